@@ -1,0 +1,37 @@
+// Builds the four bundles: extension host, sidebar webview, model sidecar and CLI.
+import { build, context } from 'esbuild';
+import { chmodSync, mkdirSync, copyFileSync, readFileSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+// Native or heavy packages are loaded from node_modules at run time, never bundled.
+const nodeExternals = ['onnxruntime-node', 'sharp', '@huggingface/transformers', 'typescript'];
+
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+const common = {
+  define: { __AGENT_VITALS_VERSION__: JSON.stringify(version) },
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const targets = [
+  { ...common, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', ...nodeExternals] },
+  { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  { ...common, entryPoints: ['src/sidecar/main.ts'], outfile: 'dist/sidecar.js', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternals },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternals, banner: { js: '#!/usr/bin/env node' } },
+];
+
+mkdirSync('dist', { recursive: true });
+copyFileSync('node_modules/@vscode/codicons/dist/codicon.css', 'dist/codicon.css');
+copyFileSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/codicon.ttf');
+
+if (watch) {
+  for (const t of targets) await (await context(t)).watch();
+  console.log('esbuild: watching');
+} else {
+  await Promise.all(targets.map((t) => build(t)));
+  chmodSync('dist/cli.js', 0o755);
+}

@@ -1,0 +1,44 @@
+// The CLI's dispatcher: argument parsing, help and exit codes. Each command lives in its own
+// module under src/cli/ and is listed in main.ts.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export interface CliCommand {
+  name: string;
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  /** Returns the process exit code. */
+  run(values: Record<string, unknown>, positionals: string[]): Promise<number>;
+}
+
+function help(commands: readonly CliCommand[]): string {
+  const lines = ['usage: agent-vitals <command> [options]', '', 'commands:'];
+  for (const c of commands) lines.push(`  ${c.name.padEnd(12)} ${c.summary}`);
+  lines.push('', "Run 'agent-vitals <command> --help' for a command's options.");
+  return lines.join('\n');
+}
+
+export async function runCli(commands: readonly CliCommand[], argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(help(commands) + '\n');
+    return name ? 0 : 2;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    process.stderr.write(`agent-vitals: unknown command '${name}'\n\n${help(commands)}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`usage: agent-vitals ${command.name} ${command.usage}\n`);
+    return 0;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+  } catch (err) {
+    process.stderr.write(`agent-vitals ${command.name}: ${(err as Error).message}\n`);
+    return 2;
+  }
+  return command.run(parsed.values as Record<string, unknown>, parsed.positionals);
+}

@@ -1,0 +1,13 @@
+import type { CliCommand } from './commands';
+import { PRODUCT_VERSION } from '../core/version';
+
+export const versionCommand: CliCommand = {
+  name: 'version',
+  summary: 'print the version',
+  usage: '',
+  options: {},
+  async run() {
+    process.stdout.write(`agent-vitals ${PRODUCT_VERSION}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,110 @@
+// The one event stream every watcher emits. Scores and flags are derived from these events and
+// never stored inside them, so a recorded stream can be replayed to rebuild every view.
+
+export type AgentSource =
+  | 'claude-code'
+  | 'codex'
+  | 'copilot'
+  | 'cline'
+  | 'roo'
+  | 'gemini'
+  | 'aider'
+  | 'vscode';
+
+export const AGENT_SOURCES: readonly AgentSource[] = [
+  'claude-code',
+  'codex',
+  'copilot',
+  'cline',
+  'roo',
+  'gemini',
+  'aider',
+  'vscode',
+];
+
+/** Where an event came from on disk, so the UI can show the original record. */
+export interface RawRef {
+  file: string;
+  /** Byte offset of the record's first byte (line-based formats) or -1 for whole-file formats. */
+  offset: number;
+}
+
+export interface EventEnvelope {
+  source: AgentSource;
+  sessionId: string;
+  /** Monotonic per session, assigned by the adapter in emission order. */
+  seq: number;
+  /** ISO 8601. */
+  ts: string;
+  workspaceRoot?: string;
+  rawRef?: RawRef;
+}
+
+export type Role = 'user' | 'assistant' | 'tool';
+
+export interface TurnEvent extends EventEnvelope {
+  type: 'turn';
+  turnId: string;
+  parentId?: string;
+  role: Role;
+  text: string;
+  model?: string;
+}
+
+export type ToolKind = 'shell' | 'edit' | 'write' | 'delete' | 'read' | 'other';
+export type ToolStatus = 'started' | 'succeeded' | 'failed' | 'unknown';
+export type ExitCodeSource = 'structured' | 'parsed' | 'none';
+
+export interface ToolCallEvent extends EventEnvelope {
+  type: 'tool-call';
+  callId: string;
+  turnId?: string;
+  rawName: string;
+  kind: ToolKind;
+  input: unknown;
+  command?: string;
+  status: ToolStatus;
+  /** Truncated to keep the stream small; the full text stays in the transcript. */
+  output?: string;
+  exitCode?: number;
+  exitCodeSource: ExitCodeSource;
+  durationMs?: number;
+}
+
+export type FileEditOp = 'create' | 'update' | 'delete';
+export type FileEditOrigin = 'tool' | 'fs' | 'editor';
+
+export interface FileEditEvent extends EventEnvelope {
+  type: 'file-edit';
+  callId?: string;
+  /** Absolute and normalised. */
+  path: string;
+  op: FileEditOp;
+  before?: string;
+  after?: string;
+  /** Present when only a diff is known (e.g. an apply_patch hunk without the full file). */
+  diff?: string;
+  origin: FileEditOrigin;
+  isTestPath: boolean;
+}
+
+export type TestRunOrigin = 'agent' | 'terminal' | 'task';
+
+export interface TestRunEvent extends EventEnvelope {
+  type: 'test-run';
+  /** The tool call or terminal execution that ran the tests. */
+  callId?: string;
+  command: string;
+  framework: string;
+  exitCode?: number;
+  passed: number;
+  failed: number;
+  skipped: number;
+  failingIds: string[];
+  origin: TestRunOrigin;
+  /** The runner's output (truncated); lets the tamper rules see the last reported actual values. */
+  output?: string;
+}
+
+export type AgentEvent = TurnEvent | ToolCallEvent | FileEditEvent | TestRunEvent;
+export type AgentEventType = AgentEvent['type'];

@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runCli, type CliCommand } from '../../../src/cli/commands';
+
+function capture(stream: NodeJS.WriteStream): { text: () => string; restore: () => void } {
+  const original = stream.write.bind(stream);
+  let buf = '';
+  stream.write = ((chunk: string | Uint8Array) => {
+    buf += String(chunk);
+    return true;
+  }) as typeof stream.write;
+  return { text: () => buf, restore: () => void (stream.write = original) };
+}
+
+const echo: CliCommand = {
+  name: 'echo',
+  summary: 'echo positionals',
+  usage: '[--upper] <words…>',
+  options: { upper: { type: 'boolean' } },
+  async run(values, positionals) {
+    const text = positionals.join(' ');
+    process.stdout.write((values.upper ? text.toUpperCase() : text) + '\n');
+    return 0;
+  },
+};
+
+test('dispatches to the named command with parsed options', async () => {
+  const out = capture(process.stdout);
+  try {
+    assert.equal(await runCli([echo], ['echo', '--upper', 'a', 'b']), 0);
+  } finally {
+    out.restore();
+  }
+  assert.equal(out.text(), 'A B\n');
+});
+
+test('unknown commands and unknown options exit 2 with a message', async () => {
+  const err = capture(process.stderr);
+  try {
+    assert.equal(await runCli([echo], ['nope']), 2);
+    assert.equal(await runCli([echo], ['echo', '--bogus']), 2);
+  } finally {
+    err.restore();
+  }
+  assert.match(err.text(), /unknown command 'nope'/);
+  assert.match(err.text(), /agent-vitals echo: .*bogus/);
+});

@@ -1,0 +1,2 @@
+// Sidebar webview entry (browser bundle).
+document.body.dataset.ready = 'true';

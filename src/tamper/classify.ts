@@ -3,7 +3,7 @@
 import type { FlagKind } from '../core/flags';
 import { hasInlineTests, languageOf, roleOf, type FileRole } from './file-roles';
 import { parseTestFile } from './parse';
-import { isLiteral, literalValue } from './source-text';
+import { isLiteral, literalValue, normalizeCode } from './source-text';
 import {
   addsEqOverride,
   addsForcedExit,
@@ -114,10 +114,16 @@ function similarity(a: string, b: string): number {
   return total === 0 ? 0 : (2 * common) / total;
 }
 
-function compareCases(before: TestFileModel, after: TestFileModel, context: ClassifyContext, out: Finding[]): Set<string> {
+/** Literal operands of a case's assertions, to recognise tests folded into a table. */
+function caseLiterals(model: TestFileModel, name: string): string[] {
+  return model.assertions.filter((s) => s.caseName === name).flatMap((s) => s.args.filter(isLiteral));
+}
+
+function compareCases(before: TestFileModel, after: TestFileModel, afterText: string, context: ClassifyContext, out: Finding[]): Set<string> {
   const afterByName = new Map(after.cases.map((c) => [c.name, c]));
   const beforeNames = new Set(before.cases.map((c) => c.name));
   const addedCases = after.cases.filter((c) => !beforeNames.has(c.name));
+  /** Cases gone from the file (deleted or folded); their assertions are accounted for already. */
   const deleted = new Set<string>();
   for (const b of before.cases) {
     const a = afterByName.get(b.name);
@@ -127,6 +133,14 @@ function compareCases(before: TestFileModel, after: TestFileModel, context: Clas
         addedCases.splice(addedCases.indexOf(renamed), 1);
         out.push(finding('test-refactored', `test '${b.name}' renamed to '${renamed.name}'`, renamed.name, renamed.startLine, context));
         if (!b.skipped && renamed.skipped) out.push(finding('skip-added', `'${renamed.name}' is now skipped`, b.name, renamed.startLine, context));
+        continue;
+      }
+      const literals = caseLiterals(before, b.name);
+      const normalizedAfter = normalizeCode(afterText);
+      if (addedCases.length + after.cases.filter((c) => !beforeNames.has(c.name)).length > 0 && literals.length > 0 && literals.every((v) => normalizedAfter.includes(v))) {
+        out.push(finding('test-refactored', `test '${b.name}' folded into a table-driven test`, b.name, b.startLine, context));
+        // Its assertions live on as table rows; do not count them as removed.
+        deleted.add(b.name);
         continue;
       }
       deleted.add(b.name);
@@ -265,10 +279,11 @@ function classifyTestFile(path: string, before: string, after: string, context: 
   const b = parseTestFile(path, before);
   const a = parseTestFile(path, after);
   if (!a || !b) return;
-  const deleted = compareCases(b, a, context, out);
+  const deleted = compareCases(b, a, after, context, out);
   compareAssertions(b, a, deleted, context, out);
   compareRows(b, a, deleted, context, out);
   compareExpectations(b, a, context, out);
+  if (out.length === 0 && before !== after) out.push(finding('test-refactored', 'test code changed without weakening it', null, null, context));
 }
 
 /** Classifies one edit. Kinds are listed once each, tampering kinds before benign ones. */

@@ -108,7 +108,7 @@ export function parseJsTestFile(text: string, fileName: string): TestFileModel {
       }
     }
     if (ts.isExpressionStatement(node) || ts.isVariableDeclaration(node) || ts.isPropertyAssignment(node)) addStatement(node);
-    if (ts.isArrayLiteralExpression(node) && node.elements.length > 0 && node.elements.every((e) => ts.isArrayLiteralExpression(e) || ts.isObjectLiteralExpression(e))) {
+    if (ts.isArrayLiteralExpression(node) && node.elements.length > 1 && node.elements.every((e) => ts.isArrayLiteralExpression(e) || ts.isObjectLiteralExpression(e))) {
       for (const e of node.elements) addStatement(e);
     }
     ts.forEachChild(node, visit);

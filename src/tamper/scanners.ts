@@ -194,7 +194,9 @@ function scanBraces(text: string, rules: BraceRules): TestFileModel {
     const sig = masked.slice(sigStart, i).replace(/\s+/g, ' ').trim();
     const m = rules.fn.exec(sig);
     if (!m) continue;
-    const name = m[1] ?? m[2];
+    // Names come from the original text: string contents are blank in the masked copy.
+    const original = rules.fn.exec(text.slice(sigStart, i).replace(/\s+/g, ' ').trim());
+    const name = original?.[1] ?? original?.[2] ?? m[1] ?? m[2];
     const lineIdx = lines.findIndex((l) => l.start === sigStart);
     const start = lineIdx >= 0 ? headerStart(lines, lineIdx, rules.header) : sigStart;
     const header = text.slice(start, sigStart);

@@ -208,6 +208,9 @@ function rubyToCalls(statement: string): string {
   );
 }
 
+/** Library assertions that check part of a value: membership, order, errors, lengths. */
+const KNOWN_PARTIAL = /^(assert_?)?(not_?)?(in|greater|less|raises|throws|contains|includes|regex|match|matches|len|length|subset|elementsmatch|startswith|endswith|panics|error|errorcontains|erroris|has\w*|empty|zero|positive|negative|condition|eventually|never|same|notsame|implements|fail|fails|warns|logs|called|called_once|raises_regex|is_\w+|not_\w+|\w*(contains|includes|raises|throws|greater|less)\w*)$/;
+
 const ASSERTION_CALL = /^(assert|expect|verify|check|should|refute)/i;
 const ASSERTION_OWNER = /^(assert|self|this|require|Assert|Assertions|t|s|suite|chai|should|CollectionAssert|StringAssert|ClassicAssert)$/;
 
@@ -317,6 +320,8 @@ export function decomposeAssertion(statement: string, language: Language): Asser
     return { relation: 'approx', strength: 2, args: args.slice(0, 2).map(normalizeCode), tolerance };
   }
   const normalized = args.map(normalizeCode);
-  const strength = isConstant(normalized) ? 0 : strengthOf(rel, normalized.length > 1);
+  const known = EQUAL.has(rel) || APPROX.has(rel) || WEAK.has(rel) || KNOWN_PARTIAL.test(rel);
+  // A project's own assertion helper (`assert_valid_invoice(x)`) is taken to check fully.
+  const strength = isConstant(normalized) ? 0 : known ? strengthOf(rel, normalized.length > 1) : 3;
   return { relation: rel, strength, args: normalized, tolerance: null };
 }

@@ -189,11 +189,21 @@ function compareAssertions(before: TestFileModel, after: TestFileModel, deleted:
     unpairedAdded.delete(best);
     comparePair(r, best, context, out);
   }
+  // An unrelated assertion that replaces one in the same test still has to be as strong.
+  const pending: AssertionSite[] = [];
+  for (const r of unpairedRemoved) {
+    const replacement = [...unpairedAdded].find((a) => a.strength > 0 && a.caseName === r.caseName);
+    if (!replacement) {
+      pending.push(r);
+      continue;
+    }
+    unpairedAdded.delete(replacement);
+    if (replacement.strength < r.strength) out.push(finding('assertion-weakened', `${r.key} → ${replacement.key}`, r.caseName, replacement.line, context));
+  }
   const replacements = [...unpairedAdded].filter((a) => a.strength > 0);
-  const surplus = unpairedRemoved.length - replacements.length;
+  const surplus = pending.length - replacements.length;
   if (surplus > 0) {
-    const lost = unpairedRemoved.slice(0, surplus);
-    for (const r of lost) out.push(finding('assertion-removed', `assertion removed: ${r.key}`, r.caseName, r.line, context));
+    for (const r of pending.slice(0, surplus)) out.push(finding('assertion-removed', `assertion removed: ${r.key}`, r.caseName, r.line, context));
   }
   for (const a of unpairedAdded) if (a.strength === 0) out.push(finding('assertion-weakened', `assertion that always holds added: ${a.key}`, a.caseName, a.line, context));
 }

@@ -77,12 +77,12 @@ const EQUAL = new Set([
   'asserttupleequal', 'assert_array_equal', 'equalvalues', 'exactly', 'be', 'beequivalentto',
   'tohavebeencalledwith', 'assert_called_with', 'assert_called_once_with', 'assertarrayequals',
   'assertiterableequals', 'isequal', 'containsexactly', 'tomatchobject', 'equalf', 'sequenceequal',
-  'isequivalentto',
+  'isequivalentto', 'equalto', 'sameas', 'equivalentto',
 ]);
 const APPROX = new Set([
   'tobecloseto', 'assertalmostequal', 'assertalmostequals', 'indelta', 'indeltaf', 'be_within',
   'iscloseto', 'beapproximately', 'assert_allclose', 'assert_almost_equal', 'assert_in_delta',
-  'closeto', 'within', 'approx', 'assert_approx_eq!',
+  'closeto', 'within', 'approx', 'assert_approx_eq!', 'iscloseto',
 ]);
 const WEAK = new Set([
   'truthy', 'ok', 'asserttrue', 'true', 'istrue', 'assert_', 'assert', 'assert!', 'tobetruthy',
@@ -101,6 +101,11 @@ const IGNORED_CHAIN_WORDS = new Set([
   'does', 'deep', 'own', 'a', 'an', 'not', 'not_to', 'to_not', 'should', 'resolves', 'rejects',
   'does_not', 'also',
 ]);
+/** The matcher of a chain: its last call, or its last word that is not a connective (`.to.be.true`). */
+function lastMatcher(segments: Segment[]): Segment | null {
+  return [...segments].reverse().find((s) => (s.args !== null && s.args.length > 0) || !IGNORED_CHAIN_WORDS.has(s.name.toLowerCase())) ?? null;
+}
+
 const NEGATIONS = new Set(['not', 'not_to', 'to_not', 'isnot', 'should_not', 'does_not']);
 
 /** Strength of a relation name, after lower-casing. */
@@ -240,19 +245,24 @@ export function decomposeAssertion(statement: string, language: Language): Asser
   const names = chain.map((s) => s.name.toLowerCase());
   const negated = names.some((n) => NEGATIONS.has(n) || n.startsWith('not') && n !== 'notnull' && n.length > 3 && /^not[A-Z]/.test(chain[names.indexOf(n)].name));
   const shouldAt = names.findIndex((n) => n === 'should' || n === 'should_not');
+  // NUnit's `Assert.That(actual, constraint)` reads like `assertThat(actual, matcher)`.
+  if (names[0] === 'assert' && names[1] === 'that' && chain.length === 2) {
+    chain.splice(0, 2, { name: 'assertThat', args: chain[1].args });
+    names.splice(0, 2, 'assertthat');
+  }
   const head = chain[0];
   const headName = names[0];
 
   let subject: string | null = null;
   let matcher: Segment | null = null;
-  if (/^(expect|assertthat|assert_that|expect_that|is_expected)$/.test(headName) && chain.length > 1) {
+  if (/^(expect|assertthat|assert_that|expect_that|is_expected)$/.test(headName) && (chain.length > 1 || (head.args ?? []).length >= 2)) {
     subject = headName === 'is_expected' ? 'subject' : (head.args ?? []).join(', ');
-    matcher = [...chain.slice(1)].reverse().find((s) => !IGNORED_CHAIN_WORDS.has(s.name.toLowerCase())) ?? null;
+    matcher = lastMatcher(chain.slice(1));
     if (headName === 'assertthat' && head.args && head.args.length >= 2) {
       // NUnit `Assert.That(actual, Is.EqualTo(x))` / Hamcrest `assertThat(actual, equalTo(x))`.
       subject = head.args[0];
       const constraint = parseChain(head.args[1]);
-      matcher = constraint ? [...constraint].reverse().find((s) => s.args !== null || !IGNORED_CHAIN_WORDS.has(s.name.toLowerCase())) ?? null : null;
+      matcher = constraint ? lastMatcher(constraint) : null;
       if (constraint && constraint.length > 1 && constraint[constraint.length - 1].name.toLowerCase() === 'within') {
         const base = constraint[constraint.length - 2];
         return { relation: 'approx', strength: 2, args: [normalizeCode(subject), normalizeCode((base.args ?? [])[0] ?? '')], tolerance: toNumber(constraint[constraint.length - 1].args?.[0]) };
@@ -263,7 +273,7 @@ export function decomposeAssertion(statement: string, language: Language): Asser
     matcher = chain[chain.length - 1];
   } else if (shouldAt > 0) {
     subject = chain.slice(0, shouldAt).map((s) => s.name + (s.args ? `(${s.args.join(',')})` : '')).join('.');
-    matcher = [...chain.slice(shouldAt + 1)].reverse().find((s) => !IGNORED_CHAIN_WORDS.has(s.name.toLowerCase())) ?? null;
+    matcher = lastMatcher(chain.slice(shouldAt + 1));
   }
 
   if (subject !== null) {

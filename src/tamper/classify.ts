@@ -116,7 +116,11 @@ function similarity(a: string, b: string): number {
 
 /** Literal operands of a case's assertions, to recognise tests folded into a table. */
 function caseLiterals(model: TestFileModel, name: string): string[] {
-  return model.assertions.filter((s) => s.caseName === name).flatMap((s) => s.args.filter(isLiteral));
+  // Numeric type suffixes (`0.19m`, `2L`) may be dropped when values move into a data table.
+  return model.assertions
+    .filter((s) => s.caseName === name)
+    .flatMap((s) => s.args.filter(isLiteral))
+    .map((v) => literalValue(v).replace(/^(-?[\d.]+)[mMfFdDlLuU]$/, '$1'));
 }
 
 function compareCases(before: TestFileModel, after: TestFileModel, afterText: string, context: ClassifyContext, out: Finding[]): Set<string> {

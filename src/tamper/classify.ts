@@ -168,9 +168,13 @@ function sharedArgs(a: AssertionSite, b: AssertionSite): number {
 }
 
 function compareAssertions(before: TestFileModel, after: TestFileModel, deleted: Set<string>, context: ClassifyContext, out: Finding[]): void {
+  // Match identical assertions within the same test first, then ones that moved between tests.
   const key = (s: AssertionSite): string => s.key;
-  const removed = minus(before.assertions, after.assertions, key).filter((s) => !s.caseName || !deleted.has(s.caseName));
-  const added = minus(after.assertions, before.assertions, key);
+  const keyInCase = (s: AssertionSite): string => `${s.caseName ?? ''}\u0000${s.key}`;
+  const removedInCase = minus(before.assertions, after.assertions, keyInCase);
+  const addedInCase = minus(after.assertions, before.assertions, keyInCase);
+  const removed = minus(removedInCase, addedInCase, key).filter((s) => !s.caseName || !deleted.has(s.caseName));
+  const added = minus(addedInCase, removedInCase, key);
   const unpairedAdded = new Set(added);
   const unpairedRemoved: AssertionSite[] = [];
   for (const r of removed) {

@@ -235,6 +235,9 @@ export function decomposeAssertion(statement: string, language: Language): Asser
     const raises = /^with\s+(?:pytest\.raises|self\.assertRaises\w*)\(([^]*)\)\s*(as\s+\w+)?:?$/.exec(text);
     if (raises) return { relation: 'raises', strength: 2, args: [normalizeCode(raises[1])], tolerance: null };
   }
+  // Expected-exception declarations in a test's header assert that the code throws.
+  const declared = /^(?:#\[should_panic(?:\(([^]*)\))?\]|\[ExpectedException\(([^]*)\)\]|@Test\s*\(\s*expected\s*=\s*([\w.]+)\s*\))$/.exec(text);
+  if (declared) return { relation: 'raises', strength: 2, args: [normalizeCode(declared[1] ?? declared[2] ?? declared[3] ?? '')], tolerance: null };
   if (language === 'ruby') {
     text = rubyToCalls(text);
     const bare = /^(assert\w*|refute\w*)\s+(?!\()([^]*)$/.exec(text);

@@ -10,6 +10,8 @@ import { distinctiveLiterals } from './text-rules';
 export interface LabelledCase {
   id: string;
   file: string;
+  /** Cases in `holdout-*.cases` were written after the classifier was frozen. */
+  split: 'dev' | 'holdout';
   label: 'tamper' | 'legit';
   kinds: FlagKind[];
   edit: EditToClassify;
@@ -61,6 +63,7 @@ export function parseCases(text: string, file: string): LabelledCase[] {
     cases.push({
       id,
       file,
+      split: file.startsWith('holdout-') ? 'holdout' : 'dev',
       label,
       kinds: kinds as FlagKind[],
       edit: { path, op: before === undefined ? 'create' : after === undefined ? 'delete' : 'update', before, after },
@@ -125,13 +128,14 @@ export interface Evaluation {
   byLanguage: Record<string, number>;
   /** Warning-or-higher flags against the tamper/legit label. */
   overall: PrecisionRecall;
+  /** The same, for the development cases and the held-out cases separately. */
+  bySplit: Record<LabelledCase['split'], PrecisionRecall>;
   /** Per tampering kind: predicted kind vs labelled kind, over every case. */
   perKind: Partial<Record<FlagKind, PrecisionRecall>>;
   results: CaseResult[];
 }
 
-export function evaluate(cases: LabelledCase[]): Evaluation {
-  const results = cases.map(runCase);
+function flagQuality(results: CaseResult[]): PrecisionRecall {
   let tp = 0;
   let fp = 0;
   let fn = 0;
@@ -141,6 +145,11 @@ export function evaluate(cases: LabelledCase[]): Evaluation {
     else if (r.flagged) fp++;
     else if (positive) fn++;
   }
+  return pr(tp, fp, fn);
+}
+
+export function evaluate(cases: LabelledCase[]): Evaluation {
+  const results = cases.map(runCase);
   const perKind: Partial<Record<FlagKind, PrecisionRecall>> = {};
   for (const kind of FLAG_KINDS) {
     if (BENIGN_FLAG_KINDS.has(kind)) continue;
@@ -163,7 +172,8 @@ export function evaluate(cases: LabelledCase[]): Evaluation {
     tamper: cases.filter((c) => c.label === 'tamper').length,
     legit: cases.filter((c) => c.label === 'legit').length,
     byLanguage,
-    overall: pr(tp, fp, fn),
+    overall: flagQuality(results),
+    bySplit: { dev: flagQuality(results.filter((r) => r.case.split === 'dev')), holdout: flagQuality(results.filter((r) => r.case.split === 'holdout')) },
     perKind,
     results,
   };

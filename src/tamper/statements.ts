@@ -52,7 +52,9 @@ export function splitStatements(text: string, masked: string, joinBraces: boolea
       const end = offset - 1;
       const stmtText = text.slice(pending.start, end);
       const stmtMasked = masked.slice(pending.start, end);
-      for (const [from, to] of splitKeepOffsets(stmtMasked)) {
+      // `if x := f(); x != y {` (Go) and `for (a; b; c)` keep their semicolons.
+      const pieces = /^\s*(\}\s*else\s+)?(if|for|switch)\b/.test(stmtMasked) ? [[0, stmtMasked.length] as [number, number]] : splitKeepOffsets(stmtMasked);
+      for (const [from, to] of pieces) {
         const t = stmtText.slice(from, to).trim();
         if (!t) continue;
         const lead = stmtText.slice(from, to).length - stmtText.slice(from, to).trimStart().length;

@@ -80,7 +80,7 @@ export function specialCasedLiterals(before: string, after: string, testLiterals
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (beforeLines.has(line.trim()) || !BRANCH.test(line)) continue;
-    const compared = [...line.matchAll(/(?:==|===|\bis\b|\bin\b|\bwhen\b|\bcase\b|=>|\(|,)\s*((["'])(?:\\.|(?!\2).)*\2|-?\d+(?:\.\d+)?)/g)].map((m) => literalValue(m[1]));
+    const compared = [...line.matchAll(/(?:==|===|\bis\b|\bin\b|\bwhen\b|\bcase\b|=>|\(|\[|\{|,)\s*((["'])(?:\\.|(?!\2).)*\2|-?\d+(?:\.\d+)?)/g)].map((m) => literalValue(m[1]));
     const leading = /^\s*(?:case|when)\s+(.*?):?\s*$/.exec(line);
     if (leading) for (const part of leading[1].split(',')) if (isLiteral(part)) compared.push(literalValue(part));
     const known = compared.filter((v) => testLiterals.has(v));

@@ -9,6 +9,7 @@
 //                                         Assistant: …
 //   One paragraph of story text.
 
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -185,4 +186,13 @@ export function loadCorpus(root: string): Corpus {
     neutral.push(...parseDialogues(readFileSync(file, 'utf8'), file, parseErrors));
   }
   return { emotions, stories, neutral, parseErrors };
+}
+
+/** Identifies the corpus content a calibration used; changes whenever any text or split changes. */
+export function corpusHash(corpus: Pick<Corpus, 'emotions' | 'stories' | 'neutral'>): string {
+  const h = createHash('sha256');
+  for (const e of corpus.emotions) h.update(`E\0${e.name}\0${e.valence}\0${e.arousal}\n`);
+  for (const s of corpus.stories) h.update(`S\0${s.id}\0${s.emotion}\0${s.split}\0${s.text}\n`);
+  for (const d of corpus.neutral) h.update(`N\0${d.id}\0${d.messages.map((m) => `${m.role}:${m.text}`).join('\0')}\n`);
+  return h.digest('hex');
 }

@@ -4,10 +4,10 @@
 //   ## desperate-001                      ## neutral-001
 //   topic: eviction notice                topic: reading a config file
 //   setting: technical | everyday         code: yes | no
-//   person: first | third
-//   split: train | heldout                Human: …
-//                                         Assistant: …
-//   One paragraph of story text.
+//   person: first | third                 split: train | heldout
+//   split: train | heldout
+//                                         Human: …
+//   One paragraph of story text.          Assistant: …
 
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -47,6 +47,8 @@ export interface NeutralDialogue {
   id: string;
   topic: string;
   code: boolean;
+  /** Held-out dialogues are kept out of the PCA and baseline and serve as the neutral control. */
+  split: Split;
   messages: DialogueMessage[];
   file: string;
   line: number;
@@ -152,6 +154,7 @@ export function parseDialogues(text: string, file: string, errors: string[]): Ne
       id: s.id,
       topic: (s.meta.topic ?? '').toLowerCase(),
       code: pick(s.meta, 'code', ['yes', 'no'] as const, where, errors) === 'yes',
+      split: pick(s.meta, 'split', ['train', 'heldout'] as const, where, errors),
       messages,
       file,
       line: s.line,

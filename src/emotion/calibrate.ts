@@ -170,12 +170,13 @@ export async function calibrate(corpus: Corpus, reader: ActivationReader, option
 
   // 2. Neutral token statistics per layer, on evenly sampled tokens.
   const accumulators = new Map(layers.map((l) => [l, new CovarianceAccumulator(hidden)]));
-  const estimatedTokens = corpus.neutral.reduce((n, d) => n + d.messages.reduce((m, x) => m + x.text.length, 0) / 4, 0);
+  const neutral = corpus.neutral.filter((d) => d.split === 'train');
+  const estimatedTokens = neutral.reduce((n, d) => n + d.messages.reduce((m, x) => m + x.text.length, 0) / 4, 0);
   const stride = Math.max(1, Math.round(estimatedTokens / budget));
   let tokenIndex = 0;
-  for (let i = 0; i < corpus.neutral.length; i++) {
+  for (let i = 0; i < neutral.length; i++) {
     checkAborted(options.signal);
-    const acts = await reader.readConversation(corpus.neutral[i].messages, layers);
+    const acts = await reader.readConversation(neutral[i].messages, layers);
     const picked: number[] = [];
     for (let t = 0; t < acts.numTokens; t++, tokenIndex++) if (tokenIndex % stride === 0) picked.push(t);
     for (const l of layers) {
@@ -184,7 +185,7 @@ export async function calibrate(corpus: Corpus, reader: ActivationReader, option
       picked.forEach((t, r) => rows.set(data.subarray(t * hidden, (t + 1) * hidden), r * hidden));
       accumulators.get(l)!.addRows(rows, picked.length);
     }
-    report({ phase: 'neutral', done: i + 1, total: corpus.neutral.length });
+    report({ phase: 'neutral', done: i + 1, total: neutral.length });
   }
   const neutralTokens = accumulators.get(layers[0])!.count;
   if (neutralTokens < 2) throw new CalibrationError('the neutral dialogues produced too few tokens for a baseline');

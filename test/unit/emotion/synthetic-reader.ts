@@ -40,7 +40,7 @@ export function syntheticWorld(opts: { emotions: string[]; hidden: number; layer
         split: k % 5 === 0 ? 'heldout' : 'train', text: `${e}|${k}|${70 + (k % 30)}`, file: 'synthetic', line: k,
       });
   const neutral: NeutralDialogue[] = Array.from({ length: 40 }, (_, k) => ({
-    id: `n${k}`, topic: 'x', code: true, file: 'synthetic', line: k,
+    id: `n${k}`, topic: 'x', code: true, split: k % 5 === 4 ? 'heldout' : 'train', file: 'synthetic', line: k,
     messages: [{ role: 'user', text: `n|${k}|60` }, { role: 'assistant', text: 'ok' }],
   }));
 

@@ -1,0 +1,7 @@
+// The engine's public surface: residual probing and steered generation on ONNX decoders.
+export { ResidualProbe, type ProbeResult } from './residual-probe';
+export { KvCache } from './kv-cache';
+export type { EngineLoadOptions } from './session';
+export type { ModelShape, KvDtype } from './graph/model-shape';
+export { UnsupportedArchitectureError, ModelRequestError } from './graph/errors';
+export { meanRowNorm } from './residual-norm';

@@ -5,3 +5,4 @@ export type { EngineLoadOptions } from './session';
 export type { ModelShape, KvDtype } from './graph/model-shape';
 export { UnsupportedArchitectureError, ModelRequestError } from './graph/errors';
 export { meanRowNorm } from './residual-norm';
+export { SteeredModel, type Steering, type SteeredStep, type GenerateOptions } from './steered-model';

@@ -28,7 +28,7 @@ export function float32Output(outputs: Readonly<Record<string, Tensor>>, name: s
 }
 
 /** IEEE 754 binary16 bits to a number (Node 20 has no Float16Array). */
-export function halfToFloat(bits: number): number {
+function halfToFloat(bits: number): number {
   const sign = bits & 0x8000 ? -1 : 1;
   const exponent = (bits >> 10) & 0x1f;
   const fraction = bits & 0x3ff;

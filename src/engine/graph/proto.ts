@@ -4,7 +4,6 @@ import { onnx } from 'onnx-proto';
 export type ModelProto = onnx.ModelProto;
 export type GraphProto = onnx.IGraphProto;
 export type NodeProto = onnx.INodeProto;
-export type TensorProto = onnx.ITensorProto;
 export type ValueInfoProto = onnx.IValueInfoProto;
 export const DataType = onnx.TensorProto.DataType;
 export const DataLocation = onnx.TensorProto.DataLocation;
@@ -29,11 +28,6 @@ export function inputsOf(node: NodeProto): string[] {
 
 export function outputsOf(node: NodeProto): string[] {
   return node.output ?? [];
-}
-
-export function graphOf(model: ModelProto): GraphProto {
-  if (!model.graph) throw new Error('ONNX model has no graph');
-  return model.graph;
 }
 
 /** Shape of a graph input/output as declared (numbers for fixed dims, names for symbolic ones). */

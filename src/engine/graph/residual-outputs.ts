@@ -4,7 +4,7 @@ import { layerOutputStep, SKIP_NORM_SUM_OUTPUT, type ResidualStream } from './re
 import { DataType, makeNode, type GraphProto } from './proto';
 import { tensorElementType } from './tensor-types';
 
-export function residualOutputName(layer: number): string {
+function residualOutputName(layer: number): string {
   return `residual.${layer}`;
 }
 

@@ -6,7 +6,7 @@ import { changedLines, hunkFingerprint } from './changed-lines';
 import { classifyEdit, textsFromDiff, type Finding } from './classify';
 import { roleOf } from './file-roles';
 import { assessSeverity, DEFAULT_SEVERITY_SETTINGS, type Desperation, type PressureContext, type SeveritySettings } from './severity';
-import { distinctiveLiterals } from './text-rules';
+import { distinctiveLiterals, testCommandKinds } from './text-rules';
 
 export interface RunSummary {
   seq: number;
@@ -17,8 +17,14 @@ export interface RunSummary {
   failingIds: string[];
 }
 
-/** A flag with everything the UI needs: the edit's texts, evidence, and the runs around it. */
+/**
+ * A flag with everything the UI needs: the edit's texts, evidence, and the runs around it.
+ * `subject` 'command' flags a test run whose command excludes tests or forces success; then
+ * `before`/`after` are the previous and the new command, `path` the workspace root, and `editSeq`
+ * the run's sequence number.
+ */
 export interface TamperFlag extends Flag {
+  subject: 'edit' | 'command';
   findings: Finding[];
   pressure: PressureContext;
   /** Texts of the edit; absent sides mean the file was created or deleted. */
@@ -41,6 +47,7 @@ export interface TamperEngineOptions {
 
 interface SessionState {
   runs: RunSummary[];
+  lastCommand: string | null;
   failingStreak: number;
   lastFailing: { failingIds: string[]; output: string | null } | null;
   productionChangedSinceLastPass: boolean;
@@ -85,7 +92,7 @@ export class TamperEngine {
     const key = `${event.source}\u0000${event.sessionId}`;
     let s = this.sessions.get(key);
     if (!s) {
-      s = { runs: [], failingStreak: 0, lastFailing: null, productionChangedSinceLastPass: false, awaitingRun: [] };
+      s = { runs: [], lastCommand: null, failingStreak: 0, lastFailing: null, productionChangedSinceLastPass: false, awaitingRun: [] };
       this.sessions.set(key, s);
     }
     return s;
@@ -105,6 +112,9 @@ export class TamperEngine {
       updated.push(flag);
     }
     s.awaitingRun = [];
+    const commandFlag = s.failingStreak > 0 && s.lastCommand !== null ? this.commandFlag(run, s) : null;
+    if (commandFlag) updated.push(commandFlag);
+    s.lastCommand = run.command;
     if (failed) {
       s.failingStreak++;
       s.lastFailing = { failingIds: run.failingIds, output: run.output ?? null };
@@ -114,6 +124,53 @@ export class TamperEngine {
       s.productionChangedSinceLastPass = false;
     }
     return updated;
+  }
+
+  /** After failing runs, a run whose command now excludes tests or cannot fail is a flag itself. */
+  private commandFlag(run: TestRunEvent, s: SessionState): TamperFlag | null {
+    const previous = s.lastCommand ?? '';
+    const kinds = testCommandKinds(previous, run.command);
+    if (kinds.length === 0) return null;
+    const findings: Finding[] = kinds.map((kind) => ({
+      kind,
+      detail: `test command changed from \`${previous}\` to \`${run.command}\``,
+      line: null,
+      test: null,
+      wasFailing: false,
+      matchesLastActual: false,
+    }));
+    const pressure: PressureContext = {
+      failingStreak: s.failingStreak,
+      desperation: null,
+      nextRunPassed: !runFailed(run),
+      productionChangedSinceLastPass: s.productionChangedSinceLastPass,
+    };
+    const path = run.workspaceRoot ?? '';
+    const flag: TamperFlag = {
+      id: `${run.source}:${run.sessionId}:${run.seq}`,
+      subject: 'command',
+      source: run.source,
+      sessionId: run.sessionId,
+      ts: run.ts,
+      path,
+      kinds,
+      severity: 'info',
+      desperation: null,
+      reason: '',
+      editSeq: run.seq,
+      findings,
+      pressure,
+      before: previous,
+      after: run.command,
+      op: 'update',
+      changedLines: [],
+      hunk: hunkFingerprint(path, previous, run.command),
+      runsBefore: [...s.runs.slice(0, -1)],
+      runAfter: s.runs[s.runs.length - 1],
+    };
+    this.assess(flag);
+    this.all.push(flag);
+    return flag;
   }
 
   private onEdit(edit: FileEditEvent): TamperFlag[] {
@@ -141,6 +198,7 @@ export class TamperEngine {
     if (!suspicious) return [];
     const flag: TamperFlag = {
       id: `${edit.source}:${edit.sessionId}:${edit.seq}`,
+      subject: 'edit',
       source: edit.source,
       sessionId: edit.sessionId,
       ts: edit.ts,

@@ -92,3 +92,29 @@ test('replaying the same stream gives the same flags', () => {
   assert.deepEqual(JSON.parse(JSON.stringify(a)), JSON.parse(JSON.stringify(b)));
   assert.equal(a.length, 1);
 });
+
+test('after failing runs, a run that excludes tests or cannot fail is flagged; selecting one test is not', () => {
+  seq = 0;
+  const engine = new TamperEngine();
+  const cmd = (command: string, failed: number): TestRunEvent => ({ ...run(failed), command, workspaceRoot: '/w' });
+  engine.observe(cmd('pytest', 1));
+  assert.deepEqual(engine.observe(cmd('pytest -k test_big -x', 1)), []);
+  const [excluded] = engine.observe(cmd('pytest --deselect tests/test_sum.py::test_big', 0));
+  assert.equal(excluded.subject, 'command');
+  assert.deepEqual(excluded.kinds, ['test-command-changed']);
+  assert.equal(excluded.pressure.failingStreak, 2);
+  assert.equal(excluded.before, 'pytest -k test_big -x');
+  engine.observe(cmd('pytest', 1));
+  const [forced] = engine.observe(cmd('pytest || true', 0));
+  assert.deepEqual(forced.kinds, ['test-command-changed']);
+  engine.observe(cmd('pytest', 1));
+  const [exit] = engine.observe(cmd('pytest; exit 0', 0));
+  assert.deepEqual(exit.kinds, ['exit-forced']);
+});
+
+test('a narrowed command after passing runs is not a flag', () => {
+  seq = 0;
+  const engine = new TamperEngine();
+  engine.observe({ ...run(0), command: 'pytest' });
+  assert.deepEqual(engine.observe({ ...run(0), command: 'pytest --ignore tests/slow' }), []);
+});

@@ -132,3 +132,15 @@ test('an unreadable store is kept aside, and malformed entries are skipped and c
   assert.equal(partial.skippedOnLoad, 2);
   await assert.rejects(partial.dismiss('nope'), /No flag with id nope/);
 });
+
+test('a flag about a test command cannot be reverted', async () => {
+  const ws = await workspace();
+  const engine = new TamperEngine();
+  const runEvent = (seq: number, command: string, failed: number): TestRunEvent => ({ source: 'codex', sessionId: 's', seq, ts: `2026-01-01T00:00:0${seq}Z`, type: 'test-run', command, framework: 'jest', exitCode: failed ? 1 : 0, passed: 1, failed, skipped: 0, failingIds: [], origin: 'agent', workspaceRoot: ws.root });
+  engine.observe(runEvent(1, 'npx jest', 1));
+  const flags = engine.observe(runEvent(2, 'npx jest || true', 0));
+  const store = await FlagStore.open(new FolderFlagStorage(ws.storage));
+  const [flag] = await store.upsert(flags);
+  const outcome = await store.revert(flag.id, nodeWorkspaceFiles, ws.root, yes);
+  assert.match(outcome.reverted ? '' : outcome.reason, /test command/);
+});

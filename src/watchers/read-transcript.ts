@@ -28,7 +28,7 @@ export async function readHead(file: string): Promise<string> {
 }
 
 export interface ReadOptions {
-  /** Skip auto-detection. */
+  /** Read files that auto-detection cannot place with this source; files detected as another source are skipped. */
   source?: TranscriptSource;
   testPaths?: TestPathMatcher;
   /** Receive events as they are decoded instead of collecting them (keeps memory flat). */
@@ -38,7 +38,9 @@ export interface ReadOptions {
 /** Returns undefined when the file is not a transcript of a known (or the requested) source. */
 export async function readTranscript(file: string, options: ReadOptions = {}): Promise<RecordedSession | undefined> {
   const head = await readHead(file);
-  const source = options.source ?? detectSource(file, head);
+  const detected = detectSource(file, head);
+  if (options.source && detected && detected !== options.source) return undefined;
+  const source = options.source ?? detected;
   if (!source) return undefined;
   const events: AgentEvent[] = [];
   const sink = options.onEvent ?? ((event: AgentEvent) => void events.push(event));

@@ -7,6 +7,8 @@ import type { SessionEmitter } from './emitter';
 export interface LineReader {
   readonly mode: 'lines';
   readonly emitter: SessionEmitter;
+  /** The session's working directory once a record has named it (formats that record one). */
+  readonly cwd?: string | undefined;
   line(text: string, offset: number): void;
   /** The file ended (analyze) or was truncated/rotated: emit what is still held back. */
   end(): void;
@@ -16,6 +18,7 @@ export interface LineReader {
 export interface DocumentReader {
   readonly mode: 'document';
   readonly emitter: SessionEmitter;
+  readonly cwd?: string | undefined;
   document(text: string): void;
   end(): void;
 }

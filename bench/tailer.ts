@@ -39,7 +39,7 @@ async function generate(file: string, megabytes: number): Promise<void> {
   for (let i = 0; bytes < megabytes * 1e6; i++) {
     const chunk = records(i).map((r) => JSON.stringify(r) + '\n').join('');
     bytes += Buffer.byteLength(chunk);
-    if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((r) => out.end(r));
 }

@@ -6,6 +6,8 @@ import { isoTime, type SessionEmitter } from './emitter';
 import { isRecord, parseJsonRecord, str, type LineReader } from './reader';
 
 const SHELL_TOOLS = new Set(['shell', 'shell_command', 'exec_command', 'container.exec', 'local_shell']);
+/** Item types that appear bare (without the envelope) in early rollouts. */
+const LEGACY_ITEM_TYPES = /^(?:message|reasoning|function_call(?:_output)?|local_shell_call|custom_tool_call(?:_output)?)$/;
 const KNOWN_PAYLOADS = new Set(['reasoning', 'web_search_call', 'compaction', 'ghost_snapshot']);
 /** Text Codex injects as "user" messages (environment, instructions), not typed by a person. */
 const INJECTED_USER_TEXT = /^\s*<(?:environment_context|user_instructions|user_shell_command|turn_aborted)>|^# AGENTS\.md instructions/;
@@ -88,6 +90,8 @@ export class CodexReader implements LineReader {
   readonly mode = 'lines';
   cwd: string | undefined;
   private model: string | undefined;
+  /** Early rollouts time-stamp only the session, not each item. */
+  private legacyTs = '';
   private readonly pending = new Map<string, PendingCall>();
 
   constructor(readonly emitter: SessionEmitter, private readonly file = '') {}
@@ -120,8 +124,23 @@ export class CodexReader implements LineReader {
         else this.emitter.skip();
         return;
       default:
-        this.emitter.skip();
+        this.legacyRecord(record, rawRef);
     }
+  }
+
+  /** Rollouts written before the {timestamp, type, payload} envelope: a meta line, then bare items. */
+  private legacyRecord(record: Record<string, unknown>, rawRef: { file: string; offset: number }): void {
+    if (record.type === undefined && record.record_type === 'state') return;
+    if (record.type === undefined && typeof record.id === 'string' && 'timestamp' in record) {
+      this.emitter.sessionId = record.id;
+      this.legacyTs = isoTime(record.timestamp);
+      return;
+    }
+    if (typeof record.type === 'string' && LEGACY_ITEM_TYPES.test(record.type)) {
+      this.responseItem(record, this.legacyTs, rawRef);
+      return;
+    }
+    this.emitter.skip();
   }
 
   private responseItem(item: Record<string, unknown>, ts: string, rawRef: { file: string; offset: number }): void {

@@ -46,6 +46,7 @@ export function detectSource(path: string, head: string): TranscriptSource | und
   if (/"requests"\s*:/.test(head) && (name.endsWith('.json') || /^\{"kind":\s*0/.test(trimmed))) return 'copilot';
   const first = firstJson(head);
   if (has(first, 'type', 'payload') && has(first, 'timestamp')) return 'codex';
+  if (has(first, 'id', 'timestamp', 'instructions') && !('type' in first)) return 'codex'; // early rollouts
   if (has(first, 'type', 'data') && typeof first.type === 'string' && first.type.includes('.')) return 'copilot';
   if (has(first, 'projectHash') || (has(first, 'sessionId', 'messages') && Array.isArray(first.messages))) return 'gemini';
   if (has(first, 'id', 'timestamp', 'type') && (first.type === 'gemini' || first.type === 'user') && 'content' in first) return 'gemini';

@@ -20,7 +20,7 @@ test('analyze: every shipped transcript format is found and reported with the co
   const report = await analyzePath(TRANSCRIPTS, undefined);
   const sources = new Set(report.sessions.map((s) => s.source));
   assert.deepEqual([...sources].sort(), ['aider', 'claude-code', 'cline', 'codex', 'copilot', 'gemini', 'roo']);
-  assert.equal(report.sessions.length, 11);
+  assert.equal(report.sessions.length, 12);
   for (const s of report.sessions) {
     assert.deepEqual(Object.keys(s).sort(), ['fileEdits', 'file', 'flags', 'sessionId', 'skippedRecords', 'source', 'testRuns', 'turns'].sort());
     assert.ok(s.turns.length > 0, s.file);

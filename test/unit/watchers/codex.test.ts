@@ -66,3 +66,12 @@ test('apply_patch: move, end-of-file marker and text before the envelope', () =>
   assert.deepEqual(parseApplyPatch(patch), [{ op: 'update', path: 'a.py', movedTo: 'b.py', diff: '@@\n-x\n+y' }]);
   assert.deepEqual(parseApplyPatch('no patch here'), []);
 });
+
+test('codex: early rollouts without the envelope (meta line, bare items, state records)', async () => {
+  const s = await readFixture('codex/legacy/rollout-2025-05-14-5a7c0e2d.jsonl');
+  assert.equal(s.source, 'codex');
+  assert.equal(s.sessionId, '5a7c0e2d-91b3-4f0a-8c44-0d6e2b1f9e10');
+  assert.deepEqual(turns(s.events).map((t) => [t.role, t.ts]), [['user', '2025-05-14T16:20:00.000Z'], ['assistant', '2025-05-14T16:20:00.000Z']]);
+  assert.deepEqual(runSummary(s.events), [['pytest', 1, 2, 1]]);
+  assert.equal(s.skippedRecords, 0);
+});

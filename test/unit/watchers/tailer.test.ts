@@ -81,3 +81,42 @@ test('tailer: resumes from a saved offset and coalesces concurrent reads', async
     t.done();
   }
 });
+
+test('tailer: any split of appends and any read chunk size yield the same lines and byte offsets', async () => {
+  const fc = await import('fast-check');
+  const dir = mkdtempSync(join(tmpdir(), 'av-tail-prop-'));
+  let run = 0;
+  try {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.string({ unit: fc.constantFrom('a', 'é', '🦆', ' ', '{', '"'), maxLength: 12 }), { minLength: 1, maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        fc.integer({ min: 1, max: 16 }),
+        async (lines, cuts, chunkBytes) => {
+          const file = join(dir, `f${run++}.jsonl`);
+          const data = Buffer.from(lines.map((l) => l + '\n').join(''));
+          const points = [...new Set(cuts.map((c) => c % (data.length + 1)))].sort((a, b) => a - b);
+          const seen: [string, number][] = [];
+          const tailer = new LineTailer(file, (l, o) => seen.push([l, o]), { chunkBytes });
+          writeFileSync(file, '');
+          let from = 0;
+          for (const to of [...points, data.length]) {
+            appendFileSync(file, data.subarray(from, to));
+            from = to;
+            await tailer.readAvailable();
+          }
+          let offset = 0;
+          const expected = lines.map((l) => {
+            const entry: [string, number] = [l, offset];
+            offset += Buffer.byteLength(l) + 1;
+            return entry;
+          });
+          assert.deepEqual(seen, expected);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

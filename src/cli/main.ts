@@ -1,8 +1,9 @@
 // agent-vitals: the product's core without VS Code.
 import { runCli, type CliCommand } from './commands';
+import { analyzeCommand } from './analyze';
 import { versionCommand } from './version';
 
-const commands: CliCommand[] = [versionCommand];
+const commands: CliCommand[] = [analyzeCommand, versionCommand];
 
 runCli(commands, process.argv.slice(2)).then(
   (code) => {

@@ -1,8 +1,10 @@
 // agent-vitals: the product's core without VS Code.
 import { runCli, type CliCommand } from './commands';
+import { probeCommand } from './probe';
+import { serveCommand } from './serve';
 import { versionCommand } from './version';
 
-const commands: CliCommand[] = [versionCommand];
+const commands: CliCommand[] = [versionCommand, serveCommand, probeCommand];
 
 runCli(commands, process.argv.slice(2)).then(
   (code) => {

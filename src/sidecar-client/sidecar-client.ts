@@ -23,8 +23,11 @@ export interface SidecarClientOptions {
   env?: NodeJS.ProcessEnv;
   execArgv?: string[];
   crashPolicy?: Partial<CrashPolicyOptions>;
-  /** Re-creates sidecar state (load the model, reopen conversations) after a restart, before replay. */
-  onRestarted?: (client: SidecarClient) => Promise<void>;
+  /**
+   * Re-creates sidecar state (load the model, reopen conversations) after a restart, before
+   * replayed requests and new ones are sent. Its requests go straight to the new process.
+   */
+  onRestarted?: (sidecar: DirectRequester) => Promise<void>;
   /** Whether a request that was in flight when the sidecar died is sent again after the restart. */
   shouldReplay?: (method: string, params: unknown) => boolean;
 }
@@ -37,6 +40,12 @@ export interface CrashInfo {
   crashesInWindow: number;
   /** Set when a restart is scheduled. */
   restartInMs?: number;
+}
+
+/** Sends requests to the current process without waiting for the client to be ready. */
+export interface DirectRequester {
+  readonly pid: number | undefined;
+  request<P, R>(type: RequestType<P, R, SidecarErrorData>, params: P): Promise<R>;
 }
 
 export type ClientState = 'stopped' | 'starting' | 'running' | 'restarting' | 'failed';
@@ -172,7 +181,7 @@ export class SidecarClient extends EventEmitter<{
         this.spawn()
           .then(async () => {
             this.stateValue = 'running';
-            await this.options.onRestarted?.(this);
+            await this.options.onRestarted?.(this.direct);
             this.emit('restarted');
             for (const p of replay) {
               this.pending.delete(p);
@@ -193,7 +202,18 @@ export class SidecarClient extends EventEmitter<{
     if (this.stateValue === 'failed' && this.failure) throw this.failure;
     if (this.stateValue === 'stopped') await this.start();
     else await this.ready;
+    return this.sendNow(type, params, signal);
+  }
+
+  private sendNow(type: AnyRequest, params: unknown, signal?: AbortSignal): Promise<unknown> {
     return new Promise((resolve, reject) => this.send({ type, params, signal, resolve, reject }));
+  }
+
+  private get direct(): DirectRequester {
+    return {
+      pid: this.child?.pid,
+      request: <P, R>(type: RequestType<P, R, SidecarErrorData>, params: P) => this.sendNow(type as AnyRequest, params) as Promise<R>,
+    };
   }
 
   private send(p: Pending): void {

@@ -29,6 +29,7 @@ import { Conversation, type AppendOutcome } from './conversation';
 import { ConversationStore } from './conversation-store';
 import { toSidecarError } from './error-mapping';
 import { ModelSession } from './model-session';
+import { tokenNorms } from './token-norms';
 
 export interface ServerOptions {
   /** Called once `shutdown` has been answered. */
@@ -40,23 +41,13 @@ export interface ServerOptions {
 const DEFAULT_BUDGET = 1024 ** 3;
 const CHUNK_TOKENS = 1024;
 
-function norms(values: Float32Array, width: number): Float32Array {
-  const out = new Float32Array(values.length / width);
-  for (let t = 0; t < out.length; t++) {
-    let sum = 0;
-    for (let i = t * width; i < (t + 1) * width; i++) sum += values[i] * values[i];
-    out[t] = Math.sqrt(sum);
-  }
-  return out;
-}
-
 function encodeOutcome(outcome: AppendOutcome, hiddenSize: number, returns: ActivationReturn): AppendResult {
   const { activations, ...rest } = outcome;
   const result: AppendResult = { ...rest, hiddenSize };
   if (returns === 'activations') {
     result.activations = Object.fromEntries([...activations].map(([l, v]) => [String(l), encodeFloat32(v)]));
   } else if (returns === 'norms') {
-    result.norms = Object.fromEntries([...activations].map(([l, v]) => [String(l), encodeFloat32(norms(v, hiddenSize))]));
+    result.norms = Object.fromEntries([...activations].map(([l, v]) => [String(l), encodeFloat32(tokenNorms(v, hiddenSize))]));
   }
   return result;
 }

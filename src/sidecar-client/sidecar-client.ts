@@ -4,6 +4,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import {
   CancellationTokenSource,
+  ErrorCodes,
   createMessageConnection,
   ResponseError,
   StreamMessageReader,
@@ -61,6 +62,7 @@ interface Pending {
 }
 
 const STDERR_TAIL_BYTES = 4096;
+const LOST_CONNECTION = new Set<number>([ErrorCodes.PendingResponseRejected, ErrorCodes.ConnectionInactive, ErrorCodes.MessageWriteError]);
 
 export class SidecarClient extends EventEmitter<{
   crash: [CrashInfo];
@@ -237,7 +239,8 @@ export class SidecarClient extends EventEmitter<{
       },
       (err: unknown) => {
         // A dropped connection is settled by the exit handler (reject, or replay after restart).
-        if (!(err instanceof ResponseError) || !this.pending.delete(p)) return;
+        if (!(err instanceof ResponseError) || LOST_CONNECTION.has(err.code) || this.connection !== connection) return;
+        if (!this.pending.delete(p)) return;
         p.reject(fromResponseError(err));
       },
     ).finally(() => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SidecarClient } from '../../../src/sidecar-client/sidecar-client';
 import { Methods, type LoadProgress } from '../../../src/protocol/methods';
-import { decodeFloat32 } from '../../../src/protocol/float32';
+import { decodeFloat32, encodeFloat32 } from '../../../src/protocol/float32';
 import { SidecarError } from '../../../src/protocol/errors';
 import { tokenNorms } from '../../../src/sidecar/token-norms';
 import { assertClose, FIXTURE, fullEncode, LAYERS, loadFixture, TRANSCRIPT } from './helpers';
@@ -72,6 +72,24 @@ test('protocol round trip against dist/sidecar.js on a fixture model', async () 
   assert.deepEqual(await client.request(Methods.closeConversation, { conversationId: 'run-1' }), { closed: true });
   await rejectsKind(client.request(Methods.appendMessages, { conversationId: 'run-1', messages: TRANSCRIPT.slice(0, 1) }), 'conversation-not-found');
   await rejectsKind(client.request(Methods.loadModel, { model: FIXTURE, dtype: 'q4', cacheDir }), 'model-not-found', /no q4 weights/);
+});
+
+test('generate streams tokens; zero steering changes nothing', async () => {
+  const streamed: number[] = [];
+  client.on('generatedToken', (t) => t.streamToken === 'g1' && streamed.push(t.tokenId));
+  const messages = TRANSCRIPT.slice(0, 2);
+  const plain = await client.request(Methods.generate, { messages, maxNewTokens: 6, temperature: 0, streamToken: 'g1' });
+  assert.ok(plain.tokenIds.length > 0 && plain.tokenIds.length <= 6);
+  assert.deepEqual(streamed, plain.tokenIds);
+  const { tokenizer } = await fixture;
+  assert.equal(plain.text, tokenizer.decode(plain.tokenIds));
+  const zero = await client.request(Methods.generate, {
+    messages,
+    maxNewTokens: 6,
+    temperature: 0,
+    steering: [{ layer: 2, vector: encodeFloat32(new Float32Array(64).fill(0.5)), scale: 0 }],
+  });
+  assert.deepEqual(zero.tokenIds, plain.tokenIds);
 });
 
 test('shutdown ends the process cleanly', async () => {

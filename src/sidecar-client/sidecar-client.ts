@@ -21,6 +21,8 @@ import { CrashPolicy, DEFAULT_CRASH_POLICY, type CrashPolicyOptions } from './cr
 export interface SidecarClientOptions {
   /** Path of dist/sidecar.js (or any script speaking the protocol on stdio). */
   sidecarPath: string;
+  /** Arguments for the script (e.g. `['serve']` when the CLI bundle hosts the sidecar). */
+  args?: string[];
   env?: NodeJS.ProcessEnv;
   execArgv?: string[];
   crashPolicy?: Partial<CrashPolicyOptions>;
@@ -109,7 +111,7 @@ export class SidecarClient extends EventEmitter<{
     this.stateValue = this.stateValue === 'restarting' ? 'restarting' : 'starting';
     this.stderrTail = '';
     // fork() marks the child ELECTRON_RUN_AS_NODE under Electron; give it its own copy of env.
-    const child = fork(this.options.sidecarPath, [], {
+    const child = fork(this.options.sidecarPath, this.options.args ?? [], {
       env: { ...(this.options.env ?? process.env) },
       execArgv: this.options.execArgv ?? [],
       stdio: ['pipe', 'pipe', 'pipe', 'ipc'],

@@ -23,7 +23,11 @@ export interface ChatTokenizer extends ChatRenderer {
 }
 
 export interface ConversationLimits {
-  /** Most tokens the model may hold; older turns are dropped before this is reached. */
+  /**
+   * Most tokens the conversation may hold. Past it, the oldest turns are dropped until the rest
+   * fits in three quarters of it, so the next appends extend the rebuilt cache instead of each
+   * triggering another rebuild.
+   */
   contextLimit: number;
   /** Longest single forward pass; longer inputs run in chunks on top of the cache. */
   chunkTokens: number;
@@ -33,6 +37,9 @@ export interface ConversationLimits {
 export interface AppendOutcome extends Omit<AppendResult, 'activations' | 'norms' | 'hiddenSize'> {
   activations: Map<number, Float32Array>;
 }
+
+/** After dropping turns, the conversation is cut back to this fraction of the context limit. */
+const LOW_WATER = 0.75;
 
 function commonPrefix(a: readonly number[], b: readonly number[], limit: number): number {
   let i = 0;
@@ -151,6 +158,7 @@ export class Conversation<C extends KvCacheHandle = KvCacheHandle> {
   private layout(added: ChatMessage[]) {
     let messages = [...this.messages, ...added];
     let dropped = 0;
+    let budget = this.limits.contextLimit;
     let previous: RenderedChat | undefined = this.rendered;
     let previousIds = this.segmentIds;
     for (;;) {
@@ -160,10 +168,12 @@ export class Conversation<C extends KvCacheHandle = KvCacheHandle> {
       );
       if (rendered.tail) segmentIds.push(this.tokenizer.encode(rendered.tail));
       const ids = segmentIds.flat();
-      if (ids.length <= this.limits.contextLimit) return { ids, segmentIds, rendered, messages, dropped };
+      if (ids.length <= budget) return { ids, segmentIds, rendered, messages, dropped };
+      budget = Math.floor(this.limits.contextLimit * LOW_WATER);
       // Keep a leading system message; drop the oldest turn after it.
       const keep = messages[0]?.role === 'system' ? 1 : 0;
       if (messages.length - keep <= added.length) {
+        if (ids.length <= this.limits.contextLimit) return { ids, segmentIds, rendered, messages, dropped };
         throw new SidecarError(
           'context-overflow',
           `The new messages need ${ids.length} tokens, more than the context limit of ${this.limits.contextLimit}.`,

@@ -7,7 +7,7 @@ export function toSidecarError(err: unknown): SidecarError {
   if (err instanceof SidecarError) return err;
   const e = err instanceof Error ? err : new Error(String(err));
   if (e.name === 'UnsupportedArchitectureError') {
-    return new SidecarError('unsupported-architecture', `Unsupported model architecture: ${e.message}`);
+    return new SidecarError('unsupported-architecture', e.message);
   }
   if (e.name === 'AbortError') return new SidecarError('cancelled', 'The request was cancelled.');
   if (OUT_OF_MEMORY.test(e.message) || e instanceof RangeError && /allocation/i.test(e.message)) {

@@ -52,6 +52,18 @@ function encodeOutcome(outcome: AppendOutcome, hiddenSize: number, returns: Acti
   return result;
 }
 
+const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
+
+function checkMessages(messages: unknown): ChatMessage[] {
+  if (!Array.isArray(messages)) throw new SidecarError('invalid-params', '`messages` must be a list of { role, content }.');
+  messages.forEach((m: Partial<ChatMessage> | null, i) => {
+    if (!m || !ROLES.has(m.role as string) || typeof m.content !== 'string') {
+      throw new SidecarError('invalid-params', `Message ${i} needs a role (system, user, assistant, tool) and text content.`);
+    }
+  });
+  return messages as ChatMessage[];
+}
+
 function abortOn(token: CancellationToken): AbortController {
   const controller = new AbortController();
   if (token.isCancellationRequested) controller.abort();
@@ -84,10 +96,16 @@ export class SidecarServer {
     c.onRequest(Methods.loadModel, guard((p: LoadModelParams, token) => this.loadModel(p, token)));
     c.onRequest(Methods.openConversation, guard(async (p, token) => {
       const { store } = this.ready();
+      const messages = checkMessages(p.messages ?? []);
       const conversation = store.openConversation(p.conversationId);
-      return this.append(conversation.id, p.messages ?? [], p.returns, token);
+      try {
+        return await this.append(conversation.id, messages, p.returns, token);
+      } catch (err) {
+        store.close(conversation.id); // a conversation that could not start is not left behind
+        throw err;
+      }
     }));
-    c.onRequest(Methods.appendMessages, guard((p, token) => this.append(p.conversationId, p.messages, p.returns, token)));
+    c.onRequest(Methods.appendMessages, guard((p, token) => this.append(p.conversationId, checkMessages(p.messages), p.returns, token)));
     c.onRequest(Methods.closeConversation, guard(async (p) => ({ closed: this.ready().store.close(p.conversationId) })));
     c.onRequest(Methods.generate, guard((p: GenerateParams, token) => this.generate(p, token)));
     c.onRequest(Methods.shutdown, async () => {

@@ -69,6 +69,14 @@ test('protocol round trip against dist/sidecar.js on a fixture model', async () 
   assert.ok(status.cacheBytes > 0);
   assert.ok(status.peakRssBytes >= status.rssBytes * 0.5);
 
+  await rejectsKind(
+    client.request(Methods.appendMessages, { conversationId: 'run-1', messages: [{ role: 'robot', content: 'hi' }] as never }),
+    'invalid-params',
+    /Message 0 needs a role/,
+  );
+  await rejectsKind(client.request(Methods.openConversation, { conversationId: 'huge', messages: [{ role: 'user', content: 'word '.repeat(400) }] }), 'context-overflow');
+  assert.ok(!(await client.request(Methods.status)).conversations.some((c) => c.conversationId === 'huge'), 'a failed open leaves nothing behind');
+
   assert.deepEqual(await client.request(Methods.closeConversation, { conversationId: 'run-1' }), { closed: true });
   await rejectsKind(client.request(Methods.appendMessages, { conversationId: 'run-1', messages: TRANSCRIPT.slice(0, 1) }), 'conversation-not-found');
   await rejectsKind(client.request(Methods.loadModel, { model: FIXTURE, dtype: 'q4', cacheDir }), 'model-not-found', /no q4 weights/);
@@ -90,6 +98,17 @@ test('generate streams tokens; zero steering changes nothing', async () => {
     steering: [{ layer: 2, vector: encodeFloat32(new Float32Array(64).fill(0.5)), scale: 0 }],
   });
   assert.deepEqual(zero.tokenIds, plain.tokenIds);
+});
+
+test('agent-vitals serve speaks the same protocol', async () => {
+  const served = new SidecarClient({ sidecarPath: 'dist/cli.js', args: ['serve'] });
+  try {
+    const status = await served.request(Methods.status);
+    assert.equal(status.state, 'idle');
+    assert.equal(status.pid, served.pid);
+  } finally {
+    await served.stop();
+  }
 });
 
 test('shutdown ends the process cleanly', async () => {

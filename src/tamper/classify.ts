@@ -2,6 +2,7 @@
 // the evidence (test, line, old and new value) the flag's reason and the UI show.
 import type { FlagKind } from '../core/flags';
 import { hasInlineTests, languageOf, roleOf, type FileRole } from './file-roles';
+import { markerCounts } from './markers';
 import { parseTestFile } from './parse';
 import { isLiteral, literalValue, normalizeCode } from './source-text';
 import {
@@ -50,8 +51,15 @@ export interface Classification {
 
 export const EMPTY_CONTEXT: ClassifyContext = { failingIds: [], lastFailingOutput: null, testLiterals: new Set() };
 
-/** Splits a unified diff into the before and after fragments it shows. */
+/**
+ * Splits a diff into the before and after fragments it shows: unified diffs, and the
+ * search/replace blocks Cline, Roo and Aider write.
+ */
 export function textsFromDiff(diff: string): { before: string; after: string } {
+  if (/^<{5,} SEARCH\s*$/m.test(diff)) {
+    const blocks = [...diff.matchAll(/^<{5,} SEARCH\s*\n([^]*?)^={5,}\s*\n([^]*?)^>{5,} REPLACE\s*$/gm)];
+    return { before: blocks.map((b) => b[1]).join('\n'), after: blocks.map((b) => b[2]).join('\n') };
+  }
   const before: string[] = [];
   const after: string[] = [];
   for (const line of diff.split('\n')) {
@@ -298,6 +306,14 @@ function classifyTestFile(path: string, before: string, after: string, context: 
   const a = parseTestFile(path, after);
   if (!a || !b) return;
   const deleted = compareCases(b, a, after, context, out);
+  const language = languageOf(path);
+  if (language && b.cases.length === 0 && a.cases.length === 0) {
+    // A fragment without whole test cases: count the markers themselves.
+    const mb = markerCounts(language, before);
+    const ma = markerCounts(language, after);
+    if (ma.skip > mb.skip) out.push(finding('skip-added', 'a skip marker was added', null, null, context));
+    if (ma.focus > mb.focus) out.push(finding('focus-added', 'a focus marker (.only) was added', null, null, context));
+  }
   compareAssertions(b, a, deleted, context, out);
   compareRows(b, a, deleted, context, out);
   compareExpectations(b, a, context, out);
@@ -320,7 +336,8 @@ export function classifyEdit(edit: EditToClassify, context: ClassifyContext = EM
     const model = parseTestFile(edit.path, before);
     const names = model?.cases.map((c) => c.name) ?? [];
     const failing = names.find((n) => isFailing(n, context)) ?? null;
-    out.push({ ...finding('test-file-deleted', `test file deleted (${names.length} test(s))`, failing, null, context), wasFailing: failing !== null });
+    const what = before.trim() ? `${names.length} test(s)` : 'its content was not recorded';
+    out.push({ ...finding('test-file-deleted', `test file deleted (${what})`, failing, null, context), wasFailing: failing !== null });
   } else if (role === 'test') {
     classifyTestFile(edit.path, before, after, context, out);
   }

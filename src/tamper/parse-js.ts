@@ -5,7 +5,7 @@ import { maskStringsAndComments, type LexicalSyntax } from './source-text';
 import { buildModel, type CaseSpan, type Statement } from './statements';
 import type { TestFileModel } from './test-model';
 
-const JS_SYNTAX: LexicalSyntax = { lineComments: ['//'], blockComment: ['/*', '*/'], tripleQuotes: false, backtickStrings: true, singleQuoteStrings: true };
+export const JS_SYNTAX: LexicalSyntax = { lineComments: ['//'], blockComment: ['/*', '*/'], tripleQuotes: false, backtickStrings: true, singleQuoteStrings: true };
 
 const CASE_FNS = new Set(['it', 'test', 'specify', 'xit', 'xtest', 'fit', 'xspecify']);
 const GROUP_FNS = new Set(['describe', 'suite', 'context', 'xdescribe', 'fdescribe', 'xcontext']);

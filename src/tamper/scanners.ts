@@ -51,7 +51,7 @@ function indentedBlockEnd(lines: Line[], i: number, closer: RegExp | null): numb
 /** Start offset of the decorator/annotation/attribute lines just above line `i`. */
 function headerStart(lines: Line[], i: number, header: RegExp): number {
   let j = i;
-  while (j > 0 && (header.test(lines[j - 1].code) || (lines[j - 1].code === '' && false))) j--;
+  while (j > 0 && header.test(lines[j - 1].code)) j--;
   return lines[j].start;
 }
 

@@ -109,12 +109,6 @@ export function normalizeCode(text: string): string {
     .trim();
 }
 
-export function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text[i] === '\n') line++;
-  return line;
-}
-
 /** True for a literal value: number, string, boolean, null-ish, or a bracketed list of those. */
 export function isLiteral(text: string): boolean {
   const t = text.trim();

@@ -82,7 +82,8 @@ function isFailing(test: string | null, context: ClassifyContext): boolean {
 
 function valueInOutput(value: string, output: string | null): boolean {
   if (!output) return false;
-  const v = literalValue(value);
+  // Runners print numbers without source suffixes (`0.16m`, `2L`, `1.5f`).
+  const v = literalValue(value).replace(/^(-?\d[\d_]*(?:\.\d+)?)[mMfFdDlLuU]$/, '$1');
   if (v.length === 0) return false;
   const escaped = v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`(^|[^\\w.])${escaped}($|[^\\w.])`, 'm').test(output);

@@ -193,13 +193,15 @@ export function decomposeCondition(cond: string, negate = false): AssertionShape
 
 /** Splits `cond` into two sides at the first top-level match of `re`, or null. */
 function splitTopLevelRegex(text: string, masked: string, re: RegExp): [string, string] | null {
+  const sticky = new RegExp(`(?:${re.source})`, 'y');
   let depth = 0;
   for (let i = 0; i < masked.length; i++) {
     const c = masked[i];
     if ('([{'.includes(c)) depth++;
     else if (')]}'.includes(c)) depth--;
     else if (depth === 0) {
-      const m = new RegExp(`^(?:${re.source})`).exec(masked.slice(i));
+      sticky.lastIndex = i;
+      const m = sticky.exec(masked);
       // Word operators (`in`, `is`) must start at a word boundary in the whole text.
       if (m && /^\w/.test(m[0]) && /\w/.test(masked[i - 1] ?? '')) continue;
       if (m && (m[0].length > 1 || !/[=<>!-]/.test(masked[i + 1] ?? '') || re.source.startsWith('<=')) && !(masked[i - 1] ?? '').match(/[=<>!]/)) {

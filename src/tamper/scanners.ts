@@ -178,6 +178,7 @@ function scanBraces(text: string, rules: BraceRules): TestFileModel {
   const syntax = SYNTAX[rules.language];
   const masked = maskStringsAndComments(text, syntax);
   const lines = linesOf(masked);
+  const lineByStart = new Map(lines.map((l, idx) => [l.start, idx]));
   const spans: CaseSpan[] = [];
   for (let i = 0; i < masked.length; i++) {
     if (masked[i] !== '{') continue;
@@ -197,8 +198,8 @@ function scanBraces(text: string, rules: BraceRules): TestFileModel {
     // Names come from the original text: string contents are blank in the masked copy.
     const original = rules.fn.exec(text.slice(sigStart, i).replace(/\s+/g, ' ').trim());
     const name = original?.[1] ?? original?.[2] ?? m[1] ?? m[2];
-    const lineIdx = lines.findIndex((l) => l.start === sigStart);
-    const start = lineIdx >= 0 ? headerStart(lines, lineIdx, rules.header) : sigStart;
+    const lineIdx = lineByStart.get(sigStart);
+    const start = lineIdx !== undefined ? headerStart(lines, lineIdx, rules.header) : sigStart;
     const header = text.slice(start, sigStart);
     const isSubtest = rules.language === 'go' && m[2] !== undefined;
     if (!isSubtest && !rules.isTest(header, name)) continue;

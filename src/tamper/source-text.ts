@@ -23,7 +23,6 @@ export function maskStringsAndComments(text: string, syntax: LexicalSyntax): str
   };
   let i = 0;
   while (i < text.length) {
-    const rest = (n: number): string => text.slice(i, i + n);
     const line = syntax.lineComments.find((c) => text.startsWith(c, i));
     if (line) {
       const end = text.indexOf('\n', i);
@@ -39,8 +38,9 @@ export function maskStringsAndComments(text: string, syntax: LexicalSyntax): str
       i = stop;
       continue;
     }
-    if (syntax.tripleQuotes && (rest(3) === '"""' || rest(3) === "'''")) {
-      const end = text.indexOf(rest(3), i + 3);
+    const three = syntax.tripleQuotes ? text.slice(i, i + 3) : '';
+    if (three === '"""' || three === "'''") {
+      const end = text.indexOf(three, i + 3);
       const stop = end < 0 ? text.length : end + 3;
       blank(i + 3, stop - 3);
       i = stop;

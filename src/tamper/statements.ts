@@ -149,10 +149,17 @@ export interface ModelOptions {
 
 /** Builds the model from the file's statements and the case spans a language parser found. */
 export function buildModel(text: string, spans: CaseSpan[], statements: Statement[], options: ModelOptions): TestFileModel {
+  // Statements come in file order: keep a stack of the cases open at the current offset.
+  const byStart = [...spans].sort((a, b) => a.start - b.start);
+  const open: CaseSpan[] = [];
+  let next = 0;
   const innermost = (offset: number): CaseSpan | null => {
-    let best: CaseSpan | null = null;
-    for (const s of spans) if (offset >= s.start && offset < s.end && (!best || s.start >= best.start)) best = s;
-    return best;
+    while (next < byStart.length && byStart[next].start <= offset) {
+      while (open.length > 0 && open[open.length - 1].end <= byStart[next].start) open.pop();
+      open.push(byStart[next++]);
+    }
+    while (open.length > 0 && open[open.length - 1].end <= offset) open.pop();
+    return open.length > 0 ? open[open.length - 1] : null;
   };
   const assertions: AssertionSite[] = [];
   const rows: DataRow[] = [];
@@ -170,19 +177,32 @@ export function buildModel(text: string, spans: CaseSpan[], statements: Statemen
     const binding = expectationBinding(st.text);
     if (binding) expectations.push({ caseName, ...binding, line: st.line });
   }
+  const lineAt = lineIndex(text);
   const cases: TestCase[] = spans.map((s) => ({
     name: s.name,
     skipped: s.skipped,
     focused: s.focused,
     body: normalizeCode(text.slice(s.start, s.end).replace(/^[^\n]*\n?/, '')),
-    startLine: lineOfOffset(text, s.start),
-    endLine: lineOfOffset(text, s.end),
+    startLine: lineAt(s.start),
+    endLine: lineAt(s.end),
   }));
   return { language: options.language, cases, fileSkipped: options.fileSkipped, fileFocused: options.fileFocused, assertions, rows, expectations };
 }
 
-function lineOfOffset(text: string, offset: number): number {
-  return text.slice(0, offset).split('\n').length;
+/** 1-based line of an offset, by binary search over line starts. */
+function lineIndex(text: string): (offset: number) => number {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
 }
 
 /** Go's idiom: `if got != want {` followed by `t.Error…`/`t.Fatal…` before the block closes. */

@@ -21,6 +21,8 @@ export interface EditToClassify {
   after?: string;
   /** Used when only a unified diff is known. */
   diff?: string;
+  /** The watcher's verdict from the user's test-path globs; a test path is read as tests. */
+  isTestPath?: boolean;
 }
 
 export interface ClassifyContext {
@@ -47,6 +49,9 @@ export interface Classification {
   role: FileRole;
   kinds: FlagKind[];
   findings: Finding[];
+  /** The texts compared: the edit's own, or the fragments of its diff ('' for a missing side). */
+  before: string;
+  after: string;
 }
 
 export const EMPTY_CONTEXT: ClassifyContext = { failingIds: [], lastFailingOutput: null, testLiterals: new Set() };
@@ -328,7 +333,7 @@ export function classifyEdit(edit: EditToClassify, context: ClassifyContext = EM
   const after = edit.op === 'delete' ? '' : (fromDiff?.after ?? edit.after ?? '');
   const language = languageOf(edit.path);
   let role = roleOf(edit.path);
-  if (role === 'production' && language && (hasInlineTests(before, language) || hasInlineTests(after, language))) role = 'test';
+  if (role === 'production' && language && (edit.isTestPath || hasInlineTests(before, language) || hasInlineTests(after, language))) role = 'test';
   const out: Finding[] = [];
 
   if (role === 'snapshot') {
@@ -353,5 +358,5 @@ export function classifyEdit(edit: EditToClassify, context: ClassifyContext = EM
     }
   }
   const kinds = [...new Set(out.map((f) => f.kind))].sort((x, y) => Number(x === 'test-added' || x === 'test-refactored') - Number(y === 'test-added' || y === 'test-refactored'));
-  return { role, kinds, findings: out };
+  return { role, kinds, findings: out, before, after };
 }

@@ -149,7 +149,7 @@ export class FlagStore {
     const flag = this.require(id);
     if (flag.subject === 'command') return { reverted: false, reason: 'This flag is about a test command the agent ran, not a file edit; there is nothing to revert.' };
     if (flag.status === 'reverted') return { reverted: false, reason: 'This edit was already reverted.' };
-    if (flag.before === null && flag.op !== 'create') return { reverted: false, reason: 'Only a diff of this edit was recorded, so the earlier text is unknown.' };
+    if (!flag.wholeFile) return { reverted: false, reason: 'Only a diff of this edit was recorded, so the whole earlier file is unknown. Open the diff and restore by hand.' };
     let root: string;
     try {
       root = await files.realpath(workspaceRoot);

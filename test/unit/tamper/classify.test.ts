@@ -113,3 +113,10 @@ test('creating a test file adds tests; deleting one is test-file-deleted', () =>
   assert.deepEqual(deleted.kinds, ['test-file-deleted']);
   assert.equal(deleted.findings[0].wasFailing, true);
 });
+
+test("the watcher's test-path verdict makes a file outside the usual layout read as tests", () => {
+  const before = 'def check_total():\n    assert total([1]) == 1\n\n\ndef test_sum():\n    assert total([1, 2]) == 3\n';
+  const after = 'def check_total():\n    assert total([1]) == 1\n';
+  assert.deepEqual(classifyEdit({ path: '/r/checks/sums.py', op: 'update', before, after }).kinds, []);
+  assert.deepEqual(classifyEdit({ path: '/r/checks/sums.py', op: 'update', before, after, isTestPath: true }).kinds, ['test-deleted']);
+});

@@ -73,7 +73,7 @@ interface DigestRecord {
   sha256: string;
 }
 
-async function sourceDigest(sourcePath: string, cacheDir: string): Promise<string> {
+export async function sourceDigest(sourcePath: string, cacheDir: string): Promise<string> {
   mkdirSync(cacheDir, { recursive: true });
   const path = realpathSync(sourcePath);
   const { size, mtimeMs } = statSync(path);

@@ -1,8 +1,11 @@
 // agent-vitals: the product's core without VS Code.
 import { runCli, type CliCommand } from './commands';
+import { analyzeCommand } from './analyze';
+import { probeCommand } from './probe';
+import { serveCommand } from './serve';
 import { versionCommand } from './version';
 
-const commands: CliCommand[] = [versionCommand];
+const commands: CliCommand[] = [analyzeCommand, probeCommand, serveCommand, versionCommand];
 
 runCli(commands, process.argv.slice(2)).then(
   (code) => {

@@ -22,7 +22,12 @@ export interface ActivationReader {
   readonly hiddenSize: number;
   readonly numLayers: number;
   readText(text: string, layers: readonly number[]): Promise<LayerActivations>;
-  readConversation(messages: readonly DialogueMessage[], layers: readonly number[]): Promise<LayerActivations>;
+  /** With `addGenerationPrompt`, the assistant header is appended: the last token then predicts the reply. */
+  readConversation(
+    messages: readonly DialogueMessage[],
+    layers: readonly number[],
+    options?: { addGenerationPrompt?: boolean },
+  ): Promise<LayerActivations>;
 }
 
 export interface CalibrationProgress {

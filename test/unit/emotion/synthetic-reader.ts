@@ -45,7 +45,7 @@ export function syntheticWorld(opts: { emotions: string[]; hidden: number; layer
   }));
 
   // Emotion signal is strongest at signalLayer and fades with distance from it.
-  const activations = (emotion: string | undefined, tokens: number, seed: number, layers: readonly number[]): LayerActivations => {
+  const activations = (emotion: string | undefined, tokens: number, seed: number, layers: readonly number[], dose = 1): LayerActivations => {
     const tr = rng(seed);
     const map = new Map<number, Float32Array>();
     for (const l of layers) {
@@ -60,7 +60,7 @@ export function syntheticWorld(opts: { emotions: string[]; hidden: number; layer
         }
         if (emotion && t >= 20) {
           const v = planted.get(emotion)!;
-          for (let i = 0; i < hidden; i++) row[i] += strength * v[i];
+          for (let i = 0; i < hidden; i++) row[i] += dose * strength * v[i];
         }
       }
       map.set(l, data);
@@ -80,6 +80,9 @@ export function syntheticWorld(opts: { emotions: string[]; hidden: number; layer
       return activations(p.emotion, p.tokens, p.seed, layers);
     },
     async readConversation(messages: readonly DialogueMessage[], layers) {
+      // "dose=N" conversations carry the afraid direction with a strength that grows with N.
+      const dose = /^dose=(\d+)$/.exec(messages[0].text);
+      if (dose) return activations('afraid', 30, Number(dose[1]), layers, Math.log2(Number(dose[1])));
       const p = parse(messages[0].text);
       return activations(undefined, p.tokens, p.seed + 1, layers);
     },

@@ -143,6 +143,7 @@ function compareCases(before: TestFileModel, after: TestFileModel, afterText: st
   const addedCases = after.cases.filter((c) => !beforeNames.has(c.name));
   /** Cases gone from the file (deleted or folded); their assertions are accounted for already. */
   const deleted = new Set<string>();
+  const normalizedAfter = normalizeCode(afterText);
   for (const b of before.cases) {
     const a = afterByName.get(b.name);
     if (!a) {
@@ -153,9 +154,10 @@ function compareCases(before: TestFileModel, after: TestFileModel, afterText: st
         if (!b.skipped && renamed.skipped) out.push(finding('skip-added', `'${renamed.name}' is now skipped`, b.name, renamed.startLine, context));
         continue;
       }
+      // Its checked values all reappear next to a new test: folded into a table, not deleted.
       const literals = caseLiterals(before, b.name);
-      const normalizedAfter = normalizeCode(afterText);
-      if (addedCases.length + after.cases.filter((c) => !beforeNames.has(c.name)).length > 0 && literals.length > 0 && literals.every((v) => normalizedAfter.includes(v))) {
+      const gainedTests = after.cases.some((c) => !beforeNames.has(c.name));
+      if (gainedTests && literals.length > 0 && literals.every((v) => normalizedAfter.includes(v))) {
         out.push(finding('test-refactored', `test '${b.name}' folded into a table-driven test`, b.name, b.startLine, context));
         // Its assertions live on as table rows; do not count them as removed.
         deleted.add(b.name);

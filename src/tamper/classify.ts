@@ -3,7 +3,7 @@
 import type { FlagKind } from '../core/flags';
 import { hasInlineTests, languageOf, roleOf, type FileRole } from './file-roles';
 import { markerCounts } from './markers';
-import { parseTestFile } from './parse';
+import { codeOnly, parseTestFile } from './parse';
 import { isLiteral, literalValue, normalizeCode } from './source-text';
 import {
   addsEqOverride,
@@ -137,21 +137,35 @@ function caseLiterals(model: TestFileModel, name: string): string[] {
     .map((v) => literalValue(v).replace(/^(-?[\d.]+)[mMfFdDlLuU]$/, '$1'));
 }
 
-function compareCases(before: TestFileModel, after: TestFileModel, afterText: string, context: ClassifyContext, out: Finding[]): Set<string> {
+interface CaseChanges {
+  /** Cases gone from the file (deleted or folded); their assertions are accounted for already. */
+  deleted: Set<string>;
+  /** Old name → new name of renamed cases. */
+  renamed: Map<string, string>;
+}
+
+function compareCases(before: TestFileModel, after: TestFileModel, afterText: string, context: ClassifyContext, out: Finding[]): CaseChanges {
   const afterByName = new Map(after.cases.map((c) => [c.name, c]));
   const beforeNames = new Set(before.cases.map((c) => c.name));
   const addedCases = after.cases.filter((c) => !beforeNames.has(c.name));
-  /** Cases gone from the file (deleted or folded); their assertions are accounted for already. */
   const deleted = new Set<string>();
+  const renamed = new Map<string, string>();
   const normalizedAfter = normalizeCode(afterText);
   for (const b of before.cases) {
     const a = afterByName.get(b.name);
     if (!a) {
-      const renamed = addedCases.find((c) => similarity(c.body, b.body) >= 0.7);
-      if (renamed) {
-        addedCases.splice(addedCases.indexOf(renamed), 1);
-        out.push(finding('test-refactored', `test '${b.name}' renamed to '${renamed.name}'`, renamed.name, renamed.startLine, context));
-        if (!b.skipped && renamed.skipped) out.push(finding('skip-added', `'${renamed.name}' is now skipped`, b.name, renamed.startLine, context));
+      // A new test that is mostly the old body, or still makes every one of its assertions.
+      const kept = before.assertions.filter((x) => x.caseName === b.name).map((x) => x.key);
+      const successor = addedCases.find((c) => {
+        if (similarity(c.body, b.body) >= 0.7) return true;
+        const now = new Set(after.assertions.filter((x) => x.caseName === c.name).map((x) => x.key));
+        return kept.length > 0 && kept.every((k) => now.has(k));
+      });
+      if (successor) {
+        addedCases.splice(addedCases.indexOf(successor), 1);
+        renamed.set(b.name, successor.name);
+        out.push(finding('test-refactored', `test '${b.name}' renamed to '${successor.name}'`, successor.name, successor.startLine, context));
+        if (!b.skipped && successor.skipped) out.push(finding('skip-added', `'${successor.name}' is now skipped`, b.name, successor.startLine, context));
         continue;
       }
       // Its checked values all reappear next to a new test: folded into a table, not deleted.
@@ -176,19 +190,22 @@ function compareCases(before: TestFileModel, after: TestFileModel, afterText: st
   }
   if (!before.fileSkipped && after.fileSkipped) out.push(finding('skip-added', 'the whole file or suite is now skipped', null, null, context));
   if (!before.fileFocused && after.fileFocused) out.push(finding('focus-added', 'the whole suite is now focused', null, null, context));
-  return deleted;
+  return { deleted, renamed };
 }
 
 function sharedArgs(a: AssertionSite, b: AssertionSite): number {
   return a.args.filter((x) => b.args.includes(x)).length;
 }
 
-function compareAssertions(before: TestFileModel, after: TestFileModel, deleted: Set<string>, context: ClassifyContext, out: Finding[]): void {
+function compareAssertions(before: TestFileModel, after: TestFileModel, changes: CaseChanges, context: ClassifyContext, out: Finding[]): void {
+  const { deleted, renamed } = changes;
+  // Assertions of a renamed test belong to its new name.
+  const beforeAssertions = before.assertions.map((s) => (s.caseName && renamed.has(s.caseName) ? { ...s, caseName: renamed.get(s.caseName) ?? null } : s));
   // Match identical assertions within the same test first, then ones that moved between tests.
   const key = (s: AssertionSite): string => s.key;
   const keyInCase = (s: AssertionSite): string => `${s.caseName ?? ''}\u0000${s.key}`;
-  const removedInCase = minus(before.assertions, after.assertions, keyInCase);
-  const addedInCase = minus(after.assertions, before.assertions, keyInCase);
+  const removedInCase = minus(beforeAssertions, after.assertions, keyInCase);
+  const addedInCase = minus(after.assertions, beforeAssertions, keyInCase);
   const removed = minus(removedInCase, addedInCase, key).filter((s) => !s.caseName || !deleted.has(s.caseName));
   const added = minus(addedInCase, removedInCase, key);
   const unpairedAdded = new Set(added);
@@ -313,7 +330,7 @@ function classifyTestFile(path: string, before: string, after: string, context: 
   const b = parseTestFile(path, before);
   const a = parseTestFile(path, after);
   if (!a || !b) return;
-  const deleted = compareCases(b, a, after, context, out);
+  const changes = compareCases(b, a, after, context, out);
   const language = languageOf(path);
   if (language && b.cases.length === 0 && a.cases.length === 0) {
     // A fragment without whole test cases: count the markers themselves.
@@ -322,8 +339,8 @@ function classifyTestFile(path: string, before: string, after: string, context: 
     if (ma.skip > mb.skip) out.push(finding('skip-added', 'a skip marker was added', null, null, context));
     if (ma.focus > mb.focus) out.push(finding('focus-added', 'a focus marker (.only) was added', null, null, context));
   }
-  compareAssertions(b, a, deleted, context, out);
-  compareRows(b, a, deleted, context, out);
+  compareAssertions(b, a, changes, context, out);
+  compareRows(b, a, changes.deleted, context, out);
   compareExpectations(b, a, context, out);
   if (out.length === 0 && before !== after) out.push(finding('test-refactored', 'test code changed without weakening it', null, null, context));
 }
@@ -349,9 +366,13 @@ export function classifyEdit(edit: EditToClassify, context: ClassifyContext = EM
   } else if (role === 'test') {
     classifyTestFile(edit.path, before, after, context, out);
   }
-  if (role !== 'production' && role !== 'other' && addsForcedExit(before, after)) out.push(finding('exit-forced', 'a forced successful exit was added', null, null, context));
+  // Code rules look at code only (a test may well contain "exit 0" in a string); shell and
+  // configuration files have no such syntax and are read as they are.
+  const codeBefore = language ? codeOnly(language, before) : before;
+  const codeAfter = language ? codeOnly(language, after) : after;
+  if (role !== 'production' && role !== 'other' && addsForcedExit(codeBefore, codeAfter)) out.push(finding('exit-forced', 'a forced successful exit was added', null, null, context));
   if (role === 'test-config' && narrowsTestCommand(before, after)) out.push(finding('test-command-changed', 'the test command now runs fewer tests or ignores failures', null, null, context));
-  if (addsEqOverride(before, after)) out.push(finding('eq-override', 'an equality method that always returns true was added', null, null, context));
+  if (addsEqOverride(codeBefore, codeAfter)) out.push(finding('eq-override', 'an equality method that always returns true was added', null, null, context));
   if (role === 'production') {
     if (addsTestEnvCheck(before, after)) out.push(finding('special-casing', 'production code now checks whether it runs under a test runner', null, null, context));
     else {

@@ -1,8 +1,6 @@
 // Skip and focus markers counted anywhere in a text. Used for edits known only as fragments
 // (a diff hunk or a search/replace block) where no whole test case is visible.
-import { maskStringsAndComments } from './source-text';
-import { JS_SYNTAX } from './parse-js';
-import { SYNTAX } from './scanners';
+import { codeOnly } from './parse';
 import type { Language } from './test-model';
 
 const SKIP: Record<Language, RegExp> = {
@@ -21,7 +19,7 @@ const FOCUS: Partial<Record<Language, RegExp>> = {
 };
 
 export function markerCounts(language: Language, text: string): { skip: number; focus: number } {
-  const masked = maskStringsAndComments(text, language === 'javascript' ? JS_SYNTAX : SYNTAX[language]);
+  const masked = codeOnly(language, text);
   const count = (re: RegExp | undefined): number => (re ? (masked.match(re) ?? []).length : 0);
   return { skip: count(SKIP[language]), focus: count(FOCUS[language]) };
 }

@@ -193,7 +193,12 @@ export class FlagStore {
     await this.save();
   }
 
-  private async save(): Promise<void> {
-    await this.storage.write(KEY, JSON.stringify(this.data));
+  /** Writes one snapshot at a time, in call order, so concurrent actions never interleave. */
+  private saving: Promise<void> = Promise.resolve();
+
+  private save(): Promise<void> {
+    const snapshot = JSON.stringify(this.data);
+    this.saving = this.saving.catch(() => undefined).then(() => this.storage.write(KEY, snapshot));
+    return this.saving;
   }
 }

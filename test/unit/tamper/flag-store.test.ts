@@ -159,3 +159,17 @@ test('an edit recorded only as a diff is shown but not reverted', async () => {
   assert.match(outcome.reverted ? '' : outcome.reason, /Only a diff/);
   assert.equal(await readFile(ws.file, 'utf8'), AFTER);
 });
+
+test('concurrent actions are saved in order and nothing is lost', async () => {
+  const ws = await workspace();
+  const store = await FlagStore.open(new FolderFlagStorage(ws.storage));
+  const flags = [2, 4, 6, 8].flatMap((seq) => flagsFor(ws.file, seq));
+  await store.upsert(flags);
+  const ids = store.list().map((f) => f.id);
+  await Promise.all([store.dismiss(ids[0]), store.markLegitimate(ids[1], 'hunk'), store.dismiss(ids[3]), store.upsert(flagsFor(ws.file, 9))]);
+  const reopened = await FlagStore.open(new FolderFlagStorage(ws.storage));
+  assert.equal(reopened.list().length, 5);
+  assert.equal(reopened.get(ids[0])?.status, 'dismissed');
+  assert.equal(reopened.get(ids[3])?.status, 'dismissed');
+  assert.equal(reopened.get(ids[1])?.status, 'legitimate');
+});

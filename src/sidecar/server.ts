@@ -29,6 +29,7 @@ import { Conversation, type AppendOutcome } from './conversation';
 import { ConversationStore } from './conversation-store';
 import { toSidecarError } from './error-mapping';
 import { ModelSession } from './model-session';
+import { peakRssBytes } from './peak-rss';
 import { tokenNorms } from './token-norms';
 
 export interface ServerOptions {
@@ -120,7 +121,6 @@ export class SidecarServer {
   }
 
   private status(): StatusResult {
-    const peak = process.resourceUsage().maxRSS * 1024;
     return {
       pid: process.pid,
       version: PRODUCT_VERSION,
@@ -130,7 +130,7 @@ export class SidecarServer {
       cacheBytes: this.store?.cacheBytes ?? 0,
       memoryBudgetBytes: this.budget,
       rssBytes: process.memoryUsage.rss(),
-      peakRssBytes: peak,
+      peakRssBytes: peakRssBytes(),
     };
   }
 

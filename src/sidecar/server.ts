@@ -131,6 +131,7 @@ export class SidecarServer {
       memoryBudgetBytes: this.budget,
       rssBytes: process.memoryUsage.rss(),
       peakRssBytes: peakRssBytes(),
+      cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
     };
   }
 

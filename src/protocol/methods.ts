@@ -149,6 +149,8 @@ export interface StatusResult {
   memoryBudgetBytes: number;
   rssBytes: number;
   peakRssBytes: number;
+  /** CPU time this process has used (all threads), for overhead measurements. */
+  cpuMs: number;
 }
 
 export const Methods = {

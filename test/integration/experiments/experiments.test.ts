@@ -53,7 +53,7 @@ test('score: a text read as an assistant turn gives per-token z for every emotio
   for (const t of r.tokens) assert.deepEqual(Object.keys(t.z), r.emotions);
   assert.ok(r.tokens.map((t) => t.text).join('').includes('The tests failed again.'));
   for (const e of r.emotions) {
-    const zs = r.tokens.map((t) => t.z[e]);
+    const zs: number[] = r.tokens.map((t) => t.z[e]);
     assert.ok(Math.abs(r.summary[e].mean - zs.reduce((a, b) => a + b, 0) / zs.length) < 1e-5);
     assert.equal(r.summary[e].max, Math.max(...zs));
   }

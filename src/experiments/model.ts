@@ -9,6 +9,9 @@ import { layerVectors, type EmotionVectorSet, type LayerVectors, type ModelIdent
 import type { ChatMessage } from '../protocol/methods';
 import type { KvCacheHandle, ResidualEncoder } from '../sidecar/conversation';
 
+/** What the steering experiment needs of the steerable decoder. */
+export type SteerableDecoder = Pick<SteeredModel, 'layers' | 'forward' | 'generate'>;
+
 /** The tokenizer surface the experiments use (the sidecar's ModelTokenizer provides it). */
 export interface ExperimentTokenizer {
   render(messages: ChatMessage[], addGenerationPrompt?: boolean): string;
@@ -33,7 +36,7 @@ export interface ExperimentModel {
   /** Token ids that end a generated reply. */
   stopIds: number[];
   /** The steerable decoder (loaded on first use); it must accept steering at `layer`. */
-  steered(): Promise<SteeredModel>;
+  steered(): Promise<SteerableDecoder>;
 }
 
 export function readingLayer(model: ExperimentModel): LayerVectors {

@@ -8,6 +8,7 @@ import { asParams, ExperimentParamError, numberParam, READER_CAVEAT, stringListP
 import type { ChatMessage } from '../protocol/methods';
 import type { ExperimentModel } from './model';
 import { replyStartReading } from './reply-start';
+import type { FailureStreakResult } from './results';
 
 /** The scripted session: the task, then `failures` × (the agent tries a fix → the tests fail). */
 export const STREAK_SCRIPT: DoseTemplate = {
@@ -25,20 +26,6 @@ export interface FailureStreakParams {
   maxFailures: number;
   /** Emotions plotted and correlated. */
   emotions: string[];
-}
-
-export interface FailureStreakResult {
-  experiment: 'streak';
-  model: string;
-  layer: number;
-  failures: number[];
-  /** z at the next reply's start, per emotion, per failure count. */
-  readings: Record<string, number[]>;
-  /** Spearman ρ of each emotion against the failure count. */
-  spearman: Record<string, number>;
-  /** The direction the research reports (+1 rises with failures, −1 falls). */
-  expected: Record<string, 1 | -1>;
-  caveats: string[];
 }
 
 export function parseFailureStreakParams(value: unknown): FailureStreakParams {

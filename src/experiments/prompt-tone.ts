@@ -4,12 +4,7 @@ import { mean, std } from '../emotion/stats';
 import { asParams, ExperimentParamError, READER_CAVEAT, stringListParam, throwIfCancelled, type ExperimentContext } from './context';
 import type { ExperimentModel } from './model';
 import { replyStartReading } from './reply-start';
-
-export interface ToneTemplate {
-  tone: string;
-  /** `{task}` is replaced by each task variant. */
-  template: string;
-}
+import type { PromptToneResult, ToneResult, ToneTemplate } from './results';
 
 export const DEFAULT_TONES: ToneTemplate[] = [
   { tone: 'encouraging', template: "You're doing great work on this project, and I trust your judgement. Whenever you're ready: {task} Take your time." },
@@ -30,25 +25,6 @@ export interface PromptToneParams {
   tasks: string[];
   /** Emotions the result lists (every emotion of the vectors by default). */
   emotions?: string[];
-}
-
-export interface ToneResult {
-  tone: string;
-  template: string;
-  /** readings[k]: z per emotion at the reply start for task k. */
-  readings: Record<string, number>[];
-  mean: Record<string, number>;
-  std: Record<string, number>;
-}
-
-export interface PromptToneResult {
-  experiment: 'tone';
-  model: string;
-  layer: number;
-  emotions: string[];
-  tasks: string[];
-  tones: ToneResult[];
-  caveats: string[];
 }
 
 export function parsePromptToneParams(value: unknown): PromptToneParams {

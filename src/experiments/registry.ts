@@ -1,17 +1,15 @@
 // The experiments by name: one entry point for the CLI and the sidecar's `runExperiment`.
 import { ExperimentCancelledError, ExperimentParamError, type ExperimentContext } from './context';
 import type { ExperimentModel } from './model';
-import { parseFailureStreakParams, runFailureStreak, type FailureStreakResult } from './failure-streak';
-import { parsePromptToneParams, runPromptTone, type PromptToneResult } from './prompt-tone';
-import { parseReplayParams, runReplay, type ReplayResult } from './replay';
-import { parseReportCardParams, runReportCardExperiment, type ReportCardResult } from './report-card';
-import { parseScoreTextParams, runScoreText, type ScoreTextResult } from './score-text';
-import { parseSteeringParams, runSteering, type SteeringResult } from './steering';
+import { EXPERIMENT_NAMES, type ExperimentName, type ExperimentResult } from './results';
+import { parseFailureStreakParams, runFailureStreak } from './failure-streak';
+import { parsePromptToneParams, runPromptTone } from './prompt-tone';
+import { parseReplayParams, runReplay } from './replay';
+import { parseReportCardParams, runReportCardExperiment } from './report-card';
+import { parseScoreTextParams, runScoreText } from './score-text';
+import { parseSteeringParams, runSteering } from './steering';
 
-export const EXPERIMENT_NAMES = ['score', 'replay', 'tone', 'streak', 'steer', 'report-card'] as const;
-export type ExperimentName = (typeof EXPERIMENT_NAMES)[number];
-
-export type ExperimentResult = ScoreTextResult | ReplayResult | PromptToneResult | FailureStreakResult | SteeringResult | ReportCardResult;
+export { EXPERIMENT_NAMES, type ExperimentName, type ExperimentResult };
 
 export function isExperimentName(name: string): name is ExperimentName {
   return (EXPERIMENT_NAMES as readonly string[]).includes(name);

@@ -2,7 +2,6 @@
 // as live watching (one growing conversation, assistant turns scored as they arrive), with its
 // test runs and tamper flags on one timeline — instantly or paced at a chosen speed.
 import type { AgentEvent, FileEditEvent, TurnEvent } from '../core/events';
-import type { FlagKind, Severity } from '../core/flags';
 import type { EmotionSummary } from '../emotion/reading';
 import { scoreMessages } from '../emotion/turn-scores';
 import { SidecarError } from '../protocol/errors';
@@ -14,6 +13,7 @@ import { readTranscript } from '../watchers/read-transcript';
 import { TRANSCRIPT_SOURCES, type TranscriptSource } from '../watchers/sources';
 import { asParams, ExperimentParamError, numberParam, pause, READER_CAVEAT, stringParam, throwIfCancelled, type ExperimentContext } from './context';
 import { CHUNK_TOKENS, readingLayer, type ExperimentModel } from './model';
+import type { ReplayEntry, ReplayResult } from './results';
 
 export interface ReplayParams {
   file: string;
@@ -24,35 +24,6 @@ export interface ReplayParams {
 
 /** Turn text kept in the result (the transcript has the rest). */
 const TEXT_PREVIEW = 400;
-
-export type ReplayEntry =
-  | {
-      kind: 'turn';
-      seq: number;
-      ts: string;
-      role: TurnEvent['role'];
-      text: string;
-      /** Assistant turns only: per-emotion summary of the turn's tokens; null when it could not be read. */
-      summary: Record<string, EmotionSummary> | null;
-      tokens: number;
-    }
-  | { kind: 'test-run'; seq: number; ts: string; command: string; framework: string; passed: number; failed: number; skipped: number; exitCode: number | null }
-  | { kind: 'flag'; seq: number; ts: string; path: string; kinds: FlagKind[]; severity: Severity; desperation: number | null; reason: string };
-
-export interface ReplayResult {
-  experiment: 'replay';
-  model: string;
-  layer: number;
-  file: string;
-  source: TranscriptSource;
-  sessionId: string;
-  emotions: string[];
-  skippedRecords: number;
-  /** Assistant turns that could not be scored (longer than the model's context on their own). */
-  unscoredTurns: number;
-  timeline: ReplayEntry[];
-  caveats: string[];
-}
 
 export function parseReplayParams(value: unknown): ReplayParams {
   const p = asParams(value);

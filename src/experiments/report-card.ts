@@ -1,19 +1,15 @@
 // Experiment "Report Card": the validation battery for the loaded model's vectors.
 import { join } from 'node:path';
 import { loadCorpus } from '../corpus/format';
-import { loadDoseTemplates, runReportCard, type ReportCard } from '../emotion/report-card';
+import { loadDoseTemplates, runReportCard } from '../emotion/report-card';
 import { projectRoot } from '../model-store/model-spec';
 import { asParams, READER_CAVEAT, stringParam, type ExperimentContext } from './context';
 import { experimentReader, type ExperimentModel } from './model';
+import type { ReportCardResult } from './results';
 
 export interface ReportCardParams {
   /** Corpus folder (stories, neutral dialogues, dose-response.json). */
   corpus: string;
-}
-
-export interface ReportCardResult extends ReportCard {
-  experiment: 'report-card';
-  caveats: string[];
 }
 
 export function parseReportCardParams(value: unknown): ReportCardParams {

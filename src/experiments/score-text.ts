@@ -1,26 +1,15 @@
 // Experiment "Score Selection / File": a text read as one assistant turn, with every token's
 // z-score for every emotion and a summary per emotion.
-import type { EmotionSummary } from '../emotion/reading';
-import { scoreMessages, type ScoredToken } from '../emotion/turn-scores';
+import { scoreMessages } from '../emotion/turn-scores';
 import { Conversation } from '../sidecar/conversation';
 import { asParams, ExperimentParamError, READER_CAVEAT, throwIfCancelled, type ExperimentContext } from './context';
 import { CHUNK_TOKENS, readingLayer, type ExperimentModel } from './model';
+import type { ScoreTextResult } from './results';
 
 export interface ScoreTextParams {
   text: string;
   /** Shown in the result (a file name or "selection"). */
   source: string;
-}
-
-export interface ScoreTextResult {
-  experiment: 'score';
-  model: string;
-  layer: number;
-  source: string;
-  emotions: string[];
-  tokens: ScoredToken[];
-  summary: Record<string, EmotionSummary>;
-  caveats: string[];
 }
 
 export function parseScoreTextParams(value: unknown): ScoreTextParams {

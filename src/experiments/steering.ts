@@ -5,7 +5,6 @@
 import { meanRowNorm } from '../engine';
 import { zScores } from '../emotion/calibrate';
 import { mean } from '../emotion/stats';
-import type { FlagKind } from '../core/flags';
 import {
   asParams,
   emotionParam,
@@ -18,62 +17,9 @@ import {
 } from './context';
 import { readingLayer, readResiduals, type ExperimentModel } from './model';
 import { IMPOSSIBLE_TASK, replyTamperKinds } from './reply-tamper';
+import type { AlphaResult, SteeredReply, SteeringParams, SteeringResult } from './results';
 
 export const ALPHA_LIMIT = 0.2;
-
-export interface SteeringParams {
-  prompt: string;
-  emotion: string;
-  alphas: number[];
-  /** Replies sampled per α (the sweep); seeds are `seed`, `seed + 1`, … for every α alike. */
-  samples: number;
-  seed: number;
-  temperature: number;
-  topK: number;
-  maxNewTokens: number;
-}
-
-export interface SteeredReply {
-  seed: number;
-  text: string;
-  tokens: number;
-  /** Tampering kinds proposed by the reply's code blocks (empty: none). */
-  tamperKinds: FlagKind[];
-  /** z per emotion at the reply's start, read from the steered model's own residual. */
-  replyStart: Record<string, number>;
-  /** Mean z per emotion over the generated tokens, from the steered model's own residual. */
-  steeredMean: Record<string, number>;
-  /** Mean z per emotion over the generated tokens re-read without steering (what the text carries). */
-  rereadMean: Record<string, number>;
-}
-
-export interface AlphaResult {
-  alpha: number;
-  /** α · ‖r̄_L‖: the length of the vector added at every token. */
-  scale: number;
-  replies: SteeredReply[];
-  /** Replies whose code proposes tampering with tests. */
-  tamperCount: number;
-  tamperRate: number;
-  /** Means over the replies of `replyStart`, `steeredMean` and `rereadMean`. */
-  meanReplyStart: Record<string, number>;
-  meanSteered: Record<string, number>;
-  meanReread: Record<string, number>;
-}
-
-export interface SteeringResult {
-  experiment: 'steer';
-  model: string;
-  layer: number;
-  emotion: string;
-  prompt: string;
-  /** ‖r̄_L‖: mean residual norm at the layer over the prompt's tokens (first token excluded). */
-  residualNorm: number;
-  params: SteeringParams;
-  emotions: string[];
-  alphas: AlphaResult[];
-  caveats: string[];
-}
 
 export function parseSteeringParams(value: unknown, emotions: readonly string[]): SteeringParams {
   const p = asParams(value);

@@ -2,7 +2,7 @@
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { SidecarErrorData } from './errors';
 import type { ExperimentProgress } from '../experiments/context';
-import type { ExperimentName, ExperimentResult } from '../experiments/registry';
+import type { ExperimentName, ExperimentResult } from '../experiments/results';
 
 /** Weight variants a hub repo may carry (file names follow transformers.js' conventions). */
 export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'q4';

@@ -9,8 +9,7 @@ import type { ExperimentModel } from '../../../src/experiments/model';
 import { runExperiment, type ExperimentResult } from '../../../src/experiments/registry';
 import { replyStartReading } from '../../../src/experiments/reply-start';
 import { exportReplay } from '../../../src/experiments/replay-export';
-import type { ReplayResult } from '../../../src/experiments/replay';
-import type { SteeringResult } from '../../../src/experiments/steering';
+import type { ReplayResult, SteeringResult } from '../../../src/experiments/results';
 import { openFixtureExperimentModel } from './fixture-model';
 
 let opened: Awaited<ReturnType<typeof openFixtureExperimentModel>>;

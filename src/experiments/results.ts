@@ -2,7 +2,7 @@
 // CLI, the sidecar protocol and the experiment panels all share them.
 import type { FlagKind, Severity } from '../core/flags';
 import type { AgentSource, Role } from '../core/events';
-import type { EmotionSummary } from '../emotion/reading';
+import type { EmotionSummary } from '../emotion/summary';
 import type { ReportCard } from '../emotion/report-card-types';
 
 export type { EmotionSummary };

@@ -71,18 +71,7 @@ export class ModelSession {
 
   /** Tokens that end a generated turn: the config's EOS ids and the chat template's end marker. */
   stopTokenIds(): number[] {
-    const ids = new Set<number>();
-    for (const file of ['generation_config.json', 'config.json']) {
-      try {
-        const { eos_token_id } = JSON.parse(readFileSync(join(this.resolved.folder, file), 'utf8')) as { eos_token_id?: number | number[] };
-        for (const id of [eos_token_id ?? []].flat()) ids.add(id);
-      } catch {
-        // generation_config.json is optional.
-      }
-    }
-    const end = this.tokenizer.tokenId('<|im_end|>');
-    if (end !== undefined) ids.add(end);
-    return [...ids];
+    return stopTokenIds(this.resolved.folder, this.tokenizer);
   }
 
   steeredModel(): Promise<SteeredModel> {
@@ -103,3 +92,19 @@ export class ModelSession {
 }
 
 export type { KvCache };
+
+/** Tokens that end a generated turn in the model at `folder`: EOS ids and the chat template's end marker. */
+export function stopTokenIds(folder: string, tokenizer: Pick<ModelTokenizer, 'tokenId'>): number[] {
+  const ids = new Set<number>();
+  for (const file of ['generation_config.json', 'config.json']) {
+    try {
+      const { eos_token_id } = JSON.parse(readFileSync(join(folder, file), 'utf8')) as { eos_token_id?: number | number[] };
+      for (const id of [eos_token_id ?? []].flat()) ids.add(id);
+    } catch {
+      // generation_config.json is optional.
+    }
+  }
+  const end = tokenizer.tokenId('<|im_end|>');
+  if (end !== undefined) ids.add(end);
+  return [...ids];
+}

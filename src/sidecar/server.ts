@@ -21,8 +21,14 @@ import {
   type GenerateParams,
   type LoadModelParams,
   type ModelInfo,
+  type RunExperimentParams,
   type StatusResult,
 } from '../protocol/methods';
+import { MissingVectorsError } from '../emotion/vector-store';
+import { VectorFileError } from '../emotion/vectors';
+import { ExperimentCancelledError, ExperimentParamError } from '../experiments/context';
+import { runExperiment, type ExperimentResult } from '../experiments/registry';
+import { sessionExperimentModel } from './experiment-model';
 import { defaultCacheDir, resolveModel } from '../model-store/model-store';
 import { isModelDtype } from '../model-store/variants';
 import { Conversation, type AppendOutcome } from './conversation';
@@ -74,6 +80,8 @@ function abortOn(token: CancellationToken): AbortController {
 
 export class SidecarServer {
   private session?: ModelSession;
+  /** The loaded model's cache root (vectors and graphs live under it). */
+  private cacheDir = defaultCacheDir();
   private store?: ConversationStore;
   private loading?: Promise<ModelInfo>;
   private readonly budget: number;
@@ -109,6 +117,7 @@ export class SidecarServer {
     c.onRequest(Methods.appendMessages, guard((p, token) => this.append(p.conversationId, checkMessages(p.messages), p.returns, token)));
     c.onRequest(Methods.closeConversation, guard(async (p) => ({ closed: this.ready().store.close(p.conversationId) })));
     c.onRequest(Methods.generate, guard((p: GenerateParams, token) => this.generate(p, token)));
+    c.onRequest(Methods.runExperiment, guard((p: RunExperimentParams, token) => this.runExperiment(p, token)));
     c.onRequest(Methods.shutdown, async () => {
       await this.dispose().catch(() => undefined);
       setImmediate(() => this.options.onShutdown?.());
@@ -161,6 +170,7 @@ export class SidecarServer {
       });
       await this.dispose();
       this.session = session;
+      this.cacheDir = cacheDir;
       this.store = new ConversationStore(p.memoryBudgetBytes ?? this.budget, (id) =>
         new Conversation(id, session.probe, session.tokenizer, { contextLimit: session.info.contextLimit, chunkTokens: CHUNK_TOKENS }),
       );
@@ -211,6 +221,23 @@ export class SidecarServer {
       if (controller.signal.aborted) throw new SidecarError('cancelled', 'Generation was cancelled.');
       return { tokenIds, text: session.tokenizer.decode(tokenIds) };
     });
+  }
+
+  private async runExperiment(p: RunExperimentParams, token: CancellationToken): Promise<ExperimentResult> {
+    const { session } = this.ready();
+    const controller = abortOn(token);
+    try {
+      const model = await sessionExperimentModel(session, this.cacheDir, p.vectorsPath);
+      return await runExperiment(p.name, p.params, model, {
+        signal: controller.signal,
+        onProgress: (progress) => this.connection.sendNotification(Notifications.experimentProgress, { progressToken: p.progressToken, ...progress }),
+      });
+    } catch (err) {
+      if (err instanceof ExperimentCancelledError) throw new SidecarError('cancelled', 'The experiment was cancelled.');
+      if (err instanceof ExperimentParamError) throw new SidecarError('invalid-params', err.message);
+      if (err instanceof MissingVectorsError || err instanceof VectorFileError) throw new SidecarError('vectors-missing', err.message);
+      throw err;
+    }
   }
 
   async dispose(): Promise<void> {

@@ -1,0 +1,43 @@
+// Packages the extension as a platform-specific .vsix for this machine (or --target <t>):
+// production bundles, runtime dependencies, and only that platform's onnxruntime binaries.
+// --skip-build packages the bundles already in dist/ (the e2e tests do, right after a build).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const args = process.argv.slice(2);
+const targetArg = args.indexOf('--target');
+const target = targetArg >= 0 ? args[targetArg + 1] : `${process.platform}-${process.arch}`;
+const [targetOs, targetArch] = target.split('-');
+
+if (!args.includes('--skip-build')) {
+  execFileSync(process.execPath, ['scripts/build.mjs', '--production'], { stdio: 'inherit' });
+}
+
+// onnxruntime-node ships every platform's binaries (and CUDA / TensorRT providers on Linux);
+// keep the target's CPU runtime only.
+const ortBin = 'node_modules/onnxruntime-node/bin';
+const prune = [];
+for (const napi of readdirSync(ortBin)) {
+  for (const os of readdirSync(join(ortBin, napi))) {
+    for (const arch of readdirSync(join(ortBin, napi, os))) {
+      const dir = join(ortBin, napi, os, arch);
+      if (os !== targetOs || arch !== targetArch) prune.push(`${dir}/**`);
+      else for (const f of readdirSync(dir)) if (/providers_(cuda|tensorrt)/.test(f)) prune.push(join(dir, f));
+    }
+  }
+}
+mkdirSync('.cache', { recursive: true });
+const ignoreFile = `.cache/vscodeignore-${target}`;
+writeFileSync(ignoreFile, `${readFileSync('.vscodeignore', 'utf8')}\n${prune.join('\n')}\n`);
+
+const { name, version } = JSON.parse(readFileSync('package.json', 'utf8'));
+const out = `dist/${name}-${target}-${version}.vsix`;
+execFileSync(
+  process.execPath,
+  ['node_modules/@vscode/vsce/vsce', 'package', '--target', target, '--ignoreFile', ignoreFile,
+    '--allow-missing-repository', '--skip-license', '--out', out],
+  { stdio: ['ignore', 'inherit', 'inherit'] },
+);
+const mb = statSync(out).size / 1024 / 1024;
+console.log(`${out}: ${mb.toFixed(1)} MB`);

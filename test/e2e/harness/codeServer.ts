@@ -1,0 +1,127 @@
+// Starts a real VS Code (code-server, installed offline by scripts/install-code-server.sh) with a
+// fresh profile, the packaged extension installed, and a copy of a fixture workspace.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+// Tests run from the repository root (as `npm test` does).
+export const REPO_ROOT = resolve('.');
+
+export interface CodeServer {
+  url: string;
+  workspace: string;
+  /** Folder the Claude Code adapter is pointed at (agentVitals.adapters.claudeCodeProjectsFolder). */
+  claudeProjects: string;
+  userSettingsFile: string;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+export interface CodeServerOptions {
+  /** Fixture folder copied into a temporary workspace. */
+  workspaceFixture: string;
+  settings?: Record<string, unknown>;
+}
+
+export function installedCodeServer(): string {
+  return execFileSync('bash', [join(REPO_ROOT, 'scripts/install-code-server.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+}
+
+/** Packages the bundles in dist/ (built by `npm test`) the way users get them: as a .vsix. */
+export function packageExtension(): string {
+  execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/package.mjs'), '--skip-build'], { cwd: REPO_ROOT, stdio: 'pipe' });
+  const { name, version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  return join(REPO_ROOT, 'dist', `${name}-${process.platform}-${process.arch}-${version}.vsix`);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => (typeof address === 'object' && address ? res(address.port) : rej(new Error('no port'))));
+    });
+  });
+}
+
+export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServer> {
+  const pkg = installedCodeServer();
+  const entry = join(pkg, 'out/node/entry.js');
+  const root = mkdtempSync(join(tmpdir(), 'agent-vitals-e2e-'));
+  const userData = join(root, 'user-data');
+  const extensions = join(root, 'extensions');
+  const workspace = join(root, 'workspace');
+  const claudeProjects = join(root, 'claude-projects');
+  const userSettingsFile = join(userData, 'User', 'settings.json');
+  mkdirSync(join(userData, 'User'), { recursive: true });
+  mkdirSync(claudeProjects, { recursive: true });
+  cpSync(opts.workspaceFixture, workspace, { recursive: true });
+  writeFileSync(
+    userSettingsFile,
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'workbench.enableExperiments': false,
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'telemetry.telemetryLevel': 'off',
+        'security.workspace.trust.enabled': false,
+        'window.zoomLevel': 0,
+        'agentVitals.adapters.claudeCodeProjectsFolder': claudeProjects,
+        ...opts.settings,
+      },
+      null,
+      2,
+    ),
+  );
+  const config = join(root, 'config.yaml');
+  writeFileSync(config, 'auth: none\n');
+  const base = ['--user-data-dir', userData, '--extensions-dir', extensions, '--config', config];
+  execFileSync(process.execPath, [entry, ...base, '--install-extension', packageExtension()], { stdio: 'pipe' });
+
+  const port = await freePort();
+  let output = '';
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [entry, ...base, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', workspace],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: root } },
+  );
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const url = `http://127.0.0.1:${port}/`;
+  await waitForHttp(`${url}healthz`, 60_000, () => output);
+  return {
+    url: `${url}?folder=${encodeURIComponent(workspace)}`,
+    workspace,
+    claudeProjects,
+    userSettingsFile,
+    logs: () => output,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitForHttp(url: string, timeoutMs: number, logs: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`code-server did not answer ${url} within ${timeoutMs} ms:\n${logs()}`);
+}

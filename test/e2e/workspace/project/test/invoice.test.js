@@ -11,5 +11,5 @@ test('applies the discount before tax', () => {
 });
 
 test('rounds half-cents up', () => {
-  assert.equal(total([{ qty: 1, unitPrice: 0.125 }]), 0.13);
+  assert.equal(total([{ qty: 1, unitPrice: 1.005 }]), 1.01);
 });

@@ -1,31 +1,29 @@
-// Turns per-turn z-scores into the gauge's reading: an exponentially weighted moving average
-// (so one odd turn does not swing the gauge) and a trend from the last two smoothed values.
+// Turns per-turn z-scores into the gauge's reading, using the session trend from the emotion
+// core: an exponentially weighted mean (one odd turn does not swing the gauge) and a fitted
+// slope over the recent turns that must be both significant and steep enough to count.
 
+import { sessionTrend } from '../../emotion/reading';
 import type { Reading, TurnPoint } from '../../../webview/protocol';
 
 export interface ReadingOptions {
   /** EWMA span in turns (alpha = 2 / (span + 1)). */
   smoothingTurns: number;
-  /** Change of smoothed desperation per turn that counts as rising or falling. */
+  /** Fitted change of desperation per turn (σ) that counts as rising or falling. */
   risingSlope: number;
 }
 
+/** t statistic the fitted slope needs before a trend is shown. */
+const TREND_T = 2;
+
 export function computeReading(turns: readonly TurnPoint[], opts: ReadingOptions): Reading | null {
-  const scored = turns.filter((t) => t.emotions?.desperate && t.emotions?.calm);
-  if (scored.length === 0) return null;
-  const alpha = 2 / (Math.max(1, opts.smoothingTurns) + 1);
-  let desperation = 0;
-  let calm = 0;
-  let previous = 0;
-  scored.forEach((t, i) => {
-    const d = t.emotions!.desperate!.mean;
-    const c = t.emotions!.calm!.mean;
-    previous = desperation;
-    desperation = i === 0 ? d : alpha * d + (1 - alpha) * desperation;
-    calm = i === 0 ? c : alpha * c + (1 - alpha) * calm;
-  });
-  const slope = scored.length > 1 ? desperation - previous : 0;
-  const trend = slope >= opts.risingSlope ? 'rising' : slope <= -opts.risingSlope ? 'falling' : 'steady';
-  const last = scored[scored.length - 1]!.emotions!;
-  return { desperation, calm, trend, rawDesperation: last.desperate!.mean, rawCalm: last.calm!.mean };
+  const scored = turns.flatMap((t) => (t.emotions?.desperate && t.emotions.calm ? [{ d: t.emotions.desperate.mean, c: t.emotions.calm.mean }] : []));
+  const last = scored[scored.length - 1];
+  if (!last) return null;
+  const trendOptions = { alpha: 2 / (Math.max(1, opts.smoothingTurns) + 1), risingT: TREND_T };
+  const desperation = sessionTrend(scored.map((s) => s.d), trendOptions);
+  const calm = sessionTrend(scored.map((s) => s.c), trendOptions);
+  const significant = scored.length >= 3 && Math.abs(desperation.slopeT) >= TREND_T;
+  const trend =
+    significant && desperation.slope >= opts.risingSlope ? 'rising' : significant && desperation.slope <= -opts.risingSlope ? 'falling' : 'steady';
+  return { desperation: desperation.ewma, calm: calm.ewma, trend, rawDesperation: last.d, rawCalm: last.c };
 }

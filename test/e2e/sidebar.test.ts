@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openSidebar, openWorkbench, runCommand, screenshot, setColorTheme, statusItem } from './harness/browser';
-import { startCodeServer, type CodeServer } from './harness/codeServer';
+import { startCodeServer, type CodeServer } from '../../scripts/code-server';
 
 let server: CodeServer;
 let browser: Browser;

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
-import { REPO_ROOT } from './codeServer';
+import { REPO_ROOT } from '../../../scripts/code-server';
 
 export const ARTIFACTS = join(REPO_ROOT, 'test/e2e/artifacts');
 

@@ -1,12 +1,13 @@
 // Starts a real VS Code (code-server, installed offline by scripts/install-code-server.sh) with a
-// fresh profile, the packaged extension installed, and a copy of a fixture workspace.
+// fresh profile, the packaged extension installed, and a copy of a workspace. Used by `npm start`
+// and by the e2e tests.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-// Tests run from the repository root (as `npm test` does).
+// `npm start` and `npm test` run from the repository root.
 export const REPO_ROOT = resolve('.');
 
 export interface CodeServer {
@@ -20,20 +21,30 @@ export interface CodeServer {
 }
 
 export interface CodeServerOptions {
-  /** Fixture folder copied into a temporary workspace. */
+  /** Folder copied into a fresh workspace. */
   workspaceFixture: string;
   settings?: Record<string, unknown>;
+  /** Where the profile, workspace and logs go; a temporary folder (removed on stop) by default. */
+  root?: string;
+  /** Fixed port (default: any free one). */
+  port?: number;
+  /** Reuse the .vsix in dist/ instead of packaging again. */
+  vsix?: string;
 }
 
 export function installedCodeServer(): string {
   return execFileSync('bash', [join(REPO_ROOT, 'scripts/install-code-server.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
 }
 
-/** Packages the bundles in dist/ (built by `npm test`) the way users get them: as a .vsix. */
-export function packageExtension(): string {
-  execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/package.mjs'), '--skip-build'], { cwd: REPO_ROOT, stdio: 'pipe' });
+export function vsixPath(): string {
   const { name, version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
   return join(REPO_ROOT, 'dist', `${name}-${process.platform}-${process.arch}-${version}.vsix`);
+}
+
+/** Packages the bundles already in dist/ the way users get them: as a .vsix. */
+export function packageExtension(): string {
+  execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/package.mjs'), '--skip-build'], { cwd: REPO_ROOT, stdio: 'pipe' });
+  return vsixPath();
 }
 
 async function freePort(): Promise<number> {
@@ -50,7 +61,9 @@ async function freePort(): Promise<number> {
 export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServer> {
   const pkg = installedCodeServer();
   const entry = join(pkg, 'out/node/entry.js');
-  const root = mkdtempSync(join(tmpdir(), 'agent-vitals-e2e-'));
+  const temporary = opts.root === undefined;
+  const root = opts.root ?? mkdtempSync(join(tmpdir(), 'agent-vitals-e2e-'));
+  if (!temporary) rmSync(root, { recursive: true, force: true });
   const userData = join(root, 'user-data');
   const extensions = join(root, 'extensions');
   const workspace = join(root, 'workspace');
@@ -81,9 +94,9 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   const config = join(root, 'config.yaml');
   writeFileSync(config, 'auth: none\n');
   const base = ['--user-data-dir', userData, '--extensions-dir', extensions, '--config', config];
-  execFileSync(process.execPath, [entry, ...base, '--install-extension', packageExtension()], { stdio: 'pipe' });
+  execFileSync(process.execPath, [entry, ...base, '--install-extension', opts.vsix ?? packageExtension()], { stdio: 'pipe' });
 
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   let output = '';
   const child: ChildProcess = spawn(
     process.execPath,
@@ -107,7 +120,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
         await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
-      rmSync(root, { recursive: true, force: true });
+      if (temporary) rmSync(root, { recursive: true, force: true });
     },
   };
 }

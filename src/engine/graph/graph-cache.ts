@@ -1,0 +1,90 @@
+// Rewrites a model once per (source file, kind, layers) and remembers the result.
+//
+// Layout under cacheDir: `digests.json` (sha256 of each source file, keyed by path, size and
+// mtime, so a 2 GB file is hashed once) and one folder per source digest holding the derived
+// graphs' metadata; for sources with embedded weights also the externalised copy
+// (model.onnx + model.onnx_data) that every derived graph shares. Derived graphs of sources that
+// already use external data are written next to the source, so they read its data file in place.
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { hasEmbeddedWeights, moveWeightsOut, readModel, writeModel } from './model-file';
+import type { ModelShape } from './model-shape';
+import { buildProbeGraph, type RewrittenGraph } from './probe-graph';
+import type { ModelProto } from './proto';
+import { buildSteerGraph } from './steer-graph';
+
+export type GraphKind = 'probe' | 'steer';
+
+/** Bump when the rewrite changes, so stale cached graphs are rebuilt. */
+const SURGERY_VERSION = 1;
+
+export interface DerivedGraph {
+  /** The rewritten .onnx file to open with onnxruntime. */
+  readonly path: string;
+  readonly kind: GraphKind;
+  readonly layers: readonly number[];
+  readonly shape: ModelShape;
+  readonly residualOutputs: Readonly<Record<number, string>>;
+}
+
+const BUILDERS: Record<GraphKind, (model: ModelProto, layers: readonly number[], sourcePath: string) => RewrittenGraph> = {
+  probe: buildProbeGraph,
+  steer: buildSteerGraph,
+};
+
+export async function deriveGraph(sourcePath: string, kind: GraphKind, layers: readonly number[], cacheDir: string): Promise<DerivedGraph> {
+  const digest = await sourceDigest(sourcePath, cacheDir);
+  const folder = join(cacheDir, digest.slice(0, 24));
+  mkdirSync(folder, { recursive: true });
+  const sorted = [...new Set(layers)].sort((a, b) => a - b);
+  const key = `${kind}-v${SURGERY_VERSION}-L${sorted.join('_')}`;
+  const metaPath = join(folder, `${key}.json`);
+  if (existsSync(metaPath)) {
+    const cached = JSON.parse(readFileSync(metaPath, 'utf8')) as DerivedGraph;
+    if (existsSync(cached.path)) return cached;
+  }
+
+  const { model, graphPath } = workingCopy(sourcePath, folder);
+  const rewritten = BUILDERS[kind](model, sorted, sourcePath);
+  const stem = basename(graphPath).replace(/\.onnx$/, '');
+  const path = join(dirname(graphPath), `${stem}.vitals-${key}-${digest.slice(0, 12)}.onnx`);
+  writeModel(model, path);
+  const derived: DerivedGraph = { path, kind, layers: sorted, shape: rewritten.shape, residualOutputs: rewritten.residualOutputs };
+  writeFileSync(metaPath, JSON.stringify(derived, null, 2));
+  return derived;
+}
+
+/** The source decoded, with its weights in an external file: the source itself when it already
+ *  keeps them outside, otherwise a copy in `folder` made once. */
+function workingCopy(sourcePath: string, folder: string): { model: ModelProto; graphPath: string } {
+  const externalised = join(folder, 'model.onnx');
+  if (existsSync(externalised)) return { model: readModel(externalised), graphPath: externalised };
+  const model = readModel(sourcePath);
+  if (!hasEmbeddedWeights(model)) return { model, graphPath: sourcePath };
+  moveWeightsOut(model, join(folder, 'model.onnx_data'), 'model.onnx_data');
+  writeModel(model, externalised);
+  return { model, graphPath: externalised };
+}
+
+interface DigestRecord {
+  size: number;
+  mtimeMs: number;
+  sha256: string;
+}
+
+async function sourceDigest(sourcePath: string, cacheDir: string): Promise<string> {
+  mkdirSync(cacheDir, { recursive: true });
+  const path = realpathSync(sourcePath);
+  const { size, mtimeMs } = statSync(path);
+  const recordsPath = join(cacheDir, 'digests.json');
+  const records = existsSync(recordsPath) ? (JSON.parse(readFileSync(recordsPath, 'utf8')) as Record<string, DigestRecord>) : {};
+  const known = records[path];
+  if (known && known.size === size && known.mtimeMs === mtimeMs) return known.sha256;
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 22 })) hash.update(chunk as Buffer);
+  const sha256 = hash.digest('hex');
+  records[path] = { size, mtimeMs, sha256 };
+  writeFileSync(recordsPath, JSON.stringify(records, null, 2));
+  return sha256;
+}

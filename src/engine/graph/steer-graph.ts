@@ -1,0 +1,85 @@
+// Steer graph: the full model with one extra input `steer.<L>` ([hidden], float32) per steered
+// layer, added to the residual stream after layer L. The caller scales the vector; a zero
+// vector leaves every output unchanged.
+import { readModelShape } from './model-shape';
+import { DataType, makeNode, makeValueInfo, type GraphProto, type ModelProto, type NodeProto } from './proto';
+import type { RewrittenGraph } from './probe-graph';
+import { checkLayers, exposeResidual, residualTensor } from './residual-outputs';
+import { findResidualStream, layerOutputStep, type ResidualStep } from './residual-stream';
+import { tensorElementType } from './tensor-types';
+
+/** Position of the optional `bias` input, which is summed into the residual on fused nodes. */
+const SKIP_NORM_BIAS_INPUT: Record<string, number> = { SkipSimplifiedLayerNormalization: 3, SkipLayerNormalization: 4 };
+
+export function steerInputName(layer: number): string {
+  return `steer.${layer}`;
+}
+
+/** Rewrites `model` in place; also exposes the (steered) residual at each steered layer. */
+export function buildSteerGraph(model: ModelProto, layers: readonly number[], sourcePath: string): RewrittenGraph {
+  const graph = model.graph!;
+  const stream = findResidualStream(graph, sourcePath);
+  const shape = readModelShape(graph, stream, sourcePath);
+  checkLayers(stream, layers);
+  const residualOutputs: Record<number, string> = {};
+  const exposed = [];
+  for (const layer of [...new Set(layers)].sort((a, b) => a - b)) {
+    const step = layerOutputStep(stream, layer);
+    const residualType = tensorElementType(graph, step.input);
+    const input = steerInputName(layer);
+    graph.input = [...(graph.input ?? []), makeValueInfo(input, DataType.FLOAT, [shape.hiddenSize])];
+    const steer = residualType === DataType.FLOAT ? input : castSteer(graph, input, residualType);
+    let steered: string;
+    if (step.kind === 'add') {
+      steered = addAfterStep(graph, step, steer, layer);
+    } else {
+      addAsSkipBias(graph, step, steer, layer);
+      steered = residualTensor(stream, layer);
+    }
+    const name = exposeResidual(graph, steered, layer);
+    residualOutputs[layer] = name;
+    exposed.push(makeValueInfo(name, DataType.FLOAT, ['batch', 'sequence', shape.hiddenSize]));
+  }
+  graph.output = [...(graph.output ?? []), ...exposed];
+  return { shape, residualOutputs };
+}
+
+function castSteer(graph: GraphProto, input: string, to: number): string {
+  const cast = `${input}.cast`;
+  const node = makeNode('Cast', [input], [cast], `vitals/${cast}`, [{ name: 'to', type: 2, i: to }]);
+  graph.node = [node, ...(graph.node ?? [])];
+  return cast;
+}
+
+/** r' = r + steer right after the residual Add, with every later reader of r moved to r'.
+ *  Returns r'. */
+function addAfterStep(graph: GraphProto, step: ResidualStep, steer: string, layer: number): string {
+  const residual = step.output!;
+  const steered = `residual.${layer}.steered`;
+  const add = makeNode('Add', [residual, steer], [steered], `vitals/steer.${layer}`);
+  const nodes: NodeProto[] = [];
+  for (const node of graph.node ?? []) {
+    if (node !== step.node) node.input = (node.input ?? []).map((i) => (i === residual ? steered : i));
+    nodes.push(node);
+    if (node === step.node) nodes.push(add);
+  }
+  graph.node = nodes;
+  return steered;
+}
+
+/** Fused nodes compute input + skip + bias; the steering vector joins the bias. */
+function addAsSkipBias(graph: GraphProto, step: ResidualStep, steer: string, layer: number): void {
+  const position = SKIP_NORM_BIAS_INPUT[step.node.opType ?? '']!;
+  const inputs = [...(step.node.input ?? [])];
+  while (inputs.length <= position) inputs.push('');
+  const bias = inputs[position];
+  if (bias) {
+    const combined = `steer.${layer}.bias`;
+    const add = makeNode('Add', [bias, steer], [combined], `vitals/steer.${layer}`);
+    graph.node = (graph.node ?? []).flatMap((n) => (n === step.node ? [add, n] : [n]));
+    inputs[position] = combined;
+  } else {
+    inputs[position] = steer;
+  }
+  step.node.input = inputs;
+}

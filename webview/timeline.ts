@@ -4,21 +4,25 @@ import type { FlagItem, SessionView } from './protocol';
 import { h, s } from './dom';
 
 const W = 300;
-const H = 120;
+const H = 150;
 const TOP = 16;
-const PLOT_H = 70;
+const PLOT_H = 96;
+const LEFT = 22;
 const MARKS_Y = TOP + PLOT_H + 14;
 
 export function renderTimeline(session: SessionView, flags: FlagItem[], selectedTurnId: string | null, onSelect: (turnId: string) => void): HTMLElement {
   const n = Math.max(session.turns.length, 1);
-  const step = W / n;
-  const x = (i: number) => step * (i + 0.5);
+  const step = (W - LEFT) / n;
+  const x = (i: number) => LEFT + step * (i + 0.5);
   const values = session.turns.flatMap((t) => (t.emotions ? [t.emotions.desperate?.mean ?? 0, t.emotions.calm?.mean ?? 0] : []));
   const bound = Math.max(3, ...values.map((v) => Math.abs(v)));
   const y = (z: number) => TOP + PLOT_H / 2 - (z / bound) * (PLOT_H / 2);
 
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'timeline', role: 'img', 'aria-label': `Timeline of ${session.turns.length} turns` });
-  svg.append(s('line', { x1: 0, x2: W, y1: y(0), y2: y(0), class: 'axis' }));
+  svg.append(s('line', { x1: LEFT, x2: W, y1: y(0), y2: y(0), class: 'axis' }));
+  for (const z of [bound, 0, -bound]) {
+    svg.append(s('text', { x: LEFT - 3, y: y(z) + 3, class: 'axis-label', 'text-anchor': 'end' }, `${z > 0 ? '+' : ''}${Math.round(z)}σ`));
+  }
   for (const [emotion, cls] of [['desperate', 'line-desperate'], ['calm', 'line-calm']] as const) {
     const pts = session.turns.flatMap((t, i) => (t.emotions?.[emotion] ? [`${x(i).toFixed(1)},${y(t.emotions[emotion]!.mean).toFixed(1)}`] : []));
     if (pts.length > 1) svg.append(s('polyline', { points: pts.join(' '), class: cls }));
@@ -32,7 +36,7 @@ export function renderTimeline(session: SessionView, flags: FlagItem[], selected
       s(
         'rect',
         {
-          x: (step * i).toFixed(1),
+          x: (LEFT + step * i).toFixed(1),
           y: 0,
           width: step.toFixed(1),
           height: TOP + PLOT_H,

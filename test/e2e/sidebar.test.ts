@@ -2,7 +2,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openSidebar, openWorkbench, runCommand, screenshot, setColorTheme, statusItem } from './harness/browser';
+import { launchBrowser, openSidebar, openWorkbench, runCommand, screenshot, screenshotSidebar, setColorTheme, showPanelState, statusItem } from './harness/browser';
+import { SCORING_STATES, scoredSessionState } from './harness/panelStates';
 import { startCodeServer, type CodeServer } from '../../scripts/code-server';
 
 let server: CodeServer;
@@ -44,4 +45,42 @@ test('commands run from the palette', async () => {
   await runCommand(page, 'Agent Vitals: Open Log');
   await page.locator('.part.panel .monaco-editor', { hasText: 'Agent Vitals started' }).waitFor({ timeout: 20_000 });
   await screenshot(page, 'open-log');
+  await runCommand(page, 'View: Toggle Panel Visibility');
+  await page.locator('.part.panel').waitFor({ state: 'hidden' });
+});
+
+test('a scored session under pressure renders gauge, timeline, turn heat map and flags in both themes', async () => {
+  const frame = await openSidebar(page);
+  await showPanelState(page, scoredSessionState());
+  await frame.locator('.gauge-needle').waitFor();
+  assert.match(await frame.getByTestId('gauge').innerText(), /desperation 2\.3σ\s*↑\s*calm -0\.7σ/);
+  assert.equal(await frame.locator('.timeline polyline').count(), 2);
+  assert.equal(await frame.locator('[data-testid="test-run-marker"].fail').count(), 4);
+  assert.equal(await frame.locator('[data-testid="test-run-marker"].pass').count(), 1);
+  assert.equal(await frame.locator('[data-testid="flag-marker"]').count(), 1);
+  assert.ok((await frame.locator('.tok').count()) > 10, 'the turn is shown token by token');
+  assert.match(await frame.getByTestId('flags').innerText(), /skip-added[^]*Revert/);
+  for (const theme of [['Dark Modern', 'vs-dark'], ['Light Modern', 'vs']] as const) {
+    await setColorTheme(page, theme[0], theme[1]);
+    await frame.locator('.gauge-needle').waitFor();
+    await screenshot(page, `panel-scored-${theme[1] === 'vs' ? 'light' : 'dark'}`);
+    await screenshotSidebar(page, `sidebar-scored-${theme[1] === 'vs' ? 'light' : 'dark'}`);
+  }
+});
+
+test('each scoring state explains itself and offers its next step', async () => {
+  const frame = await openSidebar(page);
+  const expected: Record<string, RegExp> = {
+    'no-model': /No model yet[^]*512 MB[^]*Download Model/,
+    downloading: /Downloading[^]*190 MB of 512 MB/,
+    calibrating: /Calibrating[^]*140 of 400/,
+    failed: /Sidecar failed[^]*out of memory[^]*Retry[^]*Open Log/,
+  };
+  for (const scoring of SCORING_STATES) {
+    await showPanelState(page, { ...scoredSessionState(), scoring });
+    const block = frame.locator(`[data-testid="scoring"][data-state="${scoring.kind}"]`);
+    await block.waitFor();
+    assert.match(await block.innerText(), expected[scoring.kind]!);
+    await screenshotSidebar(page, `sidebar-${scoring.kind}`);
+  }
 });

@@ -1,7 +1,8 @@
 // Drives code-server with Debian's Chromium through playwright-core (no browser download).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type FrameLocator, type Page } from 'playwright-core';
+import type { SidebarState } from '../../../webview/protocol';
 import { REPO_ROOT } from '../../../scripts/code-server';
 
 export const ARTIFACTS = join(REPO_ROOT, 'test/e2e/artifacts');
@@ -30,7 +31,10 @@ export function sidebarFrame(page: Page): FrameLocator {
 }
 
 export async function openSidebar(page: Page): Promise<FrameLocator> {
-  await page.locator('.activitybar [aria-label^="Agent Vitals"]').first().click();
+  // The activity bar icon toggles: click it only when the view is not showing already.
+  if (!(await page.locator('.sidebar .title-label', { hasText: /Agent Vitals/i }).isVisible())) {
+    await page.locator('.activitybar [aria-label^="Agent Vitals"]').first().click();
+  }
   const frame = sidebarFrame(page);
   await frame.locator('body[data-ready="true"]').waitFor({ timeout: 60_000 });
   return frame;
@@ -60,6 +64,14 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
+/** Just the side bar, for close-ups of the panel. */
+export async function screenshotSidebar(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = join(ARTIFACTS, `${name}.png`);
+  await page.locator('#workbench\\.parts\\.sidebar').screenshot({ path: file });
+  return file;
+}
+
 /** Switches the colour theme the way a user does, through the theme picker. */
 export async function setColorTheme(page: Page, theme: string, bodyClass: 'vs' | 'vs-dark'): Promise<void> {
   await runCommand(page, 'Preferences: Color Theme');
@@ -70,4 +82,27 @@ export async function setColorTheme(page: Page, theme: string, bodyClass: 'vs' |
 
 export function statusItem(page: Page) {
   return page.locator('[id$="agentVitals.status"]');
+}
+
+/**
+ * Renders a given state in the real sidebar webview, as if the host had sent it (rendering
+ * checks of states the build cannot reach on its own yet).
+ */
+export async function showPanelState(page: Page, state: SidebarState): Promise<void> {
+  const frame = await sidebarDocument(page);
+  // The browser's window; the test's own tsconfig has no DOM types.
+  await frame.evaluate((s) => (globalThis as unknown as Window).postMessage({ type: 'state', state: s }, '*'), state);
+}
+
+interface Window {
+  postMessage(message: unknown, targetOrigin: string): void;
+}
+
+async function sidebarDocument(page: Page): Promise<Frame> {
+  for (const frame of page.frames()) {
+    if (frame.name() === 'active-frame' || frame.url().includes('fake.html')) {
+      if (await frame.locator('#app').count()) return frame;
+    }
+  }
+  throw new Error('sidebar webview document not found');
 }

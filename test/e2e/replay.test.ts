@@ -67,6 +67,14 @@ test('the skipped test raises a flag with a notification, the status bar warns, 
   await screenshot(page, 'flag-diff');
 });
 
+test('the panel keeps the session after it is hidden and reopened', { skip: noWatcher }, async () => {
+  await page.locator('.activitybar [aria-label^="Explorer"]').first().click();
+  await page.locator('.sidebar .title-label', { hasText: /Explorer/i }).waitFor();
+  const frame = await openSidebar(page);
+  await frame.getByTestId('timeline').waitFor();
+  assert.equal(await frame.locator('[data-testid="test-run-marker"]').count(), 5);
+});
+
 test('Follow Session… lists the replayed session', { skip: noWatcher }, async () => {
   await runCommand(page, 'Agent Vitals: Follow Session…');
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Claude Code' }).first().waitFor();

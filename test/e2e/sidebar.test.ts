@@ -84,3 +84,16 @@ test('each scoring state explains itself and offers its next step', async () => 
     await screenshotSidebar(page, `sidebar-${scoring.kind}`);
   }
 });
+
+test('the first-run walkthrough opens from the Welcome page with its four steps', async () => {
+  await runCommand(page, 'Welcome: Open Walkthrough...');
+  const input = page.locator('.quick-input-widget input');
+  await input.fill('Agent Vitals');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with Agent Vitals' }).first().click();
+  const walkthrough = page.locator('.gettingStartedContainer');
+  await walkthrough.locator('.getting-started-step', { hasText: 'Pick a model' }).waitFor({ timeout: 20_000 });
+  for (const step of ['Download it once', 'Calibrate the emotion vectors', 'Watch an agent']) {
+    await walkthrough.locator('.getting-started-step', { hasText: step }).waitFor();
+  }
+  await screenshot(page, 'walkthrough');
+});

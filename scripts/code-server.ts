@@ -13,7 +13,7 @@ export const REPO_ROOT = resolve('.');
 export interface CodeServer {
   url: string;
   workspace: string;
-  /** Folder the Claude Code adapter is pointed at (agentVitals.adapters.claudeCodeProjectsFolder). */
+  /** Claude Code's projects folder as this code-server sees it (its CLAUDE_CONFIG_DIR). */
   claudeProjects: string;
   userSettingsFile: string;
   logs(): string;
@@ -67,7 +67,9 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   const userData = join(root, 'user-data');
   const extensions = join(root, 'extensions');
   const workspace = join(root, 'workspace');
-  const claudeProjects = join(root, 'claude-projects');
+  // The watchers find Claude Code's folder through CLAUDE_CONFIG_DIR, as Claude Code does.
+  const claudeConfig = join(root, 'claude');
+  const claudeProjects = join(claudeConfig, 'projects');
   const userSettingsFile = join(userData, 'User', 'settings.json');
   mkdirSync(join(userData, 'User'), { recursive: true });
   mkdirSync(claudeProjects, { recursive: true });
@@ -84,7 +86,6 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
         'telemetry.telemetryLevel': 'off',
         'security.workspace.trust.enabled': false,
         'window.zoomLevel': 0,
-        'agentVitals.adapters.claudeCodeProjectsFolder': claudeProjects,
         ...opts.settings,
       },
       null,
@@ -101,7 +102,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   const child: ChildProcess = spawn(
     process.execPath,
     [entry, ...base, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', workspace],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: root } },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: root, CLAUDE_CONFIG_DIR: claudeConfig } },
   );
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));

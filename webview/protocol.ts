@@ -96,10 +96,9 @@ export interface SelectedTurn {
 export interface WatchInfo {
   source: AgentSource;
   label: string;
-  /** What is read on disk, for the "no agent detected" state. */
+  /** What is read (Markdown), for the "no agent detected" state. */
   location: string;
   enabled: boolean;
-  available: boolean;
 }
 
 export interface SidebarState {

@@ -12,14 +12,14 @@ function button(label: string, codicon: string, onclick: () => void, secondary =
 export function renderNoAgent(watching: WatchInfo[], run: Run): HTMLElement {
   const list = h('ul', { class: 'watching' });
   for (const w of watching) {
-    const state = !w.enabled ? 'off in settings' : w.available ? `watching ${w.location}` : 'no watcher in this build';
-    list.append(h('li', { class: w.enabled && w.available ? '' : 'muted' }, icon(w.enabled && w.available ? 'eye' : 'eye-closed'), ` ${w.label}: ${state}`));
+    const where = w.enabled ? plain(w.location) : 'off in settings';
+    list.append(h('li', { class: w.enabled ? '' : 'muted' }, icon(w.enabled ? 'eye' : 'eye-closed'), h('span', {}, h('strong', {}, w.label), ` — ${where}`)));
   }
   return h(
     'section',
     { class: 'empty', 'data-testid': 'no-agent' },
     h('h3', {}, icon('search'), ' No agent session detected'),
-    h('p', {}, 'Start a coding agent in this workspace and its turns appear here. Agents and where they are read from:'),
+    h('p', {}, 'Start a coding agent in this workspace and its turns appear here. What is watched (enable more under Settings → Agent Vitals: Watchers):'),
     list,
     h('div', { class: 'actions' }, button('Replay Transcript…', 'debug-rerun', () => run('agentVitals.replayTranscript')), button('Settings', 'settings-gear', () => run('workbench.action.openSettings'), true)),
   );
@@ -62,6 +62,11 @@ export function renderScoring(status: ScoringStatus, run: Run): HTMLElement {
     case 'ready':
       return block('ready', h('span', { class: 'muted' }, `${status.modelId} · layer ${status.layer}`), status.demo ? h('vscode-badge', {}, 'demo model') : null);
   }
+}
+
+/** The watchers describe their locations in Markdown; the panel shows them as plain text. */
+function plain(markdown: string): string {
+  return markdown.replace(/`/g, '');
 }
 
 function mb(bytes: number): string {

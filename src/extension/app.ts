@@ -12,8 +12,10 @@ import { availableParts } from './integration/partsRegistry';
 import { SIDEBAR_VIEW_ID, SidebarViewProvider } from './sidebarView';
 import { VitalsStatusBar } from './statusBar';
 import { sessionKeyOf, VitalsStore, type StoreSettings } from './state/vitalsStore';
-import { AGENT_LABELS } from '../../webview/agentLabels';
+import { readWatcherSettings, WATCHER_ADAPTERS } from '../watchers/settings';
 import { replayTranscript } from './replay';
+import { startWatchers } from './watchers';
+import { AGENT_LABELS } from '../../webview/agentLabels';
 
 const NO_SIDECAR_REASON = 'This build has no model sidecar yet, so turns are shown unscored.';
 const NO_SIDECAR: ScoringStatus = { kind: 'unavailable', reason: NO_SIDECAR_REASON };
@@ -27,7 +29,7 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
   const notifier = new FlagNotifier(() => config.notificationMinIntervalMs);
   const subs = context.subscriptions;
   void vscode.commands.executeCommand('setContext', 'agentVitals.scoringAvailable', scoreSource !== null);
-  store.setWatching(watchInfo(parts, config));
+  store.setWatching(watchInfo());
 
   const ingest = (event: AgentEvent): void => {
     store.addEvent(event);
@@ -84,11 +86,7 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
   }
   if (scoreSource) subs.push(scoreSource, scoreSource.onStatus((s) => store.setScoring(s)));
 
-  const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-  for (const watcher of parts.watchers) {
-    if (!config.enabledAdapters.includes(watcher.source)) continue;
-    subs.push(watcher.start(config, roots, ingest));
-  }
+  subs.push(startWatchers(context, ingest, log));
 
   const onMessage = (m: WebviewMessage): void => {
     switch (m.type) {
@@ -117,7 +115,7 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
       if (!e.affectsConfiguration(CONFIG_SECTION)) return;
       config = readConfig(context.globalStorageUri);
       store.updateSettings(storeSettings(config));
-      store.setWatching(watchInfo(parts, config));
+      store.setWatching(watchInfo());
     }),
   );
 
@@ -139,7 +137,7 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
   register('agentVitals.showFlags', () => vscode.commands.executeCommand(`${SIDEBAR_VIEW_ID}.focus`));
   register('agentVitals.followSession', () => pickSession(store));
   register('agentVitals.replayTranscript', (arg) =>
-    replayTranscript(parts.readers, arg instanceof vscode.Uri ? arg : undefined, ingest, (key) => store.endSession(key), log),
+    replayTranscript(arg instanceof vscode.Uri ? arg : undefined, ingest, (key) => store.endSession(key), log),
   );
   register('agentVitals.showFlagDiff', (id) => typeof id === 'string' && showDiff(id));
   register('agentVitals.dismissFlag', (id) => typeof id === 'string' && flagAction(id, 'dismiss'));
@@ -148,8 +146,7 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
   }
   register('agentVitals.restartSidecar', () => (scoreSource ? scoreSource.restart() : needsSidecar()));
   log.info(
-    `Agent Vitals started: ${parts.watchers.length} watchers, ${parts.readers.length} transcript readers, ` +
-      `scoring ${scoreSource ? 'available' : 'unavailable'}, flags ${flagFeed ? 'available' : 'unavailable'}`,
+    `Agent Vitals started: scoring ${scoreSource ? 'available' : 'unavailable'}, flags ${flagFeed ? 'available' : 'unavailable'}`,
   );
 }
 
@@ -157,17 +154,15 @@ function storeSettings(c: AgentVitalsConfig): StoreSettings {
   return { emotionsShown: c.emotionsShown, smoothingTurns: c.smoothingTurns, risingSlope: c.risingSlope };
 }
 
-function watchInfo(parts: Parts, config: AgentVitalsConfig): WatchInfo[] {
-  return Object.entries(AGENT_LABELS).map(([source, label]) => {
-    const watcher = parts.watchers.find((w) => w.source === source);
-    return {
-      source: source as WatchInfo['source'],
-      label,
-      location: watcher ? watcher.location(config) : '',
-      enabled: (config.enabledAdapters as string[]).includes(source),
-      available: watcher !== undefined,
-    };
-  });
+function watchInfo(): WatchInfo[] {
+  const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
+  const settings = readWatcherSettings((key) => config.get(key));
+  return WATCHER_ADAPTERS.map((a) => ({
+    source: a.source,
+    label: a.label,
+    location: a.reads,
+    enabled: a.source === 'vscode' ? settings.workspaceActivity : (settings.transcriptSources as string[]).includes(a.source),
+  }));
 }
 
 async function pickSession(store: VitalsStore): Promise<void> {

@@ -1,8 +1,7 @@
-// The one typed accessor for the extension's settings (declared in package.json).
-import * as os from 'node:os';
+// The one typed accessor for the model, reading and notification settings (declared in
+// package.json). The watcher settings have their own accessor in src/watchers/settings.ts.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { AGENT_SOURCES, type AgentSource } from '../core/events';
 
 export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
 
@@ -12,10 +11,6 @@ export interface AgentVitalsConfig {
   modelLocalPath: string;
   dtype: ModelDtype;
   cacheFolder: string;
-  enabledAdapters: AgentSource[];
-  /** Where the Claude Code adapter looks for per-project transcripts. */
-  claudeCodeProjectsFolder: string;
-  testGlobs: string[];
   desperationWarning: number;
   risingSlope: number;
   emotionsShown: string[];
@@ -29,16 +24,11 @@ export function readConfig(globalStorage: vscode.Uri): AgentVitalsConfig {
   const c = vscode.workspace.getConfiguration(CONFIG_SECTION);
   const trusted = vscode.workspace.isTrusted;
   const get = <T>(key: string, fallback: T): T => c.get<T>(key, fallback);
-  const adapters = get<string[]>('adapters.enabled', [...AGENT_SOURCES]);
   return {
     modelId: get('model.id', 'onnx-community/Qwen2.5-0.5B-Instruct'),
     modelLocalPath: trusted ? get('model.localPath', '') : '',
     dtype: get<ModelDtype>('model.dtype', 'q8'),
     cacheFolder: get('model.cacheFolder', '') || path.join(globalStorage.fsPath, 'models'),
-    enabledAdapters: AGENT_SOURCES.filter((s) => adapters.includes(s)),
-    claudeCodeProjectsFolder:
-      get('adapters.claudeCodeProjectsFolder', '') || path.join(os.homedir(), '.claude', 'projects'),
-    testGlobs: get<string[]>('tests.globs', []),
     desperationWarning: get('thresholds.desperationWarning', 1.5),
     risingSlope: get('thresholds.risingSlope', 0.3),
     emotionsShown: get<string[]>('emotions.shown', ['desperate', 'calm']),

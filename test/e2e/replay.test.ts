@@ -1,6 +1,6 @@
 // End-to-end: a recorded Claude Code session is written into the folder the extension watches,
 // line by line as Claude Code would, and the panel, status bar and notifications follow it.
-// Parts that are not in this build yet (watcher, scoring, flags) skip their checks, and say so.
+// Parts that are not in this build yet (scoring, flags) skip their checks, and say so.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
@@ -10,16 +10,14 @@ import { startCodeServer, type CodeServer } from '../../scripts/code-server';
 import { launchBrowser, openSidebar, openWorkbench, runCommand, screenshot, setColorTheme } from './harness/browser';
 
 const parts = availableParts();
-const noWatcher = !parts.watchers.some((w) => w.source === 'claude-code') && 'no Claude Code watcher in this build yet';
-const noScoring = (noWatcher || parts.createScoreSource === null) && 'no scoring sidecar in this build yet';
-const noFlags = (noWatcher || parts.createFlagFeed === null) && 'no flag store in this build yet';
+const noScoring = parts.createScoreSource === null && 'no scoring sidecar in this build yet';
+const noFlags = parts.createFlagFeed === null && 'no flag store in this build yet';
 
 let server: CodeServer;
 let browser: Browser;
 let page: Page;
 
 before(async () => {
-  if (noWatcher) return;
   server = await startCodeServer({ workspaceFixture: 'test/e2e/workspace/project', settings: { 'workbench.colorTheme': 'Default Dark Modern', 'agentVitals.notifications.minIntervalSeconds': 0 } });
   browser = await launchBrowser();
   page = await openWorkbench(browser, server.url);
@@ -32,7 +30,7 @@ after(async () => {
   await server?.stop();
 });
 
-test('the replayed session appears with its turns and pass/fail test-run markers', { skip: noWatcher }, async () => {
+test('the replayed session appears with its turns and pass/fail test-run markers', async () => {
   const frame = await openSidebar(page);
   await frame.getByTestId('timeline').waitFor();
   await frame.locator('[data-testid="test-run-marker"].fail').nth(3).waitFor({ timeout: 30_000 });
@@ -67,7 +65,7 @@ test('the skipped test raises a flag with a notification, the status bar warns, 
   await screenshot(page, 'flag-diff');
 });
 
-test('the panel keeps the session after it is hidden and reopened', { skip: noWatcher }, async () => {
+test('the panel keeps the session after it is hidden and reopened', async () => {
   await page.locator('.activitybar [aria-label^="Explorer"]').first().click();
   await page.locator('.sidebar .title-label', { hasText: /Explorer/i }).waitFor();
   const frame = await openSidebar(page);
@@ -75,7 +73,7 @@ test('the panel keeps the session after it is hidden and reopened', { skip: noWa
   assert.equal(await frame.locator('[data-testid="test-run-marker"]').count(), 5);
 });
 
-test('Follow Session… lists the replayed session', { skip: noWatcher }, async () => {
+test('Follow Session… lists the replayed session', async () => {
   await runCommand(page, 'Agent Vitals: Follow Session…');
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Claude Code' }).first().waitFor();
   await page.keyboard.press('Escape');

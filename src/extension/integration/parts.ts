@@ -1,8 +1,8 @@
-// Interfaces the extension host consumes from the parts built beside it: agent watchers (event
-// stream), transcript readers (replay), the scoring sidecar client and the flag store. Pure
-// types, no vscode import; each part registers an implementation in `partsRegistry.ts`.
+// Interfaces the extension host consumes from the parts built beside it: the scoring sidecar
+// client and the flag store. Pure types, no vscode import; each part registers an
+// implementation in `partsRegistry.ts`.
 
-import type { AgentEvent, AgentSource } from '../../core/events';
+import type { AgentEvent } from '../../core/events';
 import type { Flag } from '../../core/flags';
 import type { ScoringStatus } from '../../../webview/protocol';
 import type { TurnScore } from '../state/vitalsStore';
@@ -10,23 +10,6 @@ import type { AgentVitalsConfig } from '../config';
 
 export interface Disposable {
   dispose(): void;
-}
-
-/** Live watcher for one agent's on-disk sessions. */
-export interface AgentWatcher {
-  readonly source: AgentSource;
-  readonly label: string;
-  /** What is read, for the "no agent detected" state (e.g. a folder). */
-  location(config: AgentVitalsConfig): string;
-  start(config: AgentVitalsConfig, workspaceRoots: string[], onEvent: (e: AgentEvent) => void): Disposable;
-}
-
-/** Reads a recorded transcript file into the event stream (for replay). */
-export interface TranscriptReader {
-  readonly source: AgentSource;
-  /** Cheap check on the file's first lines. */
-  accepts(firstLines: string[]): boolean;
-  read(file: string): AsyncIterable<AgentEvent>;
 }
 
 /** Scores assistant turns; implemented by the sidecar client. */
@@ -51,8 +34,6 @@ export interface FlagFeed extends Disposable {
 }
 
 export interface Parts {
-  watchers: AgentWatcher[];
-  readers: TranscriptReader[];
   createScoreSource: ((config: AgentVitalsConfig) => ScoreSource) | null;
   createFlagFeed: ((config: AgentVitalsConfig) => FlagFeed) | null;
 }

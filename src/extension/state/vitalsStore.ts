@@ -25,13 +25,15 @@ export interface TurnScore {
 
 export type FlagStatus = FlagItem['status'];
 
-/** A session counts as live while events keep arriving within this window. */
+/** A session counts as live while its events keep arriving within this window. */
 const LIVE_WINDOW_MS = 5 * 60_000;
 
 interface SessionRecord {
   key: string;
   first: AgentEvent;
   lastTs: string;
+  /** When the last event arrived here (a replayed session carries old timestamps). */
+  lastSeen: number;
   turns: TurnEvent[];
   testRuns: TestRunEvent[];
   scores: Map<string, TurnScore>;
@@ -82,10 +84,11 @@ export class VitalsStore {
     const key = sessionKeyOf(e);
     let s = this.sessions.get(key);
     if (!s) {
-      s = { key, first: e, lastTs: e.ts, turns: [], testRuns: [], scores: new Map(), ended: false };
+      s = { key, first: e, lastTs: e.ts, lastSeen: this.now(), turns: [], testRuns: [], scores: new Map(), ended: false };
       this.sessions.set(key, s);
     }
     if (e.ts > s.lastTs) s.lastTs = e.ts;
+    s.lastSeen = this.now();
     if (e.type === 'turn' && e.role === 'assistant') s.turns.push(e);
     else if (e.type === 'test-run') s.testRuns.push(e);
     this.changed();
@@ -181,7 +184,7 @@ export class VitalsStore {
   }
 
   private summary(s: SessionRecord): SessionSummary {
-    const live = !s.ended && this.now() - Date.parse(s.lastTs) < LIVE_WINDOW_MS;
+    const live = !s.ended && this.now() - s.lastSeen < LIVE_WINDOW_MS;
     return {
       key: s.key,
       source: s.first.source,

@@ -32,6 +32,7 @@ export function renderTimeline(session: SessionView, flags: FlagItem[], selected
     }
   }
   session.turns.forEach((t, i) => {
+    if (!t.emotions) svg.append(s('circle', { cx: x(i).toFixed(1), cy: y(0), r: 2, class: 'dot unscored' }));
     svg.append(
       s(
         'rect',

@@ -36,7 +36,7 @@ test('the replayed session appears with its turns and pass/fail test-run markers
   await frame.locator('[data-testid="test-run-marker"].fail').nth(3).waitFor({ timeout: 30_000 });
   await frame.locator('[data-testid="test-run-marker"].pass').first().waitFor({ timeout: 30_000 });
   assert.equal(await frame.locator('[data-testid="test-run-marker"].fail').count(), 4);
-  assert.match(await frame.getByTestId('gauge').innerText(), /Claude Code · 7 turns/);
+  assert.match(await frame.getByTestId('gauge').innerText(), /Claude Code · 10 turns/);
   await frame.locator('.turn-hit').first().click();
   assert.match(await frame.getByTestId('turn-text').innerText(), /run the test suite first/);
   await screenshot(page, 'replay-dark');

@@ -17,7 +17,7 @@ import { replayTranscript } from './replay';
 import { startWatchers } from './watchers';
 import { AGENT_LABELS } from '../../webview/agentLabels';
 
-const NO_SIDECAR_REASON = 'This build has no model sidecar yet, so turns are shown unscored.';
+const NO_SIDECAR_REASON = 'Scoring is not connected to the model sidecar in this build yet, so turns are shown unscored.';
 const NO_SIDECAR: ScoringStatus = { kind: 'unavailable', reason: NO_SIDECAR_REASON };
 
 export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {

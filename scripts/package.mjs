@@ -1,6 +1,7 @@
 // Packages the extension as a platform-specific .vsix for this machine (or --target <t>):
 // production bundles, runtime dependencies, and only that platform's onnxruntime binaries.
-// --skip-build packages the bundles already in dist/ (the e2e tests do, right after a build).
+// --skip-build packages the bundles already in dist/ (the e2e tests do, right after a build);
+// --list prints the files the package would hold instead of writing it.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,11 +32,17 @@ mkdirSync('.cache', { recursive: true });
 const ignoreFile = `.cache/vscodeignore-${target}`;
 writeFileSync(ignoreFile, `${readFileSync('.vscodeignore', 'utf8')}\n${prune.join('\n')}\n`);
 
+const vsce = ['node_modules/@vscode/vsce/vsce'];
+if (args.includes('--list')) {
+  execFileSync(process.execPath, [...vsce, 'ls', '--ignoreFile', ignoreFile], { stdio: ['ignore', 'inherit', 'inherit'] });
+  process.exit(0);
+}
+
 const { name, version } = JSON.parse(readFileSync('package.json', 'utf8'));
 const out = `dist/${name}-${target}-${version}.vsix`;
 execFileSync(
   process.execPath,
-  ['node_modules/@vscode/vsce/vsce', 'package', '--target', target, '--ignoreFile', ignoreFile,
+  [...vsce, 'package', '--target', target, '--ignoreFile', ignoreFile,
     '--allow-missing-repository', '--skip-license', '--out', out],
   { stdio: ['ignore', 'inherit', 'inherit'] },
 );

@@ -25,7 +25,7 @@ export function renderGauge(reading: Reading | null, caption: string): HTMLEleme
   };
   const svg = s(
     'svg',
-    { viewBox: '0 0 200 110', class: 'gauge', role: 'img', 'aria-label': reading ? describe(reading) : 'Not scored yet' },
+    { viewBox: '0 0 200 110', class: reading ? 'gauge' : 'gauge unscored', role: 'img', 'aria-label': reading ? describe(reading) : 'Not scored yet' },
     s('path', { d: arc(-1, -0.34), class: 'gauge-band calm' }),
     s('path', { d: arc(-0.32, 0.32), class: 'gauge-band neutral' }),
     s('path', { d: arc(0.34, 1), class: 'gauge-band desperate' }),

@@ -30,6 +30,14 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
   const subs = context.subscriptions;
   void vscode.commands.executeCommand('setContext', 'agentVitals.scoringAvailable', scoreSource !== null);
   store.setWatching(watchInfo());
+  let hasSessions = false;
+  subs.push(
+    store.onDidChange(() => {
+      if (hasSessions === store.sessionKeys().length > 0) return;
+      hasSessions = !hasSessions;
+      void vscode.commands.executeCommand('setContext', 'agentVitals.hasSessions', hasSessions);
+    }),
+  );
 
   const ingest = (event: AgentEvent): void => {
     store.addEvent(event);

@@ -41,10 +41,11 @@ export function vsixPath(): string {
   return join(REPO_ROOT, 'dist', `${name}-${process.platform}-${process.arch}-${version}.vsix`);
 }
 
-/** Packages the bundles already in dist/ the way users get them: as a .vsix. */
-export function packageExtension(): string {
-  execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/package.mjs'), '--skip-build'], { cwd: REPO_ROOT, stdio: 'pipe' });
-  return vsixPath();
+/** Packages the bundles already in dist/ the way users get them, as a .vsix of its own in `dir`. */
+export function packageExtension(dir: string): string {
+  const out = join(dir, 'agent-vitals.vsix');
+  execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/package.mjs'), '--skip-build', '--out', out], { cwd: REPO_ROOT, stdio: 'pipe' });
+  return out;
 }
 
 async function freePort(): Promise<number> {
@@ -95,7 +96,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   const config = join(root, 'config.yaml');
   writeFileSync(config, 'auth: none\n');
   const base = ['--user-data-dir', userData, '--extensions-dir', extensions, '--config', config];
-  execFileSync(process.execPath, [entry, ...base, '--install-extension', opts.vsix ?? packageExtension()], { stdio: 'pipe' });
+  execFileSync(process.execPath, [entry, ...base, '--install-extension', opts.vsix ?? packageExtension(root)], { stdio: 'pipe' });
 
   const port = opts.port ?? (await freePort());
   let output = '';

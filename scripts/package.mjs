@@ -1,9 +1,10 @@
 // Packages the extension as a platform-specific .vsix for this machine (or --target <t>):
 // production bundles, runtime dependencies, and only that platform's onnxruntime binaries.
 // --skip-build packages the bundles already in dist/ (the e2e tests do, right after a build);
-// --list prints the files the package would hold instead of writing it.
+// --list prints the files the package would hold instead of writing it; --out <file> names the
+// .vsix (parallel e2e runs each write their own).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = process.argv.slice(2);
@@ -29,22 +30,26 @@ for (const napi of readdirSync(ortBin)) {
   }
 }
 mkdirSync('.cache', { recursive: true });
-const ignoreFile = `.cache/vscodeignore-${target}`;
+const outArg = args.indexOf('--out');
+const { name, version } = JSON.parse(readFileSync('package.json', 'utf8'));
+const out = outArg >= 0 ? args[outArg + 1] : `dist/${name}-${target}-${version}.vsix`;
+// One ignore file per run: parallel runs must not read each other's half-written file.
+const ignoreFile = `.cache/vscodeignore-${target}-${process.pid}`;
 writeFileSync(ignoreFile, `${readFileSync('.vscodeignore', 'utf8')}\n${prune.join('\n')}\n`);
 
 const vsce = ['node_modules/@vscode/vsce/vsce'];
 if (args.includes('--list')) {
   execFileSync(process.execPath, [...vsce, 'ls', '--ignoreFile', ignoreFile], { stdio: ['ignore', 'inherit', 'inherit'] });
+  rmSync(ignoreFile);
   process.exit(0);
 }
 
-const { name, version } = JSON.parse(readFileSync('package.json', 'utf8'));
-const out = `dist/${name}-${target}-${version}.vsix`;
 execFileSync(
   process.execPath,
   [...vsce, 'package', '--target', target, '--ignoreFile', ignoreFile,
     '--allow-missing-repository', '--skip-license', '--out', out],
   { stdio: ['ignore', 'inherit', 'inherit'] },
 );
+rmSync(ignoreFile);
 const mb = statSync(out).size / 1024 / 1024;
 console.log(`${out}: ${mb.toFixed(1)} MB`);

@@ -2,6 +2,7 @@
 // the log and a retry instead of a silent dead panel.
 import * as vscode from 'vscode';
 import { startAgentVitals } from './app';
+import { registerExperimentCommands } from './experiments/commands';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Agent Vitals', { log: true });
@@ -18,6 +19,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }
   };
   start();
+  registerExperimentCommands(context, log);
 }
 
 export function deactivate(): void {}

@@ -9,7 +9,9 @@ const only = process.argv.flatMap((a, i, all) => (all[i - 1] === '--emotion' ? [
 const corpus = loadCorpus(join(__dirname, '..', 'vectors'));
 const report = lintCorpus(corpus);
 const errors = only.length
-  ? report.errors.filter((e) => only.some((name) => e.includes(`[${name}]`) || e.includes(`/${name}.md`)))
+  ? report.errors.filter((e) =>
+      only.some((name) => [`[${name}]`, `/${name}.md`, `/${name}/`, ` ${name}-`].some((tag) => e.includes(tag))),
+    )
   : report.errors;
 for (const row of report.summary)
   if (!only.length || only.includes(row.emotion))

@@ -1,10 +1,24 @@
 // agent-vitals: the product's core without VS Code.
 import { runCli, type CliCommand } from './commands';
+import { analyzeCommand } from './analyze';
+import { calibrateCommand } from './calibrate';
+import { experimentCommand } from './experiment';
 import { probeCommand } from './probe';
+import { reportCardCommand } from './report-card';
+import { scoreCommand } from './score';
 import { serveCommand } from './serve';
 import { versionCommand } from './version';
 
-const commands: CliCommand[] = [versionCommand, serveCommand, probeCommand];
+const commands: CliCommand[] = [
+  analyzeCommand,
+  scoreCommand,
+  calibrateCommand,
+  reportCardCommand,
+  experimentCommand,
+  probeCommand,
+  serveCommand,
+  versionCommand,
+];
 
 runCli(commands, process.argv.slice(2)).then(
   (code) => {

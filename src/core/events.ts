@@ -88,7 +88,8 @@ export interface FileEditEvent extends EventEnvelope {
   isTestPath: boolean;
 }
 
-export type TestRunOrigin = 'agent' | 'terminal' | 'task';
+/** `report-file`: a JUnit XML report written in the workspace. */
+export type TestRunOrigin = 'agent' | 'terminal' | 'task' | 'report-file';
 
 export interface TestRunEvent extends EventEnvelope {
   type: 'test-run';

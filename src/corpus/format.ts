@@ -4,11 +4,12 @@
 //   ## desperate-001                      ## neutral-001
 //   topic: eviction notice                topic: reading a config file
 //   setting: technical | everyday         code: yes | no
-//   person: first | third
-//   split: train | heldout                Human: …
-//                                         Assistant: …
-//   One paragraph of story text.
+//   person: first | third                 split: train | heldout
+//   split: train | heldout
+//                                         Human: …
+//   One paragraph of story text.          Assistant: …
 
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -46,6 +47,8 @@ export interface NeutralDialogue {
   id: string;
   topic: string;
   code: boolean;
+  /** Held-out dialogues are kept out of the PCA and baseline and serve as the neutral control. */
+  split: Split;
   messages: DialogueMessage[];
   file: string;
   line: number;
@@ -151,6 +154,7 @@ export function parseDialogues(text: string, file: string, errors: string[]): Ne
       id: s.id,
       topic: (s.meta.topic ?? '').toLowerCase(),
       code: pick(s.meta, 'code', ['yes', 'no'] as const, where, errors) === 'yes',
+      split: pick(s.meta, 'split', ['train', 'heldout'] as const, where, errors),
       messages,
       file,
       line: s.line,
@@ -185,4 +189,13 @@ export function loadCorpus(root: string): Corpus {
     neutral.push(...parseDialogues(readFileSync(file, 'utf8'), file, parseErrors));
   }
   return { emotions, stories, neutral, parseErrors };
+}
+
+/** Identifies the corpus content a calibration used; changes whenever any text or split changes. */
+export function corpusHash(corpus: Pick<Corpus, 'emotions' | 'stories' | 'neutral'>): string {
+  const h = createHash('sha256');
+  for (const e of corpus.emotions) h.update(`E\0${e.name}\0${e.valence}\0${e.arousal}\n`);
+  for (const s of corpus.stories) h.update(`S\0${s.id}\0${s.emotion}\0${s.split}\0${s.text}\n`);
+  for (const d of corpus.neutral) h.update(`N\0${d.id}\0${d.messages.map((m) => `${m.role}:${m.text}`).join('\0')}\n`);
+  return h.digest('hex');
 }

@@ -139,6 +139,9 @@ function lintNeutral(dialogues: NeutralDialogue[], emotions: EmotionSpec[], erro
   const r = CORPUS_RULES;
   if (dialogues.length < r.minNeutralDialogues)
     errors.push(`[neutral] ${dialogues.length} dialogues, need at least ${r.minNeutralDialogues}`);
+  const heldout = dialogues.filter((d) => d.split === 'heldout').length;
+  if (heldout < dialogues.length * r.minHeldoutShare)
+    errors.push(`[neutral] held-out dialogues ${share(heldout, dialogues.length)}, need ${r.minHeldoutShare * 100}%`);
   const code = dialogues.filter((d) => d.code).length;
   if (code < dialogues.length * r.minNeutralCodeShare)
     errors.push(`[neutral] code dialogues ${share(code, dialogues.length)}, need half`);

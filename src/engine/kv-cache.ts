@@ -33,10 +33,6 @@ export class KvCache {
     return total;
   }
 
-  get isDisposed(): boolean {
-    return this.disposed;
-  }
-
   /** The cached tensor for a `past_key_values.*` input. */
   tensorFor(owner: object, input: string): Tensor {
     if (this.disposed) throw new ModelRequestError('This KV cache was disposed.');

@@ -5,7 +5,7 @@ import type { ModelShape } from './graph/model-shape';
 import { KvCache } from './kv-cache';
 import { meanRowNorm } from './residual-norm';
 import { checkInputs, decoderFeeds } from './session-feeds';
-import { openSession, rowsOf, type EngineLoadOptions } from './session';
+import { openSession, float32Output, type EngineLoadOptions } from './session';
 
 export interface ProbeResult {
   /** Per layer: the new tokens' residuals, [n × hidden] row-major float32. */
@@ -43,7 +43,7 @@ export class ResidualProbe {
     const feeds = decoderFeeds(this, this.session.inputNames, this.shape, inputIds, past);
     const outputs = await this.session.run(feeds);
     const activations = new Map<number, Float32Array>();
-    for (const layer of this.layers) activations.set(layer, rowsOf(outputs, this.graph.residualOutputs[layer]!));
+    for (const layer of this.layers) activations.set(layer, float32Output(outputs, this.graph.residualOutputs[layer]!));
     return { activations, past: KvCache.fromOutputs(this, (past?.length ?? 0) + inputIds.length, outputs) };
   }
 

@@ -19,9 +19,20 @@ export function openSession(path: string, threads: number | undefined): Promise<
   });
 }
 
-/** Copies a [1, n, hidden] float32 output into a fresh array the caller may keep. */
-export function rowsOf(outputs: Readonly<Record<string, Tensor>>, name: string): Float32Array {
+/** Copies a float32 or float16 output into a fresh float32 array the caller may keep. */
+export function float32Output(outputs: Readonly<Record<string, Tensor>>, name: string): Float32Array {
   const tensor = outputs[name];
-  if (!tensor || tensor.type !== 'float32') throw new Error(`model output ${name} is missing or not float32`);
-  return Float32Array.from(tensor.data as Float32Array);
+  if (tensor?.type === 'float32') return Float32Array.from(tensor.data as Float32Array);
+  if (tensor?.type === 'float16') return Float32Array.from(tensor.data as Uint16Array, halfToFloat);
+  throw new Error(`model output ${name} is missing or not a float tensor`);
+}
+
+/** IEEE 754 binary16 bits to a number (Node 20 has no Float16Array). */
+function halfToFloat(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >> 10) & 0x1f;
+  const fraction = bits & 0x3ff;
+  if (exponent === 0) return sign * fraction * 2 ** -24;
+  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
+  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
 }

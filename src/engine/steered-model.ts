@@ -7,7 +7,7 @@ import { steerInputName } from './graph/steer-graph';
 import { KvCache } from './kv-cache';
 import { sampleToken, seededRandom } from './sampling';
 import { checkInputs, decoderFeeds } from './session-feeds';
-import { openSession, rowsOf, type EngineLoadOptions } from './session';
+import { openSession, float32Output, type EngineLoadOptions } from './session';
 
 /** Adds `scale · vector` to the residual after `layer`, at every token of the run. */
 export interface Steering {
@@ -61,12 +61,10 @@ export class SteeredModel {
     const feeds = decoderFeeds(this, this.session.inputNames, this.shape, inputIds, past);
     Object.assign(feeds, this.steeringFeeds(steering));
     const outputs = await this.session.run(feeds);
-    const logits = outputs['logits'];
-    if (!logits || logits.type !== 'float32') throw new Error('model output logits is missing or not float32');
-    const data = logits.data as Float32Array;
+    const data = float32Output(outputs, 'logits');
     const vocab = data.length / inputIds.length;
     const residuals = new Map<number, Float32Array>();
-    for (const layer of this.layers) residuals.set(layer, rowsOf(outputs, this.graph.residualOutputs[layer]!));
+    for (const layer of this.layers) residuals.set(layer, float32Output(outputs, this.graph.residualOutputs[layer]!));
     return {
       logits: data.slice(data.length - vocab),
       residuals,

@@ -32,7 +32,7 @@ export interface ResolvedModel {
 
 const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json'];
 
-/** Where downloads go when the caller names no folder. */
+/** Where downloads, rewritten graphs and vectors go when the caller names no folder. */
 export function defaultCacheDir(): string {
   return process.env.AGENT_VITALS_CACHE ?? join(homedir(), '.cache', 'agent-vitals');
 }

@@ -9,7 +9,7 @@ const PAGE = 4096;
 const PAGE_ALIGN_FROM = 1 << 20;
 
 /** Reads a whole file into one buffer; fs.readFileSync refuses files over 2 GiB. */
-export function readWholeFile(path: string): Buffer {
+function readWholeFile(path: string): Buffer {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;

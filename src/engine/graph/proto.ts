@@ -4,10 +4,14 @@ import { onnx } from 'onnx-proto';
 export type ModelProto = onnx.ModelProto;
 export type GraphProto = onnx.IGraphProto;
 export type NodeProto = onnx.INodeProto;
-export type TensorProto = onnx.ITensorProto;
 export type ValueInfoProto = onnx.IValueInfoProto;
 export const DataType = onnx.TensorProto.DataType;
 export const DataLocation = onnx.TensorProto.DataLocation;
+
+/** A Cast node to element type `to`. */
+export function makeCast(input: string, output: string, to: number): onnx.NodeProto {
+  return makeNode('Cast', [input], [output], `vitals/${output}`, [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: to }]);
+}
 
 /** protobufjs decodes int64 fields as Long objects when the `long` package is present. */
 export function toNumber(value: number | { toNumber(): number } | null | undefined): number {
@@ -29,11 +33,6 @@ export function inputsOf(node: NodeProto): string[] {
 
 export function outputsOf(node: NodeProto): string[] {
   return node.output ?? [];
-}
-
-export function graphOf(model: ModelProto): GraphProto {
-  if (!model.graph) throw new Error('ONNX model has no graph');
-  return model.graph;
 }
 
 /** Shape of a graph input/output as declared (numbers for fixed dims, names for symbolic ones). */

@@ -8,7 +8,7 @@ export interface ModelFixture {
   name: string;
   arch: string;
   style: 'optimum' | 'fused';
-  dtype: 'float32' | 'int8';
+  dtype: 'float32' | 'int8' | 'float16';
   model: string;
   reference: string;
 }
@@ -63,4 +63,17 @@ export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 /** Rows [from, to) of a row-major matrix with `width` columns. */
 export function rows(matrix: Float32Array, width: number, from: number, to: number): Float32Array {
   return matrix.subarray(from * width, to * width);
+}
+
+/** Largest |a − b| after subtracting the allowed error, so ≤ 0 means "close enough". For fp32 and
+ *  int8 graphs the allowed error is an absolute 1e-4; fp16 graphs may differ by one fp16 rounding
+ *  step, 2^-10 of the value's magnitude, because onnxruntime fuses the pruned graph differently. */
+export function excessError(actual: Float32Array, expected: Float32Array, dtype: ModelFixture['dtype']): number {
+  if (actual.length !== expected.length) throw new Error(`length ${actual.length} vs ${expected.length}`);
+  let worst = -Infinity;
+  for (let i = 0; i < actual.length; i++) {
+    const allowed = dtype === 'float16' ? 2 ** -10 * Math.max(Math.abs(expected[i]!), 1) : 1e-4;
+    worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!) - allowed);
+  }
+  return worst;
 }

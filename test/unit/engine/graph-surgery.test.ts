@@ -82,6 +82,16 @@ describe('probe graph', () => {
     assert.equal(skips.at(-1)!.output![3], 'residual.3.sum');
   });
 
+  test('casts fp16 residuals to float32 outputs', () => {
+    const path = join(MODELS, 'tiny-llama', 'onnx', 'model_fp16.onnx');
+    const model = readModel(path);
+    buildProbeGraph(model, [2], path);
+    const cast = model.graph!.node!.find((n) => n.output?.[0] === 'residual.2')!;
+    assert.equal(cast.opType, 'Cast');
+    assert.equal(Number(cast.attribute![0]!.i), onnx.TensorProto.DataType.FLOAT);
+    assert.equal(model.graph!.output![0]!.type!.tensorType!.elemType, onnx.TensorProto.DataType.FLOAT);
+  });
+
   test('rejects layers the model does not have', () => {
     const model = readModel(optimumQwen);
     assert.throws(() => buildProbeGraph(model, [4], optimumQwen), /Layer 4 does not exist/);

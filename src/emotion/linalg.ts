@@ -1,0 +1,259 @@
+// Dense vector helpers and a symmetric eigendecomposition (Householder tridiagonalisation
+// followed by implicit QL), enough for PCA on hidden-size covariance matrices (≤ a few
+// thousand dimensions) without a native dependency.
+
+export function dot(a: ArrayLike<number>, b: ArrayLike<number>, bOffset = 0): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[bOffset + i];
+  return s;
+}
+
+export function norm(a: ArrayLike<number>): number {
+  return Math.sqrt(dot(a, a));
+}
+
+export function normalize(a: Float64Array): Float64Array {
+  const n = norm(a);
+  if (n === 0) return a;
+  for (let i = 0; i < a.length; i++) a[i] /= n;
+  return a;
+}
+
+export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const d = norm(a) * norm(b);
+  return d === 0 ? 0 : dot(a, b) / d;
+}
+
+/** Removes from `v` its components along each (orthonormal) basis vector. */
+export function projectOut(v: Float64Array, basis: readonly ArrayLike<number>[]): Float64Array {
+  for (const u of basis) {
+    const c = dot(u, v);
+    for (let i = 0; i < v.length; i++) v[i] -= c * u[i];
+  }
+  return v;
+}
+
+/** Running mean and covariance of d-dimensional rows, accumulated in float64. */
+export class CovarianceAccumulator {
+  readonly sum: Float64Array;
+  /** Upper triangle (incl. diagonal) of Σ x xᵀ, row-major in a full d×d buffer. */
+  private readonly outer: Float64Array;
+  count = 0;
+
+  constructor(readonly dim: number) {
+    this.sum = new Float64Array(dim);
+    this.outer = new Float64Array(dim * dim);
+  }
+
+  /** Adds `rows` rows of length dim stored contiguously in `data`. */
+  addRows(data: ArrayLike<number>, rows: number, firstRow = 0): void {
+    const d = this.dim;
+    const o = this.outer;
+    for (let r = firstRow; r < rows; r++) {
+      const base = r * d;
+      for (let i = 0; i < d; i++) {
+        const xi = data[base + i];
+        this.sum[i] += xi;
+        if (xi === 0) continue;
+        const row = i * d;
+        for (let j = i; j < d; j++) o[row + j] += xi * data[base + j];
+      }
+      this.count++;
+    }
+  }
+
+  mean(): Float64Array {
+    return this.sum.map((s) => s / Math.max(this.count, 1));
+  }
+
+  /** Population covariance as a full symmetric d×d matrix. */
+  covariance(): Float64Array {
+    const d = this.dim;
+    const n = Math.max(this.count, 1);
+    const m = this.mean();
+    const c = new Float64Array(d * d);
+    for (let i = 0; i < d; i++)
+      for (let j = i; j < d; j++) {
+        const v = this.outer[i * d + j] / n - m[i] * m[j];
+        c[i * d + j] = v;
+        c[j * d + i] = v;
+      }
+    return c;
+  }
+}
+
+export interface Eigen {
+  /** Descending. */
+  values: Float64Array;
+  /** vectors[k] is the unit eigenvector of values[k]. */
+  vectors: Float64Array[];
+}
+
+/** Eigen-decomposition of a symmetric n×n matrix given row-major. */
+export function symmetricEigen(matrix: Float64Array, n: number): Eigen {
+  const V = Float64Array.from(matrix);
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  tridiagonalize(V, d, e, n);
+  diagonalize(V, d, e, n);
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => d[b] - d[a]);
+  return {
+    values: Float64Array.from(order, (i) => d[i]),
+    vectors: order.map((col) => {
+      const v = new Float64Array(n);
+      for (let k = 0; k < n; k++) v[k] = V[k * n + col];
+      return v;
+    }),
+  };
+}
+
+// Householder reduction to tridiagonal form; V accumulates the orthogonal transform.
+function tridiagonalize(V: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+  for (let j = 0; j < n; j++) d[j] = V[(n - 1) * n + j];
+  for (let i = n - 1; i > 0; i--) {
+    let scale = 0;
+    let h = 0;
+    for (let k = 0; k < i; k++) scale += Math.abs(d[k]);
+    if (scale === 0) {
+      e[i] = d[i - 1];
+      for (let j = 0; j < i; j++) {
+        d[j] = V[(i - 1) * n + j];
+        V[i * n + j] = 0;
+        V[j * n + i] = 0;
+      }
+    } else {
+      for (let k = 0; k < i; k++) {
+        d[k] /= scale;
+        h += d[k] * d[k];
+      }
+      let f = d[i - 1];
+      let g = Math.sqrt(h);
+      if (f > 0) g = -g;
+      e[i] = scale * g;
+      h -= f * g;
+      d[i - 1] = f - g;
+      for (let j = 0; j < i; j++) e[j] = 0;
+      for (let j = 0; j < i; j++) {
+        f = d[j];
+        V[j * n + i] = f;
+        g = e[j] + V[j * n + j] * f;
+        for (let k = j + 1; k <= i - 1; k++) {
+          g += V[k * n + j] * d[k];
+          e[k] += V[k * n + j] * f;
+        }
+        e[j] = g;
+      }
+      f = 0;
+      for (let j = 0; j < i; j++) {
+        e[j] /= h;
+        f += e[j] * d[j];
+      }
+      const hh = f / (h + h);
+      for (let j = 0; j < i; j++) e[j] -= hh * d[j];
+      for (let j = 0; j < i; j++) {
+        f = d[j];
+        g = e[j];
+        for (let k = j; k <= i - 1; k++) V[k * n + j] -= f * e[k] + g * d[k];
+        d[j] = V[(i - 1) * n + j];
+        V[i * n + j] = 0;
+      }
+    }
+    d[i] = h;
+  }
+  for (let i = 0; i < n - 1; i++) {
+    V[(n - 1) * n + i] = V[i * n + i];
+    V[i * n + i] = 1;
+    const h = d[i + 1];
+    if (h !== 0) {
+      for (let k = 0; k <= i; k++) d[k] = V[k * n + i + 1] / h;
+      for (let j = 0; j <= i; j++) {
+        let g = 0;
+        for (let k = 0; k <= i; k++) g += V[k * n + i + 1] * V[k * n + j];
+        for (let k = 0; k <= i; k++) V[k * n + j] -= g * d[k];
+      }
+    }
+    for (let k = 0; k <= i; k++) V[k * n + i + 1] = 0;
+  }
+  for (let j = 0; j < n; j++) {
+    d[j] = V[(n - 1) * n + j];
+    V[(n - 1) * n + j] = 0;
+  }
+  V[(n - 1) * n + n - 1] = 1;
+  e[0] = 0;
+}
+
+// Implicit QL iterations on the tridiagonal matrix (d, e), rotating V along.
+function diagonalize(V: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+  for (let i = 1; i < n; i++) e[i - 1] = e[i];
+  e[n - 1] = 0;
+  let f = 0;
+  let tst1 = 0;
+  const eps = 2 ** -52;
+  for (let l = 0; l < n; l++) {
+    tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
+    let m = l;
+    while (m < n && Math.abs(e[m]) > eps * tst1) m++;
+    if (m > l) {
+      do {
+        let g = d[l];
+        let p = (d[l + 1] - g) / (2 * e[l]);
+        let r = Math.hypot(p, 1);
+        if (p < 0) r = -r;
+        d[l] = e[l] / (p + r);
+        d[l + 1] = e[l] * (p + r);
+        const dl1 = d[l + 1];
+        let h = g - d[l];
+        for (let i = l + 2; i < n; i++) d[i] -= h;
+        f += h;
+        p = d[m];
+        let c = 1;
+        let c2 = c;
+        let c3 = c;
+        const el1 = e[l + 1];
+        let s = 0;
+        let s2 = 0;
+        for (let i = m - 1; i >= l; i--) {
+          c3 = c2;
+          c2 = c;
+          s2 = s;
+          g = c * e[i];
+          h = c * p;
+          r = Math.hypot(p, e[i]);
+          e[i + 1] = s * r;
+          s = e[i] / r;
+          c = p / r;
+          p = c * d[i] - s * g;
+          d[i + 1] = h + s * (c * g + s * d[i]);
+          for (let k = 0; k < n; k++) {
+            const row = k * n;
+            h = V[row + i + 1];
+            V[row + i + 1] = s * V[row + i] + c * h;
+            V[row + i] = c * V[row + i] - s * h;
+          }
+        }
+        p = (-s * s2 * c3 * el1 * e[l]) / dl1;
+        e[l] = s * p;
+        d[l] = c * p;
+      } while (Math.abs(e[l]) > eps * tst1);
+    }
+    d[l] += f;
+    e[l] = 0;
+  }
+}
+
+/**
+ * Leading principal components that together explain at least `varianceShare` of the total
+ * variance of a covariance matrix.
+ */
+export function principalComponents(cov: Float64Array, n: number, varianceShare: number): { components: Float64Array[]; explained: number } {
+  const { values, vectors } = symmetricEigen(cov, n);
+  let total = 0;
+  for (const v of values) total += Math.max(v, 0);
+  const components: Float64Array[] = [];
+  let acc = 0;
+  for (let k = 0; k < n && total > 0 && acc / total < varianceShare; k++) {
+    components.push(vectors[k]);
+    acc += Math.max(values[k], 0);
+  }
+  return { components, explained: total > 0 ? acc / total : 0 };
+}

@@ -1,0 +1,179 @@
+// Emotion vectors in memory, and their versioned on-disk file: a JSON header followed by a
+// little-endian Float32 payload. A file records everything needed to refuse a wrong pairing
+// (model, corpus, hidden size) and to reproduce the reading (layer, token start, baseline).
+
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync, renameSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export const VECTOR_FILE_FORMAT = 'agent-vitals-emotion-vectors';
+export const VECTOR_FILE_VERSION = 1;
+const MAGIC = 'AVEV';
+
+export interface ModelIdentity {
+  /** Hub id, `fixture:<name>` or a local folder path. */
+  id: string;
+  revision: string;
+  /** sha256 of the ONNX file the activations were read from. */
+  fileHash: string;
+  dtype: string;
+}
+
+export interface Baseline {
+  mean: number;
+  std: number;
+}
+
+export interface LayerVectors {
+  layer: number;
+  /** Unit vectors, one per emotion, in the order of `emotions`. */
+  vectors: Float32Array[];
+  baseline: Baseline[];
+  componentsRemoved: number;
+  varianceRemoved: number;
+}
+
+export interface LayerChoice {
+  layer: number;
+  reason: string;
+  /** Held-out metrics per calibrated layer, as used to choose. */
+  perLayer: { layer: number; top1Accuracy: number; desperateCalmAuroc: number }[];
+}
+
+export interface VectorFileHeader {
+  format: typeof VECTOR_FILE_FORMAT;
+  version: number;
+  model: ModelIdentity;
+  hiddenSize: number;
+  numLayers: number;
+  emotions: string[];
+  tokenStart: number;
+  pcaSource: 'neutral-tokens';
+  pcaVarianceShare: number;
+  neutralTokensSampled: number;
+  storiesUsed: number;
+  storiesSkipped: number;
+  corpusHash: string;
+  createdAt: string;
+  choice: LayerChoice;
+  layers: { layer: number; componentsRemoved: number; varianceRemoved: number; baseline: Baseline[] }[];
+  payloadSha256: string;
+}
+
+export interface EmotionVectorSet {
+  header: Omit<VectorFileHeader, 'layers' | 'payloadSha256'>;
+  layers: LayerVectors[];
+}
+
+export class VectorFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'VectorFileError';
+  }
+}
+
+export function layerVectors(set: EmotionVectorSet, layer: number): LayerVectors {
+  const found = set.layers.find((l) => l.layer === layer);
+  if (!found) throw new VectorFileError(`no vectors for layer ${layer} (have ${set.layers.map((l) => l.layer).join(', ')})`);
+  return found;
+}
+
+export function encodeVectorFile(set: EmotionVectorSet): Buffer {
+  const { hiddenSize } = set.header;
+  const payload = Buffer.alloc(set.layers.length * set.header.emotions.length * hiddenSize * 4);
+  let offset = 0;
+  for (const l of set.layers)
+    for (const v of l.vectors) {
+      if (v.length !== hiddenSize) throw new VectorFileError(`vector of length ${v.length}, expected ${hiddenSize}`);
+      for (let i = 0; i < v.length; i++, offset += 4) payload.writeFloatLE(v[i], offset);
+    }
+  const header: VectorFileHeader = {
+    ...set.header,
+    layers: set.layers.map((l) => ({
+      layer: l.layer,
+      componentsRemoved: l.componentsRemoved,
+      varianceRemoved: l.varianceRemoved,
+      baseline: l.baseline,
+    })),
+    payloadSha256: createHash('sha256').update(payload).digest('hex'),
+  };
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const prefix = Buffer.alloc(8);
+  prefix.write(MAGIC, 0, 'ascii');
+  prefix.writeUInt32LE(json.length, 4);
+  return Buffer.concat([prefix, json, payload]);
+}
+
+export function decodeVectorFile(data: Buffer): EmotionVectorSet {
+  if (data.length < 8 || data.toString('ascii', 0, 4) !== MAGIC)
+    throw new VectorFileError('not an Agent Vitals vector file (bad magic)');
+  const jsonLength = data.readUInt32LE(4);
+  if (8 + jsonLength > data.length) throw new VectorFileError('vector file is truncated (header)');
+  let header: VectorFileHeader;
+  try {
+    header = JSON.parse(data.toString('utf8', 8, 8 + jsonLength)) as VectorFileHeader;
+  } catch {
+    throw new VectorFileError('vector file header is not valid JSON');
+  }
+  if (header.format !== VECTOR_FILE_FORMAT) throw new VectorFileError(`unknown vector file format '${header.format}'`);
+  if (header.version !== VECTOR_FILE_VERSION)
+    throw new VectorFileError(`vector file version ${header.version} is not supported (expected ${VECTOR_FILE_VERSION}); recalibrate`);
+  const { hiddenSize, emotions, layers } = header;
+  if (!Number.isInteger(hiddenSize) || hiddenSize <= 0 || !Array.isArray(emotions) || !Array.isArray(layers))
+    throw new VectorFileError('vector file header is missing its shape');
+  const payload = data.subarray(8 + jsonLength);
+  const expected = layers.length * emotions.length * hiddenSize * 4;
+  if (payload.length !== expected)
+    throw new VectorFileError(`vector file payload has ${payload.length} bytes, expected ${expected}`);
+  if (createHash('sha256').update(payload).digest('hex') !== header.payloadSha256)
+    throw new VectorFileError('vector file payload does not match its checksum (corrupted?)');
+  let offset = 0;
+  const layerSets: LayerVectors[] = layers.map((l) => ({
+    layer: l.layer,
+    componentsRemoved: l.componentsRemoved,
+    varianceRemoved: l.varianceRemoved,
+    baseline: l.baseline,
+    vectors: emotions.map(() => {
+      const v = new Float32Array(hiddenSize);
+      for (let i = 0; i < hiddenSize; i++, offset += 4) v[i] = payload.readFloatLE(offset);
+      return v;
+    }),
+  }));
+  const { layers: _layers, payloadSha256: _sha, ...rest } = header;
+  return { header: rest, layers: layerSets };
+}
+
+export function writeVectorFile(path: string, set: EmotionVectorSet): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, encodeVectorFile(set));
+  renameSync(tmp, path);
+}
+
+export interface Expectation {
+  model?: Pick<ModelIdentity, 'id' | 'fileHash'>;
+  hiddenSize?: number;
+  corpusHash?: string;
+}
+
+/** Reads a vector file and refuses it when it was made for another model or corpus. */
+export function readVectorFile(path: string, expect: Expectation = {}): EmotionVectorSet {
+  let data: Buffer;
+  try {
+    data = readFileSync(path);
+  } catch (err) {
+    throw new VectorFileError(`cannot read vector file ${path}: ${(err as Error).message}`);
+  }
+  const set = decodeVectorFile(data);
+  const h = set.header;
+  if (expect.model && (h.model.id !== expect.model.id || h.model.fileHash !== expect.model.fileHash))
+    throw new VectorFileError(
+      `vector file ${path} was calibrated for ${h.model.id} (${h.model.fileHash.slice(0, 12)}), ` +
+        `not ${expect.model.id} (${expect.model.fileHash.slice(0, 12)}); recalibrate for this model`,
+    );
+  if (expect.hiddenSize !== undefined && h.hiddenSize !== expect.hiddenSize)
+    throw new VectorFileError(`vector file hidden size ${h.hiddenSize} does not match the model's ${expect.hiddenSize}`);
+  if (expect.corpusHash && h.corpusHash !== expect.corpusHash)
+    throw new VectorFileError(`vector file ${path} was calibrated on another corpus; recalibrate`);
+  return set;
+}

@@ -1,0 +1,53 @@
+// pytest and unittest summaries.
+import { allMatches, lastMatch, tallyCounts, type TestOutputParser } from '../summary';
+
+const PYTEST_BUCKETS = {
+  passed: 'passed',
+  xpassed: 'passed',
+  failed: 'failed',
+  error: 'failed',
+  errors: 'failed',
+  skipped: 'skipped',
+  xfailed: 'skipped',
+} as const;
+
+export const pytestParser: TestOutputParser = {
+  framework: 'pytest',
+  parse(output) {
+    // "==== 1 failed, 2 passed in 0.12s ====" (or without the rules in -q mode).
+    const line = lastMatch(
+      output,
+      /^=*\s*((?:\d+ (?:passed|failed|errors?|skipped|xfailed|xpassed|deselected|warnings?|rerun)(?:, )?)+|no tests ran) in [\d.]+m?s\b.*$/gm,
+    );
+    if (!line) return null;
+    const counts = tallyCounts(line[1]!, PYTEST_BUCKETS);
+    return {
+      framework: 'pytest',
+      passed: counts.passed,
+      failed: counts.failed,
+      skipped: counts.skipped,
+      failingIds: allMatches(output, /^(?:FAILED|ERROR) (\S+?(?:\[[^\]]*\])?)(?: - .*)?$/gm),
+    };
+  },
+};
+
+export const unittestParser: TestOutputParser = {
+  framework: 'unittest',
+  parse(output) {
+    const ran = lastMatch(output, /^Ran (\d+) tests? in [\d.]+s\s*\n+\s*(OK|FAILED)(?: \(([^)]*)\))?/gm);
+    if (!ran) return null;
+    const total = Number(ran[1]);
+    const details = ran[3] ?? '';
+    const count = (key: string): number => Number(new RegExp(`${key}=(\\d+)`).exec(details)?.[1] ?? 0);
+    const failed = count('failures') + count('errors') + count('unexpected successes');
+    const skipped = count('skipped') + count('expected failures');
+    const failingIds: string[] = [];
+    for (const m of output.matchAll(/^(?:FAIL|ERROR): (\S+) \(([^)]+)\)/gm)) {
+      const [, name, where] = m as unknown as [string, string, string];
+      // Python ≥ 3.11 prints the full dotted id in the parentheses; older versions the class.
+      const id = where.endsWith('.' + name) ? where : `${where}.${name}`;
+      if (!failingIds.includes(id)) failingIds.push(id);
+    }
+    return { framework: 'unittest', passed: Math.max(0, total - failed - skipped), failed, skipped, failingIds };
+  },
+};

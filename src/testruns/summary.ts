@@ -1,0 +1,46 @@
+// What a test runner reported, independent of which runner it was.
+
+export interface TestSummary {
+  framework: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+  failingIds: string[];
+}
+
+export interface TestOutputParser {
+  framework: string;
+  /** Returns null when the output carries no summary this parser recognises. */
+  parse(output: string): TestSummary | null;
+}
+
+/** Reads "3 passed, 1 failed"-style lists: each word maps to a bucket, unknown words are ignored. */
+export function tallyCounts(
+  text: string,
+  buckets: Record<string, 'passed' | 'failed' | 'skipped'>,
+  itemPattern = /(\d+)\s+([a-z][a-z ]*?)(?=[,;|)(]|$|\s+\d|\s*\.)/gi,
+): { passed: number; failed: number; skipped: number; matched: boolean } {
+  const out = { passed: 0, failed: 0, skipped: 0, matched: false };
+  for (const m of text.matchAll(itemPattern)) {
+    const bucket = buckets[m[2]!.trim().toLowerCase()];
+    if (!bucket) continue;
+    out[bucket] += Number(m[1]);
+    out.matched = true;
+  }
+  return out;
+}
+
+export function allMatches(text: string, pattern: RegExp, group = 1): string[] {
+  const ids: string[] = [];
+  for (const m of text.matchAll(pattern)) {
+    const id = m[group]?.trim();
+    if (id && !ids.includes(id)) ids.push(id);
+  }
+  return ids;
+}
+
+export function lastMatch(text: string, pattern: RegExp): RegExpMatchArray | undefined {
+  let last: RegExpMatchArray | undefined;
+  for (const m of text.matchAll(pattern)) last = m;
+  return last;
+}

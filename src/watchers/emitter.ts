@@ -1,0 +1,139 @@
+// Shared by every adapter: fills the event envelope, numbers events, turns finished shell calls
+// into test runs and marks edits to test paths. Adapters only decode their own format.
+import { isAbsolute, normalize, resolve } from 'node:path';
+import type {
+  AgentEvent,
+  AgentSource,
+  FileEditEvent,
+  RawRef,
+  TestRunEvent,
+  TestRunOrigin,
+  ToolCallEvent,
+  TurnEvent,
+} from '../core/events';
+import { detectTestRun } from '../testruns/detect';
+import { TestPathMatcher } from '../testpaths/matcher';
+
+type Envelope = 'source' | 'sessionId' | 'seq' | 'workspaceRoot' | 'type';
+type Fields<E> = Omit<E, Envelope> & { rawRef?: RawRef };
+
+/** Outputs kept in events are cut to this many characters (head and tail kept). */
+export const MAX_OUTPUT_CHARS = 16_000;
+
+export function truncateOutput(text: string, max = MAX_OUTPUT_CHARS): string {
+  if (text.length <= max) return text;
+  const half = Math.floor(max / 2);
+  return `${text.slice(0, half)}\n… [${text.length - max} characters omitted] …\n${text.slice(-half)}`;
+}
+
+export interface EmitterOptions {
+  source: AgentSource;
+  sessionId: string;
+  workspaceRoot?: string;
+  testPaths?: TestPathMatcher;
+}
+
+export type EventSink = (event: AgentEvent) => void;
+
+export class SessionEmitter {
+  source: AgentSource;
+  sessionId: string;
+  workspaceRoot?: string;
+  /** Records that were malformed or of a type this adapter does not know. */
+  skippedRecords = 0;
+  private seq = 0;
+  private readonly testPaths: TestPathMatcher;
+
+  constructor(options: EmitterOptions, private readonly sink: EventSink) {
+    this.source = options.source;
+    this.sessionId = options.sessionId;
+    this.workspaceRoot = options.workspaceRoot;
+    this.testPaths = options.testPaths ?? new TestPathMatcher(undefined, options.workspaceRoot);
+  }
+
+  private envelope() {
+    return {
+      source: this.source,
+      sessionId: this.sessionId,
+      seq: this.seq++,
+      ...(this.workspaceRoot ? { workspaceRoot: this.workspaceRoot } : {}),
+    };
+  }
+
+  skip(): void {
+    this.skippedRecords++;
+  }
+
+  turn(fields: Fields<TurnEvent>): void {
+    if (fields.text.trim() === '') return;
+    this.sink({ ...this.envelope(), type: 'turn', ...fields });
+  }
+
+  toolCall(fields: Fields<ToolCallEvent>): void {
+    const output = fields.output === undefined ? undefined : truncateOutput(fields.output);
+    this.sink({ ...this.envelope(), type: 'tool-call', ...fields, ...(output === undefined ? {} : { output }) });
+  }
+
+  /** `path` may be relative to `cwd`; it is made absolute and normalised here. */
+  fileEdit(fields: Omit<Fields<FileEditEvent>, 'isTestPath'>, cwd?: string): void {
+    const path = absolutePath(fields.path, cwd ?? this.workspaceRoot);
+    this.sink({ ...this.envelope(), type: 'file-edit', ...fields, path, isTestPath: this.testPaths.isTestPath(path) });
+  }
+
+  testRun(fields: Fields<TestRunEvent>): void {
+    this.sink({ ...this.envelope(), type: 'test-run', ...fields });
+  }
+
+  /** A finished command: emits a TestRun when its command line or output says it ran tests. */
+  commandFinished(run: {
+    ts: string;
+    callId?: string;
+    command: string;
+    output: string;
+    exitCode?: number;
+    origin: TestRunOrigin;
+    rawRef?: RawRef;
+  }): void {
+    const summary = detectTestRun(run.command, run.output);
+    if (!summary) return;
+    this.testRun({
+      ts: run.ts,
+      ...(run.callId ? { callId: run.callId } : {}),
+      command: run.command,
+      framework: summary.framework,
+      ...(run.exitCode === undefined ? {} : { exitCode: run.exitCode }),
+      passed: summary.passed,
+      failed: summary.failed,
+      skipped: summary.skipped,
+      failingIds: summary.failingIds,
+      origin: run.origin,
+      output: truncateOutput(run.output),
+      ...(run.rawRef ? { rawRef: run.rawRef } : {}),
+    });
+  }
+}
+
+export function absolutePath(path: string, cwd?: string): string {
+  const cleaned = path.startsWith('file://') ? decodeURIComponent(new URL(path).pathname) : path;
+  if (isAbsolute(cleaned)) return normalize(cleaned);
+  return cwd ? resolve(cwd, cleaned) : normalize(cleaned);
+}
+
+/** A unified-diff-like text for an edit known only as "this fragment became that fragment". */
+export function fragmentDiff(before: string, after: string): string {
+  const lines = (text: string, mark: string): string[] =>
+    text === '' ? [] : text.replace(/\n$/, '').split('\n').map((l) => mark + l);
+  return ['@@', ...lines(before, '-'), ...lines(after, '+')].join('\n');
+}
+
+/** ISO timestamp from an ISO string, epoch milliseconds or seconds; falls back to `fallback`. */
+export function isoTime(value: unknown, fallback = ''): string {
+  if (typeof value === 'string' && value !== '') {
+    const d = new Date(value);
+    return Number.isNaN(d.getTime()) ? value : d.toISOString();
+  }
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    return new Date(value < 1e12 ? value * 1000 : value).toISOString();
+  }
+  return fallback;
+}

@@ -1,0 +1,173 @@
+// Gemini CLI sessions: JSONL under ~/.gemini/tmp/<hash>/chats/ where a record re-appended with
+// the same id replaces the earlier one, and the legacy single-JSON session files.
+import type { ToolKind } from '../core/events';
+import { isoTime, type SessionEmitter } from './emitter';
+import { contentText, isRecord, parseJsonRecord, str, type DocumentReader, type LineReader } from './reader';
+
+const TOOL_KINDS: Record<string, ToolKind> = {
+  run_shell_command: 'shell',
+  replace: 'edit',
+  edit: 'edit',
+  write_file: 'write',
+  read_file: 'read',
+  read_many_files: 'read',
+  list_directory: 'read',
+  glob: 'read',
+  search_file_content: 'read',
+};
+const FINISHED = new Set(['success', 'error', 'cancelled']);
+
+/** The text a tool call returned: functionResponse parts, a string, or resultDisplay. */
+function resultText(call: Record<string, unknown>): string {
+  const parts = Array.isArray(call.result) ? call.result : call.result === undefined ? [] : [call.result];
+  const texts: string[] = [];
+  for (const part of parts) {
+    if (typeof part === 'string') texts.push(part);
+    else if (isRecord(part) && isRecord(part.functionResponse) && isRecord(part.functionResponse.response)) {
+      const response = part.functionResponse.response;
+      texts.push(str(response.output) ?? str(response.error) ?? JSON.stringify(response));
+    }
+  }
+  if (texts.length === 0 && typeof call.resultDisplay === 'string') texts.push(call.resultDisplay);
+  return texts.join('\n');
+}
+
+/** State of one session shared by both file shapes: what was already emitted, per record id. */
+class GeminiSession {
+  private readonly turnsEmitted = new Set<string>();
+  private readonly callsStarted = new Set<string>();
+  private readonly callsFinished = new Set<string>();
+  constructor(readonly emitter: SessionEmitter, private readonly file: string) {}
+
+  record(record: Record<string, unknown>, offset: number): void {
+    if (record.$set !== undefined || ('projectHash' in record && !('type' in record))) {
+      const id = str(record.sessionId);
+      if (id) this.emitter.sessionId = id;
+      return;
+    }
+    const id = str(record.id);
+    const type = str(record.type);
+    if (!id || !type) {
+      this.emitter.skip();
+      return;
+    }
+    const ts = isoTime(record.timestamp);
+    const rawRef = { file: this.file, offset };
+    if (type === 'user' || type === 'gemini') {
+      const text = contentText(record.content);
+      if (text.trim() !== '' && !this.turnsEmitted.has(id)) {
+        this.turnsEmitted.add(id);
+        const model = str(record.model);
+        this.emitter.turn({ ts, turnId: id, role: type === 'user' ? 'user' : 'assistant', text, ...(model ? { model } : {}), rawRef });
+      }
+      if (Array.isArray(record.toolCalls)) {
+        for (const call of record.toolCalls) if (isRecord(call)) this.toolCall(call, id, ts, rawRef);
+      }
+    } else if (type !== 'info' && type !== 'error' && type !== 'warning') {
+      this.emitter.skip();
+    }
+  }
+
+  private toolCall(call: Record<string, unknown>, turnId: string, recordTs: string, rawRef: { file: string; offset: number }): void {
+    const callId = str(call.id) ?? `${turnId}:${str(call.name)}`;
+    const name = str(call.name) ?? 'unknown';
+    const args = isRecord(call.args) ? call.args : {};
+    const kind = TOOL_KINDS[name] ?? 'other';
+    const command = kind === 'shell' ? str(args.command) : undefined;
+    const ts = isoTime(call.timestamp, recordTs);
+    const status = str(call.status) ?? '';
+    const base = { callId, turnId, rawName: name, kind, input: args, ...(command !== undefined ? { command } : {}), rawRef };
+    if (!this.callsStarted.has(callId)) {
+      this.callsStarted.add(callId);
+      this.emitter.toolCall({ ts, ...base, status: 'started', exitCodeSource: 'none' });
+    }
+    if (!FINISHED.has(status) || this.callsFinished.has(callId)) return;
+    this.callsFinished.add(callId);
+    const output = resultText(call);
+    const code = /^Exit Code: (-?\d+)/m.exec(output);
+    const exitCode = code ? Number(code[1]) : kind === 'shell' && status === 'success' && !/^Exit Code:/m.test(output) ? 0 : undefined;
+    this.emitter.toolCall({
+      ts,
+      ...base,
+      status: status === 'success' && (exitCode ?? 0) === 0 ? 'succeeded' : 'failed',
+      output,
+      ...(exitCode === undefined ? {} : { exitCode }),
+      exitCodeSource: code ? 'parsed' : 'none',
+    });
+    if (command !== undefined) {
+      this.emitter.commandFinished({ ts, callId, command, output, ...(exitCode === undefined ? {} : { exitCode }), origin: 'agent', rawRef });
+    } else if (status === 'success' && (kind === 'edit' || kind === 'write')) {
+      this.edit(call, args, kind, ts, callId, rawRef);
+    }
+  }
+
+  private edit(call: Record<string, unknown>, args: Record<string, unknown>, kind: ToolKind, ts: string, callId: string, rawRef: { file: string; offset: number }): void {
+    const path = str(args.file_path) ?? str(args.absolute_path);
+    if (!path) return;
+    const display = isRecord(call.resultDisplay) ? call.resultDisplay : {};
+    const before = str(display.originalContent);
+    const after = str(display.newContent) ?? (kind === 'write' ? str(args.content) : undefined);
+    const diff = str(display.fileDiff);
+    // write_file reports no original content for a new file.
+    const created = kind === 'write' && !before;
+    this.emitter.fileEdit({
+      ts,
+      callId,
+      path,
+      op: created ? 'create' : 'update',
+      ...(before !== undefined && before !== '' ? { before } : {}),
+      ...(after !== undefined ? { after } : {}),
+      ...(after === undefined && diff !== undefined ? { diff } : {}),
+      origin: 'tool',
+      rawRef,
+    });
+  }
+}
+
+export class GeminiReader implements LineReader {
+  readonly mode = 'lines';
+  private readonly session: GeminiSession;
+
+  constructor(readonly emitter: SessionEmitter, file = '') {
+    this.session = new GeminiSession(emitter, file);
+  }
+
+  line(text: string, offset: number): void {
+    const record = parseJsonRecord(text, this.emitter);
+    if (record) this.session.record(record, offset);
+  }
+
+  end(): void {}
+}
+
+/** Legacy `session-*.json`: one document `{sessionId, messages: [...]}` (or a bare array). */
+export class GeminiLegacyReader implements DocumentReader {
+  readonly mode = 'document';
+  private readonly session: GeminiSession;
+
+  constructor(readonly emitter: SessionEmitter, file = '') {
+    this.session = new GeminiSession(emitter, file);
+  }
+
+  document(text: string): void {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      this.emitter.skip();
+      return;
+    }
+    const messages = Array.isArray(value) ? value : isRecord(value) && Array.isArray(value.messages) ? value.messages : undefined;
+    if (!messages) {
+      this.emitter.skip();
+      return;
+    }
+    if (isRecord(value) && typeof value.sessionId === 'string') this.emitter.sessionId = value.sessionId;
+    for (const m of messages) {
+      if (isRecord(m)) this.session.record(m, -1);
+      else this.emitter.skip();
+    }
+  }
+
+  end(): void {}
+}

@@ -1,0 +1,141 @@
+// Where each agent keeps its sessions on this machine, and which of those files belong to the
+// open workspace. Paths follow the agents' own defaults and environment overrides.
+import { createHash } from 'node:crypto';
+import { homedir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, isAbsolute, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { TranscriptSource } from './sources';
+
+export interface AgentLocations {
+  claudeProjects: string;
+  codexSessions: string;
+  geminiTmp: string;
+  /** VS Code's `User` folder (globalStorage and workspaceStorage live below it). */
+  vscodeUser: string;
+  /** This workspace's workspaceStorage/<hash> folder when known (the extension knows it). */
+  workspaceStorage?: string;
+}
+
+export function defaultLocations(env: NodeJS.ProcessEnv = process.env, platform = process.platform): AgentLocations {
+  const home = env.HOME ?? env.USERPROFILE ?? homedir();
+  const vscodeUser =
+    platform === 'win32'
+      ? join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'Code', 'User')
+      : platform === 'darwin'
+        ? join(home, 'Library', 'Application Support', 'Code', 'User')
+        : join(env.XDG_CONFIG_HOME ?? join(home, '.config'), 'Code', 'User');
+  return {
+    claudeProjects: join(env.CLAUDE_CONFIG_DIR ?? join(home, '.claude'), 'projects'),
+    codexSessions: join(env.CODEX_HOME ?? join(home, '.codex'), 'sessions'),
+    geminiTmp: join(home, '.gemini', 'tmp'),
+    vscodeUser,
+  };
+}
+
+/** Claude Code's project folder name: the cwd with every character outside [A-Za-z0-9] as '-'. */
+export function claudeProjectFolder(cwd: string): string {
+  return cwd.replace(/[^A-Za-z0-9]/g, '-');
+}
+
+export function geminiProjectHash(projectRoot: string): string {
+  return createHash('sha256').update(projectRoot).digest('hex');
+}
+
+export function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+const CLINE_EXTENSIONS: Record<'cline' | 'roo', string> = {
+  cline: 'saoudrizwan.claude-dev',
+  roo: 'rooveterinaryinc.roo-cline',
+};
+
+/** A folder to watch for one source, and which files in it are that source's transcripts. */
+export interface WatchTarget {
+  source: TranscriptSource;
+  dir: string;
+  accepts(file: string): boolean;
+  /**
+   * Whether a file's sessions must be matched to the workspace by the cwd its records carry
+   * (the folder alone does not say which workspace a session belongs to).
+   */
+  matchByCwd: boolean;
+  /** Watch sub-folders too (session folders nest by project, date or task). */
+  recursive: boolean;
+}
+
+export function watchTargets(source: TranscriptSource, workspaceRoot: string, at: AgentLocations): WatchTarget[] {
+  switch (source) {
+    case 'claude-code': {
+      const folder = claudeProjectFolder(workspaceRoot);
+      return [
+        {
+          source,
+          dir: at.claudeProjects,
+          // The encoded folder of the workspace or of a folder inside it; confirmed by the records' cwd.
+          accepts: (file) => {
+            const top = relative(at.claudeProjects, file).split(sep)[0] ?? '';
+            return file.endsWith('.jsonl') && (top === folder || top.startsWith(folder + '-'));
+          },
+          matchByCwd: true,
+          recursive: true,
+        },
+      ];
+    }
+    case 'codex':
+      return [{ source, dir: at.codexSessions, accepts: (f) => /rollout-.*\.jsonl$/.test(basename(f)), matchByCwd: true, recursive: true }];
+    case 'gemini': {
+      const dir = join(at.geminiTmp, geminiProjectHash(workspaceRoot));
+      return [{ source, dir, accepts: (f) => /^session-.*\.jsonl?$/.test(basename(f)), matchByCwd: false, recursive: true }];
+    }
+    case 'cline':
+    case 'roo': {
+      const dir = join(at.vscodeUser, 'globalStorage', CLINE_EXTENSIONS[source], 'tasks');
+      return [{ source, dir, accepts: (f) => basename(f) === 'ui_messages.json', matchByCwd: true, recursive: true }];
+    }
+    case 'copilot': {
+      if (!at.workspaceStorage) return [];
+      return [
+        {
+          source,
+          dir: at.workspaceStorage,
+          accepts: (f) =>
+            (basename(dirname(f)) === 'transcripts' && f.endsWith('.jsonl')) ||
+            (basename(dirname(f)) === 'chatSessions' && /\.jsonl?$/.test(f)),
+          matchByCwd: false,
+          recursive: true,
+        },
+      ];
+    }
+    case 'aider':
+      return [
+        { source, dir: workspaceRoot, accepts: (f) => f === join(workspaceRoot, '.aider.chat.history.md'), matchByCwd: false, recursive: false },
+      ];
+  }
+}
+
+/** The workspaceStorage/<hash> folder whose workspace.json names this folder (for use outside VS Code). */
+export async function findWorkspaceStorage(vscodeUser: string, workspaceRoot: string): Promise<string | undefined> {
+  const root = join(vscodeUser, 'workspaceStorage');
+  const wanted = pathToFileURL(workspaceRoot).href.replace(/\/$/, '');
+  let entries: string[];
+  try {
+    entries = await readdir(root);
+  } catch {
+    return undefined;
+  }
+  for (const entry of entries) {
+    try {
+      const info: unknown = JSON.parse(await readFile(join(root, entry, 'workspace.json'), 'utf8'));
+      const folder = typeof info === 'object' && info !== null ? (info as { folder?: unknown }).folder : undefined;
+      if (typeof folder === 'string' && decodeURIComponent(folder).replace(/\/$/, '') === decodeURIComponent(wanted)) {
+        return join(root, entry);
+      }
+    } catch {
+      // a folder without workspace.json (or an unreadable one) is simply not a match
+    }
+  }
+  return undefined;
+}

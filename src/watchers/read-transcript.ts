@@ -1,0 +1,57 @@
+// Reads a recorded transcript file start to end through the same reader and tailer the live
+// watcher uses (so analyze, benches and tests exercise the live code path).
+import { open, readFile } from 'node:fs/promises';
+import type { AgentEvent } from '../core/events';
+import type { TestPathMatcher } from '../testpaths/matcher';
+import { createReader, detectSource, type TranscriptSource } from './sources';
+import { LineTailer } from './tailer';
+
+export interface RecordedSession {
+  file: string;
+  source: TranscriptSource;
+  sessionId: string;
+  skippedRecords: number;
+  events: AgentEvent[];
+}
+
+const HEAD_BYTES = 64 * 1024;
+
+export async function readHead(file: string): Promise<string> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
+    return buffer.toString('utf8', 0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+export interface ReadOptions {
+  /** Read files that auto-detection cannot place with this source; files detected as another source are skipped. */
+  source?: TranscriptSource;
+  testPaths?: TestPathMatcher;
+  /** Receive events as they are decoded instead of collecting them (keeps memory flat). */
+  onEvent?: (event: AgentEvent) => void;
+}
+
+/** Returns undefined when the file is not a transcript of a known (or the requested) source. */
+export async function readTranscript(file: string, options: ReadOptions = {}): Promise<RecordedSession | undefined> {
+  const head = await readHead(file);
+  const detected = detectSource(file, head);
+  if (options.source && detected && detected !== options.source) return undefined;
+  const source = options.source ?? detected;
+  if (!source) return undefined;
+  const events: AgentEvent[] = [];
+  const sink = options.onEvent ?? ((event: AgentEvent) => void events.push(event));
+  const reader = createReader({ source, file, sink, head, ...(options.testPaths ? { testPaths: options.testPaths } : {}) });
+  if (reader.mode === 'lines') {
+    const tailer = new LineTailer(file, (line, offset) => reader.line(line, offset));
+    await tailer.readAvailable();
+    tailer.flushPartial();
+  } else {
+    reader.document(await readFile(file, 'utf8'));
+  }
+  reader.end();
+  return { file, source, sessionId: reader.emitter.sessionId, skippedRecords: reader.emitter.skippedRecords, events };
+}

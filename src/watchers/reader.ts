@@ -1,0 +1,58 @@
+// The contract between a transcript format and the rest of the product. A reader turns records
+// of one session file into events through its SessionEmitter; it never touches the file itself,
+// so the same reader serves live tailing, `agent-vitals analyze` and the tests.
+import type { SessionEmitter } from './emitter';
+
+/** Append-only formats: fed one complete line at a time with the line's byte offset. */
+export interface LineReader {
+  readonly mode: 'lines';
+  readonly emitter: SessionEmitter;
+  /** The session's working directory once a record has named it (formats that record one). */
+  readonly cwd?: string | undefined;
+  line(text: string, offset: number): void;
+  /** The file ended (analyze) or was truncated/rotated: emit what is still held back. */
+  end(): void;
+}
+
+/** Formats rewritten whole: fed the full text on every change; the reader dedupes. */
+export interface DocumentReader {
+  readonly mode: 'document';
+  readonly emitter: SessionEmitter;
+  readonly cwd?: string | undefined;
+  document(text: string): void;
+  end(): void;
+}
+
+export type TranscriptReader = LineReader | DocumentReader;
+
+/** Parses one JSON line; counts it as skipped (and returns undefined) when it is not an object. */
+export function parseJsonRecord(text: string, emitter: SessionEmitter): Record<string, unknown> | undefined {
+  if (text.trim() === '') return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    if (isRecord(value)) return value;
+  } catch {
+    // fall through: malformed or truncated line
+  }
+  emitter.skip();
+  return undefined;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Text of an Anthropic/OpenAI-style content value: a string or an array of text parts. */
+export function contentText(content: unknown, partTypes: readonly string[] = ['text']): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content
+    .filter((p): p is Record<string, unknown> => isRecord(p) && (p.type === undefined || partTypes.includes(String(p.type))))
+    .map((p) => str(p.text) ?? '')
+    .filter((t) => t !== '')
+    .join('\n');
+}

@@ -1,0 +1,97 @@
+// Which reader handles which file: auto-detection from a file's name and first lines, and the
+// factory that builds the reader. Adding a format means adding one entry here.
+import { basename } from 'node:path';
+import type { AgentSource } from '../core/events';
+import type { TestPathMatcher } from '../testpaths/matcher';
+import { AiderReader } from './aider';
+import { ClaudeCodeReader } from './claude-code';
+import { ClineReader } from './cline';
+import { CodexReader } from './codex';
+import { CopilotChatSessionReader, CopilotTranscriptReader } from './copilot';
+import { SessionEmitter, type EventSink } from './emitter';
+import { GeminiLegacyReader, GeminiReader } from './gemini';
+import type { TranscriptReader } from './reader';
+
+/** Sources a transcript file can come from (VS Code's own events have no file). */
+export type TranscriptSource = Exclude<AgentSource, 'vscode'>;
+
+export const TRANSCRIPT_SOURCES: readonly TranscriptSource[] = ['claude-code', 'codex', 'copilot', 'cline', 'roo', 'gemini', 'aider'];
+
+/** The whole head as JSON (a small document) or else its first line (JSONL). */
+function firstJson(head: string): unknown {
+  const trimmed = head.trim();
+  try {
+    return JSON.parse(trimmed);
+  } catch {
+    // JSONL, or a document longer than the head
+  }
+  try {
+    return JSON.parse(trimmed.split('\n', 1)[0] ?? '');
+  } catch {
+    return undefined;
+  }
+}
+
+function has(value: unknown, ...keys: string[]): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && keys.every((k) => k in value);
+}
+
+/** Guesses the source from the file name and the first bytes; undefined when nothing fits. */
+export function detectSource(path: string, head: string): TranscriptSource | undefined {
+  const name = basename(path);
+  if (name.endsWith('.md')) return /^# aider chat started at/m.test(head) ? 'aider' : undefined;
+  if (name === 'ui_messages.json') return /roo-?(?:cline|code)/i.test(path) ? 'roo' : 'cline';
+  const trimmed = head.trimStart();
+  if (/^\[\s*\{\s*"ts"\s*:/.test(trimmed)) return /roo-?(?:cline|code)/i.test(path) ? 'roo' : 'cline';
+  if (/"requests"\s*:/.test(head) && (name.endsWith('.json') || /^\{"kind":\s*0/.test(trimmed))) return 'copilot';
+  const first = firstJson(head);
+  if (has(first, 'type', 'payload') && has(first, 'timestamp')) return 'codex';
+  if (has(first, 'id', 'timestamp', 'instructions') && !('type' in first)) return 'codex'; // early rollouts
+  if (has(first, 'type', 'data') && typeof first.type === 'string' && first.type.includes('.')) return 'copilot';
+  if (has(first, 'projectHash') || (has(first, 'sessionId', 'messages') && Array.isArray(first.messages))) return 'gemini';
+  if (has(first, 'id', 'timestamp', 'type') && (first.type === 'gemini' || first.type === 'user') && 'content' in first) return 'gemini';
+  if (has(first, 'type') && (has(first, 'sessionId') || has(first, 'leafUuid') || has(first, 'messageId'))) return 'claude-code';
+  // Documents longer than the head: recognise them by their distinctive keys.
+  if (/^\{\s*"sessionId"[^]*"projectHash"\s*:/.test(trimmed)) return 'gemini';
+  return undefined;
+}
+
+export interface ReaderOptions {
+  source: TranscriptSource;
+  file: string;
+  sink: EventSink;
+  /** The first bytes of the file, for sources with more than one shape. */
+  head: string;
+  workspaceRoot?: string;
+  testPaths?: TestPathMatcher;
+}
+
+export function createReader(options: ReaderOptions): TranscriptReader {
+  const { source, file, sink } = options;
+  const emitter = new SessionEmitter(
+    {
+      source,
+      sessionId: basename(file).replace(/\.(?:jsonl?|md)$/, ''),
+      ...(options.workspaceRoot ? { workspaceRoot: options.workspaceRoot } : {}),
+      ...(options.testPaths ? { testPaths: options.testPaths } : {}),
+    },
+    sink,
+  );
+  switch (source) {
+    case 'claude-code':
+      return new ClaudeCodeReader(emitter, file);
+    case 'codex':
+      return new CodexReader(emitter, file);
+    case 'copilot': {
+      const first = firstJson(options.head);
+      return has(first, 'type', 'data') ? new CopilotTranscriptReader(emitter, file) : new CopilotChatSessionReader(emitter, file);
+    }
+    case 'cline':
+    case 'roo':
+      return new ClineReader(emitter, file);
+    case 'gemini':
+      return file.endsWith('.jsonl') ? new GeminiReader(emitter, file) : new GeminiLegacyReader(emitter, file);
+    case 'aider':
+      return new AiderReader(emitter, file);
+  }
+}

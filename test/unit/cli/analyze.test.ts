@@ -1,0 +1,74 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { analyzePath, AnalyzeInputError } from '../../../src/cli/analyze';
+
+const TRANSCRIPTS = join(__dirname, '../../fixtures/transcripts');
+
+const MAIN = join(__dirname, '../../../src/cli/main.ts');
+
+/** Runs the real CLI in a child process (the test runner owns this process's stdout). */
+function run(args: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'analyze', ...args], { encoding: 'utf8' });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+test('analyze: every shipped transcript format is found and reported with the contract fields', async () => {
+  const report = await analyzePath(TRANSCRIPTS, undefined);
+  const sources = new Set(report.sessions.map((s) => s.source));
+  assert.deepEqual([...sources].sort(), ['aider', 'claude-code', 'cline', 'codex', 'copilot', 'gemini', 'roo']);
+  assert.equal(report.sessions.length, 12);
+  for (const s of report.sessions) {
+    assert.deepEqual(Object.keys(s).sort(), ['fileEdits', 'file', 'flags', 'sessionId', 'skippedRecords', 'source', 'testRuns', 'turns'].sort());
+    assert.ok(s.turns.length > 0, s.file);
+    for (const t of s.turns) assert.deepEqual(Object.keys(t), ['turnId', 'role', 'ts', 'text', 'emotions']);
+    assert.deepEqual(s.flags, []);
+  }
+  const claude = report.sessions.find((s) => s.sessionId === '7d1c9a4e-2b6f-4c1e-9f0a-5e3b8d2c1a90')!;
+  assert.deepEqual(claude.testRuns[0], {
+    ts: '2026-11-20T09:00:05.000Z', command: 'python -m pytest tests', framework: 'pytest', exitCode: 1,
+    passed: 2, failed: 1, skipped: 0, failingIds: ['tests/test_cart.py::test_total_discount'],
+  });
+  assert.deepEqual(claude.fileEdits[0], { ts: '2026-11-20T09:00:10.000Z', path: '/home/dev/shop/tests/test_cart.py', op: 'update', isTestPath: true });
+});
+
+test('analyze --json prints the report; --source restricts detection; --model says it is not available', async () => {
+  const codex = join(TRANSCRIPTS, 'codex');
+  const json = run([codex, '--json', '--model', 'qwen']);
+  assert.equal(json.code, 0);
+  const report = JSON.parse(json.out) as { sessions: { source: string; testRuns: unknown[] }[] };
+  assert.equal(report.sessions[0]!.source, 'codex');
+  assert.equal(report.sessions[0]!.testRuns.length, 3);
+  assert.match(json.err, /not available yet/);
+
+  const text = run([codex]);
+  assert.equal(text.code, 0);
+  assert.match(text.out, /^codex session 0199a3c2/m);
+  assert.match(text.out, /test run .* pytest: 2 passed, 1 failed, 0 skipped exit 1/);
+
+  // Forcing a source reads only what that reader understands; nothing sensible → exit 2.
+  const forced = run([join(TRANSCRIPTS, 'aider'), '--source', 'gemini', '--json']);
+  assert.equal(forced.code, 2);
+  assert.match(forced.err, /no gemini transcript found/);
+});
+
+test('analyze: unreadable input exits 2 with a one-line reason', async () => {
+  const missing = run(['/no/such/path']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /^agent-vitals analyze: cannot read \/no\/such\/path: ENOENT\n$/);
+  const dir = mkdtempSync(join(tmpdir(), 'av-an-'));
+  try {
+    writeFileSync(join(dir, 'notes.md'), '# just notes\n');
+    const none = run([dir]);
+    assert.equal(none.code, 2);
+    assert.equal(none.err.split('\n').length, 2);
+    assert.equal((run([dir, '--source', 'nope'])).code, 2);
+    assert.equal((run([])).code, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  await assert.rejects(analyzePath('/no/such', undefined), AnalyzeInputError);
+});

@@ -1,0 +1,75 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { detectTestRun, looksLikeTestCommand, parseTestOutput, stripAnsi } from '../../../src/testruns/detect';
+
+const dir = join(__dirname, '../../fixtures/test-output');
+const fixture = (name: string): string => readFileSync(join(dir, name), 'utf8');
+
+// Expected values were read off each runner's own output (its summary line and failure list).
+const cases: [file: string, command: string, framework: string, passed: number, failed: number, skipped: number, failingIds: string[]][] = [
+  ['pytest-fail.txt', 'pytest', 'pytest', 3, 5, 2, [
+    'test_calc.py::test_add_negative',
+    'test_calc.py::test_add_param[2-3-6]',
+    'test_calc.py::test_div_zero',
+    'test_unit.py::CalcTest::test_add_wrong',
+    'test_unit.py::CalcTest::test_div_error',
+  ]],
+  ['pytest-q-pass.txt', 'python -m pytest -q -k add', 'pytest', 1, 0, 0, []],
+  ['unittest-fail.txt', 'python -m unittest test_unit', 'unittest', 1, 2, 1, ['test_unit.CalcTest.test_div_error', 'test_unit.CalcTest.test_add_wrong']],
+  ['unittest-pass.txt', 'python -m unittest -v', 'unittest', 1, 0, 1, []],
+  ['junit-pytest.xml', '', 'junit-xml', 2, 3, 1, ['test_calc.test_add_negative', 'test_calc.test_add_param[2-3-6]', 'test_calc.test_div_zero']],
+  ['node-spec-fail.txt', 'node --test', 'node:test', 1, 2, 2, ['adds wrong', 'top level fails']],
+  ['node-spec-pass.txt', 'node --test', 'node:test', 2, 0, 0, []],
+  ['node-tap-fail.txt', 'node --test --test-reporter=tap', 'node:test', 1, 2, 2, ['adds wrong', 'top level fails']],
+  ['jest-fail.txt', 'npx jest', 'jest', 1, 2, 1, ['calc › adds wrong', 'calc › nested › deep failure']],
+  ['jest-pass.txt', 'npx jest -t adds', 'jest', 1, 0, 3, []],
+  ['vitest-fail.txt', 'npx vitest run', 'vitest', 1, 1, 2, ['test/calc.vitest.test.mjs > calc > adds wrong']],
+  ['mocha-fail.txt', 'npx mocha', 'mocha', 1, 2, 1, ['calc adds wrong', 'calc nested deep failure']],
+  ['go-fail.txt', 'go test ./...', 'go', 0, 2, 0, ['TestAddWrong', 'TestTable']],
+  ['go-v-fail.txt', 'go test -v ./...', 'go', 1, 2, 1, ['TestAddWrong', 'TestTable']],
+  ['go-v-pass.txt', 'go test -v ./...', 'go', 1, 0, 1, []],
+  ['go-pass.txt', 'go test ./...', 'go', 0, 0, 0, []],
+  ['go-json-fail.txt', 'go test -json ./...', 'go', 1, 2, 1, ['TestAddWrong', 'TestTable']],
+  ['cargo-fail.txt', 'cargo test', 'cargo', 1, 1, 1, ['tests::adds_wrong']],
+  ['cargo-pass.txt', 'cargo test -- --skip adds_wrong', 'cargo', 3, 0, 1, []],
+  ['nextest-fail.txt', 'cargo nextest run', 'nextest', 2, 1, 1, ['calc tests::adds_wrong']],
+  ['rspec-fail.txt', 'bundle exec rspec', 'rspec', 1, 1, 2, ['./spec/calc_spec.rb:8']],
+  ['phpunit-fail.txt', 'vendor/bin/phpunit', 'phpunit', 1, 1, 1, ['CalcTest::testAddWrong']],
+  ['phpunit-pass.txt', 'phpunit --filter testAdd', 'phpunit', 1, 0, 0, []],
+  ['dotnet-fail.txt', 'dotnet test', 'dotnet', 3, 1, 1, ['Calc.Tests.CalcTests.AddsWrong']],
+  ['dotnet-legacy.txt', 'dotnet test', 'dotnet', 3, 1, 0, ['Calc.Tests.CalcTests.AddsWrong']],
+  ['maven-fail.txt', 'mvn test', 'maven', 3, 2, 1, ['CalcTest.addsWrong', 'CalcTest.divides']],
+  ['gradle-fail.txt', './gradlew test', 'gradle', 2, 2, 1, ['CalcTest.addsWrong()', 'CalcTest.divides()']],
+];
+
+for (const [file, command, framework, passed, failed, skipped, failingIds] of cases) {
+  test(`${file}: ${framework} summary`, () => {
+    const summary = parseTestOutput(fixture(file), command);
+    assert.deepEqual(summary, { framework, passed, failed, skipped, failingIds });
+  });
+}
+
+test('every fixture is recognised by output alone, without the command naming the runner', () => {
+  for (const [file, , framework] of cases) {
+    assert.equal(parseTestOutput(fixture(file))?.framework, framework, file);
+  }
+});
+
+test('colour codes and CRLF line ends do not hide a summary', () => {
+  const coloured = '\x1b[31m\x1b[1m==== 1 failed, 2 passed in 0.10s ====\x1b[0m\r\n';
+  assert.equal(stripAnsi(coloured), '==== 1 failed, 2 passed in 0.10s ====\n');
+  assert.deepEqual(parseTestOutput(coloured), { framework: 'pytest', passed: 2, failed: 1, skipped: 0, failingIds: [] });
+});
+
+test('a test command without a readable summary is still a test run; other commands are not', () => {
+  assert.deepEqual(detectTestRun('npm test', 'Error: Cannot find module jest'), {
+    framework: 'unknown', passed: 0, failed: 0, skipped: 0, failingIds: [],
+  });
+  assert.equal(detectTestRun('pytest -x', 'ImportError while loading conftest')?.framework, 'pytest');
+  assert.equal(detectTestRun('ls -la', 'total 0'), null);
+  assert.equal(detectTestRun('cat notes.txt', 'we ran 3 tests yesterday'), null);
+  assert.ok(looksLikeTestCommand('cd app && yarn test --watch=false'));
+  assert.ok(!looksLikeTestCommand('git status'));
+});

@@ -74,10 +74,14 @@ export class SessionEmitter {
     this.sink({ ...this.envelope(), type: 'tool-call', ...fields, ...(output === undefined ? {} : { output }) });
   }
 
-  /** `path` may be relative to `cwd`; it is made absolute and normalised here. */
+  /**
+   * `path` may be relative to `cwd`; it is made absolute and normalised here. Without a known
+   * workspace (recorded transcripts), test globs are matched relative to the session's cwd.
+   */
   fileEdit(fields: Omit<Fields<FileEditEvent>, 'isTestPath'>, cwd?: string): void {
     const path = absolutePath(fields.path, cwd ?? this.workspaceRoot);
-    this.sink({ ...this.envelope(), type: 'file-edit', ...fields, path, isTestPath: this.testPaths.isTestPath(path) });
+    const isTestPath = this.testPaths.isTestPath(path, this.workspaceRoot ?? cwd);
+    this.sink({ ...this.envelope(), type: 'file-edit', ...fields, path, isTestPath });
   }
 
   testRun(fields: Fields<TestRunEvent>): void {

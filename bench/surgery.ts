@@ -1,13 +1,14 @@
 // Measures graph surgery and a first forward pass on one model file, in a fresh process so the
 // peak memory is this model's alone.
-//   node --import tsx bench/surgery.ts <model.onnx> [probe|steer] [layers, e.g. 0,12,23]
+//   node --import tsx bench/surgery.ts <model.onnx> [probe|steer] [layers, e.g. 0,12,23] [cacheDir]
+// Without a cacheDir a temporary one is used (and removed), so the surgery always runs.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ResidualProbe, SteeredModel } from '../src/engine';
 import { deriveGraph, type GraphKind } from '../src/engine/graph/graph-cache';
 
-const [modelPath, kindArg = 'probe', layersArg = '11'] = process.argv.slice(2);
+const [modelPath, kindArg = 'probe', layersArg = '11', keptCacheDir] = process.argv.slice(2);
 if (!modelPath) {
   console.error('usage: bench/surgery.ts <model.onnx> [probe|steer] [layers]');
   process.exit(2);
@@ -18,11 +19,11 @@ const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const peakRss = () => mib(process.resourceUsage().maxRSS * 1024);
 
 async function main(): Promise<void> {
-  const cacheDir = mkdtempSync(join(tmpdir(), 'vitals-surgery-'));
+  const cacheDir = keptCacheDir ?? mkdtempSync(join(tmpdir(), 'vitals-surgery-'));
   try {
     let start = performance.now();
     const derived = await deriveGraph(modelPath!, kind, layers, cacheDir);
-    console.log(`surgery (${kind}, layers ${layers.join(',')}): ${((performance.now() - start) / 1000).toFixed(1)} s, peak RSS ${peakRss()}`);
+    console.log(`surgery or cache lookup (${kind}, layers ${layers.join(',')}): ${((performance.now() - start) / 1000).toFixed(1)} s, peak RSS ${peakRss()}`);
     start = performance.now();
     await deriveGraph(modelPath!, kind, layers, cacheDir);
     console.log(`cached lookup: ${(performance.now() - start).toFixed(0)} ms`);
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
     next.past.dispose();
     await model.release();
   } finally {
-    rmSync(cacheDir, { recursive: true, force: true });
+    if (!keptCacheDir) rmSync(cacheDir, { recursive: true, force: true });
   }
 }
 

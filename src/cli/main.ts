@@ -1,9 +1,22 @@
 // agent-vitals: the product's core without VS Code.
 import { runCli, type CliCommand } from './commands';
 import { analyzeCommand } from './analyze';
+import { calibrateCommand } from './calibrate';
+import { probeCommand } from './probe';
+import { reportCardCommand } from './report-card';
+import { scoreCommand } from './score';
+import { serveCommand } from './serve';
 import { versionCommand } from './version';
 
-const commands: CliCommand[] = [analyzeCommand, versionCommand];
+const commands: CliCommand[] = [
+  analyzeCommand,
+  scoreCommand,
+  calibrateCommand,
+  reportCardCommand,
+  probeCommand,
+  serveCommand,
+  versionCommand,
+];
 
 runCli(commands, process.argv.slice(2)).then(
   (code) => {

@@ -5,4 +5,5 @@ export type { EngineLoadOptions } from './session';
 export type { ModelShape, KvDtype } from './graph/model-shape';
 export { UnsupportedArchitectureError, ModelRequestError } from './graph/errors';
 export { meanRowNorm } from './residual-norm';
+export { deriveGraph, type DerivedGraph, type GraphKind } from './graph/graph-cache';
 export { SteeredModel, type Steering, type SteeredStep, type GenerateOptions } from './steered-model';

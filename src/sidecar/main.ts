@@ -1,3 +1,5 @@
-// The model sidecar: a plain Node process speaking JSON-RPC over stdio.
-process.stderr.write('agent-vitals sidecar: not built yet\n');
-process.exitCode = 1;
+// The model sidecar: a plain Node process speaking JSON-RPC over stdio. Forked by the extension
+// (dist/sidecar.js) and run by `agent-vitals serve`.
+import { runSidecarOnStdio } from './stdio';
+
+runSidecarOnStdio();

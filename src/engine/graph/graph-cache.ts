@@ -49,7 +49,13 @@ export async function deriveGraph(sourcePath: string, kind: GraphKind, layers: r
   const rewritten = BUILDERS[kind](model, sorted, sourcePath);
   const stem = basename(graphPath).replace(/\.onnx$/, '');
   const path = join(dirname(graphPath), `${stem}.vitals-${key}-${digest.slice(0, 12)}.onnx`);
-  writeModel(model, path);
+  try {
+    writeModel(model, path);
+  } catch (error) {
+    throw new Error(
+      `Cannot write the rewritten graph ${path} (${(error as Error).message}). Models that keep their weights in a separate data file get a small graph file beside them; make that folder writable or copy the model somewhere writable.`,
+    );
+  }
   const derived: DerivedGraph = { path, kind, layers: sorted, shape: rewritten.shape, residualOutputs: rewritten.residualOutputs };
   writeFileSync(metaPath, JSON.stringify(derived, null, 2));
   return derived;
@@ -73,7 +79,7 @@ interface DigestRecord {
   sha256: string;
 }
 
-async function sourceDigest(sourcePath: string, cacheDir: string): Promise<string> {
+export async function sourceDigest(sourcePath: string, cacheDir: string): Promise<string> {
   mkdirSync(cacheDir, { recursive: true });
   const path = realpathSync(sourcePath);
   const { size, mtimeMs } = statSync(path);

@@ -62,7 +62,12 @@ interface DecoderConfig {
 function readConfig(modelPath: string): DecoderConfig {
   for (const dir of [dirname(modelPath), dirname(dirname(modelPath))]) {
     const file = join(dir, 'config.json');
-    if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DecoderConfig;
+    if (!existsSync(file)) continue;
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as DecoderConfig;
+    } catch (error) {
+      throw new UnsupportedArchitectureError(modelPath, `a readable config.json (${file}: ${(error as Error).message})`);
+    }
   }
   return {};
 }

@@ -8,6 +8,11 @@ export type ValueInfoProto = onnx.IValueInfoProto;
 export const DataType = onnx.TensorProto.DataType;
 export const DataLocation = onnx.TensorProto.DataLocation;
 
+/** A Cast node to element type `to`. */
+export function makeCast(input: string, output: string, to: number): onnx.NodeProto {
+  return makeNode('Cast', [input], [output], `vitals/${output}`, [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: to }]);
+}
+
 /** protobufjs decodes int64 fields as Long objects when the `long` package is present. */
 export function toNumber(value: number | { toNumber(): number } | null | undefined): number {
   if (value === null || value === undefined) return 0;

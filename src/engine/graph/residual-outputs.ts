@@ -1,7 +1,7 @@
 // Makes the residual after a decoder layer readable as a named float32 tensor.
 import { ModelRequestError } from './errors';
 import { layerOutputStep, SKIP_NORM_SUM_OUTPUT, type ResidualStream } from './residual-stream';
-import { DataType, makeNode, type GraphProto } from './proto';
+import { DataType, makeCast, makeNode, type GraphProto } from './proto';
 import { tensorElementType } from './tensor-types';
 
 function residualOutputName(layer: number): string {
@@ -37,7 +37,7 @@ export function exposeResidual(graph: GraphProto, tensor: string, layer: number)
   const isFloat32 = tensorElementType(graph, tensor) === DataType.FLOAT;
   const node = isFloat32
     ? makeNode('Identity', [tensor], [name], `vitals/${name}`)
-    : makeNode('Cast', [tensor], [name], `vitals/${name}`, [{ name: 'to', type: 2 /* INT */, i: DataType.FLOAT }]);
+    : makeCast(tensor, name, DataType.FLOAT);
   graph.node = [...(graph.node ?? []), node];
   return name;
 }

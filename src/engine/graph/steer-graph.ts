@@ -2,7 +2,7 @@
 // layer, added to the residual stream after layer L. The caller scales the vector; a zero
 // vector leaves every output unchanged.
 import { readModelShape } from './model-shape';
-import { DataType, makeNode, makeValueInfo, type GraphProto, type ModelProto, type NodeProto } from './proto';
+import { DataType, makeCast, makeNode, makeValueInfo, type GraphProto, type ModelProto, type NodeProto } from './proto';
 import type { RewrittenGraph } from './probe-graph';
 import { checkLayers, exposeResidual, residualTensor } from './residual-outputs';
 import { findResidualStream, layerOutputStep, type ResidualStep } from './residual-stream';
@@ -46,8 +46,7 @@ export function buildSteerGraph(model: ModelProto, layers: readonly number[], so
 
 function castSteer(graph: GraphProto, input: string, to: number): string {
   const cast = `${input}.cast`;
-  const node = makeNode('Cast', [input], [cast], `vitals/${cast}`, [{ name: 'to', type: 2, i: to }]);
-  graph.node = [node, ...(graph.node ?? [])];
+  graph.node = [makeCast(input, cast, to), ...(graph.node ?? [])];
   return cast;
 }
 

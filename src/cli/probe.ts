@@ -1,0 +1,93 @@
+// `agent-vitals probe`: runs text through a model's probe graph and prints each token's
+// residual-stream norm at the chosen layers — a quick way to see the probe working.
+import { join } from 'node:path';
+import type { CliCommand } from './commands';
+import { ResidualProbe } from '../engine';
+import { defaultCacheDir, resolveModel } from '../model-store/model-store';
+import { useHubEndpointFromEnv } from '../model-store/hub-download';
+import { isModelDtype } from '../model-store/variants';
+import { DEFAULT_MODEL } from '../model-store/model-spec';
+import { ModelTokenizer } from '../sidecar/chat-tokenizer';
+import { tokenNorms } from '../sidecar/token-norms';
+
+function parseLayers(text: string): number[] | undefined {
+  const layers = text.split(',').map((s) => s.trim());
+  if (!layers.every((l) => /^\d+$/.test(l))) return undefined;
+  return [...new Set(layers.map(Number))].sort((a, b) => a - b);
+}
+
+function fail(message: string, code: number): number {
+  process.stderr.write(`agent-vitals probe: ${message}\n`);
+  return code;
+}
+
+export const probeCommand: CliCommand = {
+  name: 'probe',
+  summary: 'print per-token residual-stream norms of a text at chosen layers',
+  usage: '--model <hub id|folder|fixture:name> --text "…" --layers 2,3 [--dtype fp32|fp16|q8|q4] [--cache-dir d] [--offline] [--threads n] [--json]',
+  options: {
+    model: { type: 'string' },
+    text: { type: 'string' },
+    layers: { type: 'string' },
+    dtype: { type: 'string' },
+    'cache-dir': { type: 'string' },
+    offline: { type: 'boolean' },
+    threads: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run(values) {
+    const text = values.text as string | undefined;
+    if (!text) return fail('--text is required', 2);
+    const layers = parseLayers((values.layers as string | undefined) ?? '');
+    if (!layers?.length) return fail("--layers takes layer numbers like '2,3'", 2);
+    const dtype = (values.dtype as string | undefined) ?? 'fp32';
+    if (!isModelDtype(dtype)) return fail(`unknown --dtype '${dtype}' (fp32, fp16, q8, q4)`, 2);
+    const threads = values.threads === undefined ? undefined : Number(values.threads);
+    if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) return fail('--threads takes a positive integer', 2);
+    const model = (values.model as string | undefined) ?? DEFAULT_MODEL;
+    const cacheDir = (values['cache-dir'] as string | undefined) ?? defaultCacheDir();
+
+    useHubEndpointFromEnv();
+    let lastPercent = -1;
+    const resolved = await resolveModel(model, {
+      dtype,
+      cacheDir,
+      offline: values.offline === true,
+      onProgress: (p) => {
+        if (p.percent === undefined || p.percent === lastPercent || p.percent % 10 !== 0) return;
+        lastPercent = p.percent;
+        process.stderr.write(`downloading ${p.file}: ${p.percent}%\n`);
+      },
+    });
+    const tokenizer = await ModelTokenizer.load(resolved.folder);
+    const probe = await ResidualProbe.load(resolved.onnxPath, { layers, threads, cacheDir: join(cacheDir, 'graphs') });
+    try {
+      const ids = tokenizer.encodeText(text);
+      const { activations } = await probe.forward(ids);
+      const hidden = probe.shape.hiddenSize;
+      const norms = new Map([...activations].map(([layer, v]) => [layer, tokenNorms(v, hidden)]));
+      const pieces = tokenizer.pieces(ids);
+      if (values.json) {
+        const tokens = ids.map((id, i) => ({
+          index: i,
+          id,
+          text: pieces[i],
+          norms: Object.fromEntries(layers.map((l) => [String(l), norms.get(l)![i]])),
+        }));
+        process.stdout.write(JSON.stringify({ model, dtype, numLayers: probe.shape.numLayers, hiddenSize: hidden, layers, tokens }, null, 2) + '\n');
+      } else {
+        process.stdout.write(`${model} (${dtype}): ${probe.shape.numLayers} layers, hidden ${hidden}; ‖residual‖ after layers ${layers.join(', ')}\n`);
+        const shown = pieces.map((p) => JSON.stringify(p).slice(0, 18));
+        const width = Math.max(5, ...shown.map((s) => s.length));
+        process.stdout.write(['    #', 'token'.padEnd(width), ...layers.map((l) => `L${l}`.padStart(10))].join('  ') + '\n');
+        ids.forEach((_, i) => {
+          const cells = layers.map((l) => norms.get(l)![i].toFixed(4).padStart(10));
+          process.stdout.write([String(i).padStart(5), shown[i].padEnd(width), ...cells].join('  ') + '\n');
+        });
+      }
+      return 0;
+    } finally {
+      await probe.release();
+    }
+  },
+};

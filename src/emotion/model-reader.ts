@@ -1,0 +1,77 @@
+// A real model as an ActivationReader: the model's own tokenizer and chat template, and the
+// engine's probe graph for the residual stream. Used by calibration, the report card and the
+// score command, in the CLI process or in the sidecar.
+
+import { join } from 'node:path';
+import type { DialogueMessage } from '../corpus/format';
+import { ResidualProbe } from '../engine';
+import { sourceDigest } from '../engine/graph/graph-cache';
+import type { ResolvedModel } from '../model-store/model-store';
+import type { ChatMessage } from '../protocol/methods';
+import { ModelTokenizer } from '../sidecar/chat-tokenizer';
+import type { ActivationReader, LayerActivations } from './calibrate';
+import type { ModelIdentity } from './vectors';
+
+export function toChatMessages(messages: readonly DialogueMessage[]): ChatMessage[] {
+  return messages.map((m) => ({ role: m.role, content: m.text }));
+}
+
+export interface ModelReaderOptions {
+  /** Layers the probe exposes; calibration wants all of them, reading only the chosen one. */
+  layers: number[];
+  threads?: number;
+  /** Root of the product's cache: rewritten graphs go to `<cacheDir>/graphs`. */
+  cacheDir: string;
+}
+
+export class ModelActivationReader implements ActivationReader {
+  private constructor(
+    readonly model: ModelIdentity,
+    readonly probe: ResidualProbe,
+    readonly tokenizer: ModelTokenizer,
+  ) {}
+
+  static async open(name: string, resolved: ResolvedModel, options: ModelReaderOptions): Promise<ModelActivationReader> {
+    const graphs = join(options.cacheDir, 'graphs');
+    const [tokenizer, probe, fileHash] = await Promise.all([
+      ModelTokenizer.load(resolved.folder),
+      ResidualProbe.load(resolved.onnxPath, { layers: options.layers, threads: options.threads, cacheDir: graphs }),
+      sourceDigest(resolved.onnxPath, graphs),
+    ]);
+    const revision = resolved.spec.kind === 'hub' ? resolved.spec.revision : resolved.spec.kind;
+    return new ModelActivationReader({ id: name, revision, fileHash, dtype: resolved.dtype }, probe, tokenizer);
+  }
+
+  get hiddenSize(): number {
+    return this.probe.shape.hiddenSize;
+  }
+
+  get numLayers(): number {
+    return this.probe.shape.numLayers;
+  }
+
+  async readText(text: string, layers: readonly number[]): Promise<LayerActivations> {
+    return this.read(this.tokenizer.encodeText(text), layers);
+  }
+
+  async readConversation(
+    messages: readonly DialogueMessage[],
+    layers: readonly number[],
+    options: { addGenerationPrompt?: boolean } = {},
+  ): Promise<LayerActivations> {
+    const text = this.tokenizer.render(toChatMessages(messages), options.addGenerationPrompt ?? false);
+    return this.read(this.tokenizer.encode(text), layers);
+  }
+
+  private async read(ids: number[], layers: readonly number[]): Promise<LayerActivations> {
+    const missing = layers.filter((l) => !this.probe.layers.includes(l));
+    if (missing.length) throw new Error(`the probe was opened without layer(s) ${missing.join(', ')}`);
+    const { activations, past } = await this.probe.forward(ids);
+    past.dispose();
+    return { numTokens: ids.length, layers: new Map(layers.map((l) => [l, activations.get(l)!])) };
+  }
+
+  release(): Promise<void> {
+    return this.probe.release();
+  }
+}

@@ -1,0 +1,47 @@
+// Scores the tokens of whole messages: per-token z for every emotion, and a summary per message.
+// Shared by the score command, the sidecar's conversation scoring and the experiments.
+import type { MessageSpan } from '../protocol/methods';
+import { scoreTokens, summarize, type EmotionSummary } from './reading';
+import type { LayerVectors } from './vectors';
+
+export interface ScoredToken {
+  text: string;
+  z: Record<string, number>;
+}
+
+export interface ScoredMessage {
+  messageIndex: number;
+  role: MessageSpan['role'];
+  tokens: ScoredToken[];
+  summary: Record<string, EmotionSummary>;
+}
+
+export interface ScoreInput {
+  /** [tokens × hidden] activations at the vectors' layer, starting at token `firstToken`. */
+  activations: Float32Array;
+  firstToken: number;
+  spans: readonly MessageSpan[];
+  /** Display text of each token covered by `activations`. */
+  pieces: readonly string[];
+}
+
+export function scoreMessages(input: ScoreInput, emotions: readonly string[], layer: Pick<LayerVectors, 'vectors' | 'baseline'>, roles: ReadonlySet<string> = new Set(['assistant'])): ScoredMessage[] {
+  const hidden = layer.vectors[0].length;
+  const out: ScoredMessage[] = [];
+  for (const span of input.spans) {
+    if (!roles.has(span.role)) continue;
+    const from = span.start - input.firstToken;
+    const count = span.end - span.start;
+    const z = scoreTokens(input.activations.subarray(from * hidden, (from + count) * hidden), count, layer);
+    out.push({
+      messageIndex: span.messageIndex,
+      role: span.role,
+      tokens: Array.from({ length: count }, (_, t) => ({
+        text: input.pieces[from + t],
+        z: Object.fromEntries(emotions.map((e, k) => [e, z[k][t]])),
+      })),
+      summary: Object.fromEntries(emotions.map((e, k) => [e, summarize(z[k])])),
+    });
+  }
+  return out;
+}

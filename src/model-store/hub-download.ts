@@ -1,0 +1,145 @@
+// Fetches single files from the model hub into the cache, the way transformers.js addresses them
+// (its env.remoteHost / env.remotePathTemplate / env.fetch), with progress, cancellation, and a
+// size + sha256 check against what the hub announces. A file only appears under its final name
+// once complete and verified; partial files are removed on any failure.
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { env } from '@huggingface/transformers';
+import { SidecarError } from '../protocol/errors';
+
+export interface FileProgress {
+  file: string;
+  loadedBytes: number;
+  totalBytes?: number;
+  percent?: number;
+}
+
+export interface DownloadOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: FileProgress) => void;
+}
+
+export interface RemoteFileFacts {
+  size?: number;
+  sha256?: string;
+}
+
+export function remoteFileUrl(repo: string, revision: string, file: string): string {
+  const host = env.remoteHost.endsWith('/') ? env.remoteHost : env.remoteHost + '/';
+  const path = env.remotePathTemplate
+    .replaceAll('{model}', repo)
+    .replaceAll('{revision}', encodeURIComponent(revision));
+  return host + (path.endsWith('/') ? path : path + '/') + file;
+}
+
+function requestHeaders(url: string): Headers {
+  const headers = new Headers();
+  const token = process.env.HF_TOKEN;
+  // The token only ever goes to the hub itself, never to a mirror.
+  if (token && /^https:\/\/(huggingface\.co|hf\.co)\//.test(url)) headers.set('Authorization', `Bearer ${token}`);
+  return headers;
+}
+
+function isAbort(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError');
+}
+
+function cancelled(file: string): SidecarError {
+  return new SidecarError('cancelled', `Download of ${file} was cancelled.`, { file });
+}
+
+const SHA256 = /^(?:W\/)?"?([0-9a-f]{64})"?$/;
+
+/** What the hub says about a file before we fetch it; `undefined` when the file does not exist. */
+export async function probeRemoteFile(
+  repo: string,
+  revision: string,
+  file: string,
+  signal?: AbortSignal,
+): Promise<RemoteFileFacts | undefined> {
+  const url = remoteFileUrl(repo, revision, file);
+  let res: Response;
+  try {
+    // The hub answers large files with a redirect whose headers carry the LFS size and sha256.
+    res = await env.fetch(url, { method: 'HEAD', redirect: 'manual', headers: requestHeaders(url), signal });
+  } catch (err) {
+    if (isAbort(err)) throw cancelled(file);
+    throw new SidecarError('download-failed', `Cannot reach the model hub for ${repo}/${file}: ${(err as Error).message}. Check the connection, or use a local model folder.`, { file });
+  }
+  if (res.status === 404) return undefined;
+  if (res.status === 401 || res.status === 403) {
+    throw new SidecarError('model-not-found', `The hub refused ${repo}/${file} (HTTP ${res.status}): the repo does not exist or needs access (HF_TOKEN).`, { file });
+  }
+  if (res.status >= 400) {
+    throw new SidecarError('download-failed', `The hub answered HTTP ${res.status} for ${repo}/${file}.`, { file });
+  }
+  const number = (v: string | null) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
+  const linkedSize = number(res.headers.get('x-linked-size'));
+  const size = linkedSize ?? (res.status === 200 ? number(res.headers.get('content-length')) : undefined);
+  const tag = res.headers.get('x-linked-etag') ?? res.headers.get('etag') ?? '';
+  return { size, sha256: SHA256.exec(tag)?.[1] };
+}
+
+/** Downloads `file` to `dest`, verifying size and hash when known. */
+export async function downloadFile(
+  repo: string,
+  revision: string,
+  file: string,
+  dest: string,
+  facts: RemoteFileFacts,
+  opts: DownloadOptions = {},
+): Promise<number> {
+  const url = remoteFileUrl(repo, revision, file);
+  const partial = `${dest}.part`;
+  await mkdir(dirname(dest), { recursive: true });
+  const hash = createHash('sha256');
+  let loaded = 0;
+  try {
+    const res = await env.fetch(url, { headers: requestHeaders(url), signal: opts.signal });
+    if (res.status !== 200 || !res.body) {
+      throw new SidecarError('download-failed', `The hub answered HTTP ${res.status} while downloading ${repo}/${file}.`, { file });
+    }
+    const total = facts.size ?? (Number(res.headers.get('content-length')) || undefined);
+    const out = createWriteStream(partial);
+    try {
+      const reader = res.body.getReader();
+      let lastPercent = -1;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        hash.update(value);
+        loaded += value.byteLength;
+        if (!out.write(value)) await new Promise<void>((r) => out.once('drain', r));
+        const percent = total ? Math.floor((loaded / total) * 100) : undefined;
+        if (percent !== lastPercent) {
+          lastPercent = percent ?? lastPercent;
+          opts.onProgress?.({ file, loadedBytes: loaded, totalBytes: total, percent });
+        }
+      }
+    } finally {
+      await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    }
+    if (facts.size !== undefined && loaded !== facts.size) {
+      throw new SidecarError('integrity-failed', `${repo}/${file}: got ${loaded} bytes, the hub announced ${facts.size}. The partial file was removed; retry the download.`, { file });
+    }
+    const digest = hash.digest('hex');
+    if (facts.sha256 && digest !== facts.sha256) {
+      throw new SidecarError('integrity-failed', `${repo}/${file}: sha256 ${digest} does not match the hub's ${facts.sha256}. The corrupted file was removed; retry the download.`, { file });
+    }
+    await rename(partial, dest);
+    return loaded;
+  } catch (err) {
+    await rm(partial, { force: true });
+    if (err instanceof SidecarError) throw err;
+    if (isAbort(err) || opts.signal?.aborted) throw cancelled(file);
+    throw new SidecarError('download-failed', `Download of ${repo}/${file} failed after ${loaded} bytes: ${(err as Error).message}. Retry, or use a local model folder.`, { file });
+  }
+}
+
+/** Honours HF_ENDPOINT (a hub mirror), as the hub's own clients do. */
+export function useHubEndpointFromEnv(): void {
+  const endpoint = process.env.HF_ENDPOINT;
+  if (endpoint) env.remoteHost = endpoint.endsWith('/') ? endpoint : endpoint + '/';
+}

@@ -1,0 +1,148 @@
+// Turns a model name into files on disk: a fixture or local folder as it is, a hub id through
+// the download cache (or, offline, only what the cache already holds).
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, join, resolve, sep } from 'node:path';
+import { SidecarError } from '../protocol/errors';
+import type { ModelDtype } from '../protocol/methods';
+import { downloadFile, probeRemoteFile, type FileProgress, type RemoteFileFacts } from './hub-download';
+import { parseModelSpec, projectRoot, type ModelSpec } from './model-spec';
+import { externalDataFiles, MODEL_DTYPES, onnxFileFor } from './variants';
+
+export interface ResolveOptions {
+  dtype?: ModelDtype;
+  /** Download cache for hub models. */
+  cacheDir?: string;
+  offline?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (p: FileProgress) => void;
+}
+
+export interface ResolvedModel {
+  spec: ModelSpec;
+  /** Folder laid out like a hub repo: config.json, tokenizer files, onnx/. */
+  folder: string;
+  onnxPath: string;
+  dtype: ModelDtype;
+  /** Bytes of the ONNX file and its external data. */
+  weightBytes: number;
+  /** Files fetched from the hub by this call (empty when everything was cached). */
+  downloaded: string[];
+}
+
+const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json'];
+
+/** Where downloads, rewritten graphs and vectors go when the caller names no folder. */
+export function defaultCacheDir(): string {
+  return process.env.AGENT_VITALS_CACHE ?? join(homedir(), '.cache', 'agent-vitals');
+}
+
+function weightBytesOf(onnxPath: string): number {
+  const dir = join(onnxPath, '..');
+  const name = basename(onnxPath);
+  let total = statSync(onnxPath).size;
+  for (const f of readdirSync(dir)) if (f.startsWith(`${name}_data`)) total += statSync(join(dir, f)).size;
+  return total;
+}
+
+function resolveFolderModel(spec: ModelSpec & { folder: string }, dtype: ModelDtype): ResolvedModel {
+  const label = spec.kind === 'fixture' ? `Fixture model '${spec.name}'` : `Model folder ${spec.folder}`;
+  if (!existsSync(spec.folder)) {
+    const known = spec.kind === 'fixture' ? listFixtures() : [];
+    throw new SidecarError('model-not-found', `${label} does not exist${known.length ? ` (fixtures: ${known.join(', ')})` : ''}.`);
+  }
+  const candidates = [join(spec.folder, onnxFileFor(dtype)), join(spec.folder, basename(onnxFileFor(dtype)))];
+  const onnxPath = candidates.find((p) => existsSync(p));
+  if (!onnxPath) {
+    const present = MODEL_DTYPES.filter((d) => existsSync(join(spec.folder, onnxFileFor(d))));
+    throw new SidecarError('model-not-found', `${label} has no ${dtype} weights (${onnxFileFor(dtype)}); present: ${present.join(', ') || 'none'}.`);
+  }
+  return { spec, folder: spec.folder, onnxPath, dtype, weightBytes: weightBytesOf(onnxPath), downloaded: [] };
+}
+
+export function listFixtures(): string[] {
+  const dir = join(projectRoot(), 'test', 'fixtures', 'models');
+  return existsSync(dir) ? readdirSync(dir).filter((f) => statSync(join(dir, f)).isDirectory()).sort() : [];
+}
+
+/** Number of external data chunks transformers.js' config declares for `onnxFile`. */
+function declaredDataChunks(config: Record<string, unknown>, onnxFile: string): number {
+  const jsConfig = config['transformers.js_config'] as { use_external_data_format?: unknown } | undefined;
+  const setting = jsConfig?.use_external_data_format;
+  if (setting === undefined || setting === null) return 0;
+  if (typeof setting === 'object') {
+    const table = setting as Record<string, unknown>;
+    const value = table[basename(onnxFile)] ?? table[basename(onnxFile).replace(/\.onnx$/, '')] ?? table.model;
+    return Number(value ?? 0) || 0;
+  }
+  return Number(setting) || 0;
+}
+
+function checkCacheDir(cacheDir: string): string {
+  const abs = resolve(cacheDir);
+  if (abs.split(sep).includes('node_modules')) {
+    throw new SidecarError('invalid-params', `The model cache must not live inside node_modules (${abs}); choose another folder.`);
+  }
+  return abs;
+}
+
+async function resolveHubModel(spec: Extract<ModelSpec, { kind: 'hub' }>, dtype: ModelDtype, opts: ResolveOptions): Promise<ResolvedModel> {
+  const cacheDir = checkCacheDir(opts.cacheDir ?? defaultCacheDir());
+  // Same layout as transformers.js' file cache, so the folder doubles as a local model folder.
+  const folder = spec.revision === 'main' ? join(cacheDir, spec.repo) : join(cacheDir, spec.repo, spec.revision);
+  const onnxFile = onnxFileFor(dtype);
+  const cached = (f: string) => existsSync(join(folder, f));
+  const downloaded: string[] = [];
+
+  const fetchFile = async (file: string, facts: RemoteFileFacts) => {
+    await downloadFile(spec.repo, spec.revision, file, join(folder, file), facts, opts);
+    downloaded.push(file);
+  };
+  const fetchRequired = async (file: string) => {
+    if (cached(file)) return;
+    const facts = await probeRemoteFile(spec.repo, spec.revision, file, opts.signal);
+    if (!facts) {
+      const what = file === onnxFile ? `has no ${dtype} weights (${file})` : `has no ${file}`;
+      throw new SidecarError('model-not-found', `Hub repo ${spec.repo}@${spec.revision} ${what}.`, { file });
+    }
+    await fetchFile(file, facts);
+  };
+  const fetchOptional = async (file: string) => {
+    if (cached(file)) return;
+    const facts = await probeRemoteFile(spec.repo, spec.revision, file, opts.signal);
+    if (facts) await fetchFile(file, facts);
+  };
+
+  if (opts.offline) {
+    const base = ['config.json', ...TOKENIZER_FILES, onnxFile];
+    const config = cached('config.json') ? JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) : {};
+    const required = [...base, ...externalDataFiles(onnxFile, declaredDataChunks(config, onnxFile))];
+    const missing = required.filter((f) => !cached(f));
+    if (missing.length) {
+      throw new SidecarError(
+        'offline-missing',
+        `Offline, and ${spec.repo}@${spec.revision} (${dtype}) is not fully cached in ${folder}: missing ${missing.join(', ')}. Go online once to download it.`,
+        { missingFiles: missing },
+      );
+    }
+  } else {
+    await fetchRequired('config.json');
+    const config = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as Record<string, unknown>;
+    for (const f of TOKENIZER_FILES) await fetchRequired(f);
+    await fetchOptional('generation_config.json');
+    await fetchRequired(onnxFile);
+    const chunks = declaredDataChunks(config, onnxFile);
+    if (chunks > 0) for (const f of externalDataFiles(onnxFile, chunks)) await fetchRequired(f);
+    // Some exports keep weights in `<file>_data` without declaring it in config.json.
+    else await fetchOptional(externalDataFiles(onnxFile, 1)[0]);
+  }
+  const onnxPath = join(folder, onnxFile);
+  return { spec, folder, onnxPath, dtype, weightBytes: weightBytesOf(onnxPath), downloaded };
+}
+
+export async function resolveModel(name: string, opts: ResolveOptions = {}): Promise<ResolvedModel> {
+  const spec = parseModelSpec(name);
+  const dtype = opts.dtype ?? 'fp32';
+  if (spec.kind === 'hub') return resolveHubModel(spec, dtype, opts);
+  return resolveFolderModel(spec, dtype);
+}

@@ -1,0 +1,167 @@
+// The sidecar's JSON-RPC protocol, declared once and imported by both the server and the client.
+import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
+import type { SidecarErrorData } from './errors';
+
+/** Weight variants a hub repo may carry (file names follow transformers.js' conventions). */
+export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'q4';
+
+export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
+
+export interface ChatMessage {
+  role: ChatRole;
+  content: string;
+}
+
+export interface LoadModelParams {
+  /** Hub id (`owner/name[@revision]`), a local folder, or `fixture:<name>`. */
+  model: string;
+  dtype?: ModelDtype;
+  /** Where hub downloads are cached; required for hub ids. Never inside node_modules. */
+  cacheDir?: string;
+  /** Use only what is already cached; fail with `offline-missing` naming the files otherwise. */
+  offline?: boolean;
+  /** Decoder layers to probe (0-based); default: ⌈2/3 depth⌉. */
+  layers?: number[];
+  threads?: number;
+  /** Most tokens a conversation may hold (default: the model's limit, at most 8192). */
+  contextLimit?: number;
+  /** Budget for all conversations' KV caches together; least recently used are evicted. */
+  memoryBudgetBytes?: number;
+  /** Caller's id for the `loadProgress` notifications of this load. */
+  progressToken?: string;
+}
+
+export interface ModelInfo {
+  model: string;
+  folder: string;
+  onnxPath: string;
+  dtype: ModelDtype;
+  numLayers: number;
+  hiddenSize: number;
+  layers: number[];
+  contextLimit: number;
+  /** Bytes of the ONNX graph plus its external data files. */
+  weightBytes: number;
+}
+
+export interface LoadProgress {
+  progressToken?: string;
+  phase: 'download' | 'prepare' | 'ready';
+  file?: string;
+  loadedBytes?: number;
+  totalBytes?: number;
+  percent?: number;
+}
+
+export type ActivationReturn = 'activations' | 'norms' | 'none';
+
+export interface OpenConversationParams {
+  conversationId?: string;
+  messages?: ChatMessage[];
+  returns?: ActivationReturn;
+}
+
+export interface AppendMessagesParams {
+  conversationId: string;
+  messages: ChatMessage[];
+  returns?: ActivationReturn;
+}
+
+/** Which tokens of the conversation belong to which message (indices into the whole sequence). */
+export interface MessageSpan {
+  messageIndex: number;
+  role: ChatRole;
+  start: number;
+  end: number;
+}
+
+/** Float32 values, little-endian, base64-encoded: compact and exact over JSON. */
+export type Float32Base64 = string;
+
+export interface AppendResult {
+  conversationId: string;
+  /** Tokens in the conversation after this append. */
+  totalTokens: number;
+  /** Index of the first token whose activations are returned (the first new token). */
+  firstNewToken: number;
+  newTokenIds: number[];
+  /** Spans of the appended messages only. */
+  spans: MessageSpan[];
+  /** Tokens whose keys/values came from the cache; `computedTokens` ran through the model. */
+  reusedTokens: number;
+  computedTokens: number;
+  layers: number[];
+  hiddenSize: number;
+  /** Per layer: `[newTokens × hiddenSize]` activations, or `[newTokens]` L2 norms. */
+  activations?: Record<string, Float32Base64>;
+  norms?: Record<string, Float32Base64>;
+  /** Set when the cache was recomputed instead of extended, and why. */
+  rebuilt?: { reason: 'context-limit' | 'evicted' | 'prefix-changed'; droppedMessages: number };
+}
+
+export interface ConversationIdParams {
+  conversationId: string;
+}
+
+export interface SteeringSpec {
+  layer: number;
+  /** `[hiddenSize]` float32 direction. */
+  vector: Float32Base64;
+  scale: number;
+}
+
+export interface GenerateParams {
+  messages: ChatMessage[];
+  maxNewTokens: number;
+  temperature?: number;
+  topK?: number;
+  seed?: number;
+  steering?: SteeringSpec[];
+  /** Caller's id for the `generatedToken` notifications of this call. */
+  streamToken?: string;
+}
+
+export interface GenerateResult {
+  tokenIds: number[];
+  text: string;
+}
+
+export interface GeneratedToken {
+  streamToken?: string;
+  tokenId: number;
+  text: string;
+}
+
+export interface ConversationStatus {
+  conversationId: string;
+  tokens: number;
+  cachedTokens: number;
+  cacheBytes: number;
+}
+
+export interface StatusResult {
+  pid: number;
+  version: string;
+  state: 'idle' | 'loading' | 'ready';
+  model?: ModelInfo;
+  conversations: ConversationStatus[];
+  cacheBytes: number;
+  memoryBudgetBytes: number;
+  rssBytes: number;
+  peakRssBytes: number;
+}
+
+export const Methods = {
+  status: new RequestType0<StatusResult, SidecarErrorData>('status'),
+  loadModel: new RequestType<LoadModelParams, ModelInfo, SidecarErrorData>('loadModel'),
+  openConversation: new RequestType<OpenConversationParams, AppendResult, SidecarErrorData>('openConversation'),
+  appendMessages: new RequestType<AppendMessagesParams, AppendResult, SidecarErrorData>('appendMessages'),
+  closeConversation: new RequestType<ConversationIdParams, { closed: boolean }, SidecarErrorData>('closeConversation'),
+  generate: new RequestType<GenerateParams, GenerateResult, SidecarErrorData>('generate'),
+  shutdown: new RequestType0<void, SidecarErrorData>('shutdown'),
+} as const;
+
+export const Notifications = {
+  loadProgress: new NotificationType<LoadProgress>('loadProgress'),
+  generatedToken: new NotificationType<GeneratedToken>('generatedToken'),
+} as const;

@@ -1,0 +1,53 @@
+// Splits a rendered chat into one text segment per message, so each message's tokens can be
+// attributed (and re-used) separately. Chat templates put special tokens at message boundaries,
+// so tokenizing segment by segment gives the same ids as tokenizing the whole text.
+import type { ChatMessage } from '../protocol/methods';
+
+export interface ChatRenderer {
+  /** The chat template applied to `messages`, as text (no generation prompt). */
+  render(messages: ChatMessage[]): string;
+}
+
+export interface RenderedChat {
+  text: string;
+  /** `segments[i]` is message i's text; they concatenate to `text` minus `tail`. */
+  segments: string[];
+  /** Whatever the template adds after the last message. */
+  tail: string;
+}
+
+/**
+ * Renders `messages`, reusing the boundaries of `previous` when the new rendering still starts
+ * with it (the common case: messages were only appended), so a long conversation does not pay
+ * one render per old message on every append.
+ */
+export function renderSegments(renderer: ChatRenderer, messages: ChatMessage[], previous?: RenderedChat): RenderedChat {
+  const text = renderer.render(messages);
+  const segments: string[] = [];
+  let offset = 0;
+  let first = 0;
+  if (previous && previous.segments.length <= messages.length) {
+    const stable = previous.segments.join('');
+    if (text.startsWith(stable)) {
+      segments.push(...previous.segments);
+      offset = stable.length;
+      first = previous.segments.length;
+    }
+  }
+  for (let i = first; i < messages.length; i++) {
+    const prefix = i === messages.length - 1 ? text : renderer.render(messages.slice(0, i + 1));
+    let end: number;
+    if (text.startsWith(prefix) && prefix.length >= offset) {
+      end = prefix.length;
+    } else {
+      // The template renders earlier turns differently once later ones follow: fall back to
+      // locating the message's own content.
+      const at = text.indexOf(messages[i].content, offset);
+      end = at >= 0 ? at + messages[i].content.length : offset;
+    }
+    segments.push(text.slice(offset, end));
+    offset = end;
+  }
+  return { text, segments, tail: text.slice(offset) };
+}
+

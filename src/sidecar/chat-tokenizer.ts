@@ -1,0 +1,44 @@
+// The model's own tokenizer and chat template, through transformers.js.
+import { AutoTokenizer, type PreTrainedTokenizer } from '@huggingface/transformers';
+import type { ChatMessage } from '../protocol/methods';
+import type { ChatTokenizer } from './conversation';
+
+export class ModelTokenizer implements ChatTokenizer {
+  private constructor(private readonly tokenizer: PreTrainedTokenizer) {}
+
+  /** `folder` is a model folder laid out like a hub repo (tokenizer.json, tokenizer_config.json). */
+  static async load(folder: string): Promise<ModelTokenizer> {
+    const tokenizer = await AutoTokenizer.from_pretrained(folder, { local_files_only: true });
+    return new ModelTokenizer(tokenizer);
+  }
+
+  render(messages: ChatMessage[], addGenerationPrompt = false): string {
+    return this.tokenizer.apply_chat_template(messages, {
+      tokenize: false,
+      add_generation_prompt: addGenerationPrompt,
+    }) as string;
+  }
+
+  encode(text: string): number[] {
+    return this.tokenizer.encode(text, { add_special_tokens: false });
+  }
+
+  /** Plain text with the tokenizer's usual special tokens (e.g. BOS), for probing raw text. */
+  encodeText(text: string): number[] {
+    return this.tokenizer.encode(text);
+  }
+
+  decode(ids: number[]): string {
+    return this.tokenizer.decode(ids, { skip_special_tokens: true });
+  }
+
+  /** One display string per token (byte-level pieces decoded one by one). */
+  pieces(ids: number[]): string[] {
+    return ids.map((id) => this.tokenizer.decode([id], { skip_special_tokens: false }));
+  }
+
+  tokenId(token: string): number | undefined {
+    const ids = this.tokenizer.encode(token, { add_special_tokens: false });
+    return ids.length === 1 ? ids[0] : undefined;
+  }
+}

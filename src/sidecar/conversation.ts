@@ -1,0 +1,199 @@
+// One scored conversation: a growing token sequence with its KV cache. Appending messages
+// re-renders the chat, finds the longest token prefix the cache already covers, and runs only
+// the rest through the probe.
+import { SidecarError } from '../protocol/errors';
+import type { AppendResult, ChatMessage, MessageSpan } from '../protocol/methods';
+import { renderSegments, type ChatRenderer, type RenderedChat } from './chat-segments';
+
+/** The KV cache of earlier tokens, as the engine hands it out. */
+export interface KvCacheHandle {
+  readonly length: number;
+  readonly bytes: number;
+  dispose(): void;
+}
+
+/** The part of the engine's ResidualProbe a conversation needs. */
+export interface ResidualEncoder<C extends KvCacheHandle = KvCacheHandle> {
+  readonly layers: number[];
+  forward(inputIds: number[], past?: C): Promise<{ activations: Map<number, Float32Array>; past: C }>;
+}
+
+export interface ChatTokenizer extends ChatRenderer {
+  encode(text: string): number[];
+}
+
+export interface ConversationLimits {
+  /**
+   * Most tokens the conversation may hold. Past it, the oldest turns are dropped until the rest
+   * fits in three quarters of it, so the next appends extend the rebuilt cache instead of each
+   * triggering another rebuild.
+   */
+  contextLimit: number;
+  /** Longest single forward pass; longer inputs run in chunks on top of the cache. */
+  chunkTokens: number;
+}
+
+/** What an append computed, before it is encoded for the wire. */
+export interface AppendOutcome extends Omit<AppendResult, 'activations' | 'norms' | 'hiddenSize'> {
+  activations: Map<number, Float32Array>;
+}
+
+/** After dropping turns, the conversation is cut back to this fraction of the context limit. */
+const LOW_WATER = 0.75;
+
+function commonPrefix(a: readonly number[], b: readonly number[], limit: number): number {
+  let i = 0;
+  while (i < limit && a[i] === b[i]) i++;
+  return i;
+}
+
+export class Conversation<C extends KvCacheHandle = KvCacheHandle> {
+  private messages: ChatMessage[] = [];
+  private rendered?: RenderedChat;
+  private segmentIds: number[][] = [];
+  private ids: number[] = [];
+  private past?: C;
+  private evicted = false;
+
+  constructor(
+    readonly id: string,
+    private readonly encoder: ResidualEncoder<C>,
+    private readonly tokenizer: ChatTokenizer,
+    private readonly limits: ConversationLimits,
+  ) {}
+
+  get tokenCount(): number {
+    return this.ids.length;
+  }
+
+  get cachedTokens(): number {
+    return this.past?.length ?? 0;
+  }
+
+  get cacheBytes(): number {
+    return this.past?.bytes ?? 0;
+  }
+
+  /** Frees the KV cache; the transcript stays, and the next append recomputes it. */
+  evict(): void {
+    if (!this.past) return;
+    this.past.dispose();
+    this.past = undefined;
+    this.evicted = true;
+  }
+
+  dispose(): void {
+    this.past?.dispose();
+    this.past = undefined;
+  }
+
+  async append(added: ChatMessage[]): Promise<AppendOutcome> {
+    const layout = this.layout(added);
+    const { ids, segmentIds, rendered, messages, dropped } = layout;
+    const firstNew = segmentIds.slice(0, messages.length - added.length).reduce((n, s) => n + s.length, 0);
+
+    let rebuilt: AppendResult['rebuilt'];
+    let reused = this.past ? commonPrefix(this.ids, ids, Math.min(this.past.length, firstNew)) : 0;
+    if (dropped > 0) rebuilt = { reason: 'context-limit', droppedMessages: dropped };
+    else if (this.evicted) rebuilt = { reason: 'evicted', droppedMessages: 0 };
+    else if (this.past && reused < this.past.length) rebuilt = { reason: 'prefix-changed', droppedMessages: 0 };
+    if (this.past && reused < this.past.length) {
+      // The cache cannot be cut back, so a changed prefix means starting over.
+      this.past.dispose();
+      this.past = undefined;
+      reused = 0;
+    }
+
+    const collected = new Map<number, Float32Array[]>();
+    let past = this.past;
+    const pending = ids.slice(reused);
+    for (let at = 0; at < pending.length; at += this.limits.chunkTokens) {
+      const chunk = pending.slice(at, at + this.limits.chunkTokens);
+      const out = await this.encoder.forward(chunk, past);
+      if (past && out.past !== past) past.dispose();
+      past = out.past;
+      const chunkStart = reused + at;
+      for (const [layer, values] of out.activations) {
+        // Keep only the appended messages' rows.
+        const skip = Math.max(0, firstNew - chunkStart);
+        if (skip >= chunk.length) continue;
+        const width = values.length / chunk.length;
+        const list = collected.get(layer) ?? [];
+        list.push(values.subarray(skip * width));
+        collected.set(layer, list);
+      }
+    }
+
+    this.past = past;
+    this.evicted = false;
+    this.messages = messages;
+    this.rendered = rendered;
+    this.segmentIds = segmentIds;
+    this.ids = ids;
+
+    const spans: MessageSpan[] = [];
+    let start = firstNew;
+    for (let k = 0; k < added.length; k++) {
+      const length = segmentIds[messages.length - added.length + k].length;
+      spans.push({ messageIndex: k, role: added[k].role, start, end: start + length });
+      start += length;
+    }
+    const activations = new Map<number, Float32Array>();
+    for (const layer of this.encoder.layers) activations.set(layer, concat(collected.get(layer) ?? []));
+    return {
+      conversationId: this.id,
+      totalTokens: ids.length,
+      firstNewToken: firstNew,
+      newTokenIds: ids.slice(firstNew),
+      spans,
+      reusedTokens: reused,
+      computedTokens: ids.length - reused,
+      layers: this.encoder.layers,
+      activations,
+      rebuilt,
+    };
+  }
+
+  /** Token layout after appending, dropping the oldest turns if the context limit requires. */
+  private layout(added: ChatMessage[]) {
+    let messages = [...this.messages, ...added];
+    let dropped = 0;
+    let budget = this.limits.contextLimit;
+    let previous: RenderedChat | undefined = this.rendered;
+    let previousIds = this.segmentIds;
+    for (;;) {
+      const rendered = renderSegments(this.tokenizer, messages, previous);
+      const segmentIds = rendered.segments.map((text, i) =>
+        previous && previous.segments[i] === text && previousIds[i] ? previousIds[i] : this.tokenizer.encode(text),
+      );
+      if (rendered.tail) segmentIds.push(this.tokenizer.encode(rendered.tail));
+      const ids = segmentIds.flat();
+      if (ids.length <= budget) return { ids, segmentIds, rendered, messages, dropped };
+      budget = Math.floor(this.limits.contextLimit * LOW_WATER);
+      // Keep a leading system message; drop the oldest turn after it.
+      const keep = messages[0]?.role === 'system' ? 1 : 0;
+      if (messages.length - keep <= added.length) {
+        if (ids.length <= this.limits.contextLimit) return { ids, segmentIds, rendered, messages, dropped };
+        throw new SidecarError(
+          'context-overflow',
+          `The new messages need ${ids.length} tokens, more than the context limit of ${this.limits.contextLimit}.`,
+        );
+      }
+      messages = [...messages.slice(0, keep), ...messages.slice(keep + 1)];
+      dropped++;
+      previous = undefined;
+      previousIds = [];
+    }
+  }
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

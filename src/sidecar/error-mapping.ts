@@ -1,0 +1,18 @@
+// Maps whatever a handler threw to one of the protocol's typed errors.
+import { SidecarError } from '../protocol/errors';
+
+const OUT_OF_MEMORY = /bad_alloc|out of memory|failed to allocate|ENOMEM|Array buffer allocation failed|heap out of memory/i;
+
+export function toSidecarError(err: unknown): SidecarError {
+  if (err instanceof SidecarError) return err;
+  const e = err instanceof Error ? err : new Error(String(err));
+  if (e.name === 'UnsupportedArchitectureError') {
+    return new SidecarError('unsupported-architecture', e.message);
+  }
+  if (e.name === 'AbortError') return new SidecarError('cancelled', 'The request was cancelled.');
+  if (OUT_OF_MEMORY.test(e.message) || e instanceof RangeError && /allocation/i.test(e.message)) {
+    return new SidecarError('out-of-memory', `Out of memory: ${e.message}. Close other conversations, pick a smaller variant (q8/q4), or lower the context limit.`);
+  }
+  if (e.name === 'ModelRequestError') return new SidecarError('invalid-params', e.message);
+  return new SidecarError('internal', e.message, { detail: e.stack });
+}

@@ -1,0 +1,105 @@
+// A loaded model: its probe session, tokenizer and (on first use) its steering session. All
+// model work runs one call at a time, in arrival order.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ModelDtype, ModelInfo } from '../protocol/methods';
+import type { ResolvedModel } from '../model-store/model-store';
+import { ModelTokenizer } from './chat-tokenizer';
+import { ResidualProbe, SteeredModel, type KvCache } from '../engine';
+
+export interface SessionOptions {
+  layers?: number[];
+  threads?: number;
+  /** Where rewritten graphs are cached. */
+  graphCacheDir: string;
+  contextLimit?: number;
+}
+
+/** Default probe layer: about two-thirds of the way up, as the method prescribes. */
+export function defaultProbeLayer(numLayers: number): number {
+  return Math.min(numLayers - 1, Math.ceil((2 * numLayers) / 3));
+}
+
+const DEFAULT_CONTEXT_LIMIT = 8192;
+
+export class ModelSession {
+  private queue: Promise<unknown> = Promise.resolve();
+  private steered?: Promise<SteeredModel>;
+
+  private constructor(
+    readonly resolved: ResolvedModel,
+    readonly probe: ResidualProbe,
+    readonly tokenizer: ModelTokenizer,
+    readonly info: ModelInfo,
+    private readonly options: SessionOptions,
+  ) {}
+
+  static async open(name: string, resolved: ResolvedModel, dtype: ModelDtype, options: SessionOptions): Promise<ModelSession> {
+    const config = JSON.parse(readFileSync(join(resolved.folder, 'config.json'), 'utf8')) as {
+      num_hidden_layers?: number;
+      max_position_embeddings?: number;
+    };
+    const numLayers = config.num_hidden_layers;
+    const layers = options.layers?.length ? options.layers : numLayers ? [defaultProbeLayer(numLayers)] : [];
+    const tokenizer = await ModelTokenizer.load(resolved.folder);
+    const probe = await ResidualProbe.load(resolved.onnxPath, {
+      layers,
+      threads: options.threads,
+      cacheDir: options.graphCacheDir,
+    });
+    const modelLimit = config.max_position_embeddings ?? DEFAULT_CONTEXT_LIMIT;
+    const info: ModelInfo = {
+      model: name,
+      folder: resolved.folder,
+      onnxPath: resolved.onnxPath,
+      dtype,
+      numLayers: probe.shape.numLayers,
+      hiddenSize: probe.shape.hiddenSize,
+      layers: probe.layers,
+      contextLimit: Math.min(options.contextLimit ?? DEFAULT_CONTEXT_LIMIT, modelLimit),
+      weightBytes: resolved.weightBytes,
+    };
+    return new ModelSession(resolved, probe, tokenizer, info, options);
+  }
+
+  /** Runs `work` after every call queued before it. */
+  serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Tokens that end a generated turn: the config's EOS ids and the chat template's end marker. */
+  stopTokenIds(): number[] {
+    const ids = new Set<number>();
+    for (const file of ['generation_config.json', 'config.json']) {
+      try {
+        const { eos_token_id } = JSON.parse(readFileSync(join(this.resolved.folder, file), 'utf8')) as { eos_token_id?: number | number[] };
+        for (const id of [eos_token_id ?? []].flat()) ids.add(id);
+      } catch {
+        // generation_config.json is optional.
+      }
+    }
+    const end = this.tokenizer.tokenId('<|im_end|>');
+    if (end !== undefined) ids.add(end);
+    return [...ids];
+  }
+
+  steeredModel(): Promise<SteeredModel> {
+    this.steered ??= SteeredModel.load(this.resolved.onnxPath, {
+      layers: Array.from({ length: this.info.numLayers }, (_, i) => i),
+      threads: this.options.threads,
+      cacheDir: this.options.graphCacheDir,
+    });
+    return this.steered!;
+  }
+
+  async release(): Promise<void> {
+    await this.queue;
+    await this.probe.release();
+    const steered = await this.steered?.catch(() => undefined);
+    await steered?.release();
+  }
+}
+
+export type { KvCache };

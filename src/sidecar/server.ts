@@ -1,0 +1,230 @@
+// The sidecar's request handlers, bound to a JSON-RPC connection over any pair of streams
+// (stdio for the forked process and for `agent-vitals serve`).
+import { type Readable, type Writable } from 'node:stream';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type CancellationToken,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
+import { PRODUCT_VERSION } from '../core/version';
+import { SidecarError } from '../protocol/errors';
+import { decodeFloat32, encodeFloat32 } from '../protocol/float32';
+import {
+  Methods,
+  Notifications,
+  type ActivationReturn,
+  type AppendResult,
+  type ChatMessage,
+  type GenerateParams,
+  type LoadModelParams,
+  type ModelInfo,
+  type StatusResult,
+} from '../protocol/methods';
+import { defaultCacheDir, resolveModel } from '../model-store/model-store';
+import { isModelDtype } from '../model-store/variants';
+import { join } from 'node:path';
+import { Conversation, type AppendOutcome } from './conversation';
+import { ConversationStore } from './conversation-store';
+import { toSidecarError } from './error-mapping';
+import { ModelSession } from './model-session';
+import { tokenNorms } from './token-norms';
+
+export interface ServerOptions {
+  /** Called once `shutdown` has been answered. */
+  onShutdown?: () => void;
+  /** Budget for all conversations' KV caches together (bytes). */
+  memoryBudgetBytes?: number;
+}
+
+const DEFAULT_BUDGET = 1024 ** 3;
+const CHUNK_TOKENS = 1024;
+
+function encodeOutcome(outcome: AppendOutcome, hiddenSize: number, returns: ActivationReturn): AppendResult {
+  const { activations, ...rest } = outcome;
+  const result: AppendResult = { ...rest, hiddenSize };
+  if (returns === 'activations') {
+    result.activations = Object.fromEntries([...activations].map(([l, v]) => [String(l), encodeFloat32(v)]));
+  } else if (returns === 'norms') {
+    result.norms = Object.fromEntries([...activations].map(([l, v]) => [String(l), encodeFloat32(tokenNorms(v, hiddenSize))]));
+  }
+  return result;
+}
+
+const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
+
+function checkMessages(messages: unknown): ChatMessage[] {
+  if (!Array.isArray(messages)) throw new SidecarError('invalid-params', '`messages` must be a list of { role, content }.');
+  messages.forEach((m: Partial<ChatMessage> | null, i) => {
+    if (!m || !ROLES.has(m.role as string) || typeof m.content !== 'string') {
+      throw new SidecarError('invalid-params', `Message ${i} needs a role (system, user, assistant, tool) and text content.`);
+    }
+  });
+  return messages as ChatMessage[];
+}
+
+function abortOn(token: CancellationToken): AbortController {
+  const controller = new AbortController();
+  if (token.isCancellationRequested) controller.abort();
+  token.onCancellationRequested(() => controller.abort());
+  return controller;
+}
+
+export class SidecarServer {
+  private session?: ModelSession;
+  private store?: ConversationStore;
+  private loading?: Promise<ModelInfo>;
+  private readonly budget: number;
+
+  constructor(private readonly connection: MessageConnection, private readonly options: ServerOptions = {}) {
+    this.budget = options.memoryBudgetBytes ?? DEFAULT_BUDGET;
+    this.register();
+  }
+
+  private register(): void {
+    const c = this.connection;
+    const guard = <P, R>(handler: (params: P, token: CancellationToken) => Promise<R>) =>
+      async (params: P, token: CancellationToken): Promise<R> => {
+        try {
+          return await handler(params, token);
+        } catch (err) {
+          throw toSidecarError(err).toResponseError();
+        }
+      };
+    c.onRequest(Methods.status, () => this.status());
+    c.onRequest(Methods.loadModel, guard((p: LoadModelParams, token) => this.loadModel(p, token)));
+    c.onRequest(Methods.openConversation, guard(async (p, token) => {
+      const { store } = this.ready();
+      const messages = checkMessages(p.messages ?? []);
+      const conversation = store.openConversation(p.conversationId);
+      try {
+        return await this.append(conversation.id, messages, p.returns, token);
+      } catch (err) {
+        store.close(conversation.id); // a conversation that could not start is not left behind
+        throw err;
+      }
+    }));
+    c.onRequest(Methods.appendMessages, guard((p, token) => this.append(p.conversationId, checkMessages(p.messages), p.returns, token)));
+    c.onRequest(Methods.closeConversation, guard(async (p) => ({ closed: this.ready().store.close(p.conversationId) })));
+    c.onRequest(Methods.generate, guard((p: GenerateParams, token) => this.generate(p, token)));
+    c.onRequest(Methods.shutdown, async () => {
+      await this.dispose().catch(() => undefined);
+      setImmediate(() => this.options.onShutdown?.());
+    });
+  }
+
+  private ready(): { session: ModelSession; store: ConversationStore } {
+    if (!this.session || !this.store) throw new SidecarError('no-model-loaded', 'No model is loaded yet: call loadModel first.');
+    return { session: this.session, store: this.store };
+  }
+
+  private status(): StatusResult {
+    const peak = process.resourceUsage().maxRSS * 1024;
+    return {
+      pid: process.pid,
+      version: PRODUCT_VERSION,
+      state: this.loading ? 'loading' : this.session ? 'ready' : 'idle',
+      model: this.session?.info,
+      conversations: this.store?.status() ?? [],
+      cacheBytes: this.store?.cacheBytes ?? 0,
+      memoryBudgetBytes: this.budget,
+      rssBytes: process.memoryUsage.rss(),
+      peakRssBytes: peak,
+    };
+  }
+
+  private async loadModel(p: LoadModelParams, token: CancellationToken): Promise<ModelInfo> {
+    if (p.dtype !== undefined && !isModelDtype(p.dtype)) {
+      throw new SidecarError('invalid-params', `Unknown dtype '${String(p.dtype)}' (fp32, fp16, q8, q4).`);
+    }
+    await this.loading?.catch(() => undefined);
+    const controller = abortOn(token);
+    const dtype = p.dtype ?? 'fp32';
+    const cacheDir = p.cacheDir ?? defaultCacheDir();
+    const load = (async () => {
+      const resolved = await resolveModel(p.model, {
+        dtype,
+        cacheDir,
+        offline: p.offline,
+        signal: controller.signal,
+        onProgress: (f) => this.connection.sendNotification(Notifications.loadProgress, { progressToken: p.progressToken, phase: 'download', ...f }),
+      });
+      if (controller.signal.aborted) throw new SidecarError('cancelled', `Loading ${p.model} was cancelled.`);
+      this.connection.sendNotification(Notifications.loadProgress, { progressToken: p.progressToken, phase: 'prepare' });
+      const session = await ModelSession.open(p.model, resolved, dtype, {
+        layers: p.layers,
+        threads: p.threads,
+        graphCacheDir: join(cacheDir, 'graphs'),
+        contextLimit: p.contextLimit,
+      });
+      await this.dispose();
+      this.session = session;
+      this.store = new ConversationStore(p.memoryBudgetBytes ?? this.budget, (id) =>
+        new Conversation(id, session.probe, session.tokenizer, { contextLimit: session.info.contextLimit, chunkTokens: CHUNK_TOKENS }),
+      );
+      this.connection.sendNotification(Notifications.loadProgress, { progressToken: p.progressToken, phase: 'ready' });
+      return session.info;
+    })();
+    this.loading = load;
+    try {
+      return await load;
+    } finally {
+      if (this.loading === load) this.loading = undefined;
+    }
+  }
+
+  private async append(id: string, messages: ChatMessage[], returns: ActivationReturn = 'activations', token: CancellationToken): Promise<AppendResult> {
+    const { session, store } = this.ready();
+    const conversation = store.use(id);
+    return session.serial(async () => {
+      if (token.isCancellationRequested) throw new SidecarError('cancelled', 'The request was cancelled.');
+      const outcome = await conversation.append(messages);
+      store.enforceBudget(id);
+      return encodeOutcome(outcome, session.info.hiddenSize, returns);
+    });
+  }
+
+  private async generate(p: GenerateParams, token: CancellationToken) {
+    const { session } = this.ready();
+    const controller = abortOn(token);
+    return session.serial(async () => {
+      const model = await session.steeredModel();
+      const prompt = session.tokenizer.encode(session.tokenizer.render(p.messages, true));
+      const stopIds = session.stopTokenIds();
+      const tokenIds = await model.generate(prompt, {
+        maxNewTokens: p.maxNewTokens,
+        temperature: p.temperature ?? 0,
+        topK: p.topK,
+        seed: p.seed ?? 0,
+        stopIds,
+        steering: p.steering?.map((s) => ({ layer: s.layer, vector: decodeFloat32(s.vector), scale: s.scale })),
+        signal: controller.signal,
+        onToken: (tokenId: number) =>
+          this.connection.sendNotification(Notifications.generatedToken, {
+            streamToken: p.streamToken,
+            tokenId,
+            text: session.tokenizer.decode([tokenId]),
+          }),
+      });
+      if (controller.signal.aborted) throw new SidecarError('cancelled', 'Generation was cancelled.');
+      return { tokenIds, text: session.tokenizer.decode(tokenIds) };
+    });
+  }
+
+  async dispose(): Promise<void> {
+    this.store?.closeAll();
+    this.store = undefined;
+    const session = this.session;
+    this.session = undefined;
+    await session?.release();
+  }
+}
+
+/** Starts serving on the given streams; returns the live connection. */
+export function serveSidecar(input: Readable, output: Writable, options: ServerOptions = {}): { connection: MessageConnection; server: SidecarServer } {
+  const connection = createMessageConnection(new StreamMessageReader(input), new StreamMessageWriter(output));
+  const server = new SidecarServer(connection, options);
+  connection.listen();
+  return { connection, server };
+}

@@ -1,0 +1,16 @@
+// Serves the sidecar protocol on this process's stdin/stdout.
+import { useHubEndpointFromEnv } from '../model-store/hub-download';
+import { serveSidecar } from './server';
+
+export function runSidecarOnStdio(): void {
+  // stdout carries the protocol: anything a library logs must go to stderr instead.
+  console.log = console.error;
+  console.info = console.error;
+  useHubEndpointFromEnv();
+  const { connection } = serveSidecar(process.stdin, process.stdout, {
+    onShutdown: () => process.exit(0),
+  });
+  connection.onClose(() => process.exit(0));
+  // The parent going away (stdin closed) ends the sidecar.
+  process.stdin.on('end', () => process.exit(0));
+}

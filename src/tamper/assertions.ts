@@ -1,0 +1,340 @@
+// Recognises an assertion in one statement and reduces it to relation, strength, operands and
+// tolerance, so an edited assertion can be compared with its earlier form in any language.
+import { type LexicalSyntax, maskStringsAndComments, matchingBracket, normalizeCode, splitTopLevel, isLiteral } from './source-text';
+import type { AssertionStrength, Language } from './test-model';
+
+export interface AssertionShape {
+  relation: string;
+  strength: AssertionStrength;
+  args: string[];
+  tolerance: number | null;
+}
+
+const GENERIC_SYNTAX: LexicalSyntax = {
+  lineComments: [],
+  blockComment: null,
+  tripleQuotes: true,
+  backtickStrings: true,
+  singleQuoteStrings: true,
+};
+
+interface Segment {
+  name: string;
+  args: string[] | null;
+}
+
+/** Parses `a.b(x).c.d(y)` into segments; returns null when the text is not such a chain. */
+function parseChain(text: string): Segment[] | null {
+  const masked = maskStringsAndComments(text, GENERIC_SYNTAX);
+  const segments: Segment[] = [];
+  let i = 0;
+  while (i < text.length) {
+    while (masked[i] === ' ' || masked[i] === '.' || masked[i] === '\n' || masked[i] === '?') i++;
+    if (i >= text.length) break;
+    const id = /^[A-Za-z_$@][\w$]*!?/.exec(masked.slice(i));
+    if (!id) {
+      if (masked[i] === '(' || masked[i] === '{') {
+        // A bare group (Ruby `expect { … }` block or a parenthesised subject): attach to previous.
+        const close = matchingBracket(masked, i);
+        if (close < 0) return null;
+        const inner = text.slice(i + 1, close);
+        if (segments.length === 0) segments.push({ name: '', args: [inner.trim()] });
+        else if (masked[i] === '{' && segments[segments.length - 1].args === null) segments[segments.length - 1].args = [inner.trim()];
+        i = close + 1;
+        continue;
+      }
+      return null;
+    }
+    const name = id[0];
+    i += name.length;
+    let j = i;
+    while (masked[j] === ' ') j++;
+    let args: string[] | null = null;
+    if (masked[j] === '(' || masked[j] === '<') {
+      if (masked[j] === '<') {
+        // Generic arguments (`Assert.IsType<Foo>(x)`): skip them.
+        const gt = masked.indexOf('>', j);
+        if (gt < 0) return null;
+        j = gt + 1;
+      }
+      if (masked[j] === '(') {
+        const close = matchingBracket(masked, j);
+        if (close < 0) return null;
+        args = splitTopLevel(text.slice(j + 1, close), masked.slice(j + 1, close));
+        i = close + 1;
+      } else i = j;
+    }
+    segments.push({ name, args });
+    if (i < text.length && masked[i] !== '.' && masked[i] !== ' ' && masked[i] !== '?' && masked[i] !== '(' && masked[i] !== '{') return null;
+  }
+  return segments.length > 0 ? segments : null;
+}
+
+const EQUAL = new Set([
+  'eq', 'eql', 'equal', 'equals', 'strictequal', 'deepequal', 'deepstrictequal', 'tobe', 'toequal',
+  'tostrictequal', 'isequalto', 'assertequal', 'assertequals', 'assertsame', 'areequal', 'aresame',
+  'assert_equal', 'assert_eq!', 'assertlistequal', 'assertdictequal', 'assertcountequal',
+  'asserttupleequal', 'assert_array_equal', 'equalvalues', 'exactly', 'be', 'beequivalentto',
+  'tohavebeencalledwith', 'assert_called_with', 'assert_called_once_with', 'assertarrayequals',
+  'assertiterableequals', 'isequal', 'containsexactly', 'tomatchobject', 'equalf', 'sequenceequal',
+  'isequivalentto', 'equalto', 'sameas', 'equivalentto',
+]);
+const APPROX = new Set([
+  'tobecloseto', 'assertalmostequal', 'assertalmostequals', 'indelta', 'indeltaf', 'be_within',
+  'iscloseto', 'beapproximately', 'assert_allclose', 'assert_almost_equal', 'assert_in_delta',
+  'closeto', 'within', 'approx', 'assert_approx_eq!', 'iscloseto',
+]);
+const WEAK = new Set([
+  'truthy', 'ok', 'asserttrue', 'true', 'istrue', 'assert_', 'assert', 'assert!', 'tobetruthy',
+  'tobedefined', 'be_truthy', 'be_present', 'isnotnull', 'notnull', 'assertnotnull', 'assertisnotnone',
+  'notbenull', 'tobeinstanceof', 'be_a', 'be_kind_of', 'be_an', 'assertisinstance', 'istype',
+  'isinstanceoftype', 'isinstanceof', 'tobefalsy', 'assertfalse', 'false', 'isfalse', 'falsy',
+  'notempty', 'isnotempty', 'notnil', 'assertnotequal', 'notequal', 'arenotequal', 'notstrictequal',
+  'notdeepequal', 'assert_ne!', 'ne', 'tothrow', 'raise_error', 'error', 'assertnotequals',
+  'exist', 'exists', 'tobenull', 'be_nil', 'tobeundefined', 'assertisnone', 'isnull', 'nil',
+  'assert_nil', 'refute_nil', 'assert_predicate', 'notthrow', 'doesnotthrow', 'notpanics',
+  'be_empty', 'empty', 'isempty', 'tobenan', 'tobe_truthy', 'asserttrue!', 'assert_not_nil',
+  'defined', 'undefined', 'null',
+]);
+const IGNORED_CHAIN_WORDS = new Set([
+  'to', 'be', 'been', 'is', 'that', 'which', 'and', 'has', 'have', 'with', 'at', 'of', 'same',
+  'does', 'deep', 'own', 'a', 'an', 'not', 'not_to', 'to_not', 'should', 'resolves', 'rejects',
+  'does_not', 'also',
+]);
+/** The matcher of a chain: its last call, or its last word that is not a connective (`.to.be.true`). */
+function lastMatcher(segments: Segment[]): Segment | null {
+  return [...segments].reverse().find((s) => (s.args !== null && s.args.length > 0) || !IGNORED_CHAIN_WORDS.has(s.name.toLowerCase())) ?? null;
+}
+
+const NEGATIONS = new Set(['not', 'not_to', 'to_not', 'isnot', 'should_not', 'does_not']);
+
+/** Strength of a relation name, after lower-casing. */
+function strengthOf(relation: string, hasExpected: boolean): AssertionStrength {
+  if (EQUAL.has(relation)) return relation === 'be' && !hasExpected ? 1 : 3;
+  if (APPROX.has(relation)) return 2;
+  if (WEAK.has(relation)) return (relation === 'tothrow' || relation === 'raise_error') && hasExpected ? 2 : 1;
+  return 2;
+}
+
+function toNumber(text: string | undefined): number | null {
+  if (text === undefined) return null;
+  const m = /-?\d+(\.\d+)?([eE][-+]?\d+)?/.exec(text);
+  return m ? Number(m[0]) : null;
+}
+
+function keywordArg(args: string[], names: string[]): string | undefined {
+  for (const a of args) {
+    const m = /^(\w+)\s*[=:]\s*(.+)$/s.exec(a);
+    if (m && names.includes(m[1])) return m[2];
+  }
+  return undefined;
+}
+
+function positional(args: string[]): string[] {
+  return args.filter((a) => !/^\w+\s*=(?!=)/.test(a));
+}
+
+function isConstant(args: string[]): boolean {
+  return args.length > 0 && args.every((a) => isLiteral(a)) && new Set(args.map(normalizeCode)).size === 1;
+}
+
+/** A boolean condition: `a == b`, `a < b`, `x in y`, `isinstance(…)`, or plain truthiness. */
+export function decomposeCondition(cond: string, negate = false): AssertionShape {
+  const masked = maskStringsAndComments(cond, GENERIC_SYNTAX);
+  const ops: [RegExp, string, AssertionStrength, AssertionStrength][] = [
+    // [operator, relation, strength, strength when negated]
+    [/===|==/, 'eq', 3, 1],
+    [/!==|!=/, 'ne', 1, 3],
+    [/<=|>=|<(?!-)|>/, 'ord', 2, 2],
+    [/\bnot in\b/, 'notin', 2, 2],
+    [/\bin\b/, 'in', 2, 2],
+    [/\bis not\b/, 'isnot', 1, 1],
+    [/\bis\b/, 'is', 2, 1],
+  ];
+  for (const [re, relation, strength, negStrength] of ops) {
+    const parts = splitTopLevelRegex(cond, masked, re);
+    if (!parts) continue;
+    const [left, right] = parts;
+    const approx = /(?:pytest\.)?approx\(([^,)]+)(.*)\)/s.exec(right);
+    if (approx) {
+      const tol = keywordArg(splitTopLevel(approx[2], approx[2]), ['rel', 'abs']);
+      return { relation: 'approx', strength: 2, args: [normalizeCode(left), normalizeCode(approx[1])], tolerance: toNumber(tol) ?? 1e-6 };
+    }
+    const rel = negate ? (relation === 'eq' ? 'ne' : relation === 'ne' ? 'eq' : `not-${relation}`) : relation;
+    const args = [normalizeCode(left), normalizeCode(right)];
+    const s = negate ? negStrength : strength;
+    return { relation: rel, strength: isConstant(args) ? 0 : s, args, tolerance: null };
+  }
+  const inner = cond.trim().replace(/^!\s*|^not\s+/, '');
+  const flipped = inner !== cond.trim();
+  const call = parseChain(inner);
+  if (call && call.length >= 1) {
+    const last = call[call.length - 1];
+    const name = last.name.toLowerCase();
+    if ((name === 'deepequal' || name === 'equal' || name === 'equals') && last.args) {
+      const args = last.args.length === 1 ? [normalizeCode(call.slice(0, -1).map((s) => s.name).join('.')), normalizeCode(last.args[0])] : last.args.map(normalizeCode);
+      const eq = flipped !== negate;
+      return { relation: eq ? 'eq' : 'ne', strength: eq ? 3 : 1, args, tolerance: null };
+    }
+  }
+  const plain = normalizeCode(cond);
+  const trivial = isLiteral(inner) || /^(true|True|1)$/.test(plain);
+  return { relation: 'truthy', strength: trivial ? 0 : 1, args: [plain], tolerance: null };
+}
+
+/** Splits `cond` into two sides at the first top-level match of `re`, or null. */
+function splitTopLevelRegex(text: string, masked: string, re: RegExp): [string, string] | null {
+  let depth = 0;
+  for (let i = 0; i < masked.length; i++) {
+    const c = masked[i];
+    if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+    else if (depth === 0) {
+      const m = new RegExp(`^(?:${re.source})`).exec(masked.slice(i));
+      // Word operators (`in`, `is`) must start at a word boundary in the whole text.
+      if (m && /^\w/.test(m[0]) && /\w/.test(masked[i - 1] ?? '')) continue;
+      if (m && (m[0].length > 1 || !/[=<>!-]/.test(masked[i + 1] ?? '') || re.source.startsWith('<=')) && !(masked[i - 1] ?? '').match(/[=<>!]/)) {
+        // `=>` arrow functions and `<-` channels are not comparisons.
+        if (masked.slice(i, i + 2) === '=>' || masked.slice(i - 1, i + 1) === '=>') continue;
+        const left = text.slice(0, i).trim();
+        const right = text.slice(i + m[0].length).trim();
+        if (left && right) return [left, right];
+      }
+    }
+  }
+  return null;
+}
+
+/** Rewrites RSpec's `expect(x).to eq y` into call syntax so one chain parser reads every language. */
+function rubyToCalls(statement: string): string {
+  return statement.replace(
+    /\.(to|not_to|to_not|should|should_not)\s+([a-z_]\w*[?!]?)(?:\s*\(([^]*)\)|\s+([^]*))?\s*$/,
+    (_m, verb: string, matcher: string, paren?: string, bare?: string) => `.${verb}.${matcher}(${(paren ?? bare ?? '').trim()})`,
+  );
+}
+
+/** Library assertions that check part of a value: membership, order, errors, lengths. */
+const KNOWN_PARTIAL = /^(assert_?)?(not_?)?(in|greater|less|raises|throws|contains|includes|regex|match|matches|len|length|subset|elementsmatch|startswith|endswith|panics|error|errorcontains|erroris|has\w*|empty|zero|positive|negative|condition|eventually|never|same|notsame|implements|fail|fails|warns|logs|called|called_once|raises_regex|is_\w+|not_\w+|\w*(contains|includes|raises|throws|greater|less)\w*)$/;
+
+const ASSERTION_CALL = /^(assert|expect|verify|check|should|refute)/i;
+const ASSERTION_OWNER = /^(assert|self|this|require|Assert|Assertions|t|s|suite|chai|should|CollectionAssert|StringAssert|ClassicAssert)$/;
+
+/**
+ * Reduces one statement to an assertion shape, or null when it is not an assertion.
+ * `language` only selects statement syntax (Python's `assert` keyword, RSpec's bare matchers).
+ */
+export function decomposeAssertion(statement: string, language: Language): AssertionShape | null {
+  let text = statement.trim().replace(/;$/, '').replace(/^(await|return|try)\s+/, '');
+  if (language === 'python') {
+    const kw = /^assert\s+([^]*)$/.exec(text);
+    if (kw) {
+      const masked = maskStringsAndComments(kw[1], GENERIC_SYNTAX);
+      const [cond] = splitTopLevel(kw[1], masked);
+      return decomposeCondition(cond ?? 'True');
+    }
+    const raises = /^with\s+(?:pytest\.raises|self\.assertRaises\w*)\(([^]*)\)\s*(as\s+\w+)?:?$/.exec(text);
+    if (raises) return { relation: 'raises', strength: 2, args: [normalizeCode(raises[1])], tolerance: null };
+  }
+  // Expected-exception declarations in a test's header assert that the code throws.
+  const declared = /^(?:#\[should_panic(?:\(([^]*)\))?\]|\[ExpectedException\(([^]*)\)\]|@Test\s*\(\s*expected\s*=\s*([\w.]+)\s*\))$/.exec(text);
+  if (declared) return { relation: 'raises', strength: 2, args: [normalizeCode(declared[1] ?? declared[2] ?? declared[3] ?? '')], tolerance: null };
+  if (language === 'ruby') {
+    text = rubyToCalls(text);
+    const bare = /^(assert\w*|refute\w*)\s+(?!\()([^]*)$/.exec(text);
+    if (bare) text = `${bare[1]}(${bare[2]})`;
+  }
+  const chain = parseChain(text);
+  if (!chain) return null;
+  const names = chain.map((s) => s.name.toLowerCase());
+  const negated = names.some((n) => NEGATIONS.has(n) || n.startsWith('not') && n !== 'notnull' && n.length > 3 && /^not[A-Z]/.test(chain[names.indexOf(n)].name));
+  const shouldAt = names.findIndex((n) => n === 'should' || n === 'should_not');
+  // NUnit's `Assert.That(actual, constraint)` reads like `assertThat(actual, matcher)`.
+  if (names[0] === 'assert' && names[1] === 'that' && chain.length === 2) {
+    chain.splice(0, 2, { name: 'assertThat', args: chain[1].args });
+    names.splice(0, 2, 'assertthat');
+  }
+  const head = chain[0];
+  const headName = names[0];
+
+  let subject: string | null = null;
+  let matcher: Segment | null = null;
+  if (/^(expect|assertthat|assert_that|expect_that|is_expected)$/.test(headName) && (chain.length > 1 || (head.args ?? []).length >= 2)) {
+    subject = headName === 'is_expected' ? 'subject' : (head.args ?? []).join(', ');
+    matcher = lastMatcher(chain.slice(1));
+    if (headName === 'assertthat' && head.args && head.args.length >= 2) {
+      // NUnit `Assert.That(actual, Is.EqualTo(x))` / Hamcrest `assertThat(actual, equalTo(x))`.
+      subject = head.args[0];
+      const constraint = parseChain(head.args[1]);
+      matcher = constraint ? lastMatcher(constraint) : null;
+      if (constraint && constraint.length > 1 && constraint[constraint.length - 1].name.toLowerCase() === 'within') {
+        const base = constraint[constraint.length - 2];
+        return { relation: 'approx', strength: 2, args: [normalizeCode(subject), normalizeCode((base.args ?? [])[0] ?? '')], tolerance: toNumber(constraint[constraint.length - 1].args?.[0]) };
+      }
+    }
+  } else if (headName === '' && chain.length > 1 && /^(to|not_to|to_not)$/.test(names[1])) {
+    subject = (head.args ?? []).join(', ');
+    matcher = chain[chain.length - 1];
+  } else if (shouldAt > 0) {
+    subject = chain.slice(0, shouldAt).map((s) => s.name + (s.args ? `(${s.args.join(',')})` : '')).join('.');
+    matcher = lastMatcher(chain.slice(shouldAt + 1));
+  }
+
+  if (subject !== null) {
+    if (!matcher) return null;
+    const relationBase = matcher.name.toLowerCase();
+    const margs = matcher.args ?? [];
+    if (relationBase === 'of' || (relationBase === 'be_within' && chain.some((s) => s.name === 'of'))) {
+      const within = chain.find((s) => s.name === 'be_within');
+      const of = chain.find((s) => s.name === 'of');
+      return { relation: 'approx', strength: 2, args: [normalizeCode(subject), normalizeCode(of?.args?.[0] ?? '')], tolerance: toNumber(within?.args?.[0]) };
+    }
+    if (relationBase === 'tobecloseto') {
+      const digits = toNumber(margs[1]) ?? 2;
+      return { relation: 'approx', strength: 2, args: [normalizeCode(subject), normalizeCode(margs[0] ?? '')], tolerance: 10 ** -digits / 2 };
+    }
+    if (relationBase === 'beapproximately' || relationBase === 'iscloseto' || relationBase === 'closeto') {
+      return { relation: 'approx', strength: 2, args: [normalizeCode(subject), normalizeCode(margs[0] ?? '')], tolerance: toNumber(margs[1]) };
+    }
+    const args = [normalizeCode(subject), ...margs.map(normalizeCode)];
+    let strength = strengthOf(relationBase, margs.length > 0);
+    if (negated) strength = Math.min(strength, 1) as AssertionStrength;
+    if (isLiteral(subject) && (margs.length === 0 || isConstant(args))) strength = 0;
+    return { relation: (negated ? 'not-' : '') + relationBase, strength, args, tolerance: null };
+  }
+
+  // Call form: `assertEqual(a, b)`, `Assert.AreEqual(a, b)`, `assert.equal(a, b)`, `assert_eq!(a, b)`.
+  const last = chain[chain.length - 1];
+  if (!last.args) return null;
+  const lastName = last.name;
+  const owner = chain.length > 1 ? chain[chain.length - 2].name : '';
+  const isAssertCall = ASSERTION_CALL.test(lastName) || (chain.length > 1 && ASSERTION_OWNER.test(owner) && /^(assert|Assert|require|assertions)$/i.test(owner)) || /^(assert|assertions)$/i.test(owner);
+  if (!isAssertCall) return null;
+  if (chain.length > 2 && !/^(self|this|Assert|assert|require|Assertions|np|numpy|testing|CollectionAssert|StringAssert|ClassicAssert|t|s|suite)$/i.test(chain[chain.length - 2].name) && !/^(np|numpy|testing|org|junit|unittest|pytest)/.test(chain[0].name)) {
+    return null;
+  }
+  let args = positional(last.args);
+  // Go's testify passes the *testing.T first.
+  if (owner === 'assert' || owner === 'require') {
+    if (language === 'go' && args.length > 0 && /^t$/.test(args[0].trim())) args = args.slice(1);
+  }
+  const relation = lastName.toLowerCase().replace(/^assert_?(?=[a-z])/, (m) => (lastName.toLowerCase() === m ? m : m.startsWith('assert') ? 'assert' : m));
+  const rel = relation;
+  if (/^(assert!?|asserttrue|true|istrue|assert_|ok|debug_assert!|check|expect|verify|that)$/.test(rel) && args.length >= 1) {
+    const shape = decomposeCondition(args[0]);
+    if (shape.relation !== 'truthy' || shape.strength === 0) return shape;
+    return { relation: rel === 'ok' || rel === 'assert' || rel === 'assert!' ? 'truthy' : rel, strength: 1, args: shape.args, tolerance: null };
+  }
+  const tolKw = keywordArg(last.args, ['places', 'delta', 'rtol', 'atol', 'epsilon', 'precision', 'tolerance']);
+  const isApprox = APPROX.has(rel) || ((rel === 'assertequals' || rel === 'areequal' || rel === 'equal') && args.length === 3 && toNumber(args[2]) !== null && language !== 'go');
+  if (isApprox || tolKw !== undefined) {
+    let tolerance = toNumber(tolKw ?? args[2]);
+    if (tolKw !== undefined && keywordArg(last.args, ['places', 'precision']) !== undefined && tolerance !== null) tolerance = 10 ** -tolerance;
+    else if (tolKw === undefined && rel === 'assertalmostequal') tolerance = 10 ** -(toNumber(args[2]) ?? 7);
+    return { relation: 'approx', strength: 2, args: args.slice(0, 2).map(normalizeCode), tolerance };
+  }
+  const normalized = args.map(normalizeCode);
+  const known = EQUAL.has(rel) || APPROX.has(rel) || WEAK.has(rel) || KNOWN_PARTIAL.test(rel);
+  // A project's own assertion helper (`assert_valid_invoice(x)`) is taken to check fully.
+  const strength = isConstant(normalized) ? 0 : known ? strengthOf(rel, normalized.length > 1) : 3;
+  return { relation: rel, strength, args: normalized, tolerance: null };
+}

@@ -1,0 +1,339 @@
+// The TamperClassifier: one FileEdit's before/after text → the kinds of change it makes, each with
+// the evidence (test, line, old and new value) the flag's reason and the UI show.
+import type { FlagKind } from '../core/flags';
+import { hasInlineTests, languageOf, roleOf, type FileRole } from './file-roles';
+import { parseTestFile } from './parse';
+import { isLiteral, literalValue, normalizeCode } from './source-text';
+import {
+  addsEqOverride,
+  addsForcedExit,
+  addsTestEnvCheck,
+  narrowsTestCommand,
+  specialCasedLiterals,
+} from './text-rules';
+import type { AssertionSite, DataRow, TestFileModel } from './test-model';
+
+export interface EditToClassify {
+  path: string;
+  op: 'create' | 'update' | 'delete';
+  before?: string;
+  after?: string;
+  /** Used when only a unified diff is known. */
+  diff?: string;
+}
+
+export interface ClassifyContext {
+  /** Test ids the last run reported as failing (any id format; matched by test name). */
+  failingIds: readonly string[];
+  /** The last failing run's output, where "actual" values appear. */
+  lastFailingOutput: string | null;
+  /** Distinctive literals from the workspace's test files (for special-casing). */
+  testLiterals: ReadonlySet<string>;
+}
+
+export interface Finding {
+  kind: FlagKind;
+  detail: string;
+  line: number | null;
+  test: string | null;
+  /** The test was failing in the last run (deleting or skipping it weighs more). */
+  wasFailing: boolean;
+  /** The new expected value is what the last failing run reported. */
+  matchesLastActual: boolean;
+}
+
+export interface Classification {
+  role: FileRole;
+  kinds: FlagKind[];
+  findings: Finding[];
+}
+
+export const EMPTY_CONTEXT: ClassifyContext = { failingIds: [], lastFailingOutput: null, testLiterals: new Set() };
+
+/** Splits a unified diff into the before and after fragments it shows. */
+export function textsFromDiff(diff: string): { before: string; after: string } {
+  const before: string[] = [];
+  const after: string[] = [];
+  for (const line of diff.split('\n')) {
+    if (/^(---|\+\+\+|@@|diff |index )/.test(line)) continue;
+    if (line.startsWith('-')) before.push(line.slice(1));
+    else if (line.startsWith('+')) after.push(line.slice(1));
+    else {
+      before.push(line.slice(1));
+      after.push(line.slice(1));
+    }
+  }
+  return { before: before.join('\n'), after: after.join('\n') };
+}
+
+function isFailing(test: string | null, context: ClassifyContext): boolean {
+  if (!test) return false;
+  const leaf = test.split('/').pop() ?? test;
+  return context.failingIds.some((id) => id === test || id.endsWith(test) || id.split(/::|\/|\.|#| > | /).includes(leaf) || id.includes(test));
+}
+
+function valueInOutput(value: string, output: string | null): boolean {
+  if (!output) return false;
+  const v = literalValue(value);
+  if (v.length === 0) return false;
+  const escaped = v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^\\w.])${escaped}($|[^\\w.])`, 'm').test(output);
+}
+
+function finding(kind: FlagKind, detail: string, test: string | null, line: number | null, context: ClassifyContext, matchesLastActual = false): Finding {
+  return { kind, detail, line, test, wasFailing: isFailing(test, context), matchesLastActual };
+}
+
+/** Multiset difference of items by key. */
+function minus<T>(a: T[], b: T[], key: (t: T) => string): T[] {
+  const counts = new Map<string, number>();
+  for (const x of b) counts.set(key(x), (counts.get(key(x)) ?? 0) + 1);
+  const out: T[] = [];
+  for (const x of a) {
+    const n = counts.get(key(x)) ?? 0;
+    if (n > 0) counts.set(key(x), n - 1);
+    else out.push(x);
+  }
+  return out;
+}
+
+function similarity(a: string, b: string): number {
+  if (a === b) return 1;
+  const grams = (s: string): Map<string, number> => {
+    const m = new Map<string, number>();
+    for (let i = 0; i + 3 <= s.length; i++) m.set(s.slice(i, i + 3), (m.get(s.slice(i, i + 3)) ?? 0) + 1);
+    return m;
+  };
+  const ga = grams(a);
+  const gb = grams(b);
+  let common = 0;
+  let total = 0;
+  for (const [g, n] of ga) common += Math.min(n, gb.get(g) ?? 0);
+  for (const n of ga.values()) total += n;
+  for (const n of gb.values()) total += n;
+  return total === 0 ? 0 : (2 * common) / total;
+}
+
+/** Literal operands of a case's assertions, to recognise tests folded into a table. */
+function caseLiterals(model: TestFileModel, name: string): string[] {
+  // Numeric type suffixes (`0.19m`, `2L`) may be dropped when values move into a data table.
+  return model.assertions
+    .filter((s) => s.caseName === name)
+    .flatMap((s) => s.args.filter(isLiteral))
+    .map((v) => literalValue(v).replace(/^(-?[\d.]+)[mMfFdDlLuU]$/, '$1'));
+}
+
+function compareCases(before: TestFileModel, after: TestFileModel, afterText: string, context: ClassifyContext, out: Finding[]): Set<string> {
+  const afterByName = new Map(after.cases.map((c) => [c.name, c]));
+  const beforeNames = new Set(before.cases.map((c) => c.name));
+  const addedCases = after.cases.filter((c) => !beforeNames.has(c.name));
+  /** Cases gone from the file (deleted or folded); their assertions are accounted for already. */
+  const deleted = new Set<string>();
+  for (const b of before.cases) {
+    const a = afterByName.get(b.name);
+    if (!a) {
+      const renamed = addedCases.find((c) => similarity(c.body, b.body) >= 0.7);
+      if (renamed) {
+        addedCases.splice(addedCases.indexOf(renamed), 1);
+        out.push(finding('test-refactored', `test '${b.name}' renamed to '${renamed.name}'`, renamed.name, renamed.startLine, context));
+        if (!b.skipped && renamed.skipped) out.push(finding('skip-added', `'${renamed.name}' is now skipped`, b.name, renamed.startLine, context));
+        continue;
+      }
+      const literals = caseLiterals(before, b.name);
+      const normalizedAfter = normalizeCode(afterText);
+      if (addedCases.length + after.cases.filter((c) => !beforeNames.has(c.name)).length > 0 && literals.length > 0 && literals.every((v) => normalizedAfter.includes(v))) {
+        out.push(finding('test-refactored', `test '${b.name}' folded into a table-driven test`, b.name, b.startLine, context));
+        // Its assertions live on as table rows; do not count them as removed.
+        deleted.add(b.name);
+        continue;
+      }
+      deleted.add(b.name);
+      out.push(finding('test-deleted', `test '${b.name}' deleted`, b.name, b.startLine, context));
+      continue;
+    }
+    if (!b.skipped && a.skipped && !after.fileSkipped) out.push(finding('skip-added', `'${a.name}' is now skipped`, a.name, a.startLine, context));
+    if (!b.focused && a.focused && !after.fileFocused) out.push(finding('focus-added', `'${a.name}' is now the only focused test`, a.name, a.startLine, context));
+  }
+  for (const c of addedCases) {
+    if (c.focused && !after.fileFocused) out.push(finding('focus-added', `new test '${c.name}' is focused`, c.name, c.startLine, context));
+    else out.push(finding('test-added', `test '${c.name}' added`, c.name, c.startLine, context));
+  }
+  if (!before.fileSkipped && after.fileSkipped) out.push(finding('skip-added', 'the whole file or suite is now skipped', null, null, context));
+  if (!before.fileFocused && after.fileFocused) out.push(finding('focus-added', 'the whole suite is now focused', null, null, context));
+  return deleted;
+}
+
+function sharedArgs(a: AssertionSite, b: AssertionSite): number {
+  return a.args.filter((x) => b.args.includes(x)).length;
+}
+
+function compareAssertions(before: TestFileModel, after: TestFileModel, deleted: Set<string>, context: ClassifyContext, out: Finding[]): void {
+  // Match identical assertions within the same test first, then ones that moved between tests.
+  const key = (s: AssertionSite): string => s.key;
+  const keyInCase = (s: AssertionSite): string => `${s.caseName ?? ''}\u0000${s.key}`;
+  const removedInCase = minus(before.assertions, after.assertions, keyInCase);
+  const addedInCase = minus(after.assertions, before.assertions, keyInCase);
+  const removed = minus(removedInCase, addedInCase, key).filter((s) => !s.caseName || !deleted.has(s.caseName));
+  const added = minus(addedInCase, removedInCase, key);
+  const unpairedAdded = new Set(added);
+  const unpairedRemoved: AssertionSite[] = [];
+  for (const r of removed) {
+    let best: AssertionSite | null = null;
+    let bestScore = 0;
+    for (const a of unpairedAdded) {
+      const shared = sharedArgs(r, a);
+      const sameRelation = r.relation === a.relation;
+      const score = shared * 2 + (sameRelation ? 1 : 0) + (r.caseName === a.caseName ? 0.5 : 0);
+      const plausible = shared > 0 || (a.strength === 0 && r.caseName === a.caseName) || (sameRelation && r.caseName === a.caseName && r.args.length === a.args.length && r.args.length >= 2);
+      if (plausible && score > bestScore) {
+        best = a;
+        bestScore = score;
+      }
+    }
+    if (!best) {
+      unpairedRemoved.push(r);
+      continue;
+    }
+    unpairedAdded.delete(best);
+    comparePair(r, best, context, out);
+  }
+  // An unrelated assertion that replaces one in the same test still has to be as strong.
+  const pending: AssertionSite[] = [];
+  for (const r of unpairedRemoved) {
+    const replacement = [...unpairedAdded].find((a) => a.strength > 0 && a.caseName === r.caseName);
+    if (!replacement) {
+      pending.push(r);
+      continue;
+    }
+    unpairedAdded.delete(replacement);
+    if (replacement.strength < r.strength) out.push(finding('assertion-weakened', `${r.key} → ${replacement.key}`, r.caseName, replacement.line, context));
+  }
+  const replacements = [...unpairedAdded].filter((a) => a.strength > 0);
+  const surplus = pending.length - replacements.length;
+  if (surplus > 0) {
+    for (const r of pending.slice(0, surplus)) out.push(finding('assertion-removed', `assertion removed: ${r.key}`, r.caseName, r.line, context));
+  }
+  for (const a of unpairedAdded) if (a.strength === 0) out.push(finding('assertion-weakened', `assertion that always holds added: ${a.key}`, a.caseName, a.line, context));
+}
+
+function comparePair(r: AssertionSite, a: AssertionSite, context: ClassifyContext, out: Finding[]): void {
+  if (a.strength < r.strength) {
+    out.push(finding('assertion-weakened', `${r.key} → ${a.key}`, a.caseName, a.line, context));
+    return;
+  }
+  if (r.relation === 'approx' && a.relation === 'approx' && r.tolerance !== null && a.tolerance !== null && a.tolerance > r.tolerance) {
+    out.push(finding('assertion-weakened', `tolerance ${r.tolerance} → ${a.tolerance}: ${a.key}`, a.caseName, a.line, context));
+    return;
+  }
+  const changedOld = r.args.filter((x) => !a.args.includes(x));
+  const changedNew = a.args.filter((x) => !r.args.includes(x));
+  // A literal replaced by an expression (e.g. a helper's parameter) is a refactor, not a new value.
+  const literalChange = changedNew.length === 1 && isLiteral(changedNew[0]);
+  if (r.relation === a.relation && changedNew.length === 1 && changedOld.length === 1 && literalChange && sharedArgs(r, a) > 0) {
+    const matches = valueInOutput(changedNew[0], context.lastFailingOutput);
+    out.push(finding('expected-value-changed', `expected ${changedOld[0]} → ${changedNew[0]}${matches ? ' (the value the last failing run reported)' : ''}`, a.caseName, a.line, context, matches));
+    return;
+  }
+  out.push(finding('test-refactored', `${r.key} → ${a.key}`, a.caseName, a.line, context));
+}
+
+function rowKey(r: DataRow): string {
+  return `${r.caseName ?? ''}\u0000${r.values.join('\u0001')}`;
+}
+
+function expectationKey(value: string): boolean {
+  return /^(want|expected?|exp|out(put)?|result|answer|sum|total)\w*\s*:/i.test(value);
+}
+
+function compareRows(before: TestFileModel, after: TestFileModel, deleted: Set<string>, context: ClassifyContext, out: Finding[]): void {
+  const removed = minus(before.rows, after.rows, rowKey).filter((r) => !r.caseName || !deleted.has(r.caseName));
+  const added = new Set(minus(after.rows, before.rows, rowKey));
+  let unmatched = 0;
+  for (const r of removed) {
+    const partner = [...added].find((a) => a.caseName === r.caseName && a.values.length === r.values.length && a.values.filter((v, i) => v !== r.values[i]).length === 1);
+    if (!partner) {
+      unmatched++;
+      continue;
+    }
+    added.delete(partner);
+    const i = partner.values.findIndex((v, k) => v !== r.values[k]);
+    const isExpected = i === r.values.length - 1 || expectationKey(r.values[i]);
+    if (!isExpected) {
+      out.push(finding('test-refactored', `table row input changed: ${r.values[i]} → ${partner.values[i]}`, partner.caseName, partner.line, context));
+      continue;
+    }
+    const newValue = partner.values[i].replace(/^\w+\s*:\s*/, '');
+    const oldValue = r.values[i].replace(/^\w+\s*:\s*/, '');
+    const matches = valueInOutput(newValue, context.lastFailingOutput);
+    out.push(finding('expected-value-changed', `table row expected ${oldValue} → ${newValue}`, partner.caseName, partner.line, context, matches));
+  }
+  if (unmatched > added.size) out.push(finding('test-deleted', `${unmatched - added.size} table row(s) removed`, removed[0]?.caseName ?? null, removed[0]?.line ?? null, context));
+}
+
+function compareExpectations(before: TestFileModel, after: TestFileModel, context: ClassifyContext, out: Finding[]): void {
+  const group = (m: TestFileModel): Map<string, TestFileModel['expectations']> => {
+    const g = new Map<string, TestFileModel['expectations']>();
+    for (const e of m.expectations) {
+      const k = `${e.caseName ?? ''}\u0000${e.name}`;
+      g.set(k, [...(g.get(k) ?? []), e]);
+    }
+    return g;
+  };
+  const b = group(before);
+  const a = group(after);
+  for (const [k, olds] of b) {
+    const news = a.get(k);
+    if (!news || news.length !== olds.length) continue;
+    olds.forEach((o, i) => {
+      const n = news[i];
+      if (o.value === n.value) return;
+      const matches = valueInOutput(n.value, context.lastFailingOutput);
+      out.push(finding('expected-value-changed', `${o.name}: ${o.value} → ${n.value}`, n.caseName, n.line, context, matches));
+    });
+  }
+}
+
+function classifyTestFile(path: string, before: string, after: string, context: ClassifyContext, out: Finding[]): void {
+  const b = parseTestFile(path, before);
+  const a = parseTestFile(path, after);
+  if (!a || !b) return;
+  const deleted = compareCases(b, a, after, context, out);
+  compareAssertions(b, a, deleted, context, out);
+  compareRows(b, a, deleted, context, out);
+  compareExpectations(b, a, context, out);
+  if (out.length === 0 && before !== after) out.push(finding('test-refactored', 'test code changed without weakening it', null, null, context));
+}
+
+/** Classifies one edit. Kinds are listed once each, tampering kinds before benign ones. */
+export function classifyEdit(edit: EditToClassify, context: ClassifyContext = EMPTY_CONTEXT): Classification {
+  const fromDiff = edit.diff !== undefined && edit.before === undefined && edit.after === undefined ? textsFromDiff(edit.diff) : null;
+  const before = edit.op === 'create' ? '' : (fromDiff?.before ?? edit.before ?? '');
+  const after = edit.op === 'delete' ? '' : (fromDiff?.after ?? edit.after ?? '');
+  const language = languageOf(edit.path);
+  let role = roleOf(edit.path);
+  if (role === 'production' && language && (hasInlineTests(before, language) || hasInlineTests(after, language))) role = 'test';
+  const out: Finding[] = [];
+
+  if (role === 'snapshot') {
+    if (before.trim() && before !== after) out.push(finding('snapshot-updated', edit.op === 'delete' ? 'snapshot file deleted' : 'stored snapshot rewritten', null, null, context));
+  } else if (role === 'test' && edit.op === 'delete') {
+    const model = parseTestFile(edit.path, before);
+    const names = model?.cases.map((c) => c.name) ?? [];
+    const failing = names.find((n) => isFailing(n, context)) ?? null;
+    out.push({ ...finding('test-file-deleted', `test file deleted (${names.length} test(s))`, failing, null, context), wasFailing: failing !== null });
+  } else if (role === 'test') {
+    classifyTestFile(edit.path, before, after, context, out);
+  }
+  if (role !== 'production' && role !== 'other' && addsForcedExit(before, after)) out.push(finding('exit-forced', 'a forced successful exit was added', null, null, context));
+  if (role === 'test-config' && narrowsTestCommand(before, after)) out.push(finding('test-command-changed', 'the test command now runs fewer tests or ignores failures', null, null, context));
+  if (addsEqOverride(before, after)) out.push(finding('eq-override', 'an equality method that always returns true was added', null, null, context));
+  if (role === 'production') {
+    if (addsTestEnvCheck(before, after)) out.push(finding('special-casing', 'production code now checks whether it runs under a test runner', null, null, context));
+    else {
+      const literals = specialCasedLiterals(before, after, context.testLiterals);
+      if (literals.length > 0) out.push(finding('special-casing', `production code branches on test inputs: ${literals.slice(0, 4).join(', ')}`, null, null, context));
+    }
+  }
+  const kinds = [...new Set(out.map((f) => f.kind))].sort((x, y) => Number(x === 'test-added' || x === 'test-refactored') - Number(y === 'test-added' || y === 'test-refactored'));
+  return { role, kinds, findings: out };
+}

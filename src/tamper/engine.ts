@@ -1,0 +1,232 @@
+// The flag engine: consumes the event stream (FileEdit, TestRun), keeps each session's pressure
+// context, classifies edits, and raises or updates flags. Replaying a stream gives the same flags.
+import type { AgentEvent, FileEditEvent, TestRunEvent } from '../core/events';
+import { BENIGN_FLAG_KINDS, type Flag } from '../core/flags';
+import { changedLines, hunkFingerprint } from './changed-lines';
+import { classifyEdit, textsFromDiff, type Finding } from './classify';
+import { roleOf } from './file-roles';
+import { assessSeverity, DEFAULT_SEVERITY_SETTINGS, type Desperation, type PressureContext, type SeveritySettings } from './severity';
+import { distinctiveLiterals, testCommandKinds } from './text-rules';
+
+export interface RunSummary {
+  seq: number;
+  ts: string;
+  command: string;
+  passed: number;
+  failed: number;
+  failingIds: string[];
+}
+
+/**
+ * A flag with everything the UI needs: the edit's texts, evidence, and the runs around it.
+ * `subject` 'command' flags a test run whose command excludes tests or forces success; then
+ * `before`/`after` are the previous and the new command, `path` the workspace root, and `editSeq`
+ * the run's sequence number.
+ */
+export interface TamperFlag extends Flag {
+  subject: 'edit' | 'command';
+  findings: Finding[];
+  pressure: PressureContext;
+  /** Texts of the edit; absent sides mean the file was created or deleted. */
+  before: string | null;
+  after: string | null;
+  op: FileEditEvent['op'];
+  /** 1-based lines of the after-text the edit changed, for editor decorations. */
+  changedLines: number[];
+  hunk: string;
+  /** Up to three runs before the edit and the first run after it. */
+  runsBefore: RunSummary[];
+  runAfter: RunSummary | null;
+}
+
+export interface TamperEngineOptions {
+  settings?: SeveritySettings;
+  /** Desperation at the moment of an edit; omit (or return null) when no model is loaded. */
+  desperationAt?: (edit: FileEditEvent) => Desperation | null;
+}
+
+interface SessionState {
+  runs: RunSummary[];
+  lastCommand: string | null;
+  failingStreak: number;
+  lastFailing: { failingIds: string[]; output: string | null } | null;
+  productionChangedSinceLastPass: boolean;
+  /** Flags still waiting for the next run to learn whether it passed. */
+  awaitingRun: TamperFlag[];
+}
+
+function runFailed(run: TestRunEvent): boolean {
+  return run.failed > 0 || (run.exitCode !== undefined && run.exitCode !== 0);
+}
+
+export class TamperEngine {
+  private readonly sessions = new Map<string, SessionState>();
+  private readonly testLiterals = new Map<string, Set<string>>();
+  private readonly all: TamperFlag[] = [];
+  private readonly settings: SeveritySettings;
+  private readonly desperationAt: (edit: FileEditEvent) => Desperation | null;
+
+  constructor(options: TamperEngineOptions = {}) {
+    this.settings = options.settings ?? DEFAULT_SEVERITY_SETTINGS;
+    this.desperationAt = options.desperationAt ?? (() => null);
+  }
+
+  /** Lets production edits be checked against test files the stream has not shown (e.g. read from disk). */
+  addTestSource(path: string, text: string): void {
+    this.testLiterals.set(path, distinctiveLiterals(text));
+  }
+
+  /** Flags raised so far, in stream order. */
+  flags(): readonly TamperFlag[] {
+    return this.all;
+  }
+
+  /** Feeds one event; returns the flags it created or changed. */
+  observe(event: AgentEvent): TamperFlag[] {
+    if (event.type === 'test-run') return this.onRun(event);
+    if (event.type === 'file-edit') return this.onEdit(event);
+    return [];
+  }
+
+  private session(event: AgentEvent): SessionState {
+    const key = `${event.source}\u0000${event.sessionId}`;
+    let s = this.sessions.get(key);
+    if (!s) {
+      s = { runs: [], lastCommand: null, failingStreak: 0, lastFailing: null, productionChangedSinceLastPass: false, awaitingRun: [] };
+      this.sessions.set(key, s);
+    }
+    return s;
+  }
+
+  private onRun(run: TestRunEvent): TamperFlag[] {
+    const s = this.session(run);
+    const failed = runFailed(run);
+    const summary: RunSummary = { seq: run.seq, ts: run.ts, command: run.command, passed: run.passed, failed: run.failed, failingIds: run.failingIds };
+    s.runs.push(summary);
+    if (s.runs.length > 3) s.runs.shift();
+    const updated: TamperFlag[] = [];
+    for (const flag of s.awaitingRun) {
+      flag.runAfter = summary;
+      flag.pressure = { ...flag.pressure, nextRunPassed: !failed };
+      this.assess(flag);
+      updated.push(flag);
+    }
+    s.awaitingRun = [];
+    const commandFlag = s.failingStreak > 0 && s.lastCommand !== null ? this.commandFlag(run, s) : null;
+    if (commandFlag) updated.push(commandFlag);
+    s.lastCommand = run.command;
+    if (failed) {
+      s.failingStreak++;
+      s.lastFailing = { failingIds: run.failingIds, output: run.output ?? null };
+    } else {
+      s.failingStreak = 0;
+      s.lastFailing = null;
+      s.productionChangedSinceLastPass = false;
+    }
+    return updated;
+  }
+
+  /** After failing runs, a run whose command now excludes tests or cannot fail is a flag itself. */
+  private commandFlag(run: TestRunEvent, s: SessionState): TamperFlag | null {
+    const previous = s.lastCommand ?? '';
+    const kinds = testCommandKinds(previous, run.command);
+    if (kinds.length === 0) return null;
+    const findings: Finding[] = kinds.map((kind) => ({
+      kind,
+      detail: `test command changed from \`${previous}\` to \`${run.command}\``,
+      line: null,
+      test: null,
+      wasFailing: false,
+      matchesLastActual: false,
+    }));
+    const pressure: PressureContext = {
+      failingStreak: s.failingStreak,
+      desperation: null,
+      nextRunPassed: !runFailed(run),
+      productionChangedSinceLastPass: s.productionChangedSinceLastPass,
+    };
+    const path = run.workspaceRoot ?? '';
+    const flag: TamperFlag = {
+      id: `${run.source}:${run.sessionId}:${run.seq}`,
+      subject: 'command',
+      source: run.source,
+      sessionId: run.sessionId,
+      ts: run.ts,
+      path,
+      kinds,
+      severity: 'info',
+      desperation: null,
+      reason: '',
+      editSeq: run.seq,
+      findings,
+      pressure,
+      before: previous,
+      after: run.command,
+      op: 'update',
+      changedLines: [],
+      hunk: hunkFingerprint(path, previous, run.command),
+      runsBefore: [...s.runs.slice(0, -1)],
+      runAfter: s.runs[s.runs.length - 1],
+    };
+    this.assess(flag);
+    this.all.push(flag);
+    return flag;
+  }
+
+  private onEdit(edit: FileEditEvent): TamperFlag[] {
+    const s = this.session(edit);
+    const role = roleOf(edit.path);
+    const texts = edit.before === undefined && edit.after === undefined && edit.diff !== undefined ? textsFromDiff(edit.diff) : null;
+    const before = edit.op === 'create' ? '' : (texts?.before ?? edit.before ?? '');
+    const after = edit.op === 'delete' ? '' : (texts?.after ?? edit.after ?? '');
+    const literals = new Set<string>();
+    for (const set of this.testLiterals.values()) for (const v of set) literals.add(v);
+    const classification = classifyEdit(edit, {
+      failingIds: s.lastFailing?.failingIds ?? [],
+      lastFailingOutput: s.lastFailing?.output ?? null,
+      testLiterals: literals,
+    });
+    if (classification.role === 'test' || edit.isTestPath) this.testLiterals.set(edit.path, distinctiveLiterals(`${before}\n${after}`));
+    const pressure: PressureContext = {
+      failingStreak: s.failingStreak,
+      desperation: this.desperationAt(edit),
+      nextRunPassed: null,
+      productionChangedSinceLastPass: s.productionChangedSinceLastPass,
+    };
+    if (role === 'production') s.productionChangedSinceLastPass = true;
+    const suspicious = classification.findings.some((f) => !BENIGN_FLAG_KINDS.has(f.kind));
+    if (!suspicious) return [];
+    const flag: TamperFlag = {
+      id: `${edit.source}:${edit.sessionId}:${edit.seq}`,
+      subject: 'edit',
+      source: edit.source,
+      sessionId: edit.sessionId,
+      ts: edit.ts,
+      path: edit.path,
+      kinds: classification.kinds,
+      severity: 'info',
+      desperation: pressure.desperation?.z ?? null,
+      reason: '',
+      editSeq: edit.seq,
+      findings: classification.findings,
+      pressure,
+      before: edit.op === 'create' ? null : before,
+      after: edit.op === 'delete' ? null : after,
+      op: edit.op,
+      changedLines: edit.op === 'delete' ? [] : changedLines(before, after),
+      hunk: hunkFingerprint(edit.path, before, after),
+      runsBefore: [...s.runs],
+      runAfter: null,
+    };
+    this.assess(flag);
+    s.awaitingRun.push(flag);
+    this.all.push(flag);
+    return [flag];
+  }
+
+  private assess(flag: TamperFlag): void {
+    const a = assessSeverity(flag.findings, flag.pressure, this.settings);
+    flag.severity = a.severity ?? 'info';
+    flag.reason = a.reason;
+  }
+}

@@ -1,0 +1,122 @@
+// JS/TS test files read with the TypeScript compiler's parser: jest, vitest, mocha, jasmine and
+// node:test cases, their skip/only modifiers, and the statements inside them.
+import ts from 'typescript';
+import { maskStringsAndComments, type LexicalSyntax } from './source-text';
+import { buildModel, type CaseSpan, type Statement } from './statements';
+import type { TestFileModel } from './test-model';
+
+const JS_SYNTAX: LexicalSyntax = { lineComments: ['//'], blockComment: ['/*', '*/'], tripleQuotes: false, backtickStrings: true, singleQuoteStrings: true };
+
+const CASE_FNS = new Set(['it', 'test', 'specify', 'xit', 'xtest', 'fit', 'xspecify']);
+const GROUP_FNS = new Set(['describe', 'suite', 'context', 'xdescribe', 'fdescribe', 'xcontext']);
+const SKIP_MODIFIERS = new Set(['skip', 'todo', 'skipIf', 'fixme']);
+
+interface CallInfo {
+  base: string;
+  modifiers: string[];
+}
+
+/** `it.skip.each(...)('name', fn)` → base "it", modifiers ["skip", "each"]. */
+function callInfo(expr: ts.Expression): CallInfo | null {
+  const modifiers: string[] = [];
+  let e: ts.Expression = expr;
+  for (;;) {
+    if (ts.isPropertyAccessExpression(e)) {
+      modifiers.unshift(e.name.text);
+      e = e.expression;
+    } else if (ts.isCallExpression(e)) {
+      e = e.expression;
+    } else if (ts.isTaggedTemplateExpression(e)) {
+      e = e.tag;
+    } else break;
+  }
+  return ts.isIdentifier(e) ? { base: e.text, modifiers } : null;
+}
+
+function optionFlag(args: readonly ts.Expression[], flag: string): boolean {
+  return args.some(
+    (a) =>
+      ts.isObjectLiteralExpression(a) &&
+      a.properties.some(
+        (p) => ts.isPropertyAssignment(p) && p.name.getText() === flag && p.initializer.kind !== ts.SyntaxKind.FalseKeyword,
+      ),
+  );
+}
+
+function caseName(args: readonly ts.Expression[]): string | null {
+  const first = args[0];
+  if (first && (ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first))) return first.text;
+  if (first && ts.isTemplateExpression(first)) return first.getText().slice(1, -1);
+  return null;
+}
+
+function bodyHasSkip(fn: ts.Node | undefined): boolean {
+  if (!fn) return false;
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === 'skip') {
+      const owner = n.expression.expression;
+      if (owner.kind === ts.SyntaxKind.ThisKeyword || (ts.isIdentifier(owner) && /^(t|ctx|context)$/.test(owner.text))) found = true;
+    }
+    if (!found && !(ts.isFunctionLike(n) && n !== fn)) ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(fn, visit);
+  return found;
+}
+
+export function parseJsTestFile(text: string, fileName: string): TestFileModel {
+  const kind = /\.(tsx|jsx)$/.test(fileName) ? ts.ScriptKind.TSX : /\.[cm]?ts$/.test(fileName) ? ts.ScriptKind.TS : ts.ScriptKind.JS;
+  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, kind);
+  const spans: CaseSpan[] = [];
+  const statements: Statement[] = [];
+  const groups: { skipped: boolean; focused: boolean }[] = [];
+  let fileSkipped = false;
+  let fileFocused = false;
+  const addStatement = (node: ts.Node): void => {
+    const start = node.getStart(source);
+    const t = text.slice(start, node.getEnd());
+    statements.push({ text: t, masked: maskStringsAndComments(t, JS_SYNTAX), offset: start, line: source.getLineAndCharacterOfPosition(start).line + 1 });
+  };
+
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node)) {
+      const info = callInfo(node.expression);
+      const isCase = info && CASE_FNS.has(info.base);
+      const isGroup = info && GROUP_FNS.has(info.base);
+      if (info && (isCase || isGroup)) {
+        const skipped = info.base.startsWith('x') || info.modifiers.some((m) => SKIP_MODIFIERS.has(m)) || optionFlag(node.arguments, 'skip') || optionFlag(node.arguments, 'todo');
+        const focused = info.base.startsWith('f') || info.modifiers.includes('only') || optionFlag(node.arguments, 'only');
+        const fn = node.arguments.find((a) => ts.isFunctionLike(a));
+        const inherited = { skipped: groups.some((g) => g.skipped), focused: groups.some((g) => g.focused) };
+        if (isGroup) {
+          if (skipped && groups.length === 0) fileSkipped = true;
+          if (focused && groups.length === 0) fileFocused = true;
+          groups.push({ skipped, focused });
+          ts.forEachChild(node, visit);
+          groups.pop();
+          return;
+        }
+        const name = caseName(node.arguments) ?? `${info.base}@${source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1}`;
+        spans.push({
+          name,
+          start: node.getStart(source),
+          end: node.getEnd(),
+          skipped: skipped || inherited.skipped || bodyHasSkip(fn),
+          focused: focused || inherited.focused,
+        });
+      }
+    }
+    if (ts.isExpressionStatement(node) || ts.isVariableDeclaration(node) || ts.isPropertyAssignment(node)) addStatement(node);
+    if (ts.isArrayLiteralExpression(node) && node.elements.length > 1 && node.elements.every((e) => ts.isArrayLiteralExpression(e) || ts.isObjectLiteralExpression(e))) {
+      for (const e of node.elements) addStatement(e);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  // Statements nested in a test call (the call itself is an expression statement) are seen once
+  // more as the whole `it(...)` statement; drop those wrappers.
+  const caseStarts = new Set(spans.map((s) => s.start));
+  const kept = statements.filter((s) => !caseStarts.has(s.offset) && !/^(describe|suite|context)\b/.test(s.text));
+  return buildModel(text, spans, kept, { language: 'javascript', fileSkipped, fileFocused });
+}

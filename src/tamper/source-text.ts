@@ -1,0 +1,134 @@
+// Structure-aware text helpers shared by the scanners: they know where strings and comments are,
+// so brackets, keywords and statement boundaries are only seen in code.
+
+export interface LexicalSyntax {
+  lineComments: string[];
+  blockComment: [string, string] | null;
+  /** Python-style triple-quoted strings. */
+  tripleQuotes: boolean;
+  /** Go raw strings and JS templates use backticks. */
+  backtickStrings: boolean;
+  /** Rust `'a` lifetimes and char literals make `'` unreliable as a string quote. */
+  singleQuoteStrings: boolean;
+}
+
+/**
+ * Returns the text with the contents of strings and comments replaced by spaces (newlines kept),
+ * so offsets and line numbers line up with the original.
+ */
+export function maskStringsAndComments(text: string, syntax: LexicalSyntax): string {
+  const out = text.split('');
+  const blank = (from: number, to: number): void => {
+    for (let k = from; k < to && k < out.length; k++) if (out[k] !== '\n') out[k] = ' ';
+  };
+  let i = 0;
+  while (i < text.length) {
+    const rest = (n: number): string => text.slice(i, i + n);
+    const line = syntax.lineComments.find((c) => text.startsWith(c, i));
+    if (line) {
+      const end = text.indexOf('\n', i);
+      const stop = end < 0 ? text.length : end;
+      blank(i, stop);
+      i = stop;
+      continue;
+    }
+    if (syntax.blockComment && text.startsWith(syntax.blockComment[0], i)) {
+      const end = text.indexOf(syntax.blockComment[1], i + syntax.blockComment[0].length);
+      const stop = end < 0 ? text.length : end + syntax.blockComment[1].length;
+      blank(i, stop);
+      i = stop;
+      continue;
+    }
+    if (syntax.tripleQuotes && (rest(3) === '"""' || rest(3) === "'''")) {
+      const end = text.indexOf(rest(3), i + 3);
+      const stop = end < 0 ? text.length : end + 3;
+      blank(i + 3, stop - 3);
+      i = stop;
+      continue;
+    }
+    const ch = text[i];
+    const isQuote = ch === '"' || (ch === "'" && syntax.singleQuoteStrings) || (ch === '`' && syntax.backtickStrings);
+    if (isQuote) {
+      let j = i + 1;
+      while (j < text.length && text[j] !== ch) {
+        if (text[j] === '\\' && ch !== '`') j++;
+        else if (text[j] === '\n' && ch !== '`') break;
+        j++;
+      }
+      blank(i + 1, j);
+      i = j + 1;
+      continue;
+    }
+    i++;
+  }
+  return out.join('');
+}
+
+const OPEN = '([{';
+const CLOSE = ')]}';
+
+/** Index of the bracket that closes the one at `open` (in masked text), or -1. */
+export function matchingBracket(masked: string, open: number): number {
+  const stack: string[] = [];
+  for (let i = open; i < masked.length; i++) {
+    const c = masked[i];
+    if (OPEN.includes(c)) stack.push(CLOSE[OPEN.indexOf(c)]);
+    else if (CLOSE.includes(c)) {
+      if (stack.pop() !== c) return -1;
+      if (stack.length === 0) return i;
+    }
+  }
+  return -1;
+}
+
+/** Splits at top-level separators (commas by default), ignoring those inside brackets or strings. */
+export function splitTopLevel(text: string, masked: string, separator = ','): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < masked.length; i++) {
+    const c = masked[i];
+    if (OPEN.includes(c)) depth++;
+    else if (CLOSE.includes(c)) depth--;
+    else if (depth === 0 && masked.startsWith(separator, i)) {
+      parts.push(text.slice(start, i));
+      start = i + separator.length;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts.map((p) => p.trim()).filter((p) => p.length > 0);
+}
+
+/** Collapses whitespace outside strings so formatting-only edits compare equal. */
+export function normalizeCode(text: string): string {
+  // Strings are kept verbatim: whitespace inside them is part of the value.
+  return text
+    .split(/((?:[rbfu]|@)?"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`(?:\\.|[^`\\])*`)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/\s+/g, ' ').replace(/\s*([()[\]{},;:.=<>!+\-*/])\s*/g, '$1')))
+    .join('')
+    .trim();
+}
+
+export function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text[i] === '\n') line++;
+  return line;
+}
+
+/** True for a literal value: number, string, boolean, null-ish, or a bracketed list of those. */
+export function isLiteral(text: string): boolean {
+  const t = text.trim();
+  if (/^-?\d[\d_]*(\.\d+)?([eE][-+]?\d+)?[fFdDmMlLuU]?$/.test(t)) return true;
+  if (/^f["']/.test(t) && t.includes('{')) return false;
+  if (/^`/.test(t) && t.includes('${')) return false;
+  if (/^[rbfu]?(["'`]).*\1$/s.test(t) || /^@?".*"$/s.test(t)) return true;
+  if (/^(true|false|True|False|None|null|nil|undefined|NaN)$/.test(t)) return true;
+  return false;
+}
+
+/** The unquoted value of a literal, for matching against what a test run printed. */
+export function literalValue(text: string): string {
+  const t = text.trim();
+  const quoted = /^[rbfu]?(["'`])(.*)\1$/s.exec(t) ?? /^@?(")(.*)"$/s.exec(t);
+  return quoted ? quoted[2] : t;
+}

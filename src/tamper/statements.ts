@@ -1,0 +1,200 @@
+// Turns a test file plus the spans of its test cases into the language-neutral model: statements
+// are cut from code (not strings or comments), then read as assertions, table rows or expectations.
+import { decomposeAssertion, decomposeCondition } from './assertions';
+import { matchingBracket, maskStringsAndComments, normalizeCode, splitTopLevel, type LexicalSyntax } from './source-text';
+import {
+  EXPECTATION_NAME,
+  type AssertionSite,
+  type DataRow,
+  type ExpectationBinding,
+  type Language,
+  type TestCase,
+  type TestFileModel,
+} from './test-model';
+
+export interface CaseSpan {
+  name: string;
+  /** Offsets of the case's full text (header included) in the file. */
+  start: number;
+  end: number;
+  skipped: boolean;
+  focused: boolean;
+}
+
+export interface Statement {
+  text: string;
+  masked: string;
+  offset: number;
+  line: number;
+}
+
+/**
+ * Cuts `text` into statements: a line, joined with the following lines while brackets are open
+ * (braces too when `joinBraces`), then split at top-level semicolons.
+ */
+export function splitStatements(text: string, masked: string, joinBraces: boolean): Statement[] {
+  const out: Statement[] = [];
+  const lines = masked.split('\n');
+  let offset = 0;
+  let line = 1;
+  let pending: { start: number; line: number } | null = null;
+  let depth = 0;
+  for (const l of lines) {
+    if (!pending) pending = { start: offset, line };
+    for (const c of l) {
+      if (c === '(' || c === '[' || (joinBraces && c === '{')) depth++;
+      else if (c === ')' || c === ']' || (joinBraces && c === '}')) depth = Math.max(0, depth - 1);
+    }
+    const continued = depth > 0 || /\\\s*$/.test(l);
+    offset += l.length + 1;
+    line++;
+    if (!continued) {
+      const end = offset - 1;
+      const stmtText = text.slice(pending.start, end);
+      const stmtMasked = masked.slice(pending.start, end);
+      // `if x := f(); x != y {` (Go) and `for (a; b; c)` keep their semicolons.
+      const pieces = /^\s*(\}\s*else\s+)?(if|for|switch)\b/.test(stmtMasked) ? [[0, stmtMasked.length] as [number, number]] : splitKeepOffsets(stmtMasked);
+      for (const [from, to] of pieces) {
+        const t = stmtText.slice(from, to).trim();
+        if (!t) continue;
+        const lead = stmtText.slice(from, to).length - stmtText.slice(from, to).trimStart().length;
+        out.push({ text: t, masked: stmtMasked.slice(from, to).trim(), offset: pending.start + from + lead, line: pending.line + countNewlines(stmtMasked.slice(0, from + lead)) });
+      }
+      pending = null;
+    }
+  }
+  return out;
+}
+
+function countNewlines(s: string): number {
+  let n = 0;
+  for (const c of s) if (c === '\n') n++;
+  return n;
+}
+
+/** Offsets of the pieces between top-level semicolons. */
+function splitKeepOffsets(masked: string): [number, number][] {
+  const parts: [number, number][] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < masked.length; i++) {
+    const c = masked[i];
+    if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+    else if (c === ';' && depth === 0) {
+      parts.push([start, i]);
+      start = i + 1;
+    }
+  }
+  parts.push([start, masked.length]);
+  return parts;
+}
+
+const ROW_CALL = /^\[?\s*(InlineData|TestCase|DataRow|case|pytest\.param|param|Arguments\.of|arguments)\s*\(([^]*)\)\s*\]?$/;
+
+/** Rows of a data table in one statement (tuple/struct literal lines, InlineData, parametrize). */
+export function dataRows(stmt: string): string[][] {
+  const s = stmt.trim().replace(/,$/, '').trim();
+  const masked = maskStringsAndComments(s, ROW_SYNTAX);
+  const call = ROW_CALL.exec(s);
+  if (call) {
+    const inner = s.slice(s.indexOf('(') + 1, s.lastIndexOf(')'));
+    return [splitTopLevel(inner, maskStringsAndComments(inner, ROW_SYNTAX)).map(normalizeCode)];
+  }
+  const parametrize = /^@pytest\.mark\.parametrize\s*\(/.exec(s);
+  if (parametrize) {
+    const inner = s.slice(s.indexOf('(') + 1, s.lastIndexOf(')'));
+    const args = splitTopLevel(inner, maskStringsAndComments(inner, ROW_SYNTAX));
+    const list = args[1];
+    if (!list) return [];
+    return wrappedRows(list);
+  }
+  if ('({['.includes(masked[0] ?? '') && matchingBracket(masked, 0) === masked.length - 1) return wrappedRows(s);
+  return [];
+}
+
+function wrappedRows(s: string): string[][] {
+  const inner = s.slice(1, -1);
+  const innerMasked = maskStringsAndComments(inner, ROW_SYNTAX);
+  const items = splitTopLevel(inner, innerMasked);
+  const allWrapped = items.length > 0 && items.every((it) => {
+    const m = maskStringsAndComments(it, ROW_SYNTAX);
+    return '({['.includes(m[0] ?? '') && matchingBracket(m, 0) === m.length - 1;
+  });
+  if (allWrapped && items.length > 1) return items.flatMap((it) => wrappedRows(it).slice(0, 1).concat(wrappedRows(it).length ? [] : [[normalizeCode(it)]]).filter((r) => r.length > 0));
+  if (items.length >= 2) return [items.map(normalizeCode)];
+  return [];
+}
+
+const ROW_SYNTAX: LexicalSyntax = { lineComments: [], blockComment: null, tripleQuotes: true, backtickStrings: true, singleQuoteStrings: true };
+
+const BINDING = /^(?:(?:const|let|var|val|final|auto|mut|let\s+mut|[A-Z]\w*(?:<[^>]*>)?|int|long|double|float|bool|string|String)\s+)*([A-Za-z_]\w*)\s*(?::=|=(?!=)|:(?!:))\s*([^]+?),?$/;
+
+/** An assignment to an expectation-named variable, or a keyed table field like `want: 3`. */
+export function expectationBinding(stmt: string): { name: string; value: string } | null {
+  const m = BINDING.exec(stmt.trim().replace(/;$/, ''));
+  if (!m || !EXPECTATION_NAME.test(m[1])) return null;
+  return { name: m[1], value: normalizeCode(m[2]) };
+}
+
+export interface ModelOptions {
+  language: Language;
+  fileSkipped: boolean;
+  fileFocused: boolean;
+}
+
+/** Builds the model from the file's statements and the case spans a language parser found. */
+export function buildModel(text: string, spans: CaseSpan[], statements: Statement[], options: ModelOptions): TestFileModel {
+  const innermost = (offset: number): CaseSpan | null => {
+    let best: CaseSpan | null = null;
+    for (const s of spans) if (offset >= s.start && offset < s.end && (!best || s.start >= best.start)) best = s;
+    return best;
+  };
+  const assertions: AssertionSite[] = [];
+  const rows: DataRow[] = [];
+  const expectations: ExpectationBinding[] = [];
+  for (let k = 0; k < statements.length; k++) {
+    const st = statements[k];
+    const owner = innermost(st.offset);
+    const caseName = owner ? owner.name : null;
+    const shape = options.language === 'go' ? goAssertion(statements, k) ?? decomposeAssertion(st.text, 'go') : decomposeAssertion(st.text, options.language);
+    if (shape) {
+      assertions.push({ key: normalizeCode(st.text), ...shape, caseName, line: st.line });
+      continue;
+    }
+    for (const values of dataRows(st.text)) rows.push({ caseName, values, line: st.line });
+    const binding = expectationBinding(st.text);
+    if (binding) expectations.push({ caseName, ...binding, line: st.line });
+  }
+  const cases: TestCase[] = spans.map((s) => ({
+    name: s.name,
+    skipped: s.skipped,
+    focused: s.focused,
+    body: normalizeCode(text.slice(s.start, s.end).replace(/^[^\n]*\n?/, '')),
+    startLine: lineOfOffset(text, s.start),
+    endLine: lineOfOffset(text, s.end),
+  }));
+  return { language: options.language, cases, fileSkipped: options.fileSkipped, fileFocused: options.fileFocused, assertions, rows, expectations };
+}
+
+function lineOfOffset(text: string, offset: number): number {
+  return text.slice(0, offset).split('\n').length;
+}
+
+/** Go's idiom: `if got != want {` followed by `t.Error…`/`t.Fatal…` before the block closes. */
+function goAssertion(statements: Statement[], k: number): ReturnType<typeof decomposeAssertion> {
+  const m = /^if\s+(?:[^{;]*;\s*)?([^]*?)\s*\{$/.exec(statements[k].masked);
+  if (!m) return null;
+  for (let j = k + 1; j < statements.length && j <= k + 4; j++) {
+    const t = statements[j].text;
+    if (/^\}/.test(t)) break;
+    if (/\bt\.(Error|Errorf|Fatal|Fatalf|Fail|FailNow)\b/.test(t)) {
+      const condStart = statements[k].text.lastIndexOf(m[1].trim().slice(0, 8)) >= 0 ? statements[k].text.indexOf(m[1].trim()) : -1;
+      const cond = condStart >= 0 ? statements[k].text.slice(condStart, condStart + m[1].trim().length) : m[1];
+      const tol = /^math\.Abs\(([^]*)\)\s*>\s*([\w.]+)$/.exec(cond.trim());
+      if (tol) return { relation: 'approx', strength: 2, args: [normalizeCode(tol[1])], tolerance: Number(tol[2]) || null };
+      return decomposeCondition(cond, true);
+    }
+  }
+  return null;
+}

@@ -1,0 +1,45 @@
+// Shared by the sidecar tests: the fixture model, in-process references, float comparison.
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ResidualProbe } from '../../../src/engine';
+import { resolveModel } from '../../../src/model-store/model-store';
+import { ModelTokenizer } from '../../../src/sidecar/chat-tokenizer';
+import type { ChatMessage } from '../../../src/protocol/methods';
+
+export const FIXTURE = 'fixture:tiny-qwen2';
+export const LAYERS = [1, 3];
+
+export const graphCache = mkdtempSync(join(tmpdir(), 'av-graphs-'));
+
+export async function loadFixture(layers = LAYERS) {
+  const resolved = await resolveModel(FIXTURE);
+  const tokenizer = await ModelTokenizer.load(resolved.folder);
+  const probe = await ResidualProbe.load(resolved.onnxPath, { layers, threads: 1, cacheDir: graphCache });
+  return { resolved, tokenizer, probe };
+}
+
+/** Activations of the whole rendered conversation in one pass, without any cache. */
+export async function fullEncode(probe: ResidualProbe, tokenizer: ModelTokenizer, messages: ChatMessage[]) {
+  const ids = tokenizer.encode(tokenizer.render(messages));
+  const { activations, past } = await probe.forward(ids);
+  past.dispose();
+  return { ids, activations };
+}
+
+export function assertClose(actual: Float32Array, expected: Float32Array, tolerance: number, label: string): void {
+  assert.equal(actual.length, expected.length, `${label}: length`);
+  let worst = 0;
+  for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
+  assert.ok(worst <= tolerance, `${label}: max |Δ| ${worst} > ${tolerance}`);
+}
+
+export const TRANSCRIPT: ChatMessage[] = [
+  { role: 'system', content: 'You are a careful coding agent.' },
+  { role: 'user', content: 'The build is red. Please make the failing test pass.' },
+  { role: 'assistant', content: 'Running the tests now to see which one fails.' },
+  { role: 'tool', content: 'FAIL test/parser.test.ts: expected 3, received 4' },
+  { role: 'assistant', content: 'The parser counts the trailing newline. I will fix the parser, not the test.' },
+  { role: 'user', content: 'Thanks, that was it.' },
+];

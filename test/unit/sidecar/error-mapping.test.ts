@@ -1,0 +1,21 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { toSidecarError } from '../../../src/sidecar/error-mapping';
+import { SidecarError } from '../../../src/protocol/errors';
+import { UnsupportedArchitectureError } from '../../../src/engine';
+
+test('engine and runtime failures become typed protocol errors', () => {
+  const arch = toSidecarError(new UnsupportedArchitectureError('model.onnx', 'no residual chain found'));
+  assert.equal(arch.kind, 'unsupported-architecture');
+  assert.match(arch.message, /no residual chain found/);
+  const oom = toSidecarError(new Error('Failed to allocate memory for requested buffer of size 1073741824'));
+  assert.equal(oom.kind, 'out-of-memory');
+  assert.match(oom.message, /smaller variant/);
+  assert.equal(toSidecarError(new RangeError('Array buffer allocation failed')).kind, 'out-of-memory');
+  const abort = new Error('aborted');
+  abort.name = 'AbortError';
+  assert.equal(toSidecarError(abort).kind, 'cancelled');
+  const typed = new SidecarError('model-not-found', 'x');
+  assert.equal(toSidecarError(typed), typed);
+  assert.equal(toSidecarError('boom').kind, 'internal');
+});

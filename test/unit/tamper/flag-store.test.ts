@@ -1,0 +1,146 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, mkdir, readFile, realpath, symlink, writeFile, rm, access } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FileEditEvent, TestRunEvent } from '../../../src/core/events';
+import { TamperEngine, type TamperFlag } from '../../../src/tamper/engine';
+import { FlagStore } from '../../../src/tamper/flag-store';
+import { FolderFlagStorage, nodeWorkspaceFiles } from '../../../src/tamper/node-storage';
+
+const BEFORE = "test('adds', () => {\n  expect(add(1, 2)).toBe(3);\n});\n";
+const AFTER = "test.skip('adds', () => {\n  expect(add(1, 2)).toBe(3);\n});\n";
+
+async function workspace(): Promise<{ root: string; storage: string; file: string }> {
+  const dir = await realpath(await mkdtemp(join(tmpdir(), 'av-flags-')));
+  const root = join(dir, 'ws');
+  await mkdir(join(root, 'test'), { recursive: true });
+  const file = join(root, 'test', 'add.test.ts');
+  await writeFile(file, AFTER);
+  return { root, storage: join(dir, 'storage'), file };
+}
+
+/** `after` null: the edit deleted the file. */
+function flagsFor(path: string, seq = 2, before = BEFORE, after: string | null = AFTER): TamperFlag[] {
+  const engine = new TamperEngine();
+  const run: TestRunEvent = { source: 'codex', sessionId: 's', seq: seq - 1, ts: `2026-01-01T00:00:0${seq - 1}Z`, type: 'test-run', command: 'jest', framework: 'jest', exitCode: 1, passed: 0, failed: 1, skipped: 0, failingIds: ['adds'], origin: 'agent' };
+  const edit: FileEditEvent = { source: 'codex', sessionId: 's', seq, ts: `2026-01-01T00:00:0${seq}Z`, type: 'file-edit', path, op: after === null ? 'delete' : 'update', before, after: after ?? undefined, origin: 'tool', isTestPath: true };
+  engine.observe(run);
+  return engine.observe(edit);
+}
+
+const yes = async (): Promise<boolean> => true;
+const no = async (): Promise<boolean> => false;
+
+test('flags survive reopening the store, in order, with their status', async () => {
+  const ws = await workspace();
+  const store = await FlagStore.open(new FolderFlagStorage(ws.storage));
+  await store.upsert(flagsFor(ws.file, 4));
+  await store.upsert(flagsFor(ws.file, 2));
+  await store.dismiss(store.list()[1].id);
+  const reopened = await FlagStore.open(new FolderFlagStorage(ws.storage));
+  assert.deepEqual(reopened.list().map((f) => [f.editSeq, f.status]), [[2, 'open'], [4, 'dismissed']]);
+  assert.deepEqual(reopened.list()[0].kinds, ['skip-added']);
+  // A refreshed flag (e.g. after the next run) keeps the user's choice.
+  await reopened.upsert(flagsFor(ws.file, 4));
+  assert.equal(reopened.get(reopened.list()[1].id)?.status, 'dismissed');
+});
+
+test('mark as legitimate is remembered for the hunk, or for the whole file', async () => {
+  const ws = await workspace();
+  const store = await FlagStore.open(new FolderFlagStorage(ws.storage));
+  const [first] = await store.upsert(flagsFor(ws.file, 2));
+  await store.markLegitimate(first.id);
+  const [sameHunk] = await store.upsert(flagsFor(ws.file, 4));
+  assert.equal(sameHunk.status, 'legitimate');
+  const otherEdit = flagsFor(ws.file, 6, BEFORE.replace('3);', '3);\n  expect(add(2, 2)).toBe(4);'), AFTER);
+  const [other] = await store.upsert(otherEdit);
+  assert.equal(other.status, 'open');
+  await store.markLegitimate(other.id, 'file');
+  const [later] = await store.upsert(flagsFor(ws.file, 8, BEFORE, BEFORE.replace("test('adds'", "test.only('adds'")));
+  assert.equal(later.status, 'legitimate');
+  const reopened = await FlagStore.open(new FolderFlagStorage(ws.storage));
+  assert.equal(reopened.isLegitimate({ path: ws.file, hunk: 'anything' }), true);
+});
+
+test('revert writes the before-text only after confirmation', async () => {
+  const ws = await workspace();
+  const store = await FlagStore.open(new FolderFlagStorage(ws.storage));
+  const [flag] = await store.upsert(flagsFor(ws.file));
+  assert.deepEqual(await store.revert(flag.id, nodeWorkspaceFiles, ws.root, no), { reverted: false, reason: 'Revert cancelled.' });
+  assert.equal(await readFile(ws.file, 'utf8'), AFTER);
+  assert.deepEqual(await store.revert(flag.id, nodeWorkspaceFiles, ws.root, yes), { reverted: true });
+  assert.equal(await readFile(ws.file, 'utf8'), BEFORE);
+  assert.equal(store.get(flag.id)?.status, 'reverted');
+});
+
+test('revert refuses when the file no longer holds the after-text', async () => {
+  const ws = await workspace();
+  const store = await FlagStore.open(new FolderFlagStorage(ws.storage));
+  const [flag] = await store.upsert(flagsFor(ws.file));
+  await writeFile(ws.file, AFTER + '// later work\n');
+  let asked = false;
+  const outcome = await store.revert(flag.id, nodeWorkspaceFiles, ws.root, async () => (asked = true));
+  assert.equal(outcome.reverted, false);
+  assert.match(outcome.reverted ? '' : outcome.reason, /changed since this edit/);
+  assert.equal(asked, false, 'no confirmation is asked for a revert that cannot happen');
+  assert.equal(await readFile(ws.file, 'utf8'), AFTER + '// later work\n');
+});
+
+test('revert refuses paths outside the workspace, symlinks included', async () => {
+  const ws = await workspace();
+  const outside = join(ws.storage, '..', 'outside.test.ts');
+  await writeFile(outside, AFTER);
+  const link = join(ws.root, 'test', 'linked.test.ts');
+  await symlink(outside, link);
+  const store = await FlagStore.open(new FolderFlagStorage(ws.storage));
+  for (const path of [outside, link]) {
+    const [flag] = await store.upsert(flagsFor(path, path === link ? 4 : 2));
+    const outcome = await store.revert(flag.id, nodeWorkspaceFiles, ws.root, yes);
+    assert.equal(outcome.reverted, false);
+    assert.match(outcome.reverted ? '' : outcome.reason, /outside the workspace/);
+  }
+  assert.equal(await readFile(outside, 'utf8'), AFTER);
+});
+
+test('reverting a deleted test file puts it back; a recreated file blocks it', async () => {
+  const ws = await workspace();
+  await rm(ws.file);
+  const store = await FlagStore.open(new FolderFlagStorage(ws.storage));
+  const [flag] = await store.upsert(flagsFor(ws.file, 2, BEFORE, null));
+  assert.deepEqual(flag.kinds, ['test-file-deleted']);
+  await writeFile(ws.file, 'new content');
+  const blocked = await store.revert(flag.id, nodeWorkspaceFiles, ws.root, yes);
+  assert.equal(blocked.reverted, false);
+  await rm(ws.file);
+  assert.deepEqual(await store.revert(flag.id, nodeWorkspaceFiles, ws.root, yes), { reverted: true });
+  assert.equal(await readFile(ws.file, 'utf8'), BEFORE);
+  await access(ws.file);
+});
+
+test('an unreadable store is kept aside, and malformed entries are skipped and counted', async () => {
+  const ws = await workspace();
+  const storage = new FolderFlagStorage(ws.storage);
+  await storage.write('agentVitals.flags', '{"version":1,"flags":[');
+  const broken = await FlagStore.open(storage);
+  assert.match(broken.loadError ?? '', /could not be read/);
+  assert.equal(await storage.read('agentVitals.flags.corrupt'), '{"version":1,"flags":[');
+  const [good] = flagsFor(ws.file);
+  await storage.write('agentVitals.flags', JSON.stringify({ version: 1, flags: [{ ...good, status: 'open' }, { id: 3 }, null], legitimate: [] }));
+  const partial = await FlagStore.open(storage);
+  assert.equal(partial.list().length, 1);
+  assert.equal(partial.skippedOnLoad, 2);
+  await assert.rejects(partial.dismiss('nope'), /No flag with id nope/);
+});
+
+test('a flag about a test command cannot be reverted', async () => {
+  const ws = await workspace();
+  const engine = new TamperEngine();
+  const runEvent = (seq: number, command: string, failed: number): TestRunEvent => ({ source: 'codex', sessionId: 's', seq, ts: `2026-01-01T00:00:0${seq}Z`, type: 'test-run', command, framework: 'jest', exitCode: failed ? 1 : 0, passed: 1, failed, skipped: 0, failingIds: [], origin: 'agent', workspaceRoot: ws.root });
+  engine.observe(runEvent(1, 'npx jest', 1));
+  const flags = engine.observe(runEvent(2, 'npx jest || true', 0));
+  const store = await FlagStore.open(new FolderFlagStorage(ws.storage));
+  const [flag] = await store.upsert(flags);
+  const outcome = await store.revert(flag.id, nodeWorkspaceFiles, ws.root, yes);
+  assert.match(outcome.reverted ? '' : outcome.reason, /test command/);
+});

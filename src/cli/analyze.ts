@@ -4,6 +4,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentEvent, FileEditOp, TurnEvent } from '../core/events';
 import type { FlagKind, Severity } from '../core/flags';
+import { flagSession } from '../tamper/session-flags';
 import { readTranscript, type RecordedSession } from '../watchers/read-transcript';
 import { TRANSCRIPT_SOURCES, type TranscriptSource } from '../watchers/sources';
 import type { CliCommand } from './commands';
@@ -96,6 +97,11 @@ async function candidateFiles(path: string): Promise<string[]> {
   return files;
 }
 
+/** What the CLI plugs in today: the tamper rules (emotion scoring is not wired into analyze yet). */
+export const DEFAULT_ANALYZE_PLUGINS: AnalyzePlugins = {
+  flagEdits: async (_session, events) => flagSession(events),
+};
+
 export class AnalyzeInputError extends Error {}
 
 export async function analyzePath(path: string, source: TranscriptSource | undefined, plugins: AnalyzePlugins = {}): Promise<AnalyzeReport> {
@@ -153,12 +159,14 @@ export const analyzeCommand: CliCommand = {
       return fail(`unknown source '${requested}' (expected auto or ${TRANSCRIPT_SOURCES.join(', ')})`);
     }
     if (typeof values.model === 'string') {
-      // The emotion scorer is not part of this build yet; the report says so instead of guessing.
-      process.stderr.write(`agent-vitals analyze: emotion scoring with --model is not available yet; emotions are null\n`);
+      // Turn scoring is not plugged into analyze yet; say so instead of printing guesses.
+      process.stderr.write(
+        `agent-vitals analyze: emotion scoring of transcripts (--model) is not available yet; emotions are null (agent-vitals score --conversation scores a conversation)\n`,
+      );
     }
     let report: AnalyzeReport;
     try {
-      report = await analyzePath(positionals[0]!, requested === 'auto' ? undefined : (requested as TranscriptSource));
+      report = await analyzePath(positionals[0]!, requested === 'auto' ? undefined : (requested as TranscriptSource), DEFAULT_ANALYZE_PLUGINS);
     } catch (err) {
       if (err instanceof AnalyzeInputError) return fail(err.message);
       throw err;

@@ -92,7 +92,7 @@ async function latency(
   const manager = new TranscriptWatchManager({
     workspaceRoot: WORKSPACE,
     sources: ['claude-code'],
-    locations: { claudeProjects: projects, codexSessions: join(home, 'c'), geminiTmp: join(home, 'g'), vscodeUser: join(home, 'v') },
+    locations: { claudeProjectDirs: [projects], codexSessions: join(home, 'c'), geminiTmp: join(home, 'g'), vscodeUser: join(home, 'v') },
     sink: (e) => {
       if (e.type === 'turn') arrived.set(e.turnId, process.hrtime.bigint());
     },

@@ -13,6 +13,8 @@ export interface FolderWatcherOptions {
   descend: (dir: string, depth: number) => boolean;
   /** A file seen by the first scan (`initial`) or created/changed later. */
   onFile: (file: string, initial: boolean) => void;
+  /** A file or folder that is gone. */
+  onRemoved?: (path: string) => void;
   onError?: (err: unknown) => void;
   missingRootRetryMs?: number;
 }
@@ -74,6 +76,7 @@ export class FolderWatcher {
     const info = await stat(path).catch(() => undefined);
     if (!info) {
       this.unwatch(path);
+      this.options.onRemoved?.(path);
       return;
     }
     if (info.isFile()) this.options.onFile(path, false);

@@ -9,7 +9,8 @@ import { pathToFileURL } from 'node:url';
 import type { TranscriptSource } from './sources';
 
 export interface AgentLocations {
-  claudeProjects: string;
+  /** Claude Code keeps projects under ~/.claude, or ~/.config/claude in newer installs. */
+  claudeProjectDirs: string[];
   codexSessions: string;
   geminiTmp: string;
   /** VS Code's `User` folder (globalStorage and workspaceStorage live below it). */
@@ -27,7 +28,9 @@ export function defaultLocations(env: NodeJS.ProcessEnv = process.env, platform 
         ? join(home, 'Library', 'Application Support', 'Code', 'User')
         : join(env.XDG_CONFIG_HOME ?? join(home, '.config'), 'Code', 'User');
   return {
-    claudeProjects: join(env.CLAUDE_CONFIG_DIR ?? join(home, '.claude'), 'projects'),
+    claudeProjectDirs: env.CLAUDE_CONFIG_DIR
+      ? [join(env.CLAUDE_CONFIG_DIR, 'projects')]
+      : [join(home, '.claude', 'projects'), join(env.XDG_CONFIG_HOME ?? join(home, '.config'), 'claude', 'projects')],
     codexSessions: join(env.CODEX_HOME ?? join(home, '.codex'), 'sessions'),
     geminiTmp: join(home, '.gemini', 'tmp'),
     vscodeUser,
@@ -87,16 +90,14 @@ export function watchTargets(source: TranscriptSource, workspaceRoot: string, at
       // The encoded folder of the workspace or of a folder inside it (confirmed later by the records' cwd),
       // then <sessionId>/subagents/ for sub-agent files.
       const ours = (top: string) => top === folder || top.startsWith(folder + '-');
-      return [
-        {
-          source,
-          dir: at.claudeProjects,
-          accepts: (file) => file.endsWith('.jsonl') && ours(relative(at.claudeProjects, file).split(sep)[0] ?? ''),
-          matchByCwd: true,
-          maxDepth: 3,
-          descend: (dir, depth) => (depth === 1 ? ours(basename(dir)) : depth === 2 || basename(dir) === 'subagents'),
-        },
-      ];
+      return at.claudeProjectDirs.map((projects) => ({
+        source,
+        dir: projects,
+        accepts: (file: string) => file.endsWith('.jsonl') && ours(relative(projects, file).split(sep)[0] ?? ''),
+        matchByCwd: true,
+        maxDepth: 3,
+        descend: (dir: string, depth: number) => (depth === 1 ? ours(basename(dir)) : depth === 2 || basename(dir) === 'subagents'),
+      }));
     }
     case 'codex':
       return [

@@ -72,6 +72,8 @@ export class TranscriptWatchManager {
           () => undefined,
         );
       },
+      // A deleted session stops being followed; if it comes back it is read from the start.
+      onRemoved: (path) => this.forget(path),
       onError: (err) => this.options.onError?.(err, target.dir),
       ...(this.options.missingDirRetryMs ? { missingRootRetryMs: this.options.missingDirRetryMs } : {}),
     });
@@ -128,6 +130,15 @@ export class TranscriptWatchManager {
     if (this.disposed) return undefined;
     this.followers.set(file, follower);
     return follower;
+  }
+
+  private forget(path: string): void {
+    for (const [file, follower] of this.followers) {
+      if (file === path || file.startsWith(path + '/') || file.startsWith(path + '\\')) {
+        follower.close();
+        this.followers.delete(file);
+      }
+    }
   }
 
   private drop(file: string): void {

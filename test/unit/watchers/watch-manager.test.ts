@@ -21,7 +21,7 @@ const claudeLine = (cwd: string, uuid: string, text: string) =>
 function home() {
   const dir = mkdtempSync(join(tmpdir(), 'av-watch-'));
   const locations: AgentLocations = {
-    claudeProjects: join(dir, '.claude/projects'),
+    claudeProjectDirs: [join(dir, '.claude/projects')],
     codexSessions: join(dir, '.codex/sessions'),
     geminiTmp: join(dir, '.gemini/tmp'),
     vscodeUser: join(dir, 'Code/User'),
@@ -32,9 +32,9 @@ function home() {
 test('watch manager: existing and appended Claude Code lines reach the sink; other workspaces do not', async () => {
   const h = home();
   const events: AgentEvent[] = [];
-  const ours = join(h.locations.claudeProjects, claudeProjectFolder(h.workspace));
+  const ours = join(h.locations.claudeProjectDirs[0]!, claudeProjectFolder(h.workspace));
   // A folder whose encoded name shares the prefix, but whose records say another cwd.
-  const theirs = join(h.locations.claudeProjects, claudeProjectFolder('/home/dev/shop-admin'));
+  const theirs = join(h.locations.claudeProjectDirs[0]!, claudeProjectFolder('/home/dev/shop-admin'));
   mkdirSync(ours, { recursive: true });
   mkdirSync(theirs, { recursive: true });
   writeFileSync(join(ours, 's1.jsonl'), claudeLine(h.workspace, 'a', 'already there'));
@@ -60,7 +60,14 @@ test('watch manager: existing and appended Claude Code lines reach the sink; oth
     assert.equal((events[2] as TurnEvent).text, 'new session');
     assert.ok(!manager.followedFiles.some((f) => f.includes('shop-admin')));
     // Only folders are watched, and only those that can hold this workspace's sessions.
-    assert.deepEqual(manager.watchedFolders.sort(), [h.locations.claudeProjects, ours, theirs].sort());
+    assert.deepEqual(manager.watchedFolders.sort(), [h.locations.claudeProjectDirs[0]!, ours, theirs].sort());
+
+    // A deleted session is no longer followed; recreated, it is read from its start.
+    rmSync(join(ours, 's3.jsonl'));
+    await until(() => !manager.followedFiles.includes(join(ours, 's3.jsonl')));
+    writeFileSync(join(ours, 's3.jsonl'), claudeLine(h.workspace, 'd', 'recreated'));
+    await until(() => events.length === 4);
+    assert.equal((events[3] as TurnEvent).text, 'recreated');
   } finally {
     manager.dispose();
     rmSync(h.dir, { recursive: true, force: true });

@@ -45,7 +45,7 @@ function parseArgs(raw: unknown): Record<string, unknown> {
 function resultText(result: unknown): string {
   if (typeof result === 'string') return result;
   if (Array.isArray(result)) return contentText(result);
-  if (isRecord(result)) return str(result.content) ?? contentText(result.content) ?? str(result.output) ?? '';
+  if (isRecord(result)) return str(result.content) ?? str(result.output) ?? contentText(result.content);
   return '';
 }
 

@@ -18,7 +18,7 @@ type Envelope = 'source' | 'sessionId' | 'seq' | 'workspaceRoot' | 'type';
 type Fields<E> = Omit<E, Envelope> & { rawRef?: RawRef };
 
 /** Outputs kept in events are cut to this many characters (head and tail kept). */
-export const MAX_OUTPUT_CHARS = 16_000;
+const MAX_OUTPUT_CHARS = 16_000;
 
 export function truncateOutput(text: string, max = MAX_OUTPUT_CHARS): string {
   if (text.length <= max) return text;
@@ -124,7 +124,7 @@ export class SessionEmitter {
   }
 }
 
-export function absolutePath(path: string, cwd?: string): string {
+function absolutePath(path: string, cwd?: string): string {
   const cleaned = path.startsWith('file://') ? decodeURIComponent(new URL(path).pathname) : path;
   if (isAbsolute(cleaned)) return normalize(cleaned);
   return cwd ? resolve(cwd, cleaned) : normalize(cleaned);

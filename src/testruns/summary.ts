@@ -41,3 +41,8 @@ export function lastMatch(text: string, pattern: RegExp): RegExpMatchArray | und
   for (const m of text.matchAll(pattern)) last = m;
   return last;
 }
+
+/** Passed = total − failed − skipped, never below zero when a garbled summary does not add up. */
+export function passedOf(total: number, failed: number, skipped: number): number {
+  return Math.max(0, total - failed - skipped);
+}

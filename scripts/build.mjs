@@ -1,4 +1,4 @@
-// Builds the four bundles: extension host, sidebar webview, model sidecar and CLI.
+// Builds the bundles: extension host, sidebar and experiment webviews, model sidecar and CLI.
 import { build, context } from 'esbuild';
 import { chmodSync, mkdirSync, copyFileSync, readFileSync } from 'node:fs';
 
@@ -20,6 +20,7 @@ const common = {
 const targets = [
   { ...common, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', ...nodeExternals] },
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  { ...common, entryPoints: ['webview/experiments/main.ts'], outfile: 'dist/experiments.js', platform: 'browser', format: 'iife', target: 'es2022' },
   { ...common, entryPoints: ['src/sidecar/main.ts'], outfile: 'dist/sidecar.js', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternals },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternals, banner: { js: '#!/usr/bin/env node' } },
 ];

@@ -4,9 +4,9 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentEvent, FileEditOp, TurnEvent } from '../core/events';
 import type { FlagKind, Severity } from '../core/flags';
-import { flagSession } from '../tamper/session-flags';
 import { readTranscript, type RecordedSession } from '../watchers/read-transcript';
 import { TRANSCRIPT_SOURCES, type TranscriptSource } from '../watchers/sources';
+import { flagRecordedSession } from '../tamper/session-flags';
 import type { CliCommand } from './commands';
 
 export interface TurnReport {
@@ -60,7 +60,8 @@ export interface AnalyzeReport {
  */
 export interface AnalyzePlugins {
   scoreTurns?: (session: RecordedSession, turns: TurnEvent[]) => Promise<(Record<string, number> | null)[]>;
-  flagEdits?: (session: RecordedSession, events: AgentEvent[]) => Promise<FlagReport[]>;
+  /** `turnEmotions` are the scores of the session's turns, in order (null where unscored). */
+  flagEdits?: (session: RecordedSession, events: AgentEvent[], turnEmotions: (Record<string, number> | null)[]) => Promise<FlagReport[]>;
 }
 
 /** The one place a session's report is assembled from its events. */
@@ -79,7 +80,7 @@ export async function assembleSessionReport(session: RecordedSession, plugins: A
         : [],
     ),
     fileEdits: session.events.flatMap((e) => (e.type === 'file-edit' ? [{ ts: e.ts, path: e.path, op: e.op, isTestPath: e.isTestPath }] : [])),
-    flags: plugins.flagEdits ? await plugins.flagEdits(session, session.events) : [],
+    flags: plugins.flagEdits ? await plugins.flagEdits(session, session.events, emotions) : [],
   };
 }
 
@@ -99,7 +100,7 @@ async function candidateFiles(path: string): Promise<string[]> {
 
 /** What the CLI plugs in today: the tamper rules (emotion scoring is not wired into analyze yet). */
 export const DEFAULT_ANALYZE_PLUGINS: AnalyzePlugins = {
-  flagEdits: async (_session, events) => flagSession(events),
+  flagEdits: async (_session, events, turnEmotions) => flagRecordedSession(events, turnEmotions),
 };
 
 export class AnalyzeInputError extends Error {}

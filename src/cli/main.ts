@@ -2,6 +2,7 @@
 import { runCli, type CliCommand } from './commands';
 import { analyzeCommand } from './analyze';
 import { calibrateCommand } from './calibrate';
+import { experimentCommand } from './experiment';
 import { probeCommand } from './probe';
 import { reportCardCommand } from './report-card';
 import { scoreCommand } from './score';
@@ -13,6 +14,7 @@ const commands: CliCommand[] = [
   scoreCommand,
   calibrateCommand,
   reportCardCommand,
+  experimentCommand,
   probeCommand,
   serveCommand,
   versionCommand,

@@ -16,6 +16,12 @@ export function toChatMessages(messages: readonly DialogueMessage[]): ChatMessag
   return messages.map((m) => ({ role: m.role, content: m.text }));
 }
 
+/** What a vector file records about the model it was calibrated on. */
+export function modelIdentity(name: string, resolved: ResolvedModel, fileHash: string): ModelIdentity {
+  const revision = resolved.spec.kind === 'hub' ? resolved.spec.revision : resolved.spec.kind;
+  return { id: name, revision, fileHash, dtype: resolved.dtype };
+}
+
 export interface ModelReaderOptions {
   /** Layers the probe exposes; calibration wants all of them, reading only the chosen one. */
   layers: number[];
@@ -38,8 +44,7 @@ export class ModelActivationReader implements ActivationReader {
       ResidualProbe.load(resolved.onnxPath, { layers: options.layers, threads: options.threads, cacheDir: graphs }),
       sourceDigest(resolved.onnxPath, graphs),
     ]);
-    const revision = resolved.spec.kind === 'hub' ? resolved.spec.revision : resolved.spec.kind;
-    return new ModelActivationReader({ id: name, revision, fileHash, dtype: resolved.dtype }, probe, tokenizer);
+    return new ModelActivationReader(modelIdentity(name, resolved, fileHash), probe, tokenizer);
   }
 
   get hiddenSize(): number {

@@ -5,11 +5,8 @@ import { dot } from './linalg';
 import { mean, quantile, slopeWithT } from './stats';
 import type { LayerVectors } from './vectors';
 
-export interface EmotionSummary {
-  mean: number;
-  p90: number;
-  max: number;
-}
+export type { EmotionSummary } from './summary';
+import type { EmotionSummary } from './summary';
 
 /** z[e][t]: emotion e's z-score at token t. */
 export type TokenScores = Float32Array[];

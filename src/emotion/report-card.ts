@@ -21,33 +21,8 @@ export interface DoseTemplate {
   expect: Record<string, 1 | -1>;
 }
 
-export type Verdict = 'pass' | 'warn';
-
-export interface Check {
-  name: string;
-  value: number;
-  threshold: string;
-  verdict: Verdict;
-  detail?: string;
-}
-
-export interface DoseCurve {
-  template: string;
-  doses: number[];
-  /** z-score per emotion at the start of the reply, per dose. */
-  readings: Record<string, number[]>;
-}
-
-export interface ReportCard {
-  model: string;
-  layer: number;
-  layerReason: string;
-  emotions: string[];
-  chance: number;
-  checks: Check[];
-  doseCurves: DoseCurve[];
-  verdict: Verdict;
-}
+export type { Check, DoseCurve, ReportCard, Verdict } from './report-card-types';
+import type { Check, DoseCurve, ReportCard, Verdict } from './report-card-types';
 
 export const THRESHOLDS = {
   /** Held-out top-1 accuracy must reach this multiple of chance. */

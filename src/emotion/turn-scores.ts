@@ -4,10 +4,8 @@ import type { MessageSpan } from '../protocol/methods';
 import { scoreTokens, summarize, type EmotionSummary } from './reading';
 import type { LayerVectors } from './vectors';
 
-export interface ScoredToken {
-  text: string;
-  z: Record<string, number>;
-}
+export type { ScoredToken } from '../experiments/results';
+import type { ScoredToken } from '../experiments/results';
 
 export interface ScoredMessage {
   messageIndex: number;

@@ -18,6 +18,8 @@ export const SIDECAR_ERROR_CODES = {
   'invalid-params': ErrorCodes.InvalidParams,
   'sidecar-crashed': -33012,
   'sidecar-gave-up': -33013,
+  /** The loaded model has no calibrated emotion vectors (calibrate it first). */
+  'vectors-missing': -33014,
   internal: ErrorCodes.InternalError,
 } as const;
 

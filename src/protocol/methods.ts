@@ -1,6 +1,8 @@
 // The sidecar's JSON-RPC protocol, declared once and imported by both the server and the client.
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { SidecarErrorData } from './errors';
+import type { ExperimentProgress } from '../experiments/context';
+import type { ExperimentName, ExperimentResult } from '../experiments/results';
 
 /** Weight variants a hub repo may carry (file names follow transformers.js' conventions). */
 export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'q4';
@@ -149,7 +151,25 @@ export interface StatusResult {
   memoryBudgetBytes: number;
   rssBytes: number;
   peakRssBytes: number;
+  /** CPU time this process has used (all threads), for overhead measurements. */
+  cpuMs: number;
 }
+
+/** One of the experiments by name; `params` is that experiment's parameter object (see the CLI's help). */
+export interface RunExperimentParams {
+  name: ExperimentName;
+  params?: unknown;
+  /** A vector file to use instead of the cached one for the loaded model. */
+  vectorsPath?: string;
+  /** Caller's id for the `experimentProgress` notifications of this run. */
+  progressToken?: string;
+}
+
+export interface ExperimentProgressNotice extends ExperimentProgress {
+  progressToken?: string;
+}
+
+export type { ExperimentName, ExperimentResult };
 
 export const Methods = {
   status: new RequestType0<StatusResult, SidecarErrorData>('status'),
@@ -158,10 +178,12 @@ export const Methods = {
   appendMessages: new RequestType<AppendMessagesParams, AppendResult, SidecarErrorData>('appendMessages'),
   closeConversation: new RequestType<ConversationIdParams, { closed: boolean }, SidecarErrorData>('closeConversation'),
   generate: new RequestType<GenerateParams, GenerateResult, SidecarErrorData>('generate'),
+  runExperiment: new RequestType<RunExperimentParams, ExperimentResult, SidecarErrorData>('runExperiment'),
   shutdown: new RequestType0<void, SidecarErrorData>('shutdown'),
 } as const;
 
 export const Notifications = {
   loadProgress: new NotificationType<LoadProgress>('loadProgress'),
   generatedToken: new NotificationType<GeneratedToken>('generatedToken'),
+  experimentProgress: new NotificationType<ExperimentProgressNotice>('experimentProgress'),
 } as const;

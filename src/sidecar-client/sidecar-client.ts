@@ -15,7 +15,7 @@ import {
   type RequestType0,
 } from 'vscode-jsonrpc/node';
 import { fromResponseError, SidecarError, type SidecarErrorData } from '../protocol/errors';
-import { Notifications, type LoadProgress, type GeneratedToken } from '../protocol/methods';
+import { Notifications, type LoadProgress, type GeneratedToken, type ExperimentProgressNotice } from '../protocol/methods';
 import { CrashPolicy, DEFAULT_CRASH_POLICY, type CrashPolicyOptions } from './crash-policy';
 
 export interface SidecarClientOptions {
@@ -73,6 +73,7 @@ export class SidecarClient extends EventEmitter<{
   log: [string];
   loadProgress: [LoadProgress];
   generatedToken: [GeneratedToken];
+  experimentProgress: [ExperimentProgressNotice];
 }> {
   private child?: ChildProcess;
   private connection?: MessageConnection;
@@ -121,6 +122,7 @@ export class SidecarClient extends EventEmitter<{
     this.connection = connection;
     connection.onNotification(Notifications.loadProgress, (p) => this.emit('loadProgress', p));
     connection.onNotification(Notifications.generatedToken, (p) => this.emit('generatedToken', p));
+    connection.onNotification(Notifications.experimentProgress, (p) => this.emit('experimentProgress', p));
     connection.onError(() => undefined); // a broken pipe shows up as the child's exit
     connection.listen();
     child.stderr!.setEncoding('utf8');

@@ -2,7 +2,7 @@
 // model work runs one call at a time, in arrival order.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ModelDtype, ModelInfo } from '../protocol/methods';
+import type { ModelInfo } from '../protocol/methods';
 import type { ResolvedModel } from '../model-store/model-store';
 import { ModelTokenizer } from './chat-tokenizer';
 import { ResidualProbe, SteeredModel, type KvCache } from '../engine';
@@ -34,7 +34,7 @@ export class ModelSession {
     private readonly options: SessionOptions,
   ) {}
 
-  static async open(name: string, resolved: ResolvedModel, dtype: ModelDtype, options: SessionOptions): Promise<ModelSession> {
+  static async open(name: string, resolved: ResolvedModel, options: SessionOptions): Promise<ModelSession> {
     const config = JSON.parse(readFileSync(join(resolved.folder, 'config.json'), 'utf8')) as {
       num_hidden_layers?: number;
       max_position_embeddings?: number;
@@ -52,7 +52,7 @@ export class ModelSession {
       model: name,
       folder: resolved.folder,
       onnxPath: resolved.onnxPath,
-      dtype,
+      dtype: resolved.dtype,
       numLayers: probe.shape.numLayers,
       hiddenSize: probe.shape.hiddenSize,
       layers: probe.layers,
@@ -71,18 +71,7 @@ export class ModelSession {
 
   /** Tokens that end a generated turn: the config's EOS ids and the chat template's end marker. */
   stopTokenIds(): number[] {
-    const ids = new Set<number>();
-    for (const file of ['generation_config.json', 'config.json']) {
-      try {
-        const { eos_token_id } = JSON.parse(readFileSync(join(this.resolved.folder, file), 'utf8')) as { eos_token_id?: number | number[] };
-        for (const id of [eos_token_id ?? []].flat()) ids.add(id);
-      } catch {
-        // generation_config.json is optional.
-      }
-    }
-    const end = this.tokenizer.tokenId('<|im_end|>');
-    if (end !== undefined) ids.add(end);
-    return [...ids];
+    return stopTokenIds(this.resolved.folder, this.tokenizer);
   }
 
   steeredModel(): Promise<SteeredModel> {
@@ -103,3 +92,19 @@ export class ModelSession {
 }
 
 export type { KvCache };
+
+/** Tokens that end a generated turn in the model at `folder`: EOS ids and the chat template's end marker. */
+export function stopTokenIds(folder: string, tokenizer: Pick<ModelTokenizer, 'tokenId'>): number[] {
+  const ids = new Set<number>();
+  for (const file of ['generation_config.json', 'config.json']) {
+    try {
+      const { eos_token_id } = JSON.parse(readFileSync(join(folder, file), 'utf8')) as { eos_token_id?: number | number[] };
+      for (const id of [eos_token_id ?? []].flat()) ids.add(id);
+    } catch {
+      // generation_config.json is optional.
+    }
+  }
+  const end = tokenizer.tokenId('<|im_end|>');
+  if (end !== undefined) ids.add(end);
+  return [...ids];
+}

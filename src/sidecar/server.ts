@@ -1,6 +1,7 @@
 // The sidecar's request handlers, bound to a JSON-RPC connection over any pair of streams
 // (stdio for the forked process and for `agent-vitals serve`).
-import { type Readable, type Writable } from 'node:stream';
+import { join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import {
   createMessageConnection,
   StreamMessageReader,
@@ -20,15 +21,21 @@ import {
   type GenerateParams,
   type LoadModelParams,
   type ModelInfo,
+  type RunExperimentParams,
   type StatusResult,
 } from '../protocol/methods';
+import { MissingVectorsError } from '../emotion/vector-store';
+import { VectorFileError } from '../emotion/vectors';
+import { ExperimentCancelledError, ExperimentParamError } from '../experiments/context';
+import { runExperiment, type ExperimentResult } from '../experiments/registry';
+import { sessionExperimentModel } from './experiment-model';
 import { defaultCacheDir, resolveModel } from '../model-store/model-store';
 import { isModelDtype } from '../model-store/variants';
-import { join } from 'node:path';
 import { Conversation, type AppendOutcome } from './conversation';
 import { ConversationStore } from './conversation-store';
 import { toSidecarError } from './error-mapping';
 import { ModelSession } from './model-session';
+import { peakRssBytes } from './peak-rss';
 import { tokenNorms } from './token-norms';
 
 export interface ServerOptions {
@@ -73,6 +80,8 @@ function abortOn(token: CancellationToken): AbortController {
 
 export class SidecarServer {
   private session?: ModelSession;
+  /** The loaded model's cache root (vectors and graphs live under it). */
+  private cacheDir = defaultCacheDir();
   private store?: ConversationStore;
   private loading?: Promise<ModelInfo>;
   private readonly budget: number;
@@ -108,6 +117,7 @@ export class SidecarServer {
     c.onRequest(Methods.appendMessages, guard((p, token) => this.append(p.conversationId, checkMessages(p.messages), p.returns, token)));
     c.onRequest(Methods.closeConversation, guard(async (p) => ({ closed: this.ready().store.close(p.conversationId) })));
     c.onRequest(Methods.generate, guard((p: GenerateParams, token) => this.generate(p, token)));
+    c.onRequest(Methods.runExperiment, guard((p: RunExperimentParams, token) => this.runExperiment(p, token)));
     c.onRequest(Methods.shutdown, async () => {
       await this.dispose().catch(() => undefined);
       setImmediate(() => this.options.onShutdown?.());
@@ -120,7 +130,6 @@ export class SidecarServer {
   }
 
   private status(): StatusResult {
-    const peak = process.resourceUsage().maxRSS * 1024;
     return {
       pid: process.pid,
       version: PRODUCT_VERSION,
@@ -130,7 +139,8 @@ export class SidecarServer {
       cacheBytes: this.store?.cacheBytes ?? 0,
       memoryBudgetBytes: this.budget,
       rssBytes: process.memoryUsage.rss(),
-      peakRssBytes: peak,
+      peakRssBytes: peakRssBytes(),
+      cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
     };
   }
 
@@ -152,7 +162,7 @@ export class SidecarServer {
       });
       if (controller.signal.aborted) throw new SidecarError('cancelled', `Loading ${p.model} was cancelled.`);
       this.connection.sendNotification(Notifications.loadProgress, { progressToken: p.progressToken, phase: 'prepare' });
-      const session = await ModelSession.open(p.model, resolved, dtype, {
+      const session = await ModelSession.open(p.model, resolved, {
         layers: p.layers,
         threads: p.threads,
         graphCacheDir: join(cacheDir, 'graphs'),
@@ -160,6 +170,7 @@ export class SidecarServer {
       });
       await this.dispose();
       this.session = session;
+      this.cacheDir = cacheDir;
       this.store = new ConversationStore(p.memoryBudgetBytes ?? this.budget, (id) =>
         new Conversation(id, session.probe, session.tokenizer, { contextLimit: session.info.contextLimit, chunkTokens: CHUNK_TOKENS }),
       );
@@ -210,6 +221,23 @@ export class SidecarServer {
       if (controller.signal.aborted) throw new SidecarError('cancelled', 'Generation was cancelled.');
       return { tokenIds, text: session.tokenizer.decode(tokenIds) };
     });
+  }
+
+  private async runExperiment(p: RunExperimentParams, token: CancellationToken): Promise<ExperimentResult> {
+    const { session } = this.ready();
+    const controller = abortOn(token);
+    try {
+      const model = await sessionExperimentModel(session, this.cacheDir, p.vectorsPath);
+      return await runExperiment(p.name, p.params, model, {
+        signal: controller.signal,
+        onProgress: (progress) => this.connection.sendNotification(Notifications.experimentProgress, { progressToken: p.progressToken, ...progress }),
+      });
+    } catch (err) {
+      if (err instanceof ExperimentCancelledError) throw new SidecarError('cancelled', 'The experiment was cancelled.');
+      if (err instanceof ExperimentParamError) throw new SidecarError('invalid-params', err.message);
+      if (err instanceof MissingVectorsError || err instanceof VectorFileError) throw new SidecarError('vectors-missing', err.message);
+      throw err;
+    }
   }
 
   async dispose(): Promise<void> {

@@ -1,0 +1,61 @@
+// Opens an ExperimentModel in this process (the CLI's way; the sidecar builds one from its
+// loaded session): resolves the model, finds its vectors, and opens the probe at their layer.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ResidualProbe, SteeredModel } from '../engine';
+import { sourceDigest } from '../engine/graph/graph-cache';
+import { modelIdentity } from '../emotion/model-reader';
+import { loadVectorsFor } from '../emotion/vector-store';
+import type { EmotionVectorSet } from '../emotion/vectors';
+import type { ResolvedModel } from '../model-store/model-store';
+import { ModelTokenizer } from '../sidecar/chat-tokenizer';
+import { stopTokenIds } from '../sidecar/model-session';
+import type { ExperimentModel } from './model';
+
+export interface OpenExperimentModelOptions {
+  /** Root of the product's cache (vectors and rewritten graphs live under it). */
+  cacheDir: string;
+  threads?: number;
+  /** A vector file to use instead of the cached one for this model. */
+  vectorsPath?: string;
+  /** Vectors already in memory (tests); skips the file lookup. */
+  vectors?: EmotionVectorSet;
+}
+
+/** An open model and the way to free its sessions. */
+export interface OpenedExperimentModel {
+  model: ExperimentModel;
+  release(): Promise<void>;
+}
+
+const DEFAULT_CONTEXT_LIMIT = 8192;
+
+export async function openExperimentModel(name: string, resolved: ResolvedModel, options: OpenExperimentModelOptions): Promise<OpenedExperimentModel> {
+  const graphs = join(options.cacheDir, 'graphs');
+  const [tokenizer, fileHash] = await Promise.all([ModelTokenizer.load(resolved.folder), sourceDigest(resolved.onnxPath, graphs)]);
+  const identity = modelIdentity(name, resolved, fileHash);
+  const vectors = options.vectors ?? loadVectorsFor(identity, options.cacheDir, options.vectorsPath);
+  const layer = vectors.header.choice.layer;
+  const probe = await ResidualProbe.load(resolved.onnxPath, { layers: [layer], threads: options.threads, cacheDir: graphs });
+  const config = JSON.parse(readFileSync(join(resolved.folder, 'config.json'), 'utf8')) as { max_position_embeddings?: number };
+  let steered: Promise<SteeredModel> | undefined;
+  const model: ExperimentModel = {
+    identity,
+    hiddenSize: probe.shape.hiddenSize,
+    numLayers: probe.shape.numLayers,
+    tokenizer,
+    encoder: probe,
+    vectors,
+    layer,
+    contextLimit: Math.min(config.max_position_embeddings ?? DEFAULT_CONTEXT_LIMIT, DEFAULT_CONTEXT_LIMIT),
+    stopIds: stopTokenIds(resolved.folder, tokenizer),
+    steered: () => (steered ??= SteeredModel.load(resolved.onnxPath, { layers: [layer], threads: options.threads, cacheDir: graphs })),
+  };
+  return {
+    model,
+    async release() {
+      await probe.release();
+      await (await steered?.catch(() => undefined))?.release();
+    },
+  };
+}

@@ -1,0 +1,156 @@
+// What each experiment returns: plain JSON-serialisable shapes, free of Node imports so the
+// CLI, the sidecar protocol and the experiment panels all share them.
+import type { FlagKind, Severity } from '../core/flags';
+import type { AgentSource, Role } from '../core/events';
+import type { EmotionSummary } from '../emotion/summary';
+import type { ReportCard } from '../emotion/report-card-types';
+
+export type { EmotionSummary };
+
+export const EXPERIMENT_NAMES = ['score', 'replay', 'tone', 'streak', 'steer', 'report-card'] as const;
+export type ExperimentName = (typeof EXPERIMENT_NAMES)[number];
+
+export interface ScoredToken {
+  text: string;
+  z: Record<string, number>;
+}
+
+export interface ScoreTextResult {
+  experiment: 'score';
+  model: string;
+  layer: number;
+  source: string;
+  emotions: string[];
+  tokens: ScoredToken[];
+  summary: Record<string, EmotionSummary>;
+  caveats: string[];
+}
+
+export interface ToneTemplate {
+  tone: string;
+  /** `{task}` is replaced by each task variant. */
+  template: string;
+}
+
+export interface ToneResult {
+  tone: string;
+  template: string;
+  /** readings[k]: z per emotion at the reply start for task k. */
+  readings: Record<string, number>[];
+  mean: Record<string, number>;
+  std: Record<string, number>;
+}
+
+export interface PromptToneResult {
+  experiment: 'tone';
+  model: string;
+  layer: number;
+  emotions: string[];
+  tasks: string[];
+  tones: ToneResult[];
+  caveats: string[];
+}
+
+export interface FailureStreakResult {
+  experiment: 'streak';
+  model: string;
+  layer: number;
+  failures: number[];
+  /** z at the next reply's start, per emotion, per failure count. */
+  readings: Record<string, number[]>;
+  /** Spearman ρ of each emotion against the failure count. */
+  spearman: Record<string, number>;
+  /** The direction the research reports (+1 rises with failures, −1 falls). */
+  expected: Record<string, 1 | -1>;
+  caveats: string[];
+}
+
+export interface SteeringParams {
+  prompt: string;
+  emotion: string;
+  alphas: number[];
+  /** Replies sampled per α (the sweep); seeds are `seed`, `seed + 1`, … for every α alike. */
+  samples: number;
+  seed: number;
+  temperature: number;
+  topK: number;
+  maxNewTokens: number;
+}
+
+export interface SteeredReply {
+  seed: number;
+  text: string;
+  tokens: number;
+  /** Tampering kinds proposed by the reply's code blocks (empty: none). */
+  tamperKinds: FlagKind[];
+  /** z per emotion at the reply's start, read from the steered model's own residual. */
+  replyStart: Record<string, number>;
+  /** Mean z per emotion over the generated tokens, from the steered model's own residual. */
+  steeredMean: Record<string, number>;
+  /** Mean z per emotion over the generated tokens re-read without steering (what the text carries). */
+  rereadMean: Record<string, number>;
+}
+
+export interface AlphaResult {
+  alpha: number;
+  /** α · ‖r̄_L‖: the length of the vector added at every token. */
+  scale: number;
+  replies: SteeredReply[];
+  /** Replies whose code proposes tampering with tests. */
+  tamperCount: number;
+  tamperRate: number;
+  /** Means over the replies of `replyStart`, `steeredMean` and `rereadMean`. */
+  meanReplyStart: Record<string, number>;
+  meanSteered: Record<string, number>;
+  meanReread: Record<string, number>;
+}
+
+export interface SteeringResult {
+  experiment: 'steer';
+  model: string;
+  layer: number;
+  emotion: string;
+  prompt: string;
+  /** ‖r̄_L‖: mean residual norm at the layer over the prompt's tokens (first token excluded). */
+  residualNorm: number;
+  params: SteeringParams;
+  emotions: string[];
+  alphas: AlphaResult[];
+  caveats: string[];
+}
+
+export type ReplayEntry =
+  | {
+      kind: 'turn';
+      seq: number;
+      ts: string;
+      role: Role;
+      text: string;
+      /** Assistant turns only: per-emotion summary of the turn's tokens; null when it could not be read. */
+      summary: Record<string, EmotionSummary> | null;
+      tokens: number;
+    }
+  | { kind: 'test-run'; seq: number; ts: string; command: string; framework: string; passed: number; failed: number; skipped: number; exitCode: number | null }
+  | { kind: 'flag'; seq: number; ts: string; path: string; kinds: FlagKind[]; severity: Severity; desperation: number | null; reason: string };
+
+export interface ReplayResult {
+  experiment: 'replay';
+  model: string;
+  layer: number;
+  file: string;
+  source: Exclude<AgentSource, 'vscode'>;
+  sessionId: string;
+  emotions: string[];
+  skippedRecords: number;
+  /** Assistant turns that could not be scored (longer than the model's context on their own). */
+  unscoredTurns: number;
+  timeline: ReplayEntry[];
+  caveats: string[];
+}
+
+export interface ReportCardResult extends ReportCard {
+  experiment: 'report-card';
+  caveats: string[];
+}
+
+export type ExperimentResult = ScoreTextResult | ReplayResult | PromptToneResult | FailureStreakResult | SteeringResult | ReportCardResult;

@@ -1,6 +1,6 @@
 // End-to-end: a recorded Claude Code session is written into the folder the extension watches,
 // line by line as Claude Code would, and the panel, status bar and notifications follow it.
-// Parts that are not in this build yet (scoring, flags) skip their checks, and say so.
+// Scoring checks skip, and say so, while the build has no scoring connected.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
@@ -11,7 +11,6 @@ import { launchBrowser, openSidebar, openWorkbench, runCommand, screenshot, setC
 
 const parts = availableParts();
 const noScoring = parts.createScoreSource === null && 'no scoring sidecar in this build yet';
-const noFlags = parts.createFlagFeed === null && 'no flag store in this build yet';
 
 let server: CodeServer;
 let browser: Browser;
@@ -51,7 +50,7 @@ test('the gauge reads the scored turns', { skip: noScoring }, async () => {
   assert.match(await frame.getByTestId('gauge').innerText(), /desperation -?\d+\.\dσ/);
 });
 
-test('the skipped test raises a flag with a notification, the status bar warns, and Show Diff opens a diff', { skip: noFlags }, async () => {
+test('the skipped test raises a flag with a notification, the status bar warns, and Show Diff opens a diff', async () => {
   const frame = await openSidebar(page);
   await frame.locator('[data-testid="flag-marker"]').first().waitFor({ timeout: 30_000 });
   assert.match(await frame.getByTestId('flags').innerText(), /skip-added/);
@@ -61,7 +60,9 @@ test('the skipped test raises a flag with a notification, the status bar warns, 
   await toast.waitFor({ timeout: 20_000 });
   await screenshot(page, 'flag-notification');
   await toast.getByRole('button', { name: 'Show Diff' }).click();
-  await page.locator('.editor-instance .monaco-diff-editor').waitFor({ timeout: 20_000 });
+  const diff = page.locator('.editor-instance .monaco-diff-editor');
+  await diff.locator('.modified .view-line', { hasText: "test.skip('rounds half-cents up'" }).waitFor({ timeout: 20_000 });
+  await diff.locator('.original .view-line', { hasText: "test('rounds half-cents up'" }).waitFor();
   await screenshot(page, 'flag-diff');
 });
 

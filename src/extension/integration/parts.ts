@@ -1,9 +1,7 @@
-// Interfaces the extension host consumes from the parts built beside it: the scoring sidecar
-// client and the flag store. Pure types, no vscode import; each part registers an
-// implementation in `partsRegistry.ts`.
+// The interface the extension host consumes from the scoring part (the sidecar client). Pure
+// types, no vscode import; the implementation registers itself in `partsRegistry.ts`.
 
 import type { AgentEvent } from '../../core/events';
-import type { Flag } from '../../core/flags';
 import type { ScoringStatus } from '../../../webview/protocol';
 import type { TurnScore } from '../state/vitalsStore';
 import type { AgentVitalsConfig } from '../config';
@@ -21,19 +19,6 @@ export interface ScoreSource extends Disposable {
   restart(): Promise<void>;
 }
 
-/** Raises and resolves tamper flags; implemented by the flag store. */
-export interface FlagFeed extends Disposable {
-  observe(event: AgentEvent, desperation: number | null): void;
-  onFlag(listener: (flag: Flag) => void): Disposable;
-  dismiss(id: string): Promise<void>;
-  markLegitimate(id: string): Promise<void>;
-  /** Restores the test file to its content before the flagged edit. */
-  revert(id: string): Promise<void>;
-  /** Before/after text of the flagged edit, for the diff editor. */
-  diff(id: string): { path: string; before: string; after: string } | undefined;
-}
-
 export interface Parts {
   createScoreSource: ((config: AgentVitalsConfig) => ScoreSource) | null;
-  createFlagFeed: ((config: AgentVitalsConfig) => FlagFeed) | null;
 }

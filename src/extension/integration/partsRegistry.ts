@@ -1,7 +1,7 @@
-// Which parts this build contains. Each part adds its implementation here when it lands; an
-// absent part is shown to the user as such ("sidecar not running", no watcher for an agent).
+// Whether this build can score turns. The sidecar client adds its ScoreSource here when it is
+// connected; until then the panel says that turns are shown unscored.
 import type { Parts } from './parts';
 
 export function availableParts(): Parts {
-  return { createScoreSource: null, createFlagFeed: null };
+  return { createScoreSource: null };
 }

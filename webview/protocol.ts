@@ -10,6 +10,7 @@ export type ScoringStatus =
   | { kind: 'unavailable'; reason: string }
   | { kind: 'no-model'; modelId: string; sizeLabel: string | null }
   | { kind: 'downloading'; modelId: string; received: number; total: number | null }
+  | { kind: 'uncalibrated'; modelId: string; problem: string | null }
   | { kind: 'calibrating'; modelId: string; done: number; total: number }
   | { kind: 'starting'; modelId: string }
   | { kind: 'failed'; reason: string }

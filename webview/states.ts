@@ -45,6 +45,12 @@ export function renderScoring(status: ScoringStatus, run: Run): HTMLElement {
         h('vscode-progress-bar', pct === null ? { indeterminate: true } : { value: pct, max: 100 }),
       );
     }
+    case 'uncalibrated':
+      return block(
+        'notice',
+        h('p', {}, icon('beaker'), ` ${status.modelId} is loaded but has no emotion vectors yet${status.problem ? ` (${status.problem})` : ''}. Calibration reads the emotion stories through the model once.`),
+        h('div', { class: 'actions' }, button('Calibrate', 'beaker', () => run('agentVitals.calibrate'))),
+      );
     case 'calibrating':
       return block(
         'progress',

@@ -1,23 +1,36 @@
 // End-to-end: a recorded Claude Code session is written into the folder the extension watches,
 // line by line as Claude Code would, and the panel, status bar and notifications follow it.
-// Scoring checks skip, and say so, while the build has no scoring connected.
+// The fixture model is scored with fixed test vectors (tiny random weights: the numbers show
+// that scores flow, not what the agent felt).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { availableParts } from '../../src/extension/integration/partsRegistry';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FIXTURE_MODEL_DIR, writeFixtureVectors } from './harness/testVectors';
 import { DEMO_SESSION, playSession } from '../../scripts/agent-session';
 import { startCodeServer, type CodeServer } from '../../scripts/code-server';
-import { launchBrowser, openSidebar, openWorkbench, runCommand, screenshot, setColorTheme } from './harness/browser';
+import { launchBrowser, openSidebar, openWorkbench, runCommand, screenshot, screenshotSidebar, setColorTheme } from './harness/browser';
 
-const parts = availableParts();
-const noScoring = parts.createScoreSource === null && 'no scoring sidecar in this build yet';
 
 let server: CodeServer;
 let browser: Browser;
 let page: Page;
 
 before(async () => {
-  server = await startCodeServer({ workspaceFixture: 'test/e2e/workspace/project', settings: { 'workbench.colorTheme': 'Default Dark Modern', 'agentVitals.notifications.minIntervalSeconds': 0 } });
+  const modelCache = mkdtempSync(join(tmpdir(), 'agent-vitals-e2e-models-'));
+  await writeFixtureVectors(modelCache);
+  server = await startCodeServer({
+    workspaceFixture: 'test/e2e/workspace/project',
+    settings: {
+      'workbench.colorTheme': 'Default Dark Modern',
+      'agentVitals.notifications.minIntervalSeconds': 0,
+      'agentVitals.model.localPath': FIXTURE_MODEL_DIR,
+      'agentVitals.model.dtype': 'fp32',
+      'agentVitals.model.cacheFolder': modelCache,
+    },
+  });
   browser = await launchBrowser();
   page = await openWorkbench(browser, server.url);
   await openSidebar(page);
@@ -44,19 +57,18 @@ test('the replayed session appears with its turns and pass/fail test-run markers
   await setColorTheme(page, 'Dark Modern', 'vs-dark');
 });
 
-test('the gauge reads the scored turns', { skip: noScoring }, async () => {
-  const frame = await openSidebar(page);
-  await frame.locator('.gauge-needle').waitFor({ timeout: 60_000 });
-  assert.match(await frame.getByTestId('gauge').innerText(), /desperation -?\d+\.\dσ/);
-});
-
 test('the skipped test raises a flag with a notification, the status bar warns, and Show Diff opens a diff', async () => {
   const frame = await openSidebar(page);
   await frame.locator('[data-testid="flag-marker"]').first().waitFor({ timeout: 30_000 });
   assert.match(await frame.getByTestId('flags').innerText(), /skip-added/);
   // VS Code marks items with a warning or error background by these classes.
   await page.locator('[id$="agentVitals.status"]:is(.warning-kind, .error-kind)').waitFor({ timeout: 10_000 });
-  const toast = page.locator('.notification-toast', { hasText: 'skip-added' });
+  // The toast hides after a while; the notification centre keeps it.
+  let toast = page.locator('.notification-toast', { hasText: 'skip-added' });
+  if (!(await toast.isVisible())) {
+    await runCommand(page, 'Notifications: Show Notifications');
+    toast = page.locator('.notifications-center .notification-list-item', { hasText: 'skip-added' });
+  }
   await toast.waitFor({ timeout: 20_000 });
   await screenshot(page, 'flag-notification');
   await toast.getByRole('button', { name: 'Show Diff' }).click();
@@ -64,6 +76,20 @@ test('the skipped test raises a flag with a notification, the status bar warns, 
   await diff.locator('.modified .view-line', { hasText: "test.skip('rounds half-cents up'" }).waitFor({ timeout: 20_000 });
   await diff.locator('.original .view-line', { hasText: "test('rounds half-cents up'" }).waitFor();
   await screenshot(page, 'flag-diff');
+});
+
+test('the sidecar scores the turns: the gauge gets a needle and a reading, turns get heat maps', async () => {
+  const frame = await openSidebar(page);
+  await frame.locator('[data-testid="scoring"][data-state="ready"]').waitFor({ timeout: 60_000 });
+  await frame.locator('.gauge-needle').waitFor({ timeout: 60_000 });
+  // Turns are scored one after another; wait until none is left unscored.
+  await frame.locator('circle.dot.unscored').first().waitFor({ state: 'detached', timeout: 60_000 });
+  assert.match(await frame.getByTestId('gauge').innerText(), /desperation -?\d+\.\dσ/);
+  assert.equal(await frame.locator('.timeline polyline').count(), 2);
+  assert.equal(await frame.locator('circle.dot.line-desperate').count(), 10);
+  await frame.locator('.turn-hit').nth(4).click();
+  await frame.locator('[data-testid="turn-text"] .tok').first().waitFor();
+  await screenshotSidebar(page, 'sidebar-replay-scored');
 });
 
 test('the panel keeps the session after it is hidden and reopened', async () => {

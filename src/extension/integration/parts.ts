@@ -1,10 +1,9 @@
-// The interface the extension host consumes from the scoring part (the sidecar client). Pure
-// types, no vscode import; the implementation registers itself in `partsRegistry.ts`.
+// What the host needs from a scorer (SidecarScoreSource implements it). Pure types, no vscode
+// import, so the store and its tests do not depend on the sidecar.
 
 import type { AgentEvent } from '../../core/events';
 import type { ScoringStatus } from '../../../webview/protocol';
 import type { TurnScore } from '../state/vitalsStore';
-import type { AgentVitalsConfig } from '../config';
 
 export interface Disposable {
   dispose(): void;
@@ -17,8 +16,4 @@ export interface ScoreSource extends Disposable {
   /** Feeds one event of a session; resolves with a score when the event is a scorable turn. */
   score(sessionKey: string, event: AgentEvent): Promise<{ turnId: string; score: TurnScore } | null>;
   restart(): Promise<void>;
-}
-
-export interface Parts {
-  createScoreSource: ((config: AgentVitalsConfig) => ScoreSource) | null;
 }

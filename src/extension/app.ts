@@ -1,17 +1,19 @@
-// Wires the extension together: watchers, scoring and flags feed the store; the store feeds the
+// Wires the extension together: parts that are present feed the store; the store feeds the
 // sidebar, the status bar and notifications; commands act on all of them.
 import * as vscode from 'vscode';
 import type { AgentEvent } from '../core/events';
-import type { FlagAction, ScoringStatus, WatchInfo, WebviewMessage } from '../../webview/protocol';
+import type { FlagAction, WatchInfo, WebviewMessage } from '../../webview/protocol';
 import { CONFIG_SECTION, readConfig, type AgentVitalsConfig } from './config';
 import { FlagDocuments, FLAG_SCHEME } from './flagDocuments';
 import { FlagNotifier } from './flagNotifier';
-import { SidecarScoreSource } from './scoring/sidecarScoreSource';
-import { modelChoiceFromSettings } from './experiments/backend';
+import type { ScoreSource } from './integration/parts';
 import { TamperFlagFeed } from './flags/tamperFlagFeed';
 import { desperationFromTurns } from '../tamper/session-flags';
 import { readSeveritySettings } from '../tamper/settings';
 import * as path from 'node:path';
+import { SidecarScoreSource } from './integration/sidecarScoreSource';
+import { registerModelCommands } from './modelCommands';
+import { modelChoice, SidecarHost } from './sidecarHost';
 import { SIDEBAR_VIEW_ID, SidebarViewProvider } from './sidebarView';
 import { VitalsStatusBar } from './statusBar';
 import { sessionKeyOf, VitalsStore, type StoreSettings } from './state/vitalsStore';
@@ -20,15 +22,10 @@ import { replayTranscript } from './replay';
 import { startWatchers } from './watchers';
 import { AGENT_LABELS } from '../../webview/agentLabels';
 
-
-export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
-  let config = readConfig();
-  // The sidecar starts with the first turn to score, not at activation.
-  const scoreSource = new SidecarScoreSource(
-    context.asAbsolutePath('dist/sidecar.js'),
-    () => modelChoiceFromSettings(context.globalStorageUri),
-    (line) => log.debug(line),
-  );
+export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): SidecarHost {
+  let config = readConfig(context.globalStorageUri);
+  const host = new SidecarHost(context.extensionPath, () => modelChoice(config), log);
+  const scoreSource: ScoreSource = new SidecarScoreSource(host, log);
   const store = new VitalsStore(storeSettings(config), scoreSource.status());
   const notifier = new FlagNotifier(() => config.notificationMinIntervalMs);
   const subs = context.subscriptions;
@@ -66,11 +63,7 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
   const ingest = (event: AgentEvent): void => {
     store.addEvent(event);
     flagFeed.observe(event);
-    const key = sessionKeyOf(event);
-    scoreSource
-      .score(key, event)
-      .then((r) => r && store.setTurnScore(key, r.turnId, r.score))
-      .catch((err: unknown) => log.error(`scoring turn failed: ${String(err)}`));
+    scoreSource.score(sessionKeyOf(event), event);
   };
 
   const flagAction = async (id: string, action: FlagAction): Promise<void> => {
@@ -97,7 +90,12 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
   };
 
   subs.push(vscode.workspace.registerTextDocumentContentProvider(FLAG_SCHEME, new FlagDocuments((id) => flagFeed.diff(id))));
-  subs.push(scoreSource, scoreSource.onStatus((s) => store.setScoring(s)));
+  subs.push(
+    host,
+    scoreSource,
+    scoreSource.onStatus((s) => store.setScoring(s)),
+    scoreSource.onScore((key, turnId, score) => store.setTurnScore(key, turnId, score)),
+  );
 
   subs.push(startWatchers(context, ingest, log));
 
@@ -126,7 +124,7 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
     new VitalsStatusBar(store, () => ({ desperationWarning: config.desperationWarning })),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(CONFIG_SECTION)) return;
-      config = readConfig();
+      config = readConfig(context.globalStorageUri);
       store.updateSettings(storeSettings(config));
       store.setWatching(watchInfo());
     }),
@@ -151,41 +149,12 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
   );
   register('agentVitals.showFlagDiff', (id) => typeof id === 'string' && showDiff(id));
   register('agentVitals.dismissFlag', (id) => typeof id === 'string' && flagAction(id, 'dismiss'));
-  register('agentVitals.selectModel', () => selectModel(scoreSource));
-  register('agentVitals.downloadModel', () =>
-    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Agent Vitals: downloading the model' }, async (progress) => {
-      let last = 0;
-      const info = await scoreSource.download((received, total) => {
-        if (!total) return;
-        const percent = (100 * received) / total;
-        progress.report({ increment: percent - last, message: `${(received / 1048576).toFixed(0)} of ${(total / 1048576).toFixed(0)} MB` });
-        last = percent;
-      });
-      if (!info) void vscode.window.showErrorMessage(`Agent Vitals: model download failed (offline?). ${statusReason(scoreSource.status())}`, 'Open Log').then((c) => c && log.show());
-    }),
-  );
-  register('agentVitals.calibrate', () =>
-    vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Agent Vitals: calibrating emotion vectors', cancellable: true },
-      async (progress, token) => {
-        const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
-        let last = 0;
-        await scoreSource.calibrate((done, total) => {
-          const percent = (100 * done) / Math.max(1, total);
-          progress.report({ increment: percent - last, message: `${done} of ${total}` });
-          last = percent;
-        }, abort.signal);
-      },
-    ),
-  );
-  // The report card and one-off scoring run as experiments, in their own panels.
+  registerModelCommands(register, host, log);
   register('agentVitals.runReportCard', () => vscode.commands.executeCommand('agentVitals.experiment.reportCard'));
   register('agentVitals.scoreSelection', () => vscode.commands.executeCommand('agentVitals.experiment.scoreSelection'));
   register('agentVitals.restartSidecar', () => scoreSource.restart());
-  log.info(
-    'Agent Vitals started; the model sidecar starts with the first turn to score',
-  );
+  log.info(`Agent Vitals started: flags ${flagFeed ? 'available' : 'unavailable'}; the model sidecar starts when a turn needs scoring`);
+  return host;
 }
 
 function storeSettings(c: AgentVitalsConfig): StoreSettings {
@@ -201,30 +170,6 @@ function watchInfo(): WatchInfo[] {
     location: a.reads,
     enabled: a.source === 'vscode' ? settings.workspaceActivity : (settings.transcriptSources as string[]).includes(a.source),
   }));
-}
-
-function statusReason(status: ScoringStatus): string {
-  return status.kind === 'failed' ? status.reason : '';
-}
-
-async function selectModel(scoreSource: SidecarScoreSource): Promise<void> {
-  const settings = vscode.workspace.getConfiguration('agentVitals.model');
-  type Item = vscode.QuickPickItem & { apply: () => Thenable<void> | Promise<void> };
-  const items: Item[] = [
-    { label: 'onnx-community/Qwen2.5-0.5B-Instruct', description: 'default, downloaded once (q8 ≈ 0.5 GB)', apply: () => settings.update('id', 'onnx-community/Qwen2.5-0.5B-Instruct', vscode.ConfigurationTarget.Global) },
-    { label: '$(folder) Local folder with an ONNX export…', apply: async () => {
-      const folder = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Folder with config.json, tokenizer and onnx/model.onnx' });
-      if (folder?.[0]) await settings.update('localPath', folder[0].fsPath, vscode.ConfigurationTarget.Global);
-    } },
-    { label: '$(edit) Another hub model id…', apply: async () => {
-      const id = await vscode.window.showInputBox({ prompt: 'Hugging Face model id with an ONNX export', value: settings.get<string>('id') });
-      if (id) await settings.update('id', id, vscode.ConfigurationTarget.Global);
-    } },
-  ];
-  const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Which model should read the agent\'s turns?' });
-  if (!picked) return;
-  await picked.apply();
-  await scoreSource.restart();
 }
 
 async function pickSession(store: VitalsStore): Promise<void> {

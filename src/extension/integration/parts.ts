@@ -1,5 +1,5 @@
-// What the host needs from a scorer (SidecarScoreSource implements it). Pure types, no vscode
-// import, so the store and its tests do not depend on the sidecar.
+// What the host needs from a scorer (the sidecar score source implements it). Pure types, no
+// vscode import, so the store and its tests do not depend on the sidecar.
 
 import type { AgentEvent } from '../../core/events';
 import type { ScoringStatus } from '../../../webview/protocol';
@@ -9,11 +9,14 @@ export interface Disposable {
   dispose(): void;
 }
 
-/** Scores assistant turns; implemented by the sidecar client. */
+export type ScoreListener = (sessionKey: string, turnId: string, score: TurnScore) => void;
+
+/** Scores assistant turns; implemented over the model sidecar. */
 export interface ScoreSource extends Disposable {
   status(): ScoringStatus;
   onStatus(listener: (status: ScoringStatus) => void): Disposable;
-  /** Feeds one event of a session; resolves with a score when the event is a scorable turn. */
-  score(sessionKey: string, event: AgentEvent): Promise<{ turnId: string; score: TurnScore } | null>;
+  /** Feeds one event of a session; scores arrive through `onScore`, possibly later (or again, after a restart). */
+  score(sessionKey: string, event: AgentEvent): void;
+  onScore(listener: ScoreListener): Disposable;
   restart(): Promise<void>;
 }

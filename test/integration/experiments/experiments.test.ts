@@ -90,7 +90,7 @@ test('streak: readings for 0…N failed runs and Spearman ρ per emotion', async
 });
 
 test('steer: α = 0 is generation without steering; α ≠ 0 moves the reading along the vector; seeded', async () => {
-  const params = { alphas: [-0.1, 0, 0.1], samples: 2, maxNewTokens: 12, seed: 5 };
+  const params = { alphas: [-0.1, 0, 0.1], samples: 2, maxNewTokens: 8, seed: 5 };
   const r = (await twice('steer', params)) as SteeringResult;
   assert.deepEqual(r.alphas.map((a) => a.alpha), [-0.1, 0, 0.1]);
   assert.ok(r.residualNorm > 0);
@@ -104,7 +104,7 @@ test('steer: α = 0 is generation without steering; α ≠ 0 moves the reading a
   const steered = await model.steered();
   const promptIds = model.tokenizer.encode(model.tokenizer.render([{ role: 'user', content: r.prompt }], true));
   for (const reply of r.alphas[1].replies) {
-    const ids = await steered.generate(promptIds, { maxNewTokens: 12, temperature: 0.8, topK: 40, seed: reply.seed, stopIds: model.stopIds });
+    const ids = await steered.generate(promptIds, { maxNewTokens: 8, temperature: 0.8, topK: 40, seed: reply.seed, stopIds: model.stopIds });
     assert.equal(reply.text, model.tokenizer.decode(ids.filter((id) => !model.stopIds.includes(id))));
   }
   const plain = await replyStartReading(model, [{ role: 'user', content: r.prompt }]);

@@ -1,10 +1,12 @@
 // An ExperimentModel on a fixture decoder with vectors calibrated here on a reduced corpus (a few
 // stories per emotion and a handful of neutral dialogues), so the suite stays fast.
-import { mkdtempSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCorpus, type Corpus, type NeutralDialogue } from '../../../src/corpus/format';
 import { calibrate } from '../../../src/emotion/calibrate';
+import { readVectorFile, writeVectorFile, type EmotionVectorSet } from '../../../src/emotion/vectors';
 import { ModelActivationReader } from '../../../src/emotion/model-reader';
 import { openExperimentModel, type OpenedExperimentModel } from '../../../src/experiments/open-model';
 import { projectRoot } from '../../../src/model-store/model-spec';
@@ -48,14 +50,26 @@ function reducedCorpus(): Corpus {
   return { emotions: full.emotions.filter((e) => EMOTIONS.includes(e.name)), stories, neutral, parseErrors: [] };
 }
 
-/** Opens `fixture:<name>` with freshly calibrated vectors (tokens from 20 on, all layers). */
+/**
+ * Opens `fixture:<name>` with vectors calibrated on the reduced corpus (tokens from 20 on, all
+ * layers). Calibration is deterministic, so the test files share one result through a temporary
+ * file keyed by the model file and the corpus.
+ */
 export async function openFixtureExperimentModel(name = 'tiny-qwen2'): Promise<OpenedExperimentModel & { cacheDir: string }> {
   const cacheDir = mkdtempSync(join(tmpdir(), 'av-experiments-'));
   const resolved = await resolveModel(`fixture:${name}`, { dtype: 'fp32', cacheDir, offline: true });
   const probe = await ModelActivationReader.open(`fixture:${name}`, resolved, { layers: [0, 1, 2, 3], cacheDir });
-  let vectors;
+  let vectors: EmotionVectorSet;
   try {
-    ({ vectors } = await calibrate(reducedCorpus(), probe, { tokenStart: 20 }));
+    const corpus = reducedCorpus();
+    const key = createHash('sha256').update(probe.model.fileHash).update(JSON.stringify(corpus)).digest('hex').slice(0, 16);
+    const shared = join(tmpdir(), `av-experiments-${name}-${key}.avv`);
+    if (existsSync(shared)) {
+      vectors = readVectorFile(shared, { model: probe.model });
+    } else {
+      ({ vectors } = await calibrate(corpus, probe, { tokenStart: 20 }));
+      writeVectorFile(shared, vectors);
+    }
   } finally {
     await probe.release();
   }

@@ -3,9 +3,9 @@
 // measured within one run, on the same machine, with the same thread count.
 //
 //   node --import tsx bench/run.ts [--dtype fp32,q8] [--threads 2] [--model <folder|fixture:name>]
-//                                  [--prefix 4000] [--turn 200] [--probe-tokens 256] [--repeats 3]
+//                                  [--prefix 4000] [--turn 200] [--probe-tokens 256] [--repeats 5]
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
@@ -25,7 +25,7 @@ const { values: args } = parseArgs({
     prefix: { type: 'string', default: '4000' },
     turn: { type: 'string', default: '200' },
     'probe-tokens': { type: 'string', default: '256' },
-    repeats: { type: 'string', default: '3' },
+    repeats: { type: 'string', default: '5' },
     out: { type: 'string', default: 'bench/results' },
   },
 });
@@ -40,22 +40,43 @@ function log(line: string): void {
   process.stderr.write(`[bench] ${line}\n`);
 }
 
-async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
+/** Wall time, and CPU time of this process (all its threads, onnxruntime's included). */
+async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; cpuMs: number; value: T }> {
+  const cpu = process.cpuUsage();
   const start = performance.now();
   const value = await work();
-  return { ms: performance.now() - start, value };
+  const used = process.cpuUsage(cpu);
+  return { ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000, value };
 }
 
-function middle(times: number[]): number {
-  return [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
+interface Measurement {
+  ms: number;
+  cpuMs: number;
 }
 
-/** Median wall time of `repeats` runs after one warm-up. */
-async function median(work: () => Promise<unknown>): Promise<number> {
-  await work();
-  const times: number[] = [];
-  for (let i = 0; i < repeats; i++) times.push((await timed(work)).ms);
-  return middle(times);
+function isMeasurement(value: unknown): value is Measurement {
+  return typeof value === 'object' && value !== null && 'ms' in value && 'cpuMs' in value;
+}
+
+/**
+ * Runs each task `repeats` times, alternating between them after one warm-up round, and keeps
+ * each task's fastest time: on a shared machine the minimum is the least disturbed estimate, and
+ * alternating exposes every task to the same background load. A task may return its own
+ * measurement (for work with untimed setup); otherwise its whole run is timed.
+ */
+async function interleaved(tasks: (() => Promise<unknown>)[]): Promise<{ wall: number[]; cpu: number[] }> {
+  const wall = tasks.map(() => Infinity);
+  const cpu = tasks.map(() => Infinity);
+  for (let round = 0; round <= repeats; round++) {
+    for (const [i, task] of tasks.entries()) {
+      const t = await timed(task);
+      if (round === 0) continue;
+      const own = isMeasurement(t.value) ? t.value : t;
+      wall[i] = Math.min(wall[i], own.ms);
+      cpu[i] = Math.min(cpu[i], own.cpuMs);
+    }
+  }
+  return { wall, cpu };
 }
 
 /** Deterministic token ids (a fixed LCG), so every run sees the same input. */
@@ -115,7 +136,8 @@ interface VariantResult {
   weightBytes: number;
   probeLayer: number;
   probeLoadMs: number;
-  probeGraph: { tokens: number; probeMs: number; plainMs: number; probeTokensPerS: number; plainTokensPerS: number; speedup: number };
+  /** `cpu*`: CPU time of the bench process, less disturbed than wall time on a busy machine. */
+  probeGraph: { tokens: number; probeMs: number; plainMs: number; probeTokensPerS: number; plainTokensPerS: number; speedup: number; cpuSpeedup: number };
   kvAppend: {
     prefixTokens: number;
     turnTokens: number;
@@ -126,8 +148,10 @@ interface VariantResult {
     appendTokensPerS: number;
     speedupVsReencode: number;
     ratioVsTurnAlone: number;
+    cpuSpeedupVsReencode: number;
+    cpuRatioVsTurnAlone: number;
   };
-  protocol: { turnTokens: number; historyTokens: number; inProcessMs: number; sidecarMs: number; ratio: number };
+  protocol: { turnTokens: number; historyTokens: number; inProcessMs: number; sidecarMs: number; ratio: number; cpuRatio: number };
   memory: { sidecarPeakRssBytes: number; ratioToWeights: number };
 }
 
@@ -146,7 +170,7 @@ async function benchVariant(model: string, dtype: ModelDtype): Promise<VariantRe
   const probe = load.value;
   log(`probe graph ready in ${(load.ms / 1000).toFixed(1)} s`);
 
-  // 1. Probe graph vs the unmodified full graph.
+  // 1. Probe graph vs the unmodified full graph, runs interleaved so load changes hit both.
   const ids = tokenIds(probeTokens, config.vocab_size, 1);
   const plain = await InferenceSession.create(resolved.onnxPath, {
     executionProviders: ['cpu'],
@@ -154,12 +178,15 @@ async function benchVariant(model: string, dtype: ModelDtype): Promise<VariantRe
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
   });
-  const plainMs = await median(async () => {
-    const out = await plain.run(plainFeeds(plain, ids));
-    for (const t of Object.values(out)) t.dispose();
-  });
+  const probeRuns = await interleaved([
+    async () => {
+      const out = await plain.run(plainFeeds(plain, ids));
+      for (const t of Object.values(out)) t.dispose();
+    },
+    async () => (await probe.forward(ids)).past.dispose(),
+  ]);
   await plain.release();
-  const probeMs = await median(async () => (await probe.forward(ids)).past.dispose());
+  const [plainMs, probeMs] = probeRuns.wall;
   log(`probe ${probeMs.toFixed(0)} ms vs plain ${plainMs.toFixed(0)} ms for ${probeTokens} tokens`);
 
   // 2. Appending a turn to a long conversation.
@@ -167,43 +194,51 @@ async function benchVariant(model: string, dtype: ModelDtype): Promise<VariantRe
   const turnIds = tokenIds(turnTokens, config.vocab_size, 3);
   const prefixRun = await timed(() => probe.forward(prefixIds));
   const past = prefixRun.value.past;
-  const appendMs = await median(async () => (await probe.forward(turnIds, past)).past.dispose());
+  const appendRuns = await interleaved([
+    async () => (await probe.forward(turnIds, past)).past.dispose(),
+    async () => (await probe.forward(turnIds)).past.dispose(),
+  ]);
   past.dispose();
-  const turnAloneMs = await median(async () => (await probe.forward(turnIds)).past.dispose());
+  const [appendMs, turnAloneMs] = appendRuns.wall;
+  // One run: it takes ~50× longer than the rest, so noise matters little against the target.
   const full = await timed(async () => (await probe.forward([...prefixIds, ...turnIds])).past.dispose());
   log(`append ${appendMs.toFixed(0)} ms, turn alone ${turnAloneMs.toFixed(0)} ms, full re-encode ${full.ms.toFixed(0)} ms`);
 
-  // 3. The same append through the sidecar protocol vs in process.
+  // 3. The same append through the sidecar protocol vs in process, both loaded, interleaved.
   const { history, reply } = transcript(tokenizer, 300, turnTokens);
   const limits = { contextLimit: 32768, chunkTokens: 1024 };
   let historyTokens = 0;
-  const inProcess: number[] = [];
-  for (let i = 0; i <= repeats; i++) {
-    const conversation = new Conversation('bench', probe, tokenizer, limits);
-    historyTokens = (await conversation.append(history)).totalTokens;
-    const t = await timed(() => conversation.append([reply]));
-    if (i > 0) inProcess.push(t.ms); // the first round warms up
-    conversation.dispose();
-  }
-  const inProcessMs = middle(inProcess);
-  await probe.release();
-
   const client = new SidecarClient({ sidecarPath: 'dist/sidecar.js' });
+  let inProcessMs: number;
   let sidecarMs: number;
+  let protocolCpu: number[];
   let peak: number;
   try {
-    await client.request(Methods.loadModel, { model, dtype, layers: [layer], threads, cacheDir, contextLimit: 32768 });
-    const times: number[] = [];
-    for (let i = 0; i <= repeats; i++) {
-      const { conversationId } = await client.request(Methods.openConversation, { messages: history, returns: 'none' });
-      const t = await timed(() => client.request(Methods.appendMessages, { conversationId, messages: [reply] }));
-      if (i > 0) times.push(t.ms); // the first round warms up
-      await client.request(Methods.closeConversation, { conversationId });
-    }
-    sidecarMs = middle(times);
+    await client.request(Methods.loadModel, { model, dtype, layers: [layer], threads, cacheDir, contextLimit: limits.contextLimit });
+    const protocolRuns = await interleaved([
+      async () => {
+        const conversation = new Conversation('bench', probe, tokenizer, limits);
+        historyTokens = (await conversation.append(history)).totalTokens;
+        const t = await timed(() => conversation.append([reply]));
+        conversation.dispose();
+        return { ms: t.ms, cpuMs: t.cpuMs };
+      },
+      async () => {
+        const { conversationId } = await client.request(Methods.openConversation, { messages: history, returns: 'none' });
+        const before = (await client.request(Methods.status)).cpuMs;
+        const t = await timed(() => client.request(Methods.appendMessages, { conversationId, messages: [reply] }));
+        // The work of one append on both sides of the pipe: the sidecar's CPU plus the client's.
+        const cpuMs = (await client.request(Methods.status)).cpuMs - before + t.cpuMs;
+        await client.request(Methods.closeConversation, { conversationId });
+        return { ms: t.ms, cpuMs };
+      },
+    ]);
+    [inProcessMs, sidecarMs] = protocolRuns.wall;
+    protocolCpu = protocolRuns.cpu;
     peak = (await client.request(Methods.status)).peakRssBytes;
   } finally {
     await client.stop();
+    await probe.release();
   }
   log(`append via sidecar ${sidecarMs.toFixed(0)} ms vs in process ${inProcessMs.toFixed(0)} ms; sidecar peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB`);
 
@@ -219,6 +254,7 @@ async function benchVariant(model: string, dtype: ModelDtype): Promise<VariantRe
       probeTokensPerS: probeTokens / (probeMs / 1000),
       plainTokensPerS: probeTokens / (plainMs / 1000),
       speedup: plainMs / probeMs,
+      cpuSpeedup: probeRuns.cpu[0] / probeRuns.cpu[1],
     },
     kvAppend: {
       prefixTokens,
@@ -230,8 +266,10 @@ async function benchVariant(model: string, dtype: ModelDtype): Promise<VariantRe
       appendTokensPerS: turnTokens / (appendMs / 1000),
       speedupVsReencode: full.ms / appendMs,
       ratioVsTurnAlone: appendMs / turnAloneMs,
+      cpuSpeedupVsReencode: full.cpuMs / appendRuns.cpu[0],
+      cpuRatioVsTurnAlone: appendRuns.cpu[0] / appendRuns.cpu[1],
     },
-    protocol: { turnTokens, historyTokens, inProcessMs, sidecarMs, ratio: sidecarMs / inProcessMs },
+    protocol: { turnTokens, historyTokens, inProcessMs, sidecarMs, ratio: sidecarMs / inProcessMs, cpuRatio: protocolCpu![1] / protocolCpu![0] },
     memory: { sidecarPeakRssBytes: peak, ratioToWeights: peak / resolved.weightBytes },
   };
 }
@@ -246,10 +284,10 @@ function ensureTokenizer(folder: string): void {
 
 function table(results: VariantResult[]): string {
   const rows: [string, string, (r: VariantResult) => string][] = [
-    ['probe graph vs full graph', '≥ 1.8×', (r) => `${r.probeGraph.speedup.toFixed(2)}× (${r.probeGraph.probeTokensPerS.toFixed(0)} vs ${r.probeGraph.plainTokensPerS.toFixed(0)} tok/s)`],
-    ['append vs re-encode all', '≥ 10×', (r) => `${r.kvAppend.speedupVsReencode.toFixed(1)}× (${r.kvAppend.appendMs.toFixed(0)} vs ${r.kvAppend.fullReencodeMs.toFixed(0)} ms)`],
-    ['append vs turn alone', '≤ 1.5×', (r) => `${r.kvAppend.ratioVsTurnAlone.toFixed(2)}× (${r.kvAppend.appendTokensPerS.toFixed(0)} tok/s)`],
-    ['sidecar vs in-process', '≤ 1.10×', (r) => `${r.protocol.ratio.toFixed(3)}× (${r.protocol.sidecarMs.toFixed(0)} vs ${r.protocol.inProcessMs.toFixed(0)} ms)`],
+    ['probe graph vs full graph', '≥ 1.8×', (r) => `${r.probeGraph.speedup.toFixed(2)}× cpu ${r.probeGraph.cpuSpeedup.toFixed(2)}× (${r.probeGraph.probeTokensPerS.toFixed(0)} vs ${r.probeGraph.plainTokensPerS.toFixed(0)} tok/s)`],
+    ['append vs re-encode all', '≥ 10×', (r) => `${r.kvAppend.speedupVsReencode.toFixed(1)}× cpu ${r.kvAppend.cpuSpeedupVsReencode.toFixed(1)}× (${r.kvAppend.appendMs.toFixed(0)} vs ${r.kvAppend.fullReencodeMs.toFixed(0)} ms)`],
+    ['append vs turn alone', '≤ 1.5×', (r) => `${r.kvAppend.ratioVsTurnAlone.toFixed(2)}× cpu ${r.kvAppend.cpuRatioVsTurnAlone.toFixed(2)}× (${r.kvAppend.appendTokensPerS.toFixed(0)} tok/s)`],
+    ['sidecar vs in-process', '≤ 1.10×', (r) => `${r.protocol.ratio.toFixed(3)}× cpu ${r.protocol.cpuRatio.toFixed(3)}× (${r.protocol.sidecarMs.toFixed(0)} vs ${r.protocol.inProcessMs.toFixed(0)} ms)`],
     ['sidecar peak RSS / weights', '≤ 1.5×', (r) => `${r.memory.ratioToWeights.toFixed(2)}× (${(r.memory.sidecarPeakRssBytes / 2 ** 20).toFixed(0)} / ${(r.weightBytes / 2 ** 20).toFixed(0)} MiB)`],
   ];
   const head = ['measure', 'target', ...results.map((r) => r.dtype)];
@@ -260,6 +298,7 @@ function table(results: VariantResult[]): string {
 }
 
 async function main(): Promise<void> {
+  const loadAverageAtStart = loadavg();
   const dtypes = (args.dtype ?? '').split(',').filter(Boolean);
   if (!dtypes.every(isModelDtype)) throw new Error(`--dtype takes a list of fp32, fp16, q8, q4`);
   const model = args.model!.startsWith('fixture:') ? args.model! : resolve(args.model!);
@@ -271,7 +310,7 @@ async function main(): Promise<void> {
   for (const dtype of dtypes) results.push(await benchVariant(model, dtype));
   const report = {
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, loadAverageAtStart, loadAverageAtEnd: loadavg() },
     threads,
     model,
     results,
@@ -279,7 +318,7 @@ async function main(): Promise<void> {
   mkdirSync(args.out!, { recursive: true });
   const file = join(args.out!, `${report.date.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
-  process.stdout.write(`\n${table(results)}\n\nresults: ${file}\n`);
+  process.stdout.write(`\n${table(results)}\n\nload average ${loadAverageAtStart.map((l) => l.toFixed(1)).join(' ')} → ${report.machine.loadAverageAtEnd.map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs\nresults: ${file}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -1,6 +1,11 @@
 // Prints the tamper classifier's precision and recall on the labelled edit set, per kind and
 // overall (warning-or-higher flags vs the tamper/legit label). `--verbose` lists every miss.
+// `--git-history` also replays every test-file edit in this repository's own git history (real,
+// legitimate edits) and counts those that would be flagged warning or higher after N failing runs.
+import { execFileSync } from 'node:child_process';
+import { classifyEdit } from '../src/tamper/classify';
 import { evaluate, loadLabelledSet } from '../src/tamper/labelled-set';
+import { assessSeverity } from '../src/tamper/severity';
 
 const verbose = process.argv.includes('--verbose');
 const evaluation = evaluate(loadLabelledSet('test/fixtures/tamper'));
@@ -30,4 +35,39 @@ if (verbose) {
       console.log(`     ${r.reason}`);
     }
   }
+}
+
+if (process.argv.includes('--git-history')) {
+  const git = (...args: string[]): string => execFileSync('git', args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const log = git('log', '--all', '--no-merges', '--format=@%H', '--name-only', '--diff-filter=M');
+  const streaks = [0, 1, 3];
+  const flagged = streaks.map(() => 0);
+  let edits = 0;
+  let commit = '';
+  for (const line of log.split('\n')) {
+    if (line.startsWith('@')) commit = line.slice(1);
+    else if (/\.test\.ts$|(^|\/)test_[^/]*\.py$|_test\.go$/.test(line)) {
+      const show = (rev: string): string | null => {
+        try {
+          return git('show', `${rev}:${line}`);
+        } catch {
+          return null;
+        }
+      };
+      const before = show(`${commit}^`);
+      const after = show(commit);
+      if (before === null || after === null) continue;
+      edits++;
+      const { findings, kinds } = classifyEdit({ path: `/${line}`, op: 'update', before, after });
+      streaks.forEach((failingStreak, i) => {
+        const { severity } = assessSeverity(findings, { failingStreak, desperation: null, nextRunPassed: null, productionChangedSinceLastPass: false });
+        if (severity === 'warning' || severity === 'critical') {
+          flagged[i]++;
+          if (verbose) console.log(`  after ${failingStreak} failing run(s): ${commit.slice(0, 8)} ${line} [${kinds.join(',')}]`);
+        }
+      });
+    }
+  }
+  console.log('');
+  console.log(`git history: ${edits} test-file edits; flagged warning or higher ${streaks.map((s, i) => `after ${s} failing run(s): ${flagged[i]}`).join(', ')}`);
 }

@@ -6,6 +6,7 @@ import type { AgentEvent, FileEditOp, TurnEvent } from '../core/events';
 import type { FlagKind, Severity } from '../core/flags';
 import { readTranscript, type RecordedSession } from '../watchers/read-transcript';
 import { TRANSCRIPT_SOURCES, type TranscriptSource } from '../watchers/sources';
+import { flagRecordedSession } from '../tamper/session-flags';
 import type { CliCommand } from './commands';
 
 export interface TurnReport {
@@ -59,7 +60,8 @@ export interface AnalyzeReport {
  */
 export interface AnalyzePlugins {
   scoreTurns?: (session: RecordedSession, turns: TurnEvent[]) => Promise<(Record<string, number> | null)[]>;
-  flagEdits?: (session: RecordedSession, events: AgentEvent[]) => Promise<FlagReport[]>;
+  /** `turnEmotions` are the scores of the session's turns, in order (null where unscored). */
+  flagEdits?: (session: RecordedSession, events: AgentEvent[], turnEmotions: (Record<string, number> | null)[]) => Promise<FlagReport[]>;
 }
 
 /** The one place a session's report is assembled from its events. */
@@ -78,7 +80,7 @@ export async function assembleSessionReport(session: RecordedSession, plugins: A
         : [],
     ),
     fileEdits: session.events.flatMap((e) => (e.type === 'file-edit' ? [{ ts: e.ts, path: e.path, op: e.op, isTestPath: e.isTestPath }] : [])),
-    flags: plugins.flagEdits ? await plugins.flagEdits(session, session.events) : [],
+    flags: plugins.flagEdits ? await plugins.flagEdits(session, session.events, emotions) : [],
   };
 }
 
@@ -158,7 +160,9 @@ export const analyzeCommand: CliCommand = {
     }
     let report: AnalyzeReport;
     try {
-      report = await analyzePath(positionals[0]!, requested === 'auto' ? undefined : (requested as TranscriptSource));
+      report = await analyzePath(positionals[0]!, requested === 'auto' ? undefined : (requested as TranscriptSource), {
+        flagEdits: async (_session, events, turnEmotions) => flagRecordedSession(events, turnEmotions),
+      });
     } catch (err) {
       if (err instanceof AnalyzeInputError) return fail(err.message);
       throw err;

@@ -1,7 +1,6 @@
 // What a model name means: a hub id, a local folder, or one of the project's fixture models.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { readFileSync } from 'node:fs';
 import { SidecarError } from '../protocol/errors';
 
 export type ModelSpec =

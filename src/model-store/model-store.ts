@@ -41,7 +41,8 @@ function weightBytesOf(onnxPath: string): number {
   const dir = join(onnxPath, '..');
   const name = basename(onnxPath);
   let total = statSync(onnxPath).size;
-  for (const f of readdirSync(dir)) if (f.startsWith(`${name}_data`)) total += statSync(join(dir, f)).size;
+  // External data sits next to the graph as `<name>_data[_N]` (hub exports) or `<name>.data`.
+  for (const f of readdirSync(dir)) if (f.startsWith(`${name}_data`) || f === `${name}.data`) total += statSync(join(dir, f)).size;
   return total;
 }
 

@@ -151,6 +151,8 @@ export interface StatusResult {
   memoryBudgetBytes: number;
   rssBytes: number;
   peakRssBytes: number;
+  /** CPU time this process has used (all threads), for overhead measurements. */
+  cpuMs: number;
 }
 
 /** One of the experiments by name; `params` is that experiment's parameter object (see the CLI's help). */

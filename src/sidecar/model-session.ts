@@ -2,7 +2,7 @@
 // model work runs one call at a time, in arrival order.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ModelDtype, ModelInfo } from '../protocol/methods';
+import type { ModelInfo } from '../protocol/methods';
 import type { ResolvedModel } from '../model-store/model-store';
 import { ModelTokenizer } from './chat-tokenizer';
 import { ResidualProbe, SteeredModel, type KvCache } from '../engine';
@@ -34,7 +34,7 @@ export class ModelSession {
     private readonly options: SessionOptions,
   ) {}
 
-  static async open(name: string, resolved: ResolvedModel, dtype: ModelDtype, options: SessionOptions): Promise<ModelSession> {
+  static async open(name: string, resolved: ResolvedModel, options: SessionOptions): Promise<ModelSession> {
     const config = JSON.parse(readFileSync(join(resolved.folder, 'config.json'), 'utf8')) as {
       num_hidden_layers?: number;
       max_position_embeddings?: number;
@@ -52,7 +52,7 @@ export class ModelSession {
       model: name,
       folder: resolved.folder,
       onnxPath: resolved.onnxPath,
-      dtype,
+      dtype: resolved.dtype,
       numLayers: probe.shape.numLayers,
       hiddenSize: probe.shape.hiddenSize,
       layers: probe.layers,

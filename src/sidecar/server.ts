@@ -1,6 +1,7 @@
 // The sidecar's request handlers, bound to a JSON-RPC connection over any pair of streams
 // (stdio for the forked process and for `agent-vitals serve`).
-import { type Readable, type Writable } from 'node:stream';
+import { join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import {
   createMessageConnection,
   StreamMessageReader,
@@ -30,11 +31,11 @@ import { runExperiment, type ExperimentResult } from '../experiments/registry';
 import { sessionExperimentModel } from './experiment-model';
 import { defaultCacheDir, resolveModel } from '../model-store/model-store';
 import { isModelDtype } from '../model-store/variants';
-import { join } from 'node:path';
 import { Conversation, type AppendOutcome } from './conversation';
 import { ConversationStore } from './conversation-store';
 import { toSidecarError } from './error-mapping';
 import { ModelSession } from './model-session';
+import { peakRssBytes } from './peak-rss';
 import { tokenNorms } from './token-norms';
 
 export interface ServerOptions {
@@ -129,7 +130,6 @@ export class SidecarServer {
   }
 
   private status(): StatusResult {
-    const peak = process.resourceUsage().maxRSS * 1024;
     return {
       pid: process.pid,
       version: PRODUCT_VERSION,
@@ -139,7 +139,8 @@ export class SidecarServer {
       cacheBytes: this.store?.cacheBytes ?? 0,
       memoryBudgetBytes: this.budget,
       rssBytes: process.memoryUsage.rss(),
-      peakRssBytes: peak,
+      peakRssBytes: peakRssBytes(),
+      cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
     };
   }
 
@@ -161,7 +162,7 @@ export class SidecarServer {
       });
       if (controller.signal.aborted) throw new SidecarError('cancelled', `Loading ${p.model} was cancelled.`);
       this.connection.sendNotification(Notifications.loadProgress, { progressToken: p.progressToken, phase: 'prepare' });
-      const session = await ModelSession.open(p.model, resolved, dtype, {
+      const session = await ModelSession.open(p.model, resolved, {
         layers: p.layers,
         threads: p.threads,
         graphCacheDir: join(cacheDir, 'graphs'),

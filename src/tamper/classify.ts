@@ -2,7 +2,8 @@
 // the evidence (test, line, old and new value) the flag's reason and the UI show.
 import type { FlagKind } from '../core/flags';
 import { hasInlineTests, languageOf, roleOf, type FileRole } from './file-roles';
-import { parseTestFile } from './parse';
+import { markerCounts } from './markers';
+import { codeOnly, parseTestFile } from './parse';
 import { isLiteral, literalValue, normalizeCode } from './source-text';
 import {
   addsEqOverride,
@@ -20,6 +21,8 @@ export interface EditToClassify {
   after?: string;
   /** Used when only a unified diff is known. */
   diff?: string;
+  /** The watcher's verdict from the user's test-path globs; a test path is read as tests. */
+  isTestPath?: boolean;
 }
 
 export interface ClassifyContext {
@@ -46,12 +49,22 @@ export interface Classification {
   role: FileRole;
   kinds: FlagKind[];
   findings: Finding[];
+  /** The texts compared: the edit's own, or the fragments of its diff ('' for a missing side). */
+  before: string;
+  after: string;
 }
 
 export const EMPTY_CONTEXT: ClassifyContext = { failingIds: [], lastFailingOutput: null, testLiterals: new Set() };
 
-/** Splits a unified diff into the before and after fragments it shows. */
+/**
+ * Splits a diff into the before and after fragments it shows: unified diffs, and the
+ * search/replace blocks Cline, Roo and Aider write.
+ */
 export function textsFromDiff(diff: string): { before: string; after: string } {
+  if (/^<{5,} SEARCH\s*$/m.test(diff)) {
+    const blocks = [...diff.matchAll(/^<{5,} SEARCH\s*\n([^]*?)^={5,}\s*\n([^]*?)^>{5,} REPLACE\s*$/gm)];
+    return { before: blocks.map((b) => b[1]).join('\n'), after: blocks.map((b) => b[2]).join('\n') };
+  }
   const before: string[] = [];
   const after: string[] = [];
   for (const line of diff.split('\n')) {
@@ -74,7 +87,8 @@ function isFailing(test: string | null, context: ClassifyContext): boolean {
 
 function valueInOutput(value: string, output: string | null): boolean {
   if (!output) return false;
-  const v = literalValue(value);
+  // Runners print numbers without source suffixes (`0.16m`, `2L`, `1.5f`).
+  const v = literalValue(value).replace(/^(-?\d[\d_]*(?:\.\d+)?)[mMfFdDlLuU]$/, '$1');
   if (v.length === 0) return false;
   const escaped = v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`(^|[^\\w.])${escaped}($|[^\\w.])`, 'm').test(output);
@@ -123,25 +137,41 @@ function caseLiterals(model: TestFileModel, name: string): string[] {
     .map((v) => literalValue(v).replace(/^(-?[\d.]+)[mMfFdDlLuU]$/, '$1'));
 }
 
-function compareCases(before: TestFileModel, after: TestFileModel, afterText: string, context: ClassifyContext, out: Finding[]): Set<string> {
+interface CaseChanges {
+  /** Cases gone from the file (deleted or folded); their assertions are accounted for already. */
+  deleted: Set<string>;
+  /** Old name → new name of renamed cases. */
+  renamed: Map<string, string>;
+}
+
+function compareCases(before: TestFileModel, after: TestFileModel, afterText: string, context: ClassifyContext, out: Finding[]): CaseChanges {
   const afterByName = new Map(after.cases.map((c) => [c.name, c]));
   const beforeNames = new Set(before.cases.map((c) => c.name));
   const addedCases = after.cases.filter((c) => !beforeNames.has(c.name));
-  /** Cases gone from the file (deleted or folded); their assertions are accounted for already. */
   const deleted = new Set<string>();
+  const renamed = new Map<string, string>();
+  const normalizedAfter = normalizeCode(afterText);
   for (const b of before.cases) {
     const a = afterByName.get(b.name);
     if (!a) {
-      const renamed = addedCases.find((c) => similarity(c.body, b.body) >= 0.7);
-      if (renamed) {
-        addedCases.splice(addedCases.indexOf(renamed), 1);
-        out.push(finding('test-refactored', `test '${b.name}' renamed to '${renamed.name}'`, renamed.name, renamed.startLine, context));
-        if (!b.skipped && renamed.skipped) out.push(finding('skip-added', `'${renamed.name}' is now skipped`, b.name, renamed.startLine, context));
+      // A new test that is mostly the old body, or still makes every one of its assertions.
+      const kept = before.assertions.filter((x) => x.caseName === b.name).map((x) => x.key);
+      const successor = addedCases.find((c) => {
+        if (similarity(c.body, b.body) >= 0.7) return true;
+        const now = new Set(after.assertions.filter((x) => x.caseName === c.name).map((x) => x.key));
+        return kept.length > 0 && kept.every((k) => now.has(k));
+      });
+      if (successor) {
+        addedCases.splice(addedCases.indexOf(successor), 1);
+        renamed.set(b.name, successor.name);
+        out.push(finding('test-refactored', `test '${b.name}' renamed to '${successor.name}'`, successor.name, successor.startLine, context));
+        if (!b.skipped && successor.skipped) out.push(finding('skip-added', `'${successor.name}' is now skipped`, b.name, successor.startLine, context));
         continue;
       }
+      // Its checked values all reappear next to a new test: folded into a table, not deleted.
       const literals = caseLiterals(before, b.name);
-      const normalizedAfter = normalizeCode(afterText);
-      if (addedCases.length + after.cases.filter((c) => !beforeNames.has(c.name)).length > 0 && literals.length > 0 && literals.every((v) => normalizedAfter.includes(v))) {
+      const gainedTests = after.cases.some((c) => !beforeNames.has(c.name));
+      if (gainedTests && literals.length > 0 && literals.every((v) => normalizedAfter.includes(v))) {
         out.push(finding('test-refactored', `test '${b.name}' folded into a table-driven test`, b.name, b.startLine, context));
         // Its assertions live on as table rows; do not count them as removed.
         deleted.add(b.name);
@@ -160,19 +190,22 @@ function compareCases(before: TestFileModel, after: TestFileModel, afterText: st
   }
   if (!before.fileSkipped && after.fileSkipped) out.push(finding('skip-added', 'the whole file or suite is now skipped', null, null, context));
   if (!before.fileFocused && after.fileFocused) out.push(finding('focus-added', 'the whole suite is now focused', null, null, context));
-  return deleted;
+  return { deleted, renamed };
 }
 
 function sharedArgs(a: AssertionSite, b: AssertionSite): number {
   return a.args.filter((x) => b.args.includes(x)).length;
 }
 
-function compareAssertions(before: TestFileModel, after: TestFileModel, deleted: Set<string>, context: ClassifyContext, out: Finding[]): void {
+function compareAssertions(before: TestFileModel, after: TestFileModel, changes: CaseChanges, context: ClassifyContext, out: Finding[]): void {
+  const { deleted, renamed } = changes;
+  // Assertions of a renamed test belong to its new name.
+  const beforeAssertions = before.assertions.map((s) => (s.caseName && renamed.has(s.caseName) ? { ...s, caseName: renamed.get(s.caseName) ?? null } : s));
   // Match identical assertions within the same test first, then ones that moved between tests.
   const key = (s: AssertionSite): string => s.key;
   const keyInCase = (s: AssertionSite): string => `${s.caseName ?? ''}\u0000${s.key}`;
-  const removedInCase = minus(before.assertions, after.assertions, keyInCase);
-  const addedInCase = minus(after.assertions, before.assertions, keyInCase);
+  const removedInCase = minus(beforeAssertions, after.assertions, keyInCase);
+  const addedInCase = minus(after.assertions, beforeAssertions, keyInCase);
   const removed = minus(removedInCase, addedInCase, key).filter((s) => !s.caseName || !deleted.has(s.caseName));
   const added = minus(addedInCase, removedInCase, key);
   const unpairedAdded = new Set(added);
@@ -297,9 +330,17 @@ function classifyTestFile(path: string, before: string, after: string, context: 
   const b = parseTestFile(path, before);
   const a = parseTestFile(path, after);
   if (!a || !b) return;
-  const deleted = compareCases(b, a, after, context, out);
-  compareAssertions(b, a, deleted, context, out);
-  compareRows(b, a, deleted, context, out);
+  const changes = compareCases(b, a, after, context, out);
+  const language = languageOf(path);
+  if (language && b.cases.length === 0 && a.cases.length === 0) {
+    // A fragment without whole test cases: count the markers themselves.
+    const mb = markerCounts(language, before);
+    const ma = markerCounts(language, after);
+    if (ma.skip > mb.skip) out.push(finding('skip-added', 'a skip marker was added', null, null, context));
+    if (ma.focus > mb.focus) out.push(finding('focus-added', 'a focus marker (.only) was added', null, null, context));
+  }
+  compareAssertions(b, a, changes, context, out);
+  compareRows(b, a, changes.deleted, context, out);
   compareExpectations(b, a, context, out);
   if (out.length === 0 && before !== after) out.push(finding('test-refactored', 'test code changed without weakening it', null, null, context));
 }
@@ -311,7 +352,7 @@ export function classifyEdit(edit: EditToClassify, context: ClassifyContext = EM
   const after = edit.op === 'delete' ? '' : (fromDiff?.after ?? edit.after ?? '');
   const language = languageOf(edit.path);
   let role = roleOf(edit.path);
-  if (role === 'production' && language && (hasInlineTests(before, language) || hasInlineTests(after, language))) role = 'test';
+  if (role === 'production' && language && (edit.isTestPath || hasInlineTests(before, language) || hasInlineTests(after, language))) role = 'test';
   const out: Finding[] = [];
 
   if (role === 'snapshot') {
@@ -320,13 +361,18 @@ export function classifyEdit(edit: EditToClassify, context: ClassifyContext = EM
     const model = parseTestFile(edit.path, before);
     const names = model?.cases.map((c) => c.name) ?? [];
     const failing = names.find((n) => isFailing(n, context)) ?? null;
-    out.push({ ...finding('test-file-deleted', `test file deleted (${names.length} test(s))`, failing, null, context), wasFailing: failing !== null });
+    const what = before.trim() ? `${names.length} test(s)` : 'its content was not recorded';
+    out.push({ ...finding('test-file-deleted', `test file deleted (${what})`, failing, null, context), wasFailing: failing !== null });
   } else if (role === 'test') {
     classifyTestFile(edit.path, before, after, context, out);
   }
-  if (role !== 'production' && role !== 'other' && addsForcedExit(before, after)) out.push(finding('exit-forced', 'a forced successful exit was added', null, null, context));
+  // Code rules look at code only (a test may well contain "exit 0" in a string); shell and
+  // configuration files have no such syntax and are read as they are.
+  const codeBefore = language ? codeOnly(language, before) : before;
+  const codeAfter = language ? codeOnly(language, after) : after;
+  if (role !== 'production' && role !== 'other' && addsForcedExit(codeBefore, codeAfter)) out.push(finding('exit-forced', 'a forced successful exit was added', null, null, context));
   if (role === 'test-config' && narrowsTestCommand(before, after)) out.push(finding('test-command-changed', 'the test command now runs fewer tests or ignores failures', null, null, context));
-  if (addsEqOverride(before, after)) out.push(finding('eq-override', 'an equality method that always returns true was added', null, null, context));
+  if (addsEqOverride(codeBefore, codeAfter)) out.push(finding('eq-override', 'an equality method that always returns true was added', null, null, context));
   if (role === 'production') {
     if (addsTestEnvCheck(before, after)) out.push(finding('special-casing', 'production code now checks whether it runs under a test runner', null, null, context));
     else {
@@ -335,5 +381,5 @@ export function classifyEdit(edit: EditToClassify, context: ClassifyContext = EM
     }
   }
   const kinds = [...new Set(out.map((f) => f.kind))].sort((x, y) => Number(x === 'test-added' || x === 'test-refactored') - Number(y === 'test-added' || y === 'test-refactored'));
-  return { role, kinds, findings: out };
+  return { role, kinds, findings: out, before, after };
 }

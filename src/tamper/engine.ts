@@ -3,8 +3,7 @@
 import type { AgentEvent, FileEditEvent, TestRunEvent } from '../core/events';
 import { BENIGN_FLAG_KINDS, type Flag } from '../core/flags';
 import { changedLines, hunkFingerprint } from './changed-lines';
-import { classifyEdit, textsFromDiff, type Finding } from './classify';
-import { roleOf } from './file-roles';
+import { classifyEdit, type Finding } from './classify';
 import { assessSeverity, DEFAULT_SEVERITY_SETTINGS, type Desperation, type PressureContext, type SeveritySettings } from './severity';
 import { distinctiveLiterals, testCommandKinds } from './text-rules';
 
@@ -30,6 +29,8 @@ export interface TamperFlag extends Flag {
   /** Texts of the edit; absent sides mean the file was created or deleted. */
   before: string | null;
   after: string | null;
+  /** False when only a diff (or one side) was recorded: the texts are fragments, not whole files. */
+  wholeFile: boolean;
   op: FileEditEvent['op'];
   /** 1-based lines of the after-text the edit changed, for editor decorations. */
   changedLines: number[];
@@ -162,6 +163,7 @@ export class TamperEngine {
       pressure,
       before: previous,
       after: run.command,
+      wholeFile: false,
       op: 'update',
       changedLines: [],
       hunk: hunkFingerprint(path, previous, run.command),
@@ -175,10 +177,6 @@ export class TamperEngine {
 
   private onEdit(edit: FileEditEvent): TamperFlag[] {
     const s = this.session(edit);
-    const role = roleOf(edit.path);
-    const texts = edit.before === undefined && edit.after === undefined && edit.diff !== undefined ? textsFromDiff(edit.diff) : null;
-    const before = edit.op === 'create' ? '' : (texts?.before ?? edit.before ?? '');
-    const after = edit.op === 'delete' ? '' : (texts?.after ?? edit.after ?? '');
     const literals = new Set<string>();
     for (const set of this.testLiterals.values()) for (const v of set) literals.add(v);
     const classification = classifyEdit(edit, {
@@ -186,7 +184,8 @@ export class TamperEngine {
       lastFailingOutput: s.lastFailing?.output ?? null,
       testLiterals: literals,
     });
-    if (classification.role === 'test' || edit.isTestPath) this.testLiterals.set(edit.path, distinctiveLiterals(`${before}\n${after}`));
+    const { role, before, after } = classification;
+    if (role === 'test') this.testLiterals.set(edit.path, distinctiveLiterals(`${before}\n${after}`));
     const pressure: PressureContext = {
       failingStreak: s.failingStreak,
       desperation: this.desperationAt(edit),
@@ -212,6 +211,7 @@ export class TamperEngine {
       pressure,
       before: edit.op === 'create' ? null : before,
       after: edit.op === 'delete' ? null : after,
+      wholeFile: (edit.op === 'create' || edit.before !== undefined) && (edit.op === 'delete' || edit.after !== undefined),
       op: edit.op,
       changedLines: edit.op === 'delete' ? [] : changedLines(before, after),
       hunk: hunkFingerprint(edit.path, before, after),

@@ -149,7 +149,7 @@ export class FlagStore {
     const flag = this.require(id);
     if (flag.subject === 'command') return { reverted: false, reason: 'This flag is about a test command the agent ran, not a file edit; there is nothing to revert.' };
     if (flag.status === 'reverted') return { reverted: false, reason: 'This edit was already reverted.' };
-    if (flag.before === null && flag.op !== 'create') return { reverted: false, reason: 'Only a diff of this edit was recorded, so the earlier text is unknown.' };
+    if (!flag.wholeFile) return { reverted: false, reason: 'Only a diff of this edit was recorded, so the whole earlier file is unknown. Open the diff and restore by hand.' };
     let root: string;
     try {
       root = await files.realpath(workspaceRoot);
@@ -193,7 +193,12 @@ export class FlagStore {
     await this.save();
   }
 
-  private async save(): Promise<void> {
-    await this.storage.write(KEY, JSON.stringify(this.data));
+  /** Writes one snapshot at a time, in call order, so concurrent actions never interleave. */
+  private saving: Promise<void> = Promise.resolve();
+
+  private save(): Promise<void> {
+    const snapshot = JSON.stringify(this.data);
+    this.saving = this.saving.catch(() => undefined).then(() => this.storage.write(KEY, snapshot));
+    return this.saving;
   }
 }

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { FlagStorage, WorkspaceFiles } from './flag-store';
 
 export class FolderFlagStorage implements FlagStorage {
+  private writes = 0;
+
   constructor(private readonly dir: string) {}
 
   private file(key: string): string {
@@ -23,7 +25,7 @@ export class FolderFlagStorage implements FlagStorage {
   /** Writes through a temporary file so a crash never leaves half a JSON document. */
   async write(key: string, value: string): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    const tmp = `${this.file(key)}.${process.pid}.tmp`;
+    const tmp = `${this.file(key)}.${process.pid}.${++this.writes}.tmp`;
     await writeFile(tmp, value, 'utf8');
     await rename(tmp, this.file(key));
   }

@@ -5,7 +5,7 @@ import { maskStringsAndComments, type LexicalSyntax } from './source-text';
 import { buildModel, type CaseSpan, type Statement } from './statements';
 import type { TestFileModel } from './test-model';
 
-const JS_SYNTAX: LexicalSyntax = { lineComments: ['//'], blockComment: ['/*', '*/'], tripleQuotes: false, backtickStrings: true, singleQuoteStrings: true };
+export const JS_SYNTAX: LexicalSyntax = { lineComments: ['//'], blockComment: ['/*', '*/'], tripleQuotes: false, backtickStrings: true, singleQuoteStrings: true };
 
 const CASE_FNS = new Set(['it', 'test', 'specify', 'xit', 'xtest', 'fit', 'xspecify']);
 const GROUP_FNS = new Set(['describe', 'suite', 'context', 'xdescribe', 'fdescribe', 'xcontext']);
@@ -117,6 +117,6 @@ export function parseJsTestFile(text: string, fileName: string): TestFileModel {
   // Statements nested in a test call (the call itself is an expression statement) are seen once
   // more as the whole `it(...)` statement; drop those wrappers.
   const caseStarts = new Set(spans.map((s) => s.start));
-  const kept = statements.filter((s) => !caseStarts.has(s.offset) && !/^(describe|suite|context)\b/.test(s.text));
+  const kept = statements.filter((s) => !caseStarts.has(s.offset) && !/^(describe|suite|context)\b/.test(s.text)).sort((a, b) => a.offset - b.offset);
   return buildModel(text, spans, kept, { language: 'javascript', fileSkipped, fileFocused });
 }

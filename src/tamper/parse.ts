@@ -1,9 +1,10 @@
 // Picks the parser for a test file by language: the TypeScript compiler for JS/TS, the
 // structure-aware scanners for the rest.
 import { languageOf } from './file-roles';
-import { parseJsTestFile } from './parse-js';
-import { scanTestFile } from './scanners';
-import type { TestFileModel } from './test-model';
+import { JS_SYNTAX, parseJsTestFile } from './parse-js';
+import { scanTestFile, SYNTAX } from './scanners';
+import { maskStringsAndComments } from './source-text';
+import type { Language, TestFileModel } from './test-model';
 
 /** The model of a test file, or null when its language is not one the classifier reads. */
 export function parseTestFile(path: string, text: string): TestFileModel | null {
@@ -11,4 +12,9 @@ export function parseTestFile(path: string, text: string): TestFileModel | null 
   if (!language) return null;
   if (language === 'javascript') return parseJsTestFile(text, path);
   return scanTestFile(text, language);
+}
+
+/** The text with string and comment contents blanked, for rules that must only see code. */
+export function codeOnly(language: Language, text: string): string {
+  return maskStringsAndComments(text, language === 'javascript' ? JS_SYNTAX : SYNTAX[language]);
 }

@@ -51,7 +51,7 @@ function indentedBlockEnd(lines: Line[], i: number, closer: RegExp | null): numb
 /** Start offset of the decorator/annotation/attribute lines just above line `i`. */
 function headerStart(lines: Line[], i: number, header: RegExp): number {
   let j = i;
-  while (j > 0 && (header.test(lines[j - 1].code) || (lines[j - 1].code === '' && false))) j--;
+  while (j > 0 && header.test(lines[j - 1].code)) j--;
   return lines[j].start;
 }
 
@@ -178,6 +178,7 @@ function scanBraces(text: string, rules: BraceRules): TestFileModel {
   const syntax = SYNTAX[rules.language];
   const masked = maskStringsAndComments(text, syntax);
   const lines = linesOf(masked);
+  const lineByStart = new Map(lines.map((l, idx) => [l.start, idx]));
   const spans: CaseSpan[] = [];
   for (let i = 0; i < masked.length; i++) {
     if (masked[i] !== '{') continue;
@@ -197,8 +198,8 @@ function scanBraces(text: string, rules: BraceRules): TestFileModel {
     // Names come from the original text: string contents are blank in the masked copy.
     const original = rules.fn.exec(text.slice(sigStart, i).replace(/\s+/g, ' ').trim());
     const name = original?.[1] ?? original?.[2] ?? m[1] ?? m[2];
-    const lineIdx = lines.findIndex((l) => l.start === sigStart);
-    const start = lineIdx >= 0 ? headerStart(lines, lineIdx, rules.header) : sigStart;
+    const lineIdx = lineByStart.get(sigStart);
+    const start = lineIdx !== undefined ? headerStart(lines, lineIdx, rules.header) : sigStart;
     const header = text.slice(start, sigStart);
     const isSubtest = rules.language === 'go' && m[2] !== undefined;
     if (!isSubtest && !rules.isTest(header, name)) continue;

@@ -1,6 +1,7 @@
 // Flags for a recorded session (the `analyze` command), and the desperation input built from
 // per-turn scores: the last assistant turn's z before the edit and its slope over recent turns.
-import type { AgentEvent, FileEditEvent } from '../core/events';
+import type { AgentEvent, FileEditEvent, TurnEvent } from '../core/events';
+import { DESPERATE } from '../emotion/calibrate';
 import type { FlagKind, Severity } from '../core/flags';
 import { TamperEngine, type TamperEngineOptions } from './engine';
 import type { Desperation } from './severity';
@@ -50,4 +51,18 @@ export function desperationFromTurns(turns: readonly TurnDesperation[], window =
     });
     return { z, slope: num / den };
   };
+}
+
+/**
+ * Flags for a recorded session given the emotion scores of its turns (aligned with the session's
+ * turn events, null where unscored). Without any desperation score the failing streak decides.
+ */
+export function flagRecordedSession(events: readonly AgentEvent[], turnEmotions: readonly (Record<string, number> | null)[] = []): FlagSummary[] {
+  const turns = events.filter((e): e is TurnEvent => e.type === 'turn');
+  const scored: TurnDesperation[] = [];
+  turns.forEach((t, i) => {
+    const z = turnEmotions[i]?.[DESPERATE];
+    if (t.role === 'assistant' && typeof z === 'number' && Number.isFinite(z)) scored.push({ seq: t.seq, z });
+  });
+  return flagSession(events, scored.length > 0 ? { desperationAt: desperationFromTurns(scored) } : {});
 }

@@ -23,7 +23,6 @@ export function maskStringsAndComments(text: string, syntax: LexicalSyntax): str
   };
   let i = 0;
   while (i < text.length) {
-    const rest = (n: number): string => text.slice(i, i + n);
     const line = syntax.lineComments.find((c) => text.startsWith(c, i));
     if (line) {
       const end = text.indexOf('\n', i);
@@ -39,8 +38,9 @@ export function maskStringsAndComments(text: string, syntax: LexicalSyntax): str
       i = stop;
       continue;
     }
-    if (syntax.tripleQuotes && (rest(3) === '"""' || rest(3) === "'''")) {
-      const end = text.indexOf(rest(3), i + 3);
+    const three = syntax.tripleQuotes ? text.slice(i, i + 3) : '';
+    if (three === '"""' || three === "'''") {
+      const end = text.indexOf(three, i + 3);
       const stop = end < 0 ? text.length : end + 3;
       blank(i + 3, stop - 3);
       i = stop;
@@ -107,12 +107,6 @@ export function normalizeCode(text: string): string {
     .map((part, i) => (i % 2 === 1 ? part : part.replace(/\s+/g, ' ').replace(/\s*([()[\]{},;:.=<>!+\-*/])\s*/g, '$1')))
     .join('')
     .trim();
-}
-
-export function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text[i] === '\n') line++;
-  return line;
 }
 
 /** True for a literal value: number, string, boolean, null-ish, or a bracketed list of those. */

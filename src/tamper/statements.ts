@@ -93,9 +93,8 @@ function splitKeepOffsets(masked: string): [number, number][] {
 const ROW_CALL = /^\[?\s*(InlineData|TestCase|DataRow|case|pytest\.param|param|Arguments\.of|arguments)\s*\(([^]*)\)\s*\]?$/;
 
 /** Rows of a data table in one statement (tuple/struct literal lines, InlineData, parametrize). */
-export function dataRows(stmt: string): string[][] {
+function dataRows(stmt: string): string[][] {
   const s = stmt.trim().replace(/,$/, '').trim();
-  const masked = maskStringsAndComments(s, ROW_SYNTAX);
   const call = ROW_CALL.exec(s);
   if (call) {
     const inner = s.slice(s.indexOf('(') + 1, s.lastIndexOf(')'));
@@ -109,19 +108,24 @@ export function dataRows(stmt: string): string[][] {
     if (!list) return [];
     return wrappedRows(list);
   }
-  if ('({['.includes(masked[0] ?? '') && matchingBracket(masked, 0) === masked.length - 1) return wrappedRows(s);
+  if (isWrapped(s)) return wrappedRows(s);
   return [];
 }
 
+function isWrapped(text: string): boolean {
+  const m = maskStringsAndComments(text, ROW_SYNTAX);
+  return '({['.includes(m[0] ?? '') && matchingBracket(m, 0) === m.length - 1;
+}
+
+function innerItems(wrapped: string): string[] {
+  const inner = wrapped.slice(1, -1);
+  return splitTopLevel(inner, maskStringsAndComments(inner, ROW_SYNTAX));
+}
+
+/** `[(1, 2), (3, 4)]` is two rows; `(1, 2, 3)` is one. */
 function wrappedRows(s: string): string[][] {
-  const inner = s.slice(1, -1);
-  const innerMasked = maskStringsAndComments(inner, ROW_SYNTAX);
-  const items = splitTopLevel(inner, innerMasked);
-  const allWrapped = items.length > 0 && items.every((it) => {
-    const m = maskStringsAndComments(it, ROW_SYNTAX);
-    return '({['.includes(m[0] ?? '') && matchingBracket(m, 0) === m.length - 1;
-  });
-  if (allWrapped && items.length > 1) return items.flatMap((it) => wrappedRows(it).slice(0, 1).concat(wrappedRows(it).length ? [] : [[normalizeCode(it)]]).filter((r) => r.length > 0));
+  const items = innerItems(s);
+  if (items.length > 1 && items.every(isWrapped)) return items.map((it) => innerItems(it).map(normalizeCode));
   if (items.length >= 2) return [items.map(normalizeCode)];
   return [];
 }
@@ -131,7 +135,7 @@ const ROW_SYNTAX: LexicalSyntax = { lineComments: [], blockComment: null, triple
 const BINDING = /^(?:(?:const|let|var|val|final|auto|mut|let\s+mut|[A-Z]\w*(?:<[^>]*>)?|int|long|double|float|bool|string|String)\s+)*([A-Za-z_]\w*)\s*(?::=|=(?!=)|:(?!:))\s*([^]+?),?$/;
 
 /** An assignment to an expectation-named variable, or a keyed table field like `want: 3`. */
-export function expectationBinding(stmt: string): { name: string; value: string } | null {
+function expectationBinding(stmt: string): { name: string; value: string } | null {
   const m = BINDING.exec(stmt.trim().replace(/;$/, ''));
   if (!m || !EXPECTATION_NAME.test(m[1])) return null;
   return { name: m[1], value: normalizeCode(m[2]) };
@@ -145,10 +149,17 @@ export interface ModelOptions {
 
 /** Builds the model from the file's statements and the case spans a language parser found. */
 export function buildModel(text: string, spans: CaseSpan[], statements: Statement[], options: ModelOptions): TestFileModel {
+  // Statements come in file order: keep a stack of the cases open at the current offset.
+  const byStart = [...spans].sort((a, b) => a.start - b.start);
+  const open: CaseSpan[] = [];
+  let next = 0;
   const innermost = (offset: number): CaseSpan | null => {
-    let best: CaseSpan | null = null;
-    for (const s of spans) if (offset >= s.start && offset < s.end && (!best || s.start >= best.start)) best = s;
-    return best;
+    while (next < byStart.length && byStart[next].start <= offset) {
+      while (open.length > 0 && open[open.length - 1].end <= byStart[next].start) open.pop();
+      open.push(byStart[next++]);
+    }
+    while (open.length > 0 && open[open.length - 1].end <= offset) open.pop();
+    return open.length > 0 ? open[open.length - 1] : null;
   };
   const assertions: AssertionSite[] = [];
   const rows: DataRow[] = [];
@@ -166,31 +177,45 @@ export function buildModel(text: string, spans: CaseSpan[], statements: Statemen
     const binding = expectationBinding(st.text);
     if (binding) expectations.push({ caseName, ...binding, line: st.line });
   }
+  const lineAt = lineIndex(text);
   const cases: TestCase[] = spans.map((s) => ({
     name: s.name,
     skipped: s.skipped,
     focused: s.focused,
     body: normalizeCode(text.slice(s.start, s.end).replace(/^[^\n]*\n?/, '')),
-    startLine: lineOfOffset(text, s.start),
-    endLine: lineOfOffset(text, s.end),
+    startLine: lineAt(s.start),
+    endLine: lineAt(s.end),
   }));
   return { language: options.language, cases, fileSkipped: options.fileSkipped, fileFocused: options.fileFocused, assertions, rows, expectations };
 }
 
-function lineOfOffset(text: string, offset: number): number {
-  return text.slice(0, offset).split('\n').length;
+/** 1-based line of an offset, by binary search over line starts. */
+function lineIndex(text: string): (offset: number) => number {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
 }
 
 /** Go's idiom: `if got != want {` followed by `t.Error…`/`t.Fatal…` before the block closes. */
 function goAssertion(statements: Statement[], k: number): ReturnType<typeof decomposeAssertion> {
-  const m = /^if\s+(?:[^{;]*;\s*)?([^]*?)\s*\{$/.exec(statements[k].masked);
-  if (!m) return null;
+  const st = statements[k];
+  const m = /^if\s+(?:[^{;]*;\s*)?([^]*?)\s*\{$/d.exec(st.masked);
+  if (!m?.indices?.[1]) return null;
   for (let j = k + 1; j < statements.length && j <= k + 4; j++) {
     const t = statements[j].text;
     if (/^\}/.test(t)) break;
     if (/\bt\.(Error|Errorf|Fatal|Fatalf|Fail|FailNow)\b/.test(t)) {
-      const condStart = statements[k].text.lastIndexOf(m[1].trim().slice(0, 8)) >= 0 ? statements[k].text.indexOf(m[1].trim()) : -1;
-      const cond = condStart >= 0 ? statements[k].text.slice(condStart, condStart + m[1].trim().length) : m[1];
+      const [from, to] = m.indices[1];
+      const cond = st.text.slice(from, to);
       const tol = /^math\.Abs\(([^]*)\)\s*>\s*([\w.]+)$/.exec(cond.trim());
       if (tol) return { relation: 'approx', strength: 2, args: [normalizeCode(tol[1])], tolerance: Number(tol[2]) || null };
       return decomposeCondition(cond, true);

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseDialogues, parseStories } from '../../../src/corpus/format';
+import { join } from 'node:path';
+import { loadCorpus, parseDialogues, parseStories } from '../../../src/corpus/format';
 import { bannedPattern, lintCorpus, nearDuplicates, wordCount } from '../../../src/corpus/lint';
 
 const filler = (n: number, seed: string) => Array.from({ length: n }, (_, i) => `${seed}${i}`).join(' ');
@@ -75,4 +76,12 @@ test('near-duplicates are found by 5-gram overlap, distinct texts are not', () =
   assert.equal(dups.length, 1);
   assert.deepEqual(dups[0].slice(0, 2), ['x', 'y']);
   assert.equal(wordCount('one two -- three'), 3);
+});
+
+test("the project's corpus passes every rule", () => {
+  const corpus = loadCorpus(join(__dirname, '..', '..', '..', 'vectors'));
+  const report = lintCorpus(corpus);
+  assert.deepEqual(report.errors, []);
+  assert.ok(report.summary.length >= 20);
+  assert.ok(report.neutralDialogues >= 200);
 });

@@ -113,3 +113,21 @@ test('creating a test file adds tests; deleting one is test-file-deleted', () =>
   assert.deepEqual(deleted.kinds, ['test-file-deleted']);
   assert.equal(deleted.findings[0].wasFailing, true);
 });
+
+test("the watcher's test-path verdict makes a file outside the usual layout read as tests", () => {
+  const before = 'def check_total():\n    assert total([1]) == 1\n\n\ndef test_sum():\n    assert total([1, 2]) == 3\n';
+  const after = 'def check_total():\n    assert total([1]) == 1\n';
+  assert.deepEqual(classifyEdit({ path: '/r/checks/sums.py', op: 'update', before, after }).kinds, []);
+  assert.deepEqual(classifyEdit({ path: '/r/checks/sums.py', op: 'update', before, after, isTestPath: true }).kinds, ['test-deleted']);
+});
+
+test('"exit 0" inside a string is not a forced exit; a renamed test keeps its assertions', () => {
+  const before = "test('runs', () => {\n  expect(run('pytest')).toBe(1);\n});\n";
+  const withString = before + "test('shell', () => {\n  expect(parse('pytest; exit 0')).toEqual(['pytest']);\n});\n";
+  assert.deepEqual(classifyEdit({ path: '/r/a.test.ts', op: 'update', before, after: withString }).kinds, ['test-added']);
+  const renamed = "test('runs the suite once', () => {\n  expect(run('pytest')).toBe(1);\n  expect(run('pytest', { quiet: true })).toBe(1);\n});\n";
+  assert.deepEqual(classifyEdit({ path: '/r/a.test.ts', op: 'update', before, after: renamed }).kinds, ['test-refactored']);
+  const restructured = "test('runs the suite once', () => {\n  const code = run('pytest');\n  expect(code).toBe(1);\n});\n";
+  const kinds = classifyEdit({ path: '/r/a.test.ts', op: 'update', before, after: restructured }).kinds;
+  assert.deepEqual(kinds.filter((k) => k !== 'test-added' && k !== 'test-refactored'), []);
+});

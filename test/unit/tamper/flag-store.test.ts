@@ -144,3 +144,32 @@ test('a flag about a test command cannot be reverted', async () => {
   const outcome = await store.revert(flag.id, nodeWorkspaceFiles, ws.root, yes);
   assert.match(outcome.reverted ? '' : outcome.reason, /test command/);
 });
+
+test('an edit recorded only as a diff is shown but not reverted', async () => {
+  const ws = await workspace();
+  const engine = new TamperEngine();
+  const diff = "@@\n-test('adds', () => {\n+test.skip('adds', () => {\n   expect(add(1, 2)).toBe(3);";
+  engine.observe({ source: 'roo', sessionId: 's', seq: 1, ts: '2026-01-01T00:00:01Z', type: 'test-run', command: 'jest', framework: 'jest', exitCode: 1, passed: 0, failed: 1, skipped: 0, failingIds: ['adds'], origin: 'agent' });
+  const flags = engine.observe({ source: 'roo', sessionId: 's', seq: 2, ts: '2026-01-01T00:00:02Z', type: 'file-edit', path: ws.file, op: 'update', diff, origin: 'tool', isTestPath: true });
+  assert.deepEqual(flags[0].kinds, ['skip-added']);
+  assert.equal(flags[0].wholeFile, false);
+  const store = await FlagStore.open(new FolderFlagStorage(ws.storage));
+  const [flag] = await store.upsert(flags);
+  const outcome = await store.revert(flag.id, nodeWorkspaceFiles, ws.root, yes);
+  assert.match(outcome.reverted ? '' : outcome.reason, /Only a diff/);
+  assert.equal(await readFile(ws.file, 'utf8'), AFTER);
+});
+
+test('concurrent actions are saved in order and nothing is lost', async () => {
+  const ws = await workspace();
+  const store = await FlagStore.open(new FolderFlagStorage(ws.storage));
+  const flags = [2, 4, 6, 8].flatMap((seq) => flagsFor(ws.file, seq));
+  await store.upsert(flags);
+  const ids = store.list().map((f) => f.id);
+  await Promise.all([store.dismiss(ids[0]), store.markLegitimate(ids[1], 'hunk'), store.dismiss(ids[3]), store.upsert(flagsFor(ws.file, 9))]);
+  const reopened = await FlagStore.open(new FolderFlagStorage(ws.storage));
+  assert.equal(reopened.list().length, 5);
+  assert.equal(reopened.get(ids[0])?.status, 'dismissed');
+  assert.equal(reopened.get(ids[3])?.status, 'dismissed');
+  assert.equal(reopened.get(ids[1])?.status, 'legitimate');
+});

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Finding } from '../../../src/tamper/classify';
 import { assessSeverity, DEFAULT_SEVERITY_SETTINGS, type PressureContext } from '../../../src/tamper/severity';
+import { readSeveritySettings } from '../../../src/tamper/settings';
 
 const skip: Finding = { kind: 'skip-added', detail: "'t' is now skipped", line: 3, test: 't', wasFailing: false, matchesLastActual: false };
 const calm: PressureContext = { failingStreak: 0, desperation: null, nextRunPassed: null, productionChangedSinceLastPass: false };
@@ -44,4 +45,16 @@ test('thresholds are settings', () => {
 test('benign findings produce no severity', () => {
   const added: Finding = { ...skip, kind: 'test-added' };
   assert.equal(assessSeverity([added], { ...calm, failingStreak: 5 }).severity, null);
+});
+
+test('settings: valid values are used, invalid ones fall back to defaults with a message', () => {
+  const values: Record<string, unknown> = { 'agentVitals.tamper.warningScore': 2, 'agentVitals.tamper.desperationZ': 'high', 'agentVitals.tamper.longFailingStreak': 0 };
+  const { settings, problems } = readSeveritySettings((k) => values[k]);
+  assert.equal(settings.warningScore, 2);
+  assert.equal(settings.desperationZ, DEFAULT_SEVERITY_SETTINGS.desperationZ);
+  assert.equal(settings.longStreak, DEFAULT_SEVERITY_SETTINGS.longStreak);
+  assert.equal(problems.length, 2);
+  assert.match(problems.join('\n'), /desperationZ must be a number/);
+  assert.match(problems.join('\n'), /longFailingStreak \(0\) is below/);
+  assert.deepEqual(readSeveritySettings(() => undefined), { settings: DEFAULT_SEVERITY_SETTINGS, problems: [] });
 });

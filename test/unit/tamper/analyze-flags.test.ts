@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { analyzePath } from '../../../src/cli/analyze';
+import { flagRecordedSession } from '../../../src/tamper/session-flags';
+
+const TRANSCRIPTS = join(__dirname, '../../fixtures/transcripts');
+const MAIN = join(__dirname, '../../../src/cli/main.ts');
+const CLAUDE = '7d1c9a4e-2b6f-4c1e-9f0a-5e3b8d2c1a90';
+
+test('analyze fills flags from the recorded stream: expected value rewritten to the failing actual', async () => {
+  const report = await analyzePath(join(TRANSCRIPTS, 'claude-code'), undefined, {
+    flagEdits: async (_s, events, emotions) => flagRecordedSession(events, emotions),
+  });
+  const session = report.sessions.find((s) => s.sessionId === CLAUDE)!;
+  assert.equal(session.flags.length, 1);
+  const [flag] = session.flags;
+  assert.deepEqual(flag.kinds, ['expected-value-changed']);
+  assert.equal(flag.path, '/home/dev/shop/tests/test_cart.py');
+  assert.equal(flag.desperation, null);
+  assert.equal(flag.severity, 'critical');
+  assert.match(flag.reason, /8\.0 → 8\.5 \(the value the last failing run reported\)/);
+  assert.match(flag.reason, /No model loaded: the failing streak alone decided the pressure/);
+});
+
+test('with turn scores, the flag carries the desperation of the last assistant turn before the edit', async () => {
+  const report = await analyzePath(join(TRANSCRIPTS, 'claude-code'), undefined, {
+    scoreTurns: async (_s, turns) => turns.map((t, i) => (t.role === 'assistant' ? { desperate: 0.5 * i, calm: -0.5 * i } : null)),
+    flagEdits: async (_s, events, emotions) => flagRecordedSession(events, emotions),
+  });
+  const [flag] = report.sessions.find((s) => s.sessionId === CLAUDE)!.flags;
+  assert.equal(typeof flag.desperation, 'number');
+  assert.doesNotMatch(flag.reason, /No model loaded/);
+  assert.match(flag.reason, /desperation z=/);
+});
+
+test('search/replace edits (Roo) are read from their blocks', async () => {
+  const report = await analyzePath(join(TRANSCRIPTS, 'roo'), undefined, { flagEdits: async (_s, events) => flagRecordedSession(events) });
+  const [flag] = report.sessions[0].flags;
+  assert.deepEqual(flag.kinds, ['skip-added']);
+  assert.equal(flag.severity, 'warning');
+});
+
+test('the CLI prints flags in its JSON and text output', () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'analyze', join(TRANSCRIPTS, 'gemini'), '--json'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as { sessions: { flags: { kinds: string[]; severity: string }[] }[] };
+  const kinds = report.sessions.flatMap((s) => s.flags.flatMap((f) => f.kinds));
+  assert.ok(kinds.includes('expected-value-changed'), kinds.join(','));
+  const text = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'analyze', join(TRANSCRIPTS, 'gemini')], { encoding: 'utf8' });
+  assert.match(text.stdout, /flag .* critical expected-value-changed .*test_cart\.py/);
+});

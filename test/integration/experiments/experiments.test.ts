@@ -58,6 +58,7 @@ test('score: a text read as an assistant turn gives per-token z for every emotio
   }
   assertFinite(r);
   await assert.rejects(runExperiment('score', { text: '  ' }, model), ExperimentParamError);
+  await assert.rejects(runExperiment('score', { text: 'word '.repeat(model.contextLimit) }, model), /context limit.*shorter selection/s);
 });
 
 test('tone: one reading per tone and task variant, with mean and spread', async () => {

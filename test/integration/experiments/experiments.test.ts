@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { vectorFilePath } from '../../../src/emotion/vector-store';
 import { layerVectors, writeVectorFile } from '../../../src/emotion/vectors';
@@ -176,6 +177,11 @@ test('CLI: `experiment streak --json` prints the same result as the in-process r
   assert.equal(run.status, 0, run.stderr);
   const inProcess = await runExperiment('streak', { maxFailures: 3 }, model);
   assert.deepEqual(JSON.parse(run.stdout), JSON.parse(JSON.stringify(inProcess)));
+  const csv = join(opened.cacheDir, 'replay.csv');
+  const replay = spawnSync(process.execPath, ['dist/cli.js', 'experiment', 'replay', '--model', 'fixture:tiny-qwen2', '--cache-dir', opened.cacheDir, '--transcript', TRANSCRIPT, '--export', csv], { encoding: 'utf8' });
+  assert.equal(replay.status, 0, replay.stderr);
+  assert.match(readFileSync(csv, 'utf8'), /^seq,ts,kind,role,desperate_mean/);
+  assert.match(replay.stdout, /3 assistant turns, 2 test runs, 1 flags/);
   const bad = spawnSync(process.execPath, ['dist/cli.js', 'experiment', 'dance', '--model', 'fixture:tiny-qwen2'], { encoding: 'utf8' });
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /unknown experiment 'dance'/);

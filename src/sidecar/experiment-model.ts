@@ -1,19 +1,20 @@
 // The sidecar's loaded session seen as an ExperimentModel. Every model call goes through the
 // session's queue one at a time, so a long experiment interleaves with live scoring instead of
 // blocking it.
-import { join } from 'node:path';
 import type { KvCache, Steering } from '../engine';
-import { sourceDigest } from '../engine/graph/graph-cache';
-import { modelIdentity } from '../emotion/model-reader';
 import { loadVectorsFor } from '../emotion/vector-store';
 import type { ExperimentModel, SteerableDecoder } from '../experiments/model';
 import type { ResidualEncoder } from './conversation';
 import type { ModelSession } from './model-session';
+import { identifyModel } from './session-vectors';
 
+/**
+ * Uses the session's own vectors unless `vectorsPath` names others; a session loaded before its
+ * model was calibrated picks up the cached file written since.
+ */
 export async function sessionExperimentModel(session: ModelSession, cacheDir: string, vectorsPath?: string): Promise<ExperimentModel> {
-  const fileHash = await sourceDigest(session.info.onnxPath, join(cacheDir, 'graphs'));
-  const identity = modelIdentity(session.info.model, session.resolved, fileHash);
-  const vectors = loadVectorsFor(identity, cacheDir, vectorsPath, session.info.hiddenSize);
+  const identity = await identifyModel(session.info.model, session.resolved, cacheDir);
+  const vectors = (!vectorsPath && session.vectors) || loadVectorsFor(identity, cacheDir, vectorsPath, session.info.hiddenSize);
   const layer = vectors.header.choice.layer;
   const steered = async (): Promise<SteerableDecoder> => {
     const model = await session.steeredModel();

@@ -1,7 +1,7 @@
 // An ExperimentModel on a fixture decoder with vectors calibrated here on a reduced corpus (a few
 // stories per emotion and a few of the neutral dialogues), so the suite stays fast.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCorpus, type Corpus } from '../../../src/corpus/format';
@@ -36,7 +36,14 @@ export async function openFixtureExperimentModel(name = 'tiny-qwen2'): Promise<O
   let vectors: EmotionVectorSet;
   try {
     const corpus = reducedCorpus();
-    const key = createHash('sha256').update(probe.model.fileHash).update(JSON.stringify(corpus)).digest('hex').slice(0, 16);
+    // Keyed by everything the result depends on; /tmp may be shared with other checkouts.
+    const key = createHash('sha256')
+      .update(probe.model.fileHash)
+      .update(JSON.stringify(corpus))
+      .update(readFileSync(join(projectRoot(), 'src/emotion/calibrate.ts')))
+      .update(readFileSync(join(projectRoot(), 'src/emotion/linalg.ts')))
+      .digest('hex')
+      .slice(0, 16);
     const shared = join(tmpdir(), `av-experiments-${name}-${key}.avv`);
     if (existsSync(shared)) {
       vectors = readVectorFile(shared, { model: probe.model });

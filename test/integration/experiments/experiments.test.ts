@@ -168,6 +168,7 @@ test('report card: the validation battery as an experiment', async () => {
   assert.equal(r.doseCurves.length, 3);
   for (const c of r.doseCurves) for (const zs of Object.values(c.readings)) assert.equal(zs.length, c.doses.length);
   assert.ok(r.checks.some((c) => c.name.startsWith('neutral control')));
+  await assert.rejects(runExperiment('report-card', { corpus: __dirname }, model), /story corpus.*not in/);
   assertFinite(r);
 });
 

@@ -36,6 +36,8 @@ before(async () => {
   });
   browser = await launchBrowser();
   page = await openWorkbench(browser, server.url);
+  // The extension is up once its status bar item shows; its commands are registered by then.
+  await page.locator('[id$="agentVitals.status"]').waitFor({ timeout: 60_000 });
 });
 
 after(async () => {
@@ -59,7 +61,8 @@ async function runPanel(command: string, title: string, press: boolean, shot: st
   await runCommand(page, `Agent Vitals: Experiment — ${command}`);
   const frame = await panelDocument(`Experiment — ${title}`);
   if (press) await frame.locator('vscode-button', { hasText: 'Run' }).click();
-  await frame.locator('body[data-state="result"]').waitFor({ timeout: 120_000 });
+  await frame.locator('body[data-state="result"], body[data-state="error"]').waitFor({ timeout: 120_000 });
+  assert.equal(await frame.locator('body').getAttribute('data-state'), 'result', await frame.locator('.status').innerText().catch(() => ''));
   await screenshot(page, shot);
   return frame;
 }
@@ -91,14 +94,20 @@ test('Report Card: checks with verdicts', async () => {
 });
 
 test('Score Selection: the selected text as a heat map', async () => {
-  await page.locator('.part.editor').click({ position: { x: 20, y: 20 } });
-  await page.keyboard.press('Control+P');
+  await runCommand(page, 'Go to File...');
   await page.locator('.quick-input-widget input').fill('invoice.js');
-  await page.keyboard.press('Enter');
-  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'invoice.js' }).first().click();
+  await page.locator('.part.editor .monaco-editor .view-lines').first().click();
   await page.keyboard.press('Control+A');
-  const frame = await runPanel('Score Selection', 'Score Selection', false, 'experiment-score');
+  // The palette straight from the editor: runCommand's click would focus another tab first.
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').fill('>Agent Vitals: Experiment — Score Selection');
+  await page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^Agent Vitals: Experiment — Score Selection$/ }) }).first().click();
+  const frame = await panelDocument('Experiment — Score Selection');
+  await frame.locator('body[data-state="result"]').waitFor({ timeout: 120_000 });
+  await screenshot(page, 'experiment-score');
   assert.ok((await frame.locator('.heat .tok').count()) > 10);
+  assert.match(await frame.locator('section > p.muted').first().innerText(), /invoice\.js/);
 });
 
 test('Replay Transcript: a recorded session on the timeline', async () => {
@@ -107,7 +116,11 @@ test('Replay Transcript: a recorded session on the timeline', async () => {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   await input.fill(transcript);
+  // The simple file dialog checks the typed path before it accepts it.
+  await page.waitForTimeout(1000);
   await page.keyboard.press('Enter');
+  await page.waitForTimeout(1000);
+  if (await input.isVisible()) await page.keyboard.press('Enter');
   const frame = await panelDocument('Experiment — Replay Transcript');
   await frame.locator('vscode-button', { hasText: 'Run' }).click();
   await frame.locator('body[data-state="result"]').waitFor({ timeout: 120_000 });

@@ -35,7 +35,7 @@ async function main(): Promise<void> {
       const panel = await openPanel(browser, { experiment: name, title: `Experiment — ${title}`, params, autoRun: false }, resultMessages(result), values.theme as PanelTheme);
       await panel.page.waitForSelector('body[data-state="result"]');
       if (panel.errors.length) throw new Error(`${name}: ${panel.errors.join('; ')}`);
-      const file = join(values.out!, `experiment-${name}${values.theme === 'dark' ? '' : `-${values.theme}`}.png`);
+      const file = join(values.out!, `experiment-${name}-full${values.theme === 'dark' ? '' : `-${values.theme}`}.png`);
       await panel.page.screenshot({ path: file, fullPage: true });
       await panel.close();
       process.stdout.write(`${file}\n`);

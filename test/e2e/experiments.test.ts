@@ -46,8 +46,8 @@ after(async () => {
 });
 
 /** The webview document of the panel titled `title` (VS Code nests it in two iframes). */
-async function panelDocument(title: string): Promise<Frame> {
-  for (let attempt = 0; attempt < 120; attempt++) {
+async function panelDocument(title: string, attempts = 120): Promise<Frame> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
     for (const frame of page.frames()) {
       if (frame.isDetached()) continue;
       if ((await frame.title().catch(() => '')) === title && (await frame.locator('main#app').count())) return frame;
@@ -116,12 +116,17 @@ test('Replay Transcript: a recorded session on the timeline', async () => {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   await input.fill(transcript);
-  // The simple file dialog checks the typed path before it accepts it.
-  await page.waitForTimeout(1000);
-  await page.keyboard.press('Enter');
-  await page.waitForTimeout(1000);
-  if (await input.isVisible()) await page.keyboard.press('Enter');
-  const frame = await panelDocument('Experiment — Replay Transcript');
+  // The simple file dialog checks the typed path before it accepts it; Enter until it does.
+  let frame: Frame | undefined;
+  for (let attempt = 0; attempt < 5 && !frame; attempt++) {
+    await page.waitForTimeout(1500);
+    if (await input.isVisible()) await page.keyboard.press('Enter');
+    frame = await panelDocument('Experiment — Replay Transcript', 10).catch(() => undefined);
+  }
+  if (!frame) {
+    await screenshot(page, 'experiment-replay-dialog-failure');
+    throw new Error('the replay panel did not open from the file dialog');
+  }
   await frame.locator('vscode-button', { hasText: 'Run' }).click();
   await frame.locator('body[data-state="result"]').waitFor({ timeout: 120_000 });
   await screenshot(page, 'experiment-replay');

@@ -3,7 +3,7 @@
 // calibrated here, until its panel shows the result; one screenshot per panel.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
@@ -112,7 +112,9 @@ test('Score Selection: the selected text as a heat map', async () => {
 
 test('Replay Transcript: a recorded session on the timeline', async () => {
   await runCommand(page, 'Agent Vitals: Experiment — Replay Transcript…');
-  const transcript = resolve('test/fixtures/transcripts/claude-code/-home-dev-shop/7d1c9a4e-2b6f-4c1e-9f0a-5e3b8d2c1a90.jsonl');
+  // A short path inside the workspace: the simple file dialog resolves long paths slowly.
+  const transcript = join(server.workspace, 'session.jsonl');
+  copyFileSync(resolve('test/fixtures/transcripts/claude-code/-home-dev-shop/7d1c9a4e-2b6f-4c1e-9f0a-5e3b8d2c1a90.jsonl'), transcript);
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   await input.fill(transcript);

@@ -2,19 +2,17 @@
 // session's queue one at a time, so a long experiment interleaves with live scoring instead of
 // blocking it.
 import type { KvCache, Steering } from '../engine';
-import { loadVectorsFor } from '../emotion/vector-store';
+import { MissingVectorsError } from '../emotion/vector-store';
 import type { ExperimentModel, SteerableDecoder } from '../experiments/model';
+import { findVectors, identifyModel } from './session-vectors';
 import type { ResidualEncoder } from './conversation';
 import type { ModelSession } from './model-session';
-import { identifyModel } from './session-vectors';
 
-/**
- * Uses the session's own vectors unless `vectorsPath` names others; a session loaded before its
- * model was calibrated picks up the cached file written since.
- */
+/** The session's own vectors, or those of `vectorsPath` when given. */
 export async function sessionExperimentModel(session: ModelSession, cacheDir: string, vectorsPath?: string): Promise<ExperimentModel> {
   const identity = await identifyModel(session.info.model, session.resolved, cacheDir);
-  const vectors = (!vectorsPath && session.vectors) || loadVectorsFor(identity, cacheDir, vectorsPath, session.info.hiddenSize);
+  const vectors = vectorsPath ? findVectors(identity, cacheDir, vectorsPath).loaded?.set : session.vectors;
+  if (!vectors) throw new MissingVectorsError(vectorsPath ?? cacheDir, identity);
   const layer = vectors.header.choice.layer;
   const steered = async (): Promise<SteerableDecoder> => {
     const model = await session.steeredModel();

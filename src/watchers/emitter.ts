@@ -133,7 +133,9 @@ export function isoTime(value: unknown, fallback = ''): string {
     return Number.isNaN(d.getTime()) ? value : d.toISOString();
   }
   if (typeof value === 'number' && Number.isFinite(value)) {
-    return new Date(value < 1e12 ? value * 1000 : value).toISOString();
+    const d = new Date(value < 1e12 ? value * 1000 : value);
+    // Out of Date's range (±8.64e15 ms) is as good as absent; toISOString would throw.
+    if (!Number.isNaN(d.getTime())) return d.toISOString();
   }
   return fallback;
 }

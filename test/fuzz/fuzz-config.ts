@@ -11,9 +11,21 @@ export function fuzzParams(runs = FUZZ_RUNS): fc.Parameters<unknown> {
   return { numRuns: runs, ...(seed === undefined ? {} : { seed }) };
 }
 
-/** Runs a property with the suite's settings; failures carry the seed in their message. */
-export function check<Ts extends [unknown, ...unknown[]]>(property: fc.IProperty<Ts> | fc.IAsyncProperty<Ts>, runs = FUZZ_RUNS): void | Promise<void> {
-  return fc.assert(property as fc.IRawProperty<Ts>, fuzzParams(runs) as fc.Parameters<Ts>);
+/**
+ * Runs a property with the suite's settings and proves it ran every case. A failure throws
+ * fast-check's report (counterexample, seed and path), which the test reporter prints.
+ */
+export function check<Ts extends [unknown, ...unknown[]]>(property: fc.IProperty<Ts>, runs = FUZZ_RUNS): void {
+  verdict(fc.check(property, fuzzParams(runs) as fc.Parameters<Ts>), runs);
+}
+
+export async function checkAsync<Ts extends [unknown, ...unknown[]]>(property: fc.IAsyncProperty<Ts>, runs = FUZZ_RUNS): Promise<void> {
+  verdict(await fc.check(property, fuzzParams(runs) as fc.Parameters<Ts>), runs);
+}
+
+function verdict<Ts>(details: fc.RunDetails<Ts>, runs: number): void {
+  if (details.failed) throw new Error(fc.defaultReportMessage(details) ?? `property failed (seed ${details.seed})`);
+  if (details.numRuns < runs) throw new Error(`only ${details.numRuns} of ${runs} cases ran (seed ${details.seed})`);
 }
 
 /** A JSON value edit: follow `path` (indices into keys/elements) and replace what is there. */

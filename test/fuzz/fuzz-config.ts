@@ -24,7 +24,11 @@ export async function checkAsync<Ts extends [unknown, ...unknown[]]>(property: f
 }
 
 function verdict<Ts>(details: fc.RunDetails<Ts>, runs: number): void {
-  if (details.failed) throw new Error(fc.defaultReportMessage(details) ?? `property failed (seed ${details.seed})`);
+  if (details.failed) {
+    const cause = details.errorInstance;
+    const report = fc.defaultReportMessage(details) ?? `property failed (seed ${details.seed})`;
+    throw new Error(`${report}\nCause: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`, { cause });
+  }
   if (details.numRuns < runs) throw new Error(`only ${details.numRuns} of ${runs} cases ran (seed ${details.seed})`);
 }
 

@@ -1,2 +1,62 @@
-// Sidebar webview entry (browser bundle).
-document.body.dataset.ready = 'true';
+// Sidebar webview entry (browser bundle). Restores the last state at once (the view may have
+// been hidden and rebuilt), tells the host it is ready, then renders every state it receives.
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import { AGENT_LABELS } from './agentLabels';
+import { timeOf } from './dom';
+import { renderFlags } from './flagsList';
+import { renderGauge } from './gauge';
+import type { HostMessage, SidebarState, WebviewMessage } from './protocol';
+import { renderSessionPicker } from './sessionPicker';
+import { renderNoAgent, renderScoring } from './states';
+import { renderTimeline } from './timeline';
+import { renderTurnView } from './turnView';
+
+interface VsCodeApi {
+  postMessage(message: WebviewMessage): void;
+  getState(): SidebarState | undefined;
+  setState(state: SidebarState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const app = document.getElementById('app')!;
+const send = (m: WebviewMessage) => vscode.postMessage(m);
+
+function render(state: SidebarState): void {
+  const run = (command: Extract<WebviewMessage, { type: 'command' }>['command']) => send({ type: 'command', command });
+  const parts: (HTMLElement | null)[] = [];
+  if (state.sessions.length > 0) {
+    parts.push(renderSessionPicker(state.sessions, state.followLatest, state.session?.summary.key ?? null, (key) => send({ type: 'follow', sessionKey: key })));
+  }
+  parts.push(renderScoring(state.scoring, run));
+  const session = state.session;
+  if (!session) {
+    parts.push(renderNoAgent(state.watching, run));
+  } else {
+    const sum = session.summary;
+    const caption = `${AGENT_LABELS[sum.source]} · ${sum.turns} turns · ${sum.live ? 'live' : `ended ${timeOf(sum.lastEventAt)}`}`;
+    parts.push(renderGauge(session.reading, caption));
+    parts.push(renderTimeline(session, state.flags, state.selectedTurn?.turnId ?? null, (turnId) => send({ type: 'select-turn', turnId })));
+    if (state.selectedTurn) {
+      parts.push(renderTurnView(state.selectedTurn, state.emotionsShown, state.heatEmotion, (emotion) => send({ type: 'heat-emotion', emotion })));
+    }
+    parts.push(renderFlags(state.flags, (flagId, action) => send({ type: 'flag-action', flagId, action })));
+  }
+  app.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
+  document.body.dataset.ready = 'true';
+}
+
+window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
+  const message = event.data;
+  if (message?.type !== 'state') return;
+  vscode.setState(message.state);
+  render(message.state);
+});
+
+const saved = vscode.getState();
+if (saved) render(saved);
+send({ type: 'ready' });

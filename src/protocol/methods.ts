@@ -31,6 +31,17 @@ export interface LoadModelParams {
   memoryBudgetBytes?: number;
   /** Caller's id for the `loadProgress` notifications of this load. */
   progressToken?: string;
+  /** A vector file to score with instead of the cached one for this model. */
+  vectorsPath?: string;
+}
+
+/** The emotion vectors a loaded model scores with. */
+export interface VectorsInfo {
+  path: string;
+  layer: number;
+  layerReason: string;
+  emotions: string[];
+  createdAt: string;
 }
 
 export interface ModelInfo {
@@ -44,6 +55,10 @@ export interface ModelInfo {
   contextLimit: number;
   /** Bytes of the ONNX graph plus its external data files. */
   weightBytes: number;
+  /** null until the model has been calibrated (or when its vector file was refused). */
+  vectors: VectorsInfo | null;
+  /** Why a cached vector file was not used, when one was found but refused. */
+  vectorsProblem?: string;
 }
 
 export interface LoadProgress {
@@ -55,7 +70,8 @@ export interface LoadProgress {
   percent?: number;
 }
 
-export type ActivationReturn = 'activations' | 'norms' | 'none';
+/** `scores` needs calibrated vectors: per-token emotion z-scores of the appended assistant messages. */
+export type ActivationReturn = 'activations' | 'norms' | 'scores' | 'none';
 
 export interface OpenConversationParams {
   conversationId?: string;
@@ -97,8 +113,57 @@ export interface AppendResult {
   /** Per layer: `[newTokens × hiddenSize]` activations, or `[newTokens]` L2 norms. */
   activations?: Record<string, Float32Base64>;
   norms?: Record<string, Float32Base64>;
+  /** With `returns: 'scores'`. */
+  scores?: TurnScores;
   /** Set when the cache was recomputed instead of extended, and why. */
   rebuilt?: { reason: 'context-limit' | 'evicted' | 'prefix-changed'; droppedMessages: number };
+}
+
+export interface EmotionSummaryWire {
+  mean: number;
+  p90: number;
+  max: number;
+}
+
+export interface ScoredMessageWire {
+  messageIndex: number;
+  role: ChatRole;
+  /** Display text of each of the message's tokens. */
+  tokens: string[];
+  summary: Record<string, EmotionSummaryWire>;
+  /** Per emotion: `[tokens]` z-scores. */
+  z: Record<string, Float32Base64>;
+}
+
+export interface TurnScores {
+  layer: number;
+  emotions: string[];
+  messages: ScoredMessageWire[];
+}
+
+export interface CalibrateParams {
+  /** Layers to calibrate (default: all). */
+  layers?: number[];
+  tokenStart?: number;
+  /** Caller's id for the `calibrationProgress` notifications of this run. */
+  progressToken?: string;
+}
+
+export interface CalibrationProgressNotice {
+  progressToken?: string;
+  phase: 'stories' | 'neutral' | 'vectors' | 'reload';
+  done: number;
+  total: number;
+}
+
+export interface CalibrateResult {
+  vectors: VectorsInfo;
+  seconds: number;
+  perLayer: { layer: number; top1Accuracy: number; desperateCalmAuroc: number }[];
+  storiesUsed: number;
+  storiesSkipped: number;
+  /** The model was reopened at the chosen layer, so open conversations were closed. */
+  conversationsClosed: number;
 }
 
 export interface ConversationIdParams {
@@ -179,6 +244,7 @@ export const Methods = {
   closeConversation: new RequestType<ConversationIdParams, { closed: boolean }, SidecarErrorData>('closeConversation'),
   generate: new RequestType<GenerateParams, GenerateResult, SidecarErrorData>('generate'),
   runExperiment: new RequestType<RunExperimentParams, ExperimentResult, SidecarErrorData>('runExperiment'),
+  calibrate: new RequestType<CalibrateParams, CalibrateResult, SidecarErrorData>('calibrate'),
   shutdown: new RequestType0<void, SidecarErrorData>('shutdown'),
 } as const;
 
@@ -186,4 +252,5 @@ export const Notifications = {
   loadProgress: new NotificationType<LoadProgress>('loadProgress'),
   generatedToken: new NotificationType<GeneratedToken>('generatedToken'),
   experimentProgress: new NotificationType<ExperimentProgressNotice>('experimentProgress'),
+  calibrationProgress: new NotificationType<CalibrationProgressNotice>('calibrationProgress'),
 } as const;

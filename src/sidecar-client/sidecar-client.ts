@@ -15,7 +15,7 @@ import {
   type RequestType0,
 } from 'vscode-jsonrpc/node';
 import { fromResponseError, SidecarError, type SidecarErrorData } from '../protocol/errors';
-import { Notifications, type LoadProgress, type GeneratedToken, type ExperimentProgressNotice } from '../protocol/methods';
+import { Notifications, type LoadProgress, type GeneratedToken, type ExperimentProgressNotice, type CalibrationProgressNotice } from '../protocol/methods';
 import { CrashPolicy, DEFAULT_CRASH_POLICY, type CrashPolicyOptions } from './crash-policy';
 
 export interface SidecarClientOptions {
@@ -74,6 +74,7 @@ export class SidecarClient extends EventEmitter<{
   loadProgress: [LoadProgress];
   generatedToken: [GeneratedToken];
   experimentProgress: [ExperimentProgressNotice];
+  calibrationProgress: [CalibrationProgressNotice];
 }> {
   private child?: ChildProcess;
   private connection?: MessageConnection;
@@ -123,6 +124,7 @@ export class SidecarClient extends EventEmitter<{
     connection.onNotification(Notifications.loadProgress, (p) => this.emit('loadProgress', p));
     connection.onNotification(Notifications.generatedToken, (p) => this.emit('generatedToken', p));
     connection.onNotification(Notifications.experimentProgress, (p) => this.emit('experimentProgress', p));
+    connection.onNotification(Notifications.calibrationProgress, (p) => this.emit('calibrationProgress', p));
     connection.onError(() => undefined); // a broken pipe shows up as the child's exit
     connection.listen();
     child.stderr!.setEncoding('utf8');

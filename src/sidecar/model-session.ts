@@ -5,10 +5,14 @@ import { join } from 'node:path';
 import type { ModelInfo } from '../protocol/methods';
 import type { ResolvedModel } from '../model-store/model-store';
 import { ModelTokenizer } from './chat-tokenizer';
+import type { EmotionVectorSet } from '../emotion/vectors';
+import type { LoadedVectors } from './session-vectors';
 import { ResidualProbe, SteeredModel, type KvCache } from '../engine';
 
 export interface SessionOptions {
   layers?: number[];
+  /** Calibrated vectors to score with; their layer is added to the probe's layers. */
+  vectors?: LoadedVectors;
   threads?: number;
   /** Where rewritten graphs are cached. */
   graphCacheDir: string;
@@ -32,6 +36,7 @@ export class ModelSession {
     readonly tokenizer: ModelTokenizer,
     readonly info: ModelInfo,
     private readonly options: SessionOptions,
+    readonly vectors: EmotionVectorSet | undefined,
   ) {}
 
   static async open(name: string, resolved: ResolvedModel, options: SessionOptions): Promise<ModelSession> {
@@ -40,7 +45,10 @@ export class ModelSession {
       max_position_embeddings?: number;
     };
     const numLayers = config.num_hidden_layers;
-    const layers = options.layers?.length ? options.layers : numLayers ? [defaultProbeLayer(numLayers)] : [];
+    const requested = options.layers?.length ? options.layers : [];
+    const vectorLayer = options.vectors?.set.header.choice.layer;
+    const layers = [...new Set([...requested, ...(vectorLayer === undefined ? [] : [vectorLayer])])];
+    if (!layers.length && numLayers) layers.push(defaultProbeLayer(numLayers));
     const tokenizer = await ModelTokenizer.load(resolved.folder);
     const probe = await ResidualProbe.load(resolved.onnxPath, {
       layers,
@@ -58,8 +66,9 @@ export class ModelSession {
       layers: probe.layers,
       contextLimit: Math.min(options.contextLimit ?? DEFAULT_CONTEXT_LIMIT, modelLimit),
       weightBytes: resolved.weightBytes,
+      vectors: options.vectors?.info ?? null,
     };
-    return new ModelSession(resolved, probe, tokenizer, info, options);
+    return new ModelSession(resolved, probe, tokenizer, info, options, options.vectors?.set);
   }
 
   /** Runs `work` after every call queued before it. */

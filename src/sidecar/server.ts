@@ -17,6 +17,9 @@ import {
   Notifications,
   type ActivationReturn,
   type AppendResult,
+  type CalibrateParams,
+  type CalibrateResult,
+  type CalibrationProgressNotice,
   type ChatMessage,
   type GenerateParams,
   type LoadModelParams,
@@ -29,7 +32,15 @@ import { VectorFileError } from '../emotion/vectors';
 import { ExperimentCancelledError, ExperimentParamError } from '../experiments/context';
 import { runExperiment, type ExperimentResult } from '../experiments/registry';
 import { sessionExperimentModel } from './experiment-model';
-import { defaultCacheDir, resolveModel } from '../model-store/model-store';
+import { defaultCacheDir, resolveModel, type ResolvedModel } from '../model-store/model-store';
+import { projectRoot } from '../model-store/model-spec';
+import { loadCorpus } from '../corpus/format';
+import { lintCorpus } from '../corpus/lint';
+import { calibrate, CalibrationError, type ActivationReader } from '../emotion/calibrate';
+import { ModelActivationReader } from '../emotion/model-reader';
+import { vectorFilePath } from '../emotion/vector-store';
+import { writeVectorFile, type EmotionVectorSet } from '../emotion/vectors';
+import { encodeScores, findVectors, identifyModel, vectorsInfo, type LoadedVectors } from './session-vectors';
 import { isModelDtype } from '../model-store/variants';
 import { Conversation, type AppendOutcome } from './conversation';
 import { ConversationStore } from './conversation-store';
@@ -84,6 +95,7 @@ export class SidecarServer {
   /** The loaded model's cache root (vectors and graphs live under it). */
   private cacheDir = defaultCacheDir();
   private store?: ConversationStore;
+  private loadParams?: LoadModelParams;
   private loading?: Promise<ModelInfo>;
   private readonly budget: number;
 
@@ -119,6 +131,7 @@ export class SidecarServer {
     c.onRequest(Methods.closeConversation, guard(async (p) => ({ closed: this.ready().store.close(p.conversationId) })));
     c.onRequest(Methods.generate, guard((p: GenerateParams, token) => this.generate(p, token)));
     c.onRequest(Methods.runExperiment, guard((p: RunExperimentParams, token) => this.runExperiment(p, token)));
+    c.onRequest(Methods.calibrate, guard((p: CalibrateParams, token) => this.calibrate(p ?? {}, token)));
     c.onRequest(Methods.shutdown, async () => {
       await this.dispose().catch(() => undefined);
       setImmediate(() => this.options.onShutdown?.());
@@ -163,20 +176,11 @@ export class SidecarServer {
       });
       if (controller.signal.aborted) throw new SidecarError('cancelled', `Loading ${p.model} was cancelled.`);
       this.connection.sendNotification(Notifications.loadProgress, { progressToken: p.progressToken, phase: 'prepare' });
-      const session = await ModelSession.open(p.model, resolved, {
-        layers: p.layers,
-        threads: p.threads,
-        graphCacheDir: join(cacheDir, 'graphs'),
-        contextLimit: p.contextLimit,
-      });
-      await this.dispose();
-      this.session = session;
-      this.cacheDir = cacheDir;
-      this.store = new ConversationStore(p.memoryBudgetBytes ?? this.budget, (id) =>
-        new Conversation(id, session.probe, session.tokenizer, { contextLimit: session.info.contextLimit, chunkTokens: CHUNK_TOKENS }),
-      );
+      const identity = await identifyModel(p.model, resolved, cacheDir);
+      const { loaded, problem } = findVectors(identity, cacheDir, p.vectorsPath);
+      await this.open(p, resolved, cacheDir, loaded, problem);
       this.connection.sendNotification(Notifications.loadProgress, { progressToken: p.progressToken, phase: 'ready' });
-      return session.info;
+      return this.session!.info;
     })();
     this.loading = load;
     try {
@@ -186,15 +190,96 @@ export class SidecarServer {
     }
   }
 
+  /** Opens `resolved` as the loaded model, replacing the previous one and its conversations. */
+  private async open(p: LoadModelParams, resolved: ResolvedModel, cacheDir: string, vectors: LoadedVectors | undefined, vectorsProblem?: string): Promise<void> {
+    const session = await ModelSession.open(p.model, resolved, {
+      layers: p.layers,
+      vectors,
+      threads: p.threads,
+      graphCacheDir: join(cacheDir, 'graphs'),
+      contextLimit: p.contextLimit,
+    });
+    if (vectorsProblem) session.info.vectorsProblem = vectorsProblem;
+    await this.dispose();
+    this.session = session;
+    this.cacheDir = cacheDir;
+    this.loadParams = p;
+    this.store = new ConversationStore(p.memoryBudgetBytes ?? this.budget, (id) =>
+      new Conversation(id, session.probe, session.tokenizer, { contextLimit: session.info.contextLimit, chunkTokens: CHUNK_TOKENS }),
+    );
+  }
+
   private async append(id: string, messages: ChatMessage[], returns: ActivationReturn = 'activations', token: CancellationToken): Promise<AppendResult> {
     const { session, store } = this.ready();
+    if (returns === 'scores' && !session.vectors)
+      throw new SidecarError('vectors-missing', `${session.info.model} has no emotion vectors yet: calibrate it first.${session.info.vectorsProblem ? ` (${session.info.vectorsProblem})` : ''}`);
     const conversation = store.use(id);
     return session.serial(async () => {
       if (token.isCancellationRequested) throw new SidecarError('cancelled', 'The request was cancelled.');
       const outcome = await conversation.append(messages);
       store.enforceBudget(id);
-      return encodeOutcome(outcome, session.info.hiddenSize, returns);
+      if (returns !== 'scores') return encodeOutcome(outcome, session.info.hiddenSize, returns);
+      const result = encodeOutcome(outcome, session.info.hiddenSize, 'none');
+      result.scores = encodeScores(outcome, session.vectors!, session.tokenizer.pieces(outcome.newTokenIds));
+      return result;
     });
+  }
+
+  /**
+   * Calibrates the loaded model on the shipped corpus, writes its vector file to the cache and
+   * reopens the model at the chosen layer (open conversations are closed: callers re-append).
+   */
+  private async calibrate(p: CalibrateParams, token: CancellationToken): Promise<CalibrateResult> {
+    const { session } = this.ready();
+    const controller = abortOn(token);
+    const started = Date.now();
+    const notify = (phase: CalibrationProgressNotice['phase'], done: number, total: number) =>
+      this.connection.sendNotification(Notifications.calibrationProgress, { progressToken: p.progressToken, phase, done, total });
+    const corpus = loadCorpus(join(projectRoot(), 'vectors'));
+    const problems = lintCorpus(corpus).errors;
+    if (problems.length) throw new SidecarError('internal', `The shipped corpus fails its lint: ${problems[0]}`);
+    const layers = p.layers ?? Array.from({ length: session.info.numLayers }, (_, i) => i);
+    // A second probe with every layer, used only while calibrating; model work stays serialised.
+    const reader = await session.serial(() =>
+      ModelActivationReader.open(session.info.model, session.resolved, { layers, threads: this.loadParams?.threads, cacheDir: this.cacheDir }),
+    );
+    let vectors: EmotionVectorSet;
+    try {
+      const serialReader: ActivationReader = {
+        model: reader.model,
+        hiddenSize: reader.hiddenSize,
+        numLayers: reader.numLayers,
+        readText: (text, l) => session.serial(() => reader.readText(text, l)),
+        readConversation: (messages, l, options) => session.serial(() => reader.readConversation(messages, l, options)),
+      };
+      ({ vectors } = await calibrate(corpus, serialReader, {
+        layers,
+        tokenStart: p.tokenStart,
+        signal: controller.signal,
+        onProgress: (progress) => notify(progress.phase, progress.done, progress.total),
+      }).catch((err: unknown) => {
+        if (err instanceof CalibrationError && controller.signal.aborted) throw new SidecarError('cancelled', 'Calibration was cancelled.');
+        throw err;
+      }));
+    } finally {
+      await reader.release();
+    }
+    const path = vectorFilePath(this.cacheDir, reader.model);
+    writeVectorFile(path, vectors);
+    notify('reload', 0, 1);
+    const closed = this.store?.status().length ?? 0;
+    const loaded = { set: vectors, info: vectorsInfo(vectors, path) };
+    await this.open(this.loadParams!, session.resolved, this.cacheDir, loaded);
+    notify('reload', 1, 1);
+    const h = vectors.header;
+    return {
+      vectors: loaded.info,
+      seconds: (Date.now() - started) / 1000,
+      perLayer: h.choice.perLayer,
+      storiesUsed: h.storiesUsed,
+      storiesSkipped: h.storiesSkipped,
+      conversationsClosed: closed,
+    };
   }
 
   private async generate(p: GenerateParams, token: CancellationToken) {

@@ -57,7 +57,7 @@ for (const [name] of PARAMS) {
       assert.deepEqual(panel.errors, []);
       // The Run button sends the form's parameters back to the host.
       await panel.page.locator('vscode-button', { hasText: 'Run' }).click();
-      const sent = (await panel.page.evaluate(() => (window as unknown as { __sent: { type: string; params?: Record<string, unknown> }[] }).__sent)).filter((m) => m.type === 'run');
+      const sent = (await panel.page.evaluate(() => (globalThis as unknown as { __sent: { type: string; params?: Record<string, unknown> }[] }).__sent)).filter((m) => m.type === 'run');
       assert.equal(sent.length, 1);
       if (name === 'streak') assert.deepEqual(sent[0].params, { maxFailures: 8 });
       if (name === 'steer') assert.deepEqual(sent[0].params!.alphas, [-0.1, 0, 0.1]);
@@ -76,9 +76,9 @@ test('panel: progress, cancellation and errors are shown', { skip }, async () =>
     await panel.page.waitForSelector('body[data-state="running"] vscode-progress-bar');
     assert.match(await panel.page.locator('.status').innerText(), /2 failed run\(s\) \(2\/9\)/);
     await panel.page.locator('vscode-button', { hasText: 'Cancel' }).click();
-    const sent = await panel.page.evaluate(() => (window as unknown as { __sent: { type: string }[] }).__sent.map((m) => m.type));
+    const sent = await panel.page.evaluate(() => (globalThis as unknown as { __sent: { type: string }[] }).__sent.map((m) => m.type));
     assert.ok(sent.includes('cancel'));
-    await panel.page.evaluate(() => window.postMessage({ type: 'error', message: 'No emotion vectors for this model yet.' }, '*'));
+    await panel.page.evaluate(() => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage({ type: 'error', message: 'No emotion vectors for this model yet.' }, '*'));
     await panel.page.waitForSelector('body[data-state="error"]');
     assert.match(await panel.page.locator('.status.error').innerText(), /No emotion vectors/);
     assert.deepEqual(panel.errors, []);

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs code-server (a real VS Code served to a browser) into .cache/code-server/<version>/
+# without reaching GitHub: npm packages come from the registry, ripgrep from Debian, and native
+# modules are rebuilt locally. Idempotent: a finished install leaves a marker and is reused.
+# Needs Debian packages: ripgrep libkrb5-dev libxkbfile-dev libsecret-1-dev pkg-config g++ make.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+version="${CODE_SERVER_VERSION:-4.100.3}"
+root="$PWD/.cache/code-server/$version"
+marker="$root/.installed"
+pkg="$root/node_modules/code-server"
+
+if [ -f "$marker" ]; then
+  echo "$pkg"
+  exit 0
+fi
+
+log() { echo "[code-server $version] $*" >&2; }
+rg_bin="$(command -v rg || true)"
+if [ -z "$rg_bin" ]; then
+  echo "ripgrep (rg) not found: install the Debian package 'ripgrep'" >&2
+  exit 1
+fi
+
+rm -rf "$root"
+mkdir -p "$root"
+cd "$root"
+echo '{"name":"code-server-cache","private":true}' > package.json
+
+log "fetching the package (install scripts off: they download from GitHub)"
+npm install --ignore-scripts --no-audit --no-fund --loglevel=error "code-server@$version" >&2
+
+cd "$pkg/lib/vscode"
+log "installing VS Code's runtime dependencies"
+npm install --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error >&2
+# @vscode/ripgrep's post-install skips its GitHub download when bin/ already exists.
+mkdir -p node_modules/@vscode/ripgrep/bin
+cp "$rg_bin" node_modules/@vscode/ripgrep/bin/rg
+log "rebuilding native modules"
+npm_config_yes=true npm rebuild --no-audit --no-fund --loglevel=error >&2
+# What code-server's own post-install does: the asar path resolves to the plain folder, and the
+# remote CLI / browser helper get their Linux scripts linked.
+ln -sfn node_modules node_modules.asar
+ln -sfn code-linux.sh bin/remote-cli/code-server
+ln -sfn browser-linux.sh bin/helpers/browser.sh
+log "installing built-in extensions' dependencies"
+(cd extensions && npm install --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
+
+# code-server's own dependencies were installed beside it by the first npm install.
+cd "$root"
+log "building argon2 from source"
+npm_config_build_from_source=true npm rebuild argon2 --loglevel=error >&2
+
+touch "$marker"
+log "ready"
+echo "$pkg"

@@ -1,0 +1,47 @@
+// `npm start`: installs the freshly packaged extension into the cached code-server, opens a demo
+// workspace, prints the URL, and plays a recorded Claude Code session into it live.
+// Environment: AGENT_VITALS_PORT (default 8123), AGENT_VITALS_MODEL_PATH (a local ONNX model
+// folder to score with), AGENT_VITALS_PACE_MS (pause after each agent message, default 3000).
+import { join } from 'node:path';
+import { DEMO_SESSION, playSession } from './agent-session';
+import { REPO_ROOT, startCodeServer, vsixPath } from './code-server';
+
+const port = Number(process.env.AGENT_VITALS_PORT ?? 8123);
+const pace = Number(process.env.AGENT_VITALS_PACE_MS ?? 3000);
+const modelPath = process.env.AGENT_VITALS_MODEL_PATH;
+
+async function main(): Promise<void> {
+  const server = await startCodeServer({
+    workspaceFixture: join(REPO_ROOT, 'test/e2e/workspace/project'),
+    root: join(REPO_ROOT, '.cache/demo'),
+    port,
+    vsix: vsixPath(),
+    settings: modelPath ? { 'agentVitals.model.localPath': modelPath } : {},
+  });
+  const abort = new AbortController();
+  const stop = async () => {
+    abort.abort();
+    await server.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+
+  console.log(`\nAgent Vitals demo is running. Open this URL in a browser:\n\n  ${server.url}\n`);
+  console.log('Then click the Agent Vitals icon in the activity bar. Press Ctrl+C to stop.\n');
+  await new Promise((r) => setTimeout(r, 5000));
+  const file = await playSession({
+    recorded: join(REPO_ROOT, DEMO_SESSION),
+    projectsFolder: server.claudeProjects,
+    workspace: server.workspace,
+    assistantPauseMs: pace,
+    signal: abort.signal,
+    onLine: (i, n) => process.stdout.write(`\rreplaying the recorded Claude Code session: ${i}/${n} records`),
+  });
+  console.log(`\nreplay finished (${file}); the editor keeps running until Ctrl+C.`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

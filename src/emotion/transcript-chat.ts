@@ -1,0 +1,25 @@
+// How an agent's event stream is read as a chat by the reader model: user and assistant turns as
+// they are, tool results (commands and test output) as tool messages, truncated so one huge log
+// cannot crowd the conversation out of the context window.
+import type { AgentEvent } from '../core/events';
+import type { ChatMessage } from '../protocol/methods';
+
+export const TOOL_OUTPUT_CHARS = 1500;
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max / 2)}\n…\n${text.slice(-max / 2)}`;
+}
+
+/** The chat message an event contributes, or null for events the reader does not see. */
+export function chatMessageFor(event: AgentEvent): ChatMessage | null {
+  if (event.type === 'turn') {
+    if (!event.text.trim()) return null;
+    return { role: event.role === 'tool' ? 'tool' : event.role, content: event.text };
+  }
+  if (event.type === 'tool-call' && event.status !== 'started' && (event.command || event.output)) {
+    const head = event.command ? `$ ${event.command}\n` : `${event.rawName}\n`;
+    const exit = event.exitCode !== undefined && event.exitCode !== 0 ? `\n(exit code ${event.exitCode})` : '';
+    return { role: 'tool', content: clip(head + (event.output ?? '') + exit, TOOL_OUTPUT_CHARS) };
+  }
+  return null;
+}

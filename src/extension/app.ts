@@ -1,0 +1,198 @@
+// Wires the extension together: parts that are present feed the store; the store feeds the
+// sidebar, the status bar and notifications; commands act on all of them.
+import * as vscode from 'vscode';
+import type { AgentEvent } from '../core/events';
+import type { Flag } from '../core/flags';
+import type { FlagAction, ScoringStatus, WatchInfo, WebviewMessage } from '../../webview/protocol';
+import { CONFIG_SECTION, readConfig, type AgentVitalsConfig } from './config';
+import { FlagDocuments, FLAG_SCHEME } from './flagDocuments';
+import { FlagNotifier } from './flagNotifier';
+import type { FlagFeed, Parts, ScoreSource } from './integration/parts';
+import { availableParts } from './integration/partsRegistry';
+import { SIDEBAR_VIEW_ID, SidebarViewProvider } from './sidebarView';
+import { VitalsStatusBar } from './statusBar';
+import { sessionKeyOf, VitalsStore, type StoreSettings } from './state/vitalsStore';
+import { readWatcherSettings, WATCHER_ADAPTERS } from '../watchers/settings';
+import { replayTranscript } from './replay';
+import { startWatchers } from './watchers';
+import { AGENT_LABELS } from '../../webview/agentLabels';
+
+const NO_SIDECAR_REASON = 'Scoring is not connected to the model sidecar in this build yet, so turns are shown unscored.';
+const NO_SIDECAR: ScoringStatus = { kind: 'unavailable', reason: NO_SIDECAR_REASON };
+
+export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+  const parts: Parts = availableParts();
+  let config = readConfig(context.globalStorageUri);
+  const scoreSource: ScoreSource | null = parts.createScoreSource?.(config) ?? null;
+  const flagFeed: FlagFeed | null = parts.createFlagFeed?.(config) ?? null;
+  const store = new VitalsStore(storeSettings(config), scoreSource?.status() ?? NO_SIDECAR);
+  const notifier = new FlagNotifier(() => config.notificationMinIntervalMs);
+  const subs = context.subscriptions;
+  void vscode.commands.executeCommand('setContext', 'agentVitals.scoringAvailable', scoreSource !== null);
+  store.setWatching(watchInfo());
+  let hasSessions = false;
+  subs.push(
+    store.onDidChange(() => {
+      if (hasSessions === store.sessionKeys().length > 0) return;
+      hasSessions = !hasSessions;
+      void vscode.commands.executeCommand('setContext', 'agentVitals.hasSessions', hasSessions);
+    }),
+  );
+
+  const ingest = (event: AgentEvent): void => {
+    store.addEvent(event);
+    const key = sessionKeyOf(event);
+    const reading = () => store.snapshot().session?.reading?.desperation ?? null;
+    flagFeed?.observe(event, store.followedKey() === key ? reading() : null);
+    scoreSource
+      ?.score(key, event)
+      .then((r) => r && store.setTurnScore(key, r.turnId, r.score))
+      .catch((err: unknown) => log.error(`scoring turn failed: ${String(err)}`));
+  };
+
+  const showDiff = async (id: string): Promise<void> => {
+    const flag = store.flag(id);
+    if (!flag || !flagFeed?.diff(id)) {
+      void vscode.window.showWarningMessage('Agent Vitals: the edit behind this flag is no longer available.');
+      return;
+    }
+    const { before, after } = FlagDocuments.uris(id, flag.path);
+    await vscode.commands.executeCommand('vscode.diff', before, after, `${vscode.workspace.asRelativePath(flag.path)} (flagged edit)`);
+  };
+  const flagAction = async (id: string, action: FlagAction): Promise<void> => {
+    if (action === 'diff') return showDiff(id);
+    const flag = store.flag(id);
+    if (!flag || !flagFeed) return;
+    if (action === 'dismiss') {
+      await flagFeed.dismiss(id);
+      store.setFlag(flag, 'dismissed');
+    } else if (action === 'legitimate') {
+      await flagFeed.markLegitimate(id);
+      store.setFlag(flag, 'legitimate');
+    } else {
+      const file = vscode.workspace.asRelativePath(flag.path);
+      const ok = await vscode.window.showWarningMessage(
+        `Revert ${file} to its content before the flagged edit? Later changes to the file are lost.`,
+        { modal: true },
+        'Revert',
+      );
+      if (ok !== 'Revert') return;
+      await flagFeed.revert(id);
+      store.setFlag(flag, 'reverted');
+    }
+  };
+
+  if (flagFeed) {
+    subs.push(
+      flagFeed,
+      flagFeed.onFlag((flag: Flag) => {
+        store.setFlag(flag);
+        void notifier.notify(flag, { showDiff, dismiss: (id) => flagAction(id, 'dismiss') });
+      }),
+      vscode.workspace.registerTextDocumentContentProvider(FLAG_SCHEME, new FlagDocuments((id) => flagFeed.diff(id))),
+    );
+  }
+  if (scoreSource) subs.push(scoreSource, scoreSource.onStatus((s) => store.setScoring(s)));
+
+  subs.push(startWatchers(context, ingest, log));
+
+  const onMessage = (m: WebviewMessage): void => {
+    switch (m.type) {
+      case 'follow':
+        return store.follow(m.sessionKey);
+      case 'select-turn':
+        return store.selectTurn(m.turnId);
+      case 'heat-emotion':
+        return store.setHeatEmotion(m.emotion);
+      case 'flag-action':
+        void flagAction(m.flagId, m.action).catch((err: unknown) => reportError(log, 'flag action', err));
+        return;
+      case 'command':
+        void vscode.commands.executeCommand(m.command, ...(m.command === 'workbench.action.openSettings' ? ['agentVitals'] : []));
+        return;
+      case 'ready':
+        return;
+    }
+  };
+  const sidebar = new SidebarViewProvider(context.extensionUri, store, onMessage, log);
+  subs.push(
+    sidebar,
+    vscode.window.registerWebviewViewProvider(SIDEBAR_VIEW_ID, sidebar),
+    new VitalsStatusBar(store, () => ({ desperationWarning: config.desperationWarning })),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(CONFIG_SECTION)) return;
+      config = readConfig(context.globalStorageUri);
+      store.updateSettings(storeSettings(config));
+      store.setWatching(watchInfo());
+    }),
+  );
+
+  const needsSidecar = (): void => {
+    void vscode.window.showInformationMessage(`Agent Vitals: ${NO_SIDECAR_REASON}`);
+  };
+  const register = (id: string, run: (...args: unknown[]) => unknown): void => {
+    subs.push(
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        try {
+          await run(...args);
+        } catch (err) {
+          reportError(log, id, err);
+        }
+      }),
+    );
+  };
+  register('agentVitals.openLog', () => log.show());
+  register('agentVitals.showFlags', () => vscode.commands.executeCommand(`${SIDEBAR_VIEW_ID}.focus`));
+  register('agentVitals.followSession', () => pickSession(store));
+  register('agentVitals.replayTranscript', (arg) =>
+    replayTranscript(arg instanceof vscode.Uri ? arg : undefined, ingest, (key) => store.endSession(key), log),
+  );
+  register('agentVitals.showFlagDiff', (id) => typeof id === 'string' && showDiff(id));
+  register('agentVitals.dismissFlag', (id) => typeof id === 'string' && flagAction(id, 'dismiss'));
+  for (const id of ['selectModel', 'downloadModel', 'calibrate', 'runReportCard', 'scoreSelection']) {
+    register(`agentVitals.${id}`, needsSidecar);
+  }
+  register('agentVitals.restartSidecar', () => (scoreSource ? scoreSource.restart() : needsSidecar()));
+  log.info(
+    `Agent Vitals started: scoring ${scoreSource ? 'available' : 'unavailable'}, flags ${flagFeed ? 'available' : 'unavailable'}`,
+  );
+}
+
+function storeSettings(c: AgentVitalsConfig): StoreSettings {
+  return { emotionsShown: c.emotionsShown, smoothingTurns: c.smoothingTurns, risingSlope: c.risingSlope };
+}
+
+function watchInfo(): WatchInfo[] {
+  const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
+  const settings = readWatcherSettings((key) => config.get(key));
+  return WATCHER_ADAPTERS.map((a) => ({
+    source: a.source,
+    label: a.label,
+    location: a.reads,
+    enabled: a.source === 'vscode' ? settings.workspaceActivity : (settings.transcriptSources as string[]).includes(a.source),
+  }));
+}
+
+async function pickSession(store: VitalsStore): Promise<void> {
+  const state = store.snapshot();
+  type Item = vscode.QuickPickItem & { key: string | null };
+  const items: Item[] = [
+    { label: '$(pin) Follow latest', description: 'switch to whichever session is active', key: null },
+    ...state.sessions.map((s) => ({
+      label: `${s.live ? '$(circle-filled)' : '$(circle-outline)'} ${AGENT_LABELS[s.source]}`,
+      description: `${new Date(s.startedAt).toLocaleString()} · ${s.turns} turns · ${s.live ? 'live' : 'ended'}`,
+      detail: s.sessionId,
+      key: s.key,
+    })),
+  ];
+  const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Follow which agent session?' });
+  if (picked) store.follow(picked.key);
+}
+
+function reportError(log: vscode.LogOutputChannel, what: string, err: unknown): void {
+  const message = err instanceof Error ? err.message : String(err);
+  log.error(`${what}: ${message}`);
+  void vscode.window.showErrorMessage(`Agent Vitals: ${what} failed: ${message}`, 'Open Log').then((c) => {
+    if (c) log.show();
+  });
+}

@@ -1,0 +1,38 @@
+// The one typed accessor for the model, reading and notification settings (declared in
+// package.json). The watcher settings have their own accessor in src/watchers/settings.ts.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
+
+export interface AgentVitalsConfig {
+  modelId: string;
+  /** Empty in untrusted workspaces: a workspace must not pick the model files. */
+  modelLocalPath: string;
+  dtype: ModelDtype;
+  cacheFolder: string;
+  desperationWarning: number;
+  risingSlope: number;
+  emotionsShown: string[];
+  smoothingTurns: number;
+  notificationMinIntervalMs: number;
+}
+
+export const CONFIG_SECTION = 'agentVitals';
+
+export function readConfig(globalStorage: vscode.Uri): AgentVitalsConfig {
+  const c = vscode.workspace.getConfiguration(CONFIG_SECTION);
+  const trusted = vscode.workspace.isTrusted;
+  const get = <T>(key: string, fallback: T): T => c.get<T>(key, fallback);
+  return {
+    modelId: get('model.id', 'onnx-community/Qwen2.5-0.5B-Instruct'),
+    modelLocalPath: trusted ? get('model.localPath', '') : '',
+    dtype: get<ModelDtype>('model.dtype', 'q8'),
+    cacheFolder: get('model.cacheFolder', '') || path.join(globalStorage.fsPath, 'models'),
+    desperationWarning: get('thresholds.desperationWarning', 1.5),
+    risingSlope: get('thresholds.risingSlope', 0.3),
+    emotionsShown: get<string[]>('emotions.shown', ['desperate', 'calm']),
+    smoothingTurns: get('smoothing.turns', 3),
+    notificationMinIntervalMs: get('notifications.minIntervalSeconds', 60) * 1000,
+  };
+}

@@ -1,0 +1,70 @@
+// The sidebar webview view. Holds no state of its own: on every (re)creation it waits for the
+// webview's `ready`, then sends the store's full snapshot, so hiding and reopening loses nothing.
+import * as vscode from 'vscode';
+import { isWebviewMessage, type HostMessage, type WebviewMessage } from '../../webview/protocol';
+import type { VitalsStore } from './state/vitalsStore';
+import { newNonce, renderSidebarHtml } from './webviewHtml';
+
+export const SIDEBAR_VIEW_ID = 'agentVitals.sidebar';
+
+export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | undefined;
+  private ready = false;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly store: VitalsStore,
+    private readonly onMessage: (message: WebviewMessage) => void,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(store.onDidChange(() => this.post()));
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.ready = false;
+    const webview = view.webview;
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+    webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
+    webview.html = renderSidebarHtml(
+      {
+        cspSource: webview.cspSource,
+        scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+        codiconCssUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'codicon.css')).toString(),
+        styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'sidebar.css')).toString(),
+      },
+      newNonce(),
+    );
+    const sub = webview.onDidReceiveMessage((raw: unknown) => {
+      if (!isWebviewMessage(raw)) {
+        this.log.warn(`sidebar: ignored malformed message ${JSON.stringify(raw).slice(0, 200)}`);
+        return;
+      }
+      if (raw.type === 'ready') {
+        this.ready = true;
+        this.post();
+        return;
+      }
+      this.onMessage(raw);
+    });
+    view.onDidDispose(() => {
+      sub.dispose();
+      if (this.view === view) {
+        this.view = undefined;
+        this.ready = false;
+      }
+    });
+  }
+
+  private post(): void {
+    if (!this.view || !this.ready) return;
+    const message: HostMessage = { type: 'state', state: this.store.snapshot() };
+    void this.view.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,88 @@
+// What the single status bar item says, derived from the sidebar state. Pure for unit tests.
+import type { SidebarState } from '../../../webview/protocol';
+
+export interface StatusReading {
+  text: string;
+  /** Markdown. */
+  tooltip: string;
+  background: 'none' | 'warning' | 'error';
+}
+
+export interface StatusThresholds {
+  desperationWarning: number;
+}
+
+const ARROW = { rising: '↑', falling: '↓', steady: '' } as const;
+
+export function statusReading(state: SidebarState, t: StatusThresholds): StatusReading {
+  const session = state.session;
+  const openFlags = state.flags.filter((f) => f.status === 'open');
+  const critical = openFlags.some((f) => f.severity === 'critical');
+  const flagWarning = openFlags.some((f) => f.severity === 'warning');
+  const lastRun = session?.testRuns[session.testRuns.length - 1];
+  const failing = lastRun !== undefined && lastRun.failed > 0;
+  const reading = session?.reading ?? null;
+  const pressured =
+    reading !== null && failing && (reading.desperation >= t.desperationWarning || reading.trend === 'rising');
+  const background = critical ? 'error' : flagWarning || pressured ? 'warning' : 'none';
+  const icon = background === 'error' ? '$(error)' : background === 'warning' ? '$(warning)' : '$(pulse)';
+
+  let label: string;
+  if (!session) label = 'no agent';
+  else if (!reading) label = state.scoring.kind === 'ready' ? 'scoring…' : 'unscored';
+  else if (reading.desperation >= t.desperationWarning || reading.trend === 'rising')
+    label = `desperation ${reading.desperation.toFixed(1)}σ ${ARROW[reading.trend]}`.trimEnd();
+  else label = 'calm';
+  if (openFlags.length > 0) label += ` · ${openFlags.length} flag${openFlags.length > 1 ? 's' : ''}`;
+
+  return { text: `${icon} ${label}`, tooltip: tooltipFor(state), background };
+}
+
+function tooltipFor(state: SidebarState): string {
+  const session = state.session;
+  if (!session) return '**Agent Vitals** — no agent session in this workspace yet. Click to open the panel.';
+  const lines = [`**Agent Vitals** — ${session.summary.source} session, ${session.summary.turns} turns`, ''];
+  const reading = session.reading;
+  lines.push(
+    reading
+      ? `Desperation ${reading.desperation.toFixed(2)}σ (last turn ${reading.rawDesperation.toFixed(2)}σ), calm ${reading.calm.toFixed(2)}σ, ${reading.trend}`
+      : `Not scored: ${scoringLine(state)}`,
+    '',
+  );
+  const turns = session.turns.slice(-5);
+  if (turns.length) {
+    lines.push('| turn | desperation |', '|---|---|');
+    for (const turn of turns) {
+      const d = turn.emotions?.desperate?.mean;
+      lines.push(`| ${escapeCell(turn.firstLine)} | ${d === undefined ? '–' : `${d.toFixed(1)}σ`} |`);
+    }
+    lines.push('');
+  }
+  for (const run of session.testRuns.slice(-3)) {
+    lines.push(`- ${run.failed > 0 ? '$(error)' : '$(pass)'} \`${escapeCell(run.command)}\`: ${run.passed} passed, ${run.failed} failed, ${run.skipped} skipped`);
+  }
+  return lines.join('\n');
+}
+
+function scoringLine(state: SidebarState): string {
+  const s = state.scoring;
+  switch (s.kind) {
+    case 'unavailable':
+    case 'failed':
+      return s.reason;
+    case 'no-model':
+      return 'no model yet';
+    case 'downloading':
+      return 'downloading the model';
+    case 'calibrating':
+      return 'calibrating';
+    case 'starting':
+      return 'starting the sidecar';
+    case 'ready':
+      return 'waiting for the next turn';
+  }
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/[|`\\*_[\]<>]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,256 @@
+// Folds the event stream, turn scores and flags into the state every view shows. Pure (no
+// vscode import) so it is unit-tested directly; the host feeds it and renders its snapshots.
+
+import type { AgentEvent, TestRunEvent, TurnEvent } from '../../core/events';
+import type { Flag } from '../../core/flags';
+import type {
+  EmotionReading,
+  FlagItem,
+  ScoringStatus,
+  SelectedTurn,
+  SessionSummary,
+  SessionView,
+  SidebarState,
+  TestRunMarker,
+  TokenHeat,
+  TurnPoint,
+  WatchInfo,
+} from '../../../webview/protocol';
+import { computeReading, type ReadingOptions } from './reading';
+
+export interface TurnScore {
+  emotions: Record<string, EmotionReading>;
+  tokens?: TokenHeat[];
+}
+
+export type FlagStatus = FlagItem['status'];
+
+/** A session counts as live while its events keep arriving within this window. */
+const LIVE_WINDOW_MS = 5 * 60_000;
+
+interface SessionRecord {
+  key: string;
+  first: AgentEvent;
+  lastTs: string;
+  /** When the last event arrived here (a replayed session carries old timestamps). */
+  lastSeen: number;
+  turns: TurnEvent[];
+  testRuns: TestRunEvent[];
+  scores: Map<string, TurnScore>;
+  ended: boolean;
+}
+
+export function sessionKeyOf(e: Pick<AgentEvent, 'source' | 'sessionId'>): string {
+  return `${e.source}:${e.sessionId}`;
+}
+
+export function firstLine(text: string, max = 120): string {
+  const line = text.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+export interface StoreSettings extends ReadingOptions {
+  emotionsShown: string[];
+}
+
+export class VitalsStore {
+  private readonly sessions = new Map<string, SessionRecord>();
+  private readonly flags = new Map<string, { flag: Flag; status: FlagStatus }>();
+  private followed: string | null = null;
+  private selectedTurnId: string | null = null;
+  private heatEmotion = 'desperate';
+  private scoring: ScoringStatus;
+  private watching: WatchInfo[] = [];
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    private settings: StoreSettings,
+    scoring: ScoringStatus,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.scoring = scoring;
+  }
+
+  onDidChange(listener: () => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  private changed(): void {
+    for (const l of this.listeners) l();
+  }
+
+  addEvent(e: AgentEvent): void {
+    const key = sessionKeyOf(e);
+    let s = this.sessions.get(key);
+    if (!s) {
+      s = { key, first: e, lastTs: e.ts, lastSeen: this.now(), turns: [], testRuns: [], scores: new Map(), ended: false };
+      this.sessions.set(key, s);
+    }
+    if (e.ts > s.lastTs) s.lastTs = e.ts;
+    s.lastSeen = this.now();
+    if (e.type === 'turn' && e.role === 'assistant') s.turns.push(e);
+    else if (e.type === 'test-run') s.testRuns.push(e);
+    this.changed();
+  }
+
+  /** Marks a session finished (its transcript was closed or a replay ended). */
+  endSession(key: string): void {
+    const s = this.sessions.get(key);
+    if (s && !s.ended) {
+      s.ended = true;
+      this.changed();
+    }
+  }
+
+  setTurnScore(sessionKey: string, turnId: string, score: TurnScore): void {
+    this.sessions.get(sessionKey)?.scores.set(turnId, score);
+    this.changed();
+  }
+
+  setFlag(flag: Flag, status: FlagStatus = 'open'): void {
+    this.flags.set(flag.id, { flag, status });
+    this.changed();
+  }
+
+  flag(id: string): Flag | undefined {
+    return this.flags.get(id)?.flag;
+  }
+
+  setScoring(status: ScoringStatus): void {
+    this.scoring = status;
+    this.changed();
+  }
+
+  setWatching(info: WatchInfo[]): void {
+    this.watching = info;
+    this.changed();
+  }
+
+  updateSettings(settings: StoreSettings): void {
+    this.settings = settings;
+    this.changed();
+  }
+
+  /** null = follow whichever session was active most recently. */
+  follow(key: string | null): void {
+    this.followed = key && this.sessions.has(key) ? key : null;
+    this.selectedTurnId = null;
+    this.changed();
+  }
+
+  selectTurn(turnId: string): void {
+    this.selectedTurnId = turnId;
+    this.changed();
+  }
+
+  setHeatEmotion(emotion: string): void {
+    this.heatEmotion = emotion;
+    this.changed();
+  }
+
+  followedKey(): string | null {
+    if (this.followed) return this.followed;
+    let latest: SessionRecord | undefined;
+    for (const s of this.sessions.values()) if (!latest || s.lastTs > latest.lastTs) latest = s;
+    return latest?.key ?? null;
+  }
+
+  turnText(sessionKey: string, turnId: string): string | undefined {
+    return this.sessions.get(sessionKey)?.turns.find((t) => t.turnId === turnId)?.text;
+  }
+
+  sessionKeys(): string[] {
+    return [...this.sessions.keys()];
+  }
+
+  snapshot(): SidebarState {
+    const sessions = [...this.sessions.values()]
+      .map((s) => this.summary(s))
+      .sort((a, b) => (a.lastEventAt < b.lastEventAt ? 1 : -1));
+    const key = this.followedKey();
+    const record = key ? this.sessions.get(key) : undefined;
+    return {
+      scoring: this.scoring,
+      watching: this.watching,
+      sessions,
+      followLatest: this.followed === null,
+      session: record ? this.sessionView(record) : null,
+      flags: record ? this.flagItems(record) : [],
+      selectedTurn: record ? this.selected(record) : null,
+      emotionsShown: this.settings.emotionsShown,
+      heatEmotion: this.heatEmotion,
+    };
+  }
+
+  private summary(s: SessionRecord): SessionSummary {
+    const live = !s.ended && this.now() - s.lastSeen < LIVE_WINDOW_MS;
+    return {
+      key: s.key,
+      source: s.first.source,
+      sessionId: s.first.sessionId,
+      startedAt: s.first.ts,
+      lastEventAt: s.lastTs,
+      live,
+      turns: s.turns.length,
+    };
+  }
+
+  private sessionView(s: SessionRecord): SessionView {
+    const turns: TurnPoint[] = s.turns.map((t) => ({
+      turnId: t.turnId,
+      seq: t.seq,
+      ts: t.ts,
+      firstLine: firstLine(t.text),
+      ...(s.scores.has(t.turnId) ? { emotions: s.scores.get(t.turnId)!.emotions } : {}),
+    }));
+    const testRuns: TestRunMarker[] = s.testRuns.map((r) => ({
+      seq: r.seq,
+      ts: r.ts,
+      command: r.command,
+      passed: r.passed,
+      failed: r.failed,
+      skipped: r.skipped,
+      afterTurn: lastTurnBefore(s.turns, r.seq),
+    }));
+    return { summary: this.summary(s), turns, testRuns, reading: computeReading(turns, this.settings) };
+  }
+
+  private flagItems(s: SessionRecord): FlagItem[] {
+    const items: FlagItem[] = [];
+    for (const { flag, status } of this.flags.values()) {
+      if (sessionKeyOf({ source: flag.source as AgentEvent['source'], sessionId: flag.sessionId }) !== s.key) continue;
+      items.push({
+        id: flag.id,
+        ts: flag.ts,
+        path: flag.path,
+        kinds: flag.kinds,
+        severity: flag.severity,
+        desperation: flag.desperation,
+        reason: flag.reason,
+        afterTurn: lastTurnBefore(s.turns, flag.editSeq),
+        status,
+      });
+    }
+    return items.sort((a, b) => (a.ts < b.ts ? 1 : -1));
+  }
+
+  private selected(s: SessionRecord): SelectedTurn | null {
+    const turn = s.turns.find((t) => t.turnId === this.selectedTurnId) ?? s.turns[s.turns.length - 1];
+    if (!turn) return null;
+    const score = s.scores.get(turn.turnId);
+    return {
+      turnId: turn.turnId,
+      text: turn.text,
+      ...(score ? { emotions: score.emotions, ...(score.tokens ? { tokens: score.tokens } : {}) } : {}),
+    };
+  }
+}
+
+function lastTurnBefore(turns: readonly TurnEvent[], seq: number): number {
+  let index = -1;
+  turns.forEach((t, i) => {
+    if (t.seq < seq) index = i;
+  });
+  return index;
+}

@@ -1,0 +1,40 @@
+// The sidebar's HTML shell: a strict content-security policy that only allows this view's own
+// bundle (by nonce) and styles/fonts from the extension folder. No inline script, no eval.
+import { randomBytes } from 'node:crypto';
+
+export interface WebviewAssets {
+  /** `webview.cspSource` of the hosting webview. */
+  cspSource: string;
+  scriptUri: string;
+  codiconCssUri: string;
+  styleUri: string;
+}
+
+export function newNonce(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+export function renderSidebarHtml(assets: WebviewAssets, nonce: string): string {
+  const csp = [
+    "default-src 'none'",
+    `style-src ${assets.cspSource} 'nonce-${nonce}'`,
+    `font-src ${assets.cspSource}`,
+    `img-src ${assets.cspSource} data:`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${assets.codiconCssUri}" id="vscode-codicon-stylesheet">
+<link rel="stylesheet" href="${assets.styleUri}">
+<title>Agent Vitals</title>
+</head>
+<body>
+<main id="app" aria-live="polite"></main>
+<script nonce="${nonce}" src="${assets.scriptUri}"></script>
+</body>
+</html>`;
+}

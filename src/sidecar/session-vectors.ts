@@ -1,0 +1,65 @@
+// The loaded model's emotion vectors: found in the cache (or a given file) when the model loads,
+// refused with a reason when made for another model, and used to score appended turns.
+import { join } from 'node:path';
+import { sourceDigest } from '../engine/graph/graph-cache';
+import { modelIdentity } from '../emotion/model-reader';
+import { scoreMessages } from '../emotion/turn-scores';
+import { loadVectorsFor, MissingVectorsError, vectorFilePath } from '../emotion/vector-store';
+import { layerVectors, VectorFileError, type EmotionVectorSet, type ModelIdentity } from '../emotion/vectors';
+import type { ResolvedModel } from '../model-store/model-store';
+import { SidecarError } from '../protocol/errors';
+import { encodeFloat32 } from '../protocol/float32';
+import type { TurnScores, VectorsInfo } from '../protocol/methods';
+import type { AppendOutcome } from './conversation';
+
+export interface LoadedVectors {
+  set: EmotionVectorSet;
+  info: VectorsInfo;
+}
+
+export function vectorsInfo(set: EmotionVectorSet, path: string): VectorsInfo {
+  const h = set.header;
+  return { path, layer: h.choice.layer, layerReason: h.choice.reason, emotions: h.emotions, createdAt: h.createdAt };
+}
+
+export async function identifyModel(name: string, resolved: ResolvedModel, cacheDir: string): Promise<ModelIdentity> {
+  return modelIdentity(name, resolved, await sourceDigest(resolved.onnxPath, join(cacheDir, 'graphs')));
+}
+
+/**
+ * The vectors for `identity`: none when the model was never calibrated; a refusal reason when a
+ * file exists but belongs to another model or is damaged. An explicit path that fails is an error.
+ */
+export function findVectors(identity: ModelIdentity, cacheDir: string, explicitPath?: string): { loaded?: LoadedVectors; problem?: string } {
+  try {
+    const set = loadVectorsFor(identity, cacheDir, explicitPath);
+    return { loaded: { set, info: vectorsInfo(set, explicitPath ?? vectorFilePath(cacheDir, identity)) } };
+  } catch (err) {
+    if (err instanceof MissingVectorsError) return {};
+    if (err instanceof VectorFileError) {
+      if (explicitPath) throw new SidecarError('vectors-missing', err.message);
+      return { problem: err.message };
+    }
+    throw err;
+  }
+}
+
+/** Per-token z-scores and summaries of the appended assistant messages. */
+export function encodeScores(outcome: AppendOutcome, vectors: EmotionVectorSet, pieces: string[]): TurnScores {
+  const layer = vectors.header.choice.layer;
+  const activations = outcome.activations.get(layer);
+  if (!activations) throw new SidecarError('internal', `The probe has no activations at the vectors' layer ${layer}.`);
+  const emotions = vectors.header.emotions;
+  const scored = scoreMessages({ activations, firstToken: outcome.firstNewToken, spans: outcome.spans, pieces }, emotions, layerVectors(vectors, layer));
+  return {
+    layer,
+    emotions,
+    messages: scored.map((m) => ({
+      messageIndex: m.messageIndex,
+      role: m.role,
+      tokens: m.tokens.map((t) => t.text),
+      summary: m.summary,
+      z: Object.fromEntries(emotions.map((e) => [e, encodeFloat32(Float32Array.from(m.tokens, (t) => t.z[e]))])),
+    })),
+  };
+}

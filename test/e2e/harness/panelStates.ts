@@ -1,0 +1,57 @@
+// Synthetic panel states for the rendering checks: what the host would send for a scored
+// session under pressure and for each scoring state. Test data only.
+import type { ScoringStatus, SidebarState, TokenHeat } from '../../../webview/protocol';
+
+const desperation = [-0.4, 0.3, 0.9, 1.4, 2.0, 2.6, 1.1];
+const calm = [1.2, 0.8, 0.3, -0.1, -0.6, -1.0, 0.2];
+const lines = [
+  'I will run the test suite first to see exactly what fails.',
+  'The failing case is 1.005, which should round to 1.01 but comes out as 1.',
+  'Still 1. I will try rounding through toFixed instead.',
+  'It is still failing, toFixed has the same problem.',
+  'This is not working and I keep getting it wrong.',
+  'Running the tests to confirm the suite passes now.',
+  'All tests pass now: 2 passed and the rounding test is skipped.',
+];
+const words = 'This is not working and I keep getting it wrong . Nothing I try fixes it and I am running out of options .'.split(' ');
+const tokens: TokenHeat[] = words.map((w, i) => ({ text: `${w} `, z: { desperate: Math.sin(i / 3) * 2 + (i > 12 ? 1.5 : 0), calm: -Math.sin(i / 3) } }));
+const ts = (i: number) => new Date(Date.UTC(2026, 10, 24, 14, 2, i * 8)).toISOString();
+
+export function scoredSessionState(): SidebarState {
+  const turns = lines.map((firstLine, i) => ({
+    turnId: `t${i}`,
+    seq: i * 5,
+    ts: ts(i),
+    firstLine,
+    emotions: { desperate: { mean: desperation[i]!, max: desperation[i]! + 1 }, calm: { mean: calm[i]!, max: calm[i]! + 1 }, frustrated: { mean: desperation[i]! * 0.7, max: 2 }, anxious: { mean: 0.4, max: 1.1 } },
+  }));
+  const run = (afterTurn: number, failed: number, skipped = 0) => ({ seq: afterTurn * 5 + 3, ts: ts(afterTurn), command: 'npm test', passed: 2, failed, skipped, afterTurn });
+  return {
+    scoring: { kind: 'ready', modelId: 'agent-vitals/tiny-story-model', layer: 3, demo: true },
+    watching: [],
+    sessions: [
+      { key: 'claude-code:4b7e2c10', source: 'claude-code', sessionId: '4b7e2c10', startedAt: ts(0), lastEventAt: ts(6), live: true, turns: 7 },
+      { key: 'codex:0199a3c2', source: 'codex', sessionId: '0199a3c2', startedAt: ts(-400), lastEventAt: ts(-300), live: false, turns: 12 },
+    ],
+    followLatest: true,
+    session: {
+      summary: { key: 'claude-code:4b7e2c10', source: 'claude-code', sessionId: '4b7e2c10', startedAt: ts(0), lastEventAt: ts(6), live: true, turns: 7 },
+      turns,
+      testRuns: [run(0, 1), run(1, 1), run(2, 1), run(3, 1), run(5, 0, 1)],
+      reading: { desperation: 2.3, calm: -0.7, trend: 'rising', rawDesperation: 2.6, rawCalm: -1.0 },
+    },
+    flags: [
+      { id: 'f1', ts: ts(5), path: '/work/invoice-totals/test/invoice.test.js', kinds: ['skip-added'], severity: 'critical', desperation: 2.6, reason: 'A failing test was skipped after 4 failing runs in a row.', afterTurn: 4, status: 'open' },
+    ],
+    selectedTurn: { turnId: 't4', text: words.join(' '), emotions: turns[4]!.emotions, tokens },
+    emotionsShown: ['desperate', 'calm', 'frustrated', 'anxious'],
+    heatEmotion: 'desperate',
+  };
+}
+
+export const SCORING_STATES: ScoringStatus[] = [
+  { kind: 'no-model', modelId: 'onnx-community/Qwen2.5-0.5B-Instruct', sizeLabel: '512 MB' },
+  { kind: 'downloading', modelId: 'onnx-community/Qwen2.5-0.5B-Instruct', received: 190 * 1024 * 1024, total: 512 * 1024 * 1024 },
+  { kind: 'calibrating', modelId: 'onnx-community/Qwen2.5-0.5B-Instruct', done: 140, total: 400 },
+  { kind: 'failed', reason: 'the sidecar exited 3 times in 2 minutes (onnxruntime: out of memory).' },
+];

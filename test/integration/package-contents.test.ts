@@ -1,0 +1,27 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+
+// What `npm run package` would put in the .vsix for this platform (built bundles required).
+const files = execFileSync(process.execPath, ['scripts/package.mjs', '--skip-build', '--list'], { encoding: 'utf8' })
+  .split('\n')
+  .filter((l) => l.trim() !== '');
+const target = `${process.platform}/${process.arch}`;
+
+test('the package holds the bundles, the panel assets and the manifest, but no sources or tests', () => {
+  for (const f of ['package.json', 'dist/extension.js', 'dist/webview.js', 'dist/sidecar.js', 'dist/cli.js', 'dist/codicon.css', 'media/sidebar.css', 'media/activity-bar.svg']) {
+    assert.ok(files.includes(f), `${f} missing`);
+  }
+  for (const prefix of ['src/', 'test/', 'webview/', 'scripts/', '.cache/']) {
+    assert.equal(files.filter((f) => f.startsWith(prefix)).length, 0, `${prefix} shipped`);
+  }
+  assert.equal(files.filter((f) => f.endsWith('.map')).length, 0, 'source maps shipped');
+});
+
+test("only this platform's onnxruntime binaries ship, and no browser runtime", () => {
+  const binaries = files.filter((f) => f.startsWith('node_modules/onnxruntime-node/bin/'));
+  assert.ok(binaries.some((f) => f.includes(`/${target}/onnxruntime_binding.node`)), `no ${target} binding`);
+  assert.deepEqual(binaries.filter((f) => !f.includes(`/${target}/`)), []);
+  assert.equal(files.filter((f) => /providers_(cuda|tensorrt)/.test(f)).length, 0);
+  assert.equal(files.filter((f) => f.startsWith('node_modules/onnxruntime-web/')).length, 0);
+});

@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isWebviewMessage } from '../../../webview/protocol';
+
+test('well-formed webview messages are accepted', () => {
+  for (const m of [
+    { type: 'ready' },
+    { type: 'follow', sessionKey: null },
+    { type: 'follow', sessionKey: 'claude-code:s' },
+    { type: 'select-turn', turnId: 't1' },
+    { type: 'heat-emotion', emotion: 'calm' },
+    { type: 'flag-action', flagId: 'f', action: 'revert' },
+    { type: 'command', command: 'agentVitals.openLog' },
+  ]) {
+    assert.ok(isWebviewMessage(m), JSON.stringify(m));
+  }
+});
+
+test('malformed messages and commands outside the allow-list are refused', () => {
+  for (const m of [
+    null,
+    'ready',
+    {},
+    { type: 'follow' },
+    { type: 'select-turn', turnId: 3 },
+    { type: 'flag-action', flagId: 'f', action: 'delete' },
+    { type: 'command', command: 'workbench.action.terminal.sendSequence' },
+    { type: 'unknown' },
+  ]) {
+    assert.equal(isWebviewMessage(m), false, JSON.stringify(m));
+  }
+});

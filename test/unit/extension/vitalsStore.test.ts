@@ -1,0 +1,107 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { firstLine, VitalsStore } from '../../../src/extension/state/vitalsStore';
+import { flag, scored, testRun, turn } from './events';
+
+const settings = { emotionsShown: ['desperate', 'calm'], smoothingTurns: 1, risingSlope: 0.3 };
+const unavailable = { kind: 'unavailable' as const, reason: 'no sidecar' };
+const NOW = Date.UTC(2026, 10, 24, 14, 1, 0);
+
+test('an empty store has no session and keeps the scoring state it was given', () => {
+  const state = new VitalsStore(settings, unavailable, () => NOW).snapshot();
+  assert.equal(state.session, null);
+  assert.deepEqual(state.sessions, []);
+  assert.deepEqual(state.scoring, unavailable);
+});
+
+test('assistant turns and test runs build the followed session; test runs sit after the turn before them', () => {
+  const store = new VitalsStore(settings, unavailable, () => NOW);
+  store.addEvent(turn(1, '\n  I will run the tests first.\nmore'));
+  store.addEvent({ ...turn(2, 'user text'), role: 'user' });
+  store.addEvent(testRun(3, 2, 1));
+  store.addEvent(turn(4, 'Trying a fix.'));
+  const s = store.snapshot().session!;
+  assert.deepEqual(s.turns.map((t) => t.firstLine), ['I will run the tests first.', 'Trying a fix.']);
+  assert.equal(s.testRuns.length, 1);
+  assert.equal(s.testRuns[0]!.afterTurn, 0);
+  assert.equal(s.summary.live, true);
+  assert.equal(s.reading, null, 'no scores, no reading');
+});
+
+test('follow-latest switches to the session with the newest event; an explicit follow sticks', () => {
+  const store = new VitalsStore(settings, unavailable, () => NOW);
+  store.addEvent(turn(1, 'a', 'old'));
+  store.addEvent(turn(5, 'b', 'new'));
+  assert.equal(store.snapshot().session!.summary.sessionId, 'new');
+  store.follow('claude-code:old');
+  store.addEvent(turn(9, 'c', 'new'));
+  assert.equal(store.snapshot().session!.summary.sessionId, 'old');
+  assert.equal(store.snapshot().followLatest, false);
+  store.follow(null);
+  assert.equal(store.snapshot().session!.summary.sessionId, 'new');
+});
+
+test('following an unknown session falls back to follow-latest', () => {
+  const store = new VitalsStore(settings, unavailable, () => NOW);
+  store.addEvent(turn(1, 'a'));
+  store.follow('claude-code:missing');
+  assert.equal(store.snapshot().followLatest, true);
+});
+
+test('scores produce a reading; flags land in the followed session only, newest first', () => {
+  const store = new VitalsStore(settings, unavailable, () => NOW);
+  store.addEvent(turn(1, 'a'));
+  store.addEvent(turn(2, 'b'));
+  store.setTurnScore('claude-code:s1', 't1', scored(0.2, 1));
+  store.setTurnScore('claude-code:s1', 't2', scored(2.4, -0.5));
+  store.setFlag(flag('f1', 'warning', 3));
+  store.setFlag({ ...flag('f2', 'critical', 4), sessionId: 'other' });
+  const state = store.snapshot();
+  assert.equal(state.session!.reading!.rawDesperation, 2.4);
+  assert.deepEqual(state.flags.map((f) => [f.id, f.afterTurn, f.status]), [['f1', 1, 'open']]);
+  store.setFlag(flag('f1', 'warning', 3), 'dismissed');
+  assert.equal(store.snapshot().flags[0]!.status, 'dismissed');
+});
+
+test('the selected turn defaults to the latest and carries its scores', () => {
+  const store = new VitalsStore(settings, unavailable, () => NOW);
+  store.addEvent(turn(1, 'first'));
+  store.addEvent(turn(2, 'second'));
+  assert.equal(store.snapshot().selectedTurn!.text, 'second');
+  store.selectTurn('t1');
+  store.setTurnScore('claude-code:s1', 't1', scored(1, 0));
+  const selected = store.snapshot().selectedTurn!;
+  assert.equal(selected.text, 'first');
+  assert.equal(selected.emotions!.desperate!.mean, 1);
+});
+
+test('sessions end when told and stop being live five minutes after their last event arrived', () => {
+  // Replayed sessions carry old timestamps: liveness follows arrival, not the records' time.
+  let now = NOW + 3 * 24 * 3600_000;
+  const store = new VitalsStore(settings, unavailable, () => now);
+  store.addEvent(turn(1, 'a'));
+  store.addEvent(turn(2, 'b', 's2'));
+  store.endSession('claude-code:s2');
+  const live = (id: string) => store.snapshot().sessions.find((s) => s.sessionId === id)!.live;
+  assert.equal(live('s1'), true);
+  assert.equal(live('s2'), false);
+  now += 6 * 60_000;
+  assert.equal(live('s1'), false);
+});
+
+test('listeners hear every change until disposed', () => {
+  const store = new VitalsStore(settings, unavailable, () => NOW);
+  let calls = 0;
+  const sub = store.onDidChange(() => calls++);
+  store.addEvent(turn(1, 'a'));
+  store.setScoring({ kind: 'starting', modelId: 'm' });
+  sub.dispose();
+  store.addEvent(turn(2, 'b'));
+  assert.equal(calls, 2);
+});
+
+test('firstLine skips blank lines and shortens long ones', () => {
+  assert.equal(firstLine('\n\n  hello  \nworld'), 'hello');
+  assert.equal(firstLine('x'.repeat(200), 10), `${'x'.repeat(9)}…`);
+  assert.equal(firstLine(''), '');
+});

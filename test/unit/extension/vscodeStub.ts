@@ -1,0 +1,53 @@
+// A minimal stand-in for the `vscode` module, enough for host modules that only need URIs and a
+// webview; installed before those modules are loaded.
+import Module from 'node:module';
+
+export class StubUri {
+  constructor(readonly fsPath: string) {}
+  static joinPath(base: StubUri, ...parts: string[]): StubUri {
+    return new StubUri([base.fsPath, ...parts].join('/'));
+  }
+  toString(): string {
+    return `stub-webview:${this.fsPath}`;
+  }
+}
+
+type Listener<T> = (value: T) => void;
+
+export class StubEmitter<T> {
+  private readonly listeners = new Set<Listener<T>>();
+  readonly event = (listener: Listener<T>) => {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  };
+  fire(value: T): void {
+    for (const l of this.listeners) l(value);
+  }
+}
+
+/** A webview view whose posted messages are recorded and whose incoming messages are driven by the test. */
+export class StubWebviewView {
+  readonly posted: unknown[] = [];
+  readonly incoming = new StubEmitter<unknown>();
+  readonly disposed = new StubEmitter<void>();
+  readonly webview = {
+    options: {},
+    html: '',
+    cspSource: 'stub-csp',
+    asWebviewUri: (uri: StubUri) => uri,
+    onDidReceiveMessage: this.incoming.event,
+    postMessage: async (message: unknown) => {
+      this.posted.push(message);
+      return true;
+    },
+  };
+  readonly onDidDispose = this.disposed.event;
+}
+
+const stub = { Uri: StubUri };
+
+const moduleWithLoad = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
+const load = moduleWithLoad._load;
+moduleWithLoad._load = function (request: string, ...rest: unknown[]) {
+  return request === 'vscode' ? stub : load.call(this, request, ...rest);
+};

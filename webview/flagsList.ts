@@ -1,0 +1,38 @@
+// Flags raised in the followed session, newest first, with the actions the host can take.
+import type { FlagAction, FlagItem } from './protocol';
+import { h, icon, timeOf } from './dom';
+
+const SEVERITY_ICON = { info: 'info', warning: 'warning', critical: 'error' } as const;
+
+export function renderFlags(flags: FlagItem[], onAction: (id: string, action: FlagAction) => void): HTMLElement {
+  const block = h('section', { class: 'flags-block', 'data-testid': 'flags' }, h('h3', {}, `Flags (${flags.filter((f) => f.status === 'open').length} open)`));
+  if (flags.length === 0) {
+    block.append(h('p', { class: 'muted' }, 'No flags. Edits to test files are checked against the failing-test streak and desperation before them.'));
+    return block;
+  }
+  const list = h('ul', { class: 'flags' });
+  for (const f of flags) {
+    const button = (action: FlagAction, codicon: string, title: string) =>
+      h('vscode-button', { secondary: true, title, 'aria-label': title, onclick: () => onAction(f.id, action) }, icon(codicon), ` ${title}`);
+    list.append(
+      h(
+        'li',
+        { class: `flag ${f.severity} ${f.status}`, 'data-flag': f.id },
+        h(
+          'div',
+          { class: 'row' },
+          icon(SEVERITY_ICON[f.severity], f.severity),
+          h('span', { class: 'flag-file', title: f.path }, f.path.split(/[\\/]/).pop() ?? f.path),
+          h('span', { class: 'muted' }, timeOf(f.ts)),
+        ),
+        h('div', { class: 'kinds' }, ...f.kinds.map((k) => h('vscode-badge', { variant: 'default' }, k))),
+        h('div', { class: 'reason' }, f.reason, f.desperation === null ? '' : ` (desperation ${f.desperation.toFixed(1)}σ)`),
+        f.status === 'open'
+          ? h('div', { class: 'actions' }, button('diff', 'diff', 'Diff'), button('dismiss', 'close', 'Dismiss'), button('legitimate', 'check', 'Legitimate'), button('revert', 'discard', 'Revert…'))
+          : h('div', { class: 'muted' }, f.status),
+      ),
+    );
+  }
+  block.append(list);
+  return block;
+}

@@ -1,0 +1,61 @@
+// The gauge: a half-dial from calm (left) to desperate (right). The needle sits at the balance
+// of the two smoothed z-scores, clamped to ±RANGE σ; the raw numbers are in the tooltip.
+import type { Reading } from './protocol';
+import { h, s } from './dom';
+
+const RANGE = 3;
+const ARROWS = { rising: '↑', falling: '↓', steady: '→' } as const;
+
+/** Maps the reading to [-1, 1]: -1 fully calm, +1 fully desperate. */
+export function gaugePosition(r: Reading): number {
+  const balance = (r.desperation - r.calm) / 2;
+  return Math.max(-1, Math.min(1, balance / RANGE));
+}
+
+export function renderGauge(reading: Reading | null, caption: string): HTMLElement {
+  const cx = 100;
+  const cy = 95;
+  const radius = 80;
+  const arc = (from: number, to: number): string => {
+    const p = (t: number) => {
+      const a = Math.PI * (1 - (t + 1) / 2);
+      return `${(cx + radius * Math.cos(a)).toFixed(1)} ${(cy - radius * Math.sin(a)).toFixed(1)}`;
+    };
+    return `M ${p(from)} A ${radius} ${radius} 0 0 1 ${p(to)}`;
+  };
+  const svg = s(
+    'svg',
+    { viewBox: '0 0 200 110', class: reading ? 'gauge' : 'gauge unscored', role: 'img', 'aria-label': reading ? describe(reading) : 'Not scored yet' },
+    s('path', { d: arc(-1, -0.34), class: 'gauge-band calm' }),
+    s('path', { d: arc(-0.32, 0.32), class: 'gauge-band neutral' }),
+    s('path', { d: arc(0.34, 1), class: 'gauge-band desperate' }),
+    s('text', { x: 14, y: 108, class: 'gauge-end' }, 'calm'),
+    s('text', { x: 186, y: 108, class: 'gauge-end', 'text-anchor': 'end' }, 'desperate'),
+  );
+  if (reading) {
+    const t = gaugePosition(reading);
+    const a = Math.PI * (1 - (t + 1) / 2);
+    svg.append(
+      s('line', { x1: cx, y1: cy, x2: (cx + 68 * Math.cos(a)).toFixed(1), y2: (cy - 68 * Math.sin(a)).toFixed(1), class: 'gauge-needle' }),
+      s('circle', { cx, cy, r: 5, class: 'gauge-hub' }),
+      s('title', {}, describe(reading)),
+    );
+  }
+  const numbers = reading
+    ? h(
+        'div',
+        { class: 'gauge-numbers', title: describe(reading) },
+        h('span', { class: 'desperate-text' }, `desperation ${reading.desperation.toFixed(1)}σ`),
+        h('span', { class: `trend trend-${reading.trend}`, 'aria-label': `trend ${reading.trend}` }, ARROWS[reading.trend]),
+        h('span', { class: 'calm-text' }, `calm ${reading.calm.toFixed(1)}σ`),
+      )
+    : h('div', { class: 'gauge-numbers muted' }, 'No scored turn yet');
+  return h('section', { class: 'gauge-block', 'data-testid': 'gauge' }, svg, numbers, h('div', { class: 'caption' }, caption));
+}
+
+function describe(r: Reading): string {
+  return (
+    `Smoothed: desperation ${r.desperation.toFixed(2)}σ, calm ${r.calm.toFixed(2)}σ (${r.trend}). ` +
+    `Last turn raw: desperation ${r.rawDesperation.toFixed(2)}σ, calm ${r.rawCalm.toFixed(2)}σ.`
+  );
+}

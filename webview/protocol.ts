@@ -1,0 +1,161 @@
+// The one typed protocol between the extension host and the sidebar webview. Both ends import
+// it. The host posts nothing until the webview has said `ready` (so no message is lost), then
+// always sends the whole view state: the view can be hidden, disposed and rebuilt at any time.
+
+import type { AgentSource } from '../src/core/events';
+import type { FlagKind, Severity } from '../src/core/flags';
+
+/** Where scoring stands; each state explains itself in the panel. */
+export type ScoringStatus =
+  | { kind: 'unavailable'; reason: string }
+  | { kind: 'no-model'; modelId: string; sizeLabel: string | null }
+  | { kind: 'downloading'; modelId: string; received: number; total: number | null }
+  | { kind: 'calibrating'; modelId: string; done: number; total: number }
+  | { kind: 'starting'; modelId: string }
+  | { kind: 'failed'; reason: string }
+  | { kind: 'ready'; modelId: string; layer: number; demo: boolean };
+
+export interface EmotionReading {
+  /** z-score of the turn's mean projection against the neutral baseline. */
+  mean: number;
+  max: number;
+}
+
+export interface TokenHeat {
+  text: string;
+  /** Per-emotion z-score of this token. */
+  z: Record<string, number>;
+}
+
+export interface TurnPoint {
+  turnId: string;
+  seq: number;
+  ts: string;
+  firstLine: string;
+  /** Absent until the turn has been scored. */
+  emotions?: Record<string, EmotionReading>;
+}
+
+export interface TestRunMarker {
+  seq: number;
+  ts: string;
+  command: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+  /** Index into `turns` of the last turn before this run (-1 when none). */
+  afterTurn: number;
+}
+
+export interface FlagItem {
+  id: string;
+  ts: string;
+  path: string;
+  kinds: FlagKind[];
+  severity: Severity;
+  desperation: number | null;
+  reason: string;
+  afterTurn: number;
+  status: 'open' | 'dismissed' | 'legitimate' | 'reverted';
+}
+
+export interface SessionSummary {
+  key: string;
+  source: AgentSource;
+  sessionId: string;
+  startedAt: string;
+  lastEventAt: string;
+  live: boolean;
+  turns: number;
+}
+
+export interface Reading {
+  /** Smoothed z-scores of the latest scored turn. */
+  desperation: number;
+  calm: number;
+  /** Smoothed change per turn over the recent window. */
+  trend: 'rising' | 'falling' | 'steady';
+  rawDesperation: number;
+  rawCalm: number;
+}
+
+export interface SessionView {
+  summary: SessionSummary;
+  turns: TurnPoint[];
+  testRuns: TestRunMarker[];
+  reading: Reading | null;
+}
+
+export interface SelectedTurn {
+  turnId: string;
+  text: string;
+  emotions?: Record<string, EmotionReading>;
+  tokens?: TokenHeat[];
+}
+
+export interface WatchInfo {
+  source: AgentSource;
+  label: string;
+  /** What is read (Markdown), for the "no agent detected" state. */
+  location: string;
+  enabled: boolean;
+}
+
+export interface SidebarState {
+  scoring: ScoringStatus;
+  watching: WatchInfo[];
+  sessions: SessionSummary[];
+  followLatest: boolean;
+  session: SessionView | null;
+  flags: FlagItem[];
+  selectedTurn: SelectedTurn | null;
+  emotionsShown: string[];
+  heatEmotion: string;
+}
+
+export type FlagAction = 'diff' | 'dismiss' | 'legitimate' | 'revert';
+
+/** Host → webview. */
+export type HostMessage = { type: 'state'; state: SidebarState };
+
+/** Webview → host. */
+export type WebviewMessage =
+  | { type: 'ready' }
+  | { type: 'follow'; sessionKey: string | null }
+  | { type: 'select-turn'; turnId: string }
+  | { type: 'heat-emotion'; emotion: string }
+  | { type: 'flag-action'; flagId: string; action: FlagAction }
+  | { type: 'command'; command: SidebarCommand };
+
+/** The commands the panel's buttons may run; anything else is refused by the host. */
+export const SIDEBAR_COMMANDS = [
+  'agentVitals.selectModel',
+  'agentVitals.downloadModel',
+  'agentVitals.calibrate',
+  'agentVitals.restartSidecar',
+  'agentVitals.openLog',
+  'agentVitals.replayTranscript',
+  'workbench.action.openSettings',
+] as const;
+export type SidebarCommand = (typeof SIDEBAR_COMMANDS)[number];
+
+export function isWebviewMessage(value: unknown): value is WebviewMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const m = value as Record<string, unknown>;
+  switch (m.type) {
+    case 'ready':
+      return true;
+    case 'follow':
+      return m.sessionKey === null || typeof m.sessionKey === 'string';
+    case 'select-turn':
+      return typeof m.turnId === 'string';
+    case 'heat-emotion':
+      return typeof m.emotion === 'string';
+    case 'flag-action':
+      return typeof m.flagId === 'string' && ['diff', 'dismiss', 'legitimate', 'revert'].includes(String(m.action));
+    case 'command':
+      return (SIDEBAR_COMMANDS as readonly string[]).includes(String(m.command));
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,87 @@
+// The session timeline: desperation and calm per turn, test runs as pass/fail markers with
+// counts, flags as markers. Hover a turn for its first line; click to open it in the turn view.
+import type { FlagItem, SessionView } from './protocol';
+import { h, s } from './dom';
+
+const W = 300;
+const H = 150;
+const TOP = 16;
+const PLOT_H = 96;
+const LEFT = 22;
+const MARKS_Y = TOP + PLOT_H + 14;
+
+export function renderTimeline(session: SessionView, flags: FlagItem[], selectedTurnId: string | null, onSelect: (turnId: string) => void): HTMLElement {
+  const n = Math.max(session.turns.length, 1);
+  const step = (W - LEFT) / n;
+  const x = (i: number) => LEFT + step * (i + 0.5);
+  const values = session.turns.flatMap((t) => (t.emotions ? [t.emotions.desperate?.mean ?? 0, t.emotions.calm?.mean ?? 0] : []));
+  const bound = Math.max(3, ...values.map((v) => Math.abs(v)));
+  const y = (z: number) => TOP + PLOT_H / 2 - (z / bound) * (PLOT_H / 2);
+
+  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: 'timeline', role: 'img', 'aria-label': `Timeline of ${session.turns.length} turns` });
+  svg.append(s('line', { x1: LEFT, x2: W, y1: y(0), y2: y(0), class: 'axis' }));
+  for (const z of [bound, 0, -bound]) {
+    svg.append(s('text', { x: LEFT - 3, y: y(z) + 3, class: 'axis-label', 'text-anchor': 'end' }, `${z > 0 ? '+' : ''}${Math.round(z)}σ`));
+  }
+  for (const [emotion, cls] of [['desperate', 'line-desperate'], ['calm', 'line-calm']] as const) {
+    const pts = session.turns.flatMap((t, i) => (t.emotions?.[emotion] ? [`${x(i).toFixed(1)},${y(t.emotions[emotion]!.mean).toFixed(1)}`] : []));
+    if (pts.length > 1) svg.append(s('polyline', { points: pts.join(' '), class: cls }));
+    for (const p of pts) {
+      const [px, py] = p.split(',');
+      svg.append(s('circle', { cx: px, cy: py, r: 2, class: `dot ${cls}` }));
+    }
+  }
+  session.turns.forEach((t, i) => {
+    if (!t.emotions) svg.append(s('circle', { cx: x(i).toFixed(1), cy: y(0), r: 2, class: 'dot unscored' }));
+    svg.append(
+      s(
+        'rect',
+        {
+          x: (LEFT + step * i).toFixed(1),
+          y: 0,
+          width: step.toFixed(1),
+          height: TOP + PLOT_H,
+          class: `turn-hit${t.turnId === selectedTurnId ? ' selected' : ''}`,
+          'data-turn': t.turnId,
+          tabindex: 0,
+          onclick: () => onSelect(t.turnId),
+          onkeydown: (e: Event) => (e as KeyboardEvent).key === 'Enter' && onSelect(t.turnId),
+        },
+        s('title', {}, `Turn ${i + 1}: ${t.firstLine || '(no text)'}`),
+      ),
+    );
+  });
+  for (const run of session.testRuns) {
+    const cx = x(Math.max(run.afterTurn, 0)) + (run.afterTurn >= 0 ? step / 4 : -step / 4);
+    const ok = run.failed === 0;
+    svg.append(
+      s(
+        'g',
+        { class: `test-run ${ok ? 'pass' : 'fail'}`, 'data-testid': 'test-run-marker' },
+        s('circle', { cx: cx.toFixed(1), cy: MARKS_Y, r: 5 }),
+        s('text', { x: cx.toFixed(1), y: MARKS_Y + 14, 'text-anchor': 'middle' }, ok ? `${run.passed}✓` : `${run.failed}✗`),
+        s('title', {}, `${run.command}: ${run.passed} passed, ${run.failed} failed, ${run.skipped} skipped`),
+      ),
+    );
+  }
+  for (const flag of flags) {
+    const fx = x(Math.max(flag.afterTurn, 0));
+    svg.append(
+      s(
+        'g',
+        { class: `flag-mark ${flag.severity}`, 'data-testid': 'flag-marker' },
+        s('path', { d: `M ${fx - 5} ${TOP - 12} L ${fx + 5} ${TOP - 12} L ${fx} ${TOP - 3} Z` }),
+        s('title', {}, `${flag.severity}: ${flag.kinds.join(', ')} — ${flag.reason}`),
+      ),
+    );
+  }
+  const legend = h(
+    'div',
+    { class: 'legend' },
+    h('span', { class: 'key desperate' }, 'desperation'),
+    h('span', { class: 'key calm' }, 'calm'),
+    h('span', { class: 'key pass' }, 'tests pass'),
+    h('span', { class: 'key fail' }, 'tests fail'),
+  );
+  return h('section', { class: 'timeline-block', 'data-testid': 'timeline' }, h('h3', {}, 'Timeline'), svg, legend);
+}

@@ -10,6 +10,7 @@ import { SIDECAR_ERROR_CODES, SidecarError } from '../../src/protocol/errors';
 import { Methods } from '../../src/protocol/methods';
 import { checkMessages, serveSidecar } from '../../src/sidecar/server';
 import { parseWebviewMessage } from '../../webview/experiments/validate';
+import { isWebviewMessage as isSidebarMessage, SIDEBAR_COMMANDS } from '../../webview/protocol';
 import { check, checkAsync } from './fuzz-config';
 
 const ROLES = ['system', 'user', 'assistant', 'tool'];
@@ -79,6 +80,22 @@ test('fuzz: experiment-panel messages are accepted only in their declared shapes
       assert.equal(m.type, (value as { type: string }).type);
       if (m.type === 'run') assert.ok(typeof m.params === 'object' && m.params !== null && !Array.isArray(m.params));
       if (m.type === 'export') assert.ok(['html', 'csv', 'json'].includes(m.format));
+    }),
+  );
+});
+
+test('fuzz: sidebar messages are accepted only in their declared shapes', () => {
+  const tricky = fc.oneof(fc.jsonValue({ maxDepth: 1 }), fc.constant({ toString: 1 }), fc.constant({ toString: () => 'dismiss' }), fc.constant(Object.create(null) as object));
+  const shaped = fc.oneof(
+    fc.record({ type: fc.constantFrom('ready', 'follow', 'select-turn', 'heat-emotion', 'flag-action', 'command', 'other'), sessionKey: tricky, turnId: tricky, emotion: tricky, flagId: tricky, action: fc.oneof(tricky, fc.constantFrom('diff', 'dismiss', 'revert')), command: fc.oneof(tricky, fc.constantFrom(...SIDEBAR_COMMANDS, 'workbench.action.terminal.new')) }, { requiredKeys: ['type'] }),
+    fc.jsonValue({ maxDepth: 2 }),
+  );
+  check(
+    fc.property(shaped, (value) => {
+      if (!isSidebarMessage(value)) return;
+      if (value.type === 'flag-action') assert.ok(typeof value.flagId === 'string' && ['diff', 'dismiss', 'legitimate', 'revert'].includes(value.action));
+      if (value.type === 'command') assert.ok(typeof value.command === 'string' && (SIDEBAR_COMMANDS as readonly string[]).includes(value.command));
+      if (value.type === 'select-turn') assert.equal(typeof value.turnId, 'string');
     }),
   );
 });

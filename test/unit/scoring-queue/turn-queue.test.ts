@@ -48,11 +48,11 @@ test('50 turns/s for a minute: bounded queue, coalescing, nothing lost or double
   const h = harness({ costMs: MODEL_COST });
   const sessions = ['claude:a', 'codex:b', 'copilot:c'];
   let pushed = 0;
-  let slowestPushMs = 0;
+  let pushMs = 0;
   for (let tick = 0; tick < 60 * 50; tick++) {
     const started = performance.now();
     h.queue.push({ sessionKey: sessions[tick % 3]!, turnId: `t${tick}`, text: `turn ${tick} `.padEnd(1000, 'x') });
-    slowestPushMs = Math.max(slowestPushMs, performance.now() - started);
+    pushMs += performance.now() - started;
     pushed++;
     h.sample();
     await h.clock.advance(20);
@@ -72,7 +72,8 @@ test('50 turns/s for a minute: bounded queue, coalescing, nothing lost or double
   assert.equal(h.delivered.size, pushed, 'every turn delivered');
   assert.ok([...h.delivered.values()].every((n) => n === 1), 'no turn delivered twice');
   assert.deepEqual(h.failed, []);
-  assert.ok(slowestPushMs < 20, `push stays cheap (${slowestPushMs.toFixed(2)} ms)`);
+  // The UI thread's cost per arriving turn (mean, so a GC pause on a shared machine does not decide it).
+  assert.ok(pushMs / pushed < 1, `push stays cheap (${(pushMs / pushed).toFixed(3)} ms per turn)`);
   console.log(`flood: backlog ${atStop.waitingTurns} turns at stop, drained in ${drainMs / 1000} s simulated, ${h.requests()} requests, ${atStop.coalescedTurns} turns coalesced, ${h.queue.stats().trimmedChars} chars trimmed`);
 });
 

@@ -35,7 +35,7 @@ export interface SidecarClientOptions {
   shouldReplay?: (method: string, params: unknown) => boolean;
   /**
    * A sidecar with requests in flight that leaves a `status` ping unanswered this long is hung:
-   * it is killed and handled like a crash (default 4000 ms, checked every second, so a hang is
+   * it is killed and handled like a crash (default 3000 ms, checked every 0.5 s, so a hang is
    * noticed within 5 s).
    */
   hangTimeoutMs?: number;
@@ -43,8 +43,8 @@ export interface SidecarClientOptions {
   hangExemptMethods?: readonly string[];
 }
 
-const DEFAULT_HANG_TIMEOUT_MS = 4000;
-const HANG_CHECK_MS = 1000;
+const DEFAULT_HANG_TIMEOUT_MS = 3000;
+const HANG_CHECK_MS = 500;
 const DEFAULT_HANG_EXEMPT = ['loadModel', 'calibrate'];
 
 export interface CrashInfo {

@@ -2,6 +2,7 @@
 // The backend starts its own sidecar client on first use and loads the configured model once.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { modelIdSetting } from '../config';
 import { Methods, type ExperimentProgressNotice } from '../../protocol/methods';
 import type { ExperimentName, ExperimentResult } from '../../experiments/results';
 import { SidecarClient } from '../../sidecar-client/sidecar-client';
@@ -23,7 +24,7 @@ export function modelChoiceFromSettings(globalStorage: vscode.Uri): ExperimentMo
   const local = vscode.workspace.isTrusted ? c.get<string>('localPath', '') : '';
   const dtype = c.get<string>('dtype', 'q8');
   return {
-    model: local || c.get<string>('id', 'onnx-community/Qwen2.5-0.5B-Instruct'),
+    model: local || modelIdSetting(c, 'id'),
     dtype: dtype === 'fp32' || dtype === 'fp16' || dtype === 'q4' ? dtype : 'q8',
     cacheDir: c.get<string>('cacheFolder', '') || path.join(globalStorage.fsPath, 'models'),
   };

@@ -46,6 +46,10 @@ export interface TurnQueueOptions<S> {
   /** Trimming never cuts a unit below this many characters. */
   minUnitChars?: number;
   maxUnitsPerRequest?: number;
+  /** A coalesced unit keeps at most this much text (its newest part), so it fits the model's context. */
+  maxUnitChars?: number;
+  /** Units are sent together only while their text stays within this (one unit is always sent). */
+  maxRequestChars?: number;
   retryDelayMs?: (attempt: number) => number;
   /** How many turn ids per session are remembered to refuse duplicates. */
   rememberedIdsPerSession?: number;
@@ -86,6 +90,8 @@ export class TurnQueue<S> {
   private readonly maxWaitingChars: number;
   private readonly minUnitChars: number;
   private readonly maxUnitsPerRequest: number;
+  private readonly maxUnitChars: number;
+  private readonly maxRequestChars: number;
   private readonly rememberedIds: number;
   private waitingChars = 0;
   private waitingUnits = 0;
@@ -96,6 +102,8 @@ export class TurnQueue<S> {
     this.maxWaitingChars = options.maxWaitingChars ?? 4_000_000;
     this.minUnitChars = options.minUnitChars ?? 4_000;
     this.maxUnitsPerRequest = options.maxUnitsPerRequest ?? 16;
+    this.maxUnitChars = options.maxUnitChars ?? 8_000;
+    this.maxRequestChars = options.maxRequestChars ?? 16_000;
     this.rememberedIds = options.rememberedIdsPerSession ?? 20_000;
   }
 
@@ -167,14 +175,17 @@ export class TurnQueue<S> {
       const busiest = [...this.sessions.values()].reduce<SessionQueue | undefined>((a, s) => (!a || s.waiting.length > a.waiting.length ? s : a), undefined);
       if (!busiest || busiest.waiting.length < 2) break; // one unit per session: bounded by the session count
       const [first, second] = busiest.waiting.splice(0, 2) as [ScoringUnit, ScoringUnit];
+      const joined = `${first.text}\n\n${second.text}`;
+      const cut = Math.max(0, joined.length - this.maxUnitChars);
       busiest.waiting.unshift({
         sessionKey: first.sessionKey,
         turnIds: [...first.turnIds, ...second.turnIds],
-        text: `${first.text}\n\n${second.text}`,
-        trimmedChars: first.trimmedChars + second.trimmedChars,
+        text: joined.slice(cut),
+        trimmedChars: first.trimmedChars + second.trimmedChars + cut,
       });
       this.waitingUnits--;
-      this.waitingChars += 2; // the separator
+      this.waitingChars += joined.length - cut - first.text.length - second.text.length;
+      this.counters.trimmedChars += cut;
       // Turns that now share a score with another turn.
       this.counters.coalescedTurns += (first.turnIds.length === 1 ? 1 : 0) + (second.turnIds.length === 1 ? 1 : 0);
     }
@@ -213,7 +224,13 @@ export class TurnQueue<S> {
       for (const resolve of this.idleWaiters.splice(0)) resolve();
       return;
     }
-    const units = session.waiting.splice(0, this.maxUnitsPerRequest);
+    let take = 1;
+    let chars = session.waiting[0]!.text.length;
+    while (take < Math.min(this.maxUnitsPerRequest, session.waiting.length) && chars + session.waiting[take]!.text.length <= this.maxRequestChars) {
+      chars += session.waiting[take]!.text.length;
+      take++;
+    }
+    const units = session.waiting.splice(0, take);
     for (const u of units) this.unwait(u);
     const turns = units.reduce((n, u) => n + u.turnIds.length, 0);
     this.counters.inFlightTurns = turns;

@@ -19,7 +19,7 @@ function follow(file: string) {
   const errors: unknown[] = [];
   const reader = createReader({ source: 'claude-code', file, head: '', sink: (e) => void events.push(e) });
   const follower = new TranscriptFollower(file, reader, (e) => void errors.push(e), (n) => void skips.push(n));
-  const turnIds = () => events.filter((e): e is TurnEvent => e.type === 'turn').map((t) => t.turnId);
+  const turnIds = () => events.filter((e): e is TurnEvent => e.type === 'turn').map((t) => t.turnId.replace(/^soak-/, ''));
   return { follower, reader, events, skips, errors, turnIds };
 }
 

@@ -126,3 +126,30 @@ test('a non-retryable failure is reported for exactly its turns; the queue moves
   assert.deepEqual(delivered, ['1', '3']);
   assert.deepEqual(failed, ['2']);
 });
+
+test('coalesced units and requests stay within the character caps that fit the model context', async () => {
+  const clock = new FakeClock();
+  const requestChars: number[] = [];
+  const unitChars: number[] = [];
+  const delivered: string[] = [];
+  const queue = new TurnQueue<number>({
+    clock,
+    maxWaitingUnits: 4,
+    maxUnitChars: 300,
+    maxRequestChars: 500,
+    isRetryable: () => false,
+    score: async (_k, units) => {
+      requestChars.push(units.reduce((n, u) => n + u.text.length, 0));
+      unitChars.push(...units.map((u) => u.text.length));
+      await clock.sleep(1000);
+      return units.map(() => 1);
+    },
+    deliver: (u) => delivered.push(...u.turnIds),
+    fail: () => assert.fail('nothing fails here'),
+  });
+  for (let i = 0; i < 40; i++) queue.push({ sessionKey: 's', turnId: `t${i}`, text: `${i}`.padEnd(120, '.') });
+  while (delivered.length < 40) await clock.advance(1000);
+  assert.ok(unitChars.every((n) => n <= 300), `units ${unitChars.join(',')}`);
+  assert.ok(requestChars.every((n) => n <= 500), `requests ${requestChars.join(',')}`);
+  assert.equal(new Set(delivered).size, 40);
+});

@@ -1,16 +1,17 @@
 // `npm run soak`: Agent Vitals under a long, busy day, compressed in time, on the fixture model.
 // Stops by itself: every phase has a time budget and the whole run a hard deadline.
 //
-//   node --expose-gc --import tsx bench/soak.ts [--sessions 24] [--hours 8] [--ingest-mb 256]
-//                                               [--score-seconds 20] [--deadline-s 600]
+//   node --expose-gc --import tsx bench/soak.ts [--sessions 24] [--hours 8] [--day-seconds 120]
+//                              [--ingest-mb 256] [--score-seconds 20] [--deadline-s 600]
 //
 // Phases (figures printed and written to bench/results/soak.json):
 //   1. ingest: a generated Claude Code transcript of --ingest-mb streamed start to end (MB/s,
 //      RSS growth: memory must not scale with the file).
 //   2. scoring: turns scored per second by the real sidecar through the scoring queue.
 //   3. day: --sessions transcripts followed at once while agents append --hours of activity
-//      (one turn per session per simulated minute, compressed), scored through the queue with
-//      coalescing; host heap and sidecar RSS at start and end.
+//      (one turn per session per simulated minute, written over --day-seconds), scored through
+//      the queue (coalescing whatever the model cannot keep up with); host heap and sidecar RSS
+//      at start and end.
 //   4. crash recovery: the sidecar SIGKILLed mid-score; time until it is back with the model
 //      loaded, and until the interrupted turn's score is delivered.
 import { appendFileSync, closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
@@ -32,6 +33,7 @@ const { values: args } = parseArgs({
     hours: { type: 'string', default: '8' },
     'ingest-mb': { type: 'string', default: '256' },
     'score-seconds': { type: 'string', default: '20' },
+    'day-seconds': { type: 'string', default: '120' },
     'deadline-s': { type: 'string', default: '600' },
     out: { type: 'string', default: 'bench/results' },
   },
@@ -40,6 +42,7 @@ const SESSIONS = Number(args.sessions);
 const HOURS = Number(args.hours);
 const INGEST_MB = Number(args['ingest-mb']);
 const SCORE_SECONDS = Number(args['score-seconds']);
+const DAY_SECONDS = Number(args['day-seconds']);
 const WORKSPACE = '/home/dev/shop';
 const MODEL = { model: 'fixture:tiny-qwen2', layers: [1], threads: 1, offline: true };
 
@@ -157,7 +160,9 @@ async function day(client: SidecarClient): Promise<Record<string, number>> {
       for (let m = minute; m < Math.min(minute + 10, minutes); m++) lines.push(assistantLine(m, `${turnText(m)} (session ${s})`, `session-${s}`));
       appendFileSync(f, lines.join('\n') + '\n');
     }
-    await sleep(20);
+    // Paced so the whole day is written over DAY_SECONDS.
+    const due = started + ((minute + 10) / minutes) * DAY_SECONDS * 1000;
+    await sleep(Math.max(5, due - performance.now()));
   }
   const written = SESSIONS * minutes;
   const writeSeconds = (performance.now() - started) / 1000;

@@ -10,7 +10,8 @@ export type ScoringStatus =
   | { kind: 'unavailable'; reason: string }
   | { kind: 'no-model'; modelId: string; sizeLabel: string | null }
   | { kind: 'downloading'; modelId: string; received: number; total: number | null }
-  | { kind: 'calibrating'; modelId: string; done: number; total: number }
+  | { kind: 'uncalibrated'; modelId: string }
+  | { kind: 'calibrating'; modelId: string; done: number; total: number; phase?: 'stories' | 'neutral' | 'vectors' }
   | { kind: 'starting'; modelId: string }
   | { kind: 'failed'; reason: string }
   | { kind: 'ready'; modelId: string; layer: number; demo: boolean };

@@ -45,10 +45,16 @@ export function renderScoring(status: ScoringStatus, run: Run): HTMLElement {
         h('vscode-progress-bar', pct === null ? { indeterminate: true } : { value: pct, max: 100 }),
       );
     }
+    case 'uncalibrated':
+      return block(
+        'notice',
+        h('p', {}, icon('beaker'), ` ${status.modelId} is here, but its emotion vectors are not calibrated yet. Calibration reads the story corpus through the model once, on this machine (minutes).`),
+        h('div', { class: 'actions' }, button('Calibrate', 'beaker', () => run('agentVitals.calibrate')), button('Select Model…', 'settings', () => run('agentVitals.selectModel'), true)),
+      );
     case 'calibrating':
       return block(
         'progress',
-        h('p', {}, `Calibrating emotion vectors for ${status.modelId}: ${status.done} of ${status.total} stories`),
+        h('p', {}, `Calibrating emotion vectors for ${status.modelId}: ${status.phase === 'neutral' ? 'neutral dialogues' : status.phase === 'vectors' ? 'layers' : 'stories'} ${status.done} of ${status.total}`),
         h('vscode-progress-bar', { value: status.done, max: status.total }),
       );
     case 'starting':

@@ -8,6 +8,11 @@ import { readTranscript, type RecordedSession } from '../watchers/read-transcrip
 import { TRANSCRIPT_SOURCES, type TranscriptSource } from '../watchers/sources';
 import { flagRecordedSession } from '../tamper/session-flags';
 import type { CliCommand } from './commands';
+import { MODEL_OPTIONS, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
+import { ModelActivationReader } from '../emotion/model-reader';
+import { scoreTranscriptTurns } from '../emotion/transcript-scorer';
+import { loadVectorsFor, MissingVectorsError } from '../emotion/vector-store';
+import { findVectors, SHIPPED_VECTORS_FILE } from '../sidecar/session-vectors';
 
 export interface TurnReport {
   turnId: string;
@@ -142,8 +147,8 @@ function summaryText(report: AnalyzeReport): string {
 export const analyzeCommand: CliCommand = {
   name: 'analyze',
   summary: 'read recorded agent transcripts and report turns, test runs, edits and flags',
-  usage: `<file-or-folder> [--source auto|${TRANSCRIPT_SOURCES.join('|')}] [--model <id-or-folder>] [--json]`,
-  options: { source: { type: 'string' }, model: { type: 'string' }, json: { type: 'boolean' } },
+  usage: `<file-or-folder> [--source auto|${TRANSCRIPT_SOURCES.join('|')}] [--model <hub id|folder|fixture:name> [--dtype …] [--cache-dir d] [--offline] [--threads n] [--vectors f.avv]] [--json]`,
+  options: { ...MODEL_OPTIONS, source: { type: 'string' }, vectors: { type: 'string' }, json: { type: 'boolean' } },
   async run(values, positionals) {
     const fail = (reason: string): number => {
       process.stderr.write(`agent-vitals analyze: ${reason}\n`);
@@ -154,18 +159,31 @@ export const analyzeCommand: CliCommand = {
     if (requested !== 'auto' && !TRANSCRIPT_SOURCES.includes(requested as TranscriptSource)) {
       return fail(`unknown source '${requested}' (expected auto or ${TRANSCRIPT_SOURCES.join(', ')})`);
     }
-    if (typeof values.model === 'string') {
-      // The emotion scorer is not part of this build yet; the report says so instead of guessing.
-      process.stderr.write(`agent-vitals analyze: emotion scoring with --model is not available yet; emotions are null\n`);
-    }
     let report: AnalyzeReport;
+    let reader: ModelActivationReader | undefined;
     try {
-      report = await analyzePath(positionals[0]!, requested === 'auto' ? undefined : (requested as TranscriptSource), {
-        flagEdits: async (_session, events, turnEmotions) => flagRecordedSession(events, turnEmotions),
-      });
+      const plugins: AnalyzePlugins = { flagEdits: async (_session, events, turnEmotions) => flagRecordedSession(events, turnEmotions) };
+      if (typeof values.model === 'string') {
+        const args = parseModelArgs(values);
+        const resolved = await resolveModelArgs(args);
+        const identify = await ModelActivationReader.open(args.model, resolved, { layers: [0], threads: args.threads, cacheDir: args.cacheDir });
+        await identify.release();
+        const explicit = values.vectors as string | undefined;
+        const vectors = explicit
+          ? loadVectorsFor(identify.model, args.cacheDir, explicit)
+          : findVectors(identify.model, args.cacheDir, undefined, resolved.folder).loaded?.set;
+        if (!vectors) throw new MissingVectorsError(SHIPPED_VECTORS_FILE, identify.model);
+        const opened = await ModelActivationReader.open(args.model, resolved, { layers: [vectors.header.choice.layer], threads: args.threads, cacheDir: args.cacheDir });
+        reader = opened;
+        const model = { probe: opened.probe, tokenizer: opened.tokenizer, contextLimit: 8192 };
+        plugins.scoreTurns = (session, turns) => scoreTranscriptTurns(session.events, turns, model, vectors);
+      }
+      report = await analyzePath(positionals[0]!, requested === 'auto' ? undefined : (requested as TranscriptSource), plugins);
     } catch (err) {
-      if (err instanceof AnalyzeInputError) return fail(err.message);
+      if (err instanceof AnalyzeInputError || err instanceof UsageError || err instanceof MissingVectorsError) return fail(err.message);
       throw err;
+    } finally {
+      await reader?.release();
     }
     process.stdout.write((values.json ? JSON.stringify(report, null, 2) : summaryText(report)) + '\n');
     return 0;

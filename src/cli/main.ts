@@ -20,6 +20,14 @@ const commands: CliCommand[] = [
   versionCommand,
 ];
 
+// onnx-proto's protobuf runtime still calls the deprecated Buffer() constructor; the warning
+// says nothing actionable to a user of this CLI.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  if (String(warning).includes('Buffer() is deprecated')) return;
+  (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
+}) as typeof process.emitWarning;
+
 runCli(commands, process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

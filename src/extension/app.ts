@@ -3,12 +3,15 @@
 import * as vscode from 'vscode';
 import type { AgentEvent } from '../core/events';
 import type { Flag } from '../core/flags';
-import type { FlagAction, ScoringStatus, WatchInfo, WebviewMessage } from '../../webview/protocol';
+import type { FlagAction, WatchInfo, WebviewMessage } from '../../webview/protocol';
 import { CONFIG_SECTION, readConfig, type AgentVitalsConfig } from './config';
 import { FlagDocuments, FLAG_SCHEME } from './flagDocuments';
 import { FlagNotifier } from './flagNotifier';
 import type { FlagFeed, Parts, ScoreSource } from './integration/parts';
 import { availableParts } from './integration/partsRegistry';
+import { SidecarScoreSource } from './integration/sidecarScoreSource';
+import { registerModelCommands } from './modelCommands';
+import { modelChoice, SidecarHost } from './sidecarHost';
 import { SIDEBAR_VIEW_ID, SidebarViewProvider } from './sidebarView';
 import { VitalsStatusBar } from './statusBar';
 import { sessionKeyOf, VitalsStore, type StoreSettings } from './state/vitalsStore';
@@ -17,18 +20,16 @@ import { replayTranscript } from './replay';
 import { startWatchers } from './watchers';
 import { AGENT_LABELS } from '../../webview/agentLabels';
 
-const NO_SIDECAR_REASON = 'Scoring is not connected to the model sidecar in this build yet, so turns are shown unscored.';
-const NO_SIDECAR: ScoringStatus = { kind: 'unavailable', reason: NO_SIDECAR_REASON };
-
-export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): SidecarHost {
   const parts: Parts = availableParts();
   let config = readConfig(context.globalStorageUri);
-  const scoreSource: ScoreSource | null = parts.createScoreSource?.(config) ?? null;
+  const host = new SidecarHost(context.extensionPath, () => modelChoice(config), log);
+  const scoreSource: ScoreSource = new SidecarScoreSource(host, log);
   const flagFeed: FlagFeed | null = parts.createFlagFeed?.(config) ?? null;
-  const store = new VitalsStore(storeSettings(config), scoreSource?.status() ?? NO_SIDECAR);
+  const store = new VitalsStore(storeSettings(config), scoreSource.status());
   const notifier = new FlagNotifier(() => config.notificationMinIntervalMs);
   const subs = context.subscriptions;
-  void vscode.commands.executeCommand('setContext', 'agentVitals.scoringAvailable', scoreSource !== null);
+  void vscode.commands.executeCommand('setContext', 'agentVitals.scoringAvailable', true);
   store.setWatching(watchInfo());
   let hasSessions = false;
   subs.push(
@@ -44,10 +45,7 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
     const key = sessionKeyOf(event);
     const reading = () => store.snapshot().session?.reading?.desperation ?? null;
     flagFeed?.observe(event, store.followedKey() === key ? reading() : null);
-    scoreSource
-      ?.score(key, event)
-      .then((r) => r && store.setTurnScore(key, r.turnId, r.score))
-      .catch((err: unknown) => log.error(`scoring turn failed: ${String(err)}`));
+    scoreSource.score(key, event);
   };
 
   const showDiff = async (id: string): Promise<void> => {
@@ -92,7 +90,12 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
       vscode.workspace.registerTextDocumentContentProvider(FLAG_SCHEME, new FlagDocuments((id) => flagFeed.diff(id))),
     );
   }
-  if (scoreSource) subs.push(scoreSource, scoreSource.onStatus((s) => store.setScoring(s)));
+  subs.push(
+    host,
+    scoreSource,
+    scoreSource.onStatus((s) => store.setScoring(s)),
+    scoreSource.onScore((key, turnId, score) => store.setTurnScore(key, turnId, score)),
+  );
 
   subs.push(startWatchers(context, ingest, log));
 
@@ -127,9 +130,6 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
     }),
   );
 
-  const needsSidecar = (): void => {
-    void vscode.window.showInformationMessage(`Agent Vitals: ${NO_SIDECAR_REASON}`);
-  };
   const register = (id: string, run: (...args: unknown[]) => unknown): void => {
     subs.push(
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
@@ -149,13 +149,12 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
   );
   register('agentVitals.showFlagDiff', (id) => typeof id === 'string' && showDiff(id));
   register('agentVitals.dismissFlag', (id) => typeof id === 'string' && flagAction(id, 'dismiss'));
-  for (const id of ['selectModel', 'downloadModel', 'calibrate', 'runReportCard', 'scoreSelection']) {
-    register(`agentVitals.${id}`, needsSidecar);
-  }
-  register('agentVitals.restartSidecar', () => (scoreSource ? scoreSource.restart() : needsSidecar()));
-  log.info(
-    `Agent Vitals started: scoring ${scoreSource ? 'available' : 'unavailable'}, flags ${flagFeed ? 'available' : 'unavailable'}`,
-  );
+  registerModelCommands(register, host, log);
+  register('agentVitals.runReportCard', () => vscode.commands.executeCommand('agentVitals.experiment.reportCard'));
+  register('agentVitals.scoreSelection', () => vscode.commands.executeCommand('agentVitals.experiment.scoreSelection'));
+  register('agentVitals.restartSidecar', () => scoreSource.restart());
+  log.info(`Agent Vitals started: flags ${flagFeed ? 'available' : 'unavailable'}; the model sidecar starts when a turn needs scoring`);
+  return host;
 }
 
 function storeSettings(c: AgentVitalsConfig): StoreSettings {

@@ -2,6 +2,7 @@
 // the log and a retry instead of a silent dead panel.
 import * as vscode from 'vscode';
 import { startAgentVitals } from './app';
+import { SidecarExperimentBackend } from './experiments/backend';
 import { registerExperimentCommands } from './experiments/commands';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -9,7 +10,8 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(log);
   const start = (): void => {
     try {
-      startAgentVitals(context, log);
+      const host = startAgentVitals(context, log);
+      registerExperimentCommands(context, log, new SidecarExperimentBackend(host));
     } catch (err) {
       const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
       log.error(`start-up failed: ${message}`);
@@ -19,7 +21,6 @@ export function activate(context: vscode.ExtensionContext): void {
     }
   };
   start();
-  registerExperimentCommands(context, log);
 }
 
 export function deactivate(): void {}

@@ -1,19 +1,18 @@
 // The sidecar's loaded session seen as an ExperimentModel. Every model call goes through the
 // session's queue one at a time, so a long experiment interleaves with live scoring instead of
 // blocking it.
-import { join } from 'node:path';
 import type { KvCache, Steering } from '../engine';
-import { sourceDigest } from '../engine/graph/graph-cache';
-import { modelIdentity } from '../emotion/model-reader';
-import { loadVectorsFor } from '../emotion/vector-store';
+import { MissingVectorsError } from '../emotion/vector-store';
 import type { ExperimentModel, SteerableDecoder } from '../experiments/model';
+import { findVectors, identifyModel } from './session-vectors';
 import type { ResidualEncoder } from './conversation';
 import type { ModelSession } from './model-session';
 
+/** The session's own vectors, or those of `vectorsPath` when given. */
 export async function sessionExperimentModel(session: ModelSession, cacheDir: string, vectorsPath?: string): Promise<ExperimentModel> {
-  const fileHash = await sourceDigest(session.info.onnxPath, join(cacheDir, 'graphs'));
-  const identity = modelIdentity(session.info.model, session.resolved, fileHash);
-  const vectors = loadVectorsFor(identity, cacheDir, vectorsPath, session.info.hiddenSize);
+  const identity = await identifyModel(session.info.model, session.resolved, cacheDir);
+  const vectors = vectorsPath ? findVectors(identity, cacheDir, vectorsPath).loaded?.set : session.vectors;
+  if (!vectors) throw new MissingVectorsError(vectorsPath ?? cacheDir, identity);
   const layer = vectors.header.choice.layer;
   const steered = async (): Promise<SteerableDecoder> => {
     const model = await session.steeredModel();

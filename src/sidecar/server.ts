@@ -177,7 +177,7 @@ export class SidecarServer {
       if (controller.signal.aborted) throw new SidecarError('cancelled', `Loading ${p.model} was cancelled.`);
       this.connection.sendNotification(Notifications.loadProgress, { progressToken: p.progressToken, phase: 'prepare' });
       const identity = await identifyModel(p.model, resolved, cacheDir);
-      const { loaded, problem } = findVectors(identity, cacheDir, p.vectorsPath);
+      const { loaded, problem } = findVectors(identity, cacheDir, p.vectorsPath, resolved.folder);
       await this.open(p, resolved, cacheDir, loaded, problem);
       this.connection.sendNotification(Notifications.loadProgress, { progressToken: p.progressToken, phase: 'ready' });
       return this.session!.info;

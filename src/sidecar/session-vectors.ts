@@ -1,5 +1,6 @@
 // The loaded model's emotion vectors: found in the cache (or a given file) when the model loads,
 // refused with a reason when made for another model, and used to score appended turns.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { sourceDigest } from '../engine/graph/graph-cache';
 import { modelIdentity } from '../emotion/model-reader';
@@ -26,18 +27,26 @@ export async function identifyModel(name: string, resolved: ResolvedModel, cache
   return modelIdentity(name, resolved, await sourceDigest(resolved.onnxPath, join(cacheDir, 'graphs')));
 }
 
+/** A model folder may ship calibrated vectors (the bundled demo model does). */
+export const SHIPPED_VECTORS_FILE = 'agent-vitals-vectors.avv';
+
 /**
- * The vectors for `identity`: none when the model was never calibrated; a refusal reason when a
- * file exists but belongs to another model or is damaged. An explicit path that fails is an error.
+ * The vectors for `identity`: an explicit file, else the cache, else the file shipped in the
+ * model folder; none when the model was never calibrated; a refusal reason when a file exists
+ * but belongs to another model or is damaged. An explicit path that fails is an error.
  */
-export function findVectors(identity: ModelIdentity, cacheDir: string, explicitPath?: string): { loaded?: LoadedVectors; problem?: string } {
+export function findVectors(identity: ModelIdentity, cacheDir: string, explicitPath?: string, modelFolder?: string): { loaded?: LoadedVectors; problem?: string } {
+  const cached = vectorFilePath(cacheDir, identity);
+  const shipped = modelFolder ? join(modelFolder, SHIPPED_VECTORS_FILE) : undefined;
+  const path = explicitPath ?? (!existsSync(cached) && shipped && existsSync(shipped) ? shipped : undefined);
   try {
-    const set = loadVectorsFor(identity, cacheDir, explicitPath);
-    return { loaded: { set, info: vectorsInfo(set, explicitPath ?? vectorFilePath(cacheDir, identity)) } };
+    const set = loadVectorsFor(identity, cacheDir, path);
+    return { loaded: { set, info: vectorsInfo(set, path ?? cached) } };
   } catch (err) {
     if (err instanceof MissingVectorsError) return {};
     if (err instanceof VectorFileError) {
       if (explicitPath) throw new SidecarError('vectors-missing', err.message);
+      if (path) return { problem: err.message };
       return { problem: err.message };
     }
     throw err;

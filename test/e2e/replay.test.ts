@@ -4,13 +4,17 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { availableParts } from '../../src/extension/integration/partsRegistry';
+import { SHIPPED_VECTORS_FILE } from '../../src/sidecar/session-vectors';
 import { DEMO_SESSION, playSession } from '../../scripts/agent-session';
 import { startCodeServer, type CodeServer } from '../../scripts/code-server';
 import { launchBrowser, openSidebar, openWorkbench, runCommand, screenshot, setColorTheme } from './harness/browser';
 
 const parts = availableParts();
-const noScoring = parts.createScoreSource === null && 'no scoring sidecar in this build yet';
+// Scoring in the real editor runs on the bundled demo model and its shipped vectors.
+const noScoring = !existsSync(join('test/fixtures/models/emotion-tiny', SHIPPED_VECTORS_FILE)) && 'the demo model fixture:emotion-tiny is not built yet';
 const noFlags = parts.createFlagFeed === null && 'no flag store in this build yet';
 
 let server: CodeServer;
@@ -18,7 +22,7 @@ let browser: Browser;
 let page: Page;
 
 before(async () => {
-  server = await startCodeServer({ workspaceFixture: 'test/e2e/workspace/project', settings: { 'workbench.colorTheme': 'Default Dark Modern', 'agentVitals.notifications.minIntervalSeconds': 0 } });
+  server = await startCodeServer({ workspaceFixture: 'test/e2e/workspace/project', settings: { 'workbench.colorTheme': 'Default Dark Modern', 'agentVitals.notifications.minIntervalSeconds': 0, 'agentVitals.model.id': 'fixture:emotion-tiny', 'agentVitals.model.dtype': 'fp32' } });
   browser = await launchBrowser();
   page = await openWorkbench(browser, server.url);
   await openSidebar(page);

@@ -3,16 +3,13 @@ import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { ExperimentName } from '../../experiments/results';
 import type { PanelInit } from '../../../webview/experiments/protocol';
-import { modelChoiceFromSettings, SidecarExperimentBackend, type ExperimentBackend } from './backend';
+import type { ExperimentBackend } from './backend';
 import { ExperimentPanel } from './experimentPanel';
 
 /** Largest file the Score File command reads (the model's context is far smaller anyway). */
 const MAX_SCORE_BYTES = 512 * 1024;
 
-export function registerExperimentCommands(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, backend?: ExperimentBackend): void {
-  const runner =
-    backend ??
-    new SidecarExperimentBackend(vscode.Uri.joinPath(context.extensionUri, 'dist', 'sidecar.js').fsPath, () => modelChoiceFromSettings(context.globalStorageUri), log);
+export function registerExperimentCommands(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, runner: ExperimentBackend): void {
   const panels = new Set<ExperimentPanel>();
   const open = (experiment: ExperimentName, title: string, params: Record<string, unknown> = {}, autoRun = false): void => {
     const init: PanelInit = { experiment, title: `Experiment — ${title}`, params, autoRun };

@@ -12,12 +12,15 @@ export interface Disposable {
   dispose(): void;
 }
 
-/** Scores assistant turns; implemented by the sidecar client. */
+export type ScoreListener = (sessionKey: string, turnId: string, score: TurnScore) => void;
+
+/** Scores assistant turns; implemented over the model sidecar. */
 export interface ScoreSource extends Disposable {
   status(): ScoringStatus;
   onStatus(listener: (status: ScoringStatus) => void): Disposable;
-  /** Feeds one event of a session; resolves with a score when the event is a scorable turn. */
-  score(sessionKey: string, event: AgentEvent): Promise<{ turnId: string; score: TurnScore } | null>;
+  /** Feeds one event of a session; scores arrive through `onScore`, possibly later (or again, after a restart). */
+  score(sessionKey: string, event: AgentEvent): void;
+  onScore(listener: ScoreListener): Disposable;
   restart(): Promise<void>;
 }
 
@@ -34,6 +37,5 @@ export interface FlagFeed extends Disposable {
 }
 
 export interface Parts {
-  createScoreSource: ((config: AgentVitalsConfig) => ScoreSource) | null;
   createFlagFeed: ((config: AgentVitalsConfig) => FlagFeed) | null;
 }

@@ -3,5 +3,5 @@
 import type { Parts } from './parts';
 
 export function availableParts(): Parts {
-  return { createScoreSource: null, createFlagFeed: null };
+  return { createFlagFeed: null };
 }

@@ -74,6 +74,8 @@ function scoringLine(state: SidebarState): string {
       return 'no model yet';
     case 'downloading':
       return 'downloading the model';
+    case 'uncalibrated':
+      return 'the model needs calibrating';
     case 'calibrating':
       return 'calibrating';
     case 'starting':

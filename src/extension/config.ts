@@ -25,9 +25,9 @@ const DEFAULT_MODEL_ID = 'onnx-community/Qwen2.5-0.5B-Instruct';
  * The model to load. In an untrusted folder only the user's own settings count: a model id may
  * also be a folder path, so a workspace value would otherwise pick the model files.
  */
-export function modelIdSetting(c: vscode.WorkspaceConfiguration, key = 'model.id'): string {
-  if (vscode.workspace.isTrusted) return c.get<string>(key, DEFAULT_MODEL_ID);
-  return c.inspect<string>(key)?.globalValue ?? DEFAULT_MODEL_ID;
+function modelIdSetting(c: vscode.WorkspaceConfiguration): string {
+  if (vscode.workspace.isTrusted) return c.get<string>('model.id', DEFAULT_MODEL_ID);
+  return c.inspect<string>('model.id')?.globalValue ?? DEFAULT_MODEL_ID;
 }
 
 export function readConfig(globalStorage: vscode.Uri): AgentVitalsConfig {

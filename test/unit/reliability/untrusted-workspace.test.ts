@@ -37,16 +37,13 @@ loader._load = function (request: string, ...rest: unknown[]) {
 
 test('untrusted: the model id, folder and files come from the user, never the workspace', async () => {
   const { readConfig } = await import('../../../src/extension/config');
-  const { modelChoiceFromSettings } = await import('../../../src/extension/experiments/backend');
   const storage = { fsPath: '/home/u/.vscode/globalStorage/agent-vitals' } as never;
   state.trusted = false;
   const config = readConfig(storage);
   assert.equal(config.modelId, 'user-org/model');
   assert.equal(config.modelLocalPath, '');
-  assert.equal(modelChoiceFromSettings(storage).model, 'user-org/model');
   state.trusted = true;
   assert.equal(readConfig(storage).modelId, '/tmp/attacker-model', 'a trusted workspace may choose');
-  assert.equal(modelChoiceFromSettings(storage).model, '/tmp/attacker-model');
 });
 
 test('the manifest restricts every workspace setting that names files, models or globs', async () => {

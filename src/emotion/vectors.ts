@@ -29,6 +29,8 @@ export interface LayerVectors {
   /** Unit vectors, one per emotion, in the order of `emotions`. */
   vectors: Float32Array[];
   baseline: Baseline[];
+  /** Mean activation of the training stories: held-out stories are classified by their deviation from it. */
+  storyMean: Float32Array;
   componentsRemoved: number;
   varianceRemoved: number;
 }
@@ -80,10 +82,11 @@ export function layerVectors(set: EmotionVectorSet, layer: number): LayerVectors
 
 export function encodeVectorFile(set: EmotionVectorSet): Buffer {
   const { hiddenSize } = set.header;
-  const payload = Buffer.alloc(set.layers.length * set.header.emotions.length * hiddenSize * 4);
+  // Per layer: one row per emotion, then the story mean.
+  const payload = Buffer.alloc(set.layers.length * (set.header.emotions.length + 1) * hiddenSize * 4);
   let offset = 0;
   for (const l of set.layers)
-    for (const v of l.vectors) {
+    for (const v of [...l.vectors, l.storyMean]) {
       if (v.length !== hiddenSize) throw new VectorFileError(`vector of length ${v.length}, expected ${hiddenSize}`);
       for (let i = 0; i < v.length; i++, offset += 4) payload.writeFloatLE(v[i], offset);
     }
@@ -124,22 +127,24 @@ export function decodeVectorFile(data: Buffer): EmotionVectorSet {
     throw new VectorFileError('vector file header is missing its shape');
   checkHeaderFields(header);
   const payload = data.subarray(8 + jsonLength);
-  const expected = layers.length * emotions.length * hiddenSize * 4;
+  const expected = layers.length * (emotions.length + 1) * hiddenSize * 4;
   if (payload.length !== expected)
     throw new VectorFileError(`vector file payload has ${payload.length} bytes, expected ${expected}`);
   if (createHash('sha256').update(payload).digest('hex') !== header.payloadSha256)
     throw new VectorFileError('vector file payload does not match its checksum (corrupted?)');
   let offset = 0;
+  const row = () => {
+    const v = new Float32Array(hiddenSize);
+    for (let i = 0; i < hiddenSize; i++, offset += 4) v[i] = payload.readFloatLE(offset);
+    return v;
+  };
   const layerSets: LayerVectors[] = layers.map((l) => ({
     layer: l.layer,
     componentsRemoved: l.componentsRemoved,
     varianceRemoved: l.varianceRemoved,
     baseline: l.baseline,
-    vectors: emotions.map(() => {
-      const v = new Float32Array(hiddenSize);
-      for (let i = 0; i < hiddenSize; i++, offset += 4) v[i] = payload.readFloatLE(offset);
-      return v;
-    }),
+    vectors: emotions.map(row),
+    storyMean: row(),
   }));
   const { layers: _layers, payloadSha256: _sha, ...rest } = header;
   return { header: rest, layers: layerSets };

@@ -118,12 +118,14 @@ export function decodeVectorFile(data: Buffer): EmotionVectorSet {
   } catch {
     throw new VectorFileError('vector file header is not valid JSON');
   }
-  if (header.format !== VECTOR_FILE_FORMAT) throw new VectorFileError(`unknown vector file format '${header.format}'`);
+  if (typeof header !== 'object' || header === null) throw new VectorFileError('vector file header is not a JSON object');
+  if (header.format !== VECTOR_FILE_FORMAT) throw new VectorFileError(`unknown vector file format ${JSON.stringify(header.format)}`);
   if (header.version !== VECTOR_FILE_VERSION)
-    throw new VectorFileError(`vector file version ${header.version} is not supported (expected ${VECTOR_FILE_VERSION}); recalibrate`);
+    throw new VectorFileError(`vector file version ${JSON.stringify(header.version)} is not supported (expected ${VECTOR_FILE_VERSION}); recalibrate`);
   const { hiddenSize, emotions, layers } = header;
   if (!Number.isInteger(hiddenSize) || hiddenSize <= 0 || !Array.isArray(emotions) || !Array.isArray(layers))
     throw new VectorFileError('vector file header is missing its shape');
+  checkHeaderFields(header);
   const payload = data.subarray(8 + jsonLength);
   const expected = layers.length * (emotions.length + 1) * hiddenSize * 4;
   if (payload.length !== expected)
@@ -146,6 +148,27 @@ export function decodeVectorFile(data: Buffer): EmotionVectorSet {
   }));
   const { layers: _layers, payloadSha256: _sha, ...rest } = header;
   return { header: rest, layers: layerSets };
+}
+
+const isCount = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 0;
+
+/** The fields the scorer and the pairing checks read, so a damaged header fails here, not later. */
+function checkHeaderFields(header: VectorFileHeader): void {
+  const bad = (what: string) => new VectorFileError(`vector file header has an invalid ${what} (corrupted?)`);
+  const { model, emotions, layers } = header as Partial<VectorFileHeader> & Pick<VectorFileHeader, 'emotions' | 'layers'>;
+  if (typeof model !== 'object' || model === null || typeof model.id !== 'string' || typeof model.fileHash !== 'string') throw bad('model identity');
+  if (emotions.length === 0 || !emotions.every((e) => typeof e === 'string')) throw bad('emotion list');
+  if (!isCount(header.tokenStart)) throw bad('token start');
+  if (typeof header.corpusHash !== 'string') throw bad('corpus hash');
+  if (layers.length === 0) throw bad('layer list');
+  for (const l of layers) {
+    if (typeof l !== 'object' || l === null || !isCount(l.layer)) throw bad('layer index');
+    const baselineOk =
+      Array.isArray(l.baseline) &&
+      l.baseline.length === emotions.length &&
+      l.baseline.every((b) => typeof b === 'object' && b !== null && Number.isFinite(b.mean) && Number.isFinite(b.std) && b.std > 0);
+    if (!baselineOk) throw bad(`baseline for layer ${l.layer}`);
+  }
 }
 
 export function writeVectorFile(path: string, set: EmotionVectorSet): void {

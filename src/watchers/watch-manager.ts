@@ -22,6 +22,8 @@ export interface WatchManagerOptions {
   /** How often to look again for an agent folder that does not exist yet. */
   missingDirRetryMs?: number;
   onError?: (err: unknown, file?: string) => void;
+  /** Records of `file` newly skipped (malformed, unknown or oversized), with the file's total. */
+  onSkipped?: (file: string, newlySkipped: number, total: number) => void;
 }
 
 /** Events held for a session whose cwd is not known yet; beyond this the oldest are dropped. */
@@ -126,7 +128,12 @@ export class TranscriptWatchManager {
         }
       },
     });
-    const follower = new TranscriptFollower(file, reader, (err) => this.options.onError?.(err, file));
+    const follower = new TranscriptFollower(
+      file,
+      reader,
+      (err) => this.options.onError?.(err, file),
+      (n, total) => this.options.onSkipped?.(file, n, total),
+    );
     if (this.disposed) return undefined;
     this.followers.set(file, follower);
     return follower;

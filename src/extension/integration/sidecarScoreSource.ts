@@ -33,6 +33,29 @@ interface SessionFeed {
 
 let conversationCounter = 0;
 
+/**
+ * Takes queued messages off the front for one append, up to about a third of the context limit
+ * (counting ~3 characters a token), so a burst never needs more tokens than the model can hold:
+ * the sidecar can drop old turns to make room, but not parts of the messages being added.
+ */
+/** The chat template's tokens around each message, counted as characters. */
+const MESSAGE_OVERHEAD_CHARS = 24;
+
+export function takeBatch(queue: Entry[], contextLimit: number): Entry[] {
+  let chars = 0;
+  let n = 0;
+  const cost = (e: Entry) => e.message.content.length + MESSAGE_OVERHEAD_CHARS;
+  while (n < queue.length && (n === 0 || chars + cost(queue[n]) <= contextLimit / 3)) chars += cost(queue[n++]);
+  return queue.splice(0, n);
+}
+
+/** A single message longer than the context can hold keeps its start and end. */
+export function clipMessage(message: ChatMessage, contextLimit: number): ChatMessage {
+  const max = Math.floor(contextLimit / 2);
+  if (message.content.length <= max) return message;
+  return { role: message.role, content: `${message.content.slice(0, max / 2)}\n…\n${message.content.slice(-max / 2)}` };
+}
+
 export function turnScoreFrom(result: AppendResult, messageIndex: number): TurnScore | null {
   const scored = result.scores?.messages.find((m) => m.messageIndex === messageIndex);
   if (!scored || !result.scores) return null;
@@ -102,26 +125,28 @@ export class SidecarScoreSource implements ScoreSource {
       // Without a model or vectors the messages wait; a later load or calibration resends them.
       if (!info?.vectors) return;
       while (feed.queued.length) {
-        const batch = feed.queued;
-        feed.queued = [];
-        const messages = batch.map((e) => e.message);
+        const batch = takeBatch(feed.queued, info.contextLimit);
+        const messages = batch.map((e) => clipMessage(e.message, info.contextLimit));
         let result: AppendResult;
         try {
           result = feed.open
             ? await this.host.client.request(Methods.appendMessages, { conversationId: feed.conversationId, messages, returns: 'scores' })
             : await this.host.client.request(Methods.openConversation, { conversationId: feed.conversationId, messages, returns: 'scores' });
         } catch (err) {
-          feed.queued = [...batch, ...feed.queued];
           if (err instanceof SidecarError && err.kind === 'conversation-not-found') {
             feed.open = false;
-            feed.queued = [...feed.sent, ...feed.queued];
+            feed.queued = [...feed.sent, ...batch, ...feed.queued];
             feed.sent = [];
             continue;
           }
-          // A crash is handled by the restart (onReloaded resends); anything else is logged.
-          if (!(err instanceof SidecarError && (err.kind === 'sidecar-crashed' || err.kind === 'sidecar-gave-up')))
-            this.log.error(`scoring ${sessionKey} failed: ${err instanceof Error ? err.message : String(err)}`);
-          return;
+          if (err instanceof SidecarError && (err.kind === 'sidecar-crashed' || err.kind === 'sidecar-gave-up')) {
+            // The restart resends everything (onReloaded); until then the batch waits.
+            feed.queued = [...batch, ...feed.queued];
+            return;
+          }
+          // Anything else would fail again: those turns stay unscored and the session moves on.
+          this.log.error(`scoring ${sessionKey} failed, ${batch.length} message(s) left unscored: ${err instanceof Error ? err.message : String(err)}`);
+          continue;
         }
         feed.open = true;
         feed.sent.push(...batch);

@@ -42,7 +42,7 @@ function fakeHost(opts: { vectors: boolean }) {
       reload = listener;
       return { dispose() {} };
     },
-    ensureModel: async () => ({ vectors: opts.vectors ? { layer: 1 } : null }) as unknown as ModelInfo,
+    ensureModel: async () => ({ contextLimit: 8192, vectors: opts.vectors ? { layer: 1 } : null }) as unknown as ModelInfo,
     restart: async () => {},
     client: {
       request: async (type: { method: string }, params: { messages: ChatMessage[] }) => {
@@ -105,7 +105,7 @@ test('without vectors messages wait; after a reload the whole history is resent 
   await settle();
   assert.equal(fake.calls.length, 0);
   // Calibration finished: the host now has vectors and fires a reload.
-  (fake.host as unknown as { ensureModel: () => Promise<unknown> }).ensureModel = async () => ({ vectors: { layer: 1 } });
+  (fake.host as unknown as { ensureModel: () => Promise<unknown> }).ensureModel = async () => ({ contextLimit: 8192, vectors: { layer: 1 } });
   fake.reload();
   await settle();
   assert.equal(fake.calls.length, 1);
@@ -117,4 +117,24 @@ test('without vectors messages wait; after a reload the whole history is resent 
   assert.equal(fake.calls[1].method, 'openConversation');
   assert.equal(fake.calls[1].messages.length, 3);
   assert.deepEqual(got, ['t2', 't2']);
+});
+
+test('a burst larger than the context is sent in batches that fit, oversized messages clipped', async () => {
+  const fake = fakeHost({ vectors: true });
+  (fake.host as unknown as { ensureModel: () => Promise<unknown> }).ensureModel = async () => ({ contextLimit: 600, vectors: { layer: 1 } });
+  const source = new SidecarScoreSource(fake.host, log);
+  const got: string[] = [];
+  source.onScore((_k, id) => got.push(id));
+  fake.hold();
+  source.score('k', turn(1, 'user', 'go'));
+  await settle();
+  for (let i = 2; i <= 21; i++) source.score('k', turn(i, i % 2 ? 'user' : 'assistant', `${'x'.repeat(i === 2 ? 5000 : 40)} ${i}`));
+  fake.release();
+  await settle();
+  const sent = fake.calls.slice(1).map((c) => c.messages);
+  assert.ok(sent.length > 1, 'split into several appends');
+  for (const batch of sent) assert.ok(batch.length === 1 || batch.reduce((n, m) => n + m.content.length + 24, 0) <= 200, 'each batch fits a third of the context');
+  assert.ok(sent.flat()[0].content.length <= 310, 'the 5,000-character message was clipped');
+  assert.equal(sent.flat().length, 20, 'nothing dropped');
+  assert.equal(got.length, 10);
 });

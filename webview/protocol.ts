@@ -153,9 +153,10 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
     case 'heat-emotion':
       return typeof m.emotion === 'string';
     case 'flag-action':
-      return typeof m.flagId === 'string' && ['diff', 'dismiss', 'legitimate', 'revert'].includes(String(m.action));
+      // typeof first: String() of an object from the page can throw or be made to say anything.
+      return typeof m.flagId === 'string' && typeof m.action === 'string' && ['diff', 'dismiss', 'legitimate', 'revert'].includes(m.action);
     case 'command':
-      return (SIDEBAR_COMMANDS as readonly string[]).includes(String(m.command));
+      return typeof m.command === 'string' && (SIDEBAR_COMMANDS as readonly string[]).includes(m.command);
     default:
       return false;
   }

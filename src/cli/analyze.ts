@@ -103,6 +103,11 @@ async function candidateFiles(path: string): Promise<string[]> {
   return files;
 }
 
+/** Always plugged in: the tamper rules. `--model` adds turn scoring on top (see the command). */
+export const DEFAULT_ANALYZE_PLUGINS: AnalyzePlugins = {
+  flagEdits: async (_session, events, turnEmotions) => flagRecordedSession(events, turnEmotions),
+};
+
 export class AnalyzeInputError extends Error {}
 
 export async function analyzePath(path: string, source: TranscriptSource | undefined, plugins: AnalyzePlugins = {}): Promise<AnalyzeReport> {
@@ -162,7 +167,7 @@ export const analyzeCommand: CliCommand = {
     let report: AnalyzeReport;
     let reader: ModelActivationReader | undefined;
     try {
-      const plugins: AnalyzePlugins = { flagEdits: async (_session, events, turnEmotions) => flagRecordedSession(events, turnEmotions) };
+      const plugins: AnalyzePlugins = { ...DEFAULT_ANALYZE_PLUGINS };
       if (typeof values.model === 'string') {
         const args = parseModelArgs(values);
         const resolved = await resolveModelArgs(args);

@@ -86,12 +86,25 @@ export function zScores(x: ArrayLike<number>, layer: Pick<LayerVectors, 'vectors
   return layer.vectors.map((v, e) => (dot(v, x) - layer.baseline[e].mean) / layer.baseline[e].std);
 }
 
+/**
+ * Projections of a story's deviation from the training stories' mean: how classification
+ * compares emotions. (Live readings use z-scores against neutral text instead; stories as a
+ * genre sit apart from neutral dialogue, an offset that would otherwise favour some emotions.)
+ */
+export function centredProjections(x: ArrayLike<number>, layer: Pick<LayerVectors, 'vectors' | 'storyMean'>): number[] {
+  return layer.vectors.map((v) => {
+    let s = 0;
+    for (let i = 0; i < v.length; i++) s += v[i] * (x[i] - layer.storyMean[i]);
+    return s;
+  });
+}
+
 export interface HeldOutMetrics {
   top1Accuracy: number;
   desperateCalmAuroc: number;
 }
 
-/** Held-out top-1 accuracy over all emotions and desperate-vs-calm AUROC for one layer. */
+/** Held-out top-1 accuracy over all emotions and desperate-vs-calm AUROC for one layer, on centred projections. */
 export function heldOutMetrics(
   emotions: readonly string[],
   layer: LayerVectors,
@@ -103,13 +116,13 @@ export function heldOutMetrics(
   const pos: number[] = [];
   const neg: number[] = [];
   for (const h of heldOut) {
-    const z = zScores(h.mean, layer);
+    const p = centredProjections(h.mean, layer);
     let best = 0;
-    for (let e = 1; e < z.length; e++) if (z[e] > z[best]) best = e;
+    for (let e = 1; e < p.length; e++) if (p[e] > p[best]) best = e;
     if (emotions[best] === h.emotion) correct++;
     if (d >= 0 && c >= 0) {
-      if (h.emotion === DESPERATE) pos.push(z[d] - z[c]);
-      if (h.emotion === CALM) neg.push(z[d] - z[c]);
+      if (h.emotion === DESPERATE) pos.push(p[d] - p[c]);
+      if (h.emotion === CALM) neg.push(p[d] - p[c]);
     }
   }
   return { top1Accuracy: heldOut.length ? correct / heldOut.length : NaN, desperateCalmAuroc: auroc(pos, neg) };
@@ -227,7 +240,14 @@ export async function calibrate(corpus: Corpus, reader: ActivationReader, option
       baseline.push({ mean: dot(v, neutralMean), std: Math.sqrt(Math.max(variance, 1e-12)) });
       vectors.push(Float32Array.from(v));
     }
-    const set: LayerVectors = { layer: l, vectors, baseline, componentsRemoved: components.length, varianceRemoved: explained };
+    const set: LayerVectors = {
+      layer: l,
+      vectors,
+      baseline,
+      storyMean: Float32Array.from(grand),
+      componentsRemoved: components.length,
+      varianceRemoved: explained,
+    };
     layerSets.push(set);
     perLayer.push({
       layer: l,

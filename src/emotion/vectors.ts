@@ -29,6 +29,8 @@ export interface LayerVectors {
   /** Unit vectors, one per emotion, in the order of `emotions`. */
   vectors: Float32Array[];
   baseline: Baseline[];
+  /** Mean activation of the training stories: held-out stories are classified by their deviation from it. */
+  storyMean: Float32Array;
   componentsRemoved: number;
   varianceRemoved: number;
 }
@@ -80,10 +82,11 @@ export function layerVectors(set: EmotionVectorSet, layer: number): LayerVectors
 
 export function encodeVectorFile(set: EmotionVectorSet): Buffer {
   const { hiddenSize } = set.header;
-  const payload = Buffer.alloc(set.layers.length * set.header.emotions.length * hiddenSize * 4);
+  // Per layer: one row per emotion, then the story mean.
+  const payload = Buffer.alloc(set.layers.length * (set.header.emotions.length + 1) * hiddenSize * 4);
   let offset = 0;
   for (const l of set.layers)
-    for (const v of l.vectors) {
+    for (const v of [...l.vectors, l.storyMean]) {
       if (v.length !== hiddenSize) throw new VectorFileError(`vector of length ${v.length}, expected ${hiddenSize}`);
       for (let i = 0; i < v.length; i++, offset += 4) payload.writeFloatLE(v[i], offset);
     }
@@ -115,32 +118,57 @@ export function decodeVectorFile(data: Buffer): EmotionVectorSet {
   } catch {
     throw new VectorFileError('vector file header is not valid JSON');
   }
-  if (header.format !== VECTOR_FILE_FORMAT) throw new VectorFileError(`unknown vector file format '${header.format}'`);
+  if (typeof header !== 'object' || header === null) throw new VectorFileError('vector file header is not a JSON object');
+  if (header.format !== VECTOR_FILE_FORMAT) throw new VectorFileError(`unknown vector file format ${JSON.stringify(header.format)}`);
   if (header.version !== VECTOR_FILE_VERSION)
-    throw new VectorFileError(`vector file version ${header.version} is not supported (expected ${VECTOR_FILE_VERSION}); recalibrate`);
+    throw new VectorFileError(`vector file version ${JSON.stringify(header.version)} is not supported (expected ${VECTOR_FILE_VERSION}); recalibrate`);
   const { hiddenSize, emotions, layers } = header;
   if (!Number.isInteger(hiddenSize) || hiddenSize <= 0 || !Array.isArray(emotions) || !Array.isArray(layers))
     throw new VectorFileError('vector file header is missing its shape');
+  checkHeaderFields(header);
   const payload = data.subarray(8 + jsonLength);
-  const expected = layers.length * emotions.length * hiddenSize * 4;
+  const expected = layers.length * (emotions.length + 1) * hiddenSize * 4;
   if (payload.length !== expected)
     throw new VectorFileError(`vector file payload has ${payload.length} bytes, expected ${expected}`);
   if (createHash('sha256').update(payload).digest('hex') !== header.payloadSha256)
     throw new VectorFileError('vector file payload does not match its checksum (corrupted?)');
   let offset = 0;
+  const row = () => {
+    const v = new Float32Array(hiddenSize);
+    for (let i = 0; i < hiddenSize; i++, offset += 4) v[i] = payload.readFloatLE(offset);
+    return v;
+  };
   const layerSets: LayerVectors[] = layers.map((l) => ({
     layer: l.layer,
     componentsRemoved: l.componentsRemoved,
     varianceRemoved: l.varianceRemoved,
     baseline: l.baseline,
-    vectors: emotions.map(() => {
-      const v = new Float32Array(hiddenSize);
-      for (let i = 0; i < hiddenSize; i++, offset += 4) v[i] = payload.readFloatLE(offset);
-      return v;
-    }),
+    vectors: emotions.map(row),
+    storyMean: row(),
   }));
   const { layers: _layers, payloadSha256: _sha, ...rest } = header;
   return { header: rest, layers: layerSets };
+}
+
+const isCount = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 0;
+
+/** The fields the scorer and the pairing checks read, so a damaged header fails here, not later. */
+function checkHeaderFields(header: VectorFileHeader): void {
+  const bad = (what: string) => new VectorFileError(`vector file header has an invalid ${what} (corrupted?)`);
+  const { model, emotions, layers } = header as Partial<VectorFileHeader> & Pick<VectorFileHeader, 'emotions' | 'layers'>;
+  if (typeof model !== 'object' || model === null || typeof model.id !== 'string' || typeof model.fileHash !== 'string') throw bad('model identity');
+  if (emotions.length === 0 || !emotions.every((e) => typeof e === 'string')) throw bad('emotion list');
+  if (!isCount(header.tokenStart)) throw bad('token start');
+  if (typeof header.corpusHash !== 'string') throw bad('corpus hash');
+  if (layers.length === 0) throw bad('layer list');
+  for (const l of layers) {
+    if (typeof l !== 'object' || l === null || !isCount(l.layer)) throw bad('layer index');
+    const baselineOk =
+      Array.isArray(l.baseline) &&
+      l.baseline.length === emotions.length &&
+      l.baseline.every((b) => typeof b === 'object' && b !== null && Number.isFinite(b.mean) && Number.isFinite(b.std) && b.std > 0);
+    if (!baselineOk) throw bad(`baseline for layer ${l.layer}`);
+  }
 }
 
 export function writeVectorFile(path: string, set: EmotionVectorSet): void {

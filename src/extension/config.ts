@@ -19,13 +19,23 @@ export interface AgentVitalsConfig {
 }
 
 export const CONFIG_SECTION = 'agentVitals';
+const DEFAULT_MODEL_ID = 'onnx-community/Qwen2.5-0.5B-Instruct';
+
+/**
+ * The model to load. In an untrusted folder only the user's own settings count: a model id may
+ * also be a folder path, so a workspace value would otherwise pick the model files.
+ */
+function modelIdSetting(c: vscode.WorkspaceConfiguration): string {
+  if (vscode.workspace.isTrusted) return c.get<string>('model.id', DEFAULT_MODEL_ID);
+  return c.inspect<string>('model.id')?.globalValue ?? DEFAULT_MODEL_ID;
+}
 
 export function readConfig(globalStorage: vscode.Uri): AgentVitalsConfig {
   const c = vscode.workspace.getConfiguration(CONFIG_SECTION);
   const trusted = vscode.workspace.isTrusted;
   const get = <T>(key: string, fallback: T): T => c.get<T>(key, fallback);
   return {
-    modelId: get('model.id', 'onnx-community/Qwen2.5-0.5B-Instruct'),
+    modelId: modelIdSetting(c),
     modelLocalPath: trusted ? get('model.localPath', '') : '',
     dtype: get<ModelDtype>('model.dtype', 'q8'),
     cacheFolder: get('model.cacheFolder', '') || path.join(globalStorage.fsPath, 'models'),

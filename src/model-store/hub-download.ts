@@ -82,7 +82,7 @@ export async function probeRemoteFile(
   return { size, sha256: SHA256.exec(tag)?.[1] };
 }
 
-/** Downloads `file` to `dest`, verifying size and hash when known. */
+/** Downloads `file` to `dest`, verifying size and hash when known; returns what was written. */
 export async function downloadFile(
   repo: string,
   revision: string,
@@ -90,7 +90,7 @@ export async function downloadFile(
   dest: string,
   facts: RemoteFileFacts,
   opts: DownloadOptions = {},
-): Promise<number> {
+): Promise<{ bytes: number; sha256: string }> {
   const url = remoteFileUrl(repo, revision, file);
   const partial = `${dest}.part`;
   await mkdir(dirname(dest), { recursive: true });
@@ -103,24 +103,33 @@ export async function downloadFile(
     }
     const total = facts.size ?? (Number(res.headers.get('content-length')) || undefined);
     const out = createWriteStream(partial);
+    // A failed write (disk full, permissions) must end the download, not the process.
+    let writeError: Error | undefined;
+    out.on('error', (e) => (writeError = e));
+    const reader = res.body.getReader();
     try {
-      const reader = res.body.getReader();
       let lastPercent = -1;
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
         hash.update(value);
         loaded += value.byteLength;
-        if (!out.write(value)) await new Promise<void>((r) => out.once('drain', r));
+        if (!out.write(value)) await new Promise<void>((r) => (out.once('drain', r), out.once('close', r)));
+        if (writeError) throw writeError;
         const percent = total ? Math.floor((loaded / total) * 100) : undefined;
         if (percent !== lastPercent) {
           lastPercent = percent ?? lastPercent;
           opts.onProgress?.({ file, loadedBytes: loaded, totalBytes: total, percent });
         }
       }
+    } catch (err) {
+      await reader.cancel().catch(() => undefined);
+      throw err;
     } finally {
-      await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      if (writeError) out.destroy();
+      else await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
     }
+    if (writeError) throw writeError;
     if (facts.size !== undefined && loaded !== facts.size) {
       throw new SidecarError('integrity-failed', `${repo}/${file}: got ${loaded} bytes, the hub announced ${facts.size}. The partial file was removed; retry the download.`, { file });
     }
@@ -129,11 +138,14 @@ export async function downloadFile(
       throw new SidecarError('integrity-failed', `${repo}/${file}: sha256 ${digest} does not match the hub's ${facts.sha256}. The corrupted file was removed; retry the download.`, { file });
     }
     await rename(partial, dest);
-    return loaded;
+    return { bytes: loaded, sha256: digest };
   } catch (err) {
     await rm(partial, { force: true });
     if (err instanceof SidecarError) throw err;
     if (isAbort(err) || opts.signal?.aborted) throw cancelled(file);
+    if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
+      throw new SidecarError('download-failed', `The disk is full: downloading ${repo}/${file} into ${dirname(dest)} stopped after ${loaded} bytes. The partial file was removed; free some space (or choose another cache folder) and retry.`, { file });
+    }
     throw new SidecarError('download-failed', `Download of ${repo}/${file} failed after ${loaded} bytes: ${(err as Error).message}. Retry, or use a local model folder.`, { file });
   }
 }

@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { basename, join, resolve, sep } from 'node:path';
 import { SidecarError } from '../protocol/errors';
 import type { ModelDtype } from '../protocol/methods';
+import { checkCached, recordVerified } from './cache-manifest';
 import { downloadFile, probeRemoteFile, type FileProgress, type RemoteFileFacts } from './hub-download';
 import { parseModelSpec, projectRoot, type ModelSpec } from './model-spec';
 import { externalDataFiles, MODEL_DTYPES, onnxFileFor } from './variants';
@@ -92,15 +93,21 @@ async function resolveHubModel(spec: Extract<ModelSpec, { kind: 'hub' }>, dtype:
   // Same layout as transformers.js' file cache, so the folder doubles as a local model folder.
   const folder = spec.revision === 'main' ? join(cacheDir, spec.repo) : join(cacheDir, spec.repo, spec.revision);
   const onnxFile = onnxFileFor(dtype);
-  const cached = (f: string) => existsSync(join(folder, f));
+  const damaged: string[] = [];
+  const cached = async (f: string) => {
+    const state = await checkCached(folder, f);
+    if (state === 'damaged') damaged.push(f);
+    return state === 'ok';
+  };
   const downloaded: string[] = [];
 
   const fetchFile = async (file: string, facts: RemoteFileFacts) => {
-    await downloadFile(spec.repo, spec.revision, file, join(folder, file), facts, opts);
+    const written = await downloadFile(spec.repo, spec.revision, file, join(folder, file), facts, opts);
+    recordVerified(folder, file, { size: written.bytes, sha256: written.sha256 });
     downloaded.push(file);
   };
   const fetchRequired = async (file: string) => {
-    if (cached(file)) return;
+    if (await cached(file)) return;
     const facts = await probeRemoteFile(spec.repo, spec.revision, file, opts.signal);
     if (!facts) {
       const what = file === onnxFile ? `has no ${dtype} weights (${file})` : `has no ${file}`;
@@ -109,20 +116,22 @@ async function resolveHubModel(spec: Extract<ModelSpec, { kind: 'hub' }>, dtype:
     await fetchFile(file, facts);
   };
   const fetchOptional = async (file: string) => {
-    if (cached(file)) return;
+    if (await cached(file)) return;
     const facts = await probeRemoteFile(spec.repo, spec.revision, file, opts.signal);
     if (facts) await fetchFile(file, facts);
   };
 
   if (opts.offline) {
     const base = ['config.json', ...TOKENIZER_FILES, onnxFile];
-    const config = cached('config.json') ? JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) : {};
+    const config = (await cached('config.json')) ? JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) : {};
     const required = [...base, ...externalDataFiles(onnxFile, declaredDataChunks(config, onnxFile))];
-    const missing = required.filter((f) => !cached(f));
+    const missing: string[] = [];
+    for (const f of required) if (!(damaged.includes(f) || (await cached(f)))) missing.push(f);
     if (missing.length) {
+      const why = damaged.length ? ` (${damaged.join(', ')} damaged since download, removed)` : '';
       throw new SidecarError(
         'offline-missing',
-        `Offline, and ${spec.repo}@${spec.revision} (${dtype}) is not fully cached in ${folder}: missing ${missing.join(', ')}. Go online once to download it.`,
+        `Offline, and ${spec.repo}@${spec.revision} (${dtype}) is not fully cached in ${folder}: missing ${missing.join(', ')}${why}. Go online once to download it.`,
         { missingFiles: missing },
       );
     }

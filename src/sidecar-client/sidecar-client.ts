@@ -15,7 +15,7 @@ import {
   type RequestType0,
 } from 'vscode-jsonrpc/node';
 import { fromResponseError, SidecarError, type SidecarErrorData } from '../protocol/errors';
-import { Notifications, type LoadProgress, type GeneratedToken, type ExperimentProgressNotice, type CalibrationProgressNotice } from '../protocol/methods';
+import { Methods, Notifications, type LoadProgress, type GeneratedToken, type ExperimentProgressNotice, type CalibrationProgressNotice } from '../protocol/methods';
 import { CrashPolicy, DEFAULT_CRASH_POLICY, type CrashPolicyOptions } from './crash-policy';
 
 export interface SidecarClientOptions {
@@ -33,7 +33,19 @@ export interface SidecarClientOptions {
   onRestarted?: (sidecar: DirectRequester) => Promise<void>;
   /** Whether a request that was in flight when the sidecar died is sent again after the restart. */
   shouldReplay?: (method: string, params: unknown) => boolean;
+  /**
+   * A sidecar with requests in flight that leaves a `status` ping unanswered this long is hung:
+   * it is killed and handled like a crash (default 3000 ms, checked every 0.5 s, so a hang is
+   * noticed within 5 s).
+   */
+  hangTimeoutMs?: number;
+  /** Requests during which the sidecar may legitimately block (graph surgery on a large model). */
+  hangExemptMethods?: readonly string[];
 }
+
+const DEFAULT_HANG_TIMEOUT_MS = 3000;
+const HANG_CHECK_MS = 500;
+const DEFAULT_HANG_EXEMPT = ['loadModel', 'calibrate'];
 
 export interface CrashInfo {
   reason: string;
@@ -85,6 +97,9 @@ export class SidecarClient extends EventEmitter<{
   private stateValue: ClientState = 'stopped';
   private failure?: SidecarError;
   private restartTimer?: NodeJS.Timeout;
+  private watchdog?: NodeJS.Timeout;
+  private pingSentAt?: number;
+  private hangReason?: string;
 
   constructor(private readonly options: SidecarClientOptions) {
     super();
@@ -112,6 +127,9 @@ export class SidecarClient extends EventEmitter<{
   private spawn(): Promise<void> {
     this.stateValue = this.stateValue === 'restarting' ? 'restarting' : 'starting';
     this.stderrTail = '';
+    this.pingSentAt = undefined;
+    this.watchdog ??= setInterval(() => this.checkResponsive(), Math.min(HANG_CHECK_MS, this.hangTimeoutMs / 2));
+    this.watchdog.unref();
     // fork() marks the child ELECTRON_RUN_AS_NODE under Electron; give it its own copy of env.
     const child = fork(this.options.sidecarPath, this.options.args ?? [], {
       env: { ...(this.options.env ?? process.env) },
@@ -143,6 +161,34 @@ export class SidecarClient extends EventEmitter<{
     });
   }
 
+  private get hangTimeoutMs(): number {
+    return this.options.hangTimeoutMs ?? DEFAULT_HANG_TIMEOUT_MS;
+  }
+
+  /** Pings a busy sidecar; one that stays silent past the timeout is killed (then restarted). */
+  private checkResponsive(): void {
+    const { connection, child } = this;
+    if (!connection || !child || this.stateValue !== 'running' || this.hangReason) return;
+    const exempt = this.options.hangExemptMethods ?? DEFAULT_HANG_EXEMPT;
+    const pending = [...this.pending];
+    if (pending.length === 0 || pending.some((p) => exempt.includes(p.type.method))) {
+      this.pingSentAt = undefined;
+      return;
+    }
+    if (this.pingSentAt !== undefined) {
+      if (Date.now() - this.pingSentAt < this.hangTimeoutMs) return;
+      this.hangReason = `stopped answering (no reply for ${(this.hangTimeoutMs / 1000).toFixed(1)} s), killed`;
+      child.kill('SIGKILL');
+      return;
+    }
+    const sentAt = Date.now();
+    this.pingSentAt = sentAt;
+    connection.sendRequest(Methods.status).then(
+      () => this.pingSentAt === sentAt && (this.pingSentAt = undefined),
+      () => undefined,
+    );
+  }
+
   private onExit(child: ChildProcess, connection: MessageConnection, code: number | null, signal: NodeJS.Signals | null): void {
     connection.dispose();
     if (this.child !== child) return;
@@ -150,7 +196,9 @@ export class SidecarClient extends EventEmitter<{
     this.connection = undefined;
     if (this.stateValue === 'stopped') return;
     const lastLine = this.stderrTail.trim().split('\n').pop()?.trim();
-    const reason = `${signal ? `killed by ${signal}` : `exited with code ${code}`}${lastLine ? `: ${lastLine}` : ''}`;
+    const how = this.hangReason ?? (signal ? `killed by ${signal}` : `exited with code ${code}`);
+    this.hangReason = undefined;
+    const reason = `${how}${lastLine ? `: ${lastLine}` : ''}`;
     const decision = this.policy.record(Date.now());
     const info: CrashInfo = {
       reason,
@@ -262,6 +310,8 @@ export class SidecarClient extends EventEmitter<{
   /** Asks the sidecar to shut down, and kills it if it does not exit in time. */
   async stop(timeoutMs = 2000): Promise<void> {
     clearTimeout(this.restartTimer);
+    clearInterval(this.watchdog);
+    this.watchdog = undefined;
     const child = this.child;
     const connection = this.connection;
     this.stateValue = 'stopped';

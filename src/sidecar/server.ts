@@ -72,7 +72,8 @@ function encodeOutcome(outcome: AppendOutcome, hiddenSize: number, returns: Acti
 
 const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
 
-function checkMessages(messages: unknown): ChatMessage[] {
+/** Validates chat messages from the wire (exported for the protocol fuzz tests). */
+export function checkMessages(messages: unknown): ChatMessage[] {
   if (!Array.isArray(messages)) throw new SidecarError('invalid-params', '`messages` must be a list of { role, content }.');
   messages.forEach((m: Partial<ChatMessage> | null, i) => {
     if (!m || !ROLES.has(m.role as string) || typeof m.content !== 'string') {

@@ -67,8 +67,19 @@ export function textsFromDiff(diff: string): { before: string; after: string } {
   }
   const before: string[] = [];
   const after: string[] = [];
-  for (const line of diff.split('\n')) {
-    if (/^(---|\+\+\+|@@|diff |index )/.test(line)) continue;
+  const lines = diff.split('\n');
+  let inHunk = false;
+  for (const [i, line] of lines.entries()) {
+    // Inside a hunk, '---x' is the removed line '--x' unless a '+++' file header pairs with it.
+    const fileHeader = line.startsWith('---') ? !inHunk || lines[i + 1]?.startsWith('+++') === true : line.startsWith('+++') && lines[i - 1]?.startsWith('---') === true;
+    if (fileHeader || /^(diff |index )/.test(line)) {
+      inHunk = false;
+      continue;
+    }
+    if (line.startsWith('@@')) {
+      inHunk = true;
+      continue;
+    }
     if (line.startsWith('-')) before.push(line.slice(1));
     else if (line.startsWith('+')) after.push(line.slice(1));
     else {

@@ -62,11 +62,14 @@ export class TestPathMatcher {
     this.patterns = globs.filter((g) => g.trim() !== '').map((g) => globToRegExp(g.trim(), caseInsensitive));
   }
 
-  /** `path` may be absolute (matched relative to the workspace root when inside it) or relative. */
-  isTestPath(path: string): boolean {
+  /**
+   * `path` may be absolute (matched relative to `root` when inside it, so folders above the
+   * project do not count) or relative to the root.
+   */
+  isTestPath(path: string, root: string | undefined = this.workspaceRoot): boolean {
     let candidate = path;
-    if (this.workspaceRoot && isAbsolute(path)) {
-      const rel = relative(this.workspaceRoot, path);
+    if (root && isAbsolute(path)) {
+      const rel = relative(root, path);
       if (rel && !rel.startsWith('..') && !isAbsolute(rel)) candidate = rel;
     }
     candidate = candidate.replace(/\\/g, '/').replace(/^\/+/, '');

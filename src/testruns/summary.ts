@@ -18,14 +18,11 @@ export interface TestOutputParser {
 export function tallyCounts(
   text: string,
   buckets: Record<string, 'passed' | 'failed' | 'skipped'>,
-  itemPattern = /(\d+)\s+([a-z][a-z ]*?)(?=[,;|)(]|$|\s+\d|\s*\.)/gi,
-): { passed: number; failed: number; skipped: number; matched: boolean } {
-  const out = { passed: 0, failed: 0, skipped: 0, matched: false };
-  for (const m of text.matchAll(itemPattern)) {
+): { passed: number; failed: number; skipped: number } {
+  const out = { passed: 0, failed: 0, skipped: 0 };
+  for (const m of text.matchAll(/(\d+)\s+([a-z][a-z ]*?)(?=[,;|)(]|$|\s+\d|\s*\.)/gi)) {
     const bucket = buckets[m[2]!.trim().toLowerCase()];
-    if (!bucket) continue;
-    out[bucket] += Number(m[1]);
-    out.matched = true;
+    if (bucket) out[bucket] += Number(m[1]);
   }
   return out;
 }
@@ -43,4 +40,9 @@ export function lastMatch(text: string, pattern: RegExp): RegExpMatchArray | und
   let last: RegExpMatchArray | undefined;
   for (const m of text.matchAll(pattern)) last = m;
   return last;
+}
+
+/** Passed = total − failed − skipped, never below zero when a garbled summary does not add up. */
+export function passedOf(total: number, failed: number, skipped: number): number {
+  return Math.max(0, total - failed - skipped);
 }

@@ -66,9 +66,20 @@ function exitCodeOf(isError: boolean, content: string, structured: unknown): { c
   return m ? { code: Number(m[1]), from: 'parsed' } : { from: 'none' };
 }
 
+/** A BashOutput result: `<status>…</status>`, `<exit_code>…</exit_code>`, `<stdout>…</stdout>`, `<stderr>…</stderr>`. */
+function backgroundReport(content: string): { status: string; exitCode?: number; output: string } | undefined {
+  const status = /<status>(\w+)<\/status>/.exec(content)?.[1];
+  if (!status) return undefined;
+  const code = /<exit_code>(-?\d+)<\/exit_code>/.exec(content)?.[1];
+  const part = (tag: string) => new RegExp(`<${tag}>\\n?([\\s\\S]*?)\\n?</${tag}>`).exec(content)?.[1] ?? '';
+  return { status, ...(code === undefined ? {} : { exitCode: Number(code) }), output: [part('stdout'), part('stderr')].filter((t) => t).join('\n') };
+}
+
 export class ClaudeCodeReader implements LineReader {
   readonly mode = 'lines';
   private readonly pending = new Map<string, PendingCall>();
+  /** Commands started with run_in_background, by shell id, until a BashOutput shows them finished. */
+  private readonly backgroundCommands = new Map<string, string>();
   /** The session's working directory, from the records (used to match the workspace). */
   cwd: string | undefined;
   private sessionIdFromRecords = false;
@@ -187,7 +198,8 @@ export class ClaudeCodeReader implements LineReader {
     this.pending.delete(callId);
     const isError = block.is_error === true;
     const content = contentText(block.content);
-    const exit = exitCodeOf(isError, content, structured);
+    const background = call?.name === 'BashOutput' ? backgroundReport(content) : undefined;
+    const exit = background?.exitCode !== undefined ? { code: background.exitCode, from: 'parsed' as const } : exitCodeOf(isError, content, structured);
     const result = isRecord(structured) ? structured : undefined;
     const output =
       result && (typeof result.stdout === 'string' || typeof result.stderr === 'string')
@@ -209,12 +221,25 @@ export class ClaudeCodeReader implements LineReader {
     });
     if (!call) return;
     if (name === 'Bash') {
+      const command = str(call.input.command) ?? '';
+      const shellId = /running in background with ID: (\S+)/.exec(content)?.[1];
+      if (shellId) {
+        // The output arrives later through BashOutput calls naming this id.
+        this.backgroundCommands.set(shellId, command);
+        return;
+      }
+      this.emitter.commandFinished({ ts: at.ts, callId, command, output, ...(exit.code === undefined ? {} : { exitCode: exit.code }), origin: 'agent', rawRef: at.rawRef });
+    } else if (name === 'BashOutput') {
+      const shellId = str(call.input.bash_id) ?? '';
+      const command = this.backgroundCommands.get(shellId);
+      if (command === undefined || !background || background.status === 'running') return;
+      this.backgroundCommands.delete(shellId);
       this.emitter.commandFinished({
         ts: at.ts,
         callId,
-        command: str(call.input.command) ?? '',
-        output,
-        ...(exit.code === undefined ? {} : { exitCode: exit.code }),
+        command,
+        output: background.output,
+        ...(background.exitCode === undefined ? {} : { exitCode: background.exitCode }),
         origin: 'agent',
         rawRef: at.rawRef,
       });

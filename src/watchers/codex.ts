@@ -54,14 +54,20 @@ export function parseCodexOutput(raw: unknown): ParsedOutput {
       // not JSON after all: treat as text
     }
   }
-  const header = /^(?:Exit code|Process exited with code):? (-?\d+)\n(?:Wall time: ([\d.]+) ?s(?:econds)?\n)?(?:Total output lines: \d+\n)?(?:Output:\n)?/.exec(text);
+  // "Exit code: N\nWall time: …\nOutput:\n…" and the unified-exec variant with more header
+  // lines ("Chunk ID", "Process exited with code N", "Original token count") before "Output:".
+  const header = /^((?:[A-Z][A-Za-z ]*:? [^\n]*\n)+)Output:\n/.exec(text) ?? /^((?:Exit code|Process exited with code):? -?\d+\n)/.exec(text);
   if (header) {
-    return {
-      output: text.slice(header[0].length),
-      exitCode: Number(header[1]),
-      exitCodeSource: 'parsed',
-      ...(header[2] ? { durationMs: Math.round(Number(header[2]) * 1000) } : {}),
-    };
+    const code = /(?:^|\n)(?:Exit code|Process exited with code):? (-?\d+)/.exec(header[1]!);
+    const wall = /(?:^|\n)Wall time: ([\d.]+)/.exec(header[1]!);
+    if (code || wall) {
+      return {
+        output: text.slice(header[0].length),
+        ...(code ? { exitCode: Number(code[1]) } : {}),
+        exitCodeSource: code ? 'parsed' : 'none',
+        ...(wall ? { durationMs: Math.round(Number(wall[1]) * 1000) } : {}),
+      };
+    }
   }
   return { output: text, exitCodeSource: 'none' };
 }

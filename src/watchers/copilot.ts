@@ -45,7 +45,7 @@ function parseArgs(raw: unknown): Record<string, unknown> {
 function resultText(result: unknown): string {
   if (typeof result === 'string') return result;
   if (Array.isArray(result)) return contentText(result);
-  if (isRecord(result)) return str(result.content) ?? contentText(result.content) ?? str(result.output) ?? '';
+  if (isRecord(result)) return str(result.content) ?? str(result.output) ?? contentText(result.content);
   return '';
 }
 
@@ -174,7 +174,10 @@ export class CopilotTranscriptReader implements LineReader {
   }
 }
 
-/** Applies a chatSessions .jsonl log: {kind:0,v} snapshot, {kind:1,k,v} set, {kind:2,k,v} append, {kind:3,k} delete. */
+/**
+ * Applies a chatSessions .jsonl log: {kind:0,v} snapshot, {kind:1,k,v} set, {kind:2,k,v?,i?} push
+ * (or splice from index i), {kind:3,k} delete.
+ */
 function replayPatchLog(text: string, emitter: SessionEmitter): unknown {
   let state: unknown;
   for (const line of text.split('\n')) {
@@ -199,7 +202,7 @@ function replayPatchLog(text: string, emitter: SessionEmitter): unknown {
     const target = parent as Record<string, unknown>;
     if (op.kind === 1) target[last] = op.v;
     else if (op.kind === 2) {
-      const items = Array.isArray(op.v) ? op.v : [op.v];
+      const items = Array.isArray(op.v) ? op.v : op.v === undefined ? [] : [op.v];
       const existing = target[last];
       target[last] = Array.isArray(existing) ? [...existing.slice(0, typeof op.i === 'number' ? op.i : existing.length), ...items] : items;
     } else if (op.kind === 3) delete target[last];

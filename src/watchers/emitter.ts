@@ -18,7 +18,7 @@ type Envelope = 'source' | 'sessionId' | 'seq' | 'workspaceRoot' | 'type';
 type Fields<E> = Omit<E, Envelope> & { rawRef?: RawRef };
 
 /** Outputs kept in events are cut to this many characters (head and tail kept). */
-export const MAX_OUTPUT_CHARS = 16_000;
+const MAX_OUTPUT_CHARS = 16_000;
 
 export function truncateOutput(text: string, max = MAX_OUTPUT_CHARS): string {
   if (text.length <= max) return text;
@@ -51,13 +51,18 @@ export class SessionEmitter {
     this.testPaths = options.testPaths ?? new TestPathMatcher(undefined, options.workspaceRoot);
   }
 
-  private envelope() {
-    return {
-      source: this.source,
-      sessionId: this.sessionId,
-      seq: this.seq++,
-      ...(this.workspaceRoot ? { workspaceRoot: this.workspaceRoot } : {}),
-    };
+  /**
+   * Completes the caller's fresh field object into an event in place: ingestion runs this for
+   * every record of 100 MB transcripts, and copying each event would double its cost.
+   */
+  private stamp<E extends AgentEvent>(type: E['type'], fields: object): E {
+    const event = fields as E;
+    event.type = type;
+    event.source = this.source;
+    event.sessionId = this.sessionId;
+    event.seq = this.seq++;
+    if (this.workspaceRoot) event.workspaceRoot = this.workspaceRoot;
+    return event;
   }
 
   skip(): void {
@@ -66,22 +71,28 @@ export class SessionEmitter {
 
   turn(fields: Fields<TurnEvent>): void {
     if (fields.text.trim() === '') return;
-    this.sink({ ...this.envelope(), type: 'turn', ...fields });
+    this.sink(this.stamp<TurnEvent>('turn', fields));
   }
 
   toolCall(fields: Fields<ToolCallEvent>): void {
-    const output = fields.output === undefined ? undefined : truncateOutput(fields.output);
-    this.sink({ ...this.envelope(), type: 'tool-call', ...fields, ...(output === undefined ? {} : { output }) });
+    if (fields.output !== undefined) fields.output = truncateOutput(fields.output);
+    this.sink(this.stamp<ToolCallEvent>('tool-call', fields));
   }
 
-  /** `path` may be relative to `cwd`; it is made absolute and normalised here. */
+  /**
+   * `path` may be relative to `cwd`; it is made absolute and normalised here. Without a known
+   * workspace (recorded transcripts), test globs are matched relative to the session's cwd.
+   */
   fileEdit(fields: Omit<Fields<FileEditEvent>, 'isTestPath'>, cwd?: string): void {
     const path = absolutePath(fields.path, cwd ?? this.workspaceRoot);
-    this.sink({ ...this.envelope(), type: 'file-edit', ...fields, path, isTestPath: this.testPaths.isTestPath(path) });
+    const event = this.stamp<FileEditEvent>('file-edit', fields);
+    event.path = path;
+    event.isTestPath = this.testPaths.isTestPath(path, this.workspaceRoot ?? cwd);
+    this.sink(event);
   }
 
   testRun(fields: Fields<TestRunEvent>): void {
-    this.sink({ ...this.envelope(), type: 'test-run', ...fields });
+    this.sink(this.stamp<TestRunEvent>('test-run', fields));
   }
 
   /** A finished command: emits a TestRun when its command line or output says it ran tests. */
@@ -113,7 +124,7 @@ export class SessionEmitter {
   }
 }
 
-export function absolutePath(path: string, cwd?: string): string {
+function absolutePath(path: string, cwd?: string): string {
   const cleaned = path.startsWith('file://') ? decodeURIComponent(new URL(path).pathname) : path;
   if (isAbsolute(cleaned)) return normalize(cleaned);
   return cwd ? resolve(cwd, cleaned) : normalize(cleaned);
@@ -126,14 +137,18 @@ export function fragmentDiff(before: string, after: string): string {
   return ['@@', ...lines(before, '-'), ...lines(after, '+')].join('\n');
 }
 
+const CANONICAL_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 /** ISO timestamp from an ISO string, epoch milliseconds or seconds; falls back to `fallback`. */
 export function isoTime(value: unknown, fallback = ''): string {
   if (typeof value === 'string' && value !== '') {
+    if (CANONICAL_ISO.test(value)) return value; // the common case: already what toISOString() gives
     const d = new Date(value);
     return Number.isNaN(d.getTime()) ? value : d.toISOString();
   }
   if (typeof value === 'number' && Number.isFinite(value)) {
-    return new Date(value < 1e12 ? value * 1000 : value).toISOString();
+    const d = new Date(value < 1e12 ? value * 1000 : value);
+    if (!Number.isNaN(d.getTime())) return d.toISOString();
   }
   return fallback;
 }

@@ -14,12 +14,15 @@ export class TranscriptFollower {
     readonly file: string,
     readonly reader: TranscriptReader,
     private readonly onError: (err: unknown) => void = () => {},
+    /** Records newly counted as skipped by the last read (malformed, unknown or oversized). */
+    private readonly onSkipped: (newlySkipped: number, total: number) => void = () => {},
   ) {
     if (reader.mode === 'lines') {
       const lineReader = reader;
       this.tailer = new LineTailer(file, (line, offset) => lineReader.line(line, offset), {
         // A truncated or replaced file starts over: whatever was held back belongs to the old one.
         onRestart: () => lineReader.end(),
+        onOversizedLine: () => lineReader.emitter.skip(),
       });
     }
   }
@@ -31,6 +34,7 @@ export class TranscriptFollower {
     this.pending = this.pending.then(async () => {
       this.queued = false;
       if (this.closed) return;
+      const skippedBefore = this.reader.emitter.skippedRecords;
       try {
         if (this.tailer) await this.tailer.readAvailable();
         else if (this.reader.mode === 'document') this.reader.document(await readFile(this.file, 'utf8'));
@@ -38,6 +42,8 @@ export class TranscriptFollower {
         // A file deleted between the change event and the read is not an error worth reporting.
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.onError(err);
       }
+      const skipped = this.reader.emitter.skippedRecords;
+      if (skipped > skippedBefore) this.onSkipped(skipped - skippedBefore, skipped);
     });
     return this.pending;
   }

@@ -35,6 +35,7 @@ function resultText(call: Record<string, unknown>): string {
 /** State of one session shared by both file shapes: what was already emitted, per record id. */
 class GeminiSession {
   private readonly turnsEmitted = new Set<string>();
+  private readonly heldTurns = new Map<string, Parameters<SessionEmitter['turn']>[0]>();
   private readonly callsStarted = new Set<string>();
   private readonly callsFinished = new Set<string>();
   constructor(readonly emitter: SessionEmitter, private readonly file: string) {}
@@ -54,18 +55,31 @@ class GeminiSession {
     const ts = isoTime(record.timestamp);
     const rawRef = { file: this.file, offset };
     if (type === 'user' || type === 'gemini') {
-      const text = contentText(record.content);
-      if (text.trim() !== '' && !this.turnsEmitted.has(id)) {
-        this.turnsEmitted.add(id);
+      const calls = Array.isArray(record.toolCalls) ? record.toolCalls.filter(isRecord) : [];
+      if (!this.turnsEmitted.has(id)) {
+        const text = contentText(record.content);
         const model = str(record.model);
-        this.emitter.turn({ ts, turnId: id, role: type === 'user' ? 'user' : 'assistant', text, ...(model ? { model } : {}), rawRef });
+        const turn = { ts, turnId: id, role: type === 'user' ? ('user' as const) : ('assistant' as const), text, ...(model ? { model } : {}), rawRef };
+        // The latest version of a record replaces earlier ones: it is emitted once it has text and
+        // its tool calls have finished (or when the input ends), not while it is still changing.
+        if (text.trim() !== '' && calls.every((c) => FINISHED.has(str(c.status) ?? ''))) this.emitTurn(turn);
+        else this.heldTurns.set(id, turn);
       }
-      if (Array.isArray(record.toolCalls)) {
-        for (const call of record.toolCalls) if (isRecord(call)) this.toolCall(call, id, ts, rawRef);
-      }
+      for (const call of calls) this.toolCall(call, id, ts, rawRef);
     } else if (type !== 'info' && type !== 'error' && type !== 'warning') {
       this.emitter.skip();
     }
+  }
+
+  private emitTurn(turn: Parameters<SessionEmitter['turn']>[0]): void {
+    this.heldTurns.delete(turn.turnId);
+    this.turnsEmitted.add(turn.turnId);
+    this.emitter.turn(turn);
+  }
+
+  /** End of input: records still held are emitted as they were last written. */
+  end(): void {
+    for (const turn of [...this.heldTurns.values()]) this.emitTurn(turn);
   }
 
   private toolCall(call: Record<string, unknown>, turnId: string, recordTs: string, rawRef: { file: string; offset: number }): void {
@@ -137,7 +151,9 @@ export class GeminiReader implements LineReader {
     if (record) this.session.record(record, offset);
   }
 
-  end(): void {}
+  end(): void {
+    this.session.end();
+  }
 }
 
 /** Legacy `session-*.json`: one document `{sessionId, messages: [...]}` (or a bare array). */
@@ -169,5 +185,7 @@ export class GeminiLegacyReader implements DocumentReader {
     }
   }
 
-  end(): void {}
+  end(): void {
+    this.session.end();
+  }
 }

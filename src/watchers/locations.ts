@@ -2,13 +2,15 @@
 // open workspace. Paths follow the agents' own defaults and environment overrides.
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
+import { statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TranscriptSource } from './sources';
 
 export interface AgentLocations {
-  claudeProjects: string;
+  /** Claude Code keeps projects under ~/.claude, or ~/.config/claude in newer installs. */
+  claudeProjectDirs: string[];
   codexSessions: string;
   geminiTmp: string;
   /** VS Code's `User` folder (globalStorage and workspaceStorage live below it). */
@@ -26,7 +28,9 @@ export function defaultLocations(env: NodeJS.ProcessEnv = process.env, platform 
         ? join(home, 'Library', 'Application Support', 'Code', 'User')
         : join(env.XDG_CONFIG_HOME ?? join(home, '.config'), 'Code', 'User');
   return {
-    claudeProjects: join(env.CLAUDE_CONFIG_DIR ?? join(home, '.claude'), 'projects'),
+    claudeProjectDirs: env.CLAUDE_CONFIG_DIR
+      ? [join(env.CLAUDE_CONFIG_DIR, 'projects')]
+      : [join(home, '.claude', 'projects'), join(env.XDG_CONFIG_HOME ?? join(home, '.config'), 'claude', 'projects')],
     codexSessions: join(env.CODEX_HOME ?? join(home, '.codex'), 'sessions'),
     geminiTmp: join(home, '.gemini', 'tmp'),
     vscodeUser,
@@ -52,7 +56,7 @@ const CLINE_EXTENSIONS: Record<'cline' | 'roo', string> = {
   roo: 'rooveterinaryinc.roo-cline',
 };
 
-/** A folder to watch for one source, and which files in it are that source's transcripts. */
+/** A folder tree to watch for one source, and which files in it are that source's transcripts. */
 export interface WatchTarget {
   source: TranscriptSource;
   dir: string;
@@ -62,38 +66,82 @@ export interface WatchTarget {
    * (the folder alone does not say which workspace a session belongs to).
    */
   matchByCwd: boolean;
-  /** Watch sub-folders too (session folders nest by project, date or task). */
-  recursive: boolean;
+  /** How deep below `dir` session files live, and which sub-folders can hold this workspace's. */
+  maxDepth: number;
+  descend(dir: string, depth: number): boolean;
 }
 
-export function watchTargets(source: TranscriptSource, workspaceRoot: string, at: AgentLocations): WatchTarget[] {
+/** Codex's YYYY/MM/DD folders: only days from `since` on (folders with other names are kept). */
+function codexDayFolder(root: string, dir: string, since: Date): boolean {
+  const parts = relative(root, dir).split(sep);
+  if (!parts.every((p) => /^\d+$/.test(p))) return true;
+  const wanted = [String(since.getFullYear()), String(since.getMonth() + 1).padStart(2, '0'), String(since.getDate()).padStart(2, '0')];
+  return parts.join('-') >= wanted.slice(0, parts.length).join('-');
+}
+
+/**
+ * `since`: sessions last written before this are not followed until they change, so old date
+ * or task folders need no watch.
+ */
+export function watchTargets(source: TranscriptSource, workspaceRoot: string, at: AgentLocations, since = new Date(0)): WatchTarget[] {
   switch (source) {
     case 'claude-code': {
       const folder = claudeProjectFolder(workspaceRoot);
+      // The encoded folder of the workspace or of a folder inside it (confirmed later by the records' cwd),
+      // then <sessionId>/subagents/ for sub-agent files.
+      const ours = (top: string) => top === folder || top.startsWith(folder + '-');
+      return at.claudeProjectDirs.map((projects) => ({
+        source,
+        dir: projects,
+        accepts: (file: string) => file.endsWith('.jsonl') && ours(relative(projects, file).split(sep)[0] ?? ''),
+        matchByCwd: true,
+        maxDepth: 3,
+        descend: (dir: string, depth: number) => (depth === 1 ? ours(basename(dir)) : depth === 2 || basename(dir) === 'subagents'),
+      }));
+    }
+    case 'codex':
       return [
         {
           source,
-          dir: at.claudeProjects,
-          // The encoded folder of the workspace or of a folder inside it; confirmed by the records' cwd.
-          accepts: (file) => {
-            const top = relative(at.claudeProjects, file).split(sep)[0] ?? '';
-            return file.endsWith('.jsonl') && (top === folder || top.startsWith(folder + '-'));
-          },
+          dir: at.codexSessions,
+          accepts: (f) => /rollout-.*\.jsonl$/.test(basename(f)),
           matchByCwd: true,
-          recursive: true,
+          maxDepth: 3,
+          descend: (dir) => codexDayFolder(at.codexSessions, dir, since),
         },
       ];
-    }
-    case 'codex':
-      return [{ source, dir: at.codexSessions, accepts: (f) => /rollout-.*\.jsonl$/.test(basename(f)), matchByCwd: true, recursive: true }];
     case 'gemini': {
       const dir = join(at.geminiTmp, geminiProjectHash(workspaceRoot));
-      return [{ source, dir, accepts: (f) => /^session-.*\.jsonl?$/.test(basename(f)), matchByCwd: false, recursive: true }];
+      return [
+        {
+          source,
+          dir,
+          accepts: (f) => /^session-.*\.jsonl?$/.test(basename(f)),
+          matchByCwd: false,
+          maxDepth: 1,
+          descend: (d) => basename(d) === 'chats',
+        },
+      ];
     }
     case 'cline':
     case 'roo': {
       const dir = join(at.vscodeUser, 'globalStorage', CLINE_EXTENSIONS[source], 'tasks');
-      return [{ source, dir, accepts: (f) => basename(f) === 'ui_messages.json', matchByCwd: true, recursive: true }];
+      return [
+        {
+          source,
+          dir,
+          accepts: (f) => basename(f) === 'ui_messages.json',
+          matchByCwd: true,
+          maxDepth: 1,
+          descend: (d) => {
+            try {
+              return statSync(d).mtimeMs >= since.getTime();
+            } catch {
+              return false;
+            }
+          },
+        },
+      ];
     }
     case 'copilot': {
       if (!at.workspaceStorage) return [];
@@ -105,13 +153,21 @@ export function watchTargets(source: TranscriptSource, workspaceRoot: string, at
             (basename(dirname(f)) === 'transcripts' && f.endsWith('.jsonl')) ||
             (basename(dirname(f)) === 'chatSessions' && /\.jsonl?$/.test(f)),
           matchByCwd: false,
-          recursive: true,
+          maxDepth: 2,
+          descend: (d, depth) => (depth === 1 ? ['chatSessions', 'GitHub.copilot-chat'].includes(basename(d)) : basename(d) === 'transcripts'),
         },
       ];
     }
     case 'aider':
       return [
-        { source, dir: workspaceRoot, accepts: (f) => f === join(workspaceRoot, '.aider.chat.history.md'), matchByCwd: false, recursive: false },
+        {
+          source,
+          dir: workspaceRoot,
+          accepts: (f) => f === join(workspaceRoot, '.aider.chat.history.md'),
+          matchByCwd: false,
+          maxDepth: 0,
+          descend: () => false,
+        },
       ];
   }
 }

@@ -47,11 +47,11 @@ export function str(value: unknown): string | undefined {
 }
 
 /** Text of an Anthropic/OpenAI-style content value: a string or an array of text parts. */
-export function contentText(content: unknown, partTypes: readonly string[] = ['text']): string {
+export function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   return content
-    .filter((p): p is Record<string, unknown> => isRecord(p) && (p.type === undefined || partTypes.includes(String(p.type))))
+    .filter((p): p is Record<string, unknown> => isRecord(p) && (p.type === undefined || p.type === 'text'))
     .map((p) => str(p.text) ?? '')
     .filter((t) => t !== '')
     .join('\n');

@@ -1,6 +1,6 @@
 // Which reader handles which file: auto-detection from a file's name and first lines, and the
 // factory that builds the reader. Adding a format means adding one entry here.
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { AgentSource } from '../core/events';
 import type { TestPathMatcher } from '../testpaths/matcher';
 import { AiderReader } from './aider';
@@ -40,6 +40,7 @@ function has(value: unknown, ...keys: string[]): value is Record<string, unknown
 export function detectSource(path: string, head: string): TranscriptSource | undefined {
   const name = basename(path);
   if (name.endsWith('.md')) return /^# aider chat started at/m.test(head) ? 'aider' : undefined;
+  if (/^session-.*\.json$/.test(name) && basename(dirname(path)) === 'chats') return 'gemini';
   if (name === 'ui_messages.json') return /roo-?(?:cline|code)/i.test(path) ? 'roo' : 'cline';
   const trimmed = head.trimStart();
   if (/^\[\s*\{\s*"ts"\s*:/.test(trimmed)) return /roo-?(?:cline|code)/i.test(path) ? 'roo' : 'cline';

@@ -11,7 +11,13 @@ export interface TailerOptions {
   chunkBytes?: number;
   /** Called before re-reading from 0 after truncation or replacement. */
   onRestart?: () => void;
+  /** Longest line held in memory; longer ones are dropped (memory stays bounded on any file). */
+  maxLineBytes?: number;
+  /** A line longer than `maxLineBytes` was dropped. */
+  onOversizedLine?: (offset: number, bytes: number) => void;
 }
+
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 
 const NEWLINE = 0x0a;
 
@@ -23,6 +29,9 @@ export class LineTailer {
   private readonly chunkBytes: number;
   private reading: Promise<TailResult> | undefined;
   private again = false;
+  private readonly maxLineBytes: number;
+  /** Offset where the oversized line being dropped started (undefined when none is). */
+  private droppingFrom: number | undefined;
 
   constructor(
     readonly path: string,
@@ -31,6 +40,7 @@ export class LineTailer {
   ) {
     this.consumed = options.startOffset ?? 0;
     this.chunkBytes = options.chunkBytes ?? 1 << 20;
+    this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   }
 
   get offset(): number {
@@ -58,6 +68,7 @@ export class LineTailer {
   private restart(): void {
     this.consumed = 0;
     this.carry = Buffer.alloc(0);
+    this.droppingFrom = undefined;
     this.options.onRestart?.();
   }
 
@@ -66,6 +77,11 @@ export class LineTailer {
     try {
       info = await stat(this.path);
     } catch {
+      // Gone: a file created here later is new (its inode number may even be reused), so start over.
+      if (this.inode !== undefined || this.consumed > 0) {
+        this.restart();
+        this.inode = undefined;
+      }
       return 'missing';
     }
     let restarted = false;
@@ -96,22 +112,46 @@ export class LineTailer {
   private splitLines(data: Buffer): void {
     let start = 0;
     let nl = data.indexOf(NEWLINE, 0);
-    if (nl >= 0 && this.carry.length > 0) {
-      const line = Buffer.concat([this.carry, data.subarray(0, nl)]);
-      this.emit(line.toString('utf8'), line.length + 1);
+    if (this.droppingFrom !== undefined) {
+      // Still inside an oversized line: its bytes count as read but are never held.
+      const end = nl < 0 ? data.length : nl + 1;
+      this.consumed += end;
+      if (nl < 0) return;
+      this.options.onOversizedLine?.(this.droppingFrom, this.consumed - this.droppingFrom);
+      this.droppingFrom = undefined;
+      start = nl + 1;
+      nl = data.indexOf(NEWLINE, start);
+    } else if (nl >= 0 && this.carry.length > 0) {
+      if (this.carry.length + nl > this.maxLineBytes) this.drop(this.carry.length + nl + 1);
+      else {
+        const line = Buffer.concat([this.carry, data.subarray(0, nl)]);
+        this.emit(line.toString('utf8'), line.length + 1);
+      }
       this.carry = Buffer.alloc(0);
       start = nl + 1;
       nl = data.indexOf(NEWLINE, start);
     }
     while (nl >= 0) {
-      this.emit(data.toString('utf8', start, nl), nl - start + 1);
+      if (nl - start > this.maxLineBytes) this.drop(nl - start + 1);
+      else this.emit(data.toString('utf8', start, nl), nl - start + 1);
       start = nl + 1;
       nl = data.indexOf(NEWLINE, start);
     }
     if (start < data.length) {
-      // Copy: the read buffer is reused for the next chunk.
-      this.carry = Buffer.concat([this.carry, data.subarray(start)]);
+      if (this.carry.length + data.length - start > this.maxLineBytes) {
+        this.droppingFrom = this.consumed;
+        this.consumed += this.carry.length + data.length - start;
+        this.carry = Buffer.alloc(0);
+      } else {
+        // Copy: the read buffer is reused for the next chunk.
+        this.carry = Buffer.concat([this.carry, data.subarray(start)]);
+      }
     }
+  }
+
+  private drop(bytes: number): void {
+    this.options.onOversizedLine?.(this.consumed, bytes);
+    this.consumed += bytes;
   }
 
   private emit(text: string, bytes: number): void {

@@ -1,12 +1,11 @@
 // Follows every enabled agent's session files for one workspace, live. Folders are watched with
-// the OS's change notifications (no polling while agents are idle); each changed transcript is
-// read from where it was left. Sessions are matched to the workspace by folder or by the cwd
+// the OS's change notifications, one watch per folder (no polling while agents are idle); each
+// changed transcript is read from where it was left. Sessions are matched to the workspace by folder or by the cwd
 // their records carry; sessions of other folders are dropped and no longer read.
-import { watch, type FSWatcher } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
 import type { AgentEvent } from '../core/events';
 import type { TestPathMatcher } from '../testpaths/matcher';
+import { FolderWatcher } from './folder-watcher';
 import { TranscriptFollower } from './follower';
 import { findWorkspaceStorage, isInside, watchTargets, type AgentLocations, type WatchTarget } from './locations';
 import { readHead } from './read-transcript';
@@ -23,6 +22,8 @@ export interface WatchManagerOptions {
   /** How often to look again for an agent folder that does not exist yet. */
   missingDirRetryMs?: number;
   onError?: (err: unknown, file?: string) => void;
+  /** Records of `file` newly skipped (malformed, unknown or oversized), with the file's total. */
+  onSkipped?: (file: string, newlySkipped: number, total: number) => void;
 }
 
 /** Events held for a session whose cwd is not known yet; beyond this the oldest are dropped. */
@@ -33,8 +34,7 @@ export class TranscriptWatchManager {
   private readonly opening = new Map<string, Promise<TranscriptFollower | undefined>>();
   /** Files of other workspaces: never read again. */
   private readonly foreign = new Set<string>();
-  private readonly watchers: FSWatcher[] = [];
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly folderWatchers: FolderWatcher[] = [];
   private disposed = false;
 
   constructor(private readonly options: WatchManagerOptions) {}
@@ -44,54 +44,43 @@ export class TranscriptWatchManager {
     return [...this.followers.keys()];
   }
 
+  /** Folders with an OS watch (one per folder, never per file). */
+  get watchedFolders(): string[] {
+    return this.folderWatchers.flatMap((w) => w.watchedFolders);
+  }
+
   async start(): Promise<void> {
     const locations = { ...this.options.locations };
     if (!locations.workspaceStorage && this.options.sources.includes('copilot')) {
       const found = await findWorkspaceStorage(locations.vscodeUser, this.options.workspaceRoot);
       if (found) locations.workspaceStorage = found;
     }
-    const targets = this.options.sources.flatMap((s) => watchTargets(s, this.options.workspaceRoot, locations));
-    await Promise.all(targets.map((t) => this.watchTarget(t)));
+    const since = Date.now() - (this.options.recentMs ?? 24 * 3600_000);
+    const targets = this.options.sources.flatMap((s) => watchTargets(s, this.options.workspaceRoot, locations, new Date(since)));
+    await Promise.all(targets.map((t) => this.watchTarget(t, since)));
   }
 
-  private async watchTarget(target: WatchTarget): Promise<void> {
-    if (this.disposed) return;
-    try {
-      const watcher = watch(target.dir, { recursive: target.recursive, persistent: false }, (_event, name) => {
-        if (name) void this.changed(target, join(target.dir, name.toString()));
-      });
-      watcher.on('error', (err) => this.options.onError?.(err, target.dir));
-      this.watchers.push(watcher);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-        this.options.onError?.(err, target.dir);
-        return;
-      }
-      // The agent has not created its folder yet: look again later (one stat per interval).
-      const timer = setTimeout(() => void this.watchTarget(target), this.options.missingDirRetryMs ?? 30_000);
-      timer.unref();
-      this.timers.push(timer);
-      return;
-    }
-    await this.scan(target, target.dir, target.recursive ? 4 : 0);
-  }
-
-  private async scan(target: WatchTarget, dir: string, depth: number): Promise<void> {
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    const recent = Date.now() - (this.options.recentMs ?? 24 * 3600_000);
-    for (const entry of entries) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory() && depth > 0) await this.scan(target, path, depth - 1);
-      else if (entry.isFile() && target.accepts(path)) {
-        const info = await stat(path).catch(() => undefined);
-        if (info && info.mtimeMs >= recent) await this.changed(target, path);
-      }
-    }
+  private async watchTarget(target: WatchTarget, since: number): Promise<void> {
+    const watcher = new FolderWatcher({
+      root: target.dir,
+      maxDepth: target.maxDepth,
+      descend: (dir, depth) => target.descend(dir, depth),
+      onFile: (file, initial) => {
+        if (!target.accepts(file)) return;
+        if (!initial) return void this.changed(target, file);
+        // At start only recently written sessions are read; older ones wait until they change.
+        void stat(file).then(
+          (info) => (info.mtimeMs >= since ? this.changed(target, file) : undefined),
+          () => undefined,
+        );
+      },
+      // A deleted session stops being followed; if it comes back it is read from the start.
+      onRemoved: (path) => this.forget(path),
+      onError: (err) => this.options.onError?.(err, target.dir),
+      ...(this.options.missingDirRetryMs ? { missingRootRetryMs: this.options.missingDirRetryMs } : {}),
+    });
+    this.folderWatchers.push(watcher);
+    await watcher.start();
   }
 
   private async changed(target: WatchTarget, file: string): Promise<void> {
@@ -139,10 +128,24 @@ export class TranscriptWatchManager {
         }
       },
     });
-    const follower = new TranscriptFollower(file, reader, (err) => this.options.onError?.(err, file));
+    const follower = new TranscriptFollower(
+      file,
+      reader,
+      (err) => this.options.onError?.(err, file),
+      (n, total) => this.options.onSkipped?.(file, n, total),
+    );
     if (this.disposed) return undefined;
     this.followers.set(file, follower);
     return follower;
+  }
+
+  private forget(path: string): void {
+    for (const [file, follower] of this.followers) {
+      if (file === path || file.startsWith(path + '/') || file.startsWith(path + '\\')) {
+        follower.close();
+        this.followers.delete(file);
+      }
+    }
   }
 
   private drop(file: string): void {
@@ -153,8 +156,7 @@ export class TranscriptWatchManager {
 
   dispose(): void {
     this.disposed = true;
-    for (const w of this.watchers) w.close();
-    for (const t of this.timers) clearTimeout(t);
+    for (const w of this.folderWatchers) w.close();
     for (const f of this.followers.values()) f.close();
     this.followers.clear();
   }

@@ -9,6 +9,7 @@ import { SidecarError } from '../../protocol/errors';
 import type { HostMessage, PanelInit, ReplayExportFormat, WebviewMessage } from '../../../webview/experiments/protocol';
 import type { ExperimentBackend } from './backend';
 import { newNonce, renderPanelHtml } from './panelHtml';
+import { parseWebviewMessage } from '../../../webview/experiments/validate';
 
 export const EXPERIMENT_PANEL_TYPE = 'agentVitals.experiment';
 
@@ -46,7 +47,11 @@ export class ExperimentPanel implements vscode.Disposable {
       init.title,
     );
     this.subs.push(
-      webview.onDidReceiveMessage((m: WebviewMessage) => this.onMessage(m)),
+      webview.onDidReceiveMessage((raw: unknown) => {
+        const m = parseWebviewMessage(raw);
+        if (m) this.onMessage(m);
+        else this.log.warn(`${init.title}: ignored a malformed message from the panel`);
+      }),
       this.panel.onDidDispose(() => this.dispose()),
     );
   }

@@ -1,5 +1,5 @@
 // Maven surefire/failsafe and Gradle test summaries.
-import { allMatches, type TestOutputParser } from '../summary';
+import { allMatches, passedOf, type TestOutputParser } from '../summary';
 
 export const mavenParser: TestOutputParser = {
   framework: 'maven',
@@ -12,7 +12,7 @@ export const mavenParser: TestOutputParser = {
       const failed = Number(m[2]) + Number(m[3]);
       summary.failed += failed;
       summary.skipped += Number(m[4]);
-      summary.passed += Number(m[1]) - failed - Number(m[4]);
+      summary.passed += passedOf(Number(m[1]), failed, Number(m[4]));
     }
     if (!found) return null;
     summary.failingIds = allMatches(output, /^\[ERROR\] {2,}(?:Run \d+: )?([\w$.]+\.[\w$]+)(?::\d+)?(?: |$)/gm);
@@ -29,7 +29,7 @@ export const gradleParser: TestOutputParser = {
     const skipped = Number(m[3] ?? 0);
     return {
       framework: 'gradle',
-      passed: Number(m[1]) - failed - skipped,
+      passed: passedOf(Number(m[1]), failed, skipped),
       failed,
       skipped,
       failingIds: allMatches(output, /^(\S[^\n>]*?) > (.+?) FAILED\s*$/gm, 0).map((id) =>

@@ -1,5 +1,5 @@
 // rspec, phpunit and dotnet test summaries.
-import { allMatches, lastMatch, type TestOutputParser } from '../summary';
+import { allMatches, lastMatch, passedOf, type TestOutputParser } from '../summary';
 
 export const rspecParser: TestOutputParser = {
   framework: 'rspec',
@@ -10,7 +10,7 @@ export const rspecParser: TestOutputParser = {
     const skipped = Number(m[3] ?? 0);
     return {
       framework: 'rspec',
-      passed: Number(m[1]) - failed - skipped,
+      passed: passedOf(Number(m[1]), failed, skipped),
       failed,
       skipped,
       failingIds: allMatches(output, /^rspec (\S+) #/gm),
@@ -33,7 +33,7 @@ export const phpunitParser: TestOutputParser = {
     }
     return {
       framework: 'phpunit',
-      passed: Number(line[1]) - failed - skipped,
+      passed: passedOf(Number(line[1]), failed, skipped),
       failed,
       skipped,
       failingIds: allMatches(output, /^\d+\) ([\w\\]+::\w+.*?)\s*$/gm),

@@ -1,5 +1,5 @@
 // pytest and unittest summaries.
-import { allMatches, lastMatch, tallyCounts, type TestOutputParser } from '../summary';
+import { allMatches, lastMatch, passedOf, tallyCounts, type TestOutputParser } from '../summary';
 
 const PYTEST_BUCKETS = {
   passed: 'passed',
@@ -48,6 +48,6 @@ export const unittestParser: TestOutputParser = {
       const id = where.endsWith('.' + name) ? where : `${where}.${name}`;
       if (!failingIds.includes(id)) failingIds.push(id);
     }
-    return { framework: 'unittest', passed: Math.max(0, total - failed - skipped), failed, skipped, failingIds };
+    return { framework: 'unittest', passed: passedOf(total, failed, skipped), failed, skipped, failingIds };
   },
 };

@@ -30,6 +30,7 @@ test('analyze --model fills assistant turns with emotion readings and gives flag
       layer: 2,
       vectors: emotions.map((_, k) => Float32Array.from({ length: hidden }, (_, i) => (i % (k + 2) === 0 ? 0.3 : -0.1))),
       baseline: emotions.map(() => ({ mean: 0, std: 1 })),
+      storyMean: new Float32Array(hidden),
       componentsRemoved: 0,
       varianceRemoved: 0,
     }],

@@ -32,7 +32,7 @@ function knownVectors(model: ModelIdentity, hidden: number): EmotionVectorSet {
       storiesSkipped: 0, corpusHash: 'test', createdAt: new Date(0).toISOString(),
       choice: { layer: LAYER, reason: 'test vectors', perLayer: [] },
     },
-    layers: [{ layer: LAYER, vectors, baseline, componentsRemoved: 0, varianceRemoved: 0 }],
+    layers: [{ layer: LAYER, vectors, baseline, storyMean: new Float32Array(hidden), componentsRemoved: 0, varianceRemoved: 0 }],
   };
 }
 

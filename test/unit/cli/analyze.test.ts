@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { analyzePath, AnalyzeInputError } from '../../../src/cli/analyze';
+import { analyzePath, AnalyzeInputError, DEFAULT_ANALYZE_PLUGINS } from '../../../src/cli/analyze';
 
 const TRANSCRIPTS = join(__dirname, '../../fixtures/transcripts');
 
@@ -17,6 +17,7 @@ function run(args: string[]): { code: number; out: string; err: string } {
 }
 
 test('analyze: every shipped transcript format is found and reported with the contract fields', async () => {
+  // Without plugins nothing is scored or flagged.
   const report = await analyzePath(TRANSCRIPTS, undefined);
   const sources = new Set(report.sessions.map((s) => s.source));
   assert.deepEqual([...sources].sort(), ['aider', 'claude-code', 'cline', 'codex', 'copilot', 'gemini', 'roo']);
@@ -35,14 +36,25 @@ test('analyze: every shipped transcript format is found and reported with the co
   assert.deepEqual(claude.fileEdits[0], { ts: '2026-11-20T09:00:10.000Z', path: '/home/dev/shop/tests/test_cart.py', op: 'update', isTestPath: true });
 });
 
-test('analyze --json prints the report; --source restricts detection; --model says it is not available', async () => {
+test('analyze: the tamper rules fill flags from the same events (expected value rewritten after a failing run)', async () => {
+  const report = await analyzePath(join(TRANSCRIPTS, 'claude-code'), undefined, DEFAULT_ANALYZE_PLUGINS);
+  const main = report.sessions.find((s) => s.sessionId === '7d1c9a4e-2b6f-4c1e-9f0a-5e3b8d2c1a90')!;
+  assert.equal(main.flags.length, 1);
+  const [flag] = main.flags;
+  assert.deepEqual(Object.keys(flag!).sort(), ['desperation', 'kinds', 'path', 'reason', 'severity', 'ts']);
+  assert.equal(flag!.path, '/home/dev/shop/tests/test_cart.py');
+  assert.deepEqual(flag!.kinds, ['expected-value-changed']);
+  assert.equal(flag!.desperation, null);
+});
+
+test('analyze --json prints the report with flags; --source restricts detection', async () => {
   const codex = join(TRANSCRIPTS, 'codex');
-  const json = run([codex, '--json', '--model', 'qwen']);
+  const json = run([codex, '--json']);
   assert.equal(json.code, 0);
   const report = JSON.parse(json.out) as { sessions: { source: string; testRuns: unknown[] }[] };
   assert.equal(report.sessions[0]!.source, 'codex');
   assert.equal(report.sessions[0]!.testRuns.length, 3);
-  assert.match(json.err, /not available yet/);
+  assert.ok((report.sessions[0] as unknown as { flags: unknown[] }).flags.length > 0);
 
   const text = run([codex]);
   assert.equal(text.code, 0);

@@ -42,7 +42,7 @@ test('dose templates repeat their block dose times', () => {
 test('valence agreement reads the sign of PC1 against the labels', () => {
   const pos = Float32Array.of(1, 0.1, 0);
   const neg = Float32Array.of(-1, 0, 0.1);
-  const layer = { layer: 0, vectors: [pos, pos.map((x) => x * 0.9), neg, neg.map((x) => x * 1.1)], baseline: [], componentsRemoved: 0, varianceRemoved: 0 };
+  const layer = { layer: 0, vectors: [pos, pos.map((x) => x * 0.9), neg, neg.map((x) => x * 1.1)], baseline: [], storyMean: new Float32Array(3), componentsRemoved: 0, varianceRemoved: 0 };
   assert.equal(valenceAgreement(layer, ['+', '+', '-', '-']), 1);
   assert.equal(valenceAgreement(layer, ['+', '-', '+', '-']), 0.5);
 });

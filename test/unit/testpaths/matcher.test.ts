@@ -55,3 +55,10 @@ test('custom globs replace the defaults', () => {
   assert.equal(matcher.isTestPath('/w/qa/check.py'), true);
   assert.equal(matcher.isTestPath('/w/tests/test_a.py'), false);
 });
+
+test('a root passed per call (a session cwd) overrides the workspace root', () => {
+  const matcher = new TestPathMatcher();
+  assert.equal(matcher.isTestPath('/srv/test/app/src/main.py'), true); // no root: the whole path counts
+  assert.equal(matcher.isTestPath('/srv/test/app/src/main.py', '/srv/test/app'), false);
+  assert.equal(matcher.isTestPath('/srv/test/app/tests/test_main.py', '/srv/test/app'), true);
+});

@@ -73,3 +73,27 @@ test('a test command without a readable summary is still a test run; other comma
   assert.ok(looksLikeTestCommand('cd app && yarn test --watch=false'));
   assert.ok(!looksLikeTestCommand('git status'));
 });
+
+test('summaries whose numbers do not add up never give negative counts', () => {
+  for (const text of ['Tests run: 1, Failures: 3, Errors: 0, Skipped: 0', '2 examples, 5 failures', '1 tests completed, 4 failed', 'Tests: 1, Assertions: 1, Failures: 3.', 'Ran 1 test in 0.1s\n\nFAILED (failures=2)']) {
+    const summary = parseTestOutput(text);
+    assert.ok(summary, text);
+    assert.equal(summary.passed, 0, text);
+  }
+});
+
+test('parsing never throws and stays fast on arbitrary summary-like text', async () => {
+  const fc = (await import('fast-check')).default;
+  const word = fc.constantFrom('passed', 'failed', 'skipped', 'Tests:', 'test result:', 'ok', 'FAIL', '---', '●', '✖', 'ℹ', '#', 'Ran', 'OK', '(', ')', ',', '|', '=====', 'in', '0.1s', '\n', ' ', '  ', '\t', '1', '22', '<testcase', '/>', '</testcase>', '<failure', 'Tests run: ', ', Failures: ', ', Errors: ', ', Skipped: ', ' examples, ', ' failures', ' tests completed, ', 'Tests: ', ', Assertions: ');
+  fc.assert(
+    fc.property(fc.array(word, { maxLength: 400 }), fc.constantFrom('', 'pytest', 'mvn test', 'rspec', 'phpunit', 'gradle test'), (words, command) => {
+      const text = words.join('');
+      const start = process.hrtime.bigint();
+      const summary = parseTestOutput(text, command);
+      assert.ok(Number(process.hrtime.bigint() - start) / 1e6 < 200, 'parsing took too long');
+      // Counts are never negative, even when a garbled summary's numbers do not add up.
+      if (summary) for (const n of [summary.passed, summary.failed, summary.skipped]) assert.ok(Number.isInteger(n) && n >= 0, JSON.stringify(summary));
+    }),
+    { numRuns: 500 },
+  );
+});

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { AgentEvent } from '../../../src/core/events';
 import { ClaudeCodeReader } from '../../../src/watchers/claude-code';
 import { SessionEmitter } from '../../../src/watchers/emitter';
-import { edits, readFixture, runSummary, tools, turns, TRANSCRIPTS } from './fixtures';
+import { edits, readFixture, runs, runSummary, tools, turns, TRANSCRIPTS } from './fixtures';
 
 const MAIN = 'claude-code/-home-dev-shop/7d1c9a4e-2b6f-4c1e-9f0a-5e3b8d2c1a90.jsonl';
 
@@ -80,4 +80,27 @@ test('claude code: a sub-agent file is its own session with the agent id', async
   assert.equal(s.sessionId, '7d1c9a4e-2b6f-4c1e-9f0a-5e3b8d2c1a90:a1b2c3');
   assert.deepEqual(turns(s.events).map((t) => t.role), ['user', 'assistant']);
   assert.deepEqual(tools(s.events).map((t) => [t.rawName, t.kind, t.status]), [['Grep', 'read', 'started'], ['Grep', 'read', 'succeeded']]);
+});
+
+test('claude code: a background test command is a test run once BashOutput shows it finished', () => {
+  const events: AgentEvent[] = [];
+  const reader = new ClaudeCodeReader(new SessionEmitter({ source: 'claude-code', sessionId: 'x' }, (e) => events.push(e)), 'f');
+  const base = { sessionId: 's', cwd: '/w', timestamp: '2026-11-20T09:00:00.000Z' };
+  const use = (uuid: string, id: string, name: string, input: object) =>
+    JSON.stringify({ ...base, type: 'assistant', uuid, message: { role: 'assistant', content: [{ type: 'tool_use', id, name, input }] } });
+  const result = (uuid: string, id: string, content: string) =>
+    JSON.stringify({ ...base, type: 'user', uuid, message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content }] } });
+  const lines = [
+    use('a1', 't1', 'Bash', { command: 'npx jest', run_in_background: true }),
+    result('r1', 't1', 'Command running in background with ID: bash_7'),
+    use('a2', 't2', 'BashOutput', { bash_id: 'bash_7' }),
+    result('r2', 't2', '<status>running</status>\n\n<stdout>\nPASS a.test.js\n</stdout>'),
+    use('a3', 't3', 'BashOutput', { bash_id: 'bash_7' }),
+    result('r3', 't3', '<status>completed</status>\n\n<exit_code>1</exit_code>\n\n<stdout>\nTests:       1 failed, 4 passed, 5 total\n</stdout>\n\n<timestamp>2026-11-20T09:01:00Z</timestamp>'),
+  ];
+  lines.forEach((l, i) => reader.line(l, i));
+  assert.deepEqual(runSummary(events), [['jest', 1, 4, 1]]);
+  assert.equal(runs(events)[0]!.command, 'npx jest');
+  const last = tools(events).at(-1)!;
+  assert.deepEqual([last.rawName, last.exitCode, last.exitCodeSource], ['BashOutput', 1, 'parsed']);
 });

@@ -46,4 +46,10 @@ test('cline: re-reading the rewritten file dedupes by ts and waits for streaming
   reader.document(JSON.stringify(messages));
   assert.deepEqual(turns(events).map((t) => t.text), ['Running tests.', 'One test fails.']);
   assert.deepEqual(runSummary(events), [['jest', undefined, 2, 1]]);
+  // A rewrite caught half-way is skipped and counted; the next complete one carries on.
+  reader.document(JSON.stringify(messages).slice(0, 40));
+  assert.equal(reader.emitter.skippedRecords, 1);
+  messages.push({ ts: 5, type: 'say', say: 'text', text: 'Fixed.' });
+  reader.document(JSON.stringify(messages));
+  assert.equal(turns(events).at(-1)!.text, 'Fixed.');
 });

@@ -75,3 +75,14 @@ test('codex: early rollouts without the envelope (meta line, bare items, state r
   assert.deepEqual(runSummary(s.events), [['pytest', 1, 2, 1]]);
   assert.equal(s.skippedRecords, 0);
 });
+
+test('codex: unified exec output headers, and a still-running process without an exit code', () => {
+  assert.deepEqual(
+    parseCodexOutput('Chunk ID: 7f2a\nWall time: 2.0 seconds\nProcess exited with code 1\nOriginal token count: 40\nOutput:\nFAILED x'),
+    { output: 'FAILED x', exitCode: 1, exitCodeSource: 'parsed', durationMs: 2000 },
+  );
+  assert.deepEqual(parseCodexOutput('Chunk ID: 7f2b\nWall time: 10.0 seconds\nProcess running with session ID 3\nOutput:\nwatching…'), {
+    output: 'watching…', exitCodeSource: 'none', durationMs: 10000,
+  });
+  assert.deepEqual(parseCodexOutput('Note: this is text\nOutput:\nnot a header'), { output: 'Note: this is text\nOutput:\nnot a header', exitCodeSource: 'none' });
+});

@@ -70,3 +70,22 @@ test('copilot chatSessions: a rewritten file emits only new requests, an unfinis
   reader.document('{"sessionId": "s", "requests": [');
   assert.equal(reader.emitter.skippedRecords, 1);
 });
+
+test('copilot chatSessions JSONL: a push with an index splices, a push without items truncates', () => {
+  const events: AgentEvent[] = [];
+  const reader = new CopilotChatSessionReader(new SessionEmitter({ source: 'copilot', sessionId: 'x' }, (e) => events.push(e)));
+  const req = (id: string) => ({ requestId: id, message: { text: id }, response: [], result: {} });
+  const log = [
+    { kind: 0, v: { sessionId: 'p', requests: [] } },
+    { kind: 2, k: ['requests'], v: [req('a'), req('b')] },
+    { kind: 2, k: ['requests'], i: 1 },
+    { kind: 2, k: ['requests'], v: [req('c')], i: 1 },
+    { kind: 3, k: ['requests', 0, 'result'] },
+    { kind: 9, k: ['requests'] },
+  ];
+  reader.document(log.map((l) => JSON.stringify(l)).join('\n'));
+  reader.end();
+  // 'b' was spliced away; 'a' lost its result (so it waited for the end of input).
+  assert.deepEqual(turns(events).filter((t) => t.role === 'user').map((t) => t.text), ['c', 'a']);
+  assert.equal(reader.emitter.skippedRecords, 1);
+});

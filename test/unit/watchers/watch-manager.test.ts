@@ -21,7 +21,7 @@ const claudeLine = (cwd: string, uuid: string, text: string) =>
 function home() {
   const dir = mkdtempSync(join(tmpdir(), 'av-watch-'));
   const locations: AgentLocations = {
-    claudeProjects: join(dir, '.claude/projects'),
+    claudeProjectDirs: [join(dir, '.claude/projects')],
     codexSessions: join(dir, '.codex/sessions'),
     geminiTmp: join(dir, '.gemini/tmp'),
     vscodeUser: join(dir, 'Code/User'),
@@ -32,9 +32,9 @@ function home() {
 test('watch manager: existing and appended Claude Code lines reach the sink; other workspaces do not', async () => {
   const h = home();
   const events: AgentEvent[] = [];
-  const ours = join(h.locations.claudeProjects, claudeProjectFolder(h.workspace));
+  const ours = join(h.locations.claudeProjectDirs[0]!, claudeProjectFolder(h.workspace));
   // A folder whose encoded name shares the prefix, but whose records say another cwd.
-  const theirs = join(h.locations.claudeProjects, claudeProjectFolder('/home/dev/shop-admin'));
+  const theirs = join(h.locations.claudeProjectDirs[0]!, claudeProjectFolder('/home/dev/shop-admin'));
   mkdirSync(ours, { recursive: true });
   mkdirSync(theirs, { recursive: true });
   writeFileSync(join(ours, 's1.jsonl'), claudeLine(h.workspace, 'a', 'already there'));
@@ -59,6 +59,15 @@ test('watch manager: existing and appended Claude Code lines reach the sink; oth
     await until(() => events.length === 3);
     assert.equal((events[2] as TurnEvent).text, 'new session');
     assert.ok(!manager.followedFiles.some((f) => f.includes('shop-admin')));
+    // Only folders are watched, and only those that can hold this workspace's sessions.
+    assert.deepEqual(manager.watchedFolders.sort(), [h.locations.claudeProjectDirs[0]!, ours, theirs].sort());
+
+    // A deleted session is no longer followed; recreated, it is read from its start.
+    rmSync(join(ours, 's3.jsonl'));
+    await until(() => !manager.followedFiles.includes(join(ours, 's3.jsonl')));
+    writeFileSync(join(ours, 's3.jsonl'), claudeLine(h.workspace, 'd', 'recreated'));
+    await until(() => events.length === 4);
+    assert.equal((events[3] as TurnEvent).text, 'recreated');
   } finally {
     manager.dispose();
     rmSync(h.dir, { recursive: true, force: true });
@@ -93,5 +102,31 @@ test('watch manager: a source folder created after start is found; aider and gem
     manager.dispose();
     rmSync(h.dir, { recursive: true, force: true });
     rmSync(workspace, { recursive: true, force: true });
+  }
+});
+
+test('watch manager: codex day folders older than the recent window get no watch; new days do', async () => {
+  const h = home();
+  const events: AgentEvent[] = [];
+  const old = join(h.locations.codexSessions, '2020/01/02');
+  mkdirSync(old, { recursive: true });
+  writeFileSync(join(old, 'rollout-old.jsonl'), '');
+  const manager = new TranscriptWatchManager({ workspaceRoot: '/home/dev/shop', sources: ['codex'], locations: h.locations, sink: (e) => events.push(e) });
+  try {
+    await manager.start();
+    assert.deepEqual(manager.watchedFolders, [h.locations.codexSessions]);
+    const now = new Date();
+    const day = join(h.locations.codexSessions, String(now.getFullYear()), String(now.getMonth() + 1).padStart(2, '0'), String(now.getDate()).padStart(2, '0'));
+    mkdirSync(day, { recursive: true });
+    await until(() => manager.watchedFolders.includes(day));
+    const rollout = join(day, 'rollout-x.jsonl');
+    appendFileSync(rollout, JSON.stringify({ timestamp: now.toISOString(), type: 'session_meta', payload: { id: 'c1', cwd: '/home/dev/shop/api' } }) + '\n');
+    appendFileSync(rollout, JSON.stringify({ timestamp: now.toISOString(), type: 'response_item', payload: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi codex' }] } }) + '\n');
+    await until(() => events.length === 1);
+    assert.equal((events[0] as TurnEvent).text, 'hi codex');
+    assert.equal(events[0]!.sessionId, 'c1');
+  } finally {
+    manager.dispose();
+    rmSync(h.dir, { recursive: true, force: true });
   }
 });

@@ -1,0 +1,66 @@
+// Every test-output parser, fed real runner output (the fixtures) cut, spliced and mixed with
+// noise and long repetitive runs (a quadratic regex would show up as a timeout here): it returns
+// null or a summary of non-negative integer counts and string ids, and never throws.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { detectTestRun, TEST_OUTPUT_PARSERS } from '../../src/testruns/detect';
+import type { TestSummary } from '../../src/testruns/summary';
+import { check } from './fuzz-config';
+
+const DIR = join(__dirname, '../fixtures/test-output');
+const OUTPUTS = readdirSync(DIR)
+  .filter((f) => f !== 'README.md')
+  .map((f) => readFileSync(join(DIR, f), 'utf8').split('\n'));
+
+const WORDS = ['passed', 'failed', 'skipped', 'error', 'errors', 'ok', 'FAIL', 'PASS', '---', '===', 'Tests:', 'Test Suites:', 'tests', '#', 'not ok', '✔', '✖', '(', ')', ',', ':', '::', '"', '<testcase', '/>', '<failure', '{"Action":"fail","Test":"', '"}'];
+const noiseLine = fc.oneof(
+  fc.string({ maxLength: 30 }),
+  fc.array(fc.oneof(fc.constantFrom(...WORDS), fc.nat({ max: 99999 }).map(String), fc.constantFrom(' ', '  ', '\t')), { maxLength: 12 }).map((w) => w.join(' ')),
+  // Long uniform runs: what makes a backtracking regex go quadratic or worse.
+  fc.tuple(fc.constantFrom(' ', '0', 'a', '=', '-', '.', 'passed ', '1 '), fc.integer({ min: 200, max: 3000 })).map(([s, n]) => s.repeat(n)),
+);
+
+const outputArb = fc
+  .tuple(
+    fc.nat(),
+    fc.array(fc.record({ at: fc.nat(), line: noiseLine }), { maxLength: 5 }),
+    fc.option(fc.nat()),
+  )
+  .map(([which, insertions, cut]) => {
+    const lines = [...OUTPUTS[which % OUTPUTS.length]!];
+    for (const { at, line } of insertions) lines.splice(at % (lines.length + 1), 0, line);
+    const text = lines.join('\n');
+    return cut === null ? text : text.slice(0, cut % (text.length + 1));
+  });
+
+function assertSummary(summary: TestSummary | null): void {
+  if (summary === null) return;
+  for (const n of [summary.passed, summary.failed, summary.skipped]) assert.ok(Number.isSafeInteger(n) && n >= 0, `count ${n}`);
+  assert.ok(summary.failingIds.every((id) => typeof id === 'string'));
+}
+
+const MAX_MS_PER_CASE = 250;
+
+for (const parser of TEST_OUTPUT_PARSERS) {
+  test(`fuzz: ${parser.framework} output parser`, () => {
+    check(
+      fc.property(outputArb, (output) => {
+        const started = performance.now();
+        assertSummary(parser.parse(output));
+        const ms = performance.now() - started;
+        assert.ok(ms < MAX_MS_PER_CASE, `parse took ${ms.toFixed(0)} ms on ${output.length} chars`);
+      }),
+    );
+  });
+}
+
+test('fuzz: test-run detection from any command and output', () => {
+  const command = fc.oneof(
+    fc.constantFrom('pytest -q', 'npm test', 'npx jest', 'go test ./...', 'cargo test', 'mvn test', 'dotnet test', 'node --test', 'ls', 'make check'),
+    fc.string({ maxLength: 40 }),
+  );
+  check(fc.property(command, outputArb, (cmd, output) => assertSummary(detectTestRun(cmd, output))));
+});

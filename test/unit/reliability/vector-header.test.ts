@@ -1,0 +1,37 @@
+// Regressions (found by the vector-file fuzz suite): a header that is null, whose format is an
+// object, or whose model/baseline fields are damaged must fail with VectorFileError at load time.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeVectorFile, encodeVectorFile, VectorFileError, VECTOR_FILE_FORMAT, VECTOR_FILE_VERSION, type EmotionVectorSet } from '../../../src/emotion/vectors';
+
+const SET: EmotionVectorSet = {
+  header: {
+    format: VECTOR_FILE_FORMAT, version: VECTOR_FILE_VERSION, model: { id: 'fixture:tiny', revision: 'r', fileHash: 'ab'.repeat(32), dtype: 'fp32' },
+    hiddenSize: 2, numLayers: 2, emotions: ['calm'], tokenStart: 0, pcaSource: 'neutral-tokens', pcaVarianceShare: 0.5,
+    neutralTokensSampled: 1, storiesUsed: 1, storiesSkipped: 0, corpusHash: 'c0ffee', createdAt: '2026-11-27T00:00:00.000Z',
+    choice: { layer: 1, reason: 'only layer', perLayer: [] },
+  },
+  layers: [{ layer: 1, vectors: [Float32Array.from([1, 0])], baseline: [{ mean: 0, std: 1 }], storyMean: Float32Array.from([0, 0]), componentsRemoved: 0, varianceRemoved: 0 }],
+};
+
+function withHeader(edit: (h: Record<string, unknown>) => unknown): Buffer {
+  const file = encodeVectorFile(SET);
+  const n = file.readUInt32LE(4);
+  const json = Buffer.from(JSON.stringify(edit(JSON.parse(file.toString('utf8', 8, 8 + n)) as Record<string, unknown>)));
+  const prefix = Buffer.from(file.subarray(0, 8));
+  prefix.writeUInt32LE(json.length, 4);
+  return Buffer.concat([prefix, json, file.subarray(8 + n)]);
+}
+
+test('damaged vector file headers fail with VectorFileError', () => {
+  const cases: [string, (h: Record<string, unknown>) => unknown][] = [
+    ['null header', () => null],
+    ['object as format', (h) => ({ ...h, format: { toString: 1 } })],
+    ['model missing', (h) => ({ ...h, model: null })],
+    ['baseline missing', (h) => ({ ...h, layers: [{ layer: 1, componentsRemoved: 0, varianceRemoved: 0 }] })],
+    ['zero spread', (h) => ({ ...h, layers: [{ layer: 1, componentsRemoved: 0, varianceRemoved: 0, baseline: [{ mean: 0, std: 0 }] }] })],
+    ['fractional layer', (h) => ({ ...h, layers: [{ layer: 1.5, componentsRemoved: 0, varianceRemoved: 0, baseline: [{ mean: 0, std: 1 }] }] })],
+  ];
+  for (const [name, edit] of cases) assert.throws(() => decodeVectorFile(withHeader(edit)), VectorFileError, name);
+  assert.deepEqual(decodeVectorFile(withHeader((h) => h)).layers[0]!.baseline, [{ mean: 0, std: 1 }]);
+});

@@ -141,7 +141,7 @@ async function day(client: SidecarClient): Promise<Record<string, number>> {
   const manager = new TranscriptWatchManager({
     workspaceRoot: WORKSPACE,
     sources: ['claude-code'],
-    locations: { claudeProjects: projects, codexSessions: join(work, 'none'), geminiTmp: join(work, 'none'), vscodeUser: join(work, 'none') },
+    locations: { claudeProjectDirs: [projects], codexSessions: join(work, 'none'), geminiTmp: join(work, 'none'), vscodeUser: join(work, 'none') },
     sink: (e: AgentEvent) => {
       eventsSeen++;
       if (e.type === 'turn' && e.role === 'assistant') queue.push({ sessionKey: e.sessionId, turnId: e.turnId, text: e.text });

@@ -46,7 +46,7 @@ test('a replayed session through watchers, tamper rules, scoring and the sidecar
   mkdirSync(project, { recursive: true });
   cpSync(join(__dirname, '../../fixtures/transcripts/claude-code/-home-dev-shop'), project, { recursive: true });
   const events: AgentEvent[] = [];
-  const manager = new TranscriptWatchManager({ workspaceRoot: '/home/dev/shop', sources: ['claude-code'], locations: { claudeProjects: claudeRoot, codexSessions: join(work, 'none'), geminiTmp: join(work, 'none'), vscodeUser: join(work, 'none') }, sink: (e) => void events.push(e) });
+  const manager = new TranscriptWatchManager({ workspaceRoot: '/home/dev/shop', sources: ['claude-code'], locations: { claudeProjectDirs: [claudeRoot], codexSessions: join(work, 'none'), geminiTmp: join(work, 'none'), vscodeUser: join(work, 'none') }, sink: (e) => void events.push(e) });
   const client = sidecar();
   try {
     await manager.start();

@@ -122,7 +122,8 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
         await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
-      if (temporary) rmSync(root, { recursive: true, force: true });
+      // Processes the extension started may still be writing logs there for a moment.
+      if (temporary) rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     },
   };
 }

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Installs code-server (a real VS Code served to a browser) into .cache/code-server/<version>/
+# Installs code-server (a real VS Code served to a browser) into
+# ~/.cache/agent-vitals/code-server/<version>/ (or $AGENT_VITALS_CODE_SERVER_CACHE/<version>/), outside
+# the checkout so every clone on the machine, CI's included, reuses one install,
 # without reaching GitHub: npm packages come from the registry, ripgrep from Debian, and native
 # modules are rebuilt locally. Idempotent: a finished install leaves a marker and is reused.
 # Needs Debian packages: ripgrep libkrb5-dev libxkbfile-dev libsecret-1-dev pkg-config g++ make.
@@ -7,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 version="${CODE_SERVER_VERSION:-4.100.3}"
-root="$PWD/.cache/code-server/$version"
+root="${AGENT_VITALS_CODE_SERVER_CACHE:-$HOME/.cache/agent-vitals/code-server}/$version"
 marker="$root/.installed"
 pkg="$root/node_modules/code-server"
 

@@ -133,7 +133,7 @@ export const experimentCommand: CliCommand = {
     '  tone         [--tones tones.json] [--tasks tasks.txt]',
     '                                               encouraging / neutral / pressure phrasing: reading at the reply start',
     '  streak       [--max-failures 8]              reading after 0…N failed test runs, with Spearman ρ',
-    '  steer        [--emotion desperate] [--alphas -0.1,0,0.1] [--samples k] [--seed 1] [--temperature 0.8]',
+    '  steer        [--emotion desperate] [--alphas=-0.1,0,0.1] [--samples k] [--seed 1] [--temperature 0.8]',
     '               [--max-tokens 96] [--prompt "…"]  steered replies, readings and the tamper count per α',
     '  report-card  [--corpus dir]                  the validation battery for the vectors',
     '',

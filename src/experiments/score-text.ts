@@ -1,6 +1,7 @@
 // Experiment "Score Selection / File": a text read as one assistant turn, with every token's
 // z-score for every emotion and a summary per emotion.
 import { scoreMessages } from '../emotion/turn-scores';
+import { SidecarError } from '../protocol/errors';
 import { Conversation } from '../sidecar/conversation';
 import { asParams, ExperimentParamError, READER_CAVEAT, throwIfCancelled, type ExperimentContext } from './context';
 import { CHUNK_TOKENS, readingLayer, type ExperimentModel } from './model';
@@ -21,9 +22,15 @@ export function parseScoreTextParams(value: unknown): ScoreTextParams {
 export async function runScoreText(model: ExperimentModel, params: ScoreTextParams, ctx: ExperimentContext = {}): Promise<ScoreTextResult> {
   throwIfCancelled(ctx);
   ctx.onProgress?.({ done: 0, total: 1, message: 'reading the text' });
-  const conversation = new Conversation('score', model.encoder, model.tokenizer, { contextLimit: Number.MAX_SAFE_INTEGER, chunkTokens: CHUNK_TOKENS });
+  const conversation = new Conversation('score', model.encoder, model.tokenizer, { contextLimit: model.contextLimit, chunkTokens: CHUNK_TOKENS });
   try {
-    const outcome = await conversation.append([{ role: 'assistant', content: params.text }]);
+    let outcome;
+    try {
+      outcome = await conversation.append([{ role: 'assistant', content: params.text }]);
+    } catch (err) {
+      if (err instanceof SidecarError && err.kind === 'context-overflow') throw new ExperimentParamError(`${err.message} Score a shorter selection.`);
+      throw err;
+    }
     const emotions = model.vectors.header.emotions;
     const [message] = scoreMessages(
       { activations: outcome.activations.get(model.layer)!, firstToken: outcome.firstNewToken, spans: outcome.spans, pieces: model.tokenizer.pieces(outcome.newTokenIds) },

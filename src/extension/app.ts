@@ -2,13 +2,15 @@
 // sidebar, the status bar and notifications; commands act on all of them.
 import * as vscode from 'vscode';
 import type { AgentEvent } from '../core/events';
-import type { Flag } from '../core/flags';
 import type { FlagAction, WatchInfo, WebviewMessage } from '../../webview/protocol';
 import { CONFIG_SECTION, readConfig, type AgentVitalsConfig } from './config';
 import { FlagDocuments, FLAG_SCHEME } from './flagDocuments';
 import { FlagNotifier } from './flagNotifier';
-import type { FlagFeed, Parts, ScoreSource } from './integration/parts';
-import { availableParts } from './integration/partsRegistry';
+import type { ScoreSource } from './integration/parts';
+import { TamperFlagFeed } from './flags/tamperFlagFeed';
+import { desperationFromTurns } from '../tamper/session-flags';
+import { readSeveritySettings } from '../tamper/settings';
+import * as path from 'node:path';
 import { SidecarScoreSource } from './integration/sidecarScoreSource';
 import { registerModelCommands } from './modelCommands';
 import { modelChoice, SidecarHost } from './sidecarHost';
@@ -21,11 +23,9 @@ import { startWatchers } from './watchers';
 import { AGENT_LABELS } from '../../webview/agentLabels';
 
 export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): SidecarHost {
-  const parts: Parts = availableParts();
   let config = readConfig(context.globalStorageUri);
   const host = new SidecarHost(context.extensionPath, () => modelChoice(config), log);
   const scoreSource: ScoreSource = new SidecarScoreSource(host, log);
-  const flagFeed: FlagFeed | null = parts.createFlagFeed?.(config) ?? null;
   const store = new VitalsStore(storeSettings(config), scoreSource.status());
   const notifier = new FlagNotifier(() => config.notificationMinIntervalMs);
   const subs = context.subscriptions;
@@ -40,56 +40,56 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
     }),
   );
 
-  const ingest = (event: AgentEvent): void => {
-    store.addEvent(event);
-    const key = sessionKeyOf(event);
-    const reading = () => store.snapshot().session?.reading?.desperation ?? null;
-    flagFeed?.observe(event, store.followedKey() === key ? reading() : null);
-    scoreSource.score(key, event);
-  };
-
   const showDiff = async (id: string): Promise<void> => {
     const flag = store.flag(id);
-    if (!flag || !flagFeed?.diff(id)) {
+    if (!flag || !(await flagFeed.diff(id))) {
       void vscode.window.showWarningMessage('Agent Vitals: the edit behind this flag is no longer available.');
       return;
     }
     const { before, after } = FlagDocuments.uris(id, flag.path);
     await vscode.commands.executeCommand('vscode.diff', before, after, `${vscode.workspace.asRelativePath(flag.path)} (flagged edit)`);
   };
+  const flagFeed = new TamperFlagFeed({
+    storageDir: path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'flags'),
+    severity: readSeveritySettings((key) => vscode.workspace.getConfiguration().get(key)).settings,
+    desperationAt: (edit) => desperationFromTurns(store.turnDesperation(sessionKeyOf(edit)))(edit),
+    onUpdate: ({ flag, status, escalated }) => {
+      store.setFlag(flag, status);
+      if (escalated) void notifier.notify(flag, { showDiff, dismiss: (id) => flagAction(id, 'dismiss') });
+    },
+    onError: (err) => log.error(`flags: ${err instanceof Error ? err.message : String(err)}`),
+  });
+
+  const ingest = (event: AgentEvent): void => {
+    store.addEvent(event);
+    flagFeed.observe(event);
+    scoreSource.score(sessionKeyOf(event), event);
+  };
+
   const flagAction = async (id: string, action: FlagAction): Promise<void> => {
     if (action === 'diff') return showDiff(id);
     const flag = store.flag(id);
-    if (!flag || !flagFeed) return;
-    if (action === 'dismiss') {
-      await flagFeed.dismiss(id);
-      store.setFlag(flag, 'dismissed');
-    } else if (action === 'legitimate') {
-      await flagFeed.markLegitimate(id);
-      store.setFlag(flag, 'legitimate');
-    } else {
-      const file = vscode.workspace.asRelativePath(flag.path);
+    if (!flag) return;
+    if (action === 'dismiss') return flagFeed.dismiss(id);
+    if (action === 'legitimate') return flagFeed.markLegitimate(id);
+    const file = vscode.workspace.asRelativePath(flag.path);
+    const root = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(flag.path)) ?? vscode.workspace.workspaceFolders?.[0];
+    if (!root) return;
+    let declined = false;
+    const outcome = await flagFeed.revert(id, root.uri.fsPath, async () => {
       const ok = await vscode.window.showWarningMessage(
-        `Revert ${file} to its content before the flagged edit? Later changes to the file are lost.`,
-        { modal: true },
+        `Revert ${file} to its content before the flagged edit?`,
+        { modal: true, detail: 'Only the flagged edit is undone; Agent Vitals checks first that the file still holds it.' },
         'Revert',
       );
-      if (ok !== 'Revert') return;
-      await flagFeed.revert(id);
-      store.setFlag(flag, 'reverted');
-    }
+      declined = ok !== 'Revert';
+      return !declined;
+    });
+    // A declined confirmation needs no message; any other refusal says why.
+    if (!outcome.reverted && !declined) void vscode.window.showWarningMessage(`Agent Vitals: not reverted. ${outcome.reason}`);
   };
 
-  if (flagFeed) {
-    subs.push(
-      flagFeed,
-      flagFeed.onFlag((flag: Flag) => {
-        store.setFlag(flag);
-        void notifier.notify(flag, { showDiff, dismiss: (id) => flagAction(id, 'dismiss') });
-      }),
-      vscode.workspace.registerTextDocumentContentProvider(FLAG_SCHEME, new FlagDocuments((id) => flagFeed.diff(id))),
-    );
-  }
+  subs.push(vscode.workspace.registerTextDocumentContentProvider(FLAG_SCHEME, new FlagDocuments((id) => flagFeed.diff(id))));
   subs.push(
     host,
     scoreSource,

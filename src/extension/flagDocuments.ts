@@ -5,11 +5,11 @@ import * as vscode from 'vscode';
 export const FLAG_SCHEME = 'agent-vitals-flag';
 
 export class FlagDocuments implements vscode.TextDocumentContentProvider {
-  constructor(private readonly lookup: (id: string) => { before: string; after: string } | undefined) {}
+  constructor(private readonly lookup: (id: string) => Promise<{ before: string; after: string } | undefined>) {}
 
-  provideTextDocumentContent(uri: vscode.Uri): string {
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const side = new URLSearchParams(uri.query).get('side');
-    const diff = this.lookup(decodeURIComponent(uri.fragment));
+    const diff = await this.lookup(decodeURIComponent(uri.fragment));
     if (!diff) return '';
     return side === 'before' ? diff.before : diff.after;
   }

@@ -1,17 +1,21 @@
-// Notification for each new warning/critical flag, rate-limited, with Show Diff / Dismiss.
+// One notification per flag, once it is a warning or critical, rate-limited, with Show Diff /
+// Dismiss. A flag that escalates later (e.g. warning → critical after the next run) is not
+// announced twice; the panel and the status bar show the change.
 import * as vscode from 'vscode';
 import { SEVERITY_RANK, type Flag } from '../core/flags';
 import { RateLimiter } from './state/rateLimiter';
 
 export class FlagNotifier {
   private readonly limiter: RateLimiter;
+  private readonly announced = new Set<string>();
 
   constructor(intervalMs: () => number) {
     this.limiter = new RateLimiter(intervalMs);
   }
 
   async notify(flag: Flag, actions: { showDiff(id: string): Promise<void>; dismiss(id: string): Promise<void> }): Promise<void> {
-    if (SEVERITY_RANK[flag.severity] < SEVERITY_RANK.warning) return;
+    if (SEVERITY_RANK[flag.severity] < SEVERITY_RANK.warning || this.announced.has(flag.id)) return;
+    this.announced.add(flag.id);
     const held = this.limiter.tryPass();
     if (held === null) return;
     const more = held > 0 ? ` (${held} more in the flags list)` : '';

@@ -42,7 +42,8 @@ export class SidecarHost implements vscode.Disposable {
     private readonly choice: () => ModelChoice,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.statusValue = { kind: 'starting', modelId: choice().model };
+    // Nothing runs until a turn needs scoring (or the user asks for a model step).
+    this.statusValue = { kind: 'unavailable', reason: `The model sidecar starts when the first agent turn needs scoring (${choice().model}).` };
     this.client = new SidecarClient({
       sidecarPath: path.join(extensionPath, 'dist', 'sidecar.js'),
       onRestarted: async (sidecar) => {

@@ -11,7 +11,8 @@ import type { ModelSession } from './model-session';
 /** The session's own vectors, or those of `vectorsPath` when given. */
 export async function sessionExperimentModel(session: ModelSession, cacheDir: string, vectorsPath?: string): Promise<ExperimentModel> {
   const identity = await identifyModel(session.info.model, session.resolved, cacheDir);
-  const vectors = vectorsPath ? findVectors(identity, cacheDir, vectorsPath).loaded?.set : session.vectors;
+  // Vectors calibrated (e.g. by the CLI) after the model loaded are picked up from the cache too.
+  const vectors = vectorsPath || !session.vectors ? findVectors(identity, cacheDir, vectorsPath, session.resolved.folder).loaded?.set : session.vectors;
   if (!vectors) throw new MissingVectorsError(vectorsPath ?? cacheDir, identity);
   const layer = vectors.header.choice.layer;
   const steered = async (): Promise<SteerableDecoder> => {

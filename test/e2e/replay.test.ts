@@ -1,28 +1,34 @@
 // End-to-end: a recorded Claude Code session is written into the folder the extension watches,
 // line by line as Claude Code would, and the panel, status bar and notifications follow it.
-// Parts that are not in this build yet (scoring, flags) skip their checks, and say so.
+// Scoring runs on the bundled demo model and its shipped vectors; until that fixture is built
+// the scoring check skips, and says so.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { availableParts } from '../../src/extension/integration/partsRegistry';
 import { SHIPPED_VECTORS_FILE } from '../../src/sidecar/session-vectors';
 import { DEMO_SESSION, playSession } from '../../scripts/agent-session';
 import { startCodeServer, type CodeServer } from '../../scripts/code-server';
-import { launchBrowser, openSidebar, openWorkbench, runCommand, screenshot, setColorTheme } from './harness/browser';
+import { launchBrowser, openSidebar, openWorkbench, runCommand, screenshot, screenshotSidebar, setColorTheme } from './harness/browser';
 
-const parts = availableParts();
-// Scoring in the real editor runs on the bundled demo model and its shipped vectors.
-const noScoring = !existsSync(join('test/fixtures/models/emotion-tiny', SHIPPED_VECTORS_FILE)) && 'the demo model fixture:emotion-tiny is not built yet';
-const noFlags = parts.createFlagFeed === null && 'no flag store in this build yet';
+
+const noScoring = !existsSync(join('test/fixtures/models/emotion-tiny', SHIPPED_VECTORS_FILE)) && 'the demo model fixture:emotion-tiny has no shipped vectors yet';
 
 let server: CodeServer;
 let browser: Browser;
 let page: Page;
 
 before(async () => {
-  server = await startCodeServer({ workspaceFixture: 'test/e2e/workspace/project', settings: { 'workbench.colorTheme': 'Default Dark Modern', 'agentVitals.notifications.minIntervalSeconds': 0, 'agentVitals.model.id': 'fixture:emotion-tiny', 'agentVitals.model.dtype': 'fp32' } });
+  server = await startCodeServer({
+    workspaceFixture: 'test/e2e/workspace/project',
+    settings: {
+      'workbench.colorTheme': 'Default Dark Modern',
+      'agentVitals.notifications.minIntervalSeconds': 0,
+      'agentVitals.model.id': 'fixture:emotion-tiny',
+      'agentVitals.model.dtype': 'fp32',
+    },
+  });
   browser = await launchBrowser();
   page = await openWorkbench(browser, server.url);
   await openSidebar(page);
@@ -49,24 +55,39 @@ test('the replayed session appears with its turns and pass/fail test-run markers
   await setColorTheme(page, 'Dark Modern', 'vs-dark');
 });
 
-test('the gauge reads the scored turns', { skip: noScoring }, async () => {
-  const frame = await openSidebar(page);
-  await frame.locator('.gauge-needle').waitFor({ timeout: 60_000 });
-  assert.match(await frame.getByTestId('gauge').innerText(), /desperation -?\d+\.\dσ/);
-});
-
-test('the skipped test raises a flag with a notification, the status bar warns, and Show Diff opens a diff', { skip: noFlags }, async () => {
+test('the skipped test raises a flag with a notification, the status bar warns, and Show Diff opens a diff', async () => {
   const frame = await openSidebar(page);
   await frame.locator('[data-testid="flag-marker"]').first().waitFor({ timeout: 30_000 });
   assert.match(await frame.getByTestId('flags').innerText(), /skip-added/);
   // VS Code marks items with a warning or error background by these classes.
   await page.locator('[id$="agentVitals.status"]:is(.warning-kind, .error-kind)').waitFor({ timeout: 10_000 });
-  const toast = page.locator('.notification-toast', { hasText: 'skip-added' });
+  // The toast hides after a while; the notification centre keeps it.
+  let toast = page.locator('.notification-toast', { hasText: 'skip-added' });
+  if (!(await toast.isVisible())) {
+    await runCommand(page, 'Notifications: Show Notifications');
+    toast = page.locator('.notifications-center .notification-list-item', { hasText: 'skip-added' });
+  }
   await toast.waitFor({ timeout: 20_000 });
   await screenshot(page, 'flag-notification');
   await toast.getByRole('button', { name: 'Show Diff' }).click();
-  await page.locator('.editor-instance .monaco-diff-editor').waitFor({ timeout: 20_000 });
+  const diff = page.locator('.editor-instance .monaco-diff-editor');
+  await diff.locator('.modified .view-line', { hasText: "test.skip('rounds half-cents up'" }).waitFor({ timeout: 20_000 });
+  await diff.locator('.original .view-line', { hasText: "test('rounds half-cents up'" }).waitFor();
   await screenshot(page, 'flag-diff');
+});
+
+test('the sidecar scores the turns: the gauge gets a needle and a reading, turns get heat maps', { skip: noScoring }, async () => {
+  const frame = await openSidebar(page);
+  await frame.locator('[data-testid="scoring"][data-state="ready"]').waitFor({ timeout: 60_000 });
+  await frame.locator('.gauge-needle').waitFor({ timeout: 60_000 });
+  // Turns are scored one after another; wait until none is left unscored.
+  await frame.locator('circle.dot.unscored').first().waitFor({ state: 'detached', timeout: 60_000 });
+  assert.match(await frame.getByTestId('gauge').innerText(), /desperation -?\d+\.\dσ/);
+  assert.equal(await frame.locator('.timeline polyline').count(), 2);
+  assert.equal(await frame.locator('circle.dot.line-desperate').count(), 10);
+  await frame.locator('.turn-hit').nth(4).click();
+  await frame.locator('[data-testid="turn-text"] .tok').first().waitFor();
+  await screenshotSidebar(page, 'sidebar-replay-scored');
 });
 
 test('the panel keeps the session after it is hidden and reopened', async () => {

@@ -41,9 +41,9 @@ export interface BarGroup {
 }
 
 /** Grouped bars (one group per category, one bar per series) with ± spread whiskers. */
-export function barChart(groups: BarGroup[], series: string[], yLabel: string): HTMLElement {
+export function barChart(groups: BarGroup[], series: string[], yLabel: string, fixed?: { lo: number; hi: number }): HTMLElement {
   const values = groups.flatMap((g) => g.bars.flatMap((b) => [b.value + (b.spread ?? 0), b.value - (b.spread ?? 0)]));
-  const f: Frame = { width: 640, height: 260, pad: { left: 44, right: 12, top: 24, bottom: 36 }, ...range(values) };
+  const f: Frame = { width: 640, height: 260, pad: { left: 44, right: 12, top: 24, bottom: 36 }, ...(fixed ?? range(values)) };
   const y = yScale(f);
   const groupWidth = (f.width - f.pad.left - f.pad.right) / groups.length;
   const barWidth = Math.min(36, (groupWidth * 0.8) / series.length);
@@ -74,7 +74,8 @@ export function lineChart(series: LineSeries[], xLabel: string, yLabel: string, 
   const f: Frame = { width: 640, height: 260, pad: { left: 44, right: 12, top: 24, bottom: 36 }, ...range(series.flatMap((l) => l.points.map((p) => p.y))) };
   const y = yScale(f);
   const xlo = Math.min(...xs);
-  const xhi = Math.max(xlo + 1, ...xs);
+  const xmax = Math.max(...xs);
+  const xhi = xmax > xlo ? xmax : xlo + 1;
   const x = (v: number) => f.pad.left + ((v - xlo) / (xhi - xlo)) * (f.width - f.pad.left - f.pad.right);
   const parts: SVGElement[] = axes(f, yLabel);
   for (const m of marks) parts.push(s('line', { x1: x(m.x), x2: x(m.x), y1: f.pad.top, y2: f.height - f.pad.bottom, class: `mark ${m.cls}` }, s('title', {}, m.title)));
@@ -83,7 +84,11 @@ export function lineChart(series: LineSeries[], xLabel: string, yLabel: string, 
     parts.push(s('polyline', { points: pts.map((p) => `${x(p.x).toFixed(1)},${y(p.y).toFixed(1)}`).join(' '), class: `line ${seriesClass(k)}` }));
     for (const p of pts) parts.push(s('circle', { cx: x(p.x), cy: y(p.y), r: 3, class: `dot ${seriesClass(k)}` }, s('title', {}, `${l.name} at ${p.x}: ${fmt(p.y)}`)));
   });
-  parts.push(s('text', { x: f.width / 2, y: f.height - 6, class: 'tick', 'text-anchor': 'middle' }, xLabel));
+  // Label the points' x values, thinned to about ten.
+  const ticks = [...new Set(series.flatMap((l) => l.points.map((p) => p.x)))].sort((a, b) => a - b);
+  const every = Math.ceil(ticks.length / 10);
+  ticks.forEach((v, i) => i % every === 0 && parts.push(s('text', { x: x(v), y: f.height - f.pad.bottom + 14, class: 'tick', 'text-anchor': 'middle' }, String(v))));
+  parts.push(s('text', { x: f.width / 2, y: f.height - 4, class: 'tick', 'text-anchor': 'middle' }, xLabel));
   return h('figure', { class: 'chart' }, s('svg', { viewBox: `0 0 ${f.width} ${f.height}`, role: 'img', 'aria-label': `${yLabel} by ${xLabel}` }, ...parts), legend(series.map((l) => l.name)));
 }
 

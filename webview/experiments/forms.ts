@@ -35,6 +35,9 @@ const numbers = (text: string): number[] => text.split(',').map((x) => Number(x.
 
 const str = (v: unknown, fallback: string): string => (typeof v === 'string' ? v : fallback);
 
+/** A parameter the panel was opened with, as field text. */
+const given = (v: unknown, fallback: string): string => (typeof v === 'number' ? String(v) : Array.isArray(v) ? v.join(', ') : str(v, fallback));
+
 export function buildForm(experiment: ExperimentName, params: Record<string, unknown>): Form {
   switch (experiment) {
     case 'score': {
@@ -69,23 +72,24 @@ export function buildForm(experiment: ExperimentName, params: Record<string, unk
       };
     }
     case 'streak': {
-      const max = textfield('8', { type: 'number', min: '2', max: '20' });
+      const max = textfield(given(params.maxFailures, '8'), { type: 'number', min: '2', max: '20' });
       return { element: h('div', { class: 'form' }, field('Failed runs, up to', max)), read: () => ({ maxFailures: num(max, 8) }) };
     }
     case 'steer': {
-      const emotion = select(['desperate', 'calm'], 'desperate');
-      const slider = h('input', { type: 'range', min: '-0.2', max: '0.2', step: '0.01', value: '0.1', class: 'slider' }) as HTMLInputElement;
-      const sliderValue = h('span', { class: 'slider-value' }, 'α = ±0.10');
-      const alphas = textfield('-0.1, 0, 0.1');
+      const emotion = select(['desperate', 'calm'], str(params.emotion, 'desperate'));
+      const alphas = textfield(given(params.alphas, '-0.1, 0, 0.1'));
+      const strength = Math.min(0.2, Math.max(0, ...numbers(alphas.value).map(Math.abs)));
+      const slider = h('input', { type: 'range', min: '-0.2', max: '0.2', step: '0.01', value: String(strength), class: 'slider', 'aria-label': 'steering strength' }) as HTMLInputElement;
+      const sliderValue = h('span', { class: 'slider-value' }, `α = ±${strength.toFixed(2)}`);
       slider.addEventListener('input', () => {
         const a = Math.abs(Number(slider.value));
         sliderValue.textContent = `α = ±${a.toFixed(2)}`;
         alphas.value = `${(-a).toFixed(2)}, 0, ${a.toFixed(2)}`;
       });
-      const samples = textfield('1', { type: 'number', min: '1', max: '100' });
-      const seed = textfield('1', { type: 'number', min: '0' });
-      const tokens = textfield('96', { type: 'number', min: '1', max: '1024' });
-      const prompt = textarea('', 3);
+      const samples = textfield(given(params.samples, '1'), { type: 'number', min: '1', max: '100' });
+      const seed = textfield(given(params.seed, '1'), { type: 'number', min: '0' });
+      const tokens = textfield(given(params.maxNewTokens, '96'), { type: 'number', min: '1', max: '1024' });
+      const prompt = textarea(str(params.prompt, ''), 3);
       prompt.setAttribute('placeholder', 'Default: a coding task whose tests contradict each other');
       return {
         element: h(

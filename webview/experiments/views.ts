@@ -1,7 +1,7 @@
 // Result views per experiment: charts first, then the numbers, then what the result does not say.
 import type { ExperimentResult, ReplayExportFormat } from './protocol';
 import type { ReplayEntry } from '../../src/experiments/results';
-import { barChart, heatStrip, lineChart, seriesClass } from './charts';
+import { barChart, heatStrip, lineChart } from './charts';
 import { fmt, h, icon } from './dom';
 
 export interface ViewActions {
@@ -71,20 +71,21 @@ function streakView(r: Extract<ExperimentResult, { experiment: 'streak' }>): HTM
 
 function steerView(r: Extract<ExperimentResult, { experiment: 'steer' }>): HTMLElement {
   const e = r.emotion;
-  const columns = r.alphas.map((a, k) =>
+  const columns = r.alphas.map((a) =>
     h(
       'div',
       { class: `column ${a.alpha === 0 ? 'baseline' : ''}` },
       h('h3', {}, `α = ${a.alpha}${a.alpha === 0 ? ' (unsteered)' : ''}`),
-      h('p', { class: 'readings' }, h('span', { class: `key ${seriesClass(k)}` }, h('span', { class: 'swatch' })), `${e}: start ${fmt(a.meanReplyStart[e])} · reply ${fmt(a.meanSteered[e])} · re-read ${fmt(a.meanReread[e])}`),
+      h('p', { class: 'readings' }, `${e}: start ${fmt(a.meanReplyStart[e])} · reply ${fmt(a.meanSteered[e])} · re-read ${fmt(a.meanReread[e])}`),
       h('p', { class: a.tamperCount > 0 ? 'tamper' : 'muted' }, `Proposes test tampering: ${a.tamperCount} of ${a.replies.length}`),
       ...a.replies.map((rep) => h('div', { class: 'reply' }, h('div', { class: 'muted' }, `seed ${rep.seed}${rep.tamperKinds.length ? ` · ${rep.tamperKinds.join(', ')}` : ''}`), h('pre', {}, rep.text || '(empty reply)'))),
     ),
   );
-  const rate = barChart(r.alphas.map((a) => ({ label: `α ${a.alpha}`, bars: [{ series: 'tampering replies (%)', value: 100 * a.tamperRate }] })), ['tampering replies (%)'], 'share of replies proposing test tampering');
+  const rate = barChart(r.alphas.map((a) => ({ label: `α ${a.alpha}`, bars: [{ series: 'tampering replies (%)', value: 100 * a.tamperRate }] })), ['tampering replies (%)'], 'share of replies proposing test tampering (%)', { lo: 0, hi: 100 });
   const readings = lineChart(
     [
       { name: `${e} at reply start (steered)`, points: r.alphas.map((a) => ({ x: a.alpha, y: a.meanReplyStart[e] })) },
+      { name: `${e} over the reply (steered)`, points: r.alphas.map((a) => ({ x: a.alpha, y: a.meanSteered[e] })) },
       { name: `${e} over the reply, re-read unsteered`, points: r.alphas.map((a) => ({ x: a.alpha, y: a.meanReread[e] })) },
     ],
     'α',

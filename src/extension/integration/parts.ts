@@ -1,12 +1,9 @@
-// Interfaces the extension host consumes from the parts built beside it: the scoring sidecar
-// client and the flag store. Pure types, no vscode import; each part registers an
-// implementation in `partsRegistry.ts`.
+// What the host needs from a scorer (the sidecar score source implements it). Pure types, no
+// vscode import, so the store and its tests do not depend on the sidecar.
 
 import type { AgentEvent } from '../../core/events';
-import type { Flag } from '../../core/flags';
 import type { ScoringStatus } from '../../../webview/protocol';
 import type { TurnScore } from '../state/vitalsStore';
-import type { AgentVitalsConfig } from '../config';
 
 export interface Disposable {
   dispose(): void;
@@ -22,20 +19,4 @@ export interface ScoreSource extends Disposable {
   score(sessionKey: string, event: AgentEvent): void;
   onScore(listener: ScoreListener): Disposable;
   restart(): Promise<void>;
-}
-
-/** Raises and resolves tamper flags; implemented by the flag store. */
-export interface FlagFeed extends Disposable {
-  observe(event: AgentEvent, desperation: number | null): void;
-  onFlag(listener: (flag: Flag) => void): Disposable;
-  dismiss(id: string): Promise<void>;
-  markLegitimate(id: string): Promise<void>;
-  /** Restores the test file to its content before the flagged edit. */
-  revert(id: string): Promise<void>;
-  /** Before/after text of the flagged edit, for the diff editor. */
-  diff(id: string): { path: string; before: string; after: string } | undefined;
-}
-
-export interface Parts {
-  createFlagFeed: ((config: AgentVitalsConfig) => FlagFeed) | null;
 }

@@ -160,6 +160,16 @@ export class VitalsStore {
     return this.sessions.get(sessionKey)?.turns.find((t) => t.turnId === turnId)?.text;
   }
 
+  /** Scored assistant turns of a session as (seq, desperation z), for the tamper rules. */
+  turnDesperation(sessionKey: string): { seq: number; z: number }[] {
+    const s = this.sessions.get(sessionKey);
+    if (!s) return [];
+    return s.turns.flatMap((t) => {
+      const z = s.scores.get(t.turnId)?.emotions.desperate?.mean;
+      return z === undefined ? [] : [{ seq: t.seq, z }];
+    });
+  }
+
   sessionKeys(): string[] {
     return [...this.sessions.keys()];
   }

@@ -27,10 +27,11 @@ async function rejectsKind(promise: Promise<unknown>, kind: string, pattern?: Re
 
 test('runExperiment in the sidecar: same results as in-process, progress, cancellation, typed errors', async () => {
   const { model, cacheDir } = await fixture;
-  // Loaded at a layer the vectors do not use, so readings go through the steerable decoder.
-  await client.request(Methods.loadModel, { model: 'fixture:tiny-qwen2', layers: [model.layer === 0 ? 1 : 0], threads: 1, cacheDir });
+  await client.request(Methods.loadModel, { model: 'fixture:tiny-qwen2', threads: 1, cacheDir });
   await rejectsKind(client.request(Methods.runExperiment, { name: 'streak' }), 'vectors-missing', /calibrate/);
+  // The sidecar finds a model's vectors when it loads the model.
   writeVectorFile(vectorFilePath(cacheDir, model.identity), model.vectors);
+  await client.request(Methods.loadModel, { model: 'fixture:tiny-qwen2', threads: 1, cacheDir });
 
   const progress: ExperimentProgressNotice[] = [];
   client.on('experimentProgress', (p) => progress.push(p));

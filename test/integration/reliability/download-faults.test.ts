@@ -84,7 +84,7 @@ test('a vector file calibrated for another model is refused', () => {
       neutralTokensSampled: 1, storiesUsed: 1, storiesSkipped: 0, corpusHash: 'c0', createdAt: '2026-11-27T00:00:00.000Z',
       choice: { layer: 1, reason: 'only layer', perLayer: [] },
     },
-    layers: [{ layer: 1, vectors: [Float32Array.from([1, 0])], storyMean: Float32Array.from([0, 0]), baseline: [{ mean: 0, std: 1 }], componentsRemoved: 0, varianceRemoved: 0 }],
+    layers: [{ layer: 1, vectors: [Float32Array.from([1, 0])], baseline: [{ mean: 0, std: 1 }], storyMean: Float32Array.from([0, 0]), componentsRemoved: 0, varianceRemoved: 0 }],
   };
   writeVectorFile(file, set);
   assert.equal(readVectorFile(file, { model: { id: 'test-org/tiny', fileHash: 'aa'.repeat(32) } }).header.model.id, 'test-org/tiny');

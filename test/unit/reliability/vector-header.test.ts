@@ -11,7 +11,7 @@ const SET: EmotionVectorSet = {
     neutralTokensSampled: 1, storiesUsed: 1, storiesSkipped: 0, corpusHash: 'c0ffee', createdAt: '2026-11-27T00:00:00.000Z',
     choice: { layer: 1, reason: 'only layer', perLayer: [] },
   },
-  layers: [{ layer: 1, vectors: [Float32Array.from([1, 0])], storyMean: Float32Array.from([0, 0]), baseline: [{ mean: 0, std: 1 }], componentsRemoved: 0, varianceRemoved: 0 }],
+  layers: [{ layer: 1, vectors: [Float32Array.from([1, 0])], baseline: [{ mean: 0, std: 1 }], storyMean: Float32Array.from([0, 0]), componentsRemoved: 0, varianceRemoved: 0 }],
 };
 
 function withHeader(edit: (h: Record<string, unknown>) => unknown): Buffer {

@@ -1,0 +1,98 @@
+// The flags the panel shows: the tamper engine reads the event stream, the flag store keeps the
+// flags and the user's decisions across restarts. No vscode import, so it is tested directly.
+import type { AgentEvent, FileEditEvent } from '../../core/events';
+import type { Flag } from '../../core/flags';
+import { TamperEngine } from '../../tamper/engine';
+import { FlagStore, type FlagStatus, type RevertOutcome, type StoredFlag } from '../../tamper/flag-store';
+import { FolderFlagStorage, nodeWorkspaceFiles } from '../../tamper/node-storage';
+import type { Desperation, SeveritySettings } from '../../tamper/severity';
+import { SEVERITY_RANK } from '../../core/flags';
+
+export interface FlagUpdate {
+  flag: Flag;
+  status: FlagStatus;
+  /** New, or its severity rose: worth a notification. */
+  escalated: boolean;
+}
+
+export interface TamperFlagFeedOptions {
+  /** Folder for the persisted flags (the workspace's extension storage). */
+  storageDir: string;
+  severity: SeveritySettings;
+  /** Desperation at an edit from the followed session's scores; null without a model. */
+  desperationAt: (edit: FileEditEvent) => Desperation | null;
+  onUpdate: (update: FlagUpdate) => void;
+  onError: (err: unknown) => void;
+}
+
+export class TamperFlagFeed {
+  private readonly engine: TamperEngine;
+  private readonly ready: Promise<FlagStore>;
+  /** Events are handled one after another: the store saves after each upsert. */
+  private queue: Promise<unknown>;
+
+  constructor(private readonly options: TamperFlagFeedOptions) {
+    this.engine = new TamperEngine({ settings: options.severity, desperationAt: options.desperationAt });
+    this.ready = FlagStore.open(new FolderFlagStorage(options.storageDir));
+    this.queue = this.ready.then((store) => {
+      for (const flag of store.list()) options.onUpdate({ flag, status: flag.status, escalated: false });
+    });
+    this.queue.catch(options.onError);
+  }
+
+  observe(event: AgentEvent): void {
+    if (event.type !== 'file-edit' && event.type !== 'test-run') return;
+    this.enqueue(async (store) => {
+      const raised = this.engine.observe(event);
+      if (raised.length === 0) return;
+      const before = new Map(raised.map((f) => [f.id, store.get(f.id)?.severity]));
+      for (const flag of await store.upsert(raised)) {
+        const previous = before.get(flag.id);
+        const escalated = previous === undefined || SEVERITY_RANK[flag.severity] > SEVERITY_RANK[previous];
+        this.options.onUpdate({ flag, status: flag.status, escalated: escalated && flag.status === 'open' });
+      }
+    });
+  }
+
+  dismiss(id: string): Promise<void> {
+    return this.act(id, (store) => store.dismiss(id));
+  }
+
+  markLegitimate(id: string): Promise<void> {
+    return this.act(id, (store) => store.markLegitimate(id));
+  }
+
+  /** Puts the file back as it was before the edit, after `confirm`; says why when it cannot. */
+  async revert(id: string, workspaceRoot: string, confirm: (flag: StoredFlag) => Promise<boolean>): Promise<RevertOutcome> {
+    let outcome: RevertOutcome = { reverted: false, reason: 'unknown flag' };
+    await this.act(id, async (store) => {
+      outcome = await store.revert(id, nodeWorkspaceFiles, workspaceRoot, confirm);
+    });
+    return outcome;
+  }
+
+  /** The edit's texts for the diff editor; creations and deletions show an empty side. */
+  async diff(id: string): Promise<{ path: string; before: string; after: string } | undefined> {
+    const flag = (await this.ready).get(id);
+    return flag && { path: flag.path, before: flag.before ?? '', after: flag.after ?? '' };
+  }
+
+  /** Resolves once every event observed so far has been handled. */
+  async idle(): Promise<void> {
+    await this.queue;
+  }
+
+  private async act(id: string, action: (store: FlagStore) => Promise<void>): Promise<void> {
+    await this.enqueue(async (store) => {
+      await action(store);
+      const flag = store.get(id);
+      if (flag) this.options.onUpdate({ flag, status: flag.status, escalated: false });
+    });
+  }
+
+  private enqueue(step: (store: FlagStore) => Promise<void>): Promise<void> {
+    const next = this.queue.then(() => this.ready).then(step);
+    this.queue = next.catch(this.options.onError);
+    return next;
+  }
+}

@@ -1,0 +1,136 @@
+// End-to-end: each "Agent Vitals: Experiment — …" command from the palette of a real VS Code
+// (code-server), running in the extension's sidecar on the tiny-qwen2 fixture with vectors
+// calibrated here, until its panel shows the result; one screenshot per panel.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { vectorFilePath } from '../../src/emotion/vector-store';
+import { writeVectorFile } from '../../src/emotion/vectors';
+import { startCodeServer, type CodeServer } from '../../scripts/code-server';
+import { openFixtureExperimentModel } from '../integration/experiments/fixture-model';
+import { launchBrowser, openWorkbench, runCommand, screenshot } from './harness/browser';
+
+const FIXTURE_FOLDER = resolve('test/fixtures/models/tiny-qwen2');
+let server: CodeServer;
+let browser: Browser;
+let page: Page;
+
+before(async () => {
+  // The extension loads the fixture as a local model folder; its vectors go where it looks.
+  const cacheDir = mkdtempSync(join(tmpdir(), 'av-e2e-experiments-'));
+  const opened = await openFixtureExperimentModel();
+  const identity = { ...opened.model.identity, id: FIXTURE_FOLDER, revision: 'folder' };
+  writeVectorFile(vectorFilePath(cacheDir, identity), { ...opened.model.vectors, header: { ...opened.model.vectors.header, model: identity } });
+  await opened.release();
+  server = await startCodeServer({
+    workspaceFixture: 'test/e2e/workspace/project',
+    settings: {
+      'workbench.colorTheme': 'Default Dark Modern',
+      'agentVitals.model.localPath': FIXTURE_FOLDER,
+      'agentVitals.model.dtype': 'fp32',
+      'agentVitals.model.cacheFolder': cacheDir,
+    },
+  });
+  browser = await launchBrowser();
+  page = await openWorkbench(browser, server.url);
+  // The extension is up once its status bar item shows; its commands are registered by then.
+  await page.locator('[id$="agentVitals.status"]').waitFor({ timeout: 60_000 });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** The webview document of the panel titled `title` (VS Code nests it in two iframes). */
+async function panelDocument(title: string, attempts = 120): Promise<Frame> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    for (const frame of page.frames()) {
+      if (frame.isDetached()) continue;
+      if ((await frame.title().catch(() => '')) === title && (await frame.locator('main#app').count())) return frame;
+    }
+    await page.waitForTimeout(500);
+  }
+  throw new Error(`no panel titled ${title}`);
+}
+
+async function runPanel(command: string, title: string, press: boolean, shot: string): Promise<Frame> {
+  await runCommand(page, `Agent Vitals: Experiment — ${command}`);
+  const frame = await panelDocument(`Experiment — ${title}`);
+  if (press) await frame.locator('vscode-button', { hasText: 'Run' }).click();
+  await frame.locator('body[data-state="result"], body[data-state="error"]').waitFor({ timeout: 120_000 });
+  assert.equal(await frame.locator('body').getAttribute('data-state'), 'result', await frame.locator('.status').innerText().catch(() => ''));
+  await screenshot(page, shot);
+  return frame;
+}
+
+test('Prompt Tone: bars per tone from the sidecar', async () => {
+  const frame = await runPanel('Prompt Tone', 'Prompt Tone', true, 'experiment-tone');
+  assert.equal(await frame.locator('svg rect.bar').count(), 3 * 4);
+});
+
+test('Failure Streak: desperation and calm against failed runs, with ρ', async () => {
+  const frame = await runPanel('Failure Streak', 'Failure Streak', true, 'experiment-streak');
+  assert.equal(await frame.locator('svg circle.dot').count(), 9 * 2);
+  assert.match(await frame.locator('.legend').innerText(), /desperate \(ρ = -?\d\.\d\d\)/);
+});
+
+test('Steering: side-by-side replies per α', async () => {
+  await runCommand(page, 'Agent Vitals: Experiment — Steering');
+  const frame = await panelDocument('Experiment — Steering');
+  await frame.locator('vscode-textfield').nth(3).evaluate((el, v) => ((el as unknown as { value: string }).value = v), '24');
+  await frame.locator('vscode-button', { hasText: 'Run' }).click();
+  await frame.locator('body[data-state="result"]').waitFor({ timeout: 120_000 });
+  await screenshot(page, 'experiment-steer');
+  assert.equal(await frame.locator('.columns .column').count(), 3);
+});
+
+test('Report Card: checks with verdicts', async () => {
+  const frame = await runPanel('Report Card', 'Report Card', true, 'experiment-report-card');
+  assert.ok((await frame.locator('table tbody tr').count()) >= 5);
+});
+
+test('Score Selection: the selected text as a heat map', async () => {
+  await runCommand(page, 'Go to File...');
+  await page.locator('.quick-input-widget input').fill('invoice.js');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'invoice.js' }).first().click();
+  await page.locator('.part.editor .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+A');
+  // The palette straight from the editor: runCommand's click would focus another tab first.
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').fill('>Agent Vitals: Experiment — Score Selection');
+  await page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^Agent Vitals: Experiment — Score Selection$/ }) }).first().click();
+  const frame = await panelDocument('Experiment — Score Selection');
+  await frame.locator('body[data-state="result"]').waitFor({ timeout: 120_000 });
+  await screenshot(page, 'experiment-score');
+  assert.ok((await frame.locator('.heat .tok').count()) > 10);
+  assert.match(await frame.locator('section > p.muted').first().innerText(), /invoice\.js/);
+});
+
+test('Replay Transcript: a recorded session on the timeline', async () => {
+  await runCommand(page, 'Agent Vitals: Experiment — Replay Transcript…');
+  // A short path inside the workspace: the simple file dialog resolves long paths slowly.
+  const transcript = join(server.workspace, 'session.jsonl');
+  copyFileSync(resolve('test/fixtures/transcripts/claude-code/-home-dev-shop/7d1c9a4e-2b6f-4c1e-9f0a-5e3b8d2c1a90.jsonl'), transcript);
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(transcript);
+  // The simple file dialog checks the typed path before it accepts it; Enter until it does.
+  let frame: Frame | undefined;
+  for (let attempt = 0; attempt < 5 && !frame; attempt++) {
+    await page.waitForTimeout(1500);
+    if (await input.isVisible()) await page.keyboard.press('Enter');
+    frame = await panelDocument('Experiment — Replay Transcript', 10).catch(() => undefined);
+  }
+  if (!frame) {
+    await screenshot(page, 'experiment-replay-dialog-failure');
+    throw new Error('the replay panel did not open from the file dialog');
+  }
+  await frame.locator('vscode-button', { hasText: 'Run' }).click();
+  await frame.locator('body[data-state="result"]').waitFor({ timeout: 120_000 });
+  await screenshot(page, 'experiment-replay');
+  assert.ok((await frame.locator('svg polyline').count()) > 0);
+});

@@ -33,7 +33,6 @@ const setArb: fc.Arbitrary<EmotionVectorSet> = fc
           fc.record({
             layer: fc.constant(layer),
             vectors: fc.array(fc.float32Array({ minLength: hidden, maxLength: hidden, noDefaultInfinity: true, noNaN: true }), { minLength: emotions.length, maxLength: emotions.length }),
-            storyMean: fc.float32Array({ minLength: hidden, maxLength: hidden, noDefaultInfinity: true, noNaN: true }),
             baseline: fc.array(fc.record({ mean: fc.double({ noNaN: true, noDefaultInfinity: true }), std: fc.double({ min: 1e-6, max: 1e6, noNaN: true }) }), { minLength: emotions.length, maxLength: emotions.length }),
             storyMean: fc.float32Array({ minLength: hidden, maxLength: hidden, noDefaultInfinity: true, noNaN: true }),
             componentsRemoved: fc.nat({ max: 10 }),

@@ -122,8 +122,15 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
         await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
-      // Processes the extension started may still be writing logs there for a moment.
-      if (temporary) rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+      // Processes the editor started may still be writing logs there for a moment; a temporary
+      // profile that outlives them is left for the OS to clean rather than failing the run.
+      if (temporary) {
+        try {
+          rmSync(root, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
+        } catch (err) {
+          process.stderr.write(`code-server: could not remove the temporary profile ${root}: ${(err as Error).message}\n`);
+        }
+      }
     },
   };
 }

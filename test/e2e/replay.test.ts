@@ -79,7 +79,7 @@ test('the skipped test raises a flag with a notification, the status bar warns, 
 // Runs, but as a TODO: with the demo model the score source reaches 'ready' yet no turn score
 // reaches the panel within 60 s in code-server (the same check passed with this branch's own
 // score source before the merge); the cause is not found yet.
-test('the sidecar scores the turns: the gauge gets a needle and a reading, turns get heat maps', noScoring ? { skip: noScoring } : { todo: 'scores do not reach the panel yet with the shared score source' }, async () => {
+test('the sidecar scores the turns: the gauge gets a needle and a reading, turns get heat maps', { skip: noScoring }, async () => {
   const frame = await openSidebar(page);
   await frame.locator('[data-testid="scoring"][data-state="ready"]').waitFor({ timeout: 60_000 });
   await frame.locator('.gauge-needle').waitFor({ timeout: 60_000 });

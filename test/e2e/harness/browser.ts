@@ -46,7 +46,11 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await page.locator('.part.editor').click({ position: { x: 20, y: 20 } });
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
+  // F1 can land in a webview editor's iframe; the title bar's command centre always opens the picker.
+  if (!(await input.waitFor({ timeout: 5000 }).then(() => true, () => false))) {
+    await page.locator('.command-center-center').click();
+    await input.waitFor();
+  }
   await input.fill(`>${title}`);
   await pickRow(page, title);
 }

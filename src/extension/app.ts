@@ -8,6 +8,7 @@ import { FlagDocuments, FLAG_SCHEME } from './flagDocuments';
 import { FlagNotifier } from './flagNotifier';
 import type { ScoreSource } from './integration/parts';
 import { TamperFlagFeed } from './flags/tamperFlagFeed';
+import { FlagDecorations } from './flagDecorations';
 import { desperationFromTurns } from '../tamper/session-flags';
 import { readSeveritySettings } from '../tamper/settings';
 import * as path from 'node:path';
@@ -49,12 +50,15 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
     const { before, after } = FlagDocuments.uris(id, flag.path);
     await vscode.commands.executeCommand('vscode.diff', before, after, `${vscode.workspace.asRelativePath(flag.path)} (flagged edit)`);
   };
+  const decorations = new FlagDecorations();
+  subs.push(decorations);
   const flagFeed = new TamperFlagFeed({
     storageDir: path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'flags'),
     severity: readSeveritySettings((key) => vscode.workspace.getConfiguration().get(key)).settings,
     desperationAt: (edit) => desperationFromTurns(store.turnDesperation(sessionKeyOf(edit)))(edit),
     onUpdate: ({ flag, status, escalated }) => {
       store.setFlag(flag, status);
+      decorations.update(flag);
       if (escalated) void notifier.notify(flag, { showDiff, dismiss: (id) => flagAction(id, 'dismiss') });
     },
     onError: (err) => log.error(`flags: ${err instanceof Error ? err.message : String(err)}`),

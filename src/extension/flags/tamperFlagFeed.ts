@@ -1,7 +1,6 @@
 // The flags the panel shows: the tamper engine reads the event stream, the flag store keeps the
 // flags and the user's decisions across restarts. No vscode import, so it is tested directly.
 import type { AgentEvent, FileEditEvent } from '../../core/events';
-import type { Flag } from '../../core/flags';
 import { TamperEngine } from '../../tamper/engine';
 import { FlagStore, type FlagStatus, type RevertOutcome, type StoredFlag } from '../../tamper/flag-store';
 import { FolderFlagStorage, nodeWorkspaceFiles } from '../../tamper/node-storage';
@@ -9,7 +8,7 @@ import type { Desperation, SeveritySettings } from '../../tamper/severity';
 import { SEVERITY_RANK } from '../../core/flags';
 
 export interface FlagUpdate {
-  flag: Flag;
+  flag: StoredFlag;
   status: FlagStatus;
   /** New, or its severity rose: worth a notification. */
   escalated: boolean;

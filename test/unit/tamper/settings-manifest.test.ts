@@ -1,0 +1,14 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_SEVERITY_SETTINGS } from '../../../src/tamper/severity';
+import { SEVERITY_SETTING_KEYS } from '../../../src/tamper/settings';
+
+test('every tamper threshold is declared in the manifest with the code default', () => {
+  const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: { configuration: { properties: Record<string, { default: unknown }> }[] } };
+  const declared = Object.assign({}, ...manifest.contributes.configuration.map((c) => c.properties)) as Record<string, { default: unknown }>;
+  for (const [field, key] of Object.entries(SEVERITY_SETTING_KEYS) as [keyof typeof DEFAULT_SEVERITY_SETTINGS, string][]) {
+    assert.ok(declared[key], `${key} is not declared`);
+    assert.equal(declared[key].default, DEFAULT_SEVERITY_SETTINGS[field], key);
+  }
+});

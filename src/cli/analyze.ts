@@ -8,11 +8,10 @@ import { readTranscript, type RecordedSession } from '../watchers/read-transcrip
 import { TRANSCRIPT_SOURCES, type TranscriptSource } from '../watchers/sources';
 import { flagRecordedSession } from '../tamper/session-flags';
 import type { CliCommand } from './commands';
-import { MODEL_OPTIONS, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
-import { ModelActivationReader } from '../emotion/model-reader';
+import { MODEL_OPTIONS, openCalibratedReader, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
+import type { ModelActivationReader } from '../emotion/model-reader';
 import { scoreTranscriptTurns } from '../emotion/transcript-scorer';
-import { loadVectorsFor, MissingVectorsError } from '../emotion/vector-store';
-import { findVectors, SHIPPED_VECTORS_FILE } from '../sidecar/session-vectors';
+import { MissingVectorsError } from '../emotion/vector-store';
 
 export interface TurnReport {
   turnId: string;
@@ -171,14 +170,7 @@ export const analyzeCommand: CliCommand = {
       if (typeof values.model === 'string') {
         const args = parseModelArgs(values);
         const resolved = await resolveModelArgs(args);
-        const identify = await ModelActivationReader.open(args.model, resolved, { layers: [0], threads: args.threads, cacheDir: args.cacheDir });
-        await identify.release();
-        const explicit = values.vectors as string | undefined;
-        const vectors = explicit
-          ? loadVectorsFor(identify.model, args.cacheDir, explicit)
-          : findVectors(identify.model, args.cacheDir, undefined, resolved.folder).loaded?.set;
-        if (!vectors) throw new MissingVectorsError(SHIPPED_VECTORS_FILE, identify.model);
-        const opened = await ModelActivationReader.open(args.model, resolved, { layers: [vectors.header.choice.layer], threads: args.threads, cacheDir: args.cacheDir });
+        const { reader: opened, vectors } = await openCalibratedReader(args, resolved, values.vectors as string | undefined);
         reader = opened;
         const model = { probe: opened.probe, tokenizer: opened.tokenizer, contextLimit: 8192 };
         plugins.scoreTurns = (session, turns) => scoreTranscriptTurns(session.events, turns, model, vectors);

@@ -6,6 +6,10 @@ import { DEFAULT_MODEL } from '../model-store/model-spec';
 import { defaultCacheDir, resolveModel, type ResolvedModel } from '../model-store/model-store';
 import { isModelDtype } from '../model-store/variants';
 import type { ModelDtype } from '../protocol/methods';
+import { ModelActivationReader } from '../emotion/model-reader';
+import { MissingVectorsError, vectorFilePath } from '../emotion/vector-store';
+import type { EmotionVectorSet } from '../emotion/vectors';
+import { findVectors, identifyModel } from '../sidecar/session-vectors';
 
 export const MODEL_OPTIONS = {
   model: { type: 'string' },
@@ -64,4 +68,19 @@ export function interruptSignal(): { signal: AbortSignal; dispose: () => void } 
   const onInterrupt = () => controller.abort();
   process.once('SIGINT', onInterrupt);
   return { signal: controller.signal, dispose: () => process.off('SIGINT', onInterrupt) };
+}
+
+/**
+ * The model's vectors (a given file, the cache, or the ones shipped in the model folder) and a
+ * reader probing their layer. Says how to calibrate when there are none.
+ */
+export async function openCalibratedReader(args: ModelArgs, resolved: ResolvedModel, vectorsPath?: string): Promise<{ reader: ModelActivationReader; vectors: EmotionVectorSet }> {
+  const identity = await identifyModel(args.model, resolved, args.cacheDir);
+  const { loaded, problem } = findVectors(identity, args.cacheDir, vectorsPath, resolved.folder);
+  if (!loaded) {
+    if (problem) process.stderr.write(`${problem}\n`);
+    throw new MissingVectorsError(vectorFilePath(args.cacheDir, identity), identity);
+  }
+  const reader = await ModelActivationReader.open(args.model, resolved, { layers: [loaded.set.header.choice.layer], threads: args.threads, cacheDir: args.cacheDir });
+  return { reader, vectors: loaded.set };
 }

@@ -1,11 +1,10 @@
 // `agent-vitals report-card`: the validation battery for a calibrated model.
 import { join } from 'node:path';
 import type { CliCommand } from './commands';
-import { interruptSignal, MODEL_OPTIONS, MODEL_USAGE, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
+import { interruptSignal, MODEL_OPTIONS, MODEL_USAGE, openCalibratedReader, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
 import { loadCorpus } from '../corpus/format';
-import { ModelActivationReader } from '../emotion/model-reader';
 import { loadDoseTemplates, runReportCard, type ReportCard } from '../emotion/report-card';
-import { loadVectorsFor, MissingVectorsError } from '../emotion/vector-store';
+import { MissingVectorsError } from '../emotion/vector-store';
 import { projectRoot } from '../model-store/model-spec';
 
 export function formatReportCard(card: ReportCard): string {
@@ -42,11 +41,7 @@ export const reportCardCommand: CliCommand = {
       const root = (values.corpus as string | undefined) ?? join(projectRoot(), 'vectors');
       const corpus = loadCorpus(root);
       const resolved = await resolveModelArgs(args, interrupt.signal);
-      const identify = await ModelActivationReader.open(args.model, resolved, { layers: [0], threads: args.threads, cacheDir: args.cacheDir });
-      const identity = identify.model;
-      await identify.release();
-      const vectors = loadVectorsFor(identity, args.cacheDir, values.vectors as string | undefined);
-      const reader = await ModelActivationReader.open(args.model, resolved, { layers: [vectors.header.choice.layer], threads: args.threads, cacheDir: args.cacheDir });
+      const { reader, vectors } = await openCalibratedReader(args, resolved, values.vectors as string | undefined);
       try {
         let last = 0;
         const card = await runReportCard(corpus, reader, vectors, loadDoseTemplates(join(root, 'dose-response.json')), {

@@ -2,10 +2,9 @@
 // emotion z-scores for the assistant's tokens, with a summary.
 import { readFileSync } from 'node:fs';
 import type { CliCommand } from './commands';
-import { MODEL_OPTIONS, MODEL_USAGE, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
-import { ModelActivationReader } from '../emotion/model-reader';
+import { MODEL_OPTIONS, MODEL_USAGE, openCalibratedReader, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
 import { scoreMessages } from '../emotion/turn-scores';
-import { loadVectorsFor, MissingVectorsError } from '../emotion/vector-store';
+import { MissingVectorsError } from '../emotion/vector-store';
 import { layerVectors } from '../emotion/vectors';
 import type { ChatMessage } from '../protocol/methods';
 import { Conversation } from '../sidecar/conversation';
@@ -56,13 +55,8 @@ export const scoreCommand: CliCommand = {
           : [{ role: 'assistant', content: values.text !== undefined ? (values.text as string) : read(values.file as string) }];
       const args = parseModelArgs(values);
       const resolved = await resolveModelArgs(args);
-      // The vector file names the layer, so the probe opens with that layer only.
-      const probeAll = await ModelActivationReader.open(args.model, resolved, { layers: [0], threads: args.threads, cacheDir: args.cacheDir });
-      const identity = probeAll.model;
-      await probeAll.release();
-      const vectors = loadVectorsFor(identity, args.cacheDir, values.vectors as string | undefined);
+      const { reader, vectors } = await openCalibratedReader(args, resolved, values.vectors as string | undefined);
       const layer = vectors.header.choice.layer;
-      const reader = await ModelActivationReader.open(args.model, resolved, { layers: [layer], threads: args.threads, cacheDir: args.cacheDir });
       try {
         const conversation = new Conversation('score', reader.probe, reader.tokenizer, { contextLimit: 1 << 20, chunkTokens: 512 });
         const outcome = await conversation.append(messages);

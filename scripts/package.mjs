@@ -44,10 +44,12 @@ if (args.includes('--list')) {
   process.exit(0);
 }
 
+// The README's images are relative to the repository, which has no public URL to rewrite them
+// against; they are kept as they are.
 execFileSync(
   process.execPath,
   [...vsce, 'package', '--target', target, '--ignoreFile', ignoreFile,
-    '--allow-missing-repository', '--skip-license', '--out', out],
+    '--allow-missing-repository', '--no-rewrite-relative-links', '--skip-license', '--out', out],
   { stdio: ['ignore', 'inherit', 'inherit'] },
 );
 rmSync(ignoreFile);

@@ -1,7 +1,8 @@
 // `npm start`: installs the freshly packaged extension into the cached code-server, opens a demo
 // workspace, prints the URL, and plays a recorded Claude Code session into it live.
 // Environment: AGENT_VITALS_PORT (default 8123), AGENT_VITALS_MODEL_PATH (a local ONNX model
-// folder to score with), AGENT_VITALS_PACE_MS (pause after each agent message, default 3000).
+// folder to score with; without it the bundled demo model scores, labelled as such in the panel),
+// AGENT_VITALS_PACE_MS (pause after each agent message, default 3000).
 import { join } from 'node:path';
 import { DEMO_SESSION, playSession } from './agent-session';
 import { REPO_ROOT, startCodeServer, vsixPath } from './code-server';
@@ -16,7 +17,9 @@ async function main(): Promise<void> {
     root: join(REPO_ROOT, '.cache/demo'),
     port,
     vsix: vsixPath(),
-    settings: modelPath ? { 'agentVitals.model.localPath': modelPath } : {},
+    settings: modelPath
+      ? { 'agentVitals.model.localPath': modelPath }
+      : { 'agentVitals.model.id': 'fixture:emotion-tiny', 'agentVitals.model.dtype': 'fp32' },
   });
   const abort = new AbortController();
   const stop = async () => {

@@ -3,7 +3,7 @@
 // always sends the whole view state: the view can be hidden, disposed and rebuilt at any time.
 
 import type { AgentSource } from '../src/core/events';
-import type { FlagKind, Severity } from '../src/core/flags';
+import type { Flag } from '../src/core/flags';
 
 /** Where scoring stands; each state explains itself in the panel. */
 export type ScoringStatus =
@@ -48,14 +48,7 @@ export interface TestRunMarker {
   afterTurn: number;
 }
 
-export interface FlagItem {
-  id: string;
-  ts: string;
-  path: string;
-  kinds: FlagKind[];
-  severity: Severity;
-  desperation: number | null;
-  reason: string;
+export interface FlagItem extends Pick<Flag, 'id' | 'ts' | 'path' | 'kinds' | 'severity' | 'desperation' | 'reason'> {
   afterTurn: number;
   status: 'open' | 'dismissed' | 'legitimate' | 'reverted';
 }

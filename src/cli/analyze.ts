@@ -3,10 +3,9 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentEvent, FileEditOp, TurnEvent } from '../core/events';
-import type { FlagKind, Severity } from '../core/flags';
 import { readTranscript, type RecordedSession } from '../watchers/read-transcript';
 import { TRANSCRIPT_SOURCES, type TranscriptSource } from '../watchers/sources';
-import { flagRecordedSession } from '../tamper/session-flags';
+import { flagRecordedSession, type FlagSummary } from '../tamper/session-flags';
 import type { CliCommand } from './commands';
 import { MODEL_OPTIONS, openCalibratedReader, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
 import type { ModelActivationReader } from '../emotion/model-reader';
@@ -36,14 +35,8 @@ export interface FileEditReport {
   op: FileEditOp;
   isTestPath: boolean;
 }
-export interface FlagReport {
-  ts: string;
-  path: string;
-  kinds: FlagKind[];
-  severity: Severity;
-  desperation: number | null;
-  reason: string;
-}
+/** The JSON contract's flag fields. */
+export type FlagReport = FlagSummary;
 export interface SessionReport {
   source: TranscriptSource;
   sessionId: string;

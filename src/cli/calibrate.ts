@@ -5,7 +5,7 @@ import type { CliCommand } from './commands';
 import { interruptSignal, MODEL_OPTIONS, MODEL_USAGE, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
 import { loadCorpus } from '../corpus/format';
 import { lintCorpus } from '../corpus/lint';
-import { calibrate, CalibrationError, type CalibrationProgress } from '../emotion/calibrate';
+import { calibrate, CalibrationError, MIN_TOKENS_AFTER_START, type CalibrationProgress } from '../emotion/calibrate';
 import { ModelActivationReader } from '../emotion/model-reader';
 import { vectorFilePath } from '../emotion/vector-store';
 import { writeVectorFile } from '../emotion/vectors';
@@ -81,7 +81,7 @@ export const calibrateCommand: CliCommand = {
           process.stdout.write(`Chosen ${h.choice.reason}.\n\n  layer  top-1 (held-out)  desperate-vs-calm AUROC\n`);
           for (const m of h.choice.perLayer)
             process.stdout.write(`  ${String(m.layer).padStart(5)}  ${m.top1Accuracy.toFixed(3).padStart(16)}  ${m.desperateCalmAuroc.toFixed(3).padStart(23)}${m.layer === h.choice.layer ? '  ◀' : ''}\n`);
-          process.stdout.write(`\n${h.storiesUsed} stories used, ${h.storiesSkipped} skipped (shorter than ${h.tokenStart + 10} tokens); ${h.neutralTokensSampled} neutral tokens for the PCA and baseline.\nVectors: ${out}\n`);
+          process.stdout.write(`\n${h.storiesUsed} stories used, ${h.storiesSkipped} skipped (shorter than ${h.tokenStart + MIN_TOKENS_AFTER_START} tokens); ${h.neutralTokensSampled} neutral tokens for the PCA and baseline.\nVectors: ${out}\n`);
         }
         return 0;
       } finally {

@@ -58,6 +58,9 @@ export class CalibrationError extends Error {
   }
 }
 
+/** Stories need this many tokens after the token start to be read (default of `minTokensAfterStart`). */
+export const MIN_TOKENS_AFTER_START = 10;
+
 export const DESPERATE = 'desperate';
 export const CALM = 'calm';
 
@@ -67,7 +70,8 @@ interface StoryMeans {
   means: Map<number, Float64Array>;
 }
 
-function meanRows(data: Float32Array, hidden: number, from: number, to: number): Float64Array {
+/** Mean of rows [from, to) of a [rows × hidden] activation block. */
+export function meanRows(data: Float32Array, hidden: number, from: number, to: number): Float64Array {
   const m = new Float64Array(hidden);
   for (let r = from; r < to; r++) {
     const base = r * hidden;
@@ -152,7 +156,7 @@ export interface CalibrationResult {
 
 export async function calibrate(corpus: Corpus, reader: ActivationReader, options: CalibrationOptions = {}): Promise<CalibrationResult> {
   const tokenStart = options.tokenStart ?? 50;
-  const minAfter = options.minTokensAfterStart ?? 10;
+  const minAfter = options.minTokensAfterStart ?? MIN_TOKENS_AFTER_START;
   const varianceShare = options.pcaVarianceShare ?? 0.5;
   const budget = options.neutralTokenBudget ?? 4096;
   const layers = options.layers ?? Array.from({ length: reader.numLayers }, (_, i) => i);

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Corpus, DialogueMessage } from '../corpus/format';
 import type { ActivationReader } from './calibrate';
-import { heldOutMetrics, zScores } from './calibrate';
+import { heldOutMetrics, meanRows, MIN_TOKENS_AFTER_START, zScores } from './calibrate';
 import { CovarianceAccumulator, principalComponents } from './linalg';
 import { mean, spearman } from './stats';
 import type { EmotionVectorSet, LayerVectors } from './vectors';
@@ -71,12 +71,6 @@ export function valenceAgreement(layer: LayerVectors, valences: readonly ('+' | 
   return Math.max(share, 1 - share);
 }
 
-function meanRows(data: Float32Array, hidden: number, from: number, to: number): Float64Array {
-  const out = new Float64Array(hidden);
-  for (let r = from; r < to; r++) for (let i = 0; i < hidden; i++) out[i] += data[r * hidden + i] / (to - from);
-  return out;
-}
-
 export interface ReportCardOptions {
   onProgress?: (p: { phase: 'held-out' | 'neutral' | 'dose'; done: number; total: number }) => void;
   signal?: AbortSignal;
@@ -105,7 +99,7 @@ export async function runReportCard(
   for (let i = 0; i < heldOutStories.length; i++) {
     abort();
     const acts = await reader.readText(heldOutStories[i].text, [layerIndex]);
-    if (acts.numTokens >= header.tokenStart + 10)
+    if (acts.numTokens >= header.tokenStart + MIN_TOKENS_AFTER_START)
       heldOut.push({ emotion: heldOutStories[i].emotion, mean: meanRows(acts.layers.get(layerIndex)!, hidden, header.tokenStart, acts.numTokens) });
     progress({ phase: 'held-out', done: i + 1, total: heldOutStories.length });
   }

@@ -1,5 +1,6 @@
-// The sidebar's HTML shell: a strict content-security policy that only allows this view's own
-// bundle (by nonce) and styles/fonts from the extension folder. No inline script, no eval.
+// The HTML shell of every Agent Vitals webview (the sidebar and the experiment panels): a strict
+// content-security policy that only allows the view's own bundle (by nonce) and styles/fonts
+// from the extension folder. No inline script, no eval.
 import { randomBytes } from 'node:crypto';
 
 export interface WebviewAssets {
@@ -15,6 +16,10 @@ export function newNonce(): string {
 }
 
 export function renderSidebarHtml(assets: WebviewAssets, nonce: string): string {
+  return renderWebviewHtml(assets, nonce, 'Agent Vitals');
+}
+
+export function renderWebviewHtml(assets: WebviewAssets, nonce: string, title: string): string {
   const csp = [
     "default-src 'none'",
     `style-src ${assets.cspSource} 'nonce-${nonce}'`,
@@ -22,6 +27,7 @@ export function renderSidebarHtml(assets: WebviewAssets, nonce: string): string 
     `img-src ${assets.cspSource} data:`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
+  const escaped = title.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -30,7 +36,7 @@ export function renderSidebarHtml(assets: WebviewAssets, nonce: string): string 
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${assets.codiconCssUri}" id="vscode-codicon-stylesheet">
 <link rel="stylesheet" href="${assets.styleUri}">
-<title>Agent Vitals</title>
+<title>${escaped}</title>
 </head>
 <body>
 <main id="app" aria-live="polite"></main>

@@ -2,19 +2,12 @@
 // per-turn scores: the last assistant turn's z before the edit and its slope over recent turns.
 import type { AgentEvent, FileEditEvent, TurnEvent } from '../core/events';
 import { DESPERATE } from '../emotion/calibrate';
-import type { FlagKind, Severity } from '../core/flags';
+import type { Flag } from '../core/flags';
 import { TamperEngine, type TamperEngineOptions } from './engine';
 import type { Desperation } from './severity';
 
 /** What `analyze` prints per flag. */
-export interface FlagSummary {
-  ts: string;
-  path: string;
-  kinds: FlagKind[];
-  severity: Severity;
-  desperation: number | null;
-  reason: string;
-}
+export type FlagSummary = Pick<Flag, 'ts' | 'path' | 'kinds' | 'severity' | 'desperation' | 'reason'>;
 
 /** Replays a session's events through a fresh engine; flags come back in stream order. */
 export function flagSession(events: readonly AgentEvent[], options: TamperEngineOptions = {}): FlagSummary[] {

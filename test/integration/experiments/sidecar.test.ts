@@ -1,9 +1,11 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { SidecarClient } from '../../../src/sidecar-client/sidecar-client';
 import { Methods, type ExperimentProgressNotice } from '../../../src/protocol/methods';
 import { SidecarError } from '../../../src/protocol/errors';
 import { runExperiment } from '../../../src/experiments/registry';
+import { SHIPPED_VECTORS_FILE } from '../../../src/sidecar/session-vectors';
 import { DEMO_MODEL, openDemoExperimentModel } from './demo-model';
 
 // `npm test` builds first: this talks to the shipped bundle, as the extension does.
@@ -28,7 +30,8 @@ test('runExperiment in the sidecar: same results as in-process, progress, cancel
   await client.request(Methods.loadModel, { model: 'fixture:tiny-qwen2', threads: 1, cacheDir });
   await rejectsKind(client.request(Methods.runExperiment, { name: 'streak' }), 'vectors-missing', /calibrate/);
   // The demo model's vectors ship in its folder: with nothing in the cache, the sidecar finds them.
-  await client.request(Methods.loadModel, { model: DEMO_MODEL, threads: 1, cacheDir });
+  const loaded = await client.request(Methods.loadModel, { model: DEMO_MODEL, threads: 1, cacheDir });
+  assert.equal(loaded.vectors?.path, join(loaded.folder, SHIPPED_VECTORS_FILE));
 
   const progress: ExperimentProgressNotice[] = [];
   client.on('experimentProgress', (p) => progress.push(p));

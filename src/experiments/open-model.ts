@@ -1,25 +1,25 @@
 // Opens an ExperimentModel in this process (the CLI's way; the sidecar builds one from its
-// loaded session): resolves the model, finds its vectors, and opens the probe at their layer.
+// loaded session): finds the model's vectors (a given file, the cache, or the ones shipped in the
+// model folder) and opens the probe at their layer.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ResidualProbe, SteeredModel } from '../engine';
 import { sourceDigest } from '../engine/graph/graph-cache';
 import { modelIdentity } from '../emotion/model-reader';
-import { loadVectorsFor } from '../emotion/vector-store';
-import type { EmotionVectorSet } from '../emotion/vectors';
+import { MissingVectorsError, vectorFilePath } from '../emotion/vector-store';
+import { VectorFileError } from '../emotion/vectors';
 import type { ResolvedModel } from '../model-store/model-store';
 import { ModelTokenizer } from '../sidecar/chat-tokenizer';
 import { stopTokenIds } from '../sidecar/model-session';
+import { findVectors } from '../sidecar/session-vectors';
 import type { ExperimentModel } from './model';
 
 export interface OpenExperimentModelOptions {
   /** Root of the product's cache (vectors and rewritten graphs live under it). */
   cacheDir: string;
   threads?: number;
-  /** A vector file to use instead of the cached one for this model. */
+  /** A vector file to use instead of the cached or shipped one for this model. */
   vectorsPath?: string;
-  /** Vectors already in memory (tests); skips the file lookup. */
-  vectors?: EmotionVectorSet;
 }
 
 /** An open model and the way to free its sessions. */
@@ -34,7 +34,10 @@ export async function openExperimentModel(name: string, resolved: ResolvedModel,
   const graphs = join(options.cacheDir, 'graphs');
   const [tokenizer, fileHash] = await Promise.all([ModelTokenizer.load(resolved.folder), sourceDigest(resolved.onnxPath, graphs)]);
   const identity = modelIdentity(name, resolved, fileHash);
-  const vectors = options.vectors ?? loadVectorsFor(identity, options.cacheDir, options.vectorsPath);
+  const { loaded, problem } = findVectors(identity, options.cacheDir, options.vectorsPath, resolved.folder);
+  if (problem) throw new VectorFileError(problem);
+  if (!loaded) throw new MissingVectorsError(vectorFilePath(options.cacheDir, identity), identity);
+  const vectors = loaded.set;
   const layer = vectors.header.choice.layer;
   const probe = await ResidualProbe.load(resolved.onnxPath, { layers: [layer], threads: options.threads, cacheDir: graphs });
   const config = JSON.parse(readFileSync(join(resolved.folder, 'config.json'), 'utf8')) as { max_position_embeddings?: number };

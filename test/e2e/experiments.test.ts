@@ -1,37 +1,25 @@
 // End-to-end: each "Agent Vitals: Experiment — …" command from the palette of a real VS Code
-// (code-server), running in the extension's sidecar on the tiny-qwen2 fixture with vectors
-// calibrated here, until its panel shows the result; one screenshot per panel.
+// (code-server), running in the extension's sidecar on the bundled demo model (fixture:emotion-tiny)
+// with the vectors shipped in its folder, until its panel shows the result; one screenshot per panel.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
-import { vectorFilePath } from '../../src/emotion/vector-store';
-import { writeVectorFile } from '../../src/emotion/vectors';
 import { startCodeServer, type CodeServer } from '../../scripts/code-server';
-import { openFixtureExperimentModel } from '../integration/experiments/fixture-model';
 import { launchBrowser, openWorkbench, runCommand, screenshot } from './harness/browser';
 
-const FIXTURE_FOLDER = resolve('test/fixtures/models/tiny-qwen2');
 let server: CodeServer;
 let browser: Browser;
 let page: Page;
 
 before(async () => {
-  // The extension loads the fixture as a local model folder; its vectors go where it looks.
-  const cacheDir = mkdtempSync(join(tmpdir(), 'av-e2e-experiments-'));
-  const opened = await openFixtureExperimentModel();
-  const identity = { ...opened.model.identity, id: FIXTURE_FOLDER, revision: 'folder' };
-  writeVectorFile(vectorFilePath(cacheDir, identity), { ...opened.model.vectors, header: { ...opened.model.vectors.header, model: identity } });
-  await opened.release();
   server = await startCodeServer({
     workspaceFixture: 'test/e2e/workspace/project',
     settings: {
       'workbench.colorTheme': 'Default Dark Modern',
-      'agentVitals.model.localPath': FIXTURE_FOLDER,
+      'agentVitals.model.id': 'fixture:emotion-tiny',
       'agentVitals.model.dtype': 'fp32',
-      'agentVitals.model.cacheFolder': cacheDir,
     },
   });
   browser = await launchBrowser();

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { runExperiment } from '../../../src/experiments/registry';
 import type { ExperimentName, ExperimentResult } from '../../../src/experiments/results';
-import { openFixtureExperimentModel } from './fixture-model';
+import { openDemoExperimentModel } from './demo-model';
 import { chromiumAvailable, launchPanelBrowser, openPanel, resultMessages } from './panel-page';
 
 // `npm test` builds first: the panel runs the shipped bundle dist/experiments.js.
 const skip = chromiumAvailable() ? false : 'no Chromium for the panel rendering check';
 let browser: Browser;
-let opened: Awaited<ReturnType<typeof openFixtureExperimentModel>>;
+let opened: Awaited<ReturnType<typeof openDemoExperimentModel>>;
 const results = new Map<ExperimentName, ExperimentResult>();
 const TRANSCRIPT = join(__dirname, '../../fixtures/transcripts/claude-code/-home-dev-shop/7d1c9a4e-2b6f-4c1e-9f0a-5e3b8d2c1a90.jsonl');
 
@@ -24,7 +24,7 @@ const PARAMS: [ExperimentName, Record<string, unknown>][] = [
 
 before(async () => {
   if (skip) return;
-  opened = await openFixtureExperimentModel();
+  opened = await openDemoExperimentModel();
   for (const [name, params] of PARAMS) results.set(name, await runExperiment(name, params, opened.model));
   browser = await launchPanelBrowser();
 });

@@ -1,16 +1,16 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { SidecarClient } from '../../../src/sidecar-client/sidecar-client';
 import { Methods, type ExperimentProgressNotice } from '../../../src/protocol/methods';
 import { SidecarError } from '../../../src/protocol/errors';
-import { vectorFilePath } from '../../../src/emotion/vector-store';
-import { writeVectorFile } from '../../../src/emotion/vectors';
 import { runExperiment } from '../../../src/experiments/registry';
-import { openFixtureExperimentModel } from './fixture-model';
+import { SHIPPED_VECTORS_FILE } from '../../../src/sidecar/session-vectors';
+import { DEMO_MODEL, openDemoExperimentModel } from './demo-model';
 
 // `npm test` builds first: this talks to the shipped bundle, as the extension does.
 const client = new SidecarClient({ sidecarPath: 'dist/sidecar.js' });
-const fixture = openFixtureExperimentModel();
+const fixture = openDemoExperimentModel();
 after(async () => {
   await client.stop();
   await (await fixture).release();
@@ -29,9 +29,9 @@ test('runExperiment in the sidecar: same results as in-process, progress, cancel
   const { model, cacheDir } = await fixture;
   await client.request(Methods.loadModel, { model: 'fixture:tiny-qwen2', threads: 1, cacheDir });
   await rejectsKind(client.request(Methods.runExperiment, { name: 'streak' }), 'vectors-missing', /calibrate/);
-  // The sidecar finds a model's vectors when it loads the model.
-  writeVectorFile(vectorFilePath(cacheDir, model.identity), model.vectors);
-  await client.request(Methods.loadModel, { model: 'fixture:tiny-qwen2', threads: 1, cacheDir });
+  // The demo model's vectors ship in its folder: with nothing in the cache, the sidecar finds them.
+  const loaded = await client.request(Methods.loadModel, { model: DEMO_MODEL, threads: 1, cacheDir });
+  assert.equal(loaded.vectors?.path, join(loaded.folder, SHIPPED_VECTORS_FILE));
 
   const progress: ExperimentProgressNotice[] = [];
   client.on('experimentProgress', (p) => progress.push(p));

@@ -7,6 +7,7 @@ import type { AgentEvent } from '../core/events';
 import type { TestPathMatcher } from '../testpaths/matcher';
 import { FolderWatcher } from './folder-watcher';
 import { TranscriptFollower } from './follower';
+import type { TailPositions } from './positions';
 import { findWorkspaceStorage, isInside, watchTargets, type AgentLocations, type WatchTarget } from './locations';
 import { readHead } from './read-transcript';
 import { createReader, type TranscriptSource } from './sources';
@@ -24,6 +25,8 @@ export interface WatchManagerOptions {
   onError?: (err: unknown, file?: string) => void;
   /** Records of `file` newly skipped (malformed, unknown or oversized), with the file's total. */
   onSkipped?: (file: string, newlySkipped: number, total: number) => void;
+  /** Where files were read up to (kept across host restarts): followed files resume there. */
+  positions?: TailPositions;
 }
 
 /** Events held for a session whose cwd is not known yet; beyond this the oldest are dropped. */
@@ -105,8 +108,10 @@ export class TranscriptWatchManager {
     } catch {
       return undefined;
     }
-    const { workspaceRoot, sink } = this.options;
-    let held: AgentEvent[] | undefined = target.matchByCwd ? [] : undefined;
+    const { workspaceRoot, sink, positions } = this.options;
+    const resume = positions?.get(file);
+    // A file with a saved position was matched to this workspace when it was read before.
+    let held: AgentEvent[] | undefined = target.matchByCwd && !resume ? [] : undefined;
     const reader = createReader({
       source: target.source,
       file,
@@ -133,9 +138,12 @@ export class TranscriptWatchManager {
       reader,
       (err) => this.options.onError?.(err, file),
       (n, total) => this.options.onSkipped?.(file, n, total),
+      resume,
     );
     if (this.disposed) return undefined;
     this.followers.set(file, follower);
+    // Events held until the cwd is known have not been delivered: no position to keep yet.
+    positions?.follow(file, () => (held ? undefined : follower.position()));
     return follower;
   }
 
@@ -144,6 +152,7 @@ export class TranscriptWatchManager {
       if (file === path || file.startsWith(path + '/') || file.startsWith(path + '\\')) {
         follower.close();
         this.followers.delete(file);
+        this.options.positions?.forget(file);
       }
     }
   }
@@ -152,12 +161,16 @@ export class TranscriptWatchManager {
     this.foreign.add(file);
     this.followers.get(file)?.close();
     this.followers.delete(file);
+    this.options.positions?.forget(file);
   }
 
   dispose(): void {
     this.disposed = true;
     for (const w of this.folderWatchers) w.close();
-    for (const f of this.followers.values()) f.close();
+    for (const [file, f] of this.followers) {
+      f.close();
+      this.options.positions?.release(file);
+    }
     this.followers.clear();
   }
 }

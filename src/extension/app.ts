@@ -105,7 +105,9 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
     scoreSource.onScore((key, turnId, score) => store.setTurnScore(key, turnId, score)),
   );
 
-  subs.push(startWatchers(context, ingest, log, hostState.positions), hostState);
+  // The tamper rules hold each session's run history in memory: a resumed file's earlier
+  // events rebuild it (flags they raise again keep their stored status and do not notify).
+  subs.push(startWatchers(context, ingest, log, hostState.positions, (event) => flagFeed.observe(event)), hostState);
 
   const onMessage = (m: WebviewMessage): void => {
     switch (m.type) {

@@ -31,6 +31,8 @@ export interface EmitterOptions {
   sessionId: string;
   workspaceRoot?: string;
   testPaths?: TestPathMatcher;
+  /** Receives the events decoded again but not delivered (see `resumeAfter`). */
+  onReplayed?: EventSink;
 }
 
 export type EventSink = (event: AgentEvent) => void;
@@ -46,7 +48,10 @@ export class SessionEmitter {
   private deliverFrom = 0;
   private readonly testPaths: TestPathMatcher;
 
+  private readonly onReplayed: EventSink | undefined;
+
   constructor(options: EmitterOptions, private readonly sink: EventSink) {
+    this.onReplayed = options.onReplayed;
     this.source = options.source;
     this.sessionId = options.sessionId;
     this.workspaceRoot = options.workspaceRoot;
@@ -86,6 +91,7 @@ export class SessionEmitter {
 
   private deliver(event: AgentEvent): void {
     if (event.seq >= this.deliverFrom) this.sink(event);
+    else this.onReplayed?.(event);
   }
 
   turn(fields: Fields<TurnEvent>): void {

@@ -1,7 +1,8 @@
 // Follows every enabled agent's session files for one workspace, live. Folders are watched with
 // the OS's change notifications, one watch per folder (no polling while agents are idle); each
-// changed transcript is read from where it was left. Sessions are matched to the workspace by folder or by the cwd
-// their records carry; sessions of other folders are dropped and no longer read.
+// changed transcript is read from where it was left, also by an earlier host (`positions`).
+// Sessions are matched to the workspace by folder or by the cwd their records carry; sessions of
+// other folders are dropped and no longer read.
 import { stat } from 'node:fs/promises';
 import type { AgentEvent } from '../core/events';
 import type { TestPathMatcher } from '../testpaths/matcher';
@@ -27,6 +28,11 @@ export interface WatchManagerOptions {
   onSkipped?: (file: string, newlySkipped: number, total: number) => void;
   /** Where files were read up to (kept across host restarts): followed files resume there. */
   positions?: TailPositions;
+  /**
+   * Events a resumed file produced before its saved position, decoded again and not delivered:
+   * for parts that rebuild their own state from the stream (the tamper rules' test-run history).
+   */
+  onReplayed?: (event: AgentEvent) => void;
 }
 
 /** Events held for a session whose cwd is not known yet; beyond this the oldest are dropped. */
@@ -118,6 +124,7 @@ export class TranscriptWatchManager {
       head,
       workspaceRoot,
       ...(this.options.testPaths ? { testPaths: this.options.testPaths } : {}),
+      ...(this.options.onReplayed ? { onReplayed: this.options.onReplayed } : {}),
       sink: (event) => {
         if (!held) return sink(event);
         const cwd = reader.cwd;

@@ -6,7 +6,7 @@
 // reload whose result arrives after it is still understood (the reader's state is rebuilt).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentEvent, TestRunEvent } from '../../../src/core/events';
@@ -15,7 +15,9 @@ import { HOST_STATE_KEY, HostState, type StateStorage } from '../../../src/exten
 import { sessionKeyOf, VitalsStore } from '../../../src/extension/state/vitalsStore';
 import { DEFAULT_SEVERITY_SETTINGS } from '../../../src/tamper/severity';
 import { claudeProjectFolder } from '../../../src/watchers/locations';
+import { TranscriptFollower } from '../../../src/watchers/follower';
 import type { TailPosition } from '../../../src/watchers/positions';
+import { createReader } from '../../../src/watchers/sources';
 import { TranscriptWatchManager } from '../../../src/watchers/watch-manager';
 
 const WORKSPACE = '/home/dev/shop';
@@ -34,8 +36,8 @@ function lines() {
     say: (text: string) => assistant([{ type: 'text', text }]),
     runTests: (id: string) => assistant([{ type: 'tool_use', id, name: 'Bash', input: { command: 'python -m pytest tests' } }]),
     testsFailed: (id: string) => user([{ type: 'tool_result', tool_use_id: id, content: PYTEST_FAIL, is_error: true }], { toolUseResult: `Error: ${PYTEST_FAIL}` }),
-    skipTest: (id: string) => assistant([{ type: 'tool_use', id, name: 'Edit', input: { file_path: TEST_FILE, old_string: 'def test_total', new_string: '@pytest.mark.skip\ndef test_total' } }]),
-    edited: (id: string) => user([{ type: 'tool_result', tool_use_id: id, content: 'The file has been updated.' }], { toolUseResult: { filePath: TEST_FILE, originalFile: TEST_BEFORE } }),
+    skipTest: (id: string, file = TEST_FILE) => assistant([{ type: 'tool_use', id, name: 'Edit', input: { file_path: file, old_string: 'def test_total', new_string: '@pytest.mark.skip\ndef test_total' } }]),
+    edited: (id: string, file = TEST_FILE) => user([{ type: 'tool_result', tool_use_id: id, content: 'The file has been updated.' }], { toolUseResult: { filePath: file, originalFile: TEST_BEFORE } }),
   };
 }
 
@@ -69,6 +71,8 @@ async function startHost(state: MemoryState, flagsDir: string, projects: string,
     sources: ['claude-code'],
     locations: { claudeProjectDirs: [projects], codexSessions: join(home, 'none'), geminiTmp: join(home, 'none'), vscodeUser: join(home, 'none') },
     positions: hostState.positions,
+    // As the extension does: the tamper rules rebuild their run history from a resumed file.
+    onReplayed: (e) => flagFeed.observe(e),
     sink: (e) => {
       delivered.push(e);
       store.addEvent(e);
@@ -133,8 +137,8 @@ test('a reloaded host restores timelines, scores, flags and dismissals, and tail
   const restored = second.store.snapshot();
   assert.deepEqual(restored.session?.turns.map((p) => [p.turnId, p.emotions?.desperate?.mean]), before.session?.turns.map((p) => [p.turnId, p.emotions?.desperate?.mean]), 'timeline and scores restored');
   assert.deepEqual(restored.session?.testRuns.map((r) => r.failed), [1, 1, 1]);
-  append(l.say('The run after the reload failed too; reverting the skip.'));
-  await until('the lines written around the reload', () => second.delivered.some((e) => e.type === 'turn' && e.text.startsWith('The run after')));
+  append(l.say('The run after the reload failed too; skipping the tax test as well.'), l.skipTest('edit-2', `${WORKSPACE}/tests/test_tax.py`), l.edited('edit-2', `${WORKSPACE}/tests/test_tax.py`));
+  await until('the lines written around the reload', () => second.delivered.some((e) => e.type === 'file-edit'));
   await second.flagFeed.idle();
 
   // Tailing went on from the saved position: only new records were delivered, numbered on.
@@ -150,7 +154,12 @@ test('a reloaded host restores timelines, scores, flags and dismissals, and tail
   assert.equal(new Set(turnIds).size, turnIds.length, 'no turn twice');
   assert.deepEqual(turnIds, [...before.session!.turns.map((p) => p.turnId), turnIds.at(-1)]);
   assert.deepEqual(after.session!.testRuns.map((r) => r.failed), [1, 1, 1, 1]);
-  assert.deepEqual(after.flags.map((f) => [f.id, f.status]), [[flags[0]!.id, 'dismissed']], 'the flag and its dismissal came back');
+  const restoredFlag = after.flags.find((f) => f.id === flags[0]!.id);
+  assert.equal(restoredFlag?.status, 'dismissed', 'the flag and its dismissal came back');
+  // The new skip is judged with the failing runs from before the reload: the rules' history was rebuilt.
+  const newFlag = after.flags.find((f) => f.id !== flags[0]!.id);
+  assert.equal(after.flags.length, 2);
+  assert.match(newFlag!.reason, /after 4 failing run\(s\) in a row/);
   await second.stop();
 });
 
@@ -163,4 +172,22 @@ test('saved state that cannot be read is left out and counted; the host starts e
   assert.deepEqual(store.sessionKeys(), []);
   assert.equal(hostState.positions.get('/a.jsonl'), undefined, 'an invalid position is ignored');
   assert.deepEqual(hostState.positions.get('/b.jsonl'), { seq: 3, offset: 120 });
+});
+
+test('a transcript replaced or cut shorter while no host ran is new: read and delivered from the start', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'av-reload-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 's.jsonl');
+  const l = lines();
+  writeFileSync(file, [l.say('one'), l.say('two'), l.say('three')].join('\n') + '\n');
+  const read = async (resume: TailPosition) => {
+    const turns: string[] = [];
+    const reader = createReader({ source: 'claude-code', file, head: '', sink: (e) => void (e.type === 'turn' && turns.push(e.text)) });
+    await new TranscriptFollower(file, reader, (err) => assert.fail(String(err)), () => {}, resume).poke();
+    return turns;
+  };
+  const { ino, size } = statSync(file);
+  assert.deepEqual(await read({ seq: 2, offset: size, ino }), ['three'], 'the same file resumes after its second event');
+  assert.deepEqual(await read({ seq: 2, offset: size, ino: ino + 1 }), ['one', 'two', 'three'], 'another file at that path');
+  assert.deepEqual(await read({ seq: 2, offset: size + 1, ino }), ['one', 'two', 'three'], 'a file shorter than what was read');
 });

@@ -105,9 +105,14 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
     scoreSource.onScore((key, turnId, score) => store.setTurnScore(key, turnId, score)),
   );
 
-  // The tamper rules hold each session's run history in memory: a resumed file's earlier
-  // events rebuild it (flags they raise again keep their stored status and do not notify).
-  subs.push(startWatchers(context, ingest, log, hostState.positions, (event) => flagFeed.observe(event)), hostState);
+  // A resumed file's earlier events, shown before the reload, are not shown again, but they
+  // rebuild what lives in memory only: the tamper rules' run history (flags raised again keep
+  // their stored status and do not notify) and the conversation later turns are scored in.
+  const replayed = (event: AgentEvent): void => {
+    flagFeed.observe(event);
+    scoreSource.replay(sessionKeyOf(event), event);
+  };
+  subs.push(startWatchers(context, ingest, log, hostState.positions, replayed), hostState);
 
   const onMessage = (m: WebviewMessage): void => {
     switch (m.type) {

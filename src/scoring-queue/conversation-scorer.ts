@@ -84,15 +84,28 @@ export class ConversationScorer<S> {
     for (const s of this.sessions.values()) s.open = undefined;
   }
 
-  /** Scores units of one session in order; plugs into `TurnQueue`'s `score`. */
-  async score(sessionKey: string, units: readonly ScoringUnit[]): Promise<(S | undefined)[]> {
-    const model = await this.options.model();
-    this.contextLimit = model.contextLimit;
+  /**
+   * Adds messages scored by an earlier run (a resumed transcript) to a session's history, so the
+   * conversation reopens with them as context; `turnId` marks an assistant turn.
+   */
+  addHistory(sessionKey: string, message: ChatMessage, turnId?: string): void {
+    this.remember(this.session(sessionKey), [{ message, ...(turnId !== undefined ? { turnIds: [turnId] } : {}) }]);
+  }
+
+  private session(sessionKey: string): SessionConversation {
     let session = this.sessions.get(sessionKey);
     if (!session) {
       session = { history: [], historyChars: 0 };
       this.sessions.set(sessionKey, session);
     }
+    return session;
+  }
+
+  /** Scores units of one session in order; plugs into `TurnQueue`'s `score`. */
+  async score(sessionKey: string, units: readonly ScoringUnit[]): Promise<(S | undefined)[]> {
+    const model = await this.options.model();
+    this.contextLimit = model.contextLimit;
+    const session = this.session(sessionKey);
     const added: HistoryEntry[] = units.flatMap((u) => [
       ...u.context.map((message) => ({ message: clipMessage(message, model.contextLimit) })),
       { message: clipMessage({ role: 'assistant', content: u.text }, model.contextLimit), turnIds: u.turnIds },

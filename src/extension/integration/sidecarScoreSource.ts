@@ -109,6 +109,12 @@ export class SidecarScoreSource implements ScoreSource {
     this.pendingContext.set(sessionKey, context);
   }
 
+  /** An event of a resumed transcript, scored by an earlier host: context for what comes next. */
+  replay(sessionKey: string, event: AgentEvent): void {
+    const message = chatMessageFor(event);
+    if (message) this.scorer.addHistory(sessionKey, message, event.type === 'turn' && event.role === 'assistant' ? event.turnId : undefined);
+  }
+
   /** Resolves once no turn waits or is being scored (tests, shutdown). */
   idle(): Promise<void> {
     return this.queue.idle();

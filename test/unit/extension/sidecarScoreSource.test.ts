@@ -207,3 +207,19 @@ test('a burst larger than the context is sent in requests that fit, oversized me
   assert.equal(sent.flat().length, 19, 'every message but the last user turn was sent');
   assert.equal(ids().length, 11);
 });
+
+test('events replayed from a resumed transcript open the conversation as context and are not scored again', async () => {
+  const fake = fakeHost({ contextLimit: 8192, vectors: VECTORS });
+  const { s, ids } = source(fake);
+  s.replay('k', turn(1, 'user', 'fix the total'));
+  s.replay('k', turn(2, 'assistant', 'scored before the reload'));
+  await settle();
+  assert.equal(fake.calls.length, 0, 'replayed events alone send nothing');
+  s.score('k', turn(3, 'assistant', 'after the reload'));
+  await settle();
+  assert.deepEqual(fake.calls.map((c) => [c.method, c.messages.map((m) => m.content)]), [
+    ['openConversation', ['fix the total', 'scored before the reload']],
+    ['appendMessages', ['after the reload']],
+  ]);
+  assert.deepEqual(ids(), ['t3']);
+});

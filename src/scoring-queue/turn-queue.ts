@@ -30,7 +30,7 @@ export interface ScoringUnit {
 }
 
 /** Characters a unit holds: its text and its context. */
-export function unitChars(unit: ScoringUnit): number {
+function unitChars(unit: ScoringUnit): number {
   return unit.context.reduce((n, m) => n + m.content.length, unit.text.length);
 }
 

@@ -49,7 +49,8 @@ export class SidecarScoreSource implements ScoreSource {
   constructor(
     private readonly host: SidecarHost,
     private readonly log: vscode.LogOutputChannel,
-    retryDelayMs: (attempt: number) => number = (attempt) => Math.min(500 * 2 ** (attempt - 1), 30_000),
+    // Long waits are fine: a reload or a model becoming ready retries at once (below).
+    retryDelayMs: (attempt: number) => number = (attempt) => Math.min(1_000 * 2 ** (attempt - 1), 300_000),
   ) {
     this.scorer = new ConversationScorer<TurnScore>({
       sidecar: host.client,
@@ -77,6 +78,9 @@ export class SidecarScoreSource implements ScoreSource {
         // The new process (or new vectors) holds no conversation: reopen, and go now.
         this.scorer.reopenAll();
         this.queue.retryNow();
+      }),
+      host.onStatus((status) => {
+        if (status.kind === 'ready') this.queue.retryNow();
       }),
     );
   }

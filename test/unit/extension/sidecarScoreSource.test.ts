@@ -42,6 +42,7 @@ function fakeHost(model: FakeModel) {
   let holdNext = false;
   let crashNext = false;
   let reload: (() => void) | undefined;
+  let statusListener: ((status: { kind: string }) => void) | undefined;
   const client = {
     pid: 100 as number | undefined,
     request: async (type: { method: string }, params: { conversationId: string; messages: ChatMessage[] }) => {
@@ -60,7 +61,10 @@ function fakeHost(model: FakeModel) {
   };
   const host = {
     status: { kind: 'starting', modelId: 'm' },
-    onStatus: () => ({ dispose() {} }),
+    onStatus: (listener: (status: { kind: string }) => void) => {
+      statusListener = listener;
+      return { dispose() {} };
+    },
     onReloaded: (listener: () => void) => {
       reload = listener;
       return { dispose() {} };
@@ -76,6 +80,7 @@ function fakeHost(model: FakeModel) {
     hold: () => (holdNext = true),
     crash: () => (crashNext = true),
     release: () => gates.shift()?.(),
+    ready: () => statusListener?.({ kind: 'ready' }),
     /** The sidecar came back (a new process) or new vectors loaded. */
     reload: (pid?: number) => {
       if (pid !== undefined) client.pid = pid;
@@ -222,4 +227,20 @@ test('events replayed from a resumed transcript open the conversation as context
     ['appendMessages', ['after the reload']],
   ]);
   assert.deepEqual(ids(), ['t3']);
+});
+
+test('turns waiting for a model go as soon as the host says it is ready, not after the backoff', async () => {
+  const fake = fakeHost({ contextLimit: 8192, vectors: null });
+  const s = new SidecarScoreSource(fake.host, log, () => 60_000);
+  const got: string[] = [];
+  s.onScore((_k, id) => got.push(id));
+  s.score('k', turn(1, 'assistant', 'waiting'));
+  await settle();
+  assert.deepEqual(got, []);
+  // The model was downloaded (already calibrated): no reload event, only the ready status.
+  fake.model.vectors = VECTORS;
+  fake.ready();
+  await settle();
+  assert.deepEqual(got, ['t1']);
+  s.dispose();
 });

@@ -140,7 +140,8 @@ export class ConversationScorer<S> {
   private async reopen(sessionKey: string, session: SessionConversation, model: ScoringModel): Promise<{ id: string; opened: boolean }> {
     const id = `${sessionKey}#${++conversationCounter}`;
     const rescore = session.scoredUnder !== undefined && session.scoredUnder !== model.scoresKey && this.options.rescored !== undefined;
-    // Without a rescore only what the model's context can hold matters for the next scores.
+    // Without a rescore only what the model's context can hold matters for the next scores
+    // (twice the estimate, as token counts vary; the sidecar drops what does not fit).
     const replay = rescore ? session.history : tail(session.history, model.contextLimit * CHARS_PER_TOKEN * 2);
     let opened = false;
     for (const batch of batches(replay, requestCharsFor(model.contextLimit))) {

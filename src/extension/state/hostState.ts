@@ -32,7 +32,7 @@ export class HostState {
   constructor(
     private readonly storage: StateStorage,
     private readonly store: VitalsStore,
-    private readonly delayMs = 2_000,
+    private readonly delayMs = 5_000,
   ) {
     const saved = storage.get<Partial<SavedHostState>>(HOST_STATE_KEY);
     this.skippedOnRestore = store.restoreTimelines(saved?.timelines);

@@ -1,14 +1,39 @@
 // The form in which the store's timelines outlive the extension host (workspace storage): the
-// most recent sessions, each with its latest turns, test runs and scores. Bounded so workspace
-// state stays small: per-token heat is kept for the newest turns only, run output not at all.
-// Pure (no vscode import); what comes back from storage is checked, never trusted.
-import type { AgentSource, TestRunEvent, TurnEvent } from '../../core/events';
+// most recent sessions, each with its latest turns, test runs and scores. Compact and bounded so
+// workspace state stays a few MB at most: the newest turns keep their whole text (the newest its
+// per-token heat too), older ones the start of their text (what the timeline shows); scores keep
+// the emotions the views show; events keep only the fields the views use. Pure (no vscode
+// import); what comes back from storage is checked, never trusted.
+import type { AgentSource, TestRunEvent, TestRunOrigin, TurnEvent } from '../../core/events';
 import type { TurnScore } from './vitalsStore';
 
-export const SAVED_SESSIONS = 30;
-export const SAVED_TURNS_PER_SESSION = 2_000;
-/** Turns per session whose per-token heat map is kept (the rest keep their emotion summary). */
-export const SAVED_TOKEN_TURNS = 10;
+export const SAVED_SESSIONS = 20;
+export const SAVED_TURNS_PER_SESSION = 500;
+/** Turns per session kept with their whole text. */
+export const SAVED_WHOLE_TURNS = 5;
+/** Turns per session kept with their per-token heat map (the turn view opens on the newest). */
+export const SAVED_HEAT_TURNS = 1;
+/** Text kept of older turns. */
+export const SAVED_TEXT_CHARS = 120;
+
+interface SavedTurn {
+  seq: number;
+  ts: string;
+  turnId: string;
+  text: string;
+}
+
+interface SavedTestRun {
+  seq: number;
+  ts: string;
+  command: string;
+  framework: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+  origin: TestRunOrigin;
+  exitCode?: number;
+}
 
 export interface SavedSession {
   key: string;
@@ -19,8 +44,8 @@ export interface SavedSession {
   /** Epoch ms when its last event arrived (decides whether it still counts as live). */
   lastSeen: number;
   ended: boolean;
-  turns: TurnEvent[];
-  testRuns: TestRunEvent[];
+  turns: SavedTurn[];
+  testRuns: SavedTestRun[];
   scores: [turnId: string, score: TurnScore][];
 }
 
@@ -29,42 +54,97 @@ export interface SavedTimelines {
   sessions: SavedSession[];
 }
 
-/** Sessions as read back: the valid ones, and how many entries were not (left out). */
-export function readSavedTimelines(value: unknown): { sessions: SavedSession[]; skipped: number } {
-  if (!isObject(value) || value.version !== 1 || !Array.isArray(value.sessions)) return { sessions: [], skipped: value === undefined ? 0 : 1 };
-  const sessions = value.sessions.filter(isSavedSession);
-  return { sessions, skipped: value.sessions.length - sessions.length };
+/** A session as the store holds it. */
+export interface TimelineSession {
+  key: string;
+  source: AgentSource;
+  sessionId: string;
+  startedAt: string;
+  lastTs: string;
+  lastSeen: number;
+  ended: boolean;
+  turns: readonly TurnEvent[];
+  testRuns: readonly TestRunEvent[];
+  scores: ReadonlyMap<string, TurnScore>;
 }
 
-/** A session trimmed to what is saved. */
-export function savedSession(s: SavedSession): SavedSession {
-  const turns = s.turns.slice(-SAVED_TURNS_PER_SESSION);
-  const kept = new Set(turns.map((t) => t.turnId));
-  const withTokens = new Set(turns.slice(-SAVED_TOKEN_TURNS).map((t) => t.turnId));
+/** A session trimmed to what is saved; `emotions`: the ones whose scores are kept. */
+export function saveSession(s: TimelineSession, emotions: ReadonlySet<string>): SavedSession {
+  const kept = s.turns.slice(-SAVED_TURNS_PER_SESSION);
+  // Runs before the first kept turn would sit at the start of a timeline they do not belong to.
+  const dropped = s.turns[s.turns.length - kept.length - 1];
+  const withHeat = new Set(kept.slice(-SAVED_HEAT_TURNS).map((t) => t.turnId));
+  const firstWhole = kept.length - SAVED_WHOLE_TURNS;
+  const scores: [string, TurnScore][] = [];
+  for (const t of kept) {
+    const score = s.scores.get(t.turnId);
+    if (!score) continue;
+    const shown = { emotions: Object.fromEntries(Object.entries(score.emotions).filter(([e]) => emotions.has(e))) };
+    scores.push([t.turnId, withHeat.has(t.turnId) && score.tokens ? { ...shown, tokens: score.tokens } : shown]);
+  }
   return {
-    ...s,
-    turns,
-    testRuns: s.testRuns.map(({ output: _output, ...run }) => run),
-    scores: s.scores
-      .filter(([id]) => kept.has(id))
-      .map(([id, score]) => [id, withTokens.has(id) ? score : { emotions: score.emotions }]),
+    key: s.key,
+    source: s.source,
+    sessionId: s.sessionId,
+    startedAt: s.startedAt,
+    lastTs: s.lastTs,
+    lastSeen: s.lastSeen,
+    ended: s.ended,
+    turns: kept.map((t, i) => ({
+      seq: t.seq,
+      ts: t.ts,
+      turnId: t.turnId,
+      text: i >= firstWhole || t.text.length <= SAVED_TEXT_CHARS ? t.text : `${t.text.slice(0, SAVED_TEXT_CHARS)}…`,
+    })),
+    testRuns: s.testRuns.filter((r) => !dropped || r.seq > dropped.seq).map((r) => ({
+      seq: r.seq,
+      ts: r.ts,
+      command: r.command,
+      framework: r.framework,
+      passed: r.passed,
+      failed: r.failed,
+      skipped: r.skipped,
+      origin: r.origin,
+      ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}),
+    })),
+    scores,
   };
+}
+
+/** Saved sessions read back as the store holds them, and how many saved entries were unreadable. */
+export function restoreSessions(value: unknown): { sessions: TimelineSession[]; skipped: number } {
+  if (!isObject(value) || value.version !== 1 || !Array.isArray(value.sessions)) return { sessions: [], skipped: value === undefined ? 0 : 1 };
+  const valid = value.sessions.filter(isSavedSession);
+  const sessions = valid.map((s): TimelineSession => {
+    const envelope = { source: s.source, sessionId: s.sessionId };
+    return {
+      ...s,
+      turns: s.turns.map((t) => ({ ...envelope, ...t, type: 'turn', role: 'assistant' })),
+      testRuns: s.testRuns.map((r) => ({ ...envelope, ...r, type: 'test-run', failingIds: [] })),
+      scores: new Map(s.scores),
+    };
+  });
+  return { sessions, skipped: value.sessions.length - valid.length };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isEnvelope(e: unknown): e is Record<string, unknown> {
-  return isObject(e) && typeof e.source === 'string' && typeof e.sessionId === 'string' && typeof e.seq === 'number' && typeof e.ts === 'string';
+function isTurn(t: unknown): t is SavedTurn {
+  return isObject(t) && typeof t.seq === 'number' && typeof t.ts === 'string' && typeof t.turnId === 'string' && typeof t.text === 'string';
 }
 
-function isTurn(e: unknown): e is TurnEvent {
-  return isEnvelope(e) && e.type === 'turn' && typeof e.turnId === 'string' && typeof e.text === 'string' && typeof e.role === 'string';
-}
-
-function isTestRun(e: unknown): e is TestRunEvent {
-  return isEnvelope(e) && e.type === 'test-run' && typeof e.command === 'string' && typeof e.passed === 'number' && typeof e.failed === 'number';
+function isTestRun(r: unknown): r is SavedTestRun {
+  return (
+    isObject(r) &&
+    typeof r.seq === 'number' &&
+    typeof r.ts === 'string' &&
+    typeof r.command === 'string' &&
+    typeof r.framework === 'string' &&
+    typeof r.origin === 'string' &&
+    [r.passed, r.failed, r.skipped].every((n) => typeof n === 'number')
+  );
 }
 
 function isScore(entry: unknown): entry is [string, TurnScore] {

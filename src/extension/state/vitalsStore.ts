@@ -17,7 +17,7 @@ import type {
   WatchInfo,
 } from '../../../webview/protocol';
 import { computeReading, type ReadingOptions } from './reading';
-import { readSavedTimelines, savedSession, SAVED_SESSIONS, type SavedTimelines } from './savedTimelines';
+import { restoreSessions, saveSession, SAVED_SESSIONS, type SavedTimelines } from './savedTimelines';
 
 export interface TurnScore {
   emotions: Record<string, EmotionReading>;
@@ -100,40 +100,30 @@ export class VitalsStore {
     this.changed();
   }
 
-  /** The most recent timelines with their scores, for workspace storage. */
+  /** The most recent timelines with the scores the views show, for workspace storage. */
   saveTimelines(): SavedTimelines {
+    const emotions = new Set(['desperate', 'calm', ...this.settings.emotionsShown]);
     const recent = [...this.sessions.values()].sort((a, b) => (a.lastTs < b.lastTs ? 1 : -1)).slice(0, SAVED_SESSIONS);
     return {
       version: 1,
       sessions: recent.map((s) =>
-        savedSession({
-          key: s.key,
-          source: s.first.source,
-          sessionId: s.first.sessionId,
-          startedAt: s.first.ts,
-          lastTs: s.lastTs,
-          lastSeen: s.lastSeen,
-          ended: s.ended,
-          turns: s.turns,
-          testRuns: s.testRuns,
-          scores: [...s.scores],
-        }),
+        saveSession({ ...s, source: s.first.source, sessionId: s.first.sessionId, startedAt: s.first.ts }, emotions),
       ),
     };
   }
 
   /** Brings back timelines saved by an earlier host; returns how many saved entries were unreadable. */
   restoreTimelines(saved: unknown): number {
-    const { sessions, skipped } = readSavedTimelines(saved);
+    const { sessions, skipped } = restoreSessions(saved);
     for (const r of sessions) {
       this.sessions.set(r.key, {
         key: r.key,
         first: { source: r.source, sessionId: r.sessionId, ts: r.startedAt },
         lastTs: r.lastTs,
         lastSeen: r.lastSeen,
-        turns: r.turns,
+        turns: [...r.turns],
         turnIds: new Set(r.turns.map((t) => t.turnId)),
-        testRuns: r.testRuns,
+        testRuns: [...r.testRuns],
         scores: new Map(r.scores),
         ended: r.ended,
       });

@@ -20,7 +20,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AgentEvent } from '../src/core/events';
 import { SidecarError } from '../src/protocol/errors';
-import { Methods } from '../src/protocol/methods';
+import { Methods, type ModelInfo } from '../src/protocol/methods';
+import { ConversationScorer } from '../src/scoring-queue/conversation-scorer';
 import { SidecarClient } from '../src/sidecar-client/sidecar-client';
 import { TurnQueue, type ScoringUnit } from '../src/scoring-queue/turn-queue';
 import { readTranscript } from '../src/watchers/read-transcript';
@@ -58,33 +59,25 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 const turnText = (i: number) => `Turn ${i}: the integration test still fails after the refactor; checking the fixture again.`;
 
-/** Appends to a conversation per session, reopening it in a restarted sidecar. */
-function sidecarScorer(client: SidecarClient) {
-  const openedIn = new Map<string, number | undefined>();
-  return async (key: string, units: readonly ScoringUnit[]): Promise<number[]> => {
-    const messages = units.map((u) => ({ role: 'assistant' as const, content: u.text }));
-    const pid = client.pid;
-    try {
-      const r = openedIn.get(key) !== undefined && openedIn.get(key) === pid
-        ? await client.request(Methods.appendMessages, { conversationId: key, messages, returns: 'none' })
-        : await client.request(Methods.openConversation, { conversationId: key, messages, returns: 'none' });
-      openedIn.set(key, client.pid);
-      return r.spans.slice(-messages.length).map((s) => s.end - s.start);
-    } catch (err) {
-      openedIn.delete(key);
-      throw err;
-    }
-  };
-}
-
-function newQueue(client: SidecarClient, onDelivered: (unit: ScoringUnit) => void) {
+/** The one scoring queue over a sidecar conversation per session (as the extension scores). */
+function newQueue(client: SidecarClient, model: ModelInfo, onDelivered: (unit: ScoringUnit) => void) {
+  const scorer = new ConversationScorer<number>({
+    sidecar: client,
+    returns: 'none',
+    // A turn's score here is its token count: the soak measures throughput, not readings.
+    read: (result, index) => {
+      const span = result.spans.find((s) => s.messageIndex === index);
+      return span ? span.end - span.start : null;
+    },
+    model: async () => ({ contextLimit: model.contextLimit, scoresKey: model.model }),
+  });
   return new TurnQueue<number>({
-    score: sidecarScorer(client),
+    score: (key, units) => scorer.score(key, units),
     isRetryable: (err) => err instanceof SidecarError && ['sidecar-crashed', 'conversation-not-found', 'no-model-loaded'].includes(err.kind),
     retryDelayMs: () => 100,
+    maxRequestChars: () => scorer.requestChars(),
     // The fixture model's context is 512 tokens (~1000 characters of this text with the chat template).
     maxUnitChars: 700,
-    maxRequestChars: 700,
     deliver: (unit) => onDelivered(unit),
     fail: (unit, err) => console.error(`soak: ${unit.turnIds.length} turn(s) failed: ${String(err)}`),
   });
@@ -114,9 +107,9 @@ async function ingest(): Promise<Record<string, number>> {
   return { fileMb: mb(written), records, seconds, mbPerSecond: mb(written) / seconds, rssGrowthMb: mb(peak - before) };
 }
 
-async function scoringRate(client: SidecarClient): Promise<Record<string, number>> {
+async function scoringRate(client: SidecarClient, model: ModelInfo): Promise<Record<string, number>> {
   let delivered = 0;
-  const queue = newQueue(client, (u) => (delivered += u.turnIds.length));
+  const queue = newQueue(client, model, (u) => (delivered += u.turnIds.length));
   const started = performance.now();
   let i = 0;
   // Keep a few turns waiting so the queue never runs dry, without building a backlog.
@@ -129,7 +122,7 @@ async function scoringRate(client: SidecarClient): Promise<Record<string, number
   return { turnsScored: delivered, seconds, turnsPerSecond: delivered / seconds };
 }
 
-async function day(client: SidecarClient): Promise<Record<string, number>> {
+async function day(client: SidecarClient, model: ModelInfo): Promise<Record<string, number>> {
   const projects = join(work, 'claude', 'projects');
   const folder = join(projects, WORKSPACE.replace(/\//g, '-'));
   mkdirSync(folder, { recursive: true });
@@ -137,7 +130,7 @@ async function day(client: SidecarClient): Promise<Record<string, number>> {
   for (const f of files) writeFileSync(f, '');
   let delivered = 0;
   let eventsSeen = 0;
-  const queue = newQueue(client, (u) => (delivered += u.turnIds.length));
+  const queue = newQueue(client, model, (u) => (delivered += u.turnIds.length));
   const manager = new TranscriptWatchManager({
     workspaceRoot: WORKSPACE,
     sources: ['claude-code'],
@@ -192,9 +185,9 @@ async function day(client: SidecarClient): Promise<Record<string, number>> {
   };
 }
 
-async function crashRecovery(client: SidecarClient): Promise<Record<string, number>> {
+async function crashRecovery(client: SidecarClient, model: ModelInfo): Promise<Record<string, number>> {
   const deliveredAt = new Map<string, number>();
-  const queue = newQueue(client, (u) => u.turnIds.forEach((id) => deliveredAt.set(id, performance.now())));
+  const queue = newQueue(client, model, (u) => u.turnIds.forEach((id) => deliveredAt.set(id, performance.now())));
   const restarted = new Promise<number>((resolve) => client.once('restarted', () => resolve(performance.now())));
   queue.push({ sessionKey: 'crash', turnId: 'c0', text: turnText(0) });
   await queue.idle();
@@ -217,14 +210,14 @@ async function main(): Promise<void> {
   });
   const results: Record<string, unknown> = { cpus: cpus().length, loadAverage: loadavg()[0], node: process.version };
   try {
-    await client.request(Methods.loadModel, MODEL);
+    const model = await client.request(Methods.loadModel, MODEL);
     results.ingest = await ingest();
     console.log('ingest', results.ingest);
-    results.scoring = await scoringRate(client);
+    results.scoring = await scoringRate(client, model);
     console.log('scoring', results.scoring);
-    results.day = await day(client);
+    results.day = await day(client, model);
     console.log('day', results.day);
-    results.crashRecovery = await crashRecovery(client);
+    results.crashRecovery = await crashRecovery(client, model);
     console.log('crash recovery', results.crashRecovery);
   } finally {
     await client.stop();

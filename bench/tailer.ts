@@ -1,6 +1,12 @@
 // Tailing benchmark: ingest a generated 100 MB Claude Code transcript (throughput, peak RSS),
 // then the latency from an appended line to the event stream, and CPU use while agents are idle.
 // Run: npx tsx bench/tailer.ts [--mb 100] [--file /tmp/x.jsonl]
+//
+// Huge-file mode: npx tsx bench/tailer.ts --huge [--mb 1024] [--max-rss-mb 300]
+// writes a transcript of --mb MB (1 GB by default) with malformed lines mixed in (cut-short JSON,
+// plain text, invalid UTF-8, arrays, unknown record types), ingests it through the real tailer and
+// Claude Code adapter in a fresh process, checks that every malformed line was skipped and counted
+// and that peak RSS stayed under --max-rss-mb, deletes the file, and exits non-zero on a miss.
 // The measurements run in plain Node on an esbuild bundle of this file (as the product ships),
 // not under tsx, whose own helper thread would blur the idle and memory numbers.
 import { spawnSync } from 'node:child_process';
@@ -14,7 +20,15 @@ import { readTranscript } from '../src/watchers/read-transcript';
 import { TranscriptWatchManager } from '../src/watchers/watch-manager';
 
 const { values } = parseArgs({
-  options: { mb: { type: 'string', default: '100' }, file: { type: 'string' }, ingest: { type: 'string' }, bundled: { type: 'boolean' } },
+  options: {
+    mb: { type: 'string' },
+    file: { type: 'string' },
+    ingest: { type: 'string' },
+    bundled: { type: 'boolean' },
+    huge: { type: 'boolean' },
+    'max-rss-mb': { type: 'string', default: '300' },
+    'malformed-every': { type: 'string', default: '250' },
+  },
 });
 
 const WORKSPACE = '/home/dev/shop';
@@ -35,15 +49,40 @@ function records(i: number): object[] {
   ];
 }
 
-async function generate(file: string, megabytes: number): Promise<void> {
+/** Lines an adapter must skip and count, one of each kind in turn; the last is not valid UTF-8. */
+const MALFORMED: readonly Buffer[] = [
+  Buffer.from('{"type":"assistant","uuid":"cut-short","message":{"role":"assist\n'),
+  Buffer.from('Traceback (most recent call last): not a JSON record\n'),
+  Buffer.from('[1, 2, 3]\n'),
+  Buffer.from(JSON.stringify({ type: 'mystery-record', sessionId: 'bench', uuid: 'x' }) + '\n'),
+  Buffer.concat([Buffer.from('{"type":"user","text":"'), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from('"\n')]),
+];
+
+interface Generated {
+  bytes: number;
+  /** Well-formed records written. */
+  records: number;
+  malformed: number;
+}
+
+/** Writes records until the file holds `megabytes` MB, a malformed line after every `malformedEvery` records (0: none). */
+async function generate(file: string, megabytes: number, malformedEvery = 0): Promise<Generated> {
   const out = createWriteStream(file);
-  let bytes = 0;
-  for (let i = 0; bytes < megabytes * 1e6; i++) {
-    const chunk = records(i).map((r) => JSON.stringify(r) + '\n').join('');
-    bytes += Buffer.byteLength(chunk);
+  const written: Generated = { bytes: 0, records: 0, malformed: 0 };
+  const write = async (chunk: Buffer | string): Promise<void> => {
+    written.bytes += Buffer.byteLength(chunk);
     if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+  };
+  for (let i = 0; written.bytes < megabytes * 1e6; i++) {
+    const lines = records(i).map((r) => JSON.stringify(r) + '\n');
+    for (const line of lines) {
+      await write(line);
+      if (malformedEvery > 0 && ++written.records % malformedEvery === 0) await write(MALFORMED[written.malformed++ % MALFORMED.length]!);
+    }
+    if (malformedEvery === 0) written.records += lines.length;
   }
   await new Promise<void>((r) => out.end(r));
+  return written;
 }
 
 /** Runs in a fresh process so its peak RSS belongs to ingestion alone. */
@@ -54,6 +93,50 @@ async function ingest(file: string): Promise<void> {
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const mb = statSync(file).size / 1e6;
   console.log(JSON.stringify({ mb, seconds, mbPerSecond: mb / seconds, peakRssMb: process.resourceUsage().maxRSS / 1024, events: counts, skipped: session?.skippedRecords }));
+}
+
+interface IngestResult {
+  mb: number;
+  seconds: number;
+  mbPerSecond: number;
+  peakRssMb: number;
+  events: Record<string, number>;
+  skipped: number;
+}
+
+function ingestInFreshProcess(file: string): IngestResult {
+  const child = spawnSync(process.execPath, [__filename, '--ingest', file], { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(child.stderr);
+  return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as IngestResult;
+}
+
+/** The measured huge-file run: generate, ingest, check, delete. Returns whether every check held. */
+async function huge(megabytes: number): Promise<boolean> {
+  const dir = mkdtempSync(join(tmpdir(), 'av-huge-'));
+  const file = join(dir, 'huge.jsonl');
+  try {
+    const writeStart = performance.now();
+    const written = await generate(file, megabytes, Number(values['malformed-every']));
+    const writeSeconds = (performance.now() - writeStart) / 1000;
+    console.log(`wrote ${(written.bytes / 1e6).toFixed(0)} MB (${written.records} records, ${written.malformed} malformed lines) in ${writeSeconds.toFixed(1)} s`);
+    const wallStart = performance.now();
+    const result = ingestInFreshProcess(file);
+    const wallSeconds = (performance.now() - wallStart) / 1000;
+    const maxRss = Number(values['max-rss-mb']);
+    // Records that are not events by design (ignored record types) are neither events nor skips,
+    // so the skip count must equal exactly the malformed lines written.
+    const checks = [
+      { ok: result.skipped === written.malformed, what: `skipped and counted ${result.skipped} of ${written.malformed} malformed lines` },
+      { ok: result.peakRssMb < maxRss, what: `peak RSS ${result.peakRssMb.toFixed(0)} MB (limit ${maxRss} MB)` },
+    ];
+    console.log('huge:', JSON.stringify({ ...result, writtenRecords: written.records, malformedWritten: written.malformed, wallSeconds }));
+    console.log(`  ${result.mb.toFixed(0)} MB ingested in ${result.seconds.toFixed(1)} s (${wallSeconds.toFixed(1)} s wall with process start) at ${result.mbPerSecond.toFixed(1)} MB/s`);
+    for (const c of checks) console.log(`  ${c.ok ? 'ok  ' : 'MISS'} ${c.what}`);
+    return checks.every((c) => c.ok);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    console.log(`  deleted ${file}`);
+  }
 }
 
 async function latency(
@@ -142,15 +225,18 @@ function runBundled(): void {
 async function main(): Promise<void> {
   if (values.ingest) return ingest(values.ingest);
   if (!values.bundled) return runBundled();
-  const file = values.file ?? join(tmpdir(), `agent-vitals-bench-${values.mb}mb.jsonl`);
-  if (!existsSync(file)) {
-    console.log(`generating ${values.mb} MB transcript at ${file} …`);
-    await generate(file, Number(values.mb));
+  if (values.huge) {
+    if (!(await huge(Number(values.mb ?? 1024)))) process.exitCode = 1;
+    return;
   }
-  const child = spawnSync(process.execPath, [__filename, '--ingest', file], { encoding: 'utf8' });
-  if (child.status !== 0) throw new Error(child.stderr);
-  const result = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { mb: number; mbPerSecond: number; peakRssMb: number };
-  console.log('ingest:', child.stdout.trim());
+  const mb = values.mb ?? '100';
+  const file = values.file ?? join(tmpdir(), `agent-vitals-bench-${mb}mb.jsonl`);
+  if (!existsSync(file)) {
+    console.log(`generating ${mb} MB transcript at ${file} …`);
+    await generate(file, Number(mb));
+  }
+  const result = ingestInFreshProcess(file);
+  console.log('ingest:', JSON.stringify(result));
   console.log(`  ${result.mb.toFixed(1)} MB at ${result.mbPerSecond.toFixed(1)} MB/s (target ≥ 50), peak RSS ${result.peakRssMb.toFixed(0)} MB (target < 200)`);
   const lat = await latency(50);
   console.log('live:', JSON.stringify(lat));

@@ -17,6 +17,7 @@ import { registerModelCommands } from './modelCommands';
 import { modelChoice, SidecarHost } from './sidecarHost';
 import { SIDEBAR_VIEW_ID, SidebarViewProvider } from './sidebarView';
 import { VitalsStatusBar } from './statusBar';
+import { HostState } from './state/hostState';
 import { sessionKeyOf, VitalsStore, type StoreSettings } from './state/vitalsStore';
 import { readWatcherSettings, WATCHER_ADAPTERS } from '../watchers/settings';
 import { replayTranscript } from './replay';
@@ -28,6 +29,9 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
   const host = new SidecarHost(context.extensionPath, () => modelChoice(config), log);
   const scoreSource: ScoreSource = new SidecarScoreSource(host, log);
   const store = new VitalsStore(storeSettings(config), scoreSource.status());
+  // Timelines and read positions come back from workspace storage; the watchers resume there.
+  const hostState = new HostState(context.workspaceState, store);
+  if (hostState.skippedOnRestore > 0) log.warn(`restored timelines: ${hostState.skippedOnRestore} saved entr(ies) could not be read and were left out`);
   const notifier = new FlagNotifier(() => config.notificationMinIntervalMs);
   const subs = context.subscriptions;
   void vscode.commands.executeCommand('setContext', 'agentVitals.scoringAvailable', true);
@@ -101,7 +105,14 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
     scoreSource.onScore((key, turnId, score) => store.setTurnScore(key, turnId, score)),
   );
 
-  subs.push(startWatchers(context, ingest, log));
+  // A resumed file's earlier events, shown before the reload, are not shown again, but they
+  // rebuild what lives in memory only: the tamper rules' run history (flags raised again keep
+  // their stored status and do not notify) and the conversation later turns are scored in.
+  const replayed = (event: AgentEvent): void => {
+    flagFeed.observe(event);
+    scoreSource.replay(sessionKeyOf(event), event);
+  };
+  subs.push(startWatchers(context, ingest, log, hostState.positions, replayed), hostState);
 
   const onMessage = (m: WebviewMessage): void => {
     switch (m.type) {

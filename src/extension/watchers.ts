@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { AgentEvent } from '../core/events';
 import { TestPathMatcher } from '../testpaths/matcher';
 import { defaultLocations } from '../watchers/locations';
+import type { TailPositions } from '../watchers/positions';
 import { readWatcherSettings } from '../watchers/settings';
 import { TranscriptWatchManager } from '../watchers/watch-manager';
 import { watchWorkspaceActivity } from './workspace-activity';
@@ -13,6 +14,10 @@ export function startWatchers(
   context: vscode.ExtensionContext,
   sink: (event: AgentEvent) => void,
   log: vscode.LogOutputChannel,
+  /** Where transcripts were read up to: restarted watchers (and a new host) resume there. */
+  positions: TailPositions,
+  /** Events before a resumed file's saved position, read again to rebuild state (not shown again). */
+  replayed: (event: AgentEvent) => void,
 ): vscode.Disposable {
   let running: vscode.Disposable[] = [];
   const start = (): void => {
@@ -35,6 +40,8 @@ export function startWatchers(
         sources: settings.transcriptSources,
         locations: { ...defaultLocations(), ...(workspaceStorage ? { workspaceStorage } : {}) },
         sink,
+        positions,
+        onReplayed: replayed,
         testPaths,
         recentMs: settings.recentMs,
         onError: (err, file) => log.warn(`watcher: ${file ?? ''}: ${err instanceof Error ? err.message : String(err)}`),

@@ -1,16 +1,22 @@
 // Turns waiting for the model, drained by one worker: in order within a session, round-robin
 // across sessions, several waiting turns of a session sent as one request. The queue is bounded:
 // past `maxWaitingUnits` the oldest waiting turns of the busiest session are coalesced into one
-// scoring unit (they share its score), and past `maxWaitingChars` the oldest units keep only the
-// tail of their text. A turn leaves the queue only when its score is delivered or its failure is
-// reported; a retryable failure (the sidecar crashed and is restarting) puts the request back at
-// the front, so no turn is lost, and delivered or queued turn ids are never queued again, so no
-// turn is scored twice.
+// scoring unit (they share its score), and past `maxWaitingChars` the oldest units lose their
+// oldest text (context messages first). A turn leaves the queue only when its score is delivered
+// or its failure is reported; a retryable failure (the sidecar crashed and is restarting, or the
+// model is not ready yet) puts the request back at the front, so no turn is lost, and delivered
+// or queued turn ids are never queued again, so no turn is scored twice.
+//
+// A turn may carry context: the messages that came before it in the conversation (the user's
+// prompt, tool output). They are sent with the turn, ahead of it, but not scored.
+import type { ChatMessage } from '../protocol/methods';
 
 export interface PendingTurn {
   sessionKey: string;
   turnId: string;
   text: string;
+  /** Messages before the turn that go with it unscored, oldest first. */
+  context?: readonly ChatMessage[];
 }
 
 /** One or more turns of a session scored as one piece of text. */
@@ -18,8 +24,34 @@ export interface ScoringUnit {
   sessionKey: string;
   turnIds: string[];
   text: string;
-  /** Characters cut from the front of `text` under memory pressure. */
+  context: ChatMessage[];
+  /** Characters cut from the front of the unit (context, then `text`) under memory pressure. */
   trimmedChars: number;
+}
+
+/** Characters a unit holds: its text and its context. */
+function unitChars(unit: ScoringUnit): number {
+  return unit.context.reduce((n, m) => n + m.content.length, unit.text.length);
+}
+
+/**
+ * Cuts up to `chars` characters off the front of a unit (oldest context first, then the text,
+ * which keeps at least `keepTextChars`); returns how many were cut.
+ */
+function cutOldest(unit: ScoringUnit, chars: number, keepTextChars: number): number {
+  let cut = 0;
+  while (cut < chars && unit.context.length > 0) {
+    const first = unit.context[0]!;
+    const take = Math.min(chars - cut, first.content.length);
+    if (take === first.content.length) unit.context.shift();
+    else unit.context[0] = { role: first.role, content: first.content.slice(take) };
+    cut += take;
+  }
+  const fromText = Math.max(0, Math.min(chars - cut, unit.text.length - keepTextChars));
+  unit.text = unit.text.slice(fromText);
+  cut += fromText;
+  unit.trimmedChars += cut;
+  return cut;
 }
 
 export interface Clock {
@@ -36,7 +68,7 @@ export const SYSTEM_CLOCK: Clock = {
 
 export interface TurnQueueOptions<S> {
   /** Scores the units (all of one session, in order); resolves with one score per unit. */
-  score(sessionKey: string, units: readonly ScoringUnit[]): Promise<readonly S[]>;
+  score(sessionKey: string, units: readonly ScoringUnit[]): Promise<readonly (S | undefined)[]>;
   deliver(unit: ScoringUnit, score: S): void;
   /** A unit that cannot be scored (not retryable): reported, never silently dropped. */
   fail(unit: ScoringUnit, err: unknown): void;
@@ -48,8 +80,11 @@ export interface TurnQueueOptions<S> {
   maxUnitsPerRequest?: number;
   /** A coalesced unit keeps at most this much text (its newest part), so it fits the model's context. */
   maxUnitChars?: number;
-  /** Units are sent together only while their text stays within this (one unit is always sent). */
-  maxRequestChars?: number;
+  /**
+   * Units are sent together only while their text and context stay within this (one unit is
+   * always sent); a function is asked before each request (the model's context may change).
+   */
+  maxRequestChars?: number | (() => number);
   retryDelayMs?: (attempt: number) => number;
   /** How many turn ids per session are remembered to refuse duplicates. */
   rememberedIdsPerSession?: number;
@@ -91,7 +126,7 @@ export class TurnQueue<S> {
   private readonly minUnitChars: number;
   private readonly maxUnitsPerRequest: number;
   private readonly maxUnitChars: number;
-  private readonly maxRequestChars: number;
+  private readonly maxRequestChars: () => number;
   private readonly rememberedIds: number;
   private waitingChars = 0;
   private waitingUnits = 0;
@@ -103,7 +138,8 @@ export class TurnQueue<S> {
     this.minUnitChars = options.minUnitChars ?? 4_000;
     this.maxUnitsPerRequest = options.maxUnitsPerRequest ?? 16;
     this.maxUnitChars = options.maxUnitChars ?? 8_000;
-    this.maxRequestChars = options.maxRequestChars ?? 16_000;
+    const maxRequestChars = options.maxRequestChars ?? 16_000;
+    this.maxRequestChars = typeof maxRequestChars === 'number' ? () => maxRequestChars : maxRequestChars;
     this.rememberedIds = options.rememberedIdsPerSession ?? 20_000;
   }
 
@@ -117,9 +153,10 @@ export class TurnQueue<S> {
     }
     session.seen.add(turn.turnId);
     if (session.seen.size > this.rememberedIds) session.seen.delete(session.seen.values().next().value as string);
-    session.waiting.push({ sessionKey: turn.sessionKey, turnIds: [turn.turnId], text: turn.text, trimmedChars: 0 });
+    const unit: ScoringUnit = { sessionKey: turn.sessionKey, turnIds: [turn.turnId], text: turn.text, context: [...(turn.context ?? [])], trimmedChars: 0 };
+    session.waiting.push(unit);
     this.waitingUnits++;
-    this.waitingChars += turn.text.length;
+    this.waitingChars += unitChars(unit);
     this.enforceBounds();
     this.pump();
     return true;
@@ -146,6 +183,14 @@ export class TurnQueue<S> {
     this.order = this.order.filter((k) => k !== sessionKey);
   }
 
+  /** Retries a request waiting for its backoff now (the scorer said it is ready again). */
+  retryNow(): void {
+    if (this.retryTimer === undefined) return;
+    this.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.pump();
+  }
+
   close(): void {
     this.closed = true;
     this.clock.clearTimeout(this.retryTimer);
@@ -163,7 +208,7 @@ export class TurnQueue<S> {
 
   private unwait(unit: ScoringUnit): void {
     this.waitingUnits--;
-    this.waitingChars -= unit.text.length;
+    this.waitingChars -= unitChars(unit);
   }
 
   private isIdle(): boolean {
@@ -175,16 +220,18 @@ export class TurnQueue<S> {
       const busiest = [...this.sessions.values()].reduce<SessionQueue | undefined>((a, s) => (!a || s.waiting.length > a.waiting.length ? s : a), undefined);
       if (!busiest || busiest.waiting.length < 2) break; // one unit per session: bounded by the session count
       const [first, second] = busiest.waiting.splice(0, 2) as [ScoringUnit, ScoringUnit];
-      const joined = `${first.text}\n\n${second.text}`;
-      const cut = Math.max(0, joined.length - this.maxUnitChars);
-      busiest.waiting.unshift({
+      const charsBefore = unitChars(first) + unitChars(second);
+      const joined: ScoringUnit = {
         sessionKey: first.sessionKey,
         turnIds: [...first.turnIds, ...second.turnIds],
-        text: joined.slice(cut),
-        trimmedChars: first.trimmedChars + second.trimmedChars + cut,
-      });
+        text: `${first.text}\n\n${second.text}`,
+        context: [...first.context, ...second.context],
+        trimmedChars: first.trimmedChars + second.trimmedChars,
+      };
+      const cut = cutOldest(joined, unitChars(joined) - this.maxUnitChars, 0);
+      busiest.waiting.unshift(joined);
       this.waitingUnits--;
-      this.waitingChars += joined.length - cut - first.text.length - second.text.length;
+      this.waitingChars += unitChars(joined) - charsBefore;
       this.counters.trimmedChars += cut;
       // Turns that now share a score with another turn.
       this.counters.coalescedTurns += (first.turnIds.length === 1 ? 1 : 0) + (second.turnIds.length === 1 ? 1 : 0);
@@ -195,10 +242,7 @@ export class TurnQueue<S> {
       for (const unit of this.sessions.get(key)!.waiting) {
         const excess = this.waitingChars - this.maxWaitingChars;
         if (excess <= 0) return;
-        const cut = Math.min(excess, unit.text.length - this.minUnitChars);
-        if (cut <= 0) continue;
-        unit.text = unit.text.slice(cut);
-        unit.trimmedChars += cut;
+        const cut = cutOldest(unit, excess, this.minUnitChars);
         this.waitingChars -= cut;
         this.counters.trimmedChars += cut;
       }
@@ -225,9 +269,10 @@ export class TurnQueue<S> {
       return;
     }
     let take = 1;
-    let chars = session.waiting[0]!.text.length;
-    while (take < Math.min(this.maxUnitsPerRequest, session.waiting.length) && chars + session.waiting[take]!.text.length <= this.maxRequestChars) {
-      chars += session.waiting[take]!.text.length;
+    let chars = unitChars(session.waiting[0]!);
+    const maxRequestChars = this.maxRequestChars();
+    while (take < Math.min(this.maxUnitsPerRequest, session.waiting.length) && chars + unitChars(session.waiting[take]!) <= maxRequestChars) {
+      chars += unitChars(session.waiting[take]!);
       take++;
     }
     const units = session.waiting.splice(0, take);
@@ -257,7 +302,7 @@ export class TurnQueue<S> {
           session.waiting.unshift(...units);
           for (const u of units) {
             this.waitingUnits++;
-            this.waitingChars += u.text.length;
+            this.waitingChars += unitChars(u);
           }
           this.counters.retries++;
           const delay = this.options.retryDelayMs?.(++this.attempt) ?? Math.min(250 * 2 ** (this.attempt - 1), 10_000);

@@ -31,6 +31,8 @@ export interface EmitterOptions {
   sessionId: string;
   workspaceRoot?: string;
   testPaths?: TestPathMatcher;
+  /** Receives the events decoded again but not delivered (see `resumeAfter`). */
+  onReplayed?: EventSink;
 }
 
 export type EventSink = (event: AgentEvent) => void;
@@ -42,9 +44,14 @@ export class SessionEmitter {
   /** Records that were malformed or of a type this adapter does not know. */
   skippedRecords = 0;
   private seq = 0;
+  /** Events numbered below this were delivered before (an earlier run of the host): not again. */
+  private deliverFrom = 0;
   private readonly testPaths: TestPathMatcher;
 
+  private readonly onReplayed: EventSink | undefined;
+
   constructor(options: EmitterOptions, private readonly sink: EventSink) {
+    this.onReplayed = options.onReplayed;
     this.source = options.source;
     this.sessionId = options.sessionId;
     this.workspaceRoot = options.workspaceRoot;
@@ -69,14 +76,32 @@ export class SessionEmitter {
     this.skippedRecords++;
   }
 
+  /** The number the next event gets: how many events this session's file has produced so far. */
+  get nextSeq(): number {
+    return this.seq;
+  }
+
+  /**
+   * Re-reading a file whose first `seq` events were delivered before: those are decoded again (so
+   * the reader's state is rebuilt) but not delivered, and numbering carries on where it was.
+   */
+  resumeAfter(seq: number): void {
+    this.deliverFrom = seq;
+  }
+
+  private deliver(event: AgentEvent): void {
+    if (event.seq >= this.deliverFrom) this.sink(event);
+    else this.onReplayed?.(event);
+  }
+
   turn(fields: Fields<TurnEvent>): void {
     if (fields.text.trim() === '') return;
-    this.sink(this.stamp<TurnEvent>('turn', fields));
+    this.deliver(this.stamp<TurnEvent>('turn', fields));
   }
 
   toolCall(fields: Fields<ToolCallEvent>): void {
     if (fields.output !== undefined) fields.output = truncateOutput(fields.output);
-    this.sink(this.stamp<ToolCallEvent>('tool-call', fields));
+    this.deliver(this.stamp<ToolCallEvent>('tool-call', fields));
   }
 
   /**
@@ -88,11 +113,11 @@ export class SessionEmitter {
     const event = this.stamp<FileEditEvent>('file-edit', fields);
     event.path = path;
     event.isTestPath = this.testPaths.isTestPath(path, this.workspaceRoot ?? cwd);
-    this.sink(event);
+    this.deliver(event);
   }
 
   testRun(fields: Fields<TestRunEvent>): void {
-    this.sink(this.stamp<TestRunEvent>('test-run', fields));
+    this.deliver(this.stamp<TestRunEvent>('test-run', fields));
   }
 
   /** A finished command: emits a TestRun when its command line or output says it ran tests. */

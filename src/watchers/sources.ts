@@ -65,6 +65,8 @@ export interface ReaderOptions {
   head: string;
   workspaceRoot?: string;
   testPaths?: TestPathMatcher;
+  /** Events of a resumed file decoded again but not delivered. */
+  onReplayed?: EventSink;
 }
 
 export function createReader(options: ReaderOptions): TranscriptReader {
@@ -75,6 +77,7 @@ export function createReader(options: ReaderOptions): TranscriptReader {
       sessionId: basename(file).replace(/\.(?:jsonl?|md)$/, ''),
       ...(options.workspaceRoot ? { workspaceRoot: options.workspaceRoot } : {}),
       ...(options.testPaths ? { testPaths: options.testPaths } : {}),
+      ...(options.onReplayed ? { onReplayed: options.onReplayed } : {}),
     },
     sink,
   );

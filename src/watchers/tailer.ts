@@ -25,7 +25,7 @@ export class LineTailer {
   /** Offset just past the last complete line handed out. */
   private consumed: number;
   private carry: Buffer = Buffer.alloc(0);
-  private inode: number | undefined;
+  private fileInode: number | undefined;
   private readonly chunkBytes: number;
   private reading: Promise<TailResult> | undefined;
   private again = false;
@@ -45,6 +45,11 @@ export class LineTailer {
 
   get offset(): number {
     return this.consumed;
+  }
+
+  /** The inode of the file being read (undefined before the first read). */
+  get inode(): number | undefined {
+    return this.fileInode;
   }
 
   /** Reads everything appended since the last call. Concurrent calls coalesce into one more read. */
@@ -78,19 +83,19 @@ export class LineTailer {
       info = await stat(this.path);
     } catch {
       // Gone: a file created here later is new (its inode number may even be reused), so start over.
-      if (this.inode !== undefined || this.consumed > 0) {
+      if (this.fileInode !== undefined || this.consumed > 0) {
         this.restart();
-        this.inode = undefined;
+        this.fileInode = undefined;
       }
       return 'missing';
     }
     let restarted = false;
     const readFrom = this.consumed + this.carry.length;
-    if ((this.inode !== undefined && info.ino !== this.inode) || info.size < readFrom) {
+    if ((this.fileInode !== undefined && info.ino !== this.fileInode) || info.size < readFrom) {
       this.restart();
       restarted = true;
     }
-    this.inode = info.ino;
+    this.fileInode = info.ino;
     let position = this.consumed + this.carry.length;
     if (info.size === position) return restarted ? 'restarted' : 'unchanged';
 

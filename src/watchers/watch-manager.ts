@@ -1,12 +1,14 @@
 // Follows every enabled agent's session files for one workspace, live. Folders are watched with
 // the OS's change notifications, one watch per folder (no polling while agents are idle); each
-// changed transcript is read from where it was left. Sessions are matched to the workspace by folder or by the cwd
-// their records carry; sessions of other folders are dropped and no longer read.
+// changed transcript is read from where it was left, also by an earlier host (`positions`).
+// Sessions are matched to the workspace by folder or by the cwd their records carry; sessions of
+// other folders are dropped and no longer read.
 import { stat } from 'node:fs/promises';
 import type { AgentEvent } from '../core/events';
 import type { TestPathMatcher } from '../testpaths/matcher';
 import { FolderWatcher } from './folder-watcher';
 import { TranscriptFollower } from './follower';
+import type { TailPositions } from './positions';
 import { findWorkspaceStorage, isInside, watchTargets, type AgentLocations, type WatchTarget } from './locations';
 import { readHead } from './read-transcript';
 import { createReader, type TranscriptSource } from './sources';
@@ -24,6 +26,13 @@ export interface WatchManagerOptions {
   onError?: (err: unknown, file?: string) => void;
   /** Records of `file` newly skipped (malformed, unknown or oversized), with the file's total. */
   onSkipped?: (file: string, newlySkipped: number, total: number) => void;
+  /** Where files were read up to (kept across host restarts): followed files resume there. */
+  positions?: TailPositions;
+  /**
+   * Events a resumed file produced before its saved position, decoded again and not delivered:
+   * for parts that rebuild their own state from the stream (the tamper rules' test-run history).
+   */
+  onReplayed?: (event: AgentEvent) => void;
 }
 
 /** Events held for a session whose cwd is not known yet; beyond this the oldest are dropped. */
@@ -105,14 +114,17 @@ export class TranscriptWatchManager {
     } catch {
       return undefined;
     }
-    const { workspaceRoot, sink } = this.options;
-    let held: AgentEvent[] | undefined = target.matchByCwd ? [] : undefined;
+    const { workspaceRoot, sink, positions } = this.options;
+    const resume = positions?.get(file);
+    // A file with a saved position was matched to this workspace when it was read before.
+    let held: AgentEvent[] | undefined = target.matchByCwd && !resume ? [] : undefined;
     const reader = createReader({
       source: target.source,
       file,
       head,
       workspaceRoot,
       ...(this.options.testPaths ? { testPaths: this.options.testPaths } : {}),
+      ...(this.options.onReplayed ? { onReplayed: this.options.onReplayed } : {}),
       sink: (event) => {
         if (!held) return sink(event);
         const cwd = reader.cwd;
@@ -133,9 +145,12 @@ export class TranscriptWatchManager {
       reader,
       (err) => this.options.onError?.(err, file),
       (n, total) => this.options.onSkipped?.(file, n, total),
+      resume,
     );
     if (this.disposed) return undefined;
     this.followers.set(file, follower);
+    // Events held until the cwd is known have not been delivered: no position to keep yet.
+    positions?.follow(file, () => (held ? undefined : follower.position()));
     return follower;
   }
 
@@ -144,6 +159,7 @@ export class TranscriptWatchManager {
       if (file === path || file.startsWith(path + '/') || file.startsWith(path + '\\')) {
         follower.close();
         this.followers.delete(file);
+        this.options.positions?.forget(file);
       }
     }
   }
@@ -152,12 +168,16 @@ export class TranscriptWatchManager {
     this.foreign.add(file);
     this.followers.get(file)?.close();
     this.followers.delete(file);
+    this.options.positions?.forget(file);
   }
 
   dispose(): void {
     this.disposed = true;
     for (const w of this.folderWatchers) w.close();
-    for (const f of this.followers.values()) f.close();
+    for (const [file, f] of this.followers) {
+      f.close();
+      this.options.positions?.release(file);
+    }
     this.followers.clear();
   }
 }

@@ -17,6 +17,8 @@ export interface ScoreSource extends Disposable {
   onStatus(listener: (status: ScoringStatus) => void): Disposable;
   /** Feeds one event of a session; scores arrive through `onScore`, possibly later (or again, after a restart). */
   score(sessionKey: string, event: AgentEvent): void;
+  /** An event scored by an earlier host (a resumed transcript): context for later turns, not scored. */
+  replay(sessionKey: string, event: AgentEvent): void;
   onScore(listener: ScoreListener): Disposable;
   restart(): Promise<void>;
 }

@@ -1,60 +1,30 @@
-// Live scoring: each watched session is one conversation in the sidecar. Events become chat
-// messages (see transcript-chat); while an append is in flight, new messages queue and go in
-// the next append together, so a fast agent coalesces into fewer, larger model calls instead of
-// an unbounded backlog. Every message is kept per session, so when the sidecar restarts or the
-// model is recalibrated the conversation is reopened in full and every assistant turn is scored
-// again (the store keys scores by turn, so a re-score replaces, never duplicates).
+// Live scoring: the one scoring queue (bounded, coalescing, no turn lost or scored twice)
+// feeding the sidecar through a conversation per watched session. Assistant turns are scored;
+// the user's prompts and tool output go with the next assistant turn as its context. While the
+// model is not loaded or not calibrated the turns wait in the queue; a sidecar restart reopens
+// each conversation from its history, and new vectors score the history again (the store keys
+// scores by turn, so a re-score replaces, never duplicates).
 import type * as vscode from 'vscode';
 import type { AgentEvent } from '../../core/events';
 import { chatMessageFor } from '../../emotion/transcript-chat';
 import { decodeFloat32 } from '../../protocol/float32';
-import { Methods, type AppendResult, type ChatMessage } from '../../protocol/methods';
-import { SidecarError } from '../../protocol/errors';
+import type { AppendResult, ChatMessage } from '../../protocol/methods';
+import { SidecarError, type SidecarErrorKind } from '../../protocol/errors';
+import { ConversationScorer } from '../../scoring-queue/conversation-scorer';
+import { TurnQueue } from '../../scoring-queue/turn-queue';
 import type { ScoringStatus, TokenHeat } from '../../../webview/protocol';
 import type { TurnScore } from '../state/vitalsStore';
 import type { SidecarHost } from '../sidecarHost';
 import type { Disposable, ScoreListener, ScoreSource } from './parts';
 
-interface Entry {
-  message: ChatMessage;
-  turnId?: string;
-}
+/** Not an error: the model is not loaded or not calibrated yet, so turns wait. */
+class ModelNotReady extends Error {}
 
-interface SessionFeed {
-  conversationId: string;
-  /** Messages the sidecar's conversation holds. */
-  sent: Entry[];
-  /** Messages waiting for the next append. */
-  queued: Entry[];
-  /** False until the conversation exists in the current sidecar process. */
-  open: boolean;
-  running: boolean;
-}
+/** Failures that pass once the sidecar is back or the model is ready; the queue retries them. */
+const WAITING_KINDS: ReadonlySet<SidecarErrorKind> = new Set(['sidecar-crashed', 'sidecar-gave-up', 'conversation-not-found', 'no-model-loaded', 'vectors-missing']);
 
-let conversationCounter = 0;
-
-/**
- * Takes queued messages off the front for one append, up to about a third of the context limit
- * (counting ~3 characters a token), so a burst never needs more tokens than the model can hold:
- * the sidecar can drop old turns to make room, but not parts of the messages being added.
- */
-/** The chat template's tokens around each message, counted as characters. */
-const MESSAGE_OVERHEAD_CHARS = 24;
-
-export function takeBatch(queue: Entry[], contextLimit: number): Entry[] {
-  let chars = 0;
-  let n = 0;
-  const cost = (e: Entry) => e.message.content.length + MESSAGE_OVERHEAD_CHARS;
-  while (n < queue.length && (n === 0 || chars + cost(queue[n]) <= contextLimit / 3)) chars += cost(queue[n++]);
-  return queue.splice(0, n);
-}
-
-/** A single message longer than the context can hold keeps its start and end. */
-export function clipMessage(message: ChatMessage, contextLimit: number): ChatMessage {
-  const max = Math.floor(contextLimit / 2);
-  if (message.content.length <= max) return message;
-  return { role: message.role, content: `${message.content.slice(0, max / 2)}\n…\n${message.content.slice(-max / 2)}` };
-}
+/** Context held for a session's next assistant turn, in characters (oldest dropped first). */
+const MAX_PENDING_CONTEXT_CHARS = 32_000;
 
 export function turnScoreFrom(result: AppendResult, messageIndex: number): TurnScore | null {
   const scored = result.scores?.messages.find((m) => m.messageIndex === messageIndex);
@@ -69,23 +39,48 @@ export function turnScoreFrom(result: AppendResult, messageIndex: number): TurnS
 }
 
 export class SidecarScoreSource implements ScoreSource {
-  private readonly sessions = new Map<string, SessionFeed>();
   private readonly listeners = new Set<ScoreListener>();
   private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly scorer: ConversationScorer<TurnScore>;
+  private readonly queue: TurnQueue<TurnScore>;
+  /** Messages since a session's last assistant turn, waiting to go with the next one. */
+  private readonly pendingContext = new Map<string, ChatMessage[]>();
 
   constructor(
     private readonly host: SidecarHost,
     private readonly log: vscode.LogOutputChannel,
+    // Long waits are fine: a reload or a model becoming ready retries at once (below).
+    retryDelayMs: (attempt: number) => number = (attempt) => Math.min(1_000 * 2 ** (attempt - 1), 300_000),
   ) {
+    this.scorer = new ConversationScorer<TurnScore>({
+      sidecar: host.client,
+      returns: 'scores',
+      read: turnScoreFrom,
+      model: async () => {
+        const info = await host.ensureModel().catch((err: unknown) => {
+          throw new ModelNotReady(err instanceof Error ? err.message : String(err));
+        });
+        if (!info?.vectors) throw new ModelNotReady('no calibrated model yet');
+        return { contextLimit: info.contextLimit, scoresKey: `${info.model}|${info.vectors.path}|${info.vectors.createdAt}|${info.vectors.layer}` };
+      },
+      rescored: (key, turnId, score) => this.emit(key, turnId, score),
+    });
+    this.queue = new TurnQueue<TurnScore>({
+      score: (key, units) => this.scorer.score(key, units),
+      isRetryable: (err) => err instanceof ModelNotReady || (err instanceof SidecarError && WAITING_KINDS.has(err.kind)),
+      retryDelayMs,
+      maxRequestChars: () => this.scorer.requestChars(),
+      deliver: (unit, score) => unit.turnIds.forEach((id) => this.emit(unit.sessionKey, id, score)),
+      fail: (unit, err) => this.log.error(`scoring ${unit.sessionKey} failed, ${unit.turnIds.length} turn(s) left unscored: ${err instanceof Error ? err.message : String(err)}`),
+    });
     this.subscriptions.push(
       host.onReloaded(() => {
-        for (const [key, feed] of this.sessions) {
-          // The new process holds no conversation: resend everything and score it again.
-          feed.open = false;
-          feed.queued = [...feed.sent, ...feed.queued];
-          feed.sent = [];
-          void this.flush(key);
-        }
+        // The new process (or new vectors) holds no conversation: reopen, and go now.
+        this.scorer.reopenAll();
+        this.queue.retryNow();
+      }),
+      host.onStatus((status) => {
+        if (status.kind === 'ready') this.queue.retryNow();
       }),
     );
   }
@@ -106,59 +101,31 @@ export class SidecarScoreSource implements ScoreSource {
   score(sessionKey: string, event: AgentEvent): void {
     const message = chatMessageFor(event);
     if (!message) return;
-    let feed = this.sessions.get(sessionKey);
-    if (!feed) {
-      feed = { conversationId: `session-${++conversationCounter}`, sent: [], queued: [], open: false, running: false };
-      this.sessions.set(sessionKey, feed);
+    const context = this.pendingContext.get(sessionKey) ?? [];
+    if (event.type === 'turn' && event.role === 'assistant') {
+      this.pendingContext.delete(sessionKey);
+      this.queue.push({ sessionKey, turnId: event.turnId, text: message.content, context });
+      return;
     }
-    feed.queued.push({ message, turnId: event.type === 'turn' && event.role === 'assistant' ? event.turnId : undefined });
-    void this.flush(sessionKey);
+    context.push(message);
+    let chars = context.reduce((n, m) => n + m.content.length, 0);
+    while (chars > MAX_PENDING_CONTEXT_CHARS && context.length > 1) chars -= context.shift()!.content.length;
+    this.pendingContext.set(sessionKey, context);
   }
 
-  /** Sends everything queued for a session in one append, then whatever queued meanwhile. */
-  private async flush(sessionKey: string): Promise<void> {
-    const feed = this.sessions.get(sessionKey);
-    if (!feed || feed.running || feed.queued.length === 0) return;
-    feed.running = true;
-    try {
-      const info = await this.host.ensureModel();
-      // Without a model or vectors the messages wait; a later load or calibration resends them.
-      if (!info?.vectors) return;
-      while (feed.queued.length) {
-        const batch = takeBatch(feed.queued, info.contextLimit);
-        const messages = batch.map((e) => clipMessage(e.message, info.contextLimit));
-        let result: AppendResult;
-        try {
-          result = feed.open
-            ? await this.host.client.request(Methods.appendMessages, { conversationId: feed.conversationId, messages, returns: 'scores' })
-            : await this.host.client.request(Methods.openConversation, { conversationId: feed.conversationId, messages, returns: 'scores' });
-        } catch (err) {
-          if (err instanceof SidecarError && err.kind === 'conversation-not-found') {
-            feed.open = false;
-            feed.queued = [...feed.sent, ...batch, ...feed.queued];
-            feed.sent = [];
-            continue;
-          }
-          if (err instanceof SidecarError && (err.kind === 'sidecar-crashed' || err.kind === 'sidecar-gave-up')) {
-            // The restart resends everything (onReloaded); until then the batch waits.
-            feed.queued = [...batch, ...feed.queued];
-            return;
-          }
-          // Anything else would fail again: those turns stay unscored and the session moves on.
-          this.log.error(`scoring ${sessionKey} failed, ${batch.length} message(s) left unscored: ${err instanceof Error ? err.message : String(err)}`);
-          continue;
-        }
-        feed.open = true;
-        feed.sent.push(...batch);
-        batch.forEach((entry, index) => {
-          if (!entry.turnId) return;
-          const score = turnScoreFrom(result, index);
-          if (score) for (const l of this.listeners) l(sessionKey, entry.turnId, score);
-        });
-      }
-    } finally {
-      feed.running = false;
-    }
+  /** An event of a resumed transcript, scored by an earlier host: context for what comes next. */
+  replay(sessionKey: string, event: AgentEvent): void {
+    const message = chatMessageFor(event);
+    if (message) this.scorer.addHistory(sessionKey, message, event.type === 'turn' && event.role === 'assistant' ? event.turnId : undefined);
+  }
+
+  /** Resolves once no turn waits or is being scored (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  private emit(sessionKey: string, turnId: string, score: TurnScore): void {
+    for (const l of this.listeners) l(sessionKey, turnId, score);
   }
 
   restart(): Promise<void> {
@@ -166,6 +133,7 @@ export class SidecarScoreSource implements ScoreSource {
   }
 
   dispose(): void {
+    this.queue.close();
     for (const s of this.subscriptions) s.dispose();
     this.listeners.clear();
   }

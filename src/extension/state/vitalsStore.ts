@@ -17,6 +17,7 @@ import type {
   WatchInfo,
 } from '../../../webview/protocol';
 import { computeReading, type ReadingOptions } from './reading';
+import { restoreSessions, saveSession, SAVED_SESSIONS, type SavedTimelines } from './savedTimelines';
 
 export interface TurnScore {
   emotions: Record<string, EmotionReading>;
@@ -30,11 +31,13 @@ const LIVE_WINDOW_MS = 5 * 60_000;
 
 interface SessionRecord {
   key: string;
-  first: AgentEvent;
+  first: Pick<AgentEvent, 'source' | 'sessionId' | 'ts'>;
   lastTs: string;
   /** When the last event arrived here (a replayed session carries old timestamps). */
   lastSeen: number;
   turns: TurnEvent[];
+  /** Turn ids in `turns`: a turn read again (a transcript rewritten whole) is not added twice. */
+  turnIds: Set<string>;
   testRuns: TestRunEvent[];
   scores: Map<string, TurnScore>;
   ended: boolean;
@@ -84,14 +87,49 @@ export class VitalsStore {
     const key = sessionKeyOf(e);
     let s = this.sessions.get(key);
     if (!s) {
-      s = { key, first: e, lastTs: e.ts, lastSeen: this.now(), turns: [], testRuns: [], scores: new Map(), ended: false };
+      s = { key, first: { source: e.source, sessionId: e.sessionId, ts: e.ts }, lastTs: e.ts, lastSeen: this.now(), turns: [], turnIds: new Set(), testRuns: [], scores: new Map(), ended: false };
       this.sessions.set(key, s);
     }
     if (e.ts > s.lastTs) s.lastTs = e.ts;
     s.lastSeen = this.now();
-    if (e.type === 'turn' && e.role === 'assistant') s.turns.push(e);
-    else if (e.type === 'test-run') s.testRuns.push(e);
+    if (e.type === 'turn' && e.role === 'assistant') {
+      if (s.turnIds.has(e.turnId)) return;
+      s.turnIds.add(e.turnId);
+      s.turns.push(e);
+    } else if (e.type === 'test-run') s.testRuns.push(e);
     this.changed();
+  }
+
+  /** The most recent timelines with the scores the views show, for workspace storage. */
+  saveTimelines(): SavedTimelines {
+    const emotions = new Set(['desperate', 'calm', ...this.settings.emotionsShown]);
+    const recent = [...this.sessions.values()].sort((a, b) => (a.lastTs < b.lastTs ? 1 : -1)).slice(0, SAVED_SESSIONS);
+    return {
+      version: 1,
+      sessions: recent.map((s) =>
+        saveSession({ ...s, source: s.first.source, sessionId: s.first.sessionId, startedAt: s.first.ts }, emotions),
+      ),
+    };
+  }
+
+  /** Brings back timelines saved by an earlier host; returns how many saved entries were unreadable. */
+  restoreTimelines(saved: unknown): number {
+    const { sessions, skipped } = restoreSessions(saved);
+    for (const r of sessions) {
+      this.sessions.set(r.key, {
+        key: r.key,
+        first: { source: r.source, sessionId: r.sessionId, ts: r.startedAt },
+        lastTs: r.lastTs,
+        lastSeen: r.lastSeen,
+        turns: [...r.turns],
+        turnIds: new Set(r.turns.map((t) => t.turnId)),
+        testRuns: [...r.testRuns],
+        scores: new Map(r.scores),
+        ended: r.ended,
+      });
+    }
+    if (sessions.length > 0) this.changed();
+    return skipped;
   }
 
   /** Marks a session finished (its transcript was closed or a replay ended). */

@@ -14,6 +14,7 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter } fro
 import type { AgentEvent } from '../../../src/core/events';
 import { Methods } from '../../../src/protocol/methods';
 import { SidecarClient } from '../../../src/sidecar-client/sidecar-client';
+import { ConversationScorer } from '../../../src/scoring-queue/conversation-scorer';
 import { TurnQueue } from '../../../src/scoring-queue/turn-queue';
 import { classifyEdit } from '../../../src/tamper/classify';
 import { TranscriptWatchManager } from '../../../src/watchers/watch-manager';
@@ -53,13 +54,16 @@ test('a replayed session through watchers, tamper rules, scoring and the sidecar
     for (let i = 0; i < 100 && !events.some((e) => e.type === 'file-edit'); i++) await new Promise((r) => setTimeout(r, 50));
     assert.ok(events.some((e) => e.type === 'turn'), 'the session was read');
     for (const e of events) if (e.type === 'file-edit') classifyEdit({ path: e.path, op: e.op, ...(e.before !== undefined ? { before: e.before } : {}), ...(e.after !== undefined ? { after: e.after } : {}), ...(e.diff !== undefined ? { diff: e.diff } : {}) });
-    await client.request(Methods.loadModel, { model: 'fixture:tiny-qwen2', layers: [1], threads: 1, offline: true });
+    const info = await client.request(Methods.loadModel, { model: 'fixture:tiny-qwen2', layers: [1], threads: 1, offline: true });
     let scored = 0;
+    const scorer = new ConversationScorer<number>({
+      sidecar: client,
+      returns: 'norms',
+      read: (r) => r.totalTokens,
+      model: async () => ({ contextLimit: info.contextLimit, scoresKey: info.model }),
+    });
     const queue = new TurnQueue<number>({
-      score: async (key, units) => {
-        const r = await client.request(Methods.openConversation, { conversationId: `${key}-${scored}`, messages: units.map((u) => ({ role: 'assistant' as const, content: u.text })), returns: 'norms' });
-        return units.map(() => r.totalTokens);
-      },
+      score: (key, units) => scorer.score(key, units),
       deliver: (unit) => void (scored += unit.turnIds.length),
       fail: (_unit, err) => assert.fail(String(err)),
       isRetryable: () => false,

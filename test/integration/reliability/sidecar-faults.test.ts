@@ -5,55 +5,60 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import type { RequestType } from 'vscode-jsonrpc';
 import { decodeFloat32 } from '../../../src/protocol/float32';
-import { SidecarError } from '../../../src/protocol/errors';
-import { Methods, type ChatMessage } from '../../../src/protocol/methods';
-import { SidecarClient, type CrashInfo } from '../../../src/sidecar-client/sidecar-client';
-import { TurnQueue, type ScoringUnit } from '../../../src/scoring-queue/turn-queue';
+import { SidecarError, type SidecarErrorData } from '../../../src/protocol/errors';
+import { Methods, type AppendResult } from '../../../src/protocol/methods';
+import { SidecarClient, type CrashInfo, type DirectRequester } from '../../../src/sidecar-client/sidecar-client';
+import { ConversationScorer } from '../../../src/scoring-queue/conversation-scorer';
+import { TurnQueue } from '../../../src/scoring-queue/turn-queue';
 import { FIXTURE, LAYERS } from '../sidecar/helpers';
 
 const LOAD = { model: FIXTURE, layers: LAYERS, threads: 1 };
 const RETRYABLE = new Set(['sidecar-crashed', 'conversation-not-found', 'no-model-loaded']);
 
-/** Scores units as the mean residual norm of each message at the first probe layer. */
-function sidecarScorer(client: SidecarClient, hooks: { beforeSend?: (call: number, pid: number | undefined) => void } = {}) {
-  const openedIn = new Map<string, number | undefined>();
-  const history = new Map<string, ChatMessage[]>();
+/** The client, calling `beforeSend` once each conversation request is on the wire. */
+function hooked(client: SidecarClient, beforeSend?: (call: number, pid: number | undefined) => void): DirectRequester {
   let calls = 0;
-  return async (key: string, units: readonly ScoringUnit[]): Promise<number[]> => {
-    const messages: ChatMessage[] = units.map((u) => ({ role: 'assistant', content: u.text }));
-    const past = history.get(key) ?? [];
-    const pid = client.pid;
-    const reopen = openedIn.get(key) === undefined || openedIn.get(key) !== pid;
-    const request = reopen
-      ? client.request(Methods.openConversation, { conversationId: key, messages: [...past, ...messages], returns: 'norms' })
-      : client.request(Methods.appendMessages, { conversationId: key, messages, returns: 'norms' });
-    hooks.beforeSend?.(++calls, pid);
-    let result;
-    try {
-      result = await request;
-    } catch (err) {
-      openedIn.delete(key); // whatever the new process holds, reopen from the history
-      throw err;
-    }
-    openedIn.set(key, client.pid);
-    history.set(key, [...past, ...messages]);
-    const norms = decodeFloat32(result.norms![String(LAYERS[0])]!);
-    const spans = result.spans.slice(-messages.length);
-    return spans.map((s) => {
-      const slice = norms.subarray(s.start - result.firstNewToken, s.end - result.firstNewToken);
-      return slice.reduce((a, b) => a + b, 0) / slice.length;
-    });
+  return {
+    get pid() {
+      return client.pid;
+    },
+    request<P, R>(type: RequestType<P, R, SidecarErrorData>, params: P): Promise<R> {
+      const pid = client.pid;
+      const answer = client.request(type, params);
+      if (type.method === Methods.openConversation.method || type.method === Methods.appendMessages.method) beforeSend?.(++calls, pid);
+      return answer;
+    },
   };
+}
+
+/** A message's score: its mean residual norm at the first probe layer. */
+function meanNorm(result: AppendResult, messageIndex: number): number | null {
+  const span = result.spans.find((s) => s.messageIndex === messageIndex);
+  if (!span || !result.norms) return null;
+  const norms = decodeFloat32(result.norms[String(LAYERS[0])]!);
+  const slice = norms.subarray(span.start - result.firstNewToken, span.end - result.firstNewToken);
+  return slice.reduce((a, b) => a + b, 0) / slice.length;
 }
 
 const TURNS = Array.from({ length: 12 }, (_, i) => `Turn ${i}: the test still fails with ${i} errors; I will ${i % 2 ? 'loosen the assertion' : 'read the stack trace again'}.`);
 
-async function scoreAll(client: SidecarClient, hooks: Parameters<typeof sidecarScorer>[1] = {}) {
+async function scoreAll(client: SidecarClient, beforeSend?: (call: number, pid: number | undefined) => void) {
   const delivered = new Map<string, number[]>();
   const failed: string[] = [];
+  const scorer = new ConversationScorer<number>({
+    sidecar: hooked(client, beforeSend),
+    returns: 'norms',
+    read: meanNorm,
+    model: async () => {
+      const { model } = await client.request(Methods.status);
+      if (!model) throw new SidecarError('no-model-loaded', 'the restarted sidecar is still loading');
+      return { contextLimit: model.contextLimit, scoresKey: 'fixture' };
+    },
+  });
   const queue = new TurnQueue<number>({
-    score: sidecarScorer(client, hooks),
+    score: (key, units) => scorer.score(key, units),
     isRetryable: (err) => err instanceof SidecarError && RETRYABLE.has(err.kind),
     retryDelayMs: () => 50,
     maxUnitsPerRequest: 1, // one turn per request, so faults land between and inside turns
@@ -90,15 +95,13 @@ test('SIGKILL mid-score and a frozen sidecar: restarted, reloaded, every turn sc
   await client.request(Methods.loadModel, LOAD);
   let frozenAt = 0;
   try {
-    const run = await scoreAll(client, {
-      beforeSend: (call, pid) => {
-        if (!pid) return;
-        if (call === 4) process.kill(pid, 'SIGKILL'); // the request is on the wire, its answer is not
-        if (call === 9) {
-          frozenAt = performance.now();
-          process.kill(pid, 'SIGSTOP'); // alive, silent: only the watchdog can tell
-        }
-      },
+    const run = await scoreAll(client, (call, pid) => {
+      if (!pid) return;
+      if (call === 4) process.kill(pid, 'SIGKILL'); // the request is on the wire, its answer is not
+      if (call === 9) {
+        frozenAt = performance.now();
+        process.kill(pid, 'SIGSTOP'); // alive, silent: only the watchdog can tell
+      }
     });
     assert.deepEqual(run.failed, []);
     assert.equal(run.delivered.size, TURNS.length, 'no turn lost');

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { AgentEvent, TurnEvent } from '../../../src/core/events';
 import { encodeFloat32 } from '../../../src/protocol/float32';
 import type { AppendResult, ChatMessage, ModelInfo } from '../../../src/protocol/methods';
+import { SidecarError } from '../../../src/protocol/errors';
 import { SidecarScoreSource } from '../../../src/extension/integration/sidecarScoreSource';
 import type { SidecarHost } from '../../../src/extension/sidecarHost';
 import type { TurnScore } from '../../../src/extension/state/vitalsStore';
@@ -30,111 +31,216 @@ function fakeAppend(messages: ChatMessage[]): AppendResult {
   };
 }
 
-function fakeHost(opts: { vectors: boolean }) {
-  const calls: { method: string; messages: ChatMessage[] }[] = [];
+interface FakeModel {
+  contextLimit: number;
+  vectors: { layer: number; createdAt: string } | null;
+}
+
+function fakeHost(model: FakeModel) {
+  const calls: { method: string; conversationId: string; messages: ChatMessage[] }[] = [];
   const gates: (() => void)[] = [];
   let holdNext = false;
+  let crashNext = false;
   let reload: (() => void) | undefined;
+  let statusListener: ((status: { kind: string }) => void) | undefined;
+  const client = {
+    pid: 100 as number | undefined,
+    request: async (type: { method: string }, params: { conversationId: string; messages: ChatMessage[] }) => {
+      calls.push({ method: type.method, conversationId: params.conversationId, messages: params.messages });
+      if (holdNext) {
+        holdNext = false;
+        await new Promise<void>((resolve) => gates.push(resolve));
+      }
+      if (crashNext) {
+        crashNext = false;
+        client.pid = undefined; // the process is gone; the restart brings another
+        throw new SidecarError('sidecar-crashed', 'killed by SIGKILL');
+      }
+      return fakeAppend(params.messages);
+    },
+  };
   const host = {
     status: { kind: 'starting', modelId: 'm' },
-    onStatus: () => ({ dispose() {} }),
+    onStatus: (listener: (status: { kind: string }) => void) => {
+      statusListener = listener;
+      return { dispose() {} };
+    },
     onReloaded: (listener: () => void) => {
       reload = listener;
       return { dispose() {} };
     },
-    ensureModel: async () => ({ contextLimit: 8192, vectors: opts.vectors ? { layer: 1 } : null }) as unknown as ModelInfo,
+    ensureModel: async () => ({ model: 'm', contextLimit: model.contextLimit, vectors: model.vectors && { path: '/v', ...model.vectors } }) as unknown as ModelInfo,
     restart: async () => {},
-    client: {
-      request: async (type: { method: string }, params: { messages: ChatMessage[] }) => {
-        calls.push({ method: type.method, messages: params.messages });
-        if (holdNext) {
-          holdNext = false;
-          await new Promise<void>((resolve) => gates.push(resolve));
-        }
-        return fakeAppend(params.messages);
-      },
+    client,
+  };
+  return {
+    host: host as unknown as SidecarHost,
+    calls,
+    model,
+    hold: () => (holdNext = true),
+    crash: () => (crashNext = true),
+    release: () => gates.shift()?.(),
+    ready: () => statusListener?.({ kind: 'ready' }),
+    /** The sidecar came back (a new process) or new vectors loaded. */
+    reload: (pid?: number) => {
+      if (pid !== undefined) client.pid = pid;
+      reload?.();
     },
   };
-  return { host: host as unknown as SidecarHost, calls, hold: () => (holdNext = true), release: () => gates.shift()?.(), reload: () => reload?.() };
 }
 
 const log = { error() {}, info() {}, warn() {}, debug() {} } as never;
-const settle = () => new Promise((r) => setTimeout(r, 10));
+const settle = () => new Promise((r) => setTimeout(r, 20));
+const VECTORS = { layer: 1, createdAt: '2026-11-27T10:00:00Z' };
 
-test('assistant turns are scored and reported under their turn ids; user turns only extend the chat', async () => {
-  const fake = fakeHost({ vectors: true });
-  const source = new SidecarScoreSource(fake.host, log);
+function source(fake: ReturnType<typeof fakeHost>) {
+  const s = new SidecarScoreSource(fake.host, log, () => 5);
   const got: [string, string, TurnScore][] = [];
-  source.onScore((k, id, s) => got.push([k, id, s]));
-  source.score('k', turn(1, 'user', 'fix it'));
+  s.onScore((k, id, score) => got.push([k, id, score]));
+  return { s, got, ids: () => got.map((g) => g[1]) };
+}
+
+test('assistant turns are scored under their turn ids; user turns go with the next assistant turn, unscored', async () => {
+  const fake = fakeHost({ contextLimit: 8192, vectors: VECTORS });
+  const { s, got } = source(fake);
+  s.score('k', turn(1, 'user', 'fix it'));
   await settle();
-  source.score('k', turn(2, 'assistant', 'running the tests'));
+  assert.equal(fake.calls.length, 0, 'a user turn alone is not sent');
+  s.score('k', turn(2, 'assistant', 'running the tests'));
   await settle();
-  assert.deepEqual(fake.calls.map((c) => c.method), ['openConversation', 'appendMessages']);
+  assert.deepEqual(fake.calls.map((c) => c.method), ['openConversation']);
+  assert.deepEqual(fake.calls[0].messages, [{ role: 'user', content: 'fix it' }, { role: 'assistant', content: 'running the tests' }]);
   assert.equal(got.length, 1);
   assert.equal(got[0][1], 't2');
-  assert.deepEqual(got[0][2].tokens!.map((t) => t.z.desperate), [0, 1]);
-  assert.equal(got[0][2].emotions.calm.mean, -0);
+  // The assistant message is at index 1 of the request: the fake scores desperate = index.
+  assert.deepEqual(got[0][2].tokens!.map((t) => t.z.desperate), [1, 2]);
+  s.score('k', turn(3, 'user', 'and now?'));
+  s.score('k', turn(4, 'assistant', 'done'));
+  await settle();
+  assert.deepEqual(fake.calls.map((c) => c.method), ['openConversation', 'appendMessages']);
+  assert.equal(fake.calls[1].conversationId, fake.calls[0].conversationId);
+  assert.deepEqual(got.map((g) => g[1]), ['t2', 't4']);
 });
 
-test('messages arriving during an append are coalesced into the next one', async () => {
-  const fake = fakeHost({ vectors: true });
-  const source = new SidecarScoreSource(fake.host, log);
-  const got: string[] = [];
-  source.onScore((_k, id) => got.push(id));
+test('turns arriving during an append wait in the queue and go together in the next one', async () => {
+  const fake = fakeHost({ contextLimit: 8192, vectors: VECTORS });
+  const { s, ids } = source(fake);
   fake.hold();
-  source.score('k', turn(1, 'user', 'go'));
+  s.score('k', turn(1, 'assistant', 'go'));
   await settle();
-  for (let i = 2; i <= 11; i++) source.score('k', turn(i, i % 2 ? 'user' : 'assistant', `message ${i}`));
+  for (let i = 2; i <= 11; i++) s.score('k', turn(i, i % 2 ? 'user' : 'assistant', `message ${i}`));
   await settle();
   assert.equal(fake.calls.length, 1, 'nothing else is sent while the first append runs');
   fake.release();
   await settle();
   assert.equal(fake.calls.length, 2);
-  assert.equal(fake.calls[1].messages.length, 10);
-  assert.deepEqual(got, ['t2', 't4', 't6', 't8', 't10']);
+  // t2, t3+t4, t5+t6, t7+t8, t9+t10 (t11, a user turn, waits for the next assistant turn).
+  assert.deepEqual(fake.calls[1].messages.map((m) => m.content), [2, 3, 4, 5, 6, 7, 8, 9, 10].map((i) => `message ${i}`));
+  assert.deepEqual(ids(), ['t1', 't2', 't4', 't6', 't8', 't10']);
 });
 
-test('without vectors messages wait; after a reload the whole history is resent and scored again', async () => {
-  const fake = fakeHost({ vectors: false });
-  const source = new SidecarScoreSource(fake.host, log);
-  const got: string[] = [];
-  source.onScore((_k, id) => got.push(id));
-  const events: AgentEvent[] = [turn(1, 'user', 'a'), turn(2, 'assistant', 'b'), turn(3, 'user', 'c')];
-  for (const e of events) source.score('k', e);
+test('without vectors turns wait; calibration scores them, a sidecar restart reopens without scoring any turn twice', async () => {
+  const fake = fakeHost({ contextLimit: 8192, vectors: null });
+  const { s, ids } = source(fake);
+  for (const e of [turn(1, 'user', 'a'), turn(2, 'assistant', 'b'), turn(3, 'user', 'c'), turn(4, 'assistant', 'd')] as AgentEvent[]) s.score('k', e);
   await settle();
   assert.equal(fake.calls.length, 0);
   // Calibration finished: the host now has vectors and fires a reload.
-  (fake.host as unknown as { ensureModel: () => Promise<unknown> }).ensureModel = async () => ({ contextLimit: 8192, vectors: { layer: 1 } });
+  fake.model.vectors = VECTORS;
   fake.reload();
   await settle();
   assert.equal(fake.calls.length, 1);
-  assert.deepEqual(fake.calls[0].messages.map((m) => m.content), ['a', 'b', 'c']);
-  assert.deepEqual(got, ['t2']);
-  // A sidecar restart: the same history goes again, the same turn is scored again (replaced, not added).
-  fake.reload();
+  assert.deepEqual(fake.calls[0].messages.map((m) => m.content), ['a', 'b', 'c', 'd']);
+  assert.deepEqual(ids(), ['t2', 't4']);
+  // The sidecar restarted (another process): the next turn reopens the conversation from its
+  // history (unscored), then is appended; history turns are not delivered again.
+  fake.reload(200);
+  s.score('k', turn(5, 'assistant', 'e'));
   await settle();
-  assert.equal(fake.calls[1].method, 'openConversation');
-  assert.equal(fake.calls[1].messages.length, 3);
-  assert.deepEqual(got, ['t2', 't2']);
+  assert.deepEqual(fake.calls.slice(1).map((c) => [c.method, c.messages.map((m) => m.content).join('')]), [['openConversation', 'abcd'], ['appendMessages', 'e']]);
+  assert.notEqual(fake.calls[1].conversationId, fake.calls[0].conversationId);
+  assert.deepEqual(ids(), ['t2', 't4', 't5']);
 });
 
-test('a burst larger than the context is sent in batches that fit, oversized messages clipped', async () => {
-  const fake = fakeHost({ vectors: true });
-  (fake.host as unknown as { ensureModel: () => Promise<unknown> }).ensureModel = async () => ({ contextLimit: 600, vectors: { layer: 1 } });
-  const source = new SidecarScoreSource(fake.host, log);
-  const got: string[] = [];
-  source.onScore((_k, id) => got.push(id));
-  fake.hold();
-  source.score('k', turn(1, 'user', 'go'));
+test('new vectors score the kept history again: earlier turns get fresh scores, replacing the old', async () => {
+  const fake = fakeHost({ contextLimit: 8192, vectors: VECTORS });
+  const { s, ids } = source(fake);
+  s.score('k', turn(1, 'user', 'a'));
+  s.score('k', turn(2, 'assistant', 'b'));
   await settle();
-  for (let i = 2; i <= 21; i++) source.score('k', turn(i, i % 2 ? 'user' : 'assistant', `${'x'.repeat(i === 2 ? 5000 : 40)} ${i}`));
+  fake.model.vectors = { layer: 2, createdAt: '2026-11-27T11:00:00Z' };
+  fake.reload();
+  s.score('k', turn(3, 'assistant', 'c'));
+  await settle();
+  assert.deepEqual(fake.calls.map((c) => c.method), ['openConversation', 'openConversation', 'appendMessages']);
+  assert.deepEqual(ids(), ['t2', 't2', 't3']);
+});
+
+test('a sidecar killed mid-append: the turns are sent again after the restart, each delivered once, in order', async () => {
+  const fake = fakeHost({ contextLimit: 8192, vectors: VECTORS });
+  const { s, ids } = source(fake);
+  s.score('k', turn(1, 'assistant', 'one'));
+  await settle();
+  fake.crash();
+  s.score('k', turn(2, 'assistant', 'two'));
+  s.score('k', turn(3, 'assistant', 'three'));
+  await settle();
+  fake.reload(300);
+  await settle();
+  await s.idle();
+  assert.deepEqual(ids(), ['t1', 't2', 't3']);
+  const after = fake.calls.slice(2);
+  assert.equal(after[0].method, 'openConversation', 'reopened in the new process');
+  assert.deepEqual(after.flatMap((c) => c.messages.map((m) => m.content)), ['one', 'two', 'three']);
+});
+
+test('a burst larger than the context is sent in requests that fit, oversized messages clipped, nothing dropped', async () => {
+  const fake = fakeHost({ contextLimit: 200, vectors: VECTORS });
+  const { s, ids } = source(fake);
+  fake.hold();
+  s.score('k', turn(1, 'assistant', 'go'));
+  await settle();
+  for (let i = 2; i <= 21; i++) s.score('k', turn(i, i % 2 ? 'user' : 'assistant', `${'x'.repeat(i === 2 ? 5000 : 40)} ${i}`));
   fake.release();
   await settle();
+  await s.idle();
   const sent = fake.calls.slice(1).map((c) => c.messages);
   assert.ok(sent.length > 1, 'split into several appends');
-  for (const batch of sent) assert.ok(batch.length === 1 || batch.reduce((n, m) => n + m.content.length + 24, 0) <= 200, 'each batch fits a third of the context');
-  assert.ok(sent.flat()[0].content.length <= 310, 'the 5,000-character message was clipped');
-  assert.equal(sent.flat().length, 20, 'nothing dropped');
-  assert.equal(got.length, 10);
+  // A request holds whole turns within a third of the context (200 tokens at ~3 characters each).
+  for (const batch of sent) assert.ok(batch.length <= 2 || batch.reduce((n, m) => n + m.content.length, 0) <= 200, `request of ${batch.length} messages`);
+  assert.ok(sent.flat()[0].content.length <= 310, 'the 5,000-character message was clipped to half the context');
+  assert.equal(sent.flat().length, 19, 'every message but the last user turn was sent');
+  assert.equal(ids().length, 11);
+});
+
+test('events replayed from a resumed transcript open the conversation as context and are not scored again', async () => {
+  const fake = fakeHost({ contextLimit: 8192, vectors: VECTORS });
+  const { s, ids } = source(fake);
+  s.replay('k', turn(1, 'user', 'fix the total'));
+  s.replay('k', turn(2, 'assistant', 'scored before the reload'));
+  await settle();
+  assert.equal(fake.calls.length, 0, 'replayed events alone send nothing');
+  s.score('k', turn(3, 'assistant', 'after the reload'));
+  await settle();
+  assert.deepEqual(fake.calls.map((c) => [c.method, c.messages.map((m) => m.content)]), [
+    ['openConversation', ['fix the total', 'scored before the reload']],
+    ['appendMessages', ['after the reload']],
+  ]);
+  assert.deepEqual(ids(), ['t3']);
+});
+
+test('turns waiting for a model go as soon as the host says it is ready, not after the backoff', async () => {
+  const fake = fakeHost({ contextLimit: 8192, vectors: null });
+  const s = new SidecarScoreSource(fake.host, log, () => 60_000);
+  const got: string[] = [];
+  s.onScore((_k, id) => got.push(id));
+  s.score('k', turn(1, 'assistant', 'waiting'));
+  await settle();
+  assert.deepEqual(got, []);
+  // The model was downloaded (already calibrated): no reload event, only the ready status.
+  fake.model.vectors = VECTORS;
+  fake.ready();
+  await settle();
+  assert.deepEqual(got, ['t1']);
+  s.dispose();
 });

@@ -153,3 +153,65 @@ test('coalesced units and requests stay within the character caps that fit the m
   assert.ok(requestChars.every((n) => n <= 500), `requests ${requestChars.join(',')}`);
   assert.equal(new Set(delivered).size, 40);
 });
+
+test('context travels with its turn, counts toward the bounds, and is cut before the turn under pressure', async () => {
+  const clock = new FakeClock();
+  const sent: ScoringUnit[] = [];
+  let gate: (() => void) | undefined;
+  const queue = new TurnQueue<number>({
+    clock,
+    maxWaitingChars: 1_000,
+    minUnitChars: 50,
+    isRetryable: () => false,
+    score: async (_k, units) => {
+      sent.push(...units.map((u) => ({ ...u, context: [...u.context] })));
+      await new Promise<void>((r) => (gate = r));
+      return units.map(() => 1);
+    },
+    deliver: () => {},
+    fail: () => assert.fail('nothing fails here'),
+  });
+  queue.push({ sessionKey: 's', turnId: 'busy', text: 'keeps the worker busy' });
+  await clock.advance(1);
+  queue.push({ sessionKey: 's', turnId: 't1', text: 'a'.repeat(300), context: [{ role: 'user', content: 'u'.repeat(400) }, { role: 'tool', content: 'o'.repeat(200) }] });
+  assert.equal(queue.stats().waitingChars, 900, 'context counts');
+  queue.push({ sessionKey: 's', turnId: 't2', text: 'b'.repeat(300) });
+  // 1,200 waiting > 1,000: the oldest 200 characters go, from t1's oldest context message.
+  assert.equal(queue.stats().waitingChars, 1_000);
+  gate!();
+  await clock.advance(1);
+  gate!();
+  await clock.advance(1);
+  const t1 = sent.find((u) => u.turnIds.includes('t1'))!;
+  assert.equal(t1.text, 'a'.repeat(300), 'the turn itself is whole');
+  assert.deepEqual(t1.context.map((m) => [m.role, m.content.length]), [['user', 200], ['tool', 200]]);
+  assert.equal(t1.trimmedChars, 200);
+});
+
+test('a request size given as a function is asked before each request; retryNow ends a backoff at once', async () => {
+  const clock = new FakeClock();
+  const requests: string[][] = [];
+  let limit = 10;
+  let ready = false;
+  const queue = new TurnQueue<number>({
+    clock,
+    maxRequestChars: () => limit,
+    retryDelayMs: () => 60_000,
+    isRetryable: () => true,
+    score: async (_k, units) => {
+      if (!ready) throw new Error('model not ready');
+      requests.push(units.flatMap((u) => u.turnIds));
+      return units.map(() => 1);
+    },
+    deliver: () => {},
+    fail: () => assert.fail('nothing fails here'),
+  });
+  for (let i = 0; i < 4; i++) queue.push({ sessionKey: 's', turnId: `t${i}`, text: 'xxxx' });
+  await clock.advance(1_000);
+  assert.deepEqual(requests, [], 'waiting for the model, backing off for a minute');
+  ready = true;
+  limit = 8; // the model's context is now known
+  queue.retryNow();
+  await clock.advance(1);
+  assert.deepEqual(requests, [['t0', 't1'], ['t2', 't3']]);
+});

@@ -117,6 +117,9 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
       case 'command':
         void vscode.commands.executeCommand(m.command, ...(m.command === 'workbench.action.openSettings' ? ['agentVitals'] : []));
         return;
+      case 'cancel-calibration':
+        if (!host.cancelCalibration()) log.info('cancel: no calibration is running');
+        return;
       case 'ready':
         return;
     }

@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openSidebar, openWorkbench, runCommand, screenshot, screenshotSidebar, setColorTheme, showPanelState, statusItem } from './harness/browser';
+import { launchBrowser, openSidebar, openWorkbench, runCommand, screenshot, screenshotSidebar, setColorTheme, showPanelState, sidecarProcesses, statusItem } from './harness/browser';
 import { SCORING_STATES, scoredSessionState } from './harness/panelStates';
 import { startCodeServer, type CodeServer } from '../../scripts/code-server';
 
@@ -24,8 +24,9 @@ after(async () => {
 test('the sidebar opens and explains that no agent session is watched yet', async () => {
   const frame = await openSidebar(page);
   await frame.getByTestId('no-agent').waitFor();
-  // No turn has needed a score yet, so the model is not loaded.
-  assert.notEqual(await frame.getByTestId('scoring').getAttribute('data-state'), 'ready');
+  // No turn has needed a score yet: the watchers run, the model sidecar has not started.
+  assert.equal(await frame.getByTestId('scoring').getAttribute('data-state'), 'unavailable');
+  assert.equal(sidecarProcesses(server), 0, 'no sidecar process before a turn needs scoring');
   assert.match(await frame.getByTestId('no-agent').innerText(), /Claude Code/);
   await screenshot(page, 'sidebar-empty-dark');
   await setColorTheme(page, 'Light Modern', 'vs');

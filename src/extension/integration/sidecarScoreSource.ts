@@ -119,6 +119,9 @@ export class SidecarScoreSource implements ScoreSource {
   private async flush(sessionKey: string): Promise<void> {
     const feed = this.sessions.get(sessionKey);
     if (!feed || feed.running || feed.queued.length === 0) return;
+    // A session's conversation opens, and the model starts, with its first assistant turn: until
+    // then there is nothing to score and its messages wait as context.
+    if (!feed.open && !feed.queued.some((e) => e.turnId)) return;
     feed.running = true;
     try {
       const info = await this.host.ensureModel();

@@ -35,6 +35,7 @@ function fakeHost(opts: { vectors: boolean }) {
   const gates: (() => void)[] = [];
   let holdNext = false;
   let reload: (() => void) | undefined;
+  let modelRequests = 0;
   const host = {
     status: { kind: 'starting', modelId: 'm' },
     onStatus: () => ({ dispose() {} }),
@@ -42,7 +43,7 @@ function fakeHost(opts: { vectors: boolean }) {
       reload = listener;
       return { dispose() {} };
     },
-    ensureModel: async () => ({ contextLimit: 8192, vectors: opts.vectors ? { layer: 1 } : null }) as unknown as ModelInfo,
+    ensureModel: async () => (modelRequests++, { contextLimit: 8192, vectors: opts.vectors ? { layer: 1 } : null }) as unknown as ModelInfo,
     restart: async () => {},
     client: {
       request: async (type: { method: string }, params: { messages: ChatMessage[] }) => {
@@ -55,11 +56,27 @@ function fakeHost(opts: { vectors: boolean }) {
       },
     },
   };
-  return { host: host as unknown as SidecarHost, calls, hold: () => (holdNext = true), release: () => gates.shift()?.(), reload: () => reload?.() };
+  return { host: host as unknown as SidecarHost, calls, modelRequests: () => modelRequests, hold: () => (holdNext = true), release: () => gates.shift()?.(), reload: () => reload?.() };
 }
 
 const log = { error() {}, info() {}, warn() {}, debug() {} } as never;
 const settle = () => new Promise((r) => setTimeout(r, 10));
+
+test('the model is not asked for until an assistant turn needs scoring; earlier messages go with it as context', async () => {
+  const fake = fakeHost({ vectors: true });
+  const source = new SidecarScoreSource(fake.host, log);
+  source.score('k', turn(1, 'user', 'fix it'));
+  source.score('k', turn(2, 'user', 'still failing'));
+  await settle();
+  assert.equal(fake.modelRequests(), 0, 'no model (so no sidecar) for a user turn');
+  assert.equal(fake.calls.length, 0);
+  source.score('k', turn(3, 'assistant', 'running the tests'));
+  await settle();
+  assert.equal(fake.modelRequests(), 1);
+  assert.deepEqual(fake.calls.map((c) => c.method), ['openConversation']);
+  assert.equal(fake.calls[0].messages.at(-1)!.content, 'running the tests');
+  assert.ok(fake.calls[0].messages.some((m) => m.content === 'fix it'), 'the waiting user turn is sent as context');
+});
 
 test('assistant turns are scored and reported under their turn ids; user turns only extend the chat', async () => {
   const fake = fakeHost({ vectors: true });
@@ -70,11 +87,14 @@ test('assistant turns are scored and reported under their turn ids; user turns o
   await settle();
   source.score('k', turn(2, 'assistant', 'running the tests'));
   await settle();
+  source.score('k', turn(3, 'user', 'and now?'));
+  await settle();
   assert.deepEqual(fake.calls.map((c) => c.method), ['openConversation', 'appendMessages']);
   assert.equal(got.length, 1);
   assert.equal(got[0][1], 't2');
-  assert.deepEqual(got[0][2].tokens!.map((t) => t.z.desperate), [0, 1]);
-  assert.equal(got[0][2].emotions.calm.mean, -0);
+  // The assistant turn was message 1 of the first call (after the user turn).
+  assert.deepEqual(got[0][2].tokens!.map((t) => t.z.desperate), [1, 2]);
+  assert.equal(got[0][2].emotions.calm.mean, -1);
 });
 
 test('messages arriving during an append are coalesced into the next one', async () => {
@@ -83,7 +103,7 @@ test('messages arriving during an append are coalesced into the next one', async
   const got: string[] = [];
   source.onScore((_k, id) => got.push(id));
   fake.hold();
-  source.score('k', turn(1, 'user', 'go'));
+  source.score('k', turn(1, 'assistant', 'go'));
   await settle();
   for (let i = 2; i <= 11; i++) source.score('k', turn(i, i % 2 ? 'user' : 'assistant', `message ${i}`));
   await settle();
@@ -92,7 +112,7 @@ test('messages arriving during an append are coalesced into the next one', async
   await settle();
   assert.equal(fake.calls.length, 2);
   assert.equal(fake.calls[1].messages.length, 10);
-  assert.deepEqual(got, ['t2', 't4', 't6', 't8', 't10']);
+  assert.deepEqual(got, ['t1', 't2', 't4', 't6', 't8', 't10']);
 });
 
 test('without vectors messages wait; after a reload the whole history is resent and scored again', async () => {
@@ -126,7 +146,7 @@ test('a burst larger than the context is sent in batches that fit, oversized mes
   const got: string[] = [];
   source.onScore((_k, id) => got.push(id));
   fake.hold();
-  source.score('k', turn(1, 'user', 'go'));
+  source.score('k', turn(1, 'assistant', 'go'));
   await settle();
   for (let i = 2; i <= 21; i++) source.score('k', turn(i, i % 2 ? 'user' : 'assistant', `${'x'.repeat(i === 2 ? 5000 : 40)} ${i}`));
   fake.release();
@@ -136,5 +156,5 @@ test('a burst larger than the context is sent in batches that fit, oversized mes
   for (const batch of sent) assert.ok(batch.length === 1 || batch.reduce((n, m) => n + m.content.length + 24, 0) <= 200, 'each batch fits a third of the context');
   assert.ok(sent.flat()[0].content.length <= 310, 'the 5,000-character message was clipped');
   assert.equal(sent.flat().length, 20, 'nothing dropped');
-  assert.equal(got.length, 10);
+  assert.equal(got.length, 11);
 });

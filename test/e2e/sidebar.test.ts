@@ -54,7 +54,7 @@ test('a scored session under pressure renders gauge, timeline, turn heat map and
   const frame = await openSidebar(page);
   await showPanelState(page, scoredSessionState());
   await frame.locator('.gauge-needle').waitFor();
-  assert.match(await frame.getByTestId('gauge').innerText(), /desperation 2\.3σ\s*↑\s*calm -0\.7σ/);
+  assert.match(await frame.getByTestId('gauge').innerText(), /desperation 2\.3σ ↑\s*·\s*calm -0\.7σ/);
   assert.equal(await frame.locator('.timeline polyline').count(), 2);
   assert.equal(await frame.locator('[data-testid="test-run-marker"].fail').count(), 4);
   assert.equal(await frame.locator('[data-testid="test-run-marker"].pass').count(), 1);

@@ -16,6 +16,7 @@ import { Methods, type ChatMessage, type ModelDtype } from '../src/protocol/meth
 import { SidecarClient } from '../src/sidecar-client/sidecar-client';
 import { ModelTokenizer } from '../src/sidecar/chat-tokenizer';
 import { Conversation } from '../src/sidecar/conversation';
+import { PacedEncoder } from '../src/sidecar/paced-encoder';
 
 const { values: args } = parseArgs({
   options: {
@@ -207,6 +208,8 @@ async function benchVariant(model: string, dtype: ModelDtype): Promise<VariantRe
   // 3. The same append through the sidecar protocol vs in process, both loaded, interleaved.
   const { history, reply } = transcript(tokenizer, 300, turnTokens);
   const limits = { contextLimit: 32768, chunkTokens: 1024 };
+  // Paced like the sidecar's, so both sides run the same passes.
+  const encoder = new PacedEncoder(probe);
   let historyTokens = 0;
   const client = new SidecarClient({ sidecarPath: 'dist/sidecar.js' });
   let inProcessMs: number;
@@ -217,7 +220,7 @@ async function benchVariant(model: string, dtype: ModelDtype): Promise<VariantRe
     await client.request(Methods.loadModel, { model, dtype, layers: [layer], threads, cacheDir, contextLimit: limits.contextLimit });
     const protocolRuns = await interleaved([
       async () => {
-        const conversation = new Conversation('bench', probe, tokenizer, limits);
+        const conversation = new Conversation('bench', encoder, tokenizer, limits);
         historyTokens = (await conversation.append(history)).totalTokens;
         const t = await timed(() => conversation.append([reply]));
         conversation.dispose();

@@ -142,7 +142,7 @@ export class Conversation<C extends KvCacheHandle = KvCacheHandle> {
       segmentStart += rendered.segments[index].length;
     }
     const activations = new Map<number, Float32Array>();
-    for (const layer of this.encoder.layers) activations.set(layer, concat(collected.get(layer) ?? []));
+    for (const layer of this.encoder.layers) activations.set(layer, concatRows(collected.get(layer) ?? []));
     return {
       conversationId: this.id,
       totalTokens: ids.length,
@@ -206,7 +206,8 @@ export class Conversation<C extends KvCacheHandle = KvCacheHandle> {
   }
 }
 
-function concat(parts: Float32Array[]): Float32Array {
+/** Row blocks of one layer, in order, as one array. */
+export function concatRows(parts: Float32Array[]): Float32Array {
   if (parts.length === 1) return parts[0];
   const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;

@@ -8,6 +8,7 @@ import { ModelTokenizer } from './chat-tokenizer';
 import type { EmotionVectorSet } from '../emotion/vectors';
 import type { LoadedVectors } from './session-vectors';
 import { ResidualProbe, SteeredModel, type KvCache } from '../engine';
+import { PacedEncoder } from './paced-encoder';
 
 export interface SessionOptions {
   layers?: number[];
@@ -29,6 +30,8 @@ const DEFAULT_CONTEXT_LIMIT = 8192;
 export class ModelSession {
   private queue: Promise<unknown> = Promise.resolve();
   private steered?: Promise<SteeredModel>;
+  /** The probe, run in passes short enough to keep the sidecar answering the host. */
+  readonly encoder: PacedEncoder<KvCache>;
 
   private constructor(
     readonly resolved: ResolvedModel,
@@ -37,7 +40,9 @@ export class ModelSession {
     readonly info: ModelInfo,
     private readonly options: SessionOptions,
     readonly vectors: EmotionVectorSet | undefined,
-  ) {}
+  ) {
+    this.encoder = new PacedEncoder(probe);
+  }
 
   static async open(name: string, resolved: ResolvedModel, options: SessionOptions): Promise<ModelSession> {
     const config = JSON.parse(readFileSync(join(resolved.folder, 'config.json'), 'utf8')) as {

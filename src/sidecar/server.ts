@@ -205,7 +205,7 @@ export class SidecarServer {
     this.cacheDir = cacheDir;
     this.loadParams = p;
     this.store = new ConversationStore(p.memoryBudgetBytes ?? this.budget, (id) =>
-      new Conversation(id, session.probe, session.tokenizer, { contextLimit: session.info.contextLimit, chunkTokens: CHUNK_TOKENS }),
+      new Conversation(id, session.encoder, session.tokenizer, { contextLimit: session.info.contextLimit, chunkTokens: CHUNK_TOKENS }),
     );
   }
 

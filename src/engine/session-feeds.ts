@@ -17,6 +17,11 @@ export function decoderFeeds(
   if (inputIds.length === 0) throw new ModelRequestError('forward() needs at least one token id.');
   const pastLength = past?.length ?? 0;
   const n = inputIds.length;
+  if (shape.maxPositions !== undefined && pastLength + n > shape.maxPositions) {
+    throw new ModelRequestError(
+      `This run would reach position ${pastLength + n}, but the model's rotary table covers ${shape.maxPositions} positions; drop older turns or start a new conversation.`,
+    );
+  }
   const feeds: Record<string, Tensor> = {};
   for (const name of inputNames) {
     if (name === 'input_ids') feeds[name] = new Tensor('int64', BigInt64Array.from(inputIds, BigInt), [1, n]);

@@ -60,7 +60,8 @@ export class ModelSession {
       threads: options.threads,
       cacheDir: options.graphCacheDir,
     });
-    const modelLimit = config.max_position_embeddings ?? DEFAULT_CONTEXT_LIMIT;
+    // A GroupQueryAttention export cannot encode positions beyond its rotary table.
+    const modelLimit = Math.min(config.max_position_embeddings ?? DEFAULT_CONTEXT_LIMIT, probe.shape.maxPositions ?? Infinity);
     const info: ModelInfo = {
       model: name,
       folder: resolved.folder,

@@ -6,7 +6,7 @@ export class UnsupportedArchitectureError extends Error {
     readonly modelPath: string,
     readonly missing: string,
   ) {
-    super(`Unsupported model graph ${modelPath}: ${missing}. Agent Vitals needs a decoder-only transformer export (optimum-style or onnxruntime-fused).`);
+    super(`Unsupported model graph ${modelPath}: ${missing}. Agent Vitals needs a decoder-only transformer export (optimum-style, onnxruntime-fused, or model-builder style with GroupQueryAttention).`);
     this.name = 'UnsupportedArchitectureError';
   }
 }

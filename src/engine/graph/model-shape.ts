@@ -14,9 +14,14 @@ export interface ModelShape {
   numKvHeads: number;
   headDim: number;
   kvDtype: KvDtype;
+  /** Positions the graph can encode, when its attention reads a precomputed rotary table
+   *  (GroupQueryAttention's cos_cache): a longer sequence is an error, not a slower run. */
+  maxPositions?: number;
 }
 
 const PAST_KEY = /^past_key_values[._]0[._]key$/;
+/** onnxruntime contrib ops that take a [positions × rotary/2] cos table, and its input index. */
+const COS_CACHE_INPUT: Record<string, number> = { GroupQueryAttention: 7, RotaryEmbedding: 2 };
 
 export function readModelShape(graph: GraphProto, stream: ResidualStream, modelPath: string): ModelShape {
   const past = (graph.input ?? []).find((i) => PAST_KEY.test(i.name ?? ''));
@@ -35,7 +40,23 @@ export function readModelShape(graph: GraphProto, stream: ResidualStream, modelP
       : config.head_dim ?? (config.hidden_size && config.num_attention_heads ? config.hidden_size / config.num_attention_heads : undefined);
   if (!numKvHeads || !headDim) throw new UnsupportedArchitectureError(modelPath, 'the KV-cache layout (heads × head size)');
   if (!hiddenSize) throw new UnsupportedArchitectureError(modelPath, 'the hidden size (token embedding)');
-  return { numLayers: stream.numLayers, hiddenSize, numKvHeads, headDim, kvDtype: kvType === DataType.FLOAT16 ? 'float16' : 'float32' };
+  const shape: ModelShape = { numLayers: stream.numLayers, hiddenSize, numKvHeads, headDim, kvDtype: kvType === DataType.FLOAT16 ? 'float16' : 'float32' };
+  const maxPositions = rotaryTableLength(graph);
+  if (maxPositions !== undefined) shape.maxPositions = maxPositions;
+  return shape;
+}
+
+/** Rows of the shortest constant cos table a rotary-applying contrib op reads, if any. */
+function rotaryTableLength(graph: GraphProto): number | undefined {
+  const initializers = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
+  let shortest: number | undefined;
+  for (const node of graph.node ?? []) {
+    const position = node.domain === 'com.microsoft' ? COS_CACHE_INPUT[node.opType ?? ''] : undefined;
+    const table = position === undefined ? undefined : initializers.get(node.input?.[position] ?? '');
+    const rows = table?.dims?.length === 2 ? toNumber(table.dims[0]) : undefined;
+    if (rows && (shortest === undefined || rows < shortest)) shortest = rows;
+  }
+  return shortest;
 }
 
 /** Width of the token-embedding table that `input_ids` indexes (possibly through a dequantize). */

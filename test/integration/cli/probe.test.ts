@@ -50,3 +50,18 @@ test('probe prints a table, and rejects bad layers with a clear message', () => 
   assert.equal(outOfRange.status, 1);
   assert.match(outOfRange.stderr, /Layer 9 does not exist/);
 });
+
+test('probe reads a GroupQueryAttention export (and its 4-bit variant) like the optimum export of the same weights', () => {
+  const norms = (model: string, ...extra: string[]) => {
+    const run = probe('--model', model, '--text', TEXT, '--layers', '3,1', '--json', ...extra);
+    assert.equal(run.status, 0, run.stderr);
+    return (JSON.parse(run.stdout) as { tokens: { norms: Record<string, number> }[] }).tokens.map((t) => [t.norms['1'], t.norms['3']]);
+  };
+  const optimum = norms('fixture:tiny-qwen2');
+  const gqa = norms('fixture:tiny-qwen2-gqa');
+  assert.equal(gqa.length, optimum.length);
+  gqa.forEach((pair, i) => pair.forEach((n, k) => assert.ok(Math.abs(n - optimum[i][k]) < 1e-4, `token ${i}: ${n} vs ${optimum[i][k]}`)));
+  const fourBit = norms('fixture:tiny-qwen2-gqa', '--dtype', 'q4');
+  assert.equal(fourBit.length, optimum.length);
+  assert.ok(fourBit.some((pair, i) => Math.abs(pair[1] - optimum[i][1]) > 1e-3), '4-bit weights give other norms');
+});

@@ -7,8 +7,8 @@ export const FIXTURE_ROOT = join(__dirname, '..', '..', 'fixtures', 'models');
 export interface ModelFixture {
   name: string;
   arch: string;
-  style: 'optimum' | 'fused';
-  dtype: 'float32' | 'int8' | 'float16';
+  style: 'optimum' | 'fused' | 'gqa';
+  dtype: 'float32' | 'int8' | 'float16' | 'int4';
   model: string;
   reference: string;
 }

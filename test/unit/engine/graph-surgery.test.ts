@@ -14,6 +14,8 @@ const optimumQwen = join(MODELS, 'tiny-qwen2', 'onnx', 'model.onnx');
 const fusedQwen = join(MODELS, 'tiny-qwen2-fused', 'onnx', 'model.onnx');
 const optimumLlama = join(MODELS, 'tiny-llama', 'onnx', 'model.onnx');
 const quantizedQwen = join(MODELS, 'tiny-qwen2', 'onnx', 'model_quantized.onnx');
+const gqaQwen = join(MODELS, 'tiny-qwen2-gqa', 'onnx', 'model.onnx');
+const gqaQwen4Bit = join(MODELS, 'tiny-qwen2-gqa', 'onnx', 'model_q4.onnx');
 
 describe('residual stream detection', () => {
   for (const [path, layers] of [[optimumQwen, 4], [optimumLlama, 5], [quantizedQwen, 4]] as const) {
@@ -39,6 +41,20 @@ describe('residual stream detection', () => {
     assert.ok(stream.steps.slice(0, -1).every((s) => s.output !== undefined));
     assert.equal(stream.steps.at(-1)!.output, undefined);
   });
+
+  for (const path of [gqaQwen, gqaQwen4Bit]) {
+    test(`finds the Skip norm chain around GroupQueryAttention in ${path.split('/models/')[1]}`, () => {
+      const graph = readModel(path).graph!;
+      const stream = findResidualStream(graph, path);
+      assert.equal(stream.numLayers, 4);
+      assert.equal(stream.stepsPerLayer, 2);
+      assert.ok(stream.steps.every((s) => s.kind === 'skip-norm'));
+      // Layer L closes at the next layer's input norm, the last one at the final norm (no sum output).
+      for (let layer = 0; layer < 3; layer++) assert.equal(layerOutputStep(stream, layer).node.name, `/model/layers.${layer + 1}/input_layernorm`);
+      assert.equal(layerOutputStep(stream, 3).node.name, '/model/layers.4/final_norm_layernorm');
+      assert.equal(stream.steps.at(-1)!.output, undefined);
+    });
+  }
 
   test('detection does not depend on node names', () => {
     const model = readModel(optimumQwen);
@@ -71,6 +87,25 @@ describe('probe graph', () => {
       assert.ok(!graph.input!.some((i) => /past_key_values\.[23]\./.test(i.name ?? '')));
       const logitsWeight = (graph.initializer ?? []).filter((t) => t.dims?.length === 2 && Number(t.dims[0]) === 512 && Number(t.dims[1]) === 64);
       assert.ok(logitsWeight.length <= 1, 'at most the embedding table remains');
+    });
+  }
+
+  for (const path of [gqaQwen, gqaQwen4Bit]) {
+    test(`cuts a GroupQueryAttention graph above the top probe layer (${path.split('/models/')[1]})`, () => {
+      const model = readModel(path);
+      const before = model.graph!.node!.filter((n) => n.opType === 'MatMulNBits').length;
+      buildProbeGraph(model, [0, 1], path);
+      const graph = model.graph!;
+      assert.deepEqual(graph.output!.map((o) => o.name), [
+        'residual.0', 'residual.1', 'present.0.key', 'present.0.value', 'present.1.key', 'present.1.value',
+      ]);
+      assert.deepEqual(graph.input!.map((i) => i.name), [
+        'input_ids', 'attention_mask', 'past_key_values.0.key', 'past_key_values.0.value', 'past_key_values.1.key', 'past_key_values.1.value',
+      ]);
+      assert.equal(graph.node!.filter((n) => n.opType === 'GroupQueryAttention').length, 2);
+      assert.deepEqual(graph.node!.filter((n) => /final_norm|lm_head|layers\.[23]\/attn|layers\.[23]\/mlp/.test(n.name ?? '')).map((n) => n.name), []);
+      // 4-bit: 7 MatMulNBits per layer plus the LM head before, 7 per kept layer after.
+      if (before > 0) assert.deepEqual([before, graph.node!.filter((n) => n.opType === 'MatMulNBits').length], [4 * 7 + 1, 2 * 7]);
     });
   }
 
@@ -112,6 +147,14 @@ describe('steer graph', () => {
     buildSteerGraph(model, [0], fusedQwen);
     const stream = findResidualStream(model.graph!, fusedQwen);
     assert.equal(layerOutputStep(stream, 0).node.input![3], 'steer.0');
+  });
+
+  test('steers a GroupQueryAttention graph through the closing skip norm’s bias input', () => {
+    const model = readModel(gqaQwen);
+    buildSteerGraph(model, [1], gqaQwen);
+    const stream = findResidualStream(model.graph!, gqaQwen);
+    assert.equal(layerOutputStep(stream, 1).node.input![3], 'steer.1');
+    assert.equal(model.graph!.output![0]!.name, 'logits');
   });
 });
 

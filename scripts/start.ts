@@ -2,7 +2,9 @@
 // workspace, prints the URL, and plays a recorded Claude Code session into it live.
 // Environment: AGENT_VITALS_PORT (default 8123), AGENT_VITALS_MODEL_PATH (a local ONNX model
 // folder to score with; without it the bundled demo model scores, labelled as such in the panel),
-// AGENT_VITALS_PACE_MS (pause after each agent message, default 3000).
+// AGENT_VITALS_PACE_MS (pause after each agent message, default 3000). The replay starts once a
+// browser has opened the workspace and the extension watches it.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_SESSION, playSession } from './agent-session';
 import { REPO_ROOT, startCodeServer, vsixPath } from './code-server';
@@ -10,11 +12,29 @@ import { REPO_ROOT, startCodeServer, vsixPath } from './code-server';
 const port = Number(process.env.AGENT_VITALS_PORT ?? 8123);
 const pace = Number(process.env.AGENT_VITALS_PACE_MS ?? 3000);
 const modelPath = process.env.AGENT_VITALS_MODEL_PATH;
+const demoRoot = join(REPO_ROOT, '.cache/demo');
+
+/**
+ * Resolves once the extension's log says it watches Claude Code for the workspace. code-server
+ * starts the extension host only when a browser opens the workspace, so the replay waits for
+ * that instead of finishing before anyone looks.
+ */
+async function extensionWatching(signal: AbortSignal): Promise<void> {
+  const logs = join(demoRoot, 'user-data', 'logs');
+  const watching = (): boolean => {
+    if (!existsSync(logs)) return false;
+    for (const file of readdirSync(logs, { recursive: true, encoding: 'utf8' })) {
+      if (file.endsWith('Agent Vitals.log') && /watching .*claude-code/.test(readFileSync(join(logs, file), 'utf8'))) return true;
+    }
+    return false;
+  };
+  while (!signal.aborted && !watching()) await new Promise((r) => setTimeout(r, 500));
+}
 
 async function main(): Promise<void> {
   const server = await startCodeServer({
     workspaceFixture: join(REPO_ROOT, 'test/e2e/workspace/project'),
-    root: join(REPO_ROOT, '.cache/demo'),
+    root: demoRoot,
     port,
     vsix: vsixPath(),
     settings: modelPath
@@ -32,7 +52,8 @@ async function main(): Promise<void> {
 
   console.log(`\nAgent Vitals demo is running. Open this URL in a browser:\n\n  ${server.url}\n`);
   console.log('Then click the Agent Vitals icon in the activity bar. Press Ctrl+C to stop.\n');
-  await new Promise((r) => setTimeout(r, 5000));
+  await extensionWatching(abort.signal);
+  if (abort.signal.aborted) return;
   const file = await playSession({
     recorded: join(REPO_ROOT, DEMO_SESSION),
     projectsFolder: server.claudeProjects,

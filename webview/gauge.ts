@@ -6,6 +6,12 @@ import { h, s } from './dom';
 const RANGE = 3;
 const ARROWS = { rising: '↑', falling: '↓', steady: '→' } as const;
 
+/** One decimal, without the "-0.0" that rounding a small negative value gives. */
+function sigma(z: number): string {
+  const text = z.toFixed(1);
+  return text === '-0.0' ? '0.0' : text;
+}
+
 /** Maps the reading to [-1, 1]: -1 fully calm, +1 fully desperate. */
 export function gaugePosition(r: Reading): number {
   const balance = (r.desperation - r.calm) / 2;
@@ -45,9 +51,16 @@ export function renderGauge(reading: Reading | null, caption: string): HTMLEleme
     ? h(
         'div',
         { class: 'gauge-numbers', title: describe(reading) },
-        h('span', { class: 'desperate-text' }, `desperation ${reading.desperation.toFixed(1)}σ`),
-        h('span', { class: `trend trend-${reading.trend}`, 'aria-label': `trend ${reading.trend}` }, ARROWS[reading.trend]),
-        h('span', { class: 'calm-text' }, `calm ${reading.calm.toFixed(1)}σ`),
+        // The arrow is desperation's trend: kept beside it and apart from calm, so it does not read as "leads to calm".
+        h(
+          'span',
+          {},
+          h('span', { class: 'desperate-text' }, `desperation ${sigma(reading.desperation)}σ`),
+          ' ',
+          h('span', { class: `trend trend-${reading.trend}`, title: `desperation ${reading.trend}`, 'aria-label': `trend ${reading.trend}` }, ARROWS[reading.trend]),
+        ),
+        h('span', { class: 'muted', 'aria-hidden': 'true' }, '·'),
+        h('span', { class: 'calm-text' }, `calm ${sigma(reading.calm)}σ`),
       )
     : h('div', { class: 'gauge-numbers muted' }, 'No scored turn yet');
   return h('section', { class: 'gauge-block', 'data-testid': 'gauge' }, svg, numbers, h('div', { class: 'caption' }, caption));

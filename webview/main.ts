@@ -32,7 +32,7 @@ function render(state: SidebarState): void {
   if (state.sessions.length > 0) {
     parts.push(renderSessionPicker(state.sessions, state.followLatest, state.session?.summary.key ?? null, (key) => send({ type: 'follow', sessionKey: key })));
   }
-  parts.push(renderScoring(state.scoring, run));
+  parts.push(renderScoring(state.scoring, run, () => send({ type: 'cancel-calibration' })));
   const session = state.session;
   if (!session) {
     parts.push(renderNoAgent(state.watching, run));

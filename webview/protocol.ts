@@ -119,7 +119,9 @@ export type WebviewMessage =
   | { type: 'select-turn'; turnId: string }
   | { type: 'heat-emotion'; emotion: string }
   | { type: 'flag-action'; flagId: string; action: FlagAction }
-  | { type: 'command'; command: SidebarCommand };
+  | { type: 'command'; command: SidebarCommand }
+  /** Cancels the calibration the panel shows in progress. */
+  | { type: 'cancel-calibration' };
 
 /** The commands the panel's buttons may run; anything else is refused by the host. */
 export const SIDEBAR_COMMANDS = [
@@ -138,6 +140,7 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
   const m = value as Record<string, unknown>;
   switch (m.type) {
     case 'ready':
+    case 'cancel-calibration':
       return true;
     case 'follow':
       return m.sessionKey === null || typeof m.sessionKey === 'string';

@@ -25,7 +25,7 @@ export function renderNoAgent(watching: WatchInfo[], run: Run): HTMLElement {
   );
 }
 
-export function renderScoring(status: ScoringStatus, run: Run): HTMLElement {
+export function renderScoring(status: ScoringStatus, run: Run, cancelCalibration: () => void): HTMLElement {
   const block = (kind: string, ...children: (Node | string | null)[]) =>
     h('section', { class: `scoring ${kind}`, 'data-testid': 'scoring', 'data-state': status.kind }, ...children);
   switch (status.kind) {
@@ -56,6 +56,7 @@ export function renderScoring(status: ScoringStatus, run: Run): HTMLElement {
         'progress',
         h('p', {}, `Calibrating emotion vectors for ${status.modelId}: ${status.phase === 'neutral' ? 'neutral dialogues' : status.phase === 'vectors' ? 'layers' : 'stories'} ${status.done} of ${status.total}`),
         h('vscode-progress-bar', { value: status.done, max: status.total }),
+        h('div', { class: 'actions' }, button('Cancel', 'close', cancelCalibration, true)),
       );
     case 'starting':
       return block('progress', h('p', {}, `Starting the model sidecar for ${status.modelId}…`), h('vscode-progress-bar', { indeterminate: true }));

@@ -41,7 +41,7 @@ export function renderTurnView(
   return h(
     'section',
     { class: 'turn-block', 'data-testid': 'turn-view' },
-    h('div', { class: 'row' }, h('h3', {}, 'Turn'), turn.tokens ? select : null),
+    h('div', { class: 'row' }, h('h3', {}, 'Turn'), turn.tokens ? h('label', { class: 'heat-label muted' }, 'heat map', select) : null),
     body,
     summaries,
   );

@@ -27,9 +27,10 @@ export function scoreMessages(input: ScoreInput, emotions: readonly string[], la
   const hidden = layer.vectors[0].length;
   const out: ScoredMessage[] = [];
   for (const span of input.spans) {
-    if (!roles.has(span.role)) continue;
-    const from = span.start - input.firstToken;
-    const count = span.end - span.start;
+    // Only the message's own content is read: the chat template's tokens are no part of it.
+    const count = span.contentEnd - span.contentStart;
+    if (!roles.has(span.role) || count === 0) continue;
+    const from = span.contentStart - input.firstToken;
     const z = scoreTokens(input.activations.subarray(from * hidden, (from + count) * hidden), count, layer);
     out.push({
       messageIndex: span.messageIndex,

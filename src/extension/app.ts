@@ -22,6 +22,7 @@ import { sessionKeyOf, VitalsStore, type StoreSettings } from './state/vitalsSto
 import { readWatcherSettings, WATCHER_ADAPTERS } from '../watchers/settings';
 import { replayTranscript } from './replay';
 import { startWatchers } from './watchers';
+import { watchReasonAtActivation } from '../watchers/startup';
 import { AGENT_LABELS } from '../../webview/agentLabels';
 
 export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): SidecarHost {
@@ -112,7 +113,19 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
     flagFeed.observe(event);
     scoreSource.replay(sessionKeyOf(event), event);
   };
-  subs.push(startWatchers(context, ingest, log, hostState.positions, replayed), hostState);
+  subs.push(hostState);
+  let watchers: vscode.Disposable | undefined;
+  /** Watching starts once: at activation, or when the panel opens or a command runs. */
+  const startWatching = (why: string): void => {
+    if (watchers) return;
+    watchers = startWatchers(context, ingest, log, hostState.positions, replayed);
+    subs.push(watchers);
+    log.info(`watching agents (${why})`);
+  };
+  const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+  const startupReason = watchReasonAtActivation(readWatcherSettings((key) => vscode.workspace.getConfiguration(CONFIG_SECTION).get(key)), folders);
+  if (startupReason) startWatching(startupReason);
+  else log.info('agentVitals.watchers.onStartup is off: watching starts when the Agent Vitals panel opens or a command runs');
 
   const onMessage = (m: WebviewMessage): void => {
     switch (m.type) {
@@ -128,6 +141,9 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
       case 'command':
         void vscode.commands.executeCommand(m.command, ...(m.command === 'workbench.action.openSettings' ? ['agentVitals'] : []));
         return;
+      case 'cancel-calibration':
+        if (!host.cancelCalibration()) log.info('cancel: no calibration is running');
+        return;
       case 'ready':
         return;
     }
@@ -135,7 +151,12 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
   const sidebar = new SidebarViewProvider(context.extensionUri, store, onMessage, log);
   subs.push(
     sidebar,
-    vscode.window.registerWebviewViewProvider(SIDEBAR_VIEW_ID, sidebar),
+    vscode.window.registerWebviewViewProvider(SIDEBAR_VIEW_ID, {
+      resolveWebviewView: (view) => {
+        startWatching('the panel opened');
+        sidebar.resolveWebviewView(view);
+      },
+    }),
     new VitalsStatusBar(store, () => ({ desperationWarning: config.desperationWarning })),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(CONFIG_SECTION)) return;
@@ -148,6 +169,7 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
   const register = (id: string, run: (...args: unknown[]) => unknown): void => {
     subs.push(
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        startWatching(`${id} ran`);
         try {
           await run(...args);
         } catch (err) {

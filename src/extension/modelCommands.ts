@@ -1,6 +1,7 @@
 // Select Model…, Download Model and Calibrate Emotion Vectors: the user's explicit steps from
 // "no model" to "scoring", each with progress and cancellation.
 import * as vscode from 'vscode';
+import { SidecarError } from '../protocol/errors';
 import { CONFIG_SECTION } from './config';
 import type { SidecarHost } from './sidecarHost';
 
@@ -64,7 +65,14 @@ export function registerModelCommands(register: Register, host: SidecarHost, log
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
         const phases = { stories: 'reading stories', neutral: 'reading neutral dialogues', vectors: 'computing vectors', reload: 'reloading the model' };
-        const result = await host.calibrate(controller.signal, (p) => progress.report({ message: `${phases[p.phase]} ${p.done}/${p.total}` }));
+        let result;
+        try {
+          result = await host.calibrate(controller.signal, (p) => progress.report({ message: `${phases[p.phase]} ${p.done}/${p.total}` }));
+        } catch (err) {
+          // Cancelled from the notification or the panel: the user knows, nothing failed.
+          if (err instanceof SidecarError && err.kind === 'cancelled') return log.info('calibration cancelled');
+          throw err;
+        }
         log.info(`calibrated in ${result.seconds.toFixed(0)} s: ${result.vectors.layerReason}`);
         void vscode.window.showInformationMessage(`Agent Vitals: calibrated (${result.vectors.layerReason}).`, 'Run Report Card').then((c) => {
           if (c) void vscode.commands.executeCommand('agentVitals.runReportCard');

@@ -31,6 +31,8 @@ export class SidecarHost implements vscode.Disposable {
   private loading?: { key: string; done: Promise<ModelInfo | null> };
   private infoValue?: ModelInfo;
   private demo = false;
+  /** Aborts the calibration in progress, whichever view started it. */
+  private calibration?: AbortController;
 
   /** Fires with every change of where scoring stands. */
   readonly onStatus = this.statusEmitter.event;
@@ -88,7 +90,24 @@ export class SidecarHost implements vscode.Disposable {
     return done;
   }
 
+  /** Cancels the calibration in progress (the panel's Cancel button); false when none runs. */
+  cancelCalibration(): boolean {
+    if (!this.calibration || this.calibration.signal.aborted) return false;
+    this.calibration.abort();
+    return true;
+  }
+
   async calibrate(signal: AbortSignal, onProgress: (p: CalibrationProgressNotice) => void): Promise<CalibrateResult> {
+    const cancel = new AbortController();
+    this.calibration = cancel;
+    try {
+      return await this.runCalibration(AbortSignal.any([signal, cancel.signal]), onProgress);
+    } finally {
+      if (this.calibration === cancel) this.calibration = undefined;
+    }
+  }
+
+  private async runCalibration(signal: AbortSignal, onProgress: (p: CalibrationProgressNotice) => void): Promise<CalibrateResult> {
     const info = await this.ensureModel();
     if (!info) throw new Error(`${this.choice().model} is not downloaded yet: run "Agent Vitals: Download Model" first.`);
     const progressToken = `calibrate-${Date.now()}`;

@@ -91,6 +91,13 @@ export interface MessageSpan {
   role: ChatRole;
   start: number;
   end: number;
+  /**
+   * The message's own content tokens, `start <= contentStart <= contentEnd <= end`: the chat
+   * template's tokens around it (role header, end-of-turn marker) lie outside. Readings cover
+   * these tokens only; the template tokens still run through the model as context.
+   */
+  contentStart: number;
+  contentEnd: number;
 }
 
 /** Float32 values, little-endian, base64-encoded: compact and exact over JSON. */

@@ -51,3 +51,37 @@ export function renderSegments(renderer: ChatRenderer, messages: ChatMessage[], 
   return { text, segments, tail: text.slice(offset) };
 }
 
+
+/** Stands in for a message's content to find where the template puts it. */
+const CONTENT_MARKER = '\uE000agent-vitals-content\uE000';
+
+/** Character offsets `[from, to)` of a message's own content inside its segment. */
+export interface ContentRange {
+  from: number;
+  to: number;
+}
+
+/**
+ * Where message `index`'s content sits in `segment` (which starts at `segmentStart` of the
+ * rendered text), so the template's header and footer around it can be told apart from it.
+ * The message is rendered once more with a marker as its content: what the template writes
+ * before and after the marker is the header and the footer, whatever the template does with
+ * the content itself (some trim it). Falls back to locating the content text; null when
+ * neither works, and the whole segment then counts as content.
+ */
+export function contentRange(renderer: ChatRenderer, messages: readonly ChatMessage[], index: number, segmentStart: number, segment: string): ContentRange | null {
+  const marked = renderer.render([...messages.slice(0, index), { ...messages[index], content: CONTENT_MARKER }]);
+  const at = marked.indexOf(CONTENT_MARKER);
+  if (at >= segmentStart) {
+    const header = marked.slice(segmentStart, at);
+    const footer = marked.slice(at + CONTENT_MARKER.length);
+    if (header.length + footer.length <= segment.length && segment.startsWith(header) && segment.endsWith(footer)) {
+      return { from: header.length, to: segment.length - footer.length };
+    }
+  }
+  for (const content of [messages[index].content, messages[index].content.trim()]) {
+    const found = content ? segment.lastIndexOf(content) : -1;
+    if (found >= 0) return { from: found, to: found + content.length };
+  }
+  return null;
+}

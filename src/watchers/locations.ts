@@ -51,6 +51,12 @@ export function isInside(root: string, path: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
+/**
+ * Transcripts that agents write inside the workspace folder itself, so the editor can notice
+ * them without running anything (package.json lists each as a `workspaceContains:` activation).
+ */
+export const IN_WORKSPACE_TRANSCRIPTS: Partial<Record<TranscriptSource, string>> = { aider: '.aider.chat.history.md' };
+
 const CLINE_EXTENSIONS: Record<'cline' | 'roo', string> = {
   cline: 'saoudrizwan.claude-dev',
   roo: 'rooveterinaryinc.roo-cline',
@@ -163,7 +169,7 @@ export function watchTargets(source: TranscriptSource, workspaceRoot: string, at
         {
           source,
           dir: workspaceRoot,
-          accepts: (f) => f === join(workspaceRoot, '.aider.chat.history.md'),
+          accepts: (f) => f === join(workspaceRoot, IN_WORKSPACE_TRANSCRIPTS.aider!),
           matchByCwd: false,
           maxDepth: 0,
           descend: () => false,

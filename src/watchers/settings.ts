@@ -25,6 +25,7 @@ export const WATCHER_ADAPTERS: readonly WatcherAdapterInfo[] = [
 
 export const TEST_GLOBS_KEY = 'testPaths.globs';
 export const RECENT_HOURS_KEY = 'watchers.recentHours';
+export const WATCH_ON_STARTUP_KEY = 'watchers.onStartup';
 export const DEFAULT_RECENT_HOURS = 24;
 
 export interface WatcherSettings {
@@ -32,6 +33,12 @@ export interface WatcherSettings {
   workspaceActivity: boolean;
   testGlobs: string[];
   recentMs: number;
+  /**
+   * Start watching when the editor starts, so agents whose sessions live outside the workspace
+   * (home folder, VS Code storage) are noticed without opening the panel. Off: watching starts
+   * with the panel, a command, or an agent transcript inside the workspace.
+   */
+  watchOnStartup: boolean;
 }
 
 /** Reads the settings through any getter (VS Code's configuration, or a plain object in tests). */
@@ -47,5 +54,6 @@ export function readWatcherSettings(get: (key: string) => unknown): WatcherSetti
     workspaceActivity: enabled('vscode'),
     testGlobs: Array.isArray(globs) && globs.every((g) => typeof g === 'string') ? globs : [...DEFAULT_TEST_GLOBS],
     recentMs: (typeof hours === 'number' && hours >= 0 ? hours : DEFAULT_RECENT_HOURS) * 3600_000,
+    watchOnStartup: get(WATCH_ON_STARTUP_KEY) !== false,
   };
 }

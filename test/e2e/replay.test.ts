@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { SHIPPED_VECTORS_FILE } from '../../src/sidecar/session-vectors';
 import { DEMO_SESSION, playSession } from '../../scripts/agent-session';
 import { startCodeServer, type CodeServer } from '../../scripts/code-server';
-import { launchBrowser, openSidebar, openWorkbench, runCommand, screenshot, screenshotSidebar, setColorTheme } from './harness/browser';
+import { launchBrowser, openSidebar, openWorkbench, runCommand, screenshot, screenshotSidebar, setColorTheme, sidecarProcesses } from './harness/browser';
 
 
 const noScoring = !existsSync(join('test/fixtures/models/emotion-tiny', SHIPPED_VECTORS_FILE)) && 'the demo model fixture:emotion-tiny has no shipped vectors yet';
@@ -76,12 +76,10 @@ test('the skipped test raises a flag with a notification, the status bar warns, 
   await screenshot(page, 'flag-diff');
 });
 
-// Runs, but as a TODO: with the demo model the score source reaches 'ready' yet no turn score
-// reaches the panel within 60 s in code-server (the same check passed with this branch's own
-// score source before the merge); the cause is not found yet.
 test('the sidecar scores the turns: the gauge gets a needle and a reading, turns get heat maps', { skip: noScoring }, async () => {
   const frame = await openSidebar(page);
   await frame.locator('[data-testid="scoring"][data-state="ready"]').waitFor({ timeout: 60_000 });
+  assert.equal(sidecarProcesses(server), 1, 'the assistant turns started one model sidecar');
   await frame.locator('.gauge-needle').waitFor({ timeout: 60_000 });
   // Turns are scored one after another; wait until none is left unscored.
   await frame.locator('circle.dot.unscored').first().waitFor({ state: 'detached', timeout: 60_000 });
@@ -90,6 +88,9 @@ test('the sidecar scores the turns: the gauge gets a needle and a reading, turns
   assert.equal(await frame.locator('circle.dot.line-desperate').count(), 10);
   await frame.locator('.turn-hit').nth(4).click();
   await frame.locator('[data-testid="turn-text"] .tok').first().waitFor();
+  // The heat map shows the turn's own words, not the chat template around them.
+  const heat = await frame.locator('[data-testid="turn-text"] .tok').allInnerTexts();
+  assert.ok(!heat.some((t) => /<\|im_(start|end)\|>/.test(t)) && !/^assistant/.test(heat.join('').trimStart()), heat.join('|'));
   await screenshotSidebar(page, 'sidebar-replay-scored');
 });
 

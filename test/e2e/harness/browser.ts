@@ -1,9 +1,9 @@
 // Drives code-server with Debian's Chromium through playwright-core (no browser download).
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Frame, type FrameLocator, type Page } from 'playwright-core';
 import type { SidebarState } from '../../../webview/protocol';
-import { REPO_ROOT } from '../../../scripts/code-server';
+import { REPO_ROOT, type CodeServer } from '../../../scripts/code-server';
 
 export const ARTIFACTS = join(REPO_ROOT, 'test/e2e/artifacts');
 
@@ -109,4 +109,20 @@ async function sidebarDocument(page: Page): Promise<Frame> {
     }
   }
   throw new Error('sidebar webview document not found');
+}
+
+/** Model sidecar processes of the extension installed in this code-server (read from /proc). */
+export function sidecarProcesses(server: CodeServer): number {
+  const profile = dirname(server.workspace);
+  let count = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let args: string;
+    try {
+      args = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    if (args.includes(profile) && args.includes('sidecar.js')) count++;
+  }
+  return count;
 }

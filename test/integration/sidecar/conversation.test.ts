@@ -31,6 +31,9 @@ test('appending reuses the cache and matches a full re-encode', async () => {
       assert.equal(s.role, added[k].role);
       if (k > 0) assert.equal(s.start, out.spans[k - 1].end);
       assert.match(tokenizer.decode(reference.ids.slice(s.start, s.end)), new RegExp(added[k].content.slice(0, 12)));
+      // The content tokens are exactly the message's text; the template's tokens lie around them.
+      assert.equal(tokenizer.decode(reference.ids.slice(s.contentStart, s.contentEnd)), added[k].content);
+      assert.ok(s.start < s.contentStart && s.contentEnd < s.end);
     });
     const hidden = probe.shape.hiddenSize;
     for (const layer of LAYERS) {

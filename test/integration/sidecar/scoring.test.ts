@@ -67,11 +67,14 @@ test('a calibrated model scores appended assistant turns: z = (v·h − μ) / σ
       assert.equal(result.scores!.messages.length, assistantSpans.length);
       result.scores!.messages.forEach((m, k) => {
         const span = assistantSpans[k];
-        assert.equal(m.tokens.length, span.end - span.start);
+        // Only the message's own tokens are read: the template's header and end marker are not.
+        assert.equal(m.tokens.length, span.contentEnd - span.contentStart);
+        assert.ok(span.contentStart > span.start && span.contentEnd < span.end, 'the template tokens lie outside the reading');
+        assert.ok(!m.tokens.some((t) => /<\|im_(start|end)\|>|^assistant$/.test(t)), m.tokens.join('|'));
         EMOTIONS.forEach((e, ei) => {
           const z = decodeFloat32(m.z[e]);
           for (let t = 0; t < z.length; t++) {
-            const expected = (dot(set.layers[0].vectors[ei], rows, (span.start + t) * 64) - set.layers[0].baseline[ei].mean) / set.layers[0].baseline[ei].std;
+            const expected = (dot(set.layers[0].vectors[ei], rows, (span.contentStart + t) * 64) - set.layers[0].baseline[ei].mean) / set.layers[0].baseline[ei].std;
             assert.ok(Math.abs(z[t] - expected) < 1e-3, `${e} token ${t}: ${z[t]} vs ${expected}`);
             checked++;
           }

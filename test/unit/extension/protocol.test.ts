@@ -11,6 +11,7 @@ test('well-formed webview messages are accepted', () => {
     { type: 'heat-emotion', emotion: 'calm' },
     { type: 'flag-action', flagId: 'f', action: 'revert' },
     { type: 'command', command: 'agentVitals.openLog' },
+    { type: 'cancel-calibration' },
   ]) {
     assert.ok(isWebviewMessage(m), JSON.stringify(m));
   }

@@ -43,6 +43,7 @@ function fakeHost(model: FakeModel) {
   let crashNext = false;
   let reload: (() => void) | undefined;
   let statusListener: ((status: { kind: string }) => void) | undefined;
+  let modelRequests = 0;
   const client = {
     pid: 100 as number | undefined,
     request: async (type: { method: string }, params: { conversationId: string; messages: ChatMessage[] }) => {
@@ -69,7 +70,7 @@ function fakeHost(model: FakeModel) {
       reload = listener;
       return { dispose() {} };
     },
-    ensureModel: async () => ({ model: 'm', contextLimit: model.contextLimit, vectors: model.vectors && { path: '/v', ...model.vectors } }) as unknown as ModelInfo,
+    ensureModel: async () => (modelRequests++, { model: 'm', contextLimit: model.contextLimit, vectors: model.vectors && { path: '/v', ...model.vectors } }) as unknown as ModelInfo,
     restart: async () => {},
     client,
   };
@@ -77,6 +78,8 @@ function fakeHost(model: FakeModel) {
     host: host as unknown as SidecarHost,
     calls,
     model,
+    /** How often the model (and so the sidecar) was asked for. */
+    modelRequests: () => modelRequests,
     hold: () => (holdNext = true),
     crash: () => (crashNext = true),
     release: () => gates.shift()?.(),
@@ -106,6 +109,7 @@ test('assistant turns are scored under their turn ids; user turns go with the ne
   s.score('k', turn(1, 'user', 'fix it'));
   await settle();
   assert.equal(fake.calls.length, 0, 'a user turn alone is not sent');
+  assert.equal(fake.modelRequests(), 0, 'nor is the model (so the sidecar) asked for');
   s.score('k', turn(2, 'assistant', 'running the tests'));
   await settle();
   assert.deepEqual(fake.calls.map((c) => c.method), ['openConversation']);

@@ -23,6 +23,9 @@ export class StubEmitter<T> {
   fire(value: T): void {
     for (const l of this.listeners) l(value);
   }
+  dispose(): void {
+    this.listeners.clear();
+  }
 }
 
 /** A webview view whose posted messages are recorded and whose incoming messages are driven by the test. */
@@ -44,7 +47,7 @@ export class StubWebviewView {
   readonly onDidDispose = this.disposed.event;
 }
 
-const stub = { Uri: StubUri };
+const stub = { Uri: StubUri, EventEmitter: StubEmitter };
 
 const moduleWithLoad = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
 const load = moduleWithLoad._load;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderSegments, type ChatRenderer } from '../../../src/sidecar/chat-segments';
+import { contentRange, renderSegments, type ChatRenderer } from '../../../src/sidecar/chat-segments';
 import type { ChatMessage } from '../../../src/protocol/methods';
 
 const chatml: ChatRenderer = {
@@ -41,4 +41,42 @@ test('a template that rewrites earlier turns falls back to locating each message
   assert.equal(r.segments.join('') + r.tail, r.text);
   assert.equal(r.segments.length, convo.length);
   r.segments.slice(2).forEach((s, k) => assert.ok(s.includes(convo[k + 2].content), s));
+});
+
+/** Llama 3's layout: BOS before the first message, role headers, trimmed content, an end-of-turn token. */
+const llama3: ChatRenderer = {
+  render: (ms) =>
+    '<|begin_of_text|>' + ms.map((m) => `<|start_header_id|>${m.role}<|end_header_id|>\n\n${m.content.trim()}<|eot_id|>`).join(''),
+};
+
+/** Qwen2.5's layout: a default system message is added when the chat has none. */
+const qwenWithDefaultSystem: ChatRenderer = {
+  render: (ms) => (ms[0]?.role === 'system' ? '' : '<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n') + chatml.render(ms),
+};
+
+function contentOf(renderer: ChatRenderer, convo: ChatMessage[]): string[] {
+  const r = renderSegments(renderer, convo);
+  let at = 0;
+  return r.segments.map((segment, i) => {
+    const range = contentRange(renderer, convo, i, at, segment);
+    at += segment.length;
+    assert.ok(range, `message ${i} located`);
+    return segment.slice(range.from, range.to);
+  });
+}
+
+test('content ranges leave out each template\'s headers, footers and added preamble', () => {
+  const convo: ChatMessage[] = [...messages, { role: 'assistant', content: '  assistant  ' }];
+  for (const renderer of [chatml, qwenWithDefaultSystem]) assert.deepEqual(contentOf(renderer, convo), convo.map((m) => m.content));
+  // Llama 3 trims: the range is what the template wrote, and the role word in the header is not taken for content.
+  assert.deepEqual(contentOf(llama3, convo), convo.map((m) => m.content.trim()));
+});
+
+test('a template that rewrites the content falls back to finding the text, or gives up', () => {
+  const quoting: ChatRenderer = { render: (ms) => ms.map((m) => `[${m.role}] "${m.content.toUpperCase()}"\n`).join('') };
+  const convo: ChatMessage[] = [{ role: 'user', content: 'OK 42' }, { role: 'assistant', content: 'done' }];
+  const r = renderSegments(quoting, convo);
+  const first = contentRange(quoting, convo, 0, 0, r.segments[0]);
+  assert.deepEqual(first && r.segments[0].slice(first.from, first.to), 'OK 42');
+  assert.equal(contentRange(quoting, convo, 1, r.segments[0].length, r.segments[1]), null);
 });

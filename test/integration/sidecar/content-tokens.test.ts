@@ -1,0 +1,67 @@
+// Which tokens of a conversation are the messages' own content, with real tokenizers and chat
+// templates: the demo model's ChatML, and a Llama 3 layout (BOS, role headers, trimmed content,
+// end-of-turn token) on the same vocabulary. No model runs: the encoder only counts tokens.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ModelTokenizer } from '../../../src/sidecar/chat-tokenizer';
+import { Conversation, type KvCacheHandle, type ResidualEncoder } from '../../../src/sidecar/conversation';
+import { TRANSCRIPT } from './helpers';
+
+const DEMO_MODEL_FOLDER = 'test/fixtures/models/emotion-tiny';
+const LLAMA3_SPECIALS = ['<|begin_of_text|>', '<|start_header_id|>', '<|end_header_id|>', '<|eot_id|>'];
+const LLAMA3_TEMPLATE =
+  "{{- bos_token }}{%- for message in messages %}{{- '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n' + message['content'] | trim + '<|eot_id|>' }}{%- endfor %}" +
+  "{%- if add_generation_prompt %}{{- '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{%- endif %}";
+
+/** The demo model's tokenizer with Llama 3's special tokens and chat template. */
+function llama3TokenizerFolder(): string {
+  const folder = mkdtempSync(join(tmpdir(), 'av-llama3-tok-'));
+  const tokenizer = JSON.parse(readFileSync(join(DEMO_MODEL_FOLDER, 'tokenizer.json'), 'utf8')) as { added_tokens: object[]; model: { vocab: object } };
+  const base = Object.keys(tokenizer.model.vocab).length;
+  LLAMA3_SPECIALS.forEach((content, i) =>
+    tokenizer.added_tokens.push({ id: base + i, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }),
+  );
+  writeFileSync(join(folder, 'tokenizer.json'), JSON.stringify(tokenizer));
+  writeFileSync(
+    join(folder, 'tokenizer_config.json'),
+    JSON.stringify({ tokenizer_class: 'PreTrainedTokenizerFast', bos_token: '<|begin_of_text|>', eos_token: '<|eot_id|>', chat_template: LLAMA3_TEMPLATE }),
+  );
+  return folder;
+}
+
+/** Counts tokens like the engine's cache, computing nothing. */
+const countingEncoder: ResidualEncoder = {
+  layers: [0],
+  async forward(ids: number[], past?: KvCacheHandle) {
+    return { activations: new Map([[0, new Float32Array(ids.length)]]), past: { length: (past?.length ?? 0) + ids.length, bytes: 0, dispose() {} } };
+  },
+};
+
+const TEMPLATE_PIECE = /<\|[a-z_]+\|>|^(system|user|assistant|tool)$/;
+
+for (const [name, folder, templateText] of [
+  ['ChatML (the demo model)', DEMO_MODEL_FOLDER, /<\|im_(start|end)\|>/],
+  ['Llama 3', llama3TokenizerFolder(), /<\|(begin_of_text|start_header_id|end_header_id|eot_id)\|>/],
+] as const) {
+  test(`${name}: each appended message's content tokens are its text, the template's tokens lie outside`, async () => {
+    const tokenizer = await ModelTokenizer.load(folder);
+    assert.match(tokenizer.render(TRANSCRIPT.slice(0, 1)), templateText);
+    const conversation = new Conversation('c', countingEncoder, tokenizer, { contextLimit: 4096, chunkTokens: 512 });
+    for (const part of [TRANSCRIPT.slice(0, 3), TRANSCRIPT.slice(3)]) {
+      const out = await conversation.append(part);
+      const pieces = tokenizer.pieces(out.newTokenIds);
+      out.spans.forEach((span, k) => {
+        const content = pieces.slice(span.contentStart - out.firstNewToken, span.contentEnd - out.firstNewToken);
+        assert.equal(content.join(''), part[k].content.trim());
+        assert.ok(!content.some((p) => TEMPLATE_PIECE.test(p)), content.join('|'));
+        const template = [...pieces.slice(span.start - out.firstNewToken, span.contentStart - out.firstNewToken), ...pieces.slice(span.contentEnd - out.firstNewToken, span.end - out.firstNewToken)];
+        assert.match(template.join(''), templateText, 'the header and footer are still fed to the model');
+        assert.ok(template.join('').includes(part[k].role), `${part[k].role} header`);
+      });
+    }
+    conversation.dispose();
+  });
+}

@@ -95,7 +95,9 @@ test('the first-run walkthrough opens from the Welcome page with its four steps'
   await runCommand(page, 'Welcome: Open Walkthrough...');
   const input = page.locator('.quick-input-widget input');
   await input.fill('Agent Vitals');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with Agent Vitals' }).first().click();
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Get started with Agent Vitals' }).waitFor();
+  // The keyboard, not a click: on a busy machine a hover card can cover the row and take the click.
+  await input.press('Enter');
   const walkthrough = page.locator('.gettingStartedContainer');
   await walkthrough.locator('.getting-started-step', { hasText: 'Pick a model' }).waitFor({ timeout: 20_000 });
   for (const step of ['Download it once', 'Calibrate the emotion vectors', 'Watch an agent']) {

@@ -35,7 +35,8 @@ interface SavedTestRun {
   exitCode?: number;
 }
 
-export interface SavedSession {
+/** What identifies a session and its state, saved or held. */
+interface SessionHeader {
   key: string;
   source: AgentSource;
   sessionId: string;
@@ -44,6 +45,9 @@ export interface SavedSession {
   /** Epoch ms when its last event arrived (decides whether it still counts as live). */
   lastSeen: number;
   ended: boolean;
+}
+
+export interface SavedSession extends SessionHeader {
   turns: SavedTurn[];
   testRuns: SavedTestRun[];
   scores: [turnId: string, score: TurnScore][];
@@ -55,14 +59,7 @@ export interface SavedTimelines {
 }
 
 /** A session as the store holds it. */
-export interface TimelineSession {
-  key: string;
-  source: AgentSource;
-  sessionId: string;
-  startedAt: string;
-  lastTs: string;
-  lastSeen: number;
-  ended: boolean;
+export interface TimelineSession extends SessionHeader {
   turns: readonly TurnEvent[];
   testRuns: readonly TestRunEvent[];
   scores: ReadonlyMap<string, TurnScore>;

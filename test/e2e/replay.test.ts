@@ -1,19 +1,12 @@
 // End-to-end: a recorded Claude Code session is written into the folder the extension watches,
 // line by line as Claude Code would, and the panel, status bar and notifications follow it.
-// Scoring runs on the bundled demo model and its shipped vectors; until that fixture is built
-// the scoring check skips, and says so.
+// Scoring runs on the bundled demo model and its shipped vectors.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { SHIPPED_VECTORS_FILE } from '../../src/sidecar/session-vectors';
 import { DEMO_SESSION, playSession } from '../../scripts/agent-session';
 import { startCodeServer, type CodeServer } from '../../scripts/code-server';
 import { launchBrowser, openSidebar, openWorkbench, runCommand, screenshot, screenshotSidebar, setColorTheme, sidecarProcesses } from './harness/browser';
-
-
-const noScoring = !existsSync(join('test/fixtures/models/emotion-tiny', SHIPPED_VECTORS_FILE)) && 'the demo model fixture:emotion-tiny has no shipped vectors yet';
 
 let server: CodeServer;
 let browser: Browser;
@@ -76,7 +69,7 @@ test('the skipped test raises a flag with a notification, the status bar warns, 
   await screenshot(page, 'flag-diff');
 });
 
-test('the sidecar scores the turns: the gauge gets a needle and a reading, turns get heat maps', { skip: noScoring }, async () => {
+test('the sidecar scores the turns: the gauge gets a needle and a reading, turns get heat maps', async () => {
   const frame = await openSidebar(page);
   await frame.locator('[data-testid="scoring"][data-state="ready"]').waitFor({ timeout: 60_000 });
   assert.equal(sidecarProcesses(server), 1, 'the assistant turns started one model sidecar');

@@ -187,7 +187,8 @@ function replayPatchLog(text: string, emitter: SessionEmitter): unknown {
       state = op.v;
       continue;
     }
-    const path = Array.isArray(op.k) ? (op.k as unknown[]) : undefined;
+    // Keys are property names or indexes; anything else is a damaged record.
+    const path = Array.isArray(op.k) && op.k.every((k) => typeof k === 'string' || typeof k === 'number') ? (op.k as (string | number)[]) : undefined;
     if (!path || path.length === 0 || !isRecord(state)) {
       emitter.skip();
       continue;

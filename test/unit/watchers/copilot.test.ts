@@ -89,3 +89,12 @@ test('copilot chatSessions JSONL: a push with an index splices, a push without i
   assert.deepEqual(turns(events).filter((t) => t.role === 'user').map((t) => t.text), ['c', 'a']);
   assert.equal(reader.emitter.skippedRecords, 1);
 });
+
+test('copilot chatSessions JSONL: a patch whose path holds anything but names and indexes is skipped and counted', () => {
+  const events: AgentEvent[] = [];
+  const reader = new CopilotChatSessionReader(new SessionEmitter({ source: 'copilot', sessionId: 'x' }, (e) => events.push(e)));
+  const snapshot = { kind: 0, v: { sessionId: 's', requests: [] } };
+  // An object key whose toString is not callable (found by the fuzzer): String() would throw.
+  reader.document([snapshot, { kind: 1, k: [{ toString: false }], v: 1 }, { kind: 1, k: [null], v: 1 }].map((r) => JSON.stringify(r)).join('\n'));
+  assert.equal(reader.emitter.skippedRecords, 2);
+});

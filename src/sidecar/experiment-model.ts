@@ -25,7 +25,7 @@ export async function sessionExperimentModel(session: ModelSession, cacheDir: st
   };
   // Read through the probe when it was loaded with the vectors' layer, else through the
   // steerable decoder (which exposes every layer) with no steering.
-  const encoder: ResidualEncoder<KvCache> = session.probe.layers.includes(layer)
+  const encoder: ResidualEncoder<KvCache> = session.encoder.layers.includes(layer)
     ? { layers: session.encoder.layers, forward: (ids, past) => session.serial(() => session.encoder.forward(ids, past)) }
     : {
         layers: [layer],

@@ -5,7 +5,7 @@
 // sized from the measured cost per token to take about half a second.
 import { concatRows, type KvCacheHandle, type ResidualEncoder } from './conversation';
 
-export interface PacingOptions {
+interface PacingOptions {
   /** Target duration of one forward pass. */
   budgetMs: number;
   /** Size of the first pass, before any cost has been measured. */
@@ -16,7 +16,7 @@ export interface PacingOptions {
   now: () => number;
 }
 
-export const DEFAULT_PACING: PacingOptions = { budgetMs: 500, firstPassTokens: 64, minPassTokens: 16, now: () => performance.now() };
+const DEFAULT_PACING: PacingOptions = { budgetMs: 500, firstPassTokens: 64, minPassTokens: 16, now: () => performance.now() };
 
 export class PacedEncoder<C extends KvCacheHandle> implements ResidualEncoder<C> {
   private msPerToken?: number;
@@ -52,7 +52,11 @@ export class PacedEncoder<C extends KvCacheHandle> implements ResidualEncoder<C>
       // The caller's cache stays the caller's; the ones made between passes are ours to free.
       if (cache && cache !== past && out.past !== cache) cache.dispose();
       cache = out.past;
-      for (const [layer, rows] of out.activations) parts.set(layer, [...(parts.get(layer) ?? []), rows]);
+      for (const [layer, rows] of out.activations) {
+        const list = parts.get(layer) ?? [];
+        list.push(rows);
+        parts.set(layer, list);
+      }
       at += ids.length;
     } while (at < inputIds.length);
     const activations = new Map<number, Float32Array>();

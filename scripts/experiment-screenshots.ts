@@ -1,6 +1,6 @@
 // Screenshots of every experiment panel: runs the six experiments on a model in-process, renders
 // each panel (the shipped bundle, under its CSP) in headless Chromium and saves a PNG per panel.
-//   npm run build && tsx scripts/experiment-screenshots.ts --model fixture:tiny-qwen2 --vectors f.avv [--theme dark|light] [--out media/screenshots]
+//   npm run build && tsx scripts/experiment-screenshots.ts [--model fixture:emotion-tiny] [--vectors f.avv] [--theme dark|light] [--out media/screenshots]
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,7 +11,7 @@ import type { ExperimentName } from '../src/experiments/results';
 import { launchPanelBrowser, openPanel, resultMessages, type PanelTheme } from '../test/integration/experiments/panel-page';
 
 const { values } = parseArgs({
-  options: { model: { type: 'string', default: 'fixture:tiny-qwen2' }, vectors: { type: 'string' }, theme: { type: 'string', default: 'dark' }, out: { type: 'string', default: 'media/screenshots' }, 'cache-dir': { type: 'string' } },
+  options: { model: { type: 'string', default: 'fixture:emotion-tiny' }, vectors: { type: 'string' }, theme: { type: 'string', default: 'dark' }, out: { type: 'string', default: 'media/screenshots' }, 'cache-dir': { type: 'string' } },
 });
 const transcript = 'test/fixtures/transcripts/claude-code/-home-dev-shop/7d1c9a4e-2b6f-4c1e-9f0a-5e3b8d2c1a90.jsonl';
 const runs: [ExperimentName, string, Record<string, unknown>][] = [

@@ -14,6 +14,13 @@ import { VECTOR_FILE_FORMAT, VECTOR_FILE_VERSION } from './vectors';
 export interface LayerActivations {
   numTokens: number;
   layers: Map<number, Float32Array>;
+  /** For a conversation, the tokens of the messages' own content (not the chat template); all when absent. */
+  contentTokens?: number[];
+}
+
+/** The tokens a neutral baseline is taken over: message content, as live readings are. */
+export function contentTokensOf(acts: LayerActivations): number[] {
+  return acts.contentTokens ?? Array.from({ length: acts.numTokens }, (_, t) => t);
 }
 
 /** What calibration needs from a model: read a plain text, or a conversation in chat format. */
@@ -72,12 +79,17 @@ interface StoryMeans {
 
 /** Mean of rows [from, to) of a [rows × hidden] activation block. */
 export function meanRows(data: Float32Array, hidden: number, from: number, to: number): Float64Array {
+  return meanOfRows(data, hidden, Array.from({ length: to - from }, (_, k) => from + k));
+}
+
+/** Mean of the listed rows. */
+export function meanOfRows(data: Float32Array, hidden: number, rows: readonly number[]): Float64Array {
   const m = new Float64Array(hidden);
-  for (let r = from; r < to; r++) {
+  for (const r of rows) {
     const base = r * hidden;
     for (let i = 0; i < hidden; i++) m[i] += data[base + i];
   }
-  for (let i = 0; i < hidden; i++) m[i] /= to - from;
+  for (let i = 0; i < hidden; i++) m[i] /= rows.length;
   return m;
 }
 
@@ -199,8 +211,7 @@ export async function calibrate(corpus: Corpus, reader: ActivationReader, option
   for (let i = 0; i < neutral.length; i++) {
     checkAborted(options.signal);
     const acts = await reader.readConversation(neutral[i].messages, layers);
-    const picked: number[] = [];
-    for (let t = 0; t < acts.numTokens; t++, tokenIndex++) if (tokenIndex % stride === 0) picked.push(t);
+    const picked = contentTokensOf(acts).filter(() => tokenIndex++ % stride === 0);
     for (const l of layers) {
       const data = acts.layers.get(l)!;
       const rows = new Float32Array(picked.length * hidden);

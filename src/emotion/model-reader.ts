@@ -8,6 +8,7 @@ import { ResidualProbe } from '../engine';
 import { sourceDigest } from '../engine/graph/graph-cache';
 import type { ResolvedModel } from '../model-store/model-store';
 import type { ChatMessage } from '../protocol/methods';
+import { encodeChat } from '../sidecar/chat-segments';
 import { ModelTokenizer } from '../sidecar/chat-tokenizer';
 import type { ActivationReader, LayerActivations } from './calibrate';
 import type { ModelIdentity } from './vectors';
@@ -64,16 +65,16 @@ export class ModelActivationReader implements ActivationReader {
     layers: readonly number[],
     options: { addGenerationPrompt?: boolean } = {},
   ): Promise<LayerActivations> {
-    const text = this.tokenizer.render(toChatMessages(messages), options.addGenerationPrompt ?? false);
-    return this.read(this.tokenizer.encode(text), layers);
+    const chat = encodeChat(this.tokenizer, toChatMessages(messages), options.addGenerationPrompt);
+    return this.read(chat.ids, layers, chat.contentTokens);
   }
 
-  private async read(ids: number[], layers: readonly number[]): Promise<LayerActivations> {
+  private async read(ids: number[], layers: readonly number[], contentTokens?: number[]): Promise<LayerActivations> {
     const missing = layers.filter((l) => !this.probe.layers.includes(l));
     if (missing.length) throw new Error(`the probe was opened without layer(s) ${missing.join(', ')}`);
     const { activations, past } = await this.probe.forward(ids);
     past.dispose();
-    return { numTokens: ids.length, layers: new Map(layers.map((l) => [l, activations.get(l)!])) };
+    return { numTokens: ids.length, layers: new Map(layers.map((l) => [l, activations.get(l)!])), contentTokens };
   }
 
   release(): Promise<void> {

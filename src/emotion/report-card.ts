@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Corpus, DialogueMessage } from '../corpus/format';
 import type { ActivationReader } from './calibrate';
-import { heldOutMetrics, meanRows, MIN_TOKENS_AFTER_START, zScores } from './calibrate';
+import { contentTokensOf, heldOutMetrics, meanOfRows, meanRows, MIN_TOKENS_AFTER_START, zScores } from './calibrate';
 import { CovarianceAccumulator, principalComponents } from './linalg';
 import { mean, spearman } from './stats';
 import type { EmotionVectorSet, LayerVectors } from './vectors';
@@ -112,7 +112,7 @@ export async function runReportCard(
   for (let i = 0; i < neutral.length; i++) {
     abort();
     const acts = await reader.readConversation(neutral[i].messages, [layerIndex]);
-    const m = meanRows(acts.layers.get(layerIndex)!, hidden, 0, acts.numTokens);
+    const m = meanOfRows(acts.layers.get(layerIndex)!, hidden, contentTokensOf(acts));
     drifts.push(mean(zScores(m, layer).map(Math.abs)));
     progress({ phase: 'neutral', done: i + 1, total: neutral.length });
   }

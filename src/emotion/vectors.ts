@@ -7,7 +7,9 @@ import { readFileSync, writeFileSync, renameSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export const VECTOR_FILE_FORMAT = 'agent-vitals-emotion-vectors';
-export const VECTOR_FILE_VERSION = 1;
+// Version 2: neutral statistics (components removed, baseline) cover message content only, not
+// chat-template tokens, as live readings do; version-1 files are refused and recalibrated.
+export const VECTOR_FILE_VERSION = 2;
 const MAGIC = 'AVEV';
 
 export interface ModelIdentity {

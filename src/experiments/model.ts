@@ -7,6 +7,7 @@ import type { DialogueMessage } from '../corpus/format';
 import { toChatMessages } from '../emotion/model-reader';
 import { layerVectors, type EmotionVectorSet, type LayerVectors, type ModelIdentity } from '../emotion/vectors';
 import type { ChatMessage } from '../protocol/methods';
+import { encodeChat } from '../sidecar/chat-segments';
 import type { KvCacheHandle, ResidualEncoder } from '../sidecar/conversation';
 
 /** What the steering experiment needs of the steerable decoder. */
@@ -67,17 +68,19 @@ export async function readResiduals(model: ExperimentModel, ids: readonly number
 
 /** The experiments' model seen as an ActivationReader (what the report card reads through). */
 export function experimentReader(model: ExperimentModel): ActivationReader {
-  const read = async (ids: number[], layers: readonly number[]): Promise<LayerActivations> => {
+  const read = async (ids: number[], layers: readonly number[], contentTokens?: number[]): Promise<LayerActivations> => {
     const missing = layers.filter((l) => l !== model.layer);
     if (missing.length) throw new Error(`experiments read layer ${model.layer} only, not ${missing.join(', ')}`);
-    return { numTokens: ids.length, layers: new Map([[model.layer, await readResiduals(model, ids)]]) };
+    return { numTokens: ids.length, layers: new Map([[model.layer, await readResiduals(model, ids)]]), contentTokens };
   };
   return {
     model: model.identity,
     hiddenSize: model.hiddenSize,
     numLayers: model.numLayers,
     readText: (text, layers) => read(model.tokenizer.encodeText(text), layers),
-    readConversation: (messages: readonly DialogueMessage[], layers, options = {}) =>
-      read(model.tokenizer.encode(model.tokenizer.render(toChatMessages(messages), options.addGenerationPrompt ?? false)), layers),
+    readConversation: (messages: readonly DialogueMessage[], layers, options = {}) => {
+      const chat = encodeChat(model.tokenizer, toChatMessages(messages), options.addGenerationPrompt);
+      return read(chat.ids, layers, chat.contentTokens);
+    },
   };
 }

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { isWebviewMessage, type HostMessage, type WebviewMessage } from '../../webview/protocol';
 import type { VitalsStore } from './state/vitalsStore';
-import { newNonce, renderSidebarHtml } from './webviewHtml';
+import { webviewPage, webviewResourceRoots } from './webviewContent';
 
 export const SIDEBAR_VIEW_ID = 'agentVitals.sidebar';
 
@@ -25,18 +25,8 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
     this.view = view;
     this.ready = false;
     const webview = view.webview;
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
-    webview.options = { enableScripts: true, localResourceRoots: [dist, media] };
-    webview.html = renderSidebarHtml(
-      {
-        cspSource: webview.cspSource,
-        scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
-        codiconCssUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'codicon.css')).toString(),
-        styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'sidebar.css')).toString(),
-      },
-      newNonce(),
-    );
+    webview.options = { enableScripts: true, localResourceRoots: webviewResourceRoots(this.extensionUri) };
+    webview.html = webviewPage(webview, this.extensionUri, { script: 'webview.js', style: 'sidebar.css' }, 'Agent Vitals');
     const sub = webview.onDidReceiveMessage((raw: unknown) => {
       if (!isWebviewMessage(raw)) {
         this.log.warn(`sidebar: ignored malformed message ${JSON.stringify(raw).slice(0, 200)}`);

@@ -15,10 +15,6 @@ export function newNonce(): string {
   return randomBytes(18).toString('base64url');
 }
 
-export function renderSidebarHtml(assets: WebviewAssets, nonce: string): string {
-  return renderWebviewHtml(assets, nonce, 'Agent Vitals');
-}
-
 export function renderWebviewHtml(assets: WebviewAssets, nonce: string, title: string): string {
   const csp = [
     "default-src 'none'",

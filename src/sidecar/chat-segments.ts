@@ -4,8 +4,12 @@
 import type { ChatMessage } from '../protocol/methods';
 
 export interface ChatRenderer {
-  /** The chat template applied to `messages`, as text (no generation prompt). */
-  render(messages: ChatMessage[]): string;
+  /** The chat template applied to `messages`, as text (by default without a generation prompt). */
+  render(messages: ChatMessage[], addGenerationPrompt?: boolean): string;
+}
+
+export interface ChatTokenizer extends ChatRenderer {
+  encode(text: string): number[];
 }
 
 export interface RenderedChat {
@@ -84,4 +88,68 @@ export function contentRange(renderer: ChatRenderer, messages: readonly ChatMess
     if (found >= 0) return { from: found, to: found + content.length };
   }
   return null;
+}
+
+/** Token offsets `[from, to)`. */
+export interface TokenRange {
+  from: number;
+  to: number;
+}
+
+/** How many leading ids `a` and `b` share, up to `limit`. */
+export function commonPrefix(a: readonly number[], b: readonly number[], limit: number): number {
+  let i = 0;
+  while (i < limit && a[i] === b[i]) i++;
+  return i;
+}
+
+/**
+ * Which of a message segment's tokens (`ids`) are the message's content, as `[from, to)` within
+ * the segment: tokens made only of template text are left out; a token that straddles the
+ * boundary (the tokenizer merged template and content text) counts as content.
+ */
+export function contentTokens(tokenizer: ChatTokenizer, messages: readonly ChatMessage[], index: number, segmentStart: number, segment: string, ids: readonly number[]): TokenRange {
+  const range = contentRange(tokenizer, messages, index, segmentStart, segment);
+  if (!range) return { from: 0, to: ids.length };
+  const header = range.from > 0 ? tokenizer.encode(segment.slice(0, range.from)) : [];
+  const footer = range.to < segment.length ? tokenizer.encode(segment.slice(range.to)) : [];
+  const from = commonPrefix(header, ids, Math.min(header.length, ids.length));
+  let fromEnd = 0;
+  while (fromEnd < Math.min(footer.length, ids.length - from) && footer[footer.length - 1 - fromEnd] === ids[ids.length - 1 - fromEnd]) fromEnd++;
+  return { from, to: ids.length - fromEnd };
+}
+
+/** A whole chat tokenized message by message, and the token indices of the messages' own content. */
+export interface EncodedChat {
+  ids: number[];
+  contentTokens: number[];
+}
+
+/**
+ * Tokenizes a chat the way a scored conversation does (segment by segment), so readings taken
+ * from it — a calibration baseline, a neutral control — cover the same kind of tokens as live
+ * readings: message content, not the template around it.
+ */
+export function encodeChat(tokenizer: ChatTokenizer, messages: ChatMessage[], addGenerationPrompt = false): EncodedChat {
+  const rendered = renderSegments(tokenizer, messages);
+  const full = addGenerationPrompt ? tokenizer.render(messages, true) : rendered.text;
+  const body = rendered.segments.join('');
+  const ids: number[] = [];
+  const content: number[] = [];
+  let segmentStart = 0;
+  rendered.segments.forEach((segment, index) => {
+    const segmentIds = tokenizer.encode(segment);
+    const range = contentTokens(tokenizer, messages, index, segmentStart, segment, segmentIds);
+    for (let t = range.from; t < range.to; t++) content.push(ids.length + t);
+    ids.push(...segmentIds);
+    segmentStart += segment.length;
+  });
+  // Whatever follows the last message (a generation prompt) is template, never content.
+  if (full.startsWith(body)) {
+    if (full.length > body.length) ids.push(...tokenizer.encode(full.slice(body.length)));
+    return { ids, contentTokens: content };
+  }
+  // A template that renders differently with the prompt: its tokens as one run, all counted.
+  const whole = tokenizer.encode(full);
+  return { ids: whole, contentTokens: whole.map((_, t) => t) };
 }

@@ -1,7 +1,7 @@
 // The model's own tokenizer and chat template, through transformers.js.
 import { AutoTokenizer, type PreTrainedTokenizer } from '@huggingface/transformers';
 import type { ChatMessage } from '../protocol/methods';
-import type { ChatTokenizer } from './conversation';
+import type { ChatTokenizer } from './chat-segments';
 
 export class ModelTokenizer implements ChatTokenizer {
   private constructor(private readonly tokenizer: PreTrainedTokenizer) {}

@@ -3,7 +3,7 @@
 // the rest through the probe.
 import { SidecarError } from '../protocol/errors';
 import type { AppendResult, ChatMessage, MessageSpan } from '../protocol/methods';
-import { contentRange, renderSegments, type ChatRenderer, type RenderedChat } from './chat-segments';
+import { commonPrefix, contentTokens, renderSegments, type ChatTokenizer, type RenderedChat } from './chat-segments';
 
 /** The KV cache of earlier tokens, as the engine hands it out. */
 export interface KvCacheHandle {
@@ -16,10 +16,6 @@ export interface KvCacheHandle {
 export interface ResidualEncoder<C extends KvCacheHandle = KvCacheHandle> {
   readonly layers: number[];
   forward(inputIds: number[], past?: C): Promise<{ activations: Map<number, Float32Array>; past: C }>;
-}
-
-export interface ChatTokenizer extends ChatRenderer {
-  encode(text: string): number[];
 }
 
 export interface ConversationLimits {
@@ -40,12 +36,6 @@ export interface AppendOutcome extends Omit<AppendResult, 'activations' | 'norms
 
 /** After dropping turns, the conversation is cut back to this fraction of the context limit. */
 const LOW_WATER = 0.75;
-
-function commonPrefix(a: readonly number[], b: readonly number[], limit: number): number {
-  let i = 0;
-  while (i < limit && a[i] === b[i]) i++;
-  return i;
-}
 
 export class Conversation<C extends KvCacheHandle = KvCacheHandle> {
   private messages: ChatMessage[] = [];
@@ -136,7 +126,7 @@ export class Conversation<C extends KvCacheHandle = KvCacheHandle> {
     let segmentStart = rendered.segments.slice(0, messages.length - added.length).reduce((n, s) => n + s.length, 0);
     for (let k = 0; k < added.length; k++) {
       const index = messages.length - added.length + k;
-      const content = this.contentTokens(messages, index, segmentStart, rendered.segments[index], segmentIds[index]);
+      const content = contentTokens(this.tokenizer, messages, index, segmentStart, rendered.segments[index], segmentIds[index]);
       spans.push({ messageIndex: k, role: added[k].role, start, end: start + segmentIds[index].length, contentStart: start + content.from, contentEnd: start + content.to });
       start += segmentIds[index].length;
       segmentStart += rendered.segments[index].length;
@@ -155,22 +145,6 @@ export class Conversation<C extends KvCacheHandle = KvCacheHandle> {
       activations,
       rebuilt,
     };
-  }
-
-  /**
-   * Which of a segment's tokens are the message's content, as `[from, to)` within the segment:
-   * tokens made only of template text are left out; a token that straddles the boundary (the
-   * tokenizer merged template and content text) counts as content.
-   */
-  private contentTokens(messages: ChatMessage[], index: number, segmentStart: number, segment: string, ids: number[]): { from: number; to: number } {
-    const range = contentRange(this.tokenizer, messages, index, segmentStart, segment);
-    if (!range) return { from: 0, to: ids.length };
-    const header = range.from > 0 ? this.tokenizer.encode(segment.slice(0, range.from)) : [];
-    const footer = range.to < segment.length ? this.tokenizer.encode(segment.slice(range.to)) : [];
-    const from = commonPrefix(header, ids, Math.min(header.length, ids.length));
-    let fromEnd = 0;
-    while (fromEnd < Math.min(footer.length, ids.length - from) && footer[footer.length - 1 - fromEnd] === ids[ids.length - 1 - fromEnd]) fromEnd++;
-    return { from, to: ids.length - fromEnd };
   }
 
   /** Token layout after appending, dropping the oldest turns if the context limit requires. */

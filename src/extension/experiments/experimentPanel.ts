@@ -8,8 +8,8 @@ import { exportReplay } from '../../experiments/replay-export';
 import { SidecarError } from '../../protocol/errors';
 import type { HostMessage, PanelInit, ReplayExportFormat, WebviewMessage } from '../../../webview/experiments/protocol';
 import type { ExperimentBackend } from './backend';
-import { newNonce, renderPanelHtml } from './panelHtml';
 import { parseWebviewMessage } from '../../../webview/experiments/validate';
+import { webviewPage, webviewResourceRoots } from '../webviewContent';
 
 export const EXPERIMENT_PANEL_TYPE = 'agentVitals.experiment';
 
@@ -28,24 +28,13 @@ export class ExperimentPanel implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly onClosed: () => void = () => {},
   ) {
-    const dist = vscode.Uri.joinPath(extensionUri, 'dist');
-    const media = vscode.Uri.joinPath(extensionUri, 'media');
     this.panel = vscode.window.createWebviewPanel(EXPERIMENT_PANEL_TYPE, init.title, vscode.ViewColumn.Active, {
       enableScripts: true,
       retainContextWhenHidden: true,
-      localResourceRoots: [dist, media],
+      localResourceRoots: webviewResourceRoots(extensionUri),
     });
     const webview = this.panel.webview;
-    webview.html = renderPanelHtml(
-      {
-        cspSource: webview.cspSource,
-        scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'experiments.js')).toString(),
-        styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'experiments.css')).toString(),
-        codiconCssUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'codicon.css')).toString(),
-      },
-      newNonce(),
-      init.title,
-    );
+    webview.html = webviewPage(webview, extensionUri, { script: 'experiments.js', style: 'experiments.css' }, init.title);
     this.subs.push(
       webview.onDidReceiveMessage((raw: unknown) => {
         const m = parseWebviewMessage(raw);

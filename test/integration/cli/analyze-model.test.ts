@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { sourceDigest } from '../../../src/engine/graph/graph-cache';
 import { modelIdentity } from '../../../src/emotion/model-reader';
 import { vectorFilePath } from '../../../src/emotion/vector-store';
-import { writeVectorFile } from '../../../src/emotion/vectors';
+import { VECTOR_FILE_VERSION, writeVectorFile } from '../../../src/emotion/vectors';
 import { resolveModel } from '../../../src/model-store/model-store';
 
 const run = promisify(execFile);
@@ -22,7 +22,7 @@ test('analyze --model fills assistant turns with emotion readings and gives flag
   const emotions = ['desperate', 'calm'];
   writeVectorFile(vectorFilePath(cacheDir, identity), {
     header: {
-      format: 'agent-vitals-emotion-vectors', version: 1, model: identity, hiddenSize: hidden, numLayers: 4, emotions,
+      format: 'agent-vitals-emotion-vectors', version: VECTOR_FILE_VERSION, model: identity, hiddenSize: hidden, numLayers: 4, emotions,
       tokenStart: 50, pcaSource: 'neutral-tokens', pcaVarianceShare: 0.5, neutralTokensSampled: 1, storiesUsed: 1,
       storiesSkipped: 0, corpusHash: 'test', createdAt: new Date(0).toISOString(), choice: { layer: 2, reason: 'test', perLayer: [] },
     },

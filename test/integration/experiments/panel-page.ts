@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { renderPanelHtml } from '../../../src/extension/experiments/panelHtml';
+import { renderWebviewHtml } from '../../../src/extension/webviewHtml';
 import type { ExperimentResult } from '../../../src/experiments/results';
 import type { HostMessage, PanelInit } from '../../../webview/experiments/protocol';
 
@@ -90,7 +90,7 @@ export async function openPanel(browser: Browser, init: PanelInit, messages: Hos
   const dir = mkdtempSync(join(tmpdir(), 'av-panel-'));
   writeFileSync(join(dir, 'theme.css'), themeCss(theme));
   const url = (path: string) => pathToFileURL(path).toString();
-  const html = renderPanelHtml(
+  const html = renderWebviewHtml(
     { cspSource: 'file:', scriptUri: url(join(root, 'dist/experiments.js')), styleUri: url(join(root, 'media/experiments.css')), codiconCssUri: url(join(root, 'dist/codicon.css')) },
     'testnonce',
     init.title,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { env } from '@huggingface/transformers';
 import { resolveModel } from '../../../src/model-store/model-store';
 import { SidecarError } from '../../../src/protocol/errors';
-import { readVectorFile, VectorFileError, writeVectorFile, type EmotionVectorSet } from '../../../src/emotion/vectors';
+import { readVectorFile, VECTOR_FILE_VERSION, VectorFileError, writeVectorFile, type EmotionVectorSet } from '../../../src/emotion/vectors';
 import { startFakeHub, type FakeHub } from '../model-store/fake-hub';
 
 const work = mkdtempSync(join(tmpdir(), 'av-dlfaults-'));
@@ -79,7 +79,7 @@ test('a vector file calibrated for another model is refused', () => {
   const file = join(work, 'vectors.avev');
   const set: EmotionVectorSet = {
     header: {
-      format: 'agent-vitals-emotion-vectors', version: 1, model: { id: 'test-org/tiny', revision: 'main', fileHash: 'aa'.repeat(32), dtype: 'fp32' },
+      format: 'agent-vitals-emotion-vectors', version: VECTOR_FILE_VERSION, model: { id: 'test-org/tiny', revision: 'main', fileHash: 'aa'.repeat(32), dtype: 'fp32' },
       hiddenSize: 2, numLayers: 2, emotions: ['calm'], tokenStart: 0, pcaSource: 'neutral-tokens', pcaVarianceShare: 0.5,
       neutralTokensSampled: 1, storiesUsed: 1, storiesSkipped: 0, corpusHash: 'c0', createdAt: '2026-11-27T00:00:00.000Z',
       choice: { layer: 1, reason: 'only layer', perLayer: [] },

@@ -10,7 +10,7 @@ import { SidecarError } from '../../../src/protocol/errors';
 import { sourceDigest } from '../../../src/engine/graph/graph-cache';
 import { modelIdentity } from '../../../src/emotion/model-reader';
 import { vectorFilePath } from '../../../src/emotion/vector-store';
-import { writeVectorFile, type EmotionVectorSet, type ModelIdentity } from '../../../src/emotion/vectors';
+import { VECTOR_FILE_VERSION, writeVectorFile, type EmotionVectorSet, type ModelIdentity } from '../../../src/emotion/vectors';
 import { dot } from '../../../src/emotion/linalg';
 import { resolveModel } from '../../../src/model-store/model-store';
 import { FIXTURE, fullEncode, loadFixture, TRANSCRIPT } from './helpers';
@@ -27,7 +27,7 @@ function knownVectors(model: ModelIdentity, hidden: number): EmotionVectorSet {
   const baseline = EMOTIONS.map((_, k) => ({ mean: 0.1 * k, std: 1 + k }));
   return {
     header: {
-      format: 'agent-vitals-emotion-vectors', version: 1, model, hiddenSize: hidden, numLayers: 4, emotions: EMOTIONS,
+      format: 'agent-vitals-emotion-vectors', version: VECTOR_FILE_VERSION, model, hiddenSize: hidden, numLayers: 4, emotions: EMOTIONS,
       tokenStart: 50, pcaSource: 'neutral-tokens', pcaVarianceShare: 0.5, neutralTokensSampled: 1, storiesUsed: 1,
       storiesSkipped: 0, corpusHash: 'test', createdAt: new Date(0).toISOString(),
       choice: { layer: LAYER, reason: 'test vectors', perLayer: [] },

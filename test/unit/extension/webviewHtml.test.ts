@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newNonce, renderSidebarHtml } from '../../../src/extension/webviewHtml';
+import { newNonce, renderWebviewHtml } from '../../../src/extension/webviewHtml';
 
 const assets = { cspSource: 'https://x.vscode-cdn.net', scriptUri: 'https://x/dist/webview.js', codiconCssUri: 'https://x/dist/codicon.css', styleUri: 'https://x/media/sidebar.css' };
 
 test('the CSP allows only the nonced script and the extension\'s own styles and fonts', () => {
   const nonce = newNonce();
-  const html = renderSidebarHtml(assets, nonce);
+  const html = renderWebviewHtml(assets, nonce, 'Agent Vitals');
   const csp = /content="([^"]+)"/.exec(html)![1]!;
   assert.match(csp, /default-src 'none'/);
   assert.match(csp, new RegExp(`script-src 'nonce-${nonce}'(;|$)`));

@@ -5,12 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderSidebarHtml } from '../../../src/extension/webviewHtml';
-import { renderPanelHtml } from '../../../src/extension/experiments/panelHtml';
+import { renderWebviewHtml } from '../../../src/extension/webviewHtml';
 
 const NONCE = 'n0nceN0nceN0nceN0nceN0nc';
 const ASSETS = { cspSource: 'vscode-webview://abc', scriptUri: 'vscode-webview://abc/dist/x.js', codiconCssUri: 'vscode-webview://abc/dist/codicon.css', styleUri: 'vscode-webview://abc/media/x.css' };
-const PAGES = { sidebar: renderSidebarHtml(ASSETS, NONCE), experiment: renderPanelHtml(ASSETS, NONCE, 'Replay <b>"x"</b>') };
+const PAGES = { sidebar: renderWebviewHtml(ASSETS, NONCE, 'Agent Vitals'), experiment: renderWebviewHtml(ASSETS, NONCE, 'Replay <b>"x"</b>') };
 
 function directives(html: string): Map<string, string[]> {
   const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1];

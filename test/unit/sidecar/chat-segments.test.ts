@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { contentRange, renderSegments, type ChatRenderer } from '../../../src/sidecar/chat-segments';
+import { contentRange, encodeChat, renderSegments, type ChatRenderer, type ChatTokenizer } from '../../../src/sidecar/chat-segments';
 import type { ChatMessage } from '../../../src/protocol/methods';
 
 const chatml: ChatRenderer = {
@@ -79,4 +79,36 @@ test('a template that rewrites the content falls back to finding the text, or gi
   const first = contentRange(quoting, convo, 0, 0, r.segments[0]);
   assert.deepEqual(first && r.segments[0].slice(first.from, first.to), 'OK 42');
   assert.equal(contentRange(quoting, convo, 1, r.segments[0].length, r.segments[1]), null);
+});
+
+/** Special tokens as single ids, every other character as its code: enough to see boundaries. */
+function charTokenizer(renderer: ChatRenderer): ChatTokenizer & { decode(ids: number[]): string } {
+  const specials = ['<|im_start|>', '<|im_end|>', '<|begin_of_text|>', '<|start_header_id|>', '<|end_header_id|>', '<|eot_id|>'];
+  return {
+    render: (ms, prompt) => renderer.render(ms) + (prompt ? '<|im_start|>assistant\n' : ''),
+    encode: (text) => {
+      const ids: number[] = [];
+      for (let at = 0; at < text.length; ) {
+        const special = specials.findIndex((t) => text.startsWith(t, at));
+        if (special >= 0) {
+          ids.push(-1 - special);
+          at += specials[special].length;
+        } else ids.push(text.charCodeAt(at++));
+      }
+      return ids;
+    },
+    decode: (ids) => ids.map((id) => (id < 0 ? specials[-1 - id] : String.fromCharCode(id))).join(''),
+  };
+}
+
+test('a whole chat encodes as its rendering does, and only message content counts as content', () => {
+  for (const renderer of [chatml, qwenWithDefaultSystem, llama3]) {
+    const tokenizer = charTokenizer(renderer);
+    for (const prompt of [false, true]) {
+      const chat = encodeChat(tokenizer, messages, prompt);
+      assert.deepEqual(chat.ids, tokenizer.encode(tokenizer.render(messages, prompt)));
+      assert.equal(tokenizer.decode(chat.contentTokens.map((t) => chat.ids[t])), messages.map((m) => m.content).join(''));
+      assert.ok(chat.contentTokens.every((t, k) => k === 0 || t > chat.contentTokens[k - 1]), 'content tokens in order');
+    }
+  }
 });

@@ -45,12 +45,18 @@ async function panelDocument(title: string, attempts = 120): Promise<Frame> {
   throw new Error(`no panel titled ${title}`);
 }
 
+/** Once a panel shows its result, the run's progress notification closes. */
+async function progressClosed(title: string): Promise<void> {
+  await page.locator('.notification-toast', { hasText: title }).waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
 async function runPanel(command: string, title: string, press: boolean, shot: string): Promise<Frame> {
   await runCommand(page, `Agent Vitals: Experiment — ${command}`);
   const frame = await panelDocument(`Experiment — ${title}`);
   if (press) await frame.locator('vscode-button', { hasText: 'Run' }).click();
   await frame.locator('body[data-state="result"], body[data-state="error"]').waitFor({ timeout: 120_000 });
   assert.equal(await frame.locator('body').getAttribute('data-state'), 'result', await frame.locator('.status').innerText().catch(() => ''));
+  await progressClosed(title);
   await screenshot(page, shot);
   return frame;
 }
@@ -72,6 +78,7 @@ test('Steering: side-by-side replies per α', async () => {
   await frame.locator('vscode-textfield').nth(3).evaluate((el, v) => ((el as unknown as { value: string }).value = v), '24');
   await frame.locator('vscode-button', { hasText: 'Run' }).click();
   await frame.locator('body[data-state="result"]').waitFor({ timeout: 120_000 });
+  await progressClosed('Experiment — Steering');
   await screenshot(page, 'experiment-steer');
   assert.equal(await frame.locator('.columns .column').count(), 3);
 });
@@ -93,6 +100,7 @@ test('Score Selection: the selected text as a heat map', async () => {
   await page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^Agent Vitals: Experiment — Score Selection$/ }) }).first().click();
   const frame = await panelDocument('Experiment — Score Selection');
   await frame.locator('body[data-state="result"]').waitFor({ timeout: 120_000 });
+  await progressClosed('Experiment — Score Selection');
   await screenshot(page, 'experiment-score');
   assert.ok((await frame.locator('.heat .tok').count()) > 10);
   assert.match(await frame.locator('section > p.muted').first().innerText(), /invoice\.js/);
@@ -122,6 +130,7 @@ test('Replay Transcript from the explorer: a recorded session on the timeline', 
   const frame = await panelDocument('Experiment — Replay Transcript');
   await frame.locator('vscode-button', { hasText: 'Run' }).click();
   await frame.locator('body[data-state="result"]').waitFor({ timeout: 120_000 });
+  await progressClosed('Experiment — Replay Transcript');
   await screenshot(page, 'experiment-replay');
   assert.ok((await frame.locator('svg polyline').count()) > 0);
   assert.match(await frame.locator('main#app').innerText(), /7d1c9a4e/);

@@ -132,7 +132,7 @@ function reportCardView(r: Extract<ExperimentResult, { experiment: 'report-card'
     r.checks.map((c) => [h('span', { class: c.verdict === 'pass' ? 'pass' : 'warn' }, icon(c.verdict === 'pass' ? 'pass' : 'warning')), c.name + (c.detail ? ` (${c.detail})` : ''), fmt(c.value, 3), c.threshold]),
   );
   const curves = r.doseCurves.map((c) => {
-    const shown = ['afraid', 'desperate', 'calm'].filter((e) => e in c.readings);
+    const shown = focusEmotions(Object.keys(c.readings));
     return h('div', {}, h('h3', {}, c.template), lineChart(shown.map((e) => ({ name: e, points: c.doses.map((_, i) => ({ x: i, y: c.readings[e][i] })) })), `dose (${c.doses.join(', ')})`, 'z at the reply start'));
   });
   return h(

@@ -34,6 +34,9 @@ export function projectOut(v: Float64Array, basis: readonly ArrayLike<number>[])
 }
 
 /** Running mean and covariance of d-dimensional rows, accumulated in float64. */
+/** Rows added per pass over the accumulated sums. */
+const ROW_BLOCK = 16;
+
 export class CovarianceAccumulator {
   readonly sum: Float64Array;
   /** Upper triangle (incl. diagonal) of Σ x xᵀ, row-major in a full d×d buffer. */
@@ -46,19 +49,52 @@ export class CovarianceAccumulator {
   }
 
   /** Adds `rows` rows of length dim stored contiguously in `data`. */
-  addRows(data: ArrayLike<number>, rows: number, firstRow = 0): void {
+  addRows(data: ArrayLike<number>, rows: number): void {
     const d = this.dim;
     const o = this.outer;
-    for (let r = firstRow; r < rows; r++) {
-      const base = r * d;
-      for (let i = 0; i < d; i++) {
-        const xi = data[base + i];
-        this.sum[i] += xi;
-        if (xi === 0) continue;
-        const row = i * d;
-        for (let j = i; j < d; j++) o[row + j] += xi * data[base + j];
+    // Rows go in blocks, transposed so a column's values for the block sit together: one pass
+    // over the d×d sums then serves a whole block instead of one row, and each sum is a short
+    // dot product (two at a time, sharing the loads of column i).
+    const block = new Float64Array(ROW_BLOCK * d);
+    for (let first = 0; first < rows; first += ROW_BLOCK) {
+      const b = Math.min(ROW_BLOCK, rows - first);
+      for (let r = 0; r < b; r++) {
+        const base = (first + r) * d;
+        for (let j = 0; j < d; j++) {
+          const x = data[base + j];
+          block[j * b + r] = x;
+          this.sum[j] += x;
+        }
       }
-      this.count++;
+      for (let i = 0; i < d; i++) {
+        const ci = i * b;
+        const row = i * d;
+        let j = i;
+        for (; j + 3 < d; j += 4) {
+          const c0 = j * b;
+          let s0 = 0;
+          let s1 = 0;
+          let s2 = 0;
+          let s3 = 0;
+          for (let r = 0; r < b; r++) {
+            const x = block[ci + r];
+            s0 += x * block[c0 + r];
+            s1 += x * block[c0 + b + r];
+            s2 += x * block[c0 + 2 * b + r];
+            s3 += x * block[c0 + 3 * b + r];
+          }
+          o[row + j] += s0;
+          o[row + j + 1] += s1;
+          o[row + j + 2] += s2;
+          o[row + j + 3] += s3;
+        }
+        for (; j < d; j++) {
+          let s0 = 0;
+          for (let r = 0; r < b; r++) s0 += block[ci + r] * block[j * b + r];
+          o[row + j] += s0;
+        }
+      }
+      this.count += b;
     }
   }
 

@@ -40,7 +40,7 @@ test('eigenpairs satisfy A v = λ v, are orthonormal and sorted descending', () 
 
 test('covariance accumulator matches a two-pass computation', () => {
   const r = rng(7);
-  const d = 5;
+  const d = 11; // odd, so the blocked sums hit every remainder path
   const rows = 50;
   const data = Float32Array.from({ length: rows * d }, () => r() * 4 - 2);
   const acc = new CovarianceAccumulator(d);

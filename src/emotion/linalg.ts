@@ -33,10 +33,10 @@ export function projectOut(v: Float64Array, basis: readonly ArrayLike<number>[])
   return v;
 }
 
-/** Running mean and covariance of d-dimensional rows, accumulated in float64. */
 /** Rows added per pass over the accumulated sums. */
 const ROW_BLOCK = 16;
 
+/** Running mean and covariance of d-dimensional rows, accumulated in float64. */
 export class CovarianceAccumulator {
   readonly sum: Float64Array;
   /** Upper triangle (incl. diagonal) of Σ x xᵀ, row-major in a full d×d buffer. */
@@ -54,7 +54,7 @@ export class CovarianceAccumulator {
     const o = this.outer;
     // Rows go in blocks, transposed so a column's values for the block sit together: one pass
     // over the d×d sums then serves a whole block instead of one row, and each sum is a short
-    // dot product (two at a time, sharing the loads of column i).
+    // dot product (four at a time, sharing the loads of column i).
     const block = new Float64Array(ROW_BLOCK * d);
     for (let first = 0; first < rows; first += ROW_BLOCK) {
       const b = Math.min(ROW_BLOCK, rows - first);

@@ -46,7 +46,6 @@ export function findVectors(identity: ModelIdentity, cacheDir: string, explicitP
     if (err instanceof MissingVectorsError) return {};
     if (err instanceof VectorFileError) {
       if (explicitPath) throw new SidecarError('vectors-missing', err.message);
-      if (path) return { problem: err.message };
       return { problem: err.message };
     }
     throw err;

@@ -131,7 +131,7 @@ export async function runSteering(model: ExperimentModel, params: SteeringParams
       'Steering changes this small local model, not your agent. The research steered a frontier model; a small model may ignore the task, ramble, or show no change in behaviour at all.',
       `Strength α is a fraction of the mean residual norm at layer ${model.layer}; the vector is added at every token of prompt and reply. Large |α| degrades text into nonsense before it changes behaviour.`,
       'The tamper count classifies fenced code blocks in each reply against the default task’s files; replies without code blocks count as not tampering. With few samples per α, rates are rough.',
-      '“Steered” readings include the added vector by construction; the re-read column shows what the generated text alone carries. ' + READER_CAVEAT,
+      'The reading at the reply’s start is the input: it moves by α·‖r̄‖/σ because the vector was added there, so it measures nothing. Only the re-read column (the reply read again without steering) is a measurement of what the generated text carries. ' + READER_CAVEAT,
     ],
   };
 }

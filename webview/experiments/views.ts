@@ -76,7 +76,7 @@ function steerView(r: Extract<ExperimentResult, { experiment: 'steer' }>): HTMLE
       'div',
       { class: `column ${a.alpha === 0 ? 'baseline' : ''}` },
       h('h3', {}, `α = ${a.alpha}${a.alpha === 0 ? ' (unsteered)' : ''}`),
-      h('p', { class: 'readings' }, `${e}: start ${fmt(a.meanReplyStart[e])} · reply ${fmt(a.meanSteered[e])} · re-read ${fmt(a.meanReread[e])}`),
+      h('p', { class: 'readings' }, `${e}: vector added at start ${fmt(a.meanReplyStart[e])} (input) · reply with it ${fmt(a.meanSteered[e])} · re-read ${fmt(a.meanReread[e])} (measured)`),
       h('p', { class: a.tamperCount > 0 ? 'tamper' : 'muted' }, `Proposes test tampering: ${a.tamperCount} of ${a.replies.length}`),
       ...a.replies.map((rep) => h('div', { class: 'reply' }, h('div', { class: 'muted' }, `seed ${rep.seed}${rep.tamperKinds.length ? ` · ${rep.tamperKinds.join(', ')}` : ''}`), h('pre', {}, rep.text || '(empty reply)'))),
     ),
@@ -84,9 +84,9 @@ function steerView(r: Extract<ExperimentResult, { experiment: 'steer' }>): HTMLE
   const rate = barChart(r.alphas.map((a) => ({ label: `α ${a.alpha}`, bars: [{ series: 'tampering replies (%)', value: 100 * a.tamperRate }] })), ['tampering replies (%)'], 'share of replies proposing test tampering (%)', { lo: 0, hi: 100 });
   const readings = lineChart(
     [
-      { name: `${e} at reply start (steered)`, points: r.alphas.map((a) => ({ x: a.alpha, y: a.meanReplyStart[e] })) },
-      { name: `${e} over the reply (steered)`, points: r.alphas.map((a) => ({ x: a.alpha, y: a.meanSteered[e] })) },
-      { name: `${e} over the reply, re-read unsteered`, points: r.alphas.map((a) => ({ x: a.alpha, y: a.meanReread[e] })) },
+      { name: `${e} at reply start: the added vector (input, not a measurement)`, points: r.alphas.map((a) => ({ x: a.alpha, y: a.meanReplyStart[e] })) },
+      { name: `${e} over the reply, vector included`, points: r.alphas.map((a) => ({ x: a.alpha, y: a.meanSteered[e] })) },
+      { name: `${e} over the reply, re-read unsteered (the measurement)`, points: r.alphas.map((a) => ({ x: a.alpha, y: a.meanReread[e] })) },
     ],
     'α',
     'z',

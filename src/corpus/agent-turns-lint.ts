@@ -27,10 +27,11 @@ export const AGENT_TURN_RULES = {
   /** Hard negatives and silent hacks each need at least this many items. */
   minHardNegatives: 15,
   hardNegativeKinds: ['calm-failures', 'apologetic', 'legit-test-edit', 'silent-hack'],
-  /** A single surface cue must not rank pressured above composed (or below) better than this. */
+  /** A single surface cue must not rank pressured above composed (or below) better than this,
+   *  overall and within each split. */
   cueAuroc: [0.3, 0.7],
   /** The best single word's presence must not separate the labels better than this. */
-  wordAuroc: [0.27, 0.73],
+  wordAuroc: [0.3, 0.7],
   /** Words in fewer items than this are too rare to be a rule anyone would use. */
   minWordItems: 8,
   maxShingleJaccard: 0.3,
@@ -191,13 +192,18 @@ export function lintAgentTurns(set: AgentTurnSet): AgentTurnLintReport {
   for (const [a, b, sim] of nearDuplicates(turns.map((t) => ({ id: t.id, text: whole(t) })), r.maxShingleJaccard))
     errors.push(`${tag} near-duplicate items ${a} and ${b} with their context (5-gram Jaccard ${sim.toFixed(2)})`);
 
+  // Overall, and within each split: the report card reads the report split on its own.
+  const splits = [['', turns], ...(['tune', 'report'] as const).map((sp) => [` in the ${sp} split`, turns.filter((t) => t.split === sp)] as const)] as const;
+  for (const [where, items] of splits) {
+    for (const c of cueBalance(items))
+      if (!within(c.auroc, r.cueAuroc))
+        errors.push(`${tag} cue "${c.cue}" separates the labels${where}: AUROC ${c.auroc.toFixed(2)} (pressured mean ${c.pressured.toFixed(2)}, composed ${c.composed.toFixed(2)}), must be ${r.cueAuroc[0]}–${r.cueAuroc[1]}`);
+    const word = bestSingleWord(items);
+    if (word && !within(word.auroc, r.wordAuroc))
+      errors.push(`${tag} the word "${word.word}" separates the labels${where}: AUROC ${word.auroc.toFixed(2)} (in ${word.pressuredItems} pressured, ${word.composedItems} composed), must be ${r.wordAuroc[0]}–${r.wordAuroc[1]}`);
+  }
   const cues = cueBalance(turns);
-  for (const c of cues)
-    if (!within(c.auroc, r.cueAuroc))
-      errors.push(`${tag} cue "${c.cue}" separates the labels: AUROC ${c.auroc.toFixed(2)} (pressured mean ${c.pressured.toFixed(2)}, composed ${c.composed.toFixed(2)}), must be ${r.cueAuroc[0]}–${r.cueAuroc[1]}`);
   const bestWord = bestSingleWord(turns);
-  if (bestWord && !within(bestWord.auroc, r.wordAuroc))
-    errors.push(`${tag} the word "${bestWord.word}" separates the labels: AUROC ${bestWord.auroc.toFixed(2)} (in ${bestWord.pressuredItems} pressured, ${bestWord.composedItems} composed), must be ${r.wordAuroc[0]}–${r.wordAuroc[1]}`);
 
   return { errors, counts, cues, bestWord };
 }

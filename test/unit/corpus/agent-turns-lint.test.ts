@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AGENT_STYLES, AGENT_TURN_KINDS, type LocatedAgentTurn } from '../../../src/corpus/agent-turns';
+import { AGENT_STYLES, AGENT_TURN_KINDS, loadAgentTurnSet, type LocatedAgentTurn } from '../../../src/corpus/agent-turns';
 import { bestSingleWord, cueBalance, lintAgentTurns } from '../../../src/corpus/agent-turns-lint';
 
 // Silent hacks first, so the cycle below gives them their quota.
@@ -55,6 +55,16 @@ test('a set that a keyword rule could solve fails the cue checks', () => {
   assert.match(errors, /the word "[a-z']+" separates the labels: AUROC 1\.00 \(in 120 pressured, 0 composed\)/);
 });
 
+test('a cue balanced overall but not within a split fails in that split', () => {
+  const turns = balancedSet().map((t) =>
+    (t.label === 'pressured') === (t.split === 'report') ? { ...t, text: `${t.text} It fails again.` } : t,
+  );
+  const errors = lintAgentTurns({ turns, parseErrors: [] }).errors.join('\n');
+  assert.doesNotMatch(errors, /cue "repeat \("again", "still failing", …\)" separates the labels:/);
+  assert.match(errors, /cue "repeat \("again", "still failing", …\)" separates the labels in the report split: AUROC 1\.00/);
+  assert.match(errors, /cue "repeat \("again", "still failing", …\)" separates the labels in the tune split: AUROC 0\.00/);
+});
+
 test('length alone separating the labels fails, either way round', () => {
   const turns = balancedSet().map((t) => (t.label === 'composed' ? { ...t, text: `${t.text} ${filler(5000 + t.line, 40)}` } : t));
   const rows = cueBalance(turns);
@@ -89,3 +99,8 @@ test('counts, balance, stratification, quotas, lengths and duplicates are enforc
   assert.match(errors, /near-duplicate turns t-0 and t-0/);
 });
 
+
+test("the project's agent-turn set passes every rule", () => {
+  const report = lintAgentTurns(loadAgentTurnSet());
+  assert.deepEqual(report.errors, []);
+});

@@ -21,18 +21,41 @@ test('analyze fills flags from the recorded stream: expected value rewritten to 
   assert.equal(flag.desperation, null);
   assert.equal(flag.severity, 'critical');
   assert.match(flag.reason, /8\.0 → 8\.5 \(the value the last failing run reported\)/);
-  assert.match(flag.reason, /No model loaded: the failing streak alone decided the pressure/);
+  assert.match(flag.reason, /Judged on behaviour alone \(no reader model is loaded\)\.$/);
+  assert.deepEqual({ ...flag.pressure, behaviour: undefined }, { failingStreak: flag.pressure.failingStreak, desperationZ: null, desperationUsed: false, why: 'no reader model is loaded', behaviour: undefined });
+  assert.ok(flag.pressure.failingStreak > 0);
 });
 
-test('with turn scores, the flag carries the desperation of the last assistant turn before the edit', async () => {
+test('with turn scores from a validated reader, the flag carries and uses the desperation of the last assistant turn before the edit', async () => {
+  const validated = { valid: true, why: 'validated on agent text (agent-turns-auroc 0.90)' };
   const report = await analyzePath(join(TRANSCRIPTS, 'claude-code'), undefined, {
     scoreTurns: async (_s, turns) => turns.map((t, i) => (t.role === 'assistant' ? { desperate: 0.5 * i, calm: -0.5 * i } : null)),
-    flagEdits: async (_s, events, emotions) => flagRecordedSession(events, emotions),
+    flagEdits: async (_s, events, emotions) => flagRecordedSession(events, emotions, validated),
   });
   const [flag] = report.sessions.find((s) => s.sessionId === CLAUDE)!.flags;
   assert.equal(typeof flag.desperation, 'number');
-  assert.doesNotMatch(flag.reason, /No model loaded/);
+  assert.doesNotMatch(flag.reason, /behaviour alone/);
   assert.match(flag.reason, /desperation z=/);
+  assert.equal(flag.pressure.desperationUsed, true);
+  assert.equal(flag.pressure.desperationZ, flag.desperation);
+});
+
+test('with turn scores from a reader that is not validated, the desperation is recorded but not used', async () => {
+  const unvalidated = { valid: false, why: 'the demo model is illustrative only: its readings are never used live' };
+  const scored = (sign: number) =>
+    analyzePath(join(TRANSCRIPTS, 'claude-code'), undefined, {
+      scoreTurns: async (_s, turns) => turns.map((t) => (t.role === 'assistant' ? { desperate: 5 * sign, calm: -5 * sign } : null)),
+      flagEdits: async (_s, events, emotions) => flagRecordedSession(events, emotions, unvalidated),
+    });
+  const [high] = (await scored(1)).sessions.find((s) => s.sessionId === CLAUDE)!.flags;
+  const [low] = (await scored(-1)).sessions.find((s) => s.sessionId === CLAUDE)!.flags;
+  assert.equal(high.pressure.desperationZ, 5);
+  assert.equal(low.pressure.desperationZ, -5);
+  assert.equal(high.pressure.desperationUsed, false);
+  assert.equal(high.pressure.why, unvalidated.why);
+  assert.equal(high.severity, low.severity);
+  assert.equal(high.reason, low.reason);
+  assert.match(high.reason, /Judged on behaviour alone \(the demo model is illustrative only/);
 });
 
 test('search/replace edits (Roo) are read from their blocks', async () => {

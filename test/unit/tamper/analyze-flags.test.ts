@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { analyzePath } from '../../../src/cli/analyze';
+import { liveValidity, type ReadingValidation } from '../../../src/emotion/live-validity';
+import type { EmotionVectorSet } from '../../../src/emotion/vectors';
 import { flagRecordedSession } from '../../../src/tamper/session-flags';
 
 const TRANSCRIPTS = join(__dirname, '../../fixtures/transcripts');
@@ -73,4 +75,28 @@ test('the CLI prints flags in its JSON and text output', () => {
   assert.ok(kinds.includes('expected-value-changed'), kinds.join(','));
   const text = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'analyze', join(TRANSCRIPTS, 'gemini')], { encoding: 'utf8' });
   assert.match(text.stdout, /flag .* critical expected-value-changed .*test_cart\.py/);
+});
+
+test('the vector file decides: desperation counts for a header validated for live use, never for a fixture id or an unvalidated one', async () => {
+  const validation = (validForLive: boolean): ReadingValidation => ({
+    validForLive, reason: `agent-turns-auroc ${validForLive ? '0.91 [0.86, 0.95]' : '0.55 [0.41, 0.69]'}`, verdicts: [], checkedAt: '2026-12-01T00:00:00Z',
+  });
+  const header = (id: string, v: ReadingValidation | null) => ({ header: { model: { id }, validation: v } }) as unknown as Pick<EmotionVectorSet, 'header'>;
+  const severityWith = async (set: Pick<EmotionVectorSet, 'header'>, z: number) => {
+    const report = await analyzePath(join(TRANSCRIPTS, 'roo'), undefined, {
+      scoreTurns: async (_s, turns) => turns.map((t) => (t.role === 'assistant' ? { desperate: z, calm: -z } : null)),
+      flagEdits: async (_s, events, emotions) => flagRecordedSession(events, emotions, liveValidity(set)),
+    });
+    return report.sessions[0].flags[0];
+  };
+  const valid = header('org/reader-1b', validation(true));
+  const [high, low] = [await severityWith(valid, 5), await severityWith(valid, -5)];
+  assert.equal(high.pressure.desperationUsed, true);
+  assert.notEqual(high.severity, low.severity, 'a validated reading moves the severity');
+  for (const set of [header('fixture:emotion-tiny', validation(true)), header('org/reader-1b', validation(false)), header('org/reader-1b', null)]) {
+    const [h, l] = [await severityWith(set, 5), await severityWith(set, -5)];
+    assert.equal(h.pressure.desperationUsed, false);
+    assert.equal(h.severity, l.severity);
+    assert.equal(h.pressure.why, liveValidity(set).why);
+  }
 });

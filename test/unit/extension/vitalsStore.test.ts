@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { firstLine, VitalsStore } from '../../../src/extension/state/vitalsStore';
 import { flag, scored, testRun, turn } from './events';
+import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';
 
-const settings = { emotionsShown: ['desperate', 'calm'], smoothingTurns: 1, risingSlope: 0.3 };
+const settings = { emotionsShown: ['desperate', 'calm'], smoothingTurns: 1, risingSlope: 0.3, reference: 'neutral' as const, pressure: DEFAULT_PRESSURE_THRESHOLDS };
 const unavailable = { kind: 'unavailable' as const, reason: 'no sidecar' };
 const NOW = Date.UTC(2026, 10, 24, 14, 1, 0);
 

@@ -4,8 +4,7 @@
 
 import type { AgentSource } from '../src/core/events';
 import type { Flag } from '../src/core/flags';
-import type { LiveValidity } from '../src/emotion/live-validity';
-import type { ReadingReference } from '../src/emotion/reading';
+import type { ReadingReference } from '../src/emotion/session-baseline';
 import type { BehaviouralPressure } from '../src/tamper/pressure';
 
 /** Where scoring stands; each state explains itself in the panel. */
@@ -18,7 +17,16 @@ export type ScoringStatus =
   | { kind: 'starting'; modelId: string }
   | { kind: 'failed'; reason: string }
   /** `live`: whether the vectors' report card validated their readings on agent text. */
-  | { kind: 'ready'; modelId: string; layer: number; demo: boolean; live: LiveValidity };
+  | { kind: 'ready'; modelId: string; layer: number; demo: boolean; live: ReaderValidity };
+
+/**
+ * `LiveValidity` (src/emotion/live-validity.ts) as the panel receives it; restated here because
+ * that module's imports reach Node APIs the browser bundle cannot type-check against.
+ */
+export interface ReaderValidity {
+  valid: boolean;
+  why: string;
+}
 
 export interface EmotionReading {
   /** z-score of the turn's mean projection against the neutral baseline. */
@@ -122,7 +130,7 @@ export interface SidebarState {
   emotionsShown: string[];
   heatEmotion: string;
   /** Whether the readings may drive anything (status-bar colour, flags, notifications). */
-  reader: LiveValidity;
+  reader: ReaderValidity;
 }
 
 export type FlagAction = 'diff' | 'dismiss' | 'legitimate' | 'revert';

@@ -2,7 +2,7 @@
 // package.json). The watcher settings have their own accessor in src/watchers/settings.ts.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_READING_REFERENCE, type ReadingReference } from '../emotion/reading';
+import { DEFAULT_READING_REFERENCE, type ReadingReference } from '../emotion/session-baseline';
 
 export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
 

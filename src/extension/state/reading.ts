@@ -4,7 +4,8 @@
 // reading is given against both references (neutral dialogue, and the session's own earlier
 // turns); the setting picks which one the gauge, the status bar and the flags read.
 
-import { sessionRelative, sessionTrend, SESSION_BASELINE_MIN_TURNS, type ReadingReference } from '../../emotion/reading';
+import { sessionTrend } from '../../emotion/reading';
+import { sessionRelative, SESSION_BASELINE_MIN_TURNS, type ReadingReference } from '../../emotion/session-baseline';
 import type { Reading, TurnPoint } from '../../../webview/protocol';
 
 export interface ReadingOptions {

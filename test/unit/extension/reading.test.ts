@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeReading, referencedDesperation } from '../../../src/extension/state/reading';
-import { sessionRelative, SESSION_BASELINE_MIN_TURNS, SESSION_SPREAD_FLOOR } from '../../../src/emotion/reading';
+import { sessionRelative, SESSION_BASELINE_MIN_TURNS, SESSION_SPREAD_FLOOR } from '../../../src/emotion/session-baseline';
 import type { TurnPoint } from '../../../webview/protocol';
 import { scored } from './events';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_SEVERITY_SETTINGS } from '../../../src/tamper/severity';
 import { SEVERITY_SETTING_KEYS } from '../../../src/tamper/settings';
-import { DEFAULT_READING_REFERENCE } from '../../../src/emotion/reading';
+import { DEFAULT_READING_REFERENCE } from '../../../src/emotion/session-baseline';
 
 test('every tamper threshold is declared in the manifest with the code default', () => {
   const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: { configuration: { properties: Record<string, { default: unknown }> }[] } };

@@ -161,7 +161,7 @@ test('a reloaded host restores timelines, scores, flags and dismissals, and tail
   // The new skip is judged with the failing runs from before the reload: the rules' history was rebuilt.
   const newFlag = after.flags.find((f) => f.id !== flags[0]!.id);
   assert.equal(after.flags.length, 2);
-  assert.match(newFlag!.reason, /after 4 failing run\(s\) in a row/);
+  assert.match(newFlag!.reason, /4 failing runs in a row \(\+2\)/);
   await second.stop();
 });
 

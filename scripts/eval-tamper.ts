@@ -6,6 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { classifyEdit } from '../src/tamper/classify';
 import { evaluate, loadLabelledSet } from '../src/tamper/labelled-set';
 import { assessSeverity } from '../src/tamper/severity';
+import { NO_PRESSURE } from '../src/tamper/pressure';
+import { liveValidity } from '../src/emotion/live-validity';
 
 const verbose = process.argv.includes('--verbose');
 const evaluation = evaluate(loadLabelledSet('test/fixtures/tamper'));
@@ -60,7 +62,7 @@ if (process.argv.includes('--git-history')) {
       edits++;
       const { findings, kinds } = classifyEdit({ path: `/${line}`, op: 'update', before, after });
       streaks.forEach((failingStreak, i) => {
-        const { severity } = assessSeverity(findings, { failingStreak, desperation: null, nextRunPassed: null, productionChangedSinceLastPass: false });
+        const { severity } = assessSeverity(findings, { ...NO_PRESSURE, failingStreak, desperation: null, reader: liveValidity(null), nextRunPassed: null, productionChangedSinceLastPass: false });
         if (severity === 'warning' || severity === 'critical') {
           flagged[i]++;
           if (verbose) console.log(`  after ${failingStreak} failing run(s): ${commit.slice(0, 8)} ${line} [${kinds.join(',')}]`);

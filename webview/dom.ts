@@ -39,6 +39,15 @@ export function icon(name: string, label?: string): HTMLElement {
   return h('span', { class: `codicon codicon-${name}`, 'aria-hidden': label ? undefined : 'true', 'aria-label': label, role: label ? 'img' : undefined });
 }
 
+export function button(label: string, codicon: string, onclick: () => void, secondary = false): HTMLElement {
+  return h('vscode-button', { onclick, secondary }, icon(codicon), ` ${label}`);
+}
+
+/** Host texts written for Markdown (watcher locations, pressure details) shown as plain text. */
+export function plain(markdown: string): string {
+  return markdown.replace(/`/g, '');
+}
+
 export function timeOf(iso: string): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });

@@ -4,10 +4,11 @@ import { h, icon, timeOf } from './dom';
 
 const SEVERITY_ICON = { info: 'info', warning: 'warning', critical: 'error' } as const;
 
-export function renderFlags(flags: FlagItem[], onAction: (id: string, action: FlagAction) => void): HTMLElement {
+/** `desperationCounts`: the loaded reader is validated on agent text, so a flag's desperation is shown beside its reason. */
+export function renderFlags(flags: FlagItem[], desperationCounts: boolean, onAction: (id: string, action: FlagAction) => void): HTMLElement {
   const block = h('section', { class: 'flags-block', 'data-testid': 'flags' }, h('h3', {}, `Flags (${flags.filter((f) => f.status === 'open').length} open)`));
   if (flags.length === 0) {
-    block.append(h('p', { class: 'muted' }, 'No flags. Edits to test files are checked against the failing-test streak and desperation before them.'));
+    block.append(h('p', { class: 'muted' }, 'No flags. Edits to test files are checked against the behavioural pressure before them (and desperation, once the model is validated on agent text).'));
     return block;
   }
   const list = h('ul', { class: 'flags' });
@@ -26,7 +27,7 @@ export function renderFlags(flags: FlagItem[], onAction: (id: string, action: Fl
           h('span', { class: 'muted' }, timeOf(f.ts)),
         ),
         h('div', { class: 'kinds' }, ...f.kinds.map((k) => h('vscode-badge', { variant: 'default' }, k))),
-        h('div', { class: 'reason' }, f.reason, f.desperation === null ? '' : ` (desperation ${f.desperation.toFixed(1)}σ)`),
+        h('div', { class: 'reason' }, f.reason, f.desperation === null || !desperationCounts ? '' : ` (desperation ${f.desperation.toFixed(1)}σ)`),
         f.status === 'open'
           ? h('div', { class: 'actions' }, button('diff', 'diff', 'Diff'), button('dismiss', 'close', 'Dismiss'), button('legitimate', 'check', 'Legitimate'), button('revert', 'discard', 'Revert…'))
           : h('div', { class: 'muted' }, f.status),

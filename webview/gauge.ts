@@ -1,7 +1,8 @@
 // The gauge: a half-dial from calm (left) to desperate (right). The needle sits at the balance
-// of the two smoothed z-scores, clamped to ±RANGE σ; the raw numbers are in the tooltip.
-import type { Reading } from './protocol';
-import { h, s } from './dom';
+// of the two smoothed z-scores, clamped to ±RANGE σ; the raw numbers, against both references,
+// are in the tooltip. A reading not validated on agent text is drawn greyed and says so.
+import type { Reading, ReaderValidity } from './protocol';
+import { button, h, icon, s } from './dom';
 
 const RANGE = 3;
 const ARROWS = { rising: '↑', falling: '↓', steady: '→' } as const;
@@ -18,7 +19,14 @@ export function gaugePosition(r: Reading): number {
   return Math.max(-1, Math.min(1, balance / RANGE));
 }
 
-export function renderGauge(reading: Reading | null, caption: string): HTMLElement {
+export interface GaugeValidity {
+  reader: ReaderValidity;
+  /** A model is loaded and scoring: only then is the report card the next step. */
+  modelReady: boolean;
+  runReportCard: () => void;
+}
+
+export function renderGauge(reading: Reading | null, caption: string, validity: GaugeValidity): HTMLElement {
   const cx = 100;
   const cy = 95;
   const radius = 80;
@@ -63,12 +71,36 @@ export function renderGauge(reading: Reading | null, caption: string): HTMLEleme
         h('span', { class: 'calm-text' }, `calm ${sigma(reading.calm)}σ`),
       )
     : h('div', { class: 'gauge-numbers muted' }, 'No scored turn yet');
-  return h('section', { class: 'gauge-block', 'data-testid': 'gauge' }, svg, numbers, h('div', { class: 'caption' }, caption));
+  const unvalidated = !validity.reader.valid;
+  return h(
+    'section',
+    { class: unvalidated ? 'gauge-block unvalidated' : 'gauge-block', 'data-testid': 'gauge', 'data-valid': String(!unvalidated) },
+    svg,
+    numbers,
+    h('div', { class: 'caption' }, caption, reading ? ` · vs ${reading.shown === 'session' ? 'this session' : 'neutral dialogue'}` : ''),
+    unvalidated && validity.modelReady
+      ? h(
+          'div',
+          { class: 'validity', 'data-testid': 'reader-validity', title: validity.reader.why },
+          h('span', {}, icon('warning'), ' not validated on agent text for this model — run the report card'),
+          button('Run Report Card', 'checklist', validity.runReportCard, true),
+        )
+      : null,
+  );
 }
 
-function describe(r: Reading): string {
+function pair(d: number, c: number): string {
+  return `desperation ${d.toFixed(2)}σ, calm ${c.toFixed(2)}σ`;
+}
+
+/** Both references, whichever the gauge shows. */
+export function describe(r: Reading): string {
+  const session = r.session
+    ? `Against this session (baseline: ${r.session.baselineTurns} earlier turns): ${pair(r.session.desperation, r.session.calm)}.`
+    : `Against this session: after ${r.sessionPending} more scored turn${r.sessionPending === 1 ? '' : 's'}.`;
   return (
-    `Smoothed: desperation ${r.desperation.toFixed(2)}σ, calm ${r.calm.toFixed(2)}σ (${r.trend}). ` +
-    `Last turn raw: desperation ${r.rawDesperation.toFixed(2)}σ, calm ${r.rawCalm.toFixed(2)}σ.`
+    `Shown against ${r.shown === 'session' ? 'this session' : 'neutral dialogue'} (${r.trend}). ` +
+    `Against neutral dialogue: ${pair(r.neutral.desperation, r.neutral.calm)}. ${session} ` +
+    `Last turn raw: ${pair(r.rawDesperation, r.rawCalm)}.`
   );
 }

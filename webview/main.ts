@@ -9,6 +9,7 @@ import { AGENT_LABELS } from './agentLabels';
 import { timeOf } from './dom';
 import { renderFlags } from './flagsList';
 import { renderGauge } from './gauge';
+import { renderPressure } from './pressure';
 import type { HostMessage, SidebarState, WebviewMessage } from './protocol';
 import { renderSessionPicker } from './sessionPicker';
 import { renderNoAgent, renderScoring } from './states';
@@ -39,12 +40,13 @@ function render(state: SidebarState): void {
   } else {
     const sum = session.summary;
     const caption = `${AGENT_LABELS[sum.source]} · ${sum.turns} turns · ${sum.live ? 'live' : `ended ${timeOf(sum.lastEventAt)}`}`;
-    parts.push(renderGauge(session.reading, caption));
+    parts.push(renderGauge(session.reading, caption, { reader: state.reader, modelReady: state.scoring.kind === 'ready', runReportCard: () => run('agentVitals.runReportCard') }));
+    parts.push(renderPressure(session.pressure));
     parts.push(renderTimeline(session, state.flags, state.selectedTurn?.turnId ?? null, (turnId) => send({ type: 'select-turn', turnId })));
     if (state.selectedTurn) {
       parts.push(renderTurnView(state.selectedTurn, state.emotionsShown, state.heatEmotion, (emotion) => send({ type: 'heat-emotion', emotion })));
     }
-    parts.push(renderFlags(state.flags, (flagId, action) => send({ type: 'flag-action', flagId, action })));
+    parts.push(renderFlags(state.flags, state.reader.valid, (flagId, action) => send({ type: 'flag-action', flagId, action })));
   }
   app.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
   document.body.dataset.ready = 'true';

@@ -4,6 +4,8 @@
 
 import type { AgentSource } from '../src/core/events';
 import type { Flag } from '../src/core/flags';
+import type { ReadingReference } from '../src/emotion/session-baseline';
+import type { BehaviouralPressure } from '../src/tamper/pressure';
 
 /** Where scoring stands; each state explains itself in the panel. */
 export type ScoringStatus =
@@ -14,7 +16,17 @@ export type ScoringStatus =
   | { kind: 'calibrating'; modelId: string; done: number; total: number; phase?: 'stories' | 'neutral' | 'vectors' }
   | { kind: 'starting'; modelId: string }
   | { kind: 'failed'; reason: string }
-  | { kind: 'ready'; modelId: string; layer: number; demo: boolean };
+  /** `live`: whether the vectors' report card validated their readings on agent text. */
+  | { kind: 'ready'; modelId: string; layer: number; demo: boolean; live: ReaderValidity };
+
+/**
+ * `LiveValidity` (src/emotion/live-validity.ts) as the panel receives it; restated here because
+ * that module's imports reach Node APIs the browser bundle cannot type-check against.
+ */
+export interface ReaderValidity {
+  valid: boolean;
+  why: string;
+}
 
 export interface EmotionReading {
   /** z-score of the turn's mean projection against the neutral baseline. */
@@ -64,13 +76,23 @@ export interface SessionSummary {
 }
 
 export interface Reading {
-  /** Smoothed z-scores of the latest scored turn. */
+  /** Smoothed z-scores of the latest scored turn, against `shown`'s baseline. */
   desperation: number;
   calm: number;
   /** Smoothed change per turn over the recent window. */
   trend: 'rising' | 'falling' | 'steady';
   rawDesperation: number;
   rawCalm: number;
+  /** The reference the setting asks for (`agentVitals.reading.reference`). */
+  reference: ReadingReference;
+  /** The reference the numbers above are read against: `neutral` until a session baseline exists. */
+  shown: ReadingReference;
+  /** Smoothed z against neutral dialogue: the fixed reference. */
+  neutral: { desperation: number; calm: number };
+  /** Smoothed z against this session's earlier turns; null until enough turns were scored. */
+  session: { desperation: number; calm: number; baselineTurns: number } | null;
+  /** Scored turns still needed before the session baseline applies (0 once it does). */
+  sessionPending: number;
 }
 
 export interface SessionView {
@@ -78,6 +100,8 @@ export interface SessionView {
   turns: TurnPoint[];
   testRuns: TestRunMarker[];
   reading: Reading | null;
+  /** What the agent's actions say, with no model: failing streak, repeats, bypasses, … */
+  pressure: BehaviouralPressure;
 }
 
 export interface SelectedTurn {
@@ -105,6 +129,8 @@ export interface SidebarState {
   selectedTurn: SelectedTurn | null;
   emotionsShown: string[];
   heatEmotion: string;
+  /** Whether the readings may drive anything (status-bar colour, flags, notifications). */
+  reader: ReaderValidity;
 }
 
 export type FlagAction = 'diff' | 'dismiss' | 'legitimate' | 'revert';
@@ -128,6 +154,7 @@ export const SIDEBAR_COMMANDS = [
   'agentVitals.selectModel',
   'agentVitals.downloadModel',
   'agentVitals.calibrate',
+  'agentVitals.runReportCard',
   'agentVitals.restartSidecar',
   'agentVitals.openLog',
   'agentVitals.replayTranscript',

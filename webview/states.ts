@@ -1,13 +1,9 @@
 // Panels that explain where things stand: what is watched when no agent is found, and where
 // scoring is (no model, downloading, calibrating, failed, ready).
 import type { ScoringStatus, SidebarCommand, WatchInfo } from './protocol';
-import { h, icon } from './dom';
+import { button, h, icon, plain } from './dom';
 
 type Run = (command: SidebarCommand) => void;
-
-function button(label: string, codicon: string, onclick: () => void, secondary = false): HTMLElement {
-  return h('vscode-button', { onclick, secondary }, icon(codicon), ` ${label}`);
-}
 
 export function renderNoAgent(watching: WatchInfo[], run: Run): HTMLElement {
   const list = h('ul', { class: 'watching' });
@@ -69,11 +65,6 @@ export function renderScoring(status: ScoringStatus, run: Run, cancelCalibration
     case 'ready':
       return block('ready', h('span', { class: 'muted' }, `${status.modelId} · layer ${status.layer}`), status.demo ? h('vscode-badge', {}, 'demo model') : null);
   }
-}
-
-/** The watchers describe their locations in Markdown; the panel shows them as plain text. */
-function plain(markdown: string): string {
-  return markdown.replace(/`/g, '');
 }
 
 function mb(bytes: number): string {

@@ -11,6 +11,7 @@ import { MODEL_OPTIONS, openCalibratedReader, parseModelArgs, resolveModelArgs, 
 import type { ModelActivationReader } from '../emotion/model-reader';
 import { scoreTranscriptTurns } from '../emotion/transcript-scorer';
 import { MissingVectorsError } from '../emotion/vector-store';
+import { liveValidity } from '../emotion/live-validity';
 
 export interface TurnReport {
   turnId: string;
@@ -167,6 +168,8 @@ export const analyzeCommand: CliCommand = {
         reader = opened;
         const model = { probe: opened.probe, tokenizer: opened.tokenizer, contextLimit: 8192 };
         plugins.scoreTurns = (session, turns) => scoreTranscriptTurns(session.events, turns, model, vectors);
+        // Desperation adds to flags only when these vectors passed the report card on agent text.
+        plugins.flagEdits = async (_session, events, turnEmotions) => flagRecordedSession(events, turnEmotions, liveValidity(vectors));
       }
       report = await analyzePath(positionals[0]!, requested === 'auto' ? undefined : (requested as TranscriptSource), plugins);
     } catch (err) {

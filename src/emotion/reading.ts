@@ -75,3 +75,4 @@ export function sessionTrend(turnMeans: readonly number[], options: TrendOptions
   const { slope, t } = slopeWithT(recent);
   return { ewma, slope, slopeT: t, rising: recent.length >= 3 && slope > 0 && t >= risingT, turns: finite.length };
 }
+

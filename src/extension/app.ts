@@ -59,8 +59,9 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
   subs.push(decorations);
   const flagFeed = new TamperFlagFeed({
     storageDir: path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'flags'),
-    severity: readSeveritySettings((key) => vscode.workspace.getConfiguration().get(key)).settings,
+    severity: severitySettings().settings,
     desperationAt: (edit) => desperationFromTurns(store.turnDesperation(sessionKeyOf(edit)))(edit),
+    readerValidity: () => store.reader(),
     onUpdate: ({ flag, status, escalated }) => {
       store.setFlag(flag, status);
       decorations.update(flag);
@@ -157,7 +158,7 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
         sidebar.resolveWebviewView(view);
       },
     }),
-    new VitalsStatusBar(store, () => ({ desperationWarning: config.desperationWarning })),
+    new VitalsStatusBar(store, () => ({ desperationWarning: config.desperationWarning, pressureWarning: config.pressureWarning })),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(CONFIG_SECTION)) return;
       config = readConfig(context.globalStorageUri);
@@ -195,7 +196,17 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
 }
 
 function storeSettings(c: AgentVitalsConfig): StoreSettings {
-  return { emotionsShown: c.emotionsShown, smoothingTurns: c.smoothingTurns, risingSlope: c.risingSlope };
+  return {
+    emotionsShown: c.emotionsShown,
+    smoothingTurns: c.smoothingTurns,
+    risingSlope: c.risingSlope,
+    reference: c.readingReference,
+    pressure: severitySettings().settings,
+  };
+}
+
+function severitySettings(): ReturnType<typeof readSeveritySettings> {
+  return readSeveritySettings((key) => vscode.workspace.getConfiguration().get(key));
 }
 
 function watchInfo(): WatchInfo[] {

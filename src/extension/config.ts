@@ -2,6 +2,7 @@
 // package.json). The watcher settings have their own accessor in src/watchers/settings.ts.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { DEFAULT_READING_REFERENCE, type ReadingReference } from '../emotion/session-baseline';
 
 export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
 
@@ -12,7 +13,10 @@ export interface AgentVitalsConfig {
   dtype: ModelDtype;
   cacheFolder: string;
   desperationWarning: number;
+  /** Behavioural pressure at which the status bar turns to warning. */
+  pressureWarning: number;
   risingSlope: number;
+  readingReference: ReadingReference;
   emotionsShown: string[];
   smoothingTurns: number;
   notificationMinIntervalMs: number;
@@ -40,7 +44,9 @@ export function readConfig(globalStorage: vscode.Uri): AgentVitalsConfig {
     dtype: get<ModelDtype>('model.dtype', 'q8'),
     cacheFolder: get('model.cacheFolder', '') || path.join(globalStorage.fsPath, 'models'),
     desperationWarning: get('thresholds.desperationWarning', 1.5),
+    pressureWarning: get('thresholds.pressureWarning', 4),
     risingSlope: get('thresholds.risingSlope', 0.3),
+    readingReference: get<string>('reading.reference', DEFAULT_READING_REFERENCE) === 'session' ? 'session' : 'neutral',
     emotionsShown: get<string[]>('emotions.shown', ['desperate', 'calm']),
     smoothingTurns: get('smoothing.turns', 3),
     notificationMinIntervalMs: get('notifications.minIntervalSeconds', 60) * 1000,

@@ -171,7 +171,7 @@ export class SidecarHost implements vscode.Disposable {
 
   private readyStatus(info: ModelInfo): ScoringStatus {
     if (!info.vectors) return { kind: 'uncalibrated', modelId: info.model };
-    return { kind: 'ready', modelId: info.model, layer: info.vectors.layer, demo: this.demo || info.model === DEMO_MODEL };
+    return { kind: 'ready', modelId: info.model, layer: info.vectors.layer, demo: this.demo || info.model === DEMO_MODEL, live: info.vectors.live };
   }
 
   private setStatus(status: ScoringStatus): void {

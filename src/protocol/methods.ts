@@ -1,6 +1,7 @@
 // The sidecar's JSON-RPC protocol, declared once and imported by both the server and the client.
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { SidecarErrorData } from './errors';
+import type { LiveValidity } from '../emotion/live-validity';
 import type { ExperimentProgress } from '../experiments/context';
 import type { ExperimentName, ExperimentResult } from '../experiments/results';
 
@@ -42,6 +43,8 @@ export interface VectorsInfo {
   layerReason: string;
   emotions: string[];
   createdAt: string;
+  /** Whether these vectors' readings may drive anything live, from the report card's verdict in the file. */
+  live: LiveValidity;
 }
 
 export interface ModelInfo {

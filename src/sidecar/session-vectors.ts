@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { sourceDigest } from '../engine/graph/graph-cache';
+import { liveValidity } from '../emotion/live-validity';
 import { modelIdentity } from '../emotion/model-reader';
 import { scoreMessages } from '../emotion/turn-scores';
 import { loadVectorsFor, MissingVectorsError, vectorFilePath } from '../emotion/vector-store';
@@ -20,7 +21,7 @@ export interface LoadedVectors {
 
 export function vectorsInfo(set: EmotionVectorSet, path: string): VectorsInfo {
   const h = set.header;
-  return { path, layer: h.choice.layer, layerReason: h.choice.reason, emotions: h.emotions, createdAt: h.createdAt };
+  return { path, layer: h.choice.layer, layerReason: h.choice.reason, emotions: h.emotions, createdAt: h.createdAt, live: liveValidity(set) };
 }
 
 export async function identifyModel(name: string, resolved: ResolvedModel, cacheDir: string): Promise<ModelIdentity> {

@@ -4,7 +4,9 @@ import type { AgentEvent, FileEditEvent, TestRunEvent } from '../core/events';
 import { BENIGN_FLAG_KINDS, type Flag } from '../core/flags';
 import { changedLines, hunkFingerprint } from './changed-lines';
 import { classifyEdit, type Finding } from './classify';
-import { assessSeverity, DEFAULT_SEVERITY_SETTINGS, type Desperation, type PressureContext, type SeveritySettings } from './severity';
+import { liveValidity, type LiveValidity } from '../emotion/live-validity';
+import { PressureTracker, runFailed } from './pressure';
+import { assessSeverity, DEFAULT_SEVERITY_SETTINGS, type Desperation, type FlagPressure, type PressureContext, type SeveritySettings } from './severity';
 import { distinctiveLiterals, testCommandKinds } from './text-rules';
 
 export interface RunSummary {
@@ -26,6 +28,8 @@ export interface TamperFlag extends Flag {
   subject: 'edit' | 'command';
   findings: Finding[];
   pressure: PressureContext;
+  /** What the pressure added and why, as `analyze --json` prints it. */
+  pressureSummary: FlagPressure;
   /** Texts of the edit; absent sides mean the file was created or deleted. */
   before: string | null;
   after: string | null;
@@ -44,20 +48,19 @@ export interface TamperEngineOptions {
   settings?: SeveritySettings;
   /** Desperation at the moment of an edit; omit (or return null) when no model is loaded. */
   desperationAt?: (edit: FileEditEvent) => Desperation | null;
+  /** Whether the loaded reader's desperation may count; default: no reader loaded. */
+  readerValidity?: () => LiveValidity;
 }
 
 interface SessionState {
   runs: RunSummary[];
   lastCommand: string | null;
-  failingStreak: number;
   lastFailing: { failingIds: string[]; output: string | null } | null;
   productionChangedSinceLastPass: boolean;
+  /** Failing streak, repeated failures and edits, bypasses: the behavioural pressure's facts. */
+  behaviour: PressureTracker;
   /** Flags still waiting for the next run to learn whether it passed. */
   awaitingRun: TamperFlag[];
-}
-
-function runFailed(run: TestRunEvent): boolean {
-  return run.failed > 0 || (run.exitCode !== undefined && run.exitCode !== 0);
 }
 
 export class TamperEngine {
@@ -66,10 +69,12 @@ export class TamperEngine {
   private readonly all: TamperFlag[] = [];
   private readonly settings: SeveritySettings;
   private readonly desperationAt: (edit: FileEditEvent) => Desperation | null;
+  private readonly readerValidity: () => LiveValidity;
 
   constructor(options: TamperEngineOptions = {}) {
     this.settings = options.settings ?? DEFAULT_SEVERITY_SETTINGS;
     this.desperationAt = options.desperationAt ?? (() => null);
+    this.readerValidity = options.readerValidity ?? (() => liveValidity(null));
   }
 
   /** Lets production edits be checked against test files the stream has not shown (e.g. read from disk). */
@@ -86,6 +91,7 @@ export class TamperEngine {
   observe(event: AgentEvent): TamperFlag[] {
     if (event.type === 'test-run') return this.onRun(event);
     if (event.type === 'file-edit') return this.onEdit(event);
+    if (event.type === 'tool-call') this.session(event).behaviour.observe(event);
     return [];
   }
 
@@ -93,7 +99,7 @@ export class TamperEngine {
     const key = `${event.source}\u0000${event.sessionId}`;
     let s = this.sessions.get(key);
     if (!s) {
-      s = { runs: [], lastCommand: null, failingStreak: 0, lastFailing: null, productionChangedSinceLastPass: false, awaitingRun: [] };
+      s = { runs: [], lastCommand: null, lastFailing: null, productionChangedSinceLastPass: false, behaviour: new PressureTracker(), awaitingRun: [] };
       this.sessions.set(key, s);
     }
     return s;
@@ -109,18 +115,17 @@ export class TamperEngine {
     for (const flag of s.awaitingRun) {
       flag.runAfter = summary;
       flag.pressure = { ...flag.pressure, nextRunPassed: !failed };
-      this.assess(flag);
+      Object.assign(flag, this.judge(flag.findings, flag.pressure));
       updated.push(flag);
     }
     s.awaitingRun = [];
-    const commandFlag = s.failingStreak > 0 && s.lastCommand !== null ? this.commandFlag(run, s) : null;
+    const commandFlag = s.behaviour.failingStreak > 0 && s.lastCommand !== null ? this.commandFlag(run, s) : null;
     if (commandFlag) updated.push(commandFlag);
     s.lastCommand = run.command;
+    s.behaviour.observe(run);
     if (failed) {
-      s.failingStreak++;
       s.lastFailing = { failingIds: run.failingIds, output: run.output ?? null };
     } else {
-      s.failingStreak = 0;
       s.lastFailing = null;
       s.productionChangedSinceLastPass = false;
     }
@@ -141,8 +146,9 @@ export class TamperEngine {
       matchesLastActual: false,
     }));
     const pressure: PressureContext = {
-      failingStreak: s.failingStreak,
+      ...s.behaviour.facts(run.ts),
       desperation: null,
+      reader: this.readerValidity(),
       nextRunPassed: !runFailed(run),
       productionChangedSinceLastPass: s.productionChangedSinceLastPass,
     };
@@ -155,12 +161,11 @@ export class TamperEngine {
       ts: run.ts,
       path,
       kinds,
-      severity: 'info',
       desperation: null,
-      reason: '',
       editSeq: run.seq,
       findings,
       pressure,
+      ...this.judge(findings, pressure),
       before: previous,
       after: run.command,
       wholeFile: false,
@@ -170,7 +175,6 @@ export class TamperEngine {
       runsBefore: [...s.runs.slice(0, -1)],
       runAfter: s.runs[s.runs.length - 1],
     };
-    this.assess(flag);
     this.all.push(flag);
     return flag;
   }
@@ -187,11 +191,13 @@ export class TamperEngine {
     const { role, before, after } = classification;
     if (role === 'test') this.testLiterals.set(edit.path, distinctiveLiterals(`${before}\n${after}`));
     const pressure: PressureContext = {
-      failingStreak: s.failingStreak,
+      ...s.behaviour.facts(edit.ts),
       desperation: this.desperationAt(edit),
+      reader: this.readerValidity(),
       nextRunPassed: null,
       productionChangedSinceLastPass: s.productionChangedSinceLastPass,
     };
+    s.behaviour.observe(edit);
     if (role === 'production') s.productionChangedSinceLastPass = true;
     const suspicious = classification.findings.some((f) => !BENIGN_FLAG_KINDS.has(f.kind));
     if (!suspicious) return [];
@@ -203,12 +209,11 @@ export class TamperEngine {
       ts: edit.ts,
       path: edit.path,
       kinds: classification.kinds,
-      severity: 'info',
       desperation: pressure.desperation?.z ?? null,
-      reason: '',
       editSeq: edit.seq,
       findings: classification.findings,
       pressure,
+      ...this.judge(classification.findings, pressure),
       before: edit.op === 'create' ? null : before,
       after: edit.op === 'delete' ? null : after,
       wholeFile: (edit.op === 'create' || edit.before !== undefined) && (edit.op === 'delete' || edit.after !== undefined),
@@ -218,15 +223,14 @@ export class TamperEngine {
       runsBefore: [...s.runs],
       runAfter: null,
     };
-    this.assess(flag);
     s.awaitingRun.push(flag);
     this.all.push(flag);
     return [flag];
   }
 
-  private assess(flag: TamperFlag): void {
-    const a = assessSeverity(flag.findings, flag.pressure, this.settings);
-    flag.severity = a.severity ?? 'info';
-    flag.reason = a.reason;
+  /** Severity and reason under the reader's validity now (vectors may have been validated since). */
+  private judge(findings: Finding[], pressure: PressureContext): Pick<TamperFlag, 'severity' | 'reason' | 'pressureSummary'> {
+    const a = assessSeverity(findings, { ...pressure, reader: this.readerValidity() }, this.settings);
+    return { severity: a.severity ?? 'info', reason: a.reason, pressureSummary: a.pressure };
   }
 }

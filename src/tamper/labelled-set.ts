@@ -4,6 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FLAG_KINDS, BENIGN_FLAG_KINDS, SEVERITY_RANK, type FlagKind } from '../core/flags';
 import { classifyEdit, type EditToClassify } from './classify';
+import { liveValidity } from '../emotion/live-validity';
+import { NO_PRESSURE } from './pressure';
 import { assessSeverity, type Desperation } from './severity';
 import { distinctiveLiterals } from './text-rules';
 
@@ -100,8 +102,11 @@ export function runCase(c: LabelledCase): CaseResult {
     testLiterals: distinctiveLiterals(c.tests),
   });
   const assessment = assessSeverity(classification.findings, {
+    ...NO_PRESSURE,
     failingStreak: c.failingStreak,
     desperation: c.desperation,
+    // A case that states a desperation reading states one from a validated reader.
+    reader: c.desperation ? { valid: true, why: 'the case states a validated reading' } : liveValidity(null),
     nextRunPassed: null,
     productionChangedSinceLastPass: c.productionChanged,
   });

@@ -3,17 +3,18 @@
 import type { AgentEvent, FileEditEvent, TurnEvent } from '../core/events';
 import { DESPERATE } from '../emotion/calibrate';
 import type { Flag } from '../core/flags';
+import { liveValidity, type LiveValidity } from '../emotion/live-validity';
 import { TamperEngine, type TamperEngineOptions } from './engine';
-import type { Desperation } from './severity';
+import type { Desperation, FlagPressure } from './severity';
 
 /** What `analyze` prints per flag. */
-export type FlagSummary = Pick<Flag, 'ts' | 'path' | 'kinds' | 'severity' | 'desperation' | 'reason'>;
+export type FlagSummary = Pick<Flag, 'ts' | 'path' | 'kinds' | 'severity' | 'desperation' | 'reason'> & { pressure: FlagPressure };
 
 /** Replays a session's events through a fresh engine; flags come back in stream order. */
 export function flagSession(events: readonly AgentEvent[], options: TamperEngineOptions = {}): FlagSummary[] {
   const engine = new TamperEngine(options);
   for (const e of [...events].sort((a, b) => a.seq - b.seq)) engine.observe(e);
-  return engine.flags().map((f) => ({ ts: f.ts, path: f.path, kinds: f.kinds, severity: f.severity, desperation: f.desperation, reason: f.reason }));
+  return engine.flags().map((f) => ({ ts: f.ts, path: f.path, kinds: f.kinds, severity: f.severity, desperation: f.desperation, reason: f.reason, pressure: f.pressureSummary }));
 }
 
 export interface TurnDesperation {
@@ -48,14 +49,19 @@ export function desperationFromTurns(turns: readonly TurnDesperation[], window =
 
 /**
  * Flags for a recorded session given the emotion scores of its turns (aligned with the session's
- * turn events, null where unscored). Without any desperation score the failing streak decides.
+ * turn events, null where unscored). Desperation counts only when `reader` is valid for live use;
+ * otherwise behaviour alone decides, and each flag's reason says why.
  */
-export function flagRecordedSession(events: readonly AgentEvent[], turnEmotions: readonly (Record<string, number> | null)[] = []): FlagSummary[] {
+export function flagRecordedSession(
+  events: readonly AgentEvent[],
+  turnEmotions: readonly (Record<string, number> | null)[] = [],
+  reader: LiveValidity = liveValidity(null),
+): FlagSummary[] {
   const turns = events.filter((e): e is TurnEvent => e.type === 'turn');
   const scored: TurnDesperation[] = [];
   turns.forEach((t, i) => {
     const z = turnEmotions[i]?.[DESPERATE];
     if (t.role === 'assistant' && typeof z === 'number' && Number.isFinite(z)) scored.push({ seq: t.seq, z });
   });
-  return flagSession(events, scored.length > 0 ? { desperationAt: desperationFromTurns(scored) } : {});
+  return flagSession(events, { ...(scored.length > 0 ? { desperationAt: desperationFromTurns(scored) } : {}), readerValidity: () => reader });
 }

@@ -61,6 +61,10 @@ test('a scored session under pressure renders gauge, timeline, turn heat map and
   assert.equal(await frame.locator('[data-testid="flag-marker"]').count(), 1);
   assert.ok((await frame.locator('.tok').count()) > 10, 'the turn is shown token by token');
   assert.match(await frame.getByTestId('flags').innerText(), /skip-added[^]*Revert/);
+  // The demo model's reading is shown greyed, with the way to validate a model; behaviour is shown beside it.
+  assert.equal(await frame.getByTestId('gauge').getAttribute('data-valid'), 'false');
+  assert.match(await frame.getByTestId('reader-validity').innerText(), /not validated on agent text for this model — run the report card[^]*Run Report Card/);
+  assert.match(await frame.getByTestId('pressure').innerText(), /Behavioural pressure 4[^]*4 failing runs in a row \+2[^]*bypass --no-verify \+1/);
   for (const theme of [['Dark Modern', 'vs-dark'], ['Light Modern', 'vs']] as const) {
     await setColorTheme(page, theme[0], theme[1]);
     await frame.locator('.gauge-needle').waitFor();

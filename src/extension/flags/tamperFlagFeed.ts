@@ -5,6 +5,7 @@ import { TamperEngine } from '../../tamper/engine';
 import { FlagStore, type FlagStatus, type RevertOutcome, type StoredFlag } from '../../tamper/flag-store';
 import { FolderFlagStorage, nodeWorkspaceFiles } from '../../tamper/node-storage';
 import type { Desperation, SeveritySettings } from '../../tamper/severity';
+import type { LiveValidity } from '../../emotion/live-validity';
 import { SEVERITY_RANK } from '../../core/flags';
 
 export interface FlagUpdate {
@@ -20,6 +21,8 @@ export interface TamperFlagFeedOptions {
   severity: SeveritySettings;
   /** Desperation at an edit from the followed session's scores; null without a model. */
   desperationAt: (edit: FileEditEvent) => Desperation | null;
+  /** Whether that desperation may add to a flag's severity (and so to its notification). */
+  readerValidity: () => LiveValidity;
   onUpdate: (update: FlagUpdate) => void;
   onError: (err: unknown) => void;
 }
@@ -31,7 +34,7 @@ export class TamperFlagFeed {
   private queue: Promise<unknown>;
 
   constructor(private readonly options: TamperFlagFeedOptions) {
-    this.engine = new TamperEngine({ settings: options.severity, desperationAt: options.desperationAt });
+    this.engine = new TamperEngine({ settings: options.severity, desperationAt: options.desperationAt, readerValidity: options.readerValidity });
     this.ready = FlagStore.open(new FolderFlagStorage(options.storageDir));
     this.queue = this.ready.then((store) => {
       for (const flag of store.list()) options.onUpdate({ flag, status: flag.status, escalated: false });
@@ -40,7 +43,7 @@ export class TamperFlagFeed {
   }
 
   observe(event: AgentEvent): void {
-    if (event.type !== 'file-edit' && event.type !== 'test-run') return;
+    if (event.type === 'turn') return;
     this.enqueue(async (store) => {
       const raised = this.engine.observe(event);
       if (raised.length === 0) return;

@@ -1,5 +1,8 @@
 // What the single status bar item says, derived from the sidebar state. Pure for unit tests.
-import type { SidebarState } from '../../../webview/protocol';
+// Desperation colours the item only when the reader is validated on agent text; behavioural
+// pressure (no model needed) and flags colour it always.
+import { describePressure } from '../../tamper/pressure';
+import type { Reading, SidebarState } from '../../../webview/protocol';
 
 export interface StatusReading {
   text: string;
@@ -10,6 +13,7 @@ export interface StatusReading {
 
 export interface StatusThresholds {
   desperationWarning: number;
+  pressureWarning: number;
 }
 
 const ARROW = { rising: '↑', falling: '↓', steady: '' } as const;
@@ -21,14 +25,15 @@ export function statusReading(state: SidebarState, t: StatusThresholds): StatusR
   const flagWarning = openFlags.some((f) => f.severity === 'warning');
   const lastRun = session?.testRuns[session.testRuns.length - 1];
   const failing = lastRun !== undefined && lastRun.failed > 0;
-  const reading = session?.reading ?? null;
-  const pressured =
-    reading !== null && failing && (reading.desperation >= t.desperationWarning || reading.trend === 'rising');
-  const background = critical ? 'error' : flagWarning || pressured ? 'warning' : 'none';
+  const reading = state.reader.valid ? (session?.reading ?? null) : null;
+  const pressure = session?.pressure.score ?? 0;
+  const desperate = reading !== null && failing && (reading.desperation >= t.desperationWarning || reading.trend === 'rising');
+  const background = critical ? 'error' : flagWarning || desperate || pressure >= t.pressureWarning ? 'warning' : 'none';
   const icon = background === 'error' ? '$(error)' : background === 'warning' ? '$(warning)' : '$(pulse)';
 
   let label: string;
   if (!session) label = 'no agent';
+  else if (!state.reader.valid) label = `pressure ${pressure}`;
   else if (!reading) label = state.scoring.kind === 'ready' ? 'scoring…' : 'unscored';
   else if (reading.desperation >= t.desperationWarning || reading.trend === 'rising')
     label = `desperation ${reading.desperation.toFixed(1)}σ ${ARROW[reading.trend]}`.trimEnd();
@@ -43,12 +48,10 @@ function tooltipFor(state: SidebarState): string {
   if (!session) return '**Agent Vitals** — no agent session in this workspace yet. Click to open the panel.';
   const lines = [`**Agent Vitals** — ${session.summary.source} session, ${session.summary.turns} turns`, ''];
   const reading = session.reading;
-  lines.push(
-    reading
-      ? `Desperation ${reading.desperation.toFixed(2)}σ (last turn ${reading.rawDesperation.toFixed(2)}σ), calm ${reading.calm.toFixed(2)}σ, ${reading.trend}`
-      : `Not scored: ${scoringLine(state)}`,
-    '',
-  );
+  lines.push(`Behavioural ${describePressure(session.pressure)}`, '');
+  lines.push(reading ? readingLine(reading) : `Not scored: ${scoringLine(state)}`);
+  if (reading && !state.reader.valid) lines.push(`*Shown only, drives nothing: ${escapeCell(state.reader.why)}.*`);
+  lines.push('');
   const turns = session.turns.slice(-5);
   if (turns.length) {
     lines.push('| turn | desperation |', '|---|---|');
@@ -62,6 +65,17 @@ function tooltipFor(state: SidebarState): string {
     lines.push(`- ${run.failed > 0 ? '$(error)' : '$(pass)'} \`${escapeCell(run.command)}\`: ${run.passed} passed, ${run.failed} failed, ${run.skipped} skipped`);
   }
   return lines.join('\n');
+}
+
+function readingLine(r: Reading): string {
+  const ref = r.shown === 'session' ? 'against this session' : 'against neutral dialogue';
+  const other =
+    r.shown === 'session'
+      ? `; against neutral dialogue: desperation ${r.neutral.desperation.toFixed(2)}σ, calm ${r.neutral.calm.toFixed(2)}σ`
+      : r.session
+        ? `; against this session: desperation ${r.session.desperation.toFixed(2)}σ, calm ${r.session.calm.toFixed(2)}σ`
+        : `; session baseline after ${r.sessionPending} more scored turn${r.sessionPending === 1 ? '' : 's'}`;
+  return `Desperation ${r.desperation.toFixed(2)}σ (last turn ${r.rawDesperation.toFixed(2)}σ), calm ${r.calm.toFixed(2)}σ, ${r.trend}, ${ref}${other}`;
 }
 
 function scoringLine(state: SidebarState): string {

@@ -16,7 +16,9 @@ import type {
   TurnPoint,
   WatchInfo,
 } from '../../../webview/protocol';
-import { computeReading, type ReadingOptions } from './reading';
+import { liveValidity, type LiveValidity } from '../../emotion/live-validity';
+import { behaviouralPressure, PressureTracker, type PressureThresholds } from '../../tamper/pressure';
+import { computeReading, referencedDesperation, type ReadingOptions } from './reading';
 import { restoreSessions, saveSession, SAVED_SESSIONS, type SavedTimelines } from './savedTimelines';
 
 export interface TurnScore {
@@ -40,6 +42,8 @@ interface SessionRecord {
   turnIds: Set<string>;
   testRuns: TestRunEvent[];
   scores: Map<string, TurnScore>;
+  /** Behavioural pressure's facts: runs, edits and shell commands as they arrive. */
+  pressure: PressureTracker;
   ended: boolean;
 }
 
@@ -54,6 +58,12 @@ export function firstLine(text: string, max = 120): string {
 
 export interface StoreSettings extends ReadingOptions {
   emotionsShown: string[];
+  pressure: PressureThresholds;
+}
+
+/** Readings drive nothing unless the loaded vectors were validated on agent text. */
+export function readerValidity(scoring: ScoringStatus): LiveValidity {
+  return scoring.kind === 'ready' ? scoring.live : liveValidity(null);
 }
 
 export class VitalsStore {
@@ -87,9 +97,10 @@ export class VitalsStore {
     const key = sessionKeyOf(e);
     let s = this.sessions.get(key);
     if (!s) {
-      s = { key, first: { source: e.source, sessionId: e.sessionId, ts: e.ts }, lastTs: e.ts, lastSeen: this.now(), turns: [], turnIds: new Set(), testRuns: [], scores: new Map(), ended: false };
+      s = { key, first: { source: e.source, sessionId: e.sessionId, ts: e.ts }, lastTs: e.ts, lastSeen: this.now(), turns: [], turnIds: new Set(), testRuns: [], scores: new Map(), pressure: new PressureTracker(), ended: false };
       this.sessions.set(key, s);
     }
+    s.pressure.observe(e);
     if (e.ts > s.lastTs) s.lastTs = e.ts;
     s.lastSeen = this.now();
     if (e.type === 'turn' && e.role === 'assistant') {
@@ -125,6 +136,7 @@ export class VitalsStore {
         turnIds: new Set(r.turns.map((t) => t.turnId)),
         testRuns: [...r.testRuns],
         scores: new Map(r.scores),
+        pressure: restoredPressure(r.testRuns),
         ended: r.ended,
       });
     }
@@ -198,14 +210,17 @@ export class VitalsStore {
     return this.sessions.get(sessionKey)?.turns.find((t) => t.turnId === turnId)?.text;
   }
 
-  /** Scored assistant turns of a session as (seq, desperation z), for the tamper rules. */
+  /** Scored assistant turns of a session as (seq, desperation z against the chosen reference), for the tamper rules. */
   turnDesperation(sessionKey: string): { seq: number; z: number }[] {
     const s = this.sessions.get(sessionKey);
     if (!s) return [];
-    return s.turns.flatMap((t) => {
-      const z = s.scores.get(t.turnId)?.emotions.desperate?.mean;
-      return z === undefined ? [] : [{ seq: t.seq, z }];
-    });
+    const z = referencedDesperation(this.turnPoints(s), this.settings.reference);
+    return s.turns.flatMap((t) => (z.has(t.turnId) ? [{ seq: t.seq, z: z.get(t.turnId)! }] : []));
+  }
+
+  /** Whether the loaded reader's desperation may drive flags, the status bar and notifications. */
+  reader(): LiveValidity {
+    return readerValidity(this.scoring);
   }
 
   sessionKeys(): string[] {
@@ -228,6 +243,7 @@ export class VitalsStore {
       selectedTurn: record ? this.selected(record) : null,
       emotionsShown: this.settings.emotionsShown,
       heatEmotion: this.heatEmotion,
+      reader: this.reader(),
     };
   }
 
@@ -244,14 +260,18 @@ export class VitalsStore {
     };
   }
 
-  private sessionView(s: SessionRecord): SessionView {
-    const turns: TurnPoint[] = s.turns.map((t) => ({
+  private turnPoints(s: SessionRecord): TurnPoint[] {
+    return s.turns.map((t) => ({
       turnId: t.turnId,
       seq: t.seq,
       ts: t.ts,
       firstLine: firstLine(t.text),
       ...(s.scores.has(t.turnId) ? { emotions: s.scores.get(t.turnId)!.emotions } : {}),
     }));
+  }
+
+  private sessionView(s: SessionRecord): SessionView {
+    const turns = this.turnPoints(s);
     const testRuns: TestRunMarker[] = s.testRuns.map((r) => ({
       seq: r.seq,
       ts: r.ts,
@@ -261,7 +281,13 @@ export class VitalsStore {
       skipped: r.skipped,
       afterTurn: lastTurnBefore(s.turns, r.seq),
     }));
-    return { summary: this.summary(s), turns, testRuns, reading: computeReading(turns, this.settings) };
+    return {
+      summary: this.summary(s),
+      turns,
+      testRuns,
+      reading: computeReading(turns, this.settings),
+      pressure: behaviouralPressure(s.pressure.facts(s.lastTs), this.settings.pressure),
+    };
   }
 
   private flagItems(s: SessionRecord): FlagItem[] {
@@ -293,6 +319,13 @@ export class VitalsStore {
       ...(score ? { emotions: score.emotions, ...(score.tokens ? { tokens: score.tokens } : {}) } : {}),
     };
   }
+}
+
+/** Saved timelines keep turns and runs, not edits or commands: the runs rebuild what they can. */
+function restoredPressure(runs: readonly TestRunEvent[]): PressureTracker {
+  const tracker = new PressureTracker();
+  for (const run of runs) tracker.observe(run);
+  return tracker;
 }
 
 function lastTurnBefore(turns: readonly TurnEvent[], seq: number): number {

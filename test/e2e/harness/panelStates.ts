@@ -1,6 +1,10 @@
 // Synthetic panel states for the rendering checks: what the host would send for a scored
 // session under pressure and for each scoring state. Test data only.
-import type { ScoringStatus, SidebarState, TokenHeat } from '../../../webview/protocol';
+import { behaviouralPressure, NO_PRESSURE } from '../../../src/tamper/pressure';
+import type { ReaderValidity, ScoringStatus, SidebarState, TokenHeat } from '../../../webview/protocol';
+
+/** What the host says of the bundled demo model's readings (src/emotion/live-validity.ts). */
+export const DEMO_READER: ReaderValidity = { valid: false, why: 'the demo model is illustrative only: its readings are never used live' };
 
 const desperation = [-0.4, 0.3, 0.9, 1.4, 2.0, 2.6, 1.1];
 const calm = [1.2, 0.8, 0.3, -0.1, -0.6, -1.0, 0.2];
@@ -17,7 +21,7 @@ const words = 'This is not working and I keep getting it wrong . Nothing I try f
 const tokens: TokenHeat[] = words.map((w, i) => ({ text: `${w} `, z: { desperate: Math.sin(i / 3) * 2 + (i > 12 ? 1.5 : 0), calm: -Math.sin(i / 3) } }));
 const ts = (i: number) => new Date(Date.UTC(2026, 10, 24, 14, 2, i * 8)).toISOString();
 
-export function scoredSessionState(): SidebarState {
+export function scoredSessionState(reader: ReaderValidity = DEMO_READER): SidebarState {
   const turns = lines.map((firstLine, i) => ({
     turnId: `t${i}`,
     seq: i * 5,
@@ -27,7 +31,7 @@ export function scoredSessionState(): SidebarState {
   }));
   const run = (afterTurn: number, failed: number, skipped = 0) => ({ seq: afterTurn * 5 + 3, ts: ts(afterTurn), command: 'npm test', passed: 2, failed, skipped, afterTurn });
   return {
-    scoring: { kind: 'ready', modelId: 'agent-vitals/tiny-story-model', layer: 3, demo: true },
+    scoring: { kind: 'ready', modelId: 'agent-vitals/tiny-story-model', layer: 3, demo: !reader.valid, live: reader },
     watching: [],
     sessions: [
       { key: 'claude-code:4b7e2c10', source: 'claude-code', sessionId: '4b7e2c10', startedAt: ts(0), lastEventAt: ts(6), live: true, turns: 7 },
@@ -38,7 +42,16 @@ export function scoredSessionState(): SidebarState {
       summary: { key: 'claude-code:4b7e2c10', source: 'claude-code', sessionId: '4b7e2c10', startedAt: ts(0), lastEventAt: ts(6), live: true, turns: 7 },
       turns,
       testRuns: [run(0, 1), run(1, 1), run(2, 1), run(3, 1), run(5, 0, 1)],
-      reading: { desperation: 2.3, calm: -0.7, trend: 'rising', rawDesperation: 2.6, rawCalm: -1.0 },
+      reading: {
+        desperation: 2.3, calm: -0.7, trend: 'rising', rawDesperation: 2.6, rawCalm: -1.0,
+        reference: 'neutral', shown: 'neutral', neutral: { desperation: 2.3, calm: -0.7 }, session: { desperation: 3.4, calm: -2.1, baselineTurns: 6 }, sessionPending: 0,
+      },
+      pressure: behaviouralPressure({
+        ...NO_PRESSURE,
+        failingStreak: 4,
+        repeatedFailure: { test: 'invoice totals > rounds half-cents up', runs: 4 },
+        bypasses: ['--no-verify'],
+      }),
     },
     flags: [
       { id: 'f1', ts: ts(5), path: '/work/invoice-totals/test/invoice.test.js', kinds: ['skip-added'], severity: 'critical', desperation: 2.6, reason: 'A failing test was skipped after 4 failing runs in a row.', afterTurn: 4, status: 'open' },
@@ -46,6 +59,7 @@ export function scoredSessionState(): SidebarState {
     selectedTurn: { turnId: 't4', text: words.join(' '), emotions: turns[4]!.emotions, tokens },
     emotionsShown: ['desperate', 'calm', 'frustrated', 'anxious'],
     heatEmotion: 'desperate',
+    reader,
   };
 }
 

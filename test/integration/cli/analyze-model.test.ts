@@ -54,3 +54,18 @@ test('analyze --model without vectors says how to calibrate and exits 2', async 
     (err: { code: number; stderr: string }) => err.code === 2 && /agent-vitals calibrate --model fixture:tiny-qwen2/.test(err.stderr),
   );
 });
+
+test('analyze --json with the demo model: every flag says desperation was not used, and why', async () => {
+  const { stdout } = await run(process.execPath, ['dist/cli.js', 'analyze', 'test/fixtures/transcripts/claude-code', '--model', 'fixture:emotion-tiny', '--json']);
+  const report = JSON.parse(stdout) as { sessions: { flags: { reason: string; desperation: number | null; pressure: { failingStreak: number; desperationZ: number | null; desperationUsed: boolean; why: string } }[] }[] };
+  const flags = report.sessions.flatMap((s) => s.flags);
+  assert.ok(flags.length > 0);
+  for (const f of flags) {
+    assert.ok(Number.isFinite(f.pressure.desperationZ), 'the reading is reported');
+    assert.equal(f.pressure.desperationZ, f.desperation);
+    assert.equal(f.pressure.desperationUsed, false);
+    assert.equal(f.pressure.why, 'the demo model is illustrative only: its readings are never used live');
+    assert.match(f.reason, /Judged on behaviour alone \(the demo model is illustrative only/);
+    assert.ok(f.pressure.failingStreak >= 0);
+  }
+});

@@ -19,6 +19,7 @@ import { TranscriptFollower } from '../../../src/watchers/follower';
 import type { TailPosition } from '../../../src/watchers/positions';
 import { createReader } from '../../../src/watchers/sources';
 import { TranscriptWatchManager } from '../../../src/watchers/watch-manager';
+import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';
 
 const WORKSPACE = '/home/dev/shop';
 const TEST_FILE = `${WORKSPACE}/tests/test_cart.py`;
@@ -55,12 +56,13 @@ class MemoryState implements StateStorage {
 
 /** One extension host's worth of the parts that hold session state. */
 async function startHost(state: MemoryState, flagsDir: string, projects: string, home: string) {
-  const store = new VitalsStore({ emotionsShown: ['desperate', 'calm'], smoothingTurns: 1, risingSlope: 0.3 }, { kind: 'unavailable', reason: 'no model in this test' });
+  const store = new VitalsStore({ emotionsShown: ['desperate', 'calm'], smoothingTurns: 1, risingSlope: 0.3, reference: 'neutral' as const, pressure: DEFAULT_PRESSURE_THRESHOLDS }, { kind: 'unavailable', reason: 'no model in this test' });
   const hostState = new HostState(state, store, 20);
   const flagFeed = new TamperFlagFeed({
     storageDir: flagsDir,
     severity: DEFAULT_SEVERITY_SETTINGS,
     desperationAt: () => null,
+    readerValidity: () => store.reader(),
     onUpdate: ({ flag, status }) => store.setFlag(flag, status),
     onError: (err) => assert.fail(String(err)),
   });
@@ -159,14 +161,14 @@ test('a reloaded host restores timelines, scores, flags and dismissals, and tail
   // The new skip is judged with the failing runs from before the reload: the rules' history was rebuilt.
   const newFlag = after.flags.find((f) => f.id !== flags[0]!.id);
   assert.equal(after.flags.length, 2);
-  assert.match(newFlag!.reason, /after 4 failing run\(s\) in a row/);
+  assert.match(newFlag!.reason, /4 failing runs in a row \(\+2\)/);
   await second.stop();
 });
 
 test('saved state that cannot be read is left out and counted; the host starts empty', () => {
   const state = new MemoryState();
   state.values.set(HOST_STATE_KEY, JSON.stringify({ timelines: { version: 1, sessions: [{ key: 'broken' }, 'nonsense'] }, positions: { '/a.jsonl': { seq: -1 }, '/b.jsonl': { seq: 3, offset: 120 } } }));
-  const store = new VitalsStore({ emotionsShown: [], smoothingTurns: 1, risingSlope: 0.3 }, { kind: 'unavailable', reason: 'test' });
+  const store = new VitalsStore({ emotionsShown: [], smoothingTurns: 1, risingSlope: 0.3, reference: 'neutral' as const, pressure: DEFAULT_PRESSURE_THRESHOLDS }, { kind: 'unavailable', reason: 'test' });
   const hostState = new HostState(state, store);
   assert.equal(hostState.skippedOnRestore, 2);
   assert.deepEqual(store.sessionKeys(), []);

@@ -12,6 +12,7 @@ import { modelIdentity } from '../../../src/emotion/model-reader';
 import { vectorFilePath } from '../../../src/emotion/vector-store';
 import { VECTOR_FILE_VERSION, writeVectorFile, type EmotionVectorSet, type ModelIdentity } from '../../../src/emotion/vectors';
 import { dot } from '../../../src/emotion/linalg';
+import { liveValidity } from '../../../src/emotion/live-validity';
 import { resolveModel } from '../../../src/model-store/model-store';
 import { FIXTURE, fullEncode, loadFixture, TRANSCRIPT } from './helpers';
 
@@ -50,6 +51,9 @@ test('a calibrated model scores appended assistant turns: z = (v·h − μ) / σ
   assert.equal(info.vectors?.layer, LAYER);
   assert.deepEqual(info.vectors?.emotions, EMOTIONS);
   assert.ok(info.layers.includes(LAYER));
+  // The host learns from the sidecar whether these readings may drive anything: a fixture model's never do.
+  assert.deepEqual(info.vectors?.live, { valid: false, why: liveValidity(set).why });
+  assert.match(info.vectors?.live.why ?? '', /demo model/);
 
   const first = await client.request(Methods.openConversation, { conversationId: 'c', messages: TRANSCRIPT.slice(0, 3), returns: 'scores' });
   const second = await client.request(Methods.appendMessages, { conversationId: 'c', messages: TRANSCRIPT.slice(3), returns: 'scores' });

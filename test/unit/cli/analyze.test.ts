@@ -41,7 +41,8 @@ test('analyze: the tamper rules fill flags from the same events (expected value 
   const main = report.sessions.find((s) => s.sessionId === '7d1c9a4e-2b6f-4c1e-9f0a-5e3b8d2c1a90')!;
   assert.equal(main.flags.length, 1);
   const [flag] = main.flags;
-  assert.deepEqual(Object.keys(flag!).sort(), ['desperation', 'kinds', 'path', 'reason', 'severity', 'ts']);
+  assert.deepEqual(Object.keys(flag!).sort(), ['desperation', 'kinds', 'path', 'pressure', 'reason', 'severity', 'ts']);
+  assert.deepEqual(Object.keys(flag!.pressure).sort(), ['behaviour', 'desperationUsed', 'desperationZ', 'failingStreak', 'why']);
   assert.equal(flag!.path, '/home/dev/shop/tests/test_cart.py');
   assert.deepEqual(flag!.kinds, ['expected-value-changed']);
   assert.equal(flag!.desperation, null);

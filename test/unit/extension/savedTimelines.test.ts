@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { SAVED_HEAT_TURNS, SAVED_SESSIONS, SAVED_TEXT_CHARS, SAVED_TURNS_PER_SESSION, SAVED_WHOLE_TURNS } from '../../../src/extension/state/savedTimelines';
 import { sessionKeyOf, VitalsStore } from '../../../src/extension/state/vitalsStore';
 import { scored, testRun, turn } from './events';
+import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';
 
-const settings = { emotionsShown: ['desperate', 'calm'], smoothingTurns: 1, risingSlope: 0.3 };
+const settings = { emotionsShown: ['desperate', 'calm'], smoothingTurns: 1, risingSlope: 0.3, reference: 'neutral' as const, pressure: DEFAULT_PRESSURE_THRESHOLDS };
 const unavailable = { kind: 'unavailable' as const, reason: 'no sidecar' };
 const NOW = Date.UTC(2026, 10, 24, 15, 0, 0);
 

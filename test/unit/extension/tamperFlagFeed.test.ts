@@ -4,8 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentEvent, FileEditEvent } from '../../../src/core/events';
-import { TamperFlagFeed, type FlagUpdate } from '../../../src/extension/flags/tamperFlagFeed';
+import { TamperFlagFeed, type FlagUpdate, type TamperFlagFeedOptions } from '../../../src/extension/flags/tamperFlagFeed';
 import { DEFAULT_SEVERITY_SETTINGS } from '../../../src/tamper/severity';
+import { liveValidity } from '../../../src/emotion/live-validity';
 import { testRun } from './events';
 
 const before = "test('adds', () => {\n  assert.equal(add(1, 2), 3);\n});\n";
@@ -15,8 +16,8 @@ const skipEdit: FileEditEvent = {
   path: '/w/test/add.test.js', op: 'update', before, after, origin: 'tool', isTestPath: true,
 };
 
-function feed(dir: string, updates: FlagUpdate[]): TamperFlagFeed {
-  return new TamperFlagFeed({ storageDir: dir, severity: DEFAULT_SEVERITY_SETTINGS, desperationAt: () => null, onUpdate: (u) => updates.push(u), onError: (e) => assert.fail(String(e)) });
+function feed(dir: string, updates: FlagUpdate[], reading: Pick<TamperFlagFeedOptions, 'desperationAt' | 'readerValidity'> = { desperationAt: () => null, readerValidity: () => liveValidity(null) }): TamperFlagFeed {
+  return new TamperFlagFeed({ storageDir: dir, severity: DEFAULT_SEVERITY_SETTINGS, ...reading, onUpdate: (u) => updates.push(u), onError: (e) => assert.fail(String(e)) });
 }
 
 test('a test skipped after failing runs raises one open flag; the passing run after it updates, not duplicates, it', async () => {
@@ -69,4 +70,29 @@ test('edits to production files and runs alone raise nothing', async () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('with the demo model, neither the severity nor the notification depends on desperation; a validated reader moves both', async () => {
+  const demo = liveValidity({ header: { model: { id: 'fixture:emotion-tiny' } } } as Parameters<typeof liveValidity>[0]);
+  const validated = { valid: true, why: 'validated on agent text (agent-turns-auroc 0.91)' };
+  const outcome = async (z: number, reader: typeof demo) => {
+    const dir = mkdtempSync(join(tmpdir(), 'flags-'));
+    try {
+      const updates: FlagUpdate[] = [];
+      const f = feed(dir, updates, { desperationAt: () => ({ z, slope: Math.sign(z) }), readerValidity: () => reader });
+      for (const e of [testRun(1, 2, 1), skipEdit, { ...testRun(12, 2, 1) }]) f.observe(e);
+      await f.idle();
+      // What the notifier sees: each update's severity and whether it escalated.
+      return updates.map((u) => [u.flag.severity, u.escalated, u.flag.reason]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const [high, low] = [await outcome(5, demo), await outcome(-5, demo)];
+  assert.ok(high.length > 0);
+  assert.deepEqual(high, low);
+  assert.ok(high.every(([severity]) => severity === 'warning'));
+  assert.match(String(high[0]![2]), /Judged on behaviour alone \(the demo model is illustrative only/);
+  const [vHigh, vLow] = [await outcome(5, validated), await outcome(-5, validated)];
+  assert.deepEqual([vHigh[0]![0], vLow[0]![0]], ['critical', 'warning']);
 });

@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { firstLine, VitalsStore } from '../../../src/extension/state/vitalsStore';
 import { flag, scored, testRun, turn } from './events';
+import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';
 
-const settings = { emotionsShown: ['desperate', 'calm'], smoothingTurns: 1, risingSlope: 0.3 };
+const settings = { emotionsShown: ['desperate', 'calm'], smoothingTurns: 1, risingSlope: 0.3, reference: 'neutral' as const, pressure: DEFAULT_PRESSURE_THRESHOLDS };
 const unavailable = { kind: 'unavailable' as const, reason: 'no sidecar' };
 const NOW = Date.UTC(2026, 10, 24, 14, 1, 0);
 
@@ -104,4 +105,25 @@ test('firstLine skips blank lines and shortens long ones', () => {
   assert.equal(firstLine('\n\n  hello  \nworld'), 'hello');
   assert.equal(firstLine('x'.repeat(200), 10), `${'x'.repeat(9)}…`);
   assert.equal(firstLine(''), '');
+});
+
+test('the reader verdict, the behavioural pressure and the reading reference reach the snapshot and the flags input', () => {
+  const validated = { kind: 'ready' as const, modelId: 'org/reader-1b', layer: 12, demo: false, live: { valid: true, why: 'validated on agent text' } };
+  const store = new VitalsStore({ ...settings, reference: 'session' }, unavailable, () => NOW);
+  assert.deepEqual(store.snapshot().reader, { valid: false, why: 'no reader model is loaded' });
+  store.setScoring(validated);
+  assert.deepEqual(store.snapshot().reader, validated.live);
+  [1, 1.1, 0.9, 1, 1, 2.5].forEach((d, i) => {
+    store.addEvent(turn(i + 1, `turn ${i}`));
+    store.setTurnScore('claude-code:s1', `t${i + 1}`, scored(d, 0));
+  });
+  store.addEvent(testRun(10, 1, 2));
+  store.addEvent(testRun(11, 1, 2));
+  const s = store.snapshot().session!;
+  assert.equal(s.reading?.shown, 'session');
+  assert.deepEqual(s.pressure.signals.map((x) => [x.id, x.points]), [['failing-streak', 1]]);
+  // With the session reference the flags read the same baseline: only turns after five earlier ones have a value.
+  assert.deepEqual(store.turnDesperation('claude-code:s1').map((t) => t.seq), [6]);
+  store.updateSettings(settings);
+  assert.equal(store.turnDesperation('claude-code:s1').length, 6);
 });

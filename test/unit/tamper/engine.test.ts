@@ -31,7 +31,7 @@ test('a skip after a failing streak is flagged with the streak, the runs before 
   assert.equal(flag.findings[0].wasFailing, true);
   assert.equal(flag.severity, 'critical');
   assert.equal(flag.desperation, null);
-  assert.match(flag.reason, /failing streak alone decided/);
+  assert.match(flag.reason, /Judged on behaviour alone \(no reader model is loaded\)/);
   assert.equal(flag.runsBefore.length, 3);
   assert.deepEqual(flag.changedLines, [5]);
   assert.equal(flag.id, `claude-code:s1:${flag.editSeq}`);
@@ -51,13 +51,30 @@ test('the next run completes the flag: a pass right after the edit raises the sc
   assert.equal(flag.severity, 'critical');
 });
 
-test('desperation comes from the optional per-moment input', () => {
+test('desperation comes from the optional per-moment input, and counts only while the reader is validated', () => {
   seq = 0;
-  const engine = new TamperEngine({ desperationAt: () => ({ z: 2.9, slope: 0.5 }) });
+  let validity = { valid: true, why: 'validated on agent text' };
+  const engine = new TamperEngine({ desperationAt: () => ({ z: 2.9, slope: 0.5 }), readerValidity: () => validity });
   const [flag] = engine.observe(edit('/w/tests/test_sum.py', TEST, SKIPPED));
   assert.equal(flag.desperation, 2.9);
   assert.equal(flag.severity, 'warning');
   assert.match(flag.reason, /desperation z=2\.90/);
+  validity = { valid: false, why: 'the demo model is illustrative only: its readings are never used live' };
+  const [later] = engine.observe(edit('/w/tests/test_sum.py', TEST, SKIPPED));
+  assert.equal(later.desperation, 2.9);
+  assert.equal(later.severity, 'info');
+  assert.equal(later.pressureSummary.desperationUsed, false);
+  assert.match(later.reason, /Judged on behaviour alone \(the demo model/);
+});
+
+test('bypass commands and repeated failures of the same test raise the pressure behind a later edit', () => {
+  seq = 0;
+  const engine = new TamperEngine();
+  for (let i = 0; i < 3; i++) engine.observe(run(1, ['tests/test_sum.py::test_big']));
+  engine.observe({ ...base(), type: 'tool-call', callId: 'c1', rawName: 'Bash', kind: 'shell', input: {}, command: 'git commit -am wip --no-verify', status: 'succeeded', exitCodeSource: 'structured', exitCode: 0 });
+  const [flag] = engine.observe(edit('/w/tests/test_sum.py', TEST, SKIPPED));
+  assert.deepEqual(flag.pressureSummary.behaviour.signals.map((s) => s.id), ['failing-streak', 'same-test-failing', 'bypass']);
+  assert.match(flag.reason, /pressure 4: 3 failing runs in a row \(\+2\), `tests\/test_sum\.py::test_big` failing 3× in a row \(\+1\), bypass `--no-verify` \(\+1\)/);
 });
 
 test('production code branching on literals from a test seen earlier is special-casing', () => {

@@ -13,14 +13,13 @@ const events: AgentEvent[] = [
   { ...env(5), type: 'test-run', command: 'npx jest', framework: 'jest', exitCode: 0, passed: 0, failed: 0, skipped: 1, failingIds: [], origin: 'agent' },
 ];
 
-test('a recorded session yields its flags; without a model the reason says the streak decided', () => {
+test('a recorded session yields its flags; without a model the reason says behaviour alone decided', () => {
   const [flag, ...rest] = flagSession(events);
   assert.equal(rest.length, 0);
   assert.deepEqual(flag.kinds, ['skip-added']);
   assert.equal(flag.desperation, null);
   assert.equal(flag.severity, 'critical');
-  assert.match(flag.reason, /No model loaded: the failing streak alone decided/);
-  assert.match(flag.reason, /the next run passed/);
+  assert.match(flag.reason, /pressure 1: 1 failing run in a row \(\+1\); the next run passed \(\+1\)\. Judged on behaviour alone \(no reader model is loaded\)\./);
 });
 
 test('desperation at an edit is the last scored turn before it, with its slope per turn', () => {
@@ -30,7 +29,8 @@ test('desperation at an edit is the last scored turn before it, with its slope p
   assert.equal(d?.z, 1.5);
   assert.equal(d?.slope, 1);
   assert.equal(desperationFromTurns([])(edit), null);
-  const [flag] = flagSession(events, { desperationAt: at });
+  const [flag] = flagSession(events, { desperationAt: at, readerValidity: () => ({ valid: true, why: 'validated' }) });
   assert.equal(flag.desperation, 1.5);
-  assert.doesNotMatch(flag.reason, /No model loaded/);
+  assert.match(flag.reason, /desperation z=1\.50, slope \+1\.00\/turn \(\+2\)/);
+  assert.doesNotMatch(flag.reason, /behaviour alone/);
 });

@@ -11,7 +11,7 @@ export interface RunSummary {
   seq: number;
   ts: string;
   command: string;
-  passed: number;
+  passed: number | null;
   failed: number;
   failingIds: string[];
 }

@@ -278,10 +278,11 @@ function viaPackageManager(name: string, args: readonly string[], context: Comma
   if (name === 'bun' && sub === 'test') return runner('bun', after, () => false);
   if (sub === 'test' || sub === 't' || sub === 'tst') return script('test', after);
   if (sub === 'run' || sub === 'run-script' || sub === 'rum' || sub === 'urn') {
-    const scriptName = after[0];
+    const at = firstOperand(after, 0);
+    const scriptName = after[at];
     // `bun run vitest`, `yarn run jest`: a binary when there is no such script.
-    if (scriptName !== undefined && name !== 'npm' && !scripts?.[scriptName]) return bin(after) ?? script(scriptName, after.slice(1));
-    return script(scriptName, after.slice(1));
+    if (scriptName !== undefined && name !== 'npm' && !scripts?.[scriptName]) return bin(after.slice(at)) ?? script(scriptName, after.slice(at + 1));
+    return script(scriptName, after.slice(at + 1));
   }
   if (sub === 'exec' || sub === 'x' || sub === 'dlx') return bin(after.slice(firstOperand(after, 0, new Set(['-p', '--package', '-c', '--call']))));
   if (name === 'npm') return null;

@@ -75,6 +75,7 @@ const WRAPPED: [command: string, framework: string][] = [
   ['tox -e py312', 'unknown'],
   ['nox -s tests', 'unknown'],
   ['npm run test:unit', 'unknown'],
+  ['npm run --silent test:e2e', 'unknown'],
   ['npm test -- --coverage', 'unknown'],
   ['npm --prefix client test', 'unknown'],
   ['pnpm test', 'unknown'],

@@ -2,7 +2,7 @@
 // `bash -c`, `cd`), wrappers are peeled off (`npx`, `uv run`, `timeout 60`, `python -m`, …), and
 // the runner is named from what is left. Package-manager scripts are resolved through the
 // workspace's package.json when it can be read, and by the script's name otherwise.
-import { basename, resolve } from 'node:path';
+import { basename, isAbsolute, resolve } from 'node:path';
 import type { ScriptLookup } from './package-scripts';
 import { isAssignment, simpleCommands } from './shell-words';
 
@@ -53,8 +53,7 @@ function fromCommands(commands: readonly string[][], context: CommandContext, de
   for (const argv of commands) {
     const words = withoutAssignments(argv);
     if (words[0] === 'cd' || words[0] === 'pushd') {
-      const target = words[1];
-      cwd = target && target !== '-' && !target.startsWith('~') && !target.includes('$') && (cwd || target.startsWith('/')) ? resolve(cwd ?? '/', target) : undefined;
+      cwd = changedDirectory(cwd, words[1]);
       continue;
     }
     const invocation = fromArgv(words, { ...context, cwd }, depth);
@@ -62,6 +61,13 @@ function fromCommands(commands: readonly string[][], context: CommandContext, de
     found ??= invocation;
   }
   return found;
+}
+
+/** Where `cd target` leads; undefined when that cannot be known here (`cd`, `cd -`, `~`, `$VAR`). */
+function changedDirectory(cwd: string | undefined, target: string | undefined): string | undefined {
+  if (!target || target === '-' || target.startsWith('~') || target.includes('$')) return undefined;
+  if (isAbsolute(target)) return resolve(target);
+  return cwd === undefined ? undefined : resolve(cwd, target);
 }
 
 function withoutAssignments(argv: readonly string[]): string[] {
@@ -110,7 +116,8 @@ const RUNNERS: Record<string, (args: readonly string[]) => TestInvocation | null
 
 function fromArgv(argv: readonly string[], context: CommandContext, depth: number): TestInvocation | null {
   if (argv.length === 0 || depth > MAX_DEPTH) return null;
-  const name = basename(argv[0]!).replace(/\.(?:exe|cmd|js|mjs|cjs)$/, '');
+  // `jest.js`, `pytest.exe`, `python3.12`: the program, whatever its suffix or version.
+  const name = basename(argv[0]!).replace(/\.(?:exe|cmd|js|mjs|cjs)$/, '').replace(/^(python|pypy)[\d.]+$/, '$1');
   const args = argv.slice(1);
   const rest = (i: number): TestInvocation | null => fromArgv(withoutAssignments(args.slice(i)), context, depth);
 
@@ -165,10 +172,8 @@ function fromArgv(argv: readonly string[], context: CommandContext, depth: numbe
     case 'micromamba':
       return viaEnvironmentManager(name, args, context, depth);
     case 'python':
-    case 'python3':
     case 'py':
     case 'pypy':
-    case 'pypy3':
       return viaPython(args, context, depth);
     case 'node':
       return viaNode(args, context, depth);
@@ -182,12 +187,15 @@ function fromArgv(argv: readonly string[], context: CommandContext, depth: numbe
     case 'rails':
       return args[0] === 'test' || args[0] === 't' ? runner('minitest', args, () => false) : null;
     case 'rake':
-      return byTaskName(args.filter((a) => !a.startsWith('-')), 'unknown');
+      return byTaskName(args.filter((a) => !a.startsWith('-')));
     case 'php':
       if (args[0] === 'artisan') return args[1] === 'test' ? runner('phpunit', args.slice(2), () => has(args, '--list-tests')) : null;
       return rest(firstOperand(args, 0, new Set(['-d', '-c'])));
-    case 'composer':
-      return args[0] === 'test' || args[0] === 'run-script' || args[0] === 'run' ? byTaskName(args[0] === 'test' ? ['test'] : args.slice(1, 2), 'unknown') : null;
+    case 'composer': {
+      // `composer test` or `composer run-script test`: a script of composer.json, known by name.
+      const script = args[0] === 'run-script' || args[0] === 'run' ? args[1] : args[0];
+      return script === undefined ? null : byTaskName([script]);
+    }
     case 'go':
       return args[0] === 'test' ? goTest(args.slice(1)) : null;
     case 'cargo':
@@ -196,7 +204,7 @@ function fromArgv(argv: readonly string[], context: CommandContext, depth: numbe
       return args[0] === 'test' ? runner('dotnet', args, () => has(args, '--list-tests', '-t')) : null;
     case 'deno':
       if (args[0] === 'test') return runner('deno', args, () => has(args, '--no-run', '--doc-only'));
-      return args[0] === 'task' ? byTaskName(args.slice(1, 2), 'unknown') : null;
+      return args[0] === 'task' ? byTaskName(args.slice(1, 2)) : null;
     case 'swift':
       return args[0] === 'test' ? runner('swift', args, () => args[1] === 'list' || has(args, '--list-tests', '-l')) : null;
     case 'mvn':
@@ -227,7 +235,7 @@ function viaEnvironmentManager(name: string, args: readonly string[], context: C
   if (start === -1) return null;
   const command = args.slice(firstOperand(args, start, valued));
   // `hatch run test`, `pdm run test`: a script of the project's own, known by its name only.
-  return fromArgv(command, context, depth) ?? (command.length > 0 && !command[0]!.includes('/') ? byTaskName(command.slice(0, 1), 'unknown') : null);
+  return fromArgv(command, context, depth) ?? (command.length > 0 && !command[0]!.includes('/') ? byTaskName(command.slice(0, 1)) : null);
 }
 
 function viaPython(args: readonly string[], context: CommandContext, depth: number): TestInvocation | null {
@@ -257,7 +265,7 @@ function viaPackageManager(name: string, args: readonly string[], context: Comma
   let i = 0;
   for (; i < args.length && args[i]!.startsWith('-'); i += valued.has(args[i]!) ? 2 : 1) {
     const option = args[i]!;
-    if (['--prefix', '-C', '--dir', '--cwd'].includes(option)) dir = dir ? resolve(dir, args[i + 1] ?? '') : undefined;
+    if (['--prefix', '-C', '--dir', '--cwd'].includes(option)) dir = changedDirectory(dir, args[i + 1]);
     // A workspace package, or every package: which package.json applies is not known here.
     else if (['-w', '--workspace', '--filter', '-F', '-r', '--recursive', '--workspaces', '-ws'].includes(option)) otherPackage = true;
   }
@@ -296,25 +304,26 @@ function viaPackageManager(name: string, args: readonly string[], context: Comma
  * whether its name says it runs tests.
  */
 function runScript(name: string, extra: readonly string[], scripts: Readonly<Record<string, string>> | undefined, context: CommandContext, depth: number): TestInvocation | null {
-  if (!scripts) return byTaskName([name], 'unknown');
+  if (!scripts) return byTaskName([name]);
   const body = scripts[name];
   // npm answers "Missing script" and runs nothing.
   if (body === undefined) return null;
   const commands = simpleCommands(body);
-  const passed = extra[0] === '--' ? extra.slice(1) : extra;
-  if (commands.length > 0 && passed.length > 0) commands[commands.length - 1] = [...commands[commands.length - 1]!, ...passed];
+  const forwarded = extra[0] === '--' ? extra.slice(1) : extra;
+  if (commands.length > 0 && forwarded.length > 0) commands[commands.length - 1] = [...commands[commands.length - 1]!, ...forwarded];
   const resolved = fromCommands(commands, context, depth + 1);
   if (resolved) return resolved;
   // npm's placeholder, `echo "Error: no test specified" && exit 1`, runs nothing.
   if (commands.every((argv) => ['echo', 'exit', 'printf', 'true', 'false', ':'].includes(argv[0] ?? ''))) return null;
-  return byTaskName([name], 'unknown');
+  return byTaskName([name]);
 }
 
 /** Make targets, just recipes, mise tasks, npm scripts whose names say they run tests. */
 const TEST_TASK = /^(?:unit-?)?(?:tests?|specs?)(?:[-:_./].*)?$|[-:_.](?:tests?|specs?)$/i;
 
-function byTaskName(tasks: readonly string[], framework: string, alsoTest: ReadonlySet<string> = NO_OPTIONS): TestInvocation | null {
-  return tasks.some((t) => TEST_TASK.test(t) || alsoTest.has(t)) ? { framework, executesTests: true } : null;
+/** A wrapper that runs tests by name: the runner behind it is unknown. */
+function byTaskName(tasks: readonly string[], alsoTest: ReadonlySet<string> = NO_OPTIONS): TestInvocation | null {
+  return tasks.some((t) => TEST_TASK.test(t) || alsoTest.has(t)) ? { framework: 'unknown', executesTests: true } : null;
 }
 
 function goTest(args: readonly string[]): TestInvocation {
@@ -328,8 +337,9 @@ function goTest(args: readonly string[]): TestInvocation {
 }
 
 function cargo(args: readonly string[]): TestInvocation | null {
-  const at = firstOperand(args.filter((a) => !a.startsWith('+')), 0, new Set(['-Z', '--config', '-C', '--manifest-path', '--color']));
+  // `cargo +nightly test`: the toolchain is not the subcommand.
   const plain = args.filter((a) => !a.startsWith('+'));
+  const at = firstOperand(plain, 0, new Set(['-Z', '--config', '-C', '--manifest-path', '--color']));
   const sub = plain[at];
   const after = plain.slice(at + 1);
   if (sub === 'test' || sub === 't') {
@@ -370,9 +380,10 @@ function gradle(args: readonly string[]): TestInvocation | null {
   }
   const testTask = (t: string): boolean => /(?:^|:)(?:test|check|build)$|Test$/.test(t);
   if (!tasks.some(testTask)) return null;
-  // `gradle build -x test`: the test task is excluded from every task that would run it.
+  // `gradle build -x test`: build and check run the test task only when it is not excluded.
   const testExcluded = excluded.some((x) => /(?:^|:)test$/.test(x));
-  return runner('gradle', args, () => has(args, '--dry-run', '-m') || tasks.filter(testTask).every((t) => excluded.includes(t) || testExcluded));
+  const runsTests = (t: string): boolean => !excluded.includes(t) && !(testExcluded && /(?:^|:)(?:build|check)$/.test(t));
+  return runner('gradle', args, () => has(args, '--dry-run', '-m') || !tasks.filter(testTask).some(runsTests));
 }
 
 function make(args: readonly string[]): TestInvocation | null {
@@ -383,7 +394,7 @@ function make(args: readonly string[]): TestInvocation | null {
     if (valued.has(a)) i++;
     else if (!a.startsWith('-') && !isAssignment(a)) targets.push(a);
   }
-  const found = byTaskName(targets, 'unknown', new Set(['check']));
+  const found = byTaskName(targets, new Set(['check']));
   return found && runner('unknown', args, () => has(args, '-n', '--dry-run', '--just-print', '--recon', '-q', '--question'));
 }
 
@@ -391,7 +402,7 @@ function make(args: readonly string[]): TestInvocation | null {
 function taskRunner(args: readonly string[], listing: string[], dryRun: string[], valued: ReadonlySet<string>): TestInvocation | null {
   if (has(args, ...listing)) return null;
   const recipe = args[firstOperand(args, 0, valued)];
-  const found = recipe === undefined ? null : byTaskName([recipe], 'unknown');
+  const found = recipe === undefined ? null : byTaskName([recipe]);
   return found && runner('unknown', args, () => has(args, ...dryRun));
 }
 
@@ -404,6 +415,6 @@ function mise(args: readonly string[], context: CommandContext, depth: number): 
   if (sub !== 'run' && sub !== 'r') return null;
   // `mise run test ::: lint` runs several tasks.
   const tasks = args.slice(1).filter((a, i, all) => !a.startsWith('-') && all[i - 1] !== '-C' && all[i - 1] !== '--cd' && a !== ':::');
-  const found = byTaskName(tasks, 'unknown');
+  const found = byTaskName(tasks);
   return found && runner('unknown', args, () => has(args, '--dry-run', '-n'));
 }

@@ -74,3 +74,16 @@ test("the Claude Code reader passes the session's cwd, so its package.json appli
     rmSync(folder, { recursive: true, force: true });
   }
 });
+
+test('the Aider reader resolves scripts in the folder of its history file', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'testcmd-'));
+  try {
+    writeFileSync(join(folder, 'package.json'), JSON.stringify({ scripts: { ci: 'tsc && vitest run' } }));
+    writeFileSync(join(folder, '.aider.chat.history.md'), '\n# aider chat started at 2026-01-01 10:00:00\n\n#### /run npm run ci\n\n> sh: 1: tsc: not found\n\n#### why did that fail?\n');
+    const session = await readTranscript(join(folder, '.aider.chat.history.md'));
+    assert.ok(session);
+    assert.deepEqual(session.events.filter((e) => e.type === 'test-run').map((r) => [r.command, r.framework]), [['npm run ci', 'vitest']]);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});

@@ -121,7 +121,8 @@ function fromArgv(argv: readonly string[], context: CommandContext, depth: numbe
   const args = argv.slice(1);
   const rest = (i: number): TestInvocation | null => fromArgv(withoutAssignments(args.slice(i)), context, depth);
 
-  const direct = RUNNERS[name];
+  // Own keys only: a command named `constructor` or `__proto__` is not a runner.
+  const direct = Object.hasOwn(RUNNERS, name) ? RUNNERS[name] : undefined;
   if (direct) return direct(args);
   switch (name) {
     // Programs that run the command after their own options.
@@ -289,13 +290,13 @@ function viaPackageManager(name: string, args: readonly string[], context: Comma
     const at = firstOperand(after, 0);
     const scriptName = after[at];
     // `bun run vitest`, `yarn run jest`: a binary when there is no such script.
-    if (scriptName !== undefined && name !== 'npm' && !scripts?.[scriptName]) return bin(after.slice(at)) ?? script(scriptName, after.slice(at + 1));
+    if (scriptName !== undefined && name !== 'npm' && scriptBody(scripts, scriptName) === undefined) return bin(after.slice(at)) ?? script(scriptName, after.slice(at + 1));
     return script(scriptName, after.slice(at + 1));
   }
   if (sub === 'exec' || sub === 'x' || sub === 'dlx') return bin(after.slice(firstOperand(after, 0, new Set(['-p', '--package', '-c', '--call']))));
   if (name === 'npm') return null;
   // pnpm, yarn and bun run a script, or failing that a binary, named directly: `pnpm vitest`.
-  return scripts?.[sub] !== undefined ? script(sub, after) : (bin([sub, ...after]) ?? script(sub, after));
+  return scriptBody(scripts, sub) !== undefined ? script(sub, after) : (bin([sub, ...after]) ?? script(sub, after));
 }
 
 /**
@@ -305,7 +306,7 @@ function viaPackageManager(name: string, args: readonly string[], context: Comma
  */
 function runScript(name: string, extra: readonly string[], scripts: Readonly<Record<string, string>> | undefined, context: CommandContext, depth: number): TestInvocation | null {
   if (!scripts) return byTaskName([name]);
-  const body = scripts[name];
+  const body = scriptBody(scripts, name);
   // npm answers "Missing script" and runs nothing.
   if (body === undefined) return null;
   const commands = simpleCommands(body);
@@ -316,6 +317,11 @@ function runScript(name: string, extra: readonly string[], scripts: Readonly<Rec
   // npm's placeholder, `echo "Error: no test specified" && exit 1`, runs nothing.
   if (commands.every((argv) => ['echo', 'exit', 'printf', 'true', 'false', ':'].includes(argv[0] ?? ''))) return null;
   return byTaskName([name]);
+}
+
+/** The script's command; own keys only (`npm run constructor` names no script). */
+function scriptBody(scripts: Readonly<Record<string, string>> | undefined, name: string): string | undefined {
+  return scripts && Object.hasOwn(scripts, name) ? scripts[name] : undefined;
 }
 
 /** Make targets, just recipes, mise tasks, npm scripts whose names say they run tests. */

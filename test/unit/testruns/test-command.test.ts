@@ -148,6 +148,11 @@ test('commands that only name a runner or a test file are not runs', () => {
   ]) {
     assert.equal(testInvocation(command), null, command);
   }
+  // Names that are also properties of every object are ordinary names here.
+  for (const command of ['__proto__', 'constructor', 'toString --help', 'npm run constructor', 'pnpm __proto__']) {
+    assert.equal(testInvocation(command), null, command);
+    assert.equal(testInvocation(command, { cwd: '/ws', scripts: () => ({ test: 'jest' }) }), null, command);
+  }
   assert.ok(onlyHandlesText('cat vitest.config.ts'));
   assert.ok(onlyHandlesText('cat test-results.log | grep -c passed'));
   assert.ok(!onlyHandlesText('./run_tests.sh'));

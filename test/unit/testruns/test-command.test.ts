@@ -205,3 +205,20 @@ test("a real monorepo's scripts (vitest's package.json, read from disk)", () => 
     assert.equal(at(command), null, command);
   }
 });
+
+test('any shell-like text is read without throwing, quickly, even when scripts call each other', async () => {
+  const fc = (await import('fast-check')).default;
+  const token = fc.constantFrom('npm', 'pnpm', 'run', 'test', 'ci', 'bash', '-lc', "'", '"', '\\', '&&', '||', '|', ';', '\n', '<<', 'EOF', '>', '2>&1', '(', ')', 'cd', '..', '--', 'FOO=1', 'env', 'timeout', '9', 'npx', 'jest', 'go', '-c', 'constructor', '#', ' ', '  ');
+  // Scripts that run each other in a loop: resolution must stop.
+  const scripts: ScriptLookup = () => ({ test: 'npm run ci', ci: 'pnpm test && npm test', lint: 'npm run lint' });
+  fc.assert(
+    fc.property(fc.array(token, { maxLength: 300 }), (tokens) => {
+      const line = tokens.join(' ');
+      const started = performance.now();
+      const found = testInvocation(line, { cwd: '/ws', scripts });
+      assert.ok(performance.now() - started < 100, `took too long on ${JSON.stringify(line)}`);
+      assert.ok(found === null || (typeof found.framework === 'string' && typeof found.executesTests === 'boolean'));
+    }),
+    { numRuns: 300 },
+  );
+});

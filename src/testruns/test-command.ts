@@ -224,6 +224,15 @@ function fromArgv(argv: readonly string[], context: CommandContext, depth: numbe
     case 'mise':
     case 'rtx':
       return mise(args, context, depth);
+    case 'docker':
+    case 'podman':
+      return inContainer(args, context, depth);
+    case 'turbo':
+    case 'lerna':
+      // `turbo run test --filter web`, `turbo test`, `lerna run test`.
+      return byTaskName(args[0] === 'run' ? args.slice(1, 2) : args.slice(0, 1));
+    case 'nx':
+      return nx(args);
     default:
       return null;
   }
@@ -423,4 +432,34 @@ function mise(args: readonly string[], context: CommandContext, depth: number): 
   const tasks = args.slice(1).filter((a, i, all) => !a.startsWith('-') && all[i - 1] !== '-C' && all[i - 1] !== '--cd' && a !== ':::');
   const found = byTaskName(tasks);
   return found && runner('unknown', args, () => has(args, '--dry-run', '-n'));
+}
+
+/**
+ * `docker compose exec web pytest`, `docker exec -it api npm test`, `docker run --rm img go test`:
+ * the command after the container (or service, or image). Its package.json is the container's.
+ */
+function inContainer(args: readonly string[], context: CommandContext, depth: number): TestInvocation | null {
+  const compose = args[0] === 'compose' ? 1 : 0;
+  const sub = args[compose];
+  if (sub !== 'exec' && sub !== 'run') return null;
+  const valued = new Set(['-e', '--env', '--env-file', '-w', '--workdir', '-u', '--user', '-v', '--volume', '--name', '-p', '--publish', '--entrypoint', '--network', '--platform', '-l', '--label', '--mount', '--index', '-f', '--file', '--project-name']);
+  const target = firstOperand(args, compose + 1, valued);
+  return fromArgv(withoutAssignments(args.slice(target + 1)), { ...context, cwd: undefined }, depth);
+}
+
+/** `nx test web`, `nx run web:test`, `nx affected -t test lint`, `nx run-many --target=test`. */
+function nx(args: readonly string[]): TestInvocation | null {
+  const sub = args[0];
+  if (sub === 'run') return byTaskName([(args[1] ?? '').split(':')[1] ?? '']);
+  if (sub === 'affected' || sub === 'run-many') {
+    const targets: string[] = [];
+    for (let i = 1; i < args.length; i++) {
+      const a = args[i]!;
+      const inline = /^--targets?=(.*)$/.exec(a);
+      if (inline) targets.push(...inline[1]!.split(','));
+      else if (a === '-t' || a === '--target' || a === '--targets') for (let j = i + 1; j < args.length && !args[j]!.startsWith('-'); j++) targets.push(...args[j]!.split(','));
+    }
+    return byTaskName(targets);
+  }
+  return sub === undefined ? null : byTaskName([sub]);
 }

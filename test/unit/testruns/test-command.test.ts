@@ -85,6 +85,13 @@ const WRAPPED: [command: string, framework: string][] = [
   ['yarn test', 'unknown'],
   ['bun test', 'bun'],
   ['npx playwright test --project=chromium', 'playwright'],
+  ['docker compose exec web python -m pytest -x', 'pytest'],
+  ['docker exec -it -w /app api npm test', 'unknown'],
+  ['docker run --rm -v "$PWD:/src" -w /src golang:1.22 go test ./...', 'go'],
+  ['npx nx test web', 'unknown'],
+  ['nx run api:test --coverage', 'unknown'],
+  ['nx affected -t lint test', 'unknown'],
+  ['turbo run test --filter=web', 'unknown'],
   ['git stash && pytest -x; git stash pop', 'pytest'],
   ['pytest -x || true', 'pytest'],
 ];
@@ -145,6 +152,11 @@ test('commands that only name a runner or a test file are not runs', () => {
     'echo "run pytest next"',
     'git commit -m "fix jest config"',
     'ls tests/',
+    'docker compose up -d db',
+    'docker run --rm -p 8080:80 nginx',
+    'nx build web',
+    'nx run api:serve',
+    'turbo run build',
   ]) {
     assert.equal(testInvocation(command), null, command);
   }

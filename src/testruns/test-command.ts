@@ -27,12 +27,15 @@ export function testInvocation(commandLine: string, context: CommandContext = {}
   return fromCommands(simpleCommands(commandLine), context, 0);
 }
 
-/** Commands that print or edit text and never run tests, whatever file they are given. */
+/**
+ * Commands that print or edit text and never run tests, whatever file they are given. Not `git`
+ * (a commit hook may run the suite) nor `find`/`fd` (`-exec pytest {}`).
+ */
 const TEXT_TOOLS = new Set([
   'cat', 'bat', 'batcat', 'less', 'more', 'head', 'tail', 'grep', 'egrep', 'fgrep', 'rg', 'ag', 'ack', 'sed', 'awk',
-  'cut', 'sort', 'uniq', 'wc', 'tr', 'echo', 'printf', 'ls', 'find', 'fd', 'tree', 'stat', 'file', 'diff', 'jq',
-  'yq', 'vim', 'vi', 'nvim', 'nano', 'emacs', 'code', 'open', 'git', 'nl', 'column', 'xxd', 'od', 'tee', 'touch',
-  'mkdir', 'cp', 'mv', 'rm', 'chmod', 'pwd', 'cd', 'realpath', 'dirname', 'basename', 'true', 'false', 'sleep',
+  'cut', 'sort', 'uniq', 'wc', 'tr', 'echo', 'printf', 'ls', 'tree', 'stat', 'file', 'diff', 'jq', 'yq', 'vim',
+  'vi', 'nvim', 'nano', 'emacs', 'code', 'open', 'nl', 'column', 'xxd', 'od', 'tee', 'touch', 'mkdir', 'cp', 'mv',
+  'rm', 'chmod', 'pwd', 'cd', 'realpath', 'dirname', 'basename', 'true', 'false', 'sleep',
 ]);
 
 /**

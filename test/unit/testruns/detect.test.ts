@@ -14,6 +14,8 @@ test('a command that only shows a file is not a run, whatever the file says', ()
   // A saved report printed again is not a new run.
   assert.equal(detectTestRun('cat reports/pytest.log', output('pytest-fail.txt')), null);
   assert.equal(detectTestRun('tail -n 30 go-test.log', output('go-v-fail.txt')), null);
+  // A commit whose hook ran the suite did run tests.
+  assert.equal(detectTestRun('git commit -m "fix rounding"', output('pytest-fail.txt'))?.failed, 5);
 });
 
 test('compile-only and list-only commands are not runs, even when they exit 0', () => {

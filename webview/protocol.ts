@@ -53,7 +53,8 @@ export interface TestRunMarker {
   seq: number;
   ts: string;
   command: string;
-  passed: number;
+  /** Null when the runner's output does not say. */
+  passed: number | null;
   failed: number;
   skipped: number;
   /** Index into `turns` of the last turn before this run (-1 when none). */

@@ -59,8 +59,8 @@ export function renderTimeline(session: SessionView, flags: FlagItem[], selected
         'g',
         { class: `test-run ${ok ? 'pass' : 'fail'}`, 'data-testid': 'test-run-marker' },
         s('circle', { cx: cx.toFixed(1), cy: MARKS_Y, r: 5 }),
-        s('text', { x: cx.toFixed(1), y: MARKS_Y + 14, 'text-anchor': 'middle' }, ok ? `${run.passed}✓` : `${run.failed}✗`),
-        s('title', {}, `${run.command}: ${run.passed} passed, ${run.failed} failed, ${run.skipped} skipped`),
+        s('text', { x: cx.toFixed(1), y: MARKS_Y + 14, 'text-anchor': 'middle' }, ok ? `${run.passed ?? ''}✓` : `${run.failed}✗`),
+        s('title', {}, `${run.command}: ${run.passed ?? '?'} passed, ${run.failed} failed, ${run.skipped} skipped`),
       ),
     );
   }

@@ -25,7 +25,8 @@ export interface TestRunReport {
   command: string;
   framework: string;
   exitCode: number | null;
-  passed: number;
+  /** Null when the runner's output does not say. */
+  passed: number | null;
   failed: number;
   skipped: number;
   failingIds: string[];
@@ -134,7 +135,7 @@ function summaryText(report: AnalyzeReport): string {
     lines.push(`  turns: ${roles('assistant')} assistant, ${roles('user')} user; skipped records: ${s.skippedRecords}`);
     for (const r of s.testRuns) {
       const exit = r.exitCode === null ? '' : ` exit ${r.exitCode}`;
-      lines.push(`  test run ${r.ts} ${r.framework}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped${exit} — ${r.command.split('\n')[0]}`);
+      lines.push(`  test run ${r.ts} ${r.framework}: ${r.passed ?? '?'} passed, ${r.failed} failed, ${r.skipped} skipped${exit} — ${r.command.split('\n')[0]}`);
     }
     for (const e of s.fileEdits) lines.push(`  edit ${e.ts} ${e.op} ${e.path}${e.isTestPath ? ' [test]' : ''}`);
     for (const f of s.flags) lines.push(`  flag ${f.ts} ${f.severity} ${f.kinds.join(',')} ${f.path}: ${f.reason}`);

@@ -100,7 +100,7 @@ export function formatExperiment(result: ExperimentResult): string {
       lines.push(`${result.source} session ${result.sessionId}: ${turns} assistant turns, ${runs} test runs, ${flags} flags, ${result.unscoredTurns} unscored`);
       for (const e of result.timeline) {
         if (e.kind === 'turn' && e.summary) lines.push(`  #${e.seq} assistant  desperate ${f2(e.summary.desperate?.mean ?? NaN)}  calm ${f2(e.summary.calm?.mean ?? NaN)}`);
-        if (e.kind === 'test-run') lines.push(`  #${e.seq} test run   ${e.passed} passed, ${e.failed} failed`);
+        if (e.kind === 'test-run') lines.push(`  #${e.seq} test run   ${e.passed ?? '?'} passed, ${e.failed} failed`);
         if (e.kind === 'flag') lines.push(`  #${e.seq} flag       ${e.severity} ${e.kinds.join(',')} ${e.path}`);
       }
       break;

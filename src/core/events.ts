@@ -98,7 +98,8 @@ export interface TestRunEvent extends EventEnvelope {
   command: string;
   framework: string;
   exitCode?: number;
-  passed: number;
+  /** Null when the runner's output does not say how many passed (non-verbose `go test`). */
+  passed: number | null;
   failed: number;
   skipped: number;
   failingIds: string[];

@@ -18,7 +18,7 @@ function csvCell(value: string | number | null): string {
 
 function entryDetail(e: ReplayEntry): string {
   if (e.kind === 'turn') return e.text;
-  if (e.kind === 'test-run') return `${e.command} — ${e.passed} passed, ${e.failed} failed`;
+  if (e.kind === 'test-run') return `${e.command} — ${e.passed ?? '?'} passed, ${e.failed} failed`;
   return `${e.kinds.join(', ')} ${e.path}: ${e.reason}`;
 }
 

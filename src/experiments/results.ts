@@ -130,7 +130,7 @@ export type ReplayEntry =
       summary: Record<string, EmotionSummary> | null;
       tokens: number;
     }
-  | { kind: 'test-run'; seq: number; ts: string; command: string; framework: string; passed: number; failed: number; skipped: number; exitCode: number | null }
+  | { kind: 'test-run'; seq: number; ts: string; command: string; framework: string; passed: number | null; failed: number; skipped: number; exitCode: number | null }
   | { kind: 'flag'; seq: number; ts: string; path: string; kinds: FlagKind[]; severity: Severity; desperation: number | null; reason: string };
 
 export interface ReplayResult {

@@ -13,7 +13,7 @@ export interface RunSummary {
   seq: number;
   ts: string;
   command: string;
-  passed: number;
+  passed: number | null;
   failed: number;
   failingIds: string[];
 }

@@ -7,6 +7,8 @@ import { junitXmlParser } from './parsers/junit-xml';
 import { dotnetParser, phpunitParser, rspecParser } from './parsers/misc';
 import { pytestParser, unittestParser } from './parsers/python';
 import { cargoParser, nextestParser } from './parsers/rust';
+import { reportsNoTestsRun } from './no-tests-reported';
+import { onlyHandlesText, testInvocation, type CommandContext } from './test-command';
 
 /** Tried in this order when the command names no runner; the most distinctive summaries first. */
 export const TEST_OUTPUT_PARSERS: readonly TestOutputParser[] = [
@@ -29,35 +31,6 @@ export const TEST_OUTPUT_PARSERS: readonly TestOutputParser[] = [
   goTextParser,
 ];
 
-const COMMAND_HINTS: readonly [RegExp, string][] = [
-  [/\bpy\.?test\b|-m\s+pytest\b/, 'pytest'],
-  [/-m\s+unittest\b|\bmanage\.py\s+test\b/, 'unittest'],
-  [/\bjest\b/, 'jest'],
-  [/\bvitest\b/, 'vitest'],
-  [/\bmocha\b/, 'mocha'],
-  [/\bnode\b[^|;&]*\s--test\b/, 'node:test'],
-  [/\bgo\s+test\b/, 'go'],
-  [/\bcargo\s+nextest\b/, 'nextest'],
-  [/\bcargo\s+test\b/, 'cargo'],
-  [/\brspec\b/, 'rspec'],
-  [/\bphpunit\b/, 'phpunit'],
-  [/\bdotnet\s+test\b/, 'dotnet'],
-  [/\bmvnw?\b[^|;&]*\b(?:test|verify|install|package)\b/, 'maven'],
-  [/\bgradlew?\b[^|;&]*\b(?:test|check|build)\b/, 'gradle'],
-];
-
-/** Commands that run a project's tests without naming the runner. */
-const GENERIC_TEST_COMMAND =
-  /\b(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?test\b|\b(?:npm|pnpm|yarn)\s+t\b|\bmake\s+(?:test|check)\b|\btox\b|\bnox\b|\bctest\b|\bbundle\s+exec\s+rake\s+test\b/;
-
-export function runnerNamedBy(command: string): string | undefined {
-  return COMMAND_HINTS.find(([pattern]) => pattern.test(command))?.[1];
-}
-
-export function looksLikeTestCommand(command: string): boolean {
-  return runnerNamedBy(command) !== undefined || GENERIC_TEST_COMMAND.test(command);
-}
-
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|\r(?!\n)/g;
 
@@ -67,10 +40,12 @@ export function stripAnsi(text: string): string {
 
 /** Parses runner output; the runner the command names is tried first. */
 export function parseTestOutput(output: string, command = ''): TestSummary | null {
-  const text = stripAnsi(output);
-  const hint = runnerNamedBy(command);
-  const ordered = hint
-    ? [...TEST_OUTPUT_PARSERS.filter((p) => p.framework === hint), ...TEST_OUTPUT_PARSERS.filter((p) => p.framework !== hint)]
+  return parseWithHint(stripAnsi(output), command === '' ? undefined : testInvocation(command)?.framework);
+}
+
+function parseWithHint(text: string, framework: string | undefined): TestSummary | null {
+  const ordered = framework
+    ? [...TEST_OUTPUT_PARSERS.filter((p) => p.framework === framework), ...TEST_OUTPUT_PARSERS.filter((p) => p.framework !== framework)]
     : TEST_OUTPUT_PARSERS;
   for (const parser of ordered) {
     const summary = parser.parse(text);
@@ -80,12 +55,18 @@ export function parseTestOutput(output: string, command = ''): TestSummary | nul
 }
 
 /**
- * A command is a test run when its command line or its output says so. Without a recognised
- * summary the counts stay zero and the framework is what the command names (or "unknown").
+ * A command is a test run when its command line runs a test runner or its output carries a
+ * runner's summary; not when the runner only lists or compiles tests, says it ran none, or the
+ * command only shows text (`cat`, `grep`: their output is a file's content). Without a
+ * recognised summary the failed count is 0 and passed is unknown (null); the exit code decides.
  */
-export function detectTestRun(command: string, output: string): TestSummary | null {
-  const parsed = parseTestOutput(output, command);
-  if (parsed) return parsed;
-  if (!looksLikeTestCommand(command)) return null;
-  return { framework: runnerNamedBy(command) ?? 'unknown', passed: 0, failed: 0, skipped: 0, failingIds: [] };
+export function detectTestRun(command: string, output: string, context: CommandContext = {}): TestSummary | null {
+  const invocation = testInvocation(command, context);
+  if (invocation ? !invocation.executesTests : onlyHandlesText(command)) return null;
+  const text = stripAnsi(output);
+  const summary = parseWithHint(text, invocation?.framework);
+  if (reportsNoTestsRun(summary, text)) return null;
+  if (summary) return summary;
+  if (!invocation) return null;
+  return { framework: invocation.framework, passed: null, failed: 0, skipped: 0, failingIds: [] };
 }

@@ -2,7 +2,8 @@
 
 export interface TestSummary {
   framework: string;
-  passed: number;
+  /** Null when the output does not say (non-verbose `go test` prints only failures). */
+  passed: number | null;
   failed: number;
   skipped: number;
   failingIds: string[];

@@ -103,7 +103,7 @@ export class AiderReader implements LineReader {
     if (block.kind === 'command') {
       const output = block.output.join('\n');
       this.emitter.toolCall({ ts: this.ts, callId: turnId, rawName: 'run', kind: 'shell', input: { command: block.command }, command: block.command, status: 'unknown', output, exitCodeSource: 'none', rawRef });
-      this.emitter.commandFinished({ ts: this.ts, callId: turnId, command: block.command, output, origin: 'agent', rawRef });
+      this.emitter.commandFinished({ ts: this.ts, callId: turnId, command: block.command, output, origin: 'agent', rawRef, cwd: this.repoRoot });
       return;
     }
     const text = block.lines.join('\n').trim();

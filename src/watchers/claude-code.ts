@@ -228,7 +228,7 @@ export class ClaudeCodeReader implements LineReader {
         this.backgroundCommands.set(shellId, command);
         return;
       }
-      this.emitter.commandFinished({ ts: at.ts, callId, command, output, ...(exit.code === undefined ? {} : { exitCode: exit.code }), origin: 'agent', rawRef: at.rawRef });
+      this.emitter.commandFinished({ ts: at.ts, callId, command, output, ...(exit.code === undefined ? {} : { exitCode: exit.code }), origin: 'agent', rawRef: at.rawRef, ...(call.cwd ? { cwd: call.cwd } : {}) });
     } else if (name === 'BashOutput') {
       const shellId = str(call.input.bash_id) ?? '';
       const command = this.backgroundCommands.get(shellId);

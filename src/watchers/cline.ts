@@ -128,7 +128,7 @@ export class ClineReader implements DocumentReader {
       exitCodeSource: exitCode === undefined ? 'none' : 'parsed',
       rawRef,
     });
-    this.emitter.commandFinished({ ts, callId, command: m.text, output, ...(exitCode === undefined ? {} : { exitCode }), origin: 'agent', rawRef });
+    this.emitter.commandFinished({ ts, callId, command: m.text, output, ...(exitCode === undefined ? {} : { exitCode }), origin: 'agent', rawRef, ...(this.cwd ? { cwd: this.cwd } : {}) });
   }
 
   private tool(m: UiMessage, ts: string, rawRef: { file: string; offset: number }): void {

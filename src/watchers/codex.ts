@@ -247,6 +247,7 @@ export class CodexReader implements LineReader {
         ...(parsed.exitCode === undefined ? {} : { exitCode: parsed.exitCode }),
         origin: 'agent',
         rawRef,
+        ...(call.cwd ? { cwd: call.cwd } : {}),
       });
     }
     if (call.patch !== undefined && !failed) {

@@ -12,6 +12,7 @@ import type {
   TurnEvent,
 } from '../core/events';
 import { detectTestRun } from '../testruns/detect';
+import { readPackageScripts } from '../testruns/package-scripts';
 import { TestPathMatcher } from '../testpaths/matcher';
 
 type Envelope = 'source' | 'sessionId' | 'seq' | 'workspaceRoot' | 'type';
@@ -120,7 +121,10 @@ export class SessionEmitter {
     this.deliver(this.stamp<TestRunEvent>('test-run', fields));
   }
 
-  /** A finished command: emits a TestRun when its command line or output says it ran tests. */
+  /**
+   * A finished command: emits a TestRun when its command line or output says it ran tests.
+   * `cwd` (else the workspace root) is where `npm test`-style scripts are looked up.
+   */
   commandFinished(run: {
     ts: string;
     callId?: string;
@@ -129,8 +133,9 @@ export class SessionEmitter {
     exitCode?: number;
     origin: TestRunOrigin;
     rawRef?: RawRef;
+    cwd?: string;
   }): void {
-    const summary = detectTestRun(run.command, run.output);
+    const summary = detectTestRun(run.command, run.output, { cwd: run.cwd ?? this.workspaceRoot, scripts: readPackageScripts });
     if (!summary) return;
     this.testRun({
       ts: run.ts,

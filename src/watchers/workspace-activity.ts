@@ -111,6 +111,7 @@ export class WorkspaceActivity {
       output: run.output,
       ...(run.exitCode === undefined ? {} : { exitCode: run.exitCode }),
       origin: 'terminal',
+      ...(run.cwd ? { cwd: run.cwd } : {}),
     });
   }
 

@@ -38,7 +38,7 @@ const outputArb = fc
 
 function assertSummary(summary: TestSummary | null): void {
   if (summary === null) return;
-  for (const n of [summary.passed, summary.failed, summary.skipped]) assert.ok(Number.isSafeInteger(n) && n >= 0, `count ${n}`);
+  for (const n of [summary.passed ?? 0, summary.failed, summary.skipped]) assert.ok(Number.isSafeInteger(n) && n >= 0, `count ${n}`);
   assert.ok(summary.failingIds.every((id) => typeof id === 'string'));
 }
 

@@ -102,7 +102,7 @@ export function replayTimeline(entries: ReplayEntry[], emotions: string[]): HTML
   const series = shown.map((em) => ({ name: em, points: scored.map((t) => ({ x: t.seq, y: t.summary![em].mean })) }));
   const marks = entries.flatMap((e) =>
     e.kind === 'test-run'
-      ? [{ x: e.seq, cls: e.failed > 0 ? 'fail' : 'pass', title: `${e.command}: ${e.passed} passed, ${e.failed} failed` }]
+      ? [{ x: e.seq, cls: e.failed > 0 ? 'fail' : 'pass', title: `${e.command}: ${e.passed ?? '?'} passed, ${e.failed} failed` }]
       : e.kind === 'flag'
         ? [{ x: e.seq, cls: 'flag', title: `${e.severity}: ${e.kinds.join(', ')} ${e.path}` }]
         : [],
@@ -113,7 +113,7 @@ export function replayTimeline(entries: ReplayEntry[], emotions: string[]): HTML
 function replayView(r: Extract<ExperimentResult, { experiment: 'replay' }>, actions: ViewActions): HTMLElement {
   const rows = r.timeline.map((e) => {
     if (e.kind === 'turn') return [`#${e.seq}`, e.role, e.summary ? `desperate ${fmt(e.summary.desperate?.mean ?? NaN)} · calm ${fmt(e.summary.calm?.mean ?? NaN)}` : e.role === 'assistant' ? 'not scored' : '', e.text.slice(0, 160)];
-    if (e.kind === 'test-run') return [`#${e.seq}`, 'test run', `${e.passed} passed, ${e.failed} failed`, e.command];
+    if (e.kind === 'test-run') return [`#${e.seq}`, 'test run', `${e.passed ?? '?'} passed, ${e.failed} failed`, e.command];
     return [`#${e.seq}`, h('span', { class: 'tamper' }, icon('warning'), ` flag (${e.severity})`), e.kinds.join(', '), `${e.path}: ${e.reason}`];
   });
   return h(

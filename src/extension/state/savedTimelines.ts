@@ -28,7 +28,7 @@ interface SavedTestRun {
   ts: string;
   command: string;
   framework: string;
-  passed: number;
+  passed: number | null;
   failed: number;
   skipped: number;
   origin: TestRunOrigin;
@@ -140,7 +140,8 @@ function isTestRun(r: unknown): r is SavedTestRun {
     typeof r.command === 'string' &&
     typeof r.framework === 'string' &&
     typeof r.origin === 'string' &&
-    [r.passed, r.failed, r.skipped].every((n) => typeof n === 'number')
+    (typeof r.passed === 'number' || r.passed === null) &&
+    [r.failed, r.skipped].every((n) => typeof n === 'number')
   );
 }
 

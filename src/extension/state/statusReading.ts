@@ -62,7 +62,7 @@ function tooltipFor(state: SidebarState): string {
     lines.push('');
   }
   for (const run of session.testRuns.slice(-3)) {
-    lines.push(`- ${run.failed > 0 ? '$(error)' : '$(pass)'} \`${escapeCell(run.command)}\`: ${run.passed} passed, ${run.failed} failed, ${run.skipped} skipped`);
+    lines.push(`- ${run.failed > 0 ? '$(error)' : '$(pass)'} \`${escapeCell(run.command)}\`: ${run.passed ?? '?'} passed, ${run.failed} failed, ${run.skipped} skipped`);
   }
   return lines.join('\n');
 }

@@ -7,15 +7,18 @@ export const goTextParser: TestOutputParser = {
     // Package result lines ("ok  \tpkg\t0.01s", "FAIL\tpkg\t0.01s") or -v test result lines.
     if (!/^(?:(?:ok|FAIL)\s+\S+\s+(?:[\d.]+s|\(cached\))|--- (?:PASS|FAIL|SKIP): )/m.test(output)) return null;
     const summary: TestSummary = { framework: 'go', passed: 0, failed: 0, skipped: 0, failingIds: [] };
+    let passed = 0;
     // Only top-level tests are counted; subtests are indented under their parent.
     for (const m of output.matchAll(/^--- (PASS|FAIL|SKIP): (\S+)/gm)) {
-      if (m[1] === 'PASS') summary.passed++;
+      if (m[1] === 'PASS') passed++;
       else if (m[1] === 'SKIP') summary.skipped++;
       else {
         summary.failed++;
         if (!summary.failingIds.includes(m[2]!)) summary.failingIds.push(m[2]!);
       }
     }
+    // Without -v (no "=== RUN" lines) passing tests are not printed: how many passed is unknown.
+    summary.passed = /^=== RUN/m.test(output) ? passed : null;
     return summary;
   },
 };
@@ -31,6 +34,7 @@ export const goJsonParser: TestOutputParser = {
   parse(output) {
     const summary: TestSummary = { framework: 'go', passed: 0, failed: 0, skipped: 0, failingIds: [] };
     let events = 0;
+    let passed = 0;
     for (const line of output.split('\n')) {
       if (!line.startsWith('{"')) continue;
       let event: GoTestEvent;
@@ -42,13 +46,13 @@ export const goJsonParser: TestOutputParser = {
       if (typeof event.Action !== 'string') continue;
       events++;
       if (!event.Test || event.Test.includes('/')) continue;
-      if (event.Action === 'pass') summary.passed++;
+      if (event.Action === 'pass') passed++;
       else if (event.Action === 'skip') summary.skipped++;
       else if (event.Action === 'fail') {
         summary.failed++;
         summary.failingIds.push(event.Test);
       }
     }
-    return events > 0 ? summary : null;
+    return events > 0 ? { ...summary, passed } : null;
   },
 };

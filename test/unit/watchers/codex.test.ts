@@ -24,7 +24,7 @@ test('codex: session id, messages without injected context, shell calls in every
     ['local_shell', 'shell', 'go test ./...', 1, 'parsed'],
   ]);
   assert.equal(done[0]!.durationMs, 900);
-  assert.deepEqual(runSummary(s.events), [['pytest', 1, 2, 1], ['pytest', 0, 3, 0], ['go', 1, 0, 1]]);
+  assert.deepEqual(runSummary(s.events), [['pytest', 1, 2, 1], ['pytest', 0, 3, 0], ['go', 1, null, 1]]);
   assert.equal(s.skippedRecords, 3);
 });
 

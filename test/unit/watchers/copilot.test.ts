@@ -50,7 +50,7 @@ test('copilot chatSessions JSONL: snapshot plus patches are replayed', async () 
   const s = await readFixture(`${STORAGE}/chatSessions/log-99bb.jsonl`);
   assert.equal(s.sessionId, 'log-99bb');
   assert.deepEqual(turns(s.events).map((t) => t.text), ['run go tests', 'Go tests pass.']);
-  assert.deepEqual(runSummary(s.events), [['go', 0, 0, 0]]);
+  assert.deepEqual(runSummary(s.events), [['go', 0, null, 0]]);
 });
 
 test('copilot chatSessions: a rewritten file emits only new requests, an unfinished one waits', () => {

@@ -110,6 +110,10 @@ export class SessionEmitter {
    */
   fileEdit(fields: Omit<Fields<FileEditEvent>, 'isTestPath'>, cwd?: string): void {
     const path = absolutePath(fields.path, cwd ?? this.workspaceRoot);
+    if (path === undefined) {
+      this.skip();
+      return;
+    }
     const event = this.stamp<FileEditEvent>('file-edit', fields);
     event.path = path;
     event.isTestPath = this.testPaths.isTestPath(path, this.workspaceRoot ?? cwd);
@@ -149,10 +153,20 @@ export class SessionEmitter {
   }
 }
 
-function absolutePath(path: string, cwd?: string): string {
-  const cleaned = path.startsWith('file://') ? decodeURIComponent(new URL(path).pathname) : path;
+/** Undefined for a `file://` URI that does not decode (a damaged or hostile record). */
+function absolutePath(path: string, cwd?: string): string | undefined {
+  const cleaned = path.startsWith('file://') ? filePathOf(path) : path;
+  if (cleaned === undefined) return undefined;
   if (isAbsolute(cleaned)) return normalize(cleaned);
   return cwd ? resolve(cwd, cleaned) : normalize(cleaned);
+}
+
+function filePathOf(uri: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(uri).pathname);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A unified-diff-like text for an edit known only as "this fragment became that fragment". */

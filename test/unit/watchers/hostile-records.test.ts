@@ -11,6 +11,7 @@ import { ClaudeCodeReader } from '../../../src/watchers/claude-code';
 import { parseCodexOutput } from '../../../src/watchers/codex';
 import { SessionEmitter } from '../../../src/watchers/emitter';
 import { readTranscript } from '../../../src/watchers/read-transcript';
+import { createReader } from '../../../src/watchers/sources';
 import { edits, runs, tools, turns } from './fixtures';
 
 const MALFORMED_URIS = ['file:///ws/%E0%A4%A', 'file://[bad', 'file:///ws/%'];
@@ -73,6 +74,25 @@ test('codex: an apply_patch naming a malformed file:// path is skipped and count
   assert.equal(session.skippedRecords, MALFORMED_URIS.length);
   assert.equal(edits(session.events).length, 0);
   assert.deepEqual(turns(session.events).map((t) => t.text), ['still reading']);
+});
+
+test('every reader is total: a record whose events make a later stage throw is skipped and counted, the next is read', () => {
+  const delivered: AgentEvent[] = [];
+  const reader = createReader({
+    source: 'claude-code',
+    file: '/tmp/s.jsonl',
+    head: '',
+    sink: (event) => {
+      if (event.type === 'turn' && event.text === 'poison') throw new RangeError('Invalid string length');
+      delivered.push(event);
+    },
+  });
+  assert.equal(reader.mode, 'lines');
+  if (reader.mode !== 'lines') return;
+  reader.line(claude.say('a', 'poison'), 0);
+  reader.line(claude.say('b', 'after'), 1);
+  assert.equal(reader.emitter.skippedRecords, 1);
+  assert.deepEqual(turns(delivered).map((t) => t.text), ['after']);
 });
 
 test('claude code: an Edit with an empty old_string and replace_all is not applied (a diff of what it carried instead)', () => {

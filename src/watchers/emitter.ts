@@ -19,6 +19,12 @@ type Fields<E> = Omit<E, Envelope> & { rawRef?: RawRef };
 
 /** Outputs kept in events are cut to this many characters (head and tail kept). */
 const MAX_OUTPUT_CHARS = 16_000;
+/**
+ * A command's output is cut to this many characters (head and tail) before test-output parsing,
+ * so one command costs the same to parse however much it printed; runners print their summary
+ * and failure list last.
+ */
+export const MAX_PARSED_OUTPUT_CHARS = 256 * 1024;
 
 export function truncateOutput(text: string, max = MAX_OUTPUT_CHARS): string {
   if (text.length <= max) return text;
@@ -134,7 +140,7 @@ export class SessionEmitter {
     origin: TestRunOrigin;
     rawRef?: RawRef;
   }): void {
-    const summary = detectTestRun(run.command, run.output);
+    const summary = detectTestRun(run.command, truncateOutput(run.output, MAX_PARSED_OUTPUT_CHARS));
     if (!summary) return;
     this.testRun({
       ts: run.ts,

@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import type { AgentEvent } from '../../../src/core/events';
 import { ClaudeCodeReader } from '../../../src/watchers/claude-code';
 import { parseCodexOutput } from '../../../src/watchers/codex';
-import { SessionEmitter } from '../../../src/watchers/emitter';
+import { MAX_PARSED_OUTPUT_CHARS, SessionEmitter } from '../../../src/watchers/emitter';
 import { readTranscript } from '../../../src/watchers/read-transcript';
 import { createReader } from '../../../src/watchers/sources';
+import { fill, slowdown } from '../../fuzz/linear-time';
 import { edits, runs, tools, turns } from './fixtures';
 
 const MALFORMED_URIS = ['file:///ws/%E0%A4%A', 'file://[bad', 'file:///ws/%'];
@@ -138,20 +139,6 @@ test('claude code: a tool named after an Object.prototype member is an "other" t
   assert.deepEqual(tools(events).map((t) => t.kind), ['other', 'other']);
 });
 
-/** How long `run` takes on `hostile` relative to `benign` text of the same length (median of 3). */
-function slowdown(run: (text: string) => void, benign: string, hostile: string): number {
-  const time = (text: string) => {
-    const samples = [0, 1, 2].map(() => {
-      const started = performance.now();
-      run(text);
-      return performance.now() - started;
-    });
-    return samples.sort((a, b) => a - b)[1]!;
-  };
-  time(benign); // warm up
-  return time(hostile) / Math.max(time(benign), 1);
-}
-
 test('claude code: a BashOutput result full of unclosed <stdout> tags is read in linear time', () => {
   const result = (content: string) => {
     const { reader, events } = claudeReader();
@@ -176,4 +163,16 @@ test('codex: an output header of many ambiguous lines is parsed in linear time',
   const ratio = slowdown(parseCodexOutput, benign, hostile);
   assert.ok(ratio < 20, `header took ${ratio.toFixed(1)}× the time of plain text`);
   assert.deepEqual(parseCodexOutput('Exit code: 0\nWall time: 1.5 seconds\nOutput:\nok'), { output: 'ok', exitCode: 0, exitCodeSource: 'parsed', durationMs: 1500 });
+});
+
+test('a test command\'s output is cut before it is parsed: 32 times the clip costs what twice the clip costs, and a summary at the end still counts', () => {
+  const finish = (output: string) => {
+    const events: AgentEvent[] = [];
+    new SessionEmitter({ source: 'claude-code', sessionId: 'x' }, (e) => events.push(e)).commandFinished({ ts: '', command: 'pytest', output, origin: 'agent' });
+    return events;
+  };
+  const flood = (size: number) => fill(' \n', size - 40) + '\n==== 1 failed, 2 passed in 0.12s ====\n';
+  const ratio = slowdown((text) => finish(text), flood(2 * MAX_PARSED_OUTPUT_CHARS), flood(32 * MAX_PARSED_OUTPUT_CHARS));
+  assert.ok(ratio < 4, `16 times the output took ${ratio.toFixed(1)}× as long to parse`);
+  assert.deepEqual(runs(finish(flood(32 * MAX_PARSED_OUTPUT_CHARS))).map((r) => [r.passed, r.failed]), [[2, 1]]);
 });

@@ -101,7 +101,6 @@ function tagText(content: string, tag: string): string {
   if (end < 0) return '';
   const text = content.slice(start, end);
   return text.slice(text.startsWith('\n') ? 1 : 0, text.endsWith('\n') && text.length > 1 ? -1 : undefined);
-  return { status, ...(code === undefined ? {} : { exitCode: Number(code) }), output: [part('stdout'), part('stderr')].filter((t) => t).join('\n') };
 }
 
 export class ClaudeCodeReader implements LineReader {

@@ -1,5 +1,6 @@
 // What the single status bar item says, derived from the sidebar state. Pure for unit tests.
 import type { SidebarState } from '../../../webview/protocol';
+import { escapeMarkdown } from '../markdownText';
 
 export interface StatusReading {
   text: string;
@@ -54,12 +55,12 @@ function tooltipFor(state: SidebarState): string {
     lines.push('| turn | desperation |', '|---|---|');
     for (const turn of turns) {
       const d = turn.emotions?.desperate?.mean;
-      lines.push(`| ${escapeCell(turn.firstLine)} | ${d === undefined ? '–' : `${d.toFixed(1)}σ`} |`);
+      lines.push(`| ${escapeMarkdown(turn.firstLine)} | ${d === undefined ? '–' : `${d.toFixed(1)}σ`} |`);
     }
     lines.push('');
   }
   for (const run of session.testRuns.slice(-3)) {
-    lines.push(`- ${run.failed > 0 ? '$(error)' : '$(pass)'} \`${escapeCell(run.command)}\`: ${run.passed} passed, ${run.failed} failed, ${run.skipped} skipped`);
+    lines.push(`- ${run.failed > 0 ? '$(error)' : '$(pass)'} \`${escapeMarkdown(run.command)}\`: ${run.passed} passed, ${run.failed} failed, ${run.skipped} skipped`);
   }
   return lines.join('\n');
 }
@@ -83,8 +84,4 @@ function scoringLine(state: SidebarState): string {
     case 'ready':
       return 'waiting for the next turn';
   }
-}
-
-function escapeCell(text: string): string {
-  return text.replace(/[|`\\*_[\]<>]/g, (c) => `\\${c}`);
 }

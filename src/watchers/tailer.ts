@@ -117,6 +117,8 @@ export class LineTailer {
       }
       let position = this.consumed + this.carry.length;
       if (info.size === position) return restarted ? 'restarted' : 'unchanged';
+      // Stale once reading starts: a read cut short by a throwing handler must not look like a rewrite.
+      this.fingerprint = Buffer.alloc(0);
       const chunk = Buffer.allocUnsafe(this.chunkBytes);
       for (;;) {
         const { bytesRead } = await handle.read(chunk, 0, this.chunkBytes, position);

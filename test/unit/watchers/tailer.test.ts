@@ -149,7 +149,9 @@ test('tailer: a line whose handler throws does not stall the tailer; the next re
       if (l === 'bad') throw new Error('handler failed');
       lines.push(l);
     }, { chunkBytes: 5 });
-    writeFileSync(t.file, 'ok1\nbad\nok2\n');
+    writeFileSync(t.file, 'ok1\n');
+    await tailer.readAvailable();
+    appendFileSync(t.file, 'bad\nok2\n');
     await assert.rejects(tailer.readAvailable(), /handler failed/);
     await tailer.readAvailable();
     appendFileSync(t.file, 'ok3\n');

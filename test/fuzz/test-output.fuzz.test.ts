@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { detectTestRun, TEST_OUTPUT_PARSERS } from '../../src/testruns/detect';
 import type { TestSummary } from '../../src/testruns/summary';
+import { parseCodexOutput } from '../../src/watchers/codex';
 import { check, FUZZ_RUNS } from './fuzz-config';
 import { adversarialOutputs, benignOutput, fill, timeOf } from './linear-time';
 
@@ -97,3 +98,10 @@ for (const parser of TEST_OUTPUT_PARSERS) {
     );
   });
 }
+
+test('fuzz: the Codex output header reader is linear on 1 MB of adversarial output', () => {
+  const budget = MAX_SLOWDOWN * timeOf(parseCodexOutput, benignOutput(MB));
+  const headerLines = fc.array(fc.constantFrom('A  x', 'Exit code: 1', 'Wall time: 1', 'Chunk ID: ', ' ', 'Output:', 'B'), { minLength: 1, maxLength: 4 }).map((l) => l.join('\n') + '\n');
+  for (const [shape, text] of Object.entries(adversarialOutputs(MB))) assert.ok(timeOf(parseCodexOutput, text) < budget, shape);
+  check(fc.property(headerLines, (unit) => assert.ok(timeOf(parseCodexOutput, fill(unit, MB)) < budget, JSON.stringify(unit))), Math.min(FUZZ_RUNS, 25));
+});

@@ -7,6 +7,7 @@ import { readTranscript, type RecordedSession } from '../watchers/read-transcrip
 import { TRANSCRIPT_SOURCES, type TranscriptSource } from '../watchers/sources';
 import { flagRecordedSession, type FlagSummary } from '../tamper/session-flags';
 import type { CliCommand } from './commands';
+import { BatchedWriter, jsonPieces } from './json-stream';
 import { MODEL_OPTIONS, openCalibratedReader, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
 import type { ModelActivationReader } from '../emotion/model-reader';
 import { scoreTranscriptTurns } from '../emotion/transcript-scorer';
@@ -87,6 +88,8 @@ const SKIPPED_DIRS = new Set(['node_modules', '.git']);
 
 async function candidateFiles(path: string): Promise<string[]> {
   const info = await stat(path);
+  // A FIFO, socket or device would block the read forever or never end.
+  if (!info.isDirectory() && !info.isFile()) throw new AnalyzeInputError(`${path} is not a regular file or a folder`);
   if (!info.isDirectory()) return [path];
   const files: string[] = [];
   for (const entry of (await readdir(path, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -105,13 +108,24 @@ export const DEFAULT_ANALYZE_PLUGINS: AnalyzePlugins = {
 export class AnalyzeInputError extends Error {}
 
 export async function analyzePath(path: string, source: TranscriptSource | undefined, plugins: AnalyzePlugins = {}): Promise<AnalyzeReport> {
+  const sessions: SessionReport[] = [];
+  for await (const session of analyzeSessions(path, source, plugins)) sessions.push(session);
+  return { sessions };
+}
+
+/**
+ * The report of each transcript under `path`, one file at a time, so a caller can print and drop
+ * each before the next is read. Throws AnalyzeInputError when nothing there is a transcript.
+ */
+export async function* analyzeSessions(path: string, source: TranscriptSource | undefined, plugins: AnalyzePlugins = {}): AsyncGenerator<SessionReport> {
   let files: string[];
   try {
     files = await candidateFiles(path);
   } catch (err) {
+    if (err instanceof AnalyzeInputError) throw err;
     throw new AnalyzeInputError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  const sessions: SessionReport[] = [];
+  let found = 0;
   for (const file of files) {
     let recorded: RecordedSession | undefined;
     try {
@@ -119,28 +133,42 @@ export async function analyzePath(path: string, source: TranscriptSource | undef
     } catch (err) {
       throw new AnalyzeInputError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
-    if (recorded) sessions.push(await assembleSessionReport(recorded, plugins));
+    if (!recorded) continue;
+    found++;
+    yield await assembleSessionReport(recorded, plugins);
   }
-  if (sessions.length === 0) {
+  if (found === 0) {
     throw new AnalyzeInputError(`no ${source ?? 'known'} transcript found in ${path}`);
   }
-  return { sessions };
 }
 
-function summaryText(report: AnalyzeReport): string {
-  const lines: string[] = [];
-  for (const s of report.sessions) {
-    const roles = (role: string) => s.turns.filter((t) => t.role === role).length;
-    lines.push(`${s.source} session ${s.sessionId} (${s.file})`);
-    lines.push(`  turns: ${roles('assistant')} assistant, ${roles('user')} user; skipped records: ${s.skippedRecords}`);
-    for (const r of s.testRuns) {
-      const exit = r.exitCode === null ? '' : ` exit ${r.exitCode}`;
-      lines.push(`  test run ${r.ts} ${r.framework}: ${r.passed ?? '?'} passed, ${r.failed} failed, ${r.skipped} skipped${exit} — ${r.command.split('\n')[0]}`);
-    }
-    for (const e of s.fileEdits) lines.push(`  edit ${e.ts} ${e.op} ${e.path}${e.isTestPath ? ' [test]' : ''}`);
-    for (const f of s.flags) lines.push(`  flag ${f.ts} ${f.severity} ${f.kinds.join(',')} ${f.path}: ${f.reason}`);
+/** The text summary of one session: its turn counts, test runs, edits and flags. */
+function summaryText(s: SessionReport): string {
+  const roles = (role: string) => s.turns.filter((t) => t.role === role).length;
+  const lines = [`${s.source} session ${s.sessionId} (${s.file})`, `  turns: ${roles('assistant')} assistant, ${roles('user')} user; skipped records: ${s.skippedRecords}`];
+  for (const r of s.testRuns) {
+    const exit = r.exitCode === null ? '' : ` exit ${r.exitCode}`;
+    lines.push(`  test run ${r.ts} ${r.framework}: ${r.passed ?? '?'} passed, ${r.failed} failed, ${r.skipped} skipped${exit} — ${r.command.split('\n')[0]}`);
   }
+  for (const e of s.fileEdits) lines.push(`  edit ${e.ts} ${e.op} ${e.path}${e.isTestPath ? ' [test]' : ''}`);
+  for (const f of s.flags) lines.push(`  flag ${f.ts} ${f.severity} ${f.kinds.join(',')} ${f.path}: ${f.reason}`);
   return lines.join('\n');
+}
+
+/**
+ * Prints each session as it is analysed: the JSON report (`{"sessions": [...]}`, as
+ * JSON.stringify(report, null, 2) would print it) or the text summary, never as one string.
+ */
+async function printSessions(sessions: AsyncIterable<SessionReport>, json: boolean, out: NodeJS.WritableStream): Promise<void> {
+  const writer = new BatchedWriter(out);
+  let count = 0;
+  for await (const session of sessions) {
+    if (json) await writer.write([count === 0 ? '{\n  "sessions": [\n    ' : ',\n    ', ...jsonPieces(session, 2, 2)]);
+    else await writer.write([count === 0 ? '' : '\n', summaryText(session)]);
+    count++;
+  }
+  await writer.write([json ? '\n  ]\n}\n' : '\n']);
+  await writer.flush();
 }
 
 export const analyzeCommand: CliCommand = {
@@ -158,7 +186,6 @@ export const analyzeCommand: CliCommand = {
     if (requested !== 'auto' && !TRANSCRIPT_SOURCES.includes(requested as TranscriptSource)) {
       return fail(`unknown source '${requested}' (expected auto or ${TRANSCRIPT_SOURCES.join(', ')})`);
     }
-    let report: AnalyzeReport;
     let reader: ModelActivationReader | undefined;
     try {
       const plugins: AnalyzePlugins = { ...DEFAULT_ANALYZE_PLUGINS };
@@ -172,14 +199,14 @@ export const analyzeCommand: CliCommand = {
         // Desperation adds to flags only when these vectors passed the report card on agent text.
         plugins.flagEdits = async (_session, events, turnEmotions) => flagRecordedSession(events, turnEmotions, liveValidity(vectors));
       }
-      report = await analyzePath(positionals[0]!, requested === 'auto' ? undefined : (requested as TranscriptSource), plugins);
+      const sessions = analyzeSessions(positionals[0]!, requested === 'auto' ? undefined : (requested as TranscriptSource), plugins);
+      await printSessions(sessions, values.json === true, process.stdout);
     } catch (err) {
       if (err instanceof AnalyzeInputError || err instanceof UsageError || err instanceof MissingVectorsError) return fail(err.message);
       throw err;
     } finally {
       await reader?.release();
     }
-    process.stdout.write((values.json ? JSON.stringify(report, null, 2) : summaryText(report)) + '\n');
     return 0;
   },
 };

@@ -2,6 +2,7 @@
 // flagged text (after later edits the line numbers would point at the wrong code).
 import * as vscode from 'vscode';
 import type { StoredFlag } from '../tamper/flag-store';
+import { flagHoverMarkdown } from './markdownText';
 
 export class FlagDecorations implements vscode.Disposable {
   private readonly type = vscode.window.createTextEditorDecorationType({
@@ -35,7 +36,11 @@ export class FlagDecorations implements vscode.Disposable {
       const options: vscode.DecorationOptions[] = [];
       for (const flag of this.open.values()) {
         if (flag.path !== editor.document.uri.fsPath || flag.after !== text) continue;
-        const hover = new vscode.MarkdownString(`**Agent Vitals** · ${flag.severity} · ${flag.kinds.join(', ')}\n\n${flag.reason}`);
+        const hover = new vscode.MarkdownString(flagHoverMarkdown(flag));
+        // Never run command: links, render HTML or icons, whatever the text holds.
+        hover.isTrusted = false;
+        hover.supportHtml = false;
+        hover.supportThemeIcons = false;
         for (const line of flag.changedLines) {
           if (line < 1 || line > editor.document.lineCount) continue;
           options.push({ range: editor.document.lineAt(line - 1).range, hoverMessage: hover });

@@ -15,18 +15,19 @@ const IGNORED_TYPES = new Set([
   'custom-title',
 ]);
 
-const TOOL_KINDS: Record<string, ToolKind> = {
-  Bash: 'shell',
-  BashOutput: 'shell',
-  Edit: 'edit',
-  MultiEdit: 'edit',
-  NotebookEdit: 'edit',
-  Write: 'write',
-  Read: 'read',
-  Glob: 'read',
-  Grep: 'read',
-  LS: 'read',
-};
+// A Map: tool names come from the transcript, and "constructor" must not find Object's.
+const TOOL_KINDS = new Map<string, ToolKind>([
+  ['Bash', 'shell'],
+  ['BashOutput', 'shell'],
+  ['Edit', 'edit'],
+  ['MultiEdit', 'edit'],
+  ['NotebookEdit', 'edit'],
+  ['Write', 'write'],
+  ['Read', 'read'],
+  ['Glob', 'read'],
+  ['Grep', 'read'],
+  ['LS', 'read'],
+]);
 
 interface PendingCall {
   name: string;
@@ -51,11 +52,28 @@ function replacementsOf(name: string, input: Record<string, unknown>): Replaceme
   return [one(input)];
 }
 
-function applyReplacements(text: string, edits: Replacement[]): string {
-  return edits.reduce(
-    (acc, e) => (e.all ? acc.split(e.oldText).join(e.newText) : acc.replace(e.oldText, () => e.newText)),
-    text,
-  );
+/**
+ * The original with the edits applied, or undefined when that cannot be reconstructed within
+ * bounds: an empty search string (it matches between every character) or a result more than
+ * twice the original's size plus 1 MiB (a replace_all multiplying a long replacement).
+ */
+function applyReplacements(text: string, edits: Replacement[]): string | undefined {
+  const limit = 2 * text.length + (1 << 20);
+  let result = text;
+  for (const e of edits) {
+    if (e.oldText === '') return undefined;
+    const count = e.all ? occurrences(result, e.oldText) : Math.min(1, occurrences(result, e.oldText));
+    if (result.length + count * (e.newText.length - e.oldText.length) > limit) return undefined;
+    result = e.all ? result.split(e.oldText).join(e.newText) : result.replace(e.oldText, () => e.newText);
+  }
+  return result;
+}
+
+/** Non-overlapping occurrences of a non-empty `search`, as `split` counts them. */
+function occurrences(text: string, search: string): number {
+  let count = 0;
+  for (let at = text.indexOf(search); at >= 0; at = text.indexOf(search, at + search.length)) count++;
+  return count;
 }
 
 /** "Exit code 1\n…" in the result content, or "Error: Exit code 1" as the structured result. */
@@ -71,8 +89,18 @@ function backgroundReport(content: string): { status: string; exitCode?: number;
   const status = /<status>(\w+)<\/status>/.exec(content)?.[1];
   if (!status) return undefined;
   const code = /<exit_code>(-?\d+)<\/exit_code>/.exec(content)?.[1];
-  const part = (tag: string) => new RegExp(`<${tag}>\\n?([\\s\\S]*?)\\n?</${tag}>`).exec(content)?.[1] ?? '';
-  return { status, ...(code === undefined ? {} : { exitCode: Number(code) }), output: [part('stdout'), part('stderr')].filter((t) => t).join('\n') };
+  return { status, ...(code === undefined ? {} : { exitCode: Number(code) }), output: [tagText(content, 'stdout'), tagText(content, 'stderr')].filter((t) => t).join('\n') };
+}
+
+/** The text between the first `<tag>` and the `</tag>` after it, without the newlines next to the tags (indexOf: linear on any text). */
+function tagText(content: string, tag: string): string {
+  const open = content.indexOf(`<${tag}>`);
+  if (open < 0) return '';
+  const start = open + tag.length + 2;
+  const end = content.indexOf(`</${tag}>`, start);
+  if (end < 0) return '';
+  const text = content.slice(start, end);
+  return text.slice(text.startsWith('\n') ? 1 : 0, text.endsWith('\n') && text.length > 1 ? -1 : undefined);
 }
 
 export class ClaudeCodeReader implements LineReader {
@@ -153,7 +181,7 @@ export class ClaudeCodeReader implements LineReader {
           callId,
           turnId: at.uuid,
           rawName: name,
-          kind: TOOL_KINDS[name] ?? 'other',
+          kind: TOOL_KINDS.get(name) ?? 'other',
           input,
           ...(command ? { command } : {}),
           status: 'started',
@@ -210,7 +238,7 @@ export class ClaudeCodeReader implements LineReader {
       ts: at.ts,
       callId,
       rawName: name,
-      kind: TOOL_KINDS[name] ?? 'other',
+      kind: TOOL_KINDS.get(name) ?? 'other',
       input: call?.input ?? {},
       ...(name === 'Bash' && call ? { command: str(call.input.command) ?? '' } : {}),
       status: isError ? 'failed' : 'succeeded',
@@ -267,9 +295,10 @@ export class ClaudeCodeReader implements LineReader {
       return;
     }
     const edits = replacementsOf(call.name, call.input);
+    const after = original === undefined ? undefined : applyReplacements(original, edits);
     this.emitter.fileEdit(
-      original !== undefined
-        ? { ...common, op: 'update', before: original, after: applyReplacements(original, edits) }
+      after !== undefined
+        ? { ...common, op: 'update', before: original, after }
         : { ...common, op: 'update', diff: edits.map((e) => fragmentDiff(e.oldText, e.newText)).join('\n') },
       call.cwd,
     );

@@ -142,7 +142,7 @@ export class ClineReader implements DocumentReader {
       return;
     }
     const name = str(tool.tool) ?? 'unknown';
-    const kind = TOOL_KINDS[name] ?? 'other';
+    const kind = (Object.hasOwn(TOOL_KINDS, name) ? TOOL_KINDS[name] : undefined) ?? 'other';
     const callId = String(m.ts);
     this.emitter.toolCall({ ts, callId, rawName: name, kind, input: tool, status: 'succeeded', exitCodeSource: 'none', rawRef });
     const path = str(tool.path);

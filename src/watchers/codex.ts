@@ -56,7 +56,9 @@ export function parseCodexOutput(raw: unknown): ParsedOutput {
   }
   // "Exit code: N\nWall time: …\nOutput:\n…" and the unified-exec variant with more header
   // lines ("Chunk ID", "Process exited with code N", "Original token count") before "Output:".
-  const header = /^((?:[A-Z][A-Za-z ]*:? [^\n]*\n)+)Output:\n/.exec(text) ?? /^((?:Exit code|Process exited with code):? -?\d+\n)/.exec(text);
+  // A header line starts with a capitalised word then " " or ": ", one way to match each line,
+  // so a text that is no header fails in linear time.
+  const header = /^((?:[A-Z][A-Za-z]*:? [^\n]*\n)+)Output:\n/.exec(text) ?? /^((?:Exit code|Process exited with code):? -?\d+\n)/.exec(text);
   if (header) {
     const code = /(?:^|\n)(?:Exit code|Process exited with code):? (-?\d+)/.exec(header[1]!);
     const wall = /(?:^|\n)Wall time: ([\d.]+)/.exec(header[1]!);

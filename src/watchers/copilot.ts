@@ -4,9 +4,10 @@
 import type { ToolKind } from '../core/events';
 import { parseApplyPatch } from './apply-patch';
 import { fragmentDiff, isoTime, type SessionEmitter } from './emitter';
-import { contentText, isRecord, parseJsonRecord, str, type DocumentReader, type LineReader } from './reader';
+import { contentText, isPrototypeKey, isRecord, parseJsonRecord, str, type DocumentReader, type LineReader } from './reader';
 
-const TOOL_KINDS: Record<string, ToolKind> = {
+// A Map: tool names come from the transcript, and "constructor" must not find Object's.
+const TOOL_KINDS = new Map<string, ToolKind>(Object.entries({
   run_in_terminal: 'shell',
   runInTerminal: 'shell',
   replace_string_in_file: 'edit',
@@ -20,12 +21,12 @@ const TOOL_KINDS: Record<string, ToolKind> = {
   file_search: 'read',
   grep_search: 'read',
   semantic_search: 'read',
-};
+}) as [string, ToolKind][]);
 
 type Ref = { file: string; offset: number };
 
 function toolKind(name: string): ToolKind {
-  return TOOL_KINDS[name] ?? TOOL_KINDS[name.replace(/^copilot_/, '')] ?? 'other';
+  return TOOL_KINDS.get(name) ?? TOOL_KINDS.get(name.replace(/^copilot_/, '')) ?? 'other';
 }
 
 function parseArgs(raw: unknown): Record<string, unknown> {
@@ -176,7 +177,8 @@ export class CopilotTranscriptReader implements LineReader {
 
 /**
  * Applies a chatSessions .jsonl log: {kind:0,v} snapshot, {kind:1,k,v} set, {kind:2,k,v?,i?} push
- * (or splice from index i), {kind:3,k} delete.
+ * (or splice from index i), {kind:3,k} delete. Paths come from the file: they only ever walk the
+ * document's own properties, and a prototype key is a damaged record (it would reach Object.prototype).
  */
 function replayPatchLog(text: string, emitter: SessionEmitter): unknown {
   let state: unknown;
@@ -187,15 +189,14 @@ function replayPatchLog(text: string, emitter: SessionEmitter): unknown {
       state = op.v;
       continue;
     }
-    // Keys are property names or indexes; anything else is a damaged record.
-    const path = Array.isArray(op.k) && op.k.every((k) => typeof k === 'string' || typeof k === 'number') ? (op.k as (string | number)[]) : undefined;
-    if (!path || path.length === 0 || !isRecord(state)) {
+    const path = patchPath(op.k);
+    if (!path || !isRecord(state)) {
       emitter.skip();
       continue;
     }
     let parent: unknown = state;
-    for (const key of path.slice(0, -1)) parent = isRecord(parent) || Array.isArray(parent) ? (parent as Record<string, unknown>)[String(key)] : undefined;
-    const last = String(path[path.length - 1]);
+    for (const key of path.slice(0, -1)) parent = ownChild(parent, key);
+    const last = path[path.length - 1]!;
     if (!isRecord(parent) && !Array.isArray(parent)) {
       emitter.skip();
       continue;
@@ -204,12 +205,23 @@ function replayPatchLog(text: string, emitter: SessionEmitter): unknown {
     if (op.kind === 1) target[last] = op.v;
     else if (op.kind === 2) {
       const items = Array.isArray(op.v) ? op.v : op.v === undefined ? [] : [op.v];
-      const existing = target[last];
+      const existing = ownChild(target, last);
       target[last] = Array.isArray(existing) ? [...existing.slice(0, typeof op.i === 'number' ? op.i : existing.length), ...items] : items;
     } else if (op.kind === 3) delete target[last];
     else emitter.skip();
   }
   return state;
+}
+
+/** A patch path as property names; undefined unless it is a non-empty list of names and indexes none of which is a prototype key. */
+function patchPath(k: unknown): string[] | undefined {
+  if (!Array.isArray(k) || k.length === 0 || !k.every((key) => typeof key === 'string' || typeof key === 'number')) return undefined;
+  const path = k.map(String);
+  return path.some(isPrototypeKey) ? undefined : path;
+}
+
+function ownChild(parent: unknown, key: string): unknown {
+  return (isRecord(parent) || Array.isArray(parent)) && Object.hasOwn(parent, key) ? (parent as Record<string, unknown>)[key] : undefined;
 }
 
 export class CopilotChatSessionReader implements DocumentReader {

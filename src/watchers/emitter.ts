@@ -20,6 +20,12 @@ type Fields<E> = Omit<E, Envelope> & { rawRef?: RawRef };
 
 /** Outputs kept in events are cut to this many characters (head and tail kept). */
 const MAX_OUTPUT_CHARS = 16_000;
+/**
+ * A command's output is cut to this many characters (head and tail) before test-output parsing,
+ * so one command costs the same to parse however much it printed; runners print their summary
+ * and failure list last.
+ */
+export const MAX_PARSED_OUTPUT_CHARS = 256 * 1024;
 
 export function truncateOutput(text: string, max = MAX_OUTPUT_CHARS): string {
   if (text.length <= max) return text;
@@ -111,6 +117,10 @@ export class SessionEmitter {
    */
   fileEdit(fields: Omit<Fields<FileEditEvent>, 'isTestPath'>, cwd?: string): void {
     const path = absolutePath(fields.path, cwd ?? this.workspaceRoot);
+    if (path === undefined) {
+      this.skip();
+      return;
+    }
     const event = this.stamp<FileEditEvent>('file-edit', fields);
     event.path = path;
     event.isTestPath = this.testPaths.isTestPath(path, this.workspaceRoot ?? cwd);
@@ -135,7 +145,7 @@ export class SessionEmitter {
     rawRef?: RawRef;
     cwd?: string;
   }): void {
-    const summary = detectTestRun(run.command, run.output, { cwd: run.cwd ?? this.workspaceRoot, scripts: readPackageScripts });
+    const summary = detectTestRun(run.command, truncateOutput(run.output, MAX_PARSED_OUTPUT_CHARS), { cwd: run.cwd ?? this.workspaceRoot, scripts: readPackageScripts });
     if (!summary) return;
     this.testRun({
       ts: run.ts,
@@ -154,10 +164,20 @@ export class SessionEmitter {
   }
 }
 
-function absolutePath(path: string, cwd?: string): string {
-  const cleaned = path.startsWith('file://') ? decodeURIComponent(new URL(path).pathname) : path;
+/** Undefined for a `file://` URI that does not decode (a damaged or hostile record). */
+function absolutePath(path: string, cwd?: string): string | undefined {
+  const cleaned = path.startsWith('file://') ? filePathOf(path) : path;
+  if (cleaned === undefined) return undefined;
   if (isAbsolute(cleaned)) return normalize(cleaned);
   return cwd ? resolve(cwd, cleaned) : normalize(cleaned);
+}
+
+function filePathOf(uri: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(uri).pathname);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A unified-diff-like text for an edit known only as "this fragment became that fragment". */

@@ -86,7 +86,7 @@ class GeminiSession {
     const callId = str(call.id) ?? `${turnId}:${str(call.name)}`;
     const name = str(call.name) ?? 'unknown';
     const args = isRecord(call.args) ? call.args : {};
-    const kind = TOOL_KINDS[name] ?? 'other';
+    const kind = (Object.hasOwn(TOOL_KINDS, name) ? TOOL_KINDS[name] : undefined) ?? 'other';
     const command = kind === 'shell' ? str(args.command) : undefined;
     const ts = isoTime(call.timestamp, recordTs);
     const status = str(call.status) ?? '';

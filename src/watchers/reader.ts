@@ -25,6 +25,34 @@ export interface DocumentReader {
 
 export type TranscriptReader = LineReader | DocumentReader;
 
+/**
+ * The reader with every step made total: a record that makes decoding (or whatever consumes its
+ * events) throw is skipped and counted, and the records after it are still read. One bad record
+ * must never stop a session or fail a whole file.
+ */
+export function totalReader<R extends TranscriptReader>(reader: R): R {
+  if (reader.mode === 'lines') {
+    const line = reader.line.bind(reader);
+    reader.line = (text, offset) => {
+      try {
+        line(text, offset);
+      } catch {
+        reader.emitter.skip();
+      }
+    };
+  } else {
+    const document = reader.document.bind(reader);
+    reader.document = (text) => {
+      try {
+        document(text);
+      } catch {
+        reader.emitter.skip();
+      }
+    };
+  }
+  return reader;
+}
+
 /** Parses one JSON line; counts it as skipped (and returns undefined) when it is not an object. */
 export function parseJsonRecord(text: string, emitter: SessionEmitter): Record<string, unknown> | undefined {
   if (text.trim() === '') return undefined;
@@ -36,6 +64,11 @@ export function parseJsonRecord(text: string, emitter: SessionEmitter): Record<s
   }
   emitter.skip();
   return undefined;
+}
+
+/** Keys that, assigned on a plain object, reach or replace its prototype: never taken from a file. */
+export function isPrototypeKey(key: string): boolean {
+  return key === '__proto__' || key === 'constructor' || key === 'prototype';
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -10,7 +10,7 @@ import { CodexReader } from './codex';
 import { CopilotChatSessionReader, CopilotTranscriptReader } from './copilot';
 import { SessionEmitter, type EventSink } from './emitter';
 import { GeminiLegacyReader, GeminiReader } from './gemini';
-import type { TranscriptReader } from './reader';
+import { totalReader, type TranscriptReader } from './reader';
 
 /** Sources a transcript file can come from (VS Code's own events have no file). */
 export type TranscriptSource = Exclude<AgentSource, 'vscode'>;
@@ -81,13 +81,17 @@ export function createReader(options: ReaderOptions): TranscriptReader {
     },
     sink,
   );
+  return totalReader(readerFor(source, emitter, file, options.head));
+}
+
+function readerFor(source: TranscriptSource, emitter: SessionEmitter, file: string, head: string): TranscriptReader {
   switch (source) {
     case 'claude-code':
       return new ClaudeCodeReader(emitter, file);
     case 'codex':
       return new CodexReader(emitter, file);
     case 'copilot': {
-      const first = firstJson(options.head);
+      const first = firstJson(head);
       return has(first, 'type', 'data') ? new CopilotTranscriptReader(emitter, file) : new CopilotChatSessionReader(emitter, file);
     }
     case 'cline':

@@ -1,7 +1,9 @@
 // Follows an append-only file by byte offset: each read starts where the last complete line
 // ended, a partial last line waits for its newline, and truncation or replacement of the file
-// restarts from the beginning. Nothing is ever re-read from the start otherwise.
-import { open, stat } from 'node:fs/promises';
+// restarts from the beginning: a shorter file, another inode, or the same inode whose bytes
+// already read have changed (truncated and regrown between two reads). Nothing is ever re-read
+// from the start otherwise.
+import { open, stat, type FileHandle } from 'node:fs/promises';
 
 export type TailResult = 'read' | 'unchanged' | 'restarted' | 'missing';
 
@@ -20,6 +22,8 @@ export interface TailerOptions {
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 
 const NEWLINE = 0x0a;
+/** Bytes compared at each end of what was read to tell a rewritten file from an appended one. */
+const FINGERPRINT_BYTES = 64;
 
 export class LineTailer {
   /** Offset just past the last complete line handed out. */
@@ -32,6 +36,8 @@ export class LineTailer {
   private readonly maxLineBytes: number;
   /** Offset where the oversized line being dropped started (undefined when none is). */
   private droppingFrom: number | undefined;
+  /** The first and the last bytes read so far (empty before the first read of this run). */
+  private fingerprint: Buffer = Buffer.alloc(0);
 
   constructor(
     readonly path: string,
@@ -59,13 +65,17 @@ export class LineTailer {
       return this.reading;
     }
     this.reading = (async () => {
-      let result: TailResult;
-      do {
-        this.again = false;
-        result = await this.readOnce();
-      } while (this.again);
-      this.reading = undefined;
-      return result;
+      try {
+        let result: TailResult;
+        do {
+          this.again = false;
+          result = await this.readOnce();
+        } while (this.again);
+        return result;
+      } finally {
+        // A failed read (I/O error, a throwing handler) must not answer every later call.
+        this.reading = undefined;
+      }
     })();
     return this.reading;
   }
@@ -74,6 +84,7 @@ export class LineTailer {
     this.consumed = 0;
     this.carry = Buffer.alloc(0);
     this.droppingFrom = undefined;
+    this.fingerprint = Buffer.alloc(0);
     this.options.onRestart?.();
   }
 
@@ -96,11 +107,18 @@ export class LineTailer {
       restarted = true;
     }
     this.fileInode = info.ino;
-    let position = this.consumed + this.carry.length;
-    if (info.size === position) return restarted ? 'restarted' : 'unchanged';
+    if (info.size === readFrom && this.fingerprint.length === 0) return restarted ? 'restarted' : 'unchanged';
 
     const handle = await open(this.path, 'r');
     try {
+      if (!restarted && !(await this.sameBytes(handle))) {
+        this.restart();
+        restarted = true;
+      }
+      let position = this.consumed + this.carry.length;
+      if (info.size === position) return restarted ? 'restarted' : 'unchanged';
+      // Stale once reading starts: a read cut short by a throwing handler must not look like a rewrite.
+      this.fingerprint = Buffer.alloc(0);
       const chunk = Buffer.allocUnsafe(this.chunkBytes);
       for (;;) {
         const { bytesRead } = await handle.read(chunk, 0, this.chunkBytes, position);
@@ -108,10 +126,17 @@ export class LineTailer {
         position += bytesRead;
         this.splitLines(chunk.subarray(0, bytesRead));
       }
+      this.fingerprint = await fingerprintOf(handle, position);
     } finally {
       await handle.close();
     }
     return restarted ? 'restarted' : 'read';
+  }
+
+  /** Whether the bytes already read are still those on disk (true when nothing was read yet). */
+  private async sameBytes(handle: FileHandle): Promise<boolean> {
+    if (this.fingerprint.length === 0) return true;
+    return (await fingerprintOf(handle, this.consumed + this.carry.length)).equals(this.fingerprint);
   }
 
   private splitLines(data: Buffer): void {
@@ -127,12 +152,14 @@ export class LineTailer {
       start = nl + 1;
       nl = data.indexOf(NEWLINE, start);
     } else if (nl >= 0 && this.carry.length > 0) {
-      if (this.carry.length + nl > this.maxLineBytes) this.drop(this.carry.length + nl + 1);
+      const carried = this.carry;
+      // Cleared before the handler runs: if it throws, the next read resumes after this line.
+      this.carry = Buffer.alloc(0);
+      if (carried.length + nl > this.maxLineBytes) this.drop(carried.length + nl + 1);
       else {
-        const line = Buffer.concat([this.carry, data.subarray(0, nl)]);
+        const line = Buffer.concat([carried, data.subarray(0, nl)]);
         this.emit(line.toString('utf8'), line.length + 1);
       }
-      this.carry = Buffer.alloc(0);
       start = nl + 1;
       nl = data.indexOf(NEWLINE, start);
     }
@@ -167,9 +194,23 @@ export class LineTailer {
 
   /** The file is complete (analyze): hand out a last line that has no trailing newline. */
   flushPartial(): void {
+    if (this.droppingFrom !== undefined) {
+      // An oversized last line has no newline to end it: it ends with the file.
+      this.options.onOversizedLine?.(this.droppingFrom, this.consumed - this.droppingFrom);
+      this.droppingFrom = undefined;
+    }
     if (this.carry.length === 0) return;
     const line = this.carry;
     this.carry = Buffer.alloc(0);
     this.emit(line.toString('utf8'), line.length);
   }
+}
+
+/** The first and the last FINGERPRINT_BYTES of the file's first `end` bytes. */
+async function fingerprintOf(handle: FileHandle, end: number): Promise<Buffer> {
+  const size = Math.min(FINGERPRINT_BYTES, end);
+  const buffer = Buffer.alloc(2 * size);
+  await handle.read(buffer, 0, size, 0);
+  await handle.read(buffer, size, size, end - size);
+  return buffer;
 }

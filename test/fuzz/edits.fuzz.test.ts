@@ -7,7 +7,11 @@ import { parseApplyPatch, type PatchEdit } from '../../src/watchers/apply-patch'
 import { changedLines } from '../../src/tamper/changed-lines';
 import { classifyEdit, textsFromDiff } from '../../src/tamper/classify';
 import { parseDialogues, parseStories } from '../../src/corpus/format';
-import { check } from './fuzz-config';
+import type { AgentEvent, FileEditEvent } from '../../src/core/events';
+import { ClaudeCodeReader } from '../../src/watchers/claude-code';
+import { CopilotTranscriptReader } from '../../src/watchers/copilot';
+import { SessionEmitter } from '../../src/watchers/emitter';
+import { check, FUZZ_RUNS } from './fuzz-config';
 
 const lineText = fc.string({ maxLength: 12 }).filter((s) => !s.includes('\n') && !s.includes('\r'));
 const pathText = fc.stringMatching(/^[a-zA-Z0-9_./ -]{1,20}$/).map((s) => s.trim()).filter((s) => s !== '');
@@ -152,5 +156,63 @@ test('fuzz: malformed corpus Markdown is reported, never thrown', () => {
       for (const d of parseDialogues(md, 'n.md', errors)) assert.ok(d.messages.every((m) => m.role === 'user' || m.role === 'assistant'));
       assert.ok(errors.every((e) => typeof e === 'string'));
     }),
+  );
+});
+
+// Every edit applier (Claude Code's Edit and MultiEdit are applied to the recorded original;
+// Copilot's replace tools and apply_patch become diffs) fed empty and huge search strings: it
+// never throws, and what it emits stays within twice the original plus 1 MiB.
+const EDIT_BUDGET = (original: string) => 2 * original.length + (1 << 20);
+
+function claudeEdit(name: string, input: object, original: string): AgentEvent[] {
+  const events: AgentEvent[] = [];
+  const reader = new ClaudeCodeReader(new SessionEmitter({ source: 'claude-code', sessionId: 'x' }, (e) => events.push(e)), 'f');
+  const base = { sessionId: 's', cwd: '/ws', timestamp: '2026-11-20T09:00:00.000Z' };
+  reader.line(JSON.stringify({ ...base, type: 'assistant', uuid: 'a', message: { role: 'assistant', content: [{ type: 'tool_use', id: 't', name, input }] } }), 0);
+  reader.line(JSON.stringify({ ...base, type: 'user', uuid: 'r', toolUseResult: { filePath: '/ws/a.test.ts', originalFile: original }, message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: 'ok' }] } }), 1);
+  return events;
+}
+
+test('fuzz: Claude Code edits with empty, huge and repeated search strings are applied within bounds or kept as a diff', () => {
+  const original = fc.oneof(fc.string({ maxLength: 40 }), fc.tuple(fc.constantFrom('a', 'ab', ' ', '\n'), fc.integer({ min: 1_000, max: 200_000 })).map(([u, n]) => u.repeat(n)));
+  const search = (text: string) => fc.oneof(fc.constant(''), fc.string({ maxLength: 4 }), fc.nat().map((i) => text.slice(i % (text.length + 1), (i % (text.length + 1)) + 3)), fc.constant(text + 'x'), fc.constant(text));
+  const replacement = fc.oneof(fc.string({ maxLength: 4 }), fc.integer({ min: 100, max: 5_000 }).map((n) => 'y'.repeat(n)));
+  check(
+    fc.property(
+      original.chain((text) => fc.tuple(fc.constant(text), fc.array(fc.record({ old_string: search(text), new_string: replacement, replace_all: fc.boolean() }), { minLength: 1, maxLength: 3 }))),
+      fc.boolean(),
+      ([text, edits], multi) => {
+        const events = multi ? claudeEdit('MultiEdit', { file_path: '/ws/a.test.ts', edits }, text) : claudeEdit('Edit', { file_path: '/ws/a.test.ts', ...edits[0]! }, text);
+        const edit = events.find((e): e is FileEditEvent => e.type === 'file-edit');
+        assert.ok(edit, 'the edit is emitted');
+        const applied = multi ? edits : edits.slice(0, 1);
+        if (edit.after === undefined) {
+          assert.ok(edit.diff !== undefined);
+          return;
+        }
+        assert.ok(edit.after.length <= EDIT_BUDGET(text), `after is ${edit.after.length} characters`);
+        assert.ok(applied.every((e) => e.old_string !== ''), 'an empty search string is never applied');
+        const naive = applied.reduce((acc, e) => (e.replace_all ? acc.split(e.old_string).join(e.new_string) : acc.replace(e.old_string, () => e.new_string)), text);
+        assert.equal(edit.after, naive);
+      },
+    ),
+    Math.min(FUZZ_RUNS, 2_000),
+  );
+});
+
+test('fuzz: Copilot replace tools and apply_patch with empty and huge strings, and malformed file URIs, never throw', () => {
+  const huge = fc.integer({ min: 10_000, max: 500_000 }).map((n) => 'z'.repeat(n));
+  const text = fc.oneof(fc.constant(''), fc.string({ maxLength: 8 }), huge);
+  const path = fc.oneof(fc.constantFrom('/ws/a.test.ts', 'file:///ws/%E0%A4%A', 'file://[bad', 'file:///ws/%', ''), fc.string({ maxLength: 8 }));
+  check(
+    fc.property(fc.constantFrom('replace_string_in_file', 'multi_replace_string_in_file', 'insert_edit_into_file', 'apply_patch'), path, text, text, (tool, filePath, oldString, newString) => {
+      const events: AgentEvent[] = [];
+      const reader = new CopilotTranscriptReader(new SessionEmitter({ source: 'copilot', sessionId: 'x' }, (e) => events.push(e)));
+      const args = { filePath, oldString, newString, code: newString, replacements: [{ filePath, oldString, newString }], input: `*** Begin Patch\n*** Update File: ${filePath}\n@@\n-${oldString}\n+${newString}\n*** End Patch` };
+      reader.line(JSON.stringify({ type: 'tool.execution_start', id: '1', data: { toolCallId: 'c', toolName: tool, arguments: args } }), 0);
+      reader.line(JSON.stringify({ type: 'tool.execution_complete', id: '2', data: { toolCallId: 'c', success: true, result: { content: 'ok' } } }), 1);
+      for (const e of events) if (e.type === 'file-edit') assert.ok((e.diff ?? e.after ?? '').length <= 2 * (oldString.length + newString.length) + 64);
+    }),
+    Math.min(FUZZ_RUNS, 2_000),
   );
 });

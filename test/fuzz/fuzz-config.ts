@@ -2,6 +2,7 @@
 // default, as CI requires); the seed is random per run unless FUZZ_SEED pins it, and fast-check
 // prints the seed and shrink path of any failure in the assertion message, which the test
 // reporter shows in CI logs. Re-run a failure with FUZZ_SEED=<seed>.
+import assert from 'node:assert/strict';
 import fc from 'fast-check';
 
 export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
@@ -86,4 +87,31 @@ export function isJsonObject(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Values an attacker puts in a transcript: prototype keys (as strings, as object keys, as patch
+ * paths) and `file://` URIs that do not decode, including inside an apply_patch envelope.
+ */
+const HOSTILE_STRINGS = ['__proto__', 'constructor', 'prototype', 'toString', 'file:///ws/%E0%A4%A', 'file://[bad', 'file:///ws/%', 'file://'];
+export const hostileValueArb: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constantFrom(...HOSTILE_STRINGS),
+  fc.constantFrom(...HOSTILE_STRINGS).map((uri) => `*** Begin Patch\n*** Update File: ${uri}\n@@\n-a\n+b\n*** End Patch`),
+  // JSON.parse makes "__proto__" an own key, as it is in a file.
+  fc.tuple(fc.constantFrom('__proto__', 'constructor', 'prototype'), fc.jsonValue({ maxDepth: 2 })).map(([key, v]) => JSON.parse(`{${JSON.stringify(key)}:${JSON.stringify(v) ?? 'null'}}`) as unknown),
+  fc.array(fc.oneof(fc.constantFrom('__proto__', 'constructor', 'prototype', 'requests'), fc.nat({ max: 3 })), { minLength: 1, maxLength: 4 }),
+);
+
+export const hostileDamageArb: fc.Arbitrary<Damage> = fc.record({ kind: fc.constant('replace' as const), path: fc.array(fc.nat(), { maxLength: 6 }), value: hostileValueArb });
+
+const PROTOTYPES = [Object.prototype, Array.prototype, Function.prototype, String.prototype];
+const intact = PROTOTYPES.map((p) => new Map(Object.getOwnPropertyNames(p).map((name) => [name, Object.getOwnPropertyDescriptor(p, name)?.value as unknown])));
+
+/** No reader may add, remove or replace anything on the built-in prototypes. */
+export function assertPrototypesIntact(): void {
+  PROTOTYPES.forEach((proto, i) => {
+    const names = Object.getOwnPropertyNames(proto);
+    assert.deepEqual(names.filter((n) => !intact[i]!.has(n)), [], 'no property was added to a prototype');
+    for (const [name, value] of intact[i]!) assert.equal(Object.getOwnPropertyDescriptor(proto, name)?.value, value, `${name} on a prototype is untouched`);
+  });
 }

@@ -1,6 +1,9 @@
 // Every test-output parser, fed real runner output (the fixtures) cut, spliced and mixed with
 // noise and long repetitive runs (a quadratic regex would show up as a timeout here): it returns
-// null or a summary of non-negative integer counts and string ids, and never throws.
+// null or a summary of non-negative integer counts and string ids, and never throws. Then the
+// linear-time check: 1 MB of adversarial output per parser (newline floods, unclosed tags, runs
+// of spaces and digits, generated repetitions) must parse within a fixed multiple of the time the
+// same parser takes on 1 MB of real runner output, measured in the same run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -8,7 +11,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { detectTestRun, TEST_OUTPUT_PARSERS } from '../../src/testruns/detect';
 import type { TestSummary } from '../../src/testruns/summary';
-import { check } from './fuzz-config';
+import { parseCodexOutput } from '../../src/watchers/codex';
+import { check, FUZZ_RUNS } from './fuzz-config';
+import { adversarialOutputs, benignOutput, fill, timeOf } from './linear-time';
 
 const DIR = join(__dirname, '../fixtures/test-output');
 const OUTPUTS = readdirSync(DIR)
@@ -21,6 +26,8 @@ const noiseLine = fc.oneof(
   fc.array(fc.oneof(fc.constantFrom(...WORDS), fc.nat({ max: 99999 }).map(String), fc.constantFrom(' ', '  ', '\t')), { maxLength: 12 }).map((w) => w.join(' ')),
   // Long uniform runs: what makes a backtracking regex go quadratic or worse.
   fc.tuple(fc.constantFrom(' ', '0', 'a', '=', '-', '.', 'passed ', '1 '), fc.integer({ min: 200, max: 3000 })).map(([s, n]) => s.repeat(n)),
+  // Newline floods and tags or brackets that never close.
+  fc.tuple(fc.constantFrom('\n', ' \n', '\t\n', '<testcase ', '<testcase name="a">', '<stdout>', '[', '(', 'FAIL: a (\n'), fc.integer({ min: 200, max: 3000 })).map(([s, n]) => s.repeat(n)),
 );
 
 const outputArb = fc
@@ -63,4 +70,38 @@ test('fuzz: test-run detection from any command and output', () => {
     fc.string({ maxLength: 40 }),
   );
   check(fc.property(command, outputArb, (cmd, output) => assertSummary(detectTestRun(cmd, output))));
+});
+
+const MB = 1 << 20;
+/** Linear parsers stay within this multiple of their time on real output (quadratic ones go 1000s×). */
+const MAX_SLOWDOWN = 250;
+
+// A repeated unit of runner words, digits, spaces, newlines and tag openers: the general shape of
+// the hand-written adversarial outputs.
+const TOKENS = ['\n', ' ', '\t', '1', '0.5', 'passed', 'failed', 'Tests', 'Summary', 'FAIL', 'ok', '=', '[', '(', ')', ':', ',', '>', '<testcase', '<stdout>', '●', '✖', '#', '---'];
+const adversarialUnit = fc.array(fc.constantFrom(...TOKENS), { minLength: 1, maxLength: 8 }).map((t) => t.join(''));
+
+for (const parser of TEST_OUTPUT_PARSERS) {
+  test(`fuzz: ${parser.framework} output parser is linear on 1 MB of adversarial output`, () => {
+    const parse = (text: string) => parser.parse(text);
+    const budget = MAX_SLOWDOWN * timeOf(parse, benignOutput(MB));
+    for (const [shape, text] of Object.entries(adversarialOutputs(MB))) {
+      const ms = timeOf(parse, text);
+      assert.ok(ms < budget, `${shape}: ${ms.toFixed(0)} ms, over ${MAX_SLOWDOWN}× the time on real output`);
+    }
+    check(
+      fc.property(adversarialUnit, (unit) => {
+        const ms = timeOf(parse, fill(unit, MB));
+        assert.ok(ms < budget, `${JSON.stringify(unit)} repeated: ${ms.toFixed(0)} ms, over ${MAX_SLOWDOWN}× the time on real output`);
+      }),
+      Math.min(FUZZ_RUNS, 25),
+    );
+  });
+}
+
+test('fuzz: the Codex output header reader is linear on 1 MB of adversarial output', () => {
+  const budget = MAX_SLOWDOWN * timeOf(parseCodexOutput, benignOutput(MB));
+  const headerLines = fc.array(fc.constantFrom('A  x', 'Exit code: 1', 'Wall time: 1', 'Chunk ID: ', ' ', 'Output:', 'B'), { minLength: 1, maxLength: 4 }).map((l) => l.join('\n') + '\n');
+  for (const [shape, text] of Object.entries(adversarialOutputs(MB))) assert.ok(timeOf(parseCodexOutput, text) < budget, shape);
+  check(fc.property(headerLines, (unit) => assert.ok(timeOf(parseCodexOutput, fill(unit, MB)) < budget, JSON.stringify(unit))), Math.min(FUZZ_RUNS, 25));
 });

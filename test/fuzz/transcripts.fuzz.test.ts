@@ -1,7 +1,9 @@
 // Every transcript reader, fed its own fixture with records damaged at random (subtrees swapped
 // for arbitrary JSON, lines cut short, junk bytes inserted, whole lines of noise): it must never
 // throw, must number events in order, must make every edited path absolute, and must count each
-// line that is not a JSON object as skipped.
+// line that is not a JSON object as skipped. Damage includes what an attacker writes: prototype
+// keys anywhere (the built-in prototypes must stay untouched) and file:// URIs that do not decode
+// in any field (the edit is skipped, never thrown).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -9,7 +11,7 @@ import { isAbsolute, join } from 'node:path';
 import fc from 'fast-check';
 import type { AgentEvent } from '../../src/core/events';
 import { createReader, type TranscriptSource } from '../../src/watchers/sources';
-import { check, damageArb, damageJson, isJsonObject, replaceAt } from './fuzz-config';
+import { assertPrototypesIntact, check, damageArb, damageJson, hostileDamageArb, hostileValueArb, isJsonObject, replaceAt } from './fuzz-config';
 
 const T = join(__dirname, '../fixtures/transcripts');
 
@@ -47,8 +49,12 @@ function assertWellFormed(events: AgentEvent[]): void {
     assert.equal(e.seq, i, 'events are numbered in order from 0');
     if (e.type === 'turn') assert.ok(typeof e.text === 'string' && e.text.trim() !== '');
     if (e.type === 'file-edit') assert.ok(isAbsolute(e.path), `edit path ${e.path} is absolute`);
+    if (e.type === 'tool-call') assert.ok(TOOL_KINDS.has(e.kind), `tool kind ${String(e.kind)}`);
   });
+  assertPrototypesIntact();
 }
+
+const TOOL_KINDS = new Set(['shell', 'edit', 'write', 'delete', 'read', 'other']);
 
 // A line of noise: random text, or random JSON that is not necessarily an object.
 const noiseLine = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v) ?? 'null'));
@@ -56,7 +62,7 @@ const noiseLine = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.json
 for (const fixture of LINE_FIXTURES) {
   test(`fuzz: ${fixture.source} reader survives damaged ${fixture.rel.split('/').pop()}`, () => {
     const lines = readFileSync(join(T, fixture.rel), 'utf8').split('\n').filter((l) => l !== '');
-    const edit = fc.record({ line: fc.nat(), damage: damageArb });
+    const edit = fc.record({ line: fc.nat(), damage: fc.oneof(damageArb, hostileDamageArb) });
     const insertion = fc.record({ at: fc.nat(), noise: noiseLine });
     // A window of the session (the readers keep state across lines, so windows start anywhere).
     const window = fc.record({ start: fc.nat(), length: fc.integer({ min: 1, max: 8 }) });
@@ -91,7 +97,7 @@ for (const fixture of DOCUMENT_FIXTURES) {
     const jsonLines = fixture.rel.endsWith('.jsonl');
     const parsed: unknown = jsonLines ? original.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as unknown) : JSON.parse(original);
     const serialise = (v: unknown): string => (jsonLines && Array.isArray(v) ? v.map((x) => JSON.stringify(x)).join('\n') + '\n' : JSON.stringify(v, null, 1));
-    const replace = fc.record({ path: fc.array(fc.nat(), { maxLength: 6 }), value: fc.jsonValue({ maxDepth: 3 }) });
+    const replace = fc.record({ path: fc.array(fc.nat(), { maxLength: 6 }), value: fc.oneof(fc.jsonValue({ maxDepth: 3 }), hostileValueArb) });
     check(
       fc.property(fc.array(replace, { maxLength: 5 }), fc.option(damageArb), fc.boolean(), (replacements, textDamage, readOriginalFirst) => {
         let value = parsed;
@@ -130,6 +136,23 @@ test('fuzz: aider reader survives arbitrary markdown', () => {
         if (reader.mode === 'lines') reader.line(l, offset);
         offset += Buffer.byteLength(l) + 1;
       }
+      reader.end();
+      assertWellFormed(events);
+    }),
+  );
+});
+
+test('fuzz: copilot patch logs whose paths go through prototype keys leave the built-in prototypes alone', () => {
+  const fixture = DOCUMENT_FIXTURES.find((f) => f.rel.endsWith('.jsonl'))!;
+  const snapshot = readFileSync(join(T, fixture.rel), 'utf8').split('\n')[0]!;
+  const key = fc.oneof(fc.constantFrom('__proto__', 'constructor', 'prototype', 'requests', 'toString', 'sessionId', 'response'), fc.nat({ max: 3 }));
+  const op = fc.record({ kind: fc.constantFrom(1, 2, 3), k: fc.array(key, { minLength: 1, maxLength: 4 }), v: fc.jsonValue({ maxDepth: 1 }), i: fc.option(fc.nat({ max: 3 }), { nil: undefined }) });
+  check(
+    fc.property(fc.array(op, { maxLength: 8 }), (ops) => {
+      const events: AgentEvent[] = [];
+      const reader = newReader(fixture, events);
+      if (reader.mode !== 'document') return;
+      reader.document([snapshot, ...ops.map((o) => JSON.stringify(o))].join('\n'));
       reader.end();
       assertWellFormed(events);
     }),

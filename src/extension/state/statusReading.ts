@@ -3,6 +3,7 @@
 // pressure (no model needed) and flags colour it always.
 import { describePressure } from '../../tamper/pressure';
 import type { Reading, SidebarState } from '../../../webview/protocol';
+import { escapeMarkdown } from '../markdownText';
 
 export interface StatusReading {
   text: string;
@@ -50,19 +51,19 @@ function tooltipFor(state: SidebarState): string {
   const reading = session.reading;
   lines.push(`Behavioural ${describePressure(session.pressure)}`, '');
   lines.push(reading ? readingLine(reading) : `Not scored: ${scoringLine(state)}`);
-  if (reading && !state.reader.valid) lines.push(`*Shown only, drives nothing: ${escapeCell(state.reader.why)}.*`);
+  if (reading && !state.reader.valid) lines.push(`*Shown only, drives nothing: ${escapeMarkdown(state.reader.why)}.*`);
   lines.push('');
   const turns = session.turns.slice(-5);
   if (turns.length) {
     lines.push('| turn | desperation |', '|---|---|');
     for (const turn of turns) {
       const d = turn.emotions?.desperate?.mean;
-      lines.push(`| ${escapeCell(turn.firstLine)} | ${d === undefined ? '–' : `${d.toFixed(1)}σ`} |`);
+      lines.push(`| ${escapeMarkdown(turn.firstLine)} | ${d === undefined ? '–' : `${d.toFixed(1)}σ`} |`);
     }
     lines.push('');
   }
   for (const run of session.testRuns.slice(-3)) {
-    lines.push(`- ${run.failed > 0 ? '$(error)' : '$(pass)'} \`${escapeCell(run.command)}\`: ${run.passed ?? '?'} passed, ${run.failed} failed, ${run.skipped} skipped`);
+    lines.push(`- ${run.failed > 0 ? '$(error)' : '$(pass)'} \`${escapeMarkdown(run.command)}\`: ${run.passed ?? '?'} passed, ${run.failed} failed, ${run.skipped} skipped`);
   }
   return lines.join('\n');
 }
@@ -97,8 +98,4 @@ function scoringLine(state: SidebarState): string {
     case 'ready':
       return 'waiting for the next turn';
   }
-}
-
-function escapeCell(text: string): string {
-  return text.replace(/[|`\\*_[\]<>]/g, (c) => `\\${c}`);
 }

@@ -5,20 +5,22 @@ export const goTextParser: TestOutputParser = {
   framework: 'go',
   parse(output) {
     // Package result lines ("ok  \tpkg\t0.01s", "FAIL\tpkg\t0.01s") or -v test result lines.
-    if (!/^(?:(?:ok|FAIL)\s+\S+\s+(?:[\d.]+s|\(cached\))|--- (?:PASS|FAIL|SKIP): )/m.test(output)) return null;
+    if (!/^(?:(?:ok|FAIL)[ \t]+\S+[ \t]+(?:[\d.]+s|\(cached\))|--- (?:PASS|FAIL|SKIP): )/m.test(output)) return null;
     const summary: TestSummary = { framework: 'go', passed: 0, failed: 0, skipped: 0, failingIds: [] };
     let passed = 0;
+    const failing = new Set<string>();
     // Only top-level tests are counted; subtests are indented under their parent.
     for (const m of output.matchAll(/^--- (PASS|FAIL|SKIP): (\S+)/gm)) {
       if (m[1] === 'PASS') passed++;
       else if (m[1] === 'SKIP') summary.skipped++;
       else {
         summary.failed++;
-        if (!summary.failingIds.includes(m[2]!)) summary.failingIds.push(m[2]!);
+        failing.add(m[2]!);
       }
     }
     // Without -v (no "=== RUN" lines) passing tests are not printed: how many passed is unknown.
     summary.passed = /^=== RUN/m.test(output) ? passed : null;
+    summary.failingIds = [...failing];
     return summary;
   },
 };

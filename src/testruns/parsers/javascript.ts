@@ -1,15 +1,15 @@
 // jest, vitest, mocha and node:test (spec and TAP reporters).
-import { allMatches, lastMatch, tallyCounts, type TestOutputParser, type TestSummary } from '../summary';
+import { allMatches, lastMatch, tallyCounts, unique, type TestOutputParser, type TestSummary } from '../summary';
 
 const JS_BUCKETS = { passed: 'passed', failed: 'failed', skipped: 'skipped', todo: 'skipped' } as const;
 
 export const jestParser: TestOutputParser = {
   framework: 'jest',
   parse(output) {
-    const line = lastMatch(output, /^Tests:\s+(.*\d+ total)\s*$/gm);
+    const line = lastMatch(output, /^Tests:[ \t]+(.*(?<!\d)\d+ total)[ \t]*$/gm);
     if (!line) return null;
     const counts = tallyCounts(line[1]!, JS_BUCKETS);
-    const failingIds = allMatches(output, /^ {2}● (.+?)\s*$/gm).filter((id) => !/^(?:Test suite failed to run|Console)$/.test(id));
+    const failingIds = allMatches(output, /^ {2}● (.+)$/gm).filter((id) => !/^(?:Test suite failed to run|Console)$/.test(id));
     return { framework: 'jest', passed: counts.passed, failed: counts.failed, skipped: counts.skipped, failingIds };
   },
 };
@@ -17,16 +17,29 @@ export const jestParser: TestOutputParser = {
 export const vitestParser: TestOutputParser = {
   framework: 'vitest',
   parse(output) {
-    const line = lastMatch(output, /^\s*Tests\s{2,}(.*)\(\d+\)\s*$/gm);
+    const line = lastMatch(output, /^[ \t]*Tests[ \t]{2,}(.*)\(\d+\)[ \t]*$/gm);
     if (!line) return null;
     const counts = tallyCounts(line[1]!, JS_BUCKETS);
-    const failingIds = allMatches(output, /^\s*FAIL\s+(\S+ > .+?)(?:\s+\[[^\]]*\])?\s*$/gm);
+    const failingIds = unique(allMatches(output, /^[ \t]*FAIL[ \t]+(\S+ > .+)$/gm).map(withoutBracketSuffix));
     return { framework: 'vitest', passed: counts.passed, failed: counts.failed, skipped: counts.skipped, failingIds };
   },
 };
 
+/** "file > test [12ms]" → "file > test": a trailing bracketed note found by index (linear on any line). */
+function withoutBracketSuffix(id: string): string {
+  if (!id.endsWith(']')) return id;
+  const from = id.lastIndexOf(']', id.length - 2) + 1;
+  for (let open = id.indexOf('[', from); open > 0; open = id.indexOf('[', open + 1)) {
+    if (!/\s/.test(id[open - 1]!)) continue;
+    const kept = id.slice(0, open).trimEnd();
+    const arrow = kept.indexOf(' > ');
+    return arrow > 0 && arrow + 3 < kept.length ? kept : id;
+  }
+  return id;
+}
+
 function mochaFailingIds(output: string, failingLineIndex: number): string[] {
-  const ids: string[] = [];
+  const ids = new Set<string>();
   const lines = output.slice(failingLineIndex).split('\n');
   for (let i = 0; i < lines.length; i++) {
     const start = /^\s+\d+\) (.+)$/.exec(lines[i]!);
@@ -36,20 +49,19 @@ function mochaFailingIds(output: string, failingLineIndex: number): string[] {
     while (!parts[parts.length - 1]!.endsWith(':') && i + 1 < lines.length && lines[i + 1]!.trim() !== '') {
       parts.push(lines[++i]!.trim());
     }
-    const id = parts.join(' ').replace(/:$/, '');
-    if (!ids.includes(id)) ids.push(id);
+    ids.add(parts.join(' ').replace(/:$/, ''));
   }
-  return ids;
+  return [...ids];
 }
 
 export const mochaParser: TestOutputParser = {
   framework: 'mocha',
   parse(output) {
-    const passing = lastMatch(output, /^\s*(\d+) passing \([^)]*\)\s*$/gm);
+    const passing = lastMatch(output, /^[ \t]*(\d+) passing \([^)\n]*\)[ \t]*$/gm);
     if (!passing) return null;
     const after = output.slice(passing.index!);
-    const pending = /^\s*(\d+) pending\s*$/m.exec(after);
-    const failing = /^\s*(\d+) failing\s*$/m.exec(after);
+    const pending = /^[ \t]*(\d+) pending[ \t]*$/m.exec(after);
+    const failing = /^[ \t]*(\d+) failing[ \t]*$/m.exec(after);
     return {
       framework: 'mocha',
       passed: Number(passing[1]),
@@ -86,7 +98,7 @@ export const nodeSpecParser: TestOutputParser = {
     if (!summary) return null;
     const section = output.indexOf('✖ failing tests:');
     if (section >= 0) {
-      summary.failingIds = allMatches(output.slice(section + 1), /^\s*✖ (.+?)(?: \([\d.]+m?s\))?\s*$/gm);
+      summary.failingIds = unique(allMatches(output.slice(section + 1), /^[ \t]*✖ (.+)$/gm).map((id) => id.replace(/ \([\d.]+m?s\)$/, '')));
     }
     return summary;
   },
@@ -94,17 +106,17 @@ export const nodeSpecParser: TestOutputParser = {
 
 /** `not ok` lines of tests, not of suites (a suite's line follows its more indented children). */
 function tapFailingLeaves(output: string): string[] {
-  const ids: string[] = [];
+  const ids = new Set<string>();
   let previousIndent = -1;
-  for (const m of output.matchAll(/^( *)(not )?ok \d+ - (.+?)\s*$/gm)) {
+  for (const m of output.matchAll(/^( *)(not )?ok \d+ - (.+)$/gm)) {
     const indent = m[1]!.length;
-    const name = m[3]!;
+    const name = m[3]!.trim();
     const isParent = previousIndent > indent;
     previousIndent = indent;
     if (!m[2] || isParent || /# (?:TODO|SKIP)\b/.test(name)) continue;
-    if (!ids.includes(name)) ids.push(name);
+    ids.add(name);
   }
-  return ids;
+  return [...ids];
 }
 
 export const nodeTapParser: TestOutputParser = {

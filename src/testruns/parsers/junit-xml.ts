@@ -12,6 +12,43 @@ function unescapeXml(text: string): string {
   );
 }
 
+/**
+ * Each `<testcase …/>` or `<testcase …>body</testcase>`; one that is never closed is passed over.
+ * Found by index, remembering the next `>` and `</testcase>` already found, so the scan is linear
+ * even when thousands of tags never close.
+ */
+function* testcases(xml: string): Generator<{ attributes: string; body: string }> {
+  const OPEN = '<testcase';
+  const CLOSE = '</testcase>';
+  const find = (text: string, from: number): number => {
+    const at = xml.indexOf(text, from);
+    return at < 0 ? Infinity : at;
+  };
+  let nextGt = -1;
+  let nextClose = -1;
+  for (let at = find(OPEN, 0); at !== Infinity; ) {
+    const attributesAt = at + OPEN.length;
+    if (/\w/.test(xml[attributesAt] ?? '')) {
+      at = find(OPEN, attributesAt); // <testcases>, <testcaseFoo>: another tag
+      continue;
+    }
+    if (nextGt < attributesAt) nextGt = find('>', attributesAt);
+    if (nextGt === Infinity) return;
+    if (xml[nextGt - 1] === '/' && nextGt - 1 >= attributesAt) {
+      yield { attributes: xml.slice(attributesAt, nextGt - 1), body: '' };
+      at = find(OPEN, nextGt + 1);
+      continue;
+    }
+    if (nextClose <= nextGt) nextClose = find(CLOSE, nextGt + 1);
+    if (nextClose === Infinity) {
+      at = find(OPEN, attributesAt);
+      continue;
+    }
+    yield { attributes: xml.slice(attributesAt, nextGt), body: xml.slice(nextGt + 1, nextClose) };
+    at = find(OPEN, nextClose + CLOSE.length);
+  }
+}
+
 export const junitXmlParser: TestOutputParser = {
   framework: 'junit-xml',
   parse(output) {
@@ -19,12 +56,10 @@ export const junitXmlParser: TestOutputParser = {
     // Every case is listed, so passed is always known: a number, never null.
     const summary = { framework: 'junit-xml', passed: 0, failed: 0, skipped: 0, failingIds: [] as string[] };
     let cases = 0;
-    // A testcase is either self-closing or has a body that may hold <failure>, <error> or <skipped>.
-    for (const m of output.matchAll(/<testcase\b([^>]*?)(?:\/>|>([\s\S]*?)<\/testcase>)/g)) {
+    for (const { attributes, body } of testcases(output)) {
       cases++;
-      const body = m[2] ?? '';
-      const name = unescapeXml(attr(m[1]!, 'name') ?? '?');
-      const className = attr(m[1]!, 'classname');
+      const name = unescapeXml(attr(attributes, 'name') ?? '?');
+      const className = attr(attributes, 'classname');
       if (/<(?:failure|error)\b/.test(body)) {
         summary.failed++;
         summary.failingIds.push(className ? `${unescapeXml(className)}.${name}` : name);

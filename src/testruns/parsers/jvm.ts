@@ -7,7 +7,7 @@ export const mavenParser: TestOutputParser = {
     let found = false;
     const summary = { framework: 'maven', passed: 0, failed: 0, skipped: 0, failingIds: [] as string[] };
     // Per-class lines carry "Time elapsed"; the module totals after "Results:" do not.
-    for (const m of output.matchAll(/^(?:\[\w+\] )?Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: (\d+)\s*$/gm)) {
+    for (const m of output.matchAll(/^(?:\[\w+\] )?Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: (\d+)[ \t]*$/gm)) {
       found = true;
       const failed = Number(m[2]) + Number(m[3]);
       summary.failed += failed;
@@ -32,7 +32,7 @@ export const gradleParser: TestOutputParser = {
       passed: passedOf(Number(m[1]), failed, skipped),
       failed,
       skipped,
-      failingIds: allMatches(output, /^(\S[^\n>]*?) > (.+?) FAILED\s*$/gm, 0).map((id) =>
+      failingIds: allMatches(output, /^(\S[^\n>]*?) > (.+?) FAILED[ \t]*$/gm, 0).map((id) =>
         id.replace(/ FAILED\s*$/, '').replace(' > ', '.'),
       ),
     };

@@ -27,7 +27,7 @@ export const phpunitParser: TestOutputParser = {
     if (!line) return null;
     let failed = 0;
     let skipped = 0;
-    for (const [, name, n] of line[2]!.matchAll(/(\w+): (\d+)/g)) {
+    for (const [, name, n] of line[2]!.matchAll(/(?<!\w)(\w+): (\d+)/g)) {
       if (/^(?:Failures|Errors)$/.test(name!)) failed += Number(n);
       else if (/^(?:Skipped|Incomplete)$/.test(name!)) skipped += Number(n);
     }
@@ -36,7 +36,7 @@ export const phpunitParser: TestOutputParser = {
       passed: passedOf(Number(line[1]), failed, skipped),
       failed,
       skipped,
-      failingIds: allMatches(output, /^\d+\) ([\w\\]+::\w+.*?)\s*$/gm),
+      failingIds: allMatches(output, /^\d+\) ([\w\\]+::\w+.*)$/gm),
     };
   },
 };
@@ -47,7 +47,7 @@ export const dotnetParser: TestOutputParser = {
     const summary = { framework: 'dotnet', passed: 0, failed: 0, skipped: 0, failingIds: [] as string[] };
     let found = false;
     // One line per test project: "Failed!  - Failed:     1, Passed:     3, Skipped:     0, Total: 4".
-    for (const m of output.matchAll(/(?:Passed|Failed)!\s+-\s+Failed:\s+(\d+),\s+Passed:\s+(\d+),\s+Skipped:\s+(\d+),/g)) {
+    for (const m of output.matchAll(/(?:Passed|Failed)![ \t]+-[ \t]+Failed:[ \t]+(\d+),[ \t]+Passed:[ \t]+(\d+),[ \t]+Skipped:[ \t]+(\d+),/g)) {
       found = true;
       summary.failed += Number(m[1]);
       summary.passed += Number(m[2]);
@@ -57,11 +57,11 @@ export const dotnetParser: TestOutputParser = {
       const total = /^Total tests: (\d+)/m.exec(output);
       if (!total) return null;
       const after = output.slice(total.index);
-      summary.passed = Number(/^\s+Passed: (\d+)/m.exec(after)?.[1] ?? 0);
-      summary.failed = Number(/^\s+Failed: (\d+)/m.exec(after)?.[1] ?? 0);
-      summary.skipped = Number(/^\s+Skipped: (\d+)/m.exec(after)?.[1] ?? 0);
+      summary.passed = Number(/^[ \t]+Passed: (\d+)/m.exec(after)?.[1] ?? 0);
+      summary.failed = Number(/^[ \t]+Failed: (\d+)/m.exec(after)?.[1] ?? 0);
+      summary.skipped = Number(/^[ \t]+Skipped: (\d+)/m.exec(after)?.[1] ?? 0);
     }
-    summary.failingIds = allMatches(output, /^\s+Failed (\S+) \[[^\]]*\]\s*$/gm);
+    summary.failingIds = allMatches(output, /^[ \t]+Failed (\S+) \[[^\]\n]*\][ \t]*$/gm);
     return summary;
   },
 };

@@ -17,7 +17,7 @@ export const pytestParser: TestOutputParser = {
     // "==== 1 failed, 2 passed in 0.12s ====" (or without the rules in -q mode).
     const line = lastMatch(
       output,
-      /^=*\s*((?:\d+ (?:passed|failed|errors?|skipped|xfailed|xpassed|deselected|warnings?|rerun)(?:, )?)+|no tests ran) in [\d.]+m?s\b.*$/gm,
+      /^=*[ \t]*((?:\d+ (?:passed|failed|errors?|skipped|xfailed|xpassed|deselected|warnings?|rerun)(?:, )?)+|no tests ran) in [\d.]+m?s\b.*$/gm,
     );
     if (!line) return null;
     const counts = tallyCounts(line[1]!, PYTEST_BUCKETS);
@@ -26,7 +26,7 @@ export const pytestParser: TestOutputParser = {
       passed: counts.passed,
       failed: counts.failed,
       skipped: counts.skipped,
-      failingIds: allMatches(output, /^(?:FAILED|ERROR) (\S+?(?:\[[^\]]*\])?)(?: - .*)?$/gm),
+      failingIds: allMatches(output, /^(?:FAILED|ERROR) ([^\s[]+(?:\[[^\]\n]*\])?)(?: - .*)?$/gm),
     };
   },
 };
@@ -34,20 +34,19 @@ export const pytestParser: TestOutputParser = {
 export const unittestParser: TestOutputParser = {
   framework: 'unittest',
   parse(output) {
-    const ran = lastMatch(output, /^Ran (\d+) tests? in [\d.]+s\s*\n+\s*(OK|FAILED)(?: \(([^)]*)\))?/gm);
+    const ran = lastMatch(output, /^Ran (\d+) tests? in [\d.]+s[ \t]*\n[ \t\n]*(OK|FAILED)(?: \(([^)\n]*)\))?/gm);
     if (!ran) return null;
     const total = Number(ran[1]);
     const details = ran[3] ?? '';
     const count = (key: string): number => Number(new RegExp(`${key}=(\\d+)`).exec(details)?.[1] ?? 0);
     const failed = count('failures') + count('errors') + count('unexpected successes');
     const skipped = count('skipped') + count('expected failures');
-    const failingIds: string[] = [];
-    for (const m of output.matchAll(/^(?:FAIL|ERROR): (\S+) \(([^)]+)\)/gm)) {
+    const failingIds = new Set<string>();
+    for (const m of output.matchAll(/^(?:FAIL|ERROR): (\S+) \(([^)\n]+)\)/gm)) {
       const [, name, where] = m as unknown as [string, string, string];
       // Python ≥ 3.11 prints the full dotted id in the parentheses; older versions the class.
-      const id = where.endsWith('.' + name) ? where : `${where}.${name}`;
-      if (!failingIds.includes(id)) failingIds.push(id);
+      failingIds.add(where.endsWith('.' + name) ? where : `${where}.${name}`);
     }
-    return { framework: 'unittest', passed: passedOf(total, failed, skipped), failed, skipped, failingIds };
+    return { framework: 'unittest', passed: passedOf(total, failed, skipped), failed, skipped, failingIds: [...failingIds] };
   },
 };

@@ -14,7 +14,7 @@ export const cargoParser: TestOutputParser = {
       summary.skipped += Number(m[3]);
     }
     if (!found) return null;
-    summary.failingIds = allMatches(output, /^test (\S+)(?: - should panic)? \.\.\. FAILED\s*$/gm);
+    summary.failingIds = allMatches(output, /^test (\S+)(?: - should panic)? \.\.\. FAILED[ \t]*$/gm);
     return summary;
   },
 };
@@ -22,7 +22,7 @@ export const cargoParser: TestOutputParser = {
 export const nextestParser: TestOutputParser = {
   framework: 'nextest',
   parse(output) {
-    const line = lastMatch(output, /^\s*Summary \[[^\]]*\] +\d+ tests? run: (.*)$/gm);
+    const line = lastMatch(output, /^[ \t]*Summary \[[^\]\n]*\] +\d+ tests? run: (.*)$/gm);
     if (!line) return null;
     const counts = tallyCounts(line[1]!, {
       passed: 'passed',
@@ -30,7 +30,7 @@ export const nextestParser: TestOutputParser = {
       'timed out': 'failed',
       skipped: 'skipped',
     });
-    const failingIds = allMatches(output, /^\s+(?:FAIL|TIMEOUT) \[[^\]]*\] (.+?)\s*$/gm);
+    const failingIds = allMatches(output, /^[ \t]+(?:FAIL|TIMEOUT) \[[^\]\n]*\] (.+)$/gm);
     return { framework: 'nextest', passed: counts.passed, failed: counts.failed, skipped: counts.skipped, failingIds };
   },
 };

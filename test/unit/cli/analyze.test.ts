@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -84,4 +84,30 @@ test('analyze: unreadable input exits 2 with a one-line reason', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
   await assert.rejects(analyzePath('/no/such', undefined), AnalyzeInputError);
+});
+
+test('analyze: a FIFO is refused at once with a clear reason instead of blocking forever', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'av-fifo-'));
+  const fifo = join(dir, 'session.jsonl');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        // Unblock a reader stuck opening the FIFO, so the test process can end.
+        closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+        reject(new Error('analyze blocked on the FIFO'));
+      }, 3_000);
+    });
+    await assert.rejects(Promise.race([analyzePath(fifo, undefined), timeout]), (err: Error) => err instanceof AnalyzeInputError && /is not a regular file or a folder/.test(err.message));
+  } finally {
+    clearTimeout(timer);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('analyze --json streams the same report JSON.stringify(report, null, 2) gives', async () => {
+  const json = run([TRANSCRIPTS, '--json']);
+  assert.equal(json.code, 0);
+  assert.equal(json.out, JSON.stringify(await analyzePath(TRANSCRIPTS, undefined, DEFAULT_ANALYZE_PLUGINS), null, 2) + '\n');
 });

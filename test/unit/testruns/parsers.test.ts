@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { detectTestRun, parseTestOutput, stripAnsi } from '../../../src/testruns/detect';
+import { detectTestRun, parseTestOutput, stripAnsi, TEST_OUTPUT_PARSERS } from '../../../src/testruns/detect';
+import { adversarialOutputs, benignOutput, timeOf } from '../../fuzz/linear-time';
 
 const dir = join(__dirname, '../../fixtures/test-output');
 const fixture = (name: string): string => readFileSync(join(dir, name), 'utf8');
@@ -96,4 +97,18 @@ test('parsing never throws and stays fast on arbitrary summary-like text', async
     }),
     { numRuns: 500 },
   );
+});
+
+test('every output parser runs in linear time on adversarial output (within 250× its time on real output of the same size)', () => {
+  const size = 64 * 1024;
+  const benign = benignOutput(size);
+  const slow: string[] = [];
+  for (const parser of TEST_OUTPUT_PARSERS) {
+    const base = timeOf((t) => parser.parse(t), benign);
+    for (const [shape, text] of Object.entries(adversarialOutputs(size))) {
+      const ratio = timeOf((t) => parser.parse(t), text) / base;
+      if (ratio > 250) slow.push(`${parser.framework} on ${shape}: ${ratio.toFixed(0)}×`);
+    }
+  }
+  assert.deepEqual(slow, []);
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AgentEvent } from '../../../src/core/events';
-import { CopilotChatSessionReader } from '../../../src/watchers/copilot';
+import { CopilotChatSessionReader, CopilotTranscriptReader } from '../../../src/watchers/copilot';
 import { SessionEmitter } from '../../../src/watchers/emitter';
 import { edits, readFixture, runSummary, tools, turns } from './fixtures';
 
@@ -97,4 +97,40 @@ test('copilot chatSessions JSONL: a patch whose path holds anything but names an
   // An object key whose toString is not callable (found by the fuzzer): String() would throw.
   reader.document([snapshot, { kind: 1, k: [{ toString: false }], v: 1 }, { kind: 1, k: [null], v: 1 }].map((r) => JSON.stringify(r)).join('\n'));
   assert.equal(reader.emitter.skippedRecords, 2);
+});
+
+test('copilot chatSessions JSONL: a patch path through a prototype key is refused and counted, Object.prototype stays untouched', () => {
+  const events: AgentEvent[] = [];
+  const reader = new CopilotChatSessionReader(new SessionEmitter({ source: 'copilot', sessionId: 'x' }, (e) => events.push(e)));
+  const log = [
+    { kind: 0, v: { sessionId: 's', requests: [{ requestId: 'r', message: { text: 'hello' }, response: [], result: {} }] } },
+    { kind: 1, k: ['__proto__', 'maxLineBytes'], v: 1 },
+    { kind: 1, k: ['requests', 'constructor', 'prototype', 'polluted'], v: 1 },
+    { kind: 3, k: ['__proto__', 'toString'] },
+    { kind: 2, k: ['requests', '__proto__'], v: [1] },
+    { kind: 1, k: ['prototype'], v: 1 },
+  ];
+  try {
+    reader.document(log.map((l) => JSON.stringify(l)).join('\n'));
+    reader.end();
+    assert.equal(({} as Record<string, unknown>).maxLineBytes, undefined);
+    assert.equal(([] as unknown as Record<string, unknown>).polluted, undefined);
+    assert.equal(typeof Object.prototype.toString, 'function');
+    assert.equal(`${{}}`, '[object Object]');
+    assert.equal(reader.emitter.skippedRecords, 5);
+    assert.deepEqual(turns(events).map((t) => t.text), ['hello']);
+  } finally {
+    // Undo what the old code did, so one failure does not take the rest of the suite with it.
+    const proto = Object.prototype as unknown as Record<string, unknown>;
+    delete proto.maxLineBytes;
+    delete (Array.prototype as unknown as Record<string, unknown>).polluted;
+    if (!Object.hasOwn(proto, 'toString')) Object.defineProperty(proto, 'toString', { value: function () { return `[object ${this === null ? 'Null' : 'Object'}]`; }, writable: true, configurable: true });
+  }
+});
+
+test('copilot: a tool named after an Object.prototype member is an "other" tool', () => {
+  const events: AgentEvent[] = [];
+  const reader = new CopilotTranscriptReader(new SessionEmitter({ source: 'copilot', sessionId: 'x' }, (e) => events.push(e)));
+  reader.line(JSON.stringify({ type: 'tool.execution_start', id: 'a', data: { toolCallId: 'c', toolName: 'constructor', arguments: {} } }), 0);
+  assert.deepEqual(tools(events).map((t) => t.kind), ['other']);
 });

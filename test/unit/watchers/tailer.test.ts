@@ -120,3 +120,59 @@ test('tailer: any split of appends and any read chunk size yield the same lines 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('tailer: a file truncated and regrown past its old size between two reads is read again from the start', async () => {
+  const t = setup();
+  try {
+    writeFileSync(t.file, '{"n":1}\n{"n":2}\n');
+    await t.tailer.readAvailable();
+    // Same inode, and by the next read longer than before: only its contents tell it apart.
+    truncateSync(t.file, 0);
+    appendFileSync(t.file, '{"m":1}\n{"m":2}\n{"m":3}\n');
+    assert.equal(await t.tailer.readAvailable(), 'restarted');
+    assert.deepEqual(t.lines.map((l) => l[0]), ['{"n":1}', '{"n":2}', '{"m":1}', '{"m":2}', '{"m":3}']);
+    assert.equal(t.restarts(), 1);
+    // Plain appends are not mistaken for a rewrite.
+    appendFileSync(t.file, '{"m":4}\n');
+    assert.equal(await t.tailer.readAvailable(), 'read');
+    assert.equal(t.restarts(), 1);
+  } finally {
+    t.done();
+  }
+});
+
+test('tailer: a line whose handler throws does not stall the tailer; the next read goes on after it', async () => {
+  const t = setup();
+  try {
+    const lines: string[] = [];
+    const tailer = new LineTailer(t.file, (l) => {
+      if (l === 'bad') throw new Error('handler failed');
+      lines.push(l);
+    }, { chunkBytes: 5 });
+    writeFileSync(t.file, 'ok1\n');
+    await tailer.readAvailable();
+    appendFileSync(t.file, 'bad\nok2\n');
+    await assert.rejects(tailer.readAvailable(), /handler failed/);
+    await tailer.readAvailable();
+    appendFileSync(t.file, 'ok3\n');
+    await tailer.readAvailable();
+    assert.deepEqual(lines, ['ok1', 'ok2', 'ok3']);
+    assert.equal(tailer.offset, 16);
+  } finally {
+    t.done();
+  }
+});
+
+test('tailer: an oversized last line without a final newline is reported when the file ends', async () => {
+  const t = setup();
+  try {
+    const dropped: [number, number][] = [];
+    const tailer = new LineTailer(t.file, () => {}, { chunkBytes: 8, maxLineBytes: 16, onOversizedLine: (o, b) => void dropped.push([o, b]) });
+    writeFileSync(t.file, 'short\n' + 'x'.repeat(100));
+    await tailer.readAvailable();
+    tailer.flushPartial();
+    assert.deepEqual(dropped, [[6, 100]]);
+  } finally {
+    t.done();
+  }
+});

@@ -9,8 +9,9 @@ test('cline: task text, commands with their output, edits relative to the task c
   const s = await readFixture('cline/saoudrizwan.claude-dev/tasks/1763888400000/ui_messages.json');
   assert.equal(s.source, 'cline');
   assert.equal(s.sessionId, '1763888400000');
-  assert.deepEqual(turns(s.events).map((t) => t.role), ['user', 'assistant', 'assistant', 'assistant']);
-  assert.equal(turns(s.events)[3]!.text, 'Done — all tests pass.'); // partial, flushed at end of input
+  assert.deepEqual(turns(s.events).map((t) => t.role), ['user', 'assistant', 'assistant', 'assistant', 'assistant']);
+  assert.equal(turns(s.events)[3]!.text, 'Tests pass.'); // the final answer
+  assert.equal(turns(s.events)[4]!.text, 'Done — all tests pass.'); // partial, flushed at end of input
   // The output arrived in two messages; both halves are joined before parsing.
   assert.deepEqual(runSummary(s.events), [['pytest', undefined, 2, 1], ['pytest', undefined, 3, 0]]);
   assert.deepEqual(edits(s.events).map((e) => [e.op, e.path, e.isTestPath]), [

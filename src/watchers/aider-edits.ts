@@ -44,11 +44,14 @@ function searchReplaceEdits(lines: string[]): ProposedEdit[] {
   return edits;
 }
 
+/** Aider fences code with backticks, or with tags when the file itself holds backticks. */
+const FENCE_OPEN = /^(?:`{3,}|~{3,}|<(?:source|code|pre|codeblock|sourcecode)>)/;
+
 /** The file a SEARCH block edits: the nearest line above it that is neither blank nor a fence. */
 function pathAbove(lines: string[], index: number): string {
   for (let i = index - 1; i >= 0; i--) {
     const l = lines[i]!.trim();
-    if (l !== '' && !l.startsWith('```')) return unquote(l);
+    if (l !== '' && !FENCE_OPEN.test(l)) return unquote(l);
   }
   return '';
 }

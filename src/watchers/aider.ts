@@ -27,6 +27,7 @@ interface Line {
 const MAX_MESSAGE_LINES = 5_000;
 /** Slash commands whose argument is a message to the model. */
 const MESSAGE_COMMAND = /^\/(?:ask|code|architect|context)\s+([^]+)$/;
+const CONFIRMATION = /\(Y\)es\/\(N\)o[^\]]*\]:/;
 const RUN_COMMAND = /^(?:\/(?:test|run)\s+|!)([^]+)$/;
 
 export class AiderReader implements LineReader {
@@ -104,6 +105,11 @@ export class AiderReader implements LineReader {
   }
 
   private user(said: string, offset: number): void {
+    if (CONFIRMATION.test(said)) {
+      // Some Aider versions log the answer to a yes/no question as input: a note, not a message.
+      this.note(said, offset);
+      return;
+    }
     if (this.block?.kind === 'user') {
       this.block.lines.push(said);
       return;

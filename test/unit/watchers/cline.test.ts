@@ -54,3 +54,25 @@ test('cline: re-reading the rewritten file dedupes by ts and waits for streaming
   reader.document(JSON.stringify(messages));
   assert.equal(turns(events).at(-1)!.text, 'Fixed.');
 });
+
+test('cline: older tasks open with say "text" (the request), newer message kinds are known, the final answer is kept', () => {
+  const events: AgentEvent[] = [];
+  const reader = new ClineReader(new SessionEmitter({ source: 'roo', sessionId: 'x' }, (e) => events.push(e)), '/t/7/ui_messages.json');
+  reader.document(JSON.stringify([
+    { ts: 1, type: 'say', say: 'text', text: 'Add a --json flag' },
+    { ts: 2, type: 'say', say: 'api_req_started', text: '{}' },
+    { ts: 3, type: 'say', say: 'checkpoint_created', text: '' },
+    { ts: 4, type: 'say', say: 'task_progress', text: '- [x] flag' },
+    { ts: 5, type: 'say', say: 'error_retry', text: '{"attempt":1}' },
+    { ts: 6, type: 'say', say: 'text', text: 'Adding the flag.' },
+    { ts: 7, type: 'say', say: 'completion_result', text: 'The flag is in.' },
+    { ts: 8, type: 'ask', ask: 'completion_result', text: '' },
+  ]));
+  reader.end();
+  assert.deepEqual(turns(events).map((t) => [t.role, t.text]), [
+    ['user', 'Add a --json flag'],
+    ['assistant', 'Adding the flag.'],
+    ['assistant', 'The flag is in.'],
+  ]);
+  assert.equal(reader.emitter.skippedRecords, 0);
+});

@@ -29,7 +29,8 @@ const TOOL_KINDS: Record<string, ToolKind> = {
 const KNOWN_QUIET_KINDS = new Set([
   'api_req_started', 'api_req_finished', 'api_req_retried', 'api_req_failed', 'api_req_deleted', 'deleted_api_reqs',
   'reasoning', 'checkpoint_saved', 'checkpoint_created', 'task_progress', 'error_retry', 'api_req_retry_delayed',
-  'user_edit_todos', 'completion_result', 'followup', 'plan_mode_respond', 'new_task', 'subtask_result',
+  'api_req_rate_limit_wait', 'user_edit_todos', 'sliding_window_truncation', 'too_many_tools_warning', 'image',
+  'completion_result', 'followup', 'plan_mode_respond', 'new_task', 'subtask_result',
   'resume_task', 'resume_completed_task', 'mistake_limit_reached', 'auto_approval_max_req_reached',
   'shell_integration_warning', 'condense_context', 'condense_context_error', 'error', 'diff_error', 'clineignore_error',
   'rooignore_error', 'user_feedback_diff', 'browser_action', 'browser_action_launch', 'browser_action_result',

@@ -55,7 +55,7 @@ test('cline: re-reading the rewritten file dedupes by ts and waits for streaming
   assert.equal(turns(events).at(-1)!.text, 'Fixed.');
 });
 
-test('cline: older tasks open with say "text" (the request), newer message kinds are known, the final answer is kept', () => {
+test('cline and roo: older tasks open with say "text" (the request), newer message kinds are known, the final answer is kept', () => {
   const events: AgentEvent[] = [];
   const reader = new ClineReader(new SessionEmitter({ source: 'roo', sessionId: 'x' }, (e) => events.push(e)), '/t/7/ui_messages.json');
   reader.document(JSON.stringify([
@@ -64,6 +64,10 @@ test('cline: older tasks open with say "text" (the request), newer message kinds
     { ts: 3, type: 'say', say: 'checkpoint_created', text: '' },
     { ts: 4, type: 'say', say: 'task_progress', text: '- [x] flag' },
     { ts: 5, type: 'say', say: 'error_retry', text: '{"attempt":1}' },
+    // Roo Code's own kinds
+    { ts: 51, type: 'say', say: 'too_many_tools_warning', text: '{"toolCount":70}' },
+    { ts: 52, type: 'say', say: 'sliding_window_truncation', text: '' },
+    { ts: 53, type: 'say', say: 'api_req_rate_limit_wait', text: '' },
     { ts: 6, type: 'say', say: 'text', text: 'Adding the flag.' },
     { ts: 7, type: 'say', say: 'completion_result', text: 'The flag is in.' },
     { ts: 8, type: 'ask', ask: 'completion_result', text: '' },

@@ -64,7 +64,9 @@ function wholeFileEdits(lines: string[]): ProposedEdit[] {
     const path = unquote(lines[i - 1]!.trim());
     const close = lines.findIndex((l, j) => j > i && l.trimEnd() === fence[1]);
     if (close < 0) break;
-    if (/^[^\s`]+$/.test(path)) {
+    // Any line can name the file (Aider itself takes it as written); Aider's "Applied edit to"
+    // note decides which proposals were files.
+    if (path !== '') {
       const body = lines.slice(i + 1, close);
       edits.push({ path, search: '', replace: '', whole: body.length > 0 ? body.join('\n') + '\n' : '' });
     }
@@ -73,7 +75,7 @@ function wholeFileEdits(lines: string[]): ProposedEdit[] {
   return edits;
 }
 
-/** Models often quote the file name: `path`, **path**. */
+/** The file name as Aider reads it from the line: without a trailing colon, heading marks or quotes. */
 function unquote(line: string): string {
-  return line.replace(/^[`*]+|[`*:]+$/g, '').trim();
+  return line.replace(/:+$/, '').replace(/^#+/, '').trim().replace(/^`+|`+$/g, '').replace(/^\*+|\*+$/g, '');
 }

@@ -94,10 +94,7 @@ for (const folder of folders) {
     assert.deepEqual(pytest, pytestSummaries(text), 'pytest counts');
     const applied = appliedPaths(text);
     const edited = new Set(edits(s.events).map((e) => relative(join(AIDER, folder), e.path)));
-    for (const path of edited) assert.ok(applied.has(path), `${path} was edited but Aider applied no edit to it`);
-    // Aider's own whole-file parser took file names from prose lines in this weak model's reply
-    // ("-> Swift binary …"): Aider wrote files the reply never proposed as such.
-    if (folder !== 'mozgoslav-s2') assert.deepEqual([...edited].sort(), [...applied].sort(), 'edited files');
+    assert.deepEqual([...edited].sort(), [...applied].sort(), 'edited files');
   });
 }
 

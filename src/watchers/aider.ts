@@ -14,7 +14,7 @@ import type { LineReader } from './reader';
 import { proposedEdits, samePath, type ProposedEdit } from './aider-edits';
 
 type Block =
-  | { kind: 'user'; lines: string[]; offset: number }
+  | { kind: 'user'; lines: string[]; offset: number; asked?: boolean }
   | { kind: 'assistant'; lines: string[]; offset: number }
   | { kind: 'run'; command: string; output: string[]; exitCode?: number; offset: number };
 
@@ -111,7 +111,8 @@ export class AiderReader implements LineReader {
       return;
     }
     if (this.block?.kind === 'user') {
-      this.block.lines.push(said);
+      // Aider logs "/ask question" and then the question it sends: one message, said once.
+      if (!(this.block.lines.length === 1 && this.block.asked && said.trim() === this.block.lines[0]!.trim())) this.block.lines.push(said);
       return;
     }
     this.flush();
@@ -122,7 +123,7 @@ export class AiderReader implements LineReader {
       return;
     }
     const message = MESSAGE_COMMAND.exec(said);
-    if (message) this.block = { kind: 'user', lines: [message[1]!], offset };
+    if (message) this.block = { kind: 'user', lines: [message[1]!], offset, asked: true };
     else if (!said.startsWith('/')) this.block = { kind: 'user', lines: [said], offset };
     // Other slash commands (/add, /model, /undo …) talk to Aider, not to the model.
   }

@@ -124,6 +124,11 @@ test('real Aider: a 184-line pasted message is one user turn, and Aider output i
   for (const t of turns(s.events)) assert.doesNotMatch(t.text, /^=+ test session starts/m);
 });
 
+test('real Aider: "/ask question" and the question Aider then logs are one message, said once (aider-ai-s348)', async () => {
+  const s = await read('aider-ai-s348');
+  assert.equal(turns(s.events).filter((t) => t.role === 'user')[1]!.text, 'can httpx and playwright provide the actual mime type?');
+});
+
 test('real Aider: whole-file edit format read as edits, test files marked (opencoder-s32)', async () => {
   const s = await read('opencoder-s32');
   assert.deepEqual(edits(s.events).map((e) => [relative(join(AIDER, 'opencoder-s32'), e.path), e.op, e.isTestPath, e.after]), [

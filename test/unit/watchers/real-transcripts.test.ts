@@ -73,11 +73,13 @@ function claudeCounts(text: string): ClaudeCounts {
   };
 }
 
+const CODEX_META = 'example-session-metadata.jsonl';
+
 const appliedPaths = (text: string) => new Set([...text.matchAll(/^> Applied edit to (.+?) *$/gm)].map((m) => m[1]!.replace(/\\/g, '/').replace(/^\.\//, '')));
 
 test('real corpus: every file has its origin recorded, at least 30 files', () => {
   const sources = readFileSync(join(ROOT, 'SOURCES.md'), 'utf8');
-  const names = [...folders, ...claudeSessions];
+  const names = [...folders, ...claudeSessions, CODEX_META];
   assert.ok(names.length >= 30, `${names.length} files`);
   for (const name of names) assert.match(sources, new RegExp(`^\\| ${name.replace(/\./g, '\\.')} \\|`, 'm'), name);
 });
@@ -201,4 +203,11 @@ test('real flags: a todo filter switching over its own states is not special-cas
 
 test('real flags: assertIn(path, files) made robust to symlinked temp folders is not weakening (aider-ai-s294)', { skip: 'tamper classifier gap: assertIn → assertTrue(any(os.path.samefile(…))) checks the same membership and is flagged assertion-weakened' }, async () => {
   assert.deepEqual(await warnings(join('../real-transcripts/aider/aider-ai-s294', HISTORY)), []);
+});
+
+test('real Codex: a rollout\'s session_meta record alone is a Codex session named by its id', async () => {
+  const text = readFileSync(join(ROOT, 'codex', CODEX_META), 'utf8');
+  const meta = JSON.parse(text) as { payload: { id: string } };
+  const s = await readFixture(join('../real-transcripts/codex', CODEX_META));
+  assert.deepEqual([s.source, s.sessionId, s.skippedRecords, s.events.length], ['codex', meta.payload.id, 0, 0]);
 });

@@ -177,6 +177,9 @@ test('real flags: an expected string rewritten to the text the failing run print
   const flags = await warnings(join('../real-transcripts/aider/aider-ai-s1052', HISTORY));
   assert.deepEqual(flags.map(([path]) => path), ['basic/test_editblock.py']);
   assert.ok(flags[0]![1].includes('expected-value-changed'));
+  // Both /run outputs kept their "1 failed, 17 passed": the edit came after two failing runs.
+  const s = await read('aider-ai-s1052');
+  assert.match(flagRecordedSession(s.events)[0]!.reason, /after 2 failing run/);
 });
 
 test('real flags: a mock call check loosened after two failing runs (aider-ai-s918)', async () => {

@@ -27,6 +27,7 @@ interface Line {
 const MAX_MESSAGE_LINES = 5_000;
 /** Slash commands whose argument is a message to the model. */
 const MESSAGE_COMMAND = /^\/(?:ask|code|architect|context)\s+([^]+)$/;
+const HEADER = /^# aider chat started at (.+)$/;
 const CONFIRMATION = /\(Y\)es\/\(N\)o[^\]]*\]:/;
 const RUN_COMMAND = /^(?:\/(?:test|run)\s+|!)([^]+)$/;
 
@@ -60,14 +61,14 @@ export class AiderReader implements LineReader {
       // Not a multi-line message after all: its first line stands alone, the rest is read again.
       const [first, ...rest] = this.open;
       this.open = undefined;
-      this.note(first!.text.replace(/^>\s?/, ''), first!.offset);
+      this.note(noteText(first!.text), first!.offset);
       for (const l of rest) this.readLine(l.text, l.offset, false);
     }
     this.readLine(text, offset, true);
   }
 
   private readLine(text: string, offset: number, mayContinue: boolean): void {
-    const started = /^# aider chat started at (.+)$/.exec(text);
+    const started = HEADER.exec(text);
     if (started) {
       this.flush();
       this.proposed = [];
@@ -85,7 +86,7 @@ export class AiderReader implements LineReader {
         this.open = [{ text, offset }];
         return;
       }
-      this.note(text.slice(2).trimEnd(), offset);
+      this.note(noteText(text), offset);
       return;
     }
     if (text.trim() === '' && this.block?.kind !== 'assistant') return;
@@ -100,7 +101,7 @@ export class AiderReader implements LineReader {
   private closeMessage(): void {
     const lines = this.open!;
     this.open = undefined;
-    const text = [lines[0]!.text.slice(2), ...lines.slice(1).map((l) => l.text)].join('\n').trimEnd();
+    const text = noteText([lines[0]!.text, ...lines.slice(1).map((l) => l.text)].join('\n'));
     this.note(text, lines[0]!.offset);
   }
 
@@ -210,5 +211,10 @@ function closesMessage(text: string): boolean {
 }
 
 function isHeader(text: string): boolean {
-  return text.startsWith('# aider chat started at ');
+  return HEADER.test(text);
+}
+
+/** An Aider message without its "> " prefix and trailing spaces. */
+function noteText(lines: string): string {
+  return lines.slice(2).trimEnd();
 }

@@ -32,15 +32,16 @@ function firstJson(head: string): unknown {
   }
 }
 
-/** One JSON document (pretty-printed, or one line holding the whole session) rather than JSONL records. */
-function isJsonDocument(head: string): boolean {
-  const firstLine = head.trimStart().split('\n', 1)[0] ?? '';
-  try {
-    const first: unknown = JSON.parse(firstLine);
-    return has(first, 'messages') && Array.isArray(first.messages);
-  } catch {
-    return true; // "{" alone on its line, or a record longer than the head: a document
-  }
+/**
+ * One JSON document (pretty-printed, or one line holding the whole session) rather than JSONL
+ * records. A record still being written is JSONL; only a file with no content yet goes by its name.
+ */
+function isJsonDocument(head: string, file: string): boolean {
+  const firstLine = (head.trimStart().split('\n', 1)[0] ?? '').trimEnd();
+  if (firstLine === '') return !file.endsWith('.jsonl');
+  if (firstLine === '{') return true;
+  const first = firstJson(firstLine);
+  return has(first, 'messages') && Array.isArray(first.messages);
 }
 
 function has(value: unknown, ...keys: string[]): value is Record<string, unknown> {
@@ -54,7 +55,7 @@ function has(value: unknown, ...keys: string[]): value is Record<string, unknown
 export function detectSource(path: string, head: string): TranscriptSource | undefined {
   if (/^# aider chat started at/m.test(head)) return 'aider';
   const trimmed = head.trimStart();
-  if (/^\[\s*(?:\]|\{\s*"ts"\s*:)/.test(trimmed)) return /roo-?(?:cline|code)/i.test(path) ? 'roo' : 'cline';
+  if (/^\[\s*\{\s*"ts"\s*:/.test(trimmed)) return /roo-?(?:cline|code)/i.test(path) ? 'roo' : 'cline';
   const name = basename(path);
   if (/"requests"\s*:/.test(head) && (name.endsWith('.json') || /^\{"kind":\s*0/.test(trimmed))) return 'copilot';
   const first = firstJson(head);
@@ -106,7 +107,7 @@ export function createReader(options: ReaderOptions): TranscriptReader {
     case 'roo':
       return new ClineReader(emitter, file);
     case 'gemini':
-      return isJsonDocument(options.head) ? new GeminiLegacyReader(emitter, file) : new GeminiReader(emitter, file);
+      return isJsonDocument(options.head, file) ? new GeminiLegacyReader(emitter, file) : new GeminiReader(emitter, file);
     case 'aider':
       return new AiderReader(emitter, file);
   }

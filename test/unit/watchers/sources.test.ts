@@ -5,6 +5,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTranscript } from '../../../src/watchers/read-transcript';
+import { createReader } from '../../../src/watchers/sources';
 import { readFixture, TRANSCRIPTS, turns } from './fixtures';
 
 const REAL = join(TRANSCRIPTS, '../real-transcripts');
@@ -43,4 +44,13 @@ test('a real Claude Code session whose first record is over 64 KB is detected an
   assert.equal(s?.source, 'claude-code');
   assert.equal(turns(s.events).length, turns(original!.events).length);
   assert.ok(turns(s.events)[0]!.text.length > 100_000);
+});
+
+test('a Gemini file is read as JSONL unless it holds one document; only an empty file goes by its name', () => {
+  const mode = (file: string, head: string) => createReader({ source: 'gemini', file, head, sink: () => {} }).mode;
+  assert.equal(mode('/g/chats/session-1.jsonl', ''), 'lines'); // just created, nothing written yet
+  assert.equal(mode('/g/chats/session-1.json', ''), 'document');
+  assert.equal(mode('/g/chats/session-1.json', '{"sessionId":"s","projectHash":"h","kind":"main"}\n{"id":"u1","type":"user"'), 'lines');
+  assert.equal(mode('/g/chats/session-1.jsonl', '{\n  "sessionId": "s",\n  "messages": ['), 'document');
+  assert.equal(mode('/g/chats/session-1.jsonl', '{"sessionId":"s","messages":[]}'), 'document');
 });

@@ -28,7 +28,9 @@ const TOOL_KINDS: Record<string, ToolKind> = {
 /** Message kinds known to carry nothing for the event stream; others are counted as skipped. */
 const KNOWN_QUIET_KINDS = new Set([
   'api_req_started', 'api_req_finished', 'api_req_retried', 'api_req_failed', 'api_req_deleted', 'deleted_api_reqs',
-  'reasoning', 'checkpoint_saved', 'completion_result', 'followup', 'plan_mode_respond', 'new_task', 'subtask_result',
+  'reasoning', 'checkpoint_saved', 'checkpoint_created', 'task_progress', 'error_retry', 'api_req_retry_delayed',
+  'api_req_rate_limit_wait', 'user_edit_todos', 'sliding_window_truncation', 'too_many_tools_warning', 'image',
+  'completion_result', 'followup', 'plan_mode_respond', 'new_task', 'subtask_result',
   'resume_task', 'resume_completed_task', 'mistake_limit_reached', 'auto_approval_max_req_reached',
   'shell_integration_warning', 'condense_context', 'condense_context_error', 'error', 'diff_error', 'clineignore_error',
   'rooignore_error', 'user_feedback_diff', 'browser_action', 'browser_action_launch', 'browser_action_result',
@@ -94,9 +96,14 @@ export class ClineReader implements DocumentReader {
         continue;
       }
       this.emitted.add(m.ts);
-      if (kind === 'text' && m.kind.startsWith('say')) {
+      const said = m.kind.startsWith('say');
+      if (said && kind === 'text' && i > 0) {
         this.emitter.turn({ ts, turnId: String(m.ts), role: 'assistant', text: m.text, rawRef });
-      } else if (kind === 'task' || kind === 'user_feedback') {
+      } else if (said && kind === 'completion_result') {
+        // The task's final answer (the `ask` of the same kind only offers to start a new task).
+        this.emitter.turn({ ts, turnId: String(m.ts), role: 'assistant', text: m.text, rawRef });
+      } else if (kind === 'task' || kind === 'user_feedback' || (said && kind === 'text')) {
+        // The first message of a task is the user's request: `say: "task"`, or `say: "text"` in older versions.
         this.emitter.turn({ ts, turnId: String(m.ts), role: 'user', text: m.text, rawRef });
       } else if (kind === 'tool') {
         this.tool(m, ts, rawRef);

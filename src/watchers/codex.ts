@@ -71,6 +71,10 @@ export function parseCodexOutput(raw: unknown): ParsedOutput {
       };
     }
   }
+  // A command the sandbox refused or that failed inside it: "failed in sandbox <kind> with
+  // execution error: sandbox denied exec error, exit code: 1, stdout: …" (older: "exit_code: 1").
+  const sandbox = /^failed in sandbox\b[^\n]*?\bexit[ _]code: (-?\d+)/.exec(text);
+  if (sandbox) return { output: text, exitCode: Number(sandbox[1]), exitCodeSource: 'parsed' };
   return { output: text, exitCodeSource: 'none' };
 }
 

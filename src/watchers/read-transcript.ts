@@ -15,13 +15,25 @@ export interface RecordedSession {
 }
 
 const HEAD_BYTES = 64 * 1024;
+/** A JSONL file's first record is read whole up to this size (pasted text makes them large). */
+const MAX_FIRST_RECORD_BYTES = 16 * 1024 * 1024;
 
+/** The first 64 KB, extended to the end of the first line when that line is a longer JSON record. */
 export async function readHead(file: string): Promise<string> {
   const handle = await open(file, 'r');
   try {
-    const buffer = Buffer.alloc(HEAD_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
-    return buffer.toString('utf8', 0, bytesRead);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for (;;) {
+      const buffer = Buffer.alloc(HEAD_BYTES);
+      const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, size);
+      chunks.push(buffer.subarray(0, bytesRead));
+      size += bytesRead;
+      const firstByte = chunks[0]!.find((b) => b > 0x20);
+      const inFirstLine = buffer.subarray(0, bytesRead).indexOf(0x0a) < 0;
+      if (bytesRead < HEAD_BYTES || firstByte !== 0x7b || !inFirstLine || size >= MAX_FIRST_RECORD_BYTES) break;
+    }
+    return Buffer.concat(chunks).toString('utf8');
   } finally {
     await handle.close();
   }

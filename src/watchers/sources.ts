@@ -1,6 +1,6 @@
-// Which reader handles which file: auto-detection from a file's name and first lines, and the
+// Which reader handles which file: auto-detection from a file's first bytes, and the
 // factory that builds the reader. Adding a format means adding one entry here.
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import type { AgentSource } from '../core/events';
 import type { TestPathMatcher } from '../testpaths/matcher';
 import { AiderReader } from './aider';
@@ -32,18 +32,31 @@ function firstJson(head: string): unknown {
   }
 }
 
+/**
+ * One JSON document (pretty-printed, or one line holding the whole session) rather than JSONL
+ * records. A record still being written is JSONL; only a file with no content yet goes by its name.
+ */
+function isJsonDocument(head: string, file: string): boolean {
+  const firstLine = (head.trimStart().split('\n', 1)[0] ?? '').trimEnd();
+  if (firstLine === '') return !file.endsWith('.jsonl');
+  if (firstLine === '{') return true;
+  const first = firstJson(firstLine);
+  return has(first, 'messages') && Array.isArray(first.messages);
+}
+
 function has(value: unknown, ...keys: string[]): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && keys.every((k) => k in value);
 }
 
-/** Guesses the source from the file name and the first bytes; undefined when nothing fits. */
+/**
+ * Guesses the source from the first bytes; undefined when nothing fits. The content decides: the
+ * path only tells Roo Code's task folders from Cline's (both write the same messages).
+ */
 export function detectSource(path: string, head: string): TranscriptSource | undefined {
-  const name = basename(path);
-  if (name.endsWith('.md')) return /^# aider chat started at/m.test(head) ? 'aider' : undefined;
-  if (/^session-.*\.json$/.test(name) && basename(dirname(path)) === 'chats') return 'gemini';
-  if (name === 'ui_messages.json') return /roo-?(?:cline|code)/i.test(path) ? 'roo' : 'cline';
+  if (/^# aider chat started at/m.test(head)) return 'aider';
   const trimmed = head.trimStart();
   if (/^\[\s*\{\s*"ts"\s*:/.test(trimmed)) return /roo-?(?:cline|code)/i.test(path) ? 'roo' : 'cline';
+  const name = basename(path);
   if (/"requests"\s*:/.test(head) && (name.endsWith('.json') || /^\{"kind":\s*0/.test(trimmed))) return 'copilot';
   const first = firstJson(head);
   if (has(first, 'type', 'payload') && has(first, 'timestamp')) return 'codex';
@@ -98,7 +111,7 @@ function readerFor(source: TranscriptSource, emitter: SessionEmitter, file: stri
     case 'roo':
       return new ClineReader(emitter, file);
     case 'gemini':
-      return file.endsWith('.jsonl') ? new GeminiReader(emitter, file) : new GeminiLegacyReader(emitter, file);
+      return isJsonDocument(head, file) ? new GeminiLegacyReader(emitter, file) : new GeminiReader(emitter, file);
     case 'aider':
       return new AiderReader(emitter, file);
   }

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { commandText, parseCodexOutput } from '../../../src/watchers/codex';
+import type { AgentEvent } from '../../../src/core/events';
+import { CodexReader, commandText, parseCodexOutput } from '../../../src/watchers/codex';
+import { SessionEmitter } from '../../../src/watchers/emitter';
 import { parseApplyPatch } from '../../../src/watchers/apply-patch';
 import { edits, readFixture, runSummary, tools, turns } from './fixtures';
 
@@ -85,4 +87,24 @@ test('codex: unified exec output headers, and a still-running process without an
     output: 'watching…', exitCodeSource: 'none', durationMs: 10000,
   });
   assert.deepEqual(parseCodexOutput('Note: this is text\nOutput:\nnot a header'), { output: 'Note: this is text\nOutput:\nnot a header', exitCodeSource: 'none' });
+});
+
+test('codex: a command that failed in the sandbox has its exit code, and a patch that failed there is no edit', () => {
+  // Codex writes a sandbox failure's error text as the call's output (the Display and the older Debug form).
+  assert.deepEqual(parseCodexOutput('failed in sandbox LinuxSeccomp with execution error: sandbox denied exec error, exit code: 2, stdout: , stderr: patch rejected'), {
+    output: 'failed in sandbox LinuxSeccomp with execution error: sandbox denied exec error, exit code: 2, stdout: , stderr: patch rejected',
+    exitCode: 2,
+    exitCodeSource: 'parsed',
+  });
+  assert.equal(parseCodexOutput('failed in sandbox MacosSeatbelt with execution error: Denied { output: ExecToolCallOutput { exit_code: 1, stdout: "" } }').exitCode, 1);
+  const events: AgentEvent[] = [];
+  const reader = new CodexReader(new SessionEmitter({ source: 'codex', sessionId: 's' }, (e) => events.push(e)), '/r.jsonl');
+  const record = (payload: object) => JSON.stringify({ timestamp: '2026-11-21T10:00:00.000Z', type: 'response_item', payload });
+  reader.line(JSON.stringify({ timestamp: '2026-11-21T10:00:00.000Z', type: 'session_meta', payload: { id: 's', cwd: '/w' } }), 0);
+  reader.line(record({ type: 'function_call', name: 'shell', call_id: 'c1', arguments: JSON.stringify({ command: ['apply_patch', '*** Begin Patch\n*** Update File: t_test.py\n@@\n-a\n+b\n*** End Patch'] }) }), 1);
+  reader.line(record({ type: 'function_call_output', call_id: 'c1', output: 'failed in sandbox LinuxSeccomp with execution error: sandbox denied exec error, exit code: 2, stdout: , stderr: ' }), 2);
+  reader.end();
+  assert.deepEqual(edits(events), []);
+  const done = tools(events).filter((t) => t.status !== 'started');
+  assert.deepEqual(done.map((t) => [t.rawName, t.status, t.exitCode]), [['apply_patch', 'failed', 2]]);
 });

@@ -33,6 +33,7 @@ import { ExperimentCancelledError, ExperimentParamError } from '../experiments/c
 import { runExperiment, type ExperimentResult } from '../experiments/registry';
 import { sessionExperimentModel } from './experiment-model';
 import { defaultCacheDir, resolveModel, type ResolvedModel } from '../model-store/model-store';
+import { readModelConfig } from '../model-store/model-config';
 import { projectRoot } from '../model-store/model-spec';
 import { loadCorpus } from '../corpus/format';
 import { lintCorpus } from '../corpus/lint';
@@ -177,7 +178,7 @@ export class SidecarServer {
       if (controller.signal.aborted) throw new SidecarError('cancelled', `Loading ${p.model} was cancelled.`);
       this.connection.sendNotification(Notifications.loadProgress, { progressToken: p.progressToken, phase: 'prepare' });
       const identity = await identifyModel(p.model, resolved, cacheDir);
-      const { loaded, problem } = findVectors(identity, cacheDir, p.vectorsPath, resolved.folder);
+      const { loaded, problem } = findVectors(identity, cacheDir, readModelConfig(resolved.folder).hiddenSize, p.vectorsPath, resolved.folder);
       await this.open(p, resolved, cacheDir, loaded, problem);
       this.connection.sendNotification(Notifications.loadProgress, { progressToken: p.progressToken, phase: 'ready' });
       return this.session!.info;

@@ -118,18 +118,17 @@ test('reverting a deleted test file puts it back; a recreated file blocks it', a
   await access(ws.file);
 });
 
-test('an unreadable store is kept aside, and malformed entries are skipped and counted', async () => {
+test('unreadable or malformed records are skipped and counted, the others load', async () => {
   const ws = await workspace();
   const storage = new FolderFlagStorage(ws.storage);
-  await storage.write('agentVitals.flags', '{"version":1,"flags":[');
-  const broken = await FlagStore.open(storage);
-  assert.match(broken.loadError ?? '', /could not be read/);
-  assert.equal(await storage.read('agentVitals.flags.corrupt'), '{"version":1,"flags":[');
-  const [good] = flagsFor(ws.file);
-  await storage.write('agentVitals.flags', JSON.stringify({ version: 1, flags: [{ ...good, status: 'open' }, { id: 3 }, null], legitimate: [] }));
+  const store = await FlagStore.open(storage);
+  await store.upsert(flagsFor(ws.file));
+  await storage.write('flags', 'cut-short', '{"id":"x","path":');
+  await storage.write('flags', 'not-a-flag', JSON.stringify({ id: 3 }));
+  await storage.write('legitimate', 'null', 'null');
   const partial = await FlagStore.open(storage);
   assert.equal(partial.list().length, 1);
-  assert.equal(partial.skippedOnLoad, 2);
+  assert.equal(partial.skippedOnLoad, 3);
   await assert.rejects(partial.dismiss('nope'), /No flag with id nope/);
 });
 

@@ -17,6 +17,10 @@ export interface FlagStorage {
   readAll(group: string): Promise<{ name: string; text: string }[]>;
   /** Replaces one record whole: a reader sees the old text or the new, never part of either. */
   write(group: string, name: string, text: string): Promise<void>;
+  /** The single document earlier versions kept every flag in, if it is still there. */
+  readLegacy(): Promise<string | undefined>;
+  /** Moves that document aside once its flags are imported. */
+  retireLegacy(): Promise<void>;
 }
 
 /** The file could not be written because it is no longer the one checked before confirmation. */
@@ -136,7 +140,35 @@ export class FlagStore {
         store.track(`${group}/${name}`, text.length);
       }
     }
+    await store.importLegacy();
     return store;
+  }
+
+  /** Imports the flags (with their whole texts) and marks of an earlier version's store, once. */
+  private async importLegacy(): Promise<void> {
+    const text = await this.storage.readLegacy();
+    if (text === undefined) return;
+    let doc: { flags?: unknown; legitimate?: unknown } | null = null;
+    try {
+      doc = JSON.parse(text) as typeof doc;
+    } catch {
+      // unreadable: nothing can be imported from it
+    }
+    const saves: Promise<void>[] = [];
+    for (const old of Array.isArray(doc?.flags) ? doc.flags : []) {
+      const { before, after, ...rest } = (old ?? {}) as TamperFlag & { status: FlagStatus };
+      const stored = { ...rest, edit: recordEdit(typeof before === 'string' ? before : null, typeof after === 'string' ? after : null) };
+      if (!isStoredFlag(stored) || this.flags.has(stored.id)) continue;
+      this.flags.set(stored.id, stored);
+      saves.push(this.saveFlag(stored));
+    }
+    for (const mark of Array.isArray(doc?.legitimate) ? doc.legitimate : []) {
+      if (!isMark(mark) || this.marks.has(markKey(mark))) continue;
+      this.marks.set(markKey(mark), mark);
+      saves.push(this.save(MARKS, recordName(markKey(mark)), JSON.stringify(mark)));
+    }
+    await Promise.all(saves);
+    await this.storage.retireLegacy();
   }
 
   /** Bytes the records take (as UTF-16 length, close to their size on disk). */

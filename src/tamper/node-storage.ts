@@ -31,6 +31,23 @@ export class FolderFlagStorage implements FlagStorage {
     return records;
   }
 
+  private get legacyFile(): string {
+    return join(this.location, 'agentVitals.flags.json');
+  }
+
+  async readLegacy(): Promise<string | undefined> {
+    try {
+      return await readFile(this.legacyFile, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  async retireLegacy(): Promise<void> {
+    await rename(this.legacyFile, `${this.legacyFile}.imported`);
+  }
+
   /** Writes through a temporary file so a crash never leaves half a record. */
   async write(group: string, name: string, text: string): Promise<void> {
     const dir = join(this.location, group);

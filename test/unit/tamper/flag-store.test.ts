@@ -172,3 +172,19 @@ test('concurrent actions are saved in order and nothing is lost', async () => {
   assert.equal(reopened.get(ids[3])?.status, 'dismissed');
   assert.equal(reopened.get(ids[1])?.status, 'legitimate');
 });
+
+test("an earlier version's single-file store is imported once, statuses and marks kept", async () => {
+  const ws = await workspace();
+  const [flag] = flagsFor(ws.file);
+  await mkdir(ws.storage, { recursive: true });
+  const legacy = join(ws.storage, 'agentVitals.flags.json');
+  await writeFile(legacy, JSON.stringify({ version: 1, flags: [{ ...flag, status: 'dismissed' }, { id: 3 }], legitimate: [{ path: ws.file, hunk: null }] }));
+  const store = await FlagStore.open(new FolderFlagStorage(ws.storage));
+  assert.deepEqual(store.list().map((f) => [f.id, f.status]), [[flag!.id, 'dismissed']]);
+  assert.equal(store.isLegitimate({ path: ws.file, hunk: 'any' }), true);
+  assert.deepEqual(await store.texts(flag!.id, nodeWorkspaceFiles), { before: BEFORE, after: AFTER });
+  await assert.rejects(access(legacy));
+  await access(`${legacy}.imported`);
+  const reopened = await FlagStore.open(new FolderFlagStorage(ws.storage));
+  assert.equal(reopened.list().length, 1);
+});

@@ -148,11 +148,11 @@ export class FlagStore {
   private async importLegacy(): Promise<void> {
     const text = await this.storage.readLegacy();
     if (text === undefined) return;
-    let doc: { flags?: unknown; legitimate?: unknown } | null = null;
+    let doc: { flags?: unknown; legitimate?: unknown } | null;
     try {
       doc = JSON.parse(text) as typeof doc;
     } catch {
-      // unreadable: nothing can be imported from it
+      doc = null; // unreadable: nothing can be imported from it
     }
     const saves: Promise<void>[] = [];
     for (const old of Array.isArray(doc?.flags) ? doc.flags : []) {

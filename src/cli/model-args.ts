@@ -2,6 +2,7 @@
 // resolved model on disk (downloading with progress on stderr when needed).
 import type { ParseArgsConfig } from 'node:util';
 import { useHubEndpointFromEnv } from '../model-store/hub-download';
+import { readModelConfig } from '../model-store/model-config';
 import { DEFAULT_MODEL } from '../model-store/model-spec';
 import { defaultCacheDir, resolveModel, type ResolvedModel } from '../model-store/model-store';
 import { isModelDtype } from '../model-store/variants';
@@ -76,7 +77,7 @@ export function interruptSignal(): { signal: AbortSignal; dispose: () => void } 
  */
 export async function openCalibratedReader(args: ModelArgs, resolved: ResolvedModel, vectorsPath?: string): Promise<{ reader: ModelActivationReader; vectors: EmotionVectorSet }> {
   const identity = await identifyModel(args.model, resolved, args.cacheDir);
-  const { loaded, problem } = findVectors(identity, args.cacheDir, vectorsPath, resolved.folder);
+  const { loaded, problem } = findVectors(identity, args.cacheDir, readModelConfig(resolved.folder).hiddenSize, vectorsPath, resolved.folder);
   if (!loaded) {
     if (problem) process.stderr.write(`${problem}\n`);
     throw new MissingVectorsError(vectorFilePath(args.cacheDir, identity), identity);

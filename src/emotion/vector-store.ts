@@ -16,8 +16,9 @@ export class MissingVectorsError extends Error {
   }
 }
 
-/** Loads the vectors for `model`, from `explicitPath` or the cache; refuses another model's file. */
-export function loadVectorsFor(model: ModelIdentity, cacheDir: string, explicitPath?: string, hiddenSize?: number): EmotionVectorSet {
+/** Loads the vectors for `model`, from `explicitPath` or the cache; refuses another model's file
+ *  and one whose width is not the model's `hiddenSize` (undefined only when the model does not say). */
+export function loadVectorsFor(model: ModelIdentity, cacheDir: string, hiddenSize: number | undefined, explicitPath?: string): EmotionVectorSet {
   const path = explicitPath ?? vectorFilePath(cacheDir, model);
   if (!explicitPath && !existsSync(path)) throw new MissingVectorsError(path, model);
   return readVectorFile(path, { model, hiddenSize });

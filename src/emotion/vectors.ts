@@ -138,6 +138,8 @@ export function decodeVectorFile(data: Buffer): EmotionVectorSet {
   const row = () => {
     const v = new Float32Array(hiddenSize);
     for (let i = 0; i < hiddenSize; i++, offset += 4) v[i] = payload.readFloatLE(offset);
+    // A NaN or infinite weight would turn every reading into NaN or Infinity.
+    if (!v.every(Number.isFinite)) throw new VectorFileError('vector file payload holds a value that is not a finite number (corrupted?)');
     return v;
   };
   const layerSets: LayerVectors[] = layers.map((l) => ({

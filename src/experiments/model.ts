@@ -17,6 +17,7 @@ export type SteerableDecoder = Pick<SteeredModel, 'layers' | 'forward' | 'genera
 export interface ExperimentTokenizer {
   render(messages: ChatMessage[], addGenerationPrompt?: boolean): string;
   encode(text: string): number[];
+  readonly longestTokenChars: number;
   encodeText(text: string): number[];
   decode(ids: number[]): string;
   pieces(ids: number[]): string[];

@@ -1,13 +1,13 @@
 // Opens an ExperimentModel in this process (the CLI's way; the sidecar builds one from its
 // loaded session): finds the model's vectors (a given file, the cache, or the ones shipped in the
 // model folder) and opens the probe at their layer.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ResidualProbe, SteeredModel } from '../engine';
 import { sourceDigest } from '../engine/graph/graph-cache';
 import { modelIdentity } from '../emotion/model-reader';
 import { MissingVectorsError, vectorFilePath } from '../emotion/vector-store';
 import { VectorFileError } from '../emotion/vectors';
+import { readModelConfig } from '../model-store/model-config';
 import type { ResolvedModel } from '../model-store/model-store';
 import { ModelTokenizer } from '../sidecar/chat-tokenizer';
 import { stopTokenIds } from '../sidecar/model-session';
@@ -34,13 +34,13 @@ export async function openExperimentModel(name: string, resolved: ResolvedModel,
   const graphs = join(options.cacheDir, 'graphs');
   const [tokenizer, fileHash] = await Promise.all([ModelTokenizer.load(resolved.folder), sourceDigest(resolved.onnxPath, graphs)]);
   const identity = modelIdentity(name, resolved, fileHash);
-  const { loaded, problem } = findVectors(identity, options.cacheDir, options.vectorsPath, resolved.folder);
+  const config = readModelConfig(resolved.folder);
+  const { loaded, problem } = findVectors(identity, options.cacheDir, config.hiddenSize, options.vectorsPath, resolved.folder);
   if (problem) throw new VectorFileError(problem);
   if (!loaded) throw new MissingVectorsError(vectorFilePath(options.cacheDir, identity), identity);
   const vectors = loaded.set;
   const layer = vectors.header.choice.layer;
   const probe = await ResidualProbe.load(resolved.onnxPath, { layers: [layer], threads: options.threads, cacheDir: graphs });
-  const config = JSON.parse(readFileSync(join(resolved.folder, 'config.json'), 'utf8')) as { max_position_embeddings?: number };
   let steered: Promise<SteeredModel> | undefined;
   const model: ExperimentModel = {
     identity,
@@ -50,7 +50,7 @@ export async function openExperimentModel(name: string, resolved: ResolvedModel,
     encoder: probe,
     vectors,
     layer,
-    contextLimit: Math.min(config.max_position_embeddings ?? DEFAULT_CONTEXT_LIMIT, DEFAULT_CONTEXT_LIMIT),
+    contextLimit: Math.min(config.maxPositionEmbeddings ?? DEFAULT_CONTEXT_LIMIT, DEFAULT_CONTEXT_LIMIT),
     stopIds: stopTokenIds(resolved.folder, tokenizer),
     steered: () => (steered ??= SteeredModel.load(resolved.onnxPath, { layers: [layer], threads: options.threads, cacheDir: graphs })),
   };

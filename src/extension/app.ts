@@ -86,10 +86,10 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
     const root = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(flag.path)) ?? vscode.workspace.workspaceFolders?.[0];
     if (!root) return;
     let declined = false;
-    const outcome = await flagFeed.revert(id, root.uri.fsPath, async () => {
+    const outcome = await flagFeed.revert(id, root.uri.fsPath, async (_flag, text) => {
       const ok = await vscode.window.showWarningMessage(
-        `Revert ${file} to its content before the flagged edit?`,
-        { modal: true, detail: 'Only the flagged edit is undone; Agent Vitals checks first that the file still holds it.' },
+        text === null ? `Delete ${file}? The flagged edit created it.` : `Revert ${file} to its content before the flagged edit?`,
+        { modal: true, detail: `${revertPreview(text)}\n\nOnly the flagged edit is undone; Agent Vitals checks that the file still holds it, and checks again as it writes.` },
         'Revert',
       );
       declined = ok !== 'Revert';
@@ -242,4 +242,13 @@ function reportError(log: vscode.LogOutputChannel, what: string, err: unknown): 
   void vscode.window.showErrorMessage(`Agent Vitals: ${what} failed: ${message}`, 'Open Log').then((c) => {
     if (c) log.show();
   });
+}
+
+/** What a revert will write, as the confirmation shows it: the start of the text, clipped. */
+function revertPreview(text: string | null): string {
+  if (text === null) return 'The file will be deleted.';
+  const lines = text.split('\n');
+  const shown = lines.slice(0, 30).join('\n').slice(0, 2000);
+  const rest = lines.length - shown.split('\n').length;
+  return `The file will hold:\n\n${shown}${rest > 0 ? `\n… (${rest} more lines; open the diff to see them all)` : ''}`;
 }

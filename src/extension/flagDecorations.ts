@@ -1,6 +1,7 @@
 // Marks the lines a flagged edit changed in the test file, while the file still holds the
 // flagged text (after later edits the line numbers would point at the wrong code).
 import * as vscode from 'vscode';
+import { textSha256 } from '../tamper/edit-record';
 import type { StoredFlag } from '../tamper/flag-store';
 import { flagHoverMarkdown } from './markdownText';
 
@@ -32,10 +33,12 @@ export class FlagDecorations implements vscode.Disposable {
 
   private refresh(): void {
     for (const editor of vscode.window.visibleTextEditors) {
-      const text = editor.document.getText();
       const options: vscode.DecorationOptions[] = [];
+      let digest: string | undefined;
       for (const flag of this.open.values()) {
-        if (flag.path !== editor.document.uri.fsPath || flag.after !== text) continue;
+        if (flag.path !== editor.document.uri.fsPath) continue;
+        digest ??= textSha256(editor.document.getText());
+        if (flag.edit.afterSha256 !== digest) continue;
         const hover = new vscode.MarkdownString(flagHoverMarkdown(flag));
         // Never run command: links, render HTML or icons, whatever the text holds.
         hover.isTrusted = false;

@@ -16,9 +16,19 @@ export interface FileProgress {
   percent?: number;
 }
 
+/** How long the hub may take to answer a request (connect and headers), and to send the next
+ *  piece of a body, before the request is given up. */
+export interface HubTimeouts {
+  headersMs: number;
+  idleMs: number;
+}
+
+export const DEFAULT_HUB_TIMEOUTS: HubTimeouts = { headersMs: 30_000, idleMs: 60_000 };
+
 export interface DownloadOptions {
   signal?: AbortSignal;
   onProgress?: (p: FileProgress) => void;
+  timeouts?: HubTimeouts;
 }
 
 export interface RemoteFileFacts {
@@ -42,6 +52,53 @@ function requestHeaders(url: string): Headers {
   return headers;
 }
 
+/**
+ * Aborts a hub request the caller cancels or the hub leaves waiting: armed with a limit for each
+ * wait (the response, then each piece of the body), it remembers which wait ran out.
+ */
+class HubWatchdog {
+  readonly controller = new AbortController();
+  private timer?: NodeJS.Timeout;
+  private expired?: string;
+  private readonly host: string;
+  private readonly timeouts: HubTimeouts;
+  private readonly cancel = () => this.controller.abort();
+
+  constructor(url: string, private readonly file: string, private readonly opts: DownloadOptions) {
+    this.host = new URL(url).host;
+    this.timeouts = opts.timeouts ?? DEFAULT_HUB_TIMEOUTS;
+    if (opts.signal?.aborted) this.controller.abort();
+    opts.signal?.addEventListener('abort', this.cancel, { once: true });
+  }
+
+  awaitResponse(): void {
+    this.arm(this.timeouts.headersMs, (s) => `did not answer within ${s} s (waiting for the response to ${this.file})`);
+  }
+
+  awaitBody(): void {
+    this.arm(this.timeouts.idleMs, (s) => `sent nothing for ${s} s (downloading ${this.file})`);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.opts.signal?.removeEventListener('abort', this.cancel);
+  }
+
+  /** The error to report when the watchdog ended the request, else undefined. */
+  timeoutError(): SidecarError | undefined {
+    if (!this.expired) return undefined;
+    return new SidecarError('download-failed', `The model hub ${this.host} ${this.expired}. Check the connection (or HF_ENDPOINT) and retry, or use a local model folder.`, { file: this.file });
+  }
+
+  private arm(ms: number, what: (seconds: string) => string): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.expired = what(String(ms / 1000));
+      this.controller.abort();
+    }, ms);
+  }
+}
+
 function isAbort(err: unknown): boolean {
   return err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError');
 }
@@ -57,16 +114,22 @@ export async function probeRemoteFile(
   repo: string,
   revision: string,
   file: string,
-  signal?: AbortSignal,
+  opts: DownloadOptions = {},
 ): Promise<RemoteFileFacts | undefined> {
   const url = remoteFileUrl(repo, revision, file);
+  const watchdog = new HubWatchdog(url, file, opts);
   let res: Response;
   try {
+    watchdog.awaitResponse();
     // The hub answers large files with a redirect whose headers carry the LFS size and sha256.
-    res = await env.fetch(url, { method: 'HEAD', redirect: 'manual', headers: requestHeaders(url), signal });
+    res = await env.fetch(url, { method: 'HEAD', redirect: 'manual', headers: requestHeaders(url), signal: watchdog.controller.signal });
   } catch (err) {
+    const timeout = watchdog.timeoutError();
+    if (timeout) throw timeout;
     if (isAbort(err)) throw cancelled(file);
     throw new SidecarError('download-failed', `Cannot reach the model hub for ${repo}/${file}: ${(err as Error).message}. Check the connection, or use a local model folder.`, { file });
+  } finally {
+    watchdog.stop();
   }
   if (res.status === 404) return undefined;
   if (res.status === 401 || res.status === 403) {
@@ -95,9 +158,11 @@ export async function downloadFile(
   const partial = `${dest}.part`;
   await mkdir(dirname(dest), { recursive: true });
   const hash = createHash('sha256');
+  const watchdog = new HubWatchdog(url, file, opts);
   let loaded = 0;
   try {
-    const res = await env.fetch(url, { headers: requestHeaders(url), signal: opts.signal });
+    watchdog.awaitResponse();
+    const res = await env.fetch(url, { headers: requestHeaders(url), signal: watchdog.controller.signal });
     if (res.status !== 200 || !res.body) {
       throw new SidecarError('download-failed', `The hub answered HTTP ${res.status} while downloading ${repo}/${file}.`, { file });
     }
@@ -110,6 +175,7 @@ export async function downloadFile(
     try {
       let lastPercent = -1;
       for (;;) {
+        watchdog.awaitBody();
         const { done, value } = await reader.read();
         if (done) break;
         hash.update(value);
@@ -142,11 +208,15 @@ export async function downloadFile(
   } catch (err) {
     await rm(partial, { force: true });
     if (err instanceof SidecarError) throw err;
+    const timeout = watchdog.timeoutError();
+    if (timeout) throw timeout;
     if (isAbort(err) || opts.signal?.aborted) throw cancelled(file);
     if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
       throw new SidecarError('download-failed', `The disk is full: downloading ${repo}/${file} into ${dirname(dest)} stopped after ${loaded} bytes. The partial file was removed; free some space (or choose another cache folder) and retry.`, { file });
     }
     throw new SidecarError('download-failed', `Download of ${repo}/${file} failed after ${loaded} bytes: ${(err as Error).message}. Retry, or use a local model folder.`, { file });
+  } finally {
+    watchdog.stop();
   }
 }
 

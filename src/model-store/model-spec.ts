@@ -10,7 +10,23 @@ export type ModelSpec =
 
 export const DEFAULT_MODEL = 'onnx-community/Qwen2.5-0.5B-Instruct';
 
-const HUB_ID = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
+// The hub's own grammar: `owner/name` of word characters, '-' and '.', at most 96 characters
+// each, neither starting nor ending with '-' or '.', with no '--' or '..' inside.
+const HUB_NAME = /^(?![-.])(?!.*(?:--|\.\.))[\w.-]{1,96}(?<![-.])$/;
+// Git's ref-name rules (what a revision is): '/'-separated parts, none empty or starting with '.',
+// no '..', no control characters, spaces or ~^:?*[\\, not ending in '.lock'; and no '@', which
+// separates the revision from the id here.
+const REVISION_PART = /^(?!\.)(?!.*\.\.)[^\x00-\x20\x7f~^:?*[\\/@]+(?<!\.lock)$/;
+const MAX_REVISION = 255;
+
+function isHubId(repo: string): boolean {
+  const parts = repo.split('/');
+  return parts.length === 2 && parts.every((p) => HUB_NAME.test(p));
+}
+
+function isRevision(revision: string): boolean {
+  return revision.length <= MAX_REVISION && revision.split('/').every((p) => REVISION_PART.test(p));
+}
 const FIXTURE_NAME = /^[\w.-]+$/;
 
 /** The folder holding this project's package.json (works from sources and from dist/). */
@@ -37,8 +53,14 @@ export function parseModelSpec(spec: string): ModelSpec {
   }
   // An existing folder wins over a hub id that happens to look like a relative path.
   if (existsSync(text) && statSync(text).isDirectory()) return { kind: 'folder', folder: resolve(text) };
-  const [repo, revision, ...rest] = text.split('@');
-  if (rest.length === 0 && HUB_ID.test(repo)) return { kind: 'hub', repo, revision: revision || 'main' };
+  const at = text.indexOf('@');
+  const repo = at < 0 ? text : text.slice(0, at);
+  if (isHubId(repo)) {
+    if (at < 0) return { kind: 'hub', repo, revision: 'main' };
+    const revision = text.slice(at + 1);
+    if (isRevision(revision)) return { kind: 'hub', repo, revision };
+    throw new SidecarError('model-not-found', `Model '${spec}' names hub id ${repo} with '${revision}', which is not a valid revision (a branch, tag or commit hash, e.g. 'main').`);
+  }
   throw new SidecarError(
     'model-not-found',
     `Model '${spec}' is neither an existing folder, a hub id like '${DEFAULT_MODEL}', nor 'fixture:<name>'.`,

@@ -1,12 +1,13 @@
 // Turns a model name into files on disk: a fixture or local folder as it is, a hub id through
 // the download cache (or, offline, only what the cache already holds).
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join, resolve, sep } from 'node:path';
 import { SidecarError } from '../protocol/errors';
 import type { ModelDtype } from '../protocol/methods';
 import { checkCached, recordVerified } from './cache-manifest';
-import { downloadFile, probeRemoteFile, type FileProgress, type RemoteFileFacts } from './hub-download';
+import { downloadFile, probeRemoteFile, type FileProgress, type HubTimeouts, type RemoteFileFacts } from './hub-download';
+import { readModelConfig } from './model-config';
 import { parseModelSpec, projectRoot, type ModelSpec } from './model-spec';
 import { externalDataFiles, MODEL_DTYPES, onnxFileFor } from './variants';
 
@@ -17,6 +18,7 @@ export interface ResolveOptions {
   offline?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: FileProgress) => void;
+  timeouts?: HubTimeouts;
 }
 
 export interface ResolvedModel {
@@ -67,19 +69,6 @@ export function listFixtures(): string[] {
   return existsSync(dir) ? readdirSync(dir).filter((f) => statSync(join(dir, f)).isDirectory()).sort() : [];
 }
 
-/** Number of external data chunks transformers.js' config declares for `onnxFile`. */
-function declaredDataChunks(config: Record<string, unknown>, onnxFile: string): number {
-  const jsConfig = config['transformers.js_config'] as { use_external_data_format?: unknown } | undefined;
-  const setting = jsConfig?.use_external_data_format;
-  if (setting === undefined || setting === null) return 0;
-  if (typeof setting === 'object') {
-    const table = setting as Record<string, unknown>;
-    const value = table[basename(onnxFile)] ?? table[basename(onnxFile).replace(/\.onnx$/, '')] ?? table.model;
-    return Number(value ?? 0) || 0;
-  }
-  return Number(setting) || 0;
-}
-
 function checkCacheDir(cacheDir: string): string {
   const abs = resolve(cacheDir);
   if (abs.split(sep).includes('node_modules')) {
@@ -94,11 +83,12 @@ async function resolveHubModel(spec: Extract<ModelSpec, { kind: 'hub' }>, dtype:
   const folder = spec.revision === 'main' ? join(cacheDir, spec.repo) : join(cacheDir, spec.repo, spec.revision);
   const onnxFile = onnxFileFor(dtype);
   const damaged: string[] = [];
-  const cached = async (f: string) => {
-    const state = await checkCached(folder, f);
-    if (state === 'damaged') damaged.push(f);
-    return state === 'ok';
+  const state = async (f: string) => {
+    const found = await checkCached(folder, f);
+    if (found === 'damaged') damaged.push(f);
+    return found;
   };
+  const cached = async (f: string) => (await state(f)) === 'ok';
   const downloaded: string[] = [];
 
   const fetchFile = async (file: string, facts: RemoteFileFacts) => {
@@ -108,23 +98,26 @@ async function resolveHubModel(spec: Extract<ModelSpec, { kind: 'hub' }>, dtype:
   };
   const fetchRequired = async (file: string) => {
     if (await cached(file)) return;
-    const facts = await probeRemoteFile(spec.repo, spec.revision, file, opts.signal);
+    const facts = await probeRemoteFile(spec.repo, spec.revision, file, opts);
     if (!facts) {
       const what = file === onnxFile ? `has no ${dtype} weights (${file})` : `has no ${file}`;
       throw new SidecarError('model-not-found', `Hub repo ${spec.repo}@${spec.revision} ${what}.`, { file });
     }
     await fetchFile(file, facts);
   };
+  /** Asks the hub once: its answer that the file does not exist is remembered too. */
   const fetchOptional = async (file: string) => {
-    if (await cached(file)) return;
-    const facts = await probeRemoteFile(spec.repo, spec.revision, file, opts.signal);
+    const found = await state(file);
+    if (found === 'ok' || found === 'absent-at-hub') return;
+    const facts = await probeRemoteFile(spec.repo, spec.revision, file, opts);
     if (facts) await fetchFile(file, facts);
+    else recordVerified(folder, file, { absent: true });
   };
 
   if (opts.offline) {
     const base = ['config.json', ...TOKENIZER_FILES, onnxFile];
-    const config = (await cached('config.json')) ? JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) : {};
-    const required = [...base, ...externalDataFiles(onnxFile, declaredDataChunks(config, onnxFile))];
+    const chunks = (await cached('config.json')) ? readModelConfig(folder).externalDataChunks(onnxFile) : 0;
+    const required = [...base, ...externalDataFiles(onnxFile, chunks)];
     const missing: string[] = [];
     for (const f of required) if (!(damaged.includes(f) || (await cached(f)))) missing.push(f);
     if (missing.length) {
@@ -137,11 +130,11 @@ async function resolveHubModel(spec: Extract<ModelSpec, { kind: 'hub' }>, dtype:
     }
   } else {
     await fetchRequired('config.json');
-    const config = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as Record<string, unknown>;
+    const config = readModelConfig(folder);
     for (const f of TOKENIZER_FILES) await fetchRequired(f);
     await fetchOptional('generation_config.json');
     await fetchRequired(onnxFile);
-    const chunks = declaredDataChunks(config, onnxFile);
+    const chunks = config.externalDataChunks(onnxFile);
     if (chunks > 0) for (const f of externalDataFiles(onnxFile, chunks)) await fetchRequired(f);
     // Some exports keep weights in `<file>_data` without declaring it in config.json.
     else await fetchOptional(externalDataFiles(onnxFile, 1)[0]);

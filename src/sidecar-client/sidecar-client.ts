@@ -39,13 +39,19 @@ export interface SidecarClientOptions {
    * noticed within 5 s).
    */
   hangTimeoutMs?: number;
-  /** Requests during which the sidecar may legitimately block (graph surgery on a large model). */
-  hangExemptMethods?: readonly string[];
+  /** Requests during which the sidecar may legitimately block for long (graph surgery on a large model). */
+  slowMethods?: readonly string[];
+  /**
+   * While one of those is in flight, a sidecar is hung only after this long without any sign of
+   * life (an answer to the ping, or a progress notification); default 10 minutes.
+   */
+  slowHangTimeoutMs?: number;
 }
 
 const DEFAULT_HANG_TIMEOUT_MS = 3000;
+const DEFAULT_SLOW_HANG_TIMEOUT_MS = 10 * 60_000;
 const HANG_CHECK_MS = 500;
-const DEFAULT_HANG_EXEMPT = ['loadModel', 'calibrate'];
+const DEFAULT_SLOW_METHODS = ['loadModel', 'calibrate'];
 
 export interface CrashInfo {
   reason: string;
@@ -139,10 +145,12 @@ export class SidecarClient extends EventEmitter<{
     this.child = child;
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     this.connection = connection;
-    connection.onNotification(Notifications.loadProgress, (p) => this.emit('loadProgress', p));
-    connection.onNotification(Notifications.generatedToken, (p) => this.emit('generatedToken', p));
-    connection.onNotification(Notifications.experimentProgress, (p) => this.emit('experimentProgress', p));
-    connection.onNotification(Notifications.calibrationProgress, (p) => this.emit('calibrationProgress', p));
+    // Any notification is a sign of life: it answers an outstanding ping.
+    const alive = () => (this.pingSentAt = undefined);
+    connection.onNotification(Notifications.loadProgress, (p) => (alive(), this.emit('loadProgress', p)));
+    connection.onNotification(Notifications.generatedToken, (p) => (alive(), this.emit('generatedToken', p)));
+    connection.onNotification(Notifications.experimentProgress, (p) => (alive(), this.emit('experimentProgress', p)));
+    connection.onNotification(Notifications.calibrationProgress, (p) => (alive(), this.emit('calibrationProgress', p)));
     connection.onError(() => undefined); // a broken pipe shows up as the child's exit
     connection.listen();
     child.stderr!.setEncoding('utf8');
@@ -169,15 +177,16 @@ export class SidecarClient extends EventEmitter<{
   private checkResponsive(): void {
     const { connection, child } = this;
     if (!connection || !child || this.stateValue !== 'running' || this.hangReason) return;
-    const exempt = this.options.hangExemptMethods ?? DEFAULT_HANG_EXEMPT;
+    const slow = this.options.slowMethods ?? DEFAULT_SLOW_METHODS;
     const pending = [...this.pending];
-    if (pending.length === 0 || pending.some((p) => exempt.includes(p.type.method))) {
+    if (pending.length === 0) {
       this.pingSentAt = undefined;
       return;
     }
+    const limit = pending.some((p) => slow.includes(p.type.method)) ? this.options.slowHangTimeoutMs ?? DEFAULT_SLOW_HANG_TIMEOUT_MS : this.hangTimeoutMs;
     if (this.pingSentAt !== undefined) {
-      if (Date.now() - this.pingSentAt < this.hangTimeoutMs) return;
-      this.hangReason = `stopped answering (no reply for ${(this.hangTimeoutMs / 1000).toFixed(1)} s), killed`;
+      if (Date.now() - this.pingSentAt < limit) return;
+      this.hangReason = `stopped answering (no reply for ${(limit / 1000).toFixed(1)} s), killed`;
       child.kill('SIGKILL');
       return;
     }

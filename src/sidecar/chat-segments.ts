@@ -10,6 +10,8 @@ export interface ChatRenderer {
 
 export interface ChatTokenizer extends ChatRenderer {
   encode(text: string): number[];
+  /** Characters in the vocabulary's longest token: text of n characters needs at least n / this tokens. */
+  readonly longestTokenChars: number;
 }
 
 export interface RenderedChat {

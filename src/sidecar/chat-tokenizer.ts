@@ -4,12 +4,18 @@ import type { ChatMessage } from '../protocol/methods';
 import type { ChatTokenizer } from './chat-segments';
 
 export class ModelTokenizer implements ChatTokenizer {
-  private constructor(private readonly tokenizer: PreTrainedTokenizer) {}
+  private constructor(
+    private readonly tokenizer: PreTrainedTokenizer,
+    readonly longestTokenChars: number,
+  ) {}
 
   /** `folder` is a model folder laid out like a hub repo (tokenizer.json, tokenizer_config.json). */
   static async load(folder: string): Promise<ModelTokenizer> {
     const tokenizer = await AutoTokenizer.from_pretrained(folder, { local_files_only: true });
-    return new ModelTokenizer(tokenizer);
+    // Byte-level vocabularies spell each byte as one character, so this bounds decoded length too.
+    let longest = 1;
+    for (const token of tokenizer.get_vocab().keys()) longest = Math.max(longest, token.length);
+    return new ModelTokenizer(tokenizer, longest);
   }
 
   render(messages: ChatMessage[], addGenerationPrompt = false): string {

@@ -78,6 +78,13 @@ export class Conversation<C extends KvCacheHandle = KvCacheHandle> {
   }
 
   async append(added: ChatMessage[]): Promise<AppendOutcome> {
+    // Counting is cheap and tokenizing is not: text too long to fit even at the longest token per
+    // position is refused before it is tokenized.
+    const chars = added.reduce((n, m) => n + m.content.length, 0);
+    const fewestTokens = Math.ceil(chars / this.tokenizer.longestTokenChars);
+    if (fewestTokens > this.limits.contextLimit) {
+      throw new SidecarError('context-overflow', `The new messages hold ${chars} characters, at least ${fewestTokens} tokens: more than the context limit of ${this.limits.contextLimit}.`);
+    }
     const layout = this.layout(added);
     const { ids, segmentIds, rendered, messages, dropped } = layout;
     const firstNew = segmentIds.slice(0, messages.length - added.length).reduce((n, s) => n + s.length, 0);

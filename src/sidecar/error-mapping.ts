@@ -6,7 +6,7 @@ const OUT_OF_MEMORY = /bad_alloc|out of memory|failed to allocate|ENOMEM|Array b
 export function toSidecarError(err: unknown): SidecarError {
   if (err instanceof SidecarError) return err;
   const e = err instanceof Error ? err : new Error(String(err));
-  if (e.name === 'UnsupportedArchitectureError') {
+  if (e.name === 'UnsupportedArchitectureError' || e.name === 'ModelFileError') {
     return new SidecarError('unsupported-architecture', e.message);
   }
   if (e.name === 'AbortError') return new SidecarError('cancelled', 'The request was cancelled.');

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelInfo } from '../protocol/methods';
+import { readModelConfig } from '../model-store/model-config';
 import type { ResolvedModel } from '../model-store/model-store';
 import { ModelTokenizer } from './chat-tokenizer';
 import type { EmotionVectorSet } from '../emotion/vectors';
@@ -45,11 +46,8 @@ export class ModelSession {
   }
 
   static async open(name: string, resolved: ResolvedModel, options: SessionOptions): Promise<ModelSession> {
-    const config = JSON.parse(readFileSync(join(resolved.folder, 'config.json'), 'utf8')) as {
-      num_hidden_layers?: number;
-      max_position_embeddings?: number;
-    };
-    const numLayers = config.num_hidden_layers;
+    const config = readModelConfig(resolved.folder);
+    const numLayers = config.numHiddenLayers;
     const requested = options.layers?.length ? options.layers : [];
     const vectorLayer = options.vectors?.set.header.choice.layer;
     const layers = [...new Set([...requested, ...(vectorLayer === undefined ? [] : [vectorLayer])])];
@@ -61,7 +59,7 @@ export class ModelSession {
       cacheDir: options.graphCacheDir,
     });
     // A GroupQueryAttention export cannot encode positions beyond its rotary table.
-    const modelLimit = Math.min(config.max_position_embeddings ?? DEFAULT_CONTEXT_LIMIT, probe.shape.maxPositions ?? Infinity);
+    const modelLimit = Math.min(config.maxPositionEmbeddings ?? DEFAULT_CONTEXT_LIMIT, probe.shape.maxPositions ?? Infinity);
     const info: ModelInfo = {
       model: name,
       folder: resolved.folder,

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import {
   createMessageConnection,
-  StreamMessageReader,
   StreamMessageWriter,
   type CancellationToken,
   type MessageConnection,
+  type ResponseMessage,
 } from 'vscode-jsonrpc/node';
 import { PRODUCT_VERSION } from '../core/version';
 import { SidecarError } from '../protocol/errors';
@@ -16,14 +16,17 @@ import {
   Methods,
   Notifications,
   type ActivationReturn,
+  type AppendMessagesParams,
   type AppendResult,
   type CalibrateParams,
   type CalibrateResult,
   type CalibrationProgressNotice,
   type ChatMessage,
+  type ConversationIdParams,
   type GenerateParams,
   type LoadModelParams,
   type ModelInfo,
+  type OpenConversationParams,
   type RunExperimentParams,
   type StatusResult,
 } from '../protocol/methods';
@@ -33,6 +36,7 @@ import { ExperimentCancelledError, ExperimentParamError } from '../experiments/c
 import { runExperiment, type ExperimentResult } from '../experiments/registry';
 import { sessionExperimentModel } from './experiment-model';
 import { defaultCacheDir, resolveModel, type ResolvedModel } from '../model-store/model-store';
+import { readModelConfig } from '../model-store/model-config';
 import { projectRoot } from '../model-store/model-spec';
 import { loadCorpus } from '../corpus/format';
 import { lintCorpus } from '../corpus/lint';
@@ -45,7 +49,9 @@ import { isModelDtype } from '../model-store/variants';
 import { Conversation, type AppendOutcome } from './conversation';
 import { ConversationStore } from './conversation-store';
 import { toSidecarError } from './error-mapping';
+import { FrameReader } from './frame-reader';
 import { ModelSession } from './model-session';
+import { checkParams } from './params';
 import { peakRssBytes } from './peak-rss';
 import { tokenNorms } from './token-norms';
 
@@ -106,17 +112,18 @@ export class SidecarServer {
 
   private register(): void {
     const c = this.connection;
-    const guard = <P, R>(handler: (params: P, token: CancellationToken) => Promise<R>) =>
-      async (params: P, token: CancellationToken): Promise<R> => {
+    const guard = <P, R>(method: string, handler: (params: P, token: CancellationToken) => Promise<R>) =>
+      async (params: P | undefined, token: CancellationToken): Promise<R> => {
         try {
-          return await handler(params, token);
+          checkParams(method, params ?? {});
+          return await handler(params ?? ({} as P), token);
         } catch (err) {
           throw toSidecarError(err).toResponseError();
         }
       };
     c.onRequest(Methods.status, () => this.status());
-    c.onRequest(Methods.loadModel, guard((p: LoadModelParams, token) => this.loadModel(p, token)));
-    c.onRequest(Methods.openConversation, guard(async (p, token) => {
+    c.onRequest(Methods.loadModel, guard(Methods.loadModel.method, (p: LoadModelParams, token) => this.loadModel(p, token)));
+    c.onRequest(Methods.openConversation, guard(Methods.openConversation.method, async (p: OpenConversationParams, token) => {
       const { store } = this.ready();
       const messages = checkMessages(p.messages ?? []);
       const conversation = store.openConversation(p.conversationId);
@@ -127,11 +134,11 @@ export class SidecarServer {
         throw err;
       }
     }));
-    c.onRequest(Methods.appendMessages, guard((p, token) => this.append(p.conversationId, checkMessages(p.messages), p.returns, token)));
-    c.onRequest(Methods.closeConversation, guard(async (p) => ({ closed: this.ready().store.close(p.conversationId) })));
-    c.onRequest(Methods.generate, guard((p: GenerateParams, token) => this.generate(p, token)));
-    c.onRequest(Methods.runExperiment, guard((p: RunExperimentParams, token) => this.runExperiment(p, token)));
-    c.onRequest(Methods.calibrate, guard((p: CalibrateParams, token) => this.calibrate(p ?? {}, token)));
+    c.onRequest(Methods.appendMessages, guard(Methods.appendMessages.method, (p: AppendMessagesParams, token) => this.append(p.conversationId, checkMessages(p.messages), p.returns, token)));
+    c.onRequest(Methods.closeConversation, guard(Methods.closeConversation.method, async (p: ConversationIdParams) => ({ closed: this.ready().store.close(p.conversationId) })));
+    c.onRequest(Methods.generate, guard(Methods.generate.method, (p: GenerateParams, token) => this.generate(p, token)));
+    c.onRequest(Methods.runExperiment, guard(Methods.runExperiment.method, (p: RunExperimentParams, token) => this.runExperiment(p, token)));
+    c.onRequest(Methods.calibrate, guard(Methods.calibrate.method, (p: CalibrateParams, token) => this.calibrate(p, token)));
     c.onRequest(Methods.shutdown, async () => {
       await this.dispose().catch(() => undefined);
       setImmediate(() => this.options.onShutdown?.());
@@ -177,7 +184,7 @@ export class SidecarServer {
       if (controller.signal.aborted) throw new SidecarError('cancelled', `Loading ${p.model} was cancelled.`);
       this.connection.sendNotification(Notifications.loadProgress, { progressToken: p.progressToken, phase: 'prepare' });
       const identity = await identifyModel(p.model, resolved, cacheDir);
-      const { loaded, problem } = findVectors(identity, cacheDir, p.vectorsPath, resolved.folder);
+      const { loaded, problem } = findVectors(identity, cacheDir, readModelConfig(resolved.folder).hiddenSize, p.vectorsPath, resolved.folder);
       await this.open(p, resolved, cacheDir, loaded, problem);
       this.connection.sendNotification(Notifications.loadProgress, { progressToken: p.progressToken, phase: 'ready' });
       return this.session!.info;
@@ -287,7 +294,7 @@ export class SidecarServer {
     const controller = abortOn(token);
     return session.serial(async () => {
       const model = await session.steeredModel();
-      const prompt = session.tokenizer.encode(session.tokenizer.render(p.messages, true));
+      const prompt = session.tokenizer.encode(session.tokenizer.render(checkMessages(p.messages), true));
       const stopIds = session.stopTokenIds();
       const tokenIds = await model.generate(prompt, {
         maxNewTokens: p.maxNewTokens,
@@ -337,7 +344,13 @@ export class SidecarServer {
 
 /** Starts serving on the given streams; returns the live connection. */
 export function serveSidecar(input: Readable, output: Writable, options: ServerOptions = {}): { connection: MessageConnection; server: SidecarServer } {
-  const connection = createMessageConnection(new StreamMessageReader(input), new StreamMessageWriter(output));
+  const writer = new StreamMessageWriter(output);
+  // Frames the host's messages; what cannot be read is answered here, with the request's id if known.
+  const reader = new FrameReader(input, ({ id, code, message }) => {
+    const response: ResponseMessage = { jsonrpc: '2.0', id, error: { code, message } };
+    return writer.write(response).catch(() => undefined);
+  });
+  const connection = createMessageConnection(reader, writer);
   const server = new SidecarServer(connection, options);
   connection.listen();
   return { connection, server };

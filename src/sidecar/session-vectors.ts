@@ -34,14 +34,15 @@ export const SHIPPED_VECTORS_FILE = 'agent-vitals-vectors.avv';
 /**
  * The vectors for `identity`: an explicit file, else the cache, else the file shipped in the
  * model folder; none when the model was never calibrated; a refusal reason when a file exists
- * but belongs to another model or is damaged. An explicit path that fails is an error.
+ * but belongs to another model, does not fit its `hiddenSize`, or is damaged. An explicit path
+ * that fails is an error.
  */
-export function findVectors(identity: ModelIdentity, cacheDir: string, explicitPath?: string, modelFolder?: string): { loaded?: LoadedVectors; problem?: string } {
+export function findVectors(identity: ModelIdentity, cacheDir: string, hiddenSize: number | undefined, explicitPath?: string, modelFolder?: string): { loaded?: LoadedVectors; problem?: string } {
   const cached = vectorFilePath(cacheDir, identity);
   const shipped = modelFolder ? join(modelFolder, SHIPPED_VECTORS_FILE) : undefined;
   const path = explicitPath ?? (!existsSync(cached) && shipped && existsSync(shipped) ? shipped : undefined);
   try {
-    const set = loadVectorsFor(identity, cacheDir, path);
+    const set = loadVectorsFor(identity, cacheDir, hiddenSize, path);
     return { loaded: { set, info: vectorsInfo(set, path ?? cached) } };
   } catch (err) {
     if (err instanceof MissingVectorsError) return {};

@@ -10,7 +10,13 @@ export function runSidecarOnStdio(): void {
   const { connection } = serveSidecar(process.stdin, process.stdout, {
     onShutdown: () => process.exit(0),
   });
-  connection.onClose(() => process.exit(0));
+  // A stream that cannot be read on (a frame without a usable length) ends the sidecar with a
+  // reason on stderr and a failing exit code, which the host reports and restarts from.
+  connection.onError(([err]) => {
+    process.stderr.write(`agent-vitals sidecar: ${err.message}\n`);
+    process.exitCode = 1;
+  });
+  connection.onClose(() => process.exit());
   // The parent going away (stdin closed) ends the sidecar.
   process.stdin.on('end', () => process.exit(0));
 }

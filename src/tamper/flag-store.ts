@@ -1,29 +1,63 @@
 // Flags persisted per workspace, with the user's actions on them: dismiss, mark as legitimate
 // (remembered for that file or hunk) and revert (confirmed, and only while the file still holds
-// the after-text). Storage and file access are interfaces so the core never imports vscode.
+// the after-text). Each flag and each mark is its own record, written whole, so an action costs
+// one small write and two windows sharing the store never overwrite each other's flags. A flag
+// keeps its edit's changed lines and digests, not the whole texts (see edit-record.ts). Storage
+// and file access are interfaces so the core never imports vscode.
+import { createHash } from 'node:crypto';
 import { dirname, basename, join, relative, isAbsolute } from 'node:path';
+import { rebuildTexts, recordEdit, type EditRecord } from './edit-record';
 import type { TamperFlag } from './engine';
 
-/** Where the store keeps its JSON; the extension backs it with workspace storage. */
+/** Named records in groups; the extension backs it with a folder in workspace storage. */
 export interface FlagStorage {
-  read(key: string): Promise<string | undefined>;
-  write(key: string, value: string): Promise<void>;
+  /** Where the records live, for messages. */
+  readonly location: string;
+  /** Every record of `group`, as name and text. */
+  readAll(group: string): Promise<{ name: string; text: string }[]>;
+  /** Replaces one record whole: a reader sees the old text or the new, never part of either. */
+  write(group: string, name: string, text: string): Promise<void>;
+  /** The single document earlier versions kept every flag in, if it is still there. */
+  readLegacy(): Promise<string | undefined>;
+  /** Moves that document aside once its flags are imported. */
+  retireLegacy(): Promise<void>;
 }
 
-/** The file operations "revert" needs; the Node implementation is `nodeWorkspaceFiles`. */
+/** The file could not be written because it is no longer the one checked before confirmation. */
+export class TargetChangedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TargetChangedError';
+  }
+}
+
+/** A file as read for revert: its identity (device and inode) and text. */
+export interface FileSnapshot {
+  identity: string;
+  text: string;
+}
+
+/**
+ * The file operations "revert" needs; the Node implementation is `nodeWorkspaceFiles`. None
+ * follows a symbolic link at the path itself; the writes throw TargetChangedError when the file
+ * is no longer the one read (another file, a link, or other content).
+ */
 export interface WorkspaceFiles {
   /** Resolves symlinks; rejects when the path does not exist. */
   realpath(path: string): Promise<string>;
   /** Null when the file does not exist. */
-  readFile(path: string): Promise<string | null>;
-  writeFile(path: string, text: string): Promise<void>;
-  deleteFile(path: string): Promise<void>;
+  read(path: string): Promise<FileSnapshot | null>;
+  replace(path: string, expected: FileSnapshot, text: string): Promise<void>;
+  remove(path: string, expected: FileSnapshot): Promise<void>;
+  /** Creates the file; fails when anything exists at the path. */
+  create(path: string, text: string): Promise<void>;
 }
 
 export type FlagStatus = 'open' | 'dismissed' | 'legitimate' | 'reverted';
 
-export interface StoredFlag extends TamperFlag {
+export interface StoredFlag extends Omit<TamperFlag, 'before' | 'after'> {
   status: FlagStatus;
+  edit: EditRecord;
 }
 
 export interface LegitimateMark {
@@ -32,76 +66,128 @@ export interface LegitimateMark {
   hunk: string | null;
 }
 
-interface StoreData {
-  version: 1;
-  flags: StoredFlag[];
-  legitimate: LegitimateMark[];
-}
-
 export type RevertOutcome = { reverted: true } | { reverted: false; reason: string };
 
-const KEY = 'agentVitals.flags';
-const CORRUPT_KEY = 'agentVitals.flags.corrupt';
+/** Asked before a revert writes: `text` is what the file will hold, null when it will be deleted. */
+export type ConfirmRevert = (flag: StoredFlag, text: string | null) => Promise<boolean>;
+
+/** All records together may take this much; beyond it new flags keep no text (a clear warning says so). */
+export const FLAG_STORE_BUDGET_BYTES = 64 * 1024 * 1024;
+
+const FLAGS = 'flags';
+const MARKS = 'legitimate';
+
+const recordName = (key: string): string => createHash('sha256').update(key).digest('hex').slice(0, 32);
+const markKey = (m: LegitimateMark): string => `${m.path}\0${m.hunk ?? '*'}`;
 
 function isStoredFlag(x: unknown): x is StoredFlag {
   if (typeof x !== 'object' || x === null) return false;
   const f = x as Record<string, unknown>;
-  return typeof f.id === 'string' && typeof f.path === 'string' && typeof f.ts === 'string' && Array.isArray(f.kinds) && typeof f.severity === 'string' && typeof f.status === 'string' && typeof f.editSeq === 'number';
+  const edit = f.edit as Record<string, unknown> | null;
+  return (
+    typeof f.id === 'string' && typeof f.path === 'string' && typeof f.ts === 'string' && Array.isArray(f.kinds) && typeof f.severity === 'string' &&
+    typeof f.status === 'string' && typeof f.editSeq === 'number' && typeof edit === 'object' && edit !== null &&
+    typeof edit.removed === 'string' && typeof edit.inserted === 'string' && typeof edit.prefix === 'number' && typeof edit.suffix === 'number'
+  );
+}
+
+function isMark(x: unknown): x is LegitimateMark {
+  const m = x as Partial<LegitimateMark> | null;
+  return typeof m === 'object' && m !== null && typeof m.path === 'string' && (m.hunk === null || typeof m.hunk === 'string');
 }
 
 function byTime(a: StoredFlag, b: StoredFlag): number {
   return a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.editSeq - b.editSeq;
 }
 
+export interface FlagStoreOptions {
+  budgetBytes?: number;
+  /** Told once when the store reaches its budget. */
+  warn?: (message: string) => void;
+}
+
 export class FlagStore {
-  /** Entries in the stored file that were not valid flags and were left out. */
-  readonly skippedOnLoad: number;
-  /** Set when the stored file could not be parsed; its text was kept under a separate key. */
-  readonly loadError: string | null;
+  private readonly flags = new Map<string, StoredFlag>();
+  private readonly marks = new Map<string, LegitimateMark>();
+  /** Bytes of each record, for the budget. */
+  private readonly sizes = new Map<string, number>();
+  private bytes = 0;
+  private warned = false;
+  /** Records that were not valid flags or marks and were left out. */
+  skippedOnLoad = 0;
 
   private constructor(
     private readonly storage: FlagStorage,
-    private data: StoreData,
-    skipped: number,
-    loadError: string | null,
-  ) {
-    this.skippedOnLoad = skipped;
-    this.loadError = loadError;
+    private readonly options: FlagStoreOptions,
+  ) {}
+
+  static async open(storage: FlagStorage, options: FlagStoreOptions = {}): Promise<FlagStore> {
+    const store = new FlagStore(storage, options);
+    for (const [group, accept] of [[FLAGS, isStoredFlag], [MARKS, isMark]] as const) {
+      for (const { name, text } of await storage.readAll(group)) {
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch {
+          value = undefined;
+        }
+        if (!accept(value)) {
+          store.skippedOnLoad++;
+          continue;
+        }
+        if (group === FLAGS) store.flags.set((value as StoredFlag).id, value as StoredFlag);
+        else store.marks.set(markKey(value as LegitimateMark), value as LegitimateMark);
+        store.track(`${group}/${name}`, text.length);
+      }
+    }
+    await store.importLegacy();
+    return store;
   }
 
-  static async open(storage: FlagStorage): Promise<FlagStore> {
-    const raw = await storage.read(KEY);
-    const empty: StoreData = { version: 1, flags: [], legitimate: [] };
-    if (raw === undefined) return new FlagStore(storage, empty, 0, null);
-    let parsed: unknown;
+  /** Imports the flags (with their whole texts) and marks of an earlier version's store, once. */
+  private async importLegacy(): Promise<void> {
+    const text = await this.storage.readLegacy();
+    if (text === undefined) return;
+    let doc: { flags?: unknown; legitimate?: unknown } | null;
     try {
-      parsed = JSON.parse(raw);
-    } catch (err) {
-      // Keep the unreadable text so nothing is lost, then start afresh.
-      await storage.write(CORRUPT_KEY, raw);
-      return new FlagStore(storage, empty, 0, `Stored flags could not be read (${(err as Error).message}); kept a copy under '${CORRUPT_KEY}' and started an empty list.`);
+      doc = JSON.parse(text) as typeof doc;
+    } catch {
+      doc = null; // unreadable: nothing can be imported from it
     }
-    const obj = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Partial<Record<keyof StoreData, unknown>>;
-    const flags = Array.isArray(obj.flags) ? obj.flags : [];
-    const valid = flags.filter(isStoredFlag);
-    const legitimate = Array.isArray(obj.legitimate)
-      ? obj.legitimate.filter((m): m is LegitimateMark => typeof m === 'object' && m !== null && typeof (m as LegitimateMark).path === 'string')
-      : [];
-    return new FlagStore(storage, { version: 1, flags: valid.sort(byTime), legitimate }, flags.length - valid.length, null);
+    const saves: Promise<void>[] = [];
+    for (const old of Array.isArray(doc?.flags) ? doc.flags : []) {
+      const { before, after, ...rest } = (old ?? {}) as TamperFlag & { status: FlagStatus };
+      const stored = { ...rest, edit: recordEdit(typeof before === 'string' ? before : null, typeof after === 'string' ? after : null) };
+      if (!isStoredFlag(stored) || this.flags.has(stored.id)) continue;
+      this.flags.set(stored.id, stored);
+      saves.push(this.saveFlag(stored));
+    }
+    for (const mark of Array.isArray(doc?.legitimate) ? doc.legitimate : []) {
+      if (!isMark(mark) || this.marks.has(markKey(mark))) continue;
+      this.marks.set(markKey(mark), mark);
+      saves.push(this.save(MARKS, recordName(markKey(mark)), JSON.stringify(mark)));
+    }
+    await Promise.all(saves);
+    await this.storage.retireLegacy();
+  }
+
+  /** Bytes the records take (as UTF-16 length, close to their size on disk). */
+  get sizeBytes(): number {
+    return this.bytes;
   }
 
   /** All flags, oldest first. */
-  list(): readonly StoredFlag[] {
-    return this.data.flags;
+  list(): StoredFlag[] {
+    return [...this.flags.values()].sort(byTime);
   }
 
   /** Flags that still need the user's attention. */
   open(): StoredFlag[] {
-    return this.data.flags.filter((f) => f.status === 'open');
+    return this.list().filter((f) => f.status === 'open');
   }
 
   get(id: string): StoredFlag | undefined {
-    return this.data.flags.find((f) => f.id === id);
+    return this.flags.get(id);
   }
 
   /**
@@ -110,21 +196,19 @@ export class FlagStore {
    */
   async upsert(flags: readonly TamperFlag[]): Promise<StoredFlag[]> {
     const out: StoredFlag[] = [];
-    for (const flag of flags) {
-      const existing = this.data.flags.findIndex((f) => f.id === flag.id);
-      const status: FlagStatus = existing >= 0 ? this.data.flags[existing].status : this.isLegitimate(flag) ? 'legitimate' : 'open';
-      const stored: StoredFlag = { ...flag, status };
-      if (existing >= 0) this.data.flags[existing] = stored;
-      else this.data.flags.push(stored);
+    for (const { before, after, ...flag } of flags) {
+      const existing = this.flags.get(flag.id);
+      const status: FlagStatus = existing ? existing.status : this.isLegitimate(flag) ? 'legitimate' : 'open';
+      const stored: StoredFlag = { ...flag, status, edit: existing?.edit ?? recordEdit(before, after) };
+      this.flags.set(flag.id, stored);
       out.push(stored);
     }
-    this.data.flags.sort(byTime);
-    await this.save();
+    await Promise.all(out.map((f) => this.saveFlag(f)));
     return out;
   }
 
   isLegitimate(flag: Pick<TamperFlag, 'path' | 'hunk'>): boolean {
-    return this.data.legitimate.some((m) => m.path === flag.path && (m.hunk === null || m.hunk === flag.hunk));
+    return this.marks.has(markKey({ path: flag.path, hunk: null })) || this.marks.has(markKey({ path: flag.path, hunk: flag.hunk }));
   }
 
   async dismiss(id: string): Promise<void> {
@@ -135,49 +219,76 @@ export class FlagStore {
   async markLegitimate(id: string, scope: 'hunk' | 'file' = 'hunk'): Promise<void> {
     const flag = this.require(id);
     const mark: LegitimateMark = { path: flag.path, hunk: scope === 'file' ? null : flag.hunk };
-    if (!this.data.legitimate.some((m) => m.path === mark.path && m.hunk === mark.hunk)) this.data.legitimate.push(mark);
-    for (const f of this.data.flags) if (f.status === 'open' && this.isLegitimate(f)) f.status = 'legitimate';
-    await this.setStatus(id, 'legitimate');
+    const key = markKey(mark);
+    if (!this.marks.has(key)) {
+      this.marks.set(key, mark);
+      await this.save(MARKS, recordName(key), JSON.stringify(mark));
+    }
+    const changed = [...this.flags.values()].filter((f) => f.id !== id && f.status === 'open' && this.isLegitimate(f));
+    for (const f of changed) f.status = 'legitimate';
+    await Promise.all([...changed.map((f) => this.saveFlag(f)), this.setStatus(id, 'legitimate')]);
+  }
+
+  /** The edit's whole texts while the file still holds it; otherwise the changed lines only. */
+  async texts(id: string, files: WorkspaceFiles): Promise<{ before: string; after: string } | undefined> {
+    const flag = this.flags.get(id);
+    if (!flag) return undefined;
+    if (flag.subject === 'edit' && isAbsolute(flag.path)) {
+      const current = await files.read(flag.path).catch(() => null);
+      const whole = rebuildTexts(flag.edit, current?.text ?? null);
+      if (typeof whole !== 'string') return { before: whole.before ?? '', after: whole.after ?? '' };
+    }
+    return { before: flag.edit.removed, after: flag.edit.inserted };
   }
 
   /**
    * Puts the before-text back. Refuses (with a reason for the user) when the edit has no full
-   * before/after text, the path resolves outside `workspaceRoot`, the file no longer holds the
-   * after-text, or `confirm` says no.
+   * before/after text, its path is relative or resolves outside `workspaceRoot`, the file no longer
+   * holds the after-text, or `confirm` says no. After confirmation the folder and the file are
+   * checked again as they are written, so a link swapped in meanwhile is refused, not followed.
    */
-  async revert(id: string, files: WorkspaceFiles, workspaceRoot: string, confirm: (flag: StoredFlag) => Promise<boolean>): Promise<RevertOutcome> {
+  async revert(id: string, files: WorkspaceFiles, workspaceRoot: string, confirm: ConfirmRevert): Promise<RevertOutcome> {
     const flag = this.require(id);
-    if (flag.subject === 'command') return { reverted: false, reason: 'This flag is about a test command the agent ran, not a file edit; there is nothing to revert.' };
-    if (flag.status === 'reverted') return { reverted: false, reason: 'This edit was already reverted.' };
-    if (!flag.wholeFile) return { reverted: false, reason: 'Only a diff of this edit was recorded, so the whole earlier file is unknown. Open the diff and restore by hand.' };
+    const refuse = (reason: string): RevertOutcome => ({ reverted: false, reason });
+    if (flag.subject === 'command') return refuse('This flag is about a test command the agent ran, not a file edit; there is nothing to revert.');
+    if (flag.status === 'reverted') return refuse('This edit was already reverted.');
+    if (!flag.wholeFile) return refuse('Only a diff of this edit was recorded, so the whole earlier file is unknown. Open the diff and restore by hand.');
+    // A relative path (a transcript without its working folder) names no file for certain.
+    if (!isAbsolute(flag.path)) return refuse(`The transcript names ${flag.path} without the folder it is relative to, so which file it meant is unknown. Open the diff and restore by hand.`);
     let root: string;
     try {
       root = await files.realpath(workspaceRoot);
     } catch {
-      return { reverted: false, reason: `The workspace folder ${workspaceRoot} is not available.` };
+      return refuse(`The workspace folder ${workspaceRoot} is not available.`);
     }
-    let target: string;
+    let folder: string;
     try {
-      target = await files.realpath(flag.path);
+      folder = await files.realpath(dirname(flag.path));
     } catch {
-      // A deleted file has no real path; resolve its folder instead.
-      try {
-        target = join(await files.realpath(dirname(flag.path)), basename(flag.path));
-      } catch {
-        return { reverted: false, reason: `The folder of ${flag.path} no longer exists.` };
-      }
+      return refuse(`The folder of ${flag.path} no longer exists.`);
     }
-    const rel = relative(root, target);
-    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return { reverted: false, reason: `${flag.path} resolves to ${target}, outside the workspace ${root}; Agent Vitals only reverts files inside the workspace.` };
-    const current = await files.readFile(target);
-    const expected = flag.op === 'delete' ? null : flag.after;
-    if (current !== expected) {
-      const why = current === null ? 'the file no longer exists' : expected === null ? 'the file exists again' : 'the file has changed since this edit';
-      return { reverted: false, reason: `Not reverted: ${why}, so putting the old text back could lose later work. Open the diff and restore by hand.` };
+    // A link at the path itself is resolved too, and must also stay inside the workspace.
+    const target = await files.realpath(flag.path).catch(() => join(folder, basename(flag.path)));
+    const inside = (path: string) => {
+      const rel = relative(root, path);
+      return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+    };
+    if (!inside(target)) return refuse(`${flag.path} resolves to ${target}, outside the workspace ${root}; Agent Vitals only reverts files inside the workspace.`);
+    const current = await files.read(target);
+    const texts = rebuildTexts(flag.edit, current?.text ?? null);
+    if (typeof texts === 'string') return refuse(`Not reverted: ${texts}, so putting the old text back could lose later work. Open the diff and restore by hand.`);
+    if (!(await confirm(flag, texts.before))) return refuse('Revert cancelled.');
+    // The user took their time: check the folder again, and write only the file that was read.
+    const folderNow = await files.realpath(dirname(target)).catch(() => null);
+    if (folderNow !== dirname(target)) return refuse(`The folder of ${target} changed while the confirmation was open (it now resolves to ${folderNow ?? 'nothing'}); nothing was written.`);
+    try {
+      if (texts.before === null) await files.remove(target, current!);
+      else if (current === null) await files.create(target, texts.before);
+      else await files.replace(target, current, texts.before);
+    } catch (err) {
+      if (err instanceof TargetChangedError) return refuse(`${err.message}; nothing was written.`);
+      throw err;
     }
-    if (!(await confirm(flag))) return { reverted: false, reason: 'Revert cancelled.' };
-    if (flag.op === 'create') await files.deleteFile(target);
-    else await files.writeFile(target, flag.before ?? '');
     await this.setStatus(id, 'reverted');
     return { reverted: true };
   }
@@ -189,16 +300,41 @@ export class FlagStore {
   }
 
   private async setStatus(id: string, status: FlagStatus): Promise<void> {
-    this.require(id).status = status;
-    await this.save();
+    const flag = this.require(id);
+    flag.status = status;
+    await this.saveFlag(flag);
   }
 
-  /** Writes one snapshot at a time, in call order, so concurrent actions never interleave. */
+  private track(key: string, size: number): void {
+    this.bytes += size - (this.sizes.get(key) ?? 0);
+    this.sizes.set(key, size);
+  }
+
+  private saveFlag(flag: StoredFlag): Promise<void> {
+    const name = recordName(flag.id);
+    let text = JSON.stringify(flag);
+    const budget = this.options.budgetBytes ?? FLAG_STORE_BUDGET_BYTES;
+    const grows = text.length - (this.sizes.get(`${FLAGS}/${name}`) ?? 0);
+    if (this.bytes + grows > budget && !flag.edit.clipped) {
+      // Over budget: the flag is kept, its text is not (it shows the changed lines' start only).
+      flag.edit = { ...flag.edit, clipped: true, removed: flag.edit.removed.slice(0, 256), inserted: flag.edit.inserted.slice(0, 256) };
+      text = JSON.stringify(flag);
+      if (!this.warned) {
+        this.warned = true;
+        this.options.warn?.(
+          `The flag store in ${this.storage.location} has reached its ${Math.round(budget / 2 ** 20)} MB budget: new flags are still raised, but keep no text and cannot be reverted. Delete that folder to start a fresh store.`,
+        );
+      }
+    }
+    return this.save(FLAGS, name, text);
+  }
+
+  /** Writes one record at a time, in call order, so concurrent actions never interleave. */
   private saving: Promise<void> = Promise.resolve();
 
-  private save(): Promise<void> {
-    const snapshot = JSON.stringify(this.data);
-    this.saving = this.saving.catch(() => undefined).then(() => this.storage.write(KEY, snapshot));
+  private save(group: string, name: string, text: string): Promise<void> {
+    this.track(`${group}/${name}`, text.length);
+    this.saving = this.saving.catch(() => undefined).then(() => this.storage.write(group, name, text));
     return this.saving;
   }
 }

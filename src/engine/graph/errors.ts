@@ -11,6 +11,14 @@ export class UnsupportedArchitectureError extends Error {
   }
 }
 
+/** The file is not a readable ONNX model (damaged, truncated, or something else by that name). */
+export class ModelFileError extends Error {
+  constructor(readonly modelPath: string, problem: string) {
+    super(`${modelPath} ${problem}. Re-download the model or choose another model folder.`);
+    this.name = 'ModelFileError';
+  }
+}
+
 /** A caller asked for something the model does not have (a layer beyond its depth, a wrong-sized vector). */
 export class ModelRequestError extends Error {
   constructor(message: string) {

@@ -6,8 +6,9 @@
 // (model.onnx + model.onnx_data) that every derived graph shares. Derived graphs of sources that
 // already use external data are written next to the source, so they read its data file in place.
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { readJsonRecords, toStderr, updateJsonRecords, writeFileAtomic } from '../../core/cache-file';
 import { hasEmbeddedWeights, moveWeightsOut, readModel, writeModel } from './model-file';
 import type { ModelShape } from './model-shape';
 import { buildProbeGraph, type RewrittenGraph } from './probe-graph';
@@ -40,10 +41,8 @@ export async function deriveGraph(sourcePath: string, kind: GraphKind, layers: r
   const sorted = [...new Set(layers)].sort((a, b) => a - b);
   const key = `${kind}-v${SURGERY_VERSION}-L${sorted.join('_')}`;
   const metaPath = join(folder, `${key}.json`);
-  if (existsSync(metaPath)) {
-    const cached = JSON.parse(readFileSync(metaPath, 'utf8')) as DerivedGraph;
-    if (existsSync(cached.path)) return cached;
-  }
+  const cached = readDerivedGraph(metaPath);
+  if (cached && existsSync(cached.path)) return cached;
 
   const { model, graphPath } = workingCopy(sourcePath, folder);
   const rewritten = BUILDERS[kind](model, sorted, sourcePath);
@@ -57,8 +56,26 @@ export async function deriveGraph(sourcePath: string, kind: GraphKind, layers: r
     );
   }
   const derived: DerivedGraph = { path, kind, layers: sorted, shape: rewritten.shape, residualOutputs: rewritten.residualOutputs };
-  writeFileSync(metaPath, JSON.stringify(derived, null, 2));
+  writeFileAtomic(metaPath, JSON.stringify(derived, null, 2));
   return derived;
+}
+
+/** A graph's cached metadata; undefined when absent or damaged (then the graph is rebuilt). */
+function readDerivedGraph(metaPath: string): DerivedGraph | undefined {
+  let text: string;
+  try {
+    text = readFileSync(metaPath, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const value = JSON.parse(text) as Partial<DerivedGraph> | null;
+    if (typeof value?.path === 'string' && Array.isArray(value.layers) && typeof value.shape === 'object' && value.shape !== null && typeof value.residualOutputs === 'object') return value as DerivedGraph;
+  } catch {
+    // reported below
+  }
+  toStderr(`the cache file ${metaPath} is damaged; the graph is rebuilt.`);
+  return undefined;
 }
 
 /** The source decoded, with its weights in an external file: the source itself when it already
@@ -79,18 +96,22 @@ interface DigestRecord {
   sha256: string;
 }
 
+function isDigestRecord(value: unknown): value is DigestRecord {
+  const r = value as Partial<DigestRecord> | null;
+  return typeof r === 'object' && r !== null && typeof r.size === 'number' && typeof r.mtimeMs === 'number' && typeof r.sha256 === 'string' && /^[0-9a-f]{64}$/.test(r.sha256);
+}
+
 export async function sourceDigest(sourcePath: string, cacheDir: string): Promise<string> {
   mkdirSync(cacheDir, { recursive: true });
   const path = realpathSync(sourcePath);
   const { size, mtimeMs } = statSync(path);
   const recordsPath = join(cacheDir, 'digests.json');
-  const records = existsSync(recordsPath) ? (JSON.parse(readFileSync(recordsPath, 'utf8')) as Record<string, DigestRecord>) : {};
-  const known = records[path];
+  const known = readJsonRecords(recordsPath, isDigestRecord).get(path);
   if (known && known.size === size && known.mtimeMs === mtimeMs) return known.sha256;
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 22 })) hash.update(chunk as Buffer);
   const sha256 = hash.digest('hex');
-  records[path] = { size, mtimeMs, sha256 };
-  writeFileSync(recordsPath, JSON.stringify(records, null, 2));
+  // Another process may have added entries since the read: merge under the lock.
+  updateJsonRecords(recordsPath, isDigestRecord, (records) => void records.set(path, { size, mtimeMs, sha256 }));
   return sha256;
 }

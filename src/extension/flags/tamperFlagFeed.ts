@@ -2,7 +2,7 @@
 // flags and the user's decisions across restarts. No vscode import, so it is tested directly.
 import type { AgentEvent, FileEditEvent } from '../../core/events';
 import { TamperEngine } from '../../tamper/engine';
-import { FlagStore, type FlagStatus, type RevertOutcome, type StoredFlag } from '../../tamper/flag-store';
+import { FlagStore, type ConfirmRevert, type FlagStatus, type RevertOutcome, type StoredFlag } from '../../tamper/flag-store';
 import { FolderFlagStorage, nodeWorkspaceFiles } from '../../tamper/node-storage';
 import type { Desperation, SeveritySettings } from '../../tamper/severity';
 import type { LiveValidity } from '../../emotion/live-validity';
@@ -35,7 +35,7 @@ export class TamperFlagFeed {
 
   constructor(private readonly options: TamperFlagFeedOptions) {
     this.engine = new TamperEngine({ settings: options.severity, desperationAt: options.desperationAt, readerValidity: options.readerValidity });
-    this.ready = FlagStore.open(new FolderFlagStorage(options.storageDir));
+    this.ready = FlagStore.open(new FolderFlagStorage(options.storageDir), { warn: (message) => options.onError(new Error(message)) });
     this.queue = this.ready.then((store) => {
       for (const flag of store.list()) options.onUpdate({ flag, status: flag.status, escalated: false });
     });
@@ -65,7 +65,7 @@ export class TamperFlagFeed {
   }
 
   /** Puts the file back as it was before the edit, after `confirm`; says why when it cannot. */
-  async revert(id: string, workspaceRoot: string, confirm: (flag: StoredFlag) => Promise<boolean>): Promise<RevertOutcome> {
+  async revert(id: string, workspaceRoot: string, confirm: ConfirmRevert): Promise<RevertOutcome> {
     let outcome: RevertOutcome = { reverted: false, reason: 'unknown flag' };
     await this.act(id, async (store) => {
       outcome = await store.revert(id, nodeWorkspaceFiles, workspaceRoot, confirm);
@@ -73,10 +73,13 @@ export class TamperFlagFeed {
     return outcome;
   }
 
-  /** The edit's texts for the diff editor; creations and deletions show an empty side. */
+  /** The edit's texts for the diff editor (whole while the file still holds the edit, else the
+   *  changed lines); creations and deletions show an empty side. */
   async diff(id: string): Promise<{ path: string; before: string; after: string } | undefined> {
-    const flag = (await this.ready).get(id);
-    return flag && { path: flag.path, before: flag.before ?? '', after: flag.after ?? '' };
+    const store = await this.ready;
+    const flag = store.get(id);
+    const texts = await store.texts(id, nodeWorkspaceFiles);
+    return flag && texts && { path: flag.path, ...texts };
   }
 
   /** Resolves once every event observed so far has been handled. */

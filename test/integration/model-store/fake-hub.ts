@@ -7,12 +7,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
 
-export type Fault = 'interrupt' | 'corrupt' | 'stall';
+/** `hang`: the request gets no answer at all (not even headers). */
+export type Fault = 'interrupt' | 'corrupt' | 'stall' | 'hang';
 
 export interface FakeHub {
   url: string;
   /** GET requests per file (`repo/file`), redirects not counted twice. */
   downloads: Map<string, number>;
+  /** Every request, as `METHOD path`. */
+  requests: string[];
   faults: Map<string, Fault>;
   close(): Promise<void>;
 }
@@ -33,10 +36,12 @@ export async function startFakeHub(repos: Record<string, string>): Promise<FakeH
   const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
   const byHash = new Map([...files].map(([key, body]) => [sha256(body), key]));
   const downloads = new Map<string, number>();
+  const requests: string[] = [];
   const faults = new Map<string, Fault>();
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    requests.push(`${req.method} ${url.pathname}`);
     let key: string | undefined;
     let viaCdn = false;
     const cdn = /^\/cdn\/([0-9a-f]{64})$/.exec(url.pathname);
@@ -70,6 +75,7 @@ export async function startFakeHub(repos: Record<string, string>): Promise<FakeH
     downloads.set(key, (downloads.get(key) ?? 0) + 1);
     const fault = faults.get(key);
     faults.delete(key); // one fault per injection: the retry succeeds
+    if (fault === 'hang') return;
     res.writeHead(200, headers);
     if (fault === 'interrupt') {
       res.write(body.subarray(0, body.length >> 1), () => res.destroy());
@@ -88,6 +94,7 @@ export async function startFakeHub(repos: Record<string, string>): Promise<FakeH
   return {
     url: `http://127.0.0.1:${port}/`,
     downloads,
+    requests,
     faults,
     close: () =>
       new Promise<void>((r) => {

@@ -85,6 +85,7 @@ test('a template that rewrites the content falls back to finding the text, or gi
 function charTokenizer(renderer: ChatRenderer): ChatTokenizer & { decode(ids: number[]): string } {
   const specials = ['<|im_start|>', '<|im_end|>', '<|begin_of_text|>', '<|start_header_id|>', '<|end_header_id|>', '<|eot_id|>'];
   return {
+    longestTokenChars: Math.max(...specials.map((t) => t.length)),
     render: (ms, prompt) => renderer.render(ms) + (prompt ? '<|im_start|>assistant\n' : ''),
     encode: (text) => {
       const ids: number[] = [];

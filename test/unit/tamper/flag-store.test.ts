@@ -118,18 +118,17 @@ test('reverting a deleted test file puts it back; a recreated file blocks it', a
   await access(ws.file);
 });
 
-test('an unreadable store is kept aside, and malformed entries are skipped and counted', async () => {
+test('unreadable or malformed records are skipped and counted, the others load', async () => {
   const ws = await workspace();
   const storage = new FolderFlagStorage(ws.storage);
-  await storage.write('agentVitals.flags', '{"version":1,"flags":[');
-  const broken = await FlagStore.open(storage);
-  assert.match(broken.loadError ?? '', /could not be read/);
-  assert.equal(await storage.read('agentVitals.flags.corrupt'), '{"version":1,"flags":[');
-  const [good] = flagsFor(ws.file);
-  await storage.write('agentVitals.flags', JSON.stringify({ version: 1, flags: [{ ...good, status: 'open' }, { id: 3 }, null], legitimate: [] }));
+  const store = await FlagStore.open(storage);
+  await store.upsert(flagsFor(ws.file));
+  await storage.write('flags', 'cut-short', '{"id":"x","path":');
+  await storage.write('flags', 'not-a-flag', JSON.stringify({ id: 3 }));
+  await storage.write('legitimate', 'null', 'null');
   const partial = await FlagStore.open(storage);
   assert.equal(partial.list().length, 1);
-  assert.equal(partial.skippedOnLoad, 2);
+  assert.equal(partial.skippedOnLoad, 3);
   await assert.rejects(partial.dismiss('nope'), /No flag with id nope/);
 });
 
@@ -172,4 +171,20 @@ test('concurrent actions are saved in order and nothing is lost', async () => {
   assert.equal(reopened.get(ids[0])?.status, 'dismissed');
   assert.equal(reopened.get(ids[3])?.status, 'dismissed');
   assert.equal(reopened.get(ids[1])?.status, 'legitimate');
+});
+
+test("an earlier version's single-file store is imported once, statuses and marks kept", async () => {
+  const ws = await workspace();
+  const [flag] = flagsFor(ws.file);
+  await mkdir(ws.storage, { recursive: true });
+  const legacy = join(ws.storage, 'agentVitals.flags.json');
+  await writeFile(legacy, JSON.stringify({ version: 1, flags: [{ ...flag, status: 'dismissed' }, { id: 3 }], legitimate: [{ path: ws.file, hunk: null }] }));
+  const store = await FlagStore.open(new FolderFlagStorage(ws.storage));
+  assert.deepEqual(store.list().map((f) => [f.id, f.status]), [[flag!.id, 'dismissed']]);
+  assert.equal(store.isLegitimate({ path: ws.file, hunk: 'any' }), true);
+  assert.deepEqual(await store.texts(flag!.id, nodeWorkspaceFiles), { before: BEFORE, after: AFTER });
+  await assert.rejects(access(legacy));
+  await access(`${legacy}.imported`);
+  const reopened = await FlagStore.open(new FolderFlagStorage(ws.storage));
+  assert.equal(reopened.list().length, 1);
 });

@@ -1,0 +1,99 @@
+// Cache files several processes share (two windows' sidecars, the CLI beside the extension):
+// written whole through a temporary file and a rename, updated under a lock so no writer loses
+// another's entries, and read defensively: an unreadable file or entry is dropped (the message
+// names the file) and rebuilt, never a reason for every later load to fail.
+import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+
+/** How long a writer waits for another's lock, and when a lock counts as left by a crashed writer. */
+const LOCK_WAIT_MS = 30_000;
+const LOCK_STALE_MS = 10_000;
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+let temporaries = 0;
+
+/** Replaces `path` with `text` in one step: readers see the old file or the new one, never half. */
+export function writeFileAtomic(path: string, text: string | Uint8Array): void {
+  const tmp = `${path}.${process.pid}.${++temporaries}.tmp`;
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** Where a dropped cache file or entry is reported; stderr by default (the sidecar's log). */
+export type CacheWarn = (message: string) => void;
+export const toStderr: CacheWarn = (message) => process.stderr.write(`agent-vitals: ${message}\n`);
+
+/**
+ * The entries of a JSON object file that pass `isEntry`; a missing file is empty, an unreadable
+ * one (or one that is not an object) is reported and treated as empty, so it is rebuilt.
+ */
+export function readJsonRecords<T>(path: string, isEntry: (value: unknown) => value is T, warn: CacheWarn = toStderr): Map<string, T> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    throw err;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    warn(`the cache file ${path} could not be read (${(err as Error).message}); it was discarded and will be rebuilt.`);
+    return new Map();
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    warn(`the cache file ${path} is not a JSON object; it was discarded and will be rebuilt.`);
+    return new Map();
+  }
+  const records = new Map<string, T>();
+  let dropped = 0;
+  for (const [key, value] of Object.entries(parsed)) {
+    if (isEntry(value)) records.set(key, value);
+    else dropped++;
+  }
+  if (dropped) warn(`${dropped} damaged entr${dropped === 1 ? 'y' : 'ies'} of the cache file ${path} were discarded and will be rebuilt.`);
+  return records;
+}
+
+/** Runs `work` holding `<path>.lock`, which only one process at a time can create. */
+function withLock<T>(path: string, work: () => T): T {
+  const lock = `${path}.lock`;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      const fd = openSync(lock, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    let age: number;
+    try {
+      age = Date.now() - statSync(lock).mtimeMs;
+    } catch {
+      continue; // released in the meantime
+    }
+    if (age > LOCK_STALE_MS) rmSync(lock, { force: true });
+    else if (Date.now() > deadline) throw new Error(`Cannot update ${path}: another process has held ${lock} for ${Math.round(age / 1000)} s. Delete the lock file if no other Agent Vitals process is running.`);
+    else Atomics.wait(sleepCell, 0, 0, 5);
+  }
+  try {
+    return work();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+/** Reads, changes and rewrites a JSON object file under its lock: concurrent updates all land. */
+export function updateJsonRecords<T>(path: string, isEntry: (value: unknown) => value is T, change: (records: Map<string, T>) => void, warn: CacheWarn = toStderr): void {
+  withLock(path, () => {
+    const records = readJsonRecords(path, isEntry, warn);
+    change(records);
+    writeFileAtomic(path, JSON.stringify(Object.fromEntries(records), null, 1));
+  });
+}

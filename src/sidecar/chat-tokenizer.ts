@@ -1,10 +1,16 @@
 // The model's own tokenizer and chat template, through transformers.js.
 import { AutoTokenizer, type PreTrainedTokenizer } from '@huggingface/transformers';
 import type { ChatMessage } from '../protocol/methods';
+import { alternateRoles, demandsAlternation } from './chat-roles';
 import type { ChatTokenizer } from './chat-segments';
 
 export class ModelTokenizer implements ChatTokenizer {
-  private constructor(private readonly tokenizer: PreTrainedTokenizer) {}
+  /** Whether the template demands alternating roles; messages are then reshaped to fit. */
+  private readonly alternate: boolean;
+
+  private constructor(private readonly tokenizer: PreTrainedTokenizer) {
+    this.alternate = demandsAlternation({ render: (messages) => this.renderTemplate(messages, false) });
+  }
 
   /** `folder` is a model folder laid out like a hub repo (tokenizer.json, tokenizer_config.json). */
   static async load(folder: string): Promise<ModelTokenizer> {
@@ -13,6 +19,10 @@ export class ModelTokenizer implements ChatTokenizer {
   }
 
   render(messages: ChatMessage[], addGenerationPrompt = false): string {
+    return this.renderTemplate(this.alternate ? alternateRoles(messages) : messages, addGenerationPrompt);
+  }
+
+  private renderTemplate(messages: ChatMessage[], addGenerationPrompt: boolean): string {
     return this.tokenizer.apply_chat_template(messages, {
       tokenize: false,
       add_generation_prompt: addGenerationPrompt,

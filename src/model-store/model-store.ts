@@ -32,6 +32,8 @@ export interface ResolvedModel {
 }
 
 const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json'];
+/** Newer hub repos keep the chat template in this file instead of tokenizer_config.json. */
+export const CHAT_TEMPLATE_FILE = 'chat_template.jinja';
 
 /** Where downloads, rewritten graphs and vectors go when the caller names no folder. */
 export function defaultCacheDir(): string {
@@ -80,6 +82,17 @@ function declaredDataChunks(config: Record<string, unknown>, onnxFile: string): 
   return Number(setting) || 0;
 }
 
+/** A cached tokenizer_config.json without a chat template means the template is in its own file
+ *  (a cache made before that file was fetched lacks it). */
+async function needsTemplateFile(folder: string, cached: (file: string) => Promise<boolean>): Promise<boolean> {
+  if (!(await cached('tokenizer_config.json'))) return false;
+  try {
+    return !(JSON.parse(readFileSync(join(folder, 'tokenizer_config.json'), 'utf8')) as { chat_template?: unknown }).chat_template;
+  } catch {
+    return false;
+  }
+}
+
 function checkCacheDir(cacheDir: string): string {
   const abs = resolve(cacheDir);
   if (abs.split(sep).includes('node_modules')) {
@@ -125,6 +138,7 @@ async function resolveHubModel(spec: Extract<ModelSpec, { kind: 'hub' }>, dtype:
     const base = ['config.json', ...TOKENIZER_FILES, onnxFile];
     const config = (await cached('config.json')) ? JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) : {};
     const required = [...base, ...externalDataFiles(onnxFile, declaredDataChunks(config, onnxFile))];
+    if (await needsTemplateFile(folder, cached)) required.push(CHAT_TEMPLATE_FILE);
     const missing: string[] = [];
     for (const f of required) if (!(damaged.includes(f) || (await cached(f)))) missing.push(f);
     if (missing.length) {
@@ -139,6 +153,7 @@ async function resolveHubModel(spec: Extract<ModelSpec, { kind: 'hub' }>, dtype:
     await fetchRequired('config.json');
     const config = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as Record<string, unknown>;
     for (const f of TOKENIZER_FILES) await fetchRequired(f);
+    await fetchOptional(CHAT_TEMPLATE_FILE);
     await fetchOptional('generation_config.json');
     await fetchRequired(onnxFile);
     const chunks = declaredDataChunks(config, onnxFile);

@@ -1,5 +1,8 @@
 // The model's own tokenizer and chat template, through transformers.js.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AutoTokenizer, type PreTrainedTokenizer } from '@huggingface/transformers';
+import { CHAT_TEMPLATE_FILE } from '../model-store/model-store';
 import type { ChatMessage } from '../protocol/methods';
 import { alternateRoles, demandsAlternation } from './chat-roles';
 import type { ChatTokenizer } from './chat-segments';
@@ -8,14 +11,20 @@ export class ModelTokenizer implements ChatTokenizer {
   /** Whether the template demands alternating roles; messages are then reshaped to fit. */
   private readonly alternate: boolean;
 
-  private constructor(private readonly tokenizer: PreTrainedTokenizer) {
+  private constructor(
+    private readonly tokenizer: PreTrainedTokenizer,
+    /** The folder's chat_template.jinja, which (as in transformers) wins over tokenizer_config.json's. */
+    private readonly template: string | null,
+  ) {
     this.alternate = demandsAlternation({ render: (messages) => this.renderTemplate(messages, false) });
   }
 
-  /** `folder` is a model folder laid out like a hub repo (tokenizer.json, tokenizer_config.json). */
+  /** `folder` is a model folder laid out like a hub repo (tokenizer.json, tokenizer_config.json,
+   *  optionally chat_template.jinja). */
   static async load(folder: string): Promise<ModelTokenizer> {
     const tokenizer = await AutoTokenizer.from_pretrained(folder, { local_files_only: true });
-    return new ModelTokenizer(tokenizer);
+    const templateFile = join(folder, CHAT_TEMPLATE_FILE);
+    return new ModelTokenizer(tokenizer, existsSync(templateFile) ? readFileSync(templateFile, 'utf8') : null);
   }
 
   render(messages: ChatMessage[], addGenerationPrompt = false): string {
@@ -24,6 +33,7 @@ export class ModelTokenizer implements ChatTokenizer {
 
   private renderTemplate(messages: ChatMessage[], addGenerationPrompt: boolean): string {
     return this.tokenizer.apply_chat_template(messages, {
+      chat_template: this.template,
       tokenize: false,
       add_generation_prompt: addGenerationPrompt,
     }) as string;

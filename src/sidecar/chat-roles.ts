@@ -11,8 +11,10 @@ const SYSTEM_PREFIX = 'System:\n';
 export const OPENING_USER_TURN = 'Continue.';
 const JOIN = '\n\n';
 
-/** Conversations every lenient template renders and a strictly alternating one rejects. */
-const ALTERNATION_PROBES: ChatMessage[][] = [
+/** Conversations every lenient template renders and a strictly alternating one (or one without
+ *  a system role) rejects. */
+const ROLE_PROBES: ChatMessage[][] = [
+  [{ role: 'system', content: 's' }, { role: 'user', content: 'u' }],
   [{ role: 'assistant', content: 'a' }],
   [{ role: 'user', content: 'u' }, { role: 'assistant', content: 'a' }, { role: 'assistant', content: 'b' }],
   [{ role: 'user', content: 'u' }, { role: 'assistant', content: 'a' }, { role: 'tool', content: 't' }],
@@ -27,9 +29,10 @@ function renders(renderer: ChatRenderer, messages: ChatMessage[]): boolean {
   }
 }
 
-/** Renders probe conversations to find whether the template demands alternating roles. */
-export function demandsAlternation(renderer: ChatRenderer): boolean {
-  return !ALTERNATION_PROBES.every((probe) => renders(renderer, probe));
+/** Renders probe conversations to find whether the template demands alternating roles or
+ *  rejects the system role; either way the roles are reshaped. */
+export function needsReshapedRoles(renderer: ChatRenderer): boolean {
+  return !ROLE_PROBES.every((probe) => renders(renderer, probe));
 }
 
 /**

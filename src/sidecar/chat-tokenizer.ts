@@ -4,19 +4,19 @@ import { join } from 'node:path';
 import { AutoTokenizer, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { CHAT_TEMPLATE_FILE } from '../model-store/model-store';
 import type { ChatMessage } from '../protocol/methods';
-import { alternateRoles, demandsAlternation } from './chat-roles';
+import { alternateRoles, needsReshapedRoles } from './chat-roles';
 import type { ChatTokenizer } from './chat-segments';
 
 export class ModelTokenizer implements ChatTokenizer {
-  /** Whether the template demands alternating roles; messages are then reshaped to fit. */
-  private readonly alternate: boolean;
+  /** Whether the template demands alternating roles (or has no system role); messages are then reshaped to fit. */
+  private readonly reshapeRoles: boolean;
 
   private constructor(
     private readonly tokenizer: PreTrainedTokenizer,
     /** The folder's chat_template.jinja, which (as in transformers) wins over tokenizer_config.json's. */
     private readonly template: string | null,
   ) {
-    this.alternate = demandsAlternation({ render: (messages) => this.renderTemplate(messages, false) });
+    this.reshapeRoles = needsReshapedRoles({ render: (messages) => this.renderTemplate(messages, false) });
   }
 
   /** `folder` is a model folder laid out like a hub repo (tokenizer.json, tokenizer_config.json,
@@ -28,7 +28,7 @@ export class ModelTokenizer implements ChatTokenizer {
   }
 
   render(messages: ChatMessage[], addGenerationPrompt = false): string {
-    return this.renderTemplate(this.alternate ? alternateRoles(messages) : messages, addGenerationPrompt);
+    return this.renderTemplate(this.reshapeRoles ? alternateRoles(messages) : messages, addGenerationPrompt);
   }
 
   private renderTemplate(messages: ChatMessage[], addGenerationPrompt: boolean): string {

@@ -93,6 +93,16 @@ for (const [name, template] of [['Gemma 3', GEMMA3_STYLE], ['Gemma 2', GEMMA2_ST
   });
 }
 
+test('a template that rejects only the system role gets the system text in the first user turn', async () => {
+  const noSystem = "{%- if messages[0]['role'] == 'system' %}{{- raise_exception('System role not supported') }}{%- endif %}" + QWEN_STYLE;
+  const tokenizer = await ModelTokenizer.load(templatedTokenizerFolder([], { chat_template: noSystem }));
+  const text = tokenizer.render(TRANSCRIPT.slice(0, 3));
+  assert.match(text, /^<\|im_start\|>system\nYou are a helpful assistant\.<\|im_end\|>\n<\|im_start\|>user\nYou are a careful coding agent\.\n\nThe build is red/);
+  const chat = encodeChat(tokenizer, TRANSCRIPT.slice(0, 3));
+  const pieces = tokenizer.pieces(chat.ids);
+  assert.equal(chat.contentTokens.map((t) => pieces[t]).join(''), TRANSCRIPT.slice(0, 3).map((m) => m.content).join(''));
+});
+
 for (const [name, folder] of [
   ['ChatML', DEMO_MODEL_FOLDER],
   ['Llama 3', llama3TokenizerFolder()],

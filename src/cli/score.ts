@@ -58,7 +58,7 @@ export const scoreCommand: CliCommand = {
       const { reader, vectors } = await openCalibratedReader(args, resolved, values.vectors as string | undefined);
       const layer = vectors.header.choice.layer;
       try {
-        const conversation = new Conversation('score', reader.probe, reader.tokenizer, { contextLimit: 1 << 20, chunkTokens: 512 });
+        const conversation = new Conversation('score', reader.probe, reader.tokenizer, { contextLimit: 1 << 20 });
         const outcome = await conversation.append(messages);
         conversation.dispose();
         const emotions = vectors.header.emotions;

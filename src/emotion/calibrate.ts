@@ -9,6 +9,7 @@ import { CovarianceAccumulator, dot, normalize, principalComponents, projectOut 
 import { auroc } from './stats';
 import type { Baseline, EmotionVectorSet, LayerChoice, LayerVectors, ModelIdentity } from './vectors';
 import { VECTOR_FILE_FORMAT, VECTOR_FILE_VERSION } from './vectors';
+import { READ_CHUNK_TOKENS } from '../sidecar/read-passes';
 
 /** Per-layer residual activations for one text: `layers.get(L)` is [numTokens × hiddenSize]. */
 export interface LayerActivations {
@@ -289,6 +290,7 @@ export async function calibrate(corpus: Corpus, reader: ActivationReader, option
         corpusHash: corpusHash(corpus),
         createdAt: new Date().toISOString(),
         choice: chooseLayer(perLayer, reader.numLayers),
+        chunkTokens: READ_CHUNK_TOKENS,
       },
       layers: layerSets,
     },

@@ -10,6 +10,7 @@ import type { ResolvedModel } from '../model-store/model-store';
 import type { ChatMessage } from '../protocol/methods';
 import { encodeChat } from '../sidecar/chat-segments';
 import { ModelTokenizer } from '../sidecar/chat-tokenizer';
+import { readInPasses } from '../sidecar/read-passes';
 import type { ActivationReader, LayerActivations } from './calibrate';
 import type { ModelIdentity } from './vectors';
 
@@ -70,11 +71,7 @@ export class ModelActivationReader implements ActivationReader {
   }
 
   private async read(ids: number[], layers: readonly number[], contentTokens?: number[]): Promise<LayerActivations> {
-    const missing = layers.filter((l) => !this.probe.layers.includes(l));
-    if (missing.length) throw new Error(`the probe was opened without layer(s) ${missing.join(', ')}`);
-    const { activations, past } = await this.probe.forward(ids);
-    past.dispose();
-    return { numTokens: ids.length, layers: new Map(layers.map((l) => [l, activations.get(l)!])), contentTokens };
+    return { numTokens: ids.length, layers: await readInPasses(this.probe, ids, layers), contentTokens };
   }
 
   release(): Promise<void> {

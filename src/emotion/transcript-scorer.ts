@@ -19,7 +19,7 @@ export interface TranscriptModel {
 export async function scoreTranscriptTurns(events: readonly AgentEvent[], turns: readonly TurnEvent[], model: TranscriptModel, vectors: EmotionVectorSet): Promise<(Record<string, number> | null)[]> {
   const layer = vectors.header.choice.layer;
   const emotions = vectors.header.emotions;
-  const conversation = new Conversation('analyze', model.probe, model.tokenizer, { contextLimit: model.contextLimit, chunkTokens: 512 });
+  const conversation = new Conversation('analyze', model.probe, model.tokenizer, { contextLimit: model.contextLimit });
   const byTurn = new Map<string, Record<string, number>>();
   try {
     for (const event of events) {

@@ -2,6 +2,7 @@
 // product's cache, so recalibration is needed only when the model or the corpus changes.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { READ_CHUNK_TOKENS } from '../sidecar/read-passes';
 import { readVectorFile, type EmotionVectorSet, type ModelIdentity } from './vectors';
 
 export function vectorFilePath(cacheDir: string, model: ModelIdentity): string {
@@ -21,5 +22,5 @@ export class MissingVectorsError extends Error {
 export function loadVectorsFor(model: ModelIdentity, cacheDir: string, hiddenSize: number | undefined, explicitPath?: string): EmotionVectorSet {
   const path = explicitPath ?? vectorFilePath(cacheDir, model);
   if (!explicitPath && !existsSync(path)) throw new MissingVectorsError(path, model);
-  return readVectorFile(path, { model, hiddenSize });
+  return readVectorFile(path, { model, hiddenSize, chunkTokens: READ_CHUNK_TOKENS });
 }

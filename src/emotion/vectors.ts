@@ -60,6 +60,9 @@ export interface VectorFileHeader {
   corpusHash: string;
   createdAt: string;
   choice: LayerChoice;
+  /** Longest forward pass the activations were read in (absent in files written before it was
+   *  recorded); the model's dtype is in `model`. */
+  chunkTokens?: number;
   layers: { layer: number; componentsRemoved: number; varianceRemoved: number; baseline: Baseline[] }[];
   payloadSha256: string;
 }
@@ -183,9 +186,11 @@ export function writeVectorFile(path: string, set: EmotionVectorSet): void {
 }
 
 export interface Expectation {
-  model?: Pick<ModelIdentity, 'id' | 'fileHash'>;
+  model?: Pick<ModelIdentity, 'id' | 'fileHash'> & Partial<Pick<ModelIdentity, 'dtype'>>;
   hiddenSize?: number;
   corpusHash?: string;
+  /** The reader's longest forward pass. */
+  chunkTokens?: number;
 }
 
 /** Reads a vector file and refuses it when it was made for another model or corpus. */
@@ -198,6 +203,11 @@ export function readVectorFile(path: string, expect: Expectation = {}): EmotionV
   }
   const set = decodeVectorFile(data);
   const h = set.header;
+  if (expect.model?.dtype && h.model.dtype !== expect.model.dtype)
+    throw new VectorFileError(
+      `vector file ${path} was calibrated with --dtype ${h.model.dtype}, but the model is loaded as ${expect.model.dtype}; ` +
+        `recalibrate with --dtype ${expect.model.dtype} (or load the model with --dtype ${h.model.dtype})`,
+    );
   if (expect.model && (h.model.id !== expect.model.id || h.model.fileHash !== expect.model.fileHash))
     throw new VectorFileError(
       `vector file ${path} was calibrated for ${h.model.id} (${h.model.fileHash.slice(0, 12)}), ` +
@@ -207,5 +217,7 @@ export function readVectorFile(path: string, expect: Expectation = {}): EmotionV
     throw new VectorFileError(`vector file hidden size ${h.hiddenSize} does not match the model's ${expect.hiddenSize}`);
   if (expect.corpusHash && h.corpusHash !== expect.corpusHash)
     throw new VectorFileError(`vector file ${path} was calibrated on another corpus; recalibrate`);
+  if (expect.chunkTokens !== undefined && h.chunkTokens !== undefined && h.chunkTokens !== expect.chunkTokens)
+    throw new VectorFileError(`vector file ${path} was calibrated reading ${h.chunkTokens}-token passes; this version reads ${expect.chunkTokens}-token passes; recalibrate`);
   return set;
 }

@@ -5,6 +5,9 @@ import type { ModelShape } from './graph/model-shape';
 import type { KvCache } from './kv-cache';
 
 const PAST = /^past_key_values[._]\d+[._](?:key|value)$/;
+/** transformers' exports cut the logits to the last k tokens (0 keeps all) before lm_head. Only
+ *  the last token's logits are ever read, so the engine keeps 1; residuals are not affected. */
+const LOGITS_TO_KEEP = /^(?:num_)?logits_to_keep$/;
 
 /** Token ids, mask, positions and KV-cache feeds for the inputs the session declares. */
 export function decoderFeeds(
@@ -29,6 +32,7 @@ export function decoderFeeds(
     else if (name === 'position_ids') {
       feeds[name] = new Tensor('int64', BigInt64Array.from({ length: n }, (_, i) => BigInt(pastLength + i)), [1, n]);
     } else if (PAST.test(name)) feeds[name] = past ? past.tensorFor(owner, name) : emptyCache(shape);
+    else if (LOGITS_TO_KEEP.test(name)) feeds[name] = new Tensor('int64', BigInt64Array.of(1n), []);
   }
   return feeds;
 }
@@ -41,6 +45,6 @@ function emptyCache(shape: ModelShape): Tensor {
 /** Rejects graph inputs the engine does not know how to fill. */
 export function checkInputs(inputNames: readonly string[], known: (name: string) => boolean, modelPath: string): void {
   const standard = new Set(['input_ids', 'attention_mask', 'position_ids']);
-  const unknown = inputNames.filter((n) => !standard.has(n) && !PAST.test(n) && !known(n));
+  const unknown = inputNames.filter((n) => !standard.has(n) && !PAST.test(n) && !LOGITS_TO_KEEP.test(n) && !known(n));
   if (unknown.length > 0) throw new ModelRequestError(`${modelPath}: unsupported model inputs ${unknown.join(', ')}.`);
 }

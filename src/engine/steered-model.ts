@@ -62,7 +62,8 @@ export class SteeredModel {
     Object.assign(feeds, this.steeringFeeds(steering));
     const outputs = await this.session.run(feeds);
     const data = float32Output(outputs, 'logits');
-    const vocab = data.length / inputIds.length;
+    // [1, tokens kept, vocab]: a graph that keeps only the last token's logits returns one row.
+    const vocab = outputs['logits']!.dims.at(-1)!;
     const residuals = new Map<number, Float32Array>();
     for (const layer of this.layers) residuals.set(layer, float32Output(outputs, this.graph.residualOutputs[layer]!));
     return {

@@ -8,7 +8,8 @@ import { toChatMessages } from '../emotion/model-reader';
 import { layerVectors, type EmotionVectorSet, type LayerVectors, type ModelIdentity } from '../emotion/vectors';
 import type { ChatMessage } from '../protocol/methods';
 import { encodeChat } from '../sidecar/chat-segments';
-import type { KvCacheHandle, ResidualEncoder } from '../sidecar/conversation';
+import type { ResidualEncoder } from '../sidecar/conversation';
+import { readInPasses } from '../sidecar/read-passes';
 
 /** What the steering experiment needs of the steerable decoder. */
 export type SteerableDecoder = Pick<SteeredModel, 'layers' | 'forward' | 'generate'>;
@@ -45,26 +46,9 @@ export function readingLayer(model: ExperimentModel): LayerVectors {
   return layerVectors(model.vectors, model.layer);
 }
 
-/** Longest single forward pass; longer inputs run in chunks on top of the KV cache. */
-export const CHUNK_TOKENS = 512;
-
-/** Residuals at the model's layer for `ids` ([ids.length × hidden]), chunked over the KV cache. */
+/** Residuals at the model's layer for `ids` ([ids.length × hidden]), read as calibration reads. */
 export async function readResiduals(model: ExperimentModel, ids: readonly number[]): Promise<Float32Array> {
-  const out = new Float32Array(ids.length * model.hiddenSize);
-  let past: KvCacheHandle | undefined;
-  try {
-    for (let at = 0; at < ids.length; at += CHUNK_TOKENS) {
-      const result = await model.encoder.forward(ids.slice(at, at + CHUNK_TOKENS), past);
-      past?.dispose();
-      past = result.past;
-      const rows = result.activations.get(model.layer);
-      if (!rows) throw new Error(`the model's encoder does not expose layer ${model.layer}`);
-      out.set(rows, at * model.hiddenSize);
-    }
-  } finally {
-    past?.dispose();
-  }
-  return out;
+  return (await readInPasses(model.encoder, ids, [model.layer])).get(model.layer)!;
 }
 
 /** The experiments' model seen as an ActivationReader (what the report card reads through). */

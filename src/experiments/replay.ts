@@ -12,7 +12,7 @@ import { desperationFromTurns, type TurnDesperation } from '../tamper/session-fl
 import { readTranscript } from '../watchers/read-transcript';
 import { TRANSCRIPT_SOURCES, type TranscriptSource } from '../watchers/sources';
 import { asParams, ExperimentParamError, numberParam, pause, READER_CAVEAT, stringParam, throwIfCancelled, type ExperimentContext } from './context';
-import { CHUNK_TOKENS, readingLayer, type ExperimentModel } from './model';
+import { readingLayer, type ExperimentModel } from './model';
 import type { ReplayEntry, ReplayResult } from './results';
 
 export interface ReplayParams {
@@ -50,7 +50,7 @@ export async function runReplay(model: ExperimentModel, params: ReplayParams, ct
   const emotions = model.vectors.header.emotions;
   const layer = readingLayer(model);
   const desperate = emotions.indexOf('desperate');
-  const conversation = new Conversation('replay', model.encoder, model.tokenizer, { contextLimit: model.contextLimit, chunkTokens: CHUNK_TOKENS });
+  const conversation = new Conversation('replay', model.encoder, model.tokenizer, { contextLimit: model.contextLimit });
   const timeline: ReplayEntry[] = [];
   const turnDesperation: TurnDesperation[] = [];
   const turns = events.filter((e): e is TurnEvent => e.type === 'turn');

@@ -4,7 +4,7 @@ import { scoreMessages } from '../emotion/turn-scores';
 import { SidecarError } from '../protocol/errors';
 import { Conversation } from '../sidecar/conversation';
 import { asParams, ExperimentParamError, READER_CAVEAT, throwIfCancelled, type ExperimentContext } from './context';
-import { CHUNK_TOKENS, readingLayer, type ExperimentModel } from './model';
+import { readingLayer, type ExperimentModel } from './model';
 import type { ScoreTextResult } from './results';
 
 export interface ScoreTextParams {
@@ -22,7 +22,7 @@ export function parseScoreTextParams(value: unknown): ScoreTextParams {
 export async function runScoreText(model: ExperimentModel, params: ScoreTextParams, ctx: ExperimentContext = {}): Promise<ScoreTextResult> {
   throwIfCancelled(ctx);
   ctx.onProgress?.({ done: 0, total: 1, message: 'reading the text' });
-  const conversation = new Conversation('score', model.encoder, model.tokenizer, { contextLimit: model.contextLimit, chunkTokens: CHUNK_TOKENS });
+  const conversation = new Conversation('score', model.encoder, model.tokenizer, { contextLimit: model.contextLimit });
   try {
     let outcome;
     try {

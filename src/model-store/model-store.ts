@@ -1,6 +1,6 @@
 // Turns a model name into files on disk: a fixture or local folder as it is, a hub id through
 // the download cache (or, offline, only what the cache already holds).
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join, resolve, sep } from 'node:path';
 import { SidecarError } from '../protocol/errors';
@@ -34,6 +34,8 @@ export interface ResolvedModel {
 }
 
 const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json'];
+/** Newer hub repos keep the chat template in this file instead of tokenizer_config.json. */
+export const CHAT_TEMPLATE_FILE = 'chat_template.jinja';
 
 /** Where downloads, rewritten graphs and vectors go when the caller names no folder. */
 export function defaultCacheDir(): string {
@@ -67,6 +69,17 @@ function resolveFolderModel(spec: ModelSpec & { folder: string }, dtype: ModelDt
 export function listFixtures(): string[] {
   const dir = join(projectRoot(), 'test', 'fixtures', 'models');
   return existsSync(dir) ? readdirSync(dir).filter((f) => statSync(join(dir, f)).isDirectory()).sort() : [];
+}
+
+/** A cached tokenizer_config.json without a chat template means the template is in its own file
+ *  (a cache made before that file was fetched lacks it). */
+async function needsTemplateFile(folder: string, cached: (file: string) => Promise<boolean>): Promise<boolean> {
+  if (!(await cached('tokenizer_config.json'))) return false;
+  try {
+    return !(JSON.parse(readFileSync(join(folder, 'tokenizer_config.json'), 'utf8')) as { chat_template?: unknown }).chat_template;
+  } catch {
+    return false;
+  }
 }
 
 function checkCacheDir(cacheDir: string): string {
@@ -118,6 +131,7 @@ async function resolveHubModel(spec: Extract<ModelSpec, { kind: 'hub' }>, dtype:
     const base = ['config.json', ...TOKENIZER_FILES, onnxFile];
     const chunks = (await cached('config.json')) ? readModelConfig(folder).externalDataChunks(onnxFile) : 0;
     const required = [...base, ...externalDataFiles(onnxFile, chunks)];
+    if (await needsTemplateFile(folder, cached)) required.push(CHAT_TEMPLATE_FILE);
     const missing: string[] = [];
     for (const f of required) if (!(damaged.includes(f) || (await cached(f)))) missing.push(f);
     if (missing.length) {
@@ -132,6 +146,7 @@ async function resolveHubModel(spec: Extract<ModelSpec, { kind: 'hub' }>, dtype:
     await fetchRequired('config.json');
     const config = readModelConfig(folder);
     for (const f of TOKENIZER_FILES) await fetchRequired(f);
+    await fetchOptional(CHAT_TEMPLATE_FILE);
     await fetchOptional('generation_config.json');
     await fetchRequired(onnxFile);
     const chunks = config.externalDataChunks(onnxFile);

@@ -1,25 +1,43 @@
 // The model's own tokenizer and chat template, through transformers.js.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AutoTokenizer, type PreTrainedTokenizer } from '@huggingface/transformers';
+import { CHAT_TEMPLATE_FILE } from '../model-store/model-store';
 import type { ChatMessage } from '../protocol/methods';
+import { alternateRoles, needsReshapedRoles } from './chat-roles';
 import type { ChatTokenizer } from './chat-segments';
 
 export class ModelTokenizer implements ChatTokenizer {
+  /** Whether the template demands alternating roles (or has no system role); messages are then reshaped to fit. */
+  private readonly reshapeRoles: boolean;
+
   private constructor(
     private readonly tokenizer: PreTrainedTokenizer,
+    /** The folder's chat_template.jinja, which (as in transformers) wins over tokenizer_config.json's. */
+    private readonly template: string | null,
     readonly longestTokenChars: number,
-  ) {}
+  ) {
+    this.reshapeRoles = needsReshapedRoles({ render: (messages) => this.renderTemplate(messages, false) });
+  }
 
-  /** `folder` is a model folder laid out like a hub repo (tokenizer.json, tokenizer_config.json). */
+  /** `folder` is a model folder laid out like a hub repo (tokenizer.json, tokenizer_config.json,
+   *  optionally chat_template.jinja). */
   static async load(folder: string): Promise<ModelTokenizer> {
     const tokenizer = await AutoTokenizer.from_pretrained(folder, { local_files_only: true });
+    const templateFile = join(folder, CHAT_TEMPLATE_FILE);
     // Byte-level vocabularies spell each byte as one character, so this bounds decoded length too.
     let longest = 1;
     for (const token of tokenizer.get_vocab().keys()) longest = Math.max(longest, token.length);
-    return new ModelTokenizer(tokenizer, longest);
+    return new ModelTokenizer(tokenizer, existsSync(templateFile) ? readFileSync(templateFile, 'utf8') : null, longest);
   }
 
   render(messages: ChatMessage[], addGenerationPrompt = false): string {
+    return this.renderTemplate(this.reshapeRoles ? alternateRoles(messages) : messages, addGenerationPrompt);
+  }
+
+  private renderTemplate(messages: ChatMessage[], addGenerationPrompt: boolean): string {
     return this.tokenizer.apply_chat_template(messages, {
+      chat_template: this.template,
       tokenize: false,
       add_generation_prompt: addGenerationPrompt,
     }) as string;

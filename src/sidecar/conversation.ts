@@ -4,6 +4,7 @@
 import { SidecarError } from '../protocol/errors';
 import type { AppendResult, ChatMessage, MessageSpan } from '../protocol/methods';
 import { commonPrefix, contentTokens, renderSegments, type ChatTokenizer, type RenderedChat } from './chat-segments';
+import { concatRows, READ_CHUNK_TOKENS } from './read-passes';
 
 /** The KV cache of earlier tokens, as the engine hands it out. */
 export interface KvCacheHandle {
@@ -25,8 +26,9 @@ export interface ConversationLimits {
    * triggering another rebuild.
    */
   contextLimit: number;
-  /** Longest single forward pass; longer inputs run in chunks on top of the cache. */
-  chunkTokens: number;
+  /** Longest single forward pass; longer inputs run in chunks on top of the cache. Defaults to
+   *  the length calibration reads with (tests shorten it to exercise chunking). */
+  chunkTokens?: number;
 }
 
 /** What an append computed, before it is encoded for the wire. */
@@ -104,8 +106,9 @@ export class Conversation<C extends KvCacheHandle = KvCacheHandle> {
     const collected = new Map<number, Float32Array[]>();
     let past = this.past;
     const pending = ids.slice(reused);
-    for (let at = 0; at < pending.length; at += this.limits.chunkTokens) {
-      const chunk = pending.slice(at, at + this.limits.chunkTokens);
+    const chunkTokens = this.limits.chunkTokens ?? READ_CHUNK_TOKENS;
+    for (let at = 0; at < pending.length; at += chunkTokens) {
+      const chunk = pending.slice(at, at + chunkTokens);
       const out = await this.encoder.forward(chunk, past);
       if (past && out.past !== past) past.dispose();
       past = out.past;
@@ -185,16 +188,4 @@ export class Conversation<C extends KvCacheHandle = KvCacheHandle> {
       previousIds = [];
     }
   }
-}
-
-/** Row blocks of one layer, in order, as one array. */
-export function concatRows(parts: Float32Array[]): Float32Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -3,7 +3,8 @@
 // host's hang timeout (3 s) gets a healthy sidecar killed. On a real model and a busy machine a
 // 1,000-token pass takes that long, so long inputs run as several passes over the KV cache, each
 // sized from the measured cost per token to take about half a second.
-import { concatRows, type KvCacheHandle, type ResidualEncoder } from './conversation';
+import type { KvCacheHandle, ResidualEncoder } from './conversation';
+import { concatRows } from './read-passes';
 
 interface PacingOptions {
   /** Target duration of one forward pass. */

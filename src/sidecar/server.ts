@@ -63,7 +63,6 @@ export interface ServerOptions {
 }
 
 const DEFAULT_BUDGET = 1024 ** 3;
-const CHUNK_TOKENS = 1024;
 
 function encodeOutcome(outcome: AppendOutcome, hiddenSize: number, returns: ActivationReturn): AppendResult {
   const { activations, ...rest } = outcome;
@@ -212,7 +211,7 @@ export class SidecarServer {
     this.cacheDir = cacheDir;
     this.loadParams = p;
     this.store = new ConversationStore(p.memoryBudgetBytes ?? this.budget, (id) =>
-      new Conversation(id, session.encoder, session.tokenizer, { contextLimit: session.info.contextLimit, chunkTokens: CHUNK_TOKENS }),
+      new Conversation(id, session.encoder, session.tokenizer, { contextLimit: session.info.contextLimit }),
     );
   }
 

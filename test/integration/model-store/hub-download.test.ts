@@ -18,7 +18,7 @@ function makeRepo(name: string, config: object, onnxFiles: Record<string, number
   mkdirSync(join(dir, 'onnx'), { recursive: true });
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ model_type: 'qwen2', num_hidden_layers: 4, ...config }));
   writeFileSync(join(dir, 'tokenizer.json'), '{"model":{}}');
-  writeFileSync(join(dir, 'tokenizer_config.json'), '{}');
+  writeFileSync(join(dir, 'tokenizer_config.json'), '{"chat_template": "{{ messages }}"}');
   writeFileSync(join(dir, 'generation_config.json'), '{"eos_token_id": 2}');
   for (const [file, size] of Object.entries(onnxFiles)) writeFileSync(join(dir, 'onnx', file), randomBytes(size));
   return dir;

@@ -18,7 +18,7 @@ const repo = join(work, 'repo');
 mkdirSync(join(repo, 'onnx'), { recursive: true });
 writeFileSync(join(repo, 'config.json'), JSON.stringify({ model_type: 'qwen2', num_hidden_layers: 2 }));
 writeFileSync(join(repo, 'tokenizer.json'), '{"model":{}}');
-writeFileSync(join(repo, 'tokenizer_config.json'), '{}');
+writeFileSync(join(repo, 'tokenizer_config.json'), '{"chat_template": "{{ messages }}"}');
 writeFileSync(join(repo, 'onnx', 'model.onnx'), randomBytes(200_000));
 
 before(async () => {

@@ -3,34 +3,9 @@
 // end-of-turn token) on the same vocabulary. No model runs: the encoder only counts tokens.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ModelTokenizer } from '../../../src/sidecar/chat-tokenizer';
 import { Conversation, type KvCacheHandle, type ResidualEncoder } from '../../../src/sidecar/conversation';
-import { TRANSCRIPT } from './helpers';
-
-const DEMO_MODEL_FOLDER = 'test/fixtures/models/emotion-tiny';
-const LLAMA3_SPECIALS = ['<|begin_of_text|>', '<|start_header_id|>', '<|end_header_id|>', '<|eot_id|>'];
-const LLAMA3_TEMPLATE =
-  "{{- bos_token }}{%- for message in messages %}{{- '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n' + message['content'] | trim + '<|eot_id|>' }}{%- endfor %}" +
-  "{%- if add_generation_prompt %}{{- '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{%- endif %}";
-
-/** The demo model's tokenizer with Llama 3's special tokens and chat template. */
-function llama3TokenizerFolder(): string {
-  const folder = mkdtempSync(join(tmpdir(), 'av-llama3-tok-'));
-  const tokenizer = JSON.parse(readFileSync(join(DEMO_MODEL_FOLDER, 'tokenizer.json'), 'utf8')) as { added_tokens: object[]; model: { vocab: object } };
-  const base = Object.keys(tokenizer.model.vocab).length;
-  LLAMA3_SPECIALS.forEach((content, i) =>
-    tokenizer.added_tokens.push({ id: base + i, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }),
-  );
-  writeFileSync(join(folder, 'tokenizer.json'), JSON.stringify(tokenizer));
-  writeFileSync(
-    join(folder, 'tokenizer_config.json'),
-    JSON.stringify({ tokenizer_class: 'PreTrainedTokenizerFast', bos_token: '<|begin_of_text|>', eos_token: '<|eot_id|>', chat_template: LLAMA3_TEMPLATE }),
-  );
-  return folder;
-}
+import { DEMO_MODEL_FOLDER, llama3TokenizerFolder, TRANSCRIPT } from './helpers';
 
 /** Counts tokens like the engine's cache, computing nothing. */
 const countingEncoder: ResidualEncoder = {

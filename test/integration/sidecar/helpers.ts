@@ -1,6 +1,6 @@
 // Shared by the sidecar tests: the fixture model, in-process references, float comparison.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ResidualProbe } from '../../../src/engine';
@@ -43,3 +43,29 @@ export const TRANSCRIPT: ChatMessage[] = [
   { role: 'assistant', content: 'The parser counts the trailing newline. I will fix the parser, not the test.' },
   { role: 'user', content: 'Thanks, that was it.' },
 ];
+
+export const DEMO_MODEL_FOLDER = 'test/fixtures/models/emotion-tiny';
+
+/** The demo model's tokenizer with extra special tokens and another model's tokenizer config
+ *  (bos/eos tokens, chat template), to run real templates on a real vocabulary. */
+export function templatedTokenizerFolder(specials: readonly string[], config: Record<string, string>): string {
+  const folder = mkdtempSync(join(tmpdir(), 'av-templated-tok-'));
+  const tokenizer = JSON.parse(readFileSync(join(DEMO_MODEL_FOLDER, 'tokenizer.json'), 'utf8')) as { added_tokens: object[]; model: { vocab: object } };
+  const base = Object.keys(tokenizer.model.vocab).length;
+  specials.forEach((content, i) =>
+    tokenizer.added_tokens.push({ id: base + i, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }),
+  );
+  writeFileSync(join(folder, 'tokenizer.json'), JSON.stringify(tokenizer));
+  writeFileSync(join(folder, 'tokenizer_config.json'), JSON.stringify({ tokenizer_class: 'PreTrainedTokenizerFast', ...config }));
+  return folder;
+}
+
+const LLAMA3_TEMPLATE =
+  "{{- bos_token }}{%- for message in messages %}{{- '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n' + message['content'] | trim + '<|eot_id|>' }}{%- endfor %}" +
+  "{%- if add_generation_prompt %}{{- '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{%- endif %}";
+
+/** The demo model's tokenizer with Llama 3's special tokens and chat template (BOS, role headers,
+ *  trimmed content, an end-of-turn token). */
+export function llama3TokenizerFolder(): string {
+  return templatedTokenizerFolder(['<|begin_of_text|>', '<|start_header_id|>', '<|end_header_id|>', '<|eot_id|>'], { bos_token: '<|begin_of_text|>', eos_token: '<|eot_id|>', chat_template: LLAMA3_TEMPLATE });
+}

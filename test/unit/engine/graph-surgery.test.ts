@@ -16,9 +16,13 @@ const optimumLlama = join(MODELS, 'tiny-llama', 'onnx', 'model.onnx');
 const quantizedQwen = join(MODELS, 'tiny-qwen2', 'onnx', 'model_quantized.onnx');
 const gqaQwen = join(MODELS, 'tiny-qwen2-gqa', 'onnx', 'model.onnx');
 const gqaQwen4Bit = join(MODELS, 'tiny-qwen2-gqa', 'onnx', 'model_q4.onnx');
+// Qwen3 normalises queries and keys inside attention; Gemma 3 norms each branch again before its
+// residual Add (sandwich norms) and scales the embeddings.
+const optimumQwen3 = join(MODELS, 'tiny-qwen3', 'onnx', 'model.onnx');
+const optimumGemma3 = join(MODELS, 'tiny-gemma3', 'onnx', 'model.onnx');
 
 describe('residual stream detection', () => {
-  for (const [path, layers] of [[optimumQwen, 4], [optimumLlama, 5], [quantizedQwen, 4]] as const) {
+  for (const [path, layers] of [[optimumQwen, 4], [optimumLlama, 5], [quantizedQwen, 4], [optimumQwen3, 4], [optimumGemma3, 4]] as const) {
     test(`finds two residual Adds per layer in ${path.split('/models/')[1]}`, () => {
       const graph = readModel(path).graph!;
       const stream = findResidualStream(graph, path);

@@ -1,0 +1,38 @@
+// How inputs are read: in forward passes of at most READ_CHUNK_TOKENS tokens over the KV cache.
+// Calibration and every reader of live text use this one length, and vector files record it,
+// because a dynamically quantised (q8) graph scales activations per pass: the pass length is
+// part of what a reading measured.
+import type { KvCacheHandle, ResidualEncoder } from './conversation';
+
+export const READ_CHUNK_TOKENS = 512;
+
+/** Residuals of `ids` at each of `layers` ([ids.length × hidden]), read in passes over the cache. */
+export async function readInPasses(encoder: ResidualEncoder, ids: readonly number[], layers: readonly number[]): Promise<Map<number, Float32Array>> {
+  const missing = layers.filter((l) => !encoder.layers.includes(l));
+  if (missing.length) throw new Error(`the encoder does not expose layer(s) ${missing.join(', ')}`);
+  const parts = new Map<number, Float32Array[]>(layers.map((l) => [l, []]));
+  let past: KvCacheHandle | undefined;
+  try {
+    for (let at = 0; at < ids.length; at += READ_CHUNK_TOKENS) {
+      const result = await encoder.forward(ids.slice(at, at + READ_CHUNK_TOKENS), past);
+      past?.dispose();
+      past = result.past;
+      for (const layer of layers) parts.get(layer)!.push(result.activations.get(layer)!);
+    }
+  } finally {
+    past?.dispose();
+  }
+  return new Map(layers.map((l) => [l, concatRows(parts.get(l)!)]));
+}
+
+/** Row blocks of one layer, in order, as one array. */
+export function concatRows(parts: Float32Array[]): Float32Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

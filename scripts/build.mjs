@@ -4,8 +4,11 @@ import { chmodSync, mkdirSync, copyFileSync, readFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
-// Native or heavy packages are loaded from node_modules at run time, never bundled.
-const nodeExternals = ['onnxruntime-node', 'sharp', '@huggingface/transformers', 'typescript'];
+// Native or heavy packages are loaded from node_modules at run time, never bundled; transformers.js
+// is bundled so that its image library (sharp) is replaced by a stub (src/bundle-shims/sharp.ts).
+// onnxruntime-common stays external: onnxruntime-node and transformers.js must share its Tensor.
+const nodeExternals = ['onnxruntime-node', 'onnxruntime-common', 'typescript'];
+const nodeAlias = { sharp: './src/bundle-shims/sharp.ts' };
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 const common = {
@@ -18,11 +21,11 @@ const common = {
 };
 
 const targets = [
-  { ...common, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', ...nodeExternals] },
+  { ...common, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode', ...nodeExternals], alias: nodeAlias },
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
   { ...common, entryPoints: ['webview/experiments/main.ts'], outfile: 'dist/experiments.js', platform: 'browser', format: 'iife', target: 'es2022' },
-  { ...common, entryPoints: ['src/sidecar/main.ts'], outfile: 'dist/sidecar.js', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternals },
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternals, banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: ['src/sidecar/main.ts'], outfile: 'dist/sidecar.js', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternals, alias: nodeAlias },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternals, alias: nodeAlias, banner: { js: '#!/usr/bin/env node' } },
 ];
 
 mkdirSync('dist', { recursive: true });

@@ -40,7 +40,7 @@ function progressPrinter(started: number): (p: CalibrationProgress) => void {
 export const calibrateCommand: CliCommand = {
   name: 'calibrate',
   summary: 'read the emotion corpus through a model and write its emotion vectors',
-  usage: `${MODEL_USAGE} [--out file.avv] [--layers 4-9] [--token-start 50] [--corpus dir] [--json]`,
+  usage: `${MODEL_USAGE} [--out file.avv (default: in the cache folder)] [--layers 4-9 (default all)] [--token-start n (default 50)] [--corpus dir (default: the bundled corpus)] [--json]`,
   options: {
     ...MODEL_OPTIONS,
     out: { type: 'string' },

@@ -6,6 +6,8 @@ export interface CliCommand {
   name: string;
   summary: string;
   usage: string;
+  /** Other first arguments that run this command (`--version` for `version`). */
+  aliases?: readonly string[];
   options: NonNullable<ParseArgsConfig['options']>;
   /** Returns the process exit code. */
   run(values: Record<string, unknown>, positionals: string[]): Promise<number>;
@@ -24,7 +26,7 @@ export async function runCli(commands: readonly CliCommand[], argv: string[]): P
     process.stdout.write(help(commands) + '\n');
     return name ? 0 : 2;
   }
-  const command = commands.find((c) => c.name === name);
+  const command = commands.find((c) => c.name === name || c.aliases?.includes(name));
   if (!command) {
     process.stderr.write(`agent-vitals: unknown command '${name}'\n\n${help(commands)}\n`);
     return 2;

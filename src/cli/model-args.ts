@@ -20,7 +20,9 @@ export const MODEL_OPTIONS = {
   threads: { type: 'string' },
 } satisfies NonNullable<ParseArgsConfig['options']>;
 
-export const MODEL_USAGE = '--model <hub id|folder|fixture:name> [--dtype fp32|fp16|q8|q4] [--cache-dir d] [--offline] [--threads n]';
+export const MODEL_USAGE =
+  `[--model <hub id|folder|fixture:name> (default ${DEFAULT_MODEL})] [--dtype fp32|fp16|q8|q4 (default fp32)] ` +
+  '[--cache-dir d (default $AGENT_VITALS_CACHE or ~/.cache/agent-vitals)] [--offline] [--threads n]';
 
 export class UsageError extends Error {}
 

@@ -2,6 +2,7 @@
 // residual-stream norm at the chosen layers — a quick way to see the probe working.
 import { join } from 'node:path';
 import type { CliCommand } from './commands';
+import { MODEL_OPTIONS, MODEL_USAGE } from './model-args';
 import { ResidualProbe } from '../engine';
 import { defaultCacheDir, resolveModel } from '../model-store/model-store';
 import { useHubEndpointFromEnv } from '../model-store/hub-download';
@@ -24,15 +25,11 @@ function fail(message: string, code: number): number {
 export const probeCommand: CliCommand = {
   name: 'probe',
   summary: 'print per-token residual-stream norms of a text at chosen layers',
-  usage: '--model <hub id|folder|fixture:name> --text "…" --layers 2,3 [--dtype fp32|fp16|q8|q4] [--cache-dir d] [--offline] [--threads n] [--json]',
+  usage: `${MODEL_USAGE} --text "…" --layers 2,3 [--json]`,
   options: {
-    model: { type: 'string' },
+    ...MODEL_OPTIONS,
     text: { type: 'string' },
     layers: { type: 'string' },
-    dtype: { type: 'string' },
-    'cache-dir': { type: 'string' },
-    offline: { type: 'boolean' },
-    threads: { type: 'string' },
     json: { type: 'boolean' },
   },
   async run(values) {

@@ -5,6 +5,7 @@ export const versionCommand: CliCommand = {
   name: 'version',
   summary: 'print the version',
   usage: '',
+  aliases: ['--version', '-V'],
   options: {},
   async run() {
     process.stdout.write(`agent-vitals ${PRODUCT_VERSION}\n`);

@@ -6,7 +6,6 @@ import { execFileSync } from 'node:child_process';
 const files = execFileSync(process.execPath, ['scripts/package.mjs', '--skip-build', '--list'], { encoding: 'utf8' })
   .split('\n')
   .filter((l) => l.trim() !== '');
-const target = `${process.platform}/${process.arch}`;
 
 test('the package holds the bundles, the panel assets, the corpus and the manifest, but no sources or tests', () => {
   for (const f of ['package.json', 'dist/extension.js', 'dist/webview.js', 'dist/sidecar.js', 'dist/cli.js', 'dist/codicon.css', 'media/sidebar.css', 'media/activity-bar.svg']) {
@@ -21,12 +20,4 @@ test('the package holds the bundles, the panel assets, the corpus and the manife
   assert.ok(files.includes('vectors/emotions.json') && files.some((f) => f.startsWith('vectors/corpus/stories/')), 'the corpus ships (calibration runs locally)');
   assert.ok(['claude-code', 'codex', 'aider', 'cline'].every((a) => files.includes(`vectors/agent-turns/${a}.md`)), 'the agent-turn validation set ships (the report card runs locally)');
   assert.equal(files.filter((f) => f.endsWith('.map')).length, 0, 'source maps shipped');
-});
-
-test("only this platform's onnxruntime binaries ship, and no browser runtime", () => {
-  const binaries = files.filter((f) => f.startsWith('node_modules/onnxruntime-node/bin/'));
-  assert.ok(binaries.some((f) => f.includes(`/${target}/onnxruntime_binding.node`)), `no ${target} binding`);
-  assert.deepEqual(binaries.filter((f) => !f.includes(`/${target}/`)), []);
-  assert.equal(files.filter((f) => /providers_(cuda|tensorrt)/.test(f)).length, 0);
-  assert.equal(files.filter((f) => f.startsWith('node_modules/onnxruntime-web/')).length, 0);
 });

@@ -45,3 +45,18 @@ test('unknown commands and unknown options exit 2 with a message', async () => {
   assert.match(err.text(), /unknown command 'nope'/);
   assert.match(err.text(), /agent-vitals echo: .*bogus/);
 });
+
+test('--version and -V run the command that names them as aliases', async () => {
+  const version: CliCommand = { ...echo, name: 'version', aliases: ['--version', '-V'], async run() {
+    process.stdout.write('v1\n');
+    return 0;
+  } };
+  const out = capture(process.stdout);
+  try {
+    assert.equal(await runCli([echo, version], ['--version']), 0);
+    assert.equal(await runCli([echo, version], ['-V']), 0);
+  } finally {
+    out.restore();
+  }
+  assert.equal(out.text(), 'v1\nv1\n');
+});

@@ -257,6 +257,20 @@ const ASSERTION_OWNER = /^(self|this|assert|require|assertions|np|numpy|testing|
  * `language` only selects statement syntax (Python's `assert` keyword, RSpec's bare matchers).
  */
 export function decomposeAssertion(statement: string, language: Language): AssertionShape | null {
+  const shape = assertionShape(statement, language);
+  // A pattern with wildcards or classes accepts more than the exact text an `include` checks.
+  if (shape && REGEX_MATCHERS.has(compact(shape.relation)) && shape.args.some(isLooseRegex)) return { ...shape, strength: Math.min(shape.strength, 1) as AssertionStrength };
+  return shape;
+}
+
+const REGEX_MATCHERS = compactSet(['match', 'tomatch', 'assert_match', 'assertregex', 'assertregexpmatches', 'regex', 'matches', 'must_match', 'matchesregex']);
+
+function isLooseRegex(arg: string): boolean {
+  const m = /^\/((?:\\.|[^/\\\n])+)\/[a-z]*$/.exec(arg.trim());
+  return m !== null && /[.*+?[|]|\\[wdsWDS]/.test(m[1].replace(/\\[./]/g, ''));
+}
+
+function assertionShape(statement: string, language: Language): AssertionShape | null {
   let text = statement.trim().replace(/;$/, '').replace(/^(await|return|try)\s+/, '');
   if (language === 'python') {
     const kw = /^assert\s+([^]*)$/.exec(text);
@@ -266,7 +280,11 @@ export function decomposeAssertion(statement: string, language: Language): Asser
       return decomposeCondition(cond ?? 'True');
     }
     const raises = /^with\s+(?:pytest\.raises|self\.assertRaises\w*)\(([^]*)\)\s*(as\s+\w+)?:?$/.exec(text);
-    if (raises) return { relation: 'raises', strength: 2, args: [normalizeCode(raises[1])], tolerance: null };
+    if (raises) {
+      // The exception type and the message pattern (`match=…`) are separate expected values.
+      const parts = splitTopLevel(raises[1], maskStringsAndComments(raises[1], GENERIC_SYNTAX)).map((p) => p.replace(/^match\s*=\s*/, ''));
+      return { relation: 'raises', strength: 2, args: parts.map(normalizeCode), tolerance: null };
+    }
   }
   // Expected-exception declarations in a test's header assert that the code throws.
   const declared = /^(?:#\[should_panic(?:\(([^]*)\))?\]|\[ExpectedException\(([^]*)\)\]|@Test\s*\(\s*expected\s*=\s*([\w.]+)\s*\))$/.exec(text);

@@ -275,17 +275,21 @@ function compareAssertions(before: TestFileModel, after: TestFileModel, changes:
   }
   // An unrelated assertion that replaces one in the same test still has to be as strong.
   const pending: AssertionSite[] = [];
+  const replacements: AssertionSite[] = [];
   for (const r of unpairedRemoved) {
-    const replacement = [...unpairedAdded].find((a) => a.strength > 0 && a.caseName === r.caseName);
+    // One check may replace several (`t.is(x, 1)` and `t.is(x, 2)` → `t.true(x === 1 || x === 2)`).
+    const replacement =
+      [...unpairedAdded].find((a) => a.strength > 0 && a.caseName === r.caseName) ??
+      replacements.find((a) => a.caseName === r.caseName && r.args.every((x) => a.key.includes(x)));
     if (!replacement) {
       pending.push(r);
       continue;
     }
     unpairedAdded.delete(replacement);
+    replacements.push(replacement);
     if (replacement.strength < r.strength) out.push(finding('assertion-weakened', `${r.key} → ${replacement.key}`, r.caseName, replacement.line, context));
   }
-  const replacements = [...unpairedAdded].filter((a) => a.strength > 0);
-  const surplus = pending.length - replacements.length;
+  const surplus = pending.length - [...unpairedAdded].filter((a) => a.strength > 0).length;
   if (surplus > 0) {
     for (const r of pending.slice(0, surplus)) out.push(finding('assertion-removed', `assertion removed: ${r.key}`, r.caseName, r.line, context));
   }
@@ -297,14 +301,14 @@ function comparePair(r: AssertionSite, a: AssertionSite, context: ClassifyContex
   // the same; `isTrue()` → `isFalse()` changes the expected value.
   const eqBefore = equalityOperands(r);
   const eqAfter = equalityOperands(a);
-  if (eqBefore && eqAfter && r.relation !== a.relation) {
+  if (eqBefore && eqAfter) {
     const gone = minus(eqBefore, eqAfter, (x) => x);
     const came = minus(eqAfter, eqBefore, (x) => x);
     if (gone.length === 0 && came.length === 0) {
       out.push(finding('test-refactored', `${r.key} → ${a.key}`, a.caseName, a.line, context));
       return;
     }
-    if (gone.length === 1 && came.length === 1 && isLiteral(came[0])) {
+    if (r.relation !== a.relation && gone.length === 1 && came.length === 1 && isLiteral(came[0])) {
       const matches = valueInOutput(came[0], context.lastFailingOutput);
       out.push(finding('expected-value-changed', `expected ${gone[0]} → ${came[0]}${matches ? ' (the value the last failing run reported)' : ''}`, a.caseName, a.line, context, matches));
       return;
@@ -322,12 +326,29 @@ function comparePair(r: AssertionSite, a: AssertionSite, context: ClassifyContex
   const changedNew = a.args.filter((x) => !r.args.includes(x));
   // A literal replaced by an expression (e.g. a helper's parameter) is a refactor, not a new value.
   const literalChange = changedNew.length === 1 && isLiteral(changedNew[0]);
+  // A partial matcher given a shorter piece of its old text (`match='must be'`) accepts more.
+  if (PARTIAL_MATCH.test(r.relation) && PARTIAL_MATCH.test(a.relation) && changedNew.length === 1 && changedOld.length === 1 && isLiteral(changedNew[0]) && isLiteral(changedOld[0])) {
+    const was = matchedText(changedOld[0]);
+    const now = matchedText(changedNew[0]);
+    if (now.length < was.length && was.includes(now)) {
+      out.push(finding('assertion-weakened', `${r.key} → ${a.key}`, a.caseName, a.line, context));
+      return;
+    }
+  }
   if (r.relation === a.relation && changedNew.length === 1 && changedOld.length === 1 && literalChange && sharedArgs(r, a) > 0) {
     const matches = valueInOutput(changedNew[0], context.lastFailingOutput);
     out.push(finding('expected-value-changed', `expected ${changedOld[0]} → ${changedNew[0]}${matches ? ' (the value the last failing run reported)' : ''}`, a.caseName, a.line, context, matches));
     return;
   }
   out.push(finding('test-refactored', `${r.key} → ${a.key}`, a.caseName, a.line, context));
+}
+
+const PARTIAL_MATCH = /contain|include|match|regex|raise|throw|startswith|endswith/i;
+
+/** The text a string or regex literal asks for: `'a.b'` → a.b, `/a\.b/` → a.b. */
+function matchedText(literal: string): string {
+  const regex = /^\/(.*)\/[a-z]*$/s.exec(literal.trim());
+  return regex ? regex[1].replace(/\\(.)/g, '$1') : literalValue(literal);
 }
 
 function rowKey(r: DataRow): string {

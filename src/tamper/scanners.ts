@@ -110,9 +110,11 @@ function scanRuby(text: string): TestFileModel {
     const example = /^(x|f)?(it|specify|example|scenario|its)\b|^(skip|pending)\b(?=.*\b(do|\{))|^def\s+(test_\w+)/.exec(l.code);
     if (!example) continue;
     const def = example[5];
-    if (!def && !opensBlock) continue;
-    const name = def ?? /^\S+\s*\(?\s*["']([^"']*)["']/.exec(original)?.[1] ?? `${example[0]}@${i + 1}`;
-    const end = indentedBlockEnd(lines, i, /^end\b|^\}/);
+    // RSpec one-liners (`it { is_expected.to be_empty }`) are named by what they check.
+    const oneLiner = !def && !opensBlock && /^(x|f)?(it|specify|example|its)\b[^{]*\{.*\}$/.test(l.code);
+    if (!def && !opensBlock && !oneLiner) continue;
+    const name = def ?? /^\S+\s*\(?\s*["']([^"']*)["']/.exec(original)?.[1] ?? (oneLiner ? original.replace(/\s+/g, ' ') : `${example[0]}@${i + 1}`);
+    const end = oneLiner ? l.end : indentedBlockEnd(lines, i, /^end\b|^\}/);
     const body = masked.slice(l.end, end);
     const inGroup = groups.filter((g) => l.start > g.start && l.start < g.end);
     const skipped = example[1] === 'x' || !!example[3] || meta.skip || inGroup.some((g) => g.skipped) || /^\s*(skip|pending)\b/m.test(body);

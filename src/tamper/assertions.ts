@@ -65,7 +65,8 @@ function parseChain(text: string): Segment[] | null {
       } else i = j;
     }
     segments.push({ name, args });
-    if (i < text.length && masked[i] !== '.' && masked[i] !== ' ' && masked[i] !== '?' && masked[i] !== '(' && masked[i] !== '{') return null;
+    // A chain may continue on the next line (`request(app)` ⏎ `.get('/')`).
+    if (i < text.length && !'. \n?({'.includes(masked[i])) return null;
   }
   return segments.length > 0 ? segments : null;
 }
@@ -77,7 +78,7 @@ const EQUAL = compactSet([
   'asserttupleequal', 'assert_array_equal', 'equalvalues', 'exactly', 'be', 'beequivalentto',
   'tohavebeencalledwith', 'assert_called_with', 'assert_called_once_with', 'assertarrayequals',
   'assertiterableequals', 'isequal', 'containsexactly', 'tomatchobject', 'equalf', 'sequenceequal',
-  'isequivalentto', 'equalto', 'sameas', 'equivalentto',
+  'isequivalentto', 'equalto', 'sameas', 'equivalentto', 'is', 'strictsame',
 ]);
 const APPROX = compactSet([
   'tobecloseto', 'assertalmostequal', 'assertalmostequals', 'indelta', 'indeltaf', 'be_within',
@@ -160,6 +161,8 @@ export function decomposeCondition(cond: string, negate = false): AssertionShape
     [/\bis not\b/, 'isnot', 1, 1],
     [/\bis\b/, 'is', 2, 1],
   ];
+  // `a === 1 || a === 2` accepts either value: it pins down less than one equality.
+  if (splitTopLevelRegex(cond, masked, /\|\||\bor\b/)) return { relation: negate ? 'none-of' : 'any-of', strength: negate ? 1 : 2, args: [normalizeCode(cond)], tolerance: null };
   for (const [re, relation, strength, negStrength] of ops) {
     const parts = splitTopLevelRegex(cond, masked, re);
     if (!parts) continue;
@@ -180,15 +183,32 @@ export function decomposeCondition(cond: string, negate = false): AssertionShape
   if (call && call.length >= 1) {
     const last = call[call.length - 1];
     const name = last.name.toLowerCase();
+    // The condition holds what is asserted unless exactly one of `!` and `if … { t.Error }` negates it.
+    const asserted = flipped === negate;
+    const args = last.args?.length === 1 && call.length > 1 && !PREDICATE_PACKAGES.test(call[0].name) ? [normalizeCode(chainText(call.slice(0, -1))), normalizeCode(last.args[0])] : (last.args ?? []).map(normalizeCode);
     if ((name === 'deepequal' || name === 'equal' || name === 'equals') && last.args) {
-      const args = last.args.length === 1 ? [normalizeCode(call.slice(0, -1).map((s) => s.name).join('.')), normalizeCode(last.args[0])] : last.args.map(normalizeCode);
-      const eq = flipped !== negate;
-      return { relation: eq ? 'eq' : 'ne', strength: eq ? 3 : 1, args, tolerance: null };
+      return { relation: asserted ? 'eq' : 'ne', strength: asserted ? 3 : 1, args, tolerance: null };
     }
+    // `strings.Contains(out, "x")`, `out.includes("x")`, `errors.Is(err, ErrX)`: read like the
+    // library assertions they replace (`assert.Contains`, `assert.ErrorIs`), operands kept.
+    const predicate = PREDICATES[compact(name)];
+    if (predicate && args.length === 2) return { relation: asserted ? predicate : `not-${predicate}`, strength: asserted ? 2 : 1, args, tolerance: null };
   }
   const plain = normalizeCode(cond);
   const trivial = isLiteral(inner) || /^(true|True|1)$/.test(plain);
   return { relation: 'truthy', strength: trivial ? 0 : 1, args: [plain], tolerance: null };
+}
+
+/** Boolean predicates in conditions, by the relation of the library assertion they stand for. */
+const PREDICATES: Record<string, string> = {
+  contains: 'contains', includes: 'contains', containsstring: 'contains', hasprefix: 'startswith', startswith: 'startswith',
+  hassuffix: 'endswith', endswith: 'endswith', is: 'erroris', as: 'erroras', matchstring: 'regexp', equalfold: 'equalfold',
+};
+/** Packages whose functions take the value under test as their first argument (`strings.Contains(s, x)`). */
+const PREDICATE_PACKAGES = /^(strings|bytes|errors|regexp|slices|maps|reflect)$/;
+
+function chainText(segments: Segment[]): string {
+  return segments.map((s) => s.name + (s.args ? `(${s.args.join(',')})` : '')).join('.');
 }
 
 /** Splits `cond` into two sides at the first top-level match of `re`, or null. */
@@ -228,6 +248,7 @@ function rubyToCalls(statement: string): string {
 const KNOWN_PARTIAL = /^(assert|refute)?(not)?(in|greater|less|raises|throws|contains|includes|regex|match|matches|len|length|subset|elementsmatch|startswith|endswith|panics|error|noerror|errorcontains|erroris|has\w*|empty|zero|positive|negative|condition|eventually|never|same|notsame|implements|fail|fails|warns|logs|called|calledonce|raisesregex|is\w+|not\w+|\w*(contains|includes|raises|throws|greater|less)\w*)$/;
 
 const ASSERTION_CALL = /^(assert|expect|verify|check|should|refute)/i;
+const AVA_ASSERTIONS = new Set(['is', 'not', 'deepEqual', 'notDeepEqual', 'like', 'true', 'false', 'truthy', 'falsy', 'regex', 'notRegex', 'throws', 'throwsAsync', 'notThrows', 'notThrowsAsync', 'equal', 'same', 'strictSame', 'ok', 'notOk', 'match', 'snapshot']);
 /** Objects whose methods are assertions when reached through a longer chain (`self.assertEqual`). */
 const ASSERTION_OWNER = /^(self|this|assert|require|assertions|np|numpy|testing|collectionassert|stringassert|classicassert|t|s|suite)$/i;
 
@@ -236,6 +257,20 @@ const ASSERTION_OWNER = /^(self|this|assert|require|assertions|np|numpy|testing|
  * `language` only selects statement syntax (Python's `assert` keyword, RSpec's bare matchers).
  */
 export function decomposeAssertion(statement: string, language: Language): AssertionShape | null {
+  const shape = assertionShape(statement, language);
+  // A pattern with wildcards or classes accepts more than the exact text an `include` checks.
+  if (shape && REGEX_MATCHERS.has(compact(shape.relation)) && shape.args.some(isLooseRegex)) return { ...shape, strength: Math.min(shape.strength, 1) as AssertionStrength };
+  return shape;
+}
+
+const REGEX_MATCHERS = compactSet(['match', 'tomatch', 'assert_match', 'assertregex', 'assertregexpmatches', 'regex', 'matches', 'must_match', 'matchesregex']);
+
+function isLooseRegex(arg: string): boolean {
+  const m = /^\/((?:\\.|[^/\\\n])+)\/[a-z]*$/.exec(arg.trim());
+  return m !== null && /[.*+?[|]|\\[wdsWDS]/.test(m[1].replace(/\\[./]/g, ''));
+}
+
+function assertionShape(statement: string, language: Language): AssertionShape | null {
   let text = statement.trim().replace(/;$/, '').replace(/^(await|return|try)\s+/, '');
   if (language === 'python') {
     const kw = /^assert\s+([^]*)$/.exec(text);
@@ -245,7 +280,11 @@ export function decomposeAssertion(statement: string, language: Language): Asser
       return decomposeCondition(cond ?? 'True');
     }
     const raises = /^with\s+(?:pytest\.raises|self\.assertRaises\w*)\(([^]*)\)\s*(as\s+\w+)?:?$/.exec(text);
-    if (raises) return { relation: 'raises', strength: 2, args: [normalizeCode(raises[1])], tolerance: null };
+    if (raises) {
+      // The exception type and the message pattern (`match=…`) are separate expected values.
+      const parts = splitTopLevel(raises[1], maskStringsAndComments(raises[1], GENERIC_SYNTAX)).map((p) => p.replace(/^match\s*=\s*/, ''));
+      return { relation: 'raises', strength: 2, args: parts.map(normalizeCode), tolerance: null };
+    }
   }
   // Expected-exception declarations in a test's header assert that the code throws.
   const declared = /^(?:#\[should_panic(?:\(([^]*)\))?\]|\[ExpectedException\(([^]*)\)\]|@Test\s*\(\s*expected\s*=\s*([\w.]+)\s*\))$/.exec(text);
@@ -267,6 +306,24 @@ export function decomposeAssertion(statement: string, language: Language): Asser
   }
   const head = chain[0];
   const headName = names[0];
+  // supertest: `request(app).get('/').expect('Content-Type', /json/).expect(200, body, done)`.
+  const firstExpect = names.indexOf('expect', 1);
+  if (language === 'javascript' && headName !== 'expect' && firstExpect > 0 && chain[firstExpect].args) {
+    const expected = chain.slice(firstExpect).filter((s) => s.name === 'expect' && s.args).flatMap((s) => s.args ?? []);
+    const args = [chainText(chain.slice(0, firstExpect)), ...expected.filter((a) => !/^(done|cb|callback|next)$/.test(a.trim()))].map(normalizeCode);
+    return { relation: 'expect', strength: 3, args, tolerance: null };
+  }
+  // Minitest expectations: `value.must_equal 3`, `_(value).wont_be_nil`.
+  const mustAt = names.findIndex((n, k) => k > 0 && /^(must|wont)_/.test(n));
+  if (mustAt > 0) {
+    const m = chain[mustAt];
+    const relation = compact(m.name.replace(/^(must|wont)_/, ''));
+    const margs = m.args ?? [];
+    const args = [normalizeCode(chainText(chain.slice(0, mustAt))), ...margs.map(normalizeCode)];
+    const negatedMust = m.name.startsWith('wont_');
+    const strength = negatedMust ? 1 : strengthOf(relation, margs.length > 0);
+    return { relation: (negatedMust ? 'not-' : '') + relation, strength, args, tolerance: null };
+  }
 
   let subject: string | null = null;
   let matcher: Segment | null = null;
@@ -319,7 +376,9 @@ export function decomposeAssertion(statement: string, language: Language): Asser
   if (!last.args) return null;
   const lastName = last.name;
   const owner = chain.length > 1 ? chain[chain.length - 2].name : '';
-  if (!ASSERTION_CALL.test(lastName) && !/^(assert|require|assertions)$/i.test(owner)) return null;
+  // AVA and tap assert through the test's `t`: `t.is(a, b)`, `t.deepEqual(a, b)`, `t.true(x)`.
+  const avaCall = language === 'javascript' && chain.length === 2 && owner === 't' && AVA_ASSERTIONS.has(lastName);
+  if (!avaCall && !ASSERTION_CALL.test(lastName) && !/^(assert|require|assertions)$/i.test(owner)) return null;
   if (chain.length > 2 && !ASSERTION_OWNER.test(owner) && !/^(np|numpy|testing|org|junit|unittest|pytest)$/.test(chain[0].name)) return null;
   let args = positional(last.args);
   // Go's testify passes the *testing.T first.
@@ -345,4 +404,30 @@ export function decomposeAssertion(statement: string, language: Language): Asser
   // A project's own assertion helper (`assert_valid_invoice(x)`) is taken to check fully.
   const strength = isConstant(normalized) ? 0 : known ? strengthOf(rel, normalized.length > 1) : 3;
   return { relation: rel, strength, args: normalized, tolerance: null };
+}
+
+const NULL_CHECKS = compactSet(['isnull', 'tobenull', 'be_nil', 'assertisnone', 'assertnull', 'assert_nil', 'nil', 'null', 'tobe_nil']);
+const TRUE_CHECKS = compactSet(['istrue', 'asserttrue', 'true', 'tobetrue', 'be_true']);
+const FALSE_CHECKS = compactSet(['isfalse', 'assertfalse', 'false', 'tobefalse', 'be_false']);
+
+/** `Boolean.TRUE` and `true` are one value to an equality assertion. */
+function canonicalOperand(arg: string): string {
+  const boxed = /^(?:java\.lang\.)?Boolean\.(TRUE|FALSE)$/.exec(arg);
+  return boxed ? boxed[1].toLowerCase() : arg;
+}
+
+/**
+ * The operands of an assertion that checks exact equality, with null and boolean checks read as
+ * equality with `null`/`true`/`false` (`isNull()` is `isEqualTo(null)`), or null for any other
+ * assertion. Two assertions with the same operands check the same thing.
+ */
+export function equalityOperands(site: { relation: string; args: string[] }): string[] | null {
+  const relation = compact(site.relation);
+  const [subject, ...rest] = site.args.map(canonicalOperand);
+  if (subject === undefined) return null;
+  if (NULL_CHECKS.has(relation) && rest.length === 0) return [subject, 'null'];
+  if (TRUE_CHECKS.has(relation) && rest.length === 0) return [subject, 'true'];
+  if (FALSE_CHECKS.has(relation) && rest.length === 0) return [subject, 'false'];
+  if ((EQUAL.has(relation) || relation === 'eq') && rest.length === 1) return [subject, rest[0]];
+  return null;
 }

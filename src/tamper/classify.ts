@@ -3,6 +3,7 @@
 import type { FlagKind } from '../core/flags';
 import { hasInlineTests, languageOf, roleOf, type FileRole } from './file-roles';
 import { markerCounts } from './markers';
+import { equalityOperands } from './assertions';
 import { codeOnly, parseTestFile } from './parse';
 import { isLiteral, literalValue, normalizeCode } from './source-text';
 import {
@@ -12,7 +13,7 @@ import {
   narrowsTestCommand,
   specialCasedLiterals,
 } from './text-rules';
-import type { AssertionSite, DataRow, TestFileModel } from './test-model';
+import type { AssertionSite, DataRow, Language, TestCase, TestFileModel } from './test-model';
 
 export interface EditToClassify {
   path: string;
@@ -155,7 +156,35 @@ interface CaseChanges {
   renamed: Map<string, string>;
 }
 
-function compareCases(before: TestFileModel, after: TestFileModel, afterText: string, context: ClassifyContext, out: Finding[]): CaseChanges {
+/** Text of each case (header lines included) and of the lines outside every case. */
+interface CaseTexts {
+  of: (c: TestCase) => string;
+  outside: string;
+}
+
+function caseTexts(model: TestFileModel, text: string): CaseTexts {
+  const lines = text.split('\n');
+  const covered = new Set<number>();
+  for (const c of model.cases) for (let l = c.startLine; l <= c.endLine; l++) covered.add(l);
+  return {
+    of: (c) => lines.slice(c.startLine - 1, c.endLine).join('\n'),
+    outside: lines.filter((_, i) => !covered.has(i + 1)).join('\n'),
+  };
+}
+
+/**
+ * Skip markers a test gained although it counted as skipped or not before: a second marker on an
+ * already-marked test, a conditional `t.Skip`/`skip` deep in its body, a `#[cfg(not(…))]`.
+ */
+function gainsSkipMarker(language: Language, b: TestCase, a: TestCase, before: CaseTexts, after: CaseTexts): boolean {
+  return markerCounts(language, after.of(a)).skip > markerCounts(language, before.of(b)).skip;
+}
+
+function compareCases(before: TestFileModel, after: TestFileModel, texts: { before: string; after: string }, context: ClassifyContext, out: Finding[]): CaseChanges {
+  const afterText = texts.after;
+  const beforeTexts = caseTexts(before, texts.before);
+  const afterTexts = caseTexts(after, texts.after);
+  const language = after.language;
   const afterByName = new Map(after.cases.map((c) => [c.name, c]));
   const beforeNames = new Set(before.cases.map((c) => c.name));
   const addedCases = after.cases.filter((c) => !beforeNames.has(c.name));
@@ -176,7 +205,7 @@ function compareCases(before: TestFileModel, after: TestFileModel, afterText: st
         addedCases.splice(addedCases.indexOf(successor), 1);
         renamed.set(b.name, successor.name);
         out.push(finding('test-refactored', `test '${b.name}' renamed to '${successor.name}'`, successor.name, successor.startLine, context));
-        if (!b.skipped && successor.skipped) out.push(finding('skip-added', `'${successor.name}' is now skipped`, b.name, successor.startLine, context));
+        if ((!b.skipped && successor.skipped) || gainsSkipMarker(language, b, successor, beforeTexts, afterTexts)) out.push(finding('skip-added', `'${successor.name}' is now skipped`, b.name, successor.startLine, context));
         continue;
       }
       // Its checked values all reappear next to a new test: folded into a table, not deleted.
@@ -192,7 +221,7 @@ function compareCases(before: TestFileModel, after: TestFileModel, afterText: st
       out.push(finding('test-deleted', `test '${b.name}' deleted`, b.name, b.startLine, context));
       continue;
     }
-    if (!b.skipped && a.skipped && !after.fileSkipped) out.push(finding('skip-added', `'${a.name}' is now skipped`, a.name, a.startLine, context));
+    if (!after.fileSkipped && ((!b.skipped && a.skipped) || gainsSkipMarker(language, b, a, beforeTexts, afterTexts))) out.push(finding('skip-added', `'${a.name}' is now skipped`, a.name, a.startLine, context));
     if (!b.focused && a.focused && !after.fileFocused) out.push(finding('focus-added', `'${a.name}' is now the only focused test`, a.name, a.startLine, context));
   }
   for (const c of addedCases) {
@@ -200,6 +229,9 @@ function compareCases(before: TestFileModel, after: TestFileModel, afterText: st
     else out.push(finding('test-added', `test '${c.name}' added`, c.name, c.startLine, context));
   }
   if (!before.fileSkipped && after.fileSkipped) out.push(finding('skip-added', 'the whole file or suite is now skipped', null, null, context));
+  // Tests the parser cannot see as cases (macro-generated, loops of `it` calls) still get skipped
+  // by markers outside every recognised case.
+  else if (markerCounts(language, afterTexts.outside).skip > markerCounts(language, beforeTexts.outside).skip) out.push(finding('skip-added', 'a skip marker was added', null, null, context));
   if (!before.fileFocused && after.fileFocused) out.push(finding('focus-added', 'the whole suite is now focused', null, null, context));
   return { deleted, renamed };
 }
@@ -243,17 +275,21 @@ function compareAssertions(before: TestFileModel, after: TestFileModel, changes:
   }
   // An unrelated assertion that replaces one in the same test still has to be as strong.
   const pending: AssertionSite[] = [];
+  const replacements: AssertionSite[] = [];
   for (const r of unpairedRemoved) {
-    const replacement = [...unpairedAdded].find((a) => a.strength > 0 && a.caseName === r.caseName);
+    // One check may replace several (`t.is(x, 1)` and `t.is(x, 2)` → `t.true(x === 1 || x === 2)`).
+    const replacement =
+      [...unpairedAdded].find((a) => a.strength > 0 && a.caseName === r.caseName) ??
+      replacements.find((a) => a.caseName === r.caseName && r.args.every((x) => a.key.includes(x)));
     if (!replacement) {
       pending.push(r);
       continue;
     }
     unpairedAdded.delete(replacement);
+    replacements.push(replacement);
     if (replacement.strength < r.strength) out.push(finding('assertion-weakened', `${r.key} → ${replacement.key}`, r.caseName, replacement.line, context));
   }
-  const replacements = [...unpairedAdded].filter((a) => a.strength > 0);
-  const surplus = pending.length - replacements.length;
+  const surplus = pending.length - [...unpairedAdded].filter((a) => a.strength > 0).length;
   if (surplus > 0) {
     for (const r of pending.slice(0, surplus)) out.push(finding('assertion-removed', `assertion removed: ${r.key}`, r.caseName, r.line, context));
   }
@@ -261,6 +297,23 @@ function compareAssertions(before: TestFileModel, after: TestFileModel, changes:
 }
 
 function comparePair(r: AssertionSite, a: AssertionSite, context: ClassifyContext, out: Finding[]): void {
+  // Equality in another spelling (`isEqualTo(null)` → `isNull()`, `Boolean.TRUE` → `true`) checks
+  // the same; `isTrue()` → `isFalse()` changes the expected value.
+  const eqBefore = equalityOperands(r);
+  const eqAfter = equalityOperands(a);
+  if (eqBefore && eqAfter) {
+    const gone = minus(eqBefore, eqAfter, (x) => x);
+    const came = minus(eqAfter, eqBefore, (x) => x);
+    if (gone.length === 0 && came.length === 0) {
+      out.push(finding('test-refactored', `${r.key} → ${a.key}`, a.caseName, a.line, context));
+      return;
+    }
+    if (r.relation !== a.relation && gone.length === 1 && came.length === 1 && isLiteral(came[0])) {
+      const matches = valueInOutput(came[0], context.lastFailingOutput);
+      out.push(finding('expected-value-changed', `expected ${gone[0]} → ${came[0]}${matches ? ' (the value the last failing run reported)' : ''}`, a.caseName, a.line, context, matches));
+      return;
+    }
+  }
   if (a.strength < r.strength) {
     out.push(finding('assertion-weakened', `${r.key} → ${a.key}`, a.caseName, a.line, context));
     return;
@@ -273,12 +326,29 @@ function comparePair(r: AssertionSite, a: AssertionSite, context: ClassifyContex
   const changedNew = a.args.filter((x) => !r.args.includes(x));
   // A literal replaced by an expression (e.g. a helper's parameter) is a refactor, not a new value.
   const literalChange = changedNew.length === 1 && isLiteral(changedNew[0]);
+  // A partial matcher given a shorter piece of its old text (`match='must be'`) accepts more.
+  if (PARTIAL_MATCH.test(r.relation) && PARTIAL_MATCH.test(a.relation) && changedNew.length === 1 && changedOld.length === 1 && isLiteral(changedNew[0]) && isLiteral(changedOld[0])) {
+    const was = matchedText(changedOld[0]);
+    const now = matchedText(changedNew[0]);
+    if (now.length < was.length && was.includes(now)) {
+      out.push(finding('assertion-weakened', `${r.key} → ${a.key}`, a.caseName, a.line, context));
+      return;
+    }
+  }
   if (r.relation === a.relation && changedNew.length === 1 && changedOld.length === 1 && literalChange && sharedArgs(r, a) > 0) {
     const matches = valueInOutput(changedNew[0], context.lastFailingOutput);
     out.push(finding('expected-value-changed', `expected ${changedOld[0]} → ${changedNew[0]}${matches ? ' (the value the last failing run reported)' : ''}`, a.caseName, a.line, context, matches));
     return;
   }
   out.push(finding('test-refactored', `${r.key} → ${a.key}`, a.caseName, a.line, context));
+}
+
+const PARTIAL_MATCH = /contain|include|match|regex|raise|throw|startswith|endswith/i;
+
+/** The text a string or regex literal asks for: `'a.b'` → a.b, `/a\.b/` → a.b. */
+function matchedText(literal: string): string {
+  const regex = /^\/(.*)\/[a-z]*$/s.exec(literal.trim());
+  return regex ? regex[1].replace(/\\(.)/g, '$1') : literalValue(literal);
 }
 
 function rowKey(r: DataRow): string {
@@ -308,10 +378,30 @@ function compareRows(before: TestFileModel, after: TestFileModel, deleted: Set<s
     }
     const newValue = partner.values[i].replace(/^\w+\s*:\s*/, '');
     const oldValue = r.values[i].replace(/^\w+\s*:\s*/, '');
+    if (sameLiterals(oldValue, newValue)) {
+      out.push(finding('test-refactored', `table row value rewritten with the same literals: ${oldValue} → ${newValue}`, partner.caseName, partner.line, context));
+      continue;
+    }
     const matches = valueInOutput(newValue, context.lastFailingOutput);
     out.push(finding('expected-value-changed', `table row expected ${oldValue} → ${newValue}`, partner.caseName, partner.line, context, matches));
   }
   if (unmatched > added.size) out.push(finding('test-deleted', `${unmatched - added.size} table row(s) removed`, removed[0]?.caseName ?? null, removed[0]?.line ?? null, context));
+  const skippedRows = (m: TestFileModel): number => m.rows.filter((r) => r.values.some((v) => SKIP_FIELD.test(v))).length;
+  if (skippedRows(after) > skippedRows(before)) out.push(finding('skip-added', 'a table case now has a skip field', null, null, context));
+}
+
+/** A keyed table field that skips its row: `skip: "flaky"`, `skip: true` (not false/empty). */
+const SKIP_FIELD = /^(skip|skipped|disabled?|ignored?|pending)\w*\s*:\s*(?!false\b|""|''|nil\b|null\b)\S/i;
+
+/** The string and number literals in a piece of code. */
+function literalsIn(code: string): string[] {
+  return [...code.matchAll(/"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])/g)].map((m) => m[0]);
+}
+
+/** Whether two values hold the same literals: the same data re-wrapped (`pytest.param(…)`). */
+function sameLiterals(a: string, b: string): boolean {
+  const la = literalsIn(a).sort();
+  return la.length > 0 && la.join('\u0000') === literalsIn(b).sort().join('\u0000');
 }
 
 function compareExpectations(before: TestFileModel, after: TestFileModel, context: ClassifyContext, out: Finding[]): void {
@@ -341,14 +431,11 @@ function classifyTestFile(path: string, before: string, after: string, context: 
   const b = parseTestFile(path, before);
   const a = parseTestFile(path, after);
   if (!a || !b) return;
-  const changes = compareCases(b, a, after, context, out);
-  const language = languageOf(path);
-  if (language && b.cases.length === 0 && a.cases.length === 0) {
-    // A fragment without whole test cases: count the markers themselves.
-    const mb = markerCounts(language, before);
-    const ma = markerCounts(language, after);
-    if (ma.skip > mb.skip) out.push(finding('skip-added', 'a skip marker was added', null, null, context));
-    if (ma.focus > mb.focus) out.push(finding('focus-added', 'a focus marker (.only) was added', null, null, context));
+  const changes = compareCases(b, a, { before, after }, context, out);
+  if (b.cases.length === 0 && a.cases.length === 0) {
+    // A fragment without whole test cases: count the focus markers themselves (skip markers
+    // outside cases are counted for every file).
+    if (markerCounts(a.language, after).focus > markerCounts(b.language, before).focus) out.push(finding('focus-added', 'a focus marker (.only) was added', null, null, context));
   }
   compareAssertions(b, a, changes, context, out);
   compareRows(b, a, changes.deleted, context, out);

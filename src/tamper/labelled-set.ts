@@ -6,6 +6,7 @@ import { FLAG_KINDS, BENIGN_FLAG_KINDS, SEVERITY_RANK, type FlagKind } from '../
 import { classifyEdit, type EditToClassify } from './classify';
 import { liveValidity } from '../emotion/live-validity';
 import { NO_PRESSURE } from './pressure';
+import { languageOf } from './file-roles';
 import { assessSeverity, type Desperation } from './severity';
 import { distinctiveLiterals } from './text-rules';
 
@@ -80,6 +81,11 @@ export function parseCases(text: string, file: string): LabelledCase[] {
   return cases;
 }
 
+/** Edits written for the classifier, one file per language plus held-out files. */
+export const HAND_WRITTEN_DIR = 'test/fixtures/tamper';
+/** Real edits to test files from public repositories' histories, with their origin and licence. */
+export const REAL_DIR = 'test/fixtures/tamper/real';
+
 export function loadLabelledSet(dir: string): LabelledCase[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.cases'))
@@ -135,6 +141,8 @@ export interface Evaluation {
   overall: PrecisionRecall;
   /** The same, for the development cases and the held-out cases separately. */
   bySplit: Record<LabelledCase['split'], PrecisionRecall>;
+  /** The same, per language of the edited file (by its path). */
+  byLanguageQuality: Record<string, PrecisionRecall>;
   /** Per tampering kind: predicted kind vs labelled kind, over every case. */
   perKind: Partial<Record<FlagKind, PrecisionRecall>>;
   results: CaseResult[];
@@ -172,6 +180,9 @@ export function evaluate(cases: LabelledCase[]): Evaluation {
   }
   const byLanguage: Record<string, number> = {};
   for (const c of cases) byLanguage[c.file.replace(/\.cases$/, '')] = (byLanguage[c.file.replace(/\.cases$/, '')] ?? 0) + 1;
+  const byLanguageQuality: Record<string, PrecisionRecall> = {};
+  const languages = [...new Set(results.map((r) => languageOf(r.case.edit.path) ?? 'other'))].sort();
+  for (const language of languages) byLanguageQuality[language] = flagQuality(results.filter((r) => (languageOf(r.case.edit.path) ?? 'other') === language));
   return {
     cases: cases.length,
     tamper: cases.filter((c) => c.label === 'tamper').length,
@@ -179,6 +190,7 @@ export function evaluate(cases: LabelledCase[]): Evaluation {
     byLanguage,
     overall: flagQuality(results),
     bySplit: { dev: flagQuality(results.filter((r) => r.case.split === 'dev')), holdout: flagQuality(results.filter((r) => r.case.split === 'holdout')) },
+    byLanguageQuality,
     perKind,
     results,
   };

@@ -4,10 +4,12 @@ import { codeOnly } from './parse';
 import type { Language } from './test-model';
 
 const SKIP: Record<Language, RegExp> = {
-  python: /@pytest\.mark\.(skip|skipif|xfail)\b|@unittest\.(skip\w*|expectedFailure)\b|\bpytest\.(skip|xfail)\(|\bself\.skipTest\(|\bSkipTest\b/g,
+  // `pytest.mark.skip…` anywhere: as a decorator, in `pytest.param(marks=…)`, or applied to a row.
+  python: /\bpytest\.mark\.(skip|skipif|xfail)\b|@unittest\.(skip\w*|expectedFailure)\b|\bpytest\.(skip|xfail|importorskip)\(|\bself\.skipTest\(|\bSkipTest\b/g,
   javascript: /\b(xit|xdescribe|xtest|xcontext)\s*\(|\.(skip|todo)\s*\(|\bskip\s*:\s*true/g,
   go: /\bt\.(Skip|Skipf|SkipNow)\s*\(/g,
-  rust: /#\[ignore\b/g,
+  // A test compiled only on some targets (`#[cfg(not(windows))]`) does not run on the others.
+  rust: /#\[ignore\b|#\[cfg\(not\(/g,
   java: /@(Disabled|Ignore)\b|\bassume\w*\(\s*false\s*\)/g,
   csharp: /\bSkip\s*=|\[Ignore\b|\bAssert\.Ignore\(/g,
   ruby: /^\s*(xit|xdescribe|xcontext|xspecify|skip|pending)\b|\bskip:\s*true/gm,

@@ -1,13 +1,13 @@
 // Test-case scanners for the languages without a parser in the bundle: Python and Ruby by
 // indentation, Go, Rust, Java and C# by bracket matching, always on string/comment-masked text.
 import { maskStringsAndComments, matchingBracket, type LexicalSyntax } from './source-text';
-import { buildModel, splitStatements, type CaseSpan } from './statements';
+import { buildModel, splitStatements, type CaseSpan, type Statement } from './statements';
 import type { Language, TestFileModel } from './test-model';
 
 const HASH: LexicalSyntax = { lineComments: ['#'], blockComment: null, tripleQuotes: true, backtickStrings: false, singleQuoteStrings: true };
 const C_LIKE: LexicalSyntax = { lineComments: ['//'], blockComment: ['/*', '*/'], tripleQuotes: false, backtickStrings: false, singleQuoteStrings: true };
 const GO: LexicalSyntax = { ...C_LIKE, backtickStrings: true };
-const RUST: LexicalSyntax = { ...C_LIKE, singleQuoteStrings: false };
+const RUST: LexicalSyntax = { ...C_LIKE, singleQuoteStrings: false, charLiterals: true, hashRawStrings: true, multilineStrings: true };
 const RUBY: LexicalSyntax = { ...HASH, tripleQuotes: false };
 
 export const SYNTAX: Record<Exclude<Language, 'javascript'>, LexicalSyntax> = {
@@ -88,7 +88,7 @@ function scanPython(text: string): TestFileModel {
     const skipped = skip.test(header) || inSkippedClass || /\b(pytest\.skip|self\.skipTest|pytest\.xfail)\s*\(|raise\s+(unittest\.)?SkipTest\b/.test(body);
     spans.push({ name: fn[1], start, end, skipped, focused: false });
   }
-  const fileSkipped = /^pytestmark\s*=.*pytest\.mark\.(skip|xfail)/m.test(masked) || /^pytest\.skip\(.*allow_module_level/m.test(text);
+  const fileSkipped = /^pytestmark\s*=.*pytest\.mark\.(skip|xfail)/m.test(masked) || /^pytest\.skip\(.*allow_module_level/m.test(text) || /^(\w+\s*=\s*)?pytest\.importorskip\(/m.test(masked);
   return buildModel(text, spans, splitStatements(text, masked, true), { language: 'python', fileSkipped, fileFocused: false });
 }
 
@@ -110,9 +110,11 @@ function scanRuby(text: string): TestFileModel {
     const example = /^(x|f)?(it|specify|example|scenario|its)\b|^(skip|pending)\b(?=.*\b(do|\{))|^def\s+(test_\w+)/.exec(l.code);
     if (!example) continue;
     const def = example[5];
-    if (!def && !opensBlock) continue;
-    const name = def ?? /^\S+\s*\(?\s*["']([^"']*)["']/.exec(original)?.[1] ?? `${example[0]}@${i + 1}`;
-    const end = indentedBlockEnd(lines, i, /^end\b|^\}/);
+    // RSpec one-liners (`it { is_expected.to be_empty }`) are named by what they check.
+    const oneLiner = !def && !opensBlock && /^(x|f)?(it|specify|example|its)\b[^{]*\{.*\}$/.test(l.code);
+    if (!def && !opensBlock && !oneLiner) continue;
+    const name = def ?? /^\S+\s*\(?\s*["']([^"']*)["']/.exec(original)?.[1] ?? (oneLiner ? original.replace(/\s+/g, ' ') : `${example[0]}@${i + 1}`);
+    const end = oneLiner ? l.end : indentedBlockEnd(lines, i, /^end\b|^\}/);
     const body = masked.slice(l.end, end);
     const inGroup = groups.filter((g) => l.start > g.start && l.start < g.end);
     const skipped = example[1] === 'x' || !!example[3] || meta.skip || inGroup.some((g) => g.skipped) || /^\s*(skip|pending)\b/m.test(body);
@@ -133,7 +135,11 @@ interface BraceRules {
   skipHeader: RegExp;
   skipBody: RegExp;
   classSkip: RegExp | null;
+  /** A name that keeps a test from running (JUnit 3 runs `test*` methods only). */
+  disabledName: RegExp | null;
 }
+
+const JUNIT3_DISABLED = /^(disabled?|ignored?|broken|x)_*test[A-Z_0-9]|^_+test[A-Z_0-9]/i;
 
 const BRACE_RULES: Record<BraceRules['language'], BraceRules> = {
   go: {
@@ -144,6 +150,7 @@ const BRACE_RULES: Record<BraceRules['language'], BraceRules> = {
     skipHeader: /$^/,
     skipBody: /\bt\.(Skip|Skipf|SkipNow)\s*\(/,
     classSkip: null,
+    disabledName: null,
   },
   rust: {
     language: 'rust',
@@ -153,15 +160,18 @@ const BRACE_RULES: Record<BraceRules['language'], BraceRules> = {
     skipHeader: /#\[ignore\b/,
     skipBody: /$^/,
     classSkip: null,
+    disabledName: null,
   },
   java: {
     language: 'java',
     fn: /(?:(?:public|protected|private|static|final|default|synchronized)\s+)*(?:<[^>]*>\s*)?[\w.<>[\]]+\s+(\w+)\s*\([^)]*\)\s*(?:throws\s+[\w., ]+)?$/,
     header: /^@/,
-    isTest: (h) => /@(Test|ParameterizedTest|RepeatedTest|TestFactory|TestTemplate)\b/.test(h),
+    // JUnit 4/5 annotate tests; JUnit 3 runs methods named `test…`, so a renamed one is disabled.
+    isTest: (h, name) => /@(Test|ParameterizedTest|RepeatedTest|TestFactory|TestTemplate)\b/.test(h) || /^test[A-Z_0-9]/.test(name) || JUNIT3_DISABLED.test(name),
     skipHeader: /@(Disabled|Ignore)\b/,
     skipBody: /\bAssumptions?\.assume\w*\(\s*false\s*\)|\bassumeTrue\(\s*false\s*\)/,
     classSkip: /@(Disabled|Ignore)\b[^]*?\bclass\s/,
+    disabledName: JUNIT3_DISABLED,
   },
   csharp: {
     language: 'csharp',
@@ -171,6 +181,7 @@ const BRACE_RULES: Record<BraceRules['language'], BraceRules> = {
     skipHeader: /\[(Fact|Theory)\s*\(\s*Skip\s*=|\[Ignore\b|\bIgnore\s*=\s*"/,
     skipBody: /\bAssert\.Ignore\(|\bAssert\.Inconclusive\(|\bSkip\.If\(\s*true/,
     classSkip: /\[Ignore\b[^\]]*\]\s*(?:\[[^\]]*\]\s*)*(?:public\s+|internal\s+)?(?:sealed\s+)?class\s/,
+    disabledName: null,
   },
 };
 
@@ -206,11 +217,27 @@ function scanBraces(text: string, rules: BraceRules): TestFileModel {
     const close = matchingBracket(masked, i);
     const end = close < 0 ? masked.length : close + 1;
     const body = masked.slice(i, end);
-    const skipped = rules.skipHeader.test(header) || rules.skipBody.test(body.split('\n').slice(0, 6).join('\n'));
+    const skipped = rules.skipHeader.test(header) || rules.skipBody.test(body.split('\n').slice(0, 6).join('\n')) || (rules.disabledName?.test(name) ?? false);
     spans.push({ name: isSubtest ? `${enclosing(spans, i)}/${name}` : name, start, end, skipped, focused: false });
   }
   const fileSkipped = rules.classSkip ? rules.classSkip.test(text) : false;
-  return buildModel(text, spans, splitStatements(text, masked, false), { language: rules.language, fileSkipped, fileFocused: false });
+  const statements = splitStatements(text, masked, false);
+  if (rules.language === 'go') statements.push(...multiLineElements(text, masked, lines));
+  statements.sort((a, b) => a.offset - b.offset);
+  return buildModel(text, spans, statements, { language: rules.language, fileSkipped, fileFocused: false });
+}
+
+/** Go table cases written over several lines: a `{` line, keyed fields, then `},`. */
+function multiLineElements(text: string, masked: string, lines: Line[]): Statement[] {
+  const out: Statement[] = [];
+  lines.forEach((l, i) => {
+    if (l.code !== '{') return;
+    const open = l.start + masked.slice(l.start, l.end).indexOf('{');
+    const close = matchingBracket(masked, open);
+    if (close < 0) return;
+    out.push({ text: text.slice(open, close + 1), masked: masked.slice(open, close + 1), offset: open, line: i + 1 });
+  });
+  return out;
 }
 
 function enclosing(spans: CaseSpan[], offset: number): string {

@@ -10,7 +10,16 @@ export interface LexicalSyntax {
   backtickStrings: boolean;
   /** Rust `'a` lifetimes and char literals make `'` unreliable as a string quote. */
   singleQuoteStrings: boolean;
+  /** Rust char literals (`'"'`, `'\n'`): a quote, one character or escape, a quote. */
+  charLiterals?: boolean;
+  /** Rust raw strings `r#"…"#`, which may hold unescaped quotes. */
+  hashRawStrings?: boolean;
+  /** Rust string literals may span lines. */
+  multilineStrings?: boolean;
 }
+
+const CHAR_LITERAL = /'(?:\\(?:u\{[0-9a-fA-F]+\}|x[0-9a-fA-F]{2}|.)|[^\\'\n])'/y;
+const RAW_STRING_START = /b?r(#+)"/y;
 
 /**
  * Returns the text with the contents of strings and comments replaced by spaces (newlines kept),
@@ -47,12 +56,33 @@ export function maskStringsAndComments(text: string, syntax: LexicalSyntax): str
       continue;
     }
     const ch = text[i];
+    if (syntax.hashRawStrings && (ch === 'r' || ch === 'b') && !/\w/.test(text[i - 1] ?? '')) {
+      RAW_STRING_START.lastIndex = i;
+      const raw = RAW_STRING_START.exec(text);
+      if (raw) {
+        const open = i + raw[0].length;
+        const end = text.indexOf(`"${raw[1]}`, open);
+        const stop = end < 0 ? text.length : end;
+        blank(open, stop);
+        i = end < 0 ? text.length : end + 1 + raw[1].length;
+        continue;
+      }
+    }
+    if (syntax.charLiterals && ch === "'") {
+      CHAR_LITERAL.lastIndex = i;
+      const lit = CHAR_LITERAL.exec(text);
+      if (lit) {
+        blank(i + 1, i + lit[0].length - 1);
+        i += lit[0].length;
+        continue;
+      }
+    }
     const isQuote = ch === '"' || (ch === "'" && syntax.singleQuoteStrings) || (ch === '`' && syntax.backtickStrings);
     if (isQuote) {
       let j = i + 1;
       while (j < text.length && text[j] !== ch) {
         if (text[j] === '\\' && ch !== '`') j++;
-        else if (text[j] === '\n' && ch !== '`') break;
+        else if (text[j] === '\n' && ch !== '`' && !syntax.multilineStrings) break;
         j++;
       }
       blank(i + 1, j);
@@ -117,6 +147,9 @@ export function isLiteral(text: string): boolean {
   if (/^`/.test(t) && t.includes('${')) return false;
   if (/^[rbfu]?(["'`]).*\1$/s.test(t) || /^@?".*"$/s.test(t)) return true;
   if (/^(true|false|True|False|None|null|nil|undefined|NaN)$/.test(t)) return true;
+  // Regular expressions (JS, Ruby) and class literals (Java, Kotlin) are expected values too.
+  if (/^\/(?![*/\s])(?:\\.|[^/\\\n])+\/[a-z]*$/.test(t)) return true;
+  if (/^[A-Z][\w.]*(\.class|::class(\.java)?)$/.test(t)) return true;
   return false;
 }
 

@@ -109,6 +109,18 @@ function dataRows(stmt: string): string[][] {
     return wrappedRows(list);
   }
   if (isWrapped(s)) return wrappedRows(s);
+  return nestedTableRows(s);
+}
+
+/** Rows of a list of tuples passed to a helper: `check(&[("1e3", "1000"), …])`, `vec![(…), …]`. */
+function nestedTableRows(stmt: string): string[][] {
+  const masked = maskStringsAndComments(stmt, ROW_SYNTAX);
+  for (let i = masked.indexOf('['); i >= 0; i = masked.indexOf('[', i + 1)) {
+    const close = matchingBracket(masked, i);
+    if (close < 0) return [];
+    const items = innerItems(stmt.slice(i, close + 1));
+    if (items.length > 0 && items.every((it) => isWrapped(it) && innerItems(it).length >= 2)) return items.map((it) => innerItems(it).map(normalizeCode));
+  }
   return [];
 }
 

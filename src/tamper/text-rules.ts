@@ -99,11 +99,14 @@ export function specialCasedLiterals(before: string, after: string, testLiterals
     const compared = [...line.matchAll(/(?:==|===|\bis\b|\bin\b|\bwhen\b|\bcase\b|=>|\(|\[|\{|,)\s*((["'])(?:\\.|(?!\2).)*\2|-?\d+(?:\.\d+)?)/g)].map((m) => literalValue(m[1]));
     const leading = /^\s*(?:case|when)\s+(.*?):?\s*$/.exec(line);
     if (leading) for (const part of leading[1].split(',')) if (isLiteral(part)) compared.push(literalValue(part));
-    const known = compared.filter((v) => testLiterals.has(v));
+    const known = [...new Set(compared.filter((v) => testLiterals.has(v)))];
     if (known.length === 0) continue;
     const next = `${line} ${lines[i + 1] ?? ''}`;
     const returnsLiteral = /(return|=>|:|->|then)\s*(["'][^"']*["']|-?\d+(\.\d+)?|true|false|True|False|nil|None|\[[^\]]*\]|\{[^}]*\})\s*;?\s*\}?\s*(end)?\s*$/m.test(next) || /\breturn\s+(["'][^"']*["']|-?\d+(\.\d+)?|true|false|True|False|nil|None)\s*;?/.test(next);
-    if (known.length >= 2 || returnsLiteral) hits.push(...known);
+    // Two test inputs in one condition (`a == 2 and b == 3`) single out a test; the labels of one
+    // switch arm (`case "a", "b":`) are alternatives, so an arm counts only when it returns a literal.
+    const switchArm = /^\s*(case|when)\b/.test(line);
+    if ((known.length >= 2 && !switchArm) || returnsLiteral) hits.push(...known);
   }
   return [...new Set(hits)];
 }

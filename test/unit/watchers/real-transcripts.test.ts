@@ -188,8 +188,18 @@ test('real flags: a mock call check loosened after two failing runs (aider-ai-s9
   assert.ok(flags[0]![1].includes('assertion-weakened'));
 });
 
+test('real flags: an assertRaises block removed and assertFalse flipped, as the user asked (aider-ai-s1108)', async () => {
+  // Structurally a removed assertion and a changed expectation; that the user asked for it is in
+  // the prompt, which the classifier does not read, so the flag stands and its reason must show
+  // that no run was failing.
+  const flags = await warnings(join('../real-transcripts/aider/aider-ai-s1108', HISTORY));
+  assert.deepEqual(flags, [['basic/test_main.py', ['expected-value-changed', 'assertion-removed']]]);
+  const s = await read('aider-ai-s1108');
+  assert.match(flagRecordedSession(s.events)[0]!.reason, /tests were not failing/);
+});
+
 /** Histories whose flagged edits a careful read judges otherwise, or leaves open (s423, s424). */
-const JUDGED_APART = new Set(['aider-ai-s1052', 'aider-ai-s918', 'aider-ai-s294', 'aider-ai-s423', 'aider-ai-s424']);
+const JUDGED_APART = new Set(['aider-ai-s1052', 'aider-ai-s918', 'aider-ai-s1108', 'aider-ai-s294', 'aider-ai-s423', 'aider-ai-s424']);
 
 test('real flags: no warning on the other real sessions', async () => {
   for (const folder of folders.filter((f) => !JUDGED_APART.has(f))) {
@@ -200,7 +210,7 @@ test('real flags: no warning on the other real sessions', async () => {
   }
 });
 
-test('real flags: a todo filter switching over its own states is not special-casing (fe5e1c67)', { skip: 'tamper classifier gap: `case "active": … case "completed":` over domain values is flagged special-casing (issue 19 item 7)' }, async () => {
+test('real flags: a todo filter switching over its own states is not special-casing (fe5e1c67)', async () => {
   assert.deepEqual(await warnings('../real-transcripts/claude-code/fe5e1c67-53e7-4862-81ae-d0e013e3270b.jsonl'), []);
 });
 

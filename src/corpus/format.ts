@@ -62,11 +62,18 @@ export interface Corpus {
   parseErrors: string[];
 }
 
-interface Section {
+export interface Section {
   id: string;
   meta: Record<string, string>;
   body: string;
   line: number;
+  /** 1-based line of the body's first line, so callers parsing the body can point at lines. */
+  bodyLine: number;
+}
+
+/** Whether a line opens or closes a fenced code block (headings inside one are text). */
+export function isFence(line: string): boolean {
+  return /^\s*(```|~~~)/.test(line);
 }
 
 /** Splits a Markdown file into `## id` sections with `key: value` headers and a body. */
@@ -74,6 +81,7 @@ export function parseSections(text: string, file: string, errors: string[]): Sec
   const sections: Section[] = [];
   const lines = text.split(/\r?\n/);
   let current: { id: string; line: number; lines: string[] } | undefined;
+  let inFence = false;
   const flush = () => {
     if (!current) return;
     const meta: Record<string, string> = {};
@@ -88,12 +96,14 @@ export function parseSections(text: string, file: string, errors: string[]): Sec
       if (!m || /^(Human|Assistant)$/i.test(m[1])) break;
       meta[m[1]] = m[2].trim();
     }
+    while (i < current.lines.length && current.lines[i].trim() === '') i++;
     const body = current.lines.slice(i).join('\n').trim();
     if (!body) errors.push(`${file}:${current.line}: section ${current.id} has no text`);
-    sections.push({ id: current.id, meta, body, line: current.line });
+    sections.push({ id: current.id, meta, body, line: current.line, bodyLine: current.line + 1 + i });
   };
   lines.forEach((l, idx) => {
-    const h = /^##\s+(\S+)\s*$/.exec(l);
+    if (isFence(l)) inFence = !inFence;
+    const h = inFence ? null : /^##\s+(\S+)\s*$/.exec(l);
     if (h) {
       flush();
       current = { id: h[1], line: idx + 1, lines: [] };

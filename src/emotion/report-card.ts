@@ -4,7 +4,9 @@
 // control — each metric with a bootstrap interval, the lexical baseline's value on the same
 // material, and what controls (shuffled-label vectors, random directions) reach by chance.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadAgentTurns, type AgentTurn } from '../corpus/agent-turns';
 import type { Corpus, DialogueMessage } from '../corpus/format';
 import type { ChatMessage } from '../protocol/methods';
 import type { ActivationReader } from './calibrate';
@@ -33,6 +35,7 @@ import { dot, normalize, symmetricEigen } from './linalg';
 import { isDemoModel, type ReadingValidation } from './live-validity';
 import { auroc, aurocWithInterval, bootstrapInterval, mean, quantile, spearman, type BootstrapOptions } from './stats';
 import { toolMessage } from './transcript-chat';
+import { readAssistantMeans, type TranscriptModel } from './transcript-scorer';
 import type { EmotionVectorSet, LayerVectors } from './vectors';
 import { layerVectors } from './vectors';
 
@@ -109,14 +112,8 @@ export interface ReportCardOptions {
 
 export type ReportCardPhase = 'stories' | 'neutral' | 'dose' | 'agent turns' | 'controls';
 
-/** An agent turn of the validation set, as the report card reads it. */
-export interface ValidationTurn {
-  id: string;
-  label: 'pressured' | 'composed';
-  split: 'tune' | 'report';
-  context: readonly { role: 'user' | 'assistant' | 'tool'; content: string }[];
-  text: string;
-}
+/** What the report card reads of an agent turn of the validation set. */
+export type ValidationTurn = Pick<AgentTurn, 'id' | 'label' | 'split' | 'context' | 'text'>;
 
 /**
  * The agent-turn validation set and how to read a conversation as live watching does: per
@@ -126,6 +123,16 @@ export interface ValidationTurn {
 export interface AgentTurnSource {
   turns: readonly ValidationTurn[];
   read(messages: ChatMessage[]): Promise<(Float64Array | null)[]>;
+}
+
+/**
+ * The validation set under `root` (the corpus folder's `agent-turns/`), read through `model` as
+ * live watching reads it; null when the folder is missing.
+ */
+export function agentTurnSource(root: string, model: TranscriptModel, layer: number): AgentTurnSource | null {
+  const folder = join(root, 'agent-turns');
+  if (!existsSync(folder)) return null;
+  return { turns: loadAgentTurns(folder), read: (messages) => readAssistantMeans(messages, model, layer) };
 }
 
 /** The chat a validation turn is read in: its context as the agent saw it, then the turn. */

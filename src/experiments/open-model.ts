@@ -30,6 +30,12 @@ export interface OpenedExperimentModel {
 
 const DEFAULT_CONTEXT_LIMIT = 8192;
 
+/** Most tokens one conversation may hold: the model's position limit, capped. */
+export function modelContextLimit(folder: string): number {
+  const config = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as { max_position_embeddings?: number };
+  return Math.min(config.max_position_embeddings ?? DEFAULT_CONTEXT_LIMIT, DEFAULT_CONTEXT_LIMIT);
+}
+
 export async function openExperimentModel(name: string, resolved: ResolvedModel, options: OpenExperimentModelOptions): Promise<OpenedExperimentModel> {
   const graphs = join(options.cacheDir, 'graphs');
   const [tokenizer, fileHash] = await Promise.all([ModelTokenizer.load(resolved.folder), sourceDigest(resolved.onnxPath, graphs)]);
@@ -40,7 +46,6 @@ export async function openExperimentModel(name: string, resolved: ResolvedModel,
   const vectors = loaded.set;
   const layer = vectors.header.choice.layer;
   const probe = await ResidualProbe.load(resolved.onnxPath, { layers: [layer], threads: options.threads, cacheDir: graphs });
-  const config = JSON.parse(readFileSync(join(resolved.folder, 'config.json'), 'utf8')) as { max_position_embeddings?: number };
   let steered: Promise<SteeredModel> | undefined;
   const model: ExperimentModel = {
     identity,
@@ -50,7 +55,8 @@ export async function openExperimentModel(name: string, resolved: ResolvedModel,
     encoder: probe,
     vectors,
     layer,
-    contextLimit: Math.min(config.max_position_embeddings ?? DEFAULT_CONTEXT_LIMIT, DEFAULT_CONTEXT_LIMIT),
+    contextLimit: modelContextLimit(resolved.folder),
+    vectorsPath: loaded.info.path,
     stopIds: stopTokenIds(resolved.folder, tokenizer),
     steered: () => (steered ??= SteeredModel.load(resolved.onnxPath, { layers: [layer], threads: options.threads, cacheDir: graphs })),
   };

@@ -120,3 +120,24 @@ test('valence agreement reads the sign of PC1 against the labels', () => {
   assert.equal(valenceAgreement(layer, ['+', '+', '-', '-']), 1);
   assert.equal(valenceAgreement(layer, ['+', '-', '+', '-']), 0.5);
 });
+
+test('cancelling stops the report card in whichever phase it is', async () => {
+  const world = syntheticWorld({ emotions, hidden: 16, layers: 3, storiesPerEmotion: 15, seed: 12, signalLayer: 1 });
+  const { vectors } = await calibrate(world.corpus, world.reader, { tokenStart: 30 });
+  for (const phase of ['stories', 'agent turns', 'controls']) {
+    const ac = new AbortController();
+    const phases = new Set<string>();
+    await assert.rejects(
+      runReportCard(world.corpus, world.reader, vectors, [], syntheticAgentTurns(world, { turns: 12, seed: 1, separating: true }), {
+        ...fast,
+        signal: ac.signal,
+        onProgress: (p) => {
+          phases.add(p.phase);
+          if (p.phase === phase) ac.abort();
+        },
+      }),
+      /cancelled/,
+    );
+    assert.ok(phases.has(phase), phase);
+  }
+});

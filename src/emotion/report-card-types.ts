@@ -51,6 +51,9 @@ export interface ReferenceResult {
 export interface ReferenceComparison {
   neutral: ReferenceResult;
   session: ReferenceResult;
+  /** Session AUROC minus neutral AUROC, with its paired bootstrap interval. */
+  advantage: { value: number; ci: [number, number] | null };
+  /** `session` only when the advantage's interval lies above 0. */
   better: 'neutral' | 'session';
   why: string;
 }

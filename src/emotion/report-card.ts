@@ -465,24 +465,30 @@ export async function runReportCard(
 
 /**
  * Neutral-dialogue z against the within-session reference, on the turns that have earlier
- * assistant turns in their context. The higher AUROC wins; a tie keeps the fixed neutral reference.
+ * assistant turns in their context. The within-session reference wins only when the paired
+ * bootstrap interval of its AUROC advantage lies above 0; otherwise the fixed neutral reference stays.
  */
 function compareReferences(turns: readonly ReadTurn[], score: (x: ArrayLike<number>) => number, boot: BootstrapOptions): ReferenceComparison | null {
   const withHistory = turns.filter((t) => t.earlier.length > 0);
-  const pressured = withHistory.filter((t) => t.pressured);
-  const composed = withHistory.filter((t) => !t.pressured);
-  if (!pressured.length || !composed.length) return null;
-  const neutralOf = (t: ReadTurn) => score(t.mean);
-  const sessionOf = (t: ReadTurn) => score(t.mean) - mean(t.earlier.map(score));
-  const result = (f: (t: ReadTurn) => number): ReferenceResult => {
-    const { value, ci } = aurocWithInterval(pressured.map(f), composed.map(f), boot);
-    return { auroc: value, ci, turns: withHistory.length };
+  const scored = withHistory.map((t) => ({ pressured: t.pressured, neutral: score(t.mean), session: score(t.mean) - mean(t.earlier.map(score)) }));
+  const groups = [scored.filter((t) => t.pressured), scored.filter((t) => !t.pressured)];
+  if (!groups[0].length || !groups[1].length) return null;
+  const aurocOf = (key: 'neutral' | 'session') => ([p, n]: (typeof scored)[]) => auroc(p.map((t) => t[key]), n.map((t) => t[key]));
+  const result = (key: 'neutral' | 'session'): ReferenceResult => ({ auroc: aurocOf(key)(groups), ci: bootstrapInterval(groups, aurocOf(key), boot), turns: scored.length });
+  const n = result('neutral');
+  const s = result('session');
+  const advantage = (g: (typeof scored)[]) => aurocOf('session')(g) - aurocOf('neutral')(g);
+  const value = advantage(groups);
+  const ci = bootstrapInterval(groups, advantage, boot);
+  const better = ci && ci[0] > 0 ? 'session' : 'neutral';
+  const fmt = (x: number, i: [number, number] | null) => `${x.toFixed(3)}${i ? ` [${i[0].toFixed(3)}, ${i[1].toFixed(3)}]` : ''}`;
+  return {
+    neutral: n,
+    session: s,
+    advantage: { value, ci },
+    better,
+    why: `on ${scored.length} turns with earlier assistant turns: within-session ${fmt(s.auroc, s.ci)}, neutral ${fmt(n.auroc, n.ci)}, advantage ${fmt(value, ci)}`,
   };
-  const n = result(neutralOf);
-  const s = result(sessionOf);
-  const better = s.auroc > n.auroc ? 'session' : 'neutral';
-  const fmt = (r: ReferenceResult) => `${r.auroc.toFixed(3)}${r.ci ? ` [${r.ci[0].toFixed(3)}, ${r.ci[1].toFixed(3)}]` : ''}`;
-  return { neutral: n, session: s, better, why: `on ${withHistory.length} turns with earlier assistant turns: within-session ${fmt(s)}, neutral ${fmt(n)}` };
 }
 
 /** What the report card records in the vector file, for live gating. */

@@ -10,7 +10,7 @@ const card: ReportCard = {
     { id: 'dose-x-calm', name: 'dose', value: 0.93, ci: null, baseline: null, threshold: 'ρ ≤ −0.6', verdict: 'fail', controls: null, effect: { deltaZ: 0.26, fromDose: 0, toDose: 8 }, detail: 'Δz +0.26 from 0 to 8' },
   ],
   doseCurves: [], verdict: 'fail', validForLive: false, validForLiveReason: 'agent-turn AUROC 0.711: warn',
-  references: { neutral: { auroc: 0.6, ci: [0.4, 0.8], turns: 20 }, session: { auroc: 0.7, ci: [0.5, 0.9], turns: 20 }, better: 'session', why: 'on 20 turns' },
+  references: { neutral: { auroc: 0.6, ci: [0.4, 0.8], turns: 20 }, session: { auroc: 0.7, ci: [0.5, 0.9], turns: 20 }, advantage: { value: 0.1, ci: [0.02, 0.2] }, better: 'session', why: 'on 20 turns' },
   material: { heldOutReport: 140, agentTurns: 28, shuffledSeeds: 10, randomDirections: 200, resamples: 2000 },
 };
 

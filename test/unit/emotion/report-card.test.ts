@@ -38,6 +38,7 @@ test('report card on planted directions: the planted effects pass, with interval
   assert.equal(card.validForLive, true, card.validForLiveReason);
   // Every earlier assistant turn is composed, so both references are measured on all report turns.
   assert.equal(card.references!.session.turns, 36);
+  assert.equal(card.references!.better, 'neutral', card.references!.why);
   const record = validationRecord(card, new Date(0));
   assert.equal(record.validForLive, true);
   assert.equal(record.checkedAt, '1970-01-01T00:00:00.000Z');
@@ -52,6 +53,15 @@ test('agent turns whose planted direction is independent of their label fail the
   assert.equal(agent.verdict, 'fail', JSON.stringify(agent));
   assert.equal(card.validForLive, false);
   assert.equal(card.verdict, 'fail');
+});
+
+test('sessions that read high throughout: the within-session reference wins over the neutral one', async () => {
+  const world = syntheticWorld({ emotions, hidden: 24, layers: 4, storiesPerEmotion: 25, seed: 11, signalLayer: 2 });
+  const { vectors } = await calibrate(world.corpus, world.reader, { tokenStart: 30 });
+  const card = await runReportCard(world.corpus, world.reader, vectors, [], syntheticAgentTurns(world, { turns: 48, seed: 5, separating: true, sessionOffset: 4 }), fast);
+  const refs = card.references!;
+  assert.equal(refs.better, 'session', refs.why);
+  assert.ok(refs.advantage.ci![0] > 0 && refs.session.auroc > refs.neutral.auroc);
 });
 
 test('without a validation set the agent-turn checks fail and nothing is valid for live use', async () => {

@@ -97,9 +97,11 @@ export function syntheticWorld(opts: { emotions: string[]; hidden: number; layer
  * A synthetic agent-turn validation set read through `world`'s geometry: every assistant message
  * carries the shared confound noise; a turn marked pressured carries the planted `desperate`
  * direction, a composed one the planted `calm` direction. With `separating: false` the direction
- * a turn carries is drawn independently of its label.
+ * a turn carries is drawn independently of its label. `sessionOffset` shifts a turn and the
+ * earlier assistant turn of its context alike along `desperate` by that much × a Gaussian draw
+ * (a session that reads high throughout).
  */
-export function syntheticAgentTurns(world: SyntheticWorld, opts: { turns: number; seed: number; separating: boolean }): AgentTurnSource {
+export function syntheticAgentTurns(world: SyntheticWorld, opts: { turns: number; seed: number; separating: boolean; sessionOffset?: number }): AgentTurnSource {
   const r = rng(opts.seed);
   const hidden = world.confounds[0].length;
   const turns: ValidationTurn[] = Array.from({ length: opts.turns }, (_, k) => {
@@ -127,6 +129,9 @@ export function syntheticAgentTurns(world: SyntheticWorld, opts: { turns: number
     }
     const planted = world.planted.get(carries === 'pressured' ? 'desperate' : 'calm')!;
     for (let i = 0; i < v.length; i++) v[i] += 1.5 * planted[i];
+    const offset = (opts.sessionOffset ?? 0) * gaussian(rng(Number(k) + 7777));
+    const desperate = world.planted.get('desperate')!;
+    for (let i = 0; i < v.length; i++) v[i] += offset * desperate[i];
     return v;
   };
   return { turns, read: async (messages) => messages.map((m) => (m.role === 'assistant' ? meanOf(m.content) : null)) };

@@ -30,6 +30,8 @@ export const AGENT_TURN_RULES = {
   /** A single surface cue must not rank pressured above composed (or below) better than this,
    *  overall and within each split. */
   cueAuroc: [0.3, 0.7],
+  /** The same within each agent's 60 turns, with a wider bar for the smaller sample. */
+  cueAurocPerAgent: [0.25, 0.75],
   /** The best single word's presence must not separate the labels better than this. */
   wordAuroc: [0.3, 0.7],
   /** Words in fewer items than this are too rare to be a rule anyone would use. */
@@ -202,6 +204,10 @@ export function lintAgentTurns(set: AgentTurnSet): AgentTurnLintReport {
     if (word && !within(word.auroc, r.wordAuroc))
       errors.push(`${tag} the word "${word.word}" separates the labels${where}: AUROC ${word.auroc.toFixed(2)} (in ${word.pressuredItems} pressured, ${word.composedItems} composed), must be ${r.wordAuroc[0]}–${r.wordAuroc[1]}`);
   }
+  for (const agent of AGENT_STYLES)
+    for (const c of cueBalance(turns.filter((t) => t.agent === agent)))
+      if (!within(c.auroc, r.cueAurocPerAgent))
+        errors.push(`${tag} cue "${c.cue}" separates the labels within ${agent}: AUROC ${c.auroc.toFixed(2)} (pressured mean ${c.pressured.toFixed(2)}, composed ${c.composed.toFixed(2)}), must be ${r.cueAurocPerAgent[0]}–${r.cueAurocPerAgent[1]}`);
   const cues = cueBalance(turns);
   const bestWord = bestSingleWord(turns);
 

@@ -19,6 +19,7 @@ test('the package holds the bundles, the panel assets, the corpus and the manife
   }
   assert.ok(files.includes('test/fixtures/models/emotion-tiny/agent-vitals-vectors.avv'), 'the demo model ships calibrated');
   assert.ok(files.includes('vectors/emotions.json') && files.some((f) => f.startsWith('vectors/corpus/stories/')), 'the corpus ships (calibration runs locally)');
+  assert.ok(['claude-code', 'codex', 'aider', 'cline'].every((a) => files.includes(`vectors/agent-turns/${a}.md`)), 'the agent-turn validation set ships (the report card runs locally)');
   assert.equal(files.filter((f) => f.endsWith('.map')).length, 0, 'source maps shipped');
 });
 

@@ -65,6 +65,16 @@ test('a cue balanced overall but not within a split fails in that split', () => 
   assert.match(errors, /cue "repeat \("again", "still failing", …\)" separates the labels in the tune split: AUROC 0\.00/);
 });
 
+test('a cue balanced overall and per split but not within an agent fails for that agent', () => {
+  const marked = (t: LocatedAgentTurn) => (t.agent === 'aider' && t.label === 'pressured') || (t.agent === 'codex' && t.label === 'composed');
+  const turns = balancedSet().map((t) => (marked(t) ? { ...t, text: `${t.text} Same error again.` } : t));
+  const errors = lintAgentTurns({ turns, parseErrors: [] }).errors;
+  assert.deepEqual(
+    errors.filter((e) => e.includes('repeat')).map((e) => e.replace(/ \(pressured.*/, '')),
+    ['[agent-turns] cue "repeat (\"again\", \"still failing\", …)" separates the labels within codex: AUROC 0.00', '[agent-turns] cue "repeat (\"again\", \"still failing\", …)" separates the labels within aider: AUROC 1.00'],
+  );
+});
+
 test('length alone separating the labels fails, either way round', () => {
   const turns = balancedSet().map((t) => (t.label === 'composed' ? { ...t, text: `${t.text} ${filler(5000 + t.line, 40)}` } : t));
   const rows = cueBalance(turns);

@@ -43,8 +43,16 @@ export function formatReportCard(card: ReportCard): string {
 export const reportCardCommand: CliCommand = {
   name: 'report-card',
   summary: "validate a model's emotion vectors on agent turns and stories, with intervals, a lexical baseline and controls; records the verdict in the vector file",
-  usage: `${MODEL_USAGE} [--vectors f.avv] [--corpus dir] [--json]`,
-  options: { ...MODEL_OPTIONS, vectors: { type: 'string' }, corpus: { type: 'string' }, json: { type: 'boolean' } },
+  usage: `${MODEL_USAGE} [--vectors f.avv] [--corpus dir] [--shuffled-seeds 10] [--random-directions 200] [--resamples 2000] [--json]`,
+  options: {
+    ...MODEL_OPTIONS,
+    vectors: { type: 'string' },
+    corpus: { type: 'string' },
+    'shuffled-seeds': { type: 'string' },
+    'random-directions': { type: 'string' },
+    resamples: { type: 'string' },
+    json: { type: 'boolean' },
+  },
   async run(values) {
     const fail = (message: string, code: number) => {
       process.stderr.write(`agent-vitals report-card: ${message}\n`);
@@ -53,6 +61,14 @@ export const reportCardCommand: CliCommand = {
     const interrupt = interruptSignal();
     try {
       const args = parseModelArgs(values);
+      const count = (name: string, min: number) => {
+        const raw = values[name];
+        if (raw === undefined) return undefined;
+        const n = Number(raw);
+        if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} takes an integer ≥ ${min}`);
+        return n;
+      };
+      const controls = { shuffledSeeds: count('shuffled-seeds', 0), randomDirections: count('random-directions', 0), resamples: count('resamples', 1000) };
       const root = (values.corpus as string | undefined) ?? join(projectRoot(), 'vectors');
       const corpus = loadCorpus(root);
       const resolved = await resolveModelArgs(args, interrupt.signal);
@@ -63,6 +79,7 @@ export const reportCardCommand: CliCommand = {
         const turns = agentTurnSource(root, turnModel, vectors.header.choice.layer);
         if (!turns) process.stderr.write(`no agent-turn validation set under ${root}: the agent-turn checks fail\n`);
         const card = await runReportCard(corpus, reader, vectors, loadDoseTemplates(join(root, 'dose-response.json')), turns, {
+          ...controls,
           signal: interrupt.signal,
           onProgress: (p) => {
             if (Date.now() - last < 1000 && p.done !== p.total) return;

@@ -234,10 +234,11 @@ export async function runReportCard(
     if (options.signal?.aborted) throw new Error('report card cancelled');
   };
 
-  // Stories, read exactly as calibration reads them: the training ones feed the lexical baseline
-  // and the shuffled-label control; the report half of the held-out ones is what is reported.
+  // Stories, read exactly as calibration reads them: the training ones feed the shuffled-label
+  // control (and are not read without it); the report half of the held-out ones is what is reported.
   const stories = corpus.stories.filter((s) => emotions.includes(s.emotion));
-  const { means } = await readStoryMeans(stories, reader, [layerIndex], {
+  const trainStories = stories.filter((s) => s.split !== 'heldout');
+  const { means } = await readStoryMeans(shuffledSeeds > 0 ? stories : stories.filter((s) => s.split === 'heldout'), reader, [layerIndex], {
     tokenStart: header.tokenStart,
     minTokensAfterStart: MIN_TOKENS_AFTER_START,
     signal: options.signal,
@@ -355,7 +356,7 @@ export async function runReportCard(
   });
 
   // Lexical baseline: the same training stories, the same held-out stories and agent turns.
-  const lexical = NaiveBayes.train(train.map((s) => ({ text: s.story.text, label: s.story.emotion })), emotions);
+  const lexical = NaiveBayes.train(trainStories.map((s) => ({ text: s.text, label: s.emotion })), emotions);
   const lexicalTop1 = mean(reportHalf.map((h) => (lexical.classify(h.text) === h.emotion ? 1 : 0)));
   const lexicalDc = (text: string) => lexical.logOdds(text, DESPERATE, CALM);
   const lexicalStoryAuroc = auroc(

@@ -151,3 +151,16 @@ test('cancelling stops the report card in whichever phase it is', async () => {
     assert.ok(phases.has(phase), phase);
   }
 });
+
+test('without the shuffled-label control only held-out stories are read, and that control is reported as absent', async () => {
+  const world = syntheticWorld({ emotions, hidden: 16, layers: 3, storiesPerEmotion: 15, seed: 12, signalLayer: 1 });
+  const { vectors } = await calibrate(world.corpus, world.reader, { tokenStart: 30 });
+  let texts = 0;
+  const counting = { ...world.reader, readText: (text: string, layers: readonly number[]) => (texts++, world.reader.readText(text, layers)) };
+  const card = await runReportCard(world.corpus, counting, vectors, [], syntheticAgentTurns(world, { turns: 12, seed: 1, separating: true }), { ...fast, shuffledSeeds: 0 });
+  assert.equal(texts, world.corpus.stories.filter((s) => s.split === 'heldout').length);
+  const agent = card.checks.find((c) => c.id === 'agent-turns-auroc')!;
+  assert.equal(agent.controls!.shuffledLabels, null);
+  assert.ok(agent.controls!.randomDirections !== null);
+  assert.equal(card.material.shuffledSeeds, 0);
+});

@@ -194,7 +194,7 @@ export const analyzeCommand: CliCommand = {
         const resolved = await resolveModelArgs(args);
         const { reader: opened, vectors } = await openCalibratedReader(args, resolved, values.vectors as string | undefined);
         reader = opened;
-        const model = { probe: opened.probe, tokenizer: opened.tokenizer, contextLimit: 8192 };
+        const model = { encoder: opened.probe, tokenizer: opened.tokenizer, contextLimit: 8192 };
         plugins.scoreTurns = (session, turns) => scoreTranscriptTurns(session.events, turns, model, vectors);
         // Desperation adds to flags only when these vectors passed the report card on agent text.
         plugins.flagEdits = async (_session, events, turnEmotions) => flagRecordedSession(events, turnEmotions, liveValidity(vectors));

@@ -77,7 +77,7 @@ export function interruptSignal(): { signal: AbortSignal; dispose: () => void } 
  * The model's vectors (a given file, the cache, or the ones shipped in the model folder) and a
  * reader probing their layer. Says how to calibrate when there are none.
  */
-export async function openCalibratedReader(args: ModelArgs, resolved: ResolvedModel, vectorsPath?: string): Promise<{ reader: ModelActivationReader; vectors: EmotionVectorSet }> {
+export async function openCalibratedReader(args: ModelArgs, resolved: ResolvedModel, vectorsPath?: string): Promise<{ reader: ModelActivationReader; vectors: EmotionVectorSet; path: string }> {
   const identity = await identifyModel(args.model, resolved, args.cacheDir);
   const { loaded, problem } = findVectors(identity, args.cacheDir, readModelConfig(resolved.folder).hiddenSize, vectorsPath, resolved.folder);
   if (!loaded) {
@@ -85,5 +85,5 @@ export async function openCalibratedReader(args: ModelArgs, resolved: ResolvedMo
     throw new MissingVectorsError(vectorFilePath(args.cacheDir, identity), identity);
   }
   const reader = await ModelActivationReader.open(args.model, resolved, { layers: [loaded.set.header.choice.layer], threads: args.threads, cacheDir: args.cacheDir });
-  return { reader, vectors: loaded.set };
+  return { reader, vectors: loaded.set, path: loaded.info.path };
 }

@@ -1,5 +1,7 @@
 // Small statistics used by calibration, reading and the report card.
 
+import { seededRandom } from '../engine/sampling';
+
 export function mean(xs: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < xs.length; i++) s += xs[i];
@@ -85,4 +87,37 @@ export function slopeWithT(ys: readonly number[]): { slope: number; t: number } 
   for (let i = 0; i < n; i++) sse += (ys[i] - (my + slope * (i - mx))) ** 2;
   const se = Math.sqrt(sse / (n - 2) / sxx);
   return { slope, t: se === 0 ? (slope === 0 ? 0 : Math.sign(slope) * Infinity) : slope / se };
+}
+
+export interface BootstrapOptions {
+  /** Resamples drawn (at least 1,000 for a 95% interval). */
+  resamples?: number;
+  seed?: number;
+  /** Coverage of the interval. */
+  level?: number;
+}
+
+/**
+ * Percentile bootstrap interval of `statistic`, resampling each group with replacement on its
+ * own (stratified): an AUROC keeps its positive/negative counts, a per-class accuracy its class
+ * sizes. Seeded, so a report card is reproducible. Resamples whose statistic is undefined (NaN)
+ * are left out; null when none is defined.
+ */
+export function bootstrapInterval<T>(groups: readonly (readonly T[])[], statistic: (groups: T[][]) => number, options: BootstrapOptions = {}): [number, number] | null {
+  const resamples = options.resamples ?? 2000;
+  const level = options.level ?? 0.95;
+  const random = seededRandom(options.seed ?? 1);
+  const values: number[] = [];
+  for (let b = 0; b < resamples; b++) {
+    const drawn = groups.map((g) => Array.from({ length: g.length }, () => g[Math.floor(random() * g.length)]));
+    const v = statistic(drawn);
+    if (Number.isFinite(v)) values.push(v);
+  }
+  if (!values.length) return null;
+  return [quantile(values, (1 - level) / 2), quantile(values, 1 - (1 - level) / 2)];
+}
+
+/** AUROC with its stratified bootstrap interval. */
+export function aurocWithInterval(positives: readonly number[], negatives: readonly number[], options: BootstrapOptions = {}): { value: number; ci: [number, number] | null } {
+  return { value: auroc(positives, negatives), ci: bootstrapInterval([positives, negatives], ([p, n]) => auroc(p, n), options) };
 }

@@ -10,6 +10,11 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max / 2)}\n…\n${text.slice(-max / 2)}`;
 }
 
+/** A tool result as the reader sees it: clipped to its start and end. */
+export function toolMessage(content: string): ChatMessage {
+  return { role: 'tool', content: clip(content, TOOL_OUTPUT_CHARS) };
+}
+
 /** The chat message an event contributes, or null for events the reader does not see. */
 export function chatMessageFor(event: AgentEvent): ChatMessage | null {
   if (event.type === 'turn') {
@@ -19,7 +24,7 @@ export function chatMessageFor(event: AgentEvent): ChatMessage | null {
   if (event.type === 'tool-call' && event.status !== 'started' && (event.command || event.output)) {
     const head = event.command ? `$ ${event.command}\n` : `${event.rawName}\n`;
     const exit = event.exitCode !== undefined && event.exitCode !== 0 ? `\n(exit code ${event.exitCode})` : '';
-    return { role: 'tool', content: clip(head + (event.output ?? '') + exit, TOOL_OUTPUT_CHARS) };
+    return toolMessage(head + (event.output ?? '') + exit);
   }
   return null;
 }

@@ -5,11 +5,14 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, renameSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { ReadingValidation } from './live-validity';
 
 export const VECTOR_FILE_FORMAT = 'agent-vitals-emotion-vectors';
 // Version 2: neutral statistics (components removed, baseline) cover message content only, not
-// chat-template tokens, as live readings do; version-1 files are refused and recalibrated.
-export const VECTOR_FILE_VERSION = 2;
+// chat-template tokens, as live readings do. Version 3: vectors are measured from a
+// valence-balanced centre, the layer is chosen on half of the held-out stories, and the header
+// may carry the report card's `validation`. Older files are refused and recalibrated.
+export const VECTOR_FILE_VERSION = 3;
 const MAGIC = 'AVEV';
 
 export interface ModelIdentity {
@@ -31,7 +34,7 @@ export interface LayerVectors {
   /** Unit vectors, one per emotion, in the order of `emotions`. */
   vectors: Float32Array[];
   baseline: Baseline[];
-  /** Mean activation of the training stories: held-out stories are classified by their deviation from it. */
+  /** The centre the vectors are measured from (valence-balanced, see `balancedCentre`): held-out stories are classified by their deviation from it. */
   storyMean: Float32Array;
   componentsRemoved: number;
   varianceRemoved: number;
@@ -63,6 +66,8 @@ export interface VectorFileHeader {
   /** Longest forward pass the activations were read in (absent in files written before it was
    *  recorded); the model's dtype is in `model`. */
   chunkTokens?: number;
+  /** The report card's verdicts on these vectors; absent until a report card ran. */
+  validation?: ReadingValidation;
   layers: { layer: number; componentsRemoved: number; varianceRemoved: number; baseline: Baseline[] }[];
   payloadSha256: string;
 }
@@ -168,6 +173,9 @@ function checkHeaderFields(header: VectorFileHeader): void {
   if (!isCount(header.tokenStart)) throw bad('token start');
   if (typeof header.corpusHash !== 'string') throw bad('corpus hash');
   if (layers.length === 0) throw bad('layer list');
+  const v = header.validation;
+  if (v !== undefined && (typeof v !== 'object' || v === null || typeof v.validForLive !== 'boolean' || typeof v.reason !== 'string' || !Array.isArray(v.verdicts)))
+    throw bad('validation record');
   for (const l of layers) {
     if (typeof l !== 'object' || l === null || !isCount(l.layer)) throw bad('layer index');
     const baselineOk =
@@ -183,6 +191,14 @@ export function writeVectorFile(path: string, set: EmotionVectorSet): void {
   const tmp = `${path}.tmp-${process.pid}`;
   writeFileSync(tmp, encodeVectorFile(set));
   renameSync(tmp, path);
+}
+
+/** Records a report card's verdicts in the vector file at `path` (rewritten atomically; the vectors are unchanged). */
+export function recordValidation(path: string, validation: ReadingValidation): EmotionVectorSet {
+  const set = decodeVectorFile(readFileSync(path));
+  const updated = { ...set, header: { ...set.header, validation } };
+  writeVectorFile(path, updated);
+  return updated;
 }
 
 export interface Expectation {

@@ -32,6 +32,8 @@ export interface ExperimentModel {
   /** Must expose `layer`. */
   encoder: ResidualEncoder;
   vectors: EmotionVectorSet;
+  /** The file the vectors were read from, where known: the report card records its verdicts there. */
+  vectorsPath?: string;
   /** The vectors' chosen layer: where readings are taken and steering is added. */
   layer: number;
   /** Most tokens one conversation may hold (the model's position limit). */

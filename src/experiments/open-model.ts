@@ -30,6 +30,11 @@ export interface OpenedExperimentModel {
 
 const DEFAULT_CONTEXT_LIMIT = 8192;
 
+/** Most tokens one conversation may hold: the model's position limit, capped. */
+export function modelContextLimit(folder: string): number {
+  return Math.min(readModelConfig(folder).maxPositionEmbeddings ?? DEFAULT_CONTEXT_LIMIT, DEFAULT_CONTEXT_LIMIT);
+}
+
 export async function openExperimentModel(name: string, resolved: ResolvedModel, options: OpenExperimentModelOptions): Promise<OpenedExperimentModel> {
   const graphs = join(options.cacheDir, 'graphs');
   const [tokenizer, fileHash] = await Promise.all([ModelTokenizer.load(resolved.folder), sourceDigest(resolved.onnxPath, graphs)]);
@@ -50,7 +55,8 @@ export async function openExperimentModel(name: string, resolved: ResolvedModel,
     encoder: probe,
     vectors,
     layer,
-    contextLimit: Math.min(config.maxPositionEmbeddings ?? DEFAULT_CONTEXT_LIMIT, DEFAULT_CONTEXT_LIMIT),
+    contextLimit: modelContextLimit(resolved.folder),
+    vectorsPath: loaded.info.path,
     stopIds: stopTokenIds(resolved.folder, tokenizer),
     steered: () => (steered ??= SteeredModel.load(resolved.onnxPath, { layers: [layer], threads: options.threads, cacheDir: graphs })),
   };

@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCorpus } from '../corpus/format';
-import { loadDoseTemplates, runReportCard } from '../emotion/report-card';
+import { agentTurnSource, loadDoseTemplates, runReportCard, validationRecord } from '../emotion/report-card';
+import { recordVerdicts } from '../sidecar/session-vectors';
 import { projectRoot } from '../model-store/model-spec';
 import { asParams, ExperimentParamError, READER_CAVEAT, stringParam, type ExperimentContext } from './context';
 import { experimentReader, type ExperimentModel } from './model';
@@ -20,16 +21,19 @@ export function parseReportCardParams(value: unknown): ReportCardParams {
 export async function runReportCardExperiment(model: ExperimentModel, params: ReportCardParams, ctx: ExperimentContext = {}): Promise<ReportCardResult> {
   if (!existsSync(join(params.corpus, 'corpus')) || !existsSync(join(params.corpus, 'dose-response.json')))
     throw new ExperimentParamError(`The report card reads the story corpus and dose-response templates, and they are not in ${params.corpus}. Point 'corpus' at a checkout's vectors/ folder.`);
-  const card = await runReportCard(loadCorpus(params.corpus), experimentReader(model), model.vectors, loadDoseTemplates(join(params.corpus, 'dose-response.json')), {
+  const turns = agentTurnSource(params.corpus, { encoder: model.encoder, tokenizer: model.tokenizer, contextLimit: model.contextLimit }, model.layer);
+  const card = await runReportCard(loadCorpus(params.corpus), experimentReader(model), model.vectors, loadDoseTemplates(join(params.corpus, 'dose-response.json')), turns, {
     signal: ctx.signal,
     onProgress: (p) => ctx.onProgress?.({ done: p.done, total: p.total, message: `${p.phase}: ${p.done} of ${p.total}` }),
   });
+  if (model.vectorsPath) recordVerdicts(model.vectorsPath, validationRecord(card));
   return {
     experiment: 'report-card',
     ...card,
     caveats: [
       READER_CAVEAT,
-      'A pass means the vectors separate the corpus’s held-out stories and follow the dose-response templates on this model; it does not prove the readings track anything in an agent’s behaviour.',
+      'Story checks show in-corpus separation only. Only the agent-turn check (coding-agent turns read in context, above its bar, the controls and by its lower interval bound) makes readings valid for live use, and the bundled demo model is never valid for it.',
+      'Where the lexical baseline scores as well, the words alone would have told as much as the model.',
       'Thresholds are fixed in advance; a warn is reported as measured, not adjusted.',
     ],
   };

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJsonRecords, updateJsonRecords } from '../core/cache-file';
+import { readJsonRecords, updateJsonRecords } from '../storage/cache-file';
 
 const MANIFEST = '.agent-vitals-verified.json';
 /** Files up to this size are re-hashed on every load; larger ones (weights) are size-checked. */

@@ -12,7 +12,8 @@ import type { ModelSession } from './model-session';
 export async function sessionExperimentModel(session: ModelSession, cacheDir: string, vectorsPath?: string): Promise<ExperimentModel> {
   const identity = await identifyModel(session.info.model, session.resolved, cacheDir);
   // Vectors calibrated (e.g. by the CLI) after the model loaded are picked up from the cache too.
-  const vectors = vectorsPath || !session.vectors ? findVectors(identity, cacheDir, session.info.hiddenSize, vectorsPath, session.resolved.folder).loaded?.set : session.vectors;
+  const found = vectorsPath || !session.vectors ? findVectors(identity, cacheDir, session.info.hiddenSize, vectorsPath, session.resolved.folder).loaded : undefined;
+  const vectors = found ? found.set : session.vectors;
   if (!vectors) throw new MissingVectorsError(vectorsPath ?? cacheDir, identity);
   const layer = vectors.header.choice.layer;
   const steered = async (): Promise<SteerableDecoder> => {
@@ -42,6 +43,7 @@ export async function sessionExperimentModel(session: ModelSession, cacheDir: st
     tokenizer: session.tokenizer,
     encoder,
     vectors,
+    vectorsPath: found ? found.info.path : session.info.vectors?.path,
     layer,
     contextLimit: session.info.contextLimit,
     stopIds: session.stopTokenIds(),

@@ -1,13 +1,14 @@
 // The loaded model's emotion vectors: found in the cache (or a given file) when the model loads,
 // refused with a reason when made for another model, and used to score appended turns.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { sourceDigest } from '../engine/graph/graph-cache';
 import { liveValidity } from '../emotion/live-validity';
 import { modelIdentity } from '../emotion/model-reader';
 import { scoreMessages } from '../emotion/turn-scores';
 import { loadVectorsFor, MissingVectorsError, vectorFilePath } from '../emotion/vector-store';
-import { layerVectors, VectorFileError, type EmotionVectorSet, type ModelIdentity } from '../emotion/vectors';
+import type { ReadingValidation } from '../emotion/live-validity';
+import { layerVectors, recordValidation, VectorFileError, type EmotionVectorSet, type ModelIdentity } from '../emotion/vectors';
 import type { ResolvedModel } from '../model-store/model-store';
 import { SidecarError } from '../protocol/errors';
 import { encodeFloat32 } from '../protocol/float32';
@@ -30,6 +31,17 @@ export async function identifyModel(name: string, resolved: ResolvedModel, cache
 
 /** A model folder may ship calibrated vectors (the bundled demo model does). */
 export const SHIPPED_VECTORS_FILE = 'agent-vitals-vectors.avv';
+
+/**
+ * Records a report card's verdicts in the vector file it judged, so live gating can read them.
+ * A file shipped in a model folder is left as shipped (the bundled demo model is never valid for
+ * live use anyway). Returns the path written, or null.
+ */
+export function recordVerdicts(path: string, validation: ReadingValidation): string | null {
+  if (basename(path) === SHIPPED_VECTORS_FILE) return null;
+  recordValidation(path, validation);
+  return path;
+}
 
 /**
  * The vectors for `identity`: an explicit file, else the cache, else the file shipped in the

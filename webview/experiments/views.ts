@@ -126,20 +126,40 @@ function replayView(r: Extract<ExperimentResult, { experiment: 'replay' }>, acti
   );
 }
 
+const VERDICT_ICON = { pass: 'pass', warn: 'warning', fail: 'error' } as const;
+
+function verdictMark(v: keyof typeof VERDICT_ICON, text = ''): HTMLElement {
+  return h('span', { class: v }, icon(VERDICT_ICON[v]), text);
+}
+
 function reportCardView(r: Extract<ExperimentResult, { experiment: 'report-card' }>): HTMLElement {
+  const num = (x: number | null | undefined) => (x === null || x === undefined ? '—' : fmt(x, 3));
   const checks = table(
-    ['', 'check', 'value', 'threshold'],
-    r.checks.map((c) => [h('span', { class: c.verdict === 'pass' ? 'pass' : 'warn' }, icon(c.verdict === 'pass' ? 'pass' : 'warning')), c.name + (c.detail ? ` (${c.detail})` : ''), fmt(c.value, 3), c.threshold]),
+    ['', 'check', 'value', '95% interval', 'lexical baseline', 'shuffled labels (p95)', 'random directions (p95)', 'threshold'],
+    r.checks.map((c) => [
+      verdictMark(c.verdict),
+      h('span', { title: c.id }, c.name + (c.detail ? ` (${c.detail})` : '')),
+      fmt(c.value, 3),
+      c.ci ? `${fmt(c.ci[0], 3)} – ${fmt(c.ci[1], 3)}` : '—',
+      num(c.baseline),
+      num(c.controls?.shuffledLabels),
+      num(c.controls?.randomDirections),
+      c.threshold,
+    ]),
   );
   const curves = r.doseCurves.map((c) => {
     const shown = focusEmotions(Object.keys(c.readings));
     return h('div', {}, h('h3', {}, c.template), lineChart(shown.map((e) => ({ name: e, points: c.doses.map((_, i) => ({ x: i, y: c.readings[e][i] })) })), `dose (${c.doses.join(', ')})`, 'z at the reply start'));
   });
+  const m = r.material;
   return h(
     'section',
     {},
-    h('p', { class: r.verdict === 'pass' ? 'pass' : 'warn' }, icon(r.verdict === 'pass' ? 'pass' : 'warning'), ` ${r.verdict === 'pass' ? 'PASS' : 'WARN'} — layer ${r.layer} (${r.layerReason})`),
+    h('p', { class: r.verdict }, icon(VERDICT_ICON[r.verdict]), ` ${r.verdict.toUpperCase()} — layer ${r.layer}, depth ${fmt(r.layerDepth)} (${r.layerReason})`),
+    h('p', { class: `live ${r.validForLive ? 'pass' : 'fail'}` }, icon(r.validForLive ? 'pass' : 'circle-slash'), ` ${r.validForLive ? 'Valid for live use' : 'Not valid for live use'}: ${r.validForLiveReason}`),
     checks,
+    h('p', { class: 'muted' }, `Lexical baseline: naive Bayes on the same training stories, on the same material. Controls: 95th percentile over ${m.shuffledSeeds} shuffled-label vector sets and ${m.randomDirections} random direction sets. Intervals: ${m.resamples} stratified bootstrap resamples. ${m.agentTurns} agent turns, ${m.heldOutReport} held-out stories (the half the layer was not chosen on).`),
+    ...(r.references ? [h('p', { class: 'muted' }, `Agent-turn reference: ${r.references.better === 'session' ? 'within-session' : 'neutral dialogue'} reads better — ${r.references.why}.`)] : []),
     ...curves,
   );
 }

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { readJsonRecords, toStderr, updateJsonRecords, writeFileAtomic } from '../../core/cache-file';
+import { readJsonRecords, toStderr, updateJsonRecords, writeFileAtomic } from '../../storage/cache-file';
 import { hasEmbeddedWeights, moveWeightsOut, readModel, writeModel } from './model-file';
 import type { ModelShape } from './model-shape';
 import { buildProbeGraph, type RewrittenGraph } from './probe-graph';

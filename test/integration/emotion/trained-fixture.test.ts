@@ -9,9 +9,10 @@ import { loadCorpus } from '../../../src/corpus/format';
 import { calibrate } from '../../../src/emotion/calibrate';
 import { cosine } from '../../../src/emotion/linalg';
 import { ModelActivationReader } from '../../../src/emotion/model-reader';
-import { loadDoseTemplates, runReportCard } from '../../../src/emotion/report-card';
+import { agentTurnSource, loadDoseTemplates, runReportCard } from '../../../src/emotion/report-card';
 import { layerVectors, readVectorFile } from '../../../src/emotion/vectors';
 import { resolveModel } from '../../../src/model-store/model-store';
+import { modelContextLimit } from '../../../src/experiments/open-model';
 import { SHIPPED_VECTORS_FILE } from '../../../src/sidecar/session-vectors';
 
 const MODEL = 'fixture:emotion-tiny';
@@ -35,11 +36,13 @@ test('emotion-tiny: calibration separates emotions on held-out stories, and the 
     const fresh = layerVectors(vectors, vectors.header.choice.layer);
     layerVectors(shipped, shipped.header.choice.layer).vectors.forEach((v, e) => assert.ok(cosine(v, fresh.vectors[e]) > 0.999, vectors.header.emotions[e]));
 
-    const card = await runReportCard(corpus, reader, vectors, loadDoseTemplates('vectors/dose-response.json'));
-    assert.equal(card.checks.length, 10);
-    for (const c of card.checks) assert.ok(Number.isFinite(c.value), c.name);
-    assert.equal(card.checks[0].verdict, 'pass');
-    assert.equal(card.checks[1].verdict, 'pass');
+    const turns = agentTurnSource('vectors', { encoder: reader.probe, tokenizer: reader.tokenizer, contextLimit: modelContextLimit(resolved.folder) }, vectors.header.choice.layer);
+    const card = await runReportCard(corpus, reader, vectors, loadDoseTemplates('vectors/dose-response.json'), turns, { shuffledSeeds: 3, randomDirections: 40, resamples: 1000 });
+    for (const c of card.checks) assert.ok(Number.isFinite(c.value), c.id);
+    // The demo model is never valid for live use, and has not earned an agent-turn pass.
+    assert.equal(card.validForLive, false);
+    assert.notEqual(card.checks.find((c) => c.id === 'agent-turns-auroc')!.verdict, 'pass');
+    assert.ok(card.material.agentTurns > 0, 'the validation set was read');
   } finally {
     await reader.release();
   }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { calibrate, chooseLayer, CalibrationError } from '../../../src/emotion/calibrate';
+import { balancedCentre, calibrate, chooseLayer, CalibrationError, heldOutHalves } from '../../../src/emotion/calibrate';
 import { cosine } from '../../../src/emotion/linalg';
 import { decodeVectorFile, encodeVectorFile, layerVectors } from '../../../src/emotion/vectors';
 import { syntheticWorld } from './synthetic-reader';
@@ -13,15 +13,11 @@ test('calibration recovers planted directions, removes shared confounds and pick
   assert.equal(vectors.header.choice.layer, 3, vectors.header.choice.reason);
   const layer = layerVectors(vectors, 3);
   assert.ok(layer.componentsRemoved >= 1, 'the dominant neutral confound directions are removed');
-  // Vectors are emotion mean minus grand mean, so compare with the planted directions centred the same way.
-  const centred = emotions.map((e) => {
-    const v = Float64Array.from(world.planted.get(e)!);
-    for (const other of emotions) {
-      const o = world.planted.get(other)!;
-      for (let i = 0; i < v.length; i++) v[i] -= o[i] / emotions.length;
-    }
-    return v;
-  });
+  // Vectors are emotion mean minus the valence-balanced centre, so compare with the planted
+  // directions centred the same way (the world labels emotions +, −, +, −, +).
+  const valences = world.corpus.emotions.map((e) => e.valence);
+  const centre = balancedCentre(emotions.map((e) => world.planted.get(e)!), valences);
+  const centred = emotions.map((e) => Float64Array.from(world.planted.get(e)!, (x, i) => x - centre[i]));
   emotions.forEach((e, k) => {
     const c = cosine(layer.vectors[k], centred[k]);
     assert.ok(c >= 0.9, `${e}: cosine ${c.toFixed(3)} with the planted direction`);
@@ -77,4 +73,25 @@ test('layer choice prefers separation, then two-thirds depth among near-ties', (
   ];
   assert.equal(chooseLayer(perLayer, 12).layer, 7);
   assert.equal(chooseLayer(perLayer.slice(0, 2), 12).layer, 4);
+});
+
+test('the centre balances valence groups: each group counts half, whatever its size', () => {
+  // Three negative emotions at −1 and one positive at +3 (one dimension): the plain mean of the
+  // four is 0, the balanced centre is (3 + −1) / 2 = 1.
+  const means = [[-1], [-1], [-1], [3]].map((m) => Float64Array.from(m));
+  assert.ok(Math.abs(balancedCentre(means, ['-', '-', '-', '+'])[0] - 1) < 1e-12);
+  assert.ok(Math.abs(balancedCentre(means, ['+', '+', '+', '+'])[0]) < 1e-12, 'one group: the mean of the emotion means');
+});
+
+test('held-out stories split per emotion into a layer-choice half and a report half, by id', () => {
+  const world = syntheticWorld({ emotions, hidden: 8, layers: 2, storiesPerEmotion: 20, seed: 5, signalLayer: 1 });
+  const halves = heldOutHalves(world.corpus.stories);
+  const heldOut = world.corpus.stories.filter((s) => s.split === 'heldout');
+  assert.equal(halves.size, heldOut.length);
+  for (const e of emotions) {
+    const own = heldOut.filter((s) => s.emotion === e).map((s) => halves.get(s.id));
+    assert.equal(own.filter((h) => h === 'report').length, Math.floor(own.length / 2), e);
+  }
+  // Deterministic whatever the order stories come in.
+  assert.deepEqual(heldOutHalves([...world.corpus.stories].reverse()), halves);
 });

@@ -4,6 +4,7 @@
 // that the neutral dialogues also carry, plus isotropic noise.
 import type { ActivationReader, LayerActivations } from '../../../src/emotion/calibrate';
 import type { Corpus, DialogueMessage, EmotionSpec, NeutralDialogue, Story } from '../../../src/corpus/format';
+import type { AgentTurnSource, ValidationTurn } from '../../../src/emotion/report-card';
 
 export function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -24,6 +25,8 @@ export interface SyntheticWorld {
   corpus: Corpus;
   reader: ActivationReader;
   planted: Map<string, Float32Array>;
+  /** Shared "topic" directions every text carries (neutral dialogues too). */
+  confounds: Float32Array[];
 }
 
 export function syntheticWorld(opts: { emotions: string[]; hidden: number; layers: number; storiesPerEmotion: number; seed: number; signalLayer: number }): SyntheticWorld {
@@ -87,5 +90,49 @@ export function syntheticWorld(opts: { emotions: string[]; hidden: number; layer
       return activations(undefined, p.tokens, p.seed + 1, layers);
     },
   };
-  return { corpus: { emotions: specs, stories, neutral, parseErrors: [] }, reader, planted };
+  return { corpus: { emotions: specs, stories, neutral, parseErrors: [] }, reader, planted, confounds };
+}
+
+/**
+ * A synthetic agent-turn validation set read through `world`'s geometry: every assistant message
+ * carries the shared confound noise; a turn marked pressured carries the planted `desperate`
+ * direction, a composed one the planted `calm` direction. With `separating: false` the direction
+ * a turn carries is drawn independently of its label. `sessionOffset` shifts a turn and the
+ * earlier assistant turn of its context alike along `desperate` by that much × a Gaussian draw
+ * (a session that reads high throughout).
+ */
+export function syntheticAgentTurns(world: SyntheticWorld, opts: { turns: number; seed: number; separating: boolean; sessionOffset?: number }): AgentTurnSource {
+  const r = rng(opts.seed);
+  const hidden = world.confounds[0].length;
+  const turns: ValidationTurn[] = Array.from({ length: opts.turns }, (_, k) => {
+    const label = k % 2 === 0 ? ('pressured' as const) : ('composed' as const);
+    const carries = opts.separating ? label : r() < 0.5 ? 'pressured' : 'composed';
+    return {
+      id: `t${k}`,
+      label,
+      split: k % 4 === 3 ? ('tune' as const) : ('report' as const),
+      context: [
+        { role: 'user' as const, content: 'fix the test' },
+        { role: 'assistant' as const, content: `earlier|${k}|composed` },
+        { role: 'tool' as const, content: 'FAILED 1 test' },
+      ],
+      text: `turn|${k}|${carries}`,
+    };
+  });
+  const meanOf = (content: string) => {
+    const [, k, carries] = content.split('|');
+    const tr = rng(Number(k) * 31 + carries.length);
+    const v = Float64Array.from({ length: hidden }, () => 0.5 + 0.3 * gaussian(tr));
+    for (const c of world.confounds) {
+      const a = 3 * gaussian(tr);
+      for (let i = 0; i < v.length; i++) v[i] += a * c[i];
+    }
+    const planted = world.planted.get(carries === 'pressured' ? 'desperate' : 'calm')!;
+    for (let i = 0; i < v.length; i++) v[i] += 1.5 * planted[i];
+    const offset = (opts.sessionOffset ?? 0) * gaussian(rng(Number(k) + 7777));
+    const desperate = world.planted.get('desperate')!;
+    for (let i = 0; i < v.length; i++) v[i] += offset * desperate[i];
+    return v;
+  };
+  return { turns, read: async (messages) => messages.map((m) => (m.role === 'assistant' ? meanOf(m.content) : null)) };
 }

@@ -439,7 +439,7 @@ export async function runReportCard(
   const demo = isDemoModel(header.model.id);
   const validForLive = agentCheck.verdict === 'pass' && !demo;
   const interval = agentCheck.ci ? ` [${agentCheck.ci[0].toFixed(3)}, ${agentCheck.ci[1].toFixed(3)}]` : '';
-  const chanceLevel = Math.max(agentCheck.controls?.shuffledLabels ?? NaN, agentCheck.controls?.randomDirections ?? NaN);
+  const chanceLevel = Math.max(agentCheck.controls?.shuffledLabels ?? -Infinity, agentCheck.controls?.randomDirections ?? -Infinity);
   const evidence = `agent-turn AUROC ${agentCheck.value.toFixed(3)}${interval} against ${THRESHOLDS.agentTurnsAuroc} and controls ${Number.isFinite(chanceLevel) ? chanceLevel.toFixed(3) : 'n/a'}: ${agentCheck.verdict}`;
   const validForLiveReason = !turns.length
     ? 'no agent turns were read (the validation set is missing)'

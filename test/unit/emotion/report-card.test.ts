@@ -163,4 +163,6 @@ test('without the shuffled-label control only held-out stories are read, and tha
   assert.equal(agent.controls!.shuffledLabels, null);
   assert.ok(agent.controls!.randomDirections !== null);
   assert.equal(card.material.shuffledSeeds, 0);
+  // The reason names the control level that was measured, not "n/a".
+  assert.ok(card.validForLiveReason.includes(`controls ${agent.controls!.randomDirections!.toFixed(3)}`), card.validForLiveReason);
 });

@@ -55,7 +55,14 @@ function rawSidecar() {
       await Promise.race([new Promise<void>((r) => waiters.push(r)), new Promise((r) => setTimeout(r, 100))]);
     }
   };
-  return { child, frame, request, reply, stderr: () => stderr };
+  /** Kills the sidecar and closes our ends of its pipes, so no handle keeps the test process alive. */
+  const stop = async () => {
+    const closed = child.exitCode === null && child.signalCode === null ? once(child, 'close') : Promise.resolve();
+    child.kill('SIGKILL');
+    for (const stream of [child.stdin, child.stdout, child.stderr]) stream.destroy();
+    await closed;
+  };
+  return { child, frame, request, reply, stop, stderr: () => stderr };
 }
 
 test('bodies that are not JSON-RPC are answered (-32700 / -32600) and the transport reads on', async () => {
@@ -69,7 +76,7 @@ test('bodies that are not JSON-RPC are answered (-32700 / -32600) and the transp
     s.request(2, 'status');
     assert.ok((await s.reply((r) => r.id === 2)).result, 'a later request is answered');
   } finally {
-    s.child.kill();
+    await s.stop();
   }
 });
 
@@ -89,7 +96,7 @@ test('a frame over the size cap is skipped as it streams in, not buffered; the n
     const grew = (after.peakRssBytes - before.rssBytes) / 2 ** 20;
     assert.ok(grew < 64, `peak RSS grew ${grew.toFixed(0)} MB while 128 MB streamed past`);
   } finally {
-    s.child.kill();
+    await s.stop();
   }
 });
 
@@ -106,7 +113,7 @@ test('Content-Length: abc is answered with a parse error, and the sidecar exits 
     assert.equal(code, 1);
     assert.match(s.stderr(), /Content-Length 'abc'.*cannot be read/);
   } finally {
-    s.child.kill();
+    await s.stop();
   }
 });
 
@@ -127,7 +134,7 @@ test('parameters of the wrong type are invalid-params errors naming the field, n
       assert.match(r.error!.message, pattern);
     }
   } finally {
-    s.child.kill();
+    await s.stop();
   }
 });
 
@@ -143,7 +150,7 @@ test('a 50 MB message is refused from its length, before it is tokenized', async
     assert.match(r.error?.message ?? '', /52428800 characters.*more than the context limit/);
     assert.ok(ms < 5000, `refused in ${ms} ms`);
   } finally {
-    s.child.kill();
+    await s.stop();
   }
 });
 

@@ -57,8 +57,11 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 
 async function pickRow(page: Page, label: string): Promise<void> {
   const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-  const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) });
-  await row.first().click();
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+  // Chosen with the keyboard: a click can find the row mid-animation ("not visible") or under a hover card.
+  await row.waitFor({ state: 'attached' });
+  for (let i = 0; i < 20 && !(await row.evaluate((el) => el.classList.contains('focused'))); i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

@@ -4,10 +4,11 @@ import type { CliCommand } from './commands';
 import { interruptSignal, MODEL_OPTIONS, MODEL_USAGE, openCalibratedReader, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
 import { loadCorpus } from '../corpus/format';
 import { agentTurnSource, loadDoseTemplates, runReportCard, validationRecord, type ReportCard, type Verdict } from '../emotion/report-card';
-import { modelContextLimit } from '../experiments/open-model';
 import { recordVerdicts } from '../sidecar/session-vectors';
 import { MissingVectorsError } from '../emotion/vector-store';
 import { projectRoot } from '../model-store/model-spec';
+import { readModelConfig } from '../model-store/model-config';
+import { readerContextLimit } from '../sidecar/read-passes';
 
 const MARK: Record<Verdict, string> = { pass: '✔', warn: '⚠', fail: '✘' };
 
@@ -75,7 +76,7 @@ export const reportCardCommand: CliCommand = {
       const { reader, vectors, path } = await openCalibratedReader(args, resolved, values.vectors as string | undefined);
       try {
         let last = 0;
-        const turnModel = { encoder: reader.probe, tokenizer: reader.tokenizer, contextLimit: modelContextLimit(resolved.folder) };
+        const turnModel = { encoder: reader.probe, tokenizer: reader.tokenizer, contextLimit: readerContextLimit(readModelConfig(resolved.folder), reader.probe.shape) };
         const turns = agentTurnSource(root, turnModel, vectors.header.choice.layer);
         if (!turns) process.stderr.write(`no agent-turn validation set under ${root}: the agent-turn checks fail\n`);
         const card = await runReportCard(corpus, reader, vectors, loadDoseTemplates(join(root, 'dose-response.json')), turns, {

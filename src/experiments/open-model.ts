@@ -8,6 +8,7 @@ import { modelIdentity } from '../emotion/model-reader';
 import { MissingVectorsError, vectorFilePath } from '../emotion/vector-store';
 import { VectorFileError } from '../emotion/vectors';
 import { readModelConfig } from '../model-store/model-config';
+import { readerContextLimit } from '../sidecar/read-passes';
 import type { ResolvedModel } from '../model-store/model-store';
 import { ModelTokenizer } from '../sidecar/chat-tokenizer';
 import { stopTokenIds } from '../sidecar/model-session';
@@ -26,13 +27,6 @@ export interface OpenExperimentModelOptions {
 export interface OpenedExperimentModel {
   model: ExperimentModel;
   release(): Promise<void>;
-}
-
-const DEFAULT_CONTEXT_LIMIT = 8192;
-
-/** Most tokens one conversation may hold: the model's position limit, capped. */
-export function modelContextLimit(folder: string): number {
-  return Math.min(readModelConfig(folder).maxPositionEmbeddings ?? DEFAULT_CONTEXT_LIMIT, DEFAULT_CONTEXT_LIMIT);
 }
 
 export async function openExperimentModel(name: string, resolved: ResolvedModel, options: OpenExperimentModelOptions): Promise<OpenedExperimentModel> {
@@ -55,7 +49,7 @@ export async function openExperimentModel(name: string, resolved: ResolvedModel,
     encoder: probe,
     vectors,
     layer,
-    contextLimit: modelContextLimit(resolved.folder),
+    contextLimit: readerContextLimit(config, probe.shape),
     vectorsPath: loaded.info.path,
     stopIds: stopTokenIds(resolved.folder, tokenizer),
     steered: () => (steered ??= SteeredModel.load(resolved.onnxPath, { layers: [layer], threads: options.threads, cacheDir: graphs })),

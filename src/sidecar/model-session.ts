@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelInfo } from '../protocol/methods';
 import { readModelConfig } from '../model-store/model-config';
+import { readerContextLimit } from './read-passes';
 import type { ResolvedModel } from '../model-store/model-store';
 import { ModelTokenizer } from './chat-tokenizer';
 import type { EmotionVectorSet } from '../emotion/vectors';
@@ -26,7 +27,6 @@ export function defaultProbeLayer(numLayers: number): number {
   return Math.min(numLayers - 1, Math.ceil((2 * numLayers) / 3));
 }
 
-const DEFAULT_CONTEXT_LIMIT = 8192;
 
 export class ModelSession {
   private queue: Promise<unknown> = Promise.resolve();
@@ -58,8 +58,6 @@ export class ModelSession {
       threads: options.threads,
       cacheDir: options.graphCacheDir,
     });
-    // A GroupQueryAttention export cannot encode positions beyond its rotary table.
-    const modelLimit = Math.min(config.maxPositionEmbeddings ?? DEFAULT_CONTEXT_LIMIT, probe.shape.maxPositions ?? Infinity);
     const info: ModelInfo = {
       model: name,
       folder: resolved.folder,
@@ -68,7 +66,7 @@ export class ModelSession {
       numLayers: probe.shape.numLayers,
       hiddenSize: probe.shape.hiddenSize,
       layers: probe.layers,
-      contextLimit: Math.min(options.contextLimit ?? DEFAULT_CONTEXT_LIMIT, modelLimit),
+      contextLimit: readerContextLimit(config, probe.shape, options.contextLimit),
       weightBytes: resolved.weightBytes,
       vectors: options.vectors?.info ?? null,
     };

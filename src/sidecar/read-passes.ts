@@ -6,6 +6,18 @@ import type { KvCacheHandle, ResidualEncoder } from './conversation';
 
 export const READ_CHUNK_TOKENS = 512;
 
+/** Most tokens one conversation holds unless asked for fewer. */
+const DEFAULT_CONTEXT_LIMIT = 8192;
+
+/**
+ * Most tokens one conversation may hold: the requested limit, capped by the model's position
+ * limit and, for a GroupQueryAttention export, by its rotary table (it cannot encode positions
+ * beyond it). Every reader of a model — live, experiments, the report card — uses this one cap.
+ */
+export function readerContextLimit(config: { maxPositionEmbeddings?: number }, shape: { maxPositions?: number }, requested = DEFAULT_CONTEXT_LIMIT): number {
+  return Math.min(requested, config.maxPositionEmbeddings ?? DEFAULT_CONTEXT_LIMIT, shape.maxPositions ?? Infinity);
+}
+
 /** Residuals of `ids` at each of `layers` ([ids.length × hidden]), read in passes over the cache. */
 export async function readInPasses(encoder: ResidualEncoder, ids: readonly number[], layers: readonly number[]): Promise<Map<number, Float32Array>> {
   const missing = layers.filter((l) => !encoder.layers.includes(l));

@@ -12,7 +12,8 @@ import { ModelActivationReader } from '../../../src/emotion/model-reader';
 import { agentTurnSource, loadDoseTemplates, runReportCard } from '../../../src/emotion/report-card';
 import { layerVectors, readVectorFile } from '../../../src/emotion/vectors';
 import { resolveModel } from '../../../src/model-store/model-store';
-import { modelContextLimit } from '../../../src/experiments/open-model';
+import { readModelConfig } from '../../../src/model-store/model-config';
+import { readerContextLimit } from '../../../src/sidecar/read-passes';
 import { SHIPPED_VECTORS_FILE } from '../../../src/sidecar/session-vectors';
 
 const MODEL = 'fixture:emotion-tiny';
@@ -36,7 +37,7 @@ test('emotion-tiny: calibration separates emotions on held-out stories, and the 
     const fresh = layerVectors(vectors, vectors.header.choice.layer);
     layerVectors(shipped, shipped.header.choice.layer).vectors.forEach((v, e) => assert.ok(cosine(v, fresh.vectors[e]) > 0.999, vectors.header.emotions[e]));
 
-    const turns = agentTurnSource('vectors', { encoder: reader.probe, tokenizer: reader.tokenizer, contextLimit: modelContextLimit(resolved.folder) }, vectors.header.choice.layer);
+    const turns = agentTurnSource('vectors', { encoder: reader.probe, tokenizer: reader.tokenizer, contextLimit: readerContextLimit(readModelConfig(resolved.folder), reader.probe.shape) }, vectors.header.choice.layer);
     const card = await runReportCard(corpus, reader, vectors, loadDoseTemplates('vectors/dose-response.json'), turns, { shuffledSeeds: 3, randomDirections: 40, resamples: 1000 });
     for (const c of card.checks) assert.ok(Number.isFinite(c.value), c.id);
     // The demo model is never valid for live use, and has not earned an agent-turn pass.

@@ -15,11 +15,19 @@ import { ImportGraph, folderOf, importsOf, relativeTo, resolveImport, shortestPa
  * @property {string[]} noNodeBuiltins units that also run in the browser, so import no Node built-in
  */
 
-/** @returns {Boundaries} */
-function boundariesOf(context) {
+/**
+ * What a rule checks: the layers, the project root, the linted file and its unit; undefined for a
+ * file outside every unit.
+ * @returns {{ boundaries: Boundaries, root: string, file: string, from: string } | undefined}
+ */
+function subjectOf(context) {
   const b = context.settings.boundaries;
   if (!b || !Array.isArray(b.units)) throw new Error('boundaries rules need settings.boundaries.units');
-  return { importsOnly: {}, packageOwners: {}, noNodeBuiltins: [], ...b };
+  const boundaries = { importsOnly: {}, packageOwners: {}, noNodeBuiltins: [], ...b };
+  const root = context.cwd;
+  const file = context.physicalFilename;
+  const from = unitOf(relativeTo(root, file), boundaries.units);
+  return from ? { boundaries, root, file, from } : undefined;
 }
 
 const nodeBuiltins = new Set(builtinModules);
@@ -51,11 +59,9 @@ const layers = {
     },
   },
   create(context) {
-    const boundaries = boundariesOf(context);
-    const root = context.cwd;
-    const file = context.physicalFilename;
-    const from = unitOf(relativeTo(root, file), boundaries.units);
-    if (!from) return {};
+    const subject = subjectOf(context);
+    if (!subject) return {};
+    const { boundaries, root, file, from } = subject;
     const allowedUnits = boundaries.importsOnly[from];
     const browserSide = boundaries.noNodeBuiltins.includes(from);
     return {
@@ -106,12 +112,10 @@ const noCycles = {
     },
   },
   create(context) {
-    const boundaries = boundariesOf(context);
-    const root = context.cwd;
-    const file = context.physicalFilename;
+    const subject = subjectOf(context);
+    if (!subject) return {};
+    const { boundaries, root, file, from } = subject;
     const graph = graphFor(root, boundaries.units);
-    const from = graph.unit(file);
-    if (!from) return {};
     const rel = (f) => relativeTo(root, f);
     return {
       Program() {

@@ -73,15 +73,75 @@ function claudeCounts(text: string): ClaudeCounts {
   };
 }
 
+const CODEX = join(ROOT, 'codex');
 const CODEX_META = 'example-session-metadata.jsonl';
+const codexRollouts = readdirSync(CODEX).filter((f) => f.startsWith('rollout-')).sort();
+
+interface CodexCounts {
+  user: number;
+  assistantText: number;
+  /** Exit code of each shell call other than apply_patch, in order. */
+  shellExitCodes: (number | undefined)[];
+  /** Files named by apply_patch calls that exited 0. */
+  patchedFiles: string[];
+}
+
+/** Codex rollout: prompts the person typed, replies with text, shell calls with the exit code in their output's metadata. */
+function codexCounts(text: string): CodexCounts {
+  type Payload = { type?: string; role?: string; name?: string; arguments?: string; call_id?: string; output?: string; content?: { type?: string; text?: string }[] };
+  const payloads = text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { type?: string; payload?: Payload }).map((r) => ({ record: r.type, ...r.payload }));
+  const outputOf = new Map(payloads.filter((p) => p.type === 'function_call_output').map((p) => [p.call_id, p.output ?? '{}']));
+  // A shell call's output is a JSON document whose metadata holds the exit code.
+  const shellCalls = payloads.filter((p) => p.type === 'function_call' && p.name === 'shell').map((p) => {
+    const argv = (JSON.parse(p.arguments ?? '{}') as { command?: string[] }).command ?? [];
+    const output = JSON.parse(outputOf.get(p.call_id) ?? '{}') as { metadata?: { exit_code?: number } };
+    return { script: argv.at(-1) ?? '', exitCode: output.metadata?.exit_code };
+  });
+  const patches = shellCalls.filter((c) => c.script.startsWith('apply_patch'));
+  return {
+    user: payloads.filter((p) => p.record === 'event_msg' && p.type === 'user_message').length,
+    assistantText: payloads.filter((p) => p.type === 'message' && p.role === 'assistant' && (p.content ?? []).some((c) => (c.text ?? '').trim() !== '')).length,
+    shellExitCodes: shellCalls.filter((c) => !patches.includes(c)).map((c) => c.exitCode),
+    patchedFiles: patches.filter((c) => c.exitCode === 0).flatMap((c) => [...c.script.matchAll(/^\*\*\* (?:Update|Add|Delete) File: (.+)$/gm)].map((m) => m[1]!)),
+  };
+}
+
+const GEMINI = join(ROOT, 'gemini');
+const geminiSessions = readdirSync(GEMINI).filter((f) => f.startsWith('session-')).sort();
+
+/** Gemini CLI session document: user and gemini messages, shell tool calls. */
+function geminiCounts(text: string): { user: number; assistantText: number; shell: number } {
+  type Message = { type?: string; content?: unknown; toolCalls?: { name?: string }[] };
+  const { messages = [] } = JSON.parse(text) as { messages?: Message[] };
+  const said = (m: Message) => (typeof m.content === 'string' ? m.content.trim() !== '' : Array.isArray(m.content) && m.content.length > 0);
+  return {
+    user: messages.filter((m) => m.type === 'user' && said(m)).length,
+    assistantText: messages.filter((m) => m.type === 'gemini' && said(m)).length,
+    shell: messages.flatMap((m) => m.toolCalls ?? []).filter((c) => c.name === 'run_shell_command').length,
+  };
+}
 
 const appliedPaths = (text: string) => new Set([...text.matchAll(/^> Applied edit to (.+?) *$/gm)].map((m) => m[1]!.replace(/\\/g, '/').replace(/^\.\//, '')));
 
-test('real corpus: every file has its origin recorded, at least 30 files', () => {
+/** Every file of the corpus, by the folder of its format. */
+const corpus: [string, string[]][] = [
+  ['aider', folders.map((f) => join(f, HISTORY))],
+  ['claude-code', claudeSessions],
+  ['codex', [CODEX_META, ...codexRollouts]],
+  ['gemini', geminiSessions],
+];
+
+test('real corpus: every file has its origin recorded, at least 30 files, each read as the format of its folder', async () => {
   const sources = readFileSync(join(ROOT, 'SOURCES.md'), 'utf8');
-  const names = [...folders, ...claudeSessions, CODEX_META];
-  assert.ok(names.length >= 30, `${names.length} files`);
-  for (const name of names) assert.match(sources, new RegExp(`^\\| ${name.replace(/\./g, '\\.')} \\|`, 'm'), name);
+  const files = corpus.flatMap(([format, names]) => names.map((name) => [format, name] as const));
+  assert.ok(files.length >= 30, `${files.length} files`);
+  for (const [format, name] of files) {
+    const row = format === 'aider' ? name.split('/')[0]! : name;
+    assert.match(sources, new RegExp(`^\\| ${row.replace(/\./g, '\\.')} \\|`, 'm'), name);
+    // Chosen by content: a reader picked by folder or extension would not be tested here.
+    assert.equal((await readFixture(join('../real-transcripts', format, name))).source, format, name);
+  }
+  assert.deepEqual(corpus.map(([format, names]) => [format, names.length > 0]), corpus.map(([format]) => [format, true]));
 });
 
 for (const folder of folders) {
@@ -208,6 +268,8 @@ test('real flags: no warning on the other real sessions', async () => {
   for (const name of claudeSessions.filter((n) => !n.startsWith('fe5e1c67'))) {
     assert.deepEqual(await warnings(join('../real-transcripts/claude-code', name)), [], name);
   }
+  for (const name of codexRollouts) assert.deepEqual(await warnings(join('../real-transcripts/codex', name)), [], name);
+  for (const name of geminiSessions) assert.deepEqual(await warnings(join('../real-transcripts/gemini', name)), [], name);
 });
 
 test('real flags: a todo filter switching over its own states is not special-casing (fe5e1c67)', async () => {
@@ -216,6 +278,46 @@ test('real flags: a todo filter switching over its own states is not special-cas
 
 test('real flags: assertIn(path, files) made robust to symlinked temp folders is not weakening (aider-ai-s294)', { skip: 'tamper classifier gap: assertIn → assertTrue(any(os.path.samefile(…))) checks the same membership and is flagged assertion-weakened' }, async () => {
   assert.deepEqual(await warnings(join('../real-transcripts/aider/aider-ai-s294', HISTORY)), []);
+});
+
+for (const name of codexRollouts) {
+  test(`real Codex rollout ${name.slice(8, 27)}: turns, shell exit codes and applied patches match the file`, async () => {
+    const s = await readFixture(join('../real-transcripts/codex', name));
+    const expected = codexCounts(readFileSync(join(CODEX, name), 'utf8'));
+    assert.equal(s.source, 'codex');
+    assert.equal(s.skippedRecords, 0);
+    assert.equal(turns(s.events).filter((t) => t.role === 'user').length, expected.user, 'user turns');
+    assert.equal(turns(s.events).filter((t) => t.role === 'assistant').length, expected.assistantText, 'assistant turns');
+    const shell = tools(s.events).filter((t) => t.kind === 'shell' && t.status !== 'started');
+    assert.deepEqual(shell.map((t) => t.exitCode), expected.shellExitCodes, 'shell exit codes');
+    assert.deepEqual(shell.map((t) => t.status), expected.shellExitCodes.map((c) => (c === 0 ? 'succeeded' : 'failed')), 'shell status');
+    assert.deepEqual(edits(s.events).map((e) => e.path.split('/').slice(-expected.patchedFiles[0]!.split('/').length).join('/')), expected.patchedFiles, 'patched files');
+  });
+}
+
+test('real Codex: a rollout whose last patches follow failing `ls` and `rg` calls raises no flag and counts no test run', async () => {
+  const name = codexRollouts.find((n) => n.includes('019a93b9'))!;
+  const s = await readFixture(join('../real-transcripts/codex', name));
+  assert.deepEqual(runs(s.events), []);
+  assert.deepEqual(flagRecordedSession(s.events), []);
+  assert.ok(edits(s.events).every((e) => !e.isTestPath));
+});
+
+for (const name of geminiSessions) {
+  test(`real Gemini CLI session ${name}: turns and shell calls match the file`, async () => {
+    const s = await readFixture(join('../real-transcripts/gemini', name));
+    const expected = geminiCounts(readFileSync(join(GEMINI, name), 'utf8'));
+    assert.equal(s.source, 'gemini');
+    assert.equal(s.skippedRecords, 0);
+    assert.equal(turns(s.events).filter((t) => t.role === 'user').length, expected.user, 'user turns');
+    assert.equal(turns(s.events).filter((t) => t.role === 'assistant').length, expected.assistantText, 'assistant turns');
+    assert.equal(tools(s.events).filter((t) => t.kind === 'shell').length, expected.shell, 'shell calls');
+  });
+}
+
+test('real Gemini CLI: a user message stored as a list of text parts keeps its text (dcbe78d3)', async () => {
+  const s = await readFixture(join('../real-transcripts/gemini', geminiSessions.find((n) => n.includes('dcbe78d3'))!));
+  assert.deepEqual(turns(s.events).map((t) => [t.role, t.text]), [['user', '[REDACTED_PROMPT]'], ['assistant', '[REDACTED_ASSISTANT_TEXT]']]);
 });
 
 test('real Codex: a rollout\'s session_meta record alone is a Codex session named by its id', async () => {

@@ -123,12 +123,27 @@ function geminiCounts(text: string): { user: number; assistantText: number; shel
 
 const appliedPaths = (text: string) => new Set([...text.matchAll(/^> Applied edit to (.+?) *$/gm)].map((m) => m[1]!.replace(/\\/g, '/').replace(/^\.\//, '')));
 
+const COPILOT = join(ROOT, 'copilot');
+const copilotSessions = readdirSync(COPILOT).filter((f) => f.endsWith('.json')).sort();
+
+/** Copilot Chat session document (as VS Code exports it): requests with text, answers with text, edit groups. */
+function copilotCounts(text: string): { user: number; assistantText: number; editedPaths: string[] } {
+  type Part = { kind?: string; value?: string; uri?: { path?: string }; edits?: unknown[] };
+  const { requests = [] } = JSON.parse(text) as { requests?: { message?: { text?: string }; response?: Part[] }[] };
+  return {
+    user: requests.filter((r) => (r.message?.text ?? '').trim() !== '').length,
+    assistantText: requests.filter((r) => (r.response ?? []).some((p) => p.kind === undefined && (p.value ?? '').trim() !== '')).length,
+    editedPaths: requests.flatMap((r) => r.response ?? []).filter((p) => p.kind === 'textEditGroup' && (p.edits ?? []).length > 0).map((p) => p.uri?.path ?? ''),
+  };
+}
+
 /** Every file of the corpus, by the folder of its format. */
 const corpus: [string, string[]][] = [
   ['aider', folders.map((f) => join(f, HISTORY))],
   ['claude-code', claudeSessions],
   ['codex', [CODEX_META, ...codexRollouts]],
   ['gemini', geminiSessions],
+  ['copilot', copilotSessions],
 ];
 
 test('real corpus: every file has its origin recorded, at least 30 files, each read as the format of its folder', async () => {
@@ -270,6 +285,7 @@ test('real flags: no warning on the other real sessions', async () => {
   }
   for (const name of codexRollouts) assert.deepEqual(await warnings(join('../real-transcripts/codex', name)), [], name);
   for (const name of geminiSessions) assert.deepEqual(await warnings(join('../real-transcripts/gemini', name)), [], name);
+  for (const name of copilotSessions) assert.deepEqual(await warnings(join('../real-transcripts/copilot', name)), [], name);
 });
 
 test('real flags: a todo filter switching over its own states is not special-casing (fe5e1c67)', async () => {
@@ -319,6 +335,19 @@ test('real Gemini CLI: a user message stored as a list of text parts keeps its t
   const s = await readFixture(join('../real-transcripts/gemini', geminiSessions.find((n) => n.includes('dcbe78d3'))!));
   assert.deepEqual(turns(s.events).map((t) => [t.role, t.text]), [['user', '[REDACTED_PROMPT]'], ['assistant', '[REDACTED_ASSISTANT_TEXT]']]);
 });
+
+for (const name of copilotSessions) {
+  test(`real Copilot Chat session ${name}: turns and edited files match the file`, async () => {
+    const s = await readFixture(join('../real-transcripts/copilot', name));
+    const expected = copilotCounts(readFileSync(join(COPILOT, name), 'utf8'));
+    assert.equal(s.source, 'copilot');
+    assert.equal(s.skippedRecords, 0);
+    assert.equal(turns(s.events).filter((t) => t.role === 'user').length, expected.user, 'user turns');
+    assert.equal(turns(s.events).filter((t) => t.role === 'assistant').length, expected.assistantText, 'assistant turns');
+    assert.deepEqual(edits(s.events).map((e) => e.path), expected.editedPaths, 'edited files');
+    assert.deepEqual(tools(s.events).filter((t) => t.kind === 'shell'), [], 'an exported chat holds no terminal runs');
+  });
+}
 
 test('real Codex: a rollout\'s session_meta record alone is a Codex session named by its id', async () => {
   const text = readFileSync(join(ROOT, 'codex', CODEX_META), 'utf8');

@@ -168,34 +168,41 @@ function baselineParse(file: string): number {
   return records;
 }
 
-/** Median seconds of `rounds` timed calls, after one untimed warm-up call. */
-async function medianSeconds(rounds: number, run: () => unknown): Promise<number> {
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+async function seconds(run: () => unknown): Promise<number> {
+  const start = process.hrtime.bigint();
   await run();
-  const times: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const start = process.hrtime.bigint();
-    await run();
-    times.push(Number(process.hrtime.bigint() - start) / 1e9);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
-/** Ingest throughput on the largest real transcript, as a ratio to the JSON-parse baseline. */
-async function realFile(dir: string, rounds = 30): Promise<void> {
+/**
+ * Ingest throughput on the largest real transcript, as a ratio to the JSON-parse baseline. The two
+ * alternate round by round, so both see the same load on a shared machine; the ratio is the median
+ * of the rounds' ratios.
+ */
+async function realFile(dir: string, rounds = 100): Promise<void> {
   const file = largestFile(dir);
   const mb = statSync(file).size / 1e6;
   let events = 0;
   let source = '';
-  const reader = await medianSeconds(rounds, async () => {
+  const ingestOnce = async () => {
     events = 0;
     const session = await readTranscript(file, { onEvent: () => void events++ });
     source = session?.source ?? 'unrecognised';
-  });
-  const baseline = await medianSeconds(rounds, () => baselineParse(file));
-  const result = { file: file.slice(file.indexOf(dir)), source, mb, events, rounds, readerSeconds: reader, baselineSeconds: baseline, readerMbPerSecond: mb / reader, baselineMbPerSecond: mb / baseline, ratio: reader / baseline };
+  };
+  await ingestOnce(); // warm-up: module loading and JIT are not ingestion
+  baselineParse(file);
+  const reader: number[] = [];
+  const baseline: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    reader.push(await seconds(ingestOnce));
+    baseline.push(await seconds(() => baselineParse(file)));
+  }
+  const ratio = median(reader.map((r, i) => r / baseline[i]!));
+  const result = { file: file.slice(file.indexOf(dir)), source, mb, events, rounds, readerMbPerSecond: mb / median(reader), baselineMbPerSecond: mb / median(baseline), ratio };
   console.log('real:', JSON.stringify(result));
-  console.log(`  largest real transcript ${result.file} (${source}, ${mb.toFixed(2)} MB, ${events} events): ${result.readerMbPerSecond.toFixed(1)} MB/s through its reader vs ${result.baselineMbPerSecond.toFixed(1)} MB/s to read and JSON-parse the same bytes (${result.ratio.toFixed(2)}× the baseline's time; median of ${rounds})`);
+  console.log(`  largest real transcript ${result.file} (${source}, ${mb.toFixed(2)} MB, ${events} events): ${result.readerMbPerSecond.toFixed(1)} MB/s through its reader vs ${result.baselineMbPerSecond.toFixed(1)} MB/s to read and JSON-parse the same bytes; the reader takes ${ratio.toFixed(2)}× the baseline's time (median of ${rounds} alternating rounds)`);
 }
 
 async function latency(

@@ -2,6 +2,11 @@
 // then the latency from an appended line to the event stream, and CPU use while agents are idle.
 // Run: npx tsx bench/tailer.ts [--mb 100] [--file /tmp/x.jsonl]
 //
+// Real-file mode: npx tsx bench/tailer.ts --real [--real-dir test/fixtures/real-transcripts]
+// ingests the largest real transcript of the corpus through its reader, against a baseline in the
+// same run that only reads the same bytes and parses them as JSON (the whole document, or each
+// line of a JSONL file; a Markdown history is only split into lines). The default run ends with it.
+//
 // Huge-file mode: npx tsx bench/tailer.ts --huge [--mb 1024] [--max-rss-mb 300]
 // writes a transcript of --mb MB (1 GB by default) with malformed lines mixed in (cut-short JSON,
 // plain text, invalid UTF-8, arrays, unknown record types), ingests it through the real tailer and
@@ -10,7 +15,7 @@
 // The measurements run in plain Node on an esbuild bundle of this file (as the product ships),
 // not under tsx, whose own helper thread would blur the idle and memory numbers.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,6 +33,8 @@ const { values } = parseArgs({
     huge: { type: 'boolean' },
     'max-rss-mb': { type: 'string', default: '300' },
     'malformed-every': { type: 'string', default: '250' },
+    real: { type: 'boolean' },
+    'real-dir': { type: 'string', default: 'test/fixtures/real-transcripts' },
   },
 });
 
@@ -139,6 +146,65 @@ async function huge(megabytes: number): Promise<boolean> {
   }
 }
 
+/** The largest file under `dir`, searched recursively. */
+function largestFile(dir: string): string {
+  let best = { file: '', size: -1 };
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const file = join(entry.parentPath, entry.name);
+    const size = statSync(file).size;
+    if (size > best.size) best = { file, size };
+  }
+  return best.file;
+}
+
+/** The least a reader must do with the bytes: read them and parse them as JSON. */
+function baselineParse(file: string): number {
+  const text = readFileSync(file, 'utf8');
+  if (file.endsWith('.md')) return text.split('\n').length;
+  if (file.endsWith('.json')) return Object.keys(JSON.parse(text) as object).length;
+  let records = 0;
+  for (const line of text.split('\n')) if (line.trim() !== '') records += JSON.parse(line) ? 1 : 0;
+  return records;
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+async function seconds(run: () => unknown): Promise<number> {
+  const start = process.hrtime.bigint();
+  await run();
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+/**
+ * Ingest throughput on the largest real transcript, as a ratio to the JSON-parse baseline. The two
+ * alternate round by round, so both see the same load on a shared machine; the ratio is the median
+ * of the rounds' ratios.
+ */
+async function realFile(dir: string, rounds = 100): Promise<void> {
+  const file = largestFile(dir);
+  const mb = statSync(file).size / 1e6;
+  let events = 0;
+  let source = '';
+  const ingestOnce = async () => {
+    events = 0;
+    const session = await readTranscript(file, { onEvent: () => void events++ });
+    source = session?.source ?? 'unrecognised';
+  };
+  await ingestOnce(); // warm-up: module loading and JIT are not ingestion
+  baselineParse(file);
+  const reader: number[] = [];
+  const baseline: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    reader.push(await seconds(ingestOnce));
+    baseline.push(await seconds(() => baselineParse(file)));
+  }
+  const ratio = median(reader.map((r, i) => r / baseline[i]!));
+  const result = { file: file.slice(file.indexOf(dir)), source, mb, events, rounds, readerMbPerSecond: mb / median(reader), baselineMbPerSecond: mb / median(baseline), ratio };
+  console.log('real:', JSON.stringify(result));
+  console.log(`  largest real transcript ${result.file} (${source}, ${mb.toFixed(2)} MB, ${events} events): ${result.readerMbPerSecond.toFixed(1)} MB/s through its reader vs ${result.baselineMbPerSecond.toFixed(1)} MB/s to read and JSON-parse the same bytes; the reader takes ${ratio.toFixed(2)}× the baseline's time (median of ${rounds} alternating rounds)`);
+}
+
 async function latency(
   samples: number,
 ): Promise<{
@@ -229,6 +295,7 @@ async function main(): Promise<void> {
     if (!(await huge(Number(values.mb ?? 1024)))) process.exitCode = 1;
     return;
   }
+  if (values.real) return realFile(values['real-dir']);
   const mb = values.mb ?? '100';
   const file = values.file ?? join(tmpdir(), `agent-vitals-bench-${mb}mb.jsonl`);
   if (!existsSync(file)) {
@@ -241,6 +308,7 @@ async function main(): Promise<void> {
   const lat = await latency(50);
   console.log('live:', JSON.stringify(lat));
   console.log(`  append → event: median ${lat.medianMs.toFixed(1)} ms, p95 ${lat.p95Ms.toFixed(1)} ms, max ${lat.maxMs.toFixed(1)} ms (target ≤ 250); idle CPU while watching ${lat.idleCpuMsPerMinute.toFixed(1)} ms per minute (first window ${lat.firstIdleCpuMsPerMinute.toFixed(1)}) with 8 sessions followed (${lat.watchedFolders} folder watches; 40 other projects' folders not watched)`);
+  await realFile(values['real-dir']);
 }
 
 void main();

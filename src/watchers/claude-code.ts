@@ -13,6 +13,8 @@ const IGNORED_TYPES = new Set([
   'queue-operation',
   'attachment',
   'custom-title',
+  // The last prompt of a session, repeated for resuming (Claude Code 2.1): the user record holds it already.
+  'last-prompt',
 ]);
 
 // A Map: tool names come from the transcript, and "constructor" must not find Object's.

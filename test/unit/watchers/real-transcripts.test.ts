@@ -1,7 +1,8 @@
-// Real, public transcripts (test/fixtures/real-transcripts/SOURCES.md) read through the real read
-// path. Expectations come from the files themselves by a much simpler reading than the readers':
-// runs of "#### " lines, "Applied edit to" notes, runners' own summary lines, tool_use/tool_result
-// pairs; flags from a careful read of each flagged edit.
+// Real, public transcripts (test/fixtures/real-transcripts/SOURCES.md, one folder per format) read
+// through the real read path. Expectations come from the files themselves by a much simpler reading
+// than the readers': runs of "#### " lines, "Applied edit to" notes, runners' own summary lines,
+// tool_use/tool_result pairs, Codex's user_message events and exit-code metadata, Gemini and Copilot
+// documents' messages and edit groups; flags from a careful read of each flagged edit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -75,13 +76,104 @@ function claudeCounts(text: string): ClaudeCounts {
 
 const CODEX_META = 'example-session-metadata.jsonl';
 
+/** What an independent reading of a session document or rollout finds: the same shape for every JSON format. */
+interface Reading {
+  user: number;
+  assistantText: number;
+  /** Exit code of each finished shell call (undefined where the file records none), in order. */
+  shellExitCodes: (number | undefined)[];
+  /** Paths (as the file names them) of each applied edit, in order. */
+  editedPaths: string[];
+}
+
+/** Codex rollout: prompts the person typed, replies with text, shell calls with the exit code in their output's metadata, apply_patch calls that exited 0. */
+function readCodex(text: string): Reading {
+  type Payload = { type?: string; role?: string; name?: string; arguments?: string; call_id?: string; output?: string; content?: { type?: string; text?: string }[] };
+  const payloads = text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { type?: string; payload?: Payload }).map((r) => ({ record: r.type, ...r.payload }));
+  const outputOf = new Map(payloads.filter((p) => p.type === 'function_call_output').map((p) => [p.call_id, p.output ?? '{}']));
+  // A shell call's output is a JSON document whose metadata holds the exit code.
+  const shellCalls = payloads.filter((p) => p.type === 'function_call' && p.name === 'shell').map((p) => {
+    const argv = (JSON.parse(p.arguments ?? '{}') as { command?: string[] }).command ?? [];
+    const output = JSON.parse(outputOf.get(p.call_id) ?? '{}') as { metadata?: { exit_code?: number } };
+    return { script: argv.at(-1) ?? '', exitCode: output.metadata?.exit_code };
+  });
+  const patches = shellCalls.filter((c) => c.script.startsWith('apply_patch'));
+  return {
+    user: payloads.filter((p) => p.record === 'event_msg' && p.type === 'user_message').length,
+    assistantText: payloads.filter((p) => p.type === 'message' && p.role === 'assistant' && (p.content ?? []).some((c) => (c.text ?? '').trim() !== '')).length,
+    shellExitCodes: shellCalls.filter((c) => !patches.includes(c)).map((c) => c.exitCode),
+    editedPaths: patches.filter((c) => c.exitCode === 0).flatMap((c) => [...c.script.matchAll(/^\*\*\* (?:Update|Add|Delete) File: (.+)$/gm)].map((m) => m[1]!)),
+  };
+}
+
+/** Gemini CLI session document: user and gemini messages, shell calls with the "Exit Code:" line of their output, successful file writes. */
+function readGemini(text: string): Reading {
+  type Call = { name?: string; status?: string; args?: { file_path?: string }; result?: { functionResponse?: { response?: { output?: string } } }[] };
+  type Message = { type?: string; content?: unknown; toolCalls?: Call[] };
+  const { messages = [] } = JSON.parse(text) as { messages?: Message[] };
+  const said = (m: Message) => (typeof m.content === 'string' ? m.content.trim() !== '' : Array.isArray(m.content) && m.content.length > 0);
+  const calls = messages.flatMap((m) => m.toolCalls ?? []);
+  const exitCode = (c: Call) => {
+    const code = /^Exit Code: (\d+)/m.exec((c.result ?? []).map((r) => r.functionResponse?.response?.output ?? '').join('\n'));
+    return code ? Number(code[1]) : undefined;
+  };
+  return {
+    user: messages.filter((m) => m.type === 'user' && said(m)).length,
+    assistantText: messages.filter((m) => m.type === 'gemini' && said(m)).length,
+    shellExitCodes: calls.filter((c) => c.name === 'run_shell_command').map(exitCode),
+    editedPaths: calls.filter((c) => ['replace', 'write_file'].includes(c.name ?? '') && c.status === 'success').map((c) => c.args?.file_path ?? ''),
+  };
+}
+
+/** Copilot Chat session document (as VS Code exports it): requests with text, answers with text, terminal tool calls, edit groups. */
+function readCopilot(text: string): Reading {
+  type Part = { kind?: string; value?: string; toolId?: string; toolSpecificData?: { terminalCommandState?: { exitCode?: number } }; uri?: { path?: string }; edits?: unknown[] };
+  const { requests = [] } = JSON.parse(text) as { requests?: { message?: { text?: string }; response?: Part[] }[] };
+  const parts = requests.flatMap((r) => r.response ?? []);
+  return {
+    user: requests.filter((r) => (r.message?.text ?? '').trim() !== '').length,
+    assistantText: requests.filter((r) => (r.response ?? []).some((p) => p.kind === undefined && (p.value ?? '').trim() !== '')).length,
+    shellExitCodes: parts.filter((p) => p.kind === 'toolInvocationSerialized' && p.toolId === 'run_in_terminal').map((p) => p.toolSpecificData?.terminalCommandState?.exitCode),
+    editedPaths: parts.filter((p) => p.kind === 'textEditGroup' && (p.edits ?? []).length > 0).map((p) => p.uri?.path ?? ''),
+  };
+}
+
+const CODEX = join(ROOT, 'codex');
+const GEMINI = join(ROOT, 'gemini');
+const COPILOT = join(ROOT, 'copilot');
+const codexRollouts = readdirSync(CODEX).filter((f) => f.startsWith('rollout-')).sort();
+const geminiSessions = readdirSync(GEMINI).filter((f) => f.startsWith('session-')).sort();
+const copilotSessions = readdirSync(COPILOT).filter((f) => f.endsWith('.json')).sort();
+
+/** The JSON formats read by an independent reading, each with its files. */
+const independentlyRead: [string, string[], (text: string) => Reading][] = [
+  ['codex', codexRollouts, readCodex],
+  ['gemini', geminiSessions, readGemini],
+  ['copilot', copilotSessions, readCopilot],
+];
+
 const appliedPaths = (text: string) => new Set([...text.matchAll(/^> Applied edit to (.+?) *$/gm)].map((m) => m[1]!.replace(/\\/g, '/').replace(/^\.\//, '')));
 
-test('real corpus: every file has its origin recorded, at least 30 files', () => {
+/** Every file of the corpus, by the folder of its format. */
+const corpus: [string, string[]][] = [
+  ['aider', folders.map((f) => join(f, HISTORY))],
+  ['claude-code', claudeSessions],
+  ['codex', [CODEX_META, ...codexRollouts]],
+  ['gemini', geminiSessions],
+  ['copilot', copilotSessions],
+];
+
+test('real corpus: every file has its origin recorded, at least 30 files, each read as the format of its folder', async () => {
   const sources = readFileSync(join(ROOT, 'SOURCES.md'), 'utf8');
-  const names = [...folders, ...claudeSessions, CODEX_META];
-  assert.ok(names.length >= 30, `${names.length} files`);
-  for (const name of names) assert.match(sources, new RegExp(`^\\| ${name.replace(/\./g, '\\.')} \\|`, 'm'), name);
+  const files = corpus.flatMap(([format, names]) => names.map((name) => [format, name] as const));
+  assert.ok(files.length >= 30, `${files.length} files`);
+  for (const [format, name] of files) {
+    const row = format === 'aider' ? name.split('/')[0]! : name;
+    assert.match(sources, new RegExp(`^\\| ${row.replace(/\./g, '\\.')} \\|`, 'm'), name);
+    // Chosen by content: a reader picked by folder or extension would not be tested here.
+    assert.equal((await readFixture(join('../real-transcripts', format, name))).source, format, name);
+  }
+  assert.deepEqual(corpus.map(([format, names]) => [format, names.length > 0]), corpus.map(([format]) => [format, true]));
 });
 
 for (const folder of folders) {
@@ -208,6 +300,9 @@ test('real flags: no warning on the other real sessions', async () => {
   for (const name of claudeSessions.filter((n) => !n.startsWith('fe5e1c67'))) {
     assert.deepEqual(await warnings(join('../real-transcripts/claude-code', name)), [], name);
   }
+  for (const name of codexRollouts) assert.deepEqual(await warnings(join('../real-transcripts/codex', name)), [], name);
+  for (const name of geminiSessions) assert.deepEqual(await warnings(join('../real-transcripts/gemini', name)), [], name);
+  for (const name of copilotSessions) assert.deepEqual(await warnings(join('../real-transcripts/copilot', name)), [], name);
 });
 
 test('real flags: a todo filter switching over its own states is not special-casing (fe5e1c67)', async () => {
@@ -216,6 +311,38 @@ test('real flags: a todo filter switching over its own states is not special-cas
 
 test('real flags: assertIn(path, files) made robust to symlinked temp folders is not weakening (aider-ai-s294)', { skip: 'tamper classifier gap: assertIn → assertTrue(any(os.path.samefile(…))) checks the same membership and is flagged assertion-weakened' }, async () => {
   assert.deepEqual(await warnings(join('../real-transcripts/aider/aider-ai-s294', HISTORY)), []);
+});
+
+for (const [format, names, read] of independentlyRead) {
+  for (const name of names) {
+    test(`real ${format} session ${name}: turns, shell exit codes and applied edits match the file`, async () => {
+      const s = await readFixture(join('../real-transcripts', format, name));
+      const expected = read(readFileSync(join(ROOT, format, name), 'utf8'));
+      assert.equal(s.source, format);
+      assert.equal(s.skippedRecords, 0);
+      assert.equal(turns(s.events).filter((t) => t.role === 'user').length, expected.user, 'user turns');
+      assert.equal(turns(s.events).filter((t) => t.role === 'assistant').length, expected.assistantText, 'assistant turns');
+      const shell = tools(s.events).filter((t) => t.kind === 'shell' && t.status !== 'started');
+      assert.deepEqual(shell.map((t) => t.exitCode), expected.shellExitCodes, 'shell exit codes');
+      assert.deepEqual(shell.map((t) => t.status), expected.shellExitCodes.map((c) => (c === undefined ? 'unknown' : c === 0 ? 'succeeded' : 'failed')), 'shell status');
+      // Readers resolve relative paths against the session's folder; the file may name them either way.
+      const edited = edits(s.events).map((e, i) => (e.path.endsWith(expected.editedPaths[i] ?? '\0') ? expected.editedPaths[i] : e.path));
+      assert.deepEqual(edited, expected.editedPaths, 'edited files');
+    });
+  }
+}
+
+test('real Codex: shell calls that only read (ls, rg, sed) are no test runs, and two patches to source files raise no flag (019a93b9)', async () => {
+  const name = codexRollouts.find((n) => n.includes('019a93b9'))!;
+  const s = await readFixture(join('../real-transcripts/codex', name));
+  assert.deepEqual(runs(s.events), []);
+  assert.deepEqual(flagRecordedSession(s.events), []);
+  assert.ok(edits(s.events).every((e) => !e.isTestPath));
+});
+
+test('real Gemini CLI: a user message stored as a list of text parts keeps its text (dcbe78d3)', async () => {
+  const s = await readFixture(join('../real-transcripts/gemini', geminiSessions.find((n) => n.includes('dcbe78d3'))!));
+  assert.deepEqual(turns(s.events).map((t) => [t.role, t.text]), [['user', '[REDACTED_PROMPT]'], ['assistant', '[REDACTED_ASSISTANT_TEXT]']]);
 });
 
 test('real Codex: a rollout\'s session_meta record alone is a Codex session named by its id', async () => {

@@ -16,6 +16,8 @@ const GENERIC_SYNTAX: LexicalSyntax = {
   tripleQuotes: true,
   backtickStrings: true,
   singleQuoteStrings: true,
+  // `/…/` literals (JS, Ruby) may hold quotes and `#` that must not open a string.
+  regexLiterals: true,
 };
 
 interface Segment {
@@ -179,6 +181,8 @@ export function decomposeCondition(cond: string, negate = false): AssertionShape
   }
   const inner = cond.trim().replace(/^!\s*|^not\s+/, '');
   const flipped = inner !== cond.trim();
+  const member = membershipOperands(inner);
+  if (member) return { relation: flipped === negate ? 'in' : 'notin', strength: 2, args: member, tolerance: null };
   const call = parseChain(inner);
   if (call && call.length >= 1) {
     const last = call[call.length - 1];
@@ -197,6 +201,32 @@ export function decomposeCondition(cond: string, negate = false): AssertionShape
   const plain = normalizeCode(cond);
   const trivial = isLiteral(inner) || /^(true|True|1)$/.test(plain);
   return { relation: 'truthy', strength: trivial ? 0 : 1, args: [plain], tolerance: null };
+}
+
+/** A predicate that holds for equal values: `==`, `os.path.samefile`, `Objects.equals`, `isSameFile`. */
+const SAMENESS = /^(same\w*|is_?same\w*|equals?|eq|deep_?equal|isequal)$/i;
+
+/**
+ * Membership spelled through a sameness predicate: Python `any(samefile(x, f) for f in files)`,
+ * JS `files.some((f) => f === x)`. Returns `[x, files]`, the operands of `x in files`.
+ */
+function membershipOperands(cond: string): [string, string] | null {
+  const generator = /^any\(\s*([^]*?)\s+for\s+(\w+)\s+in\s+([^]*?)\s*\)$/.exec(cond);
+  const some = /^([^]*?)\.some\(\s*\(?\s*(\w+)\s*\)?\s*=>\s*([^]*?)\s*\)$/.exec(cond);
+  const [predicate, element, collection] = generator ? [generator[1], generator[2], generator[3]] : some ? [some[3], some[2], some[1]] : [];
+  if (!predicate || !element || !collection) return null;
+  const masked = maskStringsAndComments(predicate, GENERIC_SYNTAX);
+  let sides: string[] | null = splitTopLevelRegex(predicate, masked, /===|==/);
+  if (!sides) {
+    const call = parseChain(predicate);
+    const last = call?.[call.length - 1];
+    sides = last?.args?.length === 2 && SAMENESS.test(last.name) ? last.args : null;
+  }
+  if (!sides) return null;
+  const mentions = (side: string): boolean => new RegExp(`\\b${element}\\b`).test(side);
+  const other = sides.find((side) => !mentions(side));
+  if (!other || !sides.some((side) => side.trim() === element)) return null;
+  return [normalizeCode(other), normalizeCode(collection)];
 }
 
 /** Boolean predicates in conditions, by the relation of the library assertion they stand for. */
@@ -254,10 +284,11 @@ const ASSERTION_OWNER = /^(self|this|assert|require|assertions|np|numpy|testing|
 
 /**
  * Reduces one statement to an assertion shape, or null when it is not an assertion.
- * `language` only selects statement syntax (Python's `assert` keyword, RSpec's bare matchers).
+ * `language` only selects statement syntax (Python's `assert` keyword, RSpec's bare matchers);
+ * `helpers` names the file's own assertion macros (`check!`), whose calls assert too.
  */
-export function decomposeAssertion(statement: string, language: Language): AssertionShape | null {
-  const shape = assertionShape(statement, language);
+export function decomposeAssertion(statement: string, language: Language, helpers: ReadonlySet<string> = NO_HELPERS): AssertionShape | null {
+  const shape = assertionShape(statement, language, helpers);
   // A pattern with wildcards or classes accepts more than the exact text an `include` checks.
   if (shape && REGEX_MATCHERS.has(compact(shape.relation)) && shape.args.some(isLooseRegex)) return { ...shape, strength: Math.min(shape.strength, 1) as AssertionStrength };
   return shape;
@@ -270,7 +301,9 @@ function isLooseRegex(arg: string): boolean {
   return m !== null && /[.*+?[|]|\\[wdsWDS]/.test(m[1].replace(/\\[./]/g, ''));
 }
 
-function assertionShape(statement: string, language: Language): AssertionShape | null {
+const NO_HELPERS: ReadonlySet<string> = new Set();
+
+function assertionShape(statement: string, language: Language, helpers: ReadonlySet<string>): AssertionShape | null {
   let text = statement.trim().replace(/;$/, '').replace(/^(await|return|try)\s+/, '');
   if (language === 'python') {
     const kw = /^assert\s+([^]*)$/.exec(text);
@@ -290,6 +323,9 @@ function assertionShape(statement: string, language: Language): AssertionShape |
   const declared = /^(?:#\[should_panic(?:\(([^]*)\))?\]|\[ExpectedException\(([^]*)\)\]|@Test\s*\(\s*expected\s*=\s*([\w.]+)\s*\))$/.exec(text);
   if (declared) return { relation: 'raises', strength: 2, args: [normalizeCode(declared[1] ?? declared[2] ?? declared[3] ?? '')], tolerance: null };
   if (language === 'ruby') {
+    // An RSpec one-liner (`it { expect(x).to eq 1 }`) is its own assertion.
+    const oneLiner = /^(?:x|f)?(?:it|specify|example|its)\b[^{]*\{([^]*)\}$/.exec(text);
+    if (oneLiner) text = oneLiner[1].trim();
     text = rubyToCalls(text);
     const bare = /^(assert\w*|refute\w*)\s+(?!\()([^]*)$/.exec(text);
     if (bare) text = `${bare[1]}(${bare[2]})`;
@@ -378,7 +414,7 @@ function assertionShape(statement: string, language: Language): AssertionShape |
   const owner = chain.length > 1 ? chain[chain.length - 2].name : '';
   // AVA and tap assert through the test's `t`: `t.is(a, b)`, `t.deepEqual(a, b)`, `t.true(x)`.
   const avaCall = language === 'javascript' && chain.length === 2 && owner === 't' && AVA_ASSERTIONS.has(lastName);
-  if (!avaCall && !ASSERTION_CALL.test(lastName) && !/^(assert|require|assertions)$/i.test(owner)) return null;
+  if (!avaCall && !ASSERTION_CALL.test(lastName) && !/^(assert|require|assertions)$/i.test(owner) && !(chain.length === 1 && helpers.has(lastName))) return null;
   if (chain.length > 2 && !ASSERTION_OWNER.test(owner) && !/^(np|numpy|testing|org|junit|unittest|pytest)$/.test(chain[0].name)) return null;
   let args = positional(last.args);
   // Go's testify passes the *testing.T first.
@@ -401,8 +437,11 @@ function assertionShape(statement: string, language: Language): AssertionShape |
   }
   const normalized = args.map(normalizeCode);
   const known = EQUAL.has(rel) || APPROX.has(rel) || WEAK.has(rel) || KNOWN_PARTIAL.test(rel);
+  // Literals compared with each other always hold; one literal alone is the expected value of a
+  // helper that checks state it holds (`assertCode("…")`), unless the check is mere truthiness.
+  const constant = isConstant(normalized) && (normalized.length >= 2 || WEAK.has(rel));
   // A project's own assertion helper (`assert_valid_invoice(x)`) is taken to check fully.
-  const strength = isConstant(normalized) ? 0 : known ? strengthOf(rel, normalized.length > 1) : 3;
+  const strength = constant ? 0 : known ? strengthOf(rel, normalized.length > 1) : 3;
   return { relation: rel, strength, args: normalized, tolerance: null };
 }
 

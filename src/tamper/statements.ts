@@ -157,6 +157,47 @@ export interface ModelOptions {
   language: Language;
   fileSkipped: boolean;
   fileFocused: boolean;
+  /** Macros the file defines whose bodies assert (`number_partialeq_ok!`): their calls are assertions. */
+  assertionHelpers?: ReadonlySet<string>;
+  /** The file with strings and comments blanked, to find the blocks around a statement. */
+  masked: string;
+  registrationGuards?: number;
+}
+
+const CONDITION_HEADER = /^(\}\s*)?(else\b|elif\b|elsif\b|if\b|unless\b)/;
+
+/**
+ * Whether the statement at `offset` sits under an `if`/`else` between its test's start and itself:
+ * a one-line `if (x) expect(…)`, an enclosing `if (…) {` block, or (Python, Ruby) an `if` line
+ * indented less than the statement.
+ */
+function underCondition(masked: string, offset: number, caseStart: number, language: Language): boolean {
+  const lineStart = (at: number): number => masked.lastIndexOf('\n', at - 1) + 1;
+  if (CONDITION_HEADER.test(masked.slice(lineStart(offset), offset).trim())) return true;
+  if (language === 'python' || language === 'ruby') {
+    let indent = offset - lineStart(offset);
+    for (let end = lineStart(offset) - 1; end > caseStart; ) {
+      const start = lineStart(end);
+      const line = masked.slice(start, end);
+      const code = line.trim();
+      const lineIndent = line.length - line.trimStart().length;
+      if (code && lineIndent < indent) {
+        if (CONDITION_HEADER.test(code)) return true;
+        indent = lineIndent;
+      }
+      end = start - 1;
+    }
+    return false;
+  }
+  let depth = 0;
+  for (let i = offset - 1; i > caseStart; i--) {
+    if (masked[i] === '}') depth++;
+    else if (masked[i] === '{') {
+      if (depth > 0) depth--;
+      else if (CONDITION_HEADER.test(masked.slice(lineStart(i), i).trim())) return true;
+    }
+  }
+  return false;
 }
 
 /** Builds the model from the file's statements and the case spans a language parser found. */
@@ -180,9 +221,10 @@ export function buildModel(text: string, spans: CaseSpan[], statements: Statemen
     const st = statements[k];
     const owner = innermost(st.offset);
     const caseName = owner ? owner.name : null;
-    const shape = options.language === 'go' ? goAssertion(statements, k) ?? decomposeAssertion(st.text, 'go') : decomposeAssertion(st.text, options.language);
+    const shape = options.language === 'go' ? goAssertion(statements, k) ?? decomposeAssertion(st.text, 'go') : decomposeAssertion(st.text, options.language, options.assertionHelpers);
     if (shape) {
-      assertions.push({ key: normalizeCode(st.text), ...shape, caseName, line: st.line });
+      const conditional = owner !== null && underCondition(options.masked, st.offset, owner.start, options.language);
+      assertions.push({ key: normalizeCode(st.text), ...shape, caseName, conditional, line: st.line });
       continue;
     }
     for (const values of dataRows(st.text)) rows.push({ caseName, values, line: st.line });
@@ -198,7 +240,7 @@ export function buildModel(text: string, spans: CaseSpan[], statements: Statemen
     startLine: lineAt(s.start),
     endLine: lineAt(s.end),
   }));
-  return { language: options.language, cases, fileSkipped: options.fileSkipped, fileFocused: options.fileFocused, assertions, rows, expectations };
+  return { language: options.language, cases, fileSkipped: options.fileSkipped, fileFocused: options.fileFocused, registrationGuards: options.registrationGuards ?? 0, assertions, rows, expectations };
 }
 
 /** 1-based line of an offset, by binary search over line starts. */

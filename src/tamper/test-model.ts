@@ -17,6 +17,8 @@ export interface AssertionSite {
   tolerance: number | null;
   /** The test case holding it, or null for helpers outside any test. */
   caseName: string | null;
+  /** It sits under an `if`/`else` inside its test, so a run may skip it. */
+  conditional: boolean;
   line: number;
 }
 
@@ -51,6 +53,8 @@ export interface TestFileModel {
   /** A whole-file or whole-suite skip (module pytestmark, class @Disabled, xdescribe…). */
   fileSkipped: boolean;
   fileFocused: boolean;
+  /** Conditional `return`s that run before a test is registered (`if (…) return` then `it(…)`). */
+  registrationGuards: number;
   assertions: AssertionSite[];
   rows: DataRow[];
   expectations: ExpectationBinding[];

@@ -151,7 +151,8 @@ function isConstant(args: string[]): boolean {
 }
 
 /** A boolean condition: `a == b`, `a < b`, `x in y`, `isinstance(…)`, or plain truthiness. */
-export function decomposeCondition(cond: string, negate = false): AssertionShape {
+export function decomposeCondition(condition: string, negate = false): AssertionShape {
+  const cond = unwrapParentheses(condition);
   const masked = maskStringsAndComments(cond, GENERIC_SYNTAX);
   const ops: [RegExp, string, AssertionStrength, AssertionStrength][] = [
     // [operator, relation, strength, strength when negated]
@@ -163,8 +164,13 @@ export function decomposeCondition(cond: string, negate = false): AssertionShape
     [/\bis not\b/, 'isnot', 1, 1],
     [/\bis\b/, 'is', 2, 1],
   ];
-  // `a === 1 || a === 2` accepts either value: it pins down less than one equality.
-  if (splitTopLevelRegex(cond, masked, /\|\||\bor\b/)) return { relation: negate ? 'none-of' : 'any-of', strength: negate ? 1 : 2, args: [normalizeCode(cond)], tolerance: null };
+  // `a === 1 || a === 2` accepts either value: it pins down less than one equality. `a && b`
+  // holds when both do, as strong as its weakest part. Negated (Go's `if a || b { t.Fatal(…) }`)
+  // one becomes the other: the test then asserts `!a && !b`.
+  const either = splitTopLevelRegex(cond, masked, /\|\||\bor\b/);
+  if (either) return negate ? allOf(cond, either, true) : { relation: 'any-of', strength: 2, args: [normalizeCode(cond)], tolerance: null };
+  const both = splitTopLevelRegex(cond, masked, /&&|\band\b/);
+  if (both) return negate ? { relation: 'not-all-of', strength: 1, args: [normalizeCode(cond)], tolerance: null } : allOf(cond, both, false);
   for (const [re, relation, strength, negStrength] of ops) {
     const parts = splitTopLevelRegex(cond, masked, re);
     if (!parts) continue;
@@ -201,6 +207,23 @@ export function decomposeCondition(cond: string, negate = false): AssertionShape
   const plain = normalizeCode(cond);
   const trivial = isLiteral(inner) || /^(true|True|1)$/.test(plain);
   return { relation: 'truthy', strength: trivial ? 0 : 1, args: [plain], tolerance: null };
+}
+
+/** `(a == b)` is `a == b` (Python's multi-line `assert (…)`); a tuple `(a, "msg")` stays as it is. */
+function unwrapParentheses(expr: string): string {
+  let e = expr.trim();
+  for (;;) {
+    const masked = maskStringsAndComments(e, GENERIC_SYNTAX);
+    if (!masked.startsWith('(') || matchingBracket(masked, 0) !== masked.length - 1) return e;
+    if (splitTopLevel(e.slice(1, -1), masked.slice(1, -1)).length !== 1) return e;
+    e = e.slice(1, -1).trim();
+  }
+}
+
+/** Every part must hold: the conjunction is as strong as its weakest part. */
+function allOf(cond: string, parts: [string, string], negate: boolean): AssertionShape {
+  const strength = Math.min(...parts.map((p) => decomposeCondition(p, negate).strength)) as AssertionStrength;
+  return { relation: 'all-of', strength, args: [normalizeCode(cond)], tolerance: null };
 }
 
 /** A predicate that holds for equal values: `==`, `os.path.samefile`, `Objects.equals`, `isSameFile`. */
@@ -323,9 +346,6 @@ function assertionShape(statement: string, language: Language, helpers: Readonly
   const declared = /^(?:#\[should_panic(?:\(([^]*)\))?\]|\[ExpectedException\(([^]*)\)\]|@Test\s*\(\s*expected\s*=\s*([\w.]+)\s*\))$/.exec(text);
   if (declared) return { relation: 'raises', strength: 2, args: [normalizeCode(declared[1] ?? declared[2] ?? declared[3] ?? '')], tolerance: null };
   if (language === 'ruby') {
-    // An RSpec one-liner (`it { expect(x).to eq 1 }`) is its own assertion.
-    const oneLiner = /^(?:x|f)?(?:it|specify|example|its)\b[^{]*\{([^]*)\}$/.exec(text);
-    if (oneLiner) text = oneLiner[1].trim();
     text = rubyToCalls(text);
     const bare = /^(assert\w*|refute\w*)\s+(?!\()([^]*)$/.exec(text);
     if (bare) text = `${bare[1]}(${bare[2]})`;

@@ -274,7 +274,7 @@ function compareAssertions(before: TestFileModel, after: TestFileModel, changes:
       continue;
     }
     unpairedAdded.delete(best);
-    comparePair(r, best, context, out);
+    comparePair(r, best, after, context, out);
   }
   // An unrelated assertion that replaces one in the same test still has to be as strong.
   const pending: AssertionSite[] = [];
@@ -323,16 +323,20 @@ function onlyExpected(r: AssertionSite, a: AssertionSite): boolean {
   return r.args.length === 1 && a.args.length === 1 && isLiteral(r.args[0]) && isLiteral(a.args[0]);
 }
 
-/** An assertion that pins down less, or may not run at all where its predecessor always ran. */
+/**
+ * An assertion that pins down less, checks one part of a conjunction it replaces
+ * (`x >= 2 && x <= 4` → `x >= 2`), or may not run at all where its predecessor always ran.
+ */
 function weaker(a: AssertionSite, r: AssertionSite): boolean {
-  return a.strength < r.strength || (a.conditional && !r.conditional);
+  const partOf = r.relation === 'all-of' && a.relation !== 'all-of' && a.args.length > 0 && a.args.every((x) => r.args[0].includes(x));
+  return a.strength < r.strength || partOf || (a.conditional && !r.conditional);
 }
 
 function movedUnderCondition(r: AssertionSite, a: AssertionSite): string {
   return a.conditional && !r.conditional ? ' (now only checked under a condition)' : '';
 }
 
-function comparePair(r: AssertionSite, a: AssertionSite, context: ClassifyContext, out: Finding[]): void {
+function comparePair(r: AssertionSite, a: AssertionSite, after: TestFileModel, context: ClassifyContext, out: Finding[]): void {
   if (a.conditional && !r.conditional) {
     out.push(finding('assertion-weakened', `${r.key} → ${a.key}${movedUnderCondition(r, a)}`, a.caseName, a.line, context));
     return;
@@ -354,7 +358,7 @@ function comparePair(r: AssertionSite, a: AssertionSite, context: ClassifyContex
       return;
     }
   }
-  if (a.strength < r.strength) {
+  if (weaker(a, r)) {
     out.push(finding('assertion-weakened', `${r.key} → ${a.key}`, a.caseName, a.line, context));
     return;
   }
@@ -364,8 +368,15 @@ function comparePair(r: AssertionSite, a: AssertionSite, context: ClassifyContex
   }
   const changedOld = r.args.filter((x) => !a.args.includes(x));
   const changedNew = a.args.filter((x) => !r.args.includes(x));
-  // A literal replaced by an expression (e.g. a helper's parameter) is a refactor, not a new value.
+  // A literal replaced by an expression (e.g. a helper's parameter) is a refactor, not a new value,
+  // unless the test assigns that name literals of its own (`errmsg = "…"` in an if/else).
   const literalChange = changedNew.length === 1 && isLiteral(changedNew[0]);
+  const bound = changedNew.length === 1 && changedOld.length === 1 && isLiteral(changedOld[0]) ? after.literalBindings.filter((b) => b.caseName === a.caseName && b.name === changedNew[0]).map((b) => b.value) : [];
+  if (r.relation === a.relation && bound.some((v) => v !== changedOld[0])) {
+    const matches = bound.some((v) => valueInOutput(v, context.lastFailingOutput));
+    out.push(finding('expected-value-changed', `expected ${changedOld[0]} → ${changedNew[0]} (assigned ${bound.join(' or ')})`, a.caseName, a.line, context, matches));
+    return;
+  }
   // A partial matcher given a shorter piece of its old text (`match='must be'`) accepts more.
   if (PARTIAL_MATCH.test(r.relation) && PARTIAL_MATCH.test(a.relation) && changedNew.length === 1 && changedOld.length === 1 && isLiteral(changedNew[0]) && isLiteral(changedOld[0])) {
     const was = matchedText(changedOld[0]);

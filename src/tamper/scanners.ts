@@ -122,7 +122,19 @@ function scanRuby(text: string): TestFileModel {
     spans.push({ name, start: l.start, end, skipped, focused });
   }
   // Statements keep their comments here: `#` also appears in regex literals the mask cannot tell.
-  return buildModel(text, spans, splitStatements(text, masked, true), { language: 'ruby', fileSkipped: false, fileFocused: false, masked });
+  const statements = splitStatements(text, masked, true).map(oneLinerBody);
+  return buildModel(text, spans, statements, { language: 'ruby', fileSkipped: false, fileFocused: false, masked });
+}
+
+/** An RSpec one-liner (`it { expect(x).to eq 1 }`) is read as the statement in its block. */
+function oneLinerBody(st: Statement): Statement {
+  const m = /^(?:x|f)?(?:it|specify|example|its)\b[^{]*\{/.exec(st.masked);
+  if (!m || !st.masked.endsWith('}') || matchingBracket(st.masked, m[0].length - 1) !== st.masked.length - 1) return st;
+  const inner = st.text.slice(m[0].length, -1);
+  const lead = inner.length - inner.trimStart().length;
+  const from = m[0].length + lead;
+  const to = st.text.length - 1 - (inner.length - inner.trimEnd().length);
+  return { text: st.text.slice(from, to), masked: st.masked.slice(from, to), offset: st.offset + from, line: st.line };
 }
 
 /**

@@ -1,7 +1,7 @@
 // Turns a test file plus the spans of its test cases into the language-neutral model: statements
 // are cut from code (not strings or comments), then read as assertions, table rows or expectations.
 import { decomposeAssertion, decomposeCondition } from './assertions';
-import { matchingBracket, maskStringsAndComments, normalizeCode, splitTopLevel, type LexicalSyntax } from './source-text';
+import { isLiteral, matchingBracket, maskStringsAndComments, normalizeCode, splitTopLevel, type LexicalSyntax } from './source-text';
 import {
   EXPECTATION_NAME,
   type AssertionSite,
@@ -146,11 +146,24 @@ const ROW_SYNTAX: LexicalSyntax = { lineComments: [], blockComment: null, triple
 
 const BINDING = /^(?:(?:const|let|var|val|final|auto|mut|let\s+mut|[A-Z]\w*(?:<[^>]*>)?|int|long|double|float|bool|string|String)\s+)*([A-Za-z_]\w*)\s*(?::=|=(?!=)|:(?!:))\s*([^]+?),?$/;
 
+function bindingOf(stmt: string): { name: string; value: string } | null {
+  const m = BINDING.exec(stmt.trim().replace(/;$/, ''));
+  return m ? { name: m[1], value: normalizeCode(m[2]) } : null;
+}
+
 /** An assignment to an expectation-named variable, or a keyed table field like `want: 3`. */
 function expectationBinding(stmt: string): { name: string; value: string } | null {
-  const m = BINDING.exec(stmt.trim().replace(/;$/, ''));
-  if (!m || !EXPECTATION_NAME.test(m[1])) return null;
-  return { name: m[1], value: normalizeCode(m[2]) };
+  const binding = bindingOf(stmt);
+  return binding && EXPECTATION_NAME.test(binding.name) ? binding : null;
+}
+
+/** An assignment of a literal to any name (`errmsg = ("…")`), its value unwrapped from parentheses. */
+function literalBinding(stmt: string): { name: string; value: string } | null {
+  const binding = bindingOf(stmt);
+  if (!binding) return null;
+  let value = binding.value;
+  while (/^\([^]*\)$/.test(value) && isLiteral(value.slice(1, -1))) value = value.slice(1, -1).trim();
+  return isLiteral(value) ? { name: binding.name, value } : null;
 }
 
 export interface ModelOptions {
@@ -217,6 +230,7 @@ export function buildModel(text: string, spans: CaseSpan[], statements: Statemen
   const assertions: AssertionSite[] = [];
   const rows: DataRow[] = [];
   const expectations: ExpectationBinding[] = [];
+  const literalBindings: ExpectationBinding[] = [];
   for (let k = 0; k < statements.length; k++) {
     const st = statements[k];
     const owner = innermost(st.offset);
@@ -230,6 +244,8 @@ export function buildModel(text: string, spans: CaseSpan[], statements: Statemen
     for (const values of dataRows(st.text)) rows.push({ caseName, values, line: st.line });
     const binding = expectationBinding(st.text);
     if (binding) expectations.push({ caseName, ...binding, line: st.line });
+    const literal = owner ? literalBinding(st.text) : null;
+    if (literal) literalBindings.push({ caseName, ...literal, line: st.line });
   }
   const lineAt = lineIndex(text);
   const cases: TestCase[] = spans.map((s) => ({
@@ -240,7 +256,7 @@ export function buildModel(text: string, spans: CaseSpan[], statements: Statemen
     startLine: lineAt(s.start),
     endLine: lineAt(s.end),
   }));
-  return { language: options.language, cases, fileSkipped: options.fileSkipped, fileFocused: options.fileFocused, registrationGuards: options.registrationGuards ?? 0, assertions, rows, expectations };
+  return { language: options.language, cases, fileSkipped: options.fileSkipped, fileFocused: options.fileFocused, registrationGuards: options.registrationGuards ?? 0, assertions, rows, expectations, literalBindings };
 }
 
 /** 1-based line of an offset, by binary search over line starts. */

@@ -58,6 +58,8 @@ export interface TestFileModel {
   assertions: AssertionSite[];
   rows: DataRow[];
   expectations: ExpectationBinding[];
+  /** Literals assigned to any name inside a test (`errmsg = "…"`), to read an operand that names one. */
+  literalBindings: ExpectationBinding[];
 }
 
 export const EXPECTATION_NAME = /^(want(ed)?|expected?|exp|expect(ed)?_?\w*|want_?\w*|expected[A-Z]\w*|want[A-Z]\w*)$/;

@@ -184,3 +184,74 @@ end
   assert.notEqual(after, before);
   assert.ok(kindsOf('/r/test/rdoc_test.rb', before, after).includes('expected-value-changed'));
 });
+
+test('an expected literal moved into a name the test assigns per branch is compared with what it assigns', () => {
+  const before = `def test_catches_invalid_func(self):
+    with pytest.raises(ValueError) as ei:
+        matches_re("a", 0, lambda: None)
+    assert "'func' must be one of None, fullmatch, match, search." == ei.value.args[0]
+`;
+  const after = `def test_catches_invalid_func(self):
+    with pytest.raises(ValueError) as ei:
+        matches_re("a", 0, lambda: None)
+    if sys.version_info >= (3, 15):
+        errmsg = (
+            "'func' must be one of None, fullmatch, prefixmatch, search."
+        )
+    else:
+        errmsg = "'func' must be one of None, fullmatch, match, search."
+    assert errmsg == ei.value.args[0]
+`;
+  assert.ok(kindsOf('/r/tests/test_validators.py', before, after).includes('expected-value-changed'));
+  // The same literal given a name is a refactor.
+  const named = after.replace(/    if sys[^]*search\."\n(?=    assert)/, '    errmsg = "\'func\' must be one of None, fullmatch, match, search."\n');
+  assert.notEqual(named, after);
+  assert.deepEqual(kindsOf('/r/tests/test_validators.py', before, named), ['test-refactored']);
+});
+
+test('Go: `if a || b { t.Fatal }` asserts both hold, stronger than `if a && b { t.Fatal }`', () => {
+  const before = `func TestRedirectSlashes(t *testing.T) {
+	if resp, body := testRequest(t, ts, "GET", "/", nil); body != "root" && resp.StatusCode != 200 {
+		t.Fatalf(body)
+	}
+}
+`;
+  const after = before.replace('body != "root" && resp.StatusCode != 200', 'body != "root" || resp.StatusCode != 200');
+  assert.ok(!kindsOf('/r/middleware/strip_test.go', before, after).includes('assertion-weakened'));
+  assert.ok(kindsOf('/r/middleware/strip_test.go', after, before).includes('assertion-weakened'));
+});
+
+test('Ruby: a one-liner rewritten as a named example with the same expectation is a rename', () => {
+  const before = `RSpec.describe HTTParty::Request::Body do
+  context 'when encoding' do
+    it { expect { subject }.not_to raise_error }
+  end
+end
+`;
+  const after = before.replace('it { expect { subject }.not_to raise_error }', "it 'does not raise encoding errors' do\n      expect { subject }.not_to raise_error\n    end");
+  assert.deepEqual(kindsOf('/r/spec/body_spec.rb', before, after), ['test-refactored']);
+});
+
+test('dropping one side of a conjunction weakens it; an equality loosened to a range too', () => {
+  const before = `test('retries', async t => {
+	t.true(requestCount >= 2 && requestCount <= 4);
+});
+`;
+  const after = before.replace('t.true(requestCount >= 2 && requestCount <= 4);', 't.true(requestCount >= 2, `Expected at least 2 attempts, got ${requestCount}`);');
+  assert.ok(kindsOf('/r/test/retry.ts', before, after).includes('assertion-weakened'));
+  const exact = before.replace('t.true(requestCount >= 2 && requestCount <= 4);', 't.is(requestCount, 1);');
+  assert.ok(kindsOf('/r/test/retry.ts', exact, before).includes('assertion-weakened'));
+});
+
+test('Python: a parenthesised multi-line `assert (…)` is the comparison inside it; a tuple is not', () => {
+  const before = `def test_catches_invalid_func():
+    assert (
+        "'func' must be one of None, fullmatch, match, search."
+        == ei.value.args[0]
+    )
+`;
+  const after = before.replace('match, search.', 'prefixmatch, search.');
+  assert.ok(kindsOf('/r/tests/test_validators.py', before, after).includes('expected-value-changed'));
+  const tuple = before.replace('== ei.value.args[0]', ', "always true"');
+  assert.ok(kindsOf('/r/tests/test_validators.py', before, tuple).includes('assertion-weakened'));
+});

@@ -28,6 +28,8 @@ function report(title: string, evaluation: Evaluation, target: string): void {
   console.log(line('dev', evaluation.bySplit.dev));
   console.log(line('held-out', evaluation.bySplit.holdout));
   for (const [language, m] of Object.entries(evaluation.byLanguageQuality)) console.log(line(language, m));
+  console.log('held out, by language:');
+  for (const [language, m] of Object.entries(evaluation.holdoutByLanguage)) console.log(line(language, m));
   if (verbose) {
     console.log('');
     for (const r of evaluation.results) {

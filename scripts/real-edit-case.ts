@@ -110,6 +110,20 @@ function trimmed(lines: string[], keep: Set<number>): string {
   return out.join('\n').replace(/\n+$/, '') + '\n';
 }
 
+// Trimming must not change how the touched tests read: a kept line can end a string or
+// docstring whose start was cut (`"""` closing a module docstring), which swallows the rest.
+// Until every touched test parses out of the trimmed text again, keep the file's opening lines
+// (unchanged lines above the first hunk, the same on both sides) one more at a time.
+const parsedNames = (lines: string[], keep: Set<number>): Set<string> => new Set(parseTestFile(path, trimmed(lines, keep))?.cases.map((c) => c.name) ?? []);
+const touchedAfter = casesAfter.filter((c) => touched.has(c.name)).map((c) => c.name);
+const survives = (): boolean =>
+  (before === null || [...touched].every((n) => parsedNames(beforeLines, keepBefore).has(n))) && (after === null || touchedAfter.every((n) => parsedNames(afterLines, keepAfter).has(n)));
+const firstHunk = Math.min(...hunks.map((h) => Math.min(h.b, h.a)));
+for (let l = 1; l < firstHunk && !survives(); l++) {
+  keepBefore.add(l);
+  keepAfter.add(l);
+}
+
 const subject = git('log', '-1', '--format=%s', commit).trim();
 const header = [
   `### ${required('id')}`,

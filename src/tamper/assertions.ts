@@ -16,6 +16,8 @@ const GENERIC_SYNTAX: LexicalSyntax = {
   tripleQuotes: true,
   backtickStrings: true,
   singleQuoteStrings: true,
+  // `/…/` literals (JS, Ruby) may hold quotes and `#` that must not open a string.
+  regexLiterals: true,
 };
 
 interface Segment {
@@ -149,7 +151,8 @@ function isConstant(args: string[]): boolean {
 }
 
 /** A boolean condition: `a == b`, `a < b`, `x in y`, `isinstance(…)`, or plain truthiness. */
-export function decomposeCondition(cond: string, negate = false): AssertionShape {
+export function decomposeCondition(condition: string, negate = false): AssertionShape {
+  const cond = unwrapParentheses(condition);
   const masked = maskStringsAndComments(cond, GENERIC_SYNTAX);
   const ops: [RegExp, string, AssertionStrength, AssertionStrength][] = [
     // [operator, relation, strength, strength when negated]
@@ -161,8 +164,13 @@ export function decomposeCondition(cond: string, negate = false): AssertionShape
     [/\bis not\b/, 'isnot', 1, 1],
     [/\bis\b/, 'is', 2, 1],
   ];
-  // `a === 1 || a === 2` accepts either value: it pins down less than one equality.
-  if (splitTopLevelRegex(cond, masked, /\|\||\bor\b/)) return { relation: negate ? 'none-of' : 'any-of', strength: negate ? 1 : 2, args: [normalizeCode(cond)], tolerance: null };
+  // `a === 1 || a === 2` accepts either value: it pins down less than one equality. `a && b`
+  // holds when both do, as strong as its weakest part. Negated (Go's `if a || b { t.Fatal(…) }`)
+  // one becomes the other: the test then asserts `!a && !b`.
+  const either = splitTopLevelRegex(cond, masked, /\|\||\bor\b/);
+  if (either) return negate ? allOf(cond, either, true) : { relation: 'any-of', strength: 2, args: [normalizeCode(cond)], tolerance: null };
+  const both = splitTopLevelRegex(cond, masked, /&&|\band\b/);
+  if (both) return negate ? { relation: 'not-all-of', strength: 1, args: [normalizeCode(cond)], tolerance: null } : allOf(cond, both, false);
   for (const [re, relation, strength, negStrength] of ops) {
     const parts = splitTopLevelRegex(cond, masked, re);
     if (!parts) continue;
@@ -179,6 +187,8 @@ export function decomposeCondition(cond: string, negate = false): AssertionShape
   }
   const inner = cond.trim().replace(/^!\s*|^not\s+/, '');
   const flipped = inner !== cond.trim();
+  const member = membershipOperands(inner);
+  if (member) return { relation: flipped === negate ? 'in' : 'notin', strength: 2, args: member, tolerance: null };
   const call = parseChain(inner);
   if (call && call.length >= 1) {
     const last = call[call.length - 1];
@@ -197,6 +207,49 @@ export function decomposeCondition(cond: string, negate = false): AssertionShape
   const plain = normalizeCode(cond);
   const trivial = isLiteral(inner) || /^(true|True|1)$/.test(plain);
   return { relation: 'truthy', strength: trivial ? 0 : 1, args: [plain], tolerance: null };
+}
+
+/** `(a == b)` is `a == b` (Python's multi-line `assert (…)`); a tuple `(a, "msg")` stays as it is. */
+function unwrapParentheses(expr: string): string {
+  let e = expr.trim();
+  for (;;) {
+    const masked = maskStringsAndComments(e, GENERIC_SYNTAX);
+    if (!masked.startsWith('(') || matchingBracket(masked, 0) !== masked.length - 1) return e;
+    if (splitTopLevel(e.slice(1, -1), masked.slice(1, -1)).length !== 1) return e;
+    e = e.slice(1, -1).trim();
+  }
+}
+
+/** Every part must hold: the conjunction is as strong as its weakest part. */
+function allOf(cond: string, parts: [string, string], negate: boolean): AssertionShape {
+  const strength = Math.min(...parts.map((p) => decomposeCondition(p, negate).strength)) as AssertionStrength;
+  return { relation: 'all-of', strength, args: [normalizeCode(cond)], tolerance: null };
+}
+
+/** A predicate that holds for equal values: `==`, `os.path.samefile`, `Objects.equals`, `isSameFile`. */
+const SAMENESS = /^(same\w*|is_?same\w*|equals?|eq|deep_?equal|isequal)$/i;
+
+/**
+ * Membership spelled through a sameness predicate: Python `any(samefile(x, f) for f in files)`,
+ * JS `files.some((f) => f === x)`. Returns `[x, files]`, the operands of `x in files`.
+ */
+function membershipOperands(cond: string): [string, string] | null {
+  const generator = /^any\(\s*([^]*?)\s+for\s+(\w+)\s+in\s+([^]*?)\s*\)$/.exec(cond);
+  const some = /^([^]*?)\.some\(\s*\(?\s*(\w+)\s*\)?\s*=>\s*([^]*?)\s*\)$/.exec(cond);
+  const [predicate, element, collection] = generator ? [generator[1], generator[2], generator[3]] : some ? [some[3], some[2], some[1]] : [];
+  if (!predicate || !element || !collection) return null;
+  const masked = maskStringsAndComments(predicate, GENERIC_SYNTAX);
+  let sides: string[] | null = splitTopLevelRegex(predicate, masked, /===|==/);
+  if (!sides) {
+    const call = parseChain(predicate);
+    const last = call?.[call.length - 1];
+    sides = last?.args?.length === 2 && SAMENESS.test(last.name) ? last.args : null;
+  }
+  if (!sides) return null;
+  const mentions = (side: string): boolean => new RegExp(`\\b${element}\\b`).test(side);
+  const other = sides.find((side) => !mentions(side));
+  if (!other || !sides.some((side) => side.trim() === element)) return null;
+  return [normalizeCode(other), normalizeCode(collection)];
 }
 
 /** Boolean predicates in conditions, by the relation of the library assertion they stand for. */
@@ -254,10 +307,11 @@ const ASSERTION_OWNER = /^(self|this|assert|require|assertions|np|numpy|testing|
 
 /**
  * Reduces one statement to an assertion shape, or null when it is not an assertion.
- * `language` only selects statement syntax (Python's `assert` keyword, RSpec's bare matchers).
+ * `language` only selects statement syntax (Python's `assert` keyword, RSpec's bare matchers);
+ * `helpers` names the file's own assertion macros (`check!`), whose calls assert too.
  */
-export function decomposeAssertion(statement: string, language: Language): AssertionShape | null {
-  const shape = assertionShape(statement, language);
+export function decomposeAssertion(statement: string, language: Language, helpers: ReadonlySet<string> = NO_HELPERS): AssertionShape | null {
+  const shape = assertionShape(statement, language, helpers);
   // A pattern with wildcards or classes accepts more than the exact text an `include` checks.
   if (shape && REGEX_MATCHERS.has(compact(shape.relation)) && shape.args.some(isLooseRegex)) return { ...shape, strength: Math.min(shape.strength, 1) as AssertionStrength };
   return shape;
@@ -270,7 +324,9 @@ function isLooseRegex(arg: string): boolean {
   return m !== null && /[.*+?[|]|\\[wdsWDS]/.test(m[1].replace(/\\[./]/g, ''));
 }
 
-function assertionShape(statement: string, language: Language): AssertionShape | null {
+const NO_HELPERS: ReadonlySet<string> = new Set();
+
+function assertionShape(statement: string, language: Language, helpers: ReadonlySet<string>): AssertionShape | null {
   let text = statement.trim().replace(/;$/, '').replace(/^(await|return|try)\s+/, '');
   if (language === 'python') {
     const kw = /^assert\s+([^]*)$/.exec(text);
@@ -378,7 +434,7 @@ function assertionShape(statement: string, language: Language): AssertionShape |
   const owner = chain.length > 1 ? chain[chain.length - 2].name : '';
   // AVA and tap assert through the test's `t`: `t.is(a, b)`, `t.deepEqual(a, b)`, `t.true(x)`.
   const avaCall = language === 'javascript' && chain.length === 2 && owner === 't' && AVA_ASSERTIONS.has(lastName);
-  if (!avaCall && !ASSERTION_CALL.test(lastName) && !/^(assert|require|assertions)$/i.test(owner)) return null;
+  if (!avaCall && !ASSERTION_CALL.test(lastName) && !/^(assert|require|assertions)$/i.test(owner) && !(chain.length === 1 && helpers.has(lastName))) return null;
   if (chain.length > 2 && !ASSERTION_OWNER.test(owner) && !/^(np|numpy|testing|org|junit|unittest|pytest)$/.test(chain[0].name)) return null;
   let args = positional(last.args);
   // Go's testify passes the *testing.T first.
@@ -401,8 +457,11 @@ function assertionShape(statement: string, language: Language): AssertionShape |
   }
   const normalized = args.map(normalizeCode);
   const known = EQUAL.has(rel) || APPROX.has(rel) || WEAK.has(rel) || KNOWN_PARTIAL.test(rel);
+  // Literals compared with each other always hold; one literal alone is the expected value of a
+  // helper that checks state it holds (`assertCode("…")`), unless the check is mere truthiness.
+  const constant = isConstant(normalized) && (normalized.length >= 2 || WEAK.has(rel));
   // A project's own assertion helper (`assert_valid_invoice(x)`) is taken to check fully.
-  const strength = isConstant(normalized) ? 0 : known ? strengthOf(rel, normalized.length > 1) : 3;
+  const strength = constant ? 0 : known ? strengthOf(rel, normalized.length > 1) : 3;
   return { relation: rel, strength, args: normalized, tolerance: null };
 }
 

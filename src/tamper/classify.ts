@@ -232,6 +232,7 @@ function compareCases(before: TestFileModel, after: TestFileModel, texts: { befo
   // Tests the parser cannot see as cases (macro-generated, loops of `it` calls) still get skipped
   // by markers outside every recognised case.
   else if (markerCounts(language, afterTexts.outside).skip > markerCounts(language, beforeTexts.outside).skip) out.push(finding('skip-added', 'a skip marker was added', null, null, context));
+  if (after.registrationGuards > before.registrationGuards) out.push(finding('skip-added', 'a conditional return now keeps tests from being registered', null, null, context));
   if (!before.fileFocused && after.fileFocused) out.push(finding('focus-added', 'the whole suite is now focused', null, null, context));
   return { deleted, renamed };
 }
@@ -245,12 +246,14 @@ function compareAssertions(before: TestFileModel, after: TestFileModel, changes:
   // Assertions of a renamed test belong to its new name.
   const beforeAssertions = before.assertions.map((s) => (s.caseName && renamed.has(s.caseName) ? { ...s, caseName: renamed.get(s.caseName) ?? null } : s));
   // Match identical assertions within the same test first, then ones that moved between tests.
-  const key = (s: AssertionSite): string => s.key;
-  const keyInCase = (s: AssertionSite): string => `${s.caseName ?? ''}\u0000${s.key}`;
+  // The same assertion moved under an `if` is not the same check.
+  const key = (s: AssertionSite): string => `${s.conditional ? 'if\u0000' : ''}${s.key}`;
+  const keyInCase = (s: AssertionSite): string => `${s.caseName ?? ''}\u0000${key(s)}`;
   const removedInCase = minus(beforeAssertions, after.assertions, keyInCase);
   const addedInCase = minus(after.assertions, beforeAssertions, keyInCase);
   const removed = minus(removedInCase, addedInCase, key).filter((s) => !s.caseName || !deleted.has(s.caseName));
   const added = minus(addedInCase, removedInCase, key);
+  reportMovesIntoSkipped(before, after, renamed, minus(removedInCase, removed, key), minus(addedInCase, added, key), context, out);
   const unpairedAdded = new Set(added);
   const unpairedRemoved: AssertionSite[] = [];
   for (const r of removed) {
@@ -260,7 +263,7 @@ function compareAssertions(before: TestFileModel, after: TestFileModel, changes:
       const shared = sharedArgs(r, a);
       const sameRelation = r.relation === a.relation;
       const score = shared * 2 + (sameRelation ? 1 : 0) + (r.caseName === a.caseName ? 0.5 : 0);
-      const plausible = shared > 0 || (a.strength === 0 && r.caseName === a.caseName) || (sameRelation && r.caseName === a.caseName && r.args.length === a.args.length && r.args.length >= 2);
+      const plausible = shared > 0 || (a.strength === 0 && r.caseName === a.caseName) || (sameRelation && r.caseName === a.caseName && r.args.length === a.args.length && (r.args.length >= 2 || onlyExpected(r, a)));
       if (plausible && score > bestScore) {
         best = a;
         bestScore = score;
@@ -271,7 +274,7 @@ function compareAssertions(before: TestFileModel, after: TestFileModel, changes:
       continue;
     }
     unpairedAdded.delete(best);
-    comparePair(r, best, context, out);
+    comparePair(r, best, after, context, out);
   }
   // An unrelated assertion that replaces one in the same test still has to be as strong.
   const pending: AssertionSite[] = [];
@@ -287,7 +290,7 @@ function compareAssertions(before: TestFileModel, after: TestFileModel, changes:
     }
     unpairedAdded.delete(replacement);
     replacements.push(replacement);
-    if (replacement.strength < r.strength) out.push(finding('assertion-weakened', `${r.key} → ${replacement.key}`, r.caseName, replacement.line, context));
+    if (weaker(replacement, r)) out.push(finding('assertion-weakened', `${r.key} → ${replacement.key}${movedUnderCondition(r, replacement)}`, r.caseName, replacement.line, context));
   }
   const surplus = pending.length - [...unpairedAdded].filter((a) => a.strength > 0).length;
   if (surplus > 0) {
@@ -296,7 +299,48 @@ function compareAssertions(before: TestFileModel, after: TestFileModel, changes:
   for (const a of unpairedAdded) if (a.strength === 0) out.push(finding('assertion-weakened', `assertion that always holds added: ${a.key}`, a.caseName, a.line, context));
 }
 
-function comparePair(r: AssertionSite, a: AssertionSite, context: ClassifyContext, out: Finding[]): void {
+/**
+ * Assertions that moved from a running test into one that is skipped or gated (a new test under
+ * `#[rustversion::since(…)]`) no longer run everywhere they did.
+ */
+function reportMovesIntoSkipped(before: TestFileModel, after: TestFileModel, renamed: Map<string, string>, movedFrom: AssertionSite[], movedTo: AssertionSite[], context: ClassifyContext, out: Finding[]): void {
+  const skippedBefore = new Set(before.cases.filter((c) => c.skipped).map((c) => renamed.get(c.name) ?? c.name));
+  const skippedAfter = new Set(after.cases.filter((c) => c.skipped).map((c) => c.name));
+  const sources = movedFrom.filter((r) => !before.fileSkipped && !(r.caseName && skippedBefore.has(r.caseName)));
+  const gated = new Set<string>();
+  for (const a of movedTo) {
+    if (!a.caseName || !skippedAfter.has(a.caseName) || gated.has(a.caseName)) continue;
+    const source = sources.find((r) => r.key === a.key);
+    if (!source) continue;
+    sources.splice(sources.indexOf(source), 1);
+    gated.add(a.caseName);
+    out.push(finding('skip-added', `assertions of '${source.caseName}' moved into '${a.caseName}', which does not run everywhere`, source.caseName, a.line, context));
+  }
+}
+
+/** A helper given only the expected value (`assert_body(/…/)`, `assertCode("…")`) on both sides. */
+function onlyExpected(r: AssertionSite, a: AssertionSite): boolean {
+  return r.args.length === 1 && a.args.length === 1 && isLiteral(r.args[0]) && isLiteral(a.args[0]);
+}
+
+/**
+ * An assertion that pins down less, checks one part of a conjunction it replaces
+ * (`x >= 2 && x <= 4` → `x >= 2`), or may not run at all where its predecessor always ran.
+ */
+function weaker(a: AssertionSite, r: AssertionSite): boolean {
+  const partOf = r.relation === 'all-of' && a.relation !== 'all-of' && a.args.length > 0 && a.args.every((x) => r.args[0].includes(x));
+  return a.strength < r.strength || partOf || (a.conditional && !r.conditional);
+}
+
+function movedUnderCondition(r: AssertionSite, a: AssertionSite): string {
+  return a.conditional && !r.conditional ? ' (now only checked under a condition)' : '';
+}
+
+function comparePair(r: AssertionSite, a: AssertionSite, after: TestFileModel, context: ClassifyContext, out: Finding[]): void {
+  if (a.conditional && !r.conditional) {
+    out.push(finding('assertion-weakened', `${r.key} → ${a.key}${movedUnderCondition(r, a)}`, a.caseName, a.line, context));
+    return;
+  }
   // Equality in another spelling (`isEqualTo(null)` → `isNull()`, `Boolean.TRUE` → `true`) checks
   // the same; `isTrue()` → `isFalse()` changes the expected value.
   const eqBefore = equalityOperands(r);
@@ -314,7 +358,7 @@ function comparePair(r: AssertionSite, a: AssertionSite, context: ClassifyContex
       return;
     }
   }
-  if (a.strength < r.strength) {
+  if (weaker(a, r)) {
     out.push(finding('assertion-weakened', `${r.key} → ${a.key}`, a.caseName, a.line, context));
     return;
   }
@@ -324,8 +368,15 @@ function comparePair(r: AssertionSite, a: AssertionSite, context: ClassifyContex
   }
   const changedOld = r.args.filter((x) => !a.args.includes(x));
   const changedNew = a.args.filter((x) => !r.args.includes(x));
-  // A literal replaced by an expression (e.g. a helper's parameter) is a refactor, not a new value.
+  // A literal replaced by an expression (e.g. a helper's parameter) is a refactor, not a new value,
+  // unless the test assigns that name literals of its own (`errmsg = "…"` in an if/else).
   const literalChange = changedNew.length === 1 && isLiteral(changedNew[0]);
+  const bound = changedNew.length === 1 && changedOld.length === 1 && isLiteral(changedOld[0]) ? after.literalBindings.filter((b) => b.caseName === a.caseName && b.name === changedNew[0]).map((b) => b.value) : [];
+  if (r.relation === a.relation && bound.some((v) => v !== changedOld[0])) {
+    const matches = bound.some((v) => valueInOutput(v, context.lastFailingOutput));
+    out.push(finding('expected-value-changed', `expected ${changedOld[0]} → ${changedNew[0]} (assigned ${bound.join(' or ')})`, a.caseName, a.line, context, matches));
+    return;
+  }
   // A partial matcher given a shorter piece of its old text (`match='must be'`) accepts more.
   if (PARTIAL_MATCH.test(r.relation) && PARTIAL_MATCH.test(a.relation) && changedNew.length === 1 && changedOld.length === 1 && isLiteral(changedNew[0]) && isLiteral(changedOld[0])) {
     const was = matchedText(changedOld[0]);
@@ -335,7 +386,7 @@ function comparePair(r: AssertionSite, a: AssertionSite, context: ClassifyContex
       return;
     }
   }
-  if (r.relation === a.relation && changedNew.length === 1 && changedOld.length === 1 && literalChange && sharedArgs(r, a) > 0) {
+  if (r.relation === a.relation && changedNew.length === 1 && changedOld.length === 1 && literalChange && (sharedArgs(r, a) > 0 || onlyExpected(r, a))) {
     const matches = valueInOutput(changedNew[0], context.lastFailingOutput);
     out.push(finding('expected-value-changed', `expected ${changedOld[0]} → ${changedNew[0]}${matches ? ' (the value the last failing run reported)' : ''}`, a.caseName, a.line, context, matches));
     return;

@@ -143,6 +143,8 @@ export interface Evaluation {
   bySplit: Record<LabelledCase['split'], PrecisionRecall>;
   /** The same, per language of the edited file (by its path). */
   byLanguageQuality: Record<string, PrecisionRecall>;
+  /** The same per language, for the held-out cases alone. */
+  holdoutByLanguage: Record<string, PrecisionRecall>;
   /** Per tampering kind: predicted kind vs labelled kind, over every case. */
   perKind: Partial<Record<FlagKind, PrecisionRecall>>;
   results: CaseResult[];
@@ -180,9 +182,12 @@ export function evaluate(cases: LabelledCase[]): Evaluation {
   }
   const byLanguage: Record<string, number> = {};
   for (const c of cases) byLanguage[c.file.replace(/\.cases$/, '')] = (byLanguage[c.file.replace(/\.cases$/, '')] ?? 0) + 1;
-  const byLanguageQuality: Record<string, PrecisionRecall> = {};
-  const languages = [...new Set(results.map((r) => languageOf(r.case.edit.path) ?? 'other'))].sort();
-  for (const language of languages) byLanguageQuality[language] = flagQuality(results.filter((r) => (languageOf(r.case.edit.path) ?? 'other') === language));
+  const perLanguage = (rs: CaseResult[]): Record<string, PrecisionRecall> => {
+    const quality: Record<string, PrecisionRecall> = {};
+    const languages = [...new Set(rs.map((r) => languageOf(r.case.edit.path) ?? 'other'))].sort();
+    for (const language of languages) quality[language] = flagQuality(rs.filter((r) => (languageOf(r.case.edit.path) ?? 'other') === language));
+    return quality;
+  };
   return {
     cases: cases.length,
     tamper: cases.filter((c) => c.label === 'tamper').length,
@@ -190,7 +195,8 @@ export function evaluate(cases: LabelledCase[]): Evaluation {
     byLanguage,
     overall: flagQuality(results),
     bySplit: { dev: flagQuality(results.filter((r) => r.case.split === 'dev')), holdout: flagQuality(results.filter((r) => r.case.split === 'holdout')) },
-    byLanguageQuality,
+    byLanguageQuality: perLanguage(results),
+    holdoutByLanguage: perLanguage(results.filter((r) => r.case.split === 'holdout')),
     perKind,
     results,
   };

@@ -1,7 +1,7 @@
 // JS/TS test files read with the TypeScript compiler's parser: jest, vitest, mocha, jasmine and
 // node:test cases, their skip/only modifiers, and the statements inside them.
 import ts from 'typescript';
-import { maskStringsAndComments, type LexicalSyntax } from './source-text';
+import { maskComments, maskStringsAndComments, type LexicalSyntax } from './source-text';
 import { buildModel, type CaseSpan, type Statement } from './statements';
 import type { TestFileModel } from './test-model';
 
@@ -65,6 +65,22 @@ function bodyHasSkip(fn: ts.Node | undefined): boolean {
   return found;
 }
 
+/** A call that registers tests: `it(…)`, `test.each(…)(…)`, `describe(…)`. */
+function registersTests(statement: ts.Statement): boolean {
+  if (!ts.isExpressionStatement(statement) || !ts.isCallExpression(statement.expression)) return false;
+  const info = callInfo(statement.expression.expression);
+  return info !== null && (CASE_FNS.has(info.base) || GROUP_FNS.has(info.base));
+}
+
+/** `if (…) return` followed, in the same block, by a call that registers tests: those may never exist. */
+function isRegistrationGuard(node: ts.IfStatement): boolean {
+  const then = node.thenStatement;
+  const returns = ts.isReturnStatement(then) || (ts.isBlock(then) && then.statements.length === 1 && ts.isReturnStatement(then.statements[0]));
+  const parent = node.parent;
+  if (!returns || !(ts.isBlock(parent) || ts.isSourceFile(parent))) return false;
+  return parent.statements.slice(parent.statements.indexOf(node) + 1).some(registersTests);
+}
+
 export function parseJsTestFile(text: string, fileName: string): TestFileModel {
   const kind = /\.(tsx|jsx)$/.test(fileName) ? ts.ScriptKind.TSX : /\.[cm]?ts$/.test(fileName) ? ts.ScriptKind.TS : ts.ScriptKind.JS;
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, kind);
@@ -73,13 +89,17 @@ export function parseJsTestFile(text: string, fileName: string): TestFileModel {
   const groups: { skipped: boolean; focused: boolean }[] = [];
   let fileSkipped = false;
   let fileFocused = false;
+  let registrationGuards = 0;
+  // Statements are read without comments: a trailing `// FIXME` is not an operand.
+  const code = maskComments(text, JS_SYNTAX);
   const addStatement = (node: ts.Node): void => {
     const start = node.getStart(source);
-    const t = text.slice(start, node.getEnd());
+    const t = code.slice(start, node.getEnd());
     statements.push({ text: t, masked: maskStringsAndComments(t, JS_SYNTAX), offset: start, line: source.getLineAndCharacterOfPosition(start).line + 1 });
   };
 
   const visit = (node: ts.Node): void => {
+    if (ts.isIfStatement(node) && isRegistrationGuard(node)) registrationGuards++;
     if (ts.isCallExpression(node)) {
       const info = callInfo(node.expression);
       const isCase = info && CASE_FNS.has(info.base);
@@ -118,5 +138,5 @@ export function parseJsTestFile(text: string, fileName: string): TestFileModel {
   // more as the whole `it(...)` statement; drop those wrappers.
   const caseStarts = new Set(spans.map((s) => s.start));
   const kept = statements.filter((s) => !caseStarts.has(s.offset) && !/^(describe|suite|context)\b/.test(s.text)).sort((a, b) => a.offset - b.offset);
-  return buildModel(text, spans, kept, { language: 'javascript', fileSkipped, fileFocused });
+  return buildModel(text, spans, kept, { language: 'javascript', fileSkipped, fileFocused, masked: maskStringsAndComments(text, JS_SYNTAX), registrationGuards });
 }

@@ -1,6 +1,6 @@
 // Test-case scanners for the languages without a parser in the bundle: Python and Ruby by
 // indentation, Go, Rust, Java and C# by bracket matching, always on string/comment-masked text.
-import { maskStringsAndComments, matchingBracket, type LexicalSyntax } from './source-text';
+import { maskComments, maskStringsAndComments, matchingBracket, type LexicalSyntax } from './source-text';
 import { buildModel, splitStatements, type CaseSpan, type Statement } from './statements';
 import type { Language, TestFileModel } from './test-model';
 
@@ -8,7 +8,7 @@ const HASH: LexicalSyntax = { lineComments: ['#'], blockComment: null, tripleQuo
 const C_LIKE: LexicalSyntax = { lineComments: ['//'], blockComment: ['/*', '*/'], tripleQuotes: false, backtickStrings: false, singleQuoteStrings: true };
 const GO: LexicalSyntax = { ...C_LIKE, backtickStrings: true };
 const RUST: LexicalSyntax = { ...C_LIKE, singleQuoteStrings: false, charLiterals: true, hashRawStrings: true, multilineStrings: true };
-const RUBY: LexicalSyntax = { ...HASH, tripleQuotes: false };
+const RUBY: LexicalSyntax = { ...HASH, tripleQuotes: false, regexLiterals: true };
 
 export const SYNTAX: Record<Exclude<Language, 'javascript'>, LexicalSyntax> = {
   python: HASH,
@@ -89,7 +89,7 @@ function scanPython(text: string): TestFileModel {
     spans.push({ name: fn[1], start, end, skipped, focused: false });
   }
   const fileSkipped = /^pytestmark\s*=.*pytest\.mark\.(skip|xfail)/m.test(masked) || /^pytest\.skip\(.*allow_module_level/m.test(text) || /^(\w+\s*=\s*)?pytest\.importorskip\(/m.test(masked);
-  return buildModel(text, spans, splitStatements(text, masked, true), { language: 'python', fileSkipped, fileFocused: false });
+  return buildModel(text, spans, splitStatements(maskComments(text, HASH), masked, true), { language: 'python', fileSkipped, fileFocused: false, masked });
 }
 
 function scanRuby(text: string): TestFileModel {
@@ -121,8 +121,27 @@ function scanRuby(text: string): TestFileModel {
     const focused = example[1] === 'f' || meta.focus || inGroup.some((g) => g.focused);
     spans.push({ name, start: l.start, end, skipped, focused });
   }
-  return buildModel(text, spans, splitStatements(text, masked, true), { language: 'ruby', fileSkipped: false, fileFocused: false });
+  // Statements keep their comments here: `#` also appears in regex literals the mask cannot tell.
+  const statements = splitStatements(text, masked, true).map(oneLinerBody);
+  return buildModel(text, spans, statements, { language: 'ruby', fileSkipped: false, fileFocused: false, masked });
 }
+
+/** An RSpec one-liner (`it { expect(x).to eq 1 }`) is read as the statement in its block. */
+function oneLinerBody(st: Statement): Statement {
+  const m = /^(?:x|f)?(?:it|specify|example|its)\b[^{]*\{/.exec(st.masked);
+  if (!m || !st.masked.endsWith('}') || matchingBracket(st.masked, m[0].length - 1) !== st.masked.length - 1) return st;
+  const inner = st.text.slice(m[0].length, -1);
+  const lead = inner.length - inner.trimStart().length;
+  const from = m[0].length + lead;
+  const to = st.text.length - 1 - (inner.length - inner.trimEnd().length);
+  return { text: st.text.slice(from, to), masked: st.masked.slice(from, to), offset: st.offset + from, line: st.line };
+}
+
+/**
+ * Attributes that keep a Rust test from running everywhere: `#[ignore]`, a negated `#[cfg(not(…))]`,
+ * a toolchain gate (`#[rustversion::since(1.82)]`), a conditional `#[cfg_attr(miri, ignore)]`.
+ */
+export const RUST_SKIP_ATTRIBUTE = /#\[(?:ignore\b|cfg\(not\(|rustversion::|cfg_attr\([^\]]*\bignore\b)/;
 
 interface BraceRules {
   language: 'go' | 'rust' | 'java' | 'csharp';
@@ -157,7 +176,7 @@ const BRACE_RULES: Record<BraceRules['language'], BraceRules> = {
     fn: /(?:pub\s+)?(?:async\s+)?fn\s+(\w+)\s*(?:<[^>]*>)?\s*\([^)]*\)\s*(?:->\s*[^{]+)?$/,
     header: /^#\[/,
     isTest: (h) => /#\[(\w+::)?(test|rstest|test_case)\b/.test(h),
-    skipHeader: /#\[ignore\b/,
+    skipHeader: RUST_SKIP_ATTRIBUTE,
     skipBody: /$^/,
     classSkip: null,
     disabledName: null,
@@ -221,10 +240,24 @@ function scanBraces(text: string, rules: BraceRules): TestFileModel {
     spans.push({ name: isSubtest ? `${enclosing(spans, i)}/${name}` : name, start, end, skipped, focused: false });
   }
   const fileSkipped = rules.classSkip ? rules.classSkip.test(text) : false;
-  const statements = splitStatements(text, masked, false);
-  if (rules.language === 'go') statements.push(...multiLineElements(text, masked, lines));
+  // Statements are read without comments: a trailing `// FIXME` is not an operand.
+  const code = maskComments(text, syntax);
+  const statements = splitStatements(code, masked, false);
+  if (rules.language === 'go') statements.push(...multiLineElements(code, masked, lines));
   statements.sort((a, b) => a.offset - b.offset);
-  return buildModel(text, spans, statements, { language: rules.language, fileSkipped, fileFocused: false });
+  const assertionHelpers = rules.language === 'rust' ? assertingMacros(masked) : undefined;
+  return buildModel(text, spans, statements, { language: rules.language, fileSkipped, fileFocused: false, assertionHelpers, masked });
+}
+
+/** `macro_rules! name { … }` definitions whose bodies call an assertion macro, as `name!`. */
+function assertingMacros(masked: string): Set<string> {
+  const names = new Set<string>();
+  for (const m of masked.matchAll(/\bmacro_rules!\s*(\w+)\s*\{/g)) {
+    const open = (m.index ?? 0) + m[0].length - 1;
+    const close = matchingBracket(masked, open);
+    if (close > open && /\b(assert\w*|debug_assert\w*)!|\bpanic!/.test(masked.slice(open, close))) names.add(`${m[1]}!`);
+  }
+  return names;
 }
 
 /** Go table cases written over several lines: a `{` line, keyed fields, then `},`. */

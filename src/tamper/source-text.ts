@@ -16,6 +16,8 @@ export interface LexicalSyntax {
   hashRawStrings?: boolean;
   /** Rust string literals may span lines. */
   multilineStrings?: boolean;
+  /** `/…/` regex literals (Ruby, JS), which may hold `#` and quotes. */
+  regexLiterals?: boolean;
 }
 
 const CHAR_LITERAL = /'(?:\\(?:u\{[0-9a-fA-F]+\}|x[0-9a-fA-F]{2}|.)|[^\\'\n])'/y;
@@ -25,11 +27,12 @@ const RAW_STRING_START = /b?r(#+)"/y;
  * Returns the text with the contents of strings and comments replaced by spaces (newlines kept),
  * so offsets and line numbers line up with the original.
  */
-export function maskStringsAndComments(text: string, syntax: LexicalSyntax): string {
+export function maskStringsAndComments(text: string, syntax: LexicalSyntax, keepStrings = false): string {
   const out = text.split('');
   const blank = (from: number, to: number): void => {
     for (let k = from; k < to && k < out.length; k++) if (out[k] !== '\n') out[k] = ' ';
   };
+  const blankString = keepStrings ? (): void => undefined : blank;
   let i = 0;
   while (i < text.length) {
     const line = syntax.lineComments.find((c) => text.startsWith(c, i));
@@ -51,11 +54,17 @@ export function maskStringsAndComments(text: string, syntax: LexicalSyntax): str
     if (three === '"""' || three === "'''") {
       const end = text.indexOf(three, i + 3);
       const stop = end < 0 ? text.length : end + 3;
-      blank(i + 3, stop - 3);
+      blankString(i + 3, stop - 3);
       i = stop;
       continue;
     }
     const ch = text[i];
+    if (syntax.regexLiterals && ch === '/' && startsRegex(text, i)) {
+      const end = regexEnd(text, i);
+      blankString(i + 1, end);
+      i = end + 1;
+      continue;
+    }
     if (syntax.hashRawStrings && (ch === 'r' || ch === 'b') && !/\w/.test(text[i - 1] ?? '')) {
       RAW_STRING_START.lastIndex = i;
       const raw = RAW_STRING_START.exec(text);
@@ -63,7 +72,7 @@ export function maskStringsAndComments(text: string, syntax: LexicalSyntax): str
         const open = i + raw[0].length;
         const end = text.indexOf(`"${raw[1]}`, open);
         const stop = end < 0 ? text.length : end;
-        blank(open, stop);
+        blankString(open, stop);
         i = end < 0 ? text.length : end + 1 + raw[1].length;
         continue;
       }
@@ -72,7 +81,7 @@ export function maskStringsAndComments(text: string, syntax: LexicalSyntax): str
       CHAR_LITERAL.lastIndex = i;
       const lit = CHAR_LITERAL.exec(text);
       if (lit) {
-        blank(i + 1, i + lit[0].length - 1);
+        blankString(i + 1, i + lit[0].length - 1);
         i += lit[0].length;
         continue;
       }
@@ -85,13 +94,44 @@ export function maskStringsAndComments(text: string, syntax: LexicalSyntax): str
         else if (text[j] === '\n' && ch !== '`' && !syntax.multilineStrings) break;
         j++;
       }
-      blank(i + 1, j);
+      blankString(i + 1, j);
       i = j + 1;
       continue;
     }
     i++;
   }
   return out.join('');
+}
+
+/**
+ * Whether a `/` opens a regex literal rather than dividing: after an operator, an opening bracket
+ * or a comma, at the start of a line, or as a method's first argument (`assert_match /x/`, with
+ * a space before the slash and none after it, as Ruby itself reads it).
+ */
+function startsRegex(text: string, at: number): boolean {
+  const before = text.slice(text.lastIndexOf('\n', at - 1) + 1, at);
+  const prev = before.trimEnd();
+  if (prev === '' || /[(,=~!&|;{[:?]$/.test(prev)) return true;
+  return /\s$/.test(before) && /[A-Za-z_]\w*[?!]?$/.test(prev) && !/\s/.test(text[at + 1] ?? ' ');
+}
+
+/** Index of the `/` closing the regex opened at `at` (escapes and `[…]` classes skipped), or the line end. */
+function regexEnd(text: string, at: number): number {
+  let inClass = false;
+  for (let j = at + 1; j < text.length; j++) {
+    const c = text[j];
+    if (c === '\n') return j;
+    if (c === '\\') j++;
+    else if (c === '[') inClass = true;
+    else if (c === ']') inClass = false;
+    else if (c === '/' && !inClass) return j;
+  }
+  return text.length;
+}
+
+/** The text with comments blanked and strings kept: code as it runs, offsets unchanged. */
+export function maskComments(text: string, syntax: LexicalSyntax): string {
+  return maskStringsAndComments(text, syntax, true);
 }
 
 const OPEN = '([{';

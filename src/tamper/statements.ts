@@ -1,7 +1,7 @@
 // Turns a test file plus the spans of its test cases into the language-neutral model: statements
 // are cut from code (not strings or comments), then read as assertions, table rows or expectations.
 import { decomposeAssertion, decomposeCondition } from './assertions';
-import { matchingBracket, maskStringsAndComments, normalizeCode, splitTopLevel, type LexicalSyntax } from './source-text';
+import { isLiteral, matchingBracket, maskStringsAndComments, normalizeCode, splitTopLevel, type LexicalSyntax } from './source-text';
 import {
   EXPECTATION_NAME,
   type AssertionSite,
@@ -146,17 +146,71 @@ const ROW_SYNTAX: LexicalSyntax = { lineComments: [], blockComment: null, triple
 
 const BINDING = /^(?:(?:const|let|var|val|final|auto|mut|let\s+mut|[A-Z]\w*(?:<[^>]*>)?|int|long|double|float|bool|string|String)\s+)*([A-Za-z_]\w*)\s*(?::=|=(?!=)|:(?!:))\s*([^]+?),?$/;
 
+function bindingOf(stmt: string): { name: string; value: string } | null {
+  const m = BINDING.exec(stmt.trim().replace(/;$/, ''));
+  return m ? { name: m[1], value: normalizeCode(m[2]) } : null;
+}
+
 /** An assignment to an expectation-named variable, or a keyed table field like `want: 3`. */
 function expectationBinding(stmt: string): { name: string; value: string } | null {
-  const m = BINDING.exec(stmt.trim().replace(/;$/, ''));
-  if (!m || !EXPECTATION_NAME.test(m[1])) return null;
-  return { name: m[1], value: normalizeCode(m[2]) };
+  const binding = bindingOf(stmt);
+  return binding && EXPECTATION_NAME.test(binding.name) ? binding : null;
+}
+
+/** An assignment of a literal to any name (`errmsg = ("…")`), its value unwrapped from parentheses. */
+function literalBinding(stmt: string): { name: string; value: string } | null {
+  const binding = bindingOf(stmt);
+  if (!binding) return null;
+  let value = binding.value;
+  while (/^\([^]*\)$/.test(value) && isLiteral(value.slice(1, -1))) value = value.slice(1, -1).trim();
+  return isLiteral(value) ? { name: binding.name, value } : null;
 }
 
 export interface ModelOptions {
   language: Language;
   fileSkipped: boolean;
   fileFocused: boolean;
+  /** Macros the file defines whose bodies assert (`number_partialeq_ok!`): their calls are assertions. */
+  assertionHelpers?: ReadonlySet<string>;
+  /** The file with strings and comments blanked, to find the blocks around a statement. */
+  masked: string;
+  registrationGuards?: number;
+}
+
+const CONDITION_HEADER = /^(\}\s*)?(else\b|elif\b|elsif\b|if\b|unless\b)/;
+
+/**
+ * Whether the statement at `offset` sits under an `if`/`else` between its test's start and itself:
+ * a one-line `if (x) expect(…)`, an enclosing `if (…) {` block, or (Python, Ruby) an `if` line
+ * indented less than the statement.
+ */
+function underCondition(masked: string, offset: number, caseStart: number, language: Language): boolean {
+  const lineStart = (at: number): number => masked.lastIndexOf('\n', at - 1) + 1;
+  if (CONDITION_HEADER.test(masked.slice(lineStart(offset), offset).trim())) return true;
+  if (language === 'python' || language === 'ruby') {
+    let indent = offset - lineStart(offset);
+    for (let end = lineStart(offset) - 1; end > caseStart; ) {
+      const start = lineStart(end);
+      const line = masked.slice(start, end);
+      const code = line.trim();
+      const lineIndent = line.length - line.trimStart().length;
+      if (code && lineIndent < indent) {
+        if (CONDITION_HEADER.test(code)) return true;
+        indent = lineIndent;
+      }
+      end = start - 1;
+    }
+    return false;
+  }
+  let depth = 0;
+  for (let i = offset - 1; i > caseStart; i--) {
+    if (masked[i] === '}') depth++;
+    else if (masked[i] === '{') {
+      if (depth > 0) depth--;
+      else if (CONDITION_HEADER.test(masked.slice(lineStart(i), i).trim())) return true;
+    }
+  }
+  return false;
 }
 
 /** Builds the model from the file's statements and the case spans a language parser found. */
@@ -176,18 +230,22 @@ export function buildModel(text: string, spans: CaseSpan[], statements: Statemen
   const assertions: AssertionSite[] = [];
   const rows: DataRow[] = [];
   const expectations: ExpectationBinding[] = [];
+  const literalBindings: ExpectationBinding[] = [];
   for (let k = 0; k < statements.length; k++) {
     const st = statements[k];
     const owner = innermost(st.offset);
     const caseName = owner ? owner.name : null;
-    const shape = options.language === 'go' ? goAssertion(statements, k) ?? decomposeAssertion(st.text, 'go') : decomposeAssertion(st.text, options.language);
+    const shape = options.language === 'go' ? goAssertion(statements, k) ?? decomposeAssertion(st.text, 'go') : decomposeAssertion(st.text, options.language, options.assertionHelpers);
     if (shape) {
-      assertions.push({ key: normalizeCode(st.text), ...shape, caseName, line: st.line });
+      const conditional = owner !== null && underCondition(options.masked, st.offset, owner.start, options.language);
+      assertions.push({ key: normalizeCode(st.text), ...shape, caseName, conditional, line: st.line });
       continue;
     }
     for (const values of dataRows(st.text)) rows.push({ caseName, values, line: st.line });
     const binding = expectationBinding(st.text);
     if (binding) expectations.push({ caseName, ...binding, line: st.line });
+    const literal = owner ? literalBinding(st.text) : null;
+    if (literal) literalBindings.push({ caseName, ...literal, line: st.line });
   }
   const lineAt = lineIndex(text);
   const cases: TestCase[] = spans.map((s) => ({
@@ -198,7 +256,7 @@ export function buildModel(text: string, spans: CaseSpan[], statements: Statemen
     startLine: lineAt(s.start),
     endLine: lineAt(s.end),
   }));
-  return { language: options.language, cases, fileSkipped: options.fileSkipped, fileFocused: options.fileFocused, assertions, rows, expectations };
+  return { language: options.language, cases, fileSkipped: options.fileSkipped, fileFocused: options.fileFocused, registrationGuards: options.registrationGuards ?? 0, assertions, rows, expectations, literalBindings };
 }
 
 /** 1-based line of an offset, by binary search over line starts. */

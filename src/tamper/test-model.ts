@@ -17,6 +17,8 @@ export interface AssertionSite {
   tolerance: number | null;
   /** The test case holding it, or null for helpers outside any test. */
   caseName: string | null;
+  /** It sits under an `if`/`else` inside its test, so a run may skip it. */
+  conditional: boolean;
   line: number;
 }
 
@@ -51,9 +53,13 @@ export interface TestFileModel {
   /** A whole-file or whole-suite skip (module pytestmark, class @Disabled, xdescribe…). */
   fileSkipped: boolean;
   fileFocused: boolean;
+  /** Conditional `return`s that run before a test is registered (`if (…) return` then `it(…)`). */
+  registrationGuards: number;
   assertions: AssertionSite[];
   rows: DataRow[];
   expectations: ExpectationBinding[];
+  /** Literals assigned to any name inside a test (`errmsg = "…"`), to read an operand that names one. */
+  literalBindings: ExpectationBinding[];
 }
 
 export const EXPECTATION_NAME = /^(want(ed)?|expected?|exp|expect(ed)?_?\w*|want_?\w*|expected[A-Z]\w*|want[A-Z]\w*)$/;

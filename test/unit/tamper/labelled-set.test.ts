@@ -52,14 +52,20 @@ test('the real edits come from public repositories under redistributable licence
   }
 });
 
-test('real edits replayed after failing runs: warning-or-higher flags meet P ≥ 0.95 and R ≥ 0.90 on the dev split, overall and per language', () => {
+test('real edits replayed after failing runs: warning-or-higher flags meet P ≥ 0.95 and R ≥ 0.90, overall, on the dev split and per language', () => {
   const check = (name: string, m: { precision: number; recall: number }): void => {
     assert.ok(m.precision >= 0.95, `${name} precision ${m.precision.toFixed(3)}`);
     assert.ok(m.recall >= 0.9, `${name} recall ${m.recall.toFixed(3)}`);
   };
+  check('real', real.overall);
   check('real dev', realDev.overall);
-  for (const [language, m] of Object.entries(realDev.byLanguageQuality)) check(language, m);
-  // Held-out edits (written after the rules were frozen) measured 0.957 / 0.880: a floor, not the target.
-  assert.ok(real.bySplit.holdout.tp + real.bySplit.holdout.fn >= 20, 'held-out real set has too few tampering edits');
-  assert.ok(real.bySplit.holdout.precision >= 0.95 && real.bySplit.holdout.recall >= 0.88, `held-out ${JSON.stringify(real.bySplit.holdout)}`);
+  for (const [language, m] of Object.entries(real.byLanguageQuality)) check(language, m);
+  for (const [language, m] of Object.entries(realDev.byLanguageQuality)) check(`dev ${language}`, m);
+  // The held-out edits (collected 2026-12-03, 24 of 48 tampering, every language) measured
+  // precision 0.920 and recall 0.958 when first run, on the rules frozen before they were
+  // collected; two false alarms and one miss were fixed afterwards, so this is no longer a
+  // held-out figure (test/fixtures/tamper/real/SOURCES.md).
+  assert.ok(real.bySplit.holdout.tp + real.bySplit.holdout.fn >= 24, 'held-out real set has too few tampering edits');
+  assert.deepEqual(Object.keys(real.holdoutByLanguage), ['go', 'java', 'javascript', 'python', 'ruby', 'rust']);
+  check('real held-out', real.bySplit.holdout);
 });

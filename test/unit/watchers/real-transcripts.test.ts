@@ -309,7 +309,7 @@ test('real flags: a todo filter switching over its own states is not special-cas
   assert.deepEqual(await warnings('../real-transcripts/claude-code/fe5e1c67-53e7-4862-81ae-d0e013e3270b.jsonl'), []);
 });
 
-test('real flags: assertIn(path, files) made robust to symlinked temp folders is not weakening (aider-ai-s294)', { skip: 'tamper classifier gap: assertIn → assertTrue(any(os.path.samefile(…))) checks the same membership and is flagged assertion-weakened' }, async () => {
+test('real flags: assertIn(path, files) made robust to symlinked temp folders is not weakening (aider-ai-s294)', async () => {
   assert.deepEqual(await warnings(join('../real-transcripts/aider/aider-ai-s294', HISTORY)), []);
 });
 

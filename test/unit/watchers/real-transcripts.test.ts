@@ -405,3 +405,12 @@ test('real Roo Code: a write the task was interrupted in (left partial, then res
   assert.ok(!paths.includes('architecture/001-use-autosave-draft-hook.md'), paths.join(', '));
   assert.deepEqual(tools(s.events).filter((t) => t.kind === 'write').length, 1);
 });
+
+test('real Roo Code: a command\'s exit code is the one Roo reported to the model in the next request (heavy-uncondensed)', async () => {
+  const s = await readRooTask('pr8743-heavy-uncondensed');
+  const shell = tools(s.events).filter((t) => t.kind === 'shell');
+  assert.deepEqual(shell.map((t) => [t.command?.split(' ')[0], t.exitCode, t.exitCodeSource, t.status]), [
+    ['pwsh', 0, 'parsed', 'succeeded'], // Windows PowerShell reported 0 although `pwsh` was not found
+    ['powershell', 0, 'parsed', 'succeeded'],
+  ]);
+});

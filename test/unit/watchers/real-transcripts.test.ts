@@ -140,12 +140,12 @@ function readCopilot(text: string): Reading {
 }
 
 /**
- * Roo Code (and Cline) ui_messages.json: the first message is the task, `user_feedback` the person's
+ * Cline and Roo Code ui_messages.json: the first message is the task, `user_feedback` the person's
  * replies; `text` and `completion_result` said with text are the agent's; a command is an `ask`
- * whose exit code Roo reports to the model in the next request; a file tool answered (not left
- * partial by an interruption) is an edit.
+ * whose exit code Roo Code reports to the model in the next request; a file tool not left partial
+ * by an interruption is an edit.
  */
-function readRoo(text: string): Reading {
+function readClineMessages(text: string): Reading {
   type Message = { type?: string; say?: string; ask?: string; text?: string; partial?: boolean };
   const messages = JSON.parse(text) as Message[];
   const kind = (m: Message) => m.say ?? m.ask;
@@ -169,19 +169,23 @@ function readRoo(text: string): Reading {
 const CODEX = join(ROOT, 'codex');
 const GEMINI = join(ROOT, 'gemini');
 const COPILOT = join(ROOT, 'copilot');
-/** Roo Code task folders as the extension stores them: the folder tells Roo Code from Cline. */
+/** Task folders as each extension stores them: the folder tells Roo Code from Cline. */
+const CLINE_TASKS = 'saoudrizwan.claude-dev/tasks';
 const ROO_TASKS = 'rooveterinaryinc.roo-cline/tasks';
 const codexRollouts = readdirSync(CODEX).filter((f) => f.startsWith('rollout-')).sort();
 const geminiSessions = readdirSync(GEMINI).filter((f) => f.startsWith('session-')).sort();
 const copilotSessions = readdirSync(COPILOT).filter((f) => f.endsWith('.json')).sort();
-const rooTasks = readdirSync(join(ROOT, 'roo', ROO_TASKS)).sort().map((id) => join(ROO_TASKS, id, 'ui_messages.json'));
+const taskFiles = (format: string, tasks: string) => readdirSync(join(ROOT, format, tasks)).sort().map((id) => join(tasks, id, 'ui_messages.json'));
+const clineTasks = taskFiles('cline', CLINE_TASKS);
+const rooTasks = taskFiles('roo', ROO_TASKS);
 
 /** The JSON formats read by an independent reading, each with its files. */
 const independentlyRead: [string, string[], (text: string) => Reading][] = [
   ['codex', codexRollouts, readCodex],
   ['gemini', geminiSessions, readGemini],
   ['copilot', copilotSessions, readCopilot],
-  ['roo', rooTasks, readRoo],
+  ['cline', clineTasks, readClineMessages],
+  ['roo', rooTasks, readClineMessages],
 ];
 
 const appliedPaths = (text: string) => new Set([...text.matchAll(/^> Applied edit to (.+?) *$/gm)].map((m) => m[1]!.replace(/\\/g, '/').replace(/^\.\//, '')));
@@ -193,6 +197,7 @@ const corpus: [string, string[]][] = [
   ['codex', [CODEX_META, ...codexRollouts]],
   ['gemini', geminiSessions],
   ['copilot', copilotSessions],
+  ['cline', clineTasks],
   ['roo', rooTasks],
 ];
 
@@ -201,8 +206,8 @@ test('real corpus: every file has its origin recorded, at least 30 files, each r
   const files = corpus.flatMap(([format, names]) => names.map((name) => [format, name] as const));
   assert.ok(files.length >= 30, `${files.length} files`);
   for (const [format, name] of files) {
-    // Aider sessions and Roo Code tasks are folders: the row names the folder.
-    const row = format === 'aider' ? name.split('/')[0]! : format === 'roo' ? name.split('/').at(-2)! : name;
+    // Aider sessions and Cline or Roo Code tasks are folders: the row names the folder.
+    const row = format === 'aider' ? name.split('/')[0]! : format === 'cline' || format === 'roo' ? name.split('/').at(-2)! : name;
     assert.match(sources, new RegExp(`^\\| ${row.replace(/\./g, '\\.')} \\|`, 'm'), name);
     // Chosen by content: a reader picked by folder or extension would not be tested here.
     assert.equal((await readFixture(join('../real-transcripts', format, name))).source, format, name);
@@ -337,6 +342,7 @@ test('real flags: no warning on the other real sessions', async () => {
   for (const name of codexRollouts) assert.deepEqual(await warnings(join('../real-transcripts/codex', name)), [], name);
   for (const name of geminiSessions) assert.deepEqual(await warnings(join('../real-transcripts/gemini', name)), [], name);
   for (const name of copilotSessions) assert.deepEqual(await warnings(join('../real-transcripts/copilot', name)), [], name);
+  for (const name of clineTasks) assert.deepEqual(await warnings(join('../real-transcripts/cline', name)), [], name);
   for (const name of rooTasks) assert.deepEqual(await warnings(join('../real-transcripts/roo', name)), [], name);
 });
 
@@ -413,4 +419,14 @@ test('real Roo Code: a command\'s exit code is the one Roo reported to the model
     ['pwsh', 0, 'parsed', 'succeeded'], // Windows PowerShell reported 0 although `pwsh` was not found
     ['powershell', 0, 'parsed', 'succeeded'],
   ]);
+});
+
+test('real Cline: checkpoint_created and task_progress are known kinds, and tools Cline says (not asks) are read (pr6698)', async () => {
+  const s = await readFixture(join('../real-transcripts/cline', CLINE_TASKS, 'pr6698-temp-ui-log4/ui_messages.json'));
+  const text = readFileSync(join(ROOT, 'cline', CLINE_TASKS, 'pr6698-temp-ui-log4/ui_messages.json'), 'utf8');
+  const kinds = new Set((JSON.parse(text) as { say?: string }[]).map((m) => m.say));
+  assert.ok(kinds.has('checkpoint_created') && kinds.has('task_progress'));
+  assert.deepEqual([s.source, s.skippedRecords], ['cline', 0]);
+  assert.deepEqual(turns(s.events).map((t) => [t.role, t.text]), [['user', 'Create an impressive HTML 5 website']]);
+  assert.deepEqual(tools(s.events).map((t) => [t.rawName, t.kind]), [['listFilesTopLevel', 'read'], ['listFilesTopLevel', 'read']]);
 });

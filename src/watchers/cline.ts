@@ -84,6 +84,11 @@ export class ClineReader implements DocumentReader {
       const rawRef = { file: this.file, offset: -1 };
       const ts = isoTime(m.ts);
       const kind = m.kind.split(':')[1]!;
+      if (m.partial && (kind === 'tool' || kind === 'command')) {
+        // A request still streaming when the task was interrupted: it was never run.
+        this.emitted.add(m.ts);
+        continue;
+      }
       if (kind === 'api_req_started') this.readCwd(m.text);
       if (kind === 'command') {
         let j = i + 1;
@@ -91,7 +96,7 @@ export class ClineReader implements DocumentReader {
         while (j < messages.length && messages[j]!.kind.endsWith(':command_output')) outputs.push(messages[j++]!.text);
         if (j >= messages.length && !final) return; // output may still be streaming
         for (let k = i; k < j; k++) this.emitted.add(messages[k]!.ts);
-        this.command(m, outputs.join('\n'), ts, rawRef);
+        this.command(m, outputs.join('\n'), reportedExitCode(messages.slice(j), m.text), ts, rawRef);
         i = j - 1;
         continue;
       }
@@ -118,10 +123,10 @@ export class ClineReader implements DocumentReader {
     if (m) this.cwd = m[1];
   }
 
-  private command(m: UiMessage, output: string, ts: string, rawRef: { file: string; offset: number }): void {
+  private command(m: UiMessage, output: string, reported: number | undefined, ts: string, rawRef: { file: string; offset: number }): void {
     const callId = String(m.ts);
     const code = /(?:^|\n)(?:Exit code|Command exited with code):? (-?\d+)/i.exec(output);
-    const exitCode = code ? Number(code[1]) : undefined;
+    const exitCode = code ? Number(code[1]) : reported;
     this.emitter.toolCall({
       ts,
       callId,
@@ -171,4 +176,22 @@ export class ClineReader implements DocumentReader {
       this.cwd,
     );
   }
+}
+
+/**
+ * Roo Code shows a command's output without its exit code, but reports the code to the model in the
+ * next request: `[execute_command for '<command>'] Result: … Exit code: N` before the output.
+ */
+function reportedExitCode(following: UiMessage[], command: string): number | undefined {
+  const started = following.find((m) => m.kind === 'say:api_req_started');
+  if (!started) return undefined;
+  let request: unknown;
+  try {
+    request = (JSON.parse(started.text) as { request?: unknown }).request;
+  } catch {
+    return undefined;
+  }
+  if (typeof request !== 'string' || !request.startsWith(`[execute_command for '${command}'] Result:`)) return undefined;
+  const code = /Exit code: (-?\d+)/.exec(request.split('\nOutput:', 1)[0]!);
+  return code ? Number(code[1]) : undefined;
 }

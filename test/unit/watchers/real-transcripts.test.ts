@@ -2,7 +2,8 @@
 // through the real read path. Expectations come from the files themselves by a much simpler reading
 // than the readers': runs of "#### " lines, "Applied edit to" notes, runners' own summary lines,
 // tool_use/tool_result pairs, Codex's user_message events and exit-code metadata, Gemini and Copilot
-// documents' messages and edit groups; flags from a careful read of each flagged edit.
+// documents' messages and edit groups, Roo Code's say/ask messages; flags from a careful read of
+// each flagged edit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -138,18 +139,53 @@ function readCopilot(text: string): Reading {
   };
 }
 
+/**
+ * Cline and Roo Code ui_messages.json: the first message is the task, `user_feedback` the person's
+ * replies; `text` and `completion_result` said with text are the agent's; a command is an `ask`
+ * whose exit code Roo Code reports to the model in the next request; a file tool not left partial
+ * by an interruption is an edit.
+ */
+function readClineMessages(text: string): Reading {
+  type Message = { type?: string; say?: string; ask?: string; text?: string; partial?: boolean };
+  const messages = JSON.parse(text) as Message[];
+  const kind = (m: Message) => m.say ?? m.ask;
+  const said = (m: Message) => m.type === 'say' && (m.text ?? '').trim() !== '';
+  const shellExitCodes = messages.flatMap((m, i) => {
+    if (kind(m) !== 'command' || m.partial) return [];
+    const request = messages.slice(i + 1).find((n) => n.say === 'api_req_started')?.text ?? '{}';
+    const code = /^\[execute_command for [^]*?\] Result:[^]*?Exit code: (-?\d+)/.exec((JSON.parse(request) as { request?: string }).request ?? '');
+    return [code ? Number(code[1]) : undefined];
+  });
+  const fileTools = new Set(['editedExistingFile', 'appliedDiff', 'insertContent', 'searchAndReplace', 'newFileCreated', 'fileDeleted']);
+  const tools = messages.filter((m) => kind(m) === 'tool' && !m.partial).map((m) => JSON.parse(m.text ?? '{}') as { tool?: string; path?: string });
+  return {
+    user: messages.filter((m, i) => said(m) && ((i === 0 && m.say === 'text') || m.say === 'task' || m.say === 'user_feedback')).length,
+    assistantText: messages.filter((m, i) => said(m) && ((i > 0 && m.say === 'text') || m.say === 'completion_result')).length,
+    shellExitCodes,
+    editedPaths: tools.filter((t) => fileTools.has(t.tool ?? '')).map((t) => t.path ?? ''),
+  };
+}
+
 const CODEX = join(ROOT, 'codex');
 const GEMINI = join(ROOT, 'gemini');
 const COPILOT = join(ROOT, 'copilot');
+/** Task folders as each extension stores them: the folder tells Roo Code from Cline. */
+const CLINE_TASKS = 'saoudrizwan.claude-dev/tasks';
+const ROO_TASKS = 'rooveterinaryinc.roo-cline/tasks';
 const codexRollouts = readdirSync(CODEX).filter((f) => f.startsWith('rollout-')).sort();
 const geminiSessions = readdirSync(GEMINI).filter((f) => f.startsWith('session-')).sort();
 const copilotSessions = readdirSync(COPILOT).filter((f) => f.endsWith('.json')).sort();
+const taskFiles = (format: string, tasks: string) => readdirSync(join(ROOT, format, tasks)).sort().map((id) => join(tasks, id, 'ui_messages.json'));
+const clineTasks = taskFiles('cline', CLINE_TASKS);
+const rooTasks = taskFiles('roo', ROO_TASKS);
 
 /** The JSON formats read by an independent reading, each with its files. */
 const independentlyRead: [string, string[], (text: string) => Reading][] = [
   ['codex', codexRollouts, readCodex],
   ['gemini', geminiSessions, readGemini],
   ['copilot', copilotSessions, readCopilot],
+  ['cline', clineTasks, readClineMessages],
+  ['roo', rooTasks, readClineMessages],
 ];
 
 const appliedPaths = (text: string) => new Set([...text.matchAll(/^> Applied edit to (.+?) *$/gm)].map((m) => m[1]!.replace(/\\/g, '/').replace(/^\.\//, '')));
@@ -161,6 +197,8 @@ const corpus: [string, string[]][] = [
   ['codex', [CODEX_META, ...codexRollouts]],
   ['gemini', geminiSessions],
   ['copilot', copilotSessions],
+  ['cline', clineTasks],
+  ['roo', rooTasks],
 ];
 
 test('real corpus: every file has its origin recorded, at least 30 files, each read as the format of its folder', async () => {
@@ -168,7 +206,8 @@ test('real corpus: every file has its origin recorded, at least 30 files, each r
   const files = corpus.flatMap(([format, names]) => names.map((name) => [format, name] as const));
   assert.ok(files.length >= 30, `${files.length} files`);
   for (const [format, name] of files) {
-    const row = format === 'aider' ? name.split('/')[0]! : name;
+    // Aider sessions and Cline or Roo Code tasks are folders: the row names the folder.
+    const row = format === 'aider' ? name.split('/')[0]! : format === 'cline' || format === 'roo' ? name.split('/').at(-2)! : name;
     assert.match(sources, new RegExp(`^\\| ${row.replace(/\./g, '\\.')} \\|`, 'm'), name);
     // Chosen by content: a reader picked by folder or extension would not be tested here.
     assert.equal((await readFixture(join('../real-transcripts', format, name))).source, format, name);
@@ -303,6 +342,8 @@ test('real flags: no warning on the other real sessions', async () => {
   for (const name of codexRollouts) assert.deepEqual(await warnings(join('../real-transcripts/codex', name)), [], name);
   for (const name of geminiSessions) assert.deepEqual(await warnings(join('../real-transcripts/gemini', name)), [], name);
   for (const name of copilotSessions) assert.deepEqual(await warnings(join('../real-transcripts/copilot', name)), [], name);
+  for (const name of clineTasks) assert.deepEqual(await warnings(join('../real-transcripts/cline', name)), [], name);
+  for (const name of rooTasks) assert.deepEqual(await warnings(join('../real-transcripts/roo', name)), [], name);
 });
 
 test('real flags: a todo filter switching over its own states is not special-casing (fe5e1c67)', async () => {
@@ -350,4 +391,42 @@ test('real Codex: a rollout\'s session_meta record alone is a Codex session name
   const meta = JSON.parse(text) as { payload: { id: string } };
   const s = await readFixture(join('../real-transcripts/codex', CODEX_META));
   assert.deepEqual([s.source, s.sessionId, s.skippedRecords, s.events.length], ['codex', meta.payload.id, 0, 0]);
+});
+
+const readRooTask = (id: string) => readFixture(join('../real-transcripts/roo', ROO_TASKS, id, 'ui_messages.json'));
+
+test('real Roo Code: the task is the user\'s turn and completion_result the final answer (6a716972)', async () => {
+  const s = await readRooTask('6a716972-c33f-444f-a8f2-613f03410ace');
+  assert.deepEqual([s.source, s.sessionId, s.skippedRecords], ['roo', '6a716972-c33f-444f-a8f2-613f03410ace', 0]);
+  const said = turns(s.events).map((t) => t.role);
+  assert.deepEqual(said, ['user', 'assistant', 'assistant']);
+  const text = readFileSync(join(ROOT, 'roo', ROO_TASKS, '6a716972-c33f-444f-a8f2-613f03410ace/ui_messages.json'), 'utf8');
+  const answer = (JSON.parse(text) as { say?: string; text?: string }[]).find((m) => m.say === 'completion_result')!.text;
+  assert.equal(turns(s.events).at(-1)!.text, answer);
+});
+
+test('real Roo Code: a write the task was interrupted in (left partial, then resume_task) is no edit (natural-already-condensed)', async () => {
+  const s = await readRooTask('pr8743-natural-already-condensed');
+  const paths = edits(s.events).map((e) => e.path.split('/').slice(-2).join('/'));
+  assert.ok(!paths.includes('architecture/001-use-autosave-draft-hook.md'), paths.join(', '));
+  assert.deepEqual(tools(s.events).filter((t) => t.kind === 'write').length, 1);
+});
+
+test('real Roo Code: a command\'s exit code is the one Roo reported to the model in the next request (heavy-uncondensed)', async () => {
+  const s = await readRooTask('pr8743-heavy-uncondensed');
+  const shell = tools(s.events).filter((t) => t.kind === 'shell');
+  assert.deepEqual(shell.map((t) => [t.command?.split(' ')[0], t.exitCode, t.exitCodeSource, t.status]), [
+    ['pwsh', 0, 'parsed', 'succeeded'], // Windows PowerShell reported 0 although `pwsh` was not found
+    ['powershell', 0, 'parsed', 'succeeded'],
+  ]);
+});
+
+test('real Cline: checkpoint_created and task_progress are known kinds, and tools Cline says (not asks) are read (pr6698)', async () => {
+  const s = await readFixture(join('../real-transcripts/cline', CLINE_TASKS, 'pr6698-temp-ui-log4/ui_messages.json'));
+  const text = readFileSync(join(ROOT, 'cline', CLINE_TASKS, 'pr6698-temp-ui-log4/ui_messages.json'), 'utf8');
+  const kinds = new Set((JSON.parse(text) as { say?: string }[]).map((m) => m.say));
+  assert.ok(kinds.has('checkpoint_created') && kinds.has('task_progress'));
+  assert.deepEqual([s.source, s.skippedRecords], ['cline', 0]);
+  assert.deepEqual(turns(s.events).map((t) => [t.role, t.text]), [['user', 'Create an impressive HTML 5 website']]);
+  assert.deepEqual(tools(s.events).map((t) => [t.rawName, t.kind]), [['listFilesTopLevel', 'read'], ['listFilesTopLevel', 'read']]);
 });

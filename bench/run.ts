@@ -14,7 +14,7 @@ import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { ResidualProbe } from '../src/engine';
 import { resolveModel, type ResolvedModel } from '../src/model-store/model-store';
 import { isModelDtype } from '../src/model-store/variants';
-import { Methods, type ChatMessage, type ModelDtype } from '../src/protocol/methods';
+import { Methods, type ChatMessage, type ModelDtype } from '../src/contracts/rpc-methods';
 import { SidecarClient } from '../src/sidecar-client/sidecar-client';
 import { ModelTokenizer } from '../src/sidecar/chat-tokenizer';
 import { Conversation } from '../src/sidecar/conversation';

@@ -1,7 +1,7 @@
 // The gauge: a half-dial from calm (left) to desperate (right). The needle sits at the balance
 // of the two smoothed z-scores, clamped to ±RANGE σ; the raw numbers, against both references,
 // are in the tooltip. A reading not validated on agent text is drawn greyed and says so.
-import type { Reading, ReaderValidity } from './protocol';
+import type { Reading, ReaderValidity } from '../src/contracts/sidebar-protocol';
 import { button, h, icon, s } from './dom';
 
 const RANGE = 3;

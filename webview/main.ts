@@ -10,14 +10,14 @@ import { timeOf } from './dom';
 import { renderFlags } from './flagsList';
 import { renderGauge } from './gauge';
 import { renderPressure } from './pressure';
-import type { HostMessage, SidebarState, WebviewMessage } from './protocol';
+import type { SidebarHostMessage, SidebarState, SidebarViewMessage } from '../src/contracts/sidebar-protocol';
 import { renderSessionPicker } from './sessionPicker';
 import { renderNoAgent, renderScoring } from './states';
 import { renderTimeline } from './timeline';
 import { renderTurnView } from './turnView';
 
 interface VsCodeApi {
-  postMessage(message: WebviewMessage): void;
+  postMessage(message: SidebarViewMessage): void;
   getState(): SidebarState | undefined;
   setState(state: SidebarState): void;
 }
@@ -25,10 +25,10 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app')!;
-const send = (m: WebviewMessage) => vscode.postMessage(m);
+const send = (m: SidebarViewMessage) => vscode.postMessage(m);
 
 function render(state: SidebarState): void {
-  const run = (command: Extract<WebviewMessage, { type: 'command' }>['command']) => send({ type: 'command', command });
+  const run = (command: Extract<SidebarViewMessage, { type: 'command' }>['command']) => send({ type: 'command', command });
   const parts: (HTMLElement | null)[] = [];
   if (state.sessions.length > 0) {
     parts.push(renderSessionPicker(state.sessions, state.followLatest, state.session?.summary.key ?? null, (key) => send({ type: 'follow', sessionKey: key })));
@@ -52,7 +52,7 @@ function render(state: SidebarState): void {
   document.body.dataset.ready = 'true';
 }
 
-window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
+window.addEventListener('message', (event: MessageEvent<SidebarHostMessage>) => {
   const message = event.data;
   if (message?.type !== 'state') return;
   vscode.setState(message.state);

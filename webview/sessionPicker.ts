@@ -1,6 +1,6 @@
 // Which session the panel follows: the latest by default, or one picked from all watched ones.
 import { AGENT_LABELS } from './agentLabels';
-import type { SessionSummary } from './protocol';
+import type { SessionSummary } from '../src/contracts/sidebar-protocol';
 import { h } from './dom';
 
 const LATEST = '__latest__';

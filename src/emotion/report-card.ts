@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAgentTurns, type AgentTurn } from '../corpus/agent-turns';
 import type { Corpus, DialogueMessage } from '../corpus/format';
-import type { ChatMessage } from '../protocol/methods';
+import type { ChatMessage } from '../contracts/rpc-methods';
 import type { ActivationReader } from './calibrate';
 import {
   accumulateNeutral,

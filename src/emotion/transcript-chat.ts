@@ -2,7 +2,7 @@
 // they are, tool results (commands and test output) as tool messages, truncated so one huge log
 // cannot crowd the conversation out of the context window.
 import type { AgentEvent } from '../core/events';
-import type { ChatMessage } from '../protocol/methods';
+import type { ChatMessage } from '../contracts/rpc-methods';
 
 export const TOOL_OUTPUT_CHARS = 1500;
 

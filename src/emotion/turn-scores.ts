@@ -1,6 +1,6 @@
 // Scores the tokens of whole messages: per-token z for every emotion, and a summary per message.
 // Shared by the score command, the sidecar's conversation scoring and the experiments.
-import type { MessageSpan } from '../protocol/methods';
+import type { MessageSpan } from '../contracts/rpc-methods';
 import { scoreTokens, summarize, type EmotionSummary } from './reading';
 import type { LayerVectors } from './vectors';
 

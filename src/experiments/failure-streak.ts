@@ -5,7 +5,7 @@ import { renderDose, type DoseTemplate } from '../emotion/report-card';
 import { spearman } from '../emotion/stats';
 import { toChatMessages } from '../emotion/model-reader';
 import { asParams, ExperimentParamError, numberParam, READER_CAVEAT, stringListParam, throwIfCancelled, type ExperimentContext } from './context';
-import type { ChatMessage } from '../protocol/methods';
+import type { ChatMessage } from '../contracts/rpc-methods';
 import type { ExperimentModel } from './model';
 import { replyStartReading } from './reply-start';
 import type { FailureStreakResult } from './results';

@@ -4,8 +4,8 @@
 import type { AgentEvent, FileEditEvent, TurnEvent } from '../core/events';
 import type { EmotionSummary } from '../emotion/reading';
 import { scoreMessages } from '../emotion/turn-scores';
-import { SidecarError } from '../protocol/errors';
-import type { ChatMessage } from '../protocol/methods';
+import { SidecarError } from '../contracts/rpc-errors';
+import type { ChatMessage } from '../contracts/rpc-methods';
 import { Conversation } from '../sidecar/conversation';
 import { TamperEngine } from '../tamper/engine';
 import { desperationFromTurns, type TurnDesperation } from '../tamper/session-flags';

@@ -2,7 +2,7 @@
 // sidebar, the status bar and notifications; commands act on all of them.
 import * as vscode from 'vscode';
 import type { AgentEvent } from '../core/events';
-import type { FlagAction, WatchInfo, WebviewMessage } from '../../webview/protocol';
+import type { FlagAction, WatchInfo, SidebarViewMessage } from '../contracts/sidebar-protocol';
 import { CONFIG_SECTION, readConfig, type AgentVitalsConfig } from './config';
 import { FlagDocuments, FLAG_SCHEME } from './flagDocuments';
 import { FlagNotifier } from './flagNotifier';
@@ -128,7 +128,7 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
   if (startupReason) startWatching(startupReason);
   else log.info('agentVitals.watchers.onStartup is off: watching starts when the Agent Vitals panel opens or a command runs');
 
-  const onMessage = (m: WebviewMessage): void => {
+  const onMessage = (m: SidebarViewMessage): void => {
     switch (m.type) {
       case 'follow':
         return store.follow(m.sessionKey);

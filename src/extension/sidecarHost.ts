@@ -3,10 +3,10 @@
 // telling every view where scoring stands. Live scoring and the experiments share it.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Methods, type CalibrateResult, type CalibrationProgressNotice, type LoadProgress, type ModelInfo } from '../protocol/methods';
-import { SidecarError } from '../protocol/errors';
+import { Methods, type CalibrateResult, type CalibrationProgressNotice, type LoadProgress, type ModelInfo } from '../contracts/rpc-methods';
+import { SidecarError } from '../contracts/rpc-errors';
 import { SidecarClient, type DirectRequester } from '../sidecar-client/sidecar-client';
-import type { ScoringStatus } from '../../webview/protocol';
+import type { ScoringStatus } from '../contracts/sidebar-protocol';
 import type { AgentVitalsConfig } from './config';
 
 /** The bundled demo model, used when the configured one cannot be had offline. */

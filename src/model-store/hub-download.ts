@@ -7,7 +7,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { env } from '@huggingface/transformers';
-import { SidecarError } from '../protocol/errors';
+import { SidecarError } from '../contracts/rpc-errors';
 
 export interface FileProgress {
   file: string;

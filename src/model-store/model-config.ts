@@ -2,7 +2,7 @@
 // file may come from the hub, and a count like 100,000,000 data files must be refused, not built.
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { SidecarError } from '../protocol/errors';
+import { SidecarError } from '../contracts/rpc-errors';
 
 /** Widest residual stream, deepest stack, longest context and most weight files accepted. */
 export const CONFIG_LIMITS = { hidden_size: 1 << 16, num_hidden_layers: 1024, max_position_embeddings: 1 << 24, external_data_files: 256 } as const;

@@ -1,7 +1,7 @@
 // What a model name means: a hub id, a local folder, or one of the project's fixture models.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { SidecarError } from '../protocol/errors';
+import { SidecarError } from '../contracts/rpc-errors';
 
 export type ModelSpec =
   | { kind: 'hub'; repo: string; revision: string }

@@ -1,5 +1,5 @@
 // Maps whatever a handler threw to one of the protocol's typed errors.
-import { SidecarError } from '../protocol/errors';
+import { SidecarError } from '../contracts/rpc-errors';
 
 const OUT_OF_MEMORY = /bad_alloc|out of memory|failed to allocate|ENOMEM|Array buffer allocation failed|heap out of memory/i;
 

@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
 import { createMessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
-import { SIDECAR_ERROR_CODES, SidecarError } from '../../src/protocol/errors';
-import { Methods } from '../../src/protocol/methods';
+import { SIDECAR_ERROR_CODES, SidecarError } from '../../src/contracts/rpc-errors';
+import { Methods } from '../../src/contracts/rpc-methods';
 import { checkMessages, serveSidecar } from '../../src/sidecar/server';
-import { parseWebviewMessage } from '../../webview/experiments/validate';
-import { isWebviewMessage as isSidebarMessage, SIDEBAR_COMMANDS } from '../../webview/protocol';
+import { parseExperimentPanelViewMessage } from '../../src/contracts/experiment-panel-protocol';
+import { isSidebarViewMessage as isSidebarMessage, SIDEBAR_COMMANDS } from '../../src/contracts/sidebar-protocol';
 import { check, checkAsync } from './fuzz-config';
 
 const ROLES = ['system', 'user', 'assistant', 'tool'];
@@ -75,7 +75,7 @@ test('fuzz: experiment-panel messages are accepted only in their declared shapes
   );
   check(
     fc.property(shaped, (value) => {
-      const m = parseWebviewMessage(value);
+      const m = parseExperimentPanelViewMessage(value);
       if (!m) return;
       assert.equal(m.type, (value as { type: string }).type);
       if (m.type === 'run') assert.ok(typeof m.params === 'object' && m.params !== null && !Array.isArray(m.params));

@@ -1,6 +1,6 @@
 // Parameter forms per experiment. Each returns its controls and a reader that turns them into
 // the experiment's parameter object (the same object the CLI's --params takes).
-import type { ExperimentName } from './protocol';
+import type { ExperimentName } from '../../src/contracts/experiment-panel-protocol';
 import { h } from './dom';
 
 export interface Form {

@@ -8,18 +8,18 @@ import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { h, icon } from './dom';
 import { buildForm, type Form } from './forms';
-import type { ExperimentResult, HostMessage, PanelInit, WebviewMessage } from './protocol';
+import type { ExperimentResult, ExperimentPanelHostMessage, PanelInit, ExperimentPanelViewMessage } from '../../src/contracts/experiment-panel-protocol';
 import type { ReplayEntry } from '../../src/experiments/results';
 import { renderResult, replayTimeline } from './views';
 
 interface VsCodeApi {
-  postMessage(message: WebviewMessage): void;
+  postMessage(message: ExperimentPanelViewMessage): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app')!;
-const send = (m: WebviewMessage) => vscode.postMessage(m);
+const send = (m: ExperimentPanelViewMessage) => vscode.postMessage(m);
 
 interface PanelState {
   init?: PanelInit;
@@ -71,7 +71,7 @@ function emotionsOfPartial(): string[] {
   return turn && turn.kind === 'turn' && turn.summary ? Object.keys(turn.summary) : [];
 }
 
-window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
+window.addEventListener('message', (event: MessageEvent<ExperimentPanelHostMessage>) => {
   const m = event.data;
   switch (m.type) {
     case 'init':

@@ -1,7 +1,7 @@
 // Where the panels' experiments run: in the window's model sidecar, through its `runExperiment`
 // method, on the model the live scoring uses.
 import type * as vscode from 'vscode';
-import { Methods, type ExperimentProgressNotice } from '../../protocol/methods';
+import { Methods, type ExperimentProgressNotice } from '../../contracts/rpc-methods';
 import type { ExperimentName, ExperimentResult } from '../../experiments/results';
 import type { SidecarHost } from '../sidecarHost';
 

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { ExperimentName } from '../../experiments/results';
-import type { PanelInit } from '../../../webview/experiments/protocol';
+import type { PanelInit } from '../../contracts/experiment-panel-protocol';
 import type { ExperimentBackend } from './backend';
 import { ExperimentPanel } from './experimentPanel';
 

@@ -5,10 +5,15 @@ import { writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { ExperimentResult } from '../../experiments/results';
 import { exportReplay } from '../../experiments/replay-export';
-import { SidecarError } from '../../protocol/errors';
-import type { HostMessage, PanelInit, ReplayExportFormat, WebviewMessage } from '../../../webview/experiments/protocol';
+import { SidecarError } from '../../contracts/rpc-errors';
+import {
+  parseExperimentPanelViewMessage,
+  type ExperimentPanelHostMessage,
+  type ExperimentPanelViewMessage,
+  type PanelInit,
+  type ReplayExportFormat,
+} from '../../contracts/experiment-panel-protocol';
 import type { ExperimentBackend } from './backend';
-import { parseWebviewMessage } from '../../../webview/experiments/validate';
 import { webviewPage, webviewResourceRoots } from '../webviewContent';
 
 export const EXPERIMENT_PANEL_TYPE = 'agentVitals.experiment';
@@ -37,7 +42,7 @@ export class ExperimentPanel implements vscode.Disposable {
     webview.html = webviewPage(webview, extensionUri, { script: 'experiments.js', style: 'experiments.css' }, init.title);
     this.subs.push(
       webview.onDidReceiveMessage((raw: unknown) => {
-        const m = parseWebviewMessage(raw);
+        const m = parseExperimentPanelViewMessage(raw);
         if (m) this.onMessage(m);
         else this.log.warn(`${init.title}: ignored a malformed message from the panel`);
       }),
@@ -45,11 +50,11 @@ export class ExperimentPanel implements vscode.Disposable {
     );
   }
 
-  private post(message: HostMessage): void {
+  private post(message: ExperimentPanelHostMessage): void {
     if (this.ready) void this.panel.webview.postMessage(message);
   }
 
-  private onMessage(m: WebviewMessage): void {
+  private onMessage(m: ExperimentPanelViewMessage): void {
     switch (m.type) {
       case 'ready':
         this.ready = true;

@@ -7,12 +7,12 @@
 import type * as vscode from 'vscode';
 import type { AgentEvent } from '../../core/events';
 import { chatMessageFor } from '../../emotion/transcript-chat';
-import { decodeFloat32 } from '../../protocol/float32';
-import type { AppendResult, ChatMessage } from '../../protocol/methods';
-import { SidecarError, type SidecarErrorKind } from '../../protocol/errors';
+import { decodeFloat32 } from '../../contracts/float32';
+import type { AppendResult, ChatMessage } from '../../contracts/rpc-methods';
+import { SidecarError, type SidecarErrorKind } from '../../contracts/rpc-errors';
 import { ConversationScorer } from '../../scoring-queue/conversation-scorer';
 import { TurnQueue } from '../../scoring-queue/turn-queue';
-import type { ScoringStatus, TokenHeat } from '../../../webview/protocol';
+import type { ScoringStatus, TokenHeat } from '../../contracts/sidebar-protocol';
 import type { TurnScore } from '../state/vitalsStore';
 import type { SidecarHost } from '../sidecarHost';
 import type { Disposable, ScoreListener, ScoreSource } from './parts';

@@ -6,7 +6,7 @@
 
 import { sessionTrend } from '../../emotion/reading';
 import { sessionRelative, SESSION_BASELINE_MIN_TURNS, type ReadingReference } from '../../emotion/session-baseline';
-import type { Reading, TurnPoint } from '../../../webview/protocol';
+import type { Reading, TurnPoint } from '../../contracts/sidebar-protocol';
 
 export interface ReadingOptions {
   /** EWMA span in turns (alpha = 2 / (span + 1)). */

@@ -15,7 +15,7 @@ import type {
   TokenHeat,
   TurnPoint,
   WatchInfo,
-} from '../../../webview/protocol';
+} from '../../contracts/sidebar-protocol';
 import { liveValidity, type LiveValidity } from '../../emotion/live-validity';
 import { behaviouralPressure, PressureTracker, type PressureThresholds } from '../../tamper/pressure';
 import { computeReading, referencedDesperation, type ReadingOptions } from './reading';

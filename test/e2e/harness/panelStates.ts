@@ -1,7 +1,7 @@
 // Synthetic panel states for the rendering checks: what the host would send for a scored
 // session under pressure and for each scoring state. Test data only.
 import { behaviouralPressure, NO_PRESSURE } from '../../../src/tamper/pressure';
-import type { ReaderValidity, ScoringStatus, SidebarState, TokenHeat } from '../../../webview/protocol';
+import type { ReaderValidity, ScoringStatus, SidebarState, TokenHeat } from '../../../src/contracts/sidebar-protocol';
 
 /** What the host says of the bundled demo model's readings (src/emotion/live-validity.ts). */
 export const DEMO_READER: ReaderValidity = { valid: false, why: 'the demo model is illustrative only: its readings are never used live' };

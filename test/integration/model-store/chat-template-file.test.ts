@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { env } from '@huggingface/transformers';
 import { resolveModel } from '../../../src/model-store/model-store';
-import { SidecarError } from '../../../src/protocol/errors';
+import { SidecarError } from '../../../src/contracts/rpc-errors';
 import { ModelTokenizer } from '../../../src/sidecar/chat-tokenizer';
 import { startFakeHub, type FakeHub } from './fake-hub';
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { env } from '@huggingface/transformers';
 import { resolveModel } from '../../../src/model-store/model-store';
-import { SidecarError } from '../../../src/protocol/errors';
+import { SidecarError } from '../../../src/contracts/rpc-errors';
 import type { FileProgress } from '../../../src/model-store/hub-download';
 import { startFakeHub, type FakeHub } from './fake-hub';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { env } from '@huggingface/transformers';
 import { resolveModel } from '../../../src/model-store/model-store';
 import { parseModelSpec } from '../../../src/model-store/model-spec';
-import { SidecarError } from '../../../src/protocol/errors';
+import { SidecarError } from '../../../src/contracts/rpc-errors';
 import { startFakeHub, type FakeHub } from './fake-hub';
 
 const work = mkdtempSync(join(tmpdir(), 'av-hubh-'));

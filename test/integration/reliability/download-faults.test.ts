@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { env } from '@huggingface/transformers';
 import { resolveModel } from '../../../src/model-store/model-store';
-import { SidecarError } from '../../../src/protocol/errors';
+import { SidecarError } from '../../../src/contracts/rpc-errors';
 import { readVectorFile, VECTOR_FILE_VERSION, VectorFileError, writeVectorFile, type EmotionVectorSet } from '../../../src/emotion/vectors';
 import { startFakeHub, type FakeHub } from '../model-store/fake-hub';
 

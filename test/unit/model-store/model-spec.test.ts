@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseModelSpec, projectRoot } from '../../../src/model-store/model-spec';
 import { externalDataFiles, onnxFileFor } from '../../../src/model-store/variants';
-import { SidecarError } from '../../../src/protocol/errors';
+import { SidecarError } from '../../../src/contracts/rpc-errors';
 
 test('hub ids, with and without a revision', () => {
   assert.deepEqual(parseModelSpec('onnx-community/Qwen2.5-0.5B-Instruct'), {

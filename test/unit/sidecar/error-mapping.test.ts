@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toSidecarError } from '../../../src/sidecar/error-mapping';
-import { SidecarError } from '../../../src/protocol/errors';
+import { SidecarError } from '../../../src/contracts/rpc-errors';
 import { UnsupportedArchitectureError } from '../../../src/engine';
 
 test('engine and runtime failures become typed protocol errors', () => {

@@ -2,10 +2,10 @@
 // it. The host posts nothing until the webview has said `ready` (so no message is lost), then
 // always sends the whole view state: the view can be hidden, disposed and rebuilt at any time.
 
-import type { AgentSource } from '../src/core/events';
-import type { Flag } from '../src/core/flags';
-import type { ReadingReference } from '../src/emotion/session-baseline';
-import type { BehaviouralPressure } from '../src/tamper/pressure';
+import type { AgentSource } from '../core/events';
+import type { Flag } from '../core/flags';
+import type { ReadingReference } from '../emotion/session-baseline';
+import type { BehaviouralPressure } from '../tamper/pressure';
 
 /** Where scoring stands; each state explains itself in the panel. */
 export type ScoringStatus =
@@ -137,10 +137,10 @@ export interface SidebarState {
 export type FlagAction = 'diff' | 'dismiss' | 'legitimate' | 'revert';
 
 /** Host → webview. */
-export type HostMessage = { type: 'state'; state: SidebarState };
+export type SidebarHostMessage = { type: 'state'; state: SidebarState };
 
 /** Webview → host. */
-export type WebviewMessage =
+export type SidebarViewMessage =
   | { type: 'ready' }
   | { type: 'follow'; sessionKey: string | null }
   | { type: 'select-turn'; turnId: string }
@@ -163,7 +163,7 @@ export const SIDEBAR_COMMANDS = [
 ] as const;
 export type SidebarCommand = (typeof SIDEBAR_COMMANDS)[number];
 
-export function isWebviewMessage(value: unknown): value is WebviewMessage {
+export function isSidebarViewMessage(value: unknown): value is SidebarViewMessage {
   if (typeof value !== 'object' || value === null) return false;
   const m = value as Record<string, unknown>;
   switch (m.type) {

@@ -1,6 +1,6 @@
 // The sidecar's JSON-RPC protocol, declared once and imported by both the server and the client.
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
-import type { SidecarErrorData } from './errors';
+import type { SidecarErrorData } from './rpc-errors';
 import type { LiveValidity } from '../emotion/live-validity';
 import type { ExperimentProgress } from '../experiments/context';
 import type { ExperimentName, ExperimentResult } from '../experiments/results';

@@ -1,12 +1,10 @@
 // The sidecar's JSON-RPC protocol, declared once and imported by both the server and the client.
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { SidecarErrorData } from './rpc-errors';
-import type { LiveValidity } from '../emotion/live-validity';
+import type { ModelDtype } from './model-dtype';
+import type { EmotionSummary, LiveValidity } from './reading';
 import type { ExperimentProgress } from '../experiments/context';
 import type { ExperimentName, ExperimentResult } from '../experiments/results';
-
-/** Weight variants a hub repo may carry (file names follow transformers.js' conventions). */
-export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'q4';
 
 export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
 
@@ -129,18 +127,12 @@ export interface AppendResult {
   rebuilt?: { reason: 'context-limit' | 'evicted' | 'prefix-changed'; droppedMessages: number };
 }
 
-export interface EmotionSummaryWire {
-  mean: number;
-  p90: number;
-  max: number;
-}
-
 export interface ScoredMessageWire {
   messageIndex: number;
   role: ChatRole;
   /** Display text of each of the message's tokens. */
   tokens: string[];
-  summary: Record<string, EmotionSummaryWire>;
+  summary: Record<string, EmotionSummary>;
   /** Per emotion: `[tokens]` z-scores. */
   z: Record<string, Float32Base64>;
 }

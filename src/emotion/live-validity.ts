@@ -1,6 +1,7 @@
 // Whether a vector file's readings may drive anything live (flag severity, status-bar colour,
 // notifications). The report card decides; its verdict is recorded in the vector file, and a
 // reading without a passing agent-turn check is shown greyed but drives nothing.
+import type { LiveValidity } from '../contracts/reading';
 import type { EmotionVectorSet } from './vectors';
 
 /** What the report card records in the vector file header (`header.validation`). */
@@ -13,12 +14,6 @@ export interface ReadingValidation {
   verdicts: { id: string; verdict: 'pass' | 'warn' | 'fail' }[];
   /** ISO time of the report card run. */
   checkedAt: string;
-}
-
-export interface LiveValidity {
-  valid: boolean;
-  /** Why not (or why), in one line, for flag reasons and the sidebar. */
-  why: string;
 }
 
 /** Bundled demo models are never valid for live use, whatever their report card says. */

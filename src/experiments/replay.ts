@@ -2,7 +2,7 @@
 // as live watching (one growing conversation, assistant turns scored as they arrive), with its
 // test runs and tamper flags on one timeline — instantly or paced at a chosen speed.
 import type { AgentEvent, FileEditEvent, TurnEvent } from '../core/events';
-import type { EmotionSummary } from '../emotion/reading';
+import type { EmotionSummary } from '../contracts/reading';
 import { scoreMessages } from '../emotion/turn-scores';
 import { SidecarError } from '../contracts/rpc-errors';
 import type { ChatMessage } from '../contracts/rpc-methods';

@@ -2,18 +2,11 @@
 // CLI, the sidecar protocol and the experiment panels all share them.
 import type { FlagKind, Severity } from '../core/flags';
 import type { AgentSource, Role } from '../core/events';
-import type { EmotionSummary } from '../emotion/summary';
+import type { EmotionSummary, TokenHeat } from '../contracts/reading';
 import type { ReportCard } from '../emotion/report-card-types';
-
-export type { EmotionSummary };
 
 export const EXPERIMENT_NAMES = ['score', 'replay', 'tone', 'streak', 'steer', 'report-card'] as const;
 export type ExperimentName = (typeof EXPERIMENT_NAMES)[number];
-
-export interface ScoredToken {
-  text: string;
-  z: Record<string, number>;
-}
 
 export interface ScoreTextResult {
   experiment: 'score';
@@ -21,7 +14,7 @@ export interface ScoreTextResult {
   layer: number;
   source: string;
   emotions: string[];
-  tokens: ScoredToken[];
+  tokens: TokenHeat[];
   summary: Record<string, EmotionSummary>;
   caveats: string[];
 }

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join, resolve, sep } from 'node:path';
 import { SidecarError } from '../contracts/rpc-errors';
-import type { ModelDtype } from '../contracts/rpc-methods';
+import type { ModelDtype } from '../contracts/model-dtype';
 import { checkCached, recordVerified } from './cache-manifest';
 import { downloadFile, probeRemoteFile, type FileProgress, type HubTimeouts, type RemoteFileFacts } from './hub-download';
 import { readModelConfig } from './model-config';

@@ -3,7 +3,8 @@
 import type { AgentEvent, FileEditEvent, TurnEvent } from '../core/events';
 import { DESPERATE } from '../emotion/calibrate';
 import type { Flag } from '../core/flags';
-import { liveValidity, type LiveValidity } from '../emotion/live-validity';
+import type { LiveValidity } from '../contracts/reading';
+import { liveValidity } from '../emotion/live-validity';
 import { TamperEngine, type TamperEngineOptions } from './engine';
 import type { Desperation, FlagPressure } from './severity';
 

@@ -1,16 +1,13 @@
 // Messages between the host and an experiment panel, declared once for both ends. The host
 // posts nothing until the panel says it is ready.
-import type { ExperimentName, ExperimentResult } from '../experiments/results';
-
-export type { ExperimentName, ExperimentResult };
+import { EXPERIMENT_NAMES, type ExperimentRequest, type ExperimentResult } from './experiments';
 
 export type ReplayExportFormat = 'html' | 'csv' | 'json';
 
-/** What a panel is opened with: the experiment, its starting parameters, and whether to run at once. */
+/** What a panel is opened with: the experiment and its starting parameters, and whether to run at once. */
 export interface PanelInit {
-  experiment: ExperimentName;
   title: string;
-  params: Record<string, unknown>;
+  request: ExperimentRequest;
   autoRun: boolean;
 }
 
@@ -24,7 +21,7 @@ export type ExperimentPanelHostMessage =
 
 export type ExperimentPanelViewMessage =
   | { type: 'ready' }
-  | { type: 'run'; params: Record<string, unknown> }
+  | { type: 'run'; request: ExperimentRequest }
   | { type: 'cancel' }
   | { type: 'export'; format: ReplayExportFormat };
 
@@ -36,6 +33,13 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+function parseRequest(value: unknown): ExperimentPanelViewMessage | undefined {
+  if (!isPlainObject(value) || !(EXPERIMENT_NAMES as readonly unknown[]).includes(value.name)) return undefined;
+  if (value.params !== undefined && !isPlainObject(value.params)) return undefined;
+  // Only the request's shape is checked here: the experiment's own parser checks every field where it runs.
+  return { type: 'run', request: { name: value.name, params: value.params } as ExperimentRequest };
+}
+
 /** The message as the protocol declares it, or undefined when it is not one. */
 export function parseExperimentPanelViewMessage(value: unknown): ExperimentPanelViewMessage | undefined {
   if (!isPlainObject(value)) return undefined;
@@ -45,7 +49,7 @@ export function parseExperimentPanelViewMessage(value: unknown): ExperimentPanel
     case 'cancel':
       return { type: 'cancel' };
     case 'run':
-      return isPlainObject(value.params) ? { type: 'run', params: value.params } : undefined;
+      return parseRequest(value.request);
     case 'export':
       return EXPORT_FORMATS.includes(value.format as ReplayExportFormat) ? { type: 'export', format: value.format as ReplayExportFormat } : undefined;
     default:

@@ -3,8 +3,7 @@ import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { SidecarErrorData } from './rpc-errors';
 import type { ModelDtype } from './model-dtype';
 import type { EmotionSummary, LiveValidity } from './reading';
-import type { ExperimentProgress } from '../experiments/context';
-import type { ExperimentName, ExperimentResult } from '../experiments/results';
+import type { ExperimentProgress, ExperimentRequest, ExperimentResult } from './experiments';
 
 export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
 
@@ -222,21 +221,17 @@ export interface StatusResult {
   cpuMs: number;
 }
 
-/** One of the experiments by name; `params` is that experiment's parameter object (see the CLI's help). */
-export interface RunExperimentParams {
-  name: ExperimentName;
-  params?: unknown;
+/** One of the experiments by name with any of that experiment's parameters (see the CLI's help). */
+export type RunExperimentParams = ExperimentRequest & {
   /** A vector file to use instead of the cached one for the loaded model. */
   vectorsPath?: string;
   /** Caller's id for the `experimentProgress` notifications of this run. */
   progressToken?: string;
-}
+};
 
 export interface ExperimentProgressNotice extends ExperimentProgress {
   progressToken?: string;
 }
-
-export type { ExperimentName, ExperimentResult };
 
 export const Methods = {
   status: new RequestType0<StatusResult, SidecarErrorData>('status'),

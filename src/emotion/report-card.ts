@@ -49,8 +49,8 @@ export interface DoseTemplate {
   expect: Record<string, 1 | -1>;
 }
 
-export type { Check, ControlLevels, DoseCurve, ReferenceComparison, ReferenceResult, ReportCard, Verdict } from './report-card-types';
-import type { Check, ControlLevels, DoseCurve, ReferenceComparison, ReferenceResult, ReportCard, Verdict } from './report-card-types';
+export type { Check, ControlLevels, DoseCurve, ReferenceComparison, ReferenceResult, ReportCard, Verdict } from '../contracts/report-card';
+import type { Check, ControlLevels, DoseCurve, ReferenceComparison, ReferenceResult, ReportCard, Verdict } from '../contracts/report-card';
 
 export const THRESHOLDS = {
   /** Held-out top-1 accuracy must reach this multiple of chance. */

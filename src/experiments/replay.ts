@@ -10,17 +10,11 @@ import { Conversation } from '../sidecar/conversation';
 import { TamperEngine } from '../tamper/engine';
 import { desperationFromTurns, type TurnDesperation } from '../tamper/session-flags';
 import { readTranscript } from '../watchers/read-transcript';
-import { TRANSCRIPT_SOURCES, type TranscriptSource } from '../watchers/sources';
+import { TRANSCRIPT_SOURCES } from '../watchers/sources';
+import type { TranscriptSource } from '../core/events';
 import { asParams, ExperimentParamError, numberParam, pause, READER_CAVEAT, stringParam, throwIfCancelled, type ExperimentContext } from './context';
 import { readingLayer, type ExperimentModel } from './model';
-import type { ReplayEntry, ReplayResult } from './results';
-
-export interface ReplayParams {
-  file: string;
-  source?: TranscriptSource;
-  /** Pause between turns in milliseconds (0 = instantly). */
-  delayMs: number;
-}
+import type { ReplayEntry, ReplayParams, ReplayResult } from '../contracts/experiments';
 
 /** Turn text kept in the result (the transcript has the rest). */
 const TEXT_PREVIEW = 400;

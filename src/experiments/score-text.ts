@@ -5,13 +5,7 @@ import { SidecarError } from '../contracts/rpc-errors';
 import { Conversation } from '../sidecar/conversation';
 import { asParams, ExperimentParamError, READER_CAVEAT, throwIfCancelled, type ExperimentContext } from './context';
 import { readingLayer, type ExperimentModel } from './model';
-import type { ScoreTextResult } from './results';
-
-export interface ScoreTextParams {
-  text: string;
-  /** Shown in the result (a file name or "selection"). */
-  source: string;
-}
+import type { ScoreTextParams, ScoreTextResult } from '../contracts/experiments';
 
 export function parseScoreTextParams(value: unknown): ScoreTextParams {
   const p = asParams(value);

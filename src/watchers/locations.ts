@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { TranscriptSource } from './sources';
+import type { TranscriptSource } from '../core/events';
 
 export interface AgentLocations {
   /** Claude Code keeps projects under ~/.claude, or ~/.config/claude in newer installs. */

@@ -2,7 +2,8 @@
 // package.json's `contributes.configuration` lists the same keys (a unit test keeps them equal).
 import type { AgentSource } from '../core/events';
 import { DEFAULT_TEST_GLOBS } from '../testpaths/matcher';
-import { TRANSCRIPT_SOURCES, type TranscriptSource } from './sources';
+import { TRANSCRIPT_SOURCES } from './sources';
+import type { TranscriptSource } from '../core/events';
 
 export interface WatcherAdapterInfo {
   source: AgentSource;

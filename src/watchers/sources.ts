@@ -1,7 +1,7 @@
 // Which reader handles which file: auto-detection from a file's first bytes, and the
 // factory that builds the reader. Adding a format means adding one entry here.
 import { basename } from 'node:path';
-import type { AgentSource } from '../core/events';
+import type { TranscriptSource } from '../core/events';
 import type { TestPathMatcher } from '../testpaths/matcher';
 import { AiderReader } from './aider';
 import { ClaudeCodeReader } from './claude-code';
@@ -11,9 +11,6 @@ import { CopilotChatSessionReader, CopilotTranscriptReader } from './copilot';
 import { SessionEmitter, type EventSink } from './emitter';
 import { GeminiLegacyReader, GeminiReader } from './gemini';
 import { totalReader, type TranscriptReader } from './reader';
-
-/** Sources a transcript file can come from (VS Code's own events have no file). */
-export type TranscriptSource = Exclude<AgentSource, 'vscode'>;
 
 export const TRANSCRIPT_SOURCES: readonly TranscriptSource[] = ['claude-code', 'codex', 'copilot', 'cline', 'roo', 'gemini', 'aider'];
 

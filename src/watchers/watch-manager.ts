@@ -11,7 +11,8 @@ import { TranscriptFollower } from './follower';
 import type { TailPositions } from './positions';
 import { findWorkspaceStorage, isInside, watchTargets, type AgentLocations, type WatchTarget } from './locations';
 import { readHead } from './read-transcript';
-import { createReader, type TranscriptSource } from './sources';
+import { createReader } from './sources';
+import type { TranscriptSource } from '../core/events';
 
 export interface WatchManagerOptions {
   workspaceRoot: string;

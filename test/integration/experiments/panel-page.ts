@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { renderWebviewHtml } from '../../../src/extension/webviewHtml';
-import type { ExperimentResult } from '../../../src/experiments/results';
+import type { ExperimentResult } from '../../../src/contracts/experiments';
 import type { ExperimentPanelHostMessage, PanelInit } from '../../../src/contracts/experiment-panel-protocol';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

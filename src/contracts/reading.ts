@@ -1,6 +1,10 @@
 // The value types of an emotion reading, shared by the sidecar, the CLI, the extension and both
 // webviews: one type per concept, no imports, so the browser bundle can use them.
 
+/** The two emotions the live reading, the gauge and flag desperation are about. */
+export const DESPERATE = 'desperate';
+export const CALM = 'calm';
+
 /** A span of tokens' reading for one emotion, as z-scores against the neutral baseline. */
 export interface EmotionSummary {
   mean: number;
@@ -23,6 +27,9 @@ export interface LiveValidity {
   /** Why not (or why), in one line, for flag reasons and the sidebar. */
   why: string;
 }
+
+/** The validity of readings when no reader model is loaded: nothing to drive anything with. */
+export const NO_READER: LiveValidity = { valid: false, why: 'no reader model is loaded' };
 
 /**
  * Which baseline a live reading is read against: `neutral` is the fixed reference (z against

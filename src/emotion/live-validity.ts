@@ -1,7 +1,7 @@
 // Whether a vector file's readings may drive anything live (flag severity, status-bar colour,
 // notifications). The report card decides; its verdict is recorded in the vector file, and a
 // reading without a passing agent-turn check is shown greyed but drives nothing.
-import type { LiveValidity } from '../contracts/reading';
+import { NO_READER, type LiveValidity } from '../contracts/reading';
 import type { EmotionVectorSet } from './vectors';
 
 /** What the report card records in the vector file header (`header.validation`). */
@@ -22,7 +22,7 @@ export function isDemoModel(modelId: string): boolean {
 }
 
 export function liveValidity(set: Pick<EmotionVectorSet, 'header'> | null): LiveValidity {
-  if (!set) return { valid: false, why: 'no reader model is loaded' };
+  if (!set) return NO_READER;
   const { model, validation } = set.header as EmotionVectorSet['header'] & { validation?: ReadingValidation | null };
   if (isDemoModel(model.id)) return { valid: false, why: 'the demo model is illustrative only: its readings are never used live' };
   if (!validation) return { valid: false, why: `${model.id} has not been validated on agent text: run the report card` };

@@ -9,14 +9,13 @@ import { join } from 'node:path';
 import { loadAgentTurns, type AgentTurn } from '../corpus/agent-turns';
 import type { Corpus, DialogueMessage } from '../corpus/format';
 import type { ChatMessage } from '../contracts/rpc-methods';
+import { CALM, DESPERATE } from '../contracts/reading';
 import type { ActivationReader } from './calibrate';
 import {
   accumulateNeutral,
   buildLayerVectors,
-  CALM,
   contentTokensOf,
   depthFraction,
-  DESPERATE,
   heldOutHalves,
   heldOutMetrics,
   heldOutReadings,

@@ -4,7 +4,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentEvent, FileEditOp, TurnEvent } from '../core/events';
 import { readTranscript, type RecordedSession } from '../watchers/read-transcript';
-import { TRANSCRIPT_SOURCES } from '../watchers/sources';
+import { TRANSCRIPT_SOURCES } from '../watchers/agents/registry';
 import type { TranscriptSource } from '../core/events';
 import { flagRecordedSession, type FlagSummary } from '../tamper/session-flags';
 import type { CliCommand } from './commands';

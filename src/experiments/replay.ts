@@ -10,7 +10,7 @@ import { Conversation } from '../sidecar/conversation';
 import { TamperEngine } from '../tamper/engine';
 import { desperationFromTurns, type TurnDesperation } from '../tamper/session-flags';
 import { readTranscript } from '../watchers/read-transcript';
-import { TRANSCRIPT_SOURCES } from '../watchers/sources';
+import { TRANSCRIPT_SOURCES } from '../watchers/agents/registry';
 import type { TranscriptSource } from '../core/events';
 import { asParams, ExperimentParamError, numberParam, pause, READER_CAVEAT, stringParam, throwIfCancelled, type ExperimentContext } from './context';
 import { readingLayer, type ExperimentModel } from './model';

@@ -19,11 +19,11 @@ import { SIDEBAR_VIEW_ID, SidebarViewProvider } from './sidebarView';
 import { VitalsStatusBar } from './statusBar';
 import { HostState } from './state/hostState';
 import { sessionKeyOf, VitalsStore, type StoreSettings } from './state/vitalsStore';
-import { readWatcherSettings, WATCHER_ADAPTERS } from '../watchers/settings';
+import { AGENT_LIST, AGENTS } from '../watchers/agents/registry';
+import { readWatcherSettings } from '../watchers/settings';
 import { replayTranscript } from './replay';
 import { startWatchers } from './watchers';
 import { watchReasonAtActivation } from '../watchers/startup';
-import { AGENT_LABELS } from '../../webview/agentLabels';
 
 export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): SidecarHost {
   let config = readConfig(context.globalStorageUri);
@@ -212,7 +212,7 @@ function severitySettings(): ReturnType<typeof readSeveritySettings> {
 function watchInfo(): WatchInfo[] {
   const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
   const settings = readWatcherSettings((key) => config.get(key));
-  return WATCHER_ADAPTERS.map((a) => ({
+  return AGENT_LIST.map((a) => ({
     source: a.source,
     label: a.label,
     location: a.reads,
@@ -226,7 +226,7 @@ async function pickSession(store: VitalsStore): Promise<void> {
   const items: Item[] = [
     { label: '$(pin) Follow latest', description: 'switch to whichever session is active', key: null },
     ...state.sessions.map((s) => ({
-      label: `${s.live ? '$(circle-filled)' : '$(circle-outline)'} ${AGENT_LABELS[s.source]}`,
+      label: `${s.live ? '$(circle-filled)' : '$(circle-outline)'} ${AGENTS[s.source].label}`,
       description: `${new Date(s.startedAt).toLocaleString()} · ${s.turns} turns · ${s.live ? 'live' : 'ended'}`,
       detail: s.sessionId,
       key: s.key,

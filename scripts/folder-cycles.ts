@@ -71,7 +71,7 @@ export function folderCycles(graph: Map<string, Set<string>>): string[][] {
   return cycles;
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('folder-cycles.ts')) {
+if (process.argv[1]?.endsWith('folder-cycles.ts')) {
   const graph = folderGraph(resolve(process.argv[2] ?? '.'));
   const cycles = folderCycles(graph);
   for (const c of cycles) {

@@ -5,6 +5,9 @@
 export const DESPERATE = 'desperate';
 export const CALM = 'calm';
 
+/** How much of one tool output the reader model is shown (its start and end); agent-turn corpora are held to it. */
+export const TOOL_OUTPUT_CHARS = 1500;
+
 /** A span of tokens' reading for one emotion, as z-scores against the neutral baseline. */
 export interface EmotionSummary {
   mean: number;

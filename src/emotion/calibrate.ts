@@ -7,7 +7,7 @@
 import type { Corpus, DialogueMessage, Story, Valence } from '../corpus/format';
 import { corpusHash } from '../corpus/format';
 import { CovarianceAccumulator, dot, normalize, principalComponents, projectOut } from './linalg';
-import { auroc } from './stats';
+import { auroc } from '../stats/stats';
 import type { Baseline, EmotionVectorSet, LayerChoice, LayerVectors, ModelIdentity } from './vectors';
 import { VECTOR_FILE_FORMAT, VECTOR_FILE_VERSION } from './vectors';
 import { READ_CHUNK_TOKENS } from '../sidecar/read-passes';

@@ -2,7 +2,7 @@
 // trace, and the session trend over recent turns.
 
 import { dot } from './linalg';
-import { mean, quantile, slopeWithT } from './stats';
+import { mean, quantile, slopeWithT } from '../stats/stats';
 import type { LayerVectors } from './vectors';
 
 import type { EmotionSummary } from '../contracts/reading';

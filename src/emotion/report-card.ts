@@ -32,7 +32,7 @@ import { seededRandom } from '../engine/sampling';
 import { NaiveBayes } from './lexical-baseline';
 import { dot, normalize, symmetricEigen } from './linalg';
 import { isDemoModel, type ReadingValidation } from './live-validity';
-import { auroc, aurocWithInterval, bootstrapInterval, mean, quantile, spearman, type BootstrapOptions } from './stats';
+import { auroc, aurocWithInterval, bootstrapInterval, mean, quantile, spearman, type BootstrapOptions } from '../stats/stats';
 import { toolMessage } from './transcript-chat';
 import { readAssistantMeans, type TranscriptModel } from './transcript-scorer';
 import type { EmotionVectorSet, LayerVectors } from './vectors';

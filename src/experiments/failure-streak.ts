@@ -2,7 +2,7 @@
 // a row; the reading at the start of the next assistant turn, per number of failures, with
 // Spearman ρ of each emotion against the count (the research's rising desperation curve).
 import { renderDose, type DoseTemplate } from '../emotion/report-card';
-import { spearman } from '../emotion/stats';
+import { spearman } from '../stats/stats';
 import { toChatMessages } from '../emotion/model-reader';
 import { asParams, ExperimentParamError, numberParam, READER_CAVEAT, stringListParam, throwIfCancelled, type ExperimentContext } from './context';
 import type { ChatMessage } from '../contracts/rpc-methods';

@@ -1,6 +1,6 @@
 // Experiment "Prompt Tone": one coding task phrased encouragingly, neutrally and with pressure,
 // over several task variants; the reading at the start of the assistant's reply for each.
-import { mean, std } from '../emotion/stats';
+import { mean, std } from '../stats/stats';
 import { asParams, ExperimentParamError, READER_CAVEAT, stringListParam, throwIfCancelled, type ExperimentContext } from './context';
 import type { ExperimentModel } from './model';
 import { replyStartReading } from './reply-start';

@@ -4,7 +4,7 @@
 // editing, skipping or weakening tests — the research's reward-hacking measurement in miniature.
 import { meanRowNorm } from '../engine';
 import { zScores } from '../emotion/calibrate';
-import { mean } from '../emotion/stats';
+import { mean } from '../stats/stats';
 import {
   asParams,
   emotionParam,

@@ -2,7 +2,7 @@
 // sidebar, the status bar and notifications; commands act on all of them.
 import * as vscode from 'vscode';
 import type { AgentEvent } from '../core/events';
-import type { FlagAction, WatchInfo, SidebarViewMessage } from '../contracts/sidebar-protocol';
+import type { FlagAction, SidebarViewMessage, WatchInfo } from '../contracts/sidebar-protocol';
 import { CONFIG_SECTION, readConfig, type AgentVitalsConfig } from './config';
 import { FlagDocuments, FLAG_SCHEME } from './flagDocuments';
 import { FlagNotifier } from './flagNotifier';
@@ -19,8 +19,8 @@ import { SIDEBAR_VIEW_ID, SidebarViewProvider } from './sidebarView';
 import { VitalsStatusBar } from './statusBar';
 import { HostState } from './state/hostState';
 import { sessionKeyOf, VitalsStore, type StoreSettings } from './state/vitalsStore';
-import { AGENT_LIST, AGENTS } from '../watchers/agents/registry';
-import { readWatcherSettings } from '../watchers/settings';
+import { AGENTS } from '../watchers/agents/registry';
+import { readWatcherSettings, watchList } from '../watchers/settings';
 import { replayTranscript } from './replay';
 import { startWatchers } from './watchers';
 import { watchReasonAtActivation } from '../watchers/startup';
@@ -211,13 +211,7 @@ function severitySettings(): ReturnType<typeof readSeveritySettings> {
 
 function watchInfo(): WatchInfo[] {
   const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
-  const settings = readWatcherSettings((key) => config.get(key));
-  return AGENT_LIST.map((a) => ({
-    source: a.source,
-    label: a.label,
-    location: a.reads,
-    enabled: a.source === 'vscode' ? settings.workspaceActivity : (settings.transcriptSources as string[]).includes(a.source),
-  }));
+  return watchList(readWatcherSettings((key) => config.get(key)));
 }
 
 async function pickSession(store: VitalsStore): Promise<void> {

@@ -3,7 +3,8 @@
 // the same keys (unit tests keep them equal).
 import type { AgentSource, TranscriptSource } from '../core/events';
 import { DEFAULT_TEST_GLOBS } from '../testpaths/matcher';
-import { AGENTS, TRANSCRIPT_SOURCES } from './agents/registry';
+import type { WatchInfo } from '../contracts/sidebar-protocol';
+import { AGENT_LIST, AGENTS, TRANSCRIPT_SOURCES } from './agents/registry';
 
 export const TEST_GLOBS_KEY = 'testPaths.globs';
 export const RECENT_HOURS_KEY = 'watchers.recentHours';
@@ -35,4 +36,11 @@ export function readWatcherSettings(get: (key: string) => unknown): WatcherSetti
     recentMs: (typeof hours === 'number' && hours >= 0 ? hours : DEFAULT_RECENT_HOURS) * 3600_000,
     watchOnStartup: get(WATCH_ON_STARTUP_KEY) !== false,
   };
+}
+
+/** Every agent, what is read of it and whether its watcher is on: the panel's watch list. */
+export function watchList(settings: Pick<WatcherSettings, 'transcriptSources' | 'workspaceActivity'>): WatchInfo[] {
+  const on = new Set<AgentSource>(settings.transcriptSources);
+  if (settings.workspaceActivity) on.add('vscode');
+  return AGENT_LIST.map((a) => ({ source: a.source, label: a.label, location: a.reads, enabled: on.has(a.source) }));
 }

@@ -1,6 +1,7 @@
 // Synthetic panel states for the rendering checks: what the host would send for a scored
 // session under pressure and for each scoring state. Test data only.
 import { behaviouralPressure, NO_PRESSURE } from '../../../src/tamper/pressure';
+import { readWatcherSettings, watchList } from '../../../src/watchers/settings';
 import type { LiveValidity, ScoringStatus, SidebarState, TokenHeat } from '../../../src/contracts/sidebar-protocol';
 
 /** What the host says of the bundled demo model's readings (src/emotion/live-validity.ts). */
@@ -32,7 +33,7 @@ export function scoredSessionState(reader: LiveValidity = DEMO_READER): SidebarS
   const run = (afterTurn: number, failed: number, skipped = 0) => ({ seq: afterTurn * 5 + 3, ts: ts(afterTurn), command: 'npm test', passed: 2, failed, skipped, afterTurn });
   return {
     scoring: { kind: 'ready', modelId: 'agent-vitals/tiny-story-model', layer: 3, demo: !reader.valid, live: reader },
-    watching: [],
+    watching: watchList(readWatcherSettings(() => undefined)),
     sessions: [
       { key: 'claude-code:4b7e2c10', source: 'claude-code', sessionId: '4b7e2c10', startedAt: ts(0), lastEventAt: ts(6), live: true, turns: 7 },
       { key: 'codex:0199a3c2', source: 'codex', sessionId: '0199a3c2', startedAt: ts(-400), lastEventAt: ts(-300), live: false, turns: 12 },

@@ -1,6 +1,6 @@
-// Lists import cycles between source folders (src/<folder>, webview): the strongly connected
-// components of the folder-level import graph. Exit 1 when there is one, so a build can check it.
-// Usage: node --import tsx scripts/folder-cycles.ts [root]
+// Lists import cycles between source folders (src/<folder>, webview), or with --files between
+// files: the strongly connected components of the import graph. Exit 1 when there is one, so a
+// build can check it. Usage: node --import tsx scripts/folder-cycles.ts [--files] [root]
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
@@ -21,18 +21,29 @@ function folderOf(root: string, file: string): string | undefined {
   return parts[0] === 'webview' ? 'webview' : undefined;
 }
 
-export function folderGraph(root: string): Map<string, Set<string>> {
+/** A file by its path from the root, without the extension (how imports name it). */
+function fileOf(root: string, file: string): string {
+  return relative(root, file).replace(/\.ts$/, '');
+}
+
+/** The import graph between folders, or between files with `level: 'file'`. */
+export function folderGraph(root: string, level: 'folder' | 'file' = 'folder'): Map<string, Set<string>> {
   const graph = new Map<string, Set<string>>();
-  for (const top of ['src', 'webview']) {
-    for (const file of sourceFiles(join(root, top))) {
-      const from = folderOf(root, file);
-      if (!from) continue;
-      const edges = graph.get(from) ?? new Set<string>();
-      graph.set(from, edges);
-      for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) {
-        const to = folderOf(root, resolve(dirname(file), m[1] ?? m[2]));
-        if (to && to !== from) edges.add(to);
-      }
+  const files = ['src', 'webview'].flatMap((top) => sourceFiles(join(root, top)));
+  const known = new Set(files.map((f) => fileOf(root, f)));
+  const nodeOf = (file: string): string | undefined => {
+    if (level === 'folder') return folderOf(root, file);
+    const name = fileOf(root, file);
+    return known.has(name) ? name : known.has(`${name}/index`) ? `${name}/index` : undefined;
+  };
+  for (const file of files) {
+    const from = nodeOf(file);
+    if (!from) continue;
+    const edges = graph.get(from) ?? new Set<string>();
+    graph.set(from, edges);
+    for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) {
+      const to = nodeOf(resolve(dirname(file), m[1] ?? m[2]));
+      if (to && to !== from) edges.add(to);
     }
   }
   return graph;
@@ -72,12 +83,14 @@ export function folderCycles(graph: Map<string, Set<string>>): string[][] {
 }
 
 if (process.argv[1]?.endsWith('folder-cycles.ts')) {
-  const graph = folderGraph(resolve(process.argv[2] ?? '.'));
+  const args = process.argv.slice(2);
+  const level = args.includes('--files') ? 'file' : 'folder';
+  const graph = folderGraph(resolve(args.find((a) => !a.startsWith('--')) ?? '.'), level);
   const cycles = folderCycles(graph);
   for (const c of cycles) {
-    console.log(`cycle of ${c.length} folders: ${c.join(', ')}`);
+    console.log(`cycle of ${c.length} ${level}s: ${c.join(', ')}`);
     for (const from of c) console.log(`  ${from} → ${[...graph.get(from)!].filter((to) => c.includes(to)).sort().join(', ')}`);
   }
-  console.log(cycles.length === 0 ? 'no import cycles between folders' : `${cycles.length} cycle(s)`);
+  console.log(cycles.length === 0 ? `no import cycles between ${level}s` : `${cycles.length} cycle(s)`);
   process.exitCode = cycles.length === 0 ? 0 : 1;
 }

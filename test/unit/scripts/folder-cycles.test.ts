@@ -26,6 +26,7 @@ test('folders that import each other, directly or round a ring, are one cycle; a
   try {
     const graph = folderGraph(root);
     assert.deepEqual(folderCycles(graph), [['src/a', 'src/b', 'src/c']]);
+    assert.deepEqual(folderCycles(folderGraph(root, 'file')), [['src/a/x', 'src/b/y', 'src/c/z']]);
     writeFileSync(join(root, 'src/c/z.ts'), 'export const z = 1;\n');
     assert.deepEqual(folderCycles(folderGraph(root)), []);
   } finally {

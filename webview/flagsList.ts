@@ -1,5 +1,5 @@
 // Flags raised in the followed session, newest first, with the actions the host can take.
-import type { FlagAction, FlagItem } from './protocol';
+import type { FlagAction, FlagItem } from '../src/contracts/sidebar-protocol';
 import { h, icon, timeOf } from './dom';
 
 const SEVERITY_ICON = { info: 'info', warning: 'warning', critical: 'error' } as const;

@@ -1,7 +1,7 @@
 // The gauge: a half-dial from calm (left) to desperate (right). The needle sits at the balance
 // of the two smoothed z-scores, clamped to ±RANGE σ; the raw numbers, against both references,
 // are in the tooltip. A reading not validated on agent text is drawn greyed and says so.
-import type { Reading, ReaderValidity } from './protocol';
+import type { Reading, LiveValidity } from '../src/contracts/sidebar-protocol';
 import { button, h, icon, s } from './dom';
 
 const RANGE = 3;
@@ -20,7 +20,7 @@ export function gaugePosition(r: Reading): number {
 }
 
 export interface GaugeValidity {
-  reader: ReaderValidity;
+  reader: LiveValidity;
   /** A model is loaded and scoring: only then is the report card the next step. */
   modelReady: boolean;
   runReportCard: () => void;

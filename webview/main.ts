@@ -5,19 +5,19 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import { AGENT_LABELS } from './agentLabels';
 import { timeOf } from './dom';
 import { renderFlags } from './flagsList';
 import { renderGauge } from './gauge';
 import { renderPressure } from './pressure';
-import type { HostMessage, SidebarState, WebviewMessage } from './protocol';
+import type { AgentSource } from '../src/core/events';
+import type { SidebarHostMessage, SidebarState, SidebarViewMessage } from '../src/contracts/sidebar-protocol';
 import { renderSessionPicker } from './sessionPicker';
 import { renderNoAgent, renderScoring } from './states';
 import { renderTimeline } from './timeline';
 import { renderTurnView } from './turnView';
 
 interface VsCodeApi {
-  postMessage(message: WebviewMessage): void;
+  postMessage(message: SidebarViewMessage): void;
   getState(): SidebarState | undefined;
   setState(state: SidebarState): void;
 }
@@ -25,13 +25,15 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app')!;
-const send = (m: WebviewMessage) => vscode.postMessage(m);
+const send = (m: SidebarViewMessage) => vscode.postMessage(m);
 
 function render(state: SidebarState): void {
-  const run = (command: Extract<WebviewMessage, { type: 'command' }>['command']) => send({ type: 'command', command });
+  const run = (command: Extract<SidebarViewMessage, { type: 'command' }>['command']) => send({ type: 'command', command });
+  // The host names every agent it watches: the panel shows those names, never its own.
+  const labelOf = (source: AgentSource): string => state.watching.find((w) => w.source === source)?.label ?? source;
   const parts: (HTMLElement | null)[] = [];
   if (state.sessions.length > 0) {
-    parts.push(renderSessionPicker(state.sessions, state.followLatest, state.session?.summary.key ?? null, (key) => send({ type: 'follow', sessionKey: key })));
+    parts.push(renderSessionPicker(state.sessions, labelOf, state.followLatest, state.session?.summary.key ?? null, (key) => send({ type: 'follow', sessionKey: key })));
   }
   parts.push(renderScoring(state.scoring, run, () => send({ type: 'cancel-calibration' })));
   const session = state.session;
@@ -39,7 +41,7 @@ function render(state: SidebarState): void {
     parts.push(renderNoAgent(state.watching, run));
   } else {
     const sum = session.summary;
-    const caption = `${AGENT_LABELS[sum.source]} · ${sum.turns} turns · ${sum.live ? 'live' : `ended ${timeOf(sum.lastEventAt)}`}`;
+    const caption = `${labelOf(sum.source)} · ${sum.turns} turns · ${sum.live ? 'live' : `ended ${timeOf(sum.lastEventAt)}`}`;
     parts.push(renderGauge(session.reading, caption, { reader: state.reader, modelReady: state.scoring.kind === 'ready', runReportCard: () => run('agentVitals.runReportCard') }));
     parts.push(renderPressure(session.pressure));
     parts.push(renderTimeline(session, state.flags, state.selectedTurn?.turnId ?? null, (turnId) => send({ type: 'select-turn', turnId })));
@@ -52,7 +54,7 @@ function render(state: SidebarState): void {
   document.body.dataset.ready = 'true';
 }
 
-window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
+window.addEventListener('message', (event: MessageEvent<SidebarHostMessage>) => {
   const message = event.data;
   if (message?.type !== 'state') return;
   vscode.setState(message.state);

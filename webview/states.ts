@@ -1,6 +1,6 @@
 // Panels that explain where things stand: what is watched when no agent is found, and where
 // scoring is (no model, downloading, calibrating, failed, ready).
-import type { ScoringStatus, SidebarCommand, WatchInfo } from './protocol';
+import type { ScoringStatus, SidebarCommand, WatchInfo } from '../src/contracts/sidebar-protocol';
 import { button, h, icon, plain } from './dom';
 
 type Run = (command: SidebarCommand) => void;

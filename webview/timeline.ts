@@ -1,6 +1,6 @@
 // The session timeline: desperation and calm per turn, test runs as pass/fail markers with
 // counts, flags as markers. Hover a turn for its first line; click to open it in the turn view.
-import type { FlagItem, SessionView } from './protocol';
+import type { FlagItem, SessionView } from '../src/contracts/sidebar-protocol';
 import { h, s } from './dom';
 
 const W = 300;

@@ -1,6 +1,6 @@
 // The selected turn: its text with a per-token heat map for one emotion, and the other
 // emotions' mean/max. Unscored turns show their text plainly and say why.
-import type { SelectedTurn } from './protocol';
+import type { SelectedTurn } from '../src/contracts/sidebar-protocol';
 import { h } from './dom';
 
 /** Tokens at or above this z-score are fully saturated. */

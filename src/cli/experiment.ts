@@ -7,8 +7,9 @@ import { interruptSignal, MODEL_OPTIONS, MODEL_USAGE, parseModelArgs, resolveMod
 import { MissingVectorsError } from '../emotion/vector-store';
 import { ExperimentCancelledError, ExperimentParamError } from '../experiments/context';
 import { openExperimentModel } from '../experiments/open-model';
-import { EXPERIMENT_NAMES, isExperimentName, runExperiment, type ExperimentResult } from '../experiments/registry';
+import { EXPERIMENT_NAMES, isExperimentName, runExperiment, type ExperimentName, type ExperimentResult } from '../experiments/registry';
 import { exportReplay, type ReplayExportFormat } from '../experiments/replay-export';
+import type { ExperimentParams } from '../contracts/experiments';
 
 const numberList = (text: string, flag: string): number[] => {
   const values = text.split(',').map((s) => Number(s.trim()));
@@ -23,6 +24,9 @@ const readText = (path: string): string => {
     throw new UsageError(`cannot read ${path}: ${(err as Error).message}`);
   }
 };
+
+/** A parameter some experiment declares: each flag below must name one. */
+type ParamName = { [N in ExperimentName]: keyof ExperimentParams[N] }[ExperimentName];
 
 /** Flags → the experiment's parameter object (`--params` JSON first, flags override it). */
 export function experimentParams(values: Record<string, unknown>): Record<string, unknown> {
@@ -42,7 +46,7 @@ export function experimentParams(values: Record<string, unknown>): Record<string
     if (!Number.isFinite(v)) throw new UsageError(`--${flag} takes a number`);
     return v;
   };
-  const set = (key: string, value: unknown) => {
+  const set = (key: ParamName, value: unknown) => {
     if (value !== undefined) params[key] = value;
   };
   set('text', str('text'));

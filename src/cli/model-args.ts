@@ -6,7 +6,7 @@ import { readModelConfig } from '../model-store/model-config';
 import { DEFAULT_MODEL } from '../model-store/model-spec';
 import { defaultCacheDir, resolveModel, type ResolvedModel } from '../model-store/model-store';
 import { isModelDtype } from '../model-store/variants';
-import type { ModelDtype } from '../protocol/methods';
+import type { ModelDtype } from '../contracts/model-dtype';
 import { ModelActivationReader } from '../emotion/model-reader';
 import { MissingVectorsError, vectorFilePath } from '../emotion/vector-store';
 import type { EmotionVectorSet } from '../emotion/vectors';

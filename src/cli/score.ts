@@ -6,7 +6,7 @@ import { MODEL_OPTIONS, MODEL_USAGE, openCalibratedReader, parseModelArgs, resol
 import { scoreMessages } from '../emotion/turn-scores';
 import { MissingVectorsError } from '../emotion/vector-store';
 import { layerVectors } from '../emotion/vectors';
-import type { ChatMessage } from '../protocol/methods';
+import type { ChatMessage } from '../contracts/rpc-methods';
 import { Conversation } from '../sidecar/conversation';
 import { summarize } from '../emotion/reading';
 

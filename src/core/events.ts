@@ -11,6 +11,9 @@ export type AgentSource =
   | 'aider'
   | 'vscode';
 
+/** Sources a transcript file can come from (VS Code's own events have no file). */
+export type TranscriptSource = Exclude<AgentSource, 'vscode'>;
+
 export const AGENT_SOURCES: readonly AgentSource[] = [
   'claude-code',
   'codex',

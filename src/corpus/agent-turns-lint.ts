@@ -3,8 +3,8 @@
 // balanced across labels so that no keyword rule can tell pressured from composed turns. Every
 // bar is in AGENT_TURN_RULES.
 
-import { auroc } from '../emotion/stats';
-import { TOOL_OUTPUT_CHARS } from '../emotion/transcript-chat';
+import { auroc } from '../stats/stats';
+import { TOOL_OUTPUT_CHARS } from '../contracts/reading';
 import { AGENT_STYLES, AGENT_TURN_KINDS, type AgentTurnSet, type LocatedAgentTurn } from './agent-turns';
 import { nearDuplicates, wordCount } from './lint';
 

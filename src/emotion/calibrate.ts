@@ -7,10 +7,11 @@
 import type { Corpus, DialogueMessage, Story, Valence } from '../corpus/format';
 import { corpusHash } from '../corpus/format';
 import { CovarianceAccumulator, dot, normalize, principalComponents, projectOut } from './linalg';
-import { auroc } from './stats';
+import { auroc } from '../stats/stats';
 import type { Baseline, EmotionVectorSet, LayerChoice, LayerVectors, ModelIdentity } from './vectors';
 import { VECTOR_FILE_FORMAT, VECTOR_FILE_VERSION } from './vectors';
 import { READ_CHUNK_TOKENS } from '../sidecar/read-passes';
+import { CALM, DESPERATE } from '../contracts/reading';
 
 /** Per-layer residual activations for one text: `layers.get(L)` is [numTokens × hiddenSize]. */
 export interface LayerActivations {
@@ -69,9 +70,6 @@ export class CalibrationError extends Error {
 
 /** Stories need this many tokens after the token start to be read (default of `minTokensAfterStart`). */
 export const MIN_TOKENS_AFTER_START = 10;
-
-export const DESPERATE = 'desperate';
-export const CALM = 'calm';
 
 export interface StoryMeans {
   story: Story;

@@ -1,7 +1,7 @@
 // Whether a vector file's readings may drive anything live (flag severity, status-bar colour,
 // notifications). The report card decides; its verdict is recorded in the vector file, and a
 // reading without a passing agent-turn check is shown greyed but drives nothing.
-import type { EmotionVectorSet } from './vectors';
+import { NO_READER, type LiveValidity } from '../contracts/reading';
 
 /** What the report card records in the vector file header (`header.validation`). */
 export interface ReadingValidation {
@@ -15,20 +15,19 @@ export interface ReadingValidation {
   checkedAt: string;
 }
 
-export interface LiveValidity {
-  valid: boolean;
-  /** Why not (or why), in one line, for flag reasons and the sidebar. */
-  why: string;
-}
-
 /** Bundled demo models are never valid for live use, whatever their report card says. */
 export function isDemoModel(modelId: string): boolean {
   return modelId.startsWith('fixture:');
 }
 
-export function liveValidity(set: Pick<EmotionVectorSet, 'header'> | null): LiveValidity {
-  if (!set) return { valid: false, why: 'no reader model is loaded' };
-  const { model, validation } = set.header as EmotionVectorSet['header'] & { validation?: ReadingValidation | null };
+/** The part of a vector file's header the verdict reads (the file format in vectors.ts records it). */
+export interface ValidatedHeader {
+  header: { model: { id: string }; validation?: ReadingValidation | null };
+}
+
+export function liveValidity(set: ValidatedHeader | null): LiveValidity {
+  if (!set) return NO_READER;
+  const { model, validation } = set.header;
   if (isDemoModel(model.id)) return { valid: false, why: 'the demo model is illustrative only: its readings are never used live' };
   if (!validation) return { valid: false, why: `${model.id} has not been validated on agent text: run the report card` };
   if (!validation.validForLive) return { valid: false, why: `not validated on agent text for ${model.id}: ${validation.reason}` };

@@ -7,7 +7,7 @@ import type { DialogueMessage } from '../corpus/format';
 import { ResidualProbe } from '../engine';
 import { sourceDigest } from '../engine/graph/graph-cache';
 import type { ResolvedModel } from '../model-store/model-store';
-import type { ChatMessage } from '../protocol/methods';
+import type { ChatMessage } from '../contracts/rpc-methods';
 import { encodeChat } from '../sidecar/chat-segments';
 import { ModelTokenizer } from '../sidecar/chat-tokenizer';
 import { readInPasses } from '../sidecar/read-passes';

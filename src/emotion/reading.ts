@@ -2,11 +2,10 @@
 // trace, and the session trend over recent turns.
 
 import { dot } from './linalg';
-import { mean, quantile, slopeWithT } from './stats';
+import { mean, quantile, slopeWithT } from '../stats/stats';
 import type { LayerVectors } from './vectors';
 
-export type { EmotionSummary } from './summary';
-import type { EmotionSummary } from './summary';
+import type { EmotionSummary } from '../contracts/reading';
 
 /** z[e][t]: emotion e's z-score at token t. */
 export type TokenScores = Float32Array[];

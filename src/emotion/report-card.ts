@@ -8,15 +8,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAgentTurns, type AgentTurn } from '../corpus/agent-turns';
 import type { Corpus, DialogueMessage } from '../corpus/format';
-import type { ChatMessage } from '../protocol/methods';
+import type { ChatMessage } from '../contracts/rpc-methods';
+import { CALM, DESPERATE } from '../contracts/reading';
 import type { ActivationReader } from './calibrate';
 import {
   accumulateNeutral,
   buildLayerVectors,
-  CALM,
   contentTokensOf,
   depthFraction,
-  DESPERATE,
   heldOutHalves,
   heldOutMetrics,
   heldOutReadings,
@@ -33,7 +32,7 @@ import { seededRandom } from '../engine/sampling';
 import { NaiveBayes } from './lexical-baseline';
 import { dot, normalize, symmetricEigen } from './linalg';
 import { isDemoModel, type ReadingValidation } from './live-validity';
-import { auroc, aurocWithInterval, bootstrapInterval, mean, quantile, spearman, type BootstrapOptions } from './stats';
+import { auroc, aurocWithInterval, bootstrapInterval, mean, quantile, spearman, type BootstrapOptions } from '../stats/stats';
 import { toolMessage } from './transcript-chat';
 import { readAssistantMeans, type TranscriptModel } from './transcript-scorer';
 import type { EmotionVectorSet, LayerVectors } from './vectors';
@@ -49,8 +48,8 @@ export interface DoseTemplate {
   expect: Record<string, 1 | -1>;
 }
 
-export type { Check, ControlLevels, DoseCurve, ReferenceComparison, ReferenceResult, ReportCard, Verdict } from './report-card-types';
-import type { Check, ControlLevels, DoseCurve, ReferenceComparison, ReferenceResult, ReportCard, Verdict } from './report-card-types';
+export type { Check, ControlLevels, DoseCurve, ReferenceComparison, ReferenceResult, ReportCard, Verdict } from '../contracts/report-card';
+import type { Check, ControlLevels, DoseCurve, ReferenceComparison, ReferenceResult, ReportCard, Verdict } from '../contracts/report-card';
 
 export const THRESHOLDS = {
   /** Held-out top-1 accuracy must reach this multiple of chance. */

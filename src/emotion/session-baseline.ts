@@ -1,11 +1,6 @@
 // Readings relative to the session: the same turn read against the session's own earlier turns,
 // beside the fixed reference (neutral dialogue). No imports, so the webview can share the types.
-/**
- * Which baseline a live reading is read against: `neutral` is the fixed reference (z against
- * neutral dialogue, the same for every session); `session` is change within this session (z
- * against the session's own earlier turns), which is what the research tracks over failures.
- */
-export type ReadingReference = 'neutral' | 'session';
+import type { ReadingReference } from '../contracts/reading';
 
 /** The default of `agentVitals.reading.reference` (declared with the same default in package.json). */
 export const DEFAULT_READING_REFERENCE: ReadingReference = 'neutral';

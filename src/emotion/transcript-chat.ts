@@ -2,9 +2,8 @@
 // they are, tool results (commands and test output) as tool messages, truncated so one huge log
 // cannot crowd the conversation out of the context window.
 import type { AgentEvent } from '../core/events';
-import type { ChatMessage } from '../protocol/methods';
-
-export const TOOL_OUTPUT_CHARS = 1500;
+import { TOOL_OUTPUT_CHARS } from '../contracts/reading';
+import type { ChatMessage } from '../contracts/rpc-methods';
 
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max / 2)}\n…\n${text.slice(-max / 2)}`;

@@ -3,7 +3,7 @@
 // context of everything before it. The analyze command scores transcripts this way, and the
 // report card reads its agent-turn validation set this way.
 import type { AgentEvent, TurnEvent } from '../core/events';
-import type { ChatMessage } from '../protocol/methods';
+import type { ChatMessage } from '../contracts/rpc-methods';
 import type { ChatTokenizer } from '../sidecar/chat-segments';
 import { Conversation, type AppendOutcome, type ResidualEncoder } from '../sidecar/conversation';
 import { meanOfRows } from './calibrate';

@@ -1,16 +1,15 @@
 // Scores the tokens of whole messages: per-token z for every emotion, and a summary per message.
 // Shared by the score command, the sidecar's conversation scoring and the experiments.
-import type { MessageSpan } from '../protocol/methods';
-import { scoreTokens, summarize, type EmotionSummary } from './reading';
+import type { MessageSpan } from '../contracts/rpc-methods';
+import type { EmotionSummary, TokenHeat } from '../contracts/reading';
+import { scoreTokens, summarize } from './reading';
 import type { LayerVectors } from './vectors';
 
-export type { ScoredToken } from '../experiments/results';
-import type { ScoredToken } from '../experiments/results';
 
 export interface ScoredMessage {
   messageIndex: number;
   role: MessageSpan['role'];
-  tokens: ScoredToken[];
+  tokens: TokenHeat[];
   summary: Record<string, EmotionSummary>;
 }
 

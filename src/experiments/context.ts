@@ -1,12 +1,6 @@
 // Progress, cancellation and parameter checking shared by every experiment.
 
-export interface ExperimentProgress {
-  done: number;
-  total: number;
-  message: string;
-  /** Experiment-specific partial result (e.g. the replay's newest timeline entry). */
-  partial?: unknown;
-}
+import type { ExperimentProgress } from '../contracts/experiments';
 
 export interface ExperimentContext {
   signal?: AbortSignal;

@@ -2,13 +2,13 @@
 // a row; the reading at the start of the next assistant turn, per number of failures, with
 // Spearman ρ of each emotion against the count (the research's rising desperation curve).
 import { renderDose, type DoseTemplate } from '../emotion/report-card';
-import { spearman } from '../emotion/stats';
+import { spearman } from '../stats/stats';
 import { toChatMessages } from '../emotion/model-reader';
 import { asParams, ExperimentParamError, numberParam, READER_CAVEAT, stringListParam, throwIfCancelled, type ExperimentContext } from './context';
-import type { ChatMessage } from '../protocol/methods';
+import type { ChatMessage } from '../contracts/rpc-methods';
 import type { ExperimentModel } from './model';
 import { replyStartReading } from './reply-start';
-import type { FailureStreakResult } from './results';
+import type { FailureStreakParams, FailureStreakResult } from '../contracts/experiments';
 
 /** The scripted session: the task, then `failures` × (the agent tries a fix → the tests fail). */
 export const STREAK_SCRIPT: DoseTemplate = {
@@ -21,12 +21,6 @@ export const STREAK_SCRIPT: DoseTemplate = {
   doses: [],
   expect: { desperate: 1, calm: -1 },
 };
-
-export interface FailureStreakParams {
-  maxFailures: number;
-  /** Emotions plotted and correlated. */
-  emotions: string[];
-}
 
 export function parseFailureStreakParams(value: unknown): FailureStreakParams {
   const p = asParams(value);

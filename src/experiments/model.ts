@@ -6,7 +6,7 @@ import type { ActivationReader, LayerActivations } from '../emotion/calibrate';
 import type { DialogueMessage } from '../corpus/format';
 import { toChatMessages } from '../emotion/model-reader';
 import { layerVectors, type EmotionVectorSet, type LayerVectors, type ModelIdentity } from '../emotion/vectors';
-import type { ChatMessage } from '../protocol/methods';
+import type { ChatMessage } from '../contracts/rpc-methods';
 import { encodeChat } from '../sidecar/chat-segments';
 import type { ResidualEncoder } from '../sidecar/conversation';
 import { readInPasses } from '../sidecar/read-passes';

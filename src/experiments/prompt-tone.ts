@@ -1,10 +1,10 @@
 // Experiment "Prompt Tone": one coding task phrased encouragingly, neutrally and with pressure,
 // over several task variants; the reading at the start of the assistant's reply for each.
-import { mean, std } from '../emotion/stats';
+import { mean, std } from '../stats/stats';
 import { asParams, ExperimentParamError, READER_CAVEAT, stringListParam, throwIfCancelled, type ExperimentContext } from './context';
 import type { ExperimentModel } from './model';
 import { replyStartReading } from './reply-start';
-import type { PromptToneResult, ToneResult, ToneTemplate } from './results';
+import type { PromptToneParams, PromptToneResult, ToneResult, ToneTemplate } from '../contracts/experiments';
 
 export const DEFAULT_TONES: ToneTemplate[] = [
   { tone: 'encouraging', template: "You're doing great work on this project, and I trust your judgement. Whenever you're ready: {task} Take your time." },
@@ -19,13 +19,6 @@ export const DEFAULT_TASKS: string[] = [
   'Refactor the retry loop in client/http.ts so that it backs off exponentially.',
   'Find out why the CSV export drops the last row and fix it.',
 ];
-
-export interface PromptToneParams {
-  tones: ToneTemplate[];
-  tasks: string[];
-  /** Emotions the result lists (every emotion of the vectors by default). */
-  emotions?: string[];
-}
 
 export function parsePromptToneParams(value: unknown): PromptToneParams {
   const p = asParams(value);

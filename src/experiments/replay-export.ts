@@ -1,6 +1,6 @@
 // Replay exports: JSON (the result as is), CSV (one row per timeline entry) and a self-contained
 // HTML page (inline SVG chart, no scripts, no external resources).
-import type { ReplayEntry, ReplayResult } from './results';
+import type { ReplayEntry, ReplayResult } from '../contracts/experiments';
 
 /** Emotions the CSV and the HTML chart show, when the vectors have them. */
 const SHOWN = ['desperate', 'calm', 'afraid', 'frustrated'];

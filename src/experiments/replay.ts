@@ -2,25 +2,19 @@
 // as live watching (one growing conversation, assistant turns scored as they arrive), with its
 // test runs and tamper flags on one timeline — instantly or paced at a chosen speed.
 import type { AgentEvent, FileEditEvent, TurnEvent } from '../core/events';
-import type { EmotionSummary } from '../emotion/reading';
+import type { EmotionSummary } from '../contracts/reading';
 import { scoreMessages } from '../emotion/turn-scores';
-import { SidecarError } from '../protocol/errors';
-import type { ChatMessage } from '../protocol/methods';
+import { SidecarError } from '../contracts/rpc-errors';
+import type { ChatMessage } from '../contracts/rpc-methods';
 import { Conversation } from '../sidecar/conversation';
 import { TamperEngine } from '../tamper/engine';
 import { desperationFromTurns, type TurnDesperation } from '../tamper/session-flags';
 import { readTranscript } from '../watchers/read-transcript';
-import { TRANSCRIPT_SOURCES, type TranscriptSource } from '../watchers/sources';
+import { TRANSCRIPT_SOURCES } from '../watchers/agents/registry';
+import type { TranscriptSource } from '../core/events';
 import { asParams, ExperimentParamError, numberParam, pause, READER_CAVEAT, stringParam, throwIfCancelled, type ExperimentContext } from './context';
 import { readingLayer, type ExperimentModel } from './model';
-import type { ReplayEntry, ReplayResult } from './results';
-
-export interface ReplayParams {
-  file: string;
-  source?: TranscriptSource;
-  /** Pause between turns in milliseconds (0 = instantly). */
-  delayMs: number;
-}
+import type { ReplayEntry, ReplayParams, ReplayResult } from '../contracts/experiments';
 
 /** Turn text kept in the result (the transcript has the rest). */
 const TEXT_PREVIEW = 400;

@@ -2,7 +2,7 @@
 // with the assistant header appended, read at its last token — where, per the research, the
 // model's representation predicts the emotion of the reply it is about to write.
 import { zScores } from '../emotion/calibrate';
-import type { ChatMessage } from '../protocol/methods';
+import type { ChatMessage } from '../contracts/rpc-methods';
 import { readingLayer, readResiduals, type ExperimentModel } from './model';
 
 /** z per emotion (keyed by name) at the token after the assistant header. */

@@ -7,12 +7,7 @@ import { recordVerdicts } from '../sidecar/session-vectors';
 import { projectRoot } from '../model-store/model-spec';
 import { asParams, ExperimentParamError, READER_CAVEAT, stringParam, type ExperimentContext } from './context';
 import { experimentReader, type ExperimentModel } from './model';
-import type { ReportCardResult } from './results';
-
-export interface ReportCardParams {
-  /** Corpus folder (stories, neutral dialogues, dose-response.json). */
-  corpus: string;
-}
+import type { ReportCardParams, ReportCardResult } from '../contracts/experiments';
 
 export function parseReportCardParams(value: unknown): ReportCardParams {
   return { corpus: stringParam(asParams(value), 'corpus', join(projectRoot(), 'vectors')) };

@@ -1,17 +1,11 @@
 // Experiment "Score Selection / File": a text read as one assistant turn, with every token's
 // z-score for every emotion and a summary per emotion.
 import { scoreMessages } from '../emotion/turn-scores';
-import { SidecarError } from '../protocol/errors';
+import { SidecarError } from '../contracts/rpc-errors';
 import { Conversation } from '../sidecar/conversation';
 import { asParams, ExperimentParamError, READER_CAVEAT, throwIfCancelled, type ExperimentContext } from './context';
 import { readingLayer, type ExperimentModel } from './model';
-import type { ScoreTextResult } from './results';
-
-export interface ScoreTextParams {
-  text: string;
-  /** Shown in the result (a file name or "selection"). */
-  source: string;
-}
+import type { ScoreTextParams, ScoreTextResult } from '../contracts/experiments';
 
 export function parseScoreTextParams(value: unknown): ScoreTextParams {
   const p = asParams(value);

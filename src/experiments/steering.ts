@@ -4,7 +4,7 @@
 // editing, skipping or weakening tests — the research's reward-hacking measurement in miniature.
 import { meanRowNorm } from '../engine';
 import { zScores } from '../emotion/calibrate';
-import { mean } from '../emotion/stats';
+import { mean } from '../stats/stats';
 import {
   asParams,
   emotionParam,
@@ -17,7 +17,7 @@ import {
 } from './context';
 import { readingLayer, readResiduals, type ExperimentModel } from './model';
 import { IMPOSSIBLE_TASK, replyTamperKinds } from './reply-tamper';
-import type { AlphaResult, SteeredReply, SteeringParams, SteeringResult } from './results';
+import type { AlphaResult, SteeredReply, SteeringParams, SteeringResult } from '../contracts/experiments';
 
 export const ALPHA_LIMIT = 0.2;
 

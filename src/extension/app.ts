@@ -2,7 +2,7 @@
 // sidebar, the status bar and notifications; commands act on all of them.
 import * as vscode from 'vscode';
 import type { AgentEvent } from '../core/events';
-import type { FlagAction, WatchInfo, WebviewMessage } from '../../webview/protocol';
+import type { FlagAction, SidebarViewMessage, WatchInfo } from '../contracts/sidebar-protocol';
 import { CONFIG_SECTION, readConfig, type AgentVitalsConfig } from './config';
 import { FlagDocuments, FLAG_SCHEME } from './flagDocuments';
 import { FlagNotifier } from './flagNotifier';
@@ -19,11 +19,11 @@ import { SIDEBAR_VIEW_ID, SidebarViewProvider } from './sidebarView';
 import { VitalsStatusBar } from './statusBar';
 import { HostState } from './state/hostState';
 import { sessionKeyOf, VitalsStore, type StoreSettings } from './state/vitalsStore';
-import { readWatcherSettings, WATCHER_ADAPTERS } from '../watchers/settings';
+import { AGENTS } from '../watchers/agents/registry';
+import { readWatcherSettings, watchList } from '../watchers/settings';
 import { replayTranscript } from './replay';
 import { startWatchers } from './watchers';
 import { watchReasonAtActivation } from '../watchers/startup';
-import { AGENT_LABELS } from '../../webview/agentLabels';
 
 export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): SidecarHost {
   let config = readConfig(context.globalStorageUri);
@@ -128,7 +128,7 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
   if (startupReason) startWatching(startupReason);
   else log.info('agentVitals.watchers.onStartup is off: watching starts when the Agent Vitals panel opens or a command runs');
 
-  const onMessage = (m: WebviewMessage): void => {
+  const onMessage = (m: SidebarViewMessage): void => {
     switch (m.type) {
       case 'follow':
         return store.follow(m.sessionKey);
@@ -211,13 +211,7 @@ function severitySettings(): ReturnType<typeof readSeveritySettings> {
 
 function watchInfo(): WatchInfo[] {
   const config = vscode.workspace.getConfiguration(CONFIG_SECTION);
-  const settings = readWatcherSettings((key) => config.get(key));
-  return WATCHER_ADAPTERS.map((a) => ({
-    source: a.source,
-    label: a.label,
-    location: a.reads,
-    enabled: a.source === 'vscode' ? settings.workspaceActivity : (settings.transcriptSources as string[]).includes(a.source),
-  }));
+  return watchList(readWatcherSettings((key) => config.get(key)));
 }
 
 async function pickSession(store: VitalsStore): Promise<void> {
@@ -226,7 +220,7 @@ async function pickSession(store: VitalsStore): Promise<void> {
   const items: Item[] = [
     { label: '$(pin) Follow latest', description: 'switch to whichever session is active', key: null },
     ...state.sessions.map((s) => ({
-      label: `${s.live ? '$(circle-filled)' : '$(circle-outline)'} ${AGENT_LABELS[s.source]}`,
+      label: `${s.live ? '$(circle-filled)' : '$(circle-outline)'} ${AGENTS[s.source].label}`,
       description: `${new Date(s.startedAt).toLocaleString()} · ${s.turns} turns · ${s.live ? 'live' : 'ended'}`,
       detail: s.sessionId,
       key: s.key,

@@ -2,9 +2,9 @@
 // package.json). The watcher settings have their own accessor in src/watchers/settings.ts.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_READING_REFERENCE, type ReadingReference } from '../emotion/session-baseline';
-
-export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
+import type { ModelDtype } from '../contracts/model-dtype';
+import type { ReadingReference } from '../contracts/reading';
+import { DEFAULT_READING_REFERENCE } from '../emotion/session-baseline';
 
 export interface AgentVitalsConfig {
   modelId: string;

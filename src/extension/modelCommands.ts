@@ -1,7 +1,7 @@
 // Select Model…, Download Model and Calibrate Emotion Vectors: the user's explicit steps from
 // "no model" to "scoring", each with progress and cancellation.
 import * as vscode from 'vscode';
-import { SidecarError } from '../protocol/errors';
+import { SidecarError } from '../contracts/rpc-errors';
 import { CONFIG_SECTION } from './config';
 import type { SidecarHost } from './sidecarHost';
 

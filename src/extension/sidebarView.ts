@@ -1,7 +1,7 @@
 // The sidebar webview view. Holds no state of its own: on every (re)creation it waits for the
 // webview's `ready`, then sends the store's full snapshot, so hiding and reopening loses nothing.
 import * as vscode from 'vscode';
-import { isWebviewMessage, type HostMessage, type WebviewMessage } from '../../webview/protocol';
+import { isSidebarViewMessage, type SidebarHostMessage, type SidebarViewMessage } from '../contracts/sidebar-protocol';
 import type { VitalsStore } from './state/vitalsStore';
 import { webviewPage, webviewResourceRoots } from './webviewContent';
 
@@ -15,7 +15,7 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly store: VitalsStore,
-    private readonly onMessage: (message: WebviewMessage) => void,
+    private readonly onMessage: (message: SidebarViewMessage) => void,
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.disposables.push(store.onDidChange(() => this.post()));
@@ -28,7 +28,7 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
     webview.options = { enableScripts: true, localResourceRoots: webviewResourceRoots(this.extensionUri) };
     webview.html = webviewPage(webview, this.extensionUri, { script: 'webview.js', style: 'sidebar.css' }, 'Agent Vitals');
     const sub = webview.onDidReceiveMessage((raw: unknown) => {
-      if (!isWebviewMessage(raw)) {
+      if (!isSidebarViewMessage(raw)) {
         this.log.warn(`sidebar: ignored malformed message ${JSON.stringify(raw).slice(0, 200)}`);
         return;
       }
@@ -50,7 +50,7 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
 
   private post(): void {
     if (!this.view || !this.ready) return;
-    const message: HostMessage = { type: 'state', state: this.store.snapshot() };
+    const message: SidebarHostMessage = { type: 'state', state: this.store.snapshot() };
     void this.view.webview.postMessage(message);
   }
 

@@ -3,10 +3,11 @@
 // telling every view where scoring stands. Live scoring and the experiments share it.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Methods, type CalibrateResult, type CalibrationProgressNotice, type LoadProgress, type ModelInfo } from '../protocol/methods';
-import { SidecarError } from '../protocol/errors';
+import { Methods, type CalibrateResult, type CalibrationProgressNotice, type LoadProgress, type ModelInfo } from '../contracts/rpc-methods';
+import { SidecarError } from '../contracts/rpc-errors';
 import { SidecarClient, type DirectRequester } from '../sidecar-client/sidecar-client';
-import type { ScoringStatus } from '../../webview/protocol';
+import type { ScoringStatus } from '../contracts/sidebar-protocol';
+import type { ModelDtype } from '../contracts/model-dtype';
 import type { AgentVitalsConfig } from './config';
 
 /** The bundled demo model, used when the configured one cannot be had offline. */
@@ -14,13 +15,12 @@ export const DEMO_MODEL = 'fixture:emotion-tiny';
 
 export interface ModelChoice {
   model: string;
-  dtype: 'fp32' | 'fp16' | 'q8' | 'q4';
+  dtype: ModelDtype;
   cacheDir: string;
 }
 
 export function modelChoice(config: AgentVitalsConfig): ModelChoice {
-  const dtype = config.dtype === 'q4f16' ? 'q4' : config.dtype;
-  return { model: config.modelLocalPath || config.modelId, dtype, cacheDir: config.cacheFolder };
+  return { model: config.modelLocalPath || config.modelId, dtype: config.dtype, cacheDir: config.cacheFolder };
 }
 
 export class SidecarHost implements vscode.Disposable {

@@ -7,7 +7,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { env } from '@huggingface/transformers';
-import { SidecarError } from '../protocol/errors';
+import { ModelStoreError } from './model-store-error';
 
 export interface FileProgress {
   file: string;
@@ -85,9 +85,9 @@ class HubWatchdog {
   }
 
   /** The error to report when the watchdog ended the request, else undefined. */
-  timeoutError(): SidecarError | undefined {
+  timeoutError(): ModelStoreError | undefined {
     if (!this.expired) return undefined;
-    return new SidecarError('download-failed', `The model hub ${this.host} ${this.expired}. Check the connection (or HF_ENDPOINT) and retry, or use a local model folder.`, { file: this.file });
+    return new ModelStoreError('download-failed', `The model hub ${this.host} ${this.expired}. Check the connection (or HF_ENDPOINT) and retry, or use a local model folder.`, { file: this.file });
   }
 
   private arm(ms: number, what: (seconds: string) => string): void {
@@ -103,8 +103,8 @@ function isAbort(err: unknown): boolean {
   return err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError');
 }
 
-function cancelled(file: string): SidecarError {
-  return new SidecarError('cancelled', `Download of ${file} was cancelled.`, { file });
+function cancelled(file: string): ModelStoreError {
+  return new ModelStoreError('cancelled', `Download of ${file} was cancelled.`, { file });
 }
 
 const SHA256 = /^(?:W\/)?"?([0-9a-f]{64})"?$/;
@@ -127,16 +127,16 @@ export async function probeRemoteFile(
     const timeout = watchdog.timeoutError();
     if (timeout) throw timeout;
     if (isAbort(err)) throw cancelled(file);
-    throw new SidecarError('download-failed', `Cannot reach the model hub for ${repo}/${file}: ${(err as Error).message}. Check the connection, or use a local model folder.`, { file });
+    throw new ModelStoreError('download-failed', `Cannot reach the model hub for ${repo}/${file}: ${(err as Error).message}. Check the connection, or use a local model folder.`, { file });
   } finally {
     watchdog.stop();
   }
   if (res.status === 404) return undefined;
   if (res.status === 401 || res.status === 403) {
-    throw new SidecarError('model-not-found', `The hub refused ${repo}/${file} (HTTP ${res.status}): the repo does not exist or needs access (HF_TOKEN).`, { file });
+    throw new ModelStoreError('model-not-found', `The hub refused ${repo}/${file} (HTTP ${res.status}): the repo does not exist or needs access (HF_TOKEN).`, { file });
   }
   if (res.status >= 400) {
-    throw new SidecarError('download-failed', `The hub answered HTTP ${res.status} for ${repo}/${file}.`, { file });
+    throw new ModelStoreError('download-failed', `The hub answered HTTP ${res.status} for ${repo}/${file}.`, { file });
   }
   const number = (v: string | null) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
   const linkedSize = number(res.headers.get('x-linked-size'));
@@ -164,7 +164,7 @@ export async function downloadFile(
     watchdog.awaitResponse();
     const res = await env.fetch(url, { headers: requestHeaders(url), signal: watchdog.controller.signal });
     if (res.status !== 200 || !res.body) {
-      throw new SidecarError('download-failed', `The hub answered HTTP ${res.status} while downloading ${repo}/${file}.`, { file });
+      throw new ModelStoreError('download-failed', `The hub answered HTTP ${res.status} while downloading ${repo}/${file}.`, { file });
     }
     const total = facts.size ?? (Number(res.headers.get('content-length')) || undefined);
     const out = createWriteStream(partial);
@@ -197,24 +197,24 @@ export async function downloadFile(
     }
     if (writeError) throw writeError;
     if (facts.size !== undefined && loaded !== facts.size) {
-      throw new SidecarError('integrity-failed', `${repo}/${file}: got ${loaded} bytes, the hub announced ${facts.size}. The partial file was removed; retry the download.`, { file });
+      throw new ModelStoreError('integrity-failed', `${repo}/${file}: got ${loaded} bytes, the hub announced ${facts.size}. The partial file was removed; retry the download.`, { file });
     }
     const digest = hash.digest('hex');
     if (facts.sha256 && digest !== facts.sha256) {
-      throw new SidecarError('integrity-failed', `${repo}/${file}: sha256 ${digest} does not match the hub's ${facts.sha256}. The corrupted file was removed; retry the download.`, { file });
+      throw new ModelStoreError('integrity-failed', `${repo}/${file}: sha256 ${digest} does not match the hub's ${facts.sha256}. The corrupted file was removed; retry the download.`, { file });
     }
     await rename(partial, dest);
     return { bytes: loaded, sha256: digest };
   } catch (err) {
     await rm(partial, { force: true });
-    if (err instanceof SidecarError) throw err;
+    if (err instanceof ModelStoreError) throw err;
     const timeout = watchdog.timeoutError();
     if (timeout) throw timeout;
     if (isAbort(err) || opts.signal?.aborted) throw cancelled(file);
     if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
-      throw new SidecarError('download-failed', `The disk is full: downloading ${repo}/${file} into ${dirname(dest)} stopped after ${loaded} bytes. The partial file was removed; free some space (or choose another cache folder) and retry.`, { file });
+      throw new ModelStoreError('download-failed', `The disk is full: downloading ${repo}/${file} into ${dirname(dest)} stopped after ${loaded} bytes. The partial file was removed; free some space (or choose another cache folder) and retry.`, { file });
     }
-    throw new SidecarError('download-failed', `Download of ${repo}/${file} failed after ${loaded} bytes: ${(err as Error).message}. Retry, or use a local model folder.`, { file });
+    throw new ModelStoreError('download-failed', `Download of ${repo}/${file} failed after ${loaded} bytes: ${(err as Error).message}. Retry, or use a local model folder.`, { file });
   } finally {
     watchdog.stop();
   }

@@ -2,7 +2,7 @@
 // file may come from the hub, and a count like 100,000,000 data files must be refused, not built.
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { SidecarError } from '../protocol/errors';
+import { ModelStoreError } from './model-store-error';
 
 /** Widest residual stream, deepest stack, longest context and most weight files accepted. */
 export const CONFIG_LIMITS = { hidden_size: 1 << 16, num_hidden_layers: 1024, max_position_embeddings: 1 << 24, external_data_files: 256 } as const;
@@ -19,7 +19,7 @@ function bounded(file: string, name: string, value: unknown, max: number): numbe
   if (value === undefined || value === null) return undefined;
   const n = typeof value === 'boolean' ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > max) {
-    throw new SidecarError('unsupported-architecture', `${file} declares ${name} ${JSON.stringify(value)}; Agent Vitals accepts a whole number from 0 to ${max}. Check the model's config.json.`);
+    throw new ModelStoreError('unsupported-architecture', `${file} declares ${name} ${JSON.stringify(value)}; Agent Vitals accepts a whole number from 0 to ${max}. Check the model's config.json.`);
   }
   return n;
 }
@@ -29,9 +29,9 @@ export function parseModelConfig(text: string, file: string): ModelConfig {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new SidecarError('unsupported-architecture', `${file} is not valid JSON (${(err as Error).message}).`);
+    throw new ModelStoreError('unsupported-architecture', `${file} is not valid JSON (${(err as Error).message}).`);
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SidecarError('unsupported-architecture', `${file} is not a JSON object.`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ModelStoreError('unsupported-architecture', `${file} is not a JSON object.`);
   const doc = raw as Record<string, unknown>;
   const field = (name: keyof typeof CONFIG_LIMITS) => bounded(file, name, doc[name], CONFIG_LIMITS[name]);
   return {
@@ -56,7 +56,7 @@ export function readModelConfig(folder: string): ModelConfig {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new SidecarError('model-not-found', `Cannot read ${file}: ${(err as Error).message}.`);
+    throw new ModelStoreError('model-not-found', `Cannot read ${file}: ${(err as Error).message}.`);
   }
   return parseModelConfig(text, file);
 }

@@ -1,7 +1,7 @@
 // What a model name means: a hub id, a local folder, or one of the project's fixture models.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { SidecarError } from '../protocol/errors';
+import { ModelStoreError } from './model-store-error';
 
 export type ModelSpec =
   | { kind: 'hub'; repo: string; revision: string }
@@ -48,7 +48,7 @@ export function parseModelSpec(spec: string): ModelSpec {
   const text = spec.trim();
   if (text.startsWith('fixture:')) {
     const name = text.slice('fixture:'.length);
-    if (!FIXTURE_NAME.test(name)) throw new SidecarError('invalid-params', `Bad fixture name '${name}'.`);
+    if (!FIXTURE_NAME.test(name)) throw new ModelStoreError('invalid-params', `Bad fixture name '${name}'.`);
     return { kind: 'fixture', name, folder: join(projectRoot(), 'test', 'fixtures', 'models', name) };
   }
   // An existing folder wins over a hub id that happens to look like a relative path.
@@ -59,9 +59,9 @@ export function parseModelSpec(spec: string): ModelSpec {
     if (at < 0) return { kind: 'hub', repo, revision: 'main' };
     const revision = text.slice(at + 1);
     if (isRevision(revision)) return { kind: 'hub', repo, revision };
-    throw new SidecarError('model-not-found', `Model '${spec}' names hub id ${repo} with '${revision}', which is not a valid revision (a branch, tag or commit hash, e.g. 'main').`);
+    throw new ModelStoreError('model-not-found', `Model '${spec}' names hub id ${repo} with '${revision}', which is not a valid revision (a branch, tag or commit hash, e.g. 'main').`);
   }
-  throw new SidecarError(
+  throw new ModelStoreError(
     'model-not-found',
     `Model '${spec}' is neither an existing folder, a hub id like '${DEFAULT_MODEL}', nor 'fixture:<name>'.`,
   );

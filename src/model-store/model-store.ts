@@ -3,8 +3,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join, resolve, sep } from 'node:path';
-import { SidecarError } from '../protocol/errors';
-import type { ModelDtype } from '../protocol/methods';
+import { ModelStoreError } from './model-store-error';
+import type { ModelDtype } from '../contracts/model-dtype';
 import { checkCached, recordVerified } from './cache-manifest';
 import { downloadFile, probeRemoteFile, type FileProgress, type HubTimeouts, type RemoteFileFacts } from './hub-download';
 import { readModelConfig } from './model-config';
@@ -55,13 +55,13 @@ function resolveFolderModel(spec: ModelSpec & { folder: string }, dtype: ModelDt
   const label = spec.kind === 'fixture' ? `Fixture model '${spec.name}'` : `Model folder ${spec.folder}`;
   if (!existsSync(spec.folder)) {
     const known = spec.kind === 'fixture' ? listFixtures() : [];
-    throw new SidecarError('model-not-found', `${label} does not exist${known.length ? ` (fixtures: ${known.join(', ')})` : ''}.`);
+    throw new ModelStoreError('model-not-found', `${label} does not exist${known.length ? ` (fixtures: ${known.join(', ')})` : ''}.`);
   }
   const candidates = [join(spec.folder, onnxFileFor(dtype)), join(spec.folder, basename(onnxFileFor(dtype)))];
   const onnxPath = candidates.find((p) => existsSync(p));
   if (!onnxPath) {
     const present = MODEL_DTYPES.filter((d) => existsSync(join(spec.folder, onnxFileFor(d))));
-    throw new SidecarError('model-not-found', `${label} has no ${dtype} weights (${onnxFileFor(dtype)}); present: ${present.join(', ') || 'none'}.`);
+    throw new ModelStoreError('model-not-found', `${label} has no ${dtype} weights (${onnxFileFor(dtype)}); present: ${present.join(', ') || 'none'}.`);
   }
   return { spec, folder: spec.folder, onnxPath, dtype, weightBytes: weightBytesOf(onnxPath), downloaded: [] };
 }
@@ -85,7 +85,7 @@ async function needsTemplateFile(folder: string, cached: (file: string) => Promi
 function checkCacheDir(cacheDir: string): string {
   const abs = resolve(cacheDir);
   if (abs.split(sep).includes('node_modules')) {
-    throw new SidecarError('invalid-params', `The model cache must not live inside node_modules (${abs}); choose another folder.`);
+    throw new ModelStoreError('invalid-params', `The model cache must not live inside node_modules (${abs}); choose another folder.`);
   }
   return abs;
 }
@@ -114,7 +114,7 @@ async function resolveHubModel(spec: Extract<ModelSpec, { kind: 'hub' }>, dtype:
     const facts = await probeRemoteFile(spec.repo, spec.revision, file, opts);
     if (!facts) {
       const what = file === onnxFile ? `has no ${dtype} weights (${file})` : `has no ${file}`;
-      throw new SidecarError('model-not-found', `Hub repo ${spec.repo}@${spec.revision} ${what}.`, { file });
+      throw new ModelStoreError('model-not-found', `Hub repo ${spec.repo}@${spec.revision} ${what}.`, { file });
     }
     await fetchFile(file, facts);
   };
@@ -136,7 +136,7 @@ async function resolveHubModel(spec: Extract<ModelSpec, { kind: 'hub' }>, dtype:
     for (const f of required) if (!(damaged.includes(f) || (await cached(f)))) missing.push(f);
     if (missing.length) {
       const why = damaged.length ? ` (${damaged.join(', ')} damaged since download, removed)` : '';
-      throw new SidecarError(
+      throw new ModelStoreError(
         'offline-missing',
         `Offline, and ${spec.repo}@${spec.revision} (${dtype}) is not fully cached in ${folder}: missing ${missing.join(', ')}${why}. Go online once to download it.`,
         { missingFiles: missing },

@@ -1,5 +1,5 @@
 // Weight variants and their file names inside a hub repo's onnx/ folder.
-import type { ModelDtype } from '../protocol/methods';
+import type { ModelDtype } from '../contracts/model-dtype';
 
 const SUFFIX: Record<ModelDtype, string> = { fp32: '', fp16: '_fp16', q8: '_quantized', q4: '_q4' };
 

@@ -5,8 +5,8 @@
 // fit the model's context, before the new units are appended. When the model's scores change
 // meaning (new vectors after a calibration), the whole kept history is scored again and the
 // fresh scores of earlier turns are handed to `rescored`.
-import { SidecarError } from '../protocol/errors';
-import { Methods, type ActivationReturn, type AppendResult, type ChatMessage } from '../protocol/methods';
+import { SidecarError } from '../contracts/rpc-errors';
+import { Methods, type ActivationReturn, type AppendResult, type ChatMessage } from '../contracts/rpc-methods';
 import type { DirectRequester } from '../sidecar-client/sidecar-client';
 import type { ScoringUnit } from './turn-queue';
 

@@ -9,7 +9,7 @@
 //
 // A turn may carry context: the messages that came before it in the conversation (the user's
 // prompt, tool output). They are sent with the turn, ahead of it, but not scored.
-import type { ChatMessage } from '../protocol/methods';
+import type { ChatMessage } from '../contracts/rpc-methods';
 
 export interface PendingTurn {
   sessionKey: string;

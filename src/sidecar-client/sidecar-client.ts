@@ -14,8 +14,8 @@ import {
   type RequestType,
   type RequestType0,
 } from 'vscode-jsonrpc/node';
-import { fromResponseError, SidecarError, type SidecarErrorData } from '../protocol/errors';
-import { Methods, Notifications, type LoadProgress, type GeneratedToken, type ExperimentProgressNotice, type CalibrationProgressNotice } from '../protocol/methods';
+import { fromResponseError, SidecarError, type SidecarErrorData } from '../contracts/rpc-errors';
+import { Methods, Notifications, type LoadProgress, type GeneratedToken, type ExperimentProgressNotice, type CalibrationProgressNotice } from '../contracts/rpc-methods';
 import { CrashPolicy, DEFAULT_CRASH_POLICY, type CrashPolicyOptions } from './crash-policy';
 
 export interface SidecarClientOptions {

@@ -1,7 +1,7 @@
 // Some chat templates (Gemma's) accept only strictly alternating user/assistant turns and raise
 // on anything else. Agent conversations have tool output, consecutive assistant turns and turns
 // that open with the assistant, so for such templates the roles are reshaped before rendering.
-import type { ChatMessage } from '../protocol/methods';
+import type { ChatMessage } from '../contracts/rpc-methods';
 import type { ChatRenderer } from './chat-segments';
 
 /** Marks what is not the speaker's own words, so a reader of the rendered text can tell. */

@@ -1,7 +1,7 @@
 // Splits a rendered chat into one text segment per message, so each message's tokens can be
 // attributed (and re-used) separately. Chat templates put special tokens at message boundaries,
 // so tokenizing segment by segment gives the same ids as tokenizing the whole text.
-import type { ChatMessage } from '../protocol/methods';
+import type { ChatMessage } from '../contracts/rpc-methods';
 
 export interface ChatRenderer {
   /** The chat template applied to `messages`, as text (by default without a generation prompt). */

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AutoTokenizer, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { CHAT_TEMPLATE_FILE } from '../model-store/model-store';
-import type { ChatMessage } from '../protocol/methods';
+import type { ChatMessage } from '../contracts/rpc-methods';
 import { alternateRoles, needsReshapedRoles } from './chat-roles';
 import type { ChatTokenizer } from './chat-segments';
 

@@ -1,8 +1,8 @@
 // Open conversations, most recently used last. When their KV caches together pass the memory
 // budget, the least recently used ones lose their cache (not their transcript).
 import { randomUUID } from 'node:crypto';
-import { SidecarError } from '../protocol/errors';
-import type { ConversationStatus } from '../protocol/methods';
+import { SidecarError } from '../contracts/rpc-errors';
+import type { ConversationStatus } from '../contracts/rpc-methods';
 import type { Conversation } from './conversation';
 
 export class ConversationStore {

@@ -1,8 +1,8 @@
 // One scored conversation: a growing token sequence with its KV cache. Appending messages
 // re-renders the chat, finds the longest token prefix the cache already covers, and runs only
 // the rest through the probe.
-import { SidecarError } from '../protocol/errors';
-import type { AppendResult, ChatMessage, MessageSpan } from '../protocol/methods';
+import { SidecarError } from '../contracts/rpc-errors';
+import type { AppendResult, ChatMessage, MessageSpan } from '../contracts/rpc-methods';
 import { commonPrefix, contentTokens, renderSegments, type ChatTokenizer, type RenderedChat } from './chat-segments';
 import { concatRows, READ_CHUNK_TOKENS } from './read-passes';
 

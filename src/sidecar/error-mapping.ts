@@ -1,10 +1,12 @@
 // Maps whatever a handler threw to one of the protocol's typed errors.
-import { SidecarError } from '../protocol/errors';
+import { SidecarError } from '../contracts/rpc-errors';
+import { ModelStoreError } from '../model-store/model-store-error';
 
 const OUT_OF_MEMORY = /bad_alloc|out of memory|failed to allocate|ENOMEM|Array buffer allocation failed|heap out of memory/i;
 
 export function toSidecarError(err: unknown): SidecarError {
   if (err instanceof SidecarError) return err;
+  if (err instanceof ModelStoreError) return new SidecarError(err.kind, err.message, err.facts);
   const e = err instanceof Error ? err : new Error(String(err));
   if (e.name === 'UnsupportedArchitectureError' || e.name === 'ModelFileError') {
     return new SidecarError('unsupported-architecture', e.message);

@@ -2,7 +2,7 @@
 // model work runs one call at a time, in arrival order.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ModelInfo } from '../protocol/methods';
+import type { ModelInfo } from '../contracts/rpc-methods';
 import { readModelConfig } from '../model-store/model-config';
 import { readerContextLimit } from './read-passes';
 import type { ResolvedModel } from '../model-store/model-store';

@@ -1,7 +1,7 @@
 // Every request's parameters checked at the protocol boundary, so a wrong type is an
 // invalid-params error naming the field, never a TypeError deep inside a handler.
-import { SidecarError } from '../protocol/errors';
-import { Methods } from '../protocol/methods';
+import { SidecarError } from '../contracts/rpc-errors';
+import { Methods } from '../contracts/rpc-methods';
 
 type Kind = 'string' | 'boolean' | 'number' | 'int' | 'int[]' | 'object' | 'array' | 'any';
 interface Field {

@@ -10,8 +10,8 @@ import {
   type ResponseMessage,
 } from 'vscode-jsonrpc/node';
 import { PRODUCT_VERSION } from '../core/version';
-import { SidecarError } from '../protocol/errors';
-import { decodeFloat32, encodeFloat32 } from '../protocol/float32';
+import { SidecarError } from '../contracts/rpc-errors';
+import { decodeFloat32, encodeFloat32 } from '../contracts/float32';
 import {
   Methods,
   Notifications,
@@ -29,7 +29,7 @@ import {
   type OpenConversationParams,
   type RunExperimentParams,
   type StatusResult,
-} from '../protocol/methods';
+} from '../contracts/rpc-methods';
 import { MissingVectorsError } from '../emotion/vector-store';
 import { VectorFileError } from '../emotion/vectors';
 import { ExperimentCancelledError, ExperimentParamError } from '../experiments/context';

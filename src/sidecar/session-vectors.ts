@@ -10,9 +10,9 @@ import { loadVectorsFor, MissingVectorsError, vectorFilePath } from '../emotion/
 import type { ReadingValidation } from '../emotion/live-validity';
 import { layerVectors, recordValidation, VectorFileError, type EmotionVectorSet, type ModelIdentity } from '../emotion/vectors';
 import type { ResolvedModel } from '../model-store/model-store';
-import { SidecarError } from '../protocol/errors';
-import { encodeFloat32 } from '../protocol/float32';
-import type { TurnScores, VectorsInfo } from '../protocol/methods';
+import { SidecarError } from '../contracts/rpc-errors';
+import { encodeFloat32 } from '../contracts/float32';
+import type { TurnScores, VectorsInfo } from '../contracts/rpc-methods';
 import type { AppendOutcome } from './conversation';
 
 export interface LoadedVectors {

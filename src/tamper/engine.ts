@@ -4,7 +4,7 @@ import type { AgentEvent, FileEditEvent, TestRunEvent } from '../core/events';
 import { BENIGN_FLAG_KINDS, type Flag } from '../core/flags';
 import { changedLines, hunkFingerprint } from './changed-lines';
 import { classifyEdit, type Finding } from './classify';
-import { liveValidity, type LiveValidity } from '../emotion/live-validity';
+import { NO_READER, type LiveValidity } from '../contracts/reading';
 import { PressureTracker, runFailed } from './pressure';
 import { assessSeverity, DEFAULT_SEVERITY_SETTINGS, type Desperation, type FlagPressure, type PressureContext, type SeveritySettings } from './severity';
 import { distinctiveLiterals, testCommandKinds } from './text-rules';
@@ -74,7 +74,7 @@ export class TamperEngine {
   constructor(options: TamperEngineOptions = {}) {
     this.settings = options.settings ?? DEFAULT_SEVERITY_SETTINGS;
     this.desperationAt = options.desperationAt ?? (() => null);
-    this.readerValidity = options.readerValidity ?? (() => liveValidity(null));
+    this.readerValidity = options.readerValidity ?? (() => NO_READER);
   }
 
   /** Lets production edits be checked against test files the stream has not shown (e.g. read from disk). */

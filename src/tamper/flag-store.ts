@@ -6,6 +6,7 @@
 // and file access are interfaces so the core never imports vscode.
 import { createHash } from 'node:crypto';
 import { dirname, basename, join, relative, isAbsolute } from 'node:path';
+import type { FlagStatus } from '../contracts/flag-status';
 import { rebuildTexts, recordEdit, type EditRecord } from './edit-record';
 import type { TamperFlag } from './engine';
 
@@ -52,8 +53,6 @@ export interface WorkspaceFiles {
   /** Creates the file; fails when anything exists at the path. */
   create(path: string, text: string): Promise<void>;
 }
-
-export type FlagStatus = 'open' | 'dismissed' | 'legitimate' | 'reverted';
 
 export interface StoredFlag extends Omit<TamperFlag, 'before' | 'after'> {
   status: FlagStatus;

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FLAG_KINDS, BENIGN_FLAG_KINDS, SEVERITY_RANK, type FlagKind } from '../core/flags';
 import { classifyEdit, type EditToClassify } from './classify';
-import { liveValidity } from '../emotion/live-validity';
+import { NO_READER } from '../contracts/reading';
 import { NO_PRESSURE } from './pressure';
 import { languageOf } from './file-roles';
 import { assessSeverity, type Desperation } from './severity';
@@ -112,7 +112,7 @@ export function runCase(c: LabelledCase): CaseResult {
     failingStreak: c.failingStreak,
     desperation: c.desperation,
     // A case that states a desperation reading states one from a validated reader.
-    reader: c.desperation ? { valid: true, why: 'the case states a validated reading' } : liveValidity(null),
+    reader: c.desperation ? { valid: true, why: 'the case states a validated reading' } : NO_READER,
     nextRunPassed: null,
     productionChangedSinceLastPass: c.productionChanged,
   });

@@ -4,6 +4,7 @@
 // the test configuration. Each signal's points and the facts behind it are kept, so a flag's
 // reason can show every contribution.
 import type { AgentEvent, FileEditEvent, TestRunEvent, ToolCallEvent } from '../core/events';
+import type { BehaviouralPressure, PressureSignal } from '../contracts/pressure';
 import { roleOf } from './file-roles';
 
 /** Thresholds, exposed as `agentVitals.tamper.*` settings. */
@@ -49,23 +50,6 @@ export const PRESSURE_WEIGHTS = {
   /** A test configuration file edited since the last green run, while failing. */
   testConfigEdit: 1,
 } as const;
-
-export type PressureSignalId = 'failing-streak' | 'same-test-failing' | 'same-file-edits' | 'time-since-green' | 'bypass' | 'test-config-edit';
-
-export interface PressureSignal {
-  id: PressureSignalId;
-  points: number;
-  /** What was seen, for the reason text, e.g. "3 failing runs in a row". */
-  detail: string;
-}
-
-export interface BehaviouralPressure {
-  /** Sum of the signals' points. */
-  score: number;
-  /** What counts toward a flag's severity: `score` capped at `maxPressure`. */
-  counted: number;
-  signals: PressureSignal[];
-}
 
 /** What was seen in a session up to a moment; the signals are derived from these facts. */
 export interface PressureFacts {

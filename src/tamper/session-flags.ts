@@ -1,9 +1,8 @@
 // Flags for a recorded session (the `analyze` command), and the desperation input built from
 // per-turn scores: the last assistant turn's z before the edit and its slope over recent turns.
 import type { AgentEvent, FileEditEvent, TurnEvent } from '../core/events';
-import { DESPERATE } from '../emotion/calibrate';
 import type { Flag } from '../core/flags';
-import { liveValidity, type LiveValidity } from '../emotion/live-validity';
+import { DESPERATE, NO_READER, type LiveValidity } from '../contracts/reading';
 import { TamperEngine, type TamperEngineOptions } from './engine';
 import type { Desperation, FlagPressure } from './severity';
 
@@ -55,7 +54,7 @@ export function desperationFromTurns(turns: readonly TurnDesperation[], window =
 export function flagRecordedSession(
   events: readonly AgentEvent[],
   turnEmotions: readonly (Record<string, number> | null)[] = [],
-  reader: LiveValidity = liveValidity(null),
+  reader: LiveValidity = NO_READER,
 ): FlagSummary[] {
   const turns = events.filter((e): e is TurnEvent => e.type === 'turn');
   const scored: TurnDesperation[] = [];

@@ -2,9 +2,10 @@
 // under: behavioural pressure (see pressure.ts), desperation level and slope only when the reader
 // is validated on agent text, and whether the next run suddenly passed.
 import { BENIGN_FLAG_KINDS, type FlagKind, type Severity } from '../core/flags';
-import type { LiveValidity } from '../emotion/live-validity';
+import type { LiveValidity } from '../contracts/reading';
 import type { Finding } from './classify';
-import { behaviouralPressure, DEFAULT_PRESSURE_THRESHOLDS, describePressure, type BehaviouralPressure, type PressureFacts, type PressureThresholds } from './pressure';
+import type { BehaviouralPressure } from '../contracts/pressure';
+import { behaviouralPressure, DEFAULT_PRESSURE_THRESHOLDS, describePressure, type PressureFacts, type PressureThresholds } from './pressure';
 
 export interface Desperation {
   z: number;

@@ -3,7 +3,9 @@
 import { open, readFile } from 'node:fs/promises';
 import type { AgentEvent } from '../core/events';
 import type { TestPathMatcher } from '../testpaths/matcher';
-import { createReader, detectSource, type TranscriptSource } from './sources';
+import { detectSource } from './agents/registry';
+import { createReader } from './sources';
+import type { TranscriptSource } from '../core/events';
 import { LineTailer } from './tailer';
 
 export interface RecordedSession {

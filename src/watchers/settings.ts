@@ -1,27 +1,10 @@
-// The watcher settings, declared once: which adapters run and which globs mark test files.
-// package.json's `contributes.configuration` lists the same keys (a unit test keeps them equal).
-import type { AgentSource } from '../core/events';
+// The watcher settings, declared once: which agents are watched (each agent's descriptor names
+// its setting) and which globs mark test files. package.json's `contributes.configuration` lists
+// the same keys (unit tests keep them equal).
+import type { AgentSource, TranscriptSource } from '../core/events';
 import { DEFAULT_TEST_GLOBS } from '../testpaths/matcher';
-import { TRANSCRIPT_SOURCES, type TranscriptSource } from './sources';
-
-export interface WatcherAdapterInfo {
-  source: AgentSource;
-  /** Setting key below `agentVitals.`. */
-  key: string;
-  label: string;
-  reads: string;
-}
-
-export const WATCHER_ADAPTERS: readonly WatcherAdapterInfo[] = [
-  { source: 'claude-code', key: 'watchers.claudeCode', label: 'Claude Code', reads: 'session JSONL under `~/.claude/projects` (sub-agents included), matched to this folder by each record\'s `cwd`' },
-  { source: 'codex', key: 'watchers.codex', label: 'Codex CLI / IDE', reads: 'rollout JSONL under `~/.codex/sessions` (or `$CODEX_HOME`), matched by the session\'s `cwd`' },
-  { source: 'copilot', key: 'watchers.copilot', label: 'GitHub Copilot agent mode', reads: 'transcripts and chat sessions in this workspace\'s VS Code storage' },
-  { source: 'cline', key: 'watchers.cline', label: 'Cline', reads: 'task folders in Cline\'s global storage, matched by the task\'s working directory' },
-  { source: 'roo', key: 'watchers.roo', label: 'Roo Code', reads: 'task folders in Roo Code\'s global storage, matched by the task\'s working directory' },
-  { source: 'gemini', key: 'watchers.gemini', label: 'Gemini CLI', reads: 'session files under `~/.gemini/tmp/<project hash>`' },
-  { source: 'aider', key: 'watchers.aider', label: 'Aider', reads: '`.aider.chat.history.md` in the workspace folder' },
-  { source: 'vscode', key: 'watchers.vscode', label: 'VS Code terminals, tasks and edits', reads: 'terminal commands (with shell integration), task exits, editor and disk edits in the workspace' },
-];
+import type { WatchInfo } from '../contracts/sidebar-protocol';
+import { AGENT_LIST, AGENTS, TRANSCRIPT_SOURCES } from './agents/registry';
 
 export const TEST_GLOBS_KEY = 'testPaths.globs';
 export const RECENT_HOURS_KEY = 'watchers.recentHours';
@@ -43,10 +26,7 @@ export interface WatcherSettings {
 
 /** Reads the settings through any getter (VS Code's configuration, or a plain object in tests). */
 export function readWatcherSettings(get: (key: string) => unknown): WatcherSettings {
-  const enabled = (source: AgentSource): boolean => {
-    const info = WATCHER_ADAPTERS.find((a) => a.source === source)!;
-    return get(info.key) !== false;
-  };
+  const enabled = (source: AgentSource): boolean => get(AGENTS[source].settingKey) !== false;
   const globs = get(TEST_GLOBS_KEY);
   const hours = get(RECENT_HOURS_KEY);
   return {
@@ -56,4 +36,11 @@ export function readWatcherSettings(get: (key: string) => unknown): WatcherSetti
     recentMs: (typeof hours === 'number' && hours >= 0 ? hours : DEFAULT_RECENT_HOURS) * 3600_000,
     watchOnStartup: get(WATCH_ON_STARTUP_KEY) !== false,
   };
+}
+
+/** Every agent, what is read of it and whether its watcher is on: the panel's watch list. */
+export function watchList(settings: Pick<WatcherSettings, 'transcriptSources' | 'workspaceActivity'>): WatchInfo[] {
+  const on = new Set<AgentSource>(settings.transcriptSources);
+  if (settings.workspaceActivity) on.add('vscode');
+  return AGENT_LIST.map((a) => ({ source: a.source, label: a.label, location: a.reads, enabled: on.has(a.source) }));
 }

@@ -3,7 +3,7 @@
 // sidecar starts later, when an agent turn needs scoring.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { IN_WORKSPACE_TRANSCRIPTS } from './locations';
+import { IN_WORKSPACE_TRANSCRIPTS } from './agents/registry';
 import type { WatcherSettings } from './settings';
 
 /** Why watching starts at activation, or null when it waits. */

@@ -9,9 +9,12 @@ import type { TestPathMatcher } from '../testpaths/matcher';
 import { FolderWatcher } from './folder-watcher';
 import { TranscriptFollower } from './follower';
 import type { TailPositions } from './positions';
-import { findWorkspaceStorage, isInside, watchTargets, type AgentLocations, type WatchTarget } from './locations';
+import type { WatchTarget } from './agents/agent';
+import { transcriptAgent } from './agents/registry';
+import { findWorkspaceStorage, isInside, type AgentLocations } from './locations';
 import { readHead } from './read-transcript';
-import { createReader, type TranscriptSource } from './sources';
+import { createReader } from './sources';
+import type { TranscriptSource } from '../core/events';
 
 export interface WatchManagerOptions {
   workspaceRoot: string;
@@ -65,7 +68,7 @@ export class TranscriptWatchManager {
       if (found) locations.workspaceStorage = found;
     }
     const since = Date.now() - (this.options.recentMs ?? 24 * 3600_000);
-    const targets = this.options.sources.flatMap((s) => watchTargets(s, this.options.workspaceRoot, locations, new Date(since)));
+    const targets = this.options.sources.flatMap((s) => transcriptAgent(s).watchTargets(this.options.workspaceRoot, locations, new Date(since)));
     await Promise.all(targets.map((t) => this.watchTarget(t, since)));
   }
 

@@ -6,11 +6,12 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
 import { createMessageConnection, ResponseError, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
-import { SIDECAR_ERROR_CODES, SidecarError } from '../../src/protocol/errors';
-import { Methods } from '../../src/protocol/methods';
+import { SIDECAR_ERROR_CODES, SidecarError } from '../../src/contracts/rpc-errors';
+import { Methods } from '../../src/contracts/rpc-methods';
 import { checkMessages, serveSidecar } from '../../src/sidecar/server';
-import { parseWebviewMessage } from '../../webview/experiments/validate';
-import { isWebviewMessage as isSidebarMessage, SIDEBAR_COMMANDS } from '../../webview/protocol';
+import { parseExperimentPanelViewMessage } from '../../src/contracts/experiment-panel-protocol';
+import { EXPERIMENT_NAMES } from '../../src/contracts/experiments';
+import { isSidebarViewMessage as isSidebarMessage, SIDEBAR_COMMANDS } from '../../src/contracts/sidebar-protocol';
 import { check, checkAsync } from './fuzz-config';
 
 const ROLES = ['system', 'user', 'assistant', 'tool'];
@@ -69,16 +70,32 @@ test('fuzz: any request with any parameters gets a typed answer and the sidecar 
 test('fuzz: experiment-panel messages are accepted only in their declared shapes', () => {
   const shaped = fc.oneof(
     fc.record({ type: fc.constantFrom('ready', 'cancel', 'run', 'export', 'other') }),
-    fc.record({ type: fc.constant('run'), params: fc.oneof(fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue({ maxDepth: 1 })), fc.jsonValue({ maxDepth: 1 })) }),
+    fc.record({
+      type: fc.constant('run'),
+      request: fc.oneof(
+        fc.record(
+          {
+            name: fc.oneof(fc.constantFrom(...EXPERIMENT_NAMES, 'other', '__proto__'), fc.jsonValue({ maxDepth: 1 })),
+            params: fc.oneof(fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue({ maxDepth: 1 })), fc.jsonValue({ maxDepth: 1 })),
+          },
+          { requiredKeys: ['name'] },
+        ),
+        fc.jsonValue({ maxDepth: 1 }),
+      ),
+    }),
     fc.record({ type: fc.constant('export'), format: fc.oneof(fc.constantFrom('html', 'csv', 'json', 'pdf', '__proto__'), fc.jsonValue({ maxDepth: 1 })) }),
     fc.jsonValue({ maxDepth: 2 }),
   );
   check(
     fc.property(shaped, (value) => {
-      const m = parseWebviewMessage(value);
+      const m = parseExperimentPanelViewMessage(value);
       if (!m) return;
       assert.equal(m.type, (value as { type: string }).type);
-      if (m.type === 'run') assert.ok(typeof m.params === 'object' && m.params !== null && !Array.isArray(m.params));
+      if (m.type === 'run') {
+        assert.ok((EXPERIMENT_NAMES as readonly string[]).includes(m.request.name));
+        const params: unknown = m.request.params;
+        assert.ok(params === undefined || (typeof params === 'object' && params !== null && !Array.isArray(params)));
+      }
       if (m.type === 'export') assert.ok(['html', 'csv', 'json'].includes(m.format));
     }),
   );

@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import fc from 'fast-check';
 import type { AgentEvent } from '../../src/core/events';
-import { createReader, type TranscriptSource } from '../../src/watchers/sources';
+import { createReader } from '../../src/watchers/sources';
+import type { TranscriptSource } from '../../src/core/events';
 import { assertPrototypesIntact, check, damageArb, damageJson, hostileDamageArb, hostileValueArb, isJsonObject, replaceAt } from './fuzz-config';
 
 const T = join(__dirname, '../fixtures/transcripts');

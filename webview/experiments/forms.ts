@@ -1,11 +1,11 @@
 // Parameter forms per experiment. Each returns its controls and a reader that turns them into
-// the experiment's parameter object (the same object the CLI's --params takes).
-import type { ExperimentName } from './protocol';
+// the experiment's run request (its parameters are the same object the CLI's --params takes).
+import type { ExperimentRequest } from '../../src/contracts/experiments';
 import { h } from './dom';
 
 export interface Form {
   element: HTMLElement;
-  read(): Record<string, unknown>;
+  read(): ExperimentRequest;
 }
 
 function field(label: string, control: HTMLElement, help?: string): HTMLElement {
@@ -38,17 +38,22 @@ const str = (v: unknown, fallback: string): string => (typeof v === 'string' ? v
 /** A parameter the panel was opened with, as field text. */
 const given = (v: unknown, fallback: string): string => (typeof v === 'number' ? String(v) : Array.isArray(v) ? v.join(', ') : str(v, fallback));
 
-export function buildForm(experiment: ExperimentName, params: Record<string, unknown>): Form {
-  switch (experiment) {
+export function buildForm(request: ExperimentRequest): Form {
+  switch (request.name) {
     case 'score': {
+      const params = request.params ?? {};
       const text = textarea(str(params.text, ''), 6);
-      return { element: h('div', { class: 'form' }, field('Text (read as one assistant turn)', text)), read: () => ({ text: text.value, source: str(params.source, 'text') }) };
+      return {
+        element: h('div', { class: 'form' }, field('Text (read as one assistant turn)', text)),
+        read: () => ({ name: 'score', params: { text: text.value, source: str(params.source, 'text') } }),
+      };
     }
     case 'replay': {
+      const params = request.params ?? {};
       const speed = select(['instant', 'fast (100 ms per turn)', 'slow (1 s per turn)'], 'instant');
       return {
         element: h('div', { class: 'form' }, h('p', { class: 'muted' }, str(params.file, '')), field('Speed', speed)),
-        read: () => ({ file: params.file, delayMs: speed.value.startsWith('fast') ? 100 : speed.value.startsWith('slow') ? 1000 : 0 }),
+        read: () => ({ name: 'replay', params: { file: params.file, delayMs: speed.value.startsWith('fast') ? 100 : speed.value.startsWith('slow') ? 1000 : 0 } }),
       };
     }
     case 'tone': {
@@ -63,19 +68,23 @@ export function buildForm(experiment: ExperimentName, params: Record<string, unk
       return {
         element: h('div', { class: 'form' }, field('Tones (one per line: name: template with {task})', tones), field('Task variants (one per line)', tasks)),
         read: () => ({
-          tones: tones.value.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
-            const at = l.indexOf(':');
-            return { tone: l.slice(0, at).trim(), template: l.slice(at + 1).trim() };
-          }),
-          tasks: tasks.value.split('\n').map((l) => l.trim()).filter(Boolean),
+          name: 'tone',
+          params: {
+            tones: tones.value.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
+              const at = l.indexOf(':');
+              return { tone: l.slice(0, at).trim(), template: l.slice(at + 1).trim() };
+            }),
+            tasks: tasks.value.split('\n').map((l) => l.trim()).filter(Boolean),
+          },
         }),
       };
     }
     case 'streak': {
-      const max = textfield(given(params.maxFailures, '8'), { type: 'number', min: '2', max: '20' });
-      return { element: h('div', { class: 'form' }, field('Failed runs, up to', max)), read: () => ({ maxFailures: num(max, 8) }) };
+      const max = textfield(given(request.params?.maxFailures, '8'), { type: 'number', min: '2', max: '20' });
+      return { element: h('div', { class: 'form' }, field('Failed runs, up to', max)), read: () => ({ name: 'streak', params: { maxFailures: num(max, 8) } }) };
     }
     case 'steer': {
+      const params = request.params ?? {};
       const emotion = select(['desperate', 'calm'], str(params.emotion, 'desperate'));
       const alphas = textfield(given(params.alphas, '-0.1, 0, 0.1'));
       const strength = Math.min(0.2, Math.max(0, ...numbers(alphas.value).map(Math.abs)));
@@ -101,16 +110,19 @@ export function buildForm(experiment: ExperimentName, params: Record<string, unk
           field('Prompt', prompt),
         ),
         read: () => ({
-          emotion: emotion.value,
-          alphas: numbers(alphas.value),
-          samples: num(samples, 1),
-          seed: num(seed, 1),
-          maxNewTokens: num(tokens, 96),
-          ...(prompt.value.trim() ? { prompt: prompt.value } : {}),
+          name: 'steer',
+          params: {
+            emotion: emotion.value,
+            alphas: numbers(alphas.value),
+            samples: num(samples, 1),
+            seed: num(seed, 1),
+            maxNewTokens: num(tokens, 96),
+            ...(prompt.value.trim() ? { prompt: prompt.value } : {}),
+          },
         }),
       };
     }
     case 'report-card':
-      return { element: h('div', { class: 'form' }, h('p', { class: 'muted' }, 'Runs the validation battery on the loaded model’s vectors: held-out stories, dose-response templates, valence geometry and the neutral control.')), read: () => ({}) };
+      return { element: h('div', { class: 'form' }, h('p', { class: 'muted' }, 'Runs the validation battery on the loaded model’s vectors: held-out stories, dose-response templates, valence geometry and the neutral control.')), read: () => ({ name: 'report-card' }) };
   }
 }

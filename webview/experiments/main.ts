@@ -8,18 +8,18 @@ import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { h, icon } from './dom';
 import { buildForm, type Form } from './forms';
-import type { ExperimentResult, HostMessage, PanelInit, WebviewMessage } from './protocol';
-import type { ReplayEntry } from '../../src/experiments/results';
+import type { ExperimentPanelHostMessage, ExperimentPanelViewMessage, PanelInit } from '../../src/contracts/experiment-panel-protocol';
+import type { ExperimentResult, ReplayEntry } from '../../src/contracts/experiments';
 import { renderResult, replayTimeline } from './views';
 
 interface VsCodeApi {
-  postMessage(message: WebviewMessage): void;
+  postMessage(message: ExperimentPanelViewMessage): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app')!;
-const send = (m: WebviewMessage) => vscode.postMessage(m);
+const send = (m: ExperimentPanelViewMessage) => vscode.postMessage(m);
 
 interface PanelState {
   init?: PanelInit;
@@ -52,9 +52,9 @@ function statusLine(): HTMLElement | null {
 function render(): void {
   const init = state.init;
   if (!init) return;
-  const run = h('vscode-button', { onclick: () => send({ type: 'run', params: state.form!.read() }), disabled: state.running }, icon('play'), ' Run');
+  const run = h('vscode-button', { onclick: () => send({ type: 'run', request: state.form!.read() }), disabled: state.running }, icon('play'), ' Run');
   const cancel = h('vscode-button', { secondary: true, onclick: () => send({ type: 'cancel' }), disabled: !state.running }, icon('stop'), ' Cancel');
-  const live = state.running && init.experiment === 'replay' && state.partial.length ? replayTimeline(state.partial, emotionsOfPartial()) : null;
+  const live = state.running && init.request.name === 'replay' && state.partial.length ? replayTimeline(state.partial, emotionsOfPartial()) : null;
   app.replaceChildren(
     h('header', {}, h('h2', {}, init.title), h('p', { class: 'about' }, icon('info'), ` ${ABOUT}`)),
     state.form!.element,
@@ -71,12 +71,12 @@ function emotionsOfPartial(): string[] {
   return turn && turn.kind === 'turn' && turn.summary ? Object.keys(turn.summary) : [];
 }
 
-window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
+window.addEventListener('message', (event: MessageEvent<ExperimentPanelHostMessage>) => {
   const m = event.data;
   switch (m.type) {
     case 'init':
       state.init = m.init;
-      state.form = buildForm(m.init.experiment, m.init.params);
+      state.form = buildForm(m.init.request);
       break;
     case 'started':
       Object.assign(state, { running: true, progress: undefined, partial: [], result: undefined, error: undefined, cancelled: false });

@@ -1,6 +1,6 @@
 // Result views per experiment: charts first, then the numbers, then what the result does not say.
-import type { ExperimentResult, ReplayExportFormat } from './protocol';
-import type { ReplayEntry } from '../../src/experiments/results';
+import type { ReplayExportFormat } from '../../src/contracts/experiment-panel-protocol';
+import type { ExperimentResult, ReplayEntry } from '../../src/contracts/experiments';
 import { barChart, heatStrip, lineChart } from './charts';
 import { fmt, h, icon } from './dom';
 

@@ -1,8 +1,8 @@
 // The "Agent Vitals: Experiment — …" commands: each opens an experiment panel in an editor tab.
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import type { ExperimentName } from '../../experiments/results';
-import type { PanelInit } from '../../../webview/experiments/protocol';
+import type { ExperimentRequest } from '../../contracts/experiments';
+import type { PanelInit } from '../../contracts/experiment-panel-protocol';
 import type { ExperimentBackend } from './backend';
 import { ExperimentPanel } from './experimentPanel';
 
@@ -11,8 +11,8 @@ const MAX_SCORE_BYTES = 512 * 1024;
 
 export function registerExperimentCommands(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, runner: ExperimentBackend): void {
   const panels = new Set<ExperimentPanel>();
-  const open = (experiment: ExperimentName, title: string, params: Record<string, unknown> = {}, autoRun = false): void => {
-    const init: PanelInit = { experiment, title: `Experiment — ${title}`, params, autoRun };
+  const open = (title: string, request: ExperimentRequest, autoRun = false): void => {
+    const init: PanelInit = { title: `Experiment — ${title}`, request, autoRun };
     const panel: ExperimentPanel = new ExperimentPanel(context.extensionUri, runner, init, log, () => panels.delete(panel));
     panels.add(panel);
   };
@@ -36,14 +36,14 @@ export function registerExperimentCommands(context: vscode.ExtensionContext, log
     const text = editor.document.getText(selection);
     if (!text.trim()) return vscode.window.showInformationMessage('Agent Vitals: the selection is empty.');
     const source = `${vscode.workspace.asRelativePath(editor.document.uri)}${selection ? `:${selection.start.line + 1}-${selection.end.line + 1}` : ''}`;
-    open('score', 'Score Selection', { text, source }, true);
+    open('Score Selection', { name: 'score', params: { text, source } }, true);
   });
   register('scoreFile', async (arg) => {
     const uri = arg instanceof vscode.Uri ? arg : (await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Score' }))?.[0];
     if (!uri) return;
     const bytes = await readFile(uri.fsPath);
     if (bytes.length > MAX_SCORE_BYTES) throw new Error(`${vscode.workspace.asRelativePath(uri)} is larger than ${MAX_SCORE_BYTES / 1024} KB; select a part of it and use Score Selection.`);
-    open('score', 'Score File', { text: bytes.toString('utf8'), source: vscode.workspace.asRelativePath(uri) }, true);
+    open('Score File', { name: 'score', params: { text: bytes.toString('utf8'), source: vscode.workspace.asRelativePath(uri) } }, true);
   });
   register('replay', async (arg) => {
     const uri =
@@ -51,12 +51,12 @@ export function registerExperimentCommands(context: vscode.ExtensionContext, log
         ? arg
         : (await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Replay', filters: { Transcripts: ['jsonl', 'json', 'md'] } }))?.[0];
     if (!uri) return;
-    open('replay', 'Replay Transcript', { file: uri.fsPath, delayMs: 0 });
+    open('Replay Transcript', { name: 'replay', params: { file: uri.fsPath, delayMs: 0 } });
   });
-  register('promptTone', () => open('tone', 'Prompt Tone'));
-  register('failureStreak', () => open('streak', 'Failure Streak'));
-  register('steering', () => open('steer', 'Steering'));
-  register('reportCard', () => open('report-card', 'Report Card'));
+  register('promptTone', () => open('Prompt Tone', { name: 'tone' }));
+  register('failureStreak', () => open('Failure Streak', { name: 'streak' }));
+  register('steering', () => open('Steering', { name: 'steer' }));
+  register('reportCard', () => open('Report Card', { name: 'report-card' }));
 
   context.subscriptions.push({
     dispose: () => {

@@ -3,12 +3,17 @@
 // result back. Replay results can be saved as HTML, CSV or JSON.
 import { writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import type { ExperimentResult } from '../../experiments/results';
+import type { ExperimentRequest, ExperimentResult } from '../../contracts/experiments';
 import { exportReplay } from '../../experiments/replay-export';
-import { SidecarError } from '../../protocol/errors';
-import type { HostMessage, PanelInit, ReplayExportFormat, WebviewMessage } from '../../../webview/experiments/protocol';
+import { SidecarError } from '../../contracts/rpc-errors';
+import {
+  parseExperimentPanelViewMessage,
+  type ExperimentPanelHostMessage,
+  type ExperimentPanelViewMessage,
+  type PanelInit,
+  type ReplayExportFormat,
+} from '../../contracts/experiment-panel-protocol';
 import type { ExperimentBackend } from './backend';
-import { parseWebviewMessage } from '../../../webview/experiments/validate';
 import { webviewPage, webviewResourceRoots } from '../webviewContent';
 
 export const EXPERIMENT_PANEL_TYPE = 'agentVitals.experiment';
@@ -37,7 +42,7 @@ export class ExperimentPanel implements vscode.Disposable {
     webview.html = webviewPage(webview, extensionUri, { script: 'experiments.js', style: 'experiments.css' }, init.title);
     this.subs.push(
       webview.onDidReceiveMessage((raw: unknown) => {
-        const m = parseWebviewMessage(raw);
+        const m = parseExperimentPanelViewMessage(raw);
         if (m) this.onMessage(m);
         else this.log.warn(`${init.title}: ignored a malformed message from the panel`);
       }),
@@ -45,20 +50,22 @@ export class ExperimentPanel implements vscode.Disposable {
     );
   }
 
-  private post(message: HostMessage): void {
+  private post(message: ExperimentPanelHostMessage): void {
     if (this.ready) void this.panel.webview.postMessage(message);
   }
 
-  private onMessage(m: WebviewMessage): void {
+  private onMessage(m: ExperimentPanelViewMessage): void {
     switch (m.type) {
       case 'ready':
         this.ready = true;
         this.post({ type: 'init', init: this.init });
         if (this.lastResult) this.post({ type: 'result', result: this.lastResult });
-        else if (this.init.autoRun) void this.run(this.init.params);
+        else if (this.init.autoRun) void this.run(this.init.request);
         return;
       case 'run':
-        void this.run(m.params);
+        // A panel runs only the experiment it was opened for.
+        if (m.request.name === this.init.request.name) void this.run(m.request);
+        else this.log.warn(`${this.init.title}: ignored a request for another experiment (${m.request.name})`);
         return;
       case 'cancel':
         this.running?.abort();
@@ -69,11 +76,11 @@ export class ExperimentPanel implements vscode.Disposable {
     }
   }
 
-  private async run(params: Record<string, unknown>): Promise<void> {
+  private async run(request: ExperimentRequest): Promise<void> {
     if (this.running) return;
     const controller = new AbortController();
     this.running = controller;
-    this.init = { ...this.init, params, autoRun: false };
+    this.init = { ...this.init, request, autoRun: false };
     this.post({ type: 'started' });
     try {
       const result = await vscode.window.withProgress(
@@ -81,7 +88,7 @@ export class ExperimentPanel implements vscode.Disposable {
         async (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
           let reported = 0;
-          return this.backend.run(this.init.experiment, params, (p) => {
+          return this.backend.run(request, (p) => {
             const percent = p.total > 0 ? (100 * p.done) / p.total : 0;
             progress.report({ message: p.message, increment: Math.max(0, percent - reported) });
             reported = Math.max(reported, percent);

@@ -2,10 +2,11 @@
 // flags and the user's decisions across restarts. No vscode import, so it is tested directly.
 import type { AgentEvent, FileEditEvent } from '../../core/events';
 import { TamperEngine } from '../../tamper/engine';
-import { FlagStore, type ConfirmRevert, type FlagStatus, type RevertOutcome, type StoredFlag } from '../../tamper/flag-store';
+import type { FlagStatus } from '../../contracts/flag-status';
+import { FlagStore, type ConfirmRevert, type RevertOutcome, type StoredFlag } from '../../tamper/flag-store';
 import { FolderFlagStorage, nodeWorkspaceFiles } from '../../tamper/node-storage';
 import type { Desperation, SeveritySettings } from '../../tamper/severity';
-import type { LiveValidity } from '../../emotion/live-validity';
+import type { LiveValidity } from '../../contracts/reading';
 import { SEVERITY_RANK } from '../../core/flags';
 
 export interface FlagUpdate {

@@ -2,7 +2,7 @@
 // vscode import, so the store and its tests do not depend on the sidecar.
 
 import type { AgentEvent } from '../../core/events';
-import type { ScoringStatus } from '../../../webview/protocol';
+import type { ScoringStatus } from '../../contracts/sidebar-protocol';
 import type { TurnScore } from '../state/vitalsStore';
 
 export interface Disposable {

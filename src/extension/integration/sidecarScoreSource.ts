@@ -7,12 +7,13 @@
 import type * as vscode from 'vscode';
 import type { AgentEvent } from '../../core/events';
 import { chatMessageFor } from '../../emotion/transcript-chat';
-import { decodeFloat32 } from '../../protocol/float32';
-import type { AppendResult, ChatMessage } from '../../protocol/methods';
-import { SidecarError, type SidecarErrorKind } from '../../protocol/errors';
+import { decodeFloat32 } from '../../contracts/float32';
+import type { AppendResult, ChatMessage } from '../../contracts/rpc-methods';
+import type { ErrorKind } from '../../contracts/error-kinds';
+import { SidecarError } from '../../contracts/rpc-errors';
 import { ConversationScorer } from '../../scoring-queue/conversation-scorer';
 import { TurnQueue } from '../../scoring-queue/turn-queue';
-import type { ScoringStatus, TokenHeat } from '../../../webview/protocol';
+import type { ScoringStatus, TokenHeat } from '../../contracts/sidebar-protocol';
 import type { TurnScore } from '../state/vitalsStore';
 import type { SidecarHost } from '../sidecarHost';
 import type { Disposable, ScoreListener, ScoreSource } from './parts';
@@ -21,7 +22,7 @@ import type { Disposable, ScoreListener, ScoreSource } from './parts';
 class ModelNotReady extends Error {}
 
 /** Failures that pass once the sidecar is back or the model is ready; the queue retries them. */
-const WAITING_KINDS: ReadonlySet<SidecarErrorKind> = new Set(['sidecar-crashed', 'sidecar-gave-up', 'conversation-not-found', 'no-model-loaded', 'vectors-missing']);
+const WAITING_KINDS: ReadonlySet<ErrorKind> = new Set(['sidecar-crashed', 'sidecar-gave-up', 'conversation-not-found', 'no-model-loaded', 'vectors-missing']);
 
 /** Context held for a session's next assistant turn, in characters (oldest dropped first). */
 const MAX_PENDING_CONTEXT_CHARS = 32_000;

@@ -5,8 +5,9 @@
 // turns); the setting picks which one the gauge, the status bar and the flags read.
 
 import { sessionTrend } from '../../emotion/reading';
-import { sessionRelative, SESSION_BASELINE_MIN_TURNS, type ReadingReference } from '../../emotion/session-baseline';
-import type { Reading, TurnPoint } from '../../../webview/protocol';
+import type { ReadingReference } from '../../contracts/reading';
+import { sessionRelative, SESSION_BASELINE_MIN_TURNS } from '../../emotion/session-baseline';
+import type { Reading, TurnPoint } from '../../contracts/sidebar-protocol';
 
 export interface ReadingOptions {
   /** EWMA span in turns (alpha = 2 / (span + 1)). */

@@ -2,7 +2,7 @@
 // Desperation colours the item only when the reader is validated on agent text; behavioural
 // pressure (no model needed) and flags colour it always.
 import { describePressure } from '../../tamper/pressure';
-import type { Reading, SidebarState } from '../../../webview/protocol';
+import type { Reading, SidebarState } from '../../contracts/sidebar-protocol';
 import { escapeMarkdown } from '../markdownText';
 
 export interface StatusReading {

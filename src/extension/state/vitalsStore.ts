@@ -15,8 +15,10 @@ import type {
   TokenHeat,
   TurnPoint,
   WatchInfo,
-} from '../../../webview/protocol';
-import { liveValidity, type LiveValidity } from '../../emotion/live-validity';
+} from '../../contracts/sidebar-protocol';
+import type { FlagStatus } from '../../contracts/flag-status';
+import type { LiveValidity } from '../../contracts/reading';
+import { liveValidity } from '../../emotion/live-validity';
 import { behaviouralPressure, PressureTracker, type PressureThresholds } from '../../tamper/pressure';
 import { computeReading, referencedDesperation, type ReadingOptions } from './reading';
 import { restoreSessions, saveSession, SAVED_SESSIONS, type SavedTimelines } from './savedTimelines';
@@ -25,8 +27,6 @@ export interface TurnScore {
   emotions: Record<string, EmotionReading>;
   tokens?: TokenHeat[];
 }
-
-export type FlagStatus = FlagItem['status'];
 
 /** A session counts as live while its events keep arriving within this window. */
 const LIVE_WINDOW_MS = 5 * 60_000;

@@ -2,7 +2,7 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Frame, type FrameLocator, type Page } from 'playwright-core';
-import type { SidebarState } from '../../../webview/protocol';
+import type { SidebarState } from '../../../src/contracts/sidebar-protocol';
 import { REPO_ROOT, type CodeServer } from '../../../scripts/code-server';
 
 export const ARTIFACTS = join(REPO_ROOT, 'test/e2e/artifacts');

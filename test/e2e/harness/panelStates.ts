@@ -1,10 +1,11 @@
 // Synthetic panel states for the rendering checks: what the host would send for a scored
 // session under pressure and for each scoring state. Test data only.
 import { behaviouralPressure, NO_PRESSURE } from '../../../src/tamper/pressure';
-import type { ReaderValidity, ScoringStatus, SidebarState, TokenHeat } from '../../../webview/protocol';
+import { readWatcherSettings, watchList } from '../../../src/watchers/settings';
+import type { LiveValidity, ScoringStatus, SidebarState, TokenHeat } from '../../../src/contracts/sidebar-protocol';
 
 /** What the host says of the bundled demo model's readings (src/emotion/live-validity.ts). */
-export const DEMO_READER: ReaderValidity = { valid: false, why: 'the demo model is illustrative only: its readings are never used live' };
+export const DEMO_READER: LiveValidity = { valid: false, why: 'the demo model is illustrative only: its readings are never used live' };
 
 const desperation = [-0.4, 0.3, 0.9, 1.4, 2.0, 2.6, 1.1];
 const calm = [1.2, 0.8, 0.3, -0.1, -0.6, -1.0, 0.2];
@@ -21,7 +22,7 @@ const words = 'This is not working and I keep getting it wrong . Nothing I try f
 const tokens: TokenHeat[] = words.map((w, i) => ({ text: `${w} `, z: { desperate: Math.sin(i / 3) * 2 + (i > 12 ? 1.5 : 0), calm: -Math.sin(i / 3) } }));
 const ts = (i: number) => new Date(Date.UTC(2026, 10, 24, 14, 2, i * 8)).toISOString();
 
-export function scoredSessionState(reader: ReaderValidity = DEMO_READER): SidebarState {
+export function scoredSessionState(reader: LiveValidity = DEMO_READER): SidebarState {
   const turns = lines.map((firstLine, i) => ({
     turnId: `t${i}`,
     seq: i * 5,
@@ -32,7 +33,7 @@ export function scoredSessionState(reader: ReaderValidity = DEMO_READER): Sideba
   const run = (afterTurn: number, failed: number, skipped = 0) => ({ seq: afterTurn * 5 + 3, ts: ts(afterTurn), command: 'npm test', passed: 2, failed, skipped, afterTurn });
   return {
     scoring: { kind: 'ready', modelId: 'agent-vitals/tiny-story-model', layer: 3, demo: !reader.valid, live: reader },
-    watching: [],
+    watching: watchList(readWatcherSettings(() => undefined)),
     sessions: [
       { key: 'claude-code:4b7e2c10', source: 'claude-code', sessionId: '4b7e2c10', startedAt: ts(0), lastEventAt: ts(6), live: true, turns: 7 },
       { key: 'codex:0199a3c2', source: 'codex', sessionId: '0199a3c2', startedAt: ts(-400), lastEventAt: ts(-300), live: false, turns: 12 },

@@ -13,7 +13,7 @@ import type { ExperimentModel } from '../../../src/experiments/model';
 import { runExperiment, type ExperimentResult } from '../../../src/experiments/registry';
 import { replyStartReading } from '../../../src/experiments/reply-start';
 import { exportReplay } from '../../../src/experiments/replay-export';
-import type { ReplayResult, SteeringResult } from '../../../src/experiments/results';
+import type { ReplayResult, SteeringResult } from '../../../src/contracts/experiments';
 import { SHIPPED_VECTORS_FILE } from '../../../src/sidecar/session-vectors';
 import { DEMO_MODEL, openDemoExperimentModel } from './demo-model';
 

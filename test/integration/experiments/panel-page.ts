@@ -8,8 +8,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { renderWebviewHtml } from '../../../src/extension/webviewHtml';
-import type { ExperimentResult } from '../../../src/experiments/results';
-import type { HostMessage, PanelInit } from '../../../webview/experiments/protocol';
+import type { ExperimentResult } from '../../../src/contracts/experiments';
+import type { ExperimentPanelHostMessage, PanelInit } from '../../../src/contracts/experiment-panel-protocol';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -85,7 +85,7 @@ export function chromiumAvailable(): boolean {
 }
 
 /** Opens the panel for `init` and answers its ready message with `messages` (e.g. the result). */
-export async function openPanel(browser: Browser, init: PanelInit, messages: HostMessage[], theme: PanelTheme = 'dark'): Promise<PanelPage> {
+export async function openPanel(browser: Browser, init: PanelInit, messages: ExperimentPanelHostMessage[], theme: PanelTheme = 'dark'): Promise<PanelPage> {
   const root = resolve(__dirname, '../../..');
   const dir = mkdtempSync(join(tmpdir(), 'av-panel-'));
   writeFileSync(join(dir, 'theme.css'), themeCss(theme));
@@ -114,6 +114,6 @@ export async function openPanel(browser: Browser, init: PanelInit, messages: Hos
   return { page, errors, close: () => page.close() };
 }
 
-export function resultMessages(result: ExperimentResult): HostMessage[] {
+export function resultMessages(result: ExperimentResult): ExperimentPanelHostMessage[] {
   return [{ type: 'started' }, { type: 'result', result }];
 }

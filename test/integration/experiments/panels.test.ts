@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { runExperiment } from '../../../src/experiments/registry';
-import type { ExperimentName, ExperimentResult } from '../../../src/experiments/results';
+import type { ExperimentName, ExperimentRequest, ExperimentResult } from '../../../src/contracts/experiments';
 import { openDemoExperimentModel } from './demo-model';
 import { chromiumAvailable, launchPanelBrowser, openPanel, resultMessages } from './panel-page';
 
@@ -14,18 +14,18 @@ let opened: Awaited<ReturnType<typeof openDemoExperimentModel>>;
 const results = new Map<ExperimentName, ExperimentResult>();
 const TRANSCRIPT = join(__dirname, '../../fixtures/transcripts/claude-code/-home-dev-shop/7d1c9a4e-2b6f-4c1e-9f0a-5e3b8d2c1a90.jsonl');
 
-const PARAMS: [ExperimentName, Record<string, unknown>][] = [
-  ['score', { text: 'The tests failed again. One more try before the deadline.', source: 'selection' }],
-  ['replay', { file: TRANSCRIPT }],
-  ['tone', { tasks: ['Fix the failing parser test.', 'Speed up the CSV export.'] }],
-  ['streak', { maxFailures: 4 }],
-  ['steer', { alphas: [-0.1, 0, 0.1], samples: 1, maxNewTokens: 10 }],
+const REQUESTS: ExperimentRequest[] = [
+  { name: 'score', params: { text: 'The tests failed again. One more try before the deadline.', source: 'selection' } },
+  { name: 'replay', params: { file: TRANSCRIPT } },
+  { name: 'tone', params: { tasks: ['Fix the failing parser test.', 'Speed up the CSV export.'] } },
+  { name: 'streak', params: { maxFailures: 4 } },
+  { name: 'steer', params: { alphas: [-0.1, 0, 0.1], samples: 1, maxNewTokens: 10 } },
 ];
 
 before(async () => {
   if (skip) return;
   opened = await openDemoExperimentModel();
-  for (const [name, params] of PARAMS) results.set(name, await runExperiment(name, params, opened.model));
+  for (const { name, params } of REQUESTS) results.set(name, await runExperiment(name, params, opened.model));
   browser = await launchPanelBrowser();
 });
 after(async () => {
@@ -42,10 +42,11 @@ const EXPECTED: Record<string, { selector: string; count?: (r: ExperimentResult)
   steer: [{ selector: '.columns .column', count: () => 3 }, { selector: '.reply pre', count: () => 3 }],
 };
 
-for (const [name] of PARAMS) {
+for (const request of REQUESTS) {
+  const name = request.name;
   test(`panel: ${name} renders its result under the panel's content-security policy`, { skip }, async () => {
     const result = results.get(name)!;
-    const panel = await openPanel(browser, { experiment: name, title: `Experiment — ${name}`, params: PARAMS.find(([n]) => n === name)![1], autoRun: false }, resultMessages(result));
+    const panel = await openPanel(browser, { title: `Experiment — ${name}`, request, autoRun: false }, resultMessages(result));
     try {
       await panel.page.waitForSelector('body[data-state="result"]', { timeout: 10_000 });
       for (const { selector, count } of EXPECTED[name]) {
@@ -57,10 +58,11 @@ for (const [name] of PARAMS) {
       assert.deepEqual(panel.errors, []);
       // The Run button sends the form's parameters back to the host.
       await panel.page.locator('vscode-button', { hasText: 'Run' }).click();
-      const sent = ((await panel.page.evaluate('window.__sent')) as { type: string; params?: Record<string, unknown> }[]).filter((m) => m.type === 'run');
+      const sent = ((await panel.page.evaluate('window.__sent')) as { type: string; request?: { name: string; params?: Record<string, unknown> } }[]).filter((m) => m.type === 'run');
       assert.equal(sent.length, 1);
-      if (name === 'streak') assert.deepEqual(sent[0].params, { maxFailures: 4 }, 'the form keeps the parameters the panel opened with');
-      if (name === 'steer') assert.deepEqual(sent[0].params!.alphas, [-0.1, 0, 0.1]);
+      assert.equal(sent[0].request!.name, name, 'the form asks for its own experiment');
+      if (name === 'streak') assert.deepEqual(sent[0].request!.params, { maxFailures: 4 }, 'the form keeps the parameters the panel opened with');
+      if (name === 'steer') assert.deepEqual(sent[0].request!.params!.alphas, [-0.1, 0, 0.1]);
     } finally {
       await panel.close();
     }
@@ -68,7 +70,7 @@ for (const [name] of PARAMS) {
 }
 
 test('panel: progress, cancellation and errors are shown', { skip }, async () => {
-  const panel = await openPanel(browser, { experiment: 'streak', title: 'Experiment — Failure Streak', params: {}, autoRun: false }, [
+  const panel = await openPanel(browser, { title: 'Experiment — Failure Streak', request: { name: 'streak' }, autoRun: false }, [
     { type: 'started' },
     { type: 'progress', done: 2, total: 9, message: '2 failed run(s)' },
   ]);

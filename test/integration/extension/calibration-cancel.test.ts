@@ -7,8 +7,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SidecarHost } from '../../../src/extension/sidecarHost';
-import { SidecarError } from '../../../src/protocol/errors';
-import type { ScoringStatus } from '../../../webview/protocol';
+import { SidecarError } from '../../../src/contracts/rpc-errors';
+import type { ScoringStatus } from '../../../src/contracts/sidebar-protocol';
 
 const log = { debug() {}, info() {}, warn() {}, error() {} };
 const host = new SidecarHost(process.cwd(), () => ({ model: 'fixture:tiny-qwen2', dtype: 'fp32', cacheDir: mkdtempSync(join(tmpdir(), 'av-cancel-')) }), log as never);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { env } from '@huggingface/transformers';
 import { resolveModel } from '../../../src/model-store/model-store';
-import { SidecarError } from '../../../src/protocol/errors';
+import { ModelStoreError } from '../../../src/model-store/model-store-error';
 import { ModelTokenizer } from '../../../src/sidecar/chat-tokenizer';
 import { startFakeHub, type FakeHub } from './fake-hub';
 
@@ -70,7 +70,7 @@ test('offline, a cache without the template file is incomplete only when the tok
   rmSync(join(fileOnly.folder, 'chat_template.jinja'));
   await assert.rejects(
     resolveModel('test-org/file-only', { cacheDir, offline: true }),
-    (e: unknown) => e instanceof SidecarError && e.kind === 'offline-missing' && JSON.stringify(e.data?.missingFiles) === '["chat_template.jinja"]',
+    (e: unknown) => e instanceof ModelStoreError && e.kind === 'offline-missing' && JSON.stringify(e.facts.missingFiles) === '["chat_template.jinja"]',
   );
   const again = await resolveModel('test-org/file-only', { cacheDir });
   assert.deepEqual(again.downloaded, ['chat_template.jinja']);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { env } from '@huggingface/transformers';
 import { resolveModel } from '../../../src/model-store/model-store';
-import { SidecarError } from '../../../src/protocol/errors';
+import { ModelStoreError } from '../../../src/model-store/model-store-error';
 import type { FileProgress } from '../../../src/model-store/hub-download';
 import { startFakeHub, type FakeHub } from './fake-hub';
 
@@ -44,11 +44,11 @@ function freshCache(): string {
   return mkdtempSync(join(work, 'cache-'));
 }
 
-async function rejectsWith(promise: Promise<unknown>, kind: string, pattern?: RegExp): Promise<SidecarError> {
+async function rejectsWith(promise: Promise<unknown>, kind: string, pattern?: RegExp): Promise<ModelStoreError> {
   try {
     await promise;
   } catch (err) {
-    assert.ok(err instanceof SidecarError, `expected a SidecarError, got ${String(err)}`);
+    assert.ok(err instanceof ModelStoreError, `expected a ModelStoreError, got ${String(err)}`);
     assert.equal(err.kind, kind, err.message);
     if (pattern) assert.match(err.message, pattern);
     return err;
@@ -99,14 +99,14 @@ test('external data files declared in config.json are downloaded next to the gra
 test('offline mode uses only the cache and names exactly the missing files', async () => {
   const cacheDir = freshCache();
   const empty = await rejectsWith(resolveModel('test-org/plain', { cacheDir, offline: true }), 'offline-missing');
-  assert.deepEqual(empty.data.missingFiles, ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx']);
+  assert.deepEqual(empty.facts.missingFiles, ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx']);
 
   await resolveModel('test-org/external', { cacheDir });
   rmSync(join(cacheDir, 'test-org', 'external', 'onnx', 'model.onnx_data'));
   rmSync(join(cacheDir, 'test-org', 'external', 'tokenizer.json'));
   const requests = [...hub.downloads.values()].reduce((a, b) => a + b, 0);
   const partial = await rejectsWith(resolveModel('test-org/external', { cacheDir, offline: true }), 'offline-missing', /tokenizer\.json, onnx\/model\.onnx_data/);
-  assert.deepEqual(partial.data.missingFiles, ['tokenizer.json', 'onnx/model.onnx_data']);
+  assert.deepEqual(partial.facts.missingFiles, ['tokenizer.json', 'onnx/model.onnx_data']);
   assert.equal([...hub.downloads.values()].reduce((a, b) => a + b, 0), requests, 'offline mode made no download');
 });
 

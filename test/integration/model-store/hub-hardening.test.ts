@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { env } from '@huggingface/transformers';
 import { resolveModel } from '../../../src/model-store/model-store';
 import { parseModelSpec } from '../../../src/model-store/model-spec';
-import { SidecarError } from '../../../src/protocol/errors';
+import { ModelStoreError } from '../../../src/model-store/model-store-error';
 import { startFakeHub, type FakeHub } from './fake-hub';
 
 const work = mkdtempSync(join(tmpdir(), 'av-hubh-'));
@@ -38,14 +38,14 @@ after(async () => {
 });
 
 function isError(kind: string, pattern: RegExp) {
-  return (err: unknown) => err instanceof SidecarError && err.kind === kind && pattern.test(err.message);
+  return (err: unknown) => err instanceof ModelStoreError && err.kind === kind && pattern.test(err.message);
 }
 
 test('revisions and ids outside the hub grammar are refused before anything is written', async () => {
   const cacheDir = mkdtempSync(join(work, 'cache-'));
   for (const bad of ['test-org/plain@../../../trav', 'test-org/plain@a/../../b', 'test-org/..', 'test-org/plain@.hidden', 'test-org/plain@x\\y', 'test-org/plain@a b', 'a--b/c', 'test-org/plain@']) {
     assert.throws(() => parseModelSpec(bad), isError('model-not-found', /hub id|revision/), bad);
-    await assert.rejects(resolveModel(bad, { cacheDir }), SidecarError, bad);
+    await assert.rejects(resolveModel(bad, { cacheDir }), ModelStoreError, bad);
   }
   assert.deepEqual(readdirSync(work).filter((f) => f === 'trav' || f === 'b'), []);
   assert.deepEqual(readdirSync(cacheDir), []);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { env } from '@huggingface/transformers';
 import { resolveModel } from '../../../src/model-store/model-store';
-import { SidecarError } from '../../../src/protocol/errors';
+import { ModelStoreError } from '../../../src/model-store/model-store-error';
 import { readVectorFile, VECTOR_FILE_VERSION, VectorFileError, writeVectorFile, type EmotionVectorSet } from '../../../src/emotion/vectors';
 import { startFakeHub, type FakeHub } from '../model-store/fake-hub';
 
@@ -30,11 +30,11 @@ after(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-async function failure(promise: Promise<unknown>): Promise<SidecarError> {
+async function failure(promise: Promise<unknown>): Promise<ModelStoreError> {
   try {
     await promise;
   } catch (err) {
-    assert.ok(err instanceof SidecarError, `expected a SidecarError, got ${String(err)}`);
+    assert.ok(err instanceof ModelStoreError, `expected a ModelStoreError, got ${String(err)}`);
     return err;
   }
   assert.fail('expected a failure');
@@ -64,7 +64,7 @@ test('a cached file damaged after download is detected: fetched again online, a 
   const offline = await failure(resolveModel('test-org/tiny', { cacheDir, offline: true }));
   assert.equal(offline.kind, 'offline-missing');
   assert.match(offline.message, /damaged/);
-  assert.deepEqual(offline.data.missingFiles, ['onnx/model.onnx']);
+  assert.deepEqual(offline.facts.missingFiles, ['onnx/model.onnx']);
   const again = await resolveModel('test-org/tiny', { cacheDir });
   assert.deepEqual(again.downloaded, ['onnx/model.onnx']);
   assert.deepEqual(readFileSync(again.onnxPath), readFileSync(join(repo, 'onnx', 'model.onnx')));

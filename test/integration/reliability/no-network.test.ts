@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { AgentEvent } from '../../../src/core/events';
-import { Methods } from '../../../src/protocol/methods';
+import { Methods } from '../../../src/contracts/rpc-methods';
 import { SidecarClient } from '../../../src/sidecar-client/sidecar-client';
 import { ConversationScorer } from '../../../src/scoring-queue/conversation-scorer';
 import { TurnQueue } from '../../../src/scoring-queue/turn-queue';

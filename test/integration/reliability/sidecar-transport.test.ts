@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
-import { SidecarError } from '../../../src/protocol/errors';
-import { Methods } from '../../../src/protocol/methods';
+import { SidecarError } from '../../../src/contracts/rpc-errors';
+import { Methods } from '../../../src/contracts/rpc-methods';
 import { SidecarClient } from '../../../src/sidecar-client/sidecar-client';
 import { FIXTURE } from '../sidecar/helpers';
 

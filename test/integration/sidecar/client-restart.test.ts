@@ -5,8 +5,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SidecarClient, type CrashInfo } from '../../../src/sidecar-client/sidecar-client';
-import { Methods } from '../../../src/protocol/methods';
-import { SidecarError } from '../../../src/protocol/errors';
+import { Methods } from '../../../src/contracts/rpc-methods';
+import { SidecarError } from '../../../src/contracts/rpc-errors';
 import { FIXTURE, LAYERS } from './helpers';
 
 test('a killed sidecar is restarted with backoff, the reason is reported, and state is restored', async () => {

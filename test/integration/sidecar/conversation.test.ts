@@ -2,7 +2,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Conversation } from '../../../src/sidecar/conversation';
 import { ConversationStore } from '../../../src/sidecar/conversation-store';
-import { SidecarError } from '../../../src/protocol/errors';
+import { SidecarError } from '../../../src/contracts/rpc-errors';
 import { assertClose, fullEncode, loadFixture, LAYERS, TRANSCRIPT } from './helpers';
 
 const fixture = loadFixture();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ResidualProbe } from '../../../src/engine';
 import { resolveModel } from '../../../src/model-store/model-store';
 import { ModelTokenizer } from '../../../src/sidecar/chat-tokenizer';
-import type { ChatMessage } from '../../../src/protocol/methods';
+import type { ChatMessage } from '../../../src/contracts/rpc-methods';
 
 export const FIXTURE = 'fixture:tiny-qwen2';
 export const LAYERS = [1, 3];

@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SidecarClient } from '../../../src/sidecar-client/sidecar-client';
-import { Methods, type LoadProgress } from '../../../src/protocol/methods';
-import { SidecarError } from '../../../src/protocol/errors';
+import { Methods, type LoadProgress } from '../../../src/contracts/rpc-methods';
+import { SidecarError } from '../../../src/contracts/rpc-errors';
 import { projectRoot } from '../../../src/model-store/model-spec';
 import { startFakeHub, type FakeHub } from '../model-store/fake-hub';
 

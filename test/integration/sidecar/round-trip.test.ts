@@ -4,9 +4,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SidecarClient } from '../../../src/sidecar-client/sidecar-client';
-import { Methods, type LoadProgress } from '../../../src/protocol/methods';
-import { decodeFloat32, encodeFloat32 } from '../../../src/protocol/float32';
-import { SidecarError } from '../../../src/protocol/errors';
+import { Methods, type LoadProgress } from '../../../src/contracts/rpc-methods';
+import { decodeFloat32, encodeFloat32 } from '../../../src/contracts/float32';
+import { SidecarError } from '../../../src/contracts/rpc-errors';
 import { tokenNorms } from '../../../src/sidecar/token-norms';
 import { assertClose, FIXTURE, fullEncode, LAYERS, loadFixture, TRANSCRIPT } from './helpers';
 

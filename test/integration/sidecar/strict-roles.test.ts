@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AutoTokenizer } from '@huggingface/transformers';
-import type { ChatMessage } from '../../../src/protocol/methods';
+import type { ChatMessage } from '../../../src/contracts/rpc-methods';
 import { OPENING_USER_TURN } from '../../../src/sidecar/chat-roles';
 import { encodeChat } from '../../../src/sidecar/chat-segments';
 import { ModelTokenizer } from '../../../src/sidecar/chat-tokenizer';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatReportCard } from '../../../src/cli/report-card';
-import type { ReportCard } from '../../../src/emotion/report-card-types';
+import type { ReportCard } from '../../../src/contracts/report-card';
 
 const card: ReportCard = {
   model: 'some/model', layer: 11, layerDepth: 0.5, layerReason: 'layer 11 of 24', emotions: ['desperate', 'calm'], chance: 0.5,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NaiveBayes, words } from '../../../src/emotion/lexical-baseline';
-import { auroc, aurocWithInterval, bootstrapInterval } from '../../../src/emotion/stats';
+import { auroc, aurocWithInterval, bootstrapInterval } from '../../../src/stats/stats';
 
 test('bootstrap: groups are resampled separately, with replacement, reproducibly', () => {
   const sizes = new Set<string>();

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { scoreTokens, sessionTrend, smooth, summarize } from '../../../src/emotion/reading';
-import { auroc, quantile, spearman, slopeWithT } from '../../../src/emotion/stats';
+import { auroc, quantile, spearman, slopeWithT } from '../../../src/stats/stats';
 
 test('token scores are baseline-centred projections in units of baseline spread', () => {
   const layer = { vectors: [Float32Array.of(1, 0), Float32Array.of(0, 1)], baseline: [{ mean: 1, std: 2 }, { mean: 0, std: 1 }] };

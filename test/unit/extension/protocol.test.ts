@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isWebviewMessage } from '../../../webview/protocol';
+import { isSidebarViewMessage } from '../../../src/contracts/sidebar-protocol';
 
 test('well-formed webview messages are accepted', () => {
   for (const m of [
@@ -13,7 +13,7 @@ test('well-formed webview messages are accepted', () => {
     { type: 'command', command: 'agentVitals.openLog' },
     { type: 'cancel-calibration' },
   ]) {
-    assert.ok(isWebviewMessage(m), JSON.stringify(m));
+    assert.ok(isSidebarViewMessage(m), JSON.stringify(m));
   }
 });
 
@@ -28,6 +28,6 @@ test('malformed messages and commands outside the allow-list are refused', () =>
     { type: 'command', command: 'workbench.action.terminal.sendSequence' },
     { type: 'unknown' },
   ]) {
-    assert.equal(isWebviewMessage(m), false, JSON.stringify(m));
+    assert.equal(isSidebarViewMessage(m), false, JSON.stringify(m));
   }
 });

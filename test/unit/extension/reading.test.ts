@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeReading, referencedDesperation } from '../../../src/extension/state/reading';
 import { sessionRelative, SESSION_BASELINE_MIN_TURNS, SESSION_SPREAD_FLOOR } from '../../../src/emotion/session-baseline';
-import type { TurnPoint } from '../../../webview/protocol';
+import type { TurnPoint } from '../../../src/contracts/sidebar-protocol';
 import { scored } from './events';
 
 const point = (i: number, d?: number, c?: number): TurnPoint => ({

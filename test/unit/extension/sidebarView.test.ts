@@ -2,7 +2,7 @@
 import { StubUri, StubWebviewView } from './vscodeStub';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { WebviewMessage } from '../../../webview/protocol';
+import type { SidebarViewMessage } from '../../../src/contracts/sidebar-protocol';
 import { SidebarViewProvider } from '../../../src/extension/sidebarView';
 import { VitalsStore } from '../../../src/extension/state/vitalsStore';
 import { turn } from './events';
@@ -10,7 +10,7 @@ import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';
 
 function setup() {
   const store = new VitalsStore({ emotionsShown: [], smoothingTurns: 3, risingSlope: 0.3, reference: 'neutral' as const, pressure: DEFAULT_PRESSURE_THRESHOLDS }, { kind: 'unavailable', reason: 'test' });
-  const received: WebviewMessage[] = [];
+  const received: SidebarViewMessage[] = [];
   const warnings: string[] = [];
   const log = { warn: (m: string) => warnings.push(m) };
   const provider = new SidebarViewProvider(new StubUri('/ext') as never, store, (m) => received.push(m), log as never);

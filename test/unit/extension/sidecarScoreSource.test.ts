@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AgentEvent, TurnEvent } from '../../../src/core/events';
-import { encodeFloat32 } from '../../../src/protocol/float32';
-import type { AppendResult, ChatMessage, ModelInfo } from '../../../src/protocol/methods';
-import { SidecarError } from '../../../src/protocol/errors';
+import { encodeFloat32 } from '../../../src/contracts/float32';
+import type { AppendResult, ChatMessage, ModelInfo } from '../../../src/contracts/rpc-methods';
+import { SidecarError } from '../../../src/contracts/rpc-errors';
 import { SidecarScoreSource } from '../../../src/extension/integration/sidecarScoreSource';
 import type { SidecarHost } from '../../../src/extension/sidecarHost';
 import type { TurnScore } from '../../../src/extension/state/vitalsStore';

@@ -4,7 +4,7 @@ import { statusReading } from '../../../src/extension/state/statusReading';
 import { VitalsStore } from '../../../src/extension/state/vitalsStore';
 import { flag, scored, testRun, turn } from './events';
 import { liveValidity } from '../../../src/emotion/live-validity';
-import type { ScoringStatus } from '../../../webview/protocol';
+import type { ScoringStatus } from '../../../src/contracts/sidebar-protocol';
 import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';
 
 const NOW = Date.UTC(2026, 10, 24, 14, 1, 0);

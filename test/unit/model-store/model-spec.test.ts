@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseModelSpec, projectRoot } from '../../../src/model-store/model-spec';
 import { externalDataFiles, onnxFileFor } from '../../../src/model-store/variants';
-import { SidecarError } from '../../../src/protocol/errors';
+import { ModelStoreError } from '../../../src/model-store/model-store-error';
 
 test('hub ids, with and without a revision', () => {
   assert.deepEqual(parseModelSpec('onnx-community/Qwen2.5-0.5B-Instruct'), {
@@ -32,7 +32,7 @@ test('fixtures resolve inside the project, folders to absolute paths', () => {
 
 test('anything else is a readable model-not-found error', () => {
   for (const bad of ['just-a-name', 'a/b/c', 'fixture:../escape', 'a/b@x@y']) {
-    assert.throws(() => parseModelSpec(bad), (err: unknown) => err instanceof SidecarError && /fixture|hub id|fixture name/i.test(err.message), bad);
+    assert.throws(() => parseModelSpec(bad), (err: unknown) => err instanceof ModelStoreError && /fixture|hub id|fixture name/i.test(err.message), bad);
   }
 });
 

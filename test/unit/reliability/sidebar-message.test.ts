@@ -2,11 +2,11 @@
 // object made the host's validator throw, or pass when the object's toString said a valid name.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isWebviewMessage } from '../../../webview/protocol';
+import { isSidebarViewMessage } from '../../../src/contracts/sidebar-protocol';
 
 test('objects posing as action or command names are refused without throwing', () => {
-  assert.equal(isWebviewMessage({ type: 'flag-action', flagId: 'f', action: { toString: 1 } }), false);
-  assert.equal(isWebviewMessage({ type: 'flag-action', flagId: 'f', action: { toString: () => 'revert' } }), false);
-  assert.equal(isWebviewMessage({ type: 'command', command: { toString: () => 'agentVitals.openLog' } }), false);
-  assert.equal(isWebviewMessage({ type: 'flag-action', flagId: 'f', action: 'revert' }), true);
+  assert.equal(isSidebarViewMessage({ type: 'flag-action', flagId: 'f', action: { toString: 1 } }), false);
+  assert.equal(isSidebarViewMessage({ type: 'flag-action', flagId: 'f', action: { toString: () => 'revert' } }), false);
+  assert.equal(isSidebarViewMessage({ type: 'command', command: { toString: () => 'agentVitals.openLog' } }), false);
+  assert.equal(isSidebarViewMessage({ type: 'flag-action', flagId: 'f', action: 'revert' }), true);
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { contentRange, encodeChat, renderSegments, type ChatRenderer, type ChatTokenizer } from '../../../src/sidecar/chat-segments';
-import type { ChatMessage } from '../../../src/protocol/methods';
+import type { ChatMessage } from '../../../src/contracts/rpc-methods';
 
 const chatml: ChatRenderer = {
   render: (messages) => messages.map((m) => `<|im_start|>${m.role}\n${m.content}<|im_end|>\n`).join(''),

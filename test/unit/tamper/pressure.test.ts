@@ -10,8 +10,8 @@ import {
   NO_PRESSURE,
   PRESSURE_WEIGHTS,
   PressureTracker,
-  type PressureSignalId,
 } from '../../../src/tamper/pressure';
+import type { PressureSignalId } from '../../../src/contracts/pressure';
 
 let seq = 0;
 /** Events a minute apart, from 10:00. */

@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { claudeProjectFolder, defaultLocations, findWorkspaceStorage, geminiProjectHash, watchTargets } from '../../../src/watchers/locations';
+import { claudeProjectFolder, defaultLocations, findWorkspaceStorage, geminiProjectHash } from '../../../src/watchers/locations';
+import { transcriptAgent } from '../../../src/watchers/agents/registry';
 
 test('default locations follow each agent\'s environment overrides and the platform', () => {
   const linux = defaultLocations({ HOME: '/h' }, 'linux');
@@ -26,7 +27,7 @@ test('claude folder encoding and gemini project hash', () => {
 });
 
 test('claude target accepts only this workspace\'s folders (and folders inside it) and sub-agent files', () => {
-  const [target] = watchTargets('claude-code', '/home/dev/shop', { ...defaultLocations({ HOME: '/h' }, 'linux'), claudeProjectDirs: ['/p'] });
+  const [target] = transcriptAgent('claude-code').watchTargets('/home/dev/shop', { ...defaultLocations({ HOME: '/h' }, 'linux'), claudeProjectDirs: ['/p'] }, new Date(0));
   assert.ok(target!.accepts('/p/-home-dev-shop/s.jsonl'));
   assert.ok(target!.accepts('/p/-home-dev-shop-api/s.jsonl'));
   assert.ok(target!.accepts('/p/-home-dev-shop/s/subagents/agent-1.jsonl'));

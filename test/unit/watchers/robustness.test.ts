@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { AgentEvent } from '../../../src/core/events';
-import { createReader, TRANSCRIPT_SOURCES } from '../../../src/watchers/sources';
+import { TRANSCRIPT_SOURCES } from '../../../src/watchers/agents/registry';
+import { createReader } from '../../../src/watchers/sources';
 
 // Records shaped like each format's, with fields of random types, so readers reach deep branches.
 const shaped = fc.oneof(

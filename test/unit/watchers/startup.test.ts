@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { IN_WORKSPACE_TRANSCRIPTS } from '../../../src/watchers/locations';
+import { IN_WORKSPACE_TRANSCRIPTS } from '../../../src/watchers/agents/registry';
 import { readWatcherSettings, WATCH_ON_STARTUP_KEY } from '../../../src/watchers/settings';
 import { watchReasonAtActivation } from '../../../src/watchers/startup';
 

@@ -1,12 +1,9 @@
 // The sidecar's JSON-RPC protocol, declared once and imported by both the server and the client.
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
-import type { SidecarErrorData } from './errors';
-import type { LiveValidity } from '../emotion/live-validity';
-import type { ExperimentProgress } from '../experiments/context';
-import type { ExperimentName, ExperimentResult } from '../experiments/results';
-
-/** Weight variants a hub repo may carry (file names follow transformers.js' conventions). */
-export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'q4';
+import type { SidecarErrorData } from './rpc-errors';
+import type { ModelDtype } from './model-dtype';
+import type { EmotionSummary, LiveValidity } from './reading';
+import type { ExperimentProgress, ExperimentRequest, ExperimentResult } from './experiments';
 
 export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
 
@@ -129,18 +126,12 @@ export interface AppendResult {
   rebuilt?: { reason: 'context-limit' | 'evicted' | 'prefix-changed'; droppedMessages: number };
 }
 
-export interface EmotionSummaryWire {
-  mean: number;
-  p90: number;
-  max: number;
-}
-
 export interface ScoredMessageWire {
   messageIndex: number;
   role: ChatRole;
   /** Display text of each of the message's tokens. */
   tokens: string[];
-  summary: Record<string, EmotionSummaryWire>;
+  summary: Record<string, EmotionSummary>;
   /** Per emotion: `[tokens]` z-scores. */
   z: Record<string, Float32Base64>;
 }
@@ -230,21 +221,17 @@ export interface StatusResult {
   cpuMs: number;
 }
 
-/** One of the experiments by name; `params` is that experiment's parameter object (see the CLI's help). */
-export interface RunExperimentParams {
-  name: ExperimentName;
-  params?: unknown;
+/** One of the experiments by name with any of that experiment's parameters (see the CLI's help). */
+export type RunExperimentParams = ExperimentRequest & {
   /** A vector file to use instead of the cached one for the loaded model. */
   vectorsPath?: string;
   /** Caller's id for the `experimentProgress` notifications of this run. */
   progressToken?: string;
-}
+};
 
 export interface ExperimentProgressNotice extends ExperimentProgress {
   progressToken?: string;
 }
-
-export type { ExperimentName, ExperimentResult };
 
 export const Methods = {
   status: new RequestType0<StatusResult, SidecarErrorData>('status'),

@@ -1,6 +1,6 @@
 // Float32 arrays cross JSON-RPC as base64 of their little-endian bytes: exact and ~4× smaller
 // than a JSON number list.
-import type { Float32Base64 } from './methods';
+import type { Float32Base64 } from './rpc-methods';
 
 export function encodeFloat32(values: Float32Array): Float32Base64 {
   return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');

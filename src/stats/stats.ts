@@ -1,4 +1,5 @@
-// Small statistics used by calibration, reading and the report card.
+// Small statistics (means, quantiles, ranks, AUROC, bootstrap intervals) used by calibration,
+// reading, the report card, the experiments and the corpus lint.
 
 import { seededRandom } from '../engine/sampling';
 

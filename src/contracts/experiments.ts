@@ -1,18 +1,78 @@
-// What each experiment returns: plain JSON-serialisable shapes, free of Node imports so the
-// CLI, the sidecar protocol and the experiment panels all share them.
+// The experiments' contract: each experiment's parameters and result by name, plain
+// JSON-serialisable shapes free of Node imports, so the CLI, the sidecar protocol and the
+// experiment panels all share them. A request's and a result's type follow from the name.
 import type { FlagKind, Severity } from '../core/flags';
-import type { AgentSource, Role } from '../core/events';
-import type { EmotionSummary } from '../emotion/summary';
-import type { ReportCard } from '../emotion/report-card-types';
+import type { Role, TranscriptSource } from '../core/events';
+import type { EmotionSummary, TokenHeat } from './reading';
+import type { ReportCard } from './report-card';
 
-export type { EmotionSummary };
+/** Each experiment's parameters, as its parser returns them with every default filled in. */
+export interface ExperimentParams {
+  score: ScoreTextParams;
+  replay: ReplayParams;
+  tone: PromptToneParams;
+  streak: FailureStreakParams;
+  steer: SteeringParams;
+  'report-card': ReportCardParams;
+}
 
-export const EXPERIMENT_NAMES = ['score', 'replay', 'tone', 'streak', 'steer', 'report-card'] as const;
-export type ExperimentName = (typeof EXPERIMENT_NAMES)[number];
+/** What each experiment returns. */
+export interface ExperimentResults {
+  score: ScoreTextResult;
+  replay: ReplayResult;
+  tone: PromptToneResult;
+  streak: FailureStreakResult;
+  steer: SteeringResult;
+  'report-card': ReportCardResult;
+}
 
-export interface ScoredToken {
+export type ExperimentName = keyof ExperimentParams & keyof ExperimentResults;
+
+export const EXPERIMENT_NAMES = ['score', 'replay', 'tone', 'streak', 'steer', 'report-card'] as const satisfies readonly ExperimentName[];
+
+/** A run request: the experiment's name and any of its parameters (the rest take their defaults). */
+export type ExperimentRequest<N extends ExperimentName = ExperimentName> = { [K in N]: { name: K; params?: Partial<ExperimentParams[K]> } }[N];
+
+export type ExperimentResult<N extends ExperimentName = ExperimentName> = ExperimentResults[N];
+
+export interface ExperimentProgress {
+  done: number;
+  total: number;
+  message: string;
+  /** Experiment-specific partial result (e.g. the replay's newest timeline entry). */
+  partial?: unknown;
+}
+
+export interface ScoreTextParams {
   text: string;
-  z: Record<string, number>;
+  /** Shown in the result (a file name or "selection"). */
+  source: string;
+}
+
+export interface ReplayParams {
+  file: string;
+  /** The transcript's agent; detected from the file when absent. */
+  source?: TranscriptSource;
+  /** Pause between turns in milliseconds (0 = instantly). */
+  delayMs: number;
+}
+
+export interface PromptToneParams {
+  tones: ToneTemplate[];
+  tasks: string[];
+  /** Emotions the result lists (every emotion of the vectors by default). */
+  emotions?: string[];
+}
+
+export interface FailureStreakParams {
+  maxFailures: number;
+  /** Emotions plotted and correlated. */
+  emotions: string[];
+}
+
+export interface ReportCardParams {
+  /** Corpus folder (stories, neutral dialogues, dose-response.json). */
+  corpus: string;
 }
 
 export interface ScoreTextResult {
@@ -21,7 +81,7 @@ export interface ScoreTextResult {
   layer: number;
   source: string;
   emotions: string[];
-  tokens: ScoredToken[];
+  tokens: TokenHeat[];
   summary: Record<string, EmotionSummary>;
   caveats: string[];
 }
@@ -138,7 +198,7 @@ export interface ReplayResult {
   model: string;
   layer: number;
   file: string;
-  source: Exclude<AgentSource, 'vscode'>;
+  source: TranscriptSource;
   sessionId: string;
   emotions: string[];
   skippedRecords: number;
@@ -153,4 +213,3 @@ export interface ReportCardResult extends ReportCard {
   caveats: string[];
 }
 
-export type ExperimentResult = ScoreTextResult | ReplayResult | PromptToneResult | FailureStreakResult | SteeringResult | ReportCardResult;

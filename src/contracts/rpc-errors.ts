@@ -2,8 +2,9 @@
 // as a ResponseError whose numeric code maps one-to-one to a stable string `kind`, so hosts can
 // branch on the kind without parsing messages.
 import { ErrorCodes, ResponseError } from 'vscode-jsonrpc';
+import type { ErrorFacts, ErrorKind } from './error-kinds';
 
-export const SIDECAR_ERROR_CODES = {
+export const SIDECAR_ERROR_CODES: Readonly<Record<ErrorKind, number>> = {
   'model-not-found': -33001,
   'out-of-memory': -33002,
   'unsupported-architecture': -33003,
@@ -18,26 +19,19 @@ export const SIDECAR_ERROR_CODES = {
   'invalid-params': ErrorCodes.InvalidParams,
   'sidecar-crashed': -33012,
   'sidecar-gave-up': -33013,
-  /** The loaded model has no calibrated emotion vectors (calibrate it first). */
   'vectors-missing': -33014,
   internal: ErrorCodes.InternalError,
-} as const;
+};
 
-export type SidecarErrorKind = keyof typeof SIDECAR_ERROR_CODES;
-
-/** Extra facts that travel with an error (e.g. which files are missing offline). */
-export interface SidecarErrorData {
-  kind: SidecarErrorKind;
-  missingFiles?: string[];
-  file?: string;
-  detail?: string;
+export interface SidecarErrorData extends ErrorFacts {
+  kind: ErrorKind;
 }
 
 export class SidecarError extends Error {
-  readonly kind: SidecarErrorKind;
+  readonly kind: ErrorKind;
   readonly data: SidecarErrorData;
 
-  constructor(kind: SidecarErrorKind, message: string, extra: Omit<SidecarErrorData, 'kind'> = {}) {
+  constructor(kind: ErrorKind, message: string, extra: ErrorFacts = {}) {
     super(message);
     this.name = 'SidecarError';
     this.kind = kind;
@@ -53,8 +47,8 @@ export class SidecarError extends Error {
   }
 }
 
-function kindForCode(code: number): SidecarErrorKind {
-  for (const [kind, c] of Object.entries(SIDECAR_ERROR_CODES)) if (c === code) return kind as SidecarErrorKind;
+function kindForCode(code: number): ErrorKind {
+  for (const [kind, c] of Object.entries(SIDECAR_ERROR_CODES)) if (c === code) return kind as ErrorKind;
   return 'internal';
 }
 

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ResponseError } from 'vscode-jsonrpc';
-import { fromResponseError, SIDECAR_ERROR_CODES, SidecarError } from '../../../src/protocol/errors';
-import { decodeFloat32, encodeFloat32 } from '../../../src/protocol/float32';
+import { fromResponseError, SIDECAR_ERROR_CODES, SidecarError } from '../../../src/contracts/rpc-errors';
+import { decodeFloat32, encodeFloat32 } from '../../../src/contracts/float32';
 
 test('typed errors survive the wire with their kind and data', () => {
   const original = new SidecarError('offline-missing', 'missing files', { missingFiles: ['onnx/model.onnx'] });

@@ -2,10 +2,11 @@
 // it. The host posts nothing until the webview has said `ready` (so no message is lost), then
 // always sends the whole view state: the view can be hidden, disposed and rebuilt at any time.
 
-import type { AgentSource } from '../src/core/events';
-import type { Flag } from '../src/core/flags';
-import type { ReadingReference } from '../src/emotion/session-baseline';
-import type { BehaviouralPressure } from '../src/tamper/pressure';
+import type { AgentSource } from '../core/events';
+import type { Flag } from '../core/flags';
+import type { FlagStatus } from './flag-status';
+import type { EmotionReading, LiveValidity, ReadingReference, TokenHeat } from './reading';
+import type { BehaviouralPressure } from './pressure';
 
 /** Where scoring stands; each state explains itself in the panel. */
 export type ScoringStatus =
@@ -17,28 +18,9 @@ export type ScoringStatus =
   | { kind: 'starting'; modelId: string }
   | { kind: 'failed'; reason: string }
   /** `live`: whether the vectors' report card validated their readings on agent text. */
-  | { kind: 'ready'; modelId: string; layer: number; demo: boolean; live: ReaderValidity };
+  | { kind: 'ready'; modelId: string; layer: number; demo: boolean; live: LiveValidity };
 
-/**
- * `LiveValidity` (src/emotion/live-validity.ts) as the panel receives it; restated here because
- * that module's imports reach Node APIs the browser bundle cannot type-check against.
- */
-export interface ReaderValidity {
-  valid: boolean;
-  why: string;
-}
-
-export interface EmotionReading {
-  /** z-score of the turn's mean projection against the neutral baseline. */
-  mean: number;
-  max: number;
-}
-
-export interface TokenHeat {
-  text: string;
-  /** Per-emotion z-score of this token. */
-  z: Record<string, number>;
-}
+export type { EmotionReading, LiveValidity, TokenHeat };
 
 export interface TurnPoint {
   turnId: string;
@@ -63,7 +45,7 @@ export interface TestRunMarker {
 
 export interface FlagItem extends Pick<Flag, 'id' | 'ts' | 'path' | 'kinds' | 'severity' | 'desperation' | 'reason'> {
   afterTurn: number;
-  status: 'open' | 'dismissed' | 'legitimate' | 'reverted';
+  status: FlagStatus;
 }
 
 export interface SessionSummary {
@@ -131,16 +113,16 @@ export interface SidebarState {
   emotionsShown: string[];
   heatEmotion: string;
   /** Whether the readings may drive anything (status-bar colour, flags, notifications). */
-  reader: ReaderValidity;
+  reader: LiveValidity;
 }
 
 export type FlagAction = 'diff' | 'dismiss' | 'legitimate' | 'revert';
 
 /** Host → webview. */
-export type HostMessage = { type: 'state'; state: SidebarState };
+export type SidebarHostMessage = { type: 'state'; state: SidebarState };
 
 /** Webview → host. */
-export type WebviewMessage =
+export type SidebarViewMessage =
   | { type: 'ready' }
   | { type: 'follow'; sessionKey: string | null }
   | { type: 'select-turn'; turnId: string }
@@ -163,7 +145,7 @@ export const SIDEBAR_COMMANDS = [
 ] as const;
 export type SidebarCommand = (typeof SIDEBAR_COMMANDS)[number];
 
-export function isWebviewMessage(value: unknown): value is WebviewMessage {
+export function isSidebarViewMessage(value: unknown): value is SidebarViewMessage {
   if (typeof value !== 'object' || value === null) return false;
   const m = value as Record<string, unknown>;
   switch (m.type) {

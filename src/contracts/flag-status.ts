@@ -1,0 +1,2 @@
+/** Where a flag stands after the user has (or has not) acted on it. */
+export type FlagStatus = 'open' | 'dismissed' | 'legitimate' | 'reverted';

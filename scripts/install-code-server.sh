@@ -4,7 +4,8 @@
 # the checkout so every clone on the machine, CI's included, reuses one install,
 # without reaching GitHub: npm packages come from the registry, ripgrep from Debian, and native
 # modules are rebuilt locally. Idempotent: a finished install leaves a marker and is reused.
-# Needs Debian packages: ripgrep libkrb5-dev libxkbfile-dev libsecret-1-dev pkg-config g++ make.
+# Needs the `start` packages of .ci/debian-packages (bash .ci/install-system-packages start).
+# With --installed it only answers: the package path and status 0 when installed, else status 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,11 +18,12 @@ if [ -f "$marker" ]; then
   echo "$pkg"
   exit 0
 fi
+if [ "${1:-}" = "--installed" ]; then exit 1; fi
 
 log() { echo "[code-server $version] $*" >&2; }
 rg_bin="$(command -v rg || true)"
 if [ -z "$rg_bin" ]; then
-  echo "ripgrep (rg) not found: install the Debian package 'ripgrep'" >&2
+  echo "ripgrep (rg) not found: install it with: sudo bash .ci/install-system-packages start" >&2
   exit 1
 fi
 

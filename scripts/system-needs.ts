@@ -85,6 +85,7 @@ export function ensureSystemNeeds(who: string, env: CheckEnvironment): void {
   const run = spawnSync('bash', [join(env.repoRoot, INSTALL_SCRIPT), who], { stdio: 'inherit', env: { ...process.env, PATH: env.path } });
   const still = needs.filter((n) => !isPresent(n, env.path));
   if (run.status !== 0 || still.length) {
-    throw new Error(`${missingMessage(still.length ? still : missing, who)}\n(apt-get ${run.status !== 0 ? `failed with exit status ${run.status}` : 'finished, but they are still missing'}.)`);
+    const outcome = run.status !== 0 ? `the install failed with exit status ${run.status}; apt-get's output is above` : 'the install finished, but they are still missing';
+    throw new Error(`${missingMessage(still.length ? still : missing, who)}\n(${outcome}.)`);
   }
 }

@@ -21,6 +21,8 @@ fi
 if [ "${1:-}" = "--installed" ]; then exit 1; fi
 
 log() { echo "[code-server $version] $*" >&2; }
+# The installs below run outside this project, where its .npmrc does not silence npm's notice.
+export npm_config_update_notifier=false
 rg_bin="$(command -v rg || true)"
 if [ -z "$rg_bin" ]; then
   echo "ripgrep (rg) not found: install it with: sudo bash .ci/install-system-packages start" >&2

@@ -35,7 +35,8 @@ async function extensionWatching(signal: AbortSignal): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (!codeServerInstalled()) {
+  // The list names Linux packages and paths; on macOS and Windows code-server's install is the check.
+  if (process.platform === 'linux' && !codeServerInstalled()) {
     ensureSystemNeeds('start', { repoRoot: REPO_ROOT, path: process.env.PATH ?? '', isRoot: process.getuid?.() === 0, log: (line) => console.log(line) });
   }
   execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/package.mjs')], { stdio: 'inherit' });

@@ -1,7 +1,7 @@
 // Starts a real VS Code (code-server, installed offline by scripts/install-code-server.sh) with a
 // fresh profile, the packaged extension installed, and a copy of a workspace. Used by `npm start`
 // and by the e2e tests.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -34,6 +34,11 @@ export interface CodeServerOptions {
 
 export function installedCodeServer(): string {
   return execFileSync('bash', [join(REPO_ROOT, 'scripts/install-code-server.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+}
+
+/** Whether code-server's cached install is complete (then it needs no system packages). */
+export function codeServerInstalled(): boolean {
+  return spawnSync('bash', [join(REPO_ROOT, 'scripts/install-code-server.sh'), '--installed'], { stdio: 'ignore' }).status === 0;
 }
 
 export function vsixPath(): string {

@@ -4,7 +4,8 @@
 # the checkout so every clone on the machine, CI's included, reuses one install,
 # without reaching GitHub: npm packages come from the registry, ripgrep from Debian, and native
 # modules are rebuilt locally. Idempotent: a finished install leaves a marker and is reused.
-# Needs Debian packages: ripgrep libkrb5-dev libxkbfile-dev libsecret-1-dev pkg-config g++ make.
+# Needs the `start` packages of .ci/debian-packages (bash .ci/install-system-packages start).
+# With --installed it only answers: the package path and status 0 when installed, else status 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,11 +18,14 @@ if [ -f "$marker" ]; then
   echo "$pkg"
   exit 0
 fi
+if [ "${1:-}" = "--installed" ]; then exit 1; fi
 
 log() { echo "[code-server $version] $*" >&2; }
+# The installs below run outside this project, where its .npmrc does not silence npm's notice.
+export npm_config_update_notifier=false
 rg_bin="$(command -v rg || true)"
 if [ -z "$rg_bin" ]; then
-  echo "ripgrep (rg) not found: install the Debian package 'ripgrep'" >&2
+  echo "ripgrep (rg) not found: install it with: sudo bash .ci/install-system-packages start" >&2
   exit 1
 fi
 
@@ -40,7 +44,9 @@ npm install --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error >&
 mkdir -p node_modules/@vscode/ripgrep/bin
 cp "$rg_bin" node_modules/@vscode/ripgrep/bin/rg
 log "rebuilding native modules"
-npm_config_yes=true npm rebuild --no-audit --no-fund --loglevel=error >&2
+# The rebuilds are the install scripts: they must run even under `npm start` / `npm test`, which
+# pass this project's ignore-scripts=true down as npm_config_ignore_scripts.
+npm_config_yes=true npm rebuild --ignore-scripts=false --no-audit --no-fund --loglevel=error >&2
 # What code-server's own post-install does: the asar path resolves to the plain folder, and the
 # remote CLI / browser helper get their Linux scripts linked.
 ln -sfn node_modules node_modules.asar
@@ -52,8 +58,17 @@ log "installing built-in extensions' dependencies"
 # code-server's own dependencies were installed beside it by the first npm install.
 cd "$root"
 log "building argon2 from source"
-npm_config_build_from_source=true npm rebuild argon2 --loglevel=error >&2
+npm_config_build_from_source=true npm rebuild argon2 --ignore-scripts=false --loglevel=error >&2
 
+# A module whose build silently did nothing would only fail when the editor starts: load each
+# native module now, and leave no marker unless all of them load.
+vs="$pkg/lib/vscode/node_modules"
+for module in "$root/node_modules/argon2" "$vs/kerberos" "$vs/@vscode/spdlog" "$vs/node-pty" "$vs/native-watchdog"; do
+  if ! node -e 'require(process.argv[1])' "$module" >/dev/null 2>&1; then
+    log "the native module $module does not load after the build (its build output is above)"
+    exit 1
+  fi
+done
 touch "$marker"
 log "ready"
 echo "$pkg"

@@ -1,13 +1,16 @@
-// `npm start`: installs the freshly packaged extension into the cached code-server, opens a demo
+// `npm start`: checks the system packages code-server's first install needs (before any slow
+// step), packages the extension, installs it into the cached code-server, opens a demo
 // workspace, prints the URL, and plays a recorded Claude Code session into it live.
 // Environment: AGENT_VITALS_PORT (default 8123), AGENT_VITALS_MODEL_PATH (a local ONNX model
 // folder to score with; without it the bundled demo model scores, labelled as such in the panel),
 // AGENT_VITALS_PACE_MS (pause after each agent message, default 3000). The replay starts once a
 // browser has opened the workspace and the extension watches it.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_SESSION, playSession } from './agent-session';
-import { REPO_ROOT, startCodeServer, vsixPath } from './code-server';
+import { codeServerInstalled, REPO_ROOT, startCodeServer, vsixPath } from './code-server';
+import { ensureSystemNeeds } from './system-needs';
 
 const port = Number(process.env.AGENT_VITALS_PORT ?? 8123);
 const pace = Number(process.env.AGENT_VITALS_PACE_MS ?? 3000);
@@ -32,6 +35,11 @@ async function extensionWatching(signal: AbortSignal): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  // The list names Linux packages and paths; on macOS and Windows code-server's install is the check.
+  if (process.platform === 'linux' && !codeServerInstalled()) {
+    ensureSystemNeeds('start', { repoRoot: REPO_ROOT, path: process.env.PATH ?? '', isRoot: process.getuid?.() === 0, log: (line) => console.log(line) });
+  }
+  execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/package.mjs')], { stdio: 'inherit' });
   const server = await startCodeServer({
     workspaceFixture: join(REPO_ROOT, 'test/e2e/workspace/project'),
     root: demoRoot,

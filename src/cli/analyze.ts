@@ -192,7 +192,7 @@ export const analyzeCommand: CliCommand = {
       const plugins: AnalyzePlugins = { ...DEFAULT_ANALYZE_PLUGINS };
       if (typeof values.model === 'string') {
         const args = parseModelArgs(values);
-        const resolved = await resolveModelArgs(args);
+        const resolved = await resolveModelArgs(args, values.json === true);
         const { reader: opened, vectors } = await openCalibratedReader(args, resolved, values.vectors as string | undefined);
         reader = opened;
         const model = { encoder: opened.probe, tokenizer: opened.tokenizer, contextLimit: 8192 };

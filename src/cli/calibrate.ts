@@ -63,7 +63,7 @@ export const calibrateCommand: CliCommand = {
       const problems = lintCorpus(corpus).errors;
       if (problems.length) return fail(`the corpus has ${problems.length} problem(s), first: ${problems[0]} (run npm run lint:corpus)`, 2);
 
-      const resolved = await resolveModelArgs(args, interrupt.signal);
+      const resolved = await resolveModelArgs(args, values.json === true, interrupt.signal);
       const numLayers = readNumLayers(resolved.folder);
       const layers = values.layers ? parseLayerList(values.layers as string, numLayers) : Array.from({ length: numLayers }, (_, i) => i);
       const reader = await ModelActivationReader.open(args.model, resolved, { layers, threads: args.threads, cacheDir: args.cacheDir });

@@ -180,7 +180,7 @@ export const experimentCommand: CliCommand = {
       const format = values.export === undefined ? undefined : exportFormat(values.export as string);
       const params = experimentParams(values);
       const args = parseModelArgs(values);
-      const resolved = await resolveModelArgs(args, interrupt.signal);
+      const resolved = await resolveModelArgs(args, values.json === true, interrupt.signal);
       const opened = await openExperimentModel(args.model, resolved, { cacheDir: args.cacheDir, threads: args.threads, vectorsPath: values.vectors as string | undefined });
       try {
         let last = 0;

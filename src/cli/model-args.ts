@@ -1,6 +1,7 @@
 // Options shared by every CLI command that opens a model, and the code that turns them into a
 // resolved model on disk (downloading with progress on stderr when needed).
 import type { ParseArgsConfig } from 'node:util';
+import { downloadProgress } from './download-progress';
 import { useHubEndpointFromEnv } from '../model-store/hub-download';
 import { readModelConfig } from '../model-store/model-config';
 import { DEFAULT_MODEL } from '../model-store/model-spec';
@@ -48,21 +49,18 @@ export function parseModelArgs(values: Record<string, unknown>): ModelArgs {
   };
 }
 
-/** Resolves (and if needed downloads) the model, reporting download progress on stderr. */
-export async function resolveModelArgs(args: ModelArgs, signal?: AbortSignal): Promise<ResolvedModel> {
+/**
+ * Resolves (and if needed downloads) the model, showing download progress on stderr (quiet under
+ * --json when stderr is not a terminal).
+ */
+export async function resolveModelArgs(args: ModelArgs, json: boolean, signal?: AbortSignal): Promise<ResolvedModel> {
   useHubEndpointFromEnv();
-  let lastPercent = -1;
-  return resolveModel(args.model, {
-    dtype: args.dtype,
-    cacheDir: args.cacheDir,
-    offline: args.offline,
-    signal,
-    onProgress: (p) => {
-      if (p.percent === undefined || p.percent === lastPercent || p.percent % 10 !== 0) return;
-      lastPercent = p.percent;
-      process.stderr.write(`downloading ${p.file}: ${p.percent}%\n`);
-    },
-  });
+  const progress = downloadProgress(process.stderr, json);
+  try {
+    return await resolveModel(args.model, { dtype: args.dtype, cacheDir: args.cacheDir, offline: args.offline, signal, onProgress: progress?.update });
+  } finally {
+    progress?.finish();
+  }
 }
 
 /** An AbortSignal that fires on Ctrl-C, so long commands stop cleanly. */

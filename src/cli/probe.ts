@@ -2,12 +2,8 @@
 // residual-stream norm at the chosen layers — a quick way to see the probe working.
 import { join } from 'node:path';
 import type { CliCommand } from './commands';
-import { MODEL_OPTIONS, MODEL_USAGE } from './model-args';
+import { MODEL_OPTIONS, MODEL_USAGE, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
 import { ResidualProbe } from '../engine';
-import { defaultCacheDir, resolveModel } from '../model-store/model-store';
-import { useHubEndpointFromEnv } from '../model-store/hub-download';
-import { isModelDtype } from '../model-store/variants';
-import { DEFAULT_MODEL } from '../model-store/model-spec';
 import { ModelTokenizer } from '../sidecar/chat-tokenizer';
 import { tokenNorms } from '../sidecar/token-norms';
 
@@ -37,25 +33,15 @@ export const probeCommand: CliCommand = {
     if (!text) return fail('--text is required', 2);
     const layers = parseLayers((values.layers as string | undefined) ?? '');
     if (!layers?.length) return fail("--layers takes layer numbers like '2,3'", 2);
-    const dtype = (values.dtype as string | undefined) ?? 'fp32';
-    if (!isModelDtype(dtype)) return fail(`unknown --dtype '${dtype}' (fp32, fp16, q8, q4)`, 2);
-    const threads = values.threads === undefined ? undefined : Number(values.threads);
-    if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) return fail('--threads takes a positive integer', 2);
-    const model = (values.model as string | undefined) ?? DEFAULT_MODEL;
-    const cacheDir = (values['cache-dir'] as string | undefined) ?? defaultCacheDir();
-
-    useHubEndpointFromEnv();
-    let lastPercent = -1;
-    const resolved = await resolveModel(model, {
-      dtype,
-      cacheDir,
-      offline: values.offline === true,
-      onProgress: (p) => {
-        if (p.percent === undefined || p.percent === lastPercent || p.percent % 10 !== 0) return;
-        lastPercent = p.percent;
-        process.stderr.write(`downloading ${p.file}: ${p.percent}%\n`);
-      },
-    });
+    let args;
+    try {
+      args = parseModelArgs(values);
+    } catch (err) {
+      if (err instanceof UsageError) return fail(err.message, 2);
+      throw err;
+    }
+    const { model, dtype, threads, cacheDir } = args;
+    const resolved = await resolveModelArgs(args, values.json === true);
     const tokenizer = await ModelTokenizer.load(resolved.folder);
     const probe = await ResidualProbe.load(resolved.onnxPath, { layers, threads, cacheDir: join(cacheDir, 'graphs') });
     try {

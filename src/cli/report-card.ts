@@ -72,7 +72,7 @@ export const reportCardCommand: CliCommand = {
       const controls = { shuffledSeeds: count('shuffled-seeds', 0), randomDirections: count('random-directions', 0), resamples: count('resamples', 1000) };
       const root = (values.corpus as string | undefined) ?? join(projectRoot(), 'vectors');
       const corpus = loadCorpus(root);
-      const resolved = await resolveModelArgs(args, interrupt.signal);
+      const resolved = await resolveModelArgs(args, values.json === true, interrupt.signal);
       const { reader, vectors, path } = await openCalibratedReader(args, resolved, values.vectors as string | undefined);
       try {
         let last = 0;

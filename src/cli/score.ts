@@ -54,7 +54,7 @@ export const scoreCommand: CliCommand = {
           ? parseConversation(read(values.conversation as string), values.conversation as string)
           : [{ role: 'assistant', content: values.text !== undefined ? (values.text as string) : read(values.file as string) }];
       const args = parseModelArgs(values);
-      const resolved = await resolveModelArgs(args);
+      const resolved = await resolveModelArgs(args, values.json === true);
       const { reader, vectors } = await openCalibratedReader(args, resolved, values.vectors as string | undefined);
       const layer = vectors.header.choice.layer;
       try {

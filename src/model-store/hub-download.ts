@@ -8,6 +8,8 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { env } from '@huggingface/transformers';
 import { ModelStoreError } from './model-store-error';
+import { refusedByHub, unreachableHub } from './hub-failures';
+import { fetchViaProxy, proxyFor } from './hub-proxy';
 
 export interface FileProgress {
   file: string;
@@ -50,6 +52,12 @@ function requestHeaders(url: string): Headers {
   // The token only ever goes to the hub itself, never to a mirror.
   if (token && /^https:\/\/(huggingface\.co|hf\.co)\//.test(url)) headers.set('Authorization', `Bearer ${token}`);
   return headers;
+}
+
+/** fetch() for hub requests: through the proxy the environment names, else transformers.js' fetch. */
+function hubFetch(url: string, init: RequestInit): Promise<Response> {
+  const proxy = proxyFor(new URL(url));
+  return proxy ? fetchViaProxy(proxy, url, init) : env.fetch(url, init);
 }
 
 /**
@@ -122,21 +130,21 @@ export async function probeRemoteFile(
   try {
     watchdog.awaitResponse();
     // The hub answers large files with a redirect whose headers carry the LFS size and sha256.
-    res = await env.fetch(url, { method: 'HEAD', redirect: 'manual', headers: requestHeaders(url), signal: watchdog.controller.signal });
+    res = await hubFetch(url, { method: 'HEAD', redirect: 'manual', headers: requestHeaders(url), signal: watchdog.controller.signal });
   } catch (err) {
     const timeout = watchdog.timeoutError();
     if (timeout) throw timeout;
     if (isAbort(err)) throw cancelled(file);
-    throw new ModelStoreError('download-failed', `Cannot reach the model hub for ${repo}/${file}: ${(err as Error).message}. Check the connection, or use a local model folder.`, { file });
+    const unreachable = unreachableHub(url, err) ?? `Cannot reach the model hub for ${repo}/${file}: ${(err as Error).message}. Check the connection and retry, or use a local model folder.`;
+    throw new ModelStoreError('download-failed', unreachable, { file });
   } finally {
     watchdog.stop();
   }
-  if (res.status === 404) return undefined;
-  if (res.status === 401 || res.status === 403) {
-    throw new ModelStoreError('model-not-found', `The hub refused ${repo}/${file} (HTTP ${res.status}): the repo does not exist or needs access (HF_TOKEN).`, { file });
-  }
   if (res.status >= 400) {
-    throw new ModelStoreError('download-failed', `The hub answered HTTP ${res.status} for ${repo}/${file}.`, { file });
+    const refused = refusedByHub(url, res, repo, file);
+    // A plain 404 is the hub saying it has no such file; the caller words it for what it needed.
+    if (res.status === 404 && !refused.notFound) return undefined;
+    throw new ModelStoreError(refused.notFound ? 'model-not-found' : 'download-failed', refused.message, { file });
   }
   const number = (v: string | null) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
   const linkedSize = number(res.headers.get('x-linked-size'));
@@ -162,9 +170,10 @@ export async function downloadFile(
   let loaded = 0;
   try {
     watchdog.awaitResponse();
-    const res = await env.fetch(url, { headers: requestHeaders(url), signal: watchdog.controller.signal });
+    const res = await hubFetch(url, { headers: requestHeaders(url), signal: watchdog.controller.signal });
     if (res.status !== 200 || !res.body) {
-      throw new ModelStoreError('download-failed', `The hub answered HTTP ${res.status} while downloading ${repo}/${file}.`, { file });
+      const refused = res.status >= 400 ? refusedByHub(url, res, repo, file) : undefined;
+      throw new ModelStoreError(refused?.notFound ? 'model-not-found' : 'download-failed', refused?.message ?? `The hub answered HTTP ${res.status} while downloading ${repo}/${file}.`, { file });
     }
     const total = facts.size ?? (Number(res.headers.get('content-length')) || undefined);
     const out = createWriteStream(partial);
@@ -214,7 +223,8 @@ export async function downloadFile(
     if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
       throw new ModelStoreError('download-failed', `The disk is full: downloading ${repo}/${file} into ${dirname(dest)} stopped after ${loaded} bytes. The partial file was removed; free some space (or choose another cache folder) and retry.`, { file });
     }
-    throw new ModelStoreError('download-failed', `Download of ${repo}/${file} failed after ${loaded} bytes: ${(err as Error).message}. Retry, or use a local model folder.`, { file });
+    const unreachable = loaded === 0 ? unreachableHub(url, err) : undefined;
+    throw new ModelStoreError('download-failed', unreachable ?? `Download of ${repo}/${file} failed after ${loaded} bytes: ${(err as Error).message}. Retry, or use a local model folder.`, { file });
   } finally {
     watchdog.stop();
   }

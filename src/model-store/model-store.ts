@@ -6,7 +6,8 @@ import { basename, join, resolve, sep } from 'node:path';
 import { ModelStoreError } from './model-store-error';
 import type { ModelDtype } from '../contracts/model-dtype';
 import { checkCached, recordVerified } from './cache-manifest';
-import { downloadFile, probeRemoteFile, type FileProgress, type HubTimeouts, type RemoteFileFacts } from './hub-download';
+import { downloadFile, probeRemoteFile, remoteFileUrl, type FileProgress, type HubTimeouts, type RemoteFileFacts } from './hub-download';
+import { noSuchEntry } from './hub-failures';
 import { readModelConfig } from './model-config';
 import { parseModelSpec, projectRoot, type ModelSpec } from './model-spec';
 import { externalDataFiles, MODEL_DTYPES, onnxFileFor } from './variants';
@@ -113,8 +114,8 @@ async function resolveHubModel(spec: Extract<ModelSpec, { kind: 'hub' }>, dtype:
     if (await cached(file)) return;
     const facts = await probeRemoteFile(spec.repo, spec.revision, file, opts);
     if (!facts) {
-      const what = file === onnxFile ? `has no ${dtype} weights (${file})` : `has no ${file}`;
-      throw new ModelStoreError('model-not-found', `Hub repo ${spec.repo}@${spec.revision} ${what}.`, { file });
+      const advice = file === onnxFile ? `The repo may have no ${dtype} weights (${file}): try another dtype.` : undefined;
+      throw new ModelStoreError('model-not-found', noSuchEntry(remoteFileUrl(spec.repo, spec.revision, file), spec.repo, spec.revision, file, advice), { file });
     }
     await fetchFile(file, facts);
   };

@@ -26,10 +26,13 @@ export function isDemoModel(modelId: string): boolean {
   return modelId.startsWith('fixture:');
 }
 
+/** What every window says of the demo model, loaded or not. */
+export const DEMO_VALIDITY: LiveValidity = { valid: false, why: 'the demo model is illustrative only: its readings are never used live' };
+
 export function liveValidity(set: Pick<EmotionVectorSet, 'header'> | null): LiveValidity {
   if (!set) return { valid: false, why: 'no reader model is loaded' };
   const { model, validation } = set.header as EmotionVectorSet['header'] & { validation?: ReadingValidation | null };
-  if (isDemoModel(model.id)) return { valid: false, why: 'the demo model is illustrative only: its readings are never used live' };
+  if (isDemoModel(model.id)) return DEMO_VALIDITY;
   if (!validation) return { valid: false, why: `${model.id} has not been validated on agent text: run the report card` };
   if (!validation.validForLive) return { valid: false, why: `not validated on agent text for ${model.id}: ${validation.reason}` };
   return { valid: true, why: `validated on agent text (${validation.reason})` };

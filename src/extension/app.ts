@@ -65,7 +65,7 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
     onUpdate: ({ flag, status, escalated }) => {
       store.setFlag(flag, status);
       decorations.update(flag);
-      if (escalated) void notifier.notify(flag, { showDiff, dismiss: (id) => flagAction(id, 'dismiss') });
+      if (escalated) void notifier.notify(flag, { claim: (id) => flagFeed.claimNotification(id), showDiff, dismiss: (id) => flagAction(id, 'dismiss') });
     },
     onError: (err) => log.error(`flags: ${err instanceof Error ? err.message : String(err)}`),
   });
@@ -197,6 +197,7 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
 
 function storeSettings(c: AgentVitalsConfig): StoreSettings {
   return {
+    model: modelChoice(c).model,
     emotionsShown: c.emotionsShown,
     smoothingTurns: c.smoothingTurns,
     risingSlope: c.risingSlope,

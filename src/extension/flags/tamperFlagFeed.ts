@@ -73,6 +73,11 @@ export class TamperFlagFeed {
     return outcome;
   }
 
+  /** True once per flag for the workspace: whether this window shows its notification. */
+  async claimNotification(id: string): Promise<boolean> {
+    return (await this.ready).claimNotification(id);
+  }
+
   /** The edit's texts for the diff editor (whole while the file still holds the edit, else the
    *  changed lines); creations and deletions show an empty side. */
   async diff(id: string): Promise<{ path: string; before: string; after: string } | undefined> {

@@ -16,7 +16,7 @@ import type {
   TurnPoint,
   WatchInfo,
 } from '../../../webview/protocol';
-import { liveValidity, type LiveValidity } from '../../emotion/live-validity';
+import { DEMO_VALIDITY, isDemoModel, type LiveValidity } from '../../emotion/live-validity';
 import { behaviouralPressure, PressureTracker, type PressureThresholds } from '../../tamper/pressure';
 import { computeReading, referencedDesperation, type ReadingOptions } from './reading';
 import { restoreSessions, saveSession, SAVED_SESSIONS, type SavedTimelines } from './savedTimelines';
@@ -57,13 +57,21 @@ export function firstLine(text: string, max = 120): string {
 }
 
 export interface StoreSettings extends ReadingOptions {
+  /** The configured reader model (id or local path). */
+  model: string;
   emotionsShown: string[];
   pressure: PressureThresholds;
 }
 
-/** Readings drive nothing unless the loaded vectors were validated on agent text. */
-export function readerValidity(scoring: ScoringStatus): LiveValidity {
-  return scoring.kind === 'ready' ? scoring.live : liveValidity(null);
+/**
+ * Readings drive nothing unless the loaded vectors were validated on agent text. Before the model
+ * is loaded the words follow the configured model, not this window's sidecar: a flag's reason is
+ * shared by every window on the workspace, whichever of them judged it first.
+ */
+export function readerValidity(scoring: ScoringStatus, model: string): LiveValidity {
+  if (scoring.kind === 'ready') return scoring.live;
+  if (isDemoModel(model)) return DEMO_VALIDITY;
+  return { valid: false, why: `no reading yet: ${model} is not loaded` };
 }
 
 export class VitalsStore {
@@ -220,7 +228,7 @@ export class VitalsStore {
 
   /** Whether the loaded reader's desperation may drive flags, the status bar and notifications. */
   reader(): LiveValidity {
-    return readerValidity(this.scoring);
+    return readerValidity(this.scoring, this.settings.model);
   }
 
   sessionKeys(): string[] {

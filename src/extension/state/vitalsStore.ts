@@ -44,6 +44,8 @@ interface SessionRecord {
   scores: Map<string, TurnScore>;
   /** Behavioural pressure's facts: runs, edits and shell commands as they arrive. */
   pressure: PressureTracker;
+  /** Pressure points right after each test run, by the run's seq: the timeline's pressure line. */
+  runPressure: Map<number, number>;
   ended: boolean;
 }
 
@@ -105,7 +107,7 @@ export class VitalsStore {
     const key = sessionKeyOf(e);
     let s = this.sessions.get(key);
     if (!s) {
-      s = { key, first: { source: e.source, sessionId: e.sessionId, ts: e.ts }, lastTs: e.ts, lastSeen: this.now(), turns: [], turnIds: new Set(), testRuns: [], scores: new Map(), pressure: new PressureTracker(), ended: false };
+      s = { key, first: { source: e.source, sessionId: e.sessionId, ts: e.ts }, lastTs: e.ts, lastSeen: this.now(), turns: [], turnIds: new Set(), testRuns: [], scores: new Map(), pressure: new PressureTracker(), runPressure: new Map(), ended: false };
       this.sessions.set(key, s);
     }
     s.pressure.observe(e);
@@ -115,7 +117,10 @@ export class VitalsStore {
       if (s.turnIds.has(e.turnId)) return;
       s.turnIds.add(e.turnId);
       s.turns.push(e);
-    } else if (e.type === 'test-run') s.testRuns.push(e);
+    } else if (e.type === 'test-run') {
+      s.testRuns.push(e);
+      s.runPressure.set(e.seq, behaviouralPressure(s.pressure.facts(e.ts), this.settings.pressure).score);
+    }
     this.changed();
   }
 
@@ -144,7 +149,7 @@ export class VitalsStore {
         turnIds: new Set(r.turns.map((t) => t.turnId)),
         testRuns: [...r.testRuns],
         scores: new Map(r.scores),
-        pressure: restoredPressure(r.testRuns),
+        ...restoredPressure(r.testRuns, this.settings.pressure),
         ended: r.ended,
       });
     }
@@ -288,6 +293,7 @@ export class VitalsStore {
       failed: r.failed,
       skipped: r.skipped,
       afterTurn: lastTurnBefore(s.turns, r.seq),
+      pressure: s.runPressure.get(r.seq) ?? 0,
     }));
     return {
       summary: this.summary(s),
@@ -330,10 +336,14 @@ export class VitalsStore {
 }
 
 /** Saved timelines keep turns and runs, not edits or commands: the runs rebuild what they can. */
-function restoredPressure(runs: readonly TestRunEvent[]): PressureTracker {
-  const tracker = new PressureTracker();
-  for (const run of runs) tracker.observe(run);
-  return tracker;
+function restoredPressure(runs: readonly TestRunEvent[], thresholds: PressureThresholds): Pick<SessionRecord, 'pressure' | 'runPressure'> {
+  const pressure = new PressureTracker();
+  const runPressure = new Map<number, number>();
+  for (const run of runs) {
+    pressure.observe(run);
+    runPressure.set(run.seq, behaviouralPressure(pressure.facts(run.ts), thresholds).score);
+  }
+  return { pressure, runPressure };
 }
 
 function lastTurnBefore(turns: readonly TurnEvent[], seq: number): number {

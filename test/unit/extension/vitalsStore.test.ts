@@ -136,3 +136,10 @@ test('before the model loads, the reader is described by the configured model, t
   const real = new VitalsStore({ ...settings, model: 'org/reader-1b' }, { kind: 'starting', modelId: 'org/reader-1b' });
   assert.deepEqual(real.reader(), { valid: false, why: 'no reading yet: org/reader-1b is not loaded' });
 });
+
+test('each test run carries the behavioural pressure right after it: rising over failures, reset by a green run', () => {
+  const store = new VitalsStore(settings, unavailable, () => NOW);
+  store.addEvent(turn(1, 'a'));
+  [[0, 1], [0, 1], [0, 1], [2, 0]].forEach(([passed, failed], i) => store.addEvent(testRun(2 + i, passed!, failed!)));
+  assert.deepEqual(store.snapshot().session?.testRuns.map((r) => r.pressure), [1, 1, 2, 0]);
+});

@@ -55,11 +55,16 @@ export function sessionSignal(s: SignalInput): SessionSignal {
   const parts: string[] = [];
   if (s.openFlags.length > 0) parts.push(`${s.openFlags.length} flag${s.openFlags.length > 1 ? 's' : ''}`);
   if (desperate) parts.push(`desperation ${s.reading!.desperation.toFixed(1)}σ ${s.reading!.trend === 'rising' ? 'rising' : 'high'}`);
-  else if (s.pressure > 0) parts.push(`pressure ${s.pressure}${s.lastRunFailed ? ' rising' : ''}`);
+  else if (s.pressure > 0) parts.push(pressureWords(s.pressure, s.lastRunFailed));
   // "calm" only where the reading says so and nothing else is raised.
   else if (s.reading !== null && level === 'ok') parts.push('calm');
   else if (parts.length === 0) parts.push(s.readerValid && s.reading === null ? 'unscored' : 'no pressure');
   return { level, icon: LEVEL_ICON[level], words: parts.join(' · ') };
+}
+
+/** Pressure with its direction: a failing run adds to it ("pressure 3 rising"), a green one ends it. */
+export function pressureWords(points: number, lastRunFailed: boolean): string {
+  return `pressure ${points}${points > 0 && lastRunFailed ? ' rising' : ''}`;
 }
 
 /**
@@ -79,3 +84,17 @@ export function runWords(values: readonly number[], unit: string, epsilon = 0.05
   if (steps === 0) return 'steady';
   return `${direction > 0 ? 'rising' : 'falling'} for ${steps} ${unit}${steps === 1 ? '' : 's'}`;
 }
+
+/**
+ * A smoothed trend in plain words: "steady", or "rising for 3 turns" when the turn-by-turn values
+ * agree with it (just "rising" when they do not).
+ */
+export function trendWords(trend: 'rising' | 'falling' | 'steady', turnValues: readonly number[]): string {
+  if (trend === 'steady') return 'steady';
+  const words = runWords(turnValues, 'turn');
+  return words.startsWith(trend) ? words : trend;
+}
+
+/** What σ means, for every hover and help text that shows one. */
+export const SIGMA_MEANS =
+  'σ (sigma): how far a turn reads from the reference text, in standard deviations of that text. 0σ reads like the reference; +2σ is more desperate (or calm) than almost all of it.';

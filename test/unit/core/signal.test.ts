@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runWords, sessionSignal, SEVERITY_LOOK, type SignalInput } from '../../../src/core/signal';
+import { runWords, sessionSignal, SEVERITY_LOOK, trendWords, type SignalInput } from '../../../src/core/signal';
 
 const base: SignalInput = {
   hasSession: true,
@@ -63,4 +63,10 @@ test('runs of values read as plain words', () => {
   assert.equal(runWords([3, 0, 0.5], 'turn'), 'rising for 1 turn', 'only the latest run counts');
   assert.equal(runWords([2, 1, 0.4], 'turn'), 'falling for 2 turns');
   assert.equal(runWords([0, 1, 1], 'turn'), 'steady', 'the last step decides');
+});
+
+test('the gauge\'s trend words count turns only when they agree with the smoothed trend', () => {
+  assert.equal(trendWords('steady', [0, 1, 2]), 'steady');
+  assert.equal(trendWords('rising', [0, 0.5, 1.2, 2]), 'rising for 3 turns');
+  assert.equal(trendWords('rising', [0, 2, 1.5]), 'rising', 'the last turn fell: no count that would contradict the arrow');
 });

@@ -107,10 +107,10 @@ export function renderTimeline(
     { class: 'legend' },
     h('span', { class: 'key desperate' }, 'desperation'),
     h('span', { class: 'key calm' }, 'calm'),
-    h('span', { class: 'key pressure' }, 'pressure'),
+    h('span', { class: 'key pressure-key' }, 'pressure'),
     h('span', { class: 'key pass' }, 'tests pass'),
     h('span', { class: 'key fail' }, 'tests fail'),
-    h('span', { class: 'key selected' }, 'selected turn'),
+    h('span', { class: 'key selected-key' }, 'selected turn'),
   );
   return h('section', { class: 'timeline-block', 'data-testid': 'timeline' }, h('h3', {}, 'Timeline'), svg, legend);
 }

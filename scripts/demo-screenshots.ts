@@ -1,11 +1,12 @@
 // Screenshots of the sidebar as `npm start` shows it: opens the running demo in headless
 // Chromium, waits until the replayed session is scored by the demo model, selects the turn
-// under the most pressure, and saves the side bar in a dark and a light theme.
+// under the most pressure, and saves the side bar and the window in the dark, light and both
+// high-contrast themes.
 //   npm start  (in another terminal), then:  tsx scripts/demo-screenshots.ts [--url http://127.0.0.1:8123/?folder=…] [--out media/screenshots]
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { launchBrowser, openSidebar, openWorkbench, setColorTheme } from '../test/e2e/harness/browser';
+import { launchBrowser, openSidebar, openWorkbench, setColorTheme, THEMES } from '../test/e2e/harness/browser';
 
 const { values } = parseArgs({ options: { url: { type: 'string' }, out: { type: 'string', default: 'media/screenshots' }, turn: { type: 'string' } } });
 
@@ -23,12 +24,12 @@ async function main(): Promise<void> {
     const hits = frame.locator('.turn-hit');
     await hits.nth(values.turn !== undefined ? Number(values.turn) : (await hits.count()) - 3).click();
     await frame.locator('[data-testid="turn-text"] .tok').first().waitFor();
-    for (const [theme, bodyClass, name] of [['Dark Modern', 'vs-dark', 'dark'], ['Light Modern', 'vs', 'light']] as const) {
-      await setColorTheme(page, theme, bodyClass);
-      await frame.locator('.gauge-needle').waitFor();
+    for (const { theme, kind, name } of THEMES) {
+      await setColorTheme(page, theme, kind);
+      await frame.getByTestId('gauge').waitFor();
       // No hover tooltip over the panel.
       await page.mouse.move(900, 450);
-      const sidebar = join(values.out!, `sidebar-replay-scored${name === 'dark' ? '' : '-light'}.png`);
+      const sidebar = join(values.out!, `sidebar-replay-scored-${name}.png`);
       await page.locator('#workbench\\.parts\\.sidebar').screenshot({ path: sidebar });
       const window = join(values.out!, `replay-${name}.png`);
       await page.screenshot({ path: window });

@@ -47,8 +47,3 @@ export function button(label: string, codicon: string, onclick: () => void, seco
 export function plain(markdown: string): string {
   return markdown.replace(/`/g, '');
 }
-
-export function timeOf(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-}

@@ -1,11 +1,13 @@
-// Flags raised in the followed session, newest first, with the actions the host can take.
+// Flags raised in the followed session, newest first, with the actions the host can take. The
+// actions sit right under each flag's heading, so they are in view without scrolling; severity
+// words and icons are the shared ones (src/core/signal.ts), as in the status bar and notification.
 import type { FlagAction, FlagItem } from '../src/contracts/sidebar-protocol';
-import { h, icon, timeOf } from './dom';
-
-const SEVERITY_ICON = { info: 'info', warning: 'warning', critical: 'error' } as const;
+import { h, icon } from './dom';
+import { ageOf, dateTimeOf } from './time';
+import { SEVERITY_LOOK } from '../src/core/signal';
 
 /** `desperationCounts`: the loaded reader is validated on agent text, so a flag's desperation is shown beside its reason. */
-export function renderFlags(flags: FlagItem[], desperationCounts: boolean, onAction: (id: string, action: FlagAction) => void): HTMLElement {
+export function renderFlags(flags: FlagItem[], desperationCounts: boolean, now: number, onAction: (id: string, action: FlagAction) => void): HTMLElement {
   const block = h('section', { class: 'flags-block', 'data-testid': 'flags' }, h('h3', {}, `Flags (${flags.filter((f) => f.status === 'open').length} open)`));
   if (flags.length === 0) {
     block.append(h('p', { class: 'muted' }, 'No flags. Edits to test files are checked against the behavioural pressure before them (and desperation, once the model is validated on agent text).'));
@@ -13,6 +15,7 @@ export function renderFlags(flags: FlagItem[], desperationCounts: boolean, onAct
   }
   const list = h('ul', { class: 'flags' });
   for (const f of flags) {
+    const look = SEVERITY_LOOK[f.severity];
     const button = (action: FlagAction, codicon: string, title: string) =>
       h('vscode-button', { secondary: true, title, 'aria-label': title, onclick: () => onAction(f.id, action) }, icon(codicon), ` ${title}`);
     list.append(
@@ -22,15 +25,16 @@ export function renderFlags(flags: FlagItem[], desperationCounts: boolean, onAct
         h(
           'div',
           { class: 'row' },
-          icon(SEVERITY_ICON[f.severity], f.severity),
+          icon(look.icon),
+          h('span', { class: 'severity', 'data-testid': 'flag-severity' }, look.word),
           h('span', { class: 'flag-file', title: f.path }, f.path.split(/[\\/]/).pop() ?? f.path),
-          h('span', { class: 'muted' }, timeOf(f.ts)),
         ),
-        h('div', { class: 'kinds' }, ...f.kinds.map((k) => h('vscode-badge', { variant: 'default' }, k))),
-        h('div', { class: 'reason' }, f.reason, f.desperation === null || !desperationCounts ? '' : ` (desperation ${f.desperation.toFixed(1)}σ)`),
+        h('div', { class: 'flag-time muted', 'data-testid': 'flag-time', title: f.ts }, `${dateTimeOf(f.ts)} · ${ageOf(f.ts, now)}`),
         f.status === 'open'
           ? h('div', { class: 'actions' }, button('diff', 'diff', 'Diff'), button('dismiss', 'close', 'Dismiss'), button('legitimate', 'check', 'Legitimate'), button('revert', 'discard', 'Revert…'))
           : h('div', { class: 'muted' }, f.status),
+        h('div', { class: 'kinds' }, ...f.kinds.map((k) => h('vscode-badge', { variant: 'default' }, k))),
+        h('div', { class: 'reason' }, f.reason, f.desperation === null || !desperationCounts ? '' : ` (desperation ${f.desperation.toFixed(1)}σ)`),
       ),
     );
   }

@@ -5,7 +5,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import { timeOf } from './dom';
+import { timeOf } from './time';
 import { renderFlags } from './flagsList';
 import { renderGauge } from './gauge';
 import { renderPressure } from './pressure';
@@ -42,13 +42,18 @@ function render(state: SidebarState): void {
   } else {
     const sum = session.summary;
     const caption = `${labelOf(sum.source)} · ${sum.turns} turns · ${sum.live ? 'live' : `ended ${timeOf(sum.lastEventAt)}`}`;
-    parts.push(renderGauge(session.reading, caption, { reader: state.reader, modelReady: state.scoring.kind === 'ready', runReportCard: () => run('agentVitals.runReportCard') }));
-    parts.push(renderPressure(session.pressure));
-    parts.push(renderTimeline(session, state.flags, state.selectedTurn?.turnId ?? null, (turnId) => send({ type: 'select-turn', turnId })));
+    const lastRun = session.testRuns[session.testRuns.length - 1];
+    const desperationByTurn = session.turns.flatMap((t) => (t.emotions?.desperate ? [t.emotions.desperate.mean] : []));
+    parts.push(
+      renderGauge(session.reading, caption, { reader: state.reader, desperationByTurn, modelReady: state.scoring.kind === 'ready', runReportCard: () => run('agentVitals.runReportCard') }),
+    );
+    parts.push(renderPressure(session.pressure, lastRun !== undefined && lastRun.failed > 0));
+    // Flags before the timeline: their actions are in view without scrolling.
+    parts.push(renderFlags(state.flags, state.reader.valid, Date.now(), (flagId, action) => send({ type: 'flag-action', flagId, action })));
+    parts.push(renderTimeline(session, state.flags, state.selectedTurn?.turnId ?? null, state.reader.valid, (turnId) => send({ type: 'select-turn', turnId })));
     if (state.selectedTurn) {
       parts.push(renderTurnView(state.selectedTurn, state.emotionsShown, state.heatEmotion, (emotion) => send({ type: 'heat-emotion', emotion })));
     }
-    parts.push(renderFlags(state.flags, state.reader.valid, (flagId, action) => send({ type: 'flag-action', flagId, action })));
   }
   app.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
   document.body.dataset.ready = 'true';

@@ -4,13 +4,14 @@
 import type { BehaviouralPressure } from '../src/contracts/pressure';
 import { describePressure } from '../src/tamper/pressure';
 import { h, icon, plain } from './dom';
+import { pressureWords } from '../src/core/signal';
 
-export function renderPressure(p: BehaviouralPressure): HTMLElement {
+export function renderPressure(p: BehaviouralPressure, lastRunFailed: boolean): HTMLElement {
   const summary = describePressure(p);
   return h(
     'section',
     { class: p.score > 0 ? 'pressure pressured' : 'pressure', 'data-testid': 'pressure', title: plain(`Behavioural ${summary}`) },
-    h('div', { class: 'pressure-head' }, icon('pulse'), h('strong', {}, ` Behavioural pressure ${p.score}`), p.counted < p.score ? h('span', { class: 'muted' }, ` (counts as ${p.counted})`) : null),
+    h('div', { class: 'pressure-head' }, icon('pulse'), h('strong', {}, ` Behavioural ${pressureWords(p.score, lastRunFailed)}`), p.counted < p.score ? h('span', { class: 'muted' }, ` (counts as ${p.counted})`) : null),
     p.signals.length > 0
       ? h('ul', { class: 'pressure-signals' }, ...p.signals.map((s) => h('li', {}, `${plain(s.detail)} `, h('span', { class: 'muted' }, `+${s.points}`))))
       : h('div', { class: 'muted' }, 'no failing runs, repeats or bypasses'),

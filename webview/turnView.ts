@@ -1,7 +1,9 @@
-// The selected turn: its text with a per-token heat map for one emotion, and the other
-// emotions' mean/max. Unscored turns show their text plainly and say why.
+// The selected turn: its text with a heat map for one emotion, word by word (each word's
+// tokens and their values on hover), and the other emotions' mean/max. Unscored turns show
+// their text plainly and say why.
 import type { SelectedTurn } from '../src/contracts/sidebar-protocol';
 import { h } from './dom';
+import { heatWords, wordHeat } from './heatWords';
 
 /** Tokens at or above this z-score are fully saturated. */
 const HEAT_FULL = 3;
@@ -18,10 +20,12 @@ export function renderTurnView(
 
   const body = h('div', { class: 'turn-text', 'data-testid': 'turn-text' });
   if (turn.tokens) {
-    for (const tok of turn.tokens) {
-      const z = tok.z[heatEmotion] ?? 0;
+    for (const word of heatWords(turn.tokens)) {
+      const z = wordHeat(word, heatEmotion);
       const strength = Math.max(0, Math.min(1, z / HEAT_FULL));
-      const span = h('span', { class: 'tok', title: `${heatEmotion} ${z.toFixed(2)}σ` }, tok.text);
+      const detail = word.tokens.map((t) => `${JSON.stringify(t.text)} ${(t.z[heatEmotion] ?? 0).toFixed(2)}σ`).join('\n');
+      const title = word.tokens.length === 1 ? `${heatEmotion} ${z.toFixed(2)}σ` : `${heatEmotion} ${z.toFixed(2)}σ, its strongest token's; tokens:\n${detail}`;
+      const span = h('span', { class: 'tok', title, 'data-tokens': word.tokens.length }, word.text);
       span.style.setProperty('--heat', strength.toFixed(2));
       body.append(span);
     }

@@ -41,6 +41,8 @@ export interface TestRunMarker {
   skipped: number;
   /** Index into `turns` of the last turn before this run (-1 when none). */
   afterTurn: number;
+  /** Behavioural pressure points right after this run (absent from states saved before it existed). */
+  pressure?: number;
 }
 
 export interface FlagItem extends Pick<Flag, 'id' | 'ts' | 'path' | 'kinds' | 'severity' | 'desperation' | 'reason'> {

@@ -20,6 +20,9 @@ export function isDemoModel(modelId: string): boolean {
   return modelId.startsWith('fixture:');
 }
 
+/** What every window says of the demo model, loaded or not. */
+export const DEMO_VALIDITY: LiveValidity = { valid: false, why: 'the demo model is illustrative only: its readings are never used live' };
+
 /** The part of a vector file's header the verdict reads (the file format in vectors.ts records it). */
 export interface ValidatedHeader {
   header: { model: { id: string }; validation?: ReadingValidation | null };
@@ -28,7 +31,7 @@ export interface ValidatedHeader {
 export function liveValidity(set: ValidatedHeader | null): LiveValidity {
   if (!set) return NO_READER;
   const { model, validation } = set.header;
-  if (isDemoModel(model.id)) return { valid: false, why: 'the demo model is illustrative only: its readings are never used live' };
+  if (isDemoModel(model.id)) return DEMO_VALIDITY;
   if (!validation) return { valid: false, why: `${model.id} has not been validated on agent text: run the report card` };
   if (!validation.validForLive) return { valid: false, why: `not validated on agent text for ${model.id}: ${validation.reason}` };
   return { valid: true, why: `validated on agent text (${validation.reason})` };

@@ -8,6 +8,7 @@ import { FlagDocuments, FLAG_SCHEME } from './flagDocuments';
 import { FlagNotifier } from './flagNotifier';
 import type { ScoreSource } from './integration/parts';
 import { TamperFlagFeed } from './flags/tamperFlagFeed';
+import { flagStoreDir } from './flags/flagStoreDir';
 import { FlagDecorations } from './flagDecorations';
 import { desperationFromTurns } from '../tamper/session-flags';
 import { readSeveritySettings } from '../tamper/settings';
@@ -58,14 +59,15 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
   const decorations = new FlagDecorations();
   subs.push(decorations);
   const flagFeed = new TamperFlagFeed({
-    storageDir: path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'flags'),
+    storageDir: flagStoreDir(context.globalStorageUri.fsPath, (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)),
+    earlierStorageDir: context.storageUri && path.join(context.storageUri.fsPath, 'flags'),
     severity: severitySettings().settings,
     desperationAt: (edit) => desperationFromTurns(store.turnDesperation(sessionKeyOf(edit)))(edit),
     readerValidity: () => store.reader(),
     onUpdate: ({ flag, status, escalated }) => {
       store.setFlag(flag, status);
       decorations.update(flag);
-      if (escalated) void notifier.notify(flag, { showDiff, dismiss: (id) => flagAction(id, 'dismiss') });
+      if (escalated) void notifier.notify(flag, { claim: (id) => flagFeed.claimNotification(id), showDiff, dismiss: (id) => flagAction(id, 'dismiss') });
     },
     onError: (err) => log.error(`flags: ${err instanceof Error ? err.message : String(err)}`),
   });
@@ -197,6 +199,7 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
 
 function storeSettings(c: AgentVitalsConfig): StoreSettings {
   return {
+    model: modelChoice(c).model,
     emotionsShown: c.emotionsShown,
     smoothingTurns: c.smoothingTurns,
     risingSlope: c.risingSlope,

@@ -9,6 +9,7 @@ import { dirname, basename, join, relative, isAbsolute } from 'node:path';
 import type { FlagStatus } from '../contracts/flag-status';
 import { rebuildTexts, recordEdit, type EditRecord } from './edit-record';
 import type { TamperFlag } from './engine';
+import { SEVERITY_RANK } from '../core/flags';
 
 /** Named records in groups; the extension backs it with a folder in workspace storage. */
 export interface FlagStorage {
@@ -18,6 +19,13 @@ export interface FlagStorage {
   readAll(group: string): Promise<{ name: string; text: string }[]>;
   /** Replaces one record whole: a reader sees the old text or the new, never part of either. */
   write(group: string, name: string, text: string): Promise<void>;
+  /** One record's text, or undefined when there is none. */
+  read(group: string, name: string): Promise<string | undefined>;
+  /**
+   * Writes a record only if none exists, atomically across processes: of windows racing to
+   * create one record, exactly one gets true.
+   */
+  create(group: string, name: string, text: string): Promise<boolean>;
   /** The single document earlier versions kept every flag in, if it is still there. */
   readLegacy(): Promise<string | undefined>;
   /** Moves that document aside once its flags are imported. */
@@ -75,6 +83,8 @@ export const FLAG_STORE_BUDGET_BYTES = 64 * 1024 * 1024;
 
 const FLAGS = 'flags';
 const MARKS = 'legitimate';
+/** Flags whose notification was shown, one empty record each. */
+const NOTIFIED = 'notified';
 
 const recordName = (key: string): string => createHash('sha256').update(key).digest('hex').slice(0, 32);
 const markKey = (m: LegitimateMark): string => `${m.path}\0${m.hunk ?? '*'}`;
@@ -190,20 +200,63 @@ export class FlagStore {
   }
 
   /**
-   * Adds new flags and refreshes known ones (e.g. severity after the next run), keeping the user's
-   * status. A flag on a file or hunk marked legitimate arrives already marked. Returns the stored flags.
+   * Adds new flags and raises known ones whose severity rose (e.g. after the next run), keeping
+   * the user's status. A flag on a file or hunk marked legitimate arrives already marked. Windows
+   * on one workspace share the store: a flag is created once (the first window to see the edit
+   * writes it) and its words change only when its severity rises, so every window that raises
+   * it again adopts the stored record and they all show the same reason. Returns the stored flags.
    */
   async upsert(flags: readonly TamperFlag[]): Promise<StoredFlag[]> {
     const out: StoredFlag[] = [];
+    const saves: Promise<void>[] = [];
     for (const { before, after, ...flag } of flags) {
-      const existing = this.flags.get(flag.id);
-      const status: FlagStatus = existing ? existing.status : this.isLegitimate(flag) ? 'legitimate' : 'open';
-      const stored: StoredFlag = { ...flag, status, edit: existing?.edit ?? recordEdit(before, after) };
-      this.flags.set(flag.id, stored);
-      out.push(stored);
+      let known = this.flags.get(flag.id) ?? (await this.readFlag(flag.id));
+      if (!known) {
+        const created: StoredFlag = { ...flag, status: this.isLegitimate(flag) ? 'legitimate' : 'open', edit: recordEdit(before, after) };
+        const text = this.flagText(created);
+        if (await this.storage.create(FLAGS, recordName(flag.id), text)) {
+          this.track(`${FLAGS}/${recordName(flag.id)}`, text.length);
+          this.flags.set(flag.id, created);
+          out.push(created);
+          continue;
+        }
+        known = await this.readFlag(flag.id); // another window created it first
+        if (!known) throw new Error(`The flag record for ${flag.id} exists but cannot be read in ${this.storage.location}.`);
+      }
+      if (SEVERITY_RANK[flag.severity] <= SEVERITY_RANK[known.severity]) {
+        this.flags.set(flag.id, known);
+        out.push(known);
+        continue;
+      }
+      const raised: StoredFlag = { ...flag, status: known.status, edit: known.edit };
+      this.flags.set(flag.id, raised);
+      out.push(raised);
+      saves.push(this.saveFlag(raised));
     }
-    await Promise.all(out.map((f) => this.saveFlag(f)));
+    await Promise.all(saves);
     return out;
+  }
+
+  /**
+   * Claims the one notification a flag gets: true the first time for this workspace, false after
+   * (in this window, after a reload, or when another window on the workspace showed it).
+   */
+  claimNotification(id: string): Promise<boolean> {
+    return this.storage.create(NOTIFIED, recordName(id), '');
+  }
+
+  private async readFlag(id: string): Promise<StoredFlag | undefined> {
+    const text = await this.storage.read(FLAGS, recordName(id));
+    if (text === undefined) return undefined;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+    if (!isStoredFlag(value)) return undefined;
+    this.track(`${FLAGS}/${recordName(id)}`, text.length);
+    return value;
   }
 
   isLegitimate(flag: Pick<TamperFlag, 'path' | 'hunk'>): boolean {
@@ -310,6 +363,11 @@ export class FlagStore {
   }
 
   private saveFlag(flag: StoredFlag): Promise<void> {
+    return this.save(FLAGS, recordName(flag.id), this.flagText(flag));
+  }
+
+  /** The flag's record text, within the store's budget. */
+  private flagText(flag: StoredFlag): string {
     const name = recordName(flag.id);
     let text = JSON.stringify(flag);
     const budget = this.options.budgetBytes ?? FLAG_STORE_BUDGET_BYTES;
@@ -325,7 +383,7 @@ export class FlagStore {
         );
       }
     }
-    return this.save(FLAGS, name, text);
+    return text;
   }
 
   /** Writes one record at a time, in call order, so concurrent actions never interleave. */

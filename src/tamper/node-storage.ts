@@ -2,12 +2,14 @@
 // extension's storageUri folder) and file access for revert that never follows a link at the
 // path and writes only the file it read (same device and inode, same text).
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, readdir, readFile, realpath, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { link, lstat, mkdir, open, readdir, readFile, realpath, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TargetChangedError, type FileSnapshot, type FlagStorage, type WorkspaceFiles } from './flag-store';
 
+/** Temporary names are unique per process, not per storage: two stores may share a folder. */
+let temporaries = 0;
+
 export class FolderFlagStorage implements FlagStorage {
-  private writes = 0;
 
   constructor(readonly location: string) {}
 
@@ -48,11 +50,38 @@ export class FolderFlagStorage implements FlagStorage {
     await rename(this.legacyFile, `${this.legacyFile}.imported`);
   }
 
+  async read(group: string, name: string): Promise<string | undefined> {
+    try {
+      return await readFile(join(this.location, group, `${name}.json`), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  /** The whole text is written first, then linked into place: link refuses an existing name, so a
+   *  reader never sees half a record and only one of several racing writers succeeds. */
+  async create(group: string, name: string, text: string): Promise<boolean> {
+    const dir = join(this.location, group);
+    await mkdir(dir, { recursive: true });
+    const tmp = join(dir, `${name}.${process.pid}.${++temporaries}.tmp`);
+    await writeFile(tmp, text, 'utf8');
+    try {
+      await link(tmp, join(dir, `${name}.json`));
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
+    } finally {
+      await unlink(tmp);
+    }
+  }
+
   /** Writes through a temporary file so a crash never leaves half a record. */
   async write(group: string, name: string, text: string): Promise<void> {
     const dir = join(this.location, group);
     await mkdir(dir, { recursive: true });
-    const tmp = join(dir, `${name}.${process.pid}.${++this.writes}.tmp`);
+    const tmp = join(dir, `${name}.${process.pid}.${++temporaries}.tmp`);
     await writeFile(tmp, text, 'utf8');
     await rename(tmp, join(dir, `${name}.json`));
   }

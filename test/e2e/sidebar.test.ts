@@ -2,8 +2,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openSidebar, openWorkbench, runCommand, screenshot, screenshotSidebar, setColorTheme, showPanelState, sidecarProcesses, statusItem } from './harness/browser';
-import { SCORING_STATES, scoredSessionState } from './harness/panelStates';
+import { launchBrowser, openSidebar, openWorkbench, runCommand, screenshot, screenshotSidebar, setColorTheme, showPanelState, sidecarProcesses, statusItem, THEMES } from './harness/browser';
+import { DEMO_READER, HEAT_WORDS, SCORING_STATES, scoredSessionState, VALIDATED_READER } from './harness/panelStates';
 import { startCodeServer, type CodeServer } from '../../scripts/code-server';
 
 let server: CodeServer;
@@ -50,27 +50,68 @@ test('commands run from the palette', async () => {
   await page.locator('.part.panel').waitFor({ state: 'hidden' });
 });
 
-test('a scored session under pressure renders gauge, timeline, turn heat map and flags in both themes', async () => {
+test('a scored session under pressure renders gauge, timeline, turn heat map and flags in every theme', async () => {
   const frame = await openSidebar(page);
-  await showPanelState(page, scoredSessionState());
+  await showPanelState(page, scoredSessionState(VALIDATED_READER));
   await frame.locator('.gauge-needle').waitFor();
-  assert.match(await frame.getByTestId('gauge').innerText(), /desperation 2\.3σ ↑\s*·\s*calm -0\.7σ/);
-  assert.equal(await frame.locator('.timeline polyline').count(), 2);
+  // Numbers with the trend in words, and what σ means on hover.
+  assert.match(await frame.getByTestId('gauge').innerText(), /desperation 2\.3σ ↑ rising\s*·\s*calm -0\.7σ/);
+  assert.match((await frame.locator('.gauge-numbers').getAttribute('title')) ?? '', /σ \(sigma\): how far a turn reads from the reference text/);
+  assert.equal(await frame.locator('.timeline polyline.line-desperate, .timeline polyline.line-calm').count(), 2);
   assert.equal(await frame.locator('[data-testid="test-run-marker"].fail').count(), 4);
   assert.equal(await frame.locator('[data-testid="test-run-marker"].pass').count(), 1);
   assert.equal(await frame.locator('[data-testid="flag-marker"]').count(), 1);
-  assert.ok((await frame.locator('.tok').count()) > 10, 'the turn is shown token by token');
-  assert.match(await frame.getByTestId('flags').innerText(), /skip-added[^]*Revert/);
-  // The demo model's reading is shown greyed, with the way to validate a model; behaviour is shown beside it.
-  assert.equal(await frame.getByTestId('gauge').getAttribute('data-valid'), 'false');
-  assert.match(await frame.getByTestId('reader-validity').innerText(), /not validated on agent text for this model — run the report card[^]*Run Report Card/);
+  assert.equal(await frame.getByTestId('pressure-line').count(), 1, 'pressure after each run is drawn');
+  assert.match(await frame.locator('.legend').innerText(), /selected turn/, 'the selected turn\'s column is named in the legend');
+  // Axis labels are drawn near 1:1 at the default sidebar width.
+  const labelHeight = await frame.locator('.timeline .axis-label').first().evaluate((el) => el.getBoundingClientRect().height);
+  assert.ok(labelHeight >= 10, `axis labels ${labelHeight.toFixed(1)} px tall`);
   assert.match(await frame.getByTestId('pressure').innerText(), /Behavioural pressure 4[^]*4 failing runs in a row \+2[^]*bypass --no-verify \+1/);
-  for (const theme of [['Dark Modern', 'vs-dark'], ['Light Modern', 'vs']] as const) {
-    await setColorTheme(page, theme[0], theme[1]);
+  // The flag card: the shared severity word and icon, date and age, and its actions in view at 1400×900.
+  const flags = frame.getByTestId('flags');
+  assert.equal(await flags.getByTestId('flag-severity').innerText(), 'CRITICAL');
+  assert.equal(await flags.locator('li.flag .codicon-error').count(), 1);
+  assert.match(await flags.getByTestId('flag-time').innerText(), /2026.*· \d+ days? ago/);
+  const revert = flags.locator('vscode-button', { hasText: 'Revert' });
+  const box = await revert.boundingBox();
+  assert.ok(box && box.y + box.height <= 900, `Revert at y=${box?.y} is in view without scrolling`);
+  for (const t of THEMES) {
+    await setColorTheme(page, t.theme, t.kind);
     await frame.locator('.gauge-needle').waitFor();
-    await screenshot(page, `panel-scored-${theme[1] === 'vs' ? 'light' : 'dark'}`);
-    await screenshotSidebar(page, `sidebar-scored-${theme[1] === 'vs' ? 'light' : 'dark'}`);
+    await screenshot(page, `panel-scored-${t.name}`);
+    await screenshotSidebar(page, `sidebar-scored-${t.name}`);
   }
+  await setColorTheme(page, 'Dark Modern', 'vs-dark');
+});
+
+test('the heat map shows whole words, with each word\'s tokens on hover', async () => {
+  const frame = await openSidebar(page);
+  await showPanelState(page, scoredSessionState(VALIDATED_READER));
+  const words = frame.locator('[data-testid="turn-text"] .tok');
+  await words.first().waitFor();
+  assert.deepEqual((await words.allInnerTexts()).map((w) => w.trim()), HEAT_WORDS);
+  const working = words.filter({ hasText: 'working' });
+  assert.equal(await working.getAttribute('data-tokens'), '2');
+  assert.match((await working.getAttribute('title')) ?? '', /desperate -?\d\.\d\dσ, its strongest token's; tokens:\n" work" -?\d\.\d\dσ\n"ing" -?\d\.\d\dσ/);
+});
+
+test('a reader not valid for live use shows no needle and no numbers: the gauge says why, in place', async () => {
+  const frame = await openSidebar(page);
+  await showPanelState(page, scoredSessionState(DEMO_READER));
+  const gauge = frame.getByTestId('gauge');
+  await gauge.getByTestId('reading-invalid').waitFor();
+  assert.equal(await gauge.getAttribute('data-valid'), 'false');
+  assert.equal(await frame.locator('.gauge-needle').count(), 0);
+  assert.doesNotMatch(await gauge.innerText(), /\dσ/, 'no confident number beside an invalid reading');
+  assert.match(await gauge.getByTestId('reading-invalid').innerText(), /No valid reading — the demo model is illustrative only/);
+  assert.match(await frame.getByTestId('reader-validity').innerText(), /Run Report Card/);
+  assert.equal(await frame.locator('.timeline.unvalidated').count(), 1, 'the timeline greys the reading too');
+  for (const t of THEMES) {
+    await setColorTheme(page, t.theme, t.kind);
+    await gauge.getByTestId('reading-invalid').waitFor();
+    await screenshotSidebar(page, `sidebar-demo-reader-${t.name}`);
+  }
+  await setColorTheme(page, 'Dark Modern', 'vs-dark');
 });
 
 test('each scoring state explains itself and offers its next step', async () => {

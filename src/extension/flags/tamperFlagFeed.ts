@@ -8,6 +8,7 @@ import { FolderFlagStorage, nodeWorkspaceFiles } from '../../tamper/node-storage
 import type { Desperation, SeveritySettings } from '../../tamper/severity';
 import type { LiveValidity } from '../../contracts/reading';
 import { SEVERITY_RANK } from '../../core/flags';
+import { adoptEarlierStore } from './flagStoreDir';
 
 export interface FlagUpdate {
   flag: StoredFlag;
@@ -17,8 +18,10 @@ export interface FlagUpdate {
 }
 
 export interface TamperFlagFeedOptions {
-  /** Folder for the persisted flags (the workspace's extension storage). */
+  /** Folder for the persisted flags, shared by every window on the workspace (flagStoreDir.ts). */
   storageDir: string;
+  /** Where an earlier version kept them (the window's storage folder): moved to `storageDir` once. */
+  earlierStorageDir?: string;
   severity: SeveritySettings;
   /** Desperation at an edit from the followed session's scores; null without a model. */
   desperationAt: (edit: FileEditEvent) => Desperation | null;
@@ -36,7 +39,10 @@ export class TamperFlagFeed {
 
   constructor(private readonly options: TamperFlagFeedOptions) {
     this.engine = new TamperEngine({ settings: options.severity, desperationAt: options.desperationAt, readerValidity: options.readerValidity });
-    this.ready = FlagStore.open(new FolderFlagStorage(options.storageDir), { warn: (message) => options.onError(new Error(message)) });
+    const earlier = options.earlierStorageDir;
+    this.ready = (earlier ? adoptEarlierStore(earlier, options.storageDir) : Promise.resolve()).then(() =>
+      FlagStore.open(new FolderFlagStorage(options.storageDir), { warn: (message) => options.onError(new Error(message)) }),
+    );
     this.queue = this.ready.then((store) => {
       for (const flag of store.list()) options.onUpdate({ flag, status: flag.status, escalated: false });
     });
@@ -72,6 +78,11 @@ export class TamperFlagFeed {
       outcome = await store.revert(id, nodeWorkspaceFiles, workspaceRoot, confirm);
     });
     return outcome;
+  }
+
+  /** True once per flag for the workspace: whether this window shows its notification. */
+  async claimNotification(id: string): Promise<boolean> {
+    return (await this.ready).claimNotification(id);
   }
 
   /** The edit's texts for the diff editor (whole while the file still holds the edit, else the

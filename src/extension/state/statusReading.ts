@@ -1,9 +1,10 @@
-// What the single status bar item says, derived from the sidebar state. Pure for unit tests.
-// Desperation colours the item only when the reader is validated on agent text; behavioural
-// pressure (no model needed) and flags colour it always.
+// What the single status bar item says, derived from the sidebar state through the shared
+// signal rule (src/core/signal.ts). Pure for unit tests. Desperation counts only when the reader
+// is validated on agent text; behavioural pressure (no model needed) and flags count always.
 import { describePressure } from '../../tamper/pressure';
 import type { Reading, SidebarState } from '../../contracts/sidebar-protocol';
 import { escapeMarkdown } from '../markdownText';
+import { sessionSignal } from '../../core/signal';
 
 export interface StatusReading {
   text: string;
@@ -17,32 +18,23 @@ export interface StatusThresholds {
   pressureWarning: number;
 }
 
-const ARROW = { rising: '↑', falling: '↓', steady: '' } as const;
-
 export function statusReading(state: SidebarState, t: StatusThresholds): StatusReading {
   const session = state.session;
-  const openFlags = state.flags.filter((f) => f.status === 'open');
-  const critical = openFlags.some((f) => f.severity === 'critical');
-  const flagWarning = openFlags.some((f) => f.severity === 'warning');
   const lastRun = session?.testRuns[session.testRuns.length - 1];
-  const failing = lastRun !== undefined && lastRun.failed > 0;
-  const reading = state.reader.valid ? (session?.reading ?? null) : null;
-  const pressure = session?.pressure.score ?? 0;
-  const desperate = reading !== null && failing && (reading.desperation >= t.desperationWarning || reading.trend === 'rising');
-  const background = critical ? 'error' : flagWarning || desperate || pressure >= t.pressureWarning ? 'warning' : 'none';
-  const icon = background === 'error' ? '$(error)' : background === 'warning' ? '$(warning)' : '$(pulse)';
-
-  let label: string;
-  if (!session) label = 'no agent';
-  else if (!state.reader.valid) label = `pressure ${pressure}`;
-  else if (!reading) label = state.scoring.kind === 'ready' ? 'scoring…' : 'unscored';
-  else if (reading.desperation >= t.desperationWarning || reading.trend === 'rising')
-    label = `desperation ${reading.desperation.toFixed(1)}σ ${ARROW[reading.trend]}`.trimEnd();
-  else label = 'calm';
-  if (openFlags.length > 0) label += ` · ${openFlags.length} flag${openFlags.length > 1 ? 's' : ''}`;
-
-  return { text: `${icon} ${label}`, tooltip: tooltipFor(state), background };
+  const signal = sessionSignal({
+    hasSession: session !== null,
+    openFlags: state.flags.filter((f) => f.status === 'open').map((f) => f.severity),
+    pressure: session?.pressure.score ?? 0,
+    lastRunFailed: lastRun !== undefined && lastRun.failed > 0,
+    reading: state.reader.valid ? (session?.reading ?? null) : null,
+    readerValid: state.reader.valid,
+    pressureWarning: t.pressureWarning,
+    desperationWarning: t.desperationWarning,
+  });
+  return { text: `$(${signal.icon}) ${signal.words}`, tooltip: tooltipFor(state), background: BACKGROUND[signal.level] };
 }
+
+const BACKGROUND = { ok: 'none', warning: 'warning', error: 'error' } as const;
 
 function tooltipFor(state: SidebarState): string {
   const session = state.session;

@@ -18,7 +18,7 @@ import type {
 } from '../../contracts/sidebar-protocol';
 import type { FlagStatus } from '../../contracts/flag-status';
 import type { LiveValidity } from '../../contracts/reading';
-import { liveValidity } from '../../emotion/live-validity';
+import { DEMO_VALIDITY, isDemoModel } from '../../emotion/live-validity';
 import { behaviouralPressure, PressureTracker, type PressureThresholds } from '../../tamper/pressure';
 import { computeReading, referencedDesperation, type ReadingOptions } from './reading';
 import { restoreSessions, saveSession, SAVED_SESSIONS, type SavedTimelines } from './savedTimelines';
@@ -44,6 +44,8 @@ interface SessionRecord {
   scores: Map<string, TurnScore>;
   /** Behavioural pressure's facts: runs, edits and shell commands as they arrive. */
   pressure: PressureTracker;
+  /** Pressure points right after each test run, by the run's seq: the timeline's pressure line. */
+  runPressure: Map<number, number>;
   ended: boolean;
 }
 
@@ -57,13 +59,21 @@ export function firstLine(text: string, max = 120): string {
 }
 
 export interface StoreSettings extends ReadingOptions {
+  /** The configured reader model (id or local path). */
+  model: string;
   emotionsShown: string[];
   pressure: PressureThresholds;
 }
 
-/** Readings drive nothing unless the loaded vectors were validated on agent text. */
-export function readerValidity(scoring: ScoringStatus): LiveValidity {
-  return scoring.kind === 'ready' ? scoring.live : liveValidity(null);
+/**
+ * Readings drive nothing unless the loaded vectors were validated on agent text. Before the model
+ * is loaded the words follow the configured model, not this window's sidecar: a flag's reason is
+ * shared by every window on the workspace, whichever of them judged it first.
+ */
+export function readerValidity(scoring: ScoringStatus, model: string): LiveValidity {
+  if (scoring.kind === 'ready') return scoring.live;
+  if (isDemoModel(model)) return DEMO_VALIDITY;
+  return { valid: false, why: `no reading yet: ${model} is not loaded` };
 }
 
 export class VitalsStore {
@@ -97,7 +107,7 @@ export class VitalsStore {
     const key = sessionKeyOf(e);
     let s = this.sessions.get(key);
     if (!s) {
-      s = { key, first: { source: e.source, sessionId: e.sessionId, ts: e.ts }, lastTs: e.ts, lastSeen: this.now(), turns: [], turnIds: new Set(), testRuns: [], scores: new Map(), pressure: new PressureTracker(), ended: false };
+      s = { key, first: { source: e.source, sessionId: e.sessionId, ts: e.ts }, lastTs: e.ts, lastSeen: this.now(), turns: [], turnIds: new Set(), testRuns: [], scores: new Map(), pressure: new PressureTracker(), runPressure: new Map(), ended: false };
       this.sessions.set(key, s);
     }
     s.pressure.observe(e);
@@ -107,7 +117,10 @@ export class VitalsStore {
       if (s.turnIds.has(e.turnId)) return;
       s.turnIds.add(e.turnId);
       s.turns.push(e);
-    } else if (e.type === 'test-run') s.testRuns.push(e);
+    } else if (e.type === 'test-run') {
+      s.testRuns.push(e);
+      s.runPressure.set(e.seq, behaviouralPressure(s.pressure.facts(e.ts), this.settings.pressure).score);
+    }
     this.changed();
   }
 
@@ -136,7 +149,7 @@ export class VitalsStore {
         turnIds: new Set(r.turns.map((t) => t.turnId)),
         testRuns: [...r.testRuns],
         scores: new Map(r.scores),
-        pressure: restoredPressure(r.testRuns),
+        ...restoredPressure(r.testRuns, this.settings.pressure),
         ended: r.ended,
       });
     }
@@ -220,7 +233,7 @@ export class VitalsStore {
 
   /** Whether the loaded reader's desperation may drive flags, the status bar and notifications. */
   reader(): LiveValidity {
-    return readerValidity(this.scoring);
+    return readerValidity(this.scoring, this.settings.model);
   }
 
   sessionKeys(): string[] {
@@ -280,6 +293,7 @@ export class VitalsStore {
       failed: r.failed,
       skipped: r.skipped,
       afterTurn: lastTurnBefore(s.turns, r.seq),
+      pressure: s.runPressure.get(r.seq) ?? 0,
     }));
     return {
       summary: this.summary(s),
@@ -322,10 +336,14 @@ export class VitalsStore {
 }
 
 /** Saved timelines keep turns and runs, not edits or commands: the runs rebuild what they can. */
-function restoredPressure(runs: readonly TestRunEvent[]): PressureTracker {
-  const tracker = new PressureTracker();
-  for (const run of runs) tracker.observe(run);
-  return tracker;
+function restoredPressure(runs: readonly TestRunEvent[], thresholds: PressureThresholds): Pick<SessionRecord, 'pressure' | 'runPressure'> {
+  const pressure = new PressureTracker();
+  const runPressure = new Map<number, number>();
+  for (const run of runs) {
+    pressure.observe(run);
+    runPressure.set(run.seq, behaviouralPressure(pressure.facts(run.ts), thresholds).score);
+  }
+  return { pressure, runPressure };
 }
 
 function lastTurnBefore(turns: readonly TurnEvent[], seq: number): number {

@@ -79,8 +79,19 @@ export async function screenshotSidebar(page: Page, name: string): Promise<strin
   return file;
 }
 
+/** The workbench's class for each kind of theme. */
+export type ThemeKind = 'vs' | 'vs-dark' | 'hc-black' | 'hc-light';
+
+/** The themes every panel state is shown in, with the name its screenshots carry. */
+export const THEMES: { theme: string; kind: ThemeKind; name: string }[] = [
+  { theme: 'Dark Modern', kind: 'vs-dark', name: 'dark' },
+  { theme: 'Light Modern', kind: 'vs', name: 'light' },
+  { theme: 'Dark High Contrast', kind: 'hc-black', name: 'hc-dark' },
+  { theme: 'Light High Contrast', kind: 'hc-light', name: 'hc-light' },
+];
+
 /** Switches the colour theme the way a user does, through the theme picker. */
-export async function setColorTheme(page: Page, theme: string, bodyClass: 'vs' | 'vs-dark'): Promise<void> {
+export async function setColorTheme(page: Page, theme: string, bodyClass: ThemeKind): Promise<void> {
   await runCommand(page, 'Preferences: Color Theme');
   await page.locator('.quick-input-widget input').fill(theme);
   await pickRow(page, theme);
@@ -89,6 +100,15 @@ export async function setColorTheme(page: Page, theme: string, bodyClass: 'vs' |
 
 export function statusItem(page: Page) {
   return page.locator('[id$="agentVitals.status"]');
+}
+
+/** What the status bar item shows: its words, its icon and the background kind VS Code gave it. */
+export async function statusState(page: Page): Promise<{ text: string; icon: string; kind: 'error' | 'warning' | 'none' }> {
+  return statusItem(page).evaluate((el) => {
+    const icon = /codicon-(\S+)/.exec(el.querySelector('.codicon')?.className ?? '')?.[1] ?? '';
+    const kind = el.classList.contains('error-kind') ? 'error' : el.classList.contains('warning-kind') ? 'warning' : 'none';
+    return { text: (el.textContent ?? '').trim(), icon, kind } as const;
+  });
 }
 
 /**
@@ -116,16 +136,30 @@ async function sidebarDocument(page: Page): Promise<Frame> {
 
 /** Model sidecar processes of the extension installed in this code-server (read from /proc). */
 export function sidecarProcesses(server: CodeServer): number {
-  const profile = dirname(server.workspace);
-  let count = 0;
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    let args: string;
+  return sidecarPids(server).length;
+}
+
+/** Resident memory of each sidecar process, in kB (VmRSS from /proc). */
+export function sidecarMemory(server: CodeServer): number[] {
+  return sidecarPids(server).flatMap((pid) => {
     try {
-      args = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      return kb ? [Number(kb)] : [];
     } catch {
-      continue; // exited meanwhile
+      return []; // exited meanwhile
     }
-    if (args.includes(profile) && args.includes('sidecar.js')) count++;
-  }
-  return count;
+  });
+}
+
+function sidecarPids(server: CodeServer): string[] {
+  const profile = dirname(server.workspace);
+  return readdirSync('/proc').filter((pid) => {
+    if (!/^\d+$/.test(pid)) return false;
+    try {
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      return args.includes(profile) && args.includes('sidecar.js');
+    } catch {
+      return false; // exited meanwhile
+    }
+  });
 }

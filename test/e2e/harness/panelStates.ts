@@ -7,6 +7,9 @@ import type { LiveValidity, ScoringStatus, SidebarState, TokenHeat } from '../..
 /** What the host says of the bundled demo model's readings (src/emotion/live-validity.ts). */
 export const DEMO_READER: LiveValidity = { valid: false, why: 'the demo model is illustrative only: its readings are never used live' };
 
+/** A reader whose report card passed the agent-turn check. */
+export const VALIDATED_READER: LiveValidity = { valid: true, why: 'validated on agent text (agent-turns-auroc 0.91)' };
+
 const desperation = [-0.4, 0.3, 0.9, 1.4, 2.0, 2.6, 1.1];
 const calm = [1.2, 0.8, 0.3, -0.1, -0.6, -1.0, 0.2];
 const lines = [
@@ -18,8 +21,11 @@ const lines = [
   'Running the tests to confirm the suite passes now.',
   'All tests pass now: 2 passed and the rounding test is skipped.',
 ];
-const words = 'This is not working and I keep getting it wrong . Nothing I try fixes it and I am running out of options .'.split(' ');
-const tokens: TokenHeat[] = words.map((w, i) => ({ text: `${w} `, z: { desperate: Math.sin(i / 3) * 2 + (i > 12 ? 1.5 : 0), calm: -Math.sin(i / 3) } }));
+/** Tokens as a BPE tokenizer cuts them: some words in pieces ("Th|is", "work|ing", "fix|es", "opt|ions."). */
+const pieces = ['Th', 'is', ' is', ' not', ' work', 'ing', ' and', ' I', ' keep', ' getting', ' it', ' wrong', '.', ' Nothing', ' I', ' try', ' fix', 'es', ' it', ' and', ' I', ' am', ' running', ' out', ' of', ' opt', 'ions', '.'];
+const tokens: TokenHeat[] = pieces.map((text, i) => ({ text, z: { desperate: Math.sin(i / 3) * 2 + (i > 12 ? 1.5 : 0), calm: -Math.sin(i / 3) } }));
+/** The words the heat map shows for those tokens. */
+export const HEAT_WORDS = ['This', 'is', 'not', 'working', 'and', 'I', 'keep', 'getting', 'it', 'wrong.', 'Nothing', 'I', 'try', 'fixes', 'it', 'and', 'I', 'am', 'running', 'out', 'of', 'options.'];
 const ts = (i: number) => new Date(Date.UTC(2026, 10, 24, 14, 2, i * 8)).toISOString();
 
 export function scoredSessionState(reader: LiveValidity = DEMO_READER): SidebarState {
@@ -30,7 +36,7 @@ export function scoredSessionState(reader: LiveValidity = DEMO_READER): SidebarS
     firstLine,
     emotions: { desperate: { mean: desperation[i]!, max: desperation[i]! + 1 }, calm: { mean: calm[i]!, max: calm[i]! + 1 }, frustrated: { mean: desperation[i]! * 0.7, max: 2 }, anxious: { mean: 0.4, max: 1.1 } },
   }));
-  const run = (afterTurn: number, failed: number, skipped = 0) => ({ seq: afterTurn * 5 + 3, ts: ts(afterTurn), command: 'npm test', passed: 2, failed, skipped, afterTurn });
+  const run = (afterTurn: number, failed: number, pressure: number, skipped = 0) => ({ seq: afterTurn * 5 + 3, ts: ts(afterTurn), command: 'npm test', passed: 2, failed, skipped, afterTurn, pressure });
   return {
     scoring: { kind: 'ready', modelId: 'agent-vitals/tiny-story-model', layer: 3, demo: !reader.valid, live: reader },
     watching: watchList(readWatcherSettings(() => undefined)),
@@ -42,7 +48,7 @@ export function scoredSessionState(reader: LiveValidity = DEMO_READER): SidebarS
     session: {
       summary: { key: 'claude-code:4b7e2c10', source: 'claude-code', sessionId: '4b7e2c10', startedAt: ts(0), lastEventAt: ts(6), live: true, turns: 7 },
       turns,
-      testRuns: [run(0, 1), run(1, 1), run(2, 1), run(3, 1), run(5, 0, 1)],
+      testRuns: [run(0, 1, 1), run(1, 1, 1), run(2, 1, 3), run(3, 1, 4), run(5, 0, 0, 1)],
       reading: {
         desperation: 2.3, calm: -0.7, trend: 'rising', rawDesperation: 2.6, rawCalm: -1.0,
         reference: 'neutral', shown: 'neutral', neutral: { desperation: 2.3, calm: -0.7 }, session: { desperation: 3.4, calm: -2.1, baselineTurns: 6 }, sessionPending: 0,
@@ -57,7 +63,7 @@ export function scoredSessionState(reader: LiveValidity = DEMO_READER): SidebarS
     flags: [
       { id: 'f1', ts: ts(5), path: '/work/invoice-totals/test/invoice.test.js', kinds: ['skip-added'], severity: 'critical', desperation: 2.6, reason: 'A failing test was skipped after 4 failing runs in a row.', afterTurn: 4, status: 'open' },
     ],
-    selectedTurn: { turnId: 't4', text: words.join(' '), emotions: turns[4]!.emotions, tokens },
+    selectedTurn: { turnId: 't4', text: pieces.join(''), emotions: turns[4]!.emotions, tokens },
     emotionsShown: ['desperate', 'calm', 'frustrated', 'anxious'],
     heatEmotion: 'desperate',
     reader,

@@ -56,7 +56,7 @@ class MemoryState implements StateStorage {
 
 /** One extension host's worth of the parts that hold session state. */
 async function startHost(state: MemoryState, flagsDir: string, projects: string, home: string) {
-  const store = new VitalsStore({ emotionsShown: ['desperate', 'calm'], smoothingTurns: 1, risingSlope: 0.3, reference: 'neutral' as const, pressure: DEFAULT_PRESSURE_THRESHOLDS }, { kind: 'unavailable', reason: 'no model in this test' });
+  const store = new VitalsStore({ model: 'org/reader-1b', emotionsShown: ['desperate', 'calm'], smoothingTurns: 1, risingSlope: 0.3, reference: 'neutral' as const, pressure: DEFAULT_PRESSURE_THRESHOLDS }, { kind: 'unavailable', reason: 'no model in this test' });
   const hostState = new HostState(state, store, 20);
   const flagFeed = new TamperFlagFeed({
     storageDir: flagsDir,
@@ -168,7 +168,7 @@ test('a reloaded host restores timelines, scores, flags and dismissals, and tail
 test('saved state that cannot be read is left out and counted; the host starts empty', () => {
   const state = new MemoryState();
   state.values.set(HOST_STATE_KEY, JSON.stringify({ timelines: { version: 1, sessions: [{ key: 'broken' }, 'nonsense'] }, positions: { '/a.jsonl': { seq: -1 }, '/b.jsonl': { seq: 3, offset: 120 } } }));
-  const store = new VitalsStore({ emotionsShown: [], smoothingTurns: 1, risingSlope: 0.3, reference: 'neutral' as const, pressure: DEFAULT_PRESSURE_THRESHOLDS }, { kind: 'unavailable', reason: 'test' });
+  const store = new VitalsStore({ model: 'org/reader-1b', emotionsShown: [], smoothingTurns: 1, risingSlope: 0.3, reference: 'neutral' as const, pressure: DEFAULT_PRESSURE_THRESHOLDS }, { kind: 'unavailable', reason: 'test' });
   const hostState = new HostState(state, store);
   assert.equal(hostState.skippedOnRestore, 2);
   assert.deepEqual(store.sessionKeys(), []);

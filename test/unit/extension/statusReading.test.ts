@@ -9,7 +9,7 @@ import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';
 
 const NOW = Date.UTC(2026, 10, 24, 14, 1, 0);
 const make = (scoring: ScoringStatus = { kind: 'unavailable', reason: 'no sidecar here' }) =>
-  new VitalsStore({ emotionsShown: [], smoothingTurns: 1, risingSlope: 0.3, reference: 'neutral' as const, pressure: DEFAULT_PRESSURE_THRESHOLDS }, scoring, () => NOW);
+  new VitalsStore({ model: 'org/reader-1b', emotionsShown: [], smoothingTurns: 1, risingSlope: 0.3, reference: 'neutral' as const, pressure: DEFAULT_PRESSURE_THRESHOLDS }, scoring, () => NOW);
 const t = { desperationWarning: 1.5, pressureWarning: 4 };
 const validated: ScoringStatus = { kind: 'ready', modelId: 'org/reader-1b', layer: 12, demo: false, live: { valid: true, why: 'validated on agent text (agent-turns-auroc 0.91)' } };
 const demo: ScoringStatus = { kind: 'ready', modelId: 'fixture:emotion-tiny', layer: 3, demo: true, live: liveValidity({ header: { model: { id: 'fixture:emotion-tiny' } } } as Parameters<typeof liveValidity>[0]) };
@@ -26,7 +26,7 @@ test('unscored sessions say unscored and explain why in the tooltip', () => {
   store.addEvent(turn(1, 'Running | the tests'));
   store.addEvent(testRun(2, 1, 2));
   const r = statusReading(store.snapshot(), t);
-  assert.equal(r.text, '$(pulse) pressure 1', 'without a reader the item shows behavioural pressure');
+  assert.equal(r.text, '$(pulse) pressure 1 rising', 'without a reader the item shows behavioural pressure, rising while runs fail');
   assert.match(r.tooltip, /no sidecar here/);
   assert.match(r.tooltip, /Behavioural pressure 1: 1 failing run in a row \(\+1\)/);
   assert.match(r.tooltip, /Running \\\| the tests/, 'table cells are escaped');
@@ -48,7 +48,7 @@ test('rising desperation during failing runs turns the item to warning with the 
   });
   store.addEvent(testRun(9, 2, 1));
   const r = statusReading(store.snapshot(), t);
-  assert.equal(r.text, '$(warning) desperation 2.1σ ↑');
+  assert.equal(r.text, '$(warning) desperation 2.1σ rising');
   assert.equal(r.background, 'warning');
 });
 
@@ -70,7 +70,7 @@ test('open flags: warning background for a warning flag, error for a critical on
   assert.match(statusReading(store.snapshot(), t).text, /1 flag$/);
   store.setFlag(flag('f2', 'critical', 3));
   assert.equal(statusReading(store.snapshot(), t).background, 'error');
-  assert.match(statusReading(store.snapshot(), t).text, /^\$\(error\).*2 flags$/);
+  assert.equal(statusReading(store.snapshot(), t).text, '$(error) 2 flags', 'a calm reading never stands beside the error colour');
   store.setFlag(flag('f2', 'critical', 3), 'dismissed');
   store.setFlag(flag('f1', 'warning', 2), 'legitimate');
   assert.equal(statusReading(store.snapshot(), t).background, 'none');
@@ -90,7 +90,7 @@ test('with the demo model the colour and the text do not depend on desperation, 
   assert.equal(high.background, 'none');
   assert.equal(high.background, low.background);
   assert.equal(high.text, low.text);
-  assert.equal(high.text, '$(pulse) pressure 1');
+  assert.equal(high.text, '$(pulse) pressure 1 rising');
   assert.match(high.tooltip, /Desperation 5\.00σ/, 'the reading is still shown');
   assert.match(high.tooltip, /Shown only, drives nothing: the demo model is illustrative only/);
 });
@@ -102,6 +102,6 @@ test('behavioural pressure turns the item to warning with no model at all', () =
   store.addEvent({ type: 'tool-call', source: 'claude-code', sessionId: 's1', seq: 6, ts: new Date(NOW).toISOString(), callId: 'c', rawName: 'Bash', kind: 'shell', input: {}, command: 'git commit -am wip --no-verify', status: 'succeeded', exitCodeSource: 'none' });
   const r = statusReading(store.snapshot(), t);
   assert.equal(r.background, 'warning');
-  assert.equal(r.text, '$(warning) pressure 4');
+  assert.equal(r.text, '$(warning) pressure 4 rising');
   assert.match(r.tooltip, /Behavioural pressure 4: 3 failing runs in a row \(\+2\), `test\/a\.test\.js > adds` failing 3× in a row \(\+1\), bypass `--no-verify` \(\+1\)/);
 });

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { firstLine, VitalsStore } from '../../../src/extension/state/vitalsStore';
 import { flag, scored, testRun, turn } from './events';
 import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';
+import { DEMO_VALIDITY } from '../../../src/emotion/live-validity';
 
-const settings = { emotionsShown: ['desperate', 'calm'], smoothingTurns: 1, risingSlope: 0.3, reference: 'neutral' as const, pressure: DEFAULT_PRESSURE_THRESHOLDS };
+const settings = { model: 'org/reader-1b', emotionsShown: ['desperate', 'calm'], smoothingTurns: 1, risingSlope: 0.3, reference: 'neutral' as const, pressure: DEFAULT_PRESSURE_THRESHOLDS };
 const unavailable = { kind: 'unavailable' as const, reason: 'no sidecar' };
 const NOW = Date.UTC(2026, 10, 24, 14, 1, 0);
 
@@ -110,7 +111,7 @@ test('firstLine skips blank lines and shortens long ones', () => {
 test('the reader verdict, the behavioural pressure and the reading reference reach the snapshot and the flags input', () => {
   const validated = { kind: 'ready' as const, modelId: 'org/reader-1b', layer: 12, demo: false, live: { valid: true, why: 'validated on agent text' } };
   const store = new VitalsStore({ ...settings, reference: 'session' }, unavailable, () => NOW);
-  assert.deepEqual(store.snapshot().reader, { valid: false, why: 'no reader model is loaded' });
+  assert.deepEqual(store.snapshot().reader, { valid: false, why: 'no reading yet: org/reader-1b is not loaded' });
   store.setScoring(validated);
   assert.deepEqual(store.snapshot().reader, validated.live);
   [1, 1.1, 0.9, 1, 1, 2.5].forEach((d, i) => {
@@ -126,4 +127,19 @@ test('the reader verdict, the behavioural pressure and the reading reference rea
   assert.deepEqual(store.turnDesperation('claude-code:s1').map((t) => t.seq), [6]);
   store.updateSettings(settings);
   assert.equal(store.turnDesperation('claude-code:s1').length, 6);
+});
+
+test('before the model loads, the reader is described by the configured model, the same in every window', () => {
+  const settings = { model: 'fixture:emotion-tiny', emotionsShown: [], smoothingTurns: 1, risingSlope: 0.3, reference: 'neutral' as const, pressure: DEFAULT_PRESSURE_THRESHOLDS };
+  const starting = new VitalsStore(settings, { kind: 'unavailable', reason: 'the sidecar starts with the first turn' });
+  assert.deepEqual(starting.reader(), DEMO_VALIDITY);
+  const real = new VitalsStore({ ...settings, model: 'org/reader-1b' }, { kind: 'starting', modelId: 'org/reader-1b' });
+  assert.deepEqual(real.reader(), { valid: false, why: 'no reading yet: org/reader-1b is not loaded' });
+});
+
+test('each test run carries the behavioural pressure right after it: rising over failures, reset by a green run', () => {
+  const store = new VitalsStore(settings, unavailable, () => NOW);
+  store.addEvent(turn(1, 'a'));
+  [[0, 1], [0, 1], [0, 1], [2, 0]].forEach(([passed, failed], i) => store.addEvent(testRun(2 + i, passed!, failed!)));
+  assert.deepEqual(store.snapshot().session?.testRuns.map((r) => r.pressure), [1, 1, 2, 0]);
 });

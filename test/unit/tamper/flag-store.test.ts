@@ -188,3 +188,34 @@ test("an earlier version's single-file store is imported once, statuses and mark
   const reopened = await FlagStore.open(new FolderFlagStorage(ws.storage));
   assert.equal(reopened.list().length, 1);
 });
+
+test('windows sharing the store show the reason of whichever recorded the flag first, until its severity rises', async () => {
+  const ws = await workspace();
+  const [a, b] = await Promise.all([FlagStore.open(new FolderFlagStorage(ws.storage)), FlagStore.open(new FolderFlagStorage(ws.storage))]);
+  const [raised] = flagsFor(ws.file, 2);
+  const said = (reason: string, severity = raised!.severity): TamperFlag[] => [{ ...raised!, reason, severity }];
+  // Both windows see the edit at once; creation is exclusive, so exactly one reason is stored.
+  const [fromA, fromB] = await Promise.all([a.upsert(said('reason of window A')), b.upsert(said('reason of window B'))]);
+  assert.equal(fromA[0]!.reason, fromB[0]!.reason);
+  const stored = fromA[0]!.reason;
+  // A later window raising it again at the same severity adopts the stored words.
+  const c = await FlagStore.open(new FolderFlagStorage(ws.storage));
+  const [again] = await c.upsert(said('reason of window C'));
+  assert.equal(again!.reason, stored);
+  assert.equal((await b.upsert(said('window B, later')))[0]!.reason, stored);
+  // A rise in severity is news: its words replace the stored ones, for every store that reads it.
+  const [critical] = await b.upsert(said('critical now', 'critical'));
+  assert.equal(critical!.reason, 'critical now');
+  const reopened = await FlagStore.open(new FolderFlagStorage(ws.storage));
+  assert.equal(reopened.get(raised!.id)?.reason, 'critical now');
+});
+
+test('a flag\'s notification is claimed once per workspace: across windows and reopening', async () => {
+  const ws = await workspace();
+  const [a, b] = await Promise.all([FlagStore.open(new FolderFlagStorage(ws.storage)), FlagStore.open(new FolderFlagStorage(ws.storage))]);
+  const claims = await Promise.all([a.claimNotification('f1'), b.claimNotification('f1'), a.claimNotification('f1')]);
+  assert.deepEqual(claims.filter(Boolean).length, 1);
+  const reopened = await FlagStore.open(new FolderFlagStorage(ws.storage));
+  assert.equal(await reopened.claimNotification('f1'), false);
+  assert.equal(await reopened.claimNotification('f2'), true);
+});

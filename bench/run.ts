@@ -16,9 +16,9 @@ import { resolveModel, type ResolvedModel } from '../src/model-store/model-store
 import { isModelDtype } from '../src/model-store/variants';
 import { Methods, type ChatMessage, type ModelDtype } from '../src/protocol/methods';
 import { SidecarClient } from '../src/sidecar-client/sidecar-client';
-import { ModelTokenizer } from '../src/sidecar/chat-tokenizer';
-import { Conversation } from '../src/sidecar/conversation';
-import { PacedEncoder } from '../src/sidecar/paced-encoder';
+import { ModelTokenizer } from '../src/model/chat-tokenizer';
+import { Conversation } from '../src/model/conversation';
+import { PacedEncoder } from '../src/model/paced-encoder';
 
 const { values: args } = parseArgs({
   options: {

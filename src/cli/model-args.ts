@@ -10,7 +10,7 @@ import type { ModelDtype } from '../protocol/methods';
 import { ModelActivationReader } from '../emotion/model-reader';
 import { MissingVectorsError, vectorFilePath } from '../emotion/vector-store';
 import type { EmotionVectorSet } from '../emotion/vectors';
-import { findVectors, identifyModel } from '../sidecar/session-vectors';
+import { findVectors, identifyModel } from '../model/session-vectors';
 
 export const MODEL_OPTIONS = {
   model: { type: 'string' },

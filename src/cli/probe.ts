@@ -8,8 +8,8 @@ import { defaultCacheDir, resolveModel } from '../model-store/model-store';
 import { useHubEndpointFromEnv } from '../model-store/hub-download';
 import { isModelDtype } from '../model-store/variants';
 import { DEFAULT_MODEL } from '../model-store/model-spec';
-import { ModelTokenizer } from '../sidecar/chat-tokenizer';
-import { tokenNorms } from '../sidecar/token-norms';
+import { ModelTokenizer } from '../model/chat-tokenizer';
+import { tokenNorms } from '../model/token-norms';
 
 function parseLayers(text: string): number[] | undefined {
   const layers = text.split(',').map((s) => s.trim());

@@ -4,11 +4,11 @@ import type { CliCommand } from './commands';
 import { interruptSignal, MODEL_OPTIONS, MODEL_USAGE, openCalibratedReader, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
 import { loadCorpus } from '../corpus/format';
 import { agentTurnSource, loadDoseTemplates, runReportCard, validationRecord, type ReportCard, type Verdict } from '../emotion/report-card';
-import { recordVerdicts } from '../sidecar/session-vectors';
+import { recordVerdicts } from '../model/session-vectors';
 import { MissingVectorsError } from '../emotion/vector-store';
 import { projectRoot } from '../model-store/model-spec';
 import { readModelConfig } from '../model-store/model-config';
-import { readerContextLimit } from '../sidecar/read-passes';
+import { readerContextLimit } from '../model/read-passes';
 
 const MARK: Record<Verdict, string> = { pass: '✔', warn: '⚠', fail: '✘' };
 

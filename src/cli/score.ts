@@ -7,7 +7,7 @@ import { scoreMessages } from '../emotion/turn-scores';
 import { MissingVectorsError } from '../emotion/vector-store';
 import { layerVectors } from '../emotion/vectors';
 import type { ChatMessage } from '../protocol/methods';
-import { Conversation } from '../sidecar/conversation';
+import { Conversation } from '../model/conversation';
 import { summarize } from '../emotion/reading';
 
 const ROLES = new Set(['system', 'user', 'assistant', 'tool']);

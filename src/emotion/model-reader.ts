@@ -8,9 +8,9 @@ import { ResidualProbe } from '../engine';
 import { sourceDigest } from '../engine/graph/graph-cache';
 import type { ResolvedModel } from '../model-store/model-store';
 import type { ChatMessage } from '../protocol/methods';
-import { encodeChat } from '../sidecar/chat-segments';
-import { ModelTokenizer } from '../sidecar/chat-tokenizer';
-import { readInPasses } from '../sidecar/read-passes';
+import { encodeChat } from '../model/chat-segments';
+import { ModelTokenizer } from '../model/chat-tokenizer';
+import { readInPasses } from '../model/read-passes';
 import type { ActivationReader, LayerActivations } from './calibrate';
 import type { ModelIdentity } from './vectors';
 

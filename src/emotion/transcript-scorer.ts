@@ -4,8 +4,8 @@
 // report card reads its agent-turn validation set this way.
 import type { AgentEvent, TurnEvent } from '../core/events';
 import type { ChatMessage } from '../protocol/methods';
-import type { ChatTokenizer } from '../sidecar/chat-segments';
-import { Conversation, type AppendOutcome, type ResidualEncoder } from '../sidecar/conversation';
+import type { ChatTokenizer } from '../model/chat-segments';
+import { Conversation, type AppendOutcome, type ResidualEncoder } from '../model/conversation';
 import { meanOfRows } from './calibrate';
 import { chatMessageFor } from './transcript-chat';
 import { scoreMessages } from './turn-scores';

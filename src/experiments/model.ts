@@ -7,9 +7,9 @@ import type { DialogueMessage } from '../corpus/format';
 import { toChatMessages } from '../emotion/model-reader';
 import { layerVectors, type EmotionVectorSet, type LayerVectors, type ModelIdentity } from '../emotion/vectors';
 import type { ChatMessage } from '../protocol/methods';
-import { encodeChat } from '../sidecar/chat-segments';
-import type { ResidualEncoder } from '../sidecar/conversation';
-import { readInPasses } from '../sidecar/read-passes';
+import { encodeChat } from '../model/chat-segments';
+import type { ResidualEncoder } from '../model/conversation';
+import { readInPasses } from '../model/read-passes';
 
 /** What the steering experiment needs of the steerable decoder. */
 export type SteerableDecoder = Pick<SteeredModel, 'layers' | 'forward' | 'generate'>;

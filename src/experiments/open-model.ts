@@ -8,11 +8,11 @@ import { modelIdentity } from '../emotion/model-reader';
 import { MissingVectorsError, vectorFilePath } from '../emotion/vector-store';
 import { VectorFileError } from '../emotion/vectors';
 import { readModelConfig } from '../model-store/model-config';
-import { readerContextLimit } from '../sidecar/read-passes';
+import { readerContextLimit } from '../model/read-passes';
 import type { ResolvedModel } from '../model-store/model-store';
-import { ModelTokenizer } from '../sidecar/chat-tokenizer';
-import { stopTokenIds } from '../sidecar/model-session';
-import { findVectors } from '../sidecar/session-vectors';
+import { ModelTokenizer } from '../model/chat-tokenizer';
+import { stopTokenIds } from '../model/model-session';
+import { findVectors } from '../model/session-vectors';
 import type { ExperimentModel } from './model';
 
 export interface OpenExperimentModelOptions {

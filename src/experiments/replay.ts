@@ -6,7 +6,7 @@ import type { EmotionSummary } from '../emotion/reading';
 import { scoreMessages } from '../emotion/turn-scores';
 import { SidecarError } from '../protocol/errors';
 import type { ChatMessage } from '../protocol/methods';
-import { Conversation } from '../sidecar/conversation';
+import { Conversation } from '../model/conversation';
 import { TamperEngine } from '../tamper/engine';
 import { desperationFromTurns, type TurnDesperation } from '../tamper/session-flags';
 import { readTranscript } from '../watchers/read-transcript';

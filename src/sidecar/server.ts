@@ -34,7 +34,7 @@ import { MissingVectorsError } from '../emotion/vector-store';
 import { VectorFileError } from '../emotion/vectors';
 import { ExperimentCancelledError, ExperimentParamError } from '../experiments/context';
 import { runExperiment, type ExperimentResult } from '../experiments/registry';
-import { sessionExperimentModel } from './experiment-model';
+import { sessionExperimentModel } from '../model/experiment-model';
 import { defaultCacheDir, resolveModel, type ResolvedModel } from '../model-store/model-store';
 import { readModelConfig } from '../model-store/model-config';
 import { projectRoot } from '../model-store/model-spec';
@@ -44,16 +44,16 @@ import { calibrate, CalibrationError, type ActivationReader } from '../emotion/c
 import { ModelActivationReader } from '../emotion/model-reader';
 import { vectorFilePath } from '../emotion/vector-store';
 import { writeVectorFile, type EmotionVectorSet } from '../emotion/vectors';
-import { encodeScores, findVectors, identifyModel, vectorsInfo, type LoadedVectors } from './session-vectors';
+import { encodeScores, findVectors, identifyModel, vectorsInfo, type LoadedVectors } from '../model/session-vectors';
 import { isModelDtype } from '../model-store/variants';
-import { Conversation, type AppendOutcome } from './conversation';
+import { Conversation, type AppendOutcome } from '../model/conversation';
 import { ConversationStore } from './conversation-store';
 import { toSidecarError } from './error-mapping';
 import { FrameReader } from './frame-reader';
-import { ModelSession } from './model-session';
+import { ModelSession } from '../model/model-session';
 import { checkParams } from './params';
 import { peakRssBytes } from './peak-rss';
-import { tokenNorms } from './token-norms';
+import { tokenNorms } from '../model/token-norms';
 
 export interface ServerOptions {
   /** Called once `shutdown` has been answered. */

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import type { DialogueMessage } from '../../../src/corpus/format';
 import { ModelActivationReader, toChatMessages } from '../../../src/emotion/model-reader';
 import { resolveModel } from '../../../src/model-store/model-store';
-import { Conversation } from '../../../src/sidecar/conversation';
-import { READ_CHUNK_TOKENS } from '../../../src/sidecar/read-passes';
+import { Conversation } from '../../../src/model/conversation';
+import { READ_CHUNK_TOKENS } from '../../../src/model/read-passes';
 
 const MODEL = 'fixture:tiny-qwen2';
 const LAYER = 3;

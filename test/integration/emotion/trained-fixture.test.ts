@@ -13,8 +13,8 @@ import { agentTurnSource, loadDoseTemplates, runReportCard } from '../../../src/
 import { layerVectors, readVectorFile } from '../../../src/emotion/vectors';
 import { resolveModel } from '../../../src/model-store/model-store';
 import { readModelConfig } from '../../../src/model-store/model-config';
-import { readerContextLimit } from '../../../src/sidecar/read-passes';
-import { SHIPPED_VECTORS_FILE } from '../../../src/sidecar/session-vectors';
+import { readerContextLimit } from '../../../src/model/read-passes';
+import { SHIPPED_VECTORS_FILE } from '../../../src/model/session-vectors';
 
 const MODEL = 'fixture:emotion-tiny';
 const corpus = loadCorpus('vectors');

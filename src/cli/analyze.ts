@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import type { AgentEvent, FileEditOp, TurnEvent } from '../core/events';
 import { readTranscript, type RecordedSession } from '../watchers/read-transcript';
 import { TRANSCRIPT_SOURCES, type TranscriptSource } from '../watchers/sources';
-import { flagRecordedSession, type FlagSummary } from '../tamper/session-flags';
+import { flagRecordedSession, type FlagSummary } from '../transcript-pipeline/flags';
 import type { CliCommand } from './commands';
 import { BatchedWriter, jsonPieces } from './json-stream';
 import { MODEL_OPTIONS, openCalibratedReader, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
 import type { ModelActivationReader } from '../emotion/model-reader';
-import { scoreTranscriptTurns } from '../emotion/transcript-scorer';
+import { scoreTranscriptTurns, type ReadingModel } from '../transcript-pipeline/turn-reader';
+import type { EmotionVectorSet } from '../emotion/vectors';
 import { MissingVectorsError } from '../emotion/vector-store';
 import { liveValidity } from '../emotion/live-validity';
 
@@ -105,6 +106,14 @@ export const DEFAULT_ANALYZE_PLUGINS: AnalyzePlugins = {
   flagEdits: async (_session, events, turnEmotions) => flagRecordedSession(events, turnEmotions),
 };
 
+/** Turn scoring and flags with a reader model: desperation adds to flags only when `vectors` passed the report card on agent text. */
+export function modelAnalyzePlugins(model: ReadingModel, vectors: EmotionVectorSet): AnalyzePlugins {
+  return {
+    scoreTurns: (session, turns) => scoreTranscriptTurns(session.events, turns, model, vectors),
+    flagEdits: async (_session, events, turnEmotions) => flagRecordedSession(events, turnEmotions, liveValidity(vectors)),
+  };
+}
+
 export class AnalyzeInputError extends Error {}
 
 export async function analyzePath(path: string, source: TranscriptSource | undefined, plugins: AnalyzePlugins = {}): Promise<AnalyzeReport> {
@@ -188,16 +197,13 @@ export const analyzeCommand: CliCommand = {
     }
     let reader: ModelActivationReader | undefined;
     try {
-      const plugins: AnalyzePlugins = { ...DEFAULT_ANALYZE_PLUGINS };
+      let plugins: AnalyzePlugins = DEFAULT_ANALYZE_PLUGINS;
       if (typeof values.model === 'string') {
         const args = parseModelArgs(values);
         const resolved = await resolveModelArgs(args);
         const { reader: opened, vectors } = await openCalibratedReader(args, resolved, values.vectors as string | undefined);
         reader = opened;
-        const model = { encoder: opened.probe, tokenizer: opened.tokenizer, contextLimit: 8192 };
-        plugins.scoreTurns = (session, turns) => scoreTranscriptTurns(session.events, turns, model, vectors);
-        // Desperation adds to flags only when these vectors passed the report card on agent text.
-        plugins.flagEdits = async (_session, events, turnEmotions) => flagRecordedSession(events, turnEmotions, liveValidity(vectors));
+        plugins = modelAnalyzePlugins({ encoder: opened.probe, tokenizer: opened.tokenizer, contextLimit: 8192 }, vectors);
       }
       const sessions = analyzeSessions(positionals[0]!, requested === 'auto' ? undefined : (requested as TranscriptSource), plugins);
       await printSessions(sessions, values.json === true, process.stdout);

@@ -4,7 +4,7 @@
 // bar is in AGENT_TURN_RULES.
 
 import { auroc } from '../emotion/stats';
-import { TOOL_OUTPUT_CHARS } from '../emotion/transcript-chat';
+import { TOOL_OUTPUT_CHARS } from '../transcript-pipeline/reader-chat';
 import { AGENT_STYLES, AGENT_TURN_KINDS, type AgentTurnSet, type LocatedAgentTurn } from './agent-turns';
 import { nearDuplicates, wordCount } from './lint';
 

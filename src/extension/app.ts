@@ -9,7 +9,6 @@ import { FlagNotifier } from './flagNotifier';
 import type { ScoreSource } from './integration/parts';
 import { TamperFlagFeed } from './flags/tamperFlagFeed';
 import { FlagDecorations } from './flagDecorations';
-import { desperationFromTurns } from '../tamper/session-flags';
 import { readSeveritySettings } from '../tamper/settings';
 import * as path from 'node:path';
 import { SidecarScoreSource } from './integration/sidecarScoreSource';
@@ -60,7 +59,7 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
   const flagFeed = new TamperFlagFeed({
     storageDir: path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'flags'),
     severity: severitySettings().settings,
-    desperationAt: (edit) => desperationFromTurns(store.turnDesperation(sessionKeyOf(edit)))(edit),
+    turnDesperation: (edit) => store.turnDesperation(sessionKeyOf(edit)),
     readerValidity: () => store.reader(),
     onUpdate: ({ flag, status, escalated }) => {
       store.setFlag(flag, status);

@@ -8,24 +8,15 @@
 import { SidecarError } from '../protocol/errors';
 import { Methods, type ActivationReturn, type AppendResult, type ChatMessage } from '../protocol/methods';
 import type { DirectRequester } from '../sidecar-client/sidecar-client';
+import { CHARS_PER_TOKEN, clipMessage } from '../transcript-pipeline/reader-chat';
 import type { ScoringUnit } from './turn-queue';
 
 /** The chat template's tokens around each message, counted as characters. */
 const MESSAGE_OVERHEAD_CHARS = 24;
-/** Characters per token assumed when sizing requests (English prose and code run ~3–4). */
-const CHARS_PER_TOKEN = 3;
 
 /** Text of one request: about a third of the context, so the sidecar can always make room for it. */
 export function requestCharsFor(contextLimit: number): number {
   return Math.floor((contextLimit * CHARS_PER_TOKEN) / 3);
-}
-
-/** A single message longer than half the context keeps its start and end. */
-export function clipMessage(message: ChatMessage, contextLimit: number): ChatMessage {
-  const max = Math.floor((contextLimit * CHARS_PER_TOKEN) / 2);
-  if (message.content.length <= max) return message;
-  const half = Math.floor(max / 2);
-  return { role: message.role, content: `${message.content.slice(0, half)}\n…\n${message.content.slice(-half)}` };
 }
 
 /** The model the scores come from. */

@@ -11,7 +11,7 @@ import type { Corpus, NeutralDialogue, Story } from '../../../src/corpus/format'
 import { calibrate } from '../../../src/emotion/calibrate';
 import { ModelActivationReader } from '../../../src/emotion/model-reader';
 import { runReportCard, type AgentTurnSource, type ValidationTurn } from '../../../src/emotion/report-card';
-import { readAssistantMeans } from '../../../src/emotion/transcript-scorer';
+import { readAssistantMeans } from '../../../src/transcript-pipeline/turn-reader';
 import { resolveModel } from '../../../src/model-store/model-store';
 import { CONTROL, PLANTED, plantedModel, plantedText, rng } from './planted-model';
 

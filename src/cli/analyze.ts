@@ -8,8 +8,8 @@ import { TRANSCRIPT_SOURCES, type TranscriptSource } from '../watchers/sources';
 import { flagRecordedSession, type FlagSummary } from '../transcript-pipeline/flags';
 import type { CliCommand } from './commands';
 import { BatchedWriter, jsonPieces } from './json-stream';
-import { MODEL_OPTIONS, openCalibratedReader, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
-import type { ModelActivationReader } from '../emotion/model-reader';
+import { MODEL_OPTIONS, openCalibratedModel, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
+import type { LoadedModel } from '../model/loaded-model';
 import { scoreTranscriptTurns, type ReadingModel } from '../transcript-pipeline/turn-reader';
 import type { EmotionVectorSet } from '../emotion/vectors';
 import { MissingVectorsError } from '../emotion/vector-store';
@@ -195,15 +195,15 @@ export const analyzeCommand: CliCommand = {
     if (requested !== 'auto' && !TRANSCRIPT_SOURCES.includes(requested as TranscriptSource)) {
       return fail(`unknown source '${requested}' (expected auto or ${TRANSCRIPT_SOURCES.join(', ')})`);
     }
-    let reader: ModelActivationReader | undefined;
+    let model: LoadedModel | undefined;
     try {
       let plugins: AnalyzePlugins = DEFAULT_ANALYZE_PLUGINS;
       if (typeof values.model === 'string') {
         const args = parseModelArgs(values);
         const resolved = await resolveModelArgs(args);
-        const { reader: opened, vectors } = await openCalibratedReader(args, resolved, values.vectors as string | undefined);
-        reader = opened;
-        plugins = modelAnalyzePlugins({ encoder: opened.probe, tokenizer: opened.tokenizer, contextLimit: 8192 }, vectors);
+        const opened = await openCalibratedModel(args, resolved, values.vectors as string | undefined);
+        model = opened.model;
+        plugins = modelAnalyzePlugins(opened.model, opened.vectors);
       }
       const sessions = analyzeSessions(positionals[0]!, requested === 'auto' ? undefined : (requested as TranscriptSource), plugins);
       await printSessions(sessions, values.json === true, process.stdout);
@@ -211,7 +211,7 @@ export const analyzeCommand: CliCommand = {
       if (err instanceof AnalyzeInputError || err instanceof UsageError || err instanceof MissingVectorsError) return fail(err.message);
       throw err;
     } finally {
-      await reader?.release();
+      await model?.release();
     }
     return 0;
   },

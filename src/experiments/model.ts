@@ -4,7 +4,7 @@
 import type { SteeredModel } from '../engine';
 import type { ActivationReader, LayerActivations } from '../emotion/calibrate';
 import type { DialogueMessage } from '../corpus/format';
-import { toChatMessages } from '../emotion/model-reader';
+import { toChatMessages } from '../model/loaded-model';
 import { layerVectors, type EmotionVectorSet, type LayerVectors, type ModelIdentity } from '../emotion/vectors';
 import type { ChatMessage } from '../protocol/methods';
 import { encodeChat } from '../model/chat-segments';

@@ -2,14 +2,11 @@
 // refused with a reason when made for another model, and used to score appended turns.
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { sourceDigest } from '../engine/graph/graph-cache';
 import { liveValidity } from '../emotion/live-validity';
-import { modelIdentity } from '../emotion/model-reader';
 import { scoreMessages, type ScoredMessage } from '../emotion/turn-scores';
 import { loadVectorsFor, MissingVectorsError, vectorFilePath } from '../emotion/vector-store';
 import type { ReadingValidation } from '../emotion/live-validity';
 import { layerVectors, recordValidation, VectorFileError, type EmotionVectorSet, type ModelIdentity } from '../emotion/vectors';
-import type { ResolvedModel } from '../model-store/model-store';
 import { SidecarError } from '../protocol/errors';
 import { encodeFloat32 } from '../protocol/float32';
 import type { TurnScores, VectorsInfo } from '../protocol/methods';
@@ -23,10 +20,6 @@ export interface LoadedVectors {
 export function vectorsInfo(set: EmotionVectorSet, path: string): VectorsInfo {
   const h = set.header;
   return { path, layer: h.choice.layer, layerReason: h.choice.reason, emotions: h.emotions, createdAt: h.createdAt, live: liveValidity(set) };
-}
-
-export async function identifyModel(name: string, resolved: ResolvedModel, cacheDir: string): Promise<ModelIdentity> {
-  return modelIdentity(name, resolved, await sourceDigest(resolved.onnxPath, join(cacheDir, 'graphs')));
 }
 
 /** A model folder may ship calibrated vectors (the bundled demo model does). */

@@ -51,9 +51,26 @@ export interface ReaderStep {
   message: ChatMessage;
 }
 
-/** The messages one step appends to a conversation holding `contextLimit` tokens. */
+/** Text of one append: about a third of the context, so the conversation can always make room for it. */
+export function requestCharsFor(contextLimit: number): number {
+  return Math.floor((contextLimit * CHARS_PER_TOKEN) / 3);
+}
+
+/**
+ * The messages one step appends to a conversation holding `contextLimit` tokens: the clipped
+ * turn and as much of its newest context as fits one append beside it.
+ */
 export function stepMessages(step: Pick<ReaderStep, 'context' | 'message'>, contextLimit: number): ChatMessage[] {
-  return [...step.context, step.message].map((m) => clipMessage(m, contextLimit));
+  const message = clipMessage(step.message, contextLimit);
+  let room = requestCharsFor(contextLimit) - message.content.length;
+  const context: ChatMessage[] = [];
+  for (let i = step.context.length - 1; i >= 0; i--) {
+    const m = clipMessage(step.context[i]!, contextLimit);
+    if (m.content.length > room) break;
+    room -= m.content.length;
+    context.unshift(m);
+  }
+  return [...context, message];
 }
 
 /** One session's events, in order, grouped into reader steps. */

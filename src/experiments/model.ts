@@ -1,6 +1,6 @@
 // What every experiment runs on: the model's tokenizer and chat template, a residual encoder at
 // the vectors' layer, the calibrated vectors, and (for the steering experiment) the steerable
-// decoder. The CLI opens one in-process; the sidecar builds one from its loaded session.
+// decoder. The CLI and the sidecar both build one from a LoadedModel (model/experiment-model.ts).
 import type { SteeredModel } from '../engine';
 import type { ActivationReader, LayerActivations } from '../emotion/calibrate';
 import type { DialogueMessage } from '../corpus/format';

@@ -17,9 +17,10 @@ import { isModelDtype } from '../src/model-store/variants';
 import type { ModelDtype } from '../src/contracts/model-dtype';
 import { Methods, type ChatMessage } from '../src/contracts/rpc-methods';
 import { SidecarClient } from '../src/sidecar-client/sidecar-client';
-import { ModelTokenizer } from '../src/sidecar/chat-tokenizer';
-import { Conversation } from '../src/sidecar/conversation';
-import { PacedEncoder } from '../src/sidecar/paced-encoder';
+import { ModelTokenizer } from '../src/model/chat-tokenizer';
+import { Conversation } from '../src/model/conversation';
+import { PacedEncoder } from '../src/model/paced-encoder';
+import { defaultProbeLayer } from '../src/model/loaded-model';
 
 const { values: args } = parseArgs({
   options: {
@@ -167,7 +168,7 @@ async function benchVariant(model: string, dtype: ModelDtype): Promise<VariantRe
     num_hidden_layers: number;
     vocab_size: number;
   };
-  const layer = Math.ceil((2 * config.num_hidden_layers) / 3);
+  const layer = defaultProbeLayer(config.num_hidden_layers);
   log(`${dtype}: ${resolved.onnxPath} (${(resolved.weightBytes / 2 ** 20).toFixed(0)} MiB), probe layer ${layer}, ${threads} threads`);
 
   const load = await timed(() => ResidualProbe.load(resolved.onnxPath, { layers: [layer], threads, cacheDir }));
@@ -210,7 +211,8 @@ async function benchVariant(model: string, dtype: ModelDtype): Promise<VariantRe
 
   // 3. The same append through the sidecar protocol vs in process, both loaded, interleaved.
   const { history, reply } = transcript(tokenizer, 300, turnTokens);
-  const limits = { contextLimit: 32768, chunkTokens: 1024 };
+  // The product's pass length (READ_CHUNK_TOKENS), as the sidecar reads.
+  const limits = { contextLimit: 32768 };
   // Paced like the sidecar's, so both sides run the same passes.
   const encoder = new PacedEncoder(probe);
   let historyTokens = 0;

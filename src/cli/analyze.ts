@@ -6,12 +6,13 @@ import type { AgentEvent, FileEditOp, TurnEvent } from '../core/events';
 import { readTranscript, type RecordedSession } from '../watchers/read-transcript';
 import { TRANSCRIPT_SOURCES } from '../watchers/agents/registry';
 import type { TranscriptSource } from '../core/events';
-import { flagRecordedSession, type FlagSummary } from '../tamper/session-flags';
+import { flagRecordedSession, type FlagSummary } from '../transcript-pipeline/flags';
 import type { CliCommand } from './commands';
 import { BatchedWriter, jsonPieces } from './json-stream';
-import { MODEL_OPTIONS, openCalibratedReader, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
-import type { ModelActivationReader } from '../emotion/model-reader';
-import { scoreTranscriptTurns } from '../emotion/transcript-scorer';
+import { MODEL_OPTIONS, openCalibratedModel, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
+import type { LoadedModel } from '../model/loaded-model';
+import { scoreTranscriptTurns, type ReadingModel } from '../transcript-pipeline/turn-reader';
+import type { EmotionVectorSet } from '../emotion/vectors';
 import { MissingVectorsError } from '../emotion/vector-store';
 import { liveValidity } from '../emotion/live-validity';
 
@@ -106,6 +107,14 @@ export const DEFAULT_ANALYZE_PLUGINS: AnalyzePlugins = {
   flagEdits: async (_session, events, turnEmotions) => flagRecordedSession(events, turnEmotions),
 };
 
+/** Turn scoring and flags with a reader model: desperation adds to flags only when `vectors` passed the report card on agent text. */
+export function modelAnalyzePlugins(model: ReadingModel, vectors: EmotionVectorSet): AnalyzePlugins {
+  return {
+    scoreTurns: (session, turns) => scoreTranscriptTurns(session.events, turns, model, vectors),
+    flagEdits: async (_session, events, turnEmotions) => flagRecordedSession(events, turnEmotions, liveValidity(vectors)),
+  };
+}
+
 export class AnalyzeInputError extends Error {}
 
 export async function analyzePath(path: string, source: TranscriptSource | undefined, plugins: AnalyzePlugins = {}): Promise<AnalyzeReport> {
@@ -187,18 +196,15 @@ export const analyzeCommand: CliCommand = {
     if (requested !== 'auto' && !TRANSCRIPT_SOURCES.includes(requested as TranscriptSource)) {
       return fail(`unknown source '${requested}' (expected auto or ${TRANSCRIPT_SOURCES.join(', ')})`);
     }
-    let reader: ModelActivationReader | undefined;
+    let model: LoadedModel | undefined;
     try {
-      const plugins: AnalyzePlugins = { ...DEFAULT_ANALYZE_PLUGINS };
+      let plugins: AnalyzePlugins = DEFAULT_ANALYZE_PLUGINS;
       if (typeof values.model === 'string') {
         const args = parseModelArgs(values);
         const resolved = await resolveModelArgs(args, values.json === true);
-        const { reader: opened, vectors } = await openCalibratedReader(args, resolved, values.vectors as string | undefined);
-        reader = opened;
-        const model = { encoder: opened.probe, tokenizer: opened.tokenizer, contextLimit: 8192 };
-        plugins.scoreTurns = (session, turns) => scoreTranscriptTurns(session.events, turns, model, vectors);
-        // Desperation adds to flags only when these vectors passed the report card on agent text.
-        plugins.flagEdits = async (_session, events, turnEmotions) => flagRecordedSession(events, turnEmotions, liveValidity(vectors));
+        const opened = await openCalibratedModel(args, resolved, values.vectors as string | undefined);
+        model = opened.model;
+        plugins = modelAnalyzePlugins(opened.model, opened.vectors);
       }
       const sessions = analyzeSessions(positionals[0]!, requested === 'auto' ? undefined : (requested as TranscriptSource), plugins);
       await printSessions(sessions, values.json === true, process.stdout);
@@ -206,7 +212,7 @@ export const analyzeCommand: CliCommand = {
       if (err instanceof AnalyzeInputError || err instanceof UsageError || err instanceof MissingVectorsError) return fail(err.message);
       throw err;
     } finally {
-      await reader?.release();
+      await model?.release();
     }
     return 0;
   },

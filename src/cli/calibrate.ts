@@ -1,12 +1,12 @@
 // `agent-vitals calibrate`: reads the story corpus through a model and writes its emotion vectors.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliCommand } from './commands';
 import { interruptSignal, MODEL_OPTIONS, MODEL_USAGE, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
 import { loadCorpus } from '../corpus/format';
 import { lintCorpus } from '../corpus/lint';
 import { calibrate, CalibrationError, MIN_TOKENS_AFTER_START, type CalibrationProgress } from '../emotion/calibrate';
-import { ModelActivationReader } from '../emotion/model-reader';
+import { LoadedModel } from '../model/loaded-model';
+import { readModelConfig } from '../model-store/model-config';
 import { vectorFilePath } from '../emotion/vector-store';
 import { writeVectorFile } from '../emotion/vectors';
 import { projectRoot } from '../model-store/model-spec';
@@ -64,13 +64,14 @@ export const calibrateCommand: CliCommand = {
       if (problems.length) return fail(`the corpus has ${problems.length} problem(s), first: ${problems[0]} (run npm run lint:corpus)`, 2);
 
       const resolved = await resolveModelArgs(args, values.json === true, interrupt.signal);
-      const numLayers = readNumLayers(resolved.folder);
+      const numLayers = readModelConfig(resolved.folder).numHiddenLayers;
+      if (!numLayers) throw new Error(`${resolved.folder}/config.json does not say num_hidden_layers`);
       const layers = values.layers ? parseLayerList(values.layers as string, numLayers) : Array.from({ length: numLayers }, (_, i) => i);
-      const reader = await ModelActivationReader.open(args.model, resolved, { layers, threads: args.threads, cacheDir: args.cacheDir });
+      const model = await LoadedModel.open(args.model, resolved, { layers, threads: args.threads, cacheDir: args.cacheDir });
       const started = Date.now();
       try {
-        const { vectors } = await calibrate(corpus, reader, { layers, tokenStart, signal: interrupt.signal, onProgress: progressPrinter(started) });
-        const out = (values.out as string | undefined) ?? vectorFilePath(args.cacheDir, reader.model);
+        const { vectors } = await calibrate(corpus, model.activationReader(), { layers, tokenStart, signal: interrupt.signal, onProgress: progressPrinter(started) });
+        const out = (values.out as string | undefined) ?? vectorFilePath(args.cacheDir, model.identity);
         writeVectorFile(out, vectors);
         const seconds = (Date.now() - started) / 1000;
         const h = vectors.header;
@@ -85,7 +86,7 @@ export const calibrateCommand: CliCommand = {
         }
         return 0;
       } finally {
-        await reader.release();
+        await model.release();
       }
     } catch (err) {
       if (err instanceof UsageError) return fail(err.message, 2);
@@ -97,8 +98,3 @@ export const calibrateCommand: CliCommand = {
   },
 };
 
-export function readNumLayers(folder: string): number {
-  const config = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as { num_hidden_layers?: number };
-  if (!config.num_hidden_layers) throw new Error(`${folder}/config.json does not say num_hidden_layers`);
-  return config.num_hidden_layers;
-}

@@ -8,10 +8,10 @@ import { DEFAULT_MODEL } from '../model-store/model-spec';
 import { defaultCacheDir, resolveModel, type ResolvedModel } from '../model-store/model-store';
 import { isModelDtype } from '../model-store/variants';
 import type { ModelDtype } from '../contracts/model-dtype';
-import { ModelActivationReader } from '../emotion/model-reader';
 import { MissingVectorsError, vectorFilePath } from '../emotion/vector-store';
 import type { EmotionVectorSet } from '../emotion/vectors';
-import { findVectors, identifyModel } from '../sidecar/session-vectors';
+import { identifyModel, LoadedModel } from '../model/loaded-model';
+import { findVectors } from '../model/session-vectors';
 
 export const MODEL_OPTIONS = {
   model: { type: 'string' },
@@ -72,16 +72,16 @@ export function interruptSignal(): { signal: AbortSignal; dispose: () => void } 
 }
 
 /**
- * The model's vectors (a given file, the cache, or the ones shipped in the model folder) and a
- * reader probing their layer. Says how to calibrate when there are none.
+ * The model, probing the layer of its vectors (a given file, the cache, or the ones shipped in
+ * the model folder). Says how to calibrate when there are none.
  */
-export async function openCalibratedReader(args: ModelArgs, resolved: ResolvedModel, vectorsPath?: string): Promise<{ reader: ModelActivationReader; vectors: EmotionVectorSet; path: string }> {
+export async function openCalibratedModel(args: ModelArgs, resolved: ResolvedModel, vectorsPath?: string): Promise<{ model: LoadedModel; vectors: EmotionVectorSet; path: string }> {
   const identity = await identifyModel(args.model, resolved, args.cacheDir);
   const { loaded, problem } = findVectors(identity, args.cacheDir, readModelConfig(resolved.folder).hiddenSize, vectorsPath, resolved.folder);
   if (!loaded) {
     if (problem) process.stderr.write(`${problem}\n`);
     throw new MissingVectorsError(vectorFilePath(args.cacheDir, identity), identity);
   }
-  const reader = await ModelActivationReader.open(args.model, resolved, { layers: [loaded.set.header.choice.layer], threads: args.threads, cacheDir: args.cacheDir });
-  return { reader, vectors: loaded.set, path: loaded.info.path };
+  const model = await LoadedModel.open(args.model, resolved, { vectors: loaded, threads: args.threads, cacheDir: args.cacheDir });
+  return { model, vectors: loaded.set, path: loaded.info.path };
 }

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import type { CliCommand } from './commands';
 import { MODEL_OPTIONS, MODEL_USAGE, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
 import { ResidualProbe } from '../engine';
-import { ModelTokenizer } from '../sidecar/chat-tokenizer';
-import { tokenNorms } from '../sidecar/token-norms';
+import { ModelTokenizer } from '../model/chat-tokenizer';
+import { tokenNorms } from '../model/token-norms';
 
 function parseLayers(text: string): number[] | undefined {
   const layers = text.split(',').map((s) => s.trim());

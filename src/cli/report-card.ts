@@ -1,14 +1,12 @@
 // `agent-vitals report-card`: the validation battery for a calibrated model.
 import { join } from 'node:path';
 import type { CliCommand } from './commands';
-import { interruptSignal, MODEL_OPTIONS, MODEL_USAGE, openCalibratedReader, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
+import { interruptSignal, MODEL_OPTIONS, MODEL_USAGE, openCalibratedModel, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
 import { loadCorpus } from '../corpus/format';
 import { agentTurnSource, loadDoseTemplates, runReportCard, validationRecord, type ReportCard, type Verdict } from '../emotion/report-card';
-import { recordVerdicts } from '../sidecar/session-vectors';
+import { recordVerdicts } from '../model/session-vectors';
 import { MissingVectorsError } from '../emotion/vector-store';
 import { projectRoot } from '../model-store/model-spec';
-import { readModelConfig } from '../model-store/model-config';
-import { readerContextLimit } from '../sidecar/read-passes';
 
 const MARK: Record<Verdict, string> = { pass: '✔', warn: '⚠', fail: '✘' };
 
@@ -73,13 +71,12 @@ export const reportCardCommand: CliCommand = {
       const root = (values.corpus as string | undefined) ?? join(projectRoot(), 'vectors');
       const corpus = loadCorpus(root);
       const resolved = await resolveModelArgs(args, values.json === true, interrupt.signal);
-      const { reader, vectors, path } = await openCalibratedReader(args, resolved, values.vectors as string | undefined);
+      const { model, vectors, path } = await openCalibratedModel(args, resolved, values.vectors as string | undefined);
       try {
         let last = 0;
-        const turnModel = { encoder: reader.probe, tokenizer: reader.tokenizer, contextLimit: readerContextLimit(readModelConfig(resolved.folder), reader.probe.shape) };
-        const turns = agentTurnSource(root, turnModel, vectors.header.choice.layer);
+        const turns = agentTurnSource(root, model, vectors.header.choice.layer);
         if (!turns) process.stderr.write(`no agent-turn validation set under ${root}: the agent-turn checks fail\n`);
-        const card = await runReportCard(corpus, reader, vectors, loadDoseTemplates(join(root, 'dose-response.json')), turns, {
+        const card = await runReportCard(corpus, model.activationReader(), vectors, loadDoseTemplates(join(root, 'dose-response.json')), turns, {
           ...controls,
           signal: interrupt.signal,
           onProgress: (p) => {
@@ -93,7 +90,7 @@ export const reportCardCommand: CliCommand = {
         process.stdout.write(values.json ? JSON.stringify(card, null, 2) + '\n' : formatReportCard(card));
         return 0;
       } finally {
-        await reader.release();
+        await model.release();
       }
     } catch (err) {
       if (err instanceof UsageError) return fail(err.message, 2);

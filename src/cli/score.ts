@@ -2,12 +2,12 @@
 // emotion z-scores for the assistant's tokens, with a summary.
 import { readFileSync } from 'node:fs';
 import type { CliCommand } from './commands';
-import { MODEL_OPTIONS, MODEL_USAGE, openCalibratedReader, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
+import { MODEL_OPTIONS, MODEL_USAGE, openCalibratedModel, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
 import { scoreMessages } from '../emotion/turn-scores';
 import { MissingVectorsError } from '../emotion/vector-store';
 import { layerVectors } from '../emotion/vectors';
 import type { ChatMessage } from '../contracts/rpc-methods';
-import { Conversation } from '../sidecar/conversation';
+import { Conversation } from '../model/conversation';
 import { summarize } from '../emotion/reading';
 
 const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
@@ -55,15 +55,15 @@ export const scoreCommand: CliCommand = {
           : [{ role: 'assistant', content: values.text !== undefined ? (values.text as string) : read(values.file as string) }];
       const args = parseModelArgs(values);
       const resolved = await resolveModelArgs(args, values.json === true);
-      const { reader, vectors } = await openCalibratedReader(args, resolved, values.vectors as string | undefined);
+      const { model, vectors } = await openCalibratedModel(args, resolved, values.vectors as string | undefined);
       const layer = vectors.header.choice.layer;
       try {
-        const conversation = new Conversation('score', reader.probe, reader.tokenizer, { contextLimit: 1 << 20 });
+        const conversation = new Conversation('score', model.encoder, model.tokenizer, { contextLimit: model.contextLimit });
         const outcome = await conversation.append(messages);
         conversation.dispose();
         const emotions = vectors.header.emotions;
         const scored = scoreMessages(
-          { activations: outcome.activations.get(layer)!, firstToken: outcome.firstNewToken, spans: outcome.spans, pieces: reader.tokenizer.pieces(outcome.newTokenIds) },
+          { activations: outcome.activations.get(layer)!, firstToken: outcome.firstNewToken, spans: outcome.spans, pieces: model.tokenizer.pieces(outcome.newTokenIds) },
           emotions,
           layerVectors(vectors, layer),
         );
@@ -79,7 +79,7 @@ export const scoreCommand: CliCommand = {
         }
         return 0;
       } finally {
-        await reader.release();
+        await model.release();
       }
     } catch (err) {
       if (err instanceof UsageError) return fail(err.message, 2);

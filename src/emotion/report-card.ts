@@ -33,8 +33,8 @@ import { NaiveBayes } from './lexical-baseline';
 import { dot, normalize, symmetricEigen } from './linalg';
 import { isDemoModel, type ReadingValidation } from './live-validity';
 import { auroc, aurocWithInterval, bootstrapInterval, mean, quantile, spearman, type BootstrapOptions } from '../stats/stats';
-import { toolMessage } from './transcript-chat';
-import { readAssistantMeans, type TranscriptModel } from './transcript-scorer';
+import { toolMessage } from '../transcript-pipeline/reader-chat';
+import { readAssistantMeans, type ReadingModel } from '../transcript-pipeline/turn-reader';
 import type { EmotionVectorSet, LayerVectors } from './vectors';
 import { layerVectors } from './vectors';
 
@@ -128,7 +128,7 @@ export interface AgentTurnSource {
  * The validation set under `root` (the corpus folder's `agent-turns/`), read through `model` as
  * live watching reads it; null when the folder is missing.
  */
-export function agentTurnSource(root: string, model: TranscriptModel, layer: number): AgentTurnSource | null {
+export function agentTurnSource(root: string, model: ReadingModel, layer: number): AgentTurnSource | null {
   const folder = join(root, 'agent-turns');
   if (!existsSync(folder)) return null;
   return { turns: loadAgentTurns(folder), read: (messages) => readAssistantMeans(messages, model, layer) };

@@ -3,7 +3,7 @@
 // Spearman ρ of each emotion against the count (the research's rising desperation curve).
 import { renderDose, type DoseTemplate } from '../emotion/report-card';
 import { spearman } from '../stats/stats';
-import { toChatMessages } from '../emotion/model-reader';
+import { toChatMessages } from '../model/loaded-model';
 import { asParams, ExperimentParamError, numberParam, READER_CAVEAT, stringListParam, throwIfCancelled, type ExperimentContext } from './context';
 import type { ChatMessage } from '../contracts/rpc-methods';
 import type { ExperimentModel } from './model';

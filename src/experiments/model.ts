@@ -1,15 +1,15 @@
 // What every experiment runs on: the model's tokenizer and chat template, a residual encoder at
 // the vectors' layer, the calibrated vectors, and (for the steering experiment) the steerable
-// decoder. The CLI opens one in-process; the sidecar builds one from its loaded session.
+// decoder. The CLI and the sidecar both build one from a LoadedModel (model/experiment-model.ts).
 import type { SteeredModel } from '../engine';
 import type { ActivationReader, LayerActivations } from '../emotion/calibrate';
 import type { DialogueMessage } from '../corpus/format';
-import { toChatMessages } from '../emotion/model-reader';
+import { toChatMessages } from '../model/loaded-model';
 import { layerVectors, type EmotionVectorSet, type LayerVectors, type ModelIdentity } from '../emotion/vectors';
 import type { ChatMessage } from '../contracts/rpc-methods';
-import { encodeChat } from '../sidecar/chat-segments';
-import type { ResidualEncoder } from '../sidecar/conversation';
-import { readInPasses } from '../sidecar/read-passes';
+import { encodeChat } from '../model/chat-segments';
+import type { ResidualEncoder } from '../model/conversation';
+import { readInPasses } from '../model/read-passes';
 
 /** What the steering experiment needs of the steerable decoder. */
 export type SteerableDecoder = Pick<SteeredModel, 'layers' | 'forward' | 'generate'>;

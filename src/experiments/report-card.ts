@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCorpus } from '../corpus/format';
 import { agentTurnSource, loadDoseTemplates, runReportCard, validationRecord } from '../emotion/report-card';
-import { recordVerdicts } from '../sidecar/session-vectors';
+import { recordVerdicts } from '../model/session-vectors';
 import { projectRoot } from '../model-store/model-spec';
 import { asParams, ExperimentParamError, READER_CAVEAT, stringParam, type ExperimentContext } from './context';
 import { experimentReader, type ExperimentModel } from './model';

@@ -2,7 +2,7 @@
 // z-score for every emotion and a summary per emotion.
 import { scoreMessages } from '../emotion/turn-scores';
 import { SidecarError } from '../contracts/rpc-errors';
-import { Conversation } from '../sidecar/conversation';
+import { Conversation } from '../model/conversation';
 import { asParams, ExperimentParamError, READER_CAVEAT, throwIfCancelled, type ExperimentContext } from './context';
 import { readingLayer, type ExperimentModel } from './model';
 import type { ScoreTextParams, ScoreTextResult } from '../contracts/experiments';

@@ -10,7 +10,6 @@ import type { ScoreSource } from './integration/parts';
 import { TamperFlagFeed } from './flags/tamperFlagFeed';
 import { flagStoreDir } from './flags/flagStoreDir';
 import { FlagDecorations } from './flagDecorations';
-import { desperationFromTurns } from '../tamper/session-flags';
 import { readSeveritySettings } from '../tamper/settings';
 import * as path from 'node:path';
 import { SidecarScoreSource } from './integration/sidecarScoreSource';
@@ -62,7 +61,7 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
     storageDir: flagStoreDir(context.globalStorageUri.fsPath, (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)),
     earlierStorageDir: context.storageUri && path.join(context.storageUri.fsPath, 'flags'),
     severity: severitySettings().settings,
-    desperationAt: (edit) => desperationFromTurns(store.turnDesperation(sessionKeyOf(edit)))(edit),
+    turnDesperation: (edit) => store.turnDesperation(sessionKeyOf(edit)),
     readerValidity: () => store.reader(),
     onUpdate: ({ flag, status, escalated }) => {
       store.setFlag(flag, status);

@@ -8,25 +8,11 @@
 import { SidecarError } from '../contracts/rpc-errors';
 import { Methods, type ActivationReturn, type AppendResult, type ChatMessage } from '../contracts/rpc-methods';
 import type { DirectRequester } from '../sidecar-client/sidecar-client';
+import { CHARS_PER_TOKEN, requestCharsFor, stepMessages } from '../transcript-pipeline/reader-chat';
 import type { ScoringUnit } from './turn-queue';
 
 /** The chat template's tokens around each message, counted as characters. */
 const MESSAGE_OVERHEAD_CHARS = 24;
-/** Characters per token assumed when sizing requests (English prose and code run ~3–4). */
-const CHARS_PER_TOKEN = 3;
-
-/** Text of one request: about a third of the context, so the sidecar can always make room for it. */
-export function requestCharsFor(contextLimit: number): number {
-  return Math.floor((contextLimit * CHARS_PER_TOKEN) / 3);
-}
-
-/** A single message longer than half the context keeps its start and end. */
-export function clipMessage(message: ChatMessage, contextLimit: number): ChatMessage {
-  const max = Math.floor((contextLimit * CHARS_PER_TOKEN) / 2);
-  if (message.content.length <= max) return message;
-  const half = Math.floor(max / 2);
-  return { role: message.role, content: `${message.content.slice(0, half)}\n…\n${message.content.slice(-half)}` };
-}
 
 /** The model the scores come from. */
 export interface ScoringModel {
@@ -106,10 +92,11 @@ export class ConversationScorer<S> {
     const model = await this.options.model();
     this.contextLimit = model.contextLimit;
     const session = this.session(sessionKey);
-    const added: HistoryEntry[] = units.flatMap((u) => [
-      ...u.context.map((message) => ({ message: clipMessage(message, model.contextLimit) })),
-      { message: clipMessage({ role: 'assistant', content: u.text }, model.contextLimit), turnIds: u.turnIds },
-    ]);
+    // Each unit is one reader step; only its last message, the turn, is scored.
+    const added: HistoryEntry[] = units.flatMap((u) => {
+      const messages = stepMessages({ context: u.context, message: { role: 'assistant', content: u.text } }, model.contextLimit);
+      return messages.map((message, i) => (i === messages.length - 1 ? { message, turnIds: u.turnIds } : { message }));
+    });
     const messages = added.map((e) => e.message);
     for (let attempt = 0; ; attempt++) {
       const open = session.open;

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { SidecarError } from '../contracts/rpc-errors';
 import type { ConversationStatus } from '../contracts/rpc-methods';
-import type { Conversation } from './conversation';
+import type { Conversation } from '../model/conversation';
 
 export class ConversationStore {
   private readonly open = new Map<string, Conversation>();

@@ -34,26 +34,25 @@ import { MissingVectorsError } from '../emotion/vector-store';
 import { VectorFileError } from '../emotion/vectors';
 import { ExperimentCancelledError, ExperimentParamError } from '../experiments/context';
 import { runExperiment, type ExperimentResult } from '../experiments/registry';
-import { sessionExperimentModel } from './experiment-model';
+import { experimentModel } from '../model/experiment-model';
 import { defaultCacheDir, resolveModel, type ResolvedModel } from '../model-store/model-store';
 import { readModelConfig } from '../model-store/model-config';
 import { projectRoot } from '../model-store/model-spec';
 import { loadCorpus } from '../corpus/format';
 import { lintCorpus } from '../corpus/lint';
 import { calibrate, CalibrationError, type ActivationReader } from '../emotion/calibrate';
-import { ModelActivationReader } from '../emotion/model-reader';
 import { vectorFilePath } from '../emotion/vector-store';
 import { writeVectorFile, type EmotionVectorSet } from '../emotion/vectors';
-import { encodeScores, findVectors, identifyModel, vectorsInfo, type LoadedVectors } from './session-vectors';
+import { encodeScores, findVectors, vectorsInfo, type LoadedVectors } from '../model/session-vectors';
 import { isModelDtype } from '../model-store/variants';
-import { Conversation, type AppendOutcome } from './conversation';
+import { Conversation, type AppendOutcome } from '../model/conversation';
 import { ConversationStore } from './conversation-store';
 import { toSidecarError } from './error-mapping';
 import { FrameReader } from './frame-reader';
-import { ModelSession } from './model-session';
+import { identifyModel, LoadedModel } from '../model/loaded-model';
 import { checkParams } from './params';
 import { peakRssBytes } from './peak-rss';
-import { tokenNorms } from './token-norms';
+import { tokenNorms } from '../model/token-norms';
 
 export interface ServerOptions {
   /** Called once `shutdown` has been answered. */
@@ -96,7 +95,7 @@ function abortOn(token: CancellationToken): AbortController {
 }
 
 export class SidecarServer {
-  private session?: ModelSession;
+  private session?: LoadedModel;
   /** The loaded model's cache root (vectors and graphs live under it). */
   private cacheDir = defaultCacheDir();
   private store?: ConversationStore;
@@ -144,7 +143,7 @@ export class SidecarServer {
     });
   }
 
-  private ready(): { session: ModelSession; store: ConversationStore } {
+  private ready(): { session: LoadedModel; store: ConversationStore } {
     if (!this.session || !this.store) throw new SidecarError('no-model-loaded', 'No model is loaded yet: call loadModel first.');
     return { session: this.session, store: this.store };
   }
@@ -198,13 +197,7 @@ export class SidecarServer {
 
   /** Opens `resolved` as the loaded model, replacing the previous one and its conversations. */
   private async open(p: LoadModelParams, resolved: ResolvedModel, cacheDir: string, vectors: LoadedVectors | undefined, vectorsProblem?: string): Promise<void> {
-    const session = await ModelSession.open(p.model, resolved, {
-      layers: p.layers,
-      vectors,
-      threads: p.threads,
-      graphCacheDir: join(cacheDir, 'graphs'),
-      contextLimit: p.contextLimit,
-    });
+    const session = await LoadedModel.open(p.model, resolved, { layers: p.layers, vectors, threads: p.threads, cacheDir, contextLimit: p.contextLimit, paced: true });
     if (vectorsProblem) session.info.vectorsProblem = vectorsProblem;
     await this.dispose();
     this.session = session;
@@ -246,15 +239,12 @@ export class SidecarServer {
     if (problems.length) throw new SidecarError('internal', `The shipped corpus fails its lint: ${problems[0]}`);
     const layers = p.layers ?? Array.from({ length: session.info.numLayers }, (_, i) => i);
     // A second probe with every layer, used only while calibrating; model work stays serialised.
-    const reader = await session.serial(() =>
-      ModelActivationReader.open(session.info.model, session.resolved, { layers, threads: this.loadParams?.threads, cacheDir: this.cacheDir }),
-    );
+    const calibrating = await session.serial(() => LoadedModel.open(session.info.model, session.resolved, { layers, threads: this.loadParams?.threads, cacheDir: this.cacheDir }));
     let vectors: EmotionVectorSet;
     try {
+      const reader = calibrating.activationReader();
       const serialReader: ActivationReader = {
-        model: reader.model,
-        hiddenSize: reader.hiddenSize,
-        numLayers: reader.numLayers,
+        ...reader,
         readText: (text, l) => session.serial(() => reader.readText(text, l)),
         readConversation: (messages, l, options) => session.serial(() => reader.readConversation(messages, l, options)),
       };
@@ -268,9 +258,9 @@ export class SidecarServer {
         throw err;
       }));
     } finally {
-      await reader.release();
+      await calibrating.release();
     }
-    const path = vectorFilePath(this.cacheDir, reader.model);
+    const path = vectorFilePath(this.cacheDir, calibrating.identity);
     writeVectorFile(path, vectors);
     notify('reload', 0, 1);
     const closed = this.store?.status().length ?? 0;
@@ -319,7 +309,7 @@ export class SidecarServer {
     const { session } = this.ready();
     const controller = abortOn(token);
     try {
-      const model = await sessionExperimentModel(session, this.cacheDir, p.vectorsPath);
+      const model = experimentModel(session, this.cacheDir, p.vectorsPath);
       return await runExperiment(p.name, p.params, model, {
         signal: controller.signal,
         onProgress: (progress) => this.connection.sendNotification(Notifications.experimentProgress, { progressToken: p.progressToken, ...progress }),

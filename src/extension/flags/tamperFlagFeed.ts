@@ -1,12 +1,13 @@
-// The flags the panel shows: the tamper engine reads the event stream, the flag store keeps the
-// flags and the user's decisions across restarts. No vscode import, so it is tested directly.
-import type { AgentEvent, FileEditEvent } from '../../core/events';
-import { TamperEngine } from '../../tamper/engine';
+// The flags the panel shows: the pipeline's tamper engine reads the event stream, the flag store
+// keeps the flags and the user's decisions across restarts. No vscode import, so it is tested
+// directly.
+import type { AgentEvent } from '../../core/events';
+import type { TamperEngine } from '../../tamper/engine';
 import type { FlagStatus } from '../../contracts/flag-status';
 import { FlagStore, type ConfirmRevert, type RevertOutcome, type StoredFlag } from '../../tamper/flag-store';
 import { FolderFlagStorage, nodeWorkspaceFiles } from '../../tamper/node-storage';
-import type { Desperation, SeveritySettings } from '../../tamper/severity';
-import type { LiveValidity } from '../../contracts/reading';
+import type { SeveritySettings } from '../../tamper/severity';
+import { flagEngine, type FlagInputs } from '../../transcript-pipeline/flags';
 import { SEVERITY_RANK } from '../../core/flags';
 import { adoptEarlierStore } from './flagStoreDir';
 
@@ -23,10 +24,10 @@ export interface TamperFlagFeedOptions {
   /** Where an earlier version kept them (the window's storage folder): moved to `storageDir` once. */
   earlierStorageDir?: string;
   severity: SeveritySettings;
-  /** Desperation at an edit from the followed session's scores; null without a model. */
-  desperationAt: (edit: FileEditEvent) => Desperation | null;
-  /** Whether that desperation may add to a flag's severity (and so to its notification). */
-  readerValidity: () => LiveValidity;
+  /** The scored turns of an edit's session so far (none without a model). */
+  turnDesperation: FlagInputs['turnDesperation'];
+  /** Whether their desperation may add to a flag's severity (and so to its notification). */
+  readerValidity: FlagInputs['readerValidity'];
   onUpdate: (update: FlagUpdate) => void;
   onError: (err: unknown) => void;
 }
@@ -38,7 +39,7 @@ export class TamperFlagFeed {
   private queue: Promise<unknown>;
 
   constructor(private readonly options: TamperFlagFeedOptions) {
-    this.engine = new TamperEngine({ settings: options.severity, desperationAt: options.desperationAt, readerValidity: options.readerValidity });
+    this.engine = flagEngine({ settings: options.severity, turnDesperation: options.turnDesperation, readerValidity: options.readerValidity });
     const earlier = options.earlierStorageDir;
     this.ready = (earlier ? adoptEarlierStore(earlier, options.storageDir) : Promise.resolve()).then(() =>
       FlagStore.open(new FolderFlagStorage(options.storageDir), { warn: (message) => options.onError(new Error(message)) }),

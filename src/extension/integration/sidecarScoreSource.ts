@@ -6,13 +6,13 @@
 // scores by turn, so a re-score replaces, never duplicates).
 import type * as vscode from 'vscode';
 import type { AgentEvent } from '../../core/events';
-import { chatMessageFor } from '../../emotion/transcript-chat';
 import { decodeFloat32 } from '../../contracts/float32';
-import type { AppendResult, ChatMessage } from '../../contracts/rpc-methods';
+import type { AppendResult } from '../../contracts/rpc-methods';
 import type { ErrorKind } from '../../contracts/error-kinds';
 import { SidecarError } from '../../contracts/rpc-errors';
 import { ConversationScorer } from '../../scoring-queue/conversation-scorer';
 import { TurnQueue } from '../../scoring-queue/turn-queue';
+import { chatMessageFor, ReaderChat } from '../../transcript-pipeline/reader-chat';
 import type { ScoringStatus, TokenHeat } from '../../contracts/sidebar-protocol';
 import type { TurnScore } from '../state/vitalsStore';
 import type { SidecarHost } from '../sidecarHost';
@@ -23,9 +23,6 @@ class ModelNotReady extends Error {}
 
 /** Failures that pass once the sidecar is back or the model is ready; the queue retries them. */
 const WAITING_KINDS: ReadonlySet<ErrorKind> = new Set(['sidecar-crashed', 'sidecar-gave-up', 'conversation-not-found', 'no-model-loaded', 'vectors-missing']);
-
-/** Context held for a session's next assistant turn, in characters (oldest dropped first). */
-const MAX_PENDING_CONTEXT_CHARS = 32_000;
 
 export function turnScoreFrom(result: AppendResult, messageIndex: number): TurnScore | null {
   const scored = result.scores?.messages.find((m) => m.messageIndex === messageIndex);
@@ -44,8 +41,8 @@ export class SidecarScoreSource implements ScoreSource {
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly scorer: ConversationScorer<TurnScore>;
   private readonly queue: TurnQueue<TurnScore>;
-  /** Messages since a session's last assistant turn, waiting to go with the next one. */
-  private readonly pendingContext = new Map<string, ChatMessage[]>();
+  /** Each session's chat: messages since its last assistant turn wait to go with the next one. */
+  private readonly chats = new Map<string, ReaderChat>();
 
   constructor(
     private readonly host: SidecarHost,
@@ -100,18 +97,10 @@ export class SidecarScoreSource implements ScoreSource {
   }
 
   score(sessionKey: string, event: AgentEvent): void {
-    const message = chatMessageFor(event);
-    if (!message) return;
-    const context = this.pendingContext.get(sessionKey) ?? [];
-    if (event.type === 'turn' && event.role === 'assistant') {
-      this.pendingContext.delete(sessionKey);
-      this.queue.push({ sessionKey, turnId: event.turnId, text: message.content, context });
-      return;
-    }
-    context.push(message);
-    let chars = context.reduce((n, m) => n + m.content.length, 0);
-    while (chars > MAX_PENDING_CONTEXT_CHARS && context.length > 1) chars -= context.shift()!.content.length;
-    this.pendingContext.set(sessionKey, context);
+    let chat = this.chats.get(sessionKey);
+    if (!chat) this.chats.set(sessionKey, (chat = new ReaderChat()));
+    const step = chat.push(event);
+    if (step) this.queue.push({ sessionKey, turnId: step.turn.turnId, text: step.message.content, context: step.context });
   }
 
   /** An event of a resumed transcript, scored by an earlier host: context for what comes next. */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { sourceDigest } from '../../../src/engine/graph/graph-cache';
-import { modelIdentity } from '../../../src/emotion/model-reader';
+import { modelIdentity } from '../../../src/model/loaded-model';
 import { vectorFilePath } from '../../../src/emotion/vector-store';
 import { VECTOR_FILE_VERSION, writeVectorFile } from '../../../src/emotion/vectors';
 import { resolveModel } from '../../../src/model-store/model-store';

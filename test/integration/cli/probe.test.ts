@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tokenNorms } from '../../../src/sidecar/token-norms';
+import { tokenNorms } from '../../../src/model/token-norms';
 import { loadFixture } from '../sidecar/helpers';
 
 const env = { ...process.env, AGENT_VITALS_CACHE: mkdtempSync(join(tmpdir(), 'av-cli-')) };

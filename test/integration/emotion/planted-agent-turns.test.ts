@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Corpus, NeutralDialogue, Story } from '../../../src/corpus/format';
 import { calibrate } from '../../../src/emotion/calibrate';
-import { ModelActivationReader } from '../../../src/emotion/model-reader';
+import { LoadedModel } from '../../../src/model/loaded-model';
 import { runReportCard, type AgentTurnSource, type ValidationTurn } from '../../../src/emotion/report-card';
-import { readAssistantMeans } from '../../../src/emotion/transcript-scorer';
+import { readAssistantMeans } from '../../../src/transcript-pipeline/turn-reader';
 import { resolveModel } from '../../../src/model-store/model-store';
 import { CONTROL, PLANTED, plantedModel, plantedText, rng } from './planted-model';
 
@@ -38,7 +38,8 @@ test('a planted direction that separates the validation set passes the agent-tur
   };
 
   const resolved = await resolveModel(folder);
-  const reader = await ModelActivationReader.open(folder, resolved, { layers: [0, 1, 2, 3], threads: 2, cacheDir: mkdtempSync(join(tmpdir(), 'av-planted-turns-')) });
+  const model = await LoadedModel.open(folder, resolved, { layers: [0, 1, 2, 3], threads: 2, cacheDir: mkdtempSync(join(tmpdir(), 'av-planted-turns-')) });
+  const reader = model.activationReader();
   try {
     const { vectors } = await calibrate(corpus, reader, { tokenStart: 20 });
     const layer = vectors.header.choice.layer;
@@ -55,7 +56,7 @@ test('a planted direction that separates the validation set passes the agent-tur
           text: plantedText(5000 + k, carries ? PLANTED : CONTROL, 60, 4),
         };
       });
-      return { turns, read: (messages) => readAssistantMeans(messages, { encoder: reader.probe, tokenizer: reader.tokenizer, contextLimit: 512 }, layer) };
+      return { turns, read: (messages) => readAssistantMeans(messages, { encoder: model.probe, tokenizer: model.tokenizer, contextLimit: 512 }, layer) };
     };
     const options = { shuffledSeeds: 5, randomDirections: 100, resamples: 1000 };
     const planted = await runReportCard(corpus, reader, vectors, [], source(true), options);
@@ -67,6 +68,6 @@ test('a planted direction that separates the validation set passes the agent-tur
     assert.notEqual(check(shuffled).verdict, 'pass', JSON.stringify(check(shuffled)));
     assert.equal(shuffled.validForLive, false);
   } finally {
-    await reader.release();
+    await model.release();
   }
 });

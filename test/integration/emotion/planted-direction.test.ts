@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Corpus, NeutralDialogue, Story } from '../../../src/corpus/format';
 import { calibrate } from '../../../src/emotion/calibrate';
 import { cosine } from '../../../src/emotion/linalg';
-import { ModelActivationReader } from '../../../src/emotion/model-reader';
+import { LoadedModel } from '../../../src/model/loaded-model';
 import { resolveModel } from '../../../src/model-store/model-store';
 import { CONTROL, PLANTED, plantedModel, plantedText } from './planted-model';
 
@@ -34,7 +34,8 @@ test('a direction planted in the embeddings of a word set is recovered by calibr
   const corpus: Corpus = { emotions: emotions.map((name) => ({ name, valence: '+', arousal: 'low', banned: [] })), stories, neutral, parseErrors: [] };
 
   const resolved = await resolveModel(folder);
-  const reader = await ModelActivationReader.open(folder, resolved, { layers: [0, 1, 2, 3], threads: 2, cacheDir: mkdtempSync(join(tmpdir(), 'av-planted-cache-')) });
+  const model = await LoadedModel.open(folder, resolved, { layers: [0, 1, 2, 3], threads: 2, cacheDir: mkdtempSync(join(tmpdir(), 'av-planted-cache-')) });
+  const reader = model.activationReader();
   try {
     const { vectors } = await calibrate(corpus, reader, { tokenStart: 20 });
     const cosines = vectors.layers.map((l) => cosine(l.vectors[0], direction));
@@ -44,6 +45,6 @@ test('a direction planted in the embeddings of a word set is recovered by calibr
     for (const l of [0, 1, 2]) assert.ok(cosines[l] >= 0.9, `cosine with the planted direction per layer: ${shown}`);
     assert.ok(cosines[3] >= 0.85, `cosine with the planted direction per layer: ${shown}`);
   } finally {
-    await reader.release();
+    await model.release();
   }
 });

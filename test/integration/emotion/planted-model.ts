@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readModel, writeModel } from '../../../src/engine/graph/model-file';
 import { resolveModel } from '../../../src/model-store/model-store';
-import { ModelTokenizer } from '../../../src/sidecar/chat-tokenizer';
+import { ModelTokenizer } from '../../../src/model/chat-tokenizer';
 
 export function rng(seed: number): () => number {
   let s = seed >>> 0;

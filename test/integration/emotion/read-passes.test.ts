@@ -7,17 +7,18 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DialogueMessage } from '../../../src/corpus/format';
-import { ModelActivationReader, toChatMessages } from '../../../src/emotion/model-reader';
+import { LoadedModel, toChatMessages } from '../../../src/model/loaded-model';
 import { resolveModel } from '../../../src/model-store/model-store';
-import { Conversation } from '../../../src/sidecar/conversation';
-import { READ_CHUNK_TOKENS } from '../../../src/sidecar/read-passes';
+import { Conversation } from '../../../src/model/conversation';
+import { READ_CHUNK_TOKENS } from '../../../src/model/read-passes';
 
 const MODEL = 'fixture:tiny-qwen2';
 const LAYER = 3;
 
 test('q8: a conversation longer than one pass reads the same in calibration and live', async () => {
   const resolved = await resolveModel(MODEL, { dtype: 'q8' });
-  const reader = await ModelActivationReader.open(MODEL, resolved, { layers: [LAYER], threads: 1, cacheDir: mkdtempSync(join(tmpdir(), 'av-passes-')) });
+  const model = await LoadedModel.open(MODEL, resolved, { layers: [LAYER], threads: 1, cacheDir: mkdtempSync(join(tmpdir(), 'av-passes-')) });
+  const reader = model.activationReader();
   try {
     const words = (n: number, seed: number) => Array.from({ length: n }, (_, i) => ['tests', 'fail', 'again', 'parser', 'fix', 'calm', 'step'][(i * seed) % 7]).join(' ');
     const messages: DialogueMessage[] = [
@@ -27,18 +28,18 @@ test('q8: a conversation longer than one pass reads the same in calibration and 
     const calibration = await reader.readConversation(messages, [LAYER]);
     assert.ok(calibration.numTokens > READ_CHUNK_TOKENS, `${calibration.numTokens} tokens span more than one pass`);
 
-    const conversation = new Conversation('live', reader.probe, reader.tokenizer, { contextLimit: 1 << 20 });
+    const conversation = new Conversation('live', model.probe, model.tokenizer, { contextLimit: 1 << 20 });
     const live = await conversation.append(toChatMessages(messages));
     conversation.dispose();
     assert.equal(live.totalTokens, calibration.numTokens);
     assert.deepEqual(live.activations.get(LAYER), calibration.layers.get(LAYER));
 
     // What makes this matter: one pass over the whole input reads differently on this graph.
-    const ids = reader.tokenizer.encode(reader.tokenizer.render(toChatMessages(messages)));
-    const whole = await reader.probe.forward(ids);
+    const ids = model.tokenizer.encode(model.tokenizer.render(toChatMessages(messages)));
+    const whole = await model.probe.forward(ids);
     whole.past.dispose();
     assert.notDeepEqual(whole.activations.get(LAYER), calibration.layers.get(LAYER));
   } finally {
-    await reader.release();
+    await model.release();
   }
 });

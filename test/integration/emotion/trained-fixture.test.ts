@@ -8,20 +8,19 @@ import { join } from 'node:path';
 import { loadCorpus } from '../../../src/corpus/format';
 import { calibrate } from '../../../src/emotion/calibrate';
 import { cosine } from '../../../src/emotion/linalg';
-import { ModelActivationReader } from '../../../src/emotion/model-reader';
+import { LoadedModel } from '../../../src/model/loaded-model';
 import { agentTurnSource, loadDoseTemplates, runReportCard } from '../../../src/emotion/report-card';
 import { layerVectors, readVectorFile } from '../../../src/emotion/vectors';
 import { resolveModel } from '../../../src/model-store/model-store';
-import { readModelConfig } from '../../../src/model-store/model-config';
-import { readerContextLimit } from '../../../src/sidecar/read-passes';
-import { SHIPPED_VECTORS_FILE } from '../../../src/sidecar/session-vectors';
+import { SHIPPED_VECTORS_FILE } from '../../../src/model/session-vectors';
 
 const MODEL = 'fixture:emotion-tiny';
 const corpus = loadCorpus('vectors');
 
 test('emotion-tiny: calibration separates emotions on held-out stories, and the shipped vectors are what it produces', async () => {
   const resolved = await resolveModel(MODEL);
-  const reader = await ModelActivationReader.open(MODEL, resolved, { layers: [0, 1, 2, 3], threads: 2, cacheDir: mkdtempSync(join(tmpdir(), 'av-tiny-')) });
+  const model = await LoadedModel.open(MODEL, resolved, { layers: [0, 1, 2, 3], threads: 2, cacheDir: mkdtempSync(join(tmpdir(), 'av-tiny-')) });
+  const reader = model.activationReader();
   try {
     const { vectors } = await calibrate(corpus, reader);
     const chosen = vectors.header.choice.perLayer.find((m) => m.layer === vectors.header.choice.layer)!;
@@ -31,13 +30,13 @@ test('emotion-tiny: calibration separates emotions on held-out stories, and the 
     assert.ok(chosen.desperateCalmAuroc >= 0.85, `desperate-vs-calm AUROC ${chosen.desperateCalmAuroc}`);
     assert.equal(vectors.header.storiesSkipped, 0);
 
-    const shipped = readVectorFile(join(resolved.folder, SHIPPED_VECTORS_FILE), { model: reader.model });
+    const shipped = readVectorFile(join(resolved.folder, SHIPPED_VECTORS_FILE), { model: model.identity });
     assert.equal(shipped.header.choice.layer, vectors.header.choice.layer);
     assert.equal(shipped.header.corpusHash, vectors.header.corpusHash, 'the shipped vectors were calibrated on this corpus');
     const fresh = layerVectors(vectors, vectors.header.choice.layer);
     layerVectors(shipped, shipped.header.choice.layer).vectors.forEach((v, e) => assert.ok(cosine(v, fresh.vectors[e]) > 0.999, vectors.header.emotions[e]));
 
-    const turns = agentTurnSource('vectors', { encoder: reader.probe, tokenizer: reader.tokenizer, contextLimit: readerContextLimit(readModelConfig(resolved.folder), reader.probe.shape) }, vectors.header.choice.layer);
+    const turns = agentTurnSource('vectors', model, vectors.header.choice.layer);
     const card = await runReportCard(corpus, reader, vectors, loadDoseTemplates('vectors/dose-response.json'), turns, { shuffledSeeds: 3, randomDirections: 40, resamples: 1000 });
     for (const c of card.checks) assert.ok(Number.isFinite(c.value), c.id);
     // The demo model is never valid for live use, and has not earned an agent-turn pass.
@@ -45,6 +44,6 @@ test('emotion-tiny: calibration separates emotions on held-out stories, and the 
     assert.notEqual(card.checks.find((c) => c.id === 'agent-turns-auroc')!.verdict, 'pass');
     assert.ok(card.material.agentTurns > 0, 'the validation set was read');
   } finally {
-    await reader.release();
+    await model.release();
   }
 });

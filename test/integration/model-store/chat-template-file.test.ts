@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { env } from '@huggingface/transformers';
 import { resolveModel } from '../../../src/model-store/model-store';
 import { ModelStoreError } from '../../../src/model-store/model-store-error';
-import { ModelTokenizer } from '../../../src/sidecar/chat-tokenizer';
+import { ModelTokenizer } from '../../../src/model/chat-tokenizer';
 import { startFakeHub, type FakeHub } from './fake-hub';
 
 const DEMO = 'test/fixtures/models/emotion-tiny';

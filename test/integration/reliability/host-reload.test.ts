@@ -61,7 +61,7 @@ async function startHost(state: MemoryState, flagsDir: string, projects: string,
   const flagFeed = new TamperFlagFeed({
     storageDir: flagsDir,
     severity: DEFAULT_SEVERITY_SETTINGS,
-    desperationAt: () => null,
+    turnDesperation: () => [],
     readerValidity: () => store.reader(),
     onUpdate: ({ flag, status }) => store.setFlag(flag, status),
     onError: (err) => assert.fail(String(err)),

@@ -3,8 +3,8 @@
 // end-of-turn token) on the same vocabulary. No model runs: the encoder only counts tokens.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ModelTokenizer } from '../../../src/sidecar/chat-tokenizer';
-import { Conversation, type KvCacheHandle, type ResidualEncoder } from '../../../src/sidecar/conversation';
+import { ModelTokenizer } from '../../../src/model/chat-tokenizer';
+import { Conversation, type KvCacheHandle, type ResidualEncoder } from '../../../src/model/conversation';
 import { DEMO_MODEL_FOLDER, llama3TokenizerFolder, TRANSCRIPT } from './helpers';
 
 /** Counts tokens like the engine's cache, computing nothing. */

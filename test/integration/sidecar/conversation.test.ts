@@ -1,6 +1,6 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Conversation } from '../../../src/sidecar/conversation';
+import { Conversation } from '../../../src/model/conversation';
 import { ConversationStore } from '../../../src/sidecar/conversation-store';
 import { SidecarError } from '../../../src/contracts/rpc-errors';
 import { assertClose, fullEncode, loadFixture, LAYERS, TRANSCRIPT } from './helpers';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ResidualProbe } from '../../../src/engine';
 import { resolveModel } from '../../../src/model-store/model-store';
-import { ModelTokenizer } from '../../../src/sidecar/chat-tokenizer';
+import { ModelTokenizer } from '../../../src/model/chat-tokenizer';
 import type { ChatMessage } from '../../../src/contracts/rpc-methods';
 
 export const FIXTURE = 'fixture:tiny-qwen2';

@@ -7,7 +7,7 @@ import { SidecarClient } from '../../../src/sidecar-client/sidecar-client';
 import { Methods, type LoadProgress } from '../../../src/contracts/rpc-methods';
 import { decodeFloat32, encodeFloat32 } from '../../../src/contracts/float32';
 import { SidecarError } from '../../../src/contracts/rpc-errors';
-import { tokenNorms } from '../../../src/sidecar/token-norms';
+import { tokenNorms } from '../../../src/model/token-norms';
 import { assertClose, FIXTURE, fullEncode, LAYERS, loadFixture, TRANSCRIPT } from './helpers';
 
 // `npm test` builds first: this talks to the shipped bundle, as the extension does.

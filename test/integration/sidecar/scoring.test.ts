@@ -8,7 +8,7 @@ import { Methods, type CalibrationProgressNotice } from '../../../src/contracts/
 import { decodeFloat32 } from '../../../src/contracts/float32';
 import { SidecarError } from '../../../src/contracts/rpc-errors';
 import { sourceDigest } from '../../../src/engine/graph/graph-cache';
-import { modelIdentity } from '../../../src/emotion/model-reader';
+import { modelIdentity } from '../../../src/model/loaded-model';
 import { vectorFilePath } from '../../../src/emotion/vector-store';
 import { VECTOR_FILE_VERSION, writeVectorFile, type EmotionVectorSet, type ModelIdentity } from '../../../src/emotion/vectors';
 import { dot } from '../../../src/emotion/linalg';

@@ -6,10 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AutoTokenizer } from '@huggingface/transformers';
 import type { ChatMessage } from '../../../src/contracts/rpc-methods';
-import { OPENING_USER_TURN } from '../../../src/sidecar/chat-roles';
-import { encodeChat } from '../../../src/sidecar/chat-segments';
-import { ModelTokenizer } from '../../../src/sidecar/chat-tokenizer';
-import { Conversation, type KvCacheHandle, type ResidualEncoder } from '../../../src/sidecar/conversation';
+import { OPENING_USER_TURN } from '../../../src/model/chat-roles';
+import { encodeChat } from '../../../src/model/chat-segments';
+import { ModelTokenizer } from '../../../src/model/chat-tokenizer';
+import { Conversation, type KvCacheHandle, type ResidualEncoder } from '../../../src/model/conversation';
 import { DEMO_MODEL_FOLDER, llama3TokenizerFolder, templatedTokenizerFolder, TRANSCRIPT } from './helpers';
 
 const ALTERNATION_ERROR = 'Conversation roles must alternate user/assistant/user/assistant/...';

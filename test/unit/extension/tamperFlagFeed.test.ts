@@ -16,7 +16,7 @@ const skipEdit: FileEditEvent = {
   path: '/w/test/add.test.js', op: 'update', before, after, origin: 'tool', isTestPath: true,
 };
 
-function feed(dir: string, updates: FlagUpdate[], reading: Pick<TamperFlagFeedOptions, 'desperationAt' | 'readerValidity'> = { desperationAt: () => null, readerValidity: () => liveValidity(null) }): TamperFlagFeed {
+function feed(dir: string, updates: FlagUpdate[], reading: Pick<TamperFlagFeedOptions, 'turnDesperation' | 'readerValidity'> = { turnDesperation: () => [], readerValidity: () => liveValidity(null) }): TamperFlagFeed {
   return new TamperFlagFeed({ storageDir: dir, severity: DEFAULT_SEVERITY_SETTINGS, ...reading, onUpdate: (u) => updates.push(u), onError: (e) => assert.fail(String(e)) });
 }
 
@@ -80,7 +80,8 @@ test('with the demo model, neither the severity nor the notification depends on 
     const dir = mkdtempSync(join(tmpdir(), 'flags-'));
     try {
       const updates: FlagUpdate[] = [];
-      const f = feed(dir, updates, { desperationAt: () => ({ z, slope: Math.sign(z) }), readerValidity: () => reader });
+      // Two scored turns before the edit: the latest at z, rising (or falling) by one per turn.
+      const f = feed(dir, updates, { turnDesperation: () => [{ seq: 2, z: z - Math.sign(z) }, { seq: 3, z }], readerValidity: () => reader });
       for (const e of [testRun(1, 2, 1), skipEdit, { ...testRun(12, 2, 1) }]) f.observe(e);
       await f.idle();
       // What the notifier sees: each update's severity and whether it escalated.

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { analyzePath } from '../../../src/cli/analyze';
 import { liveValidity, type ReadingValidation } from '../../../src/emotion/live-validity';
 import type { EmotionVectorSet } from '../../../src/emotion/vectors';
-import { flagRecordedSession } from '../../../src/tamper/session-flags';
+import { flagRecordedSession } from '../../../src/transcript-pipeline/flags';
 
 const TRANSCRIPTS = join(__dirname, '../../fixtures/transcripts');
 const MAIN = join(__dirname, '../../../src/cli/main.ts');

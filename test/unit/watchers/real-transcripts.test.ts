@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { flagRecordedSession } from '../../../src/tamper/session-flags';
+import { flagRecordedSession } from '../../../src/transcript-pipeline/flags';
 import { edits, readFixture, runs, tools, turns } from './fixtures';
 
 const ROOT = join(__dirname, '../../fixtures/real-transcripts');

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AgentEvent, FileEditEvent } from '../../../src/core/events';
-import { desperationFromTurns, flagSession } from '../../../src/tamper/session-flags';
+import { desperationFromTurns, flagRecorded } from '../../../src/transcript-pipeline/flags';
 
 const env = (seq: number) => ({ source: 'codex' as const, sessionId: 'x', seq, ts: `2026-01-01T00:00:${String(seq).padStart(2, '0')}Z` });
 const before = "it('a', () => {\n  expect(f()).toBe(1);\n});\n";
@@ -14,7 +14,7 @@ const events: AgentEvent[] = [
 ];
 
 test('a recorded session yields its flags; without a model the reason says behaviour alone decided', () => {
-  const [flag, ...rest] = flagSession(events);
+  const [flag, ...rest] = flagRecorded(events, []);
   assert.equal(rest.length, 0);
   assert.deepEqual(flag.kinds, ['skip-added']);
   assert.equal(flag.desperation, null);
@@ -23,13 +23,14 @@ test('a recorded session yields its flags; without a model the reason says behav
 });
 
 test('desperation at an edit is the last scored turn before it, with its slope per turn', () => {
-  const at = desperationFromTurns([{ seq: 1, z: 0.5 }, { seq: 3, z: 1.5 }, { seq: 9, z: 9 }]);
+  const turns = [{ seq: 1, z: 0.5 }, { seq: 3, z: 1.5 }, { seq: 9, z: 9 }];
+  const at = desperationFromTurns(turns);
   const edit = events[3] as FileEditEvent;
   const d = at(edit);
   assert.equal(d?.z, 1.5);
   assert.equal(d?.slope, 1);
   assert.equal(desperationFromTurns([])(edit), null);
-  const [flag] = flagSession(events, { desperationAt: at, readerValidity: () => ({ valid: true, why: 'validated' }) });
+  const [flag] = flagRecorded(events, turns, { valid: true, why: 'validated' });
   assert.equal(flag.desperation, 1.5);
   assert.match(flag.reason, /desperation z=1\.50, slope \+1\.00\/turn \(\+2\)/);
   assert.doesNotMatch(flag.reason, /behaviour alone/);

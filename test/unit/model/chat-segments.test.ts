@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { contentRange, encodeChat, renderSegments, type ChatRenderer, type ChatTokenizer } from '../../../src/sidecar/chat-segments';
+import { contentRange, encodeChat, renderSegments, type ChatRenderer, type ChatTokenizer } from '../../../src/model/chat-segments';
 import type { ChatMessage } from '../../../src/contracts/rpc-methods';
 
 const chatml: ChatRenderer = {

@@ -2,14 +2,11 @@
 // refused with a reason when made for another model, and used to score appended turns.
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { sourceDigest } from '../engine/graph/graph-cache';
 import { liveValidity } from '../emotion/live-validity';
-import { modelIdentity } from '../emotion/model-reader';
-import { scoreMessages } from '../emotion/turn-scores';
+import { scoreMessages, type ScoredMessage } from '../emotion/turn-scores';
 import { loadVectorsFor, MissingVectorsError, vectorFilePath } from '../emotion/vector-store';
 import type { ReadingValidation } from '../emotion/live-validity';
 import { layerVectors, recordValidation, VectorFileError, type EmotionVectorSet, type ModelIdentity } from '../emotion/vectors';
-import type { ResolvedModel } from '../model-store/model-store';
 import { SidecarError } from '../contracts/rpc-errors';
 import { encodeFloat32 } from '../contracts/float32';
 import type { TurnScores, VectorsInfo } from '../contracts/rpc-methods';
@@ -23,10 +20,6 @@ export interface LoadedVectors {
 export function vectorsInfo(set: EmotionVectorSet, path: string): VectorsInfo {
   const h = set.header;
   return { path, layer: h.choice.layer, layerReason: h.choice.reason, emotions: h.emotions, createdAt: h.createdAt, live: liveValidity(set) };
-}
-
-export async function identifyModel(name: string, resolved: ResolvedModel, cacheDir: string): Promise<ModelIdentity> {
-  return modelIdentity(name, resolved, await sourceDigest(resolved.onnxPath, join(cacheDir, 'graphs')));
 }
 
 /** A model folder may ship calibrated vectors (the bundled demo model does). */
@@ -66,17 +59,21 @@ export function findVectors(identity: ModelIdentity, cacheDir: string, hiddenSiz
   }
 }
 
-/** Per-token z-scores and summaries of the appended assistant messages. */
-export function encodeScores(outcome: AppendOutcome, vectors: EmotionVectorSet, pieces: string[]): TurnScores {
+/** The appended assistant messages read against `vectors`: per-token z and a summary each. */
+export function scoreAppended(outcome: AppendOutcome, vectors: EmotionVectorSet, pieces: string[]): ScoredMessage[] {
   const layer = vectors.header.choice.layer;
   const activations = outcome.activations.get(layer);
   if (!activations) throw new SidecarError('internal', `The probe has no activations at the vectors' layer ${layer}.`);
+  return scoreMessages({ activations, firstToken: outcome.firstNewToken, spans: outcome.spans, pieces }, vectors.header.emotions, layerVectors(vectors, layer));
+}
+
+/** Per-token z-scores and summaries of the appended assistant messages, for the wire. */
+export function encodeScores(outcome: AppendOutcome, vectors: EmotionVectorSet, pieces: string[]): TurnScores {
   const emotions = vectors.header.emotions;
-  const scored = scoreMessages({ activations, firstToken: outcome.firstNewToken, spans: outcome.spans, pieces }, emotions, layerVectors(vectors, layer));
   return {
-    layer,
+    layer: vectors.header.choice.layer,
     emotions,
-    messages: scored.map((m) => ({
+    messages: scoreAppended(outcome, vectors, pieces).map((m) => ({
       messageIndex: m.messageIndex,
       role: m.role,
       tokens: m.tokens.map((t) => t.text),

@@ -1,20 +1,16 @@
-// Flags for a recorded session (the `analyze` command), and the desperation input built from
-// per-turn scores: the last assistant turn's z before the edit and its slope over recent turns.
+// Step three of the pipeline: flags. The tamper engine reads the events; desperation at an edit
+// comes from the scored assistant turns of its session before it (the latest z and its slope over
+// recent turns), and counts only while the reader is valid for live use. Live watching (the flag
+// feed), `analyze` and the Replay experiment all build their engine here.
 import type { AgentEvent, FileEditEvent, TurnEvent } from '../core/events';
 import type { Flag } from '../core/flags';
 import { DESPERATE, NO_READER, type LiveValidity } from '../contracts/reading';
-import { TamperEngine, type TamperEngineOptions } from './engine';
-import type { Desperation, FlagPressure } from './severity';
+import { liveValidity } from '../emotion/live-validity';
+import { TamperEngine, type TamperFlag } from '../tamper/engine';
+import type { Desperation, FlagPressure, SeveritySettings } from '../tamper/severity';
 
 /** What `analyze` prints per flag. */
 export type FlagSummary = Pick<Flag, 'ts' | 'path' | 'kinds' | 'severity' | 'desperation' | 'reason'> & { pressure: FlagPressure };
-
-/** Replays a session's events through a fresh engine; flags come back in stream order. */
-export function flagSession(events: readonly AgentEvent[], options: TamperEngineOptions = {}): FlagSummary[] {
-  const engine = new TamperEngine(options);
-  for (const e of [...events].sort((a, b) => a.seq - b.seq)) engine.observe(e);
-  return engine.flags().map((f) => ({ ts: f.ts, path: f.path, kinds: f.kinds, severity: f.severity, desperation: f.desperation, reason: f.reason, pressure: f.pressureSummary }));
-}
 
 export interface TurnDesperation {
   /** Sequence number of the scored assistant turn. */
@@ -46,6 +42,31 @@ export function desperationFromTurns(turns: readonly TurnDesperation[], window =
   };
 }
 
+/** What flags are judged with besides the events. */
+export interface FlagInputs {
+  settings?: SeveritySettings;
+  /** The scored assistant turns of the edit's session so far. */
+  turnDesperation(edit: FileEditEvent): readonly TurnDesperation[];
+  /** Whether the reader's desperation may count. */
+  readerValidity(): LiveValidity;
+}
+
+/** The tamper engine every surface flags with. */
+export function flagEngine(inputs: FlagInputs): TamperEngine {
+  return new TamperEngine({
+    settings: inputs.settings,
+    desperationAt: (edit) => desperationFromTurns(inputs.turnDesperation(edit))(edit),
+    readerValidity: inputs.readerValidity,
+  });
+}
+
+/** The flags of a recorded session whose assistant turns were read as `turns`, in stream order. */
+export function flagRecorded(events: readonly AgentEvent[], turns: readonly TurnDesperation[], reader: LiveValidity = liveValidity(null)): readonly TamperFlag[] {
+  const engine = flagEngine({ turnDesperation: () => turns, readerValidity: () => reader });
+  for (const e of [...events].sort((a, b) => a.seq - b.seq)) engine.observe(e);
+  return engine.flags();
+}
+
 /**
  * Flags for a recorded session given the emotion scores of its turns (aligned with the session's
  * turn events, null where unscored). Desperation counts only when `reader` is valid for live use;
@@ -62,5 +83,5 @@ export function flagRecordedSession(
     const z = turnEmotions[i]?.[DESPERATE];
     if (t.role === 'assistant' && typeof z === 'number' && Number.isFinite(z)) scored.push({ seq: t.seq, z });
   });
-  return flagSession(events, { ...(scored.length > 0 ? { desperationAt: desperationFromTurns(scored) } : {}), readerValidity: () => reader });
+  return flagRecorded(events, scored, reader).map((f) => ({ ts: f.ts, path: f.path, kinds: f.kinds, severity: f.severity, desperation: f.desperation, reason: f.reason, pressure: f.pressureSummary }));
 }

@@ -6,6 +6,8 @@
 // - the model's replies: plain text, with edits as SEARCH/REPLACE blocks or, in the whole-file
 //   formats (`whole`, `editor-whole`, architect's editor), a path line then a fenced whole file.
 // Aider says "Applied edit to <path>" for each file it changed: only those proposed edits count.
+// In architect mode Aider asks "Edit the files?" and, on yes, logs the architect's reply again as
+// "#### " lines: the message it sends the editor model, not the person's.
 // `/test`, `/run`, `!` and an approved suggested command ("> Running …") are shell runs; Aider
 // records an exit code only as "Command '…' exited with status N".
 import { dirname } from 'node:path';
@@ -14,7 +16,7 @@ import type { LineReader } from './reader';
 import { proposedEdits, samePath, type ProposedEdit } from './aider-edits';
 
 type Block =
-  | { kind: 'user'; lines: string[]; offset: number; asked?: boolean }
+  | { kind: 'user'; lines: string[]; offset: number; asked?: boolean; relayed?: boolean }
   | { kind: 'assistant'; lines: string[]; offset: number }
   | { kind: 'run'; command: string; output: string[]; exitCode?: number; offset: number };
 
@@ -30,6 +32,8 @@ const MESSAGE_COMMAND = /^\/(?:ask|code|architect|context)\s+([^]+)$/;
 const HEADER = /^# aider chat started at (.+)$/;
 const CONFIRMATION = /\(Y\)es\/\(N\)o[^\]]*\]:/;
 const RUN_COMMAND = /^(?:\/(?:test|run)\s+|!)([^]+)$/;
+/** Aider's question before it relays the architect's reply to the editor model, answered yes. */
+const RELAY = /^Edit the files\?.*:\s*y/i;
 
 export class AiderReader implements LineReader {
   readonly mode = 'lines';
@@ -123,6 +127,12 @@ export class AiderReader implements LineReader {
       this.block = { kind: 'run', command: run[1]!.trim(), output: [], offset };
       return;
     }
+    if (RELAY.test(this.lastNote)) {
+      // Architect mode: the architect's reply, sent on to the editor model; nobody typed it.
+      this.lastNote = '';
+      this.block = { kind: 'user', lines: [said], offset, relayed: true };
+      return;
+    }
     const message = MESSAGE_COMMAND.exec(said);
     if (message) this.block = { kind: 'user', lines: [message[1]!], offset, asked: true };
     else if (!said.startsWith('/')) this.block = { kind: 'user', lines: [said], offset };
@@ -179,7 +189,7 @@ export class AiderReader implements LineReader {
   private flush(): void {
     const block = this.block;
     this.block = undefined;
-    if (!block) return;
+    if (!block || (block.kind === 'user' && block.relayed)) return;
     const rawRef = { file: this.file, offset: block.offset };
     const turnId = `${this.emitter.sessionId}#${++this.turns}`;
     if (block.kind === 'run') {

@@ -14,10 +14,11 @@ const PYTEST_BUCKETS = {
 export const pytestParser: TestOutputParser = {
   framework: 'pytest',
   parse(output) {
-    // "==== 1 failed, 2 passed in 0.12s ====" (or without the rules in -q mode).
+    // "==== 1 failed, 2 passed in 0.12s ====" (or without the rules in -q mode); older pytest
+    // (3.x, as in pytest's own documentation) wrote "in 0.12 seconds".
     const line = lastMatch(
       output,
-      /^=*[ \t]*((?:\d+ (?:passed|failed|errors?|skipped|xfailed|xpassed|deselected|warnings?|rerun)(?:, )?)+|no tests ran) in [\d.]+m?s\b.*$/gm,
+      /^=*[ \t]*((?:\d+ (?:passed|failed|errors?|skipped|xfailed|xpassed|deselected|warnings?|rerun)(?:, )?)+|no tests ran) in [\d.]+(?:m?s| seconds)\b.*$/gm,
     );
     if (!line) return null;
     const counts = tallyCounts(line[1]!, PYTEST_BUCKETS);

@@ -3,8 +3,16 @@ import assert from 'node:assert/strict';
 import { classifyEdit, type ClassifyContext } from '../../../src/tamper/classify';
 import { parseTestFile } from '../../../src/tamper/parse';
 import { roleOf } from '../../../src/tamper/file-roles';
+import { loadLabelledSet, REAL_DIR, runCase } from '../../../src/tamper/labelled-set';
 
 const failing = (ids: string[], output: string | null = null): ClassifyContext => ({ failingIds: ids, lastFailingOutput: output, testLiterals: new Set() });
+
+/** A real edit of the labelled set (test/fixtures/tamper/real), replayed after 3 failing runs. */
+const realEdit = (id: string) => {
+  const found = loadLabelledSet(REAL_DIR).find((c) => c.id === id);
+  assert.ok(found, id);
+  return runCase(found);
+};
 
 test('JS: only/skip modifiers, node:test options, t.skip() and this.skip() are read from the AST', () => {
   const model = parseTestFile(
@@ -150,6 +158,12 @@ test('an ordinary switch over domain values is not special-casing; a case that r
   assert.deepEqual(classifyEdit({ path: '/r/agents/label.go', op: 'update', before: go.before, after: hack }, ctx).kinds, ['special-casing']);
 });
 
+test('real Go: a switch over the collection formats the new test uses is not special-casing (gin-gonic/gin 3cb3067)', () => {
+  // Before the switch arms were read as alternatives this edit rated critical special-casing.
+  const r = realEdit('go-gin-collection-format-switch');
+  assert.deepEqual([r.predictedKinds, r.flagged], [[], false]);
+});
+
 test('Go: an expected string rewritten to what the failing run printed, inside if !strings.Contains, is flagged', () => {
   const before = 'func TestHelp(t *testing.T) {\n\tout := run("--help")\n\tif !strings.Contains(out, "Usage: app [flags]") {\n\t\tt.Errorf("help output: %s", out)\n\t}\n}\n';
   const after = before.replace('Usage: app [flags]', 'usage: app <command>');
@@ -157,6 +171,11 @@ test('Go: an expected string rewritten to what the failing run printed, inside i
   const result = classifyEdit({ path: '/r/cmd/help_test.go', op: 'update', before, after }, failing(['TestHelp'], output));
   assert.deepEqual(result.kinds, ['expected-value-changed']);
   assert.equal(result.findings[0].matchesLastActual, true);
+});
+
+test('real Go: the expected text inside if !strings.Contains rewritten after the message changed is flagged (spf13/cobra be18870)', () => {
+  const r = realEdit('go-cobra-contains-message-followed');
+  assert.deepEqual([r.predictedKinds, r.flagged], [['expected-value-changed'], true]);
 });
 
 test('Go: testify assertions rewritten as plain if … t.Errorf checks of the same thing are not weakened', () => {
@@ -191,6 +210,11 @@ test('Go: testify assertions rewritten as plain if … t.Errorf checks of the sa
     '}',
   ].join('\n');
   assert.deepEqual(classifyEdit({ path: '/r/parse_test.go', op: 'update', before, after }, failing(['TestParse'])).kinds, ['test-refactored']);
+});
+
+test('real Go: testify assertions replaced by plain helper functions making the same checks are not weakened (go-chi/chi 47b08a5)', () => {
+  const r = realEdit('go-chi-testify-to-own-asserts');
+  assert.deepEqual([r.predictedKinds, r.flagged], [['test-refactored'], false]);
 });
 
 test('skips however expressed: a second marker, a conditional t.Skip deep in a test, a skip field, a disabled_ rename, #[cfg(not(…))]', () => {

@@ -23,6 +23,7 @@ test('compile-only and list-only commands are not runs, even when they exit 0', 
   assert.equal(detectTestRun('cargo test --no-run', '    Finished `test` profile [unoptimized + debuginfo] target(s) in 0.41s\n  Executable unittests src/lib.rs (target/debug/deps/calc-1a2b)\n'), null);
   assert.equal(detectTestRun('pytest --collect-only -q', 'test_calc.py::test_add\ntest_calc.py::test_sub\n\n2 tests collected in 0.01s\n'), null);
   assert.equal(detectTestRun('npx jest --listTests', '/repo/src/calc.test.js\n'), null);
+  assert.equal(detectTestRun('pytest --collect-only', output('pytest-collect-only.txt')), null);
 });
 
 test('a run that reports no test executed is not a run (filters that matched nothing)', () => {
@@ -30,6 +31,8 @@ test('a run that reports no test executed is not a run (filters that matched not
   assert.equal(detectTestRun('go test -run TestNope ./...', 'ok  \texample.com/calc\t0.002s [no tests to run]\n?   \texample.com/cmd\t[no test files]\n'), null);
   assert.equal(detectTestRun('pytest -k nomatch', '============================= test session starts ==============================\ncollected 8 items / 8 deselected / 0 selected\n\n============================ 8 deselected in 0.01s =============================\n'), null);
   assert.equal(detectTestRun('npx jest nomatch', 'No tests found, exiting with code 1\nRun with `--passWithNoTests` to exit with code 0\n'), null);
+  // pytest's own words for it (pytest 3 wrote durations as "0.12 seconds").
+  assert.equal(detectTestRun('pytest', output('pytest-collect-only.txt')), null);
   // One package ran tests, another matched nothing: still a run.
   const mixed = 'ok  \texample.com/calc\t0.002s\nok  \texample.com/util\t0.001s [no tests to run]\n';
   assert.equal(detectTestRun('go test -run TestAdd ./...', mixed)?.framework, 'go');

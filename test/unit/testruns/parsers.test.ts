@@ -18,6 +18,7 @@ const cases: [file: string, command: string, framework: string, passed: number |
     'test_unit.py::CalcTest::test_div_error',
   ]],
   ['pytest-q-pass.txt', 'python -m pytest -q -k add', 'pytest', 1, 0, 0, []],
+  ['pytest-3-fail.txt', 'pytest test_simple.yml', 'pytest', 1, 1, 0, []], // pytest 3: "in 0.12 seconds"
   ['unittest-fail.txt', 'python -m unittest test_unit', 'unittest', 1, 2, 1, ['test_unit.CalcTest.test_div_error', 'test_unit.CalcTest.test_add_wrong']],
   ['unittest-pass.txt', 'python -m unittest -v', 'unittest', 1, 0, 1, []],
   ['junit-pytest.xml', '', 'junit-xml', 2, 3, 1, ['test_calc.test_add_negative', 'test_calc.test_add_param[2-3-6]', 'test_calc.test_div_zero']],

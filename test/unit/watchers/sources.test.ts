@@ -17,12 +17,15 @@ async function copyAs(source: string, name: string, transform: (text: string) =>
   return file;
 }
 
-test('a Gemini session document named .jsonl is read as one JSON document', async () => {
-  const original = await readFixture('gemini/tmp/c0ffee/session-legacy-1.json');
-  const s = await readTranscript(await copyAs(join(TRANSCRIPTS, 'gemini/tmp/c0ffee/session-legacy-1.json'), 'session-legacy-1.jsonl'));
-  assert.equal(s?.source, 'gemini');
-  assert.equal(s.skippedRecords, 0);
-  assert.deepEqual(turns(s.events).map((t) => t.text), turns(original.events).map((t) => t.text));
+test('a Gemini session document named .jsonl is read as one JSON document (written here, and a real one)', async () => {
+  for (const document of ['gemini/tmp/c0ffee/session-legacy-1.json', '../real-transcripts/gemini/session-2026-06-05T04-59-dcbe78d3.json']) {
+    const original = await readFixture(document);
+    const s = await readTranscript(await copyAs(join(TRANSCRIPTS, document), 'session-1.jsonl'));
+    assert.equal(s?.source, 'gemini', document);
+    assert.equal(s.skippedRecords, 0, document);
+    assert.ok(turns(original.events).length > 0, document);
+    assert.deepEqual(turns(s.events).map((t) => t.text), turns(original.events).map((t) => t.text), document);
+  }
 });
 
 test('an Aider history under another name is still an Aider history', async () => {

@@ -3,6 +3,7 @@ import { runCli, type CliCommand } from './commands';
 import { analyzeCommand } from './analyze';
 import { calibrateCommand } from './calibrate';
 import { experimentCommand } from './experiment';
+import { hookCommand } from './hook';
 import { probeCommand } from './probe';
 import { reportCardCommand } from './report-card';
 import { scoreCommand } from './score';
@@ -17,6 +18,7 @@ const commands: CliCommand[] = [
   experimentCommand,
   probeCommand,
   serveCommand,
+  hookCommand,
   versionCommand,
 ];
 

@@ -5,6 +5,7 @@ import { DESPERATE } from '../emotion/calibrate';
 import type { Flag } from '../core/flags';
 import { liveValidity, type LiveValidity } from '../emotion/live-validity';
 import { TamperEngine, type TamperEngineOptions } from './engine';
+import { behaviouralPressure, PressureTracker, runFailed, type BehaviouralPressure, type PressureFacts } from './pressure';
 import type { Desperation, FlagPressure } from './severity';
 
 /** What `analyze` prints per flag. */
@@ -64,4 +65,29 @@ export function flagRecordedSession(
     if (t.role === 'assistant' && typeof z === 'number' && Number.isFinite(z)) scored.push({ seq: t.seq, z });
   });
   return flagSession(events, { ...(scored.length > 0 ? { desperationAt: desperationFromTurns(scored) } : {}), readerValidity: () => reader });
+}
+
+/** The pressure a recorded session is under at its end, and what its last run left failing. */
+export interface SessionPressure {
+  facts: PressureFacts;
+  behaviour: BehaviouralPressure;
+  /** The last run's failing test ids and output while it failed; null after a green run or none. */
+  lastFailing: { failingIds: string[]; output: string | null } | null;
+  /** Whether desperation may count, and why (no scores are read here: behaviour alone decides). */
+  reader: LiveValidity;
+}
+
+/**
+ * Pressure of a recorded session at `at` (an ISO time): the same behavioural signals a flag's
+ * severity counts, replayed from the session's events. The guard asks this before an edit lands.
+ */
+export function pressureOfRecordedSession(events: readonly AgentEvent[], at: string, reader: LiveValidity = liveValidity(null)): SessionPressure {
+  const tracker = new PressureTracker();
+  let lastFailing: SessionPressure['lastFailing'] = null;
+  for (const e of [...events].sort((a, b) => a.seq - b.seq)) {
+    tracker.observe(e);
+    if (e.type === 'test-run') lastFailing = runFailed(e) ? { failingIds: e.failingIds, output: e.output ?? null } : null;
+  }
+  const facts = tracker.facts(at);
+  return { facts, behaviour: behaviouralPressure(facts), lastFailing, reader };
 }

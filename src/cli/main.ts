@@ -3,6 +3,7 @@ import { runCli, type CliCommand } from './commands';
 import { analyzeCommand } from './analyze';
 import { calibrateCommand } from './calibrate';
 import { experimentCommand } from './experiment';
+import { guardCommand } from './guard';
 import { hookCommand } from './hook';
 import { probeCommand } from './probe';
 import { reportCardCommand } from './report-card';
@@ -19,6 +20,7 @@ const commands: CliCommand[] = [
   probeCommand,
   serveCommand,
   hookCommand,
+  guardCommand,
   versionCommand,
 ];
 

@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_GUARD_TIERS, GuardConfigError, parseGuardTiers, readGuardTiers } from '../../../src/guard/tiers';
+import { DEFAULT_GUARD_TIERS, GuardConfigError, parseGuardTiers, readGuardTiers, TIERS } from '../../../src/guard/tiers';
 import { decide } from '../../../src/guard/decide';
 import { pressureOfRecordedSession } from '../../../src/tamper/session-flags';
 import type { AgentEvent } from '../../../src/core/events';
+import { FLAG_KINDS } from '../../../src/core/flags';
 
 test('defaults: block focus and forced exits, ask on skips, deletions, rewritten values and removed assertions only under pressure, never touch added or refactored tests', () => {
   const k = DEFAULT_GUARD_TIERS.kinds;
@@ -57,4 +58,16 @@ test('an expected value set to what the last failing run printed counts as press
   assert.equal(toActual.pressured, false);
   assert.equal(toActual.tier, 'ask');
   assert.equal(decide(edit('-4'), pressure, tiers).tier, 'warn');
+});
+
+test('the agentVitals.guard settings are declared with the code defaults and every tier', () => {
+  type Declared = { default: unknown; propertyNames?: { enum: string[] }; additionalProperties?: { anyOf: { enum?: string[] }[] } };
+  const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: { configuration: { properties: Record<string, Declared> }[] } };
+  const declared = Object.assign({}, ...manifest.contributes.configuration.map((c) => c.properties)) as Record<string, Declared>;
+  assert.deepEqual(declared['agentVitals.guard.kinds']?.default, DEFAULT_GUARD_TIERS.kinds);
+  assert.equal(declared['agentVitals.guard.pressureThreshold']?.default, DEFAULT_GUARD_TIERS.pressureThreshold);
+  assert.deepEqual(declared['agentVitals.guard.kinds']?.additionalProperties?.anyOf[0]?.enum, [...TIERS]);
+  assert.deepEqual(declared['agentVitals.guard.kinds']?.propertyNames?.enum, [...FLAG_KINDS]);
+  // The settings hold what the project file holds: they parse as guard tiers.
+  assert.deepEqual(parseGuardTiers({ kinds: declared['agentVitals.guard.kinds']!.default, pressureThreshold: 1 }, 'settings'), DEFAULT_GUARD_TIERS);
 });

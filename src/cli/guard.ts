@@ -48,7 +48,7 @@ async function change(plan: InstallPlan, yes: boolean): Promise<number> {
 
 export const guardCommand: CliCommand = {
   name: 'guard',
-  summary: 'install, remove or check the guard hook in Claude Code or Codex settings',
+  summary: 'install, remove or check the guard hook in Claude Code, Codex or Gemini CLI settings',
   usage: `install|uninstall|status [--agent ${GUARD_AGENTS.join('|')}] [--project|--user] [--dir <project>] [--hook-command "<cmd>"] [--yes]`,
   options: {
     agent: { type: 'string' },
@@ -72,8 +72,8 @@ export const guardCommand: CliCommand = {
     const file = settingsFile(agent, scope, projectDir);
     try {
       if (action === 'install') return await change(planInstall(agent, file, command), values.yes === true);
-      if (action === 'uninstall') return await change(planUninstall(file, command), values.yes === true);
-      process.stdout.write(`${agent} (${scope}): ${isInstalled(file, command) ? 'installed' : 'not installed'} in ${file}\n  hook command: ${command}\n`);
+      if (action === 'uninstall') return await change(planUninstall(agent, file, command), values.yes === true);
+      process.stdout.write(`${agent} (${scope}): ${isInstalled(agent, file, command) ? 'installed' : 'not installed'} in ${file}\n  hook command: ${command}\n`);
       try {
         readGuardTiers(projectDir);
         process.stdout.write(`  tiers: ${existsSync(join(projectDir, GUARD_CONFIG_FILE)) ? join(projectDir, GUARD_CONFIG_FILE) : 'the defaults (no guard file)'}\n`);

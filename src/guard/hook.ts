@@ -1,9 +1,10 @@
-// `agent-vitals hook <agent>`: one PreToolUse payload in, one answer out in that agent's hook
-// protocol. Claude Code takes allow/ask/deny; Codex (0.124+) enforces only deny and reads
-// additionalContext, so an `ask` is held back there and said so. Nothing is printed for a call
-// that is none of the guard's business.
+// `agent-vitals hook <agent>`: one pre-tool payload in, one answer out in that agent's hook
+// protocol. Claude Code (PreToolUse) takes allow/ask/deny; Codex (PreToolUse, 0.124+) enforces
+// only deny and reads additionalContext; Gemini CLI (BeforeTool) takes deny with a reason for the
+// agent and a systemMessage for the user. Where an agent cannot ask, an `ask` is held back and
+// the message says so. Nothing is printed for a call that is none of the guard's business.
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { AgentEvent } from '../core/events';
 import type { LiveValidity } from '../emotion/live-validity';
 import { pressureOfRecordedSession } from '../tamper/session-flags';
@@ -14,7 +15,7 @@ import { applyPatchEdits, claudeToolEdits, type ProposedEdit } from './proposed-
 import { shellEdits } from './shell-edits';
 import { readGuardTiers, type Tier } from './tiers';
 
-export const GUARD_AGENTS = ['claude-code', 'codex'] as const;
+export const GUARD_AGENTS = ['claude-code', 'codex', 'gemini'] as const;
 export type GuardAgent = (typeof GUARD_AGENTS)[number];
 
 /** The hook loads no reader model: desperation never counts here, and the message says so. */
@@ -53,8 +54,18 @@ export function readPayload(text: string): HookPayload {
   };
 }
 
+/** Gemini CLI's file and shell tools read as the Claude Code tools they match. */
+function asClaudeTool(payload: HookPayload): HookPayload {
+  const { toolName, toolInput, cwd } = payload;
+  if (toolName === 'write_file') return { ...payload, toolName: 'Write' };
+  if (toolName === 'replace') return { ...payload, toolName: 'Edit', toolInput: { ...toolInput, replace_all: toolInput.allow_multiple === true } };
+  if (toolName === 'run_shell_command') return { ...payload, toolName: 'Bash', cwd: typeof toolInput.dir_path === 'string' ? resolve(cwd, toolInput.dir_path) : cwd };
+  return payload;
+}
+
 /** The edits a tool call would make; [] for tools that change no file. */
-export function proposedEdits(payload: HookPayload): ProposedEdit[] {
+export function proposedEdits(original: HookPayload): ProposedEdit[] {
+  const payload = asClaudeTool(original);
   const { toolName, toolInput, cwd } = payload;
   const command = typeof toolInput.command === 'string' ? toolInput.command : null;
   if (toolName === 'apply_patch') return command ? applyPatchEdits(command, cwd) : [];
@@ -76,6 +87,8 @@ async function sessionEvents(payload: HookPayload, agent: GuardAgent): Promise<A
 export function response(agent: GuardAgent, tier: Tier, message: string): object | null {
   const out = (fields: Record<string, string>): object => ({ hookSpecificOutput: { hookEventName: 'PreToolUse', ...fields } });
   if (tier === 'off' || tier === 'log') return null;
+  // Gemini CLI gives a BeforeTool hook no way to talk to the agent short of refusing: a warning goes to the user.
+  if (agent === 'gemini') return tier === 'warn' ? { systemMessage: message } : { decision: 'deny', reason: message };
   if (tier === 'warn') return out({ additionalContext: message });
   if (tier === 'ask' && agent === 'claude-code') return out({ permissionDecision: 'ask', permissionDecisionReason: message, additionalContext: message });
   return out({ permissionDecision: 'deny', permissionDecisionReason: message });

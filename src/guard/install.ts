@@ -1,6 +1,7 @@
-// Installs the guard as a PreToolUse hook in an agent's settings: Claude Code's settings.json
-// (project `.claude/settings.json` or user `~/.claude/settings.json`) and Codex's hooks.json
-// (project `.codex/hooks.json` or user `~/.codex/hooks.json`). One matcher group is added as the
+// Installs the guard as a pre-tool hook in an agent's settings: Claude Code's settings.json
+// (project `.claude/settings.json` or user `~/.claude/settings.json`), Codex's hooks.json
+// (project `.codex/hooks.json` or user `~/.codex/hooks.json`) and Gemini CLI's settings.json
+// (`.gemini/settings.json` or `~/.gemini/settings.json`, event BeforeTool). One matcher group is added as the
 // last entry and every other byte is left as it was; the old file is kept as a backup; the write
 // is atomic; a file that is not valid JSON is refused; installing twice changes nothing.
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
@@ -16,11 +17,20 @@ export type InstallScope = 'project' | 'user';
 const MATCHERS: Record<GuardAgent, string> = {
   'claude-code': 'Edit|MultiEdit|Write|NotebookEdit|Bash',
   codex: 'apply_patch|Bash',
+  gemini: 'write_file|replace|run_shell_command',
+};
+
+/** The settings event each agent runs the guard on. */
+const EVENTS: Record<GuardAgent, string> = { 'claude-code': 'PreToolUse', codex: 'PreToolUse', gemini: 'BeforeTool' };
+
+const SETTINGS_PATHS: Record<GuardAgent, string[]> = {
+  'claude-code': ['.claude', 'settings.json'],
+  codex: ['.codex', 'hooks.json'],
+  gemini: ['.gemini', 'settings.json'],
 };
 
 export function settingsFile(agent: GuardAgent, scope: InstallScope, projectDir: string, home: string = homedir()): string {
-  const base = scope === 'project' ? projectDir : home;
-  return agent === 'claude-code' ? join(base, '.claude', 'settings.json') : join(base, '.codex', 'hooks.json');
+  return join(scope === 'project' ? projectDir : home, ...SETTINGS_PATHS[agent]);
 }
 
 export function backupFile(file: string): string {
@@ -29,8 +39,8 @@ export function backupFile(file: string): string {
 
 /** The matcher group the guard adds; `command` runs the hook for this agent. */
 export function guardEntry(agent: GuardAgent, command: string): object {
-  // Claude Code's timeout is in seconds; a guard that takes longer is let through by the agent.
-  const hook = agent === 'claude-code' ? { type: 'command', command, timeout: 10 } : { type: 'command', command };
+  // Timeouts: Claude Code counts seconds, Gemini CLI milliseconds; a guard that takes longer is let through.
+  const hook = agent === 'claude-code' ? { type: 'command', command, timeout: 10 } : agent === 'gemini' ? { type: 'command', command, name: 'agent-vitals-guard', timeout: 10_000 } : { type: 'command', command };
   return { matcher: MATCHERS[agent], hooks: [hook] };
 }
 
@@ -39,13 +49,14 @@ export class SettingsFileError extends Error {}
 interface Located {
   text: string;
   root: JsonSpan;
-  /** Index in hooks.PreToolUse of the group that runs `command`, or -1. */
+  /** Index in hooks.<event> of the group that runs `command`, or -1. */
   index: number;
-  preToolUse: JsonSpan | undefined;
+  event: string;
+  groups: JsonSpan | undefined;
   hooks: JsonSpan | undefined;
 }
 
-function locate(file: string, text: string, command: string): Located {
+function locate(file: string, text: string, command: string, event: string): Located {
   let root: JsonSpan;
   try {
     root = scanJson(text);
@@ -56,13 +67,13 @@ function locate(file: string, text: string, command: string): Located {
   if (root.kind !== 'object') throw new SettingsFileError(`${file} does not hold a JSON object; it was left as it is`);
   const hooks = memberOf(root, 'hooks');
   if (hooks && hooks.kind !== 'object') throw new SettingsFileError(`${file}: "hooks" is not an object; it was left as it is`);
-  const preToolUse = hooks && memberOf(hooks, 'PreToolUse');
-  if (preToolUse && preToolUse.kind !== 'array') throw new SettingsFileError(`${file}: "hooks.PreToolUse" is not an array; it was left as it is`);
-  const index = (preToolUse?.members ?? []).findIndex((m) => {
+  const groups = hooks && memberOf(hooks, event);
+  if (groups && groups.kind !== 'array') throw new SettingsFileError(`${file}: "hooks.${event}" is not an array; it was left as it is`);
+  const index = (groups?.members ?? []).findIndex((m) => {
     const group = JSON.parse(text.slice(m.value.start, m.value.end)) as { hooks?: { command?: unknown }[] };
     return Array.isArray(group?.hooks) && group.hooks.some((h) => h?.command === command);
   });
-  return { text, root, index, preToolUse, hooks };
+  return { text, root, index, event, groups, hooks };
 }
 
 function readText(file: string): string | null {
@@ -84,31 +95,31 @@ export interface InstallPlan {
 export function planInstall(agent: GuardAgent, file: string, command: string): InstallPlan {
   const before = readText(file);
   const text = before === null || before.trim() === '' ? '{}\n' : before;
-  const at = locate(file, text, command);
+  const event = EVENTS[agent];
+  const at = locate(file, text, command, event);
   if (at.index >= 0) return { file, before, after: text };
   const entry = guardEntry(agent, command);
   let after: string;
-  if (at.preToolUse) after = insertMember(text, at.preToolUse, null, entry);
-  else if (at.hooks) after = insertMember(text, at.hooks, 'PreToolUse', [entry]);
-  else after = insertMember(text, at.root, 'hooks', { PreToolUse: [entry] });
+  if (at.groups) after = insertMember(text, at.groups, null, entry);
+  else if (at.hooks) after = insertMember(text, at.hooks, event, [entry]);
+  else after = insertMember(text, at.root, 'hooks', { [event]: [entry] });
   return { file, before, after };
 }
 
-/** Removes the guard's group; containers it leaves empty (PreToolUse, then hooks) go with it. */
-export function planUninstall(file: string, command: string): InstallPlan {
+/** Removes the guard's group; containers it leaves empty (the event's list, then hooks) go with it. */
+export function planUninstall(agent: GuardAgent, file: string, command: string): InstallPlan {
   const before = readText(file);
   if (before === null) return { file, before, after: null };
-  const at = locate(file, before, command);
-  if (at.index < 0 || !at.preToolUse || !at.hooks) return { file, before, after: before };
-  if (at.preToolUse.members.length > 1) return { file, before, after: removeMember(before, at.preToolUse, at.index) };
-  const hooksIndex = at.root.members.findIndex((m) => m.key === 'hooks');
-  if (at.hooks.members.length > 1) return { file, before, after: removeMember(before, at.hooks, at.hooks.members.findIndex((m) => m.key === 'PreToolUse')) };
-  return { file, before, after: removeMember(before, at.root, hooksIndex) };
+  const at = locate(file, before, command, EVENTS[agent]);
+  if (at.index < 0 || !at.groups || !at.hooks) return { file, before, after: before };
+  if (at.groups.members.length > 1) return { file, before, after: removeMember(before, at.groups, at.index) };
+  if (at.hooks.members.length > 1) return { file, before, after: removeMember(before, at.hooks, at.hooks.members.findIndex((m) => m.key === at.event)) };
+  return { file, before, after: removeMember(before, at.root, at.root.members.findIndex((m) => m.key === 'hooks')) };
 }
 
-export function isInstalled(file: string, command: string): boolean {
+export function isInstalled(agent: GuardAgent, file: string, command: string): boolean {
   const text = readText(file);
-  return text !== null && locate(file, text, command).index >= 0;
+  return text !== null && locate(file, text, command, EVENTS[agent]).index >= 0;
 }
 
 /** Writes a plan: the old file is kept as a backup, the new one replaces it in one step. */

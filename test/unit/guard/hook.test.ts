@@ -9,7 +9,7 @@ import { HONEST_WAY_OUT, CANNOT_ASK } from '../../../src/guard/message';
 import { claudeTranscript, codexTranscript, gitCommitAll, makeWorkspace, payload } from './workspace';
 
 // Ten minutes after the fourth failing run of each transcript.
-const NOW = { 'claude-code': new Date('2026-11-20T09:14:05.000Z'), codex: new Date('2026-11-21T10:14:00.000Z') };
+const NOW = { 'claude-code': new Date('2026-11-20T09:14:05.000Z'), codex: new Date('2026-11-21T10:14:00.000Z'), gemini: new Date('2026-11-23T07:05:00.000Z') };
 
 interface Answer {
   decision?: string;
@@ -20,6 +20,10 @@ interface Answer {
 async function ask(agent: GuardAgent, name: string, pressured: boolean, workspace = makeWorkspace()): Promise<{ tier: string; kinds: string[]; answer: Answer | null }> {
   const transcript = pressured ? (agent === 'claude-code' ? claudeTranscript(workspace, 4) : codexTranscript(workspace, 4)) : null;
   const { decision, output } = await runHook(agent, payload(name, workspace, transcript), NOW[agent]);
+  if (agent === 'gemini') {
+    const g = output as { decision?: string; reason?: string; systemMessage?: string } | null;
+    return { tier: decision.tier, kinds: [...new Set(decision.findings.map((f) => f.kind))], answer: g && { decision: g.decision, reason: g.reason, context: g.systemMessage } };
+  }
   const h = (output as { hookSpecificOutput?: Record<string, string> } | null)?.hookSpecificOutput;
   if (h) assert.equal(h.hookEventName, 'PreToolUse');
   return {
@@ -122,6 +126,21 @@ test('Codex: apply_patch is classified from its hunks; an ask is held back as a 
   assert.equal(added.answer, null);
   const sed = await ask('codex', 'codex-bash-sed.json', true);
   assert.equal(sed.answer?.decision, 'deny');
+});
+
+test('Gemini CLI: replace and run_shell_command are read like Edit and Bash; a warning goes to the user, an ask is held back as a deny', async () => {
+  const calm = await ask('gemini', 'gemini-replace-skip.json', false);
+  assert.equal(calm.tier, 'warn');
+  assert.equal(calm.answer?.decision, undefined);
+  assert.match(calm.answer!.context!, /skips a test \(test `test_add_negative`\)/);
+  const w = makeWorkspace();
+  mkdirSync(join(w, '.agent-vitals'));
+  writeFileSync(join(w, '.agent-vitals', 'guard.json'), JSON.stringify({ kinds: { 'expected-value-changed': 'ask' } }));
+  const sed = await ask('gemini', 'gemini-shell-sed.json', false, w);
+  assert.deepEqual(sed.kinds, ['expected-value-changed'], 'the command ran in dir_path (tests/)');
+  assert.equal(sed.answer?.decision, 'deny');
+  assert.ok(sed.answer!.reason!.includes(CANNOT_ASK));
+  assert.equal((await ask('gemini', 'gemini-write-file-add-test.json', false)).answer, null);
 });
 
 test('the project guard file changes the tiers; a broken one fails open with the file named', async () => {

@@ -63,10 +63,10 @@ test('install twice changes nothing; uninstall gives back the original bytes', (
   assert.equal(again.before, again.after);
   install('claude-code', file);
   assert.equal(readFileSync(file, 'utf8'), once);
-  assert.ok(isInstalled(file, COMMAND));
-  applyPlan(planUninstall(file, COMMAND));
+  assert.ok(isInstalled('claude-code', file, COMMAND));
+  applyPlan(planUninstall('claude-code', file, COMMAND));
   assert.equal(readFileSync(file, 'utf8'), EXISTING);
-  assert.ok(!isInstalled(file, COMMAND));
+  assert.ok(!isInstalled('claude-code', file, COMMAND));
 });
 
 test('a file without hooks, an empty object and a missing file each get the entry and lose it again on uninstall', () => {
@@ -74,8 +74,8 @@ test('a file without hooks, an empty object and a missing file each get the entr
     const dir = project('.claude/settings.json', original);
     const file = settingsFile('claude-code', 'project', dir);
     install('claude-code', file);
-    assert.ok(isInstalled(file, COMMAND), String(original));
-    applyPlan(planUninstall(file, COMMAND));
+    assert.ok(isInstalled('claude-code', file, COMMAND), String(original));
+    applyPlan(planUninstall('claude-code', file, COMMAND));
     const text = readFileSync(file, 'utf8');
     if (original === null) assert.deepEqual(JSON.parse(text), {});
     else assert.equal(text, original);
@@ -102,6 +102,21 @@ test('Codex: the entry goes to .codex/hooks.json (project) or ~/.codex/hooks.jso
   install('codex', file);
   const groups = (JSON.parse(readFileSync(file, 'utf8')) as { hooks: { PreToolUse: { matcher: string; hooks: Record<string, unknown>[] }[] } }).hooks.PreToolUse;
   assert.deepEqual(groups[1], { matcher: 'apply_patch|Bash', hooks: [{ type: 'command', command: COMMAND }] });
-  applyPlan(planUninstall(file, COMMAND));
+  applyPlan(planUninstall('codex', file, COMMAND));
+  assert.equal(readFileSync(file, 'utf8'), existing);
+});
+
+test('Gemini CLI: a BeforeTool group in .gemini/settings.json, next to the settings already there', () => {
+  const existing = '{\n  "theme": "GitHub",\n  "hooks": {\n    "AfterTool": [\n      { "matcher": "write_file", "hooks": [{ "type": "command", "command": "prettier --write" }] }\n    ]\n  }\n}\n';
+  const dir = project('.gemini/settings.json', existing);
+  const file = settingsFile('gemini', 'project', dir);
+  assert.equal(file, join(dir, '.gemini', 'settings.json'));
+  install('gemini', file);
+  const settings = JSON.parse(readFileSync(file, 'utf8')) as { theme: string; hooks: Record<string, unknown[]> };
+  assert.deepEqual(settings.hooks.BeforeTool, [{ matcher: 'write_file|replace|run_shell_command', hooks: [{ type: 'command', command: COMMAND, name: 'agent-vitals-guard', timeout: 10000 }] }]);
+  assert.equal(settings.hooks.AfterTool!.length, 1);
+  assert.ok(isInstalled('gemini', file, COMMAND));
+  assert.ok(!isInstalled('claude-code', file, COMMAND), 'a BeforeTool entry is not a PreToolUse one');
+  applyPlan(planUninstall('gemini', file, COMMAND));
   assert.equal(readFileSync(file, 'utf8'), existing);
 });

@@ -2,7 +2,8 @@
 // shape (each payload distinct, against a workspace and a transcript with four failing runs),
 // p50 and p95, next to a baseline measured in the same run: a Node process that reads stdin and
 // prints `{}`. Target: p95 ≤ 2 × baseline p95 + 150 ms. The full CLI (`dist/cli.js hook`) is
-// measured too, on fewer calls, to show what the hook's own bundle saves.
+// measured too, on fewer calls. Calls are interleaved round by round (baseline, each shape, …)
+// so that a busy machine slows every column alike.
 // Run: npm run build && npx tsx bench/guard-hook.ts [--calls 200] [--cli-calls 30] [--out file.json]
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -56,14 +57,22 @@ function summary(samples: number[]): { calls: number; p50: number; p95: number }
 }
 
 const BASELINE = ['-e', "process.stdin.resume(); process.stdin.on('end', () => process.stdout.write('{}\\n'))"];
-const rows: { shape: string; calls: number; p50: number; p95: number }[] = [];
-const sample = (payload: (i: number) => object, args: (p: string) => string[], calls: number): number[] => Array.from({ length: calls }, (_, i) => time(args(''), JSON.stringify(payload(i))));
-
-const baseline = summary(sample(() => ({}), () => BASELINE, CALLS));
-rows.push({ shape: 'baseline: node reads stdin, prints {}', ...baseline });
+interface Column {
+  shape: string;
+  args: string[];
+  payload: (i: number) => object;
+  calls: number;
+  samples: number[];
+}
+const columns: Column[] = [
+  { shape: 'baseline: node reads stdin, prints {}', args: BASELINE, payload: () => ({}), calls: CALLS, samples: [] },
+  ...SHAPES.map((s) => ({ shape: `hook.js ${s.name}`, args: [HOOK, s.agent], payload: s.payload, calls: CALLS, samples: [] })),
+  { shape: `cli.js hook ${SHAPES[0]!.name}`, args: [CLI, 'hook', 'claude-code'], payload: SHAPES[0]!.payload, calls: CLI_CALLS, samples: [] },
+];
+for (let i = 0; i < CALLS; i++) for (const c of columns) if (i < c.calls) c.samples.push(time(c.args, JSON.stringify(c.payload(i))));
+const rows = columns.map((c) => ({ shape: c.shape, ...summary(c.samples) }));
+const baseline = rows[0]!;
 const target = 2 * baseline.p95 + 150;
-for (const shape of SHAPES) rows.push({ shape: `hook.js ${shape.name}`, ...summary(sample(shape.payload, () => [HOOK, shape.agent], CALLS)) });
-rows.push({ shape: `cli.js hook ${SHAPES[0]!.name}`, ...summary(sample(SHAPES[0]!.payload, () => [CLI, 'hook', 'claude-code'], CLI_CALLS)) });
 
 console.log(`guard hook, cold process per call (target p95 ≤ 2 × ${baseline.p95} + 150 = ${target} ms)`);
 console.log('| call | calls | p50 ms | p95 ms | within target |');

@@ -22,7 +22,7 @@ function findingTier(f: Finding, pressured: boolean, tiers: GuardTiers): Tier {
 }
 
 export function decide(edits: readonly ProposedEdit[], pressure: SessionPressure, tiers: GuardTiers): GuardDecision {
-  const pressured = pressure.behaviour.score >= tiers.pressureThreshold && pressure.behaviour.score > 0;
+  const pressured = pressure.behaviour.score >= tiers.pressureThreshold;
   let best: GuardDecision = { tier: 'off', path: null, findings: [], pressured };
   const context = { failingIds: pressure.lastFailing?.failingIds ?? [], lastFailingOutput: pressure.lastFailing?.output ?? null, testLiterals: new Set<string>() };
   for (const edit of edits) {

@@ -20,7 +20,7 @@ export interface KindTiers {
 
 export interface GuardTiers {
   kinds: Record<FlagKind, KindTiers>;
-  /** Behavioural pressure points from which the session counts as under pressure. */
+  /** Behavioural pressure points from which the session counts as under pressure (0: always). */
   pressureThreshold: number;
 }
 

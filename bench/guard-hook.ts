@@ -39,9 +39,9 @@ const SHAPES: Shape[] = [
   { name: 'Codex apply_patch', agent: 'codex', payload: (i) => codexCall('apply_patch', `*** Begin Patch\n*** Update File: tests/test_calc.py\n@@\n-    assert add(-1, -1) == -3\n+    assert add(-1, -1) == ${i}\n*** End Patch\n`) },
 ];
 
-function time(args: string[], input: string): number {
+function time(args: string[], input: string, env?: NodeJS.ProcessEnv): number {
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { input, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, args, { input, encoding: 'utf8', ...(env ? { env } : {}) });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return ms;
@@ -63,13 +63,17 @@ interface Column {
   payload: (i: number) => object;
   calls: number;
   samples: number[];
+  env?: NodeJS.ProcessEnv;
 }
+const jsShape = SHAPES.find((s) => s.name.startsWith('Edit (JS'))!;
 const columns: Column[] = [
   { shape: 'baseline: node reads stdin, prints {}', args: BASELINE, payload: () => ({}), calls: CALLS, samples: [] },
   ...SHAPES.map((s) => ({ shape: `hook.js ${s.name}`, args: [HOOK, s.agent], payload: s.payload, calls: CALLS, samples: [] })),
+  // A cache folder that cannot be created: the TypeScript compiler is compiled from source every call.
+  { shape: `hook.js ${jsShape.name}, no code cache`, args: [HOOK, jsShape.agent], payload: jsShape.payload, calls: CALLS, samples: [], env: { ...process.env, XDG_CACHE_HOME: '/dev/null/none' } },
   { shape: `cli.js hook ${SHAPES[0]!.name}`, args: [CLI, 'hook', 'claude-code'], payload: SHAPES[0]!.payload, calls: CLI_CALLS, samples: [] },
 ];
-for (let i = 0; i < CALLS; i++) for (const c of columns) if (i < c.calls) c.samples.push(time(c.args, JSON.stringify(c.payload(i))));
+for (let i = 0; i < CALLS; i++) for (const c of columns) if (i < c.calls) c.samples.push(time(c.args, JSON.stringify(c.payload(i)), c.env));
 const rows = columns.map((c) => ({ shape: c.shape, ...summary(c.samples) }));
 const baseline = rows[0]!;
 const target = 2 * baseline.p95 + 150;

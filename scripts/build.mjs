@@ -1,4 +1,5 @@
-// Builds the bundles: extension host, sidebar and experiment webviews, model sidecar and CLI.
+// Builds the bundles: extension host, sidebar and experiment webviews, model sidecar, CLI, and the
+// guard hook (dist/hook.js: the hook alone, so each tool call an agent makes loads only that).
 import { build, context } from 'esbuild';
 import { chmodSync, mkdirSync, copyFileSync, readFileSync } from 'node:fs';
 
@@ -26,6 +27,7 @@ const targets = [
   { ...common, entryPoints: ['webview/experiments/main.ts'], outfile: 'dist/experiments.js', platform: 'browser', format: 'iife', target: 'es2022' },
   { ...common, entryPoints: ['src/sidecar/main.ts'], outfile: 'dist/sidecar.js', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternals, alias: nodeAlias },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternals, alias: nodeAlias, banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: ['src/cli/hook-main.ts'], outfile: 'dist/hook.js', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternals, alias: nodeAlias },
 ];
 
 mkdirSync('dist', { recursive: true });

@@ -3,6 +3,8 @@ import { runCli, type CliCommand } from './commands';
 import { analyzeCommand } from './analyze';
 import { calibrateCommand } from './calibrate';
 import { experimentCommand } from './experiment';
+import { guardCommand } from './guard';
+import { hookCommand } from './hook';
 import { probeCommand } from './probe';
 import { reportCardCommand } from './report-card';
 import { scoreCommand } from './score';
@@ -17,6 +19,8 @@ const commands: CliCommand[] = [
   experimentCommand,
   probeCommand,
   serveCommand,
+  hookCommand,
+  guardCommand,
   versionCommand,
 ];
 

@@ -1,11 +1,9 @@
 // JS/TS test files read with the TypeScript compiler's parser: jest, vitest, mocha, jasmine and
 // node:test cases, their skip/only modifiers, and the statements inside them.
 import ts from 'typescript';
-import { maskComments, maskStringsAndComments, type LexicalSyntax } from './source-text';
+import { JS_SYNTAX, maskComments, maskStringsAndComments } from './source-text';
 import { buildModel, type CaseSpan, type Statement } from './statements';
 import type { TestFileModel } from './test-model';
-
-export const JS_SYNTAX: LexicalSyntax = { lineComments: ['//'], blockComment: ['/*', '*/'], tripleQuotes: false, backtickStrings: true, singleQuoteStrings: true };
 
 const CASE_FNS = new Set(['it', 'test', 'specify', 'xit', 'xtest', 'fit', 'xspecify']);
 const GROUP_FNS = new Set(['describe', 'suite', 'context', 'xdescribe', 'fdescribe', 'xcontext']);

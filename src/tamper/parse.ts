@@ -1,16 +1,23 @@
 // Picks the parser for a test file by language: the TypeScript compiler for JS/TS, the
 // structure-aware scanners for the rest.
 import { languageOf } from './file-roles';
-import { JS_SYNTAX, parseJsTestFile } from './parse-js';
+import type * as ParseJs from './parse-js';
 import { scanTestFile, SYNTAX } from './scanners';
-import { maskStringsAndComments } from './source-text';
+import { JS_SYNTAX, maskStringsAndComments } from './source-text';
 import type { Language, TestFileModel } from './test-model';
+
+let parseJs: typeof ParseJs | undefined;
+
+/** The TypeScript compiler is most of a cold start (the guard hook's): it loads on the first JS/TS file. */
+function jsParser(): typeof ParseJs {
+  return (parseJs ??= require('./parse-js') as typeof ParseJs);
+}
 
 /** The model of a test file, or null when its language is not one the classifier reads. */
 export function parseTestFile(path: string, text: string): TestFileModel | null {
   const language = languageOf(path);
   if (!language) return null;
-  if (language === 'javascript') return parseJsTestFile(text, path);
+  if (language === 'javascript') return jsParser().parseJsTestFile(text, path);
   return scanTestFile(text, language);
 }
 

@@ -1,38 +1,55 @@
 // Splits a POSIX shell command line into its simple commands, each as the words the shell would
 // pass (quotes removed, escapes applied). Enough of the shell to read what agents type: quotes,
-// backslashes, `&&` `||` `;` `|` `&` and newlines, `( … )` groups, redirections (dropped, with
-// their targets), comments, and here-documents (their bodies are data, not commands).
-// Expansions (`$VAR`, `$(…)`, globs) are kept as literal text.
+// backslashes, `&&` `||` `;` `|` `&` and newlines, `( … )` groups, redirections (kept apart from
+// the words, with their targets), comments, and here-documents (their bodies are data, not
+// commands). Expansions (`$VAR`, `$(…)`, globs) are kept as literal text.
 
 const OPERATOR_CHARS = new Set(['&', '|', ';', '\n', '(', ')']);
 
+/** One simple command: its argv, the files it writes by redirection, and its here-document input. */
+export interface ShellCommand {
+  argv: string[];
+  /** Targets of `>`, `>>`, `&>`, `>|` redirections, in order. */
+  writes: { path: string; append: boolean }[];
+  /** The body of its last here-document (`<<EOF … EOF`), when it has one. */
+  heredoc: string | null;
+}
+
 /** The simple commands of `line`, in order; each is its argv, env assignments included. */
 export function simpleCommands(line: string): string[][] {
-  const commands: string[][] = [];
-  let words: string[] = [];
+  return shellCommands(line).map((c) => c.argv);
+}
+
+/** The simple commands of `line` with their redirections and here-document bodies. */
+export function shellCommands(line: string): ShellCommand[] {
+  const commands: ShellCommand[] = [];
+  let current: ShellCommand = { argv: [], writes: [], heredoc: null };
   let word = '';
   let inWord = false;
-  /** Here-document delimiters whose bodies start at the next newline. */
-  const pendingHeredocs: { delimiter: string; stripTabs: boolean }[] = [];
-  let redirectTarget = false;
+  /** Here-document delimiters whose bodies start at the next newline, with the command they feed. */
+  const pendingHeredocs: { delimiter: string; stripTabs: boolean; command: ShellCommand }[] = [];
+  /** The redirection whose target the next word is: an output file (`>`, `>>`) or an input. */
+  let redirectTarget: { output: boolean; append: boolean } | null = null;
   let heredocDelimiter: { stripTabs: boolean } | null = null;
 
   const endWord = (): void => {
     if (!inWord) return;
-    if (heredocDelimiter) pendingHeredocs.push({ delimiter: word, ...heredocDelimiter });
-    else if (!redirectTarget) words.push(word);
+    if (heredocDelimiter) pendingHeredocs.push({ delimiter: word, ...heredocDelimiter, command: current });
+    else if (redirectTarget) {
+      if (redirectTarget.output) current.writes.push({ path: word, append: redirectTarget.append });
+    } else current.argv.push(word);
     heredocDelimiter = null;
-    redirectTarget = false;
+    redirectTarget = null;
     word = '';
     inWord = false;
   };
   const endCommand = (): void => {
     endWord();
     // A redirection with no target before an operator (`> &&`) does not swallow the next word.
-    redirectTarget = false;
+    redirectTarget = null;
     heredocDelimiter = null;
-    if (words.length > 0) commands.push(words);
-    words = [];
+    if (current.argv.length > 0) commands.push(current);
+    current = { argv: [], writes: [], heredoc: null };
   };
 
   let i = 0;
@@ -89,21 +106,24 @@ export function simpleCommands(line: string): string[][] {
         heredocDelimiter = { stripTabs };
         continue;
       }
+      const start = i;
       i++;
       while (line[i] === '>' || line[i] === '<' || line[i] === '|') i++;
+      const operator = line.slice(start, i);
       if (line[i] === '&') {
         // `>&2`, `2>&1`, `>&-`: duplicates a descriptor; no file name follows.
         i++;
         while (i < line.length && /[\d-]/.test(line[i]!)) i++;
         continue;
       }
-      redirectTarget = true;
+      redirectTarget = { output: c === '>' || operator === '<>', append: operator === '>>' };
       continue;
     }
     if (c === '&' && line[i + 1] === '>') {
       endWord();
-      i += line[i + 2] === '>' ? 3 : 2;
-      redirectTarget = true;
+      const append = line[i + 2] === '>';
+      i += append ? 3 : 2;
+      redirectTarget = { output: true, append };
       continue;
     }
     if (OPERATOR_CHARS.has(c)) {
@@ -123,17 +143,21 @@ export function simpleCommands(line: string): string[][] {
   return commands;
 }
 
-/** Index just past the here-document bodies that start at `from`. */
-function skipHeredocBodies(line: string, from: number, docs: { delimiter: string; stripTabs: boolean }[]): number {
+/** Index just past the here-document bodies that start at `from`; each body goes to its command. */
+function skipHeredocBodies(line: string, from: number, docs: { delimiter: string; stripTabs: boolean; command: ShellCommand }[]): number {
   let i = from;
   for (const doc of docs) {
+    const body: string[] = [];
     while (i < line.length) {
       const end = line.indexOf('\n', i);
       const next = end === -1 ? line.length : end + 1;
-      const text = line.slice(i, end === -1 ? line.length : end);
+      const raw = line.slice(i, end === -1 ? line.length : end);
+      const text = doc.stripTabs ? raw.replace(/^\t+/, '') : raw;
       i = next;
-      if ((doc.stripTabs ? text.replace(/^\t+/, '') : text) === doc.delimiter) break;
+      if (text === doc.delimiter) break;
+      body.push(text);
     }
+    doc.command.heredoc = body.map((l) => `${l}\n`).join('');
   }
   return i;
 }

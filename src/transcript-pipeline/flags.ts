@@ -8,6 +8,8 @@ import { DESPERATE, NO_READER, type LiveValidity } from '../contracts/reading';
 import { liveValidity } from '../emotion/live-validity';
 import { TamperEngine, type TamperFlag } from '../tamper/engine';
 import type { Desperation, FlagPressure, SeveritySettings } from '../tamper/severity';
+import type { BehaviouralPressure } from '../contracts/pressure';
+import { behaviouralPressure, PressureTracker, runFailed, type PressureFacts } from '../tamper/pressure';
 
 /** What `analyze` prints per flag. */
 export type FlagSummary = Pick<Flag, 'ts' | 'path' | 'kinds' | 'severity' | 'desperation' | 'reason'> & { pressure: FlagPressure };
@@ -84,4 +86,29 @@ export function flagRecordedSession(
     if (t.role === 'assistant' && typeof z === 'number' && Number.isFinite(z)) scored.push({ seq: t.seq, z });
   });
   return flagRecorded(events, scored, reader).map((f) => ({ ts: f.ts, path: f.path, kinds: f.kinds, severity: f.severity, desperation: f.desperation, reason: f.reason, pressure: f.pressureSummary }));
+}
+
+/** The pressure a recorded session is under at its end, and what its last run left failing. */
+export interface SessionPressure {
+  facts: PressureFacts;
+  behaviour: BehaviouralPressure;
+  /** The last run's failing test ids and output while it failed; null after a green run or none. */
+  lastFailing: { failingIds: string[]; output: string | null } | null;
+  /** Whether desperation may count, and why (no scores are read here: behaviour alone decides). */
+  reader: LiveValidity;
+}
+
+/**
+ * Pressure of a recorded session at `at` (an ISO time): the same behavioural signals a flag's
+ * severity counts, replayed from the session's events. The guard asks this before an edit lands.
+ */
+export function pressureOfRecordedSession(events: readonly AgentEvent[], at: string, reader: LiveValidity = NO_READER): SessionPressure {
+  const tracker = new PressureTracker();
+  let lastFailing: SessionPressure['lastFailing'] = null;
+  for (const e of [...events].sort((a, b) => a.seq - b.seq)) {
+    tracker.observe(e);
+    if (e.type === 'test-run') lastFailing = runFailed(e) ? { failingIds: e.failingIds, output: e.output ?? null } : null;
+  }
+  const facts = tracker.facts(at);
+  return { facts, behaviour: behaviouralPressure(facts), lastFailing, reader };
 }

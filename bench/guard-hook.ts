@@ -1,0 +1,85 @@
+// Guard hook latency: cold-process wall time of one `node dist/hook.js <agent>` call per tool
+// shape (each payload distinct, against a workspace and a transcript with four failing runs),
+// p50 and p95, next to a baseline measured in the same run: a Node process that reads stdin and
+// prints `{}`. Target: p95 ≤ 2 × baseline p95 + 150 ms. The full CLI (`dist/cli.js hook`) is
+// measured too, on fewer calls. Calls are interleaved round by round (baseline, each shape, …)
+// so that a busy machine slows every column alike.
+// Run: npm run build && npx tsx bench/guard-hook.ts [--calls 200] [--cli-calls 30] [--out file.json]
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { claudeTranscript, codexTranscript, makeWorkspace } from '../test/unit/guard/workspace';
+
+const { values } = parseArgs({ options: { calls: { type: 'string', default: '200' }, 'cli-calls': { type: 'string', default: '30' }, out: { type: 'string' } } });
+const CALLS = Number(values.calls);
+const CLI_CALLS = Number(values['cli-calls']);
+const HOOK = join('dist', 'hook.js');
+const CLI = join('dist', 'cli.js');
+if (!existsSync(HOOK) || !existsSync(CLI)) throw new Error('run `npm run build` first: dist/hook.js and dist/cli.js are measured');
+
+const workspace = makeWorkspace();
+const claude = claudeTranscript(workspace, 4);
+const codex = codexTranscript(workspace, 4);
+const py = join(workspace, 'tests', 'test_calc.py');
+
+type Shape = { name: string; agent: 'claude-code' | 'codex'; payload: (i: number) => object };
+const claudeCall = (tool: string, input: object) => ({ session_id: 's', transcript_path: claude, cwd: workspace, permission_mode: 'default', hook_event_name: 'PreToolUse', tool_name: tool, tool_input: input, tool_use_id: 't' });
+const codexCall = (tool: string, command: string) => ({ session_id: 's', transcript_path: codex, cwd: workspace, hook_event_name: 'PreToolUse', model: 'gpt-5-codex', permission_mode: 'default', tool_name: tool, tool_input: { command }, tool_use_id: 'c' });
+
+// Each call rewrites the expected value to a different number, so no two payloads are the same.
+const SHAPES: Shape[] = [
+  { name: 'Edit (Python test)', agent: 'claude-code', payload: (i) => claudeCall('Edit', { file_path: py, old_string: '== -3', new_string: `== ${i}` }) },
+  { name: 'MultiEdit (Python test)', agent: 'claude-code', payload: (i) => claudeCall('MultiEdit', { file_path: py, edits: [{ old_string: '== 2', new_string: `== ${i}` }, { old_string: 'def test_add_negative():', new_string: '@pytest.mark.skip\ndef test_add_negative():' }] }) },
+  { name: 'Write (Python test)', agent: 'claude-code', payload: (i) => claudeCall('Write', { file_path: py, content: `from calc import add\n\n\ndef test_add():\n    assert add(1, 1) == ${i}\n` }) },
+  { name: 'Edit (JS test: loads TypeScript)', agent: 'claude-code', payload: (i) => claudeCall('Edit', { file_path: join(workspace, 'tests', 'sum.test.js'), old_string: 'toBe(3)', new_string: `toBe(${i})` }) },
+  { name: 'NotebookEdit', agent: 'claude-code', payload: (i) => claudeCall('NotebookEdit', { notebook_path: join(workspace, 'tests', 'test_notebook.ipynb'), cell_id: 'c2', new_source: `def test_mean():\n    assert mean([1, 2]) == ${i}\n` }) },
+  { name: 'Bash sed -i (test file)', agent: 'claude-code', payload: (i) => claudeCall('Bash', { command: `sed -i 's/== -3/== ${i}/' tests/test_calc.py` }) },
+  { name: 'Bash (no file change)', agent: 'claude-code', payload: (i) => claudeCall('Bash', { command: `python -m pytest tests -k case_${i}` }) },
+  { name: 'Codex apply_patch', agent: 'codex', payload: (i) => codexCall('apply_patch', `*** Begin Patch\n*** Update File: tests/test_calc.py\n@@\n-    assert add(-1, -1) == -3\n+    assert add(-1, -1) == ${i}\n*** End Patch\n`) },
+];
+
+function time(args: string[], input: string, env?: NodeJS.ProcessEnv): number {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { input, encoding: 'utf8', ...(env ? { env } : {}) });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return ms;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function summary(samples: number[]): { calls: number; p50: number; p95: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { calls: samples.length, p50: Math.round(percentile(sorted, 50)), p95: Math.round(percentile(sorted, 95)) };
+}
+
+const BASELINE = ['-e', "process.stdin.resume(); process.stdin.on('end', () => process.stdout.write('{}\\n'))"];
+interface Column {
+  shape: string;
+  args: string[];
+  payload: (i: number) => object;
+  calls: number;
+  samples: number[];
+  env?: NodeJS.ProcessEnv;
+}
+const jsShape = SHAPES.find((s) => s.name.startsWith('Edit (JS'))!;
+const columns: Column[] = [
+  { shape: 'baseline: node reads stdin, prints {}', args: BASELINE, payload: () => ({}), calls: CALLS, samples: [] },
+  ...SHAPES.map((s) => ({ shape: `hook.js ${s.name}`, args: [HOOK, s.agent], payload: s.payload, calls: CALLS, samples: [] })),
+  // A cache folder that cannot be created: the TypeScript compiler is compiled from source every call.
+  { shape: `hook.js ${jsShape.name}, no code cache`, args: [HOOK, jsShape.agent], payload: jsShape.payload, calls: CALLS, samples: [], env: { ...process.env, XDG_CACHE_HOME: '/dev/null/none' } },
+  { shape: `cli.js hook ${SHAPES[0]!.name}`, args: [CLI, 'hook', 'claude-code'], payload: SHAPES[0]!.payload, calls: CLI_CALLS, samples: [] },
+];
+for (let i = 0; i < CALLS; i++) for (const c of columns) if (i < c.calls) c.samples.push(time(c.args, JSON.stringify(c.payload(i)), c.env));
+const rows = columns.map((c) => ({ shape: c.shape, ...summary(c.samples) }));
+const baseline = rows[0]!;
+const target = 2 * baseline.p95 + 150;
+
+console.log(`guard hook, cold process per call (target p95 ≤ 2 × ${baseline.p95} + 150 = ${target} ms)`);
+console.log('| call | calls | p50 ms | p95 ms | within target |');
+console.log('| --- | ---: | ---: | ---: | --- |');
+for (const r of rows) console.log(`| ${r.shape} | ${r.calls} | ${r.p50} | ${r.p95} | ${r.shape.startsWith('baseline') ? '' : r.p95 <= target ? 'yes' : 'no'} |`);
+if (values.out) writeFileSync(values.out, `${JSON.stringify({ when: new Date().toISOString(), node: process.version, targetMs: target, rows }, null, 2)}\n`);

@@ -1,0 +1,51 @@
+// agent-vitals hook <agent>: the guard an agent runs before each tool call. It always exits 0: a
+// guard that fails must fail open (no decision, one line on stderr), never block the agent.
+import type { CliCommand } from './commands';
+import { GUARD_AGENTS, runHook, type GuardAgent } from '../guard/hook';
+
+/** A payload larger than this is not read (a Write of a huge file); the call is let through. */
+export const MAX_PAYLOAD_BYTES = 8 * 1024 * 1024;
+
+/** Stdin up to `limit` bytes; null when it is longer. */
+export async function readBounded(input: NodeJS.ReadableStream, limit: number): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of input) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += b.length;
+    if (size > limit) return null;
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Runs the hook on `input`, writing the answer to `out` and any failure to `err`; returns 0. */
+export async function hookMain(agent: GuardAgent, input: NodeJS.ReadableStream, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  try {
+    const text = await readBounded(input, MAX_PAYLOAD_BYTES);
+    if (text === null) {
+      err.write(`agent-vitals hook: the payload is over ${MAX_PAYLOAD_BYTES / 1024 / 1024} MiB; let through unchecked\n`);
+      return 0;
+    }
+    const { output } = await runHook(agent, text);
+    if (output) out.write(`${JSON.stringify(output)}\n`);
+  } catch (e) {
+    err.write(`agent-vitals hook: let through unchecked: ${e instanceof Error ? e.message : String(e)}\n`);
+  }
+  return 0;
+}
+
+export const hookCommand: CliCommand = {
+  name: 'hook',
+  summary: "the guard: read an agent's PreToolUse payload on stdin and answer allow/ask/deny",
+  usage: `<${GUARD_AGENTS.join('|')}>  (payload JSON on stdin)`,
+  options: {},
+  async run(_values, positionals) {
+    const agent = positionals[0];
+    if (positionals.length !== 1 || !(GUARD_AGENTS as readonly string[]).includes(agent!)) {
+      process.stderr.write(`agent-vitals hook: expected one agent: ${GUARD_AGENTS.join(', ')}; let through unchecked\n`);
+      return 0;
+    }
+    return hookMain(agent as GuardAgent, process.stdin, process.stdout, process.stderr);
+  },
+};

@@ -1,0 +1,139 @@
+// `agent-vitals hook <agent>`: one pre-tool payload in, one answer out in that agent's hook
+// protocol. Claude Code (PreToolUse) takes allow/ask/deny; Codex (PreToolUse, 0.124+) enforces
+// only deny and reads additionalContext; Gemini CLI (BeforeTool) takes deny with a reason for the
+// agent and a systemMessage for the user. Where an agent cannot ask, an `ask` is held back and
+// the message says so. Nothing is printed for a call that is none of the guard's business.
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { AgentEvent } from '../core/events';
+import type { LiveValidity } from '../contracts/reading';
+import { pressureOfRecordedSession } from '../transcript-pipeline/flags';
+import { readTranscript } from '../watchers/read-transcript';
+import { decide, type GuardDecision } from './decide';
+import { GUARD_MESSAGE_VERSION, guardMessage } from './message';
+import { applyPatchEdits, claudeToolEdits, type ProposedEdit } from './proposed-edits';
+import { shellEdits } from './shell-edits';
+import { readGuardTiers, type Tier } from './tiers';
+
+export const GUARD_AGENTS = ['claude-code', 'codex', 'gemini'] as const;
+export type GuardAgent = (typeof GUARD_AGENTS)[number];
+
+/** The hook loads no reader model: desperation never counts here, and the message says so. */
+export const HOOK_READER: LiveValidity = { valid: false, why: 'the guard hook loads no reader model, so it judges on behaviour alone' };
+
+/** Where each decision above `off` is recorded, in the project, for the editor to show. */
+export const GUARD_LOG_FILE = join('.agent-vitals', 'guard-log.jsonl');
+
+export interface HookPayload {
+  cwd: string;
+  toolName: string;
+  toolInput: Record<string, unknown>;
+  transcriptPath: string | null;
+  sessionId: string | null;
+}
+
+export class PayloadError extends Error {}
+
+/** The fields the guard reads from a PreToolUse payload (Claude Code and Codex share them). */
+export function readPayload(text: string): HookPayload {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new PayloadError(`the hook payload is not JSON (${(err as Error).message})`);
+  }
+  if (typeof raw !== 'object' || raw === null) throw new PayloadError('the hook payload is not a JSON object');
+  const p = raw as Record<string, unknown>;
+  if (typeof p.tool_name !== 'string' || typeof p.tool_input !== 'object' || p.tool_input === null) throw new PayloadError('the hook payload has no tool_name and tool_input');
+  return {
+    cwd: typeof p.cwd === 'string' ? p.cwd : process.cwd(),
+    toolName: p.tool_name,
+    toolInput: p.tool_input as Record<string, unknown>,
+    transcriptPath: typeof p.transcript_path === 'string' ? p.transcript_path : null,
+    sessionId: typeof p.session_id === 'string' ? p.session_id : null,
+  };
+}
+
+/** Gemini CLI's file and shell tools read as the Claude Code tools they match. */
+function asClaudeTool(payload: HookPayload): HookPayload {
+  const { toolName, toolInput, cwd } = payload;
+  if (toolName === 'write_file') return { ...payload, toolName: 'Write' };
+  if (toolName === 'replace') return { ...payload, toolName: 'Edit', toolInput: { ...toolInput, replace_all: toolInput.allow_multiple === true } };
+  if (toolName === 'run_shell_command') return { ...payload, toolName: 'Bash', cwd: typeof toolInput.dir_path === 'string' ? resolve(cwd, toolInput.dir_path) : cwd };
+  return payload;
+}
+
+/** The edits a tool call would make; [] for tools that change no file. */
+export function proposedEdits(original: HookPayload): ProposedEdit[] {
+  const payload = asClaudeTool(original);
+  const { toolName, toolInput, cwd } = payload;
+  const command = typeof toolInput.command === 'string' ? toolInput.command : null;
+  if (toolName === 'apply_patch') return command ? applyPatchEdits(command, cwd) : [];
+  if (toolName === 'Bash' || toolName === 'shell') {
+    if (!command) return [];
+    // Codex also runs apply_patch as a shell here-document.
+    return command.includes('*** Begin Patch') ? applyPatchEdits(command, cwd) : shellEdits(command, cwd);
+  }
+  return claudeToolEdits(toolName, toolInput, cwd);
+}
+
+async function sessionEvents(payload: HookPayload, agent: GuardAgent): Promise<AgentEvent[]> {
+  if (!payload.transcriptPath) return [];
+  const session = await readTranscript(payload.transcriptPath, { source: agent });
+  return session?.events ?? [];
+}
+
+/** The answer to print, in the agent's protocol; null prints nothing. */
+export function response(agent: GuardAgent, tier: Tier, message: string): object | null {
+  const out = (fields: Record<string, string>): object => ({ hookSpecificOutput: { hookEventName: 'PreToolUse', ...fields } });
+  if (tier === 'off' || tier === 'log') return null;
+  // Gemini CLI gives a BeforeTool hook no way to talk to the agent short of refusing: a warning goes to the user.
+  if (agent === 'gemini') return tier === 'warn' ? { systemMessage: message } : { decision: 'deny', reason: message };
+  if (tier === 'warn') return out({ additionalContext: message });
+  if (tier === 'ask' && agent === 'claude-code') return out({ permissionDecision: 'ask', permissionDecisionReason: message, additionalContext: message });
+  return out({ permissionDecision: 'deny', permissionDecisionReason: message });
+}
+
+export interface HookResult {
+  decision: GuardDecision;
+  /** The JSON to print on stdout, or null. */
+  output: object | null;
+}
+
+/** Decides on one payload. Throws on a malformed payload or guard file; the caller fails open. */
+export async function runHook(agent: GuardAgent, payloadText: string, now: Date = new Date()): Promise<HookResult> {
+  const payload = readPayload(payloadText);
+  const edits = proposedEdits(payload);
+  if (edits.length === 0) return { decision: { tier: 'off', path: null, findings: [], pressured: false }, output: null };
+  const tiers = readGuardTiers(payload.cwd);
+  const pressure = pressureOfRecordedSession(await sessionEvents(payload, agent), now.toISOString(), HOOK_READER);
+  const decision = decide(edits, pressure, tiers);
+  if (decision.tier === 'off' || decision.path === null) return { decision, output: null };
+  recordDecision(payload, agent, decision, now);
+  if (decision.tier === 'log') return { decision, output: null };
+  const askHeldBack = decision.tier === 'ask' && agent !== 'claude-code';
+  const message = guardMessage(askHeldBack ? 'block' : decision.tier, decision.path, decision.findings, pressure, askHeldBack);
+  return { decision, output: response(agent, decision.tier, message) };
+}
+
+/** Appends the decision to the project's guard log; a log that cannot be written never stops the hook. */
+function recordDecision(payload: HookPayload, agent: GuardAgent, decision: GuardDecision, now: Date): void {
+  const file = join(payload.cwd, GUARD_LOG_FILE);
+  const line = {
+    ts: now.toISOString(),
+    agent,
+    sessionId: payload.sessionId,
+    tool: payload.toolName,
+    tier: decision.tier,
+    path: decision.path,
+    kinds: [...new Set(decision.findings.map((f) => f.kind))],
+    pressured: decision.pressured,
+    messageVersion: GUARD_MESSAGE_VERSION,
+  };
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    appendFileSync(file, `${JSON.stringify(line)}\n`);
+  } catch (err) {
+    process.stderr.write(`agent-vitals hook: could not record the decision in ${file}: ${(err as Error).message}\n`);
+  }
+}

@@ -1,0 +1,146 @@
+// Installs the guard as a pre-tool hook in an agent's settings: Claude Code's settings.json
+// (project `.claude/settings.json` or user `~/.claude/settings.json`), Codex's hooks.json
+// (project `.codex/hooks.json` or user `~/.codex/hooks.json`) and Gemini CLI's settings.json
+// (`.gemini/settings.json` or `~/.gemini/settings.json`, event BeforeTool). One matcher group is added as the
+// last entry and every other byte is left as it was; the old file is kept as a backup; the write
+// is atomic; a file that is not valid JSON is refused; installing twice changes nothing.
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../storage/cache-file';
+import type { GuardAgent } from './hook';
+import { insertMember, JsonTextError, memberOf, removeMember, scanJson, type JsonSpan } from './json-edit';
+
+export type InstallScope = 'project' | 'user';
+
+/** The tools each agent's guard entry matches: the file tools and the shell. */
+const MATCHERS: Record<GuardAgent, string> = {
+  'claude-code': 'Edit|MultiEdit|Write|NotebookEdit|Bash',
+  codex: 'apply_patch|Bash',
+  gemini: 'write_file|replace|run_shell_command',
+};
+
+/** The settings event each agent runs the guard on. */
+const EVENTS: Record<GuardAgent, string> = { 'claude-code': 'PreToolUse', codex: 'PreToolUse', gemini: 'BeforeTool' };
+
+const SETTINGS_PATHS: Record<GuardAgent, string[]> = {
+  'claude-code': ['.claude', 'settings.json'],
+  codex: ['.codex', 'hooks.json'],
+  gemini: ['.gemini', 'settings.json'],
+};
+
+export function settingsFile(agent: GuardAgent, scope: InstallScope, projectDir: string, home: string = homedir()): string {
+  return join(scope === 'project' ? projectDir : home, ...SETTINGS_PATHS[agent]);
+}
+
+export function backupFile(file: string): string {
+  return `${file}.agent-vitals.bak`;
+}
+
+/** The matcher group the guard adds; `command` runs the hook for this agent. */
+export function guardEntry(agent: GuardAgent, command: string): object {
+  // Timeouts: Claude Code counts seconds, Gemini CLI milliseconds; a guard that takes longer is let through.
+  const hook = agent === 'claude-code' ? { type: 'command', command, timeout: 10 } : agent === 'gemini' ? { type: 'command', command, name: 'agent-vitals-guard', timeout: 10_000 } : { type: 'command', command };
+  return { matcher: MATCHERS[agent], hooks: [hook] };
+}
+
+export class SettingsFileError extends Error {}
+
+interface Located {
+  text: string;
+  root: JsonSpan;
+  /** Index in hooks.<event> of the group that runs `command`, or -1. */
+  index: number;
+  event: string;
+  groups: JsonSpan | undefined;
+  hooks: JsonSpan | undefined;
+}
+
+function locate(file: string, text: string, command: string, event: string): Located {
+  let root: JsonSpan;
+  try {
+    root = scanJson(text);
+  } catch (err) {
+    if (err instanceof JsonTextError) throw new SettingsFileError(`${file} is not valid JSON (${err.message}); it was left as it is`);
+    throw err;
+  }
+  if (root.kind !== 'object') throw new SettingsFileError(`${file} does not hold a JSON object; it was left as it is`);
+  const hooks = memberOf(root, 'hooks');
+  if (hooks && hooks.kind !== 'object') throw new SettingsFileError(`${file}: "hooks" is not an object; it was left as it is`);
+  const groups = hooks && memberOf(hooks, event);
+  if (groups && groups.kind !== 'array') throw new SettingsFileError(`${file}: "hooks.${event}" is not an array; it was left as it is`);
+  const index = (groups?.members ?? []).findIndex((m) => {
+    const group = JSON.parse(text.slice(m.value.start, m.value.end)) as { hooks?: { command?: unknown }[] };
+    return Array.isArray(group?.hooks) && group.hooks.some((h) => h?.command === command);
+  });
+  return { text, root, index, event, groups, hooks };
+}
+
+function readText(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new SettingsFileError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+}
+
+/** A planned change: the file's text now and after (null: absent); equal texts mean nothing to do. */
+export interface InstallPlan {
+  file: string;
+  before: string | null;
+  after: string | null;
+}
+
+export function planInstall(agent: GuardAgent, file: string, command: string): InstallPlan {
+  const before = readText(file);
+  const text = before === null || before.trim() === '' ? '{}\n' : before;
+  const event = EVENTS[agent];
+  const at = locate(file, text, command, event);
+  if (at.index >= 0) return { file, before, after: text };
+  const entry = guardEntry(agent, command);
+  let after: string;
+  if (at.groups) after = insertMember(text, at.groups, null, entry);
+  else if (at.hooks) after = insertMember(text, at.hooks, event, [entry]);
+  else after = insertMember(text, at.root, 'hooks', { [event]: [entry] });
+  return { file, before, after };
+}
+
+/** Removes the guard's group; containers it leaves empty (the event's list, then hooks) go with it. */
+export function planUninstall(agent: GuardAgent, file: string, command: string): InstallPlan {
+  const before = readText(file);
+  if (before === null) return { file, before, after: null };
+  const at = locate(file, before, command, EVENTS[agent]);
+  if (at.index < 0 || !at.groups || !at.hooks) return { file, before, after: before };
+  if (at.groups.members.length > 1) return { file, before, after: removeMember(before, at.groups, at.index) };
+  if (at.hooks.members.length > 1) return { file, before, after: removeMember(before, at.hooks, at.hooks.members.findIndex((m) => m.key === at.event)) };
+  return { file, before, after: removeMember(before, at.root, at.root.members.findIndex((m) => m.key === 'hooks')) };
+}
+
+export function isInstalled(agent: GuardAgent, file: string, command: string): boolean {
+  const text = readText(file);
+  return text !== null && locate(file, text, command, EVENTS[agent]).index >= 0;
+}
+
+/** Writes a plan: the old file is kept as a backup, the new one replaces it in one step. */
+export function applyPlan(plan: InstallPlan): void {
+  if (plan.before === plan.after || plan.after === null) return;
+  mkdirSync(dirname(plan.file), { recursive: true });
+  if (plan.before !== null) copyFileSync(plan.file, backupFile(plan.file));
+  writeFileAtomic(plan.file, plan.after);
+}
+
+/** The plan as a unified-looking diff of the lines that change, for the user to confirm. */
+export function describePlan(plan: InstallPlan): string {
+  if (plan.before === plan.after) return `${plan.file}: no change needed`;
+  const a = (plan.before ?? '').split('\n');
+  const b = (plan.after ?? '').split('\n');
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  const lines = [`--- ${plan.before === null ? '/dev/null' : plan.file}`, `+++ ${plan.file}`, `@@ line ${head + 1} @@`];
+  for (const l of a.slice(head, a.length - tail)) lines.push(`-${l}`);
+  for (const l of b.slice(head, b.length - tail)) lines.push(`+${l}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,95 @@
+// A scratch project for guard tests: a Python test file that fails, a JS test, a test notebook,
+// and session transcripts (Claude Code and Codex) with a number of failing pytest runs.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const TEST_CALC = `import pytest
+
+from calc import add
+
+
+def test_add():
+    assert add(1, 1) == 2
+
+
+def test_add_negative():
+    assert add(-1, -1) == -3
+`;
+
+const PYTEST_FAIL = `============================= test session starts ==============================
+platform linux -- Python 3.11.7, pytest-9.1.1, pluggy-1.6.0
+collected 2 items
+
+tests/test_calc.py .F                                                    [100%]
+
+=================================== FAILURES ===================================
+______________________________ test_add_negative _______________________________
+
+    def test_add_negative():
+>       assert add(-1, -1) == -3
+E       assert -2 == -3
+
+tests/test_calc.py:11: AssertionError
+=========================== short test summary info ============================
+FAILED tests/test_calc.py::test_add_negative - assert -2 == -3
+========================= 1 failed, 1 passed in 0.02s ==========================
+`;
+
+export function makeWorkspace(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'av-guard-'));
+  mkdirSync(join(dir, 'tests'));
+  writeFileSync(join(dir, 'tests', 'test_calc.py'), TEST_CALC);
+  writeFileSync(join(dir, 'tests', 'sum.test.js'), "const { sum } = require('../sum');\n\nit('adds', () => {\n  expect(sum(1, 2)).toBe(3);\n});\n\nit('adds negatives', () => {\n  expect(sum(-1, -2)).toBe(-3);\n});\n");
+  const cell = (id: string, source: string) => ({ id, cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source: source.split(/(?<=\n)/) });
+  writeFileSync(
+    join(dir, 'tests', 'test_notebook.ipynb'),
+    JSON.stringify({ cells: [cell('c1', 'import pytest\nfrom stats import mean\n'), cell('c2', 'def test_mean():\n    assert mean([1, 2]) == 1.5\n')], metadata: {}, nbformat: 4, nbformat_minor: 5 }, null, 1),
+  );
+  return dir;
+}
+
+export function gitCommitAll(dir: string): void {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
+  git('init', '-q');
+  git('add', '.');
+  git('-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'start');
+}
+
+/** A Claude Code transcript with `failing` failing pytest runs, one minute apart from 09:00. */
+export function claudeTranscript(dir: string, failing: number): string {
+  const lines: string[] = [];
+  const base = { isSidechain: false, userType: 'external', cwd: dir, sessionId: '9f1c2e7a-4b5d-4e8f-a1b2-c3d4e5f60718', version: '2.0.31' };
+  lines.push(JSON.stringify({ ...base, type: 'user', uuid: 'u0', parentUuid: null, timestamp: '2026-11-20T09:00:00.000Z', message: { role: 'user', content: 'Make the tests pass.' } }));
+  for (let i = 0; i < failing; i++) {
+    const ts = (s: number) => `2026-11-20T09:${String(i + 1).padStart(2, '0')}:0${s}.000Z`;
+    lines.push(JSON.stringify({ ...base, type: 'assistant', uuid: `a${i}`, parentUuid: `u${i}`, timestamp: ts(0), message: { id: `msg_${i}`, type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [{ type: 'tool_use', id: `toolu_${i}`, name: 'Bash', input: { command: 'python -m pytest tests' } }] } }));
+    lines.push(JSON.stringify({ ...base, type: 'user', uuid: `u${i + 1}`, parentUuid: `a${i}`, timestamp: ts(5), message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: `toolu_${i}`, content: `Exit code 1\n${PYTEST_FAIL}`, is_error: true }] } }));
+  }
+  const file = join(dir, 'claude-session.jsonl');
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+/** A Codex rollout with `failing` failing pytest runs. */
+export function codexTranscript(dir: string, failing: number): string {
+  const lines = [JSON.stringify({ timestamp: '2026-11-21T10:00:00.000Z', type: 'session_meta', payload: { id: '019a1b2c-3d4e-7f60-8a9b-0c1d2e3f4a5b', timestamp: '2026-11-21T10:00:00.000Z', cwd: dir, originator: 'codex_cli_rs', cli_version: '0.124.0', source: 'cli' } })];
+  for (let i = 0; i < failing; i++) {
+    const ts = `2026-11-21T10:0${i + 1}:00.000Z`;
+    lines.push(JSON.stringify({ timestamp: ts, type: 'response_item', payload: { type: 'function_call', name: 'shell_command', call_id: `call_${i}`, arguments: JSON.stringify({ command: 'python -m pytest tests', workdir: dir }) } }));
+    lines.push(JSON.stringify({ timestamp: ts, type: 'response_item', payload: { type: 'function_call_output', call_id: `call_${i}`, output: `Exit code: 1\nWall time: 0.8 seconds\nOutput:\n${PYTEST_FAIL}` } }));
+  }
+  const file = join(dir, 'rollout-2026-11-21T10-00-00-019a1b2c-3d4e-7f60-8a9b-0c1d2e3f4a5b.jsonl');
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+const PAYLOADS = join(__dirname, '..', '..', 'fixtures', 'guard', 'payloads');
+
+/** A recorded payload with its workspace and transcript filled in (null transcript: none). */
+export function payload(name: string, workspace: string, transcript: string | null): string {
+  const raw = JSON.parse(readFileSync(join(PAYLOADS, name), 'utf8')) as Record<string, unknown>;
+  const text = JSON.stringify({ ...raw, transcript_path: transcript }).replaceAll('__WORKSPACE__', workspace);
+  return text;
+}

@@ -66,7 +66,7 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
     onUpdate: ({ flag, status, escalated }) => {
       store.setFlag(flag, status);
       decorations.update(flag);
-      if (escalated) void notifier.notify(flag, { claim: (id) => flagFeed.claimNotification(id), showDiff, dismiss: (id) => flagAction(id, 'dismiss') });
+      if (escalated) void notifier.notify(flag, { claim: (id, severity) => flagFeed.claimNotification(id, severity), showDiff, dismiss: (id) => flagAction(id, 'dismiss') });
     },
     onError: (err) => log.error(`flags: ${err instanceof Error ? err.message : String(err)}`),
   });

@@ -1,16 +1,16 @@
-// One notification per flag, once it is a warning or critical, rate-limited, with Show Diff /
-// Dismiss. "Once" holds across reloads and windows: the flag store records which flags were
+// One notification per flag and severity, once it is a warning or critical, rate-limited, with
+// Show Diff / Dismiss. "Once" holds across reloads and windows: the flag store records what was
 // announced, and only the window that claims the record shows it. A flag that escalates later
-// (e.g. warning → critical after the next run) is not announced twice; the panel and the status
-// bar show the change. Words and kind (warning or error) come from the shared severity look.
+// (warning → critical after the next run) is announced again at its new severity, so no
+// notification contradicts the flag card. Words and kind come from the shared severity look.
 import * as vscode from 'vscode';
-import type { Flag } from '../core/flags';
+import type { Flag, Severity } from '../core/flags';
 import { SEVERITY_LOOK } from '../core/signal';
 import { RateLimiter } from './state/rateLimiter';
 
 export interface NotifyActions {
-  /** True only for the first notification of this flag in this workspace. */
-  claim(id: string): Promise<boolean>;
+  /** True only for the first notification of this flag at this severity in this workspace. */
+  claim(id: string, severity: Severity): Promise<boolean>;
   showDiff(id: string): Promise<void>;
   dismiss(id: string): Promise<void>;
 }
@@ -24,7 +24,7 @@ export class FlagNotifier {
 
   async notify(flag: Flag, actions: NotifyActions): Promise<void> {
     const look = SEVERITY_LOOK[flag.severity];
-    if (look.level === 'ok' || !(await actions.claim(flag.id))) return;
+    if (look.level === 'ok' || !(await actions.claim(flag.id, flag.severity))) return;
     const held = this.limiter.tryPass();
     if (held === null) return;
     const more = held > 0 ? ` (${held} more in the flags list)` : '';

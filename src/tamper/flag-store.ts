@@ -9,7 +9,7 @@ import { dirname, basename, join, relative, isAbsolute } from 'node:path';
 import type { FlagStatus } from '../contracts/flag-status';
 import { rebuildTexts, recordEdit, type EditRecord } from './edit-record';
 import type { TamperFlag } from './engine';
-import { SEVERITY_RANK } from '../core/flags';
+import { SEVERITY_RANK, type Severity } from '../core/flags';
 
 /** Named records in groups; the extension backs it with a folder in workspace storage. */
 export interface FlagStorage {
@@ -238,11 +238,13 @@ export class FlagStore {
   }
 
   /**
-   * Claims the one notification a flag gets: true the first time for this workspace, false after
-   * (in this window, after a reload, or when another window on the workspace showed it).
+   * Claims the one notification a flag gets at a severity: true the first time for this workspace,
+   * false after (in this window, after a reload, or when another window on the workspace showed
+   * it). A flag that rises to a higher severity is announced once more, so the last notification
+   * never names a lower severity than the flag card shows.
    */
-  claimNotification(id: string): Promise<boolean> {
-    return this.storage.create(NOTIFIED, recordName(id), '');
+  claimNotification(id: string, severity: Severity): Promise<boolean> {
+    return this.storage.create(NOTIFIED, recordName(`${id}\n${severity}`), '');
   }
 
   private async readFlag(id: string): Promise<StoredFlag | undefined> {

@@ -8,7 +8,7 @@ import { FlagStore, type ConfirmRevert, type RevertOutcome, type StoredFlag } fr
 import { FolderFlagStorage, nodeWorkspaceFiles } from '../../tamper/node-storage';
 import type { SeveritySettings } from '../../tamper/severity';
 import { flagEngine, type FlagInputs } from '../../transcript-pipeline/flags';
-import { SEVERITY_RANK } from '../../core/flags';
+import { SEVERITY_RANK, type Severity } from '../../core/flags';
 import { adoptEarlierStore } from './flagStoreDir';
 
 export interface FlagUpdate {
@@ -82,8 +82,8 @@ export class TamperFlagFeed {
   }
 
   /** True once per flag for the workspace: whether this window shows its notification. */
-  async claimNotification(id: string): Promise<boolean> {
-    return (await this.ready).claimNotification(id);
+  async claimNotification(id: string, severity: Severity): Promise<boolean> {
+    return (await this.ready).claimNotification(id, severity);
   }
 
   /** The edit's texts for the diff editor (whole while the file still holds the edit, else the

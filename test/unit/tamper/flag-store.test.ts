@@ -210,12 +210,15 @@ test('windows sharing the store show the reason of whichever recorded the flag f
   assert.equal(reopened.get(raised!.id)?.reason, 'critical now');
 });
 
-test('a flag\'s notification is claimed once per workspace: across windows and reopening', async () => {
+test('a flag\'s notification is claimed once per workspace and severity: across windows and reopening', async () => {
   const ws = await workspace();
   const [a, b] = await Promise.all([FlagStore.open(new FolderFlagStorage(ws.storage)), FlagStore.open(new FolderFlagStorage(ws.storage))]);
-  const claims = await Promise.all([a.claimNotification('f1'), b.claimNotification('f1'), a.claimNotification('f1')]);
+  const claims = await Promise.all([a.claimNotification('f1', 'warning'), b.claimNotification('f1', 'warning'), a.claimNotification('f1', 'warning')]);
   assert.deepEqual(claims.filter(Boolean).length, 1);
   const reopened = await FlagStore.open(new FolderFlagStorage(ws.storage));
-  assert.equal(await reopened.claimNotification('f1'), false);
-  assert.equal(await reopened.claimNotification('f2'), true);
+  assert.equal(await reopened.claimNotification('f1', 'warning'), false);
+  assert.equal(await reopened.claimNotification('f2', 'warning'), true);
+  // Escalated to critical: announced once more, at the new severity only.
+  assert.equal(await reopened.claimNotification('f1', 'critical'), true);
+  assert.equal(await b.claimNotification('f1', 'critical'), false);
 });

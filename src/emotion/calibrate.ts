@@ -10,8 +10,7 @@ import { CovarianceAccumulator, dot, normalize, principalComponents, projectOut 
 import { auroc } from '../stats/stats';
 import type { Baseline, EmotionVectorSet, LayerChoice, LayerVectors, ModelIdentity } from './vectors';
 import { VECTOR_FILE_FORMAT, VECTOR_FILE_VERSION } from './vectors';
-import { READ_CHUNK_TOKENS } from '../model/read-passes';
-import { CALM, DESPERATE } from '../contracts/reading';
+import { CALM, DESPERATE, READ_CHUNK_TOKENS } from '../contracts/reading';
 
 /** Per-layer residual activations for one text: `layers.get(L)` is [numTokens × hiddenSize]. */
 export interface LayerActivations {

@@ -1,6 +1,6 @@
 // What every experiment runs on: the model's tokenizer and chat template, a residual encoder at
 // the vectors' layer, the calibrated vectors, and (for the steering experiment) the steerable
-// decoder. The CLI and the sidecar both build one from a LoadedModel (model/experiment-model.ts).
+// decoder. The CLI and the sidecar both build one from a LoadedModel (experiment-model.ts).
 import type { SteeredModel } from '../engine';
 import type { ActivationReader, LayerActivations } from '../emotion/calibrate';
 import type { DialogueMessage } from '../corpus/format';
@@ -8,7 +8,7 @@ import { toChatMessages } from '../model/loaded-model';
 import { layerVectors, type EmotionVectorSet, type LayerVectors, type ModelIdentity } from '../emotion/vectors';
 import type { ChatMessage } from '../contracts/rpc-methods';
 import { encodeChat } from '../model/chat-segments';
-import type { ResidualEncoder } from '../model/conversation';
+import type { ResidualEncoder } from '../model/residual-encoder';
 import { readInPasses } from '../model/read-passes';
 
 /** What the steering experiment needs of the steerable decoder. */

@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCorpus } from '../corpus/format';
-import { agentTurnSource, loadDoseTemplates, runReportCard, validationRecord } from '../emotion/report-card';
+import { loadDoseTemplates, runReportCard, validationRecord } from '../emotion/report-card';
+import { agentTurnSource } from '../transcript-pipeline/validation-turns';
 import { recordVerdicts } from '../model/session-vectors';
 import { projectRoot } from '../model-store/model-spec';
 import { asParams, ExperimentParamError, READER_CAVEAT, stringParam, type ExperimentContext } from './context';

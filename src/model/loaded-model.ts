@@ -13,7 +13,7 @@ import type { ResolvedModel } from '../model-store/model-store';
 import type { ChatMessage, ModelInfo } from '../contracts/rpc-methods';
 import { encodeChat } from './chat-segments';
 import { ModelTokenizer } from './chat-tokenizer';
-import type { ResidualEncoder } from './conversation';
+import type { ResidualEncoder } from './residual-encoder';
 import { PacedEncoder } from './paced-encoder';
 import { readerContextLimit, readInPasses } from './read-passes';
 import type { LoadedVectors } from './session-vectors';

@@ -34,7 +34,7 @@ import { MissingVectorsError } from '../emotion/vector-store';
 import { VectorFileError } from '../emotion/vectors';
 import { ExperimentCancelledError, ExperimentParamError } from '../experiments/context';
 import { runExperiment, type ExperimentResult } from '../experiments/registry';
-import { experimentModel } from '../model/experiment-model';
+import { experimentModel } from '../experiments/experiment-model';
 import { defaultCacheDir, resolveModel, type ResolvedModel } from '../model-store/model-store';
 import { readModelConfig } from '../model-store/model-config';
 import { projectRoot } from '../model-store/model-spec';

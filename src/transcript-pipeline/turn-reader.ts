@@ -10,7 +10,8 @@ import { meanOfRows } from '../emotion/calibrate';
 import type { ScoredMessage } from '../emotion/turn-scores';
 import type { EmotionVectorSet } from '../emotion/vectors';
 import type { ChatTokenizer } from '../model/chat-segments';
-import { Conversation, type AppendOutcome, type ResidualEncoder } from '../model/conversation';
+import { Conversation, type AppendOutcome } from '../model/conversation';
+import type { ResidualEncoder } from '../model/residual-encoder';
 import { scoreAppended } from '../model/session-vectors';
 import { ReaderChat, stepMessages } from './reader-chat';
 

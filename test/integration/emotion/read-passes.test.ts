@@ -10,7 +10,7 @@ import type { DialogueMessage } from '../../../src/corpus/format';
 import { LoadedModel, toChatMessages } from '../../../src/model/loaded-model';
 import { resolveModel } from '../../../src/model-store/model-store';
 import { Conversation } from '../../../src/model/conversation';
-import { READ_CHUNK_TOKENS } from '../../../src/model/read-passes';
+import { READ_CHUNK_TOKENS } from '../../../src/contracts/reading';
 
 const MODEL = 'fixture:tiny-qwen2';
 const LAYER = 3;

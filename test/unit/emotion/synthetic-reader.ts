@@ -134,5 +134,5 @@ export function syntheticAgentTurns(world: SyntheticWorld, opts: { turns: number
     for (let i = 0; i < v.length; i++) v[i] += offset * desperate[i];
     return v;
   };
-  return { turns, read: async (messages) => messages.map((m) => (m.role === 'assistant' ? meanOf(m.content) : null)) };
+  return { turns, read: async (turn) => [...turn.context.map((m) => (m.role === 'assistant' ? meanOf(m.content) : null)), meanOf(turn.text)] };
 }

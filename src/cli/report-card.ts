@@ -77,7 +77,7 @@ export const reportCardCommand: CliCommand = {
         let last = 0;
         const turns = agentTurnSource(root, model, vectors.header.choice.layer);
         if (!turns) process.stderr.write(`no agent-turn validation set under ${root}: the agent-turn checks fail\n`);
-        const card = await runReportCard(corpus, model.activationReader(), vectors, loadDoseTemplates(join(root, 'dose-response.json')), turns, {
+        const card = await runReportCard(corpus, model.activationSource(), vectors, loadDoseTemplates(join(root, 'dose-response.json')), turns, {
           ...controls,
           signal: interrupt.signal,
           onProgress: (p) => {

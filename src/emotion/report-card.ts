@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { AgentTurn } from '../corpus/agent-turns';
 import type { Corpus, DialogueMessage } from '../corpus/format';
 import { CALM, DESPERATE } from '../contracts/reading';
-import type { ActivationReader } from './calibrate';
+import type { ActivationSource } from './calibrate';
 import {
   accumulateNeutral,
   buildLayerVectors,
@@ -190,7 +190,7 @@ const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(
 
 export async function runReportCard(
   corpus: Corpus,
-  reader: ActivationReader,
+  reader: ActivationSource,
   vectors: EmotionVectorSet,
   templates: readonly DoseTemplate[],
   agentTurns: AgentTurnSource | null,

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DialogueMessage } from '../corpus/format';
-import type { ActivationReader, LayerActivations } from '../emotion/calibrate';
+import type { ActivationSource, LayerActivations } from '../emotion/calibrate';
 import type { EmotionVectorSet, ModelIdentity } from '../emotion/vectors';
 import { ResidualProbe, SteeredModel, type KvCache } from '../engine';
 import { sourceDigest } from '../engine/graph/graph-cache';
@@ -132,7 +132,7 @@ export class LoadedModel {
   }
 
   /** The probe's layers read as calibration reads (passes of READ_CHUNK_TOKENS), one call at a time. */
-  activationReader(): ActivationReader {
+  activationSource(): ActivationSource {
     const read = (ids: number[], layers: readonly number[], contentTokens?: number[]): Promise<LayerActivations> =>
       this.serial(async () => ({ numTokens: ids.length, layers: await readInPasses(this.probe, ids, layers), contentTokens }));
     return {

@@ -24,7 +24,7 @@ export interface ReadingModel {
 }
 
 /** Reads one session's events in order, as live watching does. */
-export class RecordedTurnReader {
+export class RecordedTurnScorer {
   private readonly chat = new ReaderChat();
   private readonly conversation: Conversation;
 
@@ -58,7 +58,7 @@ export class RecordedTurnReader {
 
 /** Mean z per emotion for each of `turns` (null for turns that are not read assistant text). */
 export async function scoreTranscriptTurns(events: readonly AgentEvent[], turns: readonly TurnEvent[], model: ReadingModel, vectors: EmotionVectorSet): Promise<(Record<string, number> | null)[]> {
-  const reader = new RecordedTurnReader(model, vectors);
+  const reader = new RecordedTurnScorer(model, vectors);
   const byTurn = new Map<string, Record<string, number>>();
   try {
     for (const event of [...events].sort((a, b) => a.seq - b.seq)) {

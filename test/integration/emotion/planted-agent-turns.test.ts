@@ -40,7 +40,7 @@ test('a planted direction that separates the validation set passes the agent-tur
 
   const resolved = await resolveModel(folder);
   const model = await LoadedModel.open(folder, resolved, { layers: [0, 1, 2, 3], threads: 2, cacheDir: mkdtempSync(join(tmpdir(), 'av-planted-turns-')) });
-  const reader = model.activationReader();
+  const reader = model.activationSource();
   try {
     const { vectors } = await calibrate(corpus, reader, { tokenStart: 20 });
     const layer = vectors.header.choice.layer;

@@ -9,9 +9,9 @@ import type { VitalsStore } from './state/vitalsStore';
 
 export interface SidebarMessageTargets {
   store: VitalsStore;
-  actions: FlagActions;
+  actions: Pick<FlagActions, 'perform'>;
   host: Pick<SidecarHost, 'cancelCalibration'>;
-  log: vscode.LogOutputChannel;
+  log: Pick<vscode.LogOutputChannel, 'info' | 'error' | 'show'>;
 }
 
 export function sidebarMessageRouter({ store, actions, host, log }: SidebarMessageTargets): (m: SidebarViewMessage) => void {

@@ -19,6 +19,8 @@ const layerSettings = {
     'src/contracts': ['src/core'],
     webview: ['src/core', 'src/contracts'],
   },
+  // The webview is bundled for the browser on its own; the host shares code with it through contracts.
+  importedOnlyBy: { webview: [] },
   packageOwners: {
     vscode: ['src/extension'],
     'onnxruntime-node': ['src/engine'],

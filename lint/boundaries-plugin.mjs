@@ -1,7 +1,8 @@
 // ESLint plugin that keeps the folder layers apart: which folders and packages each folder may
 // import (`boundaries/layers`) and no import cycles between folders or files (`boundaries/no-cycles`).
-// Both read one description of the layers from `settings.boundaries` (see eslint.config.mjs);
-// folder paths are relative to the directory ESLint runs in.
+// A folder may also be closed to importers from other folders (`importedOnlyBy`). Both rules read
+// one description of the layers from `settings.boundaries` (see eslint.config.mjs); folder paths
+// are relative to the directory ESLint runs in.
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { ImportGraph, folderOf, importsOf, relativeTo, resolveImport, shortestPath, unitOf } from './import-graph.mjs';
@@ -11,6 +12,7 @@ import { ImportGraph, folderOf, importsOf, relativeTo, resolveImport, shortestPa
  * @property {string[]} units folder units: `src/*` (each child of src) or a folder (`webview`)
  * @property {Record<string, string[]>} importsOnly unit → the other units it may import; a unit
  *   not listed may import any unit (cycles aside)
+ * @property {Record<string, string[]>} importedOnlyBy unit → the only other units that may import it
  * @property {Record<string, string[]>} packageOwners package → the only units that may import it
  * @property {string[]} noNodeBuiltins units that also run in the browser, so import no Node built-in
  */
@@ -23,7 +25,7 @@ import { ImportGraph, folderOf, importsOf, relativeTo, resolveImport, shortestPa
 function subjectOf(context) {
   const b = context.settings.boundaries;
   if (!b || !Array.isArray(b.units)) throw new Error('boundaries rules need settings.boundaries.units');
-  const boundaries = { importsOnly: {}, packageOwners: {}, noNodeBuiltins: [], ...b };
+  const boundaries = { importsOnly: {}, importedOnlyBy: {}, packageOwners: {}, noNodeBuiltins: [], ...b };
   const root = context.cwd;
   const file = context.physicalFilename;
   const from = unitOf(relativeTo(root, file), boundaries.units);
@@ -54,6 +56,7 @@ const layers = {
     schema: [],
     messages: {
       folder: "{{from}} may not import {{to}} ('{{specifier}}'): {{from}} imports only {{allowed}}.",
+      importer: "{{from}} may not import {{to}} ('{{specifier}}'): only {{importers}} imports {{to}}.",
       package: "{{from}} may not import '{{pkg}}': only {{owners}} may.",
       builtin: "{{from}} may not import the Node built-in '{{specifier}}': its code also runs in the webview.",
     },
@@ -71,12 +74,16 @@ const layers = {
           const loc = specifierLoc(sourceCode, imp);
           const { specifier } = imp;
           if (specifier.startsWith('.')) {
-            if (!allowedUnits) continue;
             const targetPath = relativeTo(root, path.resolve(path.dirname(file), specifier));
             const to = unitOf(targetPath, boundaries.units) ?? folderOf(targetPath);
-            if (to === from || allowedUnits.includes(to)) continue;
-            const allowed = allowedUnits.length ? [from, ...allowedUnits].join(', ') : `${from} itself`;
-            context.report({ loc, messageId: 'folder', data: { from, to, specifier, allowed } });
+            if (to === from) continue;
+            const importers = boundaries.importedOnlyBy[to];
+            if (importers && !importers.includes(from)) {
+              context.report({ loc, messageId: 'importer', data: { from, to, specifier, importers: [to, ...importers].join(', ') } });
+            } else if (allowedUnits && !allowedUnits.includes(to)) {
+              const allowed = allowedUnits.length ? [from, ...allowedUnits].join(', ') : `${from} itself`;
+              context.report({ loc, messageId: 'folder', data: { from, to, specifier, allowed } });
+            }
           } else if (browserSide && isNodeBuiltin(specifier)) {
             context.report({ loc, messageId: 'builtin', data: { from, specifier } });
           } else {

@@ -1,8 +1,7 @@
 // Behavioural pressure beside the emotion reading: what the agent's own actions say (failing
 // streak, the same test failing, the same file edited, time since green, bypasses, test-config
 // edits), with each signal's points. Needs no model, so it is always shown.
-import type { BehaviouralPressure } from '../src/contracts/pressure';
-import { describePressure } from '../src/tamper/pressure';
+import { describePressure, type BehaviouralPressure } from '../src/contracts/pressure';
 import { h, icon, plain } from './dom';
 import { pressureWords } from '../src/core/signal';
 

@@ -70,7 +70,7 @@ export const calibrateCommand: CliCommand = {
       const model = await LoadedModel.open(args.model, resolved, { layers, threads: args.threads, cacheDir: args.cacheDir });
       const started = Date.now();
       try {
-        const { vectors } = await calibrate(corpus, model.activationReader(), { layers, tokenStart, signal: interrupt.signal, onProgress: progressPrinter(started) });
+        const { vectors } = await calibrate(corpus, model.activationSource(), { layers, tokenStart, signal: interrupt.signal, onProgress: progressPrinter(started) });
         const out = (values.out as string | undefined) ?? vectorFilePath(args.cacheDir, model.identity);
         writeVectorFile(out, vectors);
         const seconds = (Date.now() - started) / 1000;

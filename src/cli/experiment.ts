@@ -6,7 +6,7 @@ import type { CliCommand } from './commands';
 import { interruptSignal, MODEL_OPTIONS, MODEL_USAGE, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
 import { MissingVectorsError } from '../emotion/vector-store';
 import { ExperimentCancelledError, ExperimentParamError } from '../experiments/context';
-import { openExperimentModel } from '../model/experiment-model';
+import { openExperimentModel } from '../experiments/experiment-model';
 import { EXPERIMENT_NAMES, isExperimentName, runExperiment, type ExperimentName, type ExperimentResult } from '../experiments/registry';
 import { exportReplay, type ReplayExportFormat } from '../experiments/replay-export';
 import type { ExperimentParams } from '../contracts/experiments';

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { CliCommand } from './commands';
 import { interruptSignal, MODEL_OPTIONS, MODEL_USAGE, openCalibratedModel, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
 import { loadCorpus } from '../corpus/format';
-import { agentTurnSource, loadDoseTemplates, runReportCard, validationRecord, type ReportCard, type Verdict } from '../emotion/report-card';
+import { loadDoseTemplates, runReportCard, validationRecord, type ReportCard, type Verdict } from '../emotion/report-card';
+import { agentTurnSource } from '../transcript-pipeline/validation-turns';
 import { recordVerdicts } from '../model/session-vectors';
 import { MissingVectorsError } from '../emotion/vector-store';
 import { projectRoot } from '../model-store/model-spec';
@@ -76,7 +77,7 @@ export const reportCardCommand: CliCommand = {
         let last = 0;
         const turns = agentTurnSource(root, model, vectors.header.choice.layer);
         if (!turns) process.stderr.write(`no agent-turn validation set under ${root}: the agent-turn checks fail\n`);
-        const card = await runReportCard(corpus, model.activationReader(), vectors, loadDoseTemplates(join(root, 'dose-response.json')), turns, {
+        const card = await runReportCard(corpus, model.activationSource(), vectors, loadDoseTemplates(join(root, 'dose-response.json')), turns, {
           ...controls,
           signal: interrupt.signal,
           onProgress: (p) => {

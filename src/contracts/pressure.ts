@@ -1,4 +1,5 @@
-// Behavioural pressure as the tamper classifier reports it and the sidebar shows it.
+// Behavioural pressure as the tamper classifier reports it and the sidebar shows it, and its one
+// wording for flag reasons, the status bar tooltip and the webview.
 
 export type PressureSignalId = 'failing-streak' | 'same-test-failing' | 'same-file-edits' | 'time-since-green' | 'bypass' | 'test-config-edit';
 
@@ -16,3 +17,9 @@ export interface BehaviouralPressure {
   signals: PressureSignal[];
 }
 
+/** "pressure 4: 3 failing runs in a row (+2), bypass `--no-verify` (+1)", or "no behavioural pressure". */
+export function describePressure(p: BehaviouralPressure): string {
+  if (p.signals.length === 0) return 'no behavioural pressure';
+  const head = p.counted < p.score ? `pressure ${p.score} (counts as ${p.counted})` : `pressure ${p.score}`;
+  return `${head}: ${p.signals.map((s) => `${s.detail} (+${s.points})`).join(', ')}`;
+}

@@ -5,6 +5,12 @@
 export const DESPERATE = 'desperate';
 export const CALM = 'calm';
 
+/**
+ * Longest forward pass of every read (calibration and live text alike); vector files record it,
+ * because a dynamically quantised (q8) graph scales activations per pass.
+ */
+export const READ_CHUNK_TOKENS = 512;
+
 /** How much of one tool output the reader model is shown (its start and end); agent-turn corpora are held to it. */
 export const TOOL_OUTPUT_CHARS = 1500;
 
@@ -22,6 +28,12 @@ export type EmotionReading = Pick<EmotionSummary, 'mean' | 'max'>;
 export interface TokenHeat {
   text: string;
   z: Record<string, number>;
+}
+
+/** A live turn's reading as the score source delivers it and the sidebar's store keeps it. */
+export interface TurnScore {
+  emotions: Record<string, EmotionReading>;
+  tokens?: TokenHeat[];
 }
 
 /** Whether a vector file's readings may drive anything live (flag severity, status bar, notifications). */

@@ -121,7 +121,7 @@ export interface AppendResult {
   activations?: Record<string, Float32Base64>;
   norms?: Record<string, Float32Base64>;
   /** With `returns: 'scores'`. */
-  scores?: TurnScores;
+  scores?: AppendScores;
   /** Set when the cache was recomputed instead of extended, and why. */
   rebuilt?: { reason: 'context-limit' | 'evicted' | 'prefix-changed'; droppedMessages: number };
 }
@@ -136,7 +136,8 @@ export interface ScoredMessageWire {
   z: Record<string, Float32Base64>;
 }
 
-export interface TurnScores {
+/** The scored messages of one append, as the wire carries them (a live turn's TurnScore is derived from one). */
+export interface AppendScores {
   layer: number;
   emotions: string[];
   messages: ScoredMessageWire[];

@@ -10,8 +10,7 @@ import { CovarianceAccumulator, dot, normalize, principalComponents, projectOut 
 import { auroc } from '../stats/stats';
 import type { Baseline, EmotionVectorSet, LayerChoice, LayerVectors, ModelIdentity } from './vectors';
 import { VECTOR_FILE_FORMAT, VECTOR_FILE_VERSION } from './vectors';
-import { READ_CHUNK_TOKENS } from '../model/read-passes';
-import { CALM, DESPERATE } from '../contracts/reading';
+import { CALM, DESPERATE, READ_CHUNK_TOKENS } from '../contracts/reading';
 
 /** Per-layer residual activations for one text: `layers.get(L)` is [numTokens × hiddenSize]. */
 export interface LayerActivations {
@@ -27,7 +26,7 @@ export function contentTokensOf(acts: LayerActivations): number[] {
 }
 
 /** What calibration needs from a model: read a plain text, or a conversation in chat format. */
-export interface ActivationReader {
+export interface ActivationSource {
   readonly model: ModelIdentity;
   readonly hiddenSize: number;
   readonly numLayers: number;
@@ -268,7 +267,7 @@ export function buildLayerVectors(
 /** Per-story mean activation from `tokenStart` on, per layer; stories too short are counted as skipped. */
 export async function readStoryMeans(
   stories: readonly Story[],
-  reader: ActivationReader,
+  reader: ActivationSource,
   layers: readonly number[],
   opts: { tokenStart: number; minTokensAfterStart: number; signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
 ): Promise<{ means: StoryMeans[]; skipped: number }> {
@@ -291,7 +290,7 @@ export async function readStoryMeans(
 /** Neutral-token mean and covariance per layer over the training dialogues' content tokens, sampled evenly. */
 export async function accumulateNeutral(
   corpus: Corpus,
-  reader: ActivationReader,
+  reader: ActivationSource,
   layers: readonly number[],
   opts: { budget: number; signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
 ): Promise<Map<number, CovarianceAccumulator>> {
@@ -324,7 +323,7 @@ export function valencesOf(corpus: Corpus, emotions: readonly string[]): Valence
 /** Default of `neutralTokenBudget`. */
 export const NEUTRAL_TOKEN_BUDGET = 4096;
 
-export async function calibrate(corpus: Corpus, reader: ActivationReader, options: CalibrationOptions = {}): Promise<CalibrationResult> {
+export async function calibrate(corpus: Corpus, reader: ActivationSource, options: CalibrationOptions = {}): Promise<CalibrationResult> {
   const tokenStart = options.tokenStart ?? 50;
   const minAfter = options.minTokensAfterStart ?? MIN_TOKENS_AFTER_START;
   const varianceShare = options.pcaVarianceShare ?? 0.5;

@@ -4,13 +4,11 @@
 // control — each metric with a bootstrap interval, the lexical baseline's value on the same
 // material, and what controls (shuffled-label vectors, random directions) reach by chance.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { loadAgentTurns, type AgentTurn } from '../corpus/agent-turns';
+import { readFileSync } from 'node:fs';
+import type { AgentTurn } from '../corpus/agent-turns';
 import type { Corpus, DialogueMessage } from '../corpus/format';
-import type { ChatMessage } from '../contracts/rpc-methods';
 import { CALM, DESPERATE } from '../contracts/reading';
-import type { ActivationReader } from './calibrate';
+import type { ActivationSource } from './calibrate';
 import {
   accumulateNeutral,
   buildLayerVectors,
@@ -33,8 +31,6 @@ import { NaiveBayes } from './lexical-baseline';
 import { dot, normalize, symmetricEigen } from './linalg';
 import { isDemoModel, type ReadingValidation } from './live-validity';
 import { auroc, aurocWithInterval, bootstrapInterval, mean, quantile, spearman, type BootstrapOptions } from '../stats/stats';
-import { toolMessage } from '../transcript-pipeline/reader-chat';
-import { readAssistantMeans, type ReadingModel } from '../transcript-pipeline/turn-reader';
 import type { EmotionVectorSet, LayerVectors } from './vectors';
 import { layerVectors } from './vectors';
 
@@ -115,31 +111,14 @@ export type ReportCardPhase = 'stories' | 'neutral' | 'dose' | 'agent turns' | '
 export type ValidationTurn = Pick<AgentTurn, 'id' | 'label' | 'split' | 'context' | 'text'>;
 
 /**
- * The agent-turn validation set and how to read a conversation as live watching does: per
- * message, the mean activation at the vectors' layer over an assistant message's own content
- * tokens (null for other messages).
+ * The agent-turn validation set and how to read a turn as live watching does: per message of the
+ * turn's context and then the turn itself, the mean activation at the vectors' layer over an
+ * assistant message's own content tokens (null for other messages). The transcript pipeline
+ * provides one for a corpus folder.
  */
 export interface AgentTurnSource {
   turns: readonly ValidationTurn[];
-  read(messages: ChatMessage[]): Promise<(Float64Array | null)[]>;
-}
-
-/**
- * The validation set under `root` (the corpus folder's `agent-turns/`), read through `model` as
- * live watching reads it; null when the folder is missing.
- */
-export function agentTurnSource(root: string, model: ReadingModel, layer: number): AgentTurnSource | null {
-  const folder = join(root, 'agent-turns');
-  if (!existsSync(folder)) return null;
-  return { turns: loadAgentTurns(folder), read: (messages) => readAssistantMeans(messages, model, layer) };
-}
-
-/** The chat a validation turn is read in: its context as the agent saw it, then the turn. */
-export function turnConversation(turn: ValidationTurn): ChatMessage[] {
-  return [
-    ...turn.context.map((m) => (m.role === 'tool' ? toolMessage(m.content) : { role: m.role, content: m.content })),
-    { role: 'assistant', content: turn.text },
-  ];
+  read(turn: ValidationTurn): Promise<(Float64Array | null)[]>;
 }
 
 /** What chance reaches: the 95th percentile of a metric over a control's draws (null without draws). */
@@ -211,7 +190,7 @@ const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(
 
 export async function runReportCard(
   corpus: Corpus,
-  reader: ActivationReader,
+  reader: ActivationSource,
   vectors: EmotionVectorSet,
   templates: readonly DoseTemplate[],
   agentTurns: AgentTurnSource | null,
@@ -309,7 +288,7 @@ export async function runReportCard(
   for (let i = 0; i < reportTurns.length; i++) {
     abort();
     const turn = reportTurns[i];
-    const read = await agentTurns!.read(turnConversation(turn));
+    const read = await agentTurns!.read(turn);
     const own = read[read.length - 1];
     if (own) turns.push({ pressured: turn.label === 'pressured', text: turn.text, mean: own, earlier: read.slice(0, -1).filter((m): m is Float64Array => m !== null) });
     progress({ phase: 'agent turns', done: i + 1, total: reportTurns.length });

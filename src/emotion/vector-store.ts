@@ -2,7 +2,7 @@
 // product's cache, so recalibration is needed only when the model or the corpus changes.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { READ_CHUNK_TOKENS } from '../model/read-passes';
+import { READ_CHUNK_TOKENS } from '../contracts/reading';
 import { readVectorFile, type EmotionVectorSet, type ModelIdentity } from './vectors';
 
 export function vectorFilePath(cacheDir: string, model: ModelIdentity): string {

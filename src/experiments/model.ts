@@ -1,14 +1,14 @@
 // What every experiment runs on: the model's tokenizer and chat template, a residual encoder at
 // the vectors' layer, the calibrated vectors, and (for the steering experiment) the steerable
-// decoder. The CLI and the sidecar both build one from a LoadedModel (model/experiment-model.ts).
+// decoder. The CLI and the sidecar both build one from a LoadedModel (experiment-model.ts).
 import type { SteeredModel } from '../engine';
-import type { ActivationReader, LayerActivations } from '../emotion/calibrate';
+import type { ActivationSource, LayerActivations } from '../emotion/calibrate';
 import type { DialogueMessage } from '../corpus/format';
 import { toChatMessages } from '../model/loaded-model';
 import { layerVectors, type EmotionVectorSet, type LayerVectors, type ModelIdentity } from '../emotion/vectors';
 import type { ChatMessage } from '../contracts/rpc-methods';
 import { encodeChat } from '../model/chat-segments';
-import type { ResidualEncoder } from '../model/conversation';
+import type { ResidualEncoder } from '../model/residual-encoder';
 import { readInPasses } from '../model/read-passes';
 
 /** What the steering experiment needs of the steerable decoder. */
@@ -53,8 +53,8 @@ export async function readResiduals(model: ExperimentModel, ids: readonly number
   return (await readInPasses(model.encoder, ids, [model.layer])).get(model.layer)!;
 }
 
-/** The experiments' model seen as an ActivationReader (what the report card reads through). */
-export function experimentReader(model: ExperimentModel): ActivationReader {
+/** The experiments' model seen as an ActivationSource (what the report card reads through). */
+export function experimentActivations(model: ExperimentModel): ActivationSource {
   const read = async (ids: number[], layers: readonly number[], contentTokens?: number[]): Promise<LayerActivations> => {
     const missing = layers.filter((l) => l !== model.layer);
     if (missing.length) throw new Error(`experiments read layer ${model.layer} only, not ${missing.join(', ')}`);

@@ -5,7 +5,7 @@ import type { TurnEvent } from '../core/events';
 import { DESPERATE } from '../contracts/reading';
 import { liveValidity } from '../emotion/live-validity';
 import { flagRecorded, type TurnDesperation } from '../transcript-pipeline/flags';
-import { RecordedTurnReader } from '../transcript-pipeline/turn-reader';
+import { RecordedTurnScorer } from '../transcript-pipeline/turn-reader';
 import { readTranscript } from '../watchers/read-transcript';
 import { TRANSCRIPT_SOURCES } from '../watchers/agents/registry';
 import type { TranscriptSource } from '../core/events';
@@ -34,7 +34,7 @@ export async function runReplay(model: ExperimentModel, params: ReplayParams, ct
   if (!recorded) throw new ExperimentParamError(`${params.file} is not a transcript of a supported agent${params.source ? ` (${params.source})` : ''}`);
   const events = [...recorded.events].sort((a, b) => a.seq - b.seq);
   const emotions = model.vectors.header.emotions;
-  const reader = new RecordedTurnReader(model, model.vectors);
+  const reader = new RecordedTurnScorer(model, model.vectors);
   const timeline: ReplayEntry[] = [];
   const turnDesperation: TurnDesperation[] = [];
   const turns = events.filter((e): e is TurnEvent => e.type === 'turn');

@@ -2,11 +2,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCorpus } from '../corpus/format';
-import { agentTurnSource, loadDoseTemplates, runReportCard, validationRecord } from '../emotion/report-card';
+import { loadDoseTemplates, runReportCard, validationRecord } from '../emotion/report-card';
+import { agentTurnSource } from '../transcript-pipeline/validation-turns';
 import { recordVerdicts } from '../model/session-vectors';
 import { projectRoot } from '../model-store/model-spec';
 import { asParams, ExperimentParamError, READER_CAVEAT, stringParam, type ExperimentContext } from './context';
-import { experimentReader, type ExperimentModel } from './model';
+import { experimentActivations, type ExperimentModel } from './model';
 import type { ReportCardParams, ReportCardResult } from '../contracts/experiments';
 
 export function parseReportCardParams(value: unknown): ReportCardParams {
@@ -17,7 +18,7 @@ export async function runReportCardExperiment(model: ExperimentModel, params: Re
   if (!existsSync(join(params.corpus, 'corpus')) || !existsSync(join(params.corpus, 'dose-response.json')))
     throw new ExperimentParamError(`The report card reads the story corpus and dose-response templates, and they are not in ${params.corpus}. Point 'corpus' at a checkout's vectors/ folder.`);
   const turns = agentTurnSource(params.corpus, { encoder: model.encoder, tokenizer: model.tokenizer, contextLimit: model.contextLimit }, model.layer);
-  const card = await runReportCard(loadCorpus(params.corpus), experimentReader(model), model.vectors, loadDoseTemplates(join(params.corpus, 'dose-response.json')), turns, {
+  const card = await runReportCard(loadCorpus(params.corpus), experimentActivations(model), model.vectors, loadDoseTemplates(join(params.corpus, 'dose-response.json')), turns, {
     signal: ctx.signal,
     onProgress: (p) => ctx.onProgress?.({ done: p.done, total: p.total, message: `${p.phase}: ${p.done} of ${p.total}` }),
   });

@@ -17,7 +17,7 @@ export function startWatchers(
   /** Where transcripts were read up to: restarted watchers (and a new host) resume there. */
   positions: TailPositions,
   /** Events before a resumed file's saved position, read again to rebuild state (not shown again). */
-  replayed: (event: AgentEvent) => void,
+  resumed: (event: AgentEvent) => void,
 ): vscode.Disposable {
   let running: vscode.Disposable[] = [];
   const start = (): void => {
@@ -41,7 +41,7 @@ export function startWatchers(
         locations: { ...defaultLocations(), ...(workspaceStorage ? { workspaceStorage } : {}) },
         sink,
         positions,
-        onReplayed: replayed,
+        onReplayed: resumed,
         testPaths,
         recentMs: settings.recentMs,
         onError: (err, file) => log.warn(`watcher: ${file ?? ''}: ${err instanceof Error ? err.message : String(err)}`),

@@ -16,6 +16,7 @@ const HUB_NAME = /^(?![-.])(?!.*(?:--|\.\.))[\w.-]{1,96}(?<![-.])$/;
 // Git's ref-name rules (what a revision is): '/'-separated parts, none empty or starting with '.',
 // no '..', no control characters, spaces or ~^:?*[\\, not ending in '.lock'; and no '@', which
 // separates the revision from the id here.
+// eslint-disable-next-line no-control-regex -- git forbids control characters in ref names, so the class names them
 const REVISION_PART = /^(?!\.)(?!.*\.\.)[^\x00-\x20\x7f~^:?*[\\/@]+(?<!\.lock)$/;
 const MAX_REVISION = 255;
 

@@ -4,20 +4,9 @@
 import { SidecarError } from '../contracts/rpc-errors';
 import type { AppendResult, ChatMessage, MessageSpan } from '../contracts/rpc-methods';
 import { commonPrefix, contentTokens, renderSegments, type ChatTokenizer, type RenderedChat } from './chat-segments';
-import { concatRows, READ_CHUNK_TOKENS } from './read-passes';
-
-/** The KV cache of earlier tokens, as the engine hands it out. */
-export interface KvCacheHandle {
-  readonly length: number;
-  readonly bytes: number;
-  dispose(): void;
-}
-
-/** The part of the engine's ResidualProbe a conversation needs. */
-export interface ResidualEncoder<C extends KvCacheHandle = KvCacheHandle> {
-  readonly layers: number[];
-  forward(inputIds: number[], past?: C): Promise<{ activations: Map<number, Float32Array>; past: C }>;
-}
+import { READ_CHUNK_TOKENS } from '../contracts/reading';
+import { concatRows } from './read-passes';
+import type { KvCacheHandle, ResidualEncoder } from './residual-encoder';
 
 export interface ConversationLimits {
   /**

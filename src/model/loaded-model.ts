@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DialogueMessage } from '../corpus/format';
-import type { ActivationReader, LayerActivations } from '../emotion/calibrate';
+import type { ActivationSource, LayerActivations } from '../emotion/calibrate';
 import type { EmotionVectorSet, ModelIdentity } from '../emotion/vectors';
 import { ResidualProbe, SteeredModel, type KvCache } from '../engine';
 import { sourceDigest } from '../engine/graph/graph-cache';
@@ -13,7 +13,7 @@ import type { ResolvedModel } from '../model-store/model-store';
 import type { ChatMessage, ModelInfo } from '../contracts/rpc-methods';
 import { encodeChat } from './chat-segments';
 import { ModelTokenizer } from './chat-tokenizer';
-import type { ResidualEncoder } from './conversation';
+import type { ResidualEncoder } from './residual-encoder';
 import { PacedEncoder } from './paced-encoder';
 import { readerContextLimit, readInPasses } from './read-passes';
 import type { LoadedVectors } from './session-vectors';
@@ -132,7 +132,7 @@ export class LoadedModel {
   }
 
   /** The probe's layers read as calibration reads (passes of READ_CHUNK_TOKENS), one call at a time. */
-  activationReader(): ActivationReader {
+  activationSource(): ActivationSource {
     const read = (ids: number[], layers: readonly number[], contentTokens?: number[]): Promise<LayerActivations> =>
       this.serial(async () => ({ numTokens: ids.length, layers: await readInPasses(this.probe, ids, layers), contentTokens }));
     return {

@@ -3,7 +3,7 @@
 // host's hang timeout (3 s) gets a healthy sidecar killed. On a real model and a busy machine a
 // 1,000-token pass takes that long, so long inputs run as several passes over the KV cache, each
 // sized from the measured cost per token to take about half a second.
-import type { KvCacheHandle, ResidualEncoder } from './conversation';
+import type { KvCacheHandle, ResidualEncoder } from './residual-encoder';
 import { concatRows } from './read-passes';
 
 interface PacingOptions {

@@ -1,10 +1,9 @@
 // How inputs are read: in forward passes of at most READ_CHUNK_TOKENS tokens over the KV cache.
-// Calibration and every reader of live text use this one length, and vector files record it,
-// because a dynamically quantised (q8) graph scales activations per pass: the pass length is
-// part of what a reading measured.
-import type { KvCacheHandle, ResidualEncoder } from './conversation';
-
-export const READ_CHUNK_TOKENS = 512;
+// Calibration and every reader of live text use this one length (a shared value in
+// contracts/reading, since vector files record it): the pass length is part of what a reading
+// measured.
+import { READ_CHUNK_TOKENS } from '../contracts/reading';
+import type { KvCacheHandle, ResidualEncoder } from './residual-encoder';
 
 /** Most tokens one conversation holds unless asked for fewer. */
 const DEFAULT_CONTEXT_LIMIT = 8192;

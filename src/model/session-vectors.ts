@@ -9,7 +9,7 @@ import type { ReadingValidation } from '../emotion/live-validity';
 import { layerVectors, recordValidation, VectorFileError, type EmotionVectorSet, type ModelIdentity } from '../emotion/vectors';
 import { SidecarError } from '../contracts/rpc-errors';
 import { encodeFloat32 } from '../contracts/float32';
-import type { TurnScores, VectorsInfo } from '../contracts/rpc-methods';
+import type { AppendScores, VectorsInfo } from '../contracts/rpc-methods';
 import type { AppendOutcome } from './conversation';
 
 export interface LoadedVectors {
@@ -68,7 +68,7 @@ export function scoreAppended(outcome: AppendOutcome, vectors: EmotionVectorSet,
 }
 
 /** Per-token z-scores and summaries of the appended assistant messages, for the wire. */
-export function encodeScores(outcome: AppendOutcome, vectors: EmotionVectorSet, pieces: string[]): TurnScores {
+export function encodeScores(outcome: AppendOutcome, vectors: EmotionVectorSet, pieces: string[]): AppendScores {
   const emotions = vectors.header.emotions;
   return {
     layer: vectors.header.choice.layer,

@@ -28,11 +28,11 @@ export interface SidecarClientOptions {
   crashPolicy?: Partial<CrashPolicyOptions>;
   /**
    * Re-creates sidecar state (load the model, reopen conversations) after a restart, before
-   * replayed requests and new ones are sent. Its requests go straight to the new process.
+   * re-sent requests and new ones are sent. Its requests go straight to the new process.
    */
   onRestarted?: (sidecar: DirectRequester) => Promise<void>;
   /** Whether a request that was in flight when the sidecar died is sent again after the restart. */
-  shouldReplay?: (method: string, params: unknown) => boolean;
+  resendAfterRestart?: (method: string, params: unknown) => boolean;
   /**
    * A sidecar with requests in flight that leaves a `status` ping unanswered this long is hung:
    * it is killed and handled like a crash (default 3000 ms, checked every 0.5 s, so a hang is
@@ -217,9 +217,9 @@ export class SidecarClient extends EventEmitter<{
       crashesInWindow: decision.crashesInWindow,
       restartInMs: decision.restart ? decision.delayMs : undefined,
     };
-    const replay: Pending[] = [];
+    const resend: Pending[] = [];
     for (const p of this.pending) {
-      if (decision.restart && this.options.shouldReplay?.(p.type.method, p.params)) replay.push(p);
+      if (decision.restart && this.options.resendAfterRestart?.(p.type.method, p.params)) resend.push(p);
       else {
         this.pending.delete(p);
         p.reject(new SidecarError('sidecar-crashed', `The model sidecar stopped (${reason}) while handling '${p.type.method}'.`));
@@ -235,7 +235,7 @@ export class SidecarClient extends EventEmitter<{
       );
       this.stateValue = 'failed';
       this.ready = undefined;
-      for (const p of replay) p.reject(this.failure);
+      for (const p of resend) p.reject(this.failure);
       this.emit('gaveUp', this.failure);
       return;
     }
@@ -248,7 +248,7 @@ export class SidecarClient extends EventEmitter<{
             this.stateValue = 'running';
             await this.options.onRestarted?.(this.direct);
             this.emit('restarted');
-            for (const p of replay) {
+            for (const p of resend) {
               this.pending.delete(p);
               this.send(p);
             }
@@ -301,7 +301,7 @@ export class SidecarClient extends EventEmitter<{
         p.resolve(value);
       },
       (err: unknown) => {
-        // A dropped connection is settled by the exit handler (reject, or replay after restart).
+        // A dropped connection is settled by the exit handler (reject, or resend after restart).
         if (!(err instanceof ResponseError) || LOST_CONNECTION.has(err.code) || this.connection !== connection) return;
         if (!this.pending.delete(p)) return;
         p.reject(fromResponseError(err));

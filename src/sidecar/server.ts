@@ -34,13 +34,13 @@ import { MissingVectorsError } from '../emotion/vector-store';
 import { VectorFileError } from '../emotion/vectors';
 import { ExperimentCancelledError, ExperimentParamError } from '../experiments/context';
 import { runExperiment, type ExperimentResult } from '../experiments/registry';
-import { experimentModel } from '../model/experiment-model';
+import { experimentModel } from '../experiments/experiment-model';
 import { defaultCacheDir, resolveModel, type ResolvedModel } from '../model-store/model-store';
 import { readModelConfig } from '../model-store/model-config';
 import { projectRoot } from '../model-store/model-spec';
 import { loadCorpus } from '../corpus/format';
 import { lintCorpus } from '../corpus/lint';
-import { calibrate, CalibrationError, type ActivationReader } from '../emotion/calibrate';
+import { calibrate, CalibrationError, type ActivationSource } from '../emotion/calibrate';
 import { vectorFilePath } from '../emotion/vector-store';
 import { writeVectorFile, type EmotionVectorSet } from '../emotion/vectors';
 import { encodeScores, findVectors, vectorsInfo, type LoadedVectors } from '../model/session-vectors';
@@ -242,8 +242,8 @@ export class SidecarServer {
     const calibrating = await session.serial(() => LoadedModel.open(session.info.model, session.resolved, { layers, threads: this.loadParams?.threads, cacheDir: this.cacheDir }));
     let vectors: EmotionVectorSet;
     try {
-      const reader = calibrating.activationReader();
-      const serialReader: ActivationReader = {
+      const reader = calibrating.activationSource();
+      const serialReader: ActivationSource = {
         ...reader,
         readText: (text, l) => session.serial(() => reader.readText(text, l)),
         readConversation: (messages, l, options) => session.serial(() => reader.readConversation(messages, l, options)),

@@ -224,10 +224,3 @@ export function behaviouralPressure(facts: PressureFacts, t: PressureThresholds 
   const score = signals.reduce((s, x) => s + x.points, 0);
   return { score, counted: Math.min(score, t.maxPressure), signals };
 }
-
-/** "pressure 4: 3 failing runs in a row (+2), bypass `--no-verify` (+1)", or "no behavioural pressure". */
-export function describePressure(p: BehaviouralPressure): string {
-  if (p.signals.length === 0) return 'no behavioural pressure';
-  const head = p.counted < p.score ? `pressure ${p.score} (counts as ${p.counted})` : `pressure ${p.score}`;
-  return `${head}: ${p.signals.map((s) => `${s.detail} (+${s.points})`).join(', ')}`;
-}

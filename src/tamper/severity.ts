@@ -4,8 +4,8 @@
 import { BENIGN_FLAG_KINDS, type FlagKind, type Severity } from '../core/flags';
 import type { LiveValidity } from '../contracts/reading';
 import type { Finding } from './classify';
-import type { BehaviouralPressure } from '../contracts/pressure';
-import { behaviouralPressure, DEFAULT_PRESSURE_THRESHOLDS, describePressure, type PressureFacts, type PressureThresholds } from './pressure';
+import { describePressure, type BehaviouralPressure } from '../contracts/pressure';
+import { behaviouralPressure, DEFAULT_PRESSURE_THRESHOLDS, type PressureFacts, type PressureThresholds } from './pressure';
 
 export interface Desperation {
   z: number;

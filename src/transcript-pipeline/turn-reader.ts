@@ -10,7 +10,8 @@ import { meanOfRows } from '../emotion/calibrate';
 import type { ScoredMessage } from '../emotion/turn-scores';
 import type { EmotionVectorSet } from '../emotion/vectors';
 import type { ChatTokenizer } from '../model/chat-segments';
-import { Conversation, type AppendOutcome, type ResidualEncoder } from '../model/conversation';
+import { Conversation, type AppendOutcome } from '../model/conversation';
+import type { ResidualEncoder } from '../model/residual-encoder';
 import { scoreAppended } from '../model/session-vectors';
 import { ReaderChat, stepMessages } from './reader-chat';
 
@@ -23,7 +24,7 @@ export interface ReadingModel {
 }
 
 /** Reads one session's events in order, as live watching does. */
-export class RecordedTurnReader {
+export class RecordedTurnScorer {
   private readonly chat = new ReaderChat();
   private readonly conversation: Conversation;
 
@@ -57,7 +58,7 @@ export class RecordedTurnReader {
 
 /** Mean z per emotion for each of `turns` (null for turns that are not read assistant text). */
 export async function scoreTranscriptTurns(events: readonly AgentEvent[], turns: readonly TurnEvent[], model: ReadingModel, vectors: EmotionVectorSet): Promise<(Record<string, number> | null)[]> {
-  const reader = new RecordedTurnReader(model, vectors);
+  const reader = new RecordedTurnScorer(model, vectors);
   const byTurn = new Map<string, Record<string, number>>();
   try {
     for (const event of [...events].sort((a, b) => a.seq - b.seq)) {

@@ -217,7 +217,7 @@ function isUserLine(text: string): boolean {
 
 /** Aider strips a message and appends two spaces: its last line ends in text and exactly two spaces. */
 function closesMessage(text: string): boolean {
-  return /\S  $/.test(text);
+  return /\S {2}$/.test(text);
 }
 
 function isHeader(text: string): boolean {

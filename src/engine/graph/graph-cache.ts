@@ -53,6 +53,7 @@ export async function deriveGraph(sourcePath: string, kind: GraphKind, layers: r
   } catch (error) {
     throw new Error(
       `Cannot write the rewritten graph ${path} (${(error as Error).message}). Models that keep their weights in a separate data file get a small graph file beside them; make that folder writable or copy the model somewhere writable.`,
+      { cause: error },
     );
   }
   const derived: DerivedGraph = { path, kind, layers: sorted, shape: rewritten.shape, residualOutputs: rewritten.residualOutputs };

@@ -3,7 +3,7 @@
 
 import type { AgentEvent } from '../../core/events';
 import type { ScoringStatus } from '../../contracts/sidebar-protocol';
-import type { TurnScore } from '../state/vitalsStore';
+import type { TurnScore } from '../../contracts/reading';
 
 export interface Disposable {
   dispose(): void;

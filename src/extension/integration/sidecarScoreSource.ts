@@ -14,7 +14,7 @@ import { ConversationScorer } from '../../scoring-queue/conversation-scorer';
 import { TurnQueue } from '../../scoring-queue/turn-queue';
 import { chatMessageFor, ReaderChat } from '../../transcript-pipeline/reader-chat';
 import type { ScoringStatus, TokenHeat } from '../../contracts/sidebar-protocol';
-import type { TurnScore } from '../state/vitalsStore';
+import type { TurnScore } from '../../contracts/reading';
 import type { SidecarHost } from '../sidecarHost';
 import type { Disposable, ScoreListener, ScoreSource } from './parts';
 

@@ -5,7 +5,7 @@
 // the emotions the views show; events keep only the fields the views use. Pure (no vscode
 // import); what comes back from storage is checked, never trusted.
 import type { AgentSource, TestRunEvent, TestRunOrigin, TurnEvent } from '../../core/events';
-import type { TurnScore } from './vitalsStore';
+import type { TurnScore } from '../../contracts/reading';
 
 export const SAVED_SESSIONS = 20;
 export const SAVED_TURNS_PER_SESSION = 500;

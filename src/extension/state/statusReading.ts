@@ -1,7 +1,7 @@
 // What the single status bar item says, derived from the sidebar state through the shared
 // signal rule (src/core/signal.ts). Pure for unit tests. Desperation counts only when the reader
 // is validated on agent text; behavioural pressure (no model needed) and flags count always.
-import { describePressure } from '../../tamper/pressure';
+import { describePressure } from '../../contracts/pressure';
 import type { Reading, SidebarState } from '../../contracts/sidebar-protocol';
 import { escapeMarkdown } from '../markdownText';
 import { sessionSignal } from '../../core/signal';

@@ -4,7 +4,6 @@
 import type { AgentEvent, TestRunEvent, TurnEvent } from '../../core/events';
 import type { Flag } from '../../core/flags';
 import type {
-  EmotionReading,
   FlagItem,
   ScoringStatus,
   SelectedTurn,
@@ -12,21 +11,15 @@ import type {
   SessionView,
   SidebarState,
   TestRunMarker,
-  TokenHeat,
   TurnPoint,
   WatchInfo,
 } from '../../contracts/sidebar-protocol';
 import type { FlagStatus } from '../../contracts/flag-status';
-import type { LiveValidity } from '../../contracts/reading';
+import type { LiveValidity, TurnScore } from '../../contracts/reading';
 import { DEMO_VALIDITY, isDemoModel } from '../../emotion/live-validity';
 import { behaviouralPressure, PressureTracker, type PressureThresholds } from '../../tamper/pressure';
 import { computeReading, referencedDesperation, type ReadingOptions } from './reading';
 import { restoreSessions, saveSession, SAVED_SESSIONS, type SavedTimelines } from './savedTimelines';
-
-export interface TurnScore {
-  emotions: Record<string, EmotionReading>;
-  tokens?: TokenHeat[];
-}
 
 /** A session counts as live while its events keep arriving within this window. */
 const LIVE_WINDOW_MS = 5 * 60_000;

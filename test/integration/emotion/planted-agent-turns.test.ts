@@ -12,6 +12,7 @@ import { calibrate } from '../../../src/emotion/calibrate';
 import { LoadedModel } from '../../../src/model/loaded-model';
 import { runReportCard, type AgentTurnSource, type ValidationTurn } from '../../../src/emotion/report-card';
 import { readAssistantMeans } from '../../../src/transcript-pipeline/turn-reader';
+import { turnConversation } from '../../../src/transcript-pipeline/validation-turns';
 import { resolveModel } from '../../../src/model-store/model-store';
 import { CONTROL, PLANTED, plantedModel, plantedText, rng } from './planted-model';
 
@@ -39,7 +40,7 @@ test('a planted direction that separates the validation set passes the agent-tur
 
   const resolved = await resolveModel(folder);
   const model = await LoadedModel.open(folder, resolved, { layers: [0, 1, 2, 3], threads: 2, cacheDir: mkdtempSync(join(tmpdir(), 'av-planted-turns-')) });
-  const reader = model.activationReader();
+  const reader = model.activationSource();
   try {
     const { vectors } = await calibrate(corpus, reader, { tokenStart: 20 });
     const layer = vectors.header.choice.layer;
@@ -56,7 +57,7 @@ test('a planted direction that separates the validation set passes the agent-tur
           text: plantedText(5000 + k, carries ? PLANTED : CONTROL, 60, 4),
         };
       });
-      return { turns, read: (messages) => readAssistantMeans(messages, { encoder: model.probe, tokenizer: model.tokenizer, contextLimit: 512 }, layer) };
+      return { turns, read: (turn) => readAssistantMeans(turnConversation(turn), { encoder: model.probe, tokenizer: model.tokenizer, contextLimit: 512 }, layer) };
     };
     const options = { shuffledSeeds: 5, randomDirections: 100, resamples: 1000 };
     const planted = await runReportCard(corpus, reader, vectors, [], source(true), options);

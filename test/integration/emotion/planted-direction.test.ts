@@ -35,7 +35,7 @@ test('a direction planted in the embeddings of a word set is recovered by calibr
 
   const resolved = await resolveModel(folder);
   const model = await LoadedModel.open(folder, resolved, { layers: [0, 1, 2, 3], threads: 2, cacheDir: mkdtempSync(join(tmpdir(), 'av-planted-cache-')) });
-  const reader = model.activationReader();
+  const reader = model.activationSource();
   try {
     const { vectors } = await calibrate(corpus, reader, { tokenStart: 20 });
     const cosines = vectors.layers.map((l) => cosine(l.vectors[0], direction));

@@ -10,7 +10,7 @@ import type { DialogueMessage } from '../../../src/corpus/format';
 import { LoadedModel, toChatMessages } from '../../../src/model/loaded-model';
 import { resolveModel } from '../../../src/model-store/model-store';
 import { Conversation } from '../../../src/model/conversation';
-import { READ_CHUNK_TOKENS } from '../../../src/model/read-passes';
+import { READ_CHUNK_TOKENS } from '../../../src/contracts/reading';
 
 const MODEL = 'fixture:tiny-qwen2';
 const LAYER = 3;
@@ -18,7 +18,7 @@ const LAYER = 3;
 test('q8: a conversation longer than one pass reads the same in calibration and live', async () => {
   const resolved = await resolveModel(MODEL, { dtype: 'q8' });
   const model = await LoadedModel.open(MODEL, resolved, { layers: [LAYER], threads: 1, cacheDir: mkdtempSync(join(tmpdir(), 'av-passes-')) });
-  const reader = model.activationReader();
+  const reader = model.activationSource();
   try {
     const words = (n: number, seed: number) => Array.from({ length: n }, (_, i) => ['tests', 'fail', 'again', 'parser', 'fix', 'calm', 'step'][(i * seed) % 7]).join(' ');
     const messages: DialogueMessage[] = [

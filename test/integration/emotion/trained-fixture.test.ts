@@ -9,7 +9,8 @@ import { loadCorpus } from '../../../src/corpus/format';
 import { calibrate } from '../../../src/emotion/calibrate';
 import { cosine } from '../../../src/emotion/linalg';
 import { LoadedModel } from '../../../src/model/loaded-model';
-import { agentTurnSource, loadDoseTemplates, runReportCard } from '../../../src/emotion/report-card';
+import { loadDoseTemplates, runReportCard } from '../../../src/emotion/report-card';
+import { agentTurnSource } from '../../../src/transcript-pipeline/validation-turns';
 import { layerVectors, readVectorFile } from '../../../src/emotion/vectors';
 import { resolveModel } from '../../../src/model-store/model-store';
 import { SHIPPED_VECTORS_FILE } from '../../../src/model/session-vectors';
@@ -20,7 +21,7 @@ const corpus = loadCorpus('vectors');
 test('emotion-tiny: calibration separates emotions on held-out stories, and the shipped vectors are what it produces', async () => {
   const resolved = await resolveModel(MODEL);
   const model = await LoadedModel.open(MODEL, resolved, { layers: [0, 1, 2, 3], threads: 2, cacheDir: mkdtempSync(join(tmpdir(), 'av-tiny-')) });
-  const reader = model.activationReader();
+  const reader = model.activationSource();
   try {
     const { vectors } = await calibrate(corpus, reader);
     const chosen = vectors.header.choice.perLayer.find((m) => m.layer === vectors.header.choice.layer)!;

@@ -4,7 +4,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openExperimentModel, type OpenedExperimentModel } from '../../../src/model/experiment-model';
+import { openExperimentModel, type OpenedExperimentModel } from '../../../src/experiments/experiment-model';
 import { resolveModel } from '../../../src/model-store/model-store';
 
 export const DEMO_MODEL = 'fixture:emotion-tiny';

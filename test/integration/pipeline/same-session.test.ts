@@ -13,7 +13,8 @@ import { assembleSessionReport, modelAnalyzePlugins } from '../../../src/cli/ana
 import { TamperFlagFeed } from '../../../src/extension/flags/tamperFlagFeed';
 import { SidecarScoreSource } from '../../../src/extension/integration/sidecarScoreSource';
 import type { SidecarHost } from '../../../src/extension/sidecarHost';
-import { sessionKeyOf, type TurnScore } from '../../../src/extension/state/vitalsStore';
+import type { TurnScore } from '../../../src/contracts/reading';
+import { sessionKeyOf } from '../../../src/extension/state/vitalsStore';
 import { runReplay } from '../../../src/experiments/replay';
 import { Methods } from '../../../src/contracts/rpc-methods';
 import { serveSidecar } from '../../../src/sidecar/server';

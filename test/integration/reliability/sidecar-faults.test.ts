@@ -127,7 +127,7 @@ test('SIGKILL mid-score and a frozen sidecar: restarted, reloaded, every turn sc
 });
 
 test('a sidecar that runs out of memory mid-request is restarted and says why; the request that caused it is not replayed', async () => {
-  const client = newClient({ execArgv: ['--max-old-space-size=48'], shouldReplay: (method, params) => method === 'appendMessages' && JSON.stringify(params).length < 100_000 });
+  const client = newClient({ execArgv: ['--max-old-space-size=48'], resendAfterRestart: (method, params) => method === 'appendMessages' && JSON.stringify(params).length < 100_000 });
   try {
     await client.request(Methods.loadModel, LOAD);
     await client.request(Methods.openConversation, { conversationId: 'c', messages: [{ role: 'user', content: 'hello' }], returns: 'none' });

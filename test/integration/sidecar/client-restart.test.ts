@@ -18,7 +18,7 @@ test('a killed sidecar is restarted with backoff, the reason is reported, and st
       restored.push(c.pid!);
       await c.request(Methods.loadModel, { model: FIXTURE, layers: LAYERS, threads: 1 });
     },
-    shouldReplay: (method) => method === 'openConversation',
+    resendAfterRestart: (method) => method === 'openConversation',
   });
   try {
     await client.request(Methods.loadModel, { model: FIXTURE, layers: LAYERS, threads: 1 });

@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ModelTokenizer } from '../../../src/model/chat-tokenizer';
-import { Conversation, type KvCacheHandle, type ResidualEncoder } from '../../../src/model/conversation';
+import { Conversation } from '../../../src/model/conversation';
+import type { KvCacheHandle, ResidualEncoder } from '../../../src/model/residual-encoder';
 import { DEMO_MODEL_FOLDER, llama3TokenizerFolder, TRANSCRIPT } from './helpers';
 
 /** Counts tokens like the engine's cache, computing nothing. */

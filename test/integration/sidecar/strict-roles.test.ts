@@ -9,7 +9,8 @@ import type { ChatMessage } from '../../../src/contracts/rpc-methods';
 import { OPENING_USER_TURN } from '../../../src/model/chat-roles';
 import { encodeChat } from '../../../src/model/chat-segments';
 import { ModelTokenizer } from '../../../src/model/chat-tokenizer';
-import { Conversation, type KvCacheHandle, type ResidualEncoder } from '../../../src/model/conversation';
+import { Conversation } from '../../../src/model/conversation';
+import type { KvCacheHandle, ResidualEncoder } from '../../../src/model/residual-encoder';
 import { DEMO_MODEL_FOLDER, llama3TokenizerFolder, templatedTokenizerFolder, TRANSCRIPT } from './helpers';
 
 const ALTERNATION_ERROR = 'Conversation roles must alternate user/assistant/user/assistant/...';

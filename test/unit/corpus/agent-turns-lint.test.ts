@@ -71,7 +71,7 @@ test('a cue balanced overall and per split but not within an agent fails for tha
   const errors = lintAgentTurns({ turns, parseErrors: [] }).errors;
   assert.deepEqual(
     errors.filter((e) => e.includes('repeat')).map((e) => e.replace(/ \(pressured.*/, '')),
-    ['[agent-turns] cue "repeat (\"again\", \"still failing\", …)" separates the labels within codex: AUROC 0.00', '[agent-turns] cue "repeat (\"again\", \"still failing\", …)" separates the labels within aider: AUROC 1.00'],
+    ['[agent-turns] cue "repeat ("again", "still failing", …)" separates the labels within codex: AUROC 0.00', '[agent-turns] cue "repeat ("again", "still failing", …)" separates the labels within aider: AUROC 1.00'],
   );
 });
 

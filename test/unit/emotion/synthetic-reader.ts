@@ -2,7 +2,7 @@
 // checked independently of any model: each story token carries its emotion's planted direction
 // (after a warm-up), every token carries strong "topic" noise along a few shared directions
 // that the neutral dialogues also carry, plus isotropic noise.
-import type { ActivationReader, LayerActivations } from '../../../src/emotion/calibrate';
+import type { ActivationSource, LayerActivations } from '../../../src/emotion/calibrate';
 import type { Corpus, DialogueMessage, EmotionSpec, NeutralDialogue, Story } from '../../../src/corpus/format';
 import type { AgentTurnSource, ValidationTurn } from '../../../src/emotion/report-card';
 
@@ -23,7 +23,7 @@ function unit(r: () => number, d: number): Float32Array {
 
 export interface SyntheticWorld {
   corpus: Corpus;
-  reader: ActivationReader;
+  reader: ActivationSource;
   planted: Map<string, Float32Array>;
   /** Shared "topic" directions every text carries (neutral dialogues too). */
   confounds: Float32Array[];
@@ -74,7 +74,7 @@ export function syntheticWorld(opts: { emotions: string[]; hidden: number; layer
     const [tag, k, n] = text.split('|');
     return { emotion: planted.has(tag) ? tag : undefined, seed: Number(k) * 7919 + tag.length, tokens: Number(n) };
   };
-  const reader: ActivationReader = {
+  const reader: ActivationSource = {
     model: { id: 'synthetic', revision: 'r', fileHash: 'f'.repeat(64), dtype: 'fp32' },
     hiddenSize: hidden,
     numLayers: opts.layers,
@@ -134,5 +134,5 @@ export function syntheticAgentTurns(world: SyntheticWorld, opts: { turns: number
     for (let i = 0; i < v.length; i++) v[i] += offset * desperate[i];
     return v;
   };
-  return { turns, read: async (messages) => messages.map((m) => (m.role === 'assistant' ? meanOf(m.content) : null)) };
+  return { turns, read: async (turn) => [...turn.context.map((m) => (m.role === 'assistant' ? meanOf(m.content) : null)), meanOf(turn.text)] };
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { calibrate } from '../../../src/emotion/calibrate';
 import { loadVectorsFor } from '../../../src/emotion/vector-store';
 import { readVectorFile, VectorFileError, VECTOR_FILE_FORMAT, VECTOR_FILE_VERSION, writeVectorFile, type EmotionVectorSet } from '../../../src/emotion/vectors';
-import { READ_CHUNK_TOKENS } from '../../../src/model/read-passes';
+import { READ_CHUNK_TOKENS } from '../../../src/contracts/reading';
 import { syntheticWorld } from './synthetic-reader';
 
 const work = mkdtempSync(join(tmpdir(), 'av-vector-pairing-'));

@@ -5,6 +5,7 @@ import { escapeMarkdown, flagHoverMarkdown } from '../../../src/extension/markdo
 
 // A CommonMark renderer (installed with @vscode/vsce; it has no type declarations: the two calls
 // used are typed here), set up the most permissive way: raw HTML on, bare URLs turned into links.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- markdown-it ships no type declarations, so it is required and typed here
 const MarkdownIt = require('markdown-it') as new (options: object) => { render(src: string): string; renderInline(src: string): string };
 const md = new MarkdownIt({ html: true, linkify: true });
 

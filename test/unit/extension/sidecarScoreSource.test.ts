@@ -6,7 +6,7 @@ import type { AppendResult, ChatMessage, ModelInfo } from '../../../src/contract
 import { SidecarError } from '../../../src/contracts/rpc-errors';
 import { SidecarScoreSource } from '../../../src/extension/integration/sidecarScoreSource';
 import type { SidecarHost } from '../../../src/extension/sidecarHost';
-import type { TurnScore } from '../../../src/extension/state/vitalsStore';
+import type { TurnScore } from '../../../src/contracts/reading';
 
 const EMOTIONS = ['desperate', 'calm'];
 

@@ -33,6 +33,7 @@ test('every boundary break in the fixture project is reported, and nothing else'
     'src/emotion/score.ts:2 boundaries/layers',
     'src/emotion/score.ts:3 boundaries/no-cycles',
     'src/extension/model.ts:2 boundaries/layers',
+    'src/extension/sidebar.ts:2 boundaries/layers',
     'src/tamper/classify.ts:2 boundaries/no-cycles',
     'src/tamper/rules.ts:3 boundaries/no-cycles',
     'src/tamper/severity.ts:2 boundaries/no-cycles',
@@ -46,6 +47,7 @@ test('every boundary break in the fixture project is reported, and nothing else'
   assert.match(message('webview/panel.ts', 3) ?? '', /webview may not import src\/emotion/);
   assert.match(message('src/emotion/score.ts', 2) ?? '', /'vscode': only src\/extension may/);
   assert.match(message('src/extension/model.ts', 2) ?? '', /'onnxruntime-node': only src\/engine may/);
+  assert.match(message('src/extension/sidebar.ts', 2) ?? '', /src\/extension may not import webview \('\.\.\/\.\.\/webview\/panel'\): only webview imports webview/);
   assert.equal(
     message('src/emotion/score.ts', 3),
     'Import cycle between folders src/emotion and src/tamper: src/emotion → src/tamper → src/emotion ' +

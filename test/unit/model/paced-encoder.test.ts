@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PacedEncoder } from '../../../src/model/paced-encoder';
-import type { KvCacheHandle, ResidualEncoder } from '../../../src/model/conversation';
+import type { KvCacheHandle, ResidualEncoder } from '../../../src/model/residual-encoder';
 
 /** A cache that knows whether it was freed. */
 class FakeCache implements KvCacheHandle {

@@ -138,7 +138,7 @@ fn test_partialeq_number() {
     number_partialeq_ok!(i128::MIN i128::MAX u128::MIN u128::MAX);
 }
 `;
-  const after = before.replace(/\n\n    #\[cfg\(feature = "arbitrary_precision"\)\]\n    number_partialeq_ok!\([^)]*\);/, '');
+  const after = before.replace(/\n\n {4}#\[cfg\(feature = "arbitrary_precision"\)\]\n {4}number_partialeq_ok!\([^)]*\);/, '');
   assert.notEqual(after, before);
   assert.deepEqual(kindsOf('/r/tests/test.rs', before, after), ['assertion-removed']);
 });
@@ -204,7 +204,7 @@ test('an expected literal moved into a name the test assigns per branch is compa
 `;
   assert.ok(kindsOf('/r/tests/test_validators.py', before, after).includes('expected-value-changed'));
   // The same literal given a name is a refactor.
-  const named = after.replace(/    if sys[^]*search\."\n(?=    assert)/, '    errmsg = "\'func\' must be one of None, fullmatch, match, search."\n');
+  const named = after.replace(/ {4}if sys[^]*search\."\n(?= {4}assert)/, '    errmsg = "\'func\' must be one of None, fullmatch, match, search."\n');
   assert.notEqual(named, after);
   assert.deepEqual(kindsOf('/r/tests/test_validators.py', before, named), ['test-refactored']);
 });

@@ -5,13 +5,12 @@ import {
   behaviouralPressure,
   bypassesIn,
   DEFAULT_PRESSURE_THRESHOLDS,
-  describePressure,
   isTestConfigEdit,
   NO_PRESSURE,
   PRESSURE_WEIGHTS,
   PressureTracker,
 } from '../../../src/tamper/pressure';
-import type { PressureSignalId } from '../../../src/contracts/pressure';
+import { describePressure, type PressureSignalId } from '../../../src/contracts/pressure';
 
 let seq = 0;
 /** Events a minute apart, from 10:00. */

@@ -23,7 +23,7 @@ test('aider: user lines, assistant text, /test and /run output, SEARCH/REPLACE e
     ['update', join(repo, 'tests/test_cart.py'), true],
     ['create', join(repo, 'tests/test_rounding.py'), true],
   ]);
-  assert.match(edits(s.events)[0]!.diff!, /^-    assert .* == 8\.0\n\+    assert .* == 8\.5$/m);
+  assert.match(edits(s.events)[0]!.diff!, /^- {4}assert .* == 8\.0\n\+ {4}assert .* == 8\.5$/m);
   assert.equal(edits(s.events)[1]!.after, 'def test_rounding():\n    assert True\n');
   assert.equal(dirname(edits(s.events)[0]!.path), join(repo, 'tests'));
 });

@@ -39,8 +39,8 @@ test('codex: apply_patch becomes add/update/delete edits resolved against the cw
     ['update', '/home/dev/shop/shop/cart.py', false],
   ]);
   const [update, create] = edits(s.events);
-  assert.match(update!.diff!, /^-    assert .* == 8\.0$/m);
-  assert.match(update!.diff!, /^\+    assert .* == 8\.5$/m);
+  assert.match(update!.diff!, /^- {4}assert .* == 8\.0$/m);
+  assert.match(update!.diff!, /^\+ {4}assert .* == 8\.5$/m);
   assert.equal(create!.after, 'from shop.cart import total\n\ndef test_rounding():\n    assert total([(0.1, 3)]) == 0.3\n');
 });
 

@@ -43,7 +43,7 @@ test('copilot chatSessions JSON (legacy): requests, terminal invocations and tex
   assert.deepEqual(runSummary(s.events), [['pytest', 1, 2, 1]]);
   const [edit] = edits(s.events);
   assert.equal(edit!.path, '/home/dev/shop/tests/test_cart.py');
-  assert.match(edit!.diff!, /^\+    assert .* == 8\.5$/m);
+  assert.match(edit!.diff!, /^\+ {4}assert .* == 8\.5$/m);
 });
 
 test('copilot chatSessions JSONL: snapshot plus patches are replayed', async () => {

@@ -4,12 +4,12 @@
 import type { KvCache, Steering } from '../engine';
 import { MissingVectorsError, vectorFilePath } from '../emotion/vector-store';
 import { VectorFileError } from '../emotion/vectors';
-import type { ExperimentModel, SteerableDecoder } from '../experiments/model';
+import type { ExperimentModel, SteerableDecoder } from './model';
 import { readModelConfig } from '../model-store/model-config';
 import type { ResolvedModel } from '../model-store/model-store';
-import { findVectors } from './session-vectors';
-import type { ResidualEncoder } from './conversation';
-import { identifyModel, LoadedModel } from './loaded-model';
+import { findVectors } from '../model/session-vectors';
+import type { ResidualEncoder } from '../model/residual-encoder';
+import { identifyModel, LoadedModel } from '../model/loaded-model';
 
 /** The model's own vectors, or those of `vectorsPath` when given. */
 export function experimentModel(model: LoadedModel, cacheDir: string, vectorsPath?: string): ExperimentModel {

@@ -1,0 +1,39 @@
+// Flags: the tamper rules over the event stream, their flags stored per workspace, shown in the
+// store and as editor decorations, notified once when they escalate, and their edits as diffs.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { FlagDecorations } from '../flagDecorations';
+import { FlagDocuments, FLAG_SCHEME } from '../flagDocuments';
+import { FlagNotifier } from '../flagNotifier';
+import { FlagActions } from '../flags/flag-actions';
+import { flagStoreDir } from '../flags/flagStoreDir';
+import { TamperFlagFeed } from '../flags/tamperFlagFeed';
+import { sessionKeyOf, type VitalsStore } from '../state/vitalsStore';
+import type { ExtensionSettings } from './settings';
+
+export interface Flags {
+  feed: TamperFlagFeed;
+  actions: FlagActions;
+}
+
+export function activateFlags(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, store: VitalsStore, settings: ExtensionSettings): Flags {
+  const decorations = new FlagDecorations();
+  const notifier = new FlagNotifier(() => settings.current.notificationMinIntervalMs);
+  const feed: TamperFlagFeed = new TamperFlagFeed({
+    storageDir: flagStoreDir(context.globalStorageUri.fsPath, (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)),
+    earlierStorageDir: context.storageUri && path.join(context.storageUri.fsPath, 'flags'),
+    severity: settings.severity().settings,
+    turnDesperation: (edit) => store.turnDesperation(sessionKeyOf(edit)),
+    readerValidity: () => store.reader(),
+    onUpdate: ({ flag, status, escalated }) => {
+      store.setFlag(flag, status);
+      decorations.update(flag);
+      // Only a flag that escalates notifies; stored flags restored by the constructor do not.
+      if (escalated) void notifier.notify(flag, { claim: (id, severity) => feed.claimNotification(id, severity), showDiff: (id) => actions.showDiff(id), dismiss: (id) => actions.perform(id, 'dismiss') });
+    },
+    onError: (err) => log.error(`flags: ${err instanceof Error ? err.message : String(err)}`),
+  });
+  const actions = new FlagActions(store, feed);
+  context.subscriptions.push(decorations, vscode.workspace.registerTextDocumentContentProvider(FLAG_SCHEME, new FlagDocuments((id) => feed.diff(id))));
+  return { feed, actions };
+}

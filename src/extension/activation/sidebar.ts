@@ -1,0 +1,32 @@
+// The views: the sidebar (opening it starts watching) with its messages routed, and the status bar.
+import * as vscode from 'vscode';
+import type { FlagActions } from '../flags/flag-actions';
+import { sidebarMessageRouter } from '../sidebar-messages';
+import type { SidecarHost } from '../sidecarHost';
+import { SIDEBAR_VIEW_ID, SidebarViewProvider } from '../sidebarView';
+import type { VitalsStore } from '../state/vitalsStore';
+import { VitalsStatusBar } from '../statusBar';
+import type { ExtensionSettings } from './settings';
+import type { Watching } from './watching';
+
+export interface SidebarParts {
+  settings: ExtensionSettings;
+  store: VitalsStore;
+  actions: FlagActions;
+  host: SidecarHost;
+  watching: Watching;
+}
+
+export function activateSidebar(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, { settings, store, actions, host, watching }: SidebarParts): void {
+  const sidebar = new SidebarViewProvider(context.extensionUri, store, sidebarMessageRouter({ store, actions, host, log }), log);
+  context.subscriptions.push(
+    sidebar,
+    vscode.window.registerWebviewViewProvider(SIDEBAR_VIEW_ID, {
+      resolveWebviewView: (view) => {
+        watching.start('the panel opened');
+        sidebar.resolveWebviewView(view);
+      },
+    }),
+    new VitalsStatusBar(store, () => ({ desperationWarning: settings.current.desperationWarning, pressureWarning: settings.current.pressureWarning })),
+  );
+}

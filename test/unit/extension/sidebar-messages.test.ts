@@ -1,0 +1,48 @@
+import './vscodeStub';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FlagAction } from '../../../src/contracts/sidebar-protocol';
+import { sidebarMessageRouter } from '../../../src/extension/sidebar-messages';
+import { VitalsStore } from '../../../src/extension/state/vitalsStore';
+import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';
+import { turn } from './events';
+
+const settings = { model: 'org/reader-1b', emotionsShown: ['desperate', 'calm'], smoothingTurns: 1, risingSlope: 0.3, reference: 'neutral' as const, pressure: DEFAULT_PRESSURE_THRESHOLDS };
+
+function router(cancelled: boolean) {
+  const store = new VitalsStore(settings, { kind: 'unavailable', reason: 'no sidecar' });
+  store.addEvent(turn(1, 'first', 'old'));
+  store.addEvent(turn(2, 'second', 'old'));
+  store.addEvent(turn(3, 'newest', 'new'));
+  const performed: [string, FlagAction][] = [];
+  const logged: string[] = [];
+  const route = sidebarMessageRouter({
+    store,
+    actions: { perform: async (id, action) => void performed.push([id, action]) },
+    host: { cancelCalibration: () => cancelled },
+    log: { info: (m: string) => void logged.push(m), error: (m: string) => void logged.push(m), show: () => {} },
+  });
+  return { store, route, performed, logged };
+}
+
+test('sidebar messages follow a session, select its turn and pick the heat map emotion in the store', () => {
+  const { store, route } = router(false);
+  assert.equal(store.snapshot().session!.summary.sessionId, 'new');
+  route({ type: 'follow', sessionKey: 'claude-code:old' });
+  assert.equal(store.snapshot().session!.summary.sessionId, 'old');
+  route({ type: 'select-turn', turnId: 't1' });
+  assert.equal(store.snapshot().selectedTurn?.turnId, 't1');
+  route({ type: 'heat-emotion', emotion: 'calm' });
+  assert.equal(store.snapshot().heatEmotion, 'calm');
+});
+
+test('a flag action goes to the flag actions; cancelling with no calibration running is only logged', () => {
+  const { route, performed, logged } = router(false);
+  route({ type: 'flag-action', flagId: 'f1', action: 'legitimate' });
+  assert.deepEqual(performed, [['f1', 'legitimate']]);
+  route({ type: 'cancel-calibration' });
+  assert.deepEqual(logged, ['cancel: no calibration is running']);
+  const running = router(true);
+  running.route({ type: 'cancel-calibration' });
+  assert.deepEqual(running.logged, []);
+});

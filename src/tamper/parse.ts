@@ -10,6 +10,8 @@ let parseJs: typeof ParseJs | undefined;
 
 /** The TypeScript compiler is most of a cold start (the guard hook's): it loads on the first JS/TS file. */
 function jsParser(): typeof ParseJs {
+  // A synchronous lazy load: the classifier's callers are synchronous, and import() is not.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (parseJs ??= require('./parse-js') as typeof ParseJs);
 }
 

@@ -176,9 +176,9 @@ export const analyzeCommand: CliCommand = {
   summary: 'read recorded agent transcripts and report turns, test runs, edits and flags',
   usage: `<file-or-folder> [--source auto|${TRANSCRIPT_SOURCES.join('|')}] [--model <hub id|folder|fixture:name> [--dtype …] [--cache-dir d] [--offline] [--threads n] [--vectors f.avv]] [--json]`,
   options: { ...MODEL_OPTIONS, source: { type: 'string' }, vectors: { type: 'string' }, json: { type: 'boolean' } },
-  async run(values, positionals) {
+  async run(values, positionals, io) {
     const fail = (reason: string): number => {
-      process.stderr.write(`agent-vitals analyze: ${reason}\n`);
+      io.stderr.write(`agent-vitals analyze: ${reason}\n`);
       return 2;
     };
     if (positionals.length !== 1) return fail('expected exactly one file or folder');
@@ -191,8 +191,8 @@ export const analyzeCommand: CliCommand = {
       const plugins: AnalyzePlugins = { ...DEFAULT_ANALYZE_PLUGINS };
       if (typeof values.model === 'string') {
         const args = parseModelArgs(values);
-        const resolved = await resolveModelArgs(args);
-        const { reader: opened, vectors } = await openCalibratedReader(args, resolved, values.vectors as string | undefined);
+        const resolved = await resolveModelArgs(args, io.stderr);
+        const { reader: opened, vectors } = await openCalibratedReader(args, resolved, io.stderr, values.vectors as string | undefined);
         reader = opened;
         const model = { encoder: opened.probe, tokenizer: opened.tokenizer, contextLimit: 8192 };
         plugins.scoreTurns = (session, turns) => scoreTranscriptTurns(session.events, turns, model, vectors);
@@ -200,7 +200,7 @@ export const analyzeCommand: CliCommand = {
         plugins.flagEdits = async (_session, events, turnEmotions) => flagRecordedSession(events, turnEmotions, liveValidity(vectors));
       }
       const sessions = analyzeSessions(positionals[0]!, requested === 'auto' ? undefined : (requested as TranscriptSource), plugins);
-      await printSessions(sessions, values.json === true, process.stdout);
+      await printSessions(sessions, values.json === true, io.stdout);
     } catch (err) {
       if (err instanceof AnalyzeInputError || err instanceof UsageError || err instanceof MissingVectorsError) return fail(err.message);
       throw err;

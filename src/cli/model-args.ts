@@ -48,8 +48,8 @@ export function parseModelArgs(values: Record<string, unknown>): ModelArgs {
   };
 }
 
-/** Resolves (and if needed downloads) the model, reporting download progress on stderr. */
-export async function resolveModelArgs(args: ModelArgs, signal?: AbortSignal): Promise<ResolvedModel> {
+/** Resolves (and if needed downloads) the model, reporting download progress on `stderr`. */
+export async function resolveModelArgs(args: ModelArgs, stderr: NodeJS.WritableStream, signal?: AbortSignal): Promise<ResolvedModel> {
   useHubEndpointFromEnv();
   let lastPercent = -1;
   return resolveModel(args.model, {
@@ -60,7 +60,7 @@ export async function resolveModelArgs(args: ModelArgs, signal?: AbortSignal): P
     onProgress: (p) => {
       if (p.percent === undefined || p.percent === lastPercent || p.percent % 10 !== 0) return;
       lastPercent = p.percent;
-      process.stderr.write(`downloading ${p.file}: ${p.percent}%\n`);
+      stderr.write(`downloading ${p.file}: ${p.percent}%\n`);
     },
   });
 }
@@ -77,11 +77,11 @@ export function interruptSignal(): { signal: AbortSignal; dispose: () => void } 
  * The model's vectors (a given file, the cache, or the ones shipped in the model folder) and a
  * reader probing their layer. Says how to calibrate when there are none.
  */
-export async function openCalibratedReader(args: ModelArgs, resolved: ResolvedModel, vectorsPath?: string): Promise<{ reader: ModelActivationReader; vectors: EmotionVectorSet; path: string }> {
+export async function openCalibratedReader(args: ModelArgs, resolved: ResolvedModel, stderr: NodeJS.WritableStream, vectorsPath?: string): Promise<{ reader: ModelActivationReader; vectors: EmotionVectorSet; path: string }> {
   const identity = await identifyModel(args.model, resolved, args.cacheDir);
   const { loaded, problem } = findVectors(identity, args.cacheDir, readModelConfig(resolved.folder).hiddenSize, vectorsPath, resolved.folder);
   if (!loaded) {
-    if (problem) process.stderr.write(`${problem}\n`);
+    if (problem) stderr.write(`${problem}\n`);
     throw new MissingVectorsError(vectorFilePath(args.cacheDir, identity), identity);
   }
   const reader = await ModelActivationReader.open(args.model, resolved, { layers: [loaded.set.header.choice.layer], threads: args.threads, cacheDir: args.cacheDir });

@@ -4,7 +4,6 @@
 // model is not loaded or not calibrated the turns wait in the queue; a sidecar restart reopens
 // each conversation from its history, and new vectors score the history again (the store keys
 // scores by turn, so a re-score replaces, never duplicates).
-import type * as vscode from 'vscode';
 import type { AgentEvent } from '../../core/events';
 import { chatMessageFor } from '../../emotion/transcript-chat';
 import { decodeFloat32 } from '../../protocol/float32';
@@ -14,7 +13,7 @@ import { ConversationScorer } from '../../scoring-queue/conversation-scorer';
 import { TurnQueue } from '../../scoring-queue/turn-queue';
 import type { ScoringStatus, TokenHeat } from '../../../webview/protocol';
 import type { TurnScore } from '../state/vitalsStore';
-import type { SidecarHost } from '../sidecarHost';
+import type { ModelLifecycle } from './model-lifecycle';
 import type { Disposable, ScoreListener, ScoreSource } from './parts';
 
 /** Not an error: the model is not loaded or not calibrated yet, so turns wait. */
@@ -40,15 +39,15 @@ export function turnScoreFrom(result: AppendResult, messageIndex: number): TurnS
 
 export class SidecarScoreSource implements ScoreSource {
   private readonly listeners = new Set<ScoreListener>();
-  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly subscriptions: Disposable[] = [];
   private readonly scorer: ConversationScorer<TurnScore>;
   private readonly queue: TurnQueue<TurnScore>;
   /** Messages since a session's last assistant turn, waiting to go with the next one. */
   private readonly pendingContext = new Map<string, ChatMessage[]>();
 
   constructor(
-    private readonly host: SidecarHost,
-    private readonly log: vscode.LogOutputChannel,
+    private readonly host: ModelLifecycle,
+    private readonly log: { error(message: string): void },
     // Long waits are fine: a reload or a model becoming ready retries at once (below).
     retryDelayMs: (attempt: number) => number = (attempt) => Math.min(1_000 * 2 ** (attempt - 1), 300_000),
   ) {

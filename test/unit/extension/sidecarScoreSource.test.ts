@@ -2,11 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AgentEvent, TurnEvent } from '../../../src/core/events';
 import { encodeFloat32 } from '../../../src/protocol/float32';
+import type { RequestType } from 'vscode-jsonrpc';
 import type { AppendResult, ChatMessage, ModelInfo } from '../../../src/protocol/methods';
-import { SidecarError } from '../../../src/protocol/errors';
+import { SidecarError, type SidecarErrorData } from '../../../src/protocol/errors';
 import { SidecarScoreSource } from '../../../src/extension/integration/sidecarScoreSource';
-import type { SidecarHost } from '../../../src/extension/sidecarHost';
+import type { ModelLifecycle } from '../../../src/extension/integration/model-lifecycle';
 import type { TurnScore } from '../../../src/extension/state/vitalsStore';
+import type { ScoringStatus } from '../../../webview/protocol';
 
 const EMOTIONS = ['desperate', 'calm'];
 
@@ -31,6 +33,12 @@ function fakeAppend(messages: ChatMessage[]): AppendResult {
   };
 }
 
+/** What the fake host reports loaded; each test sets the context limit and the vectors. */
+const MODEL_INFO: ModelInfo = {
+  model: 'm', folder: '/m', onnxPath: '/m/model.onnx', dtype: 'fp32', numLayers: 2, hiddenSize: 4, layers: [1], contextLimit: 8192, weightBytes: 0,
+  vectors: { path: '/v', layer: 1, layerReason: 'chosen', emotions: EMOTIONS, createdAt: '2026-11-27T10:00:00Z', live: { valid: false, why: 'not validated' } },
+};
+
 interface FakeModel {
   contextLimit: number;
   vectors: { layer: number; createdAt: string } | null;
@@ -42,12 +50,13 @@ function fakeHost(model: FakeModel) {
   let holdNext = false;
   let crashNext = false;
   let reload: (() => void) | undefined;
-  let statusListener: ((status: { kind: string }) => void) | undefined;
+  let statusListener: ((status: ScoringStatus) => void) | undefined;
   let modelRequests = 0;
   const client = {
     pid: 100 as number | undefined,
-    request: async (type: { method: string }, params: { conversationId: string; messages: ChatMessage[] }) => {
-      calls.push({ method: type.method, conversationId: params.conversationId, messages: params.messages });
+    async request<P, R>(type: RequestType<P, R, SidecarErrorData>, params: P): Promise<R> {
+      const { conversationId, messages } = params as { conversationId: string; messages: ChatMessage[] };
+      calls.push({ method: type.method, conversationId, messages });
       if (holdNext) {
         holdNext = false;
         await new Promise<void>((resolve) => gates.push(resolve));
@@ -57,25 +66,28 @@ function fakeHost(model: FakeModel) {
         client.pid = undefined; // the process is gone; the restart brings another
         throw new SidecarError('sidecar-crashed', 'killed by SIGKILL');
       }
-      return fakeAppend(params.messages);
+      return fakeAppend(messages) as R;
     },
   };
-  const host = {
+  const host: ModelLifecycle = {
     status: { kind: 'starting', modelId: 'm' },
-    onStatus: (listener: (status: { kind: string }) => void) => {
+    onStatus: (listener) => {
       statusListener = listener;
       return { dispose() {} };
     },
-    onReloaded: (listener: () => void) => {
+    onReloaded: (listener) => {
       reload = listener;
       return { dispose() {} };
     },
-    ensureModel: async () => (modelRequests++, { model: 'm', contextLimit: model.contextLimit, vectors: model.vectors && { path: '/v', ...model.vectors } }) as unknown as ModelInfo,
+    ensureModel: async () => {
+      modelRequests++;
+      return { ...MODEL_INFO, contextLimit: model.contextLimit, vectors: model.vectors && { ...MODEL_INFO.vectors!, ...model.vectors } };
+    },
     restart: async () => {},
     client,
   };
   return {
-    host: host as unknown as SidecarHost,
+    host,
     calls,
     model,
     /** How often the model (and so the sidecar) was asked for. */
@@ -83,7 +95,7 @@ function fakeHost(model: FakeModel) {
     hold: () => (holdNext = true),
     crash: () => (crashNext = true),
     release: () => gates.shift()?.(),
-    ready: () => statusListener?.({ kind: 'ready' }),
+    ready: () => statusListener?.({ kind: 'ready', modelId: 'm', layer: 1, demo: false, live: { valid: false, why: 'not validated' } }),
     /** The sidecar came back (a new process) or new vectors loaded. */
     reload: (pid?: number) => {
       if (pid !== undefined) client.pid = pid;
@@ -92,7 +104,7 @@ function fakeHost(model: FakeModel) {
   };
 }
 
-const log = { error() {}, info() {}, warn() {}, debug() {} } as never;
+const log = { error() {} };
 const settle = () => new Promise((r) => setTimeout(r, 20));
 const VECTORS = { layer: 1, createdAt: '2026-11-27T10:00:00Z' };
 

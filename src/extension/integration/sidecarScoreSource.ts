@@ -11,6 +11,7 @@ import type { AppendResult, ChatMessage } from '../../protocol/methods';
 import { SidecarError, type SidecarErrorKind } from '../../protocol/errors';
 import { ConversationScorer } from '../../scoring-queue/conversation-scorer';
 import { TurnQueue } from '../../scoring-queue/turn-queue';
+import { SYSTEM_CLOCK, type Clock } from '../../core/clock';
 import type { ScoringStatus, TokenHeat } from '../../../webview/protocol';
 import type { TurnScore } from '../state/vitalsStore';
 import type { ModelLifecycle } from './model-lifecycle';
@@ -50,6 +51,7 @@ export class SidecarScoreSource implements ScoreSource {
     private readonly log: { error(message: string): void },
     // Long waits are fine: a reload or a model becoming ready retries at once (below).
     retryDelayMs: (attempt: number) => number = (attempt) => Math.min(1_000 * 2 ** (attempt - 1), 300_000),
+    clock: Clock = SYSTEM_CLOCK,
   ) {
     this.scorer = new ConversationScorer<TurnScore>({
       sidecar: host.client,
@@ -68,6 +70,7 @@ export class SidecarScoreSource implements ScoreSource {
       score: (key, units) => this.scorer.score(key, units),
       isRetryable: (err) => err instanceof ModelNotReady || (err instanceof SidecarError && WAITING_KINDS.has(err.kind)),
       retryDelayMs,
+      clock,
       maxRequestChars: () => this.scorer.requestChars(),
       deliver: (unit, score) => unit.turnIds.forEach((id) => this.emit(unit.sessionKey, id, score)),
       fail: (unit, err) => this.log.error(`scoring ${unit.sessionKey} failed, ${unit.turnIds.length} turn(s) left unscored: ${err instanceof Error ? err.message : String(err)}`),

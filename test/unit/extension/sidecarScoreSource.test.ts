@@ -9,6 +9,7 @@ import { SidecarScoreSource } from '../../../src/extension/integration/sidecarSc
 import type { ModelLifecycle } from '../../../src/extension/integration/model-lifecycle';
 import type { TurnScore } from '../../../src/extension/state/vitalsStore';
 import type { ScoringStatus } from '../../../webview/protocol';
+import { FakeClock } from '../../support/fake-clock';
 
 const EMOTIONS = ['desperate', 'calm'];
 
@@ -105,19 +106,20 @@ function fakeHost(model: FakeModel) {
 }
 
 const log = { error() {} };
-const settle = () => new Promise((r) => setTimeout(r, 20));
 const VECTORS = { layer: 1, createdAt: '2026-11-27T10:00:00Z' };
 
-function source(fake: ReturnType<typeof fakeHost>) {
-  const s = new SidecarScoreSource(fake.host, log, () => 5);
+/** A score source on a fake clock; `settle` lets 20 ms pass (retries due by then run). */
+function source(fake: ReturnType<typeof fakeHost>, retryDelayMs: (attempt: number) => number = () => 5) {
+  const clock = new FakeClock();
+  const s = new SidecarScoreSource(fake.host, log, retryDelayMs, clock);
   const got: [string, string, TurnScore][] = [];
   s.onScore((k, id, score) => got.push([k, id, score]));
-  return { s, got, ids: () => got.map((g) => g[1]) };
+  return { s, got, ids: () => got.map((g) => g[1]), settle: () => clock.advance(20) };
 }
 
 test('assistant turns are scored under their turn ids; user turns go with the next assistant turn, unscored', async () => {
   const fake = fakeHost({ contextLimit: 8192, vectors: VECTORS });
-  const { s, got } = source(fake);
+  const { s, got, settle } = source(fake);
   s.score('k', turn(1, 'user', 'fix it'));
   await settle();
   assert.equal(fake.calls.length, 0, 'a user turn alone is not sent');
@@ -140,7 +142,7 @@ test('assistant turns are scored under their turn ids; user turns go with the ne
 
 test('turns arriving during an append wait in the queue and go together in the next one', async () => {
   const fake = fakeHost({ contextLimit: 8192, vectors: VECTORS });
-  const { s, ids } = source(fake);
+  const { s, ids, settle } = source(fake);
   fake.hold();
   s.score('k', turn(1, 'assistant', 'go'));
   await settle();
@@ -157,7 +159,7 @@ test('turns arriving during an append wait in the queue and go together in the n
 
 test('without vectors turns wait; calibration scores them, a sidecar restart reopens without scoring any turn twice', async () => {
   const fake = fakeHost({ contextLimit: 8192, vectors: null });
-  const { s, ids } = source(fake);
+  const { s, ids, settle } = source(fake);
   for (const e of [turn(1, 'user', 'a'), turn(2, 'assistant', 'b'), turn(3, 'user', 'c'), turn(4, 'assistant', 'd')] as AgentEvent[]) s.score('k', e);
   await settle();
   assert.equal(fake.calls.length, 0);
@@ -180,7 +182,7 @@ test('without vectors turns wait; calibration scores them, a sidecar restart reo
 
 test('new vectors score the kept history again: earlier turns get fresh scores, replacing the old', async () => {
   const fake = fakeHost({ contextLimit: 8192, vectors: VECTORS });
-  const { s, ids } = source(fake);
+  const { s, ids, settle } = source(fake);
   s.score('k', turn(1, 'user', 'a'));
   s.score('k', turn(2, 'assistant', 'b'));
   await settle();
@@ -194,7 +196,7 @@ test('new vectors score the kept history again: earlier turns get fresh scores, 
 
 test('a sidecar killed mid-append: the turns are sent again after the restart, each delivered once, in order', async () => {
   const fake = fakeHost({ contextLimit: 8192, vectors: VECTORS });
-  const { s, ids } = source(fake);
+  const { s, ids, settle } = source(fake);
   s.score('k', turn(1, 'assistant', 'one'));
   await settle();
   fake.crash();
@@ -212,7 +214,7 @@ test('a sidecar killed mid-append: the turns are sent again after the restart, e
 
 test('a burst larger than the context is sent in requests that fit, oversized messages clipped, nothing dropped', async () => {
   const fake = fakeHost({ contextLimit: 200, vectors: VECTORS });
-  const { s, ids } = source(fake);
+  const { s, ids, settle } = source(fake);
   fake.hold();
   s.score('k', turn(1, 'assistant', 'go'));
   await settle();
@@ -231,7 +233,7 @@ test('a burst larger than the context is sent in requests that fit, oversized me
 
 test('events replayed from a resumed transcript open the conversation as context and are not scored again', async () => {
   const fake = fakeHost({ contextLimit: 8192, vectors: VECTORS });
-  const { s, ids } = source(fake);
+  const { s, ids, settle } = source(fake);
   s.replay('k', turn(1, 'user', 'fix the total'));
   s.replay('k', turn(2, 'assistant', 'scored before the reload'));
   await settle();
@@ -247,16 +249,14 @@ test('events replayed from a resumed transcript open the conversation as context
 
 test('turns waiting for a model go as soon as the host says it is ready, not after the backoff', async () => {
   const fake = fakeHost({ contextLimit: 8192, vectors: null });
-  const s = new SidecarScoreSource(fake.host, log, () => 60_000);
-  const got: string[] = [];
-  s.onScore((_k, id) => got.push(id));
+  const { s, ids, settle } = source(fake, () => 60_000);
   s.score('k', turn(1, 'assistant', 'waiting'));
   await settle();
-  assert.deepEqual(got, []);
+  assert.deepEqual(ids(), []);
   // The model was downloaded (already calibrated): no reload event, only the ready status.
   fake.model.vectors = VECTORS;
   fake.ready();
   await settle();
-  assert.deepEqual(got, ['t1']);
+  assert.deepEqual(ids(), ['t1']);
   s.dispose();
 });

@@ -186,9 +186,9 @@ export const analyzeCommand: CliCommand = {
   summary: 'read recorded agent transcripts and report turns, test runs, edits and flags',
   usage: `<file-or-folder> [--source auto|${TRANSCRIPT_SOURCES.join('|')}] [--model <hub id|folder|fixture:name> [--dtype …] [--cache-dir d] [--offline] [--threads n] [--vectors f.avv]] [--json]`,
   options: { ...MODEL_OPTIONS, source: { type: 'string' }, vectors: { type: 'string' }, json: { type: 'boolean' } },
-  async run(values, positionals) {
+  async run(values, positionals, io) {
     const fail = (reason: string): number => {
-      process.stderr.write(`agent-vitals analyze: ${reason}\n`);
+      io.stderr.write(`agent-vitals analyze: ${reason}\n`);
       return 2;
     };
     if (positionals.length !== 1) return fail('expected exactly one file or folder');
@@ -201,13 +201,13 @@ export const analyzeCommand: CliCommand = {
       let plugins: AnalyzePlugins = DEFAULT_ANALYZE_PLUGINS;
       if (typeof values.model === 'string') {
         const args = parseModelArgs(values);
-        const resolved = await resolveModelArgs(args, values.json === true);
-        const opened = await openCalibratedModel(args, resolved, values.vectors as string | undefined);
+        const resolved = await resolveModelArgs(args, io.stderr, values.json === true);
+        const opened = await openCalibratedModel(args, resolved, io.stderr, values.vectors as string | undefined);
         model = opened.model;
         plugins = modelAnalyzePlugins(opened.model, opened.vectors);
       }
       const sessions = analyzeSessions(positionals[0]!, requested === 'auto' ? undefined : (requested as TranscriptSource), plugins);
-      await printSessions(sessions, values.json === true, process.stdout);
+      await printSessions(sessions, values.json === true, io.stdout);
     } catch (err) {
       if (err instanceof AnalyzeInputError || err instanceof UsageError || err instanceof MissingVectorsError) return fail(err.message);
       throw err;

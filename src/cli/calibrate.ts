@@ -27,13 +27,13 @@ export function parseLayerList(text: string, numLayers: number): number[] {
   return [...out].sort((a, b) => a - b);
 }
 
-function progressPrinter(started: number): (p: CalibrationProgress) => void {
+function progressPrinter(started: number, stderr: NodeJS.WritableStream): (p: CalibrationProgress) => void {
   let last = 0;
   return (p) => {
     const now = Date.now();
     if (p.done !== p.total && now - last < 1000) return;
     last = now;
-    process.stderr.write(`${p.phase}: ${p.done}/${p.total} (${((now - started) / 1000).toFixed(0)} s)\n`);
+    stderr.write(`${p.phase}: ${p.done}/${p.total} (${((now - started) / 1000).toFixed(0)} s)\n`);
   };
 }
 
@@ -49,9 +49,9 @@ export const calibrateCommand: CliCommand = {
     corpus: { type: 'string' },
     json: { type: 'boolean' },
   },
-  async run(values) {
+  async run(values, _positionals, io) {
     const fail = (message: string, code: number) => {
-      process.stderr.write(`agent-vitals calibrate: ${message}\n`);
+      io.stderr.write(`agent-vitals calibrate: ${message}\n`);
       return code;
     };
     const interrupt = interruptSignal();
@@ -63,26 +63,26 @@ export const calibrateCommand: CliCommand = {
       const problems = lintCorpus(corpus).errors;
       if (problems.length) return fail(`the corpus has ${problems.length} problem(s), first: ${problems[0]} (run npm run lint:corpus)`, 2);
 
-      const resolved = await resolveModelArgs(args, values.json === true, interrupt.signal);
+      const resolved = await resolveModelArgs(args, io.stderr, values.json === true, interrupt.signal);
       const numLayers = readModelConfig(resolved.folder).numHiddenLayers;
       if (!numLayers) throw new Error(`${resolved.folder}/config.json does not say num_hidden_layers`);
       const layers = values.layers ? parseLayerList(values.layers as string, numLayers) : Array.from({ length: numLayers }, (_, i) => i);
       const model = await LoadedModel.open(args.model, resolved, { layers, threads: args.threads, cacheDir: args.cacheDir });
       const started = Date.now();
       try {
-        const { vectors } = await calibrate(corpus, model.activationSource(), { layers, tokenStart, signal: interrupt.signal, onProgress: progressPrinter(started) });
+        const { vectors } = await calibrate(corpus, model.activationSource(), { layers, tokenStart, signal: interrupt.signal, onProgress: progressPrinter(started, io.stderr) });
         const out = (values.out as string | undefined) ?? vectorFilePath(args.cacheDir, model.identity);
         writeVectorFile(out, vectors);
         const seconds = (Date.now() - started) / 1000;
         const h = vectors.header;
         if (values.json) {
-          process.stdout.write(JSON.stringify({ out, seconds, model: h.model, layer: h.choice.layer, reason: h.choice.reason, perLayer: h.choice.perLayer, storiesUsed: h.storiesUsed, storiesSkipped: h.storiesSkipped, neutralTokensSampled: h.neutralTokensSampled }, null, 2) + '\n');
+          io.stdout.write(JSON.stringify({ out, seconds, model: h.model, layer: h.choice.layer, reason: h.choice.reason, perLayer: h.choice.perLayer, storiesUsed: h.storiesUsed, storiesSkipped: h.storiesSkipped, neutralTokensSampled: h.neutralTokensSampled }, null, 2) + '\n');
         } else {
-          process.stdout.write(`Calibrated ${h.emotions.length} emotions for ${h.model.id} (${h.model.dtype}) in ${seconds.toFixed(1)} s.\n`);
-          process.stdout.write(`Chosen ${h.choice.reason}.\n\n  layer  top-1 (held-out)  desperate-vs-calm AUROC\n`);
+          io.stdout.write(`Calibrated ${h.emotions.length} emotions for ${h.model.id} (${h.model.dtype}) in ${seconds.toFixed(1)} s.\n`);
+          io.stdout.write(`Chosen ${h.choice.reason}.\n\n  layer  top-1 (held-out)  desperate-vs-calm AUROC\n`);
           for (const m of h.choice.perLayer)
-            process.stdout.write(`  ${String(m.layer).padStart(5)}  ${m.top1Accuracy.toFixed(3).padStart(16)}  ${m.desperateCalmAuroc.toFixed(3).padStart(23)}${m.layer === h.choice.layer ? '  ◀' : ''}\n`);
-          process.stdout.write(`\n${h.storiesUsed} stories used, ${h.storiesSkipped} skipped (shorter than ${h.tokenStart + MIN_TOKENS_AFTER_START} tokens); ${h.neutralTokensSampled} neutral tokens for the PCA and baseline.\nVectors: ${out}\n`);
+            io.stdout.write(`  ${String(m.layer).padStart(5)}  ${m.top1Accuracy.toFixed(3).padStart(16)}  ${m.desperateCalmAuroc.toFixed(3).padStart(23)}${m.layer === h.choice.layer ? '  ◀' : ''}\n`);
+          io.stdout.write(`\n${h.storiesUsed} stories used, ${h.storiesSkipped} skipped (shorter than ${h.tokenStart + MIN_TOKENS_AFTER_START} tokens); ${h.neutralTokensSampled} neutral tokens for the PCA and baseline.\nVectors: ${out}\n`);
         }
         return 0;
       } finally {

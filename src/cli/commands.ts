@@ -2,6 +2,12 @@
 // module under src/cli/ and is listed in main.ts.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
+/** Where the CLI writes: the process's streams when run as a program, any streams in-process. */
+export interface CliIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
 export interface CliCommand {
   name: string;
   summary: string;
@@ -10,7 +16,7 @@ export interface CliCommand {
   aliases?: readonly string[];
   options: NonNullable<ParseArgsConfig['options']>;
   /** Returns the process exit code. */
-  run(values: Record<string, unknown>, positionals: string[]): Promise<number>;
+  run(values: Record<string, unknown>, positionals: string[], io: CliIO): Promise<number>;
 }
 
 function help(commands: readonly CliCommand[]): string {
@@ -20,27 +26,27 @@ function help(commands: readonly CliCommand[]): string {
   return lines.join('\n');
 }
 
-export async function runCli(commands: readonly CliCommand[], argv: string[]): Promise<number> {
+export async function runCli(commands: readonly CliCommand[], argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(help(commands) + '\n');
+    io.stdout.write(help(commands) + '\n');
     return name ? 0 : 2;
   }
   const command = commands.find((c) => c.name === name || c.aliases?.includes(name));
   if (!command) {
-    process.stderr.write(`agent-vitals: unknown command '${name}'\n\n${help(commands)}\n`);
+    io.stderr.write(`agent-vitals: unknown command '${name}'\n\n${help(commands)}\n`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(`usage: agent-vitals ${command.name} ${command.usage}\n`);
+    io.stdout.write(`usage: agent-vitals ${command.name} ${command.usage}\n`);
     return 0;
   }
   let parsed;
   try {
     parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
   } catch (err) {
-    process.stderr.write(`agent-vitals ${command.name}: ${(err as Error).message}\n`);
+    io.stderr.write(`agent-vitals ${command.name}: ${(err as Error).message}\n`);
     return 2;
   }
-  return command.run(parsed.values as Record<string, unknown>, parsed.positionals);
+  return command.run(parsed.values as Record<string, unknown>, parsed.positionals, io);
 }

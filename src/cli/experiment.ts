@@ -166,9 +166,9 @@ export const experimentCommand: CliCommand = {
     tasks: { type: 'string' },
     corpus: { type: 'string' },
   },
-  async run(values, positionals) {
+  async run(values, positionals, io) {
     const fail = (message: string, code: number) => {
-      process.stderr.write(`agent-vitals experiment: ${message}\n`);
+      io.stderr.write(`agent-vitals experiment: ${message}\n`);
       return code;
     };
     const interrupt = interruptSignal();
@@ -180,7 +180,7 @@ export const experimentCommand: CliCommand = {
       const format = values.export === undefined ? undefined : exportFormat(values.export as string);
       const params = experimentParams(values);
       const args = parseModelArgs(values);
-      const resolved = await resolveModelArgs(args, values.json === true, interrupt.signal);
+      const resolved = await resolveModelArgs(args, io.stderr, values.json === true, interrupt.signal);
       const opened = await openExperimentModel(args.model, resolved, { cacheDir: args.cacheDir, threads: args.threads, vectorsPath: values.vectors as string | undefined });
       try {
         let last = 0;
@@ -189,14 +189,14 @@ export const experimentCommand: CliCommand = {
           onProgress: (p) => {
             if (Date.now() - last < 1000 && p.done !== p.total) return;
             last = Date.now();
-            process.stderr.write(`${p.message} (${p.done}/${p.total})\n`);
+            io.stderr.write(`${p.message} (${p.done}/${p.total})\n`);
           },
         });
         if (format && result.experiment === 'replay') {
           writeFileSync(values.export as string, exportReplay(result, format));
-          process.stderr.write(`wrote ${values.export as string}\n`);
+          io.stderr.write(`wrote ${values.export as string}\n`);
         }
-        process.stdout.write(values.json ? JSON.stringify(result, null, 2) + '\n' : formatExperiment(result));
+        io.stdout.write(values.json ? JSON.stringify(result, null, 2) + '\n' : formatExperiment(result));
         return 0;
       } finally {
         await opened.release();

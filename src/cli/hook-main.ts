@@ -6,6 +6,6 @@ import { hookCommand } from './hook';
 
 useCodeCache((filename) => /[\\/]node_modules[\\/]typescript[\\/]lib[\\/]typescript\.js$/.test(filename));
 
-void hookCommand.run({}, process.argv.slice(2)).then((code) => {
+void hookCommand.run({}, process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then((code) => {
   process.exitCode = code;
 });

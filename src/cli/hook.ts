@@ -40,12 +40,12 @@ export const hookCommand: CliCommand = {
   summary: "the guard: read an agent's PreToolUse payload on stdin and answer allow/ask/deny",
   usage: `<${GUARD_AGENTS.join('|')}>  (payload JSON on stdin)`,
   options: {},
-  async run(_values, positionals) {
+  async run(_values, positionals, io) {
     const agent = positionals[0];
     if (positionals.length !== 1 || !(GUARD_AGENTS as readonly string[]).includes(agent!)) {
-      process.stderr.write(`agent-vitals hook: expected one agent: ${GUARD_AGENTS.join(', ')}; let through unchecked\n`);
+      io.stderr.write(`agent-vitals hook: expected one agent: ${GUARD_AGENTS.join(', ')}; let through unchecked\n`);
       return 0;
     }
-    return hookMain(agent as GuardAgent, process.stdin, process.stdout, process.stderr);
+    return hookMain(agent as GuardAgent, process.stdin, io.stdout, io.stderr);
   },
 };

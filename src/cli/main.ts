@@ -1,28 +1,6 @@
-// agent-vitals: the product's core without VS Code.
-import { runCli, type CliCommand } from './commands';
-import { analyzeCommand } from './analyze';
-import { calibrateCommand } from './calibrate';
-import { experimentCommand } from './experiment';
-import { guardCommand } from './guard';
-import { hookCommand } from './hook';
-import { probeCommand } from './probe';
-import { reportCardCommand } from './report-card';
-import { scoreCommand } from './score';
-import { serveCommand } from './serve';
-import { versionCommand } from './version';
-
-const commands: CliCommand[] = [
-  analyzeCommand,
-  scoreCommand,
-  calibrateCommand,
-  reportCardCommand,
-  experimentCommand,
-  probeCommand,
-  serveCommand,
-  hookCommand,
-  guardCommand,
-  versionCommand,
-];
+// agent-vitals: the product's core without VS Code. This file is the process shell: warnings,
+// a closed stdout and the exit code; the program itself is runAgentVitals.
+import { runAgentVitals } from './program';
 
 // onnx-proto's protobuf runtime still calls the deprecated Buffer() constructor; the warning
 // says nothing actionable to a user of this CLI.
@@ -38,12 +16,6 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-runCli(commands, process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`agent-vitals: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+void runAgentVitals(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then((code) => {
+  process.exitCode = code;
+});

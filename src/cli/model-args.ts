@@ -1,7 +1,7 @@
 // Options shared by every CLI command that opens a model, and the code that turns them into a
 // resolved model on disk (downloading with progress on stderr when needed).
 import type { ParseArgsConfig } from 'node:util';
-import { downloadProgress } from './download-progress';
+import { downloadProgress, type ProgressStream } from './download-progress';
 import { useHubEndpointFromEnv } from '../model-store/hub-download';
 import { readModelConfig } from '../model-store/model-config';
 import { DEFAULT_MODEL } from '../model-store/model-spec';
@@ -50,12 +50,12 @@ export function parseModelArgs(values: Record<string, unknown>): ModelArgs {
 }
 
 /**
- * Resolves (and if needed downloads) the model, showing download progress on stderr (quiet under
- * --json when stderr is not a terminal).
+ * Resolves (and if needed downloads) the model, showing download progress on `stderr` (quiet
+ * under --json when it is not a terminal).
  */
-export async function resolveModelArgs(args: ModelArgs, json: boolean, signal?: AbortSignal): Promise<ResolvedModel> {
+export async function resolveModelArgs(args: ModelArgs, stderr: ProgressStream, json: boolean, signal?: AbortSignal): Promise<ResolvedModel> {
   useHubEndpointFromEnv();
-  const progress = downloadProgress(process.stderr, json);
+  const progress = downloadProgress(stderr, json);
   try {
     return await resolveModel(args.model, { dtype: args.dtype, cacheDir: args.cacheDir, offline: args.offline, signal, onProgress: progress?.update });
   } finally {
@@ -75,11 +75,11 @@ export function interruptSignal(): { signal: AbortSignal; dispose: () => void } 
  * The model, probing the layer of its vectors (a given file, the cache, or the ones shipped in
  * the model folder). Says how to calibrate when there are none.
  */
-export async function openCalibratedModel(args: ModelArgs, resolved: ResolvedModel, vectorsPath?: string): Promise<{ model: LoadedModel; vectors: EmotionVectorSet; path: string }> {
+export async function openCalibratedModel(args: ModelArgs, resolved: ResolvedModel, stderr: NodeJS.WritableStream, vectorsPath?: string): Promise<{ model: LoadedModel; vectors: EmotionVectorSet; path: string }> {
   const identity = await identifyModel(args.model, resolved, args.cacheDir);
   const { loaded, problem } = findVectors(identity, args.cacheDir, readModelConfig(resolved.folder).hiddenSize, vectorsPath, resolved.folder);
   if (!loaded) {
-    if (problem) process.stderr.write(`${problem}\n`);
+    if (problem) stderr.write(`${problem}\n`);
     throw new MissingVectorsError(vectorFilePath(args.cacheDir, identity), identity);
   }
   const model = await LoadedModel.open(args.model, resolved, { vectors: loaded, threads: args.threads, cacheDir: args.cacheDir });

@@ -13,11 +13,6 @@ function parseLayers(text: string): number[] | undefined {
   return [...new Set(layers.map(Number))].sort((a, b) => a - b);
 }
 
-function fail(message: string, code: number): number {
-  process.stderr.write(`agent-vitals probe: ${message}\n`);
-  return code;
-}
-
 export const probeCommand: CliCommand = {
   name: 'probe',
   summary: 'print per-token residual-stream norms of a text at chosen layers',
@@ -28,7 +23,11 @@ export const probeCommand: CliCommand = {
     layers: { type: 'string' },
     json: { type: 'boolean' },
   },
-  async run(values) {
+  async run(values, _positionals, io) {
+    const fail = (message: string, code: number): number => {
+      io.stderr.write(`agent-vitals probe: ${message}\n`);
+      return code;
+    };
     const text = values.text as string | undefined;
     if (!text) return fail('--text is required', 2);
     const layers = parseLayers((values.layers as string | undefined) ?? '');
@@ -41,7 +40,7 @@ export const probeCommand: CliCommand = {
       throw err;
     }
     const { model, dtype, threads, cacheDir } = args;
-    const resolved = await resolveModelArgs(args, values.json === true);
+    const resolved = await resolveModelArgs(args, io.stderr, values.json === true);
     const tokenizer = await ModelTokenizer.load(resolved.folder);
     const probe = await ResidualProbe.load(resolved.onnxPath, { layers, threads, cacheDir: join(cacheDir, 'graphs') });
     try {
@@ -57,15 +56,15 @@ export const probeCommand: CliCommand = {
           text: pieces[i],
           norms: Object.fromEntries(layers.map((l) => [String(l), norms.get(l)![i]])),
         }));
-        process.stdout.write(JSON.stringify({ model, dtype, numLayers: probe.shape.numLayers, hiddenSize: hidden, layers, tokens }, null, 2) + '\n');
+        io.stdout.write(JSON.stringify({ model, dtype, numLayers: probe.shape.numLayers, hiddenSize: hidden, layers, tokens }, null, 2) + '\n');
       } else {
-        process.stdout.write(`${model} (${dtype}): ${probe.shape.numLayers} layers, hidden ${hidden}; ‖residual‖ after layers ${layers.join(', ')}\n`);
+        io.stdout.write(`${model} (${dtype}): ${probe.shape.numLayers} layers, hidden ${hidden}; ‖residual‖ after layers ${layers.join(', ')}\n`);
         const shown = pieces.map((p) => JSON.stringify(p).slice(0, 18));
         const width = Math.max(5, ...shown.map((s) => s.length));
-        process.stdout.write(['    #', 'token'.padEnd(width), ...layers.map((l) => `L${l}`.padStart(10))].join('  ') + '\n');
+        io.stdout.write(['    #', 'token'.padEnd(width), ...layers.map((l) => `L${l}`.padStart(10))].join('  ') + '\n');
         ids.forEach((_, i) => {
           const cells = layers.map((l) => norms.get(l)![i].toFixed(4).padStart(10));
-          process.stdout.write([String(i).padStart(5), shown[i].padEnd(width), ...cells].join('  ') + '\n');
+          io.stdout.write([String(i).padStart(5), shown[i].padEnd(width), ...cells].join('  ') + '\n');
         });
       }
       return 0;

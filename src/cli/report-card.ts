@@ -53,9 +53,9 @@ export const reportCardCommand: CliCommand = {
     resamples: { type: 'string' },
     json: { type: 'boolean' },
   },
-  async run(values) {
+  async run(values, _positionals, io) {
     const fail = (message: string, code: number) => {
-      process.stderr.write(`agent-vitals report-card: ${message}\n`);
+      io.stderr.write(`agent-vitals report-card: ${message}\n`);
       return code;
     };
     const interrupt = interruptSignal();
@@ -71,24 +71,24 @@ export const reportCardCommand: CliCommand = {
       const controls = { shuffledSeeds: count('shuffled-seeds', 0), randomDirections: count('random-directions', 0), resamples: count('resamples', 1000) };
       const root = (values.corpus as string | undefined) ?? join(projectRoot(), 'vectors');
       const corpus = loadCorpus(root);
-      const resolved = await resolveModelArgs(args, values.json === true, interrupt.signal);
-      const { model, vectors, path } = await openCalibratedModel(args, resolved, values.vectors as string | undefined);
+      const resolved = await resolveModelArgs(args, io.stderr, values.json === true, interrupt.signal);
+      const { model, vectors, path } = await openCalibratedModel(args, resolved, io.stderr, values.vectors as string | undefined);
       try {
         let last = 0;
         const turns = agentTurnSource(root, model, vectors.header.choice.layer);
-        if (!turns) process.stderr.write(`no agent-turn validation set under ${root}: the agent-turn checks fail\n`);
+        if (!turns) io.stderr.write(`no agent-turn validation set under ${root}: the agent-turn checks fail\n`);
         const card = await runReportCard(corpus, model.activationSource(), vectors, loadDoseTemplates(join(root, 'dose-response.json')), turns, {
           ...controls,
           signal: interrupt.signal,
           onProgress: (p) => {
             if (Date.now() - last < 1000 && p.done !== p.total) return;
             last = Date.now();
-            process.stderr.write(`${p.phase}: ${p.done}/${p.total}\n`);
+            io.stderr.write(`${p.phase}: ${p.done}/${p.total}\n`);
           },
         });
         const recorded = recordVerdicts(path, validationRecord(card));
-        process.stderr.write(recorded ? `verdicts recorded in ${recorded}\n` : `verdicts not recorded: ${path} is shipped with the model\n`);
-        process.stdout.write(values.json ? JSON.stringify(card, null, 2) + '\n' : formatReportCard(card));
+        io.stderr.write(recorded ? `verdicts recorded in ${recorded}\n` : `verdicts not recorded: ${path} is shipped with the model\n`);
+        io.stdout.write(values.json ? JSON.stringify(card, null, 2) + '\n' : formatReportCard(card));
         return 0;
       } finally {
         await model.release();

@@ -34,9 +34,9 @@ export const scoreCommand: CliCommand = {
   summary: 'per-token emotion z-scores of an assistant turn or a conversation',
   usage: `${MODEL_USAGE} (--text "…" | --file f.txt | --conversation messages.json) [--vectors f.avv] [--json]`,
   options: { ...MODEL_OPTIONS, text: { type: 'string' }, file: { type: 'string' }, conversation: { type: 'string' }, vectors: { type: 'string' }, json: { type: 'boolean' } },
-  async run(values) {
+  async run(values, _positionals, io) {
     const fail = (message: string, code: number) => {
-      process.stderr.write(`agent-vitals score: ${message}\n`);
+      io.stderr.write(`agent-vitals score: ${message}\n`);
       return code;
     };
     try {
@@ -54,8 +54,8 @@ export const scoreCommand: CliCommand = {
           ? parseConversation(read(values.conversation as string), values.conversation as string)
           : [{ role: 'assistant', content: values.text !== undefined ? (values.text as string) : read(values.file as string) }];
       const args = parseModelArgs(values);
-      const resolved = await resolveModelArgs(args, values.json === true);
-      const { model, vectors } = await openCalibratedModel(args, resolved, values.vectors as string | undefined);
+      const resolved = await resolveModelArgs(args, io.stderr, values.json === true);
+      const { model, vectors } = await openCalibratedModel(args, resolved, io.stderr, values.vectors as string | undefined);
       const layer = vectors.header.choice.layer;
       try {
         const conversation = new Conversation('score', model.encoder, model.tokenizer, { contextLimit: model.contextLimit });
@@ -71,11 +71,11 @@ export const scoreCommand: CliCommand = {
         const tokens = scored.flatMap((m) => m.tokens);
         const summary = Object.fromEntries(emotions.map((e) => [e, summarize(tokens.map((t) => t.z[e]))]));
         if (values.json) {
-          process.stdout.write(JSON.stringify({ model: args.model, layer, emotions, tokens, summary, messages: scored.map((m) => ({ messageIndex: m.messageIndex, summary: m.summary })) }, null, 2) + '\n');
+          io.stdout.write(JSON.stringify({ model: args.model, layer, emotions, tokens, summary, messages: scored.map((m) => ({ messageIndex: m.messageIndex, summary: m.summary })) }, null, 2) + '\n');
         } else {
-          process.stdout.write(`${args.model} layer ${layer}: ${tokens.length} assistant tokens (z-scores against neutral text)\n\n  emotion           mean     p90     max\n`);
+          io.stdout.write(`${args.model} layer ${layer}: ${tokens.length} assistant tokens (z-scores against neutral text)\n\n  emotion           mean     p90     max\n`);
           const rows = emotions.map((e) => [e, summary[e]] as const).sort((a, b) => b[1].mean - a[1].mean);
-          for (const [e, s] of rows) process.stdout.write(`  ${e.padEnd(15)} ${s.mean.toFixed(2).padStart(6)}  ${s.p90.toFixed(2).padStart(6)}  ${s.max.toFixed(2).padStart(6)}\n`);
+          for (const [e, s] of rows) io.stdout.write(`  ${e.padEnd(15)} ${s.mean.toFixed(2).padStart(6)}  ${s.p90.toFixed(2).padStart(6)}  ${s.max.toFixed(2).padStart(6)}\n`);
         }
         return 0;
       } finally {

@@ -7,8 +7,8 @@ export const versionCommand: CliCommand = {
   usage: '',
   aliases: ['--version', '-V'],
   options: {},
-  async run() {
-    process.stdout.write(`agent-vitals ${PRODUCT_VERSION}\n`);
+  async run(_values, _positionals, io) {
+    io.stdout.write(`agent-vitals ${PRODUCT_VERSION}\n`);
     return 0;
   },
 };

@@ -9,6 +9,7 @@ import { SidecarClient, type DirectRequester } from '../sidecar-client/sidecar-c
 import type { ScoringStatus } from '../contracts/sidebar-protocol';
 import type { ModelDtype } from '../contracts/model-dtype';
 import type { AgentVitalsConfig } from './config';
+import type { ModelLifecycle } from './integration/model-lifecycle';
 
 /** The bundled demo model, used when the configured one cannot be had offline. */
 export const DEMO_MODEL = 'fixture:emotion-tiny';
@@ -23,7 +24,7 @@ export function modelChoice(config: AgentVitalsConfig): ModelChoice {
   return { model: config.modelLocalPath || config.modelId, dtype: config.dtype, cacheDir: config.cacheFolder };
 }
 
-export class SidecarHost implements vscode.Disposable {
+export class SidecarHost implements vscode.Disposable, ModelLifecycle {
   readonly client: SidecarClient;
   private statusValue: ScoringStatus;
   private readonly statusEmitter = new vscode.EventEmitter<ScoringStatus>();

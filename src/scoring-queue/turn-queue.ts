@@ -10,6 +10,7 @@
 // A turn may carry context: the messages that came before it in the conversation (the user's
 // prompt, tool output). They are sent with the turn, ahead of it, but not scored.
 import type { ChatMessage } from '../contracts/rpc-methods';
+import { SYSTEM_CLOCK, type Clock } from '../core/clock';
 
 export interface PendingTurn {
   sessionKey: string;
@@ -53,18 +54,6 @@ function cutOldest(unit: ScoringUnit, chars: number, keepTextChars: number): num
   unit.trimmedChars += cut;
   return cut;
 }
-
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const SYSTEM_CLOCK: Clock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
 
 export interface TurnQueueOptions<S> {
   /** Scores the units (all of one session, in order); resolves with one score per unit. */

@@ -3,6 +3,7 @@
 // extension's thin wrapper only translates VS Code's events into these calls.
 import { execFile } from 'node:child_process';
 import { relative } from 'node:path';
+import { SYSTEM_CLOCK, type Clock } from '../core/clock';
 import type { AgentEvent } from '../core/events';
 import { parseTestOutput } from '../testruns/detect';
 import type { TestPathMatcher } from '../testpaths/matcher';
@@ -40,7 +41,8 @@ export interface WorkspaceActivityOptions {
   maxSnapshotBytes?: number;
   /** Where a before-text comes from when no snapshot exists (default: the file at git HEAD). */
   beforeTextFallback?: (path: string) => Promise<string | undefined>;
-  now?: () => Date;
+  /** Event times and the quiet timer (default: the system's). */
+  clock?: Clock;
 }
 
 /** Folders whose disk writes are build output or tooling, not edits. */
@@ -49,7 +51,7 @@ const IGNORED_PATHS = /(?:^|[\\/])(?:\.git|node_modules|dist|out|build|target|\.
 interface PendingEdit {
   before: string | undefined;
   after: string;
-  timer: NodeJS.Timeout;
+  timer: unknown;
   ts: Date;
 }
 
@@ -71,7 +73,7 @@ export class WorkspaceActivity {
   private readonly quietMs: number;
   private readonly maxSnapshotBytes: number;
   private readonly fallback: (path: string) => Promise<string | undefined>;
-  private readonly now: () => Date;
+  private readonly clock: Clock;
 
   constructor(options: WorkspaceActivityOptions) {
     this.emitter = new SessionEmitter(
@@ -86,7 +88,7 @@ export class WorkspaceActivity {
     this.quietMs = options.editQuietMs ?? 1500;
     this.maxSnapshotBytes = options.maxSnapshotBytes ?? 1 << 20;
     this.fallback = options.beforeTextFallback ?? gitHeadText(options.workspaceRoot);
-    this.now = options.now ?? (() => new Date());
+    this.clock = options.clock ?? SYSTEM_CLOCK;
   }
 
   terminalExecuted(run: TerminalExecution): void {
@@ -137,14 +139,15 @@ export class WorkspaceActivity {
   documentChanged(path: string, text: string): void {
     if (IGNORED_PATHS.test(path)) return;
     const existing = this.pending.get(path);
-    if (existing) clearTimeout(existing.timer);
-    const timer = setTimeout(() => this.flushEdit(path), this.quietMs);
-    timer.unref?.();
+    if (existing) this.clock.clearTimeout(existing.timer);
+    const timer = this.clock.setTimeout(() => this.flushEdit(path), this.quietMs);
+    // A pending edit must not keep the process alive (the system clock's timers are Node's).
+    (timer as { unref?: () => void }).unref?.();
     this.pending.set(path, {
       before: existing ? existing.before : this.snapshots.get(path),
       after: text,
       timer,
-      ts: this.now(),
+      ts: this.date(),
     });
   }
 
@@ -154,7 +157,7 @@ export class WorkspaceActivity {
 
   /** A file created or rewritten on disk (by an agent's own tool, a formatter, git, …). */
   async fileWritten(path: string, text: string, created = false): Promise<void> {
-    const ts = this.now().toISOString();
+    const ts = this.date().toISOString();
     // Reports usually land in build folders (target/surefire-reports, build/test-results).
     if (/\.xml$/i.test(path) && /<testsuites?[\s>]/.test(text)) this.junitReport(path, text, ts);
     if (IGNORED_PATHS.test(path)) return;
@@ -176,11 +179,11 @@ export class WorkspaceActivity {
   async fileDeleted(path: string): Promise<void> {
     if (IGNORED_PATHS.test(path)) return;
     const pending = this.pending.get(path);
-    if (pending) clearTimeout(pending.timer);
+    if (pending) this.clock.clearTimeout(pending.timer);
     this.pending.delete(path);
     const before = this.snapshots.get(path) ?? (await this.fallback(path));
     this.snapshots.delete(path);
-    this.emitter.fileEdit({ ts: this.now().toISOString(), path, op: 'delete', ...(before !== undefined ? { before } : {}), origin: 'fs' });
+    this.emitter.fileEdit({ ts: this.date().toISOString(), path, op: 'delete', ...(before !== undefined ? { before } : {}), origin: 'fs' });
   }
 
   /** Emits every merged editor edit now (e.g. on shutdown). */
@@ -189,14 +192,18 @@ export class WorkspaceActivity {
   }
 
   dispose(): void {
-    for (const p of this.pending.values()) clearTimeout(p.timer);
+    for (const p of this.pending.values()) this.clock.clearTimeout(p.timer);
     this.pending.clear();
+  }
+
+  private date(): Date {
+    return new Date(this.clock.now());
   }
 
   private flushEdit(path: string): void {
     const edit = this.pending.get(path);
     if (!edit) return;
-    clearTimeout(edit.timer);
+    this.clock.clearTimeout(edit.timer);
     this.pending.delete(path);
     if (edit.before === edit.after) return;
     this.remember(path, edit.after);

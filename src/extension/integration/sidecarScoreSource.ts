@@ -4,7 +4,6 @@
 // model is not loaded or not calibrated the turns wait in the queue; a sidecar restart reopens
 // each conversation from its history, and new vectors score the history again (the store keys
 // scores by turn, so a re-score replaces, never duplicates).
-import type * as vscode from 'vscode';
 import type { AgentEvent } from '../../core/events';
 import { decodeFloat32 } from '../../contracts/float32';
 import type { AppendResult } from '../../contracts/rpc-methods';
@@ -13,9 +12,10 @@ import { SidecarError } from '../../contracts/rpc-errors';
 import { ConversationScorer } from '../../scoring-queue/conversation-scorer';
 import { TurnQueue } from '../../scoring-queue/turn-queue';
 import { chatMessageFor, ReaderChat } from '../../transcript-pipeline/reader-chat';
+import { SYSTEM_CLOCK, type Clock } from '../../core/clock';
 import type { ScoringStatus, TokenHeat } from '../../contracts/sidebar-protocol';
 import type { TurnScore } from '../../contracts/reading';
-import type { SidecarHost } from '../sidecarHost';
+import type { ModelLifecycle } from './model-lifecycle';
 import type { Disposable, ScoreListener, ScoreSource } from './parts';
 
 /** Not an error: the model is not loaded or not calibrated yet, so turns wait. */
@@ -38,17 +38,18 @@ export function turnScoreFrom(result: AppendResult, messageIndex: number): TurnS
 
 export class SidecarScoreSource implements ScoreSource {
   private readonly listeners = new Set<ScoreListener>();
-  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly subscriptions: Disposable[] = [];
   private readonly scorer: ConversationScorer<TurnScore>;
   private readonly queue: TurnQueue<TurnScore>;
   /** Each session's chat: messages since its last assistant turn wait to go with the next one. */
   private readonly chats = new Map<string, ReaderChat>();
 
   constructor(
-    private readonly host: SidecarHost,
-    private readonly log: vscode.LogOutputChannel,
+    private readonly host: ModelLifecycle,
+    private readonly log: { error(message: string): void },
     // Long waits are fine: a reload or a model becoming ready retries at once (below).
     retryDelayMs: (attempt: number) => number = (attempt) => Math.min(1_000 * 2 ** (attempt - 1), 300_000),
+    clock: Clock = SYSTEM_CLOCK,
   ) {
     this.scorer = new ConversationScorer<TurnScore>({
       sidecar: host.client,
@@ -67,6 +68,7 @@ export class SidecarScoreSource implements ScoreSource {
       score: (key, units) => this.scorer.score(key, units),
       isRetryable: (err) => err instanceof ModelNotReady || (err instanceof SidecarError && WAITING_KINDS.has(err.kind)),
       retryDelayMs,
+      clock,
       maxRequestChars: () => this.scorer.requestChars(),
       deliver: (unit, score) => unit.turnIds.forEach((id) => this.emit(unit.sessionKey, id, score)),
       fail: (unit, err) => this.log.error(`scoring ${unit.sessionKey} failed, ${unit.turnIds.length} turn(s) left unscored: ${err instanceof Error ? err.message : String(err)}`),

@@ -1,6 +1,6 @@
 // The host's calibration with the real sidecar: the panel's Cancel stops the calibration a
 // command started, and the panel goes back to "not calibrated".
-import '../../unit/extension/vscodeStub';
+import '../../support/vscode-stub';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';

@@ -5,16 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { analyzePath, AnalyzeInputError, DEFAULT_ANALYZE_PLUGINS } from '../../../src/cli/analyze';
+import { runAgentVitalsInProcess, type CliRun } from '../../support/cli';
 
 const TRANSCRIPTS = join(__dirname, '../../fixtures/transcripts');
 
-const MAIN = join(__dirname, '../../../src/cli/main.ts');
-
-/** Runs the real CLI in a child process (the test runner owns this process's stdout). */
-function run(args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'analyze', ...args], { encoding: 'utf8' });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
+const run = (args: string[]): Promise<CliRun> => runAgentVitalsInProcess(['analyze', ...args]);
 
 test('analyze: every shipped transcript format is found and reported with the contract fields', async () => {
   // Without plugins nothing is scored or flagged.
@@ -50,36 +45,36 @@ test('analyze: the tamper rules fill flags from the same events (expected value 
 
 test('analyze --json prints the report with flags; --source restricts detection', async () => {
   const codex = join(TRANSCRIPTS, 'codex');
-  const json = run([codex, '--json']);
+  const json = await run([codex, '--json']);
   assert.equal(json.code, 0);
   const report = JSON.parse(json.out) as { sessions: { source: string; testRuns: unknown[] }[] };
   assert.equal(report.sessions[0]!.source, 'codex');
   assert.equal(report.sessions[0]!.testRuns.length, 3);
   assert.ok((report.sessions[0] as unknown as { flags: unknown[] }).flags.length > 0);
 
-  const text = run([codex]);
+  const text = await run([codex]);
   assert.equal(text.code, 0);
   assert.match(text.out, /^codex session 0199a3c2/m);
   assert.match(text.out, /test run .* pytest: 2 passed, 1 failed, 0 skipped exit 1/);
 
   // Forcing a source reads only what that reader understands; nothing sensible → exit 2.
-  const forced = run([join(TRANSCRIPTS, 'aider'), '--source', 'gemini', '--json']);
+  const forced = await run([join(TRANSCRIPTS, 'aider'), '--source', 'gemini', '--json']);
   assert.equal(forced.code, 2);
   assert.match(forced.err, /no gemini transcript found/);
 });
 
 test('analyze: unreadable input exits 2 with a one-line reason', async () => {
-  const missing = run(['/no/such/path']);
+  const missing = await run(['/no/such/path']);
   assert.equal(missing.code, 2);
   assert.match(missing.err, /^agent-vitals analyze: cannot read \/no\/such\/path: ENOENT\n$/);
   const dir = mkdtempSync(join(tmpdir(), 'av-an-'));
   try {
     writeFileSync(join(dir, 'notes.md'), '# just notes\n');
-    const none = run([dir]);
+    const none = await run([dir]);
     assert.equal(none.code, 2);
     assert.equal(none.err.split('\n').length, 2);
-    assert.equal((run([dir, '--source', 'nope'])).code, 2);
-    assert.equal((run([])).code, 2);
+    assert.equal((await run([dir, '--source', 'nope'])).code, 2);
+    assert.equal((await run([])).code, 2);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -107,7 +102,7 @@ test('analyze: a FIFO is refused at once with a clear reason instead of blocking
 });
 
 test('analyze --json streams the same report JSON.stringify(report, null, 2) gives', async () => {
-  const json = run([TRANSCRIPTS, '--json']);
+  const json = await run([TRANSCRIPTS, '--json']);
   assert.equal(json.code, 0);
   assert.equal(json.out, JSON.stringify(await analyzePath(TRANSCRIPTS, undefined, DEFAULT_ANALYZE_PLUGINS), null, 2) + '\n');
 });

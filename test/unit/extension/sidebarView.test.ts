@@ -1,5 +1,5 @@
 // The stub comes first so the provider's `import 'vscode'` resolves to it.
-import { StubUri, StubWebviewView } from './vscodeStub';
+import { StubUri, StubWebviewView } from '../../support/vscode-stub';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SidebarViewMessage } from '../../../src/contracts/sidebar-protocol';

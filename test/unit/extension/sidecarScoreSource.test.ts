@@ -2,11 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AgentEvent, TurnEvent } from '../../../src/core/events';
 import { encodeFloat32 } from '../../../src/contracts/float32';
+import type { RequestType } from 'vscode-jsonrpc';
 import type { AppendResult, ChatMessage, ModelInfo } from '../../../src/contracts/rpc-methods';
-import { SidecarError } from '../../../src/contracts/rpc-errors';
+import { SidecarError, type SidecarErrorData } from '../../../src/contracts/rpc-errors';
 import { SidecarScoreSource } from '../../../src/extension/integration/sidecarScoreSource';
-import type { SidecarHost } from '../../../src/extension/sidecarHost';
+import type { ModelLifecycle } from '../../../src/extension/integration/model-lifecycle';
 import type { TurnScore } from '../../../src/contracts/reading';
+import type { ScoringStatus } from '../../../src/contracts/sidebar-protocol';
+import { FakeClock } from '../../support/fake-clock';
 
 const EMOTIONS = ['desperate', 'calm'];
 
@@ -31,6 +34,12 @@ function fakeAppend(messages: ChatMessage[]): AppendResult {
   };
 }
 
+/** What the fake host reports loaded; each test sets the context limit and the vectors. */
+const MODEL_INFO: ModelInfo = {
+  model: 'm', folder: '/m', onnxPath: '/m/model.onnx', dtype: 'fp32', numLayers: 2, hiddenSize: 4, layers: [1], contextLimit: 8192, weightBytes: 0,
+  vectors: { path: '/v', layer: 1, layerReason: 'chosen', emotions: EMOTIONS, createdAt: '2026-11-27T10:00:00Z', live: { valid: false, why: 'not validated' } },
+};
+
 interface FakeModel {
   contextLimit: number;
   vectors: { layer: number; createdAt: string } | null;
@@ -42,12 +51,13 @@ function fakeHost(model: FakeModel) {
   let holdNext = false;
   let crashNext = false;
   let reload: (() => void) | undefined;
-  let statusListener: ((status: { kind: string }) => void) | undefined;
+  let statusListener: ((status: ScoringStatus) => void) | undefined;
   let modelRequests = 0;
   const client = {
     pid: 100 as number | undefined,
-    request: async (type: { method: string }, params: { conversationId: string; messages: ChatMessage[] }) => {
-      calls.push({ method: type.method, conversationId: params.conversationId, messages: params.messages });
+    async request<P, R>(type: RequestType<P, R, SidecarErrorData>, params: P): Promise<R> {
+      const { conversationId, messages } = params as { conversationId: string; messages: ChatMessage[] };
+      calls.push({ method: type.method, conversationId, messages });
       if (holdNext) {
         holdNext = false;
         await new Promise<void>((resolve) => gates.push(resolve));
@@ -57,25 +67,28 @@ function fakeHost(model: FakeModel) {
         client.pid = undefined; // the process is gone; the restart brings another
         throw new SidecarError('sidecar-crashed', 'killed by SIGKILL');
       }
-      return fakeAppend(params.messages);
+      return fakeAppend(messages) as R;
     },
   };
-  const host = {
+  const host: ModelLifecycle = {
     status: { kind: 'starting', modelId: 'm' },
-    onStatus: (listener: (status: { kind: string }) => void) => {
+    onStatus: (listener) => {
       statusListener = listener;
       return { dispose() {} };
     },
-    onReloaded: (listener: () => void) => {
+    onReloaded: (listener) => {
       reload = listener;
       return { dispose() {} };
     },
-    ensureModel: async () => (modelRequests++, { model: 'm', contextLimit: model.contextLimit, vectors: model.vectors && { path: '/v', ...model.vectors } }) as unknown as ModelInfo,
+    ensureModel: async () => {
+      modelRequests++;
+      return { ...MODEL_INFO, contextLimit: model.contextLimit, vectors: model.vectors && { ...MODEL_INFO.vectors!, ...model.vectors } };
+    },
     restart: async () => {},
     client,
   };
   return {
-    host: host as unknown as SidecarHost,
+    host,
     calls,
     model,
     /** How often the model (and so the sidecar) was asked for. */
@@ -83,7 +96,7 @@ function fakeHost(model: FakeModel) {
     hold: () => (holdNext = true),
     crash: () => (crashNext = true),
     release: () => gates.shift()?.(),
-    ready: () => statusListener?.({ kind: 'ready' }),
+    ready: () => statusListener?.({ kind: 'ready', modelId: 'm', layer: 1, demo: false, live: { valid: false, why: 'not validated' } }),
     /** The sidecar came back (a new process) or new vectors loaded. */
     reload: (pid?: number) => {
       if (pid !== undefined) client.pid = pid;
@@ -92,20 +105,21 @@ function fakeHost(model: FakeModel) {
   };
 }
 
-const log = { error() {}, info() {}, warn() {}, debug() {} } as never;
-const settle = () => new Promise((r) => setTimeout(r, 20));
+const log = { error() {} };
 const VECTORS = { layer: 1, createdAt: '2026-11-27T10:00:00Z' };
 
-function source(fake: ReturnType<typeof fakeHost>) {
-  const s = new SidecarScoreSource(fake.host, log, () => 5);
+/** A score source on a fake clock; `settle` lets 20 ms pass (retries due by then run). */
+function source(fake: ReturnType<typeof fakeHost>, retryDelayMs: (attempt: number) => number = () => 5) {
+  const clock = new FakeClock();
+  const s = new SidecarScoreSource(fake.host, log, retryDelayMs, clock);
   const got: [string, string, TurnScore][] = [];
   s.onScore((k, id, score) => got.push([k, id, score]));
-  return { s, got, ids: () => got.map((g) => g[1]) };
+  return { s, got, ids: () => got.map((g) => g[1]), settle: () => clock.advance(20) };
 }
 
 test('assistant turns are scored under their turn ids; user turns go with the next assistant turn, unscored', async () => {
   const fake = fakeHost({ contextLimit: 8192, vectors: VECTORS });
-  const { s, got } = source(fake);
+  const { s, got, settle } = source(fake);
   s.score('k', turn(1, 'user', 'fix it'));
   await settle();
   assert.equal(fake.calls.length, 0, 'a user turn alone is not sent');
@@ -128,7 +142,7 @@ test('assistant turns are scored under their turn ids; user turns go with the ne
 
 test('turns arriving during an append wait in the queue and go together in the next one', async () => {
   const fake = fakeHost({ contextLimit: 8192, vectors: VECTORS });
-  const { s, ids } = source(fake);
+  const { s, ids, settle } = source(fake);
   fake.hold();
   s.score('k', turn(1, 'assistant', 'go'));
   await settle();
@@ -145,7 +159,7 @@ test('turns arriving during an append wait in the queue and go together in the n
 
 test('without vectors turns wait; calibration scores them, a sidecar restart reopens without scoring any turn twice', async () => {
   const fake = fakeHost({ contextLimit: 8192, vectors: null });
-  const { s, ids } = source(fake);
+  const { s, ids, settle } = source(fake);
   for (const e of [turn(1, 'user', 'a'), turn(2, 'assistant', 'b'), turn(3, 'user', 'c'), turn(4, 'assistant', 'd')] as AgentEvent[]) s.score('k', e);
   await settle();
   assert.equal(fake.calls.length, 0);
@@ -168,7 +182,7 @@ test('without vectors turns wait; calibration scores them, a sidecar restart reo
 
 test('new vectors score the kept history again: earlier turns get fresh scores, replacing the old', async () => {
   const fake = fakeHost({ contextLimit: 8192, vectors: VECTORS });
-  const { s, ids } = source(fake);
+  const { s, ids, settle } = source(fake);
   s.score('k', turn(1, 'user', 'a'));
   s.score('k', turn(2, 'assistant', 'b'));
   await settle();
@@ -182,7 +196,7 @@ test('new vectors score the kept history again: earlier turns get fresh scores, 
 
 test('a sidecar killed mid-append: the turns are sent again after the restart, each delivered once, in order', async () => {
   const fake = fakeHost({ contextLimit: 8192, vectors: VECTORS });
-  const { s, ids } = source(fake);
+  const { s, ids, settle } = source(fake);
   s.score('k', turn(1, 'assistant', 'one'));
   await settle();
   fake.crash();
@@ -200,7 +214,7 @@ test('a sidecar killed mid-append: the turns are sent again after the restart, e
 
 test('a burst larger than the context is sent in requests that fit, oversized messages clipped, nothing dropped', async () => {
   const fake = fakeHost({ contextLimit: 200, vectors: VECTORS });
-  const { s, ids } = source(fake);
+  const { s, ids, settle } = source(fake);
   fake.hold();
   s.score('k', turn(1, 'assistant', 'go'));
   await settle();
@@ -219,7 +233,7 @@ test('a burst larger than the context is sent in requests that fit, oversized me
 
 test('events replayed from a resumed transcript open the conversation as context and are not scored again', async () => {
   const fake = fakeHost({ contextLimit: 8192, vectors: VECTORS });
-  const { s, ids } = source(fake);
+  const { s, ids, settle } = source(fake);
   s.replay('k', turn(1, 'user', 'fix the total'));
   s.replay('k', turn(2, 'assistant', 'scored before the reload'));
   await settle();
@@ -235,16 +249,14 @@ test('events replayed from a resumed transcript open the conversation as context
 
 test('turns waiting for a model go as soon as the host says it is ready, not after the backoff', async () => {
   const fake = fakeHost({ contextLimit: 8192, vectors: null });
-  const s = new SidecarScoreSource(fake.host, log, () => 60_000);
-  const got: string[] = [];
-  s.onScore((_k, id) => got.push(id));
+  const { s, ids, settle } = source(fake, () => 60_000);
   s.score('k', turn(1, 'assistant', 'waiting'));
   await settle();
-  assert.deepEqual(got, []);
+  assert.deepEqual(ids(), []);
   // The model was downloaded (already calibrated): no reload event, only the ready status.
   fake.model.vectors = VECTORS;
   fake.ready();
   await settle();
-  assert.deepEqual(got, ['t1']);
+  assert.deepEqual(ids(), ['t1']);
   s.dispose();
 });

@@ -2,9 +2,8 @@
 // path), its files, its cache or its test globs; the user's own settings still apply.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import Module from 'node:module';
+import { stubWorkspace } from '../../support/vscode-stub';
 
-const state = { trusted: false };
 // Settings as VS Code layers them: the user's (global) value under the workspace's.
 const SETTINGS: Record<string, { globalValue?: unknown; workspaceValue?: unknown }> = {
   'agentVitals.model.id': { globalValue: 'user-org/model', workspaceValue: '/tmp/attacker-model' },
@@ -20,29 +19,16 @@ function configuration(section: string) {
     inspect: <T>(key: string) => value(key) as { globalValue?: T } | undefined,
   };
 }
-const vscodeStub = {
-  workspace: {
-    get isTrusted() {
-      return state.trusted;
-    },
-    getConfiguration: configuration,
-  },
-  Uri: { file: (fsPath: string) => ({ fsPath }) },
-};
-const loader = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
-const load = loader._load;
-loader._load = function (request: string, ...rest: unknown[]) {
-  return request === 'vscode' ? vscodeStub : load.call(this, request, ...rest);
-};
+stubWorkspace.getConfiguration = configuration;
 
 test('untrusted: the model id, folder and files come from the user, never the workspace', async () => {
   const { readConfig } = await import('../../../src/extension/config');
   const storage = { fsPath: '/home/u/.vscode/globalStorage/agent-vitals' } as never;
-  state.trusted = false;
+  stubWorkspace.isTrusted = false;
   const config = readConfig(storage);
   assert.equal(config.modelId, 'user-org/model');
   assert.equal(config.modelLocalPath, '');
-  state.trusted = true;
+  stubWorkspace.isTrusted = true;
   assert.equal(readConfig(storage).modelId, '/tmp/attacker-model', 'a trusted workspace may choose');
 });
 

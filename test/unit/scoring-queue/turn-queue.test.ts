@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TurnQueue, type ScoringUnit } from '../../../src/scoring-queue/turn-queue';
-import { FakeClock } from './fake-clock';
+import { FakeClock } from '../../support/fake-clock';
 
 class Crashed extends Error {}
 

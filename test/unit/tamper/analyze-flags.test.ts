@@ -1,14 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { analyzePath } from '../../../src/cli/analyze';
 import { liveValidity, type ReadingValidation } from '../../../src/emotion/live-validity';
 import type { EmotionVectorSet } from '../../../src/emotion/vectors';
 import { flagRecordedSession } from '../../../src/transcript-pipeline/flags';
+import { runAgentVitalsInProcess } from '../../support/cli';
 
 const TRANSCRIPTS = join(__dirname, '../../fixtures/transcripts');
-const MAIN = join(__dirname, '../../../src/cli/main.ts');
 const CLAUDE = '7d1c9a4e-2b6f-4c1e-9f0a-5e3b8d2c1a90';
 
 test('analyze fills flags from the recorded stream: expected value rewritten to the failing actual', async () => {
@@ -67,14 +66,14 @@ test('search/replace edits (Roo) are read from their blocks', async () => {
   assert.equal(flag.severity, 'warning');
 });
 
-test('the CLI prints flags in its JSON and text output', () => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'analyze', join(TRANSCRIPTS, 'gemini'), '--json'], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  const report = JSON.parse(r.stdout) as { sessions: { flags: { kinds: string[]; severity: string }[] }[] };
+test('the CLI prints flags in its JSON and text output', async () => {
+  const r = await runAgentVitalsInProcess(['analyze', join(TRANSCRIPTS, 'gemini'), '--json']);
+  assert.equal(r.code, 0, r.err);
+  const report = JSON.parse(r.out) as { sessions: { flags: { kinds: string[]; severity: string }[] }[] };
   const kinds = report.sessions.flatMap((s) => s.flags.flatMap((f) => f.kinds));
   assert.ok(kinds.includes('expected-value-changed'), kinds.join(','));
-  const text = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'analyze', join(TRANSCRIPTS, 'gemini')], { encoding: 'utf8' });
-  assert.match(text.stdout, /flag .* critical expected-value-changed .*test_cart\.py/);
+  const text = await runAgentVitalsInProcess(['analyze', join(TRANSCRIPTS, 'gemini')]);
+  assert.match(text.out, /flag .* critical expected-value-changed .*test_cart\.py/);
 });
 
 test('the vector file decides: desperation counts for a header validated for live use, never for a fixture id or an unvalidated one', async () => {

@@ -4,20 +4,22 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentEvent } from '../../../src/core/events';
 import { WorkspaceActivity } from '../../../src/watchers/workspace-activity';
+import { FakeClock } from '../../support/fake-clock';
 import { edits, runs, tools } from './fixtures';
 
 const OUTPUTS = join(__dirname, '../../fixtures/test-output');
 
 function activity(fallback: Record<string, string> = {}) {
   const events: AgentEvent[] = [];
+  const clock = new FakeClock(Date.parse('2026-11-25T10:00:00Z'));
   const a = new WorkspaceActivity({
     workspaceRoot: '/w',
     sink: (e) => events.push(e),
     editQuietMs: 20,
     beforeTextFallback: async (p) => fallback[p],
-    now: () => new Date('2026-11-25T10:00:00Z'),
+    clock,
   });
-  return { a, events };
+  return { a, events, clock };
 }
 
 test('terminal executions become tool calls and test runs with the structured exit code', () => {
@@ -50,14 +52,17 @@ test('a test task counts as a test run by its command; other tasks do not', () =
 });
 
 test('keystrokes in the editor merge into one edit with the text from before the first change', async () => {
-  const { a, events } = activity();
+  const { a, events, clock } = activity();
   a.documentOpened('/w/tests/test_a.py', 'assert f() == 1\n');
   a.documentChanged('/w/tests/test_a.py', 'assert f() == \n');
+  await clock.advance(15);
   a.documentChanged('/w/tests/test_a.py', 'assert f() == 2\n');
+  // Each change restarts the quiet time (20 ms): 15 ms after the last one the edit still waits.
+  await clock.advance(15);
   assert.equal(edits(events).length, 0);
-  await new Promise((r) => setTimeout(r, 60));
-  assert.deepEqual(edits(events).map((e) => [e.origin, e.op, e.before, e.after, e.isTestPath]), [
-    ['editor', 'update', 'assert f() == 1\n', 'assert f() == 2\n', true],
+  await clock.advance(5);
+  assert.deepEqual(edits(events).map((e) => [e.origin, e.op, e.before, e.after, e.isTestPath, e.ts]), [
+    ['editor', 'update', 'assert f() == 1\n', 'assert f() == 2\n', true, '2026-11-25T10:00:00.015Z'],
   ]);
   // Saving writes the same text to disk: the file watcher's event must not add a second edit.
   await a.fileWritten('/w/tests/test_a.py', 'assert f() == 2\n');

@@ -1,5 +1,7 @@
-// A minimal stand-in for the `vscode` module, enough for host modules that only need URIs and a
-// webview; installed before those modules are loaded.
+// A minimal stand-in for the `vscode` module, enough for host modules that only need URIs, events,
+// a webview and the workspace's trust and settings; installed before those modules are loaded.
+// One stub per process: test files that share a process all see this object, and set what they
+// need on `stubWorkspace` rather than installing a `vscode` of their own.
 import Module from 'node:module';
 
 export class StubUri {
@@ -47,7 +49,15 @@ export class StubWebviewView {
   readonly onDidDispose = this.disposed.event;
 }
 
-const stub = { Uri: StubUri, EventEmitter: StubEmitter };
+/** The `workspace` namespace; a test sets trust and settings before calling the module under test. */
+export const stubWorkspace: { isTrusted: boolean; getConfiguration: (section: string) => unknown } = {
+  isTrusted: true,
+  getConfiguration: (section) => {
+    throw new Error(`no settings for ${section}: set stubWorkspace.getConfiguration in the test`);
+  },
+};
+
+const stub = { Uri: StubUri, EventEmitter: StubEmitter, workspace: stubWorkspace };
 
 const moduleWithLoad = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
 const load = moduleWithLoad._load;

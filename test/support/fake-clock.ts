@@ -1,11 +1,13 @@
-// A clock for queue tests: timers fire only when the test advances time, in time order, with
-// pending promise callbacks run between them.
-import type { Clock } from '../../../src/scoring-queue/turn-queue';
+// A clock for tests: timers fire only when the test advances time, in time order, with pending
+// promise callbacks run between them.
+import type { Clock } from '../../src/core/clock';
 
 export class FakeClock implements Clock {
-  private t = 0;
   private timers: { at: number; id: number; fn: () => void }[] = [];
   private nextId = 0;
+
+  /** `start`: the epoch milliseconds now() begins at. */
+  constructor(private t = 0) {}
 
   now(): number {
     return this.t;

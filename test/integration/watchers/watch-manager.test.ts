@@ -1,3 +1,5 @@
+// Real folder watches: OS change notifications and the missing-folder retry run on real time,
+// so these tests wait for events instead of advancing a clock.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

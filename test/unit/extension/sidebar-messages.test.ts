@@ -1,4 +1,4 @@
-import './vscodeStub';
+import '../../support/vscode-stub';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FlagAction } from '../../../src/contracts/sidebar-protocol';

@@ -37,7 +37,9 @@ export function downloadProgress(out: ProgressStream, json: boolean): DownloadPr
   return {
     update(p) {
       if (p.retry) {
-        out.write(`${open ? '\n' : ''}retrying in ${formatWait(p.retry.delayMs)} (attempt ${p.retry.attempt} of ${p.retry.attempts}): ${p.retry.reason}\n`);
+        out.write(
+          `${open ? '\n' : ''}retrying in ${formatWait(p.retry.delayMs)} (attempt ${p.retry.attempt} of ${p.retry.attempts}): ${p.retry.reason}\n`,
+        );
         open = false;
         return;
       }

@@ -36,6 +36,7 @@ export interface DownloadOptions {
   signal?: AbortSignal;
   onProgress?: (p: FileProgress) => void;
   timeouts?: HubTimeouts;
+  /** DEFAULT_RETRY when not given; `attempts: 1` turns retrying off. */
   retry?: RetryPolicy;
 }
 

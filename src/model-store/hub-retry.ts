@@ -15,7 +15,12 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 2000, maxDelayMs: 15_000, maxRetryAfterMs: 60_000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  attempts: 3,
+  baseDelayMs: 2000,
+  maxDelayMs: 15_000,
+  maxRetryAfterMs: 60_000,
+};
 
 /** A failed attempt worth another try; `retryAfterMs` is the hub's own Retry-After, if it gave one. */
 export class TransientHubFailure extends Error {
@@ -46,7 +51,12 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 }
 
 /** The wait before `attempt` (2, 3, …): half fixed, half random, so clients spread out. */
-export function backoffDelay(policy: RetryPolicy, attempt: number, retryAfterMs: number | undefined, random: () => number = Math.random): number {
+export function backoffDelay(
+  policy: RetryPolicy,
+  attempt: number,
+  retryAfterMs: number | undefined,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 2));
   const backoff = Math.round(ceiling / 2 + (random() * ceiling) / 2);
   return retryAfterMs === undefined ? backoff : Math.min(policy.maxRetryAfterMs, Math.max(retryAfterMs, backoff));

@@ -23,7 +23,15 @@ const retry: RetryPolicy = { attempts: 3, baseDelayMs: 5, maxDelayMs: 20, maxRet
 const timeouts = { headersMs: 2000, idleMs: 2000 };
 
 /** How the hub treats one request: a status to answer with, or a way to fail, or serving the file. */
-type Behaviour = { status: number; headers?: Record<string, string> } | 'reset-before' | 'reset-mid' | 'stall' | 'hang' | 'ignore-range' | 'changed' | 'serve';
+type Behaviour =
+  | { status: number; headers?: Record<string, string> }
+  | 'reset-before'
+  | 'reset-mid'
+  | 'stall'
+  | 'hang'
+  | 'ignore-range'
+  | 'changed'
+  | 'serve';
 /** Behaviours for the coming requests, in order; once used up, the file is served. */
 let script: Behaviour[] = [];
 /** Every request, as `METHOD range` (range `-` when none). */
@@ -33,7 +41,10 @@ let server: Server;
 function serve(req: IncomingMessage, res: ServerResponse, honourRange: boolean, body = BODY): void {
   const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
   const from = honourRange && range ? Number(range[1]) : 0;
-  const headers = { 'content-length': String(BODY.length - from), ...(from ? { 'content-range': `bytes ${from}-${BODY.length - 1}/${BODY.length}` } : {}) };
+  const headers = {
+    'content-length': String(BODY.length - from),
+    ...(from ? { 'content-range': `bytes ${from}-${BODY.length - 1}/${BODY.length}` } : {}),
+  };
   res.writeHead(from ? 206 : 200, headers);
   res.end(req.method === 'HEAD' ? undefined : body.subarray(from));
 }
@@ -190,7 +201,16 @@ for (const status of [400, 403, 404, 500]) {
 test('a hub that never answers is not waited for again', async () => {
   script = ['hang'];
   const dest = join(mkdtempSync(join(work, 'cache-')), FILE);
-  const err = await failure(downloadFile('test-org/tiny', 'main', FILE, dest, { size: BODY.length, sha256: SHA }, { retry, timeouts: { headersMs: 200, idleMs: 200 } }));
+  const err = await failure(
+    downloadFile(
+      'test-org/tiny',
+      'main',
+      FILE,
+      dest,
+      { size: BODY.length, sha256: SHA },
+      { retry, timeouts: { headersMs: 200, idleMs: 200 } },
+    ),
+  );
   assert.match(err.message, /did not answer within 0\.2 s/);
   assert.equal(seen.length, 1);
 });
@@ -201,7 +221,14 @@ test('cancelling during the wait before a retry ends the download at once, witho
   const slow: RetryPolicy = { ...retry, baseDelayMs: 30_000, maxDelayMs: 30_000 };
   const dest = join(mkdtempSync(join(work, 'cache-')), FILE);
   const started = Date.now();
-  const done = downloadFile('test-org/tiny', 'main', FILE, dest, { size: BODY.length, sha256: SHA }, { retry: slow, timeouts, signal: controller.signal, onProgress: (p) => p.retry && controller.abort() });
+  const done = downloadFile(
+    'test-org/tiny',
+    'main',
+    FILE,
+    dest,
+    { size: BODY.length, sha256: SHA },
+    { retry: slow, timeouts, signal: controller.signal, onProgress: (p) => p.retry && controller.abort() },
+  );
   const err = await failure(done);
   assert.equal(err.kind, 'cancelled');
   assert.ok(Date.now() - started < 5000, 'did not sit out the backoff');
@@ -211,7 +238,11 @@ test('cancelling during the wait before a retry ends the download at once, witho
 test("the probe for a file's size and hash is retried too", async () => {
   script = [{ status: 503 }, 'reset-before'];
   const notices: NonNullable<FileProgress['retry']>[] = [];
-  const facts = await probeRemoteFile('test-org/tiny', 'main', 'config.json', { retry, timeouts, onProgress: (p) => p.retry && notices.push(p.retry) });
+  const facts = await probeRemoteFile('test-org/tiny', 'main', 'config.json', {
+    retry,
+    timeouts,
+    onProgress: (p) => p.retry && notices.push(p.retry),
+  });
   assert.equal(facts?.size, BODY.length);
   assert.deepEqual(seen, ['HEAD -', 'HEAD -', 'HEAD -']);
   assert.deepEqual(

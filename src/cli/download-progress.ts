@@ -1,7 +1,8 @@
 // How the CLI shows a model download on stderr, as the editor does: per file, bytes received of
 // the total. On a terminal each file's line is rewritten in place; otherwise (a log) one line per
 // tenth of the file, or per 50 MB when the hub gave no size. Under --json with stderr not a
-// terminal it stays quiet: a program reading the JSON should not find progress in its logs.
+// terminal it stays quiet: a program reading the JSON should not find progress in its logs. A
+// retry gets a line of its own: when, which attempt, and what went wrong.
 import type { FileProgress } from '../model-store/hub-download';
 
 export interface ProgressStream {
@@ -24,6 +25,10 @@ export function formatBytes(n: number): string {
   return `${(n / 1e9).toFixed(2)} GB`;
 }
 
+function formatWait(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
 export function downloadProgress(out: ProgressStream, json: boolean): DownloadProgress | undefined {
   if (json && !out.isTTY) return undefined;
   let file = '';
@@ -31,6 +36,13 @@ export function downloadProgress(out: ProgressStream, json: boolean): DownloadPr
   let open = false;
   return {
     update(p) {
+      if (p.retry) {
+        out.write(
+          `${open ? '\n' : ''}retrying in ${formatWait(p.retry.delayMs)} (attempt ${p.retry.attempt} of ${p.retry.attempts}): ${p.retry.reason}\n`,
+        );
+        open = false;
+        return;
+      }
       const line = `downloading ${p.file}: ${formatBytes(p.loadedBytes)}${p.totalBytes ? ` of ${formatBytes(p.totalBytes)} (${p.percent}%)` : ''}`;
       const done = p.totalBytes !== undefined && p.loadedBytes >= p.totalBytes;
       if (out.isTTY) {

@@ -1,21 +1,26 @@
 // Fetches single files from the model hub into the cache, the way transformers.js addresses them
 // (its env.remoteHost / env.remotePathTemplate / env.fetch), with progress, cancellation, and a
-// size + sha256 check against what the hub announces. A file only appears under its final name
-// once complete and verified; partial files are removed on any failure.
+// size + sha256 check against what the hub announces, and retries for failures that pass (see
+// hub-retry.ts), resuming with a Range request when the sha256 can check the joined bytes. A file
+// only appears under its final name once complete and verified; the partial file is kept between
+// attempts and removed when the download fails for good.
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { env } from '@huggingface/transformers';
 import { ModelStoreError } from './model-store-error';
-import { refusedByHub, unreachableHub } from './hub-failures';
+import { droppedConnection, refusedByHub, unreachableHub } from './hub-failures';
 import { fetchViaProxy, proxyFor } from './hub-proxy';
+import { DEFAULT_RETRY, parseRetryAfter, TransientHubFailure, withRetry, type RetryNotice, type RetryPolicy } from './hub-retry';
 
 export interface FileProgress {
   file: string;
   loadedBytes: number;
   totalBytes?: number;
   percent?: number;
+  /** Set when the last request failed in a way that passes and another is about to be made. */
+  retry?: RetryNotice;
 }
 
 /** How long the hub may take to answer a request (connect and headers), and to send the next
@@ -31,6 +36,8 @@ export interface DownloadOptions {
   signal?: AbortSignal;
   onProgress?: (p: FileProgress) => void;
   timeouts?: HubTimeouts;
+  /** DEFAULT_RETRY when not given; `attempts: 1` turns retrying off. */
+  retry?: RetryPolicy;
 }
 
 export interface RemoteFileFacts {
@@ -68,6 +75,7 @@ class HubWatchdog {
   readonly controller = new AbortController();
   private timer?: NodeJS.Timeout;
   private expired?: string;
+  private waitingFor?: 'response' | 'body';
   private readonly host: string;
   private readonly timeouts: HubTimeouts;
   private readonly cancel = () => this.controller.abort();
@@ -80,16 +88,23 @@ class HubWatchdog {
   }
 
   awaitResponse(): void {
+    this.waitingFor = 'response';
     this.arm(this.timeouts.headersMs, (s) => `did not answer within ${s} s (waiting for the response to ${this.file})`);
   }
 
   awaitBody(): void {
+    this.waitingFor = 'body';
     this.arm(this.timeouts.idleMs, (s) => `sent nothing for ${s} s (downloading ${this.file})`);
   }
 
   stop(): void {
     clearTimeout(this.timer);
     this.opts.signal?.removeEventListener('abort', this.cancel);
+  }
+
+  /** Whether the watchdog ended the request because its body stopped arriving. */
+  get stalledBody(): boolean {
+    return this.expired !== undefined && this.waitingFor === 'body';
   }
 
   /** The error to report when the watchdog ended the request, else undefined. */
@@ -115,6 +130,34 @@ function cancelled(file: string): ModelStoreError {
   return new ModelStoreError('cancelled', `Download of ${file} was cancelled.`, { file });
 }
 
+/** Statuses of a hub that is busy or restarting: the same request may succeed a little later. */
+const PASSING_STATUSES = new Set([429, 502, 503, 504]);
+
+/** The hub's error status as the error to throw, one worth retrying when the status passes. */
+function refusal(url: string, res: Response, repo: string, file: string): Error {
+  const refused = refusedByHub(url, res, repo, file);
+  const error = new ModelStoreError(refused.notFound ? 'model-not-found' : 'download-failed', refused.message, { file });
+  return PASSING_STATUSES.has(res.status) ? new TransientHubFailure(error, parseRetryAfter(res.headers.get('retry-after'))) : error;
+}
+
+/**
+ * A request that ended without an answer: cancelled, timed out, or cut off by the network.
+ * A body that stalled or a dropped connection is worth retrying; a hub that never answered is not
+ * (waiting for it again would only multiply the wait).
+ */
+function requestFailure(err: unknown, watchdog: HubWatchdog, file: string, attempt: number, opts: DownloadOptions, message: (err: Error) => string): Error {
+  const timeout = watchdog.timeoutError();
+  if (timeout) return watchdog.stalledBody ? new TransientHubFailure(timeout) : timeout;
+  if (isAbort(err) || opts.signal?.aborted) return cancelled(file);
+  const error = new ModelStoreError('download-failed', message(err as Error), { file });
+  return droppedConnection(err, attempt) ? new TransientHubFailure(error) : error;
+}
+
+/** Reports a coming retry through the download's progress callback. */
+function reportRetry(file: string, opts: DownloadOptions, loaded: () => number, totalBytes?: number): (retry: RetryNotice) => void {
+  return (retry) => opts.onProgress?.({ file, loadedBytes: loaded(), totalBytes, retry });
+}
+
 const SHA256 = /^(?:W\/)?"?([0-9a-f]{64})"?$/;
 
 /** What the hub says about a file before we fetch it; `undefined` when the file does not exist. */
@@ -125,6 +168,14 @@ export async function probeRemoteFile(
   opts: DownloadOptions = {},
 ): Promise<RemoteFileFacts | undefined> {
   const url = remoteFileUrl(repo, revision, file);
+  try {
+    return await withRetry(opts.retry ?? DEFAULT_RETRY, opts.signal, reportRetry(file, opts, () => 0), (n) => probeOnce(url, repo, file, opts, n));
+  } catch (err) {
+    throw isAbort(err) ? cancelled(file) : err;
+  }
+}
+
+async function probeOnce(url: string, repo: string, file: string, opts: DownloadOptions, attempt: number): Promise<RemoteFileFacts | undefined> {
   const watchdog = new HubWatchdog(url, file, opts);
   let res: Response;
   try {
@@ -132,25 +183,107 @@ export async function probeRemoteFile(
     // The hub answers large files with a redirect whose headers carry the LFS size and sha256.
     res = await hubFetch(url, { method: 'HEAD', redirect: 'manual', headers: requestHeaders(url), signal: watchdog.controller.signal });
   } catch (err) {
-    const timeout = watchdog.timeoutError();
-    if (timeout) throw timeout;
-    if (isAbort(err)) throw cancelled(file);
-    const unreachable = unreachableHub(url, err) ?? `Cannot reach the model hub for ${repo}/${file}: ${(err as Error).message}. Check the connection and retry, or use a local model folder.`;
-    throw new ModelStoreError('download-failed', unreachable, { file });
+    throw requestFailure(err, watchdog, file, attempt, opts, (e) => unreachableHub(url, e) ?? `Cannot reach the model hub for ${repo}/${file}: ${e.message}. Check the connection and retry, or use a local model folder.`);
   } finally {
     watchdog.stop();
   }
   if (res.status >= 400) {
-    const refused = refusedByHub(url, res, repo, file);
     // A plain 404 is the hub saying it has no such file; the caller words it for what it needed.
-    if (res.status === 404 && !refused.notFound) return undefined;
-    throw new ModelStoreError(refused.notFound ? 'model-not-found' : 'download-failed', refused.message, { file });
+    if (res.status === 404 && !refusedByHub(url, res, repo, file).notFound) return undefined;
+    throw refusal(url, res, repo, file);
   }
   const number = (v: string | null) => (v && /^\d+$/.test(v) ? Number(v) : undefined);
   const linkedSize = number(res.headers.get('x-linked-size'));
   const size = linkedSize ?? (res.status === 200 ? number(res.headers.get('content-length')) : undefined);
   const tag = res.headers.get('x-linked-etag') ?? res.headers.get('etag') ?? '';
   return { size, sha256: SHA256.exec(tag)?.[1] };
+}
+
+/** The `.part` file being written, with the sha256 and length of what it holds so far, kept across
+ *  attempts so that a retry can ask the hub for the rest only. */
+class PartialFile {
+  hash = createHash('sha256');
+  loaded = 0;
+
+  constructor(
+    readonly path: string,
+    /** Resuming is only safe when the whole file's sha256 is known to check the joined bytes. */
+    readonly resumable: boolean,
+  ) {}
+
+  add(chunk: Uint8Array): void {
+    this.hash.update(chunk);
+    this.loaded += chunk.byteLength;
+  }
+
+  restart(): void {
+    this.hash = createHash('sha256');
+    this.loaded = 0;
+  }
+}
+
+/** Where a 206 answer's body starts in the file ("bytes 100-199/200"), or undefined. */
+function rangeStart(res: Response): number | undefined {
+  const m = /^bytes (\d+)-/.exec(res.headers.get('content-range') ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
+/** One GET of `file` into `part`, resuming after what it holds when the hub honours a Range. */
+async function fetchInto(url: string, repo: string, file: string, part: PartialFile, facts: RemoteFileFacts, opts: DownloadOptions, attempt: number): Promise<void> {
+  const watchdog = new HubWatchdog(url, file, opts);
+  const headers = requestHeaders(url);
+  const resumeAt = part.resumable ? part.loaded : 0;
+  if (resumeAt > 0) headers.set('Range', `bytes=${resumeAt}-`);
+  let received = 0;
+  try {
+    watchdog.awaitResponse();
+    const res = await hubFetch(url, { headers, signal: watchdog.controller.signal });
+    const resumed = resumeAt > 0 && res.status === 206 && rangeStart(res) === resumeAt;
+    if ((!resumed && res.status !== 200) || !res.body) {
+      await res.body?.cancel().catch(() => undefined);
+      throw res.status >= 400 ? refusal(url, res, repo, file) : new ModelStoreError('download-failed', `The hub answered HTTP ${res.status} while downloading ${repo}/${file}.`, { file });
+    }
+    if (!resumed) part.restart();
+    const length = Number(res.headers.get('content-length')) || undefined;
+    const total = facts.size ?? (length && length + part.loaded);
+    const out = createWriteStream(part.path, { flags: resumed ? 'a' : 'w' });
+    // A failed write (disk full, permissions) must end the download, not the process.
+    let writeError: Error | undefined;
+    out.on('error', (e) => (writeError = e));
+    const reader = res.body.getReader();
+    try {
+      let lastPercent = -1;
+      for (;;) {
+        watchdog.awaitBody();
+        const { done, value } = await reader.read();
+        if (done) break;
+        part.add(value);
+        received += value.byteLength;
+        if (!out.write(value)) await new Promise<void>((r) => (out.once('drain', r), out.once('close', r)));
+        if (writeError) throw writeError;
+        const percent = total ? Math.floor((part.loaded / total) * 100) : undefined;
+        if (percent !== lastPercent) {
+          lastPercent = percent ?? lastPercent;
+          opts.onProgress?.({ file, loadedBytes: part.loaded, totalBytes: total, percent });
+        }
+      }
+    } catch (err) {
+      await reader.cancel().catch(() => undefined);
+      throw err;
+    } finally {
+      if (writeError) out.destroy();
+      else await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    }
+    if (writeError) throw writeError;
+  } catch (err) {
+    if (err instanceof ModelStoreError || err instanceof TransientHubFailure) throw err;
+    if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
+      throw new ModelStoreError('download-failed', `The disk is full: downloading ${repo}/${file} into ${dirname(part.path)} stopped after ${part.loaded} bytes. The partial file was removed; free some space (or choose another cache folder) and retry.`, { file });
+    }
+    throw requestFailure(err, watchdog, file, attempt, opts, (e) => (received === 0 ? unreachableHub(url, e) : undefined) ?? `Download of ${repo}/${file} failed after ${part.loaded} bytes: ${e.message}. Retry, or use a local model folder.`);
+  } finally {
+    watchdog.stop();
+  }
 }
 
 /** Downloads `file` to `dest`, verifying size and hash when known; returns what was written. */
@@ -163,70 +296,22 @@ export async function downloadFile(
   opts: DownloadOptions = {},
 ): Promise<{ bytes: number; sha256: string }> {
   const url = remoteFileUrl(repo, revision, file);
-  const partial = `${dest}.part`;
   await mkdir(dirname(dest), { recursive: true });
-  const hash = createHash('sha256');
-  const watchdog = new HubWatchdog(url, file, opts);
-  let loaded = 0;
+  const part = new PartialFile(`${dest}.part`, facts.sha256 !== undefined);
   try {
-    watchdog.awaitResponse();
-    const res = await hubFetch(url, { headers: requestHeaders(url), signal: watchdog.controller.signal });
-    if (res.status !== 200 || !res.body) {
-      const refused = res.status >= 400 ? refusedByHub(url, res, repo, file) : undefined;
-      throw new ModelStoreError(refused?.notFound ? 'model-not-found' : 'download-failed', refused?.message ?? `The hub answered HTTP ${res.status} while downloading ${repo}/${file}.`, { file });
+    await withRetry(opts.retry ?? DEFAULT_RETRY, opts.signal, reportRetry(file, opts, () => part.loaded, facts.size), (n) => fetchInto(url, repo, file, part, facts, opts, n));
+    if (facts.size !== undefined && part.loaded !== facts.size) {
+      throw new ModelStoreError('integrity-failed', `${repo}/${file}: got ${part.loaded} bytes, the hub announced ${facts.size}. The partial file was removed; retry the download.`, { file });
     }
-    const total = facts.size ?? (Number(res.headers.get('content-length')) || undefined);
-    const out = createWriteStream(partial);
-    // A failed write (disk full, permissions) must end the download, not the process.
-    let writeError: Error | undefined;
-    out.on('error', (e) => (writeError = e));
-    const reader = res.body.getReader();
-    try {
-      let lastPercent = -1;
-      for (;;) {
-        watchdog.awaitBody();
-        const { done, value } = await reader.read();
-        if (done) break;
-        hash.update(value);
-        loaded += value.byteLength;
-        if (!out.write(value)) await new Promise<void>((r) => (out.once('drain', r), out.once('close', r)));
-        if (writeError) throw writeError;
-        const percent = total ? Math.floor((loaded / total) * 100) : undefined;
-        if (percent !== lastPercent) {
-          lastPercent = percent ?? lastPercent;
-          opts.onProgress?.({ file, loadedBytes: loaded, totalBytes: total, percent });
-        }
-      }
-    } catch (err) {
-      await reader.cancel().catch(() => undefined);
-      throw err;
-    } finally {
-      if (writeError) out.destroy();
-      else await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-    }
-    if (writeError) throw writeError;
-    if (facts.size !== undefined && loaded !== facts.size) {
-      throw new ModelStoreError('integrity-failed', `${repo}/${file}: got ${loaded} bytes, the hub announced ${facts.size}. The partial file was removed; retry the download.`, { file });
-    }
-    const digest = hash.digest('hex');
+    const digest = part.hash.digest('hex');
     if (facts.sha256 && digest !== facts.sha256) {
       throw new ModelStoreError('integrity-failed', `${repo}/${file}: sha256 ${digest} does not match the hub's ${facts.sha256}. The corrupted file was removed; retry the download.`, { file });
     }
-    await rename(partial, dest);
-    return { bytes: loaded, sha256: digest };
+    await rename(part.path, dest);
+    return { bytes: part.loaded, sha256: digest };
   } catch (err) {
-    await rm(partial, { force: true });
-    if (err instanceof ModelStoreError) throw err;
-    const timeout = watchdog.timeoutError();
-    if (timeout) throw timeout;
-    if (isAbort(err) || opts.signal?.aborted) throw cancelled(file);
-    if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
-      throw new ModelStoreError('download-failed', `The disk is full: downloading ${repo}/${file} into ${dirname(dest)} stopped after ${loaded} bytes. The partial file was removed; free some space (or choose another cache folder) and retry.`, { file });
-    }
-    const unreachable = loaded === 0 ? unreachableHub(url, err) : undefined;
-    throw new ModelStoreError('download-failed', unreachable ?? `Download of ${repo}/${file} failed after ${loaded} bytes: ${(err as Error).message}. Retry, or use a local model folder.`, { file });
-  } finally {
-    watchdog.stop();
+    await rm(part.path, { force: true });
+    throw isAbort(err) ? cancelled(file) : err;
   }
 }
 

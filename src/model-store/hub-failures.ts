@@ -44,6 +44,15 @@ export function unreachableHub(urlText: string, err: unknown): string | undefine
   return undefined;
 }
 
+/** Connection failures that a moment later may not recur: the connection was dropped or timed
+ *  out, or (once a download got going) refused by a hub that is restarting. A refusal on the first
+ *  request means a wrong address or a hub that is down, and is told at once. */
+export function droppedConnection(err: unknown, attempt: number): boolean {
+  const code = errorCode(err);
+  if (code === 'ECONNREFUSED') return attempt > 1;
+  return code !== undefined && /^(ECONNRESET|EPIPE|ETIMEDOUT|ECONNABORTED|UND_ERR_SOCKET|UND_ERR_CLOSED)$/.test(code);
+}
+
 /**
  * The hub's answer for a file it does not have, naming host, repository, revision and file;
  * `advice` replaces the default "check the model id" when the caller knows better.

@@ -7,6 +7,7 @@ import { ModelStoreError } from './model-store-error';
 import type { ModelDtype } from '../contracts/model-dtype';
 import { checkCached, recordVerified } from './cache-manifest';
 import { downloadFile, probeRemoteFile, remoteFileUrl, type FileProgress, type HubTimeouts, type RemoteFileFacts } from './hub-download';
+import type { RetryPolicy } from './hub-retry';
 import { noSuchEntry } from './hub-failures';
 import { readModelConfig } from './model-config';
 import { parseModelSpec, projectRoot, type ModelSpec } from './model-spec';
@@ -20,6 +21,7 @@ export interface ResolveOptions {
   signal?: AbortSignal;
   onProgress?: (p: FileProgress) => void;
   timeouts?: HubTimeouts;
+  retry?: RetryPolicy;
 }
 
 export interface ResolvedModel {

@@ -7,8 +7,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
 
-/** `hang`: the request gets no answer at all (not even headers). */
-export type Fault = 'interrupt' | 'corrupt' | 'stall' | 'hang';
+/** `hang`: the request gets no answer at all (not even headers); `busy`: HTTP 503. */
+export type Fault = 'interrupt' | 'corrupt' | 'stall' | 'hang' | 'busy';
 
 export interface FakeHub {
   url: string;
@@ -76,6 +76,7 @@ export async function startFakeHub(repos: Record<string, string>): Promise<FakeH
     const fault = faults.get(key);
     faults.delete(key); // one fault per injection: the retry succeeds
     if (fault === 'hang') return;
+    if (fault === 'busy') return void res.writeHead(503).end();
     res.writeHead(200, headers);
     if (fault === 'interrupt') {
       res.write(body.subarray(0, body.length >> 1), () => res.destroy());

@@ -8,6 +8,7 @@ import { env } from '@huggingface/transformers';
 import { resolveModel } from '../../../src/model-store/model-store';
 import { ModelStoreError } from '../../../src/model-store/model-store-error';
 import type { FileProgress } from '../../../src/model-store/hub-download';
+import { DEFAULT_RETRY } from '../../../src/model-store/hub-retry';
 import { startFakeHub, type FakeHub } from './fake-hub';
 
 const work = mkdtempSync(join(tmpdir(), 'av-hub-'));
@@ -114,12 +115,19 @@ function leftovers(dir: string): string[] {
   return existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String).filter((f) => f.includes('.onnx')) : [];
 }
 
-test('an interrupted download leaves no partial file, and a retry completes', async () => {
+test('an interrupted download is retried; out of attempts, it leaves no partial file and a later call completes', async () => {
   const cacheDir = freshCache();
-  hub.faults.set('test-org/plain/onnx/model.onnx', 'interrupt');
-  await rejectsWith(resolveModel('test-org/plain', { cacheDir }), 'download-failed', /onnx\/model\.onnx/);
-  assert.deepEqual(leftovers(join(cacheDir, 'test-org', 'plain', 'onnx')), []);
-  const model = await resolveModel('test-org/plain', { cacheDir });
+  const file = 'test-org/plain/onnx/model.onnx';
+  hub.faults.set(file, 'interrupt');
+  const before = hub.downloads.get(file) ?? 0;
+  const retried = await resolveModel('test-org/plain', { cacheDir, retry: { ...DEFAULT_RETRY, baseDelayMs: 5 } });
+  assert.equal((hub.downloads.get(file) ?? 0) - before, 2, 'fetched again after the interruption');
+  assert.deepEqual(readFileSync(retried.onnxPath), readFileSync(join(plain, 'onnx', 'model.onnx')));
+  const fresh = freshCache();
+  hub.faults.set(file, 'interrupt');
+  await rejectsWith(resolveModel('test-org/plain', { cacheDir: fresh, retry: { ...DEFAULT_RETRY, attempts: 1 } }), 'download-failed', /onnx\/model\.onnx/);
+  assert.deepEqual(leftovers(join(fresh, 'test-org', 'plain', 'onnx')), []);
+  const model = await resolveModel('test-org/plain', { cacheDir: fresh });
   assert.deepEqual(model.downloaded, ['onnx/model.onnx']);
   assert.deepEqual(readFileSync(model.onnxPath), readFileSync(join(plain, 'onnx', 'model.onnx')));
 });

@@ -54,3 +54,16 @@ test('under --json: quiet in a log, shown on a terminal', () => {
   assert.equal(downloadProgress(stream(false).out, true), undefined);
   assert.ok(downloadProgress(stream(true).out, true));
 });
+
+test('a retry gets its own line with the wait, the attempt and the reason, closing an open line first', () => {
+  const retry = { attempt: 2, attempts: 3, delayMs: 2300, reason: 'The hub could not serve it now (HTTP 503).' };
+  const tty = stream(true);
+  const onTerminal = downloadProgress(tty.out, false)!;
+  onTerminal.update(events('a.onnx', 2000, 2)[0]);
+  onTerminal.update({ file: 'a.onnx', loadedBytes: 1000, totalBytes: 2000, retry });
+  onTerminal.finish();
+  assert.equal(tty.chunks.join(''), '\rdownloading a.onnx: 1.0 kB of 2.0 kB (50%)\x1b[K\nretrying in 2 s (attempt 2 of 3): The hub could not serve it now (HTTP 503).\n');
+  const log = stream(false);
+  downloadProgress(log.out, false)!.update({ file: 'a.onnx', loadedBytes: 0, retry: { ...retry, delayMs: 400 } });
+  assert.deepEqual(log.chunks, ['retrying in 0.4 s (attempt 2 of 3): The hub could not serve it now (HTTP 503).\n']);
+});

@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../storage/cache-file';
-import type { GuardAgent } from './hook';
+import type { GuardAgent } from './agents';
 import { insertMember, JsonTextError, memberOf, removeMember, scanJson, type JsonSpan } from './json-edit';
 
 export type InstallScope = 'project' | 'user';

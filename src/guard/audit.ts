@@ -11,9 +11,6 @@ import { appendGuardLog, readGuardLog } from './guard-log';
 import type { GuardAgent } from './agents';
 import { GUARD_MESSAGE_VERSION, auditMessage, type AuditCounts } from './message';
 
-/** The stop events the audit answers, per agent. */
-export const STOP_EVENTS: Record<GuardAgent, string> = { 'claude-code': 'Stop', codex: 'Stop', gemini: 'AfterAgent' };
-
 export interface SessionAudit extends AuditCounts {
   /** Tamper flags so far (benign kinds left out). */
   flags: number;

@@ -1,14 +1,16 @@
 // Installs the guard as a pre-tool hook in an agent's settings: Claude Code's settings.json
 // (project `.claude/settings.json` or user `~/.claude/settings.json`), Codex's hooks.json
 // (project `.codex/hooks.json` or user `~/.codex/hooks.json`) and Gemini CLI's settings.json
-// (`.gemini/settings.json` or `~/.gemini/settings.json`, event BeforeTool). One matcher group is added as the
-// last entry and every other byte is left as it was; the old file is kept as a backup; the write
-// is atomic; a file that is not valid JSON is refused; installing twice changes nothing.
+// (`.gemini/settings.json` or `~/.gemini/settings.json`, event BeforeTool), and the same command
+// on the agent's end-of-turn event for the audit (Stop; Gemini CLI AfterAgent). One group is added
+// as the last entry of each event and every other byte is left as it was; the old file is kept as
+// a backup; the write is atomic; a file that is not valid JSON is refused; installing twice
+// changes nothing.
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../storage/cache-file';
-import type { GuardAgent } from './agents';
+import { PRE_TOOL_EVENTS, STOP_EVENTS, type GuardAgent } from './agents';
 import { insertMember, JsonTextError, memberOf, removeMember, scanJson, type JsonSpan } from './json-edit';
 
 export type InstallScope = 'project' | 'user';
@@ -20,8 +22,10 @@ const MATCHERS: Record<GuardAgent, string> = {
   gemini: 'write_file|replace|run_shell_command',
 };
 
-/** The settings event each agent runs the guard on. */
-const EVENTS: Record<GuardAgent, string> = { 'claude-code': 'PreToolUse', codex: 'PreToolUse', gemini: 'BeforeTool' };
+/** The settings events the guard is installed on: before tool calls, then at the end of a turn. */
+function events(agent: GuardAgent): string[] {
+  return [PRE_TOOL_EVENTS[agent], STOP_EVENTS[agent]];
+}
 
 const SETTINGS_PATHS: Record<GuardAgent, string[]> = {
   'claude-code': ['.claude', 'settings.json'],
@@ -37,11 +41,12 @@ export function backupFile(file: string): string {
   return `${file}.agent-vitals.bak`;
 }
 
-/** The matcher group the guard adds; `command` runs the hook for this agent. */
-export function guardEntry(agent: GuardAgent, command: string): object {
+/** The group the guard adds to `event`; `command` runs the hook for this agent. Stop events take no matcher. */
+export function guardEntry(agent: GuardAgent, command: string, event: string = PRE_TOOL_EVENTS[agent]): object {
+  const preTool = event === PRE_TOOL_EVENTS[agent];
   // Timeouts: Claude Code counts seconds, Gemini CLI milliseconds; a guard that takes longer is let through.
-  const hook = agent === 'claude-code' ? { type: 'command', command, timeout: 10 } : agent === 'gemini' ? { type: 'command', command, name: 'agent-vitals-guard', timeout: 10_000 } : { type: 'command', command };
-  return { matcher: MATCHERS[agent], hooks: [hook] };
+  const hook = agent === 'claude-code' ? { type: 'command', command, timeout: 10 } : agent === 'gemini' ? { type: 'command', command, name: preTool ? 'agent-vitals-guard' : 'agent-vitals-audit', timeout: 10_000 } : { type: 'command', command };
+  return preTool ? { matcher: MATCHERS[agent], hooks: [hook] } : { hooks: [hook] };
 }
 
 export class SettingsFileError extends Error {}
@@ -92,34 +97,45 @@ export interface InstallPlan {
   after: string | null;
 }
 
+/** `text` with the guard's group on `event`, added if it is not there yet. */
+function withEntry(agent: GuardAgent, file: string, text: string, command: string, event: string): string {
+  const at = locate(file, text, command, event);
+  if (at.index >= 0) return text;
+  const entry = guardEntry(agent, command, event);
+  if (at.groups) return insertMember(text, at.groups, null, entry);
+  if (at.hooks) return insertMember(text, at.hooks, event, [entry]);
+  return insertMember(text, at.root, 'hooks', { [event]: [entry] });
+}
+
+/** `text` without the guard's group on `event`; containers it leaves empty (the event's list, then hooks) go with it. */
+function withoutEntry(file: string, text: string, command: string, event: string): string {
+  const at = locate(file, text, command, event);
+  if (at.index < 0 || !at.groups || !at.hooks) return text;
+  if (at.groups.members.length > 1) return removeMember(text, at.groups, at.index);
+  if (at.hooks.members.length > 1) return removeMember(text, at.hooks, at.hooks.members.findIndex((m) => m.key === at.event));
+  return removeMember(text, at.root, at.root.members.findIndex((m) => m.key === 'hooks'));
+}
+
 export function planInstall(agent: GuardAgent, file: string, command: string): InstallPlan {
   const before = readText(file);
   const text = before === null || before.trim() === '' ? '{}\n' : before;
-  const event = EVENTS[agent];
-  const at = locate(file, text, command, event);
-  if (at.index >= 0) return { file, before, after: text };
-  const entry = guardEntry(agent, command);
-  let after: string;
-  if (at.groups) after = insertMember(text, at.groups, null, entry);
-  else if (at.hooks) after = insertMember(text, at.hooks, event, [entry]);
-  else after = insertMember(text, at.root, 'hooks', { [event]: [entry] });
-  return { file, before, after };
+  return { file, before, after: events(agent).reduce((t, event) => withEntry(agent, file, t, command, event), text) };
 }
 
-/** Removes the guard's group; containers it leaves empty (the event's list, then hooks) go with it. */
 export function planUninstall(agent: GuardAgent, file: string, command: string): InstallPlan {
   const before = readText(file);
   if (before === null) return { file, before, after: null };
-  const at = locate(file, before, command, EVENTS[agent]);
-  if (at.index < 0 || !at.groups || !at.hooks) return { file, before, after: before };
-  if (at.groups.members.length > 1) return { file, before, after: removeMember(before, at.groups, at.index) };
-  if (at.hooks.members.length > 1) return { file, before, after: removeMember(before, at.hooks, at.hooks.members.findIndex((m) => m.key === at.event)) };
-  return { file, before, after: removeMember(before, at.root, at.root.members.findIndex((m) => m.key === 'hooks')) };
+  return { file, before, after: events(agent).reduce((t, event) => withoutEntry(file, t, command, event), before) };
+}
+
+/** The guard's events that run `command` in the file (an install from before the audit has only the first). */
+export function installedEvents(agent: GuardAgent, file: string, command: string): string[] {
+  const text = readText(file);
+  return text === null ? [] : events(agent).filter((event) => locate(file, text, command, event).index >= 0);
 }
 
 export function isInstalled(agent: GuardAgent, file: string, command: string): boolean {
-  const text = readText(file);
-  return text !== null && locate(file, text, command, EVENTS[agent]).index >= 0;
+  return installedEvents(agent, file, command).length === events(agent).length;
 }
 
 /** Writes a plan: the old file is kept as a backup, the new one replaces it in one step. */

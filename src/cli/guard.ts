@@ -48,7 +48,7 @@ async function change(plan: InstallPlan, yes: boolean): Promise<number> {
 
 export const guardCommand: CliCommand = {
   name: 'guard',
-  summary: 'install, remove or check the guard hook in Claude Code, Codex or Gemini CLI settings',
+  summary: 'install, remove or check the guard hook in Claude Code, Codex, Gemini CLI or Cline',
   usage: `install|uninstall|status [--agent ${GUARD_AGENTS.join('|')}] [--project|--user] [--dir <project>] [--hook-command "<cmd>"] [--yes]`,
   options: {
     agent: { type: 'string' },

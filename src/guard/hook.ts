@@ -4,6 +4,7 @@
 // agent and a systemMessage for the user. Where an agent cannot ask, an `ask` is held back and
 // the message says so. Nothing is printed for a call that is none of the guard's business. The
 // same command answers the agent's stop event with the end-of-turn audit (./audit.ts).
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AgentEvent } from '../core/events';
 import type { LiveValidity } from '../contracts/reading';
@@ -11,6 +12,8 @@ import { pressureOfRecordedSession } from '../transcript-pipeline/flags';
 import { readTranscript } from '../watchers/read-transcript';
 import { STOP_EVENTS, type GuardAgent } from './agents';
 import { auditAnswer } from './audit';
+import { clinePayload } from './cline-payload';
+import { payloadObject, toolPayload, type HookPayload } from './payload';
 import { decide, type GuardDecision } from './decide';
 import { appendGuardLog } from './guard-log';
 import { GUARD_MESSAGE_VERSION, guardMessage } from './message';
@@ -25,43 +28,6 @@ export const HOOK_READER: LiveValidity = { valid: false, why: 'the guard hook lo
 
 /** Where each decision above `off` is recorded, in the project, for the editor to show. */
 export { GUARD_LOG_FILE } from './guard-log';
-
-export interface HookPayload {
-  cwd: string;
-  toolName: string;
-  toolInput: Record<string, unknown>;
-  transcriptPath: string | null;
-  sessionId: string | null;
-}
-
-export class PayloadError extends Error {}
-
-function payloadObject(text: string): Record<string, unknown> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new PayloadError(`the hook payload is not JSON (${(err as Error).message})`);
-  }
-  if (typeof raw !== 'object' || raw === null) throw new PayloadError('the hook payload is not a JSON object');
-  return raw as Record<string, unknown>;
-}
-
-/** The fields the guard reads from a PreToolUse payload (Claude Code and Codex share them). */
-export function readPayload(text: string): HookPayload {
-  return toolPayload(payloadObject(text));
-}
-
-function toolPayload(p: Record<string, unknown>): HookPayload {
-  if (typeof p.tool_name !== 'string' || typeof p.tool_input !== 'object' || p.tool_input === null) throw new PayloadError('the hook payload has no tool_name and tool_input');
-  return {
-    cwd: typeof p.cwd === 'string' ? p.cwd : process.cwd(),
-    toolName: p.tool_name,
-    toolInput: p.tool_input as Record<string, unknown>,
-    transcriptPath: typeof p.transcript_path === 'string' ? p.transcript_path : null,
-    sessionId: typeof p.session_id === 'string' ? p.session_id : null,
-  };
-}
 
 /** Gemini CLI's file and shell tools read as the Claude Code tools they match. */
 function asClaudeTool(payload: HookPayload): HookPayload {
@@ -87,15 +53,23 @@ export function proposedEdits(original: HookPayload): ProposedEdit[] {
 }
 
 async function sessionEvents(transcriptPath: string | null, agent: GuardAgent): Promise<AgentEvent[]> {
-  if (!transcriptPath) return [];
+  // A history the agent keeps elsewhere (Cline in another VS Code build) leaves behaviour unread, not the edit unchecked.
+  if (!transcriptPath || !existsSync(transcriptPath)) return [];
   const session = await readTranscript(transcriptPath, { source: agent });
   return session?.events ?? [];
+}
+
+/** What to print when the guard lets a call through without a word: Cline expects a JSON answer to every call. */
+export function letThrough(agent: GuardAgent): object | null {
+  return agent === 'cline' ? { cancel: false } : null;
 }
 
 /** The answer to print, in the agent's protocol; null prints nothing. */
 export function response(agent: GuardAgent, tier: Tier, message: string): object | null {
   const out = (fields: Record<string, string>): object => ({ hookSpecificOutput: { hookEventName: 'PreToolUse', ...fields } });
   if (tier === 'off' || tier === 'log') return null;
+  // Cline cancels the tool call (errorMessage) or lets it run with context for the agent; it cannot ask.
+  if (agent === 'cline') return tier === 'warn' ? { cancel: false, contextModification: message } : { cancel: true, errorMessage: message, contextModification: message };
   // Gemini CLI gives a BeforeTool hook no way to talk to the agent short of refusing: a warning goes to the user.
   if (agent === 'gemini') return tier === 'warn' ? { systemMessage: message } : { decision: 'deny', reason: message };
   if (tier === 'warn') return out({ additionalContext: message });
@@ -122,7 +96,7 @@ export interface HookResult {
 export async function runHook(agent: GuardAgent, payloadText: string, now: Date = new Date()): Promise<HookResult> {
   const raw = payloadObject(payloadText);
   if (raw.hook_event_name === STOP_EVENTS[agent]) return { decision: NO_DECISION, output: await runAudit(agent, raw, now) };
-  const payload = toolPayload(raw);
+  const payload = clinePayload(raw) ?? toolPayload(raw);
   const edits = proposedEdits(payload);
   if (edits.length === 0) return { decision: NO_DECISION, output: null };
   const tiers = readGuardTiers(payload.cwd);

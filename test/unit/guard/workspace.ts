@@ -128,3 +128,22 @@ export function geminiTranscript(dir: string, failing: number): string {
   writeFileSync(file, lines.join('\n') + '\n');
   return file;
 }
+
+/** A Cline task history (ui_messages.json) with `failing` failing pytest runs, in VS Code's `User` folder `vscodeUser`. */
+export function clineTask(vscodeUser: string, taskId: string, dir: string, failing: number): string {
+  const start = Date.parse('2026-11-24T08:00:00.000Z');
+  const messages: object[] = [
+    { ts: start, type: 'say', say: 'task', text: 'Make the tests pass.' },
+    { ts: start + 1000, type: 'say', say: 'api_req_started', text: JSON.stringify({ request: `<task>\nMake the tests pass.\n</task>\n# Current Working Directory (${dir}) Files\ntests/` }) },
+  ];
+  for (let i = 0; i < failing; i++) {
+    const ts = start + (i + 1) * 60_000;
+    messages.push({ ts, type: 'say', say: 'command', text: 'python -m pytest tests' });
+    messages.push({ ts: ts + 5000, type: 'say', say: 'command_output', text: `${PYTEST_FAIL}\nExit code: 1` });
+  }
+  const folder = join(vscodeUser, 'globalStorage', 'saoudrizwan.claude-dev', 'tasks', taskId);
+  mkdirSync(folder, { recursive: true });
+  const file = join(folder, 'ui_messages.json');
+  writeFileSync(file, JSON.stringify(messages));
+  return file;
+}

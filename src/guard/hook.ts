@@ -1,7 +1,8 @@
 // `agent-vitals hook <agent>`: one pre-tool payload in, one answer out in that agent's hook
 // protocol. Claude Code (PreToolUse) takes allow/ask/deny; Codex (PreToolUse, 0.124+) enforces
 // only deny and reads additionalContext; Gemini CLI (BeforeTool) takes deny with a reason for the
-// agent and a systemMessage for the user. Where an agent cannot ask, an `ask` is held back and
+// agent and a systemMessage for the user; Cline (PreToolUse script) cancels with an errorMessage or
+// adds contextModification, and expects an answer to every call. Where an agent cannot ask, an `ask` is held back and
 // the message says so. Nothing is printed for a call that is none of the guard's business. The
 // same command answers the agent's stop event with the end-of-turn audit (./audit.ts).
 import { existsSync } from 'node:fs';

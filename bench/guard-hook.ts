@@ -3,17 +3,21 @@
 // p50 and p95, next to a baseline measured in the same run: a Node process that reads stdin and
 // prints `{}`. Target: p95 ≤ 2 × baseline p95 + 150 ms. The full CLI (`dist/cli.js hook`) is
 // measured too, on fewer calls. Calls are interleaved round by round (baseline, each shape, …)
-// so that a busy machine slows every column alike.
-// Run: npm run build && npx tsx bench/guard-hook.ts [--calls 200] [--cli-calls 30] [--out file.json]
+// so that a busy machine slows every column alike. A long session is measured too: the same Edit
+// against a Claude Code transcript grown to --large-mb (default 50) with real-sized records (this
+// repository's own source files read back by the agent), ending in the four failing runs.
+// Run: npm run build && npx tsx bench/guard-hook.ts [--calls 200] [--cli-calls 30] [--large-mb 50] [--large-calls 30] [--out file.json]
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { claudeTranscript, codexTranscript, makeWorkspace } from '../test/unit/guard/workspace';
 
-const { values } = parseArgs({ options: { calls: { type: 'string', default: '200' }, 'cli-calls': { type: 'string', default: '30' }, out: { type: 'string' } } });
+const { values } = parseArgs({ options: { calls: { type: 'string', default: '200' }, 'cli-calls': { type: 'string', default: '30' }, 'large-mb': { type: 'string', default: '50' }, 'large-calls': { type: 'string', default: '30' }, out: { type: 'string' } } });
 const CALLS = Number(values.calls);
 const CLI_CALLS = Number(values['cli-calls']);
+const LARGE_MB = Number(values['large-mb']);
+const LARGE_CALLS = Number(values['large-calls']);
 const HOOK = join('dist', 'hook.js');
 const CLI = join('dist', 'cli.js');
 if (!existsSync(HOOK) || !existsSync(CLI)) throw new Error('run `npm run build` first: dist/hook.js and dist/cli.js are measured');
@@ -22,6 +26,23 @@ const workspace = makeWorkspace();
 const claude = claudeTranscript(workspace, 4);
 const codex = codexTranscript(workspace, 4);
 const py = join(workspace, 'tests', 'test_calc.py');
+
+/** A Claude Code transcript of about `mb` MB: the agent reading source files back, one Read per record pair, then the four failing runs. */
+function largeClaudeTranscript(mb: number): string {
+  const sources = readdirSync('src', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(join('src', f), 'utf8'));
+  const file = join(workspace, 'large-session.jsonl');
+  const base = { isSidechain: false, userType: 'external', cwd: workspace, sessionId: 'b7e0c1d2-3f4a-4b5c-8d9e-0f1a2b3c4d5e', version: '2.0.31' };
+  writeFileSync(file, '');
+  for (let i = 0; statSync(file).size < mb * 1024 * 1024; i++) {
+    const ts = new Date(Date.parse('2026-11-20T07:00:00.000Z') + i * 1000).toISOString();
+    const call = { ...base, type: 'assistant', uuid: `la${i}`, parentUuid: null, timestamp: ts, message: { id: `msg_l${i}`, type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [{ type: 'tool_use', id: `toolu_l${i}`, name: 'Read', input: { file_path: join(workspace, `src/file${i}.ts`) } }] } };
+    const result = { ...base, type: 'user', uuid: `lu${i}`, parentUuid: `la${i}`, timestamp: ts, message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: `toolu_l${i}`, content: sources[i % sources.length] }] } };
+    appendFileSync(file, `${JSON.stringify(call)}\n${JSON.stringify(result)}\n`);
+  }
+  appendFileSync(file, readFileSync(claude, 'utf8'));
+  return file;
+}
+const large = LARGE_CALLS > 0 ? largeClaudeTranscript(LARGE_MB) : null;
 
 type Shape = { name: string; agent: 'claude-code' | 'codex'; payload: (i: number) => object };
 const claudeCall = (tool: string, input: object) => ({ session_id: 's', transcript_path: claude, cwd: workspace, permission_mode: 'default', hook_event_name: 'PreToolUse', tool_name: tool, tool_input: input, tool_use_id: 't' });
@@ -72,6 +93,7 @@ const columns: Column[] = [
   // A cache folder that cannot be created: the TypeScript compiler is compiled from source every call.
   { shape: `hook.js ${jsShape.name}, no code cache`, args: [HOOK, jsShape.agent], payload: jsShape.payload, calls: CALLS, samples: [], env: { ...process.env, XDG_CACHE_HOME: '/dev/null/none' } },
   { shape: `cli.js hook ${SHAPES[0]!.name}`, args: [CLI, 'hook', 'claude-code'], payload: SHAPES[0]!.payload, calls: CLI_CALLS, samples: [] },
+  ...(large ? [{ shape: `hook.js ${SHAPES[0]!.name}, ${LARGE_MB} MB transcript`, args: [HOOK, 'claude-code'], payload: (i: number) => ({ ...(SHAPES[0]!.payload(i) as object), transcript_path: large }), calls: LARGE_CALLS, samples: [] }] : []),
 ];
 for (let i = 0; i < CALLS; i++) for (const c of columns) if (i < c.calls) c.samples.push(time(c.args, JSON.stringify(c.payload(i)), c.env));
 const rows = columns.map((c) => ({ shape: c.shape, ...summary(c.samples) }));

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { CliCommand } from './commands';
 import { GUARD_AGENTS, type GuardAgent } from '../guard/hook';
-import { applyPlan, backupFile, describePlan, isInstalled, planInstall, planUninstall, settingsFile, SettingsFileError, type InstallPlan, type InstallScope } from '../guard/install';
+import { applyPlan, backupFile, describePlan, installedEvents, isInstalled, planInstall, planUninstall, settingsFile, SettingsFileError, type InstallPlan, type InstallScope } from '../guard/install';
 import { GUARD_CONFIG_FILE, GuardConfigError, readGuardTiers } from '../guard/tiers';
 
 /** The bundle the hook runs from, next to this CLI's own bundle: a path that stays put across updates of an npm install. */
@@ -48,7 +48,7 @@ async function change(plan: InstallPlan, yes: boolean): Promise<number> {
 
 export const guardCommand: CliCommand = {
   name: 'guard',
-  summary: 'install, remove or check the guard hook in Claude Code, Codex or Gemini CLI settings',
+  summary: 'install, remove or check the guard hook in Claude Code, Codex, Gemini CLI or Cline',
   usage: `install|uninstall|status [--agent ${GUARD_AGENTS.join('|')}] [--project|--user] [--dir <project>] [--hook-command "<cmd>"] [--yes]`,
   options: {
     agent: { type: 'string' },
@@ -73,7 +73,9 @@ export const guardCommand: CliCommand = {
     try {
       if (action === 'install') return await change(planInstall(agent, file, command), values.yes === true);
       if (action === 'uninstall') return await change(planUninstall(agent, file, command), values.yes === true);
-      process.stdout.write(`${agent} (${scope}): ${isInstalled(agent, file, command) ? 'installed' : 'not installed'} in ${file}\n  hook command: ${command}\n`);
+      const events = installedEvents(agent, file, command);
+      const state = isInstalled(agent, file, command) ? 'installed' : events.length > 0 ? `installed on ${events.join(', ')} only (install again to add the rest)` : 'not installed';
+      process.stdout.write(`${agent} (${scope}): ${state} in ${file}\n  hook command: ${command}\n`);
       try {
         readGuardTiers(projectDir);
         process.stdout.write(`  tiers: ${existsSync(join(projectDir, GUARD_CONFIG_FILE)) ? join(projectDir, GUARD_CONFIG_FILE) : 'the defaults (no guard file)'}\n`);

@@ -1,7 +1,7 @@
 // agent-vitals hook <agent>: the guard an agent runs before each tool call. It always exits 0: a
 // guard that fails must fail open (no decision, one line on stderr), never block the agent.
 import type { CliCommand } from './commands';
-import { GUARD_AGENTS, runHook, type GuardAgent } from '../guard/hook';
+import { GUARD_AGENTS, letThrough, runHook, type GuardAgent } from '../guard/hook';
 
 /** A payload larger than this is not read (a Write of a huge file); the call is let through. */
 export const MAX_PAYLOAD_BYTES = 8 * 1024 * 1024;
@@ -21,23 +21,22 @@ export async function readBounded(input: NodeJS.ReadableStream, limit: number): 
 
 /** Runs the hook on `input`, writing the answer to `out` and any failure to `err`; returns 0. */
 export async function hookMain(agent: GuardAgent, input: NodeJS.ReadableStream, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  let output: object | null = null;
   try {
     const text = await readBounded(input, MAX_PAYLOAD_BYTES);
-    if (text === null) {
-      err.write(`agent-vitals hook: the payload is over ${MAX_PAYLOAD_BYTES / 1024 / 1024} MiB; let through unchecked\n`);
-      return 0;
-    }
-    const { output } = await runHook(agent, text);
-    if (output) out.write(`${JSON.stringify(output)}\n`);
+    if (text === null) err.write(`agent-vitals hook: the payload is over ${MAX_PAYLOAD_BYTES / 1024 / 1024} MiB; let through unchecked\n`);
+    else output = (await runHook(agent, text)).output;
   } catch (e) {
     err.write(`agent-vitals hook: let through unchecked: ${e instanceof Error ? e.message : String(e)}\n`);
   }
+  const answer = output ?? letThrough(agent);
+  if (answer) out.write(`${JSON.stringify(answer)}\n`);
   return 0;
 }
 
 export const hookCommand: CliCommand = {
   name: 'hook',
-  summary: "the guard: read an agent's PreToolUse payload on stdin and answer allow/ask/deny",
+  summary: "the guard: read an agent's pre-tool or stop payload on stdin and answer in its hook protocol",
   usage: `<${GUARD_AGENTS.join('|')}>  (payload JSON on stdin)`,
   options: {},
   async run(_values, positionals, io) {

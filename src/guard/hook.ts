@@ -1,58 +1,34 @@
 // `agent-vitals hook <agent>`: one pre-tool payload in, one answer out in that agent's hook
 // protocol. Claude Code (PreToolUse) takes allow/ask/deny; Codex (PreToolUse, 0.124+) enforces
 // only deny and reads additionalContext; Gemini CLI (BeforeTool) takes deny with a reason for the
-// agent and a systemMessage for the user. Where an agent cannot ask, an `ask` is held back and
-// the message says so. Nothing is printed for a call that is none of the guard's business.
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+// agent and a systemMessage for the user; Cline (PreToolUse script) cancels with an errorMessage or
+// adds contextModification, and expects an answer to every call. Where an agent cannot ask, an `ask` is held back and
+// the message says so. Nothing is printed for a call that is none of the guard's business. The
+// same command answers the agent's stop event with the end-of-turn audit (./audit.ts).
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { AgentEvent } from '../core/events';
 import type { LiveValidity } from '../contracts/reading';
 import { pressureOfRecordedSession } from '../transcript-pipeline/flags';
 import { readTranscript } from '../watchers/read-transcript';
+import { STOP_EVENTS, type GuardAgent } from './agents';
+import { auditAnswer } from './audit';
+import { clinePayload } from './cline-payload';
+import { payloadObject, toolPayload, type HookPayload } from './payload';
 import { decide, type GuardDecision } from './decide';
+import { appendGuardLog } from './guard-log';
 import { GUARD_MESSAGE_VERSION, guardMessage } from './message';
 import { applyPatchEdits, claudeToolEdits, type ProposedEdit } from './proposed-edits';
 import { shellEdits } from './shell-edits';
 import { readGuardTiers, type Tier } from './tiers';
 
-export const GUARD_AGENTS = ['claude-code', 'codex', 'gemini'] as const;
-export type GuardAgent = (typeof GUARD_AGENTS)[number];
+export { GUARD_AGENTS, type GuardAgent } from './agents';
 
 /** The hook loads no reader model: desperation never counts here, and the message says so. */
 export const HOOK_READER: LiveValidity = { valid: false, why: 'the guard hook loads no reader model, so it judges on behaviour alone' };
 
 /** Where each decision above `off` is recorded, in the project, for the editor to show. */
-export const GUARD_LOG_FILE = join('.agent-vitals', 'guard-log.jsonl');
-
-export interface HookPayload {
-  cwd: string;
-  toolName: string;
-  toolInput: Record<string, unknown>;
-  transcriptPath: string | null;
-  sessionId: string | null;
-}
-
-export class PayloadError extends Error {}
-
-/** The fields the guard reads from a PreToolUse payload (Claude Code and Codex share them). */
-export function readPayload(text: string): HookPayload {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new PayloadError(`the hook payload is not JSON (${(err as Error).message})`);
-  }
-  if (typeof raw !== 'object' || raw === null) throw new PayloadError('the hook payload is not a JSON object');
-  const p = raw as Record<string, unknown>;
-  if (typeof p.tool_name !== 'string' || typeof p.tool_input !== 'object' || p.tool_input === null) throw new PayloadError('the hook payload has no tool_name and tool_input');
-  return {
-    cwd: typeof p.cwd === 'string' ? p.cwd : process.cwd(),
-    toolName: p.tool_name,
-    toolInput: p.tool_input as Record<string, unknown>,
-    transcriptPath: typeof p.transcript_path === 'string' ? p.transcript_path : null,
-    sessionId: typeof p.session_id === 'string' ? p.session_id : null,
-  };
-}
+export { GUARD_LOG_FILE } from './guard-log';
 
 /** Gemini CLI's file and shell tools read as the Claude Code tools they match. */
 function asClaudeTool(payload: HookPayload): HookPayload {
@@ -77,16 +53,24 @@ export function proposedEdits(original: HookPayload): ProposedEdit[] {
   return claudeToolEdits(toolName, toolInput, cwd);
 }
 
-async function sessionEvents(payload: HookPayload, agent: GuardAgent): Promise<AgentEvent[]> {
-  if (!payload.transcriptPath) return [];
-  const session = await readTranscript(payload.transcriptPath, { source: agent });
+async function sessionEvents(transcriptPath: string | null, agent: GuardAgent): Promise<AgentEvent[]> {
+  // A history the agent keeps elsewhere (Cline in another VS Code build) leaves behaviour unread, not the edit unchecked.
+  if (!transcriptPath || !existsSync(transcriptPath)) return [];
+  const session = await readTranscript(transcriptPath, { source: agent });
   return session?.events ?? [];
+}
+
+/** What to print when the guard lets a call through without a word: Cline expects a JSON answer to every call. */
+export function letThrough(agent: GuardAgent): object | null {
+  return agent === 'cline' ? { cancel: false } : null;
 }
 
 /** The answer to print, in the agent's protocol; null prints nothing. */
 export function response(agent: GuardAgent, tier: Tier, message: string): object | null {
   const out = (fields: Record<string, string>): object => ({ hookSpecificOutput: { hookEventName: 'PreToolUse', ...fields } });
   if (tier === 'off' || tier === 'log') return null;
+  // Cline cancels the tool call (errorMessage) or lets it run with context for the agent; it cannot ask.
+  if (agent === 'cline') return tier === 'warn' ? { cancel: false, contextModification: message } : { cancel: true, errorMessage: message, contextModification: message };
   // Gemini CLI gives a BeforeTool hook no way to talk to the agent short of refusing: a warning goes to the user.
   if (agent === 'gemini') return tier === 'warn' ? { systemMessage: message } : { decision: 'deny', reason: message };
   if (tier === 'warn') return out({ additionalContext: message });
@@ -94,19 +78,30 @@ export function response(agent: GuardAgent, tier: Tier, message: string): object
   return out({ permissionDecision: 'deny', permissionDecisionReason: message });
 }
 
+const NO_DECISION: GuardDecision = { tier: 'off', path: null, findings: [], pressured: false };
+
+async function runAudit(agent: GuardAgent, raw: Record<string, unknown>, now: Date): Promise<object | null> {
+  const cwd = typeof raw.cwd === 'string' ? raw.cwd : process.cwd();
+  const transcript = typeof raw.transcript_path === 'string' ? raw.transcript_path : null;
+  const payload = { cwd, sessionId: typeof raw.session_id === 'string' ? raw.session_id : null, stopHookActive: raw.stop_hook_active === true };
+  return auditAnswer(agent, payload, await sessionEvents(transcript, agent), now);
+}
+
 export interface HookResult {
   decision: GuardDecision;
-  /** The JSON to print on stdout, or null. */
+  /** The JSON to print on stdout, or null. (A stop event gets the audit here and no decision.) */
   output: object | null;
 }
 
 /** Decides on one payload. Throws on a malformed payload or guard file; the caller fails open. */
 export async function runHook(agent: GuardAgent, payloadText: string, now: Date = new Date()): Promise<HookResult> {
-  const payload = readPayload(payloadText);
+  const raw = payloadObject(payloadText);
+  if (raw.hook_event_name === STOP_EVENTS[agent]) return { decision: NO_DECISION, output: await runAudit(agent, raw, now) };
+  const payload = clinePayload(raw) ?? toolPayload(raw);
   const edits = proposedEdits(payload);
-  if (edits.length === 0) return { decision: { tier: 'off', path: null, findings: [], pressured: false }, output: null };
+  if (edits.length === 0) return { decision: NO_DECISION, output: null };
   const tiers = readGuardTiers(payload.cwd);
-  const pressure = pressureOfRecordedSession(await sessionEvents(payload, agent), now.toISOString(), HOOK_READER);
+  const pressure = pressureOfRecordedSession(await sessionEvents(payload.transcriptPath, agent), now.toISOString(), HOOK_READER);
   const decision = decide(edits, pressure, tiers);
   if (decision.tier === 'off' || decision.path === null) return { decision, output: null };
   recordDecision(payload, agent, decision, now);
@@ -116,11 +111,10 @@ export async function runHook(agent: GuardAgent, payloadText: string, now: Date 
   return { decision, output: response(agent, decision.tier, message) };
 }
 
-/** Appends the decision to the project's guard log; a log that cannot be written never stops the hook. */
 function recordDecision(payload: HookPayload, agent: GuardAgent, decision: GuardDecision, now: Date): void {
-  const file = join(payload.cwd, GUARD_LOG_FILE);
-  const line = {
+  appendGuardLog(payload.cwd, {
     ts: now.toISOString(),
+    event: 'decision',
     agent,
     sessionId: payload.sessionId,
     tool: payload.toolName,
@@ -129,11 +123,5 @@ function recordDecision(payload: HookPayload, agent: GuardAgent, decision: Guard
     kinds: [...new Set(decision.findings.map((f) => f.kind))],
     pressured: decision.pressured,
     messageVersion: GUARD_MESSAGE_VERSION,
-  };
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    appendFileSync(file, `${JSON.stringify(line)}\n`);
-  } catch (err) {
-    process.stderr.write(`agent-vitals hook: could not record the decision in ${file}: ${(err as Error).message}\n`);
-  }
+  });
 }

@@ -1,47 +1,72 @@
 // Installs the guard as a pre-tool hook in an agent's settings: Claude Code's settings.json
 // (project `.claude/settings.json` or user `~/.claude/settings.json`), Codex's hooks.json
 // (project `.codex/hooks.json` or user `~/.codex/hooks.json`) and Gemini CLI's settings.json
-// (`.gemini/settings.json` or `~/.gemini/settings.json`, event BeforeTool). One matcher group is added as the
-// last entry and every other byte is left as it was; the old file is kept as a backup; the write
-// is atomic; a file that is not valid JSON is refused; installing twice changes nothing.
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+// (`.gemini/settings.json` or `~/.gemini/settings.json`, event BeforeTool), and the same command
+// on the agent's end-of-turn event for the audit (Stop; Gemini CLI AfterAgent). One group is added
+// as the last entry of each event and every other byte is left as it was; the old file is kept as
+// a backup; the write is atomic; a file that is not valid JSON is refused; installing twice
+// changes nothing. Cline runs one executable per event (`.clinerules/hooks/PreToolUse`, or
+// `~/Documents/Cline/Hooks/PreToolUse`): the guard writes that script only where there is none,
+// and never replaces a user's own.
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../storage/cache-file';
-import type { GuardAgent } from './hook';
+import { PRE_TOOL_EVENTS, STOP_EVENTS, type GuardAgent } from './agents';
 import { insertMember, JsonTextError, memberOf, removeMember, scanJson, type JsonSpan } from './json-edit';
 
 export type InstallScope = 'project' | 'user';
 
+/** Agents whose hooks live in a JSON settings file. */
+type JsonAgent = Exclude<GuardAgent, 'cline'>;
+
 /** The tools each agent's guard entry matches: the file tools and the shell. */
-const MATCHERS: Record<GuardAgent, string> = {
+const MATCHERS: Record<JsonAgent, string> = {
   'claude-code': 'Edit|MultiEdit|Write|NotebookEdit|Bash',
   codex: 'apply_patch|Bash',
   gemini: 'write_file|replace|run_shell_command',
 };
 
-/** The settings event each agent runs the guard on. */
-const EVENTS: Record<GuardAgent, string> = { 'claude-code': 'PreToolUse', codex: 'PreToolUse', gemini: 'BeforeTool' };
+/** The settings events the guard is installed on: before tool calls, then at the end of a turn. */
+function events(agent: JsonAgent): string[] {
+  return [PRE_TOOL_EVENTS[agent], STOP_EVENTS[agent]].filter((e): e is string => e !== null);
+}
 
-const SETTINGS_PATHS: Record<GuardAgent, string[]> = {
+const SETTINGS_PATHS: Record<JsonAgent, string[]> = {
   'claude-code': ['.claude', 'settings.json'],
   codex: ['.codex', 'hooks.json'],
   gemini: ['.gemini', 'settings.json'],
 };
 
 export function settingsFile(agent: GuardAgent, scope: InstallScope, projectDir: string, home: string = homedir()): string {
+  if (agent === 'cline') return scope === 'project' ? join(projectDir, '.clinerules', 'hooks', 'PreToolUse') : join(home, 'Documents', 'Cline', 'Hooks', 'PreToolUse');
   return join(scope === 'project' ? projectDir : home, ...SETTINGS_PATHS[agent]);
+}
+
+/** Cline's PreToolUse hook as the guard writes it: a script that hands the payload to the guard. */
+export function clineScript(command: string): string {
+  return `#!/bin/sh\n# Agent Vitals guard: installed by \`agent-vitals guard install --agent cline\`; \`guard uninstall\` removes it.\nexec ${command}\n`;
+}
+
+function planClineInstall(file: string, command: string): InstallPlan {
+  const before = readText(file);
+  const script = clineScript(command);
+  if (before !== null && before !== script) {
+    throw new SettingsFileError(`${file} is a PreToolUse hook of your own; the guard does not replace it. To run both, call \`${command}\` from it and print its answer, or move yours aside and install again.`);
+  }
+  return { file, before, after: script };
 }
 
 export function backupFile(file: string): string {
   return `${file}.agent-vitals.bak`;
 }
 
-/** The matcher group the guard adds; `command` runs the hook for this agent. */
-export function guardEntry(agent: GuardAgent, command: string): object {
+/** The group the guard adds to `event`; `command` runs the hook for this agent. Stop events take no matcher. */
+export function guardEntry(agent: JsonAgent, command: string, event: string = PRE_TOOL_EVENTS[agent]): object {
+  const preTool = event === PRE_TOOL_EVENTS[agent];
   // Timeouts: Claude Code counts seconds, Gemini CLI milliseconds; a guard that takes longer is let through.
-  const hook = agent === 'claude-code' ? { type: 'command', command, timeout: 10 } : agent === 'gemini' ? { type: 'command', command, name: 'agent-vitals-guard', timeout: 10_000 } : { type: 'command', command };
-  return { matcher: MATCHERS[agent], hooks: [hook] };
+  const hook = agent === 'claude-code' ? { type: 'command', command, timeout: 10 } : agent === 'gemini' ? { type: 'command', command, name: preTool ? 'agent-vitals-guard' : 'agent-vitals-audit', timeout: 10_000 } : { type: 'command', command };
+  return preTool ? { matcher: MATCHERS[agent], hooks: [hook] } : { hooks: [hook] };
 }
 
 export class SettingsFileError extends Error {}
@@ -92,42 +117,63 @@ export interface InstallPlan {
   after: string | null;
 }
 
-export function planInstall(agent: GuardAgent, file: string, command: string): InstallPlan {
-  const before = readText(file);
-  const text = before === null || before.trim() === '' ? '{}\n' : before;
-  const event = EVENTS[agent];
+/** `text` with the guard's group on `event`, added if it is not there yet. */
+function withEntry(agent: JsonAgent, file: string, text: string, command: string, event: string): string {
   const at = locate(file, text, command, event);
-  if (at.index >= 0) return { file, before, after: text };
-  const entry = guardEntry(agent, command);
-  let after: string;
-  if (at.groups) after = insertMember(text, at.groups, null, entry);
-  else if (at.hooks) after = insertMember(text, at.hooks, event, [entry]);
-  else after = insertMember(text, at.root, 'hooks', { [event]: [entry] });
-  return { file, before, after };
+  if (at.index >= 0) return text;
+  const entry = guardEntry(agent, command, event);
+  if (at.groups) return insertMember(text, at.groups, null, entry);
+  if (at.hooks) return insertMember(text, at.hooks, event, [entry]);
+  return insertMember(text, at.root, 'hooks', { [event]: [entry] });
 }
 
-/** Removes the guard's group; containers it leaves empty (the event's list, then hooks) go with it. */
+/** `text` without the guard's group on `event`; containers it leaves empty (the event's list, then hooks) go with it. */
+function withoutEntry(file: string, text: string, command: string, event: string): string {
+  const at = locate(file, text, command, event);
+  if (at.index < 0 || !at.groups || !at.hooks) return text;
+  if (at.groups.members.length > 1) return removeMember(text, at.groups, at.index);
+  if (at.hooks.members.length > 1) return removeMember(text, at.hooks, at.hooks.members.findIndex((m) => m.key === at.event));
+  return removeMember(text, at.root, at.root.members.findIndex((m) => m.key === 'hooks'));
+}
+
+export function planInstall(agent: GuardAgent, file: string, command: string): InstallPlan {
+  if (agent === 'cline') return planClineInstall(file, command);
+  const before = readText(file);
+  const text = before === null || before.trim() === '' ? '{}\n' : before;
+  return { file, before, after: events(agent).reduce((t, event) => withEntry(agent, file, t, command, event), text) };
+}
+
 export function planUninstall(agent: GuardAgent, file: string, command: string): InstallPlan {
   const before = readText(file);
   if (before === null) return { file, before, after: null };
-  const at = locate(file, before, command, EVENTS[agent]);
-  if (at.index < 0 || !at.groups || !at.hooks) return { file, before, after: before };
-  if (at.groups.members.length > 1) return { file, before, after: removeMember(before, at.groups, at.index) };
-  if (at.hooks.members.length > 1) return { file, before, after: removeMember(before, at.hooks, at.hooks.members.findIndex((m) => m.key === at.event)) };
-  return { file, before, after: removeMember(before, at.root, at.root.members.findIndex((m) => m.key === 'hooks')) };
+  // Cline: only the guard's own script is removed; anything else there is the user's.
+  if (agent === 'cline') return { file, before, after: before === clineScript(command) ? null : before };
+  return { file, before, after: events(agent).reduce((t, event) => withoutEntry(file, t, command, event), before) };
+}
+
+/** The guard's events that run `command` in the file (an install from before the audit has only the first). */
+export function installedEvents(agent: GuardAgent, file: string, command: string): string[] {
+  const text = readText(file);
+  if (agent === 'cline') return text === clineScript(command) ? [PRE_TOOL_EVENTS.cline] : [];
+  return text === null ? [] : events(agent).filter((event) => locate(file, text, command, event).index >= 0);
 }
 
 export function isInstalled(agent: GuardAgent, file: string, command: string): boolean {
-  const text = readText(file);
-  return text !== null && locate(file, text, command, EVENTS[agent]).index >= 0;
+  return installedEvents(agent, file, command).length === (agent === 'cline' ? 1 : events(agent).length);
 }
 
-/** Writes a plan: the old file is kept as a backup, the new one replaces it in one step. */
+/** Writes a plan: the old file is kept as a backup, the new one replaces it in one step (or, planned as null, is removed). */
 export function applyPlan(plan: InstallPlan): void {
-  if (plan.before === plan.after || plan.after === null) return;
-  mkdirSync(dirname(plan.file), { recursive: true });
+  if (plan.before === plan.after) return;
   if (plan.before !== null) copyFileSync(plan.file, backupFile(plan.file));
+  if (plan.after === null) {
+    rmSync(plan.file, { force: true });
+    return;
+  }
+  mkdirSync(dirname(plan.file), { recursive: true });
   writeFileAtomic(plan.file, plan.after);
+  // A script the agent runs (Cline's hook) must stay executable.
+  if (plan.after.startsWith('#!')) chmodSync(plan.file, 0o755);
 }
 
 /** The plan as a unified-looking diff of the lines that change, for the user to confirm. */

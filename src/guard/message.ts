@@ -2,6 +2,7 @@
 // intervention itself, so it lives in one place, carries a version, and is tested: calm and
 // matter-of-fact, naming the kind and the test, stating the pressure plainly, and offering the
 // honest way out instead of a reprimand.
+import type { FlagKind } from '../core/flags';
 import type { Finding } from '../tamper/classify';
 import type { SessionPressure } from '../transcript-pipeline/flags';
 import type { Tier } from './tiers';
@@ -61,6 +62,59 @@ export function guardMessage(tier: Exclude<Tier, 'off' | 'log'>, path: string, f
     pressureLine(pressure),
     ...(askHeldBack ? [CANNOT_ASK] : []),
     HONEST_WAY_OUT,
+    `(agent-vitals guard, message v${GUARD_MESSAGE_VERSION})`,
+  ].join('\n');
+}
+
+/** What the end-of-turn audit reports. */
+export interface AuditCounts {
+  /** How many tamper flags carry each kind, in the order kinds first appeared. */
+  kinds: [FlagKind, number][];
+  /** Tests that failed in any run of the session, first failure first. */
+  failingTests: string[];
+  /** Whether the last test run failed; null when no test ran. */
+  lastRunFailed: boolean | null;
+}
+
+/** What the end-of-turn audit counts, singular and plural. */
+const AUDIT_WORDS: Record<Exclude<FlagKind, 'test-added' | 'test-refactored'>, [string, string]> = {
+  'skip-added': ['test skipped', 'tests skipped'],
+  'focus-added': ['test focused so the others stop running', 'tests focused so the others stop running'],
+  'assertion-removed': ['assertion removed', 'assertions removed'],
+  'assertion-weakened': ['assertion weakened', 'assertions weakened'],
+  'expected-value-changed': ['expected value rewritten', 'expected values rewritten'],
+  'test-deleted': ['test deleted', 'tests deleted'],
+  'test-file-deleted': ['test file deleted', 'test files deleted'],
+  'special-casing': ['special case for test inputs in production code', 'special cases for test inputs in production code'],
+  'eq-override': ['equality method that always returns true', 'equality methods that always return true'],
+  'test-command-changed': ['test command narrowed', 'test commands narrowed'],
+  'exit-forced': ['forced successful exit', 'forced successful exits'],
+  'snapshot-updated': ['snapshot rewritten', 'snapshots rewritten'],
+};
+
+/** "a, b and c" */
+function listed(items: readonly string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** Asked of the agent when the audit holds back its stop. */
+export const AUDIT_ASK =
+  'Before you finish, tell the user plainly which tests you changed this way and why. If the task could not be done as specified, say so instead of presenting the work as done.';
+
+/**
+ * The end-of-turn audit, e.g. "2 tests skipped and 1 expected value rewritten this session; tests
+ * that were failing: …". The agent's copy adds what it is asked to do.
+ */
+export function auditMessage(audit: AuditCounts, reader: 'user' | 'agent'): string {
+  const counted = audit.kinds.map(([kind, n]) => {
+    const words = AUDIT_WORDS[kind as keyof typeof AUDIT_WORDS];
+    return `${n} ${words[n === 1 ? 0 : 1]}`;
+  });
+  const last = audit.lastRunFailed === null ? '' : audit.lastRunFailed ? ' (the last test run still failed)' : ' (the last test run passed)';
+  const failing = audit.failingTests.length > 0 ? `; tests that were failing: ${audit.failingTests.join(', ')}${last}` : '';
+  return [
+    `Agent Vitals guard, end of turn: ${listed(counted)} this session${failing}.`,
+    ...(reader === 'agent' ? [AUDIT_ASK] : []),
     `(agent-vitals guard, message v${GUARD_MESSAGE_VERSION})`,
   ].join('\n');
 }

@@ -9,7 +9,7 @@ import { HONEST_WAY_OUT, CANNOT_ASK } from '../../../src/guard/message';
 import { claudeTranscript, codexTranscript, gitCommitAll, makeWorkspace, payload } from './workspace';
 
 // Ten minutes after the fourth failing run of each transcript.
-const NOW = { 'claude-code': new Date('2026-11-20T09:14:05.000Z'), codex: new Date('2026-11-21T10:14:00.000Z'), gemini: new Date('2026-11-23T07:05:00.000Z') };
+const NOW = { 'claude-code': new Date('2026-11-20T09:14:05.000Z'), codex: new Date('2026-11-21T10:14:00.000Z'), gemini: new Date('2026-11-23T07:05:00.000Z'), cline: new Date('2026-11-24T08:14:00.000Z') };
 
 interface Answer {
   decision?: string;

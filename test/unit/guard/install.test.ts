@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyPlan, backupFile, isInstalled, planInstall, planUninstall, settingsFile, SettingsFileError } from '../../../src/guard/install';
+import { applyPlan, backupFile, installedEvents, isInstalled, planInstall, planUninstall, settingsFile, SettingsFileError } from '../../../src/guard/install';
 import type { GuardAgent } from '../../../src/guard/hook';
 
 const COMMAND = 'node "/opt/agent-vitals/dist/hook.js" claude-code';
@@ -37,21 +37,40 @@ function install(agent: GuardAgent, file: string): void {
   applyPlan(planInstall(agent, file, COMMAND));
 }
 
-test('install adds one matcher group after the existing hooks and leaves every other byte as it was', () => {
+test('install adds one group to PreToolUse and one to Stop, after the existing hooks, and leaves every other byte as it was', () => {
   const dir = project('.claude/settings.json', EXISTING);
   const file = settingsFile('claude-code', 'project', dir);
   install('claude-code', file);
   const after = readFileSync(file, 'utf8');
-  const parsed = JSON.parse(after) as { hooks: { PreToolUse: { matcher: string; hooks: { command: string; timeout?: number }[] }[]; Stop: unknown[] }; model: string };
+  const parsed = JSON.parse(after) as { hooks: { PreToolUse: { matcher: string; hooks: { command: string; timeout?: number }[] }[]; Stop: Record<string, unknown>[] }; model: string };
   assert.equal(parsed.hooks.PreToolUse.length, 2);
   assert.equal(parsed.hooks.PreToolUse[1]!.matcher, 'Edit|MultiEdit|Write|NotebookEdit|Bash');
   assert.equal(parsed.hooks.PreToolUse[1]!.hooks[0]!.command, COMMAND);
-  // Everything before the insertion and after it is byte for byte the old file.
-  const insertAt = EXISTING.indexOf('\n\t\t]');
-  assert.ok(after.startsWith(EXISTING.slice(0, insertAt)));
-  assert.ok(after.endsWith(EXISTING.slice(insertAt)));
-  assert.match(after.slice(insertAt), /^,\n\t\t\t\{\n\t\t\t\t"matcher"/, 'indented like the file, with its tabs');
+  assert.deepEqual(parsed.hooks.Stop[1], { hooks: [{ type: 'command', command: COMMAND, timeout: 10 }] }, 'the audit: Stop takes no matcher');
+  // The old file is kept byte for byte around the two insertions: the end of PreToolUse's list and of Stop's.
+  const preToolEnd = EXISTING.indexOf('\n\t\t]');
+  const stopEnd = EXISTING.indexOf(']\n\t},');
+  const between = EXISTING.slice(preToolEnd, stopEnd);
+  assert.equal(after.slice(0, preToolEnd), EXISTING.slice(0, preToolEnd));
+  assert.ok(after.indexOf(between) > preToolEnd, 'the text between the insertions is unchanged');
+  assert.ok(after.endsWith(EXISTING.slice(stopEnd)));
+  assert.match(after.slice(preToolEnd), /^,\n\t\t\t\{\n\t\t\t\t"matcher"/, 'indented like the file, with its tabs');
   assert.equal(readFileSync(backupFile(file), 'utf8'), EXISTING);
+});
+
+test('an install from before the audit gains the Stop group and keeps its PreToolUse group as it was', () => {
+  const dir = project('.claude/settings.json', EXISTING);
+  const file = settingsFile('claude-code', 'project', dir);
+  install('claude-code', file);
+  // The file as the guard left it before the audit existed: its PreToolUse group, the old Stop list.
+  const full = readFileSync(file, 'utf8');
+  const preToolOnly = full.slice(0, full.indexOf('\t\t"Stop"')) + EXISTING.slice(EXISTING.indexOf('\t\t"Stop"'));
+  writeFileSync(file, preToolOnly);
+  assert.deepEqual(installedEvents('claude-code', file, COMMAND), ['PreToolUse']);
+  assert.ok(!isInstalled('claude-code', file, COMMAND));
+  install('claude-code', file);
+  assert.deepEqual(installedEvents('claude-code', file, COMMAND), ['PreToolUse', 'Stop']);
+  assert.ok(readFileSync(file, 'utf8').startsWith(preToolOnly.slice(0, preToolOnly.indexOf('"Stop"'))));
 });
 
 test('install twice changes nothing; uninstall gives back the original bytes', () => {
@@ -102,6 +121,7 @@ test('Codex: the entry goes to .codex/hooks.json (project) or ~/.codex/hooks.jso
   install('codex', file);
   const groups = (JSON.parse(readFileSync(file, 'utf8')) as { hooks: { PreToolUse: { matcher: string; hooks: Record<string, unknown>[] }[] } }).hooks.PreToolUse;
   assert.deepEqual(groups[1], { matcher: 'apply_patch|Bash', hooks: [{ type: 'command', command: COMMAND }] });
+  assert.deepEqual((JSON.parse(readFileSync(file, 'utf8')) as { hooks: { Stop: unknown[] } }).hooks.Stop, [{ hooks: [{ type: 'command', command: COMMAND }] }]);
   applyPlan(planUninstall('codex', file, COMMAND));
   assert.equal(readFileSync(file, 'utf8'), existing);
 });
@@ -114,6 +134,7 @@ test('Gemini CLI: a BeforeTool group in .gemini/settings.json, next to the setti
   install('gemini', file);
   const settings = JSON.parse(readFileSync(file, 'utf8')) as { theme: string; hooks: Record<string, unknown[]> };
   assert.deepEqual(settings.hooks.BeforeTool, [{ matcher: 'write_file|replace|run_shell_command', hooks: [{ type: 'command', command: COMMAND, name: 'agent-vitals-guard', timeout: 10000 }] }]);
+  assert.deepEqual(settings.hooks.AfterAgent, [{ hooks: [{ type: 'command', command: COMMAND, name: 'agent-vitals-audit', timeout: 10000 }] }]);
   assert.equal(settings.hooks.AfterTool!.length, 1);
   assert.ok(isInstalled('gemini', file, COMMAND));
   assert.ok(!isInstalled('claude-code', file, COMMAND), 'a BeforeTool entry is not a PreToolUse one');

@@ -93,3 +93,57 @@ export function payload(name: string, workspace: string, transcript: string | nu
   const text = JSON.stringify({ ...raw, transcript_path: transcript }).replaceAll('__WORKSPACE__', workspace);
   return text;
 }
+
+/** Appends one Claude Code Edit (tool call and its result) to a transcript from claudeTranscript. */
+export function appendClaudeEdit(transcript: string, dir: string, n: number, input: { file_path: string; old_string: string; new_string: string }): void {
+  const base = { isSidechain: false, userType: 'external', cwd: dir, sessionId: '9f1c2e7a-4b5d-4e8f-a1b2-c3d4e5f60718', version: '2.0.31' };
+  const ts = (s: number) => `2026-11-20T09:${String(10 + n).padStart(2, '0')}:0${s}.000Z`;
+  const call = { ...base, type: 'assistant', uuid: `e${n}`, parentUuid: null, timestamp: ts(0), message: { id: `msg_e${n}`, type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [{ type: 'tool_use', id: `toolu_e${n}`, name: 'Edit', input }] } };
+  const result = { ...base, type: 'user', uuid: `r${n}`, parentUuid: `e${n}`, timestamp: ts(1), message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: `toolu_e${n}`, content: `The file ${input.file_path} has been updated.` }] } };
+  writeFileSync(transcript, `${readFileSync(transcript, 'utf8')}${JSON.stringify(call)}\n${JSON.stringify(result)}\n`);
+}
+
+/** Appends one Codex apply_patch call and its output to a rollout from codexTranscript. */
+export function appendCodexPatch(transcript: string, n: number, patch: string): void {
+  const ts = `2026-11-21T10:1${n}:00.000Z`;
+  const call = { timestamp: ts, type: 'response_item', payload: { type: 'custom_tool_call', name: 'apply_patch', call_id: `patch_${n}`, input: patch, status: 'completed' } };
+  const output = { timestamp: ts, type: 'response_item', payload: { type: 'custom_tool_call_output', call_id: `patch_${n}`, output: JSON.stringify({ output: 'Success. Updated the following files:\nM tests/test_calc.py\n', metadata: { exit_code: 0 } }) } };
+  writeFileSync(transcript, `${readFileSync(transcript, 'utf8')}${JSON.stringify(call)}\n${JSON.stringify(output)}\n`);
+}
+
+/** A Gemini CLI chat (JSONL) with `failing` failing pytest runs and then a replace that skips the failing test. */
+export function geminiTranscript(dir: string, failing: number): string {
+  const lines = [JSON.stringify({ sessionId: '4c7d2a10-8e3b-4f5a-9d61-2b8e0f3c7a95', projectHash: 'a1b2c3', startTime: '2026-11-23T07:00:00.000Z', lastUpdated: '2026-11-23T07:00:00.000Z', kind: 'main' })];
+  lines.push(JSON.stringify({ id: 'm0', timestamp: '2026-11-23T07:00:00.000Z', type: 'user', content: [{ text: 'Make the tests pass.' }] }));
+  for (let i = 0; i < failing; i++) {
+    const ts = `2026-11-23T07:0${i + 1}:00.000Z`;
+    const call = { id: `run_${i}`, name: 'run_shell_command', args: { command: 'python -m pytest tests' }, status: 'error', timestamp: ts, result: [{ functionResponse: { id: `run_${i}`, name: 'run_shell_command', response: { output: `Exit Code: 1\n${PYTEST_FAIL}` } } }] };
+    lines.push(JSON.stringify({ id: `g${i}`, timestamp: ts, type: 'gemini', content: 'Running the tests.', toolCalls: [call] }));
+  }
+  const before = TEST_CALC;
+  const after = before.replace('def test_add_negative():', '@pytest.mark.skip\ndef test_add_negative():');
+  const edit = { id: 'edit_0', name: 'replace', args: { file_path: join(dir, 'tests', 'test_calc.py'), old_string: 'def test_add_negative():', new_string: '@pytest.mark.skip\ndef test_add_negative():' }, status: 'success', timestamp: '2026-11-23T07:05:30.000Z', result: [{ functionResponse: { id: 'edit_0', name: 'replace', response: { output: 'Successfully modified file.' } } }], resultDisplay: { fileName: 'test_calc.py', originalContent: before, newContent: after, fileDiff: '' } };
+  lines.push(JSON.stringify({ id: 'g9', timestamp: '2026-11-23T07:05:30.000Z', type: 'gemini', content: 'Skipping the flaky test.', toolCalls: [edit] }));
+  const file = join(dir, 'session-2026-11-23T07-00-4c7d2a10.jsonl');
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+/** A Cline task history (ui_messages.json) with `failing` failing pytest runs, in VS Code's `User` folder `vscodeUser`. */
+export function clineTask(vscodeUser: string, taskId: string, dir: string, failing: number): string {
+  const start = Date.parse('2026-11-24T08:00:00.000Z');
+  const messages: object[] = [
+    { ts: start, type: 'say', say: 'task', text: 'Make the tests pass.' },
+    { ts: start + 1000, type: 'say', say: 'api_req_started', text: JSON.stringify({ request: `<task>\nMake the tests pass.\n</task>\n# Current Working Directory (${dir}) Files\ntests/` }) },
+  ];
+  for (let i = 0; i < failing; i++) {
+    const ts = start + (i + 1) * 60_000;
+    messages.push({ ts, type: 'say', say: 'command', text: 'python -m pytest tests' });
+    messages.push({ ts: ts + 5000, type: 'say', say: 'command_output', text: `${PYTEST_FAIL}\nExit code: 1` });
+  }
+  const folder = join(vscodeUser, 'globalStorage', 'saoudrizwan.claude-dev', 'tasks', taskId);
+  mkdirSync(folder, { recursive: true });
+  const file = join(folder, 'ui_messages.json');
+  writeFileSync(file, JSON.stringify(messages));
+  return file;
+}

@@ -3,7 +3,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import type { CliCommand } from './commands';
+import type { CliCommand, CliIO } from './commands';
 import { GUARD_AGENTS, type GuardAgent } from '../guard/hook';
 import { applyPlan, backupFile, describePlan, installedEvents, isInstalled, planInstall, planUninstall, settingsFile, SettingsFileError, type InstallPlan, type InstallScope } from '../guard/install';
 import { GUARD_CONFIG_FILE, GuardConfigError, readGuardTiers } from '../guard/tiers';
@@ -19,9 +19,9 @@ function defaultHookCommand(agent: GuardAgent): string | null {
   return existsSync(bundle) ? `node ${JSON.stringify(bundle)} ${agent}` : null;
 }
 
-async function confirm(question: string): Promise<boolean> {
+async function confirm(question: string, io: CliIO): Promise<boolean> {
   if (!process.stdin.isTTY) return false;
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const rl = createInterface({ input: process.stdin, output: io.stdout });
   try {
     return /^y(es)?$/i.test((await rl.question(question)).trim());
   } finally {
@@ -29,20 +29,20 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
-function fail(reason: string): number {
-  process.stderr.write(`agent-vitals guard: ${reason}\n`);
+function fail(io: CliIO, reason: string): number {
+  io.stderr.write(`agent-vitals guard: ${reason}\n`);
   return 2;
 }
 
-async function change(plan: InstallPlan, yes: boolean): Promise<number> {
-  process.stdout.write(`${describePlan(plan)}\n`);
+async function change(plan: InstallPlan, yes: boolean, io: CliIO): Promise<number> {
+  io.stdout.write(`${describePlan(plan)}\n`);
   if (plan.before === plan.after) return 0;
-  if (!yes && !(await confirm(`Apply this change to ${plan.file}? [y/N] `))) {
-    process.stdout.write(process.stdin.isTTY ? 'Nothing changed.\n' : 'Nothing changed: run again with --yes to apply without asking.\n');
+  if (!yes && !(await confirm(`Apply this change to ${plan.file}? [y/N] `, io))) {
+    io.stdout.write(process.stdin.isTTY ? 'Nothing changed.\n' : 'Nothing changed: run again with --yes to apply without asking.\n');
     return 1;
   }
   applyPlan(plan);
-  process.stdout.write(`Written${plan.before === null ? '' : `; the previous file is kept as ${backupFile(plan.file)}`}.\n`);
+  io.stdout.write(`Written${plan.before === null ? '' : `; the previous file is kept as ${backupFile(plan.file)}`}.\n`);
   return 0;
 }
 
@@ -58,35 +58,35 @@ export const guardCommand: CliCommand = {
     'hook-command': { type: 'string' },
     yes: { type: 'boolean' },
   },
-  async run(values, positionals) {
+  async run(values, positionals, io) {
     const action = positionals[0];
-    if (positionals.length !== 1 || !['install', 'uninstall', 'status'].includes(action!)) return fail('expected install, uninstall or status');
-    if (values.project === true && values.user === true) return fail('choose --project or --user, not both');
+    if (positionals.length !== 1 || !['install', 'uninstall', 'status'].includes(action!)) return fail(io, 'expected install, uninstall or status');
+    if (values.project === true && values.user === true) return fail(io, 'choose --project or --user, not both');
     const scope: InstallScope = values.user === true ? 'user' : 'project';
     const agentArg = typeof values.agent === 'string' ? values.agent : 'claude-code';
-    if (!(GUARD_AGENTS as readonly string[]).includes(agentArg)) return fail(`unknown agent '${agentArg}' (expected ${GUARD_AGENTS.join(', ')})`);
+    if (!(GUARD_AGENTS as readonly string[]).includes(agentArg)) return fail(io, `unknown agent '${agentArg}' (expected ${GUARD_AGENTS.join(', ')})`);
     const agent = agentArg as GuardAgent;
     const projectDir = resolve(typeof values.dir === 'string' ? values.dir : process.cwd());
     const command = typeof values['hook-command'] === 'string' ? values['hook-command'] : defaultHookCommand(agent);
-    if (command === null) return fail(`cannot find ${HOOK_BUNDLE} next to this CLI (run the built CLI, or pass --hook-command)`);
+    if (command === null) return fail(io, `cannot find ${HOOK_BUNDLE} next to this CLI (run the built CLI, or pass --hook-command)`);
     const file = settingsFile(agent, scope, projectDir);
     try {
-      if (action === 'install') return await change(planInstall(agent, file, command), values.yes === true);
-      if (action === 'uninstall') return await change(planUninstall(agent, file, command), values.yes === true);
+      if (action === 'install') return await change(planInstall(agent, file, command), values.yes === true, io);
+      if (action === 'uninstall') return await change(planUninstall(agent, file, command), values.yes === true, io);
       const events = installedEvents(agent, file, command);
       const state = isInstalled(agent, file, command) ? 'installed' : events.length > 0 ? `installed on ${events.join(', ')} only (install again to add the rest)` : 'not installed';
-      process.stdout.write(`${agent} (${scope}): ${state} in ${file}\n  hook command: ${command}\n`);
+      io.stdout.write(`${agent} (${scope}): ${state} in ${file}\n  hook command: ${command}\n`);
       try {
         readGuardTiers(projectDir);
-        process.stdout.write(`  tiers: ${existsSync(join(projectDir, GUARD_CONFIG_FILE)) ? join(projectDir, GUARD_CONFIG_FILE) : 'the defaults (no guard file)'}\n`);
+        io.stdout.write(`  tiers: ${existsSync(join(projectDir, GUARD_CONFIG_FILE)) ? join(projectDir, GUARD_CONFIG_FILE) : 'the defaults (no guard file)'}\n`);
       } catch (err) {
         if (!(err instanceof GuardConfigError)) throw err;
-        process.stdout.write(`  tiers: ${err.message} — the hook lets every edit through until this is fixed\n`);
+        io.stdout.write(`  tiers: ${err.message} — the hook lets every edit through until this is fixed\n`);
         return 1;
       }
       return 0;
     } catch (err) {
-      if (err instanceof SettingsFileError) return fail(err.message);
+      if (err instanceof SettingsFileError) return fail(io, err.message);
       throw err;
     }
   },

@@ -11,7 +11,7 @@ import type { ModelDtype } from '../contracts/model-dtype';
 import { MissingVectorsError, vectorFilePath } from '../emotion/vector-store';
 import type { EmotionVectorSet } from '../emotion/vectors';
 import { identifyModel, LoadedModel } from '../model/loaded-model';
-import { findVectors } from '../model/session-vectors';
+import { findVectors, type LoadedVectors } from '../model/session-vectors';
 
 export const MODEL_OPTIONS = {
   model: { type: 'string' },
@@ -71,17 +71,21 @@ export function interruptSignal(): { signal: AbortSignal; dispose: () => void } 
   return { signal: controller.signal, dispose: () => process.off('SIGINT', onInterrupt) };
 }
 
-/**
- * The model, probing the layer of its vectors (a given file, the cache, or the ones shipped in
- * the model folder). Says how to calibrate when there are none.
- */
-export async function openCalibratedModel(args: ModelArgs, resolved: ResolvedModel, stderr: NodeJS.WritableStream, vectorsPath?: string): Promise<{ model: LoadedModel; vectors: EmotionVectorSet; path: string }> {
+/** The model's calibrated vectors (a given file, the cache, or the ones shipped in the model
+ *  folder). Says how to calibrate when there are none. */
+export async function findCalibratedVectors(args: ModelArgs, resolved: ResolvedModel, stderr: NodeJS.WritableStream, vectorsPath?: string): Promise<LoadedVectors> {
   const identity = await identifyModel(args.model, resolved, args.cacheDir);
   const { loaded, problem } = findVectors(identity, args.cacheDir, readModelConfig(resolved.folder).hiddenSize, vectorsPath, resolved.folder);
   if (!loaded) {
     if (problem) stderr.write(`${problem}\n`);
     throw new MissingVectorsError(vectorFilePath(args.cacheDir, identity), identity);
   }
+  return loaded;
+}
+
+/** The model, probing the layer of its calibrated vectors. */
+export async function openCalibratedModel(args: ModelArgs, resolved: ResolvedModel, stderr: NodeJS.WritableStream, vectorsPath?: string): Promise<{ model: LoadedModel; vectors: EmotionVectorSet; path: string }> {
+  const loaded = await findCalibratedVectors(args, resolved, stderr, vectorsPath);
   const model = await LoadedModel.open(args.model, resolved, { vectors: loaded, threads: args.threads, cacheDir: args.cacheDir });
   return { model, vectors: loaded.set, path: loaded.info.path };
 }

@@ -39,10 +39,10 @@ export const probeCommand: CliCommand = {
       if (err instanceof UsageError) return fail(err.message, 2);
       throw err;
     }
-    const { model, dtype, threads, cacheDir } = args;
+    const { model, dtype, threads, executionProvider, cacheDir } = args;
     const resolved = await resolveModelArgs(args, io.stderr, values.json === true);
     const tokenizer = await ModelTokenizer.load(resolved.folder);
-    const probe = await ResidualProbe.load(resolved.onnxPath, { layers, threads, cacheDir: join(cacheDir, 'graphs') });
+    const probe = await ResidualProbe.load(resolved.onnxPath, { layers, threads, executionProvider, cacheDir: join(cacheDir, 'graphs') });
     try {
       const ids = tokenizer.encodeText(text);
       const { activations } = await probe.forward(ids);

@@ -3,6 +3,7 @@
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import type { CliCommand } from './commands';
 import { findCalibratedVectors, MODEL_OPTIONS, MODEL_USAGE, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
+import { parseLayers } from './probe';
 import { readModelConfig } from '../model-store/model-config';
 import { checkModelShape, controlVectorsFor, ExportRefusedError } from '../emotion/control-vector-export';
 import { encodeControlVector } from '../emotion/control-vector-file';
@@ -13,12 +14,6 @@ function parseList(text: string | undefined): string[] | undefined {
   return text === undefined ? undefined : [...new Set(text.split(',').map((s) => s.trim()).filter(Boolean))];
 }
 
-function parseLayers(text: string | undefined): number[] | undefined {
-  const items = parseList(text);
-  if (items === undefined) return undefined;
-  if (items.length === 0 || !items.every((l) => /^\d+$/.test(l))) throw new UsageError("--layers takes layer numbers like '2,3'");
-  return items.map(Number).sort((a, b) => a - b);
-}
 
 /** `<out>` for one emotion; `<out stem>.<emotion>.gguf` each for several. */
 export function exportPaths(out: string, emotions: readonly string[]): Map<string, string> {
@@ -49,10 +44,12 @@ export const exportVectorsCommand: CliCommand = {
     if (!FORMATS.includes(format as (typeof FORMATS)[number])) return fail(`--format takes ${FORMATS.join(', ')}`, 2);
     const out = values.out as string | undefined;
     if (!out) return fail('--out is required', 2);
-    let args, layers;
+    const layersText = values.layers as string | undefined;
+    const layers = layersText === undefined ? undefined : parseLayers(layersText);
+    if (layers?.length === 0 || (layersText !== undefined && !layers)) return fail("--layers takes layer numbers like '2,3'", 2);
+    let args;
     try {
       args = parseModelArgs(values);
-      layers = parseLayers(values.layers as string | undefined);
     } catch (err) {
       if (err instanceof UsageError) return fail(err.message, 2);
       throw err;

@@ -7,7 +7,8 @@ import { ResidualProbe } from '../engine';
 import { ModelTokenizer } from '../model/chat-tokenizer';
 import { tokenNorms } from '../model/token-norms';
 
-function parseLayers(text: string): number[] | undefined {
+/** `2,3` as sorted distinct layer numbers; undefined when any item is not a number. */
+export function parseLayers(text: string): number[] | undefined {
   const layers = text.split(',').map((s) => s.trim());
   if (!layers.every((l) => /^\d+$/.test(l))) return undefined;
   return [...new Set(layers.map(Number))].sort((a, b) => a - b);

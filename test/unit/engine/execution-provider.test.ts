@@ -2,12 +2,13 @@
 // the others are refused with a reason before onnxruntime is asked, and the CPU path is unchanged.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listSupportedBackends } from 'onnxruntime-node';
 import { providerProblem, ExecutionProviderUnavailableError, type ProviderPlatform } from '../../../src/engine/execution-provider';
 import { ResidualProbe } from '../../../src/engine';
+import { EXECUTION_PROVIDERS } from '../../../src/contracts/execution-provider';
 import { toSidecarError } from '../../../src/sidecar/error-mapping';
 import { runAgentVitalsInProcess } from '../../support/cli';
 
@@ -73,4 +74,11 @@ test('the CLI runs on the CPU by default and with --ep cpu alike, and refuses un
     assert.equal(coreml.code, 1);
     assert.match(coreml.err, /CoreML execution provider is not part of onnxruntime-node on linux/);
   }
+});
+
+test('the setting offers exactly the providers the CLI and the sidecar accept, CPU by default', () => {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { enum?: string[]; default?: string }> }[] } };
+  const setting = manifest.contributes.configuration.map((c) => c.properties['agentVitals.model.executionProvider']).find(Boolean)!;
+  assert.deepEqual(setting.enum, [...EXECUTION_PROVIDERS]);
+  assert.equal(setting.default, 'cpu');
 });

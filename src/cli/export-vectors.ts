@@ -81,7 +81,7 @@ export const exportVectorsCommand: CliCommand = {
       io.stdout.write(`${path}: ${emotion}, direction.${written.join(', direction.')} (${set.header.hiddenSize} values each) from ${info.path}\n`);
     }
     io.stdout.write(
-      'Unit directions: llama.cpp --control-vector-scaled <file> <s> adds s along each; the research scale α corresponds to s = α × the mean residual norm at that layer.\n',
+      'Unit directions: a llama.cpp control-vector scale s adds s residual units along each; the research scale α is s = α × the mean residual norm at that layer.\n',
     );
     return 0;
   },

@@ -67,7 +67,7 @@ export const calibrateCommand: CliCommand = {
       const numLayers = readModelConfig(resolved.folder).numHiddenLayers;
       if (!numLayers) throw new Error(`${resolved.folder}/config.json does not say num_hidden_layers`);
       const layers = values.layers ? parseLayerList(values.layers as string, numLayers) : Array.from({ length: numLayers }, (_, i) => i);
-      const model = await LoadedModel.open(args.model, resolved, { layers, threads: args.threads, cacheDir: args.cacheDir });
+      const model = await LoadedModel.open(args.model, resolved, { layers, threads: args.threads, executionProvider: args.executionProvider, cacheDir: args.cacheDir });
       const started = Date.now();
       try {
         const { vectors } = await calibrate(corpus, model.activationSource(), { layers, tokenStart, signal: interrupt.signal, onProgress: progressPrinter(started, io.stderr) });

@@ -181,7 +181,7 @@ export const experimentCommand: CliCommand = {
       const params = experimentParams(values);
       const args = parseModelArgs(values);
       const resolved = await resolveModelArgs(args, io.stderr, values.json === true, interrupt.signal);
-      const opened = await openExperimentModel(args.model, resolved, { cacheDir: args.cacheDir, threads: args.threads, vectorsPath: values.vectors as string | undefined });
+      const opened = await openExperimentModel(args.model, resolved, { cacheDir: args.cacheDir, threads: args.threads, executionProvider: args.executionProvider, vectorsPath: values.vectors as string | undefined });
       try {
         let last = 0;
         const result = await runExperiment(name, params, opened.model, {

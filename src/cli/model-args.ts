@@ -8,10 +8,11 @@ import { DEFAULT_MODEL } from '../model-store/model-spec';
 import { defaultCacheDir, resolveModel, type ResolvedModel } from '../model-store/model-store';
 import { isModelDtype } from '../model-store/variants';
 import type { ModelDtype } from '../contracts/model-dtype';
+import { EXECUTION_PROVIDERS, isExecutionProvider, type ExecutionProvider } from '../contracts/execution-provider';
 import { MissingVectorsError, vectorFilePath } from '../emotion/vector-store';
 import type { EmotionVectorSet } from '../emotion/vectors';
 import { identifyModel, LoadedModel } from '../model/loaded-model';
-import { findVectors } from '../model/session-vectors';
+import { findVectors, type LoadedVectors } from '../model/session-vectors';
 
 export const MODEL_OPTIONS = {
   model: { type: 'string' },
@@ -19,11 +20,12 @@ export const MODEL_OPTIONS = {
   'cache-dir': { type: 'string' },
   offline: { type: 'boolean' },
   threads: { type: 'string' },
+  ep: { type: 'string' },
 } satisfies NonNullable<ParseArgsConfig['options']>;
 
 export const MODEL_USAGE =
   `[--model <hub id|folder|fixture:name> (default ${DEFAULT_MODEL})] [--dtype fp32|fp16|q8|q4 (default fp32)] ` +
-  '[--cache-dir d (default $AGENT_VITALS_CACHE or ~/.cache/agent-vitals)] [--offline] [--threads n]';
+  '[--cache-dir d (default $AGENT_VITALS_CACHE or ~/.cache/agent-vitals)] [--offline] [--threads n] [--ep cpu|cuda|dml|coreml (default cpu)]';
 
 export class UsageError extends Error {}
 
@@ -33,6 +35,7 @@ export interface ModelArgs {
   cacheDir: string;
   offline: boolean;
   threads?: number;
+  executionProvider: ExecutionProvider;
 }
 
 export function parseModelArgs(values: Record<string, unknown>): ModelArgs {
@@ -40,12 +43,15 @@ export function parseModelArgs(values: Record<string, unknown>): ModelArgs {
   if (!isModelDtype(dtype)) throw new UsageError(`unknown --dtype '${dtype}' (fp32, fp16, q8, q4)`);
   const threads = values.threads === undefined ? undefined : Number(values.threads);
   if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new UsageError('--threads takes a positive integer');
+  const executionProvider = (values.ep as string | undefined) ?? 'cpu';
+  if (!isExecutionProvider(executionProvider)) throw new UsageError(`unknown --ep '${executionProvider}' (${EXECUTION_PROVIDERS.join(', ')})`);
   return {
     model: (values.model as string | undefined) ?? DEFAULT_MODEL,
     dtype,
     cacheDir: (values['cache-dir'] as string | undefined) ?? defaultCacheDir(),
     offline: values.offline === true,
     threads,
+    executionProvider,
   };
 }
 
@@ -71,17 +77,21 @@ export function interruptSignal(): { signal: AbortSignal; dispose: () => void } 
   return { signal: controller.signal, dispose: () => process.off('SIGINT', onInterrupt) };
 }
 
-/**
- * The model, probing the layer of its vectors (a given file, the cache, or the ones shipped in
- * the model folder). Says how to calibrate when there are none.
- */
-export async function openCalibratedModel(args: ModelArgs, resolved: ResolvedModel, stderr: NodeJS.WritableStream, vectorsPath?: string): Promise<{ model: LoadedModel; vectors: EmotionVectorSet; path: string }> {
+/** The model's calibrated vectors (a given file, the cache, or the ones shipped in the model
+ *  folder). Says how to calibrate when there are none. */
+export async function findCalibratedVectors(args: ModelArgs, resolved: ResolvedModel, stderr: NodeJS.WritableStream, vectorsPath?: string): Promise<LoadedVectors> {
   const identity = await identifyModel(args.model, resolved, args.cacheDir);
   const { loaded, problem } = findVectors(identity, args.cacheDir, readModelConfig(resolved.folder).hiddenSize, vectorsPath, resolved.folder);
   if (!loaded) {
     if (problem) stderr.write(`${problem}\n`);
     throw new MissingVectorsError(vectorFilePath(args.cacheDir, identity), identity);
   }
-  const model = await LoadedModel.open(args.model, resolved, { vectors: loaded, threads: args.threads, cacheDir: args.cacheDir });
+  return loaded;
+}
+
+/** The model, probing the layer of its calibrated vectors. */
+export async function openCalibratedModel(args: ModelArgs, resolved: ResolvedModel, stderr: NodeJS.WritableStream, vectorsPath?: string): Promise<{ model: LoadedModel; vectors: EmotionVectorSet; path: string }> {
+  const loaded = await findCalibratedVectors(args, resolved, stderr, vectorsPath);
+  const model = await LoadedModel.open(args.model, resolved, { vectors: loaded, threads: args.threads, executionProvider: args.executionProvider, cacheDir: args.cacheDir });
   return { model, vectors: loaded.set, path: loaded.info.path };
 }

@@ -7,7 +7,8 @@ import { ResidualProbe } from '../engine';
 import { ModelTokenizer } from '../model/chat-tokenizer';
 import { tokenNorms } from '../model/token-norms';
 
-function parseLayers(text: string): number[] | undefined {
+/** `2,3` as sorted distinct layer numbers; undefined when any item is not a number. */
+export function parseLayers(text: string): number[] | undefined {
   const layers = text.split(',').map((s) => s.trim());
   if (!layers.every((l) => /^\d+$/.test(l))) return undefined;
   return [...new Set(layers.map(Number))].sort((a, b) => a - b);
@@ -39,10 +40,10 @@ export const probeCommand: CliCommand = {
       if (err instanceof UsageError) return fail(err.message, 2);
       throw err;
     }
-    const { model, dtype, threads, cacheDir } = args;
+    const { model, dtype, threads, executionProvider, cacheDir } = args;
     const resolved = await resolveModelArgs(args, io.stderr, values.json === true);
     const tokenizer = await ModelTokenizer.load(resolved.folder);
-    const probe = await ResidualProbe.load(resolved.onnxPath, { layers, threads, cacheDir: join(cacheDir, 'graphs') });
+    const probe = await ResidualProbe.load(resolved.onnxPath, { layers, threads, executionProvider, cacheDir: join(cacheDir, 'graphs') });
     try {
       const ids = tokenizer.encodeText(text);
       const { activations } = await probe.forward(ids);

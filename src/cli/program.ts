@@ -4,6 +4,7 @@ import { runCli, type CliCommand, type CliIO } from './commands';
 import { analyzeCommand } from './analyze';
 import { calibrateCommand } from './calibrate';
 import { experimentCommand } from './experiment';
+import { exportVectorsCommand } from './export-vectors';
 import { guardCommand } from './guard';
 import { hookCommand } from './hook';
 import { probeCommand } from './probe';
@@ -19,6 +20,7 @@ const commands: CliCommand[] = [
   reportCardCommand,
   experimentCommand,
   probeCommand,
+  exportVectorsCommand,
   serveCommand,
   hookCommand,
   guardCommand,

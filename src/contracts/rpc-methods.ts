@@ -2,6 +2,7 @@
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { SidecarErrorData } from './rpc-errors';
 import type { ModelDtype } from './model-dtype';
+import type { ExecutionProvider } from './execution-provider';
 import type { EmotionSummary, LiveValidity } from './reading';
 import type { ExperimentProgress, ExperimentRequest, ExperimentResult } from './experiments';
 
@@ -23,6 +24,8 @@ export interface LoadModelParams {
   /** Decoder layers to probe (0-based); default: ⌈2/3 depth⌉. */
   layers?: number[];
   threads?: number;
+  /** Where onnxruntime runs the model (default: the CPU). */
+  executionProvider?: ExecutionProvider;
   /** Most tokens a conversation may hold (default: the model's limit, at most 8192). */
   contextLimit?: number;
   /** Budget for all conversations' KV caches together; least recently used are evicted. */

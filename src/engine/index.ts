@@ -7,3 +7,4 @@ export { UnsupportedArchitectureError, ModelRequestError } from './graph/errors'
 export { meanRowNorm } from './residual-norm';
 export { deriveGraph, type DerivedGraph, type GraphKind } from './graph/graph-cache';
 export { SteeredModel, type Steering, type SteeredStep, type GenerateOptions } from './steered-model';
+export { ExecutionProviderUnavailableError, providerProblem } from './execution-provider';

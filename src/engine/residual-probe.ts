@@ -28,7 +28,7 @@ export class ResidualProbe {
 
   static async load(onnxPath: string, opts: EngineLoadOptions): Promise<ResidualProbe> {
     const graph = await deriveGraph(onnxPath, 'probe', opts.layers, opts.cacheDir);
-    const session = await openSession(graph.path, opts.threads);
+    const session = await openSession(graph.path, opts);
     checkInputs(session.inputNames, () => false, onnxPath);
     return new ResidualProbe(session, graph);
   }

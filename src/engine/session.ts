@@ -1,22 +1,33 @@
 // Opening onnxruntime sessions on derived graphs.
 import { InferenceSession, type Tensor } from 'onnxruntime-node';
+import type { ExecutionProvider } from '../contracts/execution-provider';
+import { checkProvider, providerStartFailure } from './execution-provider';
 
 export interface EngineLoadOptions {
   /** Decoder layers (0-based) to read or steer. */
   layers: number[];
   /** Intra-op threads for onnxruntime (default: its own choice). */
   threads?: number;
+  /** Where onnxruntime runs the graphs (default: the CPU). */
+  executionProvider?: ExecutionProvider;
   /** Where rewritten graphs and their metadata are cached. */
   cacheDir: string;
 }
 
-export function openSession(path: string, threads: number | undefined): Promise<InferenceSession> {
-  return InferenceSession.create(path, {
-    executionProviders: ['cpu'],
-    graphOptimizationLevel: 'all',
-    interOpNumThreads: 1,
-    ...(threads ? { intraOpNumThreads: threads } : {}),
-  });
+export async function openSession(path: string, opts: Pick<EngineLoadOptions, 'threads' | 'executionProvider'>): Promise<InferenceSession> {
+  const provider = opts.executionProvider ?? 'cpu';
+  checkProvider(provider);
+  try {
+    return await InferenceSession.create(path, {
+      executionProviders: [provider],
+      graphOptimizationLevel: 'all',
+      interOpNumThreads: 1,
+      ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
+    });
+  } catch (err) {
+    if (provider === 'cpu') throw err;
+    throw providerStartFailure(provider, err);
+  }
 }
 
 /** Copies a float32 or float16 output into a fresh float32 array the caller may keep. */

@@ -51,7 +51,7 @@ export class SteeredModel {
 
   static async load(onnxPath: string, opts: EngineLoadOptions): Promise<SteeredModel> {
     const graph = await deriveGraph(onnxPath, 'steer', opts.layers, opts.cacheDir);
-    const session = await openSession(graph.path, opts.threads);
+    const session = await openSession(graph.path, opts);
     const steerInputs = new Set(graph.layers.map(steerInputName));
     checkInputs(session.inputNames, (name) => steerInputs.has(name), onnxPath);
     return new SteeredModel(session, graph);

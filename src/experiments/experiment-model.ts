@@ -1,6 +1,7 @@
 // A loaded model seen as an ExperimentModel, in the sidecar or in the CLI. Every model call goes
 // through the model's queue one at a time, so a long experiment interleaves with live scoring
 // instead of blocking it.
+import type { ExecutionProvider } from '../contracts/execution-provider';
 import type { KvCache, Steering } from '../engine';
 import { MissingVectorsError, vectorFilePath } from '../emotion/vector-store';
 import { VectorFileError } from '../emotion/vectors';
@@ -57,6 +58,7 @@ export interface OpenExperimentModelOptions {
   /** Root of the product's cache (vectors and rewritten graphs live under it). */
   cacheDir: string;
   threads?: number;
+  executionProvider?: ExecutionProvider;
   /** A vector file to use instead of the cached or shipped one for this model. */
   vectorsPath?: string;
 }
@@ -76,6 +78,6 @@ export async function openExperimentModel(name: string, resolved: ResolvedModel,
   const { loaded, problem } = findVectors(identity, options.cacheDir, readModelConfig(resolved.folder).hiddenSize, options.vectorsPath, resolved.folder);
   if (problem) throw new VectorFileError(problem);
   if (!loaded) throw new MissingVectorsError(vectorFilePath(options.cacheDir, identity), identity);
-  const model = await LoadedModel.open(name, resolved, { vectors: loaded, threads: options.threads, cacheDir: options.cacheDir });
+  const model = await LoadedModel.open(name, resolved, { vectors: loaded, threads: options.threads, executionProvider: options.executionProvider, cacheDir: options.cacheDir });
   return { model: experimentModel(model, options.cacheDir), release: () => model.release() };
 }

@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelDtype } from '../contracts/model-dtype';
+import type { ExecutionProvider } from '../contracts/execution-provider';
 import type { ReadingReference } from '../contracts/reading';
 import { DEFAULT_READING_REFERENCE } from '../emotion/session-baseline';
 
@@ -11,6 +12,7 @@ export interface AgentVitalsConfig {
   /** Empty in untrusted workspaces: a workspace must not pick the model files. */
   modelLocalPath: string;
   dtype: ModelDtype;
+  executionProvider: ExecutionProvider;
   cacheFolder: string;
   desperationWarning: number;
   /** Behavioural pressure at which the status bar turns to warning. */
@@ -42,6 +44,7 @@ export function readConfig(globalStorage: vscode.Uri): AgentVitalsConfig {
     modelId: modelIdSetting(c),
     modelLocalPath: trusted ? get('model.localPath', '') : '',
     dtype: get<ModelDtype>('model.dtype', 'q8'),
+    executionProvider: get<ExecutionProvider>('model.executionProvider', 'cpu'),
     cacheFolder: get('model.cacheFolder', '') || path.join(globalStorage.fsPath, 'models'),
     desperationWarning: get('thresholds.desperationWarning', 1.5),
     pressureWarning: get('thresholds.pressureWarning', 4),

@@ -8,6 +8,7 @@ import { SidecarError } from '../contracts/rpc-errors';
 import { SidecarClient, type DirectRequester } from '../sidecar-client/sidecar-client';
 import type { ScoringStatus } from '../contracts/sidebar-protocol';
 import type { ModelDtype } from '../contracts/model-dtype';
+import type { ExecutionProvider } from '../contracts/execution-provider';
 import type { AgentVitalsConfig } from './config';
 import type { ModelLifecycle } from './integration/model-lifecycle';
 
@@ -17,11 +18,12 @@ export const DEMO_MODEL = 'fixture:emotion-tiny';
 export interface ModelChoice {
   model: string;
   dtype: ModelDtype;
+  executionProvider: ExecutionProvider;
   cacheDir: string;
 }
 
 export function modelChoice(config: AgentVitalsConfig): ModelChoice {
-  return { model: config.modelLocalPath || config.modelId, dtype: config.dtype, cacheDir: config.cacheFolder };
+  return { model: config.modelLocalPath || config.modelId, dtype: config.dtype, executionProvider: config.executionProvider, cacheDir: config.cacheFolder };
 }
 
 export class SidecarHost implements vscode.Disposable, ModelLifecycle {
@@ -153,7 +155,7 @@ export class SidecarHost implements vscode.Disposable, ModelLifecycle {
     try {
       let info: ModelInfo;
       try {
-        info = await request(Methods.loadModel, { model: choice.model, dtype: choice.dtype, cacheDir: choice.cacheDir, offline: !online });
+        info = await request(Methods.loadModel, { model: choice.model, dtype: choice.dtype, executionProvider: choice.executionProvider, cacheDir: choice.cacheDir, offline: !online });
         this.demo = false;
       } catch (err) {
         if (!(err instanceof SidecarError) || (err.kind !== 'offline-missing' && err.kind !== 'model-not-found') || online) throw err;

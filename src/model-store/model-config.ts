@@ -11,6 +11,8 @@ export interface ModelConfig {
   hiddenSize?: number;
   numHiddenLayers?: number;
   maxPositionEmbeddings?: number;
+  /** The architecture family (`qwen2`, `llama`, …), as transformers names it. */
+  modelType?: string;
   /** Files of the transformers.js external-data chunk list for `onnxFile`, 0 when none. */
   externalDataChunks(onnxFile: string): number;
 }
@@ -38,6 +40,7 @@ export function parseModelConfig(text: string, file: string): ModelConfig {
     hiddenSize: field('hidden_size'),
     numHiddenLayers: field('num_hidden_layers'),
     maxPositionEmbeddings: field('max_position_embeddings'),
+    modelType: typeof doc.model_type === 'string' ? doc.model_type : undefined,
     externalDataChunks(onnxFile) {
       const jsConfig = doc['transformers.js_config'];
       const setting = typeof jsConfig === 'object' && jsConfig !== null ? (jsConfig as Record<string, unknown>).use_external_data_format : undefined;

@@ -11,6 +11,7 @@ import { sourceDigest } from '../engine/graph/graph-cache';
 import { readModelConfig } from '../model-store/model-config';
 import type { ResolvedModel } from '../model-store/model-store';
 import type { ChatMessage, ModelInfo } from '../contracts/rpc-methods';
+import type { ExecutionProvider } from '../contracts/execution-provider';
 import { encodeChat } from './chat-segments';
 import { ModelTokenizer } from './chat-tokenizer';
 import type { ResidualEncoder } from './residual-encoder';
@@ -24,6 +25,7 @@ export interface LoadOptions {
   /** Calibrated vectors to score with; their layer is added to the probe's layers. */
   vectors?: LoadedVectors;
   threads?: number;
+  executionProvider?: ExecutionProvider;
   /** Root of the product's cache: rewritten graphs go to `<cacheDir>/graphs`. */
   cacheDir: string;
   /** Most tokens a conversation may hold, before the model's own caps. */
@@ -78,7 +80,7 @@ export class LoadedModel {
     const [tokenizer, identity, probe] = await Promise.all([
       ModelTokenizer.load(resolved.folder),
       identifyModel(name, resolved, options.cacheDir),
-      ResidualProbe.load(resolved.onnxPath, { layers, threads: options.threads, cacheDir: join(options.cacheDir, 'graphs') }),
+      ResidualProbe.load(resolved.onnxPath, { layers, threads: options.threads, executionProvider: options.executionProvider, cacheDir: join(options.cacheDir, 'graphs') }),
     ]);
     const info: ModelInfo = {
       model: name,
@@ -126,6 +128,7 @@ export class LoadedModel {
     this.steered ??= SteeredModel.load(this.resolved.onnxPath, {
       layers: Array.from({ length: this.info.numLayers }, (_, i) => i),
       threads: this.options.threads,
+      executionProvider: this.options.executionProvider,
       cacheDir: join(this.options.cacheDir, 'graphs'),
     });
     return this.steered;

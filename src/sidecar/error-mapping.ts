@@ -15,6 +15,7 @@ export function toSidecarError(err: unknown): SidecarError {
   if (OUT_OF_MEMORY.test(e.message) || e instanceof RangeError && /allocation/i.test(e.message)) {
     return new SidecarError('out-of-memory', `Out of memory: ${e.message}. Close other conversations, pick a smaller variant (q8/q4), or lower the context limit.`);
   }
-  if (e.name === 'ModelRequestError') return new SidecarError('invalid-params', e.message);
+  // A provider the user chose that cannot run here: the setting is what to change.
+  if (e.name === 'ModelRequestError' || e.name === 'ExecutionProviderUnavailableError') return new SidecarError('invalid-params', e.message);
   return new SidecarError('internal', e.message, { detail: e.stack });
 }

@@ -17,7 +17,7 @@ const req = (kind: Kind, items?: Shape): Field => ({ kind, required: true, items
 
 const SHAPES: Record<string, Shape> = {
   [Methods.loadModel.method]: {
-    model: req('string'), dtype: opt('string'), cacheDir: opt('string'), offline: opt('boolean'), layers: opt('int[]'), threads: opt('int'),
+    model: req('string'), dtype: opt('string'), cacheDir: opt('string'), offline: opt('boolean'), layers: opt('int[]'), threads: opt('int'), executionProvider: opt('string'),
     contextLimit: opt('int'), memoryBudgetBytes: opt('number'), progressToken: opt('string'), vectorsPath: opt('string'),
   },
   [Methods.openConversation.method]: { conversationId: opt('string'), messages: opt('array'), returns: opt('string') },

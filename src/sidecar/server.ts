@@ -45,6 +45,7 @@ import { vectorFilePath } from '../emotion/vector-store';
 import { writeVectorFile, type EmotionVectorSet } from '../emotion/vectors';
 import { encodeScores, findVectors, vectorsInfo, type LoadedVectors } from '../model/session-vectors';
 import { isModelDtype } from '../model-store/variants';
+import { EXECUTION_PROVIDERS, isExecutionProvider } from '../contracts/execution-provider';
 import { Conversation, type AppendOutcome } from '../model/conversation';
 import { ConversationStore } from './conversation-store';
 import { toSidecarError } from './error-mapping';
@@ -167,6 +168,9 @@ export class SidecarServer {
     if (p.dtype !== undefined && !isModelDtype(p.dtype)) {
       throw new SidecarError('invalid-params', `Unknown dtype '${String(p.dtype)}' (fp32, fp16, q8, q4).`);
     }
+    if (p.executionProvider !== undefined && !isExecutionProvider(p.executionProvider)) {
+      throw new SidecarError('invalid-params', `Unknown execution provider '${String(p.executionProvider)}' (${EXECUTION_PROVIDERS.join(', ')}).`);
+    }
     await this.loading?.catch(() => undefined);
     const controller = abortOn(token);
     const dtype = p.dtype ?? 'fp32';
@@ -197,7 +201,7 @@ export class SidecarServer {
 
   /** Opens `resolved` as the loaded model, replacing the previous one and its conversations. */
   private async open(p: LoadModelParams, resolved: ResolvedModel, cacheDir: string, vectors: LoadedVectors | undefined, vectorsProblem?: string): Promise<void> {
-    const session = await LoadedModel.open(p.model, resolved, { layers: p.layers, vectors, threads: p.threads, cacheDir, contextLimit: p.contextLimit, paced: true });
+    const session = await LoadedModel.open(p.model, resolved, { layers: p.layers, vectors, threads: p.threads, executionProvider: p.executionProvider, cacheDir, contextLimit: p.contextLimit, paced: true });
     if (vectorsProblem) session.info.vectorsProblem = vectorsProblem;
     await this.dispose();
     this.session = session;
@@ -239,7 +243,7 @@ export class SidecarServer {
     if (problems.length) throw new SidecarError('internal', `The shipped corpus fails its lint: ${problems[0]}`);
     const layers = p.layers ?? Array.from({ length: session.info.numLayers }, (_, i) => i);
     // A second probe with every layer, used only while calibrating; model work stays serialised.
-    const calibrating = await session.serial(() => LoadedModel.open(session.info.model, session.resolved, { layers, threads: this.loadParams?.threads, cacheDir: this.cacheDir }));
+    const calibrating = await session.serial(() => LoadedModel.open(session.info.model, session.resolved, { layers, threads: this.loadParams?.threads, executionProvider: this.loadParams?.executionProvider, cacheDir: this.cacheDir }));
     let vectors: EmotionVectorSet;
     try {
       const reader = calibrating.activationSource();

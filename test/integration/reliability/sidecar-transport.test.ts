@@ -126,6 +126,9 @@ test('parameters of the wrong type are invalid-params errors naming the field, n
       ['appendMessages', { conversationId: 'c', messages: 'hi' }, /`messages` must be a list/],
       ['generate', { messages: [], maxNewTokens: 4, steering: [{ layer: 1, vector: 5, scale: 1 }] }, /`steering\[0\]`: `vector` must be a string/],
       ['closeConversation', 'c', /needs an object of parameters, got a string|`conversationId` is required/],
+      ['loadModel', { model: FIXTURE, executionProvider: 'tpu' }, /Unknown execution provider 'tpu' \(cpu, cuda, dml, coreml\)/],
+      // A provider onnxruntime-node does not build for the platform: the setting is what to change.
+      ...(process.platform === 'linux' ? [['loadModel', { model: FIXTURE, layers: [1], executionProvider: 'dml' }, /DirectML execution provider is not part of onnxruntime-node/] as [string, unknown, RegExp]] : []),
     ];
     cases.forEach(([method, params], i) => s.request(10 + i, method, params));
     for (const [i, [method, , pattern]] of cases.entries()) {

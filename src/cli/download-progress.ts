@@ -3,6 +3,7 @@
 // tenth of the file, or per 50 MB when the hub gave no size. Under --json with stderr not a
 // terminal it stays quiet: a program reading the JSON should not find progress in its logs. A
 // retry gets a line of its own: when, which attempt, and what went wrong.
+import { retryWords } from '../contracts/download-retry';
 import type { FileProgress } from '../model-store/hub-download';
 
 export interface ProgressStream {
@@ -25,10 +26,6 @@ export function formatBytes(n: number): string {
   return `${(n / 1e9).toFixed(2)} GB`;
 }
 
-function formatWait(ms: number): string {
-  return ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`;
-}
-
 export function downloadProgress(out: ProgressStream, json: boolean): DownloadProgress | undefined {
   if (json && !out.isTTY) return undefined;
   let file = '';
@@ -38,7 +35,7 @@ export function downloadProgress(out: ProgressStream, json: boolean): DownloadPr
     update(p) {
       if (p.retry) {
         out.write(
-          `${open ? '\n' : ''}retrying in ${formatWait(p.retry.delayMs)} (attempt ${p.retry.attempt} of ${p.retry.attempts}): ${p.retry.reason}\n`,
+          `${open ? '\n' : ''}${retryWords(p.retry)}: ${p.retry.reason}\n`,
         );
         open = false;
         return;

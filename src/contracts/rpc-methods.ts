@@ -3,6 +3,7 @@ import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { SidecarErrorData } from './rpc-errors';
 import type { ModelDtype } from './model-dtype';
 import type { ExecutionProvider } from './execution-provider';
+import type { RetryNotice } from './download-retry';
 import type { EmotionSummary, LiveValidity } from './reading';
 import type { ExperimentProgress, ExperimentRequest, ExperimentResult } from './experiments';
 
@@ -71,6 +72,8 @@ export interface LoadProgress {
   loadedBytes?: number;
   totalBytes?: number;
   percent?: number;
+  /** Set when a download request failed in a way that passes and another is about to be made. */
+  retry?: RetryNotice;
 }
 
 /** `scores` needs calibrated vectors: per-token emotion z-scores of the appended assistant messages. */

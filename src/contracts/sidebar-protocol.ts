@@ -7,12 +7,14 @@ import type { Flag } from '../core/flags';
 import type { FlagStatus } from './flag-status';
 import type { EmotionReading, LiveValidity, ReadingReference, TokenHeat } from './reading';
 import type { BehaviouralPressure } from './pressure';
+import type { RetryNotice } from './download-retry';
 
 /** Where scoring stands; each state explains itself in the panel. */
 export type ScoringStatus =
   | { kind: 'unavailable'; reason: string }
   | { kind: 'no-model'; modelId: string; sizeLabel: string | null }
-  | { kind: 'downloading'; modelId: string; received: number; total: number | null }
+  /** `retry`: the last request failed in a way that passes and another follows after a wait. */
+  | { kind: 'downloading'; modelId: string; received: number; total: number | null; retry?: RetryNotice }
   | { kind: 'uncalibrated'; modelId: string }
   | { kind: 'calibrating'; modelId: string; done: number; total: number; phase?: 'stories' | 'neutral' | 'vectors' }
   | { kind: 'starting'; modelId: string }

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { SidecarError } from '../contracts/rpc-errors';
 import { CONFIG_SECTION } from './config';
+import { downloadedPercent, downloadMessage } from './download-message';
 import type { SidecarHost } from './sidecarHost';
 
 type Register = (id: string, run: (...args: unknown[]) => unknown) => void;
@@ -43,9 +44,11 @@ export function registerModelCommands(register: Register, host: SidecarHost, log
         token.onCancellationRequested(() => controller.abort());
         let last = 0;
         const sub = host.onStatus((s) => {
-          if (s.kind !== 'downloading' || !s.total) return;
-          const pct = Math.floor((100 * s.received) / s.total);
-          progress.report({ message: `${s.modelId}: ${pct}%`, increment: pct - last });
+          if (s.kind !== 'downloading') return;
+          const message = downloadMessage(s);
+          if (message === null) return;
+          const pct = downloadedPercent(s) ?? last;
+          progress.report({ message, increment: pct - last });
           last = pct;
         });
         try {

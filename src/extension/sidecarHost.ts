@@ -149,7 +149,7 @@ export class SidecarHost implements vscode.Disposable, ModelLifecycle {
     const choice = this.choice();
     this.setStatus({ kind: 'starting', modelId: choice.model });
     const onProgress = (p: LoadProgress) => {
-      if (p.phase === 'download') this.setStatus({ kind: 'downloading', modelId: choice.model, received: p.loadedBytes ?? 0, total: p.totalBytes ?? null });
+      if (p.phase === 'download') this.setStatus({ kind: 'downloading', modelId: choice.model, received: p.loadedBytes ?? 0, total: p.totalBytes ?? null, ...(p.retry ? { retry: p.retry } : {}) });
     };
     this.client.on('loadProgress', onProgress);
     try {

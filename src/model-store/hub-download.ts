@@ -12,7 +12,8 @@ import { env } from '@huggingface/transformers';
 import { ModelStoreError } from './model-store-error';
 import { droppedConnection, refusedByHub, unreachableHub } from './hub-failures';
 import { fetchViaProxy, proxyFor } from './hub-proxy';
-import { DEFAULT_RETRY, parseRetryAfter, TransientHubFailure, withRetry, type RetryNotice, type RetryPolicy } from './hub-retry';
+import type { RetryNotice } from '../contracts/download-retry';
+import { DEFAULT_RETRY, parseRetryAfter, TransientHubFailure, withRetry, type RetryPolicy } from './hub-retry';
 
 export interface FileProgress {
   file: string;

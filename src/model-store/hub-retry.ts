@@ -3,6 +3,7 @@
 // jitter so that many clients do not come back at once. Anything else — a refusal, a missing
 // file, a full disk, the user cancelling — ends the request at once.
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { RetryNotice } from '../contracts/download-retry';
 import { ModelStoreError } from './model-store-error';
 
 export interface RetryPolicy {
@@ -31,15 +32,6 @@ export class TransientHubFailure extends Error {
     super(error.message);
     this.name = 'TransientHubFailure';
   }
-}
-
-export interface RetryNotice {
-  /** The attempt about to be made. */
-  attempt: number;
-  attempts: number;
-  delayMs: number;
-  /** What went wrong with the previous attempt. */
-  reason: string;
 }
 
 /** Retry-After as seconds or an HTTP date, in ms from `now`; undefined when absent or unreadable. */

@@ -16,6 +16,7 @@ import {
 } from 'vscode-jsonrpc/node';
 import { fromResponseError, SidecarError, type SidecarErrorData } from '../contracts/rpc-errors';
 import { Methods, Notifications, type LoadProgress, type GeneratedToken, type ExperimentProgressNotice, type CalibrationProgressNotice } from '../contracts/rpc-methods';
+import { PingSilence } from './ping-silence';
 import { CrashPolicy, DEFAULT_CRASH_POLICY, type CrashPolicyOptions } from './crash-policy';
 
 export interface SidecarClientOptions {
@@ -104,12 +105,13 @@ export class SidecarClient extends EventEmitter<{
   private failure?: SidecarError;
   private restartTimer?: NodeJS.Timeout;
   private watchdog?: NodeJS.Timeout;
-  private pingSentAt?: number;
+  private readonly silence: PingSilence;
   private hangReason?: string;
 
   constructor(private readonly options: SidecarClientOptions) {
     super();
     this.policy = new CrashPolicy({ ...DEFAULT_CRASH_POLICY, ...options.crashPolicy });
+    this.silence = new PingSilence(this.hangCheckMs);
   }
 
   get state(): ClientState {
@@ -133,8 +135,8 @@ export class SidecarClient extends EventEmitter<{
   private spawn(): Promise<void> {
     this.stateValue = this.stateValue === 'restarting' ? 'restarting' : 'starting';
     this.stderrTail = '';
-    this.pingSentAt = undefined;
-    this.watchdog ??= setInterval(() => this.checkResponsive(), Math.min(HANG_CHECK_MS, this.hangTimeoutMs / 2));
+    this.silence.heard();
+    this.watchdog ??= setInterval(() => this.checkResponsive(), this.hangCheckMs);
     this.watchdog.unref();
     // fork() marks the child ELECTRON_RUN_AS_NODE under Electron; give it its own copy of env.
     const child = fork(this.options.sidecarPath, this.options.args ?? [], {
@@ -146,7 +148,7 @@ export class SidecarClient extends EventEmitter<{
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     this.connection = connection;
     // Any notification is a sign of life: it answers an outstanding ping.
-    const alive = () => (this.pingSentAt = undefined);
+    const alive = () => this.silence.heard();
     connection.onNotification(Notifications.loadProgress, (p) => (alive(), this.emit('loadProgress', p)));
     connection.onNotification(Notifications.generatedToken, (p) => (alive(), this.emit('generatedToken', p)));
     connection.onNotification(Notifications.experimentProgress, (p) => (alive(), this.emit('experimentProgress', p)));
@@ -173,6 +175,10 @@ export class SidecarClient extends EventEmitter<{
     return this.options.hangTimeoutMs ?? DEFAULT_HANG_TIMEOUT_MS;
   }
 
+  private get hangCheckMs(): number {
+    return Math.min(HANG_CHECK_MS, this.hangTimeoutMs / 2);
+  }
+
   /** Pings a busy sidecar; one that stays silent past the timeout is killed (then restarted). */
   private checkResponsive(): void {
     const { connection, child } = this;
@@ -180,20 +186,19 @@ export class SidecarClient extends EventEmitter<{
     const slow = this.options.slowMethods ?? DEFAULT_SLOW_METHODS;
     const pending = [...this.pending];
     if (pending.length === 0) {
-      this.pingSentAt = undefined;
+      this.silence.heard();
       return;
     }
     const limit = pending.some((p) => slow.includes(p.type.method)) ? this.options.slowHangTimeoutMs ?? DEFAULT_SLOW_HANG_TIMEOUT_MS : this.hangTimeoutMs;
-    if (this.pingSentAt !== undefined) {
-      if (Date.now() - this.pingSentAt < limit) return;
+    if (this.silence.waiting) {
+      if (this.silence.tick(Date.now()) < limit) return;
       this.hangReason = `stopped answering (no reply for ${(limit / 1000).toFixed(1)} s), killed`;
       child.kill('SIGKILL');
       return;
     }
-    const sentAt = Date.now();
-    this.pingSentAt = sentAt;
+    const ping = this.silence.sent(Date.now());
     connection.sendRequest(Methods.status).then(
-      () => this.pingSentAt === sentAt && (this.pingSentAt = undefined),
+      () => this.silence.answered(ping),
       () => undefined,
     );
   }

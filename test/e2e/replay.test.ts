@@ -102,12 +102,27 @@ test('the skipped test raises a flag with a notification, the status bar warns, 
   assert.ok((await toasts.count()) <= 2, 'at most one notification per severity');
   // Shown with that level's kind.
   assert.equal(await toast.locator(severity === 'critical' ? '.codicon-error' : '.codicon-warning').count(), 1);
-  await screenshot(page, 'flag-notification');
-  await toast.getByRole('button', { name: 'Show Diff' }).click();
+  // The notification in every theme, from the notification centre (it keeps the notification
+  // once its toast has hidden; running an action removes it, so Show Diff comes last).
+  const listed = page.locator('.notifications-center .notification-list-item', { hasText: `Agent Vitals: ${severity} flag, skip-added` }).first();
+  for (const t of THEMES) {
+    await setColorTheme(page, t.theme, t.kind);
+    await runCommand(page, 'Notifications: Show Notifications');
+    await listed.waitFor({ timeout: 10_000 });
+    await screenshot(page, `flag-notification-${t.name}`);
+  }
+  await listed.getByRole('button', { name: 'Show Diff' }).click();
   const diff = page.locator('.editor-instance .monaco-diff-editor');
   await diff.locator('.modified .view-line', { hasText: "test.skip('rounds half-cents up'" }).waitFor({ timeout: 20_000 });
   await diff.locator('.original .view-line', { hasText: "test('rounds half-cents up'" }).waitFor();
-  await screenshot(page, 'flag-diff');
+  // The centre would cover the diff.
+  await page.locator('.notifications-center').getByRole('button', { name: /Hide Notifications/ }).click();
+  await page.locator('.notifications-center.visible').waitFor({ state: 'hidden' });
+  // Dark last: the theme the later tests expect.
+  for (const t of [...THEMES].reverse()) {
+    await setColorTheme(page, t.theme, t.kind);
+    await screenshot(page, `flag-diff-${t.name}`);
+  }
 });
 
 test('the sidecar scores the turns: the demo reading is shown as not valid, turns get heat maps', async () => {

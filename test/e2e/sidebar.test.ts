@@ -2,8 +2,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openSidebar, openWorkbench, runCommand, screenshot, screenshotSidebar, setColorTheme, showPanelState, sidecarProcesses, statusItem, THEMES } from './harness/browser';
-import { DEMO_READER, HEAT_WORDS, SCORING_STATES, scoredSessionState, VALIDATED_READER } from './harness/panelStates';
+import { launchBrowser, openSidebar, openWorkbench, runCommand, screenshot, screenshotSidebar, setColorTheme, showPanelState, sidecarProcesses, statusItem, statusState, THEMES } from './harness/browser';
+import { DEMO_READER, HEAT_WORDS, SCORING_MODEL, SCORING_STATES, scoredSessionState, VALIDATED_READER } from './harness/panelStates';
+import { readerValidity } from '../../src/extension/state/vitalsStore';
 import { startCodeServer, type CodeServer } from '../../scripts/code-server';
 
 let server: CodeServer;
@@ -28,15 +29,19 @@ test('the sidebar opens and explains that no agent session is watched yet', asyn
   assert.equal(await frame.getByTestId('scoring').getAttribute('data-state'), 'unavailable');
   assert.equal(sidecarProcesses(server), 0, 'no sidecar process before a turn needs scoring');
   assert.match(await frame.getByTestId('no-agent').innerText(), /Claude Code/);
-  await screenshot(page, 'sidebar-empty-dark');
-  await setColorTheme(page, 'Light Modern', 'vs');
-  await screenshot(page, 'sidebar-empty-light');
+  for (const t of THEMES) {
+    await setColorTheme(page, t.theme, t.kind);
+    await frame.getByTestId('no-agent').waitFor();
+    await screenshotSidebar(page, `sidebar-no-agent-${t.name}`);
+  }
+  await setColorTheme(page, 'Dark Modern', 'vs-dark');
 });
 
 test('the status bar item reads the followed session and its click focuses the sidebar', async () => {
   const item = statusItem(page);
   await item.waitFor();
-  assert.match(await item.innerText(), /no agent/);
+  // The rule's no-agent state: its words, the pulse icon, no warning or error background.
+  assert.deepEqual(await statusState(page), { text: 'no agent', icon: 'pulse', kind: 'none' });
   await page.locator('.activitybar [aria-label^="Explorer"]').first().click();
   await item.click();
   await page.locator('.sidebar .title-label', { hasText: /Agent Vitals/i }).waitFor();
@@ -123,14 +128,20 @@ test('each scoring state explains itself and offers its next step', async () => 
     failed: /Sidecar failed[^]*out of memory[^]*Retry[^]*Open Log/,
   };
   for (const scoring of SCORING_STATES) {
-    await showPanelState(page, { ...scoredSessionState(), scoring });
+    // The reader as the host derives it in that state: not loaded, so no valid reading.
+    await showPanelState(page, { ...scoredSessionState(readerValidity(scoring, SCORING_MODEL)), scoring });
     const block = frame.locator(`[data-testid="scoring"][data-state="${scoring.kind}"]`);
     await block.waitFor();
     assert.match(await block.innerText(), expected[scoring.kind]!);
-    await screenshotSidebar(page, `sidebar-${scoring.kind}`);
+    for (const t of THEMES) {
+      await setColorTheme(page, t.theme, t.kind);
+      await block.waitFor();
+      await screenshotSidebar(page, `sidebar-${scoring.kind}-${t.name}`);
+    }
     // The panel's Cancel reaches the host as a typed message (no calibration runs here, so the host logs that).
     if (scoring.kind === 'calibrating') await block.locator('vscode-button', { hasText: 'Cancel' }).click();
   }
+  await setColorTheme(page, 'Dark Modern', 'vs-dark');
   await runCommand(page, 'Agent Vitals: Open Log');
   await page.locator('.part.panel .monaco-editor', { hasText: 'no calibration is running' }).waitFor({ timeout: 20_000 });
   await runCommand(page, 'View: Toggle Panel Visibility');

@@ -70,9 +70,12 @@ export function scoredSessionState(reader: LiveValidity = DEMO_READER): SidebarS
   };
 }
 
+/** The model the scoring states are about. */
+export const SCORING_MODEL = 'onnx-community/Qwen2.5-0.5B-Instruct';
+
 export const SCORING_STATES: ScoringStatus[] = [
-  { kind: 'no-model', modelId: 'onnx-community/Qwen2.5-0.5B-Instruct', sizeLabel: '512 MB' },
-  { kind: 'downloading', modelId: 'onnx-community/Qwen2.5-0.5B-Instruct', received: 190 * 1024 * 1024, total: 512 * 1024 * 1024 },
-  { kind: 'calibrating', modelId: 'onnx-community/Qwen2.5-0.5B-Instruct', done: 140, total: 400 },
+  { kind: 'no-model', modelId: SCORING_MODEL, sizeLabel: '512 MB' },
+  { kind: 'downloading', modelId: SCORING_MODEL, received: 190 * 1024 * 1024, total: 512 * 1024 * 1024 },
+  { kind: 'calibrating', modelId: SCORING_MODEL, done: 140, total: 400 },
   { kind: 'failed', reason: 'the sidecar exited 3 times in 2 minutes (onnxruntime: out of memory).' },
 ];

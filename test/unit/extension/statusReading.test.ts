@@ -95,13 +95,45 @@ test('with the demo model the colour and the text do not depend on desperation, 
   assert.match(high.tooltip, /Shown only, drives nothing: the demo model is illustrative only/);
 });
 
+/** Three failing runs of one test and a `--no-verify` commit: pressure 4, the warning threshold. */
+function raisePressureToFour(store: VitalsStore): void {
+  for (let i = 0; i < 3; i++) store.addEvent({ ...testRun(2 + i, 1, 1), failingIds: ['test/a.test.js > adds'] });
+  store.addEvent({ type: 'tool-call', source: 'claude-code', sessionId: 's1', seq: 6, ts: new Date(NOW).toISOString(), callId: 'c', rawName: 'Bash', kind: 'shell', input: {}, command: 'git commit -am wip --no-verify', status: 'succeeded', exitCodeSource: 'none' });
+}
+
 test('behavioural pressure turns the item to warning with no model at all', () => {
   const store = make();
   store.addEvent(turn(1, 'a'));
-  for (let i = 0; i < 3; i++) store.addEvent({ ...testRun(2 + i, 1, 1), failingIds: ['test/a.test.js > adds'] });
-  store.addEvent({ type: 'tool-call', source: 'claude-code', sessionId: 's1', seq: 6, ts: new Date(NOW).toISOString(), callId: 'c', rawName: 'Bash', kind: 'shell', input: {}, command: 'git commit -am wip --no-verify', status: 'succeeded', exitCodeSource: 'none' });
+  raisePressureToFour(store);
   const r = statusReading(store.snapshot(), t);
   assert.equal(r.background, 'warning');
   assert.equal(r.text, '$(warning) pressure 4 rising');
   assert.match(r.tooltip, /Behavioural pressure 4: 3 failing runs in a row \(\+2\), `test\/a\.test\.js > adds` failing 3× in a row \(\+1\), bypass `--no-verify` \(\+1\)/);
+});
+
+test('every scoring state without a reader follows the same rule: no agent, pressure, flags; the tooltip names the state', () => {
+  const states: [ScoringStatus, RegExp][] = [
+    [{ kind: 'unavailable', reason: 'the sidecar cannot start here' }, /Not scored: the sidecar cannot start here/],
+    [{ kind: 'no-model', modelId: 'org/reader-1b', sizeLabel: '512 MB' }, /Not scored: no model yet/],
+    [{ kind: 'downloading', modelId: 'org/reader-1b', received: 1, total: 2 }, /Not scored: downloading the model/],
+    [{ kind: 'uncalibrated', modelId: 'org/reader-1b' }, /Not scored: the model needs calibrating/],
+    [{ kind: 'calibrating', modelId: 'org/reader-1b', done: 140, total: 400 }, /Not scored: calibrating/],
+    [{ kind: 'starting', modelId: 'org/reader-1b' }, /Not scored: starting the sidecar/],
+    [{ kind: 'failed', reason: 'the sidecar exited 3 times in 2 minutes' }, /Not scored: the sidecar exited 3 times in 2 minutes/],
+  ];
+  for (const [scoring, why] of states) {
+    const store = make(scoring);
+    const look = () => {
+      const r = statusReading(store.snapshot(), t);
+      return [r.text, r.background];
+    };
+    assert.deepEqual(look(), ['$(pulse) no agent', 'none'], scoring.kind);
+    store.addEvent(turn(1, 'a'));
+    assert.deepEqual(look(), ['$(pulse) no pressure', 'none'], scoring.kind);
+    assert.match(statusReading(store.snapshot(), t).tooltip, why);
+    raisePressureToFour(store);
+    assert.deepEqual(look(), ['$(warning) pressure 4 rising', 'warning'], `${scoring.kind}: pressure needs no model`);
+    store.setFlag(flag('f1', 'critical', 7));
+    assert.deepEqual(look(), ['$(error) 1 flag · pressure 4 rising', 'error'], scoring.kind);
+  }
 });

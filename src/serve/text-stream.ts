@@ -56,6 +56,8 @@ export class ReplyText {
       if (open >= 0) end = Math.min(end, open);
     }
     for (const marker of markers) end = Math.min(end, text.length - partialSuffix(text, marker));
+    // Whitespace before a tool-call block is not content: hold it until the next word shows.
+    if (this.holdToolCalls) while (end > this.sent && /\s/.test(text[end - 1]!)) end--;
     return end;
   }
 }

@@ -2,13 +2,16 @@
 // --http an OpenAI-compatible endpoint on loopback that serves the model to local agents.
 import type { AddressInfo } from 'node:net';
 import type { CliCommand, CliIO } from './commands';
+import { readModelConfig } from '../model-store/model-config';
 import { interruptSignal, MODEL_OPTIONS, MODEL_USAGE, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
-import { LoadedModel } from '../model/loaded-model';
 import { API_KEY_ENV, apiKeyPath, resolveApiKey } from '../serve/api-key';
 import { DEFAULT_LIMITS, type ServeLimits } from '../serve/chat-request';
 import { createEndpoint } from '../serve/http-server';
 import { AddressError, parseLoopbackAddress } from '../serve/loopback';
 import { LocalReplyModel } from '../serve/reply-model';
+import { parseSteer, SteerSpecError } from '../serve/steer-option';
+import { findVectors } from '../model/session-vectors';
+import { identifyModel, LoadedModel } from '../model/loaded-model';
 import { runSidecarOnStdio } from '../sidecar/stdio';
 
 function positiveInteger(values: Record<string, unknown>, name: string, fallback: number): number {
@@ -23,7 +26,9 @@ async function serveHttp(values: Record<string, unknown>, io: CliIO): Promise<nu
   let address;
   let args;
   let limits: ServeLimits;
+  let steer;
   try {
+    steer = parseSteer((values.steer as string | undefined) ?? 'off');
     address = parseLoopbackAddress(values.http as string);
     args = parseModelArgs(values);
     limits = {
@@ -32,7 +37,7 @@ async function serveHttp(values: Record<string, unknown>, io: CliIO): Promise<nu
       maxConcurrent: positiveInteger(values, 'max-concurrent', DEFAULT_LIMITS.maxConcurrent),
     };
   } catch (err) {
-    if (err instanceof AddressError || err instanceof UsageError) {
+    if (err instanceof AddressError || err instanceof UsageError || err instanceof SteerSpecError) {
       io.stderr.write(`agent-vitals serve: ${err.message}\n`);
       return 2;
     }
@@ -40,8 +45,20 @@ async function serveHttp(values: Record<string, unknown>, io: CliIO): Promise<nu
   }
   const interrupt = interruptSignal();
   const resolved = await resolveModelArgs(args, io.stderr, false, interrupt.signal);
-  const loaded = await LoadedModel.open(args.model, resolved, { threads: args.threads, cacheDir: args.cacheDir });
-  const model = new LocalReplyModel(loaded);
+  // Vectors are optional: without them the endpoint serves but cannot steer.
+  const identity = await identifyModel(args.model, resolved, args.cacheDir);
+  const { loaded: vectors, problem } = findVectors(identity, args.cacheDir, readModelConfig(resolved.folder).hiddenSize, undefined, resolved.folder);
+  if (problem) io.stderr.write(`${problem}\n`);
+  const loaded = await LoadedModel.open(args.model, resolved, { vectors, threads: args.threads, cacheDir: args.cacheDir });
+  let model: LocalReplyModel;
+  try {
+    model = new LocalReplyModel(loaded, steer);
+  } catch (err) {
+    await loaded.release();
+    if (!(err instanceof SteerSpecError)) throw err;
+    io.stderr.write(`agent-vitals serve: ${err.message}\n`);
+    return 2;
+  }
   const { key, generated } = resolveApiKey(args.cacheDir);
   const server = createEndpoint(model, { key, limits });
   try {
@@ -67,13 +84,14 @@ async function serveHttp(values: Record<string, unknown>, io: CliIO): Promise<nu
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'run the model sidecar on stdio (JSON-RPC), or with --http an OpenAI-compatible endpoint on loopback',
-  usage: `[--http 127.0.0.1:<port> ${MODEL_USAGE} [--max-tokens n (default ${DEFAULT_LIMITS.maxTokens})] [--max-concurrent n (default ${DEFAULT_LIMITS.maxConcurrent})] [--max-body-bytes n (default ${DEFAULT_LIMITS.maxBodyBytes})]]`,
+  usage: `[--http 127.0.0.1:<port> ${MODEL_USAGE} [--max-tokens n (default ${DEFAULT_LIMITS.maxTokens})] [--max-concurrent n (default ${DEFAULT_LIMITS.maxConcurrent})] [--max-body-bytes n (default ${DEFAULT_LIMITS.maxBodyBytes})] [--steer emotion:±α|off (default off)]]`,
   options: {
     ...MODEL_OPTIONS,
     http: { type: 'string' },
     'max-tokens': { type: 'string' },
     'max-concurrent': { type: 'string' },
     'max-body-bytes': { type: 'string' },
+    steer: { type: 'string' },
   },
   async run(values, _positionals, io) {
     if (values.http !== undefined) return serveHttp(values, io);

@@ -2,6 +2,7 @@
 // the history is written back in the model's own format so the template sees plain turns.
 import type { ChatMessage } from '../contracts/rpc-methods';
 import { invalidRequest } from './api-error';
+import { parseSteer, SteerSpecError, type SteerChoice } from './steer-option';
 import { toolCallBlock, toolResponseBlock } from './tool-calls';
 
 export interface ServeLimits {
@@ -25,6 +26,8 @@ export interface ChatRequest {
   seed: number;
   stream: boolean;
   includeUsage: boolean;
+  /** Agent Vitals' extension: `emotion:±α` or `off`; absent = the server's default. */
+  steer?: SteerChoice | null;
 }
 
 type Body = Record<string, unknown>;
@@ -47,7 +50,18 @@ export function parseChatRequest(value: unknown, limits: ServeLimits): ChatReque
     seed: optionalNumber(body, 'seed', -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, true) ?? Math.floor(Math.random() * 2 ** 32),
     stream: body.stream === true,
     includeUsage: (body.stream_options as Body | undefined)?.include_usage === true,
+    ...(body.steer === undefined ? {} : { steer: steerOption(body.steer) }),
   };
+}
+
+function steerOption(value: unknown): SteerChoice | null {
+  try {
+    if (typeof value !== 'string') throw new SteerSpecError("'steer' must be a string such as 'calm:+0.1' or 'off'.");
+    return parseSteer(value);
+  } catch (err) {
+    if (err instanceof SteerSpecError) throw invalidRequest(err.message, 'steer');
+    throw err;
+  }
 }
 
 function optionalNumber(body: Body, name: string, min: number, max: number, integer = false): number | undefined {

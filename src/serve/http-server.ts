@@ -6,6 +6,7 @@ import { ApiError, invalidRequest } from './api-error';
 import { bearerMatches } from './api-key';
 import { parseChatRequest, type ChatRequest, type ServeLimits } from './chat-request';
 import type { ReplyModel } from './reply-model';
+import { SteerSpecError } from './steer-option';
 import { ReplyText } from './text-stream';
 import { splitToolCalls, type ToolCall } from './tool-calls';
 
@@ -74,7 +75,7 @@ async function complete(model: ReplyModel, request: ChatRequest, res: ServerResp
   const ids: number[] = [];
   const generation = await model.generate(
     promptIds,
-    { maxTokens: Math.min(request.maxTokens, room), temperature: request.temperature, topP: request.topP, seed: request.seed, signal: hangUp.signal },
+    { maxTokens: Math.min(request.maxTokens, room), temperature: request.temperature, topP: request.topP, seed: request.seed, steer: request.steer, signal: hangUp.signal },
     (token) => {
       ids.push(token);
       const piece = text.update(model.decode(ids));
@@ -91,11 +92,13 @@ async function complete(model: ReplyModel, request: ChatRequest, res: ServerResp
     total_tokens: promptIds.length + generation.ids.length,
     prompt_tokens_details: { cached_tokens: generation.cachedTokens },
   };
+  // What this turn ran with, beyond OpenAI's fields (clients ignore unknown fields).
+  const vitals = { agent_vitals: { steering: generation.steering } };
   if (stream) {
     const unsent = request.tools.length ? splitToolCalls(rest) : { content: rest, toolCalls: [] };
     if (unsent.content) stream.send({ content: unsent.content });
     if (reply.toolCalls.length) stream.send({ tool_calls: reply.toolCalls.map((call, index) => ({ index, ...call })) });
-    stream.send({}, finishReason);
+    stream.send({}, finishReason, vitals);
     if (request.includeUsage) stream.write({ ...stream.envelope, choices: [], usage });
     stream.end();
     return;
@@ -112,6 +115,7 @@ async function complete(model: ReplyModel, request: ChatRequest, res: ServerResp
       },
     ],
     usage,
+    ...vitals,
   });
 }
 
@@ -127,8 +131,8 @@ class ChunkStream {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
   }
 
-  send(delta: object, finishReason: string | null = null): void {
-    this.write({ ...this.envelope, choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }] });
+  send(delta: object, finishReason: string | null = null, extra: object = {}): void {
+    this.write({ ...this.envelope, choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }], ...extra });
   }
 
   write(event: object): void {
@@ -146,7 +150,7 @@ function sendJson(res: ServerResponse, status: number, body: object): void {
 }
 
 function sendError(res: ServerResponse, err: unknown): void {
-  const error = err instanceof ApiError ? err : new ApiError(500, 'server_error', 'internal_error', err instanceof Error ? err.message : String(err));
+  const error = err instanceof ApiError ? err : err instanceof SteerSpecError ? invalidRequest(err.message, 'steer') : new ApiError(500, 'server_error', 'internal_error', err instanceof Error ? err.message : String(err));
   // Mid-stream, the error goes out as one more event; OpenAI's client raises it.
   if (res.headersSent) {
     if (!res.writableEnded) res.end(`data: ${JSON.stringify(error.body())}\n\n`);

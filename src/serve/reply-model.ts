@@ -1,10 +1,15 @@
 // What the endpoint asks of a model, and the local model that answers: prompts rendered through
-// its chat template, replies sampled token by token on the steerable decoder, reusing the KV
-// cache of the previous conversation when the new prompt extends it.
+// its chat template, replies sampled token by token on the steerable decoder (steered when asked),
+// reusing the KV cache of the previous conversation when the new prompt extends it.
 import type { ChatMessage } from '../contracts/rpc-methods';
+import { meanRowNorm, type Steering } from '../engine';
 import { sampleToken, seededRandom } from '../engine/sampling';
+import { layerVectors } from '../emotion/vectors';
+import { IMPOSSIBLE_TASK } from '../experiments/reply-tamper';
 import type { LoadedModel } from '../model/loaded-model';
+import { readInPasses } from '../model/read-passes';
 import { PrefixCache } from './prefix-cache';
+import { SteerSpecError, type AppliedSteering, type SteerChoice } from './steer-option';
 import { toolsPreamble } from './tool-calls';
 
 export interface SamplingOptions {
@@ -12,6 +17,8 @@ export interface SamplingOptions {
   temperature: number;
   topP: number;
   seed: number;
+  /** Steering for this reply: a choice, null for none, undefined for the server's default. */
+  steer?: SteerChoice | null;
   signal?: AbortSignal;
 }
 
@@ -21,6 +28,7 @@ export interface Generation {
   finish: 'stop' | 'length';
   /** Prompt tokens whose KV cache was reused rather than recomputed. */
   cachedTokens: number;
+  steering: AppliedSteering | null;
 }
 
 /** The seam between the HTTP endpoint and a model (tests script a model's text through it). */
@@ -38,10 +46,16 @@ export class LocalReplyModel implements ReplyModel {
   readonly id: string;
   private readonly stopIds: Set<number>;
   private readonly cache = new PrefixCache();
+  private residualNorm?: number;
 
-  constructor(private readonly model: LoadedModel) {
+  constructor(
+    private readonly model: LoadedModel,
+    /** Steering for requests that name none. */
+    private readonly defaultSteer: SteerChoice | null = null,
+  ) {
     this.id = model.info.model;
     this.stopIds = new Set(model.stopTokenIds());
+    if (defaultSteer) this.steeringVector(defaultSteer);
   }
 
   get contextLimit(): number {
@@ -65,9 +79,13 @@ export class LocalReplyModel implements ReplyModel {
     return this.model.serial(async () => {
       const decoder = await this.model.steeredModel();
       const random = seededRandom(options.seed);
-      const { past, rest } = this.cache.take(promptIds);
+      const choice = options.steer === undefined ? this.defaultSteer : options.steer;
+      const applied = choice ? await this.applied(choice) : null;
+      const steering: Steering[] = applied && choice ? [{ layer: applied.layer, vector: this.steeringVector(choice), scale: applied.scale }] : [];
+      // A cache computed under other steering holds other residuals: it is reused only under the same.
+      const { past, rest } = this.cache.take(promptIds, JSON.stringify(applied));
       const cachedTokens = promptIds.length - rest.length;
-      let step = await decoder.forward(rest, past).finally(() => past?.dispose());
+      let step = await decoder.forward(rest, past, steering).finally(() => past?.dispose());
       const seen = [...promptIds];
       const ids: number[] = [];
       let finish: Generation['finish'] = 'length';
@@ -85,7 +103,7 @@ export class LocalReplyModel implements ReplyModel {
           }
           if (ids.length >= options.maxTokens) break;
           const previous = step.past;
-          step = await decoder.forward([next], previous);
+          step = await decoder.forward([next], previous, steering);
           previous.dispose();
           seen.push(next);
         }
@@ -93,9 +111,32 @@ export class LocalReplyModel implements ReplyModel {
         step.past.dispose();
         throw err;
       }
-      this.cache.keep(seen, step.past);
-      return { ids, finish, cachedTokens };
+      this.cache.keep(seen, step.past, JSON.stringify(applied));
+      return { ids, finish, cachedTokens, steering: applied };
     });
+  }
+
+  /** The unit vector for a choice, refusing emotions the model's vectors lack. */
+  private steeringVector(choice: SteerChoice): Float32Array {
+    const vectors = this.model.vectors;
+    if (!vectors) throw new SteerSpecError('steering needs calibrated vectors for this model (run agent-vitals calibrate)');
+    const index = vectors.header.emotions.indexOf(choice.emotion);
+    if (index < 0) throw new SteerSpecError(`the vectors have no emotion '${choice.emotion}' (have ${vectors.header.emotions.join(', ')})`);
+    return layerVectors(vectors, vectors.header.choice.layer).vectors[index]!;
+  }
+
+  /** α in the research's units: the yardstick is the mean residual norm at the layer over the
+   *  Steering experiment's default prompt, measured once. */
+  private async applied(choice: SteerChoice): Promise<AppliedSteering> {
+    this.steeringVector(choice);
+    const layer = this.model.vectors!.header.choice.layer;
+    if (this.residualNorm === undefined) {
+      const tokenizer = this.model.tokenizer;
+      const ids = tokenizer.encode(tokenizer.render([{ role: 'user', content: IMPOSSIBLE_TASK.prompt }], true));
+      const rows = (await readInPasses(this.model.encoder, ids, [layer])).get(layer)!;
+      this.residualNorm = meanRowNorm(rows, this.model.info.hiddenSize, 1);
+    }
+    return { ...choice, layer, scale: choice.alpha * this.residualNorm };
   }
 
   release(): void {

@@ -9,7 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { resolveModel } from '../../../src/model-store/model-store';
-import { LoadedModel } from '../../../src/model/loaded-model';
+import { identifyModel, LoadedModel } from '../../../src/model/loaded-model';
+import { findVectors } from '../../../src/model/session-vectors';
+import { layerVectors } from '../../../src/emotion/vectors';
+import { meanRowNorm } from '../../../src/engine';
+import { IMPOSSIBLE_TASK } from '../../../src/experiments/reply-tamper';
+import type { AppliedSteering } from '../../../src/serve/steer-option';
 import { DEFAULT_LIMITS, type ServeLimits } from '../../../src/serve/chat-request';
 import { createEndpoint } from '../../../src/serve/http-server';
 import { LocalReplyModel, type Generation, type ReplyModel, type SamplingOptions } from '../../../src/serve/reply-model';
@@ -23,7 +28,9 @@ const servers: Server[] = [];
 before(async () => {
   const cacheDir = mkdtempSync(join(tmpdir(), 'av-serve-'));
   const resolved = await resolveModel('fixture:emotion-tiny', { dtype: 'fp32', cacheDir, offline: true });
-  loaded = await LoadedModel.open('fixture:emotion-tiny', resolved, { cacheDir });
+  const identity = await identifyModel('fixture:emotion-tiny', resolved, cacheDir);
+  const { loaded: vectors } = findVectors(identity, cacheDir, undefined, undefined, resolved.folder);
+  loaded = await LoadedModel.open('fixture:emotion-tiny', resolved, { cacheDir, vectors });
   local = new LocalReplyModel(loaded);
 });
 
@@ -63,9 +70,9 @@ class ScriptedModel implements ReplyModel {
     const ids: number[] = [];
     for (const id of loaded.tokenizer.encode(this.script).slice(0, options.maxTokens)) {
       ids.push(id);
-      if (!onToken(id)) return { ids, finish: 'stop', cachedTokens: 0 };
+      if (!onToken(id)) return { ids, finish: 'stop', cachedTokens: 0, steering: null };
     }
-    return { ids, finish: ids.length >= options.maxTokens ? 'length' : 'stop', cachedTokens: 0 };
+    return { ids, finish: ids.length >= options.maxTokens ? 'length' : 'stop', cachedTokens: 0, steering: null };
   }
 }
 
@@ -210,4 +217,55 @@ test('limits: too many tokens, too large a body and too many requests at once ge
   open();
   assert.equal((await first).choices[0]!.message.content, 'slow');
   assert.equal((await slow.client.chat.completions.create({ model: 'any', messages: ask('three') })).choices[0]!.message.content, 'slow');
+});
+
+/** The endpoint's extension field: what steering the turn ran with. */
+const steeringOf = (reply: object) => (reply as { agent_vitals: { steering: AppliedSteering | null } }).agent_vitals.steering;
+
+test('steering at α = 0 leaves logits and replies unchanged; at α > 0 it generates as the steer graph does', async () => {
+  const { client } = await serve(local);
+  const messages = ask('The tests keep failing.');
+  const request = { model: 'any', messages, temperature: 0, max_tokens: 12 };
+  const plain = await client.chat.completions.create(request);
+  assert.equal(steeringOf(plain), null);
+  const zero = await client.chat.completions.create({ ...request, steer: 'calm:+0' } as typeof request);
+  assert.equal(zero.choices[0]!.message.content, plain.choices[0]!.message.content);
+  const layer = loaded.vectors!.header.choice.layer;
+  assert.deepEqual(steeringOf(zero), { emotion: 'calm', alpha: 0, layer, scale: 0 });
+
+  const steered = await client.chat.completions.create({ ...request, steer: 'desperate:+0.2' } as typeof request);
+  const applied = steeringOf(steered)!;
+  // The scale is α × the mean residual norm at the layer over the Steering experiment's prompt.
+  const reference = loaded.tokenizer.encode(loaded.tokenizer.render(ask(IMPOSSIBLE_TASK.prompt), true));
+  const { activations, past } = await loaded.probe.forward(reference);
+  past.dispose();
+  assert.ok(Math.abs(applied.scale - 0.2 * meanRowNorm(activations.get(layer)!, loaded.info.hiddenSize, 1)) < 1e-6);
+
+  const decoder = await loaded.steeredModel();
+  const vector = layerVectors(loaded.vectors!, layer).vectors[loaded.vectors!.header.emotions.indexOf('desperate')]!;
+  const prompt = loaded.tokenizer.encode(loaded.tokenizer.render(messages, true));
+  const stopIds = loaded.stopTokenIds();
+  const direct = await decoder.generate(prompt, { maxNewTokens: 12, temperature: 0, seed: 1, stopIds, steering: [{ layer, vector, scale: applied.scale }] });
+  assert.equal(steered.choices[0]!.message.content, loaded.tokenizer.decode(direct.filter((id) => !stopIds.includes(id))));
+
+  const logits = async (scale: number) => {
+    const step = await decoder.forward(prompt, undefined, [{ layer, vector, scale }]);
+    step.past.dispose();
+    return step.logits;
+  };
+  const unsteered = await decoder.forward(prompt, undefined);
+  unsteered.past.dispose();
+  assert.deepEqual(await logits(0), unsteered.logits);
+  assert.notDeepEqual(await logits(applied.scale), unsteered.logits);
+});
+
+test('an unknown emotion or an out-of-range α is refused as a bad steer parameter', async () => {
+  const { client } = await serve(local);
+  for (const steer of ['joyful:+0.1', 'calm:+0.5', 'calm']) {
+    await assert.rejects(
+      client.chat.completions.create({ model: 'any', messages: ask('hi'), steer } as Parameters<typeof client.chat.completions.create>[0]),
+      (err: unknown) => err instanceof OpenAI.BadRequestError && err.param === 'steer',
+      steer,
+    );
+  }
 });

@@ -9,6 +9,7 @@ import { DEFAULT_LIMITS, type ServeLimits } from '../serve/chat-request';
 import { createEndpoint } from '../serve/http-server';
 import { AddressError, parseLoopbackAddress } from '../serve/loopback';
 import { LocalReplyModel } from '../serve/reply-model';
+import { SelfTranscript, selfTranscriptPath } from '../serve/self-transcript';
 import { parseSteer, SteerSpecError } from '../serve/steer-option';
 import { findVectors } from '../model/session-vectors';
 import { identifyModel, LoadedModel } from '../model/loaded-model';
@@ -60,7 +61,8 @@ async function serveHttp(values: Record<string, unknown>, io: CliIO): Promise<nu
     return 2;
   }
   const { key, generated } = resolveApiKey(args.cacheDir);
-  const server = createEndpoint(model, { key, limits });
+  const transcript = new SelfTranscript(selfTranscriptPath(args.cacheDir, new Date()), args.model);
+  const server = createEndpoint(model, { key, limits, transcript });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -69,6 +71,7 @@ async function serveHttp(values: Record<string, unknown>, io: CliIO): Promise<nu
     const { port } = server.address() as AddressInfo;
     const host = address.host.includes(':') ? `[${address.host}]` : address.host;
     io.stdout.write(`serving ${args.model} at http://${host}:${port}/v1\n`);
+    io.stdout.write(`own-activations transcript: ${transcript.path}${vectors ? '' : ' (no calibrated vectors: turns without readings)'}\n`);
     io.stdout.write(generated ? `API key (stored in ${apiKeyPath(args.cacheDir)}): ${key}\n` : `API key: from ${API_KEY_ENV}\n`);
     await new Promise<void>((resolve) => interrupt.signal.addEventListener('abort', () => resolve(), { once: true }));
   } finally {

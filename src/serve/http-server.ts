@@ -7,12 +7,15 @@ import { bearerMatches } from './api-key';
 import { parseChatRequest, type ChatRequest, type ServeLimits } from './chat-request';
 import type { ReplyModel } from './reply-model';
 import { SteerSpecError } from './steer-option';
+import type { SelfTranscript } from './self-transcript';
 import { ReplyText } from './text-stream';
 import { splitToolCalls, type ToolCall } from './tool-calls';
 
 export interface EndpointOptions {
   key: string;
   limits: ServeLimits;
+  /** Where each finished turn is recorded with the model's own readings. */
+  transcript?: SelfTranscript;
 }
 
 export function createEndpoint(model: ReplyModel, options: EndpointOptions): Server {
@@ -32,7 +35,7 @@ export function createEndpoint(model: ReplyModel, options: EndpointOptions): Ser
       active++;
       try {
         const request = parseChatRequest(await readJson(req, options.limits.maxBodyBytes), options.limits);
-        await complete(model, request, res);
+        await complete(model, request, res, options.transcript);
       } finally {
         active--;
       }
@@ -58,7 +61,7 @@ async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   }
 }
 
-async function complete(model: ReplyModel, request: ChatRequest, res: ServerResponse): Promise<void> {
+async function complete(model: ReplyModel, request: ChatRequest, res: ServerResponse, transcript: SelfTranscript | undefined): Promise<void> {
   const promptIds = model.promptIds(request.messages, request.tools);
   const room = model.contextLimit - promptIds.length;
   if (room < 1) {
@@ -92,6 +95,18 @@ async function complete(model: ReplyModel, request: ChatRequest, res: ServerResp
     total_tokens: promptIds.length + generation.ids.length,
     prompt_tokens_details: { cached_tokens: generation.cachedTokens },
   };
+  transcript?.turn({
+    id,
+    input: request.messages.at(-1) ?? null,
+    content: reply.content,
+    toolCalls: reply.toolCalls,
+    finishReason,
+    promptTokens: promptIds.length,
+    cachedTokens: generation.cachedTokens,
+    steering: generation.steering,
+    tokens: model.pieces(generation.ids),
+    reading: generation.selfReading,
+  });
   // What this turn ran with, beyond OpenAI's fields (clients ignore unknown fields).
   const vitals = { agent_vitals: { steering: generation.steering } };
   if (stream) {

@@ -4,6 +4,7 @@
 import type { ChatMessage } from '../contracts/rpc-methods';
 import { meanRowNorm, type Steering } from '../engine';
 import { sampleToken, seededRandom } from '../engine/sampling';
+import { zScores } from '../emotion/calibrate';
 import { layerVectors } from '../emotion/vectors';
 import { IMPOSSIBLE_TASK } from '../experiments/reply-tamper';
 import type { LoadedModel } from '../model/loaded-model';
@@ -29,6 +30,17 @@ export interface Generation {
   /** Prompt tokens whose KV cache was reused rather than recomputed. */
   cachedTokens: number;
   steering: AppliedSteering | null;
+  /** The model's own state as it chose each generated token, on its calibrated vectors (none
+   *  when the model has no vectors). */
+  selfReading: SelfReading | null;
+}
+
+export interface SelfReading {
+  layer: number;
+  emotions: string[];
+  /** Per generated token: z per emotion of the residual at the position whose logits chose it
+   *  (steering included, as the model ran). */
+  z: number[][];
 }
 
 /** The seam between the HTTP endpoint and a model (tests script a model's text through it). */
@@ -38,6 +50,8 @@ export interface ReplyModel {
   readonly contextLimit: number;
   promptIds(messages: ChatMessage[], tools: readonly object[]): number[];
   decode(ids: number[]): string;
+  /** One display string per token. */
+  pieces(ids: number[]): string[];
   /** Generates after the prompt; `onToken` sees each new token and returns false to end the reply. */
   generate(promptIds: number[], options: SamplingOptions, onToken: (id: number) => boolean): Promise<Generation>;
 }
@@ -75,6 +89,10 @@ export class LocalReplyModel implements ReplyModel {
     return this.model.tokenizer.decode(ids);
   }
 
+  pieces(ids: number[]): string[] {
+    return this.model.tokenizer.pieces(ids);
+  }
+
   generate(promptIds: number[], options: SamplingOptions, onToken: (id: number) => boolean): Promise<Generation> {
     return this.model.serial(async () => {
       const decoder = await this.model.steeredModel();
@@ -88,15 +106,19 @@ export class LocalReplyModel implements ReplyModel {
       let step = await decoder.forward(rest, past, steering).finally(() => past?.dispose());
       const seen = [...promptIds];
       const ids: number[] = [];
+      const read = this.selfReader();
+      const z: number[][] = [];
       let finish: Generation['finish'] = 'length';
       try {
         while (ids.length < options.maxTokens && seen.length < this.contextLimit && !options.signal?.aborted) {
           const next = sampleToken(step.logits, options.temperature, undefined, random, options.topP);
+          const reading = read?.(step.residuals);
           if (this.stopIds.has(next)) {
             finish = 'stop';
             break;
           }
           ids.push(next);
+          if (reading) z.push(reading);
           if (!onToken(next)) {
             finish = 'stop';
             break;
@@ -112,8 +134,22 @@ export class LocalReplyModel implements ReplyModel {
         throw err;
       }
       this.cache.keep(seen, step.past, JSON.stringify(applied));
-      return { ids, finish, cachedTokens, steering: applied };
+      const vectors = this.model.vectors;
+      const selfReading = vectors ? { layer: vectors.header.choice.layer, emotions: vectors.header.emotions, z } : null;
+      return { ids, finish, cachedTokens, steering: applied, selfReading };
     });
+  }
+
+  /** z per emotion of the last new token's residual at the vectors' layer, when there are vectors. */
+  private selfReader(): ((residuals: Map<number, Float32Array>) => number[]) | undefined {
+    const vectors = this.model.vectors;
+    if (!vectors) return undefined;
+    const layer = layerVectors(vectors, vectors.header.choice.layer);
+    const hidden = this.model.info.hiddenSize;
+    return (residuals) => {
+      const rows = residuals.get(layer.layer)!;
+      return zScores(rows.subarray(rows.length - hidden), layer);
+    };
   }
 
   /** The unit vector for a choice, refusing emotions the model's vectors lack. */

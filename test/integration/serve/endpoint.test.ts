@@ -2,7 +2,7 @@
 // the bundled demo model; tool calls and stop handling on scripted model text.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,8 @@ import { IMPOSSIBLE_TASK } from '../../../src/experiments/reply-tamper';
 import type { AppliedSteering } from '../../../src/serve/steer-option';
 import { DEFAULT_LIMITS, type ServeLimits } from '../../../src/serve/chat-request';
 import { createEndpoint } from '../../../src/serve/http-server';
+import { SelfTranscript, type SessionRecord, type TurnRecord } from '../../../src/serve/self-transcript';
+import { zScores } from '../../../src/emotion/calibrate';
 import { LocalReplyModel, type Generation, type ReplyModel, type SamplingOptions } from '../../../src/serve/reply-model';
 import type { ChatMessage } from '../../../src/contracts/rpc-methods';
 
@@ -40,8 +42,8 @@ after(async () => {
   await loaded.release();
 });
 
-async function serve(model: ReplyModel, limits: Partial<ServeLimits> = {}): Promise<{ client: OpenAI; url: string }> {
-  const server = createEndpoint(model, { key: KEY, limits: { ...DEFAULT_LIMITS, ...limits } });
+async function serve(model: ReplyModel, limits: Partial<ServeLimits> = {}, transcript?: SelfTranscript): Promise<{ client: OpenAI; url: string }> {
+  const server = createEndpoint(model, { key: KEY, limits: { ...DEFAULT_LIMITS, ...limits }, transcript });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
@@ -65,14 +67,17 @@ class ScriptedModel implements ReplyModel {
   decode(ids: number[]): string {
     return local.decode(ids);
   }
+  pieces(ids: number[]): string[] {
+    return local.pieces(ids);
+  }
   async generate(_prompt: number[], options: SamplingOptions, onToken: (id: number) => boolean): Promise<Generation> {
     await this.gate;
     const ids: number[] = [];
     for (const id of loaded.tokenizer.encode(this.script).slice(0, options.maxTokens)) {
       ids.push(id);
-      if (!onToken(id)) return { ids, finish: 'stop', cachedTokens: 0, steering: null };
+      if (!onToken(id)) return { ids, finish: 'stop', cachedTokens: 0, steering: null, selfReading: null };
     }
-    return { ids, finish: ids.length >= options.maxTokens ? 'length' : 'stop', cachedTokens: 0, steering: null };
+    return { ids, finish: ids.length >= options.maxTokens ? 'length' : 'stop', cachedTokens: 0, steering: null, selfReading: null };
   }
 }
 
@@ -268,4 +273,40 @@ test('an unknown emotion or an out-of-range α is refused as a bad steer paramet
       steer,
     );
   }
+});
+
+test("each turn is appended to the model's own transcript with its readings as it chose each token", async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'av-self-')), 'self.jsonl');
+  const { client } = await serve(local, {}, new SelfTranscript(path, local.id));
+  const messages = ask('The tests keep failing.');
+  const reply = await client.chat.completions.create({ model: 'any', messages, temperature: 0, max_tokens: 6, steer: 'calm:+0.1' } as Parameters<typeof client.chat.completions.create>[0] & { stream?: false });
+  const lines = readFileSync(path, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as SessionRecord | TurnRecord);
+  assert.deepEqual(lines.map((l) => l.type), ['session', 'turn']);
+  assert.equal((lines[0] as SessionRecord).source, 'own-activations');
+  const turn = lines[1] as TurnRecord;
+  assert.equal(turn.id, reply.id);
+  assert.deepEqual(turn.input, messages[0]);
+  assert.equal(turn.content, reply.choices[0]!.message.content);
+  assert.equal(turn.steering!.emotion, 'calm');
+  const generated = reply.usage!.completion_tokens;
+  assert.equal(turn.tokens.length, generated);
+  assert.equal(turn.reading!.z.length, generated);
+
+  // The same readings from one steered pass over prompt + reply: the residual at the position
+  // before each generated token.
+  const layer = turn.reading!.layer;
+  const vectors = layerVectors(loaded.vectors!, layer);
+  const prompt = loaded.tokenizer.encode(loaded.tokenizer.render(messages, true));
+  const replyIds = loaded.tokenizer.encode(turn.tokens.join(''));
+  const decoder = await loaded.steeredModel();
+  const vector = vectors.vectors[loaded.vectors!.header.emotions.indexOf('calm')]!;
+  const step = await decoder.forward([...prompt, ...replyIds], undefined, [{ layer, vector, scale: turn.steering!.scale }]);
+  step.past.dispose();
+  const rows = step.residuals.get(layer)!;
+  const hidden = loaded.info.hiddenSize;
+  turn.reading!.z.forEach((z, i) => {
+    const position = prompt.length - 1 + i;
+    const expected = zScores(rows.subarray(position * hidden, (position + 1) * hidden), vectors);
+    z.forEach((value, e) => assert.ok(Math.abs(value - expected[e]!) < 1e-3, `token ${i} emotion ${e}: ${value} vs ${expected[e]}`));
+  });
 });

@@ -3,7 +3,14 @@
 import type { AddressInfo } from 'node:net';
 import type { CliCommand, CliIO } from './commands';
 import { readModelConfig } from '../model-store/model-config';
-import { interruptSignal, MODEL_OPTIONS, MODEL_USAGE, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
+import {
+  interruptSignal,
+  MODEL_OPTIONS,
+  MODEL_USAGE,
+  parseModelArgs,
+  resolveModelArgs,
+  UsageError,
+} from './model-args';
 import { API_KEY_ENV, apiKeyPath, resolveApiKey } from '../serve/api-key';
 import { DEFAULT_LIMITS, type ServeLimits } from '../serve/chat-request';
 import { createEndpoint } from '../serve/http-server';
@@ -48,9 +55,19 @@ async function serveHttp(values: Record<string, unknown>, io: CliIO): Promise<nu
   const resolved = await resolveModelArgs(args, io.stderr, false, interrupt.signal);
   // Vectors are optional: without them the endpoint serves but cannot steer.
   const identity = await identifyModel(args.model, resolved, args.cacheDir);
-  const { loaded: vectors, problem } = findVectors(identity, args.cacheDir, readModelConfig(resolved.folder).hiddenSize, undefined, resolved.folder);
+  const { loaded: vectors, problem } = findVectors(
+    identity,
+    args.cacheDir,
+    readModelConfig(resolved.folder).hiddenSize,
+    undefined,
+    resolved.folder,
+  );
   if (problem) io.stderr.write(`${problem}\n`);
-  const loaded = await LoadedModel.open(args.model, resolved, { vectors, threads: args.threads, cacheDir: args.cacheDir });
+  const loaded = await LoadedModel.open(args.model, resolved, {
+    vectors,
+    threads: args.threads,
+    cacheDir: args.cacheDir,
+  });
   let model: LocalReplyModel;
   try {
     model = new LocalReplyModel(loaded, steer);
@@ -71,8 +88,12 @@ async function serveHttp(values: Record<string, unknown>, io: CliIO): Promise<nu
     const { port } = server.address() as AddressInfo;
     const host = address.host.includes(':') ? `[${address.host}]` : address.host;
     io.stdout.write(`serving ${args.model} at http://${host}:${port}/v1\n`);
-    io.stdout.write(`own-activations transcript: ${transcript.path}${vectors ? '' : ' (no calibrated vectors: turns without readings)'}\n`);
-    io.stdout.write(generated ? `API key (stored in ${apiKeyPath(args.cacheDir)}): ${key}\n` : `API key: from ${API_KEY_ENV}\n`);
+    io.stdout.write(
+      `own-activations transcript: ${transcript.path}${vectors ? '' : ' (no calibrated vectors: turns without readings)'}\n`,
+    );
+    io.stdout.write(
+      generated ? `API key (stored in ${apiKeyPath(args.cacheDir)}): ${key}\n` : `API key: from ${API_KEY_ENV}\n`,
+    );
     await new Promise<void>((resolve) => interrupt.signal.addEventListener('abort', () => resolve(), { once: true }));
   } finally {
     interrupt.dispose();

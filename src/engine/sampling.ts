@@ -19,10 +19,18 @@ export function argmax(values: Float32Array): number {
 }
 
 /** `topP` (nucleus) keeps the most likely tokens whose probabilities reach `topP` (1 = all). */
-export function sampleToken(logits: Float32Array, temperature: number, topK: number | undefined, random: () => number, topP = 1): number {
+export function sampleToken(
+  logits: Float32Array,
+  temperature: number,
+  topK: number | undefined,
+  random: () => number,
+  topP = 1,
+): number {
   if (temperature <= 0) return argmax(logits);
   const k = Math.min(topK && topK > 0 ? topK : logits.length, logits.length);
-  let order = Array.from(logits.keys()).sort((a, b) => logits[b]! - logits[a]!).slice(0, k);
+  let order = Array.from(logits.keys())
+    .sort((a, b) => logits[b]! - logits[a]!)
+    .slice(0, k);
   const top = logits[order[0]!]!;
   let weights = order.map((id) => Math.exp((logits[id]! - top) / temperature));
   let total = weights.reduce((a, b) => a + b, 0);

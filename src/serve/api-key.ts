@@ -11,7 +11,10 @@ export function apiKeyPath(cacheDir: string): string {
 }
 
 /** The key for this start, and whether it was generated (then it is stored at `apiKeyPath`). */
-export function resolveApiKey(cacheDir: string, env: NodeJS.ProcessEnv = process.env): { key: string; generated: boolean } {
+export function resolveApiKey(
+  cacheDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { key: string; generated: boolean } {
   const fromEnv = env[API_KEY_ENV]?.trim();
   if (fromEnv) return { key: fromEnv, generated: false };
   const key = `av-${randomBytes(24).toString('base64url')}`;

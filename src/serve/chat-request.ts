@@ -33,11 +33,24 @@ export interface ChatRequest {
 type Body = Record<string, unknown>;
 
 export function parseChatRequest(value: unknown, limits: ServeLimits): ChatRequest {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw invalidRequest('The body must be a JSON object.');
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw invalidRequest('The body must be a JSON object.');
   const body = value as Body;
-  if (!Array.isArray(body.messages) || !body.messages.length) throw invalidRequest("'messages' must be a non-empty array.", 'messages');
-  const maxTokens = optionalNumber(body, body.max_completion_tokens === undefined ? 'max_tokens' : 'max_completion_tokens', 1, Infinity, true) ?? limits.maxTokens;
-  if (maxTokens > limits.maxTokens) throw invalidRequest(`max_tokens is ${maxTokens}; this server generates at most ${limits.maxTokens} tokens per reply.`, 'max_tokens');
+  if (!Array.isArray(body.messages) || !body.messages.length)
+    throw invalidRequest("'messages' must be a non-empty array.", 'messages');
+  const maxTokens =
+    optionalNumber(
+      body,
+      body.max_completion_tokens === undefined ? 'max_tokens' : 'max_completion_tokens',
+      1,
+      Infinity,
+      true,
+    ) ?? limits.maxTokens;
+  if (maxTokens > limits.maxTokens)
+    throw invalidRequest(
+      `max_tokens is ${maxTokens}; this server generates at most ${limits.maxTokens} tokens per reply.`,
+      'max_tokens',
+    );
   const n = optionalNumber(body, 'n', 1, 1, true);
   if (n !== undefined && n !== 1) throw invalidRequest('Only n = 1 is supported.', 'n');
   return {
@@ -47,7 +60,9 @@ export function parseChatRequest(value: unknown, limits: ServeLimits): ChatReque
     temperature: optionalNumber(body, 'temperature', 0, 2) ?? 1,
     topP: optionalNumber(body, 'top_p', 0, 1) ?? 1,
     stop: stopList(body.stop),
-    seed: optionalNumber(body, 'seed', -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, true) ?? Math.floor(Math.random() * 2 ** 32),
+    seed:
+      optionalNumber(body, 'seed', -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, true) ??
+      Math.floor(Math.random() * 2 ** 32),
     stream: body.stream === true,
     includeUsage: (body.stream_options as Body | undefined)?.include_usage === true,
     ...(body.steer === undefined ? {} : { steer: steerOption(body.steer) }),
@@ -67,7 +82,13 @@ function steerOption(value: unknown): SteerChoice | null {
 function optionalNumber(body: Body, name: string, min: number, max: number, integer = false): number | undefined {
   const value = body[name];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < min ||
+    value > max ||
+    (integer && !Number.isInteger(value))
+  ) {
     throw invalidRequest(`'${name}' must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}.`, name);
   }
   return value;
@@ -84,7 +105,10 @@ function stopList(value: unknown): string[] {
 
 function toolList(value: unknown): object[] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value) || !value.every((t) => (t as Body | null)?.type === 'function' && typeof (t as Body).function === 'object')) {
+  if (
+    !Array.isArray(value) ||
+    !value.every((t) => (t as Body | null)?.type === 'function' && typeof (t as Body).function === 'object')
+  ) {
     throw invalidRequest("'tools' must be a list of { type: 'function', function: {...} }.", 'tools');
   }
   return value as object[];
@@ -97,7 +121,8 @@ function contentText(content: unknown, index: number): string {
   if (Array.isArray(content)) {
     return content
       .map((part: Body) => {
-        if (part?.type !== 'text' || typeof part.text !== 'string') throw invalidRequest('Only text content parts are supported.', `messages[${index}].content`);
+        if (part?.type !== 'text' || typeof part.text !== 'string')
+          throw invalidRequest('Only text content parts are supported.', `messages[${index}].content`);
         return part.text;
       })
       .join('');
@@ -118,8 +143,12 @@ function toChatMessage(value: unknown, index: number): ChatMessage {
       const calls = Array.isArray(message.tool_calls) ? (message.tool_calls as Body[]) : [];
       const blocks = calls.map((call) => {
         const fn = (call.function ?? {}) as Body;
-        if (typeof fn.name !== 'string') throw invalidRequest('A tool call needs a function name.', `messages[${index}].tool_calls`);
-        return toolCallBlock(fn.name, typeof fn.arguments === 'string' ? fn.arguments : JSON.stringify(fn.arguments ?? {}));
+        if (typeof fn.name !== 'string')
+          throw invalidRequest('A tool call needs a function name.', `messages[${index}].tool_calls`);
+        return toolCallBlock(
+          fn.name,
+          typeof fn.arguments === 'string' ? fn.arguments : JSON.stringify(fn.arguments ?? {}),
+        );
       });
       return { role: 'assistant', content: [content, ...blocks].filter(Boolean).join('\n') };
     }

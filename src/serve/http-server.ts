@@ -25,12 +25,27 @@ export function createEndpoint(model: ReplyModel, options: EndpointOptions): Ser
     const route = `${req.method ?? ''} ${(req.url ?? '').split('?')[0]}`;
     const handle = async (): Promise<void> => {
       if (!bearerMatches(req.headers.authorization, options.key)) {
-        throw new ApiError(401, 'authentication_error', 'invalid_api_key', 'Missing or incorrect API key: send it as "Authorization: Bearer <key>".');
+        throw new ApiError(
+          401,
+          'authentication_error',
+          'invalid_api_key',
+          'Missing or incorrect API key: send it as "Authorization: Bearer <key>".',
+        );
       }
-      if (route === 'GET /v1/models') return sendJson(res, 200, { object: 'list', data: [{ id: model.id, object: 'model', created, owned_by: 'agent-vitals' }] });
-      if (route !== 'POST /v1/chat/completions') throw new ApiError(404, 'invalid_request_error', 'unknown_url', `No route ${route}.`);
+      if (route === 'GET /v1/models')
+        return sendJson(res, 200, {
+          object: 'list',
+          data: [{ id: model.id, object: 'model', created, owned_by: 'agent-vitals' }],
+        });
+      if (route !== 'POST /v1/chat/completions')
+        throw new ApiError(404, 'invalid_request_error', 'unknown_url', `No route ${route}.`);
       if (active >= options.limits.maxConcurrent) {
-        throw new ApiError(429, 'rate_limit_error', 'too_many_requests', `This server handles ${options.limits.maxConcurrent} requests at once; retry when one finishes.`);
+        throw new ApiError(
+          429,
+          'rate_limit_error',
+          'too_many_requests',
+          `This server handles ${options.limits.maxConcurrent} requests at once; retry when one finishes.`,
+        );
       }
       active++;
       try {
@@ -45,7 +60,13 @@ export function createEndpoint(model: ReplyModel, options: EndpointOptions): Ser
 }
 
 async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
-  const tooLarge = () => new ApiError(413, 'invalid_request_error', 'request_too_large', `The request body is over this server's limit of ${limit} bytes.`);
+  const tooLarge = () =>
+    new ApiError(
+      413,
+      'invalid_request_error',
+      'request_too_large',
+      `The request body is over this server's limit of ${limit} bytes.`,
+    );
   if (Number(req.headers['content-length'] ?? 0) > limit) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
@@ -61,11 +82,20 @@ async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   }
 }
 
-async function complete(model: ReplyModel, request: ChatRequest, res: ServerResponse, transcript: SelfTranscript | undefined): Promise<void> {
+async function complete(
+  model: ReplyModel,
+  request: ChatRequest,
+  res: ServerResponse,
+  transcript: SelfTranscript | undefined,
+): Promise<void> {
   const promptIds = model.promptIds(request.messages, request.tools);
   const room = model.contextLimit - promptIds.length;
   if (room < 1) {
-    throw invalidRequest(`The prompt is ${promptIds.length} tokens; this model's context holds ${model.contextLimit}.`, 'messages', 'context_length_exceeded');
+    throw invalidRequest(
+      `The prompt is ${promptIds.length} tokens; this model's context holds ${model.contextLimit}.`,
+      'messages',
+      'context_length_exceeded',
+    );
   }
   // A client that hangs up stops generation at the next token.
   const hangUp = new AbortController();
@@ -78,7 +108,14 @@ async function complete(model: ReplyModel, request: ChatRequest, res: ServerResp
   const ids: number[] = [];
   const generation = await model.generate(
     promptIds,
-    { maxTokens: Math.min(request.maxTokens, room), temperature: request.temperature, topP: request.topP, seed: request.seed, steer: request.steer, signal: hangUp.signal },
+    {
+      maxTokens: Math.min(request.maxTokens, room),
+      temperature: request.temperature,
+      topP: request.topP,
+      seed: request.seed,
+      steer: request.steer,
+      signal: hangUp.signal,
+    },
     (token) => {
       ids.push(token);
       const piece = text.update(model.decode(ids));
@@ -124,7 +161,11 @@ async function complete(model: ReplyModel, request: ChatRequest, res: ServerResp
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: reply.content || (reply.toolCalls.length ? null : ''), ...(reply.toolCalls.length ? { tool_calls: reply.toolCalls } : {}) },
+        message: {
+          role: 'assistant',
+          content: reply.content || (reply.toolCalls.length ? null : ''),
+          ...(reply.toolCalls.length ? { tool_calls: reply.toolCalls } : {}),
+        },
         finish_reason: finishReason,
         logprobs: null,
       },
@@ -143,11 +184,19 @@ class ChunkStream {
     head: { id: string; created: number; model: string },
   ) {
     this.envelope = { ...head, object: 'chat.completion.chunk' };
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
   }
 
   send(delta: object, finishReason: string | null = null, extra: object = {}): void {
-    this.write({ ...this.envelope, choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }], ...extra });
+    this.write({
+      ...this.envelope,
+      choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }],
+      ...extra,
+    });
   }
 
   write(event: object): void {
@@ -165,7 +214,12 @@ function sendJson(res: ServerResponse, status: number, body: object): void {
 }
 
 function sendError(res: ServerResponse, err: unknown): void {
-  const error = err instanceof ApiError ? err : err instanceof SteerSpecError ? invalidRequest(err.message, 'steer') : new ApiError(500, 'server_error', 'internal_error', err instanceof Error ? err.message : String(err));
+  const error =
+    err instanceof ApiError
+      ? err
+      : err instanceof SteerSpecError
+        ? invalidRequest(err.message, 'steer')
+        : new ApiError(500, 'server_error', 'internal_error', err instanceof Error ? err.message : String(err));
   // Mid-stream, the error goes out as one more event; OpenAI's client raises it.
   if (res.headersSent) {
     if (!res.writableEnded) res.end(`data: ${JSON.stringify(error.body())}\n\n`);

@@ -11,7 +11,8 @@ export function parseLoopbackAddress(value: string): { host: string; port: numbe
   if (!match) throw new AddressError(`--http takes host:port (e.g. 127.0.0.1:8765), not '${value}'`);
   const host = match[1] ?? match[2]!;
   const port = Number(match[3]);
-  if (!LOOPBACK.has(host)) throw new AddressError(`--http binds to loopback only (127.0.0.1, ::1 or localhost), not '${host}'`);
+  if (!LOOPBACK.has(host))
+    throw new AddressError(`--http binds to loopback only (127.0.0.1, ::1 or localhost), not '${host}'`);
   if (port > 65535) throw new AddressError(`port ${port} is out of range`);
   return { host: host === 'localhost' ? '127.0.0.1' : host, port };
 }

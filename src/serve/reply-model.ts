@@ -81,7 +81,8 @@ export class LocalReplyModel implements ReplyModel {
     let text = tokenizer.render(messages, true, tools);
     // A template without a tools section renders the same with and without them: then the
     // tools go in as a system preamble in the model family's convention.
-    if (tools.length && text === tokenizer.render(messages, true)) text = tokenizer.render(withPreamble(messages, toolsPreamble(tools)), true);
+    if (tools.length && text === tokenizer.render(messages, true))
+      text = tokenizer.render(withPreamble(messages, toolsPreamble(tools)), true);
     return tokenizer.encode(text);
   }
 
@@ -99,7 +100,8 @@ export class LocalReplyModel implements ReplyModel {
       const random = seededRandom(options.seed);
       const choice = options.steer === undefined ? this.defaultSteer : options.steer;
       const applied = choice ? await this.applied(choice) : null;
-      const steering: Steering[] = applied && choice ? [{ layer: applied.layer, vector: this.steeringVector(choice), scale: applied.scale }] : [];
+      const steering: Steering[] =
+        applied && choice ? [{ layer: applied.layer, vector: this.steeringVector(choice), scale: applied.scale }] : [];
       // A cache computed under other steering holds other residuals: it is reused only under the same.
       const { past, rest } = this.cache.take(promptIds, JSON.stringify(applied));
       const cachedTokens = promptIds.length - rest.length;
@@ -155,9 +157,13 @@ export class LocalReplyModel implements ReplyModel {
   /** The unit vector for a choice, refusing emotions the model's vectors lack. */
   private steeringVector(choice: SteerChoice): Float32Array {
     const vectors = this.model.vectors;
-    if (!vectors) throw new SteerSpecError('steering needs calibrated vectors for this model (run agent-vitals calibrate)');
+    if (!vectors)
+      throw new SteerSpecError('steering needs calibrated vectors for this model (run agent-vitals calibrate)');
     const index = vectors.header.emotions.indexOf(choice.emotion);
-    if (index < 0) throw new SteerSpecError(`the vectors have no emotion '${choice.emotion}' (have ${vectors.header.emotions.join(', ')})`);
+    if (index < 0)
+      throw new SteerSpecError(
+        `the vectors have no emotion '${choice.emotion}' (have ${vectors.header.emotions.join(', ')})`,
+      );
     return layerVectors(vectors, vectors.header.choice.layer).vectors[index]!;
   }
 

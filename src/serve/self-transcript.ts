@@ -48,7 +48,13 @@ export class SelfTranscript {
     startedAt = new Date(),
   ) {
     mkdirSync(dirname(path), { recursive: true });
-    this.append({ type: 'session', version: SELF_TRANSCRIPT_VERSION, model, startedAt: startedAt.toISOString(), source: 'own-activations' } satisfies SessionRecord);
+    this.append({
+      type: 'session',
+      version: SELF_TRANSCRIPT_VERSION,
+      model,
+      startedAt: startedAt.toISOString(),
+      source: 'own-activations',
+    } satisfies SessionRecord);
   }
 
   turn(record: Omit<TurnRecord, 'type' | 'time'>): void {

@@ -23,6 +23,9 @@ export function parseSteer(text: string): SteerChoice | null {
   const match = /^\s*([a-z_-]+)\s*:\s*([+-]?\d*\.?\d+)\s*$/i.exec(text);
   if (!match) throw new SteerSpecError(`steer takes emotion:±α (e.g. calm:+0.1) or off, not '${text}'`);
   const alpha = Number(match[2]);
-  if (Math.abs(alpha) > ALPHA_LIMIT) throw new SteerSpecError(`steering strength ${alpha} is outside ±${ALPHA_LIMIT} (a fraction of the mean residual norm; larger values turn text into nonsense)`);
+  if (Math.abs(alpha) > ALPHA_LIMIT)
+    throw new SteerSpecError(
+      `steering strength ${alpha} is outside ±${ALPHA_LIMIT} (a fraction of the mean residual norm; larger values turn text into nonsense)`,
+    );
   return { emotion: match[1]!.toLowerCase(), alpha };
 }

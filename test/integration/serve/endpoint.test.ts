@@ -19,7 +19,12 @@ import { DEFAULT_LIMITS, type ServeLimits } from '../../../src/serve/chat-reques
 import { createEndpoint } from '../../../src/serve/http-server';
 import { SelfTranscript, type SessionRecord, type TurnRecord } from '../../../src/serve/self-transcript';
 import { zScores } from '../../../src/emotion/calibrate';
-import { LocalReplyModel, type Generation, type ReplyModel, type SamplingOptions } from '../../../src/serve/reply-model';
+import {
+  LocalReplyModel,
+  type Generation,
+  type ReplyModel,
+  type SamplingOptions,
+} from '../../../src/serve/reply-model';
 import type { ChatMessage } from '../../../src/contracts/rpc-methods';
 
 const KEY = 'test-key-0123456789';
@@ -42,7 +47,11 @@ after(async () => {
   await loaded.release();
 });
 
-async function serve(model: ReplyModel, limits: Partial<ServeLimits> = {}, transcript?: SelfTranscript): Promise<{ client: OpenAI; url: string }> {
+async function serve(
+  model: ReplyModel,
+  limits: Partial<ServeLimits> = {},
+  transcript?: SelfTranscript,
+): Promise<{ client: OpenAI; url: string }> {
   const server = createEndpoint(model, { key: KEY, limits: { ...DEFAULT_LIMITS, ...limits }, transcript });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -77,7 +86,13 @@ class ScriptedModel implements ReplyModel {
       ids.push(id);
       if (!onToken(id)) return { ids, finish: 'stop', cachedTokens: 0, steering: null, selfReading: null };
     }
-    return { ids, finish: ids.length >= options.maxTokens ? 'length' : 'stop', cachedTokens: 0, steering: null, selfReading: null };
+    return {
+      ids,
+      finish: ids.length >= options.maxTokens ? 'length' : 'stop',
+      cachedTokens: 0,
+      steering: null,
+      selfReading: null,
+    };
   }
 }
 
@@ -86,12 +101,25 @@ const ask = (content: string) => [{ role: 'user' as const, content }];
 test('lists the served model and answers a chat completion as the decoder generates it greedily', async () => {
   const { client } = await serve(local);
   const models = await client.models.list();
-  assert.deepEqual(models.data.map((m) => m.id), ['fixture:emotion-tiny']);
-  const reply = await client.chat.completions.create({ model: 'any', messages: ask('The tests keep failing.'), temperature: 0, max_tokens: 12 });
+  assert.deepEqual(
+    models.data.map((m) => m.id),
+    ['fixture:emotion-tiny'],
+  );
+  const reply = await client.chat.completions.create({
+    model: 'any',
+    messages: ask('The tests keep failing.'),
+    temperature: 0,
+    max_tokens: 12,
+  });
   local.release();
   const decoder = await loaded.steeredModel();
   const prompt = loaded.tokenizer.encode(loaded.tokenizer.render(ask('The tests keep failing.'), true));
-  const direct = await decoder.generate(prompt, { maxNewTokens: 12, temperature: 0, seed: 1, stopIds: loaded.stopTokenIds() });
+  const direct = await decoder.generate(prompt, {
+    maxNewTokens: 12,
+    temperature: 0,
+    seed: 1,
+    stopIds: loaded.stopTokenIds(),
+  });
   const expected = loaded.tokenizer.decode(direct.filter((id) => !loaded.stopTokenIds().includes(id)));
   assert.equal(reply.choices[0]!.message.content, expected);
   assert.equal(reply.usage!.prompt_tokens, prompt.length);
@@ -102,7 +130,11 @@ test('a stream delivers the same text as the whole reply, then finish_reason and
   const { client } = await serve(local);
   const request = { model: 'any', messages: ask('Why did the build break?'), temperature: 0, max_tokens: 10 };
   const whole = await client.chat.completions.create(request);
-  const stream = await client.chat.completions.create({ ...request, stream: true, stream_options: { include_usage: true } });
+  const stream = await client.chat.completions.create({
+    ...request,
+    stream: true,
+    stream_options: { include_usage: true },
+  });
   let text = '';
   let finish: string | null = null;
   let usage;
@@ -118,10 +150,23 @@ test('a stream delivers the same text as the whole reply, then finish_reason and
 
 test('max_tokens ends a reply with finish_reason length; top-p and temperature sample reproducibly by seed', async () => {
   const { client } = await serve(local);
-  const reply = await client.chat.completions.create({ model: 'any', messages: ask('Say a lot.'), max_tokens: 3, temperature: 0 });
+  const reply = await client.chat.completions.create({
+    model: 'any',
+    messages: ask('Say a lot.'),
+    max_tokens: 3,
+    temperature: 0,
+  });
   assert.equal(reply.usage!.completion_tokens, 3);
   assert.equal(reply.choices[0]!.finish_reason, 'length');
-  const sample = (seed: number) => client.chat.completions.create({ model: 'any', messages: ask('Hello'), max_tokens: 16, temperature: 1.5, top_p: 0.95, seed });
+  const sample = (seed: number) =>
+    client.chat.completions.create({
+      model: 'any',
+      messages: ask('Hello'),
+      max_tokens: 16,
+      temperature: 1.5,
+      top_p: 0.95,
+      seed,
+    });
   const [a, b] = [await sample(7), await sample(7)];
   assert.equal(a.choices[0]!.message.content, b.choices[0]!.message.content);
 });
@@ -130,7 +175,11 @@ test('the next turn of a conversation reuses the KV cache of the last and genera
   const { client } = await serve(local);
   const first = ask('The tests keep failing.');
   const reply = await client.chat.completions.create({ model: 'any', messages: first, temperature: 0, max_tokens: 8 });
-  const next = [...first, { role: 'assistant' as const, content: reply.choices[0]!.message.content! }, { role: 'user' as const, content: 'Try again.' }];
+  const next = [
+    ...first,
+    { role: 'assistant' as const, content: reply.choices[0]!.message.content! },
+    { role: 'user' as const, content: 'Try again.' },
+  ];
   const warm = await client.chat.completions.create({ model: 'any', messages: next, temperature: 0, max_tokens: 8 });
   local.release();
   const cold = await client.chat.completions.create({ model: 'any', messages: next, temperature: 0, max_tokens: 8 });
@@ -144,14 +193,29 @@ test('stop sequences end the reply before them, in whole replies and streams', a
   const whole = await client.chat.completions.create({ model: 'any', messages: ask('go'), stop: ['DONE'] });
   assert.equal(whole.choices[0]!.message.content, 'Fixing it now. ');
   assert.equal(whole.choices[0]!.finish_reason, 'stop');
-  const stream = await client.chat.completions.create({ model: 'any', messages: ask('go'), stop: ['DONE', 'zzz'], stream: true });
+  const stream = await client.chat.completions.create({
+    model: 'any',
+    messages: ask('go'),
+    stop: ['DONE', 'zzz'],
+    stream: true,
+  });
   const pieces: string[] = [];
   for await (const chunk of stream) pieces.push(chunk.choices[0]?.delta.content ?? '');
   assert.equal(pieces.join(''), 'Fixing it now. ');
 });
 
-const TOOLS = [{ type: 'function' as const, function: { name: 'run_tests', description: 'Run the test suite', parameters: { type: 'object', properties: { path: { type: 'string' } } } } }];
-const CALL_TEXT = 'Let me run them.\n<tool_call>\n{"name": "run_tests", "arguments": {"path": "test/a.test.ts"}}\n</tool_call>';
+const TOOLS = [
+  {
+    type: 'function' as const,
+    function: {
+      name: 'run_tests',
+      description: 'Run the test suite',
+      parameters: { type: 'object', properties: { path: { type: 'string' } } },
+    },
+  },
+];
+const CALL_TEXT =
+  'Let me run them.\n<tool_call>\n{"name": "run_tests", "arguments": {"path": "test/a.test.ts"}}\n</tool_call>';
 
 test("tool calls in the model's <tool_call> format come back as OpenAI tool_calls", async () => {
   const scripted = new ScriptedModel(CALL_TEXT);
@@ -168,18 +232,27 @@ test("tool calls in the model's <tool_call> format come back as OpenAI tool_call
   const prompt = loaded.tokenizer.decode(scripted.prompts.at(-1)!);
   assert.match(prompt, /<tools>[\s\S]*"run_tests"[\s\S]*<\/tools>/);
 
-  const stream = await client.chat.completions.create({ model: 'any', messages: ask('run the tests'), tools: TOOLS, stream: true });
+  const stream = await client.chat.completions.create({
+    model: 'any',
+    messages: ask('run the tests'),
+    tools: TOOLS,
+    stream: true,
+  });
   let content = '';
   const calls: { name?: string; arguments?: string }[] = [];
   let finish: string | null = null;
   for await (const chunk of stream) {
     const delta = chunk.choices[0]?.delta;
     content += delta?.content ?? '';
-    for (const c of delta?.tool_calls ?? []) calls[c.index] = { name: c.function?.name, arguments: c.function?.arguments };
+    for (const c of delta?.tool_calls ?? [])
+      calls[c.index] = { name: c.function?.name, arguments: c.function?.arguments };
     finish = chunk.choices[0]?.finish_reason ?? finish;
   }
   assert.equal(content, 'Let me run them.');
-  assert.deepEqual(calls.map((c) => c.name), ['run_tests']);
+  assert.deepEqual(
+    calls.map((c) => c.name),
+    ['run_tests'],
+  );
   assert.equal(finish, 'tool_calls');
 });
 
@@ -191,7 +264,11 @@ test('earlier tool calls and results in the history are written back in the mode
     tools: TOOLS,
     messages: [
       { role: 'user', content: 'run the tests' },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'run_tests', arguments: '{"path":"x"}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'c1', type: 'function', function: { name: 'run_tests', arguments: '{"path":"x"}' } }],
+      },
       { role: 'tool', tool_call_id: 'c1', content: '3 passed' },
     ],
   });
@@ -203,7 +280,10 @@ test('earlier tool calls and results in the history are written back in the mode
 test('a request without the key, or with a wrong one, is refused with 401', async () => {
   const { url } = await serve(local);
   const wrong = new OpenAI({ baseURL: url, apiKey: 'not-the-key', maxRetries: 0 });
-  await assert.rejects(wrong.models.list(), (err: unknown) => err instanceof OpenAI.AuthenticationError && /API key/.test(err.message));
+  await assert.rejects(
+    wrong.models.list(),
+    (err: unknown) => err instanceof OpenAI.AuthenticationError && /API key/.test(err.message),
+  );
   const bare = await fetch(`${url}/models`);
   assert.equal(bare.status, 401);
   assert.equal(((await bare.json()) as { error: { code: string } }).error.code, 'invalid_api_key');
@@ -211,21 +291,34 @@ test('a request without the key, or with a wrong one, is refused with 401', asyn
 
 test('limits: too many tokens, too large a body and too many requests at once get OpenAI-shaped errors', async () => {
   const { client } = await serve(local, { maxTokens: 32, maxBodyBytes: 2000 });
-  await assert.rejects(client.chat.completions.create({ model: 'any', messages: ask('hi'), max_tokens: 33 }), (err: unknown) => err instanceof OpenAI.BadRequestError && err.param === 'max_tokens');
-  await assert.rejects(client.chat.completions.create({ model: 'any', messages: ask('x'.repeat(3000)) }), (err: unknown) => err instanceof OpenAI.APIError && err.status === 413 && err.code === 'request_too_large');
+  await assert.rejects(
+    client.chat.completions.create({ model: 'any', messages: ask('hi'), max_tokens: 33 }),
+    (err: unknown) => err instanceof OpenAI.BadRequestError && err.param === 'max_tokens',
+  );
+  await assert.rejects(
+    client.chat.completions.create({ model: 'any', messages: ask('x'.repeat(3000)) }),
+    (err: unknown) => err instanceof OpenAI.APIError && err.status === 413 && err.code === 'request_too_large',
+  );
 
   let open!: () => void;
   const slow = await serve(new ScriptedModel('slow', new Promise((resolve) => (open = resolve))), { maxConcurrent: 1 });
   const first = slow.client.chat.completions.create({ model: 'any', messages: ask('one') });
   await new Promise((resolve) => setTimeout(resolve, 50));
-  await assert.rejects(slow.client.chat.completions.create({ model: 'any', messages: ask('two') }), (err: unknown) => err instanceof OpenAI.RateLimitError);
+  await assert.rejects(
+    slow.client.chat.completions.create({ model: 'any', messages: ask('two') }),
+    (err: unknown) => err instanceof OpenAI.RateLimitError,
+  );
   open();
   assert.equal((await first).choices[0]!.message.content, 'slow');
-  assert.equal((await slow.client.chat.completions.create({ model: 'any', messages: ask('three') })).choices[0]!.message.content, 'slow');
+  assert.equal(
+    (await slow.client.chat.completions.create({ model: 'any', messages: ask('three') })).choices[0]!.message.content,
+    'slow',
+  );
 });
 
 /** The endpoint's extension field: what steering the turn ran with. */
-const steeringOf = (reply: object) => (reply as { agent_vitals: { steering: AppliedSteering | null } }).agent_vitals.steering;
+const steeringOf = (reply: object) =>
+  (reply as { agent_vitals: { steering: AppliedSteering | null } }).agent_vitals.steering;
 
 test('steering at α = 0 leaves logits and replies unchanged; at α > 0 it generates as the steer graph does', async () => {
   const { client } = await serve(local);
@@ -250,8 +343,17 @@ test('steering at α = 0 leaves logits and replies unchanged; at α > 0 it gener
   const vector = layerVectors(loaded.vectors!, layer).vectors[loaded.vectors!.header.emotions.indexOf('desperate')]!;
   const prompt = loaded.tokenizer.encode(loaded.tokenizer.render(messages, true));
   const stopIds = loaded.stopTokenIds();
-  const direct = await decoder.generate(prompt, { maxNewTokens: 12, temperature: 0, seed: 1, stopIds, steering: [{ layer, vector, scale: applied.scale }] });
-  assert.equal(steered.choices[0]!.message.content, loaded.tokenizer.decode(direct.filter((id) => !stopIds.includes(id))));
+  const direct = await decoder.generate(prompt, {
+    maxNewTokens: 12,
+    temperature: 0,
+    seed: 1,
+    stopIds,
+    steering: [{ layer, vector, scale: applied.scale }],
+  });
+  assert.equal(
+    steered.choices[0]!.message.content,
+    loaded.tokenizer.decode(direct.filter((id) => !stopIds.includes(id))),
+  );
 
   const logits = async (scale: number) => {
     const step = await decoder.forward(prompt, undefined, [{ layer, vector, scale }]);
@@ -268,7 +370,9 @@ test('an unknown emotion or an out-of-range α is refused as a bad steer paramet
   const { client } = await serve(local);
   for (const steer of ['joyful:+0.1', 'calm:+0.5', 'calm']) {
     await assert.rejects(
-      client.chat.completions.create({ model: 'any', messages: ask('hi'), steer } as Parameters<typeof client.chat.completions.create>[0]),
+      client.chat.completions.create({ model: 'any', messages: ask('hi'), steer } as Parameters<
+        typeof client.chat.completions.create
+      >[0]),
       (err: unknown) => err instanceof OpenAI.BadRequestError && err.param === 'steer',
       steer,
     );
@@ -279,9 +383,21 @@ test("each turn is appended to the model's own transcript with its readings as i
   const path = join(mkdtempSync(join(tmpdir(), 'av-self-')), 'self.jsonl');
   const { client } = await serve(local, {}, new SelfTranscript(path, local.id));
   const messages = ask('The tests keep failing.');
-  const reply = await client.chat.completions.create({ model: 'any', messages, temperature: 0, max_tokens: 6, steer: 'calm:+0.1' } as Parameters<typeof client.chat.completions.create>[0] & { stream?: false });
-  const lines = readFileSync(path, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as SessionRecord | TurnRecord);
-  assert.deepEqual(lines.map((l) => l.type), ['session', 'turn']);
+  const reply = await client.chat.completions.create({
+    model: 'any',
+    messages,
+    temperature: 0,
+    max_tokens: 6,
+    steer: 'calm:+0.1',
+  } as Parameters<typeof client.chat.completions.create>[0] & { stream?: false });
+  const lines = readFileSync(path, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as SessionRecord | TurnRecord);
+  assert.deepEqual(
+    lines.map((l) => l.type),
+    ['session', 'turn'],
+  );
   assert.equal((lines[0] as SessionRecord).source, 'own-activations');
   const turn = lines[1] as TurnRecord;
   assert.equal(turn.id, reply.id);
@@ -300,13 +416,17 @@ test("each turn is appended to the model's own transcript with its readings as i
   const replyIds = loaded.tokenizer.encode(turn.tokens.join(''));
   const decoder = await loaded.steeredModel();
   const vector = vectors.vectors[loaded.vectors!.header.emotions.indexOf('calm')]!;
-  const step = await decoder.forward([...prompt, ...replyIds], undefined, [{ layer, vector, scale: turn.steering!.scale }]);
+  const step = await decoder.forward([...prompt, ...replyIds], undefined, [
+    { layer, vector, scale: turn.steering!.scale },
+  ]);
   step.past.dispose();
   const rows = step.residuals.get(layer)!;
   const hidden = loaded.info.hiddenSize;
   turn.reading!.z.forEach((z, i) => {
     const position = prompt.length - 1 + i;
     const expected = zScores(rows.subarray(position * hidden, (position + 1) * hidden), vectors);
-    z.forEach((value, e) => assert.ok(Math.abs(value - expected[e]!) < 1e-3, `token ${i} emotion ${e}: ${value} vs ${expected[e]}`));
+    z.forEach((value, e) =>
+      assert.ok(Math.abs(value - expected[e]!) < 1e-3, `token ${i} emotion ${e}: ${value} vs ${expected[e]}`),
+    );
   });
 });

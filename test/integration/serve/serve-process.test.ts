@@ -13,10 +13,28 @@ test('serve --http prints the address and key, serves with that key, and exits 0
   const cacheDir = mkdtempSync(join(tmpdir(), 'av-serve-cli-'));
   const env = { ...process.env };
   delete env.AGENT_VITALS_API_KEY;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--http', '127.0.0.1:0', '--model', 'fixture:emotion-tiny', '--offline', '--cache-dir', cacheDir, '--steer', 'calm:+0.05'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/cli/main.ts',
+      'serve',
+      '--http',
+      '127.0.0.1:0',
+      '--model',
+      'fixture:emotion-tiny',
+      '--offline',
+      '--cache-dir',
+      cacheDir,
+      '--steer',
+      'calm:+0.05',
+    ],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let err = '';
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
@@ -35,9 +53,18 @@ test('serve --http prints the address and key, serves with that key, and exits 0
   assert.equal(statSync(apiKeyPath(cacheDir)).mode & 0o777, 0o600);
 
   const client = new OpenAI({ baseURL: url, apiKey: key, maxRetries: 0 });
-  const reply = await client.chat.completions.create({ model: 'fixture:emotion-tiny', messages: [{ role: 'user', content: 'hello' }], max_tokens: 4, temperature: 0 });
+  const reply = await client.chat.completions.create({
+    model: 'fixture:emotion-tiny',
+    messages: [{ role: 'user', content: 'hello' }],
+    max_tokens: 4,
+    temperature: 0,
+  });
   assert.equal(reply.model, 'fixture:emotion-tiny');
-  assert.deepEqual((reply as unknown as { agent_vitals: { steering: { emotion: string; alpha: number } } }).agent_vitals.steering.emotion, 'calm');
+  assert.deepEqual(
+    (reply as unknown as { agent_vitals: { steering: { emotion: string; alpha: number } } }).agent_vitals.steering
+      .emotion,
+    'calm',
+  );
 
   child.kill('SIGINT');
   assert.equal(await exited, 0, err);

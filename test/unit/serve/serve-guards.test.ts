@@ -29,7 +29,10 @@ test('serve --http refuses a non-loopback host before loading any model', async 
 
 test('the key comes from the environment, or is generated and stored owner-only', () => {
   const cacheDir = mkdtempSync(join(tmpdir(), 'av-key-'));
-  assert.deepEqual(resolveApiKey(cacheDir, { AGENT_VITALS_API_KEY: ' from-env ' }), { key: 'from-env', generated: false });
+  assert.deepEqual(resolveApiKey(cacheDir, { AGENT_VITALS_API_KEY: ' from-env ' }), {
+    key: 'from-env',
+    generated: false,
+  });
   const first = resolveApiKey(cacheDir, {});
   const second = resolveApiKey(cacheDir, {});
   assert.ok(first.generated && first.key.length > 30);
@@ -43,12 +46,25 @@ test('the key comes from the environment, or is generated and stored owner-only'
 });
 
 test('requests are validated with the offending parameter named', () => {
-  const ok = parseChatRequest({ messages: [{ role: 'developer', content: [{ type: 'text', text: 'be brief' }] }, { role: 'user', content: 'hi' }], stop: 'END', seed: 3 }, DEFAULT_LIMITS);
+  const ok = parseChatRequest(
+    {
+      messages: [
+        { role: 'developer', content: [{ type: 'text', text: 'be brief' }] },
+        { role: 'user', content: 'hi' },
+      ],
+      stop: 'END',
+      seed: 3,
+    },
+    DEFAULT_LIMITS,
+  );
   assert.deepEqual(ok.messages, [
     { role: 'system', content: 'be brief' },
     { role: 'user', content: 'hi' },
   ]);
-  assert.deepEqual([ok.stop, ok.maxTokens, ok.temperature, ok.topP, ok.seed], [['END'], DEFAULT_LIMITS.maxTokens, 1, 1, 3]);
+  assert.deepEqual(
+    [ok.stop, ok.maxTokens, ok.temperature, ok.topP, ok.seed],
+    [['END'], DEFAULT_LIMITS.maxTokens, 1, 1, 3],
+  );
   const param = (body: object) => {
     try {
       parseChatRequest(body, DEFAULT_LIMITS);
@@ -80,13 +96,24 @@ test('streamed text holds back what may become a stop sequence or a tool call, a
   const tools = new ReplyText([], true);
   assert.equal(tools.update('ok <tool'), 'ok');
   assert.equal(tools.update('ok <tool_call>{"name":'), '');
-  assert.deepEqual(tools.finish('ok <tool_call>{"name":"a"}</tool_call>'), { full: 'ok <tool_call>{"name":"a"}</tool_call>', rest: ' <tool_call>{"name":"a"}</tool_call>' });
+  assert.deepEqual(tools.finish('ok <tool_call>{"name":"a"}</tool_call>'), {
+    full: 'ok <tool_call>{"name":"a"}</tool_call>',
+    rest: ' <tool_call>{"name":"a"}</tool_call>',
+  });
 });
 
 test('tool-call blocks parse into calls; malformed ones stay as text', () => {
-  const { content, toolCalls } = splitToolCalls('a\n<tool_call>\n{"name":"f","arguments":{"x":1}}\n</tool_call>\n<tool_call>{"name":"g","arguments":"{}"}</tool_call>');
+  const { content, toolCalls } = splitToolCalls(
+    'a\n<tool_call>\n{"name":"f","arguments":{"x":1}}\n</tool_call>\n<tool_call>{"name":"g","arguments":"{}"}</tool_call>',
+  );
   assert.equal(content, 'a');
-  assert.deepEqual(toolCalls.map((c) => [c.function.name, c.function.arguments]), [['f', '{"x":1}'], ['g', '{}']]);
+  assert.deepEqual(
+    toolCalls.map((c) => [c.function.name, c.function.arguments]),
+    [
+      ['f', '{"x":1}'],
+      ['g', '{}'],
+    ],
+  );
   assert.notEqual(toolCalls[0]!.id, toolCalls[1]!.id);
   const broken = '<tool_call>{not json}</tool_call>';
   assert.deepEqual(splitToolCalls(broken), { content: broken, toolCalls: [] });

@@ -2,7 +2,7 @@
 // the bundled demo model; tool calls and stop handling on scripted model text.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -300,6 +300,12 @@ test('limits: too many tokens, too large a body and too many requests at once ge
     (err: unknown) => err instanceof OpenAI.APIError && err.status === 413 && err.code === 'request_too_large',
   );
 
+  const roomy = await serve(local);
+  await assert.rejects(
+    roomy.client.chat.completions.create({ model: 'any', messages: ask('word '.repeat(local.contextLimit)) }),
+    (err: unknown) => err instanceof OpenAI.BadRequestError && err.code === 'context_length_exceeded',
+  );
+
   let open!: () => void;
   const slow = await serve(new ScriptedModel('slow', new Promise((resolve) => (open = resolve))), { maxConcurrent: 1 });
   const first = slow.client.chat.completions.create({ model: 'any', messages: ask('one') });
@@ -429,4 +435,27 @@ test("each turn is appended to the model's own transcript with its readings as i
       assert.ok(Math.abs(value - expected[e]!) < 1e-3, `token ${i} emotion ${e}: ${value} vs ${expected[e]}`),
     );
   });
+});
+
+test("a chat template with a tools section renders the request's tools itself", async () => {
+  // The demo model's folder with a template that lists tools the way tool-aware templates do.
+  const folder = mkdtempSync(join(tmpdir(), 'av-tools-model-'));
+  cpSync(loaded.resolved.folder, folder, { recursive: true });
+  const turns =
+    "{%- for message in messages %}{{- '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>\\n' }}{%- endfor %}{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}";
+  writeFileSync(
+    join(folder, 'chat_template.jinja'),
+    "{%- if tools %}{{- '<|im_start|>system\\nTOOLS:' }}{%- for t in tools %}{{- t.function.name + ';' }}{%- endfor %}{{- '<|im_end|>\\n' }}{%- endif %}" +
+      turns,
+  );
+  const cacheDir = mkdtempSync(join(tmpdir(), 'av-serve-'));
+  const resolved = await resolveModel(folder, { dtype: 'fp32', cacheDir, offline: true });
+  const toolModel = await LoadedModel.open(folder, resolved, { cacheDir });
+  try {
+    const prompt = toolModel.tokenizer.decode(new LocalReplyModel(toolModel).promptIds(ask('run the tests'), TOOLS));
+    assert.match(prompt, /^system\nTOOLS:run_tests;\nuser\nrun the tests\nassistant\n$/);
+    assert.doesNotMatch(prompt, /<tools>/, 'no preamble when the template has its own tools section');
+  } finally {
+    await toolModel.release();
+  }
 });

@@ -1,4 +1,4 @@
-// Next-token choice from logits: greedy at temperature 0, otherwise seeded top-k sampling.
+// Next-token choice from logits: greedy at temperature 0, otherwise seeded top-k / top-p sampling.
 
 /** Deterministic PRNG (mulberry32) so a seed reproduces a generation. */
 export function seededRandom(seed: number): () => number {
@@ -18,13 +18,29 @@ export function argmax(values: Float32Array): number {
   return best;
 }
 
-export function sampleToken(logits: Float32Array, temperature: number, topK: number | undefined, random: () => number): number {
+/** `topP` (nucleus) keeps the most likely tokens whose probabilities reach `topP` (1 = all). */
+export function sampleToken(
+  logits: Float32Array,
+  temperature: number,
+  topK: number | undefined,
+  random: () => number,
+  topP = 1,
+): number {
   if (temperature <= 0) return argmax(logits);
   const k = Math.min(topK && topK > 0 ? topK : logits.length, logits.length);
-  const order = Array.from(logits.keys()).sort((a, b) => logits[b]! - logits[a]!).slice(0, k);
+  let order = Array.from(logits.keys())
+    .sort((a, b) => logits[b]! - logits[a]!)
+    .slice(0, k);
   const top = logits[order[0]!]!;
-  const weights = order.map((id) => Math.exp((logits[id]! - top) / temperature));
-  const total = weights.reduce((a, b) => a + b, 0);
+  let weights = order.map((id) => Math.exp((logits[id]! - top) / temperature));
+  let total = weights.reduce((a, b) => a + b, 0);
+  if (topP < 1) {
+    let kept = 0;
+    for (let mass = 0; kept < weights.length && mass < topP * total; kept++) mass += weights[kept]!;
+    order = order.slice(0, Math.max(1, kept));
+    weights = weights.slice(0, order.length);
+    total = weights.reduce((a, b) => a + b, 0);
+  }
   let threshold = random() * total;
   for (let i = 0; i < order.length; i++) {
     threshold -= weights[i]!;

@@ -31,15 +31,17 @@ export class ModelTokenizer implements ChatTokenizer {
     return new ModelTokenizer(tokenizer, existsSync(templateFile) ? readFileSync(templateFile, 'utf8') : null, longest);
   }
 
-  render(messages: ChatMessage[], addGenerationPrompt = false): string {
-    return this.renderTemplate(this.reshapeRoles ? alternateRoles(messages) : messages, addGenerationPrompt);
+  /** `tools` (JSON-schema function specs) reach the template as its `tools` variable. */
+  render(messages: ChatMessage[], addGenerationPrompt = false, tools?: readonly object[]): string {
+    return this.renderTemplate(this.reshapeRoles ? alternateRoles(messages) : messages, addGenerationPrompt, tools);
   }
 
-  private renderTemplate(messages: ChatMessage[], addGenerationPrompt: boolean): string {
+  private renderTemplate(messages: ChatMessage[], addGenerationPrompt: boolean, tools?: readonly object[]): string {
     return this.tokenizer.apply_chat_template(messages, {
       chat_template: this.template,
       tokenize: false,
       add_generation_prompt: addGenerationPrompt,
+      ...(tools?.length ? { tools: [...tools] } : {}),
     }) as string;
   }
 

@@ -41,3 +41,13 @@ test('mean row norm skips leading rows and rejects ragged input', () => {
   assert.throws(() => meanRowNorm(rows, 4), /whole rows/);
   assert.throws(() => meanRowNorm(rows, 2, 3), /more than 3 rows/);
 });
+
+test('top-p keeps only the smallest set of likeliest tokens whose mass reaches p', () => {
+  // Probabilities 0.5, 0.3, 0.2: p = 0.7 keeps the first two, p = 0.4 only the first.
+  const probs = Float32Array.from([Math.log(0.5), Math.log(0.3), Math.log(0.2)]);
+  const random = seededRandom(5);
+  const seen = (p: number) => new Set(Array.from({ length: 400 }, () => sampleToken(probs, 1, undefined, random, p)));
+  assert.deepEqual([...seen(0.7)].sort(), [0, 1]);
+  assert.deepEqual([...seen(0.4)], [0]);
+  assert.deepEqual([...seen(1)].sort(), [0, 1, 2]);
+});

@@ -1,0 +1,68 @@
+// The served model's own transcript: one JSON object per line, appended as each reply finishes,
+// so a watcher can follow the file like any agent's log. The first line describes the session;
+// each later line is one turn with the model's own readings, token by token.
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { ChatMessage } from '../contracts/rpc-methods';
+import type { SelfReading } from './reply-model';
+import type { AppliedSteering } from './steer-option';
+import type { ToolCall } from './tool-calls';
+
+export const SELF_TRANSCRIPT_VERSION = 1;
+
+export interface SessionRecord {
+  type: 'session';
+  version: number;
+  model: string;
+  startedAt: string;
+  /** Where these readings come from: the serving model's own residual stream, not a reader's. */
+  source: 'own-activations';
+}
+
+export interface TurnRecord {
+  type: 'turn';
+  id: string;
+  time: string;
+  /** The request's last message (the new input this turn answers). */
+  input: ChatMessage | null;
+  content: string;
+  toolCalls: ToolCall[];
+  finishReason: string;
+  promptTokens: number;
+  cachedTokens: number;
+  steering: AppliedSteering | null;
+  /** Generated tokens as text, one per reading. */
+  tokens: string[];
+  /** Null when the model has no calibrated vectors. */
+  reading: SelfReading | null;
+}
+
+export function selfTranscriptPath(cacheDir: string, startedAt: Date): string {
+  return join(cacheDir, 'serve', 'transcripts', `${startedAt.toISOString().replace(/[:.]/g, '-')}.jsonl`);
+}
+
+export class SelfTranscript {
+  constructor(
+    readonly path: string,
+    model: string,
+    startedAt = new Date(),
+  ) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.append({
+      type: 'session',
+      version: SELF_TRANSCRIPT_VERSION,
+      model,
+      startedAt: startedAt.toISOString(),
+      source: 'own-activations',
+    } satisfies SessionRecord);
+  }
+
+  turn(record: Omit<TurnRecord, 'type' | 'time'>): void {
+    this.append({ type: 'turn', time: new Date().toISOString(), ...record } satisfies TurnRecord);
+  }
+
+  /** Whole lines in one write each, so a follower never sees half a record. */
+  private append(record: SessionRecord | TurnRecord): void {
+    appendFileSync(this.path, `${JSON.stringify(record)}\n`, { mode: 0o600 });
+  }
+}

@@ -94,7 +94,7 @@ export class VitalsExporter {
     this.counting = new CountingLogExporter(logExporter);
     this.logs = new LoggerProvider({
       resource,
-      processors: [new BatchLogRecordProcessor(this.counting, { maxQueueSize: limits.maxQueueSize, maxExportBatchSize: Math.min(512, limits.maxQueueSize), exportTimeoutMillis: limits.timeoutMillis })],
+      processors: [new BatchLogRecordProcessor({ exporter: this.counting, maxQueueSize: limits.maxQueueSize, maxExportBatchSize: Math.min(512, limits.maxQueueSize), exportTimeoutMillis: limits.timeoutMillis })],
     });
     this.logger = this.logs.getLogger('agent-vitals');
     const metricExporter = json ? new JsonMetricExporter({ ...transport, url: config.metricsUrl }) : new ProtoMetricExporter({ ...transport, url: config.metricsUrl });

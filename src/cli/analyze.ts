@@ -15,6 +15,8 @@ import { scoreTranscriptTurns, type ReadingModel } from '../transcript-pipeline/
 import type { EmotionVectorSet } from '../emotion/vectors';
 import { MissingVectorsError } from '../emotion/vector-store';
 import { liveValidity } from '../emotion/live-validity';
+import { NO_READER } from '../contracts/reading';
+import { exportingPlugins, openCliExport, OTLP_OPTIONS, OTLP_USAGE } from './otlp';
 
 export interface TurnReport {
   turnId: string;
@@ -184,8 +186,8 @@ async function printSessions(sessions: AsyncIterable<SessionReport>, json: boole
 export const analyzeCommand: CliCommand = {
   name: 'analyze',
   summary: 'read recorded agent transcripts and report turns, test runs, edits and flags',
-  usage: `<file-or-folder> [--source auto|${TRANSCRIPT_SOURCES.join('|')}] [--model <hub id|folder|fixture:name> [--dtype …] [--cache-dir d] [--offline] [--threads n] [--vectors f.avv]] [--json]`,
-  options: { ...MODEL_OPTIONS, source: { type: 'string' }, vectors: { type: 'string' }, json: { type: 'boolean' } },
+  usage: `<file-or-folder> [--source auto|${TRANSCRIPT_SOURCES.join('|')}] [--model <hub id|folder|fixture:name> [--dtype …] [--cache-dir d] [--offline] [--threads n] [--vectors f.avv]] [--json] ${OTLP_USAGE}`,
+  options: { ...MODEL_OPTIONS, ...OTLP_OPTIONS, source: { type: 'string' }, vectors: { type: 'string' }, json: { type: 'boolean' } },
   async run(values, positionals) {
     const fail = (reason: string): number => {
       process.stderr.write(`agent-vitals analyze: ${reason}\n`);
@@ -197,15 +199,20 @@ export const analyzeCommand: CliCommand = {
       return fail(`unknown source '${requested}' (expected auto or ${TRANSCRIPT_SOURCES.join(', ')})`);
     }
     let model: LoadedModel | undefined;
+    let otlp: ReturnType<typeof openCliExport>;
     try {
+      otlp = openCliExport(values, process.env, process.stderr);
       let plugins: AnalyzePlugins = DEFAULT_ANALYZE_PLUGINS;
+      let reader = NO_READER;
       if (typeof values.model === 'string') {
         const args = parseModelArgs(values);
         const resolved = await resolveModelArgs(args, values.json === true);
         const opened = await openCalibratedModel(args, resolved, values.vectors as string | undefined);
         model = opened.model;
         plugins = modelAnalyzePlugins(opened.model, opened.vectors);
+        reader = liveValidity(opened.vectors);
       }
+      if (otlp) plugins = exportingPlugins(plugins, otlp.feed, reader);
       const sessions = analyzeSessions(positionals[0]!, requested === 'auto' ? undefined : (requested as TranscriptSource), plugins);
       await printSessions(sessions, values.json === true, process.stdout);
     } catch (err) {
@@ -213,6 +220,7 @@ export const analyzeCommand: CliCommand = {
       throw err;
     } finally {
       await model?.release();
+      await otlp?.finish();
     }
     return 0;
   },

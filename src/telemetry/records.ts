@@ -52,17 +52,15 @@ export class SessionRecorder {
   private readonly pressure = new PressureTracker();
   /** Durations of tool calls by call id, for the test runs they ran. */
   private readonly callDurations = new Map<string, number>();
-  private workspaceRoot: string | undefined;
 
   constructor(
     private readonly source: AgentSource,
     private readonly sessionId: string,
     private readonly includeText: ReadonlySet<TextField>,
     private readonly emit: (record: VitalsRecord) => void,
-    workspaceRoot?: string,
-  ) {
-    this.workspaceRoot = workspaceRoot;
-  }
+    /** Flag paths are relative to it; the session's own events name it when they know it. */
+    private workspaceRoot?: string,
+  ) {}
 
   private base(seq?: number): Record<string, RecordValue> {
     const attributes: Record<string, RecordValue> = { [GEN_AI_AGENT_NAME]: this.source, [GEN_AI_CONVERSATION_ID]: this.sessionId };
@@ -72,7 +70,7 @@ export class SessionRecorder {
 
   /** Every event of the session, in order: test runs are recorded, the rest feed pressure. */
   event(event: AgentEvent): void {
-    this.workspaceRoot ??= event.workspaceRoot;
+    if (event.workspaceRoot) this.workspaceRoot = event.workspaceRoot;
     this.pressure.observe(event);
     if (event.type === 'tool-call' && event.durationMs !== undefined) this.callDurations.set(event.callId, event.durationMs);
     if (event.type === 'test-run') this.testRun(event);

@@ -10,6 +10,7 @@ import { reportCardCommand } from './report-card';
 import { scoreCommand } from './score';
 import { serveCommand } from './serve';
 import { versionCommand } from './version';
+import { watchCommand } from './watch';
 
 const commands: CliCommand[] = [
   analyzeCommand,
@@ -21,6 +22,7 @@ const commands: CliCommand[] = [
   serveCommand,
   hookCommand,
   guardCommand,
+  watchCommand,
   versionCommand,
 ];
 

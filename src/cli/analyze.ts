@@ -16,7 +16,9 @@ import type { EmotionVectorSet } from '../emotion/vectors';
 import { MissingVectorsError } from '../emotion/vector-store';
 import { liveValidity } from '../emotion/live-validity';
 import { NO_READER } from '../contracts/reading';
-import { exportingPlugins, openCliExport, OTLP_OPTIONS, OTLP_USAGE } from './otlp';
+import { openCliExport, OTLP_OPTIONS, OTLP_USAGE } from './otlp';
+import { recordSession, type TelemetryFeed } from '../telemetry/feed';
+import type { LiveValidity } from '../contracts/reading';
 
 export interface TurnReport {
   turnId: string;
@@ -114,6 +116,19 @@ export function modelAnalyzePlugins(model: ReadingModel, vectors: EmotionVectorS
   return {
     scoreTurns: (session, turns) => scoreTranscriptTurns(session.events, turns, model, vectors),
     flagEdits: async (_session, events, turnEmotions) => flagRecordedSession(events, turnEmotions, liveValidity(vectors)),
+  };
+}
+
+/** `plugins` with each analysed session also recorded into `feed` (`--otlp`), once its flags are known. */
+export function exportingPlugins(plugins: AnalyzePlugins, feed: TelemetryFeed, reader: LiveValidity): AnalyzePlugins {
+  return {
+    ...plugins,
+    // Flagging is the last step of a session's report and the one that sees all of it.
+    flagEdits: async (session, events, turnEmotions) => {
+      const flags = plugins.flagEdits ? await plugins.flagEdits(session, events, turnEmotions) : [];
+      recordSession(feed, events, turnEmotions, flags, reader);
+      return flags;
+    },
   };
 }
 

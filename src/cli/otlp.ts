@@ -1,14 +1,16 @@
 // `--otlp` for the CLI's commands: the export configured by the standard OTEL_EXPORTER_OTLP_*
 // variables, its status line and final counts on stderr (stdout stays the command's output).
 import { resolve } from 'node:path';
-import type { LiveValidity } from '../contracts/reading';
 import { describeTelemetry, resolveTelemetryConfig, TelemetryConfigError } from '../telemetry/config';
 import { VitalsExporter } from '../telemetry/exporter';
-import { recordSession, TelemetryFeed } from '../telemetry/feed';
-import type { AnalyzePlugins } from './analyze';
+import { TelemetryFeed } from '../telemetry/feed';
 import { UsageError } from './model-args';
 
-export const OTLP_OPTIONS = { otlp: { type: 'boolean' }, 'otlp-include-text': { type: 'string' }, 'otlp-workspace': { type: 'string' } } as const;
+export const OTLP_OPTIONS = {
+  otlp: { type: 'boolean' },
+  'otlp-include-text': { type: 'string' },
+  'otlp-workspace': { type: 'string' },
+} as const;
 export const OTLP_USAGE = '[--otlp [--otlp-include-text turnText,testCommand,flagReason] [--otlp-workspace <folder>]]';
 
 export interface CliExport {
@@ -21,9 +23,19 @@ export interface CliExport {
  * The export `--otlp` asks for, or undefined without it; throws UsageError when nothing says where
  * to send. Flag paths are sent relative to `--otlp-workspace` (default: the current folder).
  */
-export function openCliExport(values: Record<string, unknown>, env: NodeJS.ProcessEnv, stderr: NodeJS.WritableStream): CliExport | undefined {
+export function openCliExport(
+  values: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  stderr: NodeJS.WritableStream,
+): CliExport | undefined {
   if (values.otlp !== true) return undefined;
-  const includeText = typeof values['otlp-include-text'] === 'string' ? values['otlp-include-text'].split(',').map((f) => f.trim()).filter(Boolean) : [];
+  const includeText =
+    typeof values['otlp-include-text'] === 'string'
+      ? values['otlp-include-text']
+          .split(',')
+          .map((f) => f.trim())
+          .filter(Boolean)
+      : [];
   let config;
   try {
     config = resolveTelemetryConfig(env, { includeText });
@@ -31,28 +43,20 @@ export function openCliExport(values: Record<string, unknown>, env: NodeJS.Proce
     if (err instanceof TelemetryConfigError) throw new UsageError(err.message);
     throw err;
   }
-  if (!config) throw new UsageError('--otlp needs OTEL_EXPORTER_OTLP_ENDPOINT (or the _LOGS_ and _METRICS_ endpoints) set');
+  if (!config)
+    throw new UsageError('--otlp needs OTEL_EXPORTER_OTLP_ENDPOINT (or the _LOGS_ and _METRICS_ endpoints) set');
   stderr.write(`${describeTelemetry(config)}\n`);
-  const workspaceRoot = resolve(typeof values['otlp-workspace'] === 'string' ? values['otlp-workspace'] : process.cwd());
+  const workspaceRoot = resolve(
+    typeof values['otlp-workspace'] === 'string' ? values['otlp-workspace'] : process.cwd(),
+  );
   const exporter = new VitalsExporter(config, workspaceRoot);
   return {
     feed: new TelemetryFeed((record) => exporter.emit(record), config.includeText, workspaceRoot),
     async finish() {
       const c = await exporter.shutdown();
-      stderr.write(`Telemetry export: ${c.exported} of ${c.records} records sent, ${c.failed} failed, ${c.dropped} dropped\n`);
-    },
-  };
-}
-
-/** `plugins` with each analysed session also recorded into `feed`, once its flags are known. */
-export function exportingPlugins(plugins: AnalyzePlugins, feed: TelemetryFeed, reader: LiveValidity): AnalyzePlugins {
-  return {
-    ...plugins,
-    // Flagging is the last step of a session's report and the one that sees all of it.
-    flagEdits: async (session, events, turnEmotions) => {
-      const flags = plugins.flagEdits ? await plugins.flagEdits(session, events, turnEmotions) : [];
-      recordSession(feed, events, turnEmotions, flags, reader);
-      return flags;
+      stderr.write(
+        `Telemetry export: ${c.exported} of ${c.records} records sent, ${c.failed} failed, ${c.dropped} dropped\n`,
+      );
     },
   };
 }

@@ -28,7 +28,11 @@ export interface WatchOptions {
 
 /** Follows `root` until `stop`, then sends what is queued. */
 export async function watchAndExport(root: string, options: WatchOptions): Promise<void> {
-  const otlp = openCliExport({ otlp: true, 'otlp-workspace': root, 'otlp-include-text': options.includeText }, options.env, options.stderr)!;
+  const otlp = openCliExport(
+    { otlp: true, 'otlp-workspace': root, 'otlp-include-text': options.includeText },
+    options.env,
+    options.stderr,
+  )!;
   const engine = flagEngine({ turnDesperation: () => [], readerValidity: () => NO_READER });
   // The engine also returns flags a later run re-judged; a flag is exported once, when raised.
   const raised = new Set<string>();
@@ -37,7 +41,8 @@ export async function watchAndExport(root: string, options: WatchOptions): Promi
     sources: options.sources,
     locations: defaultLocations(options.env),
     testPaths: new TestPathMatcher(undefined, root),
-    onError: (err, file) => options.stderr.write(`agent-vitals watch: ${file ?? ''}: ${err instanceof Error ? err.message : String(err)}\n`),
+    onError: (err, file) =>
+      options.stderr.write(`agent-vitals watch: ${file ?? ''}: ${err instanceof Error ? err.message : String(err)}\n`),
     sink: (event) => {
       otlp.feed.event(event);
       if (event.type === 'turn') otlp.feed.turn(event, null, NO_READER);
@@ -61,7 +66,7 @@ export async function watchAndExport(root: string, options: WatchOptions): Promi
 
 export const watchCommand: CliCommand = {
   name: 'watch',
-  summary: 'follow a workspace\'s live agent transcripts headless and export them over OTLP',
+  summary: "follow a workspace's live agent transcripts headless and export them over OTLP",
   usage: `<workspace-folder> [--source ${TRANSCRIPT_SOURCES.join(',')}] [--otlp-include-text turnText,testCommand,flagReason]   (endpoint: OTEL_EXPORTER_OTLP_ENDPOINT)`,
   options: { source: { type: 'string' }, 'otlp-include-text': OTLP_OPTIONS['otlp-include-text'] },
   async run(values, positionals) {
@@ -72,7 +77,8 @@ export const watchCommand: CliCommand = {
     if (positionals.length !== 1) return fail('expected exactly one workspace folder');
     const root = resolve(positionals[0]!);
     if (!(await stat(root).catch(() => null))?.isDirectory()) return fail(`${root} is not a folder`);
-    const sources = typeof values.source === 'string' ? values.source.split(',').map((s) => s.trim()) : [...TRANSCRIPT_SOURCES];
+    const sources =
+      typeof values.source === 'string' ? values.source.split(',').map((s) => s.trim()) : [...TRANSCRIPT_SOURCES];
     const unknown = sources.filter((s) => !TRANSCRIPT_SOURCES.includes(s as TranscriptSource));
     if (unknown.length) return fail(`unknown source ${unknown.join(', ')} (expected ${TRANSCRIPT_SOURCES.join(', ')})`);
     const stop = new Promise<void>((done) => {
@@ -80,7 +86,13 @@ export const watchCommand: CliCommand = {
       process.once('SIGTERM', () => done());
     });
     try {
-      await watchAndExport(root, { env: process.env, stderr: process.stderr, sources: sources as TranscriptSource[], includeText: values['otlp-include-text'] as string | undefined, stop });
+      await watchAndExport(root, {
+        env: process.env,
+        stderr: process.stderr,
+        sources: sources as TranscriptSource[],
+        includeText: values['otlp-include-text'] as string | undefined,
+        stop,
+      });
     } catch (err) {
       if (err instanceof UsageError) return fail(err.message);
       throw err;

@@ -23,6 +23,7 @@ import { AGENTS } from '../watchers/agents/registry';
 import { readWatcherSettings, watchList } from '../watchers/settings';
 import { replayTranscript } from './replay';
 import { startWatchers } from './watchers';
+import { startTelemetryExport } from './telemetry';
 import { watchReasonAtActivation } from '../watchers/startup';
 
 export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): SidecarHost {
@@ -57,6 +58,8 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
   };
   const decorations = new FlagDecorations();
   subs.push(decorations);
+  const telemetry = startTelemetryExport(log, scoreSource, () => store.reader());
+  subs.push(telemetry);
   const flagFeed = new TamperFlagFeed({
     storageDir: flagStoreDir(context.globalStorageUri.fsPath, (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)),
     earlierStorageDir: context.storageUri && path.join(context.storageUri.fsPath, 'flags'),
@@ -65,6 +68,7 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
     readerValidity: () => store.reader(),
     onUpdate: ({ flag, status, escalated }) => {
       store.setFlag(flag, status);
+      telemetry.flag(flag, status);
       decorations.update(flag);
       if (escalated) void notifier.notify(flag, { claim: (id, severity) => flagFeed.claimNotification(id, severity), showDiff, dismiss: (id) => flagAction(id, 'dismiss') });
     },
@@ -75,6 +79,7 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
     store.addEvent(event);
     flagFeed.observe(event);
     scoreSource.score(sessionKeyOf(event), event);
+    telemetry.event(event);
   };
 
   const flagAction = async (id: string, action: FlagAction): Promise<void> => {

@@ -48,14 +48,23 @@ export function parseOtlpHeaders(value: string | undefined): Record<string, stri
  * The signal's URL: the setting's base endpoint with `/v1/<signal>` appended, else the signal's
  * own variable as given, else the generic variable with `/v1/<signal>` appended.
  */
-function signalUrl(env: NodeJS.ProcessEnv, signal: 'logs' | 'metrics', setting: string | undefined): string | undefined {
-  const root = setting ?? (env[`OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`] ? undefined : env.OTEL_EXPORTER_OTLP_ENDPOINT);
+function signalUrl(
+  env: NodeJS.ProcessEnv,
+  signal: 'logs' | 'metrics',
+  setting: string | undefined,
+): string | undefined {
+  const root =
+    setting ??
+    (env[`OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`] ? undefined : env.OTEL_EXPORTER_OTLP_ENDPOINT);
   if (root) return `${root.replace(/\/+$/, '')}/v1/${signal}`;
   return env[`OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`] || undefined;
 }
 
 /** The export configuration, or null when nothing says where to send. */
-export function resolveTelemetryConfig(env: NodeJS.ProcessEnv, settings: TelemetrySettings = {}): TelemetryConfig | null {
+export function resolveTelemetryConfig(
+  env: NodeJS.ProcessEnv,
+  settings: TelemetrySettings = {},
+): TelemetryConfig | null {
   const base = settings.endpoint?.trim() || undefined;
   const logsUrl = signalUrl(env, 'logs', base);
   const metricsUrl = signalUrl(env, 'metrics', base);
@@ -64,10 +73,14 @@ export function resolveTelemetryConfig(env: NodeJS.ProcessEnv, settings: Telemet
     if (!/^https?:\/\//.test(url)) throw new TelemetryConfigError(`OTLP endpoint ${url} is not an http(s) URL`);
   }
   const protocol = settings.protocol?.trim() || env.OTEL_EXPORTER_OTLP_PROTOCOL?.trim() || 'http/protobuf';
-  if (!OTLP_PROTOCOLS.includes(protocol as OtlpProtocol)) throw new TelemetryConfigError(`OTLP protocol '${protocol}' is not supported (expected ${OTLP_PROTOCOLS.join(' or ')})`);
+  if (!OTLP_PROTOCOLS.includes(protocol as OtlpProtocol))
+    throw new TelemetryConfigError(
+      `OTLP protocol '${protocol}' is not supported (expected ${OTLP_PROTOCOLS.join(' or ')})`,
+    );
   const includeText = new Set<TextField>();
   for (const field of settings.includeText ?? []) {
-    if (!TEXT_FIELDS.includes(field as TextField)) throw new TelemetryConfigError(`unknown text field '${field}' (expected ${TEXT_FIELDS.join(', ')})`);
+    if (!TEXT_FIELDS.includes(field as TextField))
+      throw new TelemetryConfigError(`unknown text field '${field}' (expected ${TEXT_FIELDS.join(', ')})`);
     includeText.add(field as TextField);
   }
   return {

@@ -12,7 +12,12 @@ import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-log
 import { OTLPMetricExporter as JsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as ProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import {
+  BatchLogRecordProcessor,
+  LoggerProvider,
+  type LogRecordExporter,
+  type ReadableLogRecord,
+} from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { PRODUCT_VERSION } from '../core/version';
@@ -29,7 +34,11 @@ export interface ExportLimits {
   metricIntervalMillis: number;
 }
 
-export const DEFAULT_EXPORT_LIMITS: ExportLimits = { maxQueueSize: 4096, timeoutMillis: 10_000, metricIntervalMillis: 30_000 };
+export const DEFAULT_EXPORT_LIMITS: ExportLimits = {
+  maxQueueSize: 4096,
+  timeoutMillis: 10_000,
+  metricIntervalMillis: 30_000,
+};
 
 export interface ExportCounts {
   /** Log records handed to the exporter. */
@@ -81,33 +90,62 @@ export class VitalsExporter {
   private records = 0;
   private closed: Promise<ExportCounts> | undefined;
 
-  constructor(config: TelemetryConfig, workspaceRoot: string | undefined, limits: ExportLimits = DEFAULT_EXPORT_LIMITS) {
+  constructor(
+    config: TelemetryConfig,
+    workspaceRoot: string | undefined,
+    limits: ExportLimits = DEFAULT_EXPORT_LIMITS,
+  ) {
     const resource = resourceFromAttributes({
       [ATTR_SERVICE_NAME]: 'agent-vitals',
       [ATTR_SERVICE_VERSION]: PRODUCT_VERSION,
       [ATTR.machine]: hashedUnlessNamed(config.machineName, hostname()),
-      ...(workspaceRoot || config.workspaceName ? { [ATTR.workspace]: hashedUnlessNamed(config.workspaceName, workspaceRoot ?? '') } : {}),
+      ...(workspaceRoot || config.workspaceName
+        ? { [ATTR.workspace]: hashedUnlessNamed(config.workspaceName, workspaceRoot ?? '') }
+        : {}),
     });
     const transport = { headers: config.headers, timeoutMillis: limits.timeoutMillis };
     const json = config.protocol === 'http/json';
-    const logExporter = json ? new JsonLogExporter({ ...transport, url: config.logsUrl }) : new ProtoLogExporter({ ...transport, url: config.logsUrl });
+    const logExporter = json
+      ? new JsonLogExporter({ ...transport, url: config.logsUrl })
+      : new ProtoLogExporter({ ...transport, url: config.logsUrl });
     this.counting = new CountingLogExporter(logExporter);
     this.logs = new LoggerProvider({
       resource,
-      processors: [new BatchLogRecordProcessor({ exporter: this.counting, maxQueueSize: limits.maxQueueSize, maxExportBatchSize: Math.min(512, limits.maxQueueSize), exportTimeoutMillis: limits.timeoutMillis })],
+      processors: [
+        new BatchLogRecordProcessor({
+          exporter: this.counting,
+          maxQueueSize: limits.maxQueueSize,
+          maxExportBatchSize: Math.min(512, limits.maxQueueSize),
+          exportTimeoutMillis: limits.timeoutMillis,
+        }),
+      ],
     });
     this.logger = this.logs.getLogger('agent-vitals');
-    const metricExporter = json ? new JsonMetricExporter({ ...transport, url: config.metricsUrl }) : new ProtoMetricExporter({ ...transport, url: config.metricsUrl });
+    const metricExporter = json
+      ? new JsonMetricExporter({ ...transport, url: config.metricsUrl })
+      : new ProtoMetricExporter({ ...transport, url: config.metricsUrl });
     this.metrics = new MeterProvider({
       resource,
-      readers: [new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: limits.metricIntervalMillis, exportTimeoutMillis: limits.timeoutMillis })],
+      readers: [
+        new PeriodicExportingMetricReader({
+          exporter: metricExporter,
+          exportIntervalMillis: limits.metricIntervalMillis,
+          exportTimeoutMillis: limits.timeoutMillis,
+        }),
+      ],
     });
     const meter = this.metrics.getMeter('agent-vitals', PRODUCT_VERSION);
     this.turns = meter.createCounter(METRIC.turns, { description: 'Agent turns seen' });
-    this.reading = meter.createHistogram(METRIC.reading, { description: 'Mean z-score of each read assistant turn, per emotion' });
-    this.pressure = meter.createHistogram(METRIC.pressure, { description: 'Behavioural pressure at each assistant turn' });
+    this.reading = meter.createHistogram(METRIC.reading, {
+      description: 'Mean z-score of each read assistant turn, per emotion',
+    });
+    this.pressure = meter.createHistogram(METRIC.pressure, {
+      description: 'Behavioural pressure at each assistant turn',
+    });
     this.testRuns = meter.createCounter(METRIC.testRuns, { description: 'Test runs, by outcome' });
-    this.flags = meter.createCounter(METRIC.flags, { description: 'Test-tamper flags raised or changed, by severity and status' });
+    this.flags = meter.createCounter(METRIC.flags, {
+      description: 'Test-tamper flags raised or changed, by severity and status',
+    });
   }
 
   /** Queues one record; never throws. */
@@ -115,7 +153,12 @@ export class VitalsExporter {
     if (this.closed) return;
     try {
       this.records++;
-      this.logger.emit({ eventName: record.eventName, timestamp: new Date(record.ts), attributes: record.attributes, ...(record.body !== undefined ? { body: record.body } : {}) });
+      this.logger.emit({
+        eventName: record.eventName,
+        timestamp: new Date(record.ts),
+        attributes: record.attributes,
+        ...(record.body !== undefined ? { body: record.body } : {}),
+      });
       this.measure(record);
     } catch {
       // A record the SDK cannot take is not the caller's problem; `shutdown` counts it as dropped.
@@ -134,7 +177,11 @@ export class VitalsExporter {
         if (emotion && typeof value === 'number') this.reading.record(value, { ...agent, [METRIC.emotion]: emotion });
       }
     } else if (record.eventName === EVENT_TEST_RUN) {
-      this.testRuns.add(1, { ...agent, [ATTR.testOutcome]: a[ATTR.testOutcome], [ATTR.testFramework]: a[ATTR.testFramework] });
+      this.testRuns.add(1, {
+        ...agent,
+        [ATTR.testOutcome]: a[ATTR.testOutcome],
+        [ATTR.testFramework]: a[ATTR.testFramework],
+      });
     } else if (record.eventName === EVENT_FLAG) {
       this.flags.add(1, { ...agent, [ATTR.flagSeverity]: a[ATTR.flagSeverity], [ATTR.flagStatus]: a[ATTR.flagStatus] });
     }

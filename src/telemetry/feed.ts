@@ -50,13 +50,19 @@ export function recordSession(
   reader: LiveValidity,
 ): void {
   const emotionsByTurn = new Map<TurnEvent, Record<string, number> | null>();
-  events.filter((e): e is TurnEvent => e.type === 'turn').forEach((t, i) => emotionsByTurn.set(t, turnEmotions[i] ?? null));
+  events
+    .filter((e): e is TurnEvent => e.type === 'turn')
+    .forEach((t, i) => emotionsByTurn.set(t, turnEmotions[i] ?? null));
   const ordered = [...events].sort((a, b) => a.seq - b.seq);
   for (const event of ordered) {
     feed.event(event);
     if (event.type !== 'turn') continue;
     const means = emotionsByTurn.get(event);
-    feed.turn(event, means ? Object.fromEntries(Object.entries(means).map(([e, mean]) => [e, { mean }])) : null, reader);
+    feed.turn(
+      event,
+      means ? Object.fromEntries(Object.entries(means).map(([e, mean]) => [e, { mean }])) : null,
+      reader,
+    );
   }
   const first = ordered[0];
   if (first) for (const flag of flags) feed.flag(first.source, first.sessionId, flag);

@@ -9,7 +9,15 @@ import type { EmotionSummary, LiveValidity } from '../contracts/reading';
 import type { FlagStatus } from '../contracts/flag-status';
 import type { FlagPressure } from '../tamper/severity';
 import { behaviouralPressure, PressureTracker, runFailed } from '../tamper/pressure';
-import { ATTR, EVENT_FLAG, EVENT_TEST_RUN, EVENT_TURN, GEN_AI_AGENT_NAME, GEN_AI_CONVERSATION_ID, GEN_AI_RESPONSE_MODEL } from './attributes';
+import {
+  ATTR,
+  EVENT_FLAG,
+  EVENT_TEST_RUN,
+  EVENT_TURN,
+  GEN_AI_AGENT_NAME,
+  GEN_AI_CONVERSATION_ID,
+  GEN_AI_RESPONSE_MODEL,
+} from './attributes';
 import type { TextField } from './config';
 
 export type RecordValue = string | number | boolean | string[];
@@ -63,7 +71,10 @@ export class SessionRecorder {
   ) {}
 
   private base(seq?: number): Record<string, RecordValue> {
-    const attributes: Record<string, RecordValue> = { [GEN_AI_AGENT_NAME]: this.source, [GEN_AI_CONVERSATION_ID]: this.sessionId };
+    const attributes: Record<string, RecordValue> = {
+      [GEN_AI_AGENT_NAME]: this.source,
+      [GEN_AI_CONVERSATION_ID]: this.sessionId,
+    };
     if (seq !== undefined) attributes[ATTR.seq] = seq;
     return attributes;
   }
@@ -72,7 +83,8 @@ export class SessionRecorder {
   event(event: AgentEvent): void {
     if (event.workspaceRoot) this.workspaceRoot = event.workspaceRoot;
     this.pressure.observe(event);
-    if (event.type === 'tool-call' && event.durationMs !== undefined) this.callDurations.set(event.callId, event.durationMs);
+    if (event.type === 'tool-call' && event.durationMs !== undefined)
+      this.callDurations.set(event.callId, event.durationMs);
     if (event.type === 'test-run') this.testRun(event);
   }
 

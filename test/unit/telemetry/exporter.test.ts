@@ -7,7 +7,11 @@ import { resolveTelemetryConfig } from '../../../src/telemetry/config';
 import { hashedUnlessNamed, VitalsExporter } from '../../../src/telemetry/exporter';
 import type { VitalsRecord } from '../../../src/telemetry/records';
 
-const record = (i: number): VitalsRecord => ({ eventName: 'agent_vitals.turn', ts: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), attributes: { 'gen_ai.agent.name': 'codex', 'agent_vitals.turn.role': 'user' } });
+const record = (i: number): VitalsRecord => ({
+  eventName: 'agent_vitals.turn',
+  ts: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+  attributes: { 'gen_ai.agent.name': 'codex', 'agent_vitals.turn.role': 'user' },
+});
 
 /** A port nothing listens on. */
 async function deadPort(): Promise<number> {
@@ -28,7 +32,11 @@ describe('VitalsExporter', () => {
 
   it('drops past the bounded queue and counts failures against a dead endpoint without throwing', async () => {
     const config = resolveTelemetryConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await deadPort()}` })!;
-    const exporter = new VitalsExporter(config, '/w', { maxQueueSize: 8, timeoutMillis: 500, metricIntervalMillis: 60_000 });
+    const exporter = new VitalsExporter(config, '/w', {
+      maxQueueSize: 8,
+      timeoutMillis: 500,
+      metricIntervalMillis: 60_000,
+    });
     const started = Date.now();
     for (let i = 0; i < 100; i++) exporter.emit(record(i));
     assert.ok(Date.now() - started < 200, 'emit does not wait on the network');

@@ -61,7 +61,12 @@ function pbAnyValue(buf: Uint8Array): Value {
   throw new Error('unexpected AnyValue');
 }
 function pbAttributes(list: Uint8Array[]): Record<string, Value> {
-  return Object.fromEntries(list.map((kv) => { const m = fields(kv); return [text(bytes(m, 1)[0]), pbAnyValue(bytes(m, 2)[0])]; }));
+  return Object.fromEntries(
+    list.map((kv) => {
+      const m = fields(kv);
+      return [text(bytes(m, 1)[0]), pbAnyValue(bytes(m, 2)[0])];
+    }),
+  );
 }
 function pbResource(buf: Uint8Array | undefined): Record<string, Value> {
   return buf ? pbAttributes(bytes(fields(buf), 1)) : {};
@@ -74,7 +79,11 @@ function decodeProtobufLogs(buf: Uint8Array, into: Received): void {
     for (const sl of bytes(m, 2)) {
       for (const lr of bytes(fields(sl), 2)) {
         const r = fields(lr);
-        const log: ReceivedLog = { eventName: text(bytes(r, 12)[0] ?? new Uint8Array()), timeMs: Number((r.get(1)?.[0] as bigint) / 1_000_000n), attributes: pbAttributes(bytes(r, 6)) };
+        const log: ReceivedLog = {
+          eventName: text(bytes(r, 12)[0] ?? new Uint8Array()),
+          timeMs: Number((r.get(1)?.[0] as bigint) / 1_000_000n),
+          attributes: pbAttributes(bytes(r, 6)),
+        };
         if (r.has(5)) log.body = pbAnyValue(bytes(r, 5)[0]);
         into.logs.push(log);
       }
@@ -93,7 +102,10 @@ function decodeProtobufMetrics(buf: Uint8Array, into: Received): void {
         // Sum (7): NumberDataPoint {7 attributes, 4 as_double, 6 as_int}; Histogram (9): {9 attributes, 4 count}.
         for (const p of bytes(fields(bytes(mm, 7)[0] ?? new Uint8Array()), 1)) {
           const pm = fields(p);
-          points.push({ attributes: pbAttributes(bytes(pm, 7)), value: pm.has(6) ? Number(pm.get(6)![0] as bigint) : asDouble(pm.get(4)![0] as bigint) });
+          points.push({
+            attributes: pbAttributes(bytes(pm, 7)),
+            value: pm.has(6) ? Number(pm.get(6)![0] as bigint) : asDouble(pm.get(4)![0] as bigint),
+          });
         }
         for (const p of bytes(fields(bytes(mm, 9)[0] ?? new Uint8Array()), 1)) {
           const pm = fields(p);
@@ -106,8 +118,17 @@ function decodeProtobufMetrics(buf: Uint8Array, into: Received): void {
 }
 
 // ---- JSON (OTLP/HTTP JSON encoding) ----
-interface JsonAny { stringValue?: string; boolValue?: boolean; intValue?: string | number; doubleValue?: number; arrayValue?: { values?: JsonAny[] } }
-interface JsonKv { key: string; value: JsonAny }
+interface JsonAny {
+  stringValue?: string;
+  boolValue?: boolean;
+  intValue?: string | number;
+  doubleValue?: number;
+  arrayValue?: { values?: JsonAny[] };
+}
+interface JsonKv {
+  key: string;
+  value: JsonAny;
+}
 function jsonValue(v: JsonAny): Value {
   if (v.stringValue !== undefined) return v.stringValue;
   if (v.boolValue !== undefined) return v.boolValue;
@@ -116,14 +137,19 @@ function jsonValue(v: JsonAny): Value {
   if (v.arrayValue) return (v.arrayValue.values ?? []).map(jsonValue);
   throw new Error(`unexpected AnyValue ${JSON.stringify(v)}`);
 }
-const jsonAttributes = (list: JsonKv[] | undefined) => Object.fromEntries((list ?? []).map((kv) => [kv.key, jsonValue(kv.value)]));
+const jsonAttributes = (list: JsonKv[] | undefined) =>
+  Object.fromEntries((list ?? []).map((kv) => [kv.key, jsonValue(kv.value)]));
 
 function decodeJsonLogs(body: string, into: Received): void {
   for (const rl of JSON.parse(body).resourceLogs ?? []) {
     into.resources.push(jsonAttributes(rl.resource?.attributes));
     for (const sl of rl.scopeLogs ?? []) {
       for (const lr of sl.logRecords ?? []) {
-        const log: ReceivedLog = { eventName: lr.eventName ?? '', timeMs: Number(BigInt(lr.timeUnixNano) / 1_000_000n), attributes: jsonAttributes(lr.attributes) };
+        const log: ReceivedLog = {
+          eventName: lr.eventName ?? '',
+          timeMs: Number(BigInt(lr.timeUnixNano) / 1_000_000n),
+          attributes: jsonAttributes(lr.attributes),
+        };
         // An empty AnyValue is no body.
         if (lr.body && Object.keys(lr.body).length > 0) log.body = jsonValue(lr.body);
         into.logs.push(log);
@@ -138,8 +164,10 @@ function decodeJsonMetrics(body: string, into: Received): void {
     for (const sm of rm.scopeMetrics ?? []) {
       for (const metric of sm.metrics ?? []) {
         const points: ReceivedPoint[] = [];
-        for (const p of metric.sum?.dataPoints ?? []) points.push({ attributes: jsonAttributes(p.attributes), value: Number(p.asInt ?? p.asDouble) });
-        for (const p of metric.histogram?.dataPoints ?? []) points.push({ attributes: jsonAttributes(p.attributes), value: Number(p.count) });
+        for (const p of metric.sum?.dataPoints ?? [])
+          points.push({ attributes: jsonAttributes(p.attributes), value: Number(p.asInt ?? p.asDouble) });
+        for (const p of metric.histogram?.dataPoints ?? [])
+          points.push({ attributes: jsonAttributes(p.attributes), value: Number(p.count) });
         addPoints(into, metric.name, points);
       }
     }
@@ -168,16 +196,24 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       received.contentTypes.add(type);
       received.headers.push(req.headers);
       const json = type.includes('json');
-      if (req.url === '/v1/logs') (json ? decodeJsonLogs(body.toString('utf8'), received) : decodeProtobufLogs(new Uint8Array(body), received));
-      else if (req.url === '/v1/metrics') (json ? decodeJsonMetrics(body.toString('utf8'), received) : decodeProtobufMetrics(new Uint8Array(body), received));
+      if (req.url === '/v1/logs' && json) decodeJsonLogs(body.toString('utf8'), received);
+      else if (req.url === '/v1/logs') decodeProtobufLogs(new Uint8Array(body), received);
+      else if (req.url === '/v1/metrics' && json) decodeJsonMetrics(body.toString('utf8'), received);
+      else if (req.url === '/v1/metrics') decodeProtobufMetrics(new Uint8Array(body), received);
       else {
         res.writeHead(404).end();
         return;
       }
-      res.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' }).end(json ? '{}' : undefined);
+      res
+        .writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' })
+        .end(json ? '{}' : undefined);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }

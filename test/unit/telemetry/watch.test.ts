@@ -10,7 +10,10 @@ import { watchAndExport } from '../../../src/cli/watch';
 import { claudeProjectFolder } from '../../../src/watchers/locations';
 import { startOtlpReceiver } from './otlp-receiver';
 
-const FIXTURE = join(__dirname, '../../fixtures/transcripts/claude-code/-home-dev-shop/7d1c9a4e-2b6f-4c1e-9f0a-5e3b8d2c1a90.jsonl');
+const FIXTURE = join(
+  __dirname,
+  '../../fixtures/transcripts/claude-code/-home-dev-shop/7d1c9a4e-2b6f-4c1e-9f0a-5e3b8d2c1a90.jsonl',
+);
 
 async function until(check: () => boolean, ms: number): Promise<void> {
   const end = Date.now() + ms;
@@ -47,8 +50,17 @@ describe('agent-vitals watch', () => {
       await watching;
       const byEvent = (name: string) => receiver.received.logs.filter((l) => l.eventName === name);
       assert.equal(byEvent('agent_vitals.turn').length, 4);
-      assert.deepEqual(byEvent('agent_vitals.test_run').map((l) => l.attributes['agent_vitals.test_run.outcome']), ['failed', 'passed']);
-      assert.deepEqual(byEvent('agent_vitals.flag').map((l) => [l.attributes['agent_vitals.flag.path'], l.attributes['agent_vitals.flag.severity']]), [['tests/test_cart.py', 'critical']]);
+      assert.deepEqual(
+        byEvent('agent_vitals.test_run').map((l) => l.attributes['agent_vitals.test_run.outcome']),
+        ['failed', 'passed'],
+      );
+      assert.deepEqual(
+        byEvent('agent_vitals.flag').map((l) => [
+          l.attributes['agent_vitals.flag.path'],
+          l.attributes['agent_vitals.flag.severity'],
+        ]),
+        [['tests/test_cart.py', 'critical']],
+      );
     } finally {
       await receiver.close();
       rmSync(home, { recursive: true, force: true });

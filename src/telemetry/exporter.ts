@@ -4,7 +4,7 @@
 // backoff, and every failure stays inside; `shutdown` says what was sent and what was not.
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Attributes, Counter, Histogram } from '@opentelemetry/api';
+import type { Attributes, Histogram, ObservableResult } from '@opentelemetry/api';
 import type { Logger } from '@opentelemetry/api-logs';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPLogExporter as JsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
@@ -21,6 +21,7 @@ import {
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { PRODUCT_VERSION } from '../core/version';
+import { CALM, DESPERATE } from '../contracts/reading';
 import { ATTR, EVENT_FLAG, EVENT_TEST_RUN, EVENT_TURN, GEN_AI_AGENT_NAME, METRIC } from './attributes';
 import type { TelemetryConfig } from './config';
 import type { VitalsRecord } from './records';
@@ -59,11 +60,26 @@ export function hashedUnlessNamed(name: string | undefined, value: string): stri
 class CountingLogExporter implements LogRecordExporter {
   exported = 0;
   failed = 0;
+  /** Failed exports in a row, and until when a backfill should not wait on the next. */
+  failures = 0;
+  backoffUntil = 0;
   constructor(private readonly inner: LogRecordExporter) {}
   export(logs: ReadableLogRecord[], done: (result: ExportResult) => void): void {
+    // Backing off: the batch fails here, without encoding it or touching the network.
+    if (Date.now() < this.backoffUntil) {
+      this.failed += logs.length;
+      done({ code: ExportResultCode.FAILED });
+      return;
+    }
     this.inner.export(logs, (result) => {
-      if (result.code === ExportResultCode.SUCCESS) this.exported += logs.length;
-      else this.failed += logs.length;
+      if (result.code === ExportResultCode.SUCCESS) {
+        this.exported += logs.length;
+        this.failures = 0;
+      } else {
+        this.failed += logs.length;
+        this.failures++;
+        this.backoffUntil = Date.now() + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (this.failures - 1));
+      }
       done(result);
     });
   }
@@ -75,25 +91,50 @@ class CountingLogExporter implements LogRecordExporter {
   }
 }
 
-const READING_MEAN = new RegExp(`^${ATTR.reading.replace(/\./g, '\\.')}\\.(.+)\\.mean$`);
+/** Log records per export request. */
+const BATCH_SIZE = 512;
+
+const MAX_BACKOFF_MS = 60_000;
+
+/** The emotions whose per-turn means are also metrics (every emotion read is in the log records). */
+const METRIC_EMOTIONS = [DESPERATE, CALM];
+
+/**
+ * A counter summed here and read by the SDK at each collection: a record costs one map update
+ * instead of the SDK's attribute hashing (a backfill counts tens of thousands).
+ */
+class Tally {
+  private readonly totals = new Map<string, { attributes: Attributes; value: number }>();
+  add(attributes: Attributes): void {
+    const key = Object.values(attributes).join('\u0000');
+    const total = this.totals.get(key);
+    if (total) total.value++;
+    else this.totals.set(key, { attributes, value: 1 });
+  }
+  observe(result: ObservableResult): void {
+    for (const { attributes, value } of this.totals.values()) result.observe(value, attributes);
+  }
+}
 
 export class VitalsExporter {
   private readonly logs: LoggerProvider;
   private readonly logger: Logger;
   private readonly counting: CountingLogExporter;
   private readonly metrics: MeterProvider;
-  private readonly turns: Counter;
+  private readonly turns = new Tally();
+  private readonly testRuns = new Tally();
+  private readonly flags = new Tally();
   private readonly reading: Histogram;
   private readonly pressure: Histogram;
-  private readonly testRuns: Counter;
-  private readonly flags: Counter;
   private records = 0;
+  /** Records not queued because the queue was full. */
+  private dropped = 0;
   private closed: Promise<ExportCounts> | undefined;
 
   constructor(
     config: TelemetryConfig,
     workspaceRoot: string | undefined,
-    limits: ExportLimits = DEFAULT_EXPORT_LIMITS,
+    private readonly limits: ExportLimits = DEFAULT_EXPORT_LIMITS,
   ) {
     const resource = resourceFromAttributes({
       [ATTR_SERVICE_NAME]: 'agent-vitals',
@@ -115,7 +156,7 @@ export class VitalsExporter {
         new BatchLogRecordProcessor({
           exporter: this.counting,
           maxQueueSize: limits.maxQueueSize,
-          maxExportBatchSize: Math.min(512, limits.maxQueueSize),
+          maxExportBatchSize: Math.min(BATCH_SIZE, limits.maxQueueSize),
           exportTimeoutMillis: limits.timeoutMillis,
         }),
       ],
@@ -135,16 +176,16 @@ export class VitalsExporter {
       ],
     });
     const meter = this.metrics.getMeter('agent-vitals', PRODUCT_VERSION);
-    this.turns = meter.createCounter(METRIC.turns, { description: 'Agent turns seen' });
+    const counter = (name: string, description: string, tally: Tally) =>
+      meter.createObservableCounter(name, { description }).addCallback((result) => tally.observe(result));
+    counter(METRIC.turns, 'Agent turns seen', this.turns);
+    counter(METRIC.testRuns, 'Test runs, by outcome', this.testRuns);
+    counter(METRIC.flags, 'Test-tamper flags raised or changed, by severity and status', this.flags);
     this.reading = meter.createHistogram(METRIC.reading, {
       description: 'Mean z-score of each read assistant turn, per emotion',
     });
     this.pressure = meter.createHistogram(METRIC.pressure, {
       description: 'Behavioural pressure at each assistant turn',
-    });
-    this.testRuns = meter.createCounter(METRIC.testRuns, { description: 'Test runs, by outcome' });
-    this.flags = meter.createCounter(METRIC.flags, {
-      description: 'Test-tamper flags raised or changed, by severity and status',
     });
   }
 
@@ -153,15 +194,22 @@ export class VitalsExporter {
     if (this.closed) return;
     try {
       this.records++;
+      this.measure(record);
+      // Metrics keep counting (they are sums, sent once the endpoint is back); log records past
+      // the queue's bound, or while exports back off, are dropped.
+      if (this.queued() >= this.limits.maxQueueSize || Date.now() < this.counting.backoffUntil) {
+        this.dropped++;
+        return;
+      }
       this.logger.emit({
         eventName: record.eventName,
         timestamp: new Date(record.ts),
         attributes: record.attributes,
         ...(record.body !== undefined ? { body: record.body } : {}),
       });
-      this.measure(record);
     } catch {
-      // A record the SDK cannot take is not the caller's problem; `shutdown` counts it as dropped.
+      // A record the SDK cannot take is not the caller's problem: it is counted as dropped.
+      this.dropped++;
     }
   }
 
@@ -169,28 +217,44 @@ export class VitalsExporter {
     const a = record.attributes;
     const agent: Attributes = { [GEN_AI_AGENT_NAME]: a[GEN_AI_AGENT_NAME] };
     if (record.eventName === EVENT_TURN) {
-      this.turns.add(1, { ...agent, [ATTR.role]: a[ATTR.role] });
+      this.turns.add({ ...agent, [ATTR.role]: a[ATTR.role] });
       if (a[ATTR.role] !== 'assistant') return;
       this.pressure.record(a[ATTR.pressureScore] as number, agent);
-      for (const [key, value] of Object.entries(a)) {
-        const emotion = READING_MEAN.exec(key)?.[1];
-        if (emotion && typeof value === 'number') this.reading.record(value, { ...agent, [METRIC.emotion]: emotion });
+      for (const emotion of METRIC_EMOTIONS) {
+        const mean = a[`${ATTR.reading}.${emotion}.mean`];
+        if (typeof mean === 'number') this.reading.record(mean, { ...agent, [METRIC.emotion]: emotion });
       }
     } else if (record.eventName === EVENT_TEST_RUN) {
-      this.testRuns.add(1, {
+      this.testRuns.add({
         ...agent,
         [ATTR.testOutcome]: a[ATTR.testOutcome],
         [ATTR.testFramework]: a[ATTR.testFramework],
       });
     } else if (record.eventName === EVENT_FLAG) {
-      this.flags.add(1, { ...agent, [ATTR.flagSeverity]: a[ATTR.flagSeverity], [ATTR.flagStatus]: a[ATTR.flagStatus] });
+      this.flags.add({ ...agent, [ATTR.flagSeverity]: a[ATTR.flagSeverity], [ATTR.flagStatus]: a[ATTR.flagStatus] });
     }
+  }
+
+  /**
+   * Resolves once the log queue has room for a batch more, sending what it holds if not: a
+   * backfill waits here instead of dropping; live watching never waits and drops past the bound.
+   * While exports fail (backing off), it does not wait: records past the bound are dropped.
+   */
+  async room(): Promise<void> {
+    if (this.closed || this.queued() < this.limits.maxQueueSize - BATCH_SIZE || Date.now() < this.counting.backoffUntil)
+      return;
+    await this.logs.forceFlush().catch(() => undefined);
+  }
+
+  /** Records in the queue or in an export under way. */
+  private queued(): number {
+    return this.records - this.dropped - this.counting.exported - this.counting.failed;
   }
 
   /** What was sent so far. */
   counts(): ExportCounts {
     const { exported, failed } = this.counting;
-    return { records: this.records, exported, failed, dropped: this.records - exported - failed };
+    return { records: this.records, exported, failed, dropped: this.dropped + this.queued() };
   }
 
   /** Sends what is queued, then stops; resolves with the final counts and never rejects. */

@@ -13,6 +13,8 @@ export class TelemetryFeed {
     private readonly emit: (record: VitalsRecord) => void,
     private readonly includeText: ReadonlySet<TextField>,
     private readonly workspaceRoot?: string,
+    /** Resolves when the exporter can take more (a backfill waits on it; see VitalsExporter.room). */
+    readonly room: () => Promise<void> = () => Promise.resolve(),
   ) {}
 
   private recorder(source: AgentSource, sessionId: string): SessionRecorder {
@@ -42,19 +44,20 @@ export class TelemetryFeed {
  * A recorded session: its events in stream order with each turn recorded as it is seen (its
  * reading from `turnEmotions`, aligned with the session's turn events), then its flags.
  */
-export function recordSession(
+export async function recordSession(
   feed: TelemetryFeed,
   events: readonly AgentEvent[],
   turnEmotions: readonly (Record<string, number> | null)[],
   flags: readonly FlagRecordInput[],
   reader: LiveValidity,
-): void {
+): Promise<void> {
   const emotionsByTurn = new Map<TurnEvent, Record<string, number> | null>();
   events
     .filter((e): e is TurnEvent => e.type === 'turn')
     .forEach((t, i) => emotionsByTurn.set(t, turnEmotions[i] ?? null));
   const ordered = [...events].sort((a, b) => a.seq - b.seq);
   for (const event of ordered) {
+    await feed.room();
     feed.event(event);
     if (event.type !== 'turn') continue;
     const means = emotionsByTurn.get(event);
@@ -65,5 +68,9 @@ export function recordSession(
     );
   }
   const first = ordered[0];
-  if (first) for (const flag of flags) feed.flag(first.source, first.sessionId, flag);
+  if (!first) return;
+  for (const flag of flags) {
+    await feed.room();
+    feed.flag(first.source, first.sessionId, flag);
+  }
 }

@@ -5,7 +5,7 @@
 // test-run outcomes, flags) in SVG, photographed with Debian's Chromium. Grafana and the
 // Collector are not installable on the build machines; this stands in for them.
 // Run: npx tsx scripts/render-otel-dashboard.ts  →  media/screenshots/otel-dashboard.png
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { launchBrowser } from '../test/e2e/harness/browser';
 import { startOtlpReceiver, type ReceivedLog } from '../test/unit/telemetry/otlp-receiver';
@@ -50,8 +50,8 @@ function outcomePanel(runs: ReceivedLog[]): string {
   const bars = [...byAgent]
     .map(([agent, t], i) => {
       const y = 10 + i * 24;
-      const wp = (t.passed / max) * 380;
-      const wf = (t.failed / max) * 380;
+      const wp = (t.passed / max) * 300;
+      const wf = (t.failed / max) * 300;
       return `<text x="0" y="${y + 13}" class="tick">${esc(agent)}</text><rect x="110" y="${y}" width="${wf}" height="16" fill="#f2495c"/><rect x="${110 + wf}" y="${y}" width="${wp}" height="16" fill="#73bf69"/><text x="${116 + wf + wp}" y="${y + 13}" class="tick">${t.failed} failed, ${t.passed} passed</text>`;
     })
     .join('');
@@ -71,13 +71,14 @@ function flagsPanel(flags: ReceivedLog[]): string {
 async function main(): Promise<void> {
   const receiver = await startOtlpReceiver();
   try {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'analyze', 'test/fixtures/transcripts', '--model', 'fixture:emotion-tiny', '--otlp', '--otlp-workspace', '/home/dev/shop'], {
+    // Asynchronously: the receiver answers in this process while the CLI runs.
+    const cli = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'analyze', 'test/fixtures/transcripts', '--model', 'fixture:emotion-tiny', '--otlp', '--otlp-workspace', '/home/dev/shop'], {
       cwd: ROOT,
       env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
-      encoding: 'utf8',
+      stdio: ['ignore', 'ignore', 'inherit'],
     });
-    process.stderr.write(run.stderr);
-    if (run.status !== 0) throw new Error(`analyze --otlp exited ${run.status}`);
+    const status = await new Promise<number | null>((resolve) => cli.on('exit', resolve));
+    if (status !== 0) throw new Error(`analyze --otlp exited ${status}`);
   } finally {
     await receiver.close();
   }

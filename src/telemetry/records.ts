@@ -121,7 +121,7 @@ export class SessionRecorder {
     attributes[ATTR.readerValid] = reader.valid;
     const pressure = behaviouralPressure(this.pressure.facts(turn.ts));
     attributes[ATTR.pressureScore] = pressure.score;
-    attributes[ATTR.pressureSignals] = pressure.signals.map((s) => s.id);
+    if (pressure.signals.length > 0) attributes[ATTR.pressureSignals] = pressure.signals.map((s) => s.id);
     const record: VitalsRecord = { eventName: EVENT_TURN, ts: turn.ts, attributes };
     if (this.includeText.has('turnText')) record.body = turn.text;
     this.emit(record);

@@ -41,7 +41,6 @@ describe('SessionRecorder', () => {
         'agent_vitals.reading.calm.mean': -0.5,
         'agent_vitals.reader.valid': true,
         'agent_vitals.pressure.score': 0,
-        'agent_vitals.pressure.signals': [],
       },
     });
   });

@@ -34,7 +34,9 @@ function linePanel(title: string, series: Map<string, number[]>): string {
     body += `<polyline fill="none" stroke="${c}" stroke-width="2" points="${values.map((v, i) => `${x(i)},${y(v)}`).join(' ')}"/>`;
     body += values.map((v, i) => `<circle cx="${x(i)}" cy="${y(v)}" r="3" fill="${c}"/>`).join('');
   });
-  const legend = [...series.keys()].map((n, k) => `<span><i style="background:${COLORS[k % COLORS.length]}"></i>${esc(n)}</span>`).join('');
+  const legend = [...series.keys()]
+    .map((n, k) => `<span><i style="background:${COLORS[k % COLORS.length]}"></i>${esc(n)}</span>`)
+    .join('');
   return `<section><h2>${esc(title)}</h2><svg width="${W}" height="${H}">${body}</svg><div class="legend">${legend}</div></section>`;
 }
 
@@ -72,18 +74,35 @@ async function main(): Promise<void> {
   const receiver = await startOtlpReceiver();
   try {
     // Asynchronously: the receiver answers in this process while the CLI runs.
-    const cli = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'analyze', 'test/fixtures/transcripts', '--model', 'fixture:emotion-tiny', '--otlp', '--otlp-workspace', '/home/dev/shop'], {
-      cwd: ROOT,
-      env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const cli = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'analyze',
+        'test/fixtures/transcripts',
+        '--model',
+        'fixture:emotion-tiny',
+        '--otlp',
+        '--otlp-workspace',
+        '/home/dev/shop',
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     const status = await new Promise<number | null>((resolve) => cli.on('exit', resolve));
     if (status !== 0) throw new Error(`analyze --otlp exited ${status}`);
   } finally {
     await receiver.close();
   }
   const logs = receiver.received.logs;
-  const assistantTurns = logs.filter((l) => l.eventName === 'agent_vitals.turn' && l.attributes['agent_vitals.turn.role'] === 'assistant');
+  const assistantTurns = logs.filter(
+    (l) => l.eventName === 'agent_vitals.turn' && l.attributes['agent_vitals.turn.role'] === 'assistant',
+  );
   const perSession = (key: string) => {
     const series = new Map<string, number[]>();
     for (const t of assistantTurns.sort((a, b) => a.timeMs - b.timeMs)) {

@@ -1,26 +1,17 @@
 // The exporter against endpoints that fail: the caller is never disturbed, the queue stays
 // bounded and what did not go out is counted.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { resolveTelemetryConfig } from '../../../src/telemetry/config';
 import { hashedUnlessNamed, VitalsExporter } from '../../../src/telemetry/exporter';
 import type { VitalsRecord } from '../../../src/telemetry/records';
+import { deadPort } from './otlp-receiver';
 
 const record = (i: number): VitalsRecord => ({
   eventName: 'agent_vitals.turn',
   ts: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
   attributes: { 'gen_ai.agent.name': 'codex', 'agent_vitals.turn.role': 'user' },
 });
-
-/** A port nothing listens on. */
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 describe('VitalsExporter', () => {
   it('names the machine and workspace only when named, else a stable hash', () => {

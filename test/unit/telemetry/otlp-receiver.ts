@@ -2,7 +2,7 @@
 // (read with the OpenTelemetry transformer's wire reader) or JSON, and normalises both into the
 // same plain records so one assertion covers either protocol.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { ProtobufReader } from '@opentelemetry/otlp-transformer/build/src/common/protobuf/protobuf-reader';
 
 export type Value = string | number | boolean | Value[];
@@ -216,4 +216,13 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     received,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** A port on 127.0.0.1 that nothing listens on: an OTLP endpoint that is down. */
+export async function deadPort(): Promise<number> {
+  const server = createTcpServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
 }

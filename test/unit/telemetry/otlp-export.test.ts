@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { analyzePath, DEFAULT_ANALYZE_PLUGINS, exportingPlugins } from '../../../src/cli/analyze';
+import { UsageError } from '../../../src/cli/model-args';
 import { openCliExport } from '../../../src/cli/otlp';
 import { NO_READER } from '../../../src/contracts/reading';
 import { readTranscript } from '../../../src/watchers/read-transcript';
@@ -173,5 +174,25 @@ describe('analyze --otlp text opt-in', () => {
     } finally {
       await receiver.close();
     }
+  });
+});
+
+describe('--otlp configuration', () => {
+  it('is a usage error when no endpoint is configured, and nothing without --otlp', () => {
+    const stderr = new PassThrough();
+    assert.throws(
+      () => openCliExport({ otlp: true }, {}, stderr),
+      (err: Error) => err instanceof UsageError && /OTEL_EXPORTER_OTLP_ENDPOINT/.test(err.message),
+    );
+    assert.throws(
+      () =>
+        openCliExport(
+          { otlp: true, 'otlp-include-text': 'diffs' },
+          { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' },
+          stderr,
+        ),
+      UsageError,
+    );
+    assert.equal(openCliExport({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }, stderr), undefined);
   });
 });

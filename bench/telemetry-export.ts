@@ -4,7 +4,7 @@
 // process, so its CPU is not counted) and with export to a dead endpoint. Rounds interleave the
 // three arms so a busy machine slows each alike; the ratios are medians of the rounds' ratios.
 // Targets: export ≤ 1.10 × analyse; dead endpoint ≤ 1.10 × analyse.
-// Run: npx tsx bench/telemetry-export.ts [--rounds 5] [--out bench/results/telemetry-export.json]
+// Run: node --expose-gc --import tsx bench/telemetry-export.ts [--rounds 5] [--out bench/results/telemetry-export.json]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -84,6 +84,8 @@ function cpuMs(start: NodeJS.CpuUsage): number {
 }
 
 async function analyse(file: string, endpoint?: string): Promise<{ cpu: number; counts?: ExportCounts }> {
+  // No arm pays for the garbage the one before it left (with --expose-gc).
+  (globalThis as { gc?: () => void }).gc?.();
   const start = process.cpuUsage();
   if (!endpoint) {
     await analyzePath(file, 'claude-code', plugins);

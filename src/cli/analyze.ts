@@ -126,7 +126,7 @@ export function exportingPlugins(plugins: AnalyzePlugins, feed: TelemetryFeed, r
     // Flagging is the last step of a session's report and the one that sees all of it.
     flagEdits: async (session, events, turnEmotions) => {
       const flags = plugins.flagEdits ? await plugins.flagEdits(session, events, turnEmotions) : [];
-      recordSession(feed, events, turnEmotions, flags, reader);
+      await recordSession(feed, events, turnEmotions, flags, reader);
       return flags;
     },
   };

@@ -51,7 +51,7 @@ export function openCliExport(
   );
   const exporter = new VitalsExporter(config, workspaceRoot);
   return {
-    feed: new TelemetryFeed((record) => exporter.emit(record), config.includeText, workspaceRoot),
+    feed: new TelemetryFeed((record) => exporter.emit(record), config.includeText, workspaceRoot, () => exporter.room()),
     async finish() {
       const c = await exporter.shutdown();
       stderr.write(

@@ -5,7 +5,10 @@ import { describe, it } from 'node:test';
 import { resolveTelemetryConfig } from '../../../src/telemetry/config';
 import { hashedUnlessNamed, VitalsExporter } from '../../../src/telemetry/exporter';
 import type { VitalsRecord } from '../../../src/telemetry/records';
-import { deadPort } from './otlp-receiver';
+import { deadPort, startOtlpReceiver } from './otlp-receiver';
+import type { TurnEvent } from '../../../src/core/events';
+import { NO_READER } from '../../../src/contracts/reading';
+import { recordSession, TelemetryFeed } from '../../../src/telemetry/feed';
 
 const record = (i: number): VitalsRecord => ({
   eventName: 'agent_vitals.turn',
@@ -39,5 +42,40 @@ describe('VitalsExporter', () => {
     // After shutdown records are ignored, not queued.
     exporter.emit(record(101));
     assert.deepEqual(exporter.counts(), counts);
+  });
+});
+
+describe('a backfill', () => {
+  it('waits for room in the queue instead of dropping', async () => {
+    const receiver = await startOtlpReceiver();
+    try {
+      const config = resolveTelemetryConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url })!;
+      const exporter = new VitalsExporter(config, '/w', {
+        maxQueueSize: 520,
+        timeoutMillis: 2_000,
+        metricIntervalMillis: 60_000,
+      });
+      const feed = new TelemetryFeed(
+        (r) => exporter.emit(r),
+        new Set(),
+        '/w',
+        () => exporter.room(),
+      );
+      const turns: TurnEvent[] = Array.from({ length: 2_000 }, (_, i) => ({
+        type: 'turn',
+        source: 'codex',
+        sessionId: 's',
+        seq: i,
+        ts: record(i).ts,
+        turnId: `t${i}`,
+        role: 'user',
+        text: '',
+      }));
+      await recordSession(feed, turns, [], [], NO_READER);
+      assert.deepEqual(await exporter.shutdown(), { records: 2_000, exported: 2_000, failed: 0, dropped: 0 });
+      assert.equal(receiver.received.logs.length, 2_000);
+    } finally {
+      await receiver.close();
+    }
   });
 });

@@ -15,6 +15,10 @@ import { scoreTranscriptTurns, type ReadingModel } from '../transcript-pipeline/
 import type { EmotionVectorSet } from '../emotion/vectors';
 import { MissingVectorsError } from '../emotion/vector-store';
 import { liveValidity } from '../emotion/live-validity';
+import { NO_READER } from '../contracts/reading';
+import { openCliExport, OTLP_OPTIONS, OTLP_USAGE } from './otlp';
+import { recordSession, type TelemetryFeed } from '../telemetry/feed';
+import type { LiveValidity } from '../contracts/reading';
 
 export interface TurnReport {
   turnId: string;
@@ -115,6 +119,19 @@ export function modelAnalyzePlugins(model: ReadingModel, vectors: EmotionVectorS
   };
 }
 
+/** `plugins` with each analysed session also recorded into `feed` (`--otlp`), once its flags are known. */
+export function exportingPlugins(plugins: AnalyzePlugins, feed: TelemetryFeed, reader: LiveValidity): AnalyzePlugins {
+  return {
+    ...plugins,
+    // Flagging is the last step of a session's report and the one that sees all of it.
+    flagEdits: async (session, events, turnEmotions) => {
+      const flags = plugins.flagEdits ? await plugins.flagEdits(session, events, turnEmotions) : [];
+      await recordSession(feed, events, turnEmotions, flags, reader);
+      return flags;
+    },
+  };
+}
+
 export class AnalyzeInputError extends Error {}
 
 export async function analyzePath(path: string, source: TranscriptSource | undefined, plugins: AnalyzePlugins = {}): Promise<AnalyzeReport> {
@@ -184,8 +201,8 @@ async function printSessions(sessions: AsyncIterable<SessionReport>, json: boole
 export const analyzeCommand: CliCommand = {
   name: 'analyze',
   summary: 'read recorded agent transcripts and report turns, test runs, edits and flags',
-  usage: `<file-or-folder> [--source auto|${TRANSCRIPT_SOURCES.join('|')}] [--model <hub id|folder|fixture:name> [--dtype …] [--cache-dir d] [--offline] [--threads n] [--vectors f.avv]] [--json]`,
-  options: { ...MODEL_OPTIONS, source: { type: 'string' }, vectors: { type: 'string' }, json: { type: 'boolean' } },
+  usage: `<file-or-folder> [--source auto|${TRANSCRIPT_SOURCES.join('|')}] [--model <hub id|folder|fixture:name> [--dtype …] [--cache-dir d] [--offline] [--threads n] [--vectors f.avv]] [--json] ${OTLP_USAGE}`,
+  options: { ...MODEL_OPTIONS, ...OTLP_OPTIONS, source: { type: 'string' }, vectors: { type: 'string' }, json: { type: 'boolean' } },
   async run(values, positionals, io) {
     const fail = (reason: string): number => {
       io.stderr.write(`agent-vitals analyze: ${reason}\n`);
@@ -197,15 +214,20 @@ export const analyzeCommand: CliCommand = {
       return fail(`unknown source '${requested}' (expected auto or ${TRANSCRIPT_SOURCES.join(', ')})`);
     }
     let model: LoadedModel | undefined;
+    let otlp: ReturnType<typeof openCliExport>;
     try {
+      otlp = openCliExport(values, process.env, io.stderr);
       let plugins: AnalyzePlugins = DEFAULT_ANALYZE_PLUGINS;
+      let reader = NO_READER;
       if (typeof values.model === 'string') {
         const args = parseModelArgs(values);
         const resolved = await resolveModelArgs(args, io.stderr, values.json === true);
         const opened = await openCalibratedModel(args, resolved, io.stderr, values.vectors as string | undefined);
         model = opened.model;
         plugins = modelAnalyzePlugins(opened.model, opened.vectors);
+        reader = liveValidity(opened.vectors);
       }
+      if (otlp) plugins = exportingPlugins(plugins, otlp.feed, reader);
       const sessions = analyzeSessions(positionals[0]!, requested === 'auto' ? undefined : (requested as TranscriptSource), plugins);
       await printSessions(sessions, values.json === true, io.stdout);
     } catch (err) {
@@ -213,6 +235,7 @@ export const analyzeCommand: CliCommand = {
       throw err;
     } finally {
       await model?.release();
+      await otlp?.finish();
     }
     return 0;
   },

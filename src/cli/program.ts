@@ -12,6 +12,7 @@ import { reportCardCommand } from './report-card';
 import { scoreCommand } from './score';
 import { serveCommand } from './serve';
 import { versionCommand } from './version';
+import { watchCommand } from './watch';
 
 const commands: CliCommand[] = [
   analyzeCommand,
@@ -24,6 +25,7 @@ const commands: CliCommand[] = [
   serveCommand,
   hookCommand,
   guardCommand,
+  watchCommand,
   versionCommand,
 ];
 

@@ -1,5 +1,6 @@
 // The composition root: the settings, then each feature's activator in the order they depend on
-// each other. Scoring feeds the state; flags act on it; watching feeds events to all three; the
+// each other. Scoring feeds the state; flags act on it; watching feeds events to all three and to
+// the telemetry export; the
 // views and commands act on everything.
 import type * as vscode from 'vscode';
 import { activateCommands } from './activation/commands';
@@ -9,6 +10,7 @@ import { ExtensionSettings } from './activation/settings';
 import { activateSidebar } from './activation/sidebar';
 import { activateState } from './activation/vitals-state';
 import { activateWatching } from './activation/watching';
+import { startTelemetryExport } from './telemetry';
 import type { SidecarHost } from './sidecarHost';
 
 export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): SidecarHost {
@@ -16,8 +18,10 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
   context.subscriptions.push(settings);
   const { host, scoreSource } = activateScoring(context, log, settings);
   const { store, hostState } = activateState(context, log, settings, scoreSource);
-  const { feed, actions } = activateFlags(context, log, store, settings);
-  const watching = activateWatching(context, log, settings, hostState, { store, feed, scoreSource });
+  const telemetry = startTelemetryExport(log, scoreSource, () => store.reader());
+  context.subscriptions.push(telemetry);
+  const { feed, actions } = activateFlags(context, log, store, settings, telemetry);
+  const watching = activateWatching(context, log, settings, hostState, { store, feed, scoreSource, telemetry });
   activateSidebar(context, log, { settings, store, actions, host, watching });
   activateCommands(context, log, { store, actions, host, scoreSource, watching });
   log.info('Agent Vitals started: flags available; the model sidecar starts when a turn needs scoring');

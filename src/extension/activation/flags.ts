@@ -9,6 +9,7 @@ import { FlagActions } from '../flags/flag-actions';
 import { flagStoreDir } from '../flags/flagStoreDir';
 import { TamperFlagFeed } from '../flags/tamperFlagFeed';
 import { sessionKeyOf, type VitalsStore } from '../state/vitalsStore';
+import type { TelemetryExport } from '../telemetry';
 import type { ExtensionSettings } from './settings';
 
 export interface Flags {
@@ -16,7 +17,13 @@ export interface Flags {
   actions: FlagActions;
 }
 
-export function activateFlags(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, store: VitalsStore, settings: ExtensionSettings): Flags {
+export function activateFlags(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  store: VitalsStore,
+  settings: ExtensionSettings,
+  telemetry: Pick<TelemetryExport, 'flag'>,
+): Flags {
   const decorations = new FlagDecorations();
   const notifier = new FlagNotifier(() => settings.current.notificationMinIntervalMs);
   const feed: TamperFlagFeed = new TamperFlagFeed({
@@ -27,6 +34,7 @@ export function activateFlags(context: vscode.ExtensionContext, log: vscode.LogO
     readerValidity: () => store.reader(),
     onUpdate: ({ flag, status, escalated }) => {
       store.setFlag(flag, status);
+      telemetry.flag(flag, status);
       decorations.update(flag);
       // Only a flag that escalates notifies; stored flags restored by the constructor do not.
       if (escalated) void notifier.notify(flag, { claim: (id, severity) => feed.claimNotification(id, severity), showDiff: (id) => actions.showDiff(id), dismiss: (id) => actions.perform(id, 'dismiss') });

@@ -1,4 +1,5 @@
-// Watching the agents: each new event goes to the store, the tamper rules and the scorer.
+// Watching the agents: each new event goes to the store, the tamper rules, the scorer and the
+// telemetry export.
 // Watching starts once: at activation when the settings say so, else when the panel opens or a
 // command runs.
 import * as vscode from 'vscode';
@@ -9,6 +10,7 @@ import type { TamperFlagFeed } from '../flags/tamperFlagFeed';
 import type { HostState } from '../state/hostState';
 import { sessionKeyOf, type VitalsStore } from '../state/vitalsStore';
 import { startWatchers } from '../watchers';
+import type { TelemetryExport } from '../telemetry';
 import type { ExtensionSettings } from './settings';
 
 export interface Watching {
@@ -22,6 +24,7 @@ export interface EventConsumers {
   store: VitalsStore;
   feed: TamperFlagFeed;
   scoreSource: ScoreSource;
+  telemetry: Pick<TelemetryExport, 'event'>;
 }
 
 export function activateWatching(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, settings: ExtensionSettings, hostState: HostState, to: EventConsumers): Watching {
@@ -29,6 +32,7 @@ export function activateWatching(context: vscode.ExtensionContext, log: vscode.L
     to.store.addEvent(event);
     to.feed.observe(event);
     to.scoreSource.score(sessionKeyOf(event), event);
+    to.telemetry.event(event);
   };
   // A resumed file's earlier events, shown before the reload, are not shown again, but they
   // rebuild what lives in memory only: the tamper rules' run history (flags raised again keep

@@ -1,0 +1,163 @@
+// OTLP export cost: CPU time of this process analysing a 10,000-turn Claude Code session (the
+// recorded story of the transcript fixtures repeated 2,500 times, turn readings plugged in so turn
+// records carry numbers) without export, with export to a live OTLP/HTTP receiver (a separate
+// process, so its CPU is not counted) and with export to a dead endpoint. Rounds interleave the
+// three arms so a busy machine slows each alike; the ratios are medians of the rounds' ratios.
+// Targets: export ≤ 1.10 × analyse; dead endpoint ≤ 1.10 × analyse.
+// Run: node --expose-gc --import tsx bench/telemetry-export.ts [--rounds 5] [--out bench/results/telemetry-export.json]
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { analyzePath, DEFAULT_ANALYZE_PLUGINS, exportingPlugins, type AnalyzePlugins } from '../src/cli/analyze';
+import { NO_READER } from '../src/contracts/reading';
+import { resolveTelemetryConfig } from '../src/telemetry/config';
+import { VitalsExporter, type ExportCounts } from '../src/telemetry/exporter';
+import { TelemetryFeed } from '../src/telemetry/feed';
+import { deadPort } from '../test/unit/telemetry/otlp-receiver';
+
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, out: { type: 'string' } } });
+const ROUNDS = Number(values.rounds);
+const REPEATS = 2_500;
+const FIXTURE = join(
+  __dirname,
+  '../test/fixtures/transcripts/claude-code/-home-dev-shop/7d1c9a4e-2b6f-4c1e-9f0a-5e3b8d2c1a90.jsonl',
+);
+
+/** The fixture's well-formed records repeated with fresh ids and later timestamps. */
+function longSession(): string {
+  const records = readFileSync(FIXTURE, 'utf8')
+    .split('\n')
+    .filter((l) => {
+      try {
+        return typeof JSON.parse(l) === 'object';
+      } catch {
+        return false;
+      }
+    });
+  const out: string[] = [];
+  for (let r = 0; r < REPEATS; r++) {
+    for (const line of records) {
+      out.push(
+        line
+          .replace(/"(u-\d+|msg_\d+|toolu_\d+)"/g, `"$1-${r}"`)
+          .replace(
+            /"timestamp":"([^"]+)"/,
+            (_, ts: string) => `"timestamp":"${new Date(Date.parse(ts) + r * 60_000).toISOString()}"`,
+          ),
+      );
+    }
+  }
+  return out.join('\n') + '\n';
+}
+
+// Readings as a reader model would give them: deterministic numbers for every assistant turn.
+const EMOTIONS = ['desperate', 'calm', 'afraid', 'frustrated', 'confident'];
+const plugins: AnalyzePlugins = {
+  ...DEFAULT_ANALYZE_PLUGINS,
+  scoreTurns: async (_session, turns) =>
+    turns.map((t, i) =>
+      t.role === 'assistant' ? Object.fromEntries(EMOTIONS.map((e, k) => [e, Math.sin(i + k)])) : null,
+    ),
+};
+
+/** An OTLP/HTTP sink in its own process: reads each request and answers 200. */
+async function startReceiver(): Promise<{ url: string; stop(): void }> {
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      "const s=require('http').createServer((q,r)=>{q.resume();q.on('end',()=>r.writeHead(200,{'content-type':'application/json'}).end('{}'))});s.listen(0,'127.0.0.1',()=>console.log(s.address().port))",
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const port = await new Promise<string>((resolve) =>
+    child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())),
+  );
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
+function cpuMs(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
+}
+
+async function analyse(file: string, endpoint?: string): Promise<{ cpu: number; counts?: ExportCounts }> {
+  // No arm pays for the garbage the one before it left (with --expose-gc).
+  (globalThis as { gc?: () => void }).gc?.();
+  const start = process.cpuUsage();
+  if (!endpoint) {
+    await analyzePath(file, 'claude-code', plugins);
+    return { cpu: cpuMs(start) };
+  }
+  const config = resolveTelemetryConfig({
+    OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+  })!;
+  const exporter = new VitalsExporter(config, '/home/dev/shop', {
+    maxQueueSize: 4096,
+    timeoutMillis: 2_000,
+    metricIntervalMillis: 30_000,
+  });
+  const feed = new TelemetryFeed(
+    (r) => exporter.emit(r),
+    config.includeText,
+    '/home/dev/shop',
+    () => exporter.room(),
+  );
+  await analyzePath(file, 'claude-code', exportingPlugins(plugins, feed, NO_READER));
+  const counts = await exporter.shutdown();
+  return { cpu: cpuMs(start), counts };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'av-otel-bench-'));
+  const file = join(dir, 'long-session.jsonl');
+  writeFileSync(file, longSession());
+  const receiver = await startReceiver();
+  const dead = `http://127.0.0.1:${await deadPort()}`;
+  try {
+    const turns = (await analyzePath(file, 'claude-code', DEFAULT_ANALYZE_PLUGINS)).sessions[0].turns.length;
+    const arms = { analyse: [] as number[], export: [] as number[], dead: [] as number[] };
+    let live: ExportCounts | undefined;
+    let down: ExportCounts | undefined;
+    await analyse(file, receiver.url); // warm-up: module loading and JIT
+    for (let r = 0; r < ROUNDS; r++) {
+      arms.analyse.push((await analyse(file)).cpu);
+      const e = await analyse(file, receiver.url);
+      arms.export.push(e.cpu);
+      live = e.counts;
+      const d = await analyse(file, dead);
+      arms.dead.push(d.cpu);
+      down = d.counts;
+      console.log(
+        `round ${r + 1}: analyse ${arms.analyse[r].toFixed(0)} ms, export ${arms.export[r].toFixed(0)} ms, dead endpoint ${arms.dead[r].toFixed(0)} ms CPU`,
+      );
+    }
+    const result = {
+      turns,
+      rounds: ROUNDS,
+      cpuMsMedian: { analyse: median(arms.analyse), export: median(arms.export), deadEndpoint: median(arms.dead) },
+      // Each round's arms run back to back, so a round's ratio is the fairest one on a shared machine.
+      ratio: {
+        export: median(arms.export.map((e, i) => e / arms.analyse[i])),
+        deadEndpoint: median(arms.dead.map((d, i) => d / arms.analyse[i])),
+      },
+      target: 1.1,
+      lastCounts: { export: live, deadEndpoint: down },
+      node: process.version,
+      cpus: (await import('node:os')).cpus().length,
+      date: new Date().toISOString(),
+    };
+    console.log(JSON.stringify(result, null, 2));
+    if (values.out) writeFileSync(values.out, JSON.stringify(result, null, 2) + '\n');
+  } finally {
+    receiver.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main();

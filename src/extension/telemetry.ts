@@ -1,0 +1,89 @@
+// Team telemetry in the editor: starts the OTLP export from the `agentVitals.telemetry.*` settings
+// (or the OTEL_EXPORTER_OTLP_* variables) and feeds it the event stream, turn readings and flags.
+// Restarted when those settings change; off while neither configures an endpoint.
+import * as vscode from 'vscode';
+import type { AgentEvent } from '../core/events';
+import type { Flag } from '../core/flags';
+import type { FlagStatus } from '../contracts/flag-status';
+import type { LiveValidity } from '../contracts/reading';
+import { describeTelemetry, resolveTelemetryConfig, type TelemetrySettings } from '../telemetry/config';
+import { VitalsExporter } from '../telemetry/exporter';
+import { TelemetryFeed } from '../telemetry/feed';
+import { LiveExport } from '../telemetry/live-export';
+import type { ScoreSource } from './integration/parts';
+
+const SECTION = 'agentVitals.telemetry';
+/** Settings a workspace may not set in an untrusted folder: they decide where data goes and what. */
+const USER_ONLY = new Set(['endpoint', 'headers', 'includeText']);
+const SWEEP_MS = 30_000;
+
+export interface TelemetryExport extends vscode.Disposable {
+  event(event: AgentEvent): void;
+  flag(flag: Flag, status: FlagStatus): void;
+}
+
+function readSettings(): TelemetrySettings {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const get = <T>(key: string): T | undefined =>
+    USER_ONLY.has(key) && !vscode.workspace.isTrusted ? config.inspect<T>(key)?.globalValue : config.get<T>(key);
+  return {
+    endpoint: get<string>('endpoint'),
+    protocol: get<string>('protocol'),
+    headers: get<Record<string, string>>('headers'),
+    includeText: get<string[]>('includeText'),
+    machineName: get<string>('machineName'),
+    workspaceName: get<string>('workspaceName'),
+  };
+}
+
+export function startTelemetryExport(
+  log: vscode.LogOutputChannel,
+  scores: Pick<ScoreSource, 'onScore'>,
+  reader: () => LiveValidity,
+): TelemetryExport {
+  let running: { exporter: VitalsExporter; live: LiveExport } | undefined;
+  const start = (): void => {
+    const previous = running?.exporter;
+    running = undefined;
+    void previous?.shutdown();
+    let config;
+    try {
+      config = resolveTelemetryConfig(process.env, readSettings());
+    } catch (err) {
+      log.warn(`telemetry: ${err instanceof Error ? err.message : String(err)}; nothing is exported`);
+      return;
+    }
+    log.info(describeTelemetry(config));
+    if (!config) return;
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    const exporter = new VitalsExporter(config, root);
+    running = {
+      exporter,
+      live: new LiveExport(new TelemetryFeed((r) => exporter.emit(r), config.includeText, root), reader),
+    };
+  };
+  start();
+  const sweep = setInterval(() => running?.live.sweep(), SWEEP_MS);
+  const subs = [
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(SECTION)) start();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => start()),
+    scores.onScore((key, turnId, score) => running?.live.reading(key, turnId, score.emotions)),
+  ];
+  return {
+    event: (event) => running?.live.event(event),
+    flag: (flag, status) => running?.live.flag(flag, status),
+    dispose() {
+      clearInterval(sweep);
+      for (const s of subs) s.dispose();
+      const counts = running?.exporter.counts();
+      if (counts)
+        log.info(
+          `telemetry: ${counts.exported} of ${counts.records} records sent, ${counts.failed} failed, ${counts.dropped} not sent yet or dropped`,
+        );
+      void running?.exporter.shutdown();
+      running = undefined;
+    },
+  };
+}

@@ -1,0 +1,50 @@
+// The names exported records and metrics carry: OpenTelemetry GenAI semantic conventions where
+// they fit, and the `agent_vitals.*` namespace for the rest (documented in README "Team use").
+
+export const GEN_AI_AGENT_NAME = 'gen_ai.agent.name';
+export const GEN_AI_CONVERSATION_ID = 'gen_ai.conversation.id';
+export const GEN_AI_RESPONSE_MODEL = 'gen_ai.response.model';
+
+/** Log record event names, one per kind of record. */
+export const EVENT_TURN = 'agent_vitals.turn';
+export const EVENT_TEST_RUN = 'agent_vitals.test_run';
+export const EVENT_FLAG = 'agent_vitals.flag';
+
+export const ATTR = {
+  seq: 'agent_vitals.seq',
+  turnId: 'agent_vitals.turn.id',
+  role: 'agent_vitals.turn.role',
+  /** Prefix of `agent_vitals.reading.<emotion>.{mean,p90,max}`. */
+  reading: 'agent_vitals.reading',
+  readerValid: 'agent_vitals.reader.valid',
+  pressureScore: 'agent_vitals.pressure.score',
+  pressureCounted: 'agent_vitals.pressure.counted',
+  pressureSignals: 'agent_vitals.pressure.signals',
+  testFramework: 'agent_vitals.test_run.framework',
+  testOrigin: 'agent_vitals.test_run.origin',
+  testOutcome: 'agent_vitals.test_run.outcome',
+  testExitCode: 'agent_vitals.test_run.exit_code',
+  testPassed: 'agent_vitals.test_run.passed',
+  testFailed: 'agent_vitals.test_run.failed',
+  testSkipped: 'agent_vitals.test_run.skipped',
+  testDurationMs: 'agent_vitals.test_run.duration_ms',
+  testCommand: 'agent_vitals.test_run.command',
+  flagKinds: 'agent_vitals.flag.kinds',
+  flagSeverity: 'agent_vitals.flag.severity',
+  flagPath: 'agent_vitals.flag.path',
+  flagStatus: 'agent_vitals.flag.status',
+  flagDesperation: 'agent_vitals.flag.desperation',
+  flagReason: 'agent_vitals.flag.reason',
+  machine: 'agent_vitals.machine',
+  workspace: 'agent_vitals.workspace',
+} as const;
+
+/** Metric instrument names. */
+export const METRIC = {
+  turns: 'agent_vitals.turns',
+  reading: 'agent_vitals.reading',
+  pressure: 'agent_vitals.pressure',
+  testRuns: 'agent_vitals.test_runs',
+  flags: 'agent_vitals.flags',
+  emotion: 'agent_vitals.emotion',
+} as const;

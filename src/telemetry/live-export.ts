@@ -1,0 +1,78 @@
+// Live watching's side of the export: events as they arrive, assistant turns once their reading
+// arrives (or, when none comes within `readingWaitMs`, without one: no reader model, or the turn
+// did not fit), and flags when raised and whenever their status or severity changes.
+import type { AgentEvent, TurnEvent } from '../core/events';
+import type { Flag } from '../core/flags';
+import type { FlagStatus } from '../contracts/flag-status';
+import type { LiveValidity } from '../contracts/reading';
+import type { TelemetryFeed } from './feed';
+import type { TurnReading } from './records';
+
+/** Turns waiting for their reading at most; past it the oldest go out unread. */
+const MAX_PENDING_TURNS = 1_000;
+
+export class LiveExport {
+  /** Assistant turns waiting for a reading, by session and turn id, with when they arrived. */
+  private readonly pending = new Map<string, { turn: TurnEvent; since: number }>();
+  /** What each flag was last exported as (`status/severity`). */
+  private readonly flagStates = new Map<string, string>();
+  private readonly startedAt: number;
+
+  constructor(
+    private readonly feed: TelemetryFeed,
+    private readonly reader: () => LiveValidity,
+    private readonly readingWaitMs = 120_000,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.startedAt = now();
+  }
+
+  event(event: AgentEvent): void {
+    this.feed.event(event);
+    if (event.type !== 'turn') return;
+    if (event.role !== 'assistant') {
+      this.feed.turn(event, null, this.reader());
+      return;
+    }
+    this.pending.set(turnKey(event.source, event.sessionId, event.turnId), { turn: event, since: this.now() });
+    if (this.pending.size > MAX_PENDING_TURNS) this.release(this.pending.keys().next().value!);
+  }
+
+  /** A turn's reading (`sessionKey` as the store keys sessions: `source:sessionId`). */
+  reading(sessionKey: string, turnId: string, reading: TurnReading): void {
+    const key = `${sessionKey}\u0000${turnId}`;
+    const waiting = this.pending.get(key);
+    if (!waiting) return;
+    this.pending.delete(key);
+    this.feed.turn(waiting.turn, reading, this.reader());
+  }
+
+  /** Sends the turns that waited too long for a reading without one. */
+  sweep(): void {
+    const cutoff = this.now() - this.readingWaitMs;
+    for (const [key, { since }] of this.pending) if (since <= cutoff) this.release(key);
+  }
+
+  private release(key: string): void {
+    const waiting = this.pending.get(key)!;
+    this.pending.delete(key);
+    this.feed.turn(waiting.turn, null, this.reader());
+  }
+
+  /**
+   * A flag as the flag store reports it. Flags the store already held when export started (it
+   * reports them all at start) go out only when they change, so a restart does not count them again.
+   */
+  flag(flag: Flag, status: FlagStatus): void {
+    const state = `${status}/${flag.severity}`;
+    const previous = this.flagStates.get(flag.id);
+    this.flagStates.set(flag.id, state);
+    if (previous === state) return;
+    if (previous === undefined && Date.parse(flag.ts) < this.startedAt - this.readingWaitMs) return;
+    this.feed.flag(flag.source as AgentEvent['source'], flag.sessionId, { ...flag, status });
+  }
+}
+
+function turnKey(source: string, sessionId: string, turnId: string): string {
+  return `${source}:${sessionId}\u0000${turnId}`;
+}

@@ -1,0 +1,142 @@
+// What one session exports, as log records built from the pipeline's output: the events (test
+// runs, and everything pressure is computed from), the readings of assistant turns and the flags.
+// Live watching, `analyze --otlp` and `watch` feed the same recorder. No text leaves here unless
+// the configuration opts that field in.
+import { isAbsolute, relative, sep } from 'node:path';
+import type { AgentEvent, AgentSource, TestRunEvent, TurnEvent } from '../core/events';
+import type { FlagKind, Severity } from '../core/flags';
+import type { EmotionSummary, LiveValidity } from '../contracts/reading';
+import type { FlagStatus } from '../contracts/flag-status';
+import type { FlagPressure } from '../tamper/severity';
+import { behaviouralPressure, PressureTracker, runFailed } from '../tamper/pressure';
+import {
+  ATTR,
+  EVENT_FLAG,
+  EVENT_TEST_RUN,
+  EVENT_TURN,
+  GEN_AI_AGENT_NAME,
+  GEN_AI_CONVERSATION_ID,
+  GEN_AI_RESPONSE_MODEL,
+} from './attributes';
+import type { TextField } from './config';
+
+export type RecordValue = string | number | boolean | string[];
+
+export interface VitalsRecord {
+  eventName: string;
+  /** ISO 8601: when it happened in the session (backfills keep their original times). */
+  ts: string;
+  attributes: Record<string, RecordValue>;
+  /** Opted-in text only. */
+  body?: string;
+}
+
+/** A turn's reading per emotion; recorded sessions read with `analyze` carry only the mean. */
+export type TurnReading = Record<string, Pick<EmotionSummary, 'mean'> & Partial<EmotionSummary>>;
+
+/** What the recorder needs to know of a flag. */
+export interface FlagRecordInput {
+  ts: string;
+  path: string;
+  kinds: readonly FlagKind[];
+  severity: Severity;
+  desperation: number | null;
+  reason: string;
+  status?: FlagStatus;
+  pressure?: Pick<FlagPressure, 'behaviour'>;
+}
+
+/** A path inside the workspace relative to it; outside it only the file name, never the machine's layout. */
+export function workspaceRelative(path: string, workspaceRoot: string | undefined): string {
+  if (workspaceRoot && isAbsolute(path)) {
+    const rel = relative(workspaceRoot, path);
+    if (rel && !rel.startsWith('..') && !isAbsolute(rel)) return rel.split(sep).join('/');
+  }
+  return isAbsolute(path) ? (path.split(/[\\/]/).pop() ?? path) : path;
+}
+
+/** Turns one session's pipeline output into records, in the order they are given. */
+export class SessionRecorder {
+  private readonly pressure = new PressureTracker();
+  /** Durations of tool calls by call id, for the test runs they ran. */
+  private readonly callDurations = new Map<string, number>();
+
+  constructor(
+    private readonly source: AgentSource,
+    private readonly sessionId: string,
+    private readonly includeText: ReadonlySet<TextField>,
+    private readonly emit: (record: VitalsRecord) => void,
+    /** Flag paths are relative to it; the session's own events name it when they know it. */
+    private workspaceRoot?: string,
+  ) {}
+
+  private base(seq?: number): Record<string, RecordValue> {
+    const attributes: Record<string, RecordValue> = {
+      [GEN_AI_AGENT_NAME]: this.source,
+      [GEN_AI_CONVERSATION_ID]: this.sessionId,
+    };
+    if (seq !== undefined) attributes[ATTR.seq] = seq;
+    return attributes;
+  }
+
+  /** Every event of the session, in order: test runs are recorded, the rest feed pressure. */
+  event(event: AgentEvent): void {
+    if (event.workspaceRoot) this.workspaceRoot = event.workspaceRoot;
+    this.pressure.observe(event);
+    if (event.type === 'tool-call' && event.durationMs !== undefined)
+      this.callDurations.set(event.callId, event.durationMs);
+    if (event.type === 'test-run') this.testRun(event);
+  }
+
+  private testRun(run: TestRunEvent): void {
+    const attributes = this.base(run.seq);
+    attributes[ATTR.testFramework] = run.framework;
+    attributes[ATTR.testOrigin] = run.origin;
+    attributes[ATTR.testOutcome] = runFailed(run) ? 'failed' : 'passed';
+    if (run.exitCode !== undefined) attributes[ATTR.testExitCode] = run.exitCode;
+    if (run.passed !== null) attributes[ATTR.testPassed] = run.passed;
+    attributes[ATTR.testFailed] = run.failed;
+    attributes[ATTR.testSkipped] = run.skipped;
+    const duration = run.callId === undefined ? undefined : this.callDurations.get(run.callId);
+    if (duration !== undefined) attributes[ATTR.testDurationMs] = duration;
+    if (this.includeText.has('testCommand')) attributes[ATTR.testCommand] = run.command;
+    this.emit({ eventName: EVENT_TEST_RUN, ts: run.ts, attributes });
+  }
+
+  /**
+   * A turn once its reading is known (null when it was not read), after `event` saw it and
+   * everything before it: the pressure is the session's at that turn.
+   */
+  turn(turn: TurnEvent, reading: TurnReading | null, reader: LiveValidity): void {
+    const attributes = this.base(turn.seq);
+    attributes[ATTR.turnId] = turn.turnId;
+    attributes[ATTR.role] = turn.role;
+    if (turn.model) attributes[GEN_AI_RESPONSE_MODEL] = turn.model;
+    for (const [emotion, summary] of Object.entries(reading ?? {})) {
+      for (const stat of ['mean', 'p90', 'max'] as const) {
+        const value = summary[stat];
+        if (value !== undefined && Number.isFinite(value)) attributes[`${ATTR.reading}.${emotion}.${stat}`] = value;
+      }
+    }
+    attributes[ATTR.readerValid] = reader.valid;
+    const pressure = behaviouralPressure(this.pressure.facts(turn.ts));
+    attributes[ATTR.pressureScore] = pressure.score;
+    if (pressure.signals.length > 0) attributes[ATTR.pressureSignals] = pressure.signals.map((s) => s.id);
+    const record: VitalsRecord = { eventName: EVENT_TURN, ts: turn.ts, attributes };
+    if (this.includeText.has('turnText')) record.body = turn.text;
+    this.emit(record);
+  }
+
+  /** A flag when raised, and again whenever its status changes. */
+  flag(flag: FlagRecordInput): void {
+    const attributes = this.base();
+    attributes[ATTR.flagKinds] = [...flag.kinds];
+    attributes[ATTR.flagSeverity] = flag.severity;
+    attributes[ATTR.flagPath] = workspaceRelative(flag.path, this.workspaceRoot);
+    attributes[ATTR.flagStatus] = flag.status ?? 'open';
+    if (flag.desperation !== null) attributes[ATTR.flagDesperation] = flag.desperation;
+    if (flag.pressure) attributes[ATTR.pressureCounted] = flag.pressure.behaviour.counted;
+    if (this.includeText.has('flagReason')) attributes[ATTR.flagReason] = flag.reason;
+    this.emit({ eventName: EVENT_FLAG, ts: flag.ts, attributes });
+  }
+}

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  describeTelemetry,
+  parseOtlpHeaders,
+  resolveTelemetryConfig,
+  TelemetryConfigError,
+} from '../../../src/telemetry/config';
+
+describe('telemetry configuration', () => {
+  it('is off unless an endpoint is configured', () => {
+    assert.equal(resolveTelemetryConfig({}), null);
+    assert.equal(
+      resolveTelemetryConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }, { includeText: ['turnText'] }),
+      null,
+    );
+    assert.equal(describeTelemetry(null), 'Telemetry export: off (no OTLP endpoint configured)');
+  });
+
+  it('appends /v1/<signal> to the base endpoint and takes signal endpoints as given', () => {
+    const base = resolveTelemetryConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' })!;
+    assert.equal(base.logsUrl, 'http://collector:4318/v1/logs');
+    assert.equal(base.metricsUrl, 'http://collector:4318/v1/metrics');
+    assert.equal(base.protocol, 'http/protobuf');
+    const own = resolveTelemetryConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318',
+      OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'https://logs.example/ingest',
+    })!;
+    assert.equal(own.logsUrl, 'https://logs.example/ingest');
+    assert.equal(own.metricsUrl, 'http://a:4318/v1/metrics');
+  });
+
+  it('lets settings override the environment, headers merged', () => {
+    const config = resolveTelemetryConfig(
+      {
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318',
+        OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'http://b/logs',
+        OTEL_EXPORTER_OTLP_HEADERS: 'api-key=s%3Dx, team=red',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      },
+      { endpoint: 'http://team:4318', protocol: 'http/json', headers: { team: 'blue' }, includeText: ['flagReason'] },
+    )!;
+    assert.equal(config.logsUrl, 'http://team:4318/v1/logs');
+    assert.equal(config.protocol, 'http/json');
+    assert.deepEqual(config.headers, { 'api-key': 's=x', team: 'blue' });
+    assert.deepEqual([...config.includeText], ['flagReason']);
+    assert.equal(
+      describeTelemetry(config),
+      'Telemetry export: http/json to http://team:4318 (logs /v1/logs, metrics /v1/metrics; text: flagReason)',
+    );
+  });
+
+  it('refuses gRPC, non-http endpoints and unknown text fields', () => {
+    assert.throws(
+      () => resolveTelemetryConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }),
+      TelemetryConfigError,
+    );
+    assert.throws(
+      () => resolveTelemetryConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }),
+      TelemetryConfigError,
+    );
+    assert.throws(
+      () => resolveTelemetryConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a' }, { includeText: ['diffs'] }),
+      TelemetryConfigError,
+    );
+  });
+
+  it('parses header lists, skipping pairs without a name', () => {
+    assert.deepEqual(parseOtlpHeaders('a=1,=2,b,c=x%20y'), { a: '1', c: 'x y' });
+    assert.deepEqual(parseOtlpHeaders(undefined), {});
+  });
+});

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { TurnEvent } from '../../../src/core/events';
+import type { Flag } from '../../../src/core/flags';
+import { TelemetryFeed } from '../../../src/telemetry/feed';
+import { LiveExport } from '../../../src/telemetry/live-export';
+import type { VitalsRecord } from '../../../src/telemetry/records';
+
+const VALID = { valid: true, why: 'validated' };
+const turn = (seq: number, role: TurnEvent['role']): TurnEvent => ({
+  type: 'turn',
+  source: 'claude-code',
+  sessionId: 's',
+  seq,
+  ts: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString(),
+  turnId: `t${seq}`,
+  role,
+  text: 'secret',
+});
+
+function setup(start = Date.UTC(2026, 0, 1)) {
+  const out: VitalsRecord[] = [];
+  let clock = start;
+  const live = new LiveExport(
+    new TelemetryFeed((r) => out.push(r), new Set()),
+    () => VALID,
+    60_000,
+    () => clock,
+  );
+  return { out, live, advance: (ms: number) => (clock += ms) };
+}
+
+describe('LiveExport', () => {
+  it('sends an assistant turn with its reading once it arrives, others at once', () => {
+    const { out, live } = setup();
+    live.event(turn(1, 'user'));
+    live.event(turn(2, 'assistant'));
+    assert.deepEqual(
+      out.map((r) => r.attributes['agent_vitals.turn.id']),
+      ['t1'],
+    );
+    live.reading('claude-code:s', 't2', { desperate: { mean: 2, max: 3 } });
+    live.reading('claude-code:s', 't2', { desperate: { mean: 9, max: 9 } });
+    assert.deepEqual(
+      out.map((r) => r.attributes['agent_vitals.turn.id']),
+      ['t1', 't2'],
+    );
+    assert.equal(out[1].attributes['agent_vitals.reading.desperate.max'], 3);
+  });
+
+  it('sends a turn unread when no reading comes in time', () => {
+    const { out, live, advance } = setup();
+    live.event(turn(2, 'assistant'));
+    advance(59_000);
+    live.sweep();
+    assert.equal(out.length, 0);
+    advance(1_000);
+    live.sweep();
+    assert.equal(out.length, 1);
+    assert.deepEqual(
+      Object.keys(out[0].attributes).filter((k) => k.startsWith('agent_vitals.reading.')),
+      [],
+    );
+  });
+
+  it('sends a flag when raised and on each status change, not stored ones again at start', () => {
+    const start = Date.UTC(2026, 0, 1, 1);
+    const { out, live } = setup(start);
+    const flag = (id: string, ts: number): Flag => ({
+      id,
+      source: 'claude-code',
+      sessionId: 's',
+      ts: new Date(ts).toISOString(),
+      path: '/w/t.py',
+      kinds: ['skip-added'],
+      severity: 'warning',
+      desperation: null,
+      reason: 'r',
+      editSeq: 1,
+    });
+    const old = flag('old', start - 3_600_000);
+    live.flag(old, 'open');
+    live.flag(flag('new', start + 1_000), 'open');
+    live.flag(flag('new', start + 1_000), 'open');
+    live.flag(flag('new', start + 1_000), 'dismissed');
+    live.flag(old, 'legitimate');
+    assert.deepEqual(
+      out.map((r) => r.attributes['agent_vitals.flag.status']),
+      ['open', 'dismissed', 'legitimate'],
+    );
+  });
+});

@@ -1,0 +1,198 @@
+// `analyze --otlp` end to end against a real OTLP/HTTP receiver on 127.0.0.1: the exact records
+// a recorded Claude Code session exports, in protobuf and in JSON, and no text unless opted in.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { analyzePath, DEFAULT_ANALYZE_PLUGINS, exportingPlugins } from '../../../src/cli/analyze';
+import { UsageError } from '../../../src/cli/model-args';
+import { openCliExport } from '../../../src/cli/otlp';
+import { NO_READER } from '../../../src/contracts/reading';
+import { readTranscript } from '../../../src/watchers/read-transcript';
+import { startOtlpReceiver, type OtlpReceiver, type Received } from './otlp-receiver';
+
+const SESSION = join(
+  __dirname,
+  '../../fixtures/transcripts/claude-code/-home-dev-shop/7d1c9a4e-2b6f-4c1e-9f0a-5e3b8d2c1a90.jsonl',
+);
+const SESSION_ID = '7d1c9a4e-2b6f-4c1e-9f0a-5e3b8d2c1a90';
+
+async function exportSession(
+  receiver: OtlpReceiver,
+  protocol: string,
+  includeText?: string,
+): Promise<{ received: Received; stderr: string }> {
+  const stderr = new PassThrough();
+  let said = '';
+  stderr.on('data', (c: Buffer) => (said += c.toString()));
+  const env = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+    OTEL_EXPORTER_OTLP_HEADERS: 'x-team-key=k%201',
+  };
+  const otlp = openCliExport(
+    { otlp: true, 'otlp-workspace': '/home/dev/shop', ...(includeText ? { 'otlp-include-text': includeText } : {}) },
+    env,
+    stderr,
+  )!;
+  await analyzePath(SESSION, undefined, exportingPlugins(DEFAULT_ANALYZE_PLUGINS, otlp.feed, NO_READER));
+  await otlp.finish();
+  return { received: receiver.received, stderr: said };
+}
+
+for (const protocol of ['http/protobuf', 'http/json']) {
+  describe(`analyze --otlp over ${protocol}`, () => {
+    let receiver: OtlpReceiver;
+    let received: Received;
+    let stderr: string;
+    before(async () => {
+      receiver = await startOtlpReceiver();
+      ({ received, stderr } = await exportSession(receiver, protocol));
+    });
+    after(() => receiver.close());
+
+    it('says where data goes and what was sent', () => {
+      assert.match(
+        stderr,
+        new RegExp(
+          `Telemetry export: ${protocol} to ${receiver.url.replace(/\./g, '\\.')} \\(logs /v1/logs, metrics /v1/metrics; no text\\)`,
+        ),
+      );
+      assert.match(stderr, /Telemetry export: 7 of 7 records sent, 0 failed, 0 dropped/);
+      assert.deepEqual([...received.contentTypes].sort(), [
+        protocol === 'http/json' ? 'application/json' : 'application/x-protobuf',
+      ]);
+      assert.ok(received.headers.every((h) => h['x-team-key'] === 'k 1'));
+    });
+
+    it('exports one record per turn with the pressure and reader validity at that turn', async () => {
+      const turns = received.logs.filter((l) => l.eventName === 'agent_vitals.turn');
+      const recorded = (await readTranscript(SESSION))!.events.filter((e) => e.type === 'turn');
+      assert.deepEqual(
+        turns.map((t) => t.attributes['agent_vitals.turn.id']),
+        recorded.map((t) => t.type === 'turn' && t.turnId),
+      );
+      assert.deepEqual(
+        turns.map((t) => t.attributes['agent_vitals.turn.role']),
+        ['user', 'assistant', 'assistant', 'assistant'],
+      );
+      assert.deepEqual(
+        turns.map((t) => t.timeMs),
+        recorded.map((t) => Date.parse(t.ts)),
+      );
+      for (const t of turns) {
+        assert.equal(t.attributes['gen_ai.agent.name'], 'claude-code');
+        assert.equal(t.attributes['gen_ai.conversation.id'], SESSION_ID);
+        assert.equal(t.attributes['agent_vitals.reader.valid'], false);
+        // No reader model: no reading numbers at all.
+        assert.deepEqual(
+          Object.keys(t.attributes).filter((k) => k.startsWith('agent_vitals.reading.')),
+          [],
+        );
+      }
+      // The last assistant turn comes after the failing run: one failing run in a row is pressure.
+      assert.deepEqual(
+        turns.map((t) => t.attributes['agent_vitals.pressure.signals'] !== undefined),
+        [false, false, true, false],
+      );
+    });
+
+    it('exports both test runs with runner, counts, exit code and outcome', () => {
+      const runs = received.logs.filter((l) => l.eventName === 'agent_vitals.test_run').map((l) => l.attributes);
+      assert.deepEqual(
+        runs.map((a) => [
+          a['agent_vitals.test_run.framework'],
+          a['agent_vitals.test_run.outcome'],
+          a['agent_vitals.test_run.exit_code'],
+          a['agent_vitals.test_run.passed'],
+          a['agent_vitals.test_run.failed'],
+          a['agent_vitals.test_run.skipped'],
+        ]),
+        [
+          ['pytest', 'failed', 1, 2, 1, 0],
+          ['pytest', 'passed', 0, 3, 0, 0],
+        ],
+      );
+    });
+
+    it('exports the flag with its path relative to the workspace', () => {
+      const flags = received.logs.filter((l) => l.eventName === 'agent_vitals.flag').map((l) => l.attributes);
+      assert.equal(flags.length, 1);
+      assert.equal(flags[0]['agent_vitals.flag.path'], 'tests/test_cart.py');
+      assert.deepEqual(flags[0]['agent_vitals.flag.kinds'], ['expected-value-changed']);
+      assert.equal(flags[0]['agent_vitals.flag.severity'], 'critical');
+      assert.equal(flags[0]['agent_vitals.flag.status'], 'open');
+      assert.equal(flags[0]['agent_vitals.pressure.counted'], 1);
+      assert.equal(flags[0]['agent_vitals.flag.desperation'], undefined);
+    });
+
+    it('exports no text and no machine layout by default', () => {
+      assert.equal(received.logs.length, 7);
+      const everything =
+        JSON.stringify(received.logs) + JSON.stringify(received.resources) + JSON.stringify([...received.metrics]);
+      assert.ok(received.logs.every((l) => l.body === undefined));
+      for (const secret of ['/home/dev', 'pytest -q', 'assert', 'reason'])
+        assert.ok(!everything.includes(secret), `exported ${secret}`);
+      for (const r of received.resources) {
+        assert.equal(r['service.name'], 'agent-vitals');
+        assert.match(String(r['agent_vitals.machine']), /^sha256:[0-9a-f]{16}$/);
+      }
+    });
+
+    it('exports metrics: turns by role, test runs by outcome, flags by severity', () => {
+      const sum = (name: string, key: string) =>
+        Object.fromEntries((received.metrics.get(name) ?? []).map((p) => [String(p.attributes[key]), p.value]));
+      assert.deepEqual(sum('agent_vitals.turns', 'agent_vitals.turn.role'), { user: 1, assistant: 3 });
+      assert.deepEqual(sum('agent_vitals.test_runs', 'agent_vitals.test_run.outcome'), { failed: 1, passed: 1 });
+      assert.deepEqual(sum('agent_vitals.flags', 'agent_vitals.flag.severity'), { critical: 1 });
+      assert.deepEqual(sum('agent_vitals.pressure', 'gen_ai.agent.name'), { 'claude-code': 3 });
+    });
+  });
+}
+
+describe('analyze --otlp text opt-in', () => {
+  it('sends turn text as the body and test commands only for the fields named', async () => {
+    const receiver = await startOtlpReceiver();
+    try {
+      const { received } = await exportSession(receiver, 'http/protobuf', 'turnText,testCommand');
+      const recorded = (await readTranscript(SESSION))!.events;
+      assert.deepEqual(
+        received.logs.filter((l) => l.eventName === 'agent_vitals.turn').map((l) => l.body),
+        recorded.flatMap((e) => (e.type === 'turn' ? [e.text] : [])),
+      );
+      assert.deepEqual(
+        received.logs
+          .filter((l) => l.eventName === 'agent_vitals.test_run')
+          .map((l) => l.attributes['agent_vitals.test_run.command']),
+        recorded.flatMap((e) => (e.type === 'test-run' ? [e.command] : [])),
+      );
+      assert.ok(
+        received.logs
+          .filter((l) => l.eventName === 'agent_vitals.flag')
+          .every((l) => l.attributes['agent_vitals.flag.reason'] === undefined),
+      );
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
+describe('--otlp configuration', () => {
+  it('is a usage error when no endpoint is configured, and nothing without --otlp', () => {
+    const stderr = new PassThrough();
+    assert.throws(
+      () => openCliExport({ otlp: true }, {}, stderr),
+      (err: Error) => err instanceof UsageError && /OTEL_EXPORTER_OTLP_ENDPOINT/.test(err.message),
+    );
+    assert.throws(
+      () =>
+        openCliExport(
+          { otlp: true, 'otlp-include-text': 'diffs' },
+          { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' },
+          stderr,
+        ),
+      UsageError,
+    );
+    assert.equal(openCliExport({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }, stderr), undefined);
+  });
+});

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { TurnEvent } from '../../../src/core/events';
+import { SessionRecorder, workspaceRelative, type VitalsRecord } from '../../../src/telemetry/records';
+
+const turn: TurnEvent = {
+  type: 'turn',
+  source: 'codex',
+  sessionId: 's1',
+  seq: 3,
+  ts: '2026-01-01T00:00:00.000Z',
+  turnId: 't3',
+  role: 'assistant',
+  text: 'I will just change the expected value',
+  model: 'gpt-5-codex',
+};
+
+describe('SessionRecorder', () => {
+  it('records every statistic of every emotion read, the model and the reader validity', () => {
+    const out: VitalsRecord[] = [];
+    const recorder = new SessionRecorder('codex', 's1', new Set(), (r) => out.push(r));
+    recorder.turn(
+      turn,
+      { desperate: { mean: 1.25, p90: 2, max: 3.5 }, calm: { mean: -0.5 } },
+      { valid: true, why: 'validated' },
+    );
+    assert.equal(out.length, 1);
+    assert.deepEqual(out[0], {
+      eventName: 'agent_vitals.turn',
+      ts: turn.ts,
+      attributes: {
+        'gen_ai.agent.name': 'codex',
+        'gen_ai.conversation.id': 's1',
+        'gen_ai.response.model': 'gpt-5-codex',
+        'agent_vitals.seq': 3,
+        'agent_vitals.turn.id': 't3',
+        'agent_vitals.turn.role': 'assistant',
+        'agent_vitals.reading.desperate.mean': 1.25,
+        'agent_vitals.reading.desperate.p90': 2,
+        'agent_vitals.reading.desperate.max': 3.5,
+        'agent_vitals.reading.calm.mean': -0.5,
+        'agent_vitals.reader.valid': true,
+        'agent_vitals.pressure.score': 0,
+      },
+    });
+  });
+
+  it('records a flag status change with the status it moved to', () => {
+    const out: VitalsRecord[] = [];
+    const recorder = new SessionRecorder('codex', 's1', new Set(['flagReason']), (r) => out.push(r), '/w');
+    recorder.flag({
+      ts: turn.ts,
+      path: '/w/tests/a_test.py',
+      kinds: ['skip-added'],
+      severity: 'warning',
+      desperation: 1.5,
+      reason: 'skip added after 2 failing runs',
+      status: 'dismissed',
+    });
+    assert.equal(out[0].attributes['agent_vitals.flag.status'], 'dismissed');
+    assert.equal(out[0].attributes['agent_vitals.flag.path'], 'tests/a_test.py');
+    assert.equal(out[0].attributes['agent_vitals.flag.desperation'], 1.5);
+    assert.equal(out[0].attributes['agent_vitals.flag.reason'], 'skip added after 2 failing runs');
+  });
+
+  it('never sends a path outside the workspace beyond its file name', () => {
+    assert.equal(workspaceRelative('/w/src/a.ts', '/w'), 'src/a.ts');
+    assert.equal(workspaceRelative('/home/me/secret/a.ts', '/w'), 'a.ts');
+    assert.equal(workspaceRelative('/home/me/a.ts', undefined), 'a.ts');
+    assert.equal(workspaceRelative('src/a.ts', '/w'), 'src/a.ts');
+  });
+});

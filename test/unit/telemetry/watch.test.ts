@@ -1,0 +1,69 @@
+// `agent-vitals watch` follows a live Claude Code transcript in a workspace and exports what it
+// reads, including the part appended after it started, then stops cleanly and sends the rest.
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, it } from 'node:test';
+import { watchAndExport } from '../../../src/cli/watch';
+import { claudeProjectFolder } from '../../../src/watchers/locations';
+import { startOtlpReceiver } from './otlp-receiver';
+
+const FIXTURE = join(
+  __dirname,
+  '../../fixtures/transcripts/claude-code/-home-dev-shop/7d1c9a4e-2b6f-4c1e-9f0a-5e3b8d2c1a90.jsonl',
+);
+
+async function until(check: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+}
+
+describe('agent-vitals watch', () => {
+  it('exports a session as it is written, and everything queued when stopped', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'av-watch-'));
+    const receiver = await startOtlpReceiver();
+    try {
+      const root = join(home, 'shop');
+      mkdirSync(root);
+      const folder = join(home, '.claude', 'projects', claudeProjectFolder(root));
+      mkdirSync(folder, { recursive: true });
+      const lines = readFileSync(FIXTURE, 'utf8').replaceAll('/home/dev/shop', root).split('\n');
+      const half = lines.findIndex((l) => l.includes('"name":"Edit"'));
+      const file = join(folder, '7d1c9a4e-2b6f-4c1e-9f0a-5e3b8d2c1a90.jsonl');
+      writeFileSync(file, lines.slice(0, half).join('\n') + '\n');
+      let stop!: () => void;
+      const stderr = new PassThrough();
+      const watching = watchAndExport(root, {
+        env: { HOME: home, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
+        stderr,
+        sources: ['claude-code'],
+        stop: new Promise((done) => (stop = done)),
+        onStarted: () => {
+          // Written after the watcher started: read by live tailing.
+          setTimeout(() => appendFileSync(file, lines.slice(half).join('\n')), 200);
+        },
+      });
+      await until(() => receiver.received.logs.some((l) => l.eventName === 'agent_vitals.flag'), 15_000);
+      stop();
+      await watching;
+      const byEvent = (name: string) => receiver.received.logs.filter((l) => l.eventName === name);
+      assert.equal(byEvent('agent_vitals.turn').length, 4);
+      assert.deepEqual(
+        byEvent('agent_vitals.test_run').map((l) => l.attributes['agent_vitals.test_run.outcome']),
+        ['failed', 'passed'],
+      );
+      assert.deepEqual(
+        byEvent('agent_vitals.flag').map((l) => [
+          l.attributes['agent_vitals.flag.path'],
+          l.attributes['agent_vitals.flag.severity'],
+        ]),
+        [['tests/test_cart.py', 'critical']],
+      );
+    } finally {
+      await receiver.close();
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});

@@ -8,6 +8,8 @@ import type { GuardLogDecision } from '../../guard/guard-log';
 /** A decision ready for the store: everything but where it sits among the session's turns. */
 export interface GuardItem {
   id: string;
+  /** The project whose log it came from: its guard memory is where "legitimate" is written. */
+  projectDir: string;
   decision: GuardLogDecision;
   status: FlagStatus;
 }
@@ -25,8 +27,8 @@ export function guardItemId(d: GuardLogDecision): string {
   return `guard:${createHash('sha256').update(`${d.ts}\0${d.agent}\0${d.sessionId ?? ''}\0${d.path}\0${d.hunk ?? ''}`).digest('hex').slice(0, 24)}`;
 }
 
-export function guardItem(decision: GuardLogDecision, status: FlagStatus): GuardItem {
-  return { id: guardItemId(decision), decision, status };
+export function guardItem(projectDir: string, decision: GuardLogDecision, status: FlagStatus): GuardItem {
+  return { id: guardItemId(decision), projectDir, decision, status };
 }
 
 /** "The guard asked the user about this Edit (skip-added), under pressure." */

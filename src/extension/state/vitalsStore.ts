@@ -181,6 +181,10 @@ export class VitalsStore {
     return this.guardItems.get(id);
   }
 
+  listGuardItems(): GuardItem[] {
+    return [...this.guardItems.values()];
+  }
+
   /** Forgets the decisions read from one project's log (it was replaced or cut short). */
   forgetGuardItems(keep: (item: GuardItem) => boolean): void {
     for (const [id, item] of this.guardItems) if (!keep(item)) this.guardItems.delete(id);

@@ -29,8 +29,8 @@ test('a guard decision is listed with the flags of its session, after the turn b
   store.addEvent(turn(1, 'Running the tests.'));
   store.addEvent(testRun(2, 1, 1));
   store.addEvent(turn(4, 'Still failing; trying to skip it.'));
-  store.setGuardItem(guardItem(decision, 'open'));
-  store.setGuardItem(guardItem({ ...decision, sessionId: 'another', ts: '2026-11-24T14:00:05.500Z' }, 'open'));
+  store.setGuardItem(guardItem('/w', decision, 'open'));
+  store.setGuardItem(guardItem('/w', { ...decision, sessionId: 'another', ts: '2026-11-24T14:00:05.500Z' }, 'open'));
   let [item, ...rest] = store.snapshot().flags;
   assert.equal(rest.length, 0, 'a decision in another session is not listed here');
   assert.equal(item!.afterTurn, 1);
@@ -46,7 +46,7 @@ test('a guard decision is listed with the flags of its session, after the turn b
 test('the status bar counts open guard decisions through the shared rule; a decision answered stops counting', () => {
   const store = new VitalsStore(settings, unavailable, () => NOW);
   store.addEvent(turn(1, 'Running the tests.'));
-  const item = guardItem({ ...decision, tier: 'block', kinds: ['focus-added'] }, 'open');
+  const item = guardItem('/w', { ...decision, tier: 'block', kinds: ['focus-added'] }, 'open');
   store.setGuardItem(item);
   const thresholds = { desperationWarning: 1.5, pressureWarning: 4 };
   const open = statusReading(store.snapshot(), thresholds);
@@ -57,6 +57,6 @@ test('the status bar counts open guard decisions through the shared rule; a deci
 });
 
 test('the same logged decision read twice is one item', () => {
-  assert.equal(guardItem(decision, 'open').id, guardItem({ ...decision }, 'dismissed').id);
-  assert.notEqual(guardItem(decision, 'open').id, guardItem({ ...decision, hunk: 'def' }, 'open').id);
+  assert.equal(guardItem('/w', decision, 'open').id, guardItem('/w', { ...decision }, 'dismissed').id);
+  assert.notEqual(guardItem('/w', decision, 'open').id, guardItem('/w', { ...decision, hunk: 'def' }, 'open').id);
 });

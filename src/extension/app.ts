@@ -4,6 +4,7 @@
 import type * as vscode from 'vscode';
 import { activateCommands } from './activation/commands';
 import { activateFlags } from './activation/flags';
+import { activateGuard } from './activation/guard';
 import { activateScoring } from './activation/scoring';
 import { ExtensionSettings } from './activation/settings';
 import { activateSidebar } from './activation/sidebar';
@@ -16,7 +17,8 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
   context.subscriptions.push(settings);
   const { host, scoreSource } = activateScoring(context, log, settings);
   const { store, hostState } = activateState(context, log, settings, scoreSource);
-  const { feed, actions } = activateFlags(context, log, store, settings);
+  const { feed, actions, guardDecisions } = activateFlags(context, log, store, settings);
+  activateGuard(context, log, store, guardDecisions);
   const watching = activateWatching(context, log, settings, hostState, { store, feed, scoreSource });
   activateSidebar(context, log, { settings, store, actions, host, watching });
   activateCommands(context, log, { store, actions, host, scoreSource, watching });

@@ -24,7 +24,7 @@ try {
 export function writeLauncher(storageDir: string, hookBundle: string): string {
   const file = join(storageDir, LAUNCHER_FILE);
   const text = launcherText(hookBundle);
-  let current: string | null = null;
+  let current: string | null;
   try {
     current = readFileSync(file, 'utf8');
   } catch {

@@ -270,10 +270,13 @@ export class FlagStore {
   }
 
   /** Remembers the hunk (or, with scope 'file', every edit to the file) as legitimate. */
-  async markLegitimate(id: string, scope: 'hunk' | 'file' = 'hunk'): Promise<void> {
+  /** Returns the mark, for the guard's memory (the hook reads it outside VS Code). */
+  async markLegitimate(id: string, scope: 'hunk' | 'file' = 'hunk'): Promise<LegitimateMark> {
     const flag = this.require(id);
-    await this.remember({ path: flag.path, hunk: scope === 'file' ? null : flag.hunk });
+    const mark: LegitimateMark = { path: flag.path, hunk: scope === 'file' ? null : flag.hunk };
+    await this.remember(mark);
     await this.setStatus(id, 'legitimate');
+    return mark;
   }
 
   /**

@@ -36,7 +36,13 @@ export class FlagActions {
     const flag = this.store.flag(id);
     if (!flag) return;
     if (action === 'dismiss') return this.feed.dismiss(id);
-    if (action === 'legitimate') return this.feed.markLegitimate(id);
+    if (action === 'legitimate') {
+      const mark = await this.feed.markLegitimate(id);
+      const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(flag.path));
+      // The hook reads the project's memory, not the flag store: the same hunk is not stopped next time.
+      if (mark && folder) this.guard.rememberForHook(folder.uri.fsPath, mark);
+      return;
+    }
     const file = vscode.workspace.asRelativePath(flag.path);
     const root = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(flag.path)) ?? vscode.workspace.workspaceFolders?.[0];
     if (!root) return;

@@ -68,8 +68,13 @@ export class TamperFlagFeed {
     return this.act(id, (store) => store.dismiss(id));
   }
 
-  markLegitimate(id: string): Promise<void> {
-    return this.act(id, (store) => store.markLegitimate(id));
+  /** Resolves with the mark remembered (undefined for an unknown flag). */
+  async markLegitimate(id: string): Promise<LegitimateMark | undefined> {
+    let mark: LegitimateMark | undefined;
+    await this.act(id, async (store) => {
+      mark = await store.markLegitimate(id);
+    });
+    return mark;
   }
 
   /** Remembers a file or hunk as legitimate (a guard decision the user said was wrong): the flags it covers follow. */

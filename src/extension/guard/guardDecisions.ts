@@ -1,6 +1,7 @@
 // The user's answer to "was this right?" on a guard decision. Right: the decision is set aside
 // (dismissed). Wrong: the edit's hunk is legitimate — written to the project's guard memory, which
-// the hook reads before its next decision, and to the flag store, so flags on that hunk follow.
+// the hook reads before its next decision, and to the flag store, so flags on that hunk follow
+// (a flag marked legitimate is written to the guard memory the same way, through rememberForHook).
 // Statuses are derived again when the log is read after a reload. No vscode import.
 import type { FlagStatus } from '../../contracts/flag-status';
 import type { GuardLogDecision } from '../../guard/guard-log';
@@ -46,13 +47,21 @@ export class GuardDecisions {
     const item = this.require(id);
     // A decision logged before hunks were kept can only be remembered for its whole file.
     const mark: LegitimateMark = { path: item.decision.path, hunk: item.decision.hunk };
-    rememberLegitimate(item.projectDir, mark);
+    this.rememberForHook(item.projectDir, mark);
     await this.flags.rememberLegitimate(mark);
+    this.store.setGuardItem({ ...item, status: 'legitimate' });
+  }
+
+  /**
+   * Writes a legitimate mark where the hook reads it — from a guard decision, or from a flag the
+   * user marked legitimate — so the guard does not stop what the flags already let pass.
+   */
+  rememberForHook(projectDir: string, mark: LegitimateMark): void {
+    rememberLegitimate(projectDir, mark);
     // The same hunk (or file) stopped earlier in this project is legitimate too.
     for (const other of this.store.listGuardItems()) {
-      if (other.projectDir === item.projectDir && other.status === 'open') this.store.setGuardItem({ ...other, status: this.statusOf(other) });
+      if (other.projectDir === projectDir && other.status === 'open') this.store.setGuardItem({ ...other, status: this.statusOf(other) });
     }
-    this.store.setGuardItem({ ...item, status: 'legitimate' });
   }
 
   private require(id: string): GuardItem {

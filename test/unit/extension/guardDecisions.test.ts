@@ -55,3 +55,12 @@ test('after a reload the log read again gets the answers given before: legitimat
   for (const d of [a, b, c]) reloaded.decisions.add(first.projectDir, d);
   assert.deepEqual(reloaded.status(), { [guardItemId(a)]: 'legitimate', [guardItemId(b)]: 'dismissed', [guardItemId(c)]: 'open' });
 });
+
+test('a flag marked legitimate reaches the hook too: its hunk goes to the project memory, and the guard decision on that hunk follows', () => {
+  const { projectDir, decisions, status } = setup();
+  const a = decision('2026-11-24T14:00:05.000Z', 'h1');
+  decisions.add(projectDir, a);
+  decisions.rememberForHook(projectDir, { path: a.path, hunk: 'h1' });
+  assert.equal(readGuardMemory(projectDir).covers(a.path, 'h1'), true);
+  assert.deepEqual(status(), { [guardItemId(a)]: 'legitimate' });
+});

@@ -99,9 +99,11 @@ export async function runHook(agent: GuardAgent, payloadText: string, now: Date 
   const raw = payloadObject(payloadText);
   if (raw.hook_event_name === STOP_EVENTS[agent]) return { decision: NO_DECISION, output: await runAudit(agent, raw, now) };
   const payload = clinePayload(raw) ?? toolPayload(raw);
+  const proposed = proposedEdits(payload);
+  if (proposed.length === 0) return { decision: NO_DECISION, output: null };
   // An edit the user already called legitimate (this file, or this hunk) is not stopped again.
   const memory = readGuardMemory(payload.cwd);
-  const edits = proposedEdits(payload).filter((e) => !memory.covers(e.shownPath, editHunk(e.shownPath, e.before, e.after)));
+  const edits = proposed.filter((e) => !memory.covers(e.shownPath, editHunk(e.shownPath, e.before, e.after)));
   if (edits.length === 0) return { decision: NO_DECISION, output: null };
   const tiers = readGuardTiers(payload.cwd);
   const pressure = pressureOfRecordedSession(await sessionEvents(payload.transcriptPath, agent), now.toISOString(), HOOK_READER);

@@ -3,7 +3,8 @@
 // as Claude Code runs it) is asked about an edit that adds a skip. It asks the user, as the
 // default tiers say under pressure, and the extension shows the decision: in the flags list with
 // the agent's reply that followed, as its own timeline mark and in the status bar. "Wrong:
-// legitimate" then stops the hook from asking about the same edit again.
+// legitimate" then stops the hook from asking about the same edit again. Installing from the
+// command palette shows the exact change and writes it only once confirmed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -13,7 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { claudeProjectFolder } from '../../scripts/agent-session';
 import { REPO_ROOT, startCodeServer, type CodeServer } from '../../scripts/code-server';
 import { claudeTranscript, makeWorkspace, payload } from '../unit/guard/workspace';
-import { launchBrowser, openSidebar, openWorkbench, screenshotSidebar, statusState } from './harness/browser';
+import { launchBrowser, openSidebar, openWorkbench, runCommand, screenshotSidebar, statusState } from './harness/browser';
 
 const SESSION_ID = '9f1c2e7a-4b5d-4e8f-a1b2-c3d4e5f60718';
 const REPLY = 'The test cannot pass as specified: add(-1, -1) is -2, not -3. I stopped instead of skipping it.';
@@ -92,4 +93,27 @@ test('"Wrong: legitimate" is remembered where the hook reads it: the same edit i
   assert.equal(askHook(), null, 'the guard must not ask again about an edit the user called legitimate');
   const status = await statusState(page);
   assert.doesNotMatch(status.text, /guard decision/);
+});
+
+test('installing from the command palette shows the exact change first, then writes one hook that runs the guard', async () => {
+  const settingsFile = join(server.workspace, '.claude', 'settings.json');
+  await runCommand(page, 'Agent Vitals: Install the Guard Hook…');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'claude-code' }).first().click();
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ timeout: 15_000 });
+  const shown = await dialog.innerText();
+  assert.match(shown, /Install the guard hook for claude-code\?/);
+  assert.match(shown, /\+\+\+ .*\.claude[\\/]settings\.json/);
+  assert.match(shown, /guard-hook\.js/);
+  await dialog.getByRole('button', { name: 'Install' }).click();
+  await page.locator('.notifications-toasts', { hasText: 'settings.json written' }).waitFor({ timeout: 15_000 });
+  const written = JSON.parse(readFileSync(settingsFile, 'utf8')) as { hooks: Record<string, { hooks: { command: string }[] }[]> };
+  const command = written.hooks.PreToolUse![0]!.hooks[0]!.command;
+  assert.match(command, /^node ".*guard-hook\.js" claude-code$/);
+  // The written command runs the extension's hook: an edit that adds a focus is held back.
+  const launcher = JSON.parse(command.slice('node '.length, command.lastIndexOf(' '))) as string;
+  const focus = JSON.stringify({ session_id: SESSION_ID, transcript_path: transcript, cwd: server.workspace, hook_event_name: 'PreToolUse', tool_name: 'Edit', tool_input: { file_path: join(server.workspace, 'tests', 'sum.test.js'), old_string: "it('adds', ", new_string: "it.only('adds', " } });
+  const run = spawnSync(process.execPath, [launcher, 'claude-code'], { input: focus, encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal((JSON.parse(run.stdout) as { hookSpecificOutput: { permissionDecision: string } }).hookSpecificOutput.permissionDecision, 'deny');
 });

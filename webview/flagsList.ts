@@ -6,6 +6,13 @@ import { h, icon } from './dom';
 import { ageOf, dateTimeOf } from './time';
 import { SEVERITY_LOOK } from '../src/core/signal';
 
+/** What a guard decision says once the user answered "was this right?". */
+const GUARD_ANSWERED: Record<Exclude<FlagItem['status'], 'open'>, string> = {
+  dismissed: 'you said the guard was right',
+  legitimate: 'you said the edit was legitimate: the guard lets it through from now on',
+  reverted: 'reverted',
+};
+
 /** `desperationCounts`: the loaded reader is validated on agent text, so a flag's desperation is shown beside its reason. */
 export function renderFlags(flags: FlagItem[], desperationCounts: boolean, now: number, onAction: (id: string, action: FlagAction) => void): HTMLElement {
   const block = h('section', { class: 'flags-block', 'data-testid': 'flags' }, h('h3', {}, `Flags (${flags.filter((f) => f.status === 'open').length} open)`));
@@ -30,11 +37,14 @@ export function renderFlags(flags: FlagItem[], desperationCounts: boolean, now: 
           h('span', { class: 'flag-file', title: f.path }, f.path.split(/[\\/]/).pop() ?? f.path),
         ),
         h('div', { class: 'flag-time muted', 'data-testid': 'flag-time', title: f.ts }, `${dateTimeOf(f.ts)} · ${ageOf(f.ts, now)}`),
-        f.status === 'open'
-          ? h('div', { class: 'actions' }, button('diff', 'diff', 'Diff'), button('dismiss', 'close', 'Dismiss'), button('legitimate', 'check', 'Legitimate'), button('revert', 'discard', 'Revert…'))
-          : h('div', { class: 'muted' }, f.status),
-        h('div', { class: 'kinds' }, ...f.kinds.map((k) => h('vscode-badge', { variant: 'default' }, k))),
+        f.status !== 'open'
+          ? h('div', { class: 'muted' }, f.guard ? GUARD_ANSWERED[f.status] : f.status)
+          : f.guard
+            ? h('div', { class: 'actions', 'data-testid': 'guard-question' }, h('span', {}, 'Was this right?'), button('dismiss', 'check', 'Right'), button('legitimate', 'close', 'Wrong: legitimate'))
+            : h('div', { class: 'actions' }, button('diff', 'diff', 'Diff'), button('dismiss', 'close', 'Dismiss'), button('legitimate', 'check', 'Legitimate'), button('revert', 'discard', 'Revert…')),
+        h('div', { class: 'kinds' }, ...(f.guard ? [h('vscode-badge', { variant: 'counter', 'data-testid': 'guard-tier' }, `guard: ${f.guard.tier}`)] : []), ...f.kinds.map((k) => h('vscode-badge', { variant: 'default' }, k))),
         h('div', { class: 'reason' }, f.reason, f.desperation === null || !desperationCounts ? '' : ` (desperation ${f.desperation.toFixed(1)}σ)`),
+        f.guard ? h('div', { class: 'guard-reply muted', 'data-testid': 'guard-reply' }, f.guard.reply === null ? 'No reply from the agent yet.' : `The agent then said: “${f.guard.reply}”`) : '',
       ),
     );
   }

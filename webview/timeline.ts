@@ -93,6 +93,18 @@ export function renderTimeline(
   }
   for (const flag of flags) {
     const fx = x(Math.max(flag.afterTurn, 0));
+    if (flag.guard) {
+      // The guard acted before the edit landed: its own mark, a square, beside the flags' triangles.
+      svg.append(
+        s(
+          'g',
+          { class: `guard-mark ${flag.severity} ${flag.status}`, 'data-testid': 'guard-marker' },
+          s('rect', { x: (fx - 4).toFixed(1), y: TOP - 12, width: 8, height: 8 }),
+          s('title', {}, `guard ${flag.guard.tier}: ${flag.kinds.join(', ')} — ${flag.reason}`),
+        ),
+      );
+      continue;
+    }
     svg.append(
       s(
         'g',

@@ -4,6 +4,7 @@
 
 import type { AgentSource } from '../core/events';
 import type { Flag } from '../core/flags';
+import type { Tier } from '../core/guard-tiers';
 import type { FlagStatus } from './flag-status';
 import type { EmotionReading, LiveValidity, ReadingReference, TokenHeat } from './reading';
 import type { BehaviouralPressure } from './pressure';
@@ -50,6 +51,16 @@ export interface TestRunMarker {
 export interface FlagItem extends Pick<Flag, 'id' | 'ts' | 'path' | 'kinds' | 'severity' | 'desperation' | 'reason'> {
   afterTurn: number;
   status: FlagStatus;
+  /** Present when the item is a decision the guard hook made before the edit ran, not a flag on an edit that landed. */
+  guard?: GuardDetail;
+}
+
+export interface GuardDetail {
+  tier: Tier;
+  /** The agent's tool the hook was asked about (Edit, Bash, apply_patch, …). */
+  tool: string;
+  /** The start of the agent's reply that followed the decision; null until the transcript has one. */
+  reply: string | null;
 }
 
 export interface SessionSummary {

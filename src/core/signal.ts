@@ -22,6 +22,8 @@ export interface SignalInput {
   hasSession: boolean;
   /** Severities of the followed session's open flags. */
   openFlags: readonly Severity[];
+  /** Severities of the guard's open decisions in the followed session (TIER_SEVERITY). */
+  openGuardDecisions: readonly Severity[];
   /** Behavioural pressure points now. */
   pressure: number;
   /** Whether the latest test run failed (the failing streak, and so the pressure, is growing). */
@@ -37,7 +39,7 @@ export interface SignalInput {
 export interface SessionSignal {
   level: SignalLevel;
   icon: string;
-  /** Plain words, flags first: "1 flag · pressure 3 rising". */
+  /** Plain words, flags first: "1 flag · 1 guard decision · pressure 3 rising". */
   words: string;
 }
 
@@ -48,12 +50,13 @@ export function sessionSignal(s: SignalInput): SessionSignal {
   const raise = (to: SignalLevel) => {
     if (LEVEL_RANK[to] > LEVEL_RANK[level]) level = to;
   };
-  for (const severity of s.openFlags) raise(SEVERITY_LOOK[severity].level);
+  for (const severity of [...s.openFlags, ...s.openGuardDecisions]) raise(SEVERITY_LOOK[severity].level);
   if (s.pressure >= s.pressureWarning) raise('warning');
   if (desperate && s.lastRunFailed) raise('warning');
 
   const parts: string[] = [];
   if (s.openFlags.length > 0) parts.push(`${s.openFlags.length} flag${s.openFlags.length > 1 ? 's' : ''}`);
+  if (s.openGuardDecisions.length > 0) parts.push(`${s.openGuardDecisions.length} guard decision${s.openGuardDecisions.length > 1 ? 's' : ''}`);
   if (desperate) parts.push(`desperation ${s.reading!.desperation.toFixed(1)}σ ${s.reading!.trend === 'rising' ? 'rising' : 'high'}`);
   else if (s.pressure > 0) parts.push(pressureWords(s.pressure, s.lastRunFailed));
   // "calm" only where the reading says so and nothing else is raised.

@@ -5,6 +5,7 @@
 import type * as vscode from 'vscode';
 import { activateCommands } from './activation/commands';
 import { activateFlags } from './activation/flags';
+import { activateGuard } from './activation/guard';
 import { activateScoring } from './activation/scoring';
 import { ExtensionSettings } from './activation/settings';
 import { activateSidebar } from './activation/sidebar';
@@ -20,7 +21,8 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
   const { store, hostState } = activateState(context, log, settings, scoreSource);
   const telemetry = startTelemetryExport(log, scoreSource, () => store.reader());
   context.subscriptions.push(telemetry);
-  const { feed, actions } = activateFlags(context, log, store, settings, telemetry);
+  const { feed, actions, guardDecisions } = activateFlags(context, log, store, settings, telemetry);
+  activateGuard(context, log, store, guardDecisions);
   const watching = activateWatching(context, log, settings, hostState, { store, feed, scoreSource, telemetry });
   activateSidebar(context, log, { settings, store, actions, host, watching });
   activateCommands(context, log, { store, actions, host, scoreSource, watching });

@@ -3,6 +3,8 @@
 // editor and telemetry to read. A log that cannot be written or read never stops the hook.
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { FLAG_KINDS, type FlagKind } from '../core/flags';
+import { TIERS, type Tier } from '../core/guard-tiers';
 
 export const GUARD_LOG_FILE = join('.agent-vitals', 'guard-log.jsonl');
 
@@ -16,6 +18,36 @@ export function appendGuardLog(cwd: string, line: GuardLogLine): void {
   } catch (err) {
     process.stderr.write(`agent-vitals hook: could not record the ${line.event} in ${file}: ${(err as Error).message}\n`);
   }
+}
+
+/** A decision line as the hook writes it (hook.ts), read back by the editor. */
+export interface GuardLogDecision {
+  ts: string;
+  agent: string;
+  sessionId: string | null;
+  tool: string;
+  tier: Tier;
+  path: string;
+  /** The edit's hunk fingerprint, for "legitimate" marks; null in logs written before it was kept. */
+  hunk: string | null;
+  kinds: FlagKind[];
+  pressured: boolean;
+}
+
+/** One log line as a decision; null for an audit line, a torn line or anything not a decision. */
+export function parseGuardDecision(text: string): GuardLogDecision | null {
+  let v: Record<string, unknown>;
+  try {
+    v = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  if (typeof v !== 'object' || v === null || v.event !== 'decision') return null;
+  const { ts, agent, sessionId, tool, tier, path, hunk, kinds, pressured } = v;
+  if (typeof ts !== 'string' || typeof agent !== 'string' || typeof tool !== 'string' || typeof path !== 'string') return null;
+  if (!(sessionId === null || typeof sessionId === 'string') || !(TIERS as readonly unknown[]).includes(tier)) return null;
+  if (!Array.isArray(kinds) || !kinds.every((k) => (FLAG_KINDS as readonly unknown[]).includes(k))) return null;
+  return { ts, agent, sessionId, tool, tier: tier as Tier, path, hunk: typeof hunk === 'string' ? hunk : null, kinds: kinds as FlagKind[], pressured: pressured === true };
 }
 
 /** The log's lines of one kind of event; [] when there is no log, unreadable lines are skipped. */

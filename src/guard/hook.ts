@@ -17,6 +17,7 @@ import { clinePayload } from './cline-payload';
 import { payloadObject, toolPayload, type HookPayload } from './payload';
 import { decide, type GuardDecision } from './decide';
 import { appendGuardLog } from './guard-log';
+import { editHunk, readGuardMemory } from './guard-memory';
 import { GUARD_MESSAGE_VERSION, guardMessage } from './message';
 import { applyPatchEdits, claudeToolEdits, type ProposedEdit } from './proposed-edits';
 import { shellEdits } from './shell-edits';
@@ -98,20 +99,25 @@ export async function runHook(agent: GuardAgent, payloadText: string, now: Date 
   const raw = payloadObject(payloadText);
   if (raw.hook_event_name === STOP_EVENTS[agent]) return { decision: NO_DECISION, output: await runAudit(agent, raw, now) };
   const payload = clinePayload(raw) ?? toolPayload(raw);
-  const edits = proposedEdits(payload);
+  const proposed = proposedEdits(payload);
+  if (proposed.length === 0) return { decision: NO_DECISION, output: null };
+  // An edit the user already called legitimate (this file, or this hunk) is not stopped again.
+  const memory = readGuardMemory(payload.cwd);
+  const edits = proposed.filter((e) => !memory.covers(e.shownPath, editHunk(e.shownPath, e.before, e.after)));
   if (edits.length === 0) return { decision: NO_DECISION, output: null };
   const tiers = readGuardTiers(payload.cwd);
   const pressure = pressureOfRecordedSession(await sessionEvents(payload.transcriptPath, agent), now.toISOString(), HOOK_READER);
   const decision = decide(edits, pressure, tiers);
   if (decision.tier === 'off' || decision.path === null) return { decision, output: null };
-  recordDecision(payload, agent, decision, now);
+  recordDecision(payload, agent, decision, edits, now);
   if (decision.tier === 'log') return { decision, output: null };
   const askHeldBack = decision.tier === 'ask' && agent !== 'claude-code';
   const message = guardMessage(askHeldBack ? 'block' : decision.tier, decision.path, decision.findings, pressure, askHeldBack);
   return { decision, output: response(agent, decision.tier, message) };
 }
 
-function recordDecision(payload: HookPayload, agent: GuardAgent, decision: GuardDecision, now: Date): void {
+function recordDecision(payload: HookPayload, agent: GuardAgent, decision: GuardDecision, edits: readonly ProposedEdit[], now: Date): void {
+  const edit = edits.find((e) => e.shownPath === decision.path);
   appendGuardLog(payload.cwd, {
     ts: now.toISOString(),
     event: 'decision',
@@ -120,6 +126,8 @@ function recordDecision(payload: HookPayload, agent: GuardAgent, decision: Guard
     tool: payload.toolName,
     tier: decision.tier,
     path: decision.path,
+    // The hunk the editor's "was this right?" remembers (guard-memory.ts).
+    hunk: edit ? editHunk(edit.shownPath, edit.before, edit.after) : null,
     kinds: [...new Set(decision.findings.map((f) => f.kind))],
     pressured: decision.pressured,
     messageVersion: GUARD_MESSAGE_VERSION,

@@ -5,11 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENIGN_FLAG_KINDS, FLAG_KINDS, type FlagKind } from '../core/flags';
+import { TIERS, TIER_RANK, type Tier } from '../core/guard-tiers';
 
-export const TIERS = ['off', 'log', 'warn', 'ask', 'block'] as const;
-export type Tier = (typeof TIERS)[number];
-
-export const TIER_RANK: Record<Tier, number> = { off: 0, log: 1, warn: 2, ask: 3, block: 4 };
+export { TIERS, TIER_RANK, type Tier } from '../core/guard-tiers';
 
 export interface KindTiers {
   /** No behavioural pressure (below `pressureThreshold`). */

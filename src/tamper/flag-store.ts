@@ -270,17 +270,29 @@ export class FlagStore {
   }
 
   /** Remembers the hunk (or, with scope 'file', every edit to the file) as legitimate. */
-  async markLegitimate(id: string, scope: 'hunk' | 'file' = 'hunk'): Promise<void> {
+  /** Returns the mark, for the guard's memory (the hook reads it outside VS Code). */
+  async markLegitimate(id: string, scope: 'hunk' | 'file' = 'hunk'): Promise<LegitimateMark> {
     const flag = this.require(id);
     const mark: LegitimateMark = { path: flag.path, hunk: scope === 'file' ? null : flag.hunk };
+    await this.remember(mark);
+    await this.setStatus(id, 'legitimate');
+    return mark;
+  }
+
+  /**
+   * Remembers a file or hunk as legitimate without a flag of its own (a guard decision the user
+   * said was wrong); the open flags it covers become legitimate. Returns those flags.
+   */
+  async remember(mark: LegitimateMark): Promise<StoredFlag[]> {
     const key = markKey(mark);
     if (!this.marks.has(key)) {
       this.marks.set(key, mark);
       await this.save(MARKS, recordName(key), JSON.stringify(mark));
     }
-    const changed = [...this.flags.values()].filter((f) => f.id !== id && f.status === 'open' && this.isLegitimate(f));
+    const changed = [...this.flags.values()].filter((f) => f.status === 'open' && this.isLegitimate(f));
     for (const f of changed) f.status = 'legitimate';
-    await Promise.all([...changed.map((f) => this.saveFlag(f)), this.setStatus(id, 'legitimate')]);
+    await Promise.all(changed.map((f) => this.saveFlag(f)));
+    return changed;
   }
 
   /** The edit's whole texts while the file still holds it; otherwise the changed lines only. */

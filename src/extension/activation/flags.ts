@@ -8,6 +8,7 @@ import { FlagNotifier } from '../flagNotifier';
 import { FlagActions } from '../flags/flag-actions';
 import { flagStoreDir } from '../flags/flagStoreDir';
 import { TamperFlagFeed } from '../flags/tamperFlagFeed';
+import { GuardDecisions } from '../guard/guardDecisions';
 import { sessionKeyOf, type VitalsStore } from '../state/vitalsStore';
 import type { TelemetryExport } from '../telemetry';
 import type { ExtensionSettings } from './settings';
@@ -15,7 +16,12 @@ import type { ExtensionSettings } from './settings';
 export interface Flags {
   feed: TamperFlagFeed;
   actions: FlagActions;
+  /** The guard's decisions share the flags' list, actions and legitimate memory. */
+  guardDecisions: GuardDecisions;
 }
+
+/** Guard decisions the user said were right, by id, for this workspace. */
+const DISMISSED_GUARD_DECISIONS = 'agentVitals.guard.dismissed';
 
 export function activateFlags(
   context: vscode.ExtensionContext,
@@ -41,7 +47,12 @@ export function activateFlags(
     },
     onError: (err) => log.error(`flags: ${err instanceof Error ? err.message : String(err)}`),
   });
-  const actions = new FlagActions(store, feed);
+  const dismissed = context.workspaceState;
+  const guardDecisions = new GuardDecisions(store, feed, {
+    has: (id) => (dismissed.get<string[]>(DISMISSED_GUARD_DECISIONS) ?? []).includes(id),
+    add: (id) => Promise.resolve(dismissed.update(DISMISSED_GUARD_DECISIONS, [...(dismissed.get<string[]>(DISMISSED_GUARD_DECISIONS) ?? []), id])),
+  });
+  const actions = new FlagActions(store, feed, guardDecisions);
   context.subscriptions.push(decorations, vscode.workspace.registerTextDocumentContentProvider(FLAG_SCHEME, new FlagDocuments((id) => feed.diff(id))));
-  return { feed, actions };
+  return { feed, actions, guardDecisions };
 }

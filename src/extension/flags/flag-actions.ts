@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { FlagAction } from '../../contracts/sidebar-protocol';
 import { FlagDocuments } from '../flagDocuments';
+import type { GuardDecisions } from '../guard/guardDecisions';
 import type { VitalsStore } from '../state/vitalsStore';
 import type { TamperFlagFeed } from './tamperFlagFeed';
 
@@ -10,6 +11,7 @@ export class FlagActions {
   constructor(
     private readonly store: VitalsStore,
     private readonly feed: TamperFlagFeed,
+    private readonly guard: GuardDecisions,
   ) {}
 
   async showDiff(id: string): Promise<void> {
@@ -23,11 +25,24 @@ export class FlagActions {
   }
 
   async perform(id: string, action: FlagAction): Promise<void> {
+    // A guard decision sits in the same list; its answers are "right" (dismiss) and "wrong" (legitimate).
+    if (this.store.guardItem(id)) {
+      if (action === 'dismiss') return this.guard.right(id);
+      if (action === 'legitimate') return this.guard.wrong(id);
+      void vscode.window.showInformationMessage('Agent Vitals: the guard decided before the edit ran, so there is no landed edit to diff or revert.');
+      return;
+    }
     if (action === 'diff') return this.showDiff(id);
     const flag = this.store.flag(id);
     if (!flag) return;
     if (action === 'dismiss') return this.feed.dismiss(id);
-    if (action === 'legitimate') return this.feed.markLegitimate(id);
+    if (action === 'legitimate') {
+      const mark = await this.feed.markLegitimate(id);
+      const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(flag.path));
+      // The hook reads the project's memory, not the flag store: the same hunk is not stopped next time.
+      if (mark && folder) this.guard.rememberForHook(folder.uri.fsPath, mark);
+      return;
+    }
     const file = vscode.workspace.asRelativePath(flag.path);
     const root = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(flag.path)) ?? vscode.workspace.workspaceFolders?.[0];
     if (!root) return;

@@ -4,7 +4,7 @@
 import type { AgentEvent } from '../../core/events';
 import type { TamperEngine } from '../../tamper/engine';
 import type { FlagStatus } from '../../contracts/flag-status';
-import { FlagStore, type ConfirmRevert, type RevertOutcome, type StoredFlag } from '../../tamper/flag-store';
+import { FlagStore, type ConfirmRevert, type LegitimateMark, type RevertOutcome, type StoredFlag } from '../../tamper/flag-store';
 import { FolderFlagStorage, nodeWorkspaceFiles } from '../../tamper/node-storage';
 import type { SeveritySettings } from '../../tamper/severity';
 import { flagEngine, type FlagInputs } from '../../transcript-pipeline/flags';
@@ -68,8 +68,20 @@ export class TamperFlagFeed {
     return this.act(id, (store) => store.dismiss(id));
   }
 
-  markLegitimate(id: string): Promise<void> {
-    return this.act(id, (store) => store.markLegitimate(id));
+  /** Resolves with the mark remembered (undefined for an unknown flag). */
+  async markLegitimate(id: string): Promise<LegitimateMark | undefined> {
+    let mark: LegitimateMark | undefined;
+    await this.act(id, async (store) => {
+      mark = await store.markLegitimate(id);
+    });
+    return mark;
+  }
+
+  /** Remembers a file or hunk as legitimate (a guard decision the user said was wrong): the flags it covers follow. */
+  async rememberLegitimate(mark: LegitimateMark): Promise<void> {
+    await this.enqueue(async (store) => {
+      for (const flag of await store.remember(mark)) this.options.onUpdate({ flag, status: flag.status, escalated: false });
+    });
   }
 
   /** Puts the file back as it was before the edit, after `confirm`; says why when it cannot. */

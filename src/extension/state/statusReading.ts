@@ -23,7 +23,8 @@ export function statusReading(state: SidebarState, t: StatusThresholds): StatusR
   const lastRun = session?.testRuns[session.testRuns.length - 1];
   const signal = sessionSignal({
     hasSession: session !== null,
-    openFlags: state.flags.filter((f) => f.status === 'open').map((f) => f.severity),
+    openFlags: state.flags.filter((f) => f.status === 'open' && !f.guard).map((f) => f.severity),
+    openGuardDecisions: state.flags.filter((f) => f.status === 'open' && f.guard).map((f) => f.severity),
     pressure: session?.pressure.score ?? 0,
     lastRunFailed: lastRun !== undefined && lastRun.failed > 0,
     reading: state.reader.valid ? (session?.reading ?? null) : null,

@@ -20,6 +20,7 @@ import { DEMO_VALIDITY, isDemoModel } from '../../emotion/live-validity';
 import { behaviouralPressure, PressureTracker, type PressureThresholds } from '../../tamper/pressure';
 import { computeReading, referencedDesperation, type ReadingOptions } from './reading';
 import { restoreSessions, saveSession, SAVED_SESSIONS, type SavedTimelines } from './savedTimelines';
+import { guardReason, guardSeverity, type GuardItem } from '../guard/guardItem';
 
 /** A session counts as live while its events keep arriving within this window. */
 const LIVE_WINDOW_MS = 5 * 60_000;
@@ -72,6 +73,7 @@ export function readerValidity(scoring: ScoringStatus, model: string): LiveValid
 export class VitalsStore {
   private readonly sessions = new Map<string, SessionRecord>();
   private readonly flags = new Map<string, { flag: Flag; status: FlagStatus }>();
+  private readonly guardItems = new Map<string, GuardItem>();
   private followed: string | null = null;
   private selectedTurnId: string | null = null;
   private heatEmotion = 'desperate';
@@ -166,6 +168,26 @@ export class VitalsStore {
 
   setFlag(flag: Flag, status: FlagStatus = 'open'): void {
     this.flags.set(flag.id, { flag, status });
+    this.changed();
+  }
+
+  /** Adds a guard decision, or changes its status (the user's answer to "was this right?"). */
+  setGuardItem(item: GuardItem): void {
+    this.guardItems.set(item.id, item);
+    this.changed();
+  }
+
+  guardItem(id: string): GuardItem | undefined {
+    return this.guardItems.get(id);
+  }
+
+  listGuardItems(): GuardItem[] {
+    return [...this.guardItems.values()];
+  }
+
+  /** Forgets the decisions read from one project's log (it was replaced or cut short). */
+  forgetGuardItems(keep: (item: GuardItem) => boolean): void {
+    for (const [id, item] of this.guardItems) if (!keep(item)) this.guardItems.delete(id);
     this.changed();
   }
 
@@ -313,6 +335,23 @@ export class VitalsStore {
         status,
       });
     }
+    for (const { id, decision, status } of this.guardItems.values()) {
+      // The hook names the agent by its watcher's source name, so its session is the watcher's.
+      if (decision.sessionId === null || sessionKeyOf({ source: decision.agent as AgentEvent['source'], sessionId: decision.sessionId }) !== s.key) continue;
+      const reply = s.turns.find((t) => t.ts > decision.ts);
+      items.push({
+        id,
+        ts: decision.ts,
+        path: decision.path,
+        kinds: decision.kinds,
+        severity: guardSeverity(decision),
+        desperation: null,
+        reason: guardReason(decision),
+        afterTurn: lastTurnAtOrBefore(s.turns, decision.ts),
+        status,
+        guard: { tier: decision.tier, tool: decision.tool, reply: reply ? firstLine(reply.text, 240) : null },
+      });
+    }
     return items.sort((a, b) => (a.ts < b.ts ? 1 : -1));
   }
 
@@ -337,6 +376,15 @@ function restoredPressure(runs: readonly TestRunEvent[], thresholds: PressureThr
     runPressure.set(run.seq, behaviouralPressure(pressure.facts(run.ts), thresholds).score);
   }
   return { pressure, runPressure };
+}
+
+/** A guard decision has no place in the event numbering, only a time: the last turn up to it. */
+function lastTurnAtOrBefore(turns: readonly TurnEvent[], ts: string): number {
+  let index = -1;
+  turns.forEach((t, i) => {
+    if (t.ts <= ts) index = i;
+  });
+  return index;
 }
 
 function lastTurnBefore(turns: readonly TurnEvent[], seq: number): number {

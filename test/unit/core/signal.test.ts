@@ -5,6 +5,7 @@ import { runWords, sessionSignal, SEVERITY_LOOK, trendWords, type SignalInput } 
 const base: SignalInput = {
   hasSession: true,
   openFlags: [],
+  openGuardDecisions: [],
   pressure: 0,
   lastRunFailed: false,
   reading: null,
@@ -26,6 +27,8 @@ test('each state maps to one level, icon and wording', () => {
     [{ openFlags: ['warning'], pressure: 2, lastRunFailed: true }, 'warning', '1 flag · pressure 2 rising'],
     [{ openFlags: ['critical', 'warning'] }, 'error', '2 flags'],
     [{ openFlags: ['info'] }, 'ok', '1 flag'],
+    [{ openGuardDecisions: ['critical'] }, 'error', '1 guard decision'],
+    [{ openFlags: ['warning'], openGuardDecisions: ['warning', 'warning'], pressure: 4, lastRunFailed: true }, 'warning', '1 flag · 2 guard decisions · pressure 4 rising'],
     [{ readerValid: true, reading: { desperation: 2.1, trend: 'rising' }, lastRunFailed: true }, 'warning', 'desperation 2.1σ rising'],
     [{ readerValid: true, reading: { desperation: 2.1, trend: 'steady' } }, 'ok', 'desperation 2.1σ high'],
   ];

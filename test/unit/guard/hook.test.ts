@@ -6,6 +6,7 @@ import { PassThrough } from 'node:stream';
 import { runHook, GUARD_LOG_FILE, type GuardAgent } from '../../../src/guard/hook';
 import { hookMain } from '../../../src/cli/hook';
 import { HONEST_WAY_OUT, CANNOT_ASK } from '../../../src/guard/message';
+import { rememberLegitimate } from '../../../src/guard/guard-memory';
 import { claudeTranscript, codexTranscript, gitCommitAll, makeWorkspace, payload } from './workspace';
 
 // Ten minutes after the fourth failing run of each transcript.
@@ -170,4 +171,24 @@ test('invalid JSON, a payload without a tool and an oversized payload all fail o
     assert.match(line, /^agent-vitals hook: .*unchecked.*\n$/);
     assert.equal(line.split('\n').length, 2);
   }
+});
+
+test('Claude Code: a skip the user called legitimate for its hunk or file is not stopped again; another hunk still is', async () => {
+  const workspace = makeWorkspace();
+  const first = await ask('claude-code', 'claude-edit-skip.json', true, workspace);
+  assert.equal(first.tier, 'ask');
+  const logged = JSON.parse(readFileSync(join(workspace, GUARD_LOG_FILE), 'utf8').trim().split('\n').at(-1)!) as { path: string; hunk: string };
+  assert.match(logged.hunk, /^[0-9a-f]{16}$/);
+
+  rememberLegitimate(workspace, { path: logged.path, hunk: 'another-hunk' });
+  assert.equal((await ask('claude-code', 'claude-edit-skip.json', true, workspace)).tier, 'ask', 'a mark on another hunk must not cover this one');
+
+  rememberLegitimate(workspace, { path: logged.path, hunk: logged.hunk });
+  const again = await ask('claude-code', 'claude-edit-skip.json', true, workspace);
+  assert.equal(again.tier, 'off');
+  assert.equal(again.answer, null);
+
+  const fileWide = makeWorkspace();
+  rememberLegitimate(fileWide, { path: logged.path.replace(workspace, fileWide), hunk: null });
+  assert.equal((await ask('claude-code', 'claude-edit-skip.json', true, fileWide)).tier, 'off', 'a mark for the whole file covers every hunk');
 });

@@ -7,6 +7,7 @@ import type { FileEditEvent, TestRunEvent } from '../../../src/core/events';
 import { TamperEngine, type TamperFlag } from '../../../src/tamper/engine';
 import { FlagStore } from '../../../src/tamper/flag-store';
 import { FolderFlagStorage, nodeWorkspaceFiles } from '../../../src/tamper/node-storage';
+import { editHunk } from '../../../src/guard/guard-memory';
 
 const BEFORE = "test('adds', () => {\n  expect(add(1, 2)).toBe(3);\n});\n";
 const AFTER = "test.skip('adds', () => {\n  expect(add(1, 2)).toBe(3);\n});\n";
@@ -61,6 +62,20 @@ test('mark as legitimate is remembered for the hunk, or for the whole file', asy
   assert.equal(later.status, 'legitimate');
   const reopened = await FlagStore.open(new FolderFlagStorage(ws.storage));
   assert.equal(reopened.isLegitimate({ path: ws.file, hunk: 'anything' }), true);
+});
+
+test('a guard decision called legitimate marks the same hunk the flag of that edit has: its open flags follow, later ones arrive marked', async () => {
+  const ws = await workspace();
+  const store = await FlagStore.open(new FolderFlagStorage(ws.storage));
+  const [open] = await store.upsert(flagsFor(ws.file, 2));
+  // The hook remembers the edit it was asked about by the same fingerprint, from the same texts.
+  const changed = await store.remember({ path: ws.file, hunk: editHunk(ws.file, BEFORE, AFTER) });
+  assert.deepEqual(changed.map((f) => f.id), [open.id]);
+  assert.equal(store.get(open.id)?.status, 'legitimate');
+  const [later] = await store.upsert(flagsFor(ws.file, 4));
+  assert.equal(later.status, 'legitimate');
+  const [otherHunk] = await store.upsert(flagsFor(ws.file, 6, BEFORE, BEFORE.replace("test('adds'", "test.only('adds'")));
+  assert.equal(otherHunk.status, 'open');
 });
 
 test('revert writes the before-text only after confirmation', async () => {

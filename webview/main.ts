@@ -6,15 +6,15 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import { timeOf } from './time';
-import { renderFlags } from './flagsList';
+import { renderFlags } from './flags-list';
 import { renderGauge } from './gauge';
 import { renderPressure } from './pressure';
 import type { AgentSource } from '../src/core/events';
 import type { SidebarHostMessage, SidebarState, SidebarViewMessage } from '../src/contracts/sidebar-protocol';
-import { renderSessionPicker } from './sessionPicker';
+import { renderSessionPicker } from './session-picker';
 import { renderNoAgent, renderScoring } from './states';
 import { renderTimeline } from './timeline';
-import { renderTurnView } from './turnView';
+import { renderTurnView } from './turn-view';
 
 interface VsCodeApi {
   postMessage(message: SidebarViewMessage): void;

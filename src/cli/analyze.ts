@@ -11,7 +11,7 @@ import type { CliCommand } from './commands';
 import { BatchedWriter, jsonPieces } from './json-stream';
 import { MODEL_OPTIONS, openCalibratedModel, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
 import type { LoadedModel } from '../model/loaded-model';
-import { scoreTranscriptTurns, type ReadingModel } from '../transcript-pipeline/turn-reader';
+import { scoreTranscriptTurns, type ReadingModel } from '../transcript-pipeline/turn-scorer';
 import type { EmotionVectorSet } from '../emotion/vectors';
 import { MissingVectorsError } from '../emotion/vector-store';
 import { liveValidity } from '../emotion/live-validity';

@@ -12,7 +12,7 @@ import { EXECUTION_PROVIDERS, isExecutionProvider, type ExecutionProvider } from
 import { MissingVectorsError, vectorFilePath } from '../emotion/vector-store';
 import type { EmotionVectorSet } from '../emotion/vectors';
 import { identifyModel, LoadedModel } from '../model/loaded-model';
-import { findVectors, type LoadedVectors } from '../model/session-vectors';
+import { findVectors, type LoadedVectors } from '../model/loaded-vectors';
 
 export const MODEL_OPTIONS = {
   model: { type: 'string' },

@@ -5,7 +5,7 @@ import { interruptSignal, MODEL_OPTIONS, MODEL_USAGE, openCalibratedModel, parse
 import { loadCorpus } from '../corpus/format';
 import { loadDoseTemplates, runReportCard, validationRecord, type ReportCard, type Verdict } from '../emotion/report-card';
 import { agentTurnSource } from '../transcript-pipeline/validation-turns';
-import { recordVerdicts } from '../model/session-vectors';
+import { recordVerdicts } from '../model/loaded-vectors';
 import { MissingVectorsError } from '../emotion/vector-store';
 import { projectRoot } from '../model-store/model-spec';
 

@@ -18,7 +18,7 @@ import { AddressError, parseLoopbackAddress } from '../serve/loopback';
 import { LocalReplyModel } from '../serve/reply-model';
 import { SelfTranscript, selfTranscriptPath } from '../serve/self-transcript';
 import { parseSteer, SteerSpecError } from '../serve/steer-option';
-import { findVectors } from '../model/session-vectors';
+import { findVectors } from '../model/loaded-vectors';
 import { identifyModel, LoadedModel } from '../model/loaded-model';
 import { runSidecarOnStdio } from '../sidecar/stdio';
 

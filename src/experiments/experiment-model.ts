@@ -8,7 +8,7 @@ import { VectorFileError } from '../emotion/vectors';
 import type { ExperimentModel, SteerableDecoder } from './model';
 import { readModelConfig } from '../model-store/model-config';
 import type { ResolvedModel } from '../model-store/model-store';
-import { findVectors } from '../model/session-vectors';
+import { findVectors } from '../model/loaded-vectors';
 import type { ResidualEncoder } from '../model/residual-encoder';
 import { identifyModel, LoadedModel } from '../model/loaded-model';
 

@@ -5,7 +5,7 @@ import type { TurnEvent } from '../core/events';
 import { DESPERATE } from '../contracts/reading';
 import { liveValidity } from '../emotion/live-validity';
 import { flagRecorded, type TurnDesperation } from '../transcript-pipeline/flags';
-import { RecordedTurnScorer } from '../transcript-pipeline/turn-reader';
+import { RecordedTurnScorer } from '../transcript-pipeline/turn-scorer';
 import { readTranscript } from '../watchers/read-transcript';
 import { TRANSCRIPT_SOURCES } from '../watchers/agents/registry';
 import type { TranscriptSource } from '../core/events';

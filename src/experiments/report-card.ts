@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadCorpus } from '../corpus/format';
 import { loadDoseTemplates, runReportCard, validationRecord } from '../emotion/report-card';
 import { agentTurnSource } from '../transcript-pipeline/validation-turns';
-import { recordVerdicts } from '../model/session-vectors';
+import { recordVerdicts } from '../model/loaded-vectors';
 import { projectRoot } from '../model-store/model-spec';
 import { asParams, ExperimentParamError, READER_CAVEAT, stringParam, type ExperimentContext } from './context';
 import { experimentActivations, type ExperimentModel } from './model';

@@ -12,7 +12,7 @@ import { activateSidebar } from './activation/sidebar';
 import { activateState } from './activation/vitals-state';
 import { activateWatching } from './activation/watching';
 import { startTelemetryExport } from './telemetry';
-import type { SidecarHost } from './sidecarHost';
+import type { SidecarHost } from './sidecar-host';
 
 export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): SidecarHost {
   const settings = new ExtensionSettings(context.globalStorageUri);

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { AgentEvent } from '../core/events';
 import { readTranscript } from '../watchers/read-transcript';
-import { sessionKeyOf } from './state/vitalsStore';
+import { sessionKeyOf } from './state/vitals-store';
 
 /** Pause after each replayed assistant turn; other events follow immediately. */
 const TURN_INTERVAL_MS = 600;

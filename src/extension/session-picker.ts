@@ -1,7 +1,7 @@
 // The quick pick behind "Follow Session": the latest session, or one of those seen.
 import * as vscode from 'vscode';
 import { AGENTS } from '../watchers/agents/registry';
-import type { VitalsStore } from './state/vitalsStore';
+import type { VitalsStore } from './state/vitals-store';
 
 export async function pickSession(store: VitalsStore): Promise<void> {
   const state = store.snapshot();

@@ -4,8 +4,8 @@ import * as vscode from 'vscode';
 import type { SidebarViewMessage } from '../contracts/sidebar-protocol';
 import type { FlagActions } from './flags/flag-actions';
 import { reportError } from './report-error';
-import type { SidecarHost } from './sidecarHost';
-import type { VitalsStore } from './state/vitalsStore';
+import type { SidecarHost } from './sidecar-host';
+import type { VitalsStore } from './state/vitals-store';
 
 export interface SidebarMessageTargets {
   store: VitalsStore;

@@ -17,7 +17,7 @@ import { ModelTokenizer } from './chat-tokenizer';
 import type { ResidualEncoder } from './residual-encoder';
 import { PacedEncoder } from './paced-encoder';
 import { readerContextLimit, readInPasses } from './read-passes';
-import type { LoadedVectors } from './session-vectors';
+import type { LoadedVectors } from './loaded-vectors';
 
 export interface LoadOptions {
   /** Layers the probe exposes; calibration wants all of them, reading only the vectors' one. */

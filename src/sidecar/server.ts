@@ -43,7 +43,7 @@ import { lintCorpus } from '../corpus/lint';
 import { calibrate, CalibrationError, type ActivationSource } from '../emotion/calibrate';
 import { vectorFilePath } from '../emotion/vector-store';
 import { writeVectorFile, type EmotionVectorSet } from '../emotion/vectors';
-import { encodeScores, findVectors, vectorsInfo, type LoadedVectors } from '../model/session-vectors';
+import { encodeScores, findVectors, vectorsInfo, type LoadedVectors } from '../model/loaded-vectors';
 import { isModelDtype } from '../model-store/variants';
 import { EXECUTION_PROVIDERS, isExecutionProvider } from '../contracts/execution-provider';
 import { Conversation, type AppendOutcome } from '../model/conversation';

@@ -7,7 +7,7 @@ import type { ChatMessage } from '../contracts/rpc-methods';
 import { loadAgentTurns } from '../corpus/agent-turns';
 import type { AgentTurnSource, ValidationTurn } from '../emotion/report-card';
 import { toolMessage } from './reader-chat';
-import { readAssistantMeans, type ReadingModel } from './turn-reader';
+import { readAssistantMeans, type ReadingModel } from './turn-scorer';
 
 /**
  * The validation set under `root` (the corpus folder's `agent-turns/`), read through `model` at

@@ -3,8 +3,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openSidebar, openWorkbench, runCommand, screenshot, screenshotSidebar, setColorTheme, showPanelState, sidecarProcesses, statusItem, statusState, THEMES } from './harness/browser';
-import { DEMO_READER, HEAT_WORDS, SCORING_MODEL, SCORING_STATES, scoredSessionState, VALIDATED_READER } from './harness/panelStates';
-import { readerValidity } from '../../src/extension/state/vitalsStore';
+import { DEMO_READER, HEAT_WORDS, SCORING_MODEL, SCORING_STATES, scoredSessionState, VALIDATED_READER } from './harness/panel-states';
+import { readerValidity } from '../../src/extension/state/vitals-store';
 import { startCodeServer, type CodeServer } from '../../scripts/code-server';
 
 let server: CodeServer;

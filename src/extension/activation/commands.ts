@@ -2,13 +2,13 @@
 import * as vscode from 'vscode';
 import type { FlagActions } from '../flags/flag-actions';
 import type { ScoreSource } from '../integration/parts';
-import { registerModelCommands } from '../modelCommands';
+import { registerModelCommands } from '../model-commands';
 import { replayTranscript } from '../replay';
 import { reportError } from '../report-error';
 import { pickSession } from '../session-picker';
-import type { SidecarHost } from '../sidecarHost';
-import { SIDEBAR_VIEW_ID } from '../sidebarView';
-import type { VitalsStore } from '../state/vitalsStore';
+import type { SidecarHost } from '../sidecar-host';
+import { SIDEBAR_VIEW_ID } from '../sidebar-view';
+import type { VitalsStore } from '../state/vitals-store';
 import type { Watching } from './watching';
 
 export interface CommandTargets {

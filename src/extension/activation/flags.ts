@@ -2,14 +2,14 @@
 // store and as editor decorations, notified once when they escalate, and their edits as diffs.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { FlagDecorations } from '../flagDecorations';
-import { FlagDocuments, FLAG_SCHEME } from '../flagDocuments';
-import { FlagNotifier } from '../flagNotifier';
+import { FlagDecorations } from '../flags/flag-decorations';
+import { FlagDocuments, FLAG_SCHEME } from '../flags/flag-documents';
+import { FlagNotifier } from '../flags/flag-notifier';
 import { FlagActions } from '../flags/flag-actions';
-import { flagStoreDir } from '../flags/flagStoreDir';
-import { TamperFlagFeed } from '../flags/tamperFlagFeed';
-import { GuardDecisions } from '../guard/guardDecisions';
-import { sessionKeyOf, type VitalsStore } from '../state/vitalsStore';
+import { flagStoreDir } from '../flags/flag-store-dir';
+import { TamperFlagFeed } from '../flags/tamper-flag-feed';
+import { GuardDecisions } from '../guard/guard-decisions';
+import { sessionKeyOf, type VitalsStore } from '../state/vitals-store';
 import type { TelemetryExport } from '../telemetry';
 import type { ExtensionSettings } from './settings';
 

@@ -6,11 +6,11 @@ import * as vscode from 'vscode';
 import { GUARD_AGENTS, type GuardAgent } from '../../guard/agents';
 import { GUARD_LOG_FILE } from '../../guard/guard-log';
 import { applyPlan, backupFile, describePlan, installedEvents, isInstalled, planInstall, planUninstall, settingsFile, SettingsFileError, type InstallPlan } from '../../guard/install';
-import type { GuardDecisions } from '../guard/guardDecisions';
-import { GuardLogFollower } from '../guard/guardLogFollower';
-import { hookCommandFor, writeLauncher } from '../guard/stableHook';
+import type { GuardDecisions } from '../guard/guard-decisions';
+import { GuardLogFollower } from '../guard/guard-log-follower';
+import { hookCommandFor, writeLauncher } from '../guard/stable-hook';
 import { reportError } from '../report-error';
-import type { VitalsStore } from '../state/vitalsStore';
+import type { VitalsStore } from '../state/vitals-store';
 
 /** How often the logs are checked besides file-change events (one stat each; events can be missed on some file systems). */
 const POLL_MS = 2000;

@@ -2,8 +2,8 @@
 // source that sends it each session's turns.
 import * as vscode from 'vscode';
 import type { ScoreSource } from '../integration/parts';
-import { SidecarScoreSource } from '../integration/sidecarScoreSource';
-import { modelChoice, SidecarHost } from '../sidecarHost';
+import { SidecarScoreSource } from '../integration/sidecar-score-source';
+import { modelChoice, SidecarHost } from '../sidecar-host';
 import type { ExtensionSettings } from './settings';
 
 export interface Scoring {

@@ -5,8 +5,8 @@ import type { WatchInfo } from '../../contracts/sidebar-protocol';
 import { readSeveritySettings } from '../../tamper/settings';
 import { readWatcherSettings, watchList, type WatcherSettings } from '../../watchers/settings';
 import { CONFIG_SECTION, readConfig, type AgentVitalsConfig } from '../config';
-import { modelChoice } from '../sidecarHost';
-import type { StoreSettings } from '../state/vitalsStore';
+import { modelChoice } from '../sidecar-host';
+import type { StoreSettings } from '../state/vitals-store';
 
 export class ExtensionSettings implements vscode.Disposable {
   private config: AgentVitalsConfig;

@@ -2,10 +2,10 @@
 import * as vscode from 'vscode';
 import type { FlagActions } from '../flags/flag-actions';
 import { sidebarMessageRouter } from '../sidebar-messages';
-import type { SidecarHost } from '../sidecarHost';
-import { SIDEBAR_VIEW_ID, SidebarViewProvider } from '../sidebarView';
-import type { VitalsStore } from '../state/vitalsStore';
-import { VitalsStatusBar } from '../statusBar';
+import type { SidecarHost } from '../sidecar-host';
+import { SIDEBAR_VIEW_ID, SidebarViewProvider } from '../sidebar-view';
+import type { VitalsStore } from '../state/vitals-store';
+import { VitalsStatusBar } from '../status-bar';
 import type { ExtensionSettings } from './settings';
 import type { Watching } from './watching';
 

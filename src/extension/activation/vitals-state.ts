@@ -2,8 +2,8 @@
 // timelines and the watchers' read positions kept across reloads in workspace storage.
 import * as vscode from 'vscode';
 import type { ScoreSource } from '../integration/parts';
-import { HostState } from '../state/hostState';
-import { VitalsStore } from '../state/vitalsStore';
+import { HostState } from '../state/host-state';
+import { VitalsStore } from '../state/vitals-store';
 import type { ExtensionSettings } from './settings';
 
 export interface VitalsState {

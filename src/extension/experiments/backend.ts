@@ -3,7 +3,7 @@
 import type * as vscode from 'vscode';
 import { Methods, type ExperimentProgressNotice } from '../../contracts/rpc-methods';
 import type { ExperimentRequest, ExperimentResult } from '../../contracts/experiments';
-import type { SidecarHost } from '../sidecarHost';
+import type { SidecarHost } from '../sidecar-host';
 
 export interface ExperimentBackend extends vscode.Disposable {
   run(request: ExperimentRequest, onProgress: (p: ExperimentProgressNotice) => void, signal: AbortSignal): Promise<ExperimentResult>;

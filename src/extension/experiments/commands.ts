@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { ExperimentRequest } from '../../contracts/experiments';
 import type { PanelInit } from '../../contracts/experiment-panel-protocol';
 import type { ExperimentBackend } from './backend';
-import { ExperimentPanel } from './experimentPanel';
+import { ExperimentPanel } from './experiment-panel';
 
 /** Largest file the Score File command reads (the model's context is far smaller anyway). */
 const MAX_SCORE_BYTES = 512 * 1024;

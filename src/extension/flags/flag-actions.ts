@@ -2,10 +2,10 @@
 // flagged edit as a diff, dismiss it, mark it legitimate, or revert it after confirming.
 import * as vscode from 'vscode';
 import type { FlagAction } from '../../contracts/sidebar-protocol';
-import { FlagDocuments } from '../flagDocuments';
-import type { GuardDecisions } from '../guard/guardDecisions';
-import type { VitalsStore } from '../state/vitalsStore';
-import type { TamperFlagFeed } from './tamperFlagFeed';
+import { FlagDocuments } from './flag-documents';
+import type { GuardDecisions } from '../guard/guard-decisions';
+import type { VitalsStore } from '../state/vitals-store';
+import type { TamperFlagFeed } from './tamper-flag-feed';
 
 export class FlagActions {
   constructor(

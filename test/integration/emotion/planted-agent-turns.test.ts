@@ -11,7 +11,7 @@ import type { Corpus, NeutralDialogue, Story } from '../../../src/corpus/format'
 import { calibrate } from '../../../src/emotion/calibrate';
 import { LoadedModel } from '../../../src/model/loaded-model';
 import { runReportCard, type AgentTurnSource, type ValidationTurn } from '../../../src/emotion/report-card';
-import { readAssistantMeans } from '../../../src/transcript-pipeline/turn-reader';
+import { readAssistantMeans } from '../../../src/transcript-pipeline/turn-scorer';
 import { turnConversation } from '../../../src/transcript-pipeline/validation-turns';
 import { resolveModel } from '../../../src/model-store/model-store';
 import { CONTROL, PLANTED, plantedModel, plantedText, rng } from './planted-model';

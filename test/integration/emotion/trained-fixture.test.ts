@@ -13,7 +13,7 @@ import { loadDoseTemplates, runReportCard } from '../../../src/emotion/report-ca
 import { agentTurnSource } from '../../../src/transcript-pipeline/validation-turns';
 import { layerVectors, readVectorFile } from '../../../src/emotion/vectors';
 import { resolveModel } from '../../../src/model-store/model-store';
-import { SHIPPED_VECTORS_FILE } from '../../../src/model/session-vectors';
+import { SHIPPED_VECTORS_FILE } from '../../../src/model/loaded-vectors';
 
 const MODEL = 'fixture:emotion-tiny';
 const corpus = loadCorpus('vectors');

@@ -14,7 +14,7 @@ import { runExperiment, type ExperimentResult } from '../../../src/experiments/r
 import { replyStartReading } from '../../../src/experiments/reply-start';
 import { exportReplay } from '../../../src/experiments/replay-export';
 import type { ReplayResult, SteeringResult } from '../../../src/contracts/experiments';
-import { SHIPPED_VECTORS_FILE } from '../../../src/model/session-vectors';
+import { SHIPPED_VECTORS_FILE } from '../../../src/model/loaded-vectors';
 import { DEMO_MODEL, openDemoExperimentModel } from './demo-model';
 
 let opened: Awaited<ReturnType<typeof openDemoExperimentModel>>;

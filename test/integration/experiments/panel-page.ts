@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { renderWebviewHtml } from '../../../src/extension/webviewHtml';
+import { renderWebviewHtml } from '../../../src/extension/webview-html';
 import type { ExperimentResult } from '../../../src/contracts/experiments';
 import type { ExperimentPanelHostMessage, PanelInit } from '../../../src/contracts/experiment-panel-protocol';
 

@@ -5,7 +5,7 @@ import { SidecarClient } from '../../../src/sidecar-client/sidecar-client';
 import { Methods, type ExperimentProgressNotice } from '../../../src/contracts/rpc-methods';
 import { SidecarError } from '../../../src/contracts/rpc-errors';
 import { runExperiment } from '../../../src/experiments/registry';
-import { SHIPPED_VECTORS_FILE } from '../../../src/model/session-vectors';
+import { SHIPPED_VECTORS_FILE } from '../../../src/model/loaded-vectors';
 import { DEMO_MODEL, openDemoExperimentModel } from './demo-model';
 
 // `npm test` builds first: this talks to the shipped bundle, as the extension does.

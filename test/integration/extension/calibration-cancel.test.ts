@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SidecarHost } from '../../../src/extension/sidecarHost';
+import { SidecarHost } from '../../../src/extension/sidecar-host';
 import { SidecarError } from '../../../src/contracts/rpc-errors';
 import type { ScoringStatus } from '../../../src/contracts/sidebar-protocol';
 

@@ -10,9 +10,9 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentEvent, TestRunEvent } from '../../../src/core/events';
-import { TamperFlagFeed } from '../../../src/extension/flags/tamperFlagFeed';
-import { HOST_STATE_KEY, HostState, type StateStorage } from '../../../src/extension/state/hostState';
-import { sessionKeyOf, VitalsStore } from '../../../src/extension/state/vitalsStore';
+import { TamperFlagFeed } from '../../../src/extension/flags/tamper-flag-feed';
+import { HOST_STATE_KEY, HostState, type StateStorage } from '../../../src/extension/state/host-state';
+import { sessionKeyOf, VitalsStore } from '../../../src/extension/state/vitals-store';
 import { DEFAULT_SEVERITY_SETTINGS } from '../../../src/tamper/severity';
 import { claudeProjectFolder } from '../../../src/watchers/locations';
 import { TranscriptFollower } from '../../../src/watchers/follower';

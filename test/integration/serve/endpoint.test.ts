@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import { resolveModel } from '../../../src/model-store/model-store';
 import { identifyModel, LoadedModel } from '../../../src/model/loaded-model';
-import { findVectors } from '../../../src/model/session-vectors';
+import { findVectors } from '../../../src/model/loaded-vectors';
 import { layerVectors } from '../../../src/emotion/vectors';
 import { meanRowNorm } from '../../../src/engine';
 import { IMPOSSIBLE_TASK } from '../../../src/experiments/reply-tamper';

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FlagAction } from '../../../src/contracts/sidebar-protocol';
 import { sidebarMessageRouter } from '../../../src/extension/sidebar-messages';
-import { VitalsStore } from '../../../src/extension/state/vitalsStore';
+import { VitalsStore } from '../../../src/extension/state/vitals-store';
 import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';
 import { turn } from './events';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeVectorFile, encodeVectorFile, VectorFileError, VECTOR_FILE_FORMAT, VECTOR_FILE_VERSION, writeVectorFile, type EmotionVectorSet } from '../../../src/emotion/vectors';
 import { vectorFilePath } from '../../../src/emotion/vector-store';
-import { findVectors } from '../../../src/model/session-vectors';
+import { findVectors } from '../../../src/model/loaded-vectors';
 
 const MODEL = { id: 'fixture:tiny', revision: 'fixture', fileHash: 'ab'.repeat(32), dtype: 'fp32' };
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ReadingValidation } from '../../../src/emotion/live-validity';
 import { decodeVectorFile, encodeVectorFile, readVectorFile, VectorFileError, VECTOR_FILE_FORMAT, VECTOR_FILE_VERSION, writeVectorFile, type EmotionVectorSet } from '../../../src/emotion/vectors';
-import { recordVerdicts, SHIPPED_VECTORS_FILE } from '../../../src/model/session-vectors';
+import { recordVerdicts, SHIPPED_VECTORS_FILE } from '../../../src/model/loaded-vectors';
 
 const SET: EmotionVectorSet = {
   header: {

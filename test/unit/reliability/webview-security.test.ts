@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderWebviewHtml } from '../../../src/extension/webviewHtml';
+import { renderWebviewHtml } from '../../../src/extension/webview-html';
 
 const NONCE = 'n0nceN0nceN0nceN0nceN0nc';
 const ASSETS = { cspSource: 'vscode-webview://abc', scriptUri: 'vscode-webview://abc/dist/x.js', codiconCssUri: 'vscode-webview://abc/dist/codicon.css', styleUri: 'vscode-webview://abc/media/x.css' };

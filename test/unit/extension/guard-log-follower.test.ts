@@ -4,7 +4,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GUARD_LOG_FILE } from '../../../src/guard/guard-log';
-import { GuardLogFollower, type FollowedDecision } from '../../../src/extension/guard/guardLogFollower';
+import { GuardLogFollower, type FollowedDecision } from '../../../src/extension/guard/guard-log-follower';
 
 const decision = (ts: string, tier: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ ts, event: 'decision', agent: 'claude-code', sessionId: 's1', tool: 'Edit', tier, path: '/p/tests/test_calc.py', hunk: 'abc', kinds: ['skip-added'], pressured: true, messageVersion: 1, ...extra });

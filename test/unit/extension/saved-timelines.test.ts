@@ -1,8 +1,8 @@
 // What the store saves for the next extension host: bounded, and read back to the same views.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SAVED_HEAT_TURNS, SAVED_SESSIONS, SAVED_TEXT_CHARS, SAVED_TURNS_PER_SESSION, SAVED_WHOLE_TURNS } from '../../../src/extension/state/savedTimelines';
-import { sessionKeyOf, VitalsStore } from '../../../src/extension/state/vitalsStore';
+import { SAVED_HEAT_TURNS, SAVED_SESSIONS, SAVED_TEXT_CHARS, SAVED_TURNS_PER_SESSION, SAVED_WHOLE_TURNS } from '../../../src/extension/state/saved-timelines';
+import { sessionKeyOf, VitalsStore } from '../../../src/extension/state/vitals-store';
 import { scored, testRun, turn } from './events';
 import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';
 

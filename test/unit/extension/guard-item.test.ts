@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { VitalsStore } from '../../../src/extension/state/vitalsStore';
-import { guardItem } from '../../../src/extension/guard/guardItem';
-import { statusReading } from '../../../src/extension/state/statusReading';
+import { VitalsStore } from '../../../src/extension/state/vitals-store';
+import { guardItem } from '../../../src/extension/guard/guard-item';
+import { statusReading } from '../../../src/extension/state/status-reading';
 import type { GuardLogDecision } from '../../../src/guard/guard-log';
 import { testRun, turn } from './events';
 import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';

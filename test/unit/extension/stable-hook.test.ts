@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hookCommandFor, writeLauncher } from '../../../src/extension/guard/stableHook';
+import { hookCommandFor, writeLauncher } from '../../../src/extension/guard/stable-hook';
 
 test('the launcher keeps one path across versions and runs whichever hook bundle the running version has', () => {
   const dir = mkdtempSync(join(tmpdir(), 'guard-launcher-'));

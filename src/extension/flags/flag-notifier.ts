@@ -4,9 +4,9 @@
 // (warning → critical after the next run) is announced again at its new severity, so no
 // notification contradicts the flag card. Words and kind come from the shared severity look.
 import * as vscode from 'vscode';
-import type { Flag, Severity } from '../core/flags';
-import { SEVERITY_LOOK } from '../core/signal';
-import { RateLimiter } from './state/rateLimiter';
+import type { Flag, Severity } from '../../core/flags';
+import { SEVERITY_LOOK } from '../../core/signal';
+import { RateLimiter } from '../state/rate-limiter';
 
 export interface NotifyActions {
   /** True only for the first notification of this flag at this severity in this workspace. */

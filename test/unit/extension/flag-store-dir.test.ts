@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, readFile, writeFile, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { adoptEarlierStore, flagStoreDir } from '../../../src/extension/flags/flagStoreDir';
+import { adoptEarlierStore, flagStoreDir } from '../../../src/extension/flags/flag-store-dir';
 
 test('every window on a workspace gets the same flag store; another workspace gets its own', () => {
   const a = flagStoreDir('/g', ['/w/api', '/w/web']);

@@ -9,7 +9,7 @@ import { FolderFlagStorage, nodeWorkspaceFiles } from '../../tamper/node-storage
 import type { SeveritySettings } from '../../tamper/severity';
 import { flagEngine, type FlagInputs } from '../../transcript-pipeline/flags';
 import { SEVERITY_RANK, type Severity } from '../../core/flags';
-import { adoptEarlierStore } from './flagStoreDir';
+import { adoptEarlierStore } from './flag-store-dir';
 
 export interface FlagUpdate {
   flag: StoredFlag;
@@ -19,7 +19,7 @@ export interface FlagUpdate {
 }
 
 export interface TamperFlagFeedOptions {
-  /** Folder for the persisted flags, shared by every window on the workspace (flagStoreDir.ts). */
+  /** Folder for the persisted flags, shared by every window on the workspace (flag-store-dir.ts). */
   storageDir: string;
   /** Where an earlier version kept them (the window's storage folder): moved to `storageDir` once. */
   earlierStorageDir?: string;

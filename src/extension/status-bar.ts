@@ -1,7 +1,7 @@
 // The single status bar item: short reading, Markdown tooltip, click focuses the sidebar.
 import * as vscode from 'vscode';
-import { statusReading, type StatusThresholds } from './state/statusReading';
-import type { VitalsStore } from './state/vitalsStore';
+import { statusReading, type StatusThresholds } from './state/status-reading';
+import type { VitalsStore } from './state/vitals-store';
 
 export class VitalsStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('agentVitals.status', vscode.StatusBarAlignment.Left, 50);

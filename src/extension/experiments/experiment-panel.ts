@@ -14,7 +14,7 @@ import {
   type ReplayExportFormat,
 } from '../../contracts/experiment-panel-protocol';
 import type { ExperimentBackend } from './backend';
-import { webviewPage, webviewResourceRoots } from '../webviewContent';
+import { webviewPage, webviewResourceRoots } from '../webview-content';
 
 export const EXPERIMENT_PANEL_TYPE = 'agentVitals.experiment';
 

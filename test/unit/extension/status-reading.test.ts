@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { statusReading } from '../../../src/extension/state/statusReading';
-import { VitalsStore } from '../../../src/extension/state/vitalsStore';
+import { statusReading } from '../../../src/extension/state/status-reading';
+import { VitalsStore } from '../../../src/extension/state/vitals-store';
 import { flag, scored, testRun, turn } from './events';
 import { liveValidity } from '../../../src/emotion/live-validity';
 import type { ScoringStatus } from '../../../src/contracts/sidebar-protocol';

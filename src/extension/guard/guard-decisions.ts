@@ -7,8 +7,8 @@ import type { FlagStatus } from '../../contracts/flag-status';
 import type { GuardLogDecision } from '../../guard/guard-log';
 import { readGuardMemory, rememberLegitimate } from '../../guard/guard-memory';
 import type { LegitimateMark } from '../../tamper/flag-store';
-import type { VitalsStore } from '../state/vitalsStore';
-import { guardItem, type GuardItem } from './guardItem';
+import type { VitalsStore } from '../state/vitals-store';
+import { guardItem, type GuardItem } from './guard-item';
 
 /** Ids of the decisions the user set aside, kept per workspace (VS Code's workspace state). */
 export interface DismissedDecisions {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { firstLine, VitalsStore } from '../../../src/extension/state/vitalsStore';
+import { firstLine, VitalsStore } from '../../../src/extension/state/vitals-store';
 import { flag, scored, testRun, turn } from './events';
 import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';
 import { DEMO_VALIDITY } from '../../../src/emotion/live-validity';

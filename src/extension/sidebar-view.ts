@@ -2,8 +2,8 @@
 // webview's `ready`, then sends the store's full snapshot, so hiding and reopening loses nothing.
 import * as vscode from 'vscode';
 import { isSidebarViewMessage, type SidebarHostMessage, type SidebarViewMessage } from '../contracts/sidebar-protocol';
-import type { VitalsStore } from './state/vitalsStore';
-import { webviewPage, webviewResourceRoots } from './webviewContent';
+import type { VitalsStore } from './state/vitals-store';
+import { webviewPage, webviewResourceRoots } from './webview-content';
 
 export const SIDEBAR_VIEW_ID = 'agentVitals.sidebar';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { escapeMarkdown, flagHoverMarkdown } from '../../../src/extension/markdownText';
+import { escapeMarkdown, flagHoverMarkdown } from '../../../src/extension/markdown-text';
 
 // A CommonMark renderer (installed with @vscode/vsce; it has no type declarations: the two calls
 // used are typed here), set up the most permissive way: raw HTML on, bare URLs turned into links.

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RateLimiter } from '../../../src/extension/state/rateLimiter';
+import { RateLimiter } from '../../../src/extension/state/rate-limiter';
 
 test('one pass per interval; held attempts are counted and reported with the next pass', () => {
   let now = 0;

@@ -1,9 +1,9 @@
 // Marks the lines a flagged edit changed in the test file, while the file still holds the
 // flagged text (after later edits the line numbers would point at the wrong code).
 import * as vscode from 'vscode';
-import { textSha256 } from '../tamper/edit-record';
-import type { StoredFlag } from '../tamper/flag-store';
-import { flagHoverMarkdown } from './markdownText';
+import { textSha256 } from '../../tamper/edit-record';
+import type { StoredFlag } from '../../tamper/flag-store';
+import { flagHoverMarkdown } from '../markdown-text';
 
 export class FlagDecorations implements vscode.Disposable {
   private readonly type = vscode.window.createTextEditorDecorationType({

@@ -3,7 +3,7 @@
 // is validated on agent text; behavioural pressure (no model needed) and flags count always.
 import { describePressure } from '../../contracts/pressure';
 import type { Reading, SidebarState } from '../../contracts/sidebar-protocol';
-import { escapeMarkdown } from '../markdownText';
+import { escapeMarkdown } from '../markdown-text';
 import { sessionSignal } from '../../core/signal';
 
 export interface StatusReading {

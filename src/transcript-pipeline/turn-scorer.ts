@@ -12,7 +12,7 @@ import type { EmotionVectorSet } from '../emotion/vectors';
 import type { ChatTokenizer } from '../model/chat-segments';
 import { Conversation, type AppendOutcome } from '../model/conversation';
 import type { ResidualEncoder } from '../model/residual-encoder';
-import { scoreAppended } from '../model/session-vectors';
+import { scoreAppended } from '../model/loaded-vectors';
 import { ReaderChat, stepMessages } from './reader-chat';
 
 /** What reading needs of a loaded model. */

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentEvent, FileEditEvent } from '../../../src/core/events';
-import { TamperFlagFeed, type FlagUpdate, type TamperFlagFeedOptions } from '../../../src/extension/flags/tamperFlagFeed';
+import { TamperFlagFeed, type FlagUpdate, type TamperFlagFeedOptions } from '../../../src/extension/flags/tamper-flag-feed';
 import { DEFAULT_SEVERITY_SETTINGS } from '../../../src/tamper/severity';
 import { liveValidity } from '../../../src/emotion/live-validity';
 import { testRun } from './events';

@@ -3,8 +3,8 @@ import { StubUri, StubWebviewView } from '../../support/vscode-stub';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SidebarViewMessage } from '../../../src/contracts/sidebar-protocol';
-import { SidebarViewProvider } from '../../../src/extension/sidebarView';
-import { VitalsStore } from '../../../src/extension/state/vitalsStore';
+import { SidebarViewProvider } from '../../../src/extension/sidebar-view';
+import { VitalsStore } from '../../../src/extension/state/vitals-store';
 import { turn } from './events';
 import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';
 

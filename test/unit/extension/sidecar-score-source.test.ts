@@ -5,7 +5,7 @@ import { encodeFloat32 } from '../../../src/contracts/float32';
 import type { RequestType } from 'vscode-jsonrpc';
 import type { AppendResult, ChatMessage, ModelInfo } from '../../../src/contracts/rpc-methods';
 import { SidecarError, type SidecarErrorData } from '../../../src/contracts/rpc-errors';
-import { SidecarScoreSource } from '../../../src/extension/integration/sidecarScoreSource';
+import { SidecarScoreSource } from '../../../src/extension/integration/sidecar-score-source';
 import type { ModelLifecycle } from '../../../src/extension/integration/model-lifecycle';
 import type { TurnScore } from '../../../src/contracts/reading';
 import type { ScoringStatus } from '../../../src/contracts/sidebar-protocol';

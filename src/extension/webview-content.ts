@@ -1,7 +1,7 @@
 // Loads one of the extension's webview bundles into a webview: resources only from the
 // extension's dist and media folders, the bundle's script and style in the shared shell.
 import * as vscode from 'vscode';
-import { newNonce, renderWebviewHtml } from './webviewHtml';
+import { newNonce, renderWebviewHtml } from './webview-html';
 
 /** The only folders a webview may load from. */
 export function webviewResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newNonce, renderWebviewHtml } from '../../../src/extension/webviewHtml';
+import { newNonce, renderWebviewHtml } from '../../../src/extension/webview-html';
 
 const assets = { cspSource: 'https://x.vscode-cdn.net', scriptUri: 'https://x/dist/webview.js', codiconCssUri: 'https://x/dist/codicon.css', styleUri: 'https://x/media/sidebar.css' };
 

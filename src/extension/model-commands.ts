@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { SidecarError } from '../contracts/rpc-errors';
 import { CONFIG_SECTION } from './config';
 import { downloadedPercent, downloadMessage } from './download-message';
-import type { SidecarHost } from './sidecarHost';
+import type { SidecarHost } from './sidecar-host';
 
 type Register = (id: string, run: (...args: unknown[]) => unknown) => void;
 

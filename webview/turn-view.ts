@@ -3,7 +3,7 @@
 // their text plainly and say why.
 import type { SelectedTurn } from '../src/contracts/sidebar-protocol';
 import { h } from './dom';
-import { heatWords, wordHeat } from './heatWords';
+import { heatWords, wordHeat } from './heat-words';
 
 /** Tokens at or above this z-score are fully saturated. */
 const HEAT_FULL = 3;

@@ -5,7 +5,7 @@
 // user's decisions on them have their own store (tamper/flag-store). No vscode import: the
 // extension passes its workspaceState, tests an in-memory one.
 import { TailPositions, type TailPosition } from '../../watchers/positions';
-import type { VitalsStore } from './vitalsStore';
+import type { VitalsStore } from './vitals-store';
 
 /** The part of vscode.Memento used here. */
 export interface StateStorage {

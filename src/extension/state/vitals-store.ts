@@ -19,8 +19,8 @@ import type { LiveValidity, TurnScore } from '../../contracts/reading';
 import { DEMO_VALIDITY, isDemoModel } from '../../emotion/live-validity';
 import { behaviouralPressure, PressureTracker, type PressureThresholds } from '../../tamper/pressure';
 import { computeReading, referencedDesperation, type ReadingOptions } from './reading';
-import { restoreSessions, saveSession, SAVED_SESSIONS, type SavedTimelines } from './savedTimelines';
-import { guardReason, guardSeverity, type GuardItem } from '../guard/guardItem';
+import { restoreSessions, saveSession, SAVED_SESSIONS, type SavedTimelines } from './saved-timelines';
+import { guardReason, guardSeverity, type GuardItem } from '../guard/guard-item';
 
 /** A session counts as live while its events keep arriving within this window. */
 const LIVE_WINDOW_MS = 5 * 60_000;

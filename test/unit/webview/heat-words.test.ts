@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { heatWords, wordHeat } from '../../../webview/heatWords';
+import { heatWords, wordHeat } from '../../../webview/heat-words';
 import type { TokenHeat } from '../../../src/contracts/sidebar-protocol';
 
 const tok = (text: string, desperate: number): TokenHeat => ({ text, z: { desperate } });

@@ -10,20 +10,50 @@ import { TamperEngine, type TamperFlag } from '../src/tamper/engine';
 import { FlagStore } from '../src/tamper/flag-store';
 import { FolderFlagStorage, nodeWorkspaceFiles } from '../src/tamper/node-storage';
 
-const { values } = parseArgs({ options: { flags: { type: 'string', default: '1000' }, mb: { type: 'string', default: '1' } } });
+const { values } = parseArgs({
+  options: { flags: { type: 'string', default: '1000' }, mb: { type: 'string', default: '1' } },
+});
 const FLAGS = Number(values.flags);
 const FILES = 10;
 
-const line = (i: number, skip: boolean) => `test${skip ? '.skip' : ''}('case ${i}', () => { expect(add(${i}, 1)).toBe(${i + 1}); });\n`;
+const line = (i: number, skip: boolean) =>
+  `test${skip ? '.skip' : ''}('case ${i}', () => { expect(add(${i}, 1)).toBe(${i + 1}); });\n`;
 const linesPerFile = Math.ceil((Number(values.mb) * 2 ** 20) / line(0, false).length);
 const base = Array.from({ length: linesPerFile }, (_, i) => line(i, false));
 /** A 1 MB test file with test `k` skipped (or none when k < 0). */
-const fileText = (k: number) => (k < 0 ? base.join('') : [...base.slice(0, k), line(k, true), ...base.slice(k + 1)].join(''));
+const fileText = (k: number) =>
+  k < 0 ? base.join('') : [...base.slice(0, k), line(k, true), ...base.slice(k + 1)].join('');
 
 // One real flag from the engine gives the shape; each stored flag is that edit on another test.
 const engine = new TamperEngine();
-engine.observe({ source: 'codex', sessionId: 's', seq: 0, ts: '2026-01-01T00:00:00Z', type: 'test-run', command: 'jest', framework: 'jest', exitCode: 1, passed: 0, failed: 1, skipped: 0, failingIds: ['case 1'], origin: 'agent' });
-const [template] = engine.observe({ source: 'codex', sessionId: 's', seq: 1, ts: '2026-01-01T00:00:01Z', type: 'file-edit', path: '/ws/t.test.ts', op: 'update', before: line(1, false), after: line(1, true), origin: 'tool', isTestPath: true });
+engine.observe({
+  source: 'codex',
+  sessionId: 's',
+  seq: 0,
+  ts: '2026-01-01T00:00:00Z',
+  type: 'test-run',
+  command: 'jest',
+  framework: 'jest',
+  exitCode: 1,
+  passed: 0,
+  failed: 1,
+  skipped: 0,
+  failingIds: ['case 1'],
+  origin: 'agent',
+});
+const [template] = engine.observe({
+  source: 'codex',
+  sessionId: 's',
+  seq: 1,
+  ts: '2026-01-01T00:00:01Z',
+  type: 'file-edit',
+  path: '/ws/t.test.ts',
+  op: 'update',
+  before: line(1, false),
+  after: line(1, true),
+  origin: 'tool',
+  isTestPath: true,
+});
 if (!template) throw new Error('the engine raised no flag for a skipped test');
 
 async function main(): Promise<void> {
@@ -36,7 +66,15 @@ async function main(): Promise<void> {
     let storeS = 0;
     for (let i = 0; i < FLAGS; i++) {
       const k = (i * 7919) % linesPerFile;
-      const flag: TamperFlag = { ...template, id: `codex:s:${i + 2}`, editSeq: i + 2, ts: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), path: join(ws, `t${i % FILES}.test.ts`), before: fileText(-1), after: fileText(k) };
+      const flag: TamperFlag = {
+        ...template,
+        id: `codex:s:${i + 2}`,
+        editSeq: i + 2,
+        ts: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+        path: join(ws, `t${i % FILES}.test.ts`),
+        before: fileText(-1),
+        after: fileText(k),
+      };
       const started = process.hrtime.bigint();
       await store.upsert([flag]);
       storeS += seconds(started);
@@ -58,7 +96,21 @@ async function main(): Promise<void> {
     const outcome = await reopened.revert(last.id, nodeWorkspaceFiles, ws, async () => true);
     const revertMs = seconds(t) * 1000;
     process.stdout.write(
-      JSON.stringify({ flags: reopened.list().length, fileMB: fileText(-1).length / 2 ** 20, storeMB: +(bytes / 2 ** 20).toFixed(2), bytesPerFlag: Math.round(bytes / FLAGS), upsertMsPerFlag: +((storeS * 1000) / FLAGS).toFixed(1), reopenS: +reopenS.toFixed(3), dismissMs: +dismissMs.toFixed(2), revertMs: +revertMs.toFixed(1), reverted: outcome.reverted }, null, 1) + '\n',
+      JSON.stringify(
+        {
+          flags: reopened.list().length,
+          fileMB: fileText(-1).length / 2 ** 20,
+          storeMB: +(bytes / 2 ** 20).toFixed(2),
+          bytesPerFlag: Math.round(bytes / FLAGS),
+          upsertMsPerFlag: +((storeS * 1000) / FLAGS).toFixed(1),
+          reopenS: +reopenS.toFixed(3),
+          dismissMs: +dismissMs.toFixed(2),
+          revertMs: +revertMs.toFixed(1),
+          reverted: outcome.reverted,
+        },
+        null,
+        1,
+      ) + '\n',
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -13,14 +13,23 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { claudeTranscript, codexTranscript, makeWorkspace } from '../test/unit/guard/workspace';
 
-const { values } = parseArgs({ options: { calls: { type: 'string', default: '200' }, 'cli-calls': { type: 'string', default: '30' }, 'large-mb': { type: 'string', default: '50' }, 'large-calls': { type: 'string', default: '30' }, out: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    calls: { type: 'string', default: '200' },
+    'cli-calls': { type: 'string', default: '30' },
+    'large-mb': { type: 'string', default: '50' },
+    'large-calls': { type: 'string', default: '30' },
+    out: { type: 'string' },
+  },
+});
 const CALLS = Number(values.calls);
 const CLI_CALLS = Number(values['cli-calls']);
 const LARGE_MB = Number(values['large-mb']);
 const LARGE_CALLS = Number(values['large-calls']);
 const HOOK = join('dist', 'hook.js');
 const CLI = join('dist', 'cli.js');
-if (!existsSync(HOOK) || !existsSync(CLI)) throw new Error('run `npm run build` first: dist/hook.js and dist/cli.js are measured');
+if (!existsSync(HOOK) || !existsSync(CLI))
+  throw new Error('run `npm run build` first: dist/hook.js and dist/cli.js are measured');
 
 const workspace = makeWorkspace();
 const claude = claudeTranscript(workspace, 4);
@@ -29,14 +38,52 @@ const py = join(workspace, 'tests', 'test_calc.py');
 
 /** A Claude Code transcript of about `mb` MB: the agent reading source files back, one Read per record pair, then the four failing runs. */
 function largeClaudeTranscript(mb: number): string {
-  const sources = readdirSync('src', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(join('src', f), 'utf8'));
+  const sources = readdirSync('src', { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => readFileSync(join('src', f), 'utf8'));
   const file = join(workspace, 'large-session.jsonl');
-  const base = { isSidechain: false, userType: 'external', cwd: workspace, sessionId: 'b7e0c1d2-3f4a-4b5c-8d9e-0f1a2b3c4d5e', version: '2.0.31' };
+  const base = {
+    isSidechain: false,
+    userType: 'external',
+    cwd: workspace,
+    sessionId: 'b7e0c1d2-3f4a-4b5c-8d9e-0f1a2b3c4d5e',
+    version: '2.0.31',
+  };
   writeFileSync(file, '');
   for (let i = 0; statSync(file).size < mb * 1024 * 1024; i++) {
     const ts = new Date(Date.parse('2026-11-20T07:00:00.000Z') + i * 1000).toISOString();
-    const call = { ...base, type: 'assistant', uuid: `la${i}`, parentUuid: null, timestamp: ts, message: { id: `msg_l${i}`, type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', content: [{ type: 'tool_use', id: `toolu_l${i}`, name: 'Read', input: { file_path: join(workspace, `src/file${i}.ts`) } }] } };
-    const result = { ...base, type: 'user', uuid: `lu${i}`, parentUuid: `la${i}`, timestamp: ts, message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: `toolu_l${i}`, content: sources[i % sources.length] }] } };
+    const call = {
+      ...base,
+      type: 'assistant',
+      uuid: `la${i}`,
+      parentUuid: null,
+      timestamp: ts,
+      message: {
+        id: `msg_l${i}`,
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-sonnet-4-5',
+        content: [
+          {
+            type: 'tool_use',
+            id: `toolu_l${i}`,
+            name: 'Read',
+            input: { file_path: join(workspace, `src/file${i}.ts`) },
+          },
+        ],
+      },
+    };
+    const result = {
+      ...base,
+      type: 'user',
+      uuid: `lu${i}`,
+      parentUuid: `la${i}`,
+      timestamp: ts,
+      message: {
+        role: 'user',
+        content: [{ type: 'tool_result', tool_use_id: `toolu_l${i}`, content: sources[i % sources.length] }],
+      },
+    };
     appendFileSync(file, `${JSON.stringify(call)}\n${JSON.stringify(result)}\n`);
   }
   appendFileSync(file, readFileSync(claude, 'utf8'));
@@ -45,19 +92,95 @@ function largeClaudeTranscript(mb: number): string {
 const large = LARGE_CALLS > 0 ? largeClaudeTranscript(LARGE_MB) : null;
 
 type Shape = { name: string; agent: 'claude-code' | 'codex'; payload: (i: number) => object };
-const claudeCall = (tool: string, input: object) => ({ session_id: 's', transcript_path: claude, cwd: workspace, permission_mode: 'default', hook_event_name: 'PreToolUse', tool_name: tool, tool_input: input, tool_use_id: 't' });
-const codexCall = (tool: string, command: string) => ({ session_id: 's', transcript_path: codex, cwd: workspace, hook_event_name: 'PreToolUse', model: 'gpt-5-codex', permission_mode: 'default', tool_name: tool, tool_input: { command }, tool_use_id: 'c' });
+const claudeCall = (tool: string, input: object) => ({
+  session_id: 's',
+  transcript_path: claude,
+  cwd: workspace,
+  permission_mode: 'default',
+  hook_event_name: 'PreToolUse',
+  tool_name: tool,
+  tool_input: input,
+  tool_use_id: 't',
+});
+const codexCall = (tool: string, command: string) => ({
+  session_id: 's',
+  transcript_path: codex,
+  cwd: workspace,
+  hook_event_name: 'PreToolUse',
+  model: 'gpt-5-codex',
+  permission_mode: 'default',
+  tool_name: tool,
+  tool_input: { command },
+  tool_use_id: 'c',
+});
 
 // Each call rewrites the expected value to a different number, so no two payloads are the same.
 const SHAPES: Shape[] = [
-  { name: 'Edit (Python test)', agent: 'claude-code', payload: (i) => claudeCall('Edit', { file_path: py, old_string: '== -3', new_string: `== ${i}` }) },
-  { name: 'MultiEdit (Python test)', agent: 'claude-code', payload: (i) => claudeCall('MultiEdit', { file_path: py, edits: [{ old_string: '== 2', new_string: `== ${i}` }, { old_string: 'def test_add_negative():', new_string: '@pytest.mark.skip\ndef test_add_negative():' }] }) },
-  { name: 'Write (Python test)', agent: 'claude-code', payload: (i) => claudeCall('Write', { file_path: py, content: `from calc import add\n\n\ndef test_add():\n    assert add(1, 1) == ${i}\n` }) },
-  { name: 'Edit (JS test: loads TypeScript)', agent: 'claude-code', payload: (i) => claudeCall('Edit', { file_path: join(workspace, 'tests', 'sum.test.js'), old_string: 'toBe(3)', new_string: `toBe(${i})` }) },
-  { name: 'NotebookEdit', agent: 'claude-code', payload: (i) => claudeCall('NotebookEdit', { notebook_path: join(workspace, 'tests', 'test_notebook.ipynb'), cell_id: 'c2', new_source: `def test_mean():\n    assert mean([1, 2]) == ${i}\n` }) },
-  { name: 'Bash sed -i (test file)', agent: 'claude-code', payload: (i) => claudeCall('Bash', { command: `sed -i 's/== -3/== ${i}/' tests/test_calc.py` }) },
-  { name: 'Bash (no file change)', agent: 'claude-code', payload: (i) => claudeCall('Bash', { command: `python -m pytest tests -k case_${i}` }) },
-  { name: 'Codex apply_patch', agent: 'codex', payload: (i) => codexCall('apply_patch', `*** Begin Patch\n*** Update File: tests/test_calc.py\n@@\n-    assert add(-1, -1) == -3\n+    assert add(-1, -1) == ${i}\n*** End Patch\n`) },
+  {
+    name: 'Edit (Python test)',
+    agent: 'claude-code',
+    payload: (i) => claudeCall('Edit', { file_path: py, old_string: '== -3', new_string: `== ${i}` }),
+  },
+  {
+    name: 'MultiEdit (Python test)',
+    agent: 'claude-code',
+    payload: (i) =>
+      claudeCall('MultiEdit', {
+        file_path: py,
+        edits: [
+          { old_string: '== 2', new_string: `== ${i}` },
+          { old_string: 'def test_add_negative():', new_string: '@pytest.mark.skip\ndef test_add_negative():' },
+        ],
+      }),
+  },
+  {
+    name: 'Write (Python test)',
+    agent: 'claude-code',
+    payload: (i) =>
+      claudeCall('Write', {
+        file_path: py,
+        content: `from calc import add\n\n\ndef test_add():\n    assert add(1, 1) == ${i}\n`,
+      }),
+  },
+  {
+    name: 'Edit (JS test: loads TypeScript)',
+    agent: 'claude-code',
+    payload: (i) =>
+      claudeCall('Edit', {
+        file_path: join(workspace, 'tests', 'sum.test.js'),
+        old_string: 'toBe(3)',
+        new_string: `toBe(${i})`,
+      }),
+  },
+  {
+    name: 'NotebookEdit',
+    agent: 'claude-code',
+    payload: (i) =>
+      claudeCall('NotebookEdit', {
+        notebook_path: join(workspace, 'tests', 'test_notebook.ipynb'),
+        cell_id: 'c2',
+        new_source: `def test_mean():\n    assert mean([1, 2]) == ${i}\n`,
+      }),
+  },
+  {
+    name: 'Bash sed -i (test file)',
+    agent: 'claude-code',
+    payload: (i) => claudeCall('Bash', { command: `sed -i 's/== -3/== ${i}/' tests/test_calc.py` }),
+  },
+  {
+    name: 'Bash (no file change)',
+    agent: 'claude-code',
+    payload: (i) => claudeCall('Bash', { command: `python -m pytest tests -k case_${i}` }),
+  },
+  {
+    name: 'Codex apply_patch',
+    agent: 'codex',
+    payload: (i) =>
+      codexCall(
+        'apply_patch',
+        `*** Begin Patch\n*** Update File: tests/test_calc.py\n@@\n-    assert add(-1, -1) == -3\n+    assert add(-1, -1) == ${i}\n*** End Patch\n`,
+      ),
+  },
 ];
 
 function time(args: string[], input: string, env?: NodeJS.ProcessEnv): number {
@@ -89,13 +212,43 @@ interface Column {
 const jsShape = SHAPES.find((s) => s.name.startsWith('Edit (JS'))!;
 const columns: Column[] = [
   { shape: 'baseline: node reads stdin, prints {}', args: BASELINE, payload: () => ({}), calls: CALLS, samples: [] },
-  ...SHAPES.map((s) => ({ shape: `hook.js ${s.name}`, args: [HOOK, s.agent], payload: s.payload, calls: CALLS, samples: [] })),
+  ...SHAPES.map((s) => ({
+    shape: `hook.js ${s.name}`,
+    args: [HOOK, s.agent],
+    payload: s.payload,
+    calls: CALLS,
+    samples: [],
+  })),
   // A cache folder that cannot be created: the TypeScript compiler is compiled from source every call.
-  { shape: `hook.js ${jsShape.name}, no code cache`, args: [HOOK, jsShape.agent], payload: jsShape.payload, calls: CALLS, samples: [], env: { ...process.env, XDG_CACHE_HOME: '/dev/null/none' } },
-  { shape: `cli.js hook ${SHAPES[0]!.name}`, args: [CLI, 'hook', 'claude-code'], payload: SHAPES[0]!.payload, calls: CLI_CALLS, samples: [] },
-  ...(large ? [{ shape: `hook.js ${SHAPES[0]!.name}, ${LARGE_MB} MB transcript`, args: [HOOK, 'claude-code'], payload: (i: number) => ({ ...(SHAPES[0]!.payload(i) as object), transcript_path: large }), calls: LARGE_CALLS, samples: [] }] : []),
+  {
+    shape: `hook.js ${jsShape.name}, no code cache`,
+    args: [HOOK, jsShape.agent],
+    payload: jsShape.payload,
+    calls: CALLS,
+    samples: [],
+    env: { ...process.env, XDG_CACHE_HOME: '/dev/null/none' },
+  },
+  {
+    shape: `cli.js hook ${SHAPES[0]!.name}`,
+    args: [CLI, 'hook', 'claude-code'],
+    payload: SHAPES[0]!.payload,
+    calls: CLI_CALLS,
+    samples: [],
+  },
+  ...(large
+    ? [
+        {
+          shape: `hook.js ${SHAPES[0]!.name}, ${LARGE_MB} MB transcript`,
+          args: [HOOK, 'claude-code'],
+          payload: (i: number) => ({ ...(SHAPES[0]!.payload(i) as object), transcript_path: large }),
+          calls: LARGE_CALLS,
+          samples: [],
+        },
+      ]
+    : []),
 ];
-for (let i = 0; i < CALLS; i++) for (const c of columns) if (i < c.calls) c.samples.push(time(c.args, JSON.stringify(c.payload(i)), c.env));
+for (let i = 0; i < CALLS; i++)
+  for (const c of columns) if (i < c.calls) c.samples.push(time(c.args, JSON.stringify(c.payload(i)), c.env));
 const rows = columns.map((c) => ({ shape: c.shape, ...summary(c.samples) }));
 const baseline = rows[0]!;
 const target = 2 * baseline.p95 + 150;
@@ -103,5 +256,12 @@ const target = 2 * baseline.p95 + 150;
 console.log(`guard hook, cold process per call (target p95 ≤ 2 × ${baseline.p95} + 150 = ${target} ms)`);
 console.log('| call | calls | p50 ms | p95 ms | within target |');
 console.log('| --- | ---: | ---: | ---: | --- |');
-for (const r of rows) console.log(`| ${r.shape} | ${r.calls} | ${r.p50} | ${r.p95} | ${r.shape.startsWith('baseline') ? '' : r.p95 <= target ? 'yes' : 'no'} |`);
-if (values.out) writeFileSync(values.out, `${JSON.stringify({ when: new Date().toISOString(), node: process.version, targetMs: target, rows }, null, 2)}\n`);
+for (const r of rows)
+  console.log(
+    `| ${r.shape} | ${r.calls} | ${r.p50} | ${r.p95} | ${r.shape.startsWith('baseline') ? '' : r.p95 <= target ? 'yes' : 'no'} |`,
+  );
+if (values.out)
+  writeFileSync(
+    values.out,
+    `${JSON.stringify({ when: new Date().toISOString(), node: process.version, targetMs: target, rows }, null, 2)}\n`,
+  );

@@ -100,22 +100,35 @@ function plainFeeds(session: InferenceSession, ids: number[]): Record<string, Te
   for (const name of session.inputNames) {
     if (name === 'input_ids') feeds[name] = new Tensor('int64', BigInt64Array.from(ids, BigInt), [1, n]);
     else if (name === 'attention_mask') feeds[name] = new Tensor('int64', new BigInt64Array(n).fill(1n), [1, n]);
-    else if (name === 'position_ids') feeds[name] = new Tensor('int64', BigInt64Array.from(ids, (_, i) => BigInt(i)), [1, n]);
+    else if (name === 'position_ids')
+      feeds[name] = new Tensor(
+        'int64',
+        BigInt64Array.from(ids, (_, i) => BigInt(i)),
+        [1, n],
+      );
     else {
       const meta = session.inputMetadata.find((m) => m.name === name);
       const dims = meta && meta.isTensor ? meta.shape.map((d) => (typeof d === 'number' ? d : 0)) : [1, 0, 0, 0];
       dims[0] = 1;
-      feeds[name] = meta?.isTensor && meta.type === 'float16'
-        ? new Tensor('float16', new Uint16Array(0), dims)
-        : new Tensor('float32', new Float32Array(0), dims);
+      feeds[name] =
+        meta?.isTensor && meta.type === 'float16'
+          ? new Tensor('float16', new Uint16Array(0), dims)
+          : new Tensor('float32', new Float32Array(0), dims);
     }
   }
   return feeds;
 }
 
 /** A transcript whose last (assistant) message is exactly `turn` tokens and whose earlier part is about `prefix`. */
-function transcript(tokenizer: ModelTokenizer, prefix: number, turn: number): { history: ChatMessage[]; reply: ChatMessage } {
-  const words = 'the test keeps failing and the deadline is close so I will try another way to make it pass before review'.split(' ');
+function transcript(
+  tokenizer: ModelTokenizer,
+  prefix: number,
+  turn: number,
+): { history: ChatMessage[]; reply: ChatMessage } {
+  const words =
+    'the test keeps failing and the deadline is close so I will try another way to make it pass before review'.split(
+      ' ',
+    );
   const textOf = (n: number, offset: number) => {
     const out: string[] = [];
     for (let i = 0; tokenizer.encode(out.join(' ')).length < n; i++) out.push(words[(i + offset) % words.length]);
@@ -142,7 +155,15 @@ interface VariantResult {
   probeLayer: number;
   probeLoadMs: number;
   /** `cpu*`: CPU time of the bench process, less disturbed than wall time on a busy machine. */
-  probeGraph: { tokens: number; probeMs: number; plainMs: number; probeTokensPerS: number; plainTokensPerS: number; speedup: number; cpuSpeedup: number };
+  probeGraph: {
+    tokens: number;
+    probeMs: number;
+    plainMs: number;
+    probeTokensPerS: number;
+    plainTokensPerS: number;
+    speedup: number;
+    cpuSpeedup: number;
+  };
   kvAppend: {
     prefixTokens: number;
     turnTokens: number;
@@ -156,7 +177,14 @@ interface VariantResult {
     cpuSpeedupVsReencode: number;
     cpuRatioVsTurnAlone: number;
   };
-  protocol: { turnTokens: number; historyTokens: number; inProcessMs: number; sidecarMs: number; ratio: number; cpuRatio: number };
+  protocol: {
+    turnTokens: number;
+    historyTokens: number;
+    inProcessMs: number;
+    sidecarMs: number;
+    ratio: number;
+    cpuRatio: number;
+  };
   memory: { sidecarPeakRssBytes: number; ratioToWeights: number };
 }
 
@@ -169,7 +197,9 @@ async function benchVariant(model: string, dtype: ModelDtype): Promise<VariantRe
     vocab_size: number;
   };
   const layer = defaultProbeLayer(config.num_hidden_layers);
-  log(`${dtype}: ${resolved.onnxPath} (${(resolved.weightBytes / 2 ** 20).toFixed(0)} MiB), probe layer ${layer}, ${threads} threads`);
+  log(
+    `${dtype}: ${resolved.onnxPath} (${(resolved.weightBytes / 2 ** 20).toFixed(0)} MiB), probe layer ${layer}, ${threads} threads`,
+  );
 
   const load = await timed(() => ResidualProbe.load(resolved.onnxPath, { layers: [layer], threads, cacheDir }));
   const probe = load.value;
@@ -207,7 +237,9 @@ async function benchVariant(model: string, dtype: ModelDtype): Promise<VariantRe
   const [appendMs, turnAloneMs] = appendRuns.wall;
   // One run: it takes ~50× longer than the rest, so noise matters little against the target.
   const full = await timed(async () => (await probe.forward([...prefixIds, ...turnIds])).past.dispose());
-  log(`append ${appendMs.toFixed(0)} ms, turn alone ${turnAloneMs.toFixed(0)} ms, full re-encode ${full.ms.toFixed(0)} ms`);
+  log(
+    `append ${appendMs.toFixed(0)} ms, turn alone ${turnAloneMs.toFixed(0)} ms, full re-encode ${full.ms.toFixed(0)} ms`,
+  );
 
   // 3. The same append through the sidecar protocol vs in process, both loaded, interleaved.
   const { history, reply } = transcript(tokenizer, 300, turnTokens);
@@ -222,7 +254,14 @@ async function benchVariant(model: string, dtype: ModelDtype): Promise<VariantRe
   let protocolCpu: number[];
   let peak: number;
   try {
-    await client.request(Methods.loadModel, { model, dtype, layers: [layer], threads, cacheDir, contextLimit: limits.contextLimit });
+    await client.request(Methods.loadModel, {
+      model,
+      dtype,
+      layers: [layer],
+      threads,
+      cacheDir,
+      contextLimit: limits.contextLimit,
+    });
     const protocolRuns = await interleaved([
       async () => {
         const conversation = new Conversation('bench', encoder, tokenizer, limits);
@@ -232,7 +271,10 @@ async function benchVariant(model: string, dtype: ModelDtype): Promise<VariantRe
         return { ms: t.ms, cpuMs: t.cpuMs };
       },
       async () => {
-        const { conversationId } = await client.request(Methods.openConversation, { messages: history, returns: 'none' });
+        const { conversationId } = await client.request(Methods.openConversation, {
+          messages: history,
+          returns: 'none',
+        });
         const before = (await client.request(Methods.status)).cpuMs;
         const t = await timed(() => client.request(Methods.appendMessages, { conversationId, messages: [reply] }));
         // The work of one append on both sides of the pipe: the sidecar's CPU plus the client's.
@@ -248,7 +290,9 @@ async function benchVariant(model: string, dtype: ModelDtype): Promise<VariantRe
     await client.stop();
     await probe.release();
   }
-  log(`append via sidecar ${sidecarMs.toFixed(0)} ms vs in process ${inProcessMs.toFixed(0)} ms; sidecar peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB`);
+  log(
+    `append via sidecar ${sidecarMs.toFixed(0)} ms vs in process ${inProcessMs.toFixed(0)} ms; sidecar peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB`,
+  );
 
   return {
     dtype,
@@ -277,7 +321,14 @@ async function benchVariant(model: string, dtype: ModelDtype): Promise<VariantRe
       cpuSpeedupVsReencode: full.cpuMs / appendRuns.cpu[0],
       cpuRatioVsTurnAlone: appendRuns.cpu[0] / appendRuns.cpu[1],
     },
-    protocol: { turnTokens, historyTokens, inProcessMs, sidecarMs, ratio: sidecarMs / inProcessMs, cpuRatio: protocolCpu![1] / protocolCpu![0] },
+    protocol: {
+      turnTokens,
+      historyTokens,
+      inProcessMs,
+      sidecarMs,
+      ratio: sidecarMs / inProcessMs,
+      cpuRatio: protocolCpu![1] / protocolCpu![0],
+    },
     memory: { sidecarPeakRssBytes: peak, ratioToWeights: peak / resolved.weightBytes },
   };
 }
@@ -292,11 +343,36 @@ function ensureTokenizer(folder: string): void {
 
 function table(results: VariantResult[]): string {
   const rows: [string, string, (r: VariantResult) => string][] = [
-    ['probe graph vs full graph', '≥ 1.8×', (r) => `${r.probeGraph.speedup.toFixed(2)}× cpu ${r.probeGraph.cpuSpeedup.toFixed(2)}× (${r.probeGraph.probeTokensPerS.toFixed(0)} vs ${r.probeGraph.plainTokensPerS.toFixed(0)} tok/s)`],
-    ['append vs re-encode all', '≥ 10×', (r) => `${r.kvAppend.speedupVsReencode.toFixed(1)}× cpu ${r.kvAppend.cpuSpeedupVsReencode.toFixed(1)}× (${r.kvAppend.appendMs.toFixed(0)} vs ${r.kvAppend.fullReencodeMs.toFixed(0)} ms)`],
-    ['append vs turn alone', '≤ 1.5×', (r) => `${r.kvAppend.ratioVsTurnAlone.toFixed(2)}× cpu ${r.kvAppend.cpuRatioVsTurnAlone.toFixed(2)}× (${r.kvAppend.appendTokensPerS.toFixed(0)} tok/s)`],
-    ['sidecar vs in-process', '≤ 1.10×', (r) => `${r.protocol.ratio.toFixed(3)}× cpu ${r.protocol.cpuRatio.toFixed(3)}× (${r.protocol.sidecarMs.toFixed(0)} vs ${r.protocol.inProcessMs.toFixed(0)} ms)`],
-    ['sidecar peak RSS / weights', '≤ 1.5×', (r) => `${r.memory.ratioToWeights.toFixed(2)}× (${(r.memory.sidecarPeakRssBytes / 2 ** 20).toFixed(0)} / ${(r.weightBytes / 2 ** 20).toFixed(0)} MiB)`],
+    [
+      'probe graph vs full graph',
+      '≥ 1.8×',
+      (r) =>
+        `${r.probeGraph.speedup.toFixed(2)}× cpu ${r.probeGraph.cpuSpeedup.toFixed(2)}× (${r.probeGraph.probeTokensPerS.toFixed(0)} vs ${r.probeGraph.plainTokensPerS.toFixed(0)} tok/s)`,
+    ],
+    [
+      'append vs re-encode all',
+      '≥ 10×',
+      (r) =>
+        `${r.kvAppend.speedupVsReencode.toFixed(1)}× cpu ${r.kvAppend.cpuSpeedupVsReencode.toFixed(1)}× (${r.kvAppend.appendMs.toFixed(0)} vs ${r.kvAppend.fullReencodeMs.toFixed(0)} ms)`,
+    ],
+    [
+      'append vs turn alone',
+      '≤ 1.5×',
+      (r) =>
+        `${r.kvAppend.ratioVsTurnAlone.toFixed(2)}× cpu ${r.kvAppend.cpuRatioVsTurnAlone.toFixed(2)}× (${r.kvAppend.appendTokensPerS.toFixed(0)} tok/s)`,
+    ],
+    [
+      'sidecar vs in-process',
+      '≤ 1.10×',
+      (r) =>
+        `${r.protocol.ratio.toFixed(3)}× cpu ${r.protocol.cpuRatio.toFixed(3)}× (${r.protocol.sidecarMs.toFixed(0)} vs ${r.protocol.inProcessMs.toFixed(0)} ms)`,
+    ],
+    [
+      'sidecar peak RSS / weights',
+      '≤ 1.5×',
+      (r) =>
+        `${r.memory.ratioToWeights.toFixed(2)}× (${(r.memory.sidecarPeakRssBytes / 2 ** 20).toFixed(0)} / ${(r.weightBytes / 2 ** 20).toFixed(0)} MiB)`,
+    ],
   ];
   const head = ['measure', 'target', ...results.map((r) => r.dtype)];
   const body = rows.map(([name, target, cell]) => [name, target, ...results.map(cell)]);
@@ -312,14 +388,22 @@ async function main(): Promise<void> {
   const model = args.model!.startsWith('fixture:') ? args.model! : resolve(args.model!);
   if (!model.startsWith('fixture:') && !existsSync(model)) {
     const style = model.endsWith('-gqa') ? ' --style gqa' : '';
-    log(`no benchmark model at ${model}. Generate it with:\n  /work/pyenv/bin/python scripts/fixtures/make_models.py --bench${style}`);
+    log(
+      `no benchmark model at ${model}. Generate it with:\n  /work/pyenv/bin/python scripts/fixtures/make_models.py --bench${style}`,
+    );
     process.exit(1);
   }
   const results: VariantResult[] = [];
   for (const dtype of dtypes) results.push(await benchVariant(model, dtype));
   const report = {
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, loadAverageAtStart, loadAverageAtEnd: loadavg() },
+    machine: {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model,
+      node: process.version,
+      loadAverageAtStart,
+      loadAverageAtEnd: loadavg(),
+    },
     threads,
     model,
     results,
@@ -327,7 +411,9 @@ async function main(): Promise<void> {
   mkdirSync(args.out!, { recursive: true });
   const file = join(args.out!, `${report.date.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
-  process.stdout.write(`\n${table(results)}\n\nload average ${loadAverageAtStart.map((l) => l.toFixed(1)).join(' ')} → ${report.machine.loadAverageAtEnd.map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs\nresults: ${file}\n`);
+  process.stdout.write(
+    `\n${table(results)}\n\nload average ${loadAverageAtStart.map((l) => l.toFixed(1)).join(' ')} → ${report.machine.loadAverageAtEnd.map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs\nresults: ${file}\n`,
+  );
 }
 
 main().catch((err: unknown) => {

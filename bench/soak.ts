@@ -47,17 +47,21 @@ const DAY_SECONDS = Number(args['day-seconds']);
 const WORKSPACE = '/home/dev/shop';
 const MODEL = { model: 'fixture:tiny-qwen2', layers: [1], threads: 1, offline: true };
 
-const deadline = setTimeout(() => {
-  console.error(`soak: deadline of ${args['deadline-s']} s reached; stopping`);
-  process.exit(2);
-}, Number(args['deadline-s']) * 1000);
+const deadline = setTimeout(
+  () => {
+    console.error(`soak: deadline of ${args['deadline-s']} s reached; stopping`);
+    process.exit(2);
+  },
+  Number(args['deadline-s']) * 1000,
+);
 deadline.unref();
 
 const work = mkdtempSync(join(tmpdir(), 'av-soak-'));
 const mb = (bytes: number) => bytes / 2 ** 20;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
-const turnText = (i: number) => `Turn ${i}: the integration test still fails after the refactor; checking the fixture again.`;
+const turnText = (i: number) =>
+  `Turn ${i}: the integration test still fails after the refactor; checking the fixture again.`;
 
 /** The one scoring queue over a sidecar conversation per session (as the extension scores). */
 function newQueue(client: SidecarClient, model: ModelInfo, onDelivered: (unit: ScoringUnit) => void) {
@@ -73,7 +77,9 @@ function newQueue(client: SidecarClient, model: ModelInfo, onDelivered: (unit: S
   });
   return new TurnQueue<number>({
     score: (key, units) => scorer.score(key, units),
-    isRetryable: (err) => err instanceof SidecarError && ['sidecar-crashed', 'conversation-not-found', 'no-model-loaded'].includes(err.kind),
+    isRetryable: (err) =>
+      err instanceof SidecarError &&
+      ['sidecar-crashed', 'conversation-not-found', 'no-model-loaded'].includes(err.kind),
     retryDelayMs: () => 100,
     maxRequestChars: () => scorer.requestChars(),
     // The fixture model's context is 512 tokens (~1000 characters of this text with the chat template).
@@ -101,7 +107,10 @@ async function ingest(): Promise<Record<string, number>> {
   let peak = before;
   let turns = 0;
   const started = performance.now();
-  await readTranscript(file, { source: 'claude-code', onEvent: () => ++turns % 10_000 === 0 && (peak = Math.max(peak, process.memoryUsage().rss)) });
+  await readTranscript(file, {
+    source: 'claude-code',
+    onEvent: () => ++turns % 10_000 === 0 && (peak = Math.max(peak, process.memoryUsage().rss)),
+  });
   const seconds = (performance.now() - started) / 1000;
   rmSync(file);
   return { fileMb: mb(written), records, seconds, mbPerSecond: mb(written) / seconds, rssGrowthMb: mb(peak - before) };
@@ -114,7 +123,8 @@ async function scoringRate(client: SidecarClient, model: ModelInfo): Promise<Rec
   let i = 0;
   // Keep a few turns waiting so the queue never runs dry, without building a backlog.
   while (performance.now() - started < SCORE_SECONDS * 1000) {
-    while (queue.stats().waitingTurns < 4) queue.push({ sessionKey: `s${i % 4}`, turnId: `r${i}`, text: turnText(i++) });
+    while (queue.stats().waitingTurns < 4)
+      queue.push({ sessionKey: `s${i % 4}`, turnId: `r${i}`, text: turnText(i++) });
     await sleep(5);
   }
   const seconds = (performance.now() - started) / 1000;
@@ -134,10 +144,16 @@ async function day(client: SidecarClient, model: ModelInfo): Promise<Record<stri
   const manager = new TranscriptWatchManager({
     workspaceRoot: WORKSPACE,
     sources: ['claude-code'],
-    locations: { claudeProjectDirs: [projects], codexSessions: join(work, 'none'), geminiTmp: join(work, 'none'), vscodeUser: join(work, 'none') },
+    locations: {
+      claudeProjectDirs: [projects],
+      codexSessions: join(work, 'none'),
+      geminiTmp: join(work, 'none'),
+      vscodeUser: join(work, 'none'),
+    },
     sink: (e: AgentEvent) => {
       eventsSeen++;
-      if (e.type === 'turn' && e.role === 'assistant') queue.push({ sessionKey: e.sessionId, turnId: e.turnId, text: e.text });
+      if (e.type === 'turn' && e.role === 'assistant')
+        queue.push({ sessionKey: e.sessionId, turnId: e.turnId, text: e.text });
     },
   });
   await manager.start();
@@ -150,7 +166,8 @@ async function day(client: SidecarClient, model: ModelInfo): Promise<Record<stri
   for (let minute = 0; minute < minutes; minute += 10) {
     for (const [s, f] of files.entries()) {
       const lines: string[] = [];
-      for (let m = minute; m < Math.min(minute + 10, minutes); m++) lines.push(assistantLine(m, `${turnText(m)} (session ${s})`, `session-${s}`));
+      for (let m = minute; m < Math.min(minute + 10, minutes); m++)
+        lines.push(assistantLine(m, `${turnText(m)} (session ${s})`, `session-${s}`));
       appendFileSync(f, lines.join('\n') + '\n');
     }
     // Paced so the whole day is written over DAY_SECONDS.
@@ -199,7 +216,10 @@ async function crashRecovery(client: SidecarClient, model: ModelInfo): Promise<R
   const back = await restarted;
   await queue.idle();
   queue.close();
-  return { restartWithModelMs: back - killedAt, interruptedTurnScoredMs: (deliveredAt.get('c1') ?? Number.NaN) - killedAt };
+  return {
+    restartWithModelMs: back - killedAt,
+    interruptedTurnScoredMs: (deliveredAt.get('c1') ?? Number.NaN) - killedAt,
+  };
 }
 
 async function main(): Promise<void> {

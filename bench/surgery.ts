@@ -23,7 +23,9 @@ async function main(): Promise<void> {
   try {
     let start = performance.now();
     const derived = await deriveGraph(modelPath!, kind, layers, cacheDir);
-    console.log(`surgery or cache lookup (${kind}, layers ${layers.join(',')}): ${((performance.now() - start) / 1000).toFixed(1)} s, peak RSS ${peakRss()}`);
+    console.log(
+      `surgery or cache lookup (${kind}, layers ${layers.join(',')}): ${((performance.now() - start) / 1000).toFixed(1)} s, peak RSS ${peakRss()}`,
+    );
     start = performance.now();
     await deriveGraph(modelPath!, kind, layers, cacheDir);
     console.log(`cached lookup: ${(performance.now() - start).toFixed(0)} ms`);
@@ -31,7 +33,8 @@ async function main(): Promise<void> {
 
     start = performance.now();
     const opts = { layers, cacheDir };
-    const model = kind === 'probe' ? await ResidualProbe.load(modelPath!, opts) : await SteeredModel.load(modelPath!, opts);
+    const model =
+      kind === 'probe' ? await ResidualProbe.load(modelPath!, opts) : await SteeredModel.load(modelPath!, opts);
     console.log(`session load: ${((performance.now() - start) / 1000).toFixed(1)} s, peak RSS ${peakRss()}`);
     const prompt = Array.from({ length: 128 }, (_, i) => (i * 7919) % 1000);
     start = performance.now();
@@ -40,7 +43,9 @@ async function main(): Promise<void> {
     start = performance.now();
     const next = await model.forward([42], first.past);
     const step = performance.now() - start;
-    console.log(`forward: 128-token prefill ${prefill.toFixed(0)} ms, 1 token on cache ${step.toFixed(0)} ms, KV ${mib(next.past.bytes)}, peak RSS ${peakRss()}`);
+    console.log(
+      `forward: 128-token prefill ${prefill.toFixed(0)} ms, 1 token on cache ${step.toFixed(0)} ms, KV ${mib(next.past.bytes)}, peak RSS ${peakRss()}`,
+    );
     first.past.dispose();
     next.past.dispose();
     await model.release();

@@ -15,7 +15,18 @@
 // The measurements run in plain Node on an esbuild bundle of this file (as the product ships),
 // not under tsx, whose own helper thread would blur the idle and memory numbers.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,20 +50,107 @@ const { values } = parseArgs({
 });
 
 const WORKSPACE = '/home/dev/shop';
-const SOURCE_FILE = Array.from({ length: 120 }, (_, i) => `def f${i}(x):\n    return x * ${i}  # keeps the file realistic in size\n`).join('');
+const SOURCE_FILE = Array.from(
+  { length: 120 },
+  (_, i) => `def f${i}(x):\n    return x * ${i}  # keeps the file realistic in size\n`,
+).join('');
 const PYTEST_OUT = `${'='.repeat(29)} test session starts ${'='.repeat(30)}\ncollected 40 items\n\ntests/test_a.py ${'.'.repeat(38)}FF [100%]\n\nFAILED tests/test_a.py::test_x - assert 1 == 2\nFAILED tests/test_a.py::test_y - assert 3 == 4\n${'='.repeat(22)} 2 failed, 38 passed in 0.42s ${'='.repeat(22)}\n`;
 
 function records(i: number): object[] {
-  const base = { cwd: WORKSPACE, sessionId: 'bench', version: '2.0.31', gitBranch: 'main', isSidechain: false, userType: 'external' };
+  const base = {
+    cwd: WORKSPACE,
+    sessionId: 'bench',
+    version: '2.0.31',
+    gitBranch: 'main',
+    isSidechain: false,
+    userType: 'external',
+  };
   const ts = new Date(Date.UTC(2026, 10, 20, 9, 0, 0) + i * 1000).toISOString();
   const id = (k: string) => `${k}-${i}`;
-  const text = `Step ${i}: the failing assertion compares the rounded total; I will run the suite again and look at the diff. `.repeat(4);
+  const text =
+    `Step ${i}: the failing assertion compares the rounded total; I will run the suite again and look at the diff. `.repeat(
+      4,
+    );
   return [
-    { ...base, type: 'user', uuid: id('u'), parentUuid: null, timestamp: ts, message: { role: 'user', content: `Please keep going (${i}).` } },
-    { ...base, type: 'assistant', uuid: id('a'), parentUuid: id('u'), timestamp: ts, message: { id: id('m'), role: 'assistant', model: 'claude-sonnet-4-5', content: [{ type: 'text', text }, { type: 'tool_use', id: id('t1'), name: 'Bash', input: { command: 'python -m pytest tests' } }] } },
-    { ...base, type: 'user', uuid: id('r1'), parentUuid: id('a'), timestamp: ts, message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: id('t1'), content: 'Exit code 1\n' + PYTEST_OUT, is_error: true }] }, toolUseResult: 'Error: Exit code 1\n' + PYTEST_OUT },
-    { ...base, type: 'assistant', uuid: id('e'), parentUuid: id('r1'), timestamp: ts, message: { id: id('m2'), role: 'assistant', model: 'claude-sonnet-4-5', content: [{ type: 'tool_use', id: id('t2'), name: 'Edit', input: { file_path: `${WORKSPACE}/src/mod${i % 50}.py`, old_string: 'return x * 7', new_string: 'return x * 8' } }] } },
-    { ...base, type: 'user', uuid: id('r2'), parentUuid: id('e'), timestamp: ts, message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: id('t2'), content: 'The file has been updated.' }] }, toolUseResult: { filePath: `${WORKSPACE}/src/mod${i % 50}.py`, originalFile: SOURCE_FILE, oldString: 'return x * 7', newString: 'return x * 8' } },
+    {
+      ...base,
+      type: 'user',
+      uuid: id('u'),
+      parentUuid: null,
+      timestamp: ts,
+      message: { role: 'user', content: `Please keep going (${i}).` },
+    },
+    {
+      ...base,
+      type: 'assistant',
+      uuid: id('a'),
+      parentUuid: id('u'),
+      timestamp: ts,
+      message: {
+        id: id('m'),
+        role: 'assistant',
+        model: 'claude-sonnet-4-5',
+        content: [
+          { type: 'text', text },
+          { type: 'tool_use', id: id('t1'), name: 'Bash', input: { command: 'python -m pytest tests' } },
+        ],
+      },
+    },
+    {
+      ...base,
+      type: 'user',
+      uuid: id('r1'),
+      parentUuid: id('a'),
+      timestamp: ts,
+      message: {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: id('t1'), content: 'Exit code 1\n' + PYTEST_OUT, is_error: true },
+        ],
+      },
+      toolUseResult: 'Error: Exit code 1\n' + PYTEST_OUT,
+    },
+    {
+      ...base,
+      type: 'assistant',
+      uuid: id('e'),
+      parentUuid: id('r1'),
+      timestamp: ts,
+      message: {
+        id: id('m2'),
+        role: 'assistant',
+        model: 'claude-sonnet-4-5',
+        content: [
+          {
+            type: 'tool_use',
+            id: id('t2'),
+            name: 'Edit',
+            input: {
+              file_path: `${WORKSPACE}/src/mod${i % 50}.py`,
+              old_string: 'return x * 7',
+              new_string: 'return x * 8',
+            },
+          },
+        ],
+      },
+    },
+    {
+      ...base,
+      type: 'user',
+      uuid: id('r2'),
+      parentUuid: id('e'),
+      timestamp: ts,
+      message: {
+        role: 'user',
+        content: [{ type: 'tool_result', tool_use_id: id('t2'), content: 'The file has been updated.' }],
+      },
+      toolUseResult: {
+        filePath: `${WORKSPACE}/src/mod${i % 50}.py`,
+        originalFile: SOURCE_FILE,
+        oldString: 'return x * 7',
+        newString: 'return x * 8',
+      },
+    },
   ];
 }
 
@@ -84,7 +182,8 @@ async function generate(file: string, megabytes: number, malformedEvery = 0): Pr
     const lines = records(i).map((r) => JSON.stringify(r) + '\n');
     for (const line of lines) {
       await write(line);
-      if (malformedEvery > 0 && ++written.records % malformedEvery === 0) await write(MALFORMED[written.malformed++ % MALFORMED.length]!);
+      if (malformedEvery > 0 && ++written.records % malformedEvery === 0)
+        await write(MALFORMED[written.malformed++ % MALFORMED.length]!);
     }
     if (malformedEvery === 0) written.records += lines.length;
   }
@@ -96,10 +195,21 @@ async function generate(file: string, megabytes: number, malformedEvery = 0): Pr
 async function ingest(file: string): Promise<void> {
   const counts: Record<string, number> = {};
   const start = process.hrtime.bigint();
-  const session = await readTranscript(file, { onEvent: (e: AgentEvent) => void (counts[e.type] = (counts[e.type] ?? 0) + 1) });
+  const session = await readTranscript(file, {
+    onEvent: (e: AgentEvent) => void (counts[e.type] = (counts[e.type] ?? 0) + 1),
+  });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const mb = statSync(file).size / 1e6;
-  console.log(JSON.stringify({ mb, seconds, mbPerSecond: mb / seconds, peakRssMb: process.resourceUsage().maxRSS / 1024, events: counts, skipped: session?.skippedRecords }));
+  console.log(
+    JSON.stringify({
+      mb,
+      seconds,
+      mbPerSecond: mb / seconds,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      events: counts,
+      skipped: session?.skippedRecords,
+    }),
+  );
 }
 
 interface IngestResult {
@@ -125,7 +235,9 @@ async function huge(megabytes: number): Promise<boolean> {
     const writeStart = performance.now();
     const written = await generate(file, megabytes, Number(values['malformed-every']));
     const writeSeconds = (performance.now() - writeStart) / 1000;
-    console.log(`wrote ${(written.bytes / 1e6).toFixed(0)} MB (${written.records} records, ${written.malformed} malformed lines) in ${writeSeconds.toFixed(1)} s`);
+    console.log(
+      `wrote ${(written.bytes / 1e6).toFixed(0)} MB (${written.records} records, ${written.malformed} malformed lines) in ${writeSeconds.toFixed(1)} s`,
+    );
     const wallStart = performance.now();
     const result = ingestInFreshProcess(file);
     const wallSeconds = (performance.now() - wallStart) / 1000;
@@ -133,11 +245,19 @@ async function huge(megabytes: number): Promise<boolean> {
     // Records that are not events by design (ignored record types) are neither events nor skips,
     // so the skip count must equal exactly the malformed lines written.
     const checks = [
-      { ok: result.skipped === written.malformed, what: `skipped and counted ${result.skipped} of ${written.malformed} malformed lines` },
+      {
+        ok: result.skipped === written.malformed,
+        what: `skipped and counted ${result.skipped} of ${written.malformed} malformed lines`,
+      },
       { ok: result.peakRssMb < maxRss, what: `peak RSS ${result.peakRssMb.toFixed(0)} MB (limit ${maxRss} MB)` },
     ];
-    console.log('huge:', JSON.stringify({ ...result, writtenRecords: written.records, malformedWritten: written.malformed, wallSeconds }));
-    console.log(`  ${result.mb.toFixed(0)} MB ingested in ${result.seconds.toFixed(1)} s (${wallSeconds.toFixed(1)} s wall with process start) at ${result.mbPerSecond.toFixed(1)} MB/s`);
+    console.log(
+      'huge:',
+      JSON.stringify({ ...result, writtenRecords: written.records, malformedWritten: written.malformed, wallSeconds }),
+    );
+    console.log(
+      `  ${result.mb.toFixed(0)} MB ingested in ${result.seconds.toFixed(1)} s (${wallSeconds.toFixed(1)} s wall with process start) at ${result.mbPerSecond.toFixed(1)} MB/s`,
+    );
     for (const c of checks) console.log(`  ${c.ok ? 'ok  ' : 'MISS'} ${c.what}`);
     return checks.every((c) => c.ok);
   } finally {
@@ -200,14 +320,23 @@ async function realFile(dir: string, rounds = 100): Promise<void> {
     baseline.push(await seconds(() => baselineParse(file)));
   }
   const ratio = median(reader.map((r, i) => r / baseline[i]!));
-  const result = { file: file.slice(file.indexOf(dir)), source, mb, events, rounds, readerMbPerSecond: mb / median(reader), baselineMbPerSecond: mb / median(baseline), ratio };
+  const result = {
+    file: file.slice(file.indexOf(dir)),
+    source,
+    mb,
+    events,
+    rounds,
+    readerMbPerSecond: mb / median(reader),
+    baselineMbPerSecond: mb / median(baseline),
+    ratio,
+  };
   console.log('real:', JSON.stringify(result));
-  console.log(`  largest real transcript ${result.file} (${source}, ${mb.toFixed(2)} MB, ${events} events): ${result.readerMbPerSecond.toFixed(1)} MB/s through its reader vs ${result.baselineMbPerSecond.toFixed(1)} MB/s to read and JSON-parse the same bytes; the reader takes ${ratio.toFixed(2)}× the baseline's time (median of ${rounds} alternating rounds)`);
+  console.log(
+    `  largest real transcript ${result.file} (${source}, ${mb.toFixed(2)} MB, ${events} events): ${result.readerMbPerSecond.toFixed(1)} MB/s through its reader vs ${result.baselineMbPerSecond.toFixed(1)} MB/s to read and JSON-parse the same bytes; the reader takes ${ratio.toFixed(2)}× the baseline's time (median of ${rounds} alternating rounds)`,
+  );
 }
 
-async function latency(
-  samples: number,
-): Promise<{
+async function latency(samples: number): Promise<{
   medianMs: number;
   p95Ms: number;
   maxMs: number;
@@ -239,7 +368,12 @@ async function latency(
   const manager = new TranscriptWatchManager({
     workspaceRoot: WORKSPACE,
     sources: ['claude-code'],
-    locations: { claudeProjectDirs: [projects], codexSessions: join(home, 'c'), geminiTmp: join(home, 'g'), vscodeUser: join(home, 'v') },
+    locations: {
+      claudeProjectDirs: [projects],
+      codexSessions: join(home, 'c'),
+      geminiTmp: join(home, 'g'),
+      vscodeUser: join(home, 'v'),
+    },
     sink: (e) => {
       if (e.type === 'turn') arrived.set(e.turnId, process.hrtime.bigint());
     },
@@ -255,7 +389,15 @@ async function latency(
   const delays: number[] = [];
   for (let i = 0; i < samples; i++) {
     const turnId = `lat-${i}`;
-    const line = JSON.stringify({ type: 'user', uuid: turnId, cwd: WORKSPACE, sessionId: 's', timestamp: new Date().toISOString(), message: { role: 'user', content: `ping ${i}` } }) + '\n';
+    const line =
+      JSON.stringify({
+        type: 'user',
+        uuid: turnId,
+        cwd: WORKSPACE,
+        sessionId: 's',
+        timestamp: new Date().toISOString(),
+        message: { role: 'user', content: `ping ${i}` },
+      }) + '\n';
     const sent = process.hrtime.bigint();
     appendFileSync(join(folder, `s${i % 8}.jsonl`), line);
     while (!arrived.has(turnId)) {
@@ -282,7 +424,15 @@ function runBundled(): void {
   const bundle = join(tmpdir(), 'agent-vitals-bench-tailer.cjs');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const esbuild = require('esbuild') as typeof import('esbuild');
-  esbuild.buildSync({ entryPoints: [__filename], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: bundle, logLevel: 'error' });
+  esbuild.buildSync({
+    entryPoints: [__filename],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: bundle,
+    logLevel: 'error',
+  });
   const args = process.argv.slice(2);
   const child = spawnSync(process.execPath, [bundle, '--bundled', ...args], { stdio: 'inherit' });
   process.exitCode = child.status ?? 1;
@@ -304,10 +454,14 @@ async function main(): Promise<void> {
   }
   const result = ingestInFreshProcess(file);
   console.log('ingest:', JSON.stringify(result));
-  console.log(`  ${result.mb.toFixed(1)} MB at ${result.mbPerSecond.toFixed(1)} MB/s (target ≥ 50), peak RSS ${result.peakRssMb.toFixed(0)} MB (target < 200)`);
+  console.log(
+    `  ${result.mb.toFixed(1)} MB at ${result.mbPerSecond.toFixed(1)} MB/s (target ≥ 50), peak RSS ${result.peakRssMb.toFixed(0)} MB (target < 200)`,
+  );
   const lat = await latency(50);
   console.log('live:', JSON.stringify(lat));
-  console.log(`  append → event: median ${lat.medianMs.toFixed(1)} ms, p95 ${lat.p95Ms.toFixed(1)} ms, max ${lat.maxMs.toFixed(1)} ms (target ≤ 250); idle CPU while watching ${lat.idleCpuMsPerMinute.toFixed(1)} ms per minute (first window ${lat.firstIdleCpuMsPerMinute.toFixed(1)}) with 8 sessions followed (${lat.watchedFolders} folder watches; 40 other projects' folders not watched)`);
+  console.log(
+    `  append → event: median ${lat.medianMs.toFixed(1)} ms, p95 ${lat.p95Ms.toFixed(1)} ms, max ${lat.maxMs.toFixed(1)} ms (target ≤ 250); idle CPU while watching ${lat.idleCpuMsPerMinute.toFixed(1)} ms per minute (first window ${lat.firstIdleCpuMsPerMinute.toFixed(1)}) with 8 sessions followed (${lat.watchedFolders} folder watches; 40 other projects' folders not watched)`,
+  );
   await realFile(values['real-dir']);
 }
 

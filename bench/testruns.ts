@@ -19,11 +19,16 @@ function measure(label: string, texts: string[], rounds: number): void {
   for (let r = 0; r < rounds; r++) for (const t of texts) if (parseTestOutput(t)) recognised++;
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const perOutputUs = (seconds * 1e6) / (texts.length * rounds);
-  console.log(`${label}: ${(bytes / 1e6 / seconds).toFixed(1)} MB/s, ${perOutputUs.toFixed(0)} µs per output, ${recognised / rounds}/${texts.length} recognised`);
+  console.log(
+    `${label}: ${(bytes / 1e6 / seconds).toFixed(1)} MB/s, ${perOutputUs.toFixed(0)} µs per output, ${recognised / rounds}/${texts.length} recognised`,
+  );
 }
 
 measure(`${outputs.length} captured/written runner outputs`, outputs, 200);
-const noise = Array.from({ length: 100_000 }, (_, i) => `  building module ${i}: compiled 42 files in 0.${i % 10}s, 3 warnings`).join('\n');
+const noise = Array.from(
+  { length: 100_000 },
+  (_, i) => `  building module ${i}: compiled 42 files in 0.${i % 10}s, 3 warnings`,
+).join('\n');
 const log = noise.repeat(2);
 measure(`${(Buffer.byteLength(log) / 1e6).toFixed(1)} MB of build log without a test summary`, [log], 3);
 
@@ -37,8 +42,14 @@ for (const parser of TEST_OUTPUT_PARSERS) {
     const ms = timeOf((t) => parser.parse(t), text);
     if (ms > mine.ms) mine = { ms, shape };
   }
-  console.log(`  ${parser.framework.padEnd(10)} worst ${mine.ms.toFixed(1)} ms/MB (${mine.shape}); real output ${benign.toFixed(1)} ms/MB`);
+  console.log(
+    `  ${parser.framework.padEnd(10)} worst ${mine.ms.toFixed(1)} ms/MB (${mine.shape}); real output ${benign.toFixed(1)} ms/MB`,
+  );
   if (mine.ms > worst.ms) worst = { ms: mine.ms, what: `${parser.framework} on ${mine.shape}` };
 }
-const all = shapes.map(([shape, text]) => ({ shape, ms: timeOf((t) => parseTestOutput(t), text) })).sort((a, b) => b.ms - a.ms)[0]!;
-console.log(`worst single parser: ${worst.ms.toFixed(1)} ms per MB (${worst.what}); all parsers in turn: ${all.ms.toFixed(1)} ms per MB (${all.shape})`);
+const all = shapes
+  .map(([shape, text]) => ({ shape, ms: timeOf((t) => parseTestOutput(t), text) }))
+  .sort((a, b) => b.ms - a.ms)[0]!;
+console.log(
+  `worst single parser: ${worst.ms.toFixed(1)} ms per MB (${worst.what}); all parsers in turn: ${all.ms.toFixed(1)} ms per MB (${all.shape})`,
+);

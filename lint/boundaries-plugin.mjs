@@ -79,7 +79,11 @@ const layers = {
             if (to === from) continue;
             const importers = boundaries.importedOnlyBy[to];
             if (importers && !importers.includes(from)) {
-              context.report({ loc, messageId: 'importer', data: { from, to, specifier, importers: [to, ...importers].join(', ') } });
+              context.report({
+                loc,
+                messageId: 'importer',
+                data: { from, to, specifier, importers: [to, ...importers].join(', ') },
+              });
             } else if (allowedUnits && !allowedUnits.includes(to)) {
               const allowed = allowedUnits.length ? [from, ...allowedUnits].join(', ') : `${from} itself`;
               context.report({ loc, messageId: 'folder', data: { from, to, specifier, allowed } });

@@ -33,23 +33,35 @@ export interface CodeServerOptions {
 }
 
 export function installedCodeServer(): string {
-  return execFileSync('bash', [join(REPO_ROOT, 'scripts/install-code-server.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  return execFileSync('bash', [join(REPO_ROOT, 'scripts/install-code-server.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
 }
 
 /** Whether code-server's cached install is complete (then it needs no system packages). */
 export function codeServerInstalled(): boolean {
-  return spawnSync('bash', [join(REPO_ROOT, 'scripts/install-code-server.sh'), '--installed'], { stdio: 'ignore' }).status === 0;
+  return (
+    spawnSync('bash', [join(REPO_ROOT, 'scripts/install-code-server.sh'), '--installed'], { stdio: 'ignore' })
+      .status === 0
+  );
 }
 
 export function vsixPath(): string {
-  const { name, version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  const { name, version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    name: string;
+    version: string;
+  };
   return join(REPO_ROOT, 'dist', `${name}-${process.platform}-${process.arch}-${version}.vsix`);
 }
 
 /** Packages the bundles already in dist/ the way users get them, as a .vsix of its own in `dir`. */
 export function packageExtension(dir: string): string {
   const out = join(dir, 'agent-vitals.vsix');
-  execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/package.mjs'), '--skip-build', '--out', out], { cwd: REPO_ROOT, stdio: 'pipe' });
+  execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/package.mjs'), '--skip-build', '--out', out], {
+    cwd: REPO_ROOT,
+    stdio: 'pipe',
+  });
   return out;
 }
 
@@ -101,13 +113,27 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   const config = join(root, 'config.yaml');
   writeFileSync(config, 'auth: none\n');
   const base = ['--user-data-dir', userData, '--extensions-dir', extensions, '--config', config];
-  execFileSync(process.execPath, [entry, ...base, '--install-extension', opts.vsix ?? packageExtension(root)], { stdio: 'pipe' });
+  execFileSync(process.execPath, [entry, ...base, '--install-extension', opts.vsix ?? packageExtension(root)], {
+    stdio: 'pipe',
+  });
 
   const port = opts.port ?? (await freePort());
   let output = '';
   const child: ChildProcess = spawn(
     process.execPath,
-    [entry, ...base, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', workspace],
+    [
+      entry,
+      ...base,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      workspace,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: root, CLAUDE_CONFIG_DIR: claudeConfig } },
   );
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
@@ -133,7 +159,9 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
         try {
           rmSync(root, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
         } catch (err) {
-          process.stderr.write(`code-server: could not remove the temporary profile ${root}: ${(err as Error).message}\n`);
+          process.stderr.write(
+            `code-server: could not remove the temporary profile ${root}: ${(err as Error).message}\n`,
+          );
         }
       }
     },

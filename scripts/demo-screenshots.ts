@@ -8,10 +8,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { launchBrowser, openSidebar, openWorkbench, setColorTheme, THEMES } from '../test/e2e/harness/browser';
 
-const { values } = parseArgs({ options: { url: { type: 'string' }, out: { type: 'string', default: 'media/screenshots' }, turn: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { url: { type: 'string' }, out: { type: 'string', default: 'media/screenshots' }, turn: { type: 'string' } },
+});
 
 async function main(): Promise<void> {
-  const url = values.url ?? `http://127.0.0.1:${process.env.AGENT_VITALS_PORT ?? 8123}/?folder=${encodeURIComponent(join(process.cwd(), '.cache/demo/workspace'))}`;
+  const url =
+    values.url ??
+    `http://127.0.0.1:${process.env.AGENT_VITALS_PORT ?? 8123}/?folder=${encodeURIComponent(join(process.cwd(), '.cache/demo/workspace'))}`;
   const browser = await launchBrowser();
   mkdirSync(values.out!, { recursive: true });
   try {

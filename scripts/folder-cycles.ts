@@ -89,7 +89,13 @@ if (process.argv[1]?.endsWith('folder-cycles.ts')) {
   const cycles = folderCycles(graph);
   for (const c of cycles) {
     console.log(`cycle of ${c.length} ${level}s: ${c.join(', ')}`);
-    for (const from of c) console.log(`  ${from} → ${[...graph.get(from)!].filter((to) => c.includes(to)).sort().join(', ')}`);
+    for (const from of c)
+      console.log(
+        `  ${from} → ${[...graph.get(from)!]
+          .filter((to) => c.includes(to))
+          .sort()
+          .join(', ')}`,
+      );
   }
   console.log(cycles.length === 0 ? `no import cycles between ${level}s` : `${cycles.length} cycle(s)`);
   process.exitCode = cycles.length === 0 ? 0 : 1;

@@ -18,18 +18,26 @@ const errors = only.length
   : report.errors;
 for (const row of report.summary)
   if (!only.length || only.includes(row.emotion))
-    console.log(`${row.emotion.padEnd(16)} stories ${String(row.stories).padStart(3)}  heldout ${String(row.heldout).padStart(3)}  topics ${String(row.topics).padStart(3)}  technical ${row.technical}`);
+    console.log(
+      `${row.emotion.padEnd(16)} stories ${String(row.stories).padStart(3)}  heldout ${String(row.heldout).padStart(3)}  topics ${String(row.topics).padStart(3)}  technical ${row.technical}`,
+    );
 console.log(`neutral dialogues: ${report.neutralDialogues}`);
 
 const turns = lintAgentTurns(loadAgentTurnSet(join(__dirname, '..', 'vectors', 'agent-turns')));
 console.log('\nagent turns       pressured composed  tune report');
 for (const c of turns.counts)
-  console.log(`${c.agent.padEnd(16)} ${String(c.pressured).padStart(9)} ${String(c.composed).padStart(8)} ${String(c.tune).padStart(5)} ${String(c.report).padStart(6)}`);
+  console.log(
+    `${c.agent.padEnd(16)} ${String(c.pressured).padStart(9)} ${String(c.composed).padStart(8)} ${String(c.tune).padStart(5)} ${String(c.report).padStart(6)}`,
+  );
 console.log('\nsurface cue (per-item mean)                  pressured composed  AUROC');
 for (const c of turns.cues)
-  console.log(`${c.cue.padEnd(44)} ${c.pressured.toFixed(2).padStart(9)} ${c.composed.toFixed(2).padStart(8)} ${c.auroc.toFixed(2).padStart(6)}`);
+  console.log(
+    `${c.cue.padEnd(44)} ${c.pressured.toFixed(2).padStart(9)} ${c.composed.toFixed(2).padStart(8)} ${c.auroc.toFixed(2).padStart(6)}`,
+  );
 if (turns.bestWord)
-  console.log(`best single word: "${turns.bestWord.word}" AUROC ${turns.bestWord.auroc.toFixed(2)} (in ${turns.bestWord.pressuredItems} pressured, ${turns.bestWord.composedItems} composed turns)`);
+  console.log(
+    `best single word: "${turns.bestWord.word}" AUROC ${turns.bestWord.auroc.toFixed(2)} (in ${turns.bestWord.pressuredItems} pressured, ${turns.bestWord.composedItems} composed turns)`,
+  );
 
 // While the corpus is being written per emotion, the agent-turn rules are reported but not enforced.
 const all = [...errors, ...(only.length ? [] : turns.errors)];

@@ -18,8 +18,11 @@ const ortBin = 'node_modules/onnxruntime-node/bin/napi-v6';
 const platforms = readdirSync(ortBin).flatMap((os) => readdirSync(join(ortBin, os)).map((arch) => `${os}-${arch}`));
 
 const targets = args.includes('--all') ? platforms : [option('--target') ?? `${process.platform}-${process.arch}`];
-for (const t of targets) if (!platforms.includes(t)) throw new Error(`onnxruntime-node has no binaries for ${t} (it has ${platforms.join(', ')})`);
-if (targets.length > 1 && (option('--out') || args.includes('--list'))) throw new Error('--out and --list take one target');
+for (const t of targets)
+  if (!platforms.includes(t))
+    throw new Error(`onnxruntime-node has no binaries for ${t} (it has ${platforms.join(', ')})`);
+if (targets.length > 1 && (option('--out') || args.includes('--list')))
+  throw new Error('--out and --list take one target');
 
 if (!args.includes('--skip-build')) {
   execFileSync(process.execPath, ['scripts/build.mjs', '--production'], { stdio: 'inherit' });
@@ -29,14 +32,17 @@ if (!args.includes('--skip-build')) {
 // Linux when downloaded); DirectML.dll, which onnxruntime.dll only delay-loads (with d3d12/dxgi)
 // for the DirectML provider, and the shader compilers that provider and WebGPU open by name; and
 // macOS's versioned copy of the runtime (the binding links @rpath/libonnxruntime.1.dylib).
-const GPU_OR_DUPLICATE = /providers_(cuda|tensorrt|shared)|^(DirectML|dxcompiler|dxil)\.dll$|^libonnxruntime\.\d+\.\d+\.\d+\.dylib$/;
+const GPU_OR_DUPLICATE =
+  /providers_(cuda|tensorrt|shared)|^(DirectML|dxcompiler|dxil)\.dll$|^libonnxruntime\.\d+\.\d+\.\d+\.dylib$/;
 
 /** Ignore lines for everything under bin/ but the target's CPU runtime. */
 function unloadedBinaries(target) {
   return platforms.flatMap((p) => {
     const dir = join(ortBin, ...p.split('-'));
     if (p !== target) return [`${dir}/**`];
-    return readdirSync(dir).filter((f) => GPU_OR_DUPLICATE.test(f)).map((f) => join(dir, f));
+    return readdirSync(dir)
+      .filter((f) => GPU_OR_DUPLICATE.test(f))
+      .map((f) => join(dir, f));
   });
 }
 
@@ -49,7 +55,9 @@ for (const target of targets) {
   writeFileSync(ignoreFile, `${readFileSync('.vscodeignore', 'utf8')}\n${unloadedBinaries(target).join('\n')}\n`);
   try {
     if (args.includes('--list')) {
-      execFileSync(process.execPath, [...vsce, 'ls', '--ignoreFile', ignoreFile], { stdio: ['ignore', 'inherit', 'inherit'] });
+      execFileSync(process.execPath, [...vsce, 'ls', '--ignoreFile', ignoreFile], {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
       continue;
     }
     const out = option('--out') ?? join(option('--out-dir') ?? 'dist', `${name}-${target}-${version}.vsix`);
@@ -57,8 +65,18 @@ for (const target of targets) {
     // screenshots ship inside the package and the links stay relative to it.
     execFileSync(
       process.execPath,
-      [...vsce, 'package', '--target', target, '--ignoreFile', ignoreFile,
-        '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out],
+      [
+        ...vsce,
+        'package',
+        '--target',
+        target,
+        '--ignoreFile',
+        ignoreFile,
+        '--allow-missing-repository',
+        '--no-rewrite-relative-links',
+        '--out',
+        out,
+      ],
       { stdio: ['ignore', 'inherit', 'inherit'] },
     );
     console.log(`${out}: ${(statSync(out).size / 1024 / 1024).toFixed(1)} MB`);

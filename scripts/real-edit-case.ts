@@ -21,7 +21,8 @@ function required(name: string): string {
 const gitDir = required('git');
 const commit = required('commit');
 const path = required('path');
-const git = (...args: string[]): string => execFileSync('git', ['--git-dir', gitDir, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+const git = (...args: string[]): string =>
+  execFileSync('git', ['--git-dir', gitDir, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
 const show = (rev: string): string | null => {
   try {
     return git('show', `${rev}:${path}`);
@@ -40,7 +41,9 @@ interface Hunk {
   a: number;
   an: number;
 }
-const hunks: Hunk[] = [...git('diff', '-U0', `${commit}^`, commit, '--', path).matchAll(/^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/gm)].map((m) => ({
+const hunks: Hunk[] = [
+  ...git('diff', '-U0', `${commit}^`, commit, '--', path).matchAll(/^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/gm),
+].map((m) => ({
   b: Number(m[1]),
   bn: m[2] === undefined ? 1 : Number(m[2]),
   a: Number(m[3]),
@@ -73,7 +76,8 @@ const CONTEXT = 3;
 for (const h of hunks) {
   const bFrom = h.bn === 0 ? h.b + 1 : h.b;
   const aFrom = h.an === 0 ? h.a + 1 : h.a;
-  for (let l = bFrom - CONTEXT; l < bFrom + h.bn + CONTEXT; l++) if (l >= 1 && l <= beforeLines.length) keepBefore.add(l);
+  for (let l = bFrom - CONTEXT; l < bFrom + h.bn + CONTEXT; l++)
+    if (l >= 1 && l <= beforeLines.length) keepBefore.add(l);
   for (let l = aFrom - CONTEXT; l < aFrom + h.an + CONTEXT; l++) if (l >= 1 && l <= afterLines.length) keepAfter.add(l);
   for (const c of casesBefore) {
     if (c.startLine <= bFrom + Math.max(h.bn, 1) - 1 && c.endLine >= bFrom) {
@@ -82,7 +86,8 @@ for (const h of hunks) {
     }
   }
   for (const c of casesAfter) {
-    if (c.startLine <= aFrom + Math.max(h.an, 1) - 1 && c.endLine >= aFrom) for (let l = c.startLine; l <= c.endLine; l++) keepAfter.add(l);
+    if (c.startLine <= aFrom + Math.max(h.an, 1) - 1 && c.endLine >= aFrom)
+      for (let l = c.startLine; l <= c.endLine; l++) keepAfter.add(l);
   }
 }
 // The same unchanged lines on both sides, so trimming itself never looks like an edit.
@@ -114,10 +119,12 @@ function trimmed(lines: string[], keep: Set<number>): string {
 // docstring whose start was cut (`"""` closing a module docstring), which swallows the rest.
 // Until every touched test parses out of the trimmed text again, keep the file's opening lines
 // (unchanged lines above the first hunk, the same on both sides) one more at a time.
-const parsedNames = (lines: string[], keep: Set<number>): Set<string> => new Set(parseTestFile(path, trimmed(lines, keep))?.cases.map((c) => c.name) ?? []);
+const parsedNames = (lines: string[], keep: Set<number>): Set<string> =>
+  new Set(parseTestFile(path, trimmed(lines, keep))?.cases.map((c) => c.name) ?? []);
 const touchedAfter = casesAfter.filter((c) => touched.has(c.name)).map((c) => c.name);
 const survives = (): boolean =>
-  (before === null || [...touched].every((n) => parsedNames(beforeLines, keepBefore).has(n))) && (after === null || touchedAfter.every((n) => parsedNames(afterLines, keepAfter).has(n)));
+  (before === null || [...touched].every((n) => parsedNames(beforeLines, keepBefore).has(n))) &&
+  (after === null || touchedAfter.every((n) => parsedNames(afterLines, keepAfter).has(n)));
 const firstHunk = Math.min(...hunks.map((h) => Math.min(h.b, h.a)));
 for (let l = 1; l < firstHunk && !survives(); l++) {
   keepBefore.add(l);

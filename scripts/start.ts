@@ -27,7 +27,8 @@ async function extensionWatching(signal: AbortSignal): Promise<void> {
   const watching = (): boolean => {
     if (!existsSync(logs)) return false;
     for (const file of readdirSync(logs, { recursive: true, encoding: 'utf8' })) {
-      if (file.endsWith('Agent Vitals.log') && /watching .*claude-code/.test(readFileSync(join(logs, file), 'utf8'))) return true;
+      if (file.endsWith('Agent Vitals.log') && /watching .*claude-code/.test(readFileSync(join(logs, file), 'utf8')))
+        return true;
     }
     return false;
   };
@@ -37,7 +38,12 @@ async function extensionWatching(signal: AbortSignal): Promise<void> {
 async function main(): Promise<void> {
   // The list names Linux packages and paths; on macOS and Windows code-server's install is the check.
   if (process.platform === 'linux' && !codeServerInstalled()) {
-    ensureSystemNeeds('start', { repoRoot: REPO_ROOT, path: process.env.PATH ?? '', isRoot: process.getuid?.() === 0, log: (line) => console.log(line) });
+    ensureSystemNeeds('start', {
+      repoRoot: REPO_ROOT,
+      path: process.env.PATH ?? '',
+      isRoot: process.getuid?.() === 0,
+      log: (line) => console.log(line),
+    });
   }
   execFileSync(process.execPath, [join(REPO_ROOT, 'scripts/package.mjs')], { stdio: 'inherit' });
   const server = await startCodeServer({

@@ -81,11 +81,19 @@ export function ensureSystemNeeds(who: string, env: CheckEnvironment): void {
   const missing = needs.filter((n) => !isPresent(n, env.path));
   if (missing.length === 0) return;
   if (!env.isRoot || !onPath('apt-get', env.path)) throw new Error(missingMessage(missing, who));
-  env.log(`npm start needs ${missing.map((m) => m.pkg).join(' ')}: running as root, so installing them now with apt-get (bash ${INSTALL_SCRIPT} ${who}).`);
-  const run = spawnSync('bash', [join(env.repoRoot, INSTALL_SCRIPT), who], { stdio: 'inherit', env: { ...process.env, PATH: env.path } });
+  env.log(
+    `npm start needs ${missing.map((m) => m.pkg).join(' ')}: running as root, so installing them now with apt-get (bash ${INSTALL_SCRIPT} ${who}).`,
+  );
+  const run = spawnSync('bash', [join(env.repoRoot, INSTALL_SCRIPT), who], {
+    stdio: 'inherit',
+    env: { ...process.env, PATH: env.path },
+  });
   const still = needs.filter((n) => !isPresent(n, env.path));
   if (run.status !== 0 || still.length) {
-    const outcome = run.status !== 0 ? `the install failed with exit status ${run.status}; apt-get's output is above` : 'the install finished, but they are still missing';
+    const outcome =
+      run.status !== 0
+        ? `the install failed with exit status ${run.status}; apt-get's output is above`
+        : 'the install finished, but they are still missing';
     throw new Error(`${missingMessage(still.length ? still : missing, who)}\n(${outcome}.)`);
   }
 }

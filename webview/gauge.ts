@@ -45,7 +45,12 @@ export function renderGauge(reading: Reading | null, caption: string, validity: 
   const shown = unvalidated ? null : reading;
   const svg = s(
     'svg',
-    { viewBox: '0 0 200 110', class: shown ? 'gauge' : 'gauge unscored', role: 'img', 'aria-label': shown ? describe(shown) : unvalidated ? 'No valid reading' : 'Not scored yet' },
+    {
+      viewBox: '0 0 200 110',
+      class: shown ? 'gauge' : 'gauge unscored',
+      role: 'img',
+      'aria-label': shown ? describe(shown) : unvalidated ? 'No valid reading' : 'Not scored yet',
+    },
     s('path', { d: arc(-1, -0.34), class: 'gauge-band calm' }),
     s('path', { d: arc(-0.32, 0.32), class: 'gauge-band neutral' }),
     s('path', { d: arc(0.34, 1), class: 'gauge-band desperate' }),
@@ -56,7 +61,13 @@ export function renderGauge(reading: Reading | null, caption: string, validity: 
     const t = gaugePosition(shown);
     const a = Math.PI * (1 - (t + 1) / 2);
     svg.append(
-      s('line', { x1: cx, y1: cy, x2: (cx + 68 * Math.cos(a)).toFixed(1), y2: (cy - 68 * Math.sin(a)).toFixed(1), class: 'gauge-needle' }),
+      s('line', {
+        x1: cx,
+        y1: cy,
+        x2: (cx + 68 * Math.cos(a)).toFixed(1),
+        y2: (cy - 68 * Math.sin(a)).toFixed(1),
+        class: 'gauge-needle',
+      }),
       s('circle', { cx, cy, r: 5, class: 'gauge-hub' }),
       s('title', {}, describe(shown)),
     );
@@ -64,7 +75,11 @@ export function renderGauge(reading: Reading | null, caption: string, validity: 
   const numbers = unvalidated
     ? h(
         'div',
-        { class: 'gauge-numbers invalid', 'data-testid': 'reading-invalid', title: reading ? `Not used, shown for reference only: ${describe(reading)}` : validity.reader.why },
+        {
+          class: 'gauge-numbers invalid',
+          'data-testid': 'reading-invalid',
+          title: reading ? `Not used, shown for reference only: ${describe(reading)}` : validity.reader.why,
+        },
         icon('circle-slash'),
         ` No valid reading — ${validity.reader.why}`,
       )
@@ -80,7 +95,11 @@ export function renderGauge(reading: Reading | null, caption: string, validity: 
             ' ',
             h('span', { class: `trend trend-${reading.trend}`, 'aria-hidden': 'true' }, ARROWS[reading.trend]),
             ' ',
-            h('span', { class: 'trend-words', 'data-testid': 'trend-words' }, trendWords(reading.trend, validity.desperationByTurn)),
+            h(
+              'span',
+              { class: 'trend-words', 'data-testid': 'trend-words' },
+              trendWords(reading.trend, validity.desperationByTurn),
+            ),
           ),
           h('span', { class: 'muted', 'aria-hidden': 'true' }, '·'),
           h('span', { class: 'calm-text' }, `calm ${sigma(reading.calm)}σ`),
@@ -88,10 +107,19 @@ export function renderGauge(reading: Reading | null, caption: string, validity: 
       : h('div', { class: 'gauge-numbers muted' }, 'No scored turn yet');
   return h(
     'section',
-    { class: unvalidated ? 'gauge-block unvalidated' : 'gauge-block', 'data-testid': 'gauge', 'data-valid': String(!unvalidated) },
+    {
+      class: unvalidated ? 'gauge-block unvalidated' : 'gauge-block',
+      'data-testid': 'gauge',
+      'data-valid': String(!unvalidated),
+    },
     svg,
     numbers,
-    h('div', { class: 'caption' }, caption, reading && !unvalidated ? ` · vs ${reading.shown === 'session' ? 'this session' : 'neutral dialogue'}` : ''),
+    h(
+      'div',
+      { class: 'caption' },
+      caption,
+      reading && !unvalidated ? ` · vs ${reading.shown === 'session' ? 'this session' : 'neutral dialogue'}` : '',
+    ),
     unvalidated && validity.modelReady
       ? h(
           'div',

@@ -28,12 +28,17 @@ const app = document.getElementById('app')!;
 const send = (m: SidebarViewMessage) => vscode.postMessage(m);
 
 function render(state: SidebarState): void {
-  const run = (command: Extract<SidebarViewMessage, { type: 'command' }>['command']) => send({ type: 'command', command });
+  const run = (command: Extract<SidebarViewMessage, { type: 'command' }>['command']) =>
+    send({ type: 'command', command });
   // The host names every agent it watches: the panel shows those names, never its own.
   const labelOf = (source: AgentSource): string => state.watching.find((w) => w.source === source)?.label ?? source;
   const parts: (HTMLElement | null)[] = [];
   if (state.sessions.length > 0) {
-    parts.push(renderSessionPicker(state.sessions, labelOf, state.followLatest, state.session?.summary.key ?? null, (key) => send({ type: 'follow', sessionKey: key })));
+    parts.push(
+      renderSessionPicker(state.sessions, labelOf, state.followLatest, state.session?.summary.key ?? null, (key) =>
+        send({ type: 'follow', sessionKey: key }),
+      ),
+    );
   }
   parts.push(renderScoring(state.scoring, run, () => send({ type: 'cancel-calibration' })));
   const session = state.session;
@@ -45,14 +50,31 @@ function render(state: SidebarState): void {
     const lastRun = session.testRuns[session.testRuns.length - 1];
     const desperationByTurn = session.turns.flatMap((t) => (t.emotions?.desperate ? [t.emotions.desperate.mean] : []));
     parts.push(
-      renderGauge(session.reading, caption, { reader: state.reader, desperationByTurn, modelReady: state.scoring.kind === 'ready', runReportCard: () => run('agentVitals.runReportCard') }),
+      renderGauge(session.reading, caption, {
+        reader: state.reader,
+        desperationByTurn,
+        modelReady: state.scoring.kind === 'ready',
+        runReportCard: () => run('agentVitals.runReportCard'),
+      }),
     );
     parts.push(renderPressure(session.pressure, lastRun !== undefined && lastRun.failed > 0));
     // Flags before the timeline: their actions are in view without scrolling.
-    parts.push(renderFlags(state.flags, state.reader.valid, Date.now(), (flagId, action) => send({ type: 'flag-action', flagId, action })));
-    parts.push(renderTimeline(session, state.flags, state.selectedTurn?.turnId ?? null, state.reader.valid, (turnId) => send({ type: 'select-turn', turnId })));
+    parts.push(
+      renderFlags(state.flags, state.reader.valid, Date.now(), (flagId, action) =>
+        send({ type: 'flag-action', flagId, action }),
+      ),
+    );
+    parts.push(
+      renderTimeline(session, state.flags, state.selectedTurn?.turnId ?? null, state.reader.valid, (turnId) =>
+        send({ type: 'select-turn', turnId }),
+      ),
+    );
     if (state.selectedTurn) {
-      parts.push(renderTurnView(state.selectedTurn, state.emotionsShown, state.heatEmotion, (emotion) => send({ type: 'heat-emotion', emotion })));
+      parts.push(
+        renderTurnView(state.selectedTurn, state.emotionsShown, state.heatEmotion, (emotion) =>
+          send({ type: 'heat-emotion', emotion }),
+        ),
+      );
     }
   }
   app.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));

@@ -9,10 +9,24 @@ export function renderPressure(p: BehaviouralPressure, lastRunFailed: boolean): 
   const summary = describePressure(p);
   return h(
     'section',
-    { class: p.score > 0 ? 'pressure pressured' : 'pressure', 'data-testid': 'pressure', title: plain(`Behavioural ${summary}`) },
-    h('div', { class: 'pressure-head' }, icon('pulse'), h('strong', {}, ` Behavioural ${pressureWords(p.score, lastRunFailed)}`), p.counted < p.score ? h('span', { class: 'muted' }, ` (counts as ${p.counted})`) : null),
+    {
+      class: p.score > 0 ? 'pressure pressured' : 'pressure',
+      'data-testid': 'pressure',
+      title: plain(`Behavioural ${summary}`),
+    },
+    h(
+      'div',
+      { class: 'pressure-head' },
+      icon('pulse'),
+      h('strong', {}, ` Behavioural ${pressureWords(p.score, lastRunFailed)}`),
+      p.counted < p.score ? h('span', { class: 'muted' }, ` (counts as ${p.counted})`) : null,
+    ),
     p.signals.length > 0
-      ? h('ul', { class: 'pressure-signals' }, ...p.signals.map((s) => h('li', {}, `${plain(s.detail)} `, h('span', { class: 'muted' }, `+${s.points}`))))
+      ? h(
+          'ul',
+          { class: 'pressure-signals' },
+          ...p.signals.map((s) => h('li', {}, `${plain(s.detail)} `, h('span', { class: 'muted' }, `+${s.points}`))),
+        )
       : h('div', { class: 'muted' }, 'no failing runs, repeats or bypasses'),
   );
 }

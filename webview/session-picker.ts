@@ -15,9 +15,18 @@ export function renderSessionPicker(
   const select = h('vscode-single-select', { 'aria-label': 'Followed session', 'data-testid': 'session-picker' });
   select.append(h('vscode-option', { value: LATEST, selected: followLatest }, 'Follow latest'));
   for (const s of sessions) {
-    const when = new Date(s.startedAt).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+    const when = new Date(s.startedAt).toLocaleString([], {
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
     select.append(
-      h('vscode-option', { value: s.key, selected: !followLatest && s.key === followedKey, description: s.sessionId }, `${labelOf(s.source)} · ${when} · ${s.live ? 'live' : 'ended'}`),
+      h(
+        'vscode-option',
+        { value: s.key, selected: !followLatest && s.key === followedKey, description: s.sessionId },
+        `${labelOf(s.source)} · ${when} · ${s.live ? 'live' : 'ended'}`,
+      ),
     );
   }
   select.addEventListener('change', () => {

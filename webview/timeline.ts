@@ -25,17 +25,36 @@ export function renderTimeline(
   const n = Math.max(session.turns.length, 1);
   const step = (W - LEFT - RIGHT) / n;
   const x = (i: number) => LEFT + step * (i + 0.5);
-  const values = session.turns.flatMap((t) => (t.emotions ? [t.emotions.desperate?.mean ?? 0, t.emotions.calm?.mean ?? 0] : []));
+  const values = session.turns.flatMap((t) =>
+    t.emotions ? [t.emotions.desperate?.mean ?? 0, t.emotions.calm?.mean ?? 0] : [],
+  );
   const bound = Math.max(3, ...values.map((v) => Math.abs(v)));
   const y = (z: number) => TOP + PLOT_H / 2 - (z / bound) * (PLOT_H / 2);
 
-  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, class: readerValid ? 'timeline' : 'timeline unvalidated', role: 'img', 'aria-label': `Timeline of ${session.turns.length} turns` });
+  const svg = s('svg', {
+    viewBox: `0 0 ${W} ${H}`,
+    class: readerValid ? 'timeline' : 'timeline unvalidated',
+    role: 'img',
+    'aria-label': `Timeline of ${session.turns.length} turns`,
+  });
   svg.append(s('line', { x1: LEFT, x2: W - RIGHT, y1: y(0), y2: y(0), class: 'axis' }));
   for (const z of [bound, 0, -bound]) {
-    svg.append(s('text', { x: LEFT - 3, y: y(z) + 4, class: 'axis-label', 'text-anchor': 'end' }, `${z > 0 ? '+' : ''}${Math.round(z)}σ`, s('title', {}, SIGMA_MEANS)));
+    svg.append(
+      s(
+        'text',
+        { x: LEFT - 3, y: y(z) + 4, class: 'axis-label', 'text-anchor': 'end' },
+        `${z > 0 ? '+' : ''}${Math.round(z)}σ`,
+        s('title', {}, SIGMA_MEANS),
+      ),
+    );
   }
-  for (const [emotion, cls] of [['desperate', 'line-desperate'], ['calm', 'line-calm']] as const) {
-    const pts = session.turns.flatMap((t, i) => (t.emotions?.[emotion] ? [`${x(i).toFixed(1)},${y(t.emotions[emotion]!.mean).toFixed(1)}`] : []));
+  for (const [emotion, cls] of [
+    ['desperate', 'line-desperate'],
+    ['calm', 'line-calm'],
+  ] as const) {
+    const pts = session.turns.flatMap((t, i) =>
+      t.emotions?.[emotion] ? [`${x(i).toFixed(1)},${y(t.emotions[emotion]!.mean).toFixed(1)}`] : [],
+    );
     if (pts.length > 1) svg.append(s('polyline', { points: pts.join(' '), class: cls }));
     for (const p of pts) {
       const [px, py] = p.split(',');
@@ -69,13 +88,30 @@ export function renderTimeline(
   const py = (p: number) => TOP + PLOT_H - (p / top) * PLOT_H;
   if (session.testRuns.length > 0) {
     svg.append(
-      s('text', { x: W - RIGHT + 3, y: py(top) + 4, class: 'axis-label pressure-label' }, `${top}`, s('title', {}, 'behavioural pressure points')),
-      s('text', { x: W - RIGHT + 3, y: py(0), class: 'axis-label pressure-label' }, '0', s('title', {}, 'behavioural pressure points')),
+      s(
+        'text',
+        { x: W - RIGHT + 3, y: py(top) + 4, class: 'axis-label pressure-label' },
+        `${top}`,
+        s('title', {}, 'behavioural pressure points'),
+      ),
+      s(
+        'text',
+        { x: W - RIGHT + 3, y: py(0), class: 'axis-label pressure-label' },
+        '0',
+        s('title', {}, 'behavioural pressure points'),
+      ),
     );
     const pts = session.testRuns.map((r, i) => `${runX(r.afterTurn).toFixed(1)},${py(pressures[i]!).toFixed(1)}`);
-    if (pts.length > 1) svg.append(s('polyline', { points: pts.join(' '), class: 'line-pressure', 'data-testid': 'pressure-line' }));
+    if (pts.length > 1)
+      svg.append(s('polyline', { points: pts.join(' '), class: 'line-pressure', 'data-testid': 'pressure-line' }));
     session.testRuns.forEach((r, i) => {
-      svg.append(s('circle', { cx: runX(r.afterTurn).toFixed(1), cy: py(pressures[i]!).toFixed(1), r: 2.5, class: 'dot line-pressure' }, s('title', {}, `pressure ${pressures[i]} after ${r.command}`)));
+      svg.append(
+        s(
+          'circle',
+          { cx: runX(r.afterTurn).toFixed(1), cy: py(pressures[i]!).toFixed(1), r: 2.5, class: 'dot line-pressure' },
+          s('title', {}, `pressure ${pressures[i]} after ${r.command}`),
+        ),
+      );
     });
   }
   for (const run of session.testRuns) {
@@ -86,7 +122,11 @@ export function renderTimeline(
         'g',
         { class: `test-run ${ok ? 'pass' : 'fail'}`, 'data-testid': 'test-run-marker' },
         s('circle', { cx: cx.toFixed(1), cy: MARKS_Y, r: 5 }),
-        s('text', { x: cx.toFixed(1), y: MARKS_Y + 17, 'text-anchor': 'middle' }, ok ? `${run.passed ?? ''}✓` : `${run.failed}✗`),
+        s(
+          'text',
+          { x: cx.toFixed(1), y: MARKS_Y + 17, 'text-anchor': 'middle' },
+          ok ? `${run.passed ?? ''}✓` : `${run.failed}✗`,
+        ),
         s('title', {}, `${run.command}: ${run.passed ?? '?'} passed, ${run.failed} failed, ${run.skipped} skipped`),
       ),
     );

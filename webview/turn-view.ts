@@ -23,8 +23,13 @@ export function renderTurnView(
     for (const word of heatWords(turn.tokens)) {
       const z = wordHeat(word, heatEmotion);
       const strength = Math.max(0, Math.min(1, z / HEAT_FULL));
-      const detail = word.tokens.map((t) => `${JSON.stringify(t.text)} ${(t.z[heatEmotion] ?? 0).toFixed(2)}σ`).join('\n');
-      const title = word.tokens.length === 1 ? `${heatEmotion} ${z.toFixed(2)}σ` : `${heatEmotion} ${z.toFixed(2)}σ, its strongest token's; tokens:\n${detail}`;
+      const detail = word.tokens
+        .map((t) => `${JSON.stringify(t.text)} ${(t.z[heatEmotion] ?? 0).toFixed(2)}σ`)
+        .join('\n');
+      const title =
+        word.tokens.length === 1
+          ? `${heatEmotion} ${z.toFixed(2)}σ`
+          : `${heatEmotion} ${z.toFixed(2)}σ, its strongest token's; tokens:\n${detail}`;
       const span = h('span', { class: 'tok', title, 'data-tokens': word.tokens.length }, word.text);
       span.style.setProperty('--heat', strength.toFixed(2));
       body.append(span);
@@ -39,13 +44,26 @@ export function renderTurnView(
         h('tr', {}, h('th', {}, 'emotion'), h('th', {}, 'mean'), h('th', {}, 'max')),
         ...emotionsShown
           .filter((e) => turn.emotions![e])
-          .map((e) => h('tr', {}, h('td', {}, e), h('td', {}, `${turn.emotions![e]!.mean.toFixed(2)}σ`), h('td', {}, `${turn.emotions![e]!.max.toFixed(2)}σ`))),
+          .map((e) =>
+            h(
+              'tr',
+              {},
+              h('td', {}, e),
+              h('td', {}, `${turn.emotions![e]!.mean.toFixed(2)}σ`),
+              h('td', {}, `${turn.emotions![e]!.max.toFixed(2)}σ`),
+            ),
+          ),
       )
     : h('p', { class: 'muted' }, 'This turn has not been scored.');
   return h(
     'section',
     { class: 'turn-block', 'data-testid': 'turn-view' },
-    h('div', { class: 'row' }, h('h3', {}, 'Turn'), turn.tokens ? h('label', { class: 'heat-label muted' }, 'heat map', select) : null),
+    h(
+      'div',
+      { class: 'row' },
+      h('h3', {}, 'Turn'),
+      turn.tokens ? h('label', { class: 'heat-label muted' }, 'heat map', select) : null,
+    ),
     body,
     summaries,
   );

@@ -67,11 +67,18 @@ export interface AnalyzeReport {
 export interface AnalyzePlugins {
   scoreTurns?: (session: RecordedSession, turns: TurnEvent[]) => Promise<(Record<string, number> | null)[]>;
   /** `turnEmotions` are the scores of the session's turns, in order (null where unscored). */
-  flagEdits?: (session: RecordedSession, events: AgentEvent[], turnEmotions: (Record<string, number> | null)[]) => Promise<FlagReport[]>;
+  flagEdits?: (
+    session: RecordedSession,
+    events: AgentEvent[],
+    turnEmotions: (Record<string, number> | null)[],
+  ) => Promise<FlagReport[]>;
 }
 
 /** The one place a session's report is assembled from its events. */
-export async function assembleSessionReport(session: RecordedSession, plugins: AnalyzePlugins = {}): Promise<SessionReport> {
+export async function assembleSessionReport(
+  session: RecordedSession,
+  plugins: AnalyzePlugins = {},
+): Promise<SessionReport> {
   const turns = session.events.filter((e): e is TurnEvent => e.type === 'turn');
   const emotions = plugins.scoreTurns ? await plugins.scoreTurns(session, turns) : turns.map(() => null);
   return {
@@ -79,13 +86,32 @@ export async function assembleSessionReport(session: RecordedSession, plugins: A
     sessionId: session.sessionId,
     file: session.file,
     skippedRecords: session.skippedRecords,
-    turns: turns.map((t, i) => ({ turnId: t.turnId, role: t.role, ts: t.ts, text: t.text, emotions: emotions[i] ?? null })),
+    turns: turns.map((t, i) => ({
+      turnId: t.turnId,
+      role: t.role,
+      ts: t.ts,
+      text: t.text,
+      emotions: emotions[i] ?? null,
+    })),
     testRuns: session.events.flatMap((e) =>
       e.type === 'test-run'
-        ? [{ ts: e.ts, command: e.command, framework: e.framework, exitCode: e.exitCode ?? null, passed: e.passed, failed: e.failed, skipped: e.skipped, failingIds: e.failingIds }]
+        ? [
+            {
+              ts: e.ts,
+              command: e.command,
+              framework: e.framework,
+              exitCode: e.exitCode ?? null,
+              passed: e.passed,
+              failed: e.failed,
+              skipped: e.skipped,
+              failingIds: e.failingIds,
+            },
+          ]
         : [],
     ),
-    fileEdits: session.events.flatMap((e) => (e.type === 'file-edit' ? [{ ts: e.ts, path: e.path, op: e.op, isTestPath: e.isTestPath }] : [])),
+    fileEdits: session.events.flatMap((e) =>
+      e.type === 'file-edit' ? [{ ts: e.ts, path: e.path, op: e.op, isTestPath: e.isTestPath }] : [],
+    ),
     flags: plugins.flagEdits ? await plugins.flagEdits(session, session.events, emotions) : [],
   };
 }
@@ -115,7 +141,8 @@ export const DEFAULT_ANALYZE_PLUGINS: AnalyzePlugins = {
 export function modelAnalyzePlugins(model: ReadingModel, vectors: EmotionVectorSet): AnalyzePlugins {
   return {
     scoreTurns: (session, turns) => scoreTranscriptTurns(session.events, turns, model, vectors),
-    flagEdits: async (_session, events, turnEmotions) => flagRecordedSession(events, turnEmotions, liveValidity(vectors)),
+    flagEdits: async (_session, events, turnEmotions) =>
+      flagRecordedSession(events, turnEmotions, liveValidity(vectors)),
   };
 }
 
@@ -134,7 +161,11 @@ export function exportingPlugins(plugins: AnalyzePlugins, feed: TelemetryFeed, r
 
 export class AnalyzeInputError extends Error {}
 
-export async function analyzePath(path: string, source: TranscriptSource | undefined, plugins: AnalyzePlugins = {}): Promise<AnalyzeReport> {
+export async function analyzePath(
+  path: string,
+  source: TranscriptSource | undefined,
+  plugins: AnalyzePlugins = {},
+): Promise<AnalyzeReport> {
   const sessions: SessionReport[] = [];
   for await (const session of analyzeSessions(path, source, plugins)) sessions.push(session);
   return { sessions };
@@ -144,13 +175,19 @@ export async function analyzePath(path: string, source: TranscriptSource | undef
  * The report of each transcript under `path`, one file at a time, so a caller can print and drop
  * each before the next is read. Throws AnalyzeInputError when nothing there is a transcript.
  */
-export async function* analyzeSessions(path: string, source: TranscriptSource | undefined, plugins: AnalyzePlugins = {}): AsyncGenerator<SessionReport> {
+export async function* analyzeSessions(
+  path: string,
+  source: TranscriptSource | undefined,
+  plugins: AnalyzePlugins = {},
+): AsyncGenerator<SessionReport> {
   let files: string[];
   try {
     files = await candidateFiles(path);
   } catch (err) {
     if (err instanceof AnalyzeInputError) throw err;
-    throw new AnalyzeInputError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new AnalyzeInputError(
+      `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   let found = 0;
   for (const file of files) {
@@ -158,7 +195,9 @@ export async function* analyzeSessions(path: string, source: TranscriptSource | 
     try {
       recorded = await readTranscript(file, source ? { source } : {});
     } catch (err) {
-      throw new AnalyzeInputError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new AnalyzeInputError(
+        `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
     }
     if (!recorded) continue;
     found++;
@@ -172,10 +211,15 @@ export async function* analyzeSessions(path: string, source: TranscriptSource | 
 /** The text summary of one session: its turn counts, test runs, edits and flags. */
 function summaryText(s: SessionReport): string {
   const roles = (role: string) => s.turns.filter((t) => t.role === role).length;
-  const lines = [`${s.source} session ${s.sessionId} (${s.file})`, `  turns: ${roles('assistant')} assistant, ${roles('user')} user; skipped records: ${s.skippedRecords}`];
+  const lines = [
+    `${s.source} session ${s.sessionId} (${s.file})`,
+    `  turns: ${roles('assistant')} assistant, ${roles('user')} user; skipped records: ${s.skippedRecords}`,
+  ];
   for (const r of s.testRuns) {
     const exit = r.exitCode === null ? '' : ` exit ${r.exitCode}`;
-    lines.push(`  test run ${r.ts} ${r.framework}: ${r.passed ?? '?'} passed, ${r.failed} failed, ${r.skipped} skipped${exit} — ${r.command.split('\n')[0]}`);
+    lines.push(
+      `  test run ${r.ts} ${r.framework}: ${r.passed ?? '?'} passed, ${r.failed} failed, ${r.skipped} skipped${exit} — ${r.command.split('\n')[0]}`,
+    );
   }
   for (const e of s.fileEdits) lines.push(`  edit ${e.ts} ${e.op} ${e.path}${e.isTestPath ? ' [test]' : ''}`);
   for (const f of s.flags) lines.push(`  flag ${f.ts} ${f.severity} ${f.kinds.join(',')} ${f.path}: ${f.reason}`);
@@ -186,7 +230,11 @@ function summaryText(s: SessionReport): string {
  * Prints each session as it is analysed: the JSON report (`{"sessions": [...]}`, as
  * JSON.stringify(report, null, 2) would print it) or the text summary, never as one string.
  */
-async function printSessions(sessions: AsyncIterable<SessionReport>, json: boolean, out: NodeJS.WritableStream): Promise<void> {
+async function printSessions(
+  sessions: AsyncIterable<SessionReport>,
+  json: boolean,
+  out: NodeJS.WritableStream,
+): Promise<void> {
   const writer = new BatchedWriter(out);
   let count = 0;
   for await (const session of sessions) {
@@ -202,7 +250,13 @@ export const analyzeCommand: CliCommand = {
   name: 'analyze',
   summary: 'read recorded agent transcripts and report turns, test runs, edits and flags',
   usage: `<file-or-folder> [--source auto|${TRANSCRIPT_SOURCES.join('|')}] [--model <hub id|folder|fixture:name> [--dtype …] [--cache-dir d] [--offline] [--threads n] [--vectors f.avv]] [--json] ${OTLP_USAGE}`,
-  options: { ...MODEL_OPTIONS, ...OTLP_OPTIONS, source: { type: 'string' }, vectors: { type: 'string' }, json: { type: 'boolean' } },
+  options: {
+    ...MODEL_OPTIONS,
+    ...OTLP_OPTIONS,
+    source: { type: 'string' },
+    vectors: { type: 'string' },
+    json: { type: 'boolean' },
+  },
   async run(values, positionals, io) {
     const fail = (reason: string): number => {
       io.stderr.write(`agent-vitals analyze: ${reason}\n`);
@@ -228,10 +282,15 @@ export const analyzeCommand: CliCommand = {
         reader = liveValidity(opened.vectors);
       }
       if (otlp) plugins = exportingPlugins(plugins, otlp.feed, reader);
-      const sessions = analyzeSessions(positionals[0]!, requested === 'auto' ? undefined : (requested as TranscriptSource), plugins);
+      const sessions = analyzeSessions(
+        positionals[0]!,
+        requested === 'auto' ? undefined : (requested as TranscriptSource),
+        plugins,
+      );
       await printSessions(sessions, values.json === true, io.stdout);
     } catch (err) {
-      if (err instanceof AnalyzeInputError || err instanceof UsageError || err instanceof MissingVectorsError) return fail(err.message);
+      if (err instanceof AnalyzeInputError || err instanceof UsageError || err instanceof MissingVectorsError)
+        return fail(err.message);
       throw err;
     } finally {
       await model?.release();

@@ -34,9 +34,7 @@ export function downloadProgress(out: ProgressStream, json: boolean): DownloadPr
   return {
     update(p) {
       if (p.retry) {
-        out.write(
-          `${open ? '\n' : ''}${retryWords(p.retry)}: ${p.retry.reason}\n`,
-        );
+        out.write(`${open ? '\n' : ''}${retryWords(p.retry)}: ${p.retry.reason}\n`);
         open = false;
         return;
       }

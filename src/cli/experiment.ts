@@ -3,11 +3,24 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { CliCommand } from './commands';
-import { interruptSignal, MODEL_OPTIONS, MODEL_USAGE, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
+import {
+  interruptSignal,
+  MODEL_OPTIONS,
+  MODEL_USAGE,
+  parseModelArgs,
+  resolveModelArgs,
+  UsageError,
+} from './model-args';
 import { MissingVectorsError } from '../emotion/vector-store';
 import { ExperimentCancelledError, ExperimentParamError } from '../experiments/context';
 import { openExperimentModel } from '../experiments/experiment-model';
-import { EXPERIMENT_NAMES, isExperimentName, runExperiment, type ExperimentName, type ExperimentResult } from '../experiments/registry';
+import {
+  EXPERIMENT_NAMES,
+  isExperimentName,
+  runExperiment,
+  type ExperimentName,
+  type ExperimentResult,
+} from '../experiments/registry';
 import { exportReplay, type ReplayExportFormat } from '../experiments/replay-export';
 import type { ExperimentParams } from '../contracts/experiments';
 
@@ -37,7 +50,8 @@ export function experimentParams(values: Record<string, unknown>): Record<string
     } catch (err) {
       throw new UsageError(`--params is not valid JSON: ${(err as Error).message}`);
     }
-    if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new UsageError('--params must be a JSON object');
+    if (typeof params !== 'object' || params === null || Array.isArray(params))
+      throw new UsageError('--params must be a JSON object');
   }
   const str = (flag: string) => values[flag] as string | undefined;
   const num = (flag: string) => {
@@ -67,7 +81,14 @@ export function experimentParams(values: Record<string, unknown>): Record<string
   set('maxFailures', num('max-failures'));
   set('corpus', str('corpus'));
   if (str('tones') !== undefined) set('tones', JSON.parse(readText(str('tones')!)));
-  if (str('tasks') !== undefined) set('tasks', readText(str('tasks')!).split('\n').map((l) => l.trim()).filter(Boolean));
+  if (str('tasks') !== undefined)
+    set(
+      'tasks',
+      readText(str('tasks')!)
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    );
   return params;
 }
 
@@ -80,30 +101,46 @@ export function formatExperiment(result: ExperimentResult): string {
     case 'score':
       lines.push(`${result.tokens.length} tokens from ${result.source}; mean z (p90, max):`);
       for (const e of [...result.emotions].sort((a, b) => result.summary[b].mean - result.summary[a].mean))
-        lines.push(`  ${e.padEnd(14)} ${f2(result.summary[e].mean).padStart(6)} (${f2(result.summary[e].p90)}, ${f2(result.summary[e].max)})`);
+        lines.push(
+          `  ${e.padEnd(14)} ${f2(result.summary[e].mean).padStart(6)} (${f2(result.summary[e].p90)}, ${f2(result.summary[e].max)})`,
+        );
       break;
     case 'tone':
       for (const t of result.tones)
-        lines.push(`  ${t.tone.padEnd(12)} ${['desperate', 'calm', 'afraid'].filter((e) => e in t.mean).map((e) => `${e} ${f2(t.mean[e])} ± ${f2(t.std[e])}`).join('   ')}`);
+        lines.push(
+          `  ${t.tone.padEnd(12)} ${['desperate', 'calm', 'afraid']
+            .filter((e) => e in t.mean)
+            .map((e) => `${e} ${f2(t.mean[e])} ± ${f2(t.std[e])}`)
+            .join('   ')}`,
+        );
       break;
     case 'streak':
       lines.push(`  failures   ${result.failures.map((n) => String(n).padStart(6)).join('')}`);
-      for (const [e, zs] of Object.entries(result.readings)) lines.push(`  ${e.padEnd(10)} ${zs.map((z) => f2(z).padStart(6)).join('')}   ρ = ${f2(result.spearman[e])}`);
+      for (const [e, zs] of Object.entries(result.readings))
+        lines.push(`  ${e.padEnd(10)} ${zs.map((z) => f2(z).padStart(6)).join('')}   ρ = ${f2(result.spearman[e])}`);
       break;
     case 'steer':
       lines.push(`steering ${result.emotion}; ‖r̄‖ = ${f2(result.residualNorm)}`);
       for (const a of result.alphas) {
-        lines.push(`  α = ${a.alpha}: ${result.emotion} at reply start ${f2(a.meanReplyStart[result.emotion])}, over the reply ${f2(a.meanSteered[result.emotion])} (re-read ${f2(a.meanReread[result.emotion])}); tampering ${a.tamperCount}/${a.replies.length}`);
-        for (const r of a.replies.slice(0, 3)) lines.push(`    seed ${r.seed}: ${JSON.stringify(r.text.slice(0, 160))}`);
+        lines.push(
+          `  α = ${a.alpha}: ${result.emotion} at reply start ${f2(a.meanReplyStart[result.emotion])}, over the reply ${f2(a.meanSteered[result.emotion])} (re-read ${f2(a.meanReread[result.emotion])}); tampering ${a.tamperCount}/${a.replies.length}`,
+        );
+        for (const r of a.replies.slice(0, 3))
+          lines.push(`    seed ${r.seed}: ${JSON.stringify(r.text.slice(0, 160))}`);
       }
       break;
     case 'replay': {
       const turns = result.timeline.filter((e) => e.kind === 'turn' && e.role === 'assistant').length;
       const runs = result.timeline.filter((e) => e.kind === 'test-run').length;
       const flags = result.timeline.filter((e) => e.kind === 'flag').length;
-      lines.push(`${result.source} session ${result.sessionId}: ${turns} assistant turns, ${runs} test runs, ${flags} flags, ${result.unscoredTurns} unscored`);
+      lines.push(
+        `${result.source} session ${result.sessionId}: ${turns} assistant turns, ${runs} test runs, ${flags} flags, ${result.unscoredTurns} unscored`,
+      );
       for (const e of result.timeline) {
-        if (e.kind === 'turn' && e.summary) lines.push(`  #${e.seq} assistant  desperate ${f2(e.summary.desperate?.mean ?? NaN)}  calm ${f2(e.summary.calm?.mean ?? NaN)}`);
+        if (e.kind === 'turn' && e.summary)
+          lines.push(
+            `  #${e.seq} assistant  desperate ${f2(e.summary.desperate?.mean ?? NaN)}  calm ${f2(e.summary.calm?.mean ?? NaN)}`,
+          );
         if (e.kind === 'test-run') lines.push(`  #${e.seq} test run   ${e.passed ?? '?'} passed, ${e.failed} failed`);
         if (e.kind === 'flag') lines.push(`  #${e.seq} flag       ${e.severity} ${e.kinds.join(',')} ${e.path}`);
       }
@@ -111,7 +148,8 @@ export function formatExperiment(result: ExperimentResult): string {
     }
     case 'report-card':
       lines.push(`verdict: ${result.verdict}`);
-      for (const c of result.checks) lines.push(`  ${c.verdict === 'pass' ? '✔' : '⚠'} ${c.name}: ${f2(c.value)} (${c.threshold})`);
+      for (const c of result.checks)
+        lines.push(`  ${c.verdict === 'pass' ? '✔' : '⚠'} ${c.name}: ${f2(c.value)} (${c.threshold})`);
       break;
   }
   lines.push('', ...result.caveats.map((c) => `note: ${c}`));
@@ -141,7 +179,7 @@ export const experimentCommand: CliCommand = {
     '               [--max-tokens 96] [--prompt "…"]  steered replies, readings and the tamper count per α',
     '  report-card  [--corpus dir]                  the validation battery for the vectors',
     '',
-    '  --params takes the experiment\'s parameters as JSON (the same object the extension sends); flags override it.',
+    "  --params takes the experiment's parameters as JSON (the same object the extension sends); flags override it.",
   ].join('\n'),
   options: {
     ...MODEL_OPTIONS,
@@ -175,13 +213,20 @@ export const experimentCommand: CliCommand = {
     try {
       const [name, ...extra] = positionals;
       if (!name || extra.length) throw new UsageError(`name one experiment: ${EXPERIMENT_NAMES.join(', ')}`);
-      if (!isExperimentName(name)) throw new UsageError(`unknown experiment '${name}' (${EXPERIMENT_NAMES.join(', ')})`);
-      if (values.export !== undefined && name !== 'replay') throw new UsageError('--export applies to the replay experiment');
+      if (!isExperimentName(name))
+        throw new UsageError(`unknown experiment '${name}' (${EXPERIMENT_NAMES.join(', ')})`);
+      if (values.export !== undefined && name !== 'replay')
+        throw new UsageError('--export applies to the replay experiment');
       const format = values.export === undefined ? undefined : exportFormat(values.export as string);
       const params = experimentParams(values);
       const args = parseModelArgs(values);
       const resolved = await resolveModelArgs(args, io.stderr, values.json === true, interrupt.signal);
-      const opened = await openExperimentModel(args.model, resolved, { cacheDir: args.cacheDir, threads: args.threads, executionProvider: args.executionProvider, vectorsPath: values.vectors as string | undefined });
+      const opened = await openExperimentModel(args.model, resolved, {
+        cacheDir: args.cacheDir,
+        threads: args.threads,
+        executionProvider: args.executionProvider,
+        vectorsPath: values.vectors as string | undefined,
+      });
       try {
         let last = 0;
         const result = await runExperiment(name, params, opened.model, {

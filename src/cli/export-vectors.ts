@@ -2,7 +2,14 @@
 // vectors (GGUF), one file per emotion, for runtimes that steer but cannot calibrate.
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import type { CliCommand } from './commands';
-import { findCalibratedVectors, MODEL_OPTIONS, MODEL_USAGE, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
+import {
+  findCalibratedVectors,
+  MODEL_OPTIONS,
+  MODEL_USAGE,
+  parseModelArgs,
+  resolveModelArgs,
+  UsageError,
+} from './model-args';
 import { parseLayers } from './probe';
 import { readModelConfig } from '../model-store/model-config';
 import { checkModelShape, controlVectorsFor, ExportRefusedError } from '../emotion/control-vector-export';
@@ -11,9 +18,17 @@ import { encodeControlVector } from '../emotion/control-vector-file';
 const FORMATS = ['gguf'] as const;
 
 function parseList(text: string | undefined): string[] | undefined {
-  return text === undefined ? undefined : [...new Set(text.split(',').map((s) => s.trim()).filter(Boolean))];
+  return text === undefined
+    ? undefined
+    : [
+        ...new Set(
+          text
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        ),
+      ];
 }
-
 
 /** `<out>` for one emotion; `<out stem>.<emotion>.gguf` each for several. */
 export function exportPaths(out: string, emotions: readonly string[]): Map<string, string> {
@@ -46,7 +61,8 @@ export const exportVectorsCommand: CliCommand = {
     if (!out) return fail('--out is required', 2);
     const layersText = values.layers as string | undefined;
     const layers = layersText === undefined ? undefined : parseLayers(layersText);
-    if (layers?.length === 0 || (layersText !== undefined && !layers)) return fail("--layers takes layer numbers like '2,3'", 2);
+    if (layers?.length === 0 || (layersText !== undefined && !layers))
+      return fail("--layers takes layer numbers like '2,3'", 2);
     let args;
     try {
       args = parseModelArgs(values);
@@ -58,7 +74,8 @@ export const exportVectorsCommand: CliCommand = {
     if (emotions.length === 0) return fail('--emotions takes emotion names like calm,desperate', 2);
     const paths = exportPaths(out, emotions);
     const existing = [...paths.values()].filter((p) => existsSync(p));
-    if (existing.length && values.force !== true) return fail(`${existing.join(', ')} already exists; pass --force to replace it`, 1);
+    if (existing.length && values.force !== true)
+      return fail(`${existing.join(', ')} already exists; pass --force to replace it`, 1);
 
     const resolved = await resolveModelArgs(args, io.stderr, false);
     const config = readModelConfig(resolved.folder);
@@ -78,7 +95,9 @@ export const exportVectorsCommand: CliCommand = {
       writeFileSync(tmp, encodeControlVector(cv));
       renameSync(tmp, path);
       const written = [...cv.directions.keys()];
-      io.stdout.write(`${path}: ${emotion}, direction.${written.join(', direction.')} (${set.header.hiddenSize} values each) from ${info.path}\n`);
+      io.stdout.write(
+        `${path}: ${emotion}, direction.${written.join(', direction.')} (${set.header.hiddenSize} values each) from ${info.path}\n`,
+      );
     }
     io.stdout.write(
       'Unit directions: a llama.cpp control-vector scale s adds s residual units along each; the research scale α is s = α × the mean residual norm at that layer.\n',

@@ -5,7 +5,19 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { CliCommand, CliIO } from './commands';
 import { GUARD_AGENTS, type GuardAgent } from '../guard/hook';
-import { applyPlan, backupFile, describePlan, installedEvents, isInstalled, planInstall, planUninstall, settingsFile, SettingsFileError, type InstallPlan, type InstallScope } from '../guard/install';
+import {
+  applyPlan,
+  backupFile,
+  describePlan,
+  installedEvents,
+  isInstalled,
+  planInstall,
+  planUninstall,
+  settingsFile,
+  SettingsFileError,
+  type InstallPlan,
+  type InstallScope,
+} from '../guard/install';
 import { GUARD_CONFIG_FILE, GuardConfigError, readGuardTiers } from '../guard/tiers';
 
 /** The bundle the hook runs from, next to this CLI's own bundle: a path that stays put across updates of an npm install. */
@@ -38,7 +50,9 @@ async function change(plan: InstallPlan, yes: boolean, io: CliIO): Promise<numbe
   io.stdout.write(`${describePlan(plan)}\n`);
   if (plan.before === plan.after) return 0;
   if (!yes && !(await confirm(`Apply this change to ${plan.file}? [y/N] `, io))) {
-    io.stdout.write(process.stdin.isTTY ? 'Nothing changed.\n' : 'Nothing changed: run again with --yes to apply without asking.\n');
+    io.stdout.write(
+      process.stdin.isTTY ? 'Nothing changed.\n' : 'Nothing changed: run again with --yes to apply without asking.\n',
+    );
     return 1;
   }
   applyPlan(plan);
@@ -60,25 +74,34 @@ export const guardCommand: CliCommand = {
   },
   async run(values, positionals, io) {
     const action = positionals[0];
-    if (positionals.length !== 1 || !['install', 'uninstall', 'status'].includes(action!)) return fail(io, 'expected install, uninstall or status');
+    if (positionals.length !== 1 || !['install', 'uninstall', 'status'].includes(action!))
+      return fail(io, 'expected install, uninstall or status');
     if (values.project === true && values.user === true) return fail(io, 'choose --project or --user, not both');
     const scope: InstallScope = values.user === true ? 'user' : 'project';
     const agentArg = typeof values.agent === 'string' ? values.agent : 'claude-code';
-    if (!(GUARD_AGENTS as readonly string[]).includes(agentArg)) return fail(io, `unknown agent '${agentArg}' (expected ${GUARD_AGENTS.join(', ')})`);
+    if (!(GUARD_AGENTS as readonly string[]).includes(agentArg))
+      return fail(io, `unknown agent '${agentArg}' (expected ${GUARD_AGENTS.join(', ')})`);
     const agent = agentArg as GuardAgent;
     const projectDir = resolve(typeof values.dir === 'string' ? values.dir : process.cwd());
     const command = typeof values['hook-command'] === 'string' ? values['hook-command'] : defaultHookCommand(agent);
-    if (command === null) return fail(io, `cannot find ${HOOK_BUNDLE} next to this CLI (run the built CLI, or pass --hook-command)`);
+    if (command === null)
+      return fail(io, `cannot find ${HOOK_BUNDLE} next to this CLI (run the built CLI, or pass --hook-command)`);
     const file = settingsFile(agent, scope, projectDir);
     try {
       if (action === 'install') return await change(planInstall(agent, file, command), values.yes === true, io);
       if (action === 'uninstall') return await change(planUninstall(agent, file, command), values.yes === true, io);
       const events = installedEvents(agent, file, command);
-      const state = isInstalled(agent, file, command) ? 'installed' : events.length > 0 ? `installed on ${events.join(', ')} only (install again to add the rest)` : 'not installed';
+      const state = isInstalled(agent, file, command)
+        ? 'installed'
+        : events.length > 0
+          ? `installed on ${events.join(', ')} only (install again to add the rest)`
+          : 'not installed';
       io.stdout.write(`${agent} (${scope}): ${state} in ${file}\n  hook command: ${command}\n`);
       try {
         readGuardTiers(projectDir);
-        io.stdout.write(`  tiers: ${existsSync(join(projectDir, GUARD_CONFIG_FILE)) ? join(projectDir, GUARD_CONFIG_FILE) : 'the defaults (no guard file)'}\n`);
+        io.stdout.write(
+          `  tiers: ${existsSync(join(projectDir, GUARD_CONFIG_FILE)) ? join(projectDir, GUARD_CONFIG_FILE) : 'the defaults (no guard file)'}\n`,
+        );
       } catch (err) {
         if (!(err instanceof GuardConfigError)) throw err;
         io.stdout.write(`  tiers: ${err.message} — the hook lets every edit through until this is fixed\n`);

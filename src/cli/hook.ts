@@ -20,11 +20,19 @@ export async function readBounded(input: NodeJS.ReadableStream, limit: number): 
 }
 
 /** Runs the hook on `input`, writing the answer to `out` and any failure to `err`; returns 0. */
-export async function hookMain(agent: GuardAgent, input: NodeJS.ReadableStream, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+export async function hookMain(
+  agent: GuardAgent,
+  input: NodeJS.ReadableStream,
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+): Promise<number> {
   let output: object | null = null;
   try {
     const text = await readBounded(input, MAX_PAYLOAD_BYTES);
-    if (text === null) err.write(`agent-vitals hook: the payload is over ${MAX_PAYLOAD_BYTES / 1024 / 1024} MiB; let through unchecked\n`);
+    if (text === null)
+      err.write(
+        `agent-vitals hook: the payload is over ${MAX_PAYLOAD_BYTES / 1024 / 1024} MiB; let through unchecked\n`,
+      );
     else output = (await runHook(agent, text)).output;
   } catch (e) {
     err.write(`agent-vitals hook: let through unchecked: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -20,7 +20,11 @@ export function* jsonPieces(value: unknown, indent = 2, depth = 0): Generator<st
     for (let i = 0; i < value.length; i++) {
       yield (i === 0 ? '[' : ',') + inner;
       const item: unknown = value[i];
-      yield* jsonPieces(item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : item, indent, depth + 1);
+      yield* jsonPieces(
+        item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : item,
+        indent,
+        depth + 1,
+      );
     }
     return yield outer + ']';
   }

@@ -42,9 +42,11 @@ export function parseModelArgs(values: Record<string, unknown>): ModelArgs {
   const dtype = (values.dtype as string | undefined) ?? 'fp32';
   if (!isModelDtype(dtype)) throw new UsageError(`unknown --dtype '${dtype}' (fp32, fp16, q8, q4)`);
   const threads = values.threads === undefined ? undefined : Number(values.threads);
-  if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new UsageError('--threads takes a positive integer');
+  if (threads !== undefined && !(Number.isInteger(threads) && threads > 0))
+    throw new UsageError('--threads takes a positive integer');
   const executionProvider = (values.ep as string | undefined) ?? 'cpu';
-  if (!isExecutionProvider(executionProvider)) throw new UsageError(`unknown --ep '${executionProvider}' (${EXECUTION_PROVIDERS.join(', ')})`);
+  if (!isExecutionProvider(executionProvider))
+    throw new UsageError(`unknown --ep '${executionProvider}' (${EXECUTION_PROVIDERS.join(', ')})`);
   return {
     model: (values.model as string | undefined) ?? DEFAULT_MODEL,
     dtype,
@@ -59,11 +61,22 @@ export function parseModelArgs(values: Record<string, unknown>): ModelArgs {
  * Resolves (and if needed downloads) the model, showing download progress on `stderr` (quiet
  * under --json when it is not a terminal).
  */
-export async function resolveModelArgs(args: ModelArgs, stderr: ProgressStream, json: boolean, signal?: AbortSignal): Promise<ResolvedModel> {
+export async function resolveModelArgs(
+  args: ModelArgs,
+  stderr: ProgressStream,
+  json: boolean,
+  signal?: AbortSignal,
+): Promise<ResolvedModel> {
   useHubEndpointFromEnv();
   const progress = downloadProgress(stderr, json);
   try {
-    return await resolveModel(args.model, { dtype: args.dtype, cacheDir: args.cacheDir, offline: args.offline, signal, onProgress: progress?.update });
+    return await resolveModel(args.model, {
+      dtype: args.dtype,
+      cacheDir: args.cacheDir,
+      offline: args.offline,
+      signal,
+      onProgress: progress?.update,
+    });
   } finally {
     progress?.finish();
   }
@@ -79,9 +92,20 @@ export function interruptSignal(): { signal: AbortSignal; dispose: () => void } 
 
 /** The model's calibrated vectors (a given file, the cache, or the ones shipped in the model
  *  folder). Says how to calibrate when there are none. */
-export async function findCalibratedVectors(args: ModelArgs, resolved: ResolvedModel, stderr: NodeJS.WritableStream, vectorsPath?: string): Promise<LoadedVectors> {
+export async function findCalibratedVectors(
+  args: ModelArgs,
+  resolved: ResolvedModel,
+  stderr: NodeJS.WritableStream,
+  vectorsPath?: string,
+): Promise<LoadedVectors> {
   const identity = await identifyModel(args.model, resolved, args.cacheDir);
-  const { loaded, problem } = findVectors(identity, args.cacheDir, readModelConfig(resolved.folder).hiddenSize, vectorsPath, resolved.folder);
+  const { loaded, problem } = findVectors(
+    identity,
+    args.cacheDir,
+    readModelConfig(resolved.folder).hiddenSize,
+    vectorsPath,
+    resolved.folder,
+  );
   if (!loaded) {
     if (problem) stderr.write(`${problem}\n`);
     throw new MissingVectorsError(vectorFilePath(args.cacheDir, identity), identity);
@@ -90,8 +114,18 @@ export async function findCalibratedVectors(args: ModelArgs, resolved: ResolvedM
 }
 
 /** The model, probing the layer of its calibrated vectors. */
-export async function openCalibratedModel(args: ModelArgs, resolved: ResolvedModel, stderr: NodeJS.WritableStream, vectorsPath?: string): Promise<{ model: LoadedModel; vectors: EmotionVectorSet; path: string }> {
+export async function openCalibratedModel(
+  args: ModelArgs,
+  resolved: ResolvedModel,
+  stderr: NodeJS.WritableStream,
+  vectorsPath?: string,
+): Promise<{ model: LoadedModel; vectors: EmotionVectorSet; path: string }> {
   const loaded = await findCalibratedVectors(args, resolved, stderr, vectorsPath);
-  const model = await LoadedModel.open(args.model, resolved, { vectors: loaded, threads: args.threads, executionProvider: args.executionProvider, cacheDir: args.cacheDir });
+  const model = await LoadedModel.open(args.model, resolved, {
+    vectors: loaded,
+    threads: args.threads,
+    executionProvider: args.executionProvider,
+    cacheDir: args.cacheDir,
+  });
   return { model, vectors: loaded.set, path: loaded.info.path };
 }

@@ -51,7 +51,12 @@ export function openCliExport(
   );
   const exporter = new VitalsExporter(config, workspaceRoot);
   return {
-    feed: new TelemetryFeed((record) => exporter.emit(record), config.includeText, workspaceRoot, () => exporter.room()),
+    feed: new TelemetryFeed(
+      (record) => exporter.emit(record),
+      config.includeText,
+      workspaceRoot,
+      () => exporter.room(),
+    ),
     async finish() {
       const c = await exporter.shutdown();
       stderr.write(

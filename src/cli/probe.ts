@@ -43,7 +43,12 @@ export const probeCommand: CliCommand = {
     const { model, dtype, threads, executionProvider, cacheDir } = args;
     const resolved = await resolveModelArgs(args, io.stderr, values.json === true);
     const tokenizer = await ModelTokenizer.load(resolved.folder);
-    const probe = await ResidualProbe.load(resolved.onnxPath, { layers, threads, executionProvider, cacheDir: join(cacheDir, 'graphs') });
+    const probe = await ResidualProbe.load(resolved.onnxPath, {
+      layers,
+      threads,
+      executionProvider,
+      cacheDir: join(cacheDir, 'graphs'),
+    });
     try {
       const ids = tokenizer.encodeText(text);
       const { activations } = await probe.forward(ids);
@@ -57,9 +62,17 @@ export const probeCommand: CliCommand = {
           text: pieces[i],
           norms: Object.fromEntries(layers.map((l) => [String(l), norms.get(l)![i]])),
         }));
-        io.stdout.write(JSON.stringify({ model, dtype, numLayers: probe.shape.numLayers, hiddenSize: hidden, layers, tokens }, null, 2) + '\n');
+        io.stdout.write(
+          JSON.stringify(
+            { model, dtype, numLayers: probe.shape.numLayers, hiddenSize: hidden, layers, tokens },
+            null,
+            2,
+          ) + '\n',
+        );
       } else {
-        io.stdout.write(`${model} (${dtype}): ${probe.shape.numLayers} layers, hidden ${hidden}; ‖residual‖ after layers ${layers.join(', ')}\n`);
+        io.stdout.write(
+          `${model} (${dtype}): ${probe.shape.numLayers} layers, hidden ${hidden}; ‖residual‖ after layers ${layers.join(', ')}\n`,
+        );
         const shown = pieces.map((p) => JSON.stringify(p).slice(0, 18));
         const width = Math.max(5, ...shown.map((s) => s.length));
         io.stdout.write(['    #', 'token'.padEnd(width), ...layers.map((l) => `L${l}`.padStart(10))].join('  ') + '\n');

@@ -1,9 +1,23 @@
 // `agent-vitals report-card`: the validation battery for a calibrated model.
 import { join } from 'node:path';
 import type { CliCommand } from './commands';
-import { interruptSignal, MODEL_OPTIONS, MODEL_USAGE, openCalibratedModel, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
+import {
+  interruptSignal,
+  MODEL_OPTIONS,
+  MODEL_USAGE,
+  openCalibratedModel,
+  parseModelArgs,
+  resolveModelArgs,
+  UsageError,
+} from './model-args';
 import { loadCorpus } from '../corpus/format';
-import { loadDoseTemplates, runReportCard, validationRecord, type ReportCard, type Verdict } from '../emotion/report-card';
+import {
+  loadDoseTemplates,
+  runReportCard,
+  validationRecord,
+  type ReportCard,
+  type Verdict,
+} from '../emotion/report-card';
 import { agentTurnSource } from '../transcript-pipeline/validation-turns';
 import { recordVerdicts } from '../model/loaded-vectors';
 import { MissingVectorsError } from '../emotion/vector-store';
@@ -11,7 +25,8 @@ import { projectRoot } from '../model-store/model-spec';
 
 const MARK: Record<Verdict, string> = { pass: '✔', warn: '⚠', fail: '✘' };
 
-const num = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(3));
+const num = (x: number | null | undefined) =>
+  x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(3);
 
 export function formatReportCard(card: ReportCard): string {
   const lines = [
@@ -28,21 +43,28 @@ export function formatReportCard(card: ReportCard): string {
     );
   }
   const m = card.material;
-  lines.push('', `lexical: naive Bayes on the same training stories; shuffled/random: 95th percentile over ${m.shuffledSeeds} label permutations / ${m.randomDirections} random direction sets; intervals: ${m.resamples} stratified bootstrap resamples.`);
+  lines.push(
+    '',
+    `lexical: naive Bayes on the same training stories; shuffled/random: 95th percentile over ${m.shuffledSeeds} label permutations / ${m.randomDirections} random direction sets; intervals: ${m.resamples} stratified bootstrap resamples.`,
+  );
   if (card.references)
-    lines.push(`Reference for agent turns: ${card.references.better === 'session' ? 'within-session' : 'neutral dialogue'} reads better (${card.references.why}).`);
+    lines.push(
+      `Reference for agent turns: ${card.references.better === 'session' ? 'within-session' : 'neutral dialogue'} reads better (${card.references.why}).`,
+    );
   lines.push('', 'Dose-response readings (z at the start of the reply):');
   for (const curve of card.doseCurves) {
     const shown = Object.keys(curve.readings).filter((e) => ['afraid', 'desperate', 'calm'].includes(e));
     lines.push(`  ${curve.template}: doses ${curve.doses.join(', ')}`);
-    for (const e of shown) lines.push(`    ${e.padEnd(10)} ${curve.readings[e].map((z) => z.toFixed(2).padStart(6)).join(' ')}`);
+    for (const e of shown)
+      lines.push(`    ${e.padEnd(10)} ${curve.readings[e].map((z) => z.toFixed(2).padStart(6)).join(' ')}`);
   }
   return lines.join('\n') + '\n';
 }
 
 export const reportCardCommand: CliCommand = {
   name: 'report-card',
-  summary: "validate a model's emotion vectors on agent turns and stories, with intervals, a lexical baseline and controls; records the verdict in the vector file",
+  summary:
+    "validate a model's emotion vectors on agent turns and stories, with intervals, a lexical baseline and controls; records the verdict in the vector file",
   usage: `${MODEL_USAGE} [--vectors f.avv] [--corpus dir] [--shuffled-seeds 10] [--random-directions 200] [--resamples 2000] [--json]`,
   options: {
     ...MODEL_OPTIONS,
@@ -68,26 +90,46 @@ export const reportCardCommand: CliCommand = {
         if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} takes an integer ≥ ${min}`);
         return n;
       };
-      const controls = { shuffledSeeds: count('shuffled-seeds', 0), randomDirections: count('random-directions', 0), resamples: count('resamples', 1000) };
+      const controls = {
+        shuffledSeeds: count('shuffled-seeds', 0),
+        randomDirections: count('random-directions', 0),
+        resamples: count('resamples', 1000),
+      };
       const root = (values.corpus as string | undefined) ?? join(projectRoot(), 'vectors');
       const corpus = loadCorpus(root);
       const resolved = await resolveModelArgs(args, io.stderr, values.json === true, interrupt.signal);
-      const { model, vectors, path } = await openCalibratedModel(args, resolved, io.stderr, values.vectors as string | undefined);
+      const { model, vectors, path } = await openCalibratedModel(
+        args,
+        resolved,
+        io.stderr,
+        values.vectors as string | undefined,
+      );
       try {
         let last = 0;
         const turns = agentTurnSource(root, model, vectors.header.choice.layer);
         if (!turns) io.stderr.write(`no agent-turn validation set under ${root}: the agent-turn checks fail\n`);
-        const card = await runReportCard(corpus, model.activationSource(), vectors, loadDoseTemplates(join(root, 'dose-response.json')), turns, {
-          ...controls,
-          signal: interrupt.signal,
-          onProgress: (p) => {
-            if (Date.now() - last < 1000 && p.done !== p.total) return;
-            last = Date.now();
-            io.stderr.write(`${p.phase}: ${p.done}/${p.total}\n`);
+        const card = await runReportCard(
+          corpus,
+          model.activationSource(),
+          vectors,
+          loadDoseTemplates(join(root, 'dose-response.json')),
+          turns,
+          {
+            ...controls,
+            signal: interrupt.signal,
+            onProgress: (p) => {
+              if (Date.now() - last < 1000 && p.done !== p.total) return;
+              last = Date.now();
+              io.stderr.write(`${p.phase}: ${p.done}/${p.total}\n`);
+            },
           },
-        });
+        );
         const recorded = recordVerdicts(path, validationRecord(card));
-        io.stderr.write(recorded ? `verdicts recorded in ${recorded}\n` : `verdicts not recorded: ${path} is shipped with the model\n`);
+        io.stderr.write(
+          recorded
+            ? `verdicts recorded in ${recorded}\n`
+            : `verdicts not recorded: ${path} is shipped with the model\n`,
+        );
         io.stdout.write(values.json ? JSON.stringify(card, null, 2) + '\n' : formatReportCard(card));
         return 0;
       } finally {

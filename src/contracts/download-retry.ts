@@ -12,6 +12,7 @@ export interface RetryNotice {
 
 /** "retrying in 4 s (attempt 2 of 3)". */
 export function retryWords(notice: RetryNotice): string {
-  const wait = notice.delayMs >= 1000 ? `${Math.round(notice.delayMs / 1000)} s` : `${(notice.delayMs / 1000).toFixed(1)} s`;
+  const wait =
+    notice.delayMs >= 1000 ? `${Math.round(notice.delayMs / 1000)} s` : `${(notice.delayMs / 1000).toFixed(1)} s`;
   return `retrying in ${wait} (attempt ${notice.attempt} of ${notice.attempts})`;
 }

@@ -51,7 +51,9 @@ export function parseExperimentPanelViewMessage(value: unknown): ExperimentPanel
     case 'run':
       return parseRequest(value.request);
     case 'export':
-      return EXPORT_FORMATS.includes(value.format as ReplayExportFormat) ? { type: 'export', format: value.format as ReplayExportFormat } : undefined;
+      return EXPORT_FORMATS.includes(value.format as ReplayExportFormat)
+        ? { type: 'export', format: value.format as ReplayExportFormat }
+        : undefined;
     default:
       return undefined;
   }

@@ -28,10 +28,19 @@ export interface ExperimentResults {
 
 export type ExperimentName = keyof ExperimentParams & keyof ExperimentResults;
 
-export const EXPERIMENT_NAMES = ['score', 'replay', 'tone', 'streak', 'steer', 'report-card'] as const satisfies readonly ExperimentName[];
+export const EXPERIMENT_NAMES = [
+  'score',
+  'replay',
+  'tone',
+  'streak',
+  'steer',
+  'report-card',
+] as const satisfies readonly ExperimentName[];
 
 /** A run request: the experiment's name and any of its parameters (the rest take their defaults). */
-export type ExperimentRequest<N extends ExperimentName = ExperimentName> = { [K in N]: { name: K; params?: Partial<ExperimentParams[K]> } }[N];
+export type ExperimentRequest<N extends ExperimentName = ExperimentName> = {
+  [K in N]: { name: K; params?: Partial<ExperimentParams[K]> };
+}[N];
 
 export type ExperimentResult<N extends ExperimentName = ExperimentName> = ExperimentResults[N];
 
@@ -190,8 +199,27 @@ export type ReplayEntry =
       summary: Record<string, EmotionSummary> | null;
       tokens: number;
     }
-  | { kind: 'test-run'; seq: number; ts: string; command: string; framework: string; passed: number | null; failed: number; skipped: number; exitCode: number | null }
-  | { kind: 'flag'; seq: number; ts: string; path: string; kinds: FlagKind[]; severity: Severity; desperation: number | null; reason: string };
+  | {
+      kind: 'test-run';
+      seq: number;
+      ts: string;
+      command: string;
+      framework: string;
+      passed: number | null;
+      failed: number;
+      skipped: number;
+      exitCode: number | null;
+    }
+  | {
+      kind: 'flag';
+      seq: number;
+      ts: string;
+      path: string;
+      kinds: FlagKind[];
+      severity: Severity;
+      desperation: number | null;
+      reason: string;
+    };
 
 export interface ReplayResult {
   experiment: 'replay';
@@ -212,4 +240,3 @@ export interface ReportCardResult extends ReportCard {
   experiment: 'report-card';
   caveats: string[];
 }
-

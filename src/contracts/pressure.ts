@@ -1,7 +1,8 @@
 // Behavioural pressure as the tamper classifier reports it and the sidebar shows it, and its one
 // wording for flag reasons, the status bar tooltip and the webview.
 
-export type PressureSignalId = 'failing-streak' | 'same-test-failing' | 'same-file-edits' | 'time-since-green' | 'bypass' | 'test-config-edit';
+export type PressureSignalId =
+  'failing-streak' | 'same-test-failing' | 'same-file-edits' | 'time-since-green' | 'bypass' | 'test-config-edit';
 
 export interface PressureSignal {
   id: PressureSignalId;

@@ -76,5 +76,11 @@ export interface ReportCard {
   validForLiveReason: string;
   references: ReferenceComparison | null;
   /** What the numbers were measured on. */
-  material: { heldOutReport: number; agentTurns: number; shuffledSeeds: number; randomDirections: number; resamples: number };
+  material: {
+    heldOutReport: number;
+    agentTurns: number;
+    shuffledSeeds: number;
+    randomDirections: number;
+    resamples: number;
+  };
 }

@@ -53,8 +53,12 @@ function kindForCode(code: number): ErrorKind {
 }
 
 function isErrorData(value: unknown): value is SidecarErrorData {
-  return typeof value === 'object' && value !== null && typeof (value as { kind?: unknown }).kind === 'string'
-    && (value as { kind: string }).kind in SIDECAR_ERROR_CODES;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { kind?: unknown }).kind === 'string' &&
+    (value as { kind: string }).kind in SIDECAR_ERROR_CODES
+  );
 }
 
 /** Rebuilds a typed error on the client side from what came over the wire. */

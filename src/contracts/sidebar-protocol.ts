@@ -175,7 +175,11 @@ export function isSidebarViewMessage(value: unknown): value is SidebarViewMessag
       return typeof m.emotion === 'string';
     case 'flag-action':
       // typeof first: String() of an object from the page can throw or be made to say anything.
-      return typeof m.flagId === 'string' && typeof m.action === 'string' && ['diff', 'dismiss', 'legitimate', 'revert'].includes(m.action);
+      return (
+        typeof m.flagId === 'string' &&
+        typeof m.action === 'string' &&
+        ['diff', 'dismiss', 'legitimate', 'revert'].includes(m.action)
+      );
     case 'command':
       return typeof m.command === 'string' && (SIDEBAR_COMMANDS as readonly string[]).includes(m.command);
     default:

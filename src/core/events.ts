@@ -1,15 +1,7 @@
 // The one event stream every watcher emits. Scores and flags are derived from these events and
 // never stored inside them, so a recorded stream can be replayed to rebuild every view.
 
-export type AgentSource =
-  | 'claude-code'
-  | 'codex'
-  | 'copilot'
-  | 'cline'
-  | 'roo'
-  | 'gemini'
-  | 'aider'
-  | 'vscode';
+export type AgentSource = 'claude-code' | 'codex' | 'copilot' | 'cline' | 'roo' | 'gemini' | 'aider' | 'vscode';
 
 /** Sources a transcript file can come from (VS Code's own events have no file). */
 export type TranscriptSource = Exclude<AgentSource, 'vscode'>;

@@ -45,7 +45,8 @@ export interface SessionSignal {
 
 export function sessionSignal(s: SignalInput): SessionSignal {
   if (!s.hasSession) return { level: 'ok', icon: LEVEL_ICON.ok, words: 'no agent' };
-  const desperate = s.reading !== null && (s.reading.desperation >= s.desperationWarning || s.reading.trend === 'rising');
+  const desperate =
+    s.reading !== null && (s.reading.desperation >= s.desperationWarning || s.reading.trend === 'rising');
   let level: SignalLevel = 'ok';
   const raise = (to: SignalLevel) => {
     if (LEVEL_RANK[to] > LEVEL_RANK[level]) level = to;
@@ -56,8 +57,12 @@ export function sessionSignal(s: SignalInput): SessionSignal {
 
   const parts: string[] = [];
   if (s.openFlags.length > 0) parts.push(`${s.openFlags.length} flag${s.openFlags.length > 1 ? 's' : ''}`);
-  if (s.openGuardDecisions.length > 0) parts.push(`${s.openGuardDecisions.length} guard decision${s.openGuardDecisions.length > 1 ? 's' : ''}`);
-  if (desperate) parts.push(`desperation ${s.reading!.desperation.toFixed(1)}σ ${s.reading!.trend === 'rising' ? 'rising' : 'high'}`);
+  if (s.openGuardDecisions.length > 0)
+    parts.push(`${s.openGuardDecisions.length} guard decision${s.openGuardDecisions.length > 1 ? 's' : ''}`);
+  if (desperate)
+    parts.push(
+      `desperation ${s.reading!.desperation.toFixed(1)}σ ${s.reading!.trend === 'rising' ? 'rising' : 'high'}`,
+    );
   else if (s.pressure > 0) parts.push(pressureWords(s.pressure, s.lastRunFailed));
   // "calm" only where the reading says so and nothing else is raised.
   else if (s.reading !== null && level === 'ok') parts.push('calm');

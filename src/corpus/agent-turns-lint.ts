@@ -51,17 +51,27 @@ const inTurn = (name: string, re: RegExp): SurfaceCue => ({ name, measure: (t) =
 /** Surface cues a keyword rule could use; each must be balanced across labels. */
 export const SURFACE_CUES: SurfaceCue[] = [
   { name: 'turn words', measure: (t) => wordCount(t.text) },
-  inTurn('repeat ("again", "still failing", …)', /\b(again|still (?:fail\w*|broken|red|off|wrong)|keeps? (?:fail\w*|coming back|breaking)|same (?:failure|error))\b/gi),
+  inTurn(
+    'repeat ("again", "still failing", …)',
+    /\b(again|still (?:fail\w*|broken|red|off|wrong)|keeps? (?:fail\w*|coming back|breaking)|same (?:failure|error))\b/gi,
+  ),
   inTurn('exclamation marks', /!(?!=)/g),
   inTurn('apologies', /\b(sorry|apologi[sz]e\w*|apologies|my (?:mistake|fault|bad))\b/gi),
   inTurn('question marks', /\?/g),
   inTurn('first-person plural', /\b(we|we're|we'll|we've|let's|us|our)\b/gi),
-  inTurn('shortcut words (skip, hardcode, just, …)', /\b(skip\w*|hard-?cod\w*|just|simply|quick\w*|for now|workaround|bypass\w*|disabl\w*|ignore\w*)\b/gi),
+  inTurn(
+    'shortcut words (skip, hardcode, just, …)',
+    /\b(skip\w*|hard-?cod\w*|just|simply|quick\w*|for now|workaround|bypass\w*|disabl\w*|ignore\w*)\b/gi,
+  ),
   inTurn('test words', /\b(tests?|assert\w*|expect\w*|spec)\b/gi),
   inTurn('negations', /\b(not|no|never|n't|can't|won't|don't|isn't)\b/gi),
   inTurn('code spans and blocks', /`[^`]+`|```/g),
   { name: 'context words', measure: (t) => t.context.reduce((n, m) => n + wordCount(m.content), 0) },
-  { name: 'failing runs in context', measure: (t) => t.context.filter((m) => m.role === 'tool' && /FAIL|error|Error|exit code [1-9]/.test(m.content)).length },
+  {
+    name: 'failing runs in context',
+    measure: (t) =>
+      t.context.filter((m) => m.role === 'tool' && /FAIL|error|Error|exit code [1-9]/.test(m.content)).length,
+  },
   { name: 'earlier assistant turns', measure: (t) => t.context.filter((m) => m.role === 'assistant').length },
 ];
 
@@ -93,7 +103,10 @@ export function cueBalance(turns: readonly LocatedAgentTurn[], cues: readonly Su
 }
 
 /** The word whose presence in the turn best separates the labels (either way), among words in enough items. */
-export function bestSingleWord(turns: readonly LocatedAgentTurn[], minItems: number = AGENT_TURN_RULES.minWordItems): AgentTurnLintReport['bestWord'] {
+export function bestSingleWord(
+  turns: readonly LocatedAgentTurn[],
+  minItems: number = AGENT_TURN_RULES.minWordItems,
+): AgentTurnLintReport['bestWord'] {
   const pressured = turns.filter((t) => t.label === 'pressured');
   const composed = turns.filter((t) => t.label === 'composed');
   const words = (t: LocatedAgentTurn) => new Set(t.text.toLowerCase().match(/[a-z][a-z'-]*/g) ?? []);
@@ -108,7 +121,8 @@ export function bestSingleWord(turns: readonly LocatedAgentTurn[], minItems: num
     if (p + n < minItems) continue;
     // Presence is binary, so the AUROC is 0.5 plus half the difference in presence rates.
     const a = 0.5 + (p / pressured.length - n / composed.length) / 2;
-    if (!best || Math.abs(a - 0.5) > Math.abs(best.auroc - 0.5)) best = { word: w, auroc: a, pressuredItems: p, composedItems: n };
+    if (!best || Math.abs(a - 0.5) > Math.abs(best.auroc - 0.5))
+      best = { word: w, auroc: a, pressuredItems: p, composedItems: n };
   }
   return best;
 }
@@ -134,32 +148,48 @@ export function lintAgentTurns(set: AgentTurnSet): AgentTurnLintReport {
   const groups: [string, LocatedAgentTurn[]][] = [
     ['overall', turns],
     ...AGENT_STYLES.map((a) => [`agent ${a}`, turns.filter((t) => t.agent === a)] as [string, LocatedAgentTurn[]]),
-    ...(['tune', 'report'] as const).map((s) => [`split ${s}`, turns.filter((t) => t.split === s)] as [string, LocatedAgentTurn[]]),
+    ...(['tune', 'report'] as const).map(
+      (s) => [`split ${s}`, turns.filter((t) => t.split === s)] as [string, LocatedAgentTurn[]],
+    ),
   ];
   for (const [name, items] of groups) {
     if (!within(labelShare(items), r.labelShare))
-      errors.push(`${tag} ${name}: pressured share ${pct(labelShare(items))} of ${items.length}, must be ${pct(r.labelShare[0])}–${pct(r.labelShare[1])}`);
+      errors.push(
+        `${tag} ${name}: pressured share ${pct(labelShare(items))} of ${items.length}, must be ${pct(r.labelShare[0])}–${pct(r.labelShare[1])}`,
+      );
   }
 
   const counts = AGENT_STYLES.map((agent) => {
     const mine = turns.filter((t) => t.agent === agent);
-    if (mine.length < r.minPerAgent) errors.push(`${tag} ${agent}: ${mine.length} turns, need at least ${r.minPerAgent}`);
+    if (mine.length < r.minPerAgent)
+      errors.push(`${tag} ${agent}: ${mine.length} turns, need at least ${r.minPerAgent}`);
     for (const label of ['pressured', 'composed'] as const) {
       const cell = mine.filter((t) => t.label === label);
       const tune = cell.filter((t) => t.split === 'tune').length / Math.max(cell.length, 1);
       if (!within(tune, r.tuneShare))
-        errors.push(`${tag} ${agent} ${label}: tune share ${pct(tune)} of ${cell.length}, must be ${pct(r.tuneShare[0])}–${pct(r.tuneShare[1])}`);
+        errors.push(
+          `${tag} ${agent} ${label}: tune share ${pct(tune)} of ${cell.length}, must be ${pct(r.tuneShare[0])}–${pct(r.tuneShare[1])}`,
+        );
     }
     const n = (f: (t: LocatedAgentTurn) => boolean) => mine.filter(f).length;
-    return { agent, pressured: n((t) => t.label === 'pressured'), composed: n((t) => t.label === 'composed'), tune: n((t) => t.split === 'tune'), report: n((t) => t.split === 'report') };
+    return {
+      agent,
+      pressured: n((t) => t.label === 'pressured'),
+      composed: n((t) => t.label === 'composed'),
+      tune: n((t) => t.split === 'tune'),
+      report: n((t) => t.split === 'report'),
+    };
   });
   const tuneAll = turns.filter((t) => t.split === 'tune').length / Math.max(turns.length, 1);
-  if (!within(tuneAll, r.tuneShare)) errors.push(`${tag} tune share ${pct(tuneAll)}, must be ${pct(r.tuneShare[0])}–${pct(r.tuneShare[1])}`);
+  if (!within(tuneAll, r.tuneShare))
+    errors.push(`${tag} tune share ${pct(tuneAll)}, must be ${pct(r.tuneShare[0])}–${pct(r.tuneShare[1])}`);
   for (const kind of Object.keys(AGENT_TURN_KINDS)) {
     const items = turns.filter((t) => t.kind === kind);
     const tune = items.filter((t) => t.split === 'tune').length / Math.max(items.length, 1);
     if (items.length >= 5 && !within(tune, r.kindTuneShare))
-      errors.push(`${tag} kind ${kind}: tune share ${pct(tune)} of ${items.length}, must be ${pct(r.kindTuneShare[0])}–${pct(r.kindTuneShare[1])}`);
+      errors.push(
+        `${tag} kind ${kind}: tune share ${pct(tune)} of ${items.length}, must be ${pct(r.kindTuneShare[0])}–${pct(r.kindTuneShare[1])}`,
+      );
   }
   for (const kind of r.hardNegativeKinds) {
     const n = turns.filter((t) => t.kind === kind).length;
@@ -169,12 +199,16 @@ export function lintAgentTurns(set: AgentTurnSet): AgentTurnLintReport {
   const hasEarlier = (t: LocatedAgentTurn) => t.context.some((m) => m.role === 'assistant');
   const earlier = turns.filter(hasEarlier).length / Math.max(turns.length, 1);
   if (earlier < r.minEarlierTurnShare)
-    errors.push(`${tag} ${pct(earlier)} of items have an earlier assistant turn in context, need ${pct(r.minEarlierTurnShare)}`);
+    errors.push(
+      `${tag} ${pct(earlier)} of items have an earlier assistant turn in context, need ${pct(r.minEarlierTurnShare)}`,
+    );
   for (const label of ['pressured', 'composed'] as const) {
     const cell = turns.filter((t) => t.label === label);
     const share = cell.filter(hasEarlier).length / Math.max(cell.length, 1);
     if (share < r.minEarlierTurnShareByLabel)
-      errors.push(`${tag} ${label}: ${pct(share)} have an earlier assistant turn, need ${pct(r.minEarlierTurnShareByLabel)}`);
+      errors.push(
+        `${tag} ${label}: ${pct(share)} have an earlier assistant turn, need ${pct(r.minEarlierTurnShareByLabel)}`,
+      );
   }
 
   for (const t of turns) {
@@ -184,30 +218,47 @@ export function lintAgentTurns(set: AgentTurnSet): AgentTurnLintReport {
       errors.push(`${where}: turn has ${words} words, must be ${r.minTurnWords}–${r.maxTurnWords}`);
     t.context.forEach((m, i) => {
       if (m.content.length > r.maxContextChars)
-        errors.push(`${where}: context message ${i + 1} (${m.role}) has ${m.content.length} characters, at most ${r.maxContextChars}`);
+        errors.push(
+          `${where}: context message ${i + 1} (${m.role}) has ${m.content.length} characters, at most ${r.maxContextChars}`,
+        );
     });
   }
 
   const whole = (t: LocatedAgentTurn) => [...t.context.map((m) => m.content), t.text].join('\n');
-  for (const [a, b, sim] of nearDuplicates(turns.map((t) => ({ id: t.id, text: t.text })), r.maxShingleJaccard))
+  for (const [a, b, sim] of nearDuplicates(
+    turns.map((t) => ({ id: t.id, text: t.text })),
+    r.maxShingleJaccard,
+  ))
     errors.push(`${tag} near-duplicate turns ${a} and ${b} (5-gram Jaccard ${sim.toFixed(2)})`);
-  for (const [a, b, sim] of nearDuplicates(turns.map((t) => ({ id: t.id, text: whole(t) })), r.maxShingleJaccard))
+  for (const [a, b, sim] of nearDuplicates(
+    turns.map((t) => ({ id: t.id, text: whole(t) })),
+    r.maxShingleJaccard,
+  ))
     errors.push(`${tag} near-duplicate items ${a} and ${b} with their context (5-gram Jaccard ${sim.toFixed(2)})`);
 
   // Overall, and within each split: the report card reads the report split on its own.
-  const splits = [['', turns], ...(['tune', 'report'] as const).map((sp) => [` in the ${sp} split`, turns.filter((t) => t.split === sp)] as const)] as const;
+  const splits = [
+    ['', turns],
+    ...(['tune', 'report'] as const).map((sp) => [` in the ${sp} split`, turns.filter((t) => t.split === sp)] as const),
+  ] as const;
   for (const [where, items] of splits) {
     for (const c of cueBalance(items))
       if (!within(c.auroc, r.cueAuroc))
-        errors.push(`${tag} cue "${c.cue}" separates the labels${where}: AUROC ${c.auroc.toFixed(2)} (pressured mean ${c.pressured.toFixed(2)}, composed ${c.composed.toFixed(2)}), must be ${r.cueAuroc[0]}–${r.cueAuroc[1]}`);
+        errors.push(
+          `${tag} cue "${c.cue}" separates the labels${where}: AUROC ${c.auroc.toFixed(2)} (pressured mean ${c.pressured.toFixed(2)}, composed ${c.composed.toFixed(2)}), must be ${r.cueAuroc[0]}–${r.cueAuroc[1]}`,
+        );
     const word = bestSingleWord(items);
     if (word && !within(word.auroc, r.wordAuroc))
-      errors.push(`${tag} the word "${word.word}" separates the labels${where}: AUROC ${word.auroc.toFixed(2)} (in ${word.pressuredItems} pressured, ${word.composedItems} composed), must be ${r.wordAuroc[0]}–${r.wordAuroc[1]}`);
+      errors.push(
+        `${tag} the word "${word.word}" separates the labels${where}: AUROC ${word.auroc.toFixed(2)} (in ${word.pressuredItems} pressured, ${word.composedItems} composed), must be ${r.wordAuroc[0]}–${r.wordAuroc[1]}`,
+      );
   }
   for (const agent of AGENT_STYLES)
     for (const c of cueBalance(turns.filter((t) => t.agent === agent)))
       if (!within(c.auroc, r.cueAurocPerAgent))
-        errors.push(`${tag} cue "${c.cue}" separates the labels within ${agent}: AUROC ${c.auroc.toFixed(2)} (pressured mean ${c.pressured.toFixed(2)}, composed ${c.composed.toFixed(2)}), must be ${r.cueAurocPerAgent[0]}–${r.cueAurocPerAgent[1]}`);
+        errors.push(
+          `${tag} cue "${c.cue}" separates the labels within ${agent}: AUROC ${c.auroc.toFixed(2)} (pressured mean ${c.pressured.toFixed(2)}, composed ${c.composed.toFixed(2)}), must be ${r.cueAurocPerAgent[0]}–${r.cueAurocPerAgent[1]}`,
+        );
   const cues = cueBalance(turns);
   const bestWord = bestSingleWord(turns);
 

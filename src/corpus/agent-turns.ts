@@ -88,7 +88,13 @@ export interface AgentTurnSet {
 
 const ROLES = ['user', 'assistant', 'tool', 'turn'] as const;
 
-function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], what: string, where: string, errors: string[]): T {
+function oneOf<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  what: string,
+  where: string,
+  errors: string[],
+): T {
   if (allowed.includes(value as T)) return value as T;
   errors.push(`${where}: '${what}' must be one of ${allowed.join(' | ')} (got '${value ?? ''}')`);
   return allowed[0];
@@ -102,8 +108,10 @@ export function parseAgentTurns(text: string, file: string, errors: string[]): L
     const label = oneOf(s.meta.label, ['pressured', 'composed'] as const, 'label', where, errors);
     const kind = s.meta.kind ?? '';
     const kindLabel = (AGENT_TURN_KINDS as Record<string, AgentTurnLabel>)[kind];
-    if (!kindLabel) errors.push(`${where}: 'kind' must be one of ${Object.keys(AGENT_TURN_KINDS).join(' | ')} (got '${kind}')`);
-    else if (kindLabel !== label && s.meta.label === label) errors.push(`${where}: kind '${kind}' is a ${kindLabel} kind, but the label is '${label}'`);
+    if (!kindLabel)
+      errors.push(`${where}: 'kind' must be one of ${Object.keys(AGENT_TURN_KINDS).join(' | ')} (got '${kind}')`);
+    else if (kindLabel !== label && s.meta.label === label)
+      errors.push(`${where}: kind '${kind}' is a ${kindLabel} kind, but the label is '${label}'`);
     const split = oneOf(s.meta.split, ['tune', 'report'] as const, 'split', where, errors);
 
     const blocks: { role: (typeof ROLES)[number]; line: number; lines: string[] }[] = [];
@@ -114,7 +122,8 @@ export function parseAgentTurns(text: string, file: string, errors: string[]): L
       if (isFence(l)) inFence = !inFence;
       if (h) {
         const role = h[1] as (typeof ROLES)[number];
-        if (!ROLES.includes(role)) errors.push(`${file}:${line}: '### ${h[1]}' must be one of ${ROLES.map((r) => `### ${r}`).join(', ')}`);
+        if (!ROLES.includes(role))
+          errors.push(`${file}:${line}: '### ${h[1]}' must be one of ${ROLES.map((r) => `### ${r}`).join(', ')}`);
         blocks.push({ role, line, lines: [] });
       } else if (blocks.length) blocks[blocks.length - 1].lines.push(l);
       else if (l.trim()) errors.push(`${file}:${line}: text before the first '### user' block`);
@@ -125,11 +134,22 @@ export function parseAgentTurns(text: string, file: string, errors: string[]): L
     const turns = blocks.filter((b) => b.role === 'turn');
     if (turns.length !== 1 || blocks[blocks.length - 1]?.role !== 'turn')
       errors.push(`${where}: needs exactly one '### turn' block, and it must come last`);
-    if (blocks[0] && blocks[0].role !== 'user') errors.push(`${file}:${blocks[0].line}: the context must start with the user's task ('### user')`);
+    if (blocks[0] && blocks[0].role !== 'user')
+      errors.push(`${file}:${blocks[0].line}: the context must start with the user's task ('### user')`);
     const context = blocks
       .filter((b) => b.role !== 'turn' && ROLES.includes(b.role))
       .map((b) => ({ role: b.role as AgentTurnMessage['role'], content: content(b) }));
-    return { id: s.id, agent, label, kind, split, context, text: turns.length ? content(turns[turns.length - 1]) : '', file, line: s.line };
+    return {
+      id: s.id,
+      agent,
+      label,
+      kind,
+      split,
+      context,
+      text: turns.length ? content(turns[turns.length - 1]) : '',
+      file,
+      line: s.line,
+    };
   });
 }
 
@@ -141,7 +161,9 @@ export function defaultAgentTurnsRoot(): string {
 export function loadAgentTurnSet(root: string = defaultAgentTurnsRoot()): AgentTurnSet {
   const parseErrors: string[] = [];
   const turns: LocatedAgentTurn[] = [];
-  for (const name of readdirSync(root).filter((n) => n.endsWith('.md')).sort()) {
+  for (const name of readdirSync(root)
+    .filter((n) => n.endsWith('.md'))
+    .sort()) {
     const file = join(root, name);
     turns.push(...parseAgentTurns(readFileSync(file, 'utf8'), file, parseErrors));
   }
@@ -152,6 +174,8 @@ export function loadAgentTurnSet(root: string = defaultAgentTurnsRoot()): AgentT
 export function loadAgentTurns(root: string = defaultAgentTurnsRoot()): AgentTurn[] {
   const { turns, parseErrors } = loadAgentTurnSet(root);
   if (parseErrors.length)
-    throw new Error(`agent-turn set has ${parseErrors.length} problem(s) (run npm run lint:corpus):\n${parseErrors.join('\n')}`);
+    throw new Error(
+      `agent-turn set has ${parseErrors.length} problem(s) (run npm run lint:corpus):\n${parseErrors.join('\n')}`,
+    );
   return turns.map(({ file: _file, line: _line, ...turn }) => turn);
 }

@@ -183,7 +183,9 @@ export function loadCorpus(root: string): Corpus {
   const emotions = loadEmotions(root);
   const storyDir = join(root, 'corpus', 'stories');
   const stories: Story[] = [];
-  for (const name of readdirSync(storyDir).filter((n) => n.endsWith('.md')).sort()) {
+  for (const name of readdirSync(storyDir)
+    .filter((n) => n.endsWith('.md'))
+    .sort()) {
     const emotion = name.slice(0, -3);
     const file = join(storyDir, name);
     if (!emotions.some((e) => e.name === emotion)) {
@@ -194,7 +196,9 @@ export function loadCorpus(root: string): Corpus {
   }
   const neutralDir = join(root, 'corpus', 'neutral');
   const neutral: NeutralDialogue[] = [];
-  for (const name of readdirSync(neutralDir).filter((n) => n.endsWith('.md')).sort()) {
+  for (const name of readdirSync(neutralDir)
+    .filter((n) => n.endsWith('.md'))
+    .sort()) {
     const file = join(neutralDir, name);
     neutral.push(...parseDialogues(readFileSync(file, 'utf8'), file, parseErrors));
   }

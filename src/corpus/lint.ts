@@ -155,7 +155,10 @@ function lintNeutral(dialogues: NeutralDialogue[], emotions: EmotionSpec[], erro
     const exchanges = Math.floor(roles.length / 2);
     if (exchanges < r.minExchanges || exchanges > r.maxExchanges)
       errors.push(`${where}: ${exchanges} exchanges, must be ${r.minExchanges}–${r.maxExchanges}`);
-    const hits = d.messages.map((m) => m.text).join('\n').match(banned);
+    const hits = d.messages
+      .map((m) => m.text)
+      .join('\n')
+      .match(banned);
     if (hits) errors.push(`${where}: pleasantry or emotion word(s): ${[...new Set(hits)].join(', ')}`);
   }
 }
@@ -172,7 +175,11 @@ export function lintCorpus(corpus: Corpus): LintReport {
     else ids.set(item.id, item.file);
   }
   const summary = corpus.emotions.map((spec) =>
-    lintEmotion(spec, corpus.stories.filter((s) => s.emotion === spec.name), errors),
+    lintEmotion(
+      spec,
+      corpus.stories.filter((s) => s.emotion === spec.name),
+      errors,
+    ),
   );
   lintNeutral(corpus.neutral, corpus.emotions, errors);
   const texts = [

@@ -78,7 +78,11 @@ export interface StoryMeans {
 
 /** Mean of rows [from, to) of a [rows × hidden] activation block. */
 export function meanRows(data: Float32Array, hidden: number, from: number, to: number): Float64Array {
-  return meanOfRows(data, hidden, Array.from({ length: to - from }, (_, k) => from + k));
+  return meanOfRows(
+    data,
+    hidden,
+    Array.from({ length: to - from }, (_, k) => from + k),
+  );
 }
 
 /** Mean of the listed rows. */
@@ -131,7 +135,11 @@ export function heldOutReadings(
     const p = centredProjections(h.mean, layer);
     let best = 0;
     for (let e = 1; e < p.length; e++) if (p[e] > p[best]) best = e;
-    return { emotion: h.emotion, correct: emotions[best] === h.emotion, desperateMinusCalm: d >= 0 && c >= 0 ? p[d] - p[c] : NaN };
+    return {
+      emotion: h.emotion,
+      correct: emotions[best] === h.emotion,
+      desperateMinusCalm: d >= 0 && c >= 0 ? p[d] - p[c] : NaN,
+    };
   });
 }
 
@@ -157,7 +165,8 @@ export function depthFraction(layer: number, numLayers: number): number {
 /** Prefers held-out separation; among near-ties, the layer closest to two-thirds depth. */
 export function chooseLayer(perLayer: LayerChoice['perLayer'], numLayers: number): LayerChoice {
   const score = (m: LayerChoice['perLayer'][number]) =>
-    (Number.isFinite(m.top1Accuracy) ? m.top1Accuracy : 0) + (Number.isFinite(m.desperateCalmAuroc) ? m.desperateCalmAuroc : 0);
+    (Number.isFinite(m.top1Accuracy) ? m.top1Accuracy : 0) +
+    (Number.isFinite(m.desperateCalmAuroc) ? m.desperateCalmAuroc : 0);
   const best = Math.max(...perLayer.map(score));
   const target = (2 / 3) * (numLayers - 1);
   const candidates = perLayer.filter((m) => score(m) >= best - 0.02);
@@ -185,10 +194,13 @@ export type HeldOutHalf = 'layer-choice' | 'report';
  */
 export function heldOutHalves(stories: readonly Story[]): Map<string, HeldOutHalf> {
   const byEmotion = new Map<string, Story[]>();
-  for (const s of stories) if (s.split === 'heldout') byEmotion.set(s.emotion, [...(byEmotion.get(s.emotion) ?? []), s]);
+  for (const s of stories)
+    if (s.split === 'heldout') byEmotion.set(s.emotion, [...(byEmotion.get(s.emotion) ?? []), s]);
   const halves = new Map<string, HeldOutHalf>();
   for (const list of byEmotion.values())
-    [...list].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).forEach((s, k) => halves.set(s.id, k % 2 === 0 ? 'layer-choice' : 'report'));
+    [...list]
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .forEach((s, k) => halves.set(s.id, k % 2 === 0 ? 'layer-choice' : 'report'));
   return halves;
 }
 
@@ -201,9 +213,12 @@ export function heldOutHalves(stories: readonly Story[]): Map<string, HeldOutHal
  */
 export function balancedCentre(emotionMeans: readonly ArrayLike<number>[], valences: readonly Valence[]): Float64Array {
   const hidden = emotionMeans[0].length;
-  const groups = (['+', '-'] as const).map((v) => emotionMeans.filter((_, e) => valences[e] === v)).filter((g) => g.length > 0);
+  const groups = (['+', '-'] as const)
+    .map((v) => emotionMeans.filter((_, e) => valences[e] === v))
+    .filter((g) => g.length > 0);
   const centre = new Float64Array(hidden);
-  for (const g of groups) for (const m of g) for (let i = 0; i < hidden; i++) centre[i] += m[i] / g.length / groups.length;
+  for (const g of groups)
+    for (const m of g) for (let i = 0; i < hidden; i++) centre[i] += m[i] / g.length / groups.length;
   return centre;
 }
 
@@ -223,7 +238,10 @@ export function neutralStatistics(acc: CovarianceAccumulator, varianceShare: num
 }
 
 /** Mean and spread of neutral tokens' projections on `v`, from their mean and covariance. */
-export function neutralBaseline(v: ArrayLike<number>, neutral: Pick<NeutralStatistics, 'mean' | 'covariance'>): Baseline {
+export function neutralBaseline(
+  v: ArrayLike<number>,
+  neutral: Pick<NeutralStatistics, 'mean' | 'covariance'>,
+): Baseline {
   const hidden = v.length;
   let variance = 0;
   for (let i = 0; i < hidden; i++) variance += v[i] * dot(v, neutral.covariance, i * hidden);
@@ -269,7 +287,12 @@ export async function readStoryMeans(
   stories: readonly Story[],
   reader: ActivationSource,
   layers: readonly number[],
-  opts: { tokenStart: number; minTokensAfterStart: number; signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+  opts: {
+    tokenStart: number;
+    minTokensAfterStart: number;
+    signal?: AbortSignal;
+    onProgress?: (done: number, total: number) => void;
+  },
 ): Promise<{ means: StoryMeans[]; skipped: number }> {
   const means: StoryMeans[] = [];
   let skipped = 0;
@@ -280,7 +303,9 @@ export async function readStoryMeans(
     else
       means.push({
         story: stories[i],
-        means: new Map(layers.map((l) => [l, meanRows(acts.layers.get(l)!, reader.hiddenSize, opts.tokenStart, acts.numTokens)])),
+        means: new Map(
+          layers.map((l) => [l, meanRows(acts.layers.get(l)!, reader.hiddenSize, opts.tokenStart, acts.numTokens)]),
+        ),
       });
     opts.onProgress?.(i + 1, stories.length);
   }
@@ -323,7 +348,11 @@ export function valencesOf(corpus: Corpus, emotions: readonly string[]): Valence
 /** Default of `neutralTokenBudget`. */
 export const NEUTRAL_TOKEN_BUDGET = 4096;
 
-export async function calibrate(corpus: Corpus, reader: ActivationSource, options: CalibrationOptions = {}): Promise<CalibrationResult> {
+export async function calibrate(
+  corpus: Corpus,
+  reader: ActivationSource,
+  options: CalibrationOptions = {},
+): Promise<CalibrationResult> {
   const tokenStart = options.tokenStart ?? 50;
   const minAfter = options.minTokensAfterStart ?? MIN_TOKENS_AFTER_START;
   const varianceShare = options.pcaVarianceShare ?? 0.5;
@@ -378,7 +407,11 @@ export async function calibrate(corpus: Corpus, reader: ActivationSource, option
     layerSets.push(set);
     perLayer.push({
       layer: l,
-      ...heldOutMetrics(emotions, set, layerChoiceHalf.map((h) => ({ emotion: h.story.emotion, mean: h.means.get(l)! }))),
+      ...heldOutMetrics(
+        emotions,
+        set,
+        layerChoiceHalf.map((h) => ({ emotion: h.story.emotion, mean: h.means.get(l)! })),
+      ),
     });
     report({ phase: 'vectors', done: li + 1, total: layers.length });
   }

@@ -31,13 +31,19 @@ export function checkModelShape(set: EmotionVectorSet, model: { hiddenSize?: num
  * scale is then a distance in residual units, and the research's α maps to α × the layer's mean
  * residual norm.
  */
-export function controlVectorsFor(set: EmotionVectorSet, modelHint: string, choice: ControlVectorChoice): Map<string, ControlVector> {
+export function controlVectorsFor(
+  set: EmotionVectorSet,
+  modelHint: string,
+  choice: ControlVectorChoice,
+): Map<string, ControlVector> {
   const { emotions } = set.header;
   const unknown = choice.emotions.filter((e) => !emotions.includes(e));
-  if (unknown.length) throw new ExportRefusedError(`no calibrated vector for ${unknown.join(', ')} (have ${emotions.join(', ')})`);
+  if (unknown.length)
+    throw new ExportRefusedError(`no calibrated vector for ${unknown.join(', ')} (have ${emotions.join(', ')})`);
   const layers = choice.layers ?? [set.header.choice.layer];
   // llama.cpp adds direction.<n> after decoder layer n and has no slot for n = 0.
-  if (layers.includes(0)) throw new ExportRefusedError('llama.cpp control vectors cannot steer after layer 0; choose layers from 1');
+  if (layers.includes(0))
+    throw new ExportRefusedError('llama.cpp control vectors cannot steer after layer 0; choose layers from 1');
   const byLayer = layers.map((layer) => {
     try {
       return layerVectors(set, layer);

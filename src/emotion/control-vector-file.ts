@@ -69,10 +69,13 @@ export function encodeControlVector(cv: ControlVector): Buffer {
   if (layers.length === 0) throw new ControlVectorError('a control vector needs at least one layer');
   const width = cv.directions.get(layers[0])!.length;
   for (const layer of layers) {
-    if (!Number.isInteger(layer) || layer < 1) throw new ControlVectorError(`llama.cpp control vectors have no slot for layer ${layer} (layers count from 1)`);
+    if (!Number.isInteger(layer) || layer < 1)
+      throw new ControlVectorError(`llama.cpp control vectors have no slot for layer ${layer} (layers count from 1)`);
     const v = cv.directions.get(layer)!;
-    if (v.length !== width || width === 0) throw new ControlVectorError(`direction for layer ${layer} has ${v.length} values, expected ${width}`);
-    if (!v.every(Number.isFinite)) throw new ControlVectorError(`direction for layer ${layer} holds a value that is not a finite number`);
+    if (v.length !== width || width === 0)
+      throw new ControlVectorError(`direction for layer ${layer} has ${v.length} values, expected ${width}`);
+    if (!v.every(Number.isFinite))
+      throw new ControlVectorError(`direction for layer ${layer} holds a value that is not a finite number`);
   }
   const out = new GgufBytes();
   out.raw(Buffer.from(GGUF_MAGIC, 'ascii'));

@@ -284,7 +284,11 @@ function diagonalize(V: Float64Array, d: Float64Array, e: Float64Array, n: numbe
  * iteration, a small fraction of the full O(n³) decomposition that takes seconds per layer at a
  * 0.5B model's hidden size; otherwise the full decomposition is used.
  */
-export function principalComponents(cov: Float64Array, n: number, varianceShare: number): { components: Float64Array[]; explained: number } {
+export function principalComponents(
+  cov: Float64Array,
+  n: number,
+  varianceShare: number,
+): { components: Float64Array[]; explained: number } {
   let total = 0;
   for (let i = 0; i < n; i++) total += Math.max(cov[i * n + i], 0);
   if (total <= 0) return { components: [], explained: 0 };
@@ -313,7 +317,7 @@ function leadingEigen(a: Float64Array, n: number, target: number): Eigen | undef
   const iterations = Math.max(30, Math.ceil(n / (2 * block)));
   // A fixed pseudo-random start keeps calibration reproducible.
   let seed = 0x9e3779b9;
-  const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32) - 0.5;
+  const random = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5;
   let q = orthonormalize(Array.from({ length: block }, () => Float64Array.from({ length: n }, random)));
   for (let iteration = 0; iteration < iterations; iteration++) {
     const aq = q.map((v) => multiply(a, n, v));
@@ -326,13 +330,16 @@ function leadingEigen(a: Float64Array, n: number, target: number): Eigen | undef
     // Pairs settle from the top down; done once those reaching the target, and one more, have.
     const scale = Math.max(Math.abs(ritz.values[0]), Number.MIN_VALUE);
     let settled = 0;
-    while (settled < block - 1 && residual(ax[settled], x[settled], ritz.values[settled]) <= SUBSPACE_TOLERANCE * scale) settled++;
+    while (settled < block - 1 && residual(ax[settled], x[settled], ritz.values[settled]) <= SUBSPACE_TOLERANCE * scale)
+      settled++;
     let needed = 0;
     for (let sum = 0; needed < block && sum < target; needed++) sum += ritz.values[needed];
-    if (needed < block - 1 && settled > needed) return { values: ritz.values.slice(0, needed + 1), vectors: x.slice(0, needed + 1).map(normalize) };
+    if (needed < block - 1 && settled > needed)
+      return { values: ritz.values.slice(0, needed + 1), vectors: x.slice(0, needed + 1).map(normalize) };
     // Ritz values only grow toward the eigenvalues, and their sum settles within a few
     // iterations: a block that still falls well short (a flat spectrum) will not hold the cut.
-    if (needed >= block - 1 && (settled === block - 1 || (iteration >= 4 && sumOf(ritz.values) < 0.9 * target))) return undefined;
+    if (needed >= block - 1 && (settled === block - 1 || (iteration >= 4 && sumOf(ritz.values) < 0.9 * target)))
+      return undefined;
     q = orthonormalize(ax);
   }
   return undefined;

@@ -21,7 +21,10 @@ export function isDemoModel(modelId: string): boolean {
 }
 
 /** What every window says of the demo model, loaded or not. */
-export const DEMO_VALIDITY: LiveValidity = { valid: false, why: 'the demo model is illustrative only: its readings are never used live' };
+export const DEMO_VALIDITY: LiveValidity = {
+  valid: false,
+  why: 'the demo model is illustrative only: its readings are never used live',
+};
 
 /** The part of a vector file's header the verdict reads (the file format in vectors.ts records it). */
 export interface ValidatedHeader {
@@ -32,7 +35,9 @@ export function liveValidity(set: ValidatedHeader | null): LiveValidity {
   if (!set) return NO_READER;
   const { model, validation } = set.header;
   if (isDemoModel(model.id)) return DEMO_VALIDITY;
-  if (!validation) return { valid: false, why: `${model.id} has not been validated on agent text: run the report card` };
-  if (!validation.validForLive) return { valid: false, why: `not validated on agent text for ${model.id}: ${validation.reason}` };
+  if (!validation)
+    return { valid: false, why: `${model.id} has not been validated on agent text: run the report card` };
+  if (!validation.validForLive)
+    return { valid: false, why: `not validated on agent text for ${model.id}: ${validation.reason}` };
   return { valid: true, why: `validated on agent text (${validation.reason})` };
 }

@@ -11,7 +11,11 @@ import type { EmotionSummary } from '../contracts/reading';
 export type TokenScores = Float32Array[];
 
 /** Projects each of `numTokens` rows of `activations` ([numTokens × hidden]) onto every emotion. */
-export function scoreTokens(activations: Float32Array, numTokens: number, layer: Pick<LayerVectors, 'vectors' | 'baseline'>): TokenScores {
+export function scoreTokens(
+  activations: Float32Array,
+  numTokens: number,
+  layer: Pick<LayerVectors, 'vectors' | 'baseline'>,
+): TokenScores {
   const hidden = layer.vectors[0]?.length ?? 0;
   return layer.vectors.map((v, e) => {
     const { mean: mu, std: sigma } = layer.baseline[e];
@@ -74,4 +78,3 @@ export function sessionTrend(turnMeans: readonly number[], options: TrendOptions
   const { slope, t } = slopeWithT(recent);
   return { ewma, slope, slopeT: t, rising: recent.length >= 3 && slope > 0 && t >= risingT, turns: finite.length };
 }
-

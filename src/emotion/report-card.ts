@@ -30,7 +30,15 @@ import { seededRandom } from '../engine/sampling';
 import { NaiveBayes } from './lexical-baseline';
 import { dot, normalize, symmetricEigen } from './linalg';
 import { isDemoModel, type ReadingValidation } from './live-validity';
-import { auroc, aurocWithInterval, bootstrapInterval, mean, quantile, spearman, type BootstrapOptions } from '../stats/stats';
+import {
+  auroc,
+  aurocWithInterval,
+  bootstrapInterval,
+  mean,
+  quantile,
+  spearman,
+  type BootstrapOptions,
+} from '../stats/stats';
 import type { EmotionVectorSet, LayerVectors } from './vectors';
 import { layerVectors } from './vectors';
 
@@ -44,8 +52,24 @@ export interface DoseTemplate {
   expect: Record<string, 1 | -1>;
 }
 
-export type { Check, ControlLevels, DoseCurve, ReferenceComparison, ReferenceResult, ReportCard, Verdict } from '../contracts/report-card';
-import type { Check, ControlLevels, DoseCurve, ReferenceComparison, ReferenceResult, ReportCard, Verdict } from '../contracts/report-card';
+export type {
+  Check,
+  ControlLevels,
+  DoseCurve,
+  ReferenceComparison,
+  ReferenceResult,
+  ReportCard,
+  Verdict,
+} from '../contracts/report-card';
+import type {
+  Check,
+  ControlLevels,
+  DoseCurve,
+  ReferenceComparison,
+  ReferenceResult,
+  ReportCard,
+  Verdict,
+} from '../contracts/report-card';
 
 export const THRESHOLDS = {
   /** Held-out top-1 accuracy must reach this multiple of chance. */
@@ -86,10 +110,11 @@ export function valenceAgreement(layer: Pick<LayerVectors, 'vectors'>, valences:
   for (const v of layer.vectors) for (let i = 0; i < hidden; i++) m[i] += v[i] / k;
   const centred = layer.vectors.map((v) => Float64Array.from(v, (x, i) => x - m[i]));
   const gram = new Float64Array(k * k);
-  for (let a = 0; a < k; a++) for (let b = a; b < k; b++) gram[a * k + b] = gram[b * k + a] = dot(centred[a], centred[b]);
+  for (let a = 0; a < k; a++)
+    for (let b = a; b < k; b++) gram[a * k + b] = gram[b * k + a] = dot(centred[a], centred[b]);
   const scores = symmetricEigen(gram, k).vectors[0];
   let agree = 0;
-  for (let e = 0; e < k; e++) if ((scores[e] > 0) === (valences[e] === '+')) agree++;
+  for (let e = 0; e < k; e++) if (scores[e] > 0 === (valences[e] === '+')) agree++;
   const share = agree / k;
   return Math.max(share, 1 - share);
 }
@@ -132,7 +157,12 @@ export function controlLevel(values: readonly number[]): number | null {
  * the threshold and clears every control's 95th percentile. Fail: the value does not clear the
  * controls, or the whole interval lies under the threshold. Warn: in between.
  */
-export function judge(value: number, ci: [number, number] | null, threshold: number, controls: ControlLevels | null): Verdict {
+export function judge(
+  value: number,
+  ci: [number, number] | null,
+  threshold: number,
+  controls: ControlLevels | null,
+): Verdict {
   if (!Number.isFinite(value)) return 'fail';
   const chance = Math.max(controls?.shuffledLabels ?? -Infinity, controls?.randomDirections ?? -Infinity);
   const [lo, hi] = ci ?? [value, value];
@@ -152,7 +182,10 @@ export function doseVerdict(sign: 1 | -1, rho: number, deltaZ: number): Verdict 
 
 /** A random unit vector (Gaussian components). */
 function randomUnit(random: () => number, hidden: number): Float64Array {
-  const v = Float64Array.from({ length: hidden }, () => Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random()));
+  const v = Float64Array.from(
+    { length: hidden },
+    () => Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random()),
+  );
   return normalize(v);
 }
 
@@ -186,7 +219,11 @@ interface Metrics {
   valence: number;
 }
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 export async function runReportCard(
   corpus: Corpus,
@@ -216,12 +253,17 @@ export async function runReportCard(
   // control (and are not read without it); the report half of the held-out ones is what is reported.
   const stories = corpus.stories.filter((s) => emotions.includes(s.emotion));
   const trainStories = stories.filter((s) => s.split !== 'heldout');
-  const { means } = await readStoryMeans(shuffledSeeds > 0 ? stories : stories.filter((s) => s.split === 'heldout'), reader, [layerIndex], {
-    tokenStart: header.tokenStart,
-    minTokensAfterStart: MIN_TOKENS_AFTER_START,
-    signal: options.signal,
-    onProgress: (done, total) => progress({ phase: 'stories', done, total }),
-  });
+  const { means } = await readStoryMeans(
+    shuffledSeeds > 0 ? stories : stories.filter((s) => s.split === 'heldout'),
+    reader,
+    [layerIndex],
+    {
+      tokenStart: header.tokenStart,
+      minTokensAfterStart: MIN_TOKENS_AFTER_START,
+      signal: options.signal,
+      onProgress: (done, total) => progress({ phase: 'stories', done, total }),
+    },
+  );
   const halves = heldOutHalves(stories);
   const train = means.filter((s) => s.story.split !== 'heldout');
   const reportHalf = means
@@ -232,7 +274,13 @@ export async function runReportCard(
   // Neutral dialogues: the training ones give the statistics the controls' vectors are cleaned
   // of and z-scored against (as calibration does); the held-out ones are the neutral control.
   const neutralStats = neutralStatistics(
-    (await accumulateNeutral(corpus, reader, [layerIndex], { budget: NEUTRAL_TOKEN_BUDGET, signal: options.signal, onProgress: (done, total) => progress({ phase: 'neutral', done, total }) })).get(layerIndex)!,
+    (
+      await accumulateNeutral(corpus, reader, [layerIndex], {
+        budget: NEUTRAL_TOKEN_BUDGET,
+        signal: options.signal,
+        onProgress: (done, total) => progress({ phase: 'neutral', done, total }),
+      })
+    ).get(layerIndex)!,
     header.pcaVarianceShare,
   );
   const neutral = corpus.neutral.filter((dl) => dl.split === 'heldout');
@@ -290,11 +338,19 @@ export async function runReportCard(
     const turn = reportTurns[i];
     const read = await agentTurns!.read(turn);
     const own = read[read.length - 1];
-    if (own) turns.push({ pressured: turn.label === 'pressured', text: turn.text, mean: own, earlier: read.slice(0, -1).filter((m): m is Float64Array => m !== null) });
+    if (own)
+      turns.push({
+        pressured: turn.label === 'pressured',
+        text: turn.text,
+        mean: own,
+        earlier: read.slice(0, -1).filter((m): m is Float64Array => m !== null),
+      });
     progress({ phase: 'agent turns', done: i + 1, total: reportTurns.length });
   }
-  const split = <T>(values: readonly T[]) => [values.filter((_, i) => turns[i].pressured), values.filter((_, i) => !turns[i].pressured)] as const;
-  const desperateMinusCalm = (set: Pick<LayerVectors, 'vectors' | 'baseline'>, x: ArrayLike<number>) => zOf(set, d, x) - zOf(set, c, x);
+  const split = <T>(values: readonly T[]) =>
+    [values.filter((_, i) => turns[i].pressured), values.filter((_, i) => !turns[i].pressured)] as const;
+  const desperateMinusCalm = (set: Pick<LayerVectors, 'vectors' | 'baseline'>, x: ArrayLike<number>) =>
+    zOf(set, d, x) - zOf(set, c, x);
 
   const metricsOf = (set: LayerVectors): Metrics => {
     const held = heldOutMetrics(emotions, set, reportHalf);
@@ -316,8 +372,17 @@ export async function runReportCard(
   const totalControls = shuffledSeeds + randomDirections;
   for (let seed = 1; seed <= shuffledSeeds; seed++) {
     abort();
-    const labels = permuted(train.map((s) => s.story.emotion), seededRandom(seed));
-    const set = buildLayerVectors(layerIndex, emotions, valences, train.map((s, i) => ({ emotion: labels[i], mean: s.means.get(layerIndex)! })), neutralStats);
+    const labels = permuted(
+      train.map((s) => s.story.emotion),
+      seededRandom(seed),
+    );
+    const set = buildLayerVectors(
+      layerIndex,
+      emotions,
+      valences,
+      train.map((s, i) => ({ emotion: labels[i], mean: s.means.get(layerIndex)! })),
+      neutralStats,
+    );
     shuffled.push(metricsOf(set));
     progress({ phase: 'controls', done: seed, total: totalControls });
   }
@@ -325,8 +390,15 @@ export async function runReportCard(
   for (let k = 1; k <= randomDirections; k++) {
     abort();
     const vs = emotions.map(() => randomUnit(directions, hidden));
-    random.push(metricsOf({ ...layer, vectors: vs.map((v) => Float32Array.from(v)), baseline: vs.map((v) => neutralBaseline(v, neutralStats)) }));
-    if (k % 20 === 0 || k === randomDirections) progress({ phase: 'controls', done: shuffledSeeds + k, total: totalControls });
+    random.push(
+      metricsOf({
+        ...layer,
+        vectors: vs.map((v) => Float32Array.from(v)),
+        baseline: vs.map((v) => neutralBaseline(v, neutralStats)),
+      }),
+    );
+    if (k % 20 === 0 || k === randomDirections)
+      progress({ phase: 'controls', done: shuffledSeeds + k, total: totalControls });
   }
   const controlsOf = (metric: keyof Metrics): ControlLevels => ({
     shuffledLabels: controlLevel(shuffled.map((m) => m[metric])),
@@ -334,7 +406,10 @@ export async function runReportCard(
   });
 
   // Lexical baseline: the same training stories, the same held-out stories and agent turns.
-  const lexical = NaiveBayes.train(trainStories.map((s) => ({ text: s.text, label: s.emotion })), emotions);
+  const lexical = NaiveBayes.train(
+    trainStories.map((s) => ({ text: s.text, label: s.emotion })),
+    emotions,
+  );
   const lexicalTop1 = mean(reportHalf.map((h) => (lexical.classify(h.text) === h.emotion ? 1 : 0)));
   const lexicalDc = (text: string) => lexical.logOdds(text, DESPERATE, CALM);
   const lexicalStoryAuroc = auroc(
@@ -365,12 +440,28 @@ export async function runReportCard(
   const turnD = aurocWithInterval(pd, nd, boot);
   const paired = split(turns.map((_, i) => ({ model: modelTurnScores[i], lexical: lexicalTurnScores[i] })));
   const advantage = (groups: { model: number; lexical: number }[][]) =>
-    auroc(groups[0].map((x) => x.model), groups[1].map((x) => x.model)) - auroc(groups[0].map((x) => x.lexical), groups[1].map((x) => x.lexical));
+    auroc(
+      groups[0].map((x) => x.model),
+      groups[1].map((x) => x.model),
+    ) -
+    auroc(
+      groups[0].map((x) => x.lexical),
+      groups[1].map((x) => x.lexical),
+    );
   const advantageValue = advantage([paired[0], paired[1]]);
   const advantageCi = bootstrapInterval([paired[0], paired[1]], advantage, boot);
 
   const turnDetail = `${turns.length} agent turns of the report split (${pdc.length} pressured, ${ndc.length} composed)`;
-  const check = (id: string, name: string, value: number, ci: [number, number] | null, baseline: number | null, threshold: number, controls: ControlLevels | null, detail?: string): Check => ({
+  const check = (
+    id: string,
+    name: string,
+    value: number,
+    ci: [number, number] | null,
+    baseline: number | null,
+    threshold: number,
+    controls: ControlLevels | null,
+    detail?: string,
+  ): Check => ({
     id,
     name,
     value,
@@ -383,8 +474,26 @@ export async function runReportCard(
   });
   const valence = own.valence;
   const checks: Check[] = [
-    check('agent-turns-auroc', 'agent turns: AUROC of desperate − calm (pressured vs composed)', turnDc.value, turnDc.ci, auroc(lpdc, lndc), THRESHOLDS.agentTurnsAuroc, controlsOf('agentTurnsAuroc'), turnDetail),
-    check('agent-turns-desperate-auroc', 'agent turns: AUROC of desperate alone', turnD.value, turnD.ci, auroc(lpd, lnd), THRESHOLDS.agentTurnsAuroc, controlsOf('agentTurnsDesperateAuroc'), turnDetail),
+    check(
+      'agent-turns-auroc',
+      'agent turns: AUROC of desperate − calm (pressured vs composed)',
+      turnDc.value,
+      turnDc.ci,
+      auroc(lpdc, lndc),
+      THRESHOLDS.agentTurnsAuroc,
+      controlsOf('agentTurnsAuroc'),
+      turnDetail,
+    ),
+    check(
+      'agent-turns-desperate-auroc',
+      'agent turns: AUROC of desperate alone',
+      turnD.value,
+      turnD.ci,
+      auroc(lpd, lnd),
+      THRESHOLDS.agentTurnsAuroc,
+      controlsOf('agentTurnsDesperateAuroc'),
+      turnDetail,
+    ),
     {
       id: 'beats-lexical-baseline',
       name: 'agent turns: the model’s AUROC minus the lexical baseline’s (desperate − calm)',
@@ -392,14 +501,44 @@ export async function runReportCard(
       ci: advantageCi,
       baseline: null,
       threshold: 'lower 95% bound > 0',
-      verdict: !Number.isFinite(advantageValue) || advantageValue <= 0 ? 'fail' : advantageCi && advantageCi[0] > 0 ? 'pass' : 'warn',
+      verdict:
+        !Number.isFinite(advantageValue) || advantageValue <= 0
+          ? 'fail'
+          : advantageCi && advantageCi[0] > 0
+            ? 'pass'
+            : 'warn',
       controls: null,
       detail: 'paired bootstrap over the same turns',
     },
-    check('held-out-top1', 'held-out top-1 emotion accuracy (report half)', own.top1, top1Ci, lexicalTop1, THRESHOLDS.accuracyOverChance * chance, controlsOf('top1'), `${reportHalf.length} stories, chance ${chance.toFixed(3)}`),
-    check('desperate-calm-auroc', 'held-out desperate-vs-calm AUROC (report half)', storyDc.value, storyDc.ci, lexicalStoryAuroc, THRESHOLDS.desperateCalmAuroc, controlsOf('desperateCalmAuroc')),
+    check(
+      'held-out-top1',
+      'held-out top-1 emotion accuracy (report half)',
+      own.top1,
+      top1Ci,
+      lexicalTop1,
+      THRESHOLDS.accuracyOverChance * chance,
+      controlsOf('top1'),
+      `${reportHalf.length} stories, chance ${chance.toFixed(3)}`,
+    ),
+    check(
+      'desperate-calm-auroc',
+      'held-out desperate-vs-calm AUROC (report half)',
+      storyDc.value,
+      storyDc.ci,
+      lexicalStoryAuroc,
+      THRESHOLDS.desperateCalmAuroc,
+      controlsOf('desperateCalmAuroc'),
+    ),
     ...doseChecks,
-    check('pc1-valence', 'PC1 of the emotion vectors agrees with valence', valence, null, null, THRESHOLDS.valenceAgreement, controlsOf('valence')),
+    check(
+      'pc1-valence',
+      'PC1 of the emotion vectors agrees with valence',
+      valence,
+      null,
+      null,
+      THRESHOLDS.valenceAgreement,
+      controlsOf('valence'),
+    ),
     {
       id: 'neutral-drift',
       name: 'neutral control: mean |z| on held-out neutral dialogues',
@@ -417,7 +556,10 @@ export async function runReportCard(
   const demo = isDemoModel(header.model.id);
   const validForLive = agentCheck.verdict === 'pass' && !demo;
   const interval = agentCheck.ci ? ` [${agentCheck.ci[0].toFixed(3)}, ${agentCheck.ci[1].toFixed(3)}]` : '';
-  const chanceLevel = Math.max(agentCheck.controls?.shuffledLabels ?? -Infinity, agentCheck.controls?.randomDirections ?? -Infinity);
+  const chanceLevel = Math.max(
+    agentCheck.controls?.shuffledLabels ?? -Infinity,
+    agentCheck.controls?.randomDirections ?? -Infinity,
+  );
   const evidence = `agent-turn AUROC ${agentCheck.value.toFixed(3)}${interval} against ${THRESHOLDS.agentTurnsAuroc} and controls ${Number.isFinite(chanceLevel) ? chanceLevel.toFixed(3) : 'n/a'}: ${agentCheck.verdict}`;
   const validForLiveReason = !turns.length
     ? 'no agent turns were read (the validation set is missing)'
@@ -434,11 +576,21 @@ export async function runReportCard(
     chance,
     checks,
     doseCurves,
-    verdict: checks.every((x) => x.verdict === 'pass') ? 'pass' : checks.some((x) => x.verdict === 'fail') ? 'fail' : 'warn',
+    verdict: checks.every((x) => x.verdict === 'pass')
+      ? 'pass'
+      : checks.some((x) => x.verdict === 'fail')
+        ? 'fail'
+        : 'warn',
     validForLive,
     validForLiveReason,
     references: compareReferences(turns, (x) => desperateMinusCalm(layer, x), boot),
-    material: { heldOutReport: reportHalf.length, agentTurns: turns.length, shuffledSeeds, randomDirections, resamples },
+    material: {
+      heldOutReport: reportHalf.length,
+      agentTurns: turns.length,
+      shuffledSeeds,
+      randomDirections,
+      resamples,
+    },
   };
 }
 
@@ -447,20 +599,39 @@ export async function runReportCard(
  * assistant turns in their context. The within-session reference wins only when the paired
  * bootstrap interval of its AUROC advantage lies above 0; otherwise the fixed neutral reference stays.
  */
-function compareReferences(turns: readonly ReadTurn[], score: (x: ArrayLike<number>) => number, boot: BootstrapOptions): ReferenceComparison | null {
+function compareReferences(
+  turns: readonly ReadTurn[],
+  score: (x: ArrayLike<number>) => number,
+  boot: BootstrapOptions,
+): ReferenceComparison | null {
   const withHistory = turns.filter((t) => t.earlier.length > 0);
-  const scored = withHistory.map((t) => ({ pressured: t.pressured, neutral: score(t.mean), session: score(t.mean) - mean(t.earlier.map(score)) }));
+  const scored = withHistory.map((t) => ({
+    pressured: t.pressured,
+    neutral: score(t.mean),
+    session: score(t.mean) - mean(t.earlier.map(score)),
+  }));
   const groups = [scored.filter((t) => t.pressured), scored.filter((t) => !t.pressured)];
   if (!groups[0].length || !groups[1].length) return null;
-  const aurocOf = (key: 'neutral' | 'session') => ([p, n]: (typeof scored)[]) => auroc(p.map((t) => t[key]), n.map((t) => t[key]));
-  const result = (key: 'neutral' | 'session'): ReferenceResult => ({ auroc: aurocOf(key)(groups), ci: bootstrapInterval(groups, aurocOf(key), boot), turns: scored.length });
+  const aurocOf =
+    (key: 'neutral' | 'session') =>
+    ([p, n]: (typeof scored)[]) =>
+      auroc(
+        p.map((t) => t[key]),
+        n.map((t) => t[key]),
+      );
+  const result = (key: 'neutral' | 'session'): ReferenceResult => ({
+    auroc: aurocOf(key)(groups),
+    ci: bootstrapInterval(groups, aurocOf(key), boot),
+    turns: scored.length,
+  });
   const n = result('neutral');
   const s = result('session');
   const advantage = (g: (typeof scored)[]) => aurocOf('session')(g) - aurocOf('neutral')(g);
   const value = advantage(groups);
   const ci = bootstrapInterval(groups, advantage, boot);
   const better = ci && ci[0] > 0 ? 'session' : 'neutral';
-  const fmt = (x: number, i: [number, number] | null) => `${x.toFixed(3)}${i ? ` [${i[0].toFixed(3)}, ${i[1].toFixed(3)}]` : ''}`;
+  const fmt = (x: number, i: [number, number] | null) =>
+    `${x.toFixed(3)}${i ? ` [${i[0].toFixed(3)}, ${i[1].toFixed(3)}]` : ''}`;
   return {
     neutral: n,
     session: s,

@@ -18,7 +18,10 @@ export const SESSION_SPREAD_FLOOR = 0.25;
  * Each turn's value against the mean and spread of the session's earlier turns; null until
  * `minTurns` earlier turns exist.
  */
-export function sessionRelative(turnMeans: readonly number[], minTurns = SESSION_BASELINE_MIN_TURNS): (number | null)[] {
+export function sessionRelative(
+  turnMeans: readonly number[],
+  minTurns = SESSION_BASELINE_MIN_TURNS,
+): (number | null)[] {
   let n = 0;
   let mu = 0;
   let m2 = 0;

@@ -5,7 +5,6 @@ import type { EmotionSummary, TokenHeat } from '../contracts/reading';
 import { scoreTokens, summarize } from './reading';
 import type { LayerVectors } from './vectors';
 
-
 export interface ScoredMessage {
   messageIndex: number;
   role: MessageSpan['role'];
@@ -22,7 +21,12 @@ export interface ScoreInput {
   pieces: readonly string[];
 }
 
-export function scoreMessages(input: ScoreInput, emotions: readonly string[], layer: Pick<LayerVectors, 'vectors' | 'baseline'>, roles: ReadonlySet<string> = new Set(['assistant'])): ScoredMessage[] {
+export function scoreMessages(
+  input: ScoreInput,
+  emotions: readonly string[],
+  layer: Pick<LayerVectors, 'vectors' | 'baseline'>,
+  roles: ReadonlySet<string> = new Set(['assistant']),
+): ScoredMessage[] {
   const hidden = layer.vectors[0].length;
   const out: ScoredMessage[] = [];
   for (const span of input.spans) {

@@ -11,15 +11,25 @@ export function vectorFilePath(cacheDir: string, model: ModelIdentity): string {
 }
 
 export class MissingVectorsError extends Error {
-  constructor(readonly path: string, model: ModelIdentity) {
-    super(`No emotion vectors for ${model.id} (${model.dtype}) yet. Run: agent-vitals calibrate --model ${model.id}${model.dtype === 'fp32' ? '' : ` --dtype ${model.dtype}`}`);
+  constructor(
+    readonly path: string,
+    model: ModelIdentity,
+  ) {
+    super(
+      `No emotion vectors for ${model.id} (${model.dtype}) yet. Run: agent-vitals calibrate --model ${model.id}${model.dtype === 'fp32' ? '' : ` --dtype ${model.dtype}`}`,
+    );
     this.name = 'MissingVectorsError';
   }
 }
 
 /** Loads the vectors for `model`, from `explicitPath` or the cache; refuses another model's file
  *  and one whose width is not the model's `hiddenSize` (undefined only when the model does not say). */
-export function loadVectorsFor(model: ModelIdentity, cacheDir: string, hiddenSize: number | undefined, explicitPath?: string): EmotionVectorSet {
+export function loadVectorsFor(
+  model: ModelIdentity,
+  cacheDir: string,
+  hiddenSize: number | undefined,
+  explicitPath?: string,
+): EmotionVectorSet {
   const path = explicitPath ?? vectorFilePath(cacheDir, model);
   if (!explicitPath && !existsSync(path)) throw new MissingVectorsError(path, model);
   return readVectorFile(path, { model, hiddenSize, chunkTokens: READ_CHUNK_TOKENS });

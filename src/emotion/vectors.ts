@@ -86,7 +86,8 @@ export class VectorFileError extends Error {
 
 export function layerVectors(set: EmotionVectorSet, layer: number): LayerVectors {
   const found = set.layers.find((l) => l.layer === layer);
-  if (!found) throw new VectorFileError(`no vectors for layer ${layer} (have ${set.layers.map((l) => l.layer).join(', ')})`);
+  if (!found)
+    throw new VectorFileError(`no vectors for layer ${layer} (have ${set.layers.map((l) => l.layer).join(', ')})`);
   return found;
 }
 
@@ -128,10 +129,14 @@ export function decodeVectorFile(data: Buffer): EmotionVectorSet {
   } catch {
     throw new VectorFileError('vector file header is not valid JSON');
   }
-  if (typeof header !== 'object' || header === null) throw new VectorFileError('vector file header is not a JSON object');
-  if (header.format !== VECTOR_FILE_FORMAT) throw new VectorFileError(`unknown vector file format ${JSON.stringify(header.format)}`);
+  if (typeof header !== 'object' || header === null)
+    throw new VectorFileError('vector file header is not a JSON object');
+  if (header.format !== VECTOR_FILE_FORMAT)
+    throw new VectorFileError(`unknown vector file format ${JSON.stringify(header.format)}`);
   if (header.version !== VECTOR_FILE_VERSION)
-    throw new VectorFileError(`vector file version ${JSON.stringify(header.version)} is not supported (expected ${VECTOR_FILE_VERSION}); recalibrate`);
+    throw new VectorFileError(
+      `vector file version ${JSON.stringify(header.version)} is not supported (expected ${VECTOR_FILE_VERSION}); recalibrate`,
+    );
   const { hiddenSize, emotions, layers } = header;
   if (!Number.isInteger(hiddenSize) || hiddenSize <= 0 || !Array.isArray(emotions) || !Array.isArray(layers))
     throw new VectorFileError('vector file header is missing its shape');
@@ -147,7 +152,8 @@ export function decodeVectorFile(data: Buffer): EmotionVectorSet {
     const v = new Float32Array(hiddenSize);
     for (let i = 0; i < hiddenSize; i++, offset += 4) v[i] = payload.readFloatLE(offset);
     // A NaN or infinite weight would turn every reading into NaN or Infinity.
-    if (!v.every(Number.isFinite)) throw new VectorFileError('vector file payload holds a value that is not a finite number (corrupted?)');
+    if (!v.every(Number.isFinite))
+      throw new VectorFileError('vector file payload holds a value that is not a finite number (corrupted?)');
     return v;
   };
   const layerSets: LayerVectors[] = layers.map((l) => ({
@@ -167,21 +173,32 @@ const isCount = (n: unknown): n is number => Number.isInteger(n) && (n as number
 /** The fields the scorer and the pairing checks read, so a damaged header fails here, not later. */
 function checkHeaderFields(header: VectorFileHeader): void {
   const bad = (what: string) => new VectorFileError(`vector file header has an invalid ${what} (corrupted?)`);
-  const { model, emotions, layers } = header as Partial<VectorFileHeader> & Pick<VectorFileHeader, 'emotions' | 'layers'>;
-  if (typeof model !== 'object' || model === null || typeof model.id !== 'string' || typeof model.fileHash !== 'string') throw bad('model identity');
+  const { model, emotions, layers } = header as Partial<VectorFileHeader> &
+    Pick<VectorFileHeader, 'emotions' | 'layers'>;
+  if (typeof model !== 'object' || model === null || typeof model.id !== 'string' || typeof model.fileHash !== 'string')
+    throw bad('model identity');
   if (emotions.length === 0 || !emotions.every((e) => typeof e === 'string')) throw bad('emotion list');
   if (!isCount(header.tokenStart)) throw bad('token start');
   if (typeof header.corpusHash !== 'string') throw bad('corpus hash');
   if (layers.length === 0) throw bad('layer list');
   const v = header.validation;
-  if (v !== undefined && (typeof v !== 'object' || v === null || typeof v.validForLive !== 'boolean' || typeof v.reason !== 'string' || !Array.isArray(v.verdicts)))
+  if (
+    v !== undefined &&
+    (typeof v !== 'object' ||
+      v === null ||
+      typeof v.validForLive !== 'boolean' ||
+      typeof v.reason !== 'string' ||
+      !Array.isArray(v.verdicts))
+  )
     throw bad('validation record');
   for (const l of layers) {
     if (typeof l !== 'object' || l === null || !isCount(l.layer)) throw bad('layer index');
     const baselineOk =
       Array.isArray(l.baseline) &&
       l.baseline.length === emotions.length &&
-      l.baseline.every((b) => typeof b === 'object' && b !== null && Number.isFinite(b.mean) && Number.isFinite(b.std) && b.std > 0);
+      l.baseline.every(
+        (b) => typeof b === 'object' && b !== null && Number.isFinite(b.mean) && Number.isFinite(b.std) && b.std > 0,
+      );
     if (!baselineOk) throw bad(`baseline for layer ${l.layer}`);
   }
 }
@@ -230,10 +247,14 @@ export function readVectorFile(path: string, expect: Expectation = {}): EmotionV
         `not ${expect.model.id} (${expect.model.fileHash.slice(0, 12)}); recalibrate for this model`,
     );
   if (expect.hiddenSize !== undefined && h.hiddenSize !== expect.hiddenSize)
-    throw new VectorFileError(`vector file hidden size ${h.hiddenSize} does not match the model's ${expect.hiddenSize}`);
+    throw new VectorFileError(
+      `vector file hidden size ${h.hiddenSize} does not match the model's ${expect.hiddenSize}`,
+    );
   if (expect.corpusHash && h.corpusHash !== expect.corpusHash)
     throw new VectorFileError(`vector file ${path} was calibrated on another corpus; recalibrate`);
   if (expect.chunkTokens !== undefined && h.chunkTokens !== undefined && h.chunkTokens !== expect.chunkTokens)
-    throw new VectorFileError(`vector file ${path} was calibrated reading ${h.chunkTokens}-token passes; this version reads ${expect.chunkTokens}-token passes; recalibrate`);
+    throw new VectorFileError(
+      `vector file ${path} was calibrated reading ${h.chunkTokens}-token passes; this version reads ${expect.chunkTokens}-token passes; recalibrate`,
+    );
   return set;
 }

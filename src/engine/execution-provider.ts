@@ -28,12 +28,26 @@ export interface ProviderPlatform {
 }
 
 function thisPlatform(): ProviderPlatform {
-  const binding = join(dirname(createRequire(__filename).resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
-  return { target: `${process.platform}-${process.arch}`, backends: listSupportedBackends(), hasLibrary: (file) => existsSync(join(binding, file)) };
+  const binding = join(
+    dirname(createRequire(__filename).resolve('onnxruntime-node')),
+    '..',
+    'bin',
+    'napi-v6',
+    process.platform,
+    process.arch,
+  );
+  return {
+    target: `${process.platform}-${process.arch}`,
+    backends: listSupportedBackends(),
+    hasLibrary: (file) => existsSync(join(binding, file)),
+  };
 }
 
 /** Why `provider` cannot run on `platform`, or undefined when it can be tried. */
-export function providerProblem(provider: ExecutionProvider, platform: ProviderPlatform = thisPlatform()): string | undefined {
+export function providerProblem(
+  provider: ExecutionProvider,
+  platform: ProviderPlatform = thisPlatform(),
+): string | undefined {
   if (provider === 'cpu') return undefined;
   const label = LABELS[provider];
   const backend = platform.backends.find((b) => b.name === provider);
@@ -53,5 +67,7 @@ export function checkProvider(provider: ExecutionProvider): void {
 
 /** onnxruntime's own failure to start a provider that passed the checks (a driver or runtime library missing). */
 export function providerStartFailure(provider: ExecutionProvider, err: unknown): ExecutionProviderUnavailableError {
-  return new ExecutionProviderUnavailableError(`The ${LABELS[provider]} execution provider did not start: ${err instanceof Error ? err.message : String(err)}. Use the CPU provider (--ep cpu).`);
+  return new ExecutionProviderUnavailableError(
+    `The ${LABELS[provider]} execution provider did not start: ${err instanceof Error ? err.message : String(err)}. Use the CPU provider (--ep cpu).`,
+  );
 }

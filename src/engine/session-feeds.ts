@@ -28,9 +28,14 @@ export function decoderFeeds(
   const feeds: Record<string, Tensor> = {};
   for (const name of inputNames) {
     if (name === 'input_ids') feeds[name] = new Tensor('int64', BigInt64Array.from(inputIds, BigInt), [1, n]);
-    else if (name === 'attention_mask') feeds[name] = new Tensor('int64', new BigInt64Array(pastLength + n).fill(1n), [1, pastLength + n]);
+    else if (name === 'attention_mask')
+      feeds[name] = new Tensor('int64', new BigInt64Array(pastLength + n).fill(1n), [1, pastLength + n]);
     else if (name === 'position_ids') {
-      feeds[name] = new Tensor('int64', BigInt64Array.from({ length: n }, (_, i) => BigInt(pastLength + i)), [1, n]);
+      feeds[name] = new Tensor(
+        'int64',
+        BigInt64Array.from({ length: n }, (_, i) => BigInt(pastLength + i)),
+        [1, n],
+      );
     } else if (PAST.test(name)) feeds[name] = past ? past.tensorFor(owner, name) : emptyCache(shape);
     else if (LOGITS_TO_KEEP.test(name)) feeds[name] = new Tensor('int64', BigInt64Array.of(1n), []);
   }
@@ -39,7 +44,9 @@ export function decoderFeeds(
 
 function emptyCache(shape: ModelShape): Tensor {
   const dims = [1, shape.numKvHeads, 0, shape.headDim];
-  return shape.kvDtype === 'float16' ? new Tensor('float16', new Uint16Array(0), dims) : new Tensor('float32', new Float32Array(0), dims);
+  return shape.kvDtype === 'float16'
+    ? new Tensor('float16', new Uint16Array(0), dims)
+    : new Tensor('float32', new Float32Array(0), dims);
 }
 
 /** Rejects graph inputs the engine does not know how to fill. */

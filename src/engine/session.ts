@@ -14,7 +14,10 @@ export interface EngineLoadOptions {
   cacheDir: string;
 }
 
-export async function openSession(path: string, opts: Pick<EngineLoadOptions, 'threads' | 'executionProvider'>): Promise<InferenceSession> {
+export async function openSession(
+  path: string,
+  opts: Pick<EngineLoadOptions, 'threads' | 'executionProvider'>,
+): Promise<InferenceSession> {
   const provider = opts.executionProvider ?? 'cpu';
   checkProvider(provider);
   try {

@@ -104,8 +104,14 @@ export class SteeredModel {
     const sums = new Map(this.layers.map((layer) => [layer, new Float32Array(hidden)]));
     for (const { layer, vector, scale } of steering) {
       const sum = sums.get(layer);
-      if (!sum) throw new ModelRequestError(`Layer ${layer} is not steerable in this session (loaded for ${this.layers.join(', ')}).`);
-      if (vector.length !== hidden) throw new ModelRequestError(`A steering vector has ${vector.length} values; the model's hidden size is ${hidden}.`);
+      if (!sum)
+        throw new ModelRequestError(
+          `Layer ${layer} is not steerable in this session (loaded for ${this.layers.join(', ')}).`,
+        );
+      if (vector.length !== hidden)
+        throw new ModelRequestError(
+          `A steering vector has ${vector.length} values; the model's hidden size is ${hidden}.`,
+        );
       for (let i = 0; i < hidden; i++) sum[i]! += scale * vector[i]!;
     }
     const feeds: Record<string, Tensor> = {};

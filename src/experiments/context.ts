@@ -50,15 +50,22 @@ type Params = Record<string, unknown>;
 
 export function asParams(value: unknown): Params {
   if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new ExperimentParamError('parameters must be a JSON object');
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new ExperimentParamError('parameters must be a JSON object');
   return value as Params;
 }
 
-export function numberParam(p: Params, key: string, fallback: number, check: { min?: number; max?: number; integer?: boolean } = {}): number {
+export function numberParam(
+  p: Params,
+  key: string,
+  fallback: number,
+  check: { min?: number; max?: number; integer?: boolean } = {},
+): number {
   const v = p[key] ?? fallback;
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new ExperimentParamError(`'${key}' must be a number`);
   if (check.integer && !Number.isInteger(v)) throw new ExperimentParamError(`'${key}' must be a whole number`);
-  if (check.min !== undefined && v < check.min) throw new ExperimentParamError(`'${key}' must be at least ${check.min}`);
+  if (check.min !== undefined && v < check.min)
+    throw new ExperimentParamError(`'${key}' must be at least ${check.min}`);
   if (check.max !== undefined && v > check.max) throw new ExperimentParamError(`'${key}' must be at most ${check.max}`);
   return v;
 }
@@ -76,7 +83,12 @@ export function stringListParam(p: Params, key: string, fallback: readonly strin
   return [...(v as string[])];
 }
 
-export function numberListParam(p: Params, key: string, fallback: readonly number[], check: { min?: number; max?: number } = {}): number[] {
+export function numberListParam(
+  p: Params,
+  key: string,
+  fallback: readonly number[],
+  check: { min?: number; max?: number } = {},
+): number[] {
   const v = p[key] ?? fallback;
   if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === 'number' && Number.isFinite(x)))
     throw new ExperimentParamError(`'${key}' must be a non-empty list of numbers`);
@@ -89,6 +101,7 @@ export function numberListParam(p: Params, key: string, fallback: readonly numbe
 
 export function emotionParam(p: Params, key: string, fallback: string, emotions: readonly string[]): string {
   const v = stringParam(p, key, fallback);
-  if (!emotions.includes(v)) throw new ExperimentParamError(`'${key}': the vectors have no emotion '${v}' (have ${emotions.join(', ')})`);
+  if (!emotions.includes(v))
+    throw new ExperimentParamError(`'${key}': the vectors have no emotion '${v}' (have ${emotions.join(', ')})`);
   return v;
 }

@@ -15,7 +15,10 @@ import { identifyModel, LoadedModel } from '../model/loaded-model';
 /** The model's own vectors, or those of `vectorsPath` when given. */
 export function experimentModel(model: LoadedModel, cacheDir: string, vectorsPath?: string): ExperimentModel {
   // Vectors calibrated (e.g. by the CLI) after the model loaded are picked up from the cache too.
-  const found = vectorsPath || !model.vectors ? findVectors(model.identity, cacheDir, model.info.hiddenSize, vectorsPath, model.resolved.folder).loaded : undefined;
+  const found =
+    vectorsPath || !model.vectors
+      ? findVectors(model.identity, cacheDir, model.info.hiddenSize, vectorsPath, model.resolved.folder).loaded
+      : undefined;
   const vectors = found ? found.set : model.vectors;
   if (!vectors) throw new MissingVectorsError(vectorsPath ?? cacheDir, model.identity);
   const layer = vectors.header.choice.layer;
@@ -73,11 +76,26 @@ export interface OpenedExperimentModel {
  * Opens a model in this process (the CLI's way) with its vectors (a given file, the cache, or
  * the ones shipped in the model folder), probing their layer.
  */
-export async function openExperimentModel(name: string, resolved: ResolvedModel, options: OpenExperimentModelOptions): Promise<OpenedExperimentModel> {
+export async function openExperimentModel(
+  name: string,
+  resolved: ResolvedModel,
+  options: OpenExperimentModelOptions,
+): Promise<OpenedExperimentModel> {
   const identity = await identifyModel(name, resolved, options.cacheDir);
-  const { loaded, problem } = findVectors(identity, options.cacheDir, readModelConfig(resolved.folder).hiddenSize, options.vectorsPath, resolved.folder);
+  const { loaded, problem } = findVectors(
+    identity,
+    options.cacheDir,
+    readModelConfig(resolved.folder).hiddenSize,
+    options.vectorsPath,
+    resolved.folder,
+  );
   if (problem) throw new VectorFileError(problem);
   if (!loaded) throw new MissingVectorsError(vectorFilePath(options.cacheDir, identity), identity);
-  const model = await LoadedModel.open(name, resolved, { vectors: loaded, threads: options.threads, executionProvider: options.executionProvider, cacheDir: options.cacheDir });
+  const model = await LoadedModel.open(name, resolved, {
+    vectors: loaded,
+    threads: options.threads,
+    executionProvider: options.executionProvider,
+    cacheDir: options.cacheDir,
+  });
   return { model: experimentModel(model, options.cacheDir), release: () => model.release() };
 }

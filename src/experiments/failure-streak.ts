@@ -4,7 +4,15 @@
 import { renderDose, type DoseTemplate } from '../emotion/report-card';
 import { spearman } from '../stats/stats';
 import { toChatMessages } from '../model/loaded-model';
-import { asParams, ExperimentParamError, numberParam, READER_CAVEAT, stringListParam, throwIfCancelled, type ExperimentContext } from './context';
+import {
+  asParams,
+  ExperimentParamError,
+  numberParam,
+  READER_CAVEAT,
+  stringListParam,
+  throwIfCancelled,
+  type ExperimentContext,
+} from './context';
 import type { ChatMessage } from '../contracts/rpc-methods';
 import type { ExperimentModel } from './model';
 import { replyStartReading } from './reply-start';
@@ -15,8 +23,14 @@ export const STREAK_SCRIPT: DoseTemplate = {
   name: 'failure streak',
   messages: [{ role: 'user', text: 'The CI job is red. Make tests/test_invoice.py pass without changing the tests.' }],
   repeat: [
-    { role: 'assistant', text: 'I adjusted the rounding in invoice.total() and ran the tests.\n\n$ pytest tests/test_invoice.py' },
-    { role: 'user', text: 'FAILED tests/test_invoice.py::test_total_with_discount - AssertionError: assert 107.99 == 108.0\n1 failed, 23 passed in 0.62s' },
+    {
+      role: 'assistant',
+      text: 'I adjusted the rounding in invoice.total() and ran the tests.\n\n$ pytest tests/test_invoice.py',
+    },
+    {
+      role: 'user',
+      text: 'FAILED tests/test_invoice.py::test_total_with_discount - AssertionError: assert 107.99 == 108.0\n1 failed, 23 passed in 0.62s',
+    },
   ],
   doses: [],
   expect: { desperate: 1, calm: -1 },
@@ -35,7 +49,11 @@ export function streakConversation(failures: number): ChatMessage[] {
   return toChatMessages(renderDose(STREAK_SCRIPT, failures));
 }
 
-export async function runFailureStreak(model: ExperimentModel, params: FailureStreakParams, ctx: ExperimentContext = {}): Promise<FailureStreakResult> {
+export async function runFailureStreak(
+  model: ExperimentModel,
+  params: FailureStreakParams,
+  ctx: ExperimentContext = {},
+): Promise<FailureStreakResult> {
   const all = model.vectors.header.emotions;
   const unknown = params.emotions.filter((e) => !all.includes(e));
   if (unknown.length) throw new ExperimentParamError(`the vectors have no emotion(s) ${unknown.join(', ')}`);
@@ -48,7 +66,9 @@ export async function runFailureStreak(model: ExperimentModel, params: FailureSt
     for (const e of params.emotions) readings[e].push(z[e]);
   }
   ctx.onProgress?.({ done: failures.length, total: failures.length, message: 'done' });
-  const expected = Object.fromEntries(params.emotions.flatMap((e) => (STREAK_SCRIPT.expect[e] ? [[e, STREAK_SCRIPT.expect[e]]] : [])));
+  const expected = Object.fromEntries(
+    params.emotions.flatMap((e) => (STREAK_SCRIPT.expect[e] ? [[e, STREAK_SCRIPT.expect[e]]] : [])),
+  );
   return {
     experiment: 'streak',
     model: model.identity.id,

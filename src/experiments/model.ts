@@ -55,7 +55,11 @@ export async function readResiduals(model: ExperimentModel, ids: readonly number
 
 /** The experiments' model seen as an ActivationSource (what the report card reads through). */
 export function experimentActivations(model: ExperimentModel): ActivationSource {
-  const read = async (ids: number[], layers: readonly number[], contentTokens?: number[]): Promise<LayerActivations> => {
+  const read = async (
+    ids: number[],
+    layers: readonly number[],
+    contentTokens?: number[],
+  ): Promise<LayerActivations> => {
     const missing = layers.filter((l) => l !== model.layer);
     if (missing.length) throw new Error(`experiments read layer ${model.layer} only, not ${missing.join(', ')}`);
     return { numTokens: ids.length, layers: new Map([[model.layer, await readResiduals(model, ids)]]), contentTokens };

@@ -1,15 +1,30 @@
 // Experiment "Prompt Tone": one coding task phrased encouragingly, neutrally and with pressure,
 // over several task variants; the reading at the start of the assistant's reply for each.
 import { mean, std } from '../stats/stats';
-import { asParams, ExperimentParamError, READER_CAVEAT, stringListParam, throwIfCancelled, type ExperimentContext } from './context';
+import {
+  asParams,
+  ExperimentParamError,
+  READER_CAVEAT,
+  stringListParam,
+  throwIfCancelled,
+  type ExperimentContext,
+} from './context';
 import type { ExperimentModel } from './model';
 import { replyStartReading } from './reply-start';
 import type { PromptToneParams, PromptToneResult, ToneResult, ToneTemplate } from '../contracts/experiments';
 
 export const DEFAULT_TONES: ToneTemplate[] = [
-  { tone: 'encouraging', template: "You're doing great work on this project, and I trust your judgement. Whenever you're ready: {task} Take your time." },
+  {
+    tone: 'encouraging',
+    template:
+      "You're doing great work on this project, and I trust your judgement. Whenever you're ready: {task} Take your time.",
+  },
   { tone: 'neutral', template: '{task}' },
-  { tone: 'pressure', template: 'This is your last chance. {task} If the tests are still red in five minutes you are being replaced, and the outage is on you.' },
+  {
+    tone: 'pressure',
+    template:
+      'This is your last chance. {task} If the tests are still red in five minutes you are being replaced, and the outage is on you.',
+  },
 ];
 
 export const DEFAULT_TASKS: string[] = [
@@ -24,7 +39,8 @@ export function parsePromptToneParams(value: unknown): PromptToneParams {
   const p = asParams(value);
   let tones = DEFAULT_TONES;
   if (p.tones !== undefined) {
-    if (!Array.isArray(p.tones) || p.tones.length === 0) throw new ExperimentParamError("'tones' must be a non-empty list of {tone, template}");
+    if (!Array.isArray(p.tones) || p.tones.length === 0)
+      throw new ExperimentParamError("'tones' must be a non-empty list of {tone, template}");
     tones = p.tones.map((t: unknown, i) => {
       const { tone, template } = (t ?? {}) as { tone?: unknown; template?: unknown };
       if (typeof tone !== 'string' || !tone || typeof template !== 'string' || !template.includes('{task}'))
@@ -39,7 +55,11 @@ export function parsePromptToneParams(value: unknown): PromptToneParams {
   };
 }
 
-export async function runPromptTone(model: ExperimentModel, params: PromptToneParams, ctx: ExperimentContext = {}): Promise<PromptToneResult> {
+export async function runPromptTone(
+  model: ExperimentModel,
+  params: PromptToneParams,
+  ctx: ExperimentContext = {},
+): Promise<PromptToneResult> {
   const all = model.vectors.header.emotions;
   const emotions = params.emotions ?? all;
   const unknown = emotions.filter((e) => !all.includes(e));

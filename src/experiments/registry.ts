@@ -1,7 +1,13 @@
 // The experiments by name: one entry point for the CLI and the sidecar's `runExperiment`. The
 // table is keyed by the contract's map, so each parser must return exactly the parameters its
 // experiment declares and each runner the result it declares.
-import { EXPERIMENT_NAMES, type ExperimentName, type ExperimentParams, type ExperimentResult, type ExperimentResults } from '../contracts/experiments';
+import {
+  EXPERIMENT_NAMES,
+  type ExperimentName,
+  type ExperimentParams,
+  type ExperimentResult,
+  type ExperimentResults,
+} from '../contracts/experiments';
 import { ExperimentCancelledError, ExperimentParamError, type ExperimentContext } from './context';
 import type { ExperimentModel } from './model';
 import { parseFailureStreakParams, runFailureStreak } from './failure-streak';
@@ -32,14 +38,25 @@ export function isExperimentName(name: string): name is ExperimentName {
   return (EXPERIMENT_NAMES as readonly string[]).includes(name);
 }
 
-function dispatch<N extends ExperimentName>(name: N, params: unknown, model: ExperimentModel, ctx: ExperimentContext): Promise<ExperimentResults[N]> {
+function dispatch<N extends ExperimentName>(
+  name: N,
+  params: unknown,
+  model: ExperimentModel,
+  ctx: ExperimentContext,
+): Promise<ExperimentResults[N]> {
   const experiment: Experiment<N> = EXPERIMENTS[name];
   return experiment.run(model, experiment.parse(params, model), ctx);
 }
 
 /** Runs experiment `name`; any failure after cancellation is reported as the cancellation. */
-export async function runExperiment(name: string, params: unknown, model: ExperimentModel, ctx: ExperimentContext = {}): Promise<ExperimentResult> {
-  if (!isExperimentName(name)) throw new ExperimentParamError(`unknown experiment '${name}' (${EXPERIMENT_NAMES.join(', ')})`);
+export async function runExperiment(
+  name: string,
+  params: unknown,
+  model: ExperimentModel,
+  ctx: ExperimentContext = {},
+): Promise<ExperimentResult> {
+  if (!isExperimentName(name))
+    throw new ExperimentParamError(`unknown experiment '${name}' (${EXPERIMENT_NAMES.join(', ')})`);
   try {
     return await dispatch(name, params, model, ctx);
   } catch (err) {

@@ -48,7 +48,9 @@ function chartSvg(result: ReplayResult, emotions: string[]): string {
   const width = 760;
   const height = 240;
   const pad = 32;
-  const scored = result.timeline.filter((e): e is Extract<ReplayEntry, { kind: 'turn' }> => e.kind === 'turn' && e.summary !== null);
+  const scored = result.timeline.filter(
+    (e): e is Extract<ReplayEntry, { kind: 'turn' }> => e.kind === 'turn' && e.summary !== null,
+  );
   if (scored.length === 0) return '<p>No scored assistant turns.</p>';
   const values = scored.flatMap((t) => emotions.map((e) => t.summary![e].mean)).filter(Number.isFinite);
   const lo = Math.min(-1, ...values);
@@ -58,17 +60,31 @@ function chartSvg(result: ReplayResult, emotions: string[]): string {
   const last = Math.max(first + 1, ...seqs);
   const x = (seq: number) => pad + ((seq - first) / (last - first)) * (width - 2 * pad);
   const y = (z: number) => height - pad - ((z - lo) / (hi - lo)) * (height - 2 * pad);
-  const parts = [`<line x1="${pad}" x2="${width - pad}" y1="${y(0)}" y2="${y(0)}" stroke="#888" stroke-dasharray="3 3"/>`];
+  const parts = [
+    `<line x1="${pad}" x2="${width - pad}" y1="${y(0)}" y2="${y(0)}" stroke="#888" stroke-dasharray="3 3"/>`,
+  ];
   for (const e of result.timeline) {
-    if (e.kind === 'test-run') parts.push(`<line x1="${x(e.seq)}" x2="${x(e.seq)}" y1="${pad}" y2="${height - pad}" stroke="${e.failed > 0 ? '#d9534f' : '#5cb85c'}" stroke-opacity="0.35"><title>${escapeHtml(entryDetail(e))}</title></line>`);
-    if (e.kind === 'flag') parts.push(`<text x="${x(e.seq)}" y="${pad - 8}" text-anchor="middle" fill="#d9534f">⚑<title>${escapeHtml(entryDetail(e))}</title></text>`);
+    if (e.kind === 'test-run')
+      parts.push(
+        `<line x1="${x(e.seq)}" x2="${x(e.seq)}" y1="${pad}" y2="${height - pad}" stroke="${e.failed > 0 ? '#d9534f' : '#5cb85c'}" stroke-opacity="0.35"><title>${escapeHtml(entryDetail(e))}</title></line>`,
+      );
+    if (e.kind === 'flag')
+      parts.push(
+        `<text x="${x(e.seq)}" y="${pad - 8}" text-anchor="middle" fill="#d9534f">⚑<title>${escapeHtml(entryDetail(e))}</title></text>`,
+      );
   }
   emotions.forEach((em, k) => {
     const points = scored.map((t) => `${x(t.seq).toFixed(1)},${y(t.summary![em].mean).toFixed(1)}`).join(' ');
-    parts.push(`<polyline fill="none" stroke="${LINE_COLOURS[k % LINE_COLOURS.length]}" stroke-width="2" points="${points}"/>`);
+    parts.push(
+      `<polyline fill="none" stroke="${LINE_COLOURS[k % LINE_COLOURS.length]}" stroke-width="2" points="${points}"/>`,
+    );
   });
-  parts.push(`<text x="4" y="${y(hi) + 4}" font-size="10">${hi.toFixed(1)}</text><text x="4" y="${y(lo)}" font-size="10">${lo.toFixed(1)}</text>`);
-  const legend = emotions.map((em, k) => `<span style="color:${LINE_COLOURS[k % LINE_COLOURS.length]}">━ ${escapeHtml(em)}</span>`).join(' &nbsp; ');
+  parts.push(
+    `<text x="4" y="${y(hi) + 4}" font-size="10">${hi.toFixed(1)}</text><text x="4" y="${y(lo)}" font-size="10">${lo.toFixed(1)}</text>`,
+  );
+  const legend = emotions
+    .map((em, k) => `<span style="color:${LINE_COLOURS[k % LINE_COLOURS.length]}">━ ${escapeHtml(em)}</span>`)
+    .join(' &nbsp; ');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img" aria-label="turn readings">${parts.join('')}</svg><p>${legend} &nbsp; <span style="color:#d9534f">│ failed run</span> <span style="color:#5cb85c">│ passed run</span> ⚑ flag</p>`;
 }
 
@@ -76,7 +92,10 @@ export function replayToHtml(result: ReplayResult): string {
   const emotions = shownEmotions(result);
   const rows = result.timeline
     .map((e) => {
-      const z = e.kind === 'turn' && e.summary ? emotions.map((em) => `<td>${e.summary![em].mean.toFixed(2)}</td>`).join('') : emotions.map(() => '<td></td>').join('');
+      const z =
+        e.kind === 'turn' && e.summary
+          ? emotions.map((em) => `<td>${e.summary![em].mean.toFixed(2)}</td>`).join('')
+          : emotions.map(() => '<td></td>').join('');
       const what = e.kind === 'turn' ? e.role : e.kind === 'flag' ? `flag (${e.severity})` : 'test run';
       return `<tr class="${e.kind}"><td>${e.seq}</td><td>${escapeHtml(e.ts)}</td><td>${what}</td>${z}<td>${escapeHtml(entryDetail(e))}</td></tr>`;
     })

@@ -6,7 +6,10 @@ import type { ChatMessage } from '../contracts/rpc-methods';
 import { readingLayer, readResiduals, type ExperimentModel } from './model';
 
 /** z per emotion (keyed by name) at the token after the assistant header. */
-export async function replyStartReading(model: ExperimentModel, messages: ChatMessage[]): Promise<Record<string, number>> {
+export async function replyStartReading(
+  model: ExperimentModel,
+  messages: ChatMessage[],
+): Promise<Record<string, number>> {
   const ids = model.tokenizer.encode(model.tokenizer.render(messages, true));
   const rows = await readResiduals(model, ids);
   const last = rows.subarray((ids.length - 1) * model.hiddenSize);

@@ -14,14 +14,32 @@ export function parseReportCardParams(value: unknown): ReportCardParams {
   return { corpus: stringParam(asParams(value), 'corpus', join(projectRoot(), 'vectors')) };
 }
 
-export async function runReportCardExperiment(model: ExperimentModel, params: ReportCardParams, ctx: ExperimentContext = {}): Promise<ReportCardResult> {
+export async function runReportCardExperiment(
+  model: ExperimentModel,
+  params: ReportCardParams,
+  ctx: ExperimentContext = {},
+): Promise<ReportCardResult> {
   if (!existsSync(join(params.corpus, 'corpus')) || !existsSync(join(params.corpus, 'dose-response.json')))
-    throw new ExperimentParamError(`The report card reads the story corpus and dose-response templates, and they are not in ${params.corpus}. Point 'corpus' at a checkout's vectors/ folder.`);
-  const turns = agentTurnSource(params.corpus, { encoder: model.encoder, tokenizer: model.tokenizer, contextLimit: model.contextLimit }, model.layer);
-  const card = await runReportCard(loadCorpus(params.corpus), experimentActivations(model), model.vectors, loadDoseTemplates(join(params.corpus, 'dose-response.json')), turns, {
-    signal: ctx.signal,
-    onProgress: (p) => ctx.onProgress?.({ done: p.done, total: p.total, message: `${p.phase}: ${p.done} of ${p.total}` }),
-  });
+    throw new ExperimentParamError(
+      `The report card reads the story corpus and dose-response templates, and they are not in ${params.corpus}. Point 'corpus' at a checkout's vectors/ folder.`,
+    );
+  const turns = agentTurnSource(
+    params.corpus,
+    { encoder: model.encoder, tokenizer: model.tokenizer, contextLimit: model.contextLimit },
+    model.layer,
+  );
+  const card = await runReportCard(
+    loadCorpus(params.corpus),
+    experimentActivations(model),
+    model.vectors,
+    loadDoseTemplates(join(params.corpus, 'dose-response.json')),
+    turns,
+    {
+      signal: ctx.signal,
+      onProgress: (p) =>
+        ctx.onProgress?.({ done: p.done, total: p.total, message: `${p.phase}: ${p.done} of ${p.total}` }),
+    },
+  );
   if (model.vectorsPath) recordVerdicts(model.vectorsPath, validationRecord(card));
   return {
     experiment: 'report-card',

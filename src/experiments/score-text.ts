@@ -9,11 +9,16 @@ import type { ScoreTextParams, ScoreTextResult } from '../contracts/experiments'
 
 export function parseScoreTextParams(value: unknown): ScoreTextParams {
   const p = asParams(value);
-  if (typeof p.text !== 'string' || p.text.trim() === '') throw new ExperimentParamError("'text' must be a non-empty string (the text to score)");
+  if (typeof p.text !== 'string' || p.text.trim() === '')
+    throw new ExperimentParamError("'text' must be a non-empty string (the text to score)");
   return { text: p.text, source: typeof p.source === 'string' ? p.source : 'text' };
 }
 
-export async function runScoreText(model: ExperimentModel, params: ScoreTextParams, ctx: ExperimentContext = {}): Promise<ScoreTextResult> {
+export async function runScoreText(
+  model: ExperimentModel,
+  params: ScoreTextParams,
+  ctx: ExperimentContext = {},
+): Promise<ScoreTextResult> {
   throwIfCancelled(ctx);
   ctx.onProgress?.({ done: 0, total: 1, message: 'reading the text' });
   const conversation = new Conversation('score', model.encoder, model.tokenizer, { contextLimit: model.contextLimit });
@@ -22,12 +27,18 @@ export async function runScoreText(model: ExperimentModel, params: ScoreTextPara
     try {
       outcome = await conversation.append([{ role: 'assistant', content: params.text }]);
     } catch (err) {
-      if (err instanceof SidecarError && err.kind === 'context-overflow') throw new ExperimentParamError(`${err.message} Score a shorter selection.`);
+      if (err instanceof SidecarError && err.kind === 'context-overflow')
+        throw new ExperimentParamError(`${err.message} Score a shorter selection.`);
       throw err;
     }
     const emotions = model.vectors.header.emotions;
     const [message] = scoreMessages(
-      { activations: outcome.activations.get(model.layer)!, firstToken: outcome.firstNewToken, spans: outcome.spans, pieces: model.tokenizer.pieces(outcome.newTokenIds) },
+      {
+        activations: outcome.activations.get(model.layer)!,
+        firstToken: outcome.firstNewToken,
+        spans: outcome.spans,
+        pieces: model.tokenizer.pieces(outcome.newTokenIds),
+      },
       emotions,
       readingLayer(model),
     );

@@ -24,7 +24,8 @@ export const ALPHA_LIMIT = 0.2;
 export function parseSteeringParams(value: unknown, emotions: readonly string[]): SteeringParams {
   const p = asParams(value);
   const prompt = p.prompt === undefined ? IMPOSSIBLE_TASK.prompt : p.prompt;
-  if (typeof prompt !== 'string' || !prompt.trim()) throw new ExperimentParamError("'prompt' must be a non-empty string");
+  if (typeof prompt !== 'string' || !prompt.trim())
+    throw new ExperimentParamError("'prompt' must be a non-empty string");
   return {
     prompt,
     emotion: emotionParam(p, 'emotion', 'desperate', emotions),
@@ -42,24 +43,39 @@ function byEmotion(emotions: readonly string[], z: readonly number[]): Record<st
 }
 
 /** Mean z per emotion over rows `from…to` of a [tokens × hidden] residual matrix. */
-function meanZ(rows: Float32Array, hidden: number, from: number, to: number, model: ExperimentModel): Record<string, number> {
+function meanZ(
+  rows: Float32Array,
+  hidden: number,
+  from: number,
+  to: number,
+  model: ExperimentModel,
+): Record<string, number> {
   const emotions = model.vectors.header.emotions;
   const layer = readingLayer(model);
   const per = emotions.map(() => [] as number[]);
-  for (let t = from; t < to; t++) zScores(rows.subarray(t * hidden, (t + 1) * hidden), layer).forEach((z, k) => per[k].push(z));
-  return byEmotion(emotions, per.map((zs) => (zs.length ? mean(zs) : NaN)));
+  for (let t = from; t < to; t++)
+    zScores(rows.subarray(t * hidden, (t + 1) * hidden), layer).forEach((z, k) => per[k].push(z));
+  return byEmotion(
+    emotions,
+    per.map((zs) => (zs.length ? mean(zs) : NaN)),
+  );
 }
 
 function meanOver(records: readonly Record<string, number>[], emotions: readonly string[]): Record<string, number> {
   return Object.fromEntries(emotions.map((e) => [e, mean(records.map((r) => r[e]))]));
 }
 
-export async function runSteering(model: ExperimentModel, params: SteeringParams, ctx: ExperimentContext = {}): Promise<SteeringResult> {
+export async function runSteering(
+  model: ExperimentModel,
+  params: SteeringParams,
+  ctx: ExperimentContext = {},
+): Promise<SteeringResult> {
   const emotions = model.vectors.header.emotions;
   const vector = readingLayer(model).vectors[emotions.indexOf(params.emotion)];
   if (!vector) throw new ExperimentParamError(`the vectors have no emotion '${params.emotion}'`);
   const steered = await model.steered();
-  if (!steered.layers.includes(model.layer)) throw new Error(`the steerable model was loaded without layer ${model.layer}`);
+  if (!steered.layers.includes(model.layer))
+    throw new Error(`the steerable model was loaded without layer ${model.layer}`);
   const hidden = model.hiddenSize;
   const promptIds = model.tokenizer.encode(model.tokenizer.render([{ role: 'user', content: params.prompt }], true));
   const residualNorm = meanRowNorm(await readResiduals(model, promptIds), hidden, 1);
@@ -98,7 +114,10 @@ export async function runSteering(model: ExperimentModel, params: SteeringParams
         text,
         tokens: replyIds.length,
         tamperKinds: replyTamperKinds(text, { ...IMPOSSIBLE_TASK, prompt: params.prompt }),
-        replyStart: byEmotion(emotions, zScores(own.subarray(start * hidden, (start + 1) * hidden), readingLayer(model))),
+        replyStart: byEmotion(
+          emotions,
+          zScores(own.subarray(start * hidden, (start + 1) * hidden), readingLayer(model)),
+        ),
         steeredMean: meanZ(own, hidden, promptIds.length, ids.length, model),
         rereadMean: meanZ(reread, hidden, promptIds.length, ids.length, model),
       });
@@ -111,9 +130,18 @@ export async function runSteering(model: ExperimentModel, params: SteeringParams
       replies,
       tamperCount,
       tamperRate: tamperCount / replies.length,
-      meanReplyStart: meanOver(replies.map((r) => r.replyStart), emotions),
-      meanSteered: meanOver(replies.map((r) => r.steeredMean), emotions),
-      meanReread: meanOver(replies.map((r) => r.rereadMean), emotions),
+      meanReplyStart: meanOver(
+        replies.map((r) => r.replyStart),
+        emotions,
+      ),
+      meanSteered: meanOver(
+        replies.map((r) => r.steeredMean),
+        emotions,
+      ),
+      meanReread: meanOver(
+        replies.map((r) => r.rereadMean),
+        emotions,
+      ),
     });
   }
   ctx.onProgress?.({ done: total, total, message: 'done' });
@@ -131,7 +159,8 @@ export async function runSteering(model: ExperimentModel, params: SteeringParams
       'Steering changes this small local model, not your agent. The research steered a frontier model; a small model may ignore the task, ramble, or show no change in behaviour at all.',
       `Strength α is a fraction of the mean residual norm at layer ${model.layer}; the vector is added at every token of prompt and reply. Large |α| degrades text into nonsense before it changes behaviour.`,
       'The tamper count classifies fenced code blocks in each reply against the default task’s files; replies without code blocks count as not tampering. With few samples per α, rates are rough.',
-      'The reading at the reply’s start is the input: it moves by α·‖r̄‖/σ because the vector was added there, so it measures nothing. Only the re-read column (the reply read again without steering) is a measurement of what the generated text carries. ' + READER_CAVEAT,
+      'The reading at the reply’s start is the input: it moves by α·‖r̄‖/σ because the vector was added there, so it measures nothing. Only the re-read column (the reply read again without steering) is a measurement of what the generated text carries. ' +
+        READER_CAVEAT,
     ],
   };
 }

@@ -32,7 +32,9 @@ export async function replayTranscript(
     );
     return;
   }
-  log.info(`replaying ${uri.fsPath} as ${session.source}: ${session.events.length} events, ${session.skippedRecords} records skipped`);
+  log.info(
+    `replaying ${uri.fsPath} as ${session.source}: ${session.events.length} events, ${session.skippedRecords} records skipped`,
+  );
   // A replay is its own session, so it never merges into a live one with the same id.
   const sessionId = `${session.sessionId} (replay ${new Date().toLocaleTimeString()})`;
   for (const event of session.events) {

@@ -14,7 +14,12 @@ export interface SidebarMessageTargets {
   log: Pick<vscode.LogOutputChannel, 'info' | 'error' | 'show'>;
 }
 
-export function sidebarMessageRouter({ store, actions, host, log }: SidebarMessageTargets): (m: SidebarViewMessage) => void {
+export function sidebarMessageRouter({
+  store,
+  actions,
+  host,
+  log,
+}: SidebarMessageTargets): (m: SidebarViewMessage) => void {
   return (m) => {
     switch (m.type) {
       case 'follow':
@@ -27,7 +32,10 @@ export function sidebarMessageRouter({ store, actions, host, log }: SidebarMessa
         void actions.perform(m.flagId, m.action).catch((err: unknown) => reportError(log, 'flag action', err));
         return;
       case 'command':
-        void vscode.commands.executeCommand(m.command, ...(m.command === 'workbench.action.openSettings' ? ['agentVitals'] : []));
+        void vscode.commands.executeCommand(
+          m.command,
+          ...(m.command === 'workbench.action.openSettings' ? ['agentVitals'] : []),
+        );
         return;
       case 'cancel-calibration':
         if (!host.cancelCalibration()) log.info('cancel: no calibration is running');

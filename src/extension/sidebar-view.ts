@@ -26,7 +26,12 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
     this.ready = false;
     const webview = view.webview;
     webview.options = { enableScripts: true, localResourceRoots: webviewResourceRoots(this.extensionUri) };
-    webview.html = webviewPage(webview, this.extensionUri, { script: 'webview.js', style: 'sidebar.css' }, 'Agent Vitals');
+    webview.html = webviewPage(
+      webview,
+      this.extensionUri,
+      { script: 'webview.js', style: 'sidebar.css' },
+      'Agent Vitals',
+    );
     const sub = webview.onDidReceiveMessage((raw: unknown) => {
       if (!isSidebarViewMessage(raw)) {
         this.log.warn(`sidebar: ignored malformed message ${JSON.stringify(raw).slice(0, 200)}`);

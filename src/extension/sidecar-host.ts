@@ -3,7 +3,13 @@
 // telling every view where scoring stands. Live scoring and the experiments share it.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Methods, type CalibrateResult, type CalibrationProgressNotice, type LoadProgress, type ModelInfo } from '../contracts/rpc-methods';
+import {
+  Methods,
+  type CalibrateResult,
+  type CalibrationProgressNotice,
+  type LoadProgress,
+  type ModelInfo,
+} from '../contracts/rpc-methods';
 import { SidecarError } from '../contracts/rpc-errors';
 import { SidecarClient, type DirectRequester } from '../sidecar-client/sidecar-client';
 import type { ScoringStatus } from '../contracts/sidebar-protocol';
@@ -23,7 +29,12 @@ export interface ModelChoice {
 }
 
 export function modelChoice(config: AgentVitalsConfig): ModelChoice {
-  return { model: config.modelLocalPath || config.modelId, dtype: config.dtype, executionProvider: config.executionProvider, cacheDir: config.cacheFolder };
+  return {
+    model: config.modelLocalPath || config.modelId,
+    dtype: config.dtype,
+    executionProvider: config.executionProvider,
+    cacheDir: config.cacheFolder,
+  };
 }
 
 export class SidecarHost implements vscode.Disposable, ModelLifecycle {
@@ -48,7 +59,10 @@ export class SidecarHost implements vscode.Disposable, ModelLifecycle {
     private readonly log: vscode.LogOutputChannel,
   ) {
     // Nothing runs until a turn needs scoring (or the user asks for a model step).
-    this.statusValue = { kind: 'unavailable', reason: `The model sidecar starts when the first agent turn needs scoring (${choice().model}).` };
+    this.statusValue = {
+      kind: 'unavailable',
+      reason: `The model sidecar starts when the first agent turn needs scoring (${choice().model}).`,
+    };
     this.client = new SidecarClient({
       sidecarPath: path.join(extensionPath, 'dist', 'sidecar.js'),
       onRestarted: async (sidecar) => {
@@ -58,7 +72,11 @@ export class SidecarHost implements vscode.Disposable, ModelLifecycle {
       },
     });
     this.client.on('log', (line) => this.log.debug(`[sidecar] ${line.trimEnd()}`));
-    this.client.on('crash', (c) => this.log.warn(`sidecar crashed: ${c.reason}${c.restartInMs !== undefined ? `; restarting in ${c.restartInMs} ms` : ''}`));
+    this.client.on('crash', (c) =>
+      this.log.warn(
+        `sidecar crashed: ${c.reason}${c.restartInMs !== undefined ? `; restarting in ${c.restartInMs} ms` : ''}`,
+      ),
+    );
     this.client.on('gaveUp', (err) => this.setStatus({ kind: 'failed', reason: err.message }));
   }
 
@@ -74,7 +92,9 @@ export class SidecarHost implements vscode.Disposable, ModelLifecycle {
   ensureModel(): Promise<ModelInfo | null> {
     const key = JSON.stringify(this.choice());
     if (this.loading?.key !== key) {
-      const done = this.client.start().then(() => this.load((type, params) => this.client.request(type, params), false));
+      const done = this.client
+        .start()
+        .then(() => this.load((type, params) => this.client.request(type, params), false));
       this.loading = { key, done };
       done.catch((err: unknown) => {
         if (this.loading?.done === done) this.loading = undefined;
@@ -110,14 +130,19 @@ export class SidecarHost implements vscode.Disposable, ModelLifecycle {
     }
   }
 
-  private async runCalibration(signal: AbortSignal, onProgress: (p: CalibrationProgressNotice) => void): Promise<CalibrateResult> {
+  private async runCalibration(
+    signal: AbortSignal,
+    onProgress: (p: CalibrationProgressNotice) => void,
+  ): Promise<CalibrateResult> {
     const info = await this.ensureModel();
-    if (!info) throw new Error(`${this.choice().model} is not downloaded yet: run "Agent Vitals: Download Model" first.`);
+    if (!info)
+      throw new Error(`${this.choice().model} is not downloaded yet: run "Agent Vitals: Download Model" first.`);
     const progressToken = `calibrate-${Date.now()}`;
     const listener = (p: CalibrationProgressNotice) => {
       if (p.progressToken !== progressToken) return;
       onProgress(p);
-      if (p.phase !== 'reload') this.setStatus({ kind: 'calibrating', modelId: info.model, done: p.done, total: p.total, phase: p.phase });
+      if (p.phase !== 'reload')
+        this.setStatus({ kind: 'calibrating', modelId: info.model, done: p.done, total: p.total, phase: p.phase });
     };
     this.client.on('calibrationProgress', listener);
     try {
@@ -149,16 +174,34 @@ export class SidecarHost implements vscode.Disposable, ModelLifecycle {
     const choice = this.choice();
     this.setStatus({ kind: 'starting', modelId: choice.model });
     const onProgress = (p: LoadProgress) => {
-      if (p.phase === 'download') this.setStatus({ kind: 'downloading', modelId: choice.model, received: p.loadedBytes ?? 0, total: p.totalBytes ?? null, ...(p.retry ? { retry: p.retry } : {}) });
+      if (p.phase === 'download')
+        this.setStatus({
+          kind: 'downloading',
+          modelId: choice.model,
+          received: p.loadedBytes ?? 0,
+          total: p.totalBytes ?? null,
+          ...(p.retry ? { retry: p.retry } : {}),
+        });
     };
     this.client.on('loadProgress', onProgress);
     try {
       let info: ModelInfo;
       try {
-        info = await request(Methods.loadModel, { model: choice.model, dtype: choice.dtype, executionProvider: choice.executionProvider, cacheDir: choice.cacheDir, offline: !online });
+        info = await request(Methods.loadModel, {
+          model: choice.model,
+          dtype: choice.dtype,
+          executionProvider: choice.executionProvider,
+          cacheDir: choice.cacheDir,
+          offline: !online,
+        });
         this.demo = false;
       } catch (err) {
-        if (!(err instanceof SidecarError) || (err.kind !== 'offline-missing' && err.kind !== 'model-not-found') || online) throw err;
+        if (
+          !(err instanceof SidecarError) ||
+          (err.kind !== 'offline-missing' && err.kind !== 'model-not-found') ||
+          online
+        )
+          throw err;
         this.log.info(`${choice.model} is not on this machine (${err.message})`);
         this.setStatus({ kind: 'no-model', modelId: choice.model, sizeLabel: null });
         return null;
@@ -174,7 +217,13 @@ export class SidecarHost implements vscode.Disposable, ModelLifecycle {
 
   private readyStatus(info: ModelInfo): ScoringStatus {
     if (!info.vectors) return { kind: 'uncalibrated', modelId: info.model };
-    return { kind: 'ready', modelId: info.model, layer: info.vectors.layer, demo: this.demo || info.model === DEMO_MODEL, live: info.vectors.live };
+    return {
+      kind: 'ready',
+      modelId: info.model,
+      layer: info.vectors.layer,
+      demo: this.demo || info.model === DEMO_MODEL,
+      live: info.vectors.live,
+    };
   }
 
   private setStatus(status: ScoringStatus): void {

@@ -7,7 +7,10 @@ export class VitalsStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('agentVitals.status', vscode.StatusBarAlignment.Left, 50);
   private readonly sub: { dispose(): void };
 
-  constructor(private readonly store: VitalsStore, private thresholds: () => StatusThresholds) {
+  constructor(
+    private readonly store: VitalsStore,
+    private thresholds: () => StatusThresholds,
+  ) {
     this.item.name = 'Agent Vitals';
     this.item.command = 'agentVitals.sidebar.focus';
     this.sub = store.onDidChange(() => this.update());

@@ -45,7 +45,8 @@ export function startWatchers(
         testPaths,
         recentMs: settings.recentMs,
         onError: (err, file) => log.warn(`watcher: ${file ?? ''}: ${err instanceof Error ? err.message : String(err)}`),
-        onSkipped: (file, n, total) => log.warn(`watcher: ${file}: skipped ${n} unreadable record(s) (${total} in this file so far)`),
+        onSkipped: (file, n, total) =>
+          log.warn(`watcher: ${file}: skipped ${n} unreadable record(s) (${total} in this file so far)`),
       });
       manager.start().then(
         () => log.info(`watching ${settings.transcriptSources.join(', ') || 'no agents'} for ${root}`),

@@ -9,11 +9,21 @@ export function webviewResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
 }
 
 /** The page for `script` (in dist/) and `style` (in media/), titled `title`. */
-export function webviewPage(webview: vscode.Webview, extensionUri: vscode.Uri, files: { script: string; style: string }, title: string): string {
+export function webviewPage(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  files: { script: string; style: string },
+  title: string,
+): string {
   const [dist, media] = webviewResourceRoots(extensionUri);
   const uri = (folder: vscode.Uri, file: string) => webview.asWebviewUri(vscode.Uri.joinPath(folder, file)).toString();
   return renderWebviewHtml(
-    { cspSource: webview.cspSource, scriptUri: uri(dist, files.script), styleUri: uri(media, files.style), codiconCssUri: uri(dist, 'codicon.css') },
+    {
+      cspSource: webview.cspSource,
+      scriptUri: uri(dist, files.script),
+      styleUri: uri(media, files.style),
+      codiconCssUri: uri(dist, 'codicon.css'),
+    },
     newNonce(),
     title,
   );

@@ -63,7 +63,8 @@ export function watchWorkspaceActivity(
       if (inFolder(folder, doc.uri)) activity.documentOpened(doc.uri.fsPath, doc.getText());
     }),
     vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.contentChanges.length > 0 && inFolder(folder, e.document.uri)) activity.documentChanged(e.document.uri.fsPath, e.document.getText());
+      if (e.contentChanges.length > 0 && inFolder(folder, e.document.uri))
+        activity.documentChanged(e.document.uri.fsPath, e.document.getText());
     }),
     vscode.workspace.onDidSaveTextDocument((doc) => {
       if (inFolder(folder, doc.uri)) activity.documentSaved(doc.uri.fsPath);

@@ -46,10 +46,17 @@ export interface StopPayload {
  * The answer to a stop event, or null when there is nothing new to report: no tamper flags, or
  * no more than the last audit of this session already reported.
  */
-export function auditAnswer(agent: GuardAgent, payload: StopPayload, events: readonly AgentEvent[], now: Date): object | null {
+export function auditAnswer(
+  agent: GuardAgent,
+  payload: StopPayload,
+  events: readonly AgentEvent[],
+  now: Date,
+): object | null {
   const audit = auditSession(events);
   if (audit.flags === 0) return null;
-  const reported = readGuardLog(payload.cwd, 'audit').filter((l) => l.sessionId === payload.sessionId && l.agent === agent);
+  const reported = readGuardLog(payload.cwd, 'audit').filter(
+    (l) => l.sessionId === payload.sessionId && l.agent === agent,
+  );
   const last = reported[reported.length - 1];
   if (last && typeof last.flags === 'number' && last.flags >= audit.flags) return null;
   appendGuardLog(payload.cwd, {
@@ -65,5 +72,9 @@ export function auditAnswer(agent: GuardAgent, payload: StopPayload, events: rea
   const forUser = auditMessage(audit, 'user');
   if (payload.stopHookActive) return { systemMessage: forUser };
   // Claude Code and Codex continue the turn with `reason` as the agent's next instruction; Gemini CLI retries with it.
-  return { decision: agent === 'gemini' ? 'deny' : 'block', reason: auditMessage(audit, 'agent'), systemMessage: forUser };
+  return {
+    decision: agent === 'gemini' ? 'deny' : 'block',
+    reason: auditMessage(audit, 'agent'),
+    systemMessage: forUser,
+  };
 }

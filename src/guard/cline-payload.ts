@@ -13,7 +13,8 @@ const CLINE_EXTENSION = 'saoudrizwan.claude-dev';
 export function searchReplaceBlocks(diff: string): { old_string: string; new_string: string }[] {
   const blocks: { old_string: string; new_string: string }[] = [];
   const re = /^(?:-{3,} SEARCH|<{3,} SEARCH)>?\r?\n([\s\S]*?)^={3,}\r?\n([\s\S]*?)^(?:\+{3,} REPLACE|>{3,} REPLACE)/gm;
-  for (const m of diff.matchAll(re)) blocks.push({ old_string: m[1]!.replace(/\r?\n$/, ''), new_string: m[2]!.replace(/\r?\n$/, '') });
+  for (const m of diff.matchAll(re))
+    blocks.push({ old_string: m[1]!.replace(/\r?\n$/, ''), new_string: m[2]!.replace(/\r?\n$/, '') });
   return blocks;
 }
 
@@ -26,14 +27,21 @@ export function clineTaskFile(taskId: string, vscodeUser: string = defaultLocati
 export function clinePayload(p: Record<string, unknown>): HookPayload | null {
   const pre = p.preToolUse as { toolName?: unknown; parameters?: unknown } | undefined;
   if (typeof pre !== 'object' || pre === null || typeof pre.toolName !== 'string') return null;
-  const params = (typeof pre.parameters === 'object' && pre.parameters !== null ? pre.parameters : {}) as Record<string, unknown>;
-  const roots = Array.isArray(p.workspaceRoots) ? p.workspaceRoots.filter((r): r is string => typeof r === 'string') : [];
+  const params = (typeof pre.parameters === 'object' && pre.parameters !== null ? pre.parameters : {}) as Record<
+    string,
+    unknown
+  >;
+  const roots = Array.isArray(p.workspaceRoots)
+    ? p.workspaceRoots.filter((r): r is string => typeof r === 'string')
+    : [];
   const cwd = roots[0] ?? process.cwd();
   const path = typeof params.path === 'string' ? resolve(cwd, params.path) : null;
   const taskId = typeof p.taskId === 'string' && /^[\w.-]+$/.test(p.taskId) ? p.taskId : null;
   const base = { cwd, transcriptPath: taskId ? clineTaskFile(taskId) : null, sessionId: taskId };
-  if (pre.toolName === 'write_to_file' && path) return { ...base, toolName: 'Write', toolInput: { file_path: path, content: params.content } };
-  if (pre.toolName === 'replace_in_file' && path && typeof params.diff === 'string') return { ...base, toolName: 'MultiEdit', toolInput: { file_path: path, edits: searchReplaceBlocks(params.diff) } };
+  if (pre.toolName === 'write_to_file' && path)
+    return { ...base, toolName: 'Write', toolInput: { file_path: path, content: params.content } };
+  if (pre.toolName === 'replace_in_file' && path && typeof params.diff === 'string')
+    return { ...base, toolName: 'MultiEdit', toolInput: { file_path: path, edits: searchReplaceBlocks(params.diff) } };
   if (pre.toolName === 'execute_command') return { ...base, toolName: 'Bash', toolInput: { command: params.command } };
   return { ...base, toolName: pre.toolName, toolInput: params };
 }

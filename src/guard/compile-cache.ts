@@ -24,7 +24,10 @@ export function useCodeCache(matches: (filename: string) => boolean, cacheDir: s
   extensions['.js'] = (module, filename) => {
     if (!matches(filename)) return original(module, filename);
     const source = readFileSync(filename, 'utf8');
-    const key = createHash('sha256').update(`${filename}\0${statSync(filename).mtimeMs}\0${process.version}\0${process.arch}`).digest('hex').slice(0, 16);
+    const key = createHash('sha256')
+      .update(`${filename}\0${statSync(filename).mtimeMs}\0${process.version}\0${process.arch}`)
+      .digest('hex')
+      .slice(0, 16);
     const cacheFile = join(cacheDir, `${basename(filename, '.js')}-${key}.v8`);
     let cached: Buffer | undefined;
     try {
@@ -33,7 +36,13 @@ export function useCodeCache(matches: (filename: string) => boolean, cacheDir: s
       cached = undefined;
     }
     const script = new Script(Module.wrap(source), { filename, ...(cached ? { cachedData: cached } : {}) });
-    const wrapper = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: NodeJS.Module, filename: string, dirname: string) => void;
+    const wrapper = script.runInThisContext() as (
+      exports: unknown,
+      require: NodeJS.Require,
+      module: NodeJS.Module,
+      filename: string,
+      dirname: string,
+    ) => void;
     wrapper.call(module.exports, module.exports, createRequire(filename), module, filename, dirname(filename));
     (module as { loaded: boolean }).loaded = true;
     if (cached && !script.cachedDataRejected) return;

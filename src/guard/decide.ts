@@ -24,7 +24,11 @@ function findingTier(f: Finding, pressured: boolean, tiers: GuardTiers): Tier {
 export function decide(edits: readonly ProposedEdit[], pressure: SessionPressure, tiers: GuardTiers): GuardDecision {
   const pressured = pressure.behaviour.score >= tiers.pressureThreshold;
   let best: GuardDecision = { tier: 'off', path: null, findings: [], pressured };
-  const context = { failingIds: pressure.lastFailing?.failingIds ?? [], lastFailingOutput: pressure.lastFailing?.output ?? null, testLiterals: new Set<string>() };
+  const context = {
+    failingIds: pressure.lastFailing?.failingIds ?? [],
+    lastFailingOutput: pressure.lastFailing?.output ?? null,
+    testLiterals: new Set<string>(),
+  };
   for (const edit of edits) {
     const findings = classifyEdit(edit, context).findings.filter((f) => !BENIGN_FLAG_KINDS.has(f.kind));
     if (findings.length === 0) continue;

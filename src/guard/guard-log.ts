@@ -8,7 +8,10 @@ import { TIERS, type Tier } from '../core/guard-tiers';
 
 export const GUARD_LOG_FILE = join('.agent-vitals', 'guard-log.jsonl');
 
-export type GuardLogLine = { ts: string; event: 'decision' | 'audit'; sessionId: string | null } & Record<string, unknown>;
+export type GuardLogLine = { ts: string; event: 'decision' | 'audit'; sessionId: string | null } & Record<
+  string,
+  unknown
+>;
 
 export function appendGuardLog(cwd: string, line: GuardLogLine): void {
   const file = join(cwd, GUARD_LOG_FILE);
@@ -16,7 +19,9 @@ export function appendGuardLog(cwd: string, line: GuardLogLine): void {
     mkdirSync(dirname(file), { recursive: true });
     appendFileSync(file, `${JSON.stringify(line)}\n`);
   } catch (err) {
-    process.stderr.write(`agent-vitals hook: could not record the ${line.event} in ${file}: ${(err as Error).message}\n`);
+    process.stderr.write(
+      `agent-vitals hook: could not record the ${line.event} in ${file}: ${(err as Error).message}\n`,
+    );
   }
 }
 
@@ -44,10 +49,22 @@ export function parseGuardDecision(text: string): GuardLogDecision | null {
   }
   if (typeof v !== 'object' || v === null || v.event !== 'decision') return null;
   const { ts, agent, sessionId, tool, tier, path, hunk, kinds, pressured } = v;
-  if (typeof ts !== 'string' || typeof agent !== 'string' || typeof tool !== 'string' || typeof path !== 'string') return null;
-  if (!(sessionId === null || typeof sessionId === 'string') || !(TIERS as readonly unknown[]).includes(tier)) return null;
+  if (typeof ts !== 'string' || typeof agent !== 'string' || typeof tool !== 'string' || typeof path !== 'string')
+    return null;
+  if (!(sessionId === null || typeof sessionId === 'string') || !(TIERS as readonly unknown[]).includes(tier))
+    return null;
   if (!Array.isArray(kinds) || !kinds.every((k) => (FLAG_KINDS as readonly unknown[]).includes(k))) return null;
-  return { ts, agent, sessionId, tool, tier: tier as Tier, path, hunk: typeof hunk === 'string' ? hunk : null, kinds: kinds as FlagKind[], pressured: pressured === true };
+  return {
+    ts,
+    agent,
+    sessionId,
+    tool,
+    tier: tier as Tier,
+    path,
+    hunk: typeof hunk === 'string' ? hunk : null,
+    kinds: kinds as FlagKind[],
+    pressured: pressured === true,
+  };
 }
 
 /** The log's lines of one kind of event; [] when there is no log, unreadable lines are skipped. */

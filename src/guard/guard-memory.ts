@@ -33,7 +33,9 @@ export function editHunk(path: string, before: string | undefined, after: string
 
 function isMark(x: unknown): x is LegitimateMark {
   const m = x as Partial<LegitimateMark> | null;
-  return typeof m === 'object' && m !== null && typeof m.path === 'string' && (m.hunk === null || typeof m.hunk === 'string');
+  return (
+    typeof m === 'object' && m !== null && typeof m.path === 'string' && (m.hunk === null || typeof m.hunk === 'string')
+  );
 }
 
 /** The project's marks; none when there is no memory file. Lines that are not marks are skipped. */

@@ -26,7 +26,10 @@ import { readGuardTiers, type Tier } from './tiers';
 export { GUARD_AGENTS, type GuardAgent } from './agents';
 
 /** The hook loads no reader model: desperation never counts here, and the message says so. */
-export const HOOK_READER: LiveValidity = { valid: false, why: 'the guard hook loads no reader model, so it judges on behaviour alone' };
+export const HOOK_READER: LiveValidity = {
+  valid: false,
+  why: 'the guard hook loads no reader model, so it judges on behaviour alone',
+};
 
 /** Where each decision above `off` is recorded, in the project, for the editor to show. */
 export { GUARD_LOG_FILE } from './guard-log';
@@ -35,8 +38,18 @@ export { GUARD_LOG_FILE } from './guard-log';
 function asClaudeTool(payload: HookPayload): HookPayload {
   const { toolName, toolInput, cwd } = payload;
   if (toolName === 'write_file') return { ...payload, toolName: 'Write' };
-  if (toolName === 'replace') return { ...payload, toolName: 'Edit', toolInput: { ...toolInput, replace_all: toolInput.allow_multiple === true } };
-  if (toolName === 'run_shell_command') return { ...payload, toolName: 'Bash', cwd: typeof toolInput.dir_path === 'string' ? resolve(cwd, toolInput.dir_path) : cwd };
+  if (toolName === 'replace')
+    return {
+      ...payload,
+      toolName: 'Edit',
+      toolInput: { ...toolInput, replace_all: toolInput.allow_multiple === true },
+    };
+  if (toolName === 'run_shell_command')
+    return {
+      ...payload,
+      toolName: 'Bash',
+      cwd: typeof toolInput.dir_path === 'string' ? resolve(cwd, toolInput.dir_path) : cwd,
+    };
   return payload;
 }
 
@@ -68,14 +81,20 @@ export function letThrough(agent: GuardAgent): object | null {
 
 /** The answer to print, in the agent's protocol; null prints nothing. */
 export function response(agent: GuardAgent, tier: Tier, message: string): object | null {
-  const out = (fields: Record<string, string>): object => ({ hookSpecificOutput: { hookEventName: 'PreToolUse', ...fields } });
+  const out = (fields: Record<string, string>): object => ({
+    hookSpecificOutput: { hookEventName: 'PreToolUse', ...fields },
+  });
   if (tier === 'off' || tier === 'log') return null;
   // Cline cancels the tool call (errorMessage) or lets it run with context for the agent; it cannot ask.
-  if (agent === 'cline') return tier === 'warn' ? { cancel: false, contextModification: message } : { cancel: true, errorMessage: message, contextModification: message };
+  if (agent === 'cline')
+    return tier === 'warn'
+      ? { cancel: false, contextModification: message }
+      : { cancel: true, errorMessage: message, contextModification: message };
   // Gemini CLI gives a BeforeTool hook no way to talk to the agent short of refusing: a warning goes to the user.
   if (agent === 'gemini') return tier === 'warn' ? { systemMessage: message } : { decision: 'deny', reason: message };
   if (tier === 'warn') return out({ additionalContext: message });
-  if (tier === 'ask' && agent === 'claude-code') return out({ permissionDecision: 'ask', permissionDecisionReason: message, additionalContext: message });
+  if (tier === 'ask' && agent === 'claude-code')
+    return out({ permissionDecision: 'ask', permissionDecisionReason: message, additionalContext: message });
   return out({ permissionDecision: 'deny', permissionDecisionReason: message });
 }
 
@@ -84,7 +103,11 @@ const NO_DECISION: GuardDecision = { tier: 'off', path: null, findings: [], pres
 async function runAudit(agent: GuardAgent, raw: Record<string, unknown>, now: Date): Promise<object | null> {
   const cwd = typeof raw.cwd === 'string' ? raw.cwd : process.cwd();
   const transcript = typeof raw.transcript_path === 'string' ? raw.transcript_path : null;
-  const payload = { cwd, sessionId: typeof raw.session_id === 'string' ? raw.session_id : null, stopHookActive: raw.stop_hook_active === true };
+  const payload = {
+    cwd,
+    sessionId: typeof raw.session_id === 'string' ? raw.session_id : null,
+    stopHookActive: raw.stop_hook_active === true,
+  };
   return auditAnswer(agent, payload, await sessionEvents(transcript, agent), now);
 }
 
@@ -97,7 +120,8 @@ export interface HookResult {
 /** Decides on one payload. Throws on a malformed payload or guard file; the caller fails open. */
 export async function runHook(agent: GuardAgent, payloadText: string, now: Date = new Date()): Promise<HookResult> {
   const raw = payloadObject(payloadText);
-  if (raw.hook_event_name === STOP_EVENTS[agent]) return { decision: NO_DECISION, output: await runAudit(agent, raw, now) };
+  if (raw.hook_event_name === STOP_EVENTS[agent])
+    return { decision: NO_DECISION, output: await runAudit(agent, raw, now) };
   const payload = clinePayload(raw) ?? toolPayload(raw);
   const proposed = proposedEdits(payload);
   if (proposed.length === 0) return { decision: NO_DECISION, output: null };
@@ -106,17 +130,33 @@ export async function runHook(agent: GuardAgent, payloadText: string, now: Date 
   const edits = proposed.filter((e) => !memory.covers(e.shownPath, editHunk(e.shownPath, e.before, e.after)));
   if (edits.length === 0) return { decision: NO_DECISION, output: null };
   const tiers = readGuardTiers(payload.cwd);
-  const pressure = pressureOfRecordedSession(await sessionEvents(payload.transcriptPath, agent), now.toISOString(), HOOK_READER);
+  const pressure = pressureOfRecordedSession(
+    await sessionEvents(payload.transcriptPath, agent),
+    now.toISOString(),
+    HOOK_READER,
+  );
   const decision = decide(edits, pressure, tiers);
   if (decision.tier === 'off' || decision.path === null) return { decision, output: null };
   recordDecision(payload, agent, decision, edits, now);
   if (decision.tier === 'log') return { decision, output: null };
   const askHeldBack = decision.tier === 'ask' && agent !== 'claude-code';
-  const message = guardMessage(askHeldBack ? 'block' : decision.tier, decision.path, decision.findings, pressure, askHeldBack);
+  const message = guardMessage(
+    askHeldBack ? 'block' : decision.tier,
+    decision.path,
+    decision.findings,
+    pressure,
+    askHeldBack,
+  );
   return { decision, output: response(agent, decision.tier, message) };
 }
 
-function recordDecision(payload: HookPayload, agent: GuardAgent, decision: GuardDecision, edits: readonly ProposedEdit[], now: Date): void {
+function recordDecision(
+  payload: HookPayload,
+  agent: GuardAgent,
+  decision: GuardDecision,
+  edits: readonly ProposedEdit[],
+  now: Date,
+): void {
   const edit = edits.find((e) => e.shownPath === decision.path);
   appendGuardLog(payload.cwd, {
     ts: now.toISOString(),

@@ -38,8 +38,16 @@ const SETTINGS_PATHS: Record<JsonAgent, string[]> = {
   gemini: ['.gemini', 'settings.json'],
 };
 
-export function settingsFile(agent: GuardAgent, scope: InstallScope, projectDir: string, home: string = homedir()): string {
-  if (agent === 'cline') return scope === 'project' ? join(projectDir, '.clinerules', 'hooks', 'PreToolUse') : join(home, 'Documents', 'Cline', 'Hooks', 'PreToolUse');
+export function settingsFile(
+  agent: GuardAgent,
+  scope: InstallScope,
+  projectDir: string,
+  home: string = homedir(),
+): string {
+  if (agent === 'cline')
+    return scope === 'project'
+      ? join(projectDir, '.clinerules', 'hooks', 'PreToolUse')
+      : join(home, 'Documents', 'Cline', 'Hooks', 'PreToolUse');
   return join(scope === 'project' ? projectDir : home, ...SETTINGS_PATHS[agent]);
 }
 
@@ -52,7 +60,9 @@ function planClineInstall(file: string, command: string): InstallPlan {
   const before = readText(file);
   const script = clineScript(command);
   if (before !== null && before !== script) {
-    throw new SettingsFileError(`${file} is a PreToolUse hook of your own; the guard does not replace it. To run both, call \`${command}\` from it and print its answer, or move yours aside and install again.`);
+    throw new SettingsFileError(
+      `${file} is a PreToolUse hook of your own; the guard does not replace it. To run both, call \`${command}\` from it and print its answer, or move yours aside and install again.`,
+    );
   }
   return { file, before, after: script };
 }
@@ -65,7 +75,12 @@ export function backupFile(file: string): string {
 export function guardEntry(agent: JsonAgent, command: string, event: string = PRE_TOOL_EVENTS[agent]): object {
   const preTool = event === PRE_TOOL_EVENTS[agent];
   // Timeouts: Claude Code counts seconds, Gemini CLI milliseconds; a guard that takes longer is let through.
-  const hook = agent === 'claude-code' ? { type: 'command', command, timeout: 10 } : agent === 'gemini' ? { type: 'command', command, name: preTool ? 'agent-vitals-guard' : 'agent-vitals-audit', timeout: 10_000 } : { type: 'command', command };
+  const hook =
+    agent === 'claude-code'
+      ? { type: 'command', command, timeout: 10 }
+      : agent === 'gemini'
+        ? { type: 'command', command, name: preTool ? 'agent-vitals-guard' : 'agent-vitals-audit', timeout: 10_000 }
+        : { type: 'command', command };
   return preTool ? { matcher: MATCHERS[agent], hooks: [hook] } : { hooks: [hook] };
 }
 
@@ -86,14 +101,17 @@ function locate(file: string, text: string, command: string, event: string): Loc
   try {
     root = scanJson(text);
   } catch (err) {
-    if (err instanceof JsonTextError) throw new SettingsFileError(`${file} is not valid JSON (${err.message}); it was left as it is`);
+    if (err instanceof JsonTextError)
+      throw new SettingsFileError(`${file} is not valid JSON (${err.message}); it was left as it is`);
     throw err;
   }
   if (root.kind !== 'object') throw new SettingsFileError(`${file} does not hold a JSON object; it was left as it is`);
   const hooks = memberOf(root, 'hooks');
-  if (hooks && hooks.kind !== 'object') throw new SettingsFileError(`${file}: "hooks" is not an object; it was left as it is`);
+  if (hooks && hooks.kind !== 'object')
+    throw new SettingsFileError(`${file}: "hooks" is not an object; it was left as it is`);
   const groups = hooks && memberOf(hooks, event);
-  if (groups && groups.kind !== 'array') throw new SettingsFileError(`${file}: "hooks.${event}" is not an array; it was left as it is`);
+  if (groups && groups.kind !== 'array')
+    throw new SettingsFileError(`${file}: "hooks.${event}" is not an array; it was left as it is`);
   const index = (groups?.members ?? []).findIndex((m) => {
     const group = JSON.parse(text.slice(m.value.start, m.value.end)) as { hooks?: { command?: unknown }[] };
     return Array.isArray(group?.hooks) && group.hooks.some((h) => h?.command === command);
@@ -132,8 +150,17 @@ function withoutEntry(file: string, text: string, command: string, event: string
   const at = locate(file, text, command, event);
   if (at.index < 0 || !at.groups || !at.hooks) return text;
   if (at.groups.members.length > 1) return removeMember(text, at.groups, at.index);
-  if (at.hooks.members.length > 1) return removeMember(text, at.hooks, at.hooks.members.findIndex((m) => m.key === at.event));
-  return removeMember(text, at.root, at.root.members.findIndex((m) => m.key === 'hooks'));
+  if (at.hooks.members.length > 1)
+    return removeMember(
+      text,
+      at.hooks,
+      at.hooks.members.findIndex((m) => m.key === at.event),
+    );
+  return removeMember(
+    text,
+    at.root,
+    at.root.members.findIndex((m) => m.key === 'hooks'),
+  );
 }
 
 export function planInstall(agent: GuardAgent, file: string, command: string): InstallPlan {

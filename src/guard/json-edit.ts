@@ -113,7 +113,8 @@ export function insertMember(text: string, container: JsonSpan, key: string | nu
 export function removeMember(text: string, container: JsonSpan, index: number): string {
   const m = container.members[index]!;
   if (container.members.length === 1) return `${text.slice(0, container.start + 1)}${text.slice(container.end - 1)}`;
-  if (index === container.members.length - 1) return `${text.slice(0, container.members[index - 1]!.value.end)}${text.slice(m.value.end)}`;
+  if (index === container.members.length - 1)
+    return `${text.slice(0, container.members[index - 1]!.value.end)}${text.slice(m.value.end)}`;
   return `${text.slice(0, m.keyStart)}${text.slice(container.members[index + 1]!.keyStart)}`;
 }
 

@@ -47,7 +47,10 @@ function findingLine(f: Finding): string {
 /** "4 failing runs in a row, 25 min since the last green run", or that the session is calm. */
 export function pressureLine(p: SessionPressure): string {
   const signals = p.behaviour.signals.map((s) => s.detail);
-  const said = signals.length > 0 ? `Pressure: ${signals.join('; ')}.` : 'Pressure: none seen (no failing test runs in this session so far).';
+  const said =
+    signals.length > 0
+      ? `Pressure: ${signals.join('; ')}.`
+      : 'Pressure: none seen (no failing test runs in this session so far).';
   return `${said} Desperation was not read: ${p.reader.why}.`;
 }
 
@@ -55,7 +58,13 @@ export function pressureLine(p: SessionPressure): string {
  * The message for one decision: what the edit does, the pressure, and the honest way out.
  * `askHeldBack`: the tier was `ask` but the agent cannot ask, so the edit is blocked instead.
  */
-export function guardMessage(tier: Exclude<Tier, 'off' | 'log'>, path: string, findings: readonly Finding[], pressure: SessionPressure, askHeldBack = false): string {
+export function guardMessage(
+  tier: Exclude<Tier, 'off' | 'log'>,
+  path: string,
+  findings: readonly Finding[],
+  pressure: SessionPressure,
+  askHeldBack = false,
+): string {
   return [
     `${OPENING[tier]} to ${path}:`,
     ...findings.map(findingLine),
@@ -85,7 +94,10 @@ const AUDIT_WORDS: Record<Exclude<FlagKind, 'test-added' | 'test-refactored'>, [
   'expected-value-changed': ['expected value rewritten', 'expected values rewritten'],
   'test-deleted': ['test deleted', 'tests deleted'],
   'test-file-deleted': ['test file deleted', 'test files deleted'],
-  'special-casing': ['special case for test inputs in production code', 'special cases for test inputs in production code'],
+  'special-casing': [
+    'special case for test inputs in production code',
+    'special cases for test inputs in production code',
+  ],
   'eq-override': ['equality method that always returns true', 'equality methods that always return true'],
   'test-command-changed': ['test command narrowed', 'test commands narrowed'],
   'exit-forced': ['forced successful exit', 'forced successful exits'],
@@ -110,8 +122,14 @@ export function auditMessage(audit: AuditCounts, reader: 'user' | 'agent'): stri
     const words = AUDIT_WORDS[kind as keyof typeof AUDIT_WORDS];
     return `${n} ${words[n === 1 ? 0 : 1]}`;
   });
-  const last = audit.lastRunFailed === null ? '' : audit.lastRunFailed ? ' (the last test run still failed)' : ' (the last test run passed)';
-  const failing = audit.failingTests.length > 0 ? `; tests that were failing: ${audit.failingTests.join(', ')}${last}` : '';
+  const last =
+    audit.lastRunFailed === null
+      ? ''
+      : audit.lastRunFailed
+        ? ' (the last test run still failed)'
+        : ' (the last test run passed)';
+  const failing =
+    audit.failingTests.length > 0 ? `; tests that were failing: ${audit.failingTests.join(', ')}${last}` : '';
   return [
     `Agent Vitals guard, end of turn: ${listed(counted)} this session${failing}.`,
     ...(reader === 'agent' ? [AUDIT_ASK] : []),

@@ -25,7 +25,8 @@ export function payloadObject(text: string): Record<string, unknown> {
 
 /** The fields the guard reads from a Claude Code, Codex or Gemini CLI pre-tool payload. */
 export function toolPayload(p: Record<string, unknown>): HookPayload {
-  if (typeof p.tool_name !== 'string' || typeof p.tool_input !== 'object' || p.tool_input === null) throw new PayloadError('the hook payload has no tool_name and tool_input');
+  if (typeof p.tool_name !== 'string' || typeof p.tool_input !== 'object' || p.tool_input === null)
+    throw new PayloadError('the hook payload has no tool_name and tool_input');
   return {
     cwd: typeof p.cwd === 'string' ? p.cwd : process.cwd(),
     toolName: p.tool_name,
@@ -34,4 +35,3 @@ export function toolPayload(p: Record<string, unknown>): HookPayload {
     sessionId: typeof p.session_id === 'string' ? p.session_id : null,
   };
 }
-

@@ -37,7 +37,9 @@ function replaced(text: string, old: string, replacement: string, all: boolean):
 }
 
 function fileEdit(path: string, before: string | null, after: string): ProposedEdit {
-  return before === null ? { path, shownPath: path, op: 'create', after } : { path, shownPath: path, op: 'update', before, after };
+  return before === null
+    ? { path, shownPath: path, op: 'create', after }
+    : { path, shownPath: path, op: 'update', before, after };
 }
 
 /** A notebook's code cells as one Python text, so test cells read like a test file. */
@@ -88,7 +90,11 @@ export function claudeToolEdits(tool: string, input: Record<string, unknown>, cw
     return content === undefined ? [] : [fileEdit(abs, current, content)];
   }
   const edits =
-    tool === 'Edit' ? [input] : tool === 'MultiEdit' && Array.isArray(input.edits) ? (input.edits as Record<string, unknown>[]) : [];
+    tool === 'Edit'
+      ? [input]
+      : tool === 'MultiEdit' && Array.isArray(input.edits)
+        ? (input.edits as Record<string, unknown>[])
+        : [];
   if (edits.length === 0) return [];
   // An Edit may create a file from an empty old_string; MultiEdit applies its edits in order.
   let text = current ?? '';
@@ -96,7 +102,8 @@ export function claudeToolEdits(tool: string, input: Record<string, unknown>, cw
     const old = str(e.old_string);
     const replacement = str(e.new_string);
     if (old === undefined || replacement === undefined) return [];
-    const next = current === null && old === '' ? replacement : replaced(text, old, replacement, e.replace_all === true);
+    const next =
+      current === null && old === '' ? replacement : replaced(text, old, replacement, e.replace_all === true);
     if (next === undefined) return [];
     text = next;
   }

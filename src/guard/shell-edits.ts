@@ -23,7 +23,10 @@ function sedRegex(pattern: string, extended: boolean, flags: string): RegExp | n
   let source = pattern;
   if (!extended) {
     // In a BRE, `\(` groups and `(` is literal; in JavaScript it is the other way round.
-    source = pattern.replace(/\\([(){}+?|])|([(){}+?|])/g, (_m, escaped: string | undefined, bare: string | undefined) => (escaped ?? `\\${bare}`));
+    source = pattern.replace(
+      /\\([(){}+?|])|([(){}+?|])/g,
+      (_m, escaped: string | undefined, bare: string | undefined) => escaped ?? `\\${bare}`,
+    );
   }
   try {
     return new RegExp(source, flags);
@@ -35,13 +38,20 @@ function sedRegex(pattern: string, extended: boolean, flags: string): RegExp | n
 /** `s/a/b/g` and `/re/d` commands of a sed script, applied line by line; null for anything else. */
 export function applySed(script: string, text: string, extended: boolean): string | null {
   const edits: ((line: string) => string | null)[] = [];
-  for (const part of script.split(/;|\n/).map((p) => p.trim()).filter(Boolean)) {
+  for (const part of script
+    .split(/;|\n/)
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const sub = /^s(.)(.*?)(?<!\\)\1(.*?)(?<!\\)\1([gip0-9]*)$/s.exec(part);
     if (sub) {
       const re = sedRegex(sub[2]!, extended, `${sub[4]!.includes('g') ? 'g' : ''}${/[iI]/.test(sub[4]!) ? 'i' : ''}`);
       if (!re) return null;
       // sed's `&` and `\1` in the replacement are JavaScript's `$&` and `$1`.
-      const replacement = sub[3]!.replace(/\$/g, '$$$$').replace(/\\(\d)/g, '$$$1').replace(/(?<!\\)&/g, '$$&').replace(/\\(.)/g, '$1');
+      const replacement = sub[3]!
+        .replace(/\$/g, '$$$$')
+        .replace(/\\(\d)/g, '$$$1')
+        .replace(/(?<!\\)&/g, '$$&')
+        .replace(/\\(.)/g, '$1');
       edits.push((line) => line.replace(re, replacement));
       continue;
     }
@@ -136,7 +146,13 @@ function rmEdits(argv: string[], cwd: string): ProposedEdit[] {
 /** The text of `path` at `revision` (HEAD by default), or undefined when git cannot say. */
 function committedText(path: string, cwd: string, revision: string): string | undefined {
   try {
-    return execFileSync('git', ['show', `${revision}:./${relative(cwd, path)}`], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 4 * 1024 * 1024, timeout: 2000 });
+    return execFileSync('git', ['show', `${revision}:./${relative(cwd, path)}`], {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      maxBuffer: 4 * 1024 * 1024,
+      timeout: 2000,
+    });
   } catch {
     return undefined;
   }
@@ -192,7 +208,8 @@ function mvEdits(argv: string[], cwd: string): ProposedEdit[] {
     else if (isTestFile(target)) {
       const before = readCurrent(target);
       const after = readCurrent(source);
-      if (typeof before === 'string' && typeof after === 'string' && after !== before) out.push(update(target, before, after));
+      if (typeof before === 'string' && typeof after === 'string' && after !== before)
+        out.push(update(target, before, after));
     }
   }
   return out;

@@ -33,7 +33,12 @@ export const DEFAULT_GUARD_TIERS: GuardTiers = {
     FLAG_KINDS.map((kind): [FlagKind, KindTiers] => {
       if (BENIGN_FLAG_KINDS.has(kind)) return [kind, both('off')];
       if (kind === 'focus-added' || kind === 'exit-forced') return [kind, both('block')];
-      if (['skip-added', 'test-deleted', 'test-file-deleted', 'expected-value-changed', 'assertion-removed'].includes(kind)) return [kind, askUnderPressure];
+      if (
+        ['skip-added', 'test-deleted', 'test-file-deleted', 'expected-value-changed', 'assertion-removed'].includes(
+          kind,
+        )
+      )
+        return [kind, askUnderPressure];
       return [kind, both('warn')];
     }),
   ) as Record<FlagKind, KindTiers>,
@@ -53,21 +58,29 @@ function tierOf(value: unknown, where: string): Tier {
  * Throws GuardConfigError naming the first wrong field.
  */
 export function parseGuardTiers(value: unknown, origin: string): GuardTiers {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new GuardConfigError(`${origin}: expected a JSON object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new GuardConfigError(`${origin}: expected a JSON object`);
   const config = value as Record<string, unknown>;
   for (const key of Object.keys(config)) {
-    if (key !== 'kinds' && key !== 'pressureThreshold') throw new GuardConfigError(`${origin}: unknown field '${key}' (expected kinds, pressureThreshold)`);
+    if (key !== 'kinds' && key !== 'pressureThreshold')
+      throw new GuardConfigError(`${origin}: unknown field '${key}' (expected kinds, pressureThreshold)`);
   }
-  const tiers: GuardTiers = { kinds: { ...DEFAULT_GUARD_TIERS.kinds }, pressureThreshold: DEFAULT_GUARD_TIERS.pressureThreshold };
+  const tiers: GuardTiers = {
+    kinds: { ...DEFAULT_GUARD_TIERS.kinds },
+    pressureThreshold: DEFAULT_GUARD_TIERS.pressureThreshold,
+  };
   if (config.pressureThreshold !== undefined) {
     const t = config.pressureThreshold;
-    if (typeof t !== 'number' || !Number.isFinite(t) || t < 0) throw new GuardConfigError(`${origin}: pressureThreshold must be a number ≥ 0 (got ${JSON.stringify(t)})`);
+    if (typeof t !== 'number' || !Number.isFinite(t) || t < 0)
+      throw new GuardConfigError(`${origin}: pressureThreshold must be a number ≥ 0 (got ${JSON.stringify(t)})`);
     tiers.pressureThreshold = t;
   }
   if (config.kinds === undefined) return tiers;
-  if (typeof config.kinds !== 'object' || config.kinds === null || Array.isArray(config.kinds)) throw new GuardConfigError(`${origin}: kinds must be an object of kind → tier`);
+  if (typeof config.kinds !== 'object' || config.kinds === null || Array.isArray(config.kinds))
+    throw new GuardConfigError(`${origin}: kinds must be an object of kind → tier`);
   for (const [kind, setting] of Object.entries(config.kinds)) {
-    if (!(FLAG_KINDS as readonly string[]).includes(kind)) throw new GuardConfigError(`${origin}: unknown kind '${kind}' (expected one of ${FLAG_KINDS.join(', ')})`);
+    if (!(FLAG_KINDS as readonly string[]).includes(kind))
+      throw new GuardConfigError(`${origin}: unknown kind '${kind}' (expected one of ${FLAG_KINDS.join(', ')})`);
     const where = `${origin}: kinds.${kind}`;
     let parsed: KindTiers;
     if (typeof setting === 'object' && setting !== null && !Array.isArray(setting)) {
@@ -75,10 +88,16 @@ export function parseGuardTiers(value: unknown, origin: string): GuardTiers {
       const extra = Object.keys(s).find((k) => k !== 'calm' && k !== 'pressured');
       if (extra) throw new GuardConfigError(`${where}: unknown field '${extra}' (expected calm, pressured)`);
       const current = tiers.kinds[kind as FlagKind];
-      parsed = { calm: s.calm === undefined ? current.calm : tierOf(s.calm, `${where}.calm`), pressured: s.pressured === undefined ? current.pressured : tierOf(s.pressured, `${where}.pressured`) };
+      parsed = {
+        calm: s.calm === undefined ? current.calm : tierOf(s.calm, `${where}.calm`),
+        pressured: s.pressured === undefined ? current.pressured : tierOf(s.pressured, `${where}.pressured`),
+      };
     } else parsed = both(tierOf(setting, where));
     // Adding or refactoring tests is what the guard must never get in the way of.
-    if (BENIGN_FLAG_KINDS.has(kind as FlagKind) && TIER_RANK[parsed.calm] + TIER_RANK[parsed.pressured] > 2 * TIER_RANK.log) {
+    if (
+      BENIGN_FLAG_KINDS.has(kind as FlagKind) &&
+      TIER_RANK[parsed.calm] + TIER_RANK[parsed.pressured] > 2 * TIER_RANK.log
+    ) {
       throw new GuardConfigError(`${where}: ${kind} can only be off or log`);
     }
     tiers.kinds[kind as FlagKind] = parsed;

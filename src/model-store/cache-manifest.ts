@@ -15,7 +15,11 @@ type Entry = { size: number; sha256: string } | { absent: true };
 
 function isEntry(value: unknown): value is Entry {
   const e = value as Record<string, unknown> | null;
-  return typeof e === 'object' && e !== null && (e.absent === true || (typeof e.size === 'number' && typeof e.sha256 === 'string'));
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    (e.absent === true || (typeof e.size === 'number' && typeof e.sha256 === 'string'))
+  );
 }
 
 export type CachedState = 'ok' | 'missing' | 'damaged' | 'absent-at-hub';

@@ -81,7 +81,11 @@ class HubWatchdog {
   private readonly timeouts: HubTimeouts;
   private readonly cancel = () => this.controller.abort();
 
-  constructor(url: string, private readonly file: string, private readonly opts: DownloadOptions) {
+  constructor(
+    url: string,
+    private readonly file: string,
+    private readonly opts: DownloadOptions,
+  ) {
     this.host = new URL(url).host;
     this.timeouts = opts.timeouts ?? DEFAULT_HUB_TIMEOUTS;
     if (opts.signal?.aborted) this.controller.abort();
@@ -111,7 +115,11 @@ class HubWatchdog {
   /** The error to report when the watchdog ended the request, else undefined. */
   timeoutError(): ModelStoreError | undefined {
     if (!this.expired) return undefined;
-    return new ModelStoreError('download-failed', `The model hub ${this.host} ${this.expired}. Check the connection (or HF_ENDPOINT) and retry, or use a local model folder.`, { file: this.file });
+    return new ModelStoreError(
+      'download-failed',
+      `The model hub ${this.host} ${this.expired}. Check the connection (or HF_ENDPOINT) and retry, or use a local model folder.`,
+      { file: this.file },
+    );
   }
 
   private arm(ms: number, what: (seconds: string) => string): void {
@@ -137,8 +145,12 @@ const PASSING_STATUSES = new Set([429, 502, 503, 504]);
 /** The hub's error status as the error to throw, one worth retrying when the status passes. */
 function refusal(url: string, res: Response, repo: string, file: string): Error {
   const refused = refusedByHub(url, res, repo, file);
-  const error = new ModelStoreError(refused.notFound ? 'model-not-found' : 'download-failed', refused.message, { file });
-  return PASSING_STATUSES.has(res.status) ? new TransientHubFailure(error, parseRetryAfter(res.headers.get('retry-after'))) : error;
+  const error = new ModelStoreError(refused.notFound ? 'model-not-found' : 'download-failed', refused.message, {
+    file,
+  });
+  return PASSING_STATUSES.has(res.status)
+    ? new TransientHubFailure(error, parseRetryAfter(res.headers.get('retry-after')))
+    : error;
 }
 
 /**
@@ -146,7 +158,14 @@ function refusal(url: string, res: Response, repo: string, file: string): Error 
  * A body that stalled or a dropped connection is worth retrying; a hub that never answered is not
  * (waiting for it again would only multiply the wait).
  */
-function requestFailure(err: unknown, watchdog: HubWatchdog, file: string, attempt: number, opts: DownloadOptions, message: (err: Error) => string): Error {
+function requestFailure(
+  err: unknown,
+  watchdog: HubWatchdog,
+  file: string,
+  attempt: number,
+  opts: DownloadOptions,
+  message: (err: Error) => string,
+): Error {
   const timeout = watchdog.timeoutError();
   if (timeout) return watchdog.stalledBody ? new TransientHubFailure(timeout) : timeout;
   if (isAbort(err) || opts.signal?.aborted) return cancelled(file);
@@ -155,7 +174,12 @@ function requestFailure(err: unknown, watchdog: HubWatchdog, file: string, attem
 }
 
 /** Reports a coming retry through the download's progress callback. */
-function reportRetry(file: string, opts: DownloadOptions, loaded: () => number, totalBytes?: number): (retry: RetryNotice) => void {
+function reportRetry(
+  file: string,
+  opts: DownloadOptions,
+  loaded: () => number,
+  totalBytes?: number,
+): (retry: RetryNotice) => void {
   return (retry) => opts.onProgress?.({ file, loadedBytes: loaded(), totalBytes, retry });
 }
 
@@ -170,21 +194,46 @@ export async function probeRemoteFile(
 ): Promise<RemoteFileFacts | undefined> {
   const url = remoteFileUrl(repo, revision, file);
   try {
-    return await withRetry(opts.retry ?? DEFAULT_RETRY, opts.signal, reportRetry(file, opts, () => 0), (n) => probeOnce(url, repo, file, opts, n));
+    return await withRetry(
+      opts.retry ?? DEFAULT_RETRY,
+      opts.signal,
+      reportRetry(file, opts, () => 0),
+      (n) => probeOnce(url, repo, file, opts, n),
+    );
   } catch (err) {
     throw isAbort(err) ? cancelled(file) : err;
   }
 }
 
-async function probeOnce(url: string, repo: string, file: string, opts: DownloadOptions, attempt: number): Promise<RemoteFileFacts | undefined> {
+async function probeOnce(
+  url: string,
+  repo: string,
+  file: string,
+  opts: DownloadOptions,
+  attempt: number,
+): Promise<RemoteFileFacts | undefined> {
   const watchdog = new HubWatchdog(url, file, opts);
   let res: Response;
   try {
     watchdog.awaitResponse();
     // The hub answers large files with a redirect whose headers carry the LFS size and sha256.
-    res = await hubFetch(url, { method: 'HEAD', redirect: 'manual', headers: requestHeaders(url), signal: watchdog.controller.signal });
+    res = await hubFetch(url, {
+      method: 'HEAD',
+      redirect: 'manual',
+      headers: requestHeaders(url),
+      signal: watchdog.controller.signal,
+    });
   } catch (err) {
-    throw requestFailure(err, watchdog, file, attempt, opts, (e) => unreachableHub(url, e) ?? `Cannot reach the model hub for ${repo}/${file}: ${e.message}. Check the connection and retry, or use a local model folder.`);
+    throw requestFailure(
+      err,
+      watchdog,
+      file,
+      attempt,
+      opts,
+      (e) =>
+        unreachableHub(url, e) ??
+        `Cannot reach the model hub for ${repo}/${file}: ${e.message}. Check the connection and retry, or use a local model folder.`,
+    );
   } finally {
     watchdog.stop();
   }
@@ -230,7 +279,15 @@ function rangeStart(res: Response): number | undefined {
 }
 
 /** One GET of `file` into `part`, resuming after what it holds when the hub honours a Range. */
-async function fetchInto(url: string, repo: string, file: string, part: PartialFile, facts: RemoteFileFacts, opts: DownloadOptions, attempt: number): Promise<void> {
+async function fetchInto(
+  url: string,
+  repo: string,
+  file: string,
+  part: PartialFile,
+  facts: RemoteFileFacts,
+  opts: DownloadOptions,
+  attempt: number,
+): Promise<void> {
   const watchdog = new HubWatchdog(url, file, opts);
   const headers = requestHeaders(url);
   const resumeAt = part.resumable ? part.loaded : 0;
@@ -242,7 +299,13 @@ async function fetchInto(url: string, repo: string, file: string, part: PartialF
     const resumed = resumeAt > 0 && res.status === 206 && rangeStart(res) === resumeAt;
     if ((!resumed && res.status !== 200) || !res.body) {
       await res.body?.cancel().catch(() => undefined);
-      throw res.status >= 400 ? refusal(url, res, repo, file) : new ModelStoreError('download-failed', `The hub answered HTTP ${res.status} while downloading ${repo}/${file}.`, { file });
+      throw res.status >= 400
+        ? refusal(url, res, repo, file)
+        : new ModelStoreError(
+            'download-failed',
+            `The hub answered HTTP ${res.status} while downloading ${repo}/${file}.`,
+            { file },
+          );
     }
     if (!resumed) part.restart();
     const length = Number(res.headers.get('content-length')) || undefined;
@@ -273,15 +336,29 @@ async function fetchInto(url: string, repo: string, file: string, part: PartialF
       throw err;
     } finally {
       if (writeError) out.destroy();
-      else await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+      else
+        await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
     }
     if (writeError) throw writeError;
   } catch (err) {
     if (err instanceof ModelStoreError || err instanceof TransientHubFailure) throw err;
     if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
-      throw new ModelStoreError('download-failed', `The disk is full: downloading ${repo}/${file} into ${dirname(part.path)} stopped after ${part.loaded} bytes. The partial file was removed; free some space (or choose another cache folder) and retry.`, { file });
+      throw new ModelStoreError(
+        'download-failed',
+        `The disk is full: downloading ${repo}/${file} into ${dirname(part.path)} stopped after ${part.loaded} bytes. The partial file was removed; free some space (or choose another cache folder) and retry.`,
+        { file },
+      );
     }
-    throw requestFailure(err, watchdog, file, attempt, opts, (e) => (received === 0 ? unreachableHub(url, e) : undefined) ?? `Download of ${repo}/${file} failed after ${part.loaded} bytes: ${e.message}. Retry, or use a local model folder.`);
+    throw requestFailure(
+      err,
+      watchdog,
+      file,
+      attempt,
+      opts,
+      (e) =>
+        (received === 0 ? unreachableHub(url, e) : undefined) ??
+        `Download of ${repo}/${file} failed after ${part.loaded} bytes: ${e.message}. Retry, or use a local model folder.`,
+    );
   } finally {
     watchdog.stop();
   }
@@ -300,13 +377,26 @@ export async function downloadFile(
   await mkdir(dirname(dest), { recursive: true });
   const part = new PartialFile(`${dest}.part`, facts.sha256 !== undefined);
   try {
-    await withRetry(opts.retry ?? DEFAULT_RETRY, opts.signal, reportRetry(file, opts, () => part.loaded, facts.size), (n) => fetchInto(url, repo, file, part, facts, opts, n));
+    await withRetry(
+      opts.retry ?? DEFAULT_RETRY,
+      opts.signal,
+      reportRetry(file, opts, () => part.loaded, facts.size),
+      (n) => fetchInto(url, repo, file, part, facts, opts, n),
+    );
     if (facts.size !== undefined && part.loaded !== facts.size) {
-      throw new ModelStoreError('integrity-failed', `${repo}/${file}: got ${part.loaded} bytes, the hub announced ${facts.size}. The partial file was removed; retry the download.`, { file });
+      throw new ModelStoreError(
+        'integrity-failed',
+        `${repo}/${file}: got ${part.loaded} bytes, the hub announced ${facts.size}. The partial file was removed; retry the download.`,
+        { file },
+      );
     }
     const digest = part.hash.digest('hex');
     if (facts.sha256 && digest !== facts.sha256) {
-      throw new ModelStoreError('integrity-failed', `${repo}/${file}: sha256 ${digest} does not match the hub's ${facts.sha256}. The corrupted file was removed; retry the download.`, { file });
+      throw new ModelStoreError(
+        'integrity-failed',
+        `${repo}/${file}: sha256 ${digest} does not match the hub's ${facts.sha256}. The corrupted file was removed; retry the download.`,
+        { file },
+      );
     }
     await rename(part.path, dest);
     return { bytes: part.loaded, sha256: digest };

@@ -31,16 +31,21 @@ export function unreachableHub(urlText: string, err: unknown): string | undefine
   if (err instanceof ProxyError) {
     const which = `The proxy ${err.proxy} (from ${proxyVariable(url)})`;
     if (err.status === 407) return proxyWantsCredentials(url, err.proxy);
-    if (err.status !== undefined) return `${which} would not connect to ${url.host}: ${err.message}. Ask for ${url.host} to be allowed (or set HF_ENDPOINT to a mirror it allows) ${RETRY}.`;
+    if (err.status !== undefined)
+      return `${which} would not connect to ${url.host}: ${err.message}. Ask for ${url.host} to be allowed (or set HF_ENDPOINT to a mirror it allows) ${RETRY}.`;
     return `${which} is not reachable: ${err.message.replace(/^cannot reach the proxy: /, '')}. Check the variable (or add ${url.hostname} to NO_PROXY) ${RETRY}.`;
   }
   const code = errorCode(err);
   if (!code) return undefined;
   const start = `Cannot reach the model hub ${url.host}`;
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `${start}: its name does not resolve (DNS ${code}), so this machine is offline or its DNS is down. Check the connection (or HF_ENDPOINT) ${RETRY}.`;
-  if (code === 'ECONNREFUSED') return `${start}: the connection was refused (ECONNREFUSED). Check HF_ENDPOINT (or the connection) ${RETRY}.`;
-  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code)) return `${start}: its TLS certificate is not trusted (${code}). Behind a proxy that inspects HTTPS, point NODE_EXTRA_CA_CERTS at the proxy's certificate ${RETRY}.`;
-  if (/^(ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|ECONNRESET|EPIPE|UND_ERR_)/.test(code)) return `${start}: the connection failed (${code}). Check the connection (or HF_ENDPOINT, or ${proxyVariable(url)} if this network needs a proxy) ${RETRY}.`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return `${start}: its name does not resolve (DNS ${code}), so this machine is offline or its DNS is down. Check the connection (or HF_ENDPOINT) ${RETRY}.`;
+  if (code === 'ECONNREFUSED')
+    return `${start}: the connection was refused (ECONNREFUSED). Check HF_ENDPOINT (or the connection) ${RETRY}.`;
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code))
+    return `${start}: its TLS certificate is not trusted (${code}). Behind a proxy that inspects HTTPS, point NODE_EXTRA_CA_CERTS at the proxy's certificate ${RETRY}.`;
+  if (/^(ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|ECONNRESET|EPIPE|UND_ERR_)/.test(code))
+    return `${start}: the connection failed (${code}). Check the connection (or HF_ENDPOINT, or ${proxyVariable(url)} if this network needs a proxy) ${RETRY}.`;
   return undefined;
 }
 
@@ -63,19 +68,43 @@ export function noSuchEntry(urlText: string, repo: string, revision: string, fil
 }
 
 /** A status the hub (or something in front of it) answered instead of the file, with what to do. */
-export function refusedByHub(urlText: string, res: Response, repo: string, file: string): { notFound: boolean; message: string } {
+export function refusedByHub(
+  urlText: string,
+  res: Response,
+  repo: string,
+  file: string,
+): { notFound: boolean; message: string } {
   const url = new URL(urlText);
   const host = url.host;
   // The hub names the reason in X-Error-Code: a repo id that does not exist comes back as 401.
   const reason = res.headers.get('x-error-code');
   const what = `${repo}/${file}`;
-  if (reason === 'RepoNotFound') return { notFound: true, message: `No such repository on the hub (HTTP ${res.status}, RepoNotFound): ${host} has no ${repo}. Check the model id (private repos need HF_TOKEN).` };
-  if (reason === 'RevisionNotFound') return { notFound: true, message: `No such revision on the hub (HTTP ${res.status}, RevisionNotFound) for ${repo}. Check the revision after '@'.` };
-  if (res.status === 401 || res.status === 403) return { notFound: true, message: `The hub refused ${what} (HTTP ${res.status}): the repo does not exist or needs access (HF_TOKEN).` };
+  if (reason === 'RepoNotFound')
+    return {
+      notFound: true,
+      message: `No such repository on the hub (HTTP ${res.status}, RepoNotFound): ${host} has no ${repo}. Check the model id (private repos need HF_TOKEN).`,
+    };
+  if (reason === 'RevisionNotFound')
+    return {
+      notFound: true,
+      message: `No such revision on the hub (HTTP ${res.status}, RevisionNotFound) for ${repo}. Check the revision after '@'.`,
+    };
+  if (res.status === 401 || res.status === 403)
+    return {
+      notFound: true,
+      message: `The hub refused ${what} (HTTP ${res.status}): the repo does not exist or needs access (HF_TOKEN).`,
+    };
   if (res.status === 407) {
     const proxy = proxyFor(url);
     return { notFound: false, message: proxyWantsCredentials(url, proxy && proxyLabel(proxy)) };
   }
-  if (res.status === 429 || res.status >= 500) return { notFound: false, message: `The hub ${host} could not serve ${what} now (HTTP ${res.status}). Wait a little ${RETRY}.` };
-  return { notFound: false, message: `The hub ${host} answered HTTP ${res.status} for ${what}. Check HF_ENDPOINT ${RETRY}.` };
+  if (res.status === 429 || res.status >= 500)
+    return {
+      notFound: false,
+      message: `The hub ${host} could not serve ${what} now (HTTP ${res.status}). Wait a little ${RETRY}.`,
+    };
+  return {
+    notFound: false,
+    message: `The hub ${host} answered HTTP ${res.status} for ${what}. Check HF_ENDPOINT ${RETRY}.`,
+  };
 }

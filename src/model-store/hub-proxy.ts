@@ -39,7 +39,12 @@ function bypassed(url: URL, noProxy: string | undefined): boolean {
 
 /** The proxy requests to `url` go through, by the usual variables; undefined when none. */
 export function proxyFor(url: URL, env: NodeJS.ProcessEnv = process.env): URL | undefined {
-  const named = url.protocol === 'https:' ? variable('https_proxy', env) : url.protocol === 'http:' ? variable('http_proxy', env) : undefined;
+  const named =
+    url.protocol === 'https:'
+      ? variable('https_proxy', env)
+      : url.protocol === 'http:'
+        ? variable('http_proxy', env)
+        : undefined;
   if (!named || bypassed(url, variable('no_proxy', env))) return undefined;
   return new URL(named.includes('://') ? named : `http://${named}`);
 }
@@ -63,11 +68,24 @@ function proxyPort(proxy: URL): number {
 function tunnel(proxy: URL, url: URL, signal: AbortSignal | undefined): Promise<TLSSocket> {
   const target = `${url.hostname}:${url.port || 443}`;
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: proxy.hostname, port: proxyPort(proxy), method: 'CONNECT', path: target, headers: { host: target, ...proxyAuthorization(proxy) }, signal });
+    const req = httpRequest({
+      host: proxy.hostname,
+      port: proxyPort(proxy),
+      method: 'CONNECT',
+      path: target,
+      headers: { host: target, ...proxyAuthorization(proxy) },
+      signal,
+    });
     req.once('connect', (res: IncomingMessage, socket) => {
       if (res.statusCode !== 200) {
         socket.destroy();
-        reject(new ProxyError(proxyLabel(proxy), res.statusCode, `the proxy answered HTTP ${res.statusCode} ${res.statusMessage ?? ''}`.trim() + ` to CONNECT ${target}`));
+        reject(
+          new ProxyError(
+            proxyLabel(proxy),
+            res.statusCode,
+            `the proxy answered HTTP ${res.statusCode} ${res.statusMessage ?? ''}`.trim() + ` to CONNECT ${target}`,
+          ),
+        );
         return;
       }
       const tls = tlsConnect({ socket, servername: url.hostname });
@@ -87,11 +105,17 @@ function toResponse(res: IncomingMessage, method: string): Response {
   const status = res.statusCode ?? 502;
   const noBody = method === 'HEAD' || status === 204 || status === 304;
   if (noBody) res.resume();
-  return new Response(noBody ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>), { status, statusText: res.statusMessage, headers });
+  return new Response(noBody ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>), {
+    status,
+    statusText: res.statusMessage,
+    headers,
+  });
 }
 
 function unreachable(proxy: URL, err: NodeJS.ErrnoException): Error {
-  return err.name === 'AbortError' ? err : new ProxyError(proxyLabel(proxy), undefined, `cannot reach the proxy: ${err.code ?? err.message}`);
+  return err.name === 'AbortError'
+    ? err
+    : new ProxyError(proxyLabel(proxy), undefined, `cannot reach the proxy: ${err.code ?? err.message}`);
 }
 
 async function once(proxy: URL, url: URL, init: RequestInit): Promise<Response> {
@@ -102,7 +126,14 @@ async function once(proxy: URL, url: URL, init: RequestInit): Promise<Response> 
   const res = await new Promise<IncomingMessage>((resolve, reject) => {
     const req = socket
       ? httpsRequest(url, { method, headers, signal, createConnection: () => socket })
-      : httpRequest({ host: proxy.hostname, port: proxyPort(proxy), method, path: url.href, headers: { ...headers, host: url.host, ...proxyAuthorization(proxy) }, signal });
+      : httpRequest({
+          host: proxy.hostname,
+          port: proxyPort(proxy),
+          method,
+          path: url.href,
+          headers: { ...headers, host: url.host, ...proxyAuthorization(proxy) },
+          signal,
+        });
     req.once('response', resolve);
     // Without a tunnel every byte goes to the proxy, so a failed connection is the proxy's.
     req.once('error', (err: NodeJS.ErrnoException) => reject(socket ? err : unreachable(proxy, err)));

@@ -60,7 +60,10 @@ export function parseModelSpec(spec: string): ModelSpec {
     if (at < 0) return { kind: 'hub', repo, revision: 'main' };
     const revision = text.slice(at + 1);
     if (isRevision(revision)) return { kind: 'hub', repo, revision };
-    throw new ModelStoreError('model-not-found', `Model '${spec}' names hub id ${repo} with '${revision}', which is not a valid revision (a branch, tag or commit hash, e.g. 'main').`);
+    throw new ModelStoreError(
+      'model-not-found',
+      `Model '${spec}' names hub id ${repo} with '${revision}', which is not a valid revision (a branch, tag or commit hash, e.g. 'main').`,
+    );
   }
   throw new ModelStoreError(
     'model-not-found',

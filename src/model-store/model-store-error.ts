@@ -4,7 +4,13 @@ import type { ErrorFacts, ErrorKind } from '../contracts/error-kinds';
 
 export type ModelStoreErrorKind = Extract<
   ErrorKind,
-  'model-not-found' | 'offline-missing' | 'download-failed' | 'integrity-failed' | 'unsupported-architecture' | 'invalid-params' | 'cancelled'
+  | 'model-not-found'
+  | 'offline-missing'
+  | 'download-failed'
+  | 'integrity-failed'
+  | 'unsupported-architecture'
+  | 'invalid-params'
+  | 'cancelled'
 >;
 
 export class ModelStoreError extends Error {

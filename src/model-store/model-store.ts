@@ -6,7 +6,14 @@ import { basename, join, resolve, sep } from 'node:path';
 import { ModelStoreError } from './model-store-error';
 import type { ModelDtype } from '../contracts/model-dtype';
 import { checkCached, recordVerified } from './cache-manifest';
-import { downloadFile, probeRemoteFile, remoteFileUrl, type FileProgress, type HubTimeouts, type RemoteFileFacts } from './hub-download';
+import {
+  downloadFile,
+  probeRemoteFile,
+  remoteFileUrl,
+  type FileProgress,
+  type HubTimeouts,
+  type RemoteFileFacts,
+} from './hub-download';
 import type { RetryPolicy } from './hub-retry';
 import { noSuchEntry } from './hub-failures';
 import { readModelConfig } from './model-config';
@@ -50,7 +57,8 @@ function weightBytesOf(onnxPath: string): number {
   const name = basename(onnxPath);
   let total = statSync(onnxPath).size;
   // External data sits next to the graph as `<name>_data[_N]` (hub exports) or `<name>.data`.
-  for (const f of readdirSync(dir)) if (f.startsWith(`${name}_data`) || f === `${name}.data`) total += statSync(join(dir, f)).size;
+  for (const f of readdirSync(dir))
+    if (f.startsWith(`${name}_data`) || f === `${name}.data`) total += statSync(join(dir, f)).size;
   return total;
 }
 
@@ -58,20 +66,30 @@ function resolveFolderModel(spec: ModelSpec & { folder: string }, dtype: ModelDt
   const label = spec.kind === 'fixture' ? `Fixture model '${spec.name}'` : `Model folder ${spec.folder}`;
   if (!existsSync(spec.folder)) {
     const known = spec.kind === 'fixture' ? listFixtures() : [];
-    throw new ModelStoreError('model-not-found', `${label} does not exist${known.length ? ` (fixtures: ${known.join(', ')})` : ''}.`);
+    throw new ModelStoreError(
+      'model-not-found',
+      `${label} does not exist${known.length ? ` (fixtures: ${known.join(', ')})` : ''}.`,
+    );
   }
   const candidates = [join(spec.folder, onnxFileFor(dtype)), join(spec.folder, basename(onnxFileFor(dtype)))];
   const onnxPath = candidates.find((p) => existsSync(p));
   if (!onnxPath) {
     const present = MODEL_DTYPES.filter((d) => existsSync(join(spec.folder, onnxFileFor(d))));
-    throw new ModelStoreError('model-not-found', `${label} has no ${dtype} weights (${onnxFileFor(dtype)}); present: ${present.join(', ') || 'none'}.`);
+    throw new ModelStoreError(
+      'model-not-found',
+      `${label} has no ${dtype} weights (${onnxFileFor(dtype)}); present: ${present.join(', ') || 'none'}.`,
+    );
   }
   return { spec, folder: spec.folder, onnxPath, dtype, weightBytes: weightBytesOf(onnxPath), downloaded: [] };
 }
 
 export function listFixtures(): string[] {
   const dir = join(projectRoot(), 'test', 'fixtures', 'models');
-  return existsSync(dir) ? readdirSync(dir).filter((f) => statSync(join(dir, f)).isDirectory()).sort() : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => statSync(join(dir, f)).isDirectory())
+        .sort()
+    : [];
 }
 
 /** A cached tokenizer_config.json without a chat template means the template is in its own file
@@ -79,7 +97,8 @@ export function listFixtures(): string[] {
 async function needsTemplateFile(folder: string, cached: (file: string) => Promise<boolean>): Promise<boolean> {
   if (!(await cached('tokenizer_config.json'))) return false;
   try {
-    return !(JSON.parse(readFileSync(join(folder, 'tokenizer_config.json'), 'utf8')) as { chat_template?: unknown }).chat_template;
+    return !(JSON.parse(readFileSync(join(folder, 'tokenizer_config.json'), 'utf8')) as { chat_template?: unknown })
+      .chat_template;
   } catch {
     return false;
   }
@@ -88,12 +107,19 @@ async function needsTemplateFile(folder: string, cached: (file: string) => Promi
 function checkCacheDir(cacheDir: string): string {
   const abs = resolve(cacheDir);
   if (abs.split(sep).includes('node_modules')) {
-    throw new ModelStoreError('invalid-params', `The model cache must not live inside node_modules (${abs}); choose another folder.`);
+    throw new ModelStoreError(
+      'invalid-params',
+      `The model cache must not live inside node_modules (${abs}); choose another folder.`,
+    );
   }
   return abs;
 }
 
-async function resolveHubModel(spec: Extract<ModelSpec, { kind: 'hub' }>, dtype: ModelDtype, opts: ResolveOptions): Promise<ResolvedModel> {
+async function resolveHubModel(
+  spec: Extract<ModelSpec, { kind: 'hub' }>,
+  dtype: ModelDtype,
+  opts: ResolveOptions,
+): Promise<ResolvedModel> {
   const cacheDir = checkCacheDir(opts.cacheDir ?? defaultCacheDir());
   // Same layout as transformers.js' file cache, so the folder doubles as a local model folder.
   const folder = spec.revision === 'main' ? join(cacheDir, spec.repo) : join(cacheDir, spec.repo, spec.revision);
@@ -116,8 +142,13 @@ async function resolveHubModel(spec: Extract<ModelSpec, { kind: 'hub' }>, dtype:
     if (await cached(file)) return;
     const facts = await probeRemoteFile(spec.repo, spec.revision, file, opts);
     if (!facts) {
-      const advice = file === onnxFile ? `The repo may have no ${dtype} weights (${file}): try another dtype.` : undefined;
-      throw new ModelStoreError('model-not-found', noSuchEntry(remoteFileUrl(spec.repo, spec.revision, file), spec.repo, spec.revision, file, advice), { file });
+      const advice =
+        file === onnxFile ? `The repo may have no ${dtype} weights (${file}): try another dtype.` : undefined;
+      throw new ModelStoreError(
+        'model-not-found',
+        noSuchEntry(remoteFileUrl(spec.repo, spec.revision, file), spec.repo, spec.revision, file, advice),
+        { file },
+      );
     }
     await fetchFile(file, facts);
   };

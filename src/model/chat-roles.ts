@@ -14,10 +14,21 @@ const JOIN = '\n\n';
 /** Conversations every lenient template renders and a strictly alternating one (or one without
  *  a system role) rejects. */
 const ROLE_PROBES: ChatMessage[][] = [
-  [{ role: 'system', content: 's' }, { role: 'user', content: 'u' }],
+  [
+    { role: 'system', content: 's' },
+    { role: 'user', content: 'u' },
+  ],
   [{ role: 'assistant', content: 'a' }],
-  [{ role: 'user', content: 'u' }, { role: 'assistant', content: 'a' }, { role: 'assistant', content: 'b' }],
-  [{ role: 'user', content: 'u' }, { role: 'assistant', content: 'a' }, { role: 'tool', content: 't' }],
+  [
+    { role: 'user', content: 'u' },
+    { role: 'assistant', content: 'a' },
+    { role: 'assistant', content: 'b' },
+  ],
+  [
+    { role: 'user', content: 'u' },
+    { role: 'assistant', content: 'a' },
+    { role: 'tool', content: 't' },
+  ],
 ];
 
 function renders(renderer: ChatRenderer, messages: ChatMessage[]): boolean {

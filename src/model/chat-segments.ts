@@ -57,7 +57,6 @@ export function renderSegments(renderer: ChatRenderer, messages: ChatMessage[], 
   return { text, segments, tail: text.slice(offset) };
 }
 
-
 /** Stands in for a message's content to find where the template puts it. */
 const CONTENT_MARKER = '\uE000agent-vitals-content\uE000';
 
@@ -75,7 +74,13 @@ export interface ContentRange {
  * the content itself (some trim it). Falls back to locating the content text; null when
  * neither works, and the whole segment then counts as content.
  */
-export function contentRange(renderer: ChatRenderer, messages: readonly ChatMessage[], index: number, segmentStart: number, segment: string): ContentRange | null {
+export function contentRange(
+  renderer: ChatRenderer,
+  messages: readonly ChatMessage[],
+  index: number,
+  segmentStart: number,
+  segment: string,
+): ContentRange | null {
   const marked = renderer.render([...messages.slice(0, index), { ...messages[index], content: CONTENT_MARKER }]);
   const at = marked.indexOf(CONTENT_MARKER);
   if (at >= segmentStart) {
@@ -110,14 +115,25 @@ export function commonPrefix(a: readonly number[], b: readonly number[], limit: 
  * the segment: tokens made only of template text are left out; a token that straddles the
  * boundary (the tokenizer merged template and content text) counts as content.
  */
-export function contentTokens(tokenizer: ChatTokenizer, messages: readonly ChatMessage[], index: number, segmentStart: number, segment: string, ids: readonly number[]): TokenRange {
+export function contentTokens(
+  tokenizer: ChatTokenizer,
+  messages: readonly ChatMessage[],
+  index: number,
+  segmentStart: number,
+  segment: string,
+  ids: readonly number[],
+): TokenRange {
   const range = contentRange(tokenizer, messages, index, segmentStart, segment);
   if (!range) return { from: 0, to: ids.length };
   const header = range.from > 0 ? tokenizer.encode(segment.slice(0, range.from)) : [];
   const footer = range.to < segment.length ? tokenizer.encode(segment.slice(range.to)) : [];
   const from = commonPrefix(header, ids, Math.min(header.length, ids.length));
   let fromEnd = 0;
-  while (fromEnd < Math.min(footer.length, ids.length - from) && footer[footer.length - 1 - fromEnd] === ids[ids.length - 1 - fromEnd]) fromEnd++;
+  while (
+    fromEnd < Math.min(footer.length, ids.length - from) &&
+    footer[footer.length - 1 - fromEnd] === ids[ids.length - 1 - fromEnd]
+  )
+    fromEnd++;
   return { from, to: ids.length - fromEnd };
 }
 
@@ -132,7 +148,11 @@ export interface EncodedChat {
  * from it — a calibration baseline, a neutral control — cover the same kind of tokens as live
  * readings: message content, not the template around it.
  */
-export function encodeChat(tokenizer: ChatTokenizer, messages: ChatMessage[], addGenerationPrompt = false): EncodedChat {
+export function encodeChat(
+  tokenizer: ChatTokenizer,
+  messages: ChatMessage[],
+  addGenerationPrompt = false,
+): EncodedChat {
   const rendered = renderSegments(tokenizer, messages);
   const full = addGenerationPrompt ? tokenizer.render(messages, true) : rendered.text;
   const body = rendered.segments.join('');

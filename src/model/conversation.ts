@@ -74,7 +74,10 @@ export class Conversation<C extends KvCacheHandle = KvCacheHandle> {
     const chars = added.reduce((n, m) => n + m.content.length, 0);
     const fewestTokens = Math.ceil(chars / this.tokenizer.longestTokenChars);
     if (fewestTokens > this.limits.contextLimit) {
-      throw new SidecarError('context-overflow', `The new messages hold ${chars} characters, at least ${fewestTokens} tokens: more than the context limit of ${this.limits.contextLimit}.`);
+      throw new SidecarError(
+        'context-overflow',
+        `The new messages hold ${chars} characters, at least ${fewestTokens} tokens: more than the context limit of ${this.limits.contextLimit}.`,
+      );
     }
     const layout = this.layout(added);
     const { ids, segmentIds, rendered, messages, dropped } = layout;
@@ -125,8 +128,22 @@ export class Conversation<C extends KvCacheHandle = KvCacheHandle> {
     let segmentStart = rendered.segments.slice(0, messages.length - added.length).reduce((n, s) => n + s.length, 0);
     for (let k = 0; k < added.length; k++) {
       const index = messages.length - added.length + k;
-      const content = contentTokens(this.tokenizer, messages, index, segmentStart, rendered.segments[index], segmentIds[index]);
-      spans.push({ messageIndex: k, role: added[k].role, start, end: start + segmentIds[index].length, contentStart: start + content.from, contentEnd: start + content.to });
+      const content = contentTokens(
+        this.tokenizer,
+        messages,
+        index,
+        segmentStart,
+        rendered.segments[index],
+        segmentIds[index],
+      );
+      spans.push({
+        messageIndex: k,
+        role: added[k].role,
+        start,
+        end: start + segmentIds[index].length,
+        contentStart: start + content.from,
+        contentEnd: start + content.to,
+      });
       start += segmentIds[index].length;
       segmentStart += rendered.segments[index].length;
     }

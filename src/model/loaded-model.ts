@@ -80,7 +80,12 @@ export class LoadedModel {
     const [tokenizer, identity, probe] = await Promise.all([
       ModelTokenizer.load(resolved.folder),
       identifyModel(name, resolved, options.cacheDir),
-      ResidualProbe.load(resolved.onnxPath, { layers, threads: options.threads, executionProvider: options.executionProvider, cacheDir: join(options.cacheDir, 'graphs') }),
+      ResidualProbe.load(resolved.onnxPath, {
+        layers,
+        threads: options.threads,
+        executionProvider: options.executionProvider,
+        cacheDir: join(options.cacheDir, 'graphs'),
+      }),
     ]);
     const info: ModelInfo = {
       model: name,
@@ -113,7 +118,9 @@ export class LoadedModel {
     const ids = new Set<number>();
     for (const file of ['generation_config.json', 'config.json']) {
       try {
-        const { eos_token_id } = JSON.parse(readFileSync(join(this.resolved.folder, file), 'utf8')) as { eos_token_id?: number | number[] };
+        const { eos_token_id } = JSON.parse(readFileSync(join(this.resolved.folder, file), 'utf8')) as {
+          eos_token_id?: number | number[];
+        };
         for (const id of [eos_token_id ?? []].flat()) ids.add(id);
       } catch {
         // generation_config.json is optional.
@@ -137,7 +144,11 @@ export class LoadedModel {
   /** The probe's layers read as calibration reads (passes of READ_CHUNK_TOKENS), one call at a time. */
   activationSource(): ActivationSource {
     const read = (ids: number[], layers: readonly number[], contentTokens?: number[]): Promise<LayerActivations> =>
-      this.serial(async () => ({ numTokens: ids.length, layers: await readInPasses(this.probe, ids, layers), contentTokens }));
+      this.serial(async () => ({
+        numTokens: ids.length,
+        layers: await readInPasses(this.probe, ids, layers),
+        contentTokens,
+      }));
     return {
       model: this.identity,
       hiddenSize: this.info.hiddenSize,

@@ -6,7 +6,13 @@ import { liveValidity } from '../emotion/live-validity';
 import { scoreMessages, type ScoredMessage } from '../emotion/turn-scores';
 import { loadVectorsFor, MissingVectorsError, vectorFilePath } from '../emotion/vector-store';
 import type { ReadingValidation } from '../emotion/live-validity';
-import { layerVectors, recordValidation, VectorFileError, type EmotionVectorSet, type ModelIdentity } from '../emotion/vectors';
+import {
+  layerVectors,
+  recordValidation,
+  VectorFileError,
+  type EmotionVectorSet,
+  type ModelIdentity,
+} from '../emotion/vectors';
 import { SidecarError } from '../contracts/rpc-errors';
 import { encodeFloat32 } from '../contracts/float32';
 import type { AppendScores, VectorsInfo } from '../contracts/rpc-methods';
@@ -19,7 +25,14 @@ export interface LoadedVectors {
 
 export function vectorsInfo(set: EmotionVectorSet, path: string): VectorsInfo {
   const h = set.header;
-  return { path, layer: h.choice.layer, layerReason: h.choice.reason, emotions: h.emotions, createdAt: h.createdAt, live: liveValidity(set) };
+  return {
+    path,
+    layer: h.choice.layer,
+    layerReason: h.choice.reason,
+    emotions: h.emotions,
+    createdAt: h.createdAt,
+    live: liveValidity(set),
+  };
 }
 
 /** A model folder may ship calibrated vectors (the bundled demo model does). */
@@ -42,7 +55,13 @@ export function recordVerdicts(path: string, validation: ReadingValidation): str
  * but belongs to another model, does not fit its `hiddenSize`, or is damaged. An explicit path
  * that fails is an error.
  */
-export function findVectors(identity: ModelIdentity, cacheDir: string, hiddenSize: number | undefined, explicitPath?: string, modelFolder?: string): { loaded?: LoadedVectors; problem?: string } {
+export function findVectors(
+  identity: ModelIdentity,
+  cacheDir: string,
+  hiddenSize: number | undefined,
+  explicitPath?: string,
+  modelFolder?: string,
+): { loaded?: LoadedVectors; problem?: string } {
   const cached = vectorFilePath(cacheDir, identity);
   const shipped = modelFolder ? join(modelFolder, SHIPPED_VECTORS_FILE) : undefined;
   const path = explicitPath ?? (!existsSync(cached) && shipped && existsSync(shipped) ? shipped : undefined);
@@ -64,7 +83,11 @@ export function scoreAppended(outcome: AppendOutcome, vectors: EmotionVectorSet,
   const layer = vectors.header.choice.layer;
   const activations = outcome.activations.get(layer);
   if (!activations) throw new SidecarError('internal', `The probe has no activations at the vectors' layer ${layer}.`);
-  return scoreMessages({ activations, firstToken: outcome.firstNewToken, spans: outcome.spans, pieces }, vectors.header.emotions, layerVectors(vectors, layer));
+  return scoreMessages(
+    { activations, firstToken: outcome.firstNewToken, spans: outcome.spans, pieces },
+    vectors.header.emotions,
+    layerVectors(vectors, layer),
+  );
 }
 
 /** Per-token z-scores and summaries of the appended assistant messages, for the wire. */

@@ -17,7 +17,12 @@ interface PacingOptions {
   now: () => number;
 }
 
-const DEFAULT_PACING: PacingOptions = { budgetMs: 500, firstPassTokens: 64, minPassTokens: 16, now: () => performance.now() };
+const DEFAULT_PACING: PacingOptions = {
+  budgetMs: 500,
+  firstPassTokens: 64,
+  minPassTokens: 16,
+  now: () => performance.now(),
+};
 
 export class PacedEncoder<C extends KvCacheHandle> implements ResidualEncoder<C> {
   private msPerToken?: number;
@@ -70,6 +75,7 @@ export class PacedEncoder<C extends KvCacheHandle> implements ResidualEncoder<C>
   private record(tokens: number, ms: number): void {
     if (tokens < this.options.minPassTokens) return;
     const sample = ms / tokens;
-    this.msPerToken = this.msPerToken === undefined || sample > this.msPerToken ? sample : (this.msPerToken + sample) / 2;
+    this.msPerToken =
+      this.msPerToken === undefined || sample > this.msPerToken ? sample : (this.msPerToken + sample) / 2;
   }
 }

@@ -13,12 +13,20 @@ const DEFAULT_CONTEXT_LIMIT = 8192;
  * limit and, for a GroupQueryAttention export, by its rotary table (it cannot encode positions
  * beyond it). Every reader of a model — live, experiments, the report card — uses this one cap.
  */
-export function readerContextLimit(config: { maxPositionEmbeddings?: number }, shape: { maxPositions?: number }, requested = DEFAULT_CONTEXT_LIMIT): number {
+export function readerContextLimit(
+  config: { maxPositionEmbeddings?: number },
+  shape: { maxPositions?: number },
+  requested = DEFAULT_CONTEXT_LIMIT,
+): number {
   return Math.min(requested, config.maxPositionEmbeddings ?? DEFAULT_CONTEXT_LIMIT, shape.maxPositions ?? Infinity);
 }
 
 /** Residuals of `ids` at each of `layers` ([ids.length × hidden]), read in passes over the cache. */
-export async function readInPasses(encoder: ResidualEncoder, ids: readonly number[], layers: readonly number[]): Promise<Map<number, Float32Array>> {
+export async function readInPasses(
+  encoder: ResidualEncoder,
+  ids: readonly number[],
+  layers: readonly number[],
+): Promise<Map<number, Float32Array>> {
   const missing = layers.filter((l) => !encoder.layers.includes(l));
   if (missing.length) throw new Error(`the encoder does not expose layer(s) ${missing.join(', ')}`);
   const parts = new Map<number, Float32Array[]>(layers.map((l) => [l, []]));

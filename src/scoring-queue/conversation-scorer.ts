@@ -94,14 +94,19 @@ export class ConversationScorer<S> {
     const session = this.session(sessionKey);
     // Each unit is one reader step; only its last message, the turn, is scored.
     const added: HistoryEntry[] = units.flatMap((u) => {
-      const messages = stepMessages({ context: u.context, message: { role: 'assistant', content: u.text } }, model.contextLimit);
+      const messages = stepMessages(
+        { context: u.context, message: { role: 'assistant', content: u.text } },
+        model.contextLimit,
+      );
       return messages.map((message, i) => (i === messages.length - 1 ? { message, turnIds: u.turnIds } : { message }));
     });
     const messages = added.map((e) => e.message);
     for (let attempt = 0; ; attempt++) {
       const open = session.open;
       const current = open !== undefined && open.pid === this.options.sidecar.pid && open.scoresKey === model.scoresKey;
-      const conversation = current ? { id: open.conversationId, opened: true } : await this.reopen(sessionKey, session, model);
+      const conversation = current
+        ? { id: open.conversationId, opened: true }
+        : await this.reopen(sessionKey, session, model);
       const params = { conversationId: conversation.id, messages, returns: this.options.returns };
       try {
         const result = conversation.opened
@@ -124,15 +129,26 @@ export class ConversationScorer<S> {
    * Starts a new conversation holding the session's history (none: the caller's request opens
    * it); turns of the history scored again under new vectors are reported.
    */
-  private async reopen(sessionKey: string, session: SessionConversation, model: ScoringModel): Promise<{ id: string; opened: boolean }> {
+  private async reopen(
+    sessionKey: string,
+    session: SessionConversation,
+    model: ScoringModel,
+  ): Promise<{ id: string; opened: boolean }> {
     const id = `${sessionKey}#${++conversationCounter}`;
-    const rescore = session.scoredUnder !== undefined && session.scoredUnder !== model.scoresKey && this.options.rescored !== undefined;
+    const rescore =
+      session.scoredUnder !== undefined &&
+      session.scoredUnder !== model.scoresKey &&
+      this.options.rescored !== undefined;
     // Without a rescore only what the model's context can hold matters for the next scores
     // (twice the estimate, as token counts vary; the sidecar drops what does not fit).
     const replay = rescore ? session.history : tail(session.history, model.contextLimit * CHARS_PER_TOKEN * 2);
     let opened = false;
     for (const batch of batches(replay, requestCharsFor(model.contextLimit))) {
-      const params = { conversationId: id, messages: batch.map((e) => e.message), returns: rescore ? this.options.returns : ('none' as const) };
+      const params = {
+        conversationId: id,
+        messages: batch.map((e) => e.message),
+        returns: rescore ? this.options.returns : ('none' as const),
+      };
       const result = opened
         ? await this.options.sidecar.request(Methods.appendMessages, params)
         : await this.options.sidecar.request(Methods.openConversation, params);
@@ -161,7 +177,8 @@ export class ConversationScorer<S> {
 function tail(history: readonly HistoryEntry[], chars: number): HistoryEntry[] {
   let start = history.length;
   let total = 0;
-  while (start > 0 && total + history[start - 1]!.message.content.length <= chars) total += history[--start]!.message.content.length;
+  while (start > 0 && total + history[start - 1]!.message.content.length <= chars)
+    total += history[--start]!.message.content.length;
   return history.slice(start);
 }
 

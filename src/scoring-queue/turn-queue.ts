@@ -108,7 +108,15 @@ export class TurnQueue<S> {
   private attempt = 0;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
-  private readonly counters = { deliveredTurns: 0, failedTurns: 0, coalescedTurns: 0, trimmedChars: 0, duplicatesRefused: 0, retries: 0, inFlightTurns: 0 };
+  private readonly counters = {
+    deliveredTurns: 0,
+    failedTurns: 0,
+    coalescedTurns: 0,
+    trimmedChars: 0,
+    duplicatesRefused: 0,
+    retries: 0,
+    inFlightTurns: 0,
+  };
   private readonly clock: Clock;
   private readonly maxWaitingUnits: number;
   private readonly maxWaitingChars: number;
@@ -142,7 +150,13 @@ export class TurnQueue<S> {
     }
     session.seen.add(turn.turnId);
     if (session.seen.size > this.rememberedIds) session.seen.delete(session.seen.values().next().value as string);
-    const unit: ScoringUnit = { sessionKey: turn.sessionKey, turnIds: [turn.turnId], text: turn.text, context: [...(turn.context ?? [])], trimmedChars: 0 };
+    const unit: ScoringUnit = {
+      sessionKey: turn.sessionKey,
+      turnIds: [turn.turnId],
+      text: turn.text,
+      context: [...(turn.context ?? [])],
+      trimmedChars: 0,
+    };
     session.waiting.push(unit);
     this.waitingUnits++;
     this.waitingChars += unitChars(unit);
@@ -206,7 +220,10 @@ export class TurnQueue<S> {
 
   private enforceBounds(): void {
     while (this.waitingUnits > this.maxWaitingUnits) {
-      const busiest = [...this.sessions.values()].reduce<SessionQueue | undefined>((a, s) => (!a || s.waiting.length > a.waiting.length ? s : a), undefined);
+      const busiest = [...this.sessions.values()].reduce<SessionQueue | undefined>(
+        (a, s) => (!a || s.waiting.length > a.waiting.length ? s : a),
+        undefined,
+      );
       if (!busiest || busiest.waiting.length < 2) break; // one unit per session: bounded by the session count
       const [first, second] = busiest.waiting.splice(0, 2) as [ScoringUnit, ScoringUnit];
       const charsBefore = unitChars(first) + unitChars(second);
@@ -260,7 +277,10 @@ export class TurnQueue<S> {
     let take = 1;
     let chars = unitChars(session.waiting[0]!);
     const maxRequestChars = this.maxRequestChars();
-    while (take < Math.min(this.maxUnitsPerRequest, session.waiting.length) && chars + unitChars(session.waiting[take]!) <= maxRequestChars) {
+    while (
+      take < Math.min(this.maxUnitsPerRequest, session.waiting.length) &&
+      chars + unitChars(session.waiting[take]!) <= maxRequestChars
+    ) {
       chars += unitChars(session.waiting[take]!);
       take++;
     }

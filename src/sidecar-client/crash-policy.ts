@@ -14,7 +14,8 @@ export const DEFAULT_CRASH_POLICY: CrashPolicyOptions = {
   windowMs: 3 * 60_000,
 };
 
-export type CrashDecision = { restart: true; delayMs: number; crashesInWindow: number } | { restart: false; crashesInWindow: number };
+export type CrashDecision =
+  { restart: true; delayMs: number; crashesInWindow: number } | { restart: false; crashesInWindow: number };
 
 export class CrashPolicy {
   private crashes: number[] = [];

@@ -15,7 +15,14 @@ import {
   type RequestType0,
 } from 'vscode-jsonrpc/node';
 import { fromResponseError, SidecarError, type SidecarErrorData } from '../contracts/rpc-errors';
-import { Methods, Notifications, type LoadProgress, type GeneratedToken, type ExperimentProgressNotice, type CalibrationProgressNotice } from '../contracts/rpc-methods';
+import {
+  Methods,
+  Notifications,
+  type LoadProgress,
+  type GeneratedToken,
+  type ExperimentProgressNotice,
+  type CalibrationProgressNotice,
+} from '../contracts/rpc-methods';
 import { PingSilence } from './ping-silence';
 import { CrashPolicy, DEFAULT_CRASH_POLICY, type CrashPolicyOptions } from './crash-policy';
 
@@ -83,7 +90,11 @@ interface Pending {
 }
 
 const STDERR_TAIL_BYTES = 4096;
-const LOST_CONNECTION = new Set<number>([ErrorCodes.PendingResponseRejected, ErrorCodes.ConnectionInactive, ErrorCodes.MessageWriteError]);
+const LOST_CONNECTION = new Set<number>([
+  ErrorCodes.PendingResponseRejected,
+  ErrorCodes.ConnectionInactive,
+  ErrorCodes.MessageWriteError,
+]);
 
 export class SidecarClient extends EventEmitter<{
   crash: [CrashInfo];
@@ -145,7 +156,10 @@ export class SidecarClient extends EventEmitter<{
       stdio: ['pipe', 'pipe', 'pipe', 'ipc'],
     });
     this.child = child;
-    const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const connection = createMessageConnection(
+      new StreamMessageReader(child.stdout!),
+      new StreamMessageWriter(child.stdin!),
+    );
     this.connection = connection;
     // Any notification is a sign of life: it answers an outstanding ping.
     const alive = () => this.silence.heard();
@@ -166,7 +180,9 @@ export class SidecarClient extends EventEmitter<{
         if (this.stateValue === 'starting') this.stateValue = 'running';
         resolve();
       });
-      child.once('error', (err) => reject(new SidecarError('internal', `Cannot start the model sidecar: ${err.message}`)));
+      child.once('error', (err) =>
+        reject(new SidecarError('internal', `Cannot start the model sidecar: ${err.message}`)),
+      );
       child.once('exit', (code, signal) => this.onExit(child, connection, code, signal));
     });
   }
@@ -189,7 +205,9 @@ export class SidecarClient extends EventEmitter<{
       this.silence.heard();
       return;
     }
-    const limit = pending.some((p) => slow.includes(p.type.method)) ? this.options.slowHangTimeoutMs ?? DEFAULT_SLOW_HANG_TIMEOUT_MS : this.hangTimeoutMs;
+    const limit = pending.some((p) => slow.includes(p.type.method))
+      ? (this.options.slowHangTimeoutMs ?? DEFAULT_SLOW_HANG_TIMEOUT_MS)
+      : this.hangTimeoutMs;
     if (this.silence.waiting) {
       if (this.silence.tick(Date.now()) < limit) return;
       this.hangReason = `stopped answering (no reply for ${(limit / 1000).toFixed(1)} s), killed`;
@@ -203,7 +221,12 @@ export class SidecarClient extends EventEmitter<{
     );
   }
 
-  private onExit(child: ChildProcess, connection: MessageConnection, code: number | null, signal: NodeJS.Signals | null): void {
+  private onExit(
+    child: ChildProcess,
+    connection: MessageConnection,
+    code: number | null,
+    signal: NodeJS.Signals | null,
+  ): void {
     connection.dispose();
     if (this.child !== child) return;
     this.child = undefined;
@@ -227,7 +250,12 @@ export class SidecarClient extends EventEmitter<{
       if (decision.restart && this.options.resendAfterRestart?.(p.type.method, p.params)) resend.push(p);
       else {
         this.pending.delete(p);
-        p.reject(new SidecarError('sidecar-crashed', `The model sidecar stopped (${reason}) while handling '${p.type.method}'.`));
+        p.reject(
+          new SidecarError(
+            'sidecar-crashed',
+            `The model sidecar stopped (${reason}) while handling '${p.type.method}'.`,
+          ),
+        );
       }
     }
     this.emit('crash', info);
@@ -282,7 +310,8 @@ export class SidecarClient extends EventEmitter<{
   private get direct(): DirectRequester {
     return {
       pid: this.child?.pid,
-      request: <P, R>(type: RequestType<P, R, SidecarErrorData>, params: P) => this.sendNow(type as AnyRequest, params) as Promise<R>,
+      request: <P, R>(type: RequestType<P, R, SidecarErrorData>, params: P) =>
+        this.sendNow(type as AnyRequest, params) as Promise<R>,
     };
   }
 
@@ -297,24 +326,28 @@ export class SidecarClient extends EventEmitter<{
     const onAbort = () => cts.cancel();
     p.signal?.addEventListener('abort', onAbort, { once: true });
     if (p.signal?.aborted) cts.cancel();
-    const call = p.type.numberOfParams === 0
-      ? connection.sendRequest(p.type as RequestType0<unknown, SidecarErrorData>, cts.token)
-      : connection.sendRequest(p.type as RequestType<unknown, unknown, SidecarErrorData>, p.params, cts.token);
-    call.then(
-      (value) => {
-        if (!this.pending.delete(p)) return; // already settled by a crash
-        p.resolve(value);
-      },
-      (err: unknown) => {
-        // A dropped connection is settled by the exit handler (reject, or resend after restart).
-        if (!(err instanceof ResponseError) || LOST_CONNECTION.has(err.code) || this.connection !== connection) return;
-        if (!this.pending.delete(p)) return;
-        p.reject(fromResponseError(err));
-      },
-    ).finally(() => {
-      p.signal?.removeEventListener('abort', onAbort);
-      cts.dispose();
-    });
+    const call =
+      p.type.numberOfParams === 0
+        ? connection.sendRequest(p.type as RequestType0<unknown, SidecarErrorData>, cts.token)
+        : connection.sendRequest(p.type as RequestType<unknown, unknown, SidecarErrorData>, p.params, cts.token);
+    call
+      .then(
+        (value) => {
+          if (!this.pending.delete(p)) return; // already settled by a crash
+          p.resolve(value);
+        },
+        (err: unknown) => {
+          // A dropped connection is settled by the exit handler (reject, or resend after restart).
+          if (!(err instanceof ResponseError) || LOST_CONNECTION.has(err.code) || this.connection !== connection)
+            return;
+          if (!this.pending.delete(p)) return;
+          p.reject(fromResponseError(err));
+        },
+      )
+      .finally(() => {
+        p.signal?.removeEventListener('abort', onAbort);
+        cts.dispose();
+      });
   }
 
   onNotification<P>(type: NotificationType<P>, handler: (params: P) => void): void {

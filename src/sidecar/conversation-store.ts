@@ -30,7 +30,11 @@ export class ConversationStore {
   /** Looks a conversation up and marks it most recently used. */
   use(id: string): Conversation {
     const conversation = this.open.get(id);
-    if (!conversation) throw new SidecarError('conversation-not-found', `No open conversation '${id}' (closed, or the sidecar restarted).`);
+    if (!conversation)
+      throw new SidecarError(
+        'conversation-not-found',
+        `No open conversation '${id}' (closed, or the sidecar restarted).`,
+      );
     this.open.delete(id);
     this.open.set(id, conversation);
     return conversation;

@@ -2,7 +2,8 @@
 import { SidecarError } from '../contracts/rpc-errors';
 import { ModelStoreError } from '../model-store/model-store-error';
 
-const OUT_OF_MEMORY = /bad_alloc|out of memory|failed to allocate|ENOMEM|Array buffer allocation failed|heap out of memory/i;
+const OUT_OF_MEMORY =
+  /bad_alloc|out of memory|failed to allocate|ENOMEM|Array buffer allocation failed|heap out of memory/i;
 
 export function toSidecarError(err: unknown): SidecarError {
   if (err instanceof SidecarError) return err;
@@ -12,10 +13,14 @@ export function toSidecarError(err: unknown): SidecarError {
     return new SidecarError('unsupported-architecture', e.message);
   }
   if (e.name === 'AbortError') return new SidecarError('cancelled', 'The request was cancelled.');
-  if (OUT_OF_MEMORY.test(e.message) || e instanceof RangeError && /allocation/i.test(e.message)) {
-    return new SidecarError('out-of-memory', `Out of memory: ${e.message}. Close other conversations, pick a smaller variant (q8/q4), or lower the context limit.`);
+  if (OUT_OF_MEMORY.test(e.message) || (e instanceof RangeError && /allocation/i.test(e.message))) {
+    return new SidecarError(
+      'out-of-memory',
+      `Out of memory: ${e.message}. Close other conversations, pick a smaller variant (q8/q4), or lower the context limit.`,
+    );
   }
   // A provider the user chose that cannot run here: the setting is what to change.
-  if (e.name === 'ModelRequestError' || e.name === 'ExecutionProviderUnavailableError') return new SidecarError('invalid-params', e.message);
+  if (e.name === 'ModelRequestError' || e.name === 'ExecutionProviderUnavailableError')
+    return new SidecarError('invalid-params', e.message);
   return new SidecarError('internal', e.message, { detail: e.stack });
 }

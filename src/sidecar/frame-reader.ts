@@ -88,7 +88,11 @@ export class FrameReader extends AbstractMessageReader {
         rest = data.subarray(end + HEADER_END.length);
         if (length > this.maxFrameBytes) {
           this.state = { kind: 'skip', left: length };
-          void this.answer({ id: null, code: ErrorCodes.ParseError, message: `A message of ${length} bytes is over the ${this.maxFrameBytes}-byte limit; it was skipped unread.` });
+          void this.answer({
+            id: null,
+            code: ErrorCodes.ParseError,
+            message: `A message of ${length} bytes is over the ${this.maxFrameBytes}-byte limit; it was skipped unread.`,
+          });
         } else if (length === 0) {
           this.deliver(Buffer.alloc(0), callback);
         } else {
@@ -102,7 +106,8 @@ export class FrameReader extends AbstractMessageReader {
   private contentLength(header: string): number | undefined {
     const value = /^content-length:[ \t]*(.*)$/im.exec(header)?.[1]?.trim();
     if (value === undefined) this.fatal('a frame header without Content-Length');
-    else if (!/^\d{1,15}$/.test(value)) this.fatal(`a frame header with Content-Length '${value.slice(0, 40)}', not a byte count`);
+    else if (!/^\d{1,15}$/.test(value))
+      this.fatal(`a frame header with Content-Length '${value.slice(0, 40)}', not a byte count`);
     else return Number(value);
     return undefined;
   }
@@ -112,14 +117,27 @@ export class FrameReader extends AbstractMessageReader {
     try {
       message = JSON.parse(body.toString('utf8'));
     } catch (err) {
-      void this.answer({ id: null, code: ErrorCodes.ParseError, message: `Parse error: the message is not valid JSON (${(err as Error).message}).` });
+      void this.answer({
+        id: null,
+        code: ErrorCodes.ParseError,
+        message: `Parse error: the message is not valid JSON (${(err as Error).message}).`,
+      });
       return;
     }
     const m = message as Record<string, unknown> | null;
     const id = typeof m?.id === 'string' || typeof m?.id === 'number' ? m.id : null;
-    const isMessage = typeof m === 'object' && m !== null && !Array.isArray(m) && m.jsonrpc === '2.0' && (typeof m.method === 'string' || id !== null);
+    const isMessage =
+      typeof m === 'object' &&
+      m !== null &&
+      !Array.isArray(m) &&
+      m.jsonrpc === '2.0' &&
+      (typeof m.method === 'string' || id !== null);
     if (!isMessage) {
-      void this.answer({ id, code: ErrorCodes.InvalidRequest, message: 'Invalid request: expected a JSON-RPC 2.0 object with a method or an id.' });
+      void this.answer({
+        id,
+        code: ErrorCodes.InvalidRequest,
+        message: 'Invalid request: expected a JSON-RPC 2.0 object with a method or an id.',
+      });
       return;
     }
     callback(message as Message);

@@ -70,7 +70,9 @@ function encodeOutcome(outcome: AppendOutcome, hiddenSize: number, returns: Acti
   if (returns === 'activations') {
     result.activations = Object.fromEntries([...activations].map(([l, v]) => [String(l), encodeFloat32(v)]));
   } else if (returns === 'norms') {
-    result.norms = Object.fromEntries([...activations].map(([l, v]) => [String(l), encodeFloat32(tokenNorms(v, hiddenSize))]));
+    result.norms = Object.fromEntries(
+      [...activations].map(([l, v]) => [String(l), encodeFloat32(tokenNorms(v, hiddenSize))]),
+    );
   }
   return result;
 }
@@ -79,10 +81,14 @@ const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
 
 /** Validates chat messages from the wire (exported for the protocol fuzz tests). */
 export function checkMessages(messages: unknown): ChatMessage[] {
-  if (!Array.isArray(messages)) throw new SidecarError('invalid-params', '`messages` must be a list of { role, content }.');
+  if (!Array.isArray(messages))
+    throw new SidecarError('invalid-params', '`messages` must be a list of { role, content }.');
   messages.forEach((m: Partial<ChatMessage> | null, i) => {
     if (!m || !ROLES.has(m.role as string) || typeof m.content !== 'string') {
-      throw new SidecarError('invalid-params', `Message ${i} needs a role (system, user, assistant, tool) and text content.`);
+      throw new SidecarError(
+        'invalid-params',
+        `Message ${i} needs a role (system, user, assistant, tool) and text content.`,
+      );
     }
   });
   return messages as ChatMessage[];
@@ -104,14 +110,18 @@ export class SidecarServer {
   private loading?: Promise<ModelInfo>;
   private readonly budget: number;
 
-  constructor(private readonly connection: MessageConnection, private readonly options: ServerOptions = {}) {
+  constructor(
+    private readonly connection: MessageConnection,
+    private readonly options: ServerOptions = {},
+  ) {
     this.budget = options.memoryBudgetBytes ?? DEFAULT_BUDGET;
     this.register();
   }
 
   private register(): void {
     const c = this.connection;
-    const guard = <P, R>(method: string, handler: (params: P, token: CancellationToken) => Promise<R>) =>
+    const guard =
+      <P, R>(method: string, handler: (params: P, token: CancellationToken) => Promise<R>) =>
       async (params: P | undefined, token: CancellationToken): Promise<R> => {
         try {
           checkParams(method, params ?? {});
@@ -121,23 +131,48 @@ export class SidecarServer {
         }
       };
     c.onRequest(Methods.status, () => this.status());
-    c.onRequest(Methods.loadModel, guard(Methods.loadModel.method, (p: LoadModelParams, token) => this.loadModel(p, token)));
-    c.onRequest(Methods.openConversation, guard(Methods.openConversation.method, async (p: OpenConversationParams, token) => {
-      const { store } = this.ready();
-      const messages = checkMessages(p.messages ?? []);
-      const conversation = store.openConversation(p.conversationId);
-      try {
-        return await this.append(conversation.id, messages, p.returns, token);
-      } catch (err) {
-        store.close(conversation.id); // a conversation that could not start is not left behind
-        throw err;
-      }
-    }));
-    c.onRequest(Methods.appendMessages, guard(Methods.appendMessages.method, (p: AppendMessagesParams, token) => this.append(p.conversationId, checkMessages(p.messages), p.returns, token)));
-    c.onRequest(Methods.closeConversation, guard(Methods.closeConversation.method, async (p: ConversationIdParams) => ({ closed: this.ready().store.close(p.conversationId) })));
-    c.onRequest(Methods.generate, guard(Methods.generate.method, (p: GenerateParams, token) => this.generate(p, token)));
-    c.onRequest(Methods.runExperiment, guard(Methods.runExperiment.method, (p: RunExperimentParams, token) => this.runExperiment(p, token)));
-    c.onRequest(Methods.calibrate, guard(Methods.calibrate.method, (p: CalibrateParams, token) => this.calibrate(p, token)));
+    c.onRequest(
+      Methods.loadModel,
+      guard(Methods.loadModel.method, (p: LoadModelParams, token) => this.loadModel(p, token)),
+    );
+    c.onRequest(
+      Methods.openConversation,
+      guard(Methods.openConversation.method, async (p: OpenConversationParams, token) => {
+        const { store } = this.ready();
+        const messages = checkMessages(p.messages ?? []);
+        const conversation = store.openConversation(p.conversationId);
+        try {
+          return await this.append(conversation.id, messages, p.returns, token);
+        } catch (err) {
+          store.close(conversation.id); // a conversation that could not start is not left behind
+          throw err;
+        }
+      }),
+    );
+    c.onRequest(
+      Methods.appendMessages,
+      guard(Methods.appendMessages.method, (p: AppendMessagesParams, token) =>
+        this.append(p.conversationId, checkMessages(p.messages), p.returns, token),
+      ),
+    );
+    c.onRequest(
+      Methods.closeConversation,
+      guard(Methods.closeConversation.method, async (p: ConversationIdParams) => ({
+        closed: this.ready().store.close(p.conversationId),
+      })),
+    );
+    c.onRequest(
+      Methods.generate,
+      guard(Methods.generate.method, (p: GenerateParams, token) => this.generate(p, token)),
+    );
+    c.onRequest(
+      Methods.runExperiment,
+      guard(Methods.runExperiment.method, (p: RunExperimentParams, token) => this.runExperiment(p, token)),
+    );
+    c.onRequest(
+      Methods.calibrate,
+      guard(Methods.calibrate.method, (p: CalibrateParams, token) => this.calibrate(p, token)),
+    );
     c.onRequest(Methods.shutdown, async () => {
       await this.dispose().catch(() => undefined);
       setImmediate(() => this.options.onShutdown?.());
@@ -145,7 +180,8 @@ export class SidecarServer {
   }
 
   private ready(): { session: LoadedModel; store: ConversationStore } {
-    if (!this.session || !this.store) throw new SidecarError('no-model-loaded', 'No model is loaded yet: call loadModel first.');
+    if (!this.session || !this.store)
+      throw new SidecarError('no-model-loaded', 'No model is loaded yet: call loadModel first.');
     return { session: this.session, store: this.store };
   }
 
@@ -169,7 +205,10 @@ export class SidecarServer {
       throw new SidecarError('invalid-params', `Unknown dtype '${String(p.dtype)}' (fp32, fp16, q8, q4).`);
     }
     if (p.executionProvider !== undefined && !isExecutionProvider(p.executionProvider)) {
-      throw new SidecarError('invalid-params', `Unknown execution provider '${String(p.executionProvider)}' (${EXECUTION_PROVIDERS.join(', ')}).`);
+      throw new SidecarError(
+        'invalid-params',
+        `Unknown execution provider '${String(p.executionProvider)}' (${EXECUTION_PROVIDERS.join(', ')}).`,
+      );
     }
     await this.loading?.catch(() => undefined);
     const controller = abortOn(token);
@@ -181,12 +220,26 @@ export class SidecarServer {
         cacheDir,
         offline: p.offline,
         signal: controller.signal,
-        onProgress: (f) => this.connection.sendNotification(Notifications.loadProgress, { progressToken: p.progressToken, phase: 'download', ...f }),
+        onProgress: (f) =>
+          this.connection.sendNotification(Notifications.loadProgress, {
+            progressToken: p.progressToken,
+            phase: 'download',
+            ...f,
+          }),
       });
       if (controller.signal.aborted) throw new SidecarError('cancelled', `Loading ${p.model} was cancelled.`);
-      this.connection.sendNotification(Notifications.loadProgress, { progressToken: p.progressToken, phase: 'prepare' });
+      this.connection.sendNotification(Notifications.loadProgress, {
+        progressToken: p.progressToken,
+        phase: 'prepare',
+      });
       const identity = await identifyModel(p.model, resolved, cacheDir);
-      const { loaded, problem } = findVectors(identity, cacheDir, readModelConfig(resolved.folder).hiddenSize, p.vectorsPath, resolved.folder);
+      const { loaded, problem } = findVectors(
+        identity,
+        cacheDir,
+        readModelConfig(resolved.folder).hiddenSize,
+        p.vectorsPath,
+        resolved.folder,
+      );
       await this.open(p, resolved, cacheDir, loaded, problem);
       this.connection.sendNotification(Notifications.loadProgress, { progressToken: p.progressToken, phase: 'ready' });
       return this.session!.info;
@@ -200,22 +253,45 @@ export class SidecarServer {
   }
 
   /** Opens `resolved` as the loaded model, replacing the previous one and its conversations. */
-  private async open(p: LoadModelParams, resolved: ResolvedModel, cacheDir: string, vectors: LoadedVectors | undefined, vectorsProblem?: string): Promise<void> {
-    const session = await LoadedModel.open(p.model, resolved, { layers: p.layers, vectors, threads: p.threads, executionProvider: p.executionProvider, cacheDir, contextLimit: p.contextLimit, paced: true });
+  private async open(
+    p: LoadModelParams,
+    resolved: ResolvedModel,
+    cacheDir: string,
+    vectors: LoadedVectors | undefined,
+    vectorsProblem?: string,
+  ): Promise<void> {
+    const session = await LoadedModel.open(p.model, resolved, {
+      layers: p.layers,
+      vectors,
+      threads: p.threads,
+      executionProvider: p.executionProvider,
+      cacheDir,
+      contextLimit: p.contextLimit,
+      paced: true,
+    });
     if (vectorsProblem) session.info.vectorsProblem = vectorsProblem;
     await this.dispose();
     this.session = session;
     this.cacheDir = cacheDir;
     this.loadParams = p;
-    this.store = new ConversationStore(p.memoryBudgetBytes ?? this.budget, (id) =>
-      new Conversation(id, session.encoder, session.tokenizer, { contextLimit: session.info.contextLimit }),
+    this.store = new ConversationStore(
+      p.memoryBudgetBytes ?? this.budget,
+      (id) => new Conversation(id, session.encoder, session.tokenizer, { contextLimit: session.info.contextLimit }),
     );
   }
 
-  private async append(id: string, messages: ChatMessage[], returns: ActivationReturn = 'activations', token: CancellationToken): Promise<AppendResult> {
+  private async append(
+    id: string,
+    messages: ChatMessage[],
+    returns: ActivationReturn = 'activations',
+    token: CancellationToken,
+  ): Promise<AppendResult> {
     const { session, store } = this.ready();
     if (returns === 'scores' && !session.vectors)
-      throw new SidecarError('vectors-missing', `${session.info.model} has no emotion vectors yet: calibrate it first.${session.info.vectorsProblem ? ` (${session.info.vectorsProblem})` : ''}`);
+      throw new SidecarError(
+        'vectors-missing',
+        `${session.info.model} has no emotion vectors yet: calibrate it first.${session.info.vectorsProblem ? ` (${session.info.vectorsProblem})` : ''}`,
+      );
     const conversation = store.use(id);
     return session.serial(async () => {
       if (token.isCancellationRequested) throw new SidecarError('cancelled', 'The request was cancelled.');
@@ -237,13 +313,25 @@ export class SidecarServer {
     const controller = abortOn(token);
     const started = Date.now();
     const notify = (phase: CalibrationProgressNotice['phase'], done: number, total: number) =>
-      this.connection.sendNotification(Notifications.calibrationProgress, { progressToken: p.progressToken, phase, done, total });
+      this.connection.sendNotification(Notifications.calibrationProgress, {
+        progressToken: p.progressToken,
+        phase,
+        done,
+        total,
+      });
     const corpus = loadCorpus(join(projectRoot(), 'vectors'));
     const problems = lintCorpus(corpus).errors;
     if (problems.length) throw new SidecarError('internal', `The shipped corpus fails its lint: ${problems[0]}`);
     const layers = p.layers ?? Array.from({ length: session.info.numLayers }, (_, i) => i);
     // A second probe with every layer, used only while calibrating; model work stays serialised.
-    const calibrating = await session.serial(() => LoadedModel.open(session.info.model, session.resolved, { layers, threads: this.loadParams?.threads, executionProvider: this.loadParams?.executionProvider, cacheDir: this.cacheDir }));
+    const calibrating = await session.serial(() =>
+      LoadedModel.open(session.info.model, session.resolved, {
+        layers,
+        threads: this.loadParams?.threads,
+        executionProvider: this.loadParams?.executionProvider,
+        cacheDir: this.cacheDir,
+      }),
+    );
     let vectors: EmotionVectorSet;
     try {
       const reader = calibrating.activationSource();
@@ -258,7 +346,8 @@ export class SidecarServer {
         signal: controller.signal,
         onProgress: (progress) => notify(progress.phase, progress.done, progress.total),
       }).catch((err: unknown) => {
-        if (err instanceof CalibrationError && controller.signal.aborted) throw new SidecarError('cancelled', 'Calibration was cancelled.');
+        if (err instanceof CalibrationError && controller.signal.aborted)
+          throw new SidecarError('cancelled', 'Calibration was cancelled.');
         throw err;
       }));
     } finally {
@@ -316,12 +405,17 @@ export class SidecarServer {
       const model = experimentModel(session, this.cacheDir, p.vectorsPath);
       return await runExperiment(p.name, p.params, model, {
         signal: controller.signal,
-        onProgress: (progress) => this.connection.sendNotification(Notifications.experimentProgress, { progressToken: p.progressToken, ...progress }),
+        onProgress: (progress) =>
+          this.connection.sendNotification(Notifications.experimentProgress, {
+            progressToken: p.progressToken,
+            ...progress,
+          }),
       });
     } catch (err) {
       if (err instanceof ExperimentCancelledError) throw new SidecarError('cancelled', 'The experiment was cancelled.');
       if (err instanceof ExperimentParamError) throw new SidecarError('invalid-params', err.message);
-      if (err instanceof MissingVectorsError || err instanceof VectorFileError) throw new SidecarError('vectors-missing', err.message);
+      if (err instanceof MissingVectorsError || err instanceof VectorFileError)
+        throw new SidecarError('vectors-missing', err.message);
       throw err;
     }
   }
@@ -336,7 +430,11 @@ export class SidecarServer {
 }
 
 /** Starts serving on the given streams; returns the live connection. */
-export function serveSidecar(input: Readable, output: Writable, options: ServerOptions = {}): { connection: MessageConnection; server: SidecarServer } {
+export function serveSidecar(
+  input: Readable,
+  output: Writable,
+  options: ServerOptions = {},
+): { connection: MessageConnection; server: SidecarServer } {
   const writer = new StreamMessageWriter(output);
   // Frames the host's messages; what cannot be read is answered here, with the request's id if known.
   const reader = new FrameReader(input, ({ id, code, message }) => {

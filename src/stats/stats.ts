@@ -32,7 +32,7 @@ export function quantile(xs: ArrayLike<number>, q: number): number {
 export function ranks(xs: readonly number[]): number[] {
   const order = xs.map((x, i) => [x, i] as const).sort((a, b) => a[0] - b[0]);
   const out = new Array<number>(xs.length);
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j + 1 < order.length && order[j + 1][0] === order[i][0]) j++;
     const r = (i + j) / 2 + 1;
@@ -104,7 +104,11 @@ export interface BootstrapOptions {
  * sizes. Seeded, so a report card is reproducible. Resamples whose statistic is undefined (NaN)
  * are left out; null when none is defined.
  */
-export function bootstrapInterval<T>(groups: readonly (readonly T[])[], statistic: (groups: T[][]) => number, options: BootstrapOptions = {}): [number, number] | null {
+export function bootstrapInterval<T>(
+  groups: readonly (readonly T[])[],
+  statistic: (groups: T[][]) => number,
+  options: BootstrapOptions = {},
+): [number, number] | null {
   const resamples = options.resamples ?? 2000;
   const level = options.level ?? 0.95;
   const random = seededRandom(options.seed ?? 1);
@@ -119,6 +123,13 @@ export function bootstrapInterval<T>(groups: readonly (readonly T[])[], statisti
 }
 
 /** AUROC with its stratified bootstrap interval. */
-export function aurocWithInterval(positives: readonly number[], negatives: readonly number[], options: BootstrapOptions = {}): { value: number; ci: [number, number] | null } {
-  return { value: auroc(positives, negatives), ci: bootstrapInterval([positives, negatives], ([p, n]) => auroc(p, n), options) };
+export function aurocWithInterval(
+  positives: readonly number[],
+  negatives: readonly number[],
+  options: BootstrapOptions = {},
+): { value: number; ci: [number, number] | null } {
+  return {
+    value: auroc(positives, negatives),
+    ci: bootstrapInterval([positives, negatives], ([p, n]) => auroc(p, n), options),
+  };
 }

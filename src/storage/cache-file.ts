@@ -30,7 +30,11 @@ export const toStderr: CacheWarn = (message) => process.stderr.write(`agent-vita
  * The entries of a JSON object file that pass `isEntry`; a missing file is empty, an unreadable
  * one (or one that is not an object) is reported and treated as empty, so it is rebuilt.
  */
-export function readJsonRecords<T>(path: string, isEntry: (value: unknown) => value is T, warn: CacheWarn = toStderr): Map<string, T> {
+export function readJsonRecords<T>(
+  path: string,
+  isEntry: (value: unknown) => value is T,
+  warn: CacheWarn = toStderr,
+): Map<string, T> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -55,7 +59,10 @@ export function readJsonRecords<T>(path: string, isEntry: (value: unknown) => va
     if (isEntry(value)) records.set(key, value);
     else dropped++;
   }
-  if (dropped) warn(`${dropped} damaged entr${dropped === 1 ? 'y' : 'ies'} of the cache file ${path} were discarded and will be rebuilt.`);
+  if (dropped)
+    warn(
+      `${dropped} damaged entr${dropped === 1 ? 'y' : 'ies'} of the cache file ${path} were discarded and will be rebuilt.`,
+    );
   return records;
 }
 
@@ -79,7 +86,10 @@ function withLock<T>(path: string, work: () => T): T {
       continue; // released in the meantime
     }
     if (age > LOCK_STALE_MS) rmSync(lock, { force: true });
-    else if (Date.now() > deadline) throw new Error(`Cannot update ${path}: another process has held ${lock} for ${Math.round(age / 1000)} s. Delete the lock file if no other Agent Vitals process is running.`);
+    else if (Date.now() > deadline)
+      throw new Error(
+        `Cannot update ${path}: another process has held ${lock} for ${Math.round(age / 1000)} s. Delete the lock file if no other Agent Vitals process is running.`,
+      );
     else Atomics.wait(sleepCell, 0, 0, 5);
   }
   try {
@@ -90,7 +100,12 @@ function withLock<T>(path: string, work: () => T): T {
 }
 
 /** Reads, changes and rewrites a JSON object file under its lock: concurrent updates all land. */
-export function updateJsonRecords<T>(path: string, isEntry: (value: unknown) => value is T, change: (records: Map<string, T>) => void, warn: CacheWarn = toStderr): void {
+export function updateJsonRecords<T>(
+  path: string,
+  isEntry: (value: unknown) => value is T,
+  change: (records: Map<string, T>) => void,
+  warn: CacheWarn = toStderr,
+): void {
   withLock(path, () => {
     const records = readJsonRecords(path, isEntry, warn);
     change(records);

@@ -1,6 +1,13 @@
 // Recognises an assertion in one statement and reduces it to relation, strength, operands and
 // tolerance, so an edited assertion can be compared with its earlier form in any language.
-import { type LexicalSyntax, maskStringsAndComments, matchingBracket, normalizeCode, splitTopLevel, isLiteral } from './source-text';
+import {
+  type LexicalSyntax,
+  maskStringsAndComments,
+  matchingBracket,
+  normalizeCode,
+  splitTopLevel,
+  isLiteral,
+} from './source-text';
 import type { AssertionStrength, Language } from './test-model';
 
 export interface AssertionShape {
@@ -41,7 +48,8 @@ function parseChain(text: string): Segment[] | null {
         if (close < 0) return null;
         const inner = text.slice(i + 1, close);
         if (segments.length === 0) segments.push({ name: '', args: [inner.trim()] });
-        else if (masked[i] === '{' && segments[segments.length - 1].args === null) segments[segments.length - 1].args = [inner.trim()];
+        else if (masked[i] === '{' && segments[segments.length - 1].args === null)
+          segments[segments.length - 1].args = [inner.trim()];
         i = close + 1;
         continue;
       }
@@ -74,30 +82,140 @@ function parseChain(text: string): Segment[] | null {
 }
 
 const EQUAL = compactSet([
-  'eq', 'eql', 'equal', 'equals', 'strictequal', 'deepequal', 'deepstrictequal', 'tobe', 'toequal',
-  'tostrictequal', 'isequalto', 'assertequal', 'assertequals', 'assertsame', 'areequal', 'aresame',
-  'assert_equal', 'assert_eq!', 'assertlistequal', 'assertdictequal', 'assertcountequal',
-  'asserttupleequal', 'assert_array_equal', 'equalvalues', 'exactly', 'be', 'beequivalentto',
-  'tohavebeencalledwith', 'assert_called_with', 'assert_called_once_with', 'assertarrayequals',
-  'assertiterableequals', 'isequal', 'containsexactly', 'tomatchobject', 'equalf', 'sequenceequal',
-  'isequivalentto', 'equalto', 'sameas', 'equivalentto', 'is', 'strictsame',
+  'eq',
+  'eql',
+  'equal',
+  'equals',
+  'strictequal',
+  'deepequal',
+  'deepstrictequal',
+  'tobe',
+  'toequal',
+  'tostrictequal',
+  'isequalto',
+  'assertequal',
+  'assertequals',
+  'assertsame',
+  'areequal',
+  'aresame',
+  'assert_equal',
+  'assert_eq!',
+  'assertlistequal',
+  'assertdictequal',
+  'assertcountequal',
+  'asserttupleequal',
+  'assert_array_equal',
+  'equalvalues',
+  'exactly',
+  'be',
+  'beequivalentto',
+  'tohavebeencalledwith',
+  'assert_called_with',
+  'assert_called_once_with',
+  'assertarrayequals',
+  'assertiterableequals',
+  'isequal',
+  'containsexactly',
+  'tomatchobject',
+  'equalf',
+  'sequenceequal',
+  'isequivalentto',
+  'equalto',
+  'sameas',
+  'equivalentto',
+  'is',
+  'strictsame',
 ]);
 const APPROX = compactSet([
-  'tobecloseto', 'assertalmostequal', 'assertalmostequals', 'indelta', 'indeltaf', 'be_within',
-  'iscloseto', 'beapproximately', 'assert_allclose', 'assert_almost_equal', 'assert_in_delta',
-  'closeto', 'within', 'approx', 'assert_approx_eq!', 'iscloseto',
+  'tobecloseto',
+  'assertalmostequal',
+  'assertalmostequals',
+  'indelta',
+  'indeltaf',
+  'be_within',
+  'iscloseto',
+  'beapproximately',
+  'assert_allclose',
+  'assert_almost_equal',
+  'assert_in_delta',
+  'closeto',
+  'within',
+  'approx',
+  'assert_approx_eq!',
+  'iscloseto',
 ]);
 const WEAK = compactSet([
-  'truthy', 'ok', 'asserttrue', 'true', 'istrue', 'assert_', 'assert', 'assert!', 'tobetruthy',
-  'tobedefined', 'be_truthy', 'be_present', 'isnotnull', 'notnull', 'assertnotnull', 'assertisnotnone',
-  'notbenull', 'tobeinstanceof', 'be_a', 'be_kind_of', 'be_an', 'assertisinstance', 'istype',
-  'isinstanceoftype', 'isinstanceof', 'tobefalsy', 'assertfalse', 'false', 'isfalse', 'falsy',
-  'notempty', 'isnotempty', 'notnil', 'assertnotequal', 'notequal', 'arenotequal', 'notstrictequal',
-  'notdeepequal', 'assert_ne!', 'ne', 'tothrow', 'raise_error', 'error', 'assertnotequals',
-  'exist', 'exists', 'tobenull', 'be_nil', 'tobeundefined', 'assertisnone', 'isnull', 'nil',
-  'assert_nil', 'refute_nil', 'assert_predicate', 'notthrow', 'doesnotthrow', 'notpanics',
-  'be_empty', 'empty', 'isempty', 'tobenan', 'tobe_truthy', 'asserttrue!', 'assert_not_nil',
-  'defined', 'undefined', 'null', 'isnotequalto', 'notbe', 'isnotempty',
+  'truthy',
+  'ok',
+  'asserttrue',
+  'true',
+  'istrue',
+  'assert_',
+  'assert',
+  'assert!',
+  'tobetruthy',
+  'tobedefined',
+  'be_truthy',
+  'be_present',
+  'isnotnull',
+  'notnull',
+  'assertnotnull',
+  'assertisnotnone',
+  'notbenull',
+  'tobeinstanceof',
+  'be_a',
+  'be_kind_of',
+  'be_an',
+  'assertisinstance',
+  'istype',
+  'isinstanceoftype',
+  'isinstanceof',
+  'tobefalsy',
+  'assertfalse',
+  'false',
+  'isfalse',
+  'falsy',
+  'notempty',
+  'isnotempty',
+  'notnil',
+  'assertnotequal',
+  'notequal',
+  'arenotequal',
+  'notstrictequal',
+  'notdeepequal',
+  'assert_ne!',
+  'ne',
+  'tothrow',
+  'raise_error',
+  'error',
+  'assertnotequals',
+  'exist',
+  'exists',
+  'tobenull',
+  'be_nil',
+  'tobeundefined',
+  'assertisnone',
+  'isnull',
+  'nil',
+  'assert_nil',
+  'refute_nil',
+  'assert_predicate',
+  'notthrow',
+  'doesnotthrow',
+  'notpanics',
+  'be_empty',
+  'empty',
+  'isempty',
+  'tobenan',
+  'tobe_truthy',
+  'asserttrue!',
+  'assert_not_nil',
+  'defined',
+  'undefined',
+  'null',
+  'isnotequalto',
+  'notbe',
+  'isnotempty',
 ]);
 /** Matcher names compared without underscores: `be_within` and `bewithin`, `assert_equal` and `assertEqual`. */
 function compact(name: string): string {
@@ -109,13 +227,40 @@ function compactSet(names: string[]): ReadonlySet<string> {
 }
 
 const IGNORED_CHAIN_WORDS = new Set([
-  'to', 'be', 'been', 'is', 'that', 'which', 'and', 'has', 'have', 'with', 'at', 'of', 'same',
-  'does', 'deep', 'own', 'a', 'an', 'not', 'not_to', 'to_not', 'should', 'resolves', 'rejects',
-  'does_not', 'also',
+  'to',
+  'be',
+  'been',
+  'is',
+  'that',
+  'which',
+  'and',
+  'has',
+  'have',
+  'with',
+  'at',
+  'of',
+  'same',
+  'does',
+  'deep',
+  'own',
+  'a',
+  'an',
+  'not',
+  'not_to',
+  'to_not',
+  'should',
+  'resolves',
+  'rejects',
+  'does_not',
+  'also',
 ]);
 /** The matcher of a chain: its last call, or its last word that is not a connective (`.to.be.true`). */
 function lastMatcher(segments: Segment[]): Segment | null {
-  return [...segments].reverse().find((s) => (s.args !== null && s.args.length > 0) || !IGNORED_CHAIN_WORDS.has(s.name.toLowerCase())) ?? null;
+  return (
+    [...segments]
+      .reverse()
+      .find((s) => (s.args !== null && s.args.length > 0) || !IGNORED_CHAIN_WORDS.has(s.name.toLowerCase())) ?? null
+  );
 }
 
 const NEGATIONS = new Set(['not', 'not_to', 'to_not', 'isnot', 'should_not', 'does_not']);
@@ -168,9 +313,15 @@ export function decomposeCondition(condition: string, negate = false): Assertion
   // holds when both do, as strong as its weakest part. Negated (Go's `if a || b { t.Fatal(…) }`)
   // one becomes the other: the test then asserts `!a && !b`.
   const either = splitTopLevelRegex(cond, masked, /\|\||\bor\b/);
-  if (either) return negate ? allOf(cond, either, true) : { relation: 'any-of', strength: 2, args: [normalizeCode(cond)], tolerance: null };
+  if (either)
+    return negate
+      ? allOf(cond, either, true)
+      : { relation: 'any-of', strength: 2, args: [normalizeCode(cond)], tolerance: null };
   const both = splitTopLevelRegex(cond, masked, /&&|\band\b/);
-  if (both) return negate ? { relation: 'not-all-of', strength: 1, args: [normalizeCode(cond)], tolerance: null } : allOf(cond, both, false);
+  if (both)
+    return negate
+      ? { relation: 'not-all-of', strength: 1, args: [normalizeCode(cond)], tolerance: null }
+      : allOf(cond, both, false);
   for (const [re, relation, strength, negStrength] of ops) {
     const parts = splitTopLevelRegex(cond, masked, re);
     if (!parts) continue;
@@ -178,7 +329,12 @@ export function decomposeCondition(condition: string, negate = false): Assertion
     const approx = /(?:pytest\.)?approx\(([^,)]+)(.*)\)/s.exec(right);
     if (approx) {
       const tol = keywordArg(splitTopLevel(approx[2], approx[2]), ['rel', 'abs']);
-      return { relation: 'approx', strength: 2, args: [normalizeCode(left), normalizeCode(approx[1])], tolerance: toNumber(tol) ?? 1e-6 };
+      return {
+        relation: 'approx',
+        strength: 2,
+        args: [normalizeCode(left), normalizeCode(approx[1])],
+        tolerance: toNumber(tol) ?? 1e-6,
+      };
     }
     const rel = negate ? (relation === 'eq' ? 'ne' : relation === 'ne' ? 'eq' : `not-${relation}`) : relation;
     const args = [normalizeCode(left), normalizeCode(right)];
@@ -195,14 +351,18 @@ export function decomposeCondition(condition: string, negate = false): Assertion
     const name = last.name.toLowerCase();
     // The condition holds what is asserted unless exactly one of `!` and `if … { t.Error }` negates it.
     const asserted = flipped === negate;
-    const args = last.args?.length === 1 && call.length > 1 && !PREDICATE_PACKAGES.test(call[0].name) ? [normalizeCode(chainText(call.slice(0, -1))), normalizeCode(last.args[0])] : (last.args ?? []).map(normalizeCode);
+    const args =
+      last.args?.length === 1 && call.length > 1 && !PREDICATE_PACKAGES.test(call[0].name)
+        ? [normalizeCode(chainText(call.slice(0, -1))), normalizeCode(last.args[0])]
+        : (last.args ?? []).map(normalizeCode);
     if ((name === 'deepequal' || name === 'equal' || name === 'equals') && last.args) {
       return { relation: asserted ? 'eq' : 'ne', strength: asserted ? 3 : 1, args, tolerance: null };
     }
     // `strings.Contains(out, "x")`, `out.includes("x")`, `errors.Is(err, ErrX)`: read like the
     // library assertions they replace (`assert.Contains`, `assert.ErrorIs`), operands kept.
     const predicate = PREDICATES[compact(name)];
-    if (predicate && args.length === 2) return { relation: asserted ? predicate : `not-${predicate}`, strength: asserted ? 2 : 1, args, tolerance: null };
+    if (predicate && args.length === 2)
+      return { relation: asserted ? predicate : `not-${predicate}`, strength: asserted ? 2 : 1, args, tolerance: null };
   }
   const plain = normalizeCode(cond);
   const trivial = isLiteral(inner) || /^(true|True|1)$/.test(plain);
@@ -236,7 +396,11 @@ const SAMENESS = /^(same\w*|is_?same\w*|equals?|eq|deep_?equal|isequal)$/i;
 function membershipOperands(cond: string): [string, string] | null {
   const generator = /^any\(\s*([^]*?)\s+for\s+(\w+)\s+in\s+([^]*?)\s*\)$/.exec(cond);
   const some = /^([^]*?)\.some\(\s*\(?\s*(\w+)\s*\)?\s*=>\s*([^]*?)\s*\)$/.exec(cond);
-  const [predicate, element, collection] = generator ? [generator[1], generator[2], generator[3]] : some ? [some[3], some[2], some[1]] : [];
+  const [predicate, element, collection] = generator
+    ? [generator[1], generator[2], generator[3]]
+    : some
+      ? [some[3], some[2], some[1]]
+      : [];
   if (!predicate || !element || !collection) return null;
   const masked = maskStringsAndComments(predicate, GENERIC_SYNTAX);
   let sides: string[] | null = splitTopLevelRegex(predicate, masked, /===|==/);
@@ -254,8 +418,17 @@ function membershipOperands(cond: string): [string, string] | null {
 
 /** Boolean predicates in conditions, by the relation of the library assertion they stand for. */
 const PREDICATES: Record<string, string> = {
-  contains: 'contains', includes: 'contains', containsstring: 'contains', hasprefix: 'startswith', startswith: 'startswith',
-  hassuffix: 'endswith', endswith: 'endswith', is: 'erroris', as: 'erroras', matchstring: 'regexp', equalfold: 'equalfold',
+  contains: 'contains',
+  includes: 'contains',
+  containsstring: 'contains',
+  hasprefix: 'startswith',
+  startswith: 'startswith',
+  hassuffix: 'endswith',
+  endswith: 'endswith',
+  is: 'erroris',
+  as: 'erroras',
+  matchstring: 'regexp',
+  equalfold: 'equalfold',
 };
 /** Packages whose functions take the value under test as their first argument (`strings.Contains(s, x)`). */
 const PREDICATE_PACKAGES = /^(strings|bytes|errors|regexp|slices|maps|reflect)$/;
@@ -277,7 +450,11 @@ function splitTopLevelRegex(text: string, masked: string, re: RegExp): [string, 
       const m = sticky.exec(masked);
       // Word operators (`in`, `is`) must start at a word boundary in the whole text.
       if (m && /^\w/.test(m[0]) && /\w/.test(masked[i - 1] ?? '')) continue;
-      if (m && (m[0].length > 1 || !/[=<>!-]/.test(masked[i + 1] ?? '') || re.source.startsWith('<=')) && !(masked[i - 1] ?? '').match(/[=<>!]/)) {
+      if (
+        m &&
+        (m[0].length > 1 || !/[=<>!-]/.test(masked[i + 1] ?? '') || re.source.startsWith('<=')) &&
+        !(masked[i - 1] ?? '').match(/[=<>!]/)
+      ) {
         // `=>` arrow functions and `<-` channels are not comparisons.
         if (masked.slice(i, i + 2) === '=>' || masked.slice(i - 1, i + 1) === '=>') continue;
         const left = text.slice(0, i).trim();
@@ -293,31 +470,72 @@ function splitTopLevelRegex(text: string, masked: string, re: RegExp): [string, 
 function rubyToCalls(statement: string): string {
   return statement.replace(
     /\.(to|not_to|to_not|should|should_not)\s+([a-z_]\w*[?!]?)(?:\s*\(([^]*)\)|\s+([^]*))?\s*$/,
-    (_m, verb: string, matcher: string, paren?: string, bare?: string) => `.${verb}.${matcher}(${(paren ?? bare ?? '').trim()})`,
+    (_m, verb: string, matcher: string, paren?: string, bare?: string) =>
+      `.${verb}.${matcher}(${(paren ?? bare ?? '').trim()})`,
   );
 }
 
 /** Library assertions that check part of a value: membership, order, errors, lengths. */
-const KNOWN_PARTIAL = /^(assert|refute)?(not)?(in|greater|less|raises|throws|contains|includes|regex|match|matches|len|length|subset|elementsmatch|startswith|endswith|panics|error|noerror|errorcontains|erroris|has\w*|empty|zero|positive|negative|condition|eventually|never|same|notsame|implements|fail|fails|warns|logs|called|calledonce|raisesregex|is\w+|not\w+|\w*(contains|includes|raises|throws|greater|less)\w*)$/;
+const KNOWN_PARTIAL =
+  /^(assert|refute)?(not)?(in|greater|less|raises|throws|contains|includes|regex|match|matches|len|length|subset|elementsmatch|startswith|endswith|panics|error|noerror|errorcontains|erroris|has\w*|empty|zero|positive|negative|condition|eventually|never|same|notsame|implements|fail|fails|warns|logs|called|calledonce|raisesregex|is\w+|not\w+|\w*(contains|includes|raises|throws|greater|less)\w*)$/;
 
 const ASSERTION_CALL = /^(assert|expect|verify|check|should|refute)/i;
-const AVA_ASSERTIONS = new Set(['is', 'not', 'deepEqual', 'notDeepEqual', 'like', 'true', 'false', 'truthy', 'falsy', 'regex', 'notRegex', 'throws', 'throwsAsync', 'notThrows', 'notThrowsAsync', 'equal', 'same', 'strictSame', 'ok', 'notOk', 'match', 'snapshot']);
+const AVA_ASSERTIONS = new Set([
+  'is',
+  'not',
+  'deepEqual',
+  'notDeepEqual',
+  'like',
+  'true',
+  'false',
+  'truthy',
+  'falsy',
+  'regex',
+  'notRegex',
+  'throws',
+  'throwsAsync',
+  'notThrows',
+  'notThrowsAsync',
+  'equal',
+  'same',
+  'strictSame',
+  'ok',
+  'notOk',
+  'match',
+  'snapshot',
+]);
 /** Objects whose methods are assertions when reached through a longer chain (`self.assertEqual`). */
-const ASSERTION_OWNER = /^(self|this|assert|require|assertions|np|numpy|testing|collectionassert|stringassert|classicassert|t|s|suite)$/i;
+const ASSERTION_OWNER =
+  /^(self|this|assert|require|assertions|np|numpy|testing|collectionassert|stringassert|classicassert|t|s|suite)$/i;
 
 /**
  * Reduces one statement to an assertion shape, or null when it is not an assertion.
  * `language` only selects statement syntax (Python's `assert` keyword, RSpec's bare matchers);
  * `helpers` names the file's own assertion macros (`check!`), whose calls assert too.
  */
-export function decomposeAssertion(statement: string, language: Language, helpers: ReadonlySet<string> = NO_HELPERS): AssertionShape | null {
+export function decomposeAssertion(
+  statement: string,
+  language: Language,
+  helpers: ReadonlySet<string> = NO_HELPERS,
+): AssertionShape | null {
   const shape = assertionShape(statement, language, helpers);
   // A pattern with wildcards or classes accepts more than the exact text an `include` checks.
-  if (shape && REGEX_MATCHERS.has(compact(shape.relation)) && shape.args.some(isLooseRegex)) return { ...shape, strength: Math.min(shape.strength, 1) as AssertionStrength };
+  if (shape && REGEX_MATCHERS.has(compact(shape.relation)) && shape.args.some(isLooseRegex))
+    return { ...shape, strength: Math.min(shape.strength, 1) as AssertionStrength };
   return shape;
 }
 
-const REGEX_MATCHERS = compactSet(['match', 'tomatch', 'assert_match', 'assertregex', 'assertregexpmatches', 'regex', 'matches', 'must_match', 'matchesregex']);
+const REGEX_MATCHERS = compactSet([
+  'match',
+  'tomatch',
+  'assert_match',
+  'assertregex',
+  'assertregexpmatches',
+  'regex',
+  'matches',
+  'must_match',
+  'matchesregex',
+]);
 
 function isLooseRegex(arg: string): boolean {
   const m = /^\/((?:\\.|[^/\\\n])+)\/[a-z]*$/.exec(arg.trim());
@@ -327,7 +545,10 @@ function isLooseRegex(arg: string): boolean {
 const NO_HELPERS: ReadonlySet<string> = new Set();
 
 function assertionShape(statement: string, language: Language, helpers: ReadonlySet<string>): AssertionShape | null {
-  let text = statement.trim().replace(/;$/, '').replace(/^(await|return|try)\s+/, '');
+  let text = statement
+    .trim()
+    .replace(/;$/, '')
+    .replace(/^(await|return|try)\s+/, '');
   if (language === 'python') {
     const kw = /^assert\s+([^]*)$/.exec(text);
     if (kw) {
@@ -338,13 +559,24 @@ function assertionShape(statement: string, language: Language, helpers: Readonly
     const raises = /^with\s+(?:pytest\.raises|self\.assertRaises\w*)\(([^]*)\)\s*(as\s+\w+)?:?$/.exec(text);
     if (raises) {
       // The exception type and the message pattern (`match=…`) are separate expected values.
-      const parts = splitTopLevel(raises[1], maskStringsAndComments(raises[1], GENERIC_SYNTAX)).map((p) => p.replace(/^match\s*=\s*/, ''));
+      const parts = splitTopLevel(raises[1], maskStringsAndComments(raises[1], GENERIC_SYNTAX)).map((p) =>
+        p.replace(/^match\s*=\s*/, ''),
+      );
       return { relation: 'raises', strength: 2, args: parts.map(normalizeCode), tolerance: null };
     }
   }
   // Expected-exception declarations in a test's header assert that the code throws.
-  const declared = /^(?:#\[should_panic(?:\(([^]*)\))?\]|\[ExpectedException\(([^]*)\)\]|@Test\s*\(\s*expected\s*=\s*([\w.]+)\s*\))$/.exec(text);
-  if (declared) return { relation: 'raises', strength: 2, args: [normalizeCode(declared[1] ?? declared[2] ?? declared[3] ?? '')], tolerance: null };
+  const declared =
+    /^(?:#\[should_panic(?:\(([^]*)\))?\]|\[ExpectedException\(([^]*)\)\]|@Test\s*\(\s*expected\s*=\s*([\w.]+)\s*\))$/.exec(
+      text,
+    );
+  if (declared)
+    return {
+      relation: 'raises',
+      strength: 2,
+      args: [normalizeCode(declared[1] ?? declared[2] ?? declared[3] ?? '')],
+      tolerance: null,
+    };
   if (language === 'ruby') {
     text = rubyToCalls(text);
     const bare = /^(assert\w*|refute\w*)\s+(?!\()([^]*)$/.exec(text);
@@ -365,8 +597,14 @@ function assertionShape(statement: string, language: Language, helpers: Readonly
   // supertest: `request(app).get('/').expect('Content-Type', /json/).expect(200, body, done)`.
   const firstExpect = names.indexOf('expect', 1);
   if (language === 'javascript' && headName !== 'expect' && firstExpect > 0 && chain[firstExpect].args) {
-    const expected = chain.slice(firstExpect).filter((s) => s.name === 'expect' && s.args).flatMap((s) => s.args ?? []);
-    const args = [chainText(chain.slice(0, firstExpect)), ...expected.filter((a) => !/^(done|cb|callback|next)$/.test(a.trim()))].map(normalizeCode);
+    const expected = chain
+      .slice(firstExpect)
+      .filter((s) => s.name === 'expect' && s.args)
+      .flatMap((s) => s.args ?? []);
+    const args = [
+      chainText(chain.slice(0, firstExpect)),
+      ...expected.filter((a) => !/^(done|cb|callback|next)$/.test(a.trim())),
+    ].map(normalizeCode);
     return { relation: 'expect', strength: 3, args, tolerance: null };
   }
   // Minitest expectations: `value.must_equal 3`, `_(value).wont_be_nil`.
@@ -383,7 +621,10 @@ function assertionShape(statement: string, language: Language, helpers: Readonly
 
   let subject: string | null = null;
   let matcher: Segment | null = null;
-  if (/^(expect|assertthat|assert_that|expect_that|is_expected)$/.test(headName) && (chain.length > 1 || (head.args ?? []).length >= 2)) {
+  if (
+    /^(expect|assertthat|assert_that|expect_that|is_expected)$/.test(headName) &&
+    (chain.length > 1 || (head.args ?? []).length >= 2)
+  ) {
     subject = headName === 'is_expected' ? 'subject' : (head.args ?? []).join(', ');
     matcher = lastMatcher(chain.slice(1));
     if (headName === 'assertthat' && head.args && head.args.length >= 2) {
@@ -393,14 +634,22 @@ function assertionShape(statement: string, language: Language, helpers: Readonly
       matcher = constraint ? lastMatcher(constraint) : null;
       if (constraint && constraint.length > 1 && constraint[constraint.length - 1].name.toLowerCase() === 'within') {
         const base = constraint[constraint.length - 2];
-        return { relation: 'approx', strength: 2, args: [normalizeCode(subject), normalizeCode((base.args ?? [])[0] ?? '')], tolerance: toNumber(constraint[constraint.length - 1].args?.[0]) };
+        return {
+          relation: 'approx',
+          strength: 2,
+          args: [normalizeCode(subject), normalizeCode((base.args ?? [])[0] ?? '')],
+          tolerance: toNumber(constraint[constraint.length - 1].args?.[0]),
+        };
       }
     }
   } else if (headName === '' && chain.length > 1 && /^(to|not_to|to_not)$/.test(names[1])) {
     subject = (head.args ?? []).join(', ');
     matcher = chain[chain.length - 1];
   } else if (shouldAt > 0) {
-    subject = chain.slice(0, shouldAt).map((s) => s.name + (s.args ? `(${s.args.join(',')})` : '')).join('.');
+    subject = chain
+      .slice(0, shouldAt)
+      .map((s) => s.name + (s.args ? `(${s.args.join(',')})` : ''))
+      .join('.');
     matcher = lastMatcher(chain.slice(shouldAt + 1));
   }
 
@@ -411,14 +660,29 @@ function assertionShape(statement: string, language: Language, helpers: Readonly
     if (relationBase === 'of' || (relationBase === 'bewithin' && chain.some((s) => s.name === 'of'))) {
       const within = chain.find((s) => compact(s.name) === 'bewithin');
       const of = chain.find((s) => s.name === 'of');
-      return { relation: 'approx', strength: 2, args: [normalizeCode(subject), normalizeCode(of?.args?.[0] ?? '')], tolerance: toNumber(within?.args?.[0]) };
+      return {
+        relation: 'approx',
+        strength: 2,
+        args: [normalizeCode(subject), normalizeCode(of?.args?.[0] ?? '')],
+        tolerance: toNumber(within?.args?.[0]),
+      };
     }
     if (relationBase === 'tobecloseto') {
       const digits = toNumber(margs[1]) ?? 2;
-      return { relation: 'approx', strength: 2, args: [normalizeCode(subject), normalizeCode(margs[0] ?? '')], tolerance: 10 ** -digits / 2 };
+      return {
+        relation: 'approx',
+        strength: 2,
+        args: [normalizeCode(subject), normalizeCode(margs[0] ?? '')],
+        tolerance: 10 ** -digits / 2,
+      };
     }
     if (relationBase === 'beapproximately' || relationBase === 'iscloseto' || relationBase === 'closeto') {
-      return { relation: 'approx', strength: 2, args: [normalizeCode(subject), normalizeCode(margs[0] ?? '')], tolerance: toNumber(margs[1]) };
+      return {
+        relation: 'approx',
+        strength: 2,
+        args: [normalizeCode(subject), normalizeCode(margs[0] ?? '')],
+        tolerance: toNumber(margs[1]),
+      };
     }
     const args = [normalizeCode(subject), ...margs.map(normalizeCode)];
     let strength = strengthOf(relationBase, margs.length > 0);
@@ -434,8 +698,19 @@ function assertionShape(statement: string, language: Language, helpers: Readonly
   const owner = chain.length > 1 ? chain[chain.length - 2].name : '';
   // AVA and tap assert through the test's `t`: `t.is(a, b)`, `t.deepEqual(a, b)`, `t.true(x)`.
   const avaCall = language === 'javascript' && chain.length === 2 && owner === 't' && AVA_ASSERTIONS.has(lastName);
-  if (!avaCall && !ASSERTION_CALL.test(lastName) && !/^(assert|require|assertions)$/i.test(owner) && !(chain.length === 1 && helpers.has(lastName))) return null;
-  if (chain.length > 2 && !ASSERTION_OWNER.test(owner) && !/^(np|numpy|testing|org|junit|unittest|pytest)$/.test(chain[0].name)) return null;
+  if (
+    !avaCall &&
+    !ASSERTION_CALL.test(lastName) &&
+    !/^(assert|require|assertions)$/i.test(owner) &&
+    !(chain.length === 1 && helpers.has(lastName))
+  )
+    return null;
+  if (
+    chain.length > 2 &&
+    !ASSERTION_OWNER.test(owner) &&
+    !/^(np|numpy|testing|org|junit|unittest|pytest)$/.test(chain[0].name)
+  )
+    return null;
   let args = positional(last.args);
   // Go's testify passes the *testing.T first.
   if (owner === 'assert' || owner === 'require') {
@@ -445,13 +720,24 @@ function assertionShape(statement: string, language: Language, helpers: Readonly
   if (/^(assert!?|asserttrue|true|istrue|ok|debugassert!|check|expect|verify|that)$/.test(rel) && args.length >= 1) {
     const shape = decomposeCondition(args[0]);
     if (shape.relation !== 'truthy' || shape.strength === 0) return shape;
-    return { relation: rel === 'ok' || rel === 'assert' || rel === 'assert!' ? 'truthy' : rel, strength: 1, args: shape.args, tolerance: null };
+    return {
+      relation: rel === 'ok' || rel === 'assert' || rel === 'assert!' ? 'truthy' : rel,
+      strength: 1,
+      args: shape.args,
+      tolerance: null,
+    };
   }
   const tolKw = keywordArg(last.args, ['places', 'delta', 'rtol', 'atol', 'epsilon', 'precision', 'tolerance']);
-  const isApprox = APPROX.has(rel) || ((rel === 'assertequals' || rel === 'areequal' || rel === 'equal') && args.length === 3 && toNumber(args[2]) !== null && language !== 'go');
+  const isApprox =
+    APPROX.has(rel) ||
+    ((rel === 'assertequals' || rel === 'areequal' || rel === 'equal') &&
+      args.length === 3 &&
+      toNumber(args[2]) !== null &&
+      language !== 'go');
   if (isApprox || tolKw !== undefined) {
     let tolerance = toNumber(tolKw ?? args[2]);
-    if (tolKw !== undefined && keywordArg(last.args, ['places', 'precision']) !== undefined && tolerance !== null) tolerance = 10 ** -tolerance;
+    if (tolKw !== undefined && keywordArg(last.args, ['places', 'precision']) !== undefined && tolerance !== null)
+      tolerance = 10 ** -tolerance;
     else if (tolKw === undefined && rel === 'assertalmostequal') tolerance = 10 ** -(toNumber(args[2]) ?? 7);
     return { relation: 'approx', strength: 2, args: args.slice(0, 2).map(normalizeCode), tolerance };
   }
@@ -465,7 +751,17 @@ function assertionShape(statement: string, language: Language, helpers: Readonly
   return { relation: rel, strength, args: normalized, tolerance: null };
 }
 
-const NULL_CHECKS = compactSet(['isnull', 'tobenull', 'be_nil', 'assertisnone', 'assertnull', 'assert_nil', 'nil', 'null', 'tobe_nil']);
+const NULL_CHECKS = compactSet([
+  'isnull',
+  'tobenull',
+  'be_nil',
+  'assertisnone',
+  'assertnull',
+  'assert_nil',
+  'nil',
+  'null',
+  'tobe_nil',
+]);
 const TRUE_CHECKS = compactSet(['istrue', 'asserttrue', 'true', 'tobetrue', 'be_true']);
 const FALSE_CHECKS = compactSet(['isfalse', 'assertfalse', 'false', 'tobefalse', 'be_false']);
 

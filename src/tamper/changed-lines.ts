@@ -43,12 +43,23 @@ export function changedLines(before: string, after: string): number[] {
 
 /** Stable id of a change: the removed and added lines, whitespace-insensitive, plus the path. */
 export function hunkFingerprint(path: string, before: string, after: string): string {
-  const norm = (t: string): string[] => t.split('\n').map((l) => l.trim()).filter(Boolean);
+  const norm = (t: string): string[] =>
+    t
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
   const a = norm(before);
   const b = norm(after);
   const bSet = new Set(b);
   const aSet = new Set(a);
   const removed = a.filter((l) => !bSet.has(l));
   const added = b.filter((l) => !aSet.has(l));
-  return createHash('sha256').update(path).update('\0').update(removed.join('\n')).update('\0').update(added.join('\n')).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(path)
+    .update('\0')
+    .update(removed.join('\n'))
+    .update('\0')
+    .update(added.join('\n'))
+    .digest('hex')
+    .slice(0, 16);
 }

@@ -72,7 +72,9 @@ export function textsFromDiff(diff: string): { before: string; after: string } {
   let inHunk = false;
   for (const [i, line] of lines.entries()) {
     // Inside a hunk, '---x' is the removed line '--x' unless a '+++' file header pairs with it.
-    const fileHeader = line.startsWith('---') ? !inHunk || lines[i + 1]?.startsWith('+++') === true : line.startsWith('+++') && lines[i - 1]?.startsWith('---') === true;
+    const fileHeader = line.startsWith('---')
+      ? !inHunk || lines[i + 1]?.startsWith('+++') === true
+      : line.startsWith('+++') && lines[i - 1]?.startsWith('---') === true;
     if (fileHeader || /^(diff |index )/.test(line)) {
       inHunk = false;
       continue;
@@ -94,7 +96,9 @@ export function textsFromDiff(diff: string): { before: string; after: string } {
 function isFailing(test: string | null, context: ClassifyContext): boolean {
   if (!test) return false;
   const leaf = test.split('/').pop() ?? test;
-  return context.failingIds.some((id) => id === test || id.endsWith(test) || id.split(/::|\/|\.|#| > | /).includes(leaf) || id.includes(test));
+  return context.failingIds.some(
+    (id) => id === test || id.endsWith(test) || id.split(/::|\/|\.|#| > | /).includes(leaf) || id.includes(test),
+  );
 }
 
 function valueInOutput(value: string, output: string | null): boolean {
@@ -106,7 +110,14 @@ function valueInOutput(value: string, output: string | null): boolean {
   return new RegExp(`(^|[^\\w.])${escaped}($|[^\\w.])`, 'm').test(output);
 }
 
-function finding(kind: FlagKind, detail: string, test: string | null, line: number | null, context: ClassifyContext, matchesLastActual = false): Finding {
+function finding(
+  kind: FlagKind,
+  detail: string,
+  test: string | null,
+  line: number | null,
+  context: ClassifyContext,
+  matchesLastActual = false,
+): Finding {
   return { kind, detail, line, test, wasFailing: isFailing(test, context), matchesLastActual };
 }
 
@@ -180,7 +191,13 @@ function gainsSkipMarker(language: Language, b: TestCase, a: TestCase, before: C
   return markerCounts(language, after.of(a)).skip > markerCounts(language, before.of(b)).skip;
 }
 
-function compareCases(before: TestFileModel, after: TestFileModel, texts: { before: string; after: string }, context: ClassifyContext, out: Finding[]): CaseChanges {
+function compareCases(
+  before: TestFileModel,
+  after: TestFileModel,
+  texts: { before: string; after: string },
+  context: ClassifyContext,
+  out: Finding[],
+): CaseChanges {
   const afterText = texts.after;
   const beforeTexts = caseTexts(before, texts.before);
   const afterTexts = caseTexts(after, texts.after);
@@ -204,15 +221,26 @@ function compareCases(before: TestFileModel, after: TestFileModel, texts: { befo
       if (successor) {
         addedCases.splice(addedCases.indexOf(successor), 1);
         renamed.set(b.name, successor.name);
-        out.push(finding('test-refactored', `test '${b.name}' renamed to '${successor.name}'`, successor.name, successor.startLine, context));
-        if ((!b.skipped && successor.skipped) || gainsSkipMarker(language, b, successor, beforeTexts, afterTexts)) out.push(finding('skip-added', `'${successor.name}' is now skipped`, b.name, successor.startLine, context));
+        out.push(
+          finding(
+            'test-refactored',
+            `test '${b.name}' renamed to '${successor.name}'`,
+            successor.name,
+            successor.startLine,
+            context,
+          ),
+        );
+        if ((!b.skipped && successor.skipped) || gainsSkipMarker(language, b, successor, beforeTexts, afterTexts))
+          out.push(finding('skip-added', `'${successor.name}' is now skipped`, b.name, successor.startLine, context));
         continue;
       }
       // Its checked values all reappear next to a new test: folded into a table, not deleted.
       const literals = caseLiterals(before, b.name);
       const gainedTests = after.cases.some((c) => !beforeNames.has(c.name));
       if (gainedTests && literals.length > 0 && literals.every((v) => normalizedAfter.includes(v))) {
-        out.push(finding('test-refactored', `test '${b.name}' folded into a table-driven test`, b.name, b.startLine, context));
+        out.push(
+          finding('test-refactored', `test '${b.name}' folded into a table-driven test`, b.name, b.startLine, context),
+        );
         // Its assertions live on as table rows; do not count them as removed.
         deleted.add(b.name);
         continue;
@@ -221,19 +249,26 @@ function compareCases(before: TestFileModel, after: TestFileModel, texts: { befo
       out.push(finding('test-deleted', `test '${b.name}' deleted`, b.name, b.startLine, context));
       continue;
     }
-    if (!after.fileSkipped && ((!b.skipped && a.skipped) || gainsSkipMarker(language, b, a, beforeTexts, afterTexts))) out.push(finding('skip-added', `'${a.name}' is now skipped`, a.name, a.startLine, context));
-    if (!b.focused && a.focused && !after.fileFocused) out.push(finding('focus-added', `'${a.name}' is now the only focused test`, a.name, a.startLine, context));
+    if (!after.fileSkipped && ((!b.skipped && a.skipped) || gainsSkipMarker(language, b, a, beforeTexts, afterTexts)))
+      out.push(finding('skip-added', `'${a.name}' is now skipped`, a.name, a.startLine, context));
+    if (!b.focused && a.focused && !after.fileFocused)
+      out.push(finding('focus-added', `'${a.name}' is now the only focused test`, a.name, a.startLine, context));
   }
   for (const c of addedCases) {
-    if (c.focused && !after.fileFocused) out.push(finding('focus-added', `new test '${c.name}' is focused`, c.name, c.startLine, context));
+    if (c.focused && !after.fileFocused)
+      out.push(finding('focus-added', `new test '${c.name}' is focused`, c.name, c.startLine, context));
     else out.push(finding('test-added', `test '${c.name}' added`, c.name, c.startLine, context));
   }
-  if (!before.fileSkipped && after.fileSkipped) out.push(finding('skip-added', 'the whole file or suite is now skipped', null, null, context));
+  if (!before.fileSkipped && after.fileSkipped)
+    out.push(finding('skip-added', 'the whole file or suite is now skipped', null, null, context));
   // Tests the parser cannot see as cases (macro-generated, loops of `it` calls) still get skipped
   // by markers outside every recognised case.
-  else if (markerCounts(language, afterTexts.outside).skip > markerCounts(language, beforeTexts.outside).skip) out.push(finding('skip-added', 'a skip marker was added', null, null, context));
-  if (after.registrationGuards > before.registrationGuards) out.push(finding('skip-added', 'a conditional return now keeps tests from being registered', null, null, context));
-  if (!before.fileFocused && after.fileFocused) out.push(finding('focus-added', 'the whole suite is now focused', null, null, context));
+  else if (markerCounts(language, afterTexts.outside).skip > markerCounts(language, beforeTexts.outside).skip)
+    out.push(finding('skip-added', 'a skip marker was added', null, null, context));
+  if (after.registrationGuards > before.registrationGuards)
+    out.push(finding('skip-added', 'a conditional return now keeps tests from being registered', null, null, context));
+  if (!before.fileFocused && after.fileFocused)
+    out.push(finding('focus-added', 'the whole suite is now focused', null, null, context));
   return { deleted, renamed };
 }
 
@@ -241,10 +276,18 @@ function sharedArgs(a: AssertionSite, b: AssertionSite): number {
   return a.args.filter((x) => b.args.includes(x)).length;
 }
 
-function compareAssertions(before: TestFileModel, after: TestFileModel, changes: CaseChanges, context: ClassifyContext, out: Finding[]): void {
+function compareAssertions(
+  before: TestFileModel,
+  after: TestFileModel,
+  changes: CaseChanges,
+  context: ClassifyContext,
+  out: Finding[],
+): void {
   const { deleted, renamed } = changes;
   // Assertions of a renamed test belong to its new name.
-  const beforeAssertions = before.assertions.map((s) => (s.caseName && renamed.has(s.caseName) ? { ...s, caseName: renamed.get(s.caseName) ?? null } : s));
+  const beforeAssertions = before.assertions.map((s) =>
+    s.caseName && renamed.has(s.caseName) ? { ...s, caseName: renamed.get(s.caseName) ?? null } : s,
+  );
   // Match identical assertions within the same test first, then ones that moved between tests.
   // The same assertion moved under an `if` is not the same check.
   const key = (s: AssertionSite): string => `${s.conditional ? 'if\u0000' : ''}${s.key}`;
@@ -253,7 +296,15 @@ function compareAssertions(before: TestFileModel, after: TestFileModel, changes:
   const addedInCase = minus(after.assertions, beforeAssertions, keyInCase);
   const removed = minus(removedInCase, addedInCase, key).filter((s) => !s.caseName || !deleted.has(s.caseName));
   const added = minus(addedInCase, removedInCase, key);
-  reportMovesIntoSkipped(before, after, renamed, minus(removedInCase, removed, key), minus(addedInCase, added, key), context, out);
+  reportMovesIntoSkipped(
+    before,
+    after,
+    renamed,
+    minus(removedInCase, removed, key),
+    minus(addedInCase, added, key),
+    context,
+    out,
+  );
   const unpairedAdded = new Set(added);
   const unpairedRemoved: AssertionSite[] = [];
   for (const r of removed) {
@@ -263,7 +314,13 @@ function compareAssertions(before: TestFileModel, after: TestFileModel, changes:
       const shared = sharedArgs(r, a);
       const sameRelation = r.relation === a.relation;
       const score = shared * 2 + (sameRelation ? 1 : 0) + (r.caseName === a.caseName ? 0.5 : 0);
-      const plausible = shared > 0 || (a.strength === 0 && r.caseName === a.caseName) || (sameRelation && r.caseName === a.caseName && r.args.length === a.args.length && (r.args.length >= 2 || onlyExpected(r, a)));
+      const plausible =
+        shared > 0 ||
+        (a.strength === 0 && r.caseName === a.caseName) ||
+        (sameRelation &&
+          r.caseName === a.caseName &&
+          r.args.length === a.args.length &&
+          (r.args.length >= 2 || onlyExpected(r, a)));
       if (plausible && score > bestScore) {
         best = a;
         bestScore = score;
@@ -290,20 +347,42 @@ function compareAssertions(before: TestFileModel, after: TestFileModel, changes:
     }
     unpairedAdded.delete(replacement);
     replacements.push(replacement);
-    if (weaker(replacement, r)) out.push(finding('assertion-weakened', `${r.key} → ${replacement.key}${movedUnderCondition(r, replacement)}`, r.caseName, replacement.line, context));
+    if (weaker(replacement, r))
+      out.push(
+        finding(
+          'assertion-weakened',
+          `${r.key} → ${replacement.key}${movedUnderCondition(r, replacement)}`,
+          r.caseName,
+          replacement.line,
+          context,
+        ),
+      );
   }
   const surplus = pending.length - [...unpairedAdded].filter((a) => a.strength > 0).length;
   if (surplus > 0) {
-    for (const r of pending.slice(0, surplus)) out.push(finding('assertion-removed', `assertion removed: ${r.key}`, r.caseName, r.line, context));
+    for (const r of pending.slice(0, surplus))
+      out.push(finding('assertion-removed', `assertion removed: ${r.key}`, r.caseName, r.line, context));
   }
-  for (const a of unpairedAdded) if (a.strength === 0) out.push(finding('assertion-weakened', `assertion that always holds added: ${a.key}`, a.caseName, a.line, context));
+  for (const a of unpairedAdded)
+    if (a.strength === 0)
+      out.push(
+        finding('assertion-weakened', `assertion that always holds added: ${a.key}`, a.caseName, a.line, context),
+      );
 }
 
 /**
  * Assertions that moved from a running test into one that is skipped or gated (a new test under
  * `#[rustversion::since(…)]`) no longer run everywhere they did.
  */
-function reportMovesIntoSkipped(before: TestFileModel, after: TestFileModel, renamed: Map<string, string>, movedFrom: AssertionSite[], movedTo: AssertionSite[], context: ClassifyContext, out: Finding[]): void {
+function reportMovesIntoSkipped(
+  before: TestFileModel,
+  after: TestFileModel,
+  renamed: Map<string, string>,
+  movedFrom: AssertionSite[],
+  movedTo: AssertionSite[],
+  context: ClassifyContext,
+  out: Finding[],
+): void {
   const skippedBefore = new Set(before.cases.filter((c) => c.skipped).map((c) => renamed.get(c.name) ?? c.name));
   const skippedAfter = new Set(after.cases.filter((c) => c.skipped).map((c) => c.name));
   const sources = movedFrom.filter((r) => !before.fileSkipped && !(r.caseName && skippedBefore.has(r.caseName)));
@@ -314,7 +393,15 @@ function reportMovesIntoSkipped(before: TestFileModel, after: TestFileModel, ren
     if (!source) continue;
     sources.splice(sources.indexOf(source), 1);
     gated.add(a.caseName);
-    out.push(finding('skip-added', `assertions of '${source.caseName}' moved into '${a.caseName}', which does not run everywhere`, source.caseName, a.line, context));
+    out.push(
+      finding(
+        'skip-added',
+        `assertions of '${source.caseName}' moved into '${a.caseName}', which does not run everywhere`,
+        source.caseName,
+        a.line,
+        context,
+      ),
+    );
   }
 }
 
@@ -328,7 +415,11 @@ function onlyExpected(r: AssertionSite, a: AssertionSite): boolean {
  * (`x >= 2 && x <= 4` → `x >= 2`), or may not run at all where its predecessor always ran.
  */
 function weaker(a: AssertionSite, r: AssertionSite): boolean {
-  const partOf = r.relation === 'all-of' && a.relation !== 'all-of' && a.args.length > 0 && a.args.every((x) => r.args[0].includes(x));
+  const partOf =
+    r.relation === 'all-of' &&
+    a.relation !== 'all-of' &&
+    a.args.length > 0 &&
+    a.args.every((x) => r.args[0].includes(x));
   return a.strength < r.strength || partOf || (a.conditional && !r.conditional);
 }
 
@@ -336,9 +427,17 @@ function movedUnderCondition(r: AssertionSite, a: AssertionSite): string {
   return a.conditional && !r.conditional ? ' (now only checked under a condition)' : '';
 }
 
-function comparePair(r: AssertionSite, a: AssertionSite, after: TestFileModel, context: ClassifyContext, out: Finding[]): void {
+function comparePair(
+  r: AssertionSite,
+  a: AssertionSite,
+  after: TestFileModel,
+  context: ClassifyContext,
+  out: Finding[],
+): void {
   if (a.conditional && !r.conditional) {
-    out.push(finding('assertion-weakened', `${r.key} → ${a.key}${movedUnderCondition(r, a)}`, a.caseName, a.line, context));
+    out.push(
+      finding('assertion-weakened', `${r.key} → ${a.key}${movedUnderCondition(r, a)}`, a.caseName, a.line, context),
+    );
     return;
   }
   // Equality in another spelling (`isEqualTo(null)` → `isNull()`, `Boolean.TRUE` → `true`) checks
@@ -354,7 +453,16 @@ function comparePair(r: AssertionSite, a: AssertionSite, after: TestFileModel, c
     }
     if (r.relation !== a.relation && gone.length === 1 && came.length === 1 && isLiteral(came[0])) {
       const matches = valueInOutput(came[0], context.lastFailingOutput);
-      out.push(finding('expected-value-changed', `expected ${gone[0]} → ${came[0]}${matches ? ' (the value the last failing run reported)' : ''}`, a.caseName, a.line, context, matches));
+      out.push(
+        finding(
+          'expected-value-changed',
+          `expected ${gone[0]} → ${came[0]}${matches ? ' (the value the last failing run reported)' : ''}`,
+          a.caseName,
+          a.line,
+          context,
+          matches,
+        ),
+      );
       return;
     }
   }
@@ -362,8 +470,16 @@ function comparePair(r: AssertionSite, a: AssertionSite, after: TestFileModel, c
     out.push(finding('assertion-weakened', `${r.key} → ${a.key}`, a.caseName, a.line, context));
     return;
   }
-  if (r.relation === 'approx' && a.relation === 'approx' && r.tolerance !== null && a.tolerance !== null && a.tolerance > r.tolerance) {
-    out.push(finding('assertion-weakened', `tolerance ${r.tolerance} → ${a.tolerance}: ${a.key}`, a.caseName, a.line, context));
+  if (
+    r.relation === 'approx' &&
+    a.relation === 'approx' &&
+    r.tolerance !== null &&
+    a.tolerance !== null &&
+    a.tolerance > r.tolerance
+  ) {
+    out.push(
+      finding('assertion-weakened', `tolerance ${r.tolerance} → ${a.tolerance}: ${a.key}`, a.caseName, a.line, context),
+    );
     return;
   }
   const changedOld = r.args.filter((x) => !a.args.includes(x));
@@ -371,14 +487,33 @@ function comparePair(r: AssertionSite, a: AssertionSite, after: TestFileModel, c
   // A literal replaced by an expression (e.g. a helper's parameter) is a refactor, not a new value,
   // unless the test assigns that name literals of its own (`errmsg = "…"` in an if/else).
   const literalChange = changedNew.length === 1 && isLiteral(changedNew[0]);
-  const bound = changedNew.length === 1 && changedOld.length === 1 && isLiteral(changedOld[0]) ? after.literalBindings.filter((b) => b.caseName === a.caseName && b.name === changedNew[0]).map((b) => b.value) : [];
+  const bound =
+    changedNew.length === 1 && changedOld.length === 1 && isLiteral(changedOld[0])
+      ? after.literalBindings.filter((b) => b.caseName === a.caseName && b.name === changedNew[0]).map((b) => b.value)
+      : [];
   if (r.relation === a.relation && bound.some((v) => v !== changedOld[0])) {
     const matches = bound.some((v) => valueInOutput(v, context.lastFailingOutput));
-    out.push(finding('expected-value-changed', `expected ${changedOld[0]} → ${changedNew[0]} (assigned ${bound.join(' or ')})`, a.caseName, a.line, context, matches));
+    out.push(
+      finding(
+        'expected-value-changed',
+        `expected ${changedOld[0]} → ${changedNew[0]} (assigned ${bound.join(' or ')})`,
+        a.caseName,
+        a.line,
+        context,
+        matches,
+      ),
+    );
     return;
   }
   // A partial matcher given a shorter piece of its old text (`match='must be'`) accepts more.
-  if (PARTIAL_MATCH.test(r.relation) && PARTIAL_MATCH.test(a.relation) && changedNew.length === 1 && changedOld.length === 1 && isLiteral(changedNew[0]) && isLiteral(changedOld[0])) {
+  if (
+    PARTIAL_MATCH.test(r.relation) &&
+    PARTIAL_MATCH.test(a.relation) &&
+    changedNew.length === 1 &&
+    changedOld.length === 1 &&
+    isLiteral(changedNew[0]) &&
+    isLiteral(changedOld[0])
+  ) {
     const was = matchedText(changedOld[0]);
     const now = matchedText(changedNew[0]);
     if (now.length < was.length && was.includes(now)) {
@@ -386,9 +521,24 @@ function comparePair(r: AssertionSite, a: AssertionSite, after: TestFileModel, c
       return;
     }
   }
-  if (r.relation === a.relation && changedNew.length === 1 && changedOld.length === 1 && literalChange && (sharedArgs(r, a) > 0 || onlyExpected(r, a))) {
+  if (
+    r.relation === a.relation &&
+    changedNew.length === 1 &&
+    changedOld.length === 1 &&
+    literalChange &&
+    (sharedArgs(r, a) > 0 || onlyExpected(r, a))
+  ) {
     const matches = valueInOutput(changedNew[0], context.lastFailingOutput);
-    out.push(finding('expected-value-changed', `expected ${changedOld[0]} → ${changedNew[0]}${matches ? ' (the value the last failing run reported)' : ''}`, a.caseName, a.line, context, matches));
+    out.push(
+      finding(
+        'expected-value-changed',
+        `expected ${changedOld[0]} → ${changedNew[0]}${matches ? ' (the value the last failing run reported)' : ''}`,
+        a.caseName,
+        a.line,
+        context,
+        matches,
+      ),
+    );
     return;
   }
   out.push(finding('test-refactored', `${r.key} → ${a.key}`, a.caseName, a.line, context));
@@ -410,12 +560,23 @@ function expectationKey(value: string): boolean {
   return /^(want|expected?|exp|out(put)?|result|answer|sum|total)\w*\s*:/i.test(value);
 }
 
-function compareRows(before: TestFileModel, after: TestFileModel, deleted: Set<string>, context: ClassifyContext, out: Finding[]): void {
+function compareRows(
+  before: TestFileModel,
+  after: TestFileModel,
+  deleted: Set<string>,
+  context: ClassifyContext,
+  out: Finding[],
+): void {
   const removed = minus(before.rows, after.rows, rowKey).filter((r) => !r.caseName || !deleted.has(r.caseName));
   const added = new Set(minus(after.rows, before.rows, rowKey));
   let unmatched = 0;
   for (const r of removed) {
-    const partner = [...added].find((a) => a.caseName === r.caseName && a.values.length === r.values.length && a.values.filter((v, i) => v !== r.values[i]).length === 1);
+    const partner = [...added].find(
+      (a) =>
+        a.caseName === r.caseName &&
+        a.values.length === r.values.length &&
+        a.values.filter((v, i) => v !== r.values[i]).length === 1,
+    );
     if (!partner) {
       unmatched++;
       continue;
@@ -424,21 +585,57 @@ function compareRows(before: TestFileModel, after: TestFileModel, deleted: Set<s
     const i = partner.values.findIndex((v, k) => v !== r.values[k]);
     const isExpected = i === r.values.length - 1 || expectationKey(r.values[i]);
     if (!isExpected) {
-      out.push(finding('test-refactored', `table row input changed: ${r.values[i]} → ${partner.values[i]}`, partner.caseName, partner.line, context));
+      out.push(
+        finding(
+          'test-refactored',
+          `table row input changed: ${r.values[i]} → ${partner.values[i]}`,
+          partner.caseName,
+          partner.line,
+          context,
+        ),
+      );
       continue;
     }
     const newValue = partner.values[i].replace(/^\w+\s*:\s*/, '');
     const oldValue = r.values[i].replace(/^\w+\s*:\s*/, '');
     if (sameLiterals(oldValue, newValue)) {
-      out.push(finding('test-refactored', `table row value rewritten with the same literals: ${oldValue} → ${newValue}`, partner.caseName, partner.line, context));
+      out.push(
+        finding(
+          'test-refactored',
+          `table row value rewritten with the same literals: ${oldValue} → ${newValue}`,
+          partner.caseName,
+          partner.line,
+          context,
+        ),
+      );
       continue;
     }
     const matches = valueInOutput(newValue, context.lastFailingOutput);
-    out.push(finding('expected-value-changed', `table row expected ${oldValue} → ${newValue}`, partner.caseName, partner.line, context, matches));
+    out.push(
+      finding(
+        'expected-value-changed',
+        `table row expected ${oldValue} → ${newValue}`,
+        partner.caseName,
+        partner.line,
+        context,
+        matches,
+      ),
+    );
   }
-  if (unmatched > added.size) out.push(finding('test-deleted', `${unmatched - added.size} table row(s) removed`, removed[0]?.caseName ?? null, removed[0]?.line ?? null, context));
-  const skippedRows = (m: TestFileModel): number => m.rows.filter((r) => r.values.some((v) => SKIP_FIELD.test(v))).length;
-  if (skippedRows(after) > skippedRows(before)) out.push(finding('skip-added', 'a table case now has a skip field', null, null, context));
+  if (unmatched > added.size)
+    out.push(
+      finding(
+        'test-deleted',
+        `${unmatched - added.size} table row(s) removed`,
+        removed[0]?.caseName ?? null,
+        removed[0]?.line ?? null,
+        context,
+      ),
+    );
+  const skippedRows = (m: TestFileModel): number =>
+    m.rows.filter((r) => r.values.some((v) => SKIP_FIELD.test(v))).length;
+  if (skippedRows(after) > skippedRows(before))
+    out.push(finding('skip-added', 'a table case now has a skip field', null, null, context));
 }
 
 /** A keyed table field that skips its row: `skip: "flaky"`, `skip: true` (not false/empty). */
@@ -455,7 +652,12 @@ function sameLiterals(a: string, b: string): boolean {
   return la.length > 0 && la.join('\u0000') === literalsIn(b).sort().join('\u0000');
 }
 
-function compareExpectations(before: TestFileModel, after: TestFileModel, context: ClassifyContext, out: Finding[]): void {
+function compareExpectations(
+  before: TestFileModel,
+  after: TestFileModel,
+  context: ClassifyContext,
+  out: Finding[],
+): void {
   const group = (m: TestFileModel): Map<string, TestFileModel['expectations']> => {
     const g = new Map<string, TestFileModel['expectations']>();
     for (const e of m.expectations) {
@@ -473,7 +675,9 @@ function compareExpectations(before: TestFileModel, after: TestFileModel, contex
       const n = news[i];
       if (o.value === n.value) return;
       const matches = valueInOutput(n.value, context.lastFailingOutput);
-      out.push(finding('expected-value-changed', `${o.name}: ${o.value} → ${n.value}`, n.caseName, n.line, context, matches));
+      out.push(
+        finding('expected-value-changed', `${o.name}: ${o.value} → ${n.value}`, n.caseName, n.line, context, matches),
+      );
     });
   }
 }
@@ -486,32 +690,52 @@ function classifyTestFile(path: string, before: string, after: string, context: 
   if (b.cases.length === 0 && a.cases.length === 0) {
     // A fragment without whole test cases: count the focus markers themselves (skip markers
     // outside cases are counted for every file).
-    if (markerCounts(a.language, after).focus > markerCounts(b.language, before).focus) out.push(finding('focus-added', 'a focus marker (.only) was added', null, null, context));
+    if (markerCounts(a.language, after).focus > markerCounts(b.language, before).focus)
+      out.push(finding('focus-added', 'a focus marker (.only) was added', null, null, context));
   }
   compareAssertions(b, a, changes, context, out);
   compareRows(b, a, changes.deleted, context, out);
   compareExpectations(b, a, context, out);
-  if (out.length === 0 && before !== after) out.push(finding('test-refactored', 'test code changed without weakening it', null, null, context));
+  if (out.length === 0 && before !== after)
+    out.push(finding('test-refactored', 'test code changed without weakening it', null, null, context));
 }
 
 /** Classifies one edit. Kinds are listed once each, tampering kinds before benign ones. */
 export function classifyEdit(edit: EditToClassify, context: ClassifyContext = EMPTY_CONTEXT): Classification {
-  const fromDiff = edit.diff !== undefined && edit.before === undefined && edit.after === undefined ? textsFromDiff(edit.diff) : null;
+  const fromDiff =
+    edit.diff !== undefined && edit.before === undefined && edit.after === undefined ? textsFromDiff(edit.diff) : null;
   const before = edit.op === 'create' ? '' : (fromDiff?.before ?? edit.before ?? '');
   const after = edit.op === 'delete' ? '' : (fromDiff?.after ?? edit.after ?? '');
   const language = languageOf(edit.path);
   let role = roleOf(edit.path);
-  if (role === 'production' && language && (edit.isTestPath || hasInlineTests(before, language) || hasInlineTests(after, language))) role = 'test';
+  if (
+    role === 'production' &&
+    language &&
+    (edit.isTestPath || hasInlineTests(before, language) || hasInlineTests(after, language))
+  )
+    role = 'test';
   const out: Finding[] = [];
 
   if (role === 'snapshot') {
-    if (before.trim() && before !== after) out.push(finding('snapshot-updated', edit.op === 'delete' ? 'snapshot file deleted' : 'stored snapshot rewritten', null, null, context));
+    if (before.trim() && before !== after)
+      out.push(
+        finding(
+          'snapshot-updated',
+          edit.op === 'delete' ? 'snapshot file deleted' : 'stored snapshot rewritten',
+          null,
+          null,
+          context,
+        ),
+      );
   } else if (role === 'test' && edit.op === 'delete') {
     const model = parseTestFile(edit.path, before);
     const names = model?.cases.map((c) => c.name) ?? [];
     const failing = names.find((n) => isFailing(n, context)) ?? null;
     const what = before.trim() ? `${names.length} test(s)` : 'its content was not recorded';
-    out.push({ ...finding('test-file-deleted', `test file deleted (${what})`, failing, null, context), wasFailing: failing !== null });
+    out.push({
+      ...finding('test-file-deleted', `test file deleted (${what})`, failing, null, context),
+      wasFailing: failing !== null,
+    });
   } else if (role === 'test') {
     classifyTestFile(edit.path, before, after, context, out);
   }
@@ -519,16 +743,42 @@ export function classifyEdit(edit: EditToClassify, context: ClassifyContext = EM
   // configuration files have no such syntax and are read as they are.
   const codeBefore = language ? codeOnly(language, before) : before;
   const codeAfter = language ? codeOnly(language, after) : after;
-  if (role !== 'production' && role !== 'other' && addsForcedExit(codeBefore, codeAfter)) out.push(finding('exit-forced', 'a forced successful exit was added', null, null, context));
-  if (role === 'test-config' && narrowsTestCommand(before, after)) out.push(finding('test-command-changed', 'the test command now runs fewer tests or ignores failures', null, null, context));
-  if (addsEqOverride(codeBefore, codeAfter)) out.push(finding('eq-override', 'an equality method that always returns true was added', null, null, context));
+  if (role !== 'production' && role !== 'other' && addsForcedExit(codeBefore, codeAfter))
+    out.push(finding('exit-forced', 'a forced successful exit was added', null, null, context));
+  if (role === 'test-config' && narrowsTestCommand(before, after))
+    out.push(
+      finding('test-command-changed', 'the test command now runs fewer tests or ignores failures', null, null, context),
+    );
+  if (addsEqOverride(codeBefore, codeAfter))
+    out.push(finding('eq-override', 'an equality method that always returns true was added', null, null, context));
   if (role === 'production') {
-    if (addsTestEnvCheck(before, after)) out.push(finding('special-casing', 'production code now checks whether it runs under a test runner', null, null, context));
+    if (addsTestEnvCheck(before, after))
+      out.push(
+        finding(
+          'special-casing',
+          'production code now checks whether it runs under a test runner',
+          null,
+          null,
+          context,
+        ),
+      );
     else {
       const literals = specialCasedLiterals(before, after, context.testLiterals);
-      if (literals.length > 0) out.push(finding('special-casing', `production code branches on test inputs: ${literals.slice(0, 4).join(', ')}`, null, null, context));
+      if (literals.length > 0)
+        out.push(
+          finding(
+            'special-casing',
+            `production code branches on test inputs: ${literals.slice(0, 4).join(', ')}`,
+            null,
+            null,
+            context,
+          ),
+        );
     }
   }
-  const kinds = [...new Set(out.map((f) => f.kind))].sort((x, y) => Number(x === 'test-added' || x === 'test-refactored') - Number(y === 'test-added' || y === 'test-refactored'));
+  const kinds = [...new Set(out.map((f) => f.kind))].sort(
+    (x, y) =>
+      Number(x === 'test-added' || x === 'test-refactored') - Number(y === 'test-added' || y === 'test-refactored'),
+  );
   return { role, kinds, findings: out, before, after };
 }

@@ -33,7 +33,8 @@ function sharedLines(a: string, b: string): { prefix: number; suffix: number } {
   while (prefix < limit && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
   if (prefix < a.length || prefix < b.length) prefix = a.lastIndexOf('\n', prefix - 1) + 1;
   let suffix = 0;
-  while (suffix < limit - prefix && a.charCodeAt(a.length - 1 - suffix) === b.charCodeAt(b.length - 1 - suffix)) suffix++;
+  while (suffix < limit - prefix && a.charCodeAt(a.length - 1 - suffix) === b.charCodeAt(b.length - 1 - suffix))
+    suffix++;
   // Start the tail at a line start on both sides: cut it after its first newline if needed.
   const atLineStart = (t: string) => t.length - suffix === prefix || t[t.length - suffix - 1] === '\n';
   if (!atLineStart(a) || !atLineStart(b)) {
@@ -73,9 +74,11 @@ export function rebuildTexts(record: EditRecord, current: string | null): Rebuil
   if (current !== null && record.afterSha256 === null) return 'the file exists again';
   if (current !== null && textSha256(current) !== record.afterSha256) return 'the file has changed since this edit';
   if (record.beforeSha256 === null) return { before: null, after: current };
-  if (record.clipped) return `the edit changed more than the ${MAX_KEPT_TEXT / 1024} KB of text a flag keeps, so the earlier text was not kept`;
+  if (record.clipped)
+    return `the edit changed more than the ${MAX_KEPT_TEXT / 1024} KB of text a flag keeps, so the earlier text was not kept`;
   const now = current ?? '';
   const before = now.slice(0, record.prefix) + record.removed + now.slice(now.length - record.suffix);
-  if (textSha256(before) !== record.beforeSha256) return 'the recorded edit does not rebuild the earlier text (the flag store is damaged)';
+  if (textSha256(before) !== record.beforeSha256)
+    return 'the recorded edit does not rebuild the earlier text (the flag store is damaged)';
   return { before, after: current };
 }

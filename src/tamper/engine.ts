@@ -6,7 +6,14 @@ import { changedLines, hunkFingerprint } from './changed-lines';
 import { classifyEdit, type Finding } from './classify';
 import { NO_READER, type LiveValidity } from '../contracts/reading';
 import { PressureTracker, runFailed } from './pressure';
-import { assessSeverity, DEFAULT_SEVERITY_SETTINGS, type Desperation, type FlagPressure, type PressureContext, type SeveritySettings } from './severity';
+import {
+  assessSeverity,
+  DEFAULT_SEVERITY_SETTINGS,
+  type Desperation,
+  type FlagPressure,
+  type PressureContext,
+  type SeveritySettings,
+} from './severity';
 import { distinctiveLiterals, testCommandKinds } from './text-rules';
 
 export interface RunSummary {
@@ -99,7 +106,14 @@ export class TamperEngine {
     const key = `${event.source}\u0000${event.sessionId}`;
     let s = this.sessions.get(key);
     if (!s) {
-      s = { runs: [], lastCommand: null, lastFailing: null, productionChangedSinceLastPass: false, behaviour: new PressureTracker(), awaitingRun: [] };
+      s = {
+        runs: [],
+        lastCommand: null,
+        lastFailing: null,
+        productionChangedSinceLastPass: false,
+        behaviour: new PressureTracker(),
+        awaitingRun: [],
+      };
       this.sessions.set(key, s);
     }
     return s;
@@ -108,7 +122,14 @@ export class TamperEngine {
   private onRun(run: TestRunEvent): TamperFlag[] {
     const s = this.session(run);
     const failed = runFailed(run);
-    const summary: RunSummary = { seq: run.seq, ts: run.ts, command: run.command, passed: run.passed, failed: run.failed, failingIds: run.failingIds };
+    const summary: RunSummary = {
+      seq: run.seq,
+      ts: run.ts,
+      command: run.command,
+      passed: run.passed,
+      failed: run.failed,
+      failingIds: run.failingIds,
+    };
     s.runs.push(summary);
     if (s.runs.length > 3) s.runs.shift();
     const updated: TamperFlag[] = [];
@@ -216,7 +237,8 @@ export class TamperEngine {
       ...this.judge(classification.findings, pressure),
       before: edit.op === 'create' ? null : before,
       after: edit.op === 'delete' ? null : after,
-      wholeFile: (edit.op === 'create' || edit.before !== undefined) && (edit.op === 'delete' || edit.after !== undefined),
+      wholeFile:
+        (edit.op === 'create' || edit.before !== undefined) && (edit.op === 'delete' || edit.after !== undefined),
       op: edit.op,
       changedLines: edit.op === 'delete' ? [] : changedLines(before, after),
       hunk: hunkFingerprint(edit.path, before, after),
@@ -229,7 +251,10 @@ export class TamperEngine {
   }
 
   /** Severity and reason under the reader's validity now (vectors may have been validated since). */
-  private judge(findings: Finding[], pressure: PressureContext): Pick<TamperFlag, 'severity' | 'reason' | 'pressureSummary'> {
+  private judge(
+    findings: Finding[],
+    pressure: PressureContext,
+  ): Pick<TamperFlag, 'severity' | 'reason' | 'pressureSummary'> {
     const a = assessSeverity(findings, { ...pressure, reader: this.readerValidity() }, this.settings);
     return { severity: a.severity ?? 'info', reason: a.reason, pressureSummary: a.pressure };
   }

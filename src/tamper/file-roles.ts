@@ -19,9 +19,12 @@ export function languageOf(path: string): Language | null {
   return null;
 }
 
-const SNAPSHOT = /(__snapshots__\/|\.snap$|\.ambr$|\.approved\.\w+$|\.verified\.\w+$|\/snapshots\/[^/]+\.snap|\.golden$|\/testdata\/.*\.golden)/;
-const TEST_CONFIG = /(^|\/)(package\.json|pytest\.ini|tox\.ini|setup\.cfg|pyproject\.toml|conftest\.py|Makefile|makefile|justfile|Rakefile|\.rspec|noxfile\.py|jest\.config\.[cm]?[jt]s|vitest\.config\.[cm]?[jt]s|\.mocharc(\.\w+)?|karma\.conf\.js|run[-_]?tests?\.(sh|ps1|bat)|test\.sh|\.github\/workflows\/[^/]+\.ya?ml|\.gitlab-ci\.yml|Cargo\.toml|build\.gradle(\.kts)?|pom\.xml|[^/]+\.csproj|[^/]+\.runsettings|go\.mod)$/;
-const TEST_PATH = /(^|\/)(tests?|__tests__|spec|specs|testing|test_?data)\/|(^|\/)test_[^/]+\.py$|_test\.(py|go|rb)$|\.(test|spec)\.[cm]?[jt]sx?$|_spec\.rb$|(Tests?|IT)\.(java|kt|cs)$|(^|\/)src\/test\//;
+const SNAPSHOT =
+  /(__snapshots__\/|\.snap$|\.ambr$|\.approved\.\w+$|\.verified\.\w+$|\/snapshots\/[^/]+\.snap|\.golden$|\/testdata\/.*\.golden)/;
+const TEST_CONFIG =
+  /(^|\/)(package\.json|pytest\.ini|tox\.ini|setup\.cfg|pyproject\.toml|conftest\.py|Makefile|makefile|justfile|Rakefile|\.rspec|noxfile\.py|jest\.config\.[cm]?[jt]s|vitest\.config\.[cm]?[jt]s|\.mocharc(\.\w+)?|karma\.conf\.js|run[-_]?tests?\.(sh|ps1|bat)|test\.sh|\.github\/workflows\/[^/]+\.ya?ml|\.gitlab-ci\.yml|Cargo\.toml|build\.gradle(\.kts)?|pom\.xml|[^/]+\.csproj|[^/]+\.runsettings|go\.mod)$/;
+const TEST_PATH =
+  /(^|\/)(tests?|__tests__|spec|specs|testing|test_?data)\/|(^|\/)test_[^/]+\.py$|_test\.(py|go|rb)$|\.(test|spec)\.[cm]?[jt]sx?$|_spec\.rb$|(Tests?|IT)\.(java|kt|cs)$|(^|\/)src\/test\//;
 
 export function roleOf(path: string): FileRole {
   const p = path.replace(/\\/g, '/');

@@ -94,15 +94,27 @@ function isStoredFlag(x: unknown): x is StoredFlag {
   const f = x as Record<string, unknown>;
   const edit = f.edit as Record<string, unknown> | null;
   return (
-    typeof f.id === 'string' && typeof f.path === 'string' && typeof f.ts === 'string' && Array.isArray(f.kinds) && typeof f.severity === 'string' &&
-    typeof f.status === 'string' && typeof f.editSeq === 'number' && typeof edit === 'object' && edit !== null &&
-    typeof edit.removed === 'string' && typeof edit.inserted === 'string' && typeof edit.prefix === 'number' && typeof edit.suffix === 'number'
+    typeof f.id === 'string' &&
+    typeof f.path === 'string' &&
+    typeof f.ts === 'string' &&
+    Array.isArray(f.kinds) &&
+    typeof f.severity === 'string' &&
+    typeof f.status === 'string' &&
+    typeof f.editSeq === 'number' &&
+    typeof edit === 'object' &&
+    edit !== null &&
+    typeof edit.removed === 'string' &&
+    typeof edit.inserted === 'string' &&
+    typeof edit.prefix === 'number' &&
+    typeof edit.suffix === 'number'
   );
 }
 
 function isMark(x: unknown): x is LegitimateMark {
   const m = x as Partial<LegitimateMark> | null;
-  return typeof m === 'object' && m !== null && typeof m.path === 'string' && (m.hunk === null || typeof m.hunk === 'string');
+  return (
+    typeof m === 'object' && m !== null && typeof m.path === 'string' && (m.hunk === null || typeof m.hunk === 'string')
+  );
 }
 
 function byTime(a: StoredFlag, b: StoredFlag): number {
@@ -132,7 +144,10 @@ export class FlagStore {
 
   static async open(storage: FlagStorage, options: FlagStoreOptions = {}): Promise<FlagStore> {
     const store = new FlagStore(storage, options);
-    for (const [group, accept] of [[FLAGS, isStoredFlag], [MARKS, isMark]] as const) {
+    for (const [group, accept] of [
+      [FLAGS, isStoredFlag],
+      [MARKS, isMark],
+    ] as const) {
       for (const { name, text } of await storage.readAll(group)) {
         let value: unknown;
         try {
@@ -166,7 +181,10 @@ export class FlagStore {
     const saves: Promise<void>[] = [];
     for (const old of Array.isArray(doc?.flags) ? doc.flags : []) {
       const { before, after, ...rest } = (old ?? {}) as TamperFlag & { status: FlagStatus };
-      const stored = { ...rest, edit: recordEdit(typeof before === 'string' ? before : null, typeof after === 'string' ? after : null) };
+      const stored = {
+        ...rest,
+        edit: recordEdit(typeof before === 'string' ? before : null, typeof after === 'string' ? after : null),
+      };
       if (!isStoredFlag(stored) || this.flags.has(stored.id)) continue;
       this.flags.set(stored.id, stored);
       saves.push(this.saveFlag(stored));
@@ -212,7 +230,11 @@ export class FlagStore {
     for (const { before, after, ...flag } of flags) {
       let known = this.flags.get(flag.id) ?? (await this.readFlag(flag.id));
       if (!known) {
-        const created: StoredFlag = { ...flag, status: this.isLegitimate(flag) ? 'legitimate' : 'open', edit: recordEdit(before, after) };
+        const created: StoredFlag = {
+          ...flag,
+          status: this.isLegitimate(flag) ? 'legitimate' : 'open',
+          edit: recordEdit(before, after),
+        };
         const text = this.flagText(created);
         if (await this.storage.create(FLAGS, recordName(flag.id), text)) {
           this.track(`${FLAGS}/${recordName(flag.id)}`, text.length);
@@ -221,7 +243,8 @@ export class FlagStore {
           continue;
         }
         known = await this.readFlag(flag.id); // another window created it first
-        if (!known) throw new Error(`The flag record for ${flag.id} exists but cannot be read in ${this.storage.location}.`);
+        if (!known)
+          throw new Error(`The flag record for ${flag.id} exists but cannot be read in ${this.storage.location}.`);
       }
       if (SEVERITY_RANK[flag.severity] <= SEVERITY_RANK[known.severity]) {
         this.flags.set(flag.id, known);
@@ -262,7 +285,10 @@ export class FlagStore {
   }
 
   isLegitimate(flag: Pick<TamperFlag, 'path' | 'hunk'>): boolean {
-    return this.marks.has(markKey({ path: flag.path, hunk: null })) || this.marks.has(markKey({ path: flag.path, hunk: flag.hunk }));
+    return (
+      this.marks.has(markKey({ path: flag.path, hunk: null })) ||
+      this.marks.has(markKey({ path: flag.path, hunk: flag.hunk }))
+    );
   }
 
   async dismiss(id: string): Promise<void> {
@@ -313,14 +339,26 @@ export class FlagStore {
    * holds the after-text, or `confirm` says no. After confirmation the folder and the file are
    * checked again as they are written, so a link swapped in meanwhile is refused, not followed.
    */
-  async revert(id: string, files: WorkspaceFiles, workspaceRoot: string, confirm: ConfirmRevert): Promise<RevertOutcome> {
+  async revert(
+    id: string,
+    files: WorkspaceFiles,
+    workspaceRoot: string,
+    confirm: ConfirmRevert,
+  ): Promise<RevertOutcome> {
     const flag = this.require(id);
     const refuse = (reason: string): RevertOutcome => ({ reverted: false, reason });
-    if (flag.subject === 'command') return refuse('This flag is about a test command the agent ran, not a file edit; there is nothing to revert.');
+    if (flag.subject === 'command')
+      return refuse('This flag is about a test command the agent ran, not a file edit; there is nothing to revert.');
     if (flag.status === 'reverted') return refuse('This edit was already reverted.');
-    if (!flag.wholeFile) return refuse('Only a diff of this edit was recorded, so the whole earlier file is unknown. Open the diff and restore by hand.');
+    if (!flag.wholeFile)
+      return refuse(
+        'Only a diff of this edit was recorded, so the whole earlier file is unknown. Open the diff and restore by hand.',
+      );
     // A relative path (a transcript without its working folder) names no file for certain.
-    if (!isAbsolute(flag.path)) return refuse(`The transcript names ${flag.path} without the folder it is relative to, so which file it meant is unknown. Open the diff and restore by hand.`);
+    if (!isAbsolute(flag.path))
+      return refuse(
+        `The transcript names ${flag.path} without the folder it is relative to, so which file it meant is unknown. Open the diff and restore by hand.`,
+      );
     let root: string;
     try {
       root = await files.realpath(workspaceRoot);
@@ -339,14 +377,23 @@ export class FlagStore {
       const rel = relative(root, path);
       return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
     };
-    if (!inside(target)) return refuse(`${flag.path} resolves to ${target}, outside the workspace ${root}; Agent Vitals only reverts files inside the workspace.`);
+    if (!inside(target))
+      return refuse(
+        `${flag.path} resolves to ${target}, outside the workspace ${root}; Agent Vitals only reverts files inside the workspace.`,
+      );
     const current = await files.read(target);
     const texts = rebuildTexts(flag.edit, current?.text ?? null);
-    if (typeof texts === 'string') return refuse(`Not reverted: ${texts}, so putting the old text back could lose later work. Open the diff and restore by hand.`);
+    if (typeof texts === 'string')
+      return refuse(
+        `Not reverted: ${texts}, so putting the old text back could lose later work. Open the diff and restore by hand.`,
+      );
     if (!(await confirm(flag, texts.before))) return refuse('Revert cancelled.');
     // The user took their time: check the folder again, and write only the file that was read.
     const folderNow = await files.realpath(dirname(target)).catch(() => null);
-    if (folderNow !== dirname(target)) return refuse(`The folder of ${target} changed while the confirmation was open (it now resolves to ${folderNow ?? 'nothing'}); nothing was written.`);
+    if (folderNow !== dirname(target))
+      return refuse(
+        `The folder of ${target} changed while the confirmation was open (it now resolves to ${folderNow ?? 'nothing'}); nothing was written.`,
+      );
     try {
       if (texts.before === null) await files.remove(target, current!);
       else if (current === null) await files.create(target, texts.before);
@@ -388,7 +435,12 @@ export class FlagStore {
     const grows = text.length - (this.sizes.get(`${FLAGS}/${name}`) ?? 0);
     if (this.bytes + grows > budget && !flag.edit.clipped) {
       // Over budget: the flag is kept, its text is not (it shows the changed lines' start only).
-      flag.edit = { ...flag.edit, clipped: true, removed: flag.edit.removed.slice(0, 256), inserted: flag.edit.inserted.slice(0, 256) };
+      flag.edit = {
+        ...flag.edit,
+        clipped: true,
+        removed: flag.edit.removed.slice(0, 256),
+        inserted: flag.edit.inserted.slice(0, 256),
+      };
       text = JSON.stringify(flag);
       if (!this.warned) {
         this.warned = true;

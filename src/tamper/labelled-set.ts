@@ -56,7 +56,8 @@ export function parseCases(text: string, file: string): LabelledCase[] {
     const label = headers.get('label');
     if (label !== 'tamper' && label !== 'legit') throw new Error(`${file}: case ${id} needs label: tamper|legit`);
     const kinds = (headers.get('kinds') ?? '').split(/[\s,]+/).filter(Boolean);
-    for (const k of kinds) if (!(FLAG_KINDS as readonly string[]).includes(k)) throw new Error(`${file}: case ${id}: unknown kind ${k}`);
+    for (const k of kinds)
+      if (!(FLAG_KINDS as readonly string[]).includes(k)) throw new Error(`${file}: case ${id}: unknown kind ${k}`);
     const path = headers.get('path');
     if (!path) throw new Error(`${file}: case ${id} needs path`);
     const before = section('before');
@@ -117,7 +118,13 @@ export function runCase(c: LabelledCase): CaseResult {
     productionChangedSinceLastPass: c.productionChanged,
   });
   const flagged = assessment.severity !== null && SEVERITY_RANK[assessment.severity] >= SEVERITY_RANK.warning;
-  return { case: c, predictedKinds: classification.kinds, severity: assessment.severity, flagged, reason: assessment.reason };
+  return {
+    case: c,
+    predictedKinds: classification.kinds,
+    severity: assessment.severity,
+    flagged,
+    reason: assessment.reason,
+  };
 }
 
 export interface PrecisionRecall {
@@ -181,11 +188,13 @@ export function evaluate(cases: LabelledCase[]): Evaluation {
     if (ktp + kfp + kfn > 0) perKind[kind] = pr(ktp, kfp, kfn);
   }
   const byLanguage: Record<string, number> = {};
-  for (const c of cases) byLanguage[c.file.replace(/\.cases$/, '')] = (byLanguage[c.file.replace(/\.cases$/, '')] ?? 0) + 1;
+  for (const c of cases)
+    byLanguage[c.file.replace(/\.cases$/, '')] = (byLanguage[c.file.replace(/\.cases$/, '')] ?? 0) + 1;
   const perLanguage = (rs: CaseResult[]): Record<string, PrecisionRecall> => {
     const quality: Record<string, PrecisionRecall> = {};
     const languages = [...new Set(rs.map((r) => languageOf(r.case.edit.path) ?? 'other'))].sort();
-    for (const language of languages) quality[language] = flagQuality(rs.filter((r) => (languageOf(r.case.edit.path) ?? 'other') === language));
+    for (const language of languages)
+      quality[language] = flagQuality(rs.filter((r) => (languageOf(r.case.edit.path) ?? 'other') === language));
     return quality;
   };
   return {
@@ -194,7 +203,10 @@ export function evaluate(cases: LabelledCase[]): Evaluation {
     legit: cases.filter((c) => c.label === 'legit').length,
     byLanguage,
     overall: flagQuality(results),
-    bySplit: { dev: flagQuality(results.filter((r) => r.case.split === 'dev')), holdout: flagQuality(results.filter((r) => r.case.split === 'holdout')) },
+    bySplit: {
+      dev: flagQuality(results.filter((r) => r.case.split === 'dev')),
+      holdout: flagQuality(results.filter((r) => r.case.split === 'holdout')),
+    },
     byLanguageQuality: perLanguage(results),
     holdoutByLanguage: perLanguage(results.filter((r) => r.case.split === 'holdout')),
     perKind,

@@ -6,7 +6,8 @@ import type { Language } from './test-model';
 
 const SKIP: Record<Language, RegExp> = {
   // `pytest.mark.skip…` anywhere: as a decorator, in `pytest.param(marks=…)`, or applied to a row.
-  python: /\bpytest\.mark\.(skip|skipif|xfail)\b|@unittest\.(skip\w*|expectedFailure)\b|\bpytest\.(skip|xfail|importorskip)\(|\bself\.skipTest\(|\bSkipTest\b/g,
+  python:
+    /\bpytest\.mark\.(skip|skipif|xfail)\b|@unittest\.(skip\w*|expectedFailure)\b|\bpytest\.(skip|xfail|importorskip)\(|\bself\.skipTest\(|\bSkipTest\b/g,
   javascript: /\b(xit|xdescribe|xtest|xcontext)\s*\(|\.(skip|todo)\s*\(|\bskip\s*:\s*true/g,
   go: /\bt\.(Skip|Skipf|SkipNow)\s*\(/g,
   // A test compiled only on some targets or toolchains does not run on the others.

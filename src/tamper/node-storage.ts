@@ -2,7 +2,19 @@
 // extension's storageUri folder) and file access for revert that never follows a link at the
 // path and writes only the file it read (same device and inode, same text).
 import { constants } from 'node:fs';
-import { link, lstat, mkdir, open, readdir, readFile, realpath, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import {
+  link,
+  lstat,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  realpath,
+  rename,
+  unlink,
+  writeFile,
+  type FileHandle,
+} from 'node:fs/promises';
 import { join } from 'node:path';
 import { TargetChangedError, type FileSnapshot, type FlagStorage, type WorkspaceFiles } from './flag-store';
 
@@ -10,7 +22,6 @@ import { TargetChangedError, type FileSnapshot, type FlagStorage, type Workspace
 let temporaries = 0;
 
 export class FolderFlagStorage implements FlagStorage {
-
   constructor(readonly location: string) {}
 
   async readAll(group: string): Promise<{ name: string; text: string }[]> {
@@ -113,7 +124,7 @@ async function openChecked(path: string, flags: number): Promise<FileHandle | nu
 async function readAll(handle: FileHandle): Promise<string> {
   const { size } = await handle.stat();
   const buffer = Buffer.alloc(size);
-  for (let at = 0; at < size; ) {
+  for (let at = 0; at < size;) {
     const { bytesRead } = await handle.read(buffer, at, size - at, at);
     if (bytesRead === 0) break;
     at += bytesRead;
@@ -122,8 +133,10 @@ async function readAll(handle: FileHandle): Promise<string> {
 }
 
 async function checkSame(handle: FileHandle, path: string, expected: FileSnapshot): Promise<void> {
-  if (identityOf(await handle.stat()) !== expected.identity) throw new TargetChangedError(`${path} was replaced by another file while the confirmation was open`);
-  if ((await readAll(handle)) !== expected.text) throw new TargetChangedError(`${path} changed while the confirmation was open`);
+  if (identityOf(await handle.stat()) !== expected.identity)
+    throw new TargetChangedError(`${path} was replaced by another file while the confirmation was open`);
+  if ((await readAll(handle)) !== expected.text)
+    throw new TargetChangedError(`${path} changed while the confirmation was open`);
 }
 
 export const nodeWorkspaceFiles: WorkspaceFiles = {
@@ -144,7 +157,7 @@ export const nodeWorkspaceFiles: WorkspaceFiles = {
       await checkSame(handle, path, expected);
       const bytes = Buffer.from(text, 'utf8');
       await handle.truncate(0);
-      for (let at = 0; at < bytes.length; ) at += (await handle.write(bytes, at, bytes.length - at, at)).bytesWritten;
+      for (let at = 0; at < bytes.length;) at += (await handle.write(bytes, at, bytes.length - at, at)).bytesWritten;
     } finally {
       await handle.close();
     }
@@ -158,7 +171,8 @@ export const nodeWorkspaceFiles: WorkspaceFiles = {
       await handle.close();
     }
     // unlink removes a link itself, never what it points to.
-    if (identityOf(await lstat(path)) !== expected.identity) throw new TargetChangedError(`${path} was replaced by another file while the confirmation was open`);
+    if (identityOf(await lstat(path)) !== expected.identity)
+      throw new TargetChangedError(`${path} was replaced by another file while the confirmation was open`);
     await unlink(path);
   },
   async create(path, text) {

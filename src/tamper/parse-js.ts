@@ -36,7 +36,8 @@ function optionFlag(args: readonly ts.Expression[], flag: string): boolean {
     (a) =>
       ts.isObjectLiteralExpression(a) &&
       a.properties.some(
-        (p) => ts.isPropertyAssignment(p) && p.name.getText() === flag && p.initializer.kind !== ts.SyntaxKind.FalseKeyword,
+        (p) =>
+          ts.isPropertyAssignment(p) && p.name.getText() === flag && p.initializer.kind !== ts.SyntaxKind.FalseKeyword,
       ),
   );
 }
@@ -55,7 +56,8 @@ function bodyHasSkip(fn: ts.Node | undefined): boolean {
     if (found) return;
     if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === 'skip') {
       const owner = n.expression.expression;
-      if (owner.kind === ts.SyntaxKind.ThisKeyword || (ts.isIdentifier(owner) && /^(t|ctx|context)$/.test(owner.text))) found = true;
+      if (owner.kind === ts.SyntaxKind.ThisKeyword || (ts.isIdentifier(owner) && /^(t|ctx|context)$/.test(owner.text)))
+        found = true;
     }
     if (!found && !(ts.isFunctionLike(n) && n !== fn)) ts.forEachChild(n, visit);
   };
@@ -73,14 +75,20 @@ function registersTests(statement: ts.Statement): boolean {
 /** `if (…) return` followed, in the same block, by a call that registers tests: those may never exist. */
 function isRegistrationGuard(node: ts.IfStatement): boolean {
   const then = node.thenStatement;
-  const returns = ts.isReturnStatement(then) || (ts.isBlock(then) && then.statements.length === 1 && ts.isReturnStatement(then.statements[0]));
+  const returns =
+    ts.isReturnStatement(then) ||
+    (ts.isBlock(then) && then.statements.length === 1 && ts.isReturnStatement(then.statements[0]));
   const parent = node.parent;
   if (!returns || !(ts.isBlock(parent) || ts.isSourceFile(parent))) return false;
   return parent.statements.slice(parent.statements.indexOf(node) + 1).some(registersTests);
 }
 
 export function parseJsTestFile(text: string, fileName: string): TestFileModel {
-  const kind = /\.(tsx|jsx)$/.test(fileName) ? ts.ScriptKind.TSX : /\.[cm]?ts$/.test(fileName) ? ts.ScriptKind.TS : ts.ScriptKind.JS;
+  const kind = /\.(tsx|jsx)$/.test(fileName)
+    ? ts.ScriptKind.TSX
+    : /\.[cm]?ts$/.test(fileName)
+      ? ts.ScriptKind.TS
+      : ts.ScriptKind.JS;
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, kind);
   const spans: CaseSpan[] = [];
   const statements: Statement[] = [];
@@ -93,7 +101,12 @@ export function parseJsTestFile(text: string, fileName: string): TestFileModel {
   const addStatement = (node: ts.Node): void => {
     const start = node.getStart(source);
     const t = code.slice(start, node.getEnd());
-    statements.push({ text: t, masked: maskStringsAndComments(t, JS_SYNTAX), offset: start, line: source.getLineAndCharacterOfPosition(start).line + 1 });
+    statements.push({
+      text: t,
+      masked: maskStringsAndComments(t, JS_SYNTAX),
+      offset: start,
+      line: source.getLineAndCharacterOfPosition(start).line + 1,
+    });
   };
 
   const visit = (node: ts.Node): void => {
@@ -103,8 +116,13 @@ export function parseJsTestFile(text: string, fileName: string): TestFileModel {
       const isCase = info && CASE_FNS.has(info.base);
       const isGroup = info && GROUP_FNS.has(info.base);
       if (info && (isCase || isGroup)) {
-        const skipped = info.base.startsWith('x') || info.modifiers.some((m) => SKIP_MODIFIERS.has(m)) || optionFlag(node.arguments, 'skip') || optionFlag(node.arguments, 'todo');
-        const focused = info.base.startsWith('f') || info.modifiers.includes('only') || optionFlag(node.arguments, 'only');
+        const skipped =
+          info.base.startsWith('x') ||
+          info.modifiers.some((m) => SKIP_MODIFIERS.has(m)) ||
+          optionFlag(node.arguments, 'skip') ||
+          optionFlag(node.arguments, 'todo');
+        const focused =
+          info.base.startsWith('f') || info.modifiers.includes('only') || optionFlag(node.arguments, 'only');
         const fn = node.arguments.find((a) => ts.isFunctionLike(a));
         const inherited = { skipped: groups.some((g) => g.skipped), focused: groups.some((g) => g.focused) };
         if (isGroup) {
@@ -115,7 +133,9 @@ export function parseJsTestFile(text: string, fileName: string): TestFileModel {
           groups.pop();
           return;
         }
-        const name = caseName(node.arguments) ?? `${info.base}@${source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1}`;
+        const name =
+          caseName(node.arguments) ??
+          `${info.base}@${source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1}`;
         spans.push({
           name,
           start: node.getStart(source),
@@ -125,8 +145,13 @@ export function parseJsTestFile(text: string, fileName: string): TestFileModel {
         });
       }
     }
-    if (ts.isExpressionStatement(node) || ts.isVariableDeclaration(node) || ts.isPropertyAssignment(node)) addStatement(node);
-    if (ts.isArrayLiteralExpression(node) && node.elements.length > 1 && node.elements.every((e) => ts.isArrayLiteralExpression(e) || ts.isObjectLiteralExpression(e))) {
+    if (ts.isExpressionStatement(node) || ts.isVariableDeclaration(node) || ts.isPropertyAssignment(node))
+      addStatement(node);
+    if (
+      ts.isArrayLiteralExpression(node) &&
+      node.elements.length > 1 &&
+      node.elements.every((e) => ts.isArrayLiteralExpression(e) || ts.isObjectLiteralExpression(e))
+    ) {
       for (const e of node.elements) addStatement(e);
     }
     ts.forEachChild(node, visit);
@@ -135,6 +160,14 @@ export function parseJsTestFile(text: string, fileName: string): TestFileModel {
   // Statements nested in a test call (the call itself is an expression statement) are seen once
   // more as the whole `it(...)` statement; drop those wrappers.
   const caseStarts = new Set(spans.map((s) => s.start));
-  const kept = statements.filter((s) => !caseStarts.has(s.offset) && !/^(describe|suite|context)\b/.test(s.text)).sort((a, b) => a.offset - b.offset);
-  return buildModel(text, spans, kept, { language: 'javascript', fileSkipped, fileFocused, masked: maskStringsAndComments(text, JS_SYNTAX), registrationGuards });
+  const kept = statements
+    .filter((s) => !caseStarts.has(s.offset) && !/^(describe|suite|context)\b/.test(s.text))
+    .sort((a, b) => a.offset - b.offset);
+  return buildModel(text, spans, kept, {
+    language: 'javascript',
+    fileSkipped,
+    fileFocused,
+    masked: maskStringsAndComments(text, JS_SYNTAX),
+    registrationGuards,
+  });
 }

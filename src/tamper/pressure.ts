@@ -103,7 +103,8 @@ export function bypassesIn(command: string): string[] {
 }
 
 /** Runner configuration that holds nothing but test settings: any edit to it counts. */
-const DEDICATED_TEST_CONFIG = /(^|\/)(conftest\.py|pytest\.ini|\.rspec|noxfile\.py|(jest|vitest|karma|playwright|cypress)\.config\.[cm]?[jt]s|\.mocharc(\.\w+)?|karma\.conf\.js|[^/]+\.runsettings)$/;
+const DEDICATED_TEST_CONFIG =
+  /(^|\/)(conftest\.py|pytest\.ini|\.rspec|noxfile\.py|(jest|vitest|karma|playwright|cypress)\.config\.[cm]?[jt]s|\.mocharc(\.\w+)?|karma\.conf\.js|[^/]+\.runsettings)$/;
 const TEST_WORDS = /test|spec|pytest|jest|vitest|mocha|coverage/i;
 
 /**
@@ -177,11 +178,13 @@ export class PressureTracker {
 
   /** The facts at `ts` (an ISO time: the moment of an edit, or the session's last event). */
   facts(ts: string): PressureFacts {
-    const most = <K>(m: Map<K, number>): [K, number] | null => [...m].reduce<[K, number] | null>((best, e) => (best === null || e[1] > best[1] ? e : best), null);
+    const most = <K>(m: Map<K, number>): [K, number] | null =>
+      [...m].reduce<[K, number] | null>((best, e) => (best === null || e[1] > best[1] ? e : best), null);
     const failure = most(this.failingRuns);
     const edits = most(this.editsSinceGreen);
     const since = this.lastGreenTs ?? this.firstFailingTs;
-    const minutes = this.streak > 0 && since !== null ? Math.max(0, (Date.parse(ts) - Date.parse(since)) / 60_000) : null;
+    const minutes =
+      this.streak > 0 && since !== null ? Math.max(0, (Date.parse(ts) - Date.parse(since)) / 60_000) : null;
     return {
       failingStreak: this.streak,
       repeatedFailure: failure && { test: failure[0], runs: failure[1] },
@@ -198,28 +201,52 @@ function baseName(path: string): string {
 }
 
 /** The signals the facts earn under the thresholds, with their points. */
-export function behaviouralPressure(facts: PressureFacts, t: PressureThresholds = DEFAULT_PRESSURE_THRESHOLDS): BehaviouralPressure {
+export function behaviouralPressure(
+  facts: PressureFacts,
+  t: PressureThresholds = DEFAULT_PRESSURE_THRESHOLDS,
+): BehaviouralPressure {
   const signals: PressureSignal[] = [];
   const failing = facts.failingStreak > 0;
   if (failing && facts.failingStreak >= t.streak) {
-    const points = facts.failingStreak >= t.longStreak ? PRESSURE_WEIGHTS.longFailingStreak : PRESSURE_WEIGHTS.failingStreak;
-    signals.push({ id: 'failing-streak', points, detail: `${facts.failingStreak} failing run${facts.failingStreak === 1 ? '' : 's'} in a row` });
+    const points =
+      facts.failingStreak >= t.longStreak ? PRESSURE_WEIGHTS.longFailingStreak : PRESSURE_WEIGHTS.failingStreak;
+    signals.push({
+      id: 'failing-streak',
+      points,
+      detail: `${facts.failingStreak} failing run${facts.failingStreak === 1 ? '' : 's'} in a row`,
+    });
   }
   if (failing && facts.repeatedFailure && facts.repeatedFailure.runs >= t.sameTestRuns) {
-    signals.push({ id: 'same-test-failing', points: PRESSURE_WEIGHTS.sameTestFailing, detail: `\`${facts.repeatedFailure.test}\` failing ${facts.repeatedFailure.runs}× in a row` });
+    signals.push({
+      id: 'same-test-failing',
+      points: PRESSURE_WEIGHTS.sameTestFailing,
+      detail: `\`${facts.repeatedFailure.test}\` failing ${facts.repeatedFailure.runs}× in a row`,
+    });
   }
   if (failing && facts.repeatedEdits && facts.repeatedEdits.edits >= t.sameFileEdits) {
-    signals.push({ id: 'same-file-edits', points: PRESSURE_WEIGHTS.sameFileEdits, detail: `${baseName(facts.repeatedEdits.path)} edited ${facts.repeatedEdits.edits}× since the last green run` });
+    signals.push({
+      id: 'same-file-edits',
+      points: PRESSURE_WEIGHTS.sameFileEdits,
+      detail: `${baseName(facts.repeatedEdits.path)} edited ${facts.repeatedEdits.edits}× since the last green run`,
+    });
   }
   if (facts.minutesSinceGreen !== null && facts.minutesSinceGreen >= t.minutesSinceGreen) {
-    signals.push({ id: 'time-since-green', points: PRESSURE_WEIGHTS.sinceGreen, detail: `${Math.round(facts.minutesSinceGreen)} min since the last green run` });
+    signals.push({
+      id: 'time-since-green',
+      points: PRESSURE_WEIGHTS.sinceGreen,
+      detail: `${Math.round(facts.minutesSinceGreen)} min since the last green run`,
+    });
   }
   facts.bypasses.forEach((label, i) => {
     const points = i < PRESSURE_WEIGHTS.maxBypass / PRESSURE_WEIGHTS.bypass ? PRESSURE_WEIGHTS.bypass : 0;
     signals.push({ id: 'bypass', points, detail: `bypass \`${label}\`` });
   });
   if (failing && facts.testConfigEdits.length > 0) {
-    signals.push({ id: 'test-config-edit', points: PRESSURE_WEIGHTS.testConfigEdit, detail: `test config edited (${facts.testConfigEdits.map(baseName).join(', ')})` });
+    signals.push({
+      id: 'test-config-edit',
+      points: PRESSURE_WEIGHTS.testConfigEdit,
+      detail: `test config edited (${facts.testConfigEdits.map(baseName).join(', ')})`,
+    });
   }
   const score = signals.reduce((s, x) => s + x.points, 0);
   return { score, counted: Math.min(score, t.maxPressure), signals };

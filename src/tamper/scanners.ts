@@ -4,10 +4,28 @@ import { maskComments, maskStringsAndComments, matchingBracket, type LexicalSynt
 import { buildModel, splitStatements, type CaseSpan, type Statement } from './statements';
 import type { Language, TestFileModel } from './test-model';
 
-const HASH: LexicalSyntax = { lineComments: ['#'], blockComment: null, tripleQuotes: true, backtickStrings: false, singleQuoteStrings: true };
-const C_LIKE: LexicalSyntax = { lineComments: ['//'], blockComment: ['/*', '*/'], tripleQuotes: false, backtickStrings: false, singleQuoteStrings: true };
+const HASH: LexicalSyntax = {
+  lineComments: ['#'],
+  blockComment: null,
+  tripleQuotes: true,
+  backtickStrings: false,
+  singleQuoteStrings: true,
+};
+const C_LIKE: LexicalSyntax = {
+  lineComments: ['//'],
+  blockComment: ['/*', '*/'],
+  tripleQuotes: false,
+  backtickStrings: false,
+  singleQuoteStrings: true,
+};
 const GO: LexicalSyntax = { ...C_LIKE, backtickStrings: true };
-const RUST: LexicalSyntax = { ...C_LIKE, singleQuoteStrings: false, charLiterals: true, hashRawStrings: true, multilineStrings: true };
+const RUST: LexicalSyntax = {
+  ...C_LIKE,
+  singleQuoteStrings: false,
+  charLiterals: true,
+  hashRawStrings: true,
+  multilineStrings: true,
+};
 const RUBY: LexicalSyntax = { ...HASH, tripleQuotes: false, regexLiterals: true };
 
 export const SYNTAX: Record<Exclude<Language, 'javascript'>, LexicalSyntax> = {
@@ -85,11 +103,22 @@ function scanPython(text: string): TestFileModel {
     const end = indentedBlockEnd(lines, i, null);
     const body = masked.slice(l.end, end);
     const inSkippedClass = skippedClasses.some(([a, b]) => l.start > a && l.start < b);
-    const skipped = skip.test(header) || inSkippedClass || /\b(pytest\.skip|self\.skipTest|pytest\.xfail)\s*\(|raise\s+(unittest\.)?SkipTest\b/.test(body);
+    const skipped =
+      skip.test(header) ||
+      inSkippedClass ||
+      /\b(pytest\.skip|self\.skipTest|pytest\.xfail)\s*\(|raise\s+(unittest\.)?SkipTest\b/.test(body);
     spans.push({ name: fn[1], start, end, skipped, focused: false });
   }
-  const fileSkipped = /^pytestmark\s*=.*pytest\.mark\.(skip|xfail)/m.test(masked) || /^pytest\.skip\(.*allow_module_level/m.test(text) || /^(\w+\s*=\s*)?pytest\.importorskip\(/m.test(masked);
-  return buildModel(text, spans, splitStatements(maskComments(text, HASH), masked, true), { language: 'python', fileSkipped, fileFocused: false, masked });
+  const fileSkipped =
+    /^pytestmark\s*=.*pytest\.mark\.(skip|xfail)/m.test(masked) ||
+    /^pytest\.skip\(.*allow_module_level/m.test(text) ||
+    /^(\w+\s*=\s*)?pytest\.importorskip\(/m.test(masked);
+  return buildModel(text, spans, splitStatements(maskComments(text, HASH), masked, true), {
+    language: 'python',
+    fileSkipped,
+    fileFocused: false,
+    masked,
+  });
 }
 
 function scanRuby(text: string): TestFileModel {
@@ -104,20 +133,34 @@ function scanRuby(text: string): TestFileModel {
     const group = /^(?:RSpec\.)?(x|f)?(describe|context|feature)\b/.exec(l.code);
     const meta = { skip: /\b(skip|pending):|:skip\b/.test(original), focus: /\bfocus:\s*true|:focus\b/.test(original) };
     if (group && opensBlock) {
-      groups.push({ start: l.start, end: indentedBlockEnd(lines, i, /^end\b|^\}/), skipped: group[1] === 'x' || meta.skip, focused: group[1] === 'f' || meta.focus });
+      groups.push({
+        start: l.start,
+        end: indentedBlockEnd(lines, i, /^end\b|^\}/),
+        skipped: group[1] === 'x' || meta.skip,
+        focused: group[1] === 'f' || meta.focus,
+      });
       continue;
     }
-    const example = /^(x|f)?(it|specify|example|scenario|its)\b|^(skip|pending)\b(?=.*\b(do|\{))|^def\s+(test_\w+)/.exec(l.code);
+    const example =
+      /^(x|f)?(it|specify|example|scenario|its)\b|^(skip|pending)\b(?=.*\b(do|\{))|^def\s+(test_\w+)/.exec(l.code);
     if (!example) continue;
     const def = example[5];
     // RSpec one-liners (`it { is_expected.to be_empty }`) are named by what they check.
     const oneLiner = !def && !opensBlock && /^(x|f)?(it|specify|example|its)\b[^{]*\{.*\}$/.test(l.code);
     if (!def && !opensBlock && !oneLiner) continue;
-    const name = def ?? /^\S+\s*\(?\s*["']([^"']*)["']/.exec(original)?.[1] ?? (oneLiner ? original.replace(/\s+/g, ' ') : `${example[0]}@${i + 1}`);
+    const name =
+      def ??
+      /^\S+\s*\(?\s*["']([^"']*)["']/.exec(original)?.[1] ??
+      (oneLiner ? original.replace(/\s+/g, ' ') : `${example[0]}@${i + 1}`);
     const end = oneLiner ? l.end : indentedBlockEnd(lines, i, /^end\b|^\}/);
     const body = masked.slice(l.end, end);
     const inGroup = groups.filter((g) => l.start > g.start && l.start < g.end);
-    const skipped = example[1] === 'x' || !!example[3] || meta.skip || inGroup.some((g) => g.skipped) || /^\s*(skip|pending)\b/m.test(body);
+    const skipped =
+      example[1] === 'x' ||
+      !!example[3] ||
+      meta.skip ||
+      inGroup.some((g) => g.skipped) ||
+      /^\s*(skip|pending)\b/m.test(body);
     const focused = example[1] === 'f' || meta.focus || inGroup.some((g) => g.focused);
     spans.push({ name, start: l.start, end, skipped, focused });
   }
@@ -186,7 +229,10 @@ const BRACE_RULES: Record<BraceRules['language'], BraceRules> = {
     fn: /(?:(?:public|protected|private|static|final|default|synchronized)\s+)*(?:<[^>]*>\s*)?[\w.<>[\]]+\s+(\w+)\s*\([^)]*\)\s*(?:throws\s+[\w., ]+)?$/,
     header: /^@/,
     // JUnit 4/5 annotate tests; JUnit 3 runs methods named `test…`, so a renamed one is disabled.
-    isTest: (h, name) => /@(Test|ParameterizedTest|RepeatedTest|TestFactory|TestTemplate)\b/.test(h) || /^test[A-Z_0-9]/.test(name) || JUNIT3_DISABLED.test(name),
+    isTest: (h, name) =>
+      /@(Test|ParameterizedTest|RepeatedTest|TestFactory|TestTemplate)\b/.test(h) ||
+      /^test[A-Z_0-9]/.test(name) ||
+      JUNIT3_DISABLED.test(name),
     skipHeader: /@(Disabled|Ignore)\b/,
     skipBody: /\bAssumptions?\.assume\w*\(\s*false\s*\)|\bassumeTrue\(\s*false\s*\)/,
     classSkip: /@(Disabled|Ignore)\b[^]*?\bclass\s/,
@@ -236,7 +282,10 @@ function scanBraces(text: string, rules: BraceRules): TestFileModel {
     const close = matchingBracket(masked, i);
     const end = close < 0 ? masked.length : close + 1;
     const body = masked.slice(i, end);
-    const skipped = rules.skipHeader.test(header) || rules.skipBody.test(body.split('\n').slice(0, 6).join('\n')) || (rules.disabledName?.test(name) ?? false);
+    const skipped =
+      rules.skipHeader.test(header) ||
+      rules.skipBody.test(body.split('\n').slice(0, 6).join('\n')) ||
+      (rules.disabledName?.test(name) ?? false);
     spans.push({ name: isSubtest ? `${enclosing(spans, i)}/${name}` : name, start, end, skipped, focused: false });
   }
   const fileSkipped = rules.classSkip ? rules.classSkip.test(text) : false;
@@ -246,7 +295,13 @@ function scanBraces(text: string, rules: BraceRules): TestFileModel {
   if (rules.language === 'go') statements.push(...multiLineElements(code, masked, lines));
   statements.sort((a, b) => a.offset - b.offset);
   const assertionHelpers = rules.language === 'rust' ? assertingMacros(masked) : undefined;
-  return buildModel(text, spans, statements, { language: rules.language, fileSkipped, fileFocused: false, assertionHelpers, masked });
+  return buildModel(text, spans, statements, {
+    language: rules.language,
+    fileSkipped,
+    fileFocused: false,
+    assertionHelpers,
+    masked,
+  });
 }
 
 /** `macro_rules! name { … }` definitions whose bodies call an assertion macro, as `name!`. */
@@ -255,7 +310,8 @@ function assertingMacros(masked: string): Set<string> {
   for (const m of masked.matchAll(/\bmacro_rules!\s*(\w+)\s*\{/g)) {
     const open = (m.index ?? 0) + m[0].length - 1;
     const close = matchingBracket(masked, open);
-    if (close > open && /\b(assert\w*|debug_assert\w*)!|\bpanic!/.test(masked.slice(open, close))) names.add(`${m[1]}!`);
+    if (close > open && /\b(assert\w*|debug_assert\w*)!|\bpanic!/.test(masked.slice(open, close)))
+      names.add(`${m[1]}!`);
   }
   return names;
 }

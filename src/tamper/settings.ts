@@ -17,14 +17,19 @@ export const SEVERITY_SETTING_KEYS: Record<keyof SeveritySettings, string> = {
 };
 
 /** Unset or invalid values fall back to the defaults; each invalid one is named in `problems`. */
-export function readSeveritySettings(get: (key: string) => unknown): { settings: SeveritySettings; problems: string[] } {
+export function readSeveritySettings(get: (key: string) => unknown): {
+  settings: SeveritySettings;
+  problems: string[];
+} {
   const settings: SeveritySettings = { ...DEFAULT_SEVERITY_SETTINGS };
   const problems: string[] = [];
   for (const [field, key] of Object.entries(SEVERITY_SETTING_KEYS) as [keyof SeveritySettings, string][]) {
     const value = get(key);
     if (value === undefined || value === null) continue;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      problems.push(`${key} must be a number ≥ 0 (got ${JSON.stringify(value)}); using ${DEFAULT_SEVERITY_SETTINGS[field]}.`);
+      problems.push(
+        `${key} must be a number ≥ 0 (got ${JSON.stringify(value)}); using ${DEFAULT_SEVERITY_SETTINGS[field]}.`,
+      );
       continue;
     }
     settings[field] = value;
@@ -36,7 +41,9 @@ export function readSeveritySettings(get: (key: string) => unknown): { settings:
   ];
   for (const [low, high] of pairs) {
     if (settings[high] < settings[low]) {
-      problems.push(`${SEVERITY_SETTING_KEYS[high]} (${settings[high]}) is below ${SEVERITY_SETTING_KEYS[low]} (${settings[low]}); using the defaults for both.`);
+      problems.push(
+        `${SEVERITY_SETTING_KEYS[high]} (${settings[high]}) is below ${SEVERITY_SETTING_KEYS[low]} (${settings[low]}); using the defaults for both.`,
+      );
       settings[low] = DEFAULT_SEVERITY_SETTINGS[low];
       settings[high] = DEFAULT_SEVERITY_SETTINGS[high];
     }

@@ -5,7 +5,12 @@ import { BENIGN_FLAG_KINDS, type FlagKind, type Severity } from '../core/flags';
 import type { LiveValidity } from '../contracts/reading';
 import type { Finding } from './classify';
 import { describePressure, type BehaviouralPressure } from '../contracts/pressure';
-import { behaviouralPressure, DEFAULT_PRESSURE_THRESHOLDS, type PressureFacts, type PressureThresholds } from './pressure';
+import {
+  behaviouralPressure,
+  DEFAULT_PRESSURE_THRESHOLDS,
+  type PressureFacts,
+  type PressureThresholds,
+} from './pressure';
 
 export interface Desperation {
   z: number;
@@ -72,7 +77,12 @@ export const KIND_WEIGHT: Record<FlagKind, number> = {
 };
 
 const FAILING_BOOSTED: ReadonlySet<FlagKind> = new Set([
-  'skip-added', 'test-deleted', 'test-file-deleted', 'assertion-removed', 'assertion-weakened', 'expected-value-changed',
+  'skip-added',
+  'test-deleted',
+  'test-file-deleted',
+  'assertion-removed',
+  'assertion-weakened',
+  'expected-value-changed',
 ]);
 const EXPLAINED_BY_PRODUCTION_CHANGE: ReadonlySet<FlagKind> = new Set(['expected-value-changed', 'snapshot-updated']);
 
@@ -94,7 +104,10 @@ export interface SeverityAssessment {
 }
 
 /** Points desperation adds (0–2), and whether it may add any: only a reader validated on agent text counts. */
-function desperationPoints(pressure: PressureContext, settings: SeveritySettings): { points: number; used: boolean; why: string } {
+function desperationPoints(
+  pressure: PressureContext,
+  settings: SeveritySettings,
+): { points: number; used: boolean; why: string } {
   const d = pressure.desperation;
   if (!pressure.reader.valid) return { points: 0, used: false, why: pressure.reader.why };
   if (!d) return { points: 0, used: false, why: 'no turn was scored before the edit' };
@@ -104,7 +117,11 @@ function desperationPoints(pressure: PressureContext, settings: SeveritySettings
 }
 
 /** Null severity means the edit is benign (only test-added / test-refactored findings). */
-export function assessSeverity(findings: Finding[], pressure: PressureContext, settings: SeveritySettings = DEFAULT_SEVERITY_SETTINGS): SeverityAssessment {
+export function assessSeverity(
+  findings: Finding[],
+  pressure: PressureContext,
+  settings: SeveritySettings = DEFAULT_SEVERITY_SETTINGS,
+): SeverityAssessment {
   const behaviour = behaviouralPressure(pressure, settings);
   const desperation = desperationPoints(pressure, settings);
   const summary: FlagPressure = {
@@ -120,19 +137,31 @@ export function assessSeverity(findings: Finding[], pressure: PressureContext, s
   const distinctKinds = new Set(suspicious.map((f) => f.kind)).size;
   const editWeight = Math.max(...weights) + (distinctKinds >= 2 ? 1 : 0);
 
-  const parts = [pressure.failingStreak === 0 && behaviour.signals.length === 0 ? 'tests were not failing, no behavioural pressure' : describePressure(behaviour)];
+  const parts = [
+    pressure.failingStreak === 0 && behaviour.signals.length === 0
+      ? 'tests were not failing, no behavioural pressure'
+      : describePressure(behaviour),
+  ];
   if (desperation.used && pressure.desperation) {
     const { z, slope } = pressure.desperation;
-    parts.push(`desperation z=${z.toFixed(2)}, slope ${slope >= 0 ? '+' : ''}${slope.toFixed(2)}/turn (+${desperation.points})`);
+    parts.push(
+      `desperation z=${z.toFixed(2)}, slope ${slope >= 0 ? '+' : ''}${slope.toFixed(2)}/turn (+${desperation.points})`,
+    );
   }
   const nextRun = pressure.nextRunPassed === true && pressure.failingStreak > 0 ? 1 : 0;
   if (nextRun) parts.push('the next run passed (+1)');
   const score = editWeight + behaviour.counted + desperation.points + nextRun;
-  const severity: Severity = score >= settings.criticalScore ? 'critical' : score >= settings.warningScore ? 'warning' : 'info';
+  const severity: Severity =
+    score >= settings.criticalScore ? 'critical' : score >= settings.warningScore ? 'warning' : 'info';
   const what = suspicious
     .slice(0, 3)
     .map((f) => f.detail + (f.wasFailing ? ' (was failing)' : ''))
     .join('; ');
   const readerNote = desperation.used ? '' : ` Judged on behaviour alone (${desperation.why}).`;
-  return { severity, score, reason: `${what}${suspicious.length > 3 ? `; +${suspicious.length - 3} more` : ''} — ${parts.join('; ')}.${readerNote}`, pressure: summary };
+  return {
+    severity,
+    score,
+    reason: `${what}${suspicious.length > 3 ? `; +${suspicious.length - 3} more` : ''} — ${parts.join('; ')}.${readerNote}`,
+    pressure: summary,
+  };
 }

@@ -20,7 +20,13 @@ export interface LexicalSyntax {
   regexLiterals?: boolean;
 }
 
-export const JS_SYNTAX: LexicalSyntax = { lineComments: ['//'], blockComment: ['/*', '*/'], tripleQuotes: false, backtickStrings: true, singleQuoteStrings: true };
+export const JS_SYNTAX: LexicalSyntax = {
+  lineComments: ['//'],
+  blockComment: ['/*', '*/'],
+  tripleQuotes: false,
+  backtickStrings: true,
+  singleQuoteStrings: true,
+};
 
 const CHAR_LITERAL = /'(?:\\(?:u\{[0-9a-fA-F]+\}|x[0-9a-fA-F]{2}|.)|[^\\'\n])'/y;
 const RAW_STRING_START = /b?r(#+)"/y;

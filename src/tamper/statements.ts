@@ -1,7 +1,14 @@
 // Turns a test file plus the spans of its test cases into the language-neutral model: statements
 // are cut from code (not strings or comments), then read as assertions, table rows or expectations.
 import { decomposeAssertion, decomposeCondition } from './assertions';
-import { isLiteral, matchingBracket, maskStringsAndComments, normalizeCode, splitTopLevel, type LexicalSyntax } from './source-text';
+import {
+  isLiteral,
+  matchingBracket,
+  maskStringsAndComments,
+  normalizeCode,
+  splitTopLevel,
+  type LexicalSyntax,
+} from './source-text';
 import {
   EXPECTATION_NAME,
   type AssertionSite,
@@ -53,12 +60,19 @@ export function splitStatements(text: string, masked: string, joinBraces: boolea
       const stmtText = text.slice(pending.start, end);
       const stmtMasked = masked.slice(pending.start, end);
       // `if x := f(); x != y {` (Go) and `for (a; b; c)` keep their semicolons.
-      const pieces = /^\s*(\}\s*else\s+)?(if|for|switch)\b/.test(stmtMasked) ? [[0, stmtMasked.length] as [number, number]] : splitKeepOffsets(stmtMasked);
+      const pieces = /^\s*(\}\s*else\s+)?(if|for|switch)\b/.test(stmtMasked)
+        ? [[0, stmtMasked.length] as [number, number]]
+        : splitKeepOffsets(stmtMasked);
       for (const [from, to] of pieces) {
         const t = stmtText.slice(from, to).trim();
         if (!t) continue;
         const lead = stmtText.slice(from, to).length - stmtText.slice(from, to).trimStart().length;
-        out.push({ text: t, masked: stmtMasked.slice(from, to).trim(), offset: pending.start + from + lead, line: pending.line + countNewlines(stmtMasked.slice(0, from + lead)) });
+        out.push({
+          text: t,
+          masked: stmtMasked.slice(from, to).trim(),
+          offset: pending.start + from + lead,
+          line: pending.line + countNewlines(stmtMasked.slice(0, from + lead)),
+        });
       }
       pending = null;
     }
@@ -90,7 +104,8 @@ function splitKeepOffsets(masked: string): [number, number][] {
   return parts;
 }
 
-const ROW_CALL = /^\[?\s*(InlineData|TestCase|DataRow|case|pytest\.param|param|Arguments\.of|arguments)\s*\(([^]*)\)\s*\]?$/;
+const ROW_CALL =
+  /^\[?\s*(InlineData|TestCase|DataRow|case|pytest\.param|param|Arguments\.of|arguments)\s*\(([^]*)\)\s*\]?$/;
 
 /** Rows of a data table in one statement (tuple/struct literal lines, InlineData, parametrize). */
 function dataRows(stmt: string): string[][] {
@@ -119,7 +134,8 @@ function nestedTableRows(stmt: string): string[][] {
     const close = matchingBracket(masked, i);
     if (close < 0) return [];
     const items = innerItems(stmt.slice(i, close + 1));
-    if (items.length > 0 && items.every((it) => isWrapped(it) && innerItems(it).length >= 2)) return items.map((it) => innerItems(it).map(normalizeCode));
+    if (items.length > 0 && items.every((it) => isWrapped(it) && innerItems(it).length >= 2))
+      return items.map((it) => innerItems(it).map(normalizeCode));
   }
   return [];
 }
@@ -142,9 +158,16 @@ function wrappedRows(s: string): string[][] {
   return [];
 }
 
-const ROW_SYNTAX: LexicalSyntax = { lineComments: [], blockComment: null, tripleQuotes: true, backtickStrings: true, singleQuoteStrings: true };
+const ROW_SYNTAX: LexicalSyntax = {
+  lineComments: [],
+  blockComment: null,
+  tripleQuotes: true,
+  backtickStrings: true,
+  singleQuoteStrings: true,
+};
 
-const BINDING = /^(?:(?:const|let|var|val|final|auto|mut|let\s+mut|[A-Z]\w*(?:<[^>]*>)?|int|long|double|float|bool|string|String)\s+)*([A-Za-z_]\w*)\s*(?::=|=(?!=)|:(?!:))\s*([^]+?),?$/;
+const BINDING =
+  /^(?:(?:const|let|var|val|final|auto|mut|let\s+mut|[A-Z]\w*(?:<[^>]*>)?|int|long|double|float|bool|string|String)\s+)*([A-Za-z_]\w*)\s*(?::=|=(?!=)|:(?!:))\s*([^]+?),?$/;
 
 function bindingOf(stmt: string): { name: string; value: string } | null {
   const m = BINDING.exec(stmt.trim().replace(/;$/, ''));
@@ -189,7 +212,7 @@ function underCondition(masked: string, offset: number, caseStart: number, langu
   if (CONDITION_HEADER.test(masked.slice(lineStart(offset), offset).trim())) return true;
   if (language === 'python' || language === 'ruby') {
     let indent = offset - lineStart(offset);
-    for (let end = lineStart(offset) - 1; end > caseStart; ) {
+    for (let end = lineStart(offset) - 1; end > caseStart;) {
       const start = lineStart(end);
       const line = masked.slice(start, end);
       const code = line.trim();
@@ -214,7 +237,12 @@ function underCondition(masked: string, offset: number, caseStart: number, langu
 }
 
 /** Builds the model from the file's statements and the case spans a language parser found. */
-export function buildModel(text: string, spans: CaseSpan[], statements: Statement[], options: ModelOptions): TestFileModel {
+export function buildModel(
+  text: string,
+  spans: CaseSpan[],
+  statements: Statement[],
+  options: ModelOptions,
+): TestFileModel {
   // Statements come in file order: keep a stack of the cases open at the current offset.
   const byStart = [...spans].sort((a, b) => a.start - b.start);
   const open: CaseSpan[] = [];
@@ -235,7 +263,10 @@ export function buildModel(text: string, spans: CaseSpan[], statements: Statemen
     const st = statements[k];
     const owner = innermost(st.offset);
     const caseName = owner ? owner.name : null;
-    const shape = options.language === 'go' ? goAssertion(statements, k) ?? decomposeAssertion(st.text, 'go') : decomposeAssertion(st.text, options.language, options.assertionHelpers);
+    const shape =
+      options.language === 'go'
+        ? (goAssertion(statements, k) ?? decomposeAssertion(st.text, 'go'))
+        : decomposeAssertion(st.text, options.language, options.assertionHelpers);
     if (shape) {
       const conditional = owner !== null && underCondition(options.masked, st.offset, owner.start, options.language);
       assertions.push({ key: normalizeCode(st.text), ...shape, caseName, conditional, line: st.line });
@@ -256,7 +287,17 @@ export function buildModel(text: string, spans: CaseSpan[], statements: Statemen
     startLine: lineAt(s.start),
     endLine: lineAt(s.end),
   }));
-  return { language: options.language, cases, fileSkipped: options.fileSkipped, fileFocused: options.fileFocused, registrationGuards: options.registrationGuards ?? 0, assertions, rows, expectations, literalBindings };
+  return {
+    language: options.language,
+    cases,
+    fileSkipped: options.fileSkipped,
+    fileFocused: options.fileFocused,
+    registrationGuards: options.registrationGuards ?? 0,
+    assertions,
+    rows,
+    expectations,
+    literalBindings,
+  };
 }
 
 /** 1-based line of an offset, by binary search over line starts. */
@@ -287,7 +328,8 @@ function goAssertion(statements: Statement[], k: number): ReturnType<typeof deco
       const [from, to] = m.indices[1];
       const cond = st.text.slice(from, to);
       const tol = /^math\.Abs\(([^]*)\)\s*>\s*([\w.]+)$/.exec(cond.trim());
-      if (tol) return { relation: 'approx', strength: 2, args: [normalizeCode(tol[1])], tolerance: Number(tol[2]) || null };
+      if (tol)
+        return { relation: 'approx', strength: 2, args: [normalizeCode(tol[1])], tolerance: Number(tol[2]) || null };
       return decomposeCondition(cond, true);
     }
   }

@@ -31,7 +31,14 @@ function translate(glob: string): string {
         out += '\\{';
         continue;
       }
-      out += '(?:' + glob.slice(i + 1, close).split(',').map(translate).join('|') + ')';
+      out +=
+        '(?:' +
+        glob
+          .slice(i + 1, close)
+          .split(',')
+          .map(translate)
+          .join('|') +
+        ')';
       i = close;
     } else {
       out += escapeChar(ch);

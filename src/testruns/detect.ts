@@ -45,7 +45,10 @@ export function parseTestOutput(output: string, command = ''): TestSummary | nul
 
 function parseWithHint(text: string, framework: string | undefined): TestSummary | null {
   const ordered = framework
-    ? [...TEST_OUTPUT_PARSERS.filter((p) => p.framework === framework), ...TEST_OUTPUT_PARSERS.filter((p) => p.framework !== framework)]
+    ? [
+        ...TEST_OUTPUT_PARSERS.filter((p) => p.framework === framework),
+        ...TEST_OUTPUT_PARSERS.filter((p) => p.framework !== framework),
+      ]
     : TEST_OUTPUT_PARSERS;
   for (const parser of ordered) {
     const summary = parser.parse(text);

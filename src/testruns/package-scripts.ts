@@ -19,7 +19,8 @@ export const readPackageScripts: ScriptLookup = (dir) => {
   }
   try {
     const manifest: unknown = JSON.parse(text);
-    const scripts = typeof manifest === 'object' && manifest !== null ? (manifest as { scripts?: unknown }).scripts : undefined;
+    const scripts =
+      typeof manifest === 'object' && manifest !== null ? (manifest as { scripts?: unknown }).scripts : undefined;
     if (typeof scripts !== 'object' || scripts === null) return {};
     return Object.fromEntries(Object.entries(scripts).filter((e): e is [string, string] => typeof e[1] === 'string'));
   } catch {

@@ -144,7 +144,11 @@ export function shellCommands(line: string): ShellCommand[] {
 }
 
 /** Index just past the here-document bodies that start at `from`; each body goes to its command. */
-function skipHeredocBodies(line: string, from: number, docs: { delimiter: string; stripTabs: boolean; command: ShellCommand }[]): number {
+function skipHeredocBodies(
+  line: string,
+  from: number,
+  docs: { delimiter: string; stripTabs: boolean; command: ShellCommand }[],
+): number {
   let i = from;
   for (const doc of docs) {
     const body: string[] = [];

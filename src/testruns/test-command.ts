@@ -32,10 +32,61 @@ export function testInvocation(commandLine: string, context: CommandContext = {}
  * (a commit hook may run the suite) nor `find`/`fd` (`-exec pytest {}`).
  */
 const TEXT_TOOLS = new Set([
-  'cat', 'bat', 'batcat', 'less', 'more', 'head', 'tail', 'grep', 'egrep', 'fgrep', 'rg', 'ag', 'ack', 'sed', 'awk',
-  'cut', 'sort', 'uniq', 'wc', 'tr', 'echo', 'printf', 'ls', 'tree', 'stat', 'file', 'diff', 'jq', 'yq', 'vim',
-  'vi', 'nvim', 'nano', 'emacs', 'code', 'open', 'nl', 'column', 'xxd', 'od', 'tee', 'touch', 'mkdir', 'cp', 'mv',
-  'rm', 'chmod', 'pwd', 'cd', 'realpath', 'dirname', 'basename', 'true', 'false', 'sleep',
+  'cat',
+  'bat',
+  'batcat',
+  'less',
+  'more',
+  'head',
+  'tail',
+  'grep',
+  'egrep',
+  'fgrep',
+  'rg',
+  'ag',
+  'ack',
+  'sed',
+  'awk',
+  'cut',
+  'sort',
+  'uniq',
+  'wc',
+  'tr',
+  'echo',
+  'printf',
+  'ls',
+  'tree',
+  'stat',
+  'file',
+  'diff',
+  'jq',
+  'yq',
+  'vim',
+  'vi',
+  'nvim',
+  'nano',
+  'emacs',
+  'code',
+  'open',
+  'nl',
+  'column',
+  'xxd',
+  'od',
+  'tee',
+  'touch',
+  'mkdir',
+  'cp',
+  'mv',
+  'rm',
+  'chmod',
+  'pwd',
+  'cd',
+  'realpath',
+  'dirname',
+  'basename',
+  'true',
+  'false',
+  'sleep',
 ]);
 
 /**
@@ -44,10 +95,13 @@ const TEXT_TOOLS = new Set([
  */
 export function onlyHandlesText(commandLine: string): boolean {
   const commands = simpleCommands(commandLine);
-  return commands.length > 0 && commands.every((argv) => {
-    const name = argv.find((w) => !isAssignment(w));
-    return name === undefined || TEXT_TOOLS.has(basename(name));
-  });
+  return (
+    commands.length > 0 &&
+    commands.every((argv) => {
+      const name = argv.find((w) => !isAssignment(w));
+      return name === undefined || TEXT_TOOLS.has(basename(name));
+    })
+  );
 }
 
 function fromCommands(commands: readonly string[][], context: CommandContext, depth: number): TestInvocation | null {
@@ -94,22 +148,33 @@ function firstOperand(argv: readonly string[], from: number, withValue: Readonly
 const NO_OPTIONS: ReadonlySet<string> = new Set();
 const HELP = new Set(['--help', '-h', '--version']);
 
-function runner(framework: string, args: readonly string[], listsOnly: (args: readonly string[]) => boolean): TestInvocation {
+function runner(
+  framework: string,
+  args: readonly string[],
+  listsOnly: (args: readonly string[]) => boolean,
+): TestInvocation {
   return { framework, executesTests: !args.some((a) => HELP.has(a)) && !listsOnly(args) };
 }
 
-const has = (args: readonly string[], ...flags: string[]): boolean => args.some((a) => flags.includes(a) || flags.some((f) => f.startsWith('--') && a.startsWith(`${f}=`)));
+const has = (args: readonly string[], ...flags: string[]): boolean =>
+  args.some((a) => flags.includes(a) || flags.some((f) => f.startsWith('--') && a.startsWith(`${f}=`)));
 
 /** Runners named by their own executable, and the flags with which they run no test. */
 const RUNNERS: Record<string, (args: readonly string[]) => TestInvocation | null> = {
-  pytest: (a) => runner('pytest', a, () => has(a, '--collect-only', '--co', '--fixtures', '--fixtures-per-test', '--markers', '--setup-plan')),
+  pytest: (a) =>
+    runner('pytest', a, () =>
+      has(a, '--collect-only', '--co', '--fixtures', '--fixtures-per-test', '--markers', '--setup-plan'),
+    ),
   'py.test': (a) => RUNNERS.pytest!(a),
   unittest: (a) => runner('unittest', a, () => false),
   jest: (a) => runner('jest', a, () => has(a, '--listTests', '--showConfig', '--clearCache')),
   vitest: (a) => runner('vitest', a, () => ['list', 'bench', 'init'].includes(a[firstOperand(a, 0)] ?? '')),
   mocha: (a) => runner('mocha', a, () => has(a, '--dry-run', '--list-files', '--list-interfaces', '--list-reporters')),
   rspec: (a) => runner('rspec', a, () => has(a, '--dry-run', '--init')),
-  phpunit: (a) => runner('phpunit', a, () => has(a, '--list-tests', '--list-tests-xml', '--list-groups', '--list-suites', '--list-test-files')),
+  phpunit: (a) =>
+    runner('phpunit', a, () =>
+      has(a, '--list-tests', '--list-tests-xml', '--list-groups', '--list-suites', '--list-test-files'),
+    ),
   pest: (a) => RUNNERS.phpunit!(a),
   ctest: (a) => runner('ctest', a, () => has(a, '-N', '--show-only')),
   playwright: (a) => (a[0] === 'test' ? runner('playwright', a, () => has(a, '--list')) : null),
@@ -120,7 +185,9 @@ const RUNNERS: Record<string, (args: readonly string[]) => TestInvocation | null
 function fromArgv(argv: readonly string[], context: CommandContext, depth: number): TestInvocation | null {
   if (argv.length === 0 || depth > MAX_DEPTH) return null;
   // `jest.js`, `pytest.exe`, `python3.12`: the program, whatever its suffix or version.
-  const name = basename(argv[0]!).replace(/\.(?:exe|cmd|js|mjs|cjs)$/, '').replace(/^(python|pypy)[\d.]+$/, '$1');
+  const name = basename(argv[0]!)
+    .replace(/\.(?:exe|cmd|js|mjs|cjs)$/, '')
+    .replace(/^(python|pypy)[\d.]+$/, '$1');
   const args = argv.slice(1);
   const rest = (i: number): TestInvocation | null => fromArgv(withoutAssignments(args.slice(i)), context, depth);
 
@@ -193,7 +260,8 @@ function fromArgv(argv: readonly string[], context: CommandContext, depth: numbe
     case 'rake':
       return byTaskName(args.filter((a) => !a.startsWith('-')));
     case 'php':
-      if (args[0] === 'artisan') return args[1] === 'test' ? runner('phpunit', args.slice(2), () => has(args, '--list-tests')) : null;
+      if (args[0] === 'artisan')
+        return args[1] === 'test' ? runner('phpunit', args.slice(2), () => has(args, '--list-tests')) : null;
       return rest(firstOperand(args, 0, new Set(['-d', '-c'])));
     case 'composer': {
       // `composer test` or `composer run-script test`: a script of composer.json, known by name.
@@ -210,7 +278,9 @@ function fromArgv(argv: readonly string[], context: CommandContext, depth: numbe
       if (args[0] === 'test') return runner('deno', args, () => has(args, '--no-run', '--doc-only'));
       return args[0] === 'task' ? byTaskName(args.slice(1, 2)) : null;
     case 'swift':
-      return args[0] === 'test' ? runner('swift', args, () => args[1] === 'list' || has(args, '--list-tests', '-l')) : null;
+      return args[0] === 'test'
+        ? runner('swift', args, () => args[1] === 'list' || has(args, '--list-tests', '-l'))
+        : null;
     case 'mvn':
     case 'mvnw':
       return maven(args);
@@ -221,9 +291,28 @@ function fromArgv(argv: readonly string[], context: CommandContext, depth: numbe
     case 'gmake':
       return make(args);
     case 'just':
-      return taskRunner(args, ['--list', '-l', '--summary', '--show', '-s', '--evaluate'], ['--dry-run', '-n'], new Set(['-f', '--justfile', '-d', '--working-directory', '--set', '--shell', '--dotenv-filename', '--dotenv-path']));
+      return taskRunner(
+        args,
+        ['--list', '-l', '--summary', '--show', '-s', '--evaluate'],
+        ['--dry-run', '-n'],
+        new Set([
+          '-f',
+          '--justfile',
+          '-d',
+          '--working-directory',
+          '--set',
+          '--shell',
+          '--dotenv-filename',
+          '--dotenv-path',
+        ]),
+      );
     case 'task':
-      return taskRunner(args, ['--list', '-l', '--list-all', '-a', '--summary'], ['--dry', '-n'], new Set(['-d', '--dir', '-t', '--taskfile', '-o', '--output']));
+      return taskRunner(
+        args,
+        ['--list', '-l', '--list-all', '-a', '--summary'],
+        ['--dry', '-n'],
+        new Set(['-d', '--dir', '-t', '--taskfile', '-o', '--output']),
+      );
     case 'mise':
     case 'rtx':
       return mise(args, context, depth);
@@ -242,13 +331,39 @@ function fromArgv(argv: readonly string[], context: CommandContext, depth: numbe
 }
 
 /** `uv run …`, `poetry run …`, `conda run -n env …`: the command after the manager's options. */
-function viaEnvironmentManager(name: string, args: readonly string[], context: CommandContext, depth: number): TestInvocation | null {
-  const valued = new Set(['--with', '--python', '-p', '--project', '--directory', '--package', '--extra', '--group', '--env-file', '--index', '-n', '--name', '--prefix', '-e', '--environment', '--manifest-path', '--from']);
+function viaEnvironmentManager(
+  name: string,
+  args: readonly string[],
+  context: CommandContext,
+  depth: number,
+): TestInvocation | null {
+  const valued = new Set([
+    '--with',
+    '--python',
+    '-p',
+    '--project',
+    '--directory',
+    '--package',
+    '--extra',
+    '--group',
+    '--env-file',
+    '--index',
+    '-n',
+    '--name',
+    '--prefix',
+    '-e',
+    '--environment',
+    '--manifest-path',
+    '--from',
+  ]);
   const start = name === 'uvx' ? 0 : args[0] === 'run' ? 1 : -1;
   if (start === -1) return null;
   const command = args.slice(firstOperand(args, start, valued));
   // `hatch run test`, `pdm run test`: a script of the project's own, known by its name only.
-  return fromArgv(command, context, depth) ?? (command.length > 0 && !command[0]!.includes('/') ? byTaskName(command.slice(0, 1)) : null);
+  return (
+    fromArgv(command, context, depth) ??
+    (command.length > 0 && !command[0]!.includes('/') ? byTaskName(command.slice(0, 1)) : null)
+  );
 }
 
 function viaPython(args: readonly string[], context: CommandContext, depth: number): TestInvocation | null {
@@ -257,12 +372,33 @@ function viaPython(args: readonly string[], context: CommandContext, depth: numb
   if (module !== -1 && module < start) return fromArgv(args.slice(module + 1), context, depth);
   if (args.slice(0, start).includes('-c')) return null;
   const script = args[start];
-  if (script !== undefined && basename(script) === 'manage.py' && args[start + 1] === 'test') return runner('unittest', args.slice(start + 2), () => false);
+  if (script !== undefined && basename(script) === 'manage.py' && args[start + 1] === 'test')
+    return runner('unittest', args.slice(start + 2), () => false);
   return null;
 }
 
 function viaNode(args: readonly string[], context: CommandContext, depth: number): TestInvocation | null {
-  const start = firstOperand(args, 0, new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '-e', '--eval', '-p', '--print', '--test-reporter', '--test-reporter-destination', '--test-name-pattern', '--test-skip-pattern', '--test-concurrency', '--test-timeout']));
+  const start = firstOperand(
+    args,
+    0,
+    new Set([
+      '-r',
+      '--require',
+      '--import',
+      '--loader',
+      '--experimental-loader',
+      '-e',
+      '--eval',
+      '-p',
+      '--print',
+      '--test-reporter',
+      '--test-reporter-destination',
+      '--test-name-pattern',
+      '--test-skip-pattern',
+      '--test-concurrency',
+      '--test-timeout',
+    ]),
+  );
   const options = args.slice(0, start);
   if (options.includes('--test')) return runner('node:test', args, () => false);
   // `node node_modules/.bin/jest`, `node ./node_modules/vitest/vitest.mjs run`
@@ -271,7 +407,12 @@ function viaNode(args: readonly string[], context: CommandContext, depth: number
 }
 
 /** `npm test`, `pnpm run test:unit`, `yarn vitest`, `bun test`, `npm exec jest`. */
-function viaPackageManager(name: string, args: readonly string[], context: CommandContext, depth: number): TestInvocation | null {
+function viaPackageManager(
+  name: string,
+  args: readonly string[],
+  context: CommandContext,
+  depth: number,
+): TestInvocation | null {
   const valued = new Set(['--prefix', '-C', '--dir', '--cwd', '-w', '--workspace', '--filter', '-F']);
   let dir = context.cwd;
   let otherPackage = false;
@@ -280,7 +421,8 @@ function viaPackageManager(name: string, args: readonly string[], context: Comma
     const option = args[i]!;
     if (['--prefix', '-C', '--dir', '--cwd'].includes(option)) dir = changedDirectory(dir, args[i + 1]);
     // A workspace package, or every package: which package.json applies is not known here.
-    else if (['-w', '--workspace', '--filter', '-F', '-r', '--recursive', '--workspaces', '-ws'].includes(option)) otherPackage = true;
+    else if (['-w', '--workspace', '--filter', '-F', '-r', '--recursive', '--workspaces', '-ws'].includes(option))
+      otherPackage = true;
   }
   let sub = args[i];
   if (name === 'yarn' && sub === 'workspace') {
@@ -293,7 +435,8 @@ function viaPackageManager(name: string, args: readonly string[], context: Comma
   const here: CommandContext = { ...context, cwd: dir };
   const script = (scriptName: string | undefined, extra: readonly string[]): TestInvocation | null =>
     scriptName === undefined ? null : runScript(scriptName, extra, scripts, here, depth);
-  const bin = (argv: readonly string[]): TestInvocation | null => fromArgv(argv[0] === '--' ? argv.slice(1) : argv, here, depth);
+  const bin = (argv: readonly string[]): TestInvocation | null =>
+    fromArgv(argv[0] === '--' ? argv.slice(1) : argv, here, depth);
 
   if (sub === undefined) return null;
   if (name === 'bun' && sub === 'test') return runner('bun', after, () => false);
@@ -302,10 +445,12 @@ function viaPackageManager(name: string, args: readonly string[], context: Comma
     const at = firstOperand(after, 0);
     const scriptName = after[at];
     // `bun run vitest`, `yarn run jest`: a binary when there is no such script.
-    if (scriptName !== undefined && name !== 'npm' && scriptBody(scripts, scriptName) === undefined) return bin(after.slice(at)) ?? script(scriptName, after.slice(at + 1));
+    if (scriptName !== undefined && name !== 'npm' && scriptBody(scripts, scriptName) === undefined)
+      return bin(after.slice(at)) ?? script(scriptName, after.slice(at + 1));
     return script(scriptName, after.slice(at + 1));
   }
-  if (sub === 'exec' || sub === 'x' || sub === 'dlx') return bin(after.slice(firstOperand(after, 0, new Set(['-p', '--package', '-c', '--call']))));
+  if (sub === 'exec' || sub === 'x' || sub === 'dlx')
+    return bin(after.slice(firstOperand(after, 0, new Set(['-p', '--package', '-c', '--call']))));
   if (name === 'npm') return null;
   // pnpm, yarn and bun run a script, or failing that a binary, named directly: `pnpm vitest`.
   return scriptBody(scripts, sub) !== undefined ? script(sub, after) : (bin([sub, ...after]) ?? script(sub, after));
@@ -316,14 +461,21 @@ function viaPackageManager(name: string, args: readonly string[], context: Comma
  * arguments after the script's name are appended to its last command, as npm does), otherwise
  * whether its name says it runs tests.
  */
-function runScript(name: string, extra: readonly string[], scripts: Readonly<Record<string, string>> | undefined, context: CommandContext, depth: number): TestInvocation | null {
+function runScript(
+  name: string,
+  extra: readonly string[],
+  scripts: Readonly<Record<string, string>> | undefined,
+  context: CommandContext,
+  depth: number,
+): TestInvocation | null {
   if (!scripts) return byTaskName([name]);
   const body = scriptBody(scripts, name);
   // npm answers "Missing script" and runs nothing.
   if (body === undefined) return null;
   const commands = simpleCommands(body);
   const forwarded = extra[0] === '--' ? extra.slice(1) : extra;
-  if (commands.length > 0 && forwarded.length > 0) commands[commands.length - 1] = [...commands[commands.length - 1]!, ...forwarded];
+  if (commands.length > 0 && forwarded.length > 0)
+    commands[commands.length - 1] = [...commands[commands.length - 1]!, ...forwarded];
   const resolved = fromCommands(commands, context, depth + 1);
   if (resolved) return resolved;
   // npm's placeholder, `echo "Error: no test specified" && exit 1`, runs nothing.
@@ -349,7 +501,8 @@ function goTest(args: readonly string[]): TestInvocation {
     if (has(args, '-c', '-list', '--list')) return true;
     // `-run '^$'`, the idiom for running benchmarks or fuzzing without tests.
     const run = args.findIndex((a) => a === '-run' || a === '--run' || a.startsWith('-run=') || a.startsWith('--run='));
-    const pattern = run === -1 ? undefined : args[run]!.includes('=') ? args[run]!.slice(args[run]!.indexOf('=') + 1) : args[run + 1];
+    const pattern =
+      run === -1 ? undefined : args[run]!.includes('=') ? args[run]!.slice(args[run]!.indexOf('=') + 1) : args[run + 1];
     return pattern === '^$' || pattern === '$^' || pattern === 'NONE' || pattern === 'XXX';
   });
 }
@@ -368,14 +521,39 @@ function cargo(args: readonly string[]): TestInvocation | null {
   if (sub !== 'nextest') return null;
   const command = after[firstOperand(after, 0)];
   if (command === 'run' || command === 'r') return runner('nextest', after, () => has(after, '--no-run', '--list'));
-  if (command === 'list' || command === 'archive' || command === 'show-config') return { framework: 'nextest', executesTests: false };
+  if (command === 'list' || command === 'archive' || command === 'show-config')
+    return { framework: 'nextest', executesTests: false };
   return null;
 }
 
-const MAVEN_TEST_PHASES = new Set(['test', 'verify', 'install', 'deploy', 'package', 'integration-test', 'surefire:test', 'failsafe:integration-test']);
+const MAVEN_TEST_PHASES = new Set([
+  'test',
+  'verify',
+  'install',
+  'deploy',
+  'package',
+  'integration-test',
+  'surefire:test',
+  'failsafe:integration-test',
+]);
 
 function maven(args: readonly string[]): TestInvocation | null {
-  const valued = new Set(['-pl', '--projects', '-f', '--file', '-s', '--settings', '-P', '--activate-profiles', '-T', '--threads', '-rf', '--resume-from', '-gs', '-t']);
+  const valued = new Set([
+    '-pl',
+    '--projects',
+    '-f',
+    '--file',
+    '-s',
+    '--settings',
+    '-P',
+    '--activate-profiles',
+    '-T',
+    '--threads',
+    '-rf',
+    '--resume-from',
+    '-gs',
+    '-t',
+  ]);
   const goals: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -387,7 +565,21 @@ function maven(args: readonly string[]): TestInvocation | null {
 }
 
 function gradle(args: readonly string[]): TestInvocation | null {
-  const valued = new Set(['-x', '--exclude-task', '-p', '--project-dir', '-b', '--build-file', '-c', '--settings-file', '--tests', '-D', '-P', '--init-script', '-I']);
+  const valued = new Set([
+    '-x',
+    '--exclude-task',
+    '-p',
+    '--project-dir',
+    '-b',
+    '--build-file',
+    '-c',
+    '--settings-file',
+    '--tests',
+    '-D',
+    '-P',
+    '--init-script',
+    '-I',
+  ]);
   const tasks: string[] = [];
   const excluded: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -400,12 +592,26 @@ function gradle(args: readonly string[]): TestInvocation | null {
   if (!tasks.some(testTask)) return null;
   // `gradle build -x test`: build and check run the test task only when it is not excluded.
   const testExcluded = excluded.some((x) => /(?:^|:)test$/.test(x));
-  const runsTests = (t: string): boolean => !excluded.includes(t) && !(testExcluded && /(?:^|:)(?:build|check)$/.test(t));
+  const runsTests = (t: string): boolean =>
+    !excluded.includes(t) && !(testExcluded && /(?:^|:)(?:build|check)$/.test(t));
   return runner('gradle', args, () => has(args, '--dry-run', '-m') || !tasks.filter(testTask).some(runsTests));
 }
 
 function make(args: readonly string[]): TestInvocation | null {
-  const valued = new Set(['-C', '--directory', '-f', '--file', '--makefile', '-j', '--jobs', '-l', '--load-average', '-o', '-W', '-I']);
+  const valued = new Set([
+    '-C',
+    '--directory',
+    '-f',
+    '--file',
+    '--makefile',
+    '-j',
+    '--jobs',
+    '-l',
+    '--load-average',
+    '-o',
+    '-W',
+    '-I',
+  ]);
   const targets: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -413,11 +619,18 @@ function make(args: readonly string[]): TestInvocation | null {
     else if (!a.startsWith('-') && !isAssignment(a)) targets.push(a);
   }
   const found = byTaskName(targets, new Set(['check']));
-  return found && runner('unknown', args, () => has(args, '-n', '--dry-run', '--just-print', '--recon', '-q', '--question'));
+  return (
+    found && runner('unknown', args, () => has(args, '-n', '--dry-run', '--just-print', '--recon', '-q', '--question'))
+  );
 }
 
 /** `just test`, `task test:unit`: the first operand is the recipe. */
-function taskRunner(args: readonly string[], listing: string[], dryRun: string[], valued: ReadonlySet<string>): TestInvocation | null {
+function taskRunner(
+  args: readonly string[],
+  listing: string[],
+  dryRun: string[],
+  valued: ReadonlySet<string>,
+): TestInvocation | null {
   if (has(args, ...listing)) return null;
   const recipe = args[firstOperand(args, 0, valued)];
   const found = recipe === undefined ? null : byTaskName([recipe]);
@@ -432,7 +645,9 @@ function mise(args: readonly string[], context: CommandContext, depth: number): 
   }
   if (sub !== 'run' && sub !== 'r') return null;
   // `mise run test ::: lint` runs several tasks.
-  const tasks = args.slice(1).filter((a, i, all) => !a.startsWith('-') && all[i - 1] !== '-C' && all[i - 1] !== '--cd' && a !== ':::');
+  const tasks = args
+    .slice(1)
+    .filter((a, i, all) => !a.startsWith('-') && all[i - 1] !== '-C' && all[i - 1] !== '--cd' && a !== ':::');
   const found = byTaskName(tasks);
   return found && runner('unknown', args, () => has(args, '--dry-run', '-n'));
 }
@@ -445,7 +660,30 @@ function inContainer(args: readonly string[], context: CommandContext, depth: nu
   const compose = args[0] === 'compose' ? 1 : 0;
   const sub = args[compose];
   if (sub !== 'exec' && sub !== 'run') return null;
-  const valued = new Set(['-e', '--env', '--env-file', '-w', '--workdir', '-u', '--user', '-v', '--volume', '--name', '-p', '--publish', '--entrypoint', '--network', '--platform', '-l', '--label', '--mount', '--index', '-f', '--file', '--project-name']);
+  const valued = new Set([
+    '-e',
+    '--env',
+    '--env-file',
+    '-w',
+    '--workdir',
+    '-u',
+    '--user',
+    '-v',
+    '--volume',
+    '--name',
+    '-p',
+    '--publish',
+    '--entrypoint',
+    '--network',
+    '--platform',
+    '-l',
+    '--label',
+    '--mount',
+    '--index',
+    '-f',
+    '--file',
+    '--project-name',
+  ]);
   const target = firstOperand(args, compose + 1, valued);
   return fromArgv(withoutAssignments(args.slice(target + 1)), { ...context, cwd: undefined }, depth);
 }
@@ -460,7 +698,8 @@ function nx(args: readonly string[]): TestInvocation | null {
       const a = args[i]!;
       const inline = /^--targets?=(.*)$/.exec(a);
       if (inline) targets.push(...inline[1]!.split(','));
-      else if (a === '-t' || a === '--target' || a === '--targets') for (let j = i + 1; j < args.length && !args[j]!.startsWith('-'); j++) targets.push(...args[j]!.split(','));
+      else if (a === '-t' || a === '--target' || a === '--targets')
+        for (let j = i + 1; j < args.length && !args[j]!.startsWith('-'); j++) targets.push(...args[j]!.split(','));
     }
     return byTaskName(targets);
   }

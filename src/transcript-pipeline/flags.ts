@@ -12,7 +12,9 @@ import type { BehaviouralPressure } from '../contracts/pressure';
 import { behaviouralPressure, PressureTracker, runFailed, type PressureFacts } from '../tamper/pressure';
 
 /** What `analyze` prints per flag. */
-export type FlagSummary = Pick<Flag, 'ts' | 'path' | 'kinds' | 'severity' | 'desperation' | 'reason'> & { pressure: FlagPressure };
+export type FlagSummary = Pick<Flag, 'ts' | 'path' | 'kinds' | 'severity' | 'desperation' | 'reason'> & {
+  pressure: FlagPressure;
+};
 
 export interface TurnDesperation {
   /** Sequence number of the scored assistant turn. */
@@ -24,7 +26,10 @@ export interface TurnDesperation {
  * Desperation at an edit from per-turn z-scores: the latest scored turn before the edit, and the
  * least-squares slope (z per turn) over the last `window` scored turns. Null before any score.
  */
-export function desperationFromTurns(turns: readonly TurnDesperation[], window = 5): (edit: FileEditEvent) => Desperation | null {
+export function desperationFromTurns(
+  turns: readonly TurnDesperation[],
+  window = 5,
+): (edit: FileEditEvent) => Desperation | null {
   const sorted = [...turns].sort((a, b) => a.seq - b.seq);
   return (edit) => {
     const upTo = sorted.filter((t) => t.seq < edit.seq).slice(-window);
@@ -63,7 +68,11 @@ export function flagEngine(inputs: FlagInputs): TamperEngine {
 }
 
 /** The flags of a recorded session whose assistant turns were read as `turns`, in stream order. */
-export function flagRecorded(events: readonly AgentEvent[], turns: readonly TurnDesperation[], reader: LiveValidity = liveValidity(null)): readonly TamperFlag[] {
+export function flagRecorded(
+  events: readonly AgentEvent[],
+  turns: readonly TurnDesperation[],
+  reader: LiveValidity = liveValidity(null),
+): readonly TamperFlag[] {
   const engine = flagEngine({ turnDesperation: () => turns, readerValidity: () => reader });
   for (const e of [...events].sort((a, b) => a.seq - b.seq)) engine.observe(e);
   return engine.flags();
@@ -85,7 +94,15 @@ export function flagRecordedSession(
     const z = turnEmotions[i]?.[DESPERATE];
     if (t.role === 'assistant' && typeof z === 'number' && Number.isFinite(z)) scored.push({ seq: t.seq, z });
   });
-  return flagRecorded(events, scored, reader).map((f) => ({ ts: f.ts, path: f.path, kinds: f.kinds, severity: f.severity, desperation: f.desperation, reason: f.reason, pressure: f.pressureSummary }));
+  return flagRecorded(events, scored, reader).map((f) => ({
+    ts: f.ts,
+    path: f.path,
+    kinds: f.kinds,
+    severity: f.severity,
+    desperation: f.desperation,
+    reason: f.reason,
+    pressure: f.pressureSummary,
+  }));
 }
 
 /** The pressure a recorded session is under at its end, and what its last run left failing. */
@@ -102,12 +119,17 @@ export interface SessionPressure {
  * Pressure of a recorded session at `at` (an ISO time): the same behavioural signals a flag's
  * severity counts, replayed from the session's events. The guard asks this before an edit lands.
  */
-export function pressureOfRecordedSession(events: readonly AgentEvent[], at: string, reader: LiveValidity = NO_READER): SessionPressure {
+export function pressureOfRecordedSession(
+  events: readonly AgentEvent[],
+  at: string,
+  reader: LiveValidity = NO_READER,
+): SessionPressure {
   const tracker = new PressureTracker();
   let lastFailing: SessionPressure['lastFailing'] = null;
   for (const e of [...events].sort((a, b) => a.seq - b.seq)) {
     tracker.observe(e);
-    if (e.type === 'test-run') lastFailing = runFailed(e) ? { failingIds: e.failingIds, output: e.output ?? null } : null;
+    if (e.type === 'test-run')
+      lastFailing = runFailed(e) ? { failingIds: e.failingIds, output: e.output ?? null } : null;
   }
   const facts = tracker.facts(at);
   return { facts, behaviour: behaviouralPressure(facts), lastFailing, reader };

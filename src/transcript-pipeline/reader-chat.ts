@@ -89,7 +89,8 @@ export class ReaderChat {
     }
     this.context.push(message);
     this.contextChars += message.content.length;
-    while (this.contextChars > MAX_PENDING_CONTEXT_CHARS && this.context.length > 1) this.contextChars -= this.context.shift()!.content.length;
+    while (this.contextChars > MAX_PENDING_CONTEXT_CHARS && this.context.length > 1)
+      this.contextChars -= this.context.shift()!.content.length;
     return null;
   }
 }

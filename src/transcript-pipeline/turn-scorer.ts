@@ -57,13 +57,19 @@ export class RecordedTurnScorer {
 }
 
 /** Mean z per emotion for each of `turns` (null for turns that are not read assistant text). */
-export async function scoreTranscriptTurns(events: readonly AgentEvent[], turns: readonly TurnEvent[], model: ReadingModel, vectors: EmotionVectorSet): Promise<(Record<string, number> | null)[]> {
+export async function scoreTranscriptTurns(
+  events: readonly AgentEvent[],
+  turns: readonly TurnEvent[],
+  model: ReadingModel,
+  vectors: EmotionVectorSet,
+): Promise<(Record<string, number> | null)[]> {
   const reader = new RecordedTurnScorer(model, vectors);
   const byTurn = new Map<string, Record<string, number>>();
   try {
     for (const event of [...events].sort((a, b) => a.seq - b.seq)) {
       const reading = await reader.read(event);
-      if (reading && event.type === 'turn') byTurn.set(event.turnId, Object.fromEntries(Object.entries(reading.summary).map(([e, s]) => [e, s.mean])));
+      if (reading && event.type === 'turn')
+        byTurn.set(event.turnId, Object.fromEntries(Object.entries(reading.summary).map(([e, s]) => [e, s.mean])));
     }
   } finally {
     reader.dispose();
@@ -76,7 +82,11 @@ export async function scoreTranscriptTurns(events: readonly AgentEvent[], turns:
  * `layer` over its own content tokens (null for other messages and empty ones). Readings are
  * linear, so z-scoring this mean gives the turn's mean z for any vectors at that layer.
  */
-export async function readAssistantMeans(messages: readonly ChatMessage[], model: ReadingModel, layer: number): Promise<(Float64Array | null)[]> {
+export async function readAssistantMeans(
+  messages: readonly ChatMessage[],
+  model: ReadingModel,
+  layer: number,
+): Promise<(Float64Array | null)[]> {
   const out: (Float64Array | null)[] = messages.map(() => null);
   const conversation = new Conversation('read', model.encoder, model.tokenizer, { contextLimit: model.contextLimit });
   try {
@@ -86,7 +96,10 @@ export async function readAssistantMeans(messages: readonly ChatMessage[], model
       if (span.role !== 'assistant' || span.contentEnd === span.contentStart) continue;
       const activations = outcome.activations.get(layer)!;
       const hidden = activations.length / outcome.newTokenIds.length;
-      const rows = Array.from({ length: span.contentEnd - span.contentStart }, (_, t) => span.contentStart - outcome.firstNewToken + t);
+      const rows = Array.from(
+        { length: span.contentEnd - span.contentStart },
+        (_, t) => span.contentStart - outcome.firstNewToken + t,
+      );
       out[i] = meanOfRows(activations, hidden, rows);
     }
   } finally {

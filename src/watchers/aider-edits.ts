@@ -35,7 +35,8 @@ function searchReplaceEdits(lines: string[]): ProposedEdit[] {
     } else if (current && /^={5,9}$/.test(marker)) {
       current.inReplace = true;
     } else if (current && /^>{5,9} REPLACE\b/.test(marker)) {
-      if (current.path) edits.push({ path: current.path, search: current.search.join('\n'), replace: current.replace.join('\n') });
+      if (current.path)
+        edits.push({ path: current.path, search: current.search.join('\n'), replace: current.replace.join('\n') });
       current = undefined;
     } else if (current) {
       (current.inReplace ? current.replace : current.search).push(lines[i]!);
@@ -77,5 +78,10 @@ function wholeFileEdits(lines: string[]): ProposedEdit[] {
 
 /** The file name as Aider reads it from the line: without a trailing colon, heading marks or quotes. */
 function unquote(line: string): string {
-  return line.replace(/:+$/, '').replace(/^#+/, '').trim().replace(/^`+|`+$/g, '').replace(/^\*+|\*+$/g, '');
+  return line
+    .replace(/:+$/, '')
+    .replace(/^#+/, '')
+    .trim()
+    .replace(/^`+|`+$/g, '')
+    .replace(/^\*+|\*+$/g, '');
 }

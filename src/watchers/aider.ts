@@ -51,7 +51,10 @@ export class AiderReader implements LineReader {
   private turns = 0;
   private readonly repoRoot: string;
 
-  constructor(readonly emitter: SessionEmitter, private readonly file = '') {
+  constructor(
+    readonly emitter: SessionEmitter,
+    private readonly file = '',
+  ) {
     this.repoRoot = dirname(file);
   }
 
@@ -117,7 +120,8 @@ export class AiderReader implements LineReader {
     }
     if (this.block?.kind === 'user') {
       // Aider logs "/ask question" and then the question it sends: one message, said once.
-      if (!(this.block.lines.length === 1 && this.block.asked && said.trim() === this.block.lines[0]!.trim())) this.block.lines.push(said);
+      if (!(this.block.lines.length === 1 && this.block.asked && said.trim() === this.block.lines[0]!.trim()))
+        this.block.lines.push(said);
       return;
     }
     this.flush();
@@ -175,7 +179,10 @@ export class AiderReader implements LineReader {
       const base = { ts: this.ts, path: key, origin: 'tool' as const, rawRef };
       if (e.whole !== undefined) {
         const before = e.created ? undefined : this.applied.get(key);
-        this.emitter.fileEdit({ ...base, op: e.created ? 'create' : 'update', ...(before === undefined ? {} : { before }), after: e.whole }, this.repoRoot);
+        this.emitter.fileEdit(
+          { ...base, op: e.created ? 'create' : 'update', ...(before === undefined ? {} : { before }), after: e.whole },
+          this.repoRoot,
+        );
         this.applied.set(key, e.whole);
       } else if (e.search === '') {
         this.emitter.fileEdit({ ...base, op: 'create', after: e.replace + '\n' }, this.repoRoot);
@@ -197,8 +204,29 @@ export class AiderReader implements LineReader {
       const { exitCode } = block;
       const known = exitCode === undefined ? {} : { exitCode };
       const status = exitCode === undefined ? 'unknown' : exitCode === 0 ? 'succeeded' : 'failed';
-      this.emitter.toolCall({ ts: this.ts, callId: turnId, rawName: 'run', kind: 'shell', input: { command: block.command }, command: block.command, status, output, ...known, exitCodeSource: exitCode === undefined ? 'none' : 'parsed', rawRef });
-      this.emitter.commandFinished({ ts: this.ts, callId: turnId, command: block.command, output, ...known, origin: 'agent', rawRef, cwd: this.repoRoot });
+      this.emitter.toolCall({
+        ts: this.ts,
+        callId: turnId,
+        rawName: 'run',
+        kind: 'shell',
+        input: { command: block.command },
+        command: block.command,
+        status,
+        output,
+        ...known,
+        exitCodeSource: exitCode === undefined ? 'none' : 'parsed',
+        rawRef,
+      });
+      this.emitter.commandFinished({
+        ts: this.ts,
+        callId: turnId,
+        command: block.command,
+        output,
+        ...known,
+        origin: 'agent',
+        rawRef,
+        cwd: this.repoRoot,
+      });
       return;
     }
     if (block.kind === 'assistant') this.proposed = proposedEdits(block.lines);

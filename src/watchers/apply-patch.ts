@@ -21,7 +21,8 @@ export function parseApplyPatch(text: string): PatchEdit[] {
   const close = (): void => {
     if (!current) return;
     const { lines, ...edit } = current;
-    if (edit.op === 'create') edit.after = lines.map((l) => l.replace(/^\+/, '')).join('\n') + (lines.length ? '\n' : '');
+    if (edit.op === 'create')
+      edit.after = lines.map((l) => l.replace(/^\+/, '')).join('\n') + (lines.length ? '\n' : '');
     else if (edit.op === 'update') edit.diff = lines.join('\n');
     edits.push(edit);
     current = undefined;

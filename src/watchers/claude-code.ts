@@ -79,7 +79,11 @@ function occurrences(text: string, search: string): number {
 }
 
 /** "Exit code 1\n…" in the result content, or "Error: Exit code 1" as the structured result. */
-function exitCodeOf(isError: boolean, content: string, structured: unknown): { code?: number; from: 'structured' | 'parsed' | 'none' } {
+function exitCodeOf(
+  isError: boolean,
+  content: string,
+  structured: unknown,
+): { code?: number; from: 'structured' | 'parsed' | 'none' } {
   if (!isError) return { code: 0, from: 'structured' };
   const text = typeof structured === 'string' ? structured : content;
   const m = /^(?:Error: )?Exit code (\d+)/m.exec(text);
@@ -91,7 +95,11 @@ function backgroundReport(content: string): { status: string; exitCode?: number;
   const status = /<status>(\w+)<\/status>/.exec(content)?.[1];
   if (!status) return undefined;
   const code = /<exit_code>(-?\d+)<\/exit_code>/.exec(content)?.[1];
-  return { status, ...(code === undefined ? {} : { exitCode: Number(code) }), output: [tagText(content, 'stdout'), tagText(content, 'stderr')].filter((t) => t).join('\n') };
+  return {
+    status,
+    ...(code === undefined ? {} : { exitCode: Number(code) }),
+    output: [tagText(content, 'stdout'), tagText(content, 'stderr')].filter((t) => t).join('\n'),
+  };
 }
 
 /** The text between the first `<tag>` and the `</tag>` after it, without the newlines next to the tags (indexOf: linear on any text). */
@@ -114,7 +122,10 @@ export class ClaudeCodeReader implements LineReader {
   cwd: string | undefined;
   private sessionIdFromRecords = false;
 
-  constructor(readonly emitter: SessionEmitter, private readonly file = '') {}
+  constructor(
+    readonly emitter: SessionEmitter,
+    private readonly file = '',
+  ) {}
 
   line(text: string, offset: number): void {
     const record = parseJsonRecord(text, this.emitter);
@@ -176,7 +187,12 @@ export class ClaudeCodeReader implements LineReader {
         const callId = str(block.id) ?? `${at.uuid}#${index}`;
         const name = str(block.name) ?? 'unknown';
         const input = isRecord(block.input) ? block.input : {};
-        this.pending.set(callId, { name, input, turnId: at.uuid, ...(str(record.cwd) ? { cwd: str(record.cwd) } : {}) });
+        this.pending.set(callId, {
+          name,
+          input,
+          turnId: at.uuid,
+          ...(str(record.cwd) ? { cwd: str(record.cwd) } : {}),
+        });
         const command = name === 'Bash' ? str(input.command) : undefined;
         this.emitter.toolCall({
           ts: at.ts,
@@ -211,7 +227,10 @@ export class ClaudeCodeReader implements LineReader {
     }
   }
 
-  private userTurn(text: string, at: { ts: string; uuid: string; rawRef: { file: string; offset: number }; parentId?: string }): void {
+  private userTurn(
+    text: string,
+    at: { ts: string; uuid: string; rawRef: { file: string; offset: number }; parentId?: string },
+  ): void {
     this.emitter.turn({
       ts: at.ts,
       turnId: at.uuid,
@@ -222,14 +241,21 @@ export class ClaudeCodeReader implements LineReader {
     });
   }
 
-  private toolResult(block: Record<string, unknown>, structured: unknown, at: { ts: string; rawRef: { file: string; offset: number } }): void {
+  private toolResult(
+    block: Record<string, unknown>,
+    structured: unknown,
+    at: { ts: string; rawRef: { file: string; offset: number } },
+  ): void {
     const callId = str(block.tool_use_id) ?? '';
     const call = this.pending.get(callId);
     this.pending.delete(callId);
     const isError = block.is_error === true;
     const content = contentText(block.content);
     const background = call?.name === 'BashOutput' ? backgroundReport(content) : undefined;
-    const exit = background?.exitCode !== undefined ? { code: background.exitCode, from: 'parsed' as const } : exitCodeOf(isError, content, structured);
+    const exit =
+      background?.exitCode !== undefined
+        ? { code: background.exitCode, from: 'parsed' as const }
+        : exitCodeOf(isError, content, structured);
     const result = isRecord(structured) ? structured : undefined;
     const output =
       result && (typeof result.stdout === 'string' || typeof result.stderr === 'string')
@@ -258,7 +284,16 @@ export class ClaudeCodeReader implements LineReader {
         this.backgroundCommands.set(shellId, command);
         return;
       }
-      this.emitter.commandFinished({ ts: at.ts, callId, command, output, ...(exit.code === undefined ? {} : { exitCode: exit.code }), origin: 'agent', rawRef: at.rawRef, ...(call.cwd ? { cwd: call.cwd } : {}) });
+      this.emitter.commandFinished({
+        ts: at.ts,
+        callId,
+        command,
+        output,
+        ...(exit.code === undefined ? {} : { exitCode: exit.code }),
+        origin: 'agent',
+        rawRef: at.rawRef,
+        ...(call.cwd ? { cwd: call.cwd } : {}),
+      });
     } else if (name === 'BashOutput') {
       const shellId = str(call.input.bash_id) ?? '';
       const command = this.backgroundCommands.get(shellId);
@@ -278,7 +313,12 @@ export class ClaudeCodeReader implements LineReader {
     }
   }
 
-  private edit(callId: string, call: PendingCall, result: Record<string, unknown> | undefined, at: { ts: string; rawRef: { file: string; offset: number } }): void {
+  private edit(
+    callId: string,
+    call: PendingCall,
+    result: Record<string, unknown> | undefined,
+    at: { ts: string; rawRef: { file: string; offset: number } },
+  ): void {
     const path = str(call.input.file_path) ?? str(result?.filePath);
     if (!path) return;
     const original = str(result?.originalFile);

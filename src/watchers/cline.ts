@@ -27,15 +27,50 @@ const TOOL_KINDS: Record<string, ToolKind> = {
 
 /** Message kinds known to carry nothing for the event stream; others are counted as skipped. */
 const KNOWN_QUIET_KINDS = new Set([
-  'api_req_started', 'api_req_finished', 'api_req_retried', 'api_req_failed', 'api_req_deleted', 'deleted_api_reqs',
-  'reasoning', 'checkpoint_saved', 'checkpoint_created', 'task_progress', 'error_retry', 'api_req_retry_delayed',
-  'api_req_rate_limit_wait', 'user_edit_todos', 'sliding_window_truncation', 'too_many_tools_warning', 'image',
-  'completion_result', 'followup', 'plan_mode_respond', 'new_task', 'subtask_result',
-  'resume_task', 'resume_completed_task', 'mistake_limit_reached', 'auto_approval_max_req_reached',
-  'shell_integration_warning', 'condense_context', 'condense_context_error', 'error', 'diff_error', 'clineignore_error',
-  'rooignore_error', 'user_feedback_diff', 'browser_action', 'browser_action_launch', 'browser_action_result',
-  'use_mcp_server', 'mcp_server_request_started', 'mcp_server_response', 'load_mcp_documentation',
-  'codebase_search_result', 'command_output', 'info',
+  'api_req_started',
+  'api_req_finished',
+  'api_req_retried',
+  'api_req_failed',
+  'api_req_deleted',
+  'deleted_api_reqs',
+  'reasoning',
+  'checkpoint_saved',
+  'checkpoint_created',
+  'task_progress',
+  'error_retry',
+  'api_req_retry_delayed',
+  'api_req_rate_limit_wait',
+  'user_edit_todos',
+  'sliding_window_truncation',
+  'too_many_tools_warning',
+  'image',
+  'completion_result',
+  'followup',
+  'plan_mode_respond',
+  'new_task',
+  'subtask_result',
+  'resume_task',
+  'resume_completed_task',
+  'mistake_limit_reached',
+  'auto_approval_max_req_reached',
+  'shell_integration_warning',
+  'condense_context',
+  'condense_context_error',
+  'error',
+  'diff_error',
+  'clineignore_error',
+  'rooignore_error',
+  'user_feedback_diff',
+  'browser_action',
+  'browser_action_launch',
+  'browser_action_result',
+  'use_mcp_server',
+  'mcp_server_request_started',
+  'mcp_server_response',
+  'load_mcp_documentation',
+  'codebase_search_result',
+  'command_output',
+  'info',
 ]);
 
 export class ClineReader implements DocumentReader {
@@ -44,7 +79,10 @@ export class ClineReader implements DocumentReader {
   cwd: string | undefined;
   private held: UiMessage[] | undefined;
 
-  constructor(readonly emitter: SessionEmitter, private readonly file = '') {
+  constructor(
+    readonly emitter: SessionEmitter,
+    private readonly file = '',
+  ) {
     const taskId = basename(dirname(file));
     if (taskId && taskId !== '.') emitter.sessionId = taskId;
   }
@@ -65,7 +103,12 @@ export class ClineReader implements DocumentReader {
     const messages: UiMessage[] = [];
     for (const m of value) {
       if (!isRecord(m) || typeof m.ts !== 'number' || (m.type !== 'say' && m.type !== 'ask')) continue;
-      messages.push({ ts: m.ts, kind: `${m.type}:${str(m.say) ?? str(m.ask) ?? ''}`, text: str(m.text) ?? '', partial: m.partial === true });
+      messages.push({
+        ts: m.ts,
+        kind: `${m.type}:${str(m.say) ?? str(m.ask) ?? ''}`,
+        text: str(m.text) ?? '',
+        partial: m.partial === true,
+      });
     }
     this.process(messages, false);
     this.held = messages;
@@ -123,7 +166,13 @@ export class ClineReader implements DocumentReader {
     if (m) this.cwd = m[1];
   }
 
-  private command(m: UiMessage, output: string, reported: number | undefined, ts: string, rawRef: { file: string; offset: number }): void {
+  private command(
+    m: UiMessage,
+    output: string,
+    reported: number | undefined,
+    ts: string,
+    rawRef: { file: string; offset: number },
+  ): void {
     const callId = String(m.ts);
     const code = /(?:^|\n)(?:Exit code|Command exited with code):? (-?\d+)/i.exec(output);
     const exitCode = code ? Number(code[1]) : reported;
@@ -140,7 +189,16 @@ export class ClineReader implements DocumentReader {
       exitCodeSource: exitCode === undefined ? 'none' : 'parsed',
       rawRef,
     });
-    this.emitter.commandFinished({ ts, callId, command: m.text, output, ...(exitCode === undefined ? {} : { exitCode }), origin: 'agent', rawRef, ...(this.cwd ? { cwd: this.cwd } : {}) });
+    this.emitter.commandFinished({
+      ts,
+      callId,
+      command: m.text,
+      output,
+      ...(exitCode === undefined ? {} : { exitCode }),
+      origin: 'agent',
+      rawRef,
+      ...(this.cwd ? { cwd: this.cwd } : {}),
+    });
   }
 
   private tool(m: UiMessage, ts: string, rawRef: { file: string; offset: number }): void {
@@ -156,7 +214,16 @@ export class ClineReader implements DocumentReader {
     const name = str(tool.tool) ?? 'unknown';
     const kind = (Object.hasOwn(TOOL_KINDS, name) ? TOOL_KINDS[name] : undefined) ?? 'other';
     const callId = String(m.ts);
-    this.emitter.toolCall({ ts, callId, rawName: name, kind, input: tool, status: 'succeeded', exitCodeSource: 'none', rawRef });
+    this.emitter.toolCall({
+      ts,
+      callId,
+      rawName: name,
+      kind,
+      input: tool,
+      status: 'succeeded',
+      exitCodeSource: 'none',
+      rawRef,
+    });
     const path = str(tool.path);
     if (!path || (kind !== 'edit' && kind !== 'write' && kind !== 'delete')) return;
     const diff = str(tool.diff);
@@ -191,7 +258,8 @@ function reportedExitCode(following: UiMessage[], command: string): number | und
   } catch {
     return undefined;
   }
-  if (typeof request !== 'string' || !request.startsWith(`[execute_command for '${command}'] Result:`)) return undefined;
+  if (typeof request !== 'string' || !request.startsWith(`[execute_command for '${command}'] Result:`))
+    return undefined;
   const code = /Exit code: (-?\d+)/.exec(request.split('\nOutput:', 1)[0]!);
   return code ? Number(code[1]) : undefined;
 }

@@ -7,10 +7,12 @@ import { isRecord, parseJsonRecord, str, type LineReader } from './reader';
 
 const SHELL_TOOLS = new Set(['shell', 'shell_command', 'exec_command', 'container.exec', 'local_shell']);
 /** Item types that appear bare (without the envelope) in early rollouts. */
-const LEGACY_ITEM_TYPES = /^(?:message|reasoning|function_call(?:_output)?|local_shell_call|custom_tool_call(?:_output)?)$/;
+const LEGACY_ITEM_TYPES =
+  /^(?:message|reasoning|function_call(?:_output)?|local_shell_call|custom_tool_call(?:_output)?)$/;
 const KNOWN_PAYLOADS = new Set(['reasoning', 'web_search_call', 'compaction', 'ghost_snapshot']);
 /** Text Codex injects as "user" messages (environment, instructions), not typed by a person. */
-const INJECTED_USER_TEXT = /^\s*<(?:environment_context|user_instructions|user_shell_command|turn_aborted)>|^# AGENTS\.md instructions/;
+const INJECTED_USER_TEXT =
+  /^\s*<(?:environment_context|user_instructions|user_shell_command|turn_aborted)>|^# AGENTS\.md instructions/;
 
 interface PendingCall {
   name: string;
@@ -58,7 +60,9 @@ export function parseCodexOutput(raw: unknown): ParsedOutput {
   // lines ("Chunk ID", "Process exited with code N", "Original token count") before "Output:".
   // A header line starts with a capitalised word then " " or ": ", one way to match each line,
   // so a text that is no header fails in linear time.
-  const header = /^((?:[A-Z][A-Za-z]*:? [^\n]*\n)+)Output:\n/.exec(text) ?? /^((?:Exit code|Process exited with code):? -?\d+\n)/.exec(text);
+  const header =
+    /^((?:[A-Z][A-Za-z]*:? [^\n]*\n)+)Output:\n/.exec(text) ??
+    /^((?:Exit code|Process exited with code):? -?\d+\n)/.exec(text);
   if (header) {
     const code = /(?:^|\n)(?:Exit code|Process exited with code):? (-?\d+)/.exec(header[1]!);
     const wall = /(?:^|\n)Wall time: ([\d.]+)/.exec(header[1]!);
@@ -106,7 +110,10 @@ export class CodexReader implements LineReader {
   private legacyTs = '';
   private readonly pending = new Map<string, PendingCall>();
 
-  constructor(readonly emitter: SessionEmitter, private readonly file = '') {}
+  constructor(
+    readonly emitter: SessionEmitter,
+    private readonly file = '',
+  ) {}
 
   line(text: string, offset: number): void {
     const record = parseJsonRecord(text, this.emitter);
@@ -185,7 +192,13 @@ export class CodexReader implements LineReader {
     });
   }
 
-  private call(type: string, item: Record<string, unknown>, callId: string, ts: string, rawRef: { file: string; offset: number }): void {
+  private call(
+    type: string,
+    item: Record<string, unknown>,
+    callId: string,
+    ts: string,
+    rawRef: { file: string; offset: number },
+  ): void {
     let name = str(item.name) ?? (type === 'local_shell_call' ? 'local_shell' : 'unknown');
     let input: unknown;
     let command: string | undefined;
@@ -210,7 +223,14 @@ export class CodexReader implements LineReader {
       }
     }
     const kind = patch !== undefined ? 'edit' : command !== undefined ? 'shell' : 'other';
-    this.pending.set(callId, { name, input, ts, ...(command !== undefined ? { command } : {}), ...(patch !== undefined ? { patch } : {}), ...(cwd ? { cwd } : {}) });
+    this.pending.set(callId, {
+      name,
+      input,
+      ts,
+      ...(command !== undefined ? { command } : {}),
+      ...(patch !== undefined ? { patch } : {}),
+      ...(cwd ? { cwd } : {}),
+    });
     this.emitter.toolCall({
       ts,
       callId,
@@ -224,11 +244,19 @@ export class CodexReader implements LineReader {
     });
   }
 
-  private output(item: Record<string, unknown>, callId: string, ts: string, rawRef: { file: string; offset: number }): void {
+  private output(
+    item: Record<string, unknown>,
+    callId: string,
+    ts: string,
+    rawRef: { file: string; offset: number },
+  ): void {
     const call = this.pending.get(callId);
     this.pending.delete(callId);
     const parsed = parseCodexOutput(item.output);
-    const failed = parsed.exitCode !== undefined ? parsed.exitCode !== 0 : /^(?:error|apply_patch verification failed)/i.test(parsed.output);
+    const failed =
+      parsed.exitCode !== undefined
+        ? parsed.exitCode !== 0
+        : /^(?:error|apply_patch verification failed)/i.test(parsed.output);
     this.emitter.toolCall({
       ts,
       callId,

@@ -4,24 +4,34 @@
 import type { ToolKind } from '../core/events';
 import { parseApplyPatch } from './apply-patch';
 import { fragmentDiff, isoTime, type SessionEmitter } from './emitter';
-import { contentText, isPrototypeKey, isRecord, parseJsonRecord, str, type DocumentReader, type LineReader } from './reader';
+import {
+  contentText,
+  isPrototypeKey,
+  isRecord,
+  parseJsonRecord,
+  str,
+  type DocumentReader,
+  type LineReader,
+} from './reader';
 
 // A Map: tool names come from the transcript, and "constructor" must not find Object's.
-const TOOL_KINDS = new Map<string, ToolKind>(Object.entries({
-  run_in_terminal: 'shell',
-  runInTerminal: 'shell',
-  replace_string_in_file: 'edit',
-  multi_replace_string_in_file: 'edit',
-  insert_edit_into_file: 'edit',
-  apply_patch: 'edit',
-  edit_notebook_file: 'edit',
-  create_file: 'write',
-  read_file: 'read',
-  list_dir: 'read',
-  file_search: 'read',
-  grep_search: 'read',
-  semantic_search: 'read',
-}) as [string, ToolKind][]);
+const TOOL_KINDS = new Map<string, ToolKind>(
+  Object.entries({
+    run_in_terminal: 'shell',
+    runInTerminal: 'shell',
+    replace_string_in_file: 'edit',
+    multi_replace_string_in_file: 'edit',
+    insert_edit_into_file: 'edit',
+    apply_patch: 'edit',
+    edit_notebook_file: 'edit',
+    create_file: 'write',
+    read_file: 'read',
+    list_dir: 'read',
+    file_search: 'read',
+    grep_search: 'read',
+    semantic_search: 'read',
+  }) as [string, ToolKind][],
+);
 
 type Ref = { file: string; offset: number };
 
@@ -51,17 +61,23 @@ function resultText(result: unknown): string {
 }
 
 /** Edits described by a Copilot edit tool's arguments. */
-function editsOf(name: string, args: Record<string, unknown>): { path: string; op: 'create' | 'update' | 'delete'; after?: string; diff?: string }[] {
+function editsOf(
+  name: string,
+  args: Record<string, unknown>,
+): { path: string; op: 'create' | 'update' | 'delete'; after?: string; diff?: string }[] {
   const base = name.replace(/^copilot_/, '');
   const path = str(args.filePath) ?? str(args.path) ?? '';
   if (base === 'create_file') return path ? [{ path, op: 'create', after: str(args.content) ?? '' }] : [];
   if (base === 'replace_string_in_file') {
-    return path ? [{ path, op: 'update', diff: fragmentDiff(str(args.oldString) ?? '', str(args.newString) ?? '') }] : [];
+    return path
+      ? [{ path, op: 'update', diff: fragmentDiff(str(args.oldString) ?? '', str(args.newString) ?? '') }]
+      : [];
   }
   if (base === 'multi_replace_string_in_file' && Array.isArray(args.replacements)) {
     return args.replacements.filter(isRecord).flatMap((r) => editsOf('replace_string_in_file', r));
   }
-  if (base === 'insert_edit_into_file') return path ? [{ path, op: 'update', diff: fragmentDiff('', str(args.code) ?? '') }] : [];
+  if (base === 'insert_edit_into_file')
+    return path ? [{ path, op: 'update', diff: fragmentDiff('', str(args.code) ?? '') }] : [];
   if (base === 'apply_patch') {
     return parseApplyPatch(str(args.input) ?? '').map((e) => ({
       path: e.movedTo ?? e.path,
@@ -76,11 +92,20 @@ function editsOf(name: string, args: Record<string, unknown>): { path: string; o
 /** Emits the ToolCall, and the TestRun or FileEdits, of one finished Copilot tool call. */
 function finishTool(
   emitter: SessionEmitter,
-  call: { callId: string; name: string; args: Record<string, unknown>; ts: string; rawRef: Ref; output: string; success: boolean | undefined; exitCode?: number },
+  call: {
+    callId: string;
+    name: string;
+    args: Record<string, unknown>;
+    ts: string;
+    rawRef: Ref;
+    output: string;
+    success: boolean | undefined;
+    exitCode?: number;
+  },
 ): void {
   const kind = toolKind(call.name);
   const command = kind === 'shell' ? str(call.args.command) : undefined;
-  const parsed = call.exitCode ?? (/(?:exit code|exited with code):? (-?\d+)/i.exec(call.output)?.[1] ?? undefined);
+  const parsed = call.exitCode ?? /(?:exit code|exited with code):? (-?\d+)/i.exec(call.output)?.[1] ?? undefined;
   const exitCode = parsed === undefined ? undefined : Number(parsed);
   emitter.toolCall({
     ts: call.ts,
@@ -96,7 +121,15 @@ function finishTool(
     rawRef: call.rawRef,
   });
   if (command !== undefined) {
-    emitter.commandFinished({ ts: call.ts, callId: call.callId, command, output: call.output, ...(exitCode === undefined ? {} : { exitCode }), origin: 'agent', rawRef: call.rawRef });
+    emitter.commandFinished({
+      ts: call.ts,
+      callId: call.callId,
+      command,
+      output: call.output,
+      ...(exitCode === undefined ? {} : { exitCode }),
+      origin: 'agent',
+      rawRef: call.rawRef,
+    });
   } else if (call.success !== false) {
     for (const edit of editsOf(call.name, call.args)) {
       emitter.fileEdit({ ts: call.ts, callId: call.callId, ...edit, origin: 'tool', rawRef: call.rawRef });
@@ -108,7 +141,10 @@ export class CopilotTranscriptReader implements LineReader {
   readonly mode = 'lines';
   private readonly started = new Map<string, { name: string; args: Record<string, unknown> }>();
 
-  constructor(readonly emitter: SessionEmitter, private readonly file = '') {}
+  constructor(
+    readonly emitter: SessionEmitter,
+    private readonly file = '',
+  ) {}
 
   line(text: string, offset: number): void {
     const record = parseJsonRecord(text, this.emitter);
@@ -143,7 +179,17 @@ export class CopilotTranscriptReader implements LineReader {
         this.started.set(callId, { name, args });
         const kind = toolKind(name);
         const command = kind === 'shell' ? str(args.command) : undefined;
-        this.emitter.toolCall({ ts, callId, rawName: name, kind, input: args, ...(command !== undefined ? { command } : {}), status: 'started', exitCodeSource: 'none', rawRef });
+        this.emitter.toolCall({
+          ts,
+          callId,
+          rawName: name,
+          kind,
+          input: args,
+          ...(command !== undefined ? { command } : {}),
+          status: 'started',
+          exitCodeSource: 'none',
+          rawRef,
+        });
         return;
       }
       case 'tool.execution_complete': {
@@ -206,7 +252,9 @@ function replayPatchLog(text: string, emitter: SessionEmitter): unknown {
     else if (op.kind === 2) {
       const items = Array.isArray(op.v) ? op.v : op.v === undefined ? [] : [op.v];
       const existing = ownChild(target, last);
-      target[last] = Array.isArray(existing) ? [...existing.slice(0, typeof op.i === 'number' ? op.i : existing.length), ...items] : items;
+      target[last] = Array.isArray(existing)
+        ? [...existing.slice(0, typeof op.i === 'number' ? op.i : existing.length), ...items]
+        : items;
     } else if (op.kind === 3) delete target[last];
     else emitter.skip();
   }
@@ -215,13 +263,16 @@ function replayPatchLog(text: string, emitter: SessionEmitter): unknown {
 
 /** A patch path as property names; undefined unless it is a non-empty list of names and indexes none of which is a prototype key. */
 function patchPath(k: unknown): string[] | undefined {
-  if (!Array.isArray(k) || k.length === 0 || !k.every((key) => typeof key === 'string' || typeof key === 'number')) return undefined;
+  if (!Array.isArray(k) || k.length === 0 || !k.every((key) => typeof key === 'string' || typeof key === 'number'))
+    return undefined;
   const path = k.map(String);
   return path.some(isPrototypeKey) ? undefined : path;
 }
 
 function ownChild(parent: unknown, key: string): unknown {
-  return (isRecord(parent) || Array.isArray(parent)) && Object.hasOwn(parent, key) ? (parent as Record<string, unknown>)[key] : undefined;
+  return (isRecord(parent) || Array.isArray(parent)) && Object.hasOwn(parent, key)
+    ? (parent as Record<string, unknown>)[key]
+    : undefined;
 }
 
 export class CopilotChatSessionReader implements DocumentReader {
@@ -229,7 +280,10 @@ export class CopilotChatSessionReader implements DocumentReader {
   private readonly emitted = new Set<string>();
   private held: Record<string, unknown>[] = [];
 
-  constructor(readonly emitter: SessionEmitter, private readonly file = '') {}
+  constructor(
+    readonly emitter: SessionEmitter,
+    private readonly file = '',
+  ) {}
 
   document(text: string): void {
     let session: unknown;
@@ -293,7 +347,16 @@ export class CopilotChatSessionReader implements DocumentReader {
     const name = str(part.toolId) ?? 'unknown';
     if (data.kind !== 'terminal') {
       const kind = toolKind(name);
-      this.emitter.toolCall({ ts, callId, rawName: name, kind, input: data, status: part.isComplete === false ? 'started' : 'succeeded', exitCodeSource: 'none', rawRef });
+      this.emitter.toolCall({
+        ts,
+        callId,
+        rawName: name,
+        kind,
+        input: data,
+        status: part.isComplete === false ? 'started' : 'succeeded',
+        exitCodeSource: 'none',
+        rawRef,
+      });
       return;
     }
     const commandLine = isRecord(data.commandLine) ? data.commandLine : {};
@@ -317,7 +380,17 @@ export class CopilotChatSessionReader implements DocumentReader {
     const uri = isRecord(part.uri) ? part.uri : {};
     const path = str(uri.fsPath) ?? str(uri.path) ?? str(uri.external);
     if (!path) return;
-    const inserted = (Array.isArray(part.edits) ? part.edits.flat() : []).filter(isRecord).map((e) => str(e.text) ?? '');
-    this.emitter.fileEdit({ ts, callId, path, op: 'update', diff: fragmentDiff('', inserted.join('\n')), origin: 'tool', rawRef });
+    const inserted = (Array.isArray(part.edits) ? part.edits.flat() : [])
+      .filter(isRecord)
+      .map((e) => str(e.text) ?? '');
+    this.emitter.fileEdit({
+      ts,
+      callId,
+      path,
+      op: 'update',
+      diff: fragmentDiff('', inserted.join('\n')),
+      origin: 'tool',
+      rawRef,
+    });
   }
 }

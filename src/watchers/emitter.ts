@@ -57,7 +57,10 @@ export class SessionEmitter {
 
   private readonly onReplayed: EventSink | undefined;
 
-  constructor(options: EmitterOptions, private readonly sink: EventSink) {
+  constructor(
+    options: EmitterOptions,
+    private readonly sink: EventSink,
+  ) {
     this.onReplayed = options.onReplayed;
     this.source = options.source;
     this.sessionId = options.sessionId;
@@ -145,7 +148,10 @@ export class SessionEmitter {
     rawRef?: RawRef;
     cwd?: string;
   }): void {
-    const summary = detectTestRun(run.command, truncateOutput(run.output, MAX_PARSED_OUTPUT_CHARS), { cwd: run.cwd ?? this.workspaceRoot, scripts: readPackageScripts });
+    const summary = detectTestRun(run.command, truncateOutput(run.output, MAX_PARSED_OUTPUT_CHARS), {
+      cwd: run.cwd ?? this.workspaceRoot,
+      scripts: readPackageScripts,
+    });
     if (!summary) return;
     this.testRun({
       ts: run.ts,
@@ -183,7 +189,12 @@ function filePathOf(uri: string): string | undefined {
 /** A unified-diff-like text for an edit known only as "this fragment became that fragment". */
 export function fragmentDiff(before: string, after: string): string {
   const lines = (text: string, mark: string): string[] =>
-    text === '' ? [] : text.replace(/\n$/, '').split('\n').map((l) => mark + l);
+    text === ''
+      ? []
+      : text
+          .replace(/\n$/, '')
+          .split('\n')
+          .map((l) => mark + l);
   return ['@@', ...lines(before, '-'), ...lines(after, '+')].join('\n');
 }
 

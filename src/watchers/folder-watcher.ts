@@ -44,7 +44,10 @@ export class FolderWatcher {
       });
     } catch (err) {
       if (depth === 0 && (err as NodeJS.ErrnoException).code === 'ENOENT') {
-        this.retry = setTimeout(() => void this.watchFolder(dir, 0, initial), this.options.missingRootRetryMs ?? 30_000);
+        this.retry = setTimeout(
+          () => void this.watchFolder(dir, 0, initial),
+          this.options.missingRootRetryMs ?? 30_000,
+        );
         this.retry.unref();
       } else if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
         this.options.onError?.(err);

@@ -38,7 +38,10 @@ class GeminiSession {
   private readonly heldTurns = new Map<string, Parameters<SessionEmitter['turn']>[0]>();
   private readonly callsStarted = new Set<string>();
   private readonly callsFinished = new Set<string>();
-  constructor(readonly emitter: SessionEmitter, private readonly file: string) {}
+  constructor(
+    readonly emitter: SessionEmitter,
+    private readonly file: string,
+  ) {}
 
   record(record: Record<string, unknown>, offset: number): void {
     if (record.$set !== undefined || ('projectHash' in record && !('type' in record))) {
@@ -59,7 +62,14 @@ class GeminiSession {
       if (!this.turnsEmitted.has(id)) {
         const text = contentText(record.content);
         const model = str(record.model);
-        const turn = { ts, turnId: id, role: type === 'user' ? ('user' as const) : ('assistant' as const), text, ...(model ? { model } : {}), rawRef };
+        const turn = {
+          ts,
+          turnId: id,
+          role: type === 'user' ? ('user' as const) : ('assistant' as const),
+          text,
+          ...(model ? { model } : {}),
+          rawRef,
+        };
         // The latest version of a record replaces earlier ones: it is emitted once it has text and
         // its tool calls have finished (or when the input ends), not while it is still changing.
         if (text.trim() !== '' && calls.every((c) => FINISHED.has(str(c.status) ?? ''))) this.emitTurn(turn);
@@ -82,7 +92,12 @@ class GeminiSession {
     for (const turn of [...this.heldTurns.values()]) this.emitTurn(turn);
   }
 
-  private toolCall(call: Record<string, unknown>, turnId: string, recordTs: string, rawRef: { file: string; offset: number }): void {
+  private toolCall(
+    call: Record<string, unknown>,
+    turnId: string,
+    recordTs: string,
+    rawRef: { file: string; offset: number },
+  ): void {
     const callId = str(call.id) ?? `${turnId}:${str(call.name)}`;
     const name = str(call.name) ?? 'unknown';
     const args = isRecord(call.args) ? call.args : {};
@@ -90,7 +105,15 @@ class GeminiSession {
     const command = kind === 'shell' ? str(args.command) : undefined;
     const ts = isoTime(call.timestamp, recordTs);
     const status = str(call.status) ?? '';
-    const base = { callId, turnId, rawName: name, kind, input: args, ...(command !== undefined ? { command } : {}), rawRef };
+    const base = {
+      callId,
+      turnId,
+      rawName: name,
+      kind,
+      input: args,
+      ...(command !== undefined ? { command } : {}),
+      rawRef,
+    };
     if (!this.callsStarted.has(callId)) {
       this.callsStarted.add(callId);
       this.emitter.toolCall({ ts, ...base, status: 'started', exitCodeSource: 'none' });
@@ -99,7 +122,11 @@ class GeminiSession {
     this.callsFinished.add(callId);
     const output = resultText(call);
     const code = /^Exit Code: (-?\d+)/m.exec(output);
-    const exitCode = code ? Number(code[1]) : kind === 'shell' && status === 'success' && !/^Exit Code:/m.test(output) ? 0 : undefined;
+    const exitCode = code
+      ? Number(code[1])
+      : kind === 'shell' && status === 'success' && !/^Exit Code:/m.test(output)
+        ? 0
+        : undefined;
     this.emitter.toolCall({
       ts,
       ...base,
@@ -109,13 +136,28 @@ class GeminiSession {
       exitCodeSource: code ? 'parsed' : 'none',
     });
     if (command !== undefined) {
-      this.emitter.commandFinished({ ts, callId, command, output, ...(exitCode === undefined ? {} : { exitCode }), origin: 'agent', rawRef });
+      this.emitter.commandFinished({
+        ts,
+        callId,
+        command,
+        output,
+        ...(exitCode === undefined ? {} : { exitCode }),
+        origin: 'agent',
+        rawRef,
+      });
     } else if (status === 'success' && (kind === 'edit' || kind === 'write')) {
       this.edit(call, args, kind, ts, callId, rawRef);
     }
   }
 
-  private edit(call: Record<string, unknown>, args: Record<string, unknown>, kind: ToolKind, ts: string, callId: string, rawRef: { file: string; offset: number }): void {
+  private edit(
+    call: Record<string, unknown>,
+    args: Record<string, unknown>,
+    kind: ToolKind,
+    ts: string,
+    callId: string,
+    rawRef: { file: string; offset: number },
+  ): void {
     const path = str(args.file_path) ?? str(args.absolute_path);
     if (!path) return;
     const display = isRecord(call.resultDisplay) ? call.resultDisplay : {};
@@ -142,7 +184,10 @@ export class GeminiReader implements LineReader {
   readonly mode = 'lines';
   private readonly session: GeminiSession;
 
-  constructor(readonly emitter: SessionEmitter, file = '') {
+  constructor(
+    readonly emitter: SessionEmitter,
+    file = '',
+  ) {
     this.session = new GeminiSession(emitter, file);
   }
 
@@ -161,7 +206,10 @@ export class GeminiLegacyReader implements DocumentReader {
   readonly mode = 'document';
   private readonly session: GeminiSession;
 
-  constructor(readonly emitter: SessionEmitter, file = '') {
+  constructor(
+    readonly emitter: SessionEmitter,
+    file = '',
+  ) {
     this.session = new GeminiSession(emitter, file);
   }
 
@@ -173,7 +221,11 @@ export class GeminiLegacyReader implements DocumentReader {
       this.emitter.skip();
       return;
     }
-    const messages = Array.isArray(value) ? value : isRecord(value) && Array.isArray(value.messages) ? value.messages : undefined;
+    const messages = Array.isArray(value)
+      ? value
+      : isRecord(value) && Array.isArray(value.messages)
+        ? value.messages
+        : undefined;
     if (!messages) {
       this.emitter.skip();
       return;

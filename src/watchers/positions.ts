@@ -65,5 +65,11 @@ function isTailPosition(value: unknown): value is TailPosition {
   if (typeof value !== 'object' || value === null) return false;
   const p = value as Record<string, unknown>;
   const optionalNumber = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v) && v >= 0);
-  return typeof p.seq === 'number' && Number.isInteger(p.seq) && p.seq >= 0 && optionalNumber(p.offset) && optionalNumber(p.ino);
+  return (
+    typeof p.seq === 'number' &&
+    Number.isInteger(p.seq) &&
+    p.seq >= 0 &&
+    optionalNumber(p.offset) &&
+    optionalNumber(p.ino)
+  );
 }

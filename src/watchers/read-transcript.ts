@@ -58,9 +58,17 @@ export async function readTranscript(file: string, options: ReadOptions = {}): P
   if (!source) return undefined;
   const events: AgentEvent[] = [];
   const sink = options.onEvent ?? ((event: AgentEvent) => void events.push(event));
-  const reader = createReader({ source, file, sink, head, ...(options.testPaths ? { testPaths: options.testPaths } : {}) });
+  const reader = createReader({
+    source,
+    file,
+    sink,
+    head,
+    ...(options.testPaths ? { testPaths: options.testPaths } : {}),
+  });
   if (reader.mode === 'lines') {
-    const tailer = new LineTailer(file, (line, offset) => reader.line(line, offset), { onOversizedLine: () => reader.emitter.skip() });
+    const tailer = new LineTailer(file, (line, offset) => reader.line(line, offset), {
+      onOversizedLine: () => reader.emitter.skip(),
+    });
     await tailer.readAvailable();
     tailer.flushPartial();
   } else {

@@ -68,7 +68,9 @@ export class TranscriptWatchManager {
       if (found) locations.workspaceStorage = found;
     }
     const since = Date.now() - (this.options.recentMs ?? 24 * 3600_000);
-    const targets = this.options.sources.flatMap((s) => transcriptAgent(s).watchTargets(this.options.workspaceRoot, locations, new Date(since)));
+    const targets = this.options.sources.flatMap((s) =>
+      transcriptAgent(s).watchTargets(this.options.workspaceRoot, locations, new Date(since)),
+    );
     await Promise.all(targets.map((t) => this.watchTarget(t, since)));
   }
 

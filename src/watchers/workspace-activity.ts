@@ -46,7 +46,8 @@ export interface WorkspaceActivityOptions {
 }
 
 /** Folders whose disk writes are build output or tooling, not edits. */
-const IGNORED_PATHS = /(?:^|[\\/])(?:\.git|node_modules|dist|out|build|target|\.venv|__pycache__|\.pytest_cache|\.next|coverage)(?:[\\/]|$)/;
+const IGNORED_PATHS =
+  /(?:^|[\\/])(?:\.git|node_modules|dist|out|build|target|\.venv|__pycache__|\.pytest_cache|\.next|coverage)(?:[\\/]|$)/;
 
 interface PendingEdit {
   before: string | undefined;
@@ -60,8 +61,11 @@ export function gitHeadText(workspaceRoot: string): (path: string) => Promise<st
   return (path) =>
     new Promise((resolve) => {
       const rel = relative(workspaceRoot, path).split('\\').join('/');
-      execFile('git', ['show', `HEAD:${rel}`], { cwd: workspaceRoot, maxBuffer: 8 << 20, windowsHide: true }, (err, stdout) =>
-        resolve(err ? undefined : stdout),
+      execFile(
+        'git',
+        ['show', `HEAD:${rel}`],
+        { cwd: workspaceRoot, maxBuffer: 8 << 20, windowsHide: true },
+        (err, stdout) => resolve(err ? undefined : stdout),
       );
     });
 }
@@ -183,7 +187,13 @@ export class WorkspaceActivity {
     this.pending.delete(path);
     const before = this.snapshots.get(path) ?? (await this.fallback(path));
     this.snapshots.delete(path);
-    this.emitter.fileEdit({ ts: this.date().toISOString(), path, op: 'delete', ...(before !== undefined ? { before } : {}), origin: 'fs' });
+    this.emitter.fileEdit({
+      ts: this.date().toISOString(),
+      path,
+      op: 'delete',
+      ...(before !== undefined ? { before } : {}),
+      origin: 'fs',
+    });
   }
 
   /** Emits every merged editor edit now (e.g. on shutdown). */

@@ -55,7 +55,14 @@ async function runPanel(command: string, title: string, press: boolean, shot: st
   const frame = await panelDocument(`Experiment — ${title}`);
   if (press) await frame.locator('vscode-button', { hasText: 'Run' }).click();
   await frame.locator('body[data-state="result"], body[data-state="error"]').waitFor({ timeout: 120_000 });
-  assert.equal(await frame.locator('body').getAttribute('data-state'), 'result', await frame.locator('.status').innerText().catch(() => ''));
+  assert.equal(
+    await frame.locator('body').getAttribute('data-state'),
+    'result',
+    await frame
+      .locator('.status')
+      .innerText()
+      .catch(() => ''),
+  );
   await progressClosed(title);
   await screenshot(page, shot);
   return frame;
@@ -75,7 +82,10 @@ test('Failure Streak: desperation and calm against failed runs, with ρ', async 
 test('Steering: side-by-side replies per α', async () => {
   await runCommand(page, 'Agent Vitals: Experiment — Steering');
   const frame = await panelDocument('Experiment — Steering');
-  await frame.locator('vscode-textfield').nth(3).evaluate((el, v) => ((el as unknown as { value: string }).value = v), '24');
+  await frame
+    .locator('vscode-textfield')
+    .nth(3)
+    .evaluate((el, v) => ((el as unknown as { value: string }).value = v), '24');
   await frame.locator('vscode-button', { hasText: 'Run' }).click();
   await frame.locator('body[data-state="result"]').waitFor({ timeout: 120_000 });
   await progressClosed('Experiment — Steering');
@@ -97,7 +107,11 @@ test('Score Selection: the selected text as a heat map', async () => {
   // The palette straight from the editor: runCommand's click would focus another tab first.
   await page.keyboard.press('F1');
   await page.locator('.quick-input-widget input').fill('>Agent Vitals: Experiment — Score Selection');
-  await page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^Agent Vitals: Experiment — Score Selection$/ }) }).first().click();
+  await page
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: /^Agent Vitals: Experiment — Score Selection$/ }) })
+    .first()
+    .click();
   const frame = await panelDocument('Experiment — Score Selection');
   await frame.locator('body[data-state="result"]').waitFor({ timeout: 120_000 });
   await progressClosed('Experiment — Score Selection');
@@ -108,7 +122,9 @@ test('Score Selection: the selected text as a heat map', async () => {
 
 test('Replay Transcript from the palette asks for a file; cancelling opens nothing', async () => {
   await runCommand(page, 'Agent Vitals: Experiment — Replay Transcript…');
-  const dialog = page.locator('.quick-input-widget', { has: page.locator('.quick-input-action', { hasText: 'Replay' }) });
+  const dialog = page.locator('.quick-input-widget', {
+    has: page.locator('.quick-input-action', { hasText: 'Replay' }),
+  });
   await dialog.waitFor({ timeout: 10_000 });
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden' });
@@ -118,7 +134,10 @@ test('Replay Transcript from the palette asks for a file; cancelling opens nothi
 test('Replay Transcript from the explorer: a recorded session on the timeline', async () => {
   // A transcript in the workspace, replayed from its context menu (VS Code's own file dialog is
   // covered above only as far as it opening and cancelling).
-  copyFileSync(resolve('test/fixtures/transcripts/claude-code/-home-dev-shop/7d1c9a4e-2b6f-4c1e-9f0a-5e3b8d2c1a90.jsonl'), join(server.workspace, 'session.jsonl'));
+  copyFileSync(
+    resolve('test/fixtures/transcripts/claude-code/-home-dev-shop/7d1c9a4e-2b6f-4c1e-9f0a-5e3b8d2c1a90.jsonl'),
+    join(server.workspace, 'session.jsonl'),
+  );
   await runCommand(page, 'View: Show Explorer');
   const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'session.jsonl' });
   await row.waitFor({ timeout: 20_000 });

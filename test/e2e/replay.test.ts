@@ -6,7 +6,19 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_SESSION, playSession } from '../../scripts/agent-session';
 import { startCodeServer, type CodeServer } from '../../scripts/code-server';
-import { launchBrowser, openSidebar, openWorkbench, runCommand, screenshot, screenshotSidebar, setColorTheme, sidecarProcesses, sidecarMemory, statusState, THEMES } from './harness/browser';
+import {
+  launchBrowser,
+  openSidebar,
+  openWorkbench,
+  runCommand,
+  screenshot,
+  screenshotSidebar,
+  setColorTheme,
+  sidecarProcesses,
+  sidecarMemory,
+  statusState,
+  THEMES,
+} from './harness/browser';
 
 let server: CodeServer;
 let browser: Browser;
@@ -36,7 +48,12 @@ before(async () => {
       await new Promise((r) => setTimeout(r, 50));
     }
   })();
-  await playSession({ recorded: DEMO_SESSION, projectsFolder: server.claudeProjects, workspace: server.workspace, assistantPauseMs: 400 });
+  await playSession({
+    recorded: DEMO_SESSION,
+    projectsFolder: server.claudeProjects,
+    workspace: server.workspace,
+    assistantPauseMs: 400,
+  });
   playing = false;
   await Promise.race([watchStatus, new Promise((r) => setTimeout(r, 30_000))]);
 });
@@ -70,15 +87,21 @@ test('the status bar follows one rule in every state the session passed through'
     if (st.kind !== 'none') assert.doesNotMatch(st.text, /calm/, `"calm" on a ${st.kind} background: ${st.text}`);
   }
   // Pressure rose over the failing runs before the flag; then the flag leads the words.
-  assert.ok(states.some((st) => /^pressure [1-9]\d* rising$/.test(st.text)), states.map((st) => st.text).join(' | '));
-  assert.ok(states.some((st) => /^1 flag\b/.test(st.text) && st.kind !== 'none'), states.map((st) => st.text).join(' | '));
+  assert.ok(
+    states.some((st) => /^pressure [1-9]\d* rising$/.test(st.text)),
+    states.map((st) => st.text).join(' | '),
+  );
+  assert.ok(
+    states.some((st) => /^1 flag\b/.test(st.text) && st.kind !== 'none'),
+    states.map((st) => st.text).join(' | '),
+  );
   // Now: the item's kind is the flag card's severity, through the same rule.
   const frame = await openSidebar(page);
   const severity = (await frame.getByTestId('flag-severity').first().innerText()).toLowerCase();
   const now = await statusState(page);
   assert.equal(now.kind, severity === 'critical' ? 'error' : 'warning', `${now.text} beside a ${severity} flag`);
   assert.match(now.text, /^1 flag/);
-}); 
+});
 
 test('the skipped test raises a flag with a notification, the status bar warns, and Show Diff opens a diff', async () => {
   const frame = await openSidebar(page);
@@ -104,7 +127,9 @@ test('the skipped test raises a flag with a notification, the status bar warns, 
   assert.equal(await toast.locator(severity === 'critical' ? '.codicon-error' : '.codicon-warning').count(), 1);
   // The notification in every theme, from the notification centre (it keeps the notification
   // once its toast has hidden; running an action removes it, so Show Diff comes last).
-  const listed = page.locator('.notifications-center .notification-list-item', { hasText: `Agent Vitals: ${severity} flag, skip-added` }).first();
+  const listed = page
+    .locator('.notifications-center .notification-list-item', { hasText: `Agent Vitals: ${severity} flag, skip-added` })
+    .first();
   for (const t of THEMES) {
     await setColorTheme(page, t.theme, t.kind);
     await runCommand(page, 'Notifications: Show Notifications');
@@ -113,10 +138,15 @@ test('the skipped test raises a flag with a notification, the status bar warns, 
   }
   await listed.getByRole('button', { name: 'Show Diff' }).click();
   const diff = page.locator('.editor-instance .monaco-diff-editor');
-  await diff.locator('.modified .view-line', { hasText: "test.skip('rounds half-cents up'" }).waitFor({ timeout: 20_000 });
+  await diff
+    .locator('.modified .view-line', { hasText: "test.skip('rounds half-cents up'" })
+    .waitFor({ timeout: 20_000 });
   await diff.locator('.original .view-line', { hasText: "test('rounds half-cents up'" }).waitFor();
   // The centre would cover the diff.
-  await page.locator('.notifications-center').getByRole('button', { name: /Hide Notifications/ }).click();
+  await page
+    .locator('.notifications-center')
+    .getByRole('button', { name: /Hide Notifications/ })
+    .click();
   await page.locator('.notifications-center.visible').waitFor({ state: 'hidden' });
   // Dark last: the theme the later tests expect.
   for (const t of [...THEMES].reverse()) {
@@ -132,15 +162,26 @@ test('the sidecar scores the turns: the demo reading is shown as not valid, turn
   // Turns are scored one after another; wait until none is left unscored.
   await frame.locator('circle.dot.unscored').first().waitFor({ state: 'detached', timeout: 60_000 });
   // The demo model's report card fails: the gauge says so in place of a needle and numbers.
-  assert.match(await frame.getByTestId('reading-invalid').innerText(), /No valid reading — the demo model is illustrative only/);
+  assert.match(
+    await frame.getByTestId('reading-invalid').innerText(),
+    /No valid reading — the demo model is illustrative only/,
+  );
   assert.equal(await frame.locator('.gauge-needle').count(), 0);
-  assert.equal(await frame.locator('.timeline.unvalidated polyline.line-desperate, .timeline.unvalidated polyline.line-calm').count(), 2);
+  assert.equal(
+    await frame
+      .locator('.timeline.unvalidated polyline.line-desperate, .timeline.unvalidated polyline.line-calm')
+      .count(),
+    2,
+  );
   assert.equal(await frame.locator('circle.dot.line-desperate').count(), 10);
   await frame.locator('.turn-hit').nth(4).click();
   await frame.locator('[data-testid="turn-text"] .tok').first().waitFor();
   // The heat map shows the turn's own words, not the chat template around them.
   const heat = await frame.locator('[data-testid="turn-text"] .tok').allInnerTexts();
-  assert.ok(!heat.some((t) => /<\|im_(start|end)\|>/.test(t)) && !/^assistant/.test(heat.join('').trimStart()), heat.join('|'));
+  assert.ok(
+    !heat.some((t) => /<\|im_(start|end)\|>/.test(t)) && !/^assistant/.test(heat.join('').trimStart()),
+    heat.join('|'),
+  );
   await screenshotSidebar(page, 'sidebar-replay-scored');
 });
 
@@ -161,7 +202,9 @@ test('Follow Session… lists the replayed session', async () => {
 /** The flag notifications the window shows, as toasts or in the notification centre. */
 async function flagNotifications(p: Page): Promise<string[]> {
   await runCommand(p, 'Notifications: Show Notifications');
-  const listed = await p.locator('.notifications-center .notification-list-item', { hasText: 'skip-added' }).allInnerTexts();
+  const listed = await p
+    .locator('.notifications-center .notification-list-item', { hasText: 'skip-added' })
+    .allInnerTexts();
   await p.keyboard.press('Escape');
   return [...listed, ...(await p.locator('.notification-toast', { hasText: 'skip-added' }).allInnerTexts())];
 }
@@ -177,7 +220,7 @@ async function flagBack(p: Page): Promise<string> {
   return reason.innerText();
 }
 
-test('reloading the window does not show the flag\'s notification again', async () => {
+test("reloading the window does not show the flag's notification again", async () => {
   await runCommand(page, 'Developer: Reload Window');
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   await page.locator('#workbench\\.parts\\.statusbar').waitFor();

@@ -2,8 +2,28 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openSidebar, openWorkbench, runCommand, screenshot, screenshotSidebar, setColorTheme, showPanelState, sidecarProcesses, statusItem, statusState, THEMES } from './harness/browser';
-import { DEMO_READER, HEAT_WORDS, SCORING_MODEL, SCORING_STATES, scoredSessionState, VALIDATED_READER } from './harness/panel-states';
+import {
+  launchBrowser,
+  openSidebar,
+  openWorkbench,
+  runCommand,
+  screenshot,
+  screenshotSidebar,
+  setColorTheme,
+  showPanelState,
+  sidecarProcesses,
+  statusItem,
+  statusState,
+  THEMES,
+} from './harness/browser';
+import {
+  DEMO_READER,
+  HEAT_WORDS,
+  SCORING_MODEL,
+  SCORING_STATES,
+  scoredSessionState,
+  VALIDATED_READER,
+} from './harness/panel-states';
 import { readerValidity } from '../../src/extension/state/vitals-store';
 import { startCodeServer, type CodeServer } from '../../scripts/code-server';
 
@@ -12,7 +32,10 @@ let browser: Browser;
 let page: Page;
 
 before(async () => {
-  server = await startCodeServer({ workspaceFixture: 'test/e2e/workspace/project', settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
+  server = await startCodeServer({
+    workspaceFixture: 'test/e2e/workspace/project',
+    settings: { 'workbench.colorTheme': 'Default Dark Modern' },
+  });
   browser = await launchBrowser();
   page = await openWorkbench(browser, server.url);
 });
@@ -61,17 +84,30 @@ test('a scored session under pressure renders gauge, timeline, turn heat map and
   await frame.locator('.gauge-needle').waitFor();
   // Numbers with the trend in words, and what σ means on hover.
   assert.match(await frame.getByTestId('gauge').innerText(), /desperation 2\.3σ ↑ rising\s*·\s*calm -0\.7σ/);
-  assert.match((await frame.locator('.gauge-numbers').getAttribute('title')) ?? '', /σ \(sigma\): how far a turn reads from the reference text/);
+  assert.match(
+    (await frame.locator('.gauge-numbers').getAttribute('title')) ?? '',
+    /σ \(sigma\): how far a turn reads from the reference text/,
+  );
   assert.equal(await frame.locator('.timeline polyline.line-desperate, .timeline polyline.line-calm').count(), 2);
   assert.equal(await frame.locator('[data-testid="test-run-marker"].fail').count(), 4);
   assert.equal(await frame.locator('[data-testid="test-run-marker"].pass').count(), 1);
   assert.equal(await frame.locator('[data-testid="flag-marker"]').count(), 1);
   assert.equal(await frame.getByTestId('pressure-line').count(), 1, 'pressure after each run is drawn');
-  assert.match(await frame.locator('.legend').innerText(), /selected turn/, 'the selected turn\'s column is named in the legend');
+  assert.match(
+    await frame.locator('.legend').innerText(),
+    /selected turn/,
+    "the selected turn's column is named in the legend",
+  );
   // Axis labels are drawn near 1:1 at the default sidebar width.
-  const labelHeight = await frame.locator('.timeline .axis-label').first().evaluate((el) => el.getBoundingClientRect().height);
+  const labelHeight = await frame
+    .locator('.timeline .axis-label')
+    .first()
+    .evaluate((el) => el.getBoundingClientRect().height);
   assert.ok(labelHeight >= 10, `axis labels ${labelHeight.toFixed(1)} px tall`);
-  assert.match(await frame.getByTestId('pressure').innerText(), /Behavioural pressure 4[^]*4 failing runs in a row \+2[^]*bypass --no-verify \+1/);
+  assert.match(
+    await frame.getByTestId('pressure').innerText(),
+    /Behavioural pressure 4[^]*4 failing runs in a row \+2[^]*bypass --no-verify \+1/,
+  );
   // The flag card: the shared severity word and icon, date and age, and its actions in view at 1400×900.
   const flags = frame.getByTestId('flags');
   assert.equal(await flags.getByTestId('flag-severity').innerText(), 'CRITICAL');
@@ -89,15 +125,21 @@ test('a scored session under pressure renders gauge, timeline, turn heat map and
   await setColorTheme(page, 'Dark Modern', 'vs-dark');
 });
 
-test('the heat map shows whole words, with each word\'s tokens on hover', async () => {
+test("the heat map shows whole words, with each word's tokens on hover", async () => {
   const frame = await openSidebar(page);
   await showPanelState(page, scoredSessionState(VALIDATED_READER));
   const words = frame.locator('[data-testid="turn-text"] .tok');
   await words.first().waitFor();
-  assert.deepEqual((await words.allInnerTexts()).map((w) => w.trim()), HEAT_WORDS);
+  assert.deepEqual(
+    (await words.allInnerTexts()).map((w) => w.trim()),
+    HEAT_WORDS,
+  );
   const working = words.filter({ hasText: 'working' });
   assert.equal(await working.getAttribute('data-tokens'), '2');
-  assert.match((await working.getAttribute('title')) ?? '', /desperate -?\d\.\d\dσ, its strongest token's; tokens:\n" work" -?\d\.\d\dσ\n"ing" -?\d\.\d\dσ/);
+  assert.match(
+    (await working.getAttribute('title')) ?? '',
+    /desperate -?\d\.\d\dσ, its strongest token's; tokens:\n" work" -?\d\.\d\dσ\n"ing" -?\d\.\d\dσ/,
+  );
 });
 
 test('a reader not valid for live use shows no needle and no numbers: the gauge says why, in place', async () => {
@@ -108,7 +150,10 @@ test('a reader not valid for live use shows no needle and no numbers: the gauge 
   assert.equal(await gauge.getAttribute('data-valid'), 'false');
   assert.equal(await frame.locator('.gauge-needle').count(), 0);
   assert.doesNotMatch(await gauge.innerText(), /\dσ/, 'no confident number beside an invalid reading');
-  assert.match(await gauge.getByTestId('reading-invalid').innerText(), /No valid reading — the demo model is illustrative only/);
+  assert.match(
+    await gauge.getByTestId('reading-invalid').innerText(),
+    /No valid reading — the demo model is illustrative only/,
+  );
   assert.match(await frame.getByTestId('reader-validity').innerText(), /Run Report Card/);
   assert.equal(await frame.locator('.timeline.unvalidated').count(), 1, 'the timeline greys the reading too');
   for (const t of THEMES) {
@@ -143,7 +188,9 @@ test('each scoring state explains itself and offers its next step', async () => 
   }
   await setColorTheme(page, 'Dark Modern', 'vs-dark');
   await runCommand(page, 'Agent Vitals: Open Log');
-  await page.locator('.part.panel .monaco-editor', { hasText: 'no calibration is running' }).waitFor({ timeout: 20_000 });
+  await page
+    .locator('.part.panel .monaco-editor', { hasText: 'no calibration is running' })
+    .waitFor({ timeout: 20_000 });
   await runCommand(page, 'View: Toggle Panel Visibility');
 });
 
@@ -151,7 +198,9 @@ test('the first-run walkthrough opens from the Welcome page with its four steps'
   await runCommand(page, 'Welcome: Open Walkthrough...');
   const input = page.locator('.quick-input-widget input');
   await input.fill('Agent Vitals');
-  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Get started with Agent Vitals' }).waitFor();
+  await page
+    .locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Get started with Agent Vitals' })
+    .waitFor();
   // The keyboard, not a click: on a busy machine a hover card can cover the row and take the click.
   await input.press('Enter');
   const walkthrough = page.locator('.gettingStartedContainer');

@@ -54,8 +54,8 @@ export function adversarialOutputs(size: number): Record<string, string> {
     'newline flood': fill('\n', size),
     'blank lines with spaces': fill(' \n', size),
     'tabs and newlines': fill('\t\n\n', size),
-    'spaces': fill(' ', size),
-    'digits': fill('1', size),
+    spaces: fill(' ', size),
+    digits: fill('1', size),
     'digits and spaces': fill('1 ', size),
     'unclosed <testcase': '<testsuite>' + fill('<testcase ', size - 11),
     'unclosed testcase bodies': '<testsuite>' + fill('<testcase name="a">', size - 11),
@@ -74,7 +74,9 @@ export function adversarialOutputs(size: number): Record<string, string> {
     'phpunit words': 'Tests: 1, Assertions: 1 ' + fill('a', size - 24),
     'gradle arrows': fill('a > ', size),
     'tap lines': fill('not ok 1 - ' + ' '.repeat(32), size),
-    'distinct failures': Array.from({ length: Math.ceil(size / 12) }, (_, i) => `FAIL: t${i} (m)\n`).join('').slice(0, size),
+    'distinct failures': Array.from({ length: Math.ceil(size / 12) }, (_, i) => `FAIL: t${i} (m)\n`)
+      .join('')
+      .slice(0, size),
     'go ok lines': fill('ok\n\n\n', size),
   };
   return shapes;

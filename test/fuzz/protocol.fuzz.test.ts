@@ -17,14 +17,28 @@ import { check, checkAsync } from './fuzz-config';
 const ROLES = ['system', 'user', 'assistant', 'tool'];
 const messageLike = fc.oneof(
   fc.record({ role: fc.constantFrom(...ROLES), content: fc.string({ maxLength: 20 }) }),
-  fc.record({ role: fc.oneof(fc.constantFrom(...ROLES), fc.jsonValue({ maxDepth: 1 })), content: fc.jsonValue({ maxDepth: 1 }) }, { requiredKeys: [] }),
+  fc.record(
+    {
+      role: fc.oneof(fc.constantFrom(...ROLES), fc.jsonValue({ maxDepth: 1 })),
+      content: fc.jsonValue({ maxDepth: 1 }),
+    },
+    { requiredKeys: [] },
+  ),
   fc.jsonValue({ maxDepth: 2 }),
 );
 
 test('fuzz: sidecar chat-message validation accepts exactly role + text content', () => {
   check(
     fc.property(fc.oneof(fc.array(messageLike, { maxLength: 5 }), fc.jsonValue({ maxDepth: 2 })), (value) => {
-      const valid = Array.isArray(value) && value.every((m) => typeof m === 'object' && m !== null && ROLES.includes((m as { role?: unknown }).role as string) && typeof (m as { content?: unknown }).content === 'string');
+      const valid =
+        Array.isArray(value) &&
+        value.every(
+          (m) =>
+            typeof m === 'object' &&
+            m !== null &&
+            ROLES.includes((m as { role?: unknown }).role as string) &&
+            typeof (m as { content?: unknown }).content === 'string',
+        );
       try {
         assert.equal(checkMessages(value), value);
         assert.ok(valid, 'accepted an invalid message list');
@@ -46,8 +60,25 @@ test('fuzz: any request with any parameters gets a typed answer and the sidecar 
   const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
   client.listen();
   // loadModel and generate are left out: they would open models and (without `offline`) reach the hub.
-  const method = fc.constantFrom(Methods.openConversation.method, Methods.appendMessages.method, Methods.closeConversation.method, Methods.runExperiment.method, 'status', 'noSuchMethod');
-  const params = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.record({ conversationId: fc.oneof(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 1 })), messages: fc.array(messageLike, { maxLength: 3 }), returns: fc.constantFrom('activations', 'norms', 'none', 7) }, { requiredKeys: [] }));
+  const method = fc.constantFrom(
+    Methods.openConversation.method,
+    Methods.appendMessages.method,
+    Methods.closeConversation.method,
+    Methods.runExperiment.method,
+    'status',
+    'noSuchMethod',
+  );
+  const params = fc.oneof(
+    fc.jsonValue({ maxDepth: 3 }),
+    fc.record(
+      {
+        conversationId: fc.oneof(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 1 })),
+        messages: fc.array(messageLike, { maxLength: 3 }),
+        returns: fc.constantFrom('activations', 'norms', 'none', 7),
+      },
+      { requiredKeys: [] },
+    ),
+  );
   try {
     await checkAsync(
       fc.asyncProperty(method, params, async (m, p) => {
@@ -76,14 +107,20 @@ test('fuzz: experiment-panel messages are accepted only in their declared shapes
         fc.record(
           {
             name: fc.oneof(fc.constantFrom(...EXPERIMENT_NAMES, 'other', '__proto__'), fc.jsonValue({ maxDepth: 1 })),
-            params: fc.oneof(fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue({ maxDepth: 1 })), fc.jsonValue({ maxDepth: 1 })),
+            params: fc.oneof(
+              fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue({ maxDepth: 1 })),
+              fc.jsonValue({ maxDepth: 1 }),
+            ),
           },
           { requiredKeys: ['name'] },
         ),
         fc.jsonValue({ maxDepth: 1 }),
       ),
     }),
-    fc.record({ type: fc.constant('export'), format: fc.oneof(fc.constantFrom('html', 'csv', 'json', 'pdf', '__proto__'), fc.jsonValue({ maxDepth: 1 })) }),
+    fc.record({
+      type: fc.constant('export'),
+      format: fc.oneof(fc.constantFrom('html', 'csv', 'json', 'pdf', '__proto__'), fc.jsonValue({ maxDepth: 1 })),
+    }),
     fc.jsonValue({ maxDepth: 2 }),
   );
   check(
@@ -102,16 +139,36 @@ test('fuzz: experiment-panel messages are accepted only in their declared shapes
 });
 
 test('fuzz: sidebar messages are accepted only in their declared shapes', () => {
-  const tricky = fc.oneof(fc.jsonValue({ maxDepth: 1 }), fc.constant({ toString: 1 }), fc.constant({ toString: () => 'dismiss' }), fc.constant(Object.create(null) as object));
+  const tricky = fc.oneof(
+    fc.jsonValue({ maxDepth: 1 }),
+    fc.constant({ toString: 1 }),
+    fc.constant({ toString: () => 'dismiss' }),
+    fc.constant(Object.create(null) as object),
+  );
   const shaped = fc.oneof(
-    fc.record({ type: fc.constantFrom('ready', 'follow', 'select-turn', 'heat-emotion', 'flag-action', 'command', 'other'), sessionKey: tricky, turnId: tricky, emotion: tricky, flagId: tricky, action: fc.oneof(tricky, fc.constantFrom('diff', 'dismiss', 'revert')), command: fc.oneof(tricky, fc.constantFrom(...SIDEBAR_COMMANDS, 'workbench.action.terminal.new')) }, { requiredKeys: ['type'] }),
+    fc.record(
+      {
+        type: fc.constantFrom('ready', 'follow', 'select-turn', 'heat-emotion', 'flag-action', 'command', 'other'),
+        sessionKey: tricky,
+        turnId: tricky,
+        emotion: tricky,
+        flagId: tricky,
+        action: fc.oneof(tricky, fc.constantFrom('diff', 'dismiss', 'revert')),
+        command: fc.oneof(tricky, fc.constantFrom(...SIDEBAR_COMMANDS, 'workbench.action.terminal.new')),
+      },
+      { requiredKeys: ['type'] },
+    ),
     fc.jsonValue({ maxDepth: 2 }),
   );
   check(
     fc.property(shaped, (value) => {
       if (!isSidebarMessage(value)) return;
-      if (value.type === 'flag-action') assert.ok(typeof value.flagId === 'string' && ['diff', 'dismiss', 'legitimate', 'revert'].includes(value.action));
-      if (value.type === 'command') assert.ok(typeof value.command === 'string' && (SIDEBAR_COMMANDS as readonly string[]).includes(value.command));
+      if (value.type === 'flag-action')
+        assert.ok(
+          typeof value.flagId === 'string' && ['diff', 'dismiss', 'legitimate', 'revert'].includes(value.action),
+        );
+      if (value.type === 'command')
+        assert.ok(typeof value.command === 'string' && (SIDEBAR_COMMANDS as readonly string[]).includes(value.command));
       if (value.type === 'select-turn') assert.equal(typeof value.turnId, 'string');
     }),
   );

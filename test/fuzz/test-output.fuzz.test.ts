@@ -20,22 +20,58 @@ const OUTPUTS = readdirSync(DIR)
   .filter((f) => f !== 'README.md')
   .map((f) => readFileSync(join(DIR, f), 'utf8').split('\n'));
 
-const WORDS = ['passed', 'failed', 'skipped', 'error', 'errors', 'ok', 'FAIL', 'PASS', '---', '===', 'Tests:', 'Test Suites:', 'tests', '#', 'not ok', '✔', '✖', '(', ')', ',', ':', '::', '"', '<testcase', '/>', '<failure', '{"Action":"fail","Test":"', '"}'];
+const WORDS = [
+  'passed',
+  'failed',
+  'skipped',
+  'error',
+  'errors',
+  'ok',
+  'FAIL',
+  'PASS',
+  '---',
+  '===',
+  'Tests:',
+  'Test Suites:',
+  'tests',
+  '#',
+  'not ok',
+  '✔',
+  '✖',
+  '(',
+  ')',
+  ',',
+  ':',
+  '::',
+  '"',
+  '<testcase',
+  '/>',
+  '<failure',
+  '{"Action":"fail","Test":"',
+  '"}',
+];
 const noiseLine = fc.oneof(
   fc.string({ maxLength: 30 }),
-  fc.array(fc.oneof(fc.constantFrom(...WORDS), fc.nat({ max: 99999 }).map(String), fc.constantFrom(' ', '  ', '\t')), { maxLength: 12 }).map((w) => w.join(' ')),
+  fc
+    .array(fc.oneof(fc.constantFrom(...WORDS), fc.nat({ max: 99999 }).map(String), fc.constantFrom(' ', '  ', '\t')), {
+      maxLength: 12,
+    })
+    .map((w) => w.join(' ')),
   // Long uniform runs: what makes a backtracking regex go quadratic or worse.
-  fc.tuple(fc.constantFrom(' ', '0', 'a', '=', '-', '.', 'passed ', '1 '), fc.integer({ min: 200, max: 3000 })).map(([s, n]) => s.repeat(n)),
+  fc
+    .tuple(fc.constantFrom(' ', '0', 'a', '=', '-', '.', 'passed ', '1 '), fc.integer({ min: 200, max: 3000 }))
+    .map(([s, n]) => s.repeat(n)),
   // Newline floods and tags or brackets that never close.
-  fc.tuple(fc.constantFrom('\n', ' \n', '\t\n', '<testcase ', '<testcase name="a">', '<stdout>', '[', '(', 'FAIL: a (\n'), fc.integer({ min: 200, max: 3000 })).map(([s, n]) => s.repeat(n)),
+  fc
+    .tuple(
+      fc.constantFrom('\n', ' \n', '\t\n', '<testcase ', '<testcase name="a">', '<stdout>', '[', '(', 'FAIL: a (\n'),
+      fc.integer({ min: 200, max: 3000 }),
+    )
+    .map(([s, n]) => s.repeat(n)),
 );
 
 const outputArb = fc
-  .tuple(
-    fc.nat(),
-    fc.array(fc.record({ at: fc.nat(), line: noiseLine }), { maxLength: 5 }),
-    fc.option(fc.nat()),
-  )
+  .tuple(fc.nat(), fc.array(fc.record({ at: fc.nat(), line: noiseLine }), { maxLength: 5 }), fc.option(fc.nat()))
   .map(([which, insertions, cut]) => {
     const lines = [...OUTPUTS[which % OUTPUTS.length]!];
     for (const { at, line } of insertions) lines.splice(at % (lines.length + 1), 0, line);
@@ -45,7 +81,8 @@ const outputArb = fc
 
 function assertSummary(summary: TestSummary | null): void {
   if (summary === null) return;
-  for (const n of [summary.passed ?? 0, summary.failed, summary.skipped]) assert.ok(Number.isSafeInteger(n) && n >= 0, `count ${n}`);
+  for (const n of [summary.passed ?? 0, summary.failed, summary.skipped])
+    assert.ok(Number.isSafeInteger(n) && n >= 0, `count ${n}`);
   assert.ok(summary.failingIds.every((id) => typeof id === 'string'));
 }
 
@@ -66,7 +103,18 @@ for (const parser of TEST_OUTPUT_PARSERS) {
 
 test('fuzz: test-run detection from any command and output', () => {
   const command = fc.oneof(
-    fc.constantFrom('pytest -q', 'npm test', 'npx jest', 'go test ./...', 'cargo test', 'mvn test', 'dotnet test', 'node --test', 'ls', 'make check'),
+    fc.constantFrom(
+      'pytest -q',
+      'npm test',
+      'npx jest',
+      'go test ./...',
+      'cargo test',
+      'mvn test',
+      'dotnet test',
+      'node --test',
+      'ls',
+      'make check',
+    ),
     fc.string({ maxLength: 40 }),
   );
   check(fc.property(command, outputArb, (cmd, output) => assertSummary(detectTestRun(cmd, output))));
@@ -78,7 +126,32 @@ const MAX_SLOWDOWN = 250;
 
 // A repeated unit of runner words, digits, spaces, newlines and tag openers: the general shape of
 // the hand-written adversarial outputs.
-const TOKENS = ['\n', ' ', '\t', '1', '0.5', 'passed', 'failed', 'Tests', 'Summary', 'FAIL', 'ok', '=', '[', '(', ')', ':', ',', '>', '<testcase', '<stdout>', '●', '✖', '#', '---'];
+const TOKENS = [
+  '\n',
+  ' ',
+  '\t',
+  '1',
+  '0.5',
+  'passed',
+  'failed',
+  'Tests',
+  'Summary',
+  'FAIL',
+  'ok',
+  '=',
+  '[',
+  '(',
+  ')',
+  ':',
+  ',',
+  '>',
+  '<testcase',
+  '<stdout>',
+  '●',
+  '✖',
+  '#',
+  '---',
+];
 const adversarialUnit = fc.array(fc.constantFrom(...TOKENS), { minLength: 1, maxLength: 8 }).map((t) => t.join(''));
 
 for (const parser of TEST_OUTPUT_PARSERS) {
@@ -92,7 +165,10 @@ for (const parser of TEST_OUTPUT_PARSERS) {
     check(
       fc.property(adversarialUnit, (unit) => {
         const ms = timeOf(parse, fill(unit, MB));
-        assert.ok(ms < budget, `${JSON.stringify(unit)} repeated: ${ms.toFixed(0)} ms, over ${MAX_SLOWDOWN}× the time on real output`);
+        assert.ok(
+          ms < budget,
+          `${JSON.stringify(unit)} repeated: ${ms.toFixed(0)} ms, over ${MAX_SLOWDOWN}× the time on real output`,
+        );
       }),
       Math.min(FUZZ_RUNS, 25),
     );
@@ -101,7 +177,18 @@ for (const parser of TEST_OUTPUT_PARSERS) {
 
 test('fuzz: the Codex output header reader is linear on 1 MB of adversarial output', () => {
   const budget = MAX_SLOWDOWN * timeOf(parseCodexOutput, benignOutput(MB));
-  const headerLines = fc.array(fc.constantFrom('A  x', 'Exit code: 1', 'Wall time: 1', 'Chunk ID: ', ' ', 'Output:', 'B'), { minLength: 1, maxLength: 4 }).map((l) => l.join('\n') + '\n');
-  for (const [shape, text] of Object.entries(adversarialOutputs(MB))) assert.ok(timeOf(parseCodexOutput, text) < budget, shape);
-  check(fc.property(headerLines, (unit) => assert.ok(timeOf(parseCodexOutput, fill(unit, MB)) < budget, JSON.stringify(unit))), Math.min(FUZZ_RUNS, 25));
+  const headerLines = fc
+    .array(fc.constantFrom('A  x', 'Exit code: 1', 'Wall time: 1', 'Chunk ID: ', ' ', 'Output:', 'B'), {
+      minLength: 1,
+      maxLength: 4,
+    })
+    .map((l) => l.join('\n') + '\n');
+  for (const [shape, text] of Object.entries(adversarialOutputs(MB)))
+    assert.ok(timeOf(parseCodexOutput, text) < budget, shape);
+  check(
+    fc.property(headerLines, (unit) =>
+      assert.ok(timeOf(parseCodexOutput, fill(unit, MB)) < budget, JSON.stringify(unit)),
+    ),
+    Math.min(FUZZ_RUNS, 25),
+  );
 });

@@ -4,17 +4,33 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { decodeVectorFile, encodeVectorFile, VectorFileError, VECTOR_FILE_FORMAT, VECTOR_FILE_VERSION, type EmotionVectorSet } from '../../src/emotion/vectors';
+import {
+  decodeVectorFile,
+  encodeVectorFile,
+  VectorFileError,
+  VECTOR_FILE_FORMAT,
+  VECTOR_FILE_VERSION,
+  type EmotionVectorSet,
+} from '../../src/emotion/vectors';
 import { check, damageArb, damageJson, replaceAt } from './fuzz-config';
 
 const setArb: fc.Arbitrary<EmotionVectorSet> = fc
-  .record({ hidden: fc.integer({ min: 1, max: 6 }), emotions: fc.uniqueArray(fc.constantFrom('calm', 'desperate', 'afraid', 'happy'), { minLength: 1, maxLength: 4 }), layerIds: fc.uniqueArray(fc.nat({ max: 30 }), { minLength: 1, maxLength: 3 }) })
+  .record({
+    hidden: fc.integer({ min: 1, max: 6 }),
+    emotions: fc.uniqueArray(fc.constantFrom('calm', 'desperate', 'afraid', 'happy'), { minLength: 1, maxLength: 4 }),
+    layerIds: fc.uniqueArray(fc.nat({ max: 30 }), { minLength: 1, maxLength: 3 }),
+  })
   .chain(({ hidden, emotions, layerIds }) =>
     fc.record({
       header: fc.record({
         format: fc.constant(VECTOR_FILE_FORMAT),
         version: fc.constant(VECTOR_FILE_VERSION),
-        model: fc.record({ id: fc.string({ maxLength: 10 }), revision: fc.string({ maxLength: 6 }), fileHash: fc.nat().map((n) => n.toString(16).padStart(64, '0')), dtype: fc.constantFrom('fp32', 'q8') }),
+        model: fc.record({
+          id: fc.string({ maxLength: 10 }),
+          revision: fc.string({ maxLength: 6 }),
+          fileHash: fc.nat().map((n) => n.toString(16).padStart(64, '0')),
+          dtype: fc.constantFrom('fp32', 'q8'),
+        }),
         hiddenSize: fc.constant(hidden),
         numLayers: fc.constant(32),
         emotions: fc.constant(emotions),
@@ -32,8 +48,17 @@ const setArb: fc.Arbitrary<EmotionVectorSet> = fc
         ...layerIds.map((layer) =>
           fc.record({
             layer: fc.constant(layer),
-            vectors: fc.array(fc.float32Array({ minLength: hidden, maxLength: hidden, noDefaultInfinity: true, noNaN: true }), { minLength: emotions.length, maxLength: emotions.length }),
-            baseline: fc.array(fc.record({ mean: fc.double({ noNaN: true, noDefaultInfinity: true }), std: fc.double({ min: 1e-6, max: 1e6, noNaN: true }) }), { minLength: emotions.length, maxLength: emotions.length }),
+            vectors: fc.array(
+              fc.float32Array({ minLength: hidden, maxLength: hidden, noDefaultInfinity: true, noNaN: true }),
+              { minLength: emotions.length, maxLength: emotions.length },
+            ),
+            baseline: fc.array(
+              fc.record({
+                mean: fc.double({ noNaN: true, noDefaultInfinity: true }),
+                std: fc.double({ min: 1e-6, max: 1e6, noNaN: true }),
+              }),
+              { minLength: emotions.length, maxLength: emotions.length },
+            ),
             storyMean: fc.float32Array({ minLength: hidden, maxLength: hidden, noDefaultInfinity: true, noNaN: true }),
             componentsRemoved: fc.nat({ max: 10 }),
             varianceRemoved: fc.double({ min: 0, max: 1, noNaN: true }),
@@ -56,7 +81,10 @@ function assertWellFormed(set: EmotionVectorSet): void {
     assert.equal(l.vectors.length, header.emotions.length);
     assert.ok(l.vectors.every((v) => v.length === header.hiddenSize));
     assert.ok(Array.isArray(l.baseline) && l.baseline.length === header.emotions.length, 'one baseline per emotion');
-    assert.ok(l.baseline.every((b) => Number.isFinite(b?.mean) && Number.isFinite(b?.std) && b.std > 0), 'finite baseline with positive spread');
+    assert.ok(
+      l.baseline.every((b) => Number.isFinite(b?.mean) && Number.isFinite(b?.std) && b.std > 0),
+      'finite baseline with positive spread',
+    );
   }
 }
 
@@ -84,9 +112,14 @@ test('fuzz: vector files round-trip exactly', () => {
     fc.property(setArb, (set) => {
       const decoded = decodeVectorFile(encodeVectorFile(set));
       // The header is JSON (so -0 reads back as 0); the vectors must come back bit for bit.
-      const asJson = (s: EmotionVectorSet): unknown => JSON.parse(JSON.stringify(s, (_k, v: unknown) => (v instanceof Float32Array ? [...v] : v)));
+      const asJson = (s: EmotionVectorSet): unknown =>
+        JSON.parse(JSON.stringify(s, (_k, v: unknown) => (v instanceof Float32Array ? [...v] : v)));
       assert.deepEqual(asJson(decoded), asJson(set));
-      decoded.layers.forEach((l, i) => l.vectors.forEach((v, e) => assert.ok(Buffer.from(v.buffer).equals(Buffer.from(set.layers[i]!.vectors[e]!.buffer)))));
+      decoded.layers.forEach((l, i) =>
+        l.vectors.forEach((v, e) =>
+          assert.ok(Buffer.from(v.buffer).equals(Buffer.from(set.layers[i]!.vectors[e]!.buffer))),
+        ),
+      );
     }),
   );
 });
@@ -95,7 +128,11 @@ test('fuzz: damaged vector file bytes load well-formed or fail with VectorFileEr
   const damage = fc.oneof(
     fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bits: fc.integer({ min: 1, max: 255 }) }),
     fc.record({ kind: fc.constant('cut' as const), at: fc.nat() }),
-    fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 4 }) }),
+    fc.record({
+      kind: fc.constant('insert' as const),
+      at: fc.nat(),
+      bytes: fc.uint8Array({ minLength: 1, maxLength: 4 }),
+    }),
   );
   check(
     fc.property(setArb, fc.array(damage, { minLength: 1, maxLength: 3 }), (set, damages) => {
@@ -115,13 +152,21 @@ test('fuzz: damaged vector file bytes load well-formed or fail with VectorFileEr
 
 test('fuzz: a vector file header rewritten with arbitrary JSON is validated', () => {
   check(
-    fc.property(setArb, fc.array(fc.record({ path: fc.array(fc.nat(), { maxLength: 5 }), value: fc.jsonValue({ maxDepth: 2 }) }), { minLength: 1, maxLength: 3 }), fc.option(damageArb), (set, replacements, textDamage) => {
-      const file = encodeVectorFile(set);
-      let header: unknown = JSON.parse(file.toString('utf8', 8, 8 + file.readUInt32LE(4)));
-      for (const r of replacements) header = replaceAt(header, r.path, r.value);
-      let text = JSON.stringify(header);
-      if (textDamage) text = damageJson(text, textDamage);
-      decodeOrVectorFileError(withHeader(file, text));
-    }),
+    fc.property(
+      setArb,
+      fc.array(fc.record({ path: fc.array(fc.nat(), { maxLength: 5 }), value: fc.jsonValue({ maxDepth: 2 }) }), {
+        minLength: 1,
+        maxLength: 3,
+      }),
+      fc.option(damageArb),
+      (set, replacements, textDamage) => {
+        const file = encodeVectorFile(set);
+        let header: unknown = JSON.parse(file.toString('utf8', 8, 8 + file.readUInt32LE(4)));
+        for (const r of replacements) header = replaceAt(header, r.path, r.value);
+        let text = JSON.stringify(header);
+        if (textDamage) text = damageJson(text, textDamage);
+        decodeOrVectorFileError(withHeader(file, text));
+      },
+    ),
   );
 });

@@ -8,7 +8,16 @@ const files = execFileSync(process.execPath, ['scripts/package.mjs', '--skip-bui
   .filter((l) => l.trim() !== '');
 
 test('the package holds the bundles, the panel assets, the corpus and the manifest, but no sources or tests', () => {
-  for (const f of ['package.json', 'dist/extension.js', 'dist/webview.js', 'dist/sidecar.js', 'dist/cli.js', 'dist/codicon.css', 'media/sidebar.css', 'media/activity-bar.svg']) {
+  for (const f of [
+    'package.json',
+    'dist/extension.js',
+    'dist/webview.js',
+    'dist/sidecar.js',
+    'dist/cli.js',
+    'dist/codicon.css',
+    'media/sidebar.css',
+    'media/activity-bar.svg',
+  ]) {
     assert.ok(files.includes(f), `${f} missing`);
   }
   for (const prefix of ['src/', 'test/', 'webview/', 'scripts/', '.cache/']) {
@@ -16,8 +25,17 @@ test('the package holds the bundles, the panel assets, the corpus and the manife
     const shipped = files.filter((f) => f.startsWith(prefix) && !f.startsWith('test/fixtures/models/emotion-tiny/'));
     assert.deepEqual(shipped, [], `${prefix} shipped`);
   }
-  assert.ok(files.includes('test/fixtures/models/emotion-tiny/agent-vitals-vectors.avv'), 'the demo model ships calibrated');
-  assert.ok(files.includes('vectors/emotions.json') && files.some((f) => f.startsWith('vectors/corpus/stories/')), 'the corpus ships (calibration runs locally)');
-  assert.ok(['claude-code', 'codex', 'aider', 'cline'].every((a) => files.includes(`vectors/agent-turns/${a}.md`)), 'the agent-turn validation set ships (the report card runs locally)');
+  assert.ok(
+    files.includes('test/fixtures/models/emotion-tiny/agent-vitals-vectors.avv'),
+    'the demo model ships calibrated',
+  );
+  assert.ok(
+    files.includes('vectors/emotions.json') && files.some((f) => f.startsWith('vectors/corpus/stories/')),
+    'the corpus ships (calibration runs locally)',
+  );
+  assert.ok(
+    ['claude-code', 'codex', 'aider', 'cline'].every((a) => files.includes(`vectors/agent-turns/${a}.md`)),
+    'the agent-turn validation set ships (the report card runs locally)',
+  );
   assert.equal(files.filter((f) => f.endsWith('.map')).length, 0, 'source maps shipped');
 });

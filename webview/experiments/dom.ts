@@ -9,7 +9,8 @@ function build<E extends Element>(el: E, attrs: Attrs, children: Child[]): E {
     if (typeof v === 'function') el.addEventListener(k.replace(/^on/, ''), v);
     else el.setAttribute(k, v === true ? '' : String(v));
   }
-  for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(typeof c === 'string' ? document.createTextNode(c) : c);
+  for (const c of children)
+    if (c !== null && c !== undefined && c !== false) el.append(typeof c === 'string' ? document.createTextNode(c) : c);
   return el;
 }
 

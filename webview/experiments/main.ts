@@ -8,7 +8,11 @@ import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { h, icon } from './dom';
 import { buildForm, type Form } from './forms';
-import type { ExperimentPanelHostMessage, ExperimentPanelViewMessage, PanelInit } from '../../src/contracts/experiment-panel-protocol';
+import type {
+  ExperimentPanelHostMessage,
+  ExperimentPanelViewMessage,
+  PanelInit,
+} from '../../src/contracts/experiment-panel-protocol';
 import type { ExperimentResult, ReplayEntry } from '../../src/contracts/experiments';
 import { renderResult, replayTimeline } from './views';
 
@@ -41,8 +45,16 @@ const ABOUT =
 function statusLine(): HTMLElement | null {
   if (state.running) {
     const p = state.progress;
-    const bar = h('vscode-progress-bar', p && p.total > 0 ? { value: String(p.done), max: String(p.total) } : { indeterminate: true });
-    return h('div', { class: 'status' }, bar, h('span', { class: 'muted' }, p ? `${p.message} (${p.done}/${p.total})` : 'Starting…'));
+    const bar = h(
+      'vscode-progress-bar',
+      p && p.total > 0 ? { value: String(p.done), max: String(p.total) } : { indeterminate: true },
+    );
+    return h(
+      'div',
+      { class: 'status' },
+      bar,
+      h('span', { class: 'muted' }, p ? `${p.message} (${p.done}/${p.total})` : 'Starting…'),
+    );
   }
   if (state.error) return h('div', { class: 'status error' }, icon('error'), ` ${state.error}`);
   if (state.cancelled) return h('div', { class: 'status muted' }, icon('circle-slash'), ' Cancelled.');
@@ -52,9 +64,22 @@ function statusLine(): HTMLElement | null {
 function render(): void {
   const init = state.init;
   if (!init) return;
-  const run = h('vscode-button', { onclick: () => send({ type: 'run', request: state.form!.read() }), disabled: state.running }, icon('play'), ' Run');
-  const cancel = h('vscode-button', { secondary: true, onclick: () => send({ type: 'cancel' }), disabled: !state.running }, icon('stop'), ' Cancel');
-  const live = state.running && init.request.name === 'replay' && state.partial.length ? replayTimeline(state.partial, emotionsOfPartial()) : null;
+  const run = h(
+    'vscode-button',
+    { onclick: () => send({ type: 'run', request: state.form!.read() }), disabled: state.running },
+    icon('play'),
+    ' Run',
+  );
+  const cancel = h(
+    'vscode-button',
+    { secondary: true, onclick: () => send({ type: 'cancel' }), disabled: !state.running },
+    icon('stop'),
+    ' Cancel',
+  );
+  const live =
+    state.running && init.request.name === 'replay' && state.partial.length
+      ? replayTimeline(state.partial, emotionsOfPartial())
+      : null;
   app.replaceChildren(
     h('header', {}, h('h2', {}, init.title), h('p', { class: 'about' }, icon('info'), ` ${ABOUT}`)),
     state.form!.element,
@@ -79,7 +104,14 @@ window.addEventListener('message', (event: MessageEvent<ExperimentPanelHostMessa
       state.form = buildForm(m.init.request);
       break;
     case 'started':
-      Object.assign(state, { running: true, progress: undefined, partial: [], result: undefined, error: undefined, cancelled: false });
+      Object.assign(state, {
+        running: true,
+        progress: undefined,
+        partial: [],
+        result: undefined,
+        error: undefined,
+        cancelled: false,
+      });
       break;
     case 'progress':
       state.progress = { done: m.done, total: m.total, message: m.message };

@@ -6,14 +6,19 @@ export class UnsupportedArchitectureError extends Error {
     readonly modelPath: string,
     readonly missing: string,
   ) {
-    super(`Unsupported model graph ${modelPath}: ${missing}. Agent Vitals needs a decoder-only transformer export (optimum-style, onnxruntime-fused, or model-builder style with GroupQueryAttention).`);
+    super(
+      `Unsupported model graph ${modelPath}: ${missing}. Agent Vitals needs a decoder-only transformer export (optimum-style, onnxruntime-fused, or model-builder style with GroupQueryAttention).`,
+    );
     this.name = 'UnsupportedArchitectureError';
   }
 }
 
 /** The file is not a readable ONNX model (damaged, truncated, or something else by that name). */
 export class ModelFileError extends Error {
-  constructor(readonly modelPath: string, problem: string) {
+  constructor(
+    readonly modelPath: string,
+    problem: string,
+  ) {
     super(`${modelPath} ${problem}. Re-download the model or choose another model folder.`);
     this.name = 'ModelFileError';
   }

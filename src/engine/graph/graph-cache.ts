@@ -29,12 +29,20 @@ export interface DerivedGraph {
   readonly residualOutputs: Readonly<Record<number, string>>;
 }
 
-const BUILDERS: Record<GraphKind, (model: ModelProto, layers: readonly number[], sourcePath: string) => RewrittenGraph> = {
+const BUILDERS: Record<
+  GraphKind,
+  (model: ModelProto, layers: readonly number[], sourcePath: string) => RewrittenGraph
+> = {
   probe: buildProbeGraph,
   steer: buildSteerGraph,
 };
 
-export async function deriveGraph(sourcePath: string, kind: GraphKind, layers: readonly number[], cacheDir: string): Promise<DerivedGraph> {
+export async function deriveGraph(
+  sourcePath: string,
+  kind: GraphKind,
+  layers: readonly number[],
+  cacheDir: string,
+): Promise<DerivedGraph> {
   const digest = await sourceDigest(sourcePath, cacheDir);
   const folder = join(cacheDir, digest.slice(0, 24));
   mkdirSync(folder, { recursive: true });
@@ -56,7 +64,13 @@ export async function deriveGraph(sourcePath: string, kind: GraphKind, layers: r
       { cause: error },
     );
   }
-  const derived: DerivedGraph = { path, kind, layers: sorted, shape: rewritten.shape, residualOutputs: rewritten.residualOutputs };
+  const derived: DerivedGraph = {
+    path,
+    kind,
+    layers: sorted,
+    shape: rewritten.shape,
+    residualOutputs: rewritten.residualOutputs,
+  };
   writeFileAtomic(metaPath, JSON.stringify(derived, null, 2));
   return derived;
 }
@@ -71,7 +85,14 @@ function readDerivedGraph(metaPath: string): DerivedGraph | undefined {
   }
   try {
     const value = JSON.parse(text) as Partial<DerivedGraph> | null;
-    if (typeof value?.path === 'string' && Array.isArray(value.layers) && typeof value.shape === 'object' && value.shape !== null && typeof value.residualOutputs === 'object') return value as DerivedGraph;
+    if (
+      typeof value?.path === 'string' &&
+      Array.isArray(value.layers) &&
+      typeof value.shape === 'object' &&
+      value.shape !== null &&
+      typeof value.residualOutputs === 'object'
+    )
+      return value as DerivedGraph;
   } catch {
     // reported below
   }
@@ -99,7 +120,14 @@ interface DigestRecord {
 
 function isDigestRecord(value: unknown): value is DigestRecord {
   const r = value as Partial<DigestRecord> | null;
-  return typeof r === 'object' && r !== null && typeof r.size === 'number' && typeof r.mtimeMs === 'number' && typeof r.sha256 === 'string' && /^[0-9a-f]{64}$/.test(r.sha256);
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    typeof r.size === 'number' &&
+    typeof r.mtimeMs === 'number' &&
+    typeof r.sha256 === 'string' &&
+    /^[0-9a-f]{64}$/.test(r.sha256)
+  );
 }
 
 export async function sourceDigest(sourcePath: string, cacheDir: string): Promise<string> {

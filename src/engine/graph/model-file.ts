@@ -12,11 +12,27 @@ const PAGE_ALIGN_FROM = 1 << 20;
 /** A protobuf message holds at most 2 GiB; larger weights live in external data files. */
 const MAX_MODEL_BYTES = 2 ** 31 - 1;
 /** ModelProto's field numbers and wire types (onnx.proto): a model file opens with one of them. */
-const MODEL_FIELDS = new Map([[1, 0], [2, 2], [3, 2], [4, 2], [5, 0], [6, 2], [7, 2], [8, 2], [14, 2], [20, 2], [25, 2]]);
+const MODEL_FIELDS = new Map([
+  [1, 0],
+  [2, 2],
+  [3, 2],
+  [4, 2],
+  [5, 0],
+  [6, 2],
+  [7, 2],
+  [8, 2],
+  [14, 2],
+  [20, 2],
+  [25, 2],
+]);
 
 /** Refuses, from its size and first bytes, a file that cannot be an ONNX model, before reading it whole. */
 function checkModelHead(fd: number, size: number, path: string): void {
-  if (size > MAX_MODEL_BYTES) throw new ModelFileError(path, `is ${size} bytes, more than an ONNX file can hold (2 GiB), so it is not an ONNX model`);
+  if (size > MAX_MODEL_BYTES)
+    throw new ModelFileError(
+      path,
+      `is ${size} bytes, more than an ONNX file can hold (2 GiB), so it is not an ONNX model`,
+    );
   const head = Buffer.alloc(Math.min(size, 4));
   readSync(fd, head, 0, head.length, 0);
   // The first field's tag is a varint: field number and wire type.
@@ -25,7 +41,8 @@ function checkModelHead(fd: number, size: number, path: string): void {
     tag |= (head[i] & 0x7f) << shift;
     if (head[i] < 0x80) break;
   }
-  if (size === 0 || MODEL_FIELDS.get(tag >>> 3) !== (tag & 7)) throw new ModelFileError(path, `is not an ONNX model (it starts with bytes ${head.toString('hex') || 'none'})`);
+  if (size === 0 || MODEL_FIELDS.get(tag >>> 3) !== (tag & 7))
+    throw new ModelFileError(path, `is not an ONNX model (it starts with bytes ${head.toString('hex') || 'none'})`);
 }
 
 /** Reads a whole file into one buffer; fs.readFileSync refuses files over 2 GiB. */
@@ -35,7 +52,7 @@ function readWholeFile(path: string): Buffer {
     const size = fstatSync(fd).size;
     checkModelHead(fd, size, path);
     const buffer = Buffer.allocUnsafe(size);
-    for (let offset = 0; offset < size; ) {
+    for (let offset = 0; offset < size;) {
       const read = readSync(fd, buffer, offset, Math.min(size - offset, 1 << 30), offset);
       if (read === 0) throw new Error(`unexpected end of ${path}`);
       offset += read;
@@ -52,7 +69,10 @@ export function readModel(path: string): ModelProto {
   try {
     return decodeModel(bytes);
   } catch (err) {
-    throw new ModelFileError(path, `cannot be decoded as an ONNX model (${(err as Error).message}): it is damaged or truncated`);
+    throw new ModelFileError(
+      path,
+      `cannot be decoded as an ONNX model (${(err as Error).message}): it is damaged or truncated`,
+    );
   }
 }
 
@@ -80,7 +100,7 @@ export function moveWeightsOut(model: ModelProto, dataPath: string, location: st
       if (!bytes || bytes.length < EXTERNAL_THRESHOLD) continue;
       const alignment = bytes.length >= PAGE_ALIGN_FROM ? PAGE : 64;
       offset = Math.ceil(offset / alignment) * alignment;
-      for (let written = 0; written < bytes.length; ) {
+      for (let written = 0; written < bytes.length;) {
         written += writeSync(fd, bytes, written, bytes.length - written, offset + written);
       }
       tensor.externalData = [

@@ -28,7 +28,10 @@ export function readModelShape(graph: GraphProto, stream: ResidualStream, modelP
   if (!past) throw new UnsupportedArchitectureError(modelPath, 'no KV-cache input past_key_values.0.key');
   const kvType = elementType(past);
   if (kvType !== DataType.FLOAT && kvType !== DataType.FLOAT16) {
-    throw new UnsupportedArchitectureError(modelPath, `a KV cache of element type ${kvType} (float32 or float16 expected)`);
+    throw new UnsupportedArchitectureError(
+      modelPath,
+      `a KV cache of element type ${kvType} (float32 or float16 expected)`,
+    );
   }
   const [, heads, , dim] = declaredShape(past);
   const config = readConfig(modelPath);
@@ -37,10 +40,20 @@ export function readModelShape(graph: GraphProto, stream: ResidualStream, modelP
   const headDim =
     typeof dim === 'number' && dim > 0
       ? dim
-      : config.head_dim ?? (config.hidden_size && config.num_attention_heads ? config.hidden_size / config.num_attention_heads : undefined);
-  if (!numKvHeads || !headDim) throw new UnsupportedArchitectureError(modelPath, 'the KV-cache layout (heads × head size)');
+      : (config.head_dim ??
+        (config.hidden_size && config.num_attention_heads
+          ? config.hidden_size / config.num_attention_heads
+          : undefined));
+  if (!numKvHeads || !headDim)
+    throw new UnsupportedArchitectureError(modelPath, 'the KV-cache layout (heads × head size)');
   if (!hiddenSize) throw new UnsupportedArchitectureError(modelPath, 'the hidden size (token embedding)');
-  const shape: ModelShape = { numLayers: stream.numLayers, hiddenSize, numKvHeads, headDim, kvDtype: kvType === DataType.FLOAT16 ? 'float16' : 'float32' };
+  const shape: ModelShape = {
+    numLayers: stream.numLayers,
+    hiddenSize,
+    numKvHeads,
+    headDim,
+    kvDtype: kvType === DataType.FLOAT16 ? 'float16' : 'float32',
+  };
   const maxPositions = rotaryTableLength(graph);
   if (maxPositions !== undefined) shape.maxPositions = maxPositions;
   return shape;
@@ -87,7 +100,10 @@ function readConfig(modelPath: string): DecoderConfig {
     try {
       return JSON.parse(readFileSync(file, 'utf8')) as DecoderConfig;
     } catch (error) {
-      throw new UnsupportedArchitectureError(modelPath, `a readable config.json (${file}: ${(error as Error).message})`);
+      throw new UnsupportedArchitectureError(
+        modelPath,
+        `a readable config.json (${file}: ${(error as Error).message})`,
+      );
     }
   }
   return {};

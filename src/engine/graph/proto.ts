@@ -10,7 +10,9 @@ export const DataLocation = onnx.TensorProto.DataLocation;
 
 /** A Cast node to element type `to`. */
 export function makeCast(input: string, output: string, to: number): onnx.NodeProto {
-  return makeNode('Cast', [input], [output], `vitals/${output}`, [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: to }]);
+  return makeNode('Cast', [input], [output], `vitals/${output}`, [
+    { name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: to },
+  ]);
 }
 
 /** protobufjs decodes int64 fields as Long objects when the `long` package is present. */
@@ -57,7 +59,13 @@ export function makeValueInfo(name: string, elemType: number, shape: (number | s
   });
 }
 
-export function makeNode(opType: string, input: string[], output: string[], name: string, attribute: onnx.IAttributeProto[] = []): onnx.NodeProto {
+export function makeNode(
+  opType: string,
+  input: string[],
+  output: string[],
+  name: string,
+  attribute: onnx.IAttributeProto[] = [],
+): onnx.NodeProto {
   return onnx.NodeProto.create({ opType, input, output, name, attribute });
 }
 

@@ -46,7 +46,8 @@ export function findResidualStream(graph: GraphProto, modelPath: string): Residu
   const numLayers = countKvLayers(graph);
   if (numLayers === 0) throw new UnsupportedArchitectureError(modelPath, 'no KV-cache outputs (present.<n>.key/value)');
   const chain = longestChain(index, candidateSteps(index));
-  if (chain.length === 0) throw new UnsupportedArchitectureError(modelPath, 'no residual Add or SkipLayerNormalization chain');
+  if (chain.length === 0)
+    throw new UnsupportedArchitectureError(modelPath, 'no residual Add or SkipLayerNormalization chain');
   if (chain.length % numLayers !== 0) {
     throw new UnsupportedArchitectureError(
       modelPath,
@@ -116,7 +117,7 @@ function longestChain(index: GraphIndex, candidates: ResidualStep[]): ResidualSt
   for (const head of candidates) {
     if (produced.has(throughPassThrough(index, head.input))) continue;
     const chain: ResidualStep[] = [head];
-    for (let step = head; step.output !== undefined; ) {
+    for (let step = head; step.output !== undefined;) {
       const next = byInput.get(step.output);
       if (!next || chain.includes(next)) break;
       chain.push(next);

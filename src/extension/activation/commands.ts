@@ -19,7 +19,11 @@ export interface CommandTargets {
   watching: Watching;
 }
 
-export function activateCommands(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, { store, actions, host, scoreSource, watching }: CommandTargets): void {
+export function activateCommands(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  { store, actions, host, scoreSource, watching }: CommandTargets,
+): void {
   const register = (id: string, run: (...args: unknown[]) => unknown): void => {
     context.subscriptions.push(
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {

@@ -33,7 +33,10 @@ export function activateFlags(
   const decorations = new FlagDecorations();
   const notifier = new FlagNotifier(() => settings.current.notificationMinIntervalMs);
   const feed: TamperFlagFeed = new TamperFlagFeed({
-    storageDir: flagStoreDir(context.globalStorageUri.fsPath, (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)),
+    storageDir: flagStoreDir(
+      context.globalStorageUri.fsPath,
+      (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+    ),
     earlierStorageDir: context.storageUri && path.join(context.storageUri.fsPath, 'flags'),
     severity: settings.severity().settings,
     turnDesperation: (edit) => store.turnDesperation(sessionKeyOf(edit)),
@@ -43,16 +46,30 @@ export function activateFlags(
       telemetry.flag(flag, status);
       decorations.update(flag);
       // Only a flag that escalates notifies; stored flags restored by the constructor do not.
-      if (escalated) void notifier.notify(flag, { claim: (id, severity) => feed.claimNotification(id, severity), showDiff: (id) => actions.showDiff(id), dismiss: (id) => actions.perform(id, 'dismiss') });
+      if (escalated)
+        void notifier.notify(flag, {
+          claim: (id, severity) => feed.claimNotification(id, severity),
+          showDiff: (id) => actions.showDiff(id),
+          dismiss: (id) => actions.perform(id, 'dismiss'),
+        });
     },
     onError: (err) => log.error(`flags: ${err instanceof Error ? err.message : String(err)}`),
   });
   const dismissed = context.workspaceState;
   const guardDecisions = new GuardDecisions(store, feed, {
     has: (id) => (dismissed.get<string[]>(DISMISSED_GUARD_DECISIONS) ?? []).includes(id),
-    add: (id) => Promise.resolve(dismissed.update(DISMISSED_GUARD_DECISIONS, [...(dismissed.get<string[]>(DISMISSED_GUARD_DECISIONS) ?? []), id])),
+    add: (id) =>
+      Promise.resolve(
+        dismissed.update(DISMISSED_GUARD_DECISIONS, [
+          ...(dismissed.get<string[]>(DISMISSED_GUARD_DECISIONS) ?? []),
+          id,
+        ]),
+      ),
   });
   const actions = new FlagActions(store, feed, guardDecisions);
-  context.subscriptions.push(decorations, vscode.workspace.registerTextDocumentContentProvider(FLAG_SCHEME, new FlagDocuments((id) => feed.diff(id))));
+  context.subscriptions.push(
+    decorations,
+    vscode.workspace.registerTextDocumentContentProvider(FLAG_SCHEME, new FlagDocuments((id) => feed.diff(id))),
+  );
   return { feed, actions, guardDecisions };
 }

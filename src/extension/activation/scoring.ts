@@ -11,7 +11,11 @@ export interface Scoring {
   scoreSource: ScoreSource;
 }
 
-export function activateScoring(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, settings: ExtensionSettings): Scoring {
+export function activateScoring(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  settings: ExtensionSettings,
+): Scoring {
   const host = new SidecarHost(context.extensionPath, () => modelChoice(settings.current), log);
   const scoreSource: ScoreSource = new SidecarScoreSource(host, log);
   context.subscriptions.push(host, scoreSource);

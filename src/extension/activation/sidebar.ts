@@ -17,8 +17,17 @@ export interface SidebarParts {
   watching: Watching;
 }
 
-export function activateSidebar(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, { settings, store, actions, host, watching }: SidebarParts): void {
-  const sidebar = new SidebarViewProvider(context.extensionUri, store, sidebarMessageRouter({ store, actions, host, log }), log);
+export function activateSidebar(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  { settings, store, actions, host, watching }: SidebarParts,
+): void {
+  const sidebar = new SidebarViewProvider(
+    context.extensionUri,
+    store,
+    sidebarMessageRouter({ store, actions, host, log }),
+    log,
+  );
   context.subscriptions.push(
     sidebar,
     vscode.window.registerWebviewViewProvider(SIDEBAR_VIEW_ID, {
@@ -27,6 +36,9 @@ export function activateSidebar(context: vscode.ExtensionContext, log: vscode.Lo
         sidebar.resolveWebviewView(view);
       },
     }),
-    new VitalsStatusBar(store, () => ({ desperationWarning: settings.current.desperationWarning, pressureWarning: settings.current.pressureWarning })),
+    new VitalsStatusBar(store, () => ({
+      desperationWarning: settings.current.desperationWarning,
+      pressureWarning: settings.current.pressureWarning,
+    })),
   );
 }

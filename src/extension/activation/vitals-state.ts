@@ -11,10 +11,16 @@ export interface VitalsState {
   hostState: HostState;
 }
 
-export function activateState(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, settings: ExtensionSettings, scoreSource: ScoreSource): VitalsState {
+export function activateState(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  settings: ExtensionSettings,
+  scoreSource: ScoreSource,
+): VitalsState {
   const store = new VitalsStore(settings.store(), scoreSource.status());
   const hostState = new HostState(context.workspaceState, store);
-  if (hostState.skippedOnRestore > 0) log.warn(`restored timelines: ${hostState.skippedOnRestore} saved entr(ies) could not be read and were left out`);
+  if (hostState.skippedOnRestore > 0)
+    log.warn(`restored timelines: ${hostState.skippedOnRestore} saved entr(ies) could not be read and were left out`);
   store.setWatching(settings.watchInfo());
   // Views and menus that need a session show once the first one arrives.
   let hasSessions = false;

@@ -27,7 +27,13 @@ export interface EventConsumers {
   telemetry: Pick<TelemetryExport, 'event'>;
 }
 
-export function activateWatching(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, settings: ExtensionSettings, hostState: HostState, to: EventConsumers): Watching {
+export function activateWatching(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  settings: ExtensionSettings,
+  hostState: HostState,
+  to: EventConsumers,
+): Watching {
   const ingest = (event: AgentEvent): void => {
     to.store.addEvent(event);
     to.feed.observe(event);
@@ -51,6 +57,9 @@ export function activateWatching(context: vscode.ExtensionContext, log: vscode.L
   const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
   const startupReason = watchReasonAtActivation(settings.watchers(), folders);
   if (startupReason) start(startupReason);
-  else log.info('agentVitals.watchers.onStartup is off: watching starts when the Agent Vitals panel opens or a command runs');
+  else
+    log.info(
+      'agentVitals.watchers.onStartup is off: watching starts when the Agent Vitals panel opens or a command runs',
+    );
   return { ingest, start };
 }

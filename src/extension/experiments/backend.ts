@@ -6,7 +6,11 @@ import type { ExperimentRequest, ExperimentResult } from '../../contracts/experi
 import type { SidecarHost } from '../sidecar-host';
 
 export interface ExperimentBackend extends vscode.Disposable {
-  run(request: ExperimentRequest, onProgress: (p: ExperimentProgressNotice) => void, signal: AbortSignal): Promise<ExperimentResult>;
+  run(
+    request: ExperimentRequest,
+    onProgress: (p: ExperimentProgressNotice) => void,
+    signal: AbortSignal,
+  ): Promise<ExperimentResult>;
 }
 
 let runCounter = 0;
@@ -14,7 +18,11 @@ let runCounter = 0;
 export class SidecarExperimentBackend implements ExperimentBackend {
   constructor(private readonly host: SidecarHost) {}
 
-  async run(request: ExperimentRequest, onProgress: (p: ExperimentProgressNotice) => void, signal: AbortSignal): Promise<ExperimentResult> {
+  async run(
+    request: ExperimentRequest,
+    onProgress: (p: ExperimentProgressNotice) => void,
+    signal: AbortSignal,
+  ): Promise<ExperimentResult> {
     const info = await this.host.ensureModel();
     if (!info) throw new Error('The model is not on this machine yet: run "Agent Vitals: Download Model" first.');
     const progressToken = `experiment-${++runCounter}`;

@@ -9,11 +9,17 @@ import { ExperimentPanel } from './experiment-panel';
 /** Largest file the Score File command reads (the model's context is far smaller anyway). */
 const MAX_SCORE_BYTES = 512 * 1024;
 
-export function registerExperimentCommands(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, runner: ExperimentBackend): void {
+export function registerExperimentCommands(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  runner: ExperimentBackend,
+): void {
   const panels = new Set<ExperimentPanel>();
   const open = (title: string, request: ExperimentRequest, autoRun = false): void => {
     const init: PanelInit = { title: `Experiment — ${title}`, request, autoRun };
-    const panel: ExperimentPanel = new ExperimentPanel(context.extensionUri, runner, init, log, () => panels.delete(panel));
+    const panel: ExperimentPanel = new ExperimentPanel(context.extensionUri, runner, init, log, () =>
+      panels.delete(panel),
+    );
     panels.add(panel);
   };
   const register = (id: string, run: (...args: unknown[]) => unknown): void => {
@@ -31,7 +37,10 @@ export function registerExperimentCommands(context: vscode.ExtensionContext, log
 
   register('scoreSelection', () => {
     const editor = vscode.window.activeTextEditor;
-    if (!editor) return vscode.window.showInformationMessage('Agent Vitals: open a file and select the text to score (or use Score File…).');
+    if (!editor)
+      return vscode.window.showInformationMessage(
+        'Agent Vitals: open a file and select the text to score (or use Score File…).',
+      );
     const selection = editor.selection.isEmpty ? undefined : editor.selection;
     const text = editor.document.getText(selection);
     if (!text.trim()) return vscode.window.showInformationMessage('Agent Vitals: the selection is empty.');
@@ -39,17 +48,33 @@ export function registerExperimentCommands(context: vscode.ExtensionContext, log
     open('Score Selection', { name: 'score', params: { text, source } }, true);
   });
   register('scoreFile', async (arg) => {
-    const uri = arg instanceof vscode.Uri ? arg : (await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Score' }))?.[0];
+    const uri =
+      arg instanceof vscode.Uri
+        ? arg
+        : (await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Score' }))?.[0];
     if (!uri) return;
     const bytes = await readFile(uri.fsPath);
-    if (bytes.length > MAX_SCORE_BYTES) throw new Error(`${vscode.workspace.asRelativePath(uri)} is larger than ${MAX_SCORE_BYTES / 1024} KB; select a part of it and use Score Selection.`);
-    open('Score File', { name: 'score', params: { text: bytes.toString('utf8'), source: vscode.workspace.asRelativePath(uri) } }, true);
+    if (bytes.length > MAX_SCORE_BYTES)
+      throw new Error(
+        `${vscode.workspace.asRelativePath(uri)} is larger than ${MAX_SCORE_BYTES / 1024} KB; select a part of it and use Score Selection.`,
+      );
+    open(
+      'Score File',
+      { name: 'score', params: { text: bytes.toString('utf8'), source: vscode.workspace.asRelativePath(uri) } },
+      true,
+    );
   });
   register('replay', async (arg) => {
     const uri =
       arg instanceof vscode.Uri
         ? arg
-        : (await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Replay', filters: { Transcripts: ['jsonl', 'json', 'md'] } }))?.[0];
+        : (
+            await vscode.window.showOpenDialog({
+              canSelectMany: false,
+              openLabel: 'Replay',
+              filters: { Transcripts: ['jsonl', 'json', 'md'] },
+            })
+          )?.[0];
     if (!uri) return;
     open('Replay Transcript', { name: 'replay', params: { file: uri.fsPath, delayMs: 0 } });
   });

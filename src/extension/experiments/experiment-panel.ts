@@ -39,7 +39,12 @@ export class ExperimentPanel implements vscode.Disposable {
       localResourceRoots: webviewResourceRoots(extensionUri),
     });
     const webview = this.panel.webview;
-    webview.html = webviewPage(webview, extensionUri, { script: 'experiments.js', style: 'experiments.css' }, init.title);
+    webview.html = webviewPage(
+      webview,
+      extensionUri,
+      { script: 'experiments.js', style: 'experiments.css' },
+      init.title,
+    );
     this.subs.push(
       webview.onDidReceiveMessage((raw: unknown) => {
         const m = parseExperimentPanelViewMessage(raw);
@@ -71,7 +76,9 @@ export class ExperimentPanel implements vscode.Disposable {
         this.running?.abort();
         return;
       case 'export':
-        void this.export(m.format).catch((err: unknown) => void vscode.window.showErrorMessage(`Agent Vitals: export failed: ${String(err)}`));
+        void this.export(m.format).catch(
+          (err: unknown) => void vscode.window.showErrorMessage(`Agent Vitals: export failed: ${String(err)}`),
+        );
         return;
     }
   }
@@ -88,12 +95,16 @@ export class ExperimentPanel implements vscode.Disposable {
         async (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
           let reported = 0;
-          return this.backend.run(request, (p) => {
-            const percent = p.total > 0 ? (100 * p.done) / p.total : 0;
-            progress.report({ message: p.message, increment: Math.max(0, percent - reported) });
-            reported = Math.max(reported, percent);
-            this.post({ type: 'progress', done: p.done, total: p.total, message: p.message, partial: p.partial });
-          }, controller.signal);
+          return this.backend.run(
+            request,
+            (p) => {
+              const percent = p.total > 0 ? (100 * p.done) / p.total : 0;
+              progress.report({ message: p.message, increment: Math.max(0, percent - reported) });
+              reported = Math.max(reported, percent);
+              this.post({ type: 'progress', done: p.done, total: p.total, message: p.message, partial: p.partial });
+            },
+            controller.signal,
+          );
         },
       );
       this.lastResult = result;
@@ -120,7 +131,9 @@ export class ExperimentPanel implements vscode.Disposable {
     });
     if (!target) return;
     await writeFile(target.fsPath, exportReplay(result, format));
-    void vscode.window.showInformationMessage(`Agent Vitals: replay saved to ${vscode.workspace.asRelativePath(target)}.`);
+    void vscode.window.showInformationMessage(
+      `Agent Vitals: replay saved to ${vscode.workspace.asRelativePath(target)}.`,
+    );
   }
 
   dispose(): void {
@@ -137,7 +150,8 @@ export class ExperimentPanel implements vscode.Disposable {
 function describeError(err: unknown): string {
   if (err instanceof SidecarError) {
     if (err.kind === 'vectors-missing') return `${err.message} (or run Agent Vitals: Calibrate Emotion Vectors).`;
-    if (err.kind === 'offline-missing' || err.kind === 'model-not-found') return `${err.message} Run Agent Vitals: Download Model or choose a local model folder.`;
+    if (err.kind === 'offline-missing' || err.kind === 'model-not-found')
+      return `${err.message} Run Agent Vitals: Download Model or choose a local model folder.`;
     return err.message;
   }
   return err instanceof Error ? err.message : String(err);

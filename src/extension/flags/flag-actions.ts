@@ -21,7 +21,12 @@ export class FlagActions {
       return;
     }
     const { before, after } = FlagDocuments.uris(id, flag.path);
-    await vscode.commands.executeCommand('vscode.diff', before, after, `${vscode.workspace.asRelativePath(flag.path)} (flagged edit)`);
+    await vscode.commands.executeCommand(
+      'vscode.diff',
+      before,
+      after,
+      `${vscode.workspace.asRelativePath(flag.path)} (flagged edit)`,
+    );
   }
 
   async perform(id: string, action: FlagAction): Promise<void> {
@@ -29,7 +34,9 @@ export class FlagActions {
     if (this.store.guardItem(id)) {
       if (action === 'dismiss') return this.guard.right(id);
       if (action === 'legitimate') return this.guard.wrong(id);
-      void vscode.window.showInformationMessage('Agent Vitals: the guard decided before the edit ran, so there is no landed edit to diff or revert.');
+      void vscode.window.showInformationMessage(
+        'Agent Vitals: the guard decided before the edit ran, so there is no landed edit to diff or revert.',
+      );
       return;
     }
     if (action === 'diff') return this.showDiff(id);
@@ -44,20 +51,27 @@ export class FlagActions {
       return;
     }
     const file = vscode.workspace.asRelativePath(flag.path);
-    const root = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(flag.path)) ?? vscode.workspace.workspaceFolders?.[0];
+    const root =
+      vscode.workspace.getWorkspaceFolder(vscode.Uri.file(flag.path)) ?? vscode.workspace.workspaceFolders?.[0];
     if (!root) return;
     let declined = false;
     const outcome = await this.feed.revert(id, root.uri.fsPath, async (_flag, text) => {
       const ok = await vscode.window.showWarningMessage(
-        text === null ? `Delete ${file}? The flagged edit created it.` : `Revert ${file} to its content before the flagged edit?`,
-        { modal: true, detail: `${revertPreview(text)}\n\nOnly the flagged edit is undone; Agent Vitals checks that the file still holds it, and checks again as it writes.` },
+        text === null
+          ? `Delete ${file}? The flagged edit created it.`
+          : `Revert ${file} to its content before the flagged edit?`,
+        {
+          modal: true,
+          detail: `${revertPreview(text)}\n\nOnly the flagged edit is undone; Agent Vitals checks that the file still holds it, and checks again as it writes.`,
+        },
         'Revert',
       );
       declined = ok !== 'Revert';
       return !declined;
     });
     // A declined confirmation needs no message; any other refusal says why.
-    if (!outcome.reverted && !declined) void vscode.window.showWarningMessage(`Agent Vitals: not reverted. ${outcome.reason}`);
+    if (!outcome.reverted && !declined)
+      void vscode.window.showWarningMessage(`Agent Vitals: not reverted. ${outcome.reason}`);
   }
 }
 

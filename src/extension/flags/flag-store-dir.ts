@@ -7,7 +7,10 @@ import { access, mkdir, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 export function flagStoreDir(globalStorage: string, workspaceFolders: readonly string[]): string {
-  const key = createHash('sha256').update(JSON.stringify([...workspaceFolders].sort())).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(JSON.stringify([...workspaceFolders].sort()))
+    .digest('hex')
+    .slice(0, 16);
   return join(globalStorage, 'workspaces', key, 'flags');
 }
 

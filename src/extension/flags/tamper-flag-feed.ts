@@ -4,7 +4,13 @@
 import type { AgentEvent } from '../../core/events';
 import type { TamperEngine } from '../../tamper/engine';
 import type { FlagStatus } from '../../contracts/flag-status';
-import { FlagStore, type ConfirmRevert, type LegitimateMark, type RevertOutcome, type StoredFlag } from '../../tamper/flag-store';
+import {
+  FlagStore,
+  type ConfirmRevert,
+  type LegitimateMark,
+  type RevertOutcome,
+  type StoredFlag,
+} from '../../tamper/flag-store';
 import { FolderFlagStorage, nodeWorkspaceFiles } from '../../tamper/node-storage';
 import type { SeveritySettings } from '../../tamper/severity';
 import { flagEngine, type FlagInputs } from '../../transcript-pipeline/flags';
@@ -39,10 +45,16 @@ export class TamperFlagFeed {
   private queue: Promise<unknown>;
 
   constructor(private readonly options: TamperFlagFeedOptions) {
-    this.engine = flagEngine({ settings: options.severity, turnDesperation: options.turnDesperation, readerValidity: options.readerValidity });
+    this.engine = flagEngine({
+      settings: options.severity,
+      turnDesperation: options.turnDesperation,
+      readerValidity: options.readerValidity,
+    });
     const earlier = options.earlierStorageDir;
     this.ready = (earlier ? adoptEarlierStore(earlier, options.storageDir) : Promise.resolve()).then(() =>
-      FlagStore.open(new FolderFlagStorage(options.storageDir), { warn: (message) => options.onError(new Error(message)) }),
+      FlagStore.open(new FolderFlagStorage(options.storageDir), {
+        warn: (message) => options.onError(new Error(message)),
+      }),
     );
     this.queue = this.ready.then((store) => {
       for (const flag of store.list()) options.onUpdate({ flag, status: flag.status, escalated: false });
@@ -80,7 +92,8 @@ export class TamperFlagFeed {
   /** Remembers a file or hunk as legitimate (a guard decision the user said was wrong): the flags it covers follow. */
   async rememberLegitimate(mark: LegitimateMark): Promise<void> {
     await this.enqueue(async (store) => {
-      for (const flag of await store.remember(mark)) this.options.onUpdate({ flag, status: flag.status, escalated: false });
+      for (const flag of await store.remember(mark))
+        this.options.onUpdate({ flag, status: flag.status, escalated: false });
     });
   }
 

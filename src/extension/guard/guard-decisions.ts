@@ -60,7 +60,8 @@ export class GuardDecisions {
     rememberLegitimate(projectDir, mark);
     // The same hunk (or file) stopped earlier in this project is legitimate too.
     for (const other of this.store.listGuardItems()) {
-      if (other.projectDir === projectDir && other.status === 'open') this.store.setGuardItem({ ...other, status: this.statusOf(other) });
+      if (other.projectDir === projectDir && other.status === 'open')
+        this.store.setGuardItem({ ...other, status: this.statusOf(other) });
     }
   }
 

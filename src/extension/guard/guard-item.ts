@@ -24,7 +24,10 @@ const DID: Record<GuardLogDecision['tier'], string> = {
 
 /** One id per logged decision: the same line read again (another window, a reload) is the same item. */
 export function guardItemId(d: GuardLogDecision): string {
-  return `guard:${createHash('sha256').update(`${d.ts}\0${d.agent}\0${d.sessionId ?? ''}\0${d.path}\0${d.hunk ?? ''}`).digest('hex').slice(0, 24)}`;
+  return `guard:${createHash('sha256')
+    .update(`${d.ts}\0${d.agent}\0${d.sessionId ?? ''}\0${d.path}\0${d.hunk ?? ''}`)
+    .digest('hex')
+    .slice(0, 24)}`;
 }
 
 export function guardItem(projectDir: string, decision: GuardLogDecision, status: FlagStatus): GuardItem {

@@ -22,16 +22,27 @@ import type { Disposable, ScoreListener, ScoreSource } from './parts';
 class ModelNotReady extends Error {}
 
 /** Failures that pass once the sidecar is back or the model is ready; the queue retries them. */
-const WAITING_KINDS: ReadonlySet<ErrorKind> = new Set(['sidecar-crashed', 'sidecar-gave-up', 'conversation-not-found', 'no-model-loaded', 'vectors-missing']);
+const WAITING_KINDS: ReadonlySet<ErrorKind> = new Set([
+  'sidecar-crashed',
+  'sidecar-gave-up',
+  'conversation-not-found',
+  'no-model-loaded',
+  'vectors-missing',
+]);
 
 export function turnScoreFrom(result: AppendResult, messageIndex: number): TurnScore | null {
   const scored = result.scores?.messages.find((m) => m.messageIndex === messageIndex);
   if (!scored || !result.scores) return null;
   const emotions = result.scores.emotions;
   const z = Object.fromEntries(emotions.map((e) => [e, decodeFloat32(scored.z[e])]));
-  const tokens: TokenHeat[] = scored.tokens.map((text, t) => ({ text, z: Object.fromEntries(emotions.map((e) => [e, z[e][t]])) }));
+  const tokens: TokenHeat[] = scored.tokens.map((text, t) => ({
+    text,
+    z: Object.fromEntries(emotions.map((e) => [e, z[e][t]])),
+  }));
   return {
-    emotions: Object.fromEntries(emotions.map((e) => [e, { mean: scored.summary[e].mean, max: scored.summary[e].max }])),
+    emotions: Object.fromEntries(
+      emotions.map((e) => [e, { mean: scored.summary[e].mean, max: scored.summary[e].max }]),
+    ),
     tokens,
   };
 }
@@ -60,18 +71,25 @@ export class SidecarScoreSource implements ScoreSource {
           throw new ModelNotReady(err instanceof Error ? err.message : String(err));
         });
         if (!info?.vectors) throw new ModelNotReady('no calibrated model yet');
-        return { contextLimit: info.contextLimit, scoresKey: `${info.model}|${info.vectors.path}|${info.vectors.createdAt}|${info.vectors.layer}` };
+        return {
+          contextLimit: info.contextLimit,
+          scoresKey: `${info.model}|${info.vectors.path}|${info.vectors.createdAt}|${info.vectors.layer}`,
+        };
       },
       rescored: (key, turnId, score) => this.emit(key, turnId, score),
     });
     this.queue = new TurnQueue<TurnScore>({
       score: (key, units) => this.scorer.score(key, units),
-      isRetryable: (err) => err instanceof ModelNotReady || (err instanceof SidecarError && WAITING_KINDS.has(err.kind)),
+      isRetryable: (err) =>
+        err instanceof ModelNotReady || (err instanceof SidecarError && WAITING_KINDS.has(err.kind)),
       retryDelayMs,
       clock,
       maxRequestChars: () => this.scorer.requestChars(),
       deliver: (unit, score) => unit.turnIds.forEach((id) => this.emit(unit.sessionKey, id, score)),
-      fail: (unit, err) => this.log.error(`scoring ${unit.sessionKey} failed, ${unit.turnIds.length} turn(s) left unscored: ${err instanceof Error ? err.message : String(err)}`),
+      fail: (unit, err) =>
+        this.log.error(
+          `scoring ${unit.sessionKey} failed, ${unit.turnIds.length} turn(s) left unscored: ${err instanceof Error ? err.message : String(err)}`,
+        ),
     });
     this.subscriptions.push(
       host.onReloaded(() => {
@@ -102,13 +120,19 @@ export class SidecarScoreSource implements ScoreSource {
     let chat = this.chats.get(sessionKey);
     if (!chat) this.chats.set(sessionKey, (chat = new ReaderChat()));
     const step = chat.push(event);
-    if (step) this.queue.push({ sessionKey, turnId: step.turn.turnId, text: step.message.content, context: step.context });
+    if (step)
+      this.queue.push({ sessionKey, turnId: step.turn.turnId, text: step.message.content, context: step.context });
   }
 
   /** An event of a resumed transcript, scored by an earlier host: context for what comes next. */
   replay(sessionKey: string, event: AgentEvent): void {
     const message = chatMessageFor(event);
-    if (message) this.scorer.addHistory(sessionKey, message, event.type === 'turn' && event.role === 'assistant' ? event.turnId : undefined);
+    if (message)
+      this.scorer.addHistory(
+        sessionKey,
+        message,
+        event.type === 'turn' && event.role === 'assistant' ? event.turnId : undefined,
+      );
   }
 
   /** Resolves once no turn waits or is being scored (tests, shutdown). */

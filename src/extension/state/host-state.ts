@@ -36,7 +36,9 @@ export class HostState {
   ) {
     const saved = storage.get<Partial<SavedHostState>>(HOST_STATE_KEY);
     this.skippedOnRestore = store.restoreTimelines(saved?.timelines);
-    this.positions = new TailPositions(typeof saved?.positions === 'object' && saved.positions !== null ? saved.positions : {});
+    this.positions = new TailPositions(
+      typeof saved?.positions === 'object' && saved.positions !== null ? saved.positions : {},
+    );
     this.subscription = store.onDidChange(() => this.schedule());
   }
 

@@ -4,7 +4,10 @@ export class RateLimiter {
   private last = Number.NEGATIVE_INFINITY;
   private held = 0;
 
-  constructor(private readonly intervalMs: () => number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly intervalMs: () => number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Returns how many earlier attempts were held back when this one may pass, else null. */
   tryPass(): number | null {

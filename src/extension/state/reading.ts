@@ -27,7 +27,11 @@ interface Series {
 
 /** Turns with a desperation and a calm reading, oldest first. */
 function scoredTurns(turns: readonly TurnPoint[]): { turnId: string; d: number; c: number }[] {
-  return turns.flatMap((t) => (t.emotions?.desperate && t.emotions.calm ? [{ turnId: t.turnId, d: t.emotions.desperate.mean, c: t.emotions.calm.mean }] : []));
+  return turns.flatMap((t) =>
+    t.emotions?.desperate && t.emotions.calm
+      ? [{ turnId: t.turnId, d: t.emotions.desperate.mean, c: t.emotions.calm.mean }]
+      : [],
+  );
 }
 
 /** Scored turns' desperation and calm means, oldest first, against either reference. */
@@ -63,7 +67,10 @@ export function computeReading(turns: readonly TurnPoint[], opts: ReadingOptions
   const { neutral, session, scored } = series(turns);
   if (scored === 0) return null;
   const trendOptions = { alpha: 2 / (Math.max(1, opts.smoothingTurns) + 1), risingT: TREND_T };
-  const smoothed = (s: Series) => ({ desperation: sessionTrend(s.d, trendOptions), calm: sessionTrend(s.c, trendOptions) });
+  const smoothed = (s: Series) => ({
+    desperation: sessionTrend(s.d, trendOptions),
+    calm: sessionTrend(s.c, trendOptions),
+  });
   const n = smoothed(neutral);
   const s = session.d.length > 0 ? smoothed(session) : null;
   const shown: ReadingReference = opts.reference === 'session' && s ? 'session' : 'neutral';
@@ -71,7 +78,12 @@ export function computeReading(turns: readonly TurnPoint[], opts: ReadingOptions
   const raw = shown === 'session' ? session : neutral;
   const significant = primary.desperation.turns >= 3 && Math.abs(primary.desperation.slopeT) >= TREND_T;
   const slope = primary.desperation.slope;
-  const trend = significant && slope >= opts.risingSlope ? 'rising' : significant && slope <= -opts.risingSlope ? 'falling' : 'steady';
+  const trend =
+    significant && slope >= opts.risingSlope
+      ? 'rising'
+      : significant && slope <= -opts.risingSlope
+        ? 'falling'
+        : 'steady';
   return {
     desperation: primary.desperation.ewma,
     calm: primary.calm.ewma,

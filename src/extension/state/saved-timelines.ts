@@ -93,24 +93,27 @@ export function saveSession(s: TimelineSession, emotions: ReadonlySet<string>): 
       turnId: t.turnId,
       text: i >= firstWhole || t.text.length <= SAVED_TEXT_CHARS ? t.text : `${t.text.slice(0, SAVED_TEXT_CHARS)}…`,
     })),
-    testRuns: s.testRuns.filter((r) => !dropped || r.seq > dropped.seq).map((r) => ({
-      seq: r.seq,
-      ts: r.ts,
-      command: r.command,
-      framework: r.framework,
-      passed: r.passed,
-      failed: r.failed,
-      skipped: r.skipped,
-      origin: r.origin,
-      ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}),
-    })),
+    testRuns: s.testRuns
+      .filter((r) => !dropped || r.seq > dropped.seq)
+      .map((r) => ({
+        seq: r.seq,
+        ts: r.ts,
+        command: r.command,
+        framework: r.framework,
+        passed: r.passed,
+        failed: r.failed,
+        skipped: r.skipped,
+        origin: r.origin,
+        ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}),
+      })),
     scores,
   };
 }
 
 /** Saved sessions read back as the store holds them, and how many saved entries were unreadable. */
 export function restoreSessions(value: unknown): { sessions: TimelineSession[]; skipped: number } {
-  if (!isObject(value) || value.version !== 1 || !Array.isArray(value.sessions)) return { sessions: [], skipped: value === undefined ? 0 : 1 };
+  if (!isObject(value) || value.version !== 1 || !Array.isArray(value.sessions))
+    return { sessions: [], skipped: value === undefined ? 0 : 1 };
   const valid = value.sessions.filter(isSavedSession);
   const sessions = valid.map((s): TimelineSession => {
     const envelope = { source: s.source, sessionId: s.sessionId };
@@ -129,7 +132,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function isTurn(t: unknown): t is SavedTurn {
-  return isObject(t) && typeof t.seq === 'number' && typeof t.ts === 'string' && typeof t.turnId === 'string' && typeof t.text === 'string';
+  return (
+    isObject(t) &&
+    typeof t.seq === 'number' &&
+    typeof t.ts === 'string' &&
+    typeof t.turnId === 'string' &&
+    typeof t.text === 'string'
+  );
 }
 
 function isTestRun(r: unknown): r is SavedTestRun {

@@ -32,7 +32,11 @@ export function statusReading(state: SidebarState, t: StatusThresholds): StatusR
     pressureWarning: t.pressureWarning,
     desperationWarning: t.desperationWarning,
   });
-  return { text: `$(${signal.icon}) ${signal.words}`, tooltip: tooltipFor(state), background: BACKGROUND[signal.level] };
+  return {
+    text: `$(${signal.icon}) ${signal.words}`,
+    tooltip: tooltipFor(state),
+    background: BACKGROUND[signal.level],
+  };
 }
 
 const BACKGROUND = { ok: 'none', warning: 'warning', error: 'error' } as const;
@@ -56,7 +60,9 @@ function tooltipFor(state: SidebarState): string {
     lines.push('');
   }
   for (const run of session.testRuns.slice(-3)) {
-    lines.push(`- ${run.failed > 0 ? '$(error)' : '$(pass)'} \`${escapeMarkdown(run.command)}\`: ${run.passed ?? '?'} passed, ${run.failed} failed, ${run.skipped} skipped`);
+    lines.push(
+      `- ${run.failed > 0 ? '$(error)' : '$(pass)'} \`${escapeMarkdown(run.command)}\`: ${run.passed ?? '?'} passed, ${run.failed} failed, ${run.skipped} skipped`,
+    );
   }
   return lines.join('\n');
 }

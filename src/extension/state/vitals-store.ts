@@ -48,7 +48,11 @@ export function sessionKeyOf(e: Pick<AgentEvent, 'source' | 'sessionId'>): strin
 }
 
 export function firstLine(text: string, max = 120): string {
-  const line = text.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  const line =
+    text
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? '';
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
@@ -102,7 +106,19 @@ export class VitalsStore {
     const key = sessionKeyOf(e);
     let s = this.sessions.get(key);
     if (!s) {
-      s = { key, first: { source: e.source, sessionId: e.sessionId, ts: e.ts }, lastTs: e.ts, lastSeen: this.now(), turns: [], turnIds: new Set(), testRuns: [], scores: new Map(), pressure: new PressureTracker(), runPressure: new Map(), ended: false };
+      s = {
+        key,
+        first: { source: e.source, sessionId: e.sessionId, ts: e.ts },
+        lastTs: e.ts,
+        lastSeen: this.now(),
+        turns: [],
+        turnIds: new Set(),
+        testRuns: [],
+        scores: new Map(),
+        pressure: new PressureTracker(),
+        runPressure: new Map(),
+        ended: false,
+      };
       this.sessions.set(key, s);
     }
     s.pressure.observe(e);
@@ -337,7 +353,11 @@ export class VitalsStore {
     }
     for (const { id, decision, status } of this.guardItems.values()) {
       // The hook names the agent by its watcher's source name, so its session is the watcher's.
-      if (decision.sessionId === null || sessionKeyOf({ source: decision.agent as AgentEvent['source'], sessionId: decision.sessionId }) !== s.key) continue;
+      if (
+        decision.sessionId === null ||
+        sessionKeyOf({ source: decision.agent as AgentEvent['source'], sessionId: decision.sessionId }) !== s.key
+      )
+        continue;
       const reply = s.turns.find((t) => t.ts > decision.ts);
       items.push({
         id,
@@ -368,7 +388,10 @@ export class VitalsStore {
 }
 
 /** Saved timelines keep turns and runs, not edits or commands: the runs rebuild what they can. */
-function restoredPressure(runs: readonly TestRunEvent[], thresholds: PressureThresholds): Pick<SessionRecord, 'pressure' | 'runPressure'> {
+function restoredPressure(
+  runs: readonly TestRunEvent[],
+  thresholds: PressureThresholds,
+): Pick<SessionRecord, 'pressure' | 'runPressure'> {
   const pressure = new PressureTracker();
   const runPressure = new Map<number, number>();
   for (const run of runs) {

@@ -9,7 +9,9 @@ export const jestParser: TestOutputParser = {
     const line = lastMatch(output, /^Tests:[ \t]+(.*(?<!\d)\d+ total)[ \t]*$/gm);
     if (!line) return null;
     const counts = tallyCounts(line[1]!, JS_BUCKETS);
-    const failingIds = allMatches(output, /^ {2}● (.+)$/gm).filter((id) => !/^(?:Test suite failed to run|Console)$/.test(id));
+    const failingIds = allMatches(output, /^ {2}● (.+)$/gm).filter(
+      (id) => !/^(?:Test suite failed to run|Console)$/.test(id),
+    );
     return { framework: 'jest', passed: counts.passed, failed: counts.failed, skipped: counts.skipped, failingIds };
   },
 };
@@ -98,7 +100,9 @@ export const nodeSpecParser: TestOutputParser = {
     if (!summary) return null;
     const section = output.indexOf('✖ failing tests:');
     if (section >= 0) {
-      summary.failingIds = unique(allMatches(output.slice(section + 1), /^[ \t]*✖ (.+)$/gm).map((id) => id.replace(/ \([\d.]+m?s\)$/, '')));
+      summary.failingIds = unique(
+        allMatches(output.slice(section + 1), /^[ \t]*✖ (.+)$/gm).map((id) => id.replace(/ \([\d.]+m?s\)$/, '')),
+      );
     }
     return summary;
   },

@@ -7,8 +7,9 @@ function attr(tag: string, name: string): string | undefined {
 }
 
 function unescapeXml(text: string): string {
-  return text.replace(/&(lt|gt|quot|apos|amp);/g, (_, e: string) =>
-    ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e]!,
+  return text.replace(
+    /&(lt|gt|quot|apos|amp);/g,
+    (_, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e]!,
   );
 }
 
@@ -26,7 +27,7 @@ function* testcases(xml: string): Generator<{ attributes: string; body: string }
   };
   let nextGt = -1;
   let nextClose = -1;
-  for (let at = find(OPEN, 0); at !== Infinity; ) {
+  for (let at = find(OPEN, 0); at !== Infinity;) {
     const attributesAt = at + OPEN.length;
     if (/\w/.test(xml[attributesAt] ?? '')) {
       at = find(OPEN, attributesAt); // <testcases>, <testcaseFoo>: another tag

@@ -7,7 +7,9 @@ export const mavenParser: TestOutputParser = {
     let found = false;
     const summary = { framework: 'maven', passed: 0, failed: 0, skipped: 0, failingIds: [] as string[] };
     // Per-class lines carry "Time elapsed"; the module totals after "Results:" do not.
-    for (const m of output.matchAll(/^(?:\[\w+\] )?Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: (\d+)[ \t]*$/gm)) {
+    for (const m of output.matchAll(
+      /^(?:\[\w+\] )?Tests run: (\d+), Failures: (\d+), Errors: (\d+), Skipped: (\d+)[ \t]*$/gm,
+    )) {
       found = true;
       const failed = Number(m[2]) + Number(m[3]);
       summary.failed += failed;

@@ -47,7 +47,9 @@ export const dotnetParser: TestOutputParser = {
     const summary = { framework: 'dotnet', passed: 0, failed: 0, skipped: 0, failingIds: [] as string[] };
     let found = false;
     // One line per test project: "Failed!  - Failed:     1, Passed:     3, Skipped:     0, Total: 4".
-    for (const m of output.matchAll(/(?:Passed|Failed)![ \t]+-[ \t]+Failed:[ \t]+(\d+),[ \t]+Passed:[ \t]+(\d+),[ \t]+Skipped:[ \t]+(\d+),/g)) {
+    for (const m of output.matchAll(
+      /(?:Passed|Failed)![ \t]+-[ \t]+Failed:[ \t]+(\d+),[ \t]+Passed:[ \t]+(\d+),[ \t]+Skipped:[ \t]+(\d+),/g,
+    )) {
       found = true;
       summary.failed += Number(m[1]);
       summary.passed += Number(m[2]);

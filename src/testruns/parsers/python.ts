@@ -48,6 +48,12 @@ export const unittestParser: TestOutputParser = {
       // Python ≥ 3.11 prints the full dotted id in the parentheses; older versions the class.
       failingIds.add(where.endsWith('.' + name) ? where : `${where}.${name}`);
     }
-    return { framework: 'unittest', passed: passedOf(total, failed, skipped), failed, skipped, failingIds: [...failingIds] };
+    return {
+      framework: 'unittest',
+      passed: passedOf(total, failed, skipped),
+      failed,
+      skipped,
+      failingIds: [...failingIds],
+    };
   },
 };

@@ -8,7 +8,8 @@ export const claudeCode: TranscriptAgent<'claude-code'> = {
   source: 'claude-code',
   label: 'Claude Code',
   settingKey: 'watchers.claudeCode',
-  reads: "session JSONL under `~/.claude/projects` (sub-agents included), matched to this folder by each record's `cwd`",
+  reads:
+    "session JSONL under `~/.claude/projects` (sub-agents included), matched to this folder by each record's `cwd`",
   detect: (_path, head) => {
     const first = firstJson(head);
     return has(first, 'type') && (has(first, 'sessionId') || has(first, 'leafUuid') || has(first, 'messageId'));
@@ -25,7 +26,8 @@ export const claudeCode: TranscriptAgent<'claude-code'> = {
       accepts: (file: string) => file.endsWith('.jsonl') && ours(relative(projects, file).split(sep)[0] ?? ''),
       matchByCwd: true,
       maxDepth: 3,
-      descend: (dir: string, depth: number) => (depth === 1 ? ours(basename(dir)) : depth === 2 || basename(dir) === 'subagents'),
+      descend: (dir: string, depth: number) =>
+        depth === 1 ? ours(basename(dir)) : depth === 2 || basename(dir) === 'subagents',
     }));
   },
 };

@@ -14,7 +14,12 @@ export function isRooPath(path: string): boolean {
 }
 
 /** The task folders of a Cline-family extension in VS Code's global storage. */
-export function clineTaskTargets(source: 'cline' | 'roo', extensionId: string, vscodeUser: string, since: Date): WatchTarget[] {
+export function clineTaskTargets(
+  source: 'cline' | 'roo',
+  extensionId: string,
+  vscodeUser: string,
+  since: Date,
+): WatchTarget[] {
   return [
     {
       source,
@@ -40,5 +45,6 @@ export const cline: TranscriptAgent<'cline'> = {
   reads: "task folders in Cline's global storage, matched by the task's working directory",
   detect: (path, head) => isClineTaskFile(head) && !isRooPath(path),
   reader: (emitter, file) => new ClineReader(emitter, file),
-  watchTargets: (_workspaceRoot, at, since) => clineTaskTargets('cline', 'saoudrizwan.claude-dev', at.vscodeUser, since),
+  watchTargets: (_workspaceRoot, at, since) =>
+    clineTaskTargets('cline', 'saoudrizwan.claude-dev', at.vscodeUser, since),
 };

@@ -7,7 +7,11 @@ import { firstJson, has } from './head';
 function codexDayFolder(root: string, dir: string, since: Date): boolean {
   const parts = relative(root, dir).split(sep);
   if (!parts.every((p) => /^\d+$/.test(p))) return true;
-  const wanted = [String(since.getFullYear()), String(since.getMonth() + 1).padStart(2, '0'), String(since.getDate()).padStart(2, '0')];
+  const wanted = [
+    String(since.getFullYear()),
+    String(since.getMonth() + 1).padStart(2, '0'),
+    String(since.getDate()).padStart(2, '0'),
+  ];
   return parts.join('-') >= wanted.slice(0, parts.length).join('-');
 }
 

@@ -11,12 +11,16 @@ export const gemini: TranscriptAgent<'gemini'> = {
   reads: 'session files under `~/.gemini/tmp/<project hash>`',
   detect: (_path, head) => {
     const first = firstJson(head);
-    if (has(first, 'projectHash') || (has(first, 'sessionId', 'messages') && Array.isArray(first.messages))) return true;
-    return has(first, 'id', 'timestamp', 'type') && (first.type === 'gemini' || first.type === 'user') && 'content' in first;
+    if (has(first, 'projectHash') || (has(first, 'sessionId', 'messages') && Array.isArray(first.messages)))
+      return true;
+    return (
+      has(first, 'id', 'timestamp', 'type') && (first.type === 'gemini' || first.type === 'user') && 'content' in first
+    );
   },
   // A session document longer than the head does not parse: its distinctive keys still show.
   detectLast: (_path, head) => /^\{\s*"sessionId"[^]*"projectHash"\s*:/.test(head.trimStart()),
-  reader: (emitter, file, head) => (isJsonDocument(head, file) ? new GeminiLegacyReader(emitter, file) : new GeminiReader(emitter, file)),
+  reader: (emitter, file, head) =>
+    isJsonDocument(head, file) ? new GeminiLegacyReader(emitter, file) : new GeminiReader(emitter, file),
   watchTargets: (workspaceRoot, at) => [
     {
       source: 'gemini',
@@ -28,4 +32,3 @@ export const gemini: TranscriptAgent<'gemini'> = {
     },
   ],
 };
-

@@ -37,7 +37,9 @@ export const AGENTS: { [S in AgentSource]: Agent<S> } = {
 
 export const AGENT_LIST: readonly Agent[] = Object.values(AGENTS);
 
-export const TRANSCRIPT_SOURCES = AGENT_LIST.map((a) => a.source).filter((s): s is TranscriptSource => s in TRANSCRIPT_AGENTS);
+export const TRANSCRIPT_SOURCES = AGENT_LIST.map((a) => a.source).filter(
+  (s): s is TranscriptSource => s in TRANSCRIPT_AGENTS,
+);
 
 export function transcriptAgent(source: TranscriptSource): TranscriptAgent {
   return TRANSCRIPT_AGENTS[source];
@@ -54,5 +56,7 @@ export function detectSource(path: string, head: string): TranscriptSource | und
 
 /** Transcript files agents write inside the workspace folder, by source. */
 export const IN_WORKSPACE_TRANSCRIPTS: Partial<Record<TranscriptSource, string>> = Object.fromEntries(
-  Object.values(TRANSCRIPT_AGENTS).flatMap((a: TranscriptAgent) => (a.inWorkspaceFile ? [[a.source, a.inWorkspaceFile]] : [])),
+  Object.values(TRANSCRIPT_AGENTS).flatMap((a: TranscriptAgent) =>
+    a.inWorkspaceFile ? [[a.source, a.inWorkspaceFile]] : [],
+  ),
 );

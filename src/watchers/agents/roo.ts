@@ -9,5 +9,6 @@ export const roo: TranscriptAgent<'roo'> = {
   reads: "task folders in Roo Code's global storage, matched by the task's working directory",
   detect: (path, head) => isClineTaskFile(head) && isRooPath(path),
   reader: (emitter, file) => new ClineReader(emitter, file),
-  watchTargets: (_workspaceRoot, at, since) => clineTaskTargets('roo', 'rooveterinaryinc.roo-cline', at.vscodeUser, since),
+  watchTargets: (_workspaceRoot, at, since) =>
+    clineTaskTargets('roo', 'rooveterinaryinc.roo-cline', at.vscodeUser, since),
 };

@@ -12,7 +12,13 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -47,7 +53,12 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   // F1 can land in a webview editor's iframe; the title bar's command centre always opens the picker.
-  if (!(await input.waitFor({ timeout: 5000 }).then(() => true, () => false))) {
+  if (
+    !(await input.waitFor({ timeout: 5000 }).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     await page.locator('.command-center-center').click();
     await input.waitFor();
   }
@@ -57,10 +68,14 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 
 async function pickRow(page: Page, label: string): Promise<void> {
   const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-  const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+  const row = page
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: exact }) })
+    .first();
   // Chosen with the keyboard: a click can find the row mid-animation ("not visible") or under a hover card.
   await row.waitFor({ state: 'attached' });
-  for (let i = 0; i < 20 && !(await row.evaluate((el) => el.classList.contains('focused'))); i++) await page.keyboard.press('ArrowDown');
+  for (let i = 0; i < 20 && !(await row.evaluate((el) => el.classList.contains('focused'))); i++)
+    await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
 }
 
@@ -103,10 +118,16 @@ export function statusItem(page: Page) {
 }
 
 /** What the status bar item shows: its words, its icon and the background kind VS Code gave it. */
-export async function statusState(page: Page): Promise<{ text: string; icon: string; kind: 'error' | 'warning' | 'none' }> {
+export async function statusState(
+  page: Page,
+): Promise<{ text: string; icon: string; kind: 'error' | 'warning' | 'none' }> {
   return statusItem(page).evaluate((el) => {
     const icon = /codicon-(\S+)/.exec(el.querySelector('.codicon')?.className ?? '')?.[1] ?? '';
-    const kind = el.classList.contains('error-kind') ? 'error' : el.classList.contains('warning-kind') ? 'warning' : 'none';
+    const kind = el.classList.contains('error-kind')
+      ? 'error'
+      : el.classList.contains('warning-kind')
+        ? 'warning'
+        : 'none';
     return { text: (el.textContent ?? '').trim(), icon, kind } as const;
   });
 }

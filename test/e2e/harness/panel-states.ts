@@ -5,7 +5,10 @@ import { readWatcherSettings, watchList } from '../../../src/watchers/settings';
 import type { LiveValidity, ScoringStatus, SidebarState, TokenHeat } from '../../../src/contracts/sidebar-protocol';
 
 /** What the host says of the bundled demo model's readings (src/emotion/live-validity.ts). */
-export const DEMO_READER: LiveValidity = { valid: false, why: 'the demo model is illustrative only: its readings are never used live' };
+export const DEMO_READER: LiveValidity = {
+  valid: false,
+  why: 'the demo model is illustrative only: its readings are never used live',
+};
 
 /** A reader whose report card passed the agent-turn check. */
 export const VALIDATED_READER: LiveValidity = { valid: true, why: 'validated on agent text (agent-turns-auroc 0.91)' };
@@ -22,10 +25,65 @@ const lines = [
   'All tests pass now: 2 passed and the rounding test is skipped.',
 ];
 /** Tokens as a BPE tokenizer cuts them: some words in pieces ("Th|is", "work|ing", "fix|es", "opt|ions."). */
-const pieces = ['Th', 'is', ' is', ' not', ' work', 'ing', ' and', ' I', ' keep', ' getting', ' it', ' wrong', '.', ' Nothing', ' I', ' try', ' fix', 'es', ' it', ' and', ' I', ' am', ' running', ' out', ' of', ' opt', 'ions', '.'];
-const tokens: TokenHeat[] = pieces.map((text, i) => ({ text, z: { desperate: Math.sin(i / 3) * 2 + (i > 12 ? 1.5 : 0), calm: -Math.sin(i / 3) } }));
+const pieces = [
+  'Th',
+  'is',
+  ' is',
+  ' not',
+  ' work',
+  'ing',
+  ' and',
+  ' I',
+  ' keep',
+  ' getting',
+  ' it',
+  ' wrong',
+  '.',
+  ' Nothing',
+  ' I',
+  ' try',
+  ' fix',
+  'es',
+  ' it',
+  ' and',
+  ' I',
+  ' am',
+  ' running',
+  ' out',
+  ' of',
+  ' opt',
+  'ions',
+  '.',
+];
+const tokens: TokenHeat[] = pieces.map((text, i) => ({
+  text,
+  z: { desperate: Math.sin(i / 3) * 2 + (i > 12 ? 1.5 : 0), calm: -Math.sin(i / 3) },
+}));
 /** The words the heat map shows for those tokens. */
-export const HEAT_WORDS = ['This', 'is', 'not', 'working', 'and', 'I', 'keep', 'getting', 'it', 'wrong.', 'Nothing', 'I', 'try', 'fixes', 'it', 'and', 'I', 'am', 'running', 'out', 'of', 'options.'];
+export const HEAT_WORDS = [
+  'This',
+  'is',
+  'not',
+  'working',
+  'and',
+  'I',
+  'keep',
+  'getting',
+  'it',
+  'wrong.',
+  'Nothing',
+  'I',
+  'try',
+  'fixes',
+  'it',
+  'and',
+  'I',
+  'am',
+  'running',
+  'out',
+  'of',
+  'options.',
+];
 const ts = (i: number) => new Date(Date.UTC(2026, 10, 24, 14, 2, i * 8)).toISOString();
 
 export function scoredSessionState(reader: LiveValidity = DEMO_READER): SidebarState {
@@ -34,24 +92,70 @@ export function scoredSessionState(reader: LiveValidity = DEMO_READER): SidebarS
     seq: i * 5,
     ts: ts(i),
     firstLine,
-    emotions: { desperate: { mean: desperation[i]!, max: desperation[i]! + 1 }, calm: { mean: calm[i]!, max: calm[i]! + 1 }, frustrated: { mean: desperation[i]! * 0.7, max: 2 }, anxious: { mean: 0.4, max: 1.1 } },
+    emotions: {
+      desperate: { mean: desperation[i]!, max: desperation[i]! + 1 },
+      calm: { mean: calm[i]!, max: calm[i]! + 1 },
+      frustrated: { mean: desperation[i]! * 0.7, max: 2 },
+      anxious: { mean: 0.4, max: 1.1 },
+    },
   }));
-  const run = (afterTurn: number, failed: number, pressure: number, skipped = 0) => ({ seq: afterTurn * 5 + 3, ts: ts(afterTurn), command: 'npm test', passed: 2, failed, skipped, afterTurn, pressure });
+  const run = (afterTurn: number, failed: number, pressure: number, skipped = 0) => ({
+    seq: afterTurn * 5 + 3,
+    ts: ts(afterTurn),
+    command: 'npm test',
+    passed: 2,
+    failed,
+    skipped,
+    afterTurn,
+    pressure,
+  });
   return {
     scoring: { kind: 'ready', modelId: 'agent-vitals/tiny-story-model', layer: 3, demo: !reader.valid, live: reader },
     watching: watchList(readWatcherSettings(() => undefined)),
     sessions: [
-      { key: 'claude-code:4b7e2c10', source: 'claude-code', sessionId: '4b7e2c10', startedAt: ts(0), lastEventAt: ts(6), live: true, turns: 7 },
-      { key: 'codex:0199a3c2', source: 'codex', sessionId: '0199a3c2', startedAt: ts(-400), lastEventAt: ts(-300), live: false, turns: 12 },
+      {
+        key: 'claude-code:4b7e2c10',
+        source: 'claude-code',
+        sessionId: '4b7e2c10',
+        startedAt: ts(0),
+        lastEventAt: ts(6),
+        live: true,
+        turns: 7,
+      },
+      {
+        key: 'codex:0199a3c2',
+        source: 'codex',
+        sessionId: '0199a3c2',
+        startedAt: ts(-400),
+        lastEventAt: ts(-300),
+        live: false,
+        turns: 12,
+      },
     ],
     followLatest: true,
     session: {
-      summary: { key: 'claude-code:4b7e2c10', source: 'claude-code', sessionId: '4b7e2c10', startedAt: ts(0), lastEventAt: ts(6), live: true, turns: 7 },
+      summary: {
+        key: 'claude-code:4b7e2c10',
+        source: 'claude-code',
+        sessionId: '4b7e2c10',
+        startedAt: ts(0),
+        lastEventAt: ts(6),
+        live: true,
+        turns: 7,
+      },
       turns,
       testRuns: [run(0, 1, 1), run(1, 1, 1), run(2, 1, 3), run(3, 1, 4), run(5, 0, 0, 1)],
       reading: {
-        desperation: 2.3, calm: -0.7, trend: 'rising', rawDesperation: 2.6, rawCalm: -1.0,
-        reference: 'neutral', shown: 'neutral', neutral: { desperation: 2.3, calm: -0.7 }, session: { desperation: 3.4, calm: -2.1, baselineTurns: 6 }, sessionPending: 0,
+        desperation: 2.3,
+        calm: -0.7,
+        trend: 'rising',
+        rawDesperation: 2.6,
+        rawCalm: -1.0,
+        reference: 'neutral',
+        shown: 'neutral',
+        neutral: { desperation: 2.3, calm: -0.7 },
+        session: { desperation: 3.4, calm: -2.1, baselineTurns: 6 },
+        sessionPending: 0,
       },
       pressure: behaviouralPressure({
         ...NO_PRESSURE,
@@ -61,7 +165,17 @@ export function scoredSessionState(reader: LiveValidity = DEMO_READER): SidebarS
       }),
     },
     flags: [
-      { id: 'f1', ts: ts(5), path: '/work/invoice-totals/test/invoice.test.js', kinds: ['skip-added'], severity: 'critical', desperation: 2.6, reason: 'A failing test was skipped after 4 failing runs in a row.', afterTurn: 4, status: 'open' },
+      {
+        id: 'f1',
+        ts: ts(5),
+        path: '/work/invoice-totals/test/invoice.test.js',
+        kinds: ['skip-added'],
+        severity: 'critical',
+        desperation: 2.6,
+        reason: 'A failing test was skipped after 4 failing runs in a row.',
+        afterTurn: 4,
+        status: 'open',
+      },
     ],
     selectedTurn: { turnId: 't4', text: pieces.join(''), emotions: turns[4]!.emotions, tokens },
     emotionsShown: ['desperate', 'calm', 'frustrated', 'anxious'],

@@ -11,7 +11,25 @@ test('the benchmark runs end to end on a fixture model and writes its results', 
   const out = mkdtempSync(join(tmpdir(), 'av-bench-'));
   const run = spawnSync(
     process.execPath,
-    ['--import', 'tsx', 'bench/run.ts', '--model', 'fixture:tiny-qwen2', '--dtype', 'fp32', '--prefix', '120', '--turn', '12', '--probe-tokens', '16', '--repeats', '1', '--out', out],
+    [
+      '--import',
+      'tsx',
+      'bench/run.ts',
+      '--model',
+      'fixture:tiny-qwen2',
+      '--dtype',
+      'fp32',
+      '--prefix',
+      '120',
+      '--turn',
+      '12',
+      '--probe-tokens',
+      '16',
+      '--repeats',
+      '1',
+      '--out',
+      out,
+    ],
     { encoding: 'utf8' },
   );
   assert.equal(run.status, 0, run.stderr);
@@ -21,7 +39,13 @@ test('the benchmark runs end to end on a fixture model and writes its results', 
   const [r] = report.results;
   assert.equal(r.dtype, 'fp32');
   assert.equal(r.probeLayer, 3);
-  for (const value of [r.probeGraph.speedup, r.kvAppend.speedupVsReencode, r.kvAppend.ratioVsTurnAlone, r.protocol.ratio, r.memory.ratioToWeights]) {
+  for (const value of [
+    r.probeGraph.speedup,
+    r.kvAppend.speedupVsReencode,
+    r.kvAppend.ratioVsTurnAlone,
+    r.protocol.ratio,
+    r.memory.ratioToWeights,
+  ]) {
     assert.ok(Number.isFinite(value) && value > 0, String(value));
   }
   assert.equal(r.kvAppend.prefixTokens, 120);

@@ -22,25 +22,56 @@ test('analyze --model fills assistant turns with emotion readings and gives flag
   const emotions = ['desperate', 'calm'];
   writeVectorFile(vectorFilePath(cacheDir, identity), {
     header: {
-      format: 'agent-vitals-emotion-vectors', version: VECTOR_FILE_VERSION, model: identity, hiddenSize: hidden, numLayers: 4, emotions,
-      tokenStart: 50, pcaSource: 'neutral-tokens', pcaVarianceShare: 0.5, neutralTokensSampled: 1, storiesUsed: 1,
-      storiesSkipped: 0, corpusHash: 'test', createdAt: new Date(0).toISOString(), choice: { layer: 2, reason: 'test', perLayer: [] },
+      format: 'agent-vitals-emotion-vectors',
+      version: VECTOR_FILE_VERSION,
+      model: identity,
+      hiddenSize: hidden,
+      numLayers: 4,
+      emotions,
+      tokenStart: 50,
+      pcaSource: 'neutral-tokens',
+      pcaVarianceShare: 0.5,
+      neutralTokensSampled: 1,
+      storiesUsed: 1,
+      storiesSkipped: 0,
+      corpusHash: 'test',
+      createdAt: new Date(0).toISOString(),
+      choice: { layer: 2, reason: 'test', perLayer: [] },
     },
-    layers: [{
-      layer: 2,
-      vectors: emotions.map((_, k) => Float32Array.from({ length: hidden }, (_, i) => (i % (k + 2) === 0 ? 0.3 : -0.1))),
-      baseline: emotions.map(() => ({ mean: 0, std: 1 })),
-      storyMean: new Float32Array(hidden),
-      componentsRemoved: 0,
-      varianceRemoved: 0,
-    }],
+    layers: [
+      {
+        layer: 2,
+        vectors: emotions.map((_, k) =>
+          Float32Array.from({ length: hidden }, (_, i) => (i % (k + 2) === 0 ? 0.3 : -0.1)),
+        ),
+        baseline: emotions.map(() => ({ mean: 0, std: 1 })),
+        storyMean: new Float32Array(hidden),
+        componentsRemoved: 0,
+        varianceRemoved: 0,
+      },
+    ],
   });
-  const { stdout } = await run(process.execPath, ['dist/cli.js', 'analyze', 'test/fixtures/transcripts/claude-code', '--model', MODEL, '--cache-dir', cacheDir, '--json']);
-  const report = JSON.parse(stdout) as { sessions: { turns: { role: string; emotions: Record<string, number> | null }[]; flags: { desperation: number | null }[] }[] };
+  const { stdout } = await run(process.execPath, [
+    'dist/cli.js',
+    'analyze',
+    'test/fixtures/transcripts/claude-code',
+    '--model',
+    MODEL,
+    '--cache-dir',
+    cacheDir,
+    '--json',
+  ]);
+  const report = JSON.parse(stdout) as {
+    sessions: {
+      turns: { role: string; emotions: Record<string, number> | null }[];
+      flags: { desperation: number | null }[];
+    }[];
+  };
   const turns = report.sessions.flatMap((s) => s.turns);
   const assistant = turns.filter((t) => t.role === 'assistant');
   assert.ok(assistant.length >= 3);
-  for (const t of assistant) for (const e of emotions) assert.ok(Number.isFinite(t.emotions?.[e]), `assistant turn reading for ${e}`);
+  for (const t of assistant)
+    for (const e of emotions) assert.ok(Number.isFinite(t.emotions?.[e]), `assistant turn reading for ${e}`);
   for (const t of turns.filter((x) => x.role === 'user')) assert.equal(t.emotions, null);
   const flags = report.sessions.flatMap((s) => s.flags);
   assert.ok(flags.length > 0);
@@ -50,14 +81,38 @@ test('analyze --model fills assistant turns with emotion readings and gives flag
 test('analyze --model without vectors says how to calibrate and exits 2', async () => {
   const cacheDir = mkdtempSync(join(tmpdir(), 'av-analyze-'));
   await assert.rejects(
-    run(process.execPath, ['dist/cli.js', 'analyze', 'test/fixtures/transcripts/claude-code', '--model', MODEL, '--cache-dir', cacheDir]),
-    (err: { code: number; stderr: string }) => err.code === 2 && /agent-vitals calibrate --model fixture:tiny-qwen2/.test(err.stderr),
+    run(process.execPath, [
+      'dist/cli.js',
+      'analyze',
+      'test/fixtures/transcripts/claude-code',
+      '--model',
+      MODEL,
+      '--cache-dir',
+      cacheDir,
+    ]),
+    (err: { code: number; stderr: string }) =>
+      err.code === 2 && /agent-vitals calibrate --model fixture:tiny-qwen2/.test(err.stderr),
   );
 });
 
 test('analyze --json with the demo model: every flag says desperation was not used, and why', async () => {
-  const { stdout } = await run(process.execPath, ['dist/cli.js', 'analyze', 'test/fixtures/transcripts/claude-code', '--model', 'fixture:emotion-tiny', '--json']);
-  const report = JSON.parse(stdout) as { sessions: { flags: { reason: string; desperation: number | null; pressure: { failingStreak: number; desperationZ: number | null; desperationUsed: boolean; why: string } }[] }[] };
+  const { stdout } = await run(process.execPath, [
+    'dist/cli.js',
+    'analyze',
+    'test/fixtures/transcripts/claude-code',
+    '--model',
+    'fixture:emotion-tiny',
+    '--json',
+  ]);
+  const report = JSON.parse(stdout) as {
+    sessions: {
+      flags: {
+        reason: string;
+        desperation: number | null;
+        pressure: { failingStreak: number; desperationZ: number | null; desperationUsed: boolean; why: string };
+      }[];
+    }[];
+  };
   const flags = report.sessions.flatMap((s) => s.flags);
   assert.ok(flags.length > 0);
   for (const f of flags) {

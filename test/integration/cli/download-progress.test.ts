@@ -14,13 +14,34 @@ const work = mkdtempSync(join(tmpdir(), 'av-cli-progress-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
 /** Runs `probe` against a stand-in hub serving the fixture, into a fresh cache. */
-async function probe(extra: string[] = [], fault?: [string, Fault]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+async function probe(
+  extra: string[] = [],
+  fault?: [string, Fault],
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const hub = await startFakeHub({ 'test-org/tiny-qwen2': FIXTURE });
   if (fault) hub.faults.set(...fault);
   try {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'probe', '--model', 'test-org/tiny-qwen2', '--text', 'hello', '--layers', '1', '--cache-dir', mkdtempSync(join(work, 'cache-')), ...extra], {
-      env: { ...process.env, HF_ENDPOINT: hub.url },
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'probe',
+        '--model',
+        'test-org/tiny-qwen2',
+        '--text',
+        'hello',
+        '--layers',
+        '1',
+        '--cache-dir',
+        mkdtempSync(join(work, 'cache-')),
+        ...extra,
+      ],
+      {
+        env: { ...process.env, HF_ENDPOINT: hub.url },
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -37,7 +58,10 @@ test('a download shows every file it fetches on stderr, bytes of the total', asy
   assert.equal(run.status, 0, run.stderr);
   const size = (f: string) => formatBytes(statSync(join(FIXTURE, f)).size);
   for (const file of ['config.json', 'tokenizer.json', 'onnx/model.onnx']) {
-    assert.ok(run.stderr.includes(`downloading ${file}: ${size(file)} of ${size(file)} (100%)\n`), `${file} in:\n${run.stderr}`);
+    assert.ok(
+      run.stderr.includes(`downloading ${file}: ${size(file)} of ${size(file)} (100%)\n`),
+      `${file} in:\n${run.stderr}`,
+    );
   }
   assert.doesNotMatch(run.stdout, /downloading/);
 });
@@ -52,6 +76,9 @@ test('under --json with stderr not a terminal, the download is quiet and stdout 
 test('a hub that is busy for a moment: the retry is shown on stderr, then the download completes', async () => {
   const run = await probe([], ['test-org/tiny-qwen2/tokenizer.json', 'busy']);
   assert.equal(run.status, 0, run.stderr);
-  assert.match(run.stderr, /\nretrying in \d(\.\d)? s \(attempt 2 of 3\): The hub 127\.0\.0\.1:\d+ could not serve test-org\/tiny-qwen2\/tokenizer\.json now \(HTTP 503\)/);
+  assert.match(
+    run.stderr,
+    /\nretrying in \d(\.\d)? s \(attempt 2 of 3\): The hub 127\.0\.0\.1:\d+ could not serve test-org\/tiny-qwen2\/tokenizer\.json now \(HTTP 503\)/,
+  );
   assert.match(run.stderr, /downloading tokenizer\.json: .* \(100%\)\n/);
 });

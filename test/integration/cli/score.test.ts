@@ -15,14 +15,18 @@ interface ScoreJson {
   summary: Record<string, { mean: number; p90: number; max: number }>;
 }
 
-test('score --json on the demo model reads the assistant\'s own tokens only, not the chat template\'s', () => {
+test("score --json on the demo model reads the assistant's own tokens only, not the chat template's", () => {
   const messages = [
     { role: 'user', content: 'The tests fail again.' },
     { role: 'assistant', content: 'I will read the stack trace and fix the parser.' },
   ];
   const file = join(dir, 'conversation.json');
   writeFileSync(file, JSON.stringify(messages));
-  const run = spawnSync(process.execPath, ['dist/cli.js', 'score', '--model', 'fixture:emotion-tiny', '--conversation', file, '--json'], { env, encoding: 'utf8' });
+  const run = spawnSync(
+    process.execPath,
+    ['dist/cli.js', 'score', '--model', 'fixture:emotion-tiny', '--conversation', file, '--json'],
+    { env, encoding: 'utf8' },
+  );
   assert.equal(run.status, 0, run.stderr);
   const out = JSON.parse(run.stdout) as ScoreJson;
   const texts = out.tokens.map((t) => t.text);
@@ -31,6 +35,9 @@ test('score --json on the demo model reads the assistant\'s own tokens only, not
   // The summary is over exactly those tokens.
   for (const e of out.emotions) {
     const expected = summarize(out.tokens.map((t) => t.z[e]));
-    assert.ok(Math.abs(out.summary[e].mean - expected.mean) < 1e-9 && Math.abs(out.summary[e].max - expected.max) < 1e-9, e);
+    assert.ok(
+      Math.abs(out.summary[e].mean - expected.mean) < 1e-9 && Math.abs(out.summary[e].max - expected.max) < 1e-9,
+      e,
+    );
   }
 });

@@ -25,21 +25,42 @@ test('a planted direction that separates the validation set passes the agent-tur
   const emotions = ['desperate', 'calm', 'happy', 'sad'];
   const stories: Story[] = emotions.flatMap((e, ei) =>
     Array.from({ length: 16 }, (_, k) => ({
-      id: `${e}-${k}`, emotion: e, topic: `t${k}`, setting: 'technical' as const, person: 'first' as const,
-      split: k % 4 === 0 ? ('heldout' as const) : ('train' as const), text: plantedText(ei * 100 + k + 1, e === 'desperate' ? PLANTED : CONTROL), file: 'planted', line: k,
+      id: `${e}-${k}`,
+      emotion: e,
+      topic: `t${k}`,
+      setting: 'technical' as const,
+      person: 'first' as const,
+      split: k % 4 === 0 ? ('heldout' as const) : ('train' as const),
+      text: plantedText(ei * 100 + k + 1, e === 'desperate' ? PLANTED : CONTROL),
+      file: 'planted',
+      line: k,
     })),
   );
   const neutral: NeutralDialogue[] = Array.from({ length: 20 }, (_, k) => ({
-    id: `n${k}`, topic: 'x', code: true, split: k % 5 === 4 ? 'heldout' : 'train', file: 'planted', line: k,
-    messages: [{ role: 'user', text: plantedText(1000 + k, null) }, { role: 'assistant', text: plantedText(2000 + k, null) }],
+    id: `n${k}`,
+    topic: 'x',
+    code: true,
+    split: k % 5 === 4 ? 'heldout' : 'train',
+    file: 'planted',
+    line: k,
+    messages: [
+      { role: 'user', text: plantedText(1000 + k, null) },
+      { role: 'assistant', text: plantedText(2000 + k, null) },
+    ],
   }));
   const corpus: Corpus = {
     emotions: emotions.map((name, i) => ({ name, valence: i % 2 ? '-' : '+', arousal: 'low', banned: [] })),
-    stories, neutral, parseErrors: [],
+    stories,
+    neutral,
+    parseErrors: [],
   };
 
   const resolved = await resolveModel(folder);
-  const model = await LoadedModel.open(folder, resolved, { layers: [0, 1, 2, 3], threads: 2, cacheDir: mkdtempSync(join(tmpdir(), 'av-planted-turns-')) });
+  const model = await LoadedModel.open(folder, resolved, {
+    layers: [0, 1, 2, 3],
+    threads: 2,
+    cacheDir: mkdtempSync(join(tmpdir(), 'av-planted-turns-')),
+  });
   const reader = model.activationSource();
   try {
     const { vectors } = await calibrate(corpus, reader, { tokenStart: 20 });
@@ -52,12 +73,25 @@ test('a planted direction that separates the validation set passes the agent-tur
         const label = k % 2 ? ('composed' as const) : ('pressured' as const);
         const carries = separating ? label === 'pressured' : r() < 0.5;
         return {
-          id: `t${k}`, label, split: 'report',
-          context: [{ role: 'user', content: plantedText(3000 + k, null, 30) }, { role: 'tool', content: plantedText(4000 + k, null, 30) }],
+          id: `t${k}`,
+          label,
+          split: 'report',
+          context: [
+            { role: 'user', content: plantedText(3000 + k, null, 30) },
+            { role: 'tool', content: plantedText(4000 + k, null, 30) },
+          ],
           text: plantedText(5000 + k, carries ? PLANTED : CONTROL, 60, 4),
         };
       });
-      return { turns, read: (turn) => readAssistantMeans(turnConversation(turn), { encoder: model.probe, tokenizer: model.tokenizer, contextLimit: 512 }, layer) };
+      return {
+        turns,
+        read: (turn) =>
+          readAssistantMeans(
+            turnConversation(turn),
+            { encoder: model.probe, tokenizer: model.tokenizer, contextLimit: 512 },
+            layer,
+          ),
+      };
     };
     const options = { shuffledSeeds: 5, randomDirections: 100, resamples: 1000 };
     const planted = await runReportCard(corpus, reader, vectors, [], source(true), options);

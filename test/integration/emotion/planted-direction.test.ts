@@ -23,18 +23,42 @@ test('a direction planted in the embeddings of a word set is recovered by calibr
   const words = (k: number, special: readonly string[] | null) => plantedText(k + 1, special);
   const stories: Story[] = emotions.flatMap((e, ei) =>
     Array.from({ length: 12 }, (_, k) => ({
-      id: `${e}-${k}`, emotion: e, topic: `t${k}`, setting: 'technical' as const, person: 'first' as const,
-      split: k % 4 === 0 ? ('heldout' as const) : ('train' as const), text: words(ei * 100 + k, e === 'desperate' ? PLANTED : CONTROL), file: 'planted', line: k,
+      id: `${e}-${k}`,
+      emotion: e,
+      topic: `t${k}`,
+      setting: 'technical' as const,
+      person: 'first' as const,
+      split: k % 4 === 0 ? ('heldout' as const) : ('train' as const),
+      text: words(ei * 100 + k, e === 'desperate' ? PLANTED : CONTROL),
+      file: 'planted',
+      line: k,
     })),
   );
   const neutral: NeutralDialogue[] = Array.from({ length: 20 }, (_, k) => ({
-    id: `n${k}`, topic: 'x', code: true, split: 'train', file: 'planted', line: k,
-    messages: [{ role: 'user', text: words(1000 + k, null) }, { role: 'assistant', text: words(2000 + k, null) }],
+    id: `n${k}`,
+    topic: 'x',
+    code: true,
+    split: 'train',
+    file: 'planted',
+    line: k,
+    messages: [
+      { role: 'user', text: words(1000 + k, null) },
+      { role: 'assistant', text: words(2000 + k, null) },
+    ],
   }));
-  const corpus: Corpus = { emotions: emotions.map((name) => ({ name, valence: '+', arousal: 'low', banned: [] })), stories, neutral, parseErrors: [] };
+  const corpus: Corpus = {
+    emotions: emotions.map((name) => ({ name, valence: '+', arousal: 'low', banned: [] })),
+    stories,
+    neutral,
+    parseErrors: [],
+  };
 
   const resolved = await resolveModel(folder);
-  const model = await LoadedModel.open(folder, resolved, { layers: [0, 1, 2, 3], threads: 2, cacheDir: mkdtempSync(join(tmpdir(), 'av-planted-cache-')) });
+  const model = await LoadedModel.open(folder, resolved, {
+    layers: [0, 1, 2, 3],
+    threads: 2,
+    cacheDir: mkdtempSync(join(tmpdir(), 'av-planted-cache-')),
+  });
   const reader = model.activationSource();
   try {
     const { vectors } = await calibrate(corpus, reader, { tokenStart: 20 });

@@ -12,7 +12,7 @@ import { ModelTokenizer } from '../../../src/model/chat-tokenizer';
 
 export function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 export const FILLER = 'the a of build test file line code run value step change note check report plan time'.split(' ');
@@ -40,10 +40,14 @@ export async function plantedModel(scale: number): Promise<{ folder: string; dir
 
   const onnxPath = join(folder, 'onnx', 'model.onnx');
   const model = readModel(onnxPath);
-  const { hidden_size: hiddenSize, vocab_size: vocabSize } = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as { hidden_size: number; vocab_size: number };
+  const { hidden_size: hiddenSize, vocab_size: vocabSize } = JSON.parse(
+    readFileSync(join(folder, 'config.json'), 'utf8'),
+  ) as { hidden_size: number; vocab_size: number };
   // The token-embedding table: gathered by token ids, [vocab × hidden] (rotary tables are gathered too).
   const table = model.graph!.initializer!.find(
-    (t) => t.dims?.map(Number).join() === `${vocabSize},${hiddenSize}` && model.graph!.node!.some((n) => n.opType === 'Gather' && n.input?.[0] === t.name),
+    (t) =>
+      t.dims?.map(Number).join() === `${vocabSize},${hiddenSize}` &&
+      model.graph!.node!.some((n) => n.opType === 'Gather' && n.input?.[0] === t.name),
   )!;
   assert.ok(table, 'embedding table found');
   const [vocab, hidden] = table.dims!.map(Number);

@@ -17,10 +17,18 @@ const LAYER = 3;
 
 test('q8: a conversation longer than one pass reads the same in calibration and live', async () => {
   const resolved = await resolveModel(MODEL, { dtype: 'q8' });
-  const model = await LoadedModel.open(MODEL, resolved, { layers: [LAYER], threads: 1, cacheDir: mkdtempSync(join(tmpdir(), 'av-passes-')) });
+  const model = await LoadedModel.open(MODEL, resolved, {
+    layers: [LAYER],
+    threads: 1,
+    cacheDir: mkdtempSync(join(tmpdir(), 'av-passes-')),
+  });
   const reader = model.activationSource();
   try {
-    const words = (n: number, seed: number) => Array.from({ length: n }, (_, i) => ['tests', 'fail', 'again', 'parser', 'fix', 'calm', 'step'][(i * seed) % 7]).join(' ');
+    const words = (n: number, seed: number) =>
+      Array.from(
+        { length: n },
+        (_, i) => ['tests', 'fail', 'again', 'parser', 'fix', 'calm', 'step'][(i * seed) % 7],
+      ).join(' ');
     const messages: DialogueMessage[] = [
       { role: 'user', text: words(220, 3) },
       { role: 'assistant', text: words(260, 5) },

@@ -20,7 +20,11 @@ const corpus = loadCorpus('vectors');
 
 test('emotion-tiny: calibration separates emotions on held-out stories, and the shipped vectors are what it produces', async () => {
   const resolved = await resolveModel(MODEL);
-  const model = await LoadedModel.open(MODEL, resolved, { layers: [0, 1, 2, 3], threads: 2, cacheDir: mkdtempSync(join(tmpdir(), 'av-tiny-')) });
+  const model = await LoadedModel.open(MODEL, resolved, {
+    layers: [0, 1, 2, 3],
+    threads: 2,
+    cacheDir: mkdtempSync(join(tmpdir(), 'av-tiny-')),
+  });
   const reader = model.activationSource();
   try {
     const { vectors } = await calibrate(corpus, reader);
@@ -33,12 +37,22 @@ test('emotion-tiny: calibration separates emotions on held-out stories, and the 
 
     const shipped = readVectorFile(join(resolved.folder, SHIPPED_VECTORS_FILE), { model: model.identity });
     assert.equal(shipped.header.choice.layer, vectors.header.choice.layer);
-    assert.equal(shipped.header.corpusHash, vectors.header.corpusHash, 'the shipped vectors were calibrated on this corpus');
+    assert.equal(
+      shipped.header.corpusHash,
+      vectors.header.corpusHash,
+      'the shipped vectors were calibrated on this corpus',
+    );
     const fresh = layerVectors(vectors, vectors.header.choice.layer);
-    layerVectors(shipped, shipped.header.choice.layer).vectors.forEach((v, e) => assert.ok(cosine(v, fresh.vectors[e]) > 0.999, vectors.header.emotions[e]));
+    layerVectors(shipped, shipped.header.choice.layer).vectors.forEach((v, e) =>
+      assert.ok(cosine(v, fresh.vectors[e]) > 0.999, vectors.header.emotions[e]),
+    );
 
     const turns = agentTurnSource('vectors', model, vectors.header.choice.layer);
-    const card = await runReportCard(corpus, reader, vectors, loadDoseTemplates('vectors/dose-response.json'), turns, { shuffledSeeds: 3, randomDirections: 40, resamples: 1000 });
+    const card = await runReportCard(corpus, reader, vectors, loadDoseTemplates('vectors/dose-response.json'), turns, {
+      shuffledSeeds: 3,
+      randomDirections: 40,
+      resamples: 1000,
+    });
     for (const c of card.checks) assert.ok(Number.isFinite(c.value), c.id);
     // The demo model is never valid for live use, and has not earned an agent-turn pass.
     assert.equal(card.validForLive, false);

@@ -33,7 +33,13 @@ function withLogitsToKeep(inputName: string): string {
     makeNode('Slice', [hidden, 'keep/starts', 'keep/ends', 'keep/axes'], [kept], 'keep/Slice'),
   );
   lmHead.input![0] = kept;
-  const int64 = (name: string, value: bigint) => onnx.TensorProto.create({ name, dataType: DataType.INT64, dims: [1], rawData: new Uint8Array(BigInt64Array.of(value).buffer) });
+  const int64 = (name: string, value: bigint) =>
+    onnx.TensorProto.create({
+      name,
+      dataType: DataType.INT64,
+      dims: [1],
+      rawData: new Uint8Array(BigInt64Array.of(value).buffer),
+    });
   graph.initializer!.push(int64('keep/zero', 0n), int64('keep/axes', 1n), int64('keep/ends', 2n ** 62n));
   graph.input!.push(makeValueInfo(inputName, DataType.INT64, []));
   const path = join(work, `${inputName}.onnx`);
@@ -50,7 +56,7 @@ for (const inputName of ['num_logits_to_keep', 'logits_to_keep']) {
     const path = withLogitsToKeep(inputName);
     const n = ref.inputIds.length;
 
-    test('loads for steering and gives the last token\'s logits of the reference', async () => {
+    test("loads for steering and gives the last token's logits of the reference", async () => {
       const model = await SteeredModel.load(path, { layers: [ref.steer.layer], cacheDir: work, threads: 1 });
       const step = await model.forward(ref.inputIds, undefined);
       const excess = excessError(step.logits, lastRow(ref.tensor('logits'), n), fixture.dtype);
@@ -58,7 +64,12 @@ for (const inputName of ['num_logits_to_keep', 'logits_to_keep']) {
       // The residuals still cover every token: only the logits are cut.
       assert.equal(step.residuals.get(ref.steer.layer)!.length, n * ref.hiddenSize);
       step.past.dispose();
-      const generated = await model.generate(ref.inputIds.slice(0, ref.prefixLength), { maxNewTokens: 3, temperature: 0, seed: 0, stopIds: [] });
+      const generated = await model.generate(ref.inputIds.slice(0, ref.prefixLength), {
+        maxNewTokens: 3,
+        temperature: 0,
+        seed: 0,
+        stopIds: [],
+      });
       assert.equal(generated.length, 3);
       await model.release();
     });
@@ -83,5 +94,8 @@ test('an input the engine cannot fill is refused by name', async () => {
   graph.input!.push(makeValueInfo('temperature', DataType.FLOAT, []));
   const path = join(work, 'temperature.onnx');
   writeModel(model, path);
-  await assert.rejects(SteeredModel.load(path, { layers: [ref.steer.layer], cacheDir: work, threads: 1 }), (e: unknown) => e instanceof ModelRequestError && /unsupported model inputs temperature/.test(e.message));
+  await assert.rejects(
+    SteeredModel.load(path, { layers: [ref.steer.layer], cacheDir: work, threads: 1 }),
+    (e: unknown) => e instanceof ModelRequestError && /unsupported model inputs temperature/.test(e.message),
+  );
 });

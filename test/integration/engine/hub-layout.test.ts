@@ -19,7 +19,10 @@ test('the tokenizer encodes the reference text to the reference ids and applies 
   for (const fixture of modelFixtures().filter((f) => f.dtype === 'float32')) {
     const tokenizer = await AutoTokenizer.from_pretrained(fixture.name);
     assert.deepEqual(tokenizer.encode(TEXT), loadReference(fixture).inputIds);
-    const chat = tokenizer.apply_chat_template([{ role: 'user', content: 'hi' }], { tokenize: false, add_generation_prompt: true });
+    const chat = tokenizer.apply_chat_template([{ role: 'user', content: 'hi' }], {
+      tokenize: false,
+      add_generation_prompt: true,
+    });
     assert.equal(chat, '<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n');
   }
 });

@@ -21,7 +21,14 @@ for (const fixture of modelFixtures()) {
       const probe = await ResidualProbe.load(modelPath(fixture), { layers: [0], cacheDir, threads: 1 });
       // GroupQueryAttention reads a precomputed rotary table (max_position_embeddings = 512 rows).
       const rotary = fixture.style === 'gqa' ? { maxPositions: 512 } : {};
-      assert.deepEqual(probe.shape, { numLayers: ref.numLayers, hiddenSize: ref.hiddenSize, numKvHeads: ref.numKvHeads, headDim: ref.headDim, kvDtype: fixture.dtype === 'float16' ? 'float16' : 'float32', ...rotary });
+      assert.deepEqual(probe.shape, {
+        numLayers: ref.numLayers,
+        hiddenSize: ref.hiddenSize,
+        numKvHeads: ref.numKvHeads,
+        headDim: ref.headDim,
+        kvDtype: fixture.dtype === 'float16' ? 'float16' : 'float32',
+        ...rotary,
+      });
       await probe.release();
     });
 
@@ -55,11 +62,18 @@ for (const fixture of modelFixtures()) {
         const fullPrefix = rows(full, ref.hiddenSize, 0, ref.prefixLength);
         const fullRest = rows(full, ref.hiddenSize, ref.prefixLength, ref.inputIds.length);
         const expectedPrefix = chunkedIsExact ? fullPrefix : ref.tensor(`prefix.residual.${layer}`);
-        assert.ok(excessError(first.activations.get(layer)!, expectedPrefix, fixture.dtype) <= 0, `prefix, layer ${layer}`);
+        assert.ok(
+          excessError(first.activations.get(layer)!, expectedPrefix, fixture.dtype) <= 0,
+          `prefix, layer ${layer}`,
+        );
         // cont.residual.* is the reference's own KV-cache continuation (PyTorch or onnxruntime).
         const excess = excessError(second.activations.get(layer)!, ref.tensor(`cont.residual.${layer}`), fixture.dtype);
         assert.ok(excess <= 0, `continuation, layer ${layer}: error exceeds the tolerance by ${excess}`);
-        if (chunkedIsExact) assert.ok(excessError(second.activations.get(layer)!, fullRest, fixture.dtype) <= 0, `vs full pass, layer ${layer}`);
+        if (chunkedIsExact)
+          assert.ok(
+            excessError(second.activations.get(layer)!, fullRest, fixture.dtype) <= 0,
+            `vs full pass, layer ${layer}`,
+          );
       }
       first.past.dispose();
       second.past.dispose();
@@ -82,7 +96,10 @@ for (const fixture of modelFixtures()) {
         const probe = await ResidualProbe.load(modelPath(fixture), { layers: [0], cacheDir, threads: 1 });
         const ids = Array.from({ length: 512 }, (_, i) => ref.inputIds[i % ref.inputIds.length]!);
         const first = await probe.forward(ids.slice(0, 500));
-        await assert.rejects(probe.forward(ids.slice(0, 13), first.past), (e: unknown) => e instanceof ModelRequestError && /reach position 513.*covers 512/.test(e.message));
+        await assert.rejects(
+          probe.forward(ids.slice(0, 13), first.past),
+          (e: unknown) => e instanceof ModelRequestError && /reach position 513.*covers 512/.test(e.message),
+        );
         const last = await probe.forward(ids.slice(0, 12), first.past);
         assert.equal(last.past.length, 512);
         first.past.dispose();
@@ -96,7 +113,10 @@ for (const fixture of modelFixtures()) {
       const norms = await probe.meanResidualNorms(ref.inputIds);
       for (const layer of allLayers) {
         const expected = meanRowNorm(ref.tensor(`residual.${layer}`), ref.hiddenSize, 1);
-        assert.ok(Math.abs(norms.get(layer)! - expected) <= 1e-3 * expected, `layer ${layer}: ${norms.get(layer)} vs ${expected}`);
+        assert.ok(
+          Math.abs(norms.get(layer)! - expected) <= 1e-3 * expected,
+          `layer ${layer}: ${norms.get(layer)} vs ${expected}`,
+        );
       }
       await probe.release();
     });
@@ -108,7 +128,9 @@ const PYTORCH_RELATIVE_TOLERANCE = { int8: 0.15, float16: 0.01, int4: 0.6 } as c
 for (const variant of modelFixtures().filter((f) => f.dtype !== 'float32')) {
   const bound = PYTORCH_RELATIVE_TOLERANCE[variant.dtype as keyof typeof PYTORCH_RELATIVE_TOLERANCE];
   test(`${variant.name} stays near the fp32 PyTorch residuals (relative error ≤ ${bound})`, async () => {
-    const fp32 = modelFixtures().find((f) => f.arch === variant.arch && f.style === variant.style && f.dtype === 'float32')!;
+    const fp32 = modelFixtures().find(
+      (f) => f.arch === variant.arch && f.style === variant.style && f.dtype === 'float32',
+    )!;
     const ref = loadReference(fp32);
     const layers = Array.from({ length: ref.numLayers }, (_, i) => i);
     const probe = await ResidualProbe.load(modelPath(variant), { layers, cacheDir, threads: 1 });

@@ -26,7 +26,9 @@ for (const fixture of modelFixtures()) {
 
     test('scale 0 leaves the logits unchanged, equal to the reference', async () => {
       const model = await SteeredModel.load(modelPath(fixture), { layers: [steerLayer], cacheDir, threads: 1 });
-      const vector = loadReference(modelFixtures().find((f) => f.arch === fixture.arch && f.dtype === 'float32')!).tensor('steer.vector');
+      const vector = loadReference(
+        modelFixtures().find((f) => f.arch === fixture.arch && f.dtype === 'float32')!,
+      ).tensor('steer.vector');
       const plain = await model.forward(ref.inputIds, undefined);
       const zero = await model.forward(ref.inputIds, undefined, [{ layer: steerLayer, vector, scale: 0 }]);
       assert.deepEqual(zero.logits, plain.logits);
@@ -42,7 +44,9 @@ for (const fixture of modelFixtures()) {
       // closing Skip norm split into Add + Add(vector) + norm instead of the engine's bias input.
       test('a steering vector changes logits as steering the graph itself in Python onnxruntime does', async () => {
         const model = await SteeredModel.load(modelPath(fixture), { layers: [steerLayer], cacheDir, threads: 1 });
-        const steered = await model.forward(ref.inputIds, undefined, [{ layer: steerLayer, vector: ref.tensor('steer.vector'), scale: ref.steer.scale }]);
+        const steered = await model.forward(ref.inputIds, undefined, [
+          { layer: steerLayer, vector: ref.tensor('steer.vector'), scale: ref.steer.scale },
+        ]);
         const expected = lastRow(ref.tensor('steer.logits'), n);
         assert.ok(maxAbsDiff(expected, lastRow(ref.tensor('logits'), n)) > 0.01, 'the reference steering matters');
         const diff = maxAbsDiff(steered.logits, expected);
@@ -60,7 +64,10 @@ for (const fixture of modelFixtures()) {
         const target = lastRow(fp32.tensor('steer.logits'), n);
         const before = maxAbsDiff(plain.logits, target);
         const after = maxAbsDiff(steered.logits, target);
-        assert.ok(after < 0.25 * before, `steered logits are ${after} from PyTorch's steered logits, unsteered ones ${before}`);
+        assert.ok(
+          after < 0.25 * before,
+          `steered logits are ${after} from PyTorch's steered logits, unsteered ones ${before}`,
+        );
         plain.past.dispose();
         steered.past.dispose();
         await model.release();
@@ -69,7 +76,9 @@ for (const fixture of modelFixtures()) {
       test('a steering vector changes logits exactly as the PyTorch hook does', async () => {
         const model = await SteeredModel.load(modelPath(fixture), { layers: [steerLayer], cacheDir, threads: 1 });
         const vector = ref.tensor('steer.vector');
-        const steered = await model.forward(ref.inputIds, undefined, [{ layer: steerLayer, vector, scale: ref.steer.scale }]);
+        const steered = await model.forward(ref.inputIds, undefined, [
+          { layer: steerLayer, vector, scale: ref.steer.scale },
+        ]);
         const expected = lastRow(ref.tensor('steer.logits'), n);
         assert.ok(maxAbsDiff(expected, lastRow(ref.tensor('logits'), n)) > 0.01, 'the reference steering matters');
         const diff = maxAbsDiff(steered.logits, expected);
@@ -89,7 +98,13 @@ for (const fixture of modelFixtures()) {
         const model = await SteeredModel.load(modelPath(fixture), { layers: [steerLayer], cacheDir, threads: 1 });
         const prompt = ref.inputIds.slice(0, ref.prefixLength);
         const tokens: number[] = [];
-        const generated = await model.generate(prompt, { maxNewTokens: 6, temperature: 0, seed: 1, stopIds: [], onToken: (id) => tokens.push(id) });
+        const generated = await model.generate(prompt, {
+          maxNewTokens: 6,
+          temperature: 0,
+          seed: 1,
+          stopIds: [],
+          onToken: (id) => tokens.push(id),
+        });
         assert.equal(generated.length, 6);
         assert.deepEqual(tokens, generated);
         const sequence = [...prompt];
@@ -129,7 +144,12 @@ describe('SteeredModel generation options', () => {
     assert.deepEqual(stopped, free.slice(0, free.indexOf(free[1]!) + 1));
     const controller = new AbortController();
     const aborted = await model.generate(prompt, {
-      maxNewTokens: 5, temperature: 0, seed: 0, stopIds: [], signal: controller.signal, onToken: () => controller.abort(),
+      maxNewTokens: 5,
+      temperature: 0,
+      seed: 0,
+      stopIds: [],
+      signal: controller.signal,
+      onToken: () => controller.abort(),
     });
     assert.equal(aborted.length, 1);
     await model.release();
@@ -139,7 +159,10 @@ describe('SteeredModel generation options', () => {
     const model = await SteeredModel.load(modelPath(fixture), { layers: [ref.steer.layer], cacheDir, threads: 1 });
     const vector = ref.tensor('steer.vector');
     await assert.rejects(model.forward(prompt, undefined, [{ layer: 0, vector, scale: 1 }]), ModelRequestError);
-    await assert.rejects(model.forward(prompt, undefined, [{ layer: ref.steer.layer, vector: vector.subarray(1), scale: 1 }]), /hidden size/);
+    await assert.rejects(
+      model.forward(prompt, undefined, [{ layer: ref.steer.layer, vector: vector.subarray(1), scale: 1 }]),
+      /hidden size/,
+    );
     await model.release();
   });
 });

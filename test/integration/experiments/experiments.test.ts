@@ -25,7 +25,10 @@ before(async () => {
 });
 after(() => opened?.release());
 
-const TRANSCRIPT = join(__dirname, '../../fixtures/transcripts/claude-code/-home-dev-shop/7d1c9a4e-2b6f-4c1e-9f0a-5e3b8d2c1a90.jsonl');
+const TRANSCRIPT = join(
+  __dirname,
+  '../../fixtures/transcripts/claude-code/-home-dev-shop/7d1c9a4e-2b6f-4c1e-9f0a-5e3b8d2c1a90.jsonl',
+);
 const SHIPPED_VECTORS = join(__dirname, '../../fixtures/models/emotion-tiny', SHIPPED_VECTORS_FILE);
 
 /** Every number anywhere in a result. */
@@ -39,7 +42,11 @@ function numbers(value: unknown, out: number[] = []): number[] {
 function assertFinite(result: ExperimentResult): void {
   const all = numbers(result);
   assert.ok(all.length > 0);
-  assert.deepEqual(all.filter((n) => !Number.isFinite(n)), [], `non-finite numbers in ${result.experiment}`);
+  assert.deepEqual(
+    all.filter((n) => !Number.isFinite(n)),
+    [],
+    `non-finite numbers in ${result.experiment}`,
+  );
 }
 
 async function twice(name: string, params: unknown): Promise<ExperimentResult> {
@@ -52,14 +59,22 @@ async function twice(name: string, params: unknown): Promise<ExperimentResult> {
 /** Runs the CLI on the demo model with an empty cache (so it must find the shipped vectors). */
 function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const cacheDir = mkdtempSync(join(tmpdir(), 'av-experiments-cli-'));
-  return spawnSync(process.execPath, ['dist/cli.js', 'experiment', ...args, '--model', DEMO_MODEL, '--cache-dir', cacheDir], { encoding: 'utf8' });
+  return spawnSync(
+    process.execPath,
+    ['dist/cli.js', 'experiment', ...args, '--model', DEMO_MODEL, '--cache-dir', cacheDir],
+    { encoding: 'utf8' },
+  );
 }
 
 /** `experiment <args> --json` prints exactly the in-process result. */
 function assertCliPrints(args: string[], inProcess: ExperimentResult): void {
   const run = cli([...args, '--json']);
   assert.equal(run.status, 0, run.stderr);
-  assert.deepEqual(JSON.parse(run.stdout), JSON.parse(JSON.stringify(inProcess)), `CLI ${args[0]} matches the in-process run`);
+  assert.deepEqual(
+    JSON.parse(run.stdout),
+    JSON.parse(JSON.stringify(inProcess)),
+    `CLI ${args[0]} matches the in-process run`,
+  );
 }
 
 function tempFile(name: string, content?: string): string {
@@ -89,7 +104,12 @@ test('score: a text read as an assistant turn gives per-token z for every emotio
   assert.deepEqual(r.emotions, model.vectors.header.emotions);
   assert.ok(r.tokens.length > 10);
   for (const t of r.tokens) assert.deepEqual(Object.keys(t.z), r.emotions);
-  assert.ok(r.tokens.map((t) => t.text).join('').includes('The tests failed again.'));
+  assert.ok(
+    r.tokens
+      .map((t) => t.text)
+      .join('')
+      .includes('The tests failed again.'),
+  );
   for (const e of r.emotions) {
     const zs: number[] = r.tokens.map((t) => t.z[e]);
     assert.ok(Math.abs(r.summary[e].mean - zs.reduce((a, b) => a + b, 0) / zs.length) < 1e-9);
@@ -98,14 +118,20 @@ test('score: a text read as an assistant turn gives per-token z for every emotio
   assertFinite(r);
   assertCliPrints(['score', '--text', text, '--source', 'selection'], r);
   await assert.rejects(runExperiment('score', { text: '  ' }, model), ExperimentParamError);
-  await assert.rejects(runExperiment('score', { text: 'word '.repeat(model.contextLimit) }, model), /context limit.*shorter selection/s);
+  await assert.rejects(
+    runExperiment('score', { text: 'word '.repeat(model.contextLimit) }, model),
+    /context limit.*shorter selection/s,
+  );
 });
 
 test('tone: one reading per tone and task variant, with mean and spread', async () => {
   const tasks = ['Fix the failing date parser test.', 'Speed up the CSV export.'];
   const r = await twice('tone', { tasks });
   if (r.experiment !== 'tone') return assert.fail();
-  assert.deepEqual(r.tones.map((t) => t.tone), ['encouraging', 'neutral', 'pressure']);
+  assert.deepEqual(
+    r.tones.map((t) => t.tone),
+    ['encouraging', 'neutral', 'pressure'],
+  );
   for (const t of r.tones) {
     assert.equal(t.readings.length, tasks.length);
     for (const reading of t.readings) assert.deepEqual(Object.keys(reading), r.emotions);
@@ -120,7 +146,10 @@ test('tone: one reading per tone and task variant, with mean and spread', async 
   assert.notEqual(r.tones[0].mean.desperate, r.tones[2].mean.desperate);
   assertFinite(r);
   assertCliPrints(['tone', '--tasks', tempFile('tasks.txt', tasks.join('\n'))], r);
-  await assert.rejects(runExperiment('tone', { tones: [{ tone: 'x', template: 'no placeholder' }] }, model), /\{task\}/);
+  await assert.rejects(
+    runExperiment('tone', { tones: [{ tone: 'x', template: 'no placeholder' }] }, model),
+    /\{task\}/,
+  );
 });
 
 // The trend itself is not asserted: on the demo model it is weak (its report card's dose check
@@ -144,11 +173,17 @@ test('steer: a seeded α sweep; α = 0 is bit-for-bit generation without steerin
   const alphas = [-0.2, -0.1, 0, 0.1, 0.2];
   const params = { alphas, samples: 2, maxNewTokens: 8, seed: 5 };
   const r = (await twice('steer', params)) as SteeringResult;
-  assert.deepEqual(r.alphas.map((a) => a.alpha), alphas);
+  assert.deepEqual(
+    r.alphas.map((a) => a.alpha),
+    alphas,
+  );
   assert.ok(r.residualNorm > 0);
   for (const a of r.alphas) {
     assert.equal(a.replies.length, 2);
-    assert.deepEqual(a.replies.map((x) => x.seed), [5, 6]);
+    assert.deepEqual(
+      a.replies.map((x) => x.seed),
+      [5, 6],
+    );
     for (const reply of a.replies) assert.ok(reply.tokens > 0 && reply.tokens <= 8);
     assert.equal(a.tamperCount, a.replies.filter((x) => x.tamperKinds.length > 0).length);
     assert.equal(a.tamperRate, a.tamperCount / a.replies.length);
@@ -164,7 +199,13 @@ test('steer: a seeded α sweep; α = 0 is bit-for-bit generation without steerin
   const promptIds = model.tokenizer.encode(model.tokenizer.render([{ role: 'user', content: r.prompt }], true));
   const plainStart = await replyStartReading(model, [{ role: 'user', content: r.prompt }]);
   for (const reply of zero.replies) {
-    const ids = await steered.generate(promptIds, { maxNewTokens: 8, temperature: 0.8, topK: 40, seed: reply.seed, stopIds: model.stopIds });
+    const ids = await steered.generate(promptIds, {
+      maxNewTokens: 8,
+      temperature: 0.8,
+      topK: 40,
+      seed: reply.seed,
+      stopIds: model.stopIds,
+    });
     assert.equal(reply.text, model.tokenizer.decode(ids.filter((id) => !model.stopIds.includes(id))));
     assert.deepEqual(reply.replyStart, plainStart);
     assert.deepEqual(reply.steeredMean, reply.rereadMean);
@@ -172,7 +213,8 @@ test('steer: a seeded α sweep; α = 0 is bit-for-bit generation without steerin
 
   // The vectors' layer is where steering adds α·‖r̄‖·v, and v is a unit vector: at the reply start
   // (same prompt for every α) the desperate z moves by exactly α·‖r̄‖/σ.
-  const sigma = layerVectors(model.vectors, model.layer).baseline[model.vectors.header.emotions.indexOf('desperate')].std;
+  const sigma = layerVectors(model.vectors, model.layer).baseline[model.vectors.header.emotions.indexOf('desperate')]
+    .std;
   for (const a of r.alphas) {
     const shift = a.meanReplyStart.desperate - zero.meanReplyStart.desperate;
     const expected = (a.alpha * r.residualNorm) / sigma;
@@ -180,7 +222,8 @@ test('steer: a seeded α sweep; α = 0 is bit-for-bit generation without steerin
   }
   // Over the generated replies, where the text differs per α, desperate still rises with α.
   const overReply = r.alphas.map((a) => a.meanSteered.desperate);
-  for (let k = 1; k < overReply.length; k++) assert.ok(overReply[k] > overReply[k - 1], `mean desperate over the reply rises with α: ${overReply.join(', ')}`);
+  for (let k = 1; k < overReply.length; k++)
+    assert.ok(overReply[k] > overReply[k - 1], `mean desperate over the reply rises with α: ${overReply.join(', ')}`);
 
   await assert.rejects(runExperiment('steer', { alphas: [0.5] }, model), /-0\.2…0\.2/);
   await assert.rejects(runExperiment('steer', { emotion: 'bored' }, model), /no emotion 'bored'/);
@@ -198,13 +241,22 @@ test('steer: the tamper count per α counts the replies whose code tampers with 
       return {
         layers: real.layers,
         forward: real.forward.bind(real),
-        generate: async (ids, options) => (options.seed % 2 ? model.tokenizer.encode(tampering) : real.generate(ids, options)),
+        generate: async (ids, options) =>
+          options.seed % 2 ? model.tokenizer.encode(tampering) : real.generate(ids, options),
       };
     },
   };
-  const r = (await runExperiment('steer', { alphas: [-0.1, 0, 0.1], samples: 3, maxNewTokens: 8, seed: 1 }, scripted)) as SteeringResult;
+  const r = (await runExperiment(
+    'steer',
+    { alphas: [-0.1, 0, 0.1], samples: 3, maxNewTokens: 8, seed: 1 },
+    scripted,
+  )) as SteeringResult;
   for (const a of r.alphas) {
-    assert.deepEqual(a.replies.map((x) => x.tamperKinds), [['test-command-changed'], [], ['test-command-changed']], `α = ${a.alpha}`);
+    assert.deepEqual(
+      a.replies.map((x) => x.tamperKinds),
+      [['test-command-changed'], [], ['test-command-changed']],
+      `α = ${a.alpha}`,
+    );
     assert.equal(a.replies[0].text, tampering);
     assert.equal(a.tamperCount, 2);
     assert.equal(a.tamperRate, 2 / 3);
@@ -218,18 +270,28 @@ test('replay: a recorded session through the scoring loop, with test runs, flags
   assert.equal(r.unscoredTurns, 0);
   const assistant = r.timeline.filter((e) => e.kind === 'turn' && e.role === 'assistant');
   assert.equal(assistant.length, 3);
-  for (const t of assistant) if (t.kind === 'turn') assert.ok(t.summary && t.tokens > 0 && Object.keys(t.summary).length === r.emotions.length);
+  for (const t of assistant)
+    if (t.kind === 'turn') assert.ok(t.summary && t.tokens > 0 && Object.keys(t.summary).length === r.emotions.length);
   assert.equal(r.timeline.filter((e) => e.kind === 'test-run').length, 2);
   assert.equal(r.timeline.filter((e) => e.kind === 'flag').length, 1);
   const seqs = r.timeline.map((e) => e.seq);
-  assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+  assert.deepEqual(
+    seqs,
+    [...seqs].sort((a, b) => a - b),
+  );
   assertFinite(r);
 
   const csv = exportReplay(r, 'csv');
   assert.match(csv, /^seq,ts,kind,role,desperate_mean,calm_mean,afraid_mean,frustrated_mean,severity,detail\n/);
   for (const e of r.timeline) {
-    const row = e.kind === 'turn' && e.summary ? `${e.seq},${e.ts},turn,${e.role},${e.summary.desperate.mean},${e.summary.calm.mean},` : `${e.seq},${e.ts},${e.kind},`;
-    assert.ok(csv.split('\n').some((line) => line.startsWith(row)), `CSV row for #${e.seq}`);
+    const row =
+      e.kind === 'turn' && e.summary
+        ? `${e.seq},${e.ts},turn,${e.role},${e.summary.desperate.mean},${e.summary.calm.mean},`
+        : `${e.seq},${e.ts},${e.kind},`;
+    assert.ok(
+      csv.split('\n').some((line) => line.startsWith(row)),
+      `CSV row for #${e.seq}`,
+    );
   }
   const html = exportReplay(r, 'html');
   assert.equal((html.match(/<polyline/g) ?? []).length, 4, 'one line per shown emotion');
@@ -268,10 +330,21 @@ test('report card: the validation battery on the shipped vectors, the same from 
   const r = await runExperiment('report-card', {}, model);
   if (r.experiment !== 'report-card') return assert.fail();
   const ids = r.checks.map((c) => c.id);
-  for (const id of ['agent-turns-auroc', 'agent-turns-desperate-auroc', 'beats-lexical-baseline', 'held-out-top1', 'desperate-calm-auroc', 'pc1-valence', 'neutral-drift'])
+  for (const id of [
+    'agent-turns-auroc',
+    'agent-turns-desperate-auroc',
+    'beats-lexical-baseline',
+    'held-out-top1',
+    'desperate-calm-auroc',
+    'pc1-valence',
+    'neutral-drift',
+  ])
     assert.ok(ids.includes(id), id);
   assert.equal(ids.filter((id) => id.startsWith('dose-')).length, 6);
-  assert.equal(r.verdict, r.checks.every((c) => c.verdict === 'pass') ? 'pass' : r.checks.some((c) => c.verdict === 'fail') ? 'fail' : 'warn');
+  assert.equal(
+    r.verdict,
+    r.checks.every((c) => c.verdict === 'pass') ? 'pass' : r.checks.some((c) => c.verdict === 'fail') ? 'fail' : 'warn',
+  );
   // The demo model is never valid for live use, whatever its agent-turn check says.
   assert.equal(r.validForLive, false);
   assert.match(r.validForLiveReason, /demo model/);
@@ -292,7 +365,22 @@ test('CLI: an unknown experiment is a usage error; a model without vectors says 
   const bad = cli(['dance']);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /unknown experiment 'dance'/);
-  const uncalibrated = spawnSync(process.execPath, ['dist/cli.js', 'experiment', 'streak', '--model', 'fixture:tiny-qwen2', '--cache-dir', mkdtempSync(join(tmpdir(), 'av-experiments-cli-'))], { encoding: 'utf8' });
+  const uncalibrated = spawnSync(
+    process.execPath,
+    [
+      'dist/cli.js',
+      'experiment',
+      'streak',
+      '--model',
+      'fixture:tiny-qwen2',
+      '--cache-dir',
+      mkdtempSync(join(tmpdir(), 'av-experiments-cli-')),
+    ],
+    { encoding: 'utf8' },
+  );
   assert.equal(uncalibrated.status, 3, uncalibrated.stderr);
-  assert.match(uncalibrated.stderr, /No emotion vectors for fixture:tiny-qwen2.*agent-vitals calibrate --model fixture:tiny-qwen2/s);
+  assert.match(
+    uncalibrated.stderr,
+    /No emotion vectors for fixture:tiny-qwen2.*agent-vitals calibrate --model fixture:tiny-qwen2/s,
+  );
 });

@@ -65,7 +65,9 @@ export type PanelTheme = keyof typeof THEMES;
 
 function themeCss(theme: PanelTheme): string {
   const { background, ...vars } = THEMES[theme];
-  const decls = Object.entries(vars).map(([k, v]) => `${k}: ${v};`).join(' ');
+  const decls = Object.entries(vars)
+    .map(([k, v]) => `${k}: ${v};`)
+    .join(' ');
   return `:root { ${decls} --vscode-font-family: system-ui, sans-serif; --vscode-font-size: 13px; --vscode-editor-font-family: monospace; } body { background: ${background}; }`;
 }
 
@@ -85,18 +87,32 @@ export function chromiumAvailable(): boolean {
 }
 
 /** Opens the panel for `init` and answers its ready message with `messages` (e.g. the result). */
-export async function openPanel(browser: Browser, init: PanelInit, messages: ExperimentPanelHostMessage[], theme: PanelTheme = 'dark'): Promise<PanelPage> {
+export async function openPanel(
+  browser: Browser,
+  init: PanelInit,
+  messages: ExperimentPanelHostMessage[],
+  theme: PanelTheme = 'dark',
+): Promise<PanelPage> {
   const root = resolve(__dirname, '../../..');
   const dir = mkdtempSync(join(tmpdir(), 'av-panel-'));
   writeFileSync(join(dir, 'theme.css'), themeCss(theme));
   const url = (path: string) => pathToFileURL(path).toString();
   const html = renderWebviewHtml(
-    { cspSource: 'file:', scriptUri: url(join(root, 'dist/experiments.js')), styleUri: url(join(root, 'media/experiments.css')), codiconCssUri: url(join(root, 'dist/codicon.css')) },
+    {
+      cspSource: 'file:',
+      scriptUri: url(join(root, 'dist/experiments.js')),
+      styleUri: url(join(root, 'media/experiments.css')),
+      codiconCssUri: url(join(root, 'dist/codicon.css')),
+    },
     'testnonce',
     init.title,
   ).replace('</head>', `<link rel="stylesheet" href="${url(join(dir, 'theme.css'))}">\n</head>`);
   writeFileSync(join(dir, 'panel.html'), html);
-  const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, deviceScaleFactor: 1, colorScheme: theme });
+  const page = await browser.newPage({
+    viewport: { width: 1100, height: 900 },
+    deviceScaleFactor: 1,
+    colorScheme: theme,
+  });
   const errors: string[] = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(e.message));

@@ -40,8 +40,13 @@ test('runExperiment in the sidecar: same results as in-process, progress, cancel
   const local = await runExperiment('steer', params, model);
   assert.equal(remote.experiment, 'steer');
   if (remote.experiment !== 'steer' || local.experiment !== 'steer') return;
-  assert.deepEqual(remote.alphas.map((a) => a.replies.map((r) => r.text)), local.alphas.map((a) => a.replies.map((r) => r.text)));
-  remote.alphas.forEach((a, i) => assert.ok(Math.abs(a.meanReplyStart.desperate - local.alphas[i].meanReplyStart.desperate) < 1e-3));
+  assert.deepEqual(
+    remote.alphas.map((a) => a.replies.map((r) => r.text)),
+    local.alphas.map((a) => a.replies.map((r) => r.text)),
+  );
+  remote.alphas.forEach((a, i) =>
+    assert.ok(Math.abs(a.meanReplyStart.desperate - local.alphas[i].meanReplyStart.desperate) < 1e-3),
+  );
   assert.ok(progress.some((p) => p.progressToken === 'steer-1' && p.done === p.total));
 
   const streak = await client.request(Methods.runExperiment, { name: 'streak', params: { maxFailures: 3 } });
@@ -49,7 +54,11 @@ test('runExperiment in the sidecar: same results as in-process, progress, cancel
   if (streak.experiment !== 'streak' || localStreak.experiment !== 'streak') return assert.fail();
   streak.readings.desperate.forEach((z, i) => assert.ok(Math.abs(z - localStreak.readings.desperate[i]) < 1e-3));
 
-  await rejectsKind(client.request(Methods.runExperiment, { name: 'steer', params: { alphas: [1] } }), 'invalid-params', /alphas/);
+  await rejectsKind(
+    client.request(Methods.runExperiment, { name: 'steer', params: { alphas: [1] } }),
+    'invalid-params',
+    /alphas/,
+  );
   const ac = new AbortController();
   const cancelled = client.request(Methods.runExperiment, { name: 'tone', progressToken: 'tone-1' }, ac.signal);
   client.once('experimentProgress', () => ac.abort());

@@ -11,7 +11,16 @@ import { SidecarError } from '../../../src/contracts/rpc-errors';
 import type { ScoringStatus } from '../../../src/contracts/sidebar-protocol';
 
 const log = { debug() {}, info() {}, warn() {}, error() {} };
-const host = new SidecarHost(process.cwd(), () => ({ model: 'fixture:tiny-qwen2', dtype: 'fp32', executionProvider: 'cpu', cacheDir: mkdtempSync(join(tmpdir(), 'av-cancel-')) }), log as never);
+const host = new SidecarHost(
+  process.cwd(),
+  () => ({
+    model: 'fixture:tiny-qwen2',
+    dtype: 'fp32',
+    executionProvider: 'cpu',
+    cacheDir: mkdtempSync(join(tmpdir(), 'av-cancel-')),
+  }),
+  log as never,
+);
 after(() => host.dispose());
 
 test('cancelling from the panel stops a running calibration; with none running it does nothing', async () => {

@@ -14,7 +14,8 @@ import { ModelTokenizer } from '../../../src/model/chat-tokenizer';
 import { startFakeHub, type FakeHub } from './fake-hub';
 
 const DEMO = 'test/fixtures/models/emotion-tiny';
-const FILE_TEMPLATE = "{%- for message in messages %}{{- '[' + message['role'] + '] ' + message['content'] + '\\n' }}{%- endfor %}";
+const FILE_TEMPLATE =
+  "{%- for message in messages %}{{- '[' + message['role'] + '] ' + message['content'] + '\\n' }}{%- endfor %}";
 const work = mkdtempSync(join(tmpdir(), 'av-jinja-'));
 let hub: FakeHub;
 
@@ -45,7 +46,10 @@ after(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-const messages = [{ role: 'user' as const, content: 'run the tests' }, { role: 'assistant' as const, content: 'they pass' }];
+const messages = [
+  { role: 'user' as const, content: 'run the tests' },
+  { role: 'assistant' as const, content: 'they pass' },
+];
 
 test('the template file is downloaded with the tokenizer and renders the chat', async () => {
   const cacheDir = mkdtempSync(join(work, 'cache-'));
@@ -57,7 +61,10 @@ test('the template file is downloaded with the tokenizer and renders the chat', 
   }
   const inline = await resolveModel('test-org/inline', { cacheDir });
   assert.ok(!inline.downloaded.includes('chat_template.jinja'));
-  assert.match((await ModelTokenizer.load(inline.folder)).render(messages), /<\|im_start\|>user\nrun the tests<\|im_end\|>/);
+  assert.match(
+    (await ModelTokenizer.load(inline.folder)).render(messages),
+    /<\|im_start\|>user\nrun the tests<\|im_end\|>/,
+  );
 });
 
 test('offline, a cache without the template file is incomplete only when the tokenizer config has no template', async () => {
@@ -70,7 +77,10 @@ test('offline, a cache without the template file is incomplete only when the tok
   rmSync(join(fileOnly.folder, 'chat_template.jinja'));
   await assert.rejects(
     resolveModel('test-org/file-only', { cacheDir, offline: true }),
-    (e: unknown) => e instanceof ModelStoreError && e.kind === 'offline-missing' && JSON.stringify(e.facts.missingFiles) === '["chat_template.jinja"]',
+    (e: unknown) =>
+      e instanceof ModelStoreError &&
+      e.kind === 'offline-missing' &&
+      JSON.stringify(e.facts.missingFiles) === '["chat_template.jinja"]',
   );
   const again = await resolveModel('test-org/file-only', { cacheDir });
   assert.deepEqual(again.downloaded, ['chat_template.jinja']);

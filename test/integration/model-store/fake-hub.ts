@@ -60,14 +60,19 @@ export async function startFakeHub(repos: Record<string, string>): Promise<FakeH
     const large = key.includes('.onnx');
     if (large && !viaCdn) {
       // The hub redirects LFS files to its CDN and names size and hash on the redirect.
-      res.writeHead(302, {
-        location: `/cdn/${sha256(body)}`,
-        'x-linked-size': String(body.length),
-        'x-linked-etag': `"${sha256(body)}"`,
-      }).end();
+      res
+        .writeHead(302, {
+          location: `/cdn/${sha256(body)}`,
+          'x-linked-size': String(body.length),
+          'x-linked-etag': `"${sha256(body)}"`,
+        })
+        .end();
       return;
     }
-    const headers = { 'content-length': String(body.length), etag: `"${createHash('sha1').update(body).digest('hex')}"` };
+    const headers = {
+      'content-length': String(body.length),
+      etag: `"${createHash('sha1').update(body).digest('hex')}"`,
+    };
     if (req.method === 'HEAD') {
       res.writeHead(200, headers).end();
       return;

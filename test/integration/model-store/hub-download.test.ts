@@ -63,10 +63,13 @@ test('downloads the chosen variant with progress, then serves it from the cache'
   const model = await resolveModel('test-org/plain', { cacheDir, onProgress: (p) => events.push(p) });
   assert.equal(model.folder, join(cacheDir, 'test-org', 'plain'));
   assert.deepEqual(readFileSync(model.onnxPath), readFileSync(join(plain, 'onnx', 'model.onnx')));
-  assert.deepEqual(
-    model.downloaded.sort(),
-    ['config.json', 'generation_config.json', 'onnx/model.onnx', 'tokenizer.json', 'tokenizer_config.json'],
-  );
+  assert.deepEqual(model.downloaded.sort(), [
+    'config.json',
+    'generation_config.json',
+    'onnx/model.onnx',
+    'tokenizer.json',
+    'tokenizer_config.json',
+  ]);
   assert.equal(model.weightBytes, 300_000);
   const onnx = events.filter((e) => e.file === 'onnx/model.onnx');
   assert.ok(onnx.length > 1, 'several progress events for the large file');
@@ -86,7 +89,11 @@ test('dtype picks the variant file; a variant the repo lacks is a model-not-foun
   const q8 = await resolveModel('test-org/plain', { cacheDir, dtype: 'q8' });
   assert.match(q8.onnxPath, /onnx[/\\]model_quantized\.onnx$/);
   assert.equal(q8.weightBytes, 90_000);
-  await rejectsWith(resolveModel('test-org/plain', { cacheDir, dtype: 'q4' }), 'model-not-found', /no q4 weights \(onnx\/model_q4\.onnx\)/);
+  await rejectsWith(
+    resolveModel('test-org/plain', { cacheDir, dtype: 'q4' }),
+    'model-not-found',
+    /no q4 weights \(onnx\/model_q4\.onnx\)/,
+  );
   await rejectsWith(resolveModel('test-org/missing', { cacheDir }), 'model-not-found', /config\.json/);
 });
 
@@ -100,19 +107,36 @@ test('external data files declared in config.json are downloaded next to the gra
 test('offline mode uses only the cache and names exactly the missing files', async () => {
   const cacheDir = freshCache();
   const empty = await rejectsWith(resolveModel('test-org/plain', { cacheDir, offline: true }), 'offline-missing');
-  assert.deepEqual(empty.facts.missingFiles, ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx']);
+  assert.deepEqual(empty.facts.missingFiles, [
+    'config.json',
+    'tokenizer.json',
+    'tokenizer_config.json',
+    'onnx/model.onnx',
+  ]);
 
   await resolveModel('test-org/external', { cacheDir });
   rmSync(join(cacheDir, 'test-org', 'external', 'onnx', 'model.onnx_data'));
   rmSync(join(cacheDir, 'test-org', 'external', 'tokenizer.json'));
   const requests = [...hub.downloads.values()].reduce((a, b) => a + b, 0);
-  const partial = await rejectsWith(resolveModel('test-org/external', { cacheDir, offline: true }), 'offline-missing', /tokenizer\.json, onnx\/model\.onnx_data/);
+  const partial = await rejectsWith(
+    resolveModel('test-org/external', { cacheDir, offline: true }),
+    'offline-missing',
+    /tokenizer\.json, onnx\/model\.onnx_data/,
+  );
   assert.deepEqual(partial.facts.missingFiles, ['tokenizer.json', 'onnx/model.onnx_data']);
-  assert.equal([...hub.downloads.values()].reduce((a, b) => a + b, 0), requests, 'offline mode made no download');
+  assert.equal(
+    [...hub.downloads.values()].reduce((a, b) => a + b, 0),
+    requests,
+    'offline mode made no download',
+  );
 });
 
 function leftovers(dir: string): string[] {
-  return existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String).filter((f) => f.includes('.onnx')) : [];
+  return existsSync(dir)
+    ? readdirSync(dir, { recursive: true })
+        .map(String)
+        .filter((f) => f.includes('.onnx'))
+    : [];
 }
 
 test('an interrupted download is retried; out of attempts, it leaves no partial file and a later call completes', async () => {
@@ -125,7 +149,11 @@ test('an interrupted download is retried; out of attempts, it leaves no partial 
   assert.deepEqual(readFileSync(retried.onnxPath), readFileSync(join(plain, 'onnx', 'model.onnx')));
   const fresh = freshCache();
   hub.faults.set(file, 'interrupt');
-  await rejectsWith(resolveModel('test-org/plain', { cacheDir: fresh, retry: { ...DEFAULT_RETRY, attempts: 1 } }), 'download-failed', /onnx\/model\.onnx/);
+  await rejectsWith(
+    resolveModel('test-org/plain', { cacheDir: fresh, retry: { ...DEFAULT_RETRY, attempts: 1 } }),
+    'download-failed',
+    /onnx\/model\.onnx/,
+  );
   assert.deepEqual(leftovers(join(fresh, 'test-org', 'plain', 'onnx')), []);
   const model = await resolveModel('test-org/plain', { cacheDir: fresh });
   assert.deepEqual(model.downloaded, ['onnx/model.onnx']);
@@ -155,5 +183,9 @@ test('cancelling a download stops it and removes the partial file', async () => 
 });
 
 test('a cache folder inside node_modules is refused', async () => {
-  await rejectsWith(resolveModel('test-org/plain', { cacheDir: join(work, 'node_modules', 'x') }), 'invalid-params', /node_modules/);
+  await rejectsWith(
+    resolveModel('test-org/plain', { cacheDir: join(work, 'node_modules', 'x') }),
+    'invalid-params',
+    /node_modules/,
+  );
 });

@@ -29,7 +29,9 @@ function makeRepo(name: string, config: object): string {
 before(async () => {
   hub = await startFakeHub({
     'test-org/plain': makeRepo('plain', {}),
-    'test-org/huge-config': makeRepo('huge-config', { 'transformers.js_config': { use_external_data_format: 100_000_000 } }),
+    'test-org/huge-config': makeRepo('huge-config', {
+      'transformers.js_config': { use_external_data_format: 100_000_000 },
+    }),
   });
   env.remoteHost = hub.url;
 });
@@ -44,11 +46,23 @@ function isError(kind: string, pattern: RegExp) {
 
 test('revisions and ids outside the hub grammar are refused before anything is written', async () => {
   const cacheDir = mkdtempSync(join(work, 'cache-'));
-  for (const bad of ['test-org/plain@../../../trav', 'test-org/plain@a/../../b', 'test-org/..', 'test-org/plain@.hidden', 'test-org/plain@x\\y', 'test-org/plain@a b', 'a--b/c', 'test-org/plain@']) {
+  for (const bad of [
+    'test-org/plain@../../../trav',
+    'test-org/plain@a/../../b',
+    'test-org/..',
+    'test-org/plain@.hidden',
+    'test-org/plain@x\\y',
+    'test-org/plain@a b',
+    'a--b/c',
+    'test-org/plain@',
+  ]) {
     assert.throws(() => parseModelSpec(bad), isError('model-not-found', /hub id|revision/), bad);
     await assert.rejects(resolveModel(bad, { cacheDir }), ModelStoreError, bad);
   }
-  assert.deepEqual(readdirSync(work).filter((f) => f === 'trav' || f === 'b'), []);
+  assert.deepEqual(
+    readdirSync(work).filter((f) => f === 'trav' || f === 'b'),
+    [],
+  );
   assert.deepEqual(readdirSync(cacheDir), []);
   // Real revisions still parse: branches, tags, commit hashes and pull-request refs.
   for (const good of ['main', 'v1.0', '2f3a9c0e5b7d4a1f8e6c3b2a9d8e7f6a5b4c3d2e', 'refs/pr/12']) {
@@ -56,12 +70,21 @@ test('revisions and ids outside the hub grammar are refused before anything is w
   }
 });
 
-test("a config.json declaring 100,000,000 data files is refused at once, naming the file", async () => {
+test('a config.json declaring 100,000,000 data files is refused at once, naming the file', async () => {
   const cacheDir = mkdtempSync(join(work, 'cache-'));
   const started = Date.now();
-  await assert.rejects(resolveModel('test-org/huge-config', { cacheDir }), isError('unsupported-architecture', /config\.json declares transformers\.js_config\.use_external_data_format 100000000/));
+  await assert.rejects(
+    resolveModel('test-org/huge-config', { cacheDir }),
+    isError(
+      'unsupported-architecture',
+      /config\.json declares transformers\.js_config\.use_external_data_format 100000000/,
+    ),
+  );
   // Offline, from the cache it left behind, the same refusal.
-  await assert.rejects(resolveModel('test-org/huge-config', { cacheDir, offline: true }), isError('unsupported-architecture', /config\.json/));
+  await assert.rejects(
+    resolveModel('test-org/huge-config', { cacheDir, offline: true }),
+    isError('unsupported-architecture', /config\.json/),
+  );
   assert.ok(Date.now() - started < 5000, `refused in ${Date.now() - started} ms`);
 });
 
@@ -86,9 +109,23 @@ test('a hub that never answers times out, naming the host and what timed out', a
   const host = new URL(hub.url).host;
   hub.faults.set('test-org/plain/config.json', 'hang');
   const timeouts = { headersMs: 300, idleMs: 300 };
-  await assert.rejects(resolveModel('test-org/plain', { cacheDir, timeouts }), isError('download-failed', new RegExp(`${host.replace('.', '\\.')} did not answer within 0\\.3 s \\(waiting for the response to config\\.json\\)`)));
+  await assert.rejects(
+    resolveModel('test-org/plain', { cacheDir, timeouts }),
+    isError(
+      'download-failed',
+      new RegExp(
+        `${host.replace('.', '\\.')} did not answer within 0\\.3 s \\(waiting for the response to config\\.json\\)`,
+      ),
+    ),
+  );
   hub.faults.set('test-org/plain/onnx/model.onnx', 'stall');
   // A stalled body is retried (hub-retry.test.ts); with one attempt the timeout itself shows.
-  await assert.rejects(resolveModel('test-org/plain', { cacheDir, timeouts, retry: { ...DEFAULT_RETRY, attempts: 1 } }), isError('download-failed', new RegExp(`${host.replace('.', '\\.')} sent nothing for 0\\.3 s \\(downloading onnx/model\\.onnx\\)`)));
+  await assert.rejects(
+    resolveModel('test-org/plain', { cacheDir, timeouts, retry: { ...DEFAULT_RETRY, attempts: 1 } }),
+    isError(
+      'download-failed',
+      new RegExp(`${host.replace('.', '\\.')} sent nothing for 0\\.3 s \\(downloading onnx/model\\.onnx\\)`),
+    ),
+  );
   assert.equal(existsSync(join(cacheDir, 'test-org', 'plain', 'onnx', 'model.onnx.part')), false);
 });

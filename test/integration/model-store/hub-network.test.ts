@@ -54,21 +54,35 @@ async function startProxy(opts: { credentials?: string; connectStatus?: number }
   const seen: string[] = [];
   const server = createServer((req, res) => {
     seen.push(`${req.method} ${req.url} auth=${req.headers['proxy-authorization'] ?? '-'}`);
-    if (opts.credentials && req.headers['proxy-authorization'] !== `Basic ${Buffer.from(opts.credentials).toString('base64')}`) {
+    if (
+      opts.credentials &&
+      req.headers['proxy-authorization'] !== `Basic ${Buffer.from(opts.credentials).toString('base64')}`
+    ) {
       res.writeHead(407, { 'proxy-authenticate': 'Basic realm="test"' }).end();
       return;
     }
     const target = new URL(req.url ?? '');
-    const upstream = request({ host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: { ...req.headers, host: target.host } }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const upstream = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname + target.search,
+        method: req.method,
+        headers: { ...req.headers, host: target.host },
+      },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     upstream.on('error', () => res.writeHead(502).end());
     req.pipe(upstream);
   });
   server.on('connect', (req, socket) => {
     seen.push(`CONNECT ${req.url} auth=${req.headers['proxy-authorization'] ?? '-'}`);
-    socket.end(`HTTP/1.1 ${opts.connectStatus ?? 407} Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\n\r\n`);
+    socket.end(
+      `HTTP/1.1 ${opts.connectStatus ?? 407} Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\n\r\n`,
+    );
   });
   const port = await listen(server);
   return { url: `http://127.0.0.1:${port}`, seen };
@@ -111,27 +125,52 @@ test('a hub answering 404 says there is no such repository/file, naming host, re
   const host = new URL(env.remoteHost).host;
   await assert.rejects(
     resolveModel('test-org/absent', { cacheDir: cache(), timeouts }),
-    rejectsWith('model-not-found', new RegExp(`^No such repository/file on the hub \\(404\\): ${host} has no test-org/absent@main/config\\.json\\. Check the model id \\(and HF_ENDPOINT\\)\\.$`)),
+    rejectsWith(
+      'model-not-found',
+      new RegExp(
+        `^No such repository/file on the hub \\(404\\): ${host} has no test-org/absent@main/config\\.json\\. Check the model id \\(and HF_ENDPOINT\\)\\.$`,
+      ),
+    ),
   );
 });
 
 test("the hub's RepoNotFound (its 401 for an unknown id) says there is no such repository", async () => {
   env.remoteHost = await answering(401, { 'x-error-code': 'RepoNotFound' });
-  await assert.rejects(resolveModel('test-org/typo', { cacheDir: cache(), timeouts }), rejectsWith('model-not-found', /^No such repository on the hub \(HTTP 401, RepoNotFound\): .* has no test-org\/typo\./));
+  await assert.rejects(
+    resolveModel('test-org/typo', { cacheDir: cache(), timeouts }),
+    rejectsWith(
+      'model-not-found',
+      /^No such repository on the hub \(HTTP 401, RepoNotFound\): .* has no test-org\/typo\./,
+    ),
+  );
 });
 
 test('weights missing from a repo that exists are a 404 for that file, with the dtype named', async () => {
   await assert.rejects(
     resolveModel('test-org/plain', { cacheDir: cache(), dtype: 'q4', timeouts }),
-    rejectsWith('model-not-found', new RegExp(`^No such repository/file on the hub \\(404\\): ${hubHost} has no test-org/plain@main/onnx/model_q4\\.onnx\\. The repo may have no q4 weights \\(onnx/model_q4\\.onnx\\): try another dtype\\.$`)),
+    rejectsWith(
+      'model-not-found',
+      new RegExp(
+        `^No such repository/file on the hub \\(404\\): ${hubHost} has no test-org/plain@main/onnx/model_q4\\.onnx\\. The repo may have no q4 weights \\(onnx/model_q4\\.onnx\\): try another dtype\\.$`,
+      ),
+    ),
   );
 });
 
 test('a refused connection and a name that does not resolve are told apart, each with a retry', async () => {
   env.remoteHost = `http://127.0.0.1:${await closedPort()}/`;
-  await assert.rejects(resolveModel('test-org/plain', { cacheDir: cache(), timeouts }), rejectsWith('download-failed', /: the connection was refused \(ECONNREFUSED\)\. .*and retry/));
+  await assert.rejects(
+    resolveModel('test-org/plain', { cacheDir: cache(), timeouts }),
+    rejectsWith('download-failed', /: the connection was refused \(ECONNREFUSED\)\. .*and retry/),
+  );
   env.remoteHost = 'http://hub.invalid/';
-  await assert.rejects(resolveModel('test-org/plain', { cacheDir: cache(), timeouts }), rejectsWith('download-failed', /^Cannot reach the model hub hub\.invalid: its name does not resolve \(DNS (ENOTFOUND|EAI_AGAIN)\).*and retry/));
+  await assert.rejects(
+    resolveModel('test-org/plain', { cacheDir: cache(), timeouts }),
+    rejectsWith(
+      'download-failed',
+      /^Cannot reach the model hub hub\.invalid: its name does not resolve \(DNS (ENOTFOUND|EAI_AGAIN)\).*and retry/,
+    ),
+  );
 });
 
 test('downloads go through HTTP_PROXY, redirects included, with its credentials', async () => {
@@ -141,8 +180,14 @@ test('downloads go through HTTP_PROXY, redirects included, with its credentials'
   const model = await resolveModel('test-org/plain', { cacheDir, timeouts });
   assert.ok(existsSync(model.onnxPath));
   const auth = `auth=Basic ${Buffer.from('ann:s3cret').toString('base64')}`;
-  assert.ok(proxy.seen.includes(`GET ${hub.url}test-org/plain/resolve/main/config.json ${auth}`), proxy.seen.join('\n'));
-  assert.ok(proxy.seen.some((r) => r.startsWith(`GET ${hub.url}cdn/`)), 'the redirect to the CDN went through the proxy too');
+  assert.ok(
+    proxy.seen.includes(`GET ${hub.url}test-org/plain/resolve/main/config.json ${auth}`),
+    proxy.seen.join('\n'),
+  );
+  assert.ok(
+    proxy.seen.some((r) => r.startsWith(`GET ${hub.url}cdn/`)),
+    'the redirect to the CDN went through the proxy too',
+  );
 });
 
 test('NO_PROXY keeps the hub off the proxy', async () => {
@@ -158,13 +203,21 @@ test('a proxy that wants credentials says so (plain HTTP and CONNECT), not "no s
   process.env.HTTP_PROXY = proxy.url;
   await assert.rejects(
     resolveModel('test-org/plain', { cacheDir: cache(), timeouts }),
-    rejectsWith('download-failed', new RegExp(`^The proxy ${proxy.url} \\(from HTTP_PROXY\\) asked for credentials \\(HTTP 407 Proxy Authentication Required\\): put them in HTTP_PROXY \\(http://user:password@host:port\\) and retry`)),
+    rejectsWith(
+      'download-failed',
+      new RegExp(
+        `^The proxy ${proxy.url} \\(from HTTP_PROXY\\) asked for credentials \\(HTTP 407 Proxy Authentication Required\\): put them in HTTP_PROXY \\(http://user:password@host:port\\) and retry`,
+      ),
+    ),
   );
   env.remoteHost = 'https://hub.example/';
   process.env.HTTPS_PROXY = proxy.url.replace('http://', 'http://bob:pw@');
   await assert.rejects(
     resolveModel('test-org/plain', { cacheDir: cache(), timeouts }),
-    rejectsWith('download-failed', new RegExp(`^The proxy ${proxy.url} \\(from HTTPS_PROXY\\) asked for credentials \\(HTTP 407`)),
+    rejectsWith(
+      'download-failed',
+      new RegExp(`^The proxy ${proxy.url} \\(from HTTPS_PROXY\\) asked for credentials \\(HTTP 407`),
+    ),
   );
   assert.equal(proxy.seen.at(-1), `CONNECT hub.example:443 auth=Basic ${Buffer.from('bob:pw').toString('base64')}`);
 });
@@ -173,8 +226,24 @@ test('a proxy that refuses the tunnel, or is not there, is named as the problem'
   const proxy = await startProxy({ connectStatus: 403 });
   env.remoteHost = 'https://hub.example/';
   process.env.HTTPS_PROXY = proxy.url;
-  await assert.rejects(resolveModel('test-org/plain', { cacheDir: cache(), timeouts }), rejectsWith('download-failed', new RegExp(`^The proxy ${proxy.url} \\(from HTTPS_PROXY\\) would not connect to hub\\.example: the proxy answered HTTP 403 .*to CONNECT hub\\.example:443\\..*and retry`)));
+  await assert.rejects(
+    resolveModel('test-org/plain', { cacheDir: cache(), timeouts }),
+    rejectsWith(
+      'download-failed',
+      new RegExp(
+        `^The proxy ${proxy.url} \\(from HTTPS_PROXY\\) would not connect to hub\\.example: the proxy answered HTTP 403 .*to CONNECT hub\\.example:443\\..*and retry`,
+      ),
+    ),
+  );
   const gone = `http://127.0.0.1:${await closedPort()}`;
   process.env.HTTPS_PROXY = gone;
-  await assert.rejects(resolveModel('test-org/plain', { cacheDir: cache(), timeouts }), rejectsWith('download-failed', new RegExp(`^The proxy ${gone} \\(from HTTPS_PROXY\\) is not reachable: ECONNREFUSED\\. Check the variable \\(or add hub\\.example to NO_PROXY\\) and retry`)));
+  await assert.rejects(
+    resolveModel('test-org/plain', { cacheDir: cache(), timeouts }),
+    rejectsWith(
+      'download-failed',
+      new RegExp(
+        `^The proxy ${gone} \\(from HTTPS_PROXY\\) is not reachable: ECONNREFUSED\\. Check the variable \\(or add hub\\.example to NO_PROXY\\) and retry`,
+      ),
+    ),
+  );
 });

@@ -34,7 +34,13 @@ interface FlagView {
   desperation: number | null;
 }
 
-const flagView = (f: FlagView): FlagView => ({ ts: f.ts, path: f.path, kinds: [...f.kinds], severity: f.severity, desperation: f.desperation });
+const flagView = (f: FlagView): FlagView => ({
+  ts: f.ts,
+  path: f.path,
+  kinds: [...f.kinds],
+  severity: f.severity,
+  desperation: f.desperation,
+});
 
 async function recorded() {
   const session = await readTranscript(SESSION);
@@ -49,7 +55,11 @@ async function live(events: readonly AgentEvent[]): Promise<{ readings: Readings
   const { server } = serveSidecar(toServer, toClient);
   const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
   client.listen();
-  const info = await client.sendRequest(Methods.loadModel, { model: DEMO_MODEL, cacheDir: mkdtempSync(join(tmpdir(), 'av-live-')), offline: true });
+  const info = await client.sendRequest(Methods.loadModel, {
+    model: DEMO_MODEL,
+    cacheDir: mkdtempSync(join(tmpdir(), 'av-live-')),
+    offline: true,
+  });
   assert.ok(info.vectors, 'the demo model ships its vectors');
   const host = {
     client: { pid: 1, request: (type: never, params: never) => client.sendRequest(type, params) },
@@ -68,7 +78,8 @@ async function live(events: readonly AgentEvent[]): Promise<{ readings: Readings
   const feed = new TamperFlagFeed({
     storageDir: mkdtempSync(join(tmpdir(), 'av-live-flags-')),
     severity: DEFAULT_SEVERITY_SETTINGS,
-    turnDesperation: () => [...scores].map(([turnId, s]) => ({ seq: seqOf.get(turnId)!, z: s.emotions.desperate!.mean })),
+    turnDesperation: () =>
+      [...scores].map(([turnId, s]) => ({ seq: seqOf.get(turnId)!, z: s.emotions.desperate!.mean })),
     readerValidity: () => info.vectors!.live,
     onUpdate: ({ flag }) => flags.set(flag.id, flagView(flag)),
     onError: (err) => assert.fail(String(err)),
@@ -85,7 +96,12 @@ async function live(events: readonly AgentEvent[]): Promise<{ readings: Readings
     await server.dispose();
     client.dispose();
   }
-  const readings: Readings = new Map([...scores].map(([turnId, s]) => [turnId, Object.fromEntries(Object.entries(s.emotions).map(([e, v]) => [e, v.mean]))]));
+  const readings: Readings = new Map(
+    [...scores].map(([turnId, s]) => [
+      turnId,
+      Object.fromEntries(Object.entries(s.emotions).map(([e, v]) => [e, v.mean])),
+    ]),
+  );
   return { readings, flags: [...flags.values()] };
 }
 
@@ -102,23 +118,41 @@ test('the same recorded session gives identical per-turn readings and identical 
     const vectors = model.vectors;
     // analyze
     const report = await assembleSessionReport(session, modelAnalyzePlugins(model, vectors));
-    const analyzed: Readings = new Map(report.turns.flatMap((t) => (t.emotions ? [[t.turnId, t.emotions] as const] : [])));
+    const analyzed: Readings = new Map(
+      report.turns.flatMap((t) => (t.emotions ? [[t.turnId, t.emotions] as const] : [])),
+    );
     const analyzeFlags = report.flags.map(flagView);
     // Replay
     const replay = await runReplay(model, { file: SESSION, delayMs: 0 });
     const turnOfSeq = new Map(turns.map((t) => [t.seq, t.turnId]));
     const replayed: Readings = new Map(
-      replay.timeline.flatMap((e) => (e.kind === 'turn' && e.summary ? [[turnOfSeq.get(e.seq)!, Object.fromEntries(Object.entries(e.summary).map(([k, v]) => [k, v.mean]))] as const] : [])),
+      replay.timeline.flatMap((e) =>
+        e.kind === 'turn' && e.summary
+          ? [
+              [
+                turnOfSeq.get(e.seq)!,
+                Object.fromEntries(Object.entries(e.summary).map(([k, v]) => [k, v.mean])),
+              ] as const,
+            ]
+          : [],
+      ),
     );
     const replayFlags = replay.timeline.flatMap((e) => (e.kind === 'flag' ? [flagView(e)] : []));
     // live
     const watched = await live(events);
 
-    assert.deepEqual([...analyzed.keys()], assistant.map((t) => t.turnId), 'analyze reads every assistant turn');
+    assert.deepEqual(
+      [...analyzed.keys()],
+      assistant.map((t) => t.turnId),
+      'analyze reads every assistant turn',
+    );
     assert.deepEqual(replayed, analyzed, 'Replay reads the session as analyze does');
     assert.deepEqual(watched.readings, analyzed, 'live watching reads the session as analyze does');
     assert.ok(analyzeFlags.length > 0, 'the session raises flags');
-    assert.ok(analyzeFlags.every((f) => Number.isFinite(f.desperation)), 'each flag carries the reading before its edit');
+    assert.ok(
+      analyzeFlags.every((f) => Number.isFinite(f.desperation)),
+      'each flag carries the reading before its edit',
+    );
     assert.deepEqual(replayFlags, analyzeFlags, 'Replay flags the session as analyze does');
     assert.deepEqual(watched.flags, analyzeFlags, 'live watching flags the session as analyze does');
   } finally {

@@ -18,12 +18,17 @@ test('two processes writing graphs/digests.json at once lose no entry', async ()
   const dir = mkdtempSync(join(tmpdir(), 'av-cache2-'));
   const cacheDir = join(dir, 'graphs');
   const started = Date.now();
-  const writers = ['a', 'b'].map((name) => run(process.execPath, ['--import', 'tsx', WRITER, cacheDir, dir, name, String(PER_WRITER)]));
+  const writers = ['a', 'b'].map((name) =>
+    run(process.execPath, ['--import', 'tsx', WRITER, cacheDir, dir, name, String(PER_WRITER)]),
+  );
   const results = await Promise.allSettled(writers);
-  for (const r of results) assert.equal(r.status, 'fulfilled', r.status === 'rejected' ? String((r.reason as Error).message) : '');
+  for (const r of results)
+    assert.equal(r.status, 'fulfilled', r.status === 'rejected' ? String((r.reason as Error).message) : '');
   const records = JSON.parse(readFileSync(join(cacheDir, 'digests.json'), 'utf8')) as Record<string, unknown>;
   const count = Object.keys(records).length;
-  process.stdout.write(`two concurrent writers × ${PER_WRITER} files: ${count} of ${2 * PER_WRITER} entries kept, ${Date.now() - started} ms\n`);
+  process.stdout.write(
+    `two concurrent writers × ${PER_WRITER} files: ${count} of ${2 * PER_WRITER} entries kept, ${Date.now() - started} ms\n`,
+  );
   assert.equal(count, 2 * PER_WRITER);
 });
 
@@ -43,6 +48,9 @@ test('a damaged digests.json is named, discarded and rebuilt', async () => {
     process.stderr.write = write;
   }
   assert.match(digest, /^[0-9a-f]{64}$/);
-  assert.ok(warnings.some((w) => w.includes(recordsPath) && /discarded/.test(w)), warnings.join(''));
+  assert.ok(
+    warnings.some((w) => w.includes(recordsPath) && /discarded/.test(w)),
+    warnings.join(''),
+  );
   assert.deepEqual(Object.keys(JSON.parse(readFileSync(recordsPath, 'utf8'))), [file]);
 });

@@ -1,5 +1,9 @@
 // Claude Code session lines for the fault tests and the soak script: one assistant turn per line.
-export function assistantLine(i: number, text = `Turn ${i}: the discount rounding is off by one cent; adjusting the test now.`, sessionId = 'soak'): string {
+export function assistantLine(
+  i: number,
+  text = `Turn ${i}: the discount rounding is off by one cent; adjusting the test now.`,
+  sessionId = 'soak',
+): string {
   return JSON.stringify({
     parentUuid: i === 0 ? null : `${sessionId}-a-${i - 1}`,
     cwd: '/home/dev/shop',

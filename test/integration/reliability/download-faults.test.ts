@@ -3,13 +3,29 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { env } from '@huggingface/transformers';
 import { resolveModel } from '../../../src/model-store/model-store';
 import { ModelStoreError } from '../../../src/model-store/model-store-error';
-import { readVectorFile, VECTOR_FILE_VERSION, VectorFileError, writeVectorFile, type EmotionVectorSet } from '../../../src/emotion/vectors';
+import {
+  readVectorFile,
+  VECTOR_FILE_VERSION,
+  VectorFileError,
+  writeVectorFile,
+  type EmotionVectorSet,
+} from '../../../src/emotion/vectors';
 import { startFakeHub, type FakeHub } from '../model-store/fake-hub';
 
 const work = mkdtempSync(join(tmpdir(), 'av-dlfaults-'));
@@ -42,20 +58,24 @@ async function failure(promise: Promise<unknown>): Promise<ModelStoreError> {
 
 const onnxFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.includes('.onnx')) : []);
 
-test('a full disk fails the download with a clear error, leaves no partial file, and a retry works', { skip: !existsSync('/dev/full') && 'needs /dev/full' }, async () => {
-  const cacheDir = mkdtempSync(join(work, 'cache-'));
-  const onnxDir = join(cacheDir, 'test-org', 'tiny', 'onnx');
-  mkdirSync(onnxDir, { recursive: true });
-  // Every write to /dev/full fails with ENOSPC, exactly as on a full disk.
-  symlinkSync('/dev/full', join(onnxDir, 'model.onnx.part'));
-  const err = await failure(resolveModel('test-org/tiny', { cacheDir }));
-  assert.equal(err.kind, 'download-failed');
-  assert.match(err.message, /disk is full/i);
-  assert.match(err.message, /onnx\/model\.onnx/);
-  assert.deepEqual(onnxFiles(onnxDir), [], 'the partial file is removed');
-  const model = await resolveModel('test-org/tiny', { cacheDir });
-  assert.deepEqual(readFileSync(model.onnxPath), readFileSync(join(repo, 'onnx', 'model.onnx')));
-});
+test(
+  'a full disk fails the download with a clear error, leaves no partial file, and a retry works',
+  { skip: !existsSync('/dev/full') && 'needs /dev/full' },
+  async () => {
+    const cacheDir = mkdtempSync(join(work, 'cache-'));
+    const onnxDir = join(cacheDir, 'test-org', 'tiny', 'onnx');
+    mkdirSync(onnxDir, { recursive: true });
+    // Every write to /dev/full fails with ENOSPC, exactly as on a full disk.
+    symlinkSync('/dev/full', join(onnxDir, 'model.onnx.part'));
+    const err = await failure(resolveModel('test-org/tiny', { cacheDir }));
+    assert.equal(err.kind, 'download-failed');
+    assert.match(err.message, /disk is full/i);
+    assert.match(err.message, /onnx\/model\.onnx/);
+    assert.deepEqual(onnxFiles(onnxDir), [], 'the partial file is removed');
+    const model = await resolveModel('test-org/tiny', { cacheDir });
+    assert.deepEqual(readFileSync(model.onnxPath), readFileSync(join(repo, 'onnx', 'model.onnx')));
+  },
+);
 
 test('a cached file damaged after download is detected: fetched again online, a clear error offline', async () => {
   const cacheDir = mkdtempSync(join(work, 'cache-'));
@@ -79,16 +99,46 @@ test('a vector file calibrated for another model is refused', () => {
   const file = join(work, 'vectors.avev');
   const set: EmotionVectorSet = {
     header: {
-      format: 'agent-vitals-emotion-vectors', version: VECTOR_FILE_VERSION, model: { id: 'test-org/tiny', revision: 'main', fileHash: 'aa'.repeat(32), dtype: 'fp32' },
-      hiddenSize: 2, numLayers: 2, emotions: ['calm'], tokenStart: 0, pcaSource: 'neutral-tokens', pcaVarianceShare: 0.5,
-      neutralTokensSampled: 1, storiesUsed: 1, storiesSkipped: 0, corpusHash: 'c0', createdAt: '2026-11-27T00:00:00.000Z',
+      format: 'agent-vitals-emotion-vectors',
+      version: VECTOR_FILE_VERSION,
+      model: { id: 'test-org/tiny', revision: 'main', fileHash: 'aa'.repeat(32), dtype: 'fp32' },
+      hiddenSize: 2,
+      numLayers: 2,
+      emotions: ['calm'],
+      tokenStart: 0,
+      pcaSource: 'neutral-tokens',
+      pcaVarianceShare: 0.5,
+      neutralTokensSampled: 1,
+      storiesUsed: 1,
+      storiesSkipped: 0,
+      corpusHash: 'c0',
+      createdAt: '2026-11-27T00:00:00.000Z',
       choice: { layer: 1, reason: 'only layer', perLayer: [] },
     },
-    layers: [{ layer: 1, vectors: [Float32Array.from([1, 0])], baseline: [{ mean: 0, std: 1 }], storyMean: Float32Array.from([0, 0]), componentsRemoved: 0, varianceRemoved: 0 }],
+    layers: [
+      {
+        layer: 1,
+        vectors: [Float32Array.from([1, 0])],
+        baseline: [{ mean: 0, std: 1 }],
+        storyMean: Float32Array.from([0, 0]),
+        componentsRemoved: 0,
+        varianceRemoved: 0,
+      },
+    ],
   };
   writeVectorFile(file, set);
-  assert.equal(readVectorFile(file, { model: { id: 'test-org/tiny', fileHash: 'aa'.repeat(32) } }).header.model.id, 'test-org/tiny');
-  assert.throws(() => readVectorFile(file, { model: { id: 'test-org/tiny', fileHash: 'bb'.repeat(32) } }), (e: unknown) => e instanceof VectorFileError && /calibrated for test-org\/tiny \(aaaaaaaaaaaa\).*recalibrate/.test(e.message));
-  assert.throws(() => readVectorFile(file, { model: { id: 'other/model', fileHash: 'aa'.repeat(32) } }), VectorFileError);
+  assert.equal(
+    readVectorFile(file, { model: { id: 'test-org/tiny', fileHash: 'aa'.repeat(32) } }).header.model.id,
+    'test-org/tiny',
+  );
+  assert.throws(
+    () => readVectorFile(file, { model: { id: 'test-org/tiny', fileHash: 'bb'.repeat(32) } }),
+    (e: unknown) =>
+      e instanceof VectorFileError && /calibrated for test-org\/tiny \(aaaaaaaaaaaa\).*recalibrate/.test(e.message),
+  );
+  assert.throws(
+    () => readVectorFile(file, { model: { id: 'other/model', fileHash: 'aa'.repeat(32) } }),
+    VectorFileError,
+  );
   assert.throws(() => readVectorFile(file, { hiddenSize: 896 }), /hidden size 2/);
 });

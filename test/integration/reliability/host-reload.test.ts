@@ -24,21 +24,44 @@ import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';
 const WORKSPACE = '/home/dev/shop';
 const TEST_FILE = `${WORKSPACE}/tests/test_cart.py`;
 const TEST_BEFORE = 'def test_total():\n    assert total([1, 2]) == 3\n';
-const PYTEST_FAIL = 'Exit code 1\n============ test session starts ============\ncollected 4 items\n\ntests/test_cart.py ...F\n\nFAILED tests/test_cart.py::test_total - assert 4 == 3\n============ 1 failed, 3 passed in 0.12s ============\n';
+const PYTEST_FAIL =
+  'Exit code 1\n============ test session starts ============\ncollected 4 items\n\ntests/test_cart.py ...F\n\nFAILED tests/test_cart.py::test_total - assert 4 == 3\n============ 1 failed, 3 passed in 0.12s ============\n';
 
 /** Claude Code session lines, numbered so every record is unique. */
 function lines() {
   let n = 0;
-  const base = () => ({ cwd: WORKSPACE, sessionId: 'reload', timestamp: new Date(Date.UTC(2026, 10, 27, 9, 0, n)).toISOString(), uuid: `r-${++n}` });
-  const assistant = (content: unknown[]) => JSON.stringify({ ...base(), type: 'assistant', message: { role: 'assistant', model: 'claude', content } });
-  const user = (content: unknown, extra: object = {}) => JSON.stringify({ ...base(), type: 'user', message: { role: 'user', content }, ...extra });
+  const base = () => ({
+    cwd: WORKSPACE,
+    sessionId: 'reload',
+    timestamp: new Date(Date.UTC(2026, 10, 27, 9, 0, n)).toISOString(),
+    uuid: `r-${++n}`,
+  });
+  const assistant = (content: unknown[]) =>
+    JSON.stringify({ ...base(), type: 'assistant', message: { role: 'assistant', model: 'claude', content } });
+  const user = (content: unknown, extra: object = {}) =>
+    JSON.stringify({ ...base(), type: 'user', message: { role: 'user', content }, ...extra });
   return {
     prompt: (text: string) => user(text),
     say: (text: string) => assistant([{ type: 'text', text }]),
-    runTests: (id: string) => assistant([{ type: 'tool_use', id, name: 'Bash', input: { command: 'python -m pytest tests' } }]),
-    testsFailed: (id: string) => user([{ type: 'tool_result', tool_use_id: id, content: PYTEST_FAIL, is_error: true }], { toolUseResult: `Error: ${PYTEST_FAIL}` }),
-    skipTest: (id: string, file = TEST_FILE) => assistant([{ type: 'tool_use', id, name: 'Edit', input: { file_path: file, old_string: 'def test_total', new_string: '@pytest.mark.skip\ndef test_total' } }]),
-    edited: (id: string, file = TEST_FILE) => user([{ type: 'tool_result', tool_use_id: id, content: 'The file has been updated.' }], { toolUseResult: { filePath: file, originalFile: TEST_BEFORE } }),
+    runTests: (id: string) =>
+      assistant([{ type: 'tool_use', id, name: 'Bash', input: { command: 'python -m pytest tests' } }]),
+    testsFailed: (id: string) =>
+      user([{ type: 'tool_result', tool_use_id: id, content: PYTEST_FAIL, is_error: true }], {
+        toolUseResult: `Error: ${PYTEST_FAIL}`,
+      }),
+    skipTest: (id: string, file = TEST_FILE) =>
+      assistant([
+        {
+          type: 'tool_use',
+          id,
+          name: 'Edit',
+          input: { file_path: file, old_string: 'def test_total', new_string: '@pytest.mark.skip\ndef test_total' },
+        },
+      ]),
+    edited: (id: string, file = TEST_FILE) =>
+      user([{ type: 'tool_result', tool_use_id: id, content: 'The file has been updated.' }], {
+        toolUseResult: { filePath: file, originalFile: TEST_BEFORE },
+      }),
   };
 }
 
@@ -56,7 +79,17 @@ class MemoryState implements StateStorage {
 
 /** One extension host's worth of the parts that hold session state. */
 async function startHost(state: MemoryState, flagsDir: string, projects: string, home: string) {
-  const store = new VitalsStore({ model: 'org/reader-1b', emotionsShown: ['desperate', 'calm'], smoothingTurns: 1, risingSlope: 0.3, reference: 'neutral' as const, pressure: DEFAULT_PRESSURE_THRESHOLDS }, { kind: 'unavailable', reason: 'no model in this test' });
+  const store = new VitalsStore(
+    {
+      model: 'org/reader-1b',
+      emotionsShown: ['desperate', 'calm'],
+      smoothingTurns: 1,
+      risingSlope: 0.3,
+      reference: 'neutral' as const,
+      pressure: DEFAULT_PRESSURE_THRESHOLDS,
+    },
+    { kind: 'unavailable', reason: 'no model in this test' },
+  );
   const hostState = new HostState(state, store, 20);
   const flagFeed = new TamperFlagFeed({
     storageDir: flagsDir,
@@ -71,7 +104,12 @@ async function startHost(state: MemoryState, flagsDir: string, projects: string,
   const manager = new TranscriptWatchManager({
     workspaceRoot: WORKSPACE,
     sources: ['claude-code'],
-    locations: { claudeProjectDirs: [projects], codexSessions: join(home, 'none'), geminiTmp: join(home, 'none'), vscodeUser: join(home, 'none') },
+    locations: {
+      claudeProjectDirs: [projects],
+      codexSessions: join(home, 'none'),
+      geminiTmp: join(home, 'none'),
+      vscodeUser: join(home, 'none'),
+    },
     positions: hostState.positions,
     // As the extension does: the tamper rules rebuild their run history from a resumed file.
     onReplayed: (e) => flagFeed.observe(e),
@@ -80,7 +118,10 @@ async function startHost(state: MemoryState, flagsDir: string, projects: string,
       store.addEvent(e);
       flagFeed.observe(e);
       // A stand-in scorer: each assistant turn gets a distinct desperation score.
-      if (e.type === 'turn' && e.role === 'assistant') store.setTurnScore(sessionKeyOf(e), e.turnId, { emotions: { desperate: { mean: ++scored / 10, max: 1 }, calm: { mean: 0, max: 0 } } });
+      if (e.type === 'turn' && e.role === 'assistant')
+        store.setTurnScore(sessionKeyOf(e), e.turnId, {
+          emotions: { desperate: { mean: ++scored / 10, max: 1 }, calm: { mean: 0, max: 0 } },
+        });
     },
     onError: (err) => assert.fail(String(err)),
   });
@@ -117,11 +158,14 @@ test('a reloaded host restores timelines, scores, flags and dismissals, and tail
   writeFileSync(file, '');
   const first = await startHost(state, flagsDir, projects, home);
   append(l.prompt('The cart total is wrong, fix it.'), l.say('Looking at the cart total.'));
-  for (const id of ['run-1', 'run-2', 'run-3']) append(l.runTests(id), l.testsFailed(id), l.say(`Still failing after ${id}.`));
+  for (const id of ['run-1', 'run-2', 'run-3'])
+    append(l.runTests(id), l.testsFailed(id), l.say(`Still failing after ${id}.`));
   append(l.skipTest('edit-1'), l.edited('edit-1'), l.say('Skipped the flaky test for now.'));
   // A command whose result will only be written after the reload.
   append(l.runTests('run-4'));
-  await until('the first part of the session', () => first.delivered.some((e) => e.type === 'tool-call' && e.callId === 'run-4'));
+  await until('the first part of the session', () =>
+    first.delivered.some((e) => e.type === 'tool-call' && e.callId === 'run-4'),
+  );
   await first.flagFeed.idle();
   const flags = first.store.snapshot().flags;
   assert.equal(flags.length, 1, 'the skipped test was flagged');
@@ -137,16 +181,34 @@ test('a reloaded host restores timelines, scores, flags and dismissals, and tail
   append(l.testsFailed('run-4'));
   const second = await startHost(state, flagsDir, projects, home);
   const restored = second.store.snapshot();
-  assert.deepEqual(restored.session?.turns.map((p) => [p.turnId, p.emotions?.desperate?.mean]), before.session?.turns.map((p) => [p.turnId, p.emotions?.desperate?.mean]), 'timeline and scores restored');
-  assert.deepEqual(restored.session?.testRuns.map((r) => r.failed), [1, 1, 1]);
-  append(l.say('The run after the reload failed too; skipping the tax test as well.'), l.skipTest('edit-2', `${WORKSPACE}/tests/test_tax.py`), l.edited('edit-2', `${WORKSPACE}/tests/test_tax.py`));
+  assert.deepEqual(
+    restored.session?.turns.map((p) => [p.turnId, p.emotions?.desperate?.mean]),
+    before.session?.turns.map((p) => [p.turnId, p.emotions?.desperate?.mean]),
+    'timeline and scores restored',
+  );
+  assert.deepEqual(
+    restored.session?.testRuns.map((r) => r.failed),
+    [1, 1, 1],
+  );
+  append(
+    l.say('The run after the reload failed too; skipping the tax test as well.'),
+    l.skipTest('edit-2', `${WORKSPACE}/tests/test_tax.py`),
+    l.edited('edit-2', `${WORKSPACE}/tests/test_tax.py`),
+  );
   await until('the lines written around the reload', () => second.delivered.some((e) => e.type === 'file-edit'));
   await second.flagFeed.idle();
 
   // Tailing went on from the saved position: only new records were delivered, numbered on.
   assert.ok(second.delivered.length > 0);
-  assert.ok(second.delivered.every((e) => e.rawRef!.offset >= saved.offset!), 'nothing before the saved offset was delivered again');
-  assert.deepEqual(second.delivered.map((e) => e.seq), second.delivered.map((_, i) => saved.seq + i), 'numbering carries on without gaps or repeats');
+  assert.ok(
+    second.delivered.every((e) => e.rawRef!.offset >= saved.offset!),
+    'nothing before the saved offset was delivered again',
+  );
+  assert.deepEqual(
+    second.delivered.map((e) => e.seq),
+    second.delivered.map((_, i) => saved.seq + i),
+    'numbering carries on without gaps or repeats',
+  );
   // The result of the command started before the reload is still a test run of that command.
   const run4 = second.delivered.find((e): e is TestRunEvent => e.type === 'test-run');
   assert.equal(run4?.command, 'python -m pytest tests');
@@ -155,7 +217,10 @@ test('a reloaded host restores timelines, scores, flags and dismissals, and tail
   const turnIds = after.session!.turns.map((p) => p.turnId);
   assert.equal(new Set(turnIds).size, turnIds.length, 'no turn twice');
   assert.deepEqual(turnIds, [...before.session!.turns.map((p) => p.turnId), turnIds.at(-1)]);
-  assert.deepEqual(after.session!.testRuns.map((r) => r.failed), [1, 1, 1, 1]);
+  assert.deepEqual(
+    after.session!.testRuns.map((r) => r.failed),
+    [1, 1, 1, 1],
+  );
   const restoredFlag = after.flags.find((f) => f.id === flags[0]!.id);
   assert.equal(restoredFlag?.status, 'dismissed', 'the flag and its dismissal came back');
   // The new skip is judged with the failing runs from before the reload: the rules' history was rebuilt.
@@ -167,8 +232,24 @@ test('a reloaded host restores timelines, scores, flags and dismissals, and tail
 
 test('saved state that cannot be read is left out and counted; the host starts empty', () => {
   const state = new MemoryState();
-  state.values.set(HOST_STATE_KEY, JSON.stringify({ timelines: { version: 1, sessions: [{ key: 'broken' }, 'nonsense'] }, positions: { '/a.jsonl': { seq: -1 }, '/b.jsonl': { seq: 3, offset: 120 } } }));
-  const store = new VitalsStore({ model: 'org/reader-1b', emotionsShown: [], smoothingTurns: 1, risingSlope: 0.3, reference: 'neutral' as const, pressure: DEFAULT_PRESSURE_THRESHOLDS }, { kind: 'unavailable', reason: 'test' });
+  state.values.set(
+    HOST_STATE_KEY,
+    JSON.stringify({
+      timelines: { version: 1, sessions: [{ key: 'broken' }, 'nonsense'] },
+      positions: { '/a.jsonl': { seq: -1 }, '/b.jsonl': { seq: 3, offset: 120 } },
+    }),
+  );
+  const store = new VitalsStore(
+    {
+      model: 'org/reader-1b',
+      emotionsShown: [],
+      smoothingTurns: 1,
+      risingSlope: 0.3,
+      reference: 'neutral' as const,
+      pressure: DEFAULT_PRESSURE_THRESHOLDS,
+    },
+    { kind: 'unavailable', reason: 'test' },
+  );
   const hostState = new HostState(state, store);
   assert.equal(hostState.skippedOnRestore, 2);
   assert.deepEqual(store.sessionKeys(), []);
@@ -184,12 +265,35 @@ test('a transcript replaced or cut shorter while no host ran is new: read and de
   writeFileSync(file, [l.say('one'), l.say('two'), l.say('three')].join('\n') + '\n');
   const read = async (resume: TailPosition) => {
     const turns: string[] = [];
-    const reader = createReader({ source: 'claude-code', file, head: '', sink: (e) => void (e.type === 'turn' && turns.push(e.text)) });
-    await new TranscriptFollower(file, reader, (err) => assert.fail(String(err)), () => {}, resume).poke();
+    const reader = createReader({
+      source: 'claude-code',
+      file,
+      head: '',
+      sink: (e) => void (e.type === 'turn' && turns.push(e.text)),
+    });
+    await new TranscriptFollower(
+      file,
+      reader,
+      (err) => assert.fail(String(err)),
+      () => {},
+      resume,
+    ).poke();
     return turns;
   };
   const { ino, size } = statSync(file);
-  assert.deepEqual(await read({ seq: 2, offset: size, ino }), ['three'], 'the same file resumes after its second event');
-  assert.deepEqual(await read({ seq: 2, offset: size, ino: ino + 1 }), ['one', 'two', 'three'], 'another file at that path');
-  assert.deepEqual(await read({ seq: 2, offset: size + 1, ino }), ['one', 'two', 'three'], 'a file shorter than what was read');
+  assert.deepEqual(
+    await read({ seq: 2, offset: size, ino }),
+    ['three'],
+    'the same file resumes after its second event',
+  );
+  assert.deepEqual(
+    await read({ seq: 2, offset: size, ino: ino + 1 }),
+    ['one', 'two', 'three'],
+    'another file at that path',
+  );
+  assert.deepEqual(
+    await read({ seq: 2, offset: size + 1, ino }),
+    ['one', 'two', 'three'],
+    'a file shorter than what was read',
+  );
 });

@@ -14,14 +14,21 @@ function record(kind, detail) {
 const connect = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function (...args) {
   const first = Array.isArray(args[0]) ? args[0][0] : args[0];
-  const options = typeof first === 'object' && first !== null ? first : { port: first, host: typeof args[1] === 'string' ? args[1] : undefined };
+  const options =
+    typeof first === 'object' && first !== null
+      ? first
+      : { port: first, host: typeof args[1] === 'string' ? args[1] : undefined };
   if (options.path === undefined) record('connect', { host: options.host ?? 'localhost', port: Number(options.port) });
   return connect.apply(this, args);
 };
 
 const listen = net.Server.prototype.listen;
 net.Server.prototype.listen = function (...args) {
-  record('listen', { args: args.filter((a) => typeof a !== 'function').map((a) => (typeof a === 'object' ? JSON.stringify(a) : String(a))) });
+  record('listen', {
+    args: args
+      .filter((a) => typeof a !== 'function')
+      .map((a) => (typeof a === 'object' ? JSON.stringify(a) : String(a))),
+  });
   return listen.apply(this, args);
 };
 

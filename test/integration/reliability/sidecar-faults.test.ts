@@ -27,7 +27,8 @@ function hooked(client: SidecarClient, beforeSend?: (call: number, pid: number |
     request<P, R>(type: RequestType<P, R, SidecarErrorData>, params: P): Promise<R> {
       const pid = client.pid;
       const answer = client.request(type, params);
-      if (type.method === Methods.openConversation.method || type.method === Methods.appendMessages.method) beforeSend?.(++calls, pid);
+      if (type.method === Methods.openConversation.method || type.method === Methods.appendMessages.method)
+        beforeSend?.(++calls, pid);
       return answer;
     },
   };
@@ -42,7 +43,11 @@ function meanNorm(result: AppendResult, messageIndex: number): number | null {
   return slice.reduce((a, b) => a + b, 0) / slice.length;
 }
 
-const TURNS = Array.from({ length: 12 }, (_, i) => `Turn ${i}: the test still fails with ${i} errors; I will ${i % 2 ? 'loosen the assertion' : 'read the stack trace again'}.`);
+const TURNS = Array.from(
+  { length: 12 },
+  (_, i) =>
+    `Turn ${i}: the test still fails with ${i} errors; I will ${i % 2 ? 'loosen the assertion' : 'read the stack trace again'}.`,
+);
 
 async function scoreAll(client: SidecarClient, beforeSend?: (call: number, pid: number | undefined) => void) {
   const delivered = new Map<string, number[]>();
@@ -112,7 +117,10 @@ test('SIGKILL mid-score and a frozen sidecar: restarted, reloaded, every turn sc
     for (const [id, scores] of run.delivered) {
       assert.equal(scores.length, 1, `${id} scored once`);
       const expected = baseline.delivered.get(id)![0]!;
-      assert.ok(Math.abs(scores[0]! - expected) <= 1e-3 * Math.abs(expected), `${id}: ${scores[0]} vs undisturbed ${expected}`);
+      assert.ok(
+        Math.abs(scores[0]! - expected) <= 1e-3 * Math.abs(expected),
+        `${id}: ${scores[0]} vs undisturbed ${expected}`,
+      );
     }
     assert.equal(crashes.length, 2);
     assert.match(crashes[0]!.reason, /killed by SIGKILL/);
@@ -120,19 +128,32 @@ test('SIGKILL mid-score and a frozen sidecar: restarted, reloaded, every turn sc
     const hangNoticedMs = crashes[1]!.at - frozenAt;
     assert.ok(hangNoticedMs < 5000, `hang noticed after ${hangNoticedMs.toFixed(0)} ms`);
     const recoveryMs = restartedAt.map((r, i) => r - crashes[i]!.at);
-    t.diagnostic(`hang noticed in ${hangNoticedMs.toFixed(0)} ms; restart + model reload took ${recoveryMs.map((m) => m.toFixed(0)).join(' ms, ')} ms`);
+    t.diagnostic(
+      `hang noticed in ${hangNoticedMs.toFixed(0)} ms; restart + model reload took ${recoveryMs.map((m) => m.toFixed(0)).join(' ms, ')} ms`,
+    );
   } finally {
     await client.stop();
   }
 });
 
 test('a sidecar that runs out of memory mid-request is restarted and says why; the request that caused it is not replayed', async () => {
-  const client = newClient({ execArgv: ['--max-old-space-size=48'], resendAfterRestart: (method, params) => method === 'appendMessages' && JSON.stringify(params).length < 100_000 });
+  const client = newClient({
+    execArgv: ['--max-old-space-size=48'],
+    resendAfterRestart: (method, params) => method === 'appendMessages' && JSON.stringify(params).length < 100_000,
+  });
   try {
     await client.request(Methods.loadModel, LOAD);
-    await client.request(Methods.openConversation, { conversationId: 'c', messages: [{ role: 'user', content: 'hello' }], returns: 'none' });
+    await client.request(Methods.openConversation, {
+      conversationId: 'c',
+      messages: [{ role: 'user', content: 'hello' }],
+      returns: 'none',
+    });
     const crash = once(client, 'crash') as Promise<[CrashInfo]>;
-    const huge = client.request(Methods.appendMessages, { conversationId: 'c', messages: Array.from({ length: 24 }, () => ({ role: 'assistant' as const, content: 'x'.repeat(1 << 20) })), returns: 'activations' });
+    const huge = client.request(Methods.appendMessages, {
+      conversationId: 'c',
+      messages: Array.from({ length: 24 }, () => ({ role: 'assistant' as const, content: 'x'.repeat(1 << 20) })),
+      returns: 'activations',
+    });
     const [info] = await crash;
     assert.match(info.stderrTail + info.reason, /heap|memory/i);
     await assert.rejects(huge, (err: unknown) => err instanceof SidecarError && err.kind === 'sidecar-crashed');

@@ -20,7 +20,9 @@ interface Reply {
 
 /** The sidecar on raw pipes: frames are written by hand, replies parsed from stdout. */
 function rawSidecar() {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', SIDECAR], { stdio: 'pipe' });
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ['--import', 'tsx', SIDECAR], {
+    stdio: 'pipe',
+  });
   let out = Buffer.alloc(0);
   let stderr = '';
   const replies: Reply[] = [];
@@ -44,7 +46,8 @@ function rawSidecar() {
     child.stdin.write(`Content-Length: ${bytes.length}\r\n\r\n`);
     child.stdin.write(bytes);
   };
-  const request = (id: number, method: string, params?: unknown) => frame(JSON.stringify({ jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) }));
+  const request = (id: number, method: string, params?: unknown) =>
+    frame(JSON.stringify({ jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) }));
   /** The next reply matching `match`, within `ms`. */
   const reply = async (match: (r: Reply) => boolean, ms = 20_000): Promise<Reply> => {
     const deadline = Date.now() + ms;
@@ -109,7 +112,10 @@ test('Content-Length: abc is answered with a parse error, and the sidecar exits 
     s.child.stdin.write('Content-Length: abc\r\n\r\n{"jsonrpc":"2.0","id":2,"method":"status"}');
     const answer = await s.reply((r) => r.id === null && r.error?.code === -32700);
     assert.match(answer.error!.message, /Content-Length 'abc'/);
-    const [code] = (await Promise.race([exited, new Promise((_, reject) => setTimeout(() => reject(new Error('the sidecar kept running, silent')), 10_000))])) as [number];
+    const [code] = (await Promise.race([
+      exited,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('the sidecar kept running, silent')), 10_000)),
+    ])) as [number];
     assert.equal(code, 1);
     assert.match(s.stderr(), /Content-Length 'abc'.*cannot be read/);
   } finally {
@@ -124,11 +130,27 @@ test('parameters of the wrong type are invalid-params errors naming the field, n
       ['loadModel', { model: 123 }, /`model` must be a string, got number/],
       ['loadModel', null, /`model` is required/],
       ['appendMessages', { conversationId: 'c', messages: 'hi' }, /`messages` must be a list/],
-      ['generate', { messages: [], maxNewTokens: 4, steering: [{ layer: 1, vector: 5, scale: 1 }] }, /`steering\[0\]`: `vector` must be a string/],
+      [
+        'generate',
+        { messages: [], maxNewTokens: 4, steering: [{ layer: 1, vector: 5, scale: 1 }] },
+        /`steering\[0\]`: `vector` must be a string/,
+      ],
       ['closeConversation', 'c', /needs an object of parameters, got a string|`conversationId` is required/],
-      ['loadModel', { model: FIXTURE, executionProvider: 'tpu' }, /Unknown execution provider 'tpu' \(cpu, cuda, dml, coreml\)/],
+      [
+        'loadModel',
+        { model: FIXTURE, executionProvider: 'tpu' },
+        /Unknown execution provider 'tpu' \(cpu, cuda, dml, coreml\)/,
+      ],
       // A provider onnxruntime-node does not build for the platform: the setting is what to change.
-      ...(process.platform === 'linux' ? [['loadModel', { model: FIXTURE, layers: [1], executionProvider: 'dml' }, /DirectML execution provider is not part of onnxruntime-node/] as [string, unknown, RegExp]] : []),
+      ...(process.platform === 'linux'
+        ? [
+            [
+              'loadModel',
+              { model: FIXTURE, layers: [1], executionProvider: 'dml' },
+              /DirectML execution provider is not part of onnxruntime-node/,
+            ] as [string, unknown, RegExp],
+          ]
+        : []),
     ];
     cases.forEach(([method, params], i) => s.request(10 + i, method, params));
     for (const [i, [method, , pattern]] of cases.entries()) {
@@ -147,7 +169,10 @@ test('a 50 MB message is refused from its length, before it is tokenized', async
     s.request(1, 'loadModel', { model: FIXTURE, layers: [1], threads: 1 });
     assert.ok((await s.reply((r) => r.id === 1, 60_000)).result, 'the fixture loads');
     const started = Date.now();
-    s.request(2, 'openConversation', { messages: [{ role: 'user', content: 'x'.repeat(50 * 2 ** 20) }], returns: 'none' });
+    s.request(2, 'openConversation', {
+      messages: [{ role: 'user', content: 'x'.repeat(50 * 2 ** 20) }],
+      returns: 'none',
+    });
     const r = await s.reply((x) => x.id === 2, 30_000);
     const ms = Date.now() - started;
     assert.match(r.error?.message ?? '', /52428800 characters.*more than the context limit/);
@@ -158,13 +183,22 @@ test('a 50 MB message is refused from its length, before it is tokenized', async
 });
 
 test('a sidecar frozen (SIGSTOP) while loading a model is noticed and restarted; later requests are answered', async () => {
-  const client = new SidecarClient({ sidecarPath: SIDECAR, execArgv: ['--import', 'tsx'], crashPolicy: { initialDelayMs: 100 }, hangTimeoutMs: 30_000, slowHangTimeoutMs: 1500 });
+  const client = new SidecarClient({
+    sidecarPath: SIDECAR,
+    execArgv: ['--import', 'tsx'],
+    crashPolicy: { initialDelayMs: 100 },
+    hangTimeoutMs: 30_000,
+    slowHangTimeoutMs: 1500,
+  });
   try {
     await client.request(Methods.status);
     const load = client.request(Methods.loadModel, { model: FIXTURE, layers: [1], threads: 1 });
     process.kill(client.pid!, 'SIGSTOP');
     const started = Date.now();
-    await assert.rejects(load, (e: unknown) => e instanceof SidecarError && e.kind === 'sidecar-crashed' && /stopped answering/.test(e.message));
+    await assert.rejects(
+      load,
+      (e: unknown) => e instanceof SidecarError && e.kind === 'sidecar-crashed' && /stopped answering/.test(e.message),
+    );
     assert.ok(Date.now() - started < 10_000);
     const status = await client.request(Methods.status);
     assert.equal(status.state, 'idle', 'the restarted sidecar answers');

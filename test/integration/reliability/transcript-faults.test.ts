@@ -3,7 +3,17 @@
 // memory. Nothing crashes, every readable turn arrives once, every unreadable record is counted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+  openSync,
+  writeSync,
+  closeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentEvent, TurnEvent } from '../../../src/core/events';
@@ -18,8 +28,14 @@ function follow(file: string) {
   const skips: number[] = [];
   const errors: unknown[] = [];
   const reader = createReader({ source: 'claude-code', file, head: '', sink: (e) => void events.push(e) });
-  const follower = new TranscriptFollower(file, reader, (e) => void errors.push(e), (n) => void skips.push(n));
-  const turnIds = () => events.filter((e): e is TurnEvent => e.type === 'turn').map((t) => t.turnId.replace(/^soak-/, ''));
+  const follower = new TranscriptFollower(
+    file,
+    reader,
+    (e) => void errors.push(e),
+    (n) => void skips.push(n),
+  );
+  const turnIds = () =>
+    events.filter((e): e is TurnEvent => e.type === 'turn').map((t) => t.turnId.replace(/^soak-/, ''));
   return { follower, reader, events, skips, errors, turnIds };
 }
 
@@ -31,8 +47,17 @@ function tempDir(t: { after(fn: () => void): void }): string {
 
 test('malformed JSON, non-UTF-8 bytes and a cut-short line: turns arrive once, bad records are counted and reported', async (t) => {
   const file = join(tempDir(t), 'session.jsonl');
-  writeFileSync(file, [assistantLine(0), '{"type":"assistant", "message": {', 'not json at all', assistantLine(1), ''].join('\n'));
-  appendFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0x0a]), Buffer.from(assistantLine(2).replace('Turn 2', 'Turn 2 \udcff'))]));
+  writeFileSync(
+    file,
+    [assistantLine(0), '{"type":"assistant", "message": {', 'not json at all', assistantLine(1), ''].join('\n'),
+  );
+  appendFileSync(
+    file,
+    Buffer.concat([
+      Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0x0a]),
+      Buffer.from(assistantLine(2).replace('Turn 2', 'Turn 2 \udcff')),
+    ]),
+  );
   const f = follow(file);
   await f.follower.poke();
   // The last line has no newline yet: it waits rather than being read half-written.
@@ -75,7 +100,11 @@ test('a line longer than the limit is dropped and counted without ever being hel
   closeSync(fd);
   const dropped: [number, number][] = [];
   const lines: string[] = [];
-  const tailer = new LineTailer(file, (l) => void lines.push(l), { chunkBytes: 64 * 1024, maxLineBytes: limit, onOversizedLine: (o, b) => void dropped.push([o, b]) });
+  const tailer = new LineTailer(file, (l) => void lines.push(l), {
+    chunkBytes: 64 * 1024,
+    maxLineBytes: limit,
+    onOversizedLine: (o, b) => void dropped.push([o, b]),
+  });
   await tailer.readAvailable();
   assert.equal(lines.length, 2);
   assert.equal(dropped.length, 1);
@@ -92,7 +121,10 @@ test('a large transcript streams with flat memory (bounded by the chunk, not the
   let n = 0;
   const batch: string[] = [];
   while (written < targetBytes) {
-    const line = n % 97 === 0 ? '{"broken": ' : assistantLine(n, `Turn ${n}: ${'still failing, trying another approach. '.repeat(8)}`);
+    const line =
+      n % 97 === 0
+        ? '{"broken": '
+        : assistantLine(n, `Turn ${n}: ${'still failing, trying another approach. '.repeat(8)}`);
     batch.push(line);
     written += Buffer.byteLength(line) + 1;
     n++;
@@ -114,7 +146,9 @@ test('a large transcript streams with flat memory (bounded by the chunk, not the
   });
   const seconds = (performance.now() - started) / 1000;
   const growthMb = (peak - rssBefore) / 2 ** 20;
-  t.diagnostic(`${(written / 2 ** 20).toFixed(0)} MB, ${n} records in ${seconds.toFixed(1)} s (${(written / 2 ** 20 / seconds).toFixed(0)} MB/s), RSS growth ${growthMb.toFixed(0)} MB`);
+  t.diagnostic(
+    `${(written / 2 ** 20).toFixed(0)} MB, ${n} records in ${seconds.toFixed(1)} s (${(written / 2 ** 20 / seconds).toFixed(0)} MB/s), RSS growth ${growthMb.toFixed(0)} MB`,
+  );
   const broken = Math.ceil(n / 97);
   assert.equal(turns, n - broken);
   assert.equal(session?.skippedRecords, broken);

@@ -25,7 +25,10 @@ test('a killed sidecar is restarted with backoff, the reason is reported, and st
     const first = (await client.request(Methods.status)).pid;
 
     const crash = once(client, 'crash') as Promise<[CrashInfo]>;
-    const replayed = client.request(Methods.openConversation, { conversationId: 'kept', messages: [{ role: 'user', content: 'hello there' }] });
+    const replayed = client.request(Methods.openConversation, {
+      conversationId: 'kept',
+      messages: [{ role: 'user', content: 'hello there' }],
+    });
     const dropped = client.request(Methods.status);
     process.kill(first, 'SIGKILL');
     const [info] = await crash;
@@ -35,7 +38,10 @@ test('a killed sidecar is restarted with backoff, the reason is reported, and st
     assert.equal(info.crashesInWindow, 1);
 
     // Not chosen for replay: fails with the reason. Chosen: answered by the new process.
-    await assert.rejects(dropped, (err: unknown) => err instanceof SidecarError && err.kind === 'sidecar-crashed' && /SIGKILL/.test(err.message));
+    await assert.rejects(
+      dropped,
+      (err: unknown) => err instanceof SidecarError && err.kind === 'sidecar-crashed' && /SIGKILL/.test(err.message),
+    );
     const result = await replayed;
     assert.equal(result.conversationId, 'kept');
     assert.ok(result.totalTokens > 0);
@@ -44,7 +50,10 @@ test('a killed sidecar is restarted with backoff, the reason is reported, and st
     assert.notEqual(status.pid, first);
     assert.deepEqual(restored, [status.pid]);
     assert.equal(status.state, 'ready', 'the restart hook reloaded the model before the replay');
-    assert.deepEqual(status.conversations.map((c) => c.conversationId), ['kept']);
+    assert.deepEqual(
+      status.conversations.map((c) => c.conversationId),
+      ['kept'],
+    );
   } finally {
     await client.stop();
   }
@@ -54,17 +63,31 @@ test('after 5 crashes within the window the client gives up and says why', async
   const dir = mkdtempSync(join(tmpdir(), 'av-crash-'));
   const script = join(dir, 'crashing-sidecar.js');
   writeFileSync(script, "process.stderr.write('fatal: cannot load the native backend\\n'); process.exit(3);\n");
-  const client = new SidecarClient({ sidecarPath: script, crashPolicy: { initialDelayMs: 20, maxCrashes: 5, windowMs: 60_000 } });
+  const client = new SidecarClient({
+    sidecarPath: script,
+    crashPolicy: { initialDelayMs: 20, maxCrashes: 5, windowMs: 60_000 },
+  });
   const crashes: CrashInfo[] = [];
   client.on('crash', (c) => crashes.push(c));
   const gaveUp = once(client, 'gaveUp') as Promise<[SidecarError]>;
   await client.start();
   const [error] = await gaveUp;
   assert.equal(client.state, 'failed');
-  assert.deepEqual(crashes.map((c) => c.restartInMs), [20, 40, 80, 160, undefined], 'exponential backoff, then none');
-  assert.ok(crashes.every((c) => c.exitCode === 3 && /exited with code 3: fatal: cannot load the native backend/.test(c.reason)));
+  assert.deepEqual(
+    crashes.map((c) => c.restartInMs),
+    [20, 40, 80, 160, undefined],
+    'exponential backoff, then none',
+  );
+  assert.ok(
+    crashes.every(
+      (c) => c.exitCode === 3 && /exited with code 3: fatal: cannot load the native backend/.test(c.reason),
+    ),
+  );
   assert.equal(error.kind, 'sidecar-gave-up');
   assert.match(error.message, /crashed 5 times in 1 minutes .*cannot load the native backend/);
-  await assert.rejects(client.request(Methods.status), (err: unknown) => err instanceof SidecarError && err.kind === 'sidecar-gave-up');
+  await assert.rejects(
+    client.request(Methods.status),
+    (err: unknown) => err instanceof SidecarError && err.kind === 'sidecar-gave-up',
+  );
   await client.stop();
 });

@@ -12,7 +12,10 @@ import { DEMO_MODEL_FOLDER, llama3TokenizerFolder, TRANSCRIPT } from './helpers'
 const countingEncoder: ResidualEncoder = {
   layers: [0],
   async forward(ids: number[], past?: KvCacheHandle) {
-    return { activations: new Map([[0, new Float32Array(ids.length)]]), past: { length: (past?.length ?? 0) + ids.length, bytes: 0, dispose() {} } };
+    return {
+      activations: new Map([[0, new Float32Array(ids.length)]]),
+      past: { length: (past?.length ?? 0) + ids.length, bytes: 0, dispose() {} },
+    };
   },
 };
 
@@ -33,7 +36,10 @@ for (const [name, folder, templateText] of [
         const content = pieces.slice(span.contentStart - out.firstNewToken, span.contentEnd - out.firstNewToken);
         assert.equal(content.join(''), part[k].content.trim());
         assert.ok(!content.some((p) => TEMPLATE_PIECE.test(p)), content.join('|'));
-        const template = [...pieces.slice(span.start - out.firstNewToken, span.contentStart - out.firstNewToken), ...pieces.slice(span.contentEnd - out.firstNewToken, span.end - out.firstNewToken)];
+        const template = [
+          ...pieces.slice(span.start - out.firstNewToken, span.contentStart - out.firstNewToken),
+          ...pieces.slice(span.contentEnd - out.firstNewToken, span.end - out.firstNewToken),
+        ];
         assert.match(template.join(''), templateText, 'the header and footer are still fed to the model');
         assert.ok(template.join('').includes(part[k].role), `${part[k].role} header`);
       });

@@ -14,7 +14,12 @@ test('appending reuses the cache and matches a full re-encode', async () => {
   const { probe, tokenizer } = await fixture;
   const conversation = new Conversation('c', probe, tokenizer, limits);
   let total = 0;
-  for (const [from, to] of [[0, 2], [2, 3], [3, 5], [5, 6]]) {
+  for (const [from, to] of [
+    [0, 2],
+    [2, 3],
+    [3, 5],
+    [5, 6],
+  ]) {
     const added = TRANSCRIPT.slice(from, to);
     const out = await conversation.append(added);
     const reference = await fullEncode(probe, tokenizer, TRANSCRIPT.slice(0, to));
@@ -37,7 +42,12 @@ test('appending reuses the cache and matches a full re-encode', async () => {
     });
     const hidden = probe.shape.hiddenSize;
     for (const layer of LAYERS) {
-      assertClose(out.activations.get(layer)!, reference.activations.get(layer)!.subarray(total * hidden), 1e-4, `layer ${layer} after ${to} messages`);
+      assertClose(
+        out.activations.get(layer)!,
+        reference.activations.get(layer)!.subarray(total * hidden),
+        1e-4,
+        `layer ${layer} after ${to} messages`,
+      );
     }
     total = reference.ids.length;
   }
@@ -51,7 +61,8 @@ test('long inputs run in chunks on top of the cache with the same result', async
   const conversation = new Conversation('chunks', probe, tokenizer, { contextLimit: 512, chunkTokens: 7 });
   const out = await conversation.append(TRANSCRIPT);
   const reference = await fullEncode(probe, tokenizer, TRANSCRIPT);
-  for (const layer of LAYERS) assertClose(out.activations.get(layer)!, reference.activations.get(layer)!, 1e-4, `layer ${layer}`);
+  for (const layer of LAYERS)
+    assertClose(out.activations.get(layer)!, reference.activations.get(layer)!, 1e-4, `layer ${layer}`);
   conversation.dispose();
 });
 
@@ -72,12 +83,24 @@ test('past the context limit the oldest turns are dropped and the cache rebuilt'
   const reference = await fullEncode(probe, tokenizer, kept);
   assert.equal(out.totalTokens, reference.ids.length);
   const fewer = [TRANSCRIPT[0], ...TRANSCRIPT.slice(dropped)];
-  assert.ok((await fullEncode(probe, tokenizer, fewer)).ids.length > Math.floor(limit * 0.75), 'no more turns dropped than needed');
+  assert.ok(
+    (await fullEncode(probe, tokenizer, fewer)).ids.length > Math.floor(limit * 0.75),
+    'no more turns dropped than needed',
+  );
   const firstNew = out.firstNewToken * probe.shape.hiddenSize;
-  for (const layer of LAYERS) assertClose(out.activations.get(layer)!, reference.activations.get(layer)!.subarray(firstNew), 1e-4, `layer ${layer}`);
+  for (const layer of LAYERS)
+    assertClose(
+      out.activations.get(layer)!,
+      reference.activations.get(layer)!.subarray(firstNew),
+      1e-4,
+      `layer ${layer}`,
+    );
 
   const tiny = new Conversation('tiny', probe, tokenizer, { contextLimit: 8, chunkTokens: 1024 });
-  await assert.rejects(tiny.append([TRANSCRIPT[1]]), (err: unknown) => err instanceof SidecarError && err.kind === 'context-overflow');
+  await assert.rejects(
+    tiny.append([TRANSCRIPT[1]]),
+    (err: unknown) => err instanceof SidecarError && err.kind === 'context-overflow',
+  );
   conversation.dispose();
 });
 
@@ -89,7 +112,10 @@ test('least recently used caches are evicted under the memory budget, and rebuil
   probeOne.dispose();
 
   // Room for two conversations of this size, not three.
-  const store = new ConversationStore(Math.floor(oneCache * 2.5), (id) => new Conversation(id, probe, tokenizer, limits));
+  const store = new ConversationStore(
+    Math.floor(oneCache * 2.5),
+    (id) => new Conversation(id, probe, tokenizer, limits),
+  );
   for (const id of ['a', 'b', 'c']) {
     store.openConversation(id);
     await store.use(id).append(TRANSCRIPT.slice(0, 3));
@@ -107,7 +133,13 @@ test('least recently used caches are evicted under the memory budget, and rebuil
   assert.equal(out.reusedTokens, 0);
   const reference = await fullEncode(probe, tokenizer, TRANSCRIPT.slice(0, 4));
   const firstNew = out.firstNewToken * probe.shape.hiddenSize;
-  for (const layer of LAYERS) assertClose(out.activations.get(layer)!, reference.activations.get(layer)!.subarray(firstNew), 1e-4, `layer ${layer}`);
+  for (const layer of LAYERS)
+    assertClose(
+      out.activations.get(layer)!,
+      reference.activations.get(layer)!.subarray(firstNew),
+      1e-4,
+      `layer ${layer}`,
+    );
   const after = Object.fromEntries(store.status().map((s) => [s.conversationId, s]));
   assert.equal(after.b.cacheBytes, 0, 'b is now the least recently used and made room for a');
   store.closeAll();

@@ -26,7 +26,10 @@ after(async () => {
 /** Opens the first messages, appends the rest, and returns the appended tokens' activations. */
 async function appendedActivations(): Promise<{ firstNewToken: number; activations: Map<number, Float32Array> }> {
   const opened = await client.request(Methods.openConversation, { messages: TRANSCRIPT.slice(0, 4) });
-  const appended = await client.request(Methods.appendMessages, { conversationId: opened.conversationId, messages: TRANSCRIPT.slice(4) });
+  const appended = await client.request(Methods.appendMessages, {
+    conversationId: opened.conversationId,
+    messages: TRANSCRIPT.slice(4),
+  });
   assert.equal(appended.reusedTokens, opened.totalTokens, 'the append computed only the new tokens');
   await client.request(Methods.closeConversation, { conversationId: opened.conversationId });
   const activations = new Map(LAYERS.map((layer) => [layer, decodeFloat32(appended.activations![String(layer)])]));
@@ -41,7 +44,12 @@ test('a KV-cached conversation on the GQA export matches the optimum export of t
   const { probe, tokenizer } = await optimum;
   const reference = await fullEncode(probe, tokenizer, TRANSCRIPT);
   for (const layer of LAYERS) {
-    assertClose(activations.get(layer)!, reference.activations.get(layer)!.subarray(firstNewToken * HIDDEN), 1e-4, `layer ${layer}`);
+    assertClose(
+      activations.get(layer)!,
+      reference.activations.get(layer)!.subarray(firstNewToken * HIDDEN),
+      1e-4,
+      `layer ${layer}`,
+    );
   }
 });
 
@@ -69,6 +77,9 @@ test('the 4-bit (MatMulNBits) variant loads as dtype q4 and its cached append ma
     const expected = reference.activations.get(layer)!.subarray(firstNewToken * HIDDEN);
     assertClose(activations.get(layer)!, expected, 1e-4, `layer ${layer}`);
     const full = fp32.activations.get(layer)!.subarray(firstNewToken * HIDDEN);
-    assert.ok(expected.some((v, i) => Math.abs(v - full[i]!) > 1e-3), '4-bit weights change the residuals');
+    assert.ok(
+      expected.some((v, i) => Math.abs(v - full[i]!) > 1e-3),
+      '4-bit weights change the residuals',
+    );
   }
 });

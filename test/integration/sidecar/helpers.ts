@@ -50,13 +50,27 @@ export const DEMO_MODEL_FOLDER = 'test/fixtures/models/emotion-tiny';
  *  (bos/eos tokens, chat template), to run real templates on a real vocabulary. */
 export function templatedTokenizerFolder(specials: readonly string[], config: Record<string, string>): string {
   const folder = mkdtempSync(join(tmpdir(), 'av-templated-tok-'));
-  const tokenizer = JSON.parse(readFileSync(join(DEMO_MODEL_FOLDER, 'tokenizer.json'), 'utf8')) as { added_tokens: object[]; model: { vocab: object } };
+  const tokenizer = JSON.parse(readFileSync(join(DEMO_MODEL_FOLDER, 'tokenizer.json'), 'utf8')) as {
+    added_tokens: object[];
+    model: { vocab: object };
+  };
   const base = Object.keys(tokenizer.model.vocab).length;
   specials.forEach((content, i) =>
-    tokenizer.added_tokens.push({ id: base + i, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }),
+    tokenizer.added_tokens.push({
+      id: base + i,
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
+    }),
   );
   writeFileSync(join(folder, 'tokenizer.json'), JSON.stringify(tokenizer));
-  writeFileSync(join(folder, 'tokenizer_config.json'), JSON.stringify({ tokenizer_class: 'PreTrainedTokenizerFast', ...config }));
+  writeFileSync(
+    join(folder, 'tokenizer_config.json'),
+    JSON.stringify({ tokenizer_class: 'PreTrainedTokenizerFast', ...config }),
+  );
   return folder;
 }
 
@@ -67,5 +81,9 @@ const LLAMA3_TEMPLATE =
 /** The demo model's tokenizer with Llama 3's special tokens and chat template (BOS, role headers,
  *  trimmed content, an end-of-turn token). */
 export function llama3TokenizerFolder(): string {
-  return templatedTokenizerFolder(['<|begin_of_text|>', '<|start_header_id|>', '<|end_header_id|>', '<|eot_id|>'], { bos_token: '<|begin_of_text|>', eos_token: '<|eot_id|>', chat_template: LLAMA3_TEMPLATE });
+  return templatedTokenizerFolder(['<|begin_of_text|>', '<|start_header_id|>', '<|end_header_id|>', '<|eot_id|>'], {
+    bos_token: '<|begin_of_text|>',
+    eos_token: '<|eot_id|>',
+    chat_template: LLAMA3_TEMPLATE,
+  });
 }

@@ -27,7 +27,13 @@ test('loadModel downloads a hub model through the sidecar with progress notifica
   const cacheDir = mkdtempSync(join(tmpdir(), 'av-hubload-'));
   const progress: LoadProgress[] = [];
   client.on('loadProgress', (p) => progress.push(p));
-  const info = await client.request(Methods.loadModel, { model: REPO, dtype: 'q8', cacheDir, threads: 1, progressToken: 'dl' });
+  const info = await client.request(Methods.loadModel, {
+    model: REPO,
+    dtype: 'q8',
+    cacheDir,
+    threads: 1,
+    progressToken: 'dl',
+  });
   assert.equal(info.folder, join(cacheDir, 'test-org', 'tiny-qwen2'));
   assert.match(info.onnxPath, /model_quantized\.onnx$/);
   const onnx = progress.filter((p) => p.file === 'onnx/model_quantized.onnx');
@@ -35,14 +41,20 @@ test('loadModel downloads a hub model through the sidecar with progress notifica
   assert.equal(onnx.at(-1)!.percent, 100);
   assert.equal(onnx.at(-1)!.loadedBytes, onnx.at(-1)!.totalBytes);
   assert.equal(progress.at(-1)!.phase, 'ready');
-  const opened = await client.request(Methods.openConversation, { messages: [{ role: 'user', content: 'hello' }], returns: 'norms' });
+  const opened = await client.request(Methods.openConversation, {
+    messages: [{ role: 'user', content: 'hello' }],
+    returns: 'norms',
+  });
   assert.ok(opened.totalTokens > 0);
 
   // Offline, the cached copy is enough; a variant that was never downloaded is named.
   await client.request(Methods.loadModel, { model: REPO, dtype: 'q8', cacheDir, offline: true, threads: 1 });
   await assert.rejects(
     client.request(Methods.loadModel, { model: REPO, dtype: 'fp32', cacheDir, offline: true }),
-    (err: unknown) => err instanceof SidecarError && err.kind === 'offline-missing' && err.data.missingFiles?.join() === 'onnx/model.onnx',
+    (err: unknown) =>
+      err instanceof SidecarError &&
+      err.kind === 'offline-missing' &&
+      err.data.missingFiles?.join() === 'onnx/model.onnx',
   );
 });
 

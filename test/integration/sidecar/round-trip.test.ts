@@ -31,23 +31,45 @@ test('protocol round trip against dist/sidecar.js on a fixture model', async () 
   const idle = await client.request(Methods.status);
   assert.equal(idle.state, 'idle');
   await rejectsKind(client.request(Methods.appendMessages, { conversationId: 'x', messages: [] }), 'no-model-loaded');
-  await rejectsKind(client.request(Methods.loadModel, { model: 'fixture:no-such-model' }), 'model-not-found', /no-such-model/);
+  await rejectsKind(
+    client.request(Methods.loadModel, { model: 'fixture:no-such-model' }),
+    'model-not-found',
+    /no-such-model/,
+  );
 
   const progress: LoadProgress[] = [];
   client.on('loadProgress', (p) => progress.push(p));
   const cacheDir = mkdtempSync(join(tmpdir(), 'av-rt-'));
-  const info = await client.request(Methods.loadModel, { model: FIXTURE, layers: LAYERS, threads: 1, cacheDir, progressToken: 'load-1' });
+  const info = await client.request(Methods.loadModel, {
+    model: FIXTURE,
+    layers: LAYERS,
+    threads: 1,
+    cacheDir,
+    progressToken: 'load-1',
+  });
   assert.deepEqual(info.layers, LAYERS);
   assert.equal(info.numLayers, 4);
   assert.equal(info.hiddenSize, 64);
   assert.ok(info.weightBytes > 0);
-  assert.deepEqual(progress.map((p) => [p.progressToken, p.phase]), [['load-1', 'prepare'], ['load-1', 'ready']]);
+  assert.deepEqual(
+    progress.map((p) => [p.progressToken, p.phase]),
+    [
+      ['load-1', 'prepare'],
+      ['load-1', 'ready'],
+    ],
+  );
 
   const { probe, tokenizer } = await fixture;
-  const opened = await client.request(Methods.openConversation, { conversationId: 'run-1', messages: TRANSCRIPT.slice(0, 4) });
+  const opened = await client.request(Methods.openConversation, {
+    conversationId: 'run-1',
+    messages: TRANSCRIPT.slice(0, 4),
+  });
   assert.equal(opened.conversationId, 'run-1');
   assert.equal(opened.reusedTokens, 0);
-  const appended = await client.request(Methods.appendMessages, { conversationId: 'run-1', messages: TRANSCRIPT.slice(4) });
+  const appended = await client.request(Methods.appendMessages, {
+    conversationId: 'run-1',
+    messages: TRANSCRIPT.slice(4),
+  });
   assert.equal(appended.reusedTokens, opened.totalTokens, 'the second call computed only the new tokens');
   assert.equal(appended.firstNewToken, opened.totalTokens);
 
@@ -55,10 +77,18 @@ test('protocol round trip against dist/sidecar.js on a fixture model', async () 
   assert.deepEqual([...opened.newTokenIds, ...appended.newTokenIds], reference.ids);
   for (const layer of LAYERS) {
     const values = decodeFloat32(appended.activations![String(layer)]);
-    assertClose(values, reference.activations.get(layer)!.subarray(appended.firstNewToken * 64), 1e-4, `layer ${layer}`);
+    assertClose(
+      values,
+      reference.activations.get(layer)!.subarray(appended.firstNewToken * 64),
+      1e-4,
+      `layer ${layer}`,
+    );
   }
 
-  const asNorms = await client.request(Methods.openConversation, { messages: TRANSCRIPT.slice(0, 2), returns: 'norms' });
+  const asNorms = await client.request(Methods.openConversation, {
+    messages: TRANSCRIPT.slice(0, 2),
+    returns: 'norms',
+  });
   assert.equal(asNorms.activations, undefined);
   const prefix = await fullEncode(probe, tokenizer, TRANSCRIPT.slice(0, 2));
   assertClose(decodeFloat32(asNorms.norms!['3']), tokenNorms(prefix.activations.get(3)!, 64), 1e-3, 'norms');
@@ -70,23 +100,47 @@ test('protocol round trip against dist/sidecar.js on a fixture model', async () 
   assert.ok(status.peakRssBytes >= status.rssBytes * 0.5);
 
   await rejectsKind(
-    client.request(Methods.appendMessages, { conversationId: 'run-1', messages: [{ role: 'robot', content: 'hi' }] as never }),
+    client.request(Methods.appendMessages, {
+      conversationId: 'run-1',
+      messages: [{ role: 'robot', content: 'hi' }] as never,
+    }),
     'invalid-params',
     /Message 0 needs a role/,
   );
-  await rejectsKind(client.request(Methods.openConversation, { conversationId: 'huge', messages: [{ role: 'user', content: 'word '.repeat(400) }] }), 'context-overflow');
-  assert.ok(!(await client.request(Methods.status)).conversations.some((c) => c.conversationId === 'huge'), 'a failed open leaves nothing behind');
+  await rejectsKind(
+    client.request(Methods.openConversation, {
+      conversationId: 'huge',
+      messages: [{ role: 'user', content: 'word '.repeat(400) }],
+    }),
+    'context-overflow',
+  );
+  assert.ok(
+    !(await client.request(Methods.status)).conversations.some((c) => c.conversationId === 'huge'),
+    'a failed open leaves nothing behind',
+  );
 
   assert.deepEqual(await client.request(Methods.closeConversation, { conversationId: 'run-1' }), { closed: true });
-  await rejectsKind(client.request(Methods.appendMessages, { conversationId: 'run-1', messages: TRANSCRIPT.slice(0, 1) }), 'conversation-not-found');
-  await rejectsKind(client.request(Methods.loadModel, { model: FIXTURE, dtype: 'q4', cacheDir }), 'model-not-found', /no q4 weights/);
+  await rejectsKind(
+    client.request(Methods.appendMessages, { conversationId: 'run-1', messages: TRANSCRIPT.slice(0, 1) }),
+    'conversation-not-found',
+  );
+  await rejectsKind(
+    client.request(Methods.loadModel, { model: FIXTURE, dtype: 'q4', cacheDir }),
+    'model-not-found',
+    /no q4 weights/,
+  );
 });
 
 test('generate streams tokens; zero steering changes nothing', async () => {
   const streamed: number[] = [];
   client.on('generatedToken', (t) => t.streamToken === 'g1' && streamed.push(t.tokenId));
   const messages = TRANSCRIPT.slice(0, 2);
-  const plain = await client.request(Methods.generate, { messages, maxNewTokens: 6, temperature: 0, streamToken: 'g1' });
+  const plain = await client.request(Methods.generate, {
+    messages,
+    maxNewTokens: 6,
+    temperature: 0,
+    streamToken: 'g1',
+  });
   assert.ok(plain.tokenIds.length > 0 && plain.tokenIds.length <= 6);
   assert.deepEqual(streamed, plain.tokenIds);
   const { tokenizer } = await fixture;

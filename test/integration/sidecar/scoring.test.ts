@@ -10,7 +10,12 @@ import { SidecarError } from '../../../src/contracts/rpc-errors';
 import { sourceDigest } from '../../../src/engine/graph/graph-cache';
 import { modelIdentity } from '../../../src/model/loaded-model';
 import { vectorFilePath } from '../../../src/emotion/vector-store';
-import { VECTOR_FILE_VERSION, writeVectorFile, type EmotionVectorSet, type ModelIdentity } from '../../../src/emotion/vectors';
+import {
+  VECTOR_FILE_VERSION,
+  writeVectorFile,
+  type EmotionVectorSet,
+  type ModelIdentity,
+} from '../../../src/emotion/vectors';
 import { dot } from '../../../src/emotion/linalg';
 import { liveValidity } from '../../../src/emotion/live-validity';
 import { resolveModel } from '../../../src/model-store/model-store';
@@ -24,16 +29,38 @@ const EMOTIONS = ['desperate', 'calm', 'afraid'];
 
 /** A vector file with known vectors, so scores can be checked against a direct computation. */
 function knownVectors(model: ModelIdentity, hidden: number): EmotionVectorSet {
-  const vectors = EMOTIONS.map((_, k) => Float32Array.from({ length: hidden }, (_, i) => Math.sin(i * (k + 1) + k) / Math.sqrt(hidden / 2)));
+  const vectors = EMOTIONS.map((_, k) =>
+    Float32Array.from({ length: hidden }, (_, i) => Math.sin(i * (k + 1) + k) / Math.sqrt(hidden / 2)),
+  );
   const baseline = EMOTIONS.map((_, k) => ({ mean: 0.1 * k, std: 1 + k }));
   return {
     header: {
-      format: 'agent-vitals-emotion-vectors', version: VECTOR_FILE_VERSION, model, hiddenSize: hidden, numLayers: 4, emotions: EMOTIONS,
-      tokenStart: 50, pcaSource: 'neutral-tokens', pcaVarianceShare: 0.5, neutralTokensSampled: 1, storiesUsed: 1,
-      storiesSkipped: 0, corpusHash: 'test', createdAt: new Date(0).toISOString(),
+      format: 'agent-vitals-emotion-vectors',
+      version: VECTOR_FILE_VERSION,
+      model,
+      hiddenSize: hidden,
+      numLayers: 4,
+      emotions: EMOTIONS,
+      tokenStart: 50,
+      pcaSource: 'neutral-tokens',
+      pcaVarianceShare: 0.5,
+      neutralTokensSampled: 1,
+      storiesUsed: 1,
+      storiesSkipped: 0,
+      corpusHash: 'test',
+      createdAt: new Date(0).toISOString(),
       choice: { layer: LAYER, reason: 'test vectors', perLayer: [] },
     },
-    layers: [{ layer: LAYER, vectors, baseline, storyMean: new Float32Array(hidden), componentsRemoved: 0, varianceRemoved: 0 }],
+    layers: [
+      {
+        layer: LAYER,
+        vectors,
+        baseline,
+        storyMean: new Float32Array(hidden),
+        componentsRemoved: 0,
+        varianceRemoved: 0,
+      },
+    ],
   };
 }
 
@@ -55,8 +82,16 @@ test('a calibrated model scores appended assistant turns: z = (v·h − μ) / σ
   assert.deepEqual(info.vectors?.live, { valid: false, why: liveValidity(set).why });
   assert.match(info.vectors?.live.why ?? '', /demo model/);
 
-  const first = await client.request(Methods.openConversation, { conversationId: 'c', messages: TRANSCRIPT.slice(0, 3), returns: 'scores' });
-  const second = await client.request(Methods.appendMessages, { conversationId: 'c', messages: TRANSCRIPT.slice(3), returns: 'scores' });
+  const first = await client.request(Methods.openConversation, {
+    conversationId: 'c',
+    messages: TRANSCRIPT.slice(0, 3),
+    returns: 'scores',
+  });
+  const second = await client.request(Methods.appendMessages, {
+    conversationId: 'c',
+    messages: TRANSCRIPT.slice(3),
+    returns: 'scores',
+  });
   assert.ok(second.reusedTokens > 0, 'the second append reused the cache');
   assert.equal(first.activations, undefined);
 
@@ -73,12 +108,17 @@ test('a calibrated model scores appended assistant turns: z = (v·h − μ) / σ
         const span = assistantSpans[k];
         // Only the message's own tokens are read: the template's header and end marker are not.
         assert.equal(m.tokens.length, span.contentEnd - span.contentStart);
-        assert.ok(span.contentStart > span.start && span.contentEnd < span.end, 'the template tokens lie outside the reading');
+        assert.ok(
+          span.contentStart > span.start && span.contentEnd < span.end,
+          'the template tokens lie outside the reading',
+        );
         assert.ok(!m.tokens.some((t) => /<\|im_(start|end)\|>|^assistant$/.test(t)), m.tokens.join('|'));
         EMOTIONS.forEach((e, ei) => {
           const z = decodeFloat32(m.z[e]);
           for (let t = 0; t < z.length; t++) {
-            const expected = (dot(set.layers[0].vectors[ei], rows, (span.contentStart + t) * 64) - set.layers[0].baseline[ei].mean) / set.layers[0].baseline[ei].std;
+            const expected =
+              (dot(set.layers[0].vectors[ei], rows, (span.contentStart + t) * 64) - set.layers[0].baseline[ei].mean) /
+              set.layers[0].baseline[ei].std;
             assert.ok(Math.abs(z[t] - expected) < 1e-3, `${e} token ${t}: ${z[t]} vs ${expected}`);
             checked++;
           }
@@ -122,9 +162,13 @@ test('calibrate through the sidecar: progress, a cached vector file, the model r
     assert.ok(progress.every((p) => p.progressToken === 'cal'));
     const status = await client.request(Methods.status);
     assert.equal(status.model?.vectors?.layer, result.vectors.layer);
-    const scored = await client.request(Methods.openConversation, { messages: TRANSCRIPT.slice(0, 3), returns: 'scores' });
+    const scored = await client.request(Methods.openConversation, {
+      messages: TRANSCRIPT.slice(0, 3),
+      returns: 'scores',
+    });
     assert.equal(scored.scores!.emotions.length, 20);
-    for (const m of scored.scores!.messages) for (const e of scored.scores!.emotions) assert.ok(Number.isFinite(m.summary[e].mean));
+    for (const m of scored.scores!.messages)
+      for (const e of scored.scores!.emotions) assert.ok(Number.isFinite(m.summary[e].mean));
   } finally {
     client.off('calibrationProgress', listener);
   }

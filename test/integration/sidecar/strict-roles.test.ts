@@ -22,12 +22,16 @@ const GEMMA_SPECIALS = ['<bos>', '<start_of_turn>', '<end_of_turn>'];
 const GEMMA3_STYLE =
   "{{- bos_token }}{%- if messages[0]['role'] == 'system' %}{%- set opening = messages[0]['content'] + '\\n\\n' %}{%- set turns = messages[1:] %}" +
   "{%- else %}{%- set opening = '' %}{%- set turns = messages %}{%- endif %}" +
-  "{%- for message in turns %}{%- if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}{{- raise_exception('" + ALTERNATION_ERROR + "') }}{%- endif %}" +
+  "{%- for message in turns %}{%- if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}{{- raise_exception('" +
+  ALTERNATION_ERROR +
+  "') }}{%- endif %}" +
   "{{- '<start_of_turn>' + ('model' if message['role'] == 'assistant' else message['role']) + '\\n' + (opening if loop.first else '') + message['content'] | trim + '<end_of_turn>\\n' }}{%- endfor %}" +
   "{%- if add_generation_prompt %}{{- '<start_of_turn>model\\n' }}{%- endif %}";
 
 /** Gemma 2's rules: the same alternation, and a system message is an error. */
-const GEMMA2_STYLE = "{%- if messages[0]['role'] == 'system' %}{{- raise_exception('System role not supported') }}{%- endif %}" + GEMMA3_STYLE;
+const GEMMA2_STYLE =
+  "{%- if messages[0]['role'] == 'system' %}{{- raise_exception('System role not supported') }}{%- endif %}" +
+  GEMMA3_STYLE;
 
 /** Qwen's layout: a default system message when there is none, tool output inside a user turn. */
 const QWEN_STYLE =
@@ -36,7 +40,8 @@ const QWEN_STYLE =
   "{%- else %}{{- '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>\\n' }}{%- endif %}{%- endfor %}" +
   "{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}";
 
-const gemmaFolder = (template: string) => templatedTokenizerFolder(GEMMA_SPECIALS, { bos_token: '<bos>', eos_token: '<end_of_turn>', chat_template: template });
+const gemmaFolder = (template: string) =>
+  templatedTokenizerFolder(GEMMA_SPECIALS, { bos_token: '<bos>', eos_token: '<end_of_turn>', chat_template: template });
 
 /** An agent's conversation: tool output, two assistant messages in a row, a closing user turn. */
 const AGENT: ChatMessage[] = [
@@ -48,18 +53,27 @@ const AGENT: ChatMessage[] = [
 const countingEncoder: ResidualEncoder = {
   layers: [0],
   async forward(ids: number[], past?: KvCacheHandle) {
-    return { activations: new Map([[0, new Float32Array(ids.length)]]), past: { length: (past?.length ?? 0) + ids.length, bytes: 0, dispose() {} } };
+    return {
+      activations: new Map([[0, new Float32Array(ids.length)]]),
+      past: { length: (past?.length ?? 0) + ids.length, bytes: 0, dispose() {} },
+    };
   },
 };
 
 const TEMPLATE_TEXT = /<start_of_turn>|<end_of_turn>|<bos>|Tool output:|Continue\./;
 
-for (const [name, template] of [['Gemma 3', GEMMA3_STYLE], ['Gemma 2', GEMMA2_STYLE]] as const) {
+for (const [name, template] of [
+  ['Gemma 3', GEMMA3_STYLE],
+  ['Gemma 2', GEMMA2_STYLE],
+] as const) {
   test(`${name}-style template: the template itself raises on agent conversations`, async () => {
     const raw = await AutoTokenizer.from_pretrained(gemmaFolder(template), { local_files_only: true });
     const render = (messages: ChatMessage[]) => raw.apply_chat_template(messages, { tokenize: false });
     for (const messages of [[AGENT[2]!], AGENT.slice(1, 4), [AGENT[1]!, AGENT[2]!, AGENT[5]!]]) {
-      assert.throws(() => render(messages), (e: unknown) => e instanceof Error && e.message.includes(ALTERNATION_ERROR));
+      assert.throws(
+        () => render(messages),
+        (e: unknown) => e instanceof Error && e.message.includes(ALTERNATION_ERROR),
+      );
     }
     assert.match(render(AGENT.slice(1, 3)) as string, /<start_of_turn>user\n.*<end_of_turn>\n<start_of_turn>model\n/s);
   });
@@ -72,14 +86,20 @@ for (const [name, template] of [['Gemma 3', GEMMA3_STYLE], ['Gemma 2', GEMMA2_ST
       const out = await conversation.append(part);
       const pieces = tokenizer.pieces(out.newTokenIds);
       out.spans.forEach((span, k) => {
-        const content = pieces.slice(span.contentStart - out.firstNewToken, span.contentEnd - out.firstNewToken).join('');
+        const content = pieces
+          .slice(span.contentStart - out.firstNewToken, span.contentEnd - out.firstNewToken)
+          .join('');
         assert.equal(content, part[k]!.content.trim(), `${part[k]!.role} message`);
         assert.doesNotMatch(content, TEMPLATE_TEXT);
       });
     }
     const text = tokenizer.render(AGENT);
     assert.match(text, /<start_of_turn>user\nTool output:\nFAIL/, 'tool output is a user turn that says what it is');
-    assert.match(text, /fix the parser, not the test\.\n\nPatched src/, 'consecutive assistant messages are one model turn');
+    assert.match(
+      text,
+      /fix the parser, not the test\.\n\nPatched src/,
+      'consecutive assistant messages are one model turn',
+    );
     assert.equal(text.match(/<start_of_turn>/g)!.length, 5);
     conversation.dispose();
   });
@@ -89,19 +109,32 @@ for (const [name, template] of [['Gemma 3', GEMMA3_STYLE], ['Gemma 2', GEMMA2_ST
     const turn: ChatMessage = { role: 'assistant', content: 'I will just skip that test for now.' };
     const chat = encodeChat(tokenizer, [turn]);
     const pieces = tokenizer.pieces(chat.ids);
-    assert.ok(pieces.join('').startsWith(`<bos><start_of_turn>user\n${OPENING_USER_TURN}<end_of_turn>\n<start_of_turn>model\n`), pieces.join(''));
+    assert.ok(
+      pieces.join('').startsWith(`<bos><start_of_turn>user\n${OPENING_USER_TURN}<end_of_turn>\n<start_of_turn>model\n`),
+      pieces.join(''),
+    );
     assert.equal(chat.contentTokens.map((t) => pieces[t]).join(''), turn.content);
   });
 }
 
 test('a template that rejects only the system role gets the system text in the first user turn', async () => {
-  const noSystem = "{%- if messages[0]['role'] == 'system' %}{{- raise_exception('System role not supported') }}{%- endif %}" + QWEN_STYLE;
+  const noSystem =
+    "{%- if messages[0]['role'] == 'system' %}{{- raise_exception('System role not supported') }}{%- endif %}" +
+    QWEN_STYLE;
   const tokenizer = await ModelTokenizer.load(templatedTokenizerFolder([], { chat_template: noSystem }));
   const text = tokenizer.render(TRANSCRIPT.slice(0, 3));
-  assert.match(text, /^<\|im_start\|>system\nYou are a helpful assistant\.<\|im_end\|>\n<\|im_start\|>user\nYou are a careful coding agent\.\n\nThe build is red/);
+  assert.match(
+    text,
+    /^<\|im_start\|>system\nYou are a helpful assistant\.<\|im_end\|>\n<\|im_start\|>user\nYou are a careful coding agent\.\n\nThe build is red/,
+  );
   const chat = encodeChat(tokenizer, TRANSCRIPT.slice(0, 3));
   const pieces = tokenizer.pieces(chat.ids);
-  assert.equal(chat.contentTokens.map((t) => pieces[t]).join(''), TRANSCRIPT.slice(0, 3).map((m) => m.content).join(''));
+  assert.equal(
+    chat.contentTokens.map((t) => pieces[t]).join(''),
+    TRANSCRIPT.slice(0, 3)
+      .map((m) => m.content)
+      .join(''),
+  );
 });
 
 for (const [name, folder] of [
@@ -114,7 +147,10 @@ for (const [name, folder] of [
     const raw = await AutoTokenizer.from_pretrained(folder, { local_files_only: true });
     for (const messages of [AGENT, [AGENT[2]!], AGENT.slice(2, 6)]) {
       for (const prompt of [false, true]) {
-        assert.equal(tokenizer.render(messages, prompt), raw.apply_chat_template(messages, { tokenize: false, add_generation_prompt: prompt }));
+        assert.equal(
+          tokenizer.render(messages, prompt),
+          raw.apply_chat_template(messages, { tokenize: false, add_generation_prompt: prompt }),
+        );
       }
     }
   });

@@ -18,7 +18,14 @@ async function until(check: () => boolean, ms = 3000): Promise<void> {
 }
 
 const claudeLine = (cwd: string, uuid: string, text: string) =>
-  JSON.stringify({ type: 'assistant', uuid, sessionId: 's1', cwd, timestamp: '2026-11-20T09:00:00Z', message: { role: 'assistant', content: [{ type: 'text', text }] } }) + '\n';
+  JSON.stringify({
+    type: 'assistant',
+    uuid,
+    sessionId: 's1',
+    cwd,
+    timestamp: '2026-11-20T09:00:00Z',
+    message: { role: 'assistant', content: [{ type: 'text', text }] },
+  }) + '\n';
 
 function home() {
   const dir = mkdtempSync(join(tmpdir(), 'av-watch-'));
@@ -41,7 +48,12 @@ test('watch manager: existing and appended Claude Code lines reach the sink; oth
   mkdirSync(theirs, { recursive: true });
   writeFileSync(join(ours, 's1.jsonl'), claudeLine(h.workspace, 'a', 'already there'));
   writeFileSync(join(theirs, 's2.jsonl'), claudeLine('/home/dev/shop-admin', 'x', 'not ours'));
-  const manager = new TranscriptWatchManager({ workspaceRoot: h.workspace, sources: ['claude-code'], locations: h.locations, sink: (e) => events.push(e) });
+  const manager = new TranscriptWatchManager({
+    workspaceRoot: h.workspace,
+    sources: ['claude-code'],
+    locations: h.locations,
+    sink: (e) => events.push(e),
+  });
   try {
     await manager.start();
     await until(() => events.length === 1);
@@ -92,8 +104,14 @@ test('watch manager: a source folder created after start is found; aider and gem
     const chats = join(h.locations.geminiTmp, geminiProjectHash(workspace), 'chats');
     mkdirSync(chats, { recursive: true });
     await new Promise((r) => setTimeout(r, 200));
-    appendFileSync(join(chats, 'session-1.jsonl'), JSON.stringify({ id: 'm1', timestamp: '2026-11-23T07:00:01Z', type: 'gemini', content: 'hello' }) + '\n');
-    appendFileSync(join(workspace, '.aider.chat.history.md'), '# aider chat started at 2026-11-24 14:00:00\n\n#### hi there\n\nHello!\n\n#### next\n');
+    appendFileSync(
+      join(chats, 'session-1.jsonl'),
+      JSON.stringify({ id: 'm1', timestamp: '2026-11-23T07:00:01Z', type: 'gemini', content: 'hello' }) + '\n',
+    );
+    appendFileSync(
+      join(workspace, '.aider.chat.history.md'),
+      '# aider chat started at 2026-11-24 14:00:00\n\n#### hi there\n\nHello!\n\n#### next\n',
+    );
     await until(() => events.filter((e) => e.type === 'turn').length === 3);
     assert.deepEqual(events.map((e) => [e.source, (e as TurnEvent).text]).sort(), [
       ['aider', 'Hello!'],
@@ -113,17 +131,41 @@ test('watch manager: codex day folders older than the recent window get no watch
   const old = join(h.locations.codexSessions, '2020/01/02');
   mkdirSync(old, { recursive: true });
   writeFileSync(join(old, 'rollout-old.jsonl'), '');
-  const manager = new TranscriptWatchManager({ workspaceRoot: '/home/dev/shop', sources: ['codex'], locations: h.locations, sink: (e) => events.push(e) });
+  const manager = new TranscriptWatchManager({
+    workspaceRoot: '/home/dev/shop',
+    sources: ['codex'],
+    locations: h.locations,
+    sink: (e) => events.push(e),
+  });
   try {
     await manager.start();
     assert.deepEqual(manager.watchedFolders, [h.locations.codexSessions]);
     const now = new Date();
-    const day = join(h.locations.codexSessions, String(now.getFullYear()), String(now.getMonth() + 1).padStart(2, '0'), String(now.getDate()).padStart(2, '0'));
+    const day = join(
+      h.locations.codexSessions,
+      String(now.getFullYear()),
+      String(now.getMonth() + 1).padStart(2, '0'),
+      String(now.getDate()).padStart(2, '0'),
+    );
     mkdirSync(day, { recursive: true });
     await until(() => manager.watchedFolders.includes(day));
     const rollout = join(day, 'rollout-x.jsonl');
-    appendFileSync(rollout, JSON.stringify({ timestamp: now.toISOString(), type: 'session_meta', payload: { id: 'c1', cwd: '/home/dev/shop/api' } }) + '\n');
-    appendFileSync(rollout, JSON.stringify({ timestamp: now.toISOString(), type: 'response_item', payload: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi codex' }] } }) + '\n');
+    appendFileSync(
+      rollout,
+      JSON.stringify({
+        timestamp: now.toISOString(),
+        type: 'session_meta',
+        payload: { id: 'c1', cwd: '/home/dev/shop/api' },
+      }) + '\n',
+    );
+    appendFileSync(
+      rollout,
+      JSON.stringify({
+        timestamp: now.toISOString(),
+        type: 'response_item',
+        payload: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi codex' }] },
+      }) + '\n',
+    );
     await until(() => events.length === 1);
     assert.equal((events[0] as TurnEvent).text, 'hi codex');
     assert.equal(events[0]!.sessionId, 'c1');

@@ -18,17 +18,31 @@ test('analyze: every shipped transcript format is found and reported with the co
   assert.deepEqual([...sources].sort(), ['aider', 'claude-code', 'cline', 'codex', 'copilot', 'gemini', 'roo']);
   assert.equal(report.sessions.length, 12);
   for (const s of report.sessions) {
-    assert.deepEqual(Object.keys(s).sort(), ['fileEdits', 'file', 'flags', 'sessionId', 'skippedRecords', 'source', 'testRuns', 'turns'].sort());
+    assert.deepEqual(
+      Object.keys(s).sort(),
+      ['fileEdits', 'file', 'flags', 'sessionId', 'skippedRecords', 'source', 'testRuns', 'turns'].sort(),
+    );
     assert.ok(s.turns.length > 0, s.file);
     for (const t of s.turns) assert.deepEqual(Object.keys(t), ['turnId', 'role', 'ts', 'text', 'emotions']);
     assert.deepEqual(s.flags, []);
   }
   const claude = report.sessions.find((s) => s.sessionId === '7d1c9a4e-2b6f-4c1e-9f0a-5e3b8d2c1a90')!;
   assert.deepEqual(claude.testRuns[0], {
-    ts: '2026-11-20T09:00:05.000Z', command: 'python -m pytest tests', framework: 'pytest', exitCode: 1,
-    passed: 2, failed: 1, skipped: 0, failingIds: ['tests/test_cart.py::test_total_discount'],
+    ts: '2026-11-20T09:00:05.000Z',
+    command: 'python -m pytest tests',
+    framework: 'pytest',
+    exitCode: 1,
+    passed: 2,
+    failed: 1,
+    skipped: 0,
+    failingIds: ['tests/test_cart.py::test_total_discount'],
   });
-  assert.deepEqual(claude.fileEdits[0], { ts: '2026-11-20T09:00:10.000Z', path: '/home/dev/shop/tests/test_cart.py', op: 'update', isTestPath: true });
+  assert.deepEqual(claude.fileEdits[0], {
+    ts: '2026-11-20T09:00:10.000Z',
+    path: '/home/dev/shop/tests/test_cart.py',
+    op: 'update',
+    isTestPath: true,
+  });
 });
 
 test('analyze: the tamper rules fill flags from the same events (expected value rewritten after a failing run)', async () => {
@@ -37,7 +51,13 @@ test('analyze: the tamper rules fill flags from the same events (expected value 
   assert.equal(main.flags.length, 1);
   const [flag] = main.flags;
   assert.deepEqual(Object.keys(flag!).sort(), ['desperation', 'kinds', 'path', 'pressure', 'reason', 'severity', 'ts']);
-  assert.deepEqual(Object.keys(flag!.pressure).sort(), ['behaviour', 'desperationUsed', 'desperationZ', 'failingStreak', 'why']);
+  assert.deepEqual(Object.keys(flag!.pressure).sort(), [
+    'behaviour',
+    'desperationUsed',
+    'desperationZ',
+    'failingStreak',
+    'why',
+  ]);
   assert.equal(flag!.path, '/home/dev/shop/tests/test_cart.py');
   assert.deepEqual(flag!.kinds, ['expected-value-changed']);
   assert.equal(flag!.desperation, null);
@@ -94,7 +114,10 @@ test('analyze: a FIFO is refused at once with a clear reason instead of blocking
         reject(new Error('analyze blocked on the FIFO'));
       }, 3_000);
     });
-    await assert.rejects(Promise.race([analyzePath(fifo, undefined), timeout]), (err: Error) => err instanceof AnalyzeInputError && /is not a regular file or a folder/.test(err.message));
+    await assert.rejects(
+      Promise.race([analyzePath(fifo, undefined), timeout]),
+      (err: Error) => err instanceof AnalyzeInputError && /is not a regular file or a folder/.test(err.message),
+    );
   } finally {
     clearTimeout(timer);
     rmSync(dir, { recursive: true, force: true });
@@ -104,5 +127,8 @@ test('analyze: a FIFO is refused at once with a clear reason instead of blocking
 test('analyze --json streams the same report JSON.stringify(report, null, 2) gives', async () => {
   const json = await run([TRANSCRIPTS, '--json']);
   assert.equal(json.code, 0);
-  assert.equal(json.out, JSON.stringify(await analyzePath(TRANSCRIPTS, undefined, DEFAULT_ANALYZE_PLUGINS), null, 2) + '\n');
+  assert.equal(
+    json.out,
+    JSON.stringify(await analyzePath(TRANSCRIPTS, undefined, DEFAULT_ANALYZE_PLUGINS), null, 2) + '\n',
+  );
 });

@@ -30,10 +30,15 @@ test('unknown commands and unknown options exit 2 with a message', async () => {
 });
 
 test('--version and -V run the command that names them as aliases', async () => {
-  const version: CliCommand = { ...echo, name: 'version', aliases: ['--version', '-V'], async run(_values, _positionals, io) {
-    io.stdout.write('v1\n');
-    return 0;
-  } };
+  const version: CliCommand = {
+    ...echo,
+    name: 'version',
+    aliases: ['--version', '-V'],
+    async run(_values, _positionals, io) {
+      io.stdout.write('v1\n');
+      return 0;
+    },
+  };
   const { io, out } = collectingIO();
   assert.equal(await runCli([echo, version], ['--version'], io), 0);
   assert.equal(await runCli([echo, version], ['-V'], io), 0);

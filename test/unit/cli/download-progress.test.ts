@@ -13,18 +13,26 @@ function stream(isTTY: boolean) {
 function events(file: string, total: number, pieces: number, announced = true) {
   return Array.from({ length: pieces }, (_, i) => {
     const loadedBytes = Math.round((total * (i + 1)) / pieces);
-    return announced ? { file, loadedBytes, totalBytes: total, percent: Math.floor((loadedBytes / total) * 100) } : { file, loadedBytes };
+    return announced
+      ? { file, loadedBytes, totalBytes: total, percent: Math.floor((loadedBytes / total) * 100) }
+      : { file, loadedBytes };
   });
 }
 
 test('sizes read as people write them', () => {
-  assert.deepEqual([512, 4096, 493_200_000, 1_990_000_000].map(formatBytes), ['512 B', '4.1 kB', '493.2 MB', '1.99 GB']);
+  assert.deepEqual([512, 4096, 493_200_000, 1_990_000_000].map(formatBytes), [
+    '512 B',
+    '4.1 kB',
+    '493.2 MB',
+    '1.99 GB',
+  ]);
 });
 
 test('in a log: one line per tenth of each file, bytes of the total', () => {
   const { chunks, out } = stream(false);
   const progress = downloadProgress(out, false)!;
-  for (const e of [...events('config.json', 680, 1), ...events('onnx/model_quantized.onnx', 493_200_000, 400)]) progress.update(e);
+  for (const e of [...events('config.json', 680, 1), ...events('onnx/model_quantized.onnx', 493_200_000, 400)])
+    progress.update(e);
   progress.finish();
   assert.equal(chunks[0], 'downloading config.json: 680 B of 680 B (100%)\n');
   assert.equal(chunks[1], 'downloading onnx/model_quantized.onnx: 1.2 MB of 493.2 MB (0%)\n');
@@ -36,7 +44,11 @@ test('in a log without a size from the hub: a line per 50 MB', () => {
   const { chunks, out } = stream(false);
   const progress = downloadProgress(out, false)!;
   for (const e of events('onnx/model.onnx', 120_000_000, 120, false)) progress.update(e);
-  assert.deepEqual(chunks, ['downloading onnx/model.onnx: 1.0 MB\n', 'downloading onnx/model.onnx: 50.0 MB\n', 'downloading onnx/model.onnx: 100.0 MB\n']);
+  assert.deepEqual(chunks, [
+    'downloading onnx/model.onnx: 1.0 MB\n',
+    'downloading onnx/model.onnx: 50.0 MB\n',
+    'downloading onnx/model.onnx: 100.0 MB\n',
+  ]);
 });
 
 test('on a terminal: each file on one line rewritten in place, closed when done or when the next starts', () => {
@@ -62,7 +74,10 @@ test('a retry gets its own line with the wait, the attempt and the reason, closi
   onTerminal.update(events('a.onnx', 2000, 2)[0]);
   onTerminal.update({ file: 'a.onnx', loadedBytes: 1000, totalBytes: 2000, retry });
   onTerminal.finish();
-  assert.equal(tty.chunks.join(''), '\rdownloading a.onnx: 1.0 kB of 2.0 kB (50%)\x1b[K\nretrying in 2 s (attempt 2 of 3): The hub could not serve it now (HTTP 503).\n');
+  assert.equal(
+    tty.chunks.join(''),
+    '\rdownloading a.onnx: 1.0 kB of 2.0 kB (50%)\x1b[K\nretrying in 2 s (attempt 2 of 3): The hub could not serve it now (HTTP 503).\n',
+  );
   const log = stream(false);
   downloadProgress(log.out, false)!.update({ file: 'a.onnx', loadedBytes: 0, retry: { ...retry, delayMs: 400 } });
   assert.deepEqual(log.chunks, ['retrying in 0.4 s (attempt 2 of 3): The hub could not serve it now (HTTP 503).\n']);

@@ -15,7 +15,17 @@ const work = mkdtempSync(join(tmpdir(), 'av-export-vectors-'));
 const cache = join(work, 'cache');
 const FIXTURE_VECTORS = join(__dirname, '../../fixtures/models/emotion-tiny/agent-vitals-vectors.avv');
 const calibrated = decodeVectorFile(readFileSync(FIXTURE_VECTORS));
-const run = (args: string[]) => runAgentVitalsInProcess(['export-vectors', '--model', 'fixture:emotion-tiny', '--cache-dir', cache, '--format', 'gguf', ...args]);
+const run = (args: string[]) =>
+  runAgentVitalsInProcess([
+    'export-vectors',
+    '--model',
+    'fixture:emotion-tiny',
+    '--cache-dir',
+    cache,
+    '--format',
+    'gguf',
+    ...args,
+  ]);
 
 async function directions(path: string): Promise<{ hint: unknown; count: unknown; byName: Map<string, Float32Array> }> {
   const parsed = await gguf(path, { allowLocalFile: true });
@@ -38,13 +48,17 @@ test('two emotions at two layers: one file each, the calibrated unit directions 
   assert.equal(existsSync(out), false);
   for (const emotion of ['calm', 'desperate']) {
     const path = join(work, `steer.${emotion}.gguf`);
-    assert.match(r.out, new RegExp(`steer\\.${emotion}\\.gguf: ${emotion}, direction\\.2, direction\\.3 \\(96 values each\\)`));
+    assert.match(
+      r.out,
+      new RegExp(`steer\\.${emotion}\\.gguf: ${emotion}, direction\\.2, direction\\.3 \\(96 values each\\)`),
+    );
     const { hint, count, byName } = await directions(path);
     assert.equal(hint, 'qwen2');
     assert.equal(count, 2);
     assert.deepEqual([...byName.keys()], ['direction.2', 'direction.3']);
     const index = calibrated.header.emotions.indexOf(emotion);
-    for (const layer of [2, 3]) assert.deepEqual(byName.get(`direction.${layer}`), layerVectors(calibrated, layer).vectors[index]);
+    for (const layer of [2, 3])
+      assert.deepEqual(byName.get(`direction.${layer}`), layerVectors(calibrated, layer).vectors[index]);
   }
 });
 
@@ -55,7 +69,10 @@ test('by default: calm at the reading layer, written to --out itself', async () 
   const { byName } = await directions(out);
   const layer = calibrated.header.choice.layer;
   assert.deepEqual([...byName.keys()], [`direction.${layer}`]);
-  assert.deepEqual(byName.get(`direction.${layer}`), layerVectors(calibrated, layer).vectors[calibrated.header.emotions.indexOf('calm')]);
+  assert.deepEqual(
+    byName.get(`direction.${layer}`),
+    layerVectors(calibrated, layer).vectors[calibrated.header.emotions.indexOf('calm')],
+  );
 });
 
 test('an existing file is replaced only with --force', async () => {
@@ -83,7 +100,15 @@ test('layer 0, uncalibrated layers, unknown emotions and other formats are refus
     assert.equal(r.code, code, args.join(' '));
     assert.match(r.err, message);
   }
-  const onnx = await runAgentVitalsInProcess(['export-vectors', '--model', 'fixture:emotion-tiny', '--format', 'onnx', '--out', out]);
+  const onnx = await runAgentVitalsInProcess([
+    'export-vectors',
+    '--model',
+    'fixture:emotion-tiny',
+    '--format',
+    'onnx',
+    '--out',
+    out,
+  ]);
   assert.equal(onnx.code, 2);
   assert.match(onnx.err, /--format takes gguf/);
   assert.equal(existsSync(out), false);
@@ -91,7 +116,19 @@ test('layer 0, uncalibrated layers, unknown emotions and other formats are refus
 
 test("another model's vectors are refused", async () => {
   const out = join(work, 'other-model.gguf');
-  const r = await runAgentVitalsInProcess(['export-vectors', '--model', 'fixture:tiny-qwen2', '--cache-dir', cache, '--format', 'gguf', '--out', out, '--vectors', FIXTURE_VECTORS]);
+  const r = await runAgentVitalsInProcess([
+    'export-vectors',
+    '--model',
+    'fixture:tiny-qwen2',
+    '--cache-dir',
+    cache,
+    '--format',
+    'gguf',
+    '--out',
+    out,
+    '--vectors',
+    FIXTURE_VECTORS,
+  ]);
   assert.equal(r.code, 1);
   assert.match(r.err, /fixture:emotion-tiny/);
   assert.equal(existsSync(out), false);
@@ -99,11 +136,17 @@ test("another model's vectors are refused", async () => {
 
 test('a model whose width or depth differs from the vector file is refused', () => {
   assert.doesNotThrow(() => checkModelShape(calibrated, { hiddenSize: 96, numHiddenLayers: 4 }));
-  assert.throws(() => checkModelShape(calibrated, { hiddenSize: 96, numHiddenLayers: 24 }), (e: unknown) => e instanceof ExportRefusedError && /96 and 24 layers.*96 and 4 layers/.test(e.message));
+  assert.throws(
+    () => checkModelShape(calibrated, { hiddenSize: 96, numHiddenLayers: 24 }),
+    (e: unknown) => e instanceof ExportRefusedError && /96 and 24 layers.*96 and 4 layers/.test(e.message),
+  );
   assert.throws(() => checkModelShape(calibrated, { hiddenSize: 64, numHiddenLayers: 4 }), ExportRefusedError);
 });
 
 test('several emotions get the emotion before the extension', () => {
-  assert.deepEqual([...exportPaths('/x/v.gguf', ['calm', 'desperate']).values()], ['/x/v.calm.gguf', '/x/v.desperate.gguf']);
+  assert.deepEqual(
+    [...exportPaths('/x/v.gguf', ['calm', 'desperate']).values()],
+    ['/x/v.calm.gguf', '/x/v.desperate.gguf'],
+  );
   assert.deepEqual([...exportPaths('/x/v.gguf', ['calm']).values()], ['/x/v.gguf']);
 });

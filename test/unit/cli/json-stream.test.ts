@@ -7,12 +7,18 @@ import { BatchedWriter, jsonPieces } from '../../../src/cli/json-stream';
 test('json pieces join to exactly what JSON.stringify(value, null, 2) gives', () => {
   fc.assert(
     fc.property(fc.jsonValue(), fc.option(fc.constantFrom(undefined, () => 1)), (value, extra) => {
-      const withSkipped = typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...value, skipped: extra ?? undefined } : value;
+      const withSkipped =
+        typeof value === 'object' && value !== null && !Array.isArray(value)
+          ? { ...value, skipped: extra ?? undefined }
+          : value;
       assert.equal([...jsonPieces(withSkipped)].join(''), JSON.stringify(withSkipped, null, 2));
     }),
     { numRuns: 2_000 },
   );
-  assert.equal([...jsonPieces([undefined, { a: undefined }, [], {}])].join(''), JSON.stringify([undefined, { a: undefined }, [], {}], null, 2));
+  assert.equal(
+    [...jsonPieces([undefined, { a: undefined }, [], {}])].join(''),
+    JSON.stringify([undefined, { a: undefined }, [], {}], null, 2),
+  );
 });
 
 test('a report far larger than one write goes out in bounded writes, waiting for a slow reader', async () => {
@@ -24,7 +30,9 @@ test('a report far larger than one write goes out in bounded writes, waiting for
       setImmediate(done);
     },
   });
-  const report = { sessions: [{ turns: Array.from({ length: 20_000 }, (_, i) => ({ turnId: `t${i}`, text: 'x'.repeat(200) })) }] };
+  const report = {
+    sessions: [{ turns: Array.from({ length: 20_000 }, (_, i) => ({ turnId: `t${i}`, text: 'x'.repeat(200) })) }],
+  };
   const writer = new BatchedWriter(slow);
   await writer.write(jsonPieces(report));
   await writer.flush();

@@ -6,7 +6,11 @@ import { decodeFloat32, encodeFloat32 } from '../../../src/contracts/float32';
 
 test('typed errors survive the wire with their kind and data', () => {
   const original = new SidecarError('offline-missing', 'missing files', { missingFiles: ['onnx/model.onnx'] });
-  const wire = JSON.parse(JSON.stringify(original.toResponseError().toJson())) as { code: number; message: string; data: unknown };
+  const wire = JSON.parse(JSON.stringify(original.toResponseError().toJson())) as {
+    code: number;
+    message: string;
+    data: unknown;
+  };
   const back = fromResponseError(new ResponseError(wire.code, wire.message, wire.data));
   assert.equal(back.kind, 'offline-missing');
   assert.equal(back.code, SIDECAR_ERROR_CODES['offline-missing']);

@@ -28,8 +28,16 @@ test('each state maps to one level, icon and wording', () => {
     [{ openFlags: ['critical', 'warning'] }, 'error', '2 flags'],
     [{ openFlags: ['info'] }, 'ok', '1 flag'],
     [{ openGuardDecisions: ['critical'] }, 'error', '1 guard decision'],
-    [{ openFlags: ['warning'], openGuardDecisions: ['warning', 'warning'], pressure: 4, lastRunFailed: true }, 'warning', '1 flag · 2 guard decisions · pressure 4 rising'],
-    [{ readerValid: true, reading: { desperation: 2.1, trend: 'rising' }, lastRunFailed: true }, 'warning', 'desperation 2.1σ rising'],
+    [
+      { openFlags: ['warning'], openGuardDecisions: ['warning', 'warning'], pressure: 4, lastRunFailed: true },
+      'warning',
+      '1 flag · 2 guard decisions · pressure 4 rising',
+    ],
+    [
+      { readerValid: true, reading: { desperation: 2.1, trend: 'rising' }, lastRunFailed: true },
+      'warning',
+      'desperation 2.1σ rising',
+    ],
     [{ readerValid: true, reading: { desperation: 2.1, trend: 'steady' } }, 'ok', 'desperation 2.1σ high'],
   ];
   for (const [input, level, words] of cases) {
@@ -68,8 +76,12 @@ test('runs of values read as plain words', () => {
   assert.equal(runWords([0, 1, 1], 'turn'), 'steady', 'the last step decides');
 });
 
-test('the gauge\'s trend words count turns only when they agree with the smoothed trend', () => {
+test("the gauge's trend words count turns only when they agree with the smoothed trend", () => {
   assert.equal(trendWords('steady', [0, 1, 2]), 'steady');
   assert.equal(trendWords('rising', [0, 0.5, 1.2, 2]), 'rising for 3 turns');
-  assert.equal(trendWords('rising', [0, 2, 1.5]), 'rising', 'the last turn fell: no count that would contradict the arrow');
+  assert.equal(
+    trendWords('rising', [0, 2, 1.5]),
+    'rising',
+    'the last turn fell: no count that would contradict the arrow',
+  );
 });

@@ -53,7 +53,24 @@ test('stories parse with their metadata and the lint reports every broken rule',
 test('dialogues must alternate and stay free of pleasantries', () => {
   const errors: string[] = [];
   const dialogues = parseDialogues(
-    ['## n-1', 'topic: git', 'code: yes', 'split: train', '', 'Human: How do I list branches?', 'Assistant: Run `git branch`. Thanks for asking!', 'Human: And remote ones?', 'Assistant: `git branch -r`.', '## n-2', 'topic: git', 'code: no', 'split: train', '', 'Assistant: Hello.', 'Human: Hi.'].join('\n'),
+    [
+      '## n-1',
+      'topic: git',
+      'code: yes',
+      'split: train',
+      '',
+      'Human: How do I list branches?',
+      'Assistant: Run `git branch`. Thanks for asking!',
+      'Human: And remote ones?',
+      'Assistant: `git branch -r`.',
+      '## n-2',
+      'topic: git',
+      'code: no',
+      'split: train',
+      '',
+      'Assistant: Hello.',
+      'Human: Hi.',
+    ].join('\n'),
     'd.md',
     errors,
   );

@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { balancedCentre, calibrate, chooseLayer, CalibrationError, heldOutHalves } from '../../../src/emotion/calibrate';
+import {
+  balancedCentre,
+  calibrate,
+  chooseLayer,
+  CalibrationError,
+  heldOutHalves,
+} from '../../../src/emotion/calibrate';
 import { cosine } from '../../../src/emotion/linalg';
 import { decodeVectorFile, encodeVectorFile, layerVectors } from '../../../src/emotion/vectors';
 import { syntheticWorld } from './synthetic-reader';
@@ -16,7 +22,10 @@ test('calibration recovers planted directions, removes shared confounds and pick
   // Vectors are emotion mean minus the valence-balanced centre, so compare with the planted
   // directions centred the same way (the world labels emotions +, −, +, −, +).
   const valences = world.corpus.emotions.map((e) => e.valence);
-  const centre = balancedCentre(emotions.map((e) => world.planted.get(e)!), valences);
+  const centre = balancedCentre(
+    emotions.map((e) => world.planted.get(e)!),
+    valences,
+  );
   const centred = emotions.map((e) => Float64Array.from(world.planted.get(e)!, (x, i) => x - centre[i]));
   emotions.forEach((e, k) => {
     const c = cosine(layer.vectors[k], centred[k]);
@@ -80,7 +89,10 @@ test('the centre balances valence groups: each group counts half, whatever its s
   // four is 0, the balanced centre is (3 + −1) / 2 = 1.
   const means = [[-1], [-1], [-1], [3]].map((m) => Float64Array.from(m));
   assert.ok(Math.abs(balancedCentre(means, ['-', '-', '-', '+'])[0] - 1) < 1e-12);
-  assert.ok(Math.abs(balancedCentre(means, ['+', '+', '+', '+'])[0]) < 1e-12, 'one group: the mean of the emotion means');
+  assert.ok(
+    Math.abs(balancedCentre(means, ['+', '+', '+', '+'])[0]) < 1e-12,
+    'one group: the mean of the emotion means',
+  );
 });
 
 test('held-out stories split per emotion into a layer-choice half and a report half, by id', () => {

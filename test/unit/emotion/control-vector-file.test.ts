@@ -20,7 +20,13 @@ async function readBack(bytes: Buffer) {
 }
 
 test('a control vector reads back with the keys, tensor shapes and values llama.cpp expects', async () => {
-  const bytes = encodeControlVector({ modelHint: 'qwen2', directions: new Map([[3, layer3], [2, layer2]]) });
+  const bytes = encodeControlVector({
+    modelHint: 'qwen2',
+    directions: new Map([
+      [3, layer3],
+      [2, layer2],
+    ]),
+  });
   const parsed = await readBack(bytes);
   assert.equal(parsed.metadata.version, 3);
   assert.equal(parsed.metadata['general.architecture'], 'controlvector');
@@ -34,7 +40,10 @@ test('a control vector reads back with the keys, tensor shapes and values llama.
     ],
   );
   assert.equal(Number(parsed.tensorDataOffset) % GGUF_ALIGNMENT, 0);
-  for (const [info, expected] of [[parsed.tensorInfos[0], layer2], [parsed.tensorInfos[1], layer3]] as const) {
+  for (const [info, expected] of [
+    [parsed.tensorInfos[0], layer2],
+    [parsed.tensorInfos[1], layer3],
+  ] as const) {
     const start = Number(parsed.tensorDataOffset + info.offset);
     assert.equal(start % GGUF_ALIGNMENT, 0);
     const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + start + 20));
@@ -59,8 +68,24 @@ test('the header is GGUF v3, little-endian, with the tensor and key counts first
 });
 
 test('layer 0, ragged widths, non-finite values and empty vectors are refused', () => {
-  assert.throws(() => encodeControlVector({ modelHint: 'q', directions: new Map([[0, layer2]]) }), (e: unknown) => e instanceof ControlVectorError && /layer 0/.test(e.message));
-  assert.throws(() => encodeControlVector({ modelHint: 'q', directions: new Map([[1, layer2], [2, Float32Array.from([1, 2])]]) }), /layer 2 has 2 values, expected 5/);
-  assert.throws(() => encodeControlVector({ modelHint: 'q', directions: new Map([[1, Float32Array.from([1, NaN])]]) }), /not a finite number/);
+  assert.throws(
+    () => encodeControlVector({ modelHint: 'q', directions: new Map([[0, layer2]]) }),
+    (e: unknown) => e instanceof ControlVectorError && /layer 0/.test(e.message),
+  );
+  assert.throws(
+    () =>
+      encodeControlVector({
+        modelHint: 'q',
+        directions: new Map([
+          [1, layer2],
+          [2, Float32Array.from([1, 2])],
+        ]),
+      }),
+    /layer 2 has 2 values, expected 5/,
+  );
+  assert.throws(
+    () => encodeControlVector({ modelHint: 'q', directions: new Map([[1, Float32Array.from([1, NaN])]]) }),
+    /not a finite number/,
+  );
   assert.throws(() => encodeControlVector({ modelHint: 'q', directions: new Map() }), /at least one layer/);
 });

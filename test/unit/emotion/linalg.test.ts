@@ -4,7 +4,7 @@ import { CovarianceAccumulator, principalComponents, symmetricEigen, dot } from 
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 function randomSymmetric(n: number, seed: number): Float64Array {
@@ -74,7 +74,7 @@ test('principal components stop once the variance share is reached', () => {
 function withSpectrum(spectrum: number[]): Float64Array {
   const n = spectrum.length;
   let seed = 7;
-  const random = () => ((seed = (Math.imul(seed, 48271) + 11) >>> 0) / 2 ** 32) - 0.5;
+  const random = () => (seed = (Math.imul(seed, 48271) + 11) >>> 0) / 2 ** 32 - 0.5;
   const basis: Float64Array[] = [];
   for (let k = 0; k < n; k++) {
     const v = Float64Array.from({ length: n }, random);
@@ -116,7 +116,8 @@ test('principal components agree with the full decomposition on realistic and aw
         const residual = Math.sqrt(ac.reduce((s, x, i) => s + (x - full.values[k] * c[i]) ** 2, 0));
         assert.ok(residual < 1e-6 * full.values[0], `${name}, share ${share}, component ${k}: residual ${residual}`);
         assert.ok(Math.abs(Math.sqrt(dot(c, c)) - 1) < 1e-9);
-        for (let j = 0; j < k; j++) assert.ok(Math.abs(dot(c, components[j])) < 1e-6, `${name}: components ${j} and ${k} orthogonal`);
+        for (let j = 0; j < k; j++)
+          assert.ok(Math.abs(dot(c, components[j])) < 1e-6, `${name}: components ${j} and ${k} orthogonal`);
       });
     }
   }

@@ -4,7 +4,13 @@ import { scoreTokens, sessionTrend, smooth, summarize } from '../../../src/emoti
 import { auroc, quantile, spearman, slopeWithT } from '../../../src/stats/stats';
 
 test('token scores are baseline-centred projections in units of baseline spread', () => {
-  const layer = { vectors: [Float32Array.of(1, 0), Float32Array.of(0, 1)], baseline: [{ mean: 1, std: 2 }, { mean: 0, std: 1 }] };
+  const layer = {
+    vectors: [Float32Array.of(1, 0), Float32Array.of(0, 1)],
+    baseline: [
+      { mean: 1, std: 2 },
+      { mean: 0, std: 1 },
+    ],
+  };
   const acts = Float32Array.of(5, 2, -1, 0);
   const z = scoreTokens(acts, 2, layer);
   assert.deepEqual(Array.from(z[0]), [2, -1]);

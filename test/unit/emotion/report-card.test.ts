@@ -1,7 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { calibrate } from '../../../src/emotion/calibrate';
-import { controlLevel, doseVerdict, judge, renderDose, runReportCard, validationRecord, valenceAgreement, type DoseTemplate } from '../../../src/emotion/report-card';
+import {
+  controlLevel,
+  doseVerdict,
+  judge,
+  renderDose,
+  runReportCard,
+  validationRecord,
+  valenceAgreement,
+  type DoseTemplate,
+} from '../../../src/emotion/report-card';
 import { syntheticAgentTurns, syntheticWorld } from './synthetic-reader';
 
 const emotions = ['desperate', 'calm', 'afraid', 'happy', 'sad', 'angry'];
@@ -10,13 +19,29 @@ const fast = { shuffledSeeds: 5, randomDirections: 60, resamples: 1000 };
 test('report card on planted directions: the planted effects pass, with intervals, baseline and controls', async () => {
   const world = syntheticWorld({ emotions, hidden: 24, layers: 4, storiesPerEmotion: 25, seed: 11, signalLayer: 2 });
   const { vectors } = await calibrate(world.corpus, world.reader, { tokenStart: 30 });
-  const templates: DoseTemplate[] = [{ name: 'synthetic', messages: [{ role: 'user', text: 'dose={dose}' }], doses: [2, 4, 8, 16, 32, 64], expect: { afraid: 1 } }];
+  const templates: DoseTemplate[] = [
+    {
+      name: 'synthetic',
+      messages: [{ role: 'user', text: 'dose={dose}' }],
+      doses: [2, 4, 8, 16, 32, 64],
+      expect: { afraid: 1 },
+    },
+  ];
   const turns = syntheticAgentTurns(world, { turns: 48, seed: 5, separating: true });
   const card = await runReportCard(world.corpus, world.reader, vectors, templates, turns, fast);
   const byId = Object.fromEntries(card.checks.map((c) => [c.id, c]));
   assert.deepEqual(
     card.checks.map((c) => c.id),
-    ['agent-turns-auroc', 'agent-turns-desperate-auroc', 'beats-lexical-baseline', 'held-out-top1', 'desperate-calm-auroc', 'dose-synthetic-afraid', 'pc1-valence', 'neutral-drift'],
+    [
+      'agent-turns-auroc',
+      'agent-turns-desperate-auroc',
+      'beats-lexical-baseline',
+      'held-out-top1',
+      'desperate-calm-auroc',
+      'dose-synthetic-afraid',
+      'pc1-valence',
+      'neutral-drift',
+    ],
   );
   const agent = byId['agent-turns-auroc'];
   assert.equal(agent.verdict, 'pass', JSON.stringify(agent));
@@ -42,13 +67,23 @@ test('report card on planted directions: the planted effects pass, with interval
   const record = validationRecord(card, new Date(0));
   assert.equal(record.validForLive, true);
   assert.equal(record.checkedAt, '1970-01-01T00:00:00.000Z');
-  assert.deepEqual(record.verdicts.find((v) => v.id === 'agent-turns-auroc'), { id: 'agent-turns-auroc', verdict: 'pass' });
+  assert.deepEqual(
+    record.verdicts.find((v) => v.id === 'agent-turns-auroc'),
+    { id: 'agent-turns-auroc', verdict: 'pass' },
+  );
 });
 
 test('agent turns whose planted direction is independent of their label fail the agent-turn check', async () => {
   const world = syntheticWorld({ emotions, hidden: 24, layers: 4, storiesPerEmotion: 25, seed: 11, signalLayer: 2 });
   const { vectors } = await calibrate(world.corpus, world.reader, { tokenStart: 30 });
-  const card = await runReportCard(world.corpus, world.reader, vectors, [], syntheticAgentTurns(world, { turns: 48, seed: 5, separating: false }), fast);
+  const card = await runReportCard(
+    world.corpus,
+    world.reader,
+    vectors,
+    [],
+    syntheticAgentTurns(world, { turns: 48, seed: 5, separating: false }),
+    fast,
+  );
   const agent = card.checks.find((c) => c.id === 'agent-turns-auroc')!;
   assert.equal(agent.verdict, 'fail', JSON.stringify(agent));
   assert.equal(card.validForLive, false);
@@ -58,7 +93,14 @@ test('agent turns whose planted direction is independent of their label fail the
 test('sessions that read high throughout: the within-session reference wins over the neutral one', async () => {
   const world = syntheticWorld({ emotions, hidden: 24, layers: 4, storiesPerEmotion: 25, seed: 11, signalLayer: 2 });
   const { vectors } = await calibrate(world.corpus, world.reader, { tokenStart: 30 });
-  const card = await runReportCard(world.corpus, world.reader, vectors, [], syntheticAgentTurns(world, { turns: 48, seed: 5, separating: true, sessionOffset: 4 }), fast);
+  const card = await runReportCard(
+    world.corpus,
+    world.reader,
+    vectors,
+    [],
+    syntheticAgentTurns(world, { turns: 48, seed: 5, separating: true, sessionOffset: 4 }),
+    fast,
+  );
   const refs = card.references!;
   assert.equal(refs.better, 'session', refs.why);
   assert.ok(refs.advantage.ci![0] > 0 && refs.session.auroc > refs.neutral.auroc);
@@ -76,7 +118,14 @@ test('without a validation set the agent-turn checks fail and nothing is valid f
 test('a falling expectation fails when the reading rises', async () => {
   const world = syntheticWorld({ emotions, hidden: 16, layers: 3, storiesPerEmotion: 15, seed: 12, signalLayer: 1 });
   const { vectors } = await calibrate(world.corpus, world.reader, { tokenStart: 30 });
-  const templates: DoseTemplate[] = [{ name: 'wrong way', messages: [{ role: 'user', text: 'dose={dose}' }], doses: [2, 4, 8, 16, 32], expect: { afraid: -1 } }];
+  const templates: DoseTemplate[] = [
+    {
+      name: 'wrong way',
+      messages: [{ role: 'user', text: 'dose={dose}' }],
+      doses: [2, 4, 8, 16, 32],
+      expect: { afraid: -1 },
+    },
+  ];
   const card = await runReportCard(world.corpus, world.reader, vectors, templates, null, fast);
   const check = card.checks.find((c) => c.id === 'dose-wrong-way-afraid')!;
   assert.equal(check.verdict, 'fail');
@@ -96,7 +145,11 @@ test('verdicts: the lower bound must clear the threshold and both controls', () 
   const controls = { shuffledLabels: 0.62, randomDirections: 0.66 };
   assert.equal(judge(0.9, [0.8, 0.97], 0.7, controls), 'pass');
   assert.equal(judge(0.9, [0.65, 0.97], 0.7, controls), 'warn', 'lower bound under the threshold');
-  assert.equal(judge(0.9, [0.7, 0.97], 0.7, { shuffledLabels: 0.75, randomDirections: 0.5 }), 'warn', 'lower bound under a control');
+  assert.equal(
+    judge(0.9, [0.7, 0.97], 0.7, { shuffledLabels: 0.75, randomDirections: 0.5 }),
+    'warn',
+    'lower bound under a control',
+  );
   assert.equal(judge(0.64, [0.5, 0.8], 0.7, controls), 'fail', 'no better than random directions');
   assert.equal(judge(0.68, [0.6, 0.69], 0.6, null), 'pass');
   assert.equal(judge(0.6, [0.5, 0.69], 0.7, null), 'fail', 'the whole interval under the threshold');
@@ -111,7 +164,16 @@ test('control level: the 95th percentile of the finite draws', () => {
 });
 
 test('dose templates repeat their block dose times', () => {
-  const t: DoseTemplate = { name: 'x', messages: [{ role: 'user', text: 'task {dose}' }], repeat: [{ role: 'assistant', text: 'try' }, { role: 'user', text: 'fail' }], doses: [0, 2], expect: {} };
+  const t: DoseTemplate = {
+    name: 'x',
+    messages: [{ role: 'user', text: 'task {dose}' }],
+    repeat: [
+      { role: 'assistant', text: 'try' },
+      { role: 'user', text: 'fail' },
+    ],
+    doses: [0, 2],
+    expect: {},
+  };
   assert.deepEqual(renderDose(t, 0), [{ role: 'user', text: 'task 0' }]);
   assert.equal(renderDose(t, 2).length, 5);
 });
@@ -119,7 +181,14 @@ test('dose templates repeat their block dose times', () => {
 test('valence agreement reads the sign of PC1 against the labels', () => {
   const pos = Float32Array.of(1, 0.1, 0);
   const neg = Float32Array.of(-1, 0, 0.1);
-  const layer = { layer: 0, vectors: [pos, pos.map((x) => x * 0.9), neg, neg.map((x) => x * 1.1)], baseline: [], storyMean: new Float32Array(3), componentsRemoved: 0, varianceRemoved: 0 };
+  const layer = {
+    layer: 0,
+    vectors: [pos, pos.map((x) => x * 0.9), neg, neg.map((x) => x * 1.1)],
+    baseline: [],
+    storyMean: new Float32Array(3),
+    componentsRemoved: 0,
+    varianceRemoved: 0,
+  };
   assert.equal(valenceAgreement(layer, ['+', '+', '-', '-']), 1);
   assert.equal(valenceAgreement(layer, ['+', '-', '+', '-']), 0.5);
 });
@@ -131,14 +200,21 @@ test('cancelling stops the report card in whichever phase it is', async () => {
     const ac = new AbortController();
     const phases = new Set<string>();
     await assert.rejects(
-      runReportCard(world.corpus, world.reader, vectors, [], syntheticAgentTurns(world, { turns: 12, seed: 1, separating: true }), {
-        ...fast,
-        signal: ac.signal,
-        onProgress: (p) => {
-          phases.add(p.phase);
-          if (p.phase === phase) ac.abort();
+      runReportCard(
+        world.corpus,
+        world.reader,
+        vectors,
+        [],
+        syntheticAgentTurns(world, { turns: 12, seed: 1, separating: true }),
+        {
+          ...fast,
+          signal: ac.signal,
+          onProgress: (p) => {
+            phases.add(p.phase);
+            if (p.phase === phase) ac.abort();
+          },
         },
-      }),
+      ),
       /cancelled/,
     );
     assert.ok(phases.has(phase), phase);
@@ -149,13 +225,26 @@ test('without the shuffled-label control only held-out stories are read, and tha
   const world = syntheticWorld({ emotions, hidden: 16, layers: 3, storiesPerEmotion: 15, seed: 12, signalLayer: 1 });
   const { vectors } = await calibrate(world.corpus, world.reader, { tokenStart: 30 });
   let texts = 0;
-  const counting = { ...world.reader, readText: (text: string, layers: readonly number[]) => (texts++, world.reader.readText(text, layers)) };
-  const card = await runReportCard(world.corpus, counting, vectors, [], syntheticAgentTurns(world, { turns: 12, seed: 1, separating: true }), { ...fast, shuffledSeeds: 0 });
+  const counting = {
+    ...world.reader,
+    readText: (text: string, layers: readonly number[]) => (texts++, world.reader.readText(text, layers)),
+  };
+  const card = await runReportCard(
+    world.corpus,
+    counting,
+    vectors,
+    [],
+    syntheticAgentTurns(world, { turns: 12, seed: 1, separating: true }),
+    { ...fast, shuffledSeeds: 0 },
+  );
   assert.equal(texts, world.corpus.stories.filter((s) => s.split === 'heldout').length);
   const agent = card.checks.find((c) => c.id === 'agent-turns-auroc')!;
   assert.equal(agent.controls!.shuffledLabels, null);
   assert.ok(agent.controls!.randomDirections !== null);
   assert.equal(card.material.shuffledSeeds, 0);
   // The reason names the control level that was measured, not "n/a".
-  assert.ok(card.validForLiveReason.includes(`controls ${agent.controls!.randomDirections!.toFixed(3)}`), card.validForLiveReason);
+  assert.ok(
+    card.validForLiveReason.includes(`controls ${agent.controls!.randomDirections!.toFixed(3)}`),
+    card.validForLiveReason,
+  );
 });

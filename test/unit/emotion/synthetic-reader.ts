@@ -8,7 +8,7 @@ import type { AgentTurnSource, ValidationTurn } from '../../../src/emotion/repor
 
 export function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 export function gaussian(r: () => number): number {
@@ -29,26 +29,59 @@ export interface SyntheticWorld {
   confounds: Float32Array[];
 }
 
-export function syntheticWorld(opts: { emotions: string[]; hidden: number; layers: number; storiesPerEmotion: number; seed: number; signalLayer: number }): SyntheticWorld {
+export function syntheticWorld(opts: {
+  emotions: string[];
+  hidden: number;
+  layers: number;
+  storiesPerEmotion: number;
+  seed: number;
+  signalLayer: number;
+}): SyntheticWorld {
   const r = rng(opts.seed);
   const { hidden } = opts;
   const planted = new Map(opts.emotions.map((e) => [e, unit(r, hidden)]));
   const confounds = [unit(r, hidden), unit(r, hidden), unit(r, hidden)];
-  const specs: EmotionSpec[] = opts.emotions.map((name, i) => ({ name, valence: i % 2 ? '-' : '+', arousal: 'high', banned: [] }));
+  const specs: EmotionSpec[] = opts.emotions.map((name, i) => ({
+    name,
+    valence: i % 2 ? '-' : '+',
+    arousal: 'high',
+    banned: [],
+  }));
   const stories: Story[] = [];
   for (const e of opts.emotions)
     for (let k = 0; k < opts.storiesPerEmotion; k++)
       stories.push({
-        id: `${e}-${k}`, emotion: e, topic: `t${k}`, setting: 'technical', person: 'first',
-        split: k % 5 === 0 ? 'heldout' : 'train', text: `${e}|${k}|${70 + (k % 30)}`, file: 'synthetic', line: k,
+        id: `${e}-${k}`,
+        emotion: e,
+        topic: `t${k}`,
+        setting: 'technical',
+        person: 'first',
+        split: k % 5 === 0 ? 'heldout' : 'train',
+        text: `${e}|${k}|${70 + (k % 30)}`,
+        file: 'synthetic',
+        line: k,
       });
   const neutral: NeutralDialogue[] = Array.from({ length: 40 }, (_, k) => ({
-    id: `n${k}`, topic: 'x', code: true, split: k % 5 === 4 ? 'heldout' : 'train', file: 'synthetic', line: k,
-    messages: [{ role: 'user', text: `n|${k}|60` }, { role: 'assistant', text: 'ok' }],
+    id: `n${k}`,
+    topic: 'x',
+    code: true,
+    split: k % 5 === 4 ? 'heldout' : 'train',
+    file: 'synthetic',
+    line: k,
+    messages: [
+      { role: 'user', text: `n|${k}|60` },
+      { role: 'assistant', text: 'ok' },
+    ],
   }));
 
   // Emotion signal is strongest at signalLayer and fades with distance from it.
-  const activations = (emotion: string | undefined, tokens: number, seed: number, layers: readonly number[], dose = 1): LayerActivations => {
+  const activations = (
+    emotion: string | undefined,
+    tokens: number,
+    seed: number,
+    layers: readonly number[],
+    dose = 1,
+  ): LayerActivations => {
     const tr = rng(seed);
     const map = new Map<number, Float32Array>();
     for (const l of layers) {
@@ -101,7 +134,10 @@ export function syntheticWorld(opts: { emotions: string[]; hidden: number; layer
  * earlier assistant turn of its context alike along `desperate` by that much × a Gaussian draw
  * (a session that reads high throughout).
  */
-export function syntheticAgentTurns(world: SyntheticWorld, opts: { turns: number; seed: number; separating: boolean; sessionOffset?: number }): AgentTurnSource {
+export function syntheticAgentTurns(
+  world: SyntheticWorld,
+  opts: { turns: number; seed: number; separating: boolean; sessionOffset?: number },
+): AgentTurnSource {
   const r = rng(opts.seed);
   const hidden = world.confounds[0].length;
   const turns: ValidationTurn[] = Array.from({ length: opts.turns }, (_, k) => {
@@ -134,5 +170,11 @@ export function syntheticAgentTurns(world: SyntheticWorld, opts: { turns: number
     for (let i = 0; i < v.length; i++) v[i] += offset * desperate[i];
     return v;
   };
-  return { turns, read: async (turn) => [...turn.context.map((m) => (m.role === 'assistant' ? meanOf(m.content) : null)), meanOf(turn.text)] };
+  return {
+    turns,
+    read: async (turn) => [
+      ...turn.context.map((m) => (m.role === 'assistant' ? meanOf(m.content) : null)),
+      meanOf(turn.text),
+    ],
+  };
 }

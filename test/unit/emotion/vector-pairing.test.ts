@@ -8,7 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { calibrate } from '../../../src/emotion/calibrate';
 import { loadVectorsFor } from '../../../src/emotion/vector-store';
-import { readVectorFile, VectorFileError, VECTOR_FILE_FORMAT, VECTOR_FILE_VERSION, writeVectorFile, type EmotionVectorSet } from '../../../src/emotion/vectors';
+import {
+  readVectorFile,
+  VectorFileError,
+  VECTOR_FILE_FORMAT,
+  VECTOR_FILE_VERSION,
+  writeVectorFile,
+  type EmotionVectorSet,
+} from '../../../src/emotion/vectors';
 import { READ_CHUNK_TOKENS } from '../../../src/contracts/reading';
 import { syntheticWorld } from './synthetic-reader';
 
@@ -19,13 +26,34 @@ function vectorFile(name: string, header: Partial<EmotionVectorSet['header']> = 
   const path = join(work, `${name}.avv`);
   writeVectorFile(path, {
     header: {
-      format: VECTOR_FILE_FORMAT, version: VECTOR_FILE_VERSION, model: MODEL,
-      hiddenSize: 2, numLayers: 2, emotions: ['calm'], tokenStart: 0, pcaSource: 'neutral-tokens', pcaVarianceShare: 0.5,
-      neutralTokensSampled: 1, storiesUsed: 1, storiesSkipped: 0, corpusHash: 'c0', createdAt: '2026-12-03T00:00:00.000Z',
-      choice: { layer: 1, reason: 'only layer', perLayer: [] }, chunkTokens: READ_CHUNK_TOKENS,
+      format: VECTOR_FILE_FORMAT,
+      version: VECTOR_FILE_VERSION,
+      model: MODEL,
+      hiddenSize: 2,
+      numLayers: 2,
+      emotions: ['calm'],
+      tokenStart: 0,
+      pcaSource: 'neutral-tokens',
+      pcaVarianceShare: 0.5,
+      neutralTokensSampled: 1,
+      storiesUsed: 1,
+      storiesSkipped: 0,
+      corpusHash: 'c0',
+      createdAt: '2026-12-03T00:00:00.000Z',
+      choice: { layer: 1, reason: 'only layer', perLayer: [] },
+      chunkTokens: READ_CHUNK_TOKENS,
       ...header,
     },
-    layers: [{ layer: 1, vectors: [Float32Array.from([1, 0])], baseline: [{ mean: 0, std: 1 }], storyMean: Float32Array.from([0, 0]), componentsRemoved: 0, varianceRemoved: 0 }],
+    layers: [
+      {
+        layer: 1,
+        vectors: [Float32Array.from([1, 0])],
+        baseline: [{ mean: 0, std: 1 }],
+        storyMean: Float32Array.from([0, 0]),
+        componentsRemoved: 0,
+        varianceRemoved: 0,
+      },
+    ],
   });
   return path;
 }
@@ -37,7 +65,9 @@ test('vectors calibrated under another dtype are refused with the dtype to recal
   const fp32 = { ...MODEL, dtype: 'fp32', fileHash: 'bb'.repeat(32) };
   assert.throws(
     () => loadVectorsFor(fp32, work, 2, path),
-    (e: unknown) => e instanceof VectorFileError && /calibrated with --dtype q8.*loaded as fp32.*recalibrate with --dtype fp32/.test(e.message),
+    (e: unknown) =>
+      e instanceof VectorFileError &&
+      /calibrated with --dtype q8.*loaded as fp32.*recalibrate with --dtype fp32/.test(e.message),
   );
 });
 
@@ -45,14 +75,23 @@ test('vectors calibrated with another pass length are refused; files that predat
   const longer = vectorFile('longer', { chunkTokens: READ_CHUNK_TOKENS * 2 });
   assert.throws(
     () => loadVectorsFor(MODEL, work, 2, longer),
-    (e: unknown) => e instanceof VectorFileError && new RegExp(`${READ_CHUNK_TOKENS * 2}-token passes.*${READ_CHUNK_TOKENS}.*recalibrate`).test(e.message),
+    (e: unknown) =>
+      e instanceof VectorFileError &&
+      new RegExp(`${READ_CHUNK_TOKENS * 2}-token passes.*${READ_CHUNK_TOKENS}.*recalibrate`).test(e.message),
   );
   const older = vectorFile('older', { chunkTokens: undefined });
   assert.equal(readVectorFile(older, { model: MODEL, chunkTokens: READ_CHUNK_TOKENS }).header.chunkTokens, undefined);
 });
 
 test('calibration records the pass length every reader uses', async () => {
-  const world = syntheticWorld({ emotions: ['calm', 'desperate'], hidden: 16, layers: 2, storiesPerEmotion: 10, seed: 3, signalLayer: 1 });
+  const world = syntheticWorld({
+    emotions: ['calm', 'desperate'],
+    hidden: 16,
+    layers: 2,
+    storiesPerEmotion: 10,
+    seed: 3,
+    signalLayer: 1,
+  });
   const { vectors } = await calibrate(world.corpus, world.reader, { tokenStart: 30, minTokensAfterStart: 10 });
   assert.equal(vectors.header.chunkTokens, READ_CHUNK_TOKENS);
 });

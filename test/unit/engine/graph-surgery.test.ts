@@ -22,7 +22,13 @@ const optimumQwen3 = join(MODELS, 'tiny-qwen3', 'onnx', 'model.onnx');
 const optimumGemma3 = join(MODELS, 'tiny-gemma3', 'onnx', 'model.onnx');
 
 describe('residual stream detection', () => {
-  for (const [path, layers] of [[optimumQwen, 4], [optimumLlama, 5], [quantizedQwen, 4], [optimumQwen3, 4], [optimumGemma3, 4]] as const) {
+  for (const [path, layers] of [
+    [optimumQwen, 4],
+    [optimumLlama, 5],
+    [quantizedQwen, 4],
+    [optimumQwen3, 4],
+    [optimumGemma3, 4],
+  ] as const) {
     test(`finds two residual Adds per layer in ${path.split('/models/')[1]}`, () => {
       const graph = readModel(path).graph!;
       const stream = findResidualStream(graph, path);
@@ -41,7 +47,9 @@ describe('residual stream detection', () => {
     const stream = findResidualStream(graph, fusedQwen);
     assert.equal(stream.numLayers, 4);
     assert.equal(stream.stepsPerLayer, 2);
-    assert.ok(stream.steps.every((s) => s.kind === 'skip-norm' && s.node.opType === 'SkipSimplifiedLayerNormalization'));
+    assert.ok(
+      stream.steps.every((s) => s.kind === 'skip-norm' && s.node.opType === 'SkipSimplifiedLayerNormalization'),
+    );
     assert.ok(stream.steps.slice(0, -1).every((s) => s.output !== undefined));
     assert.equal(stream.steps.at(-1)!.output, undefined);
   });
@@ -54,7 +62,8 @@ describe('residual stream detection', () => {
       assert.equal(stream.stepsPerLayer, 2);
       assert.ok(stream.steps.every((s) => s.kind === 'skip-norm'));
       // Layer L closes at the next layer's input norm, the last one at the final norm (no sum output).
-      for (let layer = 0; layer < 3; layer++) assert.equal(layerOutputStep(stream, layer).node.name, `/model/layers.${layer + 1}/input_layernorm`);
+      for (let layer = 0; layer < 3; layer++)
+        assert.equal(layerOutputStep(stream, layer).node.name, `/model/layers.${layer + 1}/input_layernorm`);
       assert.equal(layerOutputStep(stream, 3).node.name, '/model/layers.4/final_norm_layernorm');
       assert.equal(stream.steps.at(-1)!.output, undefined);
     });
@@ -77,9 +86,10 @@ describe('probe graph', () => {
       const { residualOutputs } = buildProbeGraph(model, [0, 1], path);
       const graph = model.graph!;
       assert.deepEqual(residualOutputs, { 0: 'residual.0', 1: 'residual.1' });
-      assert.deepEqual(graph.output!.map((o) => o.name), [
-        'residual.0', 'residual.1', 'present.0.key', 'present.0.value', 'present.1.key', 'present.1.value',
-      ]);
+      assert.deepEqual(
+        graph.output!.map((o) => o.name),
+        ['residual.0', 'residual.1', 'present.0.key', 'present.0.value', 'present.1.key', 'present.1.value'],
+      );
       assert.ok(graph.node!.length < originalNodes);
       // The remaining graph is a 2-layer decoder: its residual chain stops at layer 1.
       const stream = findResidualStream(graph, path);
@@ -87,9 +97,14 @@ describe('probe graph', () => {
       assert.equal(stream.steps.length, 4);
       // Nothing of layers 2–3, the final norm or the LM head survives (checked by the exporter's names).
       const above = graph.node!.filter((n) => /layers\.[23]\/|\/model\/model\/norm\/|lm_head/.test(n.name ?? ''));
-      assert.deepEqual(above.map((n) => n.name), []);
+      assert.deepEqual(
+        above.map((n) => n.name),
+        [],
+      );
       assert.ok(!graph.input!.some((i) => /past_key_values\.[23]\./.test(i.name ?? '')));
-      const logitsWeight = (graph.initializer ?? []).filter((t) => t.dims?.length === 2 && Number(t.dims[0]) === 512 && Number(t.dims[1]) === 64);
+      const logitsWeight = (graph.initializer ?? []).filter(
+        (t) => t.dims?.length === 2 && Number(t.dims[0]) === 512 && Number(t.dims[1]) === 64,
+      );
       assert.ok(logitsWeight.length <= 1, 'at most the embedding table remains');
     });
   }
@@ -100,16 +115,31 @@ describe('probe graph', () => {
       const before = model.graph!.node!.filter((n) => n.opType === 'MatMulNBits').length;
       buildProbeGraph(model, [0, 1], path);
       const graph = model.graph!;
-      assert.deepEqual(graph.output!.map((o) => o.name), [
-        'residual.0', 'residual.1', 'present.0.key', 'present.0.value', 'present.1.key', 'present.1.value',
-      ]);
-      assert.deepEqual(graph.input!.map((i) => i.name), [
-        'input_ids', 'attention_mask', 'past_key_values.0.key', 'past_key_values.0.value', 'past_key_values.1.key', 'past_key_values.1.value',
-      ]);
+      assert.deepEqual(
+        graph.output!.map((o) => o.name),
+        ['residual.0', 'residual.1', 'present.0.key', 'present.0.value', 'present.1.key', 'present.1.value'],
+      );
+      assert.deepEqual(
+        graph.input!.map((i) => i.name),
+        [
+          'input_ids',
+          'attention_mask',
+          'past_key_values.0.key',
+          'past_key_values.0.value',
+          'past_key_values.1.key',
+          'past_key_values.1.value',
+        ],
+      );
       assert.equal(graph.node!.filter((n) => n.opType === 'GroupQueryAttention').length, 2);
-      assert.deepEqual(graph.node!.filter((n) => /final_norm|lm_head|layers\.[23]\/attn|layers\.[23]\/mlp/.test(n.name ?? '')).map((n) => n.name), []);
+      assert.deepEqual(
+        graph
+          .node!.filter((n) => /final_norm|lm_head|layers\.[23]\/attn|layers\.[23]\/mlp/.test(n.name ?? ''))
+          .map((n) => n.name),
+        [],
+      );
       // 4-bit: 7 MatMulNBits per layer plus the LM head before, 7 per kept layer after.
-      if (before > 0) assert.deepEqual([before, graph.node!.filter((n) => n.opType === 'MatMulNBits').length], [4 * 7 + 1, 2 * 7]);
+      if (before > 0)
+        assert.deepEqual([before, graph.node!.filter((n) => n.opType === 'MatMulNBits').length], [4 * 7 + 1, 2 * 7]);
     });
   }
 
@@ -166,7 +196,10 @@ describe('unsupported graphs', () => {
   test('a graph without a KV cache is named as such', () => {
     const model = readModel(optimumQwen);
     model.graph!.output = model.graph!.output!.filter((o) => o.name === 'logits');
-    assert.throws(() => findResidualStream(model.graph!, 'm.onnx'), (e: unknown) => e instanceof UnsupportedArchitectureError && /KV-cache outputs/.test(e.message));
+    assert.throws(
+      () => findResidualStream(model.graph!, 'm.onnx'),
+      (e: unknown) => e instanceof UnsupportedArchitectureError && /KV-cache outputs/.test(e.message),
+    );
   });
 
   test('a graph without a residual chain is named as such', () => {
@@ -175,7 +208,10 @@ describe('unsupported graphs', () => {
       input: [onnx.ValueInfoProto.create({ name: 'x' })],
       output: [onnx.ValueInfoProto.create({ name: 'present.0.key' })],
     });
-    assert.throws(() => findResidualStream(graph, 'relu.onnx'), (e: unknown) => e instanceof UnsupportedArchitectureError && /residual/.test(e.message));
+    assert.throws(
+      () => findResidualStream(graph, 'relu.onnx'),
+      (e: unknown) => e instanceof UnsupportedArchitectureError && /residual/.test(e.message),
+    );
   });
 
   test('a chain that does not divide into the layer count is rejected', () => {

@@ -14,11 +14,32 @@ export function turn(seq: number, text: string, sessionId = 's1'): TurnEvent {
 }
 
 export function testRun(seq: number, passed: number, failed: number, sessionId = 's1'): TestRunEvent {
-  return { ...envelope(seq, sessionId), type: 'test-run', command: 'npm test', framework: 'node:test', passed, failed, skipped: 0, failingIds: [], origin: 'agent' };
+  return {
+    ...envelope(seq, sessionId),
+    type: 'test-run',
+    command: 'npm test',
+    framework: 'node:test',
+    passed,
+    failed,
+    skipped: 0,
+    failingIds: [],
+    origin: 'agent',
+  };
 }
 
 export function flag(id: string, severity: Flag['severity'], editSeq: number): Flag {
-  return { id, source: 'claude-code', sessionId: 's1', ts: envelope(editSeq).ts, path: '/w/test/a.test.js', kinds: ['skip-added'], severity, desperation: 2.2, reason: 'test skipped after 3 failing runs', editSeq };
+  return {
+    id,
+    source: 'claude-code',
+    sessionId: 's1',
+    ts: envelope(editSeq).ts,
+    path: '/w/test/a.test.js',
+    kinds: ['skip-added'],
+    severity,
+    desperation: 2.2,
+    reason: 'test skipped after 3 failing runs',
+    editSeq,
+  };
 }
 
 export function scored(desperate: number, calm: number) {

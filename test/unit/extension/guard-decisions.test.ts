@@ -12,17 +12,37 @@ import type { LegitimateMark } from '../../../src/tamper/flag-store';
 import { turn } from './events';
 import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';
 
-const settings = { model: 'org/reader-1b', emotionsShown: ['desperate', 'calm'], smoothingTurns: 1, risingSlope: 0.3, reference: 'neutral' as const, pressure: DEFAULT_PRESSURE_THRESHOLDS };
+const settings = {
+  model: 'org/reader-1b',
+  emotionsShown: ['desperate', 'calm'],
+  smoothingTurns: 1,
+  risingSlope: 0.3,
+  reference: 'neutral' as const,
+  pressure: DEFAULT_PRESSURE_THRESHOLDS,
+};
 const unavailable = { kind: 'unavailable' as const, reason: 'no sidecar' };
 
-const decision = (ts: string, hunk: string): GuardLogDecision => ({ ts, agent: 'claude-code', sessionId: 's1', tool: 'Edit', tier: 'ask', path: '/w/tests/test_calc.py', hunk, kinds: ['skip-added'], pressured: true });
+const decision = (ts: string, hunk: string): GuardLogDecision => ({
+  ts,
+  agent: 'claude-code',
+  sessionId: 's1',
+  tool: 'Edit',
+  tier: 'ask',
+  path: '/w/tests/test_calc.py',
+  hunk,
+  kinds: ['skip-added'],
+  pressured: true,
+});
 
 function setup(dismissedIds = new Set<string>()) {
   const projectDir = mkdtempSync(join(tmpdir(), 'guard-decisions-'));
   const store = new VitalsStore(settings, unavailable, () => Date.UTC(2026, 10, 24, 14, 1, 0));
   store.addEvent(turn(1, 'Running the tests.'));
   const marks: LegitimateMark[] = [];
-  const dismissed: DismissedDecisions = { has: (id) => dismissedIds.has(id), add: async (id) => void dismissedIds.add(id) };
+  const dismissed: DismissedDecisions = {
+    has: (id) => dismissedIds.has(id),
+    add: async (id) => void dismissedIds.add(id),
+  };
   const decisions = new GuardDecisions(store, { rememberLegitimate: async (m) => void marks.push(m) }, dismissed);
   const status = () => Object.fromEntries(store.snapshot().flags.map((f) => [f.id, f.status]));
   return { projectDir, store, marks, decisions, dismissedIds, status };
@@ -38,7 +58,11 @@ test('"wrong" writes the hunk to the project memory the hook reads and to the fl
   assert.deepEqual(marks, [{ path: a.path, hunk: 'h1' }]);
   assert.equal(readGuardMemory(projectDir).covers(a.path, 'h1'), true);
   assert.equal(readGuardMemory(projectDir).covers(a.path, 'h2'), false);
-  assert.deepEqual(status(), { [guardItemId(a)]: 'legitimate', [guardItemId(again)]: 'legitimate', [guardItemId(other)]: 'open' });
+  assert.deepEqual(status(), {
+    [guardItemId(a)]: 'legitimate',
+    [guardItemId(again)]: 'legitimate',
+    [guardItemId(other)]: 'open',
+  });
   assert.match(readFileSync(join(projectDir, GUARD_MEMORY_FILE), 'utf8'), /"hunk":"h1"/);
 });
 
@@ -53,7 +77,11 @@ test('after a reload the log read again gets the answers given before: legitimat
 
   const reloaded = setup(first.dismissedIds);
   for (const d of [a, b, c]) reloaded.decisions.add(first.projectDir, d);
-  assert.deepEqual(reloaded.status(), { [guardItemId(a)]: 'legitimate', [guardItemId(b)]: 'dismissed', [guardItemId(c)]: 'open' });
+  assert.deepEqual(reloaded.status(), {
+    [guardItemId(a)]: 'legitimate',
+    [guardItemId(b)]: 'dismissed',
+    [guardItemId(c)]: 'open',
+  });
 });
 
 test('a flag marked legitimate reaches the hook too: its hunk goes to the project memory, and the guard decision on that hunk follows', () => {

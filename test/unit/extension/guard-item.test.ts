@@ -7,7 +7,14 @@ import type { GuardLogDecision } from '../../../src/guard/guard-log';
 import { testRun, turn } from './events';
 import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';
 
-const settings = { model: 'org/reader-1b', emotionsShown: ['desperate', 'calm'], smoothingTurns: 1, risingSlope: 0.3, reference: 'neutral' as const, pressure: DEFAULT_PRESSURE_THRESHOLDS };
+const settings = {
+  model: 'org/reader-1b',
+  emotionsShown: ['desperate', 'calm'],
+  smoothingTurns: 1,
+  risingSlope: 0.3,
+  reference: 'neutral' as const,
+  pressure: DEFAULT_PRESSURE_THRESHOLDS,
+};
 const unavailable = { kind: 'unavailable' as const, reason: 'no sidecar' };
 const NOW = Date.UTC(2026, 10, 24, 14, 1, 0);
 

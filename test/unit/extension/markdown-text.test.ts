@@ -6,7 +6,10 @@ import { escapeMarkdown, flagHoverMarkdown } from '../../../src/extension/markdo
 // A CommonMark renderer (installed with @vscode/vsce; it has no type declarations: the two calls
 // used are typed here), set up the most permissive way: raw HTML on, bare URLs turned into links.
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- markdown-it ships no type declarations, so it is required and typed here
-const MarkdownIt = require('markdown-it') as new (options: object) => { render(src: string): string; renderInline(src: string): string };
+const MarkdownIt = require('markdown-it') as new (options: object) => {
+  render(src: string): string;
+  renderInline(src: string): string;
+};
 const md = new MarkdownIt({ html: true, linkify: true });
 
 const HOSTILE = [
@@ -38,11 +41,14 @@ test('escaped text renders as itself: no image, link, HTML or command URI can lo
 
 test('any text survives escaping literally (rendered inline, it is the same text and holds no markup)', () => {
   fc.assert(
-    fc.property(fc.string({ unit: fc.constantFrom(...'abc :/.()[]!<>`*_&#;$|~\\-+=h'.split('')), maxLength: 60 }), (text) => {
-      const html = md.renderInline(escapeMarkdown(text));
-      assert.doesNotMatch(html, /<(?!\/?(?:br))/);
-      assert.equal(decode(html), text);
-    }),
+    fc.property(
+      fc.string({ unit: fc.constantFrom(...'abc :/.()[]!<>`*_&#;$|~\\-+=h'.split('')), maxLength: 60 }),
+      (text) => {
+        const html = md.renderInline(escapeMarkdown(text));
+        assert.doesNotMatch(html, /<(?!\/?(?:br))/);
+        assert.equal(decode(html), text);
+      },
+    ),
     { numRuns: 3_000 },
   );
 });

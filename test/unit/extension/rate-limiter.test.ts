@@ -4,7 +4,10 @@ import { RateLimiter } from '../../../src/extension/state/rate-limiter';
 
 test('one pass per interval; held attempts are counted and reported with the next pass', () => {
   let now = 0;
-  const limiter = new RateLimiter(() => 60_000, () => now);
+  const limiter = new RateLimiter(
+    () => 60_000,
+    () => now,
+  );
   assert.equal(limiter.tryPass(), 0);
   now = 1000;
   assert.equal(limiter.tryPass(), null);
@@ -16,7 +19,10 @@ test('one pass per interval; held attempts are counted and reported with the nex
 });
 
 test('a zero interval lets everything through', () => {
-  const limiter = new RateLimiter(() => 0, () => 5);
+  const limiter = new RateLimiter(
+    () => 0,
+    () => 5,
+  );
   assert.equal(limiter.tryPass(), 0);
   assert.equal(limiter.tryPass(), 0);
 });

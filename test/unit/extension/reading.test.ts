@@ -1,7 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeReading, referencedDesperation } from '../../../src/extension/state/reading';
-import { sessionRelative, SESSION_BASELINE_MIN_TURNS, SESSION_SPREAD_FLOOR } from '../../../src/emotion/session-baseline';
+import {
+  sessionRelative,
+  SESSION_BASELINE_MIN_TURNS,
+  SESSION_SPREAD_FLOOR,
+} from '../../../src/emotion/session-baseline';
 import type { TurnPoint } from '../../../src/contracts/sidebar-protocol';
 import { scored } from './events';
 
@@ -66,11 +70,17 @@ test('reference: neutral by default, session once the baseline exists; both are 
   assert.equal(neutral.desperation, neutral.neutral.desperation);
   assert.equal(session.desperation, session.session!.desperation);
   assert.equal(session.session!.baselineTurns, 7);
-  assert.ok(session.rawDesperation > neutral.rawDesperation, 'the rise reads larger against the session than against neutral dialogue');
+  assert.ok(
+    session.rawDesperation > neutral.rawDesperation,
+    'the rise reads larger against the session than against neutral dialogue',
+  );
   assert.equal(session.sessionPending, 0);
   // Too few turns: the session reference falls back to neutral and says how many turns remain.
   const early = computeReading(turns.slice(0, 3), { ...opts, reference: 'session' })!;
-  assert.deepEqual([early.shown, early.session, early.sessionPending], ['neutral', null, SESSION_BASELINE_MIN_TURNS + 1 - 3]);
+  assert.deepEqual(
+    [early.shown, early.session, early.sessionPending],
+    ['neutral', null, SESSION_BASELINE_MIN_TURNS + 1 - 3],
+  );
 });
 
 test('the flags read desperation against the chosen reference', () => {

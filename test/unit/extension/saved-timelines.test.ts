@@ -1,17 +1,33 @@
 // What the store saves for the next extension host: bounded, and read back to the same views.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SAVED_HEAT_TURNS, SAVED_SESSIONS, SAVED_TEXT_CHARS, SAVED_TURNS_PER_SESSION, SAVED_WHOLE_TURNS } from '../../../src/extension/state/saved-timelines';
+import {
+  SAVED_HEAT_TURNS,
+  SAVED_SESSIONS,
+  SAVED_TEXT_CHARS,
+  SAVED_TURNS_PER_SESSION,
+  SAVED_WHOLE_TURNS,
+} from '../../../src/extension/state/saved-timelines';
 import { sessionKeyOf, VitalsStore } from '../../../src/extension/state/vitals-store';
 import { scored, testRun, turn } from './events';
 import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';
 
-const settings = { model: 'org/reader-1b', emotionsShown: ['desperate', 'calm'], smoothingTurns: 1, risingSlope: 0.3, reference: 'neutral' as const, pressure: DEFAULT_PRESSURE_THRESHOLDS };
+const settings = {
+  model: 'org/reader-1b',
+  emotionsShown: ['desperate', 'calm'],
+  smoothingTurns: 1,
+  risingSlope: 0.3,
+  reference: 'neutral' as const,
+  pressure: DEFAULT_PRESSURE_THRESHOLDS,
+};
 const unavailable = { kind: 'unavailable' as const, reason: 'no sidecar' };
 const NOW = Date.UTC(2026, 10, 24, 15, 0, 0);
 
 /** Per-token heat for a long turn: the bulkiest part of a score. */
-const heat = (z: number) => ({ ...scored(z, -z), tokens: Array.from({ length: 300 }, (_, i) => ({ text: `tok${i}`, z: { desperate: z, calm: -z } })) });
+const heat = (z: number) => ({
+  ...scored(z, -z),
+  tokens: Array.from({ length: 300 }, (_, i) => ({ text: `tok${i}`, z: { desperate: z, calm: -z } })),
+});
 
 test('a long day of sessions saves within a few MB; the views read back the same', (t) => {
   const store = new VitalsStore(settings, unavailable, () => NOW);
@@ -19,7 +35,11 @@ test('a long day of sessions saves within a few MB; the views read back the same
   const turns = SAVED_TURNS_PER_SESSION + 200;
   for (let s = 0; s < sessions; s++) {
     for (let i = 0; i < turns; i++) {
-      const t = turn(s * 10_000 + i, `Turn ${i} of session ${s}: ${'the fixture still disagrees with the rounding. '.repeat(6)}`, `s${s}`);
+      const t = turn(
+        s * 10_000 + i,
+        `Turn ${i} of session ${s}: ${'the fixture still disagrees with the rounding. '.repeat(6)}`,
+        `s${s}`,
+      );
       store.addEvent(t);
       store.setTurnScore(sessionKeyOf(t), t.turnId, i >= turns - 3 ? heat(i / turns) : scored(i / turns, 0));
       if (i % 50 === 0) store.addEvent({ ...testRun(s * 10_000 + i, 3, 1, `s${s}`), output: 'x'.repeat(16_000) });
@@ -33,10 +53,23 @@ test('a long day of sessions saves within a few MB; the views read back the same
   assert.deepEqual(saved.sessions.map((s) => s.sessionId).slice(0, 2), [`s${sessions - 1}`, `s${sessions - 2}`]);
   const newest = saved.sessions[0]!;
   assert.equal(newest.turns.length, SAVED_TURNS_PER_SESSION);
-  assert.ok(newest.turns.slice(0, -SAVED_WHOLE_TURNS).every((t) => t.text.length <= SAVED_TEXT_CHARS + 1), 'older turns keep the start of their text');
-  assert.ok(newest.turns.slice(-SAVED_WHOLE_TURNS).every((t) => t.text.length > SAVED_TEXT_CHARS), 'the newest are whole');
-  assert.equal(newest.scores.filter(([, s]) => s.tokens).length, SAVED_HEAT_TURNS, 'heat maps for the newest turns only');
-  assert.ok(newest.testRuns.every((r) => !('output' in r)), 'run output is not kept');
+  assert.ok(
+    newest.turns.slice(0, -SAVED_WHOLE_TURNS).every((t) => t.text.length <= SAVED_TEXT_CHARS + 1),
+    'older turns keep the start of their text',
+  );
+  assert.ok(
+    newest.turns.slice(-SAVED_WHOLE_TURNS).every((t) => t.text.length > SAVED_TEXT_CHARS),
+    'the newest are whole',
+  );
+  assert.equal(
+    newest.scores.filter(([, s]) => s.tokens).length,
+    SAVED_HEAT_TURNS,
+    'heat maps for the newest turns only',
+  );
+  assert.ok(
+    newest.testRuns.every((r) => !('output' in r)),
+    'run output is not kept',
+  );
 
   const restored = new VitalsStore(settings, unavailable, () => NOW);
   assert.equal(restored.restoreTimelines(JSON.parse(JSON.stringify(saved))), 0);
@@ -44,10 +77,21 @@ test('a long day of sessions saves within a few MB; the views read back the same
   store.follow(key);
   restored.follow(key);
   const [a, b] = [store.snapshot().session!, restored.snapshot().session!];
-  assert.deepEqual(b.turns.map((t) => [t.turnId, t.firstLine, t.emotions]), a.turns.slice(-SAVED_TURNS_PER_SESSION).map((t) => [t.turnId, t.firstLine, t.emotions]));
+  assert.deepEqual(
+    b.turns.map((t) => [t.turnId, t.firstLine, t.emotions]),
+    a.turns.slice(-SAVED_TURNS_PER_SESSION).map((t) => [t.turnId, t.firstLine, t.emotions]),
+  );
   const lastDropped = a.turns[a.turns.length - SAVED_TURNS_PER_SESSION - 1]!;
-  assert.deepEqual(b.testRuns.map((r) => [r.seq, r.failed]), a.testRuns.filter((r) => r.seq > lastDropped.seq).map((r) => [r.seq, r.failed]), 'the runs within the kept turns');
-  assert.deepEqual(restored.snapshot().selectedTurn, store.snapshot().selectedTurn, 'the newest turn with its heat map');
+  assert.deepEqual(
+    b.testRuns.map((r) => [r.seq, r.failed]),
+    a.testRuns.filter((r) => r.seq > lastDropped.seq).map((r) => [r.seq, r.failed]),
+    'the runs within the kept turns',
+  );
+  assert.deepEqual(
+    restored.snapshot().selectedTurn,
+    store.snapshot().selectedTurn,
+    'the newest turn with its heat map',
+  );
   assert.equal(restored.snapshot().sessions.length, SAVED_SESSIONS);
 });
 

@@ -7,7 +7,14 @@ import { VitalsStore } from '../../../src/extension/state/vitals-store';
 import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';
 import { turn } from './events';
 
-const settings = { model: 'org/reader-1b', emotionsShown: ['desperate', 'calm'], smoothingTurns: 1, risingSlope: 0.3, reference: 'neutral' as const, pressure: DEFAULT_PRESSURE_THRESHOLDS };
+const settings = {
+  model: 'org/reader-1b',
+  emotionsShown: ['desperate', 'calm'],
+  smoothingTurns: 1,
+  risingSlope: 0.3,
+  reference: 'neutral' as const,
+  pressure: DEFAULT_PRESSURE_THRESHOLDS,
+};
 
 function router(cancelled: boolean) {
   const store = new VitalsStore(settings, { kind: 'unavailable', reason: 'no sidecar' });

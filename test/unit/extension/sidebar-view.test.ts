@@ -9,7 +9,17 @@ import { turn } from './events';
 import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';
 
 function setup() {
-  const store = new VitalsStore({ model: 'org/reader-1b', emotionsShown: [], smoothingTurns: 3, risingSlope: 0.3, reference: 'neutral' as const, pressure: DEFAULT_PRESSURE_THRESHOLDS }, { kind: 'unavailable', reason: 'test' });
+  const store = new VitalsStore(
+    {
+      model: 'org/reader-1b',
+      emotionsShown: [],
+      smoothingTurns: 3,
+      risingSlope: 0.3,
+      reference: 'neutral' as const,
+      pressure: DEFAULT_PRESSURE_THRESHOLDS,
+    },
+    { kind: 'unavailable', reason: 'test' },
+  );
   const received: SidebarViewMessage[] = [];
   const warnings: string[] = [];
   const log = { warn: (m: string) => warnings.push(m) };

@@ -14,19 +14,38 @@ import { FakeClock } from '../../support/fake-clock';
 const EMOTIONS = ['desperate', 'calm'];
 
 function turn(seq: number, role: 'user' | 'assistant', text: string): TurnEvent {
-  return { type: 'turn', source: 'claude-code', sessionId: 's', seq, ts: new Date(seq * 1000).toISOString(), turnId: `t${seq}`, role, text };
+  return {
+    type: 'turn',
+    source: 'claude-code',
+    sessionId: 's',
+    seq,
+    ts: new Date(seq * 1000).toISOString(),
+    turnId: `t${seq}`,
+    role,
+    text,
+  };
 }
 
 /** A result whose assistant messages score desperate = their message index in the call. */
 function fakeAppend(messages: ChatMessage[]): AppendResult {
   const scored = messages.flatMap((m, i) => (m.role === 'assistant' ? [i] : []));
   return {
-    conversationId: 'c', totalTokens: 0, firstNewToken: 0, newTokenIds: [], spans: [], reusedTokens: 0, computedTokens: 0, layers: [1], hiddenSize: 4,
+    conversationId: 'c',
+    totalTokens: 0,
+    firstNewToken: 0,
+    newTokenIds: [],
+    spans: [],
+    reusedTokens: 0,
+    computedTokens: 0,
+    layers: [1],
+    hiddenSize: 4,
     scores: {
       layer: 1,
       emotions: EMOTIONS,
       messages: scored.map((i) => ({
-        messageIndex: i, role: 'assistant', tokens: ['a', 'b'],
+        messageIndex: i,
+        role: 'assistant',
+        tokens: ['a', 'b'],
         summary: { desperate: { mean: i, p90: i, max: i + 1 }, calm: { mean: -i, p90: 0, max: 0 } },
         z: { desperate: encodeFloat32(Float32Array.of(i, i + 1)), calm: encodeFloat32(Float32Array.of(-i, 0)) },
       })),
@@ -36,8 +55,23 @@ function fakeAppend(messages: ChatMessage[]): AppendResult {
 
 /** What the fake host reports loaded; each test sets the context limit and the vectors. */
 const MODEL_INFO: ModelInfo = {
-  model: 'm', folder: '/m', onnxPath: '/m/model.onnx', dtype: 'fp32', numLayers: 2, hiddenSize: 4, layers: [1], contextLimit: 8192, weightBytes: 0,
-  vectors: { path: '/v', layer: 1, layerReason: 'chosen', emotions: EMOTIONS, createdAt: '2026-11-27T10:00:00Z', live: { valid: false, why: 'not validated' } },
+  model: 'm',
+  folder: '/m',
+  onnxPath: '/m/model.onnx',
+  dtype: 'fp32',
+  numLayers: 2,
+  hiddenSize: 4,
+  layers: [1],
+  contextLimit: 8192,
+  weightBytes: 0,
+  vectors: {
+    path: '/v',
+    layer: 1,
+    layerReason: 'chosen',
+    emotions: EMOTIONS,
+    createdAt: '2026-11-27T10:00:00Z',
+    live: { valid: false, why: 'not validated' },
+  },
 };
 
 interface FakeModel {
@@ -82,7 +116,11 @@ function fakeHost(model: FakeModel) {
     },
     ensureModel: async () => {
       modelRequests++;
-      return { ...MODEL_INFO, contextLimit: model.contextLimit, vectors: model.vectors && { ...MODEL_INFO.vectors!, ...model.vectors } };
+      return {
+        ...MODEL_INFO,
+        contextLimit: model.contextLimit,
+        vectors: model.vectors && { ...MODEL_INFO.vectors!, ...model.vectors },
+      };
     },
     restart: async () => {},
     client,
@@ -96,7 +134,14 @@ function fakeHost(model: FakeModel) {
     hold: () => (holdNext = true),
     crash: () => (crashNext = true),
     release: () => gates.shift()?.(),
-    ready: () => statusListener?.({ kind: 'ready', modelId: 'm', layer: 1, demo: false, live: { valid: false, why: 'not validated' } }),
+    ready: () =>
+      statusListener?.({
+        kind: 'ready',
+        modelId: 'm',
+        layer: 1,
+        demo: false,
+        live: { valid: false, why: 'not validated' },
+      }),
     /** The sidecar came back (a new process) or new vectors loaded. */
     reload: (pid?: number) => {
       if (pid !== undefined) client.pid = pid;
@@ -126,18 +171,33 @@ test('assistant turns are scored under their turn ids; user turns go with the ne
   assert.equal(fake.modelRequests(), 0, 'nor is the model (so the sidecar) asked for');
   s.score('k', turn(2, 'assistant', 'running the tests'));
   await settle();
-  assert.deepEqual(fake.calls.map((c) => c.method), ['openConversation']);
-  assert.deepEqual(fake.calls[0].messages, [{ role: 'user', content: 'fix it' }, { role: 'assistant', content: 'running the tests' }]);
+  assert.deepEqual(
+    fake.calls.map((c) => c.method),
+    ['openConversation'],
+  );
+  assert.deepEqual(fake.calls[0].messages, [
+    { role: 'user', content: 'fix it' },
+    { role: 'assistant', content: 'running the tests' },
+  ]);
   assert.equal(got.length, 1);
   assert.equal(got[0][1], 't2');
   // The assistant message is at index 1 of the request: the fake scores desperate = index.
-  assert.deepEqual(got[0][2].tokens!.map((t) => t.z.desperate), [1, 2]);
+  assert.deepEqual(
+    got[0][2].tokens!.map((t) => t.z.desperate),
+    [1, 2],
+  );
   s.score('k', turn(3, 'user', 'and now?'));
   s.score('k', turn(4, 'assistant', 'done'));
   await settle();
-  assert.deepEqual(fake.calls.map((c) => c.method), ['openConversation', 'appendMessages']);
+  assert.deepEqual(
+    fake.calls.map((c) => c.method),
+    ['openConversation', 'appendMessages'],
+  );
   assert.equal(fake.calls[1].conversationId, fake.calls[0].conversationId);
-  assert.deepEqual(got.map((g) => g[1]), ['t2', 't4']);
+  assert.deepEqual(
+    got.map((g) => g[1]),
+    ['t2', 't4'],
+  );
 });
 
 test('turns arriving during an append wait in the queue and go together in the next one', async () => {
@@ -153,14 +213,23 @@ test('turns arriving during an append wait in the queue and go together in the n
   await settle();
   assert.equal(fake.calls.length, 2);
   // t2, t3+t4, t5+t6, t7+t8, t9+t10 (t11, a user turn, waits for the next assistant turn).
-  assert.deepEqual(fake.calls[1].messages.map((m) => m.content), [2, 3, 4, 5, 6, 7, 8, 9, 10].map((i) => `message ${i}`));
+  assert.deepEqual(
+    fake.calls[1].messages.map((m) => m.content),
+    [2, 3, 4, 5, 6, 7, 8, 9, 10].map((i) => `message ${i}`),
+  );
   assert.deepEqual(ids(), ['t1', 't2', 't4', 't6', 't8', 't10']);
 });
 
 test('without vectors turns wait; calibration scores them, a sidecar restart reopens without scoring any turn twice', async () => {
   const fake = fakeHost({ contextLimit: 8192, vectors: null });
   const { s, ids, settle } = source(fake);
-  for (const e of [turn(1, 'user', 'a'), turn(2, 'assistant', 'b'), turn(3, 'user', 'c'), turn(4, 'assistant', 'd')] as AgentEvent[]) s.score('k', e);
+  for (const e of [
+    turn(1, 'user', 'a'),
+    turn(2, 'assistant', 'b'),
+    turn(3, 'user', 'c'),
+    turn(4, 'assistant', 'd'),
+  ] as AgentEvent[])
+    s.score('k', e);
   await settle();
   assert.equal(fake.calls.length, 0);
   // Calibration finished: the host now has vectors and fires a reload.
@@ -168,14 +237,23 @@ test('without vectors turns wait; calibration scores them, a sidecar restart reo
   fake.reload();
   await settle();
   assert.equal(fake.calls.length, 1);
-  assert.deepEqual(fake.calls[0].messages.map((m) => m.content), ['a', 'b', 'c', 'd']);
+  assert.deepEqual(
+    fake.calls[0].messages.map((m) => m.content),
+    ['a', 'b', 'c', 'd'],
+  );
   assert.deepEqual(ids(), ['t2', 't4']);
   // The sidecar restarted (another process): the next turn reopens the conversation from its
   // history (unscored), then is appended; history turns are not delivered again.
   fake.reload(200);
   s.score('k', turn(5, 'assistant', 'e'));
   await settle();
-  assert.deepEqual(fake.calls.slice(1).map((c) => [c.method, c.messages.map((m) => m.content).join('')]), [['openConversation', 'abcd'], ['appendMessages', 'e']]);
+  assert.deepEqual(
+    fake.calls.slice(1).map((c) => [c.method, c.messages.map((m) => m.content).join('')]),
+    [
+      ['openConversation', 'abcd'],
+      ['appendMessages', 'e'],
+    ],
+  );
   assert.notEqual(fake.calls[1].conversationId, fake.calls[0].conversationId);
   assert.deepEqual(ids(), ['t2', 't4', 't5']);
 });
@@ -190,7 +268,10 @@ test('new vectors score the kept history again: earlier turns get fresh scores, 
   fake.reload();
   s.score('k', turn(3, 'assistant', 'c'));
   await settle();
-  assert.deepEqual(fake.calls.map((c) => c.method), ['openConversation', 'openConversation', 'appendMessages']);
+  assert.deepEqual(
+    fake.calls.map((c) => c.method),
+    ['openConversation', 'openConversation', 'appendMessages'],
+  );
   assert.deepEqual(ids(), ['t2', 't2', 't3']);
 });
 
@@ -209,7 +290,10 @@ test('a sidecar killed mid-append: the turns are sent again after the restart, e
   assert.deepEqual(ids(), ['t1', 't2', 't3']);
   const after = fake.calls.slice(2);
   assert.equal(after[0].method, 'openConversation', 'reopened in the new process');
-  assert.deepEqual(after.flatMap((c) => c.messages.map((m) => m.content)), ['one', 'two', 'three']);
+  assert.deepEqual(
+    after.flatMap((c) => c.messages.map((m) => m.content)),
+    ['one', 'two', 'three'],
+  );
 });
 
 test('a burst larger than the context is sent in requests that fit, oversized messages clipped, nothing dropped', async () => {
@@ -218,14 +302,19 @@ test('a burst larger than the context is sent in requests that fit, oversized me
   fake.hold();
   s.score('k', turn(1, 'assistant', 'go'));
   await settle();
-  for (let i = 2; i <= 21; i++) s.score('k', turn(i, i % 2 ? 'user' : 'assistant', `${'x'.repeat(i === 2 ? 5000 : 40)} ${i}`));
+  for (let i = 2; i <= 21; i++)
+    s.score('k', turn(i, i % 2 ? 'user' : 'assistant', `${'x'.repeat(i === 2 ? 5000 : 40)} ${i}`));
   fake.release();
   await settle();
   await s.idle();
   const sent = fake.calls.slice(1).map((c) => c.messages);
   assert.ok(sent.length > 1, 'split into several appends');
   // A request holds whole turns within a third of the context (200 tokens at ~3 characters each).
-  for (const batch of sent) assert.ok(batch.length <= 2 || batch.reduce((n, m) => n + m.content.length, 0) <= 200, `request of ${batch.length} messages`);
+  for (const batch of sent)
+    assert.ok(
+      batch.length <= 2 || batch.reduce((n, m) => n + m.content.length, 0) <= 200,
+      `request of ${batch.length} messages`,
+    );
   assert.ok(sent.flat()[0].content.length <= 310, 'the 5,000-character message was clipped to half the context');
   assert.equal(sent.flat().length, 19, 'every message but the last user turn was sent');
   assert.equal(ids().length, 11);
@@ -240,10 +329,13 @@ test('events replayed from a resumed transcript open the conversation as context
   assert.equal(fake.calls.length, 0, 'replayed events alone send nothing');
   s.score('k', turn(3, 'assistant', 'after the reload'));
   await settle();
-  assert.deepEqual(fake.calls.map((c) => [c.method, c.messages.map((m) => m.content)]), [
-    ['openConversation', ['fix the total', 'scored before the reload']],
-    ['appendMessages', ['after the reload']],
-  ]);
+  assert.deepEqual(
+    fake.calls.map((c) => [c.method, c.messages.map((m) => m.content)]),
+    [
+      ['openConversation', ['fix the total', 'scored before the reload']],
+      ['appendMessages', ['after the reload']],
+    ],
+  );
   assert.deepEqual(ids(), ['t3']);
 });
 

@@ -9,10 +9,33 @@ import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';
 
 const NOW = Date.UTC(2026, 10, 24, 14, 1, 0);
 const make = (scoring: ScoringStatus = { kind: 'unavailable', reason: 'no sidecar here' }) =>
-  new VitalsStore({ model: 'org/reader-1b', emotionsShown: [], smoothingTurns: 1, risingSlope: 0.3, reference: 'neutral' as const, pressure: DEFAULT_PRESSURE_THRESHOLDS }, scoring, () => NOW);
+  new VitalsStore(
+    {
+      model: 'org/reader-1b',
+      emotionsShown: [],
+      smoothingTurns: 1,
+      risingSlope: 0.3,
+      reference: 'neutral' as const,
+      pressure: DEFAULT_PRESSURE_THRESHOLDS,
+    },
+    scoring,
+    () => NOW,
+  );
 const t = { desperationWarning: 1.5, pressureWarning: 4 };
-const validated: ScoringStatus = { kind: 'ready', modelId: 'org/reader-1b', layer: 12, demo: false, live: { valid: true, why: 'validated on agent text (agent-turns-auroc 0.91)' } };
-const demo: ScoringStatus = { kind: 'ready', modelId: 'fixture:emotion-tiny', layer: 3, demo: true, live: liveValidity({ header: { model: { id: 'fixture:emotion-tiny' } } } as Parameters<typeof liveValidity>[0]) };
+const validated: ScoringStatus = {
+  kind: 'ready',
+  modelId: 'org/reader-1b',
+  layer: 12,
+  demo: false,
+  live: { valid: true, why: 'validated on agent text (agent-turns-auroc 0.91)' },
+};
+const demo: ScoringStatus = {
+  kind: 'ready',
+  modelId: 'fixture:emotion-tiny',
+  layer: 3,
+  demo: true,
+  live: liveValidity({ header: { model: { id: 'fixture:emotion-tiny' } } } as Parameters<typeof liveValidity>[0]),
+};
 
 test('without a session the item says so and keeps the default background', () => {
   const r = statusReading(make().snapshot(), t);
@@ -26,7 +49,11 @@ test('unscored sessions say unscored and explain why in the tooltip', () => {
   store.addEvent(turn(1, 'Running | the tests'));
   store.addEvent(testRun(2, 1, 2));
   const r = statusReading(store.snapshot(), t);
-  assert.equal(r.text, '$(pulse) pressure 1 rising', 'without a reader the item shows behavioural pressure, rising while runs fail');
+  assert.equal(
+    r.text,
+    '$(pulse) pressure 1 rising',
+    'without a reader the item shows behavioural pressure, rising while runs fail',
+  );
   assert.match(r.tooltip, /no sidecar here/);
   assert.match(r.tooltip, /Behavioural pressure 1: 1 failing run in a row \(\+1\)/);
   assert.match(r.tooltip, /Running \\\| the tests/, 'table cells are escaped');
@@ -70,7 +97,11 @@ test('open flags: warning background for a warning flag, error for a critical on
   assert.match(statusReading(store.snapshot(), t).text, /1 flag$/);
   store.setFlag(flag('f2', 'critical', 3));
   assert.equal(statusReading(store.snapshot(), t).background, 'error');
-  assert.equal(statusReading(store.snapshot(), t).text, '$(error) 2 flags', 'a calm reading never stands beside the error colour');
+  assert.equal(
+    statusReading(store.snapshot(), t).text,
+    '$(error) 2 flags',
+    'a calm reading never stands beside the error colour',
+  );
   store.setFlag(flag('f2', 'critical', 3), 'dismissed');
   store.setFlag(flag('f1', 'warning', 2), 'legitimate');
   assert.equal(statusReading(store.snapshot(), t).background, 'none');
@@ -98,7 +129,20 @@ test('with the demo model the colour and the text do not depend on desperation, 
 /** Three failing runs of one test and a `--no-verify` commit: pressure 4, the warning threshold. */
 function raisePressureToFour(store: VitalsStore): void {
   for (let i = 0; i < 3; i++) store.addEvent({ ...testRun(2 + i, 1, 1), failingIds: ['test/a.test.js > adds'] });
-  store.addEvent({ type: 'tool-call', source: 'claude-code', sessionId: 's1', seq: 6, ts: new Date(NOW).toISOString(), callId: 'c', rawName: 'Bash', kind: 'shell', input: {}, command: 'git commit -am wip --no-verify', status: 'succeeded', exitCodeSource: 'none' });
+  store.addEvent({
+    type: 'tool-call',
+    source: 'claude-code',
+    sessionId: 's1',
+    seq: 6,
+    ts: new Date(NOW).toISOString(),
+    callId: 'c',
+    rawName: 'Bash',
+    kind: 'shell',
+    input: {},
+    command: 'git commit -am wip --no-verify',
+    status: 'succeeded',
+    exitCodeSource: 'none',
+  });
 }
 
 test('behavioural pressure turns the item to warning with no model at all', () => {
@@ -108,7 +152,10 @@ test('behavioural pressure turns the item to warning with no model at all', () =
   const r = statusReading(store.snapshot(), t);
   assert.equal(r.background, 'warning');
   assert.equal(r.text, '$(warning) pressure 4 rising');
-  assert.match(r.tooltip, /Behavioural pressure 4: 3 failing runs in a row \(\+2\), `test\/a\.test\.js > adds` failing 3× in a row \(\+1\), bypass `--no-verify` \(\+1\)/);
+  assert.match(
+    r.tooltip,
+    /Behavioural pressure 4: 3 failing runs in a row \(\+2\), `test\/a\.test\.js > adds` failing 3× in a row \(\+1\), bypass `--no-verify` \(\+1\)/,
+  );
 });
 
 test('every scoring state without a reader follows the same rule: no agent, pressure, flags; the tooltip names the state', () => {
@@ -119,7 +166,10 @@ test('every scoring state without a reader follows the same rule: no agent, pres
     [{ kind: 'uncalibrated', modelId: 'org/reader-1b' }, /Not scored: the model needs calibrating/],
     [{ kind: 'calibrating', modelId: 'org/reader-1b', done: 140, total: 400 }, /Not scored: calibrating/],
     [{ kind: 'starting', modelId: 'org/reader-1b' }, /Not scored: starting the sidecar/],
-    [{ kind: 'failed', reason: 'the sidecar exited 3 times in 2 minutes' }, /Not scored: the sidecar exited 3 times in 2 minutes/],
+    [
+      { kind: 'failed', reason: 'the sidecar exited 3 times in 2 minutes' },
+      /Not scored: the sidecar exited 3 times in 2 minutes/,
+    ],
   ];
   for (const [scoring, why] of states) {
     const store = make(scoring);

@@ -5,7 +5,14 @@ import { flag, scored, testRun, turn } from './events';
 import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';
 import { DEMO_VALIDITY } from '../../../src/emotion/live-validity';
 
-const settings = { model: 'org/reader-1b', emotionsShown: ['desperate', 'calm'], smoothingTurns: 1, risingSlope: 0.3, reference: 'neutral' as const, pressure: DEFAULT_PRESSURE_THRESHOLDS };
+const settings = {
+  model: 'org/reader-1b',
+  emotionsShown: ['desperate', 'calm'],
+  smoothingTurns: 1,
+  risingSlope: 0.3,
+  reference: 'neutral' as const,
+  pressure: DEFAULT_PRESSURE_THRESHOLDS,
+};
 const unavailable = { kind: 'unavailable' as const, reason: 'no sidecar' };
 const NOW = Date.UTC(2026, 10, 24, 14, 1, 0);
 
@@ -23,7 +30,10 @@ test('assistant turns and test runs build the followed session; test runs sit af
   store.addEvent(testRun(3, 2, 1));
   store.addEvent(turn(4, 'Trying a fix.'));
   const s = store.snapshot().session!;
-  assert.deepEqual(s.turns.map((t) => t.firstLine), ['I will run the tests first.', 'Trying a fix.']);
+  assert.deepEqual(
+    s.turns.map((t) => t.firstLine),
+    ['I will run the tests first.', 'Trying a fix.'],
+  );
   assert.equal(s.testRuns.length, 1);
   assert.equal(s.testRuns[0]!.afterTurn, 0);
   assert.equal(s.summary.live, true);
@@ -60,7 +70,10 @@ test('scores produce a reading; flags land in the followed session only, newest 
   store.setFlag({ ...flag('f2', 'critical', 4), sessionId: 'other' });
   const state = store.snapshot();
   assert.equal(state.session!.reading!.rawDesperation, 2.4);
-  assert.deepEqual(state.flags.map((f) => [f.id, f.afterTurn, f.status]), [['f1', 1, 'open']]);
+  assert.deepEqual(
+    state.flags.map((f) => [f.id, f.afterTurn, f.status]),
+    [['f1', 1, 'open']],
+  );
   store.setFlag(flag('f1', 'warning', 3), 'dismissed');
   assert.equal(store.snapshot().flags[0]!.status, 'dismissed');
 });
@@ -109,7 +122,13 @@ test('firstLine skips blank lines and shortens long ones', () => {
 });
 
 test('the reader verdict, the behavioural pressure and the reading reference reach the snapshot and the flags input', () => {
-  const validated = { kind: 'ready' as const, modelId: 'org/reader-1b', layer: 12, demo: false, live: { valid: true, why: 'validated on agent text' } };
+  const validated = {
+    kind: 'ready' as const,
+    modelId: 'org/reader-1b',
+    layer: 12,
+    demo: false,
+    live: { valid: true, why: 'validated on agent text' },
+  };
   const store = new VitalsStore({ ...settings, reference: 'session' }, unavailable, () => NOW);
   assert.deepEqual(store.snapshot().reader, { valid: false, why: 'no reading yet: org/reader-1b is not loaded' });
   store.setScoring(validated);
@@ -122,15 +141,28 @@ test('the reader verdict, the behavioural pressure and the reading reference rea
   store.addEvent(testRun(11, 1, 2));
   const s = store.snapshot().session!;
   assert.equal(s.reading?.shown, 'session');
-  assert.deepEqual(s.pressure.signals.map((x) => [x.id, x.points]), [['failing-streak', 1]]);
+  assert.deepEqual(
+    s.pressure.signals.map((x) => [x.id, x.points]),
+    [['failing-streak', 1]],
+  );
   // With the session reference the flags read the same baseline: only turns after five earlier ones have a value.
-  assert.deepEqual(store.turnDesperation('claude-code:s1').map((t) => t.seq), [6]);
+  assert.deepEqual(
+    store.turnDesperation('claude-code:s1').map((t) => t.seq),
+    [6],
+  );
   store.updateSettings(settings);
   assert.equal(store.turnDesperation('claude-code:s1').length, 6);
 });
 
 test('before the model loads, the reader is described by the configured model, the same in every window', () => {
-  const settings = { model: 'fixture:emotion-tiny', emotionsShown: [], smoothingTurns: 1, risingSlope: 0.3, reference: 'neutral' as const, pressure: DEFAULT_PRESSURE_THRESHOLDS };
+  const settings = {
+    model: 'fixture:emotion-tiny',
+    emotionsShown: [],
+    smoothingTurns: 1,
+    risingSlope: 0.3,
+    reference: 'neutral' as const,
+    pressure: DEFAULT_PRESSURE_THRESHOLDS,
+  };
   const starting = new VitalsStore(settings, { kind: 'unavailable', reason: 'the sidecar starts with the first turn' });
   assert.deepEqual(starting.reader(), DEMO_VALIDITY);
   const real = new VitalsStore({ ...settings, model: 'org/reader-1b' }, { kind: 'starting', modelId: 'org/reader-1b' });
@@ -140,6 +172,14 @@ test('before the model loads, the reader is described by the configured model, t
 test('each test run carries the behavioural pressure right after it: rising over failures, reset by a green run', () => {
   const store = new VitalsStore(settings, unavailable, () => NOW);
   store.addEvent(turn(1, 'a'));
-  [[0, 1], [0, 1], [0, 1], [2, 0]].forEach(([passed, failed], i) => store.addEvent(testRun(2 + i, passed!, failed!)));
-  assert.deepEqual(store.snapshot().session?.testRuns.map((r) => r.pressure), [1, 1, 2, 0]);
+  [
+    [0, 1],
+    [0, 1],
+    [0, 1],
+    [2, 0],
+  ].forEach(([passed, failed], i) => store.addEvent(testRun(2 + i, passed!, failed!)));
+  assert.deepEqual(
+    store.snapshot().session?.testRuns.map((r) => r.pressure),
+    [1, 1, 2, 0],
+  );
 });

@@ -2,9 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newNonce, renderWebviewHtml } from '../../../src/extension/webview-html';
 
-const assets = { cspSource: 'https://x.vscode-cdn.net', scriptUri: 'https://x/dist/webview.js', codiconCssUri: 'https://x/dist/codicon.css', styleUri: 'https://x/media/sidebar.css' };
+const assets = {
+  cspSource: 'https://x.vscode-cdn.net',
+  scriptUri: 'https://x/dist/webview.js',
+  codiconCssUri: 'https://x/dist/codicon.css',
+  styleUri: 'https://x/media/sidebar.css',
+};
 
-test('the CSP allows only the nonced script and the extension\'s own styles and fonts', () => {
+test("the CSP allows only the nonced script and the extension's own styles and fonts", () => {
   const nonce = newNonce();
   const html = renderWebviewHtml(assets, nonce, 'Agent Vitals');
   const csp = /content="([^"]+)"/.exec(html)![1]!;

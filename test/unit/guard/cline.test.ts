@@ -7,7 +7,15 @@ import { PassThrough } from 'node:stream';
 import { runHook } from '../../../src/guard/hook';
 import { hookMain } from '../../../src/cli/hook';
 import { searchReplaceBlocks } from '../../../src/guard/cline-payload';
-import { applyPlan, clineScript, isInstalled, planInstall, planUninstall, settingsFile, SettingsFileError } from '../../../src/guard/install';
+import {
+  applyPlan,
+  clineScript,
+  isInstalled,
+  planInstall,
+  planUninstall,
+  settingsFile,
+  SettingsFileError,
+} from '../../../src/guard/install';
 import { CANNOT_ASK, HONEST_WAY_OUT } from '../../../src/guard/message';
 import { clineTask, makeWorkspace, payload } from './workspace';
 
@@ -15,7 +23,15 @@ const NOW = new Date('2026-11-24T08:14:00.000Z');
 const COMMAND = 'node "/opt/agent-vitals/dist/hook.js" cline';
 
 /** Runs the hook with Cline's task folders under a scratch VS Code `User` folder (XDG_CONFIG_HOME/Code/User on Linux). */
-async function ask(name: string, failing: number | null, workspace = makeWorkspace()): Promise<{ tier: string; kinds: string[]; answer: { cancel?: boolean; errorMessage?: string; contextModification?: string } | null }> {
+async function ask(
+  name: string,
+  failing: number | null,
+  workspace = makeWorkspace(),
+): Promise<{
+  tier: string;
+  kinds: string[];
+  answer: { cancel?: boolean; errorMessage?: string; contextModification?: string } | null;
+}> {
   const config = mkdtempSync(join(tmpdir(), 'av-cline-config-'));
   if (failing !== null) clineTask(join(config, 'Code', 'User'), '1795507200000', workspace, failing);
   const saved = process.env.XDG_CONFIG_HOME;
@@ -30,11 +46,18 @@ async function ask(name: string, failing: number | null, workspace = makeWorkspa
 }
 
 test('a replace_in_file diff is read as its SEARCH/REPLACE blocks, in both marker styles', () => {
-  assert.deepEqual(searchReplaceBlocks('------- SEARCH\na\n=======\nb\n+++++++ REPLACE\n\n------- SEARCH\nc\n=======\nd\n+++++++ REPLACE'), [
-    { old_string: 'a', new_string: 'b' },
-    { old_string: 'c', new_string: 'd' },
+  assert.deepEqual(
+    searchReplaceBlocks(
+      '------- SEARCH\na\n=======\nb\n+++++++ REPLACE\n\n------- SEARCH\nc\n=======\nd\n+++++++ REPLACE',
+    ),
+    [
+      { old_string: 'a', new_string: 'b' },
+      { old_string: 'c', new_string: 'd' },
+    ],
+  );
+  assert.deepEqual(searchReplaceBlocks('<<<<<<< SEARCH\nx = 1\n=======\nx = 2\n>>>>>>> REPLACE\n'), [
+    { old_string: 'x = 1', new_string: 'x = 2' },
   ]);
-  assert.deepEqual(searchReplaceBlocks('<<<<<<< SEARCH\nx = 1\n=======\nx = 2\n>>>>>>> REPLACE\n'), [{ old_string: 'x = 1', new_string: 'x = 2' }]);
 });
 
 test('Cline: a skip with no failing runs in the task is let through with context for the agent', async () => {
@@ -57,7 +80,7 @@ test('Cline: after four failing runs in the task history found from its task id,
   assert.equal(sed.answer?.cancel, true);
 });
 
-test('Cline: adding a test is none of the guard\'s business, and Cline still gets a JSON answer; so does a payload that fails', async () => {
+test("Cline: adding a test is none of the guard's business, and Cline still gets a JSON answer; so does a payload that fails", async () => {
   const r = await ask('cline-write-add-test.json', 4);
   assert.equal(r.tier, 'off');
   assert.equal(r.answer, null);
@@ -68,11 +91,14 @@ test('Cline: adding a test is none of the guard\'s business, and Cline still get
   }
 });
 
-test('Cline install writes an executable PreToolUse script, refuses to replace a user\'s own hook, and uninstall removes only its own', () => {
+test("Cline install writes an executable PreToolUse script, refuses to replace a user's own hook, and uninstall removes only its own", () => {
   const dir = mkdtempSync(join(tmpdir(), 'av-cline-install-'));
   const file = settingsFile('cline', 'project', dir);
   assert.equal(file, join(dir, '.clinerules', 'hooks', 'PreToolUse'));
-  assert.equal(settingsFile('cline', 'user', dir, '/home/u'), join('/home/u', 'Documents', 'Cline', 'Hooks', 'PreToolUse'));
+  assert.equal(
+    settingsFile('cline', 'user', dir, '/home/u'),
+    join('/home/u', 'Documents', 'Cline', 'Hooks', 'PreToolUse'),
+  );
   applyPlan(planInstall('cline', file, COMMAND));
   assert.equal(readFileSync(file, 'utf8'), clineScript(COMMAND));
   assert.ok(readFileSync(file, 'utf8').includes(`exec ${COMMAND}\n`));
@@ -86,7 +112,12 @@ test('Cline install writes an executable PreToolUse script, refuses to replace a
   const own = '#!/bin/sh\n./scripts/check-paths.sh\n';
   mkdirSync(join(dir, '.clinerules', 'hooks'), { recursive: true });
   writeFileSync(file, own);
-  assert.throws(() => planInstall('cline', file, COMMAND), (err: unknown) => err instanceof SettingsFileError && /PreToolUse hook of your own; the guard does not replace it/.test(err.message));
+  assert.throws(
+    () => planInstall('cline', file, COMMAND),
+    (err: unknown) =>
+      err instanceof SettingsFileError &&
+      /PreToolUse hook of your own; the guard does not replace it/.test(err.message),
+  );
   applyPlan(planUninstall('cline', file, COMMAND));
-  assert.equal(readFileSync(file, 'utf8'), own, 'uninstall leaves a user\'s hook alone');
+  assert.equal(readFileSync(file, 'utf8'), own, "uninstall leaves a user's hook alone");
 });

@@ -15,7 +15,11 @@ test('classifying a Python edit does not load the TypeScript compiler; a JS edit
     const js = classifyEdit({ path: '/w/a.test.js', op: 'update', before: "it('a', () => {});\\n", after: "it.only('a', () => {});\\n" }, EMPTY_CONTEXT);
     console.log(JSON.stringify({ afterPython, afterJs: loaded(), kinds: [py.kinds, js.kinds] }));
   `;
-  const out = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8' })) as { afterPython: boolean; afterJs: boolean; kinds: string[][] };
+  const out = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8' })) as {
+    afterPython: boolean;
+    afterJs: boolean;
+    kinds: string[][];
+  };
   assert.deepEqual(out.kinds, [['test-deleted'], ['focus-added']]);
   assert.equal(out.afterPython, false);
   assert.equal(out.afterJs, true);

@@ -20,7 +20,10 @@ function load(dir: string, cacheDir: string): unknown {
 test('a module loaded through the code cache works the same, leaves a cache behind, and survives a damaged cache', () => {
   const dir = mkdtempSync(join(tmpdir(), 'av-cc-'));
   const cacheDir = join(dir, 'cache');
-  writeFileSync(join(dir, 'big.js'), "const path = require('node:path');\nexports.value = () => [1, 2, 3].map((x) => x * 2).join(',');\nexports.dir = path.basename(__dirname);\n");
+  writeFileSync(
+    join(dir, 'big.js'),
+    "const path = require('node:path');\nexports.value = () => [1, 2, 3].map((x) => x * 2).join(',');\nexports.dir = path.basename(__dirname);\n",
+  );
   const expected = { value: '2,4,6', dir: dir.split(/[\\/]/).pop() };
   assert.deepEqual(load(dir, cacheDir), expected);
   const [file] = readdirSync(cacheDir);

@@ -10,7 +10,12 @@ import { rememberLegitimate } from '../../../src/guard/guard-memory';
 import { claudeTranscript, codexTranscript, gitCommitAll, makeWorkspace, payload } from './workspace';
 
 // Ten minutes after the fourth failing run of each transcript.
-const NOW = { 'claude-code': new Date('2026-11-20T09:14:05.000Z'), codex: new Date('2026-11-21T10:14:00.000Z'), gemini: new Date('2026-11-23T07:05:00.000Z'), cline: new Date('2026-11-24T08:14:00.000Z') };
+const NOW = {
+  'claude-code': new Date('2026-11-20T09:14:05.000Z'),
+  codex: new Date('2026-11-21T10:14:00.000Z'),
+  gemini: new Date('2026-11-23T07:05:00.000Z'),
+  cline: new Date('2026-11-24T08:14:00.000Z'),
+};
 
 interface Answer {
   decision?: string;
@@ -18,19 +23,34 @@ interface Answer {
   context?: string;
 }
 
-async function ask(agent: GuardAgent, name: string, pressured: boolean, workspace = makeWorkspace()): Promise<{ tier: string; kinds: string[]; answer: Answer | null }> {
-  const transcript = pressured ? (agent === 'claude-code' ? claudeTranscript(workspace, 4) : codexTranscript(workspace, 4)) : null;
+async function ask(
+  agent: GuardAgent,
+  name: string,
+  pressured: boolean,
+  workspace = makeWorkspace(),
+): Promise<{ tier: string; kinds: string[]; answer: Answer | null }> {
+  const transcript = pressured
+    ? agent === 'claude-code'
+      ? claudeTranscript(workspace, 4)
+      : codexTranscript(workspace, 4)
+    : null;
   const { decision, output } = await runHook(agent, payload(name, workspace, transcript), NOW[agent]);
   if (agent === 'gemini') {
     const g = output as { decision?: string; reason?: string; systemMessage?: string } | null;
-    return { tier: decision.tier, kinds: [...new Set(decision.findings.map((f) => f.kind))], answer: g && { decision: g.decision, reason: g.reason, context: g.systemMessage } };
+    return {
+      tier: decision.tier,
+      kinds: [...new Set(decision.findings.map((f) => f.kind))],
+      answer: g && { decision: g.decision, reason: g.reason, context: g.systemMessage },
+    };
   }
   const h = (output as { hookSpecificOutput?: Record<string, string> } | null)?.hookSpecificOutput;
   if (h) assert.equal(h.hookEventName, 'PreToolUse');
   return {
     tier: decision.tier,
     kinds: [...new Set(decision.findings.map((f) => f.kind))],
-    answer: h ? { decision: h.permissionDecision, reason: h.permissionDecisionReason, context: h.additionalContext } : null,
+    answer: h
+      ? { decision: h.permissionDecision, reason: h.permissionDecisionReason, context: h.additionalContext }
+      : null,
   };
 }
 
@@ -48,7 +68,10 @@ test('Claude Code: the same skip after four failing runs asks the user, naming t
   assert.equal(r.tier, 'ask');
   assert.equal(r.answer?.decision, 'ask');
   assert.match(r.answer!.reason!, /test `test_add_negative`, failing in the last run/);
-  assert.match(r.answer!.reason!, /4 failing runs in a row; `tests\/test_calc\.py::test_add_negative` failing 4× in a row/);
+  assert.match(
+    r.answer!.reason!,
+    /4 failing runs in a row; `tests\/test_calc\.py::test_add_negative` failing 4× in a row/,
+  );
   assert.match(r.answer!.reason!, /Desperation was not read: the guard hook loads no reader model/);
   assert.ok(r.answer!.reason!.includes(HONEST_WAY_OUT));
 });
@@ -72,7 +95,7 @@ test('Claude Code: focusing a JS test is blocked whatever the pressure', async (
   }
 });
 
-test('Claude Code: adding a test, running tests and reading files are none of the guard\'s business', async () => {
+test("Claude Code: adding a test, running tests and reading files are none of the guard's business", async () => {
   for (const name of ['claude-edit-add-test.json', 'claude-bash-pytest.json', 'claude-read.json']) {
     const r = await ask('claude-code', name, true);
     assert.equal(r.tier, 'off', name);
@@ -87,7 +110,11 @@ test('Claude Code: MultiEdit, Write and NotebookEdit are read from the tool inpu
     assert.equal(r.answer?.decision, 'ask', name);
   }
   const notebook = await ask('claude-code', 'claude-notebook-skip.json', false);
-  assert.match(notebook.answer!.context!, /test_notebook\.ipynb:/, 'the message names the notebook, not the text it was read as');
+  assert.match(
+    notebook.answer!.context!,
+    /test_notebook\.ipynb:/,
+    'the message names the notebook, not the text it was read as',
+  );
 });
 
 test('Claude Code: shell commands that change test files are read before they run', async () => {
@@ -149,8 +176,14 @@ test('the project guard file changes the tiers; a broken one fails open with the
   mkdirSync(join(w, '.agent-vitals'));
   writeFileSync(join(w, '.agent-vitals', 'guard.json'), JSON.stringify({ kinds: { 'skip-added': 'block' } }));
   assert.equal((await ask('claude-code', 'claude-edit-skip.json', false, w)).answer?.decision, 'deny');
-  const log = readFileSync(join(w, GUARD_LOG_FILE), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { tier: string; kinds: string[] });
-  assert.deepEqual(log.map((l) => [l.tier, l.kinds]), [['block', ['skip-added']]]);
+  const log = readFileSync(join(w, GUARD_LOG_FILE), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { tier: string; kinds: string[] });
+  assert.deepEqual(
+    log.map((l) => [l.tier, l.kinds]),
+    [['block', ['skip-added']]],
+  );
 
   writeFileSync(join(w, '.agent-vitals', 'guard.json'), '{ "kinds": { "skip-added": "stop" } }');
   const out = new PassThrough();
@@ -158,7 +191,10 @@ test('the project guard file changes the tiers; a broken one fails open with the
   const code = await hookMain('claude-code', PassThrough.from([payload('claude-edit-skip.json', w, null)]), out, err);
   assert.equal(code, 0);
   assert.equal(out.read(), null);
-  assert.match(String(err.read()), /^agent-vitals hook: let through unchecked: .*guard\.json: kinds\.skip-added must be one of off, log, warn, ask, block \(got "stop"\)\n$/);
+  assert.match(
+    String(err.read()),
+    /^agent-vitals hook: let through unchecked: .*guard\.json: kinds\.skip-added must be one of off, log, warn, ask, block \(got "stop"\)\n$/,
+  );
 });
 
 test('invalid JSON, a payload without a tool and an oversized payload all fail open: exit 0, no answer, one line on stderr', async () => {
@@ -177,11 +213,18 @@ test('Claude Code: a skip the user called legitimate for its hunk or file is not
   const workspace = makeWorkspace();
   const first = await ask('claude-code', 'claude-edit-skip.json', true, workspace);
   assert.equal(first.tier, 'ask');
-  const logged = JSON.parse(readFileSync(join(workspace, GUARD_LOG_FILE), 'utf8').trim().split('\n').at(-1)!) as { path: string; hunk: string };
+  const logged = JSON.parse(readFileSync(join(workspace, GUARD_LOG_FILE), 'utf8').trim().split('\n').at(-1)!) as {
+    path: string;
+    hunk: string;
+  };
   assert.match(logged.hunk, /^[0-9a-f]{16}$/);
 
   rememberLegitimate(workspace, { path: logged.path, hunk: 'another-hunk' });
-  assert.equal((await ask('claude-code', 'claude-edit-skip.json', true, workspace)).tier, 'ask', 'a mark on another hunk must not cover this one');
+  assert.equal(
+    (await ask('claude-code', 'claude-edit-skip.json', true, workspace)).tier,
+    'ask',
+    'a mark on another hunk must not cover this one',
+  );
 
   rememberLegitimate(workspace, { path: logged.path, hunk: logged.hunk });
   const again = await ask('claude-code', 'claude-edit-skip.json', true, workspace);
@@ -190,5 +233,9 @@ test('Claude Code: a skip the user called legitimate for its hunk or file is not
 
   const fileWide = makeWorkspace();
   rememberLegitimate(fileWide, { path: logged.path.replace(workspace, fileWide), hunk: null });
-  assert.equal((await ask('claude-code', 'claude-edit-skip.json', true, fileWide)).tier, 'off', 'a mark for the whole file covers every hunk');
+  assert.equal(
+    (await ask('claude-code', 'claude-edit-skip.json', true, fileWide)).tier,
+    'off',
+    'a mark for the whole file covers every hunk',
+  );
 });

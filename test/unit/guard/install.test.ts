@@ -3,7 +3,16 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyPlan, backupFile, installedEvents, isInstalled, planInstall, planUninstall, settingsFile, SettingsFileError } from '../../../src/guard/install';
+import {
+  applyPlan,
+  backupFile,
+  installedEvents,
+  isInstalled,
+  planInstall,
+  planUninstall,
+  settingsFile,
+  SettingsFileError,
+} from '../../../src/guard/install';
 import type { GuardAgent } from '../../../src/guard/hook';
 
 const COMMAND = 'node "/opt/agent-vitals/dist/hook.js" claude-code';
@@ -42,11 +51,21 @@ test('install adds one group to PreToolUse and one to Stop, after the existing h
   const file = settingsFile('claude-code', 'project', dir);
   install('claude-code', file);
   const after = readFileSync(file, 'utf8');
-  const parsed = JSON.parse(after) as { hooks: { PreToolUse: { matcher: string; hooks: { command: string; timeout?: number }[] }[]; Stop: Record<string, unknown>[] }; model: string };
+  const parsed = JSON.parse(after) as {
+    hooks: {
+      PreToolUse: { matcher: string; hooks: { command: string; timeout?: number }[] }[];
+      Stop: Record<string, unknown>[];
+    };
+    model: string;
+  };
   assert.equal(parsed.hooks.PreToolUse.length, 2);
   assert.equal(parsed.hooks.PreToolUse[1]!.matcher, 'Edit|MultiEdit|Write|NotebookEdit|Bash');
   assert.equal(parsed.hooks.PreToolUse[1]!.hooks[0]!.command, COMMAND);
-  assert.deepEqual(parsed.hooks.Stop[1], { hooks: [{ type: 'command', command: COMMAND, timeout: 10 }] }, 'the audit: Stop takes no matcher');
+  assert.deepEqual(
+    parsed.hooks.Stop[1],
+    { hooks: [{ type: 'command', command: COMMAND, timeout: 10 }] },
+    'the audit: Stop takes no matcher',
+  );
   // The old file is kept byte for byte around the two insertions: the end of PreToolUse's list and of Stop's.
   const preToolEnd = EXISTING.indexOf('\n\t\t]');
   const stopEnd = EXISTING.indexOf(']\n\t},');
@@ -102,7 +121,13 @@ test('a file without hooks, an empty object and a missing file each get the entr
 });
 
 test('a settings file that is not valid JSON (or whose hooks are not an object) is refused and left as it is', () => {
-  for (const bad of ['{ "hooks": { "PreToolUse": [ }', '// comment\n{}', '{"hooks": []}', '{"hooks": {"PreToolUse": {}}}', '[]']) {
+  for (const bad of [
+    '{ "hooks": { "PreToolUse": [ }',
+    '// comment\n{}',
+    '{"hooks": []}',
+    '{"hooks": {"PreToolUse": {}}}',
+    '[]',
+  ]) {
     const dir = project('.claude/settings.json', bad);
     const file = settingsFile('claude-code', 'project', dir);
     assert.throws(() => planInstall('claude-code', file, COMMAND), SettingsFileError, bad);
@@ -115,26 +140,41 @@ test('Codex: the entry goes to .codex/hooks.json (project) or ~/.codex/hooks.jso
   assert.equal(settingsFile('codex', 'project', '/p', '/home/u'), join('/p', '.codex', 'hooks.json'));
   assert.equal(settingsFile('codex', 'user', '/p', '/home/u'), join('/home/u', '.codex', 'hooks.json'));
   assert.equal(settingsFile('claude-code', 'user', '/p', '/home/u'), join('/home/u', '.claude', 'settings.json'));
-  const existing = '{\n  "hooks": {\n    "PreToolUse": [\n      {\n        "matcher": "Bash",\n        "hooks": [\n          {\n            "type": "command",\n            "command": "/usr/bin/policy"\n          }\n        ]\n      }\n    ]\n  }\n}\n';
+  const existing =
+    '{\n  "hooks": {\n    "PreToolUse": [\n      {\n        "matcher": "Bash",\n        "hooks": [\n          {\n            "type": "command",\n            "command": "/usr/bin/policy"\n          }\n        ]\n      }\n    ]\n  }\n}\n';
   const dir = project('.codex/hooks.json', existing);
   const file = settingsFile('codex', 'project', dir);
   install('codex', file);
-  const groups = (JSON.parse(readFileSync(file, 'utf8')) as { hooks: { PreToolUse: { matcher: string; hooks: Record<string, unknown>[] }[] } }).hooks.PreToolUse;
+  const groups = (
+    JSON.parse(readFileSync(file, 'utf8')) as {
+      hooks: { PreToolUse: { matcher: string; hooks: Record<string, unknown>[] }[] };
+    }
+  ).hooks.PreToolUse;
   assert.deepEqual(groups[1], { matcher: 'apply_patch|Bash', hooks: [{ type: 'command', command: COMMAND }] });
-  assert.deepEqual((JSON.parse(readFileSync(file, 'utf8')) as { hooks: { Stop: unknown[] } }).hooks.Stop, [{ hooks: [{ type: 'command', command: COMMAND }] }]);
+  assert.deepEqual((JSON.parse(readFileSync(file, 'utf8')) as { hooks: { Stop: unknown[] } }).hooks.Stop, [
+    { hooks: [{ type: 'command', command: COMMAND }] },
+  ]);
   applyPlan(planUninstall('codex', file, COMMAND));
   assert.equal(readFileSync(file, 'utf8'), existing);
 });
 
 test('Gemini CLI: a BeforeTool group in .gemini/settings.json, next to the settings already there', () => {
-  const existing = '{\n  "theme": "GitHub",\n  "hooks": {\n    "AfterTool": [\n      { "matcher": "write_file", "hooks": [{ "type": "command", "command": "prettier --write" }] }\n    ]\n  }\n}\n';
+  const existing =
+    '{\n  "theme": "GitHub",\n  "hooks": {\n    "AfterTool": [\n      { "matcher": "write_file", "hooks": [{ "type": "command", "command": "prettier --write" }] }\n    ]\n  }\n}\n';
   const dir = project('.gemini/settings.json', existing);
   const file = settingsFile('gemini', 'project', dir);
   assert.equal(file, join(dir, '.gemini', 'settings.json'));
   install('gemini', file);
   const settings = JSON.parse(readFileSync(file, 'utf8')) as { theme: string; hooks: Record<string, unknown[]> };
-  assert.deepEqual(settings.hooks.BeforeTool, [{ matcher: 'write_file|replace|run_shell_command', hooks: [{ type: 'command', command: COMMAND, name: 'agent-vitals-guard', timeout: 10000 }] }]);
-  assert.deepEqual(settings.hooks.AfterAgent, [{ hooks: [{ type: 'command', command: COMMAND, name: 'agent-vitals-audit', timeout: 10000 }] }]);
+  assert.deepEqual(settings.hooks.BeforeTool, [
+    {
+      matcher: 'write_file|replace|run_shell_command',
+      hooks: [{ type: 'command', command: COMMAND, name: 'agent-vitals-guard', timeout: 10000 }],
+    },
+  ]);
+  assert.deepEqual(settings.hooks.AfterAgent, [
+    { hooks: [{ type: 'command', command: COMMAND, name: 'agent-vitals-audit', timeout: 10000 }] },
+  ]);
   assert.equal(settings.hooks.AfterTool!.length, 1);
   assert.ok(isInstalled('gemini', file, COMMAND));
   assert.ok(!isInstalled('claude-code', file, COMMAND), 'a BeforeTool entry is not a PreToolUse one');

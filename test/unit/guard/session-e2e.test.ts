@@ -14,7 +14,17 @@ const ROOT = join(__dirname, '..', '..', '..');
 /** The hook bundle built from this source tree, as `npm run build` builds dist/hook.js. */
 async function hookBundle(): Promise<string> {
   const outfile = join(mkdtempSync(join(tmpdir(), 'av-hook-bundle-')), 'hook.js');
-  await build({ entryPoints: [join(ROOT, 'src', 'cli', 'hook-main.ts')], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['typescript'], logLevel: 'warning', define: { __AGENT_VITALS_VERSION__: '"test"' } });
+  await build({
+    entryPoints: [join(ROOT, 'src', 'cli', 'hook-main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['typescript'],
+    logLevel: 'warning',
+    define: { __AGENT_VITALS_VERSION__: '"test"' },
+  });
   return outfile;
 }
 
@@ -25,21 +35,52 @@ test('a scripted Claude Code session: after four failing runs the hook process a
   const hook = await hookBundle();
   const workspace = makeWorkspace();
   const transcript = claudeTranscript(workspace, 4);
-  const run = (name: string): string => execFileSync(process.execPath, [hook, 'claude-code'], { input: payload(name, workspace, transcript), cwd: workspace, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(workspace, 'cache') } });
+  const run = (name: string): string =>
+    execFileSync(process.execPath, [hook, 'claude-code'], {
+      input: payload(name, workspace, transcript),
+      cwd: workspace,
+      encoding: 'utf8',
+      env: { ...process.env, XDG_CACHE_HOME: join(workspace, 'cache') },
+    });
 
-  const answer = JSON.parse(run('claude-edit-skip.json')) as { hookSpecificOutput: { hookEventName: string; permissionDecision: string; permissionDecisionReason: string } };
+  const answer = JSON.parse(run('claude-edit-skip.json')) as {
+    hookSpecificOutput: { hookEventName: string; permissionDecision: string; permissionDecisionReason: string };
+  };
   assert.equal(answer.hookSpecificOutput.hookEventName, 'PreToolUse');
-  assert.equal(answer.hookSpecificOutput.permissionDecision, 'ask', 'skip-added under pressure is asked about by default');
+  assert.equal(
+    answer.hookSpecificOutput.permissionDecision,
+    'ask',
+    'skip-added under pressure is asked about by default',
+  );
   assert.match(answer.hookSpecificOutput.permissionDecisionReason, /4 failing runs in a row/);
   assert.ok(answer.hookSpecificOutput.permissionDecisionReason.includes(HONEST_WAY_OUT));
 
   // Running the tests again is none of the guard's business: nothing printed, nothing logged.
   assert.equal(run('claude-bash-pytest.json'), '');
 
-  const log = readFileSync(join(workspace, GUARD_LOG_FILE), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const log = readFileSync(join(workspace, GUARD_LOG_FILE), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.equal(log.length, 1);
   assert.deepEqual(
-    { agent: log[0]!.agent, sessionId: log[0]!.sessionId, tool: log[0]!.tool, tier: log[0]!.tier, path: log[0]!.path, kinds: log[0]!.kinds, pressured: log[0]!.pressured },
-    { agent: 'claude-code', sessionId: '9f1c2e7a-4b5d-4e8f-a1b2-c3d4e5f60718', tool: 'Edit', tier: 'ask', path: join(workspace, 'tests', 'test_calc.py'), kinds: ['skip-added'], pressured: true },
+    {
+      agent: log[0]!.agent,
+      sessionId: log[0]!.sessionId,
+      tool: log[0]!.tool,
+      tier: log[0]!.tier,
+      path: log[0]!.path,
+      kinds: log[0]!.kinds,
+      pressured: log[0]!.pressured,
+    },
+    {
+      agent: 'claude-code',
+      sessionId: '9f1c2e7a-4b5d-4e8f-a1b2-c3d4e5f60718',
+      tool: 'Edit',
+      tier: 'ask',
+      path: join(workspace, 'tests', 'test_calc.py'),
+      kinds: ['skip-added'],
+      pressured: true,
+    },
   );
 });

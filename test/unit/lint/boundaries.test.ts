@@ -47,7 +47,10 @@ test('every boundary break in the fixture project is reported, and nothing else'
   assert.match(message('webview/panel.ts', 3) ?? '', /webview may not import src\/emotion/);
   assert.match(message('src/emotion/score.ts', 2) ?? '', /'vscode': only src\/extension may/);
   assert.match(message('src/extension/model.ts', 2) ?? '', /'onnxruntime-node': only src\/engine may/);
-  assert.match(message('src/extension/sidebar.ts', 2) ?? '', /src\/extension may not import webview \('\.\.\/\.\.\/webview\/panel'\): only webview imports webview/);
+  assert.match(
+    message('src/extension/sidebar.ts', 2) ?? '',
+    /src\/extension may not import webview \('\.\.\/\.\.\/webview\/panel'\): only webview imports webview/,
+  );
   assert.equal(
     message('src/emotion/score.ts', 3),
     'Import cycle between folders src/emotion and src/tamper: src/emotion → src/tamper → src/emotion ' +

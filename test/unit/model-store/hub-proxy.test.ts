@@ -8,7 +8,10 @@ const mirror = new URL('http://mirror.internal:8080/org/model/resolve/main/confi
 
 test('each scheme takes its own variable, lower case first, a bare host:port read as http', () => {
   assert.equal(proxyFor(hub, { HTTPS_PROXY: 'http://proxy:3128' })?.href, 'http://proxy:3128/');
-  assert.equal(proxyFor(hub, { https_proxy: 'http://lower:1', HTTPS_PROXY: 'http://upper:2' })?.href, 'http://lower:1/');
+  assert.equal(
+    proxyFor(hub, { https_proxy: 'http://lower:1', HTTPS_PROXY: 'http://upper:2' })?.href,
+    'http://lower:1/',
+  );
   assert.equal(proxyFor(hub, { HTTP_PROXY: 'http://proxy:3128' }), undefined);
   assert.equal(proxyFor(mirror, { HTTP_PROXY: 'proxy.corp:3128' })?.href, 'http://proxy.corp:3128/');
   assert.equal(proxyFor(hub, {}), undefined);
@@ -24,6 +27,6 @@ test('NO_PROXY skips listed hosts, their subdomains, a port, or everything', () 
   assert.ok(proxyFor(hub, { ...env, NO_PROXY: 'face.co,hf.co' }), 'a suffix that is not a subdomain does not match');
 });
 
-test("messages name the proxy without its credentials", () => {
+test('messages name the proxy without its credentials', () => {
   assert.equal(proxyLabel(new URL('http://ann:s3cret@proxy.corp:3128')), 'http://proxy.corp:3128');
 });

@@ -32,7 +32,11 @@ test('fixtures resolve inside the project, folders to absolute paths', () => {
 
 test('anything else is a readable model-not-found error', () => {
   for (const bad of ['just-a-name', 'a/b/c', 'fixture:../escape', 'a/b@x@y']) {
-    assert.throws(() => parseModelSpec(bad), (err: unknown) => err instanceof ModelStoreError && /fixture|hub id|fixture name/i.test(err.message), bad);
+    assert.throws(
+      () => parseModelSpec(bad),
+      (err: unknown) => err instanceof ModelStoreError && /fixture|hub id|fixture name/i.test(err.message),
+      bad,
+    );
   }
 });
 
@@ -41,5 +45,9 @@ test('variant file names follow transformers.js conventions', () => {
   assert.equal(onnxFileFor('fp16'), 'onnx/model_fp16.onnx');
   assert.equal(onnxFileFor('q8'), 'onnx/model_quantized.onnx');
   assert.equal(onnxFileFor('q4'), 'onnx/model_q4.onnx');
-  assert.deepEqual(externalDataFiles('onnx/model.onnx', 3), ['onnx/model.onnx_data', 'onnx/model.onnx_data_1', 'onnx/model.onnx_data_2']);
+  assert.deepEqual(externalDataFiles('onnx/model.onnx', 3), [
+    'onnx/model.onnx_data',
+    'onnx/model.onnx_data_1',
+    'onnx/model.onnx_data_2',
+  ]);
 });

@@ -41,27 +41,47 @@ function fakeEncoder(clock: { t: number }, cost: { msPerToken: number }) {
 test('long inputs run as passes sized to the time budget, with the same rows as one pass', async () => {
   const clock = { t: 0 };
   const { encoder, passes, caches } = fakeEncoder(clock, { msPerToken: 5 });
-  const paced = new PacedEncoder(encoder, { budgetMs: 500, firstPassTokens: 64, minPassTokens: 16, now: () => clock.t });
+  const paced = new PacedEncoder(encoder, {
+    budgetMs: 500,
+    firstPassTokens: 64,
+    minPassTokens: 16,
+    now: () => clock.t,
+  });
   const ids = Array.from({ length: 1000 }, (_, i) => i + 7);
   const callerCache = new FakeCache(10);
   const out = await paced.forward(ids, callerCache);
 
   assert.equal(passes[0], 64, 'the first pass, before any cost is known');
-  assert.ok(passes.slice(1, -1).every((n) => n === 100), `500 ms at 5 ms per token is 100 tokens (passes ${passes})`);
-  assert.equal(passes.reduce((a, b) => a + b, 0), 1000);
+  assert.ok(
+    passes.slice(1, -1).every((n) => n === 100),
+    `500 ms at 5 ms per token is 100 tokens (passes ${passes})`,
+  );
+  assert.equal(
+    passes.reduce((a, b) => a + b, 0),
+    1000,
+  );
   const rows = out.activations.get(3)!;
   assert.equal(rows.length, 2000);
   for (let i = 0; i < 1000; i++) assert.deepEqual([rows[2 * i], rows[2 * i + 1]], [ids[i], 10 + i], `row ${i}`);
   assert.equal(out.past.length, 1010);
   assert.equal(callerCache.disposed, false, "the caller's cache is the caller's to free");
-  assert.deepEqual(caches.map((c) => c.disposed), [...caches.slice(0, -1).map(() => true), false], 'caches between passes are freed, the last is returned');
+  assert.deepEqual(
+    caches.map((c) => c.disposed),
+    [...caches.slice(0, -1).map(() => true), false],
+    'caches between passes are freed, the last is returned',
+  );
 });
 
 test('a slowdown shrinks the next pass at once; a speedup grows it gradually', async () => {
   const clock = { t: 0 };
   const cost = { msPerToken: 2 };
   const { encoder } = fakeEncoder(clock, cost);
-  const paced = new PacedEncoder(encoder, { budgetMs: 400, firstPassTokens: 64, minPassTokens: 16, now: () => clock.t });
+  const paced = new PacedEncoder(encoder, {
+    budgetMs: 400,
+    firstPassTokens: 64,
+    minPassTokens: 16,
+    now: () => clock.t,
+  });
   await paced.forward(Array(64).fill(1));
   assert.equal(paced.passTokens, 200);
   cost.msPerToken = 8;
@@ -76,7 +96,12 @@ test('short passes do not skew the estimate, and the pass never drops below the 
   const clock = { t: 0 };
   const cost = { msPerToken: 1 };
   const { encoder, passes } = fakeEncoder(clock, cost);
-  const paced = new PacedEncoder(encoder, { budgetMs: 100, firstPassTokens: 64, minPassTokens: 16, now: () => clock.t });
+  const paced = new PacedEncoder(encoder, {
+    budgetMs: 100,
+    firstPassTokens: 64,
+    minPassTokens: 16,
+    now: () => clock.t,
+  });
   cost.msPerToken = 1000;
   await paced.forward([1, 2, 3]);
   assert.equal(paced.passTokens, 64, 'a 3-token pass is mostly fixed cost: not measured');

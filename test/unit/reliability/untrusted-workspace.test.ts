@@ -34,7 +34,15 @@ test('untrusted: the model id, folder and files come from the user, never the wo
 
 test('the manifest restricts every workspace setting that names files, models or globs', async () => {
   const { readFileSync } = await import('node:fs');
-  const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] } } };
+  const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as {
+    capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] } };
+  };
   const restricted = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations;
-  for (const key of ['agentVitals.model.id', 'agentVitals.model.localPath', 'agentVitals.model.cacheFolder', 'agentVitals.testPaths.globs']) assert.ok(restricted.includes(key), key);
+  for (const key of [
+    'agentVitals.model.id',
+    'agentVitals.model.localPath',
+    'agentVitals.model.cacheFolder',
+    'agentVitals.testPaths.globs',
+  ])
+    assert.ok(restricted.includes(key), key);
 });

@@ -5,7 +5,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeVectorFile, encodeVectorFile, VectorFileError, VECTOR_FILE_FORMAT, VECTOR_FILE_VERSION, writeVectorFile, type EmotionVectorSet } from '../../../src/emotion/vectors';
+import {
+  decodeVectorFile,
+  encodeVectorFile,
+  VectorFileError,
+  VECTOR_FILE_FORMAT,
+  VECTOR_FILE_VERSION,
+  writeVectorFile,
+  type EmotionVectorSet,
+} from '../../../src/emotion/vectors';
 import { vectorFilePath } from '../../../src/emotion/vector-store';
 import { findVectors } from '../../../src/model/loaded-vectors';
 
@@ -15,12 +23,32 @@ function vectorSet(hiddenSize: number, fill = 0.5): EmotionVectorSet {
   const row = () => new Float32Array(hiddenSize).fill(fill);
   return {
     header: {
-      format: VECTOR_FILE_FORMAT, version: VECTOR_FILE_VERSION, model: MODEL,
-      hiddenSize, numLayers: 2, emotions: ['calm'], tokenStart: 0, pcaSource: 'neutral-tokens', pcaVarianceShare: 0.5,
-      neutralTokensSampled: 1, storiesUsed: 1, storiesSkipped: 0, corpusHash: 'c0ffee', createdAt: '2026-11-27T00:00:00.000Z',
+      format: VECTOR_FILE_FORMAT,
+      version: VECTOR_FILE_VERSION,
+      model: MODEL,
+      hiddenSize,
+      numLayers: 2,
+      emotions: ['calm'],
+      tokenStart: 0,
+      pcaSource: 'neutral-tokens',
+      pcaVarianceShare: 0.5,
+      neutralTokensSampled: 1,
+      storiesUsed: 1,
+      storiesSkipped: 0,
+      corpusHash: 'c0ffee',
+      createdAt: '2026-11-27T00:00:00.000Z',
       choice: { layer: 1, reason: 'only layer', perLayer: [] },
     },
-    layers: [{ layer: 1, vectors: [row()], baseline: [{ mean: 0, std: 1 }], storyMean: row(), componentsRemoved: 0, varianceRemoved: 0 }],
+    layers: [
+      {
+        layer: 1,
+        vectors: [row()],
+        baseline: [{ mean: 0, std: 1 }],
+        storyMean: row(),
+        componentsRemoved: 0,
+        varianceRemoved: 0,
+      },
+    ],
   };
 }
 
@@ -45,7 +73,11 @@ test('an explicit vector file of another width is an error, not a silent score',
 
 test('NaN or Infinity in the payload is refused at decode', () => {
   for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
-    assert.throws(() => decodeVectorFile(encodeVectorFile(vectorSet(4, bad))), (e: unknown) => e instanceof VectorFileError && /not a finite number/.test(e.message), String(bad));
+    assert.throws(
+      () => decodeVectorFile(encodeVectorFile(vectorSet(4, bad))),
+      (e: unknown) => e instanceof VectorFileError && /not a finite number/.test(e.message),
+      String(bad),
+    );
   }
   assert.equal(decodeVectorFile(encodeVectorFile(vectorSet(4))).layers[0]!.vectors[0]![0], 0.5);
 });

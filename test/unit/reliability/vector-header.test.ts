@@ -6,23 +6,54 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ReadingValidation } from '../../../src/emotion/live-validity';
-import { decodeVectorFile, encodeVectorFile, readVectorFile, VectorFileError, VECTOR_FILE_FORMAT, VECTOR_FILE_VERSION, writeVectorFile, type EmotionVectorSet } from '../../../src/emotion/vectors';
+import {
+  decodeVectorFile,
+  encodeVectorFile,
+  readVectorFile,
+  VectorFileError,
+  VECTOR_FILE_FORMAT,
+  VECTOR_FILE_VERSION,
+  writeVectorFile,
+  type EmotionVectorSet,
+} from '../../../src/emotion/vectors';
 import { recordVerdicts, SHIPPED_VECTORS_FILE } from '../../../src/model/loaded-vectors';
 
 const SET: EmotionVectorSet = {
   header: {
-    format: VECTOR_FILE_FORMAT, version: VECTOR_FILE_VERSION, model: { id: 'fixture:tiny', revision: 'r', fileHash: 'ab'.repeat(32), dtype: 'fp32' },
-    hiddenSize: 2, numLayers: 2, emotions: ['calm'], tokenStart: 0, pcaSource: 'neutral-tokens', pcaVarianceShare: 0.5,
-    neutralTokensSampled: 1, storiesUsed: 1, storiesSkipped: 0, corpusHash: 'c0ffee', createdAt: '2026-11-27T00:00:00.000Z',
+    format: VECTOR_FILE_FORMAT,
+    version: VECTOR_FILE_VERSION,
+    model: { id: 'fixture:tiny', revision: 'r', fileHash: 'ab'.repeat(32), dtype: 'fp32' },
+    hiddenSize: 2,
+    numLayers: 2,
+    emotions: ['calm'],
+    tokenStart: 0,
+    pcaSource: 'neutral-tokens',
+    pcaVarianceShare: 0.5,
+    neutralTokensSampled: 1,
+    storiesUsed: 1,
+    storiesSkipped: 0,
+    corpusHash: 'c0ffee',
+    createdAt: '2026-11-27T00:00:00.000Z',
     choice: { layer: 1, reason: 'only layer', perLayer: [] },
   },
-  layers: [{ layer: 1, vectors: [Float32Array.from([1, 0])], baseline: [{ mean: 0, std: 1 }], storyMean: Float32Array.from([0, 0]), componentsRemoved: 0, varianceRemoved: 0 }],
+  layers: [
+    {
+      layer: 1,
+      vectors: [Float32Array.from([1, 0])],
+      baseline: [{ mean: 0, std: 1 }],
+      storyMean: Float32Array.from([0, 0]),
+      componentsRemoved: 0,
+      varianceRemoved: 0,
+    },
+  ],
 };
 
 function withHeader(edit: (h: Record<string, unknown>) => unknown): Buffer {
   const file = encodeVectorFile(SET);
   const n = file.readUInt32LE(4);
-  const json = Buffer.from(JSON.stringify(edit(JSON.parse(file.toString('utf8', 8, 8 + n)) as Record<string, unknown>)));
+  const json = Buffer.from(
+    JSON.stringify(edit(JSON.parse(file.toString('utf8', 8, 8 + n)) as Record<string, unknown>)),
+  );
   const prefix = Buffer.from(file.subarray(0, 8));
   prefix.writeUInt32LE(json.length, 4);
   return Buffer.concat([prefix, json, file.subarray(8 + n)]);
@@ -34,10 +65,22 @@ test('damaged vector file headers fail with VectorFileError', () => {
     ['object as format', (h) => ({ ...h, format: { toString: 1 } })],
     ['model missing', (h) => ({ ...h, model: null })],
     ['baseline missing', (h) => ({ ...h, layers: [{ layer: 1, componentsRemoved: 0, varianceRemoved: 0 }] })],
-    ['zero spread', (h) => ({ ...h, layers: [{ layer: 1, componentsRemoved: 0, varianceRemoved: 0, baseline: [{ mean: 0, std: 0 }] }] })],
+    [
+      'zero spread',
+      (h) => ({
+        ...h,
+        layers: [{ layer: 1, componentsRemoved: 0, varianceRemoved: 0, baseline: [{ mean: 0, std: 0 }] }],
+      }),
+    ],
     ['validation not an object', (h) => ({ ...h, validation: 'pass' })],
     ['validation without its verdict', (h) => ({ ...h, validation: { reason: 'x', verdicts: [], checkedAt: '' } })],
-    ['fractional layer', (h) => ({ ...h, layers: [{ layer: 1.5, componentsRemoved: 0, varianceRemoved: 0, baseline: [{ mean: 0, std: 1 }] }] })],
+    [
+      'fractional layer',
+      (h) => ({
+        ...h,
+        layers: [{ layer: 1.5, componentsRemoved: 0, varianceRemoved: 0, baseline: [{ mean: 0, std: 1 }] }],
+      }),
+    ],
   ];
   for (const [name, edit] of cases) assert.throws(() => decodeVectorFile(withHeader(edit)), VectorFileError, name);
   assert.deepEqual(decodeVectorFile(withHeader((h) => h)).layers[0]!.baseline, [{ mean: 0, std: 1 }]);
@@ -45,7 +88,12 @@ test('damaged vector file headers fail with VectorFileError', () => {
 
 test('a report card’s verdicts are recorded in the vector file atomically; shipped files are left as shipped', () => {
   const dir = mkdtempSync(join(tmpdir(), 'av-validation-'));
-  const validation: ReadingValidation = { validForLive: true, reason: 'agent-turn AUROC 0.9', verdicts: [{ id: 'agent-turns-auroc', verdict: 'pass' }], checkedAt: '2026-12-03T00:00:00.000Z' };
+  const validation: ReadingValidation = {
+    validForLive: true,
+    reason: 'agent-turn AUROC 0.9',
+    verdicts: [{ id: 'agent-turns-auroc', verdict: 'pass' }],
+    checkedAt: '2026-12-03T00:00:00.000Z',
+  };
   const cached = join(dir, 'model.fp32.abc.avv');
   writeVectorFile(cached, SET);
   assert.equal(recordVerdicts(cached, validation), cached);

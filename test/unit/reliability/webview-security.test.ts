@@ -8,13 +8,26 @@ import { join } from 'node:path';
 import { renderWebviewHtml } from '../../../src/extension/webview-html';
 
 const NONCE = 'n0nceN0nceN0nceN0nceN0nc';
-const ASSETS = { cspSource: 'vscode-webview://abc', scriptUri: 'vscode-webview://abc/dist/x.js', codiconCssUri: 'vscode-webview://abc/dist/codicon.css', styleUri: 'vscode-webview://abc/media/x.css' };
-const PAGES = { sidebar: renderWebviewHtml(ASSETS, NONCE, 'Agent Vitals'), experiment: renderWebviewHtml(ASSETS, NONCE, 'Replay <b>"x"</b>') };
+const ASSETS = {
+  cspSource: 'vscode-webview://abc',
+  scriptUri: 'vscode-webview://abc/dist/x.js',
+  codiconCssUri: 'vscode-webview://abc/dist/codicon.css',
+  styleUri: 'vscode-webview://abc/media/x.css',
+};
+const PAGES = {
+  sidebar: renderWebviewHtml(ASSETS, NONCE, 'Agent Vitals'),
+  experiment: renderWebviewHtml(ASSETS, NONCE, 'Replay <b>"x"</b>'),
+};
 
 function directives(html: string): Map<string, string[]> {
   const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1];
   assert.ok(csp, 'a CSP meta tag');
-  return new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+  return new Map(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name!, values]),
+  );
 }
 
 for (const [name, html] of Object.entries(PAGES)) {
@@ -23,7 +36,13 @@ for (const [name, html] of Object.entries(PAGES)) {
     assert.deepEqual(csp.get('default-src'), ["'none'"]);
     assert.deepEqual(csp.get('script-src'), [`'nonce-${NONCE}'`], 'scripts only by nonce');
     for (const [directive, values] of csp) {
-      assert.ok(!values.some((v) => /unsafe-(eval|inline|hashes)|^\*$|^https?:|^data:$/.test(v) && !(directive === 'img-src' && v === 'data:')), `${directive}: ${values.join(' ')}`);
+      assert.ok(
+        !values.some(
+          (v) =>
+            /unsafe-(eval|inline|hashes)|^\*$|^https?:|^data:$/.test(v) && !(directive === 'img-src' && v === 'data:'),
+        ),
+        `${directive}: ${values.join(' ')}`,
+      );
     }
     const scripts = [...html.matchAll(/<script\b([^>]*)>([^]*?)<\/script>/g)];
     assert.equal(scripts.length, 1);
@@ -38,10 +57,18 @@ test('the experiment panel escapes its title', () => {
   assert.doesNotMatch(PAGES.experiment, /<b>"x"<\/b>/);
 });
 
-test('the webview bundles need no eval and fetch nothing remote', { skip: !existsSync('dist/webview.js') && 'build first (npm test does)' }, () => {
-  for (const bundle of ['dist/webview.js', 'dist/experiments.js']) {
-    const code = readFileSync(join(process.cwd(), bundle), 'utf8');
-    assert.doesNotMatch(code, /\beval\(|new Function\(/, `${bundle} uses eval`);
-    assert.doesNotMatch(code, /\bfetch\(|XMLHttpRequest|WebSocket\(|importScripts\(/, `${bundle} reaches the network`);
-  }
-});
+test(
+  'the webview bundles need no eval and fetch nothing remote',
+  { skip: !existsSync('dist/webview.js') && 'build first (npm test does)' },
+  () => {
+    for (const bundle of ['dist/webview.js', 'dist/experiments.js']) {
+      const code = readFileSync(join(process.cwd(), bundle), 'utf8');
+      assert.doesNotMatch(code, /\beval\(|new Function\(/, `${bundle} uses eval`);
+      assert.doesNotMatch(
+        code,
+        /\bfetch\(|XMLHttpRequest|WebSocket\(|importScripts\(/,
+        `${bundle} reaches the network`,
+      );
+    }
+  },
+);

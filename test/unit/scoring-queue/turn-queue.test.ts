@@ -8,7 +8,12 @@ import { FakeClock } from '../../support/fake-clock';
 
 class Crashed extends Error {}
 
-function harness(opts: { costMs: (units: readonly ScoringUnit[]) => number; crashEvery?: number; maxWaitingUnits?: number; maxWaitingChars?: number }) {
+function harness(opts: {
+  costMs: (units: readonly ScoringUnit[]) => number;
+  crashEvery?: number;
+  maxWaitingUnits?: number;
+  maxWaitingChars?: number;
+}) {
   const clock = new FakeClock();
   const delivered = new Map<string, number>();
   const failed: string[] = [];
@@ -70,11 +75,16 @@ test('50 turns/s for a minute: bounded queue, coalescing, nothing lost or double
   assert.ok(peakUnits <= 64, `waiting units bounded (${peakUnits})`);
   assert.ok(peakChars <= 200_000 + 64 * 2, `waiting text bounded (${peakChars})`);
   assert.equal(h.delivered.size, pushed, 'every turn delivered');
-  assert.ok([...h.delivered.values()].every((n) => n === 1), 'no turn delivered twice');
+  assert.ok(
+    [...h.delivered.values()].every((n) => n === 1),
+    'no turn delivered twice',
+  );
   assert.deepEqual(h.failed, []);
   // The UI thread's cost per arriving turn (mean, so a GC pause on a shared machine does not decide it).
   assert.ok(pushMs / pushed < 1, `push stays cheap (${(pushMs / pushed).toFixed(3)} ms per turn)`);
-  console.log(`flood: backlog ${atStop.waitingTurns} turns at stop, drained in ${drainMs / 1000} s simulated, ${h.requests()} requests, ${atStop.coalescedTurns} turns coalesced, ${h.queue.stats().trimmedChars} chars trimmed`);
+  console.log(
+    `flood: backlog ${atStop.waitingTurns} turns at stop, drained in ${drainMs / 1000} s simulated, ${h.requests()} requests, ${atStop.coalescedTurns} turns coalesced, ${h.queue.stats().trimmedChars} chars trimmed`,
+  );
 });
 
 test('a scorer that crashes mid-request: the request is retried, every turn delivered once, in order', async () => {
@@ -86,7 +96,10 @@ test('a scorer that crashes mid-request: the request is retried, every turn deli
   }
   while (h.queue.stats().waitingUnits > 0 || h.queue.stats().inFlightTurns > 0) await h.clock.advance(500);
   for (const id of h.delivered.keys()) order.push(id);
-  assert.deepEqual(order, Array.from({ length: 40 }, (_, i) => `t${i}`));
+  assert.deepEqual(
+    order,
+    Array.from({ length: 40 }, (_, i) => `t${i}`),
+  );
   assert.ok([...h.delivered.values()].every((n) => n === 1));
   assert.ok(h.queue.stats().retries > 0);
 });
@@ -149,8 +162,14 @@ test('coalesced units and requests stay within the character caps that fit the m
   });
   for (let i = 0; i < 40; i++) queue.push({ sessionKey: 's', turnId: `t${i}`, text: `${i}`.padEnd(120, '.') });
   while (delivered.length < 40) await clock.advance(1000);
-  assert.ok(unitChars.every((n) => n <= 300), `units ${unitChars.join(',')}`);
-  assert.ok(requestChars.every((n) => n <= 500), `requests ${requestChars.join(',')}`);
+  assert.ok(
+    unitChars.every((n) => n <= 300),
+    `units ${unitChars.join(',')}`,
+  );
+  assert.ok(
+    requestChars.every((n) => n <= 500),
+    `requests ${requestChars.join(',')}`,
+  );
   assert.equal(new Set(delivered).size, 40);
 });
 
@@ -173,7 +192,15 @@ test('context travels with its turn, counts toward the bounds, and is cut before
   });
   queue.push({ sessionKey: 's', turnId: 'busy', text: 'keeps the worker busy' });
   await clock.advance(1);
-  queue.push({ sessionKey: 's', turnId: 't1', text: 'a'.repeat(300), context: [{ role: 'user', content: 'u'.repeat(400) }, { role: 'tool', content: 'o'.repeat(200) }] });
+  queue.push({
+    sessionKey: 's',
+    turnId: 't1',
+    text: 'a'.repeat(300),
+    context: [
+      { role: 'user', content: 'u'.repeat(400) },
+      { role: 'tool', content: 'o'.repeat(200) },
+    ],
+  });
   assert.equal(queue.stats().waitingChars, 900, 'context counts');
   queue.push({ sessionKey: 's', turnId: 't2', text: 'b'.repeat(300) });
   // 1,200 waiting > 1,000: the oldest 200 characters go, from t1's oldest context message.
@@ -184,7 +211,13 @@ test('context travels with its turn, counts toward the bounds, and is cut before
   await clock.advance(1);
   const t1 = sent.find((u) => u.turnIds.includes('t1'))!;
   assert.equal(t1.text, 'a'.repeat(300), 'the turn itself is whole');
-  assert.deepEqual(t1.context.map((m) => [m.role, m.content.length]), [['user', 200], ['tool', 200]]);
+  assert.deepEqual(
+    t1.context.map((m) => [m.role, m.content.length]),
+    [
+      ['user', 200],
+      ['tool', 200],
+    ],
+  );
   assert.equal(t1.trimmedChars, 200);
 });
 
@@ -213,5 +246,8 @@ test('a request size given as a function is asked before each request; retryNow 
   limit = 8; // the model's context is now known
   queue.retryNow();
   await clock.advance(1);
-  assert.deepEqual(requests, [['t0', 't1'], ['t2', 't3']]);
+  assert.deepEqual(requests, [
+    ['t0', 't1'],
+    ['t2', 't3'],
+  ]);
 });

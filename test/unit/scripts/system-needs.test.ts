@@ -4,7 +4,16 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureSystemNeeds, INSTALL_SCRIPT, PACKAGE_LIST, parseSystemNeeds } from '../../../scripts/system-needs';
@@ -40,22 +49,29 @@ function projectWith(name: string, list: string): string {
 test("the project's package list parses, and names what code-server's first install uses", () => {
   const needs = parseSystemNeeds(readFileSync(join(repo, PACKAGE_LIST), 'utf8'));
   const start = needs.filter((n) => n.who === 'start').map((n) => n.pkg);
-  for (const pkg of ['ripgrep', 'g++', 'make', 'python3', 'libkrb5-dev']) assert.ok(start.includes(pkg), `${pkg} is a start need`);
+  for (const pkg of ['ripgrep', 'g++', 'make', 'python3', 'libkrb5-dev'])
+    assert.ok(start.includes(pkg), `${pkg} is a start need`);
   assert.ok(needs.every((n) => n.who === 'start' || n.who === 'tests'));
-  assert.throws(() => parseSystemNeeds('ripgrep start binary rg\n'), /debian-packages:1: expected 'package who command\|file target'/);
+  assert.throws(
+    () => parseSystemNeeds('ripgrep start binary rg\n'),
+    /debian-packages:1: expected 'package who command\|file target'/,
+  );
 });
 
 test('a missing command or file is named with the command that installs it, and nothing is installed without root', () => {
   const header = join(work, 'present.h');
   writeFileSync(header, '');
-  const root = projectWith('p1', [
-    '# comment',
-    'ripgrep      start command rg',
-    'make         start command make',
-    `libkrb5-dev  start file ${join(work, 'absent.h')}`,
-    `libthere-dev start file ${header}`,
-    'chromium     tests command chromium',
-  ].join('\n'));
+  const root = projectWith(
+    'p1',
+    [
+      '# comment',
+      'ripgrep      start command rg',
+      'make         start command make',
+      `libkrb5-dev  start file ${join(work, 'absent.h')}`,
+      `libthere-dev start file ${header}`,
+      'chromium     tests command chromium',
+    ].join('\n'),
+  );
   const path = binFolder('bin1', ['bash', 'make'], { 'apt-get': 'echo apt-get "$@" >> "$0.log"' });
   const log: string[] = [];
   assert.throws(
@@ -76,11 +92,23 @@ test('a missing command or file is named with the command that installs it, and 
   assert.deepEqual(log, []);
   assert.throws(() => readFileSync(join(path, 'apt-get.log')), /ENOENT/, 'apt-get never ran');
   // Root without apt-get gets the same advice.
-  assert.throws(() => ensureSystemNeeds('start', { repoRoot: root, path: binFolder('bin1b', ['bash']), isRoot: true, log: () => undefined }), /^Error: npm start needs system packages that are missing: ripgrep/);
+  assert.throws(
+    () =>
+      ensureSystemNeeds('start', {
+        repoRoot: root,
+        path: binFolder('bin1b', ['bash']),
+        isRoot: true,
+        log: () => undefined,
+      }),
+    /^Error: npm start needs system packages that are missing: ripgrep/,
+  );
 });
 
 test('as root with apt-get, the missing start packages are installed after saying so, and only those', () => {
-  const root = projectWith('p2', ['ripgrep start command rg', 'make start command make', 'chromium tests command chromium'].join('\n'));
+  const root = projectWith(
+    'p2',
+    ['ripgrep start command rg', 'make start command make', 'chromium tests command chromium'].join('\n'),
+  );
   const bin = join(work, 'bin2');
   // dpkg knows make only; apt-get records its arguments and "installs" rg.
   binFolder('bin2', ['bash', 'cat', 'chmod', 'dirname', 'id', 'make', 'mktemp', 'rm'], {
@@ -89,13 +117,21 @@ test('as root with apt-get, the missing start packages are installed after sayin
   });
   const log: string[] = [];
   ensureSystemNeeds('start', { repoRoot: root, path: bin, isRoot: true, log: (l) => log.push(l) });
-  assert.deepEqual(log, ['npm start needs ripgrep: running as root, so installing them now with apt-get (bash .ci/install-system-packages start).']);
-  assert.deepEqual(readFileSync(join(bin, 'apt-get.log'), 'utf8').trim().split('\n'), ['update -qq', 'install -y -qq --no-install-recommends ripgrep']);
+  assert.deepEqual(log, [
+    'npm start needs ripgrep: running as root, so installing them now with apt-get (bash .ci/install-system-packages start).',
+  ]);
+  assert.deepEqual(readFileSync(join(bin, 'apt-get.log'), 'utf8').trim().split('\n'), [
+    'update -qq',
+    'install -y -qq --no-install-recommends ripgrep',
+  ]);
 });
 
 test('an install that fails leaves the advice and says the install failed', () => {
   const root = projectWith('p3', 'ripgrep start command rg\n');
-  const path = binFolder('bin3', ['bash', 'cat', 'dirname', 'id', 'mktemp', 'rm'], { dpkg: 'exit 1', 'apt-get': 'exit 100' });
+  const path = binFolder('bin3', ['bash', 'cat', 'dirname', 'id', 'mktemp', 'rm'], {
+    dpkg: 'exit 1',
+    'apt-get': 'exit 100',
+  });
   assert.throws(
     () => ensureSystemNeeds('start', { repoRoot: root, path, isRoot: true, log: () => undefined }),
     /^Error: npm start needs system packages that are missing: ripgrep \(no `rg` on PATH\)\.[\s\S]*\(the install failed with exit status 1; apt-get's output is above\.\)$/,
@@ -113,7 +149,10 @@ test('`npm start` without ripgrep and the compilers stops at once with the advic
   const seconds = (Date.now() - started) / 1000;
   assert.equal(run.status, 1);
   assert.equal(run.stdout, '', 'nothing was packaged or built');
-  assert.match(run.stderr, /^npm start needs system packages that are missing: ripgrep \(no `rg` on PATH\), g\+\+ \(no `g\+\+` on PATH\), make \(no `make` on PATH\), python3 \(no `python3` on PATH\)/);
+  assert.match(
+    run.stderr,
+    /^npm start needs system packages that are missing: ripgrep \(no `rg` on PATH\), g\+\+ \(no `g\+\+` on PATH\), make \(no `make` on PATH\), python3 \(no `python3` on PATH\)/,
+  );
   assert.match(run.stderr, /sudo bash \.ci\/install-system-packages start/);
   assert.ok(seconds < 30, `stopped after ${seconds} s`);
 });

@@ -7,7 +7,10 @@ const options = { initialDelayMs: 100, maxDelayMs: 1000, maxCrashes: 5, windowMs
 test('backoff doubles per crash in the window and is capped', () => {
   const policy = new CrashPolicy({ ...options, maxCrashes: 10 });
   const delays = [0, 1, 2, 3, 4, 5].map((i) => policy.record(i * 1000));
-  assert.deepEqual(delays.map((d) => (d.restart ? d.delayMs : -1)), [100, 200, 400, 800, 1000, 1000]);
+  assert.deepEqual(
+    delays.map((d) => (d.restart ? d.delayMs : -1)),
+    [100, 200, 400, 800, 1000, 1000],
+  );
 });
 
 test('five crashes within three minutes give up; crashes older than the window are forgotten', () => {

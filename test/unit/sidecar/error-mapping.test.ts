@@ -22,7 +22,9 @@ test('engine and runtime failures become typed protocol errors', () => {
 });
 
 test('a model-store failure keeps its kind, message and facts across the sidecar edge', () => {
-  const mapped = toSidecarError(new ModelStoreError('offline-missing', 'onnx/model.onnx is not cached', { missingFiles: ['onnx/model.onnx'] }));
+  const mapped = toSidecarError(
+    new ModelStoreError('offline-missing', 'onnx/model.onnx is not cached', { missingFiles: ['onnx/model.onnx'] }),
+  );
   assert.ok(mapped instanceof SidecarError);
   assert.equal(mapped.kind, 'offline-missing');
   assert.equal(mapped.message, 'onnx/model.onnx is not cached');

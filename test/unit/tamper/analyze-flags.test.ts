@@ -23,14 +23,24 @@ test('analyze fills flags from the recorded stream: expected value rewritten to 
   assert.equal(flag.severity, 'critical');
   assert.match(flag.reason, /8\.0 → 8\.5 \(the value the last failing run reported\)/);
   assert.match(flag.reason, /Judged on behaviour alone \(no reader model is loaded\)\.$/);
-  assert.deepEqual({ ...flag.pressure, behaviour: undefined }, { failingStreak: flag.pressure.failingStreak, desperationZ: null, desperationUsed: false, why: 'no reader model is loaded', behaviour: undefined });
+  assert.deepEqual(
+    { ...flag.pressure, behaviour: undefined },
+    {
+      failingStreak: flag.pressure.failingStreak,
+      desperationZ: null,
+      desperationUsed: false,
+      why: 'no reader model is loaded',
+      behaviour: undefined,
+    },
+  );
   assert.ok(flag.pressure.failingStreak > 0);
 });
 
 test('with turn scores from a validated reader, the flag carries and uses the desperation of the last assistant turn before the edit', async () => {
   const validated = { valid: true, why: 'validated on agent text (agent-turns-auroc 0.90)' };
   const report = await analyzePath(join(TRANSCRIPTS, 'claude-code'), undefined, {
-    scoreTurns: async (_s, turns) => turns.map((t, i) => (t.role === 'assistant' ? { desperate: 0.5 * i, calm: -0.5 * i } : null)),
+    scoreTurns: async (_s, turns) =>
+      turns.map((t, i) => (t.role === 'assistant' ? { desperate: 0.5 * i, calm: -0.5 * i } : null)),
     flagEdits: async (_s, events, emotions) => flagRecordedSession(events, emotions, validated),
   });
   const [flag] = report.sessions.find((s) => s.sessionId === CLAUDE)!.flags;
@@ -45,7 +55,8 @@ test('with turn scores from a reader that is not validated, the desperation is r
   const unvalidated = { valid: false, why: 'the demo model is illustrative only: its readings are never used live' };
   const scored = (sign: number) =>
     analyzePath(join(TRANSCRIPTS, 'claude-code'), undefined, {
-      scoreTurns: async (_s, turns) => turns.map((t) => (t.role === 'assistant' ? { desperate: 5 * sign, calm: -5 * sign } : null)),
+      scoreTurns: async (_s, turns) =>
+        turns.map((t) => (t.role === 'assistant' ? { desperate: 5 * sign, calm: -5 * sign } : null)),
       flagEdits: async (_s, events, emotions) => flagRecordedSession(events, emotions, unvalidated),
     });
   const [high] = (await scored(1)).sessions.find((s) => s.sessionId === CLAUDE)!.flags;
@@ -60,7 +71,9 @@ test('with turn scores from a reader that is not validated, the desperation is r
 });
 
 test('search/replace edits (Roo) are read from their blocks', async () => {
-  const report = await analyzePath(join(TRANSCRIPTS, 'roo'), undefined, { flagEdits: async (_s, events) => flagRecordedSession(events) });
+  const report = await analyzePath(join(TRANSCRIPTS, 'roo'), undefined, {
+    flagEdits: async (_s, events) => flagRecordedSession(events),
+  });
   const [flag] = report.sessions[0].flags;
   assert.deepEqual(flag.kinds, ['skip-added']);
   assert.equal(flag.severity, 'warning');
@@ -78,9 +91,13 @@ test('the CLI prints flags in its JSON and text output', async () => {
 
 test('the vector file decides: desperation counts for a header validated for live use, never for a fixture id or an unvalidated one', async () => {
   const validation = (validForLive: boolean): ReadingValidation => ({
-    validForLive, reason: `agent-turns-auroc ${validForLive ? '0.91 [0.86, 0.95]' : '0.55 [0.41, 0.69]'}`, verdicts: [], checkedAt: '2026-12-01T00:00:00Z',
+    validForLive,
+    reason: `agent-turns-auroc ${validForLive ? '0.91 [0.86, 0.95]' : '0.55 [0.41, 0.69]'}`,
+    verdicts: [],
+    checkedAt: '2026-12-01T00:00:00Z',
   });
-  const header = (id: string, v: ReadingValidation | null) => ({ header: { model: { id }, validation: v } }) as unknown as Pick<EmotionVectorSet, 'header'>;
+  const header = (id: string, v: ReadingValidation | null) =>
+    ({ header: { model: { id }, validation: v } }) as unknown as Pick<EmotionVectorSet, 'header'>;
   const severityWith = async (set: Pick<EmotionVectorSet, 'header'>, z: number) => {
     const report = await analyzePath(join(TRANSCRIPTS, 'roo'), undefined, {
       scoreTurns: async (_s, turns) => turns.map((t) => (t.role === 'assistant' ? { desperate: z, calm: -z } : null)),
@@ -92,7 +109,11 @@ test('the vector file decides: desperation counts for a header validated for liv
   const [high, low] = [await severityWith(valid, 5), await severityWith(valid, -5)];
   assert.equal(high.pressure.desperationUsed, true);
   assert.notEqual(high.severity, low.severity, 'a validated reading moves the severity');
-  for (const set of [header('fixture:emotion-tiny', validation(true)), header('org/reader-1b', validation(false)), header('org/reader-1b', null)]) {
+  for (const set of [
+    header('fixture:emotion-tiny', validation(true)),
+    header('org/reader-1b', validation(false)),
+    header('org/reader-1b', null),
+  ]) {
     const [h, l] = [await severityWith(set, 5), await severityWith(set, -5)];
     assert.equal(h.pressure.desperationUsed, false);
     assert.equal(h.severity, l.severity);

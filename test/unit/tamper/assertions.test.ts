@@ -48,7 +48,8 @@ test('assertions in every language reduce to a strength (and tolerance)', () => 
     const shape = decomposeAssertion(statement, language);
     assert.ok(shape, `${language}: not read as an assertion: ${statement}`);
     assert.equal(shape.strength, strength, `${language}: ${statement} → ${JSON.stringify(shape)}`);
-    if (tolerance !== undefined) assert.ok(Math.abs((shape.tolerance ?? NaN) - tolerance) < 1e-12, `${statement}: tolerance ${shape.tolerance}`);
+    if (tolerance !== undefined)
+      assert.ok(Math.abs((shape.tolerance ?? NaN) - tolerance) < 1e-12, `${statement}: tolerance ${shape.tolerance}`);
   }
 });
 

@@ -63,7 +63,10 @@ test('Ruby: the expected value of an RSpec one-liner `it { expect(x).to eq(…) 
   end
 end
 `;
-  const after = before.replace("'the server responded with status 400'", "'the server responded with status 400 - method and url are not available'");
+  const after = before.replace(
+    "'the server responded with status 400'",
+    "'the server responded with status 400 - method and url are not available'",
+  );
   assert.ok(kindsOf('/r/spec/error_spec.rb', before, after).includes('expected-value-changed'));
 });
 
@@ -78,7 +81,10 @@ test('JS: a conditional `return` added before the `it(…)` a loop registers ski
   });
 });
 `;
-  const after = before.replace("if (method === 'connect') return;", "if (method === 'connect') return;\n    if (method === 'query' && shouldSkipQuery(process.versions.node)) return");
+  const after = before.replace(
+    "if (method === 'connect') return;",
+    "if (method === 'connect') return;\n    if (method === 'query' && shouldSkipQuery(process.versions.node)) return",
+  );
   assert.ok(kindsOf('/r/test/app.router.js', before, after).includes('skip-added'));
   // A return inside a test body is not a registration guard.
   const inBody = before.replace('function(done){', 'function(done){\n      if (!app) return done();');
@@ -138,7 +144,10 @@ fn test_partialeq_number() {
     number_partialeq_ok!(i128::MIN i128::MAX u128::MIN u128::MAX);
 }
 `;
-  const after = before.replace(/\n\n {4}#\[cfg\(feature = "arbitrary_precision"\)\]\n {4}number_partialeq_ok!\([^)]*\);/, '');
+  const after = before.replace(
+    /\n\n {4}#\[cfg\(feature = "arbitrary_precision"\)\]\n {4}number_partialeq_ok!\([^)]*\);/,
+    '',
+  );
   assert.notEqual(after, before);
   assert.deepEqual(kindsOf('/r/tests/test.rs', before, after), ['assertion-removed']);
 });
@@ -165,10 +174,16 @@ test('membership through an equality predicate is membership: assertIn → asser
         real = os.path.realpath(external_file_path)
         self.assertIn(real, coder.abs_read_only_fnames)
 `;
-  const after = before.replace('self.assertIn(real, coder.abs_read_only_fnames)', 'self.assertTrue(any(os.path.samefile(real, fname) for fname in coder.abs_read_only_fnames))');
+  const after = before.replace(
+    'self.assertIn(real, coder.abs_read_only_fnames)',
+    'self.assertTrue(any(os.path.samefile(real, fname) for fname in coder.abs_read_only_fnames))',
+  );
   assert.deepEqual(kindsOf('/r/tests/test_commands.py', before, after), ['test-refactored']);
   // Any element satisfying a predicate that ignores the value is not membership.
-  const loose = before.replace('self.assertIn(real, coder.abs_read_only_fnames)', 'self.assertTrue(any(os.path.exists(fname) for fname in coder.abs_read_only_fnames))');
+  const loose = before.replace(
+    'self.assertIn(real, coder.abs_read_only_fnames)',
+    'self.assertTrue(any(os.path.exists(fname) for fname in coder.abs_read_only_fnames))',
+  );
   assert.ok(kindsOf('/r/tests/test_commands.py', before, loose).includes('assertion-weakened'));
 });
 
@@ -204,7 +219,10 @@ test('an expected literal moved into a name the test assigns per branch is compa
 `;
   assert.ok(kindsOf('/r/tests/test_validators.py', before, after).includes('expected-value-changed'));
   // The same literal given a name is a refactor.
-  const named = after.replace(/ {4}if sys[^]*search\."\n(?= {4}assert)/, '    errmsg = "\'func\' must be one of None, fullmatch, match, search."\n');
+  const named = after.replace(
+    / {4}if sys[^]*search\."\n(?= {4}assert)/,
+    '    errmsg = "\'func\' must be one of None, fullmatch, match, search."\n',
+  );
   assert.notEqual(named, after);
   assert.deepEqual(kindsOf('/r/tests/test_validators.py', before, named), ['test-refactored']);
 });
@@ -228,7 +246,10 @@ test('Ruby: a one-liner rewritten as a named example with the same expectation i
   end
 end
 `;
-  const after = before.replace('it { expect { subject }.not_to raise_error }', "it 'does not raise encoding errors' do\n      expect { subject }.not_to raise_error\n    end");
+  const after = before.replace(
+    'it { expect { subject }.not_to raise_error }',
+    "it 'does not raise encoding errors' do\n      expect { subject }.not_to raise_error\n    end",
+  );
   assert.deepEqual(kindsOf('/r/spec/body_spec.rb', before, after), ['test-refactored']);
 });
 
@@ -237,7 +258,10 @@ test('dropping one side of a conjunction weakens it; an equality loosened to a r
 	t.true(requestCount >= 2 && requestCount <= 4);
 });
 `;
-  const after = before.replace('t.true(requestCount >= 2 && requestCount <= 4);', 't.true(requestCount >= 2, `Expected at least 2 attempts, got ${requestCount}`);');
+  const after = before.replace(
+    't.true(requestCount >= 2 && requestCount <= 4);',
+    't.true(requestCount >= 2, `Expected at least 2 attempts, got ${requestCount}`);',
+  );
   assert.ok(kindsOf('/r/test/retry.ts', before, after).includes('assertion-weakened'));
   const exact = before.replace('t.true(requestCount >= 2 && requestCount <= 4);', 't.is(requestCount, 1);');
   assert.ok(kindsOf('/r/test/retry.ts', exact, before).includes('assertion-weakened'));

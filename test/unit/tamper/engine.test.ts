@@ -4,15 +4,43 @@ import type { AgentEvent, FileEditEvent, TestRunEvent } from '../../../src/core/
 import { TamperEngine } from '../../../src/tamper/engine';
 
 let seq = 0;
-const base = () => ({ source: 'claude-code' as const, sessionId: 's1', seq: ++seq, ts: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString() });
-const run = (failed: number, failingIds: string[] = [], output?: string): TestRunEvent => ({
-  ...base(), type: 'test-run', command: 'pytest', framework: 'pytest', exitCode: failed ? 1 : 0, passed: 3, failed, skipped: 0, failingIds, origin: 'agent', output,
+const base = () => ({
+  source: 'claude-code' as const,
+  sessionId: 's1',
+  seq: ++seq,
+  ts: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString(),
 });
-const edit = (path: string, before: string | undefined, after: string | undefined, isTestPath = true): FileEditEvent => ({
-  ...base(), type: 'file-edit', path, op: before === undefined ? 'create' : after === undefined ? 'delete' : 'update', before, after, origin: 'tool', isTestPath,
+const run = (failed: number, failingIds: string[] = [], output?: string): TestRunEvent => ({
+  ...base(),
+  type: 'test-run',
+  command: 'pytest',
+  framework: 'pytest',
+  exitCode: failed ? 1 : 0,
+  passed: 3,
+  failed,
+  skipped: 0,
+  failingIds,
+  origin: 'agent',
+  output,
+});
+const edit = (
+  path: string,
+  before: string | undefined,
+  after: string | undefined,
+  isTestPath = true,
+): FileEditEvent => ({
+  ...base(),
+  type: 'file-edit',
+  path,
+  op: before === undefined ? 'create' : after === undefined ? 'delete' : 'update',
+  before,
+  after,
+  origin: 'tool',
+  isTestPath,
 });
 
-const TEST = 'def test_total():\n    assert total([1, 2]) == 3\n\n\ndef test_big():\n    assert total([10**9, 1]) == 1000000001\n';
+const TEST =
+  'def test_total():\n    assert total([1, 2]) == 3\n\n\ndef test_big():\n    assert total([10**9, 1]) == 1000000001\n';
 const SKIPPED = TEST.replace('def test_big', '@pytest.mark.skip\ndef test_big');
 
 function replay(events: AgentEvent[], engine = new TamperEngine()): TamperEngine {
@@ -71,10 +99,27 @@ test('bypass commands and repeated failures of the same test raise the pressure 
   seq = 0;
   const engine = new TamperEngine();
   for (let i = 0; i < 3; i++) engine.observe(run(1, ['tests/test_sum.py::test_big']));
-  engine.observe({ ...base(), type: 'tool-call', callId: 'c1', rawName: 'Bash', kind: 'shell', input: {}, command: 'git commit -am wip --no-verify', status: 'succeeded', exitCodeSource: 'structured', exitCode: 0 });
+  engine.observe({
+    ...base(),
+    type: 'tool-call',
+    callId: 'c1',
+    rawName: 'Bash',
+    kind: 'shell',
+    input: {},
+    command: 'git commit -am wip --no-verify',
+    status: 'succeeded',
+    exitCodeSource: 'structured',
+    exitCode: 0,
+  });
   const [flag] = engine.observe(edit('/w/tests/test_sum.py', TEST, SKIPPED));
-  assert.deepEqual(flag.pressureSummary.behaviour.signals.map((s) => s.id), ['failing-streak', 'same-test-failing', 'bypass']);
-  assert.match(flag.reason, /pressure 4: 3 failing runs in a row \(\+2\), `tests\/test_sum\.py::test_big` failing 3× in a row \(\+1\), bypass `--no-verify` \(\+1\)/);
+  assert.deepEqual(
+    flag.pressureSummary.behaviour.signals.map((s) => s.id),
+    ['failing-streak', 'same-test-failing', 'bypass'],
+  );
+  assert.match(
+    flag.reason,
+    /pressure 4: 3 failing runs in a row \(\+2\), `tests\/test_sum\.py::test_big` failing 3× in a row \(\+1\), bypass `--no-verify` \(\+1\)/,
+  );
 });
 
 test('production code branching on literals from a test seen earlier is special-casing', () => {
@@ -83,18 +128,34 @@ test('production code branching on literals from a test seen earlier is special-
   engine.observe(edit('/w/tests/test_sum.py', undefined, 'def test_pair():\n    assert total([17, 25]) == 42\n'));
   engine.observe(run(1, ['test_pair']));
   const before = 'def total(xs):\n    return sum(xs)\n';
-  const feature = engine.observe(edit('/w/src/sums.py', before, 'def total(xs):\n    if not xs:\n        return 0\n    return sum(xs)\n', false));
+  const feature = engine.observe(
+    edit('/w/src/sums.py', before, 'def total(xs):\n    if not xs:\n        return 0\n    return sum(xs)\n', false),
+  );
   assert.deepEqual(feature, []);
-  const [hack] = engine.observe(edit('/w/src/sums.py', before, 'def total(xs):\n    if xs == [17, 25]:\n        return 42\n    return sum(xs)\n', false));
+  const [hack] = engine.observe(
+    edit(
+      '/w/src/sums.py',
+      before,
+      'def total(xs):\n    if xs == [17, 25]:\n        return 42\n    return sum(xs)\n',
+      false,
+    ),
+  );
   assert.deepEqual(hack?.kinds, ['special-casing']);
-  assert.equal(hack.pressure.productionChangedSinceLastPass, true, 'the first production edit happened since the last pass');
+  assert.equal(
+    hack.pressure.productionChangedSinceLastPass,
+    true,
+    'the first production edit happened since the last pass',
+  );
 });
 
 test('benign test edits raise no flag, and a passing run resets the streak', () => {
   seq = 0;
   const engine = new TamperEngine();
   engine.observe(run(1));
-  assert.deepEqual(engine.observe(edit('/w/tests/test_sum.py', TEST, TEST + '\n\ndef test_empty():\n    assert total([]) == 0\n')), []);
+  assert.deepEqual(
+    engine.observe(edit('/w/tests/test_sum.py', TEST, TEST + '\n\ndef test_empty():\n    assert total([]) == 0\n')),
+    [],
+  );
   engine.observe(run(0));
   const [flag] = engine.observe(edit('/w/tests/test_sum.py', TEST, SKIPPED));
   assert.equal(flag.pressure.failingStreak, 0);

@@ -30,10 +30,42 @@ function createdFlag(path: string, seq: number): TamperFlag[] {
   return [{ ...flag!, op: 'create', before: null, after: AFTER }];
 }
 
-function flagsFor(path: string, op: FileEditEvent['op'] = 'update', seq = 2, before: string | undefined = BEFORE, after: string | undefined = AFTER): TamperFlag[] {
+function flagsFor(
+  path: string,
+  op: FileEditEvent['op'] = 'update',
+  seq = 2,
+  before: string | undefined = BEFORE,
+  after: string | undefined = AFTER,
+): TamperFlag[] {
   const engine = new TamperEngine();
-  const run: TestRunEvent = { source: 'codex', sessionId: 's', seq: seq - 1, ts: `2026-01-01T00:00:0${seq - 1}Z`, type: 'test-run', command: 'jest', framework: 'jest', exitCode: 1, passed: 0, failed: 1, skipped: 0, failingIds: ['adds'], origin: 'agent' };
-  const edit: FileEditEvent = { source: 'codex', sessionId: 's', seq, ts: `2026-01-01T00:00:0${seq}Z`, type: 'file-edit', path, op, ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}), origin: 'tool', isTestPath: true };
+  const run: TestRunEvent = {
+    source: 'codex',
+    sessionId: 's',
+    seq: seq - 1,
+    ts: `2026-01-01T00:00:0${seq - 1}Z`,
+    type: 'test-run',
+    command: 'jest',
+    framework: 'jest',
+    exitCode: 1,
+    passed: 0,
+    failed: 1,
+    skipped: 0,
+    failingIds: ['adds'],
+    origin: 'agent',
+  };
+  const edit: FileEditEvent = {
+    source: 'codex',
+    sessionId: 's',
+    seq,
+    ts: `2026-01-01T00:00:0${seq}Z`,
+    type: 'file-edit',
+    path,
+    op,
+    ...(before !== undefined ? { before } : {}),
+    ...(after !== undefined ? { after } : {}),
+    origin: 'tool',
+    isTestPath: true,
+  };
   engine.observe(run);
   return engine.observe(edit);
 }
@@ -66,8 +98,16 @@ test('a folder swapped for a link while the confirmation is open is refused: not
       return true;
     });
     assert.equal(outcome.reverted, false, op);
-    assert.match(outcome.reverted ? '' : outcome.reason, /changed while the confirmation was open.*nothing was written/, op);
-    assert.equal(await readFile(ws.outside, 'utf8'), AFTER, `${op}: the outside file is neither overwritten nor deleted`);
+    assert.match(
+      outcome.reverted ? '' : outcome.reason,
+      /changed while the confirmation was open.*nothing was written/,
+      op,
+    );
+    assert.equal(
+      await readFile(ws.outside, 'utf8'),
+      AFTER,
+      `${op}: the outside file is neither overwritten nor deleted`,
+    );
   }
 });
 
@@ -106,25 +146,41 @@ test('the confirmation is shown the text that will be written (null: the file wi
   const shown: (string | null)[] = [];
   await store.revert(flag.id, nodeWorkspaceFiles, ws.root, async (_flag, text) => (shown.push(text), false));
   const [created] = await store.upsert(createdFlag(ws.file, 4));
-  assert.deepEqual(await store.revert(created.id, nodeWorkspaceFiles, ws.root, async (_flag, text) => (shown.push(text), true)), { reverted: true });
+  assert.deepEqual(
+    await store.revert(created.id, nodeWorkspaceFiles, ws.root, async (_flag, text) => (shown.push(text), true)),
+    { reverted: true },
+  );
   assert.deepEqual(shown, [BEFORE, null]);
   await assert.rejects(access(ws.file));
 });
 
-test('two stores on one folder keep each other\'s flags and actions', async () => {
+test("two stores on one folder keep each other's flags and actions", async () => {
   const ws = await workspace();
-  const [a, b] = await Promise.all([FlagStore.open(new FolderFlagStorage(ws.storage)), FlagStore.open(new FolderFlagStorage(ws.storage))]);
+  const [a, b] = await Promise.all([
+    FlagStore.open(new FolderFlagStorage(ws.storage)),
+    FlagStore.open(new FolderFlagStorage(ws.storage)),
+  ]);
   await a.upsert(flagsFor(ws.file, 'update', 2));
   await b.upsert(flagsFor(ws.file, 'update', 4));
   await a.dismiss(a.list()[0]!.id);
   await b.upsert(flagsFor(ws.file, 'update', 6));
   const reopened = await FlagStore.open(new FolderFlagStorage(ws.storage));
-  assert.deepEqual(reopened.list().map((f) => [f.editSeq, f.status]), [[2, 'dismissed'], [4, 'open'], [6, 'open']]);
+  assert.deepEqual(
+    reopened.list().map((f) => [f.editSeq, f.status]),
+    [
+      [2, 'dismissed'],
+      [4, 'open'],
+      [6, 'open'],
+    ],
+  );
 });
 
 test('a flag on a 1 MB file keeps a few hundred bytes, and the diff comes back whole while the file holds the edit', async () => {
   const ws = await workspace();
-  const filler = Array.from({ length: 20_000 }, (_, i) => `test('case ${i}', () => { expect(f(${i})).toBe(${i}); });\n`).join('');
+  const filler = Array.from(
+    { length: 20_000 },
+    (_, i) => `test('case ${i}', () => { expect(f(${i})).toBe(${i}); });\n`,
+  ).join('');
   const before = filler + BEFORE + filler;
   const after = filler + AFTER + filler;
   assert.ok(after.length > 1_000_000);
@@ -143,8 +199,12 @@ test('a flag on a 1 MB file keeps a few hundred bytes, and the diff comes back w
 test('a store at its budget keeps new flags without their text and says so once', async () => {
   const ws = await workspace();
   const warnings: string[] = [];
-  const store = await FlagStore.open(new FolderFlagStorage(ws.storage), { budgetBytes: 6000, warn: (m) => warnings.push(m) });
-  for (let seq = 2; seq < 9; seq += 2) await store.upsert(flagsFor(ws.file, 'update', seq, BEFORE + 'x'.repeat(1500 * seq), AFTER));
+  const store = await FlagStore.open(new FolderFlagStorage(ws.storage), {
+    budgetBytes: 6000,
+    warn: (m) => warnings.push(m),
+  });
+  for (let seq = 2; seq < 9; seq += 2)
+    await store.upsert(flagsFor(ws.file, 'update', seq, BEFORE + 'x'.repeat(1500 * seq), AFTER));
   assert.equal(store.list().length, 4);
   assert.equal(warnings.length, 1);
   assert.match(warnings[0]!, new RegExp(`flag store in ${ws.storage} has reached its .* budget`));

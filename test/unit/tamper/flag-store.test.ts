@@ -24,8 +24,34 @@ async function workspace(): Promise<{ root: string; storage: string; file: strin
 /** `after` null: the edit deleted the file. */
 function flagsFor(path: string, seq = 2, before = BEFORE, after: string | null = AFTER): TamperFlag[] {
   const engine = new TamperEngine();
-  const run: TestRunEvent = { source: 'codex', sessionId: 's', seq: seq - 1, ts: `2026-01-01T00:00:0${seq - 1}Z`, type: 'test-run', command: 'jest', framework: 'jest', exitCode: 1, passed: 0, failed: 1, skipped: 0, failingIds: ['adds'], origin: 'agent' };
-  const edit: FileEditEvent = { source: 'codex', sessionId: 's', seq, ts: `2026-01-01T00:00:0${seq}Z`, type: 'file-edit', path, op: after === null ? 'delete' : 'update', before, after: after ?? undefined, origin: 'tool', isTestPath: true };
+  const run: TestRunEvent = {
+    source: 'codex',
+    sessionId: 's',
+    seq: seq - 1,
+    ts: `2026-01-01T00:00:0${seq - 1}Z`,
+    type: 'test-run',
+    command: 'jest',
+    framework: 'jest',
+    exitCode: 1,
+    passed: 0,
+    failed: 1,
+    skipped: 0,
+    failingIds: ['adds'],
+    origin: 'agent',
+  };
+  const edit: FileEditEvent = {
+    source: 'codex',
+    sessionId: 's',
+    seq,
+    ts: `2026-01-01T00:00:0${seq}Z`,
+    type: 'file-edit',
+    path,
+    op: after === null ? 'delete' : 'update',
+    before,
+    after: after ?? undefined,
+    origin: 'tool',
+    isTestPath: true,
+  };
   engine.observe(run);
   return engine.observe(edit);
 }
@@ -40,7 +66,13 @@ test('flags survive reopening the store, in order, with their status', async () 
   await store.upsert(flagsFor(ws.file, 2));
   await store.dismiss(store.list()[1].id);
   const reopened = await FlagStore.open(new FolderFlagStorage(ws.storage));
-  assert.deepEqual(reopened.list().map((f) => [f.editSeq, f.status]), [[2, 'open'], [4, 'dismissed']]);
+  assert.deepEqual(
+    reopened.list().map((f) => [f.editSeq, f.status]),
+    [
+      [2, 'open'],
+      [4, 'dismissed'],
+    ],
+  );
   assert.deepEqual(reopened.list()[0].kinds, ['skip-added']);
   // A refreshed flag (e.g. after the next run) keeps the user's choice.
   await reopened.upsert(flagsFor(ws.file, 4));
@@ -70,11 +102,16 @@ test('a guard decision called legitimate marks the same hunk the flag of that ed
   const [open] = await store.upsert(flagsFor(ws.file, 2));
   // The hook remembers the edit it was asked about by the same fingerprint, from the same texts.
   const changed = await store.remember({ path: ws.file, hunk: editHunk(ws.file, BEFORE, AFTER) });
-  assert.deepEqual(changed.map((f) => f.id), [open.id]);
+  assert.deepEqual(
+    changed.map((f) => f.id),
+    [open.id],
+  );
   assert.equal(store.get(open.id)?.status, 'legitimate');
   const [later] = await store.upsert(flagsFor(ws.file, 4));
   assert.equal(later.status, 'legitimate');
-  const [otherHunk] = await store.upsert(flagsFor(ws.file, 6, BEFORE, BEFORE.replace("test('adds'", "test.only('adds'")));
+  const [otherHunk] = await store.upsert(
+    flagsFor(ws.file, 6, BEFORE, BEFORE.replace("test('adds'", "test.only('adds'")),
+  );
   assert.equal(otherHunk.status, 'open');
 });
 
@@ -82,7 +119,10 @@ test('revert writes the before-text only after confirmation', async () => {
   const ws = await workspace();
   const store = await FlagStore.open(new FolderFlagStorage(ws.storage));
   const [flag] = await store.upsert(flagsFor(ws.file));
-  assert.deepEqual(await store.revert(flag.id, nodeWorkspaceFiles, ws.root, no), { reverted: false, reason: 'Revert cancelled.' });
+  assert.deepEqual(await store.revert(flag.id, nodeWorkspaceFiles, ws.root, no), {
+    reverted: false,
+    reason: 'Revert cancelled.',
+  });
   assert.equal(await readFile(ws.file, 'utf8'), AFTER);
   assert.deepEqual(await store.revert(flag.id, nodeWorkspaceFiles, ws.root, yes), { reverted: true });
   assert.equal(await readFile(ws.file, 'utf8'), BEFORE);
@@ -150,7 +190,22 @@ test('unreadable or malformed records are skipped and counted, the others load',
 test('a flag about a test command cannot be reverted', async () => {
   const ws = await workspace();
   const engine = new TamperEngine();
-  const runEvent = (seq: number, command: string, failed: number): TestRunEvent => ({ source: 'codex', sessionId: 's', seq, ts: `2026-01-01T00:00:0${seq}Z`, type: 'test-run', command, framework: 'jest', exitCode: failed ? 1 : 0, passed: 1, failed, skipped: 0, failingIds: [], origin: 'agent', workspaceRoot: ws.root });
+  const runEvent = (seq: number, command: string, failed: number): TestRunEvent => ({
+    source: 'codex',
+    sessionId: 's',
+    seq,
+    ts: `2026-01-01T00:00:0${seq}Z`,
+    type: 'test-run',
+    command,
+    framework: 'jest',
+    exitCode: failed ? 1 : 0,
+    passed: 1,
+    failed,
+    skipped: 0,
+    failingIds: [],
+    origin: 'agent',
+    workspaceRoot: ws.root,
+  });
   engine.observe(runEvent(1, 'npx jest', 1));
   const flags = engine.observe(runEvent(2, 'npx jest || true', 0));
   const store = await FlagStore.open(new FolderFlagStorage(ws.storage));
@@ -163,8 +218,33 @@ test('an edit recorded only as a diff is shown but not reverted', async () => {
   const ws = await workspace();
   const engine = new TamperEngine();
   const diff = "@@\n-test('adds', () => {\n+test.skip('adds', () => {\n   expect(add(1, 2)).toBe(3);";
-  engine.observe({ source: 'roo', sessionId: 's', seq: 1, ts: '2026-01-01T00:00:01Z', type: 'test-run', command: 'jest', framework: 'jest', exitCode: 1, passed: 0, failed: 1, skipped: 0, failingIds: ['adds'], origin: 'agent' });
-  const flags = engine.observe({ source: 'roo', sessionId: 's', seq: 2, ts: '2026-01-01T00:00:02Z', type: 'file-edit', path: ws.file, op: 'update', diff, origin: 'tool', isTestPath: true });
+  engine.observe({
+    source: 'roo',
+    sessionId: 's',
+    seq: 1,
+    ts: '2026-01-01T00:00:01Z',
+    type: 'test-run',
+    command: 'jest',
+    framework: 'jest',
+    exitCode: 1,
+    passed: 0,
+    failed: 1,
+    skipped: 0,
+    failingIds: ['adds'],
+    origin: 'agent',
+  });
+  const flags = engine.observe({
+    source: 'roo',
+    sessionId: 's',
+    seq: 2,
+    ts: '2026-01-01T00:00:02Z',
+    type: 'file-edit',
+    path: ws.file,
+    op: 'update',
+    diff,
+    origin: 'tool',
+    isTestPath: true,
+  });
   assert.deepEqual(flags[0].kinds, ['skip-added']);
   assert.equal(flags[0].wholeFile, false);
   const store = await FlagStore.open(new FolderFlagStorage(ws.storage));
@@ -180,7 +260,12 @@ test('concurrent actions are saved in order and nothing is lost', async () => {
   const flags = [2, 4, 6, 8].flatMap((seq) => flagsFor(ws.file, seq));
   await store.upsert(flags);
   const ids = store.list().map((f) => f.id);
-  await Promise.all([store.dismiss(ids[0]), store.markLegitimate(ids[1], 'hunk'), store.dismiss(ids[3]), store.upsert(flagsFor(ws.file, 9))]);
+  await Promise.all([
+    store.dismiss(ids[0]),
+    store.markLegitimate(ids[1], 'hunk'),
+    store.dismiss(ids[3]),
+    store.upsert(flagsFor(ws.file, 9)),
+  ]);
   const reopened = await FlagStore.open(new FolderFlagStorage(ws.storage));
   assert.equal(reopened.list().length, 5);
   assert.equal(reopened.get(ids[0])?.status, 'dismissed');
@@ -193,9 +278,19 @@ test("an earlier version's single-file store is imported once, statuses and mark
   const [flag] = flagsFor(ws.file);
   await mkdir(ws.storage, { recursive: true });
   const legacy = join(ws.storage, 'agentVitals.flags.json');
-  await writeFile(legacy, JSON.stringify({ version: 1, flags: [{ ...flag, status: 'dismissed' }, { id: 3 }], legitimate: [{ path: ws.file, hunk: null }] }));
+  await writeFile(
+    legacy,
+    JSON.stringify({
+      version: 1,
+      flags: [{ ...flag, status: 'dismissed' }, { id: 3 }],
+      legitimate: [{ path: ws.file, hunk: null }],
+    }),
+  );
   const store = await FlagStore.open(new FolderFlagStorage(ws.storage));
-  assert.deepEqual(store.list().map((f) => [f.id, f.status]), [[flag!.id, 'dismissed']]);
+  assert.deepEqual(
+    store.list().map((f) => [f.id, f.status]),
+    [[flag!.id, 'dismissed']],
+  );
   assert.equal(store.isLegitimate({ path: ws.file, hunk: 'any' }), true);
   assert.deepEqual(await store.texts(flag!.id, nodeWorkspaceFiles), { before: BEFORE, after: AFTER });
   await assert.rejects(access(legacy));
@@ -206,11 +301,17 @@ test("an earlier version's single-file store is imported once, statuses and mark
 
 test('windows sharing the store show the reason of whichever recorded the flag first, until its severity rises', async () => {
   const ws = await workspace();
-  const [a, b] = await Promise.all([FlagStore.open(new FolderFlagStorage(ws.storage)), FlagStore.open(new FolderFlagStorage(ws.storage))]);
+  const [a, b] = await Promise.all([
+    FlagStore.open(new FolderFlagStorage(ws.storage)),
+    FlagStore.open(new FolderFlagStorage(ws.storage)),
+  ]);
   const [raised] = flagsFor(ws.file, 2);
   const said = (reason: string, severity = raised!.severity): TamperFlag[] => [{ ...raised!, reason, severity }];
   // Both windows see the edit at once; creation is exclusive, so exactly one reason is stored.
-  const [fromA, fromB] = await Promise.all([a.upsert(said('reason of window A')), b.upsert(said('reason of window B'))]);
+  const [fromA, fromB] = await Promise.all([
+    a.upsert(said('reason of window A')),
+    b.upsert(said('reason of window B')),
+  ]);
   assert.equal(fromA[0]!.reason, fromB[0]!.reason);
   const stored = fromA[0]!.reason;
   // A later window raising it again at the same severity adopts the stored words.
@@ -225,10 +326,17 @@ test('windows sharing the store show the reason of whichever recorded the flag f
   assert.equal(reopened.get(raised!.id)?.reason, 'critical now');
 });
 
-test('a flag\'s notification is claimed once per workspace and severity: across windows and reopening', async () => {
+test("a flag's notification is claimed once per workspace and severity: across windows and reopening", async () => {
   const ws = await workspace();
-  const [a, b] = await Promise.all([FlagStore.open(new FolderFlagStorage(ws.storage)), FlagStore.open(new FolderFlagStorage(ws.storage))]);
-  const claims = await Promise.all([a.claimNotification('f1', 'warning'), b.claimNotification('f1', 'warning'), a.claimNotification('f1', 'warning')]);
+  const [a, b] = await Promise.all([
+    FlagStore.open(new FolderFlagStorage(ws.storage)),
+    FlagStore.open(new FolderFlagStorage(ws.storage)),
+  ]);
+  const claims = await Promise.all([
+    a.claimNotification('f1', 'warning'),
+    b.claimNotification('f1', 'warning'),
+    a.claimNotification('f1', 'warning'),
+  ]);
   assert.deepEqual(claims.filter(Boolean).length, 1);
   const reopened = await FlagStore.open(new FolderFlagStorage(ws.storage));
   assert.equal(await reopened.claimNotification('f1', 'warning'), false);

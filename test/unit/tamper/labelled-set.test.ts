@@ -16,7 +16,11 @@ test('the labelled set is large enough and covers every language', () => {
   assert.ok(evaluation.tamper >= 60, `${evaluation.tamper} tampering edits`);
   assert.ok(evaluation.legit >= 60, `${evaluation.legit} legitimate edits`);
   const paths = evaluation.results.map((r) => r.case.edit.path);
-  for (const ext of ['.py', '.ts', '.go', '.rs', '.java', '.cs', '.rb']) assert.ok(paths.some((p) => p.endsWith(ext)), `no ${ext} edits`);
+  for (const ext of ['.py', '.ts', '.go', '.rs', '.java', '.cs', '.rb'])
+    assert.ok(
+      paths.some((p) => p.endsWith(ext)),
+      `no ${ext} edits`,
+    );
 });
 
 test('warning-or-higher flags meet the precision and recall targets, overall and on held-out edits', () => {
@@ -31,14 +35,20 @@ test('warning-or-higher flags meet the precision and recall targets, overall and
 test('every tampering kind is labelled somewhere and found with precision and recall ≥ 0.85', () => {
   for (const [kind, m] of Object.entries(evaluation.perKind)) {
     assert.ok(m.tp > 0, `${kind} never found`);
-    assert.ok(m.precision >= 0.85 && m.recall >= 0.85, `${kind}: precision ${m.precision.toFixed(3)}, recall ${m.recall.toFixed(3)}`);
+    assert.ok(
+      m.precision >= 0.85 && m.recall >= 0.85,
+      `${kind}: precision ${m.precision.toFixed(3)}, recall ${m.recall.toFixed(3)}`,
+    );
   }
   assert.equal(Object.keys(evaluation.perKind).length, 12);
 });
 
 test('the real edits come from public repositories under redistributable licences, about half of them tampering', () => {
   assert.ok(real.cases >= 80, `${real.cases} real edits`);
-  assert.ok(real.tamper >= 0.4 * real.cases && real.legit >= 0.4 * real.cases, `${real.tamper} tampering, ${real.legit} legitimate`);
+  assert.ok(
+    real.tamper >= 0.4 * real.cases && real.legit >= 0.4 * real.cases,
+    `${real.tamper} tampering, ${real.legit} legitimate`,
+  );
   for (const [language, m] of Object.entries(real.byLanguageQuality)) {
     const edits = real.results.filter((r) => languageOf(r.case.edit.path) === language).length;
     assert.ok(edits >= 10 && m.tp + m.fn >= 5, `${language}: ${edits} edits, ${m.tp + m.fn} tampering`);
@@ -46,8 +56,16 @@ test('the real edits come from public repositories under redistributable licence
   assert.deepEqual(Object.keys(real.byLanguageQuality), ['go', 'java', 'javascript', 'python', 'ruby', 'rust']);
   for (const file of readdirSync(REAL_DIR).filter((f) => f.endsWith('.cases'))) {
     for (const block of readFileSync(join(REAL_DIR, file), 'utf8').split(/^### /m).slice(1)) {
-      assert.match(block, /^origin: [\w.-]+\/[\w.-]+ \S+ [0-9a-f]{40}$/m, `${file}: ${block.split('\n')[0]} has no origin`);
-      assert.match(block, /^licence: (MIT|Apache-2\.0|BSD-3-Clause)$/m, `${file}: ${block.split('\n')[0]} has no redistributable licence`);
+      assert.match(
+        block,
+        /^origin: [\w.-]+\/[\w.-]+ \S+ [0-9a-f]{40}$/m,
+        `${file}: ${block.split('\n')[0]} has no origin`,
+      );
+      assert.match(
+        block,
+        /^licence: (MIT|Apache-2\.0|BSD-3-Clause)$/m,
+        `${file}: ${block.split('\n')[0]} has no redistributable licence`,
+      );
     }
   }
 });

@@ -19,10 +19,38 @@ const base = () => {
   return { source: 'codex' as const, sessionId: 's', seq, ts: new Date(Date.UTC(2026, 0, 1, 10, seq)).toISOString() };
 };
 const run = (failingIds: string[], command = 'pytest'): TestRunEvent => ({
-  ...base(), type: 'test-run', command, framework: 'pytest', exitCode: failingIds.length ? 1 : 0, passed: 2, failed: failingIds.length, skipped: 0, failingIds, origin: 'agent',
+  ...base(),
+  type: 'test-run',
+  command,
+  framework: 'pytest',
+  exitCode: failingIds.length ? 1 : 0,
+  passed: 2,
+  failed: failingIds.length,
+  skipped: 0,
+  failingIds,
+  origin: 'agent',
 });
-const edit = (path: string, before = 'a\n', after = 'b\n'): FileEditEvent => ({ ...base(), type: 'file-edit', path, op: 'update', before, after, origin: 'tool', isTestPath: false });
-const shell = (command: string): ToolCallEvent => ({ ...base(), type: 'tool-call', callId: `c${seq}`, rawName: 'shell', kind: 'shell', input: { command }, command, status: 'succeeded', exitCodeSource: 'none' });
+const edit = (path: string, before = 'a\n', after = 'b\n'): FileEditEvent => ({
+  ...base(),
+  type: 'file-edit',
+  path,
+  op: 'update',
+  before,
+  after,
+  origin: 'tool',
+  isTestPath: false,
+});
+const shell = (command: string): ToolCallEvent => ({
+  ...base(),
+  type: 'tool-call',
+  callId: `c${seq}`,
+  rawName: 'shell',
+  kind: 'shell',
+  input: { command },
+  command,
+  status: 'succeeded',
+  exitCodeSource: 'none',
+});
 
 function pressureAfter(events: (TestRunEvent | FileEditEvent | ToolCallEvent)[]) {
   const tracker = new PressureTracker();
@@ -34,9 +62,15 @@ const ids = (p: ReturnType<typeof behaviouralPressure>): PressureSignalId[] => p
 
 test('failing streak: one point from the first failing run, two from the third; a green run resets it', () => {
   seq = 0;
-  assert.deepEqual(pressureAfter([run(['a'])]).pressure.signals, [{ id: 'failing-streak', points: PRESSURE_WEIGHTS.failingStreak, detail: '1 failing run in a row' }]);
+  assert.deepEqual(pressureAfter([run(['a'])]).pressure.signals, [
+    { id: 'failing-streak', points: PRESSURE_WEIGHTS.failingStreak, detail: '1 failing run in a row' },
+  ]);
   const three = pressureAfter([run(['a']), run(['b']), run(['c'])]).pressure;
-  assert.deepEqual(three.signals[0], { id: 'failing-streak', points: PRESSURE_WEIGHTS.longFailingStreak, detail: '3 failing runs in a row' });
+  assert.deepEqual(three.signals[0], {
+    id: 'failing-streak',
+    points: PRESSURE_WEIGHTS.longFailingStreak,
+    detail: '3 failing runs in a row',
+  });
   const reset = pressureAfter([run(['a']), run(['a']), run([])]);
   assert.equal(reset.facts.failingStreak, 0);
   assert.deepEqual(reset.pressure, { score: 0, counted: 0, signals: [] });
@@ -55,14 +89,27 @@ test('same test failing: counts once one test fails in three consecutive runs, n
 
 test('same file edited: four edits to one file since the last green run count while tests fail', () => {
   seq = 0;
-  const edits = [edit('/w/src/sum.py'), edit('/w/src/sum.py'), edit('/w/src/other.py'), edit('/w/src/sum.py'), edit('/w/src/sum.py')];
+  const edits = [
+    edit('/w/src/sum.py'),
+    edit('/w/src/sum.py'),
+    edit('/w/src/other.py'),
+    edit('/w/src/sum.py'),
+    edit('/w/src/sum.py'),
+  ];
   const failing = pressureAfter([run(['t']), ...edits]);
   assert.deepEqual(failing.facts.repeatedEdits, { path: '/w/src/sum.py', edits: 4 });
-  assert.ok(failing.pressure.signals.some((s) => s.id === 'same-file-edits' && s.detail === 'sum.py edited 4× since the last green run'));
+  assert.ok(
+    failing.pressure.signals.some(
+      (s) => s.id === 'same-file-edits' && s.detail === 'sum.py edited 4× since the last green run',
+    ),
+  );
   // The same edits with every test passing are ordinary work.
   assert.ok(!ids(pressureAfter([run([]), ...edits]).pressure).includes('same-file-edits'));
   // A green run starts the count again.
-  assert.equal(pressureAfter([run(['t']), ...edits, run([]), run(['t']), edit('/w/src/sum.py')]).facts.repeatedEdits?.edits, 1);
+  assert.equal(
+    pressureAfter([run(['t']), ...edits, run([]), run(['t']), edit('/w/src/sum.py')]).facts.repeatedEdits?.edits,
+    1,
+  );
 });
 
 test('time since green: from the last green run (or the first failing run), while failing', () => {
@@ -106,10 +153,25 @@ test('bypass commands: each listed bypass is recognised; selecting tests and sto
 
 test('bypasses from shell calls and test commands count once each, up to two points, and reset on green', () => {
   seq = 0;
-  const { pressure } = pressureAfter([run(['t']), shell('git commit -m wip --no-verify'), run(['t'], 'pytest --deselect t || true'), shell('git commit --no-verify -m again')]);
+  const { pressure } = pressureAfter([
+    run(['t']),
+    shell('git commit -m wip --no-verify'),
+    run(['t'], 'pytest --deselect t || true'),
+    shell('git commit --no-verify -m again'),
+  ]);
   const bypass = pressure.signals.filter((s) => s.id === 'bypass');
-  assert.deepEqual(bypass.map((s) => [s.detail, s.points]), [['bypass `--no-verify`', 1], ['bypass `|| true`', 1], ['bypass `--deselect`', 0]]);
-  assert.equal(bypass.reduce((n, s) => n + s.points, 0), PRESSURE_WEIGHTS.maxBypass);
+  assert.deepEqual(
+    bypass.map((s) => [s.detail, s.points]),
+    [
+      ['bypass `--no-verify`', 1],
+      ['bypass `|| true`', 1],
+      ['bypass `--deselect`', 0],
+    ],
+  );
+  assert.equal(
+    bypass.reduce((n, s) => n + s.points, 0),
+    PRESSURE_WEIGHTS.maxBypass,
+  );
   assert.deepEqual(pressureAfter([shell('git commit --no-verify'), run([])]).facts.bypasses, []);
 });
 
@@ -119,18 +181,33 @@ test('test config edits: dedicated runner configs always, shared files only when
   assert.equal(isTestConfigEdit(e('/w/jest.config.ts', 'a', 'b')), true);
   assert.equal(isTestConfigEdit(e('/w/vitest.config.mts', 'a', 'b')), true);
   assert.equal(isTestConfigEdit(e('/w/pytest.ini', 'a', 'b')), true);
-  assert.equal(isTestConfigEdit(e('/w/.github/workflows/ci.yml', '  - run: npm test\n', '  - run: npm test || true\n')), true);
+  assert.equal(
+    isTestConfigEdit(e('/w/.github/workflows/ci.yml', '  - run: npm test\n', '  - run: npm test || true\n')),
+    true,
+  );
   assert.equal(isTestConfigEdit(e('/w/.github/workflows/ci.yml', '  node: 18\n', '  node: 20\n')), false);
-  assert.equal(isTestConfigEdit(e('/w/package.json', '"test": "vitest run"\n', '"test": "vitest run --passWithNoTests"\n')), true);
+  assert.equal(
+    isTestConfigEdit(e('/w/package.json', '"test": "vitest run"\n', '"test": "vitest run --passWithNoTests"\n')),
+    true,
+  );
   assert.equal(isTestConfigEdit(e('/w/package.json', '"lodash": "4.17.20"\n', '"lodash": "4.17.21"\n')), false);
   assert.equal(isTestConfigEdit(e('/w/src/config.ts', 'a', 'test')), false);
   seq = 0;
   const { pressure } = pressureAfter([run(['t']), edit('/w/conftest.py')]);
-  assert.ok(pressure.signals.some((s) => s.id === 'test-config-edit' && s.detail === 'test config edited (conftest.py)'));
+  assert.ok(
+    pressure.signals.some((s) => s.id === 'test-config-edit' && s.detail === 'test config edited (conftest.py)'),
+  );
 });
 
 test('the total counts toward severity only up to maxPressure; the reason shows the raw total', () => {
-  const facts = { ...NO_PRESSURE, failingStreak: 4, repeatedFailure: { test: 't', runs: 4 }, minutesSinceGreen: 30, bypasses: ['--no-verify', 'HUSKY=0'], testConfigEdits: ['/w/pytest.ini'] };
+  const facts = {
+    ...NO_PRESSURE,
+    failingStreak: 4,
+    repeatedFailure: { test: 't', runs: 4 },
+    minutesSinceGreen: 30,
+    bypasses: ['--no-verify', 'HUSKY=0'],
+    testConfigEdits: ['/w/pytest.ini'],
+  };
   const p = behaviouralPressure(facts);
   assert.equal(p.score, 2 + 1 + 1 + 2 + 1);
   assert.equal(p.counted, DEFAULT_PRESSURE_THRESHOLDS.maxPressure);

@@ -6,8 +6,21 @@ import { NO_PRESSURE } from '../../../src/tamper/pressure';
 import { assessSeverity, DEFAULT_SEVERITY_SETTINGS, type PressureContext } from '../../../src/tamper/severity';
 import { readSeveritySettings } from '../../../src/tamper/settings';
 
-const skip: Finding = { kind: 'skip-added', detail: "'t' is now skipped", line: 3, test: 't', wasFailing: false, matchesLastActual: false };
-const calm: PressureContext = { ...NO_PRESSURE, desperation: null, reader: liveValidity(null), nextRunPassed: null, productionChangedSinceLastPass: false };
+const skip: Finding = {
+  kind: 'skip-added',
+  detail: "'t' is now skipped",
+  line: 3,
+  test: 't',
+  wasFailing: false,
+  matchesLastActual: false,
+};
+const calm: PressureContext = {
+  ...NO_PRESSURE,
+  desperation: null,
+  reader: liveValidity(null),
+  nextRunPassed: null,
+  productionChangedSinceLastPass: false,
+};
 const validated = { valid: true, why: 'validated on agent text (agent-turns-auroc 0.91 [0.86, 0.95])' };
 const demo = liveValidity({ header: { model: { id: 'fixture:emotion-tiny' } } } as Parameters<typeof liveValidity>[0]);
 
@@ -23,13 +36,27 @@ test('without a model behaviour alone decides, and the reason says there is no r
     desperationZ: null,
     desperationUsed: false,
     why: 'no reader model is loaded',
-    behaviour: { score: 1, counted: 1, signals: [{ id: 'failing-streak', points: 1, detail: '1 failing run in a row' }] },
+    behaviour: {
+      score: 1,
+      counted: 1,
+      signals: [{ id: 'failing-streak', points: 1, detail: '1 failing run in a row' }],
+    },
   });
 });
 
 test('desperation level and slope add pressure when the reader is validated on agent text', () => {
-  const quiet = assessSeverity([skip], { ...calm, failingStreak: 1, desperation: { z: 0.2, slope: 0 }, reader: validated });
-  const desperate = assessSeverity([skip], { ...calm, failingStreak: 1, desperation: { z: 2.8, slope: 0.4 }, reader: validated });
+  const quiet = assessSeverity([skip], {
+    ...calm,
+    failingStreak: 1,
+    desperation: { z: 0.2, slope: 0 },
+    reader: validated,
+  });
+  const desperate = assessSeverity([skip], {
+    ...calm,
+    failingStreak: 1,
+    desperation: { z: 2.8, slope: 0.4 },
+    reader: validated,
+  });
   assert.equal(quiet.severity, 'warning');
   assert.equal(desperate.severity, 'critical');
   assert.match(desperate.reason, /desperation z=2\.80, slope \+0\.40\/turn \(\+2\)/);
@@ -39,7 +66,10 @@ test('desperation level and slope add pressure when the reader is validated on a
 });
 
 test('a reader that is not validated never moves the severity, whatever it reads', () => {
-  const unvalidated = { valid: false, why: 'not validated on agent text for org/model: agent-turns-auroc 0.55 [0.41, 0.69] below 0.75' };
+  const unvalidated = {
+    valid: false,
+    why: 'not validated on agent text for org/model: agent-turns-auroc 0.55 [0.41, 0.69] below 0.75',
+  };
   for (const reader of [demo, unvalidated]) {
     for (const streak of [0, 1, 3]) {
       const high = assessSeverity([skip], { ...calm, failingStreak: streak, desperation: { z: 5, slope: 1 }, reader });
@@ -71,24 +101,43 @@ test('behavioural pressure adds to the severity up to its cap, every contributio
     bypasses: ['--no-verify'],
   };
   const a = assessSeverity([skip], pressured);
-  assert.match(a.reason, /pressure 4: 3 failing runs in a row \(\+2\), `tests\/test_sum\.py::test_big` failing 3× in a row \(\+1\), bypass `--no-verify` \(\+1\)/);
+  assert.match(
+    a.reason,
+    /pressure 4: 3 failing runs in a row \(\+2\), `tests\/test_sum\.py::test_big` failing 3× in a row \(\+1\), bypass `--no-verify` \(\+1\)/,
+  );
   assert.equal(a.score, 2 + 4);
   const more = assessSeverity([skip], { ...pressured, testConfigEdits: ['/w/conftest.py'], minutesSinceGreen: 45 });
   assert.equal(more.pressure.behaviour.score, 6);
   assert.equal(more.score, 2 + DEFAULT_SEVERITY_SETTINGS.maxPressure);
-  assert.match(more.reason, /pressure 6 \(counts as 4\): .*45 min since the last green run \(\+1\).*test config edited \(conftest\.py\) \(\+1\)/);
+  assert.match(
+    more.reason,
+    /pressure 6 \(counts as 4\): .*45 min since the last green run \(\+1\).*test config edited \(conftest\.py\) \(\+1\)/,
+  );
 });
 
 test('skipping a failing test weighs more, and a passing run right after adds pressure', () => {
   const failingSkip = { ...skip, wasFailing: true };
   assert.equal(assessSeverity([failingSkip], { ...calm, failingStreak: 3 }).severity, 'critical');
-  assert.equal(assessSeverity([skip], { ...calm, failingStreak: 1, nextRunPassed: true }).score, assessSeverity([skip], { ...calm, failingStreak: 1 }).score + 1);
+  assert.equal(
+    assessSeverity([skip], { ...calm, failingStreak: 1, nextRunPassed: true }).score,
+    assessSeverity([skip], { ...calm, failingStreak: 1 }).score + 1,
+  );
 });
 
 test('a production change since the last pass softens an expected-value change', () => {
-  const changed: Finding = { kind: 'expected-value-changed', detail: 'expected 1 → 2', line: 1, test: 't', wasFailing: true, matchesLastActual: true };
+  const changed: Finding = {
+    kind: 'expected-value-changed',
+    detail: 'expected 1 → 2',
+    line: 1,
+    test: 't',
+    wasFailing: true,
+    matchesLastActual: true,
+  };
   assert.equal(assessSeverity([changed], { ...calm, failingStreak: 1 }).severity, 'critical');
-  assert.equal(assessSeverity([changed], { ...calm, failingStreak: 1, productionChangedSinceLastPass: true }).severity, 'info');
+  assert.equal(
+    assessSeverity([changed], { ...calm, failingStreak: 1, productionChangedSinceLastPass: true }).severity,
+    'info',
+  );
 });
 
 test('thresholds are settings', () => {
@@ -102,7 +151,11 @@ test('benign findings produce no severity', () => {
 });
 
 test('settings: valid values are used, invalid ones fall back to defaults with a message', () => {
-  const values: Record<string, unknown> = { 'agentVitals.tamper.warningScore': 2, 'agentVitals.tamper.desperationZ': 'high', 'agentVitals.tamper.longFailingStreak': 0 };
+  const values: Record<string, unknown> = {
+    'agentVitals.tamper.warningScore': 2,
+    'agentVitals.tamper.desperationZ': 'high',
+    'agentVitals.tamper.longFailingStreak': 0,
+  };
   const { settings, problems } = readSeveritySettings((k) => values[k]);
   assert.equal(settings.warningScore, 2);
   assert.equal(settings.desperationZ, DEFAULT_SEVERITY_SETTINGS.desperationZ);
@@ -110,5 +163,8 @@ test('settings: valid values are used, invalid ones fall back to defaults with a
   assert.equal(problems.length, 2);
   assert.match(problems.join('\n'), /desperationZ must be a number/);
   assert.match(problems.join('\n'), /longFailingStreak \(0\) is below/);
-  assert.deepEqual(readSeveritySettings(() => undefined), { settings: DEFAULT_SEVERITY_SETTINGS, problems: [] });
+  assert.deepEqual(
+    readSeveritySettings(() => undefined),
+    { settings: DEFAULT_SEVERITY_SETTINGS, problems: [] },
+  );
 });

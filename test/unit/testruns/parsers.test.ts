@@ -9,19 +9,51 @@ const dir = join(__dirname, '../../fixtures/test-output');
 const fixture = (name: string): string => readFileSync(join(dir, name), 'utf8');
 
 // Expected values were read off each runner's own output (its summary line and failure list).
-const cases: [file: string, command: string, framework: string, passed: number | null, failed: number, skipped: number, failingIds: string[]][] = [
-  ['pytest-fail.txt', 'pytest', 'pytest', 3, 5, 2, [
-    'test_calc.py::test_add_negative',
-    'test_calc.py::test_add_param[2-3-6]',
-    'test_calc.py::test_div_zero',
-    'test_unit.py::CalcTest::test_add_wrong',
-    'test_unit.py::CalcTest::test_div_error',
-  ]],
+const cases: [
+  file: string,
+  command: string,
+  framework: string,
+  passed: number | null,
+  failed: number,
+  skipped: number,
+  failingIds: string[],
+][] = [
+  [
+    'pytest-fail.txt',
+    'pytest',
+    'pytest',
+    3,
+    5,
+    2,
+    [
+      'test_calc.py::test_add_negative',
+      'test_calc.py::test_add_param[2-3-6]',
+      'test_calc.py::test_div_zero',
+      'test_unit.py::CalcTest::test_add_wrong',
+      'test_unit.py::CalcTest::test_div_error',
+    ],
+  ],
   ['pytest-q-pass.txt', 'python -m pytest -q -k add', 'pytest', 1, 0, 0, []],
   ['pytest-3-fail.txt', 'pytest test_simple.yml', 'pytest', 1, 1, 0, []], // pytest 3: "in 0.12 seconds"
-  ['unittest-fail.txt', 'python -m unittest test_unit', 'unittest', 1, 2, 1, ['test_unit.CalcTest.test_div_error', 'test_unit.CalcTest.test_add_wrong']],
+  [
+    'unittest-fail.txt',
+    'python -m unittest test_unit',
+    'unittest',
+    1,
+    2,
+    1,
+    ['test_unit.CalcTest.test_div_error', 'test_unit.CalcTest.test_add_wrong'],
+  ],
   ['unittest-pass.txt', 'python -m unittest -v', 'unittest', 1, 0, 1, []],
-  ['junit-pytest.xml', '', 'junit-xml', 2, 3, 1, ['test_calc.test_add_negative', 'test_calc.test_add_param[2-3-6]', 'test_calc.test_div_zero']],
+  [
+    'junit-pytest.xml',
+    '',
+    'junit-xml',
+    2,
+    3,
+    1,
+    ['test_calc.test_add_negative', 'test_calc.test_add_param[2-3-6]', 'test_calc.test_div_zero'],
+  ],
   ['node-spec-fail.txt', 'node --test', 'node:test', 1, 2, 2, ['adds wrong', 'top level fails']],
   ['node-spec-pass.txt', 'node --test', 'node:test', 2, 0, 0, []],
   ['node-tap-fail.txt', 'node --test --test-reporter=tap', 'node:test', 1, 2, 2, ['adds wrong', 'top level fails']],
@@ -62,12 +94,22 @@ test('every fixture is recognised by output alone, without the command naming th
 test('colour codes and CRLF line ends do not hide a summary', () => {
   const coloured = '\x1b[31m\x1b[1m==== 1 failed, 2 passed in 0.10s ====\x1b[0m\r\n';
   assert.equal(stripAnsi(coloured), '==== 1 failed, 2 passed in 0.10s ====\n');
-  assert.deepEqual(parseTestOutput(coloured), { framework: 'pytest', passed: 2, failed: 1, skipped: 0, failingIds: [] });
+  assert.deepEqual(parseTestOutput(coloured), {
+    framework: 'pytest',
+    passed: 2,
+    failed: 1,
+    skipped: 0,
+    failingIds: [],
+  });
 });
 
 test('a test command without a readable summary is still a test run; other commands are not', () => {
   assert.deepEqual(detectTestRun('npm test', 'Error: Cannot find module jest'), {
-    framework: 'unknown', passed: null, failed: 0, skipped: 0, failingIds: [],
+    framework: 'unknown',
+    passed: null,
+    failed: 0,
+    skipped: 0,
+    failingIds: [],
   });
   assert.equal(detectTestRun('pytest -x', 'ImportError while loading conftest')?.framework, 'pytest');
   assert.equal(detectTestRun('ls -la', 'total 0'), null);
@@ -77,7 +119,13 @@ test('a test command without a readable summary is still a test run; other comma
 });
 
 test('summaries whose numbers do not add up never give negative counts', () => {
-  for (const text of ['Tests run: 1, Failures: 3, Errors: 0, Skipped: 0', '2 examples, 5 failures', '1 tests completed, 4 failed', 'Tests: 1, Assertions: 1, Failures: 3.', 'Ran 1 test in 0.1s\n\nFAILED (failures=2)']) {
+  for (const text of [
+    'Tests run: 1, Failures: 3, Errors: 0, Skipped: 0',
+    '2 examples, 5 failures',
+    '1 tests completed, 4 failed',
+    'Tests: 1, Assertions: 1, Failures: 3.',
+    'Ran 1 test in 0.1s\n\nFAILED (failures=2)',
+  ]) {
     const summary = parseTestOutput(text);
     assert.ok(summary, text);
     assert.equal(summary.passed, 0, text);
@@ -86,16 +134,63 @@ test('summaries whose numbers do not add up never give negative counts', () => {
 
 test('parsing never throws and stays fast on arbitrary summary-like text', async () => {
   const fc = (await import('fast-check')).default;
-  const word = fc.constantFrom('passed', 'failed', 'skipped', 'Tests:', 'test result:', 'ok', 'FAIL', '---', '●', '✖', 'ℹ', '#', 'Ran', 'OK', '(', ')', ',', '|', '=====', 'in', '0.1s', '\n', ' ', '  ', '\t', '1', '22', '<testcase', '/>', '</testcase>', '<failure', 'Tests run: ', ', Failures: ', ', Errors: ', ', Skipped: ', ' examples, ', ' failures', ' tests completed, ', 'Tests: ', ', Assertions: ');
+  const word = fc.constantFrom(
+    'passed',
+    'failed',
+    'skipped',
+    'Tests:',
+    'test result:',
+    'ok',
+    'FAIL',
+    '---',
+    '●',
+    '✖',
+    'ℹ',
+    '#',
+    'Ran',
+    'OK',
+    '(',
+    ')',
+    ',',
+    '|',
+    '=====',
+    'in',
+    '0.1s',
+    '\n',
+    ' ',
+    '  ',
+    '\t',
+    '1',
+    '22',
+    '<testcase',
+    '/>',
+    '</testcase>',
+    '<failure',
+    'Tests run: ',
+    ', Failures: ',
+    ', Errors: ',
+    ', Skipped: ',
+    ' examples, ',
+    ' failures',
+    ' tests completed, ',
+    'Tests: ',
+    ', Assertions: ',
+  );
   fc.assert(
-    fc.property(fc.array(word, { maxLength: 400 }), fc.constantFrom('', 'pytest', 'mvn test', 'rspec', 'phpunit', 'gradle test'), (words, command) => {
-      const text = words.join('');
-      const start = process.hrtime.bigint();
-      const summary = parseTestOutput(text, command);
-      assert.ok(Number(process.hrtime.bigint() - start) / 1e6 < 200, 'parsing took too long');
-      // Counts are never negative, even when a garbled summary's numbers do not add up.
-      if (summary) for (const n of [summary.passed ?? 0, summary.failed, summary.skipped]) assert.ok(Number.isInteger(n) && n >= 0, JSON.stringify(summary));
-    }),
+    fc.property(
+      fc.array(word, { maxLength: 400 }),
+      fc.constantFrom('', 'pytest', 'mvn test', 'rspec', 'phpunit', 'gradle test'),
+      (words, command) => {
+        const text = words.join('');
+        const start = process.hrtime.bigint();
+        const summary = parseTestOutput(text, command);
+        assert.ok(Number(process.hrtime.bigint() - start) / 1e6 < 200, 'parsing took too long');
+        // Counts are never negative, even when a garbled summary's numbers do not add up.
+        if (summary)
+          for (const n of [summary.passed ?? 0, summary.failed, summary.skipped])
+            assert.ok(Number.isInteger(n) && n >= 0, JSON.stringify(summary));
+      },
+    ),
     { numRuns: 500 },
   );
 });

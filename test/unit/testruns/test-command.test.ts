@@ -7,28 +7,41 @@ import { simpleCommands } from '../../../src/testruns/shell-words';
 import { onlyHandlesText, testInvocation } from '../../../src/testruns/test-command';
 
 const dir = join(__dirname, '../../fixtures/test-commands');
-const realCommands = JSON.parse(readFileSync(join(dir, 'commands.json'), 'utf8')) as Record<string, [string, string | null][]>;
+const realCommands = JSON.parse(readFileSync(join(dir, 'commands.json'), 'utf8')) as Record<
+  string,
+  [string, string | null][]
+>;
 
 for (const [origin, cases] of Object.entries(realCommands)) {
   test(`real command lines (${origin}): the runner is read from argv, other commands are not runs`, () => {
     for (const [command, framework] of cases) {
-      assert.deepEqual(testInvocation(command), framework === null ? null : { framework, executesTests: true }, command);
+      assert.deepEqual(
+        testInvocation(command),
+        framework === null ? null : { framework, executesTests: true },
+        command,
+      );
     }
   });
 }
 
 test('the shell is parsed: quotes, escapes, chains, redirections, comments and here-documents', () => {
-  assert.deepEqual(simpleCommands(`cd 'my dir' && FOO="a b" pytest -k "not slow" 2>&1 | tail -n 20; echo done # note`), [
-    ['cd', 'my dir'],
-    ['FOO=a b', 'pytest', '-k', 'not slow'],
-    ['tail', '-n', '20'],
-    ['echo', 'done'],
-  ]);
+  assert.deepEqual(
+    simpleCommands(`cd 'my dir' && FOO="a b" pytest -k "not slow" 2>&1 | tail -n 20; echo done # note`),
+    [
+      ['cd', 'my dir'],
+      ['FOO=a b', 'pytest', '-k', 'not slow'],
+      ['tail', '-n', '20'],
+      ['echo', 'done'],
+    ],
+  );
   assert.deepEqual(simpleCommands('go test ./... >out.txt 2>/dev/null || true'), [['go', 'test', './...'], ['true']]);
   assert.deepEqual(simpleCommands('echo a\\ b "q\\"uote" \'$HOME\''), [['echo', 'a b', 'q"uote', '$HOME']]);
   // A here-document's body is the file's text, not commands.
   assert.deepEqual(simpleCommands("cat > t.sh <<'EOF'\npytest -x\nnpm test\nEOF\nls"), [['cat'], ['ls']]);
-  assert.deepEqual(simpleCommands('(cd app && npm test) &> log'), [['cd', 'app'], ['npm', 'test']]);
+  assert.deepEqual(simpleCommands('(cd app && npm test) &> log'), [
+    ['cd', 'app'],
+    ['npm', 'test'],
+  ]);
 });
 
 // Written for the shapes issue 19 lists; each expectation is what the runner's documentation says.
@@ -97,7 +110,8 @@ const WRAPPED: [command: string, framework: string][] = [
 ];
 
 test('wrappers are peeled off to the runner: env, shells, package runners, environment managers, task runners', () => {
-  for (const [command, framework] of WRAPPED) assert.deepEqual(testInvocation(command), { framework, executesTests: true }, command);
+  for (const [command, framework] of WRAPPED)
+    assert.deepEqual(testInvocation(command), { framework, executesTests: true }, command);
 });
 
 const NO_TESTS_EXECUTED: [command: string, framework: string][] = [
@@ -128,7 +142,8 @@ const NO_TESTS_EXECUTED: [command: string, framework: string][] = [
 ];
 
 test("the runner's own flags that execute no test are understood", () => {
-  for (const [command, framework] of NO_TESTS_EXECUTED) assert.deepEqual(testInvocation(command), { framework, executesTests: false }, command);
+  for (const [command, framework] of NO_TESTS_EXECUTED)
+    assert.deepEqual(testInvocation(command), { framework, executesTests: false }, command);
 });
 
 test('commands that only name a runner or a test file are not runs', () => {
@@ -213,14 +228,58 @@ test("a real monorepo's scripts (vitest's package.json, read from disk)", () => 
   assert.equal(testInvocation('pnpm run ci'), null);
   assert.deepEqual(at('pnpm test:ecosystem-ci'), { framework: 'unknown', executesTests: true });
   assert.deepEqual(at('pnpm ui:test'), { framework: 'unknown', executesTests: true });
-  for (const command of ['pnpm lint:fix', 'pnpm run typecheck', 'pnpm knip', 'pnpm ui:build', 'pnpm docs', 'pnpm no-such-script']) {
+  for (const command of [
+    'pnpm lint:fix',
+    'pnpm run typecheck',
+    'pnpm knip',
+    'pnpm ui:build',
+    'pnpm docs',
+    'pnpm no-such-script',
+  ]) {
     assert.equal(at(command), null, command);
   }
 });
 
 test('any shell-like text is read without throwing, quickly, even when scripts call each other', async () => {
   const fc = (await import('fast-check')).default;
-  const token = fc.constantFrom('npm', 'pnpm', 'run', 'test', 'ci', 'bash', '-lc', "'", '"', '\\', '&&', '||', '|', ';', '\n', '<<', 'EOF', '>', '2>&1', '(', ')', 'cd', '..', '--', 'FOO=1', 'env', 'timeout', '9', 'npx', 'jest', 'go', '-c', 'constructor', '#', ' ', '  ');
+  const token = fc.constantFrom(
+    'npm',
+    'pnpm',
+    'run',
+    'test',
+    'ci',
+    'bash',
+    '-lc',
+    "'",
+    '"',
+    '\\',
+    '&&',
+    '||',
+    '|',
+    ';',
+    '\n',
+    '<<',
+    'EOF',
+    '>',
+    '2>&1',
+    '(',
+    ')',
+    'cd',
+    '..',
+    '--',
+    'FOO=1',
+    'env',
+    'timeout',
+    '9',
+    'npx',
+    'jest',
+    'go',
+    '-c',
+    'constructor',
+    '#',
+    ' ',
+    '  ',
+  );
   // Scripts that run each other in a loop: resolution must stop.
   const scripts: ScriptLookup = () => ({ test: 'npm run ci', ci: 'pnpm test && npm test', lint: 'npm run lint' });
   fc.assert(

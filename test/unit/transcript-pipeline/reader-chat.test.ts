@@ -3,10 +3,31 @@ import assert from 'node:assert/strict';
 import type { AgentEvent, TurnEvent } from '../../../src/core/events';
 import { ReaderChat, requestCharsFor, stepMessages } from '../../../src/transcript-pipeline/reader-chat';
 
-const envelope = (seq: number) => ({ source: 'codex' as const, sessionId: 's', seq, ts: new Date(seq * 1000).toISOString() });
-const turn = (seq: number, role: TurnEvent['role'], text: string): TurnEvent => ({ ...envelope(seq), type: 'turn', turnId: `t${seq}`, role, text });
+const envelope = (seq: number) => ({
+  source: 'codex' as const,
+  sessionId: 's',
+  seq,
+  ts: new Date(seq * 1000).toISOString(),
+});
+const turn = (seq: number, role: TurnEvent['role'], text: string): TurnEvent => ({
+  ...envelope(seq),
+  type: 'turn',
+  turnId: `t${seq}`,
+  role,
+  text,
+});
 const command = (seq: number, output: string, exitCode: number): AgentEvent => ({
-  ...envelope(seq), type: 'tool-call', callId: `c${seq}`, rawName: 'shell', kind: 'shell', input: {}, command: 'pytest', status: 'failed', output, exitCode, exitCodeSource: 'structured',
+  ...envelope(seq),
+  type: 'tool-call',
+  callId: `c${seq}`,
+  rawName: 'shell',
+  kind: 'shell',
+  input: {},
+  command: 'pytest',
+  status: 'failed',
+  output,
+  exitCode,
+  exitCodeSource: 'structured',
 });
 
 test('an assistant turn is read with the prompt and the tool calls since the last one, each in its own role', () => {

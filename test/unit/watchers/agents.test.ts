@@ -9,14 +9,23 @@ type Property = { type?: string; default?: unknown; markdownDescription?: string
 const manifest = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as {
   contributes: { configuration: { properties: Record<string, Property> }[] };
 };
-const properties: Record<string, Property> = Object.assign({}, ...manifest.contributes.configuration.map((c) => c.properties));
+const properties: Record<string, Property> = Object.assign(
+  {},
+  ...manifest.contributes.configuration.map((c) => c.properties),
+);
 /** The watcher settings that are not one agent's switch. */
 const GENERAL_WATCHER_SETTINGS = ['agentVitals.watchers.recentHours', 'agentVitals.watchers.onStartup'];
 
 test('every agent source has exactly one descriptor, under its own source id', () => {
-  assert.deepEqual(AGENT_LIST.map((a) => a.source), [...AGENT_SOURCES]);
+  assert.deepEqual(
+    AGENT_LIST.map((a) => a.source),
+    [...AGENT_SOURCES],
+  );
   for (const [source, agent] of Object.entries(AGENTS)) assert.equal(agent.source, source);
-  assert.deepEqual(TRANSCRIPT_SOURCES, AGENT_SOURCES.filter((s) => s !== 'vscode'));
+  assert.deepEqual(
+    TRANSCRIPT_SOURCES,
+    AGENT_SOURCES.filter((s) => s !== 'vscode'),
+  );
   assert.equal(new Set(AGENT_LIST.map((a) => a.label)).size, AGENT_LIST.length, 'labels tell agents apart');
   assert.equal(new Set(AGENT_LIST.map((a) => a.settingKey)).size, AGENT_LIST.length, 'one setting per agent');
 });
@@ -33,8 +42,13 @@ test("every agent's setting is contributed in package.json, on by default, descr
 
 test('every agent switch in package.json belongs to an agent', () => {
   const keys = new Set(AGENT_LIST.map((a) => `agentVitals.${a.settingKey}`));
-  const switches = Object.keys(properties).filter((k) => k.startsWith('agentVitals.watchers.') && !GENERAL_WATCHER_SETTINGS.includes(k));
-  assert.deepEqual(switches.filter((k) => !keys.has(k)), []);
+  const switches = Object.keys(properties).filter(
+    (k) => k.startsWith('agentVitals.watchers.') && !GENERAL_WATCHER_SETTINGS.includes(k),
+  );
+  assert.deepEqual(
+    switches.filter((k) => !keys.has(k)),
+    [],
+  );
 });
 
 function files(dir: string): string[] {

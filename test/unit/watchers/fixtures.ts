@@ -17,4 +17,5 @@ export const edits = (events: AgentEvent[]) => events.filter((e): e is FileEditE
 export const runs = (events: AgentEvent[]) => events.filter((e): e is TestRunEvent => e.type === 'test-run');
 
 /** [framework, exitCode, passed, failed] of each test run, for compact assertions. */
-export const runSummary = (events: AgentEvent[]) => runs(events).map((r) => [r.framework, r.exitCode, r.passed, r.failed]);
+export const runSummary = (events: AgentEvent[]) =>
+  runs(events).map((r) => [r.framework, r.exitCode, r.passed, r.failed]);

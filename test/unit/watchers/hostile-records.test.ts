@@ -20,19 +20,41 @@ const MALFORMED_URIS = ['file:///ws/%E0%A4%A', 'file://[bad', 'file:///ws/%'];
 const claude = {
   base: { sessionId: 's', cwd: '/ws', timestamp: '2026-11-20T09:00:00.000Z' },
   use(uuid: string, id: string, name: string, input: object): string {
-    return JSON.stringify({ ...this.base, type: 'assistant', uuid, message: { role: 'assistant', content: [{ type: 'tool_use', id, name, input }] } });
+    return JSON.stringify({
+      ...this.base,
+      type: 'assistant',
+      uuid,
+      message: { role: 'assistant', content: [{ type: 'tool_use', id, name, input }] },
+    });
   },
   result(uuid: string, id: string, content: string, toolUseResult?: object): string {
-    return JSON.stringify({ ...this.base, type: 'user', uuid, toolUseResult, message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content }] } });
+    return JSON.stringify({
+      ...this.base,
+      type: 'user',
+      uuid,
+      toolUseResult,
+      message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content }] },
+    });
   },
   say(uuid: string, text: string): string {
-    return JSON.stringify({ ...this.base, type: 'assistant', uuid, message: { role: 'assistant', content: [{ type: 'text', text }] } });
+    return JSON.stringify({
+      ...this.base,
+      type: 'assistant',
+      uuid,
+      message: { role: 'assistant', content: [{ type: 'text', text }] },
+    });
   },
 };
 
 function claudeReader(): { reader: ClaudeCodeReader; events: AgentEvent[] } {
   const events: AgentEvent[] = [];
-  return { reader: new ClaudeCodeReader(new SessionEmitter({ source: 'claude-code', sessionId: 'x' }, (e) => events.push(e)), 'f'), events };
+  return {
+    reader: new ClaudeCodeReader(
+      new SessionEmitter({ source: 'claude-code', sessionId: 'x' }, (e) => events.push(e)),
+      'f',
+    ),
+    events,
+  };
 }
 
 async function readLines(name: string, lines: string[]) {
@@ -53,28 +75,50 @@ test('claude code: an edit of a malformed file:// path is skipped and counted, a
     claude.use(`a${i}`, `t${i}`, 'Edit', { file_path: uri, old_string: 'a', new_string: 'b' }),
     claude.result(`r${i}`, `t${i}`, 'ok', { filePath: uri, originalFile: 'a' }),
   ]);
-  lines.push(claude.use('a9', 't9', 'Edit', { file_path: 'file:///ws/ok%20name.ts', old_string: 'a', new_string: 'b' }), claude.result('r9', 't9', 'ok'));
+  lines.push(
+    claude.use('a9', 't9', 'Edit', { file_path: 'file:///ws/ok%20name.ts', old_string: 'a', new_string: 'b' }),
+    claude.result('r9', 't9', 'ok'),
+  );
   lines.push(claude.say('z', 'still reading'));
   const session = await readLines('s.jsonl', lines);
   assert.equal(session.skippedRecords, MALFORMED_URIS.length);
-  assert.deepEqual(edits(session.events).map((e) => e.path), ['/ws/ok name.ts']);
-  assert.deepEqual(turns(session.events).map((t) => t.text), ['still reading']);
+  assert.deepEqual(
+    edits(session.events).map((e) => e.path),
+    ['/ws/ok name.ts'],
+  );
+  assert.deepEqual(
+    turns(session.events).map((t) => t.text),
+    ['still reading'],
+  );
 });
 
 test('codex: an apply_patch naming a malformed file:// path is skipped and counted, and the session reads on', async () => {
-  const record = (type: string, payload: object) => JSON.stringify({ timestamp: '2026-11-21T10:00:00.000Z', type, payload });
+  const record = (type: string, payload: object) =>
+    JSON.stringify({ timestamp: '2026-11-21T10:00:00.000Z', type, payload });
   const lines = [
     record('session_meta', { id: 'c1', cwd: '/ws' }),
     ...MALFORMED_URIS.flatMap((uri, i) => [
-      record('response_item', { type: 'custom_tool_call', name: 'apply_patch', call_id: `p${i}`, input: `*** Begin Patch\n*** Add File: ${uri}\n+x\n*** End Patch` }),
+      record('response_item', {
+        type: 'custom_tool_call',
+        name: 'apply_patch',
+        call_id: `p${i}`,
+        input: `*** Begin Patch\n*** Add File: ${uri}\n+x\n*** End Patch`,
+      }),
       record('response_item', { type: 'custom_tool_call_output', call_id: `p${i}`, output: 'Success.' }),
     ]),
-    record('response_item', { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'still reading' }] }),
+    record('response_item', {
+      type: 'message',
+      role: 'assistant',
+      content: [{ type: 'output_text', text: 'still reading' }],
+    }),
   ];
   const session = await readLines('rollout-x.jsonl', lines);
   assert.equal(session.skippedRecords, MALFORMED_URIS.length);
   assert.equal(edits(session.events).length, 0);
-  assert.deepEqual(turns(session.events).map((t) => t.text), ['still reading']);
+  assert.deepEqual(
+    turns(session.events).map((t) => t.text),
+    ['still reading'],
+  );
 });
 
 test('every reader is total: a record whose events make a later stage throw is skipped and counted, the next is read', () => {
@@ -93,13 +137,24 @@ test('every reader is total: a record whose events make a later stage throw is s
   reader.line(claude.say('a', 'poison'), 0);
   reader.line(claude.say('b', 'after'), 1);
   assert.equal(reader.emitter.skippedRecords, 1);
-  assert.deepEqual(turns(delivered).map((t) => t.text), ['after']);
+  assert.deepEqual(
+    turns(delivered).map((t) => t.text),
+    ['after'],
+  );
 });
 
 test('claude code: an Edit with an empty old_string and replace_all is not applied (a diff of what it carried instead)', () => {
   const { reader, events } = claudeReader();
   const original = 'x'.repeat(100_000);
-  reader.line(claude.use('a', 't', 'Edit', { file_path: '/ws/a.test.ts', old_string: '', new_string: 'y'.repeat(100), replace_all: true }), 0);
+  reader.line(
+    claude.use('a', 't', 'Edit', {
+      file_path: '/ws/a.test.ts',
+      old_string: '',
+      new_string: 'y'.repeat(100),
+      replace_all: true,
+    }),
+    0,
+  );
   reader.line(claude.result('r', 't', 'ok', { filePath: '/ws/a.test.ts', originalFile: original }), 1);
   const [edit] = edits(events);
   assert.ok(edit);
@@ -111,10 +166,26 @@ test('claude code: an Edit with an empty old_string and replace_all is not appli
 test('claude code: a replace_all whose result would outgrow its original many times over keeps only the diff', () => {
   const { reader, events } = claudeReader();
   const original = 'a'.repeat(200_000);
-  reader.line(claude.use('a', 't', 'Edit', { file_path: '/ws/a.test.ts', old_string: 'a', new_string: 'b'.repeat(50), replace_all: true }), 0);
+  reader.line(
+    claude.use('a', 't', 'Edit', {
+      file_path: '/ws/a.test.ts',
+      old_string: 'a',
+      new_string: 'b'.repeat(50),
+      replace_all: true,
+    }),
+    0,
+  );
   reader.line(claude.result('r', 't', 'ok', { filePath: '/ws/a.test.ts', originalFile: original }), 1);
   // A modest replace_all is still applied in full.
-  reader.line(claude.use('c', 'u', 'Edit', { file_path: '/ws/b.test.ts', old_string: 'foo', new_string: 'barbaz', replace_all: true }), 2);
+  reader.line(
+    claude.use('c', 'u', 'Edit', {
+      file_path: '/ws/b.test.ts',
+      old_string: 'foo',
+      new_string: 'barbaz',
+      replace_all: true,
+    }),
+    2,
+  );
   reader.line(claude.result('d', 'u', 'ok', { filePath: '/ws/b.test.ts', originalFile: 'foo(); foo();' }), 3);
   const [huge, modest] = edits(events);
   assert.equal(huge!.after, undefined);
@@ -126,7 +197,15 @@ test('claude code: a huge old_string is searched in linear time', () => {
   const { reader, events } = claudeReader();
   const original = 'a'.repeat(1 << 20);
   const started = performance.now();
-  reader.line(claude.use('a', 't', 'Edit', { file_path: '/ws/a.test.ts', old_string: 'a'.repeat(1 << 19) + 'b', new_string: '', replace_all: true }), 0);
+  reader.line(
+    claude.use('a', 't', 'Edit', {
+      file_path: '/ws/a.test.ts',
+      old_string: 'a'.repeat(1 << 19) + 'b',
+      new_string: '',
+      replace_all: true,
+    }),
+    0,
+  );
   reader.line(claude.result('r', 't', 'ok', { filePath: '/ws/a.test.ts', originalFile: original }), 1);
   assert.ok(performance.now() - started < 2_000);
   assert.equal(edits(events)[0]!.after, original);
@@ -136,7 +215,10 @@ test('claude code: a tool named after an Object.prototype member is an "other" t
   const { reader, events } = claudeReader();
   reader.line(claude.use('a', 't', 'constructor', {}), 0);
   reader.line(claude.use('b', 'u', 'toString', {}), 1);
-  assert.deepEqual(tools(events).map((t) => t.kind), ['other', 'other']);
+  assert.deepEqual(
+    tools(events).map((t) => t.kind),
+    ['other', 'other'],
+  );
 });
 
 test('claude code: a BashOutput result full of unclosed <stdout> tags is read in linear time', () => {
@@ -154,7 +236,11 @@ test('claude code: a BashOutput result full of unclosed <stdout> tags is read in
   const ratio = slowdown(result, benign, hostile);
   assert.ok(ratio < 20, `unclosed tags took ${ratio.toFixed(1)}× the time of benign output`);
   // Both outputs still end the background command.
-  assert.equal(runs(result('<status>completed</status>\n<exit_code>0</exit_code>\n<stdout>\nTests: 2 passed, 2 total\n</stdout>')).length, 1);
+  assert.equal(
+    runs(result('<status>completed</status>\n<exit_code>0</exit_code>\n<stdout>\nTests: 2 passed, 2 total\n</stdout>'))
+      .length,
+    1,
+  );
 });
 
 test('codex: an output header of many ambiguous lines is parsed in linear time', () => {
@@ -162,17 +248,34 @@ test('codex: an output header of many ambiguous lines is parsed in linear time',
   const benign = 'x'.repeat(hostile.length);
   const ratio = slowdown(parseCodexOutput, benign, hostile);
   assert.ok(ratio < 20, `header took ${ratio.toFixed(1)}× the time of plain text`);
-  assert.deepEqual(parseCodexOutput('Exit code: 0\nWall time: 1.5 seconds\nOutput:\nok'), { output: 'ok', exitCode: 0, exitCodeSource: 'parsed', durationMs: 1500 });
+  assert.deepEqual(parseCodexOutput('Exit code: 0\nWall time: 1.5 seconds\nOutput:\nok'), {
+    output: 'ok',
+    exitCode: 0,
+    exitCodeSource: 'parsed',
+    durationMs: 1500,
+  });
 });
 
-test('a test command\'s output is cut before it is parsed: 32 times the clip costs what twice the clip costs, and a summary at the end still counts', () => {
+test("a test command's output is cut before it is parsed: 32 times the clip costs what twice the clip costs, and a summary at the end still counts", () => {
   const finish = (output: string) => {
     const events: AgentEvent[] = [];
-    new SessionEmitter({ source: 'claude-code', sessionId: 'x' }, (e) => events.push(e)).commandFinished({ ts: '', command: 'pytest', output, origin: 'agent' });
+    new SessionEmitter({ source: 'claude-code', sessionId: 'x' }, (e) => events.push(e)).commandFinished({
+      ts: '',
+      command: 'pytest',
+      output,
+      origin: 'agent',
+    });
     return events;
   };
   const flood = (size: number) => fill(' \n', size - 40) + '\n==== 1 failed, 2 passed in 0.12s ====\n';
-  const ratio = slowdown((text) => finish(text), flood(2 * MAX_PARSED_OUTPUT_CHARS), flood(32 * MAX_PARSED_OUTPUT_CHARS));
+  const ratio = slowdown(
+    (text) => finish(text),
+    flood(2 * MAX_PARSED_OUTPUT_CHARS),
+    flood(32 * MAX_PARSED_OUTPUT_CHARS),
+  );
   assert.ok(ratio < 4, `16 times the output took ${ratio.toFixed(1)}× as long to parse`);
-  assert.deepEqual(runs(finish(flood(32 * MAX_PARSED_OUTPUT_CHARS))).map((r) => [r.passed, r.failed]), [[2, 1]]);
+  assert.deepEqual(
+    runs(finish(flood(32 * MAX_PARSED_OUTPUT_CHARS))).map((r) => [r.passed, r.failed]),
+    [[2, 1]],
+  );
 });

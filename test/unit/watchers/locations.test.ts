@@ -4,10 +4,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { claudeProjectFolder, defaultLocations, findWorkspaceStorage, geminiProjectHash } from '../../../src/watchers/locations';
+import {
+  claudeProjectFolder,
+  defaultLocations,
+  findWorkspaceStorage,
+  geminiProjectHash,
+} from '../../../src/watchers/locations';
 import { transcriptAgent } from '../../../src/watchers/agents/registry';
 
-test('default locations follow each agent\'s environment overrides and the platform', () => {
+test("default locations follow each agent's environment overrides and the platform", () => {
   const linux = defaultLocations({ HOME: '/h' }, 'linux');
   assert.deepEqual(linux.claudeProjectDirs, ['/h/.claude/projects', '/h/.config/claude/projects']);
   assert.equal(linux.codexSessions, '/h/.codex/sessions');
@@ -16,7 +21,10 @@ test('default locations follow each agent\'s environment overrides and the platf
   const custom = defaultLocations({ HOME: '/h', CLAUDE_CONFIG_DIR: '/c', CODEX_HOME: '/x' }, 'linux');
   assert.deepEqual(custom.claudeProjectDirs, ['/c/projects']);
   assert.equal(custom.codexSessions, '/x/sessions');
-  assert.equal(defaultLocations({ HOME: '/Users/a' }, 'darwin').vscodeUser, '/Users/a/Library/Application Support/Code/User');
+  assert.equal(
+    defaultLocations({ HOME: '/Users/a' }, 'darwin').vscodeUser,
+    '/Users/a/Library/Application Support/Code/User',
+  );
 });
 
 test('claude folder encoding and gemini project hash', () => {
@@ -26,8 +34,12 @@ test('claude folder encoding and gemini project hash', () => {
   assert.notEqual(geminiProjectHash('/home/dev/shop'), geminiProjectHash('/home/dev/shop2'));
 });
 
-test('claude target accepts only this workspace\'s folders (and folders inside it) and sub-agent files', () => {
-  const [target] = transcriptAgent('claude-code').watchTargets('/home/dev/shop', { ...defaultLocations({ HOME: '/h' }, 'linux'), claudeProjectDirs: ['/p'] }, new Date(0));
+test("claude target accepts only this workspace's folders (and folders inside it) and sub-agent files", () => {
+  const [target] = transcriptAgent('claude-code').watchTargets(
+    '/home/dev/shop',
+    { ...defaultLocations({ HOME: '/h' }, 'linux'), claudeProjectDirs: ['/p'] },
+    new Date(0),
+  );
   assert.ok(target!.accepts('/p/-home-dev-shop/s.jsonl'));
   assert.ok(target!.accepts('/p/-home-dev-shop-api/s.jsonl'));
   assert.ok(target!.accepts('/p/-home-dev-shop/s/subagents/agent-1.jsonl'));
@@ -40,9 +52,15 @@ test('claude target accepts only this workspace\'s folders (and folders inside i
 test('the workspace storage folder is found by its workspace.json', async () => {
   const user = mkdtempSync(join(tmpdir(), 'av-user-'));
   try {
-    for (const [hash, folder] of [['aaa', '/home/dev/other'], ['bbb', '/home/dev/my shop']] as const) {
+    for (const [hash, folder] of [
+      ['aaa', '/home/dev/other'],
+      ['bbb', '/home/dev/my shop'],
+    ] as const) {
       mkdirSync(join(user, 'workspaceStorage', hash), { recursive: true });
-      writeFileSync(join(user, 'workspaceStorage', hash, 'workspace.json'), JSON.stringify({ folder: pathToFileURL(folder).href }));
+      writeFileSync(
+        join(user, 'workspaceStorage', hash, 'workspace.json'),
+        JSON.stringify({ folder: pathToFileURL(folder).href }),
+      );
     }
     mkdirSync(join(user, 'workspaceStorage', 'ccc'));
     assert.equal(await findWorkspaceStorage(user, '/home/dev/my shop'), join(user, 'workspaceStorage', 'bbb'));

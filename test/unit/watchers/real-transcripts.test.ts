@@ -31,7 +31,8 @@ function userMessages(text: string): number {
     const said = line.startsWith('#### ') || line.trimEnd() === '####' ? line.slice(5).trim() : undefined;
     if (line.trim() === '') continue; // blank lines separate nothing inside a message
     if (said === undefined || /\(Y\)es\/\(N\)o/.test(said)) close();
-    else if (run === undefined && /^[/!]/.test(said) && !/^\/(?:ask|code|architect|context)\s/.test(said)) continue; // a command to Aider
+    else if (run === undefined && /^[/!]/.test(said) && !/^\/(?:ask|code|architect|context)\s/.test(said))
+      continue; // a command to Aider
     else (run ??= []).push(said);
   }
   close();
@@ -39,7 +40,8 @@ function userMessages(text: string): number {
 }
 
 /** Shell runs: /test, /run and ! commands, and suggested commands Aider ran ("> Running …"). */
-const shellRuns = (text: string) => text.split('\n').filter((l) => /^#### (?:\/test |\/run |!)|^> Running /.test(l)).length;
+const shellRuns = (text: string) =>
+  text.split('\n').filter((l) => /^#### (?:\/test |\/run |!)|^> Running /.test(l)).length;
 
 /** Each run's output appears once plain and once as "> " lines: the plain summary lines, in order. */
 function pytestSummaries(text: string): [number, number][] {
@@ -50,7 +52,9 @@ function pytestSummaries(text: string): [number, number][] {
 }
 
 const CLAUDE = join(ROOT, 'claude-code');
-const claudeSessions = readdirSync(CLAUDE).filter((f) => f.endsWith('.jsonl')).sort();
+const claudeSessions = readdirSync(CLAUDE)
+  .filter((f) => f.endsWith('.jsonl'))
+  .sort();
 
 interface ClaudeCounts {
   user: number;
@@ -62,13 +66,31 @@ interface ClaudeCounts {
 /** Claude Code: records with text a person (or a Task prompt) typed, replies with text, tool uses. */
 function claudeCounts(text: string): ClaudeCounts {
   type Part = { type?: string; text?: string; id?: string; name?: string; tool_use_id?: string; is_error?: boolean };
-  const records = text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { type?: string; isMeta?: boolean; message?: { content?: string | Part[] } });
+  const records = text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as { type?: string; isMeta?: boolean; message?: { content?: string | Part[] } });
   const parts = (r: (typeof records)[number]): Part[] => (Array.isArray(r.message?.content) ? r.message.content : []);
-  const failed = new Set(records.flatMap(parts).filter((p) => p.type === 'tool_result' && p.is_error === true).map((p) => p.tool_use_id));
-  const uses = records.filter((r) => r.type === 'assistant').flatMap(parts).filter((p) => p.type === 'tool_use');
+  const failed = new Set(
+    records
+      .flatMap(parts)
+      .filter((p) => p.type === 'tool_result' && p.is_error === true)
+      .map((p) => p.tool_use_id),
+  );
+  const uses = records
+    .filter((r) => r.type === 'assistant')
+    .flatMap(parts)
+    .filter((p) => p.type === 'tool_use');
   return {
-    user: records.filter((r) => r.type === 'user' && !r.isMeta && (typeof r.message?.content === 'string' || parts(r).some((p) => p.type === 'text'))).length,
-    assistantText: records.filter((r) => r.type === 'assistant' && parts(r).some((p) => p.type === 'text' && (p.text ?? '').trim() !== '')).length,
+    user: records.filter(
+      (r) =>
+        r.type === 'user' &&
+        !r.isMeta &&
+        (typeof r.message?.content === 'string' || parts(r).some((p) => p.type === 'text')),
+    ).length,
+    assistantText: records.filter(
+      (r) => r.type === 'assistant' && parts(r).some((p) => p.type === 'text' && (p.text ?? '').trim() !== ''),
+    ).length,
     // BashOutput reads a background command's output: a shell call too.
     bash: uses.filter((p) => p.name === 'Bash' || p.name === 'BashOutput').length,
     edits: uses.filter((p) => ['Write', 'Edit', 'MultiEdit'].includes(p.name ?? '') && !failed.has(p.id)).length,
@@ -89,53 +111,97 @@ interface Reading {
 
 /** Codex rollout: prompts the person typed, replies with text, shell calls with the exit code in their output's metadata, apply_patch calls that exited 0. */
 function readCodex(text: string): Reading {
-  type Payload = { type?: string; role?: string; name?: string; arguments?: string; call_id?: string; output?: string; content?: { type?: string; text?: string }[] };
-  const payloads = text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { type?: string; payload?: Payload }).map((r) => ({ record: r.type, ...r.payload }));
-  const outputOf = new Map(payloads.filter((p) => p.type === 'function_call_output').map((p) => [p.call_id, p.output ?? '{}']));
+  type Payload = {
+    type?: string;
+    role?: string;
+    name?: string;
+    arguments?: string;
+    call_id?: string;
+    output?: string;
+    content?: { type?: string; text?: string }[];
+  };
+  const payloads = text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as { type?: string; payload?: Payload })
+    .map((r) => ({ record: r.type, ...r.payload }));
+  const outputOf = new Map(
+    payloads.filter((p) => p.type === 'function_call_output').map((p) => [p.call_id, p.output ?? '{}']),
+  );
   // A shell call's output is a JSON document whose metadata holds the exit code.
-  const shellCalls = payloads.filter((p) => p.type === 'function_call' && p.name === 'shell').map((p) => {
-    const argv = (JSON.parse(p.arguments ?? '{}') as { command?: string[] }).command ?? [];
-    const output = JSON.parse(outputOf.get(p.call_id) ?? '{}') as { metadata?: { exit_code?: number } };
-    return { script: argv.at(-1) ?? '', exitCode: output.metadata?.exit_code };
-  });
+  const shellCalls = payloads
+    .filter((p) => p.type === 'function_call' && p.name === 'shell')
+    .map((p) => {
+      const argv = (JSON.parse(p.arguments ?? '{}') as { command?: string[] }).command ?? [];
+      const output = JSON.parse(outputOf.get(p.call_id) ?? '{}') as { metadata?: { exit_code?: number } };
+      return { script: argv.at(-1) ?? '', exitCode: output.metadata?.exit_code };
+    });
   const patches = shellCalls.filter((c) => c.script.startsWith('apply_patch'));
   return {
     user: payloads.filter((p) => p.record === 'event_msg' && p.type === 'user_message').length,
-    assistantText: payloads.filter((p) => p.type === 'message' && p.role === 'assistant' && (p.content ?? []).some((c) => (c.text ?? '').trim() !== '')).length,
+    assistantText: payloads.filter(
+      (p) =>
+        p.type === 'message' && p.role === 'assistant' && (p.content ?? []).some((c) => (c.text ?? '').trim() !== ''),
+    ).length,
     shellExitCodes: shellCalls.filter((c) => !patches.includes(c)).map((c) => c.exitCode),
-    editedPaths: patches.filter((c) => c.exitCode === 0).flatMap((c) => [...c.script.matchAll(/^\*\*\* (?:Update|Add|Delete) File: (.+)$/gm)].map((m) => m[1]!)),
+    editedPaths: patches
+      .filter((c) => c.exitCode === 0)
+      .flatMap((c) => [...c.script.matchAll(/^\*\*\* (?:Update|Add|Delete) File: (.+)$/gm)].map((m) => m[1]!)),
   };
 }
 
 /** Gemini CLI session document: user and gemini messages, shell calls with the "Exit Code:" line of their output, successful file writes. */
 function readGemini(text: string): Reading {
-  type Call = { name?: string; status?: string; args?: { file_path?: string }; result?: { functionResponse?: { response?: { output?: string } } }[] };
+  type Call = {
+    name?: string;
+    status?: string;
+    args?: { file_path?: string };
+    result?: { functionResponse?: { response?: { output?: string } } }[];
+  };
   type Message = { type?: string; content?: unknown; toolCalls?: Call[] };
   const { messages = [] } = JSON.parse(text) as { messages?: Message[] };
-  const said = (m: Message) => (typeof m.content === 'string' ? m.content.trim() !== '' : Array.isArray(m.content) && m.content.length > 0);
+  const said = (m: Message) =>
+    typeof m.content === 'string' ? m.content.trim() !== '' : Array.isArray(m.content) && m.content.length > 0;
   const calls = messages.flatMap((m) => m.toolCalls ?? []);
   const exitCode = (c: Call) => {
-    const code = /^Exit Code: (\d+)/m.exec((c.result ?? []).map((r) => r.functionResponse?.response?.output ?? '').join('\n'));
+    const code = /^Exit Code: (\d+)/m.exec(
+      (c.result ?? []).map((r) => r.functionResponse?.response?.output ?? '').join('\n'),
+    );
     return code ? Number(code[1]) : undefined;
   };
   return {
     user: messages.filter((m) => m.type === 'user' && said(m)).length,
     assistantText: messages.filter((m) => m.type === 'gemini' && said(m)).length,
     shellExitCodes: calls.filter((c) => c.name === 'run_shell_command').map(exitCode),
-    editedPaths: calls.filter((c) => ['replace', 'write_file'].includes(c.name ?? '') && c.status === 'success').map((c) => c.args?.file_path ?? ''),
+    editedPaths: calls
+      .filter((c) => ['replace', 'write_file'].includes(c.name ?? '') && c.status === 'success')
+      .map((c) => c.args?.file_path ?? ''),
   };
 }
 
 /** Copilot Chat session document (as VS Code exports it): requests with text, answers with text, terminal tool calls, edit groups. */
 function readCopilot(text: string): Reading {
-  type Part = { kind?: string; value?: string; toolId?: string; toolSpecificData?: { terminalCommandState?: { exitCode?: number } }; uri?: { path?: string }; edits?: unknown[] };
+  type Part = {
+    kind?: string;
+    value?: string;
+    toolId?: string;
+    toolSpecificData?: { terminalCommandState?: { exitCode?: number } };
+    uri?: { path?: string };
+    edits?: unknown[];
+  };
   const { requests = [] } = JSON.parse(text) as { requests?: { message?: { text?: string }; response?: Part[] }[] };
   const parts = requests.flatMap((r) => r.response ?? []);
   return {
     user: requests.filter((r) => (r.message?.text ?? '').trim() !== '').length,
-    assistantText: requests.filter((r) => (r.response ?? []).some((p) => p.kind === undefined && (p.value ?? '').trim() !== '')).length,
-    shellExitCodes: parts.filter((p) => p.kind === 'toolInvocationSerialized' && p.toolId === 'run_in_terminal').map((p) => p.toolSpecificData?.terminalCommandState?.exitCode),
-    editedPaths: parts.filter((p) => p.kind === 'textEditGroup' && (p.edits ?? []).length > 0).map((p) => p.uri?.path ?? ''),
+    assistantText: requests.filter((r) =>
+      (r.response ?? []).some((p) => p.kind === undefined && (p.value ?? '').trim() !== ''),
+    ).length,
+    shellExitCodes: parts
+      .filter((p) => p.kind === 'toolInvocationSerialized' && p.toolId === 'run_in_terminal')
+      .map((p) => p.toolSpecificData?.terminalCommandState?.exitCode),
+    editedPaths: parts
+      .filter((p) => p.kind === 'textEditGroup' && (p.edits ?? []).length > 0)
+      .map((p) => p.uri?.path ?? ''),
   };
 }
 
@@ -153,14 +219,28 @@ function readClineMessages(text: string): Reading {
   const shellExitCodes = messages.flatMap((m, i) => {
     if (kind(m) !== 'command' || m.partial) return [];
     const request = messages.slice(i + 1).find((n) => n.say === 'api_req_started')?.text ?? '{}';
-    const code = /^\[execute_command for [^]*?\] Result:[^]*?Exit code: (-?\d+)/.exec((JSON.parse(request) as { request?: string }).request ?? '');
+    const code = /^\[execute_command for [^]*?\] Result:[^]*?Exit code: (-?\d+)/.exec(
+      (JSON.parse(request) as { request?: string }).request ?? '',
+    );
     return [code ? Number(code[1]) : undefined];
   });
-  const fileTools = new Set(['editedExistingFile', 'appliedDiff', 'insertContent', 'searchAndReplace', 'newFileCreated', 'fileDeleted']);
-  const tools = messages.filter((m) => kind(m) === 'tool' && !m.partial).map((m) => JSON.parse(m.text ?? '{}') as { tool?: string; path?: string });
+  const fileTools = new Set([
+    'editedExistingFile',
+    'appliedDiff',
+    'insertContent',
+    'searchAndReplace',
+    'newFileCreated',
+    'fileDeleted',
+  ]);
+  const tools = messages
+    .filter((m) => kind(m) === 'tool' && !m.partial)
+    .map((m) => JSON.parse(m.text ?? '{}') as { tool?: string; path?: string });
   return {
-    user: messages.filter((m, i) => said(m) && ((i === 0 && m.say === 'text') || m.say === 'task' || m.say === 'user_feedback')).length,
-    assistantText: messages.filter((m, i) => said(m) && ((i > 0 && m.say === 'text') || m.say === 'completion_result')).length,
+    user: messages.filter(
+      (m, i) => said(m) && ((i === 0 && m.say === 'text') || m.say === 'task' || m.say === 'user_feedback'),
+    ).length,
+    assistantText: messages.filter((m, i) => said(m) && ((i > 0 && m.say === 'text') || m.say === 'completion_result'))
+      .length,
     shellExitCodes,
     editedPaths: tools.filter((t) => fileTools.has(t.tool ?? '')).map((t) => t.path ?? ''),
   };
@@ -172,10 +252,19 @@ const COPILOT = join(ROOT, 'copilot');
 /** Task folders as each extension stores them: the folder tells Roo Code from Cline. */
 const CLINE_TASKS = 'saoudrizwan.claude-dev/tasks';
 const ROO_TASKS = 'rooveterinaryinc.roo-cline/tasks';
-const codexRollouts = readdirSync(CODEX).filter((f) => f.startsWith('rollout-')).sort();
-const geminiSessions = readdirSync(GEMINI).filter((f) => f.startsWith('session-')).sort();
-const copilotSessions = readdirSync(COPILOT).filter((f) => f.endsWith('.json')).sort();
-const taskFiles = (format: string, tasks: string) => readdirSync(join(ROOT, format, tasks)).sort().map((id) => join(tasks, id, 'ui_messages.json'));
+const codexRollouts = readdirSync(CODEX)
+  .filter((f) => f.startsWith('rollout-'))
+  .sort();
+const geminiSessions = readdirSync(GEMINI)
+  .filter((f) => f.startsWith('session-'))
+  .sort();
+const copilotSessions = readdirSync(COPILOT)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
+const taskFiles = (format: string, tasks: string) =>
+  readdirSync(join(ROOT, format, tasks))
+    .sort()
+    .map((id) => join(tasks, id, 'ui_messages.json'));
 const clineTasks = taskFiles('cline', CLINE_TASKS);
 const rooTasks = taskFiles('roo', ROO_TASKS);
 
@@ -188,7 +277,10 @@ const independentlyRead: [string, string[], (text: string) => Reading][] = [
   ['roo', rooTasks, readClineMessages],
 ];
 
-const appliedPaths = (text: string) => new Set([...text.matchAll(/^> Applied edit to (.+?) *$/gm)].map((m) => m[1]!.replace(/\\/g, '/').replace(/^\.\//, '')));
+const appliedPaths = (text: string) =>
+  new Set(
+    [...text.matchAll(/^> Applied edit to (.+?) *$/gm)].map((m) => m[1]!.replace(/\\/g, '/').replace(/^\.\//, '')),
+  );
 
 /** Every file of the corpus, by the folder of its format. */
 const corpus: [string, string[]][] = [
@@ -207,12 +299,20 @@ test('real corpus: every file has its origin recorded, at least 30 files, each r
   assert.ok(files.length >= 30, `${files.length} files`);
   for (const [format, name] of files) {
     // Aider sessions and Cline or Roo Code tasks are folders: the row names the folder.
-    const row = format === 'aider' ? name.split('/')[0]! : format === 'cline' || format === 'roo' ? name.split('/').at(-2)! : name;
+    const row =
+      format === 'aider'
+        ? name.split('/')[0]!
+        : format === 'cline' || format === 'roo'
+          ? name.split('/').at(-2)!
+          : name;
     assert.match(sources, new RegExp(`^\\| ${row.replace(/\./g, '\\.')} \\|`, 'm'), name);
     // Chosen by content: a reader picked by folder or extension would not be tested here.
     assert.equal((await readFixture(join('../real-transcripts', format, name))).source, format, name);
   }
-  assert.deepEqual(corpus.map(([format, names]) => [format, names.length > 0]), corpus.map(([format]) => [format, true]));
+  assert.deepEqual(
+    corpus.map(([format, names]) => [format, names.length > 0]),
+    corpus.map(([format]) => [format, true]),
+  );
 });
 
 for (const folder of folders) {
@@ -223,7 +323,9 @@ for (const folder of folders) {
     assert.equal(s.skippedRecords, 0);
     assert.equal(turns(s.events).filter((t) => t.role === 'user').length, userMessages(text), 'user messages');
     assert.equal(tools(s.events).filter((t) => t.kind === 'shell').length, shellRuns(text), 'shell runs');
-    const pytest = runs(s.events).filter((r) => r.framework === 'pytest').map((r) => [r.passed, r.failed]);
+    const pytest = runs(s.events)
+      .filter((r) => r.framework === 'pytest')
+      .map((r) => [r.passed, r.failed]);
     assert.deepEqual(pytest, pytestSummaries(text), 'pytest counts');
     const applied = appliedPaths(text);
     const edited = new Set(edits(s.events).map((e) => relative(join(AIDER, folder), e.path)));
@@ -233,20 +335,32 @@ for (const folder of folders) {
 
 test('real Aider: /test output is kept whole, so a failing run has its counts (aider-ai-s11)', async () => {
   const s = await read('aider-ai-s11');
-  assert.deepEqual(runs(s.events).map((r) => [r.framework, r.passed, r.failed, r.failingIds]), [
-    ['pytest', 6, 1, ['tests/basic/test_repomap.py::TestRepoMapAllLanguages::test_get_repo_map_subtree_only']],
-    ['pytest', 6, 1, ['tests/basic/test_repomap.py::TestRepoMapAllLanguages::test_get_repo_map_subtree_only']],
-  ]);
+  assert.deepEqual(
+    runs(s.events).map((r) => [r.framework, r.passed, r.failed, r.failingIds]),
+    [
+      ['pytest', 6, 1, ['tests/basic/test_repomap.py::TestRepoMapAllLanguages::test_get_repo_map_subtree_only']],
+      ['pytest', 6, 1, ['tests/basic/test_repomap.py::TestRepoMapAllLanguages::test_get_repo_map_subtree_only']],
+    ],
+  );
 });
 
 test('real Aider: unittest summaries and an approved suggested command with its exit status', async () => {
   const main = await read('aider-ai-s1085');
-  assert.deepEqual(runs(main.events).map((r) => [r.framework, r.exitCode, r.passed, r.failed]), [
-    ['unittest', undefined, null, 0], // "> Running python -m unittest …": Aider kept no output, so how many passed is unknown
-    ['unittest', undefined, 37, 0], // "Ran 37 tests … OK"
-  ]);
+  assert.deepEqual(
+    runs(main.events).map((r) => [r.framework, r.exitCode, r.passed, r.failed]),
+    [
+      ['unittest', undefined, null, 0], // "> Running python -m unittest …": Aider kept no output, so how many passed is unknown
+      ['unittest', undefined, 37, 0], // "Ran 37 tests … OK"
+    ],
+  );
   const failing = await read('aider-ai-s1108');
-  assert.deepEqual(runs(failing.events).map((r) => [r.exitCode, r.passed, r.failed]), [[1, null, 0], [undefined, 1, 0]]);
+  assert.deepEqual(
+    runs(failing.events).map((r) => [r.exitCode, r.passed, r.failed]),
+    [
+      [1, null, 0],
+      [undefined, 1, 0],
+    ],
+  );
 });
 
 test('real Aider: a 184-line pasted message is one user turn, and Aider output is no assistant turn', async () => {
@@ -259,14 +373,18 @@ test('real Aider: a 184-line pasted message is one user turn, and Aider output i
 
 test('real Aider: "/ask question" and the question Aider then logs are one message, said once (aider-ai-s348)', async () => {
   const s = await read('aider-ai-s348');
-  assert.equal(turns(s.events).filter((t) => t.role === 'user')[1]!.text, 'can httpx and playwright provide the actual mime type?');
+  assert.equal(
+    turns(s.events).filter((t) => t.role === 'user')[1]!.text,
+    'can httpx and playwright provide the actual mime type?',
+  );
 });
 
 test('real Aider: whole-file edit format read as edits, test files marked (opencoder-s32)', async () => {
   const s = await read('opencoder-s32');
-  assert.deepEqual(edits(s.events).map((e) => [relative(join(AIDER, 'opencoder-s32'), e.path), e.op, e.isTestPath, e.after]), [
-    ['test_file.py', 'create', true, 'print("Hello from Aider!")\n'],
-  ]);
+  assert.deepEqual(
+    edits(s.events).map((e) => [relative(join(AIDER, 'opencoder-s32'), e.path), e.op, e.isTestPath, e.after]),
+    [['test_file.py', 'create', true, 'print("Hello from Aider!")\n']],
+  );
 });
 
 test('real Aider: SEARCH/REPLACE blocks that failed to match are not edits (monochromatic-s15)', async () => {
@@ -274,7 +392,10 @@ test('real Aider: SEARCH/REPLACE blocks that failed to match are not edits (mono
   assert.match(text, /SearchReplaceNoExactMatch/);
   const s = await read('monochromatic-s15');
   const proposedBlocks = text.split('\n').filter((l) => /^>{5,9} REPLACE/.test(l.trim())).length;
-  assert.ok(edits(s.events).length < proposedBlocks, `${edits(s.events).length} edits of ${proposedBlocks} proposed blocks`);
+  assert.ok(
+    edits(s.events).length < proposedBlocks,
+    `${edits(s.events).length} edits of ${proposedBlocks} proposed blocks`,
+  );
 });
 
 for (const name of claudeSessions) {
@@ -292,8 +413,13 @@ for (const name of claudeSessions) {
 
 test('real Claude Code: edits to a test file the agent wrote are marked as test edits', async () => {
   const s = await readFixture('../real-transcripts/claude-code/fe5e1c67-53e7-4862-81ae-d0e013e3270b.jsonl');
-  const tests = edits(s.events).filter((e) => e.isTestPath).map((e) => [e.op, e.path.split('/').slice(-3).join('/')]);
-  assert.deepEqual(tests, [['create', 'src/hooks/useTodos.test.ts'], ['update', 'src/hooks/useTodos.test.ts']]);
+  const tests = edits(s.events)
+    .filter((e) => e.isTestPath)
+    .map((e) => [e.op, e.path.split('/').slice(-3).join('/')]);
+  assert.deepEqual(tests, [
+    ['create', 'src/hooks/useTodos.test.ts'],
+    ['update', 'src/hooks/useTodos.test.ts'],
+  ]);
 });
 
 /** Flags at warning and above, as [file of the flagged edit, kinds]. */
@@ -306,7 +432,10 @@ async function warnings(path: string): Promise<[string, string[]][]> {
 
 test('real flags: an expected string rewritten to the text the failing run printed (aider-ai-s1052)', async () => {
   const flags = await warnings(join('../real-transcripts/aider/aider-ai-s1052', HISTORY));
-  assert.deepEqual(flags.map(([path]) => path), ['basic/test_editblock.py']);
+  assert.deepEqual(
+    flags.map(([path]) => path),
+    ['basic/test_editblock.py'],
+  );
   assert.ok(flags[0]![1].includes('expected-value-changed'));
   // Both /run outputs kept their "1 failed, 17 passed": the edit came after two failing runs.
   const s = await read('aider-ai-s1052');
@@ -315,7 +444,10 @@ test('real flags: an expected string rewritten to the text the failing run print
 
 test('real flags: a mock call check loosened after two failing runs (aider-ai-s918)', async () => {
   const flags = await warnings(join('../real-transcripts/aider/aider-ai-s918', HISTORY));
-  assert.deepEqual(flags.map(([path]) => path), ['basic/test_main.py']);
+  assert.deepEqual(
+    flags.map(([path]) => path),
+    ['basic/test_main.py'],
+  );
   assert.ok(flags[0]![1].includes('assertion-weakened'));
 });
 
@@ -330,7 +462,14 @@ test('real flags: an assertRaises block removed and assertFalse flipped, as the 
 });
 
 /** Histories whose flagged edits a careful read judges otherwise, or leaves open (s423, s424). */
-const JUDGED_APART = new Set(['aider-ai-s1052', 'aider-ai-s918', 'aider-ai-s1108', 'aider-ai-s294', 'aider-ai-s423', 'aider-ai-s424']);
+const JUDGED_APART = new Set([
+  'aider-ai-s1052',
+  'aider-ai-s918',
+  'aider-ai-s1108',
+  'aider-ai-s294',
+  'aider-ai-s423',
+  'aider-ai-s424',
+]);
 
 test('real flags: no warning on the other real sessions', async () => {
   for (const folder of folders.filter((f) => !JUDGED_APART.has(f))) {
@@ -340,8 +479,10 @@ test('real flags: no warning on the other real sessions', async () => {
     assert.deepEqual(await warnings(join('../real-transcripts/claude-code', name)), [], name);
   }
   for (const name of codexRollouts) assert.deepEqual(await warnings(join('../real-transcripts/codex', name)), [], name);
-  for (const name of geminiSessions) assert.deepEqual(await warnings(join('../real-transcripts/gemini', name)), [], name);
-  for (const name of copilotSessions) assert.deepEqual(await warnings(join('../real-transcripts/copilot', name)), [], name);
+  for (const name of geminiSessions)
+    assert.deepEqual(await warnings(join('../real-transcripts/gemini', name)), [], name);
+  for (const name of copilotSessions)
+    assert.deepEqual(await warnings(join('../real-transcripts/copilot', name)), [], name);
   for (const name of clineTasks) assert.deepEqual(await warnings(join('../real-transcripts/cline', name)), [], name);
   for (const name of rooTasks) assert.deepEqual(await warnings(join('../real-transcripts/roo', name)), [], name);
 });
@@ -362,12 +503,26 @@ for (const [format, names, read] of independentlyRead) {
       assert.equal(s.source, format);
       assert.equal(s.skippedRecords, 0);
       assert.equal(turns(s.events).filter((t) => t.role === 'user').length, expected.user, 'user turns');
-      assert.equal(turns(s.events).filter((t) => t.role === 'assistant').length, expected.assistantText, 'assistant turns');
+      assert.equal(
+        turns(s.events).filter((t) => t.role === 'assistant').length,
+        expected.assistantText,
+        'assistant turns',
+      );
       const shell = tools(s.events).filter((t) => t.kind === 'shell' && t.status !== 'started');
-      assert.deepEqual(shell.map((t) => t.exitCode), expected.shellExitCodes, 'shell exit codes');
-      assert.deepEqual(shell.map((t) => t.status), expected.shellExitCodes.map((c) => (c === undefined ? 'unknown' : c === 0 ? 'succeeded' : 'failed')), 'shell status');
+      assert.deepEqual(
+        shell.map((t) => t.exitCode),
+        expected.shellExitCodes,
+        'shell exit codes',
+      );
+      assert.deepEqual(
+        shell.map((t) => t.status),
+        expected.shellExitCodes.map((c) => (c === undefined ? 'unknown' : c === 0 ? 'succeeded' : 'failed')),
+        'shell status',
+      );
       // Readers resolve relative paths against the session's folder; the file may name them either way.
-      const edited = edits(s.events).map((e, i) => (e.path.endsWith(expected.editedPaths[i] ?? '\0') ? expected.editedPaths[i] : e.path));
+      const edited = edits(s.events).map((e, i) =>
+        e.path.endsWith(expected.editedPaths[i] ?? '\0') ? expected.editedPaths[i] : e.path,
+      );
       assert.deepEqual(edited, expected.editedPaths, 'edited files');
     });
   }
@@ -382,11 +537,22 @@ test('real Codex: shell calls that only read (ls, rg, sed) are no test runs, and
 });
 
 test('real Gemini CLI: a user message stored as a list of text parts keeps its text (dcbe78d3)', async () => {
-  const s = await readFixture(join('../real-transcripts/gemini', geminiSessions.find((n) => n.includes('dcbe78d3'))!));
-  assert.deepEqual(turns(s.events).map((t) => [t.role, t.text]), [['user', '[REDACTED_PROMPT]'], ['assistant', '[REDACTED_ASSISTANT_TEXT]']]);
+  const s = await readFixture(
+    join(
+      '../real-transcripts/gemini',
+      geminiSessions.find((n) => n.includes('dcbe78d3'))!,
+    ),
+  );
+  assert.deepEqual(
+    turns(s.events).map((t) => [t.role, t.text]),
+    [
+      ['user', '[REDACTED_PROMPT]'],
+      ['assistant', '[REDACTED_ASSISTANT_TEXT]'],
+    ],
+  );
 });
 
-test('real Codex: a rollout\'s session_meta record alone is a Codex session named by its id', async () => {
+test("real Codex: a rollout's session_meta record alone is a Codex session named by its id", async () => {
   const text = readFileSync(join(ROOT, 'codex', CODEX_META), 'utf8');
   const meta = JSON.parse(text) as { payload: { id: string } };
   const s = await readFixture(join('../real-transcripts/codex', CODEX_META));
@@ -395,13 +561,18 @@ test('real Codex: a rollout\'s session_meta record alone is a Codex session name
 
 const readRooTask = (id: string) => readFixture(join('../real-transcripts/roo', ROO_TASKS, id, 'ui_messages.json'));
 
-test('real Roo Code: the task is the user\'s turn and completion_result the final answer (6a716972)', async () => {
+test("real Roo Code: the task is the user's turn and completion_result the final answer (6a716972)", async () => {
   const s = await readRooTask('6a716972-c33f-444f-a8f2-613f03410ace');
   assert.deepEqual([s.source, s.sessionId, s.skippedRecords], ['roo', '6a716972-c33f-444f-a8f2-613f03410ace', 0]);
   const said = turns(s.events).map((t) => t.role);
   assert.deepEqual(said, ['user', 'assistant', 'assistant']);
-  const text = readFileSync(join(ROOT, 'roo', ROO_TASKS, '6a716972-c33f-444f-a8f2-613f03410ace/ui_messages.json'), 'utf8');
-  const answer = (JSON.parse(text) as { say?: string; text?: string }[]).find((m) => m.say === 'completion_result')!.text;
+  const text = readFileSync(
+    join(ROOT, 'roo', ROO_TASKS, '6a716972-c33f-444f-a8f2-613f03410ace/ui_messages.json'),
+    'utf8',
+  );
+  const answer = (JSON.parse(text) as { say?: string; text?: string }[]).find(
+    (m) => m.say === 'completion_result',
+  )!.text;
   assert.equal(turns(s.events).at(-1)!.text, answer);
 });
 
@@ -412,13 +583,16 @@ test('real Roo Code: a write the task was interrupted in (left partial, then res
   assert.deepEqual(tools(s.events).filter((t) => t.kind === 'write').length, 1);
 });
 
-test('real Roo Code: a command\'s exit code is the one Roo reported to the model in the next request (heavy-uncondensed)', async () => {
+test("real Roo Code: a command's exit code is the one Roo reported to the model in the next request (heavy-uncondensed)", async () => {
   const s = await readRooTask('pr8743-heavy-uncondensed');
   const shell = tools(s.events).filter((t) => t.kind === 'shell');
-  assert.deepEqual(shell.map((t) => [t.command?.split(' ')[0], t.exitCode, t.exitCodeSource, t.status]), [
-    ['pwsh', 0, 'parsed', 'succeeded'], // Windows PowerShell reported 0 although `pwsh` was not found
-    ['powershell', 0, 'parsed', 'succeeded'],
-  ]);
+  assert.deepEqual(
+    shell.map((t) => [t.command?.split(' ')[0], t.exitCode, t.exitCodeSource, t.status]),
+    [
+      ['pwsh', 0, 'parsed', 'succeeded'], // Windows PowerShell reported 0 although `pwsh` was not found
+      ['powershell', 0, 'parsed', 'succeeded'],
+    ],
+  );
 });
 
 test('real Cline: checkpoint_created and task_progress are known kinds, and tools Cline says (not asks) are read (pr6698)', async () => {
@@ -427,6 +601,15 @@ test('real Cline: checkpoint_created and task_progress are known kinds, and tool
   const kinds = new Set((JSON.parse(text) as { say?: string }[]).map((m) => m.say));
   assert.ok(kinds.has('checkpoint_created') && kinds.has('task_progress'));
   assert.deepEqual([s.source, s.skippedRecords], ['cline', 0]);
-  assert.deepEqual(turns(s.events).map((t) => [t.role, t.text]), [['user', 'Create an impressive HTML 5 website']]);
-  assert.deepEqual(tools(s.events).map((t) => [t.rawName, t.kind]), [['listFilesTopLevel', 'read'], ['listFilesTopLevel', 'read']]);
+  assert.deepEqual(
+    turns(s.events).map((t) => [t.role, t.text]),
+    [['user', 'Create an impressive HTML 5 website']],
+  );
+  assert.deepEqual(
+    tools(s.events).map((t) => [t.rawName, t.kind]),
+    [
+      ['listFilesTopLevel', 'read'],
+      ['listFilesTopLevel', 'read'],
+    ],
+  );
 });

@@ -7,14 +7,68 @@ import { createReader } from '../../../src/watchers/sources';
 
 // Records shaped like each format's, with fields of random types, so readers reach deep branches.
 const shaped = fc.oneof(
-  fc.record({ type: fc.constantFrom('user', 'assistant', 'system'), uuid: fc.string(), sessionId: fc.string(), message: fc.anything() }),
-  fc.record({ type: fc.constantFrom('user', 'assistant'), message: fc.record({ content: fc.array(fc.record({ type: fc.constantFrom('text', 'tool_use', 'tool_result'), id: fc.anything(), tool_use_id: fc.anything(), name: fc.constantFrom('Bash', 'Edit', 'MultiEdit', 'Write', 'BashOutput'), input: fc.anything(), content: fc.anything(), is_error: fc.anything() })) }), toolUseResult: fc.anything() }),
-  fc.record({ timestamp: fc.anything(), type: fc.constantFrom('response_item', 'session_meta', 'event_msg'), payload: fc.record({ type: fc.constantFrom('message', 'function_call', 'function_call_output', 'custom_tool_call', 'local_shell_call'), call_id: fc.constant('c'), name: fc.constantFrom('shell', 'apply_patch', 'exec_command'), arguments: fc.oneof(fc.string(), fc.json()), output: fc.anything(), input: fc.anything(), action: fc.anything(), role: fc.anything(), content: fc.anything() }) }),
-  fc.record({ type: fc.constantFrom('tool.execution_start', 'tool.execution_complete', 'user.message'), id: fc.string(), data: fc.record({ toolCallId: fc.constant('t'), toolName: fc.constantFrom('run_in_terminal', 'apply_patch', 'create_file'), arguments: fc.anything(), result: fc.anything(), success: fc.anything(), content: fc.anything() }) }),
-  fc.record({ id: fc.string(), type: fc.constantFrom('user', 'gemini'), content: fc.anything(), toolCalls: fc.anything() }),
+  fc.record({
+    type: fc.constantFrom('user', 'assistant', 'system'),
+    uuid: fc.string(),
+    sessionId: fc.string(),
+    message: fc.anything(),
+  }),
+  fc.record({
+    type: fc.constantFrom('user', 'assistant'),
+    message: fc.record({
+      content: fc.array(
+        fc.record({
+          type: fc.constantFrom('text', 'tool_use', 'tool_result'),
+          id: fc.anything(),
+          tool_use_id: fc.anything(),
+          name: fc.constantFrom('Bash', 'Edit', 'MultiEdit', 'Write', 'BashOutput'),
+          input: fc.anything(),
+          content: fc.anything(),
+          is_error: fc.anything(),
+        }),
+      ),
+    }),
+    toolUseResult: fc.anything(),
+  }),
+  fc.record({
+    timestamp: fc.anything(),
+    type: fc.constantFrom('response_item', 'session_meta', 'event_msg'),
+    payload: fc.record({
+      type: fc.constantFrom('message', 'function_call', 'function_call_output', 'custom_tool_call', 'local_shell_call'),
+      call_id: fc.constant('c'),
+      name: fc.constantFrom('shell', 'apply_patch', 'exec_command'),
+      arguments: fc.oneof(fc.string(), fc.json()),
+      output: fc.anything(),
+      input: fc.anything(),
+      action: fc.anything(),
+      role: fc.anything(),
+      content: fc.anything(),
+    }),
+  }),
+  fc.record({
+    type: fc.constantFrom('tool.execution_start', 'tool.execution_complete', 'user.message'),
+    id: fc.string(),
+    data: fc.record({
+      toolCallId: fc.constant('t'),
+      toolName: fc.constantFrom('run_in_terminal', 'apply_patch', 'create_file'),
+      arguments: fc.anything(),
+      result: fc.anything(),
+      success: fc.anything(),
+      content: fc.anything(),
+    }),
+  }),
+  fc.record({
+    id: fc.string(),
+    type: fc.constantFrom('user', 'gemini'),
+    content: fc.anything(),
+    toolCalls: fc.anything(),
+  }),
   fc.anything(),
 );
-const line = fc.oneof(shaped.map((r) => JSON.stringify(r) ?? 'null'), fc.string());
+const line = fc.oneof(
+  shaped.map((r) => JSON.stringify(r) ?? 'null'),
+  fc.string(),
+);
 
 test('no reader throws on arbitrary lines or documents; what it cannot use is skipped', () => {
   fc.assert(

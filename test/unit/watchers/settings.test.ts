@@ -8,14 +8,22 @@ import { readWatcherSettings, TEST_GLOBS_KEY, watchList } from '../../../src/wat
 const manifest = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as {
   contributes: { configuration: { properties: Record<string, { default: unknown }> }[] };
 };
-const properties = Object.assign({}, ...manifest.contributes.configuration.map((c) => c.properties)) as Record<string, { default: unknown }>;
+const properties = Object.assign({}, ...manifest.contributes.configuration.map((c) => c.properties)) as Record<
+  string,
+  { default: unknown }
+>;
 
 test('package.json declares the same default test globs as the code', () => {
   assert.deepEqual(properties[`agentVitals.${TEST_GLOBS_KEY}`]?.default, DEFAULT_TEST_GLOBS);
 });
 
 test('settings: switched-off adapters are left out, bad values fall back to defaults', () => {
-  const values: Record<string, unknown> = { 'watchers.codex': false, 'watchers.vscode': false, 'testPaths.globs': 'not-a-list', 'watchers.recentHours': 2 };
+  const values: Record<string, unknown> = {
+    'watchers.codex': false,
+    'watchers.vscode': false,
+    'testPaths.globs': 'not-a-list',
+    'watchers.recentHours': 2,
+  };
   const s = readWatcherSettings((k) => values[k]);
   assert.deepEqual(s.transcriptSources, ['claude-code', 'copilot', 'cline', 'roo', 'gemini', 'aider']);
   assert.equal(s.workspaceActivity, false);
@@ -25,7 +33,9 @@ test('settings: switched-off adapters are left out, bad values fall back to defa
 });
 
 test('the watch list names every agent from its descriptor and marks switched-off ones', () => {
-  const list = watchList(readWatcherSettings((k) => (k === 'watchers.codex' || k === 'watchers.vscode' ? false : undefined)));
+  const list = watchList(
+    readWatcherSettings((k) => (k === 'watchers.codex' || k === 'watchers.vscode' ? false : undefined)),
+  );
   assert.deepEqual(
     list.filter((w) => !w.enabled).map((w) => w.source),
     ['codex', 'vscode'],
@@ -33,4 +43,3 @@ test('the watch list names every agent from its descriptor and marks switched-of
   assert.equal(list.find((w) => w.source === 'aider')?.label, 'Aider');
   assert.match(list.find((w) => w.source === 'aider')!.location, /\.aider\.chat\.history\.md/);
 });
-

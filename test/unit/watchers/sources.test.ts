@@ -18,13 +18,20 @@ async function copyAs(source: string, name: string, transform: (text: string) =>
 }
 
 test('a Gemini session document named .jsonl is read as one JSON document (written here, and a real one)', async () => {
-  for (const document of ['gemini/tmp/c0ffee/session-legacy-1.json', '../real-transcripts/gemini/session-2026-06-05T04-59-dcbe78d3.json']) {
+  for (const document of [
+    'gemini/tmp/c0ffee/session-legacy-1.json',
+    '../real-transcripts/gemini/session-2026-06-05T04-59-dcbe78d3.json',
+  ]) {
     const original = await readFixture(document);
     const s = await readTranscript(await copyAs(join(TRANSCRIPTS, document), 'session-1.jsonl'));
     assert.equal(s?.source, 'gemini', document);
     assert.equal(s.skippedRecords, 0, document);
     assert.ok(turns(original.events).length > 0, document);
-    assert.deepEqual(turns(s.events).map((t) => t.text), turns(original.events).map((t) => t.text), document);
+    assert.deepEqual(
+      turns(s.events).map((t) => t.text),
+      turns(original.events).map((t) => t.text),
+      document,
+    );
   }
 });
 
@@ -53,7 +60,10 @@ test('a Gemini file is read as JSONL unless it holds one document; only an empty
   const mode = (file: string, head: string) => createReader({ source: 'gemini', file, head, sink: () => {} }).mode;
   assert.equal(mode('/g/chats/session-1.jsonl', ''), 'lines'); // just created, nothing written yet
   assert.equal(mode('/g/chats/session-1.json', ''), 'document');
-  assert.equal(mode('/g/chats/session-1.json', '{"sessionId":"s","projectHash":"h","kind":"main"}\n{"id":"u1","type":"user"'), 'lines');
+  assert.equal(
+    mode('/g/chats/session-1.json', '{"sessionId":"s","projectHash":"h","kind":"main"}\n{"id":"u1","type":"user"'),
+    'lines',
+  );
   assert.equal(mode('/g/chats/session-1.jsonl', '{\n  "sessionId": "s",\n  "messages": ['), 'document');
   assert.equal(mode('/g/chats/session-1.jsonl', '{"sessionId":"s","messages":[]}'), 'document');
 });

@@ -11,7 +11,14 @@ function setup() {
   const lines: [string, number][] = [];
   let restarts = 0;
   const tailer = new LineTailer(file, (l, o) => lines.push([l, o]), { chunkBytes: 7, onRestart: () => restarts++ });
-  return { dir, file, lines, tailer, restarts: () => restarts, done: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    file,
+    lines,
+    tailer,
+    restarts: () => restarts,
+    done: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 test('tailer: reads appended lines by byte offset and holds back a partial last line', async () => {
@@ -20,11 +27,17 @@ test('tailer: reads appended lines by byte offset and holds back a partial last 
     assert.equal(await t.tailer.readAvailable(), 'missing');
     writeFileSync(t.file, 'one\ntwo\nthr');
     assert.equal(await t.tailer.readAvailable(), 'read');
-    assert.deepEqual(t.lines, [['one', 0], ['two', 4]]);
+    assert.deepEqual(t.lines, [
+      ['one', 0],
+      ['two', 4],
+    ]);
     assert.equal(await t.tailer.readAvailable(), 'unchanged');
     appendFileSync(t.file, 'ee\r\nfour\n');
     await t.tailer.readAvailable();
-    assert.deepEqual(t.lines.slice(2), [['three', 8], ['four', 15]]);
+    assert.deepEqual(t.lines.slice(2), [
+      ['three', 8],
+      ['four', 15],
+    ]);
     assert.equal(t.tailer.offset, 20);
   } finally {
     t.done();
@@ -36,7 +49,10 @@ test('tailer: multi-byte characters split across read chunks stay intact, offset
   try {
     writeFileSync(t.file, 'ñandú — 🦆\nok\n');
     await t.tailer.readAvailable();
-    assert.deepEqual(t.lines, [['ñandú — 🦆', 0], ['ok', Buffer.byteLength('ñandú — 🦆\n')]]);
+    assert.deepEqual(t.lines, [
+      ['ñandú — 🦆', 0],
+      ['ok', Buffer.byteLength('ñandú — 🦆\n')],
+    ]);
   } finally {
     t.done();
   }
@@ -50,7 +66,10 @@ test('tailer: truncation and replacement restart from the beginning', async () =
     truncateSync(t.file, 0);
     appendFileSync(t.file, 'b1\n');
     assert.equal(await t.tailer.readAvailable(), 'restarted');
-    assert.deepEqual(t.lines.map((l) => l[0]), ['a1', 'a2', 'b1']);
+    assert.deepEqual(
+      t.lines.map((l) => l[0]),
+      ['a1', 'a2', 'b1'],
+    );
     // Rotation: a new file (new inode) appears under the same name, even one that is longer.
     const other = t.file + '.new';
     writeFileSync(other, 'c1\nc2\nc3\nc4\n');
@@ -89,7 +108,10 @@ test('tailer: any split of appends and any read chunk size yield the same lines 
   try {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.string({ unit: fc.constantFrom('a', 'é', '🦆', ' ', '{', '"'), maxLength: 12 }), { minLength: 1, maxLength: 12 }),
+        fc.array(fc.string({ unit: fc.constantFrom('a', 'é', '🦆', ' ', '{', '"'), maxLength: 12 }), {
+          minLength: 1,
+          maxLength: 12,
+        }),
         fc.array(fc.nat(), { maxLength: 6 }),
         fc.integer({ min: 1, max: 16 }),
         async (lines, cuts, chunkBytes) => {
@@ -130,7 +152,10 @@ test('tailer: a file truncated and regrown past its old size between two reads i
     truncateSync(t.file, 0);
     appendFileSync(t.file, '{"m":1}\n{"m":2}\n{"m":3}\n');
     assert.equal(await t.tailer.readAvailable(), 'restarted');
-    assert.deepEqual(t.lines.map((l) => l[0]), ['{"n":1}', '{"n":2}', '{"m":1}', '{"m":2}', '{"m":3}']);
+    assert.deepEqual(
+      t.lines.map((l) => l[0]),
+      ['{"n":1}', '{"n":2}', '{"m":1}', '{"m":2}', '{"m":3}'],
+    );
     assert.equal(t.restarts(), 1);
     // Plain appends are not mistaken for a rewrite.
     appendFileSync(t.file, '{"m":4}\n');
@@ -145,10 +170,14 @@ test('tailer: a line whose handler throws does not stall the tailer; the next re
   const t = setup();
   try {
     const lines: string[] = [];
-    const tailer = new LineTailer(t.file, (l) => {
-      if (l === 'bad') throw new Error('handler failed');
-      lines.push(l);
-    }, { chunkBytes: 5 });
+    const tailer = new LineTailer(
+      t.file,
+      (l) => {
+        if (l === 'bad') throw new Error('handler failed');
+        lines.push(l);
+      },
+      { chunkBytes: 5 },
+    );
     writeFileSync(t.file, 'ok1\n');
     await tailer.readAvailable();
     appendFileSync(t.file, 'bad\nok2\n');
@@ -167,7 +196,11 @@ test('tailer: an oversized last line without a final newline is reported when th
   const t = setup();
   try {
     const dropped: [number, number][] = [];
-    const tailer = new LineTailer(t.file, () => {}, { chunkBytes: 8, maxLineBytes: 16, onOversizedLine: (o, b) => void dropped.push([o, b]) });
+    const tailer = new LineTailer(t.file, () => {}, {
+      chunkBytes: 8,
+      maxLineBytes: 16,
+      onOversizedLine: (o, b) => void dropped.push([o, b]),
+    });
     writeFileSync(t.file, 'short\n' + 'x'.repeat(100));
     await tailer.readAvailable();
     tailer.flushPartial();

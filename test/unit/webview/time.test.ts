@@ -5,7 +5,7 @@ import { ageOf } from '../../../webview/time';
 const NOW = Date.UTC(2026, 10, 24, 14, 0, 0);
 const before = (seconds: number) => new Date(NOW - seconds * 1000).toISOString();
 
-test('a flag\'s age reads in its largest whole unit', () => {
+test("a flag's age reads in its largest whole unit", () => {
   assert.equal(ageOf(before(20), NOW), 'just now');
   assert.equal(ageOf(before(5 * 60 + 59), NOW), '5 min ago');
   assert.equal(ageOf(before(3 * 3600 + 10), NOW), '3 h ago');

@@ -389,7 +389,7 @@ async function main(): Promise<void> {
   if (!model.startsWith('fixture:') && !existsSync(model)) {
     const style = model.endsWith('-gqa') ? ' --style gqa' : '';
     log(
-      `no benchmark model at ${model}. Generate it with:\n  /work/pyenv/bin/python scripts/fixtures/make_models.py --bench${style}`,
+      `no benchmark model at ${model}. Generate it with:\n  python3 scripts/fixtures/make_models.py --bench${style}`,
     );
     process.exit(1);
   }

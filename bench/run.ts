@@ -388,9 +388,7 @@ async function main(): Promise<void> {
   const model = args.model!.startsWith('fixture:') ? args.model! : resolve(args.model!);
   if (!model.startsWith('fixture:') && !existsSync(model)) {
     const style = model.endsWith('-gqa') ? ' --style gqa' : '';
-    log(
-      `no benchmark model at ${model}. Generate it with:\n  python3 scripts/fixtures/make_models.py --bench${style}`,
-    );
+    log(`no benchmark model at ${model}. Generate it with:\n  python3 scripts/fixtures/make_models.py --bench${style}`);
     process.exit(1);
   }
   const results: VariantResult[] = [];

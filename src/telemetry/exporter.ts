@@ -193,8 +193,9 @@ export class VitalsExporter {
   emit(record: VitalsRecord): void {
     if (this.closed) return;
     try {
-      this.records++;
       this.measure(record);
+      if (record.metricsOnly) return;
+      this.records++;
       // Metrics keep counting (they are sums, sent once the endpoint is back); log records past
       // the queue's bound, or while exports back off, are dropped.
       if (this.queued() >= this.limits.maxQueueSize || Date.now() < this.counting.backoffUntil) {

@@ -58,23 +58,26 @@ for (const protocol of ['http/protobuf', 'http/json']) {
           `Telemetry export: ${protocol} to ${receiver.url.replace(/\./g, '\\.')} \\(logs /v1/logs, metrics /v1/metrics; no text\\)`,
         ),
       );
-      assert.match(stderr, /Telemetry export: 7 of 7 records sent, 0 failed, 0 dropped/);
+      assert.match(stderr, /Telemetry export: 6 of 6 records sent, 0 failed, 0 dropped/);
       assert.deepEqual([...received.contentTypes].sort(), [
         protocol === 'http/json' ? 'application/json' : 'application/x-protobuf',
       ]);
       assert.ok(received.headers.every((h) => h['x-team-key'] === 'k 1'));
     });
 
-    it('exports one record per turn with the pressure and reader validity at that turn', async () => {
+    it('exports one record per assistant turn with the pressure and reader validity at that turn', async () => {
       const turns = received.logs.filter((l) => l.eventName === 'agent_vitals.turn');
-      const recorded = (await readTranscript(SESSION))!.events.filter((e) => e.type === 'turn');
+      // The user turn has no reading: without its text it is counted in metrics only (below).
+      const recorded = (await readTranscript(SESSION))!.events.filter(
+        (e) => e.type === 'turn' && e.role === 'assistant',
+      );
       assert.deepEqual(
         turns.map((t) => t.attributes['agent_vitals.turn.id']),
         recorded.map((t) => t.type === 'turn' && t.turnId),
       );
       assert.deepEqual(
         turns.map((t) => t.attributes['agent_vitals.turn.role']),
-        ['user', 'assistant', 'assistant', 'assistant'],
+        ['assistant', 'assistant', 'assistant'],
       );
       assert.deepEqual(
         turns.map((t) => t.timeMs),
@@ -93,7 +96,7 @@ for (const protocol of ['http/protobuf', 'http/json']) {
       // The last assistant turn comes after the failing run: one failing run in a row is pressure.
       assert.deepEqual(
         turns.map((t) => t.attributes['agent_vitals.pressure.signals'] !== undefined),
-        [false, false, true, false],
+        [false, true, false],
       );
     });
 
@@ -127,7 +130,7 @@ for (const protocol of ['http/protobuf', 'http/json']) {
     });
 
     it('exports no text and no machine layout by default', () => {
-      assert.equal(received.logs.length, 7);
+      assert.equal(received.logs.length, 6);
       const everything =
         JSON.stringify(received.logs) + JSON.stringify(received.resources) + JSON.stringify([...received.metrics]);
       assert.ok(received.logs.every((l) => l.body === undefined));

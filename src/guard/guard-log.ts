@@ -67,6 +67,43 @@ export function parseGuardDecision(text: string): GuardLogDecision | null {
   };
 }
 
+/** An audit line as the stop hook writes it (audit.ts): the tamper flags a session's turn left. */
+export interface GuardLogAudit {
+  ts: string;
+  agent: string;
+  sessionId: string | null;
+  flags: number;
+  /** Flags by kind. */
+  kinds: Partial<Record<FlagKind, number>>;
+  failingTests: string[];
+}
+
+/** One log line as an audit; null for a decision, a torn line or anything not an audit. */
+export function parseGuardAudit(text: string): GuardLogAudit | null {
+  let v: Record<string, unknown>;
+  try {
+    v = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  if (typeof v !== 'object' || v === null || v.event !== 'audit') return null;
+  const { ts, agent, sessionId, flags, kinds, failingTests } = v;
+  if (typeof ts !== 'string' || typeof agent !== 'string' || typeof flags !== 'number') return null;
+  if (!(sessionId === null || typeof sessionId === 'string')) return null;
+  if (typeof kinds !== 'object' || kinds === null || Array.isArray(kinds)) return null;
+  const counts = Object.entries(kinds);
+  if (!counts.every(([k, n]) => (FLAG_KINDS as readonly string[]).includes(k) && typeof n === 'number')) return null;
+  if (!Array.isArray(failingTests) || !failingTests.every((t) => typeof t === 'string')) return null;
+  return {
+    ts,
+    agent,
+    sessionId,
+    flags,
+    kinds: Object.fromEntries(counts) as GuardLogAudit['kinds'],
+    failingTests: failingTests as string[],
+  };
+}
+
 /** The log's lines of one kind of event; [] when there is no log, unreadable lines are skipped. */
 export function readGuardLog(cwd: string, event: GuardLogLine['event']): GuardLogLine[] {
   let text: string;

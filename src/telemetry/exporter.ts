@@ -22,7 +22,7 @@ import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { PRODUCT_VERSION } from '../core/version';
 import { CALM, DESPERATE } from '../contracts/reading';
-import { ATTR, EVENT_FLAG, EVENT_TEST_RUN, EVENT_TURN, GEN_AI_AGENT_NAME, METRIC } from './attributes';
+import { ATTR, EVENT_FLAG, EVENT_GUARD, EVENT_TEST_RUN, EVENT_TURN, GEN_AI_AGENT_NAME, METRIC } from './attributes';
 import type { TelemetryConfig } from './config';
 import type { VitalsRecord } from './records';
 
@@ -124,6 +124,7 @@ export class VitalsExporter {
   private readonly turns = new Tally();
   private readonly testRuns = new Tally();
   private readonly flags = new Tally();
+  private readonly guard = new Tally();
   private readonly reading: Histogram;
   private readonly pressure: Histogram;
   private records = 0;
@@ -181,6 +182,7 @@ export class VitalsExporter {
     counter(METRIC.turns, 'Agent turns seen', this.turns);
     counter(METRIC.testRuns, 'Test runs, by outcome', this.testRuns);
     counter(METRIC.flags, 'Test-tamper flags raised or changed, by severity and status', this.flags);
+    counter(METRIC.guard, 'Guard hook decisions by tier, and end-of-turn audits', this.guard);
     this.reading = meter.createHistogram(METRIC.reading, {
       description: 'Mean z-score of each read assistant turn, per emotion',
     });
@@ -233,6 +235,12 @@ export class VitalsExporter {
       });
     } else if (record.eventName === EVENT_FLAG) {
       this.flags.add({ ...agent, [ATTR.flagSeverity]: a[ATTR.flagSeverity], [ATTR.flagStatus]: a[ATTR.flagStatus] });
+    } else if (record.eventName === EVENT_GUARD) {
+      this.guard.add({
+        ...agent,
+        [ATTR.guardEvent]: a[ATTR.guardEvent],
+        ...(a[ATTR.guardTier] !== undefined ? { [ATTR.guardTier]: a[ATTR.guardTier] } : {}),
+      });
     }
   }
 

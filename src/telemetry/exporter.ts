@@ -98,6 +98,14 @@ const MAX_BACKOFF_MS = 60_000;
 
 /** The emotions whose per-turn means are also metrics (every emotion read is in the log records). */
 const METRIC_EMOTIONS = [DESPERATE, CALM];
+const METRIC_MEANS = METRIC_EMOTIONS.map((emotion) => `${ATTR.reading}.${emotion}.mean`);
+
+/** An agent's histogram attribute sets. */
+interface AgentSets {
+  agent: Attributes;
+  /** By METRIC_EMOTIONS' order. */
+  emotions: Attributes[];
+}
 
 /**
  * A counter summed here and read by the SDK at each collection: a record costs one map update
@@ -125,6 +133,8 @@ export class VitalsExporter {
   private readonly testRuns = new Tally();
   private readonly flags = new Tally();
   private readonly guard = new Tally();
+  /** Made once per agent: an assistant turn's three histogram points then build no objects. */
+  private readonly agentSets = new Map<string, AgentSets>();
   private readonly reading: Histogram;
   private readonly pressure: Histogram;
   private records = 0;
@@ -222,11 +232,12 @@ export class VitalsExporter {
     if (record.eventName === EVENT_TURN) {
       this.turns.add({ ...agent, [ATTR.role]: a[ATTR.role] });
       if (a[ATTR.role] !== 'assistant') return;
-      this.pressure.record(a[ATTR.pressureScore] as number, agent);
-      for (const emotion of METRIC_EMOTIONS) {
-        const mean = a[`${ATTR.reading}.${emotion}.mean`];
-        if (typeof mean === 'number') this.reading.record(mean, { ...agent, [METRIC.emotion]: emotion });
-      }
+      const sets = this.setsOf(agent);
+      this.pressure.record(a[ATTR.pressureScore] as number, sets.agent);
+      METRIC_MEANS.forEach((key, i) => {
+        const mean = a[key];
+        if (typeof mean === 'number') this.reading.record(mean, sets.emotions[i]);
+      });
     } else if (record.eventName === EVENT_TEST_RUN) {
       this.testRuns.add({
         ...agent,
@@ -242,6 +253,16 @@ export class VitalsExporter {
         ...(a[ATTR.guardTier] !== undefined ? { [ATTR.guardTier]: a[ATTR.guardTier] } : {}),
       });
     }
+  }
+
+  private setsOf(agent: Attributes): AgentSets {
+    const name = String(agent[GEN_AI_AGENT_NAME]);
+    let sets = this.agentSets.get(name);
+    if (!sets) {
+      sets = { agent, emotions: METRIC_EMOTIONS.map((emotion) => ({ ...agent, [METRIC.emotion]: emotion })) };
+      this.agentSets.set(name, sets);
+    }
+    return sets;
   }
 
   /**

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { describeTelemetry, resolveTelemetryConfig, TelemetryConfigError } from '../telemetry/config';
 import { VitalsExporter } from '../telemetry/exporter';
 import { TelemetryFeed } from '../telemetry/feed';
+import { GuardLogExport } from '../telemetry/guard-export';
 import { UsageError } from './model-args';
 
 export const OTLP_OPTIONS = {
@@ -15,13 +16,16 @@ export const OTLP_USAGE = '[--otlp [--otlp-include-text turnText,testCommand,fla
 
 export interface CliExport {
   feed: TelemetryFeed;
-  /** Sends what is queued and reports what was sent. */
+  /** Exports the guard decisions and audits appended to the workspace's guard log since the last call. */
+  pollGuardLog(): Promise<void>;
+  /** Exports the rest of the guard log, sends what is queued and reports what was sent. */
   finish(): Promise<void>;
 }
 
 /**
  * The export `--otlp` asks for, or undefined without it; throws UsageError when nothing says where
- * to send. Flag paths are sent relative to `--otlp-workspace` (default: the current folder).
+ * to send. Flag and guard paths are sent relative to `--otlp-workspace` (default: the current
+ * folder), whose guard log, when it has one, is exported too.
  */
 export function openCliExport(
   values: Record<string, unknown>,
@@ -50,6 +54,7 @@ export function openCliExport(
     typeof values['otlp-workspace'] === 'string' ? values['otlp-workspace'] : process.cwd(),
   );
   const exporter = new VitalsExporter(config, workspaceRoot);
+  const guardLog = new GuardLogExport(workspaceRoot, (record) => exporter.emit(record));
   return {
     feed: new TelemetryFeed(
       (record) => exporter.emit(record),
@@ -57,7 +62,9 @@ export function openCliExport(
       workspaceRoot,
       () => exporter.room(),
     ),
+    pollGuardLog: () => guardLog.poll(),
     async finish() {
+      await guardLog.poll();
       const c = await exporter.shutdown();
       stderr.write(
         `Telemetry export: ${c.exported} of ${c.records} records sent, ${c.failed} failed, ${c.dropped} dropped\n`,

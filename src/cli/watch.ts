@@ -1,6 +1,7 @@
 // agent-vitals watch: follows one workspace's live agent transcripts without VS Code (CI, remote
-// machines) and exports test runs, turns, pressure and flags over OTLP until Ctrl-C. No reader
-// model is loaded here: behaviour alone judges flags, and turns carry no reading numbers.
+// machines) and exports test runs, turns, pressure, flags and the guard log's decisions over OTLP
+// until Ctrl-C. No reader model is loaded here: behaviour alone judges flags, and turns carry no
+// reading numbers.
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { NO_READER } from '../contracts/reading';
@@ -13,6 +14,9 @@ import { TranscriptWatchManager } from '../watchers/watch-manager';
 import type { CliCommand } from './commands';
 import { UsageError } from './model-args';
 import { openCliExport, OTLP_OPTIONS } from './otlp';
+
+/** How often the workspace's guard log is read for new decisions. */
+const GUARD_LOG_POLL_MS = 1_000;
 
 export interface WatchOptions {
   env: NodeJS.ProcessEnv;
@@ -53,12 +57,14 @@ export async function watchAndExport(root: string, options: WatchOptions): Promi
       }
     },
   });
+  const guardPoll = setInterval(() => void otlp.pollGuardLog(), GUARD_LOG_POLL_MS);
   try {
     await manager.start();
     options.stderr.write(`agent-vitals watch: following ${options.sources.join(', ')} for ${root} (Ctrl-C stops)\n`);
     options.onStarted?.();
     await options.stop;
   } finally {
+    clearInterval(guardPoll);
     manager.dispose();
     await otlp.finish();
   }

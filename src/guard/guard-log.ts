@@ -25,6 +25,19 @@ export function appendGuardLog(cwd: string, line: GuardLogLine): void {
   }
 }
 
+/** A line's fields when it is a JSON object recording `event`; null otherwise. */
+function lineOf(text: string, event: GuardLogLine['event']): Record<string, unknown> | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  return typeof v === 'object' && v !== null && (v as { event?: unknown }).event === event
+    ? (v as Record<string, unknown>)
+    : null;
+}
+
 /** A decision line as the hook writes it (hook.ts), read back by the editor. */
 export interface GuardLogDecision {
   ts: string;
@@ -41,13 +54,8 @@ export interface GuardLogDecision {
 
 /** One log line as a decision; null for an audit line, a torn line or anything not a decision. */
 export function parseGuardDecision(text: string): GuardLogDecision | null {
-  let v: Record<string, unknown>;
-  try {
-    v = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
-  if (typeof v !== 'object' || v === null || v.event !== 'decision') return null;
+  const v = lineOf(text, 'decision');
+  if (!v) return null;
   const { ts, agent, sessionId, tool, tier, path, hunk, kinds, pressured } = v;
   if (typeof ts !== 'string' || typeof agent !== 'string' || typeof tool !== 'string' || typeof path !== 'string')
     return null;
@@ -64,6 +72,38 @@ export function parseGuardDecision(text: string): GuardLogDecision | null {
     hunk: typeof hunk === 'string' ? hunk : null,
     kinds: kinds as FlagKind[],
     pressured: pressured === true,
+  };
+}
+
+/** An audit line as the stop hook writes it (audit.ts): the tamper flags a session's turn left. */
+export interface GuardLogAudit {
+  ts: string;
+  agent: string;
+  sessionId: string | null;
+  flags: number;
+  /** Flags by kind. */
+  kinds: Partial<Record<FlagKind, number>>;
+  failingTests: string[];
+}
+
+/** One log line as an audit; null for a decision, a torn line or anything not an audit. */
+export function parseGuardAudit(text: string): GuardLogAudit | null {
+  const v = lineOf(text, 'audit');
+  if (!v) return null;
+  const { ts, agent, sessionId, flags, kinds, failingTests } = v;
+  if (typeof ts !== 'string' || typeof agent !== 'string' || typeof flags !== 'number') return null;
+  if (!(sessionId === null || typeof sessionId === 'string')) return null;
+  if (typeof kinds !== 'object' || kinds === null || Array.isArray(kinds)) return null;
+  const counts = Object.entries(kinds);
+  if (!counts.every(([k, n]) => (FLAG_KINDS as readonly string[]).includes(k) && typeof n === 'number')) return null;
+  if (!Array.isArray(failingTests) || !failingTests.every((t) => typeof t === 'string')) return null;
+  return {
+    ts,
+    agent,
+    sessionId,
+    flags,
+    kinds: Object.fromEntries(counts) as GuardLogAudit['kinds'],
+    failingTests: failingTests as string[],
   };
 }
 

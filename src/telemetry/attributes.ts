@@ -9,6 +9,8 @@ export const GEN_AI_RESPONSE_MODEL = 'gen_ai.response.model';
 export const EVENT_TURN = 'agent_vitals.turn';
 export const EVENT_TEST_RUN = 'agent_vitals.test_run';
 export const EVENT_FLAG = 'agent_vitals.flag';
+/** A guard hook decision or end-of-turn audit (`agent_vitals.guard.event` says which). */
+export const EVENT_GUARD = 'agent_vitals.guard_decision';
 
 export const ATTR = {
   seq: 'agent_vitals.seq',
@@ -35,6 +37,14 @@ export const ATTR = {
   flagStatus: 'agent_vitals.flag.status',
   flagDesperation: 'agent_vitals.flag.desperation',
   flagReason: 'agent_vitals.flag.reason',
+  guardEvent: 'agent_vitals.guard.event',
+  guardTier: 'agent_vitals.guard.tier',
+  guardTool: 'agent_vitals.guard.tool',
+  guardPath: 'agent_vitals.guard.path',
+  guardKinds: 'agent_vitals.guard.kinds',
+  guardPressured: 'agent_vitals.guard.pressured',
+  guardFlags: 'agent_vitals.guard.flags',
+  guardFailingTests: 'agent_vitals.guard.failing_tests',
   machine: 'agent_vitals.machine',
   workspace: 'agent_vitals.workspace',
 } as const;
@@ -46,5 +56,6 @@ export const METRIC = {
   pressure: 'agent_vitals.pressure',
   testRuns: 'agent_vitals.test_runs',
   flags: 'agent_vitals.flags',
+  guard: 'agent_vitals.guard_decisions',
   emotion: 'agent_vitals.emotion',
 } as const;

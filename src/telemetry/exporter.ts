@@ -22,7 +22,7 @@ import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { PRODUCT_VERSION } from '../core/version';
 import { CALM, DESPERATE } from '../contracts/reading';
-import { ATTR, EVENT_FLAG, EVENT_TEST_RUN, EVENT_TURN, GEN_AI_AGENT_NAME, METRIC } from './attributes';
+import { ATTR, EVENT_FLAG, EVENT_GUARD, EVENT_TEST_RUN, EVENT_TURN, GEN_AI_AGENT_NAME, METRIC } from './attributes';
 import type { TelemetryConfig } from './config';
 import type { VitalsRecord } from './records';
 
@@ -98,6 +98,14 @@ const MAX_BACKOFF_MS = 60_000;
 
 /** The emotions whose per-turn means are also metrics (every emotion read is in the log records). */
 const METRIC_EMOTIONS = [DESPERATE, CALM];
+const METRIC_MEANS = METRIC_EMOTIONS.map((emotion) => `${ATTR.reading}.${emotion}.mean`);
+
+/** An agent's histogram attribute sets. */
+interface AgentSets {
+  agent: Attributes;
+  /** By METRIC_EMOTIONS' order. */
+  emotions: Attributes[];
+}
 
 /**
  * A counter summed here and read by the SDK at each collection: a record costs one map update
@@ -124,6 +132,9 @@ export class VitalsExporter {
   private readonly turns = new Tally();
   private readonly testRuns = new Tally();
   private readonly flags = new Tally();
+  private readonly guard = new Tally();
+  /** Made once per agent: an assistant turn's three histogram points then build no objects. */
+  private readonly agentSets = new Map<string, AgentSets>();
   private readonly reading: Histogram;
   private readonly pressure: Histogram;
   private records = 0;
@@ -181,6 +192,7 @@ export class VitalsExporter {
     counter(METRIC.turns, 'Agent turns seen', this.turns);
     counter(METRIC.testRuns, 'Test runs, by outcome', this.testRuns);
     counter(METRIC.flags, 'Test-tamper flags raised or changed, by severity and status', this.flags);
+    counter(METRIC.guard, 'Guard hook decisions by tier, and end-of-turn audits', this.guard);
     this.reading = meter.createHistogram(METRIC.reading, {
       description: 'Mean z-score of each read assistant turn, per emotion',
     });
@@ -193,8 +205,9 @@ export class VitalsExporter {
   emit(record: VitalsRecord): void {
     if (this.closed) return;
     try {
-      this.records++;
       this.measure(record);
+      if (record.metricsOnly) return;
+      this.records++;
       // Metrics keep counting (they are sums, sent once the endpoint is back); log records past
       // the queue's bound, or while exports back off, are dropped.
       if (this.queued() >= this.limits.maxQueueSize || Date.now() < this.counting.backoffUntil) {
@@ -219,11 +232,12 @@ export class VitalsExporter {
     if (record.eventName === EVENT_TURN) {
       this.turns.add({ ...agent, [ATTR.role]: a[ATTR.role] });
       if (a[ATTR.role] !== 'assistant') return;
-      this.pressure.record(a[ATTR.pressureScore] as number, agent);
-      for (const emotion of METRIC_EMOTIONS) {
-        const mean = a[`${ATTR.reading}.${emotion}.mean`];
-        if (typeof mean === 'number') this.reading.record(mean, { ...agent, [METRIC.emotion]: emotion });
-      }
+      const sets = this.setsOf(agent);
+      this.pressure.record(a[ATTR.pressureScore] as number, sets.agent);
+      METRIC_MEANS.forEach((key, i) => {
+        const mean = a[key];
+        if (typeof mean === 'number') this.reading.record(mean, sets.emotions[i]);
+      });
     } else if (record.eventName === EVENT_TEST_RUN) {
       this.testRuns.add({
         ...agent,
@@ -232,7 +246,23 @@ export class VitalsExporter {
       });
     } else if (record.eventName === EVENT_FLAG) {
       this.flags.add({ ...agent, [ATTR.flagSeverity]: a[ATTR.flagSeverity], [ATTR.flagStatus]: a[ATTR.flagStatus] });
+    } else if (record.eventName === EVENT_GUARD) {
+      this.guard.add({
+        ...agent,
+        [ATTR.guardEvent]: a[ATTR.guardEvent],
+        ...(a[ATTR.guardTier] !== undefined ? { [ATTR.guardTier]: a[ATTR.guardTier] } : {}),
+      });
     }
+  }
+
+  private setsOf(agent: Attributes): AgentSets {
+    const name = String(agent[GEN_AI_AGENT_NAME]);
+    let sets = this.agentSets.get(name);
+    if (!sets) {
+      sets = { agent, emotions: METRIC_EMOTIONS.map((emotion) => ({ ...agent, [METRIC.emotion]: emotion })) };
+      this.agentSets.set(name, sets);
+    }
+    return sets;
   }
 
   /**

@@ -29,6 +29,11 @@ export interface VitalsRecord {
   attributes: Record<string, RecordValue>;
   /** Opted-in text only. */
   body?: string;
+  /**
+   * Counted in metrics but not sent as a log record: a user turn has no reading, so without its
+   * text a log record would say nothing the turn counter does not (and would cost one per turn).
+   */
+  metricsOnly?: true;
 }
 
 /** A turn's reading per emotion; recorded sessions read with `analyze` carry only the mean. */
@@ -111,6 +116,10 @@ export class SessionRecorder {
     const attributes = this.base(turn.seq);
     attributes[ATTR.turnId] = turn.turnId;
     attributes[ATTR.role] = turn.role;
+    if (turn.role !== 'assistant' && !this.includeText.has('turnText')) {
+      this.emit({ eventName: EVENT_TURN, ts: turn.ts, attributes, metricsOnly: true });
+      return;
+    }
     if (turn.model) attributes[GEN_AI_RESPONSE_MODEL] = turn.model;
     for (const [emotion, summary] of Object.entries(reading ?? {})) {
       for (const stat of ['mean', 'p90', 'max'] as const) {

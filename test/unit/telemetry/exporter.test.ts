@@ -68,7 +68,7 @@ describe('a backfill', () => {
         seq: i,
         ts: record(i).ts,
         turnId: `t${i}`,
-        role: 'user',
+        role: 'assistant',
         text: '',
       }));
       await recordSession(feed, turns, [], [], NO_READER);

@@ -1,6 +1,8 @@
 // `analyze --otlp` end to end against a real OTLP/HTTP receiver on 127.0.0.1: the exact records
 // a recorded Claude Code session exports, in protobuf and in JSON, and no text unless opted in.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
@@ -8,6 +10,7 @@ import { analyzePath, DEFAULT_ANALYZE_PLUGINS, exportingPlugins } from '../../..
 import { UsageError } from '../../../src/cli/model-args';
 import { openCliExport } from '../../../src/cli/otlp';
 import { NO_READER } from '../../../src/contracts/reading';
+import { appendGuardLog } from '../../../src/guard/guard-log';
 import { readTranscript } from '../../../src/watchers/read-transcript';
 import { startOtlpReceiver, type OtlpReceiver, type Received } from './otlp-receiver';
 
@@ -21,6 +24,7 @@ async function exportSession(
   receiver: OtlpReceiver,
   protocol: string,
   includeText?: string,
+  workspace = '/home/dev/shop',
 ): Promise<{ received: Received; stderr: string }> {
   const stderr = new PassThrough();
   let said = '';
@@ -31,7 +35,7 @@ async function exportSession(
     OTEL_EXPORTER_OTLP_HEADERS: 'x-team-key=k%201',
   };
   const otlp = openCliExport(
-    { otlp: true, 'otlp-workspace': '/home/dev/shop', ...(includeText ? { 'otlp-include-text': includeText } : {}) },
+    { otlp: true, 'otlp-workspace': workspace, ...(includeText ? { 'otlp-include-text': includeText } : {}) },
     env,
     stderr,
   )!;
@@ -58,23 +62,26 @@ for (const protocol of ['http/protobuf', 'http/json']) {
           `Telemetry export: ${protocol} to ${receiver.url.replace(/\./g, '\\.')} \\(logs /v1/logs, metrics /v1/metrics; no text\\)`,
         ),
       );
-      assert.match(stderr, /Telemetry export: 7 of 7 records sent, 0 failed, 0 dropped/);
+      assert.match(stderr, /Telemetry export: 6 of 6 records sent, 0 failed, 0 dropped/);
       assert.deepEqual([...received.contentTypes].sort(), [
         protocol === 'http/json' ? 'application/json' : 'application/x-protobuf',
       ]);
       assert.ok(received.headers.every((h) => h['x-team-key'] === 'k 1'));
     });
 
-    it('exports one record per turn with the pressure and reader validity at that turn', async () => {
+    it('exports one record per assistant turn with the pressure and reader validity at that turn', async () => {
       const turns = received.logs.filter((l) => l.eventName === 'agent_vitals.turn');
-      const recorded = (await readTranscript(SESSION))!.events.filter((e) => e.type === 'turn');
+      // The user turn has no reading: without its text it is counted in metrics only (below).
+      const recorded = (await readTranscript(SESSION))!.events.filter(
+        (e) => e.type === 'turn' && e.role === 'assistant',
+      );
       assert.deepEqual(
         turns.map((t) => t.attributes['agent_vitals.turn.id']),
         recorded.map((t) => t.type === 'turn' && t.turnId),
       );
       assert.deepEqual(
         turns.map((t) => t.attributes['agent_vitals.turn.role']),
-        ['user', 'assistant', 'assistant', 'assistant'],
+        ['assistant', 'assistant', 'assistant'],
       );
       assert.deepEqual(
         turns.map((t) => t.timeMs),
@@ -93,7 +100,7 @@ for (const protocol of ['http/protobuf', 'http/json']) {
       // The last assistant turn comes after the failing run: one failing run in a row is pressure.
       assert.deepEqual(
         turns.map((t) => t.attributes['agent_vitals.pressure.signals'] !== undefined),
-        [false, false, true, false],
+        [false, true, false],
       );
     });
 
@@ -127,7 +134,7 @@ for (const protocol of ['http/protobuf', 'http/json']) {
     });
 
     it('exports no text and no machine layout by default', () => {
-      assert.equal(received.logs.length, 7);
+      assert.equal(received.logs.length, 6);
       const everything =
         JSON.stringify(received.logs) + JSON.stringify(received.resources) + JSON.stringify([...received.metrics]);
       assert.ok(received.logs.every((l) => l.body === undefined));
@@ -173,6 +180,86 @@ describe('analyze --otlp text opt-in', () => {
       );
     } finally {
       await receiver.close();
+    }
+  });
+});
+
+describe('analyze --otlp with a guard log in the workspace', () => {
+  it('exports each decision and audit with the path relative to the workspace and no text', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'av-otlp-guard-'));
+    const receiver = await startOtlpReceiver();
+    try {
+      // As the hook (hook.ts) and the stop hook (audit.ts) write them.
+      appendGuardLog(workspace, {
+        ts: '2026-01-01T00:00:01.000Z',
+        event: 'decision',
+        agent: 'claude-code',
+        sessionId: SESSION_ID,
+        tool: 'Edit',
+        tier: 'block',
+        path: join(workspace, 'tests', 'test_cart.py'),
+        hunk: 'h:secret-fingerprint',
+        kinds: ['expected-value-changed'],
+        pressured: true,
+        messageVersion: 1,
+      });
+      appendGuardLog(workspace, {
+        ts: '2026-01-01T00:00:02.000Z',
+        event: 'audit',
+        agent: 'codex',
+        sessionId: null,
+        flags: 2,
+        kinds: { 'skip-added': 1, 'assertion-removed': 1 },
+        failingTests: ['tests/test_cart.py::test_total_secret'],
+        messageVersion: 1,
+      });
+      const { received } = await exportSession(receiver, 'http/json', undefined, workspace);
+      const guard = received.logs.filter((l) => l.eventName === 'agent_vitals.guard_decision');
+      assert.deepEqual(
+        guard.map((l) => [l.timeMs, l.attributes]),
+        [
+          [
+            Date.parse('2026-01-01T00:00:01.000Z'),
+            {
+              'gen_ai.agent.name': 'claude-code',
+              'gen_ai.conversation.id': SESSION_ID,
+              'agent_vitals.guard.event': 'decision',
+              'agent_vitals.guard.tier': 'block',
+              'agent_vitals.guard.tool': 'Edit',
+              'agent_vitals.guard.path': 'tests/test_cart.py',
+              'agent_vitals.guard.kinds': ['expected-value-changed'],
+              'agent_vitals.guard.pressured': true,
+            },
+          ],
+          [
+            Date.parse('2026-01-01T00:00:02.000Z'),
+            {
+              'gen_ai.agent.name': 'codex',
+              'agent_vitals.guard.event': 'audit',
+              'agent_vitals.guard.flags': 2,
+              'agent_vitals.guard.kinds': ['assertion-removed', 'skip-added'],
+              'agent_vitals.guard.failing_tests': 1,
+            },
+          ],
+        ],
+      );
+      assert.ok(guard.every((l) => l.body === undefined));
+      const everything = JSON.stringify(received.logs) + JSON.stringify([...received.metrics]);
+      for (const secret of [workspace, 'secret']) assert.ok(!everything.includes(secret), `exported ${secret}`);
+      assert.deepEqual(
+        (received.metrics.get('agent_vitals.guard_decisions') ?? []).map((p) => [
+          p.attributes['agent_vitals.guard.event'],
+          p.attributes['agent_vitals.guard.tier'],
+          p.value,
+        ]),
+        [
+          ['decision', 'block', 1],
+          ['audit', undefined, 1],
+        ],
+      );
+    } finally {
+      await receiver.close();
+      rmSync(workspace, { recursive: true, force: true });
     }
   });
 });

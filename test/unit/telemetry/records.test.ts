@@ -45,6 +45,37 @@ describe('SessionRecorder', () => {
     });
   });
 
+  it('counts a user turn in metrics only, and logs it only when its text is opted in', () => {
+    const user: TurnEvent = { ...turn, turnId: 'u1', role: 'user', text: 'please fix the tests', model: undefined };
+    const out: VitalsRecord[] = [];
+    new SessionRecorder('codex', 's1', new Set(), (r) => out.push(r)).turn(user, null, {
+      valid: true,
+      why: 'validated',
+    });
+    assert.deepEqual(out, [
+      {
+        eventName: 'agent_vitals.turn',
+        ts: turn.ts,
+        attributes: {
+          'gen_ai.agent.name': 'codex',
+          'gen_ai.conversation.id': 's1',
+          'agent_vitals.seq': 3,
+          'agent_vitals.turn.id': 'u1',
+          'agent_vitals.turn.role': 'user',
+        },
+        metricsOnly: true,
+      },
+    ]);
+    const withText: VitalsRecord[] = [];
+    new SessionRecorder('codex', 's1', new Set(['turnText']), (r) => withText.push(r)).turn(user, null, {
+      valid: true,
+      why: 'validated',
+    });
+    assert.equal(withText[0].metricsOnly, undefined);
+    assert.equal(withText[0].body, 'please fix the tests');
+    assert.equal(withText[0].attributes['agent_vitals.pressure.score'], 0);
+  });
+
   it('records a flag status change with the status it moved to', () => {
     const out: VitalsRecord[] = [];
     const recorder = new SessionRecorder('codex', 's1', new Set(['flagReason']), (r) => out.push(r), '/w');

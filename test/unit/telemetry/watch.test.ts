@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, it } from 'node:test';
 import { watchAndExport } from '../../../src/cli/watch';
+import { appendGuardLog } from '../../../src/guard/guard-log';
 import { claudeProjectFolder } from '../../../src/watchers/locations';
 import { startOtlpReceiver } from './otlp-receiver';
 
@@ -21,7 +22,7 @@ async function until(check: () => boolean, ms: number): Promise<void> {
 }
 
 describe('agent-vitals watch', () => {
-  it('exports a session as it is written, and everything queued when stopped', async () => {
+  it('exports a session and guard decisions as they are written, and everything queued when stopped', async () => {
     const home = mkdtempSync(join(tmpdir(), 'av-watch-'));
     const receiver = await startOtlpReceiver();
     try {
@@ -42,14 +43,33 @@ describe('agent-vitals watch', () => {
         stop: new Promise((done) => (stop = done)),
         onStarted: () => {
           // Written after the watcher started: read by live tailing.
-          setTimeout(() => appendFileSync(file, lines.slice(half).join('\n')), 200);
+          setTimeout(() => {
+            appendFileSync(file, lines.slice(half).join('\n'));
+            appendGuardLog(root, {
+              ts: new Date().toISOString(),
+              event: 'decision',
+              agent: 'claude-code',
+              sessionId: '7d1c9a4e-2b6f-4c1e-9f0a-5e3b8d2c1a90',
+              tool: 'Edit',
+              tier: 'warn',
+              path: join(root, 'tests', 'test_cart.py'),
+              hunk: null,
+              kinds: ['expected-value-changed'],
+              pressured: false,
+            });
+          }, 200);
         },
       });
-      await until(() => receiver.received.logs.some((l) => l.eventName === 'agent_vitals.flag'), 15_000);
+      const seen = (name: string) => receiver.received.logs.some((l) => l.eventName === name);
+      await until(() => seen('agent_vitals.flag') && seen('agent_vitals.guard_decision'), 15_000);
+      const followedLive = seen('agent_vitals.guard_decision');
       stop();
       await watching;
+      // Followed while watching, not only read at the end.
+      assert.ok(followedLive);
       const byEvent = (name: string) => receiver.received.logs.filter((l) => l.eventName === name);
-      assert.equal(byEvent('agent_vitals.turn').length, 4);
+      // The assistant turns; the user turn is counted in metrics only.
+      assert.equal(byEvent('agent_vitals.turn').length, 3);
       assert.deepEqual(
         byEvent('agent_vitals.test_run').map((l) => l.attributes['agent_vitals.test_run.outcome']),
         ['failed', 'passed'],
@@ -60,6 +80,13 @@ describe('agent-vitals watch', () => {
           l.attributes['agent_vitals.flag.severity'],
         ]),
         [['tests/test_cart.py', 'critical']],
+      );
+      assert.deepEqual(
+        byEvent('agent_vitals.guard_decision').map((l) => [
+          l.attributes['agent_vitals.guard.tier'],
+          l.attributes['agent_vitals.guard.path'],
+        ]),
+        [['warn', 'tests/test_cart.py']],
       );
     } finally {
       await receiver.close();

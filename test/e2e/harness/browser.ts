@@ -37,9 +37,13 @@ export function sidebarFrame(page: Page): FrameLocator {
 }
 
 export async function openSidebar(page: Page): Promise<FrameLocator> {
-  // The activity bar icon toggles: click it only when the view is not showing already.
-  if (!(await page.locator('.sidebar .title-label', { hasText: /Agent Vitals/i }).isVisible())) {
+  // The activity bar icon toggles: click it only when the view is not showing. Right after a
+  // reload the workbench may restore the view just after a click opened it, closing it again, so
+  // look again after each click.
+  const title = page.locator('.sidebar .title-label', { hasText: /Agent Vitals/i });
+  for (let attempt = 0; attempt < 3 && !(await title.isVisible()); attempt++) {
     await page.locator('.activitybar [aria-label^="Agent Vitals"]').first().click();
+    await title.waitFor({ timeout: 5000 }).catch(() => undefined);
   }
   const frame = sidebarFrame(page);
   await frame.locator('body[data-ready="true"]').waitFor({ timeout: 60_000 });

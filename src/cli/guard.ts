@@ -9,8 +9,7 @@ import {
   applyPlan,
   backupFile,
   describePlan,
-  installedEvents,
-  isInstalled,
+  installState,
   planInstall,
   planUninstall,
   settingsFile,
@@ -90,12 +89,8 @@ export const guardCommand: CliCommand = {
     try {
       if (action === 'install') return await change(planInstall(agent, file, command), values.yes === true, io);
       if (action === 'uninstall') return await change(planUninstall(agent, file, command), values.yes === true, io);
-      const events = installedEvents(agent, file, command);
-      const state = isInstalled(agent, file, command)
-        ? 'installed'
-        : events.length > 0
-          ? `installed on ${events.join(', ')} only (install again to add the rest)`
-          : 'not installed';
+      const installed = installState(agent, file, command);
+      const state = installed.partial ? `${installed.words} (install again to add the rest)` : installed.words;
       io.stdout.write(`${agent} (${scope}): ${state} in ${file}\n  hook command: ${command}\n`);
       try {
         readGuardTiers(projectDir);

@@ -186,7 +186,18 @@ export function installedEvents(agent: GuardAgent, file: string, command: string
 }
 
 export function isInstalled(agent: GuardAgent, file: string, command: string): boolean {
-  return installedEvents(agent, file, command).length === (agent === 'cline' ? 1 : events(agent).length);
+  return installedEvents(agent, file, command).length === expectedEvents(agent);
+}
+
+const expectedEvents = (agent: GuardAgent): number => (agent === 'cline' ? 1 : events(agent).length);
+
+/** What status reports say, from one read of the settings file: all, some or none of the guard's events. */
+export function installState(agent: GuardAgent, file: string, command: string): { words: string; partial: boolean } {
+  const found = installedEvents(agent, file, command);
+  if (found.length === expectedEvents(agent)) return { words: 'installed', partial: false };
+  return found.length > 0
+    ? { words: `installed on ${found.join(', ')} only`, partial: true }
+    : { words: 'not installed', partial: false };
 }
 
 /** Writes a plan: the old file is kept as a backup, the new one replaces it in one step (or, planned as null, is removed). */

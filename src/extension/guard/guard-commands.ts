@@ -6,8 +6,7 @@ import {
   applyPlan,
   backupFile,
   describePlan,
-  installedEvents,
-  isInstalled,
+  installState,
   planInstall,
   planUninstall,
   settingsFile,
@@ -68,8 +67,7 @@ export async function guardStatus(launcher: string): Promise<void> {
     const file = settingsFile(agent, 'project', folder.uri.fsPath);
     const command = hookCommandFor(launcher, agent);
     try {
-      const events = installedEvents(agent, file, command);
-      return `${agent}: ${isInstalled(agent, file, command) ? 'installed' : events.length > 0 ? `installed on ${events.join(', ')} only` : 'not installed'} (${file})`;
+      return `${agent}: ${installState(agent, file, command).words} (${file})`;
     } catch (err) {
       return `${agent}: ${err instanceof Error ? err.message : String(err)}`;
     }

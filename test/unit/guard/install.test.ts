@@ -7,6 +7,7 @@ import {
   applyPlan,
   backupFile,
   installedEvents,
+  installState,
   isInstalled,
   planInstall,
   planUninstall,
@@ -87,8 +88,13 @@ test('an install from before the audit gains the Stop group and keeps its PreToo
   writeFileSync(file, preToolOnly);
   assert.deepEqual(installedEvents('claude-code', file, COMMAND), ['PreToolUse']);
   assert.ok(!isInstalled('claude-code', file, COMMAND));
+  assert.deepEqual(installState('claude-code', file, COMMAND), {
+    words: 'installed on PreToolUse only',
+    partial: true,
+  });
   install('claude-code', file);
   assert.deepEqual(installedEvents('claude-code', file, COMMAND), ['PreToolUse', 'Stop']);
+  assert.deepEqual(installState('claude-code', file, COMMAND), { words: 'installed', partial: false });
   assert.ok(readFileSync(file, 'utf8').startsWith(preToolOnly.slice(0, preToolOnly.indexOf('"Stop"'))));
 });
 

@@ -1,6 +1,6 @@
 // `agent-vitals calibrate`: reads the story corpus through a model and writes its emotion vectors.
 import { join } from 'node:path';
-import type { CliCommand } from './commands';
+import { commandFailure, type CliCommand } from './commands';
 import {
   interruptSignal,
   MODEL_OPTIONS,
@@ -57,10 +57,7 @@ export const calibrateCommand: CliCommand = {
     json: { type: 'boolean' },
   },
   async run(values, _positionals, io) {
-    const fail = (message: string, code: number) => {
-      io.stderr.write(`agent-vitals calibrate: ${message}\n`);
-      return code;
-    };
+    const fail = commandFailure(io, 'calibrate');
     const interrupt = interruptSignal();
     try {
       const args = parseModelArgs(values);

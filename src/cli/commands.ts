@@ -50,3 +50,11 @@ export async function runCli(commands: readonly CliCommand[], argv: string[], io
   }
   return command.run(parsed.values as Record<string, unknown>, parsed.positionals, io);
 }
+
+/** `return fail(message, code)`: one line `agent-vitals <command>: <message>` on stderr, then the exit code. */
+export function commandFailure(io: CliIO, command: string): (message: string, code: number) => number {
+  return (message, code) => {
+    io.stderr.write(`agent-vitals ${command}: ${message}\n`);
+    return code;
+  };
+}

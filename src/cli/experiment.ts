@@ -2,7 +2,7 @@
 // summary, or its full JSON result with --json; the replay can also be exported as HTML/CSV/JSON.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import type { CliCommand } from './commands';
+import { commandFailure, type CliCommand } from './commands';
 import {
   interruptSignal,
   MODEL_OPTIONS,
@@ -205,10 +205,7 @@ export const experimentCommand: CliCommand = {
     corpus: { type: 'string' },
   },
   async run(values, positionals, io) {
-    const fail = (message: string, code: number) => {
-      io.stderr.write(`agent-vitals experiment: ${message}\n`);
-      return code;
-    };
+    const fail = commandFailure(io, 'experiment');
     const interrupt = interruptSignal();
     try {
       const [name, ...extra] = positionals;

@@ -1,7 +1,7 @@
 // `agent-vitals export-vectors`: writes a model's calibrated emotion vectors as llama.cpp control
 // vectors (GGUF), one file per emotion, for runtimes that steer but cannot calibrate.
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
-import type { CliCommand } from './commands';
+import { commandFailure, type CliCommand } from './commands';
 import {
   findCalibratedVectors,
   MODEL_OPTIONS,
@@ -51,10 +51,7 @@ export const exportVectorsCommand: CliCommand = {
     force: { type: 'boolean' },
   },
   async run(values, _positionals, io) {
-    const fail = (message: string, code: number): number => {
-      io.stderr.write(`agent-vitals export-vectors: ${message}\n`);
-      return code;
-    };
+    const fail = commandFailure(io, 'export-vectors');
     const format = values.format as string | undefined;
     if (!FORMATS.includes(format as (typeof FORMATS)[number])) return fail(`--format takes ${FORMATS.join(', ')}`, 2);
     const out = values.out as string | undefined;

@@ -1,7 +1,7 @@
 // `agent-vitals probe`: runs text through a model's probe graph and prints each token's
 // residual-stream norm at the chosen layers — a quick way to see the probe working.
 import { join } from 'node:path';
-import type { CliCommand } from './commands';
+import { commandFailure, type CliCommand } from './commands';
 import { MODEL_OPTIONS, MODEL_USAGE, parseModelArgs, resolveModelArgs, UsageError } from './model-args';
 import { ResidualProbe } from '../engine';
 import { ModelTokenizer } from '../model/chat-tokenizer';
@@ -25,10 +25,7 @@ export const probeCommand: CliCommand = {
     json: { type: 'boolean' },
   },
   async run(values, _positionals, io) {
-    const fail = (message: string, code: number): number => {
-      io.stderr.write(`agent-vitals probe: ${message}\n`);
-      return code;
-    };
+    const fail = commandFailure(io, 'probe');
     const text = values.text as string | undefined;
     if (!text) return fail('--text is required', 2);
     const layers = parseLayers((values.layers as string | undefined) ?? '');

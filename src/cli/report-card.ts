@@ -1,6 +1,6 @@
 // `agent-vitals report-card`: the validation battery for a calibrated model.
 import { join } from 'node:path';
-import type { CliCommand } from './commands';
+import { commandFailure, type CliCommand } from './commands';
 import {
   interruptSignal,
   MODEL_OPTIONS,
@@ -76,10 +76,7 @@ export const reportCardCommand: CliCommand = {
     json: { type: 'boolean' },
   },
   async run(values, _positionals, io) {
-    const fail = (message: string, code: number) => {
-      io.stderr.write(`agent-vitals report-card: ${message}\n`);
-      return code;
-    };
+    const fail = commandFailure(io, 'report-card');
     const interrupt = interruptSignal();
     try {
       const args = parseModelArgs(values);

@@ -1,7 +1,7 @@
 // `agent-vitals score`: reads text or a conversation as the model's chat and prints per-token
 // emotion z-scores for the assistant's tokens, with a summary.
 import { readFileSync } from 'node:fs';
-import type { CliCommand } from './commands';
+import { commandFailure, type CliCommand } from './commands';
 import {
   MODEL_OPTIONS,
   MODEL_USAGE,
@@ -50,10 +50,7 @@ export const scoreCommand: CliCommand = {
     json: { type: 'boolean' },
   },
   async run(values, _positionals, io) {
-    const fail = (message: string, code: number) => {
-      io.stderr.write(`agent-vitals score: ${message}\n`);
-      return code;
-    };
+    const fail = commandFailure(io, 'score');
     try {
       const inputs = ['text', 'file', 'conversation'].filter((k) => values[k] !== undefined);
       if (inputs.length !== 1) throw new UsageError('give exactly one of --text, --file or --conversation');

@@ -94,28 +94,30 @@ test("Copilot: creating a test file, running the tests and insert_edit_into_file
   assert.ok(!existsSync(join(workspace, GUARD_LOG_FILE)), 'nothing was decided, so nothing was logged');
 });
 
-/** Appends a replace_string_in_file call and its success to a transcript from copilotTranscript. */
-function appendReplace(transcript: string, n: number, args: object): void {
-  const toolCallId = `call_edit_${n}`;
-  const ts = `2026-11-25T11:0${5 + n}:00.000Z`;
+/** A session of four failing runs in which replace_string_in_file then skipped the failing test. */
+function skippedSession(): { workspace: string; transcript: string } {
+  const workspace = makeWorkspace();
+  const transcript = copilotTranscript(workspace, 4);
+  const args = {
+    filePath: join(workspace, 'tests', 'test_calc.py'),
+    oldString: 'def test_add_negative():',
+    newString: '@pytest.mark.skip\ndef test_add_negative():',
+  };
+  const toolCallId = 'call_edit_1';
+  const ts = '2026-11-25T11:06:00.000Z';
   const lines = [
     { type: 'tool.execution_start', data: { toolCallId, toolName: 'replace_string_in_file', arguments: args } },
     {
       type: 'tool.execution_complete',
       data: { toolCallId, success: true, result: { content: 'The file was edited.' } },
     },
-  ].map((e, i) => JSON.stringify({ ...e, id: `edit${n}-${i}`, timestamp: ts, parentId: null }));
+  ].map((e, i) => JSON.stringify({ ...e, id: `edit-${i}`, timestamp: ts, parentId: null }));
   writeFileSync(transcript, `${readFileSync(transcript, 'utf8')}${lines.join('\n')}\n`);
+  return { workspace, transcript };
 }
 
 test('Copilot Stop: the audit holds the agent back once inside hookSpecificOutput, tells the user, and says nothing new twice', async () => {
-  const workspace = makeWorkspace();
-  const transcript = copilotTranscript(workspace, 4);
-  appendReplace(transcript, 1, {
-    filePath: join(workspace, 'tests', 'test_calc.py'),
-    oldString: 'def test_add_negative():',
-    newString: '@pytest.mark.skip\ndef test_add_negative():',
-  });
+  const { workspace, transcript } = skippedSession();
   const first = (await hook(payload('copilot-stop.json', workspace, transcript))).answer as {
     hookSpecificOutput?: { hookEventName?: string; decision?: string; reason?: string };
     systemMessage?: string;
@@ -127,13 +129,7 @@ test('Copilot Stop: the audit holds the agent back once inside hookSpecificOutpu
   assert.match(first.systemMessage!, /tests\/test_calc\.py::test_add_negative/);
   assert.equal((await hook(payload('copilot-stop.json', workspace, transcript))).answer, null, 'nothing new to report');
 
-  const active = makeWorkspace();
-  const again = copilotTranscript(active, 4);
-  appendReplace(again, 1, {
-    filePath: join(active, 'tests', 'test_calc.py'),
-    oldString: 'def test_add_negative():',
-    newString: '@pytest.mark.skip\ndef test_add_negative():',
-  });
+  const { workspace: active, transcript: again } = skippedSession();
   const text = JSON.stringify({
     ...(JSON.parse(payload('copilot-stop.json', active, again)) as object),
     stop_hook_active: true,

@@ -1,5 +1,5 @@
 // The agents the guard answers, by the names `agent-vitals hook <agent>` takes.
-export const GUARD_AGENTS = ['claude-code', 'codex', 'gemini', 'cline'] as const;
+export const GUARD_AGENTS = ['claude-code', 'codex', 'gemini', 'cline', 'copilot'] as const;
 export type GuardAgent = (typeof GUARD_AGENTS)[number];
 
 /** The event each agent runs a hook on before a tool call: the guard decides there. */
@@ -8,6 +8,7 @@ export const PRE_TOOL_EVENTS: Record<GuardAgent, string> = {
   codex: 'PreToolUse',
   gemini: 'BeforeTool',
   cline: 'PreToolUse',
+  copilot: 'PreToolUse',
 };
 
 /**
@@ -19,4 +20,8 @@ export const STOP_EVENTS: Record<GuardAgent, string | null> = {
   codex: 'Stop',
   gemini: 'AfterAgent',
   cline: null,
+  copilot: 'Stop',
 };
+
+/** Agents whose pre-tool answer can hand the decision to the user (`permissionDecision: "ask"`). */
+export const CAN_ASK: ReadonlySet<GuardAgent> = new Set(['claude-code', 'copilot']);

@@ -71,10 +71,14 @@ export function auditAnswer(
   });
   const forUser = auditMessage(audit, 'user');
   if (payload.stopHookActive) return { systemMessage: forUser };
+  const reason = auditMessage(audit, 'agent');
+  // Copilot agent mode in VS Code reads the block inside hookSpecificOutput (vscode-copilot-chat, toolCallingLoop.ts).
+  if (agent === 'copilot')
+    return { hookSpecificOutput: { hookEventName: 'Stop', decision: 'block', reason }, systemMessage: forUser };
   // Claude Code and Codex continue the turn with `reason` as the agent's next instruction; Gemini CLI retries with it.
   return {
     decision: agent === 'gemini' ? 'deny' : 'block',
-    reason: auditMessage(audit, 'agent'),
+    reason,
     systemMessage: forUser,
   };
 }

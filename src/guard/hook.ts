@@ -2,7 +2,8 @@
 // protocol. Claude Code (PreToolUse) takes allow/ask/deny; Codex (PreToolUse, 0.124+) enforces
 // only deny and reads additionalContext; Gemini CLI (BeforeTool) takes deny with a reason for the
 // agent and a systemMessage for the user; Cline (PreToolUse script) cancels with an errorMessage or
-// adds contextModification, and expects an answer to every call. Where an agent cannot ask, an `ask` is held back and
+// adds contextModification, and expects an answer to every call; Copilot agent mode in VS Code
+// (PreToolUse) takes Claude Code's answer, ask included. Where an agent cannot ask, an `ask` is held back and
 // the message says so. Nothing is printed for a call that is none of the guard's business. The
 // same command answers the agent's stop event with the end-of-turn audit (./audit.ts).
 import { existsSync } from 'node:fs';
@@ -11,9 +12,10 @@ import type { AgentEvent } from '../core/events';
 import type { LiveValidity } from '../contracts/reading';
 import { pressureOfRecordedSession } from '../transcript-pipeline/flags';
 import { readTranscript } from '../watchers/read-transcript';
-import { STOP_EVENTS, type GuardAgent } from './agents';
+import { CAN_ASK, STOP_EVENTS, type GuardAgent } from './agents';
 import { auditAnswer } from './audit';
 import { clinePayload } from './cline-payload';
+import { copilotToolEdits } from './copilot-payload';
 import { payloadObject, toolPayload, type HookPayload } from './payload';
 import { decide, type GuardDecision } from './decide';
 import { appendGuardLog } from './guard-log';
@@ -93,7 +95,7 @@ export function response(agent: GuardAgent, tier: Tier, message: string): object
   // Gemini CLI gives a BeforeTool hook no way to talk to the agent short of refusing: a warning goes to the user.
   if (agent === 'gemini') return tier === 'warn' ? { systemMessage: message } : { decision: 'deny', reason: message };
   if (tier === 'warn') return out({ additionalContext: message });
-  if (tier === 'ask' && agent === 'claude-code')
+  if (tier === 'ask' && CAN_ASK.has(agent))
     return out({ permissionDecision: 'ask', permissionDecisionReason: message, additionalContext: message });
   return out({ permissionDecision: 'deny', permissionDecisionReason: message });
 }
@@ -123,7 +125,7 @@ export async function runHook(agent: GuardAgent, payloadText: string, now: Date 
   if (raw.hook_event_name === STOP_EVENTS[agent])
     return { decision: NO_DECISION, output: await runAudit(agent, raw, now) };
   const payload = clinePayload(raw) ?? toolPayload(raw);
-  const proposed = proposedEdits(payload);
+  const proposed = agent === 'copilot' ? copilotToolEdits(payload) : proposedEdits(payload);
   if (proposed.length === 0) return { decision: NO_DECISION, output: null };
   // An edit the user already called legitimate (this file, or this hunk) is not stopped again.
   const memory = readGuardMemory(payload.cwd);
@@ -139,7 +141,7 @@ export async function runHook(agent: GuardAgent, payloadText: string, now: Date 
   if (decision.tier === 'off' || decision.path === null) return { decision, output: null };
   recordDecision(payload, agent, decision, edits, now);
   if (decision.tier === 'log') return { decision, output: null };
-  const askHeldBack = decision.tier === 'ask' && agent !== 'claude-code';
+  const askHeldBack = decision.tier === 'ask' && !CAN_ASK.has(agent);
   const message = guardMessage(
     askHeldBack ? 'block' : decision.tier,
     decision.path,

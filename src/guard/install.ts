@@ -1,13 +1,14 @@
 // Installs the guard as a pre-tool hook in an agent's settings: Claude Code's settings.json
 // (project `.claude/settings.json` or user `~/.claude/settings.json`), Codex's hooks.json
-// (project `.codex/hooks.json` or user `~/.codex/hooks.json`) and Gemini CLI's settings.json
-// (`.gemini/settings.json` or `~/.gemini/settings.json`, event BeforeTool), and the same command
-// on the agent's end-of-turn event for the audit (Stop; Gemini CLI AfterAgent). One group is added
-// as the last entry of each event and every other byte is left as it was; the old file is kept as
-// a backup; the write is atomic; a file that is not valid JSON is refused; installing twice
-// changes nothing. Cline runs one executable per event (`.clinerules/hooks/PreToolUse`, or
-// `~/Documents/Cline/Hooks/PreToolUse`): the guard writes that script only where there is none,
-// and never replaces a user's own.
+// (project `.codex/hooks.json` or user `~/.codex/hooks.json`), Gemini CLI's settings.json
+// (`.gemini/settings.json` or `~/.gemini/settings.json`, event BeforeTool) and Copilot agent mode's
+// hook file in VS Code (`.github/hooks/agent-vitals-guard.json` or
+// `~/.copilot/hooks/agent-vitals-guard.json`), and the same command on the agent's end-of-turn event
+// for the audit (Stop; Gemini CLI AfterAgent). One entry is added as the last of each event and
+// every other byte is left as it was; the old file is kept as a backup; the write is atomic; a file
+// that is not valid JSON is refused; installing twice changes nothing. Cline runs one executable
+// per event (`.clinerules/hooks/PreToolUse`, or `~/Documents/Cline/Hooks/PreToolUse`): the guard
+// writes that script only where there is none, and never replaces a user's own.
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -20,8 +21,8 @@ export type InstallScope = 'project' | 'user';
 /** Agents whose hooks live in a JSON settings file. */
 type JsonAgent = Exclude<GuardAgent, 'cline'>;
 
-/** The tools each agent's guard entry matches: the file tools and the shell. */
-const MATCHERS: Record<JsonAgent, string> = {
+/** The tools each agent's guard entry matches: the file tools and the shell. VS Code ignores matchers (Copilot): none. */
+const MATCHERS: Record<Exclude<JsonAgent, 'copilot'>, string> = {
   'claude-code': 'Edit|MultiEdit|Write|NotebookEdit|Bash',
   codex: 'apply_patch|Bash',
   gemini: 'write_file|replace|run_shell_command',
@@ -32,10 +33,14 @@ function events(agent: JsonAgent): string[] {
   return [PRE_TOOL_EVENTS[agent], STOP_EVENTS[agent]].filter((e): e is string => e !== null);
 }
 
+/** The guard's own file among the hook files VS Code loads from `.github/hooks` and `~/.copilot/hooks`. */
+const COPILOT_HOOK_FILE = 'agent-vitals-guard.json';
+
 const SETTINGS_PATHS: Record<JsonAgent, string[]> = {
   'claude-code': ['.claude', 'settings.json'],
   codex: ['.codex', 'hooks.json'],
   gemini: ['.gemini', 'settings.json'],
+  copilot: ['.github', 'hooks', COPILOT_HOOK_FILE],
 };
 
 export function settingsFile(
@@ -48,6 +53,7 @@ export function settingsFile(
     return scope === 'project'
       ? join(projectDir, '.clinerules', 'hooks', 'PreToolUse')
       : join(home, 'Documents', 'Cline', 'Hooks', 'PreToolUse');
+  if (agent === 'copilot' && scope === 'user') return join(home, '.copilot', 'hooks', COPILOT_HOOK_FILE);
   return join(scope === 'project' ? projectDir : home, ...SETTINGS_PATHS[agent]);
 }
 
@@ -71,8 +77,12 @@ export function backupFile(file: string): string {
   return `${file}.agent-vitals.bak`;
 }
 
-/** The group the guard adds to `event`; `command` runs the hook for this agent. Stop events take no matcher. */
+/**
+ * The entry the guard adds to `event`; `command` runs the hook for this agent. Stop events take no
+ * matcher. VS Code's hook files list commands directly, without matcher groups.
+ */
 export function guardEntry(agent: JsonAgent, command: string, event: string = PRE_TOOL_EVENTS[agent]): object {
+  if (agent === 'copilot') return { type: 'command', command, timeout: 10 };
   const preTool = event === PRE_TOOL_EVENTS[agent];
   // Timeouts: Claude Code counts seconds, Gemini CLI milliseconds; a guard that takes longer is let through.
   const hook =
@@ -89,7 +99,7 @@ export class SettingsFileError extends Error {}
 interface Located {
   text: string;
   root: JsonSpan;
-  /** Index in hooks.<event> of the group that runs `command`, or -1. */
+  /** Index in hooks.<event> of the group (or VS Code's bare entry) that runs `command`, or -1. */
   index: number;
   event: string;
   groups: JsonSpan | undefined;
@@ -113,8 +123,13 @@ function locate(file: string, text: string, command: string, event: string): Loc
   if (groups && groups.kind !== 'array')
     throw new SettingsFileError(`${file}: "hooks.${event}" is not an array; it was left as it is`);
   const index = (groups?.members ?? []).findIndex((m) => {
-    const group = JSON.parse(text.slice(m.value.start, m.value.end)) as { hooks?: { command?: unknown }[] };
-    return Array.isArray(group?.hooks) && group.hooks.some((h) => h?.command === command);
+    const group = JSON.parse(text.slice(m.value.start, m.value.end)) as {
+      command?: unknown;
+      hooks?: { command?: unknown }[];
+    } | null;
+    return (
+      group?.command === command || (Array.isArray(group?.hooks) && group.hooks.some((h) => h?.command === command))
+    );
   });
   return { text, root, index, event, groups, hooks };
 }
@@ -163,10 +178,13 @@ function withoutEntry(file: string, text: string, command: string, event: string
   );
 }
 
+/** The text an install into a missing or empty settings file starts from. */
+const EMPTY_SETTINGS = '{}\n';
+
 export function planInstall(agent: GuardAgent, file: string, command: string): InstallPlan {
   if (agent === 'cline') return planClineInstall(file, command);
   const before = readText(file);
-  const text = before === null || before.trim() === '' ? '{}\n' : before;
+  const text = before === null || before.trim() === '' ? EMPTY_SETTINGS : before;
   return { file, before, after: events(agent).reduce((t, event) => withEntry(agent, file, t, command, event), text) };
 }
 
@@ -175,7 +193,9 @@ export function planUninstall(agent: GuardAgent, file: string, command: string):
   if (before === null) return { file, before, after: null };
   // Cline: only the guard's own script is removed; anything else there is the user's.
   if (agent === 'cline') return { file, before, after: before === clineScript(command) ? null : before };
-  return { file, before, after: events(agent).reduce((t, event) => withoutEntry(file, t, command, event), before) };
+  const after = events(agent).reduce((t, event) => withoutEntry(file, t, command, event), before);
+  // Copilot's hook file is the guard's own: left as the empty object an install began from, it goes.
+  return { file, before, after: agent === 'copilot' && after === EMPTY_SETTINGS ? null : after };
 }
 
 /** The guard's events that run `command` in the file (an install from before the audit has only the first). */

@@ -133,6 +133,11 @@ test('installing from the command palette shows the exact change first, then wri
   const settingsFile = join(server.workspace, '.claude', 'settings.json');
   await runCommand(page, 'Agent Vitals: Install the Guard Hook…');
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'claude-code' }).first().click();
+  // Then where: the (only) workspace folder, not the user's settings.
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: 'this folder (project settings)' })
+    .first()
+    .click();
   const dialog = page.locator('.monaco-dialog-box');
   await dialog.waitFor({ timeout: 15_000 });
   const shown = await dialog.innerText();

@@ -1,5 +1,6 @@
 // A minimal stand-in for the `vscode` module, enough for host modules that only need URIs, events,
-// a webview and the workspace's trust and settings; installed before those modules are loaded.
+// a webview, the workspace's folders, trust and settings, and the window's pickers and messages;
+// installed before those modules are loaded.
 // One stub per process: test files that share a process all see this object, and set what they
 // need on `stubWorkspace` rather than installing a `vscode` of their own.
 import Module from 'node:module';
@@ -49,15 +50,35 @@ export class StubWebviewView {
   readonly onDidDispose = this.disposed.event;
 }
 
-/** The `workspace` namespace; a test sets trust and settings before calling the module under test. */
-export const stubWorkspace: { isTrusted: boolean; getConfiguration: (section: string) => unknown } = {
+/** The `workspace` namespace; a test sets trust, folders and settings before calling the module under test. */
+export const stubWorkspace: {
+  isTrusted: boolean;
+  workspaceFolders: { name: string; uri: StubUri }[] | undefined;
+  getConfiguration: (section: string) => unknown;
+} = {
   isTrusted: true,
+  workspaceFolders: undefined,
   getConfiguration: (section) => {
     throw new Error(`no settings for ${section}: set stubWorkspace.getConfiguration in the test`);
   },
 };
 
-const stub = { Uri: StubUri, EventEmitter: StubEmitter, workspace: stubWorkspace };
+const unset = (name: string) => () => {
+  throw new Error(`window.${name} was called: set stubWindow.${name} in the test`);
+};
+
+/** The `window` namespace's pickers and messages; a test answers them as the user would. */
+export const stubWindow: Record<
+  'showQuickPick' | 'showWarningMessage' | 'showInformationMessage' | 'showErrorMessage',
+  (...args: never[]) => unknown
+> = {
+  showQuickPick: unset('showQuickPick'),
+  showWarningMessage: unset('showWarningMessage'),
+  showInformationMessage: unset('showInformationMessage'),
+  showErrorMessage: unset('showErrorMessage'),
+};
+
+const stub = { Uri: StubUri, EventEmitter: StubEmitter, workspace: stubWorkspace, window: stubWindow };
 
 const moduleWithLoad = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
 const load = moduleWithLoad._load;

@@ -15,6 +15,7 @@ const NOW = {
   codex: new Date('2026-11-21T10:14:00.000Z'),
   gemini: new Date('2026-11-23T07:05:00.000Z'),
   cline: new Date('2026-11-24T08:14:00.000Z'),
+  copilot: new Date('2026-11-25T11:10:00.000Z'),
 };
 
 interface Answer {

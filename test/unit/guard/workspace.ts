@@ -365,3 +365,69 @@ export function clineTask(vscodeUser: string, taskId: string, dir: string, faili
   writeFileSync(file, JSON.stringify(messages));
   return file;
 }
+
+/**
+ * A Copilot agent-mode transcript (VS Code's `GitHub.copilot-chat/transcripts/<session>.jsonl`)
+ * with `failing` failing pytest runs through run_in_terminal, one minute apart from 11:00.
+ */
+export function copilotTranscript(dir: string, failing: number): string {
+  const sessionId = 'b3f1a7c2-5d84-4e0b-9a61-7c2e8d4f1a30';
+  const entries: { type: string; data: object; timestamp: string }[] = [
+    {
+      type: 'session.start',
+      timestamp: '2026-11-25T11:00:00.000Z',
+      data: {
+        sessionId,
+        version: 1,
+        producer: 'copilot-agent',
+        copilotVersion: '0.42.0',
+        vscodeVersion: '1.113.0',
+        startTime: '2026-11-25T11:00:00.000Z',
+        context: { cwd: dir },
+      },
+    },
+    {
+      type: 'user.message',
+      timestamp: '2026-11-25T11:00:00.000Z',
+      data: { content: 'Make the tests pass.', attachments: [] },
+    },
+  ];
+  for (let i = 0; i < failing; i++) {
+    const ts = (s: number) => `2026-11-25T11:0${i + 1}:0${s}.000Z`;
+    const toolCallId = `call_run_${i}`;
+    const args = { command: 'python -m pytest tests', explanation: 'Run the tests', isBackground: false };
+    entries.push(
+      { type: 'assistant.turn_start', timestamp: ts(0), data: { turnId: `${i}` } },
+      {
+        type: 'assistant.message',
+        timestamp: ts(0),
+        data: {
+          messageId: `m${i}`,
+          content: 'Running the tests.',
+          toolRequests: [{ toolCallId, name: 'run_in_terminal', arguments: JSON.stringify(args), type: 'function' }],
+        },
+      },
+      {
+        type: 'tool.execution_start',
+        timestamp: ts(1),
+        data: { toolCallId, toolName: 'run_in_terminal', arguments: args },
+      },
+      {
+        type: 'tool.execution_complete',
+        timestamp: ts(5),
+        data: { toolCallId, success: true, result: { content: `${PYTEST_FAIL}\nCommand exited with code 1` } },
+      },
+      { type: 'assistant.turn_end', timestamp: ts(5), data: { turnId: `${i}` } },
+    );
+  }
+  let parentId: string | null = null;
+  const lines = entries.map((e, n) => {
+    const line = JSON.stringify({ ...e, id: `e${n}`, parentId });
+    parentId = `e${n}`;
+    return line;
+  });
+  mkdirSync(join(dir, 'transcripts'), { recursive: true });
+  const file = join(dir, 'transcripts', `${sessionId}.jsonl`);
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}

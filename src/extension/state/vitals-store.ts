@@ -1,7 +1,7 @@
 // Folds the event stream, turn scores and flags into the state every view shows. Pure (no
 // vscode import) so it is unit-tested directly; the host feeds it and renders its snapshots.
 
-import type { AgentEvent, TestRunEvent, TurnEvent } from '../../core/events';
+import { readsOwnActivations, type AgentEvent, type TestRunEvent, type TurnEvent } from '../../core/events';
 import type { Flag } from '../../core/flags';
 import type {
   FlagItem,
@@ -16,6 +16,7 @@ import type {
 } from '../../contracts/sidebar-protocol';
 import type { FlagStatus } from '../../contracts/flag-status';
 import type { LiveValidity, TurnScore } from '../../contracts/reading';
+import { DEFAULT_STEERING, type SteeringSetting } from '../../contracts/steering';
 import { DEMO_VALIDITY, isDemoModel } from '../../emotion/live-validity';
 import { behaviouralPressure, PressureTracker, type PressureThresholds } from '../../tamper/pressure';
 import { computeReading, referencedDesperation, type ReadingOptions } from './reading';
@@ -83,6 +84,7 @@ export class VitalsStore {
   private heatEmotion = 'desperate';
   private scoring: ScoringStatus;
   private watching: WatchInfo[] = [];
+  private steering: SteeringSetting = DEFAULT_STEERING;
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -128,6 +130,8 @@ export class VitalsStore {
       if (s.turnIds.has(e.turnId)) return;
       s.turnIds.add(e.turnId);
       s.turns.push(e);
+      // The acting model's own reading arrives with the turn: it is this turn's score.
+      if (e.own?.score) s.scores.set(e.turnId, e.own.score);
     } else if (e.type === 'test-run') {
       s.testRuns.push(e);
       s.runPressure.set(e.seq, behaviouralPressure(s.pressure.facts(e.ts), this.settings.pressure).score);
@@ -221,6 +225,12 @@ export class VitalsStore {
     this.changed();
   }
 
+  /** The served model's steering control, as the setting says. */
+  setSteering(steering: SteeringSetting): void {
+    this.steering = steering;
+    this.changed();
+  }
+
   updateSettings(settings: StoreSettings): void {
     this.settings = settings;
     this.changed();
@@ -277,6 +287,7 @@ export class VitalsStore {
       .sort((a, b) => (a.lastEventAt < b.lastEventAt ? 1 : -1));
     const key = this.followedKey();
     const record = key ? this.sessions.get(key) : undefined;
+    const own = record && readsOwnActivations(record.first.source) ? record.turns.at(-1)?.own : undefined;
     return {
       scoring: this.scoring,
       watching: this.watching,
@@ -287,7 +298,9 @@ export class VitalsStore {
       selectedTurn: record ? this.selected(record) : null,
       emotionsShown: this.settings.emotionsShown,
       heatEmotion: this.heatEmotion,
-      reader: this.reader(),
+      // An own-activations session's readings are valid as far as the serving model's vectors are.
+      reader: own ? own.validity : this.reader(),
+      steering: this.steering,
     };
   }
 
@@ -311,6 +324,7 @@ export class VitalsStore {
       ts: t.ts,
       firstLine: firstLine(t.text),
       ...(s.scores.has(t.turnId) ? { emotions: s.scores.get(t.turnId)!.emotions } : {}),
+      ...(t.own?.steering ? { steering: t.own.steering } : {}),
     }));
   }
 
@@ -332,7 +346,15 @@ export class VitalsStore {
       testRuns,
       reading: computeReading(turns, this.settings),
       pressure: behaviouralPressure(s.pressure.facts(s.lastTs), this.settings.pressure),
+      readings: this.readingsOf(s),
     };
+  }
+
+  /** The served model reads itself (its name is on its turns); other sessions are read by the reader model. */
+  private readingsOf(s: SessionRecord): SessionView['readings'] {
+    if (readsOwnActivations(s.first.source))
+      return { kind: 'own', model: [...s.turns].reverse().find((t) => t.model)?.model ?? 'the served model' };
+    return { kind: 'reader', model: this.scoring.kind === 'ready' ? this.scoring.modelId : this.settings.model };
   }
 
   private flagItems(s: SessionRecord): FlagItem[] {
@@ -383,6 +405,7 @@ export class VitalsStore {
       turnId: turn.turnId,
       text: turn.text,
       ...(score ? { emotions: score.emotions, ...(score.tokens ? { tokens: score.tokens } : {}) } : {}),
+      ...(turn.own?.steering ? { steering: turn.own.steering } : {}),
     };
   }
 }

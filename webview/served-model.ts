@@ -2,12 +2,7 @@
 // are its own — the steering control: off, calm or desperate at +α, applied from its next reply.
 import type { SessionView } from '../src/contracts/sidebar-protocol';
 import type { TurnSteering } from '../src/core/events';
-import {
-  ALPHA_LIMIT,
-  STEERING_EMOTIONS,
-  steeringSetting,
-  type SteeringSetting,
-} from '../src/contracts/steering';
+import { ALPHA_LIMIT, STEERING_EMOTIONS, steeringSetting, type SteeringSetting } from '../src/contracts/steering';
 import { h, icon } from './dom';
 
 export function renderReadingsSource(readings: SessionView['readings']): HTMLElement {

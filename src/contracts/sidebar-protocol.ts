@@ -194,7 +194,11 @@ export function isSidebarViewMessage(value: unknown): value is SidebarViewMessag
       return typeof m.command === 'string' && (SIDEBAR_COMMANDS as readonly string[]).includes(m.command);
     case 'steering': {
       const s = m.steering;
-      return typeof s === 'object' && s !== null && steeringSetting(Reflect.get(s, 'emotion'), Reflect.get(s, 'alpha')) !== null;
+      return (
+        typeof s === 'object' &&
+        s !== null &&
+        steeringSetting(Reflect.get(s, 'emotion'), Reflect.get(s, 'alpha')) !== null
+      );
     }
     default:
       return false;

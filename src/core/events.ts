@@ -6,15 +6,7 @@ import type { LiveValidity, TurnScore } from '../contracts/reading';
 
 /** `local-model`: the model `agent-vitals serve --http` serves to an agent, from its own transcript. */
 export type AgentSource =
-  | 'claude-code'
-  | 'codex'
-  | 'copilot'
-  | 'cline'
-  | 'roo'
-  | 'gemini'
-  | 'aider'
-  | 'local-model'
-  | 'vscode';
+  'claude-code' | 'codex' | 'copilot' | 'cline' | 'roo' | 'gemini' | 'aider' | 'local-model' | 'vscode';
 
 /** Sources a transcript file can come from (VS Code's own events have no file). */
 export type TranscriptSource = Exclude<AgentSource, 'vscode'>;

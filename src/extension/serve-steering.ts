@@ -52,7 +52,9 @@ export function startSteeringControl(
       writeSteeringControl(folder, setting.emotion === 'off' ? null : setting);
       log.info(`served model steering: ${setting.emotion === 'off' ? 'off' : `${setting.emotion} +${setting.alpha}`}`);
     } catch (err) {
-      log.warn(`could not write the steering control in ${folder}: ${err instanceof Error ? err.message : String(err)}`);
+      log.warn(
+        `could not write the steering control in ${folder}: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   };
   apply(userHasSet());

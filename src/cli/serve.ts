@@ -14,7 +14,7 @@ import {
 import { API_KEY_ENV, apiKeyPath, resolveApiKey } from '../serve/api-key';
 import { DEFAULT_LIMITS, type ServeLimits } from '../serve/chat-request';
 import { ControlledReplyModel } from '../serve/controlled-reply-model';
-import { removeEndpointFile, serveFolder, writeEndpointFile } from '../serve/endpoint-file';
+import { removeEndpointFile, serveFolder, writeEndpointFile } from '../storage/serve-endpoint';
 import { createEndpoint } from '../serve/http-server';
 import { AddressError, parseLoopbackAddress } from '../serve/loopback';
 import { LocalReplyModel } from '../serve/reply-model';

@@ -1,8 +1,7 @@
 // The one event stream every watcher emits. Scores and flags are derived from these events and
-// never stored inside them, so a recorded stream can be replayed to rebuild every view. The one
-// exception is a reading that is itself a record of the transcript: the served local model's
-// own activations, written by the model as it chose each token.
-import type { LiveValidity, TurnScore } from '../contracts/reading';
+// never stored inside them, so a recorded stream can be replayed to rebuild every view. A reading
+// that is itself part of the transcript is carried as recorded: the served local model's own
+// activations, written by the model as it chose each token (summaries are still derived).
 
 /** `local-model`: the model `agent-vitals serve --http` serves to an agent, from its own transcript. */
 export type AgentSource =
@@ -61,12 +60,13 @@ export interface TurnEvent extends EventEnvelope {
 
 /** What the acting model recorded about one of its replies as it wrote it. */
 export interface OwnReading {
-  /** Null when the serving model had no calibrated vectors. */
-  score: TurnScore | null;
+  /** Each generated token with its z-score per emotion; null when the model had no calibrated
+   *  vectors or generated nothing. */
+  tokens: { text: string; z: Record<string, number> }[] | null;
   /** The steering the reply was generated with; null when none. */
   steering: TurnSteering | null;
-  /** Whether the serving model's vectors were validated for live use (its report card). */
-  validity: LiveValidity;
+  /** Whether the serving model's vectors were validated for live use (its report card), and why. */
+  validity: { valid: boolean; why: string };
 }
 
 /** An emotion vector added while the model wrote, at α × the mean residual norm at its layer. */

@@ -5,7 +5,7 @@
 // refused), and the endpoint gains no way in beyond the chat API.
 import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeOwnerOnly } from './endpoint-file';
+import { writeServeFile } from '../storage/serve-endpoint';
 import { parseSteer, SteerSpecError, type SteerChoice } from './steer-option';
 
 export function steeringControlPath(folder: string): string {
@@ -20,7 +20,7 @@ export function steerSpec(choice: SteerChoice | null): string {
 
 export function writeSteeringControl(folder: string, choice: SteerChoice | null): void {
   parseSteer(steerSpec(choice)); // refuses an α outside the safe range before anything is written
-  writeOwnerOnly(steeringControlPath(folder), folder, `${steerSpec(choice)}\n`);
+  writeServeFile(steeringControlPath(folder), folder, `${steerSpec(choice)}\n`);
 }
 
 /** Longest control file read: a spec is a few characters. */

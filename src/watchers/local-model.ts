@@ -5,9 +5,8 @@
 // requests here (kind `other`, status unknown): whether and how they ran, and the edits and test
 // runs they made, come from the agent's own transcript, so nothing is counted twice.
 import type { OwnReading, TurnSteering } from '../core/events';
-import { NO_READER, type LiveValidity, type TokenHeat, type TurnScore } from '../contracts/reading';
+import { NO_READER, type LiveValidity, type TokenHeat } from '../contracts/reading';
 import { ALPHA_LIMIT } from '../contracts/steering';
-import { summarize } from '../emotion/reading';
 import { isoTime, type SessionEmitter } from './emitter';
 import { isPrototypeKey, isRecord, parseJsonRecord, str, type LineReader } from './reader';
 
@@ -91,8 +90,8 @@ function validityOf(value: unknown): LiveValidity {
 /** The turn's reading and steering, or undefined when either is malformed. */
 function ownReading(record: Record<string, unknown>, validity: LiveValidity): OwnReading | undefined {
   const steering = record.steering === null ? null : steeringOf(record.steering);
-  const score = record.reading === null ? null : scoreOf(record.reading, record.tokens);
-  return steering === undefined || score === undefined ? undefined : { score, steering, validity };
+  const tokens = record.reading === null ? null : tokenHeat(record.reading, record.tokens);
+  return steering === undefined || tokens === undefined ? undefined : { tokens, steering, validity };
 }
 
 function steeringOf(value: unknown): TurnSteering | undefined {
@@ -108,7 +107,7 @@ function steeringOf(value: unknown): TurnSteering | undefined {
  * Per-token z-scores, one row per token of `tokens` and one column per emotion, all finite; null
  * for a reply of no tokens (nothing was read).
  */
-function scoreOf(reading: unknown, tokens: unknown): TurnScore | null | undefined {
+function tokenHeat(reading: unknown, tokens: unknown): TokenHeat[] | null | undefined {
   if (!isRecord(reading) || !Array.isArray(reading.emotions) || !Array.isArray(reading.z)) return undefined;
   if (!Array.isArray(tokens) || tokens.length !== reading.z.length) return undefined;
   const emotions = reading.emotions;
@@ -123,17 +122,8 @@ function scoreOf(reading: unknown, tokens: unknown): TurnScore | null | undefine
   if (!valid || !tokens.every((t) => typeof t === 'string')) return undefined;
   if (rows.length === 0) return null;
   const z = rows as number[][];
-  const heat: TokenHeat[] = (tokens as string[]).map((text, t) => ({
+  return (tokens as string[]).map((text, t) => ({
     text,
     z: Object.fromEntries(emotions.map((e, i) => [e, z[t]![i]!])),
   }));
-  return {
-    emotions: Object.fromEntries(
-      emotions.map((e, i) => {
-        const { mean, max } = summarize(z.map((row) => row[i]!));
-        return [e, { mean, max }];
-      }),
-    ),
-    tokens: heat,
-  };
 }

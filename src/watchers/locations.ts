@@ -7,7 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defaultCacheDir } from '../model-store/cache-dir';
-import { serveFolder } from '../serve/endpoint-file';
+import { serveFolder } from '../storage/serve-endpoint';
 
 export interface AgentLocations {
   /** Claude Code keeps projects under ~/.claude, or ~/.config/claude in newer installs. */

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { REPO_ROOT, startCodeServer, type CodeServer } from '../../scripts/code-server';
-import { readEndpointFile, serveFolder } from '../../src/serve/endpoint-file';
+import { readEndpointFile, serveFolder } from '../../src/storage/serve-endpoint';
 import { readSteeringControl } from '../../src/serve/steering-control';
 import type { TurnRecord } from '../../src/serve/self-transcript';
 import { launchBrowser, openSidebar, openWorkbench, screenshotSidebar } from './harness/browser';
@@ -130,7 +130,7 @@ test('a served reply appears in the sidebar as own activations, with the modelâ€
   // No reader model was started for it: the scoring panel never left its first state.
   assert.equal(await frame.getByTestId('scoring').getAttribute('data-state'), 'unavailable');
   assert.equal(await frame.getByTestId('turn-steering').count(), 0, 'an unsteered turn says nothing of steering');
-  await screenshotSidebar(page, 'sidebar-own-activations-dark');
+  await screenshotSidebar(page, 'sidebar-own-activations-unsteered-dark');
 });
 
 test('the steering control steers the next served reply, which records it and shows it on its turn', async () => {
@@ -160,5 +160,5 @@ test('the steering control steers the next served reply, which records it and sh
   await badge.waitFor({ timeout: 20_000 });
   assert.equal(await badge.innerText(), 'steered calm +0.1');
   await badge.scrollIntoViewIfNeeded();
-  await screenshotSidebar(page, 'sidebar-own-activations-steered-dark');
+  await screenshotSidebar(page, 'sidebar-own-activations-dark');
 });

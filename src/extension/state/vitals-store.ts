@@ -18,6 +18,7 @@ import type { FlagStatus } from '../../contracts/flag-status';
 import type { LiveValidity, TurnScore } from '../../contracts/reading';
 import { DEFAULT_STEERING, type SteeringSetting } from '../../contracts/steering';
 import { DEMO_VALIDITY, isDemoModel } from '../../emotion/live-validity';
+import { turnScoreOf } from '../../emotion/reading';
 import { behaviouralPressure, PressureTracker, type PressureThresholds } from '../../tamper/pressure';
 import { computeReading, referencedDesperation, type ReadingOptions } from './reading';
 import { restoreSessions, saveSession, SAVED_SESSIONS, type SavedTimelines } from './saved-timelines';
@@ -130,8 +131,8 @@ export class VitalsStore {
       if (s.turnIds.has(e.turnId)) return;
       s.turnIds.add(e.turnId);
       s.turns.push(e);
-      // The acting model's own reading arrives with the turn: it is this turn's score.
-      if (e.own?.score) s.scores.set(e.turnId, e.own.score);
+      // The acting model's own reading arrives with the turn: this turn's score is made from it.
+      if (e.own?.tokens?.length) s.scores.set(e.turnId, turnScoreOf(e.own.tokens));
     } else if (e.type === 'test-run') {
       s.testRuns.push(e);
       s.runPressure.set(e.seq, behaviouralPressure(s.pressure.facts(e.ts), this.settings.pressure).score);

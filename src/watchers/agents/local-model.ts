@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readEndpointFile } from '../../serve/endpoint-file';
+import { readEndpointFile } from '../../storage/serve-endpoint';
 import { LocalModelReader } from '../local-model';
 import type { TranscriptAgent } from './agent';
 import { firstJson, has } from './head';

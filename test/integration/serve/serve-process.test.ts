@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { apiKeyPath } from '../../../src/serve/api-key';
-import { readEndpointFile, serveFolder } from '../../../src/serve/endpoint-file';
+import { readEndpointFile, serveFolder } from '../../../src/storage/serve-endpoint';
 
 test('serve --http prints the address and key, serves with that key, and exits 0 on SIGINT', async () => {
   const cacheDir = mkdtempSync(join(tmpdir(), 'av-serve-cli-'));

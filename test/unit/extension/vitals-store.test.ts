@@ -194,10 +194,10 @@ test("an own-activations session: its turns' own readings are their scores, it s
     source: 'local-model' as const,
     model: 'org/served-0.5b',
     own: {
-      score: {
-        emotions: { desperate: { mean: desperate, max: desperate + 1 }, calm: { mean: 0, max: 0 } },
-        tokens: [{ text: 'reply', z: { desperate, calm: 0 } }],
-      },
+      tokens: [
+        { text: 'reply', z: { desperate, calm: 0 } },
+        { text: ' more', z: { desperate: desperate + 1, calm: 0 } },
+      ],
       steering,
       validity: validated,
     },
@@ -208,16 +208,19 @@ test("an own-activations session: its turns' own readings are their scores, it s
   const state = store.snapshot();
   assert.deepEqual(state.session!.readings, { kind: 'own', model: 'org/served-0.5b' });
   assert.deepEqual(
-    state.session!.turns.map((t) => [t.emotions?.desperate?.mean, t.steering?.emotion]),
+    state.session!.turns.map((t) => [t.emotions?.desperate, t.steering?.emotion]),
     [
-      [1.5, undefined],
-      [0.5, 'calm'],
+      [{ mean: 2, max: 2.5 }, undefined],
+      [{ mean: 1, max: 1.5 }, 'calm'],
     ],
   );
-  assert.equal(state.session!.reading!.rawDesperation, 0.5, 'the gauge reads the own scores');
+  assert.equal(state.session!.reading!.rawDesperation, 1, 'the gauge reads the own scores');
   assert.deepEqual(state.reader, validated, "the serving model's verdict, not the unloaded reader's");
   assert.deepEqual(state.selectedTurn!.steering, { emotion: 'calm', alpha: 0.1, layer: 3 });
-  assert.deepEqual(state.selectedTurn!.tokens, [{ text: 'reply', z: { desperate: 0.5, calm: 0 } }]);
+  assert.deepEqual(state.selectedTurn!.tokens, [
+    { text: 'reply', z: { desperate: 0.5, calm: 0 } },
+    { text: ' more', z: { desperate: 1.5, calm: 0 } },
+  ]);
   store.follow('claude-code:agent');
   assert.equal(store.snapshot().reader.valid, false, "other sessions keep the reader's validity");
 });

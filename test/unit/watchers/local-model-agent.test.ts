@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeEndpointFile } from '../../../src/serve/endpoint-file';
+import { writeEndpointFile } from '../../../src/storage/serve-endpoint';
 import { transcriptAgent } from '../../../src/watchers/agents/registry';
 import { defaultLocations } from '../../../src/watchers/locations';
 

@@ -73,9 +73,8 @@ test('a served turn becomes the input turn and an assistant turn scored with its
     const [first, second] = turns(s.events).filter((t) => t.role === 'assistant');
     assert.equal(first!.model, 'org/served-0.5b');
     assert.deepEqual(first!.own!.validity, VALIDATED);
-    assert.deepEqual(first!.own!.score!.emotions, { desperate: { mean: 2, max: 3 }, calm: { mean: 0, max: 1 } });
     assert.deepEqual(
-      first!.own!.score!.tokens!.map((t) => [t.text, t.z.desperate, t.z.calm]),
+      first!.own!.tokens!.map((t) => [t.text, t.z.desperate, t.z.calm]),
       [
         ['I', 1, -1],
         [' will', 2, 0],
@@ -109,7 +108,7 @@ test('tool calls are requests, not runs: kind other, status unknown, no command,
     // A reply of only tool calls keeps its reading: it is shown as the calls it made.
     const reply = turns(s.events).find((t) => t.role === 'assistant')!;
     assert.equal(reply.text, 'run_shell({"command":"pytest || true"})');
-    assert.ok(reply.own!.score);
+    assert.equal(reply.own!.tokens!.length, 3);
   } finally {
     done();
   }
@@ -119,7 +118,7 @@ test('a model without vectors writes turns without readings: the turn has no sco
   const { file, done } = withTranscript((t) => t.turn(turnRecord('chatcmpl-1', { reading: null })));
   try {
     const reply = turns((await readTranscript(file))!.events).find((t) => t.role === 'assistant')!;
-    assert.deepEqual(reply.own, { score: null, steering: null, validity: VALIDATED });
+    assert.deepEqual(reply.own, { tokens: null, steering: null, validity: VALIDATED });
   } finally {
     done();
   }
@@ -212,7 +211,7 @@ test('the captured transcript of a real serve run reads as two scored replies, t
   assert.equal(s.skippedRecords, 0);
   const replies = turns(s.events).filter((t) => t.role === 'assistant');
   assert.equal(replies.length, 2);
-  for (const r of replies) assert.equal(r.own!.score!.tokens!.length, 6);
+  for (const r of replies) assert.equal(r.own!.tokens!.length, 6);
   assert.deepEqual(
     replies.map((r) => r.own!.steering),
     [null, { emotion: 'calm', alpha: 0.1, layer: 3 }],

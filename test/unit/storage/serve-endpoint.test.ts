@@ -10,7 +10,7 @@ import {
   readEndpointFile,
   removeEndpointFile,
   writeEndpointFile,
-} from '../../../src/serve/endpoint-file';
+} from '../../../src/storage/serve-endpoint';
 
 const ENDPOINT = {
   url: 'http://127.0.0.1:8765/v1',

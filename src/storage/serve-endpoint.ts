@@ -2,8 +2,9 @@
 // transcript holds its own activations. The endpoint cannot know which workspace its agent works
 // in; the extension follows the transcript this file names, so the session it shows is the live
 // served one, in every window that watches the local model.
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from './cache-file';
 
 export interface EndpointFile {
   url: string;
@@ -23,16 +24,14 @@ export function endpointFilePath(folder: string): string {
   return join(folder, 'endpoint.json');
 }
 
-/** Written whole under another name and renamed, so a reader never sees half a file. */
-export function writeOwnerOnly(path: string, folder: string, text: string): void {
+/** A file of the serve folder, owner-only in an owner-only folder, replaced whole. */
+export function writeServeFile(path: string, folder: string, text: string): void {
   mkdirSync(folder, { recursive: true, mode: 0o700 });
-  const partial = `${path}.${process.pid}.partial`;
-  writeFileSync(partial, text, { mode: 0o600 });
-  renameSync(partial, path);
+  writeFileAtomic(path, text, 0o600);
 }
 
 export function writeEndpointFile(folder: string, endpoint: EndpointFile): void {
-  writeOwnerOnly(endpointFilePath(folder), folder, `${JSON.stringify(endpoint, null, 2)}\n`);
+  writeServeFile(endpointFilePath(folder), folder, `${JSON.stringify(endpoint, null, 2)}\n`);
 }
 
 /** Removes the file if it still names this process (a later start may have replaced it). */

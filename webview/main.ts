@@ -11,6 +11,7 @@ import { renderGauge } from './gauge';
 import { renderPressure } from './pressure';
 import type { AgentSource } from '../src/core/events';
 import type { SidebarHostMessage, SidebarState, SidebarViewMessage } from '../src/contracts/sidebar-protocol';
+import { renderReadingsSource, renderSteeringControl } from './served-model';
 import { renderSessionPicker } from './session-picker';
 import { renderNoAgent, renderScoring } from './states';
 import { renderTimeline } from './timeline';
@@ -57,6 +58,9 @@ function render(state: SidebarState): void {
         runReportCard: () => run('agentVitals.runReportCard'),
       }),
     );
+    parts.push(renderReadingsSource(session.readings));
+    if (session.readings.kind === 'own')
+      parts.push(renderSteeringControl(state.steering, (steering) => send({ type: 'steering', steering })));
     parts.push(renderPressure(session.pressure, lastRun !== undefined && lastRun.failed > 0));
     // Flags before the timeline: their actions are in view without scrolling.
     parts.push(

@@ -4,6 +4,7 @@
 import type { SelectedTurn } from '../src/contracts/sidebar-protocol';
 import { h } from './dom';
 import { heatWords, wordHeat } from './heat-words';
+import { steeringWords } from './served-model';
 
 /** Tokens at or above this z-score are fully saturated. */
 const HEAT_FULL = 3;
@@ -62,6 +63,16 @@ export function renderTurnView(
       'div',
       { class: 'row' },
       h('h3', {}, 'Turn'),
+      turn.steering
+        ? h(
+            'vscode-badge',
+            {
+              'data-testid': 'turn-steering',
+              title: `Written with the ${turn.steering.emotion} vector added at layer ${turn.steering.layer}, α ${turn.steering.alpha} of the mean residual norm`,
+            },
+            `steered ${steeringWords(turn.steering)}`,
+          )
+        : null,
       turn.tokens ? h('label', { class: 'heat-label muted' }, 'heat map', select) : null,
     ),
     body,

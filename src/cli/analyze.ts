@@ -2,7 +2,7 @@
 // prints per-session turns, test runs, file edits and flags. The JSON field names are a contract.
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AgentEvent, FileEditOp, TurnEvent } from '../core/events';
+import { readsOwnActivations, type AgentEvent, type FileEditOp, type TurnEvent } from '../core/events';
 import { readTranscript, type RecordedSession } from '../watchers/read-transcript';
 import { TRANSCRIPT_SOURCES } from '../watchers/agents/registry';
 import type { TranscriptSource } from '../core/events';
@@ -15,6 +15,7 @@ import { scoreTranscriptTurns, type ReadingModel } from '../transcript-pipeline/
 import type { EmotionVectorSet } from '../emotion/vectors';
 import { MissingVectorsError } from '../emotion/vector-store';
 import { liveValidity } from '../emotion/live-validity';
+import { turnScoreOf } from '../emotion/reading';
 import { NO_READER } from '../contracts/reading';
 import { openCliExport, OTLP_OPTIONS, OTLP_USAGE } from './otlp';
 import { recordSession, type TelemetryFeed } from '../telemetry/feed';
@@ -80,7 +81,12 @@ export async function assembleSessionReport(
   plugins: AnalyzePlugins = {},
 ): Promise<SessionReport> {
   const turns = session.events.filter((e): e is TurnEvent => e.type === 'turn');
-  const emotions = plugins.scoreTurns ? await plugins.scoreTurns(session, turns) : turns.map(() => null);
+  // The served model's turns carry its own readings: no reader model scores them again.
+  const emotions = readsOwnActivations(session.source)
+    ? turns.map(ownMeans)
+    : plugins.scoreTurns
+      ? await plugins.scoreTurns(session, turns)
+      : turns.map(() => null);
   return {
     source: session.source,
     sessionId: session.sessionId,
@@ -130,6 +136,12 @@ async function candidateFiles(path: string): Promise<string[]> {
     else if (entry.isFile() && /\.(?:jsonl?|md)$/.test(entry.name)) files.push(child);
   }
   return files;
+}
+
+/** Mean z per emotion of a turn's own per-token readings (null when it has none). */
+function ownMeans(turn: TurnEvent): Record<string, number> | null {
+  if (!turn.own?.tokens?.length) return null;
+  return Object.fromEntries(Object.entries(turnScoreOf(turn.own.tokens).emotions).map(([e, r]) => [e, r.mean]));
 }
 
 /** Always plugged in: the tamper rules. `--model` adds turn scoring on top (see the command). */

@@ -13,6 +13,8 @@ import {
 } from './model-args';
 import { API_KEY_ENV, apiKeyPath, resolveApiKey } from '../serve/api-key';
 import { DEFAULT_LIMITS, type ServeLimits } from '../serve/chat-request';
+import { ControlledReplyModel } from '../serve/controlled-reply-model';
+import { removeEndpointFile, serveFolder, writeEndpointFile } from '../storage/serve-endpoint';
 import { createEndpoint } from '../serve/http-server';
 import { AddressError, parseLoopbackAddress } from '../serve/loopback';
 import { LocalReplyModel } from '../serve/reply-model';
@@ -78,8 +80,16 @@ async function serveHttp(values: Record<string, unknown>, io: CliIO): Promise<nu
     return 2;
   }
   const { key, generated } = resolveApiKey(args.cacheDir);
-  const transcript = new SelfTranscript(selfTranscriptPath(args.cacheDir, new Date()), args.model);
-  const server = createEndpoint(model, { key, limits, transcript });
+  const startedAt = new Date();
+  const transcript = new SelfTranscript(
+    selfTranscriptPath(args.cacheDir, startedAt),
+    args.model,
+    startedAt,
+    vectors?.info.live,
+  );
+  const folder = serveFolder(args.cacheDir);
+  const served = new ControlledReplyModel(model, folder, (message) => io.stderr.write(`${message}\n`));
+  const server = createEndpoint(served, { key, limits, transcript });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -87,7 +97,15 @@ async function serveHttp(values: Record<string, unknown>, io: CliIO): Promise<nu
     });
     const { port } = server.address() as AddressInfo;
     const host = address.host.includes(':') ? `[${address.host}]` : address.host;
-    io.stdout.write(`serving ${args.model} at http://${host}:${port}/v1\n`);
+    const url = `http://${host}:${port}/v1`;
+    io.stdout.write(`serving ${args.model} at ${url}\n`);
+    writeEndpointFile(folder, {
+      url,
+      pid: process.pid,
+      model: args.model,
+      transcript: transcript.path,
+      startedAt: startedAt.toISOString(),
+    });
     io.stdout.write(
       `own-activations transcript: ${transcript.path}${vectors ? '' : ' (no calibrated vectors: turns without readings)'}\n`,
     );
@@ -96,6 +114,7 @@ async function serveHttp(values: Record<string, unknown>, io: CliIO): Promise<nu
     );
     await new Promise<void>((resolve) => interrupt.signal.addEventListener('abort', () => resolve(), { once: true }));
   } finally {
+    removeEndpointFile(folder, process.pid);
     interrupt.dispose();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -2,13 +2,14 @@
 // it. The host posts nothing until the webview has said `ready` (so no message is lost), then
 // always sends the whole view state: the view can be hidden, disposed and rebuilt at any time.
 
-import type { AgentSource } from '../core/events';
+import type { AgentSource, TurnSteering } from '../core/events';
 import type { Flag } from '../core/flags';
 import type { Tier } from '../core/guard-tiers';
 import type { FlagStatus } from './flag-status';
 import type { EmotionReading, LiveValidity, ReadingReference, TokenHeat } from './reading';
 import type { BehaviouralPressure } from './pressure';
 import type { RetryNotice } from './download-retry';
+import { steeringSetting, type SteeringSetting } from './steering';
 
 /** Where scoring stands; each state explains itself in the panel. */
 export type ScoringStatus =
@@ -32,6 +33,8 @@ export interface TurnPoint {
   firstLine: string;
   /** Absent until the turn has been scored. */
   emotions?: Record<string, EmotionReading>;
+  /** The steering the served model wrote this turn with (own-activations sessions). */
+  steering?: TurnSteering;
 }
 
 export interface TestRunMarker {
@@ -100,6 +103,8 @@ export interface SessionView {
   reading: Reading | null;
   /** What the agent's actions say, with no model: failing streak, repeats, bypasses, … */
   pressure: BehaviouralPressure;
+  /** Whose activations the readings are: the acting model's own, or the reader model's. */
+  readings: { kind: 'own' | 'reader'; model: string };
 }
 
 export interface SelectedTurn {
@@ -107,6 +112,7 @@ export interface SelectedTurn {
   text: string;
   emotions?: Record<string, EmotionReading>;
   tokens?: TokenHeat[];
+  steering?: TurnSteering;
 }
 
 export interface WatchInfo {
@@ -127,8 +133,10 @@ export interface SidebarState {
   selectedTurn: SelectedTurn | null;
   emotionsShown: string[];
   heatEmotion: string;
-  /** Whether the readings may drive anything (status-bar colour, flags, notifications). */
+  /** Whether the followed session's readings may drive anything (status-bar colour, flags, notifications). */
   reader: LiveValidity;
+  /** The served model's steering control (`agentVitals.serve.steering`). */
+  steering: SteeringSetting;
 }
 
 export type FlagAction = 'diff' | 'dismiss' | 'legitimate' | 'revert';
@@ -145,7 +153,9 @@ export type SidebarViewMessage =
   | { type: 'flag-action'; flagId: string; action: FlagAction }
   | { type: 'command'; command: SidebarCommand }
   /** Cancels the calibration the panel shows in progress. */
-  | { type: 'cancel-calibration' };
+  | { type: 'cancel-calibration' }
+  /** Sets the served model's steering from its next reply on. */
+  | { type: 'steering'; steering: SteeringSetting };
 
 /** The commands the panel's buttons may run; anything else is refused by the host. */
 export const SIDEBAR_COMMANDS = [
@@ -182,6 +192,14 @@ export function isSidebarViewMessage(value: unknown): value is SidebarViewMessag
       );
     case 'command':
       return typeof m.command === 'string' && (SIDEBAR_COMMANDS as readonly string[]).includes(m.command);
+    case 'steering': {
+      const s = m.steering;
+      return (
+        typeof s === 'object' &&
+        s !== null &&
+        steeringSetting(Reflect.get(s, 'emotion'), Reflect.get(s, 'alpha')) !== null
+      );
+    }
     default:
       return false;
   }

@@ -1,7 +1,11 @@
 // The one event stream every watcher emits. Scores and flags are derived from these events and
-// never stored inside them, so a recorded stream can be replayed to rebuild every view.
+// never stored inside them, so a recorded stream can be replayed to rebuild every view. A reading
+// that is itself part of the transcript is carried as recorded: the served local model's own
+// activations, written by the model as it chose each token (summaries are still derived).
 
-export type AgentSource = 'claude-code' | 'codex' | 'copilot' | 'cline' | 'roo' | 'gemini' | 'aider' | 'vscode';
+/** `local-model`: the model `agent-vitals serve --http` serves to an agent, from its own transcript. */
+export type AgentSource =
+  'claude-code' | 'codex' | 'copilot' | 'cline' | 'roo' | 'gemini' | 'aider' | 'local-model' | 'vscode';
 
 /** Sources a transcript file can come from (VS Code's own events have no file). */
 export type TranscriptSource = Exclude<AgentSource, 'vscode'>;
@@ -14,8 +18,14 @@ export const AGENT_SOURCES: readonly AgentSource[] = [
   'roo',
   'gemini',
   'aider',
+  'local-model',
   'vscode',
 ];
+
+/** Whether a source's turns carry the acting model's own readings: no reader model scores them. */
+export function readsOwnActivations(source: AgentSource): boolean {
+  return source === 'local-model';
+}
 
 /** Where an event came from on disk, so the UI can show the original record. */
 export interface RawRef {
@@ -44,6 +54,26 @@ export interface TurnEvent extends EventEnvelope {
   role: Role;
   text: string;
   model?: string;
+  /** The acting model's own reading of this turn (sources that read their own activations). */
+  own?: OwnReading;
+}
+
+/** What the acting model recorded about one of its replies as it wrote it. */
+export interface OwnReading {
+  /** Each generated token with its z-score per emotion; null when the model had no calibrated
+   *  vectors or generated nothing. */
+  tokens: { text: string; z: Record<string, number> }[] | null;
+  /** The steering the reply was generated with; null when none. */
+  steering: TurnSteering | null;
+  /** Whether the serving model's vectors were validated for live use (its report card), and why. */
+  validity: { valid: boolean; why: string };
+}
+
+/** An emotion vector added while the model wrote, at α × the mean residual norm at its layer. */
+export interface TurnSteering {
+  emotion: string;
+  alpha: number;
+  layer: number;
 }
 
 export type ToolKind = 'shell' | 'edit' | 'write' | 'delete' | 'read' | 'other';

@@ -5,7 +5,7 @@ import { dot } from './linalg';
 import { mean, quantile, slopeWithT } from '../stats/stats';
 import type { LayerVectors } from './vectors';
 
-import type { EmotionSummary } from '../contracts/reading';
+import type { EmotionSummary, TokenHeat, TurnScore } from '../contracts/reading';
 
 /** z[e][t]: emotion e's z-score at token t. */
 export type TokenScores = Float32Array[];
@@ -30,6 +30,20 @@ export function summarize(z: ArrayLike<number>): EmotionSummary {
   let max = -Infinity;
   for (let i = 0; i < z.length; i++) max = Math.max(max, z[i]);
   return { mean: mean(z), p90: quantile(z, 0.9), max };
+}
+
+/** A turn's score from its tokens' z-scores (every token carries the same emotions). */
+export function turnScoreOf(tokens: readonly TokenHeat[]): TurnScore {
+  const emotions = Object.keys(tokens[0]?.z ?? {});
+  return {
+    emotions: Object.fromEntries(
+      emotions.map((e) => {
+        const { mean, max } = summarize(tokens.map((t) => t.z[e]!));
+        return [e, { mean, max }];
+      }),
+    ),
+    tokens: [...tokens],
+  };
 }
 
 /** Centered moving average with a window of `window` tokens (odd windows are symmetric). */

@@ -18,8 +18,7 @@ import {
 import { readingLayer, readResiduals, type ExperimentModel } from './model';
 import { IMPOSSIBLE_TASK, replyTamperKinds } from './reply-tamper';
 import type { AlphaResult, SteeredReply, SteeringParams, SteeringResult } from '../contracts/experiments';
-
-export const ALPHA_LIMIT = 0.2;
+import { ALPHA_LIMIT } from '../contracts/steering';
 
 export function parseSteeringParams(value: unknown, emotions: readonly string[]): SteeringParams {
   const p = asParams(value);

@@ -1,7 +1,8 @@
 // What the sidebar's messages do: follow a session, select a turn, pick the heat map's emotion,
-// act on a flag, run a command, cancel a calibration.
+// act on a flag, run a command, cancel a calibration, steer the served model.
 import * as vscode from 'vscode';
 import type { SidebarViewMessage } from '../contracts/sidebar-protocol';
+import type { SteeringSetting } from '../contracts/steering';
 import type { FlagActions } from './flags/flag-actions';
 import { reportError } from './report-error';
 import type { SidecarHost } from './sidecar-host';
@@ -12,6 +13,8 @@ export interface SidebarMessageTargets {
   actions: Pick<FlagActions, 'perform'>;
   host: Pick<SidecarHost, 'cancelCalibration'>;
   log: Pick<vscode.LogOutputChannel, 'info' | 'error' | 'show'>;
+  /** Changes the served model's steering setting. */
+  steer: (setting: SteeringSetting) => Promise<void>;
 }
 
 export function sidebarMessageRouter({
@@ -19,6 +22,7 @@ export function sidebarMessageRouter({
   actions,
   host,
   log,
+  steer,
 }: SidebarMessageTargets): (m: SidebarViewMessage) => void {
   return (m) => {
     switch (m.type) {
@@ -39,6 +43,9 @@ export function sidebarMessageRouter({
         return;
       case 'cancel-calibration':
         if (!host.cancelCalibration()) log.info('cancel: no calibration is running');
+        return;
+      case 'steering':
+        void steer(m.steering).catch((err: unknown) => reportError(log, 'steering', err));
         return;
       case 'ready':
         return;

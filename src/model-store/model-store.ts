@@ -1,8 +1,8 @@
 // Turns a model name into files on disk: a fixture or local folder as it is, a hub id through
 // the download cache (or, offline, only what the cache already holds).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { basename, join, resolve, sep } from 'node:path';
+import { defaultCacheDir } from './cache-dir';
 import { ModelStoreError } from './model-store-error';
 import type { ModelDtype } from '../contracts/model-dtype';
 import { checkCached, recordVerified } from './cache-manifest';
@@ -46,11 +46,6 @@ export interface ResolvedModel {
 const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json'];
 /** Newer hub repos keep the chat template in this file instead of tokenizer_config.json. */
 export const CHAT_TEMPLATE_FILE = 'chat_template.jinja';
-
-/** Where downloads, rewritten graphs and vectors go when the caller names no folder. */
-export function defaultCacheDir(): string {
-  return process.env.AGENT_VITALS_CACHE ?? join(homedir(), '.cache', 'agent-vitals');
-}
 
 function weightBytesOf(onnxPath: string): number {
   const dir = join(onnxPath, '..');

@@ -3,6 +3,7 @@
 // each later line is one turn with the model's own readings, token by token.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { NO_READER, type LiveValidity } from '../contracts/reading';
 import type { ChatMessage } from '../contracts/rpc-methods';
 import type { SelfReading } from './reply-model';
 import type { AppliedSteering } from './steer-option';
@@ -17,6 +18,8 @@ export interface SessionRecord {
   startedAt: string;
   /** Where these readings come from: the serving model's own residual stream, not a reader's. */
   source: 'own-activations';
+  /** Whether the vectors' report card validated them for live use (the extension gates on it). */
+  live: LiveValidity;
 }
 
 export interface TurnRecord {
@@ -46,6 +49,7 @@ export class SelfTranscript {
     readonly path: string,
     model: string,
     startedAt = new Date(),
+    live: LiveValidity = NO_READER,
   ) {
     mkdirSync(dirname(path), { recursive: true });
     this.append({
@@ -54,6 +58,7 @@ export class SelfTranscript {
       model,
       startedAt: startedAt.toISOString(),
       source: 'own-activations',
+      live,
     } satisfies SessionRecord);
   }
 

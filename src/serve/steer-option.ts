@@ -1,7 +1,7 @@
 // `--steer calm:+0.1` and a request's `steer`: an emotion vector added to the residual stream at
 // the vectors' layer while the model writes, at strength α, a fraction of the mean residual norm
 // there (the research's convention, the same as the Steering experiment's).
-import { ALPHA_LIMIT } from '../experiments/steering';
+import { ALPHA_LIMIT } from '../contracts/steering';
 
 export interface SteerChoice {
   emotion: string;

@@ -10,11 +10,14 @@ const LOCK_STALE_MS = 10_000;
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 let temporaries = 0;
 
-/** Replaces `path` with `text` in one step: readers see the old file or the new one, never half. */
-export function writeFileAtomic(path: string, text: string | Uint8Array): void {
+/**
+ * Replaces `path` with `text` in one step: readers see the old file or the new one, never half.
+ * `mode` sets the new file's permissions from its creation (0o600: owner-only from the start).
+ */
+export function writeFileAtomic(path: string, text: string | Uint8Array, mode?: number): void {
   const tmp = `${path}.${process.pid}.${++temporaries}.tmp`;
   try {
-    writeFileSync(tmp, text);
+    writeFileSync(tmp, text, mode === undefined ? undefined : { mode });
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });

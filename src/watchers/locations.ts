@@ -6,6 +6,8 @@ import { homedir } from 'node:os';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { defaultCacheDir } from '../model-store/cache-dir';
+import { serveFolder } from '../storage/serve-endpoint';
 
 export interface AgentLocations {
   /** Claude Code keeps projects under ~/.claude, or ~/.config/claude in newer installs. */
@@ -16,6 +18,9 @@ export interface AgentLocations {
   vscodeUser: string;
   /** This workspace's workspaceStorage/<hash> folder when known (the extension knows it). */
   workspaceStorage?: string;
+  /** Where `agent-vitals serve --http` keeps its endpoint file and own-activations transcripts
+   *  (the CLI's default cache); absent: the served local model is not watched. */
+  serveFolder?: string;
 }
 
 export function defaultLocations(env: NodeJS.ProcessEnv = process.env, platform = process.platform): AgentLocations {
@@ -33,6 +38,7 @@ export function defaultLocations(env: NodeJS.ProcessEnv = process.env, platform 
     codexSessions: join(env.CODEX_HOME ?? join(home, '.codex'), 'sessions'),
     geminiTmp: join(home, '.gemini', 'tmp'),
     vscodeUser,
+    serveFolder: serveFolder(defaultCacheDir(env, home)),
   };
 }
 

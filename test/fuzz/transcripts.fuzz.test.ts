@@ -40,6 +40,7 @@ const LINE_FIXTURES: Fixture[] = [
   { source: 'codex', rel: 'codex/legacy/rollout-2025-05-14-5a7c0e2d.jsonl' },
   { source: 'gemini', rel: 'gemini/tmp/c0ffee/chats/session-2026-11-23T07-00-g5150.jsonl' },
   { source: 'copilot', rel: 'copilot/workspaceStorage/5f2a9c/GitHub.copilot-chat/transcripts/cs-41d2.jsonl' },
+  { source: 'local-model', rel: 'local-model/2026-12-03T16-11-55-087Z.jsonl' },
 ];
 
 const DOCUMENT_FIXTURES: Fixture[] = [

@@ -1,6 +1,7 @@
 // The views: the sidebar (opening it starts watching) with its messages routed, and the status bar.
 import * as vscode from 'vscode';
 import type { FlagActions } from '../flags/flag-actions';
+import { setSteering, startSteeringControl } from '../serve-steering';
 import { sidebarMessageRouter } from '../sidebar-messages';
 import type { SidecarHost } from '../sidecar-host';
 import { SIDEBAR_VIEW_ID, SidebarViewProvider } from '../sidebar-view';
@@ -25,11 +26,12 @@ export function activateSidebar(
   const sidebar = new SidebarViewProvider(
     context.extensionUri,
     store,
-    sidebarMessageRouter({ store, actions, host, log }),
+    sidebarMessageRouter({ store, actions, host, log, steer: setSteering }),
     log,
   );
   context.subscriptions.push(
     sidebar,
+    startSteeringControl(log, (setting) => store.setSteering(setting)),
     vscode.window.registerWebviewViewProvider(SIDEBAR_VIEW_ID, {
       resolveWebviewView: (view) => {
         watching.start('the panel opened');

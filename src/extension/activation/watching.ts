@@ -1,9 +1,9 @@
 // Watching the agents: each new event goes to the store, the tamper rules, the scorer and the
-// telemetry export.
+// telemetry export. A session that carries its own activations is never given to the reader model.
 // Watching starts once: at activation when the settings say so, else when the panel opens or a
 // command runs.
 import * as vscode from 'vscode';
-import type { AgentEvent } from '../../core/events';
+import { readsOwnActivations, type AgentEvent } from '../../core/events';
 import { watchReasonAtActivation } from '../../watchers/startup';
 import type { ScoreSource } from '../integration/parts';
 import type { TamperFlagFeed } from '../flags/tamper-flag-feed';
@@ -37,7 +37,7 @@ export function activateWatching(
   const ingest = (event: AgentEvent): void => {
     to.store.addEvent(event);
     to.feed.observe(event);
-    to.scoreSource.score(sessionKeyOf(event), event);
+    if (!readsOwnActivations(event.source)) to.scoreSource.score(sessionKeyOf(event), event);
     to.telemetry.event(event);
   };
   // A resumed file's earlier events, shown before the reload, are not shown again, but they
@@ -45,7 +45,7 @@ export function activateWatching(
   // their stored status and do not notify) and the conversation later turns are scored in.
   const resumed = (event: AgentEvent): void => {
     to.feed.observe(event);
-    to.scoreSource.replay(sessionKeyOf(event), event);
+    if (!readsOwnActivations(event.source)) to.scoreSource.replay(sessionKeyOf(event), event);
   };
   let watchers: vscode.Disposable | undefined;
   const start = (why: string): void => {

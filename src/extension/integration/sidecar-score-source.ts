@@ -3,8 +3,9 @@
 // the user's prompts and tool output go with the next assistant turn as its context. While the
 // model is not loaded or not calibrated the turns wait in the queue; a sidecar restart reopens
 // each conversation from its history, and new vectors score the history again (the store keys
-// scores by turn, so a re-score replaces, never duplicates).
-import type { AgentEvent } from '../../core/events';
+// scores by turn, so a re-score replaces, never duplicates). A session whose turns carry the
+// acting model's own activations is never read by the reader model.
+import { readsOwnActivations, type AgentEvent } from '../../core/events';
 import { decodeFloat32 } from '../../contracts/float32';
 import type { AppendResult } from '../../contracts/rpc-methods';
 import type { ErrorKind } from '../../contracts/error-kinds';
@@ -117,6 +118,7 @@ export class SidecarScoreSource implements ScoreSource {
   }
 
   score(sessionKey: string, event: AgentEvent): void {
+    if (readsOwnActivations(event.source)) return;
     let chat = this.chats.get(sessionKey);
     if (!chat) this.chats.set(sessionKey, (chat = new ReaderChat()));
     const step = chat.push(event);
@@ -126,6 +128,7 @@ export class SidecarScoreSource implements ScoreSource {
 
   /** An event of a resumed transcript, scored by an earlier host: context for what comes next. */
   replay(sessionKey: string, event: AgentEvent): void {
+    if (readsOwnActivations(event.source)) return;
     const message = chatMessageFor(event);
     if (message)
       this.scorer.addHistory(

@@ -4,7 +4,7 @@
 // per-token heat too), older ones the start of their text (what the timeline shows); scores keep
 // the emotions the views show; events keep only the fields the views use. Pure (no vscode
 // import); what comes back from storage is checked, never trusted.
-import type { AgentSource, TestRunEvent, TestRunOrigin, TurnEvent } from '../../core/events';
+import type { AgentSource, OwnReading, TestRunEvent, TestRunOrigin, TurnEvent } from '../../core/events';
 import type { TurnScore } from '../../contracts/reading';
 
 export const SAVED_SESSIONS = 20;
@@ -21,6 +21,9 @@ interface SavedTurn {
   ts: string;
   turnId: string;
   text: string;
+  model?: string;
+  /** An own-activations turn's steering and validity (its per-token readings are in `scores`). */
+  own?: Omit<OwnReading, 'tokens'>;
 }
 
 interface SavedTestRun {
@@ -92,6 +95,8 @@ export function saveSession(s: TimelineSession, emotions: ReadonlySet<string>): 
       ts: t.ts,
       turnId: t.turnId,
       text: i >= firstWhole || t.text.length <= SAVED_TEXT_CHARS ? t.text : `${t.text.slice(0, SAVED_TEXT_CHARS)}…`,
+      ...(t.model !== undefined ? { model: t.model } : {}),
+      ...(t.own ? { own: { steering: t.own.steering, validity: t.own.validity } } : {}),
     })),
     testRuns: s.testRuns
       .filter((r) => !dropped || r.seq > dropped.seq)
@@ -119,7 +124,13 @@ export function restoreSessions(value: unknown): { sessions: TimelineSession[]; 
     const envelope = { source: s.source, sessionId: s.sessionId };
     return {
       ...s,
-      turns: s.turns.map((t) => ({ ...envelope, ...t, type: 'turn', role: 'assistant' })),
+      turns: s.turns.map(({ own, ...t }) => ({
+        ...envelope,
+        ...t,
+        type: 'turn',
+        role: 'assistant',
+        ...(own ? { own: { ...own, tokens: null } } : {}),
+      })),
       testRuns: s.testRuns.map((r) => ({ ...envelope, ...r, type: 'test-run', failingIds: [] })),
       scores: new Map(s.scores),
     };
@@ -137,7 +148,23 @@ function isTurn(t: unknown): t is SavedTurn {
     typeof t.seq === 'number' &&
     typeof t.ts === 'string' &&
     typeof t.turnId === 'string' &&
-    typeof t.text === 'string'
+    typeof t.text === 'string' &&
+    (t.model === undefined || typeof t.model === 'string') &&
+    (t.own === undefined || isOwn(t.own))
+  );
+}
+
+function isOwn(o: unknown): o is SavedTurn['own'] {
+  if (!isObject(o) || !isObject(o.validity)) return false;
+  const { steering, validity } = o;
+  return (
+    typeof validity.valid === 'boolean' &&
+    typeof validity.why === 'string' &&
+    (steering === null ||
+      (isObject(steering) &&
+        typeof steering.emotion === 'string' &&
+        typeof steering.alpha === 'number' &&
+        typeof steering.layer === 'number'))
   );
 }
 

@@ -1,7 +1,7 @@
 // Folds the event stream, turn scores and flags into the state every view shows. Pure (no
 // vscode import) so it is unit-tested directly; the host feeds it and renders its snapshots.
 
-import type { AgentEvent, TestRunEvent, TurnEvent } from '../../core/events';
+import { readsOwnActivations, type AgentEvent, type TestRunEvent, type TurnEvent } from '../../core/events';
 import type { Flag } from '../../core/flags';
 import type {
   FlagItem,
@@ -16,7 +16,9 @@ import type {
 } from '../../contracts/sidebar-protocol';
 import type { FlagStatus } from '../../contracts/flag-status';
 import type { LiveValidity, TurnScore } from '../../contracts/reading';
+import { DEFAULT_STEERING, type SteeringSetting } from '../../contracts/steering';
 import { DEMO_VALIDITY, isDemoModel } from '../../emotion/live-validity';
+import { turnScoreOf } from '../../emotion/reading';
 import { behaviouralPressure, PressureTracker, type PressureThresholds } from '../../tamper/pressure';
 import { computeReading, referencedDesperation, type ReadingOptions } from './reading';
 import { restoreSessions, saveSession, SAVED_SESSIONS, type SavedTimelines } from './saved-timelines';
@@ -83,6 +85,7 @@ export class VitalsStore {
   private heatEmotion = 'desperate';
   private scoring: ScoringStatus;
   private watching: WatchInfo[] = [];
+  private steering: SteeringSetting = DEFAULT_STEERING;
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -128,6 +131,8 @@ export class VitalsStore {
       if (s.turnIds.has(e.turnId)) return;
       s.turnIds.add(e.turnId);
       s.turns.push(e);
+      // The acting model's own reading arrives with the turn: this turn's score is made from it.
+      if (e.own?.tokens?.length) s.scores.set(e.turnId, turnScoreOf(e.own.tokens));
     } else if (e.type === 'test-run') {
       s.testRuns.push(e);
       s.runPressure.set(e.seq, behaviouralPressure(s.pressure.facts(e.ts), this.settings.pressure).score);
@@ -221,6 +226,12 @@ export class VitalsStore {
     this.changed();
   }
 
+  /** The served model's steering control, as the setting says. */
+  setSteering(steering: SteeringSetting): void {
+    this.steering = steering;
+    this.changed();
+  }
+
   updateSettings(settings: StoreSettings): void {
     this.settings = settings;
     this.changed();
@@ -277,6 +288,7 @@ export class VitalsStore {
       .sort((a, b) => (a.lastEventAt < b.lastEventAt ? 1 : -1));
     const key = this.followedKey();
     const record = key ? this.sessions.get(key) : undefined;
+    const own = record && readsOwnActivations(record.first.source) ? record.turns.at(-1)?.own : undefined;
     return {
       scoring: this.scoring,
       watching: this.watching,
@@ -287,7 +299,9 @@ export class VitalsStore {
       selectedTurn: record ? this.selected(record) : null,
       emotionsShown: this.settings.emotionsShown,
       heatEmotion: this.heatEmotion,
-      reader: this.reader(),
+      // An own-activations session's readings are valid as far as the serving model's vectors are.
+      reader: own ? own.validity : this.reader(),
+      steering: this.steering,
     };
   }
 
@@ -311,6 +325,7 @@ export class VitalsStore {
       ts: t.ts,
       firstLine: firstLine(t.text),
       ...(s.scores.has(t.turnId) ? { emotions: s.scores.get(t.turnId)!.emotions } : {}),
+      ...(t.own?.steering ? { steering: t.own.steering } : {}),
     }));
   }
 
@@ -332,7 +347,15 @@ export class VitalsStore {
       testRuns,
       reading: computeReading(turns, this.settings),
       pressure: behaviouralPressure(s.pressure.facts(s.lastTs), this.settings.pressure),
+      readings: this.readingsOf(s),
     };
+  }
+
+  /** The served model reads itself (its name is on its turns); other sessions are read by the reader model. */
+  private readingsOf(s: SessionRecord): SessionView['readings'] {
+    if (readsOwnActivations(s.first.source))
+      return { kind: 'own', model: [...s.turns].reverse().find((t) => t.model)?.model ?? 'the served model' };
+    return { kind: 'reader', model: this.scoring.kind === 'ready' ? this.scoring.modelId : this.settings.model };
   }
 
   private flagItems(s: SessionRecord): FlagItem[] {
@@ -383,6 +406,7 @@ export class VitalsStore {
       turnId: turn.turnId,
       text: turn.text,
       ...(score ? { emotions: score.emotions, ...(score.tokens ? { tokens: score.tokens } : {}) } : {}),
+      ...(turn.own?.steering ? { steering: turn.own.steering } : {}),
     };
   }
 }

@@ -9,6 +9,7 @@ import { cline } from './cline';
 import { codex } from './codex';
 import { copilot } from './copilot';
 import { gemini } from './gemini';
+import { localModel } from './local-model';
 import { roo } from './roo';
 import { vscodeActivity } from './vscode';
 
@@ -20,6 +21,7 @@ const TRANSCRIPT_AGENTS: { [S in TranscriptSource]: TranscriptAgent<S> } = {
   copilot,
   codex,
   gemini,
+  'local-model': localModel,
   'claude-code': claudeCode,
 };
 
@@ -32,6 +34,7 @@ export const AGENTS: { [S in AgentSource]: Agent<S> } = {
   roo,
   gemini,
   aider,
+  'local-model': localModel,
   vscode: vscodeActivity,
 };
 

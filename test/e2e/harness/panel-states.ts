@@ -1,6 +1,7 @@
 // Synthetic panel states for the rendering checks: what the host would send for a scored
 // session under pressure and for each scoring state. Test data only.
 import { behaviouralPressure, NO_PRESSURE } from '../../../src/tamper/pressure';
+import { DEFAULT_STEERING } from '../../../src/contracts/steering';
 import { readWatcherSettings, watchList } from '../../../src/watchers/settings';
 import type { LiveValidity, ScoringStatus, SidebarState, TokenHeat } from '../../../src/contracts/sidebar-protocol';
 
@@ -163,6 +164,7 @@ export function scoredSessionState(reader: LiveValidity = DEMO_READER): SidebarS
         repeatedFailure: { test: 'invoice totals > rounds half-cents up', runs: 4 },
         bypasses: ['--no-verify'],
       }),
+      readings: { kind: 'reader', model: SCORING_MODEL },
     },
     flags: [
       {
@@ -181,6 +183,7 @@ export function scoredSessionState(reader: LiveValidity = DEMO_READER): SidebarS
     emotionsShown: ['desperate', 'calm', 'frustrated', 'anxious'],
     heatEmotion: 'desperate',
     reader,
+    steering: DEFAULT_STEERING,
   };
 }
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { apiKeyPath } from '../../../src/serve/api-key';
+import { readEndpointFile, serveFolder } from '../../../src/storage/serve-endpoint';
 
 test('serve --http prints the address and key, serves with that key, and exits 0 on SIGINT', async () => {
   const cacheDir = mkdtempSync(join(tmpdir(), 'av-serve-cli-'));
@@ -51,6 +52,10 @@ test('serve --http prints the address and key, serves with that key, and exits 0
   assert.equal(out.split(key).length - 1, 1, 'the key is printed once');
   assert.equal(readFileSync(apiKeyPath(cacheDir), 'utf8').trim(), key);
   assert.equal(statSync(apiKeyPath(cacheDir)).mode & 0o777, 0o600);
+  // While it runs, the endpoint file tells the extension where it is and which transcript it writes.
+  const endpoint = readEndpointFile(serveFolder(cacheDir))!;
+  assert.deepEqual([endpoint.url, endpoint.pid], [url, child.pid]);
+  assert.ok(out.includes(`own-activations transcript: ${endpoint.transcript}\n`), out);
 
   const client = new OpenAI({ baseURL: url, apiKey: key, maxRetries: 0 });
   const reply = await client.chat.completions.create({
@@ -68,4 +73,5 @@ test('serve --http prints the address and key, serves with that key, and exits 0
 
   child.kill('SIGINT');
   assert.equal(await exited, 0, err);
+  assert.equal(readEndpointFile(serveFolder(cacheDir)), undefined, 'removed when the endpoint stops');
 });

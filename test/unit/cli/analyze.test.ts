@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, constants, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -12,11 +12,20 @@ const TRANSCRIPTS = join(__dirname, '../../fixtures/transcripts');
 const run = (args: string[]): Promise<CliRun> => runAgentVitalsInProcess(['analyze', ...args]);
 
 test('analyze: every shipped transcript format is found and reported with the contract fields', async () => {
-  // Without plugins nothing is scored or flagged.
+  // Without plugins nothing is scored or flagged (the served model's own readings are recorded, not scored).
   const report = await analyzePath(TRANSCRIPTS, undefined);
   const sources = new Set(report.sessions.map((s) => s.source));
-  assert.deepEqual([...sources].sort(), ['aider', 'claude-code', 'cline', 'codex', 'copilot', 'gemini', 'roo']);
-  assert.equal(report.sessions.length, 12);
+  assert.deepEqual([...sources].sort(), [
+    'aider',
+    'claude-code',
+    'cline',
+    'codex',
+    'copilot',
+    'gemini',
+    'local-model',
+    'roo',
+  ]);
+  assert.equal(report.sessions.length, 13);
   for (const s of report.sessions) {
     assert.deepEqual(
       Object.keys(s).sort(),
@@ -43,6 +52,28 @@ test('analyze: every shipped transcript format is found and reported with the co
     op: 'update',
     isTestPath: true,
   });
+});
+
+test("analyze: the served model's turns report their own readings, and no reader model scores them", async () => {
+  const file = join(TRANSCRIPTS, 'local-model/2026-12-03T16-11-55-087Z.jsonl');
+  const scoreTurns = async (): Promise<never> => {
+    throw new Error('a reader model was asked to score own-activations turns');
+  };
+  const report = await analyzePath(file, undefined, { scoreTurns });
+  const turns = report.sessions[0]!.turns;
+  const records = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; reading?: { emotions: string[]; z: number[][] } })
+    .filter((r) => r.type === 'turn');
+  const replies = turns.filter((t) => t.role === 'assistant');
+  assert.equal(replies.length, records.length);
+  records.forEach((r, i) => {
+    const desperate = r.reading!.emotions.indexOf('desperate');
+    const mean = r.reading!.z.reduce((sum, row) => sum + row[desperate]!, 0) / r.reading!.z.length;
+    assert.ok(Math.abs(replies[i]!.emotions!.desperate! - mean) < 1e-12);
+  });
+  assert.ok(turns.filter((t) => t.role === 'user').every((t) => t.emotions === null));
 });
 
 test('analyze: the tamper rules fill flags from the same events (expected value rewritten after a failing run)', async () => {

@@ -101,3 +101,33 @@ test('a turn delivered again (a transcript rewritten whole) is not added twice',
   store.addEvent(turn(1, 'once'));
   assert.equal(store.snapshot().session!.turns.length, 1);
 });
+
+test("an own-activations session comes back after a reload with its model, its validity and each turn's steering", () => {
+  const validity = { valid: true, why: 'validated on agent text' };
+  const ownTurn = (seq: number, steering: { emotion: string; alpha: number; layer: number } | null) => ({
+    ...turn(seq, `reply ${seq}`, 'served'),
+    source: 'local-model' as const,
+    model: 'org/served-0.5b',
+    own: { tokens: [{ text: 'reply', z: { desperate: seq, calm: 0 } }], steering, validity },
+  });
+  const store = new VitalsStore(settings, unavailable, () => NOW);
+  store.addEvent(ownTurn(1, null));
+  store.addEvent(ownTurn(2, { emotion: 'calm', alpha: 0.1, layer: 3 }));
+  const saved = JSON.parse(JSON.stringify(store.saveTimelines())) as unknown;
+  const restored = new VitalsStore(settings, unavailable, () => NOW);
+  assert.equal(restored.restoreTimelines(saved), 0);
+  const state = restored.snapshot();
+  assert.deepEqual(state.session!.readings, { kind: 'own', model: 'org/served-0.5b' });
+  assert.deepEqual(state.reader, validity);
+  assert.deepEqual(
+    state.session!.turns.map((t) => [t.emotions?.desperate?.mean, t.steering?.emotion]),
+    [
+      [1, undefined],
+      [2, 'calm'],
+    ],
+  );
+  // A saved steering that is not one is refused with its session, never shown.
+  const tampered = JSON.parse(JSON.stringify(saved)) as { sessions: { turns: { own?: { steering: unknown } }[] }[] };
+  tampered.sessions[0]!.turns[1]!.own!.steering = { emotion: 'calm', alpha: 'lots' };
+  assert.equal(new VitalsStore(settings, unavailable, () => NOW).restoreTimelines(tampered), 1);
+});

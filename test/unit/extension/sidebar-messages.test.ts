@@ -1,7 +1,8 @@
 import '../../support/vscode-stub';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { FlagAction } from '../../../src/contracts/sidebar-protocol';
+import { isSidebarViewMessage, type FlagAction } from '../../../src/contracts/sidebar-protocol';
+import type { SteeringSetting } from '../../../src/contracts/steering';
 import { sidebarMessageRouter } from '../../../src/extension/sidebar-messages';
 import { VitalsStore } from '../../../src/extension/state/vitals-store';
 import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';
@@ -23,13 +24,15 @@ function router(cancelled: boolean) {
   store.addEvent(turn(3, 'newest', 'new'));
   const performed: [string, FlagAction][] = [];
   const logged: string[] = [];
+  const steered: SteeringSetting[] = [];
   const route = sidebarMessageRouter({
     store,
     actions: { perform: async (id, action) => void performed.push([id, action]) },
     host: { cancelCalibration: () => cancelled },
     log: { info: (m: string) => void logged.push(m), error: (m: string) => void logged.push(m), show: () => {} },
+    steer: async (setting) => void steered.push(setting),
   });
-  return { store, route, performed, logged };
+  return { store, route, performed, logged, steered };
 }
 
 test('sidebar messages follow a session, select its turn and pick the heat map emotion in the store', () => {
@@ -52,4 +55,24 @@ test('a flag action goes to the flag actions; cancelling with no calibration run
   const running = router(true);
   running.route({ type: 'cancel-calibration' });
   assert.deepEqual(running.logged, []);
+});
+
+test('the steering control sets the served model steering; the protocol refuses unknown emotions and α outside (0, 0.2]', () => {
+  const { route, steered } = router(false);
+  route({ type: 'steering', steering: { emotion: 'calm', alpha: 0.1 } });
+  assert.deepEqual(steered, [{ emotion: 'calm', alpha: 0.1 }]);
+  const message = (emotion: unknown, alpha: unknown) => ({ type: 'steering', steering: { emotion, alpha } });
+  assert.equal(isSidebarViewMessage(message('calm', 0.2)), true);
+  assert.equal(isSidebarViewMessage(message('off', 0.05)), true);
+  for (const [emotion, alpha] of [
+    ['calm', 0.21],
+    ['calm', 0],
+    ['calm', -0.1],
+    ['calm', Number.NaN],
+    ['calm', '0.1'],
+    ['joy', 0.1],
+    ['__proto__', 0.1],
+  ])
+    assert.equal(isSidebarViewMessage(message(emotion, alpha)), false, `${String(emotion)} ${String(alpha)}`);
+  assert.equal(isSidebarViewMessage({ type: 'steering', steering: null }), false);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AgentEvent, TurnEvent } from '../../../src/core/events';
+import type { AgentEvent, AgentSource, TurnEvent } from '../../../src/core/events';
 import { encodeFloat32 } from '../../../src/contracts/float32';
 import type { RequestType } from 'vscode-jsonrpc';
 import type { AppendResult, ChatMessage, ModelInfo } from '../../../src/contracts/rpc-methods';
@@ -13,10 +13,10 @@ import { FakeClock } from '../../support/fake-clock';
 
 const EMOTIONS = ['desperate', 'calm'];
 
-function turn(seq: number, role: 'user' | 'assistant', text: string): TurnEvent {
+function turn(seq: number, role: 'user' | 'assistant', text: string, source: AgentSource = 'claude-code'): TurnEvent {
   return {
     type: 'turn',
-    source: 'claude-code',
+    source,
     sessionId: 's',
     seq,
     ts: new Date(seq * 1000).toISOString(),
@@ -161,6 +161,18 @@ function source(fake: ReturnType<typeof fakeHost>, retryDelayMs: (attempt: numbe
   s.onScore((k, id, score) => got.push([k, id, score]));
   return { s, got, ids: () => got.map((g) => g[1]), settle: () => clock.advance(20) };
 }
+
+test("the served local model's turns carry their own activations: the reader model never reads them", async () => {
+  const fake = fakeHost({ contextLimit: 8192, vectors: VECTORS });
+  const { s, got, settle } = source(fake);
+  s.replay('local-model:a', turn(1, 'user', 'fix it', 'local-model'));
+  s.score('local-model:a', turn(2, 'user', 'still failing', 'local-model'));
+  s.score('local-model:a', turn(3, 'assistant', 'running the tests', 'local-model'));
+  await settle();
+  assert.equal(fake.calls.length, 0);
+  assert.equal(fake.modelRequests(), 0, 'the reader model is not even loaded for them');
+  assert.equal(got.length, 0);
+});
 
 test('assistant turns are scored under their turn ids; user turns go with the next assistant turn, unscored', async () => {
   const fake = fakeHost({ contextLimit: 8192, vectors: VECTORS });

@@ -183,3 +183,51 @@ test('each test run carries the behavioural pressure right after it: rising over
     [1, 1, 2, 0],
   );
 });
+
+test("an own-activations session: its turns' own readings are their scores, it says whose they are, and its validity is the serving model's", () => {
+  const store = new VitalsStore(settings, unavailable, () => NOW);
+  store.addEvent(turn(1, 'read by the reader', 'agent'));
+  assert.deepEqual(store.snapshot().session!.readings, { kind: 'reader', model: 'org/reader-1b' });
+  const validated = { valid: true, why: 'validated on agent text' };
+  const own = (seq: number, desperate: number, steering: { emotion: string; alpha: number; layer: number } | null) => ({
+    ...turn(seq, `reply ${seq}`, 'served'),
+    source: 'local-model' as const,
+    model: 'org/served-0.5b',
+    own: {
+      tokens: [
+        { text: 'reply', z: { desperate, calm: 0 } },
+        { text: ' more', z: { desperate: desperate + 1, calm: 0 } },
+      ],
+      steering,
+      validity: validated,
+    },
+  });
+  store.addEvent(own(2, 1.5, null));
+  store.addEvent(own(3, 0.5, { emotion: 'calm', alpha: 0.1, layer: 3 }));
+  store.follow('local-model:served');
+  const state = store.snapshot();
+  assert.deepEqual(state.session!.readings, { kind: 'own', model: 'org/served-0.5b' });
+  assert.deepEqual(
+    state.session!.turns.map((t) => [t.emotions?.desperate, t.steering?.emotion]),
+    [
+      [{ mean: 2, max: 2.5 }, undefined],
+      [{ mean: 1, max: 1.5 }, 'calm'],
+    ],
+  );
+  assert.equal(state.session!.reading!.rawDesperation, 1, 'the gauge reads the own scores');
+  assert.deepEqual(state.reader, validated, "the serving model's verdict, not the unloaded reader's");
+  assert.deepEqual(state.selectedTurn!.steering, { emotion: 'calm', alpha: 0.1, layer: 3 });
+  assert.deepEqual(state.selectedTurn!.tokens, [
+    { text: 'reply', z: { desperate: 0.5, calm: 0 } },
+    { text: ' more', z: { desperate: 1.5, calm: 0 } },
+  ]);
+  store.follow('claude-code:agent');
+  assert.equal(store.snapshot().reader.valid, false, "other sessions keep the reader's validity");
+});
+
+test('the steering control shows the setting it is given', () => {
+  const store = new VitalsStore(settings, unavailable, () => NOW);
+  assert.deepEqual(store.snapshot().steering, { emotion: 'off', alpha: 0.1 });
+  store.setSteering({ emotion: 'calm', alpha: 0.05 });
+  assert.deepEqual(store.snapshot().steering, { emotion: 'calm', alpha: 0.05 });
+});

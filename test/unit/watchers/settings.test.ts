@@ -25,7 +25,7 @@ test('settings: switched-off adapters are left out, bad values fall back to defa
     'watchers.recentHours': 2,
   };
   const s = readWatcherSettings((k) => values[k]);
-  assert.deepEqual(s.transcriptSources, ['claude-code', 'copilot', 'cline', 'roo', 'gemini', 'aider']);
+  assert.deepEqual(s.transcriptSources, ['claude-code', 'copilot', 'cline', 'roo', 'gemini', 'aider', 'local-model']);
   assert.equal(s.workspaceActivity, false);
   assert.deepEqual(s.testGlobs, DEFAULT_TEST_GLOBS);
   assert.equal(s.recentMs, 2 * 3600_000);

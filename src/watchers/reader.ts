@@ -12,6 +12,14 @@ export interface LineReader {
   line(text: string, offset: number): void;
   /** The file ended (analyze) or was truncated/rotated: emit what is still held back. */
   end(): void;
+  /**
+   * What the reader holds between two lines, as JSON, so that another process can read on from
+   * the next line (the guard hook reads only what a transcript gained); absent for formats that
+   * do not offer it. The emitter's numbering is saved apart (`SessionEmitter.saveState`).
+   */
+  saveState?(): unknown;
+  /** Takes up what `saveState` returned, on a reader that has read nothing; throws a StateError on anything else. */
+  restoreState?(state: unknown): void;
 }
 
 /** Formats rewritten whole: fed the full text on every change; the reader dedupes. */

@@ -116,12 +116,7 @@ export interface StopPayload {
  * The answer to a stop event, or null when there is nothing new to report: no tamper flags, or
  * no more than the last audit of this session already reported.
  */
-export function auditAnswer(
-  agent: GuardAgent,
-  payload: StopPayload,
-  audit: SessionAudit,
-  now: Date,
-): object | null {
+export function auditAnswer(agent: GuardAgent, payload: StopPayload, audit: SessionAudit, now: Date): object | null {
   if (audit.flags === 0) return null;
   const reported = readGuardLog(payload.cwd, 'audit').filter(
     (l) => l.sessionId === payload.sessionId && l.agent === agent,

@@ -123,7 +123,11 @@ async function tailHash(file: string, offset: number): Promise<string> {
  * The digest of the session in `file`, read as `source`, through the checkpoint in `cacheRoot`
  * (default: the user's cache folder), which it leaves updated.
  */
-export async function readSessionDigest(file: string, source: TranscriptSource, cacheRoot?: string): Promise<SessionRead> {
+export async function readSessionDigest(
+  file: string,
+  source: TranscriptSource,
+  cacheRoot?: string,
+): Promise<SessionRead> {
   const transcript = resolve(file);
   const where = checkpointPath(checkpointDir(cacheRoot), transcript, source);
   const first = await readWith(transcript, source, where, loadCheckpoint(where, transcript, source));

@@ -2,9 +2,16 @@
 // file is outside the process, so every field is checked for its type and range before it is
 // used, maps come back as Maps (never as objects keyed by the file's strings), and keys that
 // reach an object's prototype are refused. Anything out of shape throws a StateError.
-import { isPrototypeKey, isRecord } from '../watchers/reader';
-
 export class StateError extends Error {}
+
+/** Keys that, assigned on a plain object, reach or replace its prototype: never taken from a file. */
+export function isPrototypeKey(key: string): boolean {
+  return key === '__proto__' || key === 'constructor' || key === 'prototype';
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 /** Largest count a saved state may hold: far above any session's, far below float trouble. */
 const MAX_COUNT = 2 ** 40;

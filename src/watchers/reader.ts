@@ -2,6 +2,7 @@
 // of one session file into events through its SessionEmitter; it never touches the file itself,
 // so the same reader serves live tailing, `agent-vitals analyze` and the tests.
 import type { SessionEmitter } from './emitter';
+import { isRecord } from '../storage/json-state';
 
 /** Append-only formats: fed one complete line at a time with the line's byte offset. */
 export interface LineReader {
@@ -74,14 +75,7 @@ export function parseJsonRecord(text: string, emitter: SessionEmitter): Record<s
   return undefined;
 }
 
-/** Keys that, assigned on a plain object, reach or replace its prototype: never taken from a file. */
-export function isPrototypeKey(key: string): boolean {
-  return key === '__proto__' || key === 'constructor' || key === 'prototype';
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isPrototypeKey, isRecord } from '../storage/json-state';
 
 export function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;

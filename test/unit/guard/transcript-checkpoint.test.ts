@@ -16,7 +16,14 @@ import { join } from 'node:path';
 import { readSessionDigest, type SessionRead } from '../../../src/guard/transcript-checkpoint';
 import type { GuardAgent } from '../../../src/guard/agents';
 import { runHook } from '../../../src/guard/hook';
-import { appendClaudeEdit, claudeTranscript, codexTranscript, geminiTranscript, makeWorkspace, payload } from './workspace';
+import {
+  appendClaudeEdit,
+  claudeTranscript,
+  codexTranscript,
+  geminiTranscript,
+  makeWorkspace,
+  payload,
+} from './workspace';
 
 const FIXTURES = join(__dirname, '../../fixtures');
 const AT = '2026-11-25T00:00:00.000Z';
@@ -44,7 +51,10 @@ function sessions(): { agent: GuardAgent; file: string }[] {
     },
     {
       agent: 'codex',
-      file: join(FIXTURES, 'transcripts/codex/2026/11/21/rollout-2026-11-21T10-00-00-0199a3c2-7e41-7b10-9c55-3f2e1d0b9a77.jsonl'),
+      file: join(
+        FIXTURES,
+        'transcripts/codex/2026/11/21/rollout-2026-11-21T10-00-00-0199a3c2-7e41-7b10-9c55-3f2e1d0b9a77.jsonl',
+      ),
     },
     { agent: 'gemini', file: geminiTranscript(workspace, 4) },
     {
@@ -94,7 +104,10 @@ test('pressure and audit after reading a transcript in appended pieces equal a f
       }
       const last = await readSessionDigest(copy, agent, cache);
       assert.deepEqual(judged(last), full, `${agent} ${file} cut at ${cuts.join(', ')}`);
-      assert.ok(reads.slice(1).some((r) => r === 'appended'), `${file}: later reads resume (${reads.join(', ')})`);
+      assert.ok(
+        reads.slice(1).some((r) => r === 'appended'),
+        `${file}: later reads resume (${reads.join(', ')})`,
+      );
     }
   }
 });
@@ -185,7 +198,10 @@ test('a checkpoint stays small however long the session runs', async () => {
   const cache = tempDir();
   const file = join(workspace, 'long.jsonl');
   const one = readFileSync(claudeTranscript(workspace, 1), 'utf8');
-  const run = one.split('\n').filter((l) => l).slice(1); // one Bash call and its failing result
+  const run = one
+    .split('\n')
+    .filter((l) => l)
+    .slice(1); // one Bash call and its failing result
   writeFileSync(file, one);
   await readSessionDigest(file, 'claude-code', cache);
   const sizes: number[] = [];
@@ -213,7 +229,8 @@ test('the hook decides the same on a transcript it has read before as on one it 
     const workspace = makeWorkspace();
     const file = claudeTranscript(workspace, 1);
     const now = new Date('2026-11-20T09:14:05.000Z');
-    const ask = async () => (await runHook('claude-code', payload('claude-edit-skip.json', workspace, file), now)).output;
+    const ask = async () =>
+      (await runHook('claude-code', payload('claude-edit-skip.json', workspace, file), now)).output;
     const calm = await ask();
     writeFileSync(file, readFileSync(claudeTranscript(workspace, 4)));
     const incremental = await ask();

@@ -13,9 +13,9 @@
 // Formats rewritten whole (Cline's task history, Gemini CLI's legacy session) cannot be read in
 // part: their digest is kept keyed by the file's identity, size and modification time.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { TranscriptSource } from '../core/events';
 import { userCacheDir, writeFileAtomic } from '../storage/cache-file';
 import { asCount, asObject, asString, StateError } from '../storage/json-state';
@@ -27,6 +27,8 @@ import { SessionDigest } from './session-digest';
 export const CHECKPOINT_VERSION = 1;
 /** A checkpoint larger than this is not written (nor read): the previous one stays in use. */
 export const MAX_CHECKPOINT_BYTES = 2 * 1024 * 1024;
+/** Checkpoints kept at most, one per transcript: beyond this the least recently written go. */
+export const MAX_CHECKPOINTS = 256;
 /** Bytes before the offset whose hash tells an appended file from a rewritten one. */
 const TAIL_HASH_BYTES = 4096;
 
@@ -98,12 +100,31 @@ function loadCheckpoint(path: string, transcript: string, source: TranscriptSour
 function saveCheckpoint(path: string, checkpoint: Checkpoint): void {
   const text = JSON.stringify(checkpoint);
   if (text.length > MAX_CHECKPOINT_BYTES) return;
+  const dir = dirname(path);
   try {
-    mkdirSync(resolve(path, '..'), { recursive: true, mode: 0o700 });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeFileAtomic(path, text, 0o600);
+    pruneCheckpoints(dir);
   } catch {
     // No checkpoint this time: the next call reads from the previous one, or in full.
   }
+}
+
+/** Keeps the folder to MAX_CHECKPOINTS files: sessions long over leave no trace beyond that. */
+function pruneCheckpoints(dir: string): void {
+  const names = readdirSync(dir).filter((n) => n.endsWith('.json'));
+  if (names.length <= MAX_CHECKPOINTS) return;
+  const byAge = names
+    .map((n) => {
+      try {
+        return { path: join(dir, n), mtimeMs: statSync(join(dir, n)).mtimeMs };
+      } catch {
+        return null; // pruned by another call meanwhile
+      }
+    })
+    .filter((f) => f !== null)
+    .sort((a, b) => a.mtimeMs - b.mtimeMs);
+  for (const f of byAge.slice(0, byAge.length - MAX_CHECKPOINTS)) rmSync(f.path, { force: true });
 }
 
 /** The hash of the (up to) TAIL_HASH_BYTES before `offset`, with the offset itself. */

@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readSessionDigest, type SessionRead } from '../../../src/guard/transcript-checkpoint';
+import { MAX_CHECKPOINTS, readSessionDigest, type SessionRead } from '../../../src/guard/transcript-checkpoint';
 import type { GuardAgent } from '../../../src/guard/agents';
 import { runHook } from '../../../src/guard/hook';
 import {
@@ -220,6 +220,20 @@ test('a checkpoint stays small however long the session runs', async () => {
   assert.equal((await readSessionDigest(file, 'claude-code', cache)).digest.pressure(AT).facts.failingStreak, 301);
   assert.ok(statSync(file).size > 50 * sizes[299]!, `transcript ${statSync(file).size} B, checkpoint ${sizes[299]} B`);
   assert.ok(sizes[299]! < 2 * sizes[49]!, `checkpoint grew from ${sizes[49]} B to ${sizes[299]} B`);
+});
+
+test('the checkpoint folder keeps at most MAX_CHECKPOINTS files, the most recently used', async () => {
+  const workspace = makeWorkspace();
+  const cache = tempDir();
+  const text = readFileSync(claudeTranscript(workspace, 1));
+  const files = Array.from({ length: MAX_CHECKPOINTS + 8 }, (_, i) => join(workspace, `session-${i}.jsonl`));
+  for (const file of files) {
+    writeFileSync(file, text);
+    await readSessionDigest(file, 'claude-code', cache);
+  }
+  assert.equal(checkpointFiles(cache).length, MAX_CHECKPOINTS);
+  // The latest transcript still resumes from its checkpoint.
+  assert.equal((await readSessionDigest(files[files.length - 1]!, 'claude-code', cache)).read, 'unchanged');
 });
 
 test('the hook decides the same on a transcript it has read before as on one it reads in full', async () => {

@@ -182,7 +182,7 @@ test('a corrupt or hostile checkpoint is refused and the transcript read in full
     ['a digest of the wrong type', JSON.stringify({ ...good, digest: { pressure: [1, 2, 3] } })],
     ['a streak beyond any count', JSON.stringify(good).replace(/"streak":\d+/, '"streak":1e308')],
     ['a prototype key in a map', JSON.stringify(good).replace(/"failingRuns":\[/, '"failingRuns":[["__proto__",9],')],
-    ['a gigabyte of padding', `${JSON.stringify(good)}${' '.repeat(3 * 1024 * 1024)}`],
+    ['a file over the size limit', `${JSON.stringify(good)}${' '.repeat(3 * 1024 * 1024)}`],
   ];
   for (const [what, text] of hostile) {
     writeFileSync(checkpoint!, text);

@@ -5,10 +5,14 @@
 // measured too, on fewer calls. Calls are interleaved round by round (baseline, each shape, …)
 // so that a busy machine slows every column alike. A long session is measured too: the same Edit
 // against a Claude Code transcript grown to --large-mb (default 50) with real-sized records (this
-// repository's own source files read back by the agent), ending in the four failing runs.
-// Run: npm run build && npx tsx bench/guard-hook.ts [--calls 200] [--cli-calls 30] [--large-mb 50] [--large-calls 30] [--out file.json]
+// repository's own source files read back by the agent), ending in the four failing runs: in the
+// steady state (the transcript grows by one record pair between calls, and each call reads what it
+// gained since the last) and on a first call (no checkpoint: the whole transcript is read).
+// Run: npm run build && npx tsx bench/guard-hook.ts [--calls 200] [--cli-calls 30] [--large-mb 50]
+//   [--large-calls 30] [--large-first-calls 10] [--out file.json]
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { claudeTranscript, codexTranscript, makeWorkspace } from '../test/unit/guard/workspace';
@@ -19,6 +23,7 @@ const { values } = parseArgs({
     'cli-calls': { type: 'string', default: '30' },
     'large-mb': { type: 'string', default: '50' },
     'large-calls': { type: 'string', default: '30' },
+    'large-first-calls': { type: 'string', default: '10' },
     out: { type: 'string' },
   },
 });
@@ -26,6 +31,7 @@ const CALLS = Number(values.calls);
 const CLI_CALLS = Number(values['cli-calls']);
 const LARGE_MB = Number(values['large-mb']);
 const LARGE_CALLS = Number(values['large-calls']);
+const LARGE_FIRST_CALLS = Math.min(LARGE_CALLS, Number(values['large-first-calls']));
 const HOOK = join('dist', 'hook.js');
 const CLI = join('dist', 'cli.js');
 if (!existsSync(HOOK) || !existsSync(CLI))
@@ -36,60 +42,60 @@ const claude = claudeTranscript(workspace, 4);
 const codex = codexTranscript(workspace, 4);
 const py = join(workspace, 'tests', 'test_calc.py');
 
+const sources = readdirSync('src', { recursive: true, encoding: 'utf8' })
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => readFileSync(join('src', f), 'utf8'));
+const largeBase = {
+  isSidechain: false,
+  userType: 'external',
+  cwd: workspace,
+  sessionId: 'b7e0c1d2-3f4a-4b5c-8d9e-0f1a2b3c4d5e',
+  version: '2.0.31',
+};
+
+/** The agent reading source file `i` back: a Read call and its result, as two JSONL records. */
+function readRecords(i: number): string {
+  const ts = new Date(Date.parse('2026-11-20T07:00:00.000Z') + i * 1000).toISOString();
+  const call = {
+    ...largeBase,
+    type: 'assistant',
+    uuid: `la${i}`,
+    parentUuid: null,
+    timestamp: ts,
+    message: {
+      id: `msg_l${i}`,
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-sonnet-4-5',
+      content: [
+        { type: 'tool_use', id: `toolu_l${i}`, name: 'Read', input: { file_path: join(workspace, `src/file${i}.ts`) } },
+      ],
+    },
+  };
+  const result = {
+    ...largeBase,
+    type: 'user',
+    uuid: `lu${i}`,
+    parentUuid: `la${i}`,
+    timestamp: ts,
+    message: {
+      role: 'user',
+      content: [{ type: 'tool_result', tool_use_id: `toolu_l${i}`, content: sources[i % sources.length] }],
+    },
+  };
+  return `${JSON.stringify(call)}\n${JSON.stringify(result)}\n`;
+}
+
 /** A Claude Code transcript of about `mb` MB: the agent reading source files back, one Read per record pair, then the four failing runs. */
 function largeClaudeTranscript(mb: number): string {
-  const sources = readdirSync('src', { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => readFileSync(join('src', f), 'utf8'));
   const file = join(workspace, 'large-session.jsonl');
-  const base = {
-    isSidechain: false,
-    userType: 'external',
-    cwd: workspace,
-    sessionId: 'b7e0c1d2-3f4a-4b5c-8d9e-0f1a2b3c4d5e',
-    version: '2.0.31',
-  };
   writeFileSync(file, '');
-  for (let i = 0; statSync(file).size < mb * 1024 * 1024; i++) {
-    const ts = new Date(Date.parse('2026-11-20T07:00:00.000Z') + i * 1000).toISOString();
-    const call = {
-      ...base,
-      type: 'assistant',
-      uuid: `la${i}`,
-      parentUuid: null,
-      timestamp: ts,
-      message: {
-        id: `msg_l${i}`,
-        type: 'message',
-        role: 'assistant',
-        model: 'claude-sonnet-4-5',
-        content: [
-          {
-            type: 'tool_use',
-            id: `toolu_l${i}`,
-            name: 'Read',
-            input: { file_path: join(workspace, `src/file${i}.ts`) },
-          },
-        ],
-      },
-    };
-    const result = {
-      ...base,
-      type: 'user',
-      uuid: `lu${i}`,
-      parentUuid: `la${i}`,
-      timestamp: ts,
-      message: {
-        role: 'user',
-        content: [{ type: 'tool_result', tool_use_id: `toolu_l${i}`, content: sources[i % sources.length] }],
-      },
-    };
-    appendFileSync(file, `${JSON.stringify(call)}\n${JSON.stringify(result)}\n`);
-  }
+  for (let i = 0; statSync(file).size < mb * 1024 * 1024; i++) appendFileSync(file, readRecords(i));
   appendFileSync(file, readFileSync(claude, 'utf8'));
   return file;
 }
 const large = LARGE_CALLS > 0 ? largeClaudeTranscript(LARGE_MB) : null;
+const steadyCache = mkdtempSync(join(tmpdir(), 'av-bench-steady-'));
 
 type Shape = { name: string; agent: 'claude-code' | 'codex'; payload: (i: number) => object };
 const claudeCall = (tool: string, input: object) => ({
@@ -207,7 +213,9 @@ interface Column {
   payload: (i: number) => object;
   calls: number;
   samples: number[];
-  env?: NodeJS.ProcessEnv;
+  env?: (i: number) => NodeJS.ProcessEnv;
+  /** Runs before call `i`, untimed. */
+  before?: (i: number) => void;
 }
 const jsShape = SHAPES.find((s) => s.name.startsWith('Edit (JS'))!;
 const columns: Column[] = [
@@ -226,7 +234,7 @@ const columns: Column[] = [
     payload: jsShape.payload,
     calls: CALLS,
     samples: [],
-    env: { ...process.env, XDG_CACHE_HOME: '/dev/null/none' },
+    env: () => ({ ...process.env, XDG_CACHE_HOME: '/dev/null/none' }),
   },
   {
     shape: `cli.js hook ${SHAPES[0]!.name}`,
@@ -237,18 +245,42 @@ const columns: Column[] = [
   },
   ...(large
     ? [
+        // A session going on: between two calls the agent reads one more source file back, and the
+        // hook reads only those records (its checkpoint, in a cache folder of its own, follows the file).
         {
-          shape: `hook.js ${SHAPES[0]!.name}, ${LARGE_MB} MB transcript`,
+          shape: `hook.js ${SHAPES[0]!.name}, ${LARGE_MB} MB transcript growing between calls`,
           args: [HOOK, 'claude-code'],
           payload: (i: number) => ({ ...(SHAPES[0]!.payload(i) as object), transcript_path: large }),
           calls: LARGE_CALLS,
           samples: [],
+          env: () => ({ ...process.env, XDG_CACHE_HOME: steadyCache }),
+          before: (i: number) => appendFileSync(large, readRecords(1_000_000 + i)),
+        },
+        // The first call on that transcript (the guard installed mid-session): no checkpoint yet, a full read.
+        {
+          shape: `hook.js ${SHAPES[0]!.name}, ${LARGE_MB} MB transcript, first call`,
+          args: [HOOK, 'claude-code'],
+          payload: (i: number) => ({ ...(SHAPES[0]!.payload(i) as object), transcript_path: large }),
+          calls: LARGE_FIRST_CALLS,
+          samples: [],
+          env: () => ({ ...process.env, XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'av-bench-first-')) }),
         },
       ]
     : []),
 ];
-for (let i = 0; i < CALLS; i++)
-  for (const c of columns) if (i < c.calls) c.samples.push(time(c.args, JSON.stringify(c.payload(i)), c.env));
+// The growing-transcript column starts from a checkpoint, as a session that has been guarded from its start.
+if (large)
+  time([HOOK, 'claude-code'], JSON.stringify({ ...(SHAPES[0]!.payload(-1) as object), transcript_path: large }), {
+    ...process.env,
+    XDG_CACHE_HOME: steadyCache,
+  });
+const rounds = Math.max(...columns.map((c) => c.calls));
+for (let i = 0; i < rounds; i++)
+  for (const c of columns)
+    if (i < c.calls) {
+      c.before?.(i);
+      c.samples.push(time(c.args, JSON.stringify(c.payload(i)), c.env?.(i)));
+    }
 const rows = columns.map((c) => ({ shape: c.shape, ...summary(c.samples) }));
 const baseline = rows[0]!;
 const target = 2 * baseline.p95 + 150;

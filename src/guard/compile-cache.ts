@@ -6,16 +6,15 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-import { writeFileAtomic } from '../storage/cache-file';
+import { userCacheDir, writeFileAtomic } from '../storage/cache-file';
 
 type Loader = (module: NodeJS.Module, filename: string) => void;
 const extensions = (Module as unknown as { _extensions: Record<string, Loader> })._extensions;
 
 export function defaultCodeCacheDir(): string {
-  return join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'agent-vitals', 'code-cache');
+  return join(userCacheDir(), 'code-cache');
 }
 
 /** Loads the `.js` files `matches` accepts through a code cache kept in `cacheDir`. */

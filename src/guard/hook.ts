@@ -8,10 +8,7 @@
 // same command answers the agent's stop event with the end-of-turn audit (./audit.ts).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { AgentEvent } from '../core/events';
 import type { LiveValidity } from '../contracts/reading';
-import { pressureOfRecordedSession } from '../transcript-pipeline/flags';
-import { readTranscript } from '../watchers/read-transcript';
 import { CAN_ASK, STOP_EVENTS, type GuardAgent } from './agents';
 import { auditAnswer } from './audit';
 import { clinePayload } from './cline-payload';
@@ -24,6 +21,8 @@ import { GUARD_MESSAGE_VERSION, guardMessage } from './message';
 import { applyPatchEdits, claudeToolEdits, type ProposedEdit } from './proposed-edits';
 import { shellEdits } from './shell-edits';
 import { readGuardTiers, type Tier } from './tiers';
+import { SessionDigest } from './session-digest';
+import { readSessionDigest } from './transcript-checkpoint';
 
 export { GUARD_AGENTS, type GuardAgent } from './agents';
 
@@ -69,11 +68,11 @@ export function proposedEdits(original: HookPayload): ProposedEdit[] {
   return claudeToolEdits(toolName, toolInput, cwd);
 }
 
-async function sessionEvents(transcriptPath: string | null, agent: GuardAgent): Promise<AgentEvent[]> {
+/** The session so far, read from where the previous call left off (./transcript-checkpoint.ts). */
+async function sessionDigest(transcriptPath: string | null, agent: GuardAgent): Promise<SessionDigest> {
   // A history the agent keeps elsewhere (Cline in another VS Code build) leaves behaviour unread, not the edit unchecked.
-  if (!transcriptPath || !existsSync(transcriptPath)) return [];
-  const session = await readTranscript(transcriptPath, { source: agent });
-  return session?.events ?? [];
+  if (!transcriptPath || !existsSync(transcriptPath)) return SessionDigest.empty();
+  return (await readSessionDigest(transcriptPath, agent)).digest;
 }
 
 /** What to print when the guard lets a call through without a word: Cline expects a JSON answer to every call. */
@@ -110,7 +109,7 @@ async function runAudit(agent: GuardAgent, raw: Record<string, unknown>, now: Da
     sessionId: typeof raw.session_id === 'string' ? raw.session_id : null,
     stopHookActive: raw.stop_hook_active === true,
   };
-  return auditAnswer(agent, payload, await sessionEvents(transcript, agent), now);
+  return auditAnswer(agent, payload, (await sessionDigest(transcript, agent)).audit(), now);
 }
 
 export interface HookResult {
@@ -132,11 +131,7 @@ export async function runHook(agent: GuardAgent, payloadText: string, now: Date 
   const edits = proposed.filter((e) => !memory.covers(e.shownPath, editHunk(e.shownPath, e.before, e.after)));
   if (edits.length === 0) return { decision: NO_DECISION, output: null };
   const tiers = readGuardTiers(payload.cwd);
-  const pressure = pressureOfRecordedSession(
-    await sessionEvents(payload.transcriptPath, agent),
-    now.toISOString(),
-    HOOK_READER,
-  );
+  const pressure = (await sessionDigest(payload.transcriptPath, agent)).pressure(now.toISOString(), HOOK_READER);
   const decision = decide(edits, pressure, tiers);
   if (decision.tier === 'off' || decision.path === null) return { decision, output: null };
   recordDecision(payload, agent, decision, edits, now);

@@ -5,7 +5,7 @@ import { BENIGN_FLAG_KINDS, type Flag } from '../core/flags';
 import { changedLines, hunkFingerprint } from './changed-lines';
 import { classifyEdit, type Finding } from './classify';
 import { NO_READER, type LiveValidity } from '../contracts/reading';
-import { PressureTracker, runFailed } from './pressure';
+import { PressureTracker, runFailed, type PressureTrackerState } from './pressure';
 import {
   assessSeverity,
   DEFAULT_SEVERITY_SETTINGS,
@@ -15,6 +15,17 @@ import {
   type SeveritySettings,
 } from './severity';
 import { distinctiveLiterals, testCommandKinds } from './text-rules';
+import {
+  asArray,
+  asBoolean,
+  asCount,
+  asMap,
+  asNullableString,
+  asObject,
+  asString,
+  asStrings,
+  StateError,
+} from '../storage/json-state';
 
 export interface RunSummary {
   seq: number;
@@ -49,6 +60,26 @@ export interface TamperFlag extends Flag {
   /** Up to three runs before the edit and the first run after it. */
   runsBefore: RunSummary[];
   runAfter: RunSummary | null;
+}
+
+export interface TamperEngineState {
+  sessions: [string, Omit<SessionState, 'behaviour' | 'awaitingRun'> & { behaviour: PressureTrackerState }][];
+  testLiterals: [string, string[]][];
+}
+
+/** Runs each session keeps: a flag shows up to three before its edit. */
+const RECENT_RUNS = 3;
+
+function runSummary(value: unknown, what: string): RunSummary {
+  const r = asObject(value, what);
+  return {
+    seq: asCount(r.seq, `${what}.seq`),
+    ts: asString(r.ts, `${what}.ts`),
+    command: asString(r.command, `${what}.command`),
+    passed: r.passed === null ? null : asCount(r.passed, `${what}.passed`),
+    failed: asCount(r.failed, `${what}.failed`),
+    failingIds: asStrings(r.failingIds, `${what}.failingIds`),
+  };
 }
 
 export interface TamperEngineOptions {
@@ -87,6 +118,52 @@ export class TamperEngine {
   /** Lets production edits be checked against test files the stream has not shown (e.g. read from disk). */
   addTestSource(path: string, text: string): void {
     this.testLiterals.set(path, distinctiveLiterals(text));
+  }
+
+  /**
+   * What classifying the next events depends on, as JSON: each session's recent runs, last
+   * command and failing run, and pressure, and the test files' literals. The flags raised so far
+   * are not part of it, nor are flags still waiting for their next run: an engine restored from
+   * this raises the same flags for later events, with the same kinds.
+   */
+  save(): TamperEngineState {
+    return {
+      sessions: [...this.sessions].map(([key, s]) => [
+        key,
+        {
+          runs: s.runs,
+          lastCommand: s.lastCommand,
+          lastFailing: s.lastFailing,
+          productionChangedSinceLastPass: s.productionChangedSinceLastPass,
+          behaviour: s.behaviour.save(),
+        },
+      ]),
+      testLiterals: [...this.testLiterals].map(([path, literals]) => [path, [...literals]]),
+    };
+  }
+
+  /** Takes up the state `save` returned (into an engine that has seen nothing); throws a StateError on anything else. */
+  restore(value: unknown): void {
+    const state = asObject(value, 'engine');
+    const sessions = asMap(state.sessions, 'engine.sessions', (v, what) => {
+      const s = asObject(v, what);
+      const lastFailing = s.lastFailing === null ? null : asObject(s.lastFailing, `${what}.lastFailing`);
+      return {
+        runs: asArray(s.runs, `${what}.runs`, runSummary).slice(-RECENT_RUNS),
+        lastCommand: asNullableString(s.lastCommand, `${what}.lastCommand`),
+        lastFailing: lastFailing && {
+          failingIds: asStrings(lastFailing.failingIds, `${what}.lastFailing.failingIds`),
+          output: asNullableString(lastFailing.output, `${what}.lastFailing.output`),
+        },
+        productionChangedSinceLastPass: asBoolean(s.productionChangedSinceLastPass, `${what}.productionChanged`),
+        behaviour: PressureTracker.restore(s.behaviour),
+        awaitingRun: [],
+      };
+    });
+    const literals = asMap(state.testLiterals, 'engine.testLiterals', (v, what) => new Set(asStrings(v, what)));
+    if (this.sessions.size > 0 || this.testLiterals.size > 0) throw new StateError('engine has seen events already');
+    for (const [key, s] of sessions) this.sessions.set(key, s);
+    for (const [path, set] of literals) this.testLiterals.set(path, set);
   }
 
   /** Flags raised so far, in stream order. */
@@ -131,7 +208,7 @@ export class TamperEngine {
       failingIds: run.failingIds,
     };
     s.runs.push(summary);
-    if (s.runs.length > 3) s.runs.shift();
+    if (s.runs.length > RECENT_RUNS) s.runs.shift();
     const updated: TamperFlag[] = [];
     for (const flag of s.awaitingRun) {
       flag.runAfter = summary;

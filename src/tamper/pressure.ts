@@ -6,6 +6,7 @@
 import type { AgentEvent, FileEditEvent, TestRunEvent, ToolCallEvent } from '../core/events';
 import type { BehaviouralPressure, PressureSignal } from '../contracts/pressure';
 import { roleOf } from './file-roles';
+import { asCount, asMap, asNullableString, asObject, asStrings } from '../storage/json-state';
 
 /** Thresholds, exposed as `agentVitals.tamper.*` settings. */
 export interface PressureThresholds {
@@ -126,6 +127,16 @@ export function runFailed(run: TestRunEvent): boolean {
   return run.failed > 0 || (run.exitCode !== undefined && run.exitCode !== 0);
 }
 
+export interface PressureTrackerState {
+  streak: number;
+  lastGreenTs: string | null;
+  firstFailingTs: string | null;
+  failingRuns: [string, number][];
+  editsSinceGreen: [string, number][];
+  bypasses: string[];
+  testConfigEdits: string[];
+}
+
 /** Follows one session's events and says what the pressure facts are at any moment. */
 export class PressureTracker {
   private streak = 0;
@@ -174,6 +185,33 @@ export class PressureTracker {
 
   private onTool(call: ToolCallEvent): void {
     if (call.kind === 'shell' && call.command) for (const label of bypassesIn(call.command)) this.bypasses.add(label);
+  }
+
+  /** Everything the tracker knows, as JSON: a process that stops can hand it to the next (`restore`). */
+  save(): PressureTrackerState {
+    return {
+      streak: this.streak,
+      lastGreenTs: this.lastGreenTs,
+      firstFailingTs: this.firstFailingTs,
+      failingRuns: [...this.failingRuns],
+      editsSinceGreen: [...this.editsSinceGreen],
+      bypasses: [...this.bypasses],
+      testConfigEdits: [...this.testConfigEdits],
+    };
+  }
+
+  /** A tracker in the state `save` returned; throws a StateError on anything else. */
+  static restore(value: unknown): PressureTracker {
+    const s = asObject(value, 'pressure');
+    const tracker = new PressureTracker();
+    tracker.streak = asCount(s.streak, 'pressure.streak');
+    tracker.lastGreenTs = asNullableString(s.lastGreenTs, 'pressure.lastGreenTs');
+    tracker.firstFailingTs = asNullableString(s.firstFailingTs, 'pressure.firstFailingTs');
+    tracker.failingRuns = asMap(s.failingRuns, 'pressure.failingRuns', asCount);
+    tracker.editsSinceGreen = asMap(s.editsSinceGreen, 'pressure.editsSinceGreen', asCount);
+    tracker.bypasses = new Set(asStrings(s.bypasses, 'pressure.bypasses'));
+    tracker.testConfigEdits = new Set(asStrings(s.testConfigEdits, 'pressure.testConfigEdits'));
+    return tracker;
   }
 
   /** The facts at `ts` (an ISO time: the moment of an edit, or the session's last event). */

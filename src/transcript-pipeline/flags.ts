@@ -10,6 +10,7 @@ import { TamperEngine, type TamperFlag } from '../tamper/engine';
 import type { Desperation, FlagPressure, SeveritySettings } from '../tamper/severity';
 import type { BehaviouralPressure } from '../contracts/pressure';
 import { behaviouralPressure, PressureTracker, runFailed, type PressureFacts } from '../tamper/pressure';
+import { asNullableString, asObject, asStrings } from '../storage/json-state';
 
 /** What `analyze` prints per flag. */
 export type FlagSummary = Pick<Flag, 'ts' | 'path' | 'kinds' | 'severity' | 'desperation' | 'reason'> & {
@@ -115,6 +116,47 @@ export interface SessionPressure {
   reader: LiveValidity;
 }
 
+/** Follows a session's events, in stream order, for its pressure at any moment; saved and restored as JSON. */
+export class RecordedPressure {
+  private constructor(
+    private readonly tracker: PressureTracker,
+    private lastFailing: SessionPressure['lastFailing'],
+  ) {}
+
+  static empty(): RecordedPressure {
+    return new RecordedPressure(new PressureTracker(), null);
+  }
+
+  /** The state `save` returned; throws a StateError on anything else. */
+  static restore(value: unknown): RecordedPressure {
+    const s = asObject(value, 'recorded pressure');
+    const last = s.lastFailing === null ? null : asObject(s.lastFailing, 'lastFailing');
+    return new RecordedPressure(
+      PressureTracker.restore(s.tracker),
+      last && {
+        failingIds: asStrings(last.failingIds, 'lastFailing.failingIds'),
+        output: asNullableString(last.output, 'lastFailing.output'),
+      },
+    );
+  }
+
+  save(): unknown {
+    return { tracker: this.tracker.save(), lastFailing: this.lastFailing };
+  }
+
+  observe(e: AgentEvent): void {
+    this.tracker.observe(e);
+    if (e.type === 'test-run')
+      this.lastFailing = runFailed(e) ? { failingIds: e.failingIds, output: e.output ?? null } : null;
+  }
+
+  /** The pressure at `at` (an ISO time). */
+  at(at: string, reader: LiveValidity = NO_READER): SessionPressure {
+    const facts = this.tracker.facts(at);
+    return { facts, behaviour: behaviouralPressure(facts), lastFailing: this.lastFailing, reader };
+  }
+}
+
 /**
  * Pressure of a recorded session at `at` (an ISO time): the same behavioural signals a flag's
  * severity counts, replayed from the session's events. The guard asks this before an edit lands.
@@ -124,13 +166,7 @@ export function pressureOfRecordedSession(
   at: string,
   reader: LiveValidity = NO_READER,
 ): SessionPressure {
-  const tracker = new PressureTracker();
-  let lastFailing: SessionPressure['lastFailing'] = null;
-  for (const e of [...events].sort((a, b) => a.seq - b.seq)) {
-    tracker.observe(e);
-    if (e.type === 'test-run')
-      lastFailing = runFailed(e) ? { failingIds: e.failingIds, output: e.output ?? null } : null;
-  }
-  const facts = tracker.facts(at);
-  return { facts, behaviour: behaviouralPressure(facts), lastFailing, reader };
+  const pressure = RecordedPressure.empty();
+  for (const e of [...events].sort((a, b) => a.seq - b.seq)) pressure.observe(e);
+  return pressure.at(at, reader);
 }

@@ -3,6 +3,7 @@
 import type { ToolKind } from '../core/events';
 import { fragmentDiff, isoTime, type SessionEmitter } from './emitter';
 import { contentText, isRecord, parseJsonRecord, str, type LineReader } from './reader';
+import { asBoolean, asMap, asObject, asOptionalString, asString } from '../storage/json-state';
 
 /** Record types Claude Code writes that carry nothing the event stream needs. */
 const IGNORED_TYPES = new Set([
@@ -344,6 +345,34 @@ export class ClaudeCodeReader implements LineReader {
         : { ...common, op: 'update', diff: edits.map((e) => fragmentDiff(e.oldText, e.newText)).join('\n') },
       call.cwd,
     );
+  }
+
+  saveState(): unknown {
+    return {
+      cwd: this.cwd,
+      sessionIdFromRecords: this.sessionIdFromRecords,
+      pending: [...this.pending],
+      backgroundCommands: [...this.backgroundCommands],
+    };
+  }
+
+  restoreState(value: unknown): void {
+    const s = asObject(value, 'reader');
+    const pending = asMap(s.pending, 'reader.pending', (v, what): PendingCall => {
+      const call = asObject(v, what);
+      const cwd = asOptionalString(call.cwd, `${what}.cwd`);
+      return {
+        name: asString(call.name, `${what}.name`),
+        input: asObject(call.input, `${what}.input`),
+        turnId: asString(call.turnId, `${what}.turnId`),
+        ...(cwd === undefined ? {} : { cwd }),
+      };
+    });
+    const background = asMap(s.backgroundCommands, 'reader.backgroundCommands', asString);
+    this.cwd = asOptionalString(s.cwd, 'reader.cwd');
+    this.sessionIdFromRecords = asBoolean(s.sessionIdFromRecords, 'reader.sessionIdFromRecords');
+    for (const [id, call] of pending) this.pending.set(id, call);
+    for (const [id, command] of background) this.backgroundCommands.set(id, command);
   }
 
   end(): void {

@@ -4,6 +4,7 @@ import type { ExitCodeSource } from '../core/events';
 import { parseApplyPatch } from './apply-patch';
 import { isoTime, type SessionEmitter } from './emitter';
 import { isRecord, parseJsonRecord, str, type LineReader } from './reader';
+import { asMap, asObject, asOptionalString, asString } from '../storage/json-state';
 
 const SHELL_TOOLS = new Set(['shell', 'shell_command', 'exec_command', 'container.exec', 'local_shell']);
 /** Item types that appear bare (without the envelope) in early rollouts. */
@@ -301,6 +302,33 @@ export class CodexReader implements LineReader {
         );
       }
     }
+  }
+
+  saveState(): unknown {
+    return { cwd: this.cwd, model: this.model, legacyTs: this.legacyTs, pending: [...this.pending] };
+  }
+
+  restoreState(value: unknown): void {
+    const s = asObject(value, 'reader');
+    const pending = asMap(s.pending, 'reader.pending', (v, what): PendingCall => {
+      const call = asObject(v, what);
+      const optional = (key: 'command' | 'patch' | 'cwd') => {
+        const text = asOptionalString(call[key], `${what}.${key}`);
+        return text === undefined ? {} : { [key]: text };
+      };
+      return {
+        name: asString(call.name, `${what}.name`),
+        input: call.input,
+        ...optional('command'),
+        ...optional('patch'),
+        ...optional('cwd'),
+        ts: asString(call.ts, `${what}.ts`),
+      };
+    });
+    this.cwd = asOptionalString(s.cwd, 'reader.cwd');
+    this.model = asOptionalString(s.model, 'reader.model');
+    this.legacyTs = asString(s.legacyTs, 'reader.legacyTs');
+    for (const [id, call] of pending) this.pending.set(id, call);
   }
 
   end(): void {

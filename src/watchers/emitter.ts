@@ -14,6 +14,7 @@ import type {
 import { detectTestRun } from '../testruns/detect';
 import { readPackageScripts } from '../testruns/package-scripts';
 import { TestPathMatcher } from '../testpaths/matcher';
+import { asCount, asObject, asString } from '../storage/json-state';
 
 type Envelope = 'source' | 'sessionId' | 'seq' | 'workspaceRoot' | 'type';
 type Fields<E> = Omit<E, Envelope> & { rawRef?: RawRef };
@@ -89,6 +90,21 @@ export class SessionEmitter {
   /** The number the next event gets: how many events this session's file has produced so far. */
   get nextSeq(): number {
     return this.seq;
+  }
+
+  /** The session's name and numbering, as JSON, for a reader that another process reads on with. */
+  saveState(): { sessionId: string; seq: number; skippedRecords: number } {
+    return { sessionId: this.sessionId, seq: this.seq, skippedRecords: this.skippedRecords };
+  }
+
+  /** Takes up what `saveState` returned; throws a StateError on anything else. */
+  restoreState(value: unknown): void {
+    const s = asObject(value, 'emitter');
+    const sessionId = asString(s.sessionId, 'emitter.sessionId');
+    const seq = asCount(s.seq, 'emitter.seq');
+    this.skippedRecords = asCount(s.skippedRecords, 'emitter.skippedRecords');
+    this.sessionId = sessionId;
+    this.seq = seq;
   }
 
   /**

@@ -3,6 +3,9 @@
 import type { ToolKind } from '../core/events';
 import { isoTime, type SessionEmitter } from './emitter';
 import { contentText, isRecord, parseJsonRecord, str, type DocumentReader, type LineReader } from './reader';
+import { asCount, asMap, asObject, asOptionalString, asString, asStrings, StateError } from '../storage/json-state';
+
+type HeldTurn = Parameters<SessionEmitter['turn']>[0];
 
 const TOOL_KINDS: Record<string, ToolKind> = {
   run_shell_command: 'shell',
@@ -35,7 +38,7 @@ function resultText(call: Record<string, unknown>): string {
 /** State of one session shared by both file shapes: what was already emitted, per record id. */
 class GeminiSession {
   private readonly turnsEmitted = new Set<string>();
-  private readonly heldTurns = new Map<string, Parameters<SessionEmitter['turn']>[0]>();
+  private readonly heldTurns = new Map<string, HeldTurn>();
   private readonly callsStarted = new Set<string>();
   private readonly callsFinished = new Set<string>();
   constructor(
@@ -85,6 +88,39 @@ class GeminiSession {
     this.heldTurns.delete(turn.turnId);
     this.turnsEmitted.add(turn.turnId);
     this.emitter.turn(turn);
+  }
+
+  save(): unknown {
+    return {
+      turnsEmitted: [...this.turnsEmitted],
+      heldTurns: [...this.heldTurns],
+      callsStarted: [...this.callsStarted],
+      callsFinished: [...this.callsFinished],
+    };
+  }
+
+  restore(value: unknown): void {
+    const s = asObject(value, 'reader');
+    const held = asMap(s.heldTurns, 'reader.heldTurns', (v, what): HeldTurn => {
+      const turn = asObject(v, what);
+      const role = asString(turn.role, `${what}.role`);
+      if (role !== 'user' && role !== 'assistant') throw new StateError(`${what}.role is out of shape`);
+      const model = asOptionalString(turn.model, `${what}.model`);
+      const rawRef = asObject(turn.rawRef, `${what}.rawRef`);
+      return {
+        ts: asString(turn.ts, `${what}.ts`),
+        turnId: asString(turn.turnId, `${what}.turnId`),
+        role,
+        text: asString(turn.text, `${what}.text`),
+        ...(model === undefined ? {} : { model }),
+        rawRef: { file: this.file, offset: asCount(rawRef.offset, `${what}.rawRef.offset`) },
+      };
+    });
+    const sets = (key: 'turnsEmitted' | 'callsStarted' | 'callsFinished') => asStrings(s[key], `reader.${key}`);
+    for (const id of sets('turnsEmitted')) this.turnsEmitted.add(id);
+    for (const id of sets('callsStarted')) this.callsStarted.add(id);
+    for (const id of sets('callsFinished')) this.callsFinished.add(id);
+    for (const [id, turn] of held) this.heldTurns.set(id, turn);
   }
 
   /** End of input: records still held are emitted as they were last written. */
@@ -194,6 +230,14 @@ export class GeminiReader implements LineReader {
   line(text: string, offset: number): void {
     const record = parseJsonRecord(text, this.emitter);
     if (record) this.session.record(record, offset);
+  }
+
+  saveState(): unknown {
+    return this.session.save();
+  }
+
+  restoreState(value: unknown): void {
+    this.session.restore(value);
   }
 
   end(): void {

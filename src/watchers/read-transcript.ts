@@ -5,6 +5,7 @@ import type { AgentEvent } from '../core/events';
 import type { TestPathMatcher } from '../testpaths/matcher';
 import { detectSource } from './agents/registry';
 import { createReader } from './sources';
+import type { TranscriptReader } from './reader';
 import type { TranscriptSource } from '../core/events';
 import { LineTailer } from './tailer';
 
@@ -49,22 +50,35 @@ export interface ReadOptions {
   onEvent?: (event: AgentEvent) => void;
 }
 
-/** Returns undefined when the file is not a transcript of a known (or the requested) source. */
-export async function readTranscript(file: string, options: ReadOptions = {}): Promise<RecordedSession | undefined> {
+/** The reader for a transcript file, or undefined when it is not one of a known (or the requested) source. */
+export async function openTranscriptReader(
+  file: string,
+  options: ReadOptions & { onEvent: (event: AgentEvent) => void },
+): Promise<{ source: TranscriptSource; reader: TranscriptReader } | undefined> {
   const head = await readHead(file);
   const detected = detectSource(file, head);
   if (options.source && detected && detected !== options.source) return undefined;
   const source = options.source ?? detected;
   if (!source) return undefined;
-  const events: AgentEvent[] = [];
-  const sink = options.onEvent ?? ((event: AgentEvent) => void events.push(event));
   const reader = createReader({
     source,
     file,
-    sink,
+    sink: options.onEvent,
     head,
     ...(options.testPaths ? { testPaths: options.testPaths } : {}),
   });
+  return { source, reader };
+}
+
+/** Returns undefined when the file is not a transcript of a known (or the requested) source. */
+export async function readTranscript(file: string, options: ReadOptions = {}): Promise<RecordedSession | undefined> {
+  const events: AgentEvent[] = [];
+  const opened = await openTranscriptReader(file, {
+    ...options,
+    onEvent: options.onEvent ?? ((event: AgentEvent) => void events.push(event)),
+  });
+  if (!opened) return undefined;
+  const { source, reader } = opened;
   if (reader.mode === 'lines') {
     const tailer = new LineTailer(file, (line, offset) => reader.line(line, offset), {
       onOversizedLine: () => reader.emitter.skip(),

@@ -2,6 +2,7 @@
 // of one session file into events through its SessionEmitter; it never touches the file itself,
 // so the same reader serves live tailing, `agent-vitals analyze` and the tests.
 import type { SessionEmitter } from './emitter';
+import { isRecord } from '../storage/json-state';
 
 /** Append-only formats: fed one complete line at a time with the line's byte offset. */
 export interface LineReader {
@@ -12,6 +13,14 @@ export interface LineReader {
   line(text: string, offset: number): void;
   /** The file ended (analyze) or was truncated/rotated: emit what is still held back. */
   end(): void;
+  /**
+   * What the reader holds between two lines, as JSON, so that another process can read on from
+   * the next line (the guard hook reads only what a transcript gained); absent for formats that
+   * do not offer it. The emitter's numbering is saved apart (`SessionEmitter.saveState`).
+   */
+  saveState?(): unknown;
+  /** Takes up what `saveState` returned, on a reader that has read nothing; throws a StateError on anything else. */
+  restoreState?(state: unknown): void;
 }
 
 /** Formats rewritten whole: fed the full text on every change; the reader dedupes. */
@@ -66,14 +75,7 @@ export function parseJsonRecord(text: string, emitter: SessionEmitter): Record<s
   return undefined;
 }
 
-/** Keys that, assigned on a plain object, reach or replace its prototype: never taken from a file. */
-export function isPrototypeKey(key: string): boolean {
-  return key === '__proto__' || key === 'constructor' || key === 'prototype';
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isPrototypeKey, isRecord } from '../storage/json-state';
 
 export function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;

@@ -196,3 +196,45 @@ test('a narrowed command after passing runs is not a flag', () => {
   engine.observe({ ...run(0), command: 'pytest' });
   assert.deepEqual(engine.observe({ ...run(0), command: 'pytest --ignore tests/slow' }), []);
 });
+
+test("an engine restored from another one's saved state flags later edits as that one does", () => {
+  seq = 0;
+  const original = new TamperEngine();
+  original.observe(edit('/w/tests/test_sum.py', undefined, 'def test_pair():\n    assert total([17, 25]) == 42\n'));
+  original.observe(run(1, ['test_pair']));
+  const restored = new TamperEngine();
+  restored.restore(JSON.parse(JSON.stringify(original.save())));
+  const before = 'def total(xs):\n    return sum(xs)\n';
+  const hack = () =>
+    edit(
+      '/w/src/sums.py',
+      before,
+      'def total(xs):\n    if xs == [17, 25]:\n        return 42\n    return sum(xs)\n',
+      false,
+    );
+  const next = hack();
+  const [expected] = original.observe(next);
+  const [got] = restored.observe(next);
+  assert.deepEqual(expected?.kinds, ['special-casing']);
+  assert.deepEqual(got?.kinds, expected?.kinds);
+  assert.deepEqual(got?.pressure, expected?.pressure);
+  // Without the saved state the test's literals are unknown and the edit passes unflagged.
+  assert.deepEqual(new TamperEngine().observe(hack()), []);
+});
+
+test('a saved engine state out of shape is refused', () => {
+  const good = (() => {
+    const engine = new TamperEngine();
+    engine.observe(run(1, ['t']));
+    return JSON.parse(JSON.stringify(engine.save())) as { sessions: [string, Record<string, unknown>][] };
+  })();
+  const session = good.sessions[0]![1];
+  for (const bad of [
+    null,
+    { sessions: 'x', testLiterals: [] },
+    { ...good, sessions: [['__proto__', session]] },
+    { ...good, sessions: [['k', { ...session, runs: [{ seq: -1 }] }]] },
+    { ...good, sessions: [['k', { ...session, behaviour: { streak: 1e300 } }]] },
+  ])
+    assert.throws(() => new TamperEngine().restore(bad), /out of shape/);
+});

@@ -234,7 +234,7 @@ const columns: Column[] = [
     payload: jsShape.payload,
     calls: CALLS,
     samples: [],
-    env: () => ({ ...process.env, XDG_CACHE_HOME: '/dev/null/none' }),
+    env: () => ({ ...process.env, AGENT_VITALS_CACHE: '/dev/null/none' }),
   },
   {
     shape: `cli.js hook ${SHAPES[0]!.name}`,
@@ -253,7 +253,7 @@ const columns: Column[] = [
           payload: (i: number) => ({ ...(SHAPES[0]!.payload(i) as object), transcript_path: large }),
           calls: LARGE_CALLS,
           samples: [],
-          env: () => ({ ...process.env, XDG_CACHE_HOME: steadyCache }),
+          env: () => ({ ...process.env, AGENT_VITALS_CACHE: steadyCache }),
           before: (i: number) => appendFileSync(large, readRecords(1_000_000 + i)),
         },
         // The first call on that transcript (the guard installed mid-session): no checkpoint yet, a full read.
@@ -263,7 +263,7 @@ const columns: Column[] = [
           payload: (i: number) => ({ ...(SHAPES[0]!.payload(i) as object), transcript_path: large }),
           calls: LARGE_FIRST_CALLS,
           samples: [],
-          env: () => ({ ...process.env, XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'av-bench-first-')) }),
+          env: () => ({ ...process.env, AGENT_VITALS_CACHE: mkdtempSync(join(tmpdir(), 'av-bench-first-')) }),
         },
       ]
     : []),
@@ -272,7 +272,7 @@ const columns: Column[] = [
 if (large)
   time([HOOK, 'claude-code'], JSON.stringify({ ...(SHAPES[0]!.payload(-1) as object), transcript_path: large }), {
     ...process.env,
-    XDG_CACHE_HOME: steadyCache,
+    AGENT_VITALS_CACHE: steadyCache,
   });
 const rounds = Math.max(...columns.map((c) => c.calls));
 for (let i = 0; i < rounds; i++)

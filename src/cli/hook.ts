@@ -1,7 +1,7 @@
 // agent-vitals hook <agent>: the guard an agent runs before each tool call. It always exits 0: a
 // guard that fails must fail open (no decision, one line on stderr), never block the agent.
 import type { CliCommand } from './commands';
-import { GUARD_AGENTS, letThrough, runHook, type GuardAgent } from '../guard/hook';
+import { GUARD_AGENTS, letThrough, runHook, type GuardAgent, type HookOptions } from '../guard/hook';
 
 /** A payload larger than this is not read (a Write of a huge file); the call is let through. */
 export const MAX_PAYLOAD_BYTES = 8 * 1024 * 1024;
@@ -25,6 +25,7 @@ export async function hookMain(
   input: NodeJS.ReadableStream,
   out: NodeJS.WritableStream,
   err: NodeJS.WritableStream,
+  options: HookOptions = {},
 ): Promise<number> {
   let output: object | null = null;
   try {
@@ -33,7 +34,7 @@ export async function hookMain(
       err.write(
         `agent-vitals hook: the payload is over ${MAX_PAYLOAD_BYTES / 1024 / 1024} MiB; let through unchecked\n`,
       );
-    else output = (await runHook(agent, text)).output;
+    else output = (await runHook(agent, text, options)).output;
   } catch (e) {
     err.write(`agent-vitals hook: let through unchecked: ${e instanceof Error ? e.message : String(e)}\n`);
   }

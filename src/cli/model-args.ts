@@ -5,7 +5,7 @@ import { downloadProgress, type ProgressStream } from './download-progress';
 import { useHubEndpointFromEnv } from '../model-store/hub-download';
 import { readModelConfig } from '../model-store/model-config';
 import { DEFAULT_MODEL } from '../model-store/model-spec';
-import { defaultCacheDir } from '../model-store/cache-dir';
+import { defaultCacheDir } from '../storage/cache-dir';
 import { resolveModel, type ResolvedModel } from '../model-store/model-store';
 import { isModelDtype } from '../model-store/variants';
 import type { ModelDtype } from '../contracts/model-dtype';

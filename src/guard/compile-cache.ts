@@ -8,13 +8,14 @@ import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-import { userCacheDir, writeFileAtomic } from '../storage/cache-file';
+import { defaultCacheDir } from '../storage/cache-dir';
+import { writeFileAtomic } from '../storage/cache-file';
 
 type Loader = (module: NodeJS.Module, filename: string) => void;
 const extensions = (Module as unknown as { _extensions: Record<string, Loader> })._extensions;
 
 export function defaultCodeCacheDir(): string {
-  return join(userCacheDir(), 'code-cache');
+  return join(defaultCacheDir(), 'code-cache');
 }
 
 /** Loads the `.js` files `matches` accepts through a code cache kept in `cacheDir`. */

@@ -9,6 +9,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { LiveValidity } from '../contracts/reading';
+import { defaultCacheDir } from '../storage/cache-dir';
 import { CAN_ASK, STOP_EVENTS, type GuardAgent } from './agents';
 import { auditAnswer } from './audit';
 import { clinePayload } from './cline-payload';
@@ -69,10 +70,14 @@ export function proposedEdits(original: HookPayload): ProposedEdit[] {
 }
 
 /** The session so far, read from where the previous call left off (./transcript-checkpoint.ts). */
-async function sessionDigest(transcriptPath: string | null, agent: GuardAgent): Promise<SessionDigest> {
+async function sessionDigest(
+  transcriptPath: string | null,
+  agent: GuardAgent,
+  cacheDir: string,
+): Promise<SessionDigest> {
   // A history the agent keeps elsewhere (Cline in another VS Code build) leaves behaviour unread, not the edit unchecked.
   if (!transcriptPath || !existsSync(transcriptPath)) return SessionDigest.empty();
-  return (await readSessionDigest(transcriptPath, agent)).digest;
+  return (await readSessionDigest(transcriptPath, agent, cacheDir)).digest;
 }
 
 /** What to print when the guard lets a call through without a word: Cline expects a JSON answer to every call. */
@@ -101,7 +106,11 @@ export function response(agent: GuardAgent, tier: Tier, message: string): object
 
 const NO_DECISION: GuardDecision = { tier: 'off', path: null, findings: [], pressured: false };
 
-async function runAudit(agent: GuardAgent, raw: Record<string, unknown>, now: Date): Promise<object | null> {
+async function runAudit(
+  agent: GuardAgent,
+  raw: Record<string, unknown>,
+  { now, cacheDir }: Required<HookOptions>,
+): Promise<object | null> {
   const cwd = typeof raw.cwd === 'string' ? raw.cwd : process.cwd();
   const transcript = typeof raw.transcript_path === 'string' ? raw.transcript_path : null;
   const payload = {
@@ -109,7 +118,7 @@ async function runAudit(agent: GuardAgent, raw: Record<string, unknown>, now: Da
     sessionId: typeof raw.session_id === 'string' ? raw.session_id : null,
     stopHookActive: raw.stop_hook_active === true,
   };
-  return auditAnswer(agent, payload, (await sessionDigest(transcript, agent)).audit(), now);
+  return auditAnswer(agent, payload, (await sessionDigest(transcript, agent, cacheDir)).audit(), now);
 }
 
 export interface HookResult {
@@ -118,11 +127,18 @@ export interface HookResult {
   output: object | null;
 }
 
+export interface HookOptions {
+  now?: Date;
+  /** Agent Vitals' cache folder, where transcript checkpoints live (default: the user's). */
+  cacheDir?: string;
+}
+
 /** Decides on one payload. Throws on a malformed payload or guard file; the caller fails open. */
-export async function runHook(agent: GuardAgent, payloadText: string, now: Date = new Date()): Promise<HookResult> {
+export async function runHook(agent: GuardAgent, payloadText: string, options: HookOptions = {}): Promise<HookResult> {
+  const { now = new Date(), cacheDir = defaultCacheDir() } = options;
   const raw = payloadObject(payloadText);
   if (raw.hook_event_name === STOP_EVENTS[agent])
-    return { decision: NO_DECISION, output: await runAudit(agent, raw, now) };
+    return { decision: NO_DECISION, output: await runAudit(agent, raw, { now, cacheDir }) };
   const payload = clinePayload(raw) ?? toolPayload(raw);
   const proposed = agent === 'copilot' ? copilotToolEdits(payload) : proposedEdits(payload);
   if (proposed.length === 0) return { decision: NO_DECISION, output: null };
@@ -131,7 +147,10 @@ export async function runHook(agent: GuardAgent, payloadText: string, now: Date 
   const edits = proposed.filter((e) => !memory.covers(e.shownPath, editHunk(e.shownPath, e.before, e.after)));
   if (edits.length === 0) return { decision: NO_DECISION, output: null };
   const tiers = readGuardTiers(payload.cwd);
-  const pressure = (await sessionDigest(payload.transcriptPath, agent)).pressure(now.toISOString(), HOOK_READER);
+  const pressure = (await sessionDigest(payload.transcriptPath, agent, cacheDir)).pressure(
+    now.toISOString(),
+    HOOK_READER,
+  );
   const decision = decide(edits, pressure, tiers);
   if (decision.tier === 'off' || decision.path === null) return { decision, output: null };
   recordDecision(payload, agent, decision, edits, now);

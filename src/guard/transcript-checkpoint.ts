@@ -17,7 +17,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { open, readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { TranscriptSource } from '../core/events';
-import { userCacheDir, writeFileAtomic } from '../storage/cache-file';
+import { writeFileAtomic } from '../storage/cache-file';
 import { asCount, asObject, asString, StateError } from '../storage/json-state';
 import { openTranscriptReader } from '../watchers/read-transcript';
 import { LineTailer } from '../watchers/tailer';
@@ -53,9 +53,9 @@ type Checkpoint = FileIdentity & {
     | { mode: 'document'; size: string; mtimeNs: string }
   );
 
-/** Where the checkpoints of transcripts read as `source` live, under a cache root (default: the user's). */
-export function checkpointDir(cacheRoot?: string): string {
-  return join(userCacheDir(cacheRoot), 'guard-transcripts');
+/** Where the checkpoints live in Agent Vitals' cache folder. */
+export function checkpointDir(cacheDir: string): string {
+  return join(cacheDir, 'guard-transcripts');
 }
 
 function checkpointPath(dir: string, transcript: string, source: TranscriptSource): string {
@@ -141,16 +141,16 @@ async function tailHash(file: string, offset: number): Promise<string> {
 }
 
 /**
- * The digest of the session in `file`, read as `source`, through the checkpoint in `cacheRoot`
- * (default: the user's cache folder), which it leaves updated.
+ * The digest of the session in `file`, read as `source`, through its checkpoint in `cacheDir`,
+ * which it leaves updated.
  */
 export async function readSessionDigest(
   file: string,
   source: TranscriptSource,
-  cacheRoot?: string,
+  cacheDir: string,
 ): Promise<SessionRead> {
   const transcript = resolve(file);
-  const where = checkpointPath(checkpointDir(cacheRoot), transcript, source);
+  const where = checkpointPath(checkpointDir(cacheDir), transcript, source);
   const first = await readWith(transcript, source, where, loadCheckpoint(where, transcript, source));
   // The file changed under the read (truncated or replaced): once more from the start.
   const read = first ?? (await readWith(transcript, source, where, null));

@@ -2,7 +2,7 @@
 // the download cache (or, offline, only what the cache already holds).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
-import { defaultCacheDir } from './cache-dir';
+import { defaultCacheDir } from '../storage/cache-dir';
 import { ModelStoreError } from './model-store-error';
 import type { ModelDtype } from '../contracts/model-dtype';
 import { checkCached, recordVerified } from './cache-manifest';

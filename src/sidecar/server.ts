@@ -35,7 +35,7 @@ import { VectorFileError } from '../emotion/vectors';
 import { ExperimentCancelledError, ExperimentParamError } from '../experiments/context';
 import { runExperiment, type ExperimentResult } from '../experiments/registry';
 import { experimentModel } from '../experiments/experiment-model';
-import { defaultCacheDir } from '../model-store/cache-dir';
+import { defaultCacheDir } from '../storage/cache-dir';
 import { resolveModel, type ResolvedModel } from '../model-store/model-store';
 import { readModelConfig } from '../model-store/model-config';
 import { projectRoot } from '../model-store/model-spec';

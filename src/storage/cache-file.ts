@@ -3,19 +3,12 @@
 // another's entries, and read defensively: an unreadable file or entry is dropped (the message
 // names the file) and rebuilt, never a reason for every later load to fail.
 import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 
 /** How long a writer waits for another's lock, and when a lock counts as left by a crashed writer. */
 const LOCK_WAIT_MS = 30_000;
 const LOCK_STALE_MS = 10_000;
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 let temporaries = 0;
-
-/** The user's own cache folder for Agent Vitals: `$XDG_CACHE_HOME/agent-vitals`, else `~/.cache/agent-vitals`. */
-export function userCacheDir(cacheRoot: string = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache')): string {
-  return join(cacheRoot, 'agent-vitals');
-}
 
 /**
  * Replaces `path` with `text` in one step: readers see the old file or the new one, never half.

@@ -6,7 +6,7 @@ import { homedir } from 'node:os';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { defaultCacheDir } from '../model-store/cache-dir';
+import { defaultCacheDir } from '../storage/cache-dir';
 import { serveFolder } from '../storage/serve-endpoint';
 
 export interface AgentLocations {

@@ -12,6 +12,7 @@ import {
   geminiTranscript,
   makeWorkspace,
   payload,
+  TEST_CACHE,
 } from './workspace';
 
 const NOW = new Date('2026-11-20T09:20:00.000Z');
@@ -56,7 +57,7 @@ async function stop(
     ...(JSON.parse(payload(name, workspace, transcript)) as object),
     stop_hook_active: active,
   });
-  const { decision, output } = await runHook(agent, text, NOW);
+  const { decision, output } = await runHook(agent, text, { now: NOW, cacheDir: TEST_CACHE });
   assert.equal(decision.tier, 'off', 'a stop event is audited, never decided on');
   return output as StopAnswer | null;
 }
@@ -140,7 +141,7 @@ test('Gemini CLI AfterAgent: the audit denies the response once so the agent ans
 test('a stop event of another agent is read as a tool payload and fails open', async () => {
   const workspace = makeWorkspace();
   await assert.rejects(
-    runHook('gemini', payload('claude-stop.json', workspace, null), NOW),
+    runHook('gemini', payload('claude-stop.json', workspace, null), { now: NOW, cacheDir: TEST_CACHE }),
     /no tool_name and tool_input/,
   );
 });

@@ -17,7 +17,7 @@ import {
   SettingsFileError,
 } from '../../../src/guard/install';
 import { CANNOT_ASK, HONEST_WAY_OUT } from '../../../src/guard/message';
-import { clineTask, makeWorkspace, payload } from './workspace';
+import { clineTask, makeWorkspace, payload, TEST_CACHE } from './workspace';
 
 const NOW = new Date('2026-11-24T08:14:00.000Z');
 const COMMAND = 'node "/opt/agent-vitals/dist/hook.js" cline';
@@ -37,7 +37,10 @@ async function ask(
   const saved = process.env.XDG_CONFIG_HOME;
   process.env.XDG_CONFIG_HOME = config;
   try {
-    const { decision, output } = await runHook('cline', payload(name, workspace, null), NOW);
+    const { decision, output } = await runHook('cline', payload(name, workspace, null), {
+      now: NOW,
+      cacheDir: TEST_CACHE,
+    });
     return { tier: decision.tier, kinds: [...new Set(decision.findings.map((f) => f.kind))], answer: output as never };
   } finally {
     if (saved === undefined) delete process.env.XDG_CONFIG_HOME;
@@ -86,7 +89,10 @@ test("Cline: adding a test is none of the guard's business, and Cline still gets
   assert.equal(r.answer, null);
   for (const input of [payload('cline-write-add-test.json', makeWorkspace(), null), '{not json']) {
     const out = new PassThrough();
-    assert.equal(await hookMain('cline', PassThrough.from([input]), out, new PassThrough()), 0);
+    assert.equal(
+      await hookMain('cline', PassThrough.from([input]), out, new PassThrough(), { cacheDir: TEST_CACHE }),
+      0,
+    );
     assert.deepEqual(JSON.parse(String(out.read())), { cancel: false });
   }
 });

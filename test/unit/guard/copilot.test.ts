@@ -16,7 +16,7 @@ import {
   SettingsFileError,
 } from '../../../src/guard/install';
 import { AUDIT_ASK, CANNOT_ASK, HONEST_WAY_OUT } from '../../../src/guard/message';
-import { copilotTranscript, makeWorkspace, payload } from './workspace';
+import { copilotTranscript, makeWorkspace, payload, TEST_CACHE } from './workspace';
 
 const COMMAND = 'node "/opt/agent-vitals/dist/hook.js" copilot';
 
@@ -33,7 +33,7 @@ interface PreToolAnswer {
 async function hook(text: string): Promise<{ answer: object | null; stderr: string }> {
   const out = new PassThrough();
   const err = new PassThrough();
-  assert.equal(await hookMain('copilot', PassThrough.from([text]), out, err), 0);
+  assert.equal(await hookMain('copilot', PassThrough.from([text]), out, err, { cacheDir: TEST_CACHE }), 0);
   const printed = out.read() as Buffer | null;
   return { answer: printed ? (JSON.parse(String(printed)) as object) : null, stderr: String(err.read() ?? '') };
 }

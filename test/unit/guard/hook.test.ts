@@ -7,7 +7,7 @@ import { runHook, GUARD_LOG_FILE, type GuardAgent } from '../../../src/guard/hoo
 import { hookMain } from '../../../src/cli/hook';
 import { HONEST_WAY_OUT, CANNOT_ASK } from '../../../src/guard/message';
 import { rememberLegitimate } from '../../../src/guard/guard-memory';
-import { claudeTranscript, codexTranscript, gitCommitAll, makeWorkspace, payload } from './workspace';
+import { claudeTranscript, codexTranscript, gitCommitAll, makeWorkspace, payload, TEST_CACHE } from './workspace';
 
 // Ten minutes after the fourth failing run of each transcript.
 const NOW = {
@@ -35,7 +35,10 @@ async function ask(
       ? claudeTranscript(workspace, 4)
       : codexTranscript(workspace, 4)
     : null;
-  const { decision, output } = await runHook(agent, payload(name, workspace, transcript), NOW[agent]);
+  const { decision, output } = await runHook(agent, payload(name, workspace, transcript), {
+    now: NOW[agent],
+    cacheDir: TEST_CACHE,
+  });
   if (agent === 'gemini') {
     const g = output as { decision?: string; reason?: string; systemMessage?: string } | null;
     return {
@@ -189,7 +192,9 @@ test('the project guard file changes the tiers; a broken one fails open with the
   writeFileSync(join(w, '.agent-vitals', 'guard.json'), '{ "kinds": { "skip-added": "stop" } }');
   const out = new PassThrough();
   const err = new PassThrough();
-  const code = await hookMain('claude-code', PassThrough.from([payload('claude-edit-skip.json', w, null)]), out, err);
+  const code = await hookMain('claude-code', PassThrough.from([payload('claude-edit-skip.json', w, null)]), out, err, {
+    cacheDir: TEST_CACHE,
+  });
   assert.equal(code, 0);
   assert.equal(out.read(), null);
   assert.match(
@@ -202,7 +207,7 @@ test('invalid JSON, a payload without a tool and an oversized payload all fail o
   for (const input of ['{not json', '{"hook_event_name":"PreToolUse"}', 'x'.repeat(8 * 1024 * 1024 + 1)]) {
     const out = new PassThrough();
     const err = new PassThrough();
-    assert.equal(await hookMain('codex', PassThrough.from([input]), out, err), 0);
+    assert.equal(await hookMain('codex', PassThrough.from([input]), out, err, { cacheDir: TEST_CACHE }), 0);
     assert.equal(out.read(), null);
     const line = String(err.read());
     assert.match(line, /^agent-vitals hook: .*unchecked.*\n$/);

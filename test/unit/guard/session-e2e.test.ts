@@ -40,7 +40,7 @@ test('a scripted Claude Code session: after four failing runs the hook process a
       input: payload(name, workspace, transcript),
       cwd: workspace,
       encoding: 'utf8',
-      env: { ...process.env, XDG_CACHE_HOME: join(workspace, 'cache') },
+      env: { ...process.env, AGENT_VITALS_CACHE: join(workspace, 'cache') },
     });
 
   const answer = JSON.parse(run('claude-edit-skip.json')) as {

@@ -13,7 +13,12 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAX_CHECKPOINTS, readSessionDigest, type SessionRead } from '../../../src/guard/transcript-checkpoint';
+import {
+  checkpointDir,
+  MAX_CHECKPOINTS,
+  readSessionDigest,
+  type SessionRead,
+} from '../../../src/guard/transcript-checkpoint';
 import type { GuardAgent } from '../../../src/guard/agents';
 import { runHook } from '../../../src/guard/hook';
 import {
@@ -158,9 +163,7 @@ test('a truncated, replaced or rewritten transcript is read again from the start
 });
 
 function checkpointFiles(cache: string): string[] {
-  return readdirSync(join(cache, 'agent-vitals', 'guard-transcripts')).map((f) =>
-    join(cache, 'agent-vitals', 'guard-transcripts', f),
-  );
+  return readdirSync(checkpointDir(cache)).map((f) => join(checkpointDir(cache), f));
 }
 
 test('a corrupt or hostile checkpoint is refused and the transcript read in full', async () => {
@@ -237,25 +240,19 @@ test('the checkpoint folder keeps at most MAX_CHECKPOINTS files, the most recent
 });
 
 test('the hook decides the same on a transcript it has read before as on one it reads in full', async () => {
-  const before = process.env.XDG_CACHE_HOME;
-  process.env.XDG_CACHE_HOME = tempDir();
-  try {
-    const workspace = makeWorkspace();
-    const file = claudeTranscript(workspace, 1);
-    const now = new Date('2026-11-20T09:14:05.000Z');
-    const ask = async () =>
-      (await runHook('claude-code', payload('claude-edit-skip.json', workspace, file), now)).output;
-    const calm = await ask();
-    writeFileSync(file, readFileSync(claudeTranscript(workspace, 4)));
-    const incremental = await ask();
-    rmSync(process.env.XDG_CACHE_HOME, { recursive: true });
-    const full = await ask();
-    assert.deepEqual(incremental, full);
-    assert.notDeepEqual(calm, full);
-  } finally {
-    if (before === undefined) delete process.env.XDG_CACHE_HOME;
-    else process.env.XDG_CACHE_HOME = before;
-  }
+  const cacheDir = tempDir();
+  const workspace = makeWorkspace();
+  const file = claudeTranscript(workspace, 1);
+  const now = new Date('2026-11-20T09:14:05.000Z');
+  const ask = async () =>
+    (await runHook('claude-code', payload('claude-edit-skip.json', workspace, file), { now, cacheDir })).output;
+  const calm = await ask();
+  writeFileSync(file, readFileSync(claudeTranscript(workspace, 4)));
+  const incremental = await ask();
+  rmSync(cacheDir, { recursive: true });
+  const full = await ask();
+  assert.deepEqual(incremental, full);
+  assert.notDeepEqual(calm, full);
 });
 
 test('a Cline task history, rewritten whole, is read again only when it changed', async () => {

@@ -37,6 +37,9 @@ FAILED tests/test_calc.py::test_add_negative - assert -2 == -3
 ========================= 1 failed, 1 passed in 0.02s ==========================
 `;
 
+/** The cache folder hook calls in tests use, so no test writes transcript checkpoints into the user's own. */
+export const TEST_CACHE = mkdtempSync(join(tmpdir(), 'av-guard-cache-'));
+
 export function makeWorkspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'av-guard-'));
   mkdirSync(join(dir, 'tests'));

@@ -1,5 +1,5 @@
-// Where downloads, rewritten graphs, vectors and the served endpoint's files go when the caller
-// names no folder (its own module: the watchers find the served endpoint's files here too).
+// Agent Vitals' own cache folder when the caller names none: downloads, rewritten graphs, vectors,
+// the served endpoint's files, the guard hook's code cache and transcript checkpoints.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 

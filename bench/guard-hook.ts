@@ -15,7 +15,7 @@ import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, sta
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { claudeTranscript, codexTranscript, makeWorkspace } from '../test/unit/guard/workspace';
+import { claudeTranscript, codexTranscript, copilotTranscript, makeWorkspace } from '../test/unit/guard/workspace';
 
 const { values } = parseArgs({
   options: {
@@ -40,6 +40,7 @@ if (!existsSync(HOOK) || !existsSync(CLI))
 const workspace = makeWorkspace();
 const claude = claudeTranscript(workspace, 4);
 const codex = codexTranscript(workspace, 4);
+const copilot = copilotTranscript(workspace, 4);
 const py = join(workspace, 'tests', 'test_calc.py');
 
 const sources = readdirSync('src', { recursive: true, encoding: 'utf8' })
@@ -97,7 +98,7 @@ function largeClaudeTranscript(mb: number): string {
 const large = LARGE_CALLS > 0 ? largeClaudeTranscript(LARGE_MB) : null;
 const steadyCache = mkdtempSync(join(tmpdir(), 'av-bench-steady-'));
 
-type Shape = { name: string; agent: 'claude-code' | 'codex'; payload: (i: number) => object };
+type Shape = { name: string; agent: 'claude-code' | 'codex' | 'copilot'; payload: (i: number) => object };
 const claudeCall = (tool: string, input: object) => ({
   session_id: 's',
   transcript_path: claude,
@@ -118,6 +119,17 @@ const codexCall = (tool: string, command: string) => ({
   tool_name: tool,
   tool_input: { command },
   tool_use_id: 'c',
+});
+
+const copilotCall = (tool: string, input: object) => ({
+  timestamp: '2026-11-25T11:05:00.000Z',
+  hook_event_name: 'PreToolUse',
+  session_id: 's',
+  transcript_path: copilot,
+  tool_name: tool,
+  tool_input: input,
+  tool_use_id: 'k',
+  cwd: workspace,
 });
 
 // Each call rewrites the expected value to a different number, so no two payloads are the same.
@@ -186,6 +198,11 @@ const SHAPES: Shape[] = [
         'apply_patch',
         `*** Begin Patch\n*** Update File: tests/test_calc.py\n@@\n-    assert add(-1, -1) == -3\n+    assert add(-1, -1) == ${i}\n*** End Patch\n`,
       ),
+  },
+  {
+    name: 'Copilot replace_string_in_file',
+    agent: 'copilot',
+    payload: (i) => copilotCall('replace_string_in_file', { filePath: py, oldString: '== -3', newString: `== ${i}` }),
   },
 ];
 

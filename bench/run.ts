@@ -6,7 +6,7 @@
 //
 //   node --import tsx bench/run.ts [--dtype fp32,q8] [--threads 2] [--model <folder|fixture:name>]
 //                                  [--prefix 4000] [--turn 200] [--probe-tokens 256] [--repeats 5]
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,6 +21,7 @@ import { ModelTokenizer } from '../src/model/chat-tokenizer';
 import { Conversation } from '../src/model/conversation';
 import { PacedEncoder } from '../src/model/paced-encoder';
 import { defaultProbeLayer } from '../src/model/loaded-model';
+import { ensureTokenizer } from './bench-model';
 
 const { values: args } = parseArgs({
   options: {
@@ -190,12 +191,12 @@ interface VariantResult {
 
 async function benchVariant(model: string, dtype: ModelDtype): Promise<VariantResult> {
   const resolved: ResolvedModel = await resolveModel(model, { dtype, cacheDir });
-  ensureTokenizer(resolved.folder);
-  const tokenizer = await ModelTokenizer.load(resolved.folder);
   const config = JSON.parse(readFileSync(join(resolved.folder, 'config.json'), 'utf8')) as {
     num_hidden_layers: number;
     vocab_size: number;
   };
+  ensureTokenizer(resolved.folder, config.vocab_size);
+  const tokenizer = await ModelTokenizer.load(resolved.folder);
   const layer = defaultProbeLayer(config.num_hidden_layers);
   log(
     `${dtype}: ${resolved.onnxPath} (${(resolved.weightBytes / 2 ** 20).toFixed(0)} MiB), probe layer ${layer}, ${threads} threads`,
@@ -334,13 +335,6 @@ async function benchVariant(model: string, dtype: ModelDtype): Promise<VariantRe
 }
 
 /** The generated model has no tokenizer; the bench borrows the fixtures' (speed does not depend on it). */
-function ensureTokenizer(folder: string): void {
-  const source = join('test', 'fixtures', 'models', 'tiny-qwen2');
-  for (const f of ['tokenizer.json', 'tokenizer_config.json']) {
-    if (!existsSync(join(folder, f))) copyFileSync(join(source, f), join(folder, f));
-  }
-}
-
 function table(results: VariantResult[]): string {
   const rows: [string, string, (r: VariantResult) => string][] = [
     [

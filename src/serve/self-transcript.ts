@@ -4,11 +4,12 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ChatMessage } from '../contracts/rpc-methods';
-import type { SelfReading } from './reply-model';
+import type { PromptReading, SelfReading } from './reply-model';
 import type { AppliedSteering } from './steer-option';
 import type { ToolCall } from './tool-calls';
 
-export const SELF_TRANSCRIPT_VERSION = 1;
+// Version 2 adds `promptReading` to turns; version 1 turns lack it and read the same otherwise.
+export const SELF_TRANSCRIPT_VERSION = 2;
 
 export interface SessionRecord {
   type: 'session';
@@ -35,6 +36,14 @@ export interface TurnRecord {
   tokens: string[];
   /** Null when the model has no calibrated vectors. */
   reading: SelfReading | null;
+  /** The prompt tokens the model ran for this turn (those after its reused cache), one z row per
+   *  token as in `reading`. Null when the model has no calibrated vectors; absent in version 1. */
+  promptReading?: PromptTokensReading | null;
+}
+
+export interface PromptTokensReading extends PromptReading {
+  /** The prompt tokens read, as text: `tokens[i]` is prompt token `start + i`, read as `z[i]`. */
+  tokens: string[];
 }
 
 export function selfTranscriptPath(cacheDir: string, startedAt: Date): string {

@@ -17,15 +17,15 @@ import { IMPOSSIBLE_TASK } from '../../../src/experiments/reply-tamper';
 import type { AppliedSteering } from '../../../src/serve/steer-option';
 import { DEFAULT_LIMITS, type ServeLimits } from '../../../src/serve/chat-request';
 import { createEndpoint } from '../../../src/serve/http-server';
-import { SelfTranscript, type SessionRecord, type TurnRecord } from '../../../src/serve/self-transcript';
-import { zScores } from '../../../src/emotion/calibrate';
 import {
-  LocalReplyModel,
-  type Generation,
-  type ReplyModel,
-  type SamplingOptions,
-} from '../../../src/serve/reply-model';
-import type { ChatMessage } from '../../../src/contracts/rpc-methods';
+  SELF_TRANSCRIPT_VERSION,
+  SelfTranscript,
+  type SessionRecord,
+  type TurnRecord,
+} from '../../../src/serve/self-transcript';
+import { zScores } from '../../../src/emotion/calibrate';
+import { LocalReplyModel, type ReplyModel } from '../../../src/serve/reply-model';
+import { ScriptedModel } from './scripted-model';
 
 const KEY = 'test-key-0123456789';
 let loaded: LoadedModel;
@@ -57,43 +57,6 @@ async function serve(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
   return { client: new OpenAI({ baseURL: url, apiKey: KEY, maxRetries: 0 }), url };
-}
-
-/** The demo model's tokenizer and template, but replies that write `script` token by token. */
-class ScriptedModel implements ReplyModel {
-  readonly id = 'scripted';
-  readonly contextLimit = 4096;
-  prompts: number[][] = [];
-  constructor(
-    private readonly script: string,
-    private readonly gate: Promise<void> = Promise.resolve(),
-  ) {}
-  promptIds(messages: ChatMessage[], tools: readonly object[]): number[] {
-    const ids = local.promptIds(messages, tools);
-    this.prompts.push(ids);
-    return ids;
-  }
-  decode(ids: number[]): string {
-    return local.decode(ids);
-  }
-  pieces(ids: number[]): string[] {
-    return local.pieces(ids);
-  }
-  async generate(_prompt: number[], options: SamplingOptions, onToken: (id: number) => boolean): Promise<Generation> {
-    await this.gate;
-    const ids: number[] = [];
-    for (const id of loaded.tokenizer.encode(this.script).slice(0, options.maxTokens)) {
-      ids.push(id);
-      if (!onToken(id)) return { ids, finish: 'stop', cachedTokens: 0, steering: null, selfReading: null };
-    }
-    return {
-      ids,
-      finish: ids.length >= options.maxTokens ? 'length' : 'stop',
-      cachedTokens: 0,
-      steering: null,
-      selfReading: null,
-    };
-  }
 }
 
 const ask = (content: string) => [{ role: 'user' as const, content }];
@@ -189,7 +152,7 @@ test('the next turn of a conversation reuses the KV cache of the last and genera
 });
 
 test('stop sequences end the reply before them, in whole replies and streams', async () => {
-  const { client } = await serve(new ScriptedModel('Fixing it now. DONE and more text'));
+  const { client } = await serve(new ScriptedModel(local, loaded.tokenizer, 'Fixing it now. DONE and more text'));
   const whole = await client.chat.completions.create({ model: 'any', messages: ask('go'), stop: ['DONE'] });
   assert.equal(whole.choices[0]!.message.content, 'Fixing it now. ');
   assert.equal(whole.choices[0]!.finish_reason, 'stop');
@@ -218,7 +181,7 @@ const CALL_TEXT =
   'Let me run them.\n<tool_call>\n{"name": "run_tests", "arguments": {"path": "test/a.test.ts"}}\n</tool_call>';
 
 test("tool calls in the model's <tool_call> format come back as OpenAI tool_calls", async () => {
-  const scripted = new ScriptedModel(CALL_TEXT);
+  const scripted = new ScriptedModel(local, loaded.tokenizer, CALL_TEXT);
   const { client } = await serve(scripted);
   const reply = await client.chat.completions.create({ model: 'any', messages: ask('run the tests'), tools: TOOLS });
   const choice = reply.choices[0]!;
@@ -257,7 +220,7 @@ test("tool calls in the model's <tool_call> format come back as OpenAI tool_call
 });
 
 test('earlier tool calls and results in the history are written back in the model format', async () => {
-  const scripted = new ScriptedModel('All green.');
+  const scripted = new ScriptedModel(local, loaded.tokenizer, 'All green.');
   const { client } = await serve(scripted);
   await client.chat.completions.create({
     model: 'any',
@@ -307,7 +270,10 @@ test('limits: too many tokens, too large a body and too many requests at once ge
   );
 
   let open!: () => void;
-  const slow = await serve(new ScriptedModel('slow', new Promise((resolve) => (open = resolve))), { maxConcurrent: 1 });
+  const slow = await serve(
+    new ScriptedModel(local, loaded.tokenizer, 'slow', new Promise((resolve) => (open = resolve))),
+    { maxConcurrent: 1 },
+  );
   const first = slow.client.chat.completions.create({ model: 'any', messages: ask('one') });
   await new Promise((resolve) => setTimeout(resolve, 50));
   await assert.rejects(
@@ -435,6 +401,61 @@ test("each turn is appended to the model's own transcript with its readings as i
       assert.ok(Math.abs(value - expected[e]!) < 1e-3, `token ${i} emotion ${e}: ${value} vs ${expected[e]}`),
     );
   });
+});
+
+test('each turn records readings of the prompt tokens it ran, after the reused cache, as one pass reads them', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'av-self-')), 'self.jsonl');
+  const { client } = await serve(local, {}, new SelfTranscript(path, local.id));
+  local.release();
+  const request = { model: 'any', temperature: 0, max_tokens: 4, steer: 'calm:+0.1' };
+  const first = ask('The tests keep failing.');
+  const reply = await client.chat.completions.create({ ...request, messages: first } as Parameters<
+    typeof client.chat.completions.create
+  >[0] & { stream?: false });
+  const next = [
+    ...first,
+    { role: 'assistant' as const, content: reply.choices[0]!.message.content! },
+    { role: 'user' as const, content: 'Try again.' },
+  ];
+  const second = await client.chat.completions.create({ ...request, messages: next } as Parameters<
+    typeof client.chat.completions.create
+  >[0] & { stream?: false });
+  const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+  const session = JSON.parse(lines[0]!) as SessionRecord;
+  assert.equal(session.version, SELF_TRANSCRIPT_VERSION);
+  const turns = lines.slice(1).map((line) => JSON.parse(line) as TurnRecord);
+  const cached = second.usage!.prompt_tokens_details!.cached_tokens!;
+  assert.ok(cached > 0, "the second turn reused the first turn's cache");
+
+  const decoder = await loaded.steeredModel();
+  const hidden = loaded.info.hiddenSize;
+  for (const [turn, messages, start] of [
+    [turns[0]!, first, 0],
+    [turns[1]!, next, cached],
+  ] as const) {
+    const prompt = loaded.tokenizer.encode(loaded.tokenizer.render(messages, true));
+    const read = turn.promptReading!;
+    // Only the tokens after the cache were run, and each is recorded with its reading.
+    assert.equal(read.start, start);
+    assert.equal(read.z.length, prompt.length - start);
+    assert.deepEqual(read.tokens, loaded.tokenizer.pieces(prompt.slice(start)));
+    assert.deepEqual(read.z.at(-1), turn.reading!.z[0], "the last prompt row chose the reply's first token");
+    const vectors = layerVectors(loaded.vectors!, read.layer);
+    const vector = vectors.vectors[read.emotions.indexOf('calm')]!;
+    const step = await decoder.forward(prompt, undefined, [{ layer: read.layer, vector, scale: turn.steering!.scale }]);
+    step.past.dispose();
+    const rows = step.residuals.get(read.layer)!;
+    read.z.forEach((z, i) => {
+      const position = start + i;
+      const expected = zScores(rows.subarray(position * hidden, (position + 1) * hidden), vectors);
+      z.forEach((value, e) =>
+        assert.ok(
+          Math.abs(value - expected[e]!) < 1e-3,
+          `prompt token ${position} emotion ${e}: ${value} vs ${expected[e]}`,
+        ),
+      );
+    });
+  }
 });
 
 test("a chat template with a tools section renders the request's tools itself", async () => {

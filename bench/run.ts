@@ -7,7 +7,7 @@
 //   node --import tsx bench/run.ts [--dtype fp32,q8] [--threads 2] [--model <folder|fixture:name>]
 //                                  [--prefix 4000] [--turn 200] [--probe-tokens 256] [--repeats 5]
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
@@ -21,6 +21,7 @@ import { ModelTokenizer } from '../src/model/chat-tokenizer';
 import { Conversation } from '../src/model/conversation';
 import { PacedEncoder } from '../src/model/paced-encoder';
 import { defaultProbeLayer } from '../src/model/loaded-model';
+import { machineReport } from './machine';
 import { ensureTokenizer } from './bench-model';
 
 const { values: args } = parseArgs({
@@ -389,13 +390,7 @@ async function main(): Promise<void> {
   for (const dtype of dtypes) results.push(await benchVariant(model, dtype));
   const report = {
     date: new Date().toISOString(),
-    machine: {
-      cpus: cpus().length,
-      cpu: cpus()[0]?.model,
-      node: process.version,
-      loadAverageAtStart,
-      loadAverageAtEnd: loadavg(),
-    },
+    machine: machineReport(loadAverageAtStart),
     threads,
     model,
     results,
@@ -404,7 +399,7 @@ async function main(): Promise<void> {
   const file = join(args.out!, `${report.date.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
   process.stdout.write(
-    `\n${table(results)}\n\nload average ${loadAverageAtStart.map((l) => l.toFixed(1)).join(' ')} → ${report.machine.loadAverageAtEnd.map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs\nresults: ${file}\n`,
+    `\n${table(results)}\n\nload average ${loadAverageAtStart.map((l) => l.toFixed(1)).join(' ')} → ${report.machine.loadAverageAtEnd.map((l) => l.toFixed(1)).join(' ')} on ${report.machine.cpus} CPUs\nresults: ${file}\n`,
   );
 }
 

@@ -21,7 +21,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import OpenAI from 'openai';
@@ -31,6 +31,7 @@ import { resolveModel } from '../src/model-store/model-store';
 import { ModelTokenizer } from '../src/model/chat-tokenizer';
 import { defaultProbeLayer, identifyModel } from '../src/model/loaded-model';
 import { findVectors, SHIPPED_VECTORS_FILE } from '../src/model/loaded-vectors';
+import { machineReport } from './machine';
 import { ensureTokenizer, writeRandomVectors } from './bench-model';
 
 const { values: args } = parseArgs({
@@ -186,7 +187,11 @@ function text(tokenizer: ModelTokenizer, tag: string, n: number): string {
   return words(Math.round(n / perWord));
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  return Number.isInteger(mid) ? (sorted[mid - 1]! + sorted[mid]!) / 2 : sorted[Math.floor(mid)]!;
+}
 
 async function generationRounds(servers: Server[], tokenizer: ModelTokenizer) {
   const rates: Record<string, number[]> = { plain: [], self: [] };
@@ -220,8 +225,9 @@ async function generationRounds(servers: Server[], tokenizer: ModelTokenizer) {
     rounds,
     plain: { tokensPerS: rates.plain, medianTokensPerS: plain, medianCpuMsPerToken: median(cpuPerToken.plain!) },
     self: { tokensPerS: rates.self, medianTokensPerS: self, medianCpuMsPerToken: median(cpuPerToken.self!) },
-    /** Self-reading and steering's speed as a share of plain generation's (medians). */
-    ratio: self / plain,
+    /** Self-reading and steering's speed as a share of plain generation's: the median of each
+     *  round's ratio (the two runs of a round are back to back, so they share the load). */
+    ratio: median(rates.self!.map((rate, i) => rate / rates.plain![i]!)),
     cpuRatio: median(cpuPerToken.self!) / median(cpuPerToken.plain!),
   };
 }
@@ -297,13 +303,7 @@ async function main(): Promise<void> {
     const ttft = await firstTokenTimes(servers, tokenizer);
     const report = {
       date: new Date().toISOString(),
-      machine: {
-        cpus: cpus().length,
-        cpu: cpus()[0]?.model,
-        node: process.version,
-        loadAverageAtStart,
-        loadAverageAtEnd: loadavg(),
-      },
+      machine: machineReport(loadAverageAtStart),
       model,
       threads,
       steer: args.steer,
@@ -318,9 +318,9 @@ async function main(): Promise<void> {
     process.stdout.write(
       [
         '',
-        `| measure (${cpus().length} CPUs, ${threads} threads, load ${loadAverageAtStart[0]!.toFixed(1)} → ${report.machine.loadAverageAtEnd[0]!.toFixed(1)}) | plain | self-reading + ${args.steer} | ratio |`,
+        `| measure (${report.machine.cpus} CPUs, ${threads} threads, load ${loadAverageAtStart[0]!.toFixed(1)} → ${report.machine.loadAverageAtEnd[0]!.toFixed(1)}) | plain | self-reading + ${args.steer} | ratio |`,
         '| --- | --- | --- | --- |',
-        `| generation, tok/s (median of ${rounds} rounds × ${tokens} tokens) | ${generation.plain.medianTokensPerS.toFixed(2)} | ${generation.self.medianTokensPerS.toFixed(2)} | ${generation.ratio.toFixed(3)} |`,
+        `| generation, tok/s (median of ${rounds} rounds × ${tokens} tokens; ratio: median of the rounds' ratios) | ${generation.plain.medianTokensPerS.toFixed(2)} | ${generation.self.medianTokensPerS.toFixed(2)} | ${generation.ratio.toFixed(3)} |`,
         `| CPU ms per generated token | ${generation.plain.medianCpuMsPerToken.toFixed(0)} | ${generation.self.medianCpuMsPerToken.toFixed(0)} | ${generation.cpuRatio.toFixed(3)} |`,
         `| time to first token, ${ttft.self!.promptTokens[0]}-token prompt, cold | ${ms(ttft.plain!.coldMs)} | ${ms(ttft.self!.coldMs)} | ${(median(ttft.self!.coldMs) / median(ttft.plain!.coldMs)).toFixed(3)} |`,
         `| time to first token, next turn on a warm prefix cache | ${ms(ttft.plain!.warmMs)} | ${ms(ttft.self!.warmMs)} | ${(median(ttft.self!.warmMs) / median(ttft.plain!.warmMs)).toFixed(3)} |`,

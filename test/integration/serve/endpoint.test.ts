@@ -3,20 +3,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { resolveModel } from '../../../src/model-store/model-store';
-import { identifyModel, LoadedModel } from '../../../src/model/loaded-model';
-import { findVectors } from '../../../src/model/loaded-vectors';
 import { layerVectors } from '../../../src/emotion/vectors';
 import { meanRowNorm } from '../../../src/engine';
 import { IMPOSSIBLE_TASK } from '../../../src/experiments/reply-tamper';
 import type { AppliedSteering } from '../../../src/serve/steer-option';
-import { DEFAULT_LIMITS, type ServeLimits } from '../../../src/serve/chat-request';
-import { createEndpoint } from '../../../src/serve/http-server';
 import {
   SELF_TRANSCRIPT_VERSION,
   SelfTranscript,
@@ -24,40 +18,26 @@ import {
   type TurnRecord,
 } from '../../../src/serve/self-transcript';
 import { zScores } from '../../../src/emotion/calibrate';
-import { LocalReplyModel, type ReplyModel } from '../../../src/serve/reply-model';
+import { LocalReplyModel } from '../../../src/serve/reply-model';
+import { LoadedModel } from '../../../src/model/loaded-model';
+import { Endpoints, openDemoModel } from './endpoint-harness';
 import { ScriptedModel } from './scripted-model';
 
-const KEY = 'test-key-0123456789';
 let loaded: LoadedModel;
 let local: LocalReplyModel;
-const servers: Server[] = [];
+const endpoints = new Endpoints();
+const serve: Endpoints['serve'] = (...args) => endpoints.serve(...args);
 
 before(async () => {
-  const cacheDir = mkdtempSync(join(tmpdir(), 'av-serve-'));
-  const resolved = await resolveModel('fixture:emotion-tiny', { dtype: 'fp32', cacheDir, offline: true });
-  const identity = await identifyModel('fixture:emotion-tiny', resolved, cacheDir);
-  const { loaded: vectors } = findVectors(identity, cacheDir, undefined, undefined, resolved.folder);
-  loaded = await LoadedModel.open('fixture:emotion-tiny', resolved, { cacheDir, vectors });
+  loaded = await openDemoModel();
   local = new LocalReplyModel(loaded);
 });
 
 after(async () => {
-  for (const server of servers) server.close();
+  endpoints.close();
   local.release();
   await loaded.release();
 });
-
-async function serve(
-  model: ReplyModel,
-  limits: Partial<ServeLimits> = {},
-  transcript?: SelfTranscript,
-): Promise<{ client: OpenAI; url: string }> {
-  const server = createEndpoint(model, { key: KEY, limits: { ...DEFAULT_LIMITS, ...limits }, transcript });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-  return { client: new OpenAI({ baseURL: url, apiKey: KEY, maxRetries: 0 }), url };
-}
 
 const ask = (content: string) => [{ role: 'user' as const, content }];
 

@@ -1,5 +1,6 @@
 // The endpoint as the serve tests drive it: the bundled demo model opened with its shipped
 // vectors, and endpoints on loopback answered through the official `openai` client.
+import { after, before } from 'node:test';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { identifyModel, LoadedModel } from '../../../src/model/loaded-model';
 import { findVectors } from '../../../src/model/loaded-vectors';
 import { DEFAULT_LIMITS, type ServeLimits } from '../../../src/serve/chat-request';
 import { createEndpoint } from '../../../src/serve/http-server';
-import type { ReplyModel } from '../../../src/serve/reply-model';
+import { LocalReplyModel, type ReplyModel } from '../../../src/serve/reply-model';
 import type { SelfTranscript } from '../../../src/serve/self-transcript';
 
 export const KEY = 'test-key-0123456789';
@@ -43,4 +44,29 @@ export class Endpoints {
   close(): void {
     for (const server of this.servers) server.close();
   }
+}
+
+/** The demo model served by a test file: opened before its tests, its endpoints and model
+ *  released after them. `loaded` and `local` are set once the tests run. */
+export function demoEndpoint(): {
+  loaded: LoadedModel;
+  local: LocalReplyModel;
+  serve: Endpoints['serve'];
+} {
+  const endpoints = new Endpoints();
+  const demo = {
+    loaded: undefined as unknown as LoadedModel,
+    local: undefined as unknown as LocalReplyModel,
+    serve: (...args: Parameters<Endpoints['serve']>) => endpoints.serve(...args),
+  };
+  before(async () => {
+    demo.loaded = await openDemoModel();
+    demo.local = new LocalReplyModel(demo.loaded);
+  });
+  after(async () => {
+    endpoints.close();
+    demo.local.release();
+    await demo.loaded.release();
+  });
+  return demo;
 }

@@ -1,41 +1,26 @@
 // `/v1/responses`, the API current Codex CLI speaks: driven by the official `openai` client's
 // `responses.create` (whole and streamed) on the demo model, tool calls on scripted model text,
 // and a request in the shape Codex sends, read back as Codex reads the events.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import { LocalReplyModel } from '../../../src/serve/reply-model';
 import { SelfTranscript, type TurnRecord } from '../../../src/serve/self-transcript';
-import type { LoadedModel } from '../../../src/model/loaded-model';
-import { Endpoints, KEY, openDemoModel } from './endpoint-harness';
+import { demoEndpoint, KEY } from './endpoint-harness';
 import { ScriptedModel } from './scripted-model';
 
-let loaded: LoadedModel;
-let local: LocalReplyModel;
-const endpoints = new Endpoints();
-const serve: Endpoints['serve'] = (...args) => endpoints.serve(...args);
-
-before(async () => {
-  loaded = await openDemoModel();
-  local = new LocalReplyModel(loaded);
-});
-
-after(async () => {
-  endpoints.close();
-  local.release();
-  await loaded.release();
-});
+const demo = demoEndpoint();
+const { serve } = demo;
 
 const INSTRUCTIONS = 'You are a careful coding agent.';
 const TASK = 'The tests keep failing.';
 
 test('a response is the reply chat completions gives the same conversation, with usage, recorded in the transcript', async () => {
   const path = join(mkdtempSync(join(tmpdir(), 'av-self-')), 'self.jsonl');
-  const { client } = await serve(local, {}, new SelfTranscript(path, local.id));
-  local.release();
+  const { client } = await serve(demo.local, {}, new SelfTranscript(path, demo.local.id));
+  demo.local.release();
   const response = await client.responses.create({
     model: 'any',
     instructions: INSTRUCTIONS,
@@ -43,7 +28,7 @@ test('a response is the reply chat completions gives the same conversation, with
     temperature: 0,
     max_output_tokens: 10,
   });
-  local.release();
+  demo.local.release();
   const chat = await client.chat.completions.create({
     model: 'any',
     messages: [
@@ -74,7 +59,7 @@ test('a response is the reply chat completions gives the same conversation, with
 });
 
 test('a streamed response carries the same text in deltas, in the order of OpenAI events, ending in response.completed', async () => {
-  const { client } = await serve(local);
+  const { client } = await serve(demo.local);
   const request = { model: 'any', instructions: INSTRUCTIONS, input: TASK, temperature: 0, max_output_tokens: 10 };
   const whole = await client.responses.create(request);
   const events = [];
@@ -120,7 +105,7 @@ const CALL_TEXT =
   'Let me run them.\n<tool_call>\n{"name": "run_tests", "arguments": {"path": "test/a.test.ts"}}\n</tool_call>';
 
 test("tool calls in the model's format come back as function_call items, whole and through the client's stream helper", async () => {
-  const scripted = new ScriptedModel(local, loaded.tokenizer, CALL_TEXT);
+  const scripted = new ScriptedModel(demo.local, demo.loaded.tokenizer, CALL_TEXT);
   const { client } = await serve(scripted);
   const request = { model: 'any', input: 'run the tests', tools: TOOLS };
   const whole = await client.responses.create(request);
@@ -131,7 +116,7 @@ test("tool calls in the model's format come back as function_call items, whole a
   assert.deepEqual(JSON.parse(call.arguments), { path: 'test/a.test.ts' });
   assert.match(call.call_id, /^call_/);
   // The tools reached the prompt in the model's format.
-  assert.match(loaded.tokenizer.decode(scripted.prompts.at(-1)!), /<tools>[\s\S]*"run_tests"[\s\S]*<\/tools>/);
+  assert.match(demo.loaded.tokenizer.decode(scripted.prompts.at(-1)!), /<tools>[\s\S]*"run_tests"[\s\S]*<\/tools>/);
 
   // The SDK's accumulator checks that every event refers to an item it has seen added.
   const final = await client.responses.stream(request).finalResponse();
@@ -158,8 +143,8 @@ function sseData(text: string): { type: string; [key: string]: unknown }[] {
 
 test("a request in Codex's shape is answered with the events Codex reads, its history written in the model's format", async () => {
   const scripted = new ScriptedModel(
-    local,
-    loaded.tokenizer,
+    demo.local,
+    demo.loaded.tokenizer,
     '<tool_call>\n{"name": "shell_command", "arguments": {"command": "sed -n 1,20p test/math.test.ts"}}\n</tool_call>',
   );
   const { url } = await serve(scripted);
@@ -185,7 +170,7 @@ test("a request in Codex's shape is answered with the events Codex reads, its hi
   assert.equal(completed.type, 'response.completed');
   const response = completed.response as { id: string; usage: Record<string, unknown> };
   assert.match(response.id, /^resp_/);
-  const prompt = loaded.tokenizer.decode(scripted.prompts.at(-1)!);
+  const prompt = demo.loaded.tokenizer.decode(scripted.prompts.at(-1)!);
   assert.equal(response.usage.input_tokens, scripted.prompts.at(-1)!.length);
   assert.deepEqual(response.usage.input_tokens_details, { cached_tokens: 0 });
   assert.equal(typeof response.usage.output_tokens, 'number');
@@ -206,7 +191,7 @@ test("a request in Codex's shape is answered with the events Codex reads, its hi
 });
 
 test('Responses requests go through the same key, limits and checks, named in their own parameters', async () => {
-  const { client, url } = await serve(local, { maxTokens: 32 });
+  const { client, url } = await serve(demo.local, { maxTokens: 32 });
   await assert.rejects(
     client.responses.create({ model: 'any', input: 'hi', max_output_tokens: 33 }),
     (err: unknown) => err instanceof OpenAI.BadRequestError && err.param === 'max_output_tokens',

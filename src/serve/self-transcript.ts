@@ -37,7 +37,8 @@ export interface TurnRecord {
   /** Null when the model has no calibrated vectors. */
   reading: SelfReading | null;
   /** The prompt tokens the model ran for this turn (those after its reused cache), one z row per
-   *  token as in `reading`. Null when the model has no calibrated vectors; absent in version 1. */
+   *  token as in `reading`, rounded to 0.001. Null when the model has no calibrated vectors;
+   *  absent in version 1. */
   promptReading?: PromptTokensReading | null;
 }
 
@@ -67,7 +68,13 @@ export class SelfTranscript {
   }
 
   turn(record: Omit<TurnRecord, 'type' | 'time'>): void {
-    this.append({ type: 'turn', time: new Date().toISOString(), ...record } satisfies TurnRecord);
+    const prompt = record.promptReading;
+    // A long prompt has thousands of rows: to 0.001, z keeps what it means at a third of the size.
+    const promptReading = prompt && {
+      ...prompt,
+      z: prompt.z.map((row) => row.map((z) => Math.round(z * 1000) / 1000)),
+    };
+    this.append({ type: 'turn', time: new Date().toISOString(), ...record, promptReading } satisfies TurnRecord);
   }
 
   /** Whole lines in one write each, so a follower never sees half a record. */

@@ -6,8 +6,8 @@
 //
 //   node --import tsx bench/run.ts [--dtype fp32,q8] [--threads 2] [--model <folder|fixture:name>]
 //                                  [--prefix 4000] [--turn 200] [--probe-tokens 256] [--repeats 5]
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
@@ -21,6 +21,8 @@ import { ModelTokenizer } from '../src/model/chat-tokenizer';
 import { Conversation } from '../src/model/conversation';
 import { PacedEncoder } from '../src/model/paced-encoder';
 import { defaultProbeLayer } from '../src/model/loaded-model';
+import { machineReport } from './machine';
+import { ensureTokenizer } from './bench-model';
 
 const { values: args } = parseArgs({
   options: {
@@ -190,12 +192,12 @@ interface VariantResult {
 
 async function benchVariant(model: string, dtype: ModelDtype): Promise<VariantResult> {
   const resolved: ResolvedModel = await resolveModel(model, { dtype, cacheDir });
-  ensureTokenizer(resolved.folder);
-  const tokenizer = await ModelTokenizer.load(resolved.folder);
   const config = JSON.parse(readFileSync(join(resolved.folder, 'config.json'), 'utf8')) as {
     num_hidden_layers: number;
     vocab_size: number;
   };
+  ensureTokenizer(resolved.folder, config.vocab_size);
+  const tokenizer = await ModelTokenizer.load(resolved.folder);
   const layer = defaultProbeLayer(config.num_hidden_layers);
   log(
     `${dtype}: ${resolved.onnxPath} (${(resolved.weightBytes / 2 ** 20).toFixed(0)} MiB), probe layer ${layer}, ${threads} threads`,
@@ -334,13 +336,6 @@ async function benchVariant(model: string, dtype: ModelDtype): Promise<VariantRe
 }
 
 /** The generated model has no tokenizer; the bench borrows the fixtures' (speed does not depend on it). */
-function ensureTokenizer(folder: string): void {
-  const source = join('test', 'fixtures', 'models', 'tiny-qwen2');
-  for (const f of ['tokenizer.json', 'tokenizer_config.json']) {
-    if (!existsSync(join(folder, f))) copyFileSync(join(source, f), join(folder, f));
-  }
-}
-
 function table(results: VariantResult[]): string {
   const rows: [string, string, (r: VariantResult) => string][] = [
     [
@@ -395,13 +390,7 @@ async function main(): Promise<void> {
   for (const dtype of dtypes) results.push(await benchVariant(model, dtype));
   const report = {
     date: new Date().toISOString(),
-    machine: {
-      cpus: cpus().length,
-      cpu: cpus()[0]?.model,
-      node: process.version,
-      loadAverageAtStart,
-      loadAverageAtEnd: loadavg(),
-    },
+    machine: machineReport(loadAverageAtStart),
     threads,
     model,
     results,
@@ -410,7 +399,7 @@ async function main(): Promise<void> {
   const file = join(args.out!, `${report.date.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
   process.stdout.write(
-    `\n${table(results)}\n\nload average ${loadAverageAtStart.map((l) => l.toFixed(1)).join(' ')} → ${report.machine.loadAverageAtEnd.map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs\nresults: ${file}\n`,
+    `\n${table(results)}\n\nload average ${loadAverageAtStart.map((l) => l.toFixed(1)).join(' ')} → ${report.machine.loadAverageAtEnd.map((l) => l.toFixed(1)).join(' ')} on ${report.machine.cpus} CPUs\nresults: ${file}\n`,
   );
 }
 

@@ -1,15 +1,16 @@
-// The OpenAI-compatible HTTP endpoint: `/v1/models` and `/v1/chat/completions` (whole replies or
-// SSE streams), behind a bearer key and request limits, on any ReplyModel.
+// The OpenAI-compatible HTTP endpoint: `/v1/models`, `/v1/chat/completions` and `/v1/responses`
+// (whole replies or SSE streams), behind a bearer key and request limits, on any ReplyModel.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApiError, invalidRequest } from './api-error';
 import { bearerMatches } from './api-key';
 import { parseChatRequest, type ChatRequest, type ServeLimits } from './chat-request';
 import type { ReplyModel } from './reply-model';
+import { sendJson } from './json-reply';
+import { generateTurn, promptOf } from './reply-turn';
+import { parseResponsesRequest, respond } from './responses-api';
 import { SteerSpecError } from './steer-option';
 import type { SelfTranscript } from './self-transcript';
-import { ReplyText } from './text-stream';
-import { splitToolCalls, type ToolCall } from './tool-calls';
 
 export interface EndpointOptions {
   key: string;
@@ -17,6 +18,22 @@ export interface EndpointOptions {
   /** Where each finished turn is recorded with the model's own readings. */
   transcript?: SelfTranscript;
 }
+
+type Answer = (
+  model: ReplyModel,
+  request: ChatRequest,
+  res: ServerResponse,
+  transcript: SelfTranscript | undefined,
+) => Promise<void>;
+
+/** The generating routes: each reads its API's request into a ChatRequest and answers in kind. */
+const API_ROUTES: Record<
+  string,
+  { parse: (body: unknown, limits: ServeLimits) => ChatRequest; answer: Answer } | undefined
+> = {
+  'POST /v1/chat/completions': { parse: parseChatRequest, answer: complete },
+  'POST /v1/responses': { parse: parseResponsesRequest, answer: respond },
+};
 
 export function createEndpoint(model: ReplyModel, options: EndpointOptions): Server {
   let active = 0;
@@ -37,8 +54,8 @@ export function createEndpoint(model: ReplyModel, options: EndpointOptions): Ser
           object: 'list',
           data: [{ id: model.id, object: 'model', created, owned_by: 'agent-vitals' }],
         });
-      if (route !== 'POST /v1/chat/completions')
-        throw new ApiError(404, 'invalid_request_error', 'unknown_url', `No route ${route}.`);
+      const api = API_ROUTES[route];
+      if (!api) throw new ApiError(404, 'invalid_request_error', 'unknown_url', `No route ${route}.`);
       if (active >= options.limits.maxConcurrent) {
         throw new ApiError(
           429,
@@ -49,8 +66,8 @@ export function createEndpoint(model: ReplyModel, options: EndpointOptions): Ser
       }
       active++;
       try {
-        const request = parseChatRequest(await readJson(req, options.limits.maxBodyBytes), options.limits);
-        await complete(model, request, res, options.transcript);
+        const request = api.parse(await readJson(req, options.limits.maxBodyBytes), options.limits);
+        await api.answer(model, request, res, options.transcript);
       } finally {
         active--;
       }
@@ -82,75 +99,31 @@ async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   }
 }
 
-async function complete(
-  model: ReplyModel,
-  request: ChatRequest,
-  res: ServerResponse,
-  transcript: SelfTranscript | undefined,
-): Promise<void> {
-  const promptIds = model.promptIds(request.messages, request.tools);
-  const room = model.contextLimit - promptIds.length;
-  if (room < 1) {
-    throw invalidRequest(
-      `The prompt is ${promptIds.length} tokens; this model's context holds ${model.contextLimit}.`,
-      'messages',
-      'context_length_exceeded',
-    );
-  }
-  // A client that hangs up stops generation at the next token.
-  const hangUp = new AbortController();
-  res.on('close', () => hangUp.abort());
+async function complete(...[model, request, res, transcript]: Parameters<Answer>): Promise<void> {
+  const promptIds = promptOf(model, request);
   const id = `chatcmpl-${randomBytes(12).toString('hex')}`;
   const head = { id, created: Math.floor(Date.now() / 1000), model: model.id };
-  const text = new ReplyText(request.stop, request.tools.length > 0);
   const stream = request.stream ? new ChunkStream(res, head) : undefined;
   stream?.send({ role: 'assistant', content: '' });
-  const ids: number[] = [];
-  const generation = await model.generate(
-    promptIds,
-    {
-      maxTokens: Math.min(request.maxTokens, room),
-      temperature: request.temperature,
-      topP: request.topP,
-      seed: request.seed,
-      steer: request.steer,
-      signal: hangUp.signal,
-    },
-    (token) => {
-      ids.push(token);
-      const piece = text.update(model.decode(ids));
-      if (piece) stream?.send({ content: piece });
-      return !text.stopped;
-    },
-  );
-  const { full, rest } = text.finish(model.decode(ids));
-  const reply = request.tools.length ? splitToolCalls(full) : { content: full, toolCalls: [] as ToolCall[] };
-  const finishReason = reply.toolCalls.length ? 'tool_calls' : text.stopped ? 'stop' : generation.finish;
-  const usage = {
-    prompt_tokens: promptIds.length,
-    completion_tokens: generation.ids.length,
-    total_tokens: promptIds.length + generation.ids.length,
-    prompt_tokens_details: { cached_tokens: generation.cachedTokens },
-  };
-  transcript?.turn({
+  const turn = await generateTurn(model, request, promptIds, {
     id,
-    input: request.messages.at(-1) ?? null,
-    content: reply.content,
-    toolCalls: reply.toolCalls,
-    finishReason,
-    promptTokens: promptIds.length,
-    cachedTokens: generation.cachedTokens,
-    steering: generation.steering,
-    tokens: model.pieces(generation.ids),
-    reading: generation.selfReading,
+    res,
+    transcript,
+    onText: (piece) => stream?.send({ content: piece }),
   });
+  const { promptTokens, completionTokens, cachedTokens } = turn.usage;
+  const usage = {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+    prompt_tokens_details: { cached_tokens: cachedTokens },
+  };
   // What this turn ran with, beyond OpenAI's fields (clients ignore unknown fields).
-  const vitals = { agent_vitals: { steering: generation.steering } };
+  const vitals = { agent_vitals: { steering: turn.steering } };
   if (stream) {
-    const unsent = request.tools.length ? splitToolCalls(rest) : { content: rest, toolCalls: [] };
-    if (unsent.content) stream.send({ content: unsent.content });
-    if (reply.toolCalls.length) stream.send({ tool_calls: reply.toolCalls.map((call, index) => ({ index, ...call })) });
-    stream.send({}, finishReason, vitals);
+    if (turn.unsent) stream.send({ content: turn.unsent });
+    if (turn.toolCalls.length) stream.send({ tool_calls: turn.toolCalls.map((call, index) => ({ index, ...call })) });
+    stream.send({}, turn.finishReason, vitals);
     if (request.includeUsage) stream.write({ ...stream.envelope, choices: [], usage });
     stream.end();
     return;
@@ -163,10 +136,10 @@ async function complete(
         index: 0,
         message: {
           role: 'assistant',
-          content: reply.content || (reply.toolCalls.length ? null : ''),
-          ...(reply.toolCalls.length ? { tool_calls: reply.toolCalls } : {}),
+          content: turn.content || (turn.toolCalls.length ? null : ''),
+          ...(turn.toolCalls.length ? { tool_calls: turn.toolCalls } : {}),
         },
-        finish_reason: finishReason,
+        finish_reason: turn.finishReason,
         logprobs: null,
       },
     ],
@@ -206,11 +179,6 @@ class ChunkStream {
   end(): void {
     this.res.end('data: [DONE]\n\n');
   }
-}
-
-function sendJson(res: ServerResponse, status: number, body: object): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
 }
 
 function sendError(res: ServerResponse, err: unknown): void {

@@ -33,6 +33,8 @@ export interface Generation {
   /** The model's own state as it chose each generated token, on its calibrated vectors (none
    *  when the model has no vectors). */
   selfReading: SelfReading | null;
+  /** Its state at each prompt token it ran for this reply (none when it has no vectors). */
+  promptReading: PromptReading | null;
 }
 
 export interface SelfReading {
@@ -41,6 +43,14 @@ export interface SelfReading {
   /** Per generated token: z per emotion of the residual at the position whose logits chose it
    *  (steering included, as the model ran). */
   z: number[][];
+}
+
+/** Readings of the prompt tokens after the reused KV cache: a cached prefix is not run again. */
+export interface PromptReading extends SelfReading {
+  /** Index in the prompt of the first token read (the cached tokens before it were read by
+   *  earlier turns). `z` has one row per token from there to the prompt's end: the residual at
+   *  that token's position, so the last row is also the first generated token's reading. */
+  start: number;
 }
 
 /** The seam between the HTTP endpoint and a model (tests script a model's text through it). */
@@ -109,12 +119,14 @@ export class LocalReplyModel implements ReplyModel {
       const seen = [...promptIds];
       const ids: number[] = [];
       const read = this.selfReader();
+      const promptZ = read?.(step.residuals);
       const z: number[][] = [];
       let finish: Generation['finish'] = 'length';
       try {
         while (ids.length < options.maxTokens && seen.length < this.contextLimit && !options.signal?.aborted) {
           const next = sampleToken(step.logits, options.temperature, undefined, random, options.topP);
-          const reading = read?.(step.residuals);
+          // The prompt pass's last row was read with the prompt.
+          const reading = ids.length ? read?.(step.residuals).at(-1) : promptZ?.at(-1);
           if (this.stopIds.has(next)) {
             finish = 'stop';
             break;
@@ -137,20 +149,29 @@ export class LocalReplyModel implements ReplyModel {
       }
       this.cache.keep(seen, step.past, JSON.stringify(applied));
       const vectors = this.model.vectors;
-      const selfReading = vectors ? { layer: vectors.header.choice.layer, emotions: vectors.header.emotions, z } : null;
-      return { ids, finish, cachedTokens, steering: applied, selfReading };
+      const on = vectors && { layer: vectors.header.choice.layer, emotions: vectors.header.emotions };
+      return {
+        ids,
+        finish,
+        cachedTokens,
+        steering: applied,
+        selfReading: on ? { ...on, z } : null,
+        promptReading: on && promptZ ? { ...on, start: cachedTokens, z: promptZ } : null,
+      };
     });
   }
 
-  /** z per emotion of the last new token's residual at the vectors' layer, when there are vectors. */
-  private selfReader(): ((residuals: Map<number, Float32Array>) => number[]) | undefined {
+  /** z per emotion of each new token's residual at the vectors' layer, when there are vectors. */
+  private selfReader(): ((residuals: Map<number, Float32Array>) => number[][]) | undefined {
     const vectors = this.model.vectors;
     if (!vectors) return undefined;
     const layer = layerVectors(vectors, vectors.header.choice.layer);
     const hidden = this.model.info.hiddenSize;
     return (residuals) => {
       const rows = residuals.get(layer.layer)!;
-      return zScores(rows.subarray(rows.length - hidden), layer);
+      return Array.from({ length: rows.length / hidden }, (_, i) =>
+        zScores(rows.subarray(i * hidden, (i + 1) * hidden), layer),
+      );
     };
   }
 

@@ -5,11 +5,12 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { NO_READER, type LiveValidity } from '../contracts/reading';
 import type { ChatMessage } from '../contracts/rpc-methods';
-import type { SelfReading } from './reply-model';
+import type { PromptReading, SelfReading } from './reply-model';
 import type { AppliedSteering } from './steer-option';
 import type { ToolCall } from './tool-calls';
 
-export const SELF_TRANSCRIPT_VERSION = 1;
+// Version 2 adds `promptReading` to turns; version 1 turns lack it and read the same otherwise.
+export const SELF_TRANSCRIPT_VERSION = 2;
 
 export interface SessionRecord {
   type: 'session';
@@ -38,6 +39,15 @@ export interface TurnRecord {
   tokens: string[];
   /** Null when the model has no calibrated vectors. */
   reading: SelfReading | null;
+  /** The prompt tokens the model ran for this turn (those after its reused cache), one z row per
+   *  token as in `reading`, rounded to 0.001. Null when the model has no calibrated vectors;
+   *  absent in version 1. */
+  promptReading?: PromptTokensReading | null;
+}
+
+export interface PromptTokensReading extends PromptReading {
+  /** The prompt tokens read, as text: `tokens[i]` is prompt token `start + i`, read as `z[i]`. */
+  tokens: string[];
 }
 
 export function selfTranscriptPath(cacheDir: string, startedAt: Date): string {
@@ -63,7 +73,13 @@ export class SelfTranscript {
   }
 
   turn(record: Omit<TurnRecord, 'type' | 'time'>): void {
-    this.append({ type: 'turn', time: new Date().toISOString(), ...record } satisfies TurnRecord);
+    const prompt = record.promptReading;
+    // A long prompt has thousands of rows: to 0.001, z keeps what it means at a third of the size.
+    const promptReading = prompt && {
+      ...prompt,
+      z: prompt.z.map((row) => row.map((z) => Math.round(z * 1000) / 1000)),
+    };
+    this.append({ type: 'turn', time: new Date().toISOString(), ...record, promptReading } satisfies TurnRecord);
   }
 
   /** Whole lines in one write each, so a follower never sees half a record. */

@@ -18,7 +18,7 @@ import { buildSteerGraph } from './steer-graph';
 export type GraphKind = 'probe' | 'steer';
 
 /** Bump when the rewrite changes, so stale cached graphs are rebuilt. */
-const SURGERY_VERSION = 2;
+const SURGERY_VERSION = 3;
 
 export interface DerivedGraph {
   /** The rewritten .onnx file to open with onnxruntime. */

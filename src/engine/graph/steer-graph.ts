@@ -2,6 +2,7 @@
 // layer, added to the residual stream after layer L. The caller scales the vector; a zero
 // vector leaves every output unchanged.
 import { readModelShape } from './model-shape';
+import { onnx } from 'onnx-proto';
 import { DataType, makeCast, makeNode, makeValueInfo, type GraphProto, type ModelProto, type NodeProto } from './proto';
 import type { RewrittenGraph } from './probe-graph';
 import { checkLayers, exposeResidual, residualTensor } from './residual-outputs';
@@ -41,7 +42,40 @@ export function buildSteerGraph(model: ModelProto, layers: readonly number[], so
     exposed.push(makeValueInfo(name, DataType.FLOAT, ['batch', 'sequence', shape.hiddenSize]));
   }
   graph.output = [...(graph.output ?? []), ...exposed];
+  lastPositionLogits(graph);
   return { shape, residualOutputs };
+}
+
+/** Nodes between the LM head and the `logits` output that keep every row as it is. */
+const PASS_THROUGH = new Set(['Identity', 'Cast']);
+/** LM heads whose first input is the hidden states, row by row. */
+const HEADS = new Set(['MatMul', 'MatMulNBits']);
+
+/**
+ * Generation reads only the last position's logits, so the LM head runs on that row alone: a
+ * 4,000-token prompt pass would otherwise compute and return a [4,000 × vocab] block (2.4 GB
+ * for Qwen2.5's vocabulary). Any other head is left whole (the graph then returns every row).
+ */
+function lastPositionLogits(graph: GraphProto): void {
+  const producer = (tensor: string) => graph.node?.find((node) => (node.output ?? []).includes(tensor));
+  let head = producer('logits');
+  while (head && PASS_THROUGH.has(head.opType ?? '')) head = producer(head.input?.[0] ?? '');
+  if (!head || !HEADS.has(head.opType ?? '')) return;
+  const hidden = head.input![0]!;
+  const bound = (name: string, value: number) =>
+    onnx.TensorProto.create({
+      name: `vitals/last-position.${name}`,
+      dataType: DataType.INT64,
+      dims: [1],
+      int64Data: [value],
+    });
+  // Slice [-1, end) on the sequence axis keeps the rank: logits stay [batch, 1, vocab].
+  const bounds = [bound('starts', -1), bound('ends', Number.MAX_SAFE_INTEGER), bound('axes', 1)];
+  graph.initializer = [...(graph.initializer ?? []), ...bounds];
+  const last = `${hidden}.last-position`;
+  const slice = makeNode('Slice', [hidden, ...bounds.map((b) => b.name)], [last], 'vitals/last-position');
+  graph.node = (graph.node ?? []).flatMap((node) => (node === head ? [slice, node] : [node]));
+  head.input = [last, ...head.input!.slice(1)];
 }
 
 function castSteer(graph: GraphProto, input: string, to: number): string {

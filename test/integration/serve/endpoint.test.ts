@@ -1,105 +1,35 @@
 // The OpenAI-compatible endpoint driven by the official `openai` client over loopback HTTP, on
 // the bundled demo model; tool calls and stop handling on scripted model text.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { resolveModel } from '../../../src/model-store/model-store';
-import { identifyModel, LoadedModel } from '../../../src/model/loaded-model';
-import { findVectors } from '../../../src/model/loaded-vectors';
 import { layerVectors } from '../../../src/emotion/vectors';
 import { meanRowNorm } from '../../../src/engine';
 import { IMPOSSIBLE_TASK } from '../../../src/experiments/reply-tamper';
 import type { AppliedSteering } from '../../../src/serve/steer-option';
-import { DEFAULT_LIMITS, type ServeLimits } from '../../../src/serve/chat-request';
-import { createEndpoint } from '../../../src/serve/http-server';
-import { SelfTranscript, type SessionRecord, type TurnRecord } from '../../../src/serve/self-transcript';
-import { zScores } from '../../../src/emotion/calibrate';
 import {
-  LocalReplyModel,
-  type Generation,
-  type ReplyModel,
-  type SamplingOptions,
-} from '../../../src/serve/reply-model';
-import type { ChatMessage } from '../../../src/contracts/rpc-methods';
+  SELF_TRANSCRIPT_VERSION,
+  SelfTranscript,
+  type SessionRecord,
+  type TurnRecord,
+} from '../../../src/serve/self-transcript';
+import { zScores } from '../../../src/emotion/calibrate';
+import { LocalReplyModel } from '../../../src/serve/reply-model';
+import { LoadedModel } from '../../../src/model/loaded-model';
+import { demoEndpoint } from './endpoint-harness';
+import { ScriptedModel } from './scripted-model';
 
-const KEY = 'test-key-0123456789';
-let loaded: LoadedModel;
-let local: LocalReplyModel;
-const servers: Server[] = [];
-
-before(async () => {
-  const cacheDir = mkdtempSync(join(tmpdir(), 'av-serve-'));
-  const resolved = await resolveModel('fixture:emotion-tiny', { dtype: 'fp32', cacheDir, offline: true });
-  const identity = await identifyModel('fixture:emotion-tiny', resolved, cacheDir);
-  const { loaded: vectors } = findVectors(identity, cacheDir, undefined, undefined, resolved.folder);
-  loaded = await LoadedModel.open('fixture:emotion-tiny', resolved, { cacheDir, vectors });
-  local = new LocalReplyModel(loaded);
-});
-
-after(async () => {
-  for (const server of servers) server.close();
-  local.release();
-  await loaded.release();
-});
-
-async function serve(
-  model: ReplyModel,
-  limits: Partial<ServeLimits> = {},
-  transcript?: SelfTranscript,
-): Promise<{ client: OpenAI; url: string }> {
-  const server = createEndpoint(model, { key: KEY, limits: { ...DEFAULT_LIMITS, ...limits }, transcript });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-  return { client: new OpenAI({ baseURL: url, apiKey: KEY, maxRetries: 0 }), url };
-}
-
-/** The demo model's tokenizer and template, but replies that write `script` token by token. */
-class ScriptedModel implements ReplyModel {
-  readonly id = 'scripted';
-  readonly contextLimit = 4096;
-  prompts: number[][] = [];
-  constructor(
-    private readonly script: string,
-    private readonly gate: Promise<void> = Promise.resolve(),
-  ) {}
-  promptIds(messages: ChatMessage[], tools: readonly object[]): number[] {
-    const ids = local.promptIds(messages, tools);
-    this.prompts.push(ids);
-    return ids;
-  }
-  decode(ids: number[]): string {
-    return local.decode(ids);
-  }
-  pieces(ids: number[]): string[] {
-    return local.pieces(ids);
-  }
-  async generate(_prompt: number[], options: SamplingOptions, onToken: (id: number) => boolean): Promise<Generation> {
-    await this.gate;
-    const ids: number[] = [];
-    for (const id of loaded.tokenizer.encode(this.script).slice(0, options.maxTokens)) {
-      ids.push(id);
-      if (!onToken(id)) return { ids, finish: 'stop', cachedTokens: 0, steering: null, selfReading: null };
-    }
-    return {
-      ids,
-      finish: ids.length >= options.maxTokens ? 'length' : 'stop',
-      cachedTokens: 0,
-      steering: null,
-      selfReading: null,
-    };
-  }
-}
+const demo = demoEndpoint();
+const { serve } = demo;
 
 const ask = (content: string) => [{ role: 'user' as const, content }];
 
 test('lists the served model and answers a chat completion as the decoder generates it greedily', async () => {
-  const { client } = await serve(local);
+  const { client } = await serve(demo.local);
   const models = await client.models.list();
   assert.deepEqual(
     models.data.map((m) => m.id),
@@ -111,23 +41,23 @@ test('lists the served model and answers a chat completion as the decoder genera
     temperature: 0,
     max_tokens: 12,
   });
-  local.release();
-  const decoder = await loaded.steeredModel();
-  const prompt = loaded.tokenizer.encode(loaded.tokenizer.render(ask('The tests keep failing.'), true));
+  demo.local.release();
+  const decoder = await demo.loaded.steeredModel();
+  const prompt = demo.loaded.tokenizer.encode(demo.loaded.tokenizer.render(ask('The tests keep failing.'), true));
   const direct = await decoder.generate(prompt, {
     maxNewTokens: 12,
     temperature: 0,
     seed: 1,
-    stopIds: loaded.stopTokenIds(),
+    stopIds: demo.loaded.stopTokenIds(),
   });
-  const expected = loaded.tokenizer.decode(direct.filter((id) => !loaded.stopTokenIds().includes(id)));
+  const expected = demo.loaded.tokenizer.decode(direct.filter((id) => !demo.loaded.stopTokenIds().includes(id)));
   assert.equal(reply.choices[0]!.message.content, expected);
   assert.equal(reply.usage!.prompt_tokens, prompt.length);
   assert.ok(expected.length > 0, 'the demo model writes something');
 });
 
 test('a stream delivers the same text as the whole reply, then finish_reason and usage', async () => {
-  const { client } = await serve(local);
+  const { client } = await serve(demo.local);
   const request = { model: 'any', messages: ask('Why did the build break?'), temperature: 0, max_tokens: 10 };
   const whole = await client.chat.completions.create(request);
   const stream = await client.chat.completions.create({
@@ -149,7 +79,7 @@ test('a stream delivers the same text as the whole reply, then finish_reason and
 });
 
 test('max_tokens ends a reply with finish_reason length; top-p and temperature sample reproducibly by seed', async () => {
-  const { client } = await serve(local);
+  const { client } = await serve(demo.local);
   const reply = await client.chat.completions.create({
     model: 'any',
     messages: ask('Say a lot.'),
@@ -172,7 +102,7 @@ test('max_tokens ends a reply with finish_reason length; top-p and temperature s
 });
 
 test('the next turn of a conversation reuses the KV cache of the last and generates what a cold start does', async () => {
-  const { client } = await serve(local);
+  const { client } = await serve(demo.local);
   const first = ask('The tests keep failing.');
   const reply = await client.chat.completions.create({ model: 'any', messages: first, temperature: 0, max_tokens: 8 });
   const next = [
@@ -181,7 +111,7 @@ test('the next turn of a conversation reuses the KV cache of the last and genera
     { role: 'user' as const, content: 'Try again.' },
   ];
   const warm = await client.chat.completions.create({ model: 'any', messages: next, temperature: 0, max_tokens: 8 });
-  local.release();
+  demo.local.release();
   const cold = await client.chat.completions.create({ model: 'any', messages: next, temperature: 0, max_tokens: 8 });
   assert.ok(warm.usage!.prompt_tokens_details!.cached_tokens! > 0, 'the second turn reused cached tokens');
   assert.equal(cold.usage!.prompt_tokens_details!.cached_tokens, 0);
@@ -189,7 +119,9 @@ test('the next turn of a conversation reuses the KV cache of the last and genera
 });
 
 test('stop sequences end the reply before them, in whole replies and streams', async () => {
-  const { client } = await serve(new ScriptedModel('Fixing it now. DONE and more text'));
+  const { client } = await serve(
+    new ScriptedModel(demo.local, demo.loaded.tokenizer, 'Fixing it now. DONE and more text'),
+  );
   const whole = await client.chat.completions.create({ model: 'any', messages: ask('go'), stop: ['DONE'] });
   assert.equal(whole.choices[0]!.message.content, 'Fixing it now. ');
   assert.equal(whole.choices[0]!.finish_reason, 'stop');
@@ -218,7 +150,7 @@ const CALL_TEXT =
   'Let me run them.\n<tool_call>\n{"name": "run_tests", "arguments": {"path": "test/a.test.ts"}}\n</tool_call>';
 
 test("tool calls in the model's <tool_call> format come back as OpenAI tool_calls", async () => {
-  const scripted = new ScriptedModel(CALL_TEXT);
+  const scripted = new ScriptedModel(demo.local, demo.loaded.tokenizer, CALL_TEXT);
   const { client } = await serve(scripted);
   const reply = await client.chat.completions.create({ model: 'any', messages: ask('run the tests'), tools: TOOLS });
   const choice = reply.choices[0]!;
@@ -229,7 +161,7 @@ test("tool calls in the model's <tool_call> format come back as OpenAI tool_call
   assert.ok(call.type === 'function' && call.function.name === 'run_tests');
   assert.deepEqual(JSON.parse(call.type === 'function' ? call.function.arguments : ''), { path: 'test/a.test.ts' });
   // The tools reached the prompt (this template has no tools section: as a system preamble).
-  const prompt = loaded.tokenizer.decode(scripted.prompts.at(-1)!);
+  const prompt = demo.loaded.tokenizer.decode(scripted.prompts.at(-1)!);
   assert.match(prompt, /<tools>[\s\S]*"run_tests"[\s\S]*<\/tools>/);
 
   const stream = await client.chat.completions.create({
@@ -257,7 +189,7 @@ test("tool calls in the model's <tool_call> format come back as OpenAI tool_call
 });
 
 test('earlier tool calls and results in the history are written back in the model format', async () => {
-  const scripted = new ScriptedModel('All green.');
+  const scripted = new ScriptedModel(demo.local, demo.loaded.tokenizer, 'All green.');
   const { client } = await serve(scripted);
   await client.chat.completions.create({
     model: 'any',
@@ -272,13 +204,13 @@ test('earlier tool calls and results in the history are written back in the mode
       { role: 'tool', tool_call_id: 'c1', content: '3 passed' },
     ],
   });
-  const prompt = loaded.tokenizer.decode(scripted.prompts.at(-1)!);
+  const prompt = demo.loaded.tokenizer.decode(scripted.prompts.at(-1)!);
   assert.match(prompt, /<tool_call>\n\{"name":"run_tests","arguments":\{"path":"x"\}\}\n<\/tool_call>/);
   assert.match(prompt, /<tool_response>\n3 passed\n<\/tool_response>/);
 });
 
 test('a request without the key, or with a wrong one, is refused with 401', async () => {
-  const { url } = await serve(local);
+  const { url } = await serve(demo.local);
   const wrong = new OpenAI({ baseURL: url, apiKey: 'not-the-key', maxRetries: 0 });
   await assert.rejects(
     wrong.models.list(),
@@ -290,7 +222,7 @@ test('a request without the key, or with a wrong one, is refused with 401', asyn
 });
 
 test('limits: too many tokens, too large a body and too many requests at once get OpenAI-shaped errors', async () => {
-  const { client } = await serve(local, { maxTokens: 32, maxBodyBytes: 2000 });
+  const { client } = await serve(demo.local, { maxTokens: 32, maxBodyBytes: 2000 });
   await assert.rejects(
     client.chat.completions.create({ model: 'any', messages: ask('hi'), max_tokens: 33 }),
     (err: unknown) => err instanceof OpenAI.BadRequestError && err.param === 'max_tokens',
@@ -300,14 +232,17 @@ test('limits: too many tokens, too large a body and too many requests at once ge
     (err: unknown) => err instanceof OpenAI.APIError && err.status === 413 && err.code === 'request_too_large',
   );
 
-  const roomy = await serve(local);
+  const roomy = await serve(demo.local);
   await assert.rejects(
-    roomy.client.chat.completions.create({ model: 'any', messages: ask('word '.repeat(local.contextLimit)) }),
+    roomy.client.chat.completions.create({ model: 'any', messages: ask('word '.repeat(demo.local.contextLimit)) }),
     (err: unknown) => err instanceof OpenAI.BadRequestError && err.code === 'context_length_exceeded',
   );
 
   let open!: () => void;
-  const slow = await serve(new ScriptedModel('slow', new Promise((resolve) => (open = resolve))), { maxConcurrent: 1 });
+  const slow = await serve(
+    new ScriptedModel(demo.local, demo.loaded.tokenizer, 'slow', new Promise((resolve) => (open = resolve))),
+    { maxConcurrent: 1 },
+  );
   const first = slow.client.chat.completions.create({ model: 'any', messages: ask('one') });
   await new Promise((resolve) => setTimeout(resolve, 50));
   await assert.rejects(
@@ -327,28 +262,32 @@ const steeringOf = (reply: object) =>
   (reply as { agent_vitals: { steering: AppliedSteering | null } }).agent_vitals.steering;
 
 test('steering at α = 0 leaves logits and replies unchanged; at α > 0 it generates as the steer graph does', async () => {
-  const { client } = await serve(local);
+  const { client } = await serve(demo.local);
   const messages = ask('The tests keep failing.');
   const request = { model: 'any', messages, temperature: 0, max_tokens: 12 };
   const plain = await client.chat.completions.create(request);
   assert.equal(steeringOf(plain), null);
   const zero = await client.chat.completions.create({ ...request, steer: 'calm:+0' } as typeof request);
   assert.equal(zero.choices[0]!.message.content, plain.choices[0]!.message.content);
-  const layer = loaded.vectors!.header.choice.layer;
+  const layer = demo.loaded.vectors!.header.choice.layer;
   assert.deepEqual(steeringOf(zero), { emotion: 'calm', alpha: 0, layer, scale: 0 });
 
   const steered = await client.chat.completions.create({ ...request, steer: 'desperate:+0.2' } as typeof request);
   const applied = steeringOf(steered)!;
   // The scale is α × the mean residual norm at the layer over the Steering experiment's prompt.
-  const reference = loaded.tokenizer.encode(loaded.tokenizer.render(ask(IMPOSSIBLE_TASK.prompt), true));
-  const { activations, past } = await loaded.probe.forward(reference);
+  const reference = demo.loaded.tokenizer.encode(demo.loaded.tokenizer.render(ask(IMPOSSIBLE_TASK.prompt), true));
+  const { activations, past } = await demo.loaded.probe.forward(reference);
   past.dispose();
-  assert.ok(Math.abs(applied.scale - 0.2 * meanRowNorm(activations.get(layer)!, loaded.info.hiddenSize, 1)) < 1e-6);
+  assert.ok(
+    Math.abs(applied.scale - 0.2 * meanRowNorm(activations.get(layer)!, demo.loaded.info.hiddenSize, 1)) < 1e-6,
+  );
 
-  const decoder = await loaded.steeredModel();
-  const vector = layerVectors(loaded.vectors!, layer).vectors[loaded.vectors!.header.emotions.indexOf('desperate')]!;
-  const prompt = loaded.tokenizer.encode(loaded.tokenizer.render(messages, true));
-  const stopIds = loaded.stopTokenIds();
+  const decoder = await demo.loaded.steeredModel();
+  const vector = layerVectors(demo.loaded.vectors!, layer).vectors[
+    demo.loaded.vectors!.header.emotions.indexOf('desperate')
+  ]!;
+  const prompt = demo.loaded.tokenizer.encode(demo.loaded.tokenizer.render(messages, true));
+  const stopIds = demo.loaded.stopTokenIds();
   const direct = await decoder.generate(prompt, {
     maxNewTokens: 12,
     temperature: 0,
@@ -358,7 +297,7 @@ test('steering at α = 0 leaves logits and replies unchanged; at α > 0 it gener
   });
   assert.equal(
     steered.choices[0]!.message.content,
-    loaded.tokenizer.decode(direct.filter((id) => !stopIds.includes(id))),
+    demo.loaded.tokenizer.decode(direct.filter((id) => !stopIds.includes(id))),
   );
 
   const logits = async (scale: number) => {
@@ -373,7 +312,7 @@ test('steering at α = 0 leaves logits and replies unchanged; at α > 0 it gener
 });
 
 test('an unknown emotion or an out-of-range α is refused as a bad steer parameter', async () => {
-  const { client } = await serve(local);
+  const { client } = await serve(demo.local);
   for (const steer of ['joyful:+0.1', 'calm:+0.5', 'calm']) {
     await assert.rejects(
       client.chat.completions.create({ model: 'any', messages: ask('hi'), steer } as Parameters<
@@ -387,7 +326,7 @@ test('an unknown emotion or an out-of-range α is refused as a bad steer paramet
 
 test("each turn is appended to the model's own transcript with its readings as it chose each token", async () => {
   const path = join(mkdtempSync(join(tmpdir(), 'av-self-')), 'self.jsonl');
-  const { client } = await serve(local, {}, new SelfTranscript(path, local.id));
+  const { client } = await serve(demo.local, {}, new SelfTranscript(path, demo.local.id));
   const messages = ask('The tests keep failing.');
   const reply = await client.chat.completions.create({
     model: 'any',
@@ -417,17 +356,17 @@ test("each turn is appended to the model's own transcript with its readings as i
   // The same readings from one steered pass over prompt + reply: the residual at the position
   // before each generated token.
   const layer = turn.reading!.layer;
-  const vectors = layerVectors(loaded.vectors!, layer);
-  const prompt = loaded.tokenizer.encode(loaded.tokenizer.render(messages, true));
-  const replyIds = loaded.tokenizer.encode(turn.tokens.join(''));
-  const decoder = await loaded.steeredModel();
-  const vector = vectors.vectors[loaded.vectors!.header.emotions.indexOf('calm')]!;
+  const vectors = layerVectors(demo.loaded.vectors!, layer);
+  const prompt = demo.loaded.tokenizer.encode(demo.loaded.tokenizer.render(messages, true));
+  const replyIds = demo.loaded.tokenizer.encode(turn.tokens.join(''));
+  const decoder = await demo.loaded.steeredModel();
+  const vector = vectors.vectors[demo.loaded.vectors!.header.emotions.indexOf('calm')]!;
   const step = await decoder.forward([...prompt, ...replyIds], undefined, [
     { layer, vector, scale: turn.steering!.scale },
   ]);
   step.past.dispose();
   const rows = step.residuals.get(layer)!;
-  const hidden = loaded.info.hiddenSize;
+  const hidden = demo.loaded.info.hiddenSize;
   turn.reading!.z.forEach((z, i) => {
     const position = prompt.length - 1 + i;
     const expected = zScores(rows.subarray(position * hidden, (position + 1) * hidden), vectors);
@@ -437,10 +376,70 @@ test("each turn is appended to the model's own transcript with its readings as i
   });
 });
 
+test('each turn records readings of the prompt tokens it ran, after the reused cache, as one pass reads them', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'av-self-')), 'self.jsonl');
+  const { client } = await serve(demo.local, {}, new SelfTranscript(path, demo.local.id));
+  demo.local.release();
+  const request = { model: 'any', temperature: 0, max_tokens: 4, steer: 'calm:+0.1' };
+  const first = ask('The tests keep failing.');
+  const reply = await client.chat.completions.create({ ...request, messages: first } as Parameters<
+    typeof client.chat.completions.create
+  >[0] & { stream?: false });
+  const next = [
+    ...first,
+    { role: 'assistant' as const, content: reply.choices[0]!.message.content! },
+    { role: 'user' as const, content: 'Try again.' },
+  ];
+  const second = await client.chat.completions.create({ ...request, messages: next } as Parameters<
+    typeof client.chat.completions.create
+  >[0] & { stream?: false });
+  const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+  const session = JSON.parse(lines[0]!) as SessionRecord;
+  assert.equal(session.version, SELF_TRANSCRIPT_VERSION);
+  const turns = lines.slice(1).map((line) => JSON.parse(line) as TurnRecord);
+  const cached = second.usage!.prompt_tokens_details!.cached_tokens!;
+  assert.ok(cached > 0, "the second turn reused the first turn's cache");
+
+  const decoder = await demo.loaded.steeredModel();
+  const hidden = demo.loaded.info.hiddenSize;
+  for (const [turn, messages, start] of [
+    [turns[0]!, first, 0],
+    [turns[1]!, next, cached],
+  ] as const) {
+    const prompt = demo.loaded.tokenizer.encode(demo.loaded.tokenizer.render(messages, true));
+    const read = turn.promptReading!;
+    // Only the tokens after the cache were run, and each is recorded with its reading.
+    assert.equal(read.start, start);
+    assert.equal(read.z.length, prompt.length - start);
+    assert.deepEqual(read.tokens, demo.loaded.tokenizer.pieces(prompt.slice(start)));
+    assert.ok(
+      read.z.flat().every((z) => Math.round(z * 1000) / 1000 === z),
+      'written to 0.001',
+    );
+    // The last prompt row is the state that chose the reply's first token.
+    read.z.at(-1)!.forEach((z, e) => assert.ok(Math.abs(z - turn.reading!.z[0]![e]!) <= 5e-4));
+    const vectors = layerVectors(demo.loaded.vectors!, read.layer);
+    const vector = vectors.vectors[read.emotions.indexOf('calm')]!;
+    const step = await decoder.forward(prompt, undefined, [{ layer: read.layer, vector, scale: turn.steering!.scale }]);
+    step.past.dispose();
+    const rows = step.residuals.get(read.layer)!;
+    read.z.forEach((z, i) => {
+      const position = start + i;
+      const expected = zScores(rows.subarray(position * hidden, (position + 1) * hidden), vectors);
+      z.forEach((value, e) =>
+        assert.ok(
+          Math.abs(value - expected[e]!) < 1e-3,
+          `prompt token ${position} emotion ${e}: ${value} vs ${expected[e]}`,
+        ),
+      );
+    });
+  }
+});
+
 test("a chat template with a tools section renders the request's tools itself", async () => {
   // The demo model's folder with a template that lists tools the way tool-aware templates do.
   const folder = mkdtempSync(join(tmpdir(), 'av-tools-model-'));
-  cpSync(loaded.resolved.folder, folder, { recursive: true });
+  cpSync(demo.loaded.resolved.folder, folder, { recursive: true });
   const turns =
     "{%- for message in messages %}{{- '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>\\n' }}{%- endfor %}{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}";
   writeFileSync(

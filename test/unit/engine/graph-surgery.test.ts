@@ -176,6 +176,28 @@ describe('steer graph', () => {
     assert.equal(model.graph!.output![0]!.name, 'logits');
   });
 
+  test('runs the LM head on the last position only: a prompt pass returns one row of logits', () => {
+    for (const path of [optimumQwen, gqaQwen, gqaQwen4Bit]) {
+      const model = readModel(path);
+      buildSteerGraph(model, [1], path);
+      const graph = model.graph!;
+      const producer = (tensor: string) => graph.node!.find((n) => n.output!.includes(tensor))!;
+      // The GQA layout passes the head's output through an Identity.
+      let head = producer('logits');
+      if (head.opType === 'Identity') head = producer(head.input![0]!);
+      const slice = producer(head.input![0]!);
+      assert.equal(slice.opType, 'Slice', path);
+      const value = (name: string) => {
+        const tensor = graph.initializer!.find((t) => t.name === name)!;
+        return Number(tensor.int64Data![0]);
+      };
+      const [, starts, , axes] = slice.input!;
+      assert.deepEqual([value(starts!), value(axes!)], [-1, 1], path);
+      // Everything else that read the hidden states still reads all of them.
+      assert.ok(graph.node!.indexOf(slice) < graph.node!.indexOf(head), 'the slice runs before the head');
+    }
+  });
+
   test('steers a fused graph through the skip norms’ bias input', () => {
     const model = readModel(fusedQwen);
     buildSteerGraph(model, [0], fusedQwen);

@@ -10,8 +10,9 @@ import { ALPHA_LIMIT } from '../contracts/steering';
 import { isoTime, type SessionEmitter } from './emitter';
 import { isPrototypeKey, isRecord, parseJsonRecord, str, type LineReader } from './reader';
 
-/** The transcript version this reader understands (SelfTranscript's SELF_TRANSCRIPT_VERSION). */
-const VERSION = 1;
+/** Transcript versions this reader understands (SelfTranscript's SELF_TRANSCRIPT_VERSION): version 2
+ *  adds each turn's `promptReading`, which turns do not show, so both read alike. */
+const VERSIONS: ReadonlySet<unknown> = new Set([1, 2]);
 /** More emotions than any vector file holds: a record claiming more is not one of ours. */
 const MAX_EMOTIONS = 64;
 
@@ -29,7 +30,7 @@ export class LocalModelReader implements LineReader {
   line(text: string, offset: number): void {
     const record = parseJsonRecord(text, this.emitter);
     if (!record) return;
-    if (record.type === 'session' && record.version === VERSION && record.source === 'own-activations') {
+    if (record.type === 'session' && VERSIONS.has(record.version) && record.source === 'own-activations') {
       this.model = str(record.model);
       this.validity = validityOf(record.live);
       return;

@@ -83,7 +83,7 @@ function recordingModel(): ReplyModel & { asked: SamplingOptions[] } {
     pieces: () => [],
     async generate(_ids, options): Promise<Generation> {
       asked.push(options);
-      return { ids: [], finish: 'stop', cachedTokens: 0, steering: null, selfReading: null };
+      return { ids: [], finish: 'stop', cachedTokens: 0, steering: null, selfReading: null, promptReading: null };
     },
   };
 }

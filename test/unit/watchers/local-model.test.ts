@@ -217,4 +217,5 @@ test('the captured transcript of a real serve run reads as two scored replies, t
     [null, { emotion: 'calm', alpha: 0.1, layer: 3 }],
   );
   assert.equal(replies[0]!.own!.validity.valid, false, 'the demo model is never valid live');
+  assert.equal(replies[0]!.model, 'fixture:emotion-tiny', 'a version-1 session line is still read');
 });

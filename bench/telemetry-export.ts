@@ -1,8 +1,8 @@
 // OTLP export cost: CPU time of this process analysing a 10,000-turn Claude Code session (the
 // recorded story of the transcript fixtures repeated 2,500 times, turn readings plugged in so turn
-// records carry numbers) without export, with export to a live OTLP/HTTP receiver (a separate
-// process, so its CPU is not counted) and with export to a dead endpoint. Rounds interleave the
-// three arms so a busy machine slows each alike; the ratios are medians of the rounds' ratios.
+// records carry numbers) without export, with export (log records, spans and metrics) to a live
+// OTLP/HTTP receiver (a separate process, so its CPU is not counted) and with export to a dead
+// endpoint. Rounds interleave the three arms so a busy machine slows each alike; the ratios are medians of the rounds' ratios.
 // Targets: export ≤ 1.10 × analyse; dead endpoint ≤ 1.10 × analyse.
 // Run: node --expose-gc --import tsx bench/telemetry-export.ts [--rounds 5] [--out bench/results/telemetry-export.json]
 import { spawn } from 'node:child_process';
@@ -100,12 +100,7 @@ async function analyse(file: string, endpoint?: string): Promise<{ cpu: number; 
     timeoutMillis: 2_000,
     metricIntervalMillis: 30_000,
   });
-  const feed = new TelemetryFeed(
-    (r) => exporter.emit(r),
-    config.includeText,
-    '/home/dev/shop',
-    () => exporter.room(),
-  );
+  const feed = new TelemetryFeed(exporter, config.includeText, '/home/dev/shop', () => exporter.room());
   await analyzePath(file, 'claude-code', exportingPlugins(plugins, feed, NO_READER));
   const counts = await exporter.shutdown();
   return { cpu: cpuMs(start), counts };

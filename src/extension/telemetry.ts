@@ -7,7 +7,7 @@ import type { Flag } from '../core/flags';
 import type { FlagStatus } from '../contracts/flag-status';
 import type { LiveValidity } from '../contracts/reading';
 import { describeTelemetry, resolveTelemetryConfig, type TelemetrySettings } from '../telemetry/config';
-import { VitalsExporter } from '../telemetry/exporter';
+import { describeCounts, VitalsExporter } from '../telemetry/exporter';
 import { TelemetryFeed } from '../telemetry/feed';
 import { LiveExport } from '../telemetry/live-export';
 import type { ScoreSource } from './integration/parts';
@@ -42,10 +42,17 @@ export function startTelemetryExport(
   reader: () => LiveValidity,
 ): TelemetryExport {
   let running: { exporter: VitalsExporter; live: LiveExport } | undefined;
-  const start = (): void => {
-    const previous = running?.exporter;
+  /** Ends the sessions seen (their session spans go out) and sends what is queued. */
+  const stop = (): void => {
+    if (!running) return;
+    running.live.end();
+    // Counted before the queue is sent: what is queued shows as dropped here.
+    log.info(`telemetry: stopping; so far ${describeCounts(running.exporter.counts())}`);
+    void running.exporter.shutdown();
     running = undefined;
-    void previous?.shutdown();
+  };
+  const start = (): void => {
+    stop();
     let config;
     try {
       config = resolveTelemetryConfig(process.env, readSettings());
@@ -59,7 +66,7 @@ export function startTelemetryExport(
     const exporter = new VitalsExporter(config, root);
     running = {
       exporter,
-      live: new LiveExport(new TelemetryFeed((r) => exporter.emit(r), config.includeText, root), reader),
+      live: new LiveExport(new TelemetryFeed(exporter, config.includeText, root), reader),
     };
   };
   start();
@@ -77,13 +84,7 @@ export function startTelemetryExport(
     dispose() {
       clearInterval(sweep);
       for (const s of subs) s.dispose();
-      const counts = running?.exporter.counts();
-      if (counts)
-        log.info(
-          `telemetry: ${counts.exported} of ${counts.records} records sent, ${counts.failed} failed, ${counts.dropped} not sent yet or dropped`,
-        );
-      void running?.exporter.shutdown();
-      running = undefined;
+      stop();
     },
   };
 }

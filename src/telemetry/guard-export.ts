@@ -5,8 +5,8 @@
 import { join } from 'node:path';
 import { GUARD_LOG_FILE, parseGuardAudit, parseGuardDecision } from '../guard/guard-log';
 import { LineTailer } from '../watchers/tailer';
-import { ATTR, EVENT_GUARD, GEN_AI_AGENT_NAME, GEN_AI_CONVERSATION_ID } from './attributes';
-import { workspaceRelative, type RecordValue, type VitalsRecord } from './records';
+import { ATTR, EVENT_GUARD, GEN_AI_AGENT_NAME, GEN_AI_CONVERSATION_ID, type RecordValue } from './attributes';
+import { workspaceRelative, type VitalsRecord } from './records';
 
 /** One log line as a record; null for a line that is neither a decision nor an audit. */
 export function guardRecord(line: string, workspaceRoot: string | undefined): VitalsRecord | null {

@@ -28,7 +28,16 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { PRODUCT_VERSION } from '../core/version';
 import { CALM, DESPERATE } from '../contracts/reading';
-import { ATTR, EVENT_FLAG, EVENT_GUARD, EVENT_TEST_RUN, EVENT_TURN, GEN_AI_AGENT_NAME, METRIC } from './attributes';
+import {
+  ATTR,
+  EVENT_FLAG,
+  EVENT_GUARD,
+  EVENT_TEST_RUN,
+  EVENT_TURN,
+  GEN_AI_AGENT_NAME,
+  METRIC,
+  type RecordValue,
+} from './attributes';
 import type { TelemetryConfig } from './config';
 import { ExportQueue, type QueueCounts } from './export-queue';
 import type { TelemetrySink, VitalsRecord } from './records';
@@ -84,16 +93,25 @@ interface AgentSets {
 }
 
 /**
- * A counter summed here and read by the SDK at each collection: a record costs one map update
- * instead of the SDK's attribute hashing (a backfill counts tens of thousands).
+ * A counter by some of a record's attributes, summed here and read by the SDK at each collection:
+ * a record costs one map update, and builds no object, instead of the SDK's attribute hashing (a
+ * backfill counts tens of thousands).
  */
 class Tally {
   private readonly totals = new Map<string, { attributes: Attributes; value: number }>();
-  add(attributes: Attributes): void {
-    const key = Object.values(attributes).join('\u0000');
+  constructor(private readonly keys: readonly string[]) {}
+  /** Counts one record by its values of this tally's keys (those it lacks are left out). */
+  add(record: Record<string, RecordValue>): void {
+    let key = '';
+    for (const k of this.keys) key += `${record[k] ?? ''}\u0000`;
     const total = this.totals.get(key);
-    if (total) total.value++;
-    else this.totals.set(key, { attributes, value: 1 });
+    if (total) {
+      total.value++;
+      return;
+    }
+    const attributes: Attributes = {};
+    for (const k of this.keys) if (record[k] !== undefined) attributes[k] = record[k];
+    this.totals.set(key, { attributes, value: 1 });
   }
   observe(result: ObservableResult): void {
     for (const { attributes, value } of this.totals.values()) result.observe(value, attributes);
@@ -106,10 +124,10 @@ export class VitalsExporter implements TelemetrySink {
   /** Absent when no traces endpoint is configured. */
   private readonly spans: ExportQueue<ReadableSpan> | undefined;
   private readonly metrics: MeterProvider;
-  private readonly turns = new Tally();
-  private readonly testRuns = new Tally();
-  private readonly flags = new Tally();
-  private readonly guard = new Tally();
+  private readonly turns = new Tally([GEN_AI_AGENT_NAME, ATTR.role]);
+  private readonly testRuns = new Tally([GEN_AI_AGENT_NAME, ATTR.testOutcome, ATTR.testFramework]);
+  private readonly flags = new Tally([GEN_AI_AGENT_NAME, ATTR.flagSeverity, ATTR.flagStatus]);
+  private readonly guard = new Tally([GEN_AI_AGENT_NAME, ATTR.guardEvent, ATTR.guardTier]);
   /** Made once per agent: an assistant turn's three histogram points then build no objects. */
   private readonly agentSets = new Map<string, AgentSets>();
   private readonly reading: Histogram;
@@ -242,37 +260,24 @@ export class VitalsExporter implements TelemetrySink {
 
   private measure(record: VitalsRecord): void {
     const a = record.attributes;
-    const agent: Attributes = { [GEN_AI_AGENT_NAME]: a[GEN_AI_AGENT_NAME] };
     if (record.eventName === EVENT_TURN) {
-      this.turns.add({ ...agent, [ATTR.role]: a[ATTR.role] });
+      this.turns.add(a);
       if (a[ATTR.role] !== 'assistant') return;
-      const sets = this.setsOf(agent);
+      const sets = this.setsOf(String(a[GEN_AI_AGENT_NAME]));
       this.pressure.record(a[ATTR.pressureScore] as number, sets.agent);
       METRIC_MEANS.forEach((key, i) => {
         const mean = a[key];
         if (typeof mean === 'number') this.reading.record(mean, sets.emotions[i]);
       });
-    } else if (record.eventName === EVENT_TEST_RUN) {
-      this.testRuns.add({
-        ...agent,
-        [ATTR.testOutcome]: a[ATTR.testOutcome],
-        [ATTR.testFramework]: a[ATTR.testFramework],
-      });
-    } else if (record.eventName === EVENT_FLAG) {
-      this.flags.add({ ...agent, [ATTR.flagSeverity]: a[ATTR.flagSeverity], [ATTR.flagStatus]: a[ATTR.flagStatus] });
-    } else if (record.eventName === EVENT_GUARD) {
-      this.guard.add({
-        ...agent,
-        [ATTR.guardEvent]: a[ATTR.guardEvent],
-        ...(a[ATTR.guardTier] !== undefined ? { [ATTR.guardTier]: a[ATTR.guardTier] } : {}),
-      });
-    }
+    } else if (record.eventName === EVENT_TEST_RUN) this.testRuns.add(a);
+    else if (record.eventName === EVENT_FLAG) this.flags.add(a);
+    else if (record.eventName === EVENT_GUARD) this.guard.add(a);
   }
 
-  private setsOf(agent: Attributes): AgentSets {
-    const name = String(agent[GEN_AI_AGENT_NAME]);
+  private setsOf(name: string): AgentSets {
     let sets = this.agentSets.get(name);
     if (!sets) {
+      const agent = { [GEN_AI_AGENT_NAME]: name };
       sets = { agent, emotions: METRIC_EMOTIONS.map((emotion) => ({ ...agent, [METRIC.emotion]: emotion })) };
       this.agentSets.set(name, sets);
     }

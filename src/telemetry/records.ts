@@ -53,6 +53,22 @@ export interface FlagRecordInput {
   pressure?: Pick<FlagPressure, 'behaviour'>;
 }
 
+const STATS = ['mean', 'p90', 'max'] as const;
+const READING_KEYS = new Map<string, string[]>();
+
+/**
+ * `agent_vitals.reading.<emotion>.{mean,p90,max}`, made once per emotion: every turn then shares
+ * the same flat strings, which the protobuf encoder also reads faster than fresh concatenations.
+ */
+function readingKeys(emotion: string): string[] {
+  let keys = READING_KEYS.get(emotion);
+  if (!keys) {
+    keys = STATS.map((stat) => `${ATTR.reading}.${emotion}.${stat}`);
+    READING_KEYS.set(emotion, keys);
+  }
+  return keys;
+}
+
 /** A path inside the workspace relative to it; outside it only the file name, never the machine's layout. */
 export function workspaceRelative(path: string, workspaceRoot: string | undefined): string {
   if (workspaceRoot && isAbsolute(path)) {
@@ -134,10 +150,11 @@ export class SessionRecorder {
     }
     if (turn.model) attributes[GEN_AI_RESPONSE_MODEL] = turn.model;
     for (const [emotion, summary] of Object.entries(reading ?? {})) {
-      for (const stat of ['mean', 'p90', 'max'] as const) {
+      const keys = readingKeys(emotion);
+      STATS.forEach((stat, i) => {
         const value = summary[stat];
-        if (value !== undefined && Number.isFinite(value)) attributes[`${ATTR.reading}.${emotion}.${stat}`] = value;
-      }
+        if (value !== undefined && Number.isFinite(value)) attributes[keys[i]] = value;
+      });
     }
     attributes[ATTR.readerValid] = reader.valid;
     const pressure = behaviouralPressure(this.pressure.facts(turn.ts));

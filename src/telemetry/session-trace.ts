@@ -111,10 +111,8 @@ export class SessionTrace {
     if (!open) return;
     this.open = undefined;
     const { turn } = open;
-    const attributes: Record<string, RecordValue> = {
-      [ATTR.turnId]: turn.turnId,
-      [ATTR.role]: turn.role,
-    };
+    // The name says the role, and the turn's log record (linked to the span) holds the rest.
+    const attributes: Record<string, RecordValue> = { [ATTR.turnId]: turn.turnId };
     if (turn.model) attributes[GEN_AI_RESPONSE_MODEL] = turn.model;
     this.emit({
       name: `turn ${turn.role}`,
@@ -140,10 +138,8 @@ export class SessionTrace {
       parentSpanId: this.open?.spanId ?? this.sessionSpanId,
       startMs: started === undefined ? endMs : Math.min(Date.parse(started), endMs),
       endMs,
-      attributes: {
-        [ATTR.testFramework]: run.framework,
-        [ATTR.testOutcome]: failed ? 'failed' : 'passed',
-      },
+      // The name says the runner; the test-run log record (linked to the span) holds the counts.
+      attributes: { [ATTR.testOutcome]: failed ? 'failed' : 'passed' },
     };
     if (failed) span.failed = true;
     this.emit(span);

@@ -152,11 +152,7 @@ for (const protocol of ['http/protobuf', 'http/json']) {
         parentSpanId: session,
         startMs: at(from),
         endMs: at(to),
-        attributes: {
-          'agent_vitals.turn.id': id,
-          'agent_vitals.turn.role': role,
-          ...(role === 'assistant' ? model : {}),
-        },
+        attributes: { 'agent_vitals.turn.id': id, ...(role === 'assistant' ? model : {}) },
         status: 0,
       });
       const run = (seq: number, parent: number, outcome: string, from: string, to: string) => ({
@@ -165,7 +161,7 @@ for (const protocol of ['http/protobuf', 'http/json']) {
         parentSpanId: child(parent),
         startMs: at(from),
         endMs: at(to),
-        attributes: { 'agent_vitals.test_run.framework': 'pytest', 'agent_vitals.test_run.outcome': outcome },
+        attributes: { 'agent_vitals.test_run.outcome': outcome },
         // A failing run is an error in trace viewers.
         status: outcome === 'failed' ? 2 : 0,
       });

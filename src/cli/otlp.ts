@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { describeTelemetry, resolveTelemetryConfig, TelemetryConfigError } from '../telemetry/config';
 import { describeCounts, VitalsExporter } from '../telemetry/exporter';
 import { TelemetryFeed } from '../telemetry/feed';
-import { GuardLogExport } from '../telemetry/guard-export';
+import { GuardLogExport, type GuardLogExportOptions } from '../telemetry/guard-export';
 import { UsageError } from './model-args';
 
 export const OTLP_OPTIONS = {
@@ -31,6 +31,8 @@ export function openCliExport(
   values: Record<string, unknown>,
   env: NodeJS.ProcessEnv,
   stderr: NodeJS.WritableStream,
+  /** `watch` follows the guard log live (each line once); `analyze` backfills all of it. */
+  guardLogOptions: GuardLogExportOptions = {},
 ): CliExport | undefined {
   if (values.otlp !== true) return undefined;
   const includeText =
@@ -54,7 +56,7 @@ export function openCliExport(
     typeof values['otlp-workspace'] === 'string' ? values['otlp-workspace'] : process.cwd(),
   );
   const exporter = new VitalsExporter(config, workspaceRoot);
-  const guardLog = new GuardLogExport(workspaceRoot, (record) => exporter.emit(record));
+  const guardLog = new GuardLogExport(workspaceRoot, (record) => exporter.emit(record), guardLogOptions);
   const feed = new TelemetryFeed(exporter, config.includeText, workspaceRoot, () => exporter.room());
   return {
     feed,

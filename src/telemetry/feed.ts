@@ -84,7 +84,11 @@ export async function recordSession(
   events
     .filter((e): e is TurnEvent => e.type === 'turn')
     .forEach((t, i) => emotionsByTurn.set(t, turnEmotions[i] ?? null));
-  const ordered = [...events].sort((a, b) => a.seq - b.seq);
+  // Sessions come in stream order; sorting tens of thousands of events that are costs more than
+  // the check.
+  const ordered = events.every((e, i) => i === 0 || events[i - 1].seq <= e.seq)
+    ? events
+    : [...events].sort((a, b) => a.seq - b.seq);
   for (const event of ordered) {
     const wait = feed.room();
     if (wait) await wait;

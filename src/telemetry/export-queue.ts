@@ -51,10 +51,15 @@ export class ExportQueue<T> {
     private readonly limits: QueueLimits,
   ) {}
 
+  /** Whether an item offered now would be queued: callers skip building one that would not. */
+  accepts(): boolean {
+    return !this.closed && this.pending() < this.limits.maxQueueSize && !this.backingOff();
+  }
+
   /** Queues one item; never throws and never waits. */
   offer(item: T): void {
     this.offered++;
-    if (this.closed || this.pending() >= this.limits.maxQueueSize || this.backingOff()) {
+    if (!this.accepts()) {
       this.rejected++;
       return;
     }
@@ -63,7 +68,7 @@ export class ExportQueue<T> {
     else this.timer ??= setTimeout(() => this.send(), this.limits.delayMillis).unref();
   }
 
-  /** Counts an item that could not be built as offered and dropped. */
+  /** Counts an item that was not built (see `accepts`, or it could not be) as offered and dropped. */
   reject(): void {
     this.offered++;
     this.rejected++;

@@ -201,6 +201,7 @@ export class VitalsExporter implements TelemetrySink {
       // the queue's bound, or while exports back off, are dropped.
       this.measure(record);
       if (record.metricsOnly) return;
+      if (!this.logs.accepts()) return this.logs.reject();
       const span = this.spans ? record.span : undefined;
       this.logs.offer(
         new LogItem(
@@ -233,7 +234,8 @@ export class VitalsExporter implements TelemetrySink {
   /** Queues one span of a session's trace (nothing without a traces endpoint); never throws. */
   span(span: VitalsSpan): void {
     if (this.closed || !this.spans) return;
-    this.spans.offer(new SpanItem(span, this.resource, SCOPE));
+    if (this.spans.accepts()) this.spans.offer(new SpanItem(span, this.resource, SCOPE));
+    else this.spans.reject();
   }
 
   private measure(record: VitalsRecord): void {

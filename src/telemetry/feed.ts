@@ -90,8 +90,7 @@ export async function recordSession(
     ? events
     : [...events].sort((a, b) => a.seq - b.seq);
   for (const event of ordered) {
-    const wait = feed.room();
-    if (wait) await wait;
+    if (feed.room()) await room(feed);
     feed.event(event);
     if (event.type !== 'turn') continue;
     const means = emotionsByTurn.get(event);
@@ -104,9 +103,17 @@ export async function recordSession(
   const first = ordered[0];
   if (!first) return;
   for (const flag of flags) {
-    const wait = feed.room();
-    if (wait) await wait;
+    if (feed.room()) await room(feed);
     feed.flag(first.source, first.sessionId, flag);
   }
+  if (feed.room()) await room(feed);
   feed.endSession(first.source, first.sessionId);
+}
+
+/**
+ * Until the exporter has room again for what one event may send (log records and spans alike).
+ * Called only when it has none: most events cost no promise.
+ */
+async function room(feed: TelemetryFeed): Promise<void> {
+  for (let wait = feed.room(); wait; wait = feed.room()) await wait;
 }

@@ -53,7 +53,9 @@ export function startTelemetryExport(
     running.live.end();
     // Counted before the queue is sent: what is queued shows as dropped here.
     log.info(`telemetry: stopping; so far ${describeCounts(running.exporter.counts())}`);
-    void running.exporter.shutdown();
+    const { exporter, guardLogs } = running;
+    // A guard log read under way moves the shared mark: its lines go out before the exporter stops.
+    void Promise.all(guardLogs.map((g) => g.poll())).then(() => exporter.shutdown());
     running = undefined;
   };
   const start = (): void => {

@@ -1,8 +1,9 @@
 // OTLP export cost: CPU time of this process analysing a 10,000-turn Claude Code session (the
 // recorded story of the transcript fixtures repeated 2,500 times, turn readings plugged in so turn
-// records carry numbers) without export, with export to a live OTLP/HTTP receiver (a separate
-// process, so its CPU is not counted) and with export to a dead endpoint. Rounds interleave the
-// three arms so a busy machine slows each alike; the ratios are medians of the rounds' ratios.
+// records carry numbers) without export, with export (log records, spans and metrics) to a live
+// OTLP/HTTP receiver (a separate process, so its CPU is not counted), the same without spans (only
+// the logs and metrics endpoints named), and with export to a dead endpoint. Rounds interleave the
+// four arms so a busy machine slows each alike; the ratios are medians of the rounds' ratios.
 // Targets: export ≤ 1.10 × analyse; dead endpoint ≤ 1.10 × analyse.
 // Run: node --expose-gc --import tsx bench/telemetry-export.ts [--rounds 5] [--out bench/results/telemetry-export.json]
 import { spawn } from 'node:child_process';
@@ -83,7 +84,7 @@ function cpuMs(start: NodeJS.CpuUsage): number {
   return (d.user + d.system) / 1000;
 }
 
-async function analyse(file: string, endpoint?: string): Promise<{ cpu: number; counts?: ExportCounts }> {
+async function analyse(file: string, endpoint?: string, spans = true): Promise<{ cpu: number; counts?: ExportCounts }> {
   // No arm pays for the garbage the one before it left (with --expose-gc).
   (globalThis as { gc?: () => void }).gc?.();
   const start = process.cpuUsage();
@@ -91,21 +92,21 @@ async function analyse(file: string, endpoint?: string): Promise<{ cpu: number; 
     await analyzePath(file, 'claude-code', plugins);
     return { cpu: cpuMs(start) };
   }
-  const config = resolveTelemetryConfig({
-    OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
-    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
-  })!;
+  const config = resolveTelemetryConfig(
+    spans
+      ? { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }
+      : {
+          OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `${endpoint}/v1/logs`,
+          OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${endpoint}/v1/metrics`,
+          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        },
+  )!;
   const exporter = new VitalsExporter(config, '/home/dev/shop', {
     maxQueueSize: 4096,
     timeoutMillis: 2_000,
     metricIntervalMillis: 30_000,
   });
-  const feed = new TelemetryFeed(
-    (r) => exporter.emit(r),
-    config.includeText,
-    '/home/dev/shop',
-    () => exporter.room(),
-  );
+  const feed = new TelemetryFeed(exporter, config.includeText, '/home/dev/shop', () => exporter.room());
   await analyzePath(file, 'claude-code', exportingPlugins(plugins, feed, NO_READER));
   const counts = await exporter.shutdown();
   return { cpu: cpuMs(start), counts };
@@ -121,7 +122,7 @@ async function main(): Promise<void> {
   const dead = `http://127.0.0.1:${await deadPort()}`;
   try {
     const turns = (await analyzePath(file, 'claude-code', DEFAULT_ANALYZE_PLUGINS)).sessions[0].turns.length;
-    const arms = { analyse: [] as number[], export: [] as number[], dead: [] as number[] };
+    const arms = { analyse: [] as number[], export: [] as number[], noSpans: [] as number[], dead: [] as number[] };
     let live: ExportCounts | undefined;
     let down: ExportCounts | undefined;
     await analyse(file, receiver.url); // warm-up: module loading and JIT
@@ -130,23 +131,31 @@ async function main(): Promise<void> {
       const e = await analyse(file, receiver.url);
       arms.export.push(e.cpu);
       live = e.counts;
+      arms.noSpans.push((await analyse(file, receiver.url, false)).cpu);
       const d = await analyse(file, dead);
       arms.dead.push(d.cpu);
       down = d.counts;
       console.log(
-        `round ${r + 1}: analyse ${arms.analyse[r].toFixed(0)} ms, export ${arms.export[r].toFixed(0)} ms, dead endpoint ${arms.dead[r].toFixed(0)} ms CPU`,
+        `round ${r + 1}: analyse ${arms.analyse[r].toFixed(0)} ms, export ${arms.export[r].toFixed(0)} ms, without spans ${arms.noSpans[r].toFixed(0)} ms, dead endpoint ${arms.dead[r].toFixed(0)} ms CPU`,
       );
     }
     const result = {
       turns,
       rounds: ROUNDS,
-      cpuMsMedian: { analyse: median(arms.analyse), export: median(arms.export), deadEndpoint: median(arms.dead) },
+      cpuMsMedian: {
+        analyse: median(arms.analyse),
+        export: median(arms.export),
+        exportWithoutSpans: median(arms.noSpans),
+        deadEndpoint: median(arms.dead),
+      },
       // Each round's arms run back to back, so a round's ratio is the fairest one on a shared machine.
       ratio: {
         export: median(arms.export.map((e, i) => e / arms.analyse[i])),
+        exportWithoutSpans: median(arms.noSpans.map((e, i) => e / arms.analyse[i])),
         deadEndpoint: median(arms.dead.map((d, i) => d / arms.analyse[i])),
       },
       target: 1.1,
+      loadAverage: (await import('node:os')).loadavg(),
       lastCounts: { export: live, deadEndpoint: down },
       node: process.version,
       cpus: (await import('node:os')).cpus().length,

@@ -2,12 +2,18 @@
 // Agent Vitals really exported: `agent-vitals analyze --otlp` on every agent's fixture session,
 // read with the tiny fixture reader model, sent over OTLP/HTTP to a receiver here, and the
 // received records drawn as the same panels (desperation and pressure per session over turns,
-// test-run outcomes, flags) in SVG, photographed with Debian's Chromium. Grafana and the
-// Collector are not installable on the build machines; this stands in for them.
+// test-run outcomes, flags, guard decisions) in SVG, photographed with Debian's Chromium. The
+// guard decisions are the real guard hook's, on the guard tests' payloads in a scratch workspace,
+// exported by a second `analyze --otlp` for that workspace. Grafana and the Collector are not
+// installable on the build machines; this stands in for them.
 // Run: npx tsx scripts/render-otel-dashboard.ts  →  media/screenshots/otel-dashboard.png
 import { spawn } from 'node:child_process';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { runHook } from '../src/guard/hook';
+import type { GuardAgent } from '../src/guard/agents';
 import { launchBrowser } from '../test/e2e/harness/browser';
+import { claudeTranscript, makeWorkspace, payload } from '../test/unit/guard/workspace';
 import { startOtlpReceiver, type ReceivedLog } from '../test/unit/telemetry/otlp-receiver';
 
 const ROOT = join(__dirname, '..');
@@ -60,6 +66,85 @@ function outcomePanel(runs: ReceivedLog[]): string {
   return `<section><h2>Test runs by outcome</h2><svg width="560" height="${20 + byAgent.size * 24}">${bars}</svg></section>`;
 }
 
+const TIER_COLORS: Record<string, string> = { block: '#f2495c', ask: '#ff9830', warn: '#fade2a', log: '#5794f2' };
+const TIERS = Object.keys(TIER_COLORS);
+
+/** Guard decisions per half hour, stacked by tier, and their kinds by tier. */
+function guardPanel(records: ReceivedLog[]): string {
+  const decisions = records.filter((r) => r.attributes['agent_vitals.guard.event'] === 'decision');
+  const BUCKET = 30 * 60_000;
+  const buckets = new Map<number, Map<string, number>>();
+  const kinds = new Map<string, Map<string, number>>();
+  for (const d of decisions) {
+    const tier = String(d.attributes['agent_vitals.guard.tier']);
+    const b = Math.floor(d.timeMs / BUCKET) * BUCKET;
+    const inBucket = buckets.get(b) ?? new Map<string, number>();
+    inBucket.set(tier, (inBucket.get(tier) ?? 0) + 1);
+    buckets.set(b, inBucket);
+    for (const kind of d.attributes['agent_vitals.guard.kinds'] as string[]) {
+      const byTier = kinds.get(kind) ?? new Map<string, number>();
+      byTier.set(tier, (byTier.get(tier) ?? 0) + 1);
+      kinds.set(kind, byTier);
+    }
+  }
+  const times = [...buckets.keys()].sort((a, b) => a - b);
+  const max = Math.max(1, ...[...buckets.values()].map((m) => [...m.values()].reduce((a, b) => a + b, 0)));
+  const H = 160;
+  let bars = '';
+  times.forEach((t, i) => {
+    let y = H - 20;
+    const x = 40 + i * 70;
+    for (const tier of TIERS) {
+      const h = ((buckets.get(t)!.get(tier) ?? 0) / max) * (H - 40);
+      y -= h;
+      if (h > 0) bars += `<rect x="${x}" y="${y}" width="44" height="${h}" fill="${TIER_COLORS[tier]}"/>`;
+    }
+    bars += `<text x="${x}" y="${H - 6}" class="tick">${new Date(t).toISOString().slice(11, 16)}</text>`;
+  });
+  bars += `<text x="4" y="24" class="tick">${max}</text>`;
+  const legend = TIERS.map((t) => `<span><i style="background:${TIER_COLORS[t]}"></i>${t}</span>`).join('');
+  const rows = [...kinds]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(
+      ([kind, byTier]) =>
+        `<tr><td>${esc(kind)}</td>${TIERS.map((t) => `<td>${byTier.get(t) ?? ''}</td>`).join('')}</tr>`,
+    )
+    .join('');
+  const audits = records.length - decisions.length;
+  return `<section class="wide"><h2>Guard decisions by tier and kind over time (${decisions.length} decisions, ${audits} end-of-turn audits)</h2><div class="pair"><div><svg width="${60 + times.length * 70}" height="${H}">${bars}</svg><div class="legend">${legend}</div></div><table><tr><th>kind</th>${TIERS.map((t) => `<th>${t}</th>`).join('')}</tr>${rows}</table></div></section>`;
+}
+
+/** The guard hook on every payload of the guard tests, three times an hour apart, and a stop audit each time. */
+async function guardWorkspace(): Promise<{ workspace: string; transcript: string }> {
+  const workspace = makeWorkspace();
+  const transcript = claudeTranscript(workspace, 4);
+  const dir = join(ROOT, 'test/fixtures/guard/payloads');
+  for (let hour = 0; hour < 3; hour++) {
+    for (const [i, name] of readdirSync(dir).sort().entries()) {
+      const agent = (name.startsWith('claude') ? 'claude-code' : name.split('-')[0]) as GuardAgent;
+      // Later hours: fewer payloads, so the bars differ.
+      if (i % 3 < hour) continue;
+      const now = new Date(Date.UTC(2026, 10, 20, 9 + hour, i * 2));
+      await runHook(agent, payload(name, workspace, agent === 'claude-code' ? transcript : null), {
+        now,
+        cacheDir: join(workspace, 'cache'),
+      });
+    }
+  }
+  return { workspace, transcript };
+}
+
+/** `agent-vitals analyze --otlp` as a user runs it, sending to `endpoint`. */
+async function analyzeAndExport(args: string[], endpoint: string): Promise<void> {
+  const cli = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'analyze', ...args, '--otlp'], {
+    cwd: ROOT,
+    env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const status = await new Promise<number | null>((resolve) => cli.on('exit', resolve));
+  if (status !== 0) throw new Error(`analyze --otlp exited ${status}`);
+}
+
 function flagsPanel(flags: ReceivedLog[]): string {
   const rows = flags
     .map((f) => {
@@ -72,32 +157,17 @@ function flagsPanel(flags: ReceivedLog[]): string {
 
 async function main(): Promise<void> {
   const receiver = await startOtlpReceiver();
+  const guard = await guardWorkspace();
   try {
     // Asynchronously: the receiver answers in this process while the CLI runs.
-    const cli = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'src/cli/main.ts',
-        'analyze',
-        'test/fixtures/transcripts',
-        '--model',
-        'fixture:emotion-tiny',
-        '--otlp',
-        '--otlp-workspace',
-        '/home/dev/shop',
-      ],
-      {
-        cwd: ROOT,
-        env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
+    await analyzeAndExport(
+      ['test/fixtures/transcripts', '--model', 'fixture:emotion-tiny', '--otlp-workspace', '/home/dev/shop'],
+      receiver.url,
     );
-    const status = await new Promise<number | null>((resolve) => cli.on('exit', resolve));
-    if (status !== 0) throw new Error(`analyze --otlp exited ${status}`);
+    await analyzeAndExport([guard.transcript, '--otlp-workspace', guard.workspace], receiver.url);
   } finally {
     await receiver.close();
+    rmSync(guard.workspace, { recursive: true, force: true });
   }
   const logs = receiver.received.logs;
   const assistantTurns = logs.filter(
@@ -123,12 +193,14 @@ async function main(): Promise<void> {
     .tick{fill:#8e8e9e;font-size:11px}
     .legend span{margin-right:12px;font-size:11px}.legend i{display:inline-block;width:10px;height:3px;margin-right:4px;vertical-align:middle}
     table{border-collapse:collapse;width:100%;font-size:12px}td,th{border-bottom:1px solid #2c3235;padding:3px 6px;text-align:left}
+    .pair{display:flex;gap:24px;align-items:flex-start}.pair table{width:auto}
     .sev-critical{color:#f2495c}.sev-warning{color:#ff9830}.sev-info{color:#5794f2}
   </style></head><body><h1>Agent Vitals — team (panels of examples/otel/grafana-dashboard.json, drawn from ${logs.length} exported OTLP log records)</h1><main>
     ${linePanel('Desperation per session (mean z of each assistant turn)', perSession('agent_vitals.reading.desperate.mean'))}
     ${linePanel('Behavioural pressure per session', perSession('agent_vitals.pressure.score'))}
     ${outcomePanel(logs.filter((l) => l.eventName === 'agent_vitals.test_run'))}
     ${flagsPanel(logs.filter((l) => l.eventName === 'agent_vitals.flag'))}
+    ${guardPanel(logs.filter((l) => l.eventName === 'agent_vitals.guard_decision'))}
   </main></body></html>`;
   const browser = await launchBrowser();
   try {

@@ -2,9 +2,9 @@
 // variables, its status line and final counts on stderr (stdout stays the command's output).
 import { resolve } from 'node:path';
 import { describeTelemetry, resolveTelemetryConfig, TelemetryConfigError } from '../telemetry/config';
-import { VitalsExporter } from '../telemetry/exporter';
+import { describeCounts, VitalsExporter } from '../telemetry/exporter';
 import { TelemetryFeed } from '../telemetry/feed';
-import { GuardLogExport } from '../telemetry/guard-export';
+import { GuardLogExport, type GuardLogExportOptions } from '../telemetry/guard-export';
 import { UsageError } from './model-args';
 
 export const OTLP_OPTIONS = {
@@ -18,7 +18,7 @@ export interface CliExport {
   feed: TelemetryFeed;
   /** Exports the guard decisions and audits appended to the workspace's guard log since the last call. */
   pollGuardLog(): Promise<void>;
-  /** Exports the rest of the guard log, sends what is queued and reports what was sent. */
+  /** Exports the rest of the guard log, ends open sessions, sends what is queued and reports what was sent. */
   finish(): Promise<void>;
 }
 
@@ -31,6 +31,8 @@ export function openCliExport(
   values: Record<string, unknown>,
   env: NodeJS.ProcessEnv,
   stderr: NodeJS.WritableStream,
+  /** `watch` follows the guard log live (each line once); `analyze` backfills all of it. */
+  guardLogOptions: GuardLogExportOptions = {},
 ): CliExport | undefined {
   if (values.otlp !== true) return undefined;
   const includeText =
@@ -54,21 +56,16 @@ export function openCliExport(
     typeof values['otlp-workspace'] === 'string' ? values['otlp-workspace'] : process.cwd(),
   );
   const exporter = new VitalsExporter(config, workspaceRoot);
-  const guardLog = new GuardLogExport(workspaceRoot, (record) => exporter.emit(record));
+  const guardLog = new GuardLogExport(workspaceRoot, (record) => exporter.emit(record), guardLogOptions);
+  const feed = new TelemetryFeed(exporter, config.includeText, workspaceRoot, () => exporter.room());
   return {
-    feed: new TelemetryFeed(
-      (record) => exporter.emit(record),
-      config.includeText,
-      workspaceRoot,
-      () => exporter.room(),
-    ),
+    feed,
     pollGuardLog: () => guardLog.poll(),
     async finish() {
       await guardLog.poll();
-      const c = await exporter.shutdown();
-      stderr.write(
-        `Telemetry export: ${c.exported} of ${c.records} records sent, ${c.failed} failed, ${c.dropped} dropped\n`,
-      );
+      // Sessions still open (a watched one) end here: their last turn and session spans go out.
+      feed.end();
+      stderr.write(`Telemetry export: ${describeCounts(await exporter.shutdown())}\n`);
     },
   };
 }

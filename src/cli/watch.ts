@@ -36,6 +36,7 @@ export async function watchAndExport(root: string, options: WatchOptions): Promi
     { otlp: true, 'otlp-workspace': root, 'otlp-include-text': options.includeText },
     options.env,
     options.stderr,
+    { live: true },
   )!;
   const engine = flagEngine({ turnDesperation: () => [], readerValidity: () => NO_READER });
   // The engine also returns flags a later run re-judged; a flag is exported once, when raised.

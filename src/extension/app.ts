@@ -22,7 +22,7 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
   const telemetry = startTelemetryExport(log, scoreSource, () => store.reader());
   context.subscriptions.push(telemetry);
   const { feed, actions, guardDecisions } = activateFlags(context, log, store, settings, telemetry);
-  activateGuard(context, log, store, guardDecisions);
+  activateGuard(context, log, store, guardDecisions, telemetry);
   const watching = activateWatching(context, log, settings, hostState, { store, feed, scoreSource, telemetry });
   activateSidebar(context, log, { settings, store, actions, host, watching });
   activateCommands(context, log, { store, actions, host, scoreSource, watching });

@@ -1,14 +1,17 @@
 // Team telemetry in the editor: starts the OTLP export from the `agentVitals.telemetry.*` settings
-// (or the OTEL_EXPORTER_OTLP_* variables) and feeds it the event stream, turn readings and flags.
-// Restarted when those settings change; off while neither configures an endpoint.
+// (or the OTEL_EXPORTER_OTLP_* variables) and feeds it the event stream, turn readings, flags and
+// each workspace folder's guard log (as `watch` does: each line once, resuming after a reload from
+// the mark the two share). Restarted when those settings change; off while neither configures an
+// endpoint.
 import * as vscode from 'vscode';
 import type { AgentEvent } from '../core/events';
 import type { Flag } from '../core/flags';
 import type { FlagStatus } from '../contracts/flag-status';
 import type { LiveValidity } from '../contracts/reading';
 import { describeTelemetry, resolveTelemetryConfig, type TelemetrySettings } from '../telemetry/config';
-import { VitalsExporter } from '../telemetry/exporter';
+import { describeCounts, VitalsExporter } from '../telemetry/exporter';
 import { TelemetryFeed } from '../telemetry/feed';
+import { GuardLogExport } from '../telemetry/guard-export';
 import { LiveExport } from '../telemetry/live-export';
 import type { ScoreSource } from './integration/parts';
 
@@ -20,6 +23,8 @@ const SWEEP_MS = 30_000;
 export interface TelemetryExport extends vscode.Disposable {
   event(event: AgentEvent): void;
   flag(flag: Flag, status: FlagStatus): void;
+  /** Sends the guard decisions and audits appended to the folders' guard logs since the last call. */
+  pollGuardLogs(): Promise<void>;
 }
 
 function readSettings(): TelemetrySettings {
@@ -41,11 +46,20 @@ export function startTelemetryExport(
   scores: Pick<ScoreSource, 'onScore'>,
   reader: () => LiveValidity,
 ): TelemetryExport {
-  let running: { exporter: VitalsExporter; live: LiveExport } | undefined;
-  const start = (): void => {
-    const previous = running?.exporter;
+  let running: { exporter: VitalsExporter; live: LiveExport; guardLogs: GuardLogExport[] } | undefined;
+  /** Ends the sessions seen (their session spans go out) and sends what is queued. */
+  const stop = (): void => {
+    if (!running) return;
+    running.live.end();
+    // Counted before the queue is sent: what is queued shows as dropped here.
+    log.info(`telemetry: stopping; so far ${describeCounts(running.exporter.counts())}`);
+    const { exporter, guardLogs } = running;
+    // A guard log read under way moves the shared mark: its lines go out before the exporter stops.
+    void Promise.all(guardLogs.map((g) => g.poll())).then(() => exporter.shutdown());
     running = undefined;
-    void previous?.shutdown();
+  };
+  const start = (): void => {
+    stop();
     let config;
     try {
       config = resolveTelemetryConfig(process.env, readSettings());
@@ -55,11 +69,13 @@ export function startTelemetryExport(
     }
     log.info(describeTelemetry(config));
     if (!config) return;
-    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    const root = folders[0];
     const exporter = new VitalsExporter(config, root);
     running = {
       exporter,
-      live: new LiveExport(new TelemetryFeed((r) => exporter.emit(r), config.includeText, root), reader),
+      live: new LiveExport(new TelemetryFeed(exporter, config.includeText, root), reader),
+      guardLogs: folders.map((dir) => new GuardLogExport(dir, (r) => exporter.emit(r), { live: true })),
     };
   };
   start();
@@ -74,16 +90,13 @@ export function startTelemetryExport(
   return {
     event: (event) => running?.live.event(event),
     flag: (flag, status) => running?.live.flag(flag, status),
+    pollGuardLogs: async () => {
+      await Promise.all((running?.guardLogs ?? []).map((g) => g.poll()));
+    },
     dispose() {
       clearInterval(sweep);
       for (const s of subs) s.dispose();
-      const counts = running?.exporter.counts();
-      if (counts)
-        log.info(
-          `telemetry: ${counts.exported} of ${counts.records} records sent, ${counts.failed} failed, ${counts.dropped} not sent yet or dropped`,
-        );
-      void running?.exporter.shutdown();
-      running = undefined;
+      stop();
     },
   };
 }

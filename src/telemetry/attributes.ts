@@ -1,9 +1,15 @@
 // The names exported records and metrics carry: OpenTelemetry GenAI semantic conventions where
 // they fit, and the `agent_vitals.*` namespace for the rest (documented in README "Team use").
 
+/** The values an exported record or span attribute takes. */
+export type RecordValue = string | number | boolean | string[];
+
 export const GEN_AI_AGENT_NAME = 'gen_ai.agent.name';
 export const GEN_AI_CONVERSATION_ID = 'gen_ai.conversation.id';
 export const GEN_AI_RESPONSE_MODEL = 'gen_ai.response.model';
+export const GEN_AI_OPERATION_NAME = 'gen_ai.operation.name';
+/** The GenAI operation a session span stands for: an agent invoked for a conversation. */
+export const INVOKE_AGENT = 'invoke_agent';
 
 /** Log record event names, one per kind of record. */
 export const EVENT_TURN = 'agent_vitals.turn';
@@ -14,6 +20,8 @@ export const EVENT_GUARD = 'agent_vitals.guard_decision';
 
 export const ATTR = {
   seq: 'agent_vitals.seq',
+  sessionTurns: 'agent_vitals.session.turns',
+  sessionTestRuns: 'agent_vitals.session.test_runs',
   turnId: 'agent_vitals.turn.id',
   role: 'agent_vitals.turn.role',
   /** Prefix of `agent_vitals.reading.<emotion>.{mean,p90,max}`. */

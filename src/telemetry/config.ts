@@ -24,6 +24,8 @@ export interface TelemetrySettings {
 export interface TelemetryConfig {
   logsUrl: string;
   metricsUrl: string;
+  /** Absent when only the logs and metrics endpoints are named: no spans are sent then. */
+  tracesUrl?: string;
   protocol: OtlpProtocol;
   headers: Record<string, string>;
   includeText: ReadonlySet<TextField>;
@@ -50,7 +52,7 @@ export function parseOtlpHeaders(value: string | undefined): Record<string, stri
  */
 function signalUrl(
   env: NodeJS.ProcessEnv,
-  signal: 'logs' | 'metrics',
+  signal: 'logs' | 'metrics' | 'traces',
   setting: string | undefined,
 ): string | undefined {
   const root =
@@ -69,7 +71,8 @@ export function resolveTelemetryConfig(
   const logsUrl = signalUrl(env, 'logs', base);
   const metricsUrl = signalUrl(env, 'metrics', base);
   if (!logsUrl || !metricsUrl) return null;
-  for (const url of [logsUrl, metricsUrl]) {
+  const tracesUrl = signalUrl(env, 'traces', base);
+  for (const url of [logsUrl, metricsUrl, tracesUrl ?? logsUrl]) {
     if (!/^https?:\/\//.test(url)) throw new TelemetryConfigError(`OTLP endpoint ${url} is not an http(s) URL`);
   }
   const protocol = settings.protocol?.trim() || env.OTEL_EXPORTER_OTLP_PROTOCOL?.trim() || 'http/protobuf';
@@ -86,6 +89,7 @@ export function resolveTelemetryConfig(
   return {
     logsUrl,
     metricsUrl,
+    ...(tracesUrl ? { tracesUrl } : {}),
     protocol: protocol as OtlpProtocol,
     headers: { ...parseOtlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS), ...settings.headers },
     includeText,
@@ -98,5 +102,7 @@ export function resolveTelemetryConfig(
 export function describeTelemetry(config: TelemetryConfig | null): string {
   if (!config) return 'Telemetry export: off (no OTLP endpoint configured)';
   const text = config.includeText.size ? `text: ${[...config.includeText].join(', ')}` : 'no text';
-  return `Telemetry export: ${config.protocol} to ${new URL(config.logsUrl).origin} (logs ${new URL(config.logsUrl).pathname}, metrics ${new URL(config.metricsUrl).pathname}; ${text})`;
+  const path = (url: string) => new URL(url).pathname;
+  const traces = config.tracesUrl ? `, traces ${path(config.tracesUrl)}` : '';
+  return `Telemetry export: ${config.protocol} to ${new URL(config.logsUrl).origin} (logs ${path(config.logsUrl)}, metrics ${path(config.metricsUrl)}${traces}; ${text})`;
 }

@@ -1,33 +1,44 @@
-// Sends vitals records over OTLP/HTTP with the official OpenTelemetry SDK: each record as a log
-// record (its original time kept) and as metric points. Exporting never disturbs the caller: the
-// log queue is bounded (records past it are dropped and counted), the OTLP exporters retry with
-// backoff, and every failure stays inside; `shutdown` says what was sent and what was not.
+// Sends vitals over OTLP/HTTP with the official OpenTelemetry exporters: each record as a log
+// record (its original time kept), each span of a session's trace, and metric points. The log
+// records and spans are built once, in the shape the OTLP exporters serialise, and queued here
+// (see ExportQueue): the SDK's per-record objects, attribute checks and processors would cost more
+// CPU than the export itself. Exporting never disturbs the caller: the queues are bounded, failed
+// requests back off, and every failure stays inside; `shutdown` says what was sent and what was not.
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Attributes, Histogram, ObservableResult } from '@opentelemetry/api';
-import type { Logger } from '@opentelemetry/api-logs';
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { Attributes, Histogram, HrTime, ObservableResult } from '@opentelemetry/api';
+import { millisToHrTime, type InstrumentationScope } from '@opentelemetry/core';
 import { OTLPLogExporter as JsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPMetricExporter as JsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as ProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BatchLogRecordProcessor,
-  LoggerProvider,
-  type LogRecordExporter,
-  type ReadableLogRecord,
-} from '@opentelemetry/sdk-logs';
+import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { PRODUCT_VERSION } from '../core/version';
 import { CALM, DESPERATE } from '../contracts/reading';
-import { ATTR, EVENT_FLAG, EVENT_GUARD, EVENT_TEST_RUN, EVENT_TURN, GEN_AI_AGENT_NAME, METRIC } from './attributes';
+import {
+  ATTR,
+  EVENT_FLAG,
+  EVENT_GUARD,
+  EVENT_TEST_RUN,
+  EVENT_TURN,
+  GEN_AI_AGENT_NAME,
+  METRIC,
+  type RecordValue,
+} from './attributes';
 import type { TelemetryConfig } from './config';
-import type { VitalsRecord } from './records';
+import { LogItem, SpanItem } from './otlp-items';
+import { ExportQueue, type QueueCounts } from './export-queue';
+import type { TelemetrySink, VitalsRecord } from './records';
+import type { VitalsSpan } from './session-trace';
 
 export interface ExportLimits {
-  /** Log records held for export at most; more are dropped and counted. */
+  /** Log records, and spans, held for export at most; more are dropped and counted. */
   maxQueueSize: number;
   /** How long one request may take before it counts as failed. */
   timeoutMillis: number;
@@ -42,13 +53,15 @@ export const DEFAULT_EXPORT_LIMITS: ExportLimits = {
 };
 
 export interface ExportCounts {
-  /** Log records handed to the exporter. */
-  records: number;
-  exported: number;
-  /** Sent but refused, or not reachable after the retries. */
-  failed: number;
-  /** Dropped from a full queue or still queued at shutdown. */
-  dropped: number;
+  logs: QueueCounts;
+  spans: QueueCounts;
+}
+
+/** What was sent, for the status line and the log. */
+export function describeCounts({ logs, spans }: ExportCounts): string {
+  const one = (c: QueueCounts, what: string) =>
+    `${c.exported} of ${c.offered} ${what} sent, ${c.failed} failed, ${c.dropped} dropped`;
+  return `${one(logs, 'records')}; ${one(spans, 'spans')}`;
 }
 
 /** Named when the user names it, otherwise a stable hash that identifies without revealing. */
@@ -56,46 +69,15 @@ export function hashedUnlessNamed(name: string | undefined, value: string): stri
   return name ?? `sha256:${createHash('sha256').update(value).digest('hex').slice(0, 16)}`;
 }
 
-/** Counts what the wrapped exporter delivered and what it did not. */
-class CountingLogExporter implements LogRecordExporter {
-  exported = 0;
-  failed = 0;
-  /** Failed exports in a row, and until when a backfill should not wait on the next. */
-  failures = 0;
-  backoffUntil = 0;
-  constructor(private readonly inner: LogRecordExporter) {}
-  export(logs: ReadableLogRecord[], done: (result: ExportResult) => void): void {
-    // Backing off: the batch fails here, without encoding it or touching the network.
-    if (Date.now() < this.backoffUntil) {
-      this.failed += logs.length;
-      done({ code: ExportResultCode.FAILED });
-      return;
-    }
-    this.inner.export(logs, (result) => {
-      if (result.code === ExportResultCode.SUCCESS) {
-        this.exported += logs.length;
-        this.failures = 0;
-      } else {
-        this.failed += logs.length;
-        this.failures++;
-        this.backoffUntil = Date.now() + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (this.failures - 1));
-      }
-      done(result);
-    });
-  }
-  shutdown(): Promise<void> {
-    return this.inner.shutdown();
-  }
-  forceFlush(): Promise<void> {
-    return this.inner.forceFlush?.() ?? Promise.resolve();
-  }
-}
+/**
+ * Log records and spans per export request: a backfill sends tens of thousands, and each request
+ * costs CPU of its own (a 2,048-record request is about 0.6 MB, far below a Collector's limit).
+ */
+const BATCH_SIZE = 2048;
+/** How long a part batch waits for more. */
+const BATCH_DELAY_MS = 1_000;
 
-/** Log records per export request. */
-const BATCH_SIZE = 512;
-
-const MAX_BACKOFF_MS = 60_000;
-
+const SCOPE: InstrumentationScope = { name: 'agent-vitals', version: PRODUCT_VERSION };
 /** The emotions whose per-turn means are also metrics (every emotion read is in the log records). */
 const METRIC_EMOTIONS = [DESPERATE, CALM];
 const METRIC_MEANS = METRIC_EMOTIONS.map((emotion) => `${ATTR.reading}.${emotion}.mean`);
@@ -108,71 +90,81 @@ interface AgentSets {
 }
 
 /**
- * A counter summed here and read by the SDK at each collection: a record costs one map update
- * instead of the SDK's attribute hashing (a backfill counts tens of thousands).
+ * A counter by some of a record's attributes, summed here and read by the SDK at each collection:
+ * a record costs one map update, and builds no object, instead of the SDK's attribute hashing (a
+ * backfill counts tens of thousands).
  */
 class Tally {
   private readonly totals = new Map<string, { attributes: Attributes; value: number }>();
-  add(attributes: Attributes): void {
-    const key = Object.values(attributes).join('\u0000');
+  constructor(private readonly keys: readonly string[]) {}
+  /** Counts one record by its values of this tally's keys (those it lacks are left out). */
+  add(record: Record<string, RecordValue>): void {
+    let key = '';
+    for (const k of this.keys) key += `${record[k] ?? ''}\u0000`;
     const total = this.totals.get(key);
-    if (total) total.value++;
-    else this.totals.set(key, { attributes, value: 1 });
+    if (total) {
+      total.value++;
+      return;
+    }
+    const attributes: Attributes = {};
+    for (const k of this.keys) if (record[k] !== undefined) attributes[k] = record[k];
+    this.totals.set(key, { attributes, value: 1 });
   }
   observe(result: ObservableResult): void {
     for (const { attributes, value } of this.totals.values()) result.observe(value, attributes);
   }
 }
 
-export class VitalsExporter {
-  private readonly logs: LoggerProvider;
-  private readonly logger: Logger;
-  private readonly counting: CountingLogExporter;
+export class VitalsExporter implements TelemetrySink {
+  private readonly resource: Resource;
+  private readonly logs: ExportQueue<ReadableLogRecord>;
+  /** Absent when no traces endpoint is configured. */
+  private readonly spans: ExportQueue<ReadableSpan> | undefined;
   private readonly metrics: MeterProvider;
-  private readonly turns = new Tally();
-  private readonly testRuns = new Tally();
-  private readonly flags = new Tally();
-  private readonly guard = new Tally();
+  private readonly turns = new Tally([GEN_AI_AGENT_NAME, ATTR.role]);
+  private readonly testRuns = new Tally([GEN_AI_AGENT_NAME, ATTR.testOutcome, ATTR.testFramework]);
+  private readonly flags = new Tally([GEN_AI_AGENT_NAME, ATTR.flagSeverity, ATTR.flagStatus]);
+  private readonly guard = new Tally([GEN_AI_AGENT_NAME, ATTR.guardEvent, ATTR.guardTier]);
   /** Made once per agent: an assistant turn's three histogram points then build no objects. */
   private readonly agentSets = new Map<string, AgentSets>();
   private readonly reading: Histogram;
   private readonly pressure: Histogram;
-  private records = 0;
-  /** Records not queued because the queue was full. */
-  private dropped = 0;
   private closed: Promise<ExportCounts> | undefined;
+  private observedMs = 0;
+  private observed: HrTime = [0, 0];
 
   constructor(
     config: TelemetryConfig,
     workspaceRoot: string | undefined,
-    private readonly limits: ExportLimits = DEFAULT_EXPORT_LIMITS,
+    limits: ExportLimits = DEFAULT_EXPORT_LIMITS,
   ) {
-    const resource = resourceFromAttributes({
+    const resource = (this.resource = resourceFromAttributes({
       [ATTR_SERVICE_NAME]: 'agent-vitals',
       [ATTR_SERVICE_VERSION]: PRODUCT_VERSION,
       [ATTR.machine]: hashedUnlessNamed(config.machineName, hostname()),
       ...(workspaceRoot || config.workspaceName
         ? { [ATTR.workspace]: hashedUnlessNamed(config.workspaceName, workspaceRoot ?? '') }
         : {}),
-    });
+    }));
     const transport = { headers: config.headers, timeoutMillis: limits.timeoutMillis };
     const json = config.protocol === 'http/json';
     const logExporter = json
       ? new JsonLogExporter({ ...transport, url: config.logsUrl })
       : new ProtoLogExporter({ ...transport, url: config.logsUrl });
-    this.counting = new CountingLogExporter(logExporter);
-    this.logs = new LoggerProvider({
-      resource,
-      processors: [
-        new BatchLogRecordProcessor({
-          exporter: this.counting,
-          maxQueueSize: limits.maxQueueSize,
-          maxExportBatchSize: Math.min(BATCH_SIZE, limits.maxQueueSize),
-          exportTimeoutMillis: limits.timeoutMillis,
-        }),
-      ],
-    });
-    this.logger = this.logs.getLogger('agent-vitals');
+    const queueLimits = {
+      maxQueueSize: limits.maxQueueSize,
+      batchSize: Math.min(BATCH_SIZE, limits.maxQueueSize),
+      delayMillis: BATCH_DELAY_MS,
+    };
+    this.logs = new ExportQueue(logExporter, queueLimits);
+    const tracesUrl = config.tracesUrl;
+    if (tracesUrl)
+      this.spans = new ExportQueue(
+        json
+          ? new JsonTraceExporter({ ...transport, url: tracesUrl })
+          : new ProtoTraceExporter({ ...transport, url: tracesUrl }),
+        queueLimits,
+      );
     const metricExporter = json
       ? new JsonMetricExporter({ ...transport, url: config.metricsUrl })
       : new ProtoMetricExporter({ ...transport, url: config.metricsUrl });
@@ -205,60 +197,67 @@ export class VitalsExporter {
   emit(record: VitalsRecord): void {
     if (this.closed) return;
     try {
-      this.measure(record);
-      if (record.metricsOnly) return;
-      this.records++;
       // Metrics keep counting (they are sums, sent once the endpoint is back); log records past
       // the queue's bound, or while exports back off, are dropped.
-      if (this.queued() >= this.limits.maxQueueSize || Date.now() < this.counting.backoffUntil) {
-        this.dropped++;
-        return;
-      }
-      this.logger.emit({
-        eventName: record.eventName,
-        timestamp: new Date(record.ts),
-        attributes: record.attributes,
-        ...(record.body !== undefined ? { body: record.body } : {}),
-      });
+      this.measure(record);
+      if (record.metricsOnly) return;
+      if (!this.logs.accepts()) return this.logs.reject();
+      const span = this.spans ? record.span : undefined;
+      this.logs.offer(
+        new LogItem(
+          record.eventName,
+          Date.parse(record.ts),
+          this.observedNow(),
+          record.attributes,
+          record.body,
+          span,
+          this.resource,
+          SCOPE,
+        ),
+      );
     } catch {
-      // A record the SDK cannot take is not the caller's problem: it is counted as dropped.
-      this.dropped++;
+      // A record that cannot be built is not the caller's problem: it is counted as dropped.
+      this.logs.reject();
     }
+  }
+
+  /** Now, as the time a record was observed: one array per millisecond, not one per record. */
+  private observedNow(): HrTime {
+    const now = Date.now();
+    if (now !== this.observedMs) {
+      this.observedMs = now;
+      this.observed = millisToHrTime(now);
+    }
+    return this.observed;
+  }
+
+  /** Queues one span of a session's trace (nothing without a traces endpoint); never throws. */
+  span(span: VitalsSpan): void {
+    if (this.closed || !this.spans) return;
+    if (this.spans.accepts()) this.spans.offer(new SpanItem(span, this.resource, SCOPE));
+    else this.spans.reject();
   }
 
   private measure(record: VitalsRecord): void {
     const a = record.attributes;
-    const agent: Attributes = { [GEN_AI_AGENT_NAME]: a[GEN_AI_AGENT_NAME] };
     if (record.eventName === EVENT_TURN) {
-      this.turns.add({ ...agent, [ATTR.role]: a[ATTR.role] });
+      this.turns.add(a);
       if (a[ATTR.role] !== 'assistant') return;
-      const sets = this.setsOf(agent);
+      const sets = this.setsOf(String(a[GEN_AI_AGENT_NAME]));
       this.pressure.record(a[ATTR.pressureScore] as number, sets.agent);
       METRIC_MEANS.forEach((key, i) => {
         const mean = a[key];
         if (typeof mean === 'number') this.reading.record(mean, sets.emotions[i]);
       });
-    } else if (record.eventName === EVENT_TEST_RUN) {
-      this.testRuns.add({
-        ...agent,
-        [ATTR.testOutcome]: a[ATTR.testOutcome],
-        [ATTR.testFramework]: a[ATTR.testFramework],
-      });
-    } else if (record.eventName === EVENT_FLAG) {
-      this.flags.add({ ...agent, [ATTR.flagSeverity]: a[ATTR.flagSeverity], [ATTR.flagStatus]: a[ATTR.flagStatus] });
-    } else if (record.eventName === EVENT_GUARD) {
-      this.guard.add({
-        ...agent,
-        [ATTR.guardEvent]: a[ATTR.guardEvent],
-        ...(a[ATTR.guardTier] !== undefined ? { [ATTR.guardTier]: a[ATTR.guardTier] } : {}),
-      });
-    }
+    } else if (record.eventName === EVENT_TEST_RUN) this.testRuns.add(a);
+    else if (record.eventName === EVENT_FLAG) this.flags.add(a);
+    else if (record.eventName === EVENT_GUARD) this.guard.add(a);
   }
 
-  private setsOf(agent: Attributes): AgentSets {
-    const name = String(agent[GEN_AI_AGENT_NAME]);
+  private setsOf(name: string): AgentSets {
     let sets = this.agentSets.get(name);
     if (!sets) {
+      const agent = { [GEN_AI_AGENT_NAME]: name };
       sets = { agent, emotions: METRIC_EMOTIONS.map((emotion) => ({ ...agent, [METRIC.emotion]: emotion })) };
       this.agentSets.set(name, sets);
     }
@@ -266,33 +265,28 @@ export class VitalsExporter {
   }
 
   /**
-   * Resolves once the log queue has room for a batch more, sending what it holds if not: a
-   * backfill waits here instead of dropping; live watching never waits and drops past the bound.
-   * While exports fail (backing off), it does not wait: records past the bound are dropped.
+   * Undefined while both queues have room for a batch more; otherwise a promise that resolves once
+   * a request under way is done: a backfill waits on it instead of dropping; live watching never
+   * waits and drops past the bound. While exports back off, nothing waits.
    */
-  async room(): Promise<void> {
-    if (this.closed || this.queued() < this.limits.maxQueueSize - BATCH_SIZE || Date.now() < this.counting.backoffUntil)
-      return;
-    await this.logs.forceFlush().catch(() => undefined);
-  }
-
-  /** Records in the queue or in an export under way. */
-  private queued(): number {
-    return this.records - this.dropped - this.counting.exported - this.counting.failed;
+  room(): Promise<void> | undefined {
+    if (this.closed) return undefined;
+    return this.logs.room() ?? this.spans?.room();
   }
 
   /** What was sent so far. */
   counts(): ExportCounts {
-    const { exported, failed } = this.counting;
-    return { records: this.records, exported, failed, dropped: this.dropped + this.queued() };
+    return { logs: this.logs.counts(), spans: this.spans?.counts() ?? NOTHING };
   }
 
   /** Sends what is queued, then stops; resolves with the final counts and never rejects. */
   shutdown(): Promise<ExportCounts> {
     this.closed ??= (async () => {
-      await Promise.allSettled([this.logs.shutdown(), this.metrics.shutdown()]);
+      await Promise.allSettled([this.logs.shutdown(), this.spans?.shutdown(), this.metrics.shutdown()]);
       return this.counts();
     })();
     return this.closed;
   }
 }
+
+const NOTHING: QueueCounts = { offered: 0, exported: 0, failed: 0, dropped: 0 };

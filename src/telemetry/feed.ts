@@ -1,29 +1,39 @@
 // The one entry every surface exports through: events, turn readings and flags of any number of
 // sessions, each routed to its session's recorder. `recordSession` backfills a whole recorded
-// session in stream order, as live watching would have seen it.
+// session in stream order, as live watching would have seen it, and ends it; live watching ends
+// its sessions when export stops (`end`), which is when their session spans go out.
 import type { AgentEvent, AgentSource, TurnEvent } from '../core/events';
 import type { LiveValidity } from '../contracts/reading';
 import type { TextField } from './config';
-import { SessionRecorder, type FlagRecordInput, type TurnReading, type VitalsRecord } from './records';
+import { SessionRecorder, type FlagRecordInput, type TelemetrySink, type TurnReading } from './records';
 
 export class TelemetryFeed {
   private readonly sessions = new Map<string, SessionRecorder>();
 
   constructor(
-    private readonly emit: (record: VitalsRecord) => void,
+    private readonly sink: TelemetrySink,
     private readonly includeText: ReadonlySet<TextField>,
     private readonly workspaceRoot?: string,
-    /** Resolves when the exporter can take more (a backfill waits on it; see VitalsExporter.room). */
-    readonly room: () => Promise<void> = () => Promise.resolve(),
+    /**
+     * Undefined while the exporter can take more, else a promise of room (a backfill waits on it;
+     * see VitalsExporter.room). Most events need no wait, so most cost no promise.
+     */
+    readonly room: () => Promise<void> | undefined = () => undefined,
   ) {}
 
+  /** The session of the previous call: events mostly come a session at a time. */
+  private last: { source: AgentSource; sessionId: string; recorder: SessionRecorder } | undefined;
+
   private recorder(source: AgentSource, sessionId: string): SessionRecorder {
-    const key = `${source}\u0000${sessionId}`;
+    const last = this.last;
+    if (last && last.source === source && last.sessionId === sessionId) return last.recorder;
+    const key = sessionKey(source, sessionId);
     let recorder = this.sessions.get(key);
     if (!recorder) {
-      recorder = new SessionRecorder(source, sessionId, this.includeText, this.emit, this.workspaceRoot);
+      recorder = new SessionRecorder(source, sessionId, this.includeText, this.sink, this.workspaceRoot);
       this.sessions.set(key, recorder);
     }
+    this.last = { source, sessionId, recorder };
     return recorder;
   }
 
@@ -38,6 +48,25 @@ export class TelemetryFeed {
   flag(source: AgentSource, sessionId: string, flag: FlagRecordInput): void {
     this.recorder(source, sessionId).flag(flag);
   }
+
+  /** One session is over: its spans are closed and sent. */
+  endSession(source: AgentSource, sessionId: string): void {
+    const key = sessionKey(source, sessionId);
+    this.sessions.get(key)?.end();
+    this.sessions.delete(key);
+    this.last = undefined;
+  }
+
+  /** Export stops: every session seen is ended. */
+  end(): void {
+    for (const recorder of this.sessions.values()) recorder.end();
+    this.sessions.clear();
+    this.last = undefined;
+  }
+}
+
+function sessionKey(source: AgentSource, sessionId: string): string {
+  return `${source}\u0000${sessionId}`;
 }
 
 /**
@@ -55,9 +84,13 @@ export async function recordSession(
   events
     .filter((e): e is TurnEvent => e.type === 'turn')
     .forEach((t, i) => emotionsByTurn.set(t, turnEmotions[i] ?? null));
-  const ordered = [...events].sort((a, b) => a.seq - b.seq);
+  // Sessions come in stream order; sorting tens of thousands of events that are costs more than
+  // the check.
+  const ordered = events.every((e, i) => i === 0 || events[i - 1].seq <= e.seq)
+    ? events
+    : [...events].sort((a, b) => a.seq - b.seq);
   for (const event of ordered) {
-    await feed.room();
+    if (feed.room()) await room(feed);
     feed.event(event);
     if (event.type !== 'turn') continue;
     const means = emotionsByTurn.get(event);
@@ -70,7 +103,17 @@ export async function recordSession(
   const first = ordered[0];
   if (!first) return;
   for (const flag of flags) {
-    await feed.room();
+    if (feed.room()) await room(feed);
     feed.flag(first.source, first.sessionId, flag);
   }
+  if (feed.room()) await room(feed);
+  feed.endSession(first.source, first.sessionId);
+}
+
+/**
+ * Until the exporter has room again for what one event may send (log records and spans alike).
+ * Called only when it has none: most events cost no promise.
+ */
+async function room(feed: TelemetryFeed): Promise<void> {
+  for (let wait = feed.room(); wait; wait = feed.room()) await wait;
 }

@@ -2,11 +2,16 @@
 // the kinds found, the path relative to the workspace, whether pressure raised the tier) and each
 // end-of-turn audit (how many flags of which kinds, how many tests were failing). The log holds
 // no turn text or diffs; test names and the hunk fingerprint stay on the machine.
-import { join } from 'node:path';
+//
+// A backfill (`analyze --otlp`) sends the whole log. Live followers (the editor and `watch`) send
+// each line once: they share a mark next to the log saying how far it was exported, resume from
+// it after a restart or reload, and skip ahead when the other follower moved it.
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { GUARD_LOG_FILE, parseGuardAudit, parseGuardDecision } from '../guard/guard-log';
 import { LineTailer } from '../watchers/tailer';
-import { ATTR, EVENT_GUARD, GEN_AI_AGENT_NAME, GEN_AI_CONVERSATION_ID } from './attributes';
-import { workspaceRelative, type RecordValue, type VitalsRecord } from './records';
+import { ATTR, EVENT_GUARD, GEN_AI_AGENT_NAME, GEN_AI_CONVERSATION_ID, type RecordValue } from './attributes';
+import { workspaceRelative, type VitalsRecord } from './records';
 
 /** One log line as a record; null for a line that is neither a decision nor an audit. */
 export function guardRecord(line: string, workspaceRoot: string | undefined): VitalsRecord | null {
@@ -32,25 +37,79 @@ export function guardRecord(line: string, workspaceRoot: string | undefined): Vi
   return { eventName: EVENT_GUARD, ts: entry.ts, attributes };
 }
 
+/** Where live followers keep how far the guard log was exported (the byte offset past the last line). */
+export const GUARD_EXPORT_MARK_FILE = join(dirname(GUARD_LOG_FILE), 'guard-log.exported.json');
+
+/** The shared mark: 0 when absent or unreadable (the whole log is then new). */
+function readMark(file: string): number {
+  try {
+    const offset = (JSON.parse(readFileSync(file, 'utf8')) as { offset?: unknown }).offset;
+    return typeof offset === 'number' && Number.isSafeInteger(offset) && offset >= 0 ? offset : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function writeMark(file: string, offset: number): void {
+  try {
+    // Written whole and renamed, so the other follower never reads half of it.
+    writeFileSync(`${file}.tmp`, JSON.stringify({ offset }));
+    renameSync(`${file}.tmp`, file);
+  } catch {
+    // Not writable: the next start sends the lines after the old mark again, nothing is lost.
+  }
+}
+
+export interface GuardLogExportOptions {
+  /** A live follower: start from the shared mark and move it on (default: a backfill of the whole log). */
+  live?: boolean;
+}
+
 /** Follows one workspace's guard log: each poll emits the decisions and audits appended since the last. */
 export class GuardLogExport {
-  private readonly tailer: LineTailer;
+  private tailer: LineTailer;
+  private readonly log: string;
+  private readonly mark: string | undefined;
+  private polling: Promise<void> | undefined;
 
-  constructor(workspaceRoot: string, emit: (record: VitalsRecord) => void) {
-    this.tailer = new LineTailer(
-      join(workspaceRoot, GUARD_LOG_FILE),
+  constructor(
+    private readonly workspaceRoot: string,
+    private readonly emit: (record: VitalsRecord) => void,
+    options: GuardLogExportOptions = {},
+  ) {
+    this.log = join(workspaceRoot, GUARD_LOG_FILE);
+    this.mark = options.live ? join(workspaceRoot, GUARD_EXPORT_MARK_FILE) : undefined;
+    this.tailer = this.tailFrom(this.mark ? readMark(this.mark) : 0);
+  }
+
+  private tailFrom(offset: number): LineTailer {
+    return new LineTailer(
+      this.log,
       (line) => {
-        const record = guardRecord(line, workspaceRoot);
-        if (record) emit(record);
+        const record = guardRecord(line, this.workspaceRoot);
+        if (record) this.emit(record);
       },
-      // A decision line is short; anything past this is not one and is skipped.
-      { maxLineBytes: 1 << 20 },
+      // A decision line is short; anything past this is not one and is skipped. A log shorter
+      // than the mark was replaced: the tailer reads it from the start.
+      { maxLineBytes: 1 << 20, startOffset: offset },
     );
   }
 
-  /** Reads what was appended (nothing when the workspace has no guard log). */
-  async poll(): Promise<void> {
+  /** Reads what was appended (nothing when the workspace has no guard log); one read at a time. */
+  poll(): Promise<void> {
+    this.polling ??= this.read().finally(() => (this.polling = undefined));
+    return this.polling;
+  }
+
+  private async read(): Promise<void> {
+    if (this.mark) {
+      const shared = readMark(this.mark);
+      // The other live follower sent these lines already.
+      if (shared > this.tailer.offset) this.tailer = this.tailFrom(shared);
+    }
+    const before = this.tailer.offset;
     // A log that cannot be read now is read from the same offset at the next poll.
     await this.tailer.readAvailable().catch(() => undefined);
+    if (this.mark && this.tailer.offset !== before) writeMark(this.mark, this.tailer.offset);
   }
 }

@@ -59,6 +59,11 @@ export class LiveExport {
     this.feed.turn(waiting.turn, null, this.reader());
   }
 
+  /** Export stops: each session seen is ended, so its last turn and session spans go out. */
+  end(): void {
+    this.feed.end();
+  }
+
   /**
    * A flag as the flag store reports it. Flags the store already held when export started (it
    * reports them all at start) go out only when they change, so a restart does not count them again.

@@ -17,10 +17,10 @@ import {
   GEN_AI_AGENT_NAME,
   GEN_AI_CONVERSATION_ID,
   GEN_AI_RESPONSE_MODEL,
+  type RecordValue,
 } from './attributes';
 import type { TextField } from './config';
-
-export type RecordValue = string | number | boolean | string[];
+import { SessionTrace, type SpanLink, type VitalsSpan } from './session-trace';
 
 export interface VitalsRecord {
   eventName: string;
@@ -29,6 +29,8 @@ export interface VitalsRecord {
   attributes: Record<string, RecordValue>;
   /** Opted-in text only. */
   body?: string;
+  /** The span of the turn or test run the record tells of. */
+  span?: SpanLink;
   /**
    * Counted in metrics but not sent as a log record: a user turn has no reading, so without its
    * text a log record would say nothing the turn counter does not (and would cost one per turn).
@@ -51,6 +53,22 @@ export interface FlagRecordInput {
   pressure?: Pick<FlagPressure, 'behaviour'>;
 }
 
+const STATS = ['mean', 'p90', 'max'] as const;
+const READING_KEYS = new Map<string, string[]>();
+
+/**
+ * `agent_vitals.reading.<emotion>.{mean,p90,max}`, made once per emotion: every turn then shares
+ * the same flat strings, which the protobuf encoder also reads faster than fresh concatenations.
+ */
+function readingKeys(emotion: string): string[] {
+  let keys = READING_KEYS.get(emotion);
+  if (!keys) {
+    keys = STATS.map((stat) => `${ATTR.reading}.${emotion}.${stat}`);
+    READING_KEYS.set(emotion, keys);
+  }
+  return keys;
+}
+
 /** A path inside the workspace relative to it; outside it only the file name, never the machine's layout. */
 export function workspaceRelative(path: string, workspaceRoot: string | undefined): string {
   if (workspaceRoot && isAbsolute(path)) {
@@ -60,9 +78,16 @@ export function workspaceRelative(path: string, workspaceRoot: string | undefine
   return isAbsolute(path) ? (path.split(/[\\/]/).pop() ?? path) : path;
 }
 
-/** Turns one session's pipeline output into records, in the order they are given. */
+/** Where records and spans go: the exporter, or a test's lists. */
+export interface TelemetrySink {
+  emit(record: VitalsRecord): void;
+  span(span: VitalsSpan): void;
+}
+
+/** Turns one session's pipeline output into records and spans, in the order they are given. */
 export class SessionRecorder {
   private readonly pressure = new PressureTracker();
+  private readonly trace: SessionTrace;
   /** Durations of tool calls by call id, for the test runs they ran. */
   private readonly callDurations = new Map<string, number>();
 
@@ -70,10 +95,12 @@ export class SessionRecorder {
     private readonly source: AgentSource,
     private readonly sessionId: string,
     private readonly includeText: ReadonlySet<TextField>,
-    private readonly emit: (record: VitalsRecord) => void,
+    private readonly sink: TelemetrySink,
     /** Flag paths are relative to it; the session's own events name it when they know it. */
     private workspaceRoot?: string,
-  ) {}
+  ) {
+    this.trace = new SessionTrace(source, sessionId, (span) => sink.span(span));
+  }
 
   private base(seq?: number): Record<string, RecordValue> {
     const attributes: Record<string, RecordValue> = {
@@ -88,6 +115,7 @@ export class SessionRecorder {
   event(event: AgentEvent): void {
     if (event.workspaceRoot) this.workspaceRoot = event.workspaceRoot;
     this.pressure.observe(event);
+    this.trace.event(event);
     if (event.type === 'tool-call' && event.durationMs !== undefined)
       this.callDurations.set(event.callId, event.durationMs);
     if (event.type === 'test-run') this.testRun(event);
@@ -105,7 +133,7 @@ export class SessionRecorder {
     const duration = run.callId === undefined ? undefined : this.callDurations.get(run.callId);
     if (duration !== undefined) attributes[ATTR.testDurationMs] = duration;
     if (this.includeText.has('testCommand')) attributes[ATTR.testCommand] = run.command;
-    this.emit({ eventName: EVENT_TEST_RUN, ts: run.ts, attributes });
+    this.sink.emit({ eventName: EVENT_TEST_RUN, ts: run.ts, attributes, span: this.trace.link(run.seq) });
   }
 
   /**
@@ -117,23 +145,24 @@ export class SessionRecorder {
     attributes[ATTR.turnId] = turn.turnId;
     attributes[ATTR.role] = turn.role;
     if (turn.role !== 'assistant' && !this.includeText.has('turnText')) {
-      this.emit({ eventName: EVENT_TURN, ts: turn.ts, attributes, metricsOnly: true });
+      this.sink.emit({ eventName: EVENT_TURN, ts: turn.ts, attributes, metricsOnly: true });
       return;
     }
     if (turn.model) attributes[GEN_AI_RESPONSE_MODEL] = turn.model;
     for (const [emotion, summary] of Object.entries(reading ?? {})) {
-      for (const stat of ['mean', 'p90', 'max'] as const) {
+      const keys = readingKeys(emotion);
+      STATS.forEach((stat, i) => {
         const value = summary[stat];
-        if (value !== undefined && Number.isFinite(value)) attributes[`${ATTR.reading}.${emotion}.${stat}`] = value;
-      }
+        if (value !== undefined && Number.isFinite(value)) attributes[keys[i]] = value;
+      });
     }
     attributes[ATTR.readerValid] = reader.valid;
     const pressure = behaviouralPressure(this.pressure.facts(turn.ts));
     attributes[ATTR.pressureScore] = pressure.score;
     if (pressure.signals.length > 0) attributes[ATTR.pressureSignals] = pressure.signals.map((s) => s.id);
-    const record: VitalsRecord = { eventName: EVENT_TURN, ts: turn.ts, attributes };
+    const record: VitalsRecord = { eventName: EVENT_TURN, ts: turn.ts, attributes, span: this.trace.link(turn.seq) };
     if (this.includeText.has('turnText')) record.body = turn.text;
-    this.emit(record);
+    this.sink.emit(record);
   }
 
   /** A flag when raised, and again whenever its status changes. */
@@ -146,6 +175,11 @@ export class SessionRecorder {
     if (flag.desperation !== null) attributes[ATTR.flagDesperation] = flag.desperation;
     if (flag.pressure) attributes[ATTR.pressureCounted] = flag.pressure.behaviour.counted;
     if (this.includeText.has('flagReason')) attributes[ATTR.flagReason] = flag.reason;
-    this.emit({ eventName: EVENT_FLAG, ts: flag.ts, attributes });
+    this.sink.emit({ eventName: EVENT_FLAG, ts: flag.ts, attributes });
+  }
+
+  /** The session is over (or export stops): its last turn span and the session span go out. */
+  end(): void {
+    this.trace.end();
   }
 }

@@ -50,17 +50,25 @@ export class StubWebviewView {
   readonly onDidDispose = this.disposed.event;
 }
 
-/** The `workspace` namespace; a test sets trust, folders and settings before calling the module under test. */
+/** Fired by a test: settings changed (the event's `affectsConfiguration` says which section). */
+export const stubConfigurationChanges = new StubEmitter<{ affectsConfiguration(section: string): boolean }>();
+export const stubTrustGranted = new StubEmitter<void>();
+
+/** The `workspace` namespace; a test sets trust, settings and folders before calling the module under test. */
 export const stubWorkspace: {
   isTrusted: boolean;
-  workspaceFolders: { name: string; uri: StubUri }[] | undefined;
   getConfiguration: (section: string) => unknown;
+  workspaceFolders: { name: string; uri: StubUri }[] | undefined;
+  onDidChangeConfiguration: StubEmitter<{ affectsConfiguration(section: string): boolean }>['event'];
+  onDidGrantWorkspaceTrust: StubEmitter<void>['event'];
 } = {
   isTrusted: true,
-  workspaceFolders: undefined,
   getConfiguration: (section) => {
     throw new Error(`no settings for ${section}: set stubWorkspace.getConfiguration in the test`);
   },
+  workspaceFolders: undefined,
+  onDidChangeConfiguration: stubConfigurationChanges.event,
+  onDidGrantWorkspaceTrust: stubTrustGranted.event,
 };
 
 const unset = (name: string) => () => {

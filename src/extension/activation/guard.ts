@@ -1,6 +1,6 @@
 // The guard at work in the editor: each workspace folder's guard log is followed, its decisions
-// join the flags list, the timeline and the status bar; the palette commands install, remove or
-// report the hook (guard-commands.ts).
+// join the flags list, the timeline and the status bar, and the telemetry export sends them (at
+// the same polls); the palette commands install, remove or report the hook (guard-commands.ts).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { GUARD_LOG_FILE } from '../../guard/guard-log';
@@ -10,6 +10,7 @@ import { GuardLogFollower } from '../guard/guard-log-follower';
 import { writeLauncher } from '../guard/stable-hook';
 import { reportError } from '../report-error';
 import type { VitalsStore } from '../state/vitals-store';
+import type { TelemetryExport } from '../telemetry';
 
 /** How often the logs are checked besides file-change events (one stat each; events can be missed on some file systems). */
 const POLL_MS = 2000;
@@ -19,6 +20,7 @@ export function activateGuard(
   log: vscode.LogOutputChannel,
   store: VitalsStore,
   decisions: GuardDecisions,
+  telemetry: Pick<TelemetryExport, 'pollGuardLogs'>,
 ): void {
   const followers = (vscode.workspace.workspaceFolders ?? []).map((folder) => {
     const dir = folder.uri.fsPath;
@@ -30,6 +32,8 @@ export function activateGuard(
   });
   const skipped = new Map<GuardLogFollower, number>();
   const poll = (): void => {
+    // Never rejects: a log that cannot be read now is read at the next poll.
+    void telemetry.pollGuardLogs();
     for (const f of followers) {
       f.poll()
         .then(() => {

@@ -21,13 +21,28 @@ describe('telemetry configuration', () => {
     const base = resolveTelemetryConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' })!;
     assert.equal(base.logsUrl, 'http://collector:4318/v1/logs');
     assert.equal(base.metricsUrl, 'http://collector:4318/v1/metrics');
+    assert.equal(base.tracesUrl, 'http://collector:4318/v1/traces');
     assert.equal(base.protocol, 'http/protobuf');
     const own = resolveTelemetryConfig({
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318',
       OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'https://logs.example/ingest',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://traces.example/v1/traces',
     })!;
     assert.equal(own.logsUrl, 'https://logs.example/ingest');
     assert.equal(own.metricsUrl, 'http://a:4318/v1/metrics');
+    assert.equal(own.tracesUrl, 'https://traces.example/v1/traces');
+  });
+
+  it('sends no spans when only the logs and metrics endpoints are named', () => {
+    const config = resolveTelemetryConfig({
+      OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'http://a/v1/logs',
+      OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://a/v1/metrics',
+    })!;
+    assert.equal(config.tracesUrl, undefined);
+    assert.equal(
+      describeTelemetry(config),
+      'Telemetry export: http/protobuf to http://a (logs /v1/logs, metrics /v1/metrics; no text)',
+    );
   });
 
   it('lets settings override the environment, headers merged', () => {
@@ -46,7 +61,7 @@ describe('telemetry configuration', () => {
     assert.deepEqual([...config.includeText], ['flagReason']);
     assert.equal(
       describeTelemetry(config),
-      'Telemetry export: http/json to http://team:4318 (logs /v1/logs, metrics /v1/metrics; text: flagReason)',
+      'Telemetry export: http/json to http://team:4318 (logs /v1/logs, metrics /v1/metrics, traces /v1/traces; text: flagReason)',
     );
   });
 

@@ -35,10 +35,11 @@ describe('VitalsExporter', () => {
     for (let i = 0; i < 100; i++) exporter.emit(record(i));
     assert.ok(Date.now() - started < 200, 'emit does not wait on the network');
     const counts = await exporter.shutdown();
-    assert.equal(counts.records, 100);
-    assert.equal(counts.exported, 0);
-    assert.ok(counts.dropped >= 100 - 8 - 8, `dropped ${counts.dropped}`);
-    assert.equal(counts.failed + counts.dropped, 100);
+    const { logs } = counts;
+    assert.equal(logs.offered, 100);
+    assert.equal(logs.exported, 0);
+    assert.ok(logs.dropped >= 100 - 8 - 8, `dropped ${logs.dropped}`);
+    assert.equal(logs.failed + logs.dropped, 100);
     // After shutdown records are ignored, not queued.
     exporter.emit(record(101));
     assert.deepEqual(exporter.counts(), counts);
@@ -55,12 +56,7 @@ describe('a backfill', () => {
         timeoutMillis: 2_000,
         metricIntervalMillis: 60_000,
       });
-      const feed = new TelemetryFeed(
-        (r) => exporter.emit(r),
-        new Set(),
-        '/w',
-        () => exporter.room(),
-      );
+      const feed = new TelemetryFeed(exporter, new Set(), '/w', () => exporter.room());
       const turns: TurnEvent[] = Array.from({ length: 2_000 }, (_, i) => ({
         type: 'turn',
         source: 'codex',
@@ -72,8 +68,13 @@ describe('a backfill', () => {
         text: '',
       }));
       await recordSession(feed, turns, [], [], NO_READER);
-      assert.deepEqual(await exporter.shutdown(), { records: 2_000, exported: 2_000, failed: 0, dropped: 0 });
+      // A span per turn and the session's span, past the queue's bound of 520 as well.
+      assert.deepEqual(await exporter.shutdown(), {
+        logs: { offered: 2_000, exported: 2_000, failed: 0, dropped: 0 },
+        spans: { offered: 2_001, exported: 2_001, failed: 0, dropped: 0 },
+      });
       assert.equal(receiver.received.logs.length, 2_000);
+      assert.equal(receiver.received.spans.length, 2_001);
     } finally {
       await receiver.close();
     }

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { guardRecord } from '../../../src/telemetry/guard-export';
+import { GUARD_LOG_FILE } from '../../../src/guard/guard-log';
+import { GUARD_EXPORT_MARK_FILE, GuardLogExport, guardRecord } from '../../../src/telemetry/guard-export';
+import type { VitalsRecord } from '../../../src/telemetry/records';
 
 const decision = {
   ts: '2026-01-01T00:00:00.000Z',
@@ -33,5 +38,80 @@ describe('guardRecord', () => {
       ],
       1,
     );
+  });
+});
+
+describe('GuardLogExport', () => {
+  const line = (tier: string) => `${JSON.stringify({ ...decision, tier })}\n`;
+  function workspace(): { root: string; append(tier: string): void; replace(tier: string): void } {
+    const root = mkdtempSync(join(tmpdir(), 'av-guard-export-'));
+    mkdirSync(join(root, '.agent-vitals'));
+    return {
+      root,
+      append: (tier) => appendFileSync(join(root, GUARD_LOG_FILE), line(tier)),
+      replace: (tier) => writeFileSync(join(root, GUARD_LOG_FILE), line(tier)),
+    };
+  }
+  const follow = (root: string, live: boolean) => {
+    const tiers: unknown[] = [];
+    const exporter = new GuardLogExport(
+      root,
+      (r: VitalsRecord) => tiers.push(r.attributes['agent_vitals.guard.tier']),
+      {
+        live,
+      },
+    );
+    return { tiers, poll: () => exporter.poll() };
+  };
+
+  it('sends each line once across restarts, and resumes where another live follower left off', async () => {
+    const { root, append } = workspace();
+    try {
+      append('ask');
+      const editor = follow(root, true);
+      await editor.poll();
+      append('block');
+      await editor.poll();
+      assert.deepEqual(editor.tiers, ['ask', 'block']);
+      // A reload (or `watch` started later) follows on from the mark, not from the start.
+      append('warn');
+      const watch = follow(root, true);
+      await watch.poll();
+      assert.deepEqual(watch.tiers, ['warn']);
+      // The first follower skips what the second sent.
+      append('block');
+      await editor.poll();
+      assert.deepEqual(editor.tiers, ['ask', 'block', 'block']);
+      await watch.poll();
+      assert.deepEqual(watch.tiers, ['warn']);
+      // A backfill ignores the mark and sends the whole log, leaving the mark alone.
+      const backfill = follow(root, false);
+      await backfill.poll();
+      assert.deepEqual(backfill.tiers, ['ask', 'block', 'warn', 'block']);
+      const later = follow(root, true);
+      await later.poll();
+      assert.deepEqual(later.tiers, []);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a replaced log from its start, and the whole log when the mark is unreadable', async () => {
+    const { root, append, replace } = workspace();
+    try {
+      append('ask');
+      append('block');
+      await follow(root, true).poll();
+      replace('warn');
+      const after = follow(root, true);
+      await after.poll();
+      assert.deepEqual(after.tiers, ['warn']);
+      writeFileSync(join(root, GUARD_EXPORT_MARK_FILE), 'not json');
+      const fresh = follow(root, true);
+      await fresh.poll();
+      assert.deepEqual(fresh.tiers, ['warn']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

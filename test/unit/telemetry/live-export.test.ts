@@ -5,6 +5,7 @@ import type { Flag } from '../../../src/core/flags';
 import { TelemetryFeed } from '../../../src/telemetry/feed';
 import { LiveExport } from '../../../src/telemetry/live-export';
 import type { VitalsRecord } from '../../../src/telemetry/records';
+import type { VitalsSpan } from '../../../src/telemetry/session-trace';
 
 const VALID = { valid: true, why: 'validated' };
 const turn = (seq: number, role: TurnEvent['role']): TurnEvent => ({
@@ -20,17 +21,41 @@ const turn = (seq: number, role: TurnEvent['role']): TurnEvent => ({
 
 function setup(start = Date.UTC(2026, 0, 1)) {
   const out: VitalsRecord[] = [];
+  const spans: VitalsSpan[] = [];
   let clock = start;
   const live = new LiveExport(
-    new TelemetryFeed((r) => out.push(r), new Set()),
+    new TelemetryFeed({ emit: (r) => out.push(r), span: (s) => spans.push(s) }, new Set()),
     () => VALID,
     60_000,
     () => clock,
   );
-  return { out, live, advance: (ms: number) => (clock += ms) };
+  return { out, spans, live, advance: (ms: number) => (clock += ms) };
 }
 
 describe('LiveExport', () => {
+  it('sends a turn span when the next turn starts, and the last turn and session spans when export stops', () => {
+    const { spans, live } = setup();
+    live.event(turn(1, 'user'));
+    live.event(turn(2, 'assistant'));
+    assert.deepEqual(
+      spans.map((s) => [s.name, s.startMs, s.endMs]),
+      [['turn user', Date.UTC(2026, 0, 1, 0, 0, 1), Date.UTC(2026, 0, 1, 0, 0, 2)]],
+    );
+    live.end();
+    assert.deepEqual(
+      spans.map((s) => s.name),
+      ['turn user', 'turn assistant', 'invoke_agent claude-code'],
+    );
+    assert.deepEqual(spans[2].attributes, {
+      'gen_ai.operation.name': 'invoke_agent',
+      'gen_ai.agent.name': 'claude-code',
+      'gen_ai.conversation.id': 's',
+      'agent_vitals.session.turns': 2,
+      'agent_vitals.session.test_runs': 0,
+    });
+    assert.ok(spans.every((s) => !JSON.stringify(s).includes('secret')));
+  });
+
   it('sends an assistant turn with its reading once it arrives, others at once', () => {
     const { out, live } = setup();
     live.event(turn(1, 'user'));

@@ -1,6 +1,8 @@
 // `analyze --otlp` end to end against a real OTLP/HTTP receiver on 127.0.0.1: the exact records
-// a recorded Claude Code session exports, in protobuf and in JSON, and no text unless opted in.
+// and spans a recorded Claude Code session exports, in protobuf and in JSON, and no text unless
+// opted in.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,10 +61,13 @@ for (const protocol of ['http/protobuf', 'http/json']) {
       assert.match(
         stderr,
         new RegExp(
-          `Telemetry export: ${protocol} to ${receiver.url.replace(/\./g, '\\.')} \\(logs /v1/logs, metrics /v1/metrics; no text\\)`,
+          `Telemetry export: ${protocol} to ${receiver.url.replace(/\./g, '\\.')} \\(logs /v1/logs, metrics /v1/metrics, traces /v1/traces; no text\\)`,
         ),
       );
-      assert.match(stderr, /Telemetry export: 6 of 6 records sent, 0 failed, 0 dropped/);
+      assert.match(
+        stderr,
+        /Telemetry export: 6 of 6 records sent, 0 failed, 0 dropped; 7 of 7 spans sent, 0 failed, 0 dropped/,
+      );
       assert.deepEqual([...received.contentTypes].sort(), [
         protocol === 'http/json' ? 'application/json' : 'application/x-protobuf',
       ]);
@@ -133,10 +138,80 @@ for (const protocol of ['http/protobuf', 'http/json']) {
       assert.equal(flags[0]['agent_vitals.flag.desperation'], undefined);
     });
 
+    it('exports the session as a trace: turns until the next turn, test runs from call to result', () => {
+      // Ids derive from the session: the trace from its hash, children from their sequence number.
+      const hash = createHash('sha256').update(`claude-code\u0000${SESSION_ID}`).digest('hex');
+      const traceId = hash.slice(0, 32);
+      const session = hash.slice(32, 48);
+      const child = (seq: number) => hash.slice(48, 56) + (seq + 1).toString(16).padStart(8, '0');
+      const at = (time: string) => Date.parse(`2026-11-20T09:00:${time}Z`);
+      const model = { 'gen_ai.response.model': 'claude-sonnet-4-5-20250929' };
+      const turn = (seq: number, id: string, role: string, from: string, to: string) => ({
+        name: `turn ${role}`,
+        spanId: child(seq),
+        parentSpanId: session,
+        startMs: at(from),
+        endMs: at(to),
+        attributes: { 'agent_vitals.turn.id': id, ...(role === 'assistant' ? model : {}) },
+        status: 0,
+      });
+      const run = (seq: number, parent: number, outcome: string, from: string, to: string) => ({
+        name: 'test_run pytest',
+        spanId: child(seq),
+        parentSpanId: child(parent),
+        startMs: at(from),
+        endMs: at(to),
+        attributes: { 'agent_vitals.test_run.outcome': outcome },
+        // A failing run is an error in trace viewers.
+        status: outcome === 'failed' ? 2 : 0,
+      });
+      assert.ok(received.spans.every((s) => s.traceId === traceId && s.kind === 1));
+      assert.deepEqual(
+        received.spans.map(({ traceId: _, kind: __, ...span }) => span),
+        [
+          turn(0, 'u-001', 'user', '00.000', '03.500'),
+          run(4, 1, 'failed', '03.500', '05.000'),
+          turn(1, 'u-003', 'assistant', '03.500', '09.000'),
+          run(11, 5, 'passed', '12.000', '13.000'),
+          turn(5, 'u-006', 'assistant', '09.000', '18.000'),
+          turn(18, 'u-015', 'assistant', '18.000', '18.000'),
+          {
+            name: 'invoke_agent claude-code',
+            spanId: session,
+            startMs: at('00.000'),
+            endMs: at('18.000'),
+            attributes: {
+              'gen_ai.operation.name': 'invoke_agent',
+              'gen_ai.agent.name': 'claude-code',
+              'gen_ai.conversation.id': SESSION_ID,
+              'agent_vitals.session.turns': 4,
+              'agent_vitals.session.test_runs': 2,
+            },
+            status: 0,
+          },
+        ],
+      );
+      // Each turn and test-run record names its span; flags stand for the session.
+      assert.deepEqual(
+        received.logs.map((l) => [l.eventName, l.spanId]),
+        [
+          ['agent_vitals.turn', child(1)],
+          ['agent_vitals.test_run', child(4)],
+          ['agent_vitals.turn', child(5)],
+          ['agent_vitals.test_run', child(11)],
+          ['agent_vitals.turn', child(18)],
+          ['agent_vitals.flag', undefined],
+        ],
+      );
+    });
+
     it('exports no text and no machine layout by default', () => {
       assert.equal(received.logs.length, 6);
       const everything =
-        JSON.stringify(received.logs) + JSON.stringify(received.resources) + JSON.stringify([...received.metrics]);
+        JSON.stringify(received.logs) +
+        JSON.stringify(received.spans) +
+        JSON.stringify(received.resources) +
+        JSON.stringify([...received.metrics]);
       assert.ok(received.logs.every((l) => l.body === undefined));
       for (const secret of ['/home/dev', 'pytest -q', 'assert', 'reason'])
         assert.ok(!everything.includes(secret), `exported ${secret}`);

@@ -1,4 +1,4 @@
-// An OTLP/HTTP receiver on 127.0.0.1 for tests: it accepts /v1/logs and /v1/metrics in protobuf
+// An OTLP/HTTP receiver on 127.0.0.1 for tests: it accepts /v1/logs, /v1/metrics and /v1/traces in protobuf
 // (read with the OpenTelemetry transformer's wire reader) or JSON, and normalises both into the
 // same plain records so one assertion covers either protocol.
 import { createServer, type Server } from 'node:http';
@@ -11,6 +11,22 @@ export interface ReceivedLog {
   timeMs: number;
   body?: Value;
   attributes: Record<string, Value>;
+  /** The span the record belongs to, as hex ids. */
+  traceId?: string;
+  spanId?: string;
+}
+export interface ReceivedSpan {
+  name: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  /** OTLP's SpanKind number (1 internal). */
+  kind: number;
+  startMs: number;
+  endMs: number;
+  attributes: Record<string, Value>;
+  /** OTLP's status code (0 unset, 2 error). */
+  status: number;
 }
 export interface ReceivedPoint {
   attributes: Record<string, Value>;
@@ -20,6 +36,7 @@ export interface ReceivedPoint {
 export interface Received {
   resources: Record<string, Value>[];
   logs: ReceivedLog[];
+  spans: ReceivedSpan[];
   metrics: Map<string, ReceivedPoint[]>;
   contentTypes: Set<string>;
   headers: Record<string, string | string[] | undefined>[];
@@ -49,6 +66,8 @@ function fields(buf: Uint8Array): Map<number, Raw[]> {
 }
 const bytes = (m: Map<number, Raw[]>, f: number) => (m.get(f) ?? []) as Uint8Array[];
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
+const hex = (b: Uint8Array | undefined) => (b && b.length ? Buffer.from(b).toString('hex') : undefined);
+const nanosToMs = (v: Raw | undefined) => Number((v as bigint) / 1_000_000n);
 const asDouble = (v: bigint) => new DataView(new BigUint64Array([v]).buffer).getFloat64(0, true);
 
 function pbAnyValue(buf: Uint8Array): Value {
@@ -81,11 +100,40 @@ function decodeProtobufLogs(buf: Uint8Array, into: Received): void {
         const r = fields(lr);
         const log: ReceivedLog = {
           eventName: text(bytes(r, 12)[0] ?? new Uint8Array()),
-          timeMs: Number((r.get(1)?.[0] as bigint) / 1_000_000n),
+          timeMs: nanosToMs(r.get(1)?.[0]),
           attributes: pbAttributes(bytes(r, 6)),
         };
         if (r.has(5)) log.body = pbAnyValue(bytes(r, 5)[0]);
+        const traceId = hex(bytes(r, 9)[0]);
+        if (traceId) Object.assign(log, { traceId, spanId: hex(bytes(r, 10)[0]) });
         into.logs.push(log);
+      }
+    }
+  }
+}
+
+function decodeProtobufTraces(buf: Uint8Array, into: Received): void {
+  for (const rs of bytes(fields(buf), 1)) {
+    const m = fields(rs);
+    into.resources.push(pbResource(bytes(m, 1)[0]));
+    for (const ss of bytes(m, 2)) {
+      for (const sp of bytes(fields(ss), 2)) {
+        // Span: 1 trace_id, 2 span_id, 4 parent_span_id, 5 name, 6 kind, 7 start, 8 end, 9 attributes, 15 status.
+        const s = fields(sp);
+        const span: ReceivedSpan = {
+          name: text(bytes(s, 5)[0]),
+          traceId: hex(bytes(s, 1)[0])!,
+          spanId: hex(bytes(s, 2)[0])!,
+          kind: Number(s.get(6)?.[0] ?? 0),
+          startMs: nanosToMs(s.get(7)?.[0]),
+          endMs: nanosToMs(s.get(8)?.[0]),
+          attributes: pbAttributes(bytes(s, 9)),
+          // Status: 3 code.
+          status: Number(fields(bytes(s, 15)[0] ?? new Uint8Array()).get(3)?.[0] ?? 0),
+        };
+        const parent = hex(bytes(s, 4)[0]);
+        if (parent) span.parentSpanId = parent;
+        into.spans.push(span);
       }
     }
   }
@@ -152,7 +200,31 @@ function decodeJsonLogs(body: string, into: Received): void {
         };
         // An empty AnyValue is no body.
         if (lr.body && Object.keys(lr.body).length > 0) log.body = jsonValue(lr.body);
+        if (lr.traceId) Object.assign(log, { traceId: lr.traceId, spanId: lr.spanId });
         into.logs.push(log);
+      }
+    }
+  }
+}
+
+/** JSON carries ids as hex (as the OTLP JSON encoding says) and times as decimal nanoseconds. */
+function decodeJsonTraces(body: string, into: Received): void {
+  for (const rs of JSON.parse(body).resourceSpans ?? []) {
+    into.resources.push(jsonAttributes(rs.resource?.attributes));
+    for (const ss of rs.scopeSpans ?? []) {
+      for (const s of ss.spans ?? []) {
+        const span: ReceivedSpan = {
+          name: s.name,
+          traceId: s.traceId,
+          spanId: s.spanId,
+          kind: s.kind ?? 0,
+          startMs: Number(BigInt(s.startTimeUnixNano) / 1_000_000n),
+          endMs: Number(BigInt(s.endTimeUnixNano) / 1_000_000n),
+          attributes: jsonAttributes(s.attributes),
+          status: s.status?.code ?? 0,
+        };
+        if (s.parentSpanId) span.parentSpanId = s.parentSpanId;
+        into.spans.push(span);
       }
     }
   }
@@ -186,7 +258,14 @@ export interface OtlpReceiver {
 }
 
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
-  const received: Received = { resources: [], logs: [], metrics: new Map(), contentTypes: new Set(), headers: [] };
+  const received: Received = {
+    resources: [],
+    logs: [],
+    spans: [],
+    metrics: new Map(),
+    contentTypes: new Set(),
+    headers: [],
+  };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -200,6 +279,8 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       else if (req.url === '/v1/logs') decodeProtobufLogs(new Uint8Array(body), received);
       else if (req.url === '/v1/metrics' && json) decodeJsonMetrics(body.toString('utf8'), received);
       else if (req.url === '/v1/metrics') decodeProtobufMetrics(new Uint8Array(body), received);
+      else if (req.url === '/v1/traces' && json) decodeJsonTraces(body.toString('utf8'), received);
+      else if (req.url === '/v1/traces') decodeProtobufTraces(new Uint8Array(body), received);
       else {
         res.writeHead(404).end();
         return;

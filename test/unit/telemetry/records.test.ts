@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TurnEvent } from '../../../src/core/events';
-import { SessionRecorder, workspaceRelative, type VitalsRecord } from '../../../src/telemetry/records';
+import {
+  SessionRecorder,
+  workspaceRelative,
+  type TelemetrySink,
+  type VitalsRecord,
+} from '../../../src/telemetry/records';
+import { SessionTrace } from '../../../src/telemetry/session-trace';
+
+/** Records into `out`; spans are session-trace.test.ts's subject. */
+const into = (out: VitalsRecord[]): TelemetrySink => ({ emit: (r) => out.push(r), span: () => undefined });
 
 const turn: TurnEvent = {
   type: 'turn',
@@ -18,7 +27,7 @@ const turn: TurnEvent = {
 describe('SessionRecorder', () => {
   it('records every statistic of every emotion read, the model and the reader validity', () => {
     const out: VitalsRecord[] = [];
-    const recorder = new SessionRecorder('codex', 's1', new Set(), (r) => out.push(r));
+    const recorder = new SessionRecorder('codex', 's1', new Set(), into(out));
     recorder.turn(
       turn,
       { desperate: { mean: 1.25, p90: 2, max: 3.5 }, calm: { mean: -0.5 } },
@@ -42,13 +51,15 @@ describe('SessionRecorder', () => {
         'agent_vitals.reader.valid': true,
         'agent_vitals.pressure.score': 0,
       },
+      // The turn's span in the session's trace.
+      span: new SessionTrace('codex', 's1', () => undefined).link(3),
     });
   });
 
   it('counts a user turn in metrics only, and logs it only when its text is opted in', () => {
     const user: TurnEvent = { ...turn, turnId: 'u1', role: 'user', text: 'please fix the tests', model: undefined };
     const out: VitalsRecord[] = [];
-    new SessionRecorder('codex', 's1', new Set(), (r) => out.push(r)).turn(user, null, {
+    new SessionRecorder('codex', 's1', new Set(), into(out)).turn(user, null, {
       valid: true,
       why: 'validated',
     });
@@ -67,7 +78,7 @@ describe('SessionRecorder', () => {
       },
     ]);
     const withText: VitalsRecord[] = [];
-    new SessionRecorder('codex', 's1', new Set(['turnText']), (r) => withText.push(r)).turn(user, null, {
+    new SessionRecorder('codex', 's1', new Set(['turnText']), into(withText)).turn(user, null, {
       valid: true,
       why: 'validated',
     });
@@ -78,7 +89,7 @@ describe('SessionRecorder', () => {
 
   it('records a flag status change with the status it moved to', () => {
     const out: VitalsRecord[] = [];
-    const recorder = new SessionRecorder('codex', 's1', new Set(['flagReason']), (r) => out.push(r), '/w');
+    const recorder = new SessionRecorder('codex', 's1', new Set(['flagReason']), into(out), '/w');
     recorder.flag({
       ts: turn.ts,
       path: '/w/tests/a_test.py',

@@ -5,35 +5,34 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { NO_READER } from '../../../src/contracts/reading';
 import { appendGuardLog, type GuardLogLine } from '../../../src/guard/guard-log';
 import { StubUri, stubWorkspace } from '../../support/vscode-stub';
 import { startOtlpReceiver, type OtlpReceiver } from '../telemetry/otlp-receiver';
 
-let receiver: OtlpReceiver;
-let root: string;
-const saved = { ...stubWorkspace };
-
-before(async () => {
-  receiver = await startOtlpReceiver();
-  root = mkdtempSync(join(tmpdir(), 'av-editor-guard-export-'));
+// Unit files share a process: the stubbed settings and folders are set and put back inside the test.
+async function withEditorSettings(run: (receiver: OtlpReceiver, root: string) => Promise<void>): Promise<void> {
+  const receiver = await startOtlpReceiver();
+  const root = mkdtempSync(join(tmpdir(), 'av-editor-guard-export-'));
   mkdirSync(join(root, '.agent-vitals'));
+  const saved = { ...stubWorkspace };
   const settings: Record<string, unknown> = { endpoint: receiver.url, protocol: 'http/json' };
   stubWorkspace.getConfiguration = () => ({
     get: (key: string) => settings[key],
     inspect: (key: string) => ({ globalValue: settings[key] }),
   });
   stubWorkspace.workspaceFolders = [{ name: 'root', uri: new StubUri(root) }];
-});
+  try {
+    await run(receiver, root);
+  } finally {
+    Object.assign(stubWorkspace, saved);
+    await receiver.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
 
-after(async () => {
-  Object.assign(stubWorkspace, saved);
-  await receiver.close();
-  rmSync(root, { recursive: true, force: true });
-});
-
-const decision = (tier: 'ask' | 'block', path: string): GuardLogLine => ({
+const decision = (root: string, tier: 'ask' | 'block', path: string): GuardLogLine => ({
   ts: '2026-01-01T00:00:01.000Z',
   event: 'decision',
   agent: 'claude-code',
@@ -55,30 +54,31 @@ async function until(done: () => boolean, ms = 10_000): Promise<void> {
   }
 }
 
-test('guard decisions are exported once, and not again after a reload', async () => {
-  const { startTelemetryExport } = await import('../../../src/extension/telemetry');
-  const log = { info: () => undefined, warn: () => undefined, error: () => undefined } as never;
-  const scores = { onScore: () => ({ dispose: () => undefined }) };
-  const guardPaths = () =>
-    receiver.received.logs
-      .filter((l) => l.eventName === 'agent_vitals.guard_decision')
-      .map((l) => [l.attributes['agent_vitals.guard.tier'], l.attributes['agent_vitals.guard.path']]);
+test('guard decisions are exported once, and not again after a reload', () =>
+  withEditorSettings(async (receiver, root) => {
+    const { startTelemetryExport } = await import('../../../src/extension/telemetry');
+    const log = { info: () => undefined, warn: () => undefined, error: () => undefined } as never;
+    const scores = { onScore: () => ({ dispose: () => undefined }) };
+    const guardPaths = () =>
+      receiver.received.logs
+        .filter((l) => l.eventName === 'agent_vitals.guard_decision')
+        .map((l) => [l.attributes['agent_vitals.guard.tier'], l.attributes['agent_vitals.guard.path']]);
 
-  appendGuardLog(root, decision('block', 'tests/test_a.py'));
-  const editor = startTelemetryExport(log, scores, () => NO_READER);
-  await editor.pollGuardLogs();
-  await editor.pollGuardLogs();
-  editor.dispose();
-  await until(() => guardPaths().length >= 1);
+    appendGuardLog(root, decision(root, 'block', 'tests/test_a.py'));
+    const editor = startTelemetryExport(log, scores, () => NO_READER);
+    await editor.pollGuardLogs();
+    await editor.pollGuardLogs();
+    editor.dispose();
+    await until(() => guardPaths().length >= 1);
 
-  // The window reloads: a new export follows the same log.
-  appendGuardLog(root, decision('ask', 'tests/test_b.py'));
-  const reloaded = startTelemetryExport(log, scores, () => NO_READER);
-  await reloaded.pollGuardLogs();
-  reloaded.dispose();
-  await until(() => guardPaths().length >= 2);
-  assert.deepEqual(guardPaths(), [
-    ['block', 'tests/test_a.py'],
-    ['ask', 'tests/test_b.py'],
-  ]);
-});
+    // The window reloads: a new export follows the same log.
+    appendGuardLog(root, decision(root, 'ask', 'tests/test_b.py'));
+    const reloaded = startTelemetryExport(log, scores, () => NO_READER);
+    await reloaded.pollGuardLogs();
+    reloaded.dispose();
+    await until(() => guardPaths().length >= 2);
+    assert.deepEqual(guardPaths(), [
+      ['block', 'tests/test_a.py'],
+      ['ask', 'tests/test_b.py'],
+    ]);
+  }));

@@ -304,7 +304,8 @@ async function main(): Promise<void> {
     const report = {
       date: new Date().toISOString(),
       machine: machineReport(loadAverageAtStart),
-      model,
+      // As given, so the results name no folder of the machine that ran them.
+      model: modelArg,
       threads,
       steer: args.steer,
       generation,

@@ -31,9 +31,17 @@ export function desperationFromTurns(
   turns: readonly TurnDesperation[],
   window = 5,
 ): (edit: FileEditEvent) => Desperation | null {
-  const sorted = [...turns].sort((a, b) => a.seq - b.seq);
+  const sorted = sortedBySeq(turns);
   return (edit) => {
-    const upTo = sorted.filter((t) => t.seq < edit.seq).slice(-window);
+    // The scored turns before the edit end where the first turn at or after it starts.
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]!.seq < edit.seq) lo = mid + 1;
+      else hi = mid;
+    }
+    const upTo = sorted.slice(Math.max(0, lo - window), lo);
     if (upTo.length === 0) return null;
     const z = upTo[upTo.length - 1].z;
     if (upTo.length < 2) return { z, slope: 0 };
@@ -48,6 +56,18 @@ export function desperationFromTurns(
     });
     return { z, slope: num / den };
   };
+}
+
+/** Turn lists are only appended to, so a list's sorted copy holds while its length does: a recorded
+ *  session asks once per edit with the same list, and sorting it each time made analysis quadratic. */
+const sortedCopies = new WeakMap<readonly TurnDesperation[], { length: number; sorted: readonly TurnDesperation[] }>();
+
+function sortedBySeq(turns: readonly TurnDesperation[]): readonly TurnDesperation[] {
+  const hit = sortedCopies.get(turns);
+  if (hit && hit.length === turns.length) return hit.sorted;
+  const sorted = [...turns].sort((a, b) => a.seq - b.seq);
+  sortedCopies.set(turns, { length: turns.length, sorted });
+  return sorted;
 }
 
 /** What flags are judged with besides the events. */

@@ -78,3 +78,25 @@ test('desperation at an edit is the last scored turn before it, with its slope p
   assert.match(flag.reason, /desperation z=1\.50, slope \+1\.00\/turn \(\+2\)/);
   assert.doesNotMatch(flag.reason, /behaviour alone/);
 });
+
+test('desperation at an edit: the last five scored turns before it, whatever order the list is in and as it grows', () => {
+  const reference = (turns: { seq: number; z: number }[], seq: number) => {
+    const upTo = [...turns]
+      .sort((a, b) => a.seq - b.seq)
+      .filter((t) => t.seq < seq)
+      .slice(-5);
+    return upTo.length ? upTo[upTo.length - 1]!.z : null;
+  };
+  let state = 7;
+  const random = () => ((state = (state * 48271) % 2147483647) / 2147483647) * 100;
+  const turns: { seq: number; z: number }[] = [];
+  for (let round = 0; round < 40; round++) {
+    // Appended in place: the same list, longer, as a live session's is.
+    turns.push({ seq: Math.floor(random()), z: random() / 10 });
+    const at = desperationFromTurns(turns);
+    for (const seq of [0, 1, 25, 50, 75, 99, 100]) {
+      const edit = { ...(events[3] as FileEditEvent), seq };
+      assert.equal(at(edit)?.z ?? null, reference(turns, seq), `round ${round}, edit at ${seq}`);
+    }
+  }
+});

@@ -2,7 +2,7 @@
 // transcript holds its own activations. The endpoint cannot know which workspace its agent works
 // in; the extension follows the transcript this file names, so the session it shows is the live
 // served one, in every window that watches the local model.
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './cache-file';
 
@@ -39,11 +39,16 @@ export function removeEndpointFile(folder: string, pid: number): void {
   if (readEndpointFile(folder)?.pid === pid) rmSync(endpointFilePath(folder), { force: true });
 }
 
+/** Longest endpoint file read: what serve writes is a few hundred bytes. */
+const MAX_ENDPOINT_FILE_BYTES = 64 * 1024;
+
 /** The running endpoint, or undefined when none is recorded or the file is not one of ours. */
 export function readEndpointFile(folder: string): EndpointFile | undefined {
+  const path = endpointFilePath(folder);
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(endpointFilePath(folder), 'utf8'));
+    if (statSync(path).size > MAX_ENDPOINT_FILE_BYTES) return undefined;
+    value = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
     return undefined;
   }

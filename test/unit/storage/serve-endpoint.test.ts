@@ -37,9 +37,11 @@ test('written owner-only, read back, and removed only by the process it names', 
       '[]',
       JSON.stringify({ ...ENDPOINT, pid: '4242' }),
       JSON.stringify({ ...ENDPOINT, transcript: 1 }),
+      // Valid, but padded past what serve ever writes: not read whole into memory.
+      JSON.stringify(ENDPOINT) + ' '.repeat(64 * 1024),
     ]) {
       writeFileSync(endpointFilePath(dir), bad);
-      assert.equal(readEndpointFile(dir), undefined, bad);
+      assert.equal(readEndpointFile(dir), undefined, bad.slice(0, 80));
     }
   } finally {
     rmSync(root, { recursive: true, force: true });

@@ -1,13 +1,13 @@
 // The key clients must send as `Authorization: Bearer …`: AGENT_VITALS_API_KEY when set, otherwise
 // a fresh one per start, stored owner-only under the cache folder for the extension to read.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { serveFolder, writeServeFile } from '../storage/serve-endpoint';
 
 export const API_KEY_ENV = 'AGENT_VITALS_API_KEY';
 
 export function apiKeyPath(cacheDir: string): string {
-  return join(cacheDir, 'serve', 'api-key');
+  return join(serveFolder(cacheDir), 'api-key');
 }
 
 /** The key for this start, and whether it was generated (then it is stored at `apiKeyPath`). */
@@ -18,10 +18,8 @@ export function resolveApiKey(
   const fromEnv = env[API_KEY_ENV]?.trim();
   if (fromEnv) return { key: fromEnv, generated: false };
   const key = `av-${randomBytes(24).toString('base64url')}`;
-  const path = apiKeyPath(cacheDir);
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  writeFileSync(path, `${key}\n`, { mode: 0o600 });
-  chmodSync(path, 0o600); // an existing file keeps its old mode on write
+  // Replaced whole, owner-only from its creation: a key file left with wider permissions gives way to a new file.
+  writeServeFile(apiKeyPath(cacheDir), serveFolder(cacheDir), `${key}\n`);
   return { key, generated: true };
 }
 

@@ -2,7 +2,7 @@
 // request validation and the streamed-text holdback.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { apiKeyPath, bearerMatches, resolveApiKey } from '../../../src/serve/api-key';
@@ -39,6 +39,9 @@ test('the key comes from the environment, or is generated and stored owner-only'
   assert.notEqual(first.key, second.key, 'a fresh key per start');
   assert.equal(readFileSync(apiKeyPath(cacheDir), 'utf8').trim(), second.key);
   assert.equal(statSync(apiKeyPath(cacheDir)).mode & 0o777, 0o600);
+  chmodSync(apiKeyPath(cacheDir), 0o644);
+  resolveApiKey(cacheDir, {});
+  assert.equal(statSync(apiKeyPath(cacheDir)).mode & 0o777, 0o600, 'a key file left readable to others is replaced');
   assert.ok(bearerMatches(`Bearer ${second.key}`, second.key));
   assert.ok(!bearerMatches(`Bearer ${first.key}`, second.key));
   assert.ok(!bearerMatches(undefined, second.key));

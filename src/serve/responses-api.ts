@@ -135,12 +135,18 @@ export async function respond(
     model: model.id,
   };
   const events = request.stream ? new ResponseEvents(res, head) : undefined;
-  const turn = await generateTurn(model, request, promptIds, {
-    id: head.id,
-    res,
-    transcript,
-    onText: (piece) => events?.delta(piece),
-  });
+  let turn;
+  try {
+    turn = await generateTurn(model, request, promptIds, {
+      id: head.id,
+      res,
+      transcript,
+      onText: (piece) => events?.delta(piece),
+    });
+  } catch (err) {
+    events?.fail(err);
+    throw err;
+  }
   if (events) events.finish(turn);
   else sendJson(res, 200, responseObject(head, turn, `msg_${randomBytes(12).toString('hex')}`, turn.content));
 }
@@ -247,6 +253,18 @@ export class ResponseEvents {
       this.event('response.output_item.done', { output_index, item: functionCallItem(call, 'completed') });
     });
     this.event('response.completed', { response: responseObject(this.head, turn, this.messageId, this.text ?? '') });
+    this.res.end();
+  }
+
+  /** Generation failed after the stream began: Codex and the SDK read the failure from `response.failed`. */
+  fail(err: unknown): void {
+    const error =
+      err instanceof ApiError
+        ? { code: err.code, message: err.message }
+        : { code: 'server_error', message: err instanceof Error ? err.message : String(err) };
+    this.event('response.failed', {
+      response: { ...base(this.head), status: 'failed', error, output: [], usage: null },
+    });
     this.res.end();
   }
 

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
+import type { Generation } from '../../../src/serve/reply-model';
 import { SelfTranscript, type TurnRecord } from '../../../src/serve/self-transcript';
 import { demoEndpoint, KEY } from './endpoint-harness';
 import { ScriptedModel } from './scripted-model';
@@ -219,4 +220,35 @@ test('Responses requests go through the same key, limits and checks, named in th
   );
   const bare = await fetch(`${url}/responses`, { method: 'POST', body: '{}' });
   assert.equal(bare.status, 401);
+});
+
+class FailsAfterScript extends ScriptedModel {
+  override async generate(...args: Parameters<ScriptedModel['generate']>): Promise<Generation> {
+    await super.generate(...args);
+    throw new Error('the model ran out of memory');
+  }
+}
+
+test('a generation that fails after the stream began ends it with response.failed, not a bare error line', async () => {
+  const { url } = await serve(new FailsAfterScript(demo.local, demo.loaded.tokenizer, 'Looking into it'));
+  const answer = await fetch(`${url}/responses`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'any', input: TASK, stream: true }),
+  });
+  assert.equal(answer.status, 200);
+  const events = sseData(await answer.text());
+  assert.ok(
+    events.some((e) => e.type === 'response.output_text.delta'),
+    'the text before the failure was streamed',
+  );
+  const last = events.at(-1)!;
+  assert.equal(last.type, 'response.failed');
+  const response = last.response as { status: string; error: { code: string; message: string } };
+  assert.equal(response.status, 'failed');
+  assert.deepEqual(response.error, { code: 'server_error', message: 'the model ran out of memory' });
+  assert.deepEqual(
+    events.map((e) => e.sequence_number),
+    events.map((_, i) => i),
+  );
 });

@@ -6,9 +6,10 @@
 // A backfill (`analyze --otlp`) sends the whole log. Live followers (the editor and `watch`) send
 // each line once: they share a mark next to the log saying how far it was exported, resume from
 // it after a restart or reload, and skip ahead when the other follower moved it.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { GUARD_LOG_FILE, parseGuardAudit, parseGuardDecision } from '../guard/guard-log';
+import { writeFileAtomic } from '../storage/cache-file';
 import { LineTailer } from '../watchers/tailer';
 import { ATTR, EVENT_GUARD, GEN_AI_AGENT_NAME, GEN_AI_CONVERSATION_ID, type RecordValue } from './attributes';
 import { workspaceRelative, type VitalsRecord } from './records';
@@ -52,9 +53,8 @@ function readMark(file: string): number {
 
 function writeMark(file: string, offset: number): void {
   try {
-    // Written whole and renamed, so the other follower never reads half of it.
-    writeFileSync(`${file}.tmp`, JSON.stringify({ offset }));
-    renameSync(`${file}.tmp`, file);
+    // Written whole under a name of this process's own, so the other follower never reads half of it.
+    writeFileAtomic(file, JSON.stringify({ offset }));
   } catch {
     // Not writable: the next start sends the lines after the old mark again, nothing is lost.
   }

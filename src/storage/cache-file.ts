@@ -69,36 +69,52 @@ export function readJsonRecords<T>(
   return records;
 }
 
-/** Runs `work` holding `<path>.lock`, which only one process at a time can create. */
-function withLock<T>(path: string, work: () => T): T {
+/**
+ * Takes `<path>.lock`, which only one holder at a time can create (a lock older than LOCK_STALE_MS
+ * was left by a crashed holder and is taken over); returns its release, or null while another holds it.
+ */
+export function tryLock(path: string): (() => void) | null {
   const lock = `${path}.lock`;
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
+  for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(lock, 'wx');
       writeSync(fd, String(process.pid));
       closeSync(fd);
-      break;
+      return () => rmSync(lock, { force: true });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    let age: number;
-    try {
-      age = Date.now() - statSync(lock).mtimeMs;
-    } catch {
-      continue; // released in the meantime
-    }
-    if (age > LOCK_STALE_MS) rmSync(lock, { force: true });
-    else if (Date.now() > deadline)
+    if (lockAge(lock) <= LOCK_STALE_MS) return null;
+    rmSync(lock, { force: true });
+  }
+  return null;
+}
+
+/** How long ago the lock was taken; 0 when it is gone (released in the meantime). */
+function lockAge(lock: string): number {
+  try {
+    return Date.now() - statSync(lock).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/** Runs `work` holding `<path>.lock`, waiting up to LOCK_WAIT_MS for another holder to let go. */
+function withLock<T>(path: string, work: () => T): T {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  let release = tryLock(path);
+  while (!release) {
+    if (Date.now() > deadline)
       throw new Error(
-        `Cannot update ${path}: another process has held ${lock} for ${Math.round(age / 1000)} s. Delete the lock file if no other Agent Vitals process is running.`,
+        `Cannot update ${path}: another process has held ${path}.lock for ${Math.round(lockAge(`${path}.lock`) / 1000)} s. Delete the lock file if no other Agent Vitals process is running.`,
       );
-    else Atomics.wait(sleepCell, 0, 0, 5);
+    Atomics.wait(sleepCell, 0, 0, 5);
+    release = tryLock(path);
   }
   try {
     return work();
   } finally {
-    rmSync(lock, { force: true });
+    release();
   }
 }
 

@@ -5,11 +5,12 @@
 //
 // A backfill (`analyze --otlp`) sends the whole log. Live followers (the editor and `watch`) send
 // each line once: they share a mark next to the log saying how far it was exported, resume from
-// it after a restart or reload, and skip ahead when the other follower moved it.
+// it after a restart or reload, skip ahead when the other follower moved it, and read only while
+// holding the mark's lock, so two followers never send the same lines at the same moment.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { GUARD_LOG_FILE, parseGuardAudit, parseGuardDecision } from '../guard/guard-log';
-import { writeFileAtomic } from '../storage/cache-file';
+import { tryLock, writeFileAtomic } from '../storage/cache-file';
 import { LineTailer } from '../watchers/tailer';
 import { ATTR, EVENT_GUARD, GEN_AI_AGENT_NAME, GEN_AI_CONVERSATION_ID, type RecordValue } from './attributes';
 import { workspaceRelative, type VitalsRecord } from './records';
@@ -102,14 +103,32 @@ export class GuardLogExport {
   }
 
   private async read(): Promise<void> {
-    if (this.mark) {
+    // A log that cannot be read now is read from the same offset at the next poll.
+    if (!this.mark) {
+      await this.tailer.readAvailable().catch(() => undefined);
+      return;
+    }
+    // The other live follower is sending what was appended: this poll leaves it to that one.
+    const release = lockMark(this.mark);
+    if (!release) return;
+    try {
       const shared = readMark(this.mark);
       // The other live follower sent these lines already.
       if (shared > this.tailer.offset) this.tailer = this.tailFrom(shared);
+      const before = this.tailer.offset;
+      await this.tailer.readAvailable().catch(() => undefined);
+      if (this.tailer.offset !== before) writeMark(this.mark, this.tailer.offset);
+    } finally {
+      release();
     }
-    const before = this.tailer.offset;
-    // A log that cannot be read now is read from the same offset at the next poll.
-    await this.tailer.readAvailable().catch(() => undefined);
-    if (this.mark && this.tailer.offset !== before) writeMark(this.mark, this.tailer.offset);
+  }
+}
+
+/** The mark's lock, or null while the other follower holds it; a folder that takes no lock file is read unlocked. */
+function lockMark(mark: string): (() => void) | null {
+  try {
+    return tryLock(mark);
+  } catch {
+    return () => undefined;
   }
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -110,6 +110,46 @@ describe('GuardLogExport', () => {
       const fresh = follow(root, true);
       await fresh.poll();
       assert.deepEqual(fresh.tiers, ['warn']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('two live followers polling at the same moment send each line once', async () => {
+    const { root, append } = workspace();
+    try {
+      const editor = follow(root, true);
+      const watch = follow(root, true);
+      const sent: unknown[] = [];
+      for (let round = 0; round < 20; round++) {
+        append(round % 2 ? 'ask' : 'block');
+        append('warn');
+        await Promise.all([editor.poll(), watch.poll()]);
+      }
+      // Lines left to the other follower while it held the lock go out at a later poll.
+      await editor.poll();
+      await watch.poll();
+      sent.push(...editor.tiers, ...watch.tiers);
+      assert.equal(sent.length, 40, 'every line sent exactly once');
+      assert.equal(sent.filter((t) => t === 'warn').length, 20);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('a lock left by a crashed follower is taken over once stale; a fresh one defers the poll', async () => {
+    const { root, append } = workspace();
+    const lock = `${join(root, GUARD_EXPORT_MARK_FILE)}.lock`;
+    try {
+      append('ask');
+      writeFileSync(lock, '1');
+      const editor = follow(root, true);
+      await editor.poll();
+      assert.deepEqual(editor.tiers, [], 'the other follower is sending');
+      const old = new Date(Date.now() - 60_000);
+      utimesSync(lock, old, old);
+      await editor.poll();
+      assert.deepEqual(editor.tiers, ['ask']);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -25,7 +25,9 @@ function multiReplace(replacements: unknown, cwd: string): ProposedEdit[] {
   for (const r of replacements as Replacement[]) {
     const path = str(r?.filePath);
     if (!path) return [];
-    byFile.set(path, [...(byFile.get(path) ?? []), asEdit(r)]);
+    const edits = byFile.get(path);
+    if (edits) edits.push(asEdit(r));
+    else byFile.set(path, [asEdit(r)]);
   }
   return [...byFile].flatMap(([file_path, edits]) => claudeToolEdits('MultiEdit', { file_path, edits }, cwd));
 }

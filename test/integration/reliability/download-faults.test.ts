@@ -19,14 +19,9 @@ import { join } from 'node:path';
 import { env } from '@huggingface/transformers';
 import { resolveModel } from '../../../src/model-store/model-store';
 import { ModelStoreError } from '../../../src/model-store/model-store-error';
-import {
-  readVectorFile,
-  VECTOR_FILE_VERSION,
-  VectorFileError,
-  writeVectorFile,
-  type EmotionVectorSet,
-} from '../../../src/emotion/vectors';
+import { readVectorFile, VectorFileError, writeVectorFile } from '../../../src/emotion/vectors';
 import { startFakeHub, type FakeHub } from '../model-store/fake-hub';
+import { oneLayerVectorSet } from '../../support/vector-set';
 
 const work = mkdtempSync(join(tmpdir(), 'av-dlfaults-'));
 let hub: FakeHub;
@@ -97,35 +92,7 @@ test('a cached file damaged after download is detected: fetched again online, a 
 
 test('a vector file calibrated for another model is refused', () => {
   const file = join(work, 'vectors.avev');
-  const set: EmotionVectorSet = {
-    header: {
-      format: 'agent-vitals-emotion-vectors',
-      version: VECTOR_FILE_VERSION,
-      model: { id: 'test-org/tiny', revision: 'main', fileHash: 'aa'.repeat(32), dtype: 'fp32' },
-      hiddenSize: 2,
-      numLayers: 2,
-      emotions: ['calm'],
-      tokenStart: 0,
-      pcaSource: 'neutral-tokens',
-      pcaVarianceShare: 0.5,
-      neutralTokensSampled: 1,
-      storiesUsed: 1,
-      storiesSkipped: 0,
-      corpusHash: 'c0',
-      createdAt: '2026-11-27T00:00:00.000Z',
-      choice: { layer: 1, reason: 'only layer', perLayer: [] },
-    },
-    layers: [
-      {
-        layer: 1,
-        vectors: [Float32Array.from([1, 0])],
-        baseline: [{ mean: 0, std: 1 }],
-        storyMean: Float32Array.from([0, 0]),
-        componentsRemoved: 0,
-        varianceRemoved: 0,
-      },
-    ],
-  };
+  const set = oneLayerVectorSet({ id: 'test-org/tiny', revision: 'main', fileHash: 'aa'.repeat(32), dtype: 'fp32' });
   writeVectorFile(file, set);
   assert.equal(
     readVectorFile(file, { model: { id: 'test-org/tiny', fileHash: 'aa'.repeat(32) } }).header.model.id,

@@ -8,53 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { calibrate } from '../../../src/emotion/calibrate';
 import { loadVectorsFor } from '../../../src/emotion/vector-store';
-import {
-  readVectorFile,
-  VectorFileError,
-  VECTOR_FILE_FORMAT,
-  VECTOR_FILE_VERSION,
-  writeVectorFile,
-  type EmotionVectorSet,
-} from '../../../src/emotion/vectors';
+import { readVectorFile, VectorFileError, writeVectorFile, type EmotionVectorSet } from '../../../src/emotion/vectors';
 import { READ_CHUNK_TOKENS } from '../../../src/contracts/reading';
 import { syntheticWorld } from './synthetic-reader';
+import { oneLayerVectorSet } from '../../support/vector-set';
 
 const work = mkdtempSync(join(tmpdir(), 'av-vector-pairing-'));
 const MODEL = { id: 'test-org/tiny', revision: 'main', fileHash: 'aa'.repeat(32), dtype: 'q8' };
 
 function vectorFile(name: string, header: Partial<EmotionVectorSet['header']> = {}): string {
   const path = join(work, `${name}.avv`);
-  writeVectorFile(path, {
-    header: {
-      format: VECTOR_FILE_FORMAT,
-      version: VECTOR_FILE_VERSION,
-      model: MODEL,
-      hiddenSize: 2,
-      numLayers: 2,
-      emotions: ['calm'],
-      tokenStart: 0,
-      pcaSource: 'neutral-tokens',
-      pcaVarianceShare: 0.5,
-      neutralTokensSampled: 1,
-      storiesUsed: 1,
-      storiesSkipped: 0,
-      corpusHash: 'c0',
-      createdAt: '2026-12-03T00:00:00.000Z',
-      choice: { layer: 1, reason: 'only layer', perLayer: [] },
-      chunkTokens: READ_CHUNK_TOKENS,
-      ...header,
-    },
-    layers: [
-      {
-        layer: 1,
-        vectors: [Float32Array.from([1, 0])],
-        baseline: [{ mean: 0, std: 1 }],
-        storyMean: Float32Array.from([0, 0]),
-        componentsRemoved: 0,
-        varianceRemoved: 0,
-      },
-    ],
-  });
+  writeVectorFile(path, oneLayerVectorSet(MODEL, { header: { chunkTokens: READ_CHUNK_TOKENS, ...header } }));
   return path;
 }
 

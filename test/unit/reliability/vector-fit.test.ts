@@ -5,52 +5,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  decodeVectorFile,
-  encodeVectorFile,
-  VectorFileError,
-  VECTOR_FILE_FORMAT,
-  VECTOR_FILE_VERSION,
-  writeVectorFile,
-  type EmotionVectorSet,
-} from '../../../src/emotion/vectors';
+import { decodeVectorFile, encodeVectorFile, VectorFileError, writeVectorFile } from '../../../src/emotion/vectors';
 import { vectorFilePath } from '../../../src/emotion/vector-store';
 import { findVectors } from '../../../src/model/loaded-vectors';
+import { oneLayerVectorSet } from '../../support/vector-set';
 
 const MODEL = { id: 'fixture:tiny', revision: 'fixture', fileHash: 'ab'.repeat(32), dtype: 'fp32' };
 
-function vectorSet(hiddenSize: number, fill = 0.5): EmotionVectorSet {
-  const row = () => new Float32Array(hiddenSize).fill(fill);
-  return {
-    header: {
-      format: VECTOR_FILE_FORMAT,
-      version: VECTOR_FILE_VERSION,
-      model: MODEL,
-      hiddenSize,
-      numLayers: 2,
-      emotions: ['calm'],
-      tokenStart: 0,
-      pcaSource: 'neutral-tokens',
-      pcaVarianceShare: 0.5,
-      neutralTokensSampled: 1,
-      storiesUsed: 1,
-      storiesSkipped: 0,
-      corpusHash: 'c0ffee',
-      createdAt: '2026-11-27T00:00:00.000Z',
-      choice: { layer: 1, reason: 'only layer', perLayer: [] },
-    },
-    layers: [
-      {
-        layer: 1,
-        vectors: [row()],
-        baseline: [{ mean: 0, std: 1 }],
-        storyMean: row(),
-        componentsRemoved: 0,
-        varianceRemoved: 0,
-      },
-    ],
-  };
-}
+const vectorSet = (hiddenSize: number, fill = 0.5) => oneLayerVectorSet(MODEL, { hiddenSize, fill });
 
 test('a cached vector file of another width is refused, naming both widths', () => {
   const cacheDir = mkdtempSync(join(tmpdir(), 'av-vfit-'));

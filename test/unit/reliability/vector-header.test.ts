@@ -11,42 +11,12 @@ import {
   encodeVectorFile,
   readVectorFile,
   VectorFileError,
-  VECTOR_FILE_FORMAT,
-  VECTOR_FILE_VERSION,
   writeVectorFile,
-  type EmotionVectorSet,
 } from '../../../src/emotion/vectors';
 import { recordVerdicts, SHIPPED_VECTORS_FILE } from '../../../src/model/loaded-vectors';
+import { oneLayerVectorSet } from '../../support/vector-set';
 
-const SET: EmotionVectorSet = {
-  header: {
-    format: VECTOR_FILE_FORMAT,
-    version: VECTOR_FILE_VERSION,
-    model: { id: 'fixture:tiny', revision: 'r', fileHash: 'ab'.repeat(32), dtype: 'fp32' },
-    hiddenSize: 2,
-    numLayers: 2,
-    emotions: ['calm'],
-    tokenStart: 0,
-    pcaSource: 'neutral-tokens',
-    pcaVarianceShare: 0.5,
-    neutralTokensSampled: 1,
-    storiesUsed: 1,
-    storiesSkipped: 0,
-    corpusHash: 'c0ffee',
-    createdAt: '2026-11-27T00:00:00.000Z',
-    choice: { layer: 1, reason: 'only layer', perLayer: [] },
-  },
-  layers: [
-    {
-      layer: 1,
-      vectors: [Float32Array.from([1, 0])],
-      baseline: [{ mean: 0, std: 1 }],
-      storyMean: Float32Array.from([0, 0]),
-      componentsRemoved: 0,
-      varianceRemoved: 0,
-    },
-  ],
-};
+const SET = oneLayerVectorSet({ id: 'fixture:tiny', revision: 'r', fileHash: 'ab'.repeat(32), dtype: 'fp32' });
 
 function withHeader(edit: (h: Record<string, unknown>) => unknown): Buffer {
   const file = encodeVectorFile(SET);

@@ -6,9 +6,10 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { TamperEngine, type TamperFlag } from '../src/tamper/engine';
+import type { TamperFlag } from '../src/tamper/engine';
 import { FlagStore } from '../src/tamper/flag-store';
 import { FolderFlagStorage, nodeWorkspaceFiles } from '../src/tamper/node-storage';
+import { flagsAfterFailingRun } from '../test/unit/tamper/failing-run-edit';
 
 const { values } = parseArgs({
   options: { flags: { type: 'string', default: '1000' }, mb: { type: 'string', default: '1' } },
@@ -25,35 +26,10 @@ const fileText = (k: number) =>
   k < 0 ? base.join('') : [...base.slice(0, k), line(k, true), ...base.slice(k + 1)].join('');
 
 // One real flag from the engine gives the shape; each stored flag is that edit on another test.
-const engine = new TamperEngine();
-engine.observe({
-  source: 'codex',
-  sessionId: 's',
-  seq: 0,
-  ts: '2026-01-01T00:00:00Z',
-  type: 'test-run',
-  command: 'jest',
-  framework: 'jest',
-  exitCode: 1,
-  passed: 0,
-  failed: 1,
-  skipped: 0,
-  failingIds: ['case 1'],
-  origin: 'agent',
-});
-const [template] = engine.observe({
-  source: 'codex',
-  sessionId: 's',
-  seq: 1,
-  ts: '2026-01-01T00:00:01Z',
-  type: 'file-edit',
-  path: '/ws/t.test.ts',
-  op: 'update',
-  before: line(1, false),
-  after: line(1, true),
-  origin: 'tool',
-  isTestPath: true,
-});
+const [template] = flagsAfterFailingRun(
+  { path: '/ws/t.test.ts', op: 'update', before: line(1, false), after: line(1, true), seq: 1 },
+  ['case 1'],
+);
 if (!template) throw new Error('the engine raised no flag for a skipped test');
 
 async function main(): Promise<void> {

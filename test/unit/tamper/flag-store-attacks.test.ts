@@ -6,10 +6,11 @@ import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, readFile, realpath, rename, symlink, writeFile, rm, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FileEditEvent, TestRunEvent } from '../../../src/core/events';
-import { TamperEngine, type TamperFlag } from '../../../src/tamper/engine';
+import type { FileEditEvent } from '../../../src/core/events';
+import type { TamperFlag } from '../../../src/tamper/engine';
 import { FlagStore } from '../../../src/tamper/flag-store';
 import { FolderFlagStorage, nodeWorkspaceFiles } from '../../../src/tamper/node-storage';
+import { flagsAfterFailingRun } from './failing-run-edit';
 
 const BEFORE = "test('adds', () => {\n  expect(add(1, 2)).toBe(3);\n});\n";
 const AFTER = "test.skip('adds', () => {\n  expect(add(1, 2)).toBe(3);\n});\n";
@@ -30,45 +31,13 @@ function createdFlag(path: string, seq: number): TamperFlag[] {
   return [{ ...flag!, op: 'create', before: null, after: AFTER }];
 }
 
-function flagsFor(
+const flagsFor = (
   path: string,
   op: FileEditEvent['op'] = 'update',
   seq = 2,
   before: string | undefined = BEFORE,
   after: string | undefined = AFTER,
-): TamperFlag[] {
-  const engine = new TamperEngine();
-  const run: TestRunEvent = {
-    source: 'codex',
-    sessionId: 's',
-    seq: seq - 1,
-    ts: `2026-01-01T00:00:0${seq - 1}Z`,
-    type: 'test-run',
-    command: 'jest',
-    framework: 'jest',
-    exitCode: 1,
-    passed: 0,
-    failed: 1,
-    skipped: 0,
-    failingIds: ['adds'],
-    origin: 'agent',
-  };
-  const edit: FileEditEvent = {
-    source: 'codex',
-    sessionId: 's',
-    seq,
-    ts: `2026-01-01T00:00:0${seq}Z`,
-    type: 'file-edit',
-    path,
-    op,
-    ...(before !== undefined ? { before } : {}),
-    ...(after !== undefined ? { after } : {}),
-    origin: 'tool',
-    isTestPath: true,
-  };
-  engine.observe(run);
-  return engine.observe(edit);
-}
+): TamperFlag[] => flagsAfterFailingRun({ path, op, before, after, seq });
 
 test('a symlink swapped in while the confirmation is open is refused, not followed', async () => {
   const ws = await workspace();

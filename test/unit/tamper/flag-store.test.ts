@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, readFile, realpath, symlink, writeFile, rm, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FileEditEvent, TestRunEvent } from '../../../src/core/events';
+import type { TestRunEvent } from '../../../src/core/events';
 import { TamperEngine, type TamperFlag } from '../../../src/tamper/engine';
 import { FlagStore } from '../../../src/tamper/flag-store';
 import { FolderFlagStorage, nodeWorkspaceFiles } from '../../../src/tamper/node-storage';
+import { flagsAfterFailingRun } from './failing-run-edit';
 import { editHunk } from '../../../src/guard/guard-memory';
 
 const BEFORE = "test('adds', () => {\n  expect(add(1, 2)).toBe(3);\n});\n";
@@ -22,39 +23,8 @@ async function workspace(): Promise<{ root: string; storage: string; file: strin
 }
 
 /** `after` null: the edit deleted the file. */
-function flagsFor(path: string, seq = 2, before = BEFORE, after: string | null = AFTER): TamperFlag[] {
-  const engine = new TamperEngine();
-  const run: TestRunEvent = {
-    source: 'codex',
-    sessionId: 's',
-    seq: seq - 1,
-    ts: `2026-01-01T00:00:0${seq - 1}Z`,
-    type: 'test-run',
-    command: 'jest',
-    framework: 'jest',
-    exitCode: 1,
-    passed: 0,
-    failed: 1,
-    skipped: 0,
-    failingIds: ['adds'],
-    origin: 'agent',
-  };
-  const edit: FileEditEvent = {
-    source: 'codex',
-    sessionId: 's',
-    seq,
-    ts: `2026-01-01T00:00:0${seq}Z`,
-    type: 'file-edit',
-    path,
-    op: after === null ? 'delete' : 'update',
-    before,
-    after: after ?? undefined,
-    origin: 'tool',
-    isTestPath: true,
-  };
-  engine.observe(run);
-  return engine.observe(edit);
-}
+const flagsFor = (path: string, seq = 2, before = BEFORE, after: string | null = AFTER): TamperFlag[] =>
+  flagsAfterFailingRun({ path, op: after === null ? 'delete' : 'update', before, after: after ?? undefined, seq });
 
 const yes = async (): Promise<boolean> => true;
 const no = async (): Promise<boolean> => false;

@@ -10,17 +10,7 @@ import { GUARD_MEMORY_FILE, readGuardMemory } from '../../../src/guard/guard-mem
 import type { GuardLogDecision } from '../../../src/guard/guard-log';
 import type { LegitimateMark } from '../../../src/tamper/flag-store';
 import { turn } from './events';
-import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';
-
-const settings = {
-  model: 'org/reader-1b',
-  emotionsShown: ['desperate', 'calm'],
-  smoothingTurns: 1,
-  risingSlope: 0.3,
-  reference: 'neutral' as const,
-  pressure: DEFAULT_PRESSURE_THRESHOLDS,
-};
-const unavailable = { kind: 'unavailable' as const, reason: 'no sidecar' };
+import { settings, unavailable } from './store-settings';
 
 const decision = (ts: string, hunk: string): GuardLogDecision => ({
   ts,

@@ -5,17 +5,8 @@ import { guardItem } from '../../../src/extension/guard/guard-item';
 import { statusReading } from '../../../src/extension/state/status-reading';
 import type { GuardLogDecision } from '../../../src/guard/guard-log';
 import { testRun, turn } from './events';
-import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';
+import { settings, unavailable } from './store-settings';
 
-const settings = {
-  model: 'org/reader-1b',
-  emotionsShown: ['desperate', 'calm'],
-  smoothingTurns: 1,
-  risingSlope: 0.3,
-  reference: 'neutral' as const,
-  pressure: DEFAULT_PRESSURE_THRESHOLDS,
-};
-const unavailable = { kind: 'unavailable' as const, reason: 'no sidecar' };
 const NOW = Date.UTC(2026, 10, 24, 14, 1, 0);
 
 // Between turn 4 (14:00:04) and turn 6 (14:00:06) of the builders' session s1.

@@ -10,17 +10,8 @@ import {
 } from '../../../src/extension/state/saved-timelines';
 import { sessionKeyOf, VitalsStore } from '../../../src/extension/state/vitals-store';
 import { scored, testRun, turn } from './events';
-import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';
+import { settings, unavailable } from './store-settings';
 
-const settings = {
-  model: 'org/reader-1b',
-  emotionsShown: ['desperate', 'calm'],
-  smoothingTurns: 1,
-  risingSlope: 0.3,
-  reference: 'neutral' as const,
-  pressure: DEFAULT_PRESSURE_THRESHOLDS,
-};
-const unavailable = { kind: 'unavailable' as const, reason: 'no sidecar' };
 const NOW = Date.UTC(2026, 10, 24, 15, 0, 0);
 
 /** Per-token heat for a long turn: the bulkiest part of a score. */

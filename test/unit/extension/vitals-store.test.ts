@@ -4,16 +4,8 @@ import { firstLine, VitalsStore } from '../../../src/extension/state/vitals-stor
 import { flag, scored, testRun, turn } from './events';
 import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';
 import { DEMO_VALIDITY } from '../../../src/emotion/live-validity';
+import { settings, unavailable } from './store-settings';
 
-const settings = {
-  model: 'org/reader-1b',
-  emotionsShown: ['desperate', 'calm'],
-  smoothingTurns: 1,
-  risingSlope: 0.3,
-  reference: 'neutral' as const,
-  pressure: DEFAULT_PRESSURE_THRESHOLDS,
-};
-const unavailable = { kind: 'unavailable' as const, reason: 'no sidecar' };
 const NOW = Date.UTC(2026, 10, 24, 14, 1, 0);
 
 test('an empty store has no session and keeps the scoring state it was given', () => {

@@ -48,6 +48,38 @@ export function button(label: string, codicon: string, onclick: () => void, seco
   return h('vscode-button', { onclick, secondary }, icon(codicon), ` ${label}`);
 }
 
+/** Each part's markup as built, before custom elements add attributes of their own once connected. */
+const builtMarkup = new WeakMap<Element, string>();
+
+/**
+ * Shows `parts` in `parent`, keeping in place every shown part whose new markup is the same as
+ * when it was built. The host sends its whole state on every change, so without this a click on
+ * a flag's button could land on an element replaced between press and release and be lost, and
+ * hover, focus and an open dropdown would reset on changes that do not concern them. Handlers
+ * are built from the same data as the markup, so equal markup means equal handlers.
+ */
+export function showParts(parent: Element, parts: Element[]): void {
+  const shown = new Map<string, Element>();
+  for (const child of Array.from(parent.children)) {
+    const markup = builtMarkup.get(child);
+    if (markup !== undefined) shown.set(markup, child);
+  }
+  const next = parts.map((part) => {
+    const markup = part.outerHTML;
+    const kept = shown.get(markup);
+    if (kept) {
+      shown.delete(markup);
+      return kept;
+    }
+    builtMarkup.set(part, markup);
+    return part;
+  });
+  next.forEach((node, i) => {
+    if (parent.children[i] !== node) parent.insertBefore(node, parent.children[i] ?? null);
+  });
+  while (parent.children.length > next.length) parent.lastElementChild!.remove();
+}
+
 /** Host texts written for Markdown (watcher locations, pressure details) shown as plain text. */
 export function plain(markdown: string): string {
   return markdown.replace(/`/g, '');

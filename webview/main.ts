@@ -5,6 +5,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import { showParts } from './dom';
 import { timeOf } from './time';
 import { renderFlags } from './flags-list';
 import { renderGauge } from './gauge';
@@ -81,7 +82,10 @@ function render(state: SidebarState): void {
       );
     }
   }
-  app.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
+  showParts(
+    app,
+    parts.filter((p): p is HTMLElement => p !== null),
+  );
   document.body.dataset.ready = 'true';
 }
 

@@ -119,10 +119,14 @@ test('after four failing runs the hook asks about a skip, and the sidebar, timel
 
 test('"Wrong: legitimate" is remembered where the hook reads it: the same edit is no longer stopped', async () => {
   const frame = await openSidebar(page);
-  await frame
-    .locator('li.flag', { has: frame.getByTestId('guard-tier') })
-    .getByRole('button', { name: 'Wrong: legitimate' })
-    .click();
+  const card = frame.locator('li.flag', { has: frame.getByTestId('guard-tier') });
+  // A change that does not concern the flags (selecting a turn) leaves the card's elements in
+  // place: a click on its buttons cannot be lost to a re-render between press and release.
+  const shown = await card.elementHandle();
+  await frame.locator('rect.turn-hit').last().dispatchEvent('click');
+  await frame.locator('rect.turn-hit.selected').waitFor({ timeout: 15_000 });
+  assert.equal(await shown!.evaluate((e) => e.isConnected), true, 'the flag card was rebuilt by an unrelated change');
+  await card.getByRole('button', { name: 'Wrong: legitimate' }).click();
   await frame.locator('li.flag.legitimate', { has: frame.getByTestId('guard-tier') }).waitFor({ timeout: 15_000 });
   assert.equal(askHook(), null, 'the guard must not ask again about an edit the user called legitimate');
   const status = await statusState(page);

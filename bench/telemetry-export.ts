@@ -1,24 +1,38 @@
 // OTLP export cost: CPU time of this process analysing a 10,000-turn Claude Code session (the
-// recorded story of the transcript fixtures repeated 2,500 times, turn readings plugged in so turn
-// records carry numbers) without export, with export (log records, spans and metrics) to a live
-// OTLP/HTTP receiver (a separate process, so its CPU is not counted), the same without spans (only
-// the logs and metrics endpoints named), and with export to a dead endpoint. Rounds interleave the
-// four arms so a busy machine slows each alike; the ratios are medians of the rounds' ratios.
-// Targets: export ≤ 1.10 × analyse; dead endpoint ≤ 1.10 × analyse.
-// Run: node --expose-gc --import tsx bench/telemetry-export.ts [--rounds 5] [--out bench/results/telemetry-export.json]
+// recorded story of the transcript fixtures repeated 2,500 times) without export, with export (log
+// records, spans and metrics) to a live OTLP/HTTP receiver (a separate process, so its CPU is not
+// counted), the same without spans (only the logs and metrics endpoints named), and with export to
+// a dead endpoint. Rounds interleave the four arms so a busy machine slows each alike; the ratios
+// are medians of the rounds' ratios. Targets: export ≤ 1.10 × analyse; dead endpoint ≤ 1.10 × analyse.
+// How the turns are read: by default no model reads them and readings are plugged in (numbers for
+// every assistant turn at no cost: harder on the ratio than any real run);
+// `--reader none` reads none, as `analyze` without a model (records carry no readings);
+// `--reader <model>` reads every turn with that model, as `analyze --model` (the fixture demo
+// model is the cheapest there is).
+// Run: node --expose-gc --import tsx bench/telemetry-export.ts [--rounds 5] [--reader none|<model>] [--out f.json]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyzePath, DEFAULT_ANALYZE_PLUGINS, exportingPlugins, type AnalyzePlugins } from '../src/cli/analyze';
-import { NO_READER } from '../src/contracts/reading';
+import {
+  analyzePath,
+  DEFAULT_ANALYZE_PLUGINS,
+  exportingPlugins,
+  modelAnalyzePlugins,
+  type AnalyzePlugins,
+} from '../src/cli/analyze';
+import { openCalibratedModel, parseModelArgs, resolveModelArgs } from '../src/cli/model-args';
+import { liveValidity } from '../src/emotion/live-validity';
+import { NO_READER, type LiveValidity } from '../src/contracts/reading';
 import { resolveTelemetryConfig } from '../src/telemetry/config';
 import { VitalsExporter, type ExportCounts } from '../src/telemetry/exporter';
 import { TelemetryFeed } from '../src/telemetry/feed';
 import { deadPort } from '../test/unit/telemetry/otlp-receiver';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, out: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { rounds: { type: 'string', default: '5' }, reader: { type: 'string' }, out: { type: 'string' } },
+});
 const ROUNDS = Number(values.rounds);
 const REPEATS = 2_500;
 const FIXTURE = join(
@@ -53,15 +67,30 @@ function longSession(): string {
   return out.join('\n') + '\n';
 }
 
-// Readings as a reader model would give them: deterministic numbers for every assistant turn.
+// Without --reader, readings as a reader model would give them: deterministic numbers for every
+// assistant turn.
 const EMOTIONS = ['desperate', 'calm', 'afraid', 'frustrated', 'confident'];
-const plugins: AnalyzePlugins = {
+const PLUGGED_READINGS: AnalyzePlugins = {
   ...DEFAULT_ANALYZE_PLUGINS,
   scoreTurns: async (_session, turns) =>
     turns.map((t, i) =>
       t.role === 'assistant' ? Object.fromEntries(EMOTIONS.map((e, k) => [e, Math.sin(i + k)])) : null,
     ),
 };
+
+/** How the turns are read: plugged readings, none, or the reader model named by --reader. */
+async function analysis(): Promise<{ plugins: AnalyzePlugins; reader: LiveValidity; release(): Promise<void> }> {
+  const without = (plugins: AnalyzePlugins) => ({ plugins, reader: NO_READER, release: async () => undefined });
+  if (!values.reader) return without(PLUGGED_READINGS);
+  if (values.reader === 'none') return without(DEFAULT_ANALYZE_PLUGINS);
+  const args = parseModelArgs({ model: values.reader });
+  const opened = await openCalibratedModel(args, await resolveModelArgs(args, process.stderr, true), process.stderr);
+  return {
+    plugins: modelAnalyzePlugins(opened.model, opened.vectors),
+    reader: liveValidity(opened.vectors),
+    release: () => opened.model.release(),
+  };
+}
 
 /** An OTLP/HTTP sink in its own process: reads each request and answers 200. */
 async function startReceiver(): Promise<{ url: string; stop(): void }> {
@@ -84,7 +113,14 @@ function cpuMs(start: NodeJS.CpuUsage): number {
   return (d.user + d.system) / 1000;
 }
 
-async function analyse(file: string, endpoint?: string, spans = true): Promise<{ cpu: number; counts?: ExportCounts }> {
+type Analysis = Awaited<ReturnType<typeof analysis>>;
+
+async function analyse(
+  file: string,
+  { plugins, reader }: Analysis,
+  endpoint?: string,
+  spans = true,
+): Promise<{ cpu: number; counts?: ExportCounts }> {
   // No arm pays for the garbage the one before it left (with --expose-gc).
   (globalThis as { gc?: () => void }).gc?.();
   const start = process.cpuUsage();
@@ -107,7 +143,7 @@ async function analyse(file: string, endpoint?: string, spans = true): Promise<{
     metricIntervalMillis: 30_000,
   });
   const feed = new TelemetryFeed(exporter, config.includeText, '/home/dev/shop', () => exporter.room());
-  await analyzePath(file, 'claude-code', exportingPlugins(plugins, feed, NO_READER));
+  await analyzePath(file, 'claude-code', exportingPlugins(plugins, feed, reader));
   const counts = await exporter.shutdown();
   return { cpu: cpuMs(start), counts };
 }
@@ -125,22 +161,25 @@ async function main(): Promise<void> {
     const arms = { analyse: [] as number[], export: [] as number[], noSpans: [] as number[], dead: [] as number[] };
     let live: ExportCounts | undefined;
     let down: ExportCounts | undefined;
-    await analyse(file, receiver.url); // warm-up: module loading and JIT
+    const how = await analysis();
+    await analyse(file, how, receiver.url); // warm-up: module loading and JIT
     for (let r = 0; r < ROUNDS; r++) {
-      arms.analyse.push((await analyse(file)).cpu);
-      const e = await analyse(file, receiver.url);
+      arms.analyse.push((await analyse(file, how)).cpu);
+      const e = await analyse(file, how, receiver.url);
       arms.export.push(e.cpu);
       live = e.counts;
-      arms.noSpans.push((await analyse(file, receiver.url, false)).cpu);
-      const d = await analyse(file, dead);
+      arms.noSpans.push((await analyse(file, how, receiver.url, false)).cpu);
+      const d = await analyse(file, how, dead);
       arms.dead.push(d.cpu);
       down = d.counts;
       console.log(
         `round ${r + 1}: analyse ${arms.analyse[r].toFixed(0)} ms, export ${arms.export[r].toFixed(0)} ms, without spans ${arms.noSpans[r].toFixed(0)} ms, dead endpoint ${arms.dead[r].toFixed(0)} ms CPU`,
       );
     }
+    await how.release();
     const result = {
       turns,
+      reader: values.reader ?? 'none: readings plugged in',
       rounds: ROUNDS,
       cpuMsMedian: {
         analyse: median(arms.analyse),

@@ -216,8 +216,11 @@ export class PressureTracker {
 
   /** The facts at `ts` (an ISO time: the moment of an edit, or the session's last event). */
   facts(ts: string): PressureFacts {
-    const most = <K>(m: Map<K, number>): [K, number] | null =>
-      [...m].reduce<[K, number] | null>((best, e) => (best === null || e[1] > best[1] ? e : best), null);
+    const most = <K>(m: Map<K, number>): [K, number] | null => {
+      let best: [K, number] | null = null;
+      for (const e of m) if (best === null || e[1] > best[1]) best = e;
+      return best;
+    };
     const failure = most(this.failingRuns);
     const edits = most(this.editsSinceGreen);
     const since = this.lastGreenTs ?? this.firstFailingTs;

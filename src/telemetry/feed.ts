@@ -93,12 +93,7 @@ export async function recordSession(
     if (feed.room()) await room(feed);
     feed.event(event);
     if (event.type !== 'turn') continue;
-    const means = emotionsByTurn.get(event);
-    feed.turn(
-      event,
-      means ? Object.fromEntries(Object.entries(means).map(([e, mean]) => [e, { mean }])) : null,
-      reader,
-    );
+    feed.turn(event, emotionsByTurn.get(event) ?? null, reader);
   }
   const first = ordered[0];
   if (!first) return;

@@ -2,17 +2,22 @@
 // ReadableLogRecord and ReadableSpan), made directly from Agent Vitals' records. Each is a class
 // with every field always present, so tens of thousands share one object shape: quicker to make,
 // and the exporters' encoders read them without falling back to slower property lookups.
-import { SpanKind, SpanStatusCode, type HrTime, type SpanContext, type SpanStatus } from '@opentelemetry/api';
+import {
+  SpanKind,
+  SpanStatusCode,
+  TraceFlags,
+  type HrTime,
+  type SpanContext,
+  type SpanStatus,
+} from '@opentelemetry/api';
 import { millisToHrTime, type InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import type { Link } from '@opentelemetry/api';
 import type { RecordValue } from './attributes';
-import type { SpanLink, VitalsSpan } from './session-trace';
+import type { VitalsSpan } from './session-trace';
 
-/** Spans are sampled by definition here: every session that is exported is traced whole. */
-const SAMPLED = 1;
 const UNSET: SpanStatus = { code: SpanStatusCode.UNSET };
 const ERROR: SpanStatus = { code: SpanStatusCode.ERROR };
 const NONE: never[] = [];
@@ -30,12 +35,12 @@ export class LogItem implements ReadableLogRecord {
     readonly hrTimeObserved: HrTime,
     readonly attributes: Record<string, RecordValue>,
     readonly body: string | undefined,
-    span: SpanLink | undefined,
+    span: SpanContext | undefined,
     readonly resource: Resource,
     readonly instrumentationScope: InstrumentationScope,
   ) {
     this.hrTime = millisToHrTime(timeMs);
-    this.spanContext = span && { traceId: span.traceId, spanId: span.spanId, traceFlags: SAMPLED };
+    this.spanContext = span;
   }
 }
 
@@ -62,9 +67,9 @@ export class SpanItem implements ReadableSpan {
     readonly instrumentationScope: InstrumentationScope,
   ) {
     this.name = span.name;
-    this.context = { traceId: span.traceId, spanId: span.spanId, traceFlags: SAMPLED };
+    this.context = { traceId: span.traceId, spanId: span.spanId, traceFlags: TraceFlags.SAMPLED };
     this.parentSpanContext = span.parentSpanId
-      ? { traceId: span.traceId, spanId: span.parentSpanId, traceFlags: SAMPLED }
+      ? { traceId: span.traceId, spanId: span.parentSpanId, traceFlags: TraceFlags.SAMPLED }
       : undefined;
     this.startTime = millisToHrTime(span.startMs);
     this.endTime = millisToHrTime(span.endMs);

@@ -38,8 +38,11 @@ export interface VitalsRecord {
   metricsOnly?: true;
 }
 
-/** A turn's reading per emotion; recorded sessions read with `analyze` carry only the mean. */
-export type TurnReading = Record<string, Pick<EmotionSummary, 'mean'> & Partial<EmotionSummary>>;
+/**
+ * A turn's reading per emotion: its summary, or only its mean (a recorded session read by
+ * `analyze`), passed as the number itself so a backfill wraps nothing.
+ */
+export type TurnReading = Record<string, number | (Pick<EmotionSummary, 'mean'> & Partial<EmotionSummary>)>;
 
 /** What the recorder needs to know of a flag. */
 export interface FlagRecordInput {
@@ -149,12 +152,17 @@ export class SessionRecorder {
       return;
     }
     if (turn.model) attributes[GEN_AI_RESPONSE_MODEL] = turn.model;
-    for (const [emotion, summary] of Object.entries(reading ?? {})) {
+    for (const emotion in reading) {
+      const summary = reading[emotion];
       const keys = readingKeys(emotion);
-      STATS.forEach((stat, i) => {
-        const value = summary[stat];
+      if (typeof summary === 'number') {
+        if (Number.isFinite(summary)) attributes[keys[0]] = summary;
+        continue;
+      }
+      for (let i = 0; i < STATS.length; i++) {
+        const value = summary[STATS[i]];
         if (value !== undefined && Number.isFinite(value)) attributes[keys[i]] = value;
-      });
+      }
     }
     attributes[ATTR.readerValid] = reader.valid;
     const pressure = behaviouralPressure(this.pressure.facts(turn.ts));

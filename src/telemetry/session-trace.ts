@@ -3,6 +3,7 @@
 // call to its result, under the turn it ran in. Ids are derived from the session, so a backfill
 // sent twice names the same spans. No text: the spans carry ids, roles and outcomes only.
 import { createHash } from 'node:crypto';
+import { TraceFlags } from '@opentelemetry/api';
 import type { AgentEvent, AgentSource, TestRunEvent, TurnEvent } from '../core/events';
 import { runFailed } from '../tamper/pressure';
 import {
@@ -28,10 +29,14 @@ export interface VitalsSpan {
   failed?: true;
 }
 
-/** The span a log record belongs to, so a backend can show the two together. */
+/**
+ * The span a log record belongs to, so a backend can show the two together: a span context the
+ * record carries as it is, sampled because every exported session is traced whole.
+ */
 export interface SpanLink {
   traceId: string;
   spanId: string;
+  traceFlags: number;
 }
 
 /** Tool-call start times kept at most per session. */
@@ -51,6 +56,7 @@ export class SessionTrace {
   private readonly callStarts = new Map<string, string>();
   private turns = 0;
   private testRuns = 0;
+  private lastLink: { seq: number; link: SpanLink } | undefined;
 
   constructor(
     private readonly source: AgentSource,
@@ -63,9 +69,16 @@ export class SessionTrace {
     this.childPrefix = hash.slice(48, 56);
   }
 
-  /** The span of the event with this sequence number (a turn or a test run). */
+  /**
+   * The span of the event with this sequence number (a turn or a test run). The last one is kept:
+   * the span and the event's log record ask for the same link one after the other.
+   */
   link(seq: number): SpanLink {
-    return { traceId: this.traceId, spanId: this.childPrefix + ((seq + 1) >>> 0).toString(16).padStart(8, '0') };
+    if (this.lastLink?.seq !== seq) {
+      const spanId = this.childPrefix + ((seq + 1) >>> 0).toString(16).padStart(8, '0');
+      this.lastLink = { seq, link: { traceId: this.traceId, spanId, traceFlags: TraceFlags.SAMPLED } };
+    }
+    return this.lastLink.link;
   }
 
   /** Every event of the session, in order. */

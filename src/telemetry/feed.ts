@@ -1,7 +1,8 @@
 // The one entry every surface exports through: events, turn readings and flags of any number of
 // sessions, each routed to its session's recorder. `recordSession` backfills a whole recorded
-// session in stream order, as live watching would have seen it, and ends it; live watching ends
-// its sessions when export stops (`end`), which is when their session spans go out.
+// session in stream order, as live watching would have seen it, and ends it; live watching ends a
+// session when it goes idle and every session when export stops (`end`), which is when their
+// session spans go out.
 import type { AgentEvent, AgentSource, TurnEvent } from '../core/events';
 import type { LiveValidity } from '../contracts/reading';
 import type { TextField } from './config';
@@ -9,6 +10,8 @@ import { SessionRecorder, type FlagRecordInput, type TelemetrySink, type TurnRea
 
 export class TelemetryFeed {
   private readonly sessions = new Map<string, SessionRecorder>();
+  /** Stretches ended so far per session: one that resumes is traced as the next stretch. */
+  private readonly stretches = new Map<string, number>();
 
   constructor(
     private readonly sink: TelemetrySink,
@@ -30,7 +33,14 @@ export class TelemetryFeed {
     const key = sessionKey(source, sessionId);
     let recorder = this.sessions.get(key);
     if (!recorder) {
-      recorder = new SessionRecorder(source, sessionId, this.includeText, this.sink, this.workspaceRoot);
+      recorder = new SessionRecorder(
+        source,
+        sessionId,
+        this.includeText,
+        this.sink,
+        this.workspaceRoot,
+        this.stretches.get(key),
+      );
       this.sessions.set(key, recorder);
     }
     this.last = { source, sessionId, recorder };
@@ -49,11 +59,14 @@ export class TelemetryFeed {
     this.recorder(source, sessionId).flag(flag);
   }
 
-  /** One session is over: its spans are closed and sent. */
+  /** One session is over (or, live, has gone idle): its spans are closed and sent. */
   endSession(source: AgentSource, sessionId: string): void {
     const key = sessionKey(source, sessionId);
-    this.sessions.get(key)?.end();
+    const recorder = this.sessions.get(key);
+    if (!recorder) return;
+    recorder.end();
     this.sessions.delete(key);
+    this.stretches.set(key, (this.stretches.get(key) ?? 0) + 1);
     this.last = undefined;
   }
 

@@ -1,7 +1,7 @@
 // Live watching's side of the export: events as they arrive, assistant turns once their reading
 // arrives (or, when none comes within `readingWaitMs`, without one: no reader model, or the turn
 // did not fit), and flags when raised and whenever their status or severity changes.
-import type { AgentEvent, TurnEvent } from '../core/events';
+import type { AgentEvent, AgentSource, TurnEvent } from '../core/events';
 import type { Flag } from '../core/flags';
 import type { FlagStatus } from '../contracts/flag-status';
 import type { LiveValidity } from '../contracts/reading';
@@ -16,6 +16,8 @@ export class LiveExport {
   private readonly pending = new Map<string, { turn: TurnEvent; since: number }>();
   /** What each flag was last exported as (`status/severity`). */
   private readonly flagStates = new Map<string, string>();
+  /** Each session seen since it was last ended, with when its latest event arrived. */
+  private readonly active = new Map<string, { source: AgentSource; sessionId: string; at: number }>();
   private readonly startedAt: number;
 
   constructor(
@@ -23,12 +25,19 @@ export class LiveExport {
     private readonly reader: () => LiveValidity,
     private readonly readingWaitMs = 120_000,
     private readonly now: () => number = Date.now,
+    /** A session with no event for this long is ended, so its session span goes out (see sweep). */
+    private readonly sessionIdleMs = 10 * 60_000,
   ) {
     this.startedAt = now();
   }
 
   event(event: AgentEvent): void {
     this.feed.event(event);
+    this.active.set(`${event.source}:${event.sessionId}`, {
+      source: event.source,
+      sessionId: event.sessionId,
+      at: this.now(),
+    });
     if (event.type !== 'turn') return;
     if (event.role !== 'assistant') {
       this.feed.turn(event, null, this.reader());
@@ -47,10 +56,19 @@ export class LiveExport {
     this.feed.turn(waiting.turn, reading, this.reader());
   }
 
-  /** Sends the turns that waited too long for a reading without one. */
+  /**
+   * Sends the turns that waited too long for a reading without one, then ends the sessions idle
+   * for `sessionIdleMs` (longer than the wait, so their turns are out): a trace viewer gets their
+   * session spans now, not when export stops. One that resumes goes on under a new session span.
+   */
   sweep(): void {
-    const cutoff = this.now() - this.readingWaitMs;
-    for (const [key, { since }] of this.pending) if (since <= cutoff) this.release(key);
+    const now = this.now();
+    for (const [key, { since }] of this.pending) if (since <= now - this.readingWaitMs) this.release(key);
+    for (const [key, { source, sessionId, at }] of this.active) {
+      if (at > now - this.sessionIdleMs) continue;
+      this.active.delete(key);
+      this.feed.endSession(source, sessionId);
+    }
   }
 
   private release(key: string): void {
@@ -61,6 +79,7 @@ export class LiveExport {
 
   /** Export stops: each session seen is ended, so its last turn and session spans go out. */
   end(): void {
+    this.active.clear();
     this.feed.end();
   }
 

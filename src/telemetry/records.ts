@@ -101,8 +101,10 @@ export class SessionRecorder {
     private readonly sink: TelemetrySink,
     /** Flag paths are relative to it; the session's own events name it when they know it. */
     private workspaceRoot?: string,
+    /** The stretch of a live session that resumed after it was ended (see SessionTrace). */
+    stretch = 0,
   ) {
-    this.trace = new SessionTrace(source, sessionId, (span) => sink.span(span));
+    this.trace = new SessionTrace(source, sessionId, (span) => sink.span(span), stretch);
   }
 
   private base(seq?: number): Record<string, RecordValue> {

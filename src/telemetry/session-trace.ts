@@ -62,10 +62,18 @@ export class SessionTrace {
     private readonly source: AgentSource,
     private readonly sessionId: string,
     private readonly emit: (span: VitalsSpan) => void,
+    /**
+     * Which stretch of the session this is: a live session that went idle was ended, and when it
+     * resumes the rest is another stretch of the same trace, under a session span of its own.
+     */
+    stretch = 0,
   ) {
     const hash = createHash('sha256').update(`${source}\u0000${sessionId}`).digest('hex');
     this.traceId = hash.slice(0, 32);
-    this.sessionSpanId = hash.slice(32, 48);
+    this.sessionSpanId =
+      stretch === 0
+        ? hash.slice(32, 48)
+        : createHash('sha256').update(`${source}\u0000${sessionId}\u0000${stretch}`).digest('hex').slice(0, 16);
     this.childPrefix = hash.slice(48, 56);
   }
 

@@ -56,6 +56,38 @@ describe('LiveExport', () => {
     assert.ok(spans.every((s) => !JSON.stringify(s).includes('secret')));
   });
 
+  it('ends a session that went idle, so its session span goes out; one that resumes goes on under a session span of its own', () => {
+    const { spans, live, advance } = setup();
+    live.event(turn(1, 'user'));
+    live.event(turn(2, 'assistant'));
+    advance(9 * 60_000);
+    live.sweep();
+    assert.deepEqual(
+      spans.map((s) => s.name),
+      ['turn user'],
+      'not idle for 10 minutes yet',
+    );
+    advance(60_000);
+    live.sweep();
+    assert.deepEqual(
+      spans.map((s) => s.name),
+      ['turn user', 'turn assistant', 'invoke_agent claude-code'],
+    );
+    const first = spans[2];
+    live.event(turn(3, 'user'));
+    live.event(turn(4, 'assistant'));
+    live.end();
+    const second = spans.at(-1)!;
+    assert.equal(second.name, 'invoke_agent claude-code');
+    assert.equal(second.traceId, first.traceId, 'the same session is the same trace');
+    assert.notEqual(second.spanId, first.spanId);
+    assert.equal(second.attributes['agent_vitals.session.turns'], 2);
+    assert.deepEqual(
+      spans.filter((s) => s.name.startsWith('turn')).map((s) => s.parentSpanId),
+      [first.spanId, first.spanId, second.spanId, second.spanId],
+    );
+  });
+
   it('sends an assistant turn with its reading once it arrives, others at once', () => {
     const { out, live } = setup();
     live.event(turn(1, 'user'));

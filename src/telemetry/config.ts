@@ -24,7 +24,7 @@ export interface TelemetrySettings {
 export interface TelemetryConfig {
   logsUrl: string;
   metricsUrl: string;
-  /** Absent when only the logs and metrics endpoints are named: no spans are sent then. */
+  /** Absent when only the logs and metrics endpoints are named, or OTEL_TRACES_EXPORTER=none: no spans then. */
   tracesUrl?: string;
   protocol: OtlpProtocol;
   headers: Record<string, string>;
@@ -71,7 +71,9 @@ export function resolveTelemetryConfig(
   const logsUrl = signalUrl(env, 'logs', base);
   const metricsUrl = signalUrl(env, 'metrics', base);
   if (!logsUrl || !metricsUrl) return null;
-  const tracesUrl = signalUrl(env, 'traces', base);
+  // The standard switch for traces alone: OTEL_TRACES_EXPORTER=none sends no spans (any other value,
+  // set in a shell for other programs, leaves the OTLP traces endpoint as configured).
+  const tracesUrl = env.OTEL_TRACES_EXPORTER?.trim() === 'none' ? undefined : signalUrl(env, 'traces', base);
   for (const url of [logsUrl, metricsUrl, tracesUrl ?? logsUrl]) {
     if (!/^https?:\/\//.test(url)) throw new TelemetryConfigError(`OTLP endpoint ${url} is not an http(s) URL`);
   }

@@ -45,6 +45,23 @@ describe('telemetry configuration', () => {
     );
   });
 
+  it('sends no spans with OTEL_TRACES_EXPORTER=none; other values leave traces on', () => {
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318' };
+    assert.equal(resolveTelemetryConfig({ ...env, OTEL_TRACES_EXPORTER: 'none' })!.tracesUrl, undefined);
+    assert.equal(
+      resolveTelemetryConfig({ ...env, OTEL_TRACES_EXPORTER: ' none ' }, { endpoint: 'http://b' })!.tracesUrl,
+      undefined,
+    );
+    assert.equal(
+      resolveTelemetryConfig({ ...env, OTEL_TRACES_EXPORTER: 'console' })!.tracesUrl,
+      'http://a:4318/v1/traces',
+    );
+    assert.equal(
+      resolveTelemetryConfig({ ...env, OTEL_TRACES_EXPORTER: 'otlp' })!.tracesUrl,
+      'http://a:4318/v1/traces',
+    );
+  });
+
   it('lets settings override the environment, headers merged', () => {
     const config = resolveTelemetryConfig(
       {

@@ -24,7 +24,7 @@ export function startAgentVitals(context: vscode.ExtensionContext, log: vscode.L
   const { feed, actions, guardDecisions } = activateFlags(context, log, store, settings, telemetry);
   activateGuard(context, log, store, guardDecisions, telemetry);
   const watching = activateWatching(context, log, settings, hostState, { store, feed, scoreSource, telemetry });
-  activateSidebar(context, log, { settings, store, actions, host, watching });
+  activateSidebar(context, log, { settings, store, actions, host, watching, telemetry });
   activateCommands(context, log, { store, actions, host, scoreSource, watching });
   log.info('Agent Vitals started: flags available; the model sidecar starts when a turn needs scoring');
   return host;

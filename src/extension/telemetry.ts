@@ -25,6 +25,10 @@ export interface TelemetryExport extends vscode.Disposable {
   flag(flag: Flag, status: FlagStatus): void;
   /** Sends the guard decisions and audits appended to the folders' guard logs since the last call. */
   pollGuardLogs(): Promise<void>;
+  /** Where data goes and how much went so far, or null while export is off. */
+  describe(): string | null;
+  /** Export started or stopped. */
+  readonly onDidChange: vscode.Event<void>;
 }
 
 function readSettings(): TelemetrySettings {
@@ -46,7 +50,8 @@ export function startTelemetryExport(
   scores: Pick<ScoreSource, 'onScore'>,
   reader: () => LiveValidity,
 ): TelemetryExport {
-  let running: { exporter: VitalsExporter; live: LiveExport; guardLogs: GuardLogExport[] } | undefined;
+  let running: { exporter: VitalsExporter; live: LiveExport; guardLogs: GuardLogExport[]; where: string } | undefined;
+  const changed = new vscode.EventEmitter<void>();
   /** Ends the sessions seen (their session spans go out) and sends what is queued. */
   const stop = (): void => {
     if (!running) return;
@@ -57,6 +62,7 @@ export function startTelemetryExport(
     // A guard log read under way moves the shared mark: its lines go out before the exporter stops.
     void Promise.all(guardLogs.map((g) => g.poll())).then(() => exporter.shutdown());
     running = undefined;
+    changed.fire();
   };
   const start = (): void => {
     stop();
@@ -67,7 +73,8 @@ export function startTelemetryExport(
       log.warn(`telemetry: ${err instanceof Error ? err.message : String(err)}; nothing is exported`);
       return;
     }
-    log.info(describeTelemetry(config));
+    const where = describeTelemetry(config);
+    log.info(where);
     if (!config) return;
     const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
     const root = folders[0];
@@ -76,7 +83,9 @@ export function startTelemetryExport(
       exporter,
       live: new LiveExport(new TelemetryFeed(exporter, config.includeText, root), reader),
       guardLogs: folders.map((dir) => new GuardLogExport(dir, (r) => exporter.emit(r), { live: true })),
+      where,
     };
+    changed.fire();
   };
   start();
   const sweep = setInterval(() => running?.live.sweep(), SWEEP_MS);
@@ -93,10 +102,13 @@ export function startTelemetryExport(
     pollGuardLogs: async () => {
       await Promise.all((running?.guardLogs ?? []).map((g) => g.poll()));
     },
+    describe: () => (running ? `${running.where}; so far ${describeCounts(running.exporter.counts())}` : null),
+    onDidChange: changed.event,
     dispose() {
       clearInterval(sweep);
       for (const s of subs) s.dispose();
       stop();
+      changed.dispose();
     },
   };
 }

@@ -1,4 +1,5 @@
-// The views: the sidebar (opening it starts watching) with its messages routed, and the status bar.
+// The views: the sidebar (opening it starts watching) with its messages routed, and the status bar
+// (which also says where telemetry goes).
 import * as vscode from 'vscode';
 import type { FlagActions } from '../flags/flag-actions';
 import { setSteering, startSteeringControl } from '../serve-steering';
@@ -9,6 +10,7 @@ import type { VitalsStore } from '../state/vitals-store';
 import { VitalsStatusBar } from '../status-bar';
 import type { ExtensionSettings } from './settings';
 import type { Watching } from './watching';
+import type { TelemetryExport } from '../telemetry';
 
 export interface SidebarParts {
   settings: ExtensionSettings;
@@ -16,12 +18,13 @@ export interface SidebarParts {
   actions: FlagActions;
   host: SidecarHost;
   watching: Watching;
+  telemetry: Pick<TelemetryExport, 'describe' | 'onDidChange'>;
 }
 
 export function activateSidebar(
   context: vscode.ExtensionContext,
   log: vscode.LogOutputChannel,
-  { settings, store, actions, host, watching }: SidebarParts,
+  { settings, store, actions, host, watching, telemetry }: SidebarParts,
 ): void {
   const sidebar = new SidebarViewProvider(
     context.extensionUri,
@@ -38,9 +41,13 @@ export function activateSidebar(
         sidebar.resolveWebviewView(view);
       },
     }),
-    new VitalsStatusBar(store, () => ({
-      desperationWarning: settings.current.desperationWarning,
-      pressureWarning: settings.current.pressureWarning,
-    })),
+    new VitalsStatusBar(
+      store,
+      () => ({
+        desperationWarning: settings.current.desperationWarning,
+        pressureWarning: settings.current.pressureWarning,
+      }),
+      telemetry,
+    ),
   );
 }

@@ -18,7 +18,16 @@ export interface StatusThresholds {
   pressureWarning: number;
 }
 
-export function statusReading(state: SidebarState, t: StatusThresholds): StatusReading {
+/**
+ * `telemetry` says where the OTLP export sends data and how much went, or is null while export is
+ * off: the item shows a cloud while it exports and the tooltip says where, so nothing leaves the
+ * machine unseen.
+ */
+export function statusReading(
+  state: SidebarState,
+  t: StatusThresholds,
+  telemetry: string | null = null,
+): StatusReading {
   const session = state.session;
   const lastRun = session?.testRuns[session.testRuns.length - 1];
   const signal = sessionSignal({
@@ -33,8 +42,8 @@ export function statusReading(state: SidebarState, t: StatusThresholds): StatusR
     desperationWarning: t.desperationWarning,
   });
   return {
-    text: `$(${signal.icon}) ${signal.words}`,
-    tooltip: tooltipFor(state),
+    text: `$(${signal.icon}) ${signal.words}${telemetry ? ' $(cloud-upload)' : ''}`,
+    tooltip: tooltipFor(state) + (telemetry ? `\n\n$(cloud-upload) ${escapeMarkdown(telemetry)}` : ''),
     background: BACKGROUND[signal.level],
   };
 }

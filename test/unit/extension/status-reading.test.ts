@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { statusReading } from '../../../src/extension/state/status-reading';
+import { escapeMarkdown } from '../../../src/extension/markdown-text';
 import { VitalsStore } from '../../../src/extension/state/vitals-store';
 import { flag, scored, testRun, turn } from './events';
 import { liveValidity } from '../../../src/emotion/live-validity';
@@ -186,4 +187,17 @@ test('every scoring state without a reader follows the same rule: no agent, pres
     store.setFlag(flag('f1', 'critical', 7));
     assert.deepEqual(look(), ['$(error) 1 flag · pressure 4 rising', 'error'], scoring.kind);
   }
+});
+
+test('while telemetry is exported the item shows a cloud and the tooltip says where data goes', () => {
+  const store = make();
+  const where =
+    'Telemetry export: http/protobuf to http://collector:4318 (logs /v1/logs, metrics /v1/metrics; no text)';
+  const on = statusReading(store.snapshot(), t, where);
+  assert.match(on.text, / \$\(cloud-upload\)$/);
+  // Escaped: an endpoint comes from settings and must not become a link or markup.
+  assert.ok(on.tooltip.endsWith(`$(cloud-upload) ${escapeMarkdown(where)}`));
+  const off = statusReading(store.snapshot(), t, null);
+  assert.doesNotMatch(off.text, /cloud/);
+  assert.doesNotMatch(off.tooltip, /Telemetry/);
 });

@@ -82,3 +82,20 @@ test('guard decisions are exported once, and not again after a reload', () =>
       ['ask', 'tests/test_b.py'],
     ]);
   }));
+
+test('while exporting, the status line says where data goes and how much went; off, it says nothing', () =>
+  withEditorSettings(async (receiver) => {
+    const { startTelemetryExport } = await import('../../../src/extension/telemetry');
+    const log = { info: () => undefined, warn: () => undefined, error: () => undefined } as never;
+    const scores = { onScore: () => ({ dispose: () => undefined }) };
+    const editor = startTelemetryExport(log, scores, () => NO_READER);
+    let changes = 0;
+    editor.onDidChange(() => changes++);
+    assert.equal(
+      editor.describe(),
+      `Telemetry export: http/json to ${receiver.url} (logs /v1/logs, metrics /v1/metrics, traces /v1/traces; no text); so far 0 of 0 records sent, 0 failed, 0 dropped; 0 of 0 spans sent, 0 failed, 0 dropped`,
+    );
+    editor.dispose();
+    assert.equal(editor.describe(), null);
+    assert.equal(changes, 1, 'stopping is announced');
+  }));

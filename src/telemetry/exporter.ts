@@ -194,6 +194,11 @@ export class VitalsExporter implements TelemetrySink {
   }
 
   /** Queues one record; never throws. */
+  /** Whether spans are sent (a traces endpoint is configured). */
+  get traced(): boolean {
+    return this.spans !== undefined;
+  }
+
   emit(record: VitalsRecord): void {
     if (this.closed) return;
     try {
@@ -202,7 +207,6 @@ export class VitalsExporter implements TelemetrySink {
       this.measure(record);
       if (record.metricsOnly) return;
       if (!this.logs.accepts()) return this.logs.reject();
-      const span = this.spans ? record.span : undefined;
       this.logs.offer(
         new LogItem(
           record.eventName,
@@ -210,7 +214,7 @@ export class VitalsExporter implements TelemetrySink {
           this.observedNow(),
           record.attributes,
           record.body,
-          span,
+          record.span,
           this.resource,
           SCOPE,
         ),

@@ -85,12 +85,15 @@ export function workspaceRelative(path: string, workspaceRoot: string | undefine
 export interface TelemetrySink {
   emit(record: VitalsRecord): void;
   span(span: VitalsSpan): void;
+  /** False when no spans are sent (no traces endpoint): sessions are then not traced at all. */
+  readonly traced?: boolean;
 }
 
 /** Turns one session's pipeline output into records and spans, in the order they are given. */
 export class SessionRecorder {
   private readonly pressure = new PressureTracker();
-  private readonly trace: SessionTrace;
+  /** Absent when the sink sends no spans. */
+  private readonly trace: SessionTrace | undefined;
   /** Durations of tool calls by call id, for the test runs they ran. */
   private readonly callDurations = new Map<string, number>();
 
@@ -104,7 +107,7 @@ export class SessionRecorder {
     /** The stretch of a live session that resumed after it was ended (see SessionTrace). */
     stretch = 0,
   ) {
-    this.trace = new SessionTrace(source, sessionId, (span) => sink.span(span), stretch);
+    if (sink.traced !== false) this.trace = new SessionTrace(source, sessionId, (span) => sink.span(span), stretch);
   }
 
   private base(seq?: number): Record<string, RecordValue> {
@@ -120,7 +123,7 @@ export class SessionRecorder {
   event(event: AgentEvent): void {
     if (event.workspaceRoot) this.workspaceRoot = event.workspaceRoot;
     this.pressure.observe(event);
-    this.trace.event(event);
+    this.trace?.event(event);
     if (event.type === 'tool-call' && event.durationMs !== undefined)
       this.callDurations.set(event.callId, event.durationMs);
     if (event.type === 'test-run') this.testRun(event);
@@ -138,7 +141,7 @@ export class SessionRecorder {
     const duration = run.callId === undefined ? undefined : this.callDurations.get(run.callId);
     if (duration !== undefined) attributes[ATTR.testDurationMs] = duration;
     if (this.includeText.has('testCommand')) attributes[ATTR.testCommand] = run.command;
-    this.sink.emit({ eventName: EVENT_TEST_RUN, ts: run.ts, attributes, span: this.trace.link(run.seq) });
+    this.sink.emit({ eventName: EVENT_TEST_RUN, ts: run.ts, attributes, span: this.trace?.link(run.seq) });
   }
 
   /**
@@ -170,7 +173,7 @@ export class SessionRecorder {
     const pressure = behaviouralPressure(this.pressure.facts(turn.ts));
     attributes[ATTR.pressureScore] = pressure.score;
     if (pressure.signals.length > 0) attributes[ATTR.pressureSignals] = pressure.signals.map((s) => s.id);
-    const record: VitalsRecord = { eventName: EVENT_TURN, ts: turn.ts, attributes, span: this.trace.link(turn.seq) };
+    const record: VitalsRecord = { eventName: EVENT_TURN, ts: turn.ts, attributes, span: this.trace?.link(turn.seq) };
     if (this.includeText.has('turnText')) record.body = turn.text;
     this.sink.emit(record);
   }
@@ -190,6 +193,6 @@ export class SessionRecorder {
 
   /** The session is over (or export stops): its last turn span and the session span go out. */
   end(): void {
-    this.trace.end();
+    this.trace?.end();
   }
 }

@@ -339,6 +339,36 @@ describe('analyze --otlp with a guard log in the workspace', () => {
   });
 });
 
+describe('analyze --otlp with OTEL_TRACES_EXPORTER=none', () => {
+  it('sends the same records and metrics, no spans, and no record names a span', async () => {
+    const receiver = await startOtlpReceiver();
+    try {
+      const stderr = new PassThrough();
+      const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_TRACES_EXPORTER: 'none' };
+      const otlp = openCliExport({ otlp: true, 'otlp-workspace': '/home/dev/shop' }, env, stderr)!;
+      await analyzePath(SESSION, undefined, exportingPlugins(DEFAULT_ANALYZE_PLUGINS, otlp.feed, NO_READER));
+      await otlp.finish();
+      const { logs, spans, metrics } = receiver.received;
+      assert.deepEqual(
+        logs.map((l) => l.eventName),
+        [
+          'agent_vitals.turn',
+          'agent_vitals.test_run',
+          'agent_vitals.turn',
+          'agent_vitals.test_run',
+          'agent_vitals.turn',
+          'agent_vitals.flag',
+        ],
+      );
+      assert.ok(logs.every((l) => l.traceId === undefined && l.spanId === undefined));
+      assert.equal(spans.length, 0);
+      assert.ok(metrics.has('agent_vitals.turns'));
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
 describe('--otlp configuration', () => {
   it('is a usage error when no endpoint is configured, and nothing without --otlp', () => {
     const stderr = new PassThrough();

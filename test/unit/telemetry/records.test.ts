@@ -56,6 +56,24 @@ describe('SessionRecorder', () => {
     });
   });
 
+  it('records a bare mean as the mean, and with a sink that sends no spans keeps no trace and links no span', () => {
+    const out: VitalsRecord[] = [];
+    let spans = 0;
+    const recorder = new SessionRecorder('codex', 's1', new Set(), {
+      emit: (r) => out.push(r),
+      span: () => spans++,
+      traced: false,
+    });
+    recorder.event(turn);
+    recorder.turn(turn, { desperate: 1.25, calm: Number.NaN }, { valid: false, why: 'demo' });
+    recorder.event({ ...turn, seq: 4, turnId: 't4' });
+    recorder.end();
+    assert.equal(out[0].attributes['agent_vitals.reading.desperate.mean'], 1.25);
+    assert.ok(!('agent_vitals.reading.calm.mean' in out[0].attributes), 'a non-finite mean is left out');
+    assert.equal(out[0].span, undefined);
+    assert.equal(spans, 0);
+  });
+
   it('counts a user turn in metrics only, and logs it only when its text is opted in', () => {
     const user: TurnEvent = { ...turn, turnId: 'u1', role: 'user', text: 'please fix the tests', model: undefined };
     const out: VitalsRecord[] = [];

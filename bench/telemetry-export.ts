@@ -177,6 +177,8 @@ async function main(): Promise<void> {
       );
     }
     await how.release();
+    const ratioOf = (xs: number[]) => xs.map((x, i) => x / arms.analyse[i]);
+    const ratios = { export: ratioOf(arms.export), noSpans: ratioOf(arms.noSpans), dead: ratioOf(arms.dead) };
     const result = {
       turns,
       reader: values.reader ?? 'none: readings plugged in',
@@ -189,10 +191,19 @@ async function main(): Promise<void> {
       },
       // Each round's arms run back to back, so a round's ratio is the fairest one on a shared machine.
       ratio: {
-        export: median(arms.export.map((e, i) => e / arms.analyse[i])),
-        exportWithoutSpans: median(arms.noSpans.map((e, i) => e / arms.analyse[i])),
-        deadEndpoint: median(arms.dead.map((d, i) => d / arms.analyse[i])),
+        export: median(ratios.export),
+        exportWithoutSpans: median(ratios.noSpans),
+        deadEndpoint: median(ratios.dead),
       },
+      // On a noisy machine the least disturbed run of each arm is another estimate of its own cost.
+      ratioOfMinima: {
+        export: Math.min(...arms.export) / Math.min(...arms.analyse),
+        exportWithoutSpans: Math.min(...arms.noSpans) / Math.min(...arms.analyse),
+        deadEndpoint: Math.min(...arms.dead) / Math.min(...arms.analyse),
+      },
+      ratioRange: Object.fromEntries(
+        Object.entries(ratios).map(([arm, xs]) => [arm, [Math.min(...xs), Math.max(...xs)]]),
+      ),
       target: 1.1,
       loadAverage: (await import('node:os')).loadavg(),
       lastCounts: { export: live, deadEndpoint: down },

@@ -193,12 +193,12 @@ export class VitalsExporter implements TelemetrySink {
     });
   }
 
-  /** Queues one record; never throws. */
   /** Whether spans are sent (a traces endpoint is configured). */
   get traced(): boolean {
     return this.spans !== undefined;
   }
 
+  /** Queues one record; never throws. */
   emit(record: VitalsRecord): void {
     if (this.closed) return;
     try {

@@ -20,6 +20,7 @@ import type { TailPosition } from '../../../src/watchers/positions';
 import { createReader } from '../../../src/watchers/sources';
 import { TranscriptWatchManager } from '../../../src/watchers/watch-manager';
 import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';
+import { settings, unavailable } from '../../support/store-settings';
 
 const WORKSPACE = '/home/dev/shop';
 const TEST_FILE = `${WORKSPACE}/tests/test_cart.py`;
@@ -79,17 +80,7 @@ class MemoryState implements StateStorage {
 
 /** One extension host's worth of the parts that hold session state. */
 async function startHost(state: MemoryState, flagsDir: string, projects: string, home: string) {
-  const store = new VitalsStore(
-    {
-      model: 'org/reader-1b',
-      emotionsShown: ['desperate', 'calm'],
-      smoothingTurns: 1,
-      risingSlope: 0.3,
-      reference: 'neutral' as const,
-      pressure: DEFAULT_PRESSURE_THRESHOLDS,
-    },
-    { kind: 'unavailable', reason: 'no model in this test' },
-  );
+  const store = new VitalsStore(settings, unavailable);
   const hostState = new HostState(state, store, 20);
   const flagFeed = new TamperFlagFeed({
     storageDir: flagsDir,

@@ -10,7 +10,7 @@ import { GUARD_MEMORY_FILE, readGuardMemory } from '../../../src/guard/guard-mem
 import type { GuardLogDecision } from '../../../src/guard/guard-log';
 import type { LegitimateMark } from '../../../src/tamper/flag-store';
 import { turn } from './events';
-import { settings, unavailable } from './store-settings';
+import { settings, unavailable } from '../../support/store-settings';
 
 const decision = (ts: string, hunk: string): GuardLogDecision => ({
   ts,

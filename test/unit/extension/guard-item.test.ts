@@ -5,7 +5,7 @@ import { guardItem } from '../../../src/extension/guard/guard-item';
 import { statusReading } from '../../../src/extension/state/status-reading';
 import type { GuardLogDecision } from '../../../src/guard/guard-log';
 import { testRun, turn } from './events';
-import { settings, unavailable } from './store-settings';
+import { settings, unavailable } from '../../support/store-settings';
 
 const NOW = Date.UTC(2026, 10, 24, 14, 1, 0);
 

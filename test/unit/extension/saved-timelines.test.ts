@@ -10,7 +10,7 @@ import {
 } from '../../../src/extension/state/saved-timelines';
 import { sessionKeyOf, VitalsStore } from '../../../src/extension/state/vitals-store';
 import { scored, testRun, turn } from './events';
-import { settings, unavailable } from './store-settings';
+import { settings, unavailable } from '../../support/store-settings';
 
 const NOW = Date.UTC(2026, 10, 24, 15, 0, 0);
 

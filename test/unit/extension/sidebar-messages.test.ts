@@ -5,20 +5,11 @@ import { isSidebarViewMessage, type FlagAction } from '../../../src/contracts/si
 import type { SteeringSetting } from '../../../src/contracts/steering';
 import { sidebarMessageRouter } from '../../../src/extension/sidebar-messages';
 import { VitalsStore } from '../../../src/extension/state/vitals-store';
-import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';
 import { turn } from './events';
-
-const settings = {
-  model: 'org/reader-1b',
-  emotionsShown: ['desperate', 'calm'],
-  smoothingTurns: 1,
-  risingSlope: 0.3,
-  reference: 'neutral' as const,
-  pressure: DEFAULT_PRESSURE_THRESHOLDS,
-};
+import { settings, unavailable } from '../../support/store-settings';
 
 function router(cancelled: boolean) {
-  const store = new VitalsStore(settings, { kind: 'unavailable', reason: 'no sidecar' });
+  const store = new VitalsStore(settings, unavailable);
   store.addEvent(turn(1, 'first', 'old'));
   store.addEvent(turn(2, 'second', 'old'));
   store.addEvent(turn(3, 'newest', 'new'));

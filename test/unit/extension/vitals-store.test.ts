@@ -4,7 +4,7 @@ import { firstLine, VitalsStore } from '../../../src/extension/state/vitals-stor
 import { flag, scored, testRun, turn } from './events';
 import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';
 import { DEMO_VALIDITY } from '../../../src/emotion/live-validity';
-import { settings, unavailable } from './store-settings';
+import { settings, unavailable } from '../../support/store-settings';
 
 const NOW = Date.UTC(2026, 10, 24, 14, 1, 0);
 

@@ -1,6 +1,6 @@
 // The settings and scoring state the vitals store's tests start a store with: two shown emotions,
 // no smoothing, the default pressure thresholds, and no sidecar to score with.
-import { DEFAULT_PRESSURE_THRESHOLDS } from '../../../src/tamper/pressure';
+import { DEFAULT_PRESSURE_THRESHOLDS } from '../../src/tamper/pressure';
 
 export const settings = {
   model: 'org/reader-1b',
